@@ -1,0 +1,100 @@
+# sharpsim - one Makefile for the simulator, its tests and its studies.
+#
+#   make            build build/sharpsim
+#   make demo       install missing dependencies, run the scheduler comparison
+#   make test       install missing dependencies, run every test
+#
+# Feature areas add their own targets in mk/*.mk (RTL, sweeps, energy, ...)
+# and hook into `make test` through TEST_TARGETS. Quiet output unless V=1.
+
+BUILD    := build
+CC       := gcc
+CXX      := g++
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CFLAGS   := -std=c11
+CFLAGS   += -Wall
+CFLAGS   += -Wextra
+CFLAGS   += -Werror
+CFLAGS   += -O2 -g
+CFLAGS   += -D_POSIX_C_SOURCE=200809L
+CFLAGS   += -DSHARPSIM_VERSION='"$(VERSION)"'
+CFLAGS   += -MMD -MP
+LDLIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -lm
+TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lpthread
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SIM_SRCS  := $(sort $(shell find sim -name '*.c' -not -path 'sim/cli/*'))
+CLI_SRCS  := $(sort $(wildcard sim/cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/main.o
+LIB       := $(BUILD)/libsharpsim.a
+BIN       := $(BUILD)/sharpsim
+TEST_BIN  := $(BUILD)/tests/unit
+
+# Targets that `make test` runs after the unit tests (filled by mk/*.mk).
+TEST_TARGETS :=
+
+.PHONY: all deps demo test unit-test golden-update clean lint
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+deps:
+	$(Q)bash scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(SIM_OBJS)
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+
+# Every tests/test_NAME.c defines `Suite *NAME_suite(void)`; the list of
+# suites is generated so adding a test file needs no other edit.
+$(BUILD)/tests/suites.inc: $(TEST_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)for f in $(TEST_SRCS); do n=$${f#tests/test_}; echo "SUITE($${n%.c})"; done > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/tests/main.o: tests/main.c $(BUILD)/tests/suites.inc
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/tests -c $< -o $@
+
+$(TEST_BIN): $(TEST_OBJS) $(LIB)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS) $(TEST_LIBS)
+
+# The unit runner exits non-zero on any failure and when no test ran.
+unit-test: $(TEST_BIN) $(BIN)
+	$(Q)$(TEST_BIN)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory unit-test $(TEST_TARGETS)
+	@echo "make test: all test groups passed"
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)bash scripts/demo.sh
+
+golden-update: $(BIN)
+	$(Q)bash scripts/golden-update.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include mk/*.mk
+-include $(SIM_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sharpsim needs. Idempotent: when everything is
+# already installed it only asks dpkg (well under a second) and exits.
+set -euo pipefail
+
+PKGS=(
+  build-essential   # gcc, g++, make
+  pkg-config
+  libyaml-dev       # YAML configs and workloads
+  check             # unit tests
+  libsubunit-dev    # check's static library needs it
+  libmpfr-dev       # independent oracle for the arithmetic tests
+  libgmp-dev
+  verilator         # RTL lint and co-simulation
+  iverilog          # second RTL simulator
+  yosys             # synthesis cell counts
+  libsystemc-dev    # SystemC harness
+  gnuplot-nox       # figures
+  python3           # golden-file helper and .npy checks in tests
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,130 @@
+/*
+ * fp.c - the out-of-line conversions of fp.h.
+ *
+ * Narrowing to fp16 / bf16 is done with integer arithmetic on the source's
+ * significand so that exactly one rounding happens. The common step is
+ * round_rne(): keep the top bits of a significand and round the dropped
+ * bits to nearest, ties to even. A carry out of the kept field is absorbed
+ * by adding the result to the biased exponent field (the encoding is
+ * monotonic), which also turns "largest finite + carry" into infinity and
+ * "largest subnormal + carry" into the smallest normal.
+ */
+#include "fp.h"
+
+#include <math.h>
+
+/* sig >> sh rounded to nearest, ties to even; sh may exceed 63. */
+static uint64_t round_rne(uint64_t sig, unsigned sh)
+{
+	if (sh == 0)
+		return sig;
+	if (sh > 64)
+		return 0;
+	uint64_t kept = sh == 64 ? 0 : sig >> sh;
+	uint64_t rem = sh == 64 ? sig : sig & ((UINT64_C(1) << sh) - 1);
+	uint64_t half = UINT64_C(1) << (sh - 1);
+	if (rem > half || (rem == half && (kept & 1u)))
+		kept++;
+	return kept;
+}
+
+/*
+ * Rounds sign * sig * 2^exp2 (sig < 2^63, sig != 0, leading one at bit
+ * `top`) to a binary format with `fbits` fraction bits and exponent bias
+ * `bias`, emax = bias. Returns the encoded magnitude | sign at bit `sbit`.
+ */
+static uint32_t narrow(uint32_t sign, uint64_t sig, int top, int exp2,
+		       unsigned fbits, int bias, unsigned ebits, unsigned sbit)
+{
+	int e = top + exp2;                /* unbiased exponent of the value */
+	uint32_t inf = ((1u << ebits) - 1u) << fbits;
+	uint32_t s = sign << sbit;
+	if (e > bias)
+		return s | inf;
+	uint64_t mag;
+	if (e >= 1 - bias) {
+		/* normal: keep fbits below the leading one */
+		uint64_t r = round_rne(sig, (unsigned)(top - (int)fbits));
+		mag = ((uint64_t)(e + bias - 1) << fbits) + r; /* r includes the hidden one */
+	} else {
+		/* subnormal: units of 2^(1 - bias - fbits) */
+		int sh = (1 - bias - (int)fbits) - exp2;
+		mag = round_rne(sig, (unsigned)sh);
+	}
+	if (mag >= inf)
+		mag = inf;
+	return s | (uint32_t)mag;
+}
+
+uint16_t arith_f32_to_f16(uint32_t x)
+{
+	uint32_t sign = x >> 31;
+	uint32_t e = (x >> 23) & 0xFFu;
+	uint32_t m = x & 0x7FFFFFu;
+	if (e == 0xFF)
+		return m ? ARITH_F16_QNAN : (uint16_t)((sign << 15) | 0x7C00u);
+	if (e == 0) {
+		if (m == 0)
+			return (uint16_t)(sign << 15);
+		/* fp32 subnormals are < 2^-126, far below half of fp16's
+		 * smallest subnormal (2^-25): they round to zero, but keep the
+		 * general path for clarity of the contract. */
+		return (uint16_t)narrow(sign, m, 63 - __builtin_clzll(m), -149, 10, 15, 5, 15);
+	}
+	return (uint16_t)narrow(sign, m | 0x800000u, 23, (int)e - 127 - 23, 10, 15, 5, 15);
+}
+
+/* Splits a finite nonzero double into sign, 53-bit significand and the
+ * power of two of its last bit. */
+static void split_double(double d, uint32_t *sign, uint64_t *sig, int *top, int *exp2)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof u);
+	*sign = (uint32_t)(u >> 63);
+	int e = (int)((u >> 52) & 0x7FF);
+	uint64_t m = u & ((UINT64_C(1) << 52) - 1);
+	if (e == 0) {
+		*sig = m;
+		*exp2 = -1074;
+	} else {
+		*sig = m | (UINT64_C(1) << 52);
+		*exp2 = e - 1075;
+	}
+	*top = 63 - __builtin_clzll(*sig);
+}
+
+uint16_t arith_double_to_f16(double d)
+{
+	if (d != d)
+		return ARITH_F16_QNAN;
+	if (d == 0.0)
+		return signbit(d) ? 0x8000u : 0;
+	uint32_t sign;
+	uint64_t sig;
+	int top, exp2;
+	if (d > DBL_MAX || d < -DBL_MAX)
+		return d > 0 ? 0x7C00u : 0xFC00u;
+	split_double(d, &sign, &sig, &top, &exp2);
+	return (uint16_t)narrow(sign, sig, top, exp2, 10, 15, 5, 15);
+}
+
+uint16_t arith_double_to_bf16(double d)
+{
+	if (d != d)
+		return ARITH_BF16_QNAN;
+	if (d > DBL_MAX || d < -DBL_MAX)
+		return d > 0 ? 0x7F80u : 0xFF80u;
+	if (d == 0.0)
+		return signbit(d) ? 0x8000u : 0;
+	uint32_t sign;
+	uint64_t sig;
+	int top, exp2;
+	split_double(d, &sign, &sig, &top, &exp2);
+	return (uint16_t)narrow(sign, sig, top, exp2, 7, 127, 8, 15);
+}
+
+void arith_f16_to_f32_vec(const uint16_t *h, uint32_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = arith_f16_to_f32(h[i]);
+}

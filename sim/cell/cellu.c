@@ -1,0 +1,161 @@
+#include "cellu.h"
+
+#include <stdlib.h>
+
+typedef struct cellu_done {
+	uint64_t ready;
+	uint32_t step, n;
+} cellu_done_t;
+
+struct cellu {
+	cell_cfg_t cfg;
+	cell_kind_t cell;
+	gru_form_t form;
+	uint32_t elems, timesteps;
+	uint64_t now;
+	uint32_t step, taken;          /* step being read, elements read of it */
+	uint32_t w_step[2], w_count[2]; /* h written, per step parity */
+	int64_t full_through;          /* last step whose h is fully written */
+	bool done_layer;
+	cellu_done_t *q;
+	uint32_t cap, head, count;
+	unsigned mults, adds, tanhs, cread, cwrite, hread;
+	uint64_t *busy, *stall, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
+};
+
+cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
+{
+	if (!cfg->lanes || !cfg->latency)
+		return NULL;
+	cellu_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	c->cap = cfg->latency + 2; /* one entry started per cycle */
+	c->q = malloc(sizeof *c->q * c->cap);
+	c->busy = stats_counter(st, "cell.busy", "cycles the cell updater read elements");
+	c->stall = stats_counter(st, "cell.stall", "cycles the cell updater could not write");
+	c->starve = stats_counter(st, "cell.starve", "cycles with no ready element");
+	c->updates = stats_counter(st, "cell.updates", "hidden elements updated");
+	c->nmul = stats_counter(st, "cell.mults", "multiplies in the cell updater");
+	c->nadd = stats_counter(st, "cell.adds", "adds in the cell updater");
+	c->ntanh = stats_counter(st, "cell.tanh", "tanhs in the cell updater");
+	c->ih_w = stats_counter(st, "ihbuf.writes", "h elements written to the I/H buffer");
+	c->ih_r = stats_counter(st, "ihbuf.reads", "elements read from the I/H buffer");
+	c->c_r = stats_counter(st, "cellbuf.reads", "c elements read");
+	c->c_w = stats_counter(st, "cellbuf.writes", "c elements written");
+	if (!c->q || !c->busy || !c->stall || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh ||
+	    !c->ih_w || !c->ih_r || !c->c_r || !c->c_w) {
+		cellu_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cellu_destroy(cellu_t *c)
+{
+	if (!c)
+		return;
+	free(c->q);
+	free(c);
+}
+
+void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
+		       uint32_t timesteps)
+{
+	c->cell = cell;
+	c->form = form;
+	c->elems = hidden * batch;
+	c->timesteps = timesteps;
+	c->step = c->taken = 0;
+	c->w_step[0] = c->w_step[1] = UINT32_MAX;
+	c->w_count[0] = c->w_count[1] = 0;
+	c->full_through = -1;
+	c->done_layer = false;
+	c->head = c->count = 0;
+	/* Operations per element (cellu.h). */
+	c->cread = c->cwrite = c->hread = 0;
+	switch (cell) {
+	case CELL_LSTM:
+		c->mults = 3, c->adds = 1, c->tanhs = 1, c->cread = 1, c->cwrite = 1;
+		break;
+	case CELL_GRU:
+		c->hread = 1;
+		if (form == GRU_LBR)
+			c->mults = 2, c->adds = 3, c->tanhs = 1;
+		else
+			c->mults = 1, c->adds = 2, c->tanhs = 0;
+		break;
+	case CELL_VANILLA:
+		c->mults = 0, c->adds = 0, c->tanhs = 1;
+		break;
+	}
+}
+
+static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
+{
+	unsigned p = step & 1;
+	if (c->w_step[p] != step) {
+		c->w_step[p] = step;
+		c->w_count[p] = 0;
+	}
+	c->w_count[p] += n;
+	if (c->w_count[p] == c->elems)
+		c->full_through = step; /* steps finish in order */
+	if (step + 1 == c->timesteps && c->w_count[p] == c->elems)
+		c->done_layer = true;
+}
+
+void cellu_tick(cellu_t *c, gbuf_t *in)
+{
+	while (c->count && c->q[c->head].ready <= c->now) {
+		cellu_written(c, c->q[c->head].step, c->q[c->head].n);
+		c->head = c->head + 1 == c->cap ? 0 : c->head + 1;
+		c->count--;
+	}
+	uint32_t avail = c->step < c->timesteps ? gbuf_ready(in, c->step) - c->taken : 0;
+	uint32_t take = avail < c->cfg.lanes ? avail : c->cfg.lanes;
+	if (take) {
+		gbuf_consume(in, c->step, take);
+		uint32_t tail = (c->head + c->count) % c->cap;
+		c->q[tail].ready = c->now + c->cfg.latency;
+		c->q[tail].step = c->step;
+		c->q[tail].n = take;
+		c->count++;
+		c->taken += take;
+		*c->updates += take;
+		*c->nmul += (uint64_t)take * c->mults;
+		*c->nadd += (uint64_t)take * c->adds;
+		*c->ntanh += (uint64_t)take * c->tanhs;
+		*c->ih_w += take;
+		*c->ih_r += (uint64_t)take * c->hread;
+		*c->c_r += (uint64_t)take * c->cread;
+		*c->c_w += (uint64_t)take * c->cwrite;
+		(*c->busy)++;
+		if (c->taken == c->elems) {
+			c->step++;
+			c->taken = 0;
+		}
+	} else {
+		(*c->starve)++;
+	}
+	c->now++;
+}
+
+uint32_t cellu_h_written(const cellu_t *c, uint32_t step)
+{
+	unsigned p = step & 1;
+	if ((int64_t)step <= c->full_through)
+		return c->elems;
+	return c->w_step[p] == step ? c->w_count[p] : 0;
+}
+
+bool cellu_layer_done(const cellu_t *c)
+{
+	return c->done_layer;
+}
+
+bool cellu_idle(const cellu_t *c)
+{
+	return c->count == 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * cellu.h - the cell updater.
+ *
+ * Takes up to `lanes` ready elements (hidden index x sequence) per cycle from
+ * the gate buffer, strictly in order, and finishes them `latency` cycles
+ * later, writing h to the I/H buffer (and c to the cell-state buffer). The
+ * controller's h scoreboard reads what has been written.
+ *
+ *   cycle      u                 u+1 .. u+L-1     u+L
+ *   element    read gates (<=lanes)  pipeline     h, c written (controller
+ *                                                 may issue on it in u+L)
+ *
+ * Per element: LSTM c = f*c + i*g, h = o*tanh(c) (3 multiplies, 1 add,
+ * 1 tanh); GRU linear_before_reset n = tanh(nx + r*nh), h = n + z*(h - n)
+ * (2 multiplies, 3 adds, 1 tanh); GRU reset_before_matmul h = n + z*(h - n)
+ * (1 multiply, 2 adds); vanilla h = tanh(pre) (1 tanh). MODEL.md §2.5.
+ */
+#ifndef SHARPSIM_CELLU_H
+#define SHARPSIM_CELLU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/stats.h"
+#include "../config/hw_cfg.h"
+#include "../config/workload.h"
+#include "../memory/gbuf.h"
+
+typedef struct cellu cellu_t;
+
+/* cfg->lanes must be resolved (non-zero). */
+cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st);
+void cellu_destroy(cellu_t *c);
+void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
+		       uint32_t timesteps);
+void cellu_tick(cellu_t *c, gbuf_t *in);
+/* Elements of h written for `step` (a prefix: in order). */
+uint32_t cellu_h_written(const cellu_t *c, uint32_t step);
+/* The layer's last step is fully written. */
+bool cellu_layer_done(const cellu_t *c);
+bool cellu_idle(const cellu_t *c);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * cli.h - the command-line front end. Only main() and the cli_* commands
+ * print to stdout/stderr and choose exit statuses; the kernel returns errors.
+ * Exit status: 0 ok, 2 bad input (sim_err_t code SIM_EINPUT), 3 I/O,
+ * 4 deadlock, 5 internal error.
+ */
+#ifndef SHARPSIM_CLI_H
+#define SHARPSIM_CLI_H
+
+#include <stddef.h>
+
+#include "../common/err.h"
+
+#define CLI_MAX_OVERRIDES 256
+
+/* Options shared by the commands that build a hardware config and workload. */
+typedef struct cli_common {
+	const char *hw;
+	const char *workload;
+	const char *p[CLI_MAX_OVERRIDES];
+	size_t np;
+	const char *wo[CLI_MAX_OVERRIDES];
+	size_t nw;
+	char opt_text[CLI_MAX_OVERRIDES][64]; /* --scheduler/--deps rewritten as -p */
+} cli_common_t;
+
+/* Path of a file shipped with sharpsim: as given if it exists relative to
+ * the working directory, else relative to the installation (the directory
+ * above the executable's). */
+const char *cli_data_path(const char *rel, char *buf, size_t size);
+/* Parses -p/-w/--hw/--workload/--scheduler/--deps at argv[*i]; returns 1 if
+ * consumed (advancing *i), 0 if not one of them, -1 on a usage error. */
+int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *err);
+int cli_exit_status(int code);
+void cli_error(const sim_err_t *err);
+
+int cli_run(int argc, char **argv);
+int cli_explore(int argc, char **argv);
+int cli_config(int argc, char **argv);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * cli_run.c - `sharpsim run`: one workload on one hardware config.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/afile.h"
+#include "../config/config.h"
+#include "../core/run.h"
+#include "../energy/energy.h"
+#include "../report/report.h"
+#include "cli.h"
+
+#define DEFAULT_HW "configs/sharp-4k.yaml"
+#define DEFAULT_WORKLOAD "workloads/deepbench/lstm_h1024_b1_t25.yaml"
+#define DEFAULT_TECH "configs/tech/sharp-32nm.yaml"
+
+static void run_usage(FILE *f)
+{
+	fputs("usage: sharpsim run [--hw FILE] [--workload FILE] [--scheduler S] [--deps step|element]\n"
+	      "                    [-p key=value ...] [-w key=value ...] [--cold]\n"
+	      "                    [--format text|json|csv] [--out FILE] [--trace FILE]\n"
+	      "                    [--tech FILE | --no-energy] [--accelergy FILE]\n"
+	      "\n"
+	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
+	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD ")\n"
+	      "  --scheduler S      sequential | batch | intergate | unfolded (= -p scheduler=S)\n"
+	      "  --deps D           step (h barrier, default) | element (finer h scoreboard what-if)\n"
+	      "  -p key=value       override a hardware key, e.g. -p compute.vs_units=128\n"
+	      "  -w key=value       override a key of every workload layer, e.g. -w skip_input=true\n"
+	      "  --cold             count the initial weight load in the cycles\n"
+	      "  --format F         text (default), json or csv, on stdout or --out\n"
+	      "  --out FILE         write the report to FILE (atomically)\n"
+	      "  --trace FILE       Chrome trace-event JSON for Perfetto\n"
+	      "  --tech FILE        technology table for energy/area (default " DEFAULT_TECH ")\n"
+	      "  --no-energy        do not price the run\n"
+	      "  --accelergy FILE   write per-component action counts (Accelergy action_counts YAML)\n"
+	      "\n"
+	      "Logs go to stderr, data to stdout or --out. Hardware keys: sharpsim --help-hw.\n"
+	      "Workload keys: sharpsim --help-workload.\n", f);
+}
+
+typedef struct run_args {
+	cli_common_t c;
+	bool cold, no_energy;
+	report_format_t fmt;
+	const char *out, *trace, *tech, *accelergy;
+} run_args_t;
+
+static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
+{
+	for (int i = 1; i < argc; i++) {
+		int used = cli_common_arg(&a->c, argc, argv, &i, err);
+		if (used < 0)
+			return SIM_EINPUT;
+		if (used)
+			continue;
+		const char *o = argv[i];
+		bool has_value = i + 1 < argc;
+		if (!strcmp(o, "--cold")) {
+			a->cold = true;
+		} else if (!strcmp(o, "--no-energy")) {
+			a->no_energy = true;
+		} else if (!strcmp(o, "--format") && has_value) {
+			const char *v = argv[++i];
+			if (!strcmp(v, "text"))
+				a->fmt = REPORT_TEXT;
+			else if (!strcmp(v, "json"))
+				a->fmt = REPORT_JSON;
+			else if (!strcmp(v, "csv"))
+				a->fmt = REPORT_CSV;
+			else
+				return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format, expected text, json or csv", v);
+		} else if (!strcmp(o, "--out") && has_value) {
+			a->out = argv[++i];
+		} else if (!strcmp(o, "--trace") && has_value) {
+			a->trace = argv[++i];
+		} else if (!strcmp(o, "--tech") && has_value) {
+			a->tech = argv[++i];
+		} else if (!strcmp(o, "--accelergy") && has_value) {
+			a->accelergy = argv[++i];
+		} else if (!strcmp(o, "--format") || !strcmp(o, "--out") || !strcmp(o, "--trace") ||
+			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy")) {
+			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
+		} else {
+			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim run --help", o);
+		}
+	}
+	return SIM_OK;
+}
+
+static int price(const run_args_t *a, const run_result_t *r, energy_report_t *e, sim_err_t *err)
+{
+	char buf[1024];
+	const char *path = a->tech ? a->tech : cli_data_path(DEFAULT_TECH, buf, sizeof buf);
+	energy_tech_t *tech = NULL;
+	int rc = energy_tech_load(path, &tech, err);
+	if (rc)
+		return rc;
+	rc = energy_eval(tech, &r->hw, r->stats, r->cycles, e, err);
+	if (!rc && a->accelergy) {
+		afile_t *f = afile_open(a->accelergy, err);
+		if (!f) {
+			rc = err->code;
+		} else {
+			energy_write_accelergy(afile_stream(f), e, r->hw.name);
+			rc = afile_commit(f, err);
+		}
+	}
+	energy_tech_destroy(tech);
+	return rc;
+}
+
+int cli_run(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			run_usage(stdout);
+			return 0;
+		}
+	run_args_t a = { 0 };
+	sim_err_t err = { 0 };
+	char hwbuf[1024], wlbuf[1024];
+	int rc = parse(argc, argv, &a, &err);
+	if (rc) {
+		cli_error(&err);
+		return cli_exit_status(rc);
+	}
+	const char *hw_path = a.c.hw ? a.c.hw : cli_data_path(DEFAULT_HW, hwbuf, sizeof hwbuf);
+	const char *wl_path = a.c.workload ? a.c.workload : cli_data_path(DEFAULT_WORKLOAD, wlbuf, sizeof wlbuf);
+	hw_cfg_t hw;
+	workload_t w = { 0 };
+	rc = config_load_hw(hw_path, a.c.p, a.c.np, &hw, &err);
+	if (!rc)
+		rc = config_load_workload(wl_path, a.c.wo, a.c.nw, &w, &err);
+	if (rc) {
+		cli_error(&err);
+		workload_free(&w);
+		return cli_exit_status(rc);
+	}
+	uint64_t hash = config_hash(&hw, &w, SHARPSIM_VERSION);
+	run_opts_t o = { .cold = a.cold, .trace_path = a.trace };
+	run_result_t r;
+	rc = accel_run(&hw, &w, &o, &r, &err);
+	if (rc) {
+		cli_error(&err);
+		workload_free(&w);
+		return cli_exit_status(rc);
+	}
+	if (!r.weights_fit && hw.memory.weights == WEIGHTS_RESIDENT)
+		fprintf(stderr, "sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "
+			"anyway (memory.weights=resident, the paper's assumption)\n",
+			(unsigned long long)hw.memory.wbuf.bytes);
+	energy_report_t e;
+	bool priced = false;
+	if (!a.no_energy) {
+		rc = price(&a, &r, &e, &err);
+		if (rc) {
+			cli_error(&err);
+			run_result_free(&r);
+			workload_free(&w);
+			return cli_exit_status(rc);
+		}
+		priced = true;
+	}
+	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = hash, .w = &w, .r = &r,
+			     .energy = priced ? &e : NULL };
+	afile_t *out = afile_open(a.out, &err);
+	if (!out) {
+		rc = err.code;
+	} else {
+		report_write(afile_stream(out), a.fmt, &ctx);
+		rc = afile_commit(out, &err);
+	}
+	if (rc)
+		cli_error(&err);
+	run_result_free(&r);
+	workload_free(&w);
+	return cli_exit_status(rc);
+}

@@ -1,0 +1,145 @@
+/*
+ * main.c - `sharpsim COMMAND ...`: dispatch, shared option parsing, errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../config/config.h"
+#include "cli.h"
+
+#ifndef SHARPSIM_VERSION
+#define SHARPSIM_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("usage: sharpsim COMMAND [options]\n"
+	      "\n"
+	      "A cycle-level simulator of SHARP-style RNN inference accelerators.\n"
+	      "\n"
+	      "commands:\n"
+	      "  run       simulate a workload on a hardware config and report cycles,\n"
+	      "            utilization, stalls by cause, energy and area\n"
+	      "  explore   build the tile-config table `tile: auto` reads\n"
+	      "  config    print the effective hardware config (after -p overrides)\n"
+	      "\n"
+	      "  sharpsim COMMAND --help   options of a command\n"
+	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
+	      "  sharpsim --help-workload  every workload layer key\n"
+	      "  sharpsim --version\n", f);
+}
+
+int cli_exit_status(int code)
+{
+	switch (code) {
+	case SIM_OK:
+		return 0;
+	case SIM_EINPUT:
+		return 2;
+	case SIM_EIO:
+		return 3;
+	case SIM_EDEADLOCK:
+		return 4;
+	default:
+		return 5;
+	}
+}
+
+void cli_error(const sim_err_t *err)
+{
+	fprintf(stderr, "%s\n", err->msg);
+}
+
+const char *cli_data_path(const char *rel, char *buf, size_t size)
+{
+	if (access(rel, R_OK) == 0)
+		return rel;
+	char exe[1024];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return rel;
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return rel;
+		*slash = '\0';
+	}
+	snprintf(buf, size, "%s/%s", exe, rel);
+	return access(buf, R_OK) == 0 ? buf : rel;
+}
+
+static int need_value(int argc, char **argv, int i, sim_err_t *err)
+{
+	if (i + 1 >= argc)
+		return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", argv[i], argv[i]);
+	return SIM_OK;
+}
+
+int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *err)
+{
+	const char *a = argv[*i];
+	if (!strcmp(a, "--hw") || !strcmp(a, "--workload") || !strcmp(a, "-p") || !strcmp(a, "-w") ||
+	    !strcmp(a, "--scheduler") || !strcmp(a, "--deps")) {
+		if (need_value(argc, argv, *i, err))
+			return -1;
+		const char *v = argv[++*i];
+		if (!strcmp(a, "--hw"))
+			c->hw = v;
+		else if (!strcmp(a, "--workload"))
+			c->workload = v;
+		else if (!strcmp(a, "-w")) {
+			if (c->nw == CLI_MAX_OVERRIDES)
+				return sim_err(err, SIM_EINPUT, "too many -w options, expected at most %d",
+					       CLI_MAX_OVERRIDES), -1;
+			c->wo[c->nw++] = v;
+		} else {
+			if (c->np == CLI_MAX_OVERRIDES)
+				return sim_err(err, SIM_EINPUT, "too many -p options, expected at most %d",
+					       CLI_MAX_OVERRIDES), -1;
+			if (!strcmp(a, "--scheduler") || !strcmp(a, "--deps")) {
+				char *t = c->opt_text[c->np];
+				snprintf(t, sizeof c->opt_text[0], "%s=%s", a + 2, v);
+				v = t;
+			}
+			c->p[c->np++] = v;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("sharpsim %s\n", SHARPSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "--help-hw")) {
+		config_help_hw(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--help-workload")) {
+		config_help_workload(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cli_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explore"))
+		return cli_explore(argc - 1, argv + 1);
+	if (!strcmp(cmd, "config"))
+		return cli_config(argc - 1, argv + 1);
+	fprintf(stderr, "sharpsim: unknown command '%s', expected run, explore or config (see sharpsim --help)\n", cmd);
+	return 2;
+}

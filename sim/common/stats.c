@@ -1,0 +1,75 @@
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A fixed capacity keeps counter addresses stable without a second level of
+ * allocation; the model registers well under a hundred counters. */
+#define STATS_MAX 512
+#define STATS_NAME 64
+
+struct stats {
+	size_t n;
+	char name[STATS_MAX][STATS_NAME];
+	const char *desc[STATS_MAX];
+	uint64_t value[STATS_MAX];
+};
+
+stats_t *stats_create(void)
+{
+	return calloc(1, sizeof(stats_t));
+}
+
+void stats_destroy(stats_t *st)
+{
+	free(st);
+}
+
+static long stats_index(const stats_t *st, const char *name)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (strcmp(st->name[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+uint64_t *stats_counter(stats_t *st, const char *name, const char *desc)
+{
+	if (!st || st->n == STATS_MAX || strlen(name) >= STATS_NAME || stats_index(st, name) >= 0)
+		return NULL;
+	size_t i = st->n++;
+	strcpy(st->name[i], name);
+	st->desc[i] = desc;
+	st->value[i] = 0;
+	return &st->value[i];
+}
+
+size_t stats_size(const stats_t *st) { return st->n; }
+const char *stats_name(const stats_t *st, size_t i) { return st->name[i]; }
+const char *stats_desc(const stats_t *st, size_t i) { return st->desc[i]; }
+uint64_t stats_value(const stats_t *st, size_t i) { return st->value[i]; }
+
+bool stats_find(const stats_t *st, const char *name, uint64_t *value)
+{
+	long i = stats_index(st, name);
+	if (i < 0)
+		return false;
+	if (value)
+		*value = st->value[i];
+	return true;
+}
+
+int stats_accumulate(stats_t *dst, const stats_t *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		long j = stats_index(dst, src->name[i]);
+		if (j < 0) {
+			uint64_t *c = stats_counter(dst, src->name[i], src->desc[i]);
+			if (!c)
+				return -1;
+			j = (long)dst->n - 1;
+		}
+		dst->value[j] += src->value[i];
+	}
+	return 0;
+}

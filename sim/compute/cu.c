@@ -1,0 +1,309 @@
+/*
+ * cu.c - the compute unit's C model (interface and timing in cu.h).
+ *
+ * Timing is kept as events, not as a shifting pipeline: a tile accepted in
+ * cycle c leaves the tree at exit = c + M + d(cfg) and its block (if `last`)
+ * is offered at exit + A. The tap rule keeps exits strictly increasing, so
+ * finished blocks form an in-order queue and the model does O(1) work per
+ * cycle whatever the tree depth. This is exactly what a registered pipeline
+ * of those depths does, because nothing inside the tree can stall.
+ *
+ * Values (functional mode) are computed when a tile is accepted: the tree
+ * and the accumulator are pure functions of the tile and of the block's
+ * earlier tiles, which were accepted before it in the same order the
+ * hardware adds them, so computing early changes no result.
+ */
+#include "cu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arith/fp.h"
+#include "../config/hw_cfg.h"
+
+typedef struct cu_slot {
+	bool used;
+	cu_tag_t tag;
+	uint32_t kr;
+	uint32_t *acc; /* Kr values (functional) */
+} cu_slot_t;
+
+typedef struct cu_done {
+	uint64_t ready; /* first cycle the block is offered */
+	uint32_t slot;
+} cu_done_t;
+
+struct cu {
+	cu_cfg_t cfg;
+	uint64_t now;
+	uint32_t depth[5], lat[5];
+	uint32_t max_kr;
+	uint64_t last_exit;
+	bool exited;
+	cu_slot_t *slot;
+	uint32_t *free_stack, nfree;
+	uint32_t last_slot;      /* cache: consecutive tiles of one block */
+	cu_done_t *done;
+	uint32_t dhead, dcount;
+	cu_out_t out;
+	uint32_t g_max;          /* largest of 8,4,2,1 dividing N */
+	uint32_t *scratch;       /* functional: one row's leaves */
+	int64_t *iscratch;
+	uint64_t *tile_cycles, *tree_adds, *acc_adds, *blocks;
+};
+
+static uint32_t ceil_log2(uint32_t x)
+{
+	uint32_t l = 0;
+	while ((1u << l) < x)
+		l++;
+	return l;
+}
+
+static uint32_t cfg_groups(unsigned cfg)
+{
+	return 1u << (4 - cfg); /* config1..4 -> 8, 4, 2, 1 */
+}
+
+uint32_t cu_tree_depth(uint32_t n, unsigned cfg)
+{
+	if (cfg < 1 || cfg > 4 || n % cfg_groups(cfg))
+		return 0;
+	return ceil_log2(n / cfg_groups(cfg));
+}
+
+cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
+{
+	if (!cfg->vs_units || !cfg->vs_width || !cfg->mult_latency || !cfg->acc_latency || !cfg->accumulators)
+		return NULL;
+	cu_t *cu = calloc(1, sizeof *cu);
+	if (!cu)
+		return NULL;
+	cu->cfg = *cfg;
+	for (unsigned c = 1; c <= 4; c++) {
+		bool ok = cfg->vs_units % cfg_groups(c) == 0;
+		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
+		cu->lat[c] = ok ? cfg->mult_latency + cu->depth[c] + cfg->acc_latency : 0;
+		if (ok)
+			cu->max_kr = cfg_groups(c) * cfg->vs_width;
+	}
+	cu->g_max = 1;
+	while (cu->g_max < 8 && cfg->vs_units % (cu->g_max * 2) == 0)
+		cu->g_max *= 2;
+	uint32_t a = cfg->accumulators;
+	cu->slot = calloc(a, sizeof *cu->slot);
+	cu->free_stack = malloc(a * sizeof *cu->free_stack);
+	cu->done = calloc(a, sizeof *cu->done);
+	if (!cu->slot || !cu->free_stack || !cu->done) {
+		cu_destroy(cu);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < a; i++)
+		cu->free_stack[i] = a - 1 - i; /* slot 0 is handed out first */
+	cu->nfree = a;
+	if (cfg->functional) {
+		for (uint32_t i = 0; i < a; i++)
+			if (!(cu->slot[i].acc = calloc(cu->max_kr, sizeof(uint32_t)))) {
+				cu_destroy(cu);
+				return NULL;
+			}
+		cu->scratch = malloc(cfg->vs_units * sizeof(uint32_t));
+		cu->iscratch = malloc(cfg->vs_units * sizeof(int64_t));
+		if (!cu->scratch || !cu->iscratch) {
+			cu_destroy(cu);
+			return NULL;
+		}
+	}
+	cu->tile_cycles = stats_counter(st, "vs.tile_cycles", "cycles the VS array multiplied a tile");
+	cu->tree_adds = stats_counter(st, "tree.adds", "fp32 adds in the add-reduce tree");
+	cu->acc_adds = stats_counter(st, "acc.adds", "fp32 adds in the accumulators");
+	cu->blocks = stats_counter(st, "acc.blocks", "row blocks finished");
+	if (!cu->tile_cycles || !cu->tree_adds || !cu->acc_adds || !cu->blocks) {
+		cu_destroy(cu);
+		return NULL;
+	}
+	return cu;
+}
+
+void cu_destroy(cu_t *cu)
+{
+	if (!cu)
+		return;
+	if (cu->slot)
+		for (uint32_t i = 0; i < cu->cfg.accumulators; i++)
+			free(cu->slot[i].acc);
+	free(cu->slot);
+	free(cu->free_stack);
+	free(cu->done);
+	free(cu->scratch);
+	free(cu->iscratch);
+	free(cu);
+}
+
+uint32_t cu_latency(const cu_t *cu, unsigned cfg)
+{
+	return cfg >= 1 && cfg <= 4 ? cu->lat[cfg] : 0;
+}
+
+cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t)
+{
+	if (t->first && cu->nfree == 0)
+		return CU_REFUSE_SLOTS;
+	if (cu->exited && cu->now + cu->cfg.mult_latency + cu->depth[t->cfg] <= cu->last_exit)
+		return CU_REFUSE_TAP;
+	return CU_REFUSE_NONE;
+}
+
+static uint32_t cu_find_slot(cu_t *cu, const cu_tag_t *tag)
+{
+	cu_slot_t *s = &cu->slot[cu->last_slot];
+	if (s->used && s->tag.block == tag->block && s->tag.seq == tag->seq)
+		return cu->last_slot;
+	for (uint32_t i = 0; i < cu->cfg.accumulators; i++) {
+		s = &cu->slot[i];
+		if (s->used && s->tag.block == tag->block && s->tag.seq == tag->seq)
+			return cu->last_slot = i;
+	}
+	return UINT32_MAX;
+}
+
+/* Adjacent-pair reduction of n fp32 values in place; an odd last node passes
+ * through to the next level (docs/numerics.md). */
+static uint32_t cu_reduce_f32(uint32_t *v, uint32_t n)
+{
+	while (n > 1) {
+		uint32_t half = n / 2;
+		for (uint32_t i = 0; i < half; i++)
+			v[i] = arith_f32_add(v[2 * i], v[2 * i + 1]);
+		if (n & 1)
+			v[half] = v[n - 1];
+		n = half + (n & 1);
+	}
+	return v[0];
+}
+
+static int64_t cu_reduce_int(int64_t *v, uint32_t n)
+{
+	int64_t s = 0;
+	for (uint32_t i = 0; i < n; i++) /* integer adds are exact: order is immaterial */
+		s += v[i];
+	return s;
+}
+
+static int64_t cu_saturate(int64_t v, uint32_t bits)
+{
+	int64_t hi = ((int64_t)1 << (bits - 1)) - 1, lo = -hi - 1;
+	return v > hi ? hi : v < lo ? lo : v;
+}
+
+static uint32_t cu_product(const cu_t *cu, uint16_t w, uint16_t x)
+{
+	switch (cu->cfg.prec) {
+	case PREC_BF16:
+		return arith_bf16_mul(w, x);
+	default:
+		return arith_f16_mul(w, x);
+	}
+}
+
+/* One tile's Kr tree sums added into the block's accumulator. The tree over a
+ * tile group of Kc leaves is hierarchical (cu.h): sub-groups of N/g_max
+ * leaves reduce by adjacent pairs, then their nodes pair up. */
+static void cu_compute(cu_t *cu, cu_slot_t *s, const cu_tile_t *t)
+{
+	uint32_t groups = cfg_groups(t->cfg);
+	uint32_t kr = groups * cu->cfg.vs_width, kc = cu->cfg.vs_units / groups;
+	uint32_t sub = cu->cfg.vs_units / cu->g_max, nsub = kc / sub;
+	bool fixed = cu->cfg.prec == PREC_FIX16X8;
+	for (uint32_t r = 0; r < kr; r++) {
+		const uint16_t *w = t->w + (size_t)r * kc;
+		uint32_t sum;
+		if (fixed) {
+			for (uint32_t j = 0; j < kc; j++)
+				cu->iscratch[j] = (int64_t)(int16_t)t->x[j] * (int8_t)(w[j] & 0xff);
+			int64_t v = cu_saturate(cu_reduce_int(cu->iscratch, kc), cu->cfg.acc_bits);
+			if (t->first)
+				v = t->has_init ? cu_saturate((int32_t)t->init[r] + v, cu->cfg.acc_bits) : v;
+			else
+				v = cu_saturate((int32_t)s->acc[r] + v, cu->cfg.acc_bits);
+			s->acc[r] = (uint32_t)(int32_t)v;
+			continue;
+		}
+		for (uint32_t j = 0; j < kc; j++)
+			cu->scratch[j] = cu_product(cu, w[j], t->x[j]);
+		for (uint32_t q = 0; q < nsub; q++)
+			cu->scratch[q] = cu_reduce_f32(cu->scratch + q * sub, sub);
+		sum = cu_reduce_f32(cu->scratch, nsub);
+		if (t->first)
+			s->acc[r] = t->has_init ? arith_f32_add(t->init[r], sum) : sum;
+		else
+			s->acc[r] = arith_f32_add(s->acc[r], sum);
+	}
+}
+
+void cu_in_push(cu_t *cu, const cu_tile_t *t)
+{
+	uint32_t si;
+	if (t->first) {
+		si = cu->free_stack[--cu->nfree];
+		cu_slot_t *s = &cu->slot[si];
+		s->used = true;
+		s->tag = t->tag;
+		s->kr = cfg_groups(t->cfg) * cu->cfg.vs_width;
+		cu->last_slot = si;
+	} else {
+		si = cu_find_slot(cu, &t->tag);
+	}
+	cu_slot_t *s = &cu->slot[si];
+	uint32_t groups = cfg_groups(t->cfg), k = cu->cfg.vs_width, n = cu->cfg.vs_units;
+	*cu->tile_cycles += 1;
+	*cu->tree_adds += (uint64_t)k * (n - groups);
+	if (!t->first || t->has_init)
+		*cu->acc_adds += (uint64_t)groups * k;
+	if (cu->cfg.functional && t->w)
+		cu_compute(cu, s, t);
+	uint64_t exit = cu->now + cu->cfg.mult_latency + cu->depth[t->cfg];
+	cu->last_exit = exit;
+	cu->exited = true;
+	if (t->last) {
+		uint32_t a = cu->cfg.accumulators;
+		uint32_t tail = (cu->dhead + cu->dcount) % a;
+		cu->done[tail].ready = exit + cu->cfg.acc_latency;
+		cu->done[tail].slot = si;
+		cu->dcount++;
+	}
+}
+
+const cu_out_t *cu_out_peek(const cu_t *cu)
+{
+	if (!cu->dcount || cu->done[cu->dhead].ready > cu->now)
+		return NULL;
+	const cu_slot_t *s = &cu->slot[cu->done[cu->dhead].slot];
+	cu_out_t *o = (cu_out_t *)&cu->out;
+	o->tag = s->tag;
+	o->kr = s->kr;
+	o->sums = s->acc;
+	return o;
+}
+
+void cu_out_pop(cu_t *cu)
+{
+	uint32_t si = cu->done[cu->dhead].slot;
+	cu->slot[si].used = false;
+	cu->free_stack[cu->nfree++] = si;
+	cu->dhead = (cu->dhead + 1) % cu->cfg.accumulators;
+	cu->dcount--;
+	*cu->blocks += 1;
+}
+
+void cu_tick(cu_t *cu)
+{
+	cu->now++;
+}
+
+uint32_t cu_in_flight(const cu_t *cu)
+{
+	uint32_t open = cu->cfg.accumulators - cu->nfree;
+	bool tree_busy = cu->exited && cu->last_exit + cu->cfg.acc_latency > cu->now;
+	return open + (tree_busy ? 1 : 0);
+}

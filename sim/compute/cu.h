@@ -1,0 +1,111 @@
+/*
+ * cu.h - the compute unit: VS multiplier array, pipelined R-Add-Reduce tree
+ * and accumulator bank. The C model (cu.c) and the RTL (rtl/cu_top.sv)
+ * implement this same cycle-level interface with the same latencies; the
+ * co-simulation checks them against each other cycle by cycle.
+ *
+ * Interface (one clock, everything sampled at the rising edge):
+ *
+ *   in   valid/ready  one tile per cycle: tile config (1..4), tag, first/last
+ *                     column-tile flags, optional initial accumulator values
+ *                     (Unfolded's buffered W.x) on a block's first tile, the
+ *                     Kr x Kc weights and the Kc vector elements.
+ *   out  valid/ready  one finished row block per cycle: its tag and Kr sums.
+ *
+ *   A row block is the run of tiles from `first` to `last` with one tag; the
+ *   bank holds `accumulators` blocks in flight (block = tag.block, tag.seq).
+ *
+ * Timing: a tile accepted in cycle c is multiplied over `mult_latency`
+ * cycles, climbs d(cfg) tree levels (one per cycle) and is added into its
+ * accumulator over `acc_latency` cycles. The finished block of a tile with
+ * `last` set is offered on `out` from cycle c + latency(cfg), where
+ *
+ *     latency(cfg) = mult_latency + d(cfg) + acc_latency
+ *     d(cfgX)      = ceil(log2(N / groups(cfgX))), groups = 8, 4, 2, 1 for config1..4
+ *
+ *   cycle        c       c+1 .. c+M      ..  c+M+d     .. c+M+d+A
+ *   tile         accept  multiply (M)        tree (d)     accumulate (A) -> out
+ *
+ * in.ready is low in a cycle when
+ *   - the tile opens a block (first) and no accumulator is free
+ *     (cause: back-pressure), or
+ *   - its tap is shallower than the previous tile's, so its result would
+ *     leave the tree in or before the cycle of the previous tile's result
+ *     (cause: fill/drain; the bubble is at most the depth difference).
+ * Results leave the tree strictly in acceptance order, one per cycle.
+ *
+ * Arithmetic (docs/numerics.md): fp16 x fp16 products are exact in fp32;
+ * the tree adds adjacent pairs level by level in fp32 with round-to-nearest-
+ * even (an odd node passes through); a block's accumulator starts from its
+ * first tile's tree sum, or from init + sum when init is given, then adds
+ * each later tile's sum in tile order. Padded lanes carry +0 products.
+ */
+#ifndef SHARPSIM_CU_H
+#define SHARPSIM_CU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/stats.h"
+
+typedef struct cu_cfg {
+	uint32_t vs_units;     /* N */
+	uint32_t vs_width;     /* K */
+	uint32_t mult_latency; /* M >= 1 */
+	uint32_t acc_latency;  /* A >= 1 */
+	uint32_t accumulators; /* row blocks in flight */
+	bool functional;       /* carry and compute values */
+	int prec;              /* prec_mul_t of hw_cfg.h */
+	uint32_t acc_bits;     /* fixed point accumulator width */
+} cu_cfg_t;
+
+typedef struct cu_tag {
+	uint32_t step;   /* time step */
+	uint32_t block;  /* row block (segment) id, unique among blocks in flight */
+	uint16_t gate;   /* first gate of the block's rows */
+	uint16_t seq;    /* batch sequence */
+	uint32_t row0;   /* first hidden index of the block */
+} cu_tag_t;
+
+typedef enum { CU_REFUSE_NONE = 0, CU_REFUSE_SLOTS, CU_REFUSE_TAP } cu_refuse_t;
+
+typedef struct cu_tile {
+	uint8_t cfg;           /* 1..4 */
+	bool first, last;      /* first/last column tile of the row block */
+	bool has_init;         /* first tile: init[] holds Kr fp32 initial sums */
+	cu_tag_t tag;
+	uint32_t useful_lanes; /* multipliers with a real weight and operand */
+	/* functional mode only (NULL otherwise): */
+	const uint16_t *w;     /* Kr*Kc weights, row-major, padded with +0 */
+	const uint16_t *x;     /* Kc vector elements, padded with +0 */
+	const uint32_t *init;  /* Kr fp32 bit patterns */
+} cu_tile_t;
+
+typedef struct cu_out {
+	cu_tag_t tag;
+	uint32_t kr;           /* sums valid in sums[] */
+	const uint32_t *sums;  /* fp32 bit patterns (or fixed-point words); functional only */
+} cu_out_t;
+
+typedef struct cu cu_t;
+
+cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st);
+void cu_destroy(cu_t *cu);
+
+uint32_t cu_tree_depth(uint32_t vs_units, unsigned cfg);
+uint32_t cu_latency(const cu_t *cu, unsigned cfg);
+
+/* Would a tile be accepted this cycle? Reports why not. */
+cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t);
+/* Accepts a tile (precondition: cu_in_ready() == CU_REFUSE_NONE). */
+void cu_in_push(cu_t *cu, const cu_tile_t *t);
+/* The finished block offered this cycle, or NULL. */
+const cu_out_t *cu_out_peek(const cu_t *cu);
+/* Takes the offered block (out.ready high). */
+void cu_out_pop(cu_t *cu);
+/* Advances one clock. */
+void cu_tick(cu_t *cu);
+/* Blocks and tiles still inside (0 when fully drained). */
+uint32_t cu_in_flight(const cu_t *cu);
+
+#endif

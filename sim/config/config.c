@@ -1,0 +1,677 @@
+/*
+ * config.c - hardware configs, workloads and tile tables from YAML.
+ *
+ * Loading a hardware config is done in a fixed order, because later steps
+ * depend on earlier ones:
+ *   1. every key takes its default from the parameter table (params.c);
+ *   2. the file, if any, is walked against the table: each map level may hold
+ *      only the keys and sections the table declares there;
+ *   3. the -p overrides apply in the order given;
+ *   4. cross-key consistency is checked on the result. An inconsistency is
+ *      reported where the value that broke it was written last (a -p
+ *      override after the file), so the message points at what to change.
+ * Only a fully valid config is copied to the caller.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "params.h"
+#include "ydoc.h"
+
+#define CFG_OPT_MAX 1100 /* "option -p '<key>=<value>'" */
+
+/* Where a hardware key got its value: order 0 = default, 1 = the file,
+ * 2 + i = override i. */
+typedef struct cfg_src {
+	int order;
+	const char *name; /* file path or option name; NULL for a default */
+	int line, col;    /* 0 for an option */
+} cfg_src_t;
+
+typedef struct cfg_load {
+	hw_cfg_t hw;
+	const param_t *t;
+	size_t n;
+	cfg_src_t *src; /* one per table entry */
+} cfg_load_t;
+
+void config_hw_defaults(hw_cfg_t *out)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	memset(out, 0, sizeof *out);
+	sim_err_t err;
+	/* The table's defaults are all valid: the config suite's
+	 * defaults_load test fails otherwise, so there is no error to pass on. */
+	(void)param_defaults(t, n, out, &err);
+}
+
+/* The file name without directory and extension (configs/x.yaml -> x). */
+static void cfg_basename(const char *path, char *out, size_t size)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t len = strcspn(b, ".");
+	if (len == 0)
+		len = strlen(b);
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, b, len);
+	out[len] = '\0';
+}
+
+static void cfg_option_name(char *buf, size_t size, const char *flag, const char *text)
+{
+	snprintf(buf, size, "option %s '%s'", flag, text);
+}
+
+static int cfg_unknown_key(sim_err_t *err, const char *name, const param_t *t, size_t n, const char *key,
+			   const char *help)
+{
+	const char *best = param_suggest(t, n, key);
+	if (best)
+		return sim_err(err, SIM_EINPUT, "%s: unknown key '%s', did you mean '%s'?", name, key, best);
+	return sim_err(err, SIM_EINPUT, "%s: unknown key '%s', expected a key listed by %s", name, key, help);
+}
+
+/* Walks map (at section prefix, "" or "compute.") against the table. */
+static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, const char *prefix, sim_err_t *err)
+{
+	enum { MAX_KEYS = 64, MAX_NAME = 64 };
+	char store[MAX_KEYS][MAX_NAME];
+	const char *allowed[MAX_KEYS + 1];
+	size_t na = 0, pl = strlen(prefix);
+	for (size_t i = 0; i < L->n && na < MAX_KEYS; i++) {
+		if (strncmp(L->t[i].key, prefix, pl) != 0)
+			continue;
+		const char *rest = L->t[i].key + pl;
+		size_t len = strcspn(rest, ".");
+		size_t j;
+		for (j = 0; j < na; j++)
+			if (strlen(allowed[j]) == len && strncmp(allowed[j], rest, len) == 0)
+				break;
+		if (j < na)
+			continue;
+		snprintf(store[na], MAX_NAME, "%.*s", (int)len, rest);
+		allowed[na] = store[na];
+		na++;
+	}
+	allowed[na] = NULL;
+	int rc = ydoc_check_keys(d, map, allowed, err);
+	if (rc)
+		return rc;
+
+	for (size_t i = 0; i < ydoc_len(map); i++) {
+		char full[256];
+		snprintf(full, sizeof full, "%s%s", prefix, ydoc_scalar(ydoc_key(map, i)));
+		const ydoc_node_t *v = ydoc_value(map, i);
+		const param_t *p = param_find(L->t, L->n, full);
+		if (p) {
+			rc = param_set(p, &L->hw, d, v, err);
+			if (rc)
+				return rc;
+			L->src[p - L->t] = (cfg_src_t){ 1, ydoc_file(d), ydoc_line(v), ydoc_col(v) };
+			continue;
+		}
+		/* A section: a map of its keys, or empty ("compute:" alone). */
+		if (ydoc_kind(v) == YDOC_SCALAR && !ydoc_quoted(v) && !ydoc_scalar(v)[0])
+			continue;
+		if (ydoc_kind(v) != YDOC_MAP)
+			return ydoc_error(d, v, err, SIM_EINPUT, "%s is a %s, expected a map of %s.* keys", full,
+					  ydoc_kind(v) == YDOC_SEQ ? "sequence" : "single value", full);
+		char sub[260];
+		snprintf(sub, sizeof sub, "%s.", full);
+		rc = cfg_walk(L, d, v, sub, err);
+		if (rc)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+/* Applies "key=value" as option `flag` (-p) to the hardware being loaded. */
+static int cfg_set_option(cfg_load_t *L, const char *flag, const char *key, const char *value, int order,
+			  char *name, size_t name_size, sim_err_t *err)
+{
+	char text[CFG_OPT_MAX - 32];
+	snprintf(text, sizeof text, "%s=%s", key, value);
+	cfg_option_name(name, name_size, flag, text);
+	const param_t *p = param_find(L->t, L->n, key);
+	if (!p)
+		return cfg_unknown_key(err, name, L->t, L->n, key, "--help");
+	int rc = param_set_text(p, &L->hw, name, value, err);
+	if (rc)
+		return rc;
+	L->src[p - L->t] = (cfg_src_t){ order, name, 0, 0 };
+	return SIM_OK;
+}
+
+static int cfg_split(const char *kv, char *key, size_t key_size, const char **value)
+{
+	const char *eq = strchr(kv, '=');
+	if (!eq || (size_t)(eq - kv) >= key_size)
+		return -1;
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	*value = eq + 1;
+	return 0;
+}
+
+/* Reports an inconsistency between keys k1 and k2 where the one set last was
+ * written (k1 on a tie). */
+static int cfg_blame(const cfg_load_t *L, const char *k1, const char *k2, sim_err_t *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int cfg_blame(const cfg_load_t *L, const char *k1, const char *k2, sim_err_t *err, const char *fmt, ...)
+{
+	const cfg_src_t *s1 = &L->src[param_find(L->t, L->n, k1) - L->t];
+	const cfg_src_t *s2 = &L->src[param_find(L->t, L->n, k2) - L->t];
+	const cfg_src_t *s = s2->order > s1->order ? s2 : s1;
+	char msg[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return sim_err_at(err, SIM_EINPUT, s->name ? s->name : "built-in defaults", s->line, s->col, "%s", msg);
+}
+
+static const unsigned cfg_tile_groups[] = { 0, 8, 4, 2, 1 }; /* by tile_sel_t */
+
+static int cfg_check(const cfg_load_t *L, sim_err_t *err)
+{
+	const hw_cfg_t *hw = &L->hw;
+	if (hw->compute.tile != TILE_AUTO && hw->compute.vs_units % cfg_tile_groups[hw->compute.tile]) {
+		char can[64] = "";
+		size_t o = 0;
+		for (int c = TILE_CONFIG1; c <= TILE_CONFIG4; c++)
+			if (hw->compute.vs_units % cfg_tile_groups[c] == 0)
+				o += (size_t)snprintf(can + o, sizeof can - o, ", %s", hw_tile_name((tile_sel_t)c));
+		return cfg_blame(L, "compute.tile", "compute.vs_units", err,
+				 "compute.tile %s groups the VS units in %u but compute.vs_units is %u, "
+				 "expected a config N can form (auto%s)",
+				 hw_tile_name(hw->compute.tile), cfg_tile_groups[hw->compute.tile],
+				 hw->compute.vs_units, can);
+	}
+	if (hw->memory.wbuf.stage_bytes >= hw->memory.wbuf.bytes)
+		return cfg_blame(L, "memory.weight_buffer.stage_bytes", "memory.weight_buffer.bytes", err,
+				 "memory.weight_buffer.stage_bytes (%llu) is not smaller than "
+				 "memory.weight_buffer.bytes (%llu), expected a staging area inside the buffer",
+				 (unsigned long long)hw->memory.wbuf.stage_bytes,
+				 (unsigned long long)hw->memory.wbuf.bytes);
+	if (hw->precision.mul == PREC_FIX16X16 && hw->compute.vs_width % 2)
+		return cfg_blame(L, "precision.mul", "compute.vs_width", err,
+				 "precision.mul fix16x16 pairs two 16x8 lanes but compute.vs_width %u is odd, "
+				 "expected an even vs_width",
+				 hw->compute.vs_width);
+	uint64_t need = hw->memory.inter_double ? 8 : 4;
+	if (hw->memory.inter_bytes < need)
+		return cfg_blame(L, "memory.inter_buffer.bytes", "memory.inter_buffer.double_buffered", err,
+				 "memory.inter_buffer.bytes %llu cannot hold one fp32 value%s, expected at least %llu bytes",
+				 (unsigned long long)hw->memory.inter_bytes,
+				 hw->memory.inter_double ? " per half" : "", (unsigned long long)need);
+	return SIM_OK;
+}
+
+int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out,
+		   sim_err_t *err)
+{
+	cfg_load_t L;
+	/* Zeroed whole, padding included, so that equal configs compare equal
+	 * with memcmp. */
+	memset(&L, 0, sizeof L);
+	L.t = param_hw_table(&L.n);
+	L.src = calloc(L.n, sizeof *L.src);
+	char (*names)[CFG_OPT_MAX] = calloc(n_overrides ? n_overrides : 1, sizeof *names);
+	ydoc_t *d = NULL;
+	int rc = SIM_OK;
+	if (!L.src || !names) {
+		rc = sim_err(err, SIM_ENOMEM, "config: out of memory");
+		goto done;
+	}
+	rc = param_defaults(L.t, L.n, &L.hw, err);
+	if (rc)
+		goto done;
+	if (path) {
+		rc = ydoc_load_file(path, &d, err);
+		if (rc)
+			goto done;
+		if (ydoc_root(d)) {
+			rc = cfg_walk(&L, d, ydoc_root(d), "", err);
+			if (rc)
+				goto done;
+		}
+		if (L.src[param_find(L.t, L.n, "name") - L.t].order == 0)
+			cfg_basename(path, L.hw.name, sizeof L.hw.name);
+	}
+	for (size_t i = 0; i < n_overrides; i++) {
+		char key[256];
+		const char *value;
+		if (cfg_split(overrides[i], key, sizeof key, &value)) {
+			cfg_option_name(names[i], sizeof names[i], "-p", overrides[i]);
+			rc = sim_err(err, SIM_EINPUT, "%s: no '=' after a key, expected key=value", names[i]);
+			goto done;
+		}
+		rc = cfg_set_option(&L, "-p", key, value, 2 + (int)i, names[i], sizeof names[i], err);
+		if (rc)
+			goto done;
+	}
+	rc = cfg_check(&L, err);
+	if (rc == SIM_OK)
+		memcpy(out, &L.hw, sizeof *out);
+done:
+	ydoc_free(d);
+	free(names);
+	free(L.src);
+	return rc;
+}
+
+int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err)
+{
+	cfg_load_t L;
+	memcpy(&L.hw, hw, sizeof L.hw);
+	L.t = param_hw_table(&L.n);
+	cfg_src_t *src = calloc(L.n, sizeof *src);
+	if (!src)
+		return sim_err(err, SIM_ENOMEM, "config: out of memory");
+	L.src = src;
+	char name[CFG_OPT_MAX];
+	int rc = cfg_set_option(&L, "-p", key, value, 2, name, sizeof name, err);
+	if (rc == SIM_OK)
+		memcpy(hw, &L.hw, sizeof *hw);
+	free(src);
+	return rc;
+}
+
+/* ---- workloads ---- */
+
+static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, layer_cfg_t *l,
+		     const ydoc_node_t **gru_form_node, sim_err_t *err)
+{
+	size_t n;
+	const param_t *t = param_layer_table(&n);
+	const char *allowed[16];
+	for (size_t i = 0; i < n; i++)
+		allowed[i] = t[i].key;
+	allowed[n] = NULL;
+	if (ydoc_kind(item) != YDOC_MAP)
+		return ydoc_error(d, item, err, SIM_EINPUT, "layer %zu is a %s, expected a map of layer keys",
+				  index + 1, ydoc_kind(item) == YDOC_SEQ ? "sequence" : "single value");
+	int rc = ydoc_check_keys(d, item, allowed, err);
+	if (rc)
+		return rc;
+	rc = param_defaults(t, n, l, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const ydoc_node_t *v = ydoc_get(item, t[i].key);
+		if (!v && !t[i].def) {
+			char range[256];
+			param_range_text(&t[i], range, sizeof range);
+			return ydoc_error(d, item, err, SIM_EINPUT, "layer %zu has no %s, expected %s: %s", index + 1,
+					  t[i].key, t[i].key, range);
+		}
+		if (!v)
+			continue;
+		rc = param_set(&t[i], l, d, v, err);
+		if (rc)
+			return rc;
+	}
+	*gru_form_node = ydoc_get(item, "gru_form");
+	l->line = ydoc_line(item);
+	l->col = ydoc_col(item);
+	return SIM_OK;
+}
+
+/* Applies one -w override to every layer (gru_form: to the GRU layers). */
+static int cfg_workload_option(workload_t *w, const char *kv, sim_err_t *err)
+{
+	char name[CFG_OPT_MAX], key[256];
+	const char *value;
+	cfg_option_name(name, sizeof name, "-w", kv);
+	if (cfg_split(kv, key, sizeof key, &value))
+		return sim_err(err, SIM_EINPUT, "%s: no '=' after a key, expected key=value", name);
+	size_t n;
+	const param_t *t = param_layer_table(&n);
+	const param_t *p = param_find(t, n, key);
+	if (!p)
+		return cfg_unknown_key(err, name, t, n, key, "--help-workload");
+	ydoc_t *d;
+	int rc = ydoc_load_string(name, value, strlen(value), &d, err);
+	if (rc)
+		return rc;
+	bool gru_only = strcmp(key, "gru_form") == 0, applied = false;
+	for (size_t i = 0; i < w->n_layers && rc == SIM_OK; i++) {
+		if (gru_only && w->layers[i].cell != CELL_GRU)
+			continue;
+		rc = param_set(p, &w->layers[i], d, ydoc_root(d), err);
+		applied = true;
+	}
+	ydoc_free(d);
+	if (rc == SIM_OK && !applied)
+		return sim_err(err, SIM_EINPUT, "%s: gru_form applies only to gru layers, expected a workload with one",
+			       name);
+	return rc;
+}
+
+int config_load_workload(const char *path, const char *const *overrides, size_t n_overrides, workload_t *out,
+			 sim_err_t *err)
+{
+	workload_t w = { 0 };
+	const ydoc_node_t **gru_nodes = NULL;
+	ydoc_t *d = NULL;
+	int rc = ydoc_load_file(path, &d, err);
+	if (rc)
+		return rc;
+	const ydoc_node_t *root = ydoc_root(d);
+	static const char *const top_keys[] = { "name", "layers", NULL };
+	if (!root) {
+		rc = ydoc_error(d, NULL, err, SIM_EINPUT, "empty workload, expected a map with name and layers");
+		goto fail;
+	}
+	rc = ydoc_check_keys(d, root, top_keys, err);
+	if (rc)
+		goto fail;
+	if (strlen(path) >= sizeof w.path) {
+		rc = sim_err(err, SIM_EINPUT, "%s: path is longer than %zu characters, expected a shorter path", path,
+			     sizeof w.path - 1);
+		goto fail;
+	}
+	memcpy(w.path, path, strlen(path) + 1);
+	const ydoc_node_t *nm = ydoc_get(root, "name");
+	if (nm) {
+		const char *s;
+		rc = ydoc_as_string(d, nm, &s, err);
+		if (rc)
+			goto fail;
+		if (strlen(s) >= sizeof w.name) {
+			rc = ydoc_error(d, nm, err, SIM_EINPUT, "name is %zu characters long, expected at most %zu",
+					strlen(s), sizeof w.name - 1);
+			goto fail;
+		}
+		memcpy(w.name, s, strlen(s) + 1);
+	} else {
+		cfg_basename(path, w.name, sizeof w.name);
+	}
+	const ydoc_node_t *layers = ydoc_get(root, "layers");
+	if (!layers) {
+		rc = ydoc_error(d, root, err, SIM_EINPUT, "no layers, expected a 'layers:' list of at least one layer");
+		goto fail;
+	}
+	if (ydoc_kind(layers) != YDOC_SEQ || ydoc_len(layers) == 0) {
+		rc = ydoc_error(d, layers, err, SIM_EINPUT, "layers is %s, expected a list of at least one layer",
+				ydoc_kind(layers) == YDOC_SEQ ? "empty"
+				: ydoc_kind(layers) == YDOC_MAP ? "a map" : "a single value");
+		goto fail;
+	}
+	w.n_layers = ydoc_len(layers);
+	w.layers = calloc(w.n_layers, sizeof *w.layers);
+	gru_nodes = calloc(w.n_layers, sizeof *gru_nodes);
+	if (!w.layers || !gru_nodes) {
+		rc = sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+		goto fail;
+	}
+	for (size_t i = 0; i < w.n_layers; i++) {
+		rc = cfg_layer(d, ydoc_item(layers, i), i, &w.layers[i], &gru_nodes[i], err);
+		if (rc)
+			goto fail;
+	}
+	for (size_t i = 0; i < n_overrides; i++) {
+		rc = cfg_workload_option(&w, overrides[i], err);
+		if (rc)
+			goto fail;
+	}
+	/* Checked after the overrides: -w cell=... may change a layer's cell. */
+	for (size_t i = 0; i < w.n_layers; i++) {
+		if (gru_nodes[i] && w.layers[i].cell != CELL_GRU) {
+			rc = ydoc_error(d, gru_nodes[i], err, SIM_EINPUT,
+					"gru_form applies only to gru layers, expected no gru_form on a %s layer",
+					workload_cell_name(w.layers[i].cell));
+			goto fail;
+		}
+	}
+	free(gru_nodes);
+	ydoc_free(d);
+	*out = w;
+	return SIM_OK;
+fail:
+	free(gru_nodes);
+	ydoc_free(d);
+	workload_free(&w);
+	return rc;
+}
+
+/* ---- dumps, help, hash ---- */
+
+void config_dump_hw(FILE *f, const hw_cfg_t *hw)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	param_dump(f, t, n, hw);
+}
+
+void config_dump_workload(FILE *f, const workload_t *w)
+{
+	size_t n;
+	const param_t *t = param_layer_table(&n);
+	char value[1100];
+	/* name is not a table key: format it as a string field would be. */
+	const param_t name_param = { .key = "name", .type = PARAM_STRING, .offset = offsetof(workload_t, name),
+				     .size = sizeof w->name };
+	param_format(&name_param, w, value, sizeof value);
+	fprintf(f, "name: %s\nlayers:\n", value);
+	for (size_t i = 0; i < w->n_layers; i++) {
+		const layer_cfg_t *l = &w->layers[i];
+		bool first = true;
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(t[k].key, "gru_form") == 0 && l->cell != CELL_GRU)
+				continue;
+			param_format(&t[k], l, value, sizeof value);
+			fprintf(f, "%s%s: %s\n", first ? "  - " : "    ", t[k].key, value);
+			first = false;
+		}
+	}
+}
+
+void config_help_hw(FILE *f)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	fprintf(f, "Hardware keys (YAML file, or -p key=value; sizes take KiB/MiB/GiB/KB/MB/GB):\n");
+	param_help(f, t, n);
+}
+
+void config_help_workload(FILE *f)
+{
+	size_t n;
+	const param_t *t = param_layer_table(&n);
+	fprintf(f, "Workload layer keys (each item of 'layers:', or -w key=value for every layer):\n");
+	param_help(f, t, n);
+}
+
+uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *version)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	uint64_t h = 14695981039346656037ull; /* FNV-1a 64-bit offset basis */
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return 0;
+	if (hw)
+		config_dump_hw(f, hw);
+	fputs("---\n", f);
+	if (w)
+		config_dump_workload(f, w);
+	fprintf(f, "---\n%s\n", version ? version : "");
+	if (fclose(f) != 0) {
+		free(buf);
+		return 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)buf[i];
+		h *= 1099511628211ull; /* FNV-1a 64-bit prime */
+	}
+	free(buf);
+	return h;
+}
+
+/* ---- tile tables ---- */
+
+static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *out, sim_err_t *err)
+{
+	static const char *const keys[] = { "vs_units", "vs_width", "scheduler", "cell", "input_size",
+					    "hidden_size", "best", "cycles", NULL };
+	int rc = ydoc_check_keys(d, e, keys, err);
+	for (size_t i = 0; rc == SIM_OK && keys[i]; i++)
+		if (!ydoc_get(e, keys[i]))
+			rc = ydoc_error(d, e, err, SIM_EINPUT, "tile entry has no %s, expected all of vs_units, "
+					"vs_width, scheduler, cell, input_size, hidden_size, best, cycles", keys[i]);
+	if (rc)
+		return rc;
+	uint64_t u[4];
+	int s, c, b;
+	if ((rc = ydoc_as_u64(d, ydoc_get(e, "vs_units"), 1, 65536, &u[0], err)) ||
+	    (rc = ydoc_as_u64(d, ydoc_get(e, "vs_width"), 1, 4096, &u[1], err)) ||
+	    (rc = ydoc_as_u64(d, ydoc_get(e, "input_size"), 1, 1048576, &u[2], err)) ||
+	    (rc = ydoc_as_u64(d, ydoc_get(e, "hidden_size"), 1, 65536, &u[3], err)) ||
+	    (rc = param_enum_parse(d, ydoc_get(e, "scheduler"), "scheduler", param_sched_names, &s, err)) ||
+	    (rc = param_enum_parse(d, ydoc_get(e, "cell"), "cell", param_cell_names, &c, err)) ||
+	    (rc = param_enum_parse(d, ydoc_get(e, "best"), "best", param_tile_names, &b, err)))
+		return rc;
+	if (b == TILE_AUTO)
+		return ydoc_error(d, ydoc_get(e, "best"), err, SIM_EINPUT,
+				  "best is auto, expected the config that won: config1 to config4");
+	const ydoc_node_t *cy = ydoc_get(e, "cycles");
+	if (ydoc_kind(cy) != YDOC_SEQ || ydoc_len(cy) != 4)
+		return ydoc_error(d, cy, err, SIM_EINPUT,
+				  "cycles is not a list of 4, expected [config1, config2, config3, config4] cycles");
+	for (size_t i = 0; i < 4; i++) {
+		rc = ydoc_as_u64(d, ydoc_item(cy, i), 0, UINT64_MAX, &out->cycles[i], err);
+		if (rc)
+			return rc;
+	}
+	out->vs_units = (uint32_t)u[0];
+	out->vs_width = (uint32_t)u[1];
+	out->input_size = (uint32_t)u[2];
+	out->hidden_size = (uint32_t)u[3];
+	out->scheduler = (sched_kind_t)s;
+	out->cell = (cell_kind_t)c;
+	out->best = (tile_sel_t)b;
+	return SIM_OK;
+}
+
+int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
+{
+	static const char *const top_keys[] = { "hw", "entries", NULL };
+	tile_table_t t = { 0 };
+	ydoc_t *d;
+	int rc = ydoc_load_file(path, &d, err);
+	if (rc)
+		return rc;
+	const ydoc_node_t *root = ydoc_root(d);
+	if (root) {
+		rc = ydoc_check_keys(d, root, top_keys, err);
+		const ydoc_node_t *hw = ydoc_get(root, "hw");
+		const char *hw_name;
+		if (rc == SIM_OK && hw)
+			rc = ydoc_as_string(d, hw, &hw_name, err);
+		const ydoc_node_t *es = ydoc_get(root, "entries");
+		if (rc == SIM_OK && es && ydoc_kind(es) != YDOC_SEQ)
+			rc = ydoc_error(d, es, err, SIM_EINPUT, "entries is not a list, expected a list of tile entries");
+		if (rc == SIM_OK && es && ydoc_len(es)) {
+			t.n = ydoc_len(es);
+			t.e = calloc(t.n, sizeof *t.e);
+			if (!t.e)
+				rc = sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+			for (size_t i = 0; rc == SIM_OK && i < t.n; i++)
+				rc = cfg_tile_entry(d, ydoc_item(es, i), &t.e[i], err);
+		}
+	}
+	ydoc_free(d);
+	if (rc) {
+		config_tile_table_free(&t);
+		return rc;
+	}
+	*out = t;
+	return SIM_OK;
+}
+
+int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 8);
+	if (!tmp)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".XXXXXX", 8);
+	/* The temp file sits beside the target so that rename() is atomic. */
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
+	}
+	const param_t name_param = { .key = "hw", .type = PARAM_STRING, .size = strlen(hw_name) + 1 };
+	char name[HW_NAME_MAX * 4 + 8];
+	param_format(&name_param, hw_name, name, sizeof name);
+	fprintf(f, "# sharpsim tile table, written by `sharpsim explore`: the best tile config per\n"
+		   "# (vs_units, vs_width, scheduler, cell, input_size, hidden_size); cycles lists\n"
+		   "# config1..config4 (0 = the config cannot be formed).\n");
+	fprintf(f, "hw: %s\nentries:%s\n", name, t->n ? "" : " []");
+	for (size_t i = 0; i < t->n; i++) {
+		const tile_entry_t *e = &t->e[i];
+		fprintf(f,
+			"  - {vs_units: %u, vs_width: %u, scheduler: %s, cell: %s, input_size: %u, hidden_size: %u, "
+			"best: %s, cycles: [%llu, %llu, %llu, %llu]}\n",
+			(unsigned)e->vs_units, (unsigned)e->vs_width, hw_sched_name(e->scheduler),
+			workload_cell_name(e->cell), (unsigned)e->input_size, (unsigned)e->hidden_size,
+			hw_tile_name(e->best), (unsigned long long)e->cycles[0], (unsigned long long)e->cycles[1],
+			(unsigned long long)e->cycles[2], (unsigned long long)e->cycles[3]);
+	}
+	int bad = ferror(f);
+	int e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad && rename(tmp, path) != 0) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		free(tmp);
+		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
+	}
+	free(tmp);
+	return SIM_OK;
+}
+
+const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,
+				       cell_kind_t c, uint32_t input_size, uint32_t hidden_size)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const tile_entry_t *e = &t->e[i];
+		if (e->vs_units == n && e->vs_width == k && e->scheduler == s && e->cell == c &&
+		    e->input_size == input_size && e->hidden_size == hidden_size)
+			return e;
+	}
+	return NULL;
+}
+
+void config_tile_table_free(tile_table_t *t)
+{
+	free(t->e);
+	t->e = NULL;
+	t->n = 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * config.h - loading hardware configs and workloads.
+ *
+ * One table of parameters (params.c: key, type, default, range, description)
+ * drives validation of YAML files and -p/-w overrides, `--help`, and the dump
+ * of the effective config. Every error names file:line:col (or the option for
+ * -p/-w values) and returns SIM_EINPUT.
+ */
+#ifndef SHARPSIM_CONFIG_H
+#define SHARPSIM_CONFIG_H
+
+#include <stdio.h>
+
+#include "../common/err.h"
+#include "hw_cfg.h"
+#include "workload.h"
+
+/* Built-in defaults: the published 4K-MAC SHARP (configs/sharp-4k.yaml). */
+void config_hw_defaults(hw_cfg_t *out);
+
+/* Loads path (NULL: defaults only), then applies "key=value" overrides in
+ * order, then checks cross-key consistency (a tile config that N cannot
+ * form, and so on). */
+int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides,
+		   hw_cfg_t *out, sim_err_t *err);
+/* Sets one hardware key from its textual value (as -p does). */
+int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err);
+
+/* Loads a workload; each "key=value" override applies to every layer. */
+int config_load_workload(const char *path, const char *const *overrides, size_t n_overrides,
+			 workload_t *out, sim_err_t *err);
+
+/* Effective config as YAML, every key, "auto" kept as written. The text is
+ * also what config_hash covers. */
+void config_dump_hw(FILE *f, const hw_cfg_t *hw);
+void config_dump_workload(FILE *f, const workload_t *w);
+/* The parameter tables as help text. */
+void config_help_hw(FILE *f);
+void config_help_workload(FILE *f);
+
+/* 64-bit FNV-1a over the effective config and workload dumps and the
+ * version string. */
+uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *version);
+
+/* Tile table written by `sharpsim explore`: best tile config per
+ * (N, K, scheduler, cell, input size, hidden size). */
+typedef struct tile_entry {
+	uint32_t vs_units, vs_width;
+	sched_kind_t scheduler;
+	cell_kind_t cell;
+	uint32_t input_size, hidden_size;
+	tile_sel_t best;
+	uint64_t cycles[4];     /* cycles of config1..config4 (0 = cannot form) */
+} tile_entry_t;
+
+typedef struct tile_table {
+	tile_entry_t *e;
+	size_t n;
+} tile_table_t;
+
+int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err);
+/* Writes the table atomically (temp file + rename). */
+int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err);
+const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,
+				       cell_kind_t c, uint32_t input_size, uint32_t hidden_size);
+void config_tile_table_free(tile_table_t *t);
+
+#endif

@@ -1,0 +1,513 @@
+/*
+ * params.c - the one table of hardware parameters and the one table of
+ * workload layer keys, and the code that sets, formats, dumps and documents
+ * a field from its table entry. See params.h for the table contract and
+ * configs/README.md for the source of every default.
+ */
+#include "params.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw_cfg.h"
+#include "workload.h"
+
+/* Enum fields are stored and read as int. */
+_Static_assert(sizeof(tile_sel_t) == sizeof(int), "tile_sel_t is int-sized");
+_Static_assert(sizeof(sched_kind_t) == sizeof(int), "sched_kind_t is int-sized");
+_Static_assert(sizeof(weight_policy_t) == sizeof(int), "weight_policy_t is int-sized");
+_Static_assert(sizeof(deps_kind_t) == sizeof(int), "deps_kind_t is int-sized");
+_Static_assert(sizeof(prec_mul_t) == sizeof(int), "prec_mul_t is int-sized");
+_Static_assert(sizeof(act_mode_t) == sizeof(int), "act_mode_t is int-sized");
+_Static_assert(sizeof(cell_kind_t) == sizeof(int), "cell_kind_t is int-sized");
+_Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
+
+const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
+const char *const param_sched_names[] = { "sequential", "batch", "intergate", "unfolded", NULL };
+const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
+const char *const param_deps_names[] = { "step", "element", NULL };
+const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
+const char *const param_act_names[] = { "exact", "pwl", NULL };
+const char *const param_cell_names[] = { "lstm", "gru", "vanilla", NULL };
+const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
+
+#define HW(f) .offset = offsetof(hw_cfg_t, f), .size = sizeof(((hw_cfg_t *)0)->f)
+#define LY(f) .offset = offsetof(layer_cfg_t, f), .size = sizeof(((layer_cfg_t *)0)->f)
+#define SIZE_MAX_BYTES (1ull << 48) /* 256 TiB: far above any buffer, far below overflow */
+
+static const param_t param_hw[] = {
+	{ .key = "name", .type = PARAM_STRING, HW(name), .def = "sharp-4k", .src = PARAM_SRC_CHOICE,
+	  .desc = "configuration name; the default tile table is configs/tiles/<name>.yaml "
+		  "(a file without a name takes its file name)" },
+	{ .key = "clock_mhz", .type = PARAM_DOUBLE, HW(clock_mhz), .def = "500", .dmin = 0, .dmax = 100000,
+	  .src = PARAM_SRC_PAPER, .desc = "clock frequency, MHz (32 nm, 500 MHz; critical path 1.94 ns)" },
+
+	{ .key = "compute.vs_units", .type = PARAM_U32, HW(compute.vs_units), .def = "128", .min = 1,
+	  .max = 65536, .src = PARAM_SRC_PAPER,
+	  .desc = "N, vector-scalar units (32/128/512/2048 for 1K/4K/16K/64K MACs at K = 32); "
+		  "need not be a power of two" },
+	{ .key = "compute.vs_width", .type = PARAM_U32, HW(compute.vs_width), .def = "32", .min = 1,
+	  .max = 4096, .src = PARAM_SRC_PAPER, .desc = "K, multipliers per VS unit" },
+	{ .key = "compute.tile", .type = PARAM_ENUM, HW(compute.tile), .def = "auto",
+	  .names = param_tile_names, .src = PARAM_SRC_PAPER,
+	  .desc = "adder-tree tap: auto (best per layer from the explore table) or a fixed config; "
+		  "config1/2/3/4 need N divisible by 8/4/2/1" },
+	{ .key = "compute.pad_reconfig", .type = PARAM_BOOL, HW(compute.pad_reconfig), .def = "true",
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "switch to the best config for a matrix's last row segment (dynamic padding reconfiguration)" },
+	{ .key = "compute.mult_latency", .type = PARAM_U32, HW(compute.mult_latency), .def = "1", .min = 1,
+	  .max = 16, .src = PARAM_SRC_CHOICE, .desc = "cycles in the VS multipliers" },
+	{ .key = "compute.accumulators", .type = PARAM_U32, HW(compute.accumulators), .def = "8", .min = 1,
+	  .max = 4096, .src = PARAM_SRC_CHOICE, .desc = "row blocks in flight in the accumulator bank" },
+	{ .key = "compute.acc_latency", .type = PARAM_U32, HW(compute.acc_latency), .def = "1", .min = 1,
+	  .max = 16, .src = PARAM_SRC_CHOICE, .desc = "cycles of the fp32 accumulator add" },
+	{ .key = "compute.tile_table", .type = PARAM_STRING, HW(compute.tile_table), .def = "\"\"",
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "explore table used by tile: auto; \"\" = configs/tiles/<name>.yaml" },
+
+	{ .key = "mfu.units", .type = PARAM_U32, HW(mfu.units), .def = "64", .min = 1, .max = 65536,
+	  .src = PARAM_SRC_PAPER, .desc = "activation MFUs: activations started per cycle" },
+	{ .key = "mfu.latency", .type = PARAM_U32, HW(mfu.latency), .def = "15", .min = 1, .max = 1000,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "MFU pipeline depth, cycles: ceil(29.14 ns / 2 ns) = 15 at 500 MHz (MODEL.md 2.4)" },
+
+	{ .key = "cell_updater.lanes", .type = PARAM_U32, HW(cell.lanes), .def = "auto", .min = 1,
+	  .max = 65536, .has_auto = true, .src = PARAM_SRC_MODEL,
+	  .desc = "hidden elements finished per cycle; auto = max(1, K/4) (8 at K = 32)" },
+	{ .key = "cell_updater.latency", .type = PARAM_U32, HW(cell.latency), .def = "6", .min = 1,
+	  .max = 1000, .src = PARAM_SRC_CHOICE, .desc = "cell updater pipeline depth, cycles" },
+
+	{ .key = "fifo_depth", .type = PARAM_U32, HW(fifo_depth), .def = "16", .min = 1, .max = 1048576,
+	  .src = PARAM_SRC_CHOICE, .desc = "entries of every inter-stage FIFO" },
+
+	{ .key = "memory.weights", .type = PARAM_ENUM, HW(memory.weights), .def = "auto",
+	  .names = param_weights_names, .src = PARAM_SRC_MODEL,
+	  .desc = "weight placement: resident (the paper's assumption), stream from DRAM, "
+		  "or auto (resident when the layer fits)" },
+	{ .key = "memory.dram_gbps", .type = PARAM_DOUBLE, HW(memory.dram.gbps), .def = "25.6", .dmin = 0,
+	  .dmax = 100000, .src = PARAM_SRC_CHOICE,
+	  .desc = "DRAM bandwidth, GB/s (1e9 B/s); one 64-bit LPDDR4-3200 channel" },
+	{ .key = "memory.dram_latency", .type = PARAM_U32, HW(memory.dram.latency), .def = "50", .min = 0,
+	  .max = 1000000, .src = PARAM_SRC_CHOICE, .desc = "DRAM latency, cycles from request to data" },
+	{ .key = "memory.weight_buffer.bytes", .type = PARAM_SIZE, HW(memory.wbuf.bytes), .def = "26MiB",
+	  .min = 1, .max = SIZE_MAX_BYTES, .src = PARAM_SRC_PAPER,
+	  .desc = "weight buffer capacity (26 MB; as MiB an LSTM of H = 1280, I = H fits, H = 1536 does not)" },
+	{ .key = "memory.weight_buffer.banks", .type = PARAM_U32, HW(memory.wbuf.banks), .def = "auto",
+	  .min = 1, .max = 1048576, .has_auto = true, .src = PARAM_SRC_PAPER,
+	  .desc = "SRAM banks; auto = N (banks scale with the VS units)" },
+	{ .key = "memory.weight_buffer.read_latency", .type = PARAM_U32, HW(memory.wbuf.read_latency),
+	  .def = "1", .min = 1, .max = 64, .src = PARAM_SRC_CHOICE,
+	  .desc = "cycles from a read's issue to its weights at the VS units" },
+	{ .key = "memory.weight_buffer.bytes_per_cycle", .type = PARAM_SIZE,
+	  HW(memory.wbuf.bytes_per_cycle), .def = "auto", .min = 1, .max = SIZE_MAX_BYTES, .has_auto = true,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "read bandwidth cap, bytes per cycle; auto = N*K*2 (a full fp16 tile per cycle)" },
+	{ .key = "memory.weight_buffer.stage_bytes", .type = PARAM_SIZE, HW(memory.wbuf.stage_bytes),
+	  .def = "2MiB", .min = 2, .max = SIZE_MAX_BYTES, .src = PARAM_SRC_CHOICE,
+	  .desc = "staging area for streamed weights, both halves; must be smaller than bytes" },
+	{ .key = "memory.ih_buffer.bytes", .type = PARAM_SIZE, HW(memory.ih_bytes), .def = "2.3MiB",
+	  .min = 1, .max = SIZE_MAX_BYTES, .src = PARAM_SRC_PAPER, .desc = "input/hidden buffer (2.3 MB)" },
+	{ .key = "memory.cell_buffer.bytes", .type = PARAM_SIZE, HW(memory.cell_bytes), .def = "192KiB",
+	  .min = 1, .max = SIZE_MAX_BYTES, .src = PARAM_SRC_PAPER, .desc = "cell-state buffer (192 KB)" },
+	{ .key = "memory.inter_buffer.bytes", .type = PARAM_SIZE, HW(memory.inter_bytes), .def = "24KiB",
+	  .min = 1, .max = SIZE_MAX_BYTES, .src = PARAM_SRC_PAPER,
+	  .desc = "intermediate buffer for Unfolded's W.x (24 KB); at least one fp32 per half" },
+	{ .key = "memory.inter_buffer.double_buffered", .type = PARAM_BOOL, HW(memory.inter_double),
+	  .def = "true", .src = PARAM_SRC_PAPER,
+	  .desc = "double-buffered: half the bytes hold the run-ahead W.x" },
+
+	{ .key = "scheduler", .type = PARAM_ENUM, HW(scheduler), .def = "unfolded", .names = param_sched_names,
+	  .src = PARAM_SRC_PAPER, .desc = "block schedule (MODEL.md 3); unfolded is SHARP's" },
+	{ .key = "deps", .type = PARAM_ENUM, HW(deps), .def = "step", .names = param_deps_names,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "h dependency: step (barrier on the whole h_t) or element (per-segment scoreboard what-if)" },
+	{ .key = "watchdog_cycles", .type = PARAM_U64, HW(watchdog), .def = "1000000", .min = 1,
+	  .max = 1000000000000ull, .src = PARAM_SRC_CHOICE,
+	  .desc = "cycles without progress before the run stops with a deadlock error" },
+
+	{ .key = "precision.mul", .type = PARAM_ENUM, HW(precision.mul), .def = "fp16", .names = param_prec_names,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "multiplier format: fp16 (paper; fp32 accumulate), bf16, fp32, or RNNAccel's fixed "
+		  "16x8 / 16x16 (a pair of 16x8 lanes)" },
+	{ .key = "precision.data_frac", .type = PARAM_U32, HW(precision.data_frac), .def = "12", .min = 0,
+	  .max = 15, .src = PARAM_SRC_CHOICE, .desc = "fixed point: fraction bits of 16-bit data (x, h)" },
+	{ .key = "precision.weight_frac", .type = PARAM_U32, HW(precision.weight_frac), .def = "6", .min = 0,
+	  .max = 15, .src = PARAM_SRC_CHOICE, .desc = "fixed point: fraction bits of weights" },
+	{ .key = "precision.acc_bits", .type = PARAM_U32, HW(precision.acc_bits), .def = "32", .min = 16,
+	  .max = 32, .src = PARAM_SRC_CHOICE, .desc = "fixed point: accumulator width, bits (saturating)" },
+
+	{ .key = "activation.mode", .type = PARAM_ENUM, HW(activation.mode), .def = "exact",
+	  .names = param_act_names, .src = PARAM_SRC_CHOICE,
+	  .desc = "activation functions: exact (libm) or pwl (piecewise linear)" },
+	{ .key = "activation.segments", .type = PARAM_U32, HW(activation.segments), .def = "64", .min = 2,
+	  .max = 65536, .src = PARAM_SRC_CHOICE, .desc = "pwl: segments over [-range, range]" },
+	{ .key = "activation.range", .type = PARAM_DOUBLE, HW(activation.range), .def = "8.0", .dmin = 0,
+	  .dmax = 1000, .src = PARAM_SRC_CHOICE, .desc = "pwl: input range; outside it the function saturates" },
+};
+
+static const param_t param_layer[] = {
+	{ .key = "cell", .type = PARAM_ENUM, LY(cell), .names = param_cell_names, .src = PARAM_SRC_PAPER,
+	  .desc = "recurrent cell (required)" },
+	{ .key = "input_size", .type = PARAM_U32, LY(input_size), .min = 1, .max = 1048576,
+	  .src = PARAM_SRC_PAPER, .desc = "I, elements of x_t (required; the SHARP paper uses I = H)" },
+	{ .key = "hidden_size", .type = PARAM_U32, LY(hidden_size), .min = 1, .max = 65536,
+	  .src = PARAM_SRC_PAPER, .desc = "H, elements of h_t (required)" },
+	{ .key = "timesteps", .type = PARAM_U32, LY(timesteps), .min = 1, .max = 10000000,
+	  .src = PARAM_SRC_PAPER, .desc = "T, sequence length (required)" },
+	{ .key = "batch_size", .type = PARAM_U32, LY(batch_size), .def = "1", .min = 1, .max = 1024,
+	  .src = PARAM_SRC_PAPER, .desc = "B, independent sequences sharing the weights" },
+	{ .key = "gru_form", .type = PARAM_ENUM, LY(gru_form), .def = "linear_before_reset",
+	  .names = param_gru_names, .src = PARAM_SRC_MODEL,
+	  .desc = "gru only: linear_before_reset (cuDNN: r scales U_n h) or reset_before_matmul "
+		  "(original: U_n (r*h) waits for r)" },
+	{ .key = "skip_input", .type = PARAM_BOOL, LY(skip_input), .def = "false", .src = PARAM_SRC_MODEL,
+	  .desc = "leave out W.x (cuDNN skip-input mode, DeepBench's FLOP accounting)" },
+	{ .key = "weights", .type = PARAM_STRING, LY(weights), .def = "\"\"", .src = PARAM_SRC_CHOICE,
+	  .desc = "directory of .npy weights for functional runs, relative to the workload file; "
+		  "\"\" = random" },
+};
+
+const param_t *param_hw_table(size_t *n)
+{
+	*n = sizeof param_hw / sizeof param_hw[0];
+	return param_hw;
+}
+
+const param_t *param_layer_table(size_t *n)
+{
+	*n = sizeof param_layer / sizeof param_layer[0];
+	return param_layer;
+}
+
+const param_t *param_find(const param_t *t, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].key, key) == 0)
+			return &t[i];
+	return NULL;
+}
+
+const char *param_suggest(const param_t *t, size_t n, const char *key)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		size_t dist = ydoc_edit_distance(key, t[i].key);
+		if (dist < best_d) {
+			best_d = dist;
+			best = t[i].key;
+		}
+	}
+	/* Same rule as ydoc_check_keys: at most half the longer name changed. */
+	size_t la = strlen(key), lb = best ? strlen(best) : 0;
+	return best && 2 * best_d <= (la > lb ? la : lb) ? best : NULL;
+}
+
+int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names, int *out,
+		     sim_err_t *err)
+{
+	char list[256] = "";
+	size_t used = 0;
+	for (int i = 0; names[i] && used < sizeof list; i++)
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+	const char *s = ydoc_scalar(v);
+	if (!v || !s)
+		return ydoc_error(d, v, err, SIM_EINPUT, "%s, expected one of: %s",
+				  v ? "not a single value" : "no value", list);
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(names[i], s) == 0) {
+			*out = i;
+			return SIM_OK;
+		}
+	}
+	return ydoc_error(d, v, err, SIM_EINPUT, "value '%s'%s%s is not a valid choice, expected one of: %s", s,
+			  what ? " of " : "", what ? what : "", list);
+}
+
+/* Appends text to an error message (for "or auto" and the size hint). */
+static void param_err_append(sim_err_t *err, const char *text)
+{
+	if (!err)
+		return;
+	size_t used = strlen(err->msg);
+	snprintf(err->msg + used, sizeof err->msg - used, "%s", text);
+}
+
+int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *v, sim_err_t *err)
+{
+	char *field = (char *)base + p->offset;
+	const char *s = ydoc_scalar(v);
+	int rc;
+
+	switch (p->type) {
+	case PARAM_U32:
+	case PARAM_U64:
+	case PARAM_SIZE: {
+		uint64_t x = 0;
+		if (!(p->has_auto && s && strcmp(s, "auto") == 0)) {
+			rc = ydoc_as_u64(d, v, p->min, p->max, &x, err);
+			if (rc) {
+				if (p->type == PARAM_SIZE)
+					param_err_append(err, " (a size may end in KiB, MiB, GiB, KB, MB or GB)");
+				if (p->has_auto)
+					param_err_append(err, ", or auto");
+				return rc;
+			}
+		}
+		if (p->type == PARAM_U32) {
+			uint32_t y = (uint32_t)x;
+			memcpy(field, &y, sizeof y);
+		} else {
+			memcpy(field, &x, sizeof x);
+		}
+		return SIM_OK;
+	}
+	case PARAM_DOUBLE: {
+		double x;
+		rc = ydoc_as_double(d, v, -HUGE_VAL, HUGE_VAL, &x, err);
+		if (rc)
+			return rc;
+		if (!(x > p->dmin && x <= p->dmax))
+			return ydoc_error(d, v, err, SIM_EINPUT,
+					  "value '%s' of %s is out of range, expected a number above %g and at most %g",
+					  s, p->key, p->dmin, p->dmax);
+		memcpy(field, &x, sizeof x);
+		return SIM_OK;
+	}
+	case PARAM_BOOL: {
+		bool x;
+		rc = ydoc_as_bool(d, v, &x, err);
+		if (rc)
+			return rc;
+		memcpy(field, &x, sizeof x);
+		return SIM_OK;
+	}
+	case PARAM_ENUM: {
+		int x;
+		rc = param_enum_parse(d, v, p->key, p->names, &x, err);
+		if (rc)
+			return rc;
+		memcpy(field, &x, sizeof x);
+		return SIM_OK;
+	}
+	case PARAM_STRING: {
+		const char *x;
+		rc = ydoc_as_string(d, v, &x, err);
+		if (rc)
+			return rc;
+		if (strlen(x) >= p->size)
+			return ydoc_error(d, v, err, SIM_EINPUT, "value of %s is %zu characters long, expected at most %zu",
+					  p->key, strlen(x), p->size - 1);
+		memcpy(field, x, strlen(x) + 1);
+		return SIM_OK;
+	}
+	}
+	return sim_err(err, SIM_EINTERNAL, "%s: unknown parameter type", p->key);
+}
+
+int param_set_text(const param_t *p, void *base, const char *name, const char *text, sim_err_t *err)
+{
+	ydoc_t *d;
+	int rc = ydoc_load_string(name, text, strlen(text), &d, err);
+	if (rc)
+		return rc;
+	rc = param_set(p, base, d, ydoc_root(d), err);
+	ydoc_free(d);
+	return rc;
+}
+
+int param_defaults(const param_t *t, size_t n, void *base, sim_err_t *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].def)
+			continue;
+		int rc = param_set_text(&t[i], base, t[i].key, t[i].def, err);
+		if (rc) {
+			sim_err_prefix(err, "parameter table default: ");
+			return rc == SIM_EINPUT ? SIM_EINTERNAL : rc;
+		}
+	}
+	return SIM_OK;
+}
+
+/* Shortest %g form that reads back to the same double (at most %.17g),
+ * written without an exponent when it is a whole number below 1e15. */
+static void param_format_double(double x, char *buf, size_t size)
+{
+	if (x == floor(x) && fabs(x) < 1e15) {
+		snprintf(buf, size, "%.0f", x);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+static void param_quote(const char *s, char *buf, size_t size)
+{
+	size_t o = 0;
+	if (size < 3) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[o++] = '"';
+	for (; *s && o + 6 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+}
+
+void param_format(const param_t *p, const void *base, char *buf, size_t size)
+{
+	const char *field = (const char *)base + p->offset;
+	switch (p->type) {
+	case PARAM_U32: {
+		uint32_t x;
+		memcpy(&x, field, sizeof x);
+		if (p->has_auto && x == 0)
+			snprintf(buf, size, "auto");
+		else
+			snprintf(buf, size, "%u", (unsigned)x);
+		return;
+	}
+	case PARAM_U64:
+	case PARAM_SIZE: {
+		uint64_t x;
+		memcpy(&x, field, sizeof x);
+		if (p->has_auto && x == 0)
+			snprintf(buf, size, "auto");
+		else
+			snprintf(buf, size, "%llu", (unsigned long long)x);
+		return;
+	}
+	case PARAM_DOUBLE: {
+		double x;
+		memcpy(&x, field, sizeof x);
+		param_format_double(x, buf, size);
+		return;
+	}
+	case PARAM_BOOL: {
+		bool x;
+		memcpy(&x, field, sizeof x);
+		snprintf(buf, size, "%s", x ? "true" : "false");
+		return;
+	}
+	case PARAM_ENUM: {
+		int x;
+		memcpy(&x, field, sizeof x);
+		int count = 0;
+		while (p->names[count])
+			count++;
+		snprintf(buf, size, "%s", x >= 0 && x < count ? p->names[x] : "?");
+		return;
+	}
+	case PARAM_STRING:
+		param_quote(field, buf, size);
+		return;
+	}
+}
+
+void param_range_text(const param_t *p, char *buf, size_t size)
+{
+	const char *or_auto = p->has_auto ? " or auto" : "";
+	switch (p->type) {
+	case PARAM_U32:
+	case PARAM_U64:
+		snprintf(buf, size, "integer %llu..%llu%s", (unsigned long long)p->min,
+			 (unsigned long long)p->max, or_auto);
+		return;
+	case PARAM_SIZE:
+		snprintf(buf, size, "bytes %llu..%llu (KiB, MiB, GiB, KB, MB, GB)%s",
+			 (unsigned long long)p->min, (unsigned long long)p->max, or_auto);
+		return;
+	case PARAM_DOUBLE:
+		snprintf(buf, size, "number in (%g, %g]", p->dmin, p->dmax);
+		return;
+	case PARAM_BOOL:
+		snprintf(buf, size, "true | false");
+		return;
+	case PARAM_ENUM: {
+		size_t o = 0;
+		buf[0] = '\0';
+		for (int i = 0; p->names[i] && o < size; i++)
+			o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " | " : "", p->names[i]);
+		return;
+	}
+	case PARAM_STRING:
+		snprintf(buf, size, "string, at most %zu characters", p->size - 1);
+		return;
+	}
+}
+
+#define PARAM_MAX_DEPTH 8
+
+/* Splits a dotted key into at most PARAM_MAX_DEPTH components held in buf. */
+static size_t param_split(const char *key, char *buf, size_t size, const char **comp)
+{
+	snprintf(buf, size, "%s", key);
+	size_t n = 0;
+	comp[n++] = buf;
+	for (char *c = buf; *c && n < PARAM_MAX_DEPTH; c++) {
+		if (*c == '.') {
+			*c = '\0';
+			comp[n++] = c + 1;
+		}
+	}
+	return n;
+}
+
+void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
+{
+	char prev_buf[128] = "", buf[128], value[1100];
+	const char *prev[PARAM_MAX_DEPTH], *comp[PARAM_MAX_DEPTH];
+	size_t n_prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t nc = param_split(t[i].key, buf, sizeof buf, comp);
+		size_t common = 0;
+		while (common + 1 < nc && common + 1 < n_prev && strcmp(comp[common], prev[common]) == 0)
+			common++;
+		for (size_t s = common; s + 1 < nc; s++)
+			fprintf(f, "%*s%s:\n", (int)(2 * s), "", comp[s]);
+		param_format(&t[i], base, value, sizeof value);
+		fprintf(f, "%*s%s: %s\n", (int)(2 * (nc - 1)), "", comp[nc - 1], value);
+		memcpy(prev_buf, buf, sizeof buf);
+		n_prev = param_split(t[i].key, prev_buf, sizeof prev_buf, prev);
+	}
+}
+
+static const char *param_src_name(param_src_t s)
+{
+	switch (s) {
+	case PARAM_SRC_PAPER:
+		return "paper";
+	case PARAM_SRC_MODEL:
+		return "MODEL.md";
+	case PARAM_SRC_CHOICE:
+		return "engineering choice";
+	}
+	return "?";
+}
+
+void param_help(FILE *f, const param_t *t, size_t n)
+{
+	char range[256];
+	for (size_t i = 0; i < n; i++) {
+		param_range_text(&t[i], range, sizeof range);
+		fprintf(f, "  %-40s %s\n", t[i].key, range);
+		fprintf(f, "  %-40s default %s (%s)\n", "", t[i].def ? t[i].def : "none, required",
+			param_src_name(t[i].src));
+		fprintf(f, "  %-40s %s\n", "", t[i].desc);
+	}
+}

@@ -1,0 +1,106 @@
+/*
+ * params.h - the parameter tables: every hardware key and every workload
+ * layer key, declared once with its type, place in the struct, default,
+ * range and description (gem5's Param.X('default', "description") idea).
+ *
+ * The same tables drive YAML validation (config.c walks a file against the
+ * hardware table), -p and -w overrides, `--help` (param_help) and the dump of
+ * the effective config (param_dump), so a key added here is accepted, range-
+ * checked, documented and dumped without any other edit.
+ *
+ * Contract of the tables:
+ *   - keys are dotted paths ("memory.weight_buffer.bytes"); the keys of one
+ *     section are contiguous, in the order the dump prints them;
+ *   - `def` is the default written as YAML text, parsed by the same code as a
+ *     file value (NULL: the key is required, layer table only);
+ *   - integer types take min..max; with `has_auto`, "auto" stores 0 (the
+ *     "0 = auto" fields of hw_cfg.h); PARAM_DOUBLE takes (dmin, dmax]: the
+ *     minimum is excluded (clock, bandwidth and range must be positive);
+ *   - PARAM_ENUM stores the index of its name in `names` as an int.
+ */
+#ifndef SHARPSIM_PARAMS_H
+#define SHARPSIM_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../common/err.h"
+#include "ydoc.h"
+
+typedef enum {
+	PARAM_U32,
+	PARAM_U64,
+	PARAM_SIZE,   /* uint64_t bytes; KiB/MiB/GiB/KB/MB/GB suffixes */
+	PARAM_DOUBLE,
+	PARAM_BOOL,
+	PARAM_ENUM,
+	PARAM_STRING  /* char[size] */
+} param_type_t;
+
+/* Where a default comes from (configs/README.md explains each). */
+typedef enum {
+	PARAM_SRC_PAPER,  /* published value (MODEL.md §2, Table 1 of the SHARP paper) */
+	PARAM_SRC_MODEL,  /* MODEL.md's reading of the paper */
+	PARAM_SRC_CHOICE  /* engineering choice where the papers are silent */
+} param_src_t;
+
+typedef struct param {
+	const char *key;
+	param_type_t type;
+	size_t offset;             /* of the field in hw_cfg_t or layer_cfg_t */
+	size_t size;               /* of the field, bytes */
+	const char *def;           /* YAML text; NULL = required */
+	uint64_t min, max;         /* integer types */
+	double dmin, dmax;         /* PARAM_DOUBLE: (dmin, dmax] */
+	bool has_auto;             /* integer types: "auto" stores 0 */
+	const char *const *names;  /* PARAM_ENUM: NULL-terminated, index = value */
+	param_src_t src;
+	const char *desc;
+} param_t;
+
+/* Enum names, index = enum value, NULL-terminated. */
+extern const char *const param_tile_names[];    /* tile_sel_t */
+extern const char *const param_sched_names[];   /* sched_kind_t */
+extern const char *const param_weights_names[]; /* weight_policy_t */
+extern const char *const param_deps_names[];    /* deps_kind_t */
+extern const char *const param_prec_names[];    /* prec_mul_t */
+extern const char *const param_act_names[];     /* act_mode_t */
+extern const char *const param_cell_names[];    /* cell_kind_t */
+extern const char *const param_gru_names[];     /* gru_form_t */
+
+const param_t *param_hw_table(size_t *n);    /* fields of hw_cfg_t */
+const param_t *param_layer_table(size_t *n); /* fields of layer_cfg_t */
+
+const param_t *param_find(const param_t *t, size_t n, const char *key);
+/* The table key nearest to `key` by edit distance, or NULL if none is close
+ * enough to be a plausible typo. */
+const char *param_suggest(const param_t *t, size_t n, const char *key);
+
+/* Sets p's field in base from node v of document d (NULL v: an empty value).
+ * Errors are located at v and name the key and its accepted range. */
+int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *v, sim_err_t *err);
+/* Sets p's field from YAML text; `name` names the text in errors
+ * (e.g. "option -p 'compute.vs_units=abc'"). */
+int param_set_text(const param_t *p, void *base, const char *name, const char *text, sim_err_t *err);
+/* Sets every field of the table that has a default. A failure is a bad
+ * table (SIM_EINTERNAL); the config suite loads every default. */
+int param_defaults(const param_t *t, size_t n, void *base, sim_err_t *err);
+
+/* Matches scalar v against a NULL-terminated name list; `what` (or NULL)
+ * names the key in the error. */
+int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names,
+		     int *out, sim_err_t *err);
+
+/* The field's value as YAML text ("auto" for an auto 0, strings quoted). */
+void param_format(const param_t *p, const void *base, char *buf, size_t size);
+/* The accepted values as text, e.g. "integer 1..65536 or auto". */
+void param_range_text(const param_t *p, char *buf, size_t size);
+/* Writes the table's fields of base as nested YAML maps, one key a line, in
+ * table order (sections open where their first key is). */
+void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
+/* One entry per key: key, accepted values, default, source, description. */
+void param_help(FILE *f, const param_t *t, size_t n);
+
+#endif

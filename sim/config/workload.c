@@ -1,0 +1,50 @@
+/*
+ * workload.c - per-layer arithmetic of a workload (gates, MACs) and its
+ * release. Loading is in config.c.
+ */
+#include "workload.h"
+
+#include <stdlib.h>
+
+#include "params.h"
+
+unsigned workload_gates(cell_kind_t c)
+{
+	switch (c) {
+	case CELL_LSTM:
+		return 4;
+	case CELL_GRU:
+		return 3;
+	case CELL_VANILLA:
+		return 1;
+	}
+	return 0;
+}
+
+const char *workload_cell_name(cell_kind_t c)
+{
+	return (unsigned)c <= CELL_VANILLA ? param_cell_names[c] : "?";
+}
+
+/* Saturates at UINT64_MAX: the largest legal layer (H = 65536,
+ * I = 1048576, T = 1e7, B = 1024) would overflow 64 bits. */
+uint64_t workload_layer_macs(const layer_cfg_t *l)
+{
+	uint64_t in = l->skip_input ? 0 : l->input_size;
+	const uint64_t f[] = { workload_gates(l->cell), l->hidden_size, in + l->hidden_size, l->timesteps,
+			       l->batch_size };
+	uint64_t m = 1;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (__builtin_mul_overflow(m, f[i], &m))
+			return UINT64_MAX;
+	return m;
+}
+
+void workload_free(workload_t *w)
+{
+	if (!w)
+		return;
+	free(w->layers);
+	w->layers = NULL;
+	w->n_layers = 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * workload.h - a workload is a list of layers run one after another on the
+ * same hardware, each with its own weights. Filled by the config module.
+ */
+#ifndef SHARPSIM_WORKLOAD_H
+#define SHARPSIM_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { CELL_LSTM = 0, CELL_GRU, CELL_VANILLA } cell_kind_t;
+
+/* GRU candidate gate n:
+ *  GRU_LBR  linear_before_reset: n = tanh(Wn x + bn + r*(Un h + bhn)) (cuDNN)
+ *  GRU_RBM  reset_before_matmul: n = tanh(Wn x + Un (r*h) + bn)     (original) */
+typedef enum { GRU_LBR = 0, GRU_RBM } gru_form_t;
+
+typedef struct layer_cfg {
+	cell_kind_t cell;
+	uint32_t input_size;
+	uint32_t hidden_size;
+	uint32_t timesteps;
+	uint32_t batch_size;
+	gru_form_t gru_form;
+	bool skip_input;        /* leave out W.x (DeepBench's cuDNN runs) */
+	char weights[512];      /* optional .npy directory for functional runs; "" = random */
+	int line, col;          /* where the layer starts in its file */
+} layer_cfg_t;
+
+typedef struct workload {
+	char name[128];
+	char path[512];
+	layer_cfg_t *layers;
+	size_t n_layers;
+} workload_t;
+
+/* Gates (row groups of H rows) per cell: 4 LSTM, 3 GRU, 1 vanilla. */
+unsigned workload_gates(cell_kind_t c);
+const char *workload_cell_name(cell_kind_t c);
+/* MVM multiply-accumulates of a layer: G*H*(I+H)*T*B, I = 0 with skip_input. */
+uint64_t workload_layer_macs(const layer_cfg_t *l);
+void workload_free(workload_t *w);
+
+#endif

@@ -1,0 +1,660 @@
+/*
+ * ydoc.c - YAML documents as located node trees, on libyaml's event parser.
+ *
+ * The loader turns libyaml's event stream into a tree:
+ *
+ *   stream  := STREAM-START [document] STREAM-END     (a second document is an error)
+ *   document:= DOCUMENT-START [node] DOCUMENT-END
+ *   node    := SCALAR | SEQ-START node* SEQ-END | MAP-START (scalar node)* MAP-END
+ *
+ * Aliases and anchors are rejected (a config should read the same to a human
+ * and to the loader), so are tags on sequences and maps; the only tag a
+ * scalar may carry is !!str, which makes it count as quoted. Map keys must be
+ * plain or quoted scalars and appear once per map.
+ *
+ * Every node remembers its 1-based line and column and a dotted path from the
+ * root ("compute.vs_units", "layers[0].cell"), so that a conversion error can
+ * name both where the value is and which key it belongs to. All nodes of a
+ * document are also kept in one flat list, which frees them without recursion
+ * however deeply the input nests.
+ *
+ * A document loaded from a one-line string (an option value such as
+ * `-p compute.vs_units=abc`) reports errors as "name: ..." without line and
+ * column: the name already quotes the whole text.
+ */
+#include "ydoc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct ydoc_node {
+	ydoc_kind_t kind;
+	int line, col;
+	bool quoted;
+	char *text;          /* scalar text, NUL-terminated */
+	char *path;          /* dotted path from the root, "" for the root */
+	size_t n, cap;
+	ydoc_node_t **kids;  /* sequence: items; map: key0, value0, key1, value1, ... */
+};
+
+struct ydoc {
+	char *file;
+	bool one_line;
+	ydoc_node_t *root;
+	ydoc_node_t **all;
+	size_t n_all, cap_all;
+};
+
+#define YDOC_STR_TAG "tag:yaml.org,2002:str"
+
+static char *ydoc_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static int ydoc_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 8;
+	while (nc < need)
+		nc *= 2;
+	void *p = realloc(*arr, nc * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
+void ydoc_free(ydoc_t *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_all; i++) {
+		free(d->all[i]->text);
+		free(d->all[i]->path);
+		free(d->all[i]->kids);
+		free(d->all[i]);
+	}
+	free(d->all);
+	free(d->file);
+	free(d);
+}
+
+const char *ydoc_file(const ydoc_t *d) { return d->file; }
+const ydoc_node_t *ydoc_root(const ydoc_t *d) { return d->root; }
+ydoc_kind_t ydoc_kind(const ydoc_node_t *n) { return n->kind; }
+int ydoc_line(const ydoc_node_t *n) { return n->line; }
+int ydoc_col(const ydoc_node_t *n) { return n->col; }
+const char *ydoc_scalar(const ydoc_node_t *n) { return n && n->kind == YDOC_SCALAR ? n->text : NULL; }
+bool ydoc_quoted(const ydoc_node_t *n) { return n && n->kind == YDOC_SCALAR && n->quoted; }
+
+size_t ydoc_len(const ydoc_node_t *n)
+{
+	if (!n || n->kind == YDOC_SCALAR)
+		return 0;
+	return n->kind == YDOC_MAP ? n->n / 2 : n->n;
+}
+
+const ydoc_node_t *ydoc_item(const ydoc_node_t *seq, size_t i)
+{
+	return seq && seq->kind == YDOC_SEQ && i < seq->n ? seq->kids[i] : NULL;
+}
+
+const ydoc_node_t *ydoc_key(const ydoc_node_t *map, size_t i)
+{
+	return map && map->kind == YDOC_MAP && 2 * i < map->n ? map->kids[2 * i] : NULL;
+}
+
+const ydoc_node_t *ydoc_value(const ydoc_node_t *map, size_t i)
+{
+	return map && map->kind == YDOC_MAP && 2 * i + 1 < map->n ? map->kids[2 * i + 1] : NULL;
+}
+
+const ydoc_node_t *ydoc_get(const ydoc_node_t *map, const char *key)
+{
+	for (size_t i = 0; i < ydoc_len(map); i++)
+		if (strcmp(map->kids[2 * i]->text, key) == 0)
+			return map->kids[2 * i + 1];
+	return NULL;
+}
+
+static int ydoc_verror(const ydoc_t *d, int line, int col, sim_err_t *err, int code,
+		       const char *fmt, va_list ap)
+{
+	char msg[sizeof err->msg];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (d->one_line)
+		line = 0;
+	return sim_err_at(err, code, d->file, line, col, "%s", msg);
+}
+
+int ydoc_error(const ydoc_t *d, const ydoc_node_t *n, sim_err_t *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ydoc_verror(d, n ? n->line : 0, n ? n->col : 0, err, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int ydoc_error_at(const ydoc_t *d, const yaml_mark_t *m, sim_err_t *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int ydoc_error_at(const ydoc_t *d, const yaml_mark_t *m, sim_err_t *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ydoc_verror(d, (int)m->line + 1, (int)m->column + 1, err, SIM_EINPUT, fmt, ap);
+	va_end(ap);
+	return SIM_EINPUT;
+}
+
+/* The tree under construction: the stack of open sequences and maps. */
+typedef struct ydoc_builder {
+	ydoc_t *d;
+	ydoc_node_t **stack;
+	size_t depth, cap;
+	bool seen_doc;
+} ydoc_builder_t;
+
+static char *ydoc_child_path(const ydoc_node_t *parent, const char *key, size_t index)
+{
+	size_t n = strlen(parent->path) + (key ? strlen(key) : 24) + 4;
+	char *p = malloc(n);
+	if (!p)
+		return NULL;
+	if (key)
+		snprintf(p, n, "%s%s%s", parent->path, parent->path[0] ? "." : "", key);
+	else
+		snprintf(p, n, "%s[%zu]", parent->path, index);
+	return p;
+}
+
+/* Creates a node at mark m and attaches it to the innermost open container
+ * (or makes it the root). Keys are checked here: scalar, and not a repeat. */
+static int ydoc_attach(ydoc_builder_t *b, ydoc_kind_t kind, const yaml_mark_t *m, ydoc_node_t **out,
+		       sim_err_t *err)
+{
+	ydoc_t *d = b->d;
+	ydoc_node_t *parent = b->depth ? b->stack[b->depth - 1] : NULL;
+	bool is_key = parent && parent->kind == YDOC_MAP && parent->n % 2 == 0;
+	if (is_key && kind != YDOC_SCALAR)
+		return ydoc_error_at(d, m, err, "a %s used as a map key, expected a scalar key",
+				     kind == YDOC_MAP ? "map" : "sequence");
+	ydoc_node_t *n = calloc(1, sizeof *n);
+	if (!n || ydoc_grow((void **)&d->all, &d->cap_all, d->n_all + 1, sizeof *d->all)) {
+		free(n);
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+	}
+	d->all[d->n_all++] = n;
+	n->kind = kind;
+	n->line = (int)m->line + 1;
+	n->col = (int)m->column + 1;
+	if (!parent) {
+		d->root = n;
+		n->path = ydoc_strdup("");
+	} else if (parent->kind == YDOC_SEQ) {
+		n->path = ydoc_child_path(parent, NULL, parent->n);
+	} else if (!is_key) {
+		n->path = ydoc_strdup(parent->kids[parent->n - 1]->path);
+	}
+	/* A key's path is set by ydoc_add_key once its text is known. */
+	if (!is_key && !n->path)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+	if (parent) {
+		if (ydoc_grow((void **)&parent->kids, &parent->cap, parent->n + 1, sizeof *parent->kids))
+			return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+		parent->kids[parent->n++] = n;
+	}
+	*out = n;
+	return SIM_OK;
+}
+
+static int ydoc_add_key(ydoc_builder_t *b, ydoc_node_t *parent, ydoc_node_t *key, sim_err_t *err)
+{
+	for (size_t i = 0; i + 2 < parent->n; i += 2) {
+		const ydoc_node_t *k = parent->kids[i];
+		if (strcmp(k->text, key->text) == 0)
+			return ydoc_error(b->d, key, err, SIM_EINPUT,
+					  "duplicate key '%s' (first at line %d), expected each key once",
+					  key->text, k->line);
+	}
+	key->path = ydoc_child_path(parent, key->text, 0);
+	if (!key->path)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", b->d->file);
+	return SIM_OK;
+}
+
+static int ydoc_event(ydoc_builder_t *b, const yaml_event_t *ev, sim_err_t *err)
+{
+	ydoc_t *d = b->d;
+	const yaml_mark_t *m = &ev->start_mark;
+	ydoc_node_t *n = NULL;
+	int rc;
+
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (b->seen_doc)
+			return ydoc_error_at(d, m, err, "a second YAML document, expected one document per file");
+		b->seen_doc = true;
+		return SIM_OK;
+	case YAML_ALIAS_EVENT:
+		return ydoc_error_at(d, m, err, "alias '*%s' is not supported, expected the value written out",
+				     (const char *)ev->data.alias.anchor);
+	case YAML_SCALAR_EVENT: {
+		if (ev->data.scalar.anchor)
+			return ydoc_error_at(d, m, err, "anchor '&%s' is not supported, expected a plain value",
+					     (const char *)ev->data.scalar.anchor);
+		const char *tag = (const char *)ev->data.scalar.tag;
+		if (tag && strcmp(tag, YDOC_STR_TAG) != 0)
+			return ydoc_error_at(d, m, err, "tag '%s' is not supported, expected an untagged or !!str scalar",
+					     tag);
+		rc = ydoc_attach(b, YDOC_SCALAR, m, &n, err);
+		if (rc)
+			return rc;
+		n->text = malloc(ev->data.scalar.length + 1);
+		if (!n->text)
+			return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+		memcpy(n->text, ev->data.scalar.value, ev->data.scalar.length);
+		n->text[ev->data.scalar.length] = '\0';
+		if (strlen(n->text) != ev->data.scalar.length)
+			return ydoc_error(d, n, err, SIM_EINPUT, "a NUL character in a scalar, expected text");
+		n->quoted = tag != NULL || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		ydoc_node_t *parent = b->depth ? b->stack[b->depth - 1] : NULL;
+		if (parent && parent->kind == YDOC_MAP && parent->n % 2 == 1)
+			return ydoc_add_key(b, parent, n, err);
+		return SIM_OK;
+	}
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		bool map = ev->type == YAML_MAPPING_START_EVENT;
+		const yaml_char_t *anchor = map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+		const yaml_char_t *tag = map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
+		if (anchor)
+			return ydoc_error_at(d, m, err, "anchor '&%s' is not supported, expected a plain value",
+					     (const char *)anchor);
+		if (tag)
+			return ydoc_error_at(d, m, err, "tag '%s' on a %s is not supported, expected an untagged %s",
+					     (const char *)tag, map ? "map" : "sequence", map ? "map" : "sequence");
+		rc = ydoc_attach(b, map ? YDOC_MAP : YDOC_SEQ, m, &n, err);
+		if (rc)
+			return rc;
+		if (ydoc_grow((void **)&b->stack, &b->cap, b->depth + 1, sizeof *b->stack))
+			return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+		b->stack[b->depth++] = n;
+		return SIM_OK;
+	}
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		b->depth--;
+		return SIM_OK;
+	default:
+		return SIM_OK;
+	}
+}
+
+static int ydoc_parser_error(const ydoc_t *d, const yaml_parser_t *p, const char *text, size_t len,
+			     sim_err_t *err)
+{
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+	case YAML_READER_ERROR: {
+		/* The reader reports a byte offset only: count lines up to it
+		 * (the column counts bytes). */
+		yaml_mark_t m = { 0 };
+		for (size_t i = 0; i < p->problem_offset && i < len; i++) {
+			if (text[i] == '\n') {
+				m.line++;
+				m.column = 0;
+			} else {
+				m.column++;
+			}
+		}
+		if (p->problem_value != -1)
+			return ydoc_error_at(d, &m, err, "%s (byte 0x%02x), expected UTF-8 text", p->problem,
+					     (unsigned)p->problem_value);
+		return ydoc_error_at(d, &m, err, "%s, expected UTF-8 text", p->problem);
+	}
+	default:
+		if (p->context)
+			return ydoc_error_at(d, &p->problem_mark, err, "%s, %s", p->problem, p->context);
+		return ydoc_error_at(d, &p->problem_mark, err, "%s, expected valid YAML",
+				     p->problem ? p->problem : "malformed YAML");
+	}
+}
+
+/* one_line_ok: a one-line text drops positions from its errors (options). */
+static int ydoc_load(const char *name, const char *text, size_t len, bool one_line_ok, ydoc_t **out,
+		     sim_err_t *err)
+{
+	*out = NULL;
+	ydoc_t *d = calloc(1, sizeof *d);
+	if (!d || !(d->file = ydoc_strdup(name))) {
+		free(d);
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+	}
+	const char *nl = memchr(text, '\n', len);
+	d->one_line = one_line_ok && (!nl || (size_t)(nl - text) == len - 1);
+
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser)) {
+		ydoc_free(d);
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	ydoc_builder_t b = { .d = d };
+	int rc = SIM_OK;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = ydoc_parser_error(d, &parser, text, len, err);
+			break;
+		}
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+		rc = ydoc_event(&b, &ev, err);
+		yaml_event_delete(&ev);
+		if (rc || end)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	free(b.stack);
+	if (rc) {
+		ydoc_free(d);
+		return rc;
+	}
+	*out = d;
+	return SIM_OK;
+}
+
+int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err)
+{
+	return ydoc_load(name, text, len, true, out, err);
+}
+
+int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (ydoc_grow((void **)&buf, &cap, len + 65536, 1)) {
+			free(buf);
+			fclose(f);
+			return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	int bad = ferror(f);
+	int saved = errno;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return sim_err(err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(saved));
+	}
+	int rc = ydoc_load(path, buf, len, false, out, err);
+	free(buf);
+	return rc;
+}
+
+/* " of compute.vs_units", or "" for a document that is a single value. */
+static const char *ydoc_of(const ydoc_node_t *n, char *buf, size_t size)
+{
+	if (!n->path[0])
+		return "";
+	snprintf(buf, size, " of %s", n->path);
+	return buf;
+}
+
+/* Common front of the scalar conversions: n must be a scalar with text. */
+static int ydoc_need_scalar(const ydoc_t *d, const ydoc_node_t *n, const char *expected, sim_err_t *err)
+{
+	if (!n)
+		return ydoc_error(d, NULL, err, SIM_EINPUT, "no value, expected %s", expected);
+	if (n->kind != YDOC_SCALAR)
+		return ydoc_error(d, n, err, SIM_EINPUT, "%s is a %s, expected %s",
+				  n->path[0] ? n->path : "the value", n->kind == YDOC_MAP ? "map" : "sequence",
+				  expected);
+	if (!n->text[0] && !n->quoted)
+		return ydoc_error(d, n, err, SIM_EINPUT, "%s has no value, expected %s",
+				  n->path[0] ? n->path : "the option", expected);
+	return SIM_OK;
+}
+
+static const struct { const char *suffix; uint64_t mult; } ydoc_units[] = {
+	{ "KiB", 1ull << 10 }, { "MiB", 1ull << 20 }, { "GiB", 1ull << 30 },
+	{ "KB", 1000ull }, { "MB", 1000000ull }, { "GB", 1000000000ull },
+};
+
+/* Parses "digits[.digits][ ][suffix]". Returns 0 and the value rounded down,
+ * 1 when the text is not of that form, 2 when it overflows 64 bits. */
+static int ydoc_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t ip = 0, frac = 0, scale = 1;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return 1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (ip > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return 2;
+		ip = ip * 10 + (uint64_t)(*p - '0');
+	}
+	bool has_frac = false;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return 1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (scale == 1000000000ull)
+				return 1; /* more than 9 decimals: not a size anyone writes */
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+		has_frac = true;
+	}
+	if (*p == ' ')
+		p++;
+	uint64_t mult = 1;
+	if (*p) {
+		size_t i;
+		for (i = 0; i < sizeof ydoc_units / sizeof ydoc_units[0]; i++)
+			if (strcmp(p, ydoc_units[i].suffix) == 0)
+				break;
+		if (i == sizeof ydoc_units / sizeof ydoc_units[0])
+			return 1;
+		mult = ydoc_units[i].mult;
+	} else if (has_frac || p[-1] == ' ') {
+		return 1;
+	}
+	if (ip > UINT64_MAX / mult)
+		return 2;
+	uint64_t v = ip * mult;
+	/* frac < 1e9 and mult <= 2^30, so frac * mult < 2^60: no overflow. */
+	uint64_t fv = frac * mult / scale;
+	if (v > UINT64_MAX - fv)
+		return 2;
+	*out = v + fv;
+	return 0;
+}
+
+int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out,
+		sim_err_t *err)
+{
+	char expected[128], of[300];
+	snprintf(expected, sizeof expected, "an integer from %llu to %llu", (unsigned long long)min,
+		 (unsigned long long)max);
+	int rc = ydoc_need_scalar(d, n, expected, err);
+	if (rc)
+		return rc;
+	uint64_t v = 0;
+	const char *t = n->text;
+	bool negative = t[0] == '-' && t[1] >= '0' && t[1] <= '9';
+	int pr = negative ? 2 : ydoc_parse_size(t, &v);
+	if (pr == 1)
+		return ydoc_error(d, n, err, SIM_EINPUT,
+				  "value '%s'%s is not an integer, expected %s",
+				  t, ydoc_of(n, of, sizeof of), expected);
+	if (pr == 2 || v < min || v > max)
+		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is out of range, expected %s", t,
+				  ydoc_of(n, of, sizeof of), expected);
+	*out = v;
+	return SIM_OK;
+}
+
+/* A decimal number: [sign] digits [. digits] [e [sign] digits], or with the
+ * digits before the point left out. No hex, inf or nan. */
+static bool ydoc_is_decimal(const char *s)
+{
+	const char *p = s;
+	if (*p == '+' || *p == '-')
+		p++;
+	size_t digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err)
+{
+	char expected[128], of[300];
+	snprintf(expected, sizeof expected, "a number from %g to %g", min, max);
+	int rc = ydoc_need_scalar(d, n, expected, err);
+	if (rc)
+		return rc;
+	if (!ydoc_is_decimal(n->text))
+		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is not a number, expected %s", n->text,
+				  ydoc_of(n, of, sizeof of), expected);
+	errno = 0;
+	double v = strtod(n->text, NULL);
+	if (errno == ERANGE || v < min || v > max)
+		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is out of range, expected %s", n->text,
+				  ydoc_of(n, of, sizeof of), expected);
+	*out = v;
+	return SIM_OK;
+}
+
+int ydoc_as_bool(const ydoc_t *d, const ydoc_node_t *n, bool *out, sim_err_t *err)
+{
+	static const char expected[] = "true or false (YAML 1.2 core schema: yes/no/on/off are not booleans)";
+	char of[300];
+	int rc = ydoc_need_scalar(d, n, expected, err);
+	if (rc)
+		return rc;
+	const char *t = n->text;
+	if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE"))
+		*out = true;
+	else if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE"))
+		*out = false;
+	else
+		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is not a boolean, expected %s", t,
+				  ydoc_of(n, of, sizeof of), expected);
+	return SIM_OK;
+}
+
+int ydoc_as_string(const ydoc_t *d, const ydoc_node_t *n, const char **out, sim_err_t *err)
+{
+	if (!n) {
+		*out = "";
+		return SIM_OK;
+	}
+	if (n->kind != YDOC_SCALAR)
+		return ydoc_error(d, n, err, SIM_EINPUT, "%s is a %s, expected a string",
+				  n->path[0] ? n->path : "the value", n->kind == YDOC_MAP ? "map" : "sequence");
+	*out = n->text;
+	return SIM_OK;
+}
+
+size_t ydoc_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = malloc((lb + 1) * sizeof *row);
+	if (!row)
+		return la > lb ? la : lb;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t r = row[lb];
+	free(row);
+	return r;
+}
+
+int ydoc_check_keys(const ydoc_t *d, const ydoc_node_t *map, const char *const *allowed, sim_err_t *err)
+{
+	if (!map || map->kind != YDOC_MAP)
+		return ydoc_error(d, map, err, SIM_EINPUT, "%s is a %s, expected a map of keys",
+				  map && map->path[0] ? map->path : "the document",
+				  !map ? "empty document" : map->kind == YDOC_SEQ ? "sequence" : "scalar");
+	for (size_t i = 0; i < ydoc_len(map); i++) {
+		const ydoc_node_t *k = map->kids[2 * i];
+		const char *best = NULL;
+		size_t best_d = (size_t)-1;
+		size_t a;
+		for (a = 0; allowed[a]; a++) {
+			if (strcmp(allowed[a], k->text) == 0)
+				break;
+			size_t dist = ydoc_edit_distance(k->text, allowed[a]);
+			if (dist < best_d) {
+				best_d = dist;
+				best = allowed[a];
+			}
+		}
+		if (allowed[a])
+			continue;
+		char where[300] = "";
+		if (map->path[0])
+			snprintf(where, sizeof where, " in %s", map->path);
+		size_t la = strlen(k->text), lb = best ? strlen(best) : 0;
+		if (best && 2 * best_d <= (la > lb ? la : lb))
+			return ydoc_error(d, k, err, SIM_EINPUT, "unknown key '%s'%s, did you mean '%s'?", k->text,
+					  where, best);
+		char list[600] = "";
+		size_t used = 0;
+		for (a = 0; allowed[a] && used < sizeof list; a++)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", a ? ", " : "", allowed[a]);
+		return ydoc_error(d, k, err, SIM_EINPUT, "unknown key '%s'%s, expected one of: %s", k->text, where,
+				  list);
+	}
+	return SIM_OK;
+}

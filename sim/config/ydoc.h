@@ -1,0 +1,62 @@
+/*
+ * ydoc.h - a YAML document as a tree of nodes that remember where they were.
+ *
+ * This is the only place that includes <yaml.h>: every YAML file sharpsim
+ * reads (hardware configs, workloads, tile tables, sweep specs, technology
+ * tables) is loaded here and walked through this API. libyaml accepts
+ * duplicate keys silently and gives every scalar as a string, so the loader
+ * rejects duplicate keys and the ydoc_as_* helpers convert and range-check,
+ * each failure formatted "file:line:col: what is wrong, what was expected".
+ * Anchors, aliases and multi-document streams are rejected.
+ */
+#ifndef SHARPSIM_YDOC_H
+#define SHARPSIM_YDOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+
+typedef enum { YDOC_SCALAR, YDOC_SEQ, YDOC_MAP } ydoc_kind_t;
+
+typedef struct ydoc ydoc_t;
+typedef struct ydoc_node ydoc_node_t;
+
+int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err);
+/* name is used as the file name in error messages (e.g. "option -p"). */
+int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err);
+void ydoc_free(ydoc_t *d);
+
+const char *ydoc_file(const ydoc_t *d);
+const ydoc_node_t *ydoc_root(const ydoc_t *d); /* NULL for an empty document */
+
+ydoc_kind_t ydoc_kind(const ydoc_node_t *n);
+int ydoc_line(const ydoc_node_t *n); /* 1-based */
+int ydoc_col(const ydoc_node_t *n);  /* 1-based */
+const char *ydoc_scalar(const ydoc_node_t *n); /* NULL unless a scalar */
+bool ydoc_quoted(const ydoc_node_t *n);        /* scalar written in quotes */
+size_t ydoc_len(const ydoc_node_t *n);         /* items of a sequence, pairs of a map */
+const ydoc_node_t *ydoc_item(const ydoc_node_t *seq, size_t i);
+const ydoc_node_t *ydoc_key(const ydoc_node_t *map, size_t i);
+const ydoc_node_t *ydoc_value(const ydoc_node_t *map, size_t i);
+const ydoc_node_t *ydoc_get(const ydoc_node_t *map, const char *key);
+
+/* Formats an error at node n (or at the file if n is NULL). Returns code. */
+int ydoc_error(const ydoc_t *d, const ydoc_node_t *n, sim_err_t *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Typed conversions; each fails with a located SIM_EINPUT error naming the
+ * expected type and range. */
+int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out, sim_err_t *err);
+int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err);
+int ydoc_as_bool(const ydoc_t *d, const ydoc_node_t *n, bool *out, sim_err_t *err);
+int ydoc_as_string(const ydoc_t *d, const ydoc_node_t *n, const char **out, sim_err_t *err);
+/* Requires a map whose keys are all in `allowed` (NULL-terminated); an
+ * unknown key is an error that suggests the nearest allowed key. */
+int ydoc_check_keys(const ydoc_t *d, const ydoc_node_t *map, const char *const *allowed, sim_err_t *err);
+
+/* Edit distance, for "did you mean" suggestions. */
+size_t ydoc_edit_distance(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,489 @@
+/*
+ * accel.c - the accelerator: builds the components, owns the global clock.
+ *
+ * Tick order within one cycle (sink to source, so that a slot freed by a
+ * consumer can be refilled by its producer in the same cycle, and a value
+ * produced in cycle c is consumed no earlier than c+1):
+ *   1. cell updater   finishes due elements (h written), reads ready ones
+ *   2. A-MFU          finishes due packets into the gate buffer, starts values
+ *   3. accumulators   the finished row block offered this cycle goes to the
+ *                     MFU FIFO (H) or the intermediate buffer (X)
+ *   4. VS array       the weight-read line's head token: a tile is accepted
+ *                     (or refused: the line freezes), a bubble is counted
+ *   5. controller     puts this cycle's token into the line
+ *   6. weight buffer, DRAM, compute unit clocks advance
+ *
+ * Every cycle counts all N*K multiplier lanes exactly once, as useful,
+ * padding, or idle for a cause, so at the end
+ *     cycles * N * K == useful_macs + padding + dependency + fill_drain
+ *                       + backpressure + weight_fetch
+ * which every run checks, together with useful_macs == G*H*(I+H)*T*B.
+ */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cell/cellu.h"
+#include "../common/fifo.h"
+#include "../compute/cu.h"
+#include "../ctrl/ctrl.h"
+#include "../ctrl/sched.h"
+#include "../memory/dram.h"
+#include "../memory/gbuf.h"
+#include "../memory/ibuf.h"
+#include "../memory/wbuf.h"
+#include "../mfu/mfu.h"
+#include "../report/trace.h"
+#include "resolve.h"
+
+typedef struct accel {
+	hw_cfg_t hw;
+	const workload_t *w;
+	run_opts_t opts;
+	stats_t *st;
+	uint32_t n, k;
+	uint64_t nk;
+	cu_t *cu;
+	fifo_t *preact;
+	mfu_t *mfu;
+	gbuf_t *gbuf;
+	cellu_t *cellu;
+	ibuf_t *ibuf;
+	wbuf_t *wbuf;
+	dram_t *dram;
+	ctrl_t *ctrl;
+	ctrl_view_t view;
+	ctrl_token_t *line;
+	uint32_t nline, line_idx;
+	sched_prog_t *progs;
+	tile_sel_t *tiles;
+	uint32_t layer;
+	uint64_t now;
+	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
+	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
+	trace_t *trace;
+	uint64_t seg_start, idle_start;
+	int idle_cause;
+} accel_t;
+
+static void accel_destroy(accel_t *a)
+{
+	cu_destroy(a->cu);
+	fifo_destroy(a->preact);
+	mfu_destroy(a->mfu);
+	gbuf_destroy(a->gbuf);
+	cellu_destroy(a->cellu);
+	ibuf_destroy(a->ibuf);
+	wbuf_destroy(a->wbuf);
+	dram_destroy(a->dram);
+	ctrl_destroy(a->ctrl);
+	free(a->line);
+	if (a->progs)
+		for (size_t i = 0; i < a->w->n_layers; i++)
+			sched_free(&a->progs[i]);
+	free(a->progs);
+	free(a->tiles);
+}
+
+static int accel_counters(accel_t *a)
+{
+	static const char *const idle_desc[IDLE_NCAUSES] = {
+		"lane-cycles idle: rows/columns beyond the matrix",
+		"lane-cycles idle: waiting for h (or r*h)",
+		"lane-cycles idle: pipeline fill, drain and tap-switch bubbles",
+		"lane-cycles idle: accumulators, FIFO or intermediate buffer full",
+		"lane-cycles idle: weights not yet in the buffer or port busy",
+	};
+	char name[64];
+	a->useful = stats_counter(a->st, "vs.useful_macs", "multiply-accumulates on real weights and operands");
+	a->issued = stats_counter(a->st, "vs.issued_macs", "multiply-accumulates issued (N*K per tile cycle)");
+	for (int i = 0; i < IDLE_NCAUSES; i++) {
+		snprintf(name, sizeof name, "idle.%s", ctrl_cause_name((idle_cause_t)i));
+		if (!(a->idle[i] = stats_counter(a->st, name, idle_desc[i])))
+			return SIM_EINTERNAL;
+	}
+	a->vs_busy = stats_counter(a->st, "vs.busy", "cycles the VS array accepted a tile");
+	a->vs_stall = stats_counter(a->st, "vs.stall", "cycles a tile waited at the VS array (refused)");
+	a->vs_starve = stats_counter(a->st, "vs.starve", "cycles no tile reached the VS array");
+	a->acc_busy = stats_counter(a->st, "acc.busy", "cycles a finished row block left the accumulators");
+	a->acc_stall = stats_counter(a->st, "acc.stall", "cycles a finished block waited for the MFU FIFO");
+	a->acc_starve = stats_counter(a->st, "acc.starve", "cycles no block was finished");
+	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy ||
+	    !a->acc_stall || !a->acc_starve)
+		return SIM_EINTERNAL;
+	return SIM_OK;
+}
+
+/* Resolves tile configs, builds every layer's program and the weight plan. */
+static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
+{
+	const workload_t *w = a->w;
+	a->progs = calloc(w->n_layers, sizeof *a->progs);
+	a->tiles = calloc(w->n_layers, sizeof *a->tiles);
+	wbuf_layer_plan_t *plan = calloc(w->n_layers, sizeof *plan);
+	r->layers = calloc(w->n_layers, sizeof *r->layers);
+	if (!a->progs || !a->tiles || !plan || !r->layers) {
+		free(plan);
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	}
+	r->n_layers = w->n_layers;
+	const memory_cfg_t *m = &a->hw.memory;
+	uint64_t space = m->weights == WEIGHTS_RESIDENT ? UINT64_MAX : m->wbuf.bytes - m->wbuf.stage_bytes;
+	bool all_fit = true, any_stream = false, any_res = false;
+	for (size_t i = 0; i < w->n_layers; i++) {
+		const layer_cfg_t *l = &w->layers[i];
+		tile_source_t src;
+		int rc = resolve_tile(&a->hw, l, &a->tiles[i], &src, err);
+		if (rc) {
+			free(plan);
+			return rc;
+		}
+		sched_params_t p = {
+			.kind = a->hw.scheduler, .cell = l->cell, .gru_form = l->gru_form,
+			.input_size = l->skip_input ? 0 : l->input_size, .hidden_size = l->hidden_size,
+			.vs_units = a->n, .vs_width = a->k, .cfg = (unsigned)a->tiles[i],
+			.pad_reconfig = a->hw.compute.pad_reconfig,
+			.max_seg_values = (uint32_t)(resolve_inter_values(&a->hw) / l->batch_size),
+		};
+		if (!sched_cfg_ok(&p, p.cfg)) {
+			free(plan);
+			return sim_err(err, SIM_EINPUT,
+				       "layer %zu: tile config%u cannot be formed (N=%u, K=%u, %s, hidden %u; "
+				       "the intermediate buffer holds %llu values), expected a config N is divisible "
+				       "by and whose row segment fits", i + 1, p.cfg, a->n, a->k,
+				       workload_cell_name(l->cell), l->hidden_size,
+				       (unsigned long long)resolve_inter_values(&a->hw));
+		}
+		rc = sched_build(&p, &a->progs[i], err);
+		if (rc) {
+			free(plan);
+			return rc;
+		}
+		uint64_t bytes = a->progs[i].step_bytes;
+		bool fit = bytes <= m->wbuf.bytes;
+		bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
+		plan[i].step_bytes = bytes;
+		plan[i].timesteps = l->timesteps;
+		plan[i].resident = resident ? bytes : (bytes < space ? bytes : space);
+		plan[i].load_live = m->weights == WEIGHTS_RESIDENT ? a->opts.cold : (i > 0 || a->opts.cold);
+		layer_result_t *lr = &r->layers[i];
+		lr->tile = a->tiles[i];
+		lr->weights = resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
+		lr->weights_fit = fit;
+		lr->weight_bytes = bytes;
+		all_fit &= fit;
+		any_stream |= !resident;
+		any_res |= resident;
+	}
+	r->weights_fit = all_fit;
+	r->weights = any_stream && any_res ? WEIGHTS_AUTO : any_stream ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
+	r->load_cycles = dram_transfer_cycles(a->dram, plan[0].resident);
+	int rc = wbuf_plan(a->wbuf, plan, (uint32_t)w->n_layers, space, !a->opts.cold);
+	free(plan);
+	return rc ? sim_err(err, rc, "out of memory") : SIM_OK;
+}
+
+static int accel_build(accel_t *a, sim_err_t *err)
+{
+	const hw_cfg_t *hw = &a->hw;
+	uint32_t max_elems = 1;
+	for (size_t i = 0; i < a->w->n_layers; i++) {
+		uint32_t e = a->w->layers[i].hidden_size * a->w->layers[i].batch_size;
+		max_elems = e > max_elems ? e : max_elems;
+	}
+	cu_cfg_t cc = {
+		.vs_units = a->n, .vs_width = a->k, .mult_latency = hw->compute.mult_latency,
+		.acc_latency = hw->compute.acc_latency, .accumulators = hw->compute.accumulators,
+		.functional = a->opts.functional, .prec = hw->precision.mul, .acc_bits = hw->precision.acc_bits,
+	};
+	a->nline = hw->memory.wbuf.read_latency;
+	a->cu = cu_create(&cc, a->st);
+	a->preact = fifo_create("preact", sizeof(mfu_packet_t), hw->fifo_depth, a->st);
+	a->mfu = mfu_create(&hw->mfu, a->st);
+	a->gbuf = gbuf_create(max_elems, a->st);
+	a->cellu = cellu_create(&hw->cell, a->st);
+	a->ibuf = ibuf_create(resolve_inter_values(hw), a->st);
+	a->dram = dram_create(&hw->memory.dram, hw->clock_mhz, a->st);
+	a->wbuf = a->dram ? wbuf_create(&hw->memory.wbuf, a->n, a->k, a->dram, a->st) : NULL;
+	a->ctrl = ctrl_create(hw->scheduler, hw->deps, hw->compute.accumulators + a->nline + 8, a->st);
+	a->line = calloc(a->nline, sizeof *a->line);
+	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf ||
+	    !a->ctrl || !a->line || accel_counters(a))
+		return sim_err(err, SIM_ENOMEM, "cannot build the accelerator (out of memory or a zero-sized unit)");
+	for (uint32_t i = 0; i < a->nline; i++)
+		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
+	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
+	return SIM_OK;
+}
+
+static void accel_begin_layer(accel_t *a, uint32_t l)
+{
+	const layer_cfg_t *lc = &a->w->layers[l];
+	a->layer = l;
+	ctrl_layer_t cl = {
+		.prog = &a->progs[l], .cell = lc->cell, .form = lc->gru_form, .hidden = lc->hidden_size,
+		.timesteps = lc->timesteps, .batch = lc->batch_size, .last = l + 1 == a->w->n_layers,
+	};
+	ctrl_begin_layer(a->ctrl, &cl);
+	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
+	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
+	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
+			 a->hw.scheduler == SCHED_SEQUENTIAL);
+	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
+}
+
+static const char *seg_name(const accel_t *a, const sched_seg_t *s)
+{
+	static const char *const lstm[2][4] = {
+		{ "W.x i", "W.x f", "W.x g", "W.x o" }, { "U.h i", "U.h f", "U.h g", "U.h o" },
+	};
+	static const char *const gru[2][3] = { { "W.x r", "W.x z", "W.x n" }, { "U.h r", "U.h z", "U.h n" } };
+	static const char *const all[2] = { "W.x all gates", "U.h all gates" }, *const one[2] = { "W.x", "U.h" };
+	cell_kind_t c = a->w->layers[a->layer].cell;
+	if (s->ngates > 1)
+		return all[s->part];
+	if (c == CELL_LSTM)
+		return lstm[s->part][s->gate[0]];
+	return c == CELL_GRU ? gru[s->part][s->gate[0]] : one[s->part];
+}
+
+static void trace_segment(accel_t *a, uint32_t id, uint64_t end)
+{
+	const ctrl_block_t *b = ctrl_block(a->ctrl, id);
+	if (!b)
+		return;
+	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
+	char args[192];
+	snprintf(args, sizeof args,
+		 "\"layer\":%u,\"step\":%u,\"block\":%u,\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u,\"tiles\":%u",
+		 a->layer, b->step, s->block, s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
+	trace_slice(a->trace, TRACE_VS, seg_name(a, s), a->seg_start, end, args);
+}
+
+static void trace_idle(accel_t *a, int cause)
+{
+	if (cause == a->idle_cause)
+		return;
+	if (a->idle_cause >= 0)
+		trace_slice(a->trace, TRACE_VS_IDLE, ctrl_cause_name((idle_cause_t)a->idle_cause), a->idle_start,
+			    a->now, NULL);
+	a->idle_cause = cause;
+	a->idle_start = a->now;
+}
+
+/* Stage 3: the accumulators' output. */
+static void accel_acc_out(accel_t *a)
+{
+	const cu_out_t *o = cu_out_peek(a->cu);
+	if (!o) {
+		(*a->acc_starve)++;
+		return;
+	}
+	const ctrl_block_t *b = ctrl_block(a->ctrl, o->tag.block);
+	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
+	if (s->part == SCHED_PART_X) {
+		ibuf_write(a->ibuf, s->valid_rows);
+	} else {
+		if (!fifo_can_push(a->preact)) {
+			(*a->acc_stall)++;
+			return;
+		}
+		mfu_packet_t p = {
+			.step = b->step, .seg = b->seg, .seq = o->tag.seq, .phase = s->phase, .ngates = s->ngates,
+			.j0 = s->j0, .valid_pg = s->valid_pg, .values = s->valid_rows,
+			.x_values = !ctrl_init_from_x(a->ctrl) && s->partner >= 0 ? s->valid_rows : 0,
+		};
+		memcpy(p.gate, s->gate, sizeof p.gate);
+		fifo_push(a->preact, &p);
+	}
+	cu_out_pop(a->cu);
+	(*a->acc_busy)++;
+}
+
+/* Stage 4: the VS array takes the read line's head. Returns true when the
+ * head tile was refused (the line freezes this cycle). */
+static bool accel_vs(accel_t *a)
+{
+	ctrl_token_t *tok = &a->line[a->line_idx];
+	if (!tok->is_tile) {
+		*a->idle[tok->cause] += a->nk;
+		(*a->vs_starve)++;
+		if (a->trace)
+			trace_idle(a, tok->cause);
+		return false;
+	}
+	cu_refuse_t r = cu_in_ready(a->cu, &tok->t);
+	if (r != CU_REFUSE_NONE) {
+		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
+		*a->idle[cause] += a->nk;
+		(*a->vs_stall)++;
+		if (a->trace)
+			trace_idle(a, cause);
+		return true;
+	}
+	cu_in_push(a->cu, &tok->t);
+	*a->useful += tok->t.useful_lanes;
+	*a->issued += a->nk;
+	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+	(*a->vs_busy)++;
+	if (a->trace) {
+		trace_idle(a, -1);
+		if (tok->t.first && tok->t.tag.seq == 0)
+			a->seg_start = a->now;
+		if (tok->t.last && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size)
+			trace_segment(a, tok->t.tag.block, a->now + 1);
+	}
+	return false;
+}
+
+static void accel_cycle(accel_t *a)
+{
+	cellu_tick(a->cellu, a->gbuf);
+	uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+	if (released) {
+		ibuf_read(a->ibuf, released);
+		ibuf_free(a->ibuf, released);
+	}
+	accel_acc_out(a);
+	bool frozen = accel_vs(a);
+	if (frozen) {
+		ctrl_tick(a->ctrl, &a->view, true, NULL);
+	} else {
+		ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
+		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
+	}
+	wbuf_tick(a->wbuf);
+	dram_tick(a->dram);
+	cu_tick(a->cu);
+	a->now++;
+}
+
+/* Something moved this cycle: a tile or block went through, DRAM moved a
+ * byte, or a value is inside the MFU or cell updater (it will come out). */
+static uint64_t accel_progress(const accel_t *a)
+{
+	uint64_t dram = dram_requested(a->dram, DRAM_STREAM) + dram_requested(a->dram, DRAM_LOAD);
+	return *a->vs_busy + *a->acc_busy + dram;
+}
+
+static int accel_deadlock(const accel_t *a, sim_err_t *err)
+{
+	const ctrl_token_t *head = &a->line[a->line_idx];
+	return sim_err(err, SIM_EDEADLOCK,
+		       "deadlock: nothing moved for %llu cycles (cycle %llu, layer %u): "
+		       "preact FIFO %u/%u, accumulators in flight %u, intermediate buffer %llu/%llu values, "
+		       "weight-read head %s%s, cell updater %s, MFU %s",
+		       (unsigned long long)a->hw.watchdog, (unsigned long long)a->now, a->layer + 1,
+		       fifo_count(a->preact), fifo_depth(a->preact), cu_in_flight(a->cu),
+		       (unsigned long long)ibuf_used(a->ibuf), (unsigned long long)ibuf_capacity(a->ibuf),
+		       head->is_tile ? "tile" : "bubble: ", head->is_tile ? "" : ctrl_cause_name((idle_cause_t)head->cause),
+		       cellu_idle(a->cellu) ? "idle" : "busy", mfu_idle(a->mfu) ? "idle" : "busy");
+}
+
+static int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
+{
+	uint64_t lanes = *a->useful;
+	for (int i = 0; i < IDLE_NCAUSES; i++)
+		lanes += *a->idle[i];
+	if (lanes != a->now * a->nk)
+		return sim_err(err, SIM_EINTERNAL,
+			       "lane conservation broken: cycles*N*K = %llu but useful + idle = %llu",
+			       (unsigned long long)(a->now * a->nk), (unsigned long long)lanes);
+	uint64_t want = 0;
+	for (size_t i = 0; i < a->w->n_layers; i++)
+		want += workload_layer_macs(&a->w->layers[i]);
+	if (*a->useful != want)
+		return sim_err(err, SIM_EINTERNAL, "useful MACs %llu differ from G*H*(I+H)*T*B = %llu",
+			       (unsigned long long)*a->useful, (unsigned long long)want);
+	(void)r;
+	return SIM_OK;
+}
+
+static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
+{
+	uint64_t last = 0, mark = 0, layer_start = 0, layer_useful = 0, layer_issued = 0;
+	accel_begin_layer(a, 0);
+	for (;;) {
+		accel_cycle(a);
+		uint64_t p = accel_progress(a);
+		if (p != mark || !mfu_idle(a->mfu) || !cellu_idle(a->cellu)) {
+			mark = p;
+			last = a->now;
+		} else if (a->now - last > a->hw.watchdog) {
+			return accel_deadlock(a, err);
+		}
+		if (!cellu_layer_done(a->cellu))
+			continue;
+		layer_result_t *lr = &r->layers[a->layer];
+		lr->cycles = a->now - layer_start;
+		lr->useful_macs = *a->useful - layer_useful;
+		lr->issued_macs = *a->issued - layer_issued;
+		layer_start = a->now;
+		layer_useful = *a->useful;
+		layer_issued = *a->issued;
+		wbuf_end_layer(a->wbuf, a->layer);
+		if (a->layer + 1 == a->w->n_layers)
+			break;
+		accel_begin_layer(a, a->layer + 1);
+	}
+	if (a->trace)
+		trace_idle(a, -2);
+	return SIM_OK;
+}
+
+int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!w->n_layers)
+		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
+	accel_t a = { 0 };
+	a.hw = *hw;
+	resolve_hw(&a.hw);
+	a.w = w;
+	a.opts = *opts;
+	a.n = a.hw.compute.vs_units;
+	a.k = resolve_lanes(&a.hw);
+	a.nk = (uint64_t)a.n * a.k;
+	a.idle_cause = -1;
+	a.st = out->stats = stats_create();
+	if (!a.st)
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	int rc = accel_build(&a, err);
+	if (!rc)
+		rc = accel_plan(&a, out, err);
+	if (!rc && opts->trace_path && !(a.trace = trace_open(opts->trace_path, a.hw.clock_mhz, err)))
+		rc = err->code;
+	if (!rc)
+		rc = accel_loop(&a, out, err);
+	if (!rc)
+		rc = accel_check(&a, out, err);
+	if (a.trace) {
+		int trc = trace_close(a.trace, rc == SIM_OK, rc ? NULL : err);
+		rc = rc ? rc : trc;
+	}
+	if (!rc) {
+		out->hw = a.hw;
+		out->cycles = a.now;
+		out->cold = opts->cold;
+		out->useful_macs = *a.useful;
+		out->issued_macs = *a.issued;
+		out->utilization = a.now ? (double)*a.useful / ((double)a.now * (double)a.nk) : 0;
+		out->latency_us = (double)a.now / a.hw.clock_mhz;
+		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;
+		out->wbuf_peak_bytes_per_cycle = wbuf_peak_bytes(a.wbuf);
+	}
+	accel_destroy(&a);
+	if (rc)
+		run_result_free(out);
+	return rc;
+}
+
+void run_result_free(run_result_t *r)
+{
+	stats_destroy(r->stats);
+	free(r->layers);
+	r->stats = NULL;
+	r->layers = NULL;
+}

@@ -1,0 +1,48 @@
+#include "explore.h"
+
+#include <string.h>
+
+#include "../ctrl/sched.h"
+#include "resolve.h"
+#include "run.h"
+
+int explore_layer(const hw_cfg_t *hw, const layer_cfg_t *l, tile_entry_t *out, sim_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	out->vs_units = hw->compute.vs_units;
+	out->vs_width = resolve_lanes(hw);
+	out->scheduler = hw->scheduler;
+	out->cell = l->cell;
+	out->input_size = l->skip_input ? 0 : l->input_size;
+	out->hidden_size = l->hidden_size;
+	layer_cfg_t one = *l;
+	one.timesteps = 2;
+	one.batch_size = 1;
+	workload_t w = { .name = "explore", .layers = &one, .n_layers = 1 };
+	run_opts_t o = { 0 };
+	uint64_t best = UINT64_MAX;
+	for (unsigned c = 4; c >= 1; c--) {
+		hw_cfg_t h = *hw;
+		h.compute.tile = (tile_sel_t)c;
+		h.memory.weights = WEIGHTS_RESIDENT;
+		run_result_t r;
+		sim_err_t e;
+		int rc = accel_run(&h, &w, &o, &r, &e);
+		if (rc == SIM_EINPUT)
+			continue; /* a config this layer cannot form */
+		if (rc) {
+			*err = e;
+			return rc;
+		}
+		out->cycles[c - 1] = r.cycles;
+		if (r.cycles < best) {
+			best = r.cycles;
+			out->best = (tile_sel_t)c;
+		}
+		run_result_free(&r);
+	}
+	if (best == UINT64_MAX)
+		return sim_err(err, SIM_EINPUT, "no tile config can be formed by N=%u, K=%u for a %s layer of hidden %u",
+			       hw->compute.vs_units, resolve_lanes(hw), workload_cell_name(l->cell), l->hidden_size);
+	return SIM_OK;
+}

@@ -1,0 +1,74 @@
+#include "resolve.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../config/config.h"
+#include "../ctrl/sched.h"
+#include "explore.h"
+
+uint32_t resolve_lanes(const hw_cfg_t *hw)
+{
+	uint32_t k = hw->compute.vs_width;
+	return hw->precision.mul == PREC_FIX16X16 ? (k / 2 ? k / 2 : 1) : k;
+}
+
+void resolve_hw(hw_cfg_t *hw)
+{
+	uint32_t k = resolve_lanes(hw);
+	if (!hw->cell.lanes)
+		hw->cell.lanes = k / 4 ? k / 4 : 1;
+	if (!hw->memory.wbuf.banks)
+		hw->memory.wbuf.banks = hw->compute.vs_units;
+	if (!hw->memory.wbuf.bytes_per_cycle)
+		hw->memory.wbuf.bytes_per_cycle = (uint64_t)hw->compute.vs_units * k * 2;
+}
+
+uint64_t resolve_inter_values(const hw_cfg_t *hw)
+{
+	uint64_t bytes = hw->memory.inter_bytes;
+	if (hw->memory.inter_double)
+		bytes /= 2;
+	return bytes / 4;
+}
+
+int resolve_tile(const hw_cfg_t *hw, const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err)
+{
+	if (hw->compute.tile != TILE_AUTO) {
+		*out = hw->compute.tile;
+		*src = TILE_FROM_CONFIG;
+		return SIM_OK;
+	}
+	char path[HW_PATH_MAX + 32];
+	if (hw->compute.tile_table[0])
+		snprintf(path, sizeof path, "%s", hw->compute.tile_table);
+	else
+		snprintf(path, sizeof path, "configs/tiles/%s.yaml", hw->name);
+	uint32_t input = l->skip_input ? 0 : l->input_size;
+	if (access(path, R_OK) == 0) {
+		tile_table_t t;
+		int rc = config_load_tile_table(path, &t, err);
+		if (rc)
+			return rc;
+		const tile_entry_t *e = config_tile_lookup(&t, hw->compute.vs_units, resolve_lanes(hw), hw->scheduler,
+							   l->cell, input, l->hidden_size);
+		if (e) {
+			*out = e->best;
+			*src = TILE_FROM_TABLE;
+			config_tile_table_free(&t);
+			return SIM_OK;
+		}
+		config_tile_table_free(&t);
+	} else if (hw->compute.tile_table[0]) {
+		return sim_err(err, SIM_EINPUT, "%s: cannot open the tile table named by compute.tile_table, "
+			       "expected a file written by `sharpsim explore`", path);
+	}
+	tile_entry_t e;
+	int rc = explore_layer(hw, l, &e, err);
+	if (rc)
+		return rc;
+	*out = e.best;
+	*src = TILE_EXPLORED;
+	return SIM_OK;
+}

@@ -1,0 +1,33 @@
+/*
+ * resolve.h - turning the config as written into the config as built.
+ *
+ * The user's config keeps "auto" (so the effective-config dump and
+ * config_hash show what was written); before any component is created the
+ * core resolves each auto in this order:
+ *   1. cell_updater.lanes  = max(1, K/4)         (MODEL.md §2.5)
+ *   2. weight_buffer.banks = N                   (one bank per VS unit)
+ *   3. bytes_per_cycle     = N*K*2 (a full tile) (MODEL.md §2, "peak bandwidth")
+ *   4. per layer: the tile config (explore table, else explored on the fly)
+ *      and the weight placement (resident / stream).
+ * Precision fix16x16 pairs two 16x8 multipliers per MAC, so its array has
+ * K/2 effective lanes per VS unit.
+ */
+#ifndef SHARPSIM_RESOLVE_H
+#define SHARPSIM_RESOLVE_H
+
+#include "../common/err.h"
+#include "../config/hw_cfg.h"
+#include "../config/workload.h"
+
+void resolve_hw(hw_cfg_t *hw);
+/* Effective multiplier lanes per VS unit for the precision. */
+uint32_t resolve_lanes(const hw_cfg_t *hw);
+/* Capacity of the intermediate buffer, in fp32 values available to run-ahead. */
+uint64_t resolve_inter_values(const hw_cfg_t *hw);
+
+typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_source_t;
+
+/* The tile config a layer runs with (hw already resolved). */
+int resolve_tile(const hw_cfg_t *hw, const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * run.h - running a workload on a hardware config, and what comes out.
+ *
+ * accel_run() resolves every "auto" of the config (core/resolve.c), builds
+ * the components, drives the global clock one cycle at a time (or in exact
+ * jumps, see core/accel.c) until the last layer's last h is written, checks
+ * the lane-conservation identity, and returns the counters.
+ *
+ * Counter names (registered by the components; the energy model and the
+ * reports read them by name once, at the end):
+ *   <stage>.busy/.stall/.starve   stage in {ctrl, wread, vs, acc, mfu, cell}
+ *   vs.useful_macs vs.issued_macs vs.tile_cycles
+ *   idle.padding idle.dependency idle.fill_drain idle.backpressure
+ *   idle.weight_fetch                               (lane-cycles)
+ *   tree.adds acc.adds acc.blocks                   (fp32 adds, blocks)
+ *   mfu.activations mfu.sigmoid mfu.tanh mfu.bias_adds
+ *   cell.updates cell.mults cell.adds cell.tanh
+ *   wbuf.row_reads (K-wide bank row reads) wbuf.read_bytes wbuf.write_bytes
+ *   ihbuf.reads ihbuf.writes cellbuf.reads cellbuf.writes
+ *   interbuf.reads interbuf.writes gatebuf.reads gatebuf.writes
+ *   fifo.<name>.pushes fifo.<name>.pops   name in {wread, preact, act}
+ *   dram.read_bytes
+ *   ctrl.tiles ctrl.blocks ctrl.reconfigs
+ */
+#ifndef SHARPSIM_RUN_H
+#define SHARPSIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../common/stats.h"
+#include "../config/hw_cfg.h"
+#include "../config/workload.h"
+
+typedef struct run_opts {
+	bool cold;              /* count the initial weight load in cycles */
+	bool functional;        /* compute values (bit-accurate datapath) */
+	uint64_t seed;          /* functional: weights and inputs */
+	const char *trace_path; /* Chrome trace-event JSON, or NULL */
+	bool fast_forward;      /* exact jumps over repeated steady state */
+} run_opts_t;
+
+typedef struct layer_result {
+	uint64_t cycles;        /* from the layer's first issue to its last h */
+	uint64_t useful_macs;
+	uint64_t issued_macs;
+	tile_sel_t tile;        /* resolved tile config */
+	weight_policy_t weights; /* RESIDENT or STREAM, as resolved */
+	bool weights_fit;
+	uint64_t weight_bytes;
+} layer_result_t;
+
+typedef struct run_result {
+	hw_cfg_t hw;            /* effective config, every auto resolved */
+	uint64_t cycles;        /* main count; includes the initial load only if cold */
+	uint64_t load_cycles;   /* the one-time initial load of the first layer */
+	bool cold;
+	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when layers differ */
+	bool weights_fit;       /* every layer's weights fit the buffer */
+	uint64_t useful_macs;
+	uint64_t issued_macs;
+	double utilization;     /* useful_macs / (cycles * N * K) */
+	double latency_us;
+	double peak_gflops;     /* 2 FLOP per MAC per cycle */
+	uint64_t wbuf_peak_bytes_per_cycle; /* weight-buffer bandwidth used at peak */
+	size_t n_layers;
+	layer_result_t *layers;
+	stats_t *stats;         /* every counter, summed over layers (owned) */
+} run_result_t;
+
+int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts,
+	      run_result_t *out, sim_err_t *err);
+void run_result_free(run_result_t *r);
+
+#endif

@@ -1,0 +1,294 @@
+#include "ctrl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ctrl {
+	sched_kind_t kind;
+	deps_kind_t deps;
+	ctrl_layer_t L;
+	uint32_t elems;          /* H * B */
+	bool init_from_x;
+	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
+	uint32_t cur_t, cur_i, x_t, x_i;
+	/* the segment being issued */
+	bool active;
+	uint32_t a_seg, a_step, a_c, a_b, a_id;
+	uint32_t next_id;
+	ctrl_block_t *ring;
+	uint32_t nring;
+	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs;
+	unsigned last_cfg;
+};
+
+static const char *const cause_names[IDLE_NCAUSES] = {
+	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch",
+};
+
+const char *ctrl_cause_name(idle_cause_t c)
+{
+	return c < IDLE_NCAUSES ? cause_names[c] : "?";
+}
+
+ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, stats_t *st)
+{
+	ctrl_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->kind = kind;
+	c->deps = deps;
+	c->nring = ring;
+	c->ring = calloc(ring, sizeof *c->ring);
+	c->busy = stats_counter(st, "ctrl.busy", "cycles the controller issued a tile");
+	c->stall = stats_counter(st, "ctrl.stall", "cycles the controller was held by back-pressure");
+	c->starve = stats_counter(st, "ctrl.starve", "cycles the controller waited (dependency, weights, drain)");
+	c->tiles = stats_counter(st, "ctrl.tiles", "column tiles issued (weights read once per tile)");
+	c->blocks = stats_counter(st, "ctrl.blocks", "segments started");
+	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
+	if (!c->ring || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs) {
+		ctrl_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ctrl_destroy(ctrl_t *c)
+{
+	if (!c)
+		return;
+	free(c->ring);
+	free(c);
+}
+
+static uint32_t next_of(const ctrl_t *c, uint32_t i, unsigned part)
+{
+	const sched_prog_t *p = c->L.prog;
+	while (i < p->n && p->seg[i].part != part)
+		i++;
+	return i;
+}
+
+void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
+{
+	c->L = *layer;
+	c->elems = layer->hidden * layer->batch;
+	bool has_x = false;
+	for (uint32_t i = 0; i < layer->prog->n; i++)
+		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
+	c->init_from_x = has_x && !(layer->cell == CELL_GRU && layer->form == GRU_LBR);
+	c->cur_t = 0;
+	c->active = false;
+	if (c->kind == SCHED_UNFOLDED) {
+		c->cur_i = next_of(c, 0, SCHED_PART_H);
+		c->x_i = next_of(c, 0, SCHED_PART_X);
+		c->x_t = c->x_i < layer->prog->n ? 0 : layer->timesteps;
+	} else {
+		c->cur_i = 0;
+	}
+	if (!c->last_cfg)
+		c->last_cfg = layer->prog->seg[0].cfg;
+}
+
+bool ctrl_init_from_x(const ctrl_t *c)
+{
+	return c->init_from_x;
+}
+
+bool ctrl_layer_issued(const ctrl_t *c)
+{
+	return !c->active && c->cur_t >= c->L.timesteps;
+}
+
+const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
+{
+	const ctrl_block_t *b = &c->ring[id % c->nring];
+	return b->id == id ? b : NULL;
+}
+
+/* The step barrier of a segment: h_{t-1} complete, or for GRU
+ * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. */
+static bool barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+{
+	if (s->phase == 1)
+		return gbuf_rh(v->gbuf, t) >= c->elems;
+	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
+}
+
+static bool needs_barrier(const ctrl_t *c, const sched_seg_t *s)
+{
+	if (c->kind == SCHED_UNFOLDED && s->part == SCHED_PART_X)
+		return false;
+	if (c->deps == DEPS_STEP)
+		return true;
+	return s->part == SCHED_PART_H && s->phase == 1;
+}
+
+static void bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
+{
+	out->is_tile = false;
+	out->cause = (uint8_t)cause;
+	if (cause == IDLE_BACKPRESSURE)
+		(*c->stall)++;
+	else
+		(*c->starve)++;
+}
+
+static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
+{
+	const sched_seg_t *s = &c->L.prog->seg[seg];
+	uint32_t vals = s->valid_rows * c->L.batch;
+	if (s->part == SCHED_PART_X) {
+		ibuf_alloc(v->ibuf, vals);
+	} else if (c->init_from_x && s->partner >= 0) {
+		ibuf_read(v->ibuf, vals);
+		ibuf_free(v->ibuf, vals);
+	}
+	c->active = true;
+	c->a_seg = seg;
+	c->a_step = step;
+	c->a_c = c->a_b = 0;
+	c->a_id = c->next_id++;
+	ctrl_block_t *b = &c->ring[c->a_id % c->nring];
+	b->id = c->a_id;
+	b->seg = seg;
+	b->step = step;
+	(*c->blocks)++;
+	if (s->cfg != c->last_cfg)
+		(*c->reconfigs)++;
+	c->last_cfg = s->cfg;
+}
+
+/* Issues the active segment's next (column tile, sequence), or a bubble. */
+static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
+	if (c->a_b == 0) {
+		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0) {
+			uint32_t hi = (c->a_c + 1) * s->kc;
+			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
+			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
+				bubble(c, out, IDLE_DEPENDENCY);
+				return;
+			}
+		}
+		if (wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step) != WBUF_READY) {
+			bubble(c, out, IDLE_WEIGHT_FETCH);
+			return;
+		}
+		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		(*c->tiles)++;
+	}
+	out->is_tile = true;
+	out->seg = c->a_seg;
+	out->col = c->a_c;
+	cu_tile_t *t = &out->t;
+	t->cfg = s->cfg;
+	t->first = c->a_c == 0;
+	t->last = c->a_c + 1 == s->ntiles;
+	t->has_init = t->first && s->part == SCHED_PART_H && c->init_from_x && s->partner >= 0;
+	t->tag.step = c->a_step;
+	t->tag.block = c->a_id;
+	t->tag.gate = s->gate[0];
+	t->tag.seq = (uint16_t)c->a_b;
+	t->tag.row0 = s->j0;
+	t->useful_lanes = s->valid_rows * sched_tile_cols(s, c->a_c);
+	t->w = NULL;
+	t->x = NULL;
+	t->init = NULL;
+	(*c->busy)++;
+	if (++c->a_b == c->L.batch) {
+		c->a_b = 0;
+		if (++c->a_c == s->ntiles)
+			c->active = false;
+	}
+}
+
+static void advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
+{
+	const sched_prog_t *p = c->L.prog;
+	if (part < 0) {
+		if (++*i == p->n) {
+			*i = 0;
+			++*t;
+		}
+		return;
+	}
+	*i = next_of(c, *i + 1, (unsigned)part);
+	if (*i == p->n) {
+		*i = next_of(c, 0, (unsigned)part);
+		++*t;
+	}
+}
+
+static idle_cause_t idle_reason(const ctrl_t *c)
+{
+	return c->L.last ? IDLE_FILL_DRAIN : IDLE_DEPENDENCY;
+}
+
+/* Sequential, Batch, Intergate: segments start strictly in program order. */
+static void pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	if (c->cur_t >= c->L.timesteps) {
+		bubble(c, out, idle_reason(c));
+		return;
+	}
+	const sched_seg_t *s = &c->L.prog->seg[c->cur_i];
+	if (needs_barrier(c, s) && !barrier_ok(c, v, s, c->cur_t)) {
+		bubble(c, out, IDLE_DEPENDENCY);
+		return;
+	}
+	if (s->part == SCHED_PART_X && !ibuf_can_alloc(v->ibuf, s->valid_rows * c->L.batch)) {
+		bubble(c, out, IDLE_BACKPRESSURE);
+		return;
+	}
+	start_seg(c, v, c->cur_i, c->cur_t);
+	advance(c, &c->cur_t, &c->cur_i, -1);
+	emit(c, v, out);
+}
+
+/* Unfolded: the next H segment when its partner X is issued and its
+ * dependency is met; otherwise the next X segment, as far ahead as the
+ * intermediate buffer allows. */
+static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_prog_t *p = c->L.prog;
+	bool h_left = c->cur_t < c->L.timesteps, x_left = c->x_t < c->L.timesteps;
+	bool partner_missing = false;
+	if (h_left) {
+		const sched_seg_t *s = &p->seg[c->cur_i];
+		partner_missing = s->partner >= 0 &&
+				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->partner));
+		if (!partner_missing && (!needs_barrier(c, s) || barrier_ok(c, v, s, c->cur_t))) {
+			start_seg(c, v, c->cur_i, c->cur_t);
+			advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
+			emit(c, v, out);
+			return;
+		}
+	}
+	if (x_left) {
+		const sched_seg_t *x = &p->seg[c->x_i];
+		if (ibuf_can_alloc(v->ibuf, x->valid_rows * c->L.batch)) {
+			start_seg(c, v, c->x_i, c->x_t);
+			advance(c, &c->x_t, &c->x_i, SCHED_PART_X);
+			emit(c, v, out);
+			return;
+		}
+		bubble(c, out, partner_missing ? IDLE_BACKPRESSURE : IDLE_DEPENDENCY);
+		return;
+	}
+	bubble(c, out, h_left ? IDLE_DEPENDENCY : idle_reason(c));
+}
+
+void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
+{
+	if (frozen) {
+		(*c->stall)++;
+		return;
+	}
+	if (c->active)
+		emit(c, v, out);
+	else if (c->kind == SCHED_UNFOLDED)
+		pick_unfolded(c, v, out);
+	else
+		pick_in_order(c, v, out);
+}

@@ -1,0 +1,93 @@
+/*
+ * ctrl.h - the controller: issues one (column tile, sequence) per cycle.
+ *
+ *   cycle   c                         c+1 .. c+R-1         c+R
+ *   ctrl    pick/continue a segment,  weight-buffer read   tile at the VS
+ *           check deps and weights    (R = read_latency)   array (cu input)
+ *
+ * Every cycle the controller puts one token into the weight-read line: a
+ * tile, or a bubble that carries the reason nothing was issued. When the
+ * token reaches the VS array its lanes are counted: a tile's real lanes as
+ * useful and the rest as padding; a bubble's N*K lanes under its reason.
+ *
+ * Segments start whole (MODEL.md §3): under the step barrier (deps: step)
+ * a segment of step t waits until all of h_{t-1} is written (GRU
+ * reset_before_matmul's n segments until all of r*h is written), except
+ * Unfolded's X segments, which need nothing but intermediate-buffer space
+ * and run ahead while the H segments wait. With deps: element an H tile
+ * waits only for the h elements its columns read.
+ *
+ * Contract: the caller freezes the line (passes frozen = true) in a cycle
+ * in which the VS array refused the line's head tile; the controller then
+ * issues nothing and counts a stall.
+ */
+#ifndef SHARPSIM_CTRL_H
+#define SHARPSIM_CTRL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../cell/cellu.h"
+#include "../common/stats.h"
+#include "../compute/cu.h"
+#include "../config/hw_cfg.h"
+#include "../memory/gbuf.h"
+#include "../memory/ibuf.h"
+#include "../memory/wbuf.h"
+#include "sched.h"
+
+typedef enum {
+	IDLE_PADDING = 0,
+	IDLE_DEPENDENCY,
+	IDLE_FILL_DRAIN,
+	IDLE_BACKPRESSURE,
+	IDLE_WEIGHT_FETCH,
+	IDLE_NCAUSES
+} idle_cause_t;
+
+const char *ctrl_cause_name(idle_cause_t c);
+
+typedef struct ctrl_token {
+	bool is_tile;
+	uint8_t cause;  /* idle_cause_t of a bubble */
+	uint32_t seg;   /* tile: segment index */
+	uint32_t col;   /* tile: column tile */
+	cu_tile_t t;
+} ctrl_token_t;
+
+typedef struct ctrl_layer {
+	const sched_prog_t *prog;
+	cell_kind_t cell;
+	gru_form_t form;
+	uint32_t hidden, timesteps, batch;
+	bool last;        /* no layer follows */
+} ctrl_layer_t;
+
+/* Where a cu block (by tag.block) came from. */
+typedef struct ctrl_block {
+	uint32_t id, seg, step;
+} ctrl_block_t;
+
+/* What the controller may look at: narrow, read-mostly views. */
+typedef struct ctrl_view {
+	const cellu_t *cellu;
+	const gbuf_t *gbuf;
+	wbuf_t *wbuf;
+	ibuf_t *ibuf;
+} ctrl_view_t;
+
+typedef struct ctrl ctrl_t;
+
+/* ring: blocks that can be issued and not yet finished (accumulators +
+ * read latency + margin). */
+ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, stats_t *st);
+void ctrl_destroy(ctrl_t *c);
+void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
+void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);
+const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id);
+/* Every segment of the layer has been issued. */
+bool ctrl_layer_issued(const ctrl_t *c);
+/* H segments continue from their X partner's sums (not GRU linear_before_reset). */
+bool ctrl_init_from_x(const ctrl_t *c);
+
+#endif

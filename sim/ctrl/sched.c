@@ -1,0 +1,256 @@
+#include "sched.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../compute/cu.h"
+
+uint32_t sched_groups(unsigned cfg)
+{
+	return 1u << (4 - cfg);
+}
+
+static unsigned phase_count(const sched_params_t *p)
+{
+	return p->cell == CELL_GRU && p->gru_form == GRU_RBM ? 2 : 1;
+}
+
+/* Gates (row groups of H rows) issued in a phase, in the order they are
+ * issued: LSTM i f g o; GRU r z n; vanilla the one gate. */
+static unsigned phase_gates(const sched_params_t *p, unsigned phase, uint8_t *g)
+{
+	if (p->cell == CELL_LSTM) {
+		for (unsigned i = 0; i < 4; i++)
+			g[i] = (uint8_t)i;
+		return 4;
+	}
+	if (p->cell == CELL_VANILLA) {
+		g[0] = 0;
+		return 1;
+	}
+	if (p->gru_form == GRU_RBM) {
+		if (phase == 0) {
+			g[0] = 0;
+			g[1] = 1;
+			return 2;
+		}
+		g[0] = 2;
+		return 1;
+	}
+	for (unsigned i = 0; i < 3; i++)
+		g[i] = (uint8_t)i;
+	return 3;
+}
+
+static bool gates_share_segment(sched_kind_t k)
+{
+	return k == SCHED_INTERGATE || k == SCHED_UNFOLDED;
+}
+
+static uint32_t rows_per_gate(const sched_params_t *p, unsigned cfg, unsigned seg_gates)
+{
+	uint32_t kr = sched_groups(cfg) * p->vs_width;
+	return kr / seg_gates;
+}
+
+bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
+{
+	if (cfg < 1 || cfg > 4 || p->vs_units % sched_groups(cfg))
+		return false;
+	uint32_t kr = sched_groups(cfg) * p->vs_width;
+	if (p->input_size && kr > p->max_seg_values)
+		return false;
+	for (unsigned ph = 0; ph < phase_count(p); ph++) {
+		uint8_t g[SCHED_MAX_GATES];
+		unsigned ng = phase_gates(p, ph, g);
+		if (rows_per_gate(p, cfg, gates_share_segment(p->kind) ? ng : 1) == 0)
+			return false;
+	}
+	return true;
+}
+
+static uint32_t div_up(uint64_t a, uint64_t b)
+{
+	return (uint32_t)((a + b - 1) / b);
+}
+
+/* Tile cycles (per sequence) to cover `rem` rows per gate with config c,
+ * plus the drain bubble of switching to a shallower tap. */
+static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint32_t rem, unsigned seg_gates)
+{
+	uint32_t kc = p->vs_units / sched_groups(c);
+	uint64_t tiles = div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
+	uint64_t cost = (uint64_t)div_up(rem, rows_per_gate(p, c, seg_gates)) * tiles;
+	uint32_t dc = cu_tree_depth(p->vs_units, c), dcur = cu_tree_depth(p->vs_units, cur);
+	return cost + (dcur > dc ? dcur - dc : 0);
+}
+
+typedef struct range {
+	uint32_t j0, rpg;
+	uint8_t cfg;
+} range_t;
+
+/* Cuts the hidden range of one matrix into segments; with pad_reconfig the
+ * last, partial segment switches to the cheapest config (ties keep the
+ * config in force, so no needless switch). */
+static uint32_t make_ranges(const sched_params_t *p, unsigned seg_gates, range_t *out)
+{
+	uint32_t n = 0, j = 0;
+	unsigned cfg = p->cfg;
+	while (j < p->hidden_size) {
+		uint32_t rpg = rows_per_gate(p, cfg, seg_gates);
+		uint32_t rem = p->hidden_size - j;
+		if (rem < rpg && p->pad_reconfig) {
+			unsigned best = cfg;
+			uint64_t best_cost = pad_cost(p, cfg, cfg, rem, seg_gates);
+			for (unsigned c = 1; c <= 4; c++) {
+				if (c == cfg || !sched_cfg_ok(p, c))
+					continue;
+				uint64_t cost = pad_cost(p, c, cfg, rem, seg_gates);
+				if (cost < best_cost) {
+					best = c;
+					best_cost = cost;
+				}
+			}
+			cfg = best;
+			rpg = rows_per_gate(p, cfg, seg_gates);
+		}
+		out[n].j0 = j;
+		out[n].rpg = rpg;
+		out[n].cfg = (uint8_t)cfg;
+		n++;
+		j += rpg;
+	}
+	return n;
+}
+
+static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, const range_t *r,
+		     const uint8_t *gates, unsigned ng, unsigned phase, uint32_t block)
+{
+	memset(s, 0, sizeof *s);
+	s->part = (uint8_t)part;
+	s->cfg = r->cfg;
+	s->phase = (uint8_t)phase;
+	s->ngates = (uint8_t)ng;
+	memcpy(s->gate, gates, ng);
+	s->j0 = r->j0;
+	s->rpg = r->rpg;
+	s->valid_pg = p->hidden_size - r->j0 < r->rpg ? p->hidden_size - r->j0 : r->rpg;
+	s->kr = sched_groups(r->cfg) * p->vs_width;
+	s->kc = p->vs_units / sched_groups(r->cfg);
+	s->ncols = part == SCHED_PART_X ? p->input_size : p->hidden_size;
+	s->ntiles = div_up(s->ncols, s->kc);
+	s->block = block;
+	s->partner = -1;
+	/* The row mask: tile row r belongs to gate slot r / rpg at offset
+	 * r % rpg, and is real when the slot holds a gate and the offset is
+	 * below valid_pg. A K-row group is read from its bank when any of its
+	 * rows is real. */
+	uint32_t k = p->vs_width;
+	for (uint32_t q = 0; q < s->kr / k; q++) {
+		uint32_t in_group = 0;
+		for (uint32_t row = q * k; row < (q + 1) * k; row++)
+			if (row / s->rpg < ng && row % s->rpg < s->valid_pg)
+				in_group++;
+		s->valid_rows += in_group;
+		s->rowgroups += in_group ? 1 : 0;
+	}
+}
+
+uint32_t sched_tile_cols(const sched_seg_t *s, uint32_t c)
+{
+	uint32_t left = s->ncols - c * s->kc;
+	return left < s->kc ? left : s->kc;
+}
+
+int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!sched_cfg_ok(p, p->cfg))
+		return sim_err(err, SIM_EINPUT, "tile config%u cannot be formed by N=%u, K=%u for this layer",
+			       p->cfg, p->vs_units, p->vs_width);
+	/* Upper bound on segments: every range at one row per gate, two
+	 * partitions, four gates, two phases. */
+	size_t cap = (size_t)p->hidden_size * 2 * SCHED_MAX_GATES * 2 + 8;
+	range_t *rg = malloc(sizeof *rg * (p->hidden_size + 1));
+	out->seg = malloc(sizeof *out->seg * cap);
+	if (!rg || !out->seg) {
+		free(rg);
+		sched_free(out);
+		return sim_err(err, SIM_ENOMEM, "out of memory building the schedule");
+	}
+	bool has_x = p->input_size > 0;
+	uint32_t n = 0, block = 0;
+	for (unsigned ph = 0; ph < phase_count(p); ph++) {
+		uint8_t g[SCHED_MAX_GATES];
+		unsigned ng = phase_gates(p, ph, g);
+		if (p->kind == SCHED_SEQUENTIAL) {
+			for (unsigned gi = 0; gi < ng; gi++) {
+				uint32_t nr = make_ranges(p, 1, rg);
+				for (uint32_t r = 0; r < nr; r++, block++) {
+					if (has_x)
+						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], &g[gi], 1, ph, block);
+					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
+				}
+			}
+		} else if (p->kind == SCHED_BATCH) {
+			uint32_t nr = make_ranges(p, 1, rg);
+			for (uint32_t r = 0; r < nr; r++)
+				for (unsigned gi = 0; gi < ng; gi++, block++) {
+					if (has_x)
+						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], &g[gi], 1, ph, block);
+					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
+				}
+		} else if (p->kind == SCHED_INTERGATE) {
+			uint32_t nr = make_ranges(p, ng, rg);
+			for (uint32_t r = 0; r < nr; r++, block++) {
+				if (has_x)
+					fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], g, ng, ph, block);
+				fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], g, ng, ph, block);
+			}
+		} else {
+			uint32_t nr = make_ranges(p, ng, rg);
+			for (uint32_t r = 0; r < nr; r += 2, block++) {
+				uint32_t m = r + 1 < nr ? 2 : 1;
+				if (has_x)
+					for (uint32_t i = 0; i < m; i++)
+						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r + i], g, ng, ph, block);
+				for (uint32_t i = 0; i < m; i++)
+					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r + i], g, ng, ph, block);
+			}
+		}
+	}
+	free(rg);
+	out->n = n;
+	/* Partners, stream offsets, totals and config switches. */
+	uint64_t off = 0;
+	unsigned prev_cfg = p->cfg;
+	for (uint32_t i = 0; i < n; i++) {
+		sched_seg_t *s = &out->seg[i];
+		s->stream_off = off;
+		off += (uint64_t)s->valid_rows * s->ncols * 2;
+		out->macs_per_step += (uint64_t)s->valid_rows * s->ncols;
+		if (s->cfg != prev_cfg)
+			out->reconfigs++;
+		prev_cfg = s->cfg;
+		if (s->part != SCHED_PART_H)
+			continue;
+		for (uint32_t j = 0; j < i; j++) {
+			const sched_seg_t *x = &out->seg[i - 1 - j];
+			if (x->part == SCHED_PART_X && x->j0 == s->j0 && x->phase == s->phase &&
+			    x->gate[0] == s->gate[0] && x->ngates == s->ngates) {
+				s->partner = (int32_t)(i - 1 - j);
+				break;
+			}
+		}
+	}
+	out->step_bytes = off;
+	return SIM_OK;
+}
+
+void sched_free(sched_prog_t *p)
+{
+	free(p->seg);
+	p->seg = NULL;
+	p->n = 0;
+}

@@ -1,0 +1,704 @@
+/*
+ * energy.c - the energy, power and area model (docs/energy.md).
+ *
+ * Structure of the model (the numbers are all in the technology table):
+ *
+ *   node scaling   a table states its per-event energies and unit areas at
+ *                  node.from_nm / node.vdd_from (Horowitz's 45 nm table) and
+ *                  they are moved to node.to_nm / node.vdd_to by
+ *                    energy x (to/from) x (vdd_to/vdd_from)^2   (E ~ C V^2, C ~ L)
+ *                    area   x (to/from)^2
+ *                  DRAM is a separate chip and is not scaled.
+ *   SRAM access    one access of w bits to a bank of C bytes costs
+ *                    ref_read_pj x (C / ref_bytes)^size_exponent x w / ref_bits
+ *                  (writes x write_factor): Horowitz's 64-bit reads of 8 KB,
+ *                  32 KB and 1 MB arrays (10, 20, 100 pJ) follow C^0.5.
+ *   SRAM area      bits x cell area + banks x I/O bits x periphery per I/O bit.
+ *   leakage        area x leakage density of the component's class.
+ *   calibration    each class's dynamic energy is multiplied by its
+ *                  energy_scale, each class's area by its area_scale (so its
+ *                  leakage follows its calibrated area).
+ *
+ * Components, their events (counters of core/run.h) and instances:
+ *
+ *   compute  mult     useful MACs; padded MACs (issued - useful) at
+ *                     padded_mac_factor (0: padded lanes are clock-gated)
+ *                     N*K fp16 multipliers, each with a 32-bit output register
+ *            tree     tree.adds fp32 adds; K*(N-1) fp32 adders, each with a
+ *                     32-bit output register (one tree level per cycle)
+ *            acc      acc.adds fp32 adds; 8K adders (Config1's partial sums)
+ *                     and accumulators x 8K fp32 registers
+ *            fifo_wread, fifo_preact   pushes and pops of register FIFOs
+ *   sram     wbuf     row reads of K fp16 weights from a bank of
+ *                     bytes/banks; writes per byte
+ *            ihbuf    fp16 elements; N banks, ping-pong halves
+ *            cellbuf  fp32 elements; one bank per half (double-buffered)
+ *            interbuf fp32 elements; one bank per half when double-buffered
+ *            gatebuf  fp32 elements; one bank of sram.gatebuf_bytes
+ *   act      mfu      sigmoid, tanh (others at the sigmoid energy), bias adds
+ *            cell     fp16 mults, fp32 adds, tanh; K/4 lanes
+ *            fifo_act
+ *   ctrl     ctrl     per tile and VS unit (addresses to the banks), per
+ *                     block, per cycle
+ *            reconfig per tile-config switch; muxes on 8K tree outputs
+ *   dram     dram     bytes read; background power over the run
+ */
+#include "energy.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../config/ydoc.h"
+
+/* Every number of the table, flat; the parser table below names each one. */
+struct energy_tech {
+	char name[128];
+	double from_nm, to_nm, vdd_from, vdd_to;
+
+	double c_fmul16_pj, c_fadd32_pj, c_reg_pj_per_bit, c_padded_mac_factor;
+	double c_fmul16_um2, c_fadd32_um2, c_reg_um2_per_bit;
+	double c_leak_w_mm2, c_energy_scale, c_area_scale;
+
+	double s_ref_bytes, s_ref_bits, s_ref_read_pj, s_size_exponent, s_write_factor;
+	double s_cell_um2_per_bit, s_periph_um2_per_io_bit, s_gatebuf_bytes;
+	double s_leak_w_mm2, s_energy_scale, s_area_scale;
+
+	double a_sigmoid_pj, a_tanh_pj, a_bias_add_pj, a_cell_mult_pj, a_cell_add_pj;
+	double a_mfu_unit_um2, a_cell_lane_um2;
+	double a_leak_w_mm2, a_energy_scale, a_area_scale;
+
+	double k_tile_pj_per_vs, k_block_pj, k_cycle_pj, k_reconfig_pj;
+	double k_base_um2, k_per_vs_um2, k_reconfig_um2_per_lane;
+	double k_leak_w_mm2, k_energy_scale, k_area_scale;
+
+	double d_pj_per_bit, d_background_w, d_energy_scale;
+};
+
+typedef struct tech_field {
+	const char *key;
+	size_t off;
+	double min, max;
+} tech_field_t;
+
+#define F(k, member, lo, hi) { k, offsetof(struct energy_tech, member), lo, hi }
+#define BIG 1e12
+
+static const tech_field_t tech_node[] = {
+	F("from_nm", from_nm, 1, 1000), F("to_nm", to_nm, 1, 1000),
+	F("vdd_from", vdd_from, 0.1, 5), F("vdd_to", vdd_to, 0.1, 5),
+	{ NULL, 0, 0, 0 }
+};
+static const tech_field_t tech_compute[] = {
+	F("fmul16_pj", c_fmul16_pj, 0, BIG), F("fadd32_pj", c_fadd32_pj, 0, BIG),
+	F("reg_pj_per_bit", c_reg_pj_per_bit, 0, BIG), F("padded_mac_factor", c_padded_mac_factor, 0, 1),
+	F("fmul16_um2", c_fmul16_um2, 0, BIG), F("fadd32_um2", c_fadd32_um2, 0, BIG),
+	F("reg_um2_per_bit", c_reg_um2_per_bit, 0, BIG),
+	F("leakage_w_per_mm2", c_leak_w_mm2, 0, BIG),
+	F("energy_scale", c_energy_scale, 0, BIG), F("area_scale", c_area_scale, 0, BIG),
+	{ NULL, 0, 0, 0 }
+};
+static const tech_field_t tech_sram[] = {
+	F("ref_bytes", s_ref_bytes, 1, BIG), F("ref_bits", s_ref_bits, 1, BIG),
+	F("ref_read_pj", s_ref_read_pj, 0, BIG), F("size_exponent", s_size_exponent, 0, 2),
+	F("write_factor", s_write_factor, 0, BIG),
+	F("cell_um2_per_bit", s_cell_um2_per_bit, 0, BIG),
+	F("periph_um2_per_io_bit", s_periph_um2_per_io_bit, 0, BIG),
+	F("gatebuf_bytes", s_gatebuf_bytes, 1, BIG),
+	F("leakage_w_per_mm2", s_leak_w_mm2, 0, BIG),
+	F("energy_scale", s_energy_scale, 0, BIG), F("area_scale", s_area_scale, 0, BIG),
+	{ NULL, 0, 0, 0 }
+};
+static const tech_field_t tech_act[] = {
+	F("sigmoid_pj", a_sigmoid_pj, 0, BIG), F("tanh_pj", a_tanh_pj, 0, BIG),
+	F("bias_add_pj", a_bias_add_pj, 0, BIG), F("cell_mult_pj", a_cell_mult_pj, 0, BIG),
+	F("cell_add_pj", a_cell_add_pj, 0, BIG),
+	F("mfu_unit_um2", a_mfu_unit_um2, 0, BIG), F("cell_lane_um2", a_cell_lane_um2, 0, BIG),
+	F("leakage_w_per_mm2", a_leak_w_mm2, 0, BIG),
+	F("energy_scale", a_energy_scale, 0, BIG), F("area_scale", a_area_scale, 0, BIG),
+	{ NULL, 0, 0, 0 }
+};
+static const tech_field_t tech_ctrl[] = {
+	F("tile_pj_per_vs", k_tile_pj_per_vs, 0, BIG), F("block_pj", k_block_pj, 0, BIG),
+	F("cycle_pj", k_cycle_pj, 0, BIG), F("reconfig_pj", k_reconfig_pj, 0, BIG),
+	F("base_um2", k_base_um2, 0, BIG), F("per_vs_um2", k_per_vs_um2, 0, BIG),
+	F("reconfig_um2_per_lane", k_reconfig_um2_per_lane, 0, BIG),
+	F("leakage_w_per_mm2", k_leak_w_mm2, 0, BIG),
+	F("energy_scale", k_energy_scale, 0, BIG), F("area_scale", k_area_scale, 0, BIG),
+	{ NULL, 0, 0, 0 }
+};
+static const tech_field_t tech_dram[] = {
+	F("pj_per_bit", d_pj_per_bit, 0, BIG), F("background_w", d_background_w, 0, BIG),
+	F("energy_scale", d_energy_scale, 0, BIG),
+	{ NULL, 0, 0, 0 }
+};
+
+#undef F
+
+typedef struct tech_section {
+	const char *name;
+	const tech_field_t *fields;
+} tech_section_t;
+
+static const tech_section_t tech_sections[] = {
+	{ "node", tech_node }, { "compute", tech_compute }, { "sram", tech_sram },
+	{ "act", tech_act }, { "ctrl", tech_ctrl }, { "dram", tech_dram },
+};
+#define N_SECTIONS (sizeof tech_sections / sizeof tech_sections[0])
+
+static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tech_section_t *s,
+			      energy_tech_t *t, sim_err_t *err)
+{
+	const char *allowed[16];
+	size_t n = 0;
+	for (; s->fields[n].key; n++)
+		allowed[n] = s->fields[n].key;
+	allowed[n] = NULL;
+	int rc = ydoc_check_keys(d, map, allowed, err);
+	if (rc)
+		return rc;
+	for (const tech_field_t *f = s->fields; f->key; f++) {
+		const ydoc_node_t *v = ydoc_get(map, f->key);
+		if (!v)
+			return ydoc_error(d, map, err, SIM_EINPUT,
+					  "section '%s' has no key '%s', expected every key of the section "
+					  "(a technology table states all its numbers)", s->name, f->key);
+		rc = ydoc_as_double(d, v, f->min, f->max, (double *)((char *)t + f->off), err);
+		if (rc)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+static int tech_parse(const ydoc_t *d, energy_tech_t *t, sim_err_t *err)
+{
+	static const char *const root_keys[] = { "name", "node", "compute", "sram", "act", "ctrl", "dram", NULL };
+	const ydoc_node_t *root = ydoc_root(d);
+	int rc = ydoc_check_keys(d, root, root_keys, err);
+	if (rc)
+		return rc;
+	const ydoc_node_t *name = ydoc_get(root, "name");
+	if (!name)
+		return ydoc_error(d, root, err, SIM_EINPUT, "technology table has no 'name', expected a string");
+	const char *s;
+	rc = ydoc_as_string(d, name, &s, err);
+	if (rc)
+		return rc;
+	snprintf(t->name, sizeof t->name, "%s", s);
+	for (size_t i = 0; i < N_SECTIONS; i++) {
+		const ydoc_node_t *sec = ydoc_get(root, tech_sections[i].name);
+		if (!sec)
+			return ydoc_error(d, root, err, SIM_EINPUT, "technology table has no section '%s', expected "
+					  "node, compute, sram, act, ctrl and dram", tech_sections[i].name);
+		rc = tech_parse_section(d, sec, &tech_sections[i], t, err);
+		if (rc)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+static int tech_from_doc(ydoc_t *d, energy_tech_t **out, sim_err_t *err)
+{
+	energy_tech_t *t = calloc(1, sizeof *t);
+	if (!t) {
+		ydoc_free(d);
+		return sim_err(err, SIM_ENOMEM, "out of memory loading a technology table");
+	}
+	int rc = tech_parse(d, t, err);
+	ydoc_free(d);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return SIM_OK;
+}
+
+int energy_tech_load(const char *path, energy_tech_t **out, sim_err_t *err)
+{
+	ydoc_t *d;
+	int rc = ydoc_load_file(path, &d, err);
+	if (rc)
+		return rc;
+	return tech_from_doc(d, out, err);
+}
+
+int energy_tech_load_string(const char *name, const char *text, size_t len, energy_tech_t **out, sim_err_t *err)
+{
+	ydoc_t *d;
+	int rc = ydoc_load_string(name, text, len, &d, err);
+	if (rc)
+		return rc;
+	return tech_from_doc(d, out, err);
+}
+
+void energy_tech_destroy(energy_tech_t *t)
+{
+	free(t);
+}
+
+const char *energy_tech_name(const energy_tech_t *t)
+{
+	return t->name;
+}
+
+const char *energy_class_name(energy_class_t c)
+{
+	static const char *const names[ENERGY_CLASS_COUNT] = { "compute", "sram", "act", "ctrl", "dram" };
+	return c < ENERGY_CLASS_COUNT ? names[c] : "?";
+}
+
+/* ---------------------------------------------------------------------------
+ * The hardware as the model sees it: every auto resolved, every size derived.
+ */
+typedef struct hw_view {
+	double n, k, banks, lanes, units, depth, accs;
+	double wbuf_bank_bytes, ih_bank_bytes, cell_bank_bytes, inter_bank_bytes;
+	double wbuf_bytes, ih_bytes, cell_bytes, inter_bytes;
+	double fifo_wread_bits, fifo_preact_bits, fifo_act_bits;
+	double clock_mhz;
+} hw_view_t;
+
+static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
+{
+	if (hw->compute.vs_units == 0 || hw->compute.vs_width == 0)
+		return sim_err(err, SIM_EINTERNAL, "energy model: vs_units and vs_width must be resolved (got %u x %u)",
+			       hw->compute.vs_units, hw->compute.vs_width);
+	memset(v, 0, sizeof *v);
+	v->n = hw->compute.vs_units;
+	v->k = hw->compute.vs_width;
+	v->banks = hw->memory.wbuf.banks ? hw->memory.wbuf.banks : hw->compute.vs_units;
+	v->lanes = hw->cell.lanes ? hw->cell.lanes : (hw->compute.vs_width / 4 ? hw->compute.vs_width / 4 : 1);
+	v->units = hw->mfu.units;
+	v->depth = hw->fifo_depth;
+	v->accs = hw->compute.accumulators;
+	v->wbuf_bytes = (double)hw->memory.wbuf.bytes;
+	v->ih_bytes = (double)hw->memory.ih_bytes;
+	v->cell_bytes = (double)hw->memory.cell_bytes;
+	v->inter_bytes = (double)hw->memory.inter_bytes;
+	v->wbuf_bank_bytes = v->wbuf_bytes / v->banks;
+	/* The I/H buffer hands each VS unit its own scalar, so it is banked per
+	 * VS unit; ping-pong halves: an access sees half the capacity. */
+	v->ih_bank_bytes = v->ih_bytes / 2 / v->n;
+	v->cell_bank_bytes = v->cell_bytes / 2;
+	v->inter_bank_bytes = hw->memory.inter_double ? v->inter_bytes / 2 : v->inter_bytes;
+	/* FIFO entries: a weight tile (N*K fp16); a row block of up to 8K fp32
+	 * sums (Config1); one cycle of MFU results (units fp32). */
+	v->fifo_wread_bits = v->n * v->k * 16;
+	v->fifo_preact_bits = 8 * v->k * 32;
+	v->fifo_act_bits = v->units * 32;
+	v->clock_mhz = hw->clock_mhz;
+	return SIM_OK;
+}
+
+static double node_energy(const energy_tech_t *t)
+{
+	double v = t->vdd_to / t->vdd_from;
+	return t->to_nm / t->from_nm * v * v;
+}
+
+static double node_area(const energy_tech_t *t)
+{
+	double l = t->to_nm / t->from_nm;
+	return l * l;
+}
+
+/* pJ of one SRAM access of `bits` bits to a bank of `bank_bytes`, at the
+ * source node, before node scaling and calibration. */
+static double sram_access_pj(const energy_tech_t *t, double bank_bytes, double bits)
+{
+	return t->s_ref_read_pj * pow(bank_bytes / t->s_ref_bytes, t->s_size_exponent) * bits / t->s_ref_bits;
+}
+
+/* ---------------------------------------------------------------------------
+ * Areas (mm^2) per component, calibrated.
+ */
+typedef enum {
+	IT_MULT, IT_TREE, IT_ACC, IT_FIFO_WREAD, IT_FIFO_PREACT,
+	IT_WBUF, IT_IHBUF, IT_CELLBUF, IT_INTERBUF, IT_GATEBUF,
+	IT_MFU, IT_CELL, IT_FIFO_ACT,
+	IT_CTRL, IT_RECONFIG,
+	IT_DRAM,
+	IT_COUNT
+} item_id_t;
+
+static const struct { const char *name; energy_class_t cls; } item_info[IT_COUNT] = {
+	[IT_MULT] = { "mult", ENERGY_CLASS_COMPUTE },
+	[IT_TREE] = { "tree", ENERGY_CLASS_COMPUTE },
+	[IT_ACC] = { "acc", ENERGY_CLASS_COMPUTE },
+	[IT_FIFO_WREAD] = { "fifo_wread", ENERGY_CLASS_COMPUTE },
+	[IT_FIFO_PREACT] = { "fifo_preact", ENERGY_CLASS_COMPUTE },
+	[IT_WBUF] = { "wbuf", ENERGY_CLASS_SRAM },
+	[IT_IHBUF] = { "ihbuf", ENERGY_CLASS_SRAM },
+	[IT_CELLBUF] = { "cellbuf", ENERGY_CLASS_SRAM },
+	[IT_INTERBUF] = { "interbuf", ENERGY_CLASS_SRAM },
+	[IT_GATEBUF] = { "gatebuf", ENERGY_CLASS_SRAM },
+	[IT_MFU] = { "mfu", ENERGY_CLASS_ACT },
+	[IT_CELL] = { "cell", ENERGY_CLASS_ACT },
+	[IT_FIFO_ACT] = { "fifo_act", ENERGY_CLASS_ACT },
+	[IT_CTRL] = { "ctrl", ENERGY_CLASS_CTRL },
+	[IT_RECONFIG] = { "reconfig", ENERGY_CLASS_CTRL },
+	[IT_DRAM] = { "dram", ENERGY_CLASS_DRAM },
+};
+
+static double class_area_scale(const energy_tech_t *t, energy_class_t c)
+{
+	switch (c) {
+	case ENERGY_CLASS_COMPUTE: return t->c_area_scale;
+	case ENERGY_CLASS_SRAM: return t->s_area_scale;
+	case ENERGY_CLASS_ACT: return t->a_area_scale;
+	case ENERGY_CLASS_CTRL: return t->k_area_scale;
+	default: return 0;
+	}
+}
+
+static double class_energy_scale(const energy_tech_t *t, energy_class_t c)
+{
+	switch (c) {
+	case ENERGY_CLASS_COMPUTE: return t->c_energy_scale;
+	case ENERGY_CLASS_SRAM: return t->s_energy_scale;
+	case ENERGY_CLASS_ACT: return t->a_energy_scale;
+	case ENERGY_CLASS_CTRL: return t->k_energy_scale;
+	default: return t->d_energy_scale;
+	}
+}
+
+static double class_leak_density(const energy_tech_t *t, energy_class_t c)
+{
+	switch (c) {
+	case ENERGY_CLASS_COMPUTE: return t->c_leak_w_mm2;
+	case ENERGY_CLASS_SRAM: return t->s_leak_w_mm2;
+	case ENERGY_CLASS_ACT: return t->a_leak_w_mm2;
+	case ENERGY_CLASS_CTRL: return t->k_leak_w_mm2;
+	default: return 0;
+	}
+}
+
+/* Source-node um^2 of each component, before node scaling and calibration. */
+static void raw_areas_um2(const energy_tech_t *t, const hw_view_t *v, double a[IT_COUNT])
+{
+	double sram_bits = 0, io_bits = 0;
+	memset(a, 0, sizeof(double) * IT_COUNT);
+	/* The multipliers and every tree level are pipelined: each multiplier and
+	 * each adder drives a 32-bit output register. */
+	a[IT_MULT] = v->n * v->k * (t->c_fmul16_um2 + 32 * t->c_reg_um2_per_bit);
+	a[IT_TREE] = v->k * (v->n - 1) * (t->c_fadd32_um2 + 32 * t->c_reg_um2_per_bit);
+	a[IT_ACC] = 8 * v->k * t->c_fadd32_um2 + v->accs * 8 * v->k * 32 * t->c_reg_um2_per_bit;
+	a[IT_FIFO_WREAD] = v->depth * v->fifo_wread_bits * t->c_reg_um2_per_bit;
+	a[IT_FIFO_PREACT] = v->depth * v->fifo_preact_bits * t->c_reg_um2_per_bit;
+	a[IT_FIFO_ACT] = v->depth * v->fifo_act_bits * t->c_reg_um2_per_bit;
+
+	/* SRAM: cells plus per-bank periphery sized by the bank's I/O width. */
+	sram_bits = v->wbuf_bytes * 8;
+	io_bits = v->banks * v->k * 16;
+	a[IT_WBUF] = sram_bits * t->s_cell_um2_per_bit + io_bits * t->s_periph_um2_per_io_bit;
+	a[IT_IHBUF] = v->ih_bytes * 8 * t->s_cell_um2_per_bit + 2 * v->n * 16 * t->s_periph_um2_per_io_bit;
+	a[IT_CELLBUF] = v->cell_bytes * 8 * t->s_cell_um2_per_bit + 2 * v->lanes * 32 * t->s_periph_um2_per_io_bit;
+	a[IT_INTERBUF] = v->inter_bytes * 8 * t->s_cell_um2_per_bit + 8 * v->k * 32 * t->s_periph_um2_per_io_bit;
+	a[IT_GATEBUF] = t->s_gatebuf_bytes * 8 * t->s_cell_um2_per_bit + v->units * 32 * t->s_periph_um2_per_io_bit;
+
+	a[IT_MFU] = v->units * t->a_mfu_unit_um2;
+	a[IT_CELL] = v->lanes * t->a_cell_lane_um2;
+	a[IT_CTRL] = t->k_base_um2 + v->n * t->k_per_vs_um2;
+	a[IT_RECONFIG] = 8 * v->k * t->k_reconfig_um2_per_lane;
+}
+
+static void report_init(const energy_tech_t *t, const hw_view_t *v, energy_report_t *r)
+{
+	memset(r, 0, sizeof *r);
+	r->tech = t->name;
+	r->clock_mhz = v->clock_mhz;
+	for (int c = 0; c < ENERGY_CLASS_COUNT; c++) {
+		r->class_energy_scale[c] = class_energy_scale(t, (energy_class_t)c);
+		r->class_area_scale[c] = class_area_scale(t, (energy_class_t)c);
+	}
+	r->n_items = IT_COUNT;
+	double raw[IT_COUNT];
+	raw_areas_um2(t, v, raw);
+	double fa = node_area(t);
+	for (int i = 0; i < IT_COUNT; i++) {
+		energy_item_t *it = &r->item[i];
+		it->name = item_info[i].name;
+		it->cls = item_info[i].cls;
+		it->area_mm2 = raw[i] * 1e-6 * fa * class_area_scale(t, it->cls);
+		r->class_area_mm2[it->cls] += it->area_mm2;
+		r->area_mm2 += it->area_mm2;
+	}
+}
+
+int energy_area(const energy_tech_t *t, const hw_cfg_t *hw, energy_report_t *out, sim_err_t *err)
+{
+	hw_view_t v;
+	int rc = hw_view(hw, &v, err);
+	if (rc)
+		return rc;
+	report_init(t, &v, out);
+	return SIM_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Energy.
+ */
+typedef struct counters {
+	uint64_t useful, issued, tree_adds, acc_adds;
+	uint64_t sigmoid, tanh, activations, bias_adds;
+	uint64_t cell_mults, cell_adds, cell_tanh;
+	uint64_t wbuf_rows, wbuf_wbytes;
+	uint64_t ih_r, ih_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w;
+	uint64_t wread_push, wread_pop, preact_push, preact_pop, act_push, act_pop;
+	uint64_t dram_bytes, tiles, blocks, reconfigs;
+} counters_t;
+
+static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
+{
+	static const struct { const char *name; size_t off; } map[] = {
+#define C(n, m) { n, offsetof(counters_t, m) }
+		C("vs.useful_macs", useful), C("vs.issued_macs", issued),
+		C("tree.adds", tree_adds), C("acc.adds", acc_adds),
+		C("mfu.sigmoid", sigmoid), C("mfu.tanh", tanh), C("mfu.activations", activations),
+		C("mfu.bias_adds", bias_adds),
+		C("cell.mults", cell_mults), C("cell.adds", cell_adds), C("cell.tanh", cell_tanh),
+		C("wbuf.row_reads", wbuf_rows), C("wbuf.write_bytes", wbuf_wbytes),
+		C("ihbuf.reads", ih_r), C("ihbuf.writes", ih_w),
+		C("cellbuf.reads", cell_r), C("cellbuf.writes", cell_w),
+		C("interbuf.reads", inter_r), C("interbuf.writes", inter_w),
+		C("gatebuf.reads", gate_r), C("gatebuf.writes", gate_w),
+		C("fifo.wread.pushes", wread_push), C("fifo.wread.pops", wread_pop),
+		C("fifo.preact.pushes", preact_push), C("fifo.preact.pops", preact_pop),
+		C("fifo.act.pushes", act_push), C("fifo.act.pops", act_pop),
+		C("dram.read_bytes", dram_bytes),
+		C("ctrl.tiles", tiles), C("ctrl.blocks", blocks), C("ctrl.reconfigs", reconfigs),
+#undef C
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!stats_find(st, map[i].name, (uint64_t *)((char *)c + map[i].off)))
+			return sim_err(err, SIM_EINTERNAL, "energy model: counter '%s' is not registered, expected "
+				       "every counter listed in core/run.h", map[i].name);
+	if (c->issued < c->useful)
+		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
+			       (unsigned long long)c->issued, (unsigned long long)c->useful);
+	return SIM_OK;
+}
+
+typedef struct pricer {
+	energy_report_t *r;
+	double dyn_pj[IT_COUNT]; /* calibrated, at the target node */
+} pricer_t;
+
+/* Adds `count` events of `pj` (already scaled) to item `it` and records the
+ * action for the Accelergy export. */
+static void charge(pricer_t *p, item_id_t it, const char *action, uint64_t count, double pj)
+{
+	p->dyn_pj[it] += (double)count * pj;
+	energy_report_t *r = p->r;
+	if (r->n_actions < ENERGY_ACTIONS_MAX)
+		r->action[r->n_actions++] = (energy_action_t){ item_info[it].name, action, count, pj };
+}
+
+int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, uint64_t cycles,
+		energy_report_t *out, sim_err_t *err)
+{
+	hw_view_t v;
+	counters_t c;
+	int rc = hw_view(hw, &v, err);
+	if (!rc)
+		rc = read_counters(st, &c, err);
+	if (rc)
+		return rc;
+	if (!(v.clock_mhz > 0))
+		return sim_err(err, SIM_EINTERNAL, "energy model: clock_mhz must be positive");
+	report_init(t, &v, out);
+	energy_report_t *r = out;
+	r->cycles = cycles;
+	r->seconds = (double)cycles / (v.clock_mhz * 1e6);
+	r->useful_macs = c.useful;
+
+	double fe = node_energy(t);
+	double ec = fe * t->c_energy_scale, es = fe * t->s_energy_scale;
+	double ea = fe * t->a_energy_scale, ek = fe * t->k_energy_scale;
+	double ed = t->d_energy_scale; /* off-chip: no node scaling */
+	pricer_t p = { .r = r };
+
+	/* A multiply or a tree add also writes its 32-bit pipeline register. */
+	double reg32 = 32 * t->c_reg_pj_per_bit;
+	charge(&p, IT_MULT, "mult", c.useful, (t->c_fmul16_pj + reg32) * ec);
+	charge(&p, IT_MULT, "mult_padded", c.issued - c.useful,
+	       (t->c_fmul16_pj + reg32) * t->c_padded_mac_factor * ec);
+	charge(&p, IT_TREE, "add", c.tree_adds, (t->c_fadd32_pj + reg32) * ec);
+	charge(&p, IT_ACC, "add", c.acc_adds, t->c_fadd32_pj * ec);
+	charge(&p, IT_FIFO_WREAD, "push", c.wread_push, v.fifo_wread_bits * t->c_reg_pj_per_bit * ec);
+	charge(&p, IT_FIFO_WREAD, "pop", c.wread_pop, v.fifo_wread_bits * t->c_reg_pj_per_bit * ec);
+	charge(&p, IT_FIFO_PREACT, "push", c.preact_push, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
+	charge(&p, IT_FIFO_PREACT, "pop", c.preact_pop, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
+
+	double wr = t->s_write_factor;
+	charge(&p, IT_WBUF, "read_row", c.wbuf_rows, sram_access_pj(t, v.wbuf_bank_bytes, v.k * 16) * es);
+	charge(&p, IT_WBUF, "write_byte", c.wbuf_wbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * wr * es);
+	charge(&p, IT_IHBUF, "read", c.ih_r, sram_access_pj(t, v.ih_bank_bytes, 16) * es);
+	charge(&p, IT_IHBUF, "write", c.ih_w, sram_access_pj(t, v.ih_bank_bytes, 16) * wr * es);
+	charge(&p, IT_CELLBUF, "read", c.cell_r, sram_access_pj(t, v.cell_bank_bytes, 32) * es);
+	charge(&p, IT_CELLBUF, "write", c.cell_w, sram_access_pj(t, v.cell_bank_bytes, 32) * wr * es);
+	charge(&p, IT_INTERBUF, "read", c.inter_r, sram_access_pj(t, v.inter_bank_bytes, 32) * es);
+	charge(&p, IT_INTERBUF, "write", c.inter_w, sram_access_pj(t, v.inter_bank_bytes, 32) * wr * es);
+	charge(&p, IT_GATEBUF, "read", c.gate_r, sram_access_pj(t, t->s_gatebuf_bytes, 32) * es);
+	charge(&p, IT_GATEBUF, "write", c.gate_w, sram_access_pj(t, t->s_gatebuf_bytes, 32) * wr * es);
+
+	/* Activations other than sigmoid and tanh (none for the cells modelled
+	 * today) are priced as a sigmoid, the cheaper of the two. */
+	uint64_t other = c.activations > c.sigmoid + c.tanh ? c.activations - c.sigmoid - c.tanh : 0;
+	charge(&p, IT_MFU, "sigmoid", c.sigmoid, t->a_sigmoid_pj * ea);
+	charge(&p, IT_MFU, "tanh", c.tanh, t->a_tanh_pj * ea);
+	charge(&p, IT_MFU, "other", other, t->a_sigmoid_pj * ea);
+	charge(&p, IT_MFU, "bias_add", c.bias_adds, t->a_bias_add_pj * ea);
+	charge(&p, IT_CELL, "mult", c.cell_mults, t->a_cell_mult_pj * ea);
+	charge(&p, IT_CELL, "add", c.cell_adds, t->a_cell_add_pj * ea);
+	charge(&p, IT_CELL, "tanh", c.cell_tanh, t->a_tanh_pj * ea);
+	charge(&p, IT_FIFO_ACT, "push", c.act_push, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
+	charge(&p, IT_FIFO_ACT, "pop", c.act_pop, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
+
+	charge(&p, IT_CTRL, "tile", c.tiles, t->k_tile_pj_per_vs * v.n * ek);
+	charge(&p, IT_CTRL, "block", c.blocks, t->k_block_pj * ek);
+	charge(&p, IT_CTRL, "cycle", cycles, t->k_cycle_pj * ek);
+	charge(&p, IT_RECONFIG, "reconfig", c.reconfigs, t->k_reconfig_pj * ek);
+
+	charge(&p, IT_DRAM, "read_byte", c.dram_bytes, 8 * t->d_pj_per_bit * ed);
+
+	for (int i = 0; i < IT_COUNT; i++) {
+		energy_item_t *it = &r->item[i];
+		double leak_w = it->cls == ENERGY_CLASS_DRAM
+					? t->d_background_w
+					: it->area_mm2 * class_leak_density(t, it->cls);
+		it->dynamic_uj = p.dyn_pj[i] * 1e-6;
+		it->leakage_uj = leak_w * r->seconds * 1e6;
+		it->energy_uj = it->dynamic_uj + it->leakage_uj;
+		it->power_w = r->seconds > 0 ? it->energy_uj * 1e-6 / r->seconds : 0;
+		r->dynamic_uj += it->dynamic_uj;
+		r->leakage_uj += it->leakage_uj;
+		r->class_energy_uj[it->cls] += it->energy_uj;
+		r->class_dynamic_uj[it->cls] += it->dynamic_uj;
+		r->class_leakage_uj[it->cls] += it->leakage_uj;
+		r->class_power_w[it->cls] += it->power_w;
+	}
+	r->energy_uj = r->dynamic_uj + r->leakage_uj;
+	r->avg_power_w = r->seconds > 0 ? r->energy_uj * 1e-6 / r->seconds : 0;
+	/* 2 FLOP per useful MAC; GFLOP/s per W = GFLOP per J. */
+	r->gflops_per_w = r->energy_uj > 0 ? 2.0 * (double)c.useful / (r->energy_uj * 1e-6) * 1e-9 : 0;
+	return SIM_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Output.
+ */
+static double pct(double part, double whole)
+{
+	return whole > 0 ? 100.0 * part / whole : 0;
+}
+
+void energy_report_print_text(FILE *f, const energy_report_t *r)
+{
+	fprintf(f, "energy: %.6g uJ (dynamic %.6g, leakage %.6g), average power %.4g W over %.6g us\n",
+		r->energy_uj, r->dynamic_uj, r->leakage_uj, r->avg_power_w, r->seconds * 1e6);
+	fprintf(f, "area: %.4g mm2; %.4g GFLOP/s per W (2 FLOP per useful MAC); technology %s\n",
+		r->area_mm2, r->gflops_per_w, r->tech);
+	fprintf(f, "  %-12s %12s %9s %7s %10s %7s\n", "component", "energy_uJ", "power_W", "power%", "area_mm2", "area%");
+	for (int c = 0; c < ENERGY_CLASS_COUNT; c++) {
+		fprintf(f, "  %-12s %12.6g %9.4g %6.1f%% %10.4g %6.1f%%\n", energy_class_name((energy_class_t)c),
+			r->class_energy_uj[c], r->class_power_w[c], pct(r->class_energy_uj[c], r->energy_uj),
+			r->class_area_mm2[c], pct(r->class_area_mm2[c], r->area_mm2));
+		for (size_t i = 0; i < r->n_items; i++) {
+			const energy_item_t *it = &r->item[i];
+			if (it->cls != (energy_class_t)c)
+				continue;
+			fprintf(f, "    %-10s %12.6g %9.4g %6.1f%% %10.4g %6.1f%%\n", it->name, it->energy_uj,
+				it->power_w, pct(it->energy_uj, r->energy_uj), it->area_mm2,
+				pct(it->area_mm2, r->area_mm2));
+		}
+	}
+}
+
+static void json_num(FILE *f, double x)
+{
+	if (isfinite(x))
+		fprintf(f, "%.9g", x);
+	else
+		fputs("null", f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_field(FILE *f, const char *key, double x, bool comma)
+{
+	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+	json_num(f, x);
+}
+
+void energy_report_print_json(FILE *f, const energy_report_t *r)
+{
+	fputs("{\"tech\":", f);
+	json_str(f, r->tech ? r->tech : "");
+	json_field(f, "energy_uj", r->energy_uj, true);
+	json_field(f, "dynamic_uj", r->dynamic_uj, true);
+	json_field(f, "leakage_uj", r->leakage_uj, true);
+	json_field(f, "avg_power_w", r->avg_power_w, true);
+	json_field(f, "area_mm2", r->area_mm2, true);
+	json_field(f, "gflops_per_w", r->gflops_per_w, true);
+	json_field(f, "flop_per_mac", 2, true);
+	json_field(f, "seconds", r->seconds, true);
+	fputs(",\"classes\":{", f);
+	for (int c = 0; c < ENERGY_CLASS_COUNT; c++) {
+		fprintf(f, "%s\"%s\":{", c ? "," : "", energy_class_name((energy_class_t)c));
+		json_field(f, "energy_uj", r->class_energy_uj[c], false);
+		json_field(f, "power_w", r->class_power_w[c], true);
+		json_field(f, "dynamic_uj", r->class_dynamic_uj[c], true);
+		json_field(f, "leakage_uj", r->class_leakage_uj[c], true);
+		json_field(f, "area_mm2", r->class_area_mm2[c], true);
+		json_field(f, "energy_scale", r->class_energy_scale[c], true);
+		json_field(f, "area_scale", r->class_area_scale[c], true);
+		fputc('}', f);
+	}
+	fputs("},\"components\":{", f);
+	for (size_t i = 0; i < r->n_items; i++) {
+		const energy_item_t *it = &r->item[i];
+		fprintf(f, "%s\"%s\":{\"class\":\"%s\"", i ? "," : "", it->name, energy_class_name(it->cls));
+		json_field(f, "energy_uj", it->energy_uj, true);
+		json_field(f, "dynamic_uj", it->dynamic_uj, true);
+		json_field(f, "leakage_uj", it->leakage_uj, true);
+		json_field(f, "power_w", it->power_w, true);
+		json_field(f, "area_mm2", it->area_mm2, true);
+		fputc('}', f);
+	}
+	fputs("}}", f);
+}
+
+void energy_write_accelergy(FILE *f, const energy_report_t *r, const char *design_name)
+{
+	fprintf(f, "# Accelergy action counts written by sharpsim: totals over all instances of\n"
+		   "# each component for one run of %llu cycles at %g MHz.\n"
+		   "# Units: wbuf read_row = one K-wide bank row; write_byte = one byte;\n"
+		   "# ihbuf = fp16 elements; cellbuf, interbuf, gatebuf = fp32 elements;\n"
+		   "# dram read_byte = one byte. sharpsim's own price per action (%s, pJ)\n"
+		   "# follows each count as a comment; leakage is not an action here.\n",
+		(unsigned long long)r->cycles, r->clock_mhz, r->tech ? r->tech : "");
+	fputs("action_counts:\n  version: 0.3\n  local:\n", f);
+	for (size_t i = 0; i < r->n_actions;) {
+		const char *comp = r->action[i].component;
+		fprintf(f, "  - name: %s.%s\n    action_counts:\n", design_name, comp);
+		for (; i < r->n_actions && strcmp(r->action[i].component, comp) == 0; i++)
+			fprintf(f, "    - name: %s\n      counts: %llu  # %.6g pJ each\n", r->action[i].action,
+				(unsigned long long)r->action[i].count, r->action[i].pj_each);
+	}
+}

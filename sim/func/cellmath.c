@@ -1,0 +1,224 @@
+#include "cellmath.h"
+
+#include <stdlib.h>
+
+#include "../arith/fixed.h"
+#include "../arith/fp.h"
+
+struct cm {
+	prec_mul_t mul;
+	unsigned df, wf, acc_bits, S;
+	act_t *act;
+};
+
+cm_t *cm_create(const precision_cfg_t *p, const act_cfg_t *a, sim_err_t *err)
+{
+	bool fixed = p->mul == PREC_FIX16X8 || p->mul == PREC_FIX16X16;
+	if (fixed) {
+		unsigned wmax = p->mul == PREC_FIX16X8 ? 7 : 15;
+		if (p->data_frac > 14 || p->weight_frac > wmax || p->acc_bits < 16 || p->acc_bits > 32) {
+			sim_err(err, SIM_EINPUT, "precision: data_frac %u, weight_frac %u, acc_bits %u out of range, "
+				"expected data_frac <= 14, weight_frac <= %u, acc_bits 16..32",
+				p->data_frac, p->weight_frac, p->acc_bits, wmax);
+			return NULL;
+		}
+	}
+	cm_t *cm = calloc(1, sizeof *cm);
+	if (!cm) {
+		sim_err(err, SIM_ENOMEM, "out of memory");
+		return NULL;
+	}
+	cm->mul = p->mul;
+	cm->df = p->data_frac;
+	cm->wf = p->weight_frac;
+	cm->acc_bits = p->acc_bits;
+	cm->S = cm->df + cm->wf;
+	cm->act = act_create(a);
+	if (!cm->act) {
+		free(cm);
+		sim_err(err, SIM_EINPUT, "activation: pwl needs segments >= 1 and range > 0");
+		return NULL;
+	}
+	return cm;
+}
+
+void cm_destroy(cm_t *cm)
+{
+	if (!cm)
+		return;
+	act_destroy(cm->act);
+	free(cm);
+}
+
+bool cm_is_fixed(const cm_t *cm)
+{
+	return cm->mul == PREC_FIX16X8 || cm->mul == PREC_FIX16X16;
+}
+
+/* ---- format primitives of the floating-point modes ---- */
+
+static uint32_t widen(const cm_t *cm, uint32_t d)
+{
+	return cm->mul == PREC_FP16 ? arith_f16_to_f32((uint16_t)d)
+	     : cm->mul == PREC_BF16 ? arith_bf16_to_f32((uint16_t)d) : d;
+}
+
+static uint32_t rnd(const cm_t *cm, uint32_t x)
+{
+	return cm->mul == PREC_FP16 ? arith_f32_to_f16(x)
+	     : cm->mul == PREC_BF16 ? arith_f32_to_bf16(x) : x;
+}
+
+static uint32_t rndd(const cm_t *cm, double v)
+{
+	return cm->mul == PREC_FP16 ? arith_double_to_f16(v)
+	     : cm->mul == PREC_BF16 ? arith_double_to_bf16(v) : arith_double_to_f32(v);
+}
+
+static uint32_t mul(const cm_t *cm, uint32_t a, uint32_t b)
+{
+	return cm->mul == PREC_FP16 ? arith_f16_mul((uint16_t)a, (uint16_t)b)
+	     : cm->mul == PREC_BF16 ? arith_bf16_mul((uint16_t)a, (uint16_t)b) : arith_f32_mul(a, b);
+}
+
+/* ---- fixed-point words ---- */
+
+static int16_t d16(uint32_t w)
+{
+	return (int16_t)(uint16_t)w; /* two's complement low half */
+}
+
+static uint32_t w16(int64_t v)
+{
+	return (uint16_t)(int16_t)fix_sat(v, 16);
+}
+
+static int32_t s32(uint32_t w)
+{
+	return (int32_t)w;
+}
+
+/* ---- quantizers ---- */
+
+uint32_t cm_data(const cm_t *cm, double v)
+{
+	return cm_is_fixed(cm) ? w16(fix_from_double(v, cm->df, 16)) : rndd(cm, v);
+}
+
+uint32_t cm_weight(const cm_t *cm, double v)
+{
+	if (cm->mul == PREC_FIX16X8)
+		return fix_w8_field(fix_from_double8(v, cm->wf));
+	if (cm->mul == PREC_FIX16X16)
+		return w16(fix_from_double(v, cm->wf, 16));
+	return rndd(cm, v);
+}
+
+uint32_t cm_bias(const cm_t *cm, double v)
+{
+	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->S, cm->acc_bits)
+			       : arith_double_to_f32(v);
+}
+
+uint32_t cm_state(const cm_t *cm, double v)
+{
+	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->df, 32)
+			       : arith_double_to_f32(v);
+}
+
+double cm_data_value(const cm_t *cm, uint32_t w)
+{
+	return cm_is_fixed(cm) ? fix_to_double(d16(w), cm->df) : arith_f32_to_double(widen(cm, w));
+}
+
+double cm_sum_value(const cm_t *cm, uint32_t s)
+{
+	return cm_is_fixed(cm) ? fix_to_double(s32(s), cm->S) : arith_f32_to_double(s);
+}
+
+double cm_state_value(const cm_t *cm, uint32_t c)
+{
+	return cm_is_fixed(cm) ? fix_to_double(s32(c), cm->df) : arith_f32_to_double(c);
+}
+
+uint32_t cm_sum_zero(const cm_t *cm)
+{
+	(void)cm;
+	return 0; /* +0.0f and integer 0 share the pattern */
+}
+
+/* ---- per element ---- */
+
+uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias)
+{
+	if (cm_is_fixed(cm)) {
+		int32_t pre = fix_acc_add(s32(sum), s32(bias), cm->acc_bits);
+		return w16(fix_from_double(act_eval(cm->act, fn, fix_to_double(pre, cm->S)), cm->df, 16));
+	}
+	uint32_t pre = arith_f32_add(sum, bias);
+	return rndd(cm, act_eval(cm->act, fn, arith_f32_to_double(pre)));
+}
+
+void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o,
+		  uint32_t *c, uint32_t *h)
+{
+	if (cm_is_fixed(cm)) {
+		int64_t p = (int64_t)d16(f) * s32(*c) + (int64_t)d16(i) * d16(g);
+		int32_t cn = (int32_t)fix_sat(fix_shift_rne(p, cm->df), 32);
+		int16_t tc = fix_from_double16(act_tanh(cm->act, fix_to_double(cn, cm->df)), cm->df);
+		*c = (uint32_t)cn;
+		*h = w16(fix_shift_rne((int64_t)d16(o) * tc, cm->df));
+		return;
+	}
+	uint32_t cn = arith_f32_add(mul(cm, f, rnd(cm, *c)), mul(cm, i, g));
+	uint32_t tc = rndd(cm, act_tanh(cm->act, arith_f32_to_double(cn)));
+	*c = cn;
+	*h = rnd(cm, mul(cm, o, tc));
+}
+
+uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn,
+		      uint32_t r)
+{
+	if (cm_is_fixed(cm)) {
+		int32_t a = fix_acc_add(s32(hn), s32(b_hn), cm->acc_bits);
+		int64_t p = fix_shift_rne((int64_t)d16(r) * a, cm->df);
+		int32_t pre = fix_acc_add(fix_acc_add(s32(xn), s32(b_in), cm->acc_bits), p, cm->acc_bits);
+		return w16(fix_from_double(act_tanh(cm->act, fix_to_double(pre, cm->S)), cm->df, 16));
+	}
+	uint32_t a = arith_f32_add(hn, b_hn);
+	uint32_t p = mul(cm, r, rnd(cm, a));
+	uint32_t pre = arith_f32_add(arith_f32_add(xn, b_in), p);
+	return rndd(cm, act_tanh(cm->act, arith_f32_to_double(pre)));
+}
+
+uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h)
+{
+	if (cm_is_fixed(cm))
+		return w16(fix_shift_rne((int64_t)d16(r) * d16(h), cm->df));
+	return rnd(cm, mul(cm, r, h));
+}
+
+uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev)
+{
+	if (cm_is_fixed(cm)) {
+		int64_t omz = fix_sat((INT64_C(1) << cm->df) - d16(z), 16);
+		int64_t p = omz * d16(n) + (int64_t)d16(z) * d16(h_prev);
+		return w16(fix_shift_rne(p, cm->df));
+	}
+	uint32_t omz = rnd(cm, arith_f32_add(ARITH_F32_ONE, arith_f32_neg(widen(cm, z))));
+	return rnd(cm, arith_f32_add(mul(cm, omz, n), mul(cm, z, h_prev)));
+}
+
+void cm_gate_vec(const cm_t *cm, act_fn_t fn, const uint32_t *sum, const uint32_t *bias,
+		 uint32_t *out, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		out[k] = cm_gate(cm, fn, sum[k], bias[k]);
+}
+
+void cm_lstm_cell_vec(const cm_t *cm, const uint32_t *i, const uint32_t *f, const uint32_t *g,
+		      const uint32_t *o, uint32_t *c, uint32_t *h, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		cm_lstm_cell(cm, i[k], f[k], g[k], o[k], &c[k], &h[k]);
+}

@@ -1,0 +1,91 @@
+/*
+ * cellmath.h - the per-element arithmetic of the A-MFU and the cell updater
+ * in the datapath's formats, bit for bit (docs/numerics.md, "MFU and cell
+ * updater").
+ *
+ * Words: every value travels as a uint32_t bit pattern whose meaning
+ * depends on precision.mul:
+ *   data  (x, h, gate outputs, r*h)  fp16 / bf16 in the low 16 bits, fp32,
+ *                                    or int16 Q(data_frac) in the low 16 bits
+ *   sum   (MVM accumulator, bias)    fp32, or int32 at scale
+ *                                    2^-(data_frac + weight_frac)
+ *   state (c)                        fp32, or int32 Q(data_frac)
+ *   weight                           fp16 / bf16 bits, fp32, int8 in the low
+ *                                    byte (fix16x8) or int16 (fix16x16)
+ * Floating point: "D" below is the data format (fp16 for PREC_FP16, bf16
+ * for PREC_BF16, fp32 for PREC_FP32); mul_D is arith_f16_mul /
+ * arith_bf16_mul / arith_f32_mul (an fp32 product: exact for fp16), add is
+ * arith_f32_add, rnd_D rounds fp32 to D (RNE; identity for fp32), act_D
+ * rounds the activation's double result once to D.
+ *
+ *   gate (MFU)     pre = add(sum, bias);  out = act_D(f(pre))
+ *   LSTM cell      c' = add(mul_D(f, rnd_D(c)), mul_D(i, g))
+ *                  h' = rnd_D(mul_D(o, act_D(tanh(c'))))
+ *   GRU lbr n      a = add(hn, b_hn);  p = mul_D(r, rnd_D(a))
+ *                  n = act_D(tanh(add(add(xn, b_in), p)))
+ *   GRU rbm r*h    rh = rnd_D(mul_D(r, h))   (the operand of U_n (r*h))
+ *   GRU h          omz = rnd_D(add(1, -z))
+ *                  h' = rnd_D(add(mul_D(omz, n), mul_D(z, h)))
+ *
+ * Fixed point (S = data_frac + weight_frac, df = data_frac; every rounding
+ * is to nearest even, every narrowing saturates; acc_add saturates to
+ * acc_bits):
+ *   gate           pre = acc_add(sum, bias);  out = q16(f(pre * 2^-S), df)
+ *   LSTM cell      c' = sat32(rne((f*c + i*g) / 2^df))    (exact int64 sum)
+ *                  h' = sat16(rne(o * q16(tanh(c' * 2^-df)) / 2^df))
+ *   GRU lbr n      a = acc_add(hn, b_hn);  p = rne(r*a / 2^df)
+ *                  n = q16(tanh(acc_add(acc_add(xn, b_in), p) * 2^-S))
+ *   GRU rbm r*h    rh = sat16(rne(r*h / 2^df))
+ *   GRU h          omz = sat16(2^df - z);  h' = sat16(rne((omz*n + z*h) / 2^df))
+ */
+#ifndef SHARPSIM_CELLMATH_H
+#define SHARPSIM_CELLMATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../arith/act.h"
+#include "../common/err.h"
+#include "../config/hw_cfg.h"
+
+typedef struct cm cm_t;
+
+/* NULL with err set when the precision's fields are out of range
+ * (fixed point: data_frac <= 14, weight_frac <= 7 for fix16x8 and <= 15 for
+ * fix16x16, acc_bits 16..32) or the activation config is invalid. */
+cm_t *cm_create(const precision_cfg_t *p, const act_cfg_t *a, sim_err_t *err);
+void cm_destroy(cm_t *cm);
+
+bool cm_is_fixed(const cm_t *cm);
+
+/* ---- quantizers: reference doubles -> datapath words (one rounding, RNE,
+ * saturating in fixed point) and back (exact) ---- */
+uint32_t cm_data(const cm_t *cm, double v);
+uint32_t cm_weight(const cm_t *cm, double v);
+uint32_t cm_bias(const cm_t *cm, double v);   /* a sum word */
+uint32_t cm_state(const cm_t *cm, double v);
+double cm_data_value(const cm_t *cm, uint32_t w);
+double cm_sum_value(const cm_t *cm, uint32_t s);
+double cm_state_value(const cm_t *cm, uint32_t c);
+/* The sum word of an exact zero (+0 or integer 0): W.x when a layer skips
+ * its input. */
+uint32_t cm_sum_zero(const cm_t *cm);
+
+/* ---- per element ---- */
+uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias);
+void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o,
+		  uint32_t *c, uint32_t *h);
+uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn,
+		      uint32_t r);
+uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h);
+uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev);
+
+/* ---- per vector (n elements, same formulas) ---- */
+void cm_gate_vec(const cm_t *cm, act_fn_t fn, const uint32_t *sum, const uint32_t *bias,
+		 uint32_t *out, size_t n);
+/* gates: i, f, g, o of the same n hidden indices; c and h updated in place */
+void cm_lstm_cell_vec(const cm_t *cm, const uint32_t *i, const uint32_t *f, const uint32_t *g,
+		      const uint32_t *o, uint32_t *c, uint32_t *h, size_t n);
+
+#endif

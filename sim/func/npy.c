@@ -1,0 +1,404 @@
+/*
+ * npy.c - .npy reader and writer.
+ *
+ * File layout: "\x93NUMPY", major, minor, header length (uint16 LE for 1.0,
+ * uint32 LE for 2.0), an ASCII Python dict literal
+ *     {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }
+ * padded with spaces and a final '\n' so that the data starts at a multiple
+ * of 64 bytes, then the raw little-endian values in C order. The dict parser
+ * below accepts exactly the three keys, in any order, with single or double
+ * quotes and optional trailing commas, which covers every writer we know of
+ * (numpy's own) without evaluating arbitrary Python.
+ */
+#include "npy.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../arith/fp.h"
+
+static const unsigned char MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+static size_t dtype_size(npy_dtype_t t)
+{
+	return t == NPY_F2 ? 2 : t == NPY_F4 ? 4 : 8;
+}
+
+const char *npy_dtype_name(npy_dtype_t t)
+{
+	return t == NPY_F2 ? "<f2" : t == NPY_F4 ? "<f4" : "<f8";
+}
+
+const char *npy_shape_str(unsigned ndim, const size_t *shape, char *buf, size_t len)
+{
+	size_t n = 0;
+	n += (size_t)snprintf(buf + n, len > n ? len - n : 0, "(");
+	for (unsigned i = 0; i < ndim; i++)
+		n += (size_t)snprintf(buf + n, len > n ? len - n : 0, "%s%zu", i ? ", " : "", shape[i]);
+	snprintf(buf + n, len > n ? len - n : 0, ndim == 1 ? ",)" : ")");
+	return buf;
+}
+
+/* ---- header dict parser --------------------------------------------------- */
+
+typedef struct hdr {
+	const char *p, *end;
+	const char *path;
+	sim_err_t *err;
+} hdr_t;
+
+static void skip_ws(hdr_t *h)
+{
+	while (h->p < h->end && (*h->p == ' ' || *h->p == '\t' || *h->p == '\n' || *h->p == '\r'))
+		h->p++;
+}
+
+static int bad(hdr_t *h, const char *what)
+{
+	return sim_err(h->err, SIM_EINPUT, "%s: malformed .npy header: %s", h->path, what);
+}
+
+static int expect(hdr_t *h, char c)
+{
+	skip_ws(h);
+	if (h->p >= h->end || *h->p != c) {
+		char msg[32];
+		snprintf(msg, sizeof msg, "expected '%c'", c);
+		return bad(h, msg);
+	}
+	h->p++;
+	return SIM_OK;
+}
+
+static int parse_str(hdr_t *h, char *out, size_t len)
+{
+	skip_ws(h);
+	if (h->p >= h->end || (*h->p != '\'' && *h->p != '"'))
+		return bad(h, "expected a quoted string");
+	char q = *h->p++;
+	size_t n = 0;
+	while (h->p < h->end && *h->p != q) {
+		if (n + 1 < len)
+			out[n++] = *h->p;
+		h->p++;
+	}
+	if (h->p >= h->end)
+		return bad(h, "unterminated string");
+	h->p++;
+	out[n] = '\0';
+	return SIM_OK;
+}
+
+static int parse_shape(hdr_t *h, npy_array_t *a)
+{
+	int rc = expect(h, '(');
+	if (rc)
+		return rc;
+	a->ndim = 0;
+	for (;;) {
+		skip_ws(h);
+		if (h->p < h->end && *h->p == ')') {
+			h->p++;
+			return SIM_OK;
+		}
+		if (h->p >= h->end || *h->p < '0' || *h->p > '9')
+			return bad(h, "shape must be a tuple of non-negative integers");
+		uint64_t v = 0;
+		while (h->p < h->end && *h->p >= '0' && *h->p <= '9') {
+			if (v > (UINT64_MAX - 9) / 10)
+				return bad(h, "dimension too large");
+			v = v * 10 + (uint64_t)(*h->p++ - '0');
+		}
+		if (a->ndim == NPY_MAX_DIMS)
+			return bad(h, "too many dimensions");
+		a->shape[a->ndim++] = (size_t)v;
+		skip_ws(h);
+		if (h->p < h->end && *h->p == ',')
+			h->p++;
+		else if (h->p >= h->end || *h->p != ')')
+			return bad(h, "expected ',' or ')' in shape");
+	}
+}
+
+static int parse_dict(hdr_t *h, npy_array_t *a)
+{
+	bool have_descr = false, have_order = false, have_shape = false;
+	int rc = expect(h, '{');
+	if (rc)
+		return rc;
+	for (;;) {
+		skip_ws(h);
+		if (h->p < h->end && *h->p == '}') {
+			h->p++;
+			break;
+		}
+		char key[32];
+		if ((rc = parse_str(h, key, sizeof key)) || (rc = expect(h, ':')))
+			return rc;
+		if (strcmp(key, "descr") == 0) {
+			char d[32];
+			if ((rc = parse_str(h, d, sizeof d)))
+				return rc;
+			if (strcmp(d, "<f2") == 0)
+				a->dtype = NPY_F2;
+			else if (strcmp(d, "<f4") == 0)
+				a->dtype = NPY_F4;
+			else if (strcmp(d, "<f8") == 0)
+				a->dtype = NPY_F8;
+			else if (d[0] == '>')
+				return sim_err(h->err, SIM_EINPUT, "%s: dtype '%s' is big-endian, expected "
+					       "little-endian '<f2', '<f4' or '<f8' (use arr.astype('<f4'))",
+					       h->path, d);
+			else
+				return sim_err(h->err, SIM_EINPUT, "%s: dtype '%s' is not supported, "
+					       "expected '<f2', '<f4' or '<f8'", h->path, d);
+			have_descr = true;
+		} else if (strcmp(key, "fortran_order") == 0) {
+			skip_ws(h);
+			if ((size_t)(h->end - h->p) >= 5 && memcmp(h->p, "False", 5) == 0) {
+				h->p += 5;
+			} else if ((size_t)(h->end - h->p) >= 4 && memcmp(h->p, "True", 4) == 0) {
+				return sim_err(h->err, SIM_EINPUT, "%s: array is in Fortran order, expected "
+					       "C order (save np.ascontiguousarray(arr))", h->path);
+			} else {
+				return bad(h, "fortran_order must be True or False");
+			}
+			have_order = true;
+		} else if (strcmp(key, "shape") == 0) {
+			if ((rc = parse_shape(h, a)))
+				return rc;
+			have_shape = true;
+		} else {
+			return bad(h, "unknown key (expected descr, fortran_order, shape)");
+		}
+		skip_ws(h);
+		if (h->p < h->end && *h->p == ',')
+			h->p++;
+		else if (h->p >= h->end || *h->p != '}')
+			return bad(h, "expected ',' or '}'");
+	}
+	if (!have_descr || !have_order || !have_shape)
+		return bad(h, "missing descr, fortran_order or shape");
+	return SIM_OK;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static uint64_t load_le(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void store_le(unsigned char *p, uint64_t v, size_t n)
+{
+	for (size_t i = 0; i < n; i++, v >>= 8)
+		p[i] = (unsigned char)(v & 0xFF);
+}
+
+static int read_all(FILE *f, const char *path, unsigned char **buf, size_t *len, sim_err_t *err)
+{
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *b = malloc(cap);
+	if (!b)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+	for (;;) {
+		if (n == cap) {
+			unsigned char *nb = realloc(b, cap *= 2);
+			if (!nb) {
+				free(b);
+				return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+			}
+			b = nb;
+		}
+		size_t got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(b);
+		return sim_err(err, SIM_EIO, "%s: read error", path);
+	}
+	*buf = b;
+	*len = n;
+	return SIM_OK;
+}
+
+int npy_read(const char *path, npy_array_t *out, sim_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sim_err(err, SIM_EIO, "%s: cannot open: %s", path, strerror(errno));
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc = read_all(f, path, &buf, &len, err);
+	fclose(f);
+	if (rc)
+		return rc;
+	npy_array_t a;
+	memset(&a, 0, sizeof a);
+	if (len < sizeof MAGIC || memcmp(buf, MAGIC, sizeof MAGIC) != 0) {
+		rc = sim_err(err, SIM_EINPUT, "%s: not a .npy file (bad magic), expected \\x93NUMPY", path);
+		goto out;
+	}
+	if (len < 10) {
+		rc = sim_err(err, SIM_EINPUT, "%s: truncated .npy header", path);
+		goto out;
+	}
+	unsigned major = buf[6];
+	size_t hlen, hstart;
+	if (major == 1) {
+		hlen = (size_t)load_le(buf + 8, 2);
+		hstart = 10;
+	} else if (major == 2) {
+		if (len < 12) {
+			rc = sim_err(err, SIM_EINPUT, "%s: truncated .npy header", path);
+			goto out;
+		}
+		hlen = (size_t)load_le(buf + 8, 4);
+		hstart = 12;
+	} else {
+		rc = sim_err(err, SIM_EINPUT, "%s: .npy format version %u.%u is not supported, expected 1.0 or 2.0",
+			     path, major, buf[7]);
+		goto out;
+	}
+	if (hlen > len - hstart) {
+		rc = sim_err(err, SIM_EINPUT, "%s: truncated .npy header (%zu bytes announced, %zu present)",
+			     path, hlen, len - hstart);
+		goto out;
+	}
+	hdr_t h = {(const char *)buf + hstart, (const char *)buf + hstart + hlen, path, err};
+	if ((rc = parse_dict(&h, &a)))
+		goto out;
+	a.count = 1;
+	for (unsigned i = 0; i < a.ndim; i++) {
+		if (a.shape[i] && a.count > SIZE_MAX / 8 / a.shape[i]) {
+			rc = sim_err(err, SIM_EINPUT, "%s: array too large", path);
+			goto out;
+		}
+		a.count *= a.shape[i];
+	}
+	size_t isz = dtype_size(a.dtype);
+	size_t dstart = hstart + hlen, have = len - dstart, want = a.count * isz;
+	if (have != want) {
+		char sh[128];
+		rc = sim_err(err, SIM_EINPUT, "%s: %s data: %zu bytes, expected %zu for shape %s of %s",
+			     path, have < want ? "truncated" : "trailing bytes after the", have, want,
+			     npy_shape_str(a.ndim, a.shape, sh, sizeof sh), npy_dtype_name(a.dtype));
+		goto out;
+	}
+	a.data = malloc((a.count ? a.count : 1) * sizeof *a.data);
+	if (!a.data) {
+		rc = sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+		goto out;
+	}
+	const unsigned char *p = buf + dstart;
+	for (size_t i = 0; i < a.count; i++, p += isz) {
+		uint64_t v = load_le(p, isz);
+		if (a.dtype == NPY_F2) {
+			a.data[i] = arith_f16_to_double((uint16_t)v);
+		} else if (a.dtype == NPY_F4) {
+			a.data[i] = arith_f32_to_double((uint32_t)v);
+		} else {
+			memcpy(&a.data[i], &v, sizeof v);
+		}
+	}
+	*out = a;
+out:
+	free(buf);
+	return rc;
+}
+
+void npy_free(npy_array_t *a)
+{
+	free(a->data);
+	memset(a, 0, sizeof *a);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape,
+	      const double *data, sim_err_t *err)
+{
+	if (ndim > NPY_MAX_DIMS)
+		return sim_err(err, SIM_EINTERNAL, "%s: %u dimensions, at most %d", path, ndim, NPY_MAX_DIMS);
+	char sh[NPY_MAX_DIMS * 24 + 8];
+	npy_shape_str(ndim, shape, sh, sizeof sh);
+	char dict[sizeof sh + 96];
+	int dl = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
+			  npy_dtype_name(dtype), sh);
+	/* pad with spaces so that magic + version + length + dict + '\n' is a
+	 * multiple of 64 (version 1.0 always suffices for this dict) */
+	size_t pre = 10, total = pre + (size_t)dl + 1;
+	size_t padded = (total + 63) / 64 * 64;
+	size_t hlen = padded - pre;
+	unsigned char *head = malloc(padded);
+	if (!head)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+	memcpy(head, MAGIC, sizeof MAGIC);
+	head[6] = 1;
+	head[7] = 0;
+	store_le(head + 8, hlen, 2);
+	memcpy(head + pre, dict, (size_t)dl);
+	memset(head + pre + dl, ' ', hlen - (size_t)dl - 1);
+	head[padded - 1] = '\n';
+
+	size_t count = 1;
+	for (unsigned i = 0; i < ndim; i++)
+		count *= shape[i];
+
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp) {
+		free(head);
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
+	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	int rc = SIM_OK;
+	if (fd < 0) {
+		rc = sim_err(err, SIM_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
+		goto done;
+	}
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		rc = sim_err(err, SIM_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	bool ok = fwrite(head, 1, padded, f) == padded;
+	size_t isz = dtype_size(dtype);
+	unsigned char cell[8];
+	for (size_t i = 0; ok && i < count; i++) {
+		uint64_t v;
+		if (dtype == NPY_F2)
+			v = arith_double_to_f16(data[i]);
+		else if (dtype == NPY_F4)
+			v = arith_double_to_f32(data[i]);
+		else
+			memcpy(&v, &data[i], sizeof v);
+		store_le(cell, v, isz);
+		ok = fwrite(cell, 1, isz, f) == isz;
+	}
+	ok = fflush(f) == 0 && ok;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		rc = sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+done:
+	free(tmp);
+	free(head);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * npy.h - NumPy .npy files (format versions 1.0 and 2.0), the interchange
+ * format for weights, inputs and functional-run outputs.
+ *
+ * Supported: dtypes '<f2', '<f4', '<f8', C order, any number of dimensions
+ * up to NPY_MAX_DIMS (0-d arrays included). Refused with a one-line message
+ * naming the file: Fortran order, big-endian or other dtypes, bad magic,
+ * unsupported version, a truncated header or data, a malformed header dict,
+ * trailing bytes after the data.
+ *
+ * Values are handed over as doubles: reading widens exactly (every f2/f4
+ * value is a double); writing rounds once, to nearest even (f2 straight from
+ * double, never via f4). Writes are atomic: a temporary file in the same
+ * directory is renamed over the target once complete.
+ */
+#ifndef SHARPSIM_NPY_H
+#define SHARPSIM_NPY_H
+
+#include <stddef.h>
+
+#include "../common/err.h"
+
+#define NPY_MAX_DIMS 8
+
+typedef enum { NPY_F2 = 0, NPY_F4, NPY_F8 } npy_dtype_t;
+
+typedef struct npy_array {
+	npy_dtype_t dtype;            /* as stored in the file */
+	unsigned ndim;
+	size_t shape[NPY_MAX_DIMS];
+	size_t count;                 /* product of shape (1 for 0-d) */
+	double *data;                 /* count values, C order; owned */
+} npy_array_t;
+
+/* Reads path into *out (zeroed on failure). SIM_EIO when the file cannot
+ * be opened or read, SIM_EINPUT when its content is not a supported .npy. */
+int npy_read(const char *path, npy_array_t *out, sim_err_t *err);
+/* Frees out->data and zeroes *out. */
+void npy_free(npy_array_t *a);
+
+/* Writes count = prod(shape) doubles as dtype, atomically. */
+int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape,
+	      const double *data, sim_err_t *err);
+
+/* NumPy's spelling of a shape: "()", "(5,)", "(3, 4)". Returns buf. */
+const char *npy_shape_str(unsigned ndim, const size_t *shape, char *buf, size_t len);
+/* "<f2", "<f4", "<f8". */
+const char *npy_dtype_name(npy_dtype_t t);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * ref.h - the golden reference: LSTM, GRU (both forms) and vanilla RNN in
+ * double precision, with plain loops and libm exp/tanh. It shares no code
+ * with the datapath model (no arith/, no act.c): it reads the parameters as
+ * doubles before any rounding, so its difference from a datapath run is the
+ * datapath's whole error.
+ *
+ * Per step t and sequence b (weights.h gives the layouts; W.x is absent when
+ * I == 0):
+ *   LSTM     i,f,o = sig(W x + U h + b), g = tanh(W x + U h + b)   (per gate)
+ *            c = f*c + i*g,  h = o*tanh(c)
+ *   GRU      r = sig(W_r x + U_r h + b_r),  z = sig(W_z x + U_z h + b_z)
+ *     lbr    n = tanh(W_n x + b_n + r*(U_n h + b_hn))
+ *     rbm    n = tanh(W_n x + U_n (r*h) + b_n)
+ *            h = (1 - z)*n + z*h
+ *   vanilla  h = tanh(W x + U h + b)
+ * with sig(v) = 1 / (1 + exp(-v)).
+ */
+#ifndef SHARPSIM_REF_H
+#define SHARPSIM_REF_H
+
+#include <stddef.h>
+
+#include "../common/err.h"
+#include "weights.h"
+
+/* Runs all T steps of all B sequences. h_out receives T*B*H values, index
+ * (t*B + b)*H + j; c_out (LSTM only, may be NULL) the same for c. */
+int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
+
+/* Error of `got` against `ref` over n values. The relative error of a value
+ * is |got - ref| / max(|ref|, REF_REL_FLOOR), so values near zero (where a
+ * relative error says nothing) are judged on an absolute 1e-3 scale. */
+#define REF_REL_FLOOR 1e-3
+
+typedef struct ref_diff {
+	size_t n;
+	double max_abs;   /* max |got - ref| */
+	double max_rel;   /* max |got - ref| / max(|ref|, REF_REL_FLOOR) */
+	double rms;       /* sqrt(mean((got - ref)^2)) */
+	size_t worst;     /* index of max_abs */
+	size_t nonfinite; /* entries of got that are NaN or inf */
+} ref_diff_t;
+
+void ref_diff(const double *got, const double *ref, size_t n, ref_diff_t *out);
+
+#endif

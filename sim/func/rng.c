@@ -1,0 +1,60 @@
+#include "rng.h"
+
+#include <stdlib.h>
+
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+rng_t *rng_create(uint64_t seed)
+{
+	rng_t *r = malloc(sizeof *r);
+	if (!r)
+		return NULL;
+	/* splitmix64 never yields four zero words, so the state is valid */
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+	return r;
+}
+
+void rng_destroy(rng_t *r)
+{
+	free(r);
+}
+
+uint64_t rng_next(rng_t *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+double rng_double(rng_t *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1p-53;
+}
+
+double rng_uniform(rng_t *r, double lo, double hi)
+{
+	return lo + (hi - lo) * rng_double(r);
+}

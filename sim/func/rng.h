@@ -1,0 +1,25 @@
+/*
+ * rng.h - a seeded pseudo-random generator, reproducible on every machine:
+ * xoshiro256** (Blackman & Vigna) seeded by four outputs of splitmix64 from
+ * the 64-bit seed. Only integer operations, so the stream of a seed is the
+ * same everywhere; doubles take the top 53 bits of an output.
+ */
+#ifndef SHARPSIM_RNG_H
+#define SHARPSIM_RNG_H
+
+#include <stdint.h>
+
+typedef struct rng rng_t;
+
+/* NULL when out of memory. */
+rng_t *rng_create(uint64_t seed);
+void rng_destroy(rng_t *r);
+
+/* The next 64 random bits. */
+uint64_t rng_next(rng_t *r);
+/* Uniform in [0, 1): (next >> 11) * 2^-53. */
+double rng_double(rng_t *r);
+/* Uniform in [lo, hi): lo + (hi - lo) * rng_double(). */
+double rng_uniform(rng_t *r, double lo, double hi);
+
+#endif

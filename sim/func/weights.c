@@ -1,0 +1,186 @@
+#include "weights.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rng.h"
+
+static const char *cell_name(cell_kind_t c)
+{
+	return c == CELL_LSTM ? "lstm" : c == CELL_GRU ? "gru" : "vanilla";
+}
+
+static uint32_t cell_gates(cell_kind_t c)
+{
+	return c == CELL_LSTM ? 4 : c == CELL_GRU ? 3 : 1;
+}
+
+/* The array table: name, pointer slot, shape, whether it exists / must
+ * be given for this layer. */
+typedef struct slot {
+	const char *name;
+	double **ptr;
+	unsigned ndim;
+	size_t shape[3];
+	bool present;  /* part of this layer at all */
+	bool required; /* must be in a weights directory */
+} slot_t;
+
+static size_t slot_table(weights_t *w, slot_t *s)
+{
+	bool lbr = w->cell == CELL_GRU && w->gru_form == GRU_LBR;
+	size_t gh = (size_t)w->G * w->H;
+	slot_t t[] = {
+		{"W", &w->W, 2, {gh, w->I, 0}, w->I > 0, w->I > 0},
+		{"U", &w->U, 2, {gh, w->H, 0}, true, true},
+		{"b", &w->b, 1, {gh, 0, 0}, true, true},
+		{"b_hn", &w->b_hn, 1, {w->H, 0, 0}, lbr, lbr},
+		{"x", &w->x, 3, {w->T, w->B, w->I}, w->I > 0, w->I > 0},
+		{"h0", &w->h0, 2, {w->B, w->H, 0}, true, false},
+		{"c0", &w->c0, 2, {w->B, w->H, 0}, true, false},
+	};
+	memcpy(s, t, sizeof t);
+	return sizeof t / sizeof t[0];
+}
+
+static size_t slot_count(const slot_t *s)
+{
+	size_t n = 1;
+	for (unsigned i = 0; i < s->ndim; i++)
+		n *= s->shape[i];
+	return n;
+}
+
+void weights_destroy(weights_t *w)
+{
+	if (!w)
+		return;
+	slot_t s[8];
+	size_t n = slot_table(w, s);
+	for (size_t i = 0; i < n; i++)
+		free(*s[i].ptr);
+	free(w);
+}
+
+/* Allocates the struct and zeroed arrays for every present slot. */
+static weights_t *alloc_layer(const layer_cfg_t *l, sim_err_t *err)
+{
+	weights_t *w = calloc(1, sizeof *w);
+	if (!w) {
+		sim_err(err, SIM_ENOMEM, "out of memory for the layer's weights");
+		return NULL;
+	}
+	w->cell = l->cell;
+	w->gru_form = l->gru_form;
+	w->G = cell_gates(l->cell);
+	w->I = l->skip_input ? 0 : l->input_size;
+	w->H = l->hidden_size;
+	w->T = l->timesteps;
+	w->B = l->batch_size;
+	slot_t s[8];
+	size_t n = slot_table(w, s);
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].present)
+			continue;
+		size_t c = slot_count(&s[i]);
+		*s[i].ptr = calloc(c ? c : 1, sizeof(double));
+		if (!*s[i].ptr) {
+			weights_destroy(w);
+			sim_err(err, SIM_ENOMEM, "out of memory for the layer's weights");
+			return NULL;
+		}
+	}
+	return w;
+}
+
+weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, err);
+	if (!w)
+		return NULL;
+	rng_t *r = rng_create(seed);
+	if (!r) {
+		weights_destroy(w);
+		sim_err(err, SIM_ENOMEM, "out of memory");
+		return NULL;
+	}
+	double k = 1.0 / sqrt((double)w->H);
+	slot_t s[8];
+	size_t n = slot_table(w, s);
+	for (size_t i = 0; i < n; i++) {
+		bool param = strcmp(s[i].name, "x") != 0;
+		bool state = strcmp(s[i].name, "h0") == 0 || strcmp(s[i].name, "c0") == 0;
+		if (!s[i].present || state)
+			continue;
+		size_t c = slot_count(&s[i]);
+		for (size_t j = 0; j < c; j++)
+			(*s[i].ptr)[j] = param ? rng_uniform(r, -k, k) : rng_uniform(r, -1.0, 1.0);
+	}
+	rng_destroy(r);
+	return w;
+}
+
+static void join(char *buf, size_t len, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+	snprintf(buf, len, "%s%s%s.npy", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+}
+
+weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, err);
+	if (!w)
+		return NULL;
+	slot_t s[8];
+	size_t n = slot_table(w, s);
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].present)
+			continue;
+		char path[1024];
+		join(path, sizeof path, dir, s[i].name);
+		struct stat st;
+		if (!s[i].required && stat(path, &st) != 0 && errno == ENOENT)
+			continue; /* optional and absent: keep the zeros */
+		npy_array_t a;
+		if (npy_read(path, &a, err) != SIM_OK) {
+			weights_destroy(w);
+			return NULL;
+		}
+		bool ok = a.ndim == s[i].ndim;
+		for (unsigned d = 0; ok && d < a.ndim; d++)
+			ok = a.shape[d] == s[i].shape[d];
+		if (!ok) {
+			char got[128], want[128];
+			sim_err(err, SIM_EINPUT, "%s: shape %s, expected %s for a%s %s layer with hidden %u and input %u",
+				path, npy_shape_str(a.ndim, a.shape, got, sizeof got),
+				npy_shape_str(s[i].ndim, s[i].shape, want, sizeof want),
+				w->cell == CELL_LSTM ? "n" : "", cell_name(w->cell), w->H, w->I);
+			npy_free(&a);
+			weights_destroy(w);
+			return NULL;
+		}
+		memcpy(*s[i].ptr, a.data, a.count * sizeof(double));
+		npy_free(&a);
+	}
+	return w;
+}
+
+int weights_save(const weights_t *w, const char *dir, npy_dtype_t dtype, sim_err_t *err)
+{
+	slot_t s[8];
+	size_t n = slot_table((weights_t *)w, s);
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].present || (strcmp(s[i].name, "c0") == 0 && w->cell != CELL_LSTM))
+			continue;
+		char path[1024];
+		join(path, sizeof path, dir, s[i].name);
+		int rc = npy_write(path, dtype, s[i].ndim, s[i].shape, *s[i].ptr, err);
+		if (rc)
+			return rc;
+	}
+	return SIM_OK;
+}

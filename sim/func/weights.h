@@ -1,0 +1,55 @@
+/*
+ * weights.h - one layer's parameters and input sequence, in double, before
+ * any rounding to a datapath format (the golden reference uses them as they
+ * are; the datapath quantizes them with cellmath.h).
+ *
+ * Layout (G = 4 LSTM with gate order i, f, g, o; G = 3 GRU with r, z, n;
+ * G = 1 vanilla; I = 0 when the layer skips its input, i.e. no W and no x):
+ *   W   (G*H, I)   row g*H + j = gate g, hidden index j     (row-major)
+ *   U   (G*H, H)
+ *   b   (G*H,)     one bias per gate row (for GRU r, z: b_i* + b_h* folded;
+ *                  for GRU linear_before_reset, n: the input-side b_in)
+ *   b_hn (H,)      GRU linear_before_reset only: the bias inside r*(U_n h + b_hn)
+ *   h0  (B, H)     initial hidden state, zeros unless given
+ *   c0  (B, H)     initial cell state (LSTM), zeros unless given
+ *   x   (T, B, I)  the input sequence
+ *
+ * Random parameters: W, U, b, b_hn uniform in [-1/sqrt(H), 1/sqrt(H)) (the
+ * frameworks' default init), then x uniform in [-1, 1), drawn in that order
+ * (row-major) from rng.h seeded with `seed`.
+ *
+ * A directory of .npy files (npy.h; any of <f2, <f4, <f8) holds the same
+ * arrays named W.npy, U.npy, b.npy, b_hn.npy, h0.npy, c0.npy, x.npy with the
+ * shapes above. W.npy and x.npy are not read when the layer skips its
+ * input; b_hn.npy is required for GRU linear_before_reset only; h0.npy and
+ * c0.npy are optional.
+ */
+#ifndef SHARPSIM_WEIGHTS_H
+#define SHARPSIM_WEIGHTS_H
+
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../config/workload.h"
+#include "npy.h"
+
+typedef struct weights {
+	cell_kind_t cell;
+	gru_form_t gru_form;
+	uint32_t G, I, H, T, B;
+	double *W, *U, *b;
+	double *b_hn;   /* NULL unless GRU linear_before_reset */
+	double *h0, *c0;
+	double *x;      /* NULL when I == 0 */
+} weights_t;
+
+/* Random parameters for layer l. NULL (with err set) when out of memory. */
+weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err);
+/* Parameters from dir/<name>.npy. NULL with err set (the message names the
+ * file and, for a wrong shape, the expected one). */
+weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err);
+/* Writes every array of w into dir (which must exist) as dtype. */
+int weights_save(const weights_t *w, const char *dir, npy_dtype_t dtype, sim_err_t *err);
+void weights_destroy(weights_t *w);
+
+#endif

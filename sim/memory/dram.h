@@ -1,0 +1,41 @@
+/*
+ * dram.h - the main-memory channel that feeds the weight buffer.
+ *
+ * One channel of `gbps` GB/s and `latency` cycles, shared by two request
+ * streams in fixed priority: DRAM_STREAM (weights fetched every step because
+ * they do not fit on chip) before DRAM_LOAD (a layer's resident weights,
+ * loaded once). A consumer raises a stream's limit (how many bytes it may
+ * have requested so far: its buffer space) and reads how many have arrived.
+ *
+ * Rate: bandwidth is kept in micro-bytes per cycle, so the channel requests
+ * exactly floor(k * bw) bytes in k cycles of continuous demand; a byte
+ * requested in cycle c arrives in cycle c + latency. Hence B bytes need
+ * ceil(B / bw) cycles plus the latency (dram_transfer_cycles), which the
+ * stepping reproduces exactly.
+ */
+#ifndef SHARPSIM_DRAM_H
+#define SHARPSIM_DRAM_H
+
+#include <stdint.h>
+
+#include "../common/stats.h"
+#include "../config/hw_cfg.h"
+
+enum { DRAM_STREAM = 0, DRAM_LOAD = 1, DRAM_NSTREAMS = 2 };
+
+typedef struct dram dram_t;
+
+dram_t *dram_create(const dram_cfg_t *cfg, double clock_mhz, stats_t *st);
+void dram_destroy(dram_t *d);
+void dram_set_limit(dram_t *d, int stream, uint64_t limit);
+uint64_t dram_requested(const dram_t *d, int stream);
+uint64_t dram_arrived(const dram_t *d, int stream);
+/* Marks bytes as already present (a warm start's preloaded weights). */
+void dram_preload(dram_t *d, int stream, uint64_t bytes);
+void dram_tick(dram_t *d);
+/* Cycles to move `bytes` on an idle channel, latency included. */
+uint64_t dram_transfer_cycles(const dram_t *d, uint64_t bytes);
+/* Would a tick change anything (is any stream below its limit)? */
+int dram_busy(const dram_t *d);
+
+#endif

@@ -1,0 +1,123 @@
+#include "gbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct gbuf_step {
+	uint32_t step;       /* which step this parity holds (UINT32_MAX: none) */
+	uint32_t frontier;   /* ready prefix */
+	uint32_t consumed;
+	uint32_t rh;
+	uint32_t complete;    /* elements with every gate written */
+	uint8_t *cnt;        /* gates written per element */
+} gbuf_step_t;
+
+struct gbuf {
+	uint32_t max, elems, batch;
+	unsigned gates;
+	bool whole;
+	gbuf_step_t s[2];
+	uint64_t *writes, *reads;
+};
+
+gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
+{
+	gbuf_t *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->max = max_elems;
+	for (int i = 0; i < 2; i++)
+		if (!(g->s[i].cnt = calloc(max_elems, 1))) {
+			gbuf_destroy(g);
+			return NULL;
+		}
+	g->writes = stats_counter(st, "gatebuf.writes", "activated gate values written");
+	g->reads = stats_counter(st, "gatebuf.reads", "gate values read by the cell updater");
+	if (!g->writes || !g->reads) {
+		gbuf_destroy(g);
+		return NULL;
+	}
+	return g;
+}
+
+void gbuf_destroy(gbuf_t *g)
+{
+	if (!g)
+		return;
+	free(g->s[0].cnt);
+	free(g->s[1].cnt);
+	free(g);
+}
+
+void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates, bool whole_vector)
+{
+	g->whole = whole_vector;
+	g->elems = hidden * batch;
+	g->batch = batch;
+	g->gates = gates;
+	for (int i = 0; i < 2; i++) {
+		g->s[i].step = UINT32_MAX;
+		g->s[i].frontier = g->s[i].consumed = g->s[i].rh = g->s[i].complete = 0;
+		memset(g->s[i].cnt, 0, g->elems);
+	}
+}
+
+static gbuf_step_t *slot(gbuf_t *g, uint32_t step)
+{
+	gbuf_step_t *s = &g->s[step & 1];
+	if (s->step != step) {
+		/* Reuse requires the step two back to be fully consumed. */
+		if (s->step != UINT32_MAX && s->consumed != g->elems)
+			return NULL;
+		s->step = step;
+		s->frontier = s->consumed = s->rh = s->complete = 0;
+	}
+	return s;
+}
+
+int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq)
+{
+	gbuf_step_t *s = slot(g, step);
+	if (!s)
+		return -1;
+	uint32_t b = g->batch;
+	for (uint32_t j = j0; j < j0 + n; j++) {
+		uint8_t *c = &s->cnt[j * b + seq];
+		*c = (uint8_t)(*c + ngates);
+		s->complete += *c == g->gates;
+	}
+	*g->writes += (uint64_t)ngates * n;
+	if (g->whole)
+		s->frontier = s->complete == g->elems ? g->elems : 0;
+	else
+		while (s->frontier < g->elems && s->cnt[s->frontier] == g->gates)
+			s->frontier++;
+	return 0;
+}
+
+uint32_t gbuf_ready(const gbuf_t *g, uint32_t step)
+{
+	const gbuf_step_t *s = &g->s[step & 1];
+	return s->step == step ? s->frontier : 0;
+}
+
+void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n)
+{
+	gbuf_step_t *s = &g->s[step & 1];
+	memset(s->cnt + s->consumed, 0, n);
+	s->consumed += n;
+	*g->reads += (uint64_t)n * g->gates;
+}
+
+void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n)
+{
+	gbuf_step_t *s = slot(g, step);
+	if (s)
+		s->rh += n;
+}
+
+uint32_t gbuf_rh(const gbuf_t *g, uint32_t step)
+{
+	const gbuf_step_t *s = &g->s[step & 1];
+	return s->step == step ? s->rh : 0;
+}

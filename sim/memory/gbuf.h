@@ -1,0 +1,39 @@
+/*
+ * gbuf.h - the gate buffer: activated gate values waiting for the cell
+ * updater, and the r*h vector of GRU reset_before_matmul.
+ *
+ * The MFU writes a row block's activated gates; element e = j*B + b (hidden
+ * index j of sequence b) is ready when all gates of the cell have been
+ * written for it. The cell updater consumes elements strictly in order, so
+ * the buffer keeps a ready frontier: the length of the ready prefix. Two
+ * steps can be live at once (the element-level scoreboard lets step t+1's
+ * gates arrive while step t drains), so state is kept per step parity.
+ */
+#ifndef SHARPSIM_GBUF_H
+#define SHARPSIM_GBUF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/stats.h"
+
+typedef struct gbuf gbuf_t;
+
+gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st);
+void gbuf_destroy(gbuf_t *g);
+/* New layer: H*B elements per step, `gates` writes complete an element.
+ * With whole_vector (the Sequential schedule) no element is ready before
+ * every element of the step is: the cell update of the whole vector starts
+ * after the last gate's activations (MODEL.md §3). */
+void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates, bool whole_vector);
+/* Gates written for hidden [j0, j0+n) of sequence seq at step `step`. */
+int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq);
+/* Elements of `step` ready, counted from the first (a prefix length). */
+uint32_t gbuf_ready(const gbuf_t *g, uint32_t step);
+/* The cell updater read the next n ready elements of `step`. */
+void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n);
+/* GRU reset_before_matmul: r*h elements written for `step`. */
+void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n);
+uint32_t gbuf_rh(const gbuf_t *g, uint32_t step);
+
+#endif

@@ -1,0 +1,179 @@
+#include "wbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct wbuf {
+	wbuf_cfg_t cfg;
+	uint32_t n, k;
+	dram_t *dram;
+	bool port_limited;
+	uint64_t tokens, token_cap;
+	/* plan */
+	wbuf_layer_plan_t *plan;
+	uint32_t nlayers;
+	uint64_t *load_base, *stream_base;
+	uint64_t load_total, load_freed, space;
+	/* current layer */
+	uint32_t layer;
+	const sched_prog_t *prog;
+	uint64_t r_eff, s_step, stream_consumed, last_req;
+	uint64_t peak;
+	uint64_t *row_reads, *read_bytes, *write_bytes;
+};
+
+wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width, dram_t *dram, stats_t *st)
+{
+	wbuf_t *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->cfg = *cfg;
+	w->n = vs_units;
+	w->k = vs_width;
+	w->dram = dram;
+	uint64_t full = (uint64_t)vs_units * vs_width * 2;
+	w->port_limited = cfg->bytes_per_cycle && cfg->bytes_per_cycle < full;
+	w->token_cap = full;
+	w->row_reads = stats_counter(st, "wbuf.row_reads", "K-wide bank rows read");
+	w->read_bytes = stats_counter(st, "wbuf.read_bytes", "bytes read from the weight buffer");
+	w->write_bytes = stats_counter(st, "wbuf.write_bytes", "bytes written into the weight buffer from DRAM");
+	if (!w->row_reads || !w->read_bytes || !w->write_bytes) {
+		wbuf_destroy(w);
+		return NULL;
+	}
+	return w;
+}
+
+void wbuf_destroy(wbuf_t *w)
+{
+	if (!w)
+		return;
+	free(w->plan);
+	free(w->load_base);
+	free(w->stream_base);
+	free(w);
+}
+
+int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, uint64_t space, bool warm)
+{
+	w->plan = malloc(sizeof *w->plan * n);
+	w->load_base = calloc(n + 1, sizeof(uint64_t));
+	w->stream_base = calloc(n + 1, sizeof(uint64_t));
+	if (!w->plan || !w->load_base || !w->stream_base)
+		return SIM_ENOMEM;
+	memcpy(w->plan, layers, sizeof *w->plan * n);
+	w->nlayers = n;
+	w->space = space;
+	/* Load order is layer order: a layer's resident weights sit in the
+	 * DRAM_LOAD stream after those of the layers before it. */
+	for (uint32_t l = 0; l < n; l++)
+		w->load_base[l + 1] = w->load_base[l] + (layers[l].load_live || (l == 0 && warm) ? layers[l].resident : 0);
+	w->load_total = w->load_base[n];
+	if (warm && n)
+		dram_preload(w->dram, DRAM_LOAD, layers[0].load_live ? 0 : w->load_base[1]);
+	uint64_t lim = w->load_total < space ? w->load_total : space;
+	dram_set_limit(w->dram, DRAM_LOAD, lim);
+	w->last_req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
+	return SIM_OK;
+}
+
+static uint64_t tile_bytes(const sched_seg_t *s, uint32_t c)
+{
+	return (uint64_t)s->valid_rows * sched_tile_cols(s, c) * 2;
+}
+
+static uint64_t tile_off(const sched_seg_t *s, uint32_t c)
+{
+	return s->stream_off + (uint64_t)c * s->valid_rows * s->kc * 2;
+}
+
+void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
+{
+	w->layer = l;
+	w->prog = prog;
+	const wbuf_layer_plan_t *p = &w->plan[l];
+	/* The first tile that does not fit whole in the resident space starts
+	 * the streamed part: tiles are fetched whole. */
+	w->r_eff = prog->step_bytes;
+	for (uint32_t i = 0; i < prog->n && w->r_eff == prog->step_bytes; i++) {
+		const sched_seg_t *s = &prog->seg[i];
+		for (uint32_t c = 0; c < s->ntiles; c++)
+			if (tile_off(s, c) + tile_bytes(s, c) > p->resident) {
+				w->r_eff = tile_off(s, c);
+				break;
+			}
+	}
+	w->s_step = prog->step_bytes - w->r_eff;
+	w->stream_base[l + 1] = w->stream_base[l] + w->s_step * p->timesteps;
+	w->stream_consumed = 0;
+	uint64_t layer_stream = w->s_step * p->timesteps;
+	uint64_t ahead = w->cfg.stage_bytes < layer_stream ? w->cfg.stage_bytes : layer_stream;
+	dram_set_limit(w->dram, DRAM_STREAM, w->stream_base[l] + ahead);
+}
+
+void wbuf_end_layer(wbuf_t *w, uint32_t l)
+{
+	w->load_freed += w->load_base[l + 1] - w->load_base[l];
+	uint64_t lim = w->load_freed + w->space;
+	dram_set_limit(w->dram, DRAM_LOAD, lim < w->load_total ? lim : w->load_total);
+}
+
+static uint64_t bank_bytes(const wbuf_t *w, const sched_seg_t *s, uint32_t c)
+{
+	return (uint64_t)s->rowgroups * sched_tile_cols(s, c) * w->k * 2;
+}
+
+wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
+{
+	const sched_seg_t *s = &w->prog->seg[seg];
+	uint64_t off = tile_off(s, c), bytes = tile_bytes(s, c);
+	if (off >= w->r_eff) {
+		uint64_t end = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + bytes;
+		if (dram_arrived(w->dram, DRAM_STREAM) < end)
+			return WBUF_WAIT_DRAM;
+	} else if (w->load_base[w->layer + 1] > w->load_base[w->layer]) {
+		if (dram_arrived(w->dram, DRAM_LOAD) < w->load_base[w->layer] + off + bytes)
+			return WBUF_WAIT_DRAM;
+	}
+	if (w->port_limited && w->tokens < bank_bytes(w, s, c))
+		return WBUF_WAIT_PORT;
+	return WBUF_READY;
+}
+
+uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
+{
+	(void)step;
+	const sched_seg_t *s = &w->prog->seg[seg];
+	uint64_t bb = bank_bytes(w, s, c);
+	*w->row_reads += (uint64_t)s->rowgroups * sched_tile_cols(s, c);
+	*w->read_bytes += bb;
+	if (bb > w->peak)
+		w->peak = bb;
+	if (w->port_limited)
+		w->tokens -= bb;
+	uint64_t off = tile_off(s, c);
+	if (off >= w->r_eff) {
+		w->stream_consumed += tile_bytes(s, c);
+		uint64_t layer_stream = w->s_step * w->plan[w->layer].timesteps;
+		uint64_t ahead = w->stream_consumed + w->cfg.stage_bytes;
+		dram_set_limit(w->dram, DRAM_STREAM, w->stream_base[w->layer] + (ahead < layer_stream ? ahead : layer_stream));
+	}
+	return bb;
+}
+
+void wbuf_tick(wbuf_t *w)
+{
+	if (w->port_limited) {
+		w->tokens += w->cfg.bytes_per_cycle;
+		if (w->tokens > w->token_cap)
+			w->tokens = w->token_cap;
+	}
+	uint64_t req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
+	*w->write_bytes += req - w->last_req;
+	w->last_req = req;
+}
+
+uint64_t wbuf_peak_bytes(const wbuf_t *w)
+{
+	return w->peak;
+}

@@ -1,0 +1,59 @@
+/*
+ * wbuf.h - the weight buffer: where each tile's weights come from and when.
+ *
+ * Per layer the weights are laid out in the schedule's canonical order
+ * (sched.h). A prefix of `resident` bytes lives in the buffer; the rest is
+ * streamed from DRAM every step through a staging area of stage_bytes
+ * (MODEL.md §2.0). A tile can be read in a cycle when
+ *   - resident: its bytes have been loaded (a warm start preloads the first
+ *     layer; later layers load through DRAM_LOAD into space the buffer has
+ *     free, so a load overlaps the previous layer as far as space allows);
+ *   - streamed: its bytes have arrived through DRAM_STREAM, whose requests
+ *     run at most stage_bytes ahead of the tiles already consumed;
+ *   - and the read port has the bandwidth: every active VS unit reads one
+ *     K-wide bank row, 2*K bytes; `bytes_per_cycle` caps the port (a token
+ *     bucket refilled each cycle). With the default cap of a full tile per
+ *     cycle the port never stalls.
+ */
+#ifndef SHARPSIM_WBUF_H
+#define SHARPSIM_WBUF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/stats.h"
+#include "../config/hw_cfg.h"
+#include "../ctrl/sched.h"
+#include "dram.h"
+
+typedef struct wbuf wbuf_t;
+
+typedef struct wbuf_layer_plan {
+	uint64_t step_bytes;    /* weights of one step */
+	uint64_t resident;      /* bytes kept in the buffer (canonical prefix) */
+	uint32_t timesteps;
+	bool load_live;         /* resident part must be loaded through DRAM */
+} wbuf_layer_plan_t;
+
+wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width, dram_t *dram, stats_t *st);
+void wbuf_destroy(wbuf_t *w);
+
+/* Plans every layer before the run; `warm` preloads layer 0. `space` is the
+ * buffer space for resident weights (capacity - staging) or UINT64_MAX when
+ * the policy keeps every layer on chip. */
+int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, uint64_t space, bool warm);
+/* Enters layer l with its program; tiles' residency follows plan[l].resident. */
+void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog);
+/* Layer l finished: its resident space is free for later loads. */
+void wbuf_end_layer(wbuf_t *w, uint32_t l);
+
+typedef enum { WBUF_READY = 0, WBUF_WAIT_DRAM, WBUF_WAIT_PORT } wbuf_wait_t;
+
+/* Can column tile c of segment s of step t be read this cycle? */
+wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* Reads it (precondition: ready). Returns the bank bytes read. */
+uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+void wbuf_tick(wbuf_t *w);
+uint64_t wbuf_peak_bytes(const wbuf_t *w);
+
+#endif

@@ -1,0 +1,129 @@
+#include "mfu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct mfu_done {
+	uint64_t ready;
+	mfu_packet_t p;
+} mfu_done_t;
+
+struct mfu {
+	mfu_cfg_t cfg;
+	cell_kind_t cell;
+	gru_form_t form;
+	uint64_t now;
+	bool has_cur;
+	mfu_packet_t cur;
+	uint32_t cur_left;
+	mfu_done_t *done;
+	uint32_t cap, head, count;
+	uint64_t *busy, *stall, *starve, *acts, *sig, *tanh, *bias;
+};
+
+mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
+{
+	mfu_t *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->cfg = *cfg;
+	/* Every packet holds at least one value, so at most `units` packets
+	 * start per cycle and they finish `latency` cycles later. */
+	m->cap = (cfg->latency + 1) * cfg->units + 1;
+	m->done = malloc(sizeof *m->done * m->cap);
+	m->busy = stats_counter(st, "mfu.busy", "cycles some MFU started a value");
+	m->stall = stats_counter(st, "mfu.stall", "cycles the MFU could not deliver");
+	m->starve = stats_counter(st, "mfu.starve", "cycles with no value to start");
+	m->acts = stats_counter(st, "mfu.activations", "values passed through the MFUs");
+	m->sig = stats_counter(st, "mfu.sigmoid", "sigmoids evaluated");
+	m->tanh = stats_counter(st, "mfu.tanh", "tanhs evaluated by the MFUs");
+	m->bias = stats_counter(st, "mfu.bias_adds", "fp32 bias adds");
+	if (!m->done || !m->busy || !m->stall || !m->starve || !m->acts || !m->sig || !m->tanh || !m->bias) {
+		mfu_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+void mfu_destroy(mfu_t *m)
+{
+	if (!m)
+		return;
+	free(m->done);
+	free(m);
+}
+
+void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form)
+{
+	m->cell = cell;
+	m->form = form;
+}
+
+/* Counts the functions a finished packet evaluated (see mfu.h). */
+static void mfu_account(mfu_t *m, const mfu_packet_t *p)
+{
+	*m->acts += p->values;
+	*m->bias += p->values;
+	for (unsigned i = 0; i < p->ngates; i++) {
+		unsigned g = p->gate[i];
+		if (m->cell == CELL_LSTM)
+			*(g == 2 ? m->tanh : m->sig) += p->valid_pg;
+		else if (m->cell == CELL_GRU && g < 2)
+			*m->sig += p->valid_pg;
+		else if (m->cell == CELL_GRU && m->form == GRU_RBM)
+			*m->tanh += p->valid_pg;
+	}
+}
+
+static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
+{
+	uint32_t released = 0;
+	while (m->count && m->done[m->head].ready <= m->now) {
+		const mfu_packet_t *p = &m->done[m->head].p;
+		gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
+		if (m->cell == CELL_GRU && m->form == GRU_RBM && p->phase == 0 && p->gate[0] == 0)
+			gbuf_rh_add(out, p->step, p->valid_pg);
+		released += p->x_values;
+		m->head = m->head + 1 == m->cap ? 0 : m->head + 1;
+		m->count--;
+	}
+	return released;
+}
+
+uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
+{
+	uint32_t released = mfu_finish(m, out);
+	uint32_t budget = m->cfg.units;
+	while (budget) {
+		if (!m->has_cur) {
+			if (fifo_empty(in))
+				break;
+			memcpy(&m->cur, fifo_peek(in), sizeof m->cur);
+			fifo_pop(in);
+			m->has_cur = true;
+			m->cur_left = m->cur.values;
+		}
+		uint32_t take = m->cur_left < budget ? m->cur_left : budget;
+		m->cur_left -= take;
+		budget -= take;
+		if (m->cur_left == 0) {
+			uint32_t tail = (m->head + m->count) % m->cap;
+			m->done[tail].ready = m->now + m->cfg.latency;
+			m->done[tail].p = m->cur;
+			m->count++;
+			mfu_account(m, &m->cur);
+			m->has_cur = false;
+		}
+	}
+	if (budget < m->cfg.units)
+		(*m->busy)++;
+	else
+		(*m->starve)++;
+	m->now++;
+	return released;
+}
+
+bool mfu_idle(const mfu_t *m)
+{
+	return !m->has_cur && m->count == 0;
+}

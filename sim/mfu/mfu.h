@@ -1,0 +1,55 @@
+/*
+ * mfu.h - the activation multi-function units (A-MFU).
+ *
+ * `units` MFUs each start one value per cycle (initiation interval 1) and
+ * finish it `latency` cycles later (MODEL.md §2.4: the paper's partitioned
+ * tanh, 29.14 ns at 2 ns a cycle, is 15 stages). Values of consecutive row
+ * blocks pack into the same cycle. A block's activated gates are written to
+ * the gate buffer when its last value finishes.
+ *
+ *   cycle      s            s+1 .. s+L-1      s+L
+ *   value      start (<=U)  pipeline          result -> gate buffer
+ *                                              (cell updater sees it at s+L+1)
+ *
+ * What the MFU evaluates (the rest happens in the cell updater, which has
+ * its own tanh): bias add for every value; sigmoid for LSTM i, f, o and GRU
+ * r, z; tanh for LSTM g and GRU n in the reset_before_matmul form. GRU
+ * reset_before_matmul's r rows also produce r*h for the n gate's U product.
+ */
+#ifndef SHARPSIM_MFU_H
+#define SHARPSIM_MFU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/fifo.h"
+#include "../common/stats.h"
+#include "../config/hw_cfg.h"
+#include "../config/workload.h"
+#include "../memory/gbuf.h"
+
+/* A finished H row block on its way from the accumulators to the MFU. */
+typedef struct mfu_packet {
+	uint32_t step;
+	uint32_t seg;        /* segment index in the layer's program */
+	uint16_t seq;
+	uint8_t phase;
+	uint8_t ngates;
+	uint8_t gate[4];
+	uint32_t j0, valid_pg;
+	uint32_t values;     /* real rows: ngates * valid_pg */
+	uint32_t x_values;   /* W.x values read back from the intermediate buffer */
+} mfu_packet_t;
+
+typedef struct mfu mfu_t;
+
+mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st);
+void mfu_destroy(mfu_t *m);
+void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
+/* One cycle: finish what is due into the gate buffer, then start values
+ * from the input FIFO. Returns the number of X values released from the
+ * intermediate buffer this cycle (GRU linear_before_reset reads them). */
+uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out);
+bool mfu_idle(const mfu_t *m);
+
+#endif

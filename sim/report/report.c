@@ -1,0 +1,192 @@
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "../ctrl/ctrl.h"
+
+static const char *const stage_names[] = { "ctrl", "vs", "acc", "mfu", "cell" };
+#define NSTAGES (sizeof stage_names / sizeof stage_names[0])
+
+static uint64_t counter(const run_result_t *r, const char *name)
+{
+	uint64_t v = 0;
+	stats_find(r->stats, name, &v);
+	return v;
+}
+
+static uint64_t stage_counter(const run_result_t *r, const char *stage, const char *what)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%s.%s", stage, what);
+	return counter(r, key);
+}
+
+static const char *weights_word(const run_result_t *r)
+{
+	return r->weights == WEIGHTS_RESIDENT ? "resident" : r->weights == WEIGHTS_STREAM ? "streamed" : "mixed";
+}
+
+void report_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static double wbuf_gbps(const run_result_t *r)
+{
+	return (double)r->wbuf_peak_bytes_per_cycle * r->hw.clock_mhz * 1e6 / 1e9;
+}
+
+static void write_json(FILE *f, const report_ctx_t *c)
+{
+	const run_result_t *r = c->r;
+	fprintf(f, "{\n  \"version\": ");
+	report_json_string(f, c->version);
+	fprintf(f, ",\n  \"config_hash\": \"%016" PRIx64 "\",\n  \"hw\": ", c->config_hash);
+	report_json_string(f, r->hw.name);
+	fprintf(f, ",\n  \"workload\": ");
+	report_json_string(f, c->w->name);
+	fprintf(f, ",\n  \"scheduler\": \"%s\",\n", hw_sched_name(r->hw.scheduler));
+	fprintf(f, "  \"deps\": \"%s\",\n", r->hw.deps == DEPS_STEP ? "step" : "element");
+	fprintf(f, "  \"weights\": \"%s\",\n  \"weights_fit\": %s,\n  \"cold\": %s,\n", weights_word(r),
+		r->weights_fit ? "true" : "false", r->cold ? "true" : "false");
+	fprintf(f, "  \"cycles\": %" PRIu64 ",\n  \"load_cycles\": %" PRIu64 ",\n", r->cycles, r->load_cycles);
+	fprintf(f, "  \"latency_us\": %.6f,\n", r->latency_us);
+	fprintf(f, "  \"useful_macs\": %" PRIu64 ",\n  \"issued_macs\": %" PRIu64 ",\n", r->useful_macs,
+		r->issued_macs);
+	fprintf(f, "  \"utilization\": %.6f,\n  \"peak_gflops\": %.3f,\n", r->utilization, r->peak_gflops);
+	fprintf(f, "  \"peak_convention\": \"2 FLOP per MAC per cycle\",\n");
+	fprintf(f, "  \"macs_per_cycle\": %u,\n", r->hw.compute.vs_units * (r->hw.precision.mul == PREC_FIX16X16 ?
+		r->hw.compute.vs_width / 2 : r->hw.compute.vs_width));
+	fprintf(f, "  \"wbuf_peak_gbps\": %.3f,\n", wbuf_gbps(r));
+	fprintf(f, "  \"layers\": [");
+	for (size_t i = 0; i < r->n_layers; i++) {
+		const layer_result_t *l = &r->layers[i];
+		const layer_cfg_t *lc = &c->w->layers[i];
+		fprintf(f, "%s\n    {\"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
+			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": \"%s\", \"weights\": \"%s\", "
+			"\"weights_fit\": %s, \"weight_bytes\": %" PRIu64 ", \"cycles\": %" PRIu64
+			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64 "}",
+			i ? "," : "", workload_cell_name(lc->cell), lc->input_size, lc->hidden_size, lc->timesteps,
+			lc->batch_size, lc->skip_input ? "true" : "false", hw_tile_name(l->tile),
+			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
+			l->weight_bytes, l->cycles, l->useful_macs, l->issued_macs);
+	}
+	fprintf(f, "\n  ],\n  \"stages\": {");
+	for (size_t i = 0; i < NSTAGES; i++)
+		fprintf(f, "%s\n    \"%s\": {\"busy\": %" PRIu64 ", \"stall\": %" PRIu64 ", \"starve\": %" PRIu64 "}",
+			i ? "," : "", stage_names[i], stage_counter(r, stage_names[i], "busy"),
+			stage_counter(r, stage_names[i], "stall"), stage_counter(r, stage_names[i], "starve"));
+	fprintf(f, "\n  },\n  \"idle_causes\": {");
+	for (int i = 0; i < IDLE_NCAUSES; i++)
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, i ? "," : "", ctrl_cause_name((idle_cause_t)i),
+			stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i)));
+	fprintf(f, "\n  },\n");
+	if (c->energy) {
+		fprintf(f, "  \"energy_uj\": %.6f,\n  \"avg_power_w\": %.6f,\n  \"area_mm2\": %.6f,\n"
+			"  \"gflops_per_w\": %.6f,\n  \"energy\": ", c->energy->energy_uj, c->energy->avg_power_w,
+			c->energy->area_mm2, c->energy->gflops_per_w);
+		energy_report_print_json(f, c->energy);
+		fprintf(f, ",\n");
+	}
+	fprintf(f, "  \"counters\": {");
+	for (size_t i = 0; i < stats_size(r->stats); i++)
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, i ? "," : "", stats_name(r->stats, i), stats_value(r->stats, i));
+	fprintf(f, "\n  }\n}\n");
+}
+
+static const char *const csv_fixed[] = {
+	"version", "config_hash", "hw", "workload", "scheduler", "weights", "weights_fit", "cold", "cycles",
+	"load_cycles", "latency_us", "useful_macs", "issued_macs", "utilization", "peak_gflops",
+};
+
+void report_csv_header(FILE *f, const report_ctx_t *c)
+{
+	for (size_t i = 0; i < sizeof csv_fixed / sizeof *csv_fixed; i++)
+		fprintf(f, "%s%s", i ? "," : "", csv_fixed[i]);
+	for (int i = 0; i < IDLE_NCAUSES; i++)
+		fprintf(f, ",idle_%s", ctrl_cause_name((idle_cause_t)i));
+	if (c->energy)
+		fprintf(f, ",energy_uj,avg_power_w,area_mm2,gflops_per_w");
+	fputc('\n', f);
+}
+
+static void write_csv(FILE *f, const report_ctx_t *c)
+{
+	const run_result_t *r = c->r;
+	report_csv_header(f, c);
+	fprintf(f, "%s,%016" PRIx64 ",%s,%s,%s,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64
+		",%.6f,%.3f", c->version, c->config_hash, r->hw.name, c->w->name, hw_sched_name(r->hw.scheduler),
+		weights_word(r), r->weights_fit ? "true" : "false", r->cold ? "true" : "false", r->cycles,
+		r->load_cycles, r->latency_us, r->useful_macs, r->issued_macs, r->utilization, r->peak_gflops);
+	for (int i = 0; i < IDLE_NCAUSES; i++)
+		fprintf(f, ",%" PRIu64, stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i)));
+	if (c->energy)
+		fprintf(f, ",%.6f,%.6f,%.6f,%.6f", c->energy->energy_uj, c->energy->avg_power_w, c->energy->area_mm2,
+			c->energy->gflops_per_w);
+	fputc('\n', f);
+}
+
+static void write_text(FILE *f, const report_ctx_t *c)
+{
+	const run_result_t *r = c->r;
+	uint64_t lanes = r->cycles * (r->issued_macs && r->cycles ? r->peak_gflops * 1000.0 / 2.0 / r->hw.clock_mhz : 0);
+	fprintf(f, "sharpsim %s  config %016" PRIx64 "\n", c->version, c->config_hash);
+	fprintf(f, "hardware   %s: N=%u VS units x K=%u lanes, %.0f MHz, scheduler %s (deps %s)\n", r->hw.name,
+		r->hw.compute.vs_units, r->hw.compute.vs_width, r->hw.clock_mhz, hw_sched_name(r->hw.scheduler),
+		r->hw.deps == DEPS_STEP ? "step" : "element");
+	fprintf(f, "workload   %s: %zu layer(s)\n", c->w->name, c->w->n_layers);
+	for (size_t i = 0; i < r->n_layers; i++) {
+		const layer_cfg_t *l = &c->w->layers[i];
+		const layer_result_t *lr = &r->layers[i];
+		fprintf(f, "  layer %zu  %s I=%u%s H=%u T=%u B=%u  tile %s  weights %s (%.1f MB%s)  %" PRIu64
+			" cycles\n", i + 1, workload_cell_name(l->cell), l->input_size, l->skip_input ? " (skipped)" : "",
+			l->hidden_size, l->timesteps, l->batch_size, hw_tile_name(lr->tile),
+			lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", (double)lr->weight_bytes / 1e6,
+			lr->weights_fit ? "" : ", does not fit", lr->cycles);
+	}
+	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
+	fprintf(f, "load cycles  %" PRIu64 "  (initial weight load, %s)\n", r->load_cycles,
+		r->cold ? "overlapped above" : "not counted: warm start");
+	fprintf(f, "latency      %.3f us\n", r->latency_us);
+	fprintf(f, "MACs         %" PRIu64 " useful, %" PRIu64 " issued\n", r->useful_macs, r->issued_macs);
+	fprintf(f, "utilization  %.2f %%  (useful / (cycles x N x K))\n", 100.0 * r->utilization);
+	fprintf(f, "peak         %.1f GFLOP/s (2 FLOP per MAC per cycle); achieved %.1f GFLOP/s\n", r->peak_gflops,
+		r->peak_gflops * r->utilization);
+	fprintf(f, "weight port  %.1f GB/s at peak\n", wbuf_gbps(r));
+	fprintf(f, "\nidle lane-cycles by cause\n");
+	for (int i = 0; i < IDLE_NCAUSES; i++) {
+		uint64_t v = stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i));
+		fprintf(f, "  %-13s %16" PRIu64 "  %6.2f %%\n", ctrl_cause_name((idle_cause_t)i), v,
+			lanes ? 100.0 * (double)v / (double)lanes : 0.0);
+	}
+	fprintf(f, "\nstage cycles        busy        stall       starve\n");
+	for (size_t i = 0; i < NSTAGES; i++)
+		fprintf(f, "  %-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n", stage_names[i],
+			stage_counter(r, stage_names[i], "busy"), stage_counter(r, stage_names[i], "stall"),
+			stage_counter(r, stage_names[i], "starve"));
+	if (c->energy) {
+		fprintf(f, "\n");
+		energy_report_print_text(f, c->energy);
+	}
+}
+
+void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c)
+{
+	if (fmt == REPORT_JSON)
+		write_json(f, c);
+	else if (fmt == REPORT_CSV)
+		write_csv(f, c);
+	else
+		write_text(f, c);
+}

@@ -1,0 +1,717 @@
+/*
+ * test_config.c - the config module: every class of bad input gives one
+ * line "file:line:col: what is wrong, what was expected" (or names the -p/-w
+ * option) with SIM_EINPUT, and good input loads to the values the files say.
+ *
+ * Positions in the expected prefixes are counted by hand from the fixture
+ * files in tests/fixtures/config/ (1-based line and column of the offending
+ * value or key). Tests run from the repository root.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "../sim/config/config.h"
+#include "../sim/config/params.h"
+#include "../sim/config/ydoc.h"
+
+#define FIX "tests/fixtures/config/"
+
+static void check_msg(const sim_err_t *err, const char *prefix, const char *fragment)
+{
+	ck_assert_msg(strncmp(err->msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'",
+		      err->msg, prefix);
+	ck_assert_msg(strstr(err->msg, fragment) != NULL, "message '%s' lacks '%s'", err->msg, fragment);
+	ck_assert_msg(strchr(err->msg, '\n') == NULL, "message '%s' is not one line", err->msg);
+}
+
+static void expect_hw_error(const char *file, const char *const *ov, size_t n, const char *prefix,
+			    const char *fragment)
+{
+	hw_cfg_t hw;
+	sim_err_t err = { 0 };
+	int rc = config_load_hw(file, ov, n, &hw, &err);
+	ck_assert_msg(rc == SIM_EINPUT, "config_load_hw(%s) returned %d, message '%s'", file ? file : "NULL", rc,
+		      err.msg);
+	check_msg(&err, prefix, fragment);
+}
+
+static void expect_wl_error(const char *file, const char *const *ov, size_t n, const char *prefix,
+			    const char *fragment)
+{
+	workload_t w;
+	sim_err_t err = { 0 };
+	int rc = config_load_workload(file, ov, n, &w, &err);
+	ck_assert_msg(rc == SIM_EINPUT, "config_load_workload(%s) returned %d, message '%s'", file, rc, err.msg);
+	check_msg(&err, prefix, fragment);
+}
+
+static hw_cfg_t load_hw_ok(const char *file, const char *const *ov, size_t n)
+{
+	hw_cfg_t hw;
+	sim_err_t err = { 0 };
+	int rc = config_load_hw(file, ov, n, &hw, &err);
+	ck_assert_msg(rc == SIM_OK, "config_load_hw(%s): %s", file ? file : "NULL", err.msg);
+	return hw;
+}
+
+static workload_t load_wl_ok(const char *file, const char *const *ov, size_t n)
+{
+	workload_t w;
+	sim_err_t err = { 0 };
+	int rc = config_load_workload(file, ov, n, &w, &err);
+	ck_assert_msg(rc == SIM_OK, "config_load_workload(%s): %s", file, err.msg);
+	return w;
+}
+
+/* ---- hardware: bad input ---- */
+
+START_TEST(hw_malformed_yaml)
+{
+	/* Line 4 is " vs_width: 32", indented one space: not a key of the root
+	 * map nor of compute; libyaml stops at its first character, column 2. */
+	expect_hw_error(FIX "malformed.yaml", NULL, 0, FIX "malformed.yaml:4:2: ", "did not find expected key");
+}
+END_TEST
+
+START_TEST(hw_unknown_key_suggests)
+{
+	expect_hw_error(FIX "unknown_key.yaml", NULL, 0, FIX "unknown_key.yaml:3:3: ",
+			"unknown key 'vs_unit' in compute, did you mean 'vs_units'?");
+}
+END_TEST
+
+START_TEST(hw_wrong_type)
+{
+	/* "  vs_units: abc": the value starts at column 13. */
+	expect_hw_error(FIX "wrong_type.yaml", NULL, 0, FIX "wrong_type.yaml:2:13: ",
+			"value 'abc' of compute.vs_units is not an integer, expected an integer from 1 to 65536");
+	expect_hw_error(FIX "bad_bool.yaml", NULL, 0, FIX "bad_bool.yaml:2:17: ",
+			"value 'yes' of compute.pad_reconfig is not a boolean, expected true or false");
+	expect_hw_error(FIX "bad_size.yaml", NULL, 0, FIX "bad_size.yaml:3:12: ",
+			"value '2.3XiB' of memory.ih_buffer.bytes is not an integer");
+	expect_hw_error(FIX "section_seq.yaml", NULL, 0, FIX "section_seq.yaml:2:3: ",
+			"compute is a sequence, expected a map of compute.* keys");
+}
+END_TEST
+
+START_TEST(hw_out_of_range)
+{
+	expect_hw_error(FIX "out_of_range.yaml", NULL, 0, FIX "out_of_range.yaml:3:12: ",
+			"value '1001' of mfu.latency is out of range, expected an integer from 1 to 1000");
+}
+END_TEST
+
+START_TEST(hw_bad_enum)
+{
+	expect_hw_error(FIX "bad_enum.yaml", NULL, 0, FIX "bad_enum.yaml:1:12: ",
+			"value 'unfold' of scheduler is not a valid choice, expected one of: sequential, batch, "
+			"intergate, unfolded");
+}
+END_TEST
+
+START_TEST(hw_duplicate_key)
+{
+	expect_hw_error(FIX "duplicate_key.yaml", NULL, 0, FIX "duplicate_key.yaml:4:3: ",
+			"duplicate key 'units' (first at line 2), expected each key once");
+}
+END_TEST
+
+START_TEST(hw_missing_file)
+{
+	expect_hw_error(FIX "no_such_file.yaml", NULL, 0, FIX "no_such_file.yaml: cannot open: ",
+			"No such file or directory");
+}
+END_TEST
+
+START_TEST(hw_rejected_yaml_features)
+{
+	expect_hw_error(FIX "anchor.yaml", NULL, 0, FIX "anchor.yaml:1:10: ", "anchor '&c' is not supported");
+	expect_hw_error(FIX "two_docs.yaml", NULL, 0, FIX "two_docs.yaml:2:1: ", "a second YAML document");
+	expect_hw_error(FIX "tag_map.yaml", NULL, 0, FIX "tag_map.yaml:1:10: ", "on a map is not supported");
+	/* "clock_mhz: 5\xff0": the bad byte is the 13th of line 2. */
+	expect_hw_error(FIX "bad_utf8.yaml", NULL, 0, FIX "bad_utf8.yaml:2:13: ", "expected UTF-8 text");
+}
+END_TEST
+
+START_TEST(hw_inconsistent_tile)
+{
+	/* config1 groups the N VS units in 8: N = 12 cannot form it. The error
+	 * sits at the tile value (line 4, column 9), the key written last. */
+	expect_hw_error(FIX "tile_inconsistent.yaml", NULL, 0, FIX "tile_inconsistent.yaml:4:9: ",
+			"compute.tile config1 groups the VS units in 8 but compute.vs_units is 12");
+	/* config2 (groups of 4) is fine for N = 12: overriding the tile fixes it. */
+	const char *ok[] = { "compute.tile=config2" };
+	hw_cfg_t hw = load_hw_ok(FIX "tile_inconsistent.yaml", ok, 1);
+	ck_assert_int_eq(hw.compute.tile, TILE_CONFIG2);
+	/* When -p changes N after the file, the option is to blame. */
+	const char *bad[] = { "compute.vs_units=36" };
+	expect_hw_error("configs/sharp-4k.yaml", (const char *[]){ "compute.tile=config1", bad[0] }, 2,
+			"option -p 'compute.vs_units=36': ", "compute.vs_units is 36");
+}
+END_TEST
+
+START_TEST(hw_inconsistent_other)
+{
+	expect_hw_error(FIX "stage_too_big.yaml", NULL, 0, FIX "stage_too_big.yaml:4:18: ",
+			"memory.weight_buffer.stage_bytes (1048576) is not smaller than memory.weight_buffer.bytes");
+	expect_hw_error(FIX "fix16x16_odd.yaml", NULL, 0, FIX "fix16x16_odd.yaml:4:8: ",
+			"compute.vs_width 33 is odd");
+	expect_hw_error(FIX "inter_too_small.yaml", NULL, 0, FIX "inter_too_small.yaml:3:12: ",
+			"expected at least 8 bytes");
+	/* Single-buffered, 4 bytes hold one fp32: the same size is then valid,
+	 * and 3 is not. */
+	const char *single[] = { "memory.inter_buffer.double_buffered=false", "memory.inter_buffer.bytes=4" };
+	load_hw_ok(NULL, single, 2);
+	const char *three[] = { "memory.inter_buffer.double_buffered=false", "memory.inter_buffer.bytes=3" };
+	expect_hw_error(NULL, three, 2, "option -p 'memory.inter_buffer.bytes=3': ", "expected at least 4 bytes");
+}
+END_TEST
+
+START_TEST(hw_bad_option)
+{
+	const char *abc[] = { "compute.vs_units=abc" };
+	expect_hw_error("configs/sharp-1k.yaml", abc, 1, "option -p 'compute.vs_units=abc': ",
+			"value 'abc' is not an integer, expected an integer from 1 to 65536");
+	const char *typo[] = { "compute.vs_unit=32" };
+	expect_hw_error(NULL, typo, 1, "option -p 'compute.vs_unit=32': ",
+			"unknown key 'compute.vs_unit', did you mean 'compute.vs_units'?");
+	const char *noeq[] = { "compute.vs_units" };
+	expect_hw_error(NULL, noeq, 1, "option -p 'compute.vs_units': ", "expected key=value");
+	const char *empty[] = { "mfu.units=" };
+	expect_hw_error(NULL, empty, 1, "option -p 'mfu.units=': ", "no value");
+	const char *map[] = { "name=a: b" };
+	expect_hw_error(NULL, map, 1, "option -p 'name=a: b': ", "the value is a map, expected a string");
+	const char *yaml[] = { "name=[a" };
+	expect_hw_error(NULL, yaml, 1, "option -p 'name=[a': ", "while parsing a flow sequence");
+	const char *lanes[] = { "cell_updater.lanes=0" };
+	expect_hw_error(NULL, lanes, 1, "option -p 'cell_updater.lanes=0': ", "from 1 to 65536, or auto");
+	sim_err_t err = { 0 };
+	hw_cfg_t hw;
+	config_hw_defaults(&hw);
+	ck_assert_int_eq(config_set_hw(&hw, "deps", "elemnt", &err), SIM_EINPUT);
+	check_msg(&err, "option -p 'deps=elemnt': ", "expected one of: step, element");
+	ck_assert_int_eq(hw.deps, DEPS_STEP);
+}
+END_TEST
+
+/* ---- hardware: good input ---- */
+
+START_TEST(hw_defaults_load)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	hw_cfg_t hw;
+	sim_err_t err = { 0 };
+	memset(&hw, 0, sizeof hw);
+	ck_assert_msg(param_defaults(t, n, &hw, &err) == SIM_OK, "%s", err.msg);
+	/* The built-in defaults are the published 4K-MAC SHARP, i.e. the preset
+	 * file (whose name key also matches). */
+	hw_cfg_t def, file = load_hw_ok("configs/sharp-4k.yaml", NULL, 0);
+	config_hw_defaults(&def);
+	ck_assert_msg(memcmp(&def, &file, sizeof def) == 0, "defaults differ from configs/sharp-4k.yaml");
+	ck_assert_msg(memcmp(&def, &hw, sizeof def) == 0, "param_defaults differs from config_hw_defaults");
+}
+END_TEST
+
+START_TEST(hw_presets)
+{
+	static const struct { const char *file; uint32_t n; } presets[] = {
+		{ "configs/sharp-1k.yaml", 32 }, { "configs/sharp-4k.yaml", 128 },
+		{ "configs/sharp-16k.yaml", 512 }, { "configs/sharp-64k.yaml", 2048 },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		hw_cfg_t hw = load_hw_ok(presets[i].file, NULL, 0);
+		ck_assert_uint_eq(hw.compute.vs_units, presets[i].n);
+		ck_assert_uint_eq(hw.compute.vs_width, 32);
+		/* N*K is the MAC budget: 1K, 4K, 16K, 64K with 1K = 1024. */
+		ck_assert_uint_eq(hw.compute.vs_units * hw.compute.vs_width, 1024u << (2 * i));
+		ck_assert(hw.clock_mhz == 500.0);
+		ck_assert_int_eq(hw.compute.tile, TILE_AUTO);
+		ck_assert_uint_eq(hw.cell.lanes, 0);           /* auto */
+		ck_assert_uint_eq(hw.memory.wbuf.banks, 0);    /* auto */
+		ck_assert_uint_eq(hw.mfu.units, 64);
+		ck_assert_uint_eq(hw.mfu.latency, 15);
+		/* 26 MiB; 2.3 MiB rounded down (2.3 * 1048576 = 2411724.8); 192 KiB; 24 KiB. */
+		ck_assert_uint_eq(hw.memory.wbuf.bytes, 27262976u);
+		ck_assert_uint_eq(hw.memory.ih_bytes, 2411724u);
+		ck_assert_uint_eq(hw.memory.cell_bytes, 196608u);
+		ck_assert_uint_eq(hw.memory.inter_bytes, 24576u);
+		ck_assert_int_eq(hw.scheduler, SCHED_UNFOLDED);
+		ck_assert(hw.memory.dram.gbps == 25.6);
+	}
+	/* MODEL.md 2.0: an LSTM of H = 1280, I = H fits the 26 MiB buffer in fp16
+	 * (4*1280*2560*2 = 26214400 B) and H = 1536 does not (37748736 B). */
+	hw_cfg_t hw = load_hw_ok("configs/sharp-4k.yaml", NULL, 0);
+	ck_assert(4ull * 1280 * 2560 * 2 <= hw.memory.wbuf.bytes);
+	ck_assert(4ull * 1536 * 3072 * 2 > hw.memory.wbuf.bytes);
+}
+END_TEST
+
+START_TEST(hw_partial_file_and_overrides)
+{
+	/* partial.yaml sets a few keys; the rest keep their defaults. */
+	hw_cfg_t hw = load_hw_ok(FIX "partial.yaml", NULL, 0);
+	ck_assert_str_eq(hw.name, "small");
+	ck_assert(hw.clock_mhz == 250.0);
+	ck_assert_uint_eq(hw.compute.vs_units, 24);
+	ck_assert_int_eq(hw.compute.tile, TILE_CONFIG1);
+	ck_assert_uint_eq(hw.memory.ih_bytes, 1572864); /* 1.5 * 2^20 */
+	ck_assert_uint_eq(hw.mfu.latency, 15);
+
+	/* Overrides apply in order after the file: the last one wins. */
+	const char *ov[] = { "compute.vs_units=64", "compute.vs_units=48", "memory.weights=stream",
+			     "memory.dram_gbps=12.5", "cell_updater.lanes=3", "name=\"my chip\"",
+			     "memory.weight_buffer.bytes=1.5GB" };
+	hw = load_hw_ok(FIX "partial.yaml", ov, sizeof ov / sizeof ov[0]);
+	ck_assert_uint_eq(hw.compute.vs_units, 48);
+	ck_assert_int_eq(hw.memory.weights, WEIGHTS_STREAM);
+	ck_assert(hw.memory.dram.gbps == 12.5);
+	ck_assert_uint_eq(hw.cell.lanes, 3);
+	ck_assert_str_eq(hw.name, "my chip");
+	ck_assert_uint_eq(hw.memory.wbuf.bytes, 1500000000ull);
+	ck_assert(hw.clock_mhz == 250.0);
+
+	/* A file without a name takes its file name. */
+	hw = load_hw_ok(FIX "tile_inconsistent.yaml", (const char *[]){ "compute.vs_units=8" }, 1);
+	ck_assert_str_eq(hw.name, "tile_inconsistent");
+}
+END_TEST
+
+static char *dump_to_string(const hw_cfg_t *hw)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	config_dump_hw(f, hw);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(hw_dump_round_trip)
+{
+	const char *ov[] = { "compute.tile=config2", "memory.dram_gbps=12.345678901234567", "clock_mhz=333.3",
+			     "cell_updater.lanes=3", "name=\"odd \\\"name\\\" \\\\ here\"",
+			     "compute.tile_table=tables/x.yaml", "activation.range=0.1", "deps=element" };
+	hw_cfg_t a = load_hw_ok("configs/sharp-16k.yaml", ov, sizeof ov / sizeof ov[0]);
+	ck_assert_str_eq(a.name, "odd \"name\" \\ here");
+	char path[] = "/tmp/sharpsim-config-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	config_dump_hw(f, &a);
+	fclose(f);
+	hw_cfg_t b = load_hw_ok(path, NULL, 0);
+	unlink(path);
+	ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "reloaded dump differs from the original");
+	ck_assert(config_hash(&a, NULL, "v") == config_hash(&b, NULL, "v"));
+	/* The dump prints auto fields as auto and sizes as plain integers. */
+	char *text = dump_to_string(&a);
+	ck_assert_ptr_nonnull(strstr(text, "  banks: auto\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    bytes: 27262976\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  tile: config2\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(hw_hash)
+{
+	hw_cfg_t a, b;
+	config_hw_defaults(&a);
+	config_hw_defaults(&b);
+	uint64_t h = config_hash(&a, NULL, "0.1.0");
+	ck_assert(h == config_hash(&b, NULL, "0.1.0"));
+	/* Resolving auto to config4 would give the same machine for N = 128, but
+	 * the hash covers what was written. */
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(config_set_hw(&b, "compute.tile", "config4", &err), SIM_OK);
+	ck_assert(h != config_hash(&b, NULL, "0.1.0"));
+	ck_assert(h != config_hash(&a, NULL, "0.1.1"));
+	/* The hash is FNV-1a over the dump: check one value independently. An
+	 * empty hw and workload leave "---\n---\n\n"; FNV-1a 64 of that text,
+	 * computed below byte by byte from the published constants. */
+	const char *text = "---\n---\n\n";
+	uint64_t ref = 0xcbf29ce484222325ull;
+	for (const char *p = text; *p; p++)
+		ref = (ref ^ (unsigned char)*p) * 0x100000001b3ull;
+	ck_assert(config_hash(NULL, NULL, "") == ref);
+}
+END_TEST
+
+START_TEST(hw_help_lists_every_key)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	config_help_hw(f);
+	config_help_workload(f);
+	fclose(f);
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(strstr(buf, t[i].key) != NULL, "help lacks %s", t[i].key);
+	t = param_layer_table(&n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(strstr(buf, t[i].key) != NULL, "help lacks %s", t[i].key);
+	ck_assert_ptr_nonnull(strstr(buf, "integer 1..65536 or auto"));
+	free(buf);
+}
+END_TEST
+
+START_TEST(hw_table_sections_contiguous)
+{
+	/* param_dump opens a section where its first key is: a section whose
+	 * keys were split would be printed twice and rejected as a duplicate
+	 * on reload. */
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = i + 2; j < n; j++) {
+			const char *a = strchr(t[i].key, '.'), *b = strchr(t[j].key, '.');
+			if (!a || !b)
+				continue;
+			size_t la = (size_t)(a - t[i].key);
+			bool same = (size_t)(b - t[j].key) == la && strncmp(t[i].key, t[j].key, la) == 0;
+			const char *m = strchr(t[j - 1].key, '.');
+			bool mid_same = m && (size_t)(m - t[j - 1].key) == la && strncmp(t[i].key, t[j - 1].key, la) == 0;
+			ck_assert_msg(!same || mid_same, "section of %s is split before %s", t[i].key, t[j].key);
+		}
+	}
+}
+END_TEST
+
+/* ---- ydoc conversions ---- */
+
+static uint64_t u64_of(const char *text, int *rc)
+{
+	ydoc_t *d;
+	sim_err_t err = { 0 };
+	uint64_t v = 0;
+	*rc = ydoc_load_string("t", text, strlen(text), &d, &err);
+	if (*rc == SIM_OK) {
+		*rc = ydoc_as_u64(d, ydoc_root(d), 0, UINT64_MAX, &v, &err);
+		ydoc_free(d);
+	}
+	return v;
+}
+
+START_TEST(ydoc_sizes)
+{
+	static const struct { const char *text; uint64_t v; } good[] = {
+		{ "0", 0 }, { "18446744073709551615", UINT64_MAX }, { "1KiB", 1024 }, { "1 KiB", 1024 },
+		{ "2.3MiB", 2411724 }, { "1.5KB", 1500 }, { "3GiB", 3221225472ull }, { "2GB", 2000000000ull },
+		{ "0.999999999KiB", 1023 }, /* 1023.999999 rounded down */
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		int rc;
+		uint64_t v = u64_of(good[i].text, &rc);
+		ck_assert_msg(rc == SIM_OK && v == good[i].v, "'%s' gave rc %d value %llu", good[i].text, rc,
+			      (unsigned long long)v);
+	}
+	static const char *const bad[] = { "abc", "1.5", "-1", "1KB2", "18446744073709551616", "1e3", "0x10",
+					   "17179869184GiB", "1.KiB", "1kib" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc;
+		u64_of(bad[i], &rc);
+		ck_assert_msg(rc == SIM_EINPUT, "'%s' was accepted", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(ydoc_edit_distances)
+{
+	ck_assert_uint_eq(ydoc_edit_distance("kitten", "sitting"), 3);
+	ck_assert_uint_eq(ydoc_edit_distance("", "abc"), 3);
+	ck_assert_uint_eq(ydoc_edit_distance("vs_unit", "vs_units"), 1);
+	ck_assert_uint_eq(ydoc_edit_distance("same", "same"), 0);
+}
+END_TEST
+
+START_TEST(ydoc_tree_and_marks)
+{
+	const char *text = "a: 1\nb:\n  - x\n  - \"y\"\nc: {d: e}\n";
+	ydoc_t *d;
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(ydoc_load_string("mem.yaml", text, strlen(text), &d, &err), SIM_OK);
+	const ydoc_node_t *r = ydoc_root(d);
+	ck_assert_int_eq(ydoc_kind(r), YDOC_MAP);
+	ck_assert_uint_eq(ydoc_len(r), 3);
+	const ydoc_node_t *b = ydoc_get(r, "b");
+	ck_assert_int_eq(ydoc_kind(b), YDOC_SEQ);
+	ck_assert_uint_eq(ydoc_len(b), 2);
+	ck_assert_str_eq(ydoc_scalar(ydoc_item(b, 1)), "y");
+	ck_assert(ydoc_quoted(ydoc_item(b, 1)) && !ydoc_quoted(ydoc_item(b, 0)));
+	ck_assert_int_eq(ydoc_line(ydoc_item(b, 1)), 4);
+	ck_assert_int_eq(ydoc_col(ydoc_item(b, 1)), 5);
+	ck_assert_str_eq(ydoc_scalar(ydoc_get(ydoc_get(r, "c"), "d")), "e");
+	ck_assert_ptr_null(ydoc_get(r, "zz"));
+	/* An error on a node of a multi-line string names the node's place. */
+	ydoc_error(d, ydoc_item(b, 0), &err, SIM_EINPUT, "bad %s", "x");
+	ck_assert_str_eq(err.msg, "mem.yaml:3:5: bad x");
+	ydoc_free(d);
+	ck_assert_int_eq(ydoc_load_string("empty", "", 0, &d, &err), SIM_OK);
+	ck_assert_ptr_null(ydoc_root(d));
+	ydoc_free(d);
+	ck_assert_int_eq(ydoc_load_string("alias", "a: &x 1\nb: *x\n", 14, &d, &err), SIM_EINPUT);
+}
+END_TEST
+
+/* ---- workloads ---- */
+
+START_TEST(wl_errors)
+{
+	expect_wl_error(FIX "empty_workload.yaml", NULL, 0, FIX "empty_workload.yaml: ", "empty workload");
+	expect_wl_error(FIX "workload_no_layers.yaml", NULL, 0, FIX "workload_no_layers.yaml:2:9: ",
+			"layers is empty, expected a list of at least one layer");
+	expect_wl_error(FIX "workload_missing.yaml", NULL, 0, FIX "workload_missing.yaml:3:5: ",
+			"layer 1 has no hidden_size");
+	expect_wl_error(FIX "workload_gru_form_lstm.yaml", NULL, 0, FIX "workload_gru_form_lstm.yaml:7:15: ",
+			"gru_form applies only to gru layers");
+	expect_wl_error(FIX "workload_unknown.yaml", NULL, 0, FIX "workload_unknown.yaml:6:5: ",
+			"unknown key 'timestep' in layers[0], did you mean 'timesteps'?");
+	expect_wl_error(FIX "workload_range.yaml", NULL, 0, FIX "workload_range.yaml:5:18: ",
+			"value '70000' of layers[0].hidden_size is out of range");
+	expect_wl_error(FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
+			"value 'lsmt' of cell is not a valid choice, expected one of: lstm, gru, vanilla");
+	expect_wl_error(FIX "workload_top_unknown.yaml", NULL, 0, FIX "workload_top_unknown.yaml:2:1: ",
+			"unknown key 'layer', did you mean 'layers'?");
+	expect_wl_error(FIX "nope.yaml", NULL, 0, FIX "nope.yaml: cannot open: ", "No such file");
+}
+END_TEST
+
+START_TEST(wl_bad_option)
+{
+	const char *zero[] = { "timesteps=0" };
+	expect_wl_error("workloads/examples/lstm_tiny.yaml", zero, 1, "option -w 'timesteps=0': ",
+			"value '0' is out of range, expected an integer from 1 to 10000000");
+	const char *typo[] = { "skip_inputs=true" };
+	expect_wl_error("workloads/examples/lstm_tiny.yaml", typo, 1, "option -w 'skip_inputs=true': ",
+			"unknown key 'skip_inputs', did you mean 'skip_input'?");
+	const char *gru[] = { "gru_form=reset_before_matmul" };
+	expect_wl_error("workloads/examples/lstm_tiny.yaml", gru, 1, "option -w 'gru_form=reset_before_matmul': ",
+			"gru_form applies only to gru layers");
+	/* -w cell=lstm on a GRU layer written with gru_form: the key in the
+	 * file (line 10, column 15) no longer applies. */
+	const char *cell[] = { "cell=lstm" };
+	expect_wl_error("workloads/examples/gru_rbm.yaml", cell, 1, "workloads/examples/gru_rbm.yaml:10:15: ",
+			"expected no gru_form on a lstm layer");
+}
+END_TEST
+
+START_TEST(wl_examples)
+{
+	workload_t w = load_wl_ok("workloads/examples/lstm_stack2.yaml", NULL, 0);
+	ck_assert_str_eq(w.name, "lstm_stack2");
+	ck_assert_str_eq(w.path, "workloads/examples/lstm_stack2.yaml");
+	ck_assert_uint_eq(w.n_layers, 2);
+	ck_assert_int_eq(w.layers[0].cell, CELL_LSTM);
+	ck_assert_uint_eq(w.layers[0].input_size, 64);
+	ck_assert_uint_eq(w.layers[1].input_size, 128);
+	ck_assert_uint_eq(w.layers[0].batch_size, 1);
+	ck_assert(!w.layers[0].skip_input);
+	/* The layers' maps start at "cell" on lines 6 and 11, column 5. */
+	ck_assert_int_eq(w.layers[0].line, 6);
+	ck_assert_int_eq(w.layers[1].line, 11);
+	ck_assert_int_eq(w.layers[1].col, 5);
+	/* MACs = G*H*(I+H)*T*B: 4*128*(64+128)*6 and 4*128*256*6. */
+	ck_assert_uint_eq(workload_layer_macs(&w.layers[0]), 589824);
+	ck_assert_uint_eq(workload_layer_macs(&w.layers[1]), 786432);
+	workload_free(&w);
+
+	/* -w applies to every layer. */
+	const char *ov[] = { "timesteps=5", "skip_input=true" };
+	w = load_wl_ok("workloads/examples/lstm_stack2.yaml", ov, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(w.layers[i].timesteps, 5);
+		ck_assert(w.layers[i].skip_input);
+		ck_assert_uint_eq(workload_layer_macs(&w.layers[i]), 4u * 128 * 128 * 5);
+	}
+	workload_free(&w);
+
+	w = load_wl_ok("workloads/examples/gru_rbm.yaml", NULL, 0);
+	ck_assert_int_eq(w.layers[0].gru_form, GRU_RBM);
+	ck_assert_uint_eq(workload_gates(w.layers[0].cell), 3);
+	workload_free(&w);
+	const char *lbr[] = { "gru_form=linear_before_reset" };
+	w = load_wl_ok("workloads/examples/gru_rbm.yaml", lbr, 1);
+	ck_assert_int_eq(w.layers[0].gru_form, GRU_LBR);
+	workload_free(&w);
+	w = load_wl_ok("workloads/examples/vanilla.yaml", NULL, 0);
+	ck_assert_uint_eq(workload_gates(w.layers[0].cell), 1);
+	ck_assert_str_eq(workload_cell_name(w.layers[0].cell), "vanilla");
+	ck_assert_uint_eq(w.layers[0].batch_size, 2);
+	workload_free(&w);
+	w = load_wl_ok("workloads/examples/gru_lbr.yaml", NULL, 0);
+	ck_assert_int_eq(w.layers[0].gru_form, GRU_LBR);
+	workload_free(&w);
+	w = load_wl_ok("workloads/examples/lstm_tiny.yaml", NULL, 0);
+	ck_assert_uint_eq(w.layers[0].hidden_size, 32);
+	workload_free(&w);
+}
+END_TEST
+
+START_TEST(wl_deepbench)
+{
+	DIR *dir = opendir("workloads/deepbench");
+	ck_assert_ptr_nonnull(dir);
+	size_t count = 0;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		char path[600], expect[300];
+		snprintf(path, sizeof path, "workloads/deepbench/%s", de->d_name);
+		workload_t w = load_wl_ok(path, NULL, 0);
+		ck_assert_uint_eq(w.n_layers, 1);
+		const layer_cfg_t *l = &w.layers[0];
+		ck_assert_uint_eq(l->input_size, l->hidden_size);
+		snprintf(expect, sizeof expect, "%s_h%u_b%u_t%u.yaml", workload_cell_name(l->cell),
+			 (unsigned)l->hidden_size, (unsigned)l->batch_size, (unsigned)l->timesteps);
+		ck_assert_str_eq(de->d_name, expect);
+		workload_free(&w);
+		count++;
+	}
+	closedir(dir);
+	ck_assert_uint_eq(count, 71);
+
+	/* lstm_h256_b1_t150 is in both inference sets. With I = H:
+	 * 4*256*512*150 MACs; in skip-input form 4*256*256*150, which is
+	 * DeepBench's FLOP count 2*G*H^2*B*T halved. */
+	workload_t w = load_wl_ok("workloads/deepbench/lstm_h256_b1_t150.yaml", NULL, 0);
+	ck_assert_uint_eq(workload_layer_macs(&w.layers[0]), 78643200ull);
+	workload_free(&w);
+	const char *skip[] = { "skip_input=true" };
+	w = load_wl_ok("workloads/deepbench/lstm_h256_b1_t150.yaml", skip, 1);
+	ck_assert_uint_eq(2 * workload_layer_macs(&w.layers[0]), 2ull * 4 * 256 * 256 * 1 * 150);
+	workload_free(&w);
+}
+END_TEST
+
+START_TEST(wl_dump_round_trip_and_hash)
+{
+	hw_cfg_t hw;
+	config_hw_defaults(&hw);
+	const char *ov[] = { "batch_size=4" };
+	workload_t a = load_wl_ok("workloads/examples/gru_rbm.yaml", ov, 1);
+	char path[] = "/tmp/sharpsim-workload-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	config_dump_workload(f, &a);
+	fclose(f);
+	workload_t b = load_wl_ok(path, NULL, 0);
+	unlink(path);
+	ck_assert_str_eq(a.name, b.name);
+	ck_assert_uint_eq(b.layers[0].batch_size, 4);
+	ck_assert_int_eq(b.layers[0].gru_form, GRU_RBM);
+	ck_assert(config_hash(&hw, &a, "v") == config_hash(&hw, &b, "v"));
+	b.layers[0].skip_input = true;
+	ck_assert(config_hash(&hw, &a, "v") != config_hash(&hw, &b, "v"));
+	workload_free(&a);
+	workload_free(&b);
+}
+END_TEST
+
+START_TEST(wl_macs_saturate)
+{
+	layer_cfg_t l = { .cell = CELL_LSTM, .input_size = 1048576, .hidden_size = 65536, .timesteps = 10000000,
+			  .batch_size = 1024 };
+	ck_assert(workload_layer_macs(&l) == UINT64_MAX);
+}
+END_TEST
+
+/* ---- tile tables ---- */
+
+START_TEST(tile_table_round_trip)
+{
+	char dir[] = "/tmp/sharpsim-tiles-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof path, "%s/sharp-4k.yaml", dir);
+	tile_entry_t e[2] = {
+		{ 128, 32, SCHED_UNFOLDED, CELL_LSTM, 256, 256, TILE_CONFIG3, { 900, 800, 700, 750 } },
+		{ 128, 32, SCHED_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 0, 0, 99999999999ull, 12 } },
+	};
+	tile_table_t t = { e, 2 }, r;
+	sim_err_t err = { 0 };
+	ck_assert_msg(config_write_tile_table(path, "sharp-4k", &t, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(config_load_tile_table(path, &r, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(r.n, 2);
+	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_BATCH, CELL_GRU, 512, 1024);
+	ck_assert_ptr_nonnull(hit);
+	ck_assert_int_eq(hit->best, TILE_CONFIG4);
+	ck_assert(hit->cycles[2] == 99999999999ull && hit->cycles[3] == 12);
+	ck_assert_ptr_null(config_tile_lookup(&r, 128, 32, SCHED_BATCH, CELL_LSTM, 512, 1024));
+	config_tile_table_free(&r);
+	/* Nothing but the table is left in the directory (no temp file). */
+	DIR *dd = opendir(dir);
+	struct dirent *de;
+	size_t files = 0;
+	while ((de = readdir(dd)))
+		files += de->d_name[0] != '.';
+	closedir(dd);
+	ck_assert_uint_eq(files, 1);
+	/* An empty table round-trips too. */
+	tile_table_t none = { NULL, 0 };
+	ck_assert_int_eq(config_write_tile_table(path, "x", &none, &err), SIM_OK);
+	ck_assert_int_eq(config_load_tile_table(path, &r, &err), SIM_OK);
+	ck_assert_uint_eq(r.n, 0);
+	unlink(path);
+	rmdir(dir);
+	/* A directory that does not exist cannot be written. */
+	ck_assert_int_eq(config_write_tile_table("/nonexistent-dir/t.yaml", "x", &t, &err), SIM_EIO);
+	check_msg(&err, "/nonexistent-dir/t.yaml: cannot write: ", "No such file");
+}
+END_TEST
+
+Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *hw_bad = tcase_create("hw_errors");
+	tcase_add_test(hw_bad, hw_malformed_yaml);
+	tcase_add_test(hw_bad, hw_unknown_key_suggests);
+	tcase_add_test(hw_bad, hw_wrong_type);
+	tcase_add_test(hw_bad, hw_out_of_range);
+	tcase_add_test(hw_bad, hw_bad_enum);
+	tcase_add_test(hw_bad, hw_duplicate_key);
+	tcase_add_test(hw_bad, hw_missing_file);
+	tcase_add_test(hw_bad, hw_rejected_yaml_features);
+	tcase_add_test(hw_bad, hw_inconsistent_tile);
+	tcase_add_test(hw_bad, hw_inconsistent_other);
+	tcase_add_test(hw_bad, hw_bad_option);
+	suite_add_tcase(s, hw_bad);
+
+	TCase *hw_good = tcase_create("hw_load");
+	tcase_add_test(hw_good, hw_defaults_load);
+	tcase_add_test(hw_good, hw_presets);
+	tcase_add_test(hw_good, hw_partial_file_and_overrides);
+	tcase_add_test(hw_good, hw_dump_round_trip);
+	tcase_add_test(hw_good, hw_hash);
+	tcase_add_test(hw_good, hw_help_lists_every_key);
+	tcase_add_test(hw_good, hw_table_sections_contiguous);
+	suite_add_tcase(s, hw_good);
+
+	TCase *yd = tcase_create("ydoc");
+	tcase_add_test(yd, ydoc_sizes);
+	tcase_add_test(yd, ydoc_edit_distances);
+	tcase_add_test(yd, ydoc_tree_and_marks);
+	suite_add_tcase(s, yd);
+
+	TCase *wl = tcase_create("workload");
+	tcase_add_test(wl, wl_errors);
+	tcase_add_test(wl, wl_bad_option);
+	tcase_add_test(wl, wl_examples);
+	tcase_add_test(wl, wl_deepbench);
+	tcase_add_test(wl, wl_dump_round_trip_and_hash);
+	tcase_add_test(wl, wl_macs_saturate);
+	suite_add_tcase(s, wl);
+
+	TCase *tt = tcase_create("tile_table");
+	tcase_add_test(tt, tile_table_round_trip);
+	suite_add_tcase(s, tt);
+	return s;
+}

@@ -1,0 +1,509 @@
+/*
+ * test_energy.c - the energy, power and area model (sim/energy/energy.c).
+ *
+ * The oracle is arithmetic done by hand in the comments below, on a tiny
+ * technology table whose numbers are exact in binary (node factors 1, SRAM
+ * banks at 4x or 1x the reference size, so every square root is exact).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/common/stats.h"
+#include "../sim/energy/energy.h"
+
+/* The table of the hand-computed case. Node factors are 1 unless a test
+ * rewrites the node section. Only act has leakage (0.5 W/mm^2) and DRAM a
+ * background power (2 mW); compute and act energy are scaled x2 (dynamic
+ * only: leakage follows area), SRAM area x2. */
+static const char TECH[] =
+	"name: hand\n"
+	"node:\n"
+	"  from_nm: 45\n"
+	"  to_nm: 45\n"
+	"  vdd_from: 1\n"
+	"  vdd_to: 1\n"
+	"compute:\n"
+	"  fmul16_pj: 1\n"
+	"  fadd32_pj: 0.5\n"
+	"  reg_pj_per_bit: 0.0625\n"
+	"  padded_mac_factor: 0.5\n"
+	"  fmul16_um2: 100\n"
+	"  fadd32_um2: 50\n"
+	"  reg_um2_per_bit: 0.5\n"
+	"  leakage_w_per_mm2: 0\n"
+	"  energy_scale: 2\n"
+	"  area_scale: 1\n"
+	"sram:\n"
+	"  ref_bytes: 1024\n"
+	"  ref_bits: 64\n"
+	"  ref_read_pj: 8\n"
+	"  size_exponent: 0.5\n"
+	"  write_factor: 2\n"
+	"  cell_um2_per_bit: 0.25\n"
+	"  periph_um2_per_io_bit: 1\n"
+	"  gatebuf_bytes: 1024\n"
+	"  leakage_w_per_mm2: 0\n"
+	"  energy_scale: 1\n"
+	"  area_scale: 2\n"
+	"act:\n"
+	"  sigmoid_pj: 3\n"
+	"  tanh_pj: 5\n"
+	"  bias_add_pj: 0.5\n"
+	"  cell_mult_pj: 1\n"
+	"  cell_add_pj: 0.5\n"
+	"  mfu_unit_um2: 1000\n"
+	"  cell_lane_um2: 500\n"
+	"  leakage_w_per_mm2: 0.5\n"
+	"  energy_scale: 2\n"
+	"  area_scale: 1\n"
+	"ctrl:\n"
+	"  tile_pj_per_vs: 0.25\n"
+	"  block_pj: 1\n"
+	"  cycle_pj: 0.125\n"
+	"  reconfig_pj: 4\n"
+	"  base_um2: 1000\n"
+	"  per_vs_um2: 100\n"
+	"  reconfig_um2_per_lane: 10\n"
+	"  leakage_w_per_mm2: 0\n"
+	"  energy_scale: 1\n"
+	"  area_scale: 1\n"
+	"dram:\n"
+	"  pj_per_bit: 0.5\n"
+	"  background_w: 0.002\n"
+	"  energy_scale: 1\n";
+
+/* N = 2, K = 4 (8 MACs), banks and cell lanes auto (2 and K/4 = 1), two MFU
+ * units, FIFO depth 4, two accumulators, 100 MHz. Bank sizes: wbuf 8192/2 =
+ * 4096 B (4x ref: sqrt = 2), ih 4096/2 halves/2 banks = 1024 B, cell 2048/2 =
+ * 1024 B, inter 2048/2 = 1024 B, gatebuf 1024 B (1x ref). */
+static void hand_hw(hw_cfg_t *hw)
+{
+	memset(hw, 0, sizeof *hw);
+	hw->clock_mhz = 100;
+	hw->compute.vs_units = 2;
+	hw->compute.vs_width = 4;
+	hw->compute.accumulators = 2;
+	hw->mfu.units = 2;
+	hw->fifo_depth = 4;
+	hw->memory.wbuf.bytes = 8192;
+	hw->memory.ih_bytes = 4096;
+	hw->memory.cell_bytes = 2048;
+	hw->memory.inter_bytes = 2048;
+	hw->memory.inter_double = true;
+}
+
+static const struct { const char *name; uint64_t v; } BASE[] = {
+	{ "vs.useful_macs", 10 }, { "vs.issued_macs", 12 }, { "tree.adds", 6 }, { "acc.adds", 3 },
+	{ "mfu.sigmoid", 3 }, { "mfu.tanh", 1 }, { "mfu.activations", 5 }, { "mfu.bias_adds", 4 },
+	{ "cell.mults", 3 }, { "cell.adds", 1 }, { "cell.tanh", 1 },
+	{ "wbuf.row_reads", 5 }, { "wbuf.write_bytes", 8 },
+	{ "ihbuf.reads", 7 }, { "ihbuf.writes", 3 }, { "cellbuf.reads", 2 }, { "cellbuf.writes", 2 },
+	{ "interbuf.reads", 4 }, { "interbuf.writes", 4 }, { "gatebuf.reads", 1 }, { "gatebuf.writes", 1 },
+	{ "fifo.wread.pushes", 2 }, { "fifo.wread.pops", 2 }, { "fifo.preact.pushes", 1 },
+	{ "fifo.preact.pops", 1 }, { "fifo.act.pushes", 1 }, { "fifo.act.pops", 1 },
+	{ "dram.read_bytes", 16 }, { "ctrl.tiles", 6 }, { "ctrl.blocks", 2 }, { "ctrl.reconfigs", 1 },
+	/* counters the energy model does not price must not disturb it */
+	{ "vs.busy", 99 }, { "idle.padding", 77 },
+};
+#define N_BASE (sizeof BASE / sizeof BASE[0])
+#define CYCLES 1000 /* 10 us at 100 MHz */
+
+/* Registers every counter of BASE, leaving out `skip` (or none), and sets
+ * `name` to `value` when name is not NULL. */
+static stats_t *make_stats(const char *skip, const char *name, uint64_t value)
+{
+	stats_t *st = stats_create();
+	ck_assert_ptr_nonnull(st);
+	for (size_t i = 0; i < N_BASE; i++) {
+		if (skip && strcmp(skip, BASE[i].name) == 0)
+			continue;
+		uint64_t *c = stats_counter(st, BASE[i].name, "test");
+		ck_assert_ptr_nonnull(c);
+		*c = name && strcmp(name, BASE[i].name) == 0 ? value : BASE[i].v;
+	}
+	return st;
+}
+
+static energy_tech_t *load_text(const char *text)
+{
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	int rc = energy_tech_load_string("hand.yaml", text, strlen(text), &t, &err);
+	ck_assert_msg(rc == SIM_OK, "tech load failed: %s", err.msg);
+	return t;
+}
+
+static void eval_base(const energy_tech_t *t, const char *name, uint64_t value, energy_report_t *r)
+{
+	hw_cfg_t hw;
+	hand_hw(&hw);
+	stats_t *st = make_stats(NULL, name, value);
+	sim_err_t err = { 0 };
+	int rc = energy_eval(t, &hw, st, CYCLES, r, &err);
+	ck_assert_msg(rc == SIM_OK, "energy_eval failed: %s", err.msg);
+	stats_destroy(st);
+}
+
+static const energy_item_t *item(const energy_report_t *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_items; i++)
+		if (strcmp(r->item[i].name, name) == 0)
+			return &r->item[i];
+	ck_abort_msg("no component %s in the report", name);
+	return NULL;
+}
+
+#define ASSERT_NEAR(x, want) \
+	ck_assert_msg(fabs((x) - (double)(want)) <= 1e-12 * fmax(1.0, fabs((double)(want))), \
+		      "%s = %.15g, expected %.15g", #x, (double)(x), (double)(want))
+
+/*
+ * Area of the hand config (um^2; fa = 1):
+ *   mult      N*K*(100 + 32*0.5)             = 8*116               =   928
+ *   tree      K*(N-1)*(50 + 16)              = 4*1*66              =   264
+ *   acc       8K*50 + accs*8K*32*0.5         = 32*50 + 2*32*16     =  2624
+ *   fifo_wread  depth*N*K*16*0.5             = 4*128*0.5           =   256
+ *   fifo_preact depth*8K*32*0.5              = 4*1024*0.5          =  2048
+ *   compute                                                         =  6120
+ *   wbuf      8192*8*0.25 + banks*K*16*1     = 16384 + 2*64        = 16512
+ *   ihbuf     4096*8*0.25 + 2*N*16           = 8192 + 64           =  8256
+ *   cellbuf   2048*8*0.25 + 2*lanes*32       = 4096 + 64           =  4160
+ *   interbuf  2048*8*0.25 + 8K*32            = 4096 + 1024         =  5120
+ *   gatebuf   1024*8*0.25 + units*32         = 2048 + 64           =  2112
+ *   sram      36160 x area_scale 2                                  = 72320
+ *   mfu 2*1000, cell 1*500, fifo_act depth*units*32*0.5 = 128       =  2628
+ *   ctrl 1000 + 2*100 = 1200; reconfig 8K*10 = 320                  =  1520
+ *   total                                                           = 82588
+ */
+START_TEST(test_area_hand)
+{
+	energy_tech_t *t = load_text(TECH);
+	hw_cfg_t hw;
+	hand_hw(&hw);
+	energy_report_t r;
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(energy_area(t, &hw, &r, &err), SIM_OK);
+	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_COMPUTE], 6120e-6);
+	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_SRAM], 72320e-6);
+	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_ACT], 2628e-6);
+	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_CTRL], 1520e-6);
+	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_DRAM], 0);
+	ASSERT_NEAR(r.area_mm2, 82588e-6);
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 2 * 16512e-6);
+	ASSERT_NEAR(r.energy_uj, 0);
+	/* Explicit banks = N and lanes = K/4 give the same area as auto (0). */
+	hw.memory.wbuf.banks = 2;
+	hw.cell.lanes = 1;
+	energy_report_t r2;
+	ck_assert_int_eq(energy_area(t, &hw, &r2, &err), SIM_OK);
+	ASSERT_NEAR(r2.area_mm2, r.area_mm2);
+	/* Four banks instead of two: +2 banks * 64 I/O bits * 1 um^2 * scale 2. */
+	hw.memory.wbuf.banks = 4;
+	ck_assert_int_eq(energy_area(t, &hw, &r2, &err), SIM_OK);
+	ASSERT_NEAR(r2.area_mm2 - r.area_mm2, 256e-6);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/*
+ * Energy of the base counters (pJ). Per-event energies:
+ *   mult      (1 + 32*0.0625) = 3; padded x0.5 = 1.5; tree add 0.5 + 2 = 2.5
+ *   acc add 0.5; FIFO entries: wread N*K*16 = 128 bits, preact 8K*32 = 1024,
+ *   act units*32 = 64, at 0.0625 pJ/bit: 8, 64, 4 per push or pop
+ *   SRAM e(C, w) = 8 * sqrt(C/1024) * w/64, writes x2:
+ *     wbuf row (4096 B, 64 bits) 16; wbuf byte (8 bits) 2, write 4
+ *     ih (1024 B, 16 bits) 2 / 4; cell, inter, gate (1024 B, 32 bits) 4 / 8
+ * compute: 10*3 + 2*1.5 + 6*2.5 + 3*0.5 + 4*8 + 2*64
+ *          = 30 + 3 + 15 + 1.5 + 32 + 128 = 209.5, x energy_scale 2 = 419
+ * sram:    5*16 + 8*4 + 7*2 + 3*4 + 2*4 + 2*8 + 4*4 + 4*8 + 1*4 + 1*8 = 222
+ * act:     sigmoid 3*3 + tanh 1*5 + other (5-3-1)*3 + bias 4*0.5
+ *          + cell 3*1 + 1*0.5 + 1*5 + fifo 2*4 = 9+5+3+2+3+0.5+5+8 = 35.5,
+ *          x energy_scale 2 = 71
+ * ctrl:    tiles 6*(0.25*N) + blocks 2*1 + cycles 1000*0.125 + 1*4 = 134
+ * dram:    16 bytes * 8 * 0.5 = 64
+ * dynamic: 419 + 222 + 71 + 134 + 64 = 910 pJ = 9.1e-4 uJ
+ * leakage: act 2628e-6 mm^2 * 0.5 W/mm^2 * 10 us = 1.314e-2 uJ;
+ *          dram background 2 mW * 10 us = 2e-2 uJ
+ * total:   9.1e-4 + 1.314e-2 + 2e-2 = 3.405e-2 uJ; power 3.405 mW
+ * GFLOP/s/W: 2*10 FLOP / 3.405e-8 J = 5.8737e8 FLOP/J = 0.58737...
+ */
+START_TEST(test_energy_hand)
+{
+	energy_tech_t *t = load_text(TECH);
+	energy_report_t r;
+	eval_base(t, NULL, 0, &r);
+	ASSERT_NEAR(r.seconds, 1e-5);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_COMPUTE], 419e-6);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_SRAM], 222e-6);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_ACT], 71e-6);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_CTRL], 134e-6);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_DRAM], 64e-6);
+	ASSERT_NEAR(r.dynamic_uj, 910e-6);
+	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_ACT], 1.314e-2);
+	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_DRAM], 2e-2);
+	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_COMPUTE], 0);
+	ASSERT_NEAR(r.energy_uj, 3.405e-2);
+	ASSERT_NEAR(r.avg_power_w, 3.405e-3);
+	ASSERT_NEAR(r.gflops_per_w, 20.0 / 3.405e-8 * 1e-9);
+	ASSERT_NEAR(item(&r, "wbuf")->dynamic_uj, (80 + 32) * 1e-6);
+	ASSERT_NEAR(item(&r, "mult")->dynamic_uj, 2 * 33 * 1e-6);
+	/* Items add up to the classes and the total. */
+	double sum = 0;
+	for (size_t i = 0; i < r.n_items; i++)
+		sum += r.item[i].energy_uj;
+	ASSERT_NEAR(sum, r.energy_uj);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* Doubling one count adds exactly count x that event's energy (pJ, from the
+ * derivation above; compute and act events include energy_scale 2). */
+START_TEST(test_energy_doubling)
+{
+	static const struct { const char *name; double pj; } ev[] = {
+		{ "vs.useful_macs", 2 * 3 }, /* special case below */
+		{ "vs.issued_macs", 2 * 1.5 },
+		{ "tree.adds", 2 * 2.5 }, { "acc.adds", 2 * 0.5 },
+		{ "fifo.preact.pushes", 2 * 64 }, { "wbuf.row_reads", 16 }, { "wbuf.write_bytes", 4 },
+		{ "ihbuf.reads", 2 }, { "cellbuf.writes", 8 }, { "gatebuf.reads", 4 },
+		{ "cell.tanh", 2 * 5 }, { "mfu.bias_adds", 2 * 0.5 }, { "fifo.act.pops", 2 * 4 },
+		{ "ctrl.tiles", 0.5 }, { "ctrl.reconfigs", 4 }, { "dram.read_bytes", 4 },
+	};
+	energy_tech_t *t = load_text(TECH);
+	energy_report_t base, r;
+	eval_base(t, NULL, 0, &base);
+	for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+		uint64_t v = 0;
+		for (size_t j = 0; j < N_BASE; j++)
+			if (strcmp(BASE[j].name, ev[i].name) == 0)
+				v = BASE[j].v;
+		/* vs.useful_macs 10 -> 20 needs issued >= 20: issued rises by the
+		 * same 10, so the padded count (2) is unchanged and the energy
+		 * moves by 10 useful MACs at 2 * 3 = 6 pJ. */
+		if (strcmp(ev[i].name, "vs.useful_macs") == 0) {
+			hw_cfg_t hw;
+			hand_hw(&hw);
+			stats_t *st = stats_create();
+			for (size_t j = 0; j < N_BASE; j++) {
+				uint64_t *c = stats_counter(st, BASE[j].name, "test");
+				*c = !strcmp(BASE[j].name, "vs.useful_macs") ? 20
+				     : !strcmp(BASE[j].name, "vs.issued_macs") ? 22 : BASE[j].v;
+			}
+			sim_err_t err = { 0 };
+			ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+			stats_destroy(st);
+			ASSERT_NEAR(r.energy_uj - base.energy_uj, 10 * 6e-6);
+			continue;
+		}
+		eval_base(t, ev[i].name, 2 * v, &r);
+		ck_assert_msg(fabs(r.energy_uj - base.energy_uj - v * ev[i].pj * 1e-6) < 1e-15,
+			      "doubling %s moved energy by %.12g uJ, expected %.12g", ev[i].name,
+			      r.energy_uj - base.energy_uj, v * ev[i].pj * 1e-6);
+	}
+	/* Time alone: 1000 more cycles add the controller's 0.125 pJ per cycle
+	 * and the leakage of 10 more microseconds. */
+	hw_cfg_t hw;
+	hand_hw(&hw);
+	stats_t *st = make_stats(NULL, NULL, 0);
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(energy_eval(t, &hw, st, 2 * CYCLES, &r, &err), SIM_OK);
+	stats_destroy(st);
+	ASSERT_NEAR(r.energy_uj - base.energy_uj, 125e-6 + 1.314e-2 + 2e-2);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* Replaces the first occurrence of `from` in TECH by `to`; returns the
+ * 1-based line where the replacement starts. */
+static int tech_edit(char *out, size_t n, const char *from, const char *to)
+{
+	const char *p = strstr(TECH, from);
+	ck_assert_ptr_nonnull(p);
+	int line = 1;
+	for (const char *q = TECH; q < p; q++)
+		line += *q == '\n';
+	snprintf(out, n, "%.*s%s%s", (int)(p - TECH), TECH, to, p + strlen(from));
+	return line;
+}
+
+static void expect_error(const char *text, const char *prefix, const char *needle)
+{
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	int rc = energy_tech_load_string("hand.yaml", text, strlen(text), &t, &err);
+	ck_assert_int_eq(rc, SIM_EINPUT);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "error '%s' does not start with '%s'",
+		      err.msg, prefix);
+	ck_assert_msg(strstr(err.msg, needle) != NULL, "error '%s' does not mention '%s'", err.msg, needle);
+}
+
+START_TEST(test_tech_errors)
+{
+	char text[sizeof TECH + 256], want[64];
+	/* A misspelt key: located at the key, nearest key suggested. */
+	int line = tech_edit(text, sizeof text, "  block_pj: 1\n", "  block_pj: 1\n  blok_pj: 1\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:3:", line + 1);
+	expect_error(text, want, "block_pj");
+	/* A value of the wrong type: located at the value. */
+	line = tech_edit(text, sizeof text, "  cycle_pj: 0.125\n", "  cycle_pj: fast\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:13:", line);
+	expect_error(text, want, "cycle_pj");
+	/* Out of range: padded lanes cannot cost more than a multiply. */
+	line = tech_edit(text, sizeof text, "  padded_mac_factor: 0.5\n", "  padded_mac_factor: 1.5\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:22:", line);
+	expect_error(text, want, "padded_mac_factor");
+	/* A missing key: named, located at its section. */
+	tech_edit(text, sizeof text, "  reconfig_pj: 4\n", "");
+	expect_error(text, "hand.yaml:", "no key 'reconfig_pj'");
+	/* A missing section. */
+	tech_edit(text, sizeof text, "dram:\n  pj_per_bit: 0.5\n  background_w: 0.002\n  energy_scale: 1\n", "");
+	expect_error(text, "hand.yaml:", "no section 'dram'");
+	/* A file that does not exist is not an input-format error. */
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_int_ne(energy_tech_load("build/no-such-dir/none.yaml", &t, &err), SIM_OK);
+	ck_assert_ptr_null(t);
+}
+END_TEST
+
+START_TEST(test_missing_counter)
+{
+	energy_tech_t *t = load_text(TECH);
+	hw_cfg_t hw;
+	hand_hw(&hw);
+	stats_t *st = make_stats("gatebuf.writes", NULL, 0);
+	energy_report_t r;
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_EINTERNAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "gatebuf.writes"));
+	stats_destroy(st);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* 45 nm, 1 V -> 32 nm, 0.8 V: on-chip dynamic energy x (32/45) * 0.8^2,
+ * area x (32/45)^2, leakage with the area, DRAM energy unchanged. */
+START_TEST(test_node_scaling)
+{
+	char text[sizeof TECH + 64];
+	tech_edit(text, sizeof text, "  to_nm: 45\n  vdd_from: 1\n  vdd_to: 1\n",
+		  "  to_nm: 32\n  vdd_from: 1\n  vdd_to: 0.8\n");
+	energy_tech_t *t45 = load_text(TECH), *t32 = load_text(text);
+	energy_report_t a, b;
+	eval_base(t45, NULL, 0, &a);
+	eval_base(t32, NULL, 0, &b);
+	double l = 32.0 / 45.0, fe = l * 0.8 * 0.8;
+	for (int c = 0; c < ENERGY_CLASS_DRAM; c++) {
+		ASSERT_NEAR(b.class_dynamic_uj[c], a.class_dynamic_uj[c] * fe);
+		ASSERT_NEAR(b.class_area_mm2[c], a.class_area_mm2[c] * l * l);
+	}
+	ASSERT_NEAR(b.class_dynamic_uj[ENERGY_CLASS_DRAM], a.class_dynamic_uj[ENERGY_CLASS_DRAM]);
+	ASSERT_NEAR(b.class_leakage_uj[ENERGY_CLASS_ACT], a.class_leakage_uj[ENERGY_CLASS_ACT] * l * l);
+	energy_tech_destroy(t45);
+	energy_tech_destroy(t32);
+}
+END_TEST
+
+/* The shipped table prices the published 1K design's area within 10 % of
+ * 101.1 mm^2 (the calibration itself is checked by make validate-power). */
+START_TEST(test_shipped_table)
+{
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &t, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_str_eq(energy_tech_name(t), "sharp-32nm");
+	hw_cfg_t hw;
+	memset(&hw, 0, sizeof hw);
+	hw.clock_mhz = 500;
+	hw.compute.vs_units = 32;
+	hw.compute.vs_width = 32;
+	hw.compute.accumulators = 8;
+	hw.mfu.units = 64;
+	hw.fifo_depth = 16;
+	hw.memory.wbuf.bytes = 26u << 20;
+	hw.memory.ih_bytes = (uint64_t)(2.3 * 1048576);
+	hw.memory.cell_bytes = 192 << 10;
+	hw.memory.inter_bytes = 24 << 10;
+	hw.memory.inter_double = true;
+	energy_report_t r;
+	ck_assert_int_eq(energy_area(t, &hw, &r, &err), SIM_OK);
+	ck_assert_msg(fabs(r.area_mm2 / 101.1 - 1) < 0.10, "1K area %.2f mm^2", r.area_mm2);
+	ck_assert_msg(r.class_area_mm2[ENERGY_CLASS_SRAM] > r.class_area_mm2[ENERGY_CLASS_COMPUTE],
+		      "SRAM dominates the 1K area");
+	energy_tech_destroy(t);
+}
+END_TEST
+
+static char *capture(void (*fn)(FILE *, const energy_report_t *, const char *), const energy_report_t *r,
+		     const char *arg, void (*fn2)(FILE *, const energy_report_t *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	if (fn)
+		fn(f, r, arg);
+	else
+		fn2(f, r);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_outputs)
+{
+	energy_tech_t *t = load_text(TECH);
+	energy_report_t r;
+	eval_base(t, NULL, 0, &r);
+
+	char *y = capture(energy_write_accelergy, &r, "sharp", NULL);
+	ck_assert_ptr_nonnull(strstr(y, "action_counts:\n  version: 0.3\n  local:\n"));
+	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.wbuf\n    action_counts:\n    - name: read_row\n"
+					"      counts: 5  # 16 pJ each\n"));
+	ck_assert_ptr_nonnull(strstr(y, "    - name: mult_padded\n      counts: 2  # 3 pJ each\n"));
+	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.dram\n    action_counts:\n    - name: read_byte\n"
+					"      counts: 16  # 4 pJ each\n"));
+	/* Each component appears once. */
+	ck_assert_ptr_null(strstr(strstr(y, "name: sharp.wbuf") + 1, "name: sharp.wbuf"));
+	free(y);
+
+	char *j = capture(NULL, &r, NULL, energy_report_print_json);
+	ck_assert_msg(j[0] == '{' && j[strlen(j) - 1] == '}', "JSON object: %s", j);
+	ck_assert_ptr_nonnull(strstr(j, "\"tech\":\"hand\""));
+	ck_assert_ptr_nonnull(strstr(j, "\"energy_uj\":0.03405,"));
+	ck_assert_ptr_nonnull(strstr(j, "\"flop_per_mac\":2"));
+	ck_assert_ptr_nonnull(strstr(j, "\"wbuf\":{\"class\":\"sram\""));
+	int depth = 0;
+	for (const char *p = j; *p; p++)
+		depth += *p == '{' ? 1 : *p == '}' ? -1 : 0;
+	ck_assert_int_eq(depth, 0);
+	free(j);
+
+	char *txt = capture(NULL, &r, NULL, energy_report_print_text);
+	ck_assert_ptr_nonnull(strstr(txt, "2 FLOP per useful MAC"));
+	ck_assert_ptr_nonnull(strstr(txt, "wbuf"));
+	free(txt);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+Suite *energy_suite(void)
+{
+	Suite *s = suite_create("energy");
+	TCase *tc = tcase_create("model");
+	tcase_add_test(tc, test_area_hand);
+	tcase_add_test(tc, test_energy_hand);
+	tcase_add_test(tc, test_energy_doubling);
+	tcase_add_test(tc, test_node_scaling);
+	tcase_add_test(tc, test_missing_counter);
+	suite_add_tcase(s, tc);
+	TCase *io = tcase_create("io");
+	tcase_add_test(io, test_tech_errors);
+	tcase_add_test(io, test_shipped_table);
+	tcase_add_test(io, test_outputs);
+	suite_add_tcase(s, io);
+	return s;
+}

@@ -1,0 +1,632 @@
+/*
+ * test_func.c - suite `func`: the golden reference on hand-computed cases,
+ * .npy I/O, the seeded generator, weights, the PWL activations and the
+ * datapath cell math against double math.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sim/arith/act.h"
+#include "../sim/arith/fixed.h"
+#include "../sim/arith/fp.h"
+#include "../sim/func/cellmath.h"
+#include "../sim/func/npy.h"
+#include "../sim/func/ref.h"
+#include "../sim/func/rng.h"
+#include "../sim/func/weights.h"
+
+static layer_cfg_t layer(cell_kind_t cell, gru_form_t form, uint32_t I, uint32_t H, uint32_t T, uint32_t B)
+{
+	layer_cfg_t l;
+	memset(&l, 0, sizeof l);
+	l.cell = cell;
+	l.gru_form = form;
+	l.input_size = I;
+	l.hidden_size = H;
+	l.timesteps = T;
+	l.batch_size = B;
+	return l;
+}
+
+static weights_t *zero_layer(cell_kind_t cell, gru_form_t form, uint32_t I, uint32_t H, uint32_t T, uint32_t B)
+{
+	layer_cfg_t l = layer(cell, form, I, H, T, B);
+	sim_err_t err = {0};
+	weights_t *w = weights_random(&l, 1, &err);
+	ck_assert_msg(w != NULL, "%s", err.msg);
+	size_t gh = (size_t)w->G * H;
+	memset(w->W, 0, gh * I * sizeof(double));
+	memset(w->U, 0, gh * H * sizeof(double));
+	memset(w->b, 0, gh * sizeof(double));
+	if (w->b_hn)
+		memset(w->b_hn, 0, H * sizeof(double));
+	memset(w->x, 0, (size_t)T * B * I * sizeof(double));
+	return w;
+}
+
+/* ---- reference model on hand-computed cases ---- */
+
+START_TEST(test_ref_lstm_one_step)
+{
+	/* I = H = 1, x = 2, h0 = 0.5, c0 = 2.
+	 *   i: W_i = ln3/2      -> pre = ln3 * 2/2 = ln3,  sig(ln3) = 1/(1+1/3) = 0.75
+	 *   f: b_f = -ln3       -> sig(-ln3) = 0.25
+	 *   g: U_g = 2 atanh(0.6) -> pre = 2 atanh(0.6) * 0.5, tanh = 0.6
+	 *   o: b_o = ln4        -> sig(ln4) = 1/(1+1/4) = 0.8
+	 *   c = 0.25 * 2 + 0.75 * 0.6 = 0.95,  h = 0.8 tanh(0.95) = 0.5918264410192035 */
+	weights_t *w = zero_layer(CELL_LSTM, GRU_LBR, 1, 1, 1, 1);
+	w->x[0] = 2.0;
+	w->W[0] = log(3.0) / 2;
+	w->b[1] = -log(3.0);
+	w->U[2] = 2 * atanh(0.6);
+	w->b[3] = log(4.0);
+	w->h0[0] = 0.5;
+	w->c0[0] = 2.0;
+	double h, c;
+	ck_assert_int_eq(ref_run(w, &h, &c, NULL), SIM_OK);
+	ck_assert_double_eq_tol(c, 0.95, 1e-15);
+	ck_assert_double_eq_tol(h, 0.5918264410192035, 1e-15);
+	weights_destroy(w);
+}
+END_TEST
+
+START_TEST(test_ref_vanilla_two_steps)
+{
+	/* W = U = 1, b = 0, h0 = 0: h1 = tanh(atanh 0.5) = 0.5;
+	 * x2 = atanh(0.8) - 0.5: h2 = tanh(atanh(0.8) - 0.5 + 1 * 0.5) = 0.8 */
+	weights_t *w = zero_layer(CELL_VANILLA, GRU_LBR, 1, 1, 2, 1);
+	w->W[0] = 1.0;
+	w->U[0] = 1.0;
+	w->x[0] = atanh(0.5);
+	w->x[1] = atanh(0.8) - 0.5;
+	double h[2];
+	ck_assert_int_eq(ref_run(w, h, NULL, NULL), SIM_OK);
+	ck_assert_double_eq_tol(h[0], 0.5, 1e-15);
+	ck_assert_double_eq_tol(h[1], 0.8, 1e-15);
+	weights_destroy(w);
+}
+END_TEST
+
+START_TEST(test_ref_gru_lbr_one_step)
+{
+	/* I = H = 1, x = 1, h0 = 0.4; gates r, z, n.
+	 *   r: W_r = ln3 -> 0.75;  z: pre 0 -> 0.5
+	 *   n = tanh(W_n x + b_n + r (U_n h0 + b_hn)) with W_n = atanh(0.5) - 0.75,
+	 *       U_n = 1, b_hn = 0.6: U_n h0 + b_hn = 1, r * 1 = 0.75 -> tanh(atanh 0.5) = 0.5
+	 *   h = (1 - 0.5) 0.5 + 0.5 * 0.4 = 0.45 */
+	weights_t *w = zero_layer(CELL_GRU, GRU_LBR, 1, 1, 1, 1);
+	w->x[0] = 1.0;
+	w->W[0] = log(3.0);
+	w->W[2] = atanh(0.5) - 0.75;
+	w->U[2] = 1.0;
+	w->b_hn[0] = 0.6;
+	w->h0[0] = 0.4;
+	double h;
+	ck_assert_int_eq(ref_run(w, &h, NULL, NULL), SIM_OK);
+	ck_assert_double_eq_tol(h, 0.45, 1e-15);
+	weights_destroy(w);
+}
+END_TEST
+
+START_TEST(test_ref_gru_forms_differ)
+{
+	/* H = 2, x = 0, h0 = (0.4, 0.8), b_r = (ln3, -ln3) -> r = (0.75, 0.25),
+	 * z = 0.5, U_n = [[0, 1], [1, 0]] (swap), all else 0.
+	 *   rbm: r*h = (0.3, 0.2), U_n (r*h) = (0.2, 0.3), n = tanh(0.2, 0.3)
+	 *   lbr: U_n h = (0.8, 0.4), r * that = (0.6, 0.1), n = tanh(0.6, 0.1)
+	 *   h = 0.5 n + 0.5 h0 */
+	for (int form = 0; form < 2; form++) {
+		weights_t *w = zero_layer(CELL_GRU, (gru_form_t)form, 1, 2, 1, 1);
+		w->b[0] = log(3.0);
+		w->b[1] = -log(3.0);
+		w->U[4 * 2 + 1] = 1.0; /* row 4 = n gate, hidden 0 */
+		w->U[5 * 2 + 0] = 1.0;
+		w->h0[0] = 0.4;
+		w->h0[1] = 0.8;
+		double h[2];
+		ck_assert_int_eq(ref_run(w, h, NULL, NULL), SIM_OK);
+		double n0 = form == GRU_RBM ? tanh(0.2) : tanh(0.6);
+		double n1 = form == GRU_RBM ? tanh(0.3) : tanh(0.1);
+		ck_assert_double_eq_tol(h[0], 0.5 * n0 + 0.2, 1e-15);
+		ck_assert_double_eq_tol(h[1], 0.5 * n1 + 0.4, 1e-15);
+		weights_destroy(w);
+	}
+}
+END_TEST
+
+/* Batch sequences are independent: sequence 1 of a B = 2 run equals a B = 1
+ * run on its inputs alone. */
+START_TEST(test_ref_batch_independent)
+{
+	layer_cfg_t l2 = layer(CELL_LSTM, GRU_LBR, 3, 5, 4, 2), l1 = layer(CELL_LSTM, GRU_LBR, 3, 5, 4, 1);
+	weights_t *w2 = weights_random(&l2, 9, NULL), *w1 = weights_random(&l1, 9, NULL);
+	ck_assert(w1 && w2);
+	memcpy(w1->W, w2->W, 20 * 3 * sizeof(double));
+	memcpy(w1->U, w2->U, 20 * 5 * sizeof(double));
+	memcpy(w1->b, w2->b, 20 * sizeof(double));
+	for (int t = 0; t < 4; t++)
+		memcpy(w1->x + t * 3, w2->x + (t * 2 + 1) * 3, 3 * sizeof(double));
+	double h2[4 * 2 * 5], h1[4 * 5];
+	ck_assert_int_eq(ref_run(w2, h2, NULL, NULL), SIM_OK);
+	ck_assert_int_eq(ref_run(w1, h1, NULL, NULL), SIM_OK);
+	for (int t = 0; t < 4; t++)
+		for (int j = 0; j < 5; j++)
+			ck_assert_double_eq(h1[t * 5 + j], h2[(t * 2 + 1) * 5 + j]);
+	weights_destroy(w1);
+	weights_destroy(w2);
+}
+END_TEST
+
+START_TEST(test_ref_diff)
+{
+	/* |d| = 0.1, 0.0005, 0; rel = 0.1/1.1, 0.0005/max(0, 1e-3) = 0.5, 0;
+	 * rms = sqrt((0.01 + 2.5e-7) / 3) */
+	double got[] = {1.0, 0.0005, 2.0}, ref[] = {1.1, 0.0, 2.0};
+	ref_diff_t d;
+	ref_diff(got, ref, 3, &d);
+	ck_assert_double_eq_tol(d.max_abs, 0.1, 1e-12);
+	ck_assert_uint_eq(d.worst, 0);
+	ck_assert_double_eq_tol(d.max_rel, 0.5, 1e-12);
+	ck_assert_double_eq_tol(d.rms, sqrt((0.01 + 2.5e-7) / 3), 1e-12);
+	got[2] = NAN;
+	ref_diff(got, ref, 3, &d);
+	ck_assert_uint_eq(d.nonfinite, 1);
+}
+END_TEST
+
+/* ---- rng ---- */
+
+START_TEST(test_rng_pinned)
+{
+	/* splitmix64(1) x4 seeding xoshiro256**; values from an independent
+	 * Python transcription of the published algorithms */
+	rng_t *r = rng_create(1);
+	ck_assert_uint_eq(rng_next(r), UINT64_C(0xb3f2af6d0fc710c5));
+	ck_assert_uint_eq(rng_next(r), UINT64_C(0x853b559647364cea));
+	ck_assert_uint_eq(rng_next(r), UINT64_C(0x92f89756082a4514));
+	ck_assert_uint_eq(rng_next(r), UINT64_C(0x642e1c7bc266a3a7));
+	rng_destroy(r);
+	r = rng_create(1);
+	ck_assert_double_eq(rng_double(r), 0.7029218331588505); /* (0xb3f2... >> 11) * 2^-53 */
+	rng_destroy(r);
+	/* uniform stays in [lo, hi) */
+	r = rng_create(2);
+	for (int i = 0; i < 100000; i++) {
+		double v = rng_uniform(r, -0.25, 0.5);
+		ck_assert(v >= -0.25 && v < 0.5);
+	}
+	rng_destroy(r);
+}
+END_TEST
+
+/* ---- npy ---- */
+
+/* dir must hold 64 bytes */
+static void mk_tmpdir(char *tmpdir)
+{
+	snprintf(tmpdir, 64, "/tmp/sharpsim_func_XXXXXX");
+	ck_assert(mkdtemp(tmpdir) != NULL);
+}
+
+static void rm_tmpdir(const char *tmpdir)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put_file(const char *path, const void *buf, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert(f);
+	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
+	fclose(f);
+}
+
+/* A version-1.0 file with the given dict and n data bytes, laid out by hand
+ * (independently of npy_write). */
+static size_t handmade(unsigned char *buf, int major, const char *dict, const void *data, size_t n)
+{
+	size_t pre = major == 1 ? 10 : 12, dl = strlen(dict);
+	size_t hlen = ((pre + dl + 1 + 63) / 64) * 64 - pre;
+	memcpy(buf, "\x93NUMPY", 6);
+	buf[6] = (unsigned char)major;
+	buf[7] = 0;
+	buf[8] = (unsigned char)(hlen & 0xFF);
+	buf[9] = (unsigned char)(hlen >> 8);
+	if (major == 2)
+		buf[10] = buf[11] = 0;
+	memcpy(buf + pre, dict, dl);
+	memset(buf + pre + dl, ' ', hlen - dl - 1);
+	buf[pre + hlen - 1] = '\n';
+	memcpy(buf + pre + hlen, data, n);
+	return pre + hlen + n;
+}
+
+START_TEST(test_npy_roundtrip)
+{
+	char tmpdir[64];
+	mk_tmpdir(tmpdir);
+	char path[128];
+	snprintf(path, sizeof path, "%s/a.npy", tmpdir);
+	size_t shape[3] = {2, 3, 4};
+	double v[24];
+	for (int i = 0; i < 24; i++)
+		v[i] = (i - 11.3) * 0.1234567891234;
+	for (int t = 0; t < 3; t++) {
+		npy_dtype_t dt = (npy_dtype_t)t;
+		ck_assert_int_eq(npy_write(path, dt, 3, shape, v, NULL), SIM_OK);
+		npy_array_t a;
+		sim_err_t err = {0};
+		ck_assert_msg(npy_read(path, &a, &err) == SIM_OK, "%s", err.msg);
+		ck_assert_int_eq(a.dtype, dt);
+		ck_assert_uint_eq(a.ndim, 3);
+		ck_assert_uint_eq(a.shape[0], 2);
+		ck_assert_uint_eq(a.shape[2], 4);
+		ck_assert_uint_eq(a.count, 24);
+		for (int i = 0; i < 24; i++) {
+			double want = dt == NPY_F8 ? v[i]
+				    : dt == NPY_F4 ? arith_f32_to_double(arith_double_to_f32(v[i]))
+						   : arith_f16_to_double(arith_double_to_f16(v[i]));
+			ck_assert_double_eq(a.data[i], want);
+		}
+		npy_free(&a);
+	}
+	/* the header is padded so the data starts at a multiple of 64 */
+	FILE *f = fopen(path, "rb");
+	unsigned char head[10];
+	ck_assert_uint_eq(fread(head, 1, 10, f), 10);
+	fclose(f);
+	ck_assert_uint_eq((10u + head[8] + 256u * head[9]) % 64, 0);
+	/* no temporary file is left behind */
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 1", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+
+	/* handmade files: v1.0 <f4 (2,) = (1, -2); v2.0 <f2 0-d = 1.5 (0x3E00);
+	 * double quotes, keys in another order, no trailing comma */
+	unsigned char buf[256];
+	unsigned char f4[8] = {0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0};
+	size_t n = handmade(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", f4, 8);
+	put_file(path, buf, n);
+	npy_array_t a;
+	ck_assert_int_eq(npy_read(path, &a, NULL), SIM_OK);
+	ck_assert_uint_eq(a.ndim, 1);
+	ck_assert_double_eq(a.data[0], 1.0);
+	ck_assert_double_eq(a.data[1], -2.0);
+	npy_free(&a);
+	unsigned char f2[2] = {0x00, 0x3E};
+	n = handmade(buf, 2, "{\"shape\": (), \"fortran_order\": False, \"descr\": \"<f2\"}", f2, 2);
+	put_file(path, buf, n);
+	ck_assert_int_eq(npy_read(path, &a, NULL), SIM_OK);
+	ck_assert_uint_eq(a.ndim, 0);
+	ck_assert_uint_eq(a.count, 1);
+	ck_assert_double_eq(a.data[0], 1.5);
+	npy_free(&a);
+	char sh[32];
+	ck_assert_str_eq(npy_shape_str(1, shape, sh, sizeof sh), "(2,)");
+	ck_assert_str_eq(npy_shape_str(0, shape, sh, sizeof sh), "()");
+	ck_assert_str_eq(npy_shape_str(2, shape, sh, sizeof sh), "(2, 3)");
+	rm_tmpdir(tmpdir);
+}
+END_TEST
+
+/* Each malformed file is refused with SIM_EINPUT and a message that names
+ * the file and the problem. */
+START_TEST(test_npy_errors)
+{
+	char tmpdir[64];
+	mk_tmpdir(tmpdir);
+	char path[128];
+	snprintf(path, sizeof path, "%s/bad.npy", tmpdir);
+	unsigned char data[16] = {0};
+	unsigned char buf[256];
+	struct {
+		const char *dict;
+		size_t nbytes;
+		const char *expect;
+	} cases[] = {
+		{"{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", 16, "Fortran order"},
+		{"{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", 16, "big-endian"},
+		{"{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", 8, "not supported"},
+		{"{'descr': '<f8', 'fortran_order': False, 'shape': (2, x), }", 16, "malformed .npy header"},
+		{"{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'extra': 1}", 16, "unknown key"},
+		{"{'descr': '<f8', 'shape': (2,), }", 16, "missing"},
+		{"{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", 16, "truncated data"},
+		{"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", 16, "trailing bytes"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		size_t n = handmade(buf, 1, cases[k].dict, data, cases[k].nbytes);
+		put_file(path, buf, n);
+		npy_array_t a;
+		sim_err_t err = {0};
+		ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
+		ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, cases[k].expect),
+			      "case %zu: '%s' lacks '%s'", k, err.msg, cases[k].expect);
+		ck_assert(strchr(err.msg, '\n') == NULL);
+	}
+	/* bad magic; truncated header; missing file (I/O error) */
+	put_file(path, "NOTNUMPY....", 12);
+	sim_err_t err = {0};
+	npy_array_t a;
+	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "bad magic"));
+	size_t n = handmade(buf, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", data, 0);
+	put_file(path, buf, 40);
+	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
+	ck_assert_msg(strstr(err.msg, "truncated .npy header") != NULL, "%s (%zu)", err.msg, n);
+	snprintf(path, sizeof path, "%s/none.npy", tmpdir);
+	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EIO);
+	rm_tmpdir(tmpdir);
+}
+END_TEST
+
+/* ---- weights ---- */
+
+START_TEST(test_weights_random_and_load)
+{
+	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, 4, 4, 3, 2);
+	weights_t *a = weights_random(&l, 42, NULL), *b = weights_random(&l, 42, NULL),
+		  *c = weights_random(&l, 43, NULL);
+	ck_assert(a && b && c);
+	ck_assert_uint_eq(a->G, 4);
+	ck_assert(memcmp(a->U, b->U, 16 * 4 * sizeof(double)) == 0);
+	ck_assert(memcmp(a->U, c->U, 16 * 4 * sizeof(double)) != 0);
+	/* W, U, b in [-1/sqrt(H), 1/sqrt(H)) = [-0.5, 0.5); x in [-1, 1) */
+	double wmax = 0, xmax = 0;
+	for (int i = 0; i < 64; i++)
+		wmax = fmax(wmax, fmax(fabs(a->W[i]), fabs(a->U[i])));
+	for (int i = 0; i < 3 * 2 * 4; i++)
+		xmax = fmax(xmax, fabs(a->x[i]));
+	ck_assert(wmax <= 0.5 && wmax > 0.4);
+	ck_assert(xmax <= 1.0 && xmax > 0.5);
+	ck_assert_double_eq(a->h0[3], 0.0);
+	ck_assert_double_eq(a->c0[7], 0.0);
+
+	char tmpdir[64];
+	mk_tmpdir(tmpdir);
+	sim_err_t err = {0};
+	ck_assert_msg(weights_save(a, tmpdir, NPY_F8, &err) == SIM_OK, "%s", err.msg);
+	weights_t *d = weights_load(&l, tmpdir, &err);
+	ck_assert_msg(d != NULL, "%s", err.msg);
+	ck_assert(memcmp(a->W, d->W, 16 * 4 * sizeof(double)) == 0);
+	ck_assert(memcmp(a->x, d->x, 24 * sizeof(double)) == 0);
+	weights_destroy(d);
+
+	/* a wrong shape names the file, the shape and the expected one */
+	char path[128];
+	snprintf(path, sizeof path, "%s/W.npy", tmpdir);
+	size_t bad[2] = {3, 4};
+	ck_assert_int_eq(npy_write(path, NPY_F4, 2, bad, a->W, NULL), SIM_OK);
+	ck_assert_ptr_null(weights_load(&l, tmpdir, &err));
+	char want[256];
+	snprintf(want, sizeof want, "%s: shape (3, 4), expected (16, 4) for an lstm layer with hidden 4 and input 4", path);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(err.code, SIM_EINPUT);
+
+	/* a GRU linear_before_reset layer needs b_hn.npy */
+	layer_cfg_t g = layer(CELL_GRU, GRU_LBR, 4, 4, 3, 2);
+	ck_assert_ptr_null(weights_load(&g, tmpdir, &err));
+	rm_tmpdir(tmpdir);
+	weights_destroy(a);
+	weights_destroy(b);
+	weights_destroy(c);
+}
+END_TEST
+
+/* ---- activations ---- */
+
+START_TEST(test_pwl_error)
+{
+	/* Chord error bound on a segment of width h: h^2/8 max|f''|.
+	 * max|tanh''| = 4/(3 sqrt 3) (at tanh^2 = 1/3), max|sig''| = sqrt(3)/18.
+	 * 64 segments over [-8, 8]: h = 0.25 -> tanh 6.014e-3, sigmoid 7.518e-4.
+	 * The measured maximum must be below the bound and close to it (the
+	 * worst segment straddles the point of largest curvature). */
+	act_cfg_t c = {ACT_PWL, 64, 8.0};
+	act_t *a = act_create(&c);
+	ck_assert_ptr_nonnull(a);
+	double bt = 0.0625 / 8 * 4 / (3 * sqrt(3.0)), bs = 0.0625 / 8 * sqrt(3.0) / 18;
+	double et = act_max_error(a, ACT_TANH, -8, 8, 200001);
+	double es = act_max_error(a, ACT_SIGMOID, -8, 8, 200001);
+	ck_assert_msg(et <= bt && et > 0.95 * bt, "tanh: %g vs bound %g", et, bt);
+	ck_assert_msg(es <= bs && es > 0.95 * bs, "sigmoid: %g vs bound %g", es, bs);
+	/* exact at the breakpoints, continuous, saturating outside */
+	ck_assert_double_eq_tol(act_tanh(a, 0.25), tanh(0.25), 1e-15);
+	ck_assert_double_eq_tol(act_sigmoid(a, -3.0), 1 / (1 + exp(3.0)), 1e-15);
+	ck_assert_double_eq(act_tanh(a, 100.0), tanh(8.0));
+	ck_assert_double_eq(act_sigmoid(a, -100.0), 1 / (1 + exp(8.0)));
+	act_destroy(a);
+	/* 512 segments reach RNNAccel's < 0.0002 for both functions */
+	act_cfg_t c5 = {ACT_PWL, 512, 8.0};
+	a = act_create(&c5);
+	ck_assert(act_max_error(a, ACT_TANH, -8, 8, 200001) < 2e-4);
+	ck_assert(act_max_error(a, ACT_SIGMOID, -8, 8, 200001) < 2e-4);
+	act_destroy(a);
+	/* exact mode is libm */
+	act_cfg_t ce = {ACT_EXACT, 0, 0};
+	a = act_create(&ce);
+	ck_assert_double_eq(act_max_error(a, ACT_TANH, -20, 20, 1001), 0.0);
+	act_destroy(a);
+	act_cfg_t cbad = {ACT_PWL, 0, 8.0};
+	ck_assert_ptr_null(act_create(&cbad));
+}
+END_TEST
+
+/* ---- cell math ---- */
+
+static cm_t *mk_cm(prec_mul_t p, unsigned df, unsigned wf)
+{
+	precision_cfg_t pc = {p, df, wf, 32};
+	act_cfg_t ac = {ACT_EXACT, 0, 0};
+	sim_err_t err = {0};
+	cm_t *cm = cm_create(&pc, &ac, &err);
+	ck_assert_msg(cm != NULL, "%s", err.msg);
+	return cm;
+}
+
+START_TEST(test_cellmath_closed_form)
+{
+	cm_t *cm = mk_cm(PREC_FP16, 0, 0);
+	/* gate: 1 + (-1) = +0, sig(0) = 0.5 = fp16 0x3800 */
+	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, ARITH_F32_ONE, 0xBF800000u), 0x3800);
+	/* LSTM: f = i = g = 0.5 (0x3800), c = 1: c' = 0.5*1 + 0.5*0.5 = 0.75
+	 * (0x3F400000, exact); o = 1 (0x3C00): h' = fp16(tanh 0.75) */
+	uint32_t c = ARITH_F32_ONE, h = 0;
+	cm_lstm_cell(cm, 0x3800, 0x3800, 0x3800, 0x3C00, &c, &h);
+	ck_assert_uint_eq(c, 0x3F400000u);
+	ck_assert_uint_eq(h, arith_double_to_f16(tanh(0.75)));
+	/* GRU h: z = 0.5, n = 0.25 (0x3400), h = 0.75 (0x3A00): 1 - z = 0.5,
+	 * h' = 0.5*0.25 + 0.5*0.75 = 0.5 = 0x3800 */
+	ck_assert_uint_eq(cm_gru_h(cm, 0x3800, 0x3400, 0x3A00), 0x3800);
+	/* lbr n: xn = 0, b_in = 0, hn = 0.5, b_hn = 0.5 -> a = 1; r = 0.5 -> p = 0.5;
+	 * n = fp16(tanh 0.5) */
+	ck_assert_uint_eq(cm_gru_lbr_n(cm, 0, 0x3F000000u, 0, 0x3F000000u, 0x3800),
+			  arith_double_to_f16(tanh(0.5)));
+	/* r*h = 0.5 * 0.75 = 0.375 = 0x3600 */
+	ck_assert_uint_eq(cm_gru_rh(cm, 0x3800, 0x3A00), 0x3600);
+	cm_destroy(cm);
+
+	/* fixed point, df = 8, wf = 6, S = 14: sum 2^14 (= 1.0), bias -1.0 ->
+	 * pre 0 -> sig 0.5 -> 128 (Q8) */
+	cm = mk_cm(PREC_FIX16X8, 8, 6);
+	ck_assert_uint_eq(cm_bias(cm, -1.0), (uint32_t)-16384);
+	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, 16384, cm_bias(cm, -1.0)), 128);
+	/* LSTM Q8: f = i = g = 128 (0.5), c = 256 (1.0): (128*256 + 128*128)/256
+	 * = 192 (0.75); o = 256: h' = q8(tanh 0.75) = round(162.597...) = 163 */
+	c = 256;
+	cm_lstm_cell(cm, 128, 128, 128, 256, &c, &h);
+	ck_assert_uint_eq(c, 192);
+	ck_assert_uint_eq(h, 163);
+	/* weights: int8 Q6 in the low byte; -2.0 -> -128 -> 0x0080 */
+	ck_assert_uint_eq(cm_weight(cm, -2.0), 0x0080);
+	ck_assert_double_eq(cm_data_value(cm, (uint16_t)-384), -1.5);
+	cm_destroy(cm);
+
+	precision_cfg_t bad = {PREC_FIX16X8, 15, 6, 32};
+	act_cfg_t ac = {ACT_EXACT, 0, 0};
+	sim_err_t err = {0};
+	ck_assert_ptr_null(cm_create(&bad, &ac, &err));
+	ck_assert_int_eq(err.code, SIM_EINPUT);
+}
+END_TEST
+
+/* The fp16 LSTM cell against double math on random operands: the products
+ * are exact, so c' carries one fp32 rounding (|err| <= 2^-24 |c'|); h' carries
+ * the fp16 rounding of tanh and of the product (each <= 2^-11 relative,
+ * plus 2^-25 absolute below fp16's normal range). */
+START_TEST(test_cellmath_lstm_bounds)
+{
+	cm_t *cm = mk_cm(PREC_FP16, 0, 0);
+	rng_t *r = rng_create(3);
+	for (int k = 0; k < 200000; k++) {
+		uint32_t i = cm_data(cm, rng_uniform(r, 0, 1)), f = cm_data(cm, rng_uniform(r, 0, 1));
+		uint32_t g = cm_data(cm, rng_uniform(r, -1, 1)), o = cm_data(cm, rng_uniform(r, 0, 1));
+		uint32_t c = cm_state(cm, rng_uniform(r, -4, 4)), h;
+		double c16 = arith_f16_to_double(arith_f32_to_f16(c)); /* c enters as fp16 */
+		double cx = cm_data_value(cm, f) * c16 + cm_data_value(cm, i) * cm_data_value(cm, g);
+		cm_lstm_cell(cm, i, f, g, o, &c, &h);
+		double cd = cm_state_value(cm, c);
+		ck_assert_msg(fabs(cd - cx) <= 0x1p-24 * fabs(cx), "c: %.17g vs %.17g", cd, cx);
+		double hx = cm_data_value(cm, o) * tanh(cd);
+		double hd = cm_data_value(cm, h);
+		ck_assert_msg(fabs(hd - hx) <= 2.0 * 0x1p-11 * fabs(hx) + 0x1p-24, "h: %.17g vs %.17g", hd, hx);
+	}
+	rng_destroy(r);
+	cm_destroy(cm);
+}
+END_TEST
+
+/* A whole tiny layer through the datapath formulas (sequential fp32 dot
+ * products here; the real pipeline uses its adder tree) against the double
+ * reference: the error must stay at the level of the formats. */
+static double datapath_lstm_error(prec_mul_t p, unsigned df, unsigned wf)
+{
+	enum { I = 8, H = 8, T = 6, G = 4 };
+	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, I, H, T, 1);
+	weights_t *w = weights_random(&l, 7, NULL);
+	double ref[T * H];
+	ck_assert_int_eq(ref_run(w, ref, NULL, NULL), SIM_OK);
+	cm_t *cm = mk_cm(p, df, wf);
+	bool fx = cm_is_fixed(cm);
+	uint32_t h[H], c[H];
+	for (int j = 0; j < H; j++) {
+		h[j] = cm_data(cm, w->h0[j]);
+		c[j] = cm_state(cm, w->c0[j]);
+	}
+	double got[T * H];
+	for (int t = 0; t < T; t++) {
+		uint32_t gate[G][H];
+		for (int row = 0; row < G * H; row++) {
+			uint32_t acc = 0;
+			int64_t iacc = 0;
+			for (int k = 0; k < I + H; k++) {
+				double wv = k < I ? w->W[row * I + k] : w->U[row * H + k - I];
+				uint32_t ww = cm_weight(cm, wv);
+				uint32_t xv = k < I ? cm_data(cm, w->x[t * I + k]) : h[k - I];
+				if (fx)
+					iacc += fix_mul16x8((int16_t)(uint16_t)xv, (uint16_t)ww);
+				else
+					acc = arith_f32_add(acc, arith_f16_mul((uint16_t)ww, (uint16_t)xv));
+			}
+			if (fx)
+				acc = (uint32_t)fix_acc_add(0, iacc, 32);
+			int gi = row / H;
+			gate[gi][row % H] = cm_gate(cm, gi == 2 ? ACT_TANH : ACT_SIGMOID, acc, cm_bias(cm, w->b[row]));
+		}
+		for (int j = 0; j < H; j++)
+			cm_lstm_cell(cm, gate[0][j], gate[1][j], gate[2][j], gate[3][j], &c[j], &h[j]);
+		for (int j = 0; j < H; j++) {
+			got[t * H + j] = cm_data_value(cm, h[j]);
+		}
+	}
+	ref_diff_t d;
+	ref_diff(got, ref, T * H, &d);
+	cm_destroy(cm);
+	weights_destroy(w);
+	return d.max_abs;
+}
+
+START_TEST(test_datapath_vs_reference)
+{
+	/* fp16: operands rounded at 2^-11 relative, |h| < 1: a few fp16 ulps
+	 * (measured 1.2e-4 for this seed) */
+	double e16 = datapath_lstm_error(PREC_FP16, 0, 0);
+	ck_assert_msg(e16 > 0 && e16 < 5e-4, "fp16 max abs error %g", e16);
+	/* fix16x8, data Q12, weights Q7 (lsb 2^-8 on weights of size 0.35):
+	 * the int8 weights dominate (measured 2.8e-3) */
+	double e8 = datapath_lstm_error(PREC_FIX16X8, 12, 7);
+	ck_assert_msg(e8 > e16 && e8 < 1e-2, "fix16x8 max abs error %g", e8);
+}
+END_TEST
+
+Suite *func_suite(void)
+{
+	Suite *s = suite_create("func");
+	TCase *r = tcase_create("ref");
+	tcase_add_test(r, test_ref_lstm_one_step);
+	tcase_add_test(r, test_ref_vanilla_two_steps);
+	tcase_add_test(r, test_ref_gru_lbr_one_step);
+	tcase_add_test(r, test_ref_gru_forms_differ);
+	tcase_add_test(r, test_ref_batch_independent);
+	tcase_add_test(r, test_ref_diff);
+	suite_add_tcase(s, r);
+	TCase *io = tcase_create("io");
+	tcase_add_test(io, test_rng_pinned);
+	tcase_add_test(io, test_npy_roundtrip);
+	tcase_add_test(io, test_npy_errors);
+	tcase_add_test(io, test_weights_random_and_load);
+	suite_add_tcase(s, io);
+	TCase *m = tcase_create("math");
+	tcase_set_timeout(m, 20);
+	tcase_add_test(m, test_pwl_error);
+	tcase_add_test(m, test_cellmath_closed_form);
+	tcase_add_test(m, test_cellmath_lstm_bounds);
+	tcase_add_test(m, test_datapath_vs_reference);
+	suite_add_tcase(s, m);
+	return s;
+}
