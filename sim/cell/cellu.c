@@ -4,7 +4,7 @@
 
 typedef struct cellu_done {
 	uint64_t ready;
-	uint32_t step, n;
+	uint32_t step, e0, n;
 } cellu_done_t;
 
 struct cellu {
@@ -18,6 +18,8 @@ struct cellu {
 	int64_t full_through;          /* last step whose h is fully written */
 	bool done_layer;
 	cellu_done_t *q;
+	cellu_sink_fn sink;
+	void *sink_ctx;
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
 	uint64_t *busy, *stall, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
@@ -109,7 +111,10 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 void cellu_tick(cellu_t *c, gbuf_t *in)
 {
 	while (c->count && c->q[c->head].ready <= c->now) {
-		cellu_written(c, c->q[c->head].step, c->q[c->head].n);
+		const cellu_done_t *d = &c->q[c->head];
+		if (c->sink)
+			c->sink(c->sink_ctx, d->step, d->e0, d->n);
+		cellu_written(c, d->step, d->n);
 		c->head = c->head + 1 == c->cap ? 0 : c->head + 1;
 		c->count--;
 	}
@@ -120,6 +125,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		uint32_t tail = (c->head + c->count) % c->cap;
 		c->q[tail].ready = c->now + c->cfg.latency;
 		c->q[tail].step = c->step;
+		c->q[tail].e0 = c->taken;
 		c->q[tail].n = take;
 		c->count++;
 		c->taken += take;
@@ -158,4 +164,10 @@ bool cellu_layer_done(const cellu_t *c)
 bool cellu_idle(const cellu_t *c)
 {
 	return c->count == 0;
+}
+
+void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx)
+{
+	c->sink = fn;
+	c->sink_ctx = ctx;
 }

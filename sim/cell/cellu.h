@@ -28,6 +28,9 @@
 
 typedef struct cellu cellu_t;
 
+/* Called when elements [e0, e0+n) of `step` are written (functional mode). */
+typedef void (*cellu_sink_fn)(void *ctx, uint32_t step, uint32_t e0, uint32_t n);
+
 /* cfg->lanes must be resolved (non-zero). */
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st);
 void cellu_destroy(cellu_t *c);
@@ -39,5 +42,6 @@ uint32_t cellu_h_written(const cellu_t *c, uint32_t step);
 /* The layer's last step is fully written. */
 bool cellu_layer_done(const cellu_t *c);
 bool cellu_idle(const cellu_t *c);
+void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx);
 
 #endif

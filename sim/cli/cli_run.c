@@ -22,6 +22,7 @@ static void run_usage(FILE *f)
 	      "                    [-p key=value ...] [-w key=value ...] [--cold]\n"
 	      "                    [--format text|json|csv] [--out FILE] [--trace FILE]\n"
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE]\n"
+	      "                    [--functional [--seed N] [--dump-outputs DIR]]\n"
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
 	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD ")\n"
@@ -36,6 +37,10 @@ static void run_usage(FILE *f)
 	      "  --tech FILE        technology table for energy/area (default " DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the run\n"
 	      "  --accelergy FILE   write per-component action counts (Accelergy action_counts YAML)\n"
+	      "  --functional       compute the values bit for bit in the configured precision and\n"
+	      "                     report the error of h (and c) against a double reference\n"
+	      "  --seed N           seed of the random weights and inputs (default 1)\n"
+	      "  --dump-outputs DIR write each layer's hidden states as .npy (functional)\n"
 	      "\n"
 	      "Logs go to stderr, data to stdout or --out. Hardware keys: sharpsim --help-hw.\n"
 	      "Workload keys: sharpsim --help-workload.\n", f);
@@ -43,7 +48,9 @@ static void run_usage(FILE *f)
 
 typedef struct run_args {
 	cli_common_t c;
-	bool cold, no_energy;
+	bool cold, no_energy, functional;
+	uint64_t seed;
+	const char *dump;
 	report_format_t fmt;
 	const char *out, *trace, *tech, *accelergy;
 } run_args_t;
@@ -62,6 +69,16 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->cold = true;
 		} else if (!strcmp(o, "--no-energy")) {
 			a->no_energy = true;
+		} else if (!strcmp(o, "--functional")) {
+			a->functional = true;
+		} else if (!strcmp(o, "--seed") && has_value) {
+			char *end;
+			const char *v = argv[++i];
+			a->seed = strtoull(v, &end, 10);
+			if (!*v || *end || *v == '-')
+				return sim_err(err, SIM_EINPUT, "option --seed '%s': not a number, expected an integer >= 0", v);
+		} else if (!strcmp(o, "--dump-outputs") && has_value) {
+			a->dump = argv[++i];
 		} else if (!strcmp(o, "--format") && has_value) {
 			const char *v = argv[++i];
 			if (!strcmp(v, "text"))
@@ -81,6 +98,7 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--accelergy") && has_value) {
 			a->accelergy = argv[++i];
 		} else if (!strcmp(o, "--format") || !strcmp(o, "--out") || !strcmp(o, "--trace") ||
+			   !strcmp(o, "--seed") || !strcmp(o, "--dump-outputs") ||
 			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy")) {
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else {
@@ -119,7 +137,7 @@ int cli_run(int argc, char **argv)
 			run_usage(stdout);
 			return 0;
 		}
-	run_args_t a = { 0 };
+	run_args_t a = { .seed = 1 };
 	sim_err_t err = { 0 };
 	char hwbuf[1024], wlbuf[1024];
 	int rc = parse(argc, argv, &a, &err);
@@ -140,7 +158,13 @@ int cli_run(int argc, char **argv)
 		return cli_exit_status(rc);
 	}
 	uint64_t hash = config_hash(&hw, &w, SHARPSIM_VERSION);
-	run_opts_t o = { .cold = a.cold, .trace_path = a.trace };
+	if (a.dump && !a.functional) {
+		fprintf(stderr, "option --dump-outputs: needs --functional, expected both\n");
+		workload_free(&w);
+		return 2;
+	}
+	run_opts_t o = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
+			 .dump_dir = a.dump };
 	run_result_t r;
 	rc = accel_run(&hw, &w, &o, &r, &err);
 	if (rc) {

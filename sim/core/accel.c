@@ -30,6 +30,7 @@
 #include "../compute/cu.h"
 #include "../ctrl/ctrl.h"
 #include "../ctrl/sched.h"
+#include "../func/fpipe.h"
 #include "../memory/dram.h"
 #include "../memory/gbuf.h"
 #include "../memory/ibuf.h"
@@ -64,6 +65,7 @@ typedef struct accel {
 	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
 	trace_t *trace;
+	fpipe_t *fp;
 	uint64_t seg_start, idle_start;
 	int idle_cause;
 } accel_t;
@@ -79,6 +81,7 @@ static void accel_destroy(accel_t *a)
 	wbuf_destroy(a->wbuf);
 	dram_destroy(a->dram);
 	ctrl_destroy(a->ctrl);
+	fpipe_destroy(a->fp);
 	free(a->line);
 	if (a->progs)
 		for (size_t i = 0; i < a->w->n_layers; i++)
@@ -185,6 +188,16 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 	return rc ? sim_err(err, rc, "out of memory") : SIM_OK;
 }
 
+static void fp_activate(void *ctx, const mfu_packet_t *p)
+{
+	fpipe_activate(ctx, p->seg, p->step, p->seq);
+}
+
+static void fp_update(void *ctx, uint32_t step, uint32_t e0, uint32_t n)
+{
+	fpipe_update(ctx, step, e0, n);
+}
+
 static int accel_build(accel_t *a, sim_err_t *err)
 {
 	const hw_cfg_t *hw = &a->hw;
@@ -215,10 +228,17 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	for (uint32_t i = 0; i < a->nline; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
 	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
+	if (a->opts.functional) {
+		a->fp = fpipe_create(&a->hw, a->w, a->opts.seed, a->opts.dump_dir, a->st, err);
+		if (!a->fp)
+			return err->code ? err->code : SIM_ENOMEM;
+		mfu_set_sink(a->mfu, fp_activate, a->fp);
+		cellu_set_sink(a->cellu, fp_update, a->fp);
+	}
 	return SIM_OK;
 }
 
-static void accel_begin_layer(accel_t *a, uint32_t l)
+static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &a->w->layers[l];
 	a->layer = l;
@@ -232,6 +252,7 @@ static void accel_begin_layer(accel_t *a, uint32_t l)
 	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
 			 a->hw.scheduler == SCHED_SEQUENTIAL);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
+	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
 
 static const char *seg_name(const accel_t *a, const sched_seg_t *s)
@@ -283,6 +304,8 @@ static void accel_acc_out(accel_t *a)
 	}
 	const ctrl_block_t *b = ctrl_block(a->ctrl, o->tag.block);
 	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
+	if (a->fp)
+		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
 		ibuf_write(a->ibuf, s->valid_rows);
 	} else {
@@ -323,6 +346,8 @@ static bool accel_vs(accel_t *a)
 			trace_idle(a, cause);
 		return true;
 	}
+	if (a->fp)
+		fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
 	cu_in_push(a->cu, &tok->t);
 	*a->useful += tok->t.useful_lanes;
 	*a->issued += a->nk;
@@ -404,7 +429,9 @@ static int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 {
 	uint64_t last = 0, mark = 0, layer_start = 0, layer_useful = 0, layer_issued = 0;
-	accel_begin_layer(a, 0);
+	int rc = accel_begin_layer(a, 0, err);
+	if (rc)
+		return rc;
 	for (;;) {
 		accel_cycle(a);
 		uint64_t p = accel_progress(a);
@@ -424,9 +451,12 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 		layer_useful = *a->useful;
 		layer_issued = *a->issued;
 		wbuf_end_layer(a->wbuf, a->layer);
+		if (a->fp && (rc = fpipe_end_layer(a->fp, a->layer, &lr->err, err)))
+			return rc;
 		if (a->layer + 1 == a->w->n_layers)
 			break;
-		accel_begin_layer(a, a->layer + 1);
+		if ((rc = accel_begin_layer(a, a->layer + 1, err)))
+			return rc;
 	}
 	if (a->trace)
 		trace_idle(a, -2);
@@ -467,6 +497,7 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 		out->hw = a.hw;
 		out->cycles = a.now;
 		out->cold = opts->cold;
+		out->functional = opts->functional;
 		out->useful_macs = *a.useful;
 		out->issued_macs = *a.issued;
 		out->utilization = a.now ? (double)*a.useful / ((double)a.now * (double)a.nk) : 0;

@@ -32,6 +32,7 @@
 #include "../common/stats.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
+#include "../func/fpipe.h"
 
 typedef struct run_opts {
 	bool cold;              /* count the initial weight load in cycles */
@@ -39,6 +40,7 @@ typedef struct run_opts {
 	uint64_t seed;          /* functional: weights and inputs */
 	const char *trace_path; /* Chrome trace-event JSON, or NULL */
 	bool fast_forward;      /* exact jumps over repeated steady state */
+	const char *dump_dir;   /* functional: write hidden states as .npy here */
 } run_opts_t;
 
 typedef struct layer_result {
@@ -49,6 +51,7 @@ typedef struct layer_result {
 	weight_policy_t weights; /* RESIDENT or STREAM, as resolved */
 	bool weights_fit;
 	uint64_t weight_bytes;
+	func_layer_err_t err;   /* functional: against the double reference */
 } layer_result_t;
 
 typedef struct run_result {
@@ -56,6 +59,7 @@ typedef struct run_result {
 	uint64_t cycles;        /* main count; includes the initial load only if cold */
 	uint64_t load_cycles;   /* the one-time initial load of the first layer */
 	bool cold;
+	bool functional;
 	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when layers differ */
 	bool weights_fit;       /* every layer's weights fit the buffer */
 	uint64_t useful_macs;

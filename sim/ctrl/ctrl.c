@@ -267,7 +267,8 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 	if (x_left) {
 		const sched_seg_t *x = &p->seg[c->x_i];
-		if (ibuf_can_alloc(v->ibuf, x->valid_rows * c->L.batch)) {
+		if (ibuf_can_alloc(v->ibuf, x->valid_rows * c->L.batch) &&
+		    wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t)) {
 			start_seg(c, v, c->x_i, c->x_t);
 			advance(c, &c->x_t, &c->x_i, SCHED_PART_X);
 			emit(c, v, out);

@@ -28,7 +28,10 @@
  *                     32-bit output register (one tree level per cycle)
  *            acc      acc.adds fp32 adds; 8K adders (Config1's partial sums)
  *                     and accumulators x 8K fp32 registers
- *            fifo_wread, fifo_preact   pushes and pops of register FIFOs
+ *            wreg     the VS units' weight operand registers (N*K fp16, one
+ *                     stage): every K-wide row read from the weight buffer
+ *                     is latched there
+ *            fifo_preact  pushes and pops of the accumulator -> MFU FIFO
  *   sram     wbuf     row reads of K fp16 weights from a bank of
  *                     bytes/banks; writes per byte
  *            ihbuf    fp16 elements; N banks, ping-pong halves
@@ -37,7 +40,7 @@
  *            gatebuf  fp32 elements; one bank of sram.gatebuf_bytes
  *   act      mfu      sigmoid, tanh (others at the sigmoid energy), bias adds
  *            cell     fp16 mults, fp32 adds, tanh; K/4 lanes
- *            fifo_act
+ *            fifo_act pushes and pops, when the cycle model has this FIFO
  *   ctrl     ctrl     per tile and VS unit (addresses to the banks), per
  *                     block, per cycle
  *            reconfig per tile-config switch; muxes on 8K tree outputs
@@ -256,7 +259,7 @@ typedef struct hw_view {
 	double n, k, banks, lanes, units, depth, accs;
 	double wbuf_bank_bytes, ih_bank_bytes, cell_bank_bytes, inter_bank_bytes;
 	double wbuf_bytes, ih_bytes, cell_bytes, inter_bytes;
-	double fifo_wread_bits, fifo_preact_bits, fifo_act_bits;
+	double fifo_preact_bits, fifo_act_bits;
 	double clock_mhz;
 } hw_view_t;
 
@@ -283,9 +286,8 @@ static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
 	v->ih_bank_bytes = v->ih_bytes / 2 / v->n;
 	v->cell_bank_bytes = v->cell_bytes / 2;
 	v->inter_bank_bytes = hw->memory.inter_double ? v->inter_bytes / 2 : v->inter_bytes;
-	/* FIFO entries: a weight tile (N*K fp16); a row block of up to 8K fp32
-	 * sums (Config1); one cycle of MFU results (units fp32). */
-	v->fifo_wread_bits = v->n * v->k * 16;
+	/* FIFO entries: a row block of up to 8K fp32 sums (Config1); one cycle
+	 * of MFU results (units fp32). */
 	v->fifo_preact_bits = 8 * v->k * 32;
 	v->fifo_act_bits = v->units * 32;
 	v->clock_mhz = hw->clock_mhz;
@@ -315,7 +317,7 @@ static double sram_access_pj(const energy_tech_t *t, double bank_bytes, double b
  * Areas (mm^2) per component, calibrated.
  */
 typedef enum {
-	IT_MULT, IT_TREE, IT_ACC, IT_FIFO_WREAD, IT_FIFO_PREACT,
+	IT_MULT, IT_TREE, IT_ACC, IT_WREG, IT_FIFO_PREACT,
 	IT_WBUF, IT_IHBUF, IT_CELLBUF, IT_INTERBUF, IT_GATEBUF,
 	IT_MFU, IT_CELL, IT_FIFO_ACT,
 	IT_CTRL, IT_RECONFIG,
@@ -327,7 +329,7 @@ static const struct { const char *name; energy_class_t cls; } item_info[IT_COUNT
 	[IT_MULT] = { "mult", ENERGY_CLASS_COMPUTE },
 	[IT_TREE] = { "tree", ENERGY_CLASS_COMPUTE },
 	[IT_ACC] = { "acc", ENERGY_CLASS_COMPUTE },
-	[IT_FIFO_WREAD] = { "fifo_wread", ENERGY_CLASS_COMPUTE },
+	[IT_WREG] = { "wreg", ENERGY_CLASS_COMPUTE },
 	[IT_FIFO_PREACT] = { "fifo_preact", ENERGY_CLASS_COMPUTE },
 	[IT_WBUF] = { "wbuf", ENERGY_CLASS_SRAM },
 	[IT_IHBUF] = { "ihbuf", ENERGY_CLASS_SRAM },
@@ -385,7 +387,7 @@ static void raw_areas_um2(const energy_tech_t *t, const hw_view_t *v, double a[I
 	a[IT_MULT] = v->n * v->k * (t->c_fmul16_um2 + 32 * t->c_reg_um2_per_bit);
 	a[IT_TREE] = v->k * (v->n - 1) * (t->c_fadd32_um2 + 32 * t->c_reg_um2_per_bit);
 	a[IT_ACC] = 8 * v->k * t->c_fadd32_um2 + v->accs * 8 * v->k * 32 * t->c_reg_um2_per_bit;
-	a[IT_FIFO_WREAD] = v->depth * v->fifo_wread_bits * t->c_reg_um2_per_bit;
+	a[IT_WREG] = v->n * v->k * 16 * t->c_reg_um2_per_bit;
 	a[IT_FIFO_PREACT] = v->depth * v->fifo_preact_bits * t->c_reg_um2_per_bit;
 	a[IT_FIFO_ACT] = v->depth * v->fifo_act_bits * t->c_reg_um2_per_bit;
 
@@ -407,7 +409,7 @@ static void raw_areas_um2(const energy_tech_t *t, const hw_view_t *v, double a[I
 static void report_init(const energy_tech_t *t, const hw_view_t *v, energy_report_t *r)
 {
 	memset(r, 0, sizeof *r);
-	r->tech = t->name;
+	snprintf(r->tech, sizeof r->tech, "%s", t->name);
 	r->clock_mhz = v->clock_mhz;
 	for (int c = 0; c < ENERGY_CLASS_COUNT; c++) {
 		r->class_energy_scale[c] = class_energy_scale(t, (energy_class_t)c);
@@ -446,7 +448,7 @@ typedef struct counters {
 	uint64_t cell_mults, cell_adds, cell_tanh;
 	uint64_t wbuf_rows, wbuf_wbytes;
 	uint64_t ih_r, ih_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w;
-	uint64_t wread_push, wread_pop, preact_push, preact_pop, act_push, act_pop;
+	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
 } counters_t;
 
@@ -464,17 +466,20 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("cellbuf.reads", cell_r), C("cellbuf.writes", cell_w),
 		C("interbuf.reads", inter_r), C("interbuf.writes", inter_w),
 		C("gatebuf.reads", gate_r), C("gatebuf.writes", gate_w),
-		C("fifo.wread.pushes", wread_push), C("fifo.wread.pops", wread_pop),
 		C("fifo.preact.pushes", preact_push), C("fifo.preact.pops", preact_pop),
-		C("fifo.act.pushes", act_push), C("fifo.act.pops", act_pop),
 		C("dram.read_bytes", dram_bytes),
 		C("ctrl.tiles", tiles), C("ctrl.blocks", blocks), C("ctrl.reconfigs", reconfigs),
 #undef C
 	};
+	memset(c, 0, sizeof *c);
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!stats_find(st, map[i].name, (uint64_t *)((char *)c + map[i].off)))
 			return sim_err(err, SIM_EINTERNAL, "energy model: counter '%s' is not registered, expected "
 				       "every counter listed in core/run.h", map[i].name);
+	/* The MFU -> cell updater FIFO is optional: a cycle model that hands
+	 * gate values over through the gate buffer has none (0 events). */
+	stats_find(st, "fifo.act.pushes", &c->act_push);
+	stats_find(st, "fifo.act.pops", &c->act_pop);
 	if (c->issued < c->useful)
 		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
 			       (unsigned long long)c->issued, (unsigned long long)c->useful);
@@ -527,8 +532,7 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	       (t->c_fmul16_pj + reg32) * t->c_padded_mac_factor * ec);
 	charge(&p, IT_TREE, "add", c.tree_adds, (t->c_fadd32_pj + reg32) * ec);
 	charge(&p, IT_ACC, "add", c.acc_adds, t->c_fadd32_pj * ec);
-	charge(&p, IT_FIFO_WREAD, "push", c.wread_push, v.fifo_wread_bits * t->c_reg_pj_per_bit * ec);
-	charge(&p, IT_FIFO_WREAD, "pop", c.wread_pop, v.fifo_wread_bits * t->c_reg_pj_per_bit * ec);
+	charge(&p, IT_WREG, "load_row", c.wbuf_rows, v.k * 16 * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "push", c.preact_push, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "pop", c.preact_pop, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 
@@ -649,7 +653,7 @@ static void json_field(FILE *f, const char *key, double x, bool comma)
 void energy_report_print_json(FILE *f, const energy_report_t *r)
 {
 	fputs("{\"tech\":", f);
-	json_str(f, r->tech ? r->tech : "");
+	json_str(f, r->tech);
 	json_field(f, "energy_uj", r->energy_uj, true);
 	json_field(f, "dynamic_uj", r->dynamic_uj, true);
 	json_field(f, "leakage_uj", r->leakage_uj, true);
@@ -692,7 +696,7 @@ void energy_write_accelergy(FILE *f, const energy_report_t *r, const char *desig
 		   "# ihbuf = fp16 elements; cellbuf, interbuf, gatebuf = fp32 elements;\n"
 		   "# dram read_byte = one byte. sharpsim's own price per action (%s, pJ)\n"
 		   "# follows each count as a comment; leakage is not an action here.\n",
-		(unsigned long long)r->cycles, r->clock_mhz, r->tech ? r->tech : "");
+		(unsigned long long)r->cycles, r->clock_mhz, r->tech);
 	fputs("action_counts:\n  version: 0.3\n  local:\n", f);
 	for (size_t i = 0; i < r->n_actions;) {
 		const char *comp = r->action[i].component;

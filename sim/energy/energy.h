@@ -22,9 +22,13 @@
  *
  * Contract: the hardware config given to energy_eval/energy_area should have
  * every "auto" resolved (run_result_t.hw); 0 for banks or cell lanes is still
- * read as auto (banks = N, lanes = max(1, K/4)). Counters named in core/run.h
- * must all be registered: a missing one is an SIM_EINTERNAL error, because it
- * means the cycle model and the energy model no longer agree on names.
+ * read as auto (banks = N, lanes = max(1, K/4)). The counters the model
+ * prices (core/run.h) must be registered: a missing one is an SIM_EINTERNAL
+ * error, because it means the cycle model and the energy model no longer
+ * agree on names. Exceptions: fifo.act.* are optional (the cycle model may
+ * hand gate values over through the gate buffer) and fifo.wread.* are not
+ * priced (the weight staging is priced as the VS operand registers, per
+ * wbuf row read).
  */
 #ifndef SHARPSIM_ENERGY_H
 #define SHARPSIM_ENERGY_H
@@ -72,7 +76,8 @@ typedef struct energy_action {
 #define ENERGY_ACTIONS_MAX 48
 
 typedef struct energy_report {
-	const char *tech;      /* technology table name (owned by the tech) */
+	char tech[128];        /* technology table name (a copy: the report
+				* outlives the table) */
 	double clock_mhz;
 	uint64_t cycles;
 	double seconds;

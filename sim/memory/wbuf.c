@@ -17,7 +17,7 @@ struct wbuf {
 	/* current layer */
 	uint32_t layer;
 	const sched_prog_t *prog;
-	uint64_t r_eff, s_step, stream_consumed, last_req;
+	uint64_t r_eff, s_step, stream_consumed, stream_limit, last_req;
 	uint64_t peak;
 	uint64_t *row_reads, *read_bytes, *write_bytes;
 };
@@ -108,7 +108,8 @@ void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
 	w->stream_consumed = 0;
 	uint64_t layer_stream = w->s_step * p->timesteps;
 	uint64_t ahead = w->cfg.stage_bytes < layer_stream ? w->cfg.stage_bytes : layer_stream;
-	dram_set_limit(w->dram, DRAM_STREAM, w->stream_base[l] + ahead);
+	w->stream_limit = w->stream_base[l] + ahead;
+	dram_set_limit(w->dram, DRAM_STREAM, w->stream_limit);
 }
 
 void wbuf_end_layer(wbuf_t *w, uint32_t l)
@@ -140,6 +141,17 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
 	return WBUF_READY;
 }
 
+bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step)
+{
+	const sched_seg_t *s = &w->prog->seg[seg];
+	uint32_t c = s->ntiles - 1;
+	uint64_t off = tile_off(s, c);
+	if (off < w->r_eff)
+		return true;
+	uint64_t end = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + tile_bytes(s, c);
+	return end <= w->stream_limit;
+}
+
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 {
 	(void)step;
@@ -156,7 +168,8 @@ uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 		w->stream_consumed += tile_bytes(s, c);
 		uint64_t layer_stream = w->s_step * w->plan[w->layer].timesteps;
 		uint64_t ahead = w->stream_consumed + w->cfg.stage_bytes;
-		dram_set_limit(w->dram, DRAM_STREAM, w->stream_base[w->layer] + (ahead < layer_stream ? ahead : layer_stream));
+		w->stream_limit = w->stream_base[w->layer] + (ahead < layer_stream ? ahead : layer_stream);
+		dram_set_limit(w->dram, DRAM_STREAM, w->stream_limit);
 	}
 	return bb;
 }

@@ -51,6 +51,12 @@ typedef enum { WBUF_READY = 0, WBUF_WAIT_DRAM, WBUF_WAIT_PORT } wbuf_wait_t;
 
 /* Can column tile c of segment s of step t be read this cycle? */
 wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* Are all of segment s's streamed bytes (step t) inside the window DRAM may
+ * already fetch? The window only grows, so such a segment is sure to get
+ * its weights. A segment issued out of stream order (Unfolded's run-ahead
+ * W.x) must pass this before it starts, or it could wait for bytes that
+ * arrive only after tiles queued behind it are consumed: a deadlock. */
+bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
 /* Reads it (precondition: ready). Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
 void wbuf_tick(wbuf_t *w);

@@ -18,6 +18,8 @@ struct mfu {
 	uint32_t cur_left;
 	mfu_done_t *done;
 	uint32_t cap, head, count;
+	mfu_sink_fn sink;
+	void *sink_ctx;
 	uint64_t *busy, *stall, *starve, *acts, *sig, *tanh, *bias;
 };
 
@@ -83,6 +85,8 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 		gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
 		if (m->cell == CELL_GRU && m->form == GRU_RBM && p->phase == 0 && p->gate[0] == 0)
 			gbuf_rh_add(out, p->step, p->valid_pg);
+		if (m->sink)
+			m->sink(m->sink_ctx, p);
 		released += p->x_values;
 		m->head = m->head + 1 == m->cap ? 0 : m->head + 1;
 		m->count--;
@@ -126,4 +130,10 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 bool mfu_idle(const mfu_t *m)
 {
 	return !m->has_cur && m->count == 0;
+}
+
+void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx)
+{
+	m->sink = fn;
+	m->sink_ctx = ctx;
 }

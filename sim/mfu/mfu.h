@@ -43,6 +43,9 @@ typedef struct mfu_packet {
 
 typedef struct mfu mfu_t;
 
+/* Called when a packet's activations are written (functional mode). */
+typedef void (*mfu_sink_fn)(void *ctx, const mfu_packet_t *p);
+
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st);
 void mfu_destroy(mfu_t *m);
 void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
@@ -51,5 +54,6 @@ void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
  * intermediate buffer this cycle (GRU linear_before_reset reads them). */
 uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out);
 bool mfu_idle(const mfu_t *m);
+void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx);
 
 #endif

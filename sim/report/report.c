@@ -47,6 +47,12 @@ static double wbuf_gbps(const run_result_t *r)
 	return (double)r->wbuf_peak_bytes_per_cycle * r->hw.clock_mhz * 1e6 / 1e9;
 }
 
+static void write_err(FILE *f, const char *name, const func_err_t *e, bool comma)
+{
+	fprintf(f, "%s\"%s\": {\"max_abs\": %.9g, \"max_rel\": %.9g, \"rms\": %.9g}", comma ? ", " : "", name,
+		e->max_abs, e->max_rel, e->rms);
+}
+
 static void write_json(FILE *f, const report_ctx_t *c)
 {
 	const run_result_t *r = c->r;
@@ -98,6 +104,24 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			c->energy->area_mm2, c->energy->gflops_per_w);
 		energy_report_print_json(f, c->energy);
 		fprintf(f, ",\n");
+	}
+	if (r->functional) {
+		const func_layer_err_t *last = &r->layers[r->n_layers - 1].err;
+		fprintf(f, "  \"error\": {\"of\": \"h of the last layer, every step, against the double reference\", "
+			"\"max_abs\": %.9g, \"max_rel\": %.9g, \"rms\": %.9g, \"layers\": [",
+			last->h.max_abs, last->h.max_rel, last->h.rms);
+		for (size_t i = 0; i < r->n_layers; i++) {
+			const func_layer_err_t *e = &r->layers[i].err;
+			fprintf(f, "%s\n    {", i ? "," : "");
+			write_err(f, "h", &e->h, false);
+			write_err(f, "h_last", &e->h_last, true);
+			if (e->has_c) {
+				write_err(f, "c", &e->c, true);
+				write_err(f, "c_last", &e->c_last, true);
+			}
+			fputc('}', f);
+		}
+		fprintf(f, "\n  ]},\n");
 	}
 	fprintf(f, "  \"counters\": {");
 	for (size_t i = 0; i < stats_size(r->stats); i++)
@@ -175,6 +199,18 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		fprintf(f, "  %-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n", stage_names[i],
 			stage_counter(r, stage_names[i], "busy"), stage_counter(r, stage_names[i], "stall"),
 			stage_counter(r, stage_names[i], "starve"));
+	if (r->functional) {
+		fprintf(f, "\nvalues vs double reference   max abs      max rel      rms\n");
+		for (size_t i = 0; i < r->n_layers; i++) {
+			const func_layer_err_t *e = &r->layers[i].err;
+			fprintf(f, "  layer %zu h (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h.max_abs, e->h.max_rel, e->h.rms);
+			fprintf(f, "  layer %zu h (last step)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h_last.max_abs,
+				e->h_last.max_rel, e->h_last.rms);
+			if (e->has_c)
+				fprintf(f, "  layer %zu c (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->c.max_abs,
+					e->c.max_rel, e->c.rms);
+		}
+	}
 	if (c->energy) {
 		fprintf(f, "\n");
 		energy_report_print_text(f, c->energy);

@@ -1,0 +1,59 @@
+/*
+ * fpipe.h - the functional datapath: the values that flow through the
+ * pipeline the timing model ticks (functional mode, `run --functional`).
+ *
+ * The cycle model calls these hooks at the moments the hardware moves data;
+ * the data never changes a cycle (timing is decided before values exist),
+ * and the hooks run in an order the timing already guarantees is causal:
+ *   fpipe_tile      a tile enters the VS array: supply its Kr x Kc weights,
+ *                   Kc vector elements (x_t, h_{t-1} or r*h_{t-1}) and, on an
+ *                   H block's first tile, the X partner's sums as init
+ *   fpipe_block     a finished row block leaves the accumulators (X blocks go
+ *                   to the intermediate buffer, H blocks to the MFU)
+ *   fpipe_activate  the MFU finished a packet (bias, activation; GRU
+ *                   reset_before_matmul's r also yields r*h)
+ *   fpipe_update    the cell updater finished elements [e0, e0+n) of a step
+ *                   (e = j*B + b), writing c and h
+ * At the end of each layer the hidden states are compared with the double
+ * reference (func/ref.h) run on the same weights before any rounding.
+ */
+#ifndef SHARPSIM_FPIPE_H
+#define SHARPSIM_FPIPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../common/stats.h"
+#include "../compute/cu.h"
+#include "../config/hw_cfg.h"
+#include "../config/workload.h"
+#include "../ctrl/sched.h"
+
+typedef struct fpipe fpipe_t;
+
+typedef struct func_err {
+	double max_abs, max_rel, rms;
+} func_err_t;
+
+/* Errors of one layer against the reference: over every step, and at the
+ * last step; c only for LSTM (has_c). */
+typedef struct func_layer_err {
+	func_err_t h, h_last, c, c_last;
+	bool has_c;
+} func_layer_err_t;
+
+/* hw: resolved. workload_dir: directory of the workload file (relative
+ * `weights:` paths resolve against it). dump_dir: write h per layer as .npy
+ * (NULL: no dump). */
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir,
+		      stats_t *st, sim_err_t *err);
+void fpipe_destroy(fpipe_t *f);
+int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err);
+void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t);
+void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o);
+void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq);
+void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n);
+int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t *err);
+
+#endif

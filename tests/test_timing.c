@@ -1,0 +1,368 @@
+/*
+ * Closed-form timing tests: each tiny case's cycle count is derived by hand
+ * from the timing diagrams at the top of ctrl.h, cu.h, mfu.h and cellu.h,
+ * and the simulator must hit it exactly. Then one parameter on the critical
+ * path changes and the count must move by the predicted amount.
+ *
+ * Defaults used below (config_hw_defaults, the published 4K SHARP):
+ *   R  = memory.weight_buffer.read_latency = 1   controller -> VS array
+ *   M  = compute.mult_latency = 1,  A = compute.acc_latency = 1
+ *   d  = ceil(log2(N / groups))                  tree levels to the tap
+ *   Lm = mfu.latency = 15, U = mfu.units = 64
+ *   Lc = cell_updater.latency = 6, L = K/4 lanes
+ *
+ * One step of a single segment whose last tile the controller issues in
+ * slot s (0-based) within the step:
+ *   s + R          the tile is accepted by the VS array
+ *   + M + d        its sum leaves the tree
+ *   + A            the block is offered, and pushed to the MFU FIFO
+ *   + 1            the MFU starts it (it ticks before the accumulators)
+ *   + Lm           activations written to the gate buffer
+ *   + 1            the cell updater reads them (it ticks first)
+ *   + (E - 1)      E cycles to read every element at L per cycle
+ *   + Lc           h written; the controller issues the next step that cycle
+ * so the step period is P = s + R + M + d + A + Lm + Lc + 2 + (E - 1), and a
+ * T-step layer takes T*P + 1 cycles (the run ends after the cycle in which
+ * the last h is written).
+ */
+#include <check.h>
+#include <string.h>
+
+#include "../sim/config/config.h"
+#include "../sim/core/run.h"
+
+static hw_cfg_t hw_tiny(uint32_t n, uint32_t k, tile_sel_t tile, sched_kind_t s)
+{
+	hw_cfg_t h;
+	config_hw_defaults(&h);
+	h.compute.vs_units = n;
+	h.compute.vs_width = k;
+	h.compute.tile = tile;
+	h.compute.pad_reconfig = false;
+	h.scheduler = s;
+	h.memory.weights = WEIGHTS_RESIDENT;
+	return h;
+}
+
+static layer_cfg_t layer(cell_kind_t c, uint32_t in, uint32_t hid, uint32_t t, uint32_t b, bool skip)
+{
+	layer_cfg_t l;
+	memset(&l, 0, sizeof l);
+	l.cell = c;
+	l.input_size = in;
+	l.hidden_size = hid;
+	l.timesteps = t;
+	l.batch_size = b;
+	l.skip_input = skip;
+	return l;
+}
+
+static uint64_t counter(const run_result_t *r, const char *name)
+{
+	uint64_t v = 0;
+	ck_assert_msg(stats_find(r->stats, name, &v), "counter %s not registered", name);
+	return v;
+}
+
+/* Runs one layer, checks the run's own invariants, returns cycles. */
+static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep, bool cold)
+{
+	workload_t w = { .name = "t", .path = "t", .layers = (layer_cfg_t *)l, .n_layers = 1 };
+	run_opts_t o = { .cold = cold };
+	run_result_t r;
+	sim_err_t e = { 0 };
+	int rc = accel_run(h, &w, &o, &r, &e);
+	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
+	uint64_t lanes = counter(&r, "vs.useful_macs");
+	static const char *const idle[] = { "idle.padding", "idle.dependency", "idle.fill_drain",
+					    "idle.backpressure", "idle.weight_fetch" };
+	for (size_t i = 0; i < 5; i++)
+		lanes += counter(&r, idle[i]);
+	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
+	uint64_t c = r.cycles;
+	if (keep)
+		*keep = r;
+	else
+		run_result_free(&r);
+	return c;
+}
+
+/* Intergate, LSTM without W.x, H = 4 on N = 4, K = 32 (config4: 32 x 4):
+ * one segment of 8 rows per gate (4 real), one column tile (s = 0), d = 2,
+ * E = 1: P = 0 + 1 + 1 + 2 + 1 + 15 + 6 + 2 = 28. */
+START_TEST(single_tile_step)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 1 * 28 + 1);
+	l.timesteps = 3;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	/* Unfolded has no W.x to run ahead: the same schedule. */
+	h.scheduler = SCHED_UNFOLDED;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+}
+END_TEST
+
+/* Sequential and Batch cut the same step into one segment per gate (32-row
+ * tiles, 4 real rows): four tiles in slots 0..3, the o gate's last: s = 3,
+ * P = 31. Sequential's whole-vector cell update changes nothing here: the
+ * o block is the last block either way. */
+START_TEST(per_gate_segments)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 2, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_SEQUENTIAL);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 31 + 1);
+	h.scheduler = SCHED_BATCH;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 31 + 1);
+}
+END_TEST
+
+/* With W.x: I = H = 8 on N = 4, K = 32. Column tiles: X 2, H 2.
+ *  Intergate: per step the X segment (slots 0, 1) then the H segment (2, 3),
+ *    both behind the h barrier: P = 3 + 28 = 31; T = 2 -> 63.
+ *  Unfolded: step 0 as Intergate (h_0 written at cycle 31); step 1's X
+ *    segment runs ahead in cycles 4, 5, so after the barrier only the H
+ *    segment remains: P1 = 1 + 28 = 29; T = 2 -> 31 + 29 + 1 = 61.
+ *  Sequential: 4 gates x (X 2 + H 2) = 16 tiles, s = 15: P = 43 -> 87. */
+START_TEST(with_input_projection)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 2, 1, false);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 63);
+	h.scheduler = SCHED_UNFOLDED;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 61);
+	h.scheduler = SCHED_SEQUENTIAL;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
+}
+END_TEST
+
+/* Batch B = 2, Intergate, H = 8 without W.x on N = 4, K = 32: tiles
+ * (col, seq) issue in slots 0..3 as (0,0) (0,1) (1,0) (1,1). Sequence 0's
+ * block is accepted at 3, leaves at 3+1+2+1 = 7; sequence 1's at 8. The MFU
+ * starts them at 8 and 9, writes them at 23 and 24. Elements are ordered
+ * j*B + b, so at 24 only element 0 is ready (1 read); at 25 and 26 the
+ * other 15 (8 + 7); h is written at 26 + 6 = 32 -> 33 cycles. */
+START_TEST(batch_interleaves_sequences)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 1, 2, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 33);
+}
+END_TEST
+
+/* One parameter at a time on the single-tile case (T = 3, P = 28):
+ *  MFU latency 15 -> 20 adds 5 per step                  -> 3*33 + 1
+ *  N = 4 -> 8 (still one column tile): d 2 -> 3, +1/step -> 3*29 + 1
+ *  cell lanes 8 -> 2 with H = 8 on N = 8 (one tile of 8 columns, 8 rows
+ *    per gate): E = 4 instead of 1, +3 per step           -> 3*32 + 1
+ *  cell latency 6 -> 9 adds 3 per step                    -> 3*31 + 1
+ *  read latency 1 -> 4 adds 3 per step                    -> 3*31 + 1 */
+START_TEST(critical_path_parameters)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h.mfu.latency = 20;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 33 + 1);
+	h = hw_tiny(8, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 29 + 1);
+	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 29 + 1);
+	h.cell.lanes = 2;
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 32 + 1);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h.cell.latency = 9;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 31 + 1);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h.memory.wbuf.read_latency = 4;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 31 + 1);
+}
+END_TEST
+
+/* MFU-bound: H = 64 on N = 64, K = 32 (config4 32 x 64, d = 6): eight
+ * Intergate segments of one tile each, accepted at cycles 1..8, offered at
+ * 9..16. With 2 MFUs a 32-value packet takes 16 cycles, so the MFU runs
+ * back to back from cycle 10: the last packet starts at 10 + 7*16 = 122,
+ * ends at 137, is written at 152; the cell updater reads it at 153 and
+ * writes h at 159 -> 160 cycles. The FIFO depth cannot change that (the
+ * MFU never starves) but it moves the wait: with depth 1 the finished
+ * blocks wait in the accumulators (acc.stall > 0), with depth 16 in the
+ * FIFO (acc.stall = 0). */
+START_TEST(fifo_depth_moves_the_stall)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 64, 64, 1, 1, true);
+	hw_cfg_t h = hw_tiny(64, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h.mfu.units = 2;
+	run_result_t r;
+	h.fifo_depth = 16;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 160);
+	ck_assert_uint_eq(counter(&r, "acc.stall"), 0);
+	run_result_free(&r);
+	h.fifo_depth = 1;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 160);
+	ck_assert_uint_gt(counter(&r, "acc.stall"), 0);
+	run_result_free(&r);
+}
+END_TEST
+
+/* Padding reconfiguration and the tap bubble. LSTM, Sequential, H = 34
+ * without W.x, on N = 8, K = 4. Base config1 (32 x 1, d = 0): per gate one
+ * full 32-row segment of 34 one-column tiles; the last 2 rows would take 34
+ * more tiles in config1, but 5 in config4 (4 x 8, d = 3), so pad_reconfig
+ * switches. Going back to config1 for the next gate's first tile would let
+ * its d = 0 sum leave the tree before the config4 sums: the VS array holds
+ * it 3 cycles (3 transitions: 9 refused cycles). Slots: 4 * (34 + 5) + 9 =
+ * 165, the last tile accepted at 165, d = 3: offered at 170, MFU 171..186,
+ * the whole vector (34 elements, L = 1) read 187..220, written 226 -> 227.
+ * Without reconfiguration: 4 * 68 tiles, last accepted at 272, d = 0,
+ * offered at 274, written 290, cells 291..324, h at 330 -> 331. */
+START_TEST(padding_reconfiguration)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 34, 34, 1, 1, true);
+	hw_cfg_t h = hw_tiny(8, 4, TILE_CONFIG1, SCHED_SEQUENTIAL);
+	run_result_t r;
+	h.compute.pad_reconfig = true;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 227);
+	ck_assert_uint_eq(counter(&r, "vs.stall"), 9);
+	ck_assert_uint_eq(counter(&r, "ctrl.reconfigs"), 7);
+	run_result_free(&r);
+	h.compute.pad_reconfig = false;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 331);
+	ck_assert_uint_eq(counter(&r, "vs.stall"), 0);
+	run_result_free(&r);
+}
+END_TEST
+
+/* DRAM: 25.6 GB/s at 500 MHz is 51.2 bytes a cycle, latency 50. The
+ * single-tile layer's weights are 4 gates * 4 * 4 * 2 = 128 bytes: the
+ * load takes ceil(128 / 51.2) = 3 cycles + 50 = 53. Cold, the controller
+ * waits for them: requested by cycle 2 (floor(3 * 51.2) = 153 >= 128),
+ * arrived at 52, so the first tile issues at 52 instead of 0: 29 + 52. */
+START_TEST(dram_load_and_cold_start)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 29);
+	ck_assert_uint_eq(r.load_cycles, 53);
+	ck_assert_uint_eq(counter(&r, "idle.weight_fetch"), 0);
+	run_result_free(&r);
+	ck_assert_uint_eq(run1(&h, &l, &r, true), 29 + 52);
+	ck_assert_uint_eq(counter(&r, "idle.weight_fetch"), 52 * 4 * 32);
+	run_result_free(&r);
+}
+END_TEST
+
+/* Streaming: a layer that does not fit the buffer fetches every step and
+ * shows weight-fetch stalls; the same layer resident shows none. */
+START_TEST(streamed_weights_stall)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 128, 128, 3, 1, false); /* 262 144 bytes */
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_UNFOLDED);
+	h.memory.wbuf.bytes = 64 * 1024;
+	h.memory.wbuf.stage_bytes = 16 * 1024;
+	run_result_t rs, rr;
+	h.memory.weights = WEIGHTS_AUTO;
+	uint64_t streamed = run1(&h, &l, &rs, false);
+	ck_assert_int_eq(rs.weights, WEIGHTS_STREAM);
+	ck_assert(!rs.weights_fit);
+	ck_assert_uint_gt(counter(&rs, "idle.weight_fetch"), 0);
+	/* Every step re-reads the part that is not resident. */
+	ck_assert_uint_ge(counter(&rs, "dram.read_bytes"), 3 * (262144 - (64 - 16) * 1024));
+	h.memory.weights = WEIGHTS_RESIDENT;
+	uint64_t resident = run1(&h, &l, &rr, false);
+	ck_assert_uint_eq(counter(&rr, "idle.weight_fetch"), 0);
+	ck_assert_uint_gt(streamed, resident);
+	/* The bandwidth bound: the streamed bytes cannot arrive faster. */
+	ck_assert_uint_ge(streamed, counter(&rs, "dram.read_bytes") * 10 / 512);
+	run_result_free(&rs);
+	run_result_free(&rr);
+}
+END_TEST
+
+/* useful_macs = G*H*(I+H)*T*B exactly, for every cell, form, batch, tile
+ * config and scheduler, on sizes that pad in both directions. The count
+ * comes from the per-tile lane masks; the formula is the independent
+ * check. */
+START_TEST(mac_counts)
+{
+	static const struct {
+		cell_kind_t c;
+		gru_form_t f;
+		uint64_t g;
+	} cells[] = { { CELL_LSTM, GRU_LBR, 4 }, { CELL_GRU, GRU_LBR, 3 }, { CELL_GRU, GRU_RBM, 3 },
+		      { CELL_VANILLA, GRU_LBR, 1 } };
+	for (size_t ci = 0; ci < 4; ci++)
+		for (uint32_t b = 1; b <= 3; b += 2)
+			for (unsigned cfg = 1; cfg <= 4; cfg++)
+				for (int s = 0; s < SCHED_COUNT; s++)
+					for (int skip = 0; skip < 2; skip++) {
+						layer_cfg_t l = layer(cells[ci].c, 13, 21, 2, b, skip);
+						l.gru_form = cells[ci].f;
+						hw_cfg_t h = hw_tiny(8, 4, (tile_sel_t)cfg, (sched_kind_t)s);
+						h.compute.pad_reconfig = (cfg + (unsigned)s) % 2;
+						run_result_t r;
+						run1(&h, &l, &r, false);
+						uint64_t want = cells[ci].g * 21 * ((skip ? 0 : 13) + 21) * 2 * b;
+						ck_assert_uint_eq(r.useful_macs, want);
+						ck_assert_uint_eq(r.issued_macs, counter(&r, "vs.busy") * 8 * 4);
+						run_result_free(&r);
+					}
+}
+END_TEST
+
+/* The paper's schedule ordering on a small LSTM with W.x at a budget where
+ * the step tail matters. */
+START_TEST(schedule_ordering)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 64, 64, 4, 1, false);
+	uint64_t c[SCHED_COUNT];
+	for (int s = 0; s < SCHED_COUNT; s++) {
+		hw_cfg_t h = hw_tiny(64, 32, TILE_CONFIG4, (sched_kind_t)s);
+		c[s] = run1(&h, &l, NULL, false);
+	}
+	ck_assert_uint_le(c[SCHED_UNFOLDED], c[SCHED_INTERGATE]);
+	ck_assert_uint_le(c[SCHED_INTERGATE], c[SCHED_SEQUENTIAL]);
+	ck_assert_uint_le(c[SCHED_BATCH], c[SCHED_SEQUENTIAL]);
+	ck_assert_uint_lt(c[SCHED_UNFOLDED], c[SCHED_SEQUENTIAL]);
+}
+END_TEST
+
+/* A watchdog shorter than the DRAM latency sees nothing move and stops
+ * with a message naming the blocked units. */
+START_TEST(watchdog_names_the_blockage)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h.memory.dram.latency = 5000;
+	h.watchdog = 100;
+	workload_t w = { .name = "t", .path = "t", .layers = &l, .n_layers = 1 };
+	run_opts_t o = { .cold = true };
+	run_result_t r;
+	sim_err_t e = { 0 };
+	ck_assert_int_eq(accel_run(&h, &w, &o, &r, &e), SIM_EDEADLOCK);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nothing moved for 100 cycles"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "preact FIFO 0/16"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "weight_fetch"));
+}
+END_TEST
+
+Suite *timing_suite(void)
+{
+	Suite *s = suite_create("timing");
+	TCase *t = tcase_create("closed_form");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, single_tile_step);
+	tcase_add_test(t, per_gate_segments);
+	tcase_add_test(t, with_input_projection);
+	tcase_add_test(t, batch_interleaves_sequences);
+	tcase_add_test(t, critical_path_parameters);
+	tcase_add_test(t, fifo_depth_moves_the_stall);
+	tcase_add_test(t, padding_reconfiguration);
+	tcase_add_test(t, dram_load_and_cold_start);
+	tcase_add_test(t, streamed_weights_stall);
+	tcase_add_test(t, mac_counts);
+	tcase_add_test(t, schedule_ordering);
+	tcase_add_test(t, watchdog_names_the_blockage);
+	suite_add_tcase(s, t);
+	return s;
+}
