@@ -98,3 +98,12 @@ clean:
 
 -include mk/*.mk
 -include $(SIM_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+
+# The tile tables `tile: auto` reads (committed; rebuild after a model change).
+.PHONY: tables bench
+tables: $(BIN)
+	$(Q)for b in 1k 4k 16k 64k; do $(BIN) explore --hw configs/sharp-$$b.yaml --out configs/tiles/sharp-$$b.yaml; done
+
+# Simulated cycles per host second per budget (scripts/bench.sh).
+bench: $(BIN)
+	$(Q)bash scripts/bench.sh

@@ -171,3 +171,16 @@ void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx)
 	c->sink = fn;
 	c->sink_ctx = ctx;
 }
+
+uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in)
+{
+	if (c->step < c->timesteps && gbuf_ready(in, c->step) > c->taken)
+		return 0;
+	return c->count ? c->q[c->head].ready - c->now : UINT64_MAX;
+}
+
+void cellu_skip(cellu_t *c, uint64_t k)
+{
+	*c->starve += k;
+	c->now += k;
+}

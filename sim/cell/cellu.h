@@ -42,6 +42,12 @@ uint32_t cellu_h_written(const cellu_t *c, uint32_t step);
 /* The layer's last step is fully written. */
 bool cellu_layer_done(const cellu_t *c);
 bool cellu_idle(const cellu_t *c);
+/* Cycles from now during which a tick would only count starvation: no
+ * ready element and nothing due (0: none). The gate buffer must not change
+ * meanwhile (the caller checks the MFU is quiet too). */
+uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in);
+/* Fast-forward over k such cycles. */
+void cellu_skip(cellu_t *c, uint64_t k);
 void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx);
 
 #endif

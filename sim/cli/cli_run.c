@@ -37,6 +37,7 @@ static void run_usage(FILE *f)
 	      "  --tech FILE        technology table for energy/area (default " DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the run\n"
 	      "  --accelergy FILE   write per-component action counts (Accelergy action_counts YAML)\n"
+	      "  --no-fast-forward  step every cycle (fast-forward jumps are exact; this is for checking)\n"
 	      "  --functional       compute the values bit for bit in the configured precision and\n"
 	      "                     report the error of h (and c) against a double reference\n"
 	      "  --seed N           seed of the random weights and inputs (default 1)\n"
@@ -48,7 +49,7 @@ static void run_usage(FILE *f)
 
 typedef struct run_args {
 	cli_common_t c;
-	bool cold, no_energy, functional;
+	bool cold, no_energy, functional, no_ff;
 	uint64_t seed;
 	const char *dump;
 	report_format_t fmt;
@@ -69,6 +70,8 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->cold = true;
 		} else if (!strcmp(o, "--no-energy")) {
 			a->no_energy = true;
+		} else if (!strcmp(o, "--no-fast-forward")) {
+			a->no_ff = true;
 		} else if (!strcmp(o, "--functional")) {
 			a->functional = true;
 		} else if (!strcmp(o, "--seed") && has_value) {
@@ -164,7 +167,7 @@ int cli_run(int argc, char **argv)
 		return 2;
 	}
 	run_opts_t o = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
-			 .dump_dir = a.dump };
+			 .dump_dir = a.dump, .fast_forward = !a.no_ff };
 	run_result_t r;
 	rc = accel_run(&hw, &w, &o, &r, &err);
 	if (rc) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arith/fixed.h"
 #include "../arith/fp.h"
 #include "../config/hw_cfg.h"
 
@@ -48,7 +49,6 @@ struct cu {
 	cu_out_t out;
 	uint32_t g_max;          /* largest of 8,4,2,1 dividing N */
 	uint32_t *scratch;       /* functional: one row's leaves */
-	int64_t *iscratch;
 	uint64_t *tile_cycles, *tree_adds, *acc_adds, *blocks;
 };
 
@@ -108,8 +108,7 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 				return NULL;
 			}
 		cu->scratch = malloc(cfg->vs_units * sizeof(uint32_t));
-		cu->iscratch = malloc(cfg->vs_units * sizeof(int64_t));
-		if (!cu->scratch || !cu->iscratch) {
+		if (!cu->scratch) {
 			cu_destroy(cu);
 			return NULL;
 		}
@@ -136,7 +135,6 @@ void cu_destroy(cu_t *cu)
 	free(cu->free_stack);
 	free(cu->done);
 	free(cu->scratch);
-	free(cu->iscratch);
 	free(cu);
 }
 
@@ -182,18 +180,23 @@ static uint32_t cu_reduce_f32(uint32_t *v, uint32_t n)
 	return v[0];
 }
 
-static int64_t cu_reduce_int(int64_t *v, uint32_t n)
+/* Adjacent-pair reduction in the float domain, same order as
+ * cu_reduce_f32. NaN payloads are left as the host makes them: the caller
+ * canonicalises once where the value leaves the tree (docs/numerics.md §8:
+ * + never lets a NaN's payload reach a non-NaN result, so the bits match
+ * canonicalising after every add). The project builds with -std=c11, where
+ * GCC's default is -ffp-contract=off, so a*b + c*d is never fused. */
+static float cu_reduce_float(float *v, uint32_t n)
 {
-	int64_t s = 0;
-	for (uint32_t i = 0; i < n; i++) /* integer adds are exact: order is immaterial */
-		s += v[i];
-	return s;
-}
-
-static int64_t cu_saturate(int64_t v, uint32_t bits)
-{
-	int64_t hi = ((int64_t)1 << (bits - 1)) - 1, lo = -hi - 1;
-	return v > hi ? hi : v < lo ? lo : v;
+	while (n > 1) {
+		uint32_t half = n / 2;
+		for (uint32_t i = 0; i < half; i++)
+			v[i] = v[2 * i] + v[2 * i + 1];
+		if (n & 1)
+			v[half] = v[n - 1];
+		n = half + (n & 1);
+	}
+	return v[0];
 }
 
 static uint32_t cu_product(const cu_t *cu, uint16_t w, uint16_t x)
@@ -206,6 +209,74 @@ static uint32_t cu_product(const cu_t *cu, uint16_t w, uint16_t x)
 	}
 }
 
+/* The block's accumulator after one more tree sum: the first tile starts it
+ * (from init when given), later tiles add in tile order. */
+static void cu_accumulate_f32(cu_slot_t *s, const cu_tile_t *t, uint32_t r, uint32_t sum)
+{
+	if (t->first)
+		s->acc[r] = t->has_init ? arith_f32_add(t->init[r], sum) : sum;
+	else
+		s->acc[r] = arith_f32_add(s->acc[r], sum);
+}
+
+/* Fixed point: exact integer products and tree (order immaterial), then
+ * the acc_bits accumulator saturating on every add: sat(sum) on a fresh
+ * block, sat(init + sum), sat(acc + sum) with the exact tree sum (the tree
+ * sum alone is not clamped before it is added). */
+static void cu_compute_fixed(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+{
+	bool wide = cu->cfg.prec == PREC_FIX16X16;
+	unsigned bits = cu->cfg.acc_bits;
+	for (uint32_t r = 0; r < kr; r++) {
+		const uint16_t *w = t->w + (size_t)r * kc;
+		int64_t sum = 0;
+		if (wide)
+			for (uint32_t j = 0; j < kc; j++)
+				sum += fix_mul16x16((int16_t)t->x[j], (int16_t)w[j]);
+		else
+			for (uint32_t j = 0; j < kc; j++)
+				sum += fix_mul16x8((int16_t)t->x[j], w[j]);
+		int32_t base = t->first ? (t->has_init ? (int32_t)t->init[r] : 0) : (int32_t)s->acc[r];
+		s->acc[r] = (uint32_t)fix_acc_add(base, sum, bits);
+	}
+}
+
+/* Floating point on the bit patterns (the interface the RTL co-simulation
+ * drives): one contract multiply per leaf, one contract add per node. */
+static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc,
+			    uint32_t sub, uint32_t nsub)
+{
+	for (uint32_t r = 0; r < kr; r++) {
+		const uint16_t *w = t->w + (size_t)r * kc;
+		for (uint32_t j = 0; j < kc; j++)
+			cu->scratch[j] = cu_product(cu, w[j], t->x[j]);
+		for (uint32_t q = 0; q < nsub; q++)
+			cu->scratch[q] = cu_reduce_f32(cu->scratch + q * sub, sub);
+		cu_accumulate_f32(s, t, r, cu_reduce_f32(cu->scratch, nsub));
+	}
+}
+
+/* The same arithmetic on the pre-widened float copies (cu_tile_t.wf, .xf):
+ * fp16 x fp16 products are exact in binary32 and bf16 x bf16 products are
+ * one RNE binary32 multiply, which is what the host's float * does; the
+ * tree is the same adjacent-pair order. Bit-identical to cu_compute_bits. */
+static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
+			     uint32_t nsub)
+{
+	float leaf[sub], node[8]; /* nsub = g_max / groups <= 8 */
+	const float *x = t->xf;
+	for (uint32_t r = 0; r < kr; r++) {
+		const float *w = t->wf + (size_t)r * kc;
+		for (uint32_t q = 0; q < nsub; q++) {
+			const float *wq = w + q * sub, *xq = x + q * sub;
+			for (uint32_t j = 0; j < sub; j++)
+				leaf[j] = wq[j] * xq[j];
+			node[q] = cu_reduce_float(leaf, sub);
+		}
+		cu_accumulate_f32(s, t, r, arith_float_canon(cu_reduce_float(node, nsub)));
+	}
+}
+
 /* One tile's Kr tree sums added into the block's accumulator. The tree over a
  * tile group of Kc leaves is hierarchical (cu.h): sub-groups of N/g_max
  * leaves reduce by adjacent pairs, then their nodes pair up. */
@@ -214,31 +285,12 @@ static void cu_compute(cu_t *cu, cu_slot_t *s, const cu_tile_t *t)
 	uint32_t groups = cfg_groups(t->cfg);
 	uint32_t kr = groups * cu->cfg.vs_width, kc = cu->cfg.vs_units / groups;
 	uint32_t sub = cu->cfg.vs_units / cu->g_max, nsub = kc / sub;
-	bool fixed = cu->cfg.prec == PREC_FIX16X8;
-	for (uint32_t r = 0; r < kr; r++) {
-		const uint16_t *w = t->w + (size_t)r * kc;
-		uint32_t sum;
-		if (fixed) {
-			for (uint32_t j = 0; j < kc; j++)
-				cu->iscratch[j] = (int64_t)(int16_t)t->x[j] * (int8_t)(w[j] & 0xff);
-			int64_t v = cu_saturate(cu_reduce_int(cu->iscratch, kc), cu->cfg.acc_bits);
-			if (t->first)
-				v = t->has_init ? cu_saturate((int32_t)t->init[r] + v, cu->cfg.acc_bits) : v;
-			else
-				v = cu_saturate((int32_t)s->acc[r] + v, cu->cfg.acc_bits);
-			s->acc[r] = (uint32_t)(int32_t)v;
-			continue;
-		}
-		for (uint32_t j = 0; j < kc; j++)
-			cu->scratch[j] = cu_product(cu, w[j], t->x[j]);
-		for (uint32_t q = 0; q < nsub; q++)
-			cu->scratch[q] = cu_reduce_f32(cu->scratch + q * sub, sub);
-		sum = cu_reduce_f32(cu->scratch, nsub);
-		if (t->first)
-			s->acc[r] = t->has_init ? arith_f32_add(t->init[r], sum) : sum;
-		else
-			s->acc[r] = arith_f32_add(s->acc[r], sum);
-	}
+	if (cu->cfg.prec == PREC_FIX16X8 || cu->cfg.prec == PREC_FIX16X16)
+		cu_compute_fixed(cu, s, t, kr, kc);
+	else if (t->wf && t->xf && (cu->cfg.prec == PREC_FP16 || cu->cfg.prec == PREC_BF16))
+		cu_compute_float(s, t, kr, kc, sub, nsub);
+	else
+		cu_compute_bits(cu, s, t, kr, kc, sub, nsub);
 }
 
 void cu_in_push(cu_t *cu, const cu_tile_t *t)
@@ -306,4 +358,20 @@ uint32_t cu_in_flight(const cu_t *cu)
 	uint32_t open = cu->cfg.accumulators - cu->nfree;
 	bool tree_busy = cu->exited && cu->last_exit + cu->cfg.acc_latency > cu->now;
 	return open + (tree_busy ? 1 : 0);
+}
+
+uint64_t cu_next_out(const cu_t *cu)
+{
+	return cu->dcount ? cu->done[cu->dhead].ready : UINT64_MAX;
+}
+
+void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k)
+{
+	uint32_t groups = cfg_groups(t->cfg), kk = cu->cfg.vs_width, n = cu->cfg.vs_units;
+	*cu->tile_cycles += k;
+	*cu->tree_adds += k * kk * (n - groups);
+	*cu->acc_adds += k * groups * kk;
+	cu->last_exit = cu->now + k - 1 + cu->cfg.mult_latency + cu->depth[t->cfg];
+	cu->exited = true;
+	cu->now += k;
 }

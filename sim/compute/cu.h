@@ -79,6 +79,12 @@ typedef struct cu_tile {
 	const uint16_t *w;     /* Kr*Kc weights, row-major, padded with +0 */
 	const uint16_t *x;     /* Kc vector elements, padded with +0 */
 	const uint32_t *init;  /* Kr fp32 bit patterns */
+	/* Optional, C model only (the RTL ignores them): the same w and x
+	 * widened exactly to float (fp16 and bf16 modes). When both are set
+	 * the functional path multiplies these instead of the bit patterns;
+	 * they must hold exactly the values of w and x. */
+	const float *wf;       /* Kr*Kc, row-major, like w */
+	const float *xf;       /* Kc, like x */
 } cu_tile_t;
 
 typedef struct cu_out {
@@ -105,6 +111,13 @@ const cu_out_t *cu_out_peek(const cu_t *cu);
 void cu_out_pop(cu_t *cu);
 /* Advances one clock. */
 void cu_tick(cu_t *cu);
+/* First cycle a finished block will be offered (UINT64_MAX: none pending). */
+uint64_t cu_next_out(const cu_t *cu);
+/* Fast-forward: exactly k cycles of (cu_in_push(t); cu_tick()) with the
+ * same tile, for tiles that neither open nor close a block (precondition:
+ * !t->first, !t->last, not functional, and no block offered before cycle
+ * now + k). Counters and the tree's exit time end as stepping leaves them. */
+void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k);
 /* Blocks and tiles still inside (0 when fully drained). */
 uint32_t cu_in_flight(const cu_t *cu);
 

@@ -363,6 +363,61 @@ static bool accel_vs(accel_t *a)
 	return false;
 }
 
+/*
+ * Exact fast-forward. A burst of k cycles is taken only when, for each of
+ * those cycles, stepping would do exactly this and nothing else:
+ *   - the VS array accepts the line's head, a tile of the segment being
+ *     issued that neither opens nor closes a row block (so no accumulator
+ *     is claimed or released and no tap changes: same config), and its
+ *     lanes count as that tile's (all such tiles have full columns);
+ *   - the controller issues the same segment's next token with no failing
+ *     check (ctrl_run_length: deps step, segment already started) and the
+ *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
+ *     no DRAM transfer pending, so neither the buffer nor DRAM changes);
+ *   - no block is offered by the accumulators before now + k
+ *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
+ *     they are;
+ *   - the MFU has nothing to start and nothing due before now + k, so the
+ *     gate buffer stays as it is, and the cell updater has nothing ready
+ *     and nothing due before now + k.
+ * Under these conditions every unit's tick is either the same tile step or
+ * a pure starvation count, so k ticks collapse into counter additions and
+ * clock advances (the *_skip and *_run functions, each stating the same
+ * precondition). tests/test_fastforward.c compares every counter and the
+ * cycle count against stepping on all cells, batches, schedulers, tile
+ * configs and weight policies.
+ */
+static uint64_t accel_burst_len(const accel_t *a)
+{
+	if (!a->opts.fast_forward || a->fp || a->trace)
+		return 0;
+	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
+	if (k < 2 || !wbuf_quiet(a->wbuf))
+		return 0;
+	uint64_t next = cu_next_out(a->cu);
+	if (next != UINT64_MAX)
+		k = next > a->now && next - a->now < k ? next - a->now : next > a->now ? k : 0;
+	uint64_t m = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
+	k = m < k ? m : k;
+	return c < k ? c : k;
+}
+
+static void accel_burst(accel_t *a, uint64_t k)
+{
+	cu_tile_t t = a->line[a->line_idx].t;
+	cellu_skip(a->cellu, k);
+	mfu_skip(a->mfu, k);
+	*a->acc_starve += k;
+	*a->useful += k * t.useful_lanes;
+	*a->issued += k * a->nk;
+	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes);
+	*a->vs_busy += k;
+	cu_accept_run(a->cu, &t, k);
+	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
+	dram_skip(a->dram, k);
+	a->now += k;
+}
+
 static void accel_cycle(accel_t *a)
 {
 	cellu_tick(a->cellu, a->gbuf);
@@ -433,7 +488,11 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	if (rc)
 		return rc;
 	for (;;) {
-		accel_cycle(a);
+		uint64_t k = accel_burst_len(a);
+		if (k)
+			accel_burst(a, k);
+		else
+			accel_cycle(a);
 		uint64_t p = accel_progress(a);
 		if (p != mark || !mfu_idle(a->mfu) || !cellu_idle(a->cellu)) {
 			mark = p;

@@ -158,6 +158,26 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 	c->last_cfg = s->cfg;
 }
 
+/* The token of column tile col, sequence seq of the active segment. */
+static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+{
+	out->is_tile = true;
+	out->seg = c->a_seg;
+	out->col = col;
+	cu_tile_t *t = &out->t;
+	memset(t, 0, sizeof *t);
+	t->cfg = s->cfg;
+	t->first = col == 0;
+	t->last = col + 1 == s->ntiles;
+	t->has_init = t->first && s->part == SCHED_PART_H && c->init_from_x && s->partner >= 0;
+	t->tag.step = c->a_step;
+	t->tag.block = c->a_id;
+	t->tag.gate = s->gate[0];
+	t->tag.seq = (uint16_t)seq;
+	t->tag.row0 = s->j0;
+	t->useful_lanes = s->valid_rows * sched_tile_cols(s, col);
+}
+
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
 static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
@@ -178,23 +198,7 @@ static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
 		(*c->tiles)++;
 	}
-	out->is_tile = true;
-	out->seg = c->a_seg;
-	out->col = c->a_c;
-	cu_tile_t *t = &out->t;
-	t->cfg = s->cfg;
-	t->first = c->a_c == 0;
-	t->last = c->a_c + 1 == s->ntiles;
-	t->has_init = t->first && s->part == SCHED_PART_H && c->init_from_x && s->partner >= 0;
-	t->tag.step = c->a_step;
-	t->tag.block = c->a_id;
-	t->tag.gate = s->gate[0];
-	t->tag.seq = (uint16_t)c->a_b;
-	t->tag.row0 = s->j0;
-	t->useful_lanes = s->valid_rows * sched_tile_cols(s, c->a_c);
-	t->w = NULL;
-	t->x = NULL;
-	t->init = NULL;
+	fill_token(c, s, c->a_c, c->a_b, out);
 	(*c->busy)++;
 	if (++c->a_b == c->L.batch) {
 		c->a_b = 0;
@@ -292,4 +296,42 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 		pick_unfolded(c, v, out);
 	else
 		pick_in_order(c, v, out);
+}
+
+uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
+{
+	if (!c->active || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id)
+		return 0;
+	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
+	uint64_t b = c->L.batch, nt = s->ntiles;
+	uint64_t u_head = (uint64_t)head->col * b + head->t.tag.seq;
+	uint64_t u_next = (uint64_t)c->a_c * b + c->a_b;
+	/* The line holds exactly the tokens u_head .. u_next-1 when no bubble
+	 * sits between them; the head must not open a block. */
+	if (u_next != u_head + R || head->col == 0)
+		return 0;
+	uint64_t accept = (nt - 1) * b > u_head ? (nt - 1) * b - u_head : 0; /* heads that are not `last` */
+	uint64_t emit = nt * b - u_next;                                      /* tokens left to issue */
+	return accept < emit ? accept : emit;
+}
+
+void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, uint32_t R, uint32_t *idx)
+{
+	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
+	uint64_t b = c->L.batch;
+	uint64_t u0 = (uint64_t)c->a_c * b + c->a_b;
+	/* Weights are read once per column tile, with its first sequence. */
+	uint64_t c_first = (u0 + b - 1) / b, c_end = (u0 + k + b - 1) / b;
+	wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)c_first, (uint32_t)(c_end - c_first));
+	*c->tiles += c_end - c_first;
+	*c->busy += k;
+	uint64_t from = k > R ? k - R : 0;
+	for (uint64_t i = from; i < k; i++)
+		fill_token(c, s, (uint32_t)((u0 + i) / b), (uint32_t)((u0 + i) % b), &line[(*idx + i) % R]);
+	*idx = (uint32_t)((*idx + k) % R);
+	uint64_t u = u0 + k;
+	c->a_c = (uint32_t)(u / b);
+	c->a_b = (uint32_t)(u % b);
+	if (c->a_c == s->ntiles)
+		c->active = false;
 }

@@ -85,6 +85,18 @@ void ctrl_destroy(ctrl_t *c);
 void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);
 const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id);
+/* Fast-forward. `head` is the read line's head token (the VS array takes
+ * it this cycle) and the line holds R tokens. Returns the number k of
+ * cycles, starting now, in each of which the head is a tile of the segment
+ * being issued that neither opens nor closes a row block, and the
+ * controller's token is that segment's next one, issued with no check that
+ * can fail: deps: step (the segment's barrier was passed when it started)
+ * and the caller has established that every weight is readable. 0 when the
+ * line is not in such a run. */
+uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R);
+/* Exactly k ctrl_tick() calls of such a run: the k tokens go into the ring
+ * of R line slots from *idx on, which advances by k. */
+void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, uint32_t R, uint32_t *idx);
 /* Every segment of the layer has been issued. */
 bool ctrl_layer_issued(const ctrl_t *c);
 /* H segments continue from their X partner's sums (not GRU linear_before_reset). */

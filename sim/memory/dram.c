@@ -78,6 +78,10 @@ int dram_busy(const dram_t *d)
 
 void dram_tick(dram_t *d)
 {
+	if (!dram_busy(d)) {
+		dram_skip(d, 1);
+		return;
+	}
 	uint64_t budget = d->carry_ub + d->bw_ub;
 	int unmet = 0; /* demand left over after the budget ran out */
 	for (int s = 0; s < DRAM_NSTREAMS; s++) {
@@ -106,4 +110,18 @@ uint64_t dram_transfer_cycles(const dram_t *d, uint64_t bytes)
 	if (!bytes)
 		return 0;
 	return (bytes * UB_PER_BYTE + d->bw_ub - 1) / d->bw_ub + d->latency;
+}
+
+void dram_skip(dram_t *d, uint64_t k)
+{
+	d->carry_ub = 0;
+	if (d->latency) {
+		uint64_t n = k < d->latency + 1 ? k : d->latency + 1;
+		for (uint64_t i = k - n; i < k; i++) {
+			size_t slot = (size_t)((d->now + i) % (d->latency + 1));
+			for (int s = 0; s < DRAM_NSTREAMS; s++)
+				d->hist[slot * DRAM_NSTREAMS + (size_t)s] = d->req[s];
+		}
+	}
+	d->now += k;
 }

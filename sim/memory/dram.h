@@ -35,6 +35,9 @@ void dram_preload(dram_t *d, int stream, uint64_t bytes);
 void dram_tick(dram_t *d);
 /* Cycles to move `bytes` on an idle channel, latency included. */
 uint64_t dram_transfer_cycles(const dram_t *d, uint64_t bytes);
+/* Fast-forward k ticks with no stream below its limit (precondition:
+ * !dram_busy): no bytes move, the fraction resets, history repeats. */
+void dram_skip(dram_t *d, uint64_t k);
 /* Would a tick change anything (is any stream below its limit)? */
 int dram_busy(const dram_t *d);
 

@@ -19,6 +19,7 @@ struct wbuf {
 	const sched_prog_t *prog;
 	uint64_t r_eff, s_step, stream_consumed, stream_limit, last_req;
 	uint64_t peak;
+	bool all_ready;   /* this layer: every tile readable at any time (resident, loaded, uncapped) */
 	uint64_t *row_reads, *read_bytes, *write_bytes;
 };
 
@@ -110,6 +111,7 @@ void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
 	uint64_t ahead = w->cfg.stage_bytes < layer_stream ? w->cfg.stage_bytes : layer_stream;
 	w->stream_limit = w->stream_base[l] + ahead;
 	dram_set_limit(w->dram, DRAM_STREAM, w->stream_limit);
+	w->all_ready = false;
 }
 
 void wbuf_end_layer(wbuf_t *w, uint32_t l)
@@ -126,6 +128,8 @@ static uint64_t bank_bytes(const wbuf_t *w, const sched_seg_t *s, uint32_t c)
 
 wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 {
+	if (w->all_ready)
+		return WBUF_READY;
 	const sched_seg_t *s = &w->prog->seg[seg];
 	uint64_t off = tile_off(s, c), bytes = tile_bytes(s, c);
 	if (off >= w->r_eff) {
@@ -176,6 +180,11 @@ uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 
 void wbuf_tick(wbuf_t *w)
 {
+	/* Once the layer's weights are all in and the port is uncapped, no
+	 * tile waits again until the next layer: remember it, so the per-tile
+	 * check is one branch. DRAM writes are counted as they happen. */
+	if (!w->all_ready && !w->port_limited && wbuf_quiet(w))
+		w->all_ready = true;
 	if (w->port_limited) {
 		w->tokens += w->cfg.bytes_per_cycle;
 		if (w->tokens > w->token_cap)
@@ -189,4 +198,29 @@ void wbuf_tick(wbuf_t *w)
 uint64_t wbuf_peak_bytes(const wbuf_t *w)
 {
 	return w->peak;
+}
+
+bool wbuf_quiet(const wbuf_t *w)
+{
+	if (w->all_ready)
+		return !dram_busy(w->dram);
+	if (w->port_limited || w->r_eff != w->prog->step_bytes || dram_busy(w->dram))
+		return false;
+	uint64_t need = w->load_base[w->layer + 1];
+	return need == w->load_base[w->layer] || dram_arrived(w->dram, DRAM_LOAD) >= need;
+}
+
+void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n)
+{
+	const sched_seg_t *s = &w->prog->seg[seg];
+	if (!n)
+		return;
+	/* Every tile but the segment's last has kc columns. */
+	uint32_t full = c0 + n < s->ntiles ? n : n - 1;
+	uint64_t cols = (uint64_t)full * s->kc + (full < n ? sched_tile_cols(s, s->ntiles - 1) : 0);
+	*w->row_reads += s->rowgroups * cols;
+	*w->read_bytes += s->rowgroups * cols * w->k * 2;
+	uint64_t bb = (uint64_t)s->rowgroups * (full ? s->kc : sched_tile_cols(s, s->ntiles - 1)) * w->k * 2;
+	if (bb > w->peak)
+		w->peak = bb;
 }

@@ -60,6 +60,12 @@ bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
 /* Reads it (precondition: ready). Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
 void wbuf_tick(wbuf_t *w);
+/* Every tile of the current layer is readable in any cycle from now on:
+ * resident, loaded, the port uncapped, and no DRAM transfer pending. */
+bool wbuf_quiet(const wbuf_t *w);
+/* Fast-forward: reads column tiles c0 .. c0+n-1 of segment s, exactly as n
+ * wbuf_tile_read() calls (precondition: wbuf_quiet). */
+void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n);
 uint64_t wbuf_peak_bytes(const wbuf_t *w);
 
 #endif

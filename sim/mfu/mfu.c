@@ -137,3 +137,16 @@ void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx)
 	m->sink = fn;
 	m->sink_ctx = ctx;
 }
+
+uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in)
+{
+	if (m->has_cur || !fifo_empty(in))
+		return 0;
+	return m->count ? m->done[m->head].ready - m->now : UINT64_MAX;
+}
+
+void mfu_skip(mfu_t *m, uint64_t k)
+{
+	*m->starve += k;
+	m->now += k;
+}

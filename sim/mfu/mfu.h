@@ -54,6 +54,11 @@ void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
  * intermediate buffer this cycle (GRU linear_before_reset reads them). */
 uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out);
 bool mfu_idle(const mfu_t *m);
+/* Cycles from now during which a tick would only count starvation: no
+ * value to start (input FIFO empty) and no packet due (0: none). */
+uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in);
+/* Fast-forward over k such cycles (k <= mfu_quiet_for). */
+void mfu_skip(mfu_t *m, uint64_t k);
 void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx);
 
 #endif
