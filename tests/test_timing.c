@@ -279,6 +279,30 @@ START_TEST(streamed_weights_stall)
 }
 END_TEST
 
+/* A stack under `auto` whose second layer fits the whole buffer but not
+ * beside the staging area: it runs resident (no staging), so its load may
+ * use the whole buffer once the first layer is done. (This deadlocked when
+ * loads always left room for staging.) */
+START_TEST(stack_layer_fills_buffer)
+{
+	layer_cfg_t two[2] = { layer(CELL_LSTM, 64, 128, 3, 1, false), layer(CELL_LSTM, 128, 128, 3, 1, false) };
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_UNFOLDED);
+	h.memory.weights = WEIGHTS_AUTO;
+	h.memory.wbuf.bytes = 4 * 128 * 256 * 2; /* exactly layer 2 */
+	h.memory.wbuf.stage_bytes = 32 * 1024;
+	workload_t w = { .name = "t", .path = "t", .layers = two, .n_layers = 2 };
+	run_opts_t o = { .cold = true };
+	run_result_t r;
+	sim_err_t e = { 0 };
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_int_eq(r.layers[1].weights, WEIGHTS_RESIDENT);
+	ck_assert(r.weights_fit);
+	/* Both layers loaded once, nothing streamed. */
+	ck_assert_uint_eq(counter(&r, "dram.read_bytes"), 4 * 128 * 192 * 2 + 4 * 128 * 256 * 2);
+	run_result_free(&r);
+}
+END_TEST
+
 /* useful_macs = G*H*(I+H)*T*B exactly, for every cell, form, batch, tile
  * config and scheduler, on sizes that pad in both directions. The count
  * comes from the per-tile lane masks; the formula is the independent
@@ -360,6 +384,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, padding_reconfiguration);
 	tcase_add_test(t, dram_load_and_cold_start);
 	tcase_add_test(t, streamed_weights_stall);
+	tcase_add_test(t, stack_layer_fills_buffer);
 	tcase_add_test(t, mac_counts);
 	tcase_add_test(t, schedule_ordering);
 	tcase_add_test(t, watchdog_names_the_blockage);

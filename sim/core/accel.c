@@ -137,6 +137,13 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 	bool all_fit = true, any_stream = false, any_res = false;
 	for (size_t i = 0; i < w->n_layers; i++) {
 		const layer_cfg_t *l = &w->layers[i];
+		if (a->hw.compute.accumulators < l->batch_size) {
+			free(plan);
+			return sim_err(err, SIM_EINPUT,
+				       "layer %zu: compute.accumulators (%u) is smaller than its batch_size (%u); the tiles "
+				       "of a row block interleave the sequences, each with its own accumulator, expected "
+				       "at least %u", i + 1, a->hw.compute.accumulators, l->batch_size, l->batch_size);
+		}
 		tile_source_t src;
 		int rc = resolve_tile(&a->hw, l, &a->tiles[i], &src, err);
 		if (rc) {
@@ -167,6 +174,19 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		uint64_t bytes = a->progs[i].step_bytes;
 		bool fit = bytes <= m->wbuf.bytes;
 		bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
+		uint64_t tile_max = 0;
+		for (uint32_t s = 0; s < a->progs[i].n; s++) {
+			const sched_seg_t *sg = &a->progs[i].seg[s];
+			uint64_t tb = (uint64_t)sg->valid_rows * sched_tile_cols(sg, 0) * 2;
+			tile_max = tb > tile_max ? tb : tile_max;
+		}
+		if (!resident && m->wbuf.stage_bytes < tile_max) {
+			free(plan);
+			return sim_err(err, SIM_EINPUT,
+				       "layer %zu streams its weights but memory.weight_buffer.stage_bytes (%llu) is "
+				       "smaller than one tile (%llu bytes), expected at least one tile of staging",
+				       i + 1, (unsigned long long)m->wbuf.stage_bytes, (unsigned long long)tile_max);
+		}
 		plan[i].step_bytes = bytes;
 		plan[i].timesteps = l->timesteps;
 		plan[i].resident = resident ? bytes : (bytes < space ? bytes : space);
@@ -183,7 +203,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 	r->weights_fit = all_fit;
 	r->weights = any_stream && any_res ? WEIGHTS_AUTO : any_stream ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
 	r->load_cycles = dram_transfer_cycles(a->dram, plan[0].resident);
-	int rc = wbuf_plan(a->wbuf, plan, (uint32_t)w->n_layers, space, !a->opts.cold);
+	int rc = wbuf_plan(a->wbuf, plan, (uint32_t)w->n_layers, m->weights == WEIGHTS_RESIDENT, !a->opts.cold);
 	free(plan);
 	return rc ? sim_err(err, rc, "out of memory") : SIM_OK;
 }

@@ -250,9 +250,11 @@ static void pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	emit(c, v, out);
 }
 
-/* Unfolded: the next H segment when its partner X is issued and its
- * dependency is met; otherwise the next X segment, as far ahead as the
- * intermediate buffer allows. */
+/* Unfolded: the next H segment when its block's W.x segments are issued
+ * (the block is two segments tall over one partition, so its U.h part
+ * follows its whole W.x part, which is also the order the weights stream
+ * in) and its dependency is met; otherwise the next X segment, as far ahead
+ * as the intermediate buffer and the weight-stream window allow. */
 static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_prog_t *p = c->L.prog;
@@ -260,8 +262,8 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	bool partner_missing = false;
 	if (h_left) {
 		const sched_seg_t *s = &p->seg[c->cur_i];
-		partner_missing = s->partner >= 0 &&
-				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->partner));
+		partner_missing = s->block_x_last >= 0 &&
+				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->block_x_last));
 		if (!partner_missing && (!needs_barrier(c, s) || barrier_ok(c, v, s, c->cur_t))) {
 			start_seg(c, v, c->cur_i, c->cur_t);
 			advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
@@ -271,8 +273,11 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 	if (x_left) {
 		const sched_seg_t *x = &p->seg[c->x_i];
+		/* In stream order when no unissued H segment comes before it; a
+		 * run-ahead segment must fit the weight-stream window whole. */
+		bool in_order = !h_left || c->cur_t > c->x_t || (c->cur_t == c->x_t && c->cur_i > c->x_i);
 		if (ibuf_can_alloc(v->ibuf, x->valid_rows * c->L.batch) &&
-		    wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t)) {
+		    (in_order || wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t))) {
 			start_seg(c, v, c->x_i, c->x_t);
 			advance(c, &c->x_t, &c->x_i, SCHED_PART_X);
 			emit(c, v, out);

@@ -57,8 +57,11 @@ bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
 {
 	if (cfg < 1 || cfg > 4 || p->vs_units % sched_groups(cfg))
 		return false;
+	/* The intermediate buffer must hold a whole block's W.x: Unfolded's U.h
+	 * part waits for both of its block's X segments. */
 	uint32_t kr = sched_groups(cfg) * p->vs_width;
-	if (p->input_size && kr > p->max_seg_values)
+	uint64_t block_rows = (uint64_t)kr * (p->kind == SCHED_UNFOLDED ? 2 : 1);
+	if (p->input_size && block_rows > p->max_seg_values)
 		return false;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
@@ -233,8 +236,15 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 		if (s->cfg != prev_cfg)
 			out->reconfigs++;
 		prev_cfg = s->cfg;
+		s->block_x_last = -1;
 		if (s->part != SCHED_PART_H)
 			continue;
+		for (uint32_t j = i; j-- > 0;)
+			if (out->seg[j].part == SCHED_PART_X && out->seg[j].block == s->block &&
+			    out->seg[j].phase == s->phase) {
+				s->block_x_last = (int32_t)j;
+				break;
+			}
 		for (uint32_t j = 0; j < i; j++) {
 			const sched_seg_t *x = &out->seg[i - 1 - j];
 			if (x->part == SCHED_PART_X && x->j0 == s->j0 && x->phase == s->phase &&

@@ -53,6 +53,7 @@ typedef struct sched_seg {
 	uint32_t rowgroups;    /* K-row groups holding a real row (bank reads per column) */
 	uint32_t block;        /* block number within the step (trace) */
 	int32_t partner;       /* the X segment an H segment continues, or -1 */
+	int32_t block_x_last;  /* H: the block's last X segment, or -1 (Unfolded waits for it) */
 	uint64_t stream_off;   /* DRAM byte offset of the segment within a step */
 } sched_seg_t;
 
@@ -73,7 +74,7 @@ typedef struct sched_params {
 	uint32_t vs_units, vs_width;
 	unsigned cfg;          /* tile config in force, 1..4 */
 	bool pad_reconfig;
-	uint32_t max_seg_values; /* largest X segment the intermediate buffer holds (rows) */
+	uint32_t max_seg_values; /* X rows (per sequence) the intermediate buffer holds */
 } sched_params_t;
 
 /* Tile config X: Kr = groups*K rows, Kc = N/groups columns. */

@@ -13,7 +13,8 @@ struct wbuf {
 	wbuf_layer_plan_t *plan;
 	uint32_t nlayers;
 	uint64_t *load_base, *stream_base;
-	uint64_t load_total, load_freed, space;
+	uint64_t load_total, load_freed;
+	bool all_on_chip;
 	/* current layer */
 	uint32_t layer;
 	const sched_prog_t *prog;
@@ -55,7 +56,7 @@ void wbuf_destroy(wbuf_t *w)
 	free(w);
 }
 
-int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, uint64_t space, bool warm)
+int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, bool all_on_chip, bool warm)
 {
 	w->plan = malloc(sizeof *w->plan * n);
 	w->load_base = calloc(n + 1, sizeof(uint64_t));
@@ -64,7 +65,7 @@ int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, uint64_t s
 		return SIM_ENOMEM;
 	memcpy(w->plan, layers, sizeof *w->plan * n);
 	w->nlayers = n;
-	w->space = space;
+	w->all_on_chip = all_on_chip;
 	/* Load order is layer order: a layer's resident weights sit in the
 	 * DRAM_LOAD stream after those of the layers before it. */
 	for (uint32_t l = 0; l < n; l++)
@@ -72,8 +73,6 @@ int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, uint64_t s
 	w->load_total = w->load_base[n];
 	if (warm && n)
 		dram_preload(w->dram, DRAM_LOAD, layers[0].load_live ? 0 : w->load_base[1]);
-	uint64_t lim = w->load_total < space ? w->load_total : space;
-	dram_set_limit(w->dram, DRAM_LOAD, lim);
 	w->last_req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
 	return SIM_OK;
 }
@@ -86,6 +85,20 @@ static uint64_t tile_bytes(const sched_seg_t *s, uint32_t c)
 static uint64_t tile_off(const sched_seg_t *s, uint32_t c)
 {
 	return s->stream_off + (uint64_t)c * s->valid_rows * s->kc * 2;
+}
+
+/* How far layer loads may run: the buffer holds the loaded-but-not-freed
+ * resident weights of all layers, plus the staging area while the current
+ * layer streams. A policy that keeps every layer on chip has no bound. */
+static void wbuf_load_window(wbuf_t *w)
+{
+	uint64_t lim = w->load_total;
+	if (!w->all_on_chip) {
+		uint64_t room = w->cfg.bytes - (w->s_step ? w->cfg.stage_bytes : 0);
+		if (w->load_freed + room < lim)
+			lim = w->load_freed + room;
+	}
+	dram_set_limit(w->dram, DRAM_LOAD, lim);
 }
 
 void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
@@ -112,13 +125,14 @@ void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
 	w->stream_limit = w->stream_base[l] + ahead;
 	dram_set_limit(w->dram, DRAM_STREAM, w->stream_limit);
 	w->all_ready = false;
+	wbuf_load_window(w);
 }
 
 void wbuf_end_layer(wbuf_t *w, uint32_t l)
 {
 	w->load_freed += w->load_base[l + 1] - w->load_base[l];
-	uint64_t lim = w->load_freed + w->space;
-	dram_set_limit(w->dram, DRAM_LOAD, lim < w->load_total ? lim : w->load_total);
+	w->s_step = 0; /* the layer's staging area is free too */
+	wbuf_load_window(w);
 }
 
 static uint64_t bank_bytes(const wbuf_t *w, const sched_seg_t *s, uint32_t c)

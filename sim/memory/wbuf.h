@@ -38,10 +38,11 @@ typedef struct wbuf_layer_plan {
 wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width, dram_t *dram, stats_t *st);
 void wbuf_destroy(wbuf_t *w);
 
-/* Plans every layer before the run; `warm` preloads layer 0. `space` is the
- * buffer space for resident weights (capacity - staging) or UINT64_MAX when
- * the policy keeps every layer on chip. */
-int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, uint64_t space, bool warm);
+/* Plans every layer before the run; `warm` preloads layer 0. With
+ * all_on_chip (the resident policy) loads are not bounded by the buffer;
+ * otherwise loaded-but-unfinished layers and the staging area of a streamed
+ * layer share its capacity. */
+int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, bool all_on_chip, bool warm);
 /* Enters layer l with its program; tiles' residency follows plan[l].resident. */
 void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog);
 /* Layer l finished: its resident space is free for later loads. */
