@@ -1,5 +1,6 @@
 #include "cellu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct cellu_done {
@@ -20,6 +21,8 @@ struct cellu {
 	cellu_done_t *q;
 	cellu_sink_fn sink;
 	void *sink_ctx;
+	trace_t *trace;
+	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
 	uint64_t *busy, *stall, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
@@ -102,8 +105,14 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 		c->w_count[p] = 0;
 	}
 	c->w_count[p] += n;
-	if (c->w_count[p] == c->elems)
+	if (c->w_count[p] == c->elems) {
 		c->full_through = step; /* steps finish in order */
+		if (c->trace) {
+			char args[64];
+			snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, c->elems);
+			trace_slice(c->trace, TRACE_CELL, "cell update", c->step_start[p], c->now + 1, args);
+		}
+	}
 	if (step + 1 == c->timesteps && c->w_count[p] == c->elems)
 		c->done_layer = true;
 }
@@ -121,6 +130,8 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 	uint32_t avail = c->step < c->timesteps ? gbuf_ready(in, c->step) - c->taken : 0;
 	uint32_t take = avail < c->cfg.lanes ? avail : c->cfg.lanes;
 	if (take) {
+		if (c->taken == 0)
+			c->step_start[c->step & 1] = c->now;
 		gbuf_consume(in, c->step, take);
 		uint32_t tail = (c->head + c->count) % c->cap;
 		c->q[tail].ready = c->now + c->cfg.latency;
@@ -183,4 +194,9 @@ void cellu_skip(cellu_t *c, uint64_t k)
 {
 	*c->starve += k;
 	c->now += k;
+}
+
+void cellu_set_trace(cellu_t *c, trace_t *t)
+{
+	c->trace = t;
 }

@@ -25,6 +25,7 @@
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "../memory/gbuf.h"
+#include "../report/trace.h"
 
 typedef struct cellu cellu_t;
 
@@ -49,5 +50,7 @@ uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in);
 /* Fast-forward over k such cycles. */
 void cellu_skip(cellu_t *c, uint64_t k);
 void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx);
+/* Each step's updates become a slice on the cell-updater track (NULL: off). */
+void cellu_set_trace(cellu_t *c, trace_t *t);
 
 #endif

@@ -386,7 +386,7 @@ int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err)
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable YAML file", path, strerror(errno));
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {

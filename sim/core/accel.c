@@ -341,6 +341,13 @@ static void accel_acc_out(accel_t *a)
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);
 	}
+	if (a->trace) {
+		char args[128];
+		snprintf(args, sizeof args, "\"step\":%u,\"seq\":%u,\"rows\":\"%u..%u\",\"config\":%u", b->step,
+			 o->tag.seq, s->j0, s->j0 + s->valid_pg - 1, s->cfg);
+		trace_slice(a->trace, TRACE_ACC, s->part == SCHED_PART_X ? "W.x block -> buffer" : "U.h block -> MFU",
+			    a->now, a->now + 1, args);
+	}
 	cu_out_pop(a->cu);
 	(*a->acc_busy)++;
 }
@@ -562,8 +569,15 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	int rc = accel_build(&a, err);
 	if (!rc)
 		rc = accel_plan(&a, out, err);
-	if (!rc && opts->trace_path && !(a.trace = trace_open(opts->trace_path, a.hw.clock_mhz, err)))
-		rc = err->code;
+	if (!rc && opts->trace_path) {
+		if (!(a.trace = trace_open(opts->trace_path, a.hw.clock_mhz, err))) {
+			rc = err->code;
+		} else {
+			ctrl_set_trace(a.ctrl, a.trace);
+			mfu_set_trace(a.mfu, a.trace);
+			cellu_set_trace(a.cellu, a.trace);
+		}
+	}
 	if (!rc)
 		rc = accel_loop(&a, out, err);
 	if (!rc)

@@ -4,11 +4,13 @@
  * accel_run() resolves every "auto" of the config (core/resolve.c), builds
  * the components, drives the global clock one cycle at a time (or in exact
  * jumps, see core/accel.c) until the last layer's last h is written, checks
- * the lane-conservation identity, and returns the counters.
+ * the lane-conservation identity and the MAC count, and returns the
+ * counters. Same inputs, same outputs: nothing depends on time, addresses
+ * or the environment.
  *
  * Counter names (registered by the components; the energy model and the
  * reports read them by name once, at the end):
- *   <stage>.busy/.stall/.starve   stage in {ctrl, wread, vs, acc, mfu, cell}
+ *   <stage>.busy/.stall/.starve   stage in {ctrl, vs, acc, mfu, cell}
  *   vs.useful_macs vs.issued_macs vs.tile_cycles
  *   idle.padding idle.dependency idle.fill_drain idle.backpressure
  *   idle.weight_fetch                               (lane-cycles)
@@ -18,7 +20,7 @@
  *   wbuf.row_reads (K-wide bank row reads) wbuf.read_bytes wbuf.write_bytes
  *   ihbuf.reads ihbuf.writes cellbuf.reads cellbuf.writes
  *   interbuf.reads interbuf.writes gatebuf.reads gatebuf.writes
- *   fifo.<name>.pushes fifo.<name>.pops   name in {wread, preact, act}
+ *   fifo.preact.pushes fifo.preact.pops  (accumulators -> MFU)
  *   dram.read_bytes
  *   ctrl.tiles ctrl.blocks ctrl.reconfigs
  */

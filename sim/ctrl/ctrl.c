@@ -1,5 +1,6 @@
 #include "ctrl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ struct ctrl {
 	uint32_t nring;
 	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs;
 	unsigned last_cfg;
+	uint64_t now, seg_start;
+	trace_t *trace;
 };
 
 static const char *const cause_names[IDLE_NCAUSES] = {
@@ -148,6 +151,7 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 	c->a_step = step;
 	c->a_c = c->a_b = 0;
 	c->a_id = c->next_id++;
+	c->seg_start = c->now;
 	ctrl_block_t *b = &c->ring[c->a_id % c->nring];
 	b->id = c->a_id;
 	b->seg = seg;
@@ -202,8 +206,18 @@ static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	(*c->busy)++;
 	if (++c->a_b == c->L.batch) {
 		c->a_b = 0;
-		if (++c->a_c == s->ntiles)
+		if (++c->a_c == s->ntiles) {
 			c->active = false;
+			if (c->trace) {
+				char args[160];
+				snprintf(args, sizeof args,
+					 "\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
+					 c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
+					 s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
+				trace_slice(c->trace, TRACE_CTRL, s->part == SCHED_PART_X ? "issue W.x" : "issue U.h",
+					    c->seg_start, c->now + 1, args);
+			}
+		}
 	}
 }
 
@@ -291,16 +305,20 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
-	if (frozen) {
+	if (frozen)
 		(*c->stall)++;
-		return;
-	}
-	if (c->active)
+	else if (c->active)
 		emit(c, v, out);
 	else if (c->kind == SCHED_UNFOLDED)
 		pick_unfolded(c, v, out);
 	else
 		pick_in_order(c, v, out);
+	c->now++;
+}
+
+void ctrl_set_trace(ctrl_t *c, trace_t *t)
+{
+	c->trace = t;
 }
 
 uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
@@ -334,6 +352,7 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	for (uint64_t i = from; i < k; i++)
 		fill_token(c, s, (uint32_t)((u0 + i) / b), (uint32_t)((u0 + i) % b), &line[(*idx + i) % R]);
 	*idx = (uint32_t)((*idx + k) % R);
+	c->now += k;
 	uint64_t u = u0 + k;
 	c->a_c = (uint32_t)(u / b);
 	c->a_b = (uint32_t)(u % b);

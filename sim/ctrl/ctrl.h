@@ -35,6 +35,7 @@
 #include "../memory/ibuf.h"
 #include "../memory/wbuf.h"
 #include "sched.h"
+#include "../report/trace.h"
 
 typedef enum {
 	IDLE_PADDING = 0,
@@ -97,6 +98,8 @@ uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R);
 /* Exactly k ctrl_tick() calls of such a run: the k tokens go into the ring
  * of R line slots from *idx on, which advances by k. */
 void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, uint32_t R, uint32_t *idx);
+/* Each segment's issue becomes a slice on the controller track (NULL: off). */
+void ctrl_set_trace(ctrl_t *c, trace_t *t);
 /* Every segment of the layer has been issued. */
 bool ctrl_layer_issued(const ctrl_t *c);
 /* H segments continue from their X partner's sums (not GRU linear_before_reset). */

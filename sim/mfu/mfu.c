@@ -1,10 +1,11 @@
 #include "mfu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct mfu_done {
-	uint64_t ready;
+	uint64_t start, ready;
 	mfu_packet_t p;
 } mfu_done_t;
 
@@ -20,6 +21,8 @@ struct mfu {
 	uint32_t cap, head, count;
 	mfu_sink_fn sink;
 	void *sink_ctx;
+	trace_t *trace;
+	uint64_t cur_start;
 	uint64_t *busy, *stall, *starve, *acts, *sig, *tanh, *bias;
 };
 
@@ -87,6 +90,13 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 			gbuf_rh_add(out, p->step, p->valid_pg);
 		if (m->sink)
 			m->sink(m->sink_ctx, p);
+		if (m->trace) {
+			char args[128];
+			snprintf(args, sizeof args, "\"step\":%u,\"seq\":%u,\"rows\":\"%u..%u\",\"values\":%u", p->step,
+				 p->seq, p->j0, p->j0 + p->valid_pg - 1, p->values);
+			trace_slice(m->trace, TRACE_MFU, p->phase ? "activate n" : "activate", m->done[m->head].start,
+				    m->now + 1, args);
+		}
 		released += p->x_values;
 		m->head = m->head + 1 == m->cap ? 0 : m->head + 1;
 		m->count--;
@@ -106,6 +116,7 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 			fifo_pop(in);
 			m->has_cur = true;
 			m->cur_left = m->cur.values;
+			m->cur_start = m->now;
 		}
 		uint32_t take = m->cur_left < budget ? m->cur_left : budget;
 		m->cur_left -= take;
@@ -113,6 +124,7 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 		if (m->cur_left == 0) {
 			uint32_t tail = (m->head + m->count) % m->cap;
 			m->done[tail].ready = m->now + m->cfg.latency;
+			m->done[tail].start = m->cur_start;
 			m->done[tail].p = m->cur;
 			m->count++;
 			mfu_account(m, &m->cur);
@@ -149,4 +161,9 @@ void mfu_skip(mfu_t *m, uint64_t k)
 {
 	*m->starve += k;
 	m->now += k;
+}
+
+void mfu_set_trace(mfu_t *m, trace_t *t)
+{
+	m->trace = t;
 }

@@ -27,6 +27,7 @@
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "../memory/gbuf.h"
+#include "../report/trace.h"
 
 /* A finished H row block on its way from the accumulators to the MFU. */
 typedef struct mfu_packet {
@@ -60,5 +61,7 @@ uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in);
 /* Fast-forward over k such cycles (k <= mfu_quiet_for). */
 void mfu_skip(mfu_t *m, uint64_t k);
 void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx);
+/* Each packet becomes a slice on the A-MFU track (NULL: off). */
+void mfu_set_trace(mfu_t *m, trace_t *t);
 
 #endif

@@ -9,12 +9,10 @@ struct trace {
 	FILE *f;
 	char *path, *tmp;
 	double mhz;
-	bool first;
 };
 
 static const char *const track_names[TRACE_NTRACKS] = {
 	NULL, "controller", "VS array", "VS array idle (cause)", "accumulators", "A-MFU", "cell updater",
-	"weight buffer",
 };
 
 trace_t *trace_open(const char *path, double clock_mhz, sim_err_t *err)
@@ -45,14 +43,12 @@ trace_t *trace_open(const char *path, double clock_mhz, sim_err_t *err)
 		return NULL;
 	}
 	t->mhz = clock_mhz;
-	t->first = true;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", t->f);
 	fprintf(t->f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"sharpsim\"}}");
 	for (int i = 1; i < TRACE_NTRACKS; i++)
 		fprintf(t->f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":\"%s\"}}"
 			",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"sort_index\":%d}}",
 			i, track_names[i], i, i);
-	t->first = false;
 	return t;
 }
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Command-line behaviour of `sharpsim run`: every class of bad input gives
+# exactly one line on stderr of the form "file:line:col: what is wrong,
+# what was expected" (or, for options and missing files, naming the option
+# or the file), exit status 2, nothing on stdout, and no --out file; a
+# failed run leaves an existing --out file untouched; --trace writes valid
+# Chrome trace JSON with a track per unit; the same inputs give
+# byte-identical outputs.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BIN=build/sharpsim
+FX=tests/fixtures/config
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "cli: FAIL: $*"; }
+
+# expect_error PATTERN ARGS... : exit 2, one stderr line matching PATTERN
+# (an extended regex), empty stdout, no --out file written.
+expect_error() {
+  local pattern=$1
+  shift
+  rm -f "$T/out.json"
+  "$BIN" run "$@" --out "$T/out.json" >"$T/stdout" 2>"$T/stderr"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$T/stderr")
+  if [ "$rc" -ne 2 ]; then bad "$* -> exit $rc, expected 2"; return; fi
+  if [ "$lines" -ne 1 ]; then bad "$* -> $lines stderr lines, expected 1: $(cat "$T/stderr")"; return; fi
+  if ! grep -Eq "$pattern" "$T/stderr"; then bad "$* -> '$(cat "$T/stderr")' does not match /$pattern/"; return; fi
+  if [ -s "$T/stdout" ]; then bad "$* -> wrote to stdout"; return; fi
+  if ls "$T" | grep -q '^out.json'; then bad "$* -> left an --out file"; return; fi
+  ok
+}
+
+LOC='^[^: ]+\.yaml:[0-9]+:[0-9]+: '
+expect_error "${LOC}did not find expected key" --hw $FX/malformed.yaml
+expect_error "${LOC}unknown key 'vs_unit' in compute, did you mean 'vs_units'\?" --hw $FX/unknown_key.yaml
+expect_error "${LOC}value 'abc' of compute.vs_units is not an integer, expected" --hw $FX/wrong_type.yaml
+expect_error "${LOC}value '1001' of mfu.latency is out of range, expected an integer from 1 to 1000" --hw $FX/out_of_range.yaml
+expect_error "${LOC}compute.tile config1 .* expected a config N can form" --hw $FX/tile_inconsistent.yaml
+expect_error "${LOC}duplicate key 'units' \(first at line 2\), expected each key once" --hw $FX/duplicate_key.yaml
+expect_error "${LOC}value 'lsmt' of cell is not a valid choice, expected one of" --workload $FX/workload_bad_cell.yaml
+expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
+expect_error "^missing\.yaml: cannot open: No such file or directory, expected a readable YAML file" --hw missing.yaml
+expect_error "^option -p 'compute.vs_units=abc': value 'abc' is not an integer" -p compute.vs_units=abc
+expect_error "^option -p 'compute.vs_unit=3': unknown key 'compute.vs_unit', did you mean 'compute.vs_units'\?" -p compute.vs_unit=3
+expect_error "^option -w 'timesteps=0': value '0' is out of range" -w timesteps=0
+expect_error "^option --format 'xml': unknown format, expected text, json or csv" --format xml
+expect_error "^unknown option '--bogus'" --bogus
+expect_error "accumulators \(2\) is smaller than its batch_size \(4\)" -p compute.accumulators=2 -w batch_size=4
+expect_error "stage_bytes .* smaller than one tile" -p memory.weights=stream -p memory.weight_buffer.stage_bytes=16
+
+# A failed run must not touch an existing results file.
+echo keep >"$T/keep.json"
+"$BIN" run -p compute.vs_units=abc --out "$T/keep.json" 2>/dev/null
+if [ "$(cat "$T/keep.json")" = keep ] && [ "$(ls "$T" | grep -c keep)" -eq 1 ]; then ok; else bad "failed run changed --out"; fi
+
+# Determinism: identical inputs give byte-identical outputs (all formats).
+for fmt in json csv text; do
+  "$BIN" run --format $fmt --out "$T/a.$fmt" && "$BIN" run --format $fmt --out "$T/b.$fmt"
+  if cmp -s "$T/a.$fmt" "$T/b.$fmt"; then ok; else bad "two identical runs differ ($fmt)"; fi
+done
+
+# The trace is valid Chrome trace JSON with a track per unit and slices
+# tagged with step, rows and config.
+"$BIN" run --workload workloads/examples/lstm_tiny.yaml -w timesteps=2 --no-energy --trace "$T/trace.json" >/dev/null
+if python3 - "$T/trace.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["traceEvents"]
+names = {e["args"]["name"] for e in ev if e.get("name") == "thread_name"}
+need = {"controller", "VS array", "VS array idle (cause)", "accumulators", "A-MFU", "cell updater"}
+assert need <= names, names
+vs = [e for e in ev if e.get("ph") == "X" and e["tid"] == 2]
+assert vs and all({"step", "rows", "config"} <= set(e["args"]) for e in vs), "VS slices lack tags"
+steps = {e["args"]["step"] for e in vs}
+assert steps == {0, 1}, steps
+for tid in (3, 4, 5, 6):
+    assert any(e.get("ph") == "X" and e["tid"] == tid for e in ev), f"no slices on track {tid}"
+PY
+then ok; else bad "trace JSON"; fi
+
+# A failed run leaves no trace behind.
+"$BIN" run -p watchdog_cycles=1 -p memory.dram_latency=100 --cold --trace "$T/dead.json" >/dev/null 2>&1
+if ! ls "$T" | grep -q dead; then ok; else bad "failed run left a trace file"; fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
