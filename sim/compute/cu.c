@@ -84,8 +84,8 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 		bool ok = cfg->vs_units % cfg_groups(c) == 0;
 		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
 		cu->lat[c] = ok ? cfg->mult_latency + cu->depth[c] + cfg->acc_latency : 0;
-		if (ok)
-			cu->max_kr = cfg_groups(c) * cfg->vs_width;
+		if (ok && cfg_groups(c) * cfg->vs_width > cu->max_kr)
+			cu->max_kr = cfg_groups(c) * cfg->vs_width; /* the tallest tile sizes the accumulators */
 	}
 	cu->g_max = 1;
 	while (cu->g_max < 8 && cfg->vs_units % (cu->g_max * 2) == 0)
@@ -263,8 +263,23 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
 			     uint32_t nsub)
 {
-	float leaf[sub], node[8]; /* nsub = g_max / groups <= 8 */
+	float leaf[kc], node[8]; /* nsub = g_max / groups <= 8 */
 	const float *x = t->xf;
+	if ((sub & (sub - 1)) == 0 && kc > 1) {
+		/* sub and nsub powers of two: the group trees are the first levels
+		 * of one adjacent-pair tree over all Kc leaves, which never has an
+		 * odd level; its first level is formed straight from the products. */
+		for (uint32_t r = 0; r < kr; r++) {
+			const float *w = t->wf + (size_t)r * kc;
+			for (uint32_t i = 0; i < kc / 2; i++)
+				leaf[i] = w[2 * i] * x[2 * i] + w[2 * i + 1] * x[2 * i + 1];
+			for (uint32_t m = kc / 2; m > 1; m /= 2)
+				for (uint32_t i = 0; i < m / 2; i++)
+					leaf[i] = leaf[2 * i] + leaf[2 * i + 1];
+			cu_accumulate_f32(s, t, r, arith_float_canon(leaf[0]));
+		}
+		return;
+	}
 	for (uint32_t r = 0; r < kr; r++) {
 		const float *w = t->wf + (size_t)r * kc;
 		for (uint32_t q = 0; q < nsub; q++) {

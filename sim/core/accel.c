@@ -240,7 +240,8 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	a->ibuf = ibuf_create(resolve_inter_values(hw), a->st);
 	a->dram = dram_create(&hw->memory.dram, hw->clock_mhz, a->st);
 	a->wbuf = a->dram ? wbuf_create(&hw->memory.wbuf, a->n, a->k, a->dram, a->st) : NULL;
-	a->ctrl = ctrl_create(hw->scheduler, hw->deps, hw->compute.accumulators + a->nline + 8, a->st);
+	a->ctrl = ctrl_create(hw->scheduler, hw->deps, hw->compute.accumulators + a->nline + 8,
+			      (uint32_t)resolve_inter_values(hw) + 1, a->st);
 	a->line = calloc(a->nline, sizeof *a->line);
 	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf ||
 	    !a->ctrl || !a->line || accel_counters(a))
@@ -328,6 +329,7 @@ static void accel_acc_out(accel_t *a)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
 		ibuf_write(a->ibuf, s->valid_rows);
+		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {
 		if (!fifo_can_push(a->preact)) {
 			(*a->acc_stall)++;
@@ -336,7 +338,7 @@ static void accel_acc_out(accel_t *a)
 		mfu_packet_t p = {
 			.step = b->step, .seg = b->seg, .seq = o->tag.seq, .phase = s->phase, .ngates = s->ngates,
 			.j0 = s->j0, .valid_pg = s->valid_pg, .values = s->valid_rows,
-			.x_values = !ctrl_init_from_x(a->ctrl) && s->partner >= 0 ? s->valid_rows : 0,
+			.x_values = ctrl_mfu_reads_x(a->ctrl) && s->partner >= 0 ? s->valid_rows : 0,
 		};
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);

@@ -9,7 +9,14 @@ struct ctrl {
 	deps_kind_t deps;
 	ctrl_layer_t L;
 	uint32_t elems;          /* H * B */
-	bool init_from_x;
+	/* How W.x reaches the gates (ctrl.h): merge continues the X block into
+	 * its H partner; otherwise X blocks go to the intermediate buffer, as
+	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
+	bool merge, h_init, mfu_reads_x;
+	uint32_t merge_id;       /* the block an in-order H segment continues */
+	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
+	 * block id and how many of the B sequences have been written. */
+	uint32_t *xq_id, *xq_written, xq_head, xq_count, xq_cap;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
 	uint32_t cur_t, cur_i, x_t, x_i;
 	/* the segment being issued */
@@ -33,7 +40,7 @@ const char *ctrl_cause_name(idle_cause_t c)
 	return c < IDLE_NCAUSES ? cause_names[c] : "?";
 }
 
-ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, stats_t *st)
+ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st)
 {
 	ctrl_t *c = calloc(1, sizeof *c);
 	if (!c)
@@ -42,13 +49,16 @@ ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, stats_t 
 	c->deps = deps;
 	c->nring = ring;
 	c->ring = calloc(ring, sizeof *c->ring);
+	c->xq_cap = xq;
+	c->xq_id = calloc(xq, sizeof *c->xq_id);
+	c->xq_written = calloc(xq, sizeof *c->xq_written);
 	c->busy = stats_counter(st, "ctrl.busy", "cycles the controller issued a tile");
 	c->stall = stats_counter(st, "ctrl.stall", "cycles the controller was held by back-pressure");
 	c->starve = stats_counter(st, "ctrl.starve", "cycles the controller waited (dependency, weights, drain)");
 	c->tiles = stats_counter(st, "ctrl.tiles", "column tiles issued (weights read once per tile)");
 	c->blocks = stats_counter(st, "ctrl.blocks", "segments started");
 	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
-	if (!c->ring || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs) {
+	if (!c->ring || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs) {
 		ctrl_destroy(c);
 		return NULL;
 	}
@@ -60,6 +70,8 @@ void ctrl_destroy(ctrl_t *c)
 	if (!c)
 		return;
 	free(c->ring);
+	free(c->xq_id);
+	free(c->xq_written);
 	free(c);
 }
 
@@ -78,7 +90,11 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	bool has_x = false;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
-	c->init_from_x = has_x && !(layer->cell == CELL_GRU && layer->form == GRU_LBR);
+	bool lbr = layer->cell == CELL_GRU && layer->form == GRU_LBR;
+	c->mfu_reads_x = has_x && lbr;
+	c->merge = has_x && !lbr && c->kind != SCHED_UNFOLDED;
+	c->h_init = has_x && !lbr && c->kind == SCHED_UNFOLDED;
+	c->xq_head = c->xq_count = 0;
 	c->cur_t = 0;
 	c->active = false;
 	if (c->kind == SCHED_UNFOLDED) {
@@ -92,9 +108,20 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		c->last_cfg = layer->prog->seg[0].cfg;
 }
 
-bool ctrl_init_from_x(const ctrl_t *c)
+bool ctrl_mfu_reads_x(const ctrl_t *c)
 {
-	return c->init_from_x;
+	return c->mfu_reads_x;
+}
+
+void ctrl_x_written(ctrl_t *c, uint32_t id)
+{
+	for (uint32_t i = 0; i < c->xq_count; i++) {
+		uint32_t k = (c->xq_head + i) % c->xq_cap;
+		if (c->xq_id[k] == id) {
+			c->xq_written[k]++;
+			return;
+		}
+	}
 }
 
 bool ctrl_layer_issued(const ctrl_t *c)
@@ -140,18 +167,29 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 {
 	const sched_seg_t *s = &c->L.prog->seg[seg];
 	uint32_t vals = s->valid_rows * c->L.batch;
-	if (s->part == SCHED_PART_X) {
+	bool continues = c->merge && s->part == SCHED_PART_H && s->partner >= 0;
+	if (s->part == SCHED_PART_X && !c->merge)
 		ibuf_alloc(v->ibuf, vals);
-	} else if (c->init_from_x && s->partner >= 0) {
-		ibuf_read(v->ibuf, vals);
-		ibuf_free(v->ibuf, vals);
-	}
 	c->active = true;
 	c->a_seg = seg;
 	c->a_step = step;
 	c->a_c = c->a_b = 0;
-	c->a_id = c->next_id++;
+	c->a_id = continues ? c->merge_id : c->next_id++;
 	c->seg_start = c->now;
+	if (s->part == SCHED_PART_X && c->merge)
+		c->merge_id = c->a_id;
+	if (s->part == SCHED_PART_X && c->h_init) {
+		uint32_t k = (c->xq_head + c->xq_count++) % c->xq_cap;
+		c->xq_id[k] = c->a_id;
+		c->xq_written[k] = 0;
+	}
+	if (s->part == SCHED_PART_H && c->h_init && s->partner >= 0) {
+		/* The partner's sums are in the intermediate buffer (h_ready). */
+		c->xq_head = (c->xq_head + 1) % c->xq_cap;
+		c->xq_count--;
+		ibuf_read(v->ibuf, vals);
+		ibuf_free(v->ibuf, vals);
+	}
 	ctrl_block_t *b = &c->ring[c->a_id % c->nring];
 	b->id = c->a_id;
 	b->seg = seg;
@@ -171,9 +209,10 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	cu_tile_t *t = &out->t;
 	memset(t, 0, sizeof *t);
 	t->cfg = s->cfg;
-	t->first = col == 0;
-	t->last = col + 1 == s->ntiles;
-	t->has_init = t->first && s->part == SCHED_PART_H && c->init_from_x && s->partner >= 0;
+	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
+	t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
+	t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X);
+	t->has_init = col == 0 && s->part == SCHED_PART_H && c->h_init && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
 	t->tag.gate = s->gate[0];
@@ -278,7 +317,11 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		const sched_seg_t *s = &p->seg[c->cur_i];
 		partner_missing = s->block_x_last >= 0 &&
 				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->block_x_last));
-		if (!partner_missing && (!needs_barrier(c, s) || barrier_ok(c, v, s, c->cur_t))) {
+		/* The partner's W.x must have left the accumulators into the
+		 * intermediate buffer before the H block reads it as its init. */
+		bool x_ready = !c->h_init || s->partner < 0 ||
+			       (c->xq_count && c->xq_written[c->xq_head] == c->L.batch);
+		if (!partner_missing && x_ready && (!needs_barrier(c, s) || barrier_ok(c, v, s, c->cur_t))) {
 			start_seg(c, v, c->cur_i, c->cur_t);
 			advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
 			emit(c, v, out);

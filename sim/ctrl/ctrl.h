@@ -17,6 +17,17 @@
  * and run ahead while the H segments wait. With deps: element an H tile
  * waits only for the h elements its columns read.
  *
+ * W.x and U.h. The weights sit in two partitions, so a segment covers one
+ * of them. Sequential, Batch and Intergate issue a block's X segment and
+ * then its H segment back to back: the accumulators simply continue from
+ * the X columns into the H columns (one row block, as the hardware does a
+ * block over [x; h]). Unfolded's X segments run ahead, so their sums go to
+ * the intermediate buffer and the H segment starts from them (has_init);
+ * it starts only once all its partner's X blocks have left the
+ * accumulators (ctrl_x_written), else it waits (a dependency). GRU
+ * linear_before_reset keeps W_n.x apart from U_n.h: its X blocks always go
+ * to the intermediate buffer and the MFU reads them (ctrl_mfu_reads_x).
+ *
  * Contract: the caller freezes the line (passes frozen = true) in a cycle
  * in which the VS array refused the line's head tile; the controller then
  * issues nothing and counts a stall.
@@ -80,8 +91,9 @@ typedef struct ctrl_view {
 typedef struct ctrl ctrl_t;
 
 /* ring: blocks that can be issued and not yet finished (accumulators +
- * read latency + margin). */
-ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, stats_t *st);
+ * read latency + margin); xq: X segments that can wait in the
+ * intermediate buffer at once (its capacity in rows). */
+ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st);
 void ctrl_destroy(ctrl_t *c);
 void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);
@@ -102,7 +114,10 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 void ctrl_set_trace(ctrl_t *c, trace_t *t);
 /* Every segment of the layer has been issued. */
 bool ctrl_layer_issued(const ctrl_t *c);
-/* H segments continue from their X partner's sums (not GRU linear_before_reset). */
-bool ctrl_init_from_x(const ctrl_t *c);
+/* The MFU reads X blocks back from the intermediate buffer. */
+bool ctrl_mfu_reads_x(const ctrl_t *c);
+/* An X block (by tag.block) left the accumulators for the intermediate
+ * buffer. */
+void ctrl_x_written(ctrl_t *c, uint32_t id);
 
 #endif

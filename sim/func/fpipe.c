@@ -1,17 +1,684 @@
-/* Placeholder until the functional engine lands (being written now). */
+/*
+ * fpipe.c - the functional datapath (hooks and their order in fpipe.h).
+ *
+ * What the hardware's buffers hold, and where this model keeps it:
+ *   weight buffer   every segment's column tiles, Kr x Kc, laid out once per
+ *                   layer in the tile row layout of sched.h (row r = gate
+ *                   slot r / rpg, hidden j0 + r % rpg; +0 beyond the matrix):
+ *                   `wl` (the bit patterns the compute unit's interface
+ *                   carries) and `wlf` (the same values widened exactly to
+ *                   float, fp16/bf16 only, which cu.c multiplies directly)
+ *   I/H buffer      x_t for every step (`xv`), and h in a ring of FP_HRING
+ *                   step vectors (`hv`); each vector padded with +0 to the
+ *                   widest segment's ntiles * Kc, so column tile c of any
+ *                   segment is simply vector + c * Kc (no copy per tile)
+ *   intermediate    the X blocks' sums, a ring of `xdepth` steps (`xsum`)
+ *   gate buffer     per step parity, element e = j*B + b: the H block's sums,
+ *                   replaced in place by the MFU's activations (`gst`)
+ *   cell-state buf  c per element (`cst`)
+ * Ring depths are derived from the timing model's own guarantees (see
+ * fpipe_begin_layer); every read also checks the step its slot holds, so a
+ * schedule that broke a guarantee is reported at the end of the layer
+ * instead of silently reading stale values.
+ *
+ * Stacked layers: layer l > 0 reads the datapath's h of layer l - 1 as its
+ * x (already in the data format, no rounding); the reference runs the whole
+ * stack in double from the unrounded parameters, so layer l's error is the
+ * datapath's accumulated error through layers 0..l. Random parameters of
+ * layer l come from weights_random with seed + l * 0x9E3779B97F4A7C15
+ * (layer 0 uses the seed itself).
+ */
 #include "fpipe.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../arith/fixed.h"
+#include "../arith/fp.h"
+#include "../core/resolve.h"
+#include "cellmath.h"
+#include "npy.h"
+#include "ref.h"
+#include "weights.h"
+
+/* h vectors alive at once: h_{t-1} read by step t's H tiles while h_t is
+ * written. A step t+1 update (writing slot (t+2) % 3) needs step t+1's H
+ * tiles, which the VS array accepts after every step t tile, so h_{t-1} is
+ * no longer read; 3 leaves one slot of margin over that argument. */
+#define FP_HRING 3
+#define FP_SEED_STRIDE UINT64_C(0x9E3779B97F4A7C15)
+
+struct fpipe {
+	const workload_t *w;
+	const char *dump_dir;
+	uint64_t *mults;
+	cm_t *cm;
+	prec_mul_t prec;
+	bool fixed, fl;          /* fixed point; float copies for cu.c (fp16, bf16) */
+	unsigned acc_bits;
+	uint64_t inter_values;
+	weights_t **wt;          /* per layer, doubles, unrounded */
+	double *ref_prev;        /* reference h of the previous layer, (T, B, H) */
+	uint32_t *dp_prev;       /* datapath h words of the previous layer */
+	bool bad;                /* a causality check failed in this layer */
+	sim_err_t bad_err;
+	/* the current layer */
+	uint32_t layer, G, I, H, T, B, E, NG;
+	cell_kind_t cell;
+	gru_form_t form;
+	const sched_prog_t *prog;
+	size_t *seg_off;         /* per segment: its tile 0 in wl / wlf */
+	uint32_t *tile_base;     /* per segment: its tile 0 in tile_mults */
+	uint32_t *tile_mults;    /* real multiplies of a tile (one sequence) */
+	uint16_t *wl;
+	float *wlf;
+	uint32_t *bias, *b_hn;
+	uint32_t px, ph;         /* padded lengths of the x and h vectors */
+	uint16_t *xv;
+	float *xvf;
+	uint16_t *hv;
+	float *hvf;
+	int64_t hv_step[FP_HRING];
+	uint32_t hv_count[FP_HRING];
+	uint16_t *rv;            /* GRU reset_before_matmul r*h, per step parity */
+	float *rvf;
+	int64_t rv_step[2];
+	uint32_t rv_count[2];
+	uint32_t xdepth;
+	size_t xslot;            /* words of one step's X sums */
+	size_t *xseg_off;        /* per X segment: its sums within a slot */
+	uint32_t *xsum;
+	int64_t *xtag;           /* step held, per (slot, segment, sequence) */
+	uint32_t *gst;           /* [2][E][NG] */
+	uint32_t *cst;           /* c per element e */
+	uint32_t *hwords;        /* h words, (T, B, H) */
+	double *h_out, *c_out;   /* h and c as doubles, (T, B, H) */
+};
+
+static void fp_fail(fpipe_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the layer's first broken invariant; fpipe_end_layer returns it. */
+static void fp_fail(fpipe_t *f, const char *fmt, ...)
+{
+	if (f->bad)
+		return;
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	f->bad = true;
+	sim_err(&f->bad_err, SIM_EINTERNAL, "functional mode, layer %u: %s", f->layer, msg);
+}
+
+static void fp_free_layer(fpipe_t *f)
+{
+	free(f->seg_off);
+	free(f->tile_base);
+	free(f->tile_mults);
+	free(f->wl);
+	free(f->wlf);
+	free(f->bias);
+	free(f->b_hn);
+	free(f->xv);
+	free(f->xvf);
+	free(f->hv);
+	free(f->hvf);
+	free(f->rv);
+	free(f->rvf);
+	free(f->xseg_off);
+	free(f->xsum);
+	free(f->xtag);
+	free(f->gst);
+	free(f->cst);
+	free(f->hwords);
+	free(f->h_out);
+	free(f->c_out);
+	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
+	f->bias = NULL, f->b_hn = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
+	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
+	f->cst = NULL, f->hwords = NULL, f->h_out = NULL, f->c_out = NULL;
+}
+
+void fpipe_destroy(fpipe_t *f)
+{
+	if (!f)
+		return;
+	fp_free_layer(f);
+	if (f->wt)
+		for (size_t l = 0; l < f->w->n_layers; l++)
+			weights_destroy(f->wt[l]);
+	free(f->wt);
+	free(f->ref_prev);
+	free(f->dp_prev);
+	cm_destroy(f->cm);
+	free(f);
+}
+
+/* The directory of the workload file ("." when it has none). */
+static void fp_dirname(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Layer l > 0 with an input reads layer l - 1's h sequence. */
+static int fp_check_stack(const workload_t *w, size_t l, sim_err_t *err)
+{
+	const layer_cfg_t *c = &w->layers[l], *p = &w->layers[l - 1];
+	if (c->skip_input || (c->input_size == p->hidden_size && c->timesteps == p->timesteps &&
+			      c->batch_size == p->batch_size))
+		return SIM_OK;
+	return sim_err_at(err, SIM_EINPUT, w->path, c->line, c->col,
+			  "layer %zu has input_size %u, timesteps %u, batch_size %u; a functional run feeds it "
+			  "layer %zu's h, expected input_size %u, timesteps %u, batch_size %u",
+			  l + 1, c->input_size, c->timesteps, c->batch_size, l, p->hidden_size, p->timesteps,
+			  p->batch_size);
+}
 
 fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir,
 		      stats_t *st, sim_err_t *err)
 {
-	(void)hw, (void)w, (void)seed, (void)dump_dir, (void)st;
-	sim_err(err, SIM_EINPUT, "functional mode is not available in this build");
-	return NULL;
+	if (hw->precision.mul == PREC_FP32) {
+		sim_err(err, SIM_EINPUT, "functional mode: precision.mul fp32 does not fit the compute unit's "
+			"16-bit operand fields, expected fp16, bf16, fix16x8 or fix16x16");
+		return NULL;
+	}
+	if (dump_dir) {
+		struct stat sb;
+		if (stat(dump_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			sim_err(err, SIM_EIO, "--dump-outputs %s: not an existing directory, expected one to "
+				"write layer<N>_h.npy into", dump_dir);
+			return NULL;
+		}
+	}
+	fpipe_t *f = calloc(1, sizeof *f);
+	if (!f) {
+		sim_err(err, SIM_ENOMEM, "out of memory");
+		return NULL;
+	}
+	f->w = w;
+	f->dump_dir = dump_dir;
+	f->prec = hw->precision.mul;
+	f->acc_bits = hw->precision.acc_bits;
+	f->fixed = f->prec == PREC_FIX16X8 || f->prec == PREC_FIX16X16;
+	f->fl = !f->fixed;
+	f->inter_values = resolve_inter_values(hw);
+	f->mults = stats_counter(st, "func.multiplies", "datapath multiplies of a real weight by a real operand");
+	f->wt = calloc(w->n_layers, sizeof *f->wt);
+	if (!f->mults || !f->wt) {
+		sim_err(err, SIM_ENOMEM, "out of memory");
+		fpipe_destroy(f);
+		return NULL;
+	}
+	if (!(f->cm = cm_create(&hw->precision, &hw->activation, err))) {
+		fpipe_destroy(f);
+		return NULL;
+	}
+	char dir[1024], path[1536];
+	fp_dirname(w->path, dir, sizeof dir);
+	for (size_t l = 0; l < w->n_layers; l++) {
+		const layer_cfg_t *lc = &w->layers[l];
+		if (l > 0 && fp_check_stack(w, l, err)) {
+			fpipe_destroy(f);
+			return NULL;
+		}
+		if (lc->weights[0]) {
+			if (lc->weights[0] == '/')
+				snprintf(path, sizeof path, "%s", lc->weights);
+			else
+				snprintf(path, sizeof path, "%s/%s", dir, lc->weights);
+			f->wt[l] = weights_load(lc, path, err);
+		} else {
+			f->wt[l] = weights_random(lc, seed + l * FP_SEED_STRIDE, err);
+		}
+		if (!f->wt[l]) {
+			fpipe_destroy(f);
+			return NULL;
+		}
+	}
+	return f;
 }
-void fpipe_destroy(fpipe_t *f) { (void)f; }
-int fpipe_begin_layer(fpipe_t *f, uint32_t l, const sched_prog_t *p, sim_err_t *e) { (void)f, (void)l, (void)p, (void)e; return 0; }
-void fpipe_tile(fpipe_t *f, uint32_t s, uint32_t c, cu_tile_t *t) { (void)f, (void)s, (void)c, (void)t; }
-void fpipe_block(fpipe_t *f, uint32_t s, uint32_t t, const cu_out_t *o) { (void)f, (void)s, (void)t, (void)o; }
-void fpipe_activate(fpipe_t *f, uint32_t s, uint32_t t, uint32_t q) { (void)f, (void)s, (void)t, (void)q; }
-void fpipe_update(fpipe_t *f, uint32_t s, uint32_t e, uint32_t n) { (void)f, (void)s, (void)e, (void)n; }
-int fpipe_end_layer(fpipe_t *f, uint32_t l, func_layer_err_t *o, sim_err_t *e) { (void)f, (void)l, (void)o, (void)e; return 0; }
+
+static float fp_widen(const fpipe_t *f, uint16_t d)
+{
+	return f->prec == PREC_BF16 ? arith_bf16_to_float(d) : arith_f16_to_float(d);
+}
+
+/* The slot of the h vector of step t (t = -1: h0). */
+static uint32_t fp_hslot(int64_t t)
+{
+	return (uint32_t)((t + 1) % FP_HRING);
+}
+
+static void fp_put_h(fpipe_t *f, uint32_t slot, uint32_t b, uint32_t j, uint32_t h)
+{
+	size_t i = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + j;
+	f->hv[i] = (uint16_t)h;
+	if (f->fl)
+		f->hvf[i] = fp_widen(f, (uint16_t)h);
+}
+
+/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
+static int fp_layout(fpipe_t *f, const weights_t *wt)
+{
+	const sched_prog_t *p = f->prog;
+	size_t words = 0, tiles = 0;
+	f->seg_off = malloc(sizeof *f->seg_off * p->n);
+	f->tile_base = malloc(sizeof *f->tile_base * p->n);
+	if (!f->seg_off || !f->tile_base)
+		return SIM_ENOMEM;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		f->seg_off[i] = words;
+		f->tile_base[i] = (uint32_t)tiles;
+		words += (size_t)s->ntiles * s->kr * s->kc;
+		tiles += s->ntiles;
+	}
+	f->wl = calloc(words ? words : 1, sizeof *f->wl);
+	f->wlf = f->fl ? calloc(words ? words : 1, sizeof *f->wlf) : NULL;
+	f->tile_mults = calloc(tiles ? tiles : 1, sizeof *f->tile_mults);
+	if (!f->wl || (f->fl && !f->wlf) || !f->tile_mults)
+		return SIM_ENOMEM;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		bool x = s->part == SCHED_PART_X;
+		const double *M = x ? wt->W : wt->U;
+		uint32_t ncols = x ? f->I : f->H;
+		if (s->ncols != ncols)
+			return SIM_EINTERNAL;
+		uint32_t real_rows = 0;
+		for (uint32_t r = 0; r < s->kr; r++) {
+			uint32_t slot = r / s->rpg, off = r % s->rpg;
+			real_rows += slot < s->ngates && off < s->valid_pg;
+		}
+		for (uint32_t c = 0; c < s->ntiles; c++) {
+			uint16_t *wt16 = f->wl + f->seg_off[i] + (size_t)c * s->kr * s->kc;
+			float *wtf = f->fl ? f->wlf + (wt16 - f->wl) : NULL;
+			uint32_t real_cols = 0;
+			for (uint32_t k = 0; k < s->kc; k++)
+				real_cols += c * s->kc + k < ncols;
+			f->tile_mults[f->tile_base[i] + c] = real_rows * real_cols;
+			for (uint32_t r = 0; r < s->kr; r++) {
+				uint32_t slot = r / s->rpg, off = r % s->rpg;
+				if (slot >= s->ngates || off >= s->valid_pg)
+					continue; /* padding row: stays +0 */
+				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
+				for (uint32_t k = 0; k < real_cols; k++) {
+					uint16_t v = (uint16_t)cm_weight(f->cm, M[row * ncols + c * s->kc + k]);
+					wt16[(size_t)r * s->kc + k] = v;
+					if (wtf)
+						wtf[(size_t)r * s->kc + k] = fp_widen(f, v);
+				}
+			}
+		}
+	}
+	return SIM_OK;
+}
+
+/* The I/H buffer: x for every step, the h ring (h0 in the slot of step -1),
+ * the r*h ring, c from c0. */
+static int fp_vectors(fpipe_t *f, const weights_t *wt)
+{
+	const sched_prog_t *p = f->prog;
+	f->px = f->ph = 1;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		uint32_t len = s->ntiles * s->kc;
+		uint32_t *m = s->part == SCHED_PART_X ? &f->px : &f->ph;
+		*m = len > *m ? len : *m;
+	}
+	size_t nx = (size_t)f->T * f->B * f->px, nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
+	f->xv = calloc(nx, sizeof *f->xv);
+	f->hv = calloc(nh, sizeof *f->hv);
+	f->rv = calloc(nr, sizeof *f->rv);
+	if (f->fl) {
+		f->xvf = calloc(nx, sizeof *f->xvf);
+		f->hvf = calloc(nh, sizeof *f->hvf);
+		f->rvf = calloc(nr, sizeof *f->rvf);
+	}
+	f->cst = calloc(f->E, sizeof *f->cst);
+	if (!f->xv || !f->hv || !f->rv || !f->cst || (f->fl && (!f->xvf || !f->hvf || !f->rvf)))
+		return SIM_ENOMEM;
+	for (uint32_t t = 0; t < f->T; t++)
+		for (uint32_t b = 0; b < f->B; b++)
+			for (uint32_t i = 0; i < f->I; i++) {
+				size_t src = ((size_t)t * f->B + b) * f->I + i, dst = ((size_t)t * f->B + b) * f->px + i;
+				uint32_t v = f->layer ? f->dp_prev[src] : cm_data(f->cm, wt->x[src]);
+				f->xv[dst] = (uint16_t)v;
+				if (f->fl)
+					f->xvf[dst] = fp_widen(f, (uint16_t)v);
+			}
+	for (uint32_t s = 0; s < FP_HRING; s++) {
+		f->hv_step[s] = INT64_MIN;
+		f->hv_count[s] = 0;
+	}
+	for (uint32_t b = 0; b < f->B; b++)
+		for (uint32_t j = 0; j < f->H; j++) {
+			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, wt->h0[(size_t)b * f->H + j]));
+			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, wt->c0[(size_t)b * f->H + j]);
+		}
+	f->hv_step[fp_hslot(-1)] = -1;
+	f->hv_count[fp_hslot(-1)] = f->E;
+	f->rv_step[0] = f->rv_step[1] = INT64_MIN;
+	f->rv_count[0] = f->rv_count[1] = 0;
+	return SIM_OK;
+}
+
+/*
+ * The intermediate buffer's X sums. X sums of step t' are written into slot
+ * t' % xdepth when their block leaves the accumulators; they are read by the
+ * H partner's first tile (or, GRU linear_before_reset, when the MFU finishes
+ * the H block). The controller allocates an X segment's values in the
+ * intermediate buffer (capacity V values) when it starts the segment and
+ * frees them no earlier than that read is issued; H segments (hence reads)
+ * go in program order. If an X segment of step t'-D were still unread when
+ * one of step t' starts, every X segment of steps t'-D+1 .. t'-1 would be
+ * allocated too: (D-1) * S + 2 > V values for S values per step and
+ * D = floor(V / S) + 2. So that depth never overwrites an unread slot.
+ */
+static int fp_xring(fpipe_t *f)
+{
+	const sched_prog_t *p = f->prog;
+	uint64_t step_values = 0;
+	f->xseg_off = calloc(p->n, sizeof *f->xseg_off);
+	if (!f->xseg_off)
+		return SIM_ENOMEM;
+	f->xslot = 0;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		if (s->part != SCHED_PART_X)
+			continue;
+		f->xseg_off[i] = f->xslot;
+		f->xslot += (size_t)s->kr * f->B;
+		step_values += (uint64_t)s->valid_rows * f->B;
+	}
+	if (!f->xslot) {
+		f->xdepth = 0;
+		return SIM_OK;
+	}
+	uint64_t d = f->inter_values / step_values + 2;
+	f->xdepth = d < f->T ? (uint32_t)d : f->T;
+	f->xsum = calloc((size_t)f->xdepth * f->xslot, sizeof *f->xsum);
+	f->xtag = malloc(sizeof *f->xtag * f->xdepth * p->n * f->B);
+	if (!f->xsum || !f->xtag)
+		return SIM_ENOMEM;
+	for (size_t i = 0; i < (size_t)f->xdepth * p->n * f->B; i++)
+		f->xtag[i] = -1;
+	return SIM_OK;
+}
+
+int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err)
+{
+	fp_free_layer(f);
+	const weights_t *wt = f->wt[layer];
+	f->layer = layer;
+	f->bad = false;
+	f->prog = prog;
+	f->cell = wt->cell;
+	f->form = wt->gru_form;
+	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
+	f->E = f->H * f->B;
+	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
+	size_t n = (size_t)f->T * f->B * f->H;
+	f->bias = malloc(sizeof *f->bias * f->G * f->H);
+	f->b_hn = calloc(f->H, sizeof *f->b_hn);
+	f->gst = calloc(2 * (size_t)f->E * f->NG, sizeof *f->gst);
+	f->hwords = calloc(n, sizeof *f->hwords);
+	f->h_out = calloc(n, sizeof *f->h_out);
+	f->c_out = f->cell == CELL_LSTM ? calloc(n, sizeof *f->c_out) : NULL;
+	int rc = SIM_ENOMEM;
+	if (f->bias && f->b_hn && f->gst && f->hwords && f->h_out && (f->cell != CELL_LSTM || f->c_out))
+		rc = SIM_OK;
+	for (size_t i = 0; !rc && i < (size_t)f->G * f->H; i++)
+		f->bias[i] = cm_bias(f->cm, wt->b[i]);
+	for (uint32_t j = 0; !rc && wt->b_hn && j < f->H; j++)
+		f->b_hn[j] = cm_bias(f->cm, wt->b_hn[j]);
+	if (!rc)
+		rc = fp_layout(f, wt);
+	if (!rc)
+		rc = fp_vectors(f, wt);
+	if (!rc)
+		rc = fp_xring(f);
+	if (rc == SIM_EINTERNAL)
+		return sim_err(err, rc, "functional mode, layer %u: a segment's columns differ from the layer's "
+			       "matrix, expected I = %u for W and H = %u for U", layer, f->I, f->H);
+	return rc ? sim_err(err, rc, "functional mode: out of memory for layer %u", layer) : SIM_OK;
+}
+
+static uint32_t *fp_xsums(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
+{
+	uint32_t slot = step % f->xdepth;
+	return f->xsum + (size_t)slot * f->xslot + f->xseg_off[seg] + (size_t)seq * f->prog->seg[seg].kr;
+}
+
+static int64_t *fp_xtag(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
+{
+	return &f->xtag[((size_t)(step % f->xdepth) * f->prog->n + seg) * f->B + seq];
+}
+
+/* The X partner's sums of (step, seq), checked to be that step's. */
+static const uint32_t *fp_partner_sums(fpipe_t *f, uint32_t xseg, uint32_t step, uint32_t seq)
+{
+	if (*fp_xtag(f, xseg, step, seq) != step) {
+		fp_fail(f, "step %u, sequence %u: the W.x sums of segment %u were not in the intermediate buffer "
+			"when read", step, seq, xseg);
+	}
+	return fp_xsums(f, xseg, step, seq);
+}
+
+void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
+{
+	const sched_seg_t *s = &f->prog->seg[seg];
+	uint32_t step = t->tag.step, b = t->tag.seq;
+	size_t w = f->seg_off[seg] + (size_t)col * s->kr * s->kc, x;
+	t->w = f->wl + w;
+	t->wf = f->fl ? f->wlf + w : NULL;
+	const uint16_t *v16;
+	const float *vf;
+	if (s->part == SCHED_PART_X) {
+		x = ((size_t)step * f->B + b) * f->px + (size_t)col * s->kc;
+		v16 = f->xv, vf = f->xvf;
+	} else if (s->phase == 1) {
+		uint32_t slot = step & 1;
+		if (f->rv_step[slot] != step || f->rv_count[slot] != f->E)
+			fp_fail(f, "step %u: an n tile read r*h before all of it was written", step);
+		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
+		v16 = f->rv, vf = f->rvf;
+	} else {
+		uint32_t slot = fp_hslot((int64_t)step - 1);
+		uint32_t hi = (col + 1) * s->kc < f->H ? (col + 1) * s->kc : f->H;
+		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * f->B)
+			fp_fail(f, "step %u: a U.h tile read h elements below %u before they were written", step, hi);
+		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
+		v16 = f->hv, vf = f->hvf;
+	}
+	t->x = v16 + x;
+	t->xf = f->fl ? vf + x : NULL;
+	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	*f->mults += f->tile_mults[f->tile_base[seg] + col];
+}
+
+void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
+{
+	const sched_seg_t *s = &f->prog->seg[seg];
+	uint32_t b = o->tag.seq;
+	if (o->kr != s->kr || !o->sums) {
+		fp_fail(f, "step %u: segment %u's block came out with %u sums, expected %u", step, seg, o->kr, s->kr);
+		return;
+	}
+	if (s->part == SCHED_PART_X) {
+		memcpy(fp_xsums(f, seg, step, b), o->sums, sizeof *o->sums * s->kr);
+		*fp_xtag(f, seg, step, b) = step;
+		return;
+	}
+	uint32_t *g = f->gst + (size_t)(step & 1) * f->E * f->NG;
+	for (uint32_t q = 0; q < s->ngates; q++)
+		for (uint32_t k = 0; k < s->valid_pg; k++) {
+			size_t e = (size_t)(s->j0 + k) * f->B + b;
+			g[e * f->NG + s->gate[q]] = o->sums[q * s->rpg + k];
+		}
+}
+
+/* An MFU add of two sum words: fp32, or the saturating accumulator add. */
+static uint32_t fp_sum_add(const fpipe_t *f, uint32_t a, uint32_t b)
+{
+	if (f->fixed)
+		return (uint32_t)fix_acc_add((int32_t)a, (int32_t)b, f->acc_bits);
+	return arith_f32_add(a, b);
+}
+
+void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
+{
+	const sched_seg_t *s = &f->prog->seg[seg];
+	uint32_t b = seq;
+	uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
+	bool lbr = f->cell == CELL_GRU && f->form == GRU_LBR;
+	const uint32_t *xs = lbr && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	uint32_t hprev = fp_hslot((int64_t)step - 1), rslot = step & 1;
+	for (uint32_t q = 0; q < s->ngates; q++) {
+		unsigned g = s->gate[q];
+		for (uint32_t k = 0; k < s->valid_pg; k++) {
+			uint32_t j = s->j0 + k;
+			uint32_t *gw = gs + ((size_t)j * f->B + b) * f->NG;
+			uint32_t bias = f->bias[(size_t)g * f->H + j];
+			uint32_t xw = xs ? xs[q * s->rpg + k] : cm_sum_zero(f->cm);
+			if (f->cell == CELL_LSTM) {
+				gw[g] = cm_gate(f->cm, g == 2 ? ACT_TANH : ACT_SIGMOID, gw[g], bias);
+			} else if (f->cell == CELL_VANILLA) {
+				gw[g] = cm_gate(f->cm, ACT_TANH, gw[g], bias);
+			} else if (g == 2) {
+				if (lbr)
+					gw[f->G] = xw; /* the cell updater combines W_n x and U_n h */
+				else
+					gw[g] = cm_gate(f->cm, ACT_TANH, gw[g], bias);
+			} else {
+				uint32_t sum = xs ? fp_sum_add(f, xw, gw[g]) : gw[g];
+				gw[g] = cm_gate(f->cm, ACT_SIGMOID, sum, bias);
+				if (g == 0 && !lbr) {
+					if (f->rv_step[rslot] != step) {
+						f->rv_step[rslot] = step;
+						f->rv_count[rslot] = 0;
+					}
+					uint16_t h = f->hv[(size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j];
+					uint32_t rh = cm_gru_rh(f->cm, gw[g], h);
+					size_t i = (size_t)rslot * f->B * f->ph + (size_t)b * f->ph + j;
+					f->rv[i] = (uint16_t)rh;
+					if (f->fl)
+						f->rvf[i] = fp_widen(f, (uint16_t)rh);
+					f->rv_count[rslot]++;
+				}
+			}
+		}
+	}
+}
+
+void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
+{
+	uint32_t hs = fp_hslot(step), hp = fp_hslot((int64_t)step - 1);
+	const uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
+	if (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->E)
+		fp_fail(f, "step %u: the cell updater ran before h of the previous step was complete", step);
+	if (f->hv_step[hs] != step) {
+		f->hv_step[hs] = step;
+		f->hv_count[hs] = 0;
+	}
+	for (uint32_t e = e0; e < e0 + n; e++) {
+		uint32_t j = e / f->B, b = e % f->B;
+		const uint32_t *gw = gs + (size_t)e * f->NG;
+		uint32_t hprev = f->hv[(size_t)hp * f->B * f->ph + (size_t)b * f->ph + j], h;
+		size_t out = ((size_t)step * f->B + b) * f->H + j;
+		switch (f->cell) {
+		case CELL_LSTM:
+			cm_lstm_cell(f->cm, gw[0], gw[1], gw[2], gw[3], &f->cst[e], &h);
+			f->c_out[out] = cm_state_value(f->cm, f->cst[e]);
+			break;
+		case CELL_GRU: {
+			uint32_t nn = gw[2];
+			if (f->form == GRU_LBR)
+				nn = cm_gru_lbr_n(f->cm, gw[f->G], gw[2], f->bias[2 * (size_t)f->H + j], f->b_hn[j], gw[0]);
+			h = cm_gru_h(f->cm, gw[1], nn, hprev);
+			break;
+		}
+		default:
+			h = gw[0];
+			break;
+		}
+		fp_put_h(f, hs, b, j, h);
+		f->hwords[out] = h;
+		f->h_out[out] = cm_data_value(f->cm, h);
+	}
+	f->hv_count[hs] += n;
+}
+
+static void fp_err(const double *got, const double *ref, size_t n, func_err_t *out)
+{
+	ref_diff_t d;
+	ref_diff(got, ref, n, &d);
+	out->max_abs = d.nonfinite ? INFINITY : d.max_abs;
+	out->max_rel = d.nonfinite ? INFINITY : d.max_rel;
+	out->rms = d.nonfinite ? INFINITY : d.rms;
+}
+
+static int fp_dump(const fpipe_t *f, const char *what, npy_dtype_t dt, const double *v, sim_err_t *err)
+{
+	char path[1536];
+	size_t shape[3] = { f->T, f->B, f->H };
+	snprintf(path, sizeof path, "%s/layer%u_%s.npy", f->dump_dir, f->layer, what);
+	return npy_write(path, dt, 3, shape, v, err);
+}
+
+int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t *err)
+{
+	if (f->bad) {
+		*err = f->bad_err;
+		return err->code;
+	}
+	uint32_t last = fp_hslot((int64_t)f->T - 1);
+	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->E)
+		return sim_err(err, SIM_EINTERNAL, "functional mode, layer %u: the last step's h is incomplete "
+			       "(%u of %u elements)", layer, f->hv_count[last], f->E);
+	weights_t *wt = f->wt[layer];
+	size_t n = (size_t)f->T * f->B * f->H, last_n = (size_t)f->B * f->H, last_off = n - last_n;
+	if (layer && wt->I)
+		memcpy(wt->x, f->ref_prev, sizeof *wt->x * (size_t)f->T * f->B * wt->I);
+	double *rh = malloc(sizeof *rh * n), *rc = f->c_out ? malloc(sizeof *rc * n) : NULL;
+	if (!rh || (f->c_out && !rc)) {
+		free(rh);
+		free(rc);
+		return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for the reference");
+	}
+	int code = ref_run(wt, rh, rc, err);
+	if (!code) {
+		memset(out, 0, sizeof *out);
+		fp_err(f->h_out, rh, n, &out->h);
+		fp_err(f->h_out + last_off, rh + last_off, last_n, &out->h_last);
+		out->has_c = f->c_out != NULL;
+		if (f->c_out) {
+			fp_err(f->c_out, rc, n, &out->c);
+			fp_err(f->c_out + last_off, rc + last_off, last_n, &out->c_last);
+		}
+	}
+	/* h of fp16/bf16 and Q(df) int16 data are exact in <f4; fixed-point c
+	 * (int32 at 2^-df) needs <f8. */
+	if (!code && f->dump_dir)
+		code = fp_dump(f, "h", NPY_F4, f->h_out, err);
+	if (!code && f->dump_dir && f->c_out)
+		code = fp_dump(f, "c", f->fixed ? NPY_F8 : NPY_F4, f->c_out, err);
+	free(rc);
+	free(f->ref_prev);
+	f->ref_prev = rh;
+	free(f->dp_prev);
+	f->dp_prev = f->hwords;
+	f->hwords = NULL;
+	return code;
+}

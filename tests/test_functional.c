@@ -1,0 +1,466 @@
+/*
+ * test_functional.c - suite `functional`: `run --functional` end to end
+ * through accel_run (sim/func/fpipe.c on the cycle model), and the compute
+ * unit's functional arithmetic (sim/compute/cu.c).
+ *
+ * The oracle is the double reference (func/ref.c), which shares no code with
+ * the datapath. Error bounds, fp16 data (x, h, gates rounded to 11
+ * significant bits, unit roundoff u = 2^-11 = 4.9e-4; |h| < 1, so every
+ * stored h carries up to 2.4e-4 of rounding error), weights uniform in
+ * +-1/sqrt(H) also rounded to fp16, fp32 sums (error ~1e-7, negligible):
+ * one step's pre-activation error is at most sum_k |w_k| (|dx_k| + |x_k| u)
+ * ~ (I + H) / sqrt(H) * 2.4e-4 in the worst case of aligned signs, about
+ * 1.7e-3 for I = 12, H = 20; with random signs it is ~sqrt(I + H) / sqrt(H)
+ * * 2.4e-4 ~ 3e-4, and the gates' slopes (<= 1 for tanh, <= 1/4 for
+ * sigmoid) pass on at most that. So FP16_BOUND = 2e-3 bounds the
+ * random-sign accumulation over a few steps with margin, while one wrong
+ * bias of 0.05 (or another seed's weights) moves h by > 6e-3 (checked
+ * below, so the bound does detect a broken datapath).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../sim/arith/fp.h"
+#include "../sim/compute/cu.h"
+#include "../sim/config/config.h"
+#include "../sim/core/run.h"
+#include "../sim/func/npy.h"
+#include "../sim/func/ref.h"
+#include "../sim/func/weights.h"
+
+#define FP16_BOUND 2e-3
+/* fix16x8 with weights Q7 (rounding 2^-8 = 3.9e-3 per weight, relative to
+ * |w| <= 0.22 that is far coarser than fp16) and data Q12: the weight
+ * rounding dominates, ~sqrt(I + H) * 3.9e-3 / 2 * E|x| ~ 6e-3 per step with
+ * random signs; measured 4e-3..8e-3 on the cases below. */
+#define FIX_BOUND 3e-2
+#define TEST_DIR "build/func-test"
+
+static hw_cfg_t hw_small(sched_kind_t s, tile_sel_t tile)
+{
+	hw_cfg_t h;
+	config_hw_defaults(&h);
+	h.compute.vs_units = 16;
+	h.compute.vs_width = 8;
+	h.compute.tile = tile;
+	h.scheduler = s;
+	h.memory.weights = WEIGHTS_RESIDENT;
+	return h;
+}
+
+static layer_cfg_t layer(cell_kind_t c, gru_form_t form, uint32_t in, uint32_t hid, uint32_t t, uint32_t b)
+{
+	layer_cfg_t l;
+	memset(&l, 0, sizeof l);
+	l.cell = c;
+	l.gru_form = form;
+	l.input_size = in;
+	l.hidden_size = hid;
+	l.timesteps = t;
+	l.batch_size = b;
+	return l;
+}
+
+static uint64_t counter(const run_result_t *r, const char *name)
+{
+	uint64_t v = 0;
+	ck_assert_msg(stats_find(r->stats, name, &v), "counter %s not registered", name);
+	return v;
+}
+
+static int run(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed,
+	       const char *dump, run_result_t *r, sim_err_t *e)
+{
+	workload_t w = { .name = "t", .path = TEST_DIR "/wl.yaml", .layers = layers, .n_layers = n };
+	run_opts_t o = { .functional = functional, .seed = seed, .dump_dir = dump };
+	memset(e, 0, sizeof *e);
+	return accel_run(h, &w, &o, r, e);
+}
+
+static run_result_t run_ok(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, uint64_t seed, const char *dump)
+{
+	run_result_t r;
+	sim_err_t e;
+	int rc = run(h, layers, n, true, seed, dump, &r, &e);
+	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
+	return r;
+}
+
+static void mkdirs(void)
+{
+	mkdir("build", 0777);
+	mkdir(TEST_DIR, 0777);
+}
+
+static const cell_kind_t cells[4] = { CELL_LSTM, CELL_GRU, CELL_GRU, CELL_VANILLA };
+static const gru_form_t forms[4] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR };
+
+/* Every cell under every schedule, fp16, with padding in rows and columns
+ * (I = 12, H = 20 on 16 x 8 tiles) and two sequences. */
+START_TEST(cells_and_schedules_fp16)
+{
+	static const sched_kind_t sk[4] = { SCHED_SEQUENTIAL, SCHED_BATCH, SCHED_INTERGATE, SCHED_UNFOLDED };
+	for (int c = 0; c < 4; c++)
+		for (int s = 0; s < 4; s++) {
+			hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
+			layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 5, 2);
+			run_result_t r = run_ok(&h, &l, 1, 3, NULL);
+			const func_layer_err_t *e = &r.layers[0].err;
+			ck_assert_msg(e->h.max_abs > 0 && e->h.max_abs < FP16_BOUND,
+				      "cell %d form %d sched %d: h error %g", c, forms[c], s, e->h.max_abs);
+			ck_assert(e->h_last.max_abs <= e->h.max_abs);
+			ck_assert(e->has_c == (cells[c] == CELL_LSTM));
+			if (e->has_c)
+				ck_assert_msg(e->c.max_abs < 2 * FP16_BOUND, "c error %g", e->c.max_abs);
+			run_result_free(&r);
+		}
+}
+END_TEST
+
+/* deps: element lets H tiles start on a partial h: the fpipe's own checks
+ * (an H tile never reads an h element before the cell updater wrote it)
+ * must hold, and the values equal the step-barrier run's bit for bit, since
+ * only the timing differs. */
+START_TEST(deps_element_same_values)
+{
+	mkdirs();
+	for (int c = 0; c < 4; c++) {
+		hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 4, 2);
+		run_result_t a = run_ok(&h, &l, 1, 5, NULL);
+		h.deps = DEPS_ELEMENT;
+		run_result_t b = run_ok(&h, &l, 1, 5, NULL);
+		ck_assert(a.layers[0].err.h.max_abs == b.layers[0].err.h.max_abs);
+		ck_assert(a.layers[0].err.h.rms == b.layers[0].err.h.rms);
+		run_result_free(&a);
+		run_result_free(&b);
+	}
+}
+END_TEST
+
+/* Values never change a cycle: every counter but func.* is the same with
+ * and without --functional. */
+START_TEST(timing_unchanged)
+{
+	for (int c = 0; c < 4; c++) {
+		hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 4, 3);
+		run_result_t f = run_ok(&h, &l, 1, 1, NULL), t;
+		sim_err_t e;
+		ck_assert_int_eq(run(&h, &l, 1, false, 1, NULL, &t, &e), SIM_OK);
+		ck_assert_uint_eq(f.cycles, t.cycles);
+		size_t extra = 0;
+		for (size_t i = 0; i < stats_size(f.stats); i++) {
+			const char *name = stats_name(f.stats, i);
+			uint64_t v;
+			if (!strncmp(name, "func.", 5)) {
+				extra++;
+				continue;
+			}
+			ck_assert_msg(stats_find(t.stats, name, &v), "%s missing without --functional", name);
+			ck_assert_msg(v == stats_value(f.stats, i), "%s: %llu functional, %llu timing only", name,
+				      (unsigned long long)stats_value(f.stats, i), (unsigned long long)v);
+		}
+		ck_assert_uint_eq(stats_size(f.stats), stats_size(t.stats) + extra);
+		ck_assert_uint_eq(extra, 1);
+		run_result_free(&f);
+		run_result_free(&t);
+	}
+}
+END_TEST
+
+/* func.multiplies counts the datapath's products of a real weight and a real
+ * operand, from the functional layout; it must equal G*H*(I+H)*T*B, the
+ * timing model's useful MACs, for every tile config, cell and batch. */
+START_TEST(multiplies_equal_useful_macs)
+{
+	for (unsigned cfg = 1; cfg <= 4; cfg++)
+		for (int c = 0; c < 4; c++) {
+			hw_cfg_t h = hw_small(SCHED_INTERGATE, (tile_sel_t)cfg);
+			h.compute.pad_reconfig = false;
+			layer_cfg_t l = layer(cells[c], forms[c], 7, 13, 2, 3);
+			run_result_t r = run_ok(&h, &l, 1, 2, NULL);
+			uint64_t want = (uint64_t)(cells[c] == CELL_LSTM ? 4 : cells[c] == CELL_GRU ? 3 : 1) * 13 *
+					(7 + 13) * 2 * 3;
+			ck_assert_uint_eq(counter(&r, "func.multiplies"), want);
+			ck_assert_uint_eq(counter(&r, "vs.useful_macs"), want);
+			run_result_free(&r);
+		}
+}
+END_TEST
+
+static double *read_h(const char *path, size_t t, size_t b, size_t hid)
+{
+	npy_array_t a;
+	sim_err_t e = { 0 };
+	ck_assert_msg(npy_read(path, &a, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(a.ndim, 3);
+	ck_assert_uint_eq(a.shape[0], t);
+	ck_assert_uint_eq(a.shape[1], b);
+	ck_assert_uint_eq(a.shape[2], hid);
+	return a.data;
+}
+
+static double max_diff(const double *a, const double *b, size_t n)
+{
+	ref_diff_t d;
+	ref_diff(a, b, n, &d);
+	return d.nonfinite ? INFINITY : d.max_abs;
+}
+
+/* --dump-outputs writes (T, B, H) arrays (c too for LSTM), and the dumped h
+ * is what the error was computed from: against the reference of the same
+ * seed it is within the bound. A broken datapath, simulated by judging it
+ * against another seed's reference or against parameters with one bias off
+ * by 0.05, fails that same check. */
+START_TEST(dump_and_broken_datapath_caught)
+{
+	mkdirs();
+	hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, 12, 20, 5, 2);
+	run_result_t r = run_ok(&h, &l, 1, 11, TEST_DIR);
+	size_t n = 5 * 2 * 20;
+	double *got = read_h(TEST_DIR "/layer0_h.npy", 5, 2, 20);
+	free(read_h(TEST_DIR "/layer0_c.npy", 5, 2, 20));
+	double *want = malloc(n * sizeof *want);
+	sim_err_t e = { 0 };
+	weights_t *w = weights_random(&l, 11, &e);
+	ck_assert_int_eq(ref_run(w, want, NULL, &e), SIM_OK);
+	double good = max_diff(got, want, n);
+	ck_assert(good < FP16_BOUND);
+	ck_assert(good == r.layers[0].err.h.max_abs);
+	w->b[2 * 20 + 5] += 0.05; /* the g gate's bias of hidden 5 */
+	ck_assert_int_eq(ref_run(w, want, NULL, &e), SIM_OK);
+	double one_weight = max_diff(got, want, n);
+	ck_assert_msg(one_weight > 3 * FP16_BOUND, "one wrong bias moved h by only %g", one_weight);
+	weights_destroy(w);
+	w = weights_random(&l, 12, &e);
+	ck_assert_int_eq(ref_run(w, want, NULL, &e), SIM_OK);
+	ck_assert(max_diff(got, want, n) > 5 * FP16_BOUND);
+	weights_destroy(w);
+	free(got);
+	free(want);
+	run_result_free(&r);
+}
+END_TEST
+
+/* A weights directory (resolved against the workload file's directory)
+ * holding exactly the random parameters of a seed gives bit-identical h to
+ * the random run (saved as <f8, so nothing is rounded on the way); a
+ * mis-shaped U.npy is refused with weights.h's one-line message. */
+START_TEST(weights_directory)
+{
+	mkdirs();
+	mkdir(TEST_DIR "/wdir", 0777);
+	hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+	layer_cfg_t l = layer(CELL_GRU, GRU_LBR, 6, 10, 3, 2);
+	sim_err_t e = { 0 };
+	weights_t *w = weights_random(&l, 21, &e);
+	ck_assert_int_eq(weights_save(w, TEST_DIR "/wdir", NPY_F8, &e), SIM_OK);
+	run_result_t a = run_ok(&h, &l, 1, 21, TEST_DIR);
+	double *ha = read_h(TEST_DIR "/layer0_h.npy", 3, 2, 10);
+	snprintf(l.weights, sizeof l.weights, "wdir");
+	run_result_t b = run_ok(&h, &l, 1, 999, TEST_DIR); /* the seed is not used */
+	double *hb = read_h(TEST_DIR "/layer0_h.npy", 3, 2, 10);
+	ck_assert(memcmp(ha, hb, 60 * sizeof *ha) == 0);
+	ck_assert(a.layers[0].err.h.max_abs == b.layers[0].err.h.max_abs);
+	size_t bad_shape[2] = { 3, 4 };
+	double zeros[12] = { 0 };
+	ck_assert_int_eq(npy_write(TEST_DIR "/wdir/U.npy", NPY_F4, 2, bad_shape, zeros, &e), SIM_OK);
+	run_result_t c;
+	ck_assert_int_eq(run(&h, &l, 1, true, 1, NULL, &c, &e), SIM_EINPUT);
+	ck_assert_str_eq(e.msg, TEST_DIR "/wdir/U.npy: shape (3, 4), expected (30, 10) for a gru layer with "
+				"hidden 10 and input 6");
+	ck_assert(strchr(e.msg, '\n') == NULL);
+	weights_destroy(w);
+	free(ha);
+	free(hb);
+	run_result_free(&a);
+	run_result_free(&b);
+}
+END_TEST
+
+/* Two stacked layers: layer 1 reads layer 0's datapath h; its error against
+ * the all-double stack includes layer 0's, still within the bound. A stack
+ * whose sizes do not chain is refused at the layer's position. */
+START_TEST(stacked_layers)
+{
+	hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+	layer_cfg_t l[2] = { layer(CELL_LSTM, GRU_LBR, 12, 20, 4, 2), layer(CELL_GRU, GRU_RBM, 20, 16, 4, 2) };
+	run_result_t r = run_ok(&h, l, 2, 4, NULL);
+	ck_assert(r.layers[0].err.h.max_abs < FP16_BOUND);
+	ck_assert(r.layers[1].err.h.max_abs > 0 && r.layers[1].err.h.max_abs < FP16_BOUND);
+	run_result_free(&r);
+	l[1].input_size = 19;
+	l[1].line = 9;
+	l[1].col = 5;
+	sim_err_t e;
+	ck_assert_int_eq(run(&h, l, 2, true, 4, NULL, &r, &e), SIM_EINPUT);
+	ck_assert_msg(strstr(e.msg, "wl.yaml:9:5: layer 2 has input_size 19") != NULL, "%s", e.msg);
+}
+END_TEST
+
+/* fix16x8 (data Q12, weights Q7, 32-bit accumulator) and fix16x16. */
+START_TEST(fixed_point)
+{
+	for (int c = 0; c < 4; c++) {
+		hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+		h.precision.mul = PREC_FIX16X8;
+		h.precision.data_frac = 12;
+		h.precision.weight_frac = 7;
+		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 5, 2);
+		run_result_t r = run_ok(&h, &l, 1, 3, NULL);
+		ck_assert_msg(r.layers[0].err.h.max_abs > 0 && r.layers[0].err.h.max_abs < FIX_BOUND,
+			      "fix16x8 cell %d: %g", c, r.layers[0].err.h.max_abs);
+		uint64_t m = counter(&r, "func.multiplies");
+		ck_assert_uint_eq(m, counter(&r, "vs.useful_macs"));
+		run_result_free(&r);
+		/* 16-bit weights Q14: the weight rounding (2^-15) drops below the
+		 * data's (2^-13), so the error is about fp16's. */
+		h.precision.mul = PREC_FIX16X16;
+		h.precision.weight_frac = 14;
+		r = run_ok(&h, &l, 1, 3, NULL);
+		ck_assert_msg(r.layers[0].err.h.max_abs < FP16_BOUND, "fix16x16 cell %d: %g", c,
+			      r.layers[0].err.h.max_abs);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
+/* ---- the compute unit's functional arithmetic ---- */
+
+typedef struct cu_rig {
+	cu_t *cu;
+	stats_t *st;
+} cu_rig_t;
+
+static cu_rig_t rig(uint32_t n, uint32_t k, int prec, uint32_t acc_bits)
+{
+	cu_rig_t g;
+	g.st = stats_create();
+	cu_cfg_t cfg = { .vs_units = n, .vs_width = k, .mult_latency = 1, .acc_latency = 1, .accumulators = 4,
+			 .functional = true, .prec = prec, .acc_bits = acc_bits };
+	g.cu = cu_create(&cfg, g.st);
+	ck_assert(g.cu != NULL);
+	return g;
+}
+
+static void unrig(cu_rig_t *g)
+{
+	cu_destroy(g->cu);
+	stats_destroy(g->st);
+}
+
+/* Pushes the tiles of one block (one per cycle) and returns its sums. */
+static const uint32_t *block(cu_rig_t *g, cu_tile_t *tiles, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		while (cu_in_ready(g->cu, &tiles[i]) != CU_REFUSE_NONE)
+			cu_tick(g->cu);
+		cu_in_push(g->cu, &tiles[i]);
+		cu_tick(g->cu);
+	}
+	const cu_out_t *o;
+	for (int c = 0; c < 64 && !(o = cu_out_peek(g->cu)); c++)
+		cu_tick(g->cu);
+	ck_assert(o != NULL);
+	return o->sums;
+}
+
+/* The accumulator saturates acc + exact tree sum, not a pre-clamped sum:
+ * acc_bits 16, tile sums -30000 then +40000 (alone beyond 32767): the
+ * contract gives sat(-30000 + 40000) = 10000 (clamping 40000 first would
+ * give 2767). */
+START_TEST(cu_fixed_accumulator_saturation)
+{
+	cu_rig_t g = rig(2, 1, PREC_FIX16X8, 16);
+	uint16_t w[2] = { 1, 1 }, x1[2] = { (uint16_t)(int16_t)-30000, 0 }, x2[2] = { 20000, 20000 };
+	cu_tile_t t[2] = {
+		{ .cfg = 4, .first = true, .tag = { .block = 1 }, .w = w, .x = x1 },
+		{ .cfg = 4, .last = true, .tag = { .block = 1 }, .w = w, .x = x2 },
+	};
+	ck_assert_int_eq((int32_t)block(&g, t, 2)[0], 10000);
+	unrig(&g);
+}
+END_TEST
+
+static uint16_t special16(uint64_t *s)
+{
+	static const uint16_t sp[] = { 0x0000, 0x8000, 0x0001, 0x83FF, 0x7C00, 0xFC00, 0x7E00, 0x7D01, 0x7BFF, 0xFBFF };
+	*s = *s * 6364136223846793005u + 1442695040888963407u;
+	uint16_t r = (uint16_t)(*s >> 48);
+	return (*s >> 20) % 8 == 0 ? sp[(*s >> 24) % 10] : r;
+}
+
+/* The float fast path (pre-widened wf/xf) gives the bit-pattern path's bits
+ * for random fp16 and bf16 operands with specials (zeros of both signs,
+ * subnormals, infinities, NaNs with payloads), every tile config, with and
+ * without init, N a power of two and not (24: hierarchical tree). */
+START_TEST(cu_float_path_matches_bits)
+{
+	static const uint32_t ns[2] = { 32, 24 };
+	uint64_t seed = 1;
+	for (int p = 0; p < 2; p++)
+		for (int ni = 0; ni < 2; ni++)
+			for (unsigned cfg = 1; cfg <= 4; cfg++) {
+				uint32_t n = ns[ni], k = 4, groups = 8u >> (cfg - 1), kr = groups * k, kc = n / groups;
+				int prec = p ? PREC_BF16 : PREC_FP16;
+				cu_rig_t a = rig(n, k, prec, 32), b = rig(n, k, prec, 32);
+				uint16_t w[3][256], x[3][32];
+				float wf[3][256], xf[3][32];
+				uint32_t init[32];
+				for (int t = 0; t < 3; t++) {
+					for (uint32_t i = 0; i < kr * kc; i++) {
+						w[t][i] = special16(&seed);
+						wf[t][i] = p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
+					}
+					for (uint32_t i = 0; i < kc; i++) {
+						x[t][i] = special16(&seed);
+						xf[t][i] = p ? arith_bf16_to_float(x[t][i]) : arith_f16_to_float(x[t][i]);
+					}
+				}
+				for (uint32_t r = 0; r < kr; r++)
+					init[r] = (uint32_t)special16(&seed) << 16 | special16(&seed);
+				cu_tile_t ta[3], tb[3];
+				for (int t = 0; t < 3; t++) {
+					ta[t] = (cu_tile_t){ .cfg = (uint8_t)cfg, .first = t == 0, .last = t == 2,
+							     .has_init = t == 0 && cfg % 2, .tag = { .block = 7 },
+							     .w = w[t], .x = x[t], .init = init };
+					tb[t] = ta[t];
+					tb[t].wf = wf[t];
+					tb[t].xf = xf[t];
+				}
+				const uint32_t *sa = block(&a, ta, 3), *sb = block(&b, tb, 3);
+				for (uint32_t r = 0; r < kr; r++)
+					ck_assert_msg(sa[r] == sb[r], "prec %d N %u cfg %u row %u: %08x vs %08x", p, n, cfg,
+						      r, sa[r], sb[r]);
+				unrig(&a);
+				unrig(&b);
+			}
+}
+END_TEST
+
+Suite *functional_suite(void)
+{
+	Suite *s = suite_create("functional");
+	TCase *e2e = tcase_create("end_to_end");
+	tcase_set_timeout(e2e, 60);
+	tcase_add_test(e2e, cells_and_schedules_fp16);
+	tcase_add_test(e2e, deps_element_same_values);
+	tcase_add_test(e2e, timing_unchanged);
+	tcase_add_test(e2e, multiplies_equal_useful_macs);
+	tcase_add_test(e2e, dump_and_broken_datapath_caught);
+	tcase_add_test(e2e, weights_directory);
+	tcase_add_test(e2e, stacked_layers);
+	tcase_add_test(e2e, fixed_point);
+	suite_add_tcase(s, e2e);
+	TCase *cu = tcase_create("compute_unit");
+	tcase_add_test(cu, cu_fixed_accumulator_saturation);
+	tcase_add_test(cu, cu_float_path_matches_bits);
+	suite_add_tcase(s, cu);
+	return s;
+}
