@@ -1,6 +1,6 @@
 /*
- * Randomized stress: a few hundred seeded random configurations over the
- * whole space (cells and GRU forms, stacks, batch, sizes that pad, N that
+ * Randomized stress: two thousand seeded random configurations over the
+ * whole space (cells, GRU forms, fc, bidirectional layers, stacks, batch, sizes that pad, N that
  * is not a power of two, every tile config and scheduler, reconfiguration,
  * deps modes, read/MFU/cell latencies, FIFO and accumulator counts,
  * intermediate-buffer sizes, weight buffers that force streaming, capped
@@ -63,13 +63,14 @@ START_TEST(random_configs_finish_and_agree)
 		memset(l, 0, sizeof l);
 		size_t nl = pick(&seed, 1, 2);
 		for (size_t i = 0; i < nl; i++) {
-			l[i].cell = (cell_kind_t)pick(&seed, 0, 2);
+			l[i].cell = (cell_kind_t)pick(&seed, 0, 3);
 			l[i].gru_form = (gru_form_t)pick(&seed, 0, 1);
+			l[i].direction = l[i].cell != CELL_FC && pick(&seed, 0, 3) == 0 ? DIR_BI : DIR_UNI;
 			l[i].hidden_size = pick(&seed, 1, 70);
-			l[i].input_size = i ? l[i - 1].hidden_size : pick(&seed, 1, 70);
+			l[i].input_size = i ? workload_layer_output(&l[i - 1]) : pick(&seed, 1, 70);
 			l[i].timesteps = pick(&seed, 1, 4);
 			l[i].batch_size = pick(&seed, 1, 3);
-			l[i].skip_input = i == 0 && pick(&seed, 0, 3) == 0;
+			l[i].skip_input = i == 0 && l[i].cell != CELL_FC && pick(&seed, 0, 3) == 0;
 		}
 		workload_t w = { .name = "stress", .path = "stress", .layers = l, .n_layers = nl };
 		bool cold = pick(&seed, 0, 1);

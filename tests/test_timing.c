@@ -306,6 +306,32 @@ START_TEST(stack_layer_fills_buffer)
 }
 END_TEST
 
+/* An fc layer (4 outputs from 4 inputs, N = 4, K = 32) has no recurrence:
+ * step 1's tile issues right behind step 0's. The gate buffer holds two
+ * steps, so step 2 waits for step 0's outputs. Step 0: tile at 0, written
+ * at 0 + 28 = 28; step 1: tile at 1, its packet a cycle behind, written 29;
+ * step 2: tile at 28, written 28 + 28 = 56 -> 57 cycles.
+ * A bidirectional layer runs its two passes one after the other: with
+ * weights resident (no load between them) exactly twice the cycles. */
+START_TEST(fc_and_bidirectional)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	layer_cfg_t fc = layer(CELL_FC, 4, 4, 3, 1, false);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &fc, &r, false), 57);
+	ck_assert_uint_eq(r.useful_macs, 4 * 4 * 3);
+	run_result_free(&r);
+	layer_cfg_t uni = layer(CELL_LSTM, 8, 8, 2, 1, false), bi = uni;
+	bi.direction = DIR_BI;
+	uint64_t c = run1(&h, &uni, NULL, false);
+	ck_assert_uint_eq(run1(&h, &bi, &r, false), 2 * c);
+	ck_assert_uint_eq(r.n_layers, 2);
+	ck_assert(!r.layers[0].backward && r.layers[1].backward);
+	ck_assert_uint_eq(r.useful_macs, 2 * 4 * 8 * 16 * 2);
+	run_result_free(&r);
+}
+END_TEST
+
 /* useful_macs = G*H*(I+H)*T*B exactly, for every cell, form, batch, tile
  * config and scheduler, on sizes that pad in both directions. The count
  * comes from the per-tile lane masks; the formula is the independent
@@ -388,6 +414,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, dram_load_and_cold_start);
 	tcase_add_test(t, streamed_weights_stall);
 	tcase_add_test(t, stack_layer_fills_buffer);
+	tcase_add_test(t, fc_and_bidirectional);
 	tcase_add_test(t, mac_counts);
 	tcase_add_test(t, schedule_ordering);
 	tcase_add_test(t, watchdog_names_the_blockage);

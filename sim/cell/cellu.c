@@ -94,6 +94,9 @@ void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t h
 	case CELL_VANILLA:
 		c->mults = 0, c->adds = 0, c->tanhs = 1;
 		break;
+	case CELL_FC:
+		c->mults = 0, c->adds = 0, c->tanhs = 0; /* writes the MFU's biased sums out */
+		break;
 	}
 }
 

@@ -13,7 +13,8 @@
  * Per element: LSTM c = f*c + i*g, h = o*tanh(c) (3 multiplies, 1 add,
  * 1 tanh); GRU linear_before_reset n = tanh(nx + r*nh), h = n + z*(h - n)
  * (2 multiplies, 3 adds, 1 tanh); GRU reset_before_matmul h = n + z*(h - n)
- * (1 multiply, 2 adds); vanilla h = tanh(pre) (1 tanh). MODEL.md §2.5.
+ * (1 multiply, 2 adds); vanilla h = tanh(pre) (1 tanh); fc writes the
+ * biased sums out. MODEL.md §2.5.
  */
 #ifndef SHARPSIM_CELLU_H
 #define SHARPSIM_CELLU_H

@@ -425,6 +425,23 @@ int config_load_workload(const char *path, const char *const *overrides, size_t 
 	}
 	/* Checked after the overrides: -w cell=... may change a layer's cell. */
 	for (size_t i = 0; i < w.n_layers; i++) {
+		const layer_cfg_t *l = &w.layers[i];
+		const ydoc_node_t *item = ydoc_item(layers, i);
+		if (i > 0 && l->input_size != workload_layer_output(&w.layers[i - 1])) {
+			const ydoc_node_t *at = ydoc_get(item, "input_size");
+			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+					"layer %zu's input_size is %u but layer %zu outputs %u per step, expected "
+					"input_size: %u", i + 1, l->input_size, i, workload_layer_output(&w.layers[i - 1]),
+					workload_layer_output(&w.layers[i - 1]));
+			goto fail;
+		}
+		if (l->cell == CELL_FC && (l->skip_input || l->direction == DIR_BI)) {
+			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
+			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+					"an fc layer has no recurrence, expected no %s on it",
+					l->skip_input ? "skip_input" : "direction: bidirectional");
+			goto fail;
+		}
 		if (gru_nodes[i] && w.layers[i].cell != CELL_GRU) {
 			rc = ydoc_error(d, gru_nodes[i], err, SIM_EINPUT,
 					"gru_form applies only to gru layers, expected no gru_form on a %s layer",

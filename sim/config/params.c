@@ -22,6 +22,7 @@ _Static_assert(sizeof(prec_mul_t) == sizeof(int), "prec_mul_t is int-sized");
 _Static_assert(sizeof(act_mode_t) == sizeof(int), "act_mode_t is int-sized");
 _Static_assert(sizeof(cell_kind_t) == sizeof(int), "cell_kind_t is int-sized");
 _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
+_Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
 const char *const param_sched_names[] = { "sequential", "batch", "intergate", "unfolded", NULL };
@@ -29,7 +30,8 @@ const char *const param_weights_names[] = { "auto", "resident", "stream", NULL }
 const char *const param_deps_names[] = { "step", "element", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
-const char *const param_cell_names[] = { "lstm", "gru", "vanilla", NULL };
+const char *const param_cell_names[] = { "lstm", "gru", "vanilla", "fc", NULL };
+const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 
 #define HW(f) .offset = offsetof(hw_cfg_t, f), .size = sizeof(((hw_cfg_t *)0)->f)
@@ -148,7 +150,7 @@ static const param_t param_hw[] = {
 
 static const param_t param_layer[] = {
 	{ .key = "cell", .type = PARAM_ENUM, LY(cell), .names = param_cell_names, .src = PARAM_SRC_PAPER,
-	  .desc = "recurrent cell (required)" },
+	  .desc = "cell (required): lstm, gru, vanilla, or fc (fully connected, no recurrence)" },
 	{ .key = "input_size", .type = PARAM_U32, LY(input_size), .min = 1, .max = 1048576,
 	  .src = PARAM_SRC_PAPER, .desc = "I, elements of x_t (required; the SHARP paper uses I = H)" },
 	{ .key = "hidden_size", .type = PARAM_U32, LY(hidden_size), .min = 1, .max = 65536,
@@ -161,6 +163,10 @@ static const param_t param_layer[] = {
 	  .names = param_gru_names, .src = PARAM_SRC_MODEL,
 	  .desc = "gru only: linear_before_reset (cuDNN: r scales U_n h) or reset_before_matmul "
 		  "(original: U_n (r*h) waits for r)" },
+	{ .key = "direction", .type = PARAM_ENUM, LY(direction), .def = "unidirectional", .names = param_dir_names,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "bidirectional: two passes in opposite time order with their own weights, run one after "
+		  "the other on the accelerator; outputs concatenated (the next layer's input is 2H)" },
 	{ .key = "skip_input", .type = PARAM_BOOL, LY(skip_input), .def = "false", .src = PARAM_SRC_MODEL,
 	  .desc = "leave out W.x (cuDNN skip-input mode, DeepBench's FLOP accounting)" },
 	{ .key = "weights", .type = PARAM_STRING, LY(weights), .def = "\"\"", .src = PARAM_SRC_CHOICE,

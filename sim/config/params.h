@@ -69,6 +69,7 @@ extern const char *const param_prec_names[];    /* prec_mul_t */
 extern const char *const param_act_names[];     /* act_mode_t */
 extern const char *const param_cell_names[];    /* cell_kind_t */
 extern const char *const param_gru_names[];     /* gru_form_t */
+extern const char *const param_dir_names[];     /* direction_t */
 
 const param_t *param_hw_table(size_t *n);    /* fields of hw_cfg_t */
 const param_t *param_layer_table(size_t *n); /* fields of layer_cfg_t */

@@ -16,6 +16,7 @@ unsigned workload_gates(cell_kind_t c)
 	case CELL_GRU:
 		return 3;
 	case CELL_VANILLA:
+	case CELL_FC:
 		return 1;
 	}
 	return 0;
@@ -23,7 +24,7 @@ unsigned workload_gates(cell_kind_t c)
 
 const char *workload_cell_name(cell_kind_t c)
 {
-	return (unsigned)c <= CELL_VANILLA ? param_cell_names[c] : "?";
+	return (unsigned)c <= CELL_FC ? param_cell_names[c] : "?";
 }
 
 /* Saturates at UINT64_MAX: the largest legal layer (H = 65536,
@@ -31,13 +32,19 @@ const char *workload_cell_name(cell_kind_t c)
 uint64_t workload_layer_macs(const layer_cfg_t *l)
 {
 	uint64_t in = l->skip_input ? 0 : l->input_size;
-	const uint64_t f[] = { workload_gates(l->cell), l->hidden_size, in + l->hidden_size, l->timesteps,
-			       l->batch_size };
+	uint64_t cols = l->cell == CELL_FC ? l->input_size : in + l->hidden_size;
+	const uint64_t f[] = { workload_gates(l->cell), l->hidden_size, cols, l->timesteps, l->batch_size,
+			       l->direction == DIR_BI ? 2 : 1 };
 	uint64_t m = 1;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (__builtin_mul_overflow(m, f[i], &m))
 			return UINT64_MAX;
 	return m;
+}
+
+uint32_t workload_layer_output(const layer_cfg_t *l)
+{
+	return l->hidden_size * (l->direction == DIR_BI ? 2 : 1);
 }
 
 void workload_free(workload_t *w)

@@ -9,7 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { CELL_LSTM = 0, CELL_GRU, CELL_VANILLA } cell_kind_t;
+/* CELL_FC: a fully connected layer, hidden_size outputs from input_size
+ * inputs for each of `timesteps` vectors, no recurrence. */
+typedef enum { CELL_LSTM = 0, CELL_GRU, CELL_VANILLA, CELL_FC } cell_kind_t;
+
+/* Bidirectional: two passes over the sequence in opposite time order, each
+ * with its own weights, outputs concatenated (the next layer sees 2H). */
+typedef enum { DIR_UNI = 0, DIR_BI } direction_t;
 
 /* GRU candidate gate n:
  *  GRU_LBR  linear_before_reset: n = tanh(Wn x + bn + r*(Un h + bhn)) (cuDNN)
@@ -24,6 +30,7 @@ typedef struct layer_cfg {
 	uint32_t batch_size;
 	gru_form_t gru_form;
 	bool skip_input;        /* leave out W.x (DeepBench's cuDNN runs) */
+	direction_t direction;
 	char weights[512];      /* optional .npy directory for functional runs; "" = random */
 	int line, col;          /* where the layer starts in its file */
 } layer_cfg_t;
@@ -35,11 +42,14 @@ typedef struct workload {
 	size_t n_layers;
 } workload_t;
 
-/* Gates (row groups of H rows) per cell: 4 LSTM, 3 GRU, 1 vanilla. */
+/* Gates (row groups of H rows) per cell: 4 LSTM, 3 GRU, 1 vanilla and fc. */
 unsigned workload_gates(cell_kind_t c);
 const char *workload_cell_name(cell_kind_t c);
-/* MVM multiply-accumulates of a layer: G*H*(I+H)*T*B, I = 0 with skip_input. */
+/* MVM multiply-accumulates of a layer: G*H*(I+H)*T*B, I = 0 with skip_input,
+ * twice that when bidirectional; H*I*T*B for fc. */
 uint64_t workload_layer_macs(const layer_cfg_t *l);
+/* Elements per step the layer hands to the next: H, or 2H when bidirectional. */
+uint32_t workload_layer_output(const layer_cfg_t *l);
 void workload_free(workload_t *w);
 
 #endif

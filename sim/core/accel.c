@@ -41,7 +41,9 @@
 
 typedef struct accel {
 	hw_cfg_t hw;
-	const workload_t *w;
+	const workload_t *w;     /* the passes: a bidirectional layer is two */
+	workload_t passes;
+	uint32_t *pass_layer;    /* workload layer of each pass */
 	run_opts_t opts;
 	stats_t *st;
 	uint32_t n, k;
@@ -88,6 +90,33 @@ static void accel_destroy(accel_t *a)
 			sched_free(&a->progs[i]);
 	free(a->progs);
 	free(a->tiles);
+	free(a->passes.layers);
+	free(a->pass_layer);
+}
+
+/* Expands the workload into passes over the hardware, in run order: a
+ * bidirectional layer runs its forward pass, then its backward pass (the
+ * same shape, its own weights; the two share the accelerator one after the
+ * other, and the next layer starts when both are done). */
+static int accel_passes(accel_t *a, const workload_t *w, sim_err_t *err)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->n_layers; i++)
+		n += w->layers[i].direction == DIR_BI ? 2 : 1;
+	a->passes = *w;
+	a->passes.layers = calloc(n, sizeof *a->passes.layers);
+	a->pass_layer = calloc(n, sizeof *a->pass_layer);
+	if (!a->passes.layers || !a->pass_layer)
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	a->passes.n_layers = n;
+	for (size_t i = 0, k = 0; i < w->n_layers; i++)
+		for (int d = 0; d < (w->layers[i].direction == DIR_BI ? 2 : 1); d++, k++) {
+			a->passes.layers[k] = w->layers[i];
+			a->passes.layers[k].direction = DIR_UNI;
+			a->pass_layer[k] = (uint32_t)i;
+		}
+	a->w = &a->passes;
+	return SIM_OK;
 }
 
 static int accel_counters(accel_t *a)
@@ -192,6 +221,9 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		plan[i].resident = resident ? bytes : (bytes < space ? bytes : space);
 		plan[i].load_live = m->weights == WEIGHTS_RESIDENT ? a->opts.cold : (i > 0 || a->opts.cold);
 		layer_result_t *lr = &r->layers[i];
+		lr->cfg = *l;
+		lr->layer = a->pass_layer[i];
+		lr->backward = i > 0 && a->pass_layer[i - 1] == a->pass_layer[i];
 		lr->tile = a->tiles[i];
 		lr->weights = resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
 		lr->weights_fit = fit;
@@ -480,6 +512,11 @@ static uint64_t accel_progress(const accel_t *a)
 static int accel_deadlock(const accel_t *a, sim_err_t *err)
 {
 	const ctrl_token_t *head = &a->line[a->line_idx];
+	uint64_t overruns = 0;
+	stats_find(a->st, "gatebuf.overruns", &overruns);
+	if (overruns)
+		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for "
+			       "(%llu times), so the cell updater waits forever", (unsigned long long)overruns);
 	return sim_err(err, SIM_EDEADLOCK,
 		       "deadlock: nothing moved for %llu cycles (cycle %llu, layer %u): "
 		       "preact FIFO %u/%u, accumulators in flight %u, intermediate buffer %llu/%llu values, "
@@ -500,6 +537,11 @@ static int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 		return sim_err(err, SIM_EINTERNAL,
 			       "lane conservation broken: cycles*N*K = %llu but useful + idle = %llu",
 			       (unsigned long long)(a->now * a->nk), (unsigned long long)lanes);
+	uint64_t overruns = 0;
+	stats_find(a->st, "gatebuf.overruns", &overruns);
+	if (overruns)
+		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for (%llu times)",
+			       (unsigned long long)overruns);
 	uint64_t want = 0;
 	for (size_t i = 0; i < a->w->n_layers; i++)
 		want += workload_layer_macs(&a->w->layers[i]);
@@ -559,7 +601,18 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	accel_t a = { 0 };
 	a.hw = *hw;
 	resolve_hw(&a.hw);
-	a.w = w;
+	if (opts->functional)
+		for (size_t i = 0; i < w->n_layers; i++)
+			if (w->layers[i].cell == CELL_FC || w->layers[i].direction == DIR_BI)
+				return sim_err(err, SIM_EINPUT,
+					       "%s: layer %zu is %s; functional mode computes lstm, gru and vanilla "
+					       "unidirectional layers, expected those (run it without --functional for timing)",
+					       w->path, i + 1, w->layers[i].cell == CELL_FC ? "fc" : "bidirectional");
+	int prc = accel_passes(&a, w, err);
+	if (prc) {
+		accel_destroy(&a);
+		return prc;
+	}
 	a.opts = *opts;
 	a.n = a.hw.compute.vs_units;
 	a.k = resolve_lanes(&a.hw);

@@ -45,7 +45,12 @@ typedef struct run_opts {
 	const char *dump_dir;   /* functional: write hidden states as .npy here */
 } run_opts_t;
 
+/* One pass over the hardware: a layer, or one direction of a bidirectional
+ * layer (the forward pass first, then the backward one). */
 typedef struct layer_result {
+	layer_cfg_t cfg;        /* the pass's shape */
+	uint32_t layer;         /* index in the workload */
+	bool backward;          /* the backward pass of a bidirectional layer */
 	uint64_t cycles;        /* from the layer's first issue to its last h */
 	uint64_t useful_macs;
 	uint64_t issued_macs;
@@ -70,7 +75,7 @@ typedef struct run_result {
 	double latency_us;
 	double peak_gflops;     /* 2 FLOP per MAC per cycle */
 	uint64_t wbuf_peak_bytes_per_cycle; /* weight-buffer bandwidth used at peak */
-	size_t n_layers;
+	size_t n_layers;        /* passes */
 	layer_result_t *layers;
 	stats_t *stats;         /* every counter, summed over layers (owned) */
 } run_result_t;

@@ -139,6 +139,10 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
  * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. */
 static bool barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
+	/* No recurrence in an fc layer; but the gate buffer holds two steps,
+	 * so step t waits until step t-2's outputs are written. */
+	if (c->L.cell == CELL_FC)
+		return t < 2 || cellu_h_written(v->cellu, t - 2) >= c->elems;
 	if (s->phase == 1)
 		return gbuf_rh(v->gbuf, t) >= c->elems;
 	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
@@ -146,6 +150,8 @@ static bool barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t 
 
 static bool needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
+	if (c->L.cell == CELL_FC)
+		return true; /* the two-step bound, in either deps mode */
 	if (c->kind == SCHED_UNFOLDED && s->part == SCHED_PART_X)
 		return false;
 	if (c->deps == DEPS_STEP)
@@ -226,7 +232,8 @@ static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	if (c->a_b == 0) {
-		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0) {
+		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
+		    c->L.cell != CELL_FC) {
 			uint32_t hi = (c->a_c + 1) * s->kc;
 			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
 			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {

@@ -24,7 +24,7 @@ static unsigned phase_gates(const sched_params_t *p, unsigned phase, uint8_t *g)
 			g[i] = (uint8_t)i;
 		return 4;
 	}
-	if (p->cell == CELL_VANILLA) {
+	if (p->cell == CELL_VANILLA || p->cell == CELL_FC) {
 		g[0] = 0;
 		return 1;
 	}
@@ -60,8 +60,9 @@ bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
 	/* The intermediate buffer must hold a whole block's W.x: Unfolded's U.h
 	 * part waits for both of its block's X segments. */
 	uint32_t kr = sched_groups(cfg) * p->vs_width;
+	bool has_x = p->input_size && p->cell != CELL_FC;
 	uint64_t block_rows = (uint64_t)kr * (p->kind == SCHED_UNFOLDED ? 2 : 1);
-	if (p->input_size && block_rows > p->max_seg_values)
+	if (has_x && block_rows > p->max_seg_values)
 		return false;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
@@ -82,7 +83,8 @@ static uint32_t div_up(uint64_t a, uint64_t b)
 static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint32_t rem, unsigned seg_gates)
 {
 	uint32_t kc = p->vs_units / sched_groups(c);
-	uint64_t tiles = div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
+	uint64_t tiles = p->cell == CELL_FC ? div_up(p->input_size, kc)
+					     : div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
 	uint64_t cost = (uint64_t)div_up(rem, rows_per_gate(p, c, seg_gates)) * tiles;
 	uint32_t dc = cu_tree_depth(p->vs_units, c), dcur = cu_tree_depth(p->vs_units, cur);
 	return cost + (dcur > dc ? dcur - dc : 0);
@@ -141,7 +143,9 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	s->valid_pg = p->hidden_size - r->j0 < r->rpg ? p->hidden_size - r->j0 : r->rpg;
 	s->kr = sched_groups(r->cfg) * p->vs_width;
 	s->kc = p->vs_units / sched_groups(r->cfg);
-	s->ncols = part == SCHED_PART_X ? p->input_size : p->hidden_size;
+	/* An fc layer has one partition, its input, issued as the H partition
+	 * (its blocks go to the MFU); it has no recurrence (ctrl.c). */
+	s->ncols = part == SCHED_PART_X || p->cell == CELL_FC ? p->input_size : p->hidden_size;
 	s->ntiles = div_up(s->ncols, s->kc);
 	s->block = block;
 	s->partner = -1;
@@ -182,7 +186,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 		sched_free(out);
 		return sim_err(err, SIM_ENOMEM, "out of memory building the schedule");
 	}
-	bool has_x = p->input_size > 0;
+	bool has_x = p->input_size > 0 && p->cell != CELL_FC;
 	uint32_t n = 0, block = 0;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];

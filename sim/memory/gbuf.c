@@ -17,7 +17,7 @@ struct gbuf {
 	unsigned gates;
 	bool whole;
 	gbuf_step_t s[2];
-	uint64_t *writes, *reads;
+	uint64_t *writes, *reads, *overruns;
 };
 
 gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
@@ -33,7 +33,8 @@ gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
 		}
 	g->writes = stats_counter(st, "gatebuf.writes", "activated gate values written");
 	g->reads = stats_counter(st, "gatebuf.reads", "gate values read by the cell updater");
-	if (!g->writes || !g->reads) {
+	g->overruns = stats_counter(st, "gatebuf.overruns", "writes for a step with no free slot (must stay 0)");
+	if (!g->writes || !g->reads || !g->overruns) {
 		gbuf_destroy(g);
 		return NULL;
 	}
@@ -78,8 +79,10 @@ static gbuf_step_t *slot(gbuf_t *g, uint32_t step)
 int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq)
 {
 	gbuf_step_t *s = slot(g, step);
-	if (!s)
+	if (!s) {
+		(*g->overruns)++;
 		return -1;
+	}
 	uint32_t b = g->batch;
 	for (uint32_t j = j0; j < j0 + n; j++) {
 		uint8_t *c = &s->cnt[j * b + seq];
@@ -114,6 +117,8 @@ void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n)
 	gbuf_step_t *s = slot(g, step);
 	if (s)
 		s->rh += n;
+	else
+		(*g->overruns)++;
 }
 
 uint32_t gbuf_rh(const gbuf_t *g, uint32_t step)

@@ -78,12 +78,12 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	fprintf(f, "  \"layers\": [");
 	for (size_t i = 0; i < r->n_layers; i++) {
 		const layer_result_t *l = &r->layers[i];
-		const layer_cfg_t *lc = &c->w->layers[i];
-		fprintf(f, "%s\n    {\"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
+		const layer_cfg_t *lc = &l->cfg;
+		fprintf(f, "%s\n    {\"layer\": %u, \"pass\": \"%s\", \"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
 			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": \"%s\", \"weights\": \"%s\", "
 			"\"weights_fit\": %s, \"weight_bytes\": %" PRIu64 ", \"cycles\": %" PRIu64
 			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64 "}",
-			i ? "," : "", workload_cell_name(lc->cell), lc->input_size, lc->hidden_size, lc->timesteps,
+			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", workload_cell_name(lc->cell), lc->input_size, lc->hidden_size, lc->timesteps,
 			lc->batch_size, lc->skip_input ? "true" : "false", hw_tile_name(l->tile),
 			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
 			l->weight_bytes, l->cycles, l->useful_macs, l->issued_macs);
@@ -171,10 +171,10 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		r->hw.deps == DEPS_STEP ? "step" : "element");
 	fprintf(f, "workload   %s: %zu layer(s)\n", c->w->name, c->w->n_layers);
 	for (size_t i = 0; i < r->n_layers; i++) {
-		const layer_cfg_t *l = &c->w->layers[i];
 		const layer_result_t *lr = &r->layers[i];
-		fprintf(f, "  layer %zu  %s I=%u%s H=%u T=%u B=%u  tile %s  weights %s (%.1f MB%s)  %" PRIu64
-			" cycles\n", i + 1, workload_cell_name(l->cell), l->input_size, l->skip_input ? " (skipped)" : "",
+		const layer_cfg_t *l = &lr->cfg;
+		fprintf(f, "  layer %u%s  %s I=%u%s H=%u T=%u B=%u  tile %s  weights %s (%.1f MB%s)  %" PRIu64
+			" cycles\n", lr->layer + 1, lr->backward ? " (backward)" : "", workload_cell_name(l->cell), l->input_size, l->skip_input ? " (skipped)" : "",
 			l->hidden_size, l->timesteps, l->batch_size, hw_tile_name(lr->tile),
 			lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", (double)lr->weight_bytes / 1e6,
 			lr->weights_fit ? "" : ", does not fit", lr->cycles);
