@@ -139,6 +139,28 @@ START_TEST(with_input_projection)
 }
 END_TEST
 
+/* The baselines on the same I = H = 8 layer (N = 4, K = 32, T = 2).
+ *  E-PUR: the input phase holds each of the 2 X column tiles for both
+ *    steps: 4 one-tile blocks issued at 0..3, accepted 1..4, written to the
+ *    precompute store at 5..8. The recurrent part starts when all are
+ *    written: step 0's H tiles at 8, 9, h_0 at 9 + 28 = 37; step 1's at 37,
+ *    38, h_1 at 66 -> 67 cycles.
+ *  BrainWave: Sequential's order on fixed config4 tiles -> 87, as above. */
+START_TEST(baseline_schedules)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 2, 1, false);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG1, SCHED_EPUR);
+	h.compute.pad_reconfig = true; /* ignored: the baselines use fixed config4 tiles */
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 67);
+	ck_assert_int_eq(r.layers[0].tile, TILE_CONFIG4);
+	ck_assert_uint_eq(counter(&r, "precomp.writes"), 4);
+	run_result_free(&r);
+	h.scheduler = SCHED_BRAINWAVE;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
+}
+END_TEST
+
 /* Batch B = 2, Intergate, H = 8 without W.x on N = 4, K = 32: tiles
  * (col, seq) issue in slots 0..3 as (0,0) (0,1) (1,0) (1,1). Sequence 0's
  * block is accepted at 3, leaves at 3+1+2+1 = 7; sequence 1's at 8. The MFU
@@ -347,7 +369,7 @@ START_TEST(mac_counts)
 	for (size_t ci = 0; ci < 4; ci++)
 		for (uint32_t b = 1; b <= 3; b += 2)
 			for (unsigned cfg = 1; cfg <= 4; cfg++)
-				for (int s = 0; s < SCHED_COUNT; s++)
+				for (int s = 0; s < SCHED_ALL; s++)
 					for (int skip = 0; skip < 2; skip++) {
 						layer_cfg_t l = layer(cells[ci].c, 13, 21, 2, b, skip);
 						l.gru_form = cells[ci].f;
@@ -407,6 +429,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, single_tile_step);
 	tcase_add_test(t, per_gate_segments);
 	tcase_add_test(t, with_input_projection);
+	tcase_add_test(t, baseline_schedules);
 	tcase_add_test(t, batch_interleaves_sequences);
 	tcase_add_test(t, critical_path_parameters);
 	tcase_add_test(t, fifo_depth_moves_the_stall);

@@ -68,6 +68,7 @@ typedef struct accel {
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
 	trace_t *trace;
 	fpipe_t *fp;
+	const char *broken;      /* an invariant failed mid-run (internal error) */
 	uint64_t seg_start, idle_start;
 	int idle_cause;
 } accel_t;
@@ -174,7 +175,12 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 				       "at least %u", i + 1, a->hw.compute.accumulators, l->batch_size, l->batch_size);
 		}
 		tile_source_t src;
-		int rc = resolve_tile(&a->hw, l, &a->tiles[i], &src, err);
+		bool baseline = a->hw.scheduler == SCHED_EPUR || a->hw.scheduler == SCHED_BRAINWAVE;
+		int rc = SIM_OK;
+		if (baseline)
+			a->tiles[i] = TILE_CONFIG4; /* fixed dot-product (native) tiles */
+		else
+			rc = resolve_tile(&a->hw, l, &a->tiles[i], &src, err);
 		if (rc) {
 			free(plan);
 			return rc;
@@ -183,7 +189,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 			.kind = a->hw.scheduler, .cell = l->cell, .gru_form = l->gru_form,
 			.input_size = l->skip_input ? 0 : l->input_size, .hidden_size = l->hidden_size,
 			.vs_units = a->n, .vs_width = a->k, .cfg = (unsigned)a->tiles[i],
-			.pad_reconfig = a->hw.compute.pad_reconfig,
+			.pad_reconfig = a->hw.compute.pad_reconfig && !baseline,
 			.max_seg_values = (uint32_t)(resolve_inter_values(&a->hw) / l->batch_size),
 		};
 		if (!sched_cfg_ok(&p, p.cfg)) {
@@ -203,6 +209,14 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		uint64_t bytes = a->progs[i].step_bytes;
 		bool fit = bytes <= m->wbuf.bytes;
 		bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
+		if (a->hw.scheduler == SCHED_EPUR && !resident) {
+			free(plan);
+			return sim_err(err, SIM_EINPUT,
+				       "layer %zu: the epur baseline is modelled with its weights on chip (its input "
+				       "phase reads W once, its recurrent phase U every step), but %llu bytes do not fit "
+				       "the weight buffer, expected -p memory.weights=resident or a larger buffer",
+				       i + 1, (unsigned long long)bytes);
+		}
 		uint64_t tile_max = 0;
 		for (uint32_t s = 0; s < a->progs[i].n; s++) {
 			const sched_seg_t *sg = &a->progs[i].seg[s];
@@ -303,7 +317,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
 	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
-			 a->hw.scheduler == SCHED_SEQUENTIAL);
+			 a->hw.scheduler == SCHED_SEQUENTIAL || a->hw.scheduler == SCHED_BRAINWAVE);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
@@ -356,11 +370,16 @@ static void accel_acc_out(accel_t *a)
 		return;
 	}
 	const ctrl_block_t *b = ctrl_block(a->ctrl, o->tag.block);
+	if (!b) {
+		a->broken = "a finished block's tag is no longer known to the controller";
+		return;
+	}
 	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
 	if (a->fp)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
-		ibuf_write(a->ibuf, s->valid_rows);
+		if (a->hw.scheduler != SCHED_EPUR) /* E-PUR's sums go to its precompute store */
+			ibuf_write(a->ibuf, s->valid_rows);
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {
 		if (!fifo_can_push(a->preact)) {
@@ -564,6 +583,8 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			accel_burst(a, k);
 		else
 			accel_cycle(a);
+		if (a->broken)
+			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
 		uint64_t p = accel_progress(a);
 		if (p != mark || !mfu_idle(a->mfu) || !cellu_idle(a->cellu)) {
 			mark = p;

@@ -17,6 +17,12 @@ struct ctrl {
 	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
 	 * block id and how many of the B sequences have been written. */
 	uint32_t *xq_id, *xq_written, xq_head, xq_count, xq_cap;
+	/* E-PUR: its input phase (all steps' W.x) runs first; each of its
+	 * tokens is a block of its own, summed into the precompute store. */
+	bool epur_init, a_pre;
+	uint32_t pre_i;                   /* next input-phase segment */
+	uint64_t pre_issued, pre_written; /* input-phase blocks */
+	uint64_t *pre_writes, *pre_reads;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
 	uint32_t cur_t, cur_i, x_t, x_i;
 	/* the segment being issued */
@@ -58,7 +64,10 @@ ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t
 	c->tiles = stats_counter(st, "ctrl.tiles", "column tiles issued (weights read once per tile)");
 	c->blocks = stats_counter(st, "ctrl.blocks", "segments started");
 	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
-	if (!c->ring || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs) {
+	c->pre_writes = stats_counter(st, "precomp.writes", "epur: W.x partial sums added into the precompute store");
+	c->pre_reads = stats_counter(st, "precomp.reads", "epur: precomputed W.x rows read as H inits");
+	if (!c->ring || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs ||
+	    !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);
 		return NULL;
 	}
@@ -95,12 +104,22 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->merge = has_x && !lbr && c->kind != SCHED_UNFOLDED;
 	c->h_init = has_x && !lbr && c->kind == SCHED_UNFOLDED;
 	c->xq_head = c->xq_count = 0;
+	c->epur_init = c->kind == SCHED_EPUR && has_x && !lbr;
+	if (c->kind == SCHED_EPUR) {
+		c->merge = c->h_init = c->mfu_reads_x = false;
+		c->pre_i = 0;
+		while (c->pre_i < layer->prog->n && !layer->prog->seg[c->pre_i].pre)
+			c->pre_i++;
+		c->pre_issued = c->pre_written = 0;
+	}
 	c->cur_t = 0;
 	c->active = false;
 	if (c->kind == SCHED_UNFOLDED) {
 		c->cur_i = next_of(c, 0, SCHED_PART_H);
 		c->x_i = next_of(c, 0, SCHED_PART_X);
 		c->x_t = c->x_i < layer->prog->n ? 0 : layer->timesteps;
+	} else if (c->kind == SCHED_EPUR) {
+		c->cur_i = next_of(c, 0, SCHED_PART_H); /* after the input phase */
 	} else {
 		c->cur_i = 0;
 	}
@@ -115,6 +134,11 @@ bool ctrl_mfu_reads_x(const ctrl_t *c)
 
 void ctrl_x_written(ctrl_t *c, uint32_t id)
 {
+	if (c->kind == SCHED_EPUR) {
+		c->pre_written++;
+		(*c->pre_writes)++;
+		return;
+	}
 	for (uint32_t i = 0; i < c->xq_count; i++) {
 		uint32_t k = (c->xq_head + i) % c->xq_cap;
 		if (c->xq_id[k] == id) {
@@ -174,13 +198,18 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 	const sched_seg_t *s = &c->L.prog->seg[seg];
 	uint32_t vals = s->valid_rows * c->L.batch;
 	bool continues = c->merge && s->part == SCHED_PART_H && s->partner >= 0;
-	if (s->part == SCHED_PART_X && !c->merge)
+	c->a_pre = s->pre;
+	if (c->epur_init && s->part == SCHED_PART_H && s->partner >= 0)
+		*c->pre_reads += vals;
+	if (s->part == SCHED_PART_X && !c->merge && c->kind != SCHED_EPUR)
 		ibuf_alloc(v->ibuf, vals);
 	c->active = true;
 	c->a_seg = seg;
 	c->a_step = step;
 	c->a_c = c->a_b = 0;
-	c->a_id = continues ? c->merge_id : c->next_id++;
+	/* Input-phase tokens take their block ids one by one (emit). */
+	if (!s->pre)
+		c->a_id = continues ? c->merge_id : c->next_id++;
 	c->seg_start = c->now;
 	if (s->part == SCHED_PART_X && c->merge)
 		c->merge_id = c->a_id;
@@ -196,10 +225,12 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 		ibuf_read(v->ibuf, vals);
 		ibuf_free(v->ibuf, vals);
 	}
-	ctrl_block_t *b = &c->ring[c->a_id % c->nring];
-	b->id = c->a_id;
-	b->seg = seg;
-	b->step = step;
+	if (!s->pre) {
+		ctrl_block_t *b = &c->ring[c->a_id % c->nring];
+		b->id = c->a_id;
+		b->seg = seg;
+		b->step = step;
+	}
 	(*c->blocks)++;
 	if (s->cfg != c->last_cfg)
 		(*c->reconfigs)++;
@@ -218,11 +249,17 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
 	t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
 	t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X);
-	t->has_init = col == 0 && s->part == SCHED_PART_H && c->h_init && s->partner >= 0;
+	t->has_init = col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
 	t->tag.gate = s->gate[0];
 	t->tag.seq = (uint16_t)seq;
+	if (s->pre) {
+		/* Input phase: one block per (column tile, step, sequence). */
+		t->first = t->last = true;
+		t->tag.step = seq / c->L.batch;
+		t->tag.seq = (uint16_t)(seq % c->L.batch);
+	}
 	t->tag.row0 = s->j0;
 	t->useful_lanes = s->valid_rows * sched_tile_cols(s, col);
 }
@@ -248,9 +285,19 @@ static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
 		(*c->tiles)++;
 	}
+	if (c->a_pre) {
+		/* Each input-phase token is a block of its own. */
+		c->a_id = c->next_id++;
+		ctrl_block_t *b = &c->ring[c->a_id % c->nring];
+		b->id = c->a_id;
+		b->seg = c->a_seg;
+		b->step = c->a_b / c->L.batch;
+		c->pre_issued++;
+	}
 	fill_token(c, s, c->a_c, c->a_b, out);
 	(*c->busy)++;
-	if (++c->a_b == c->L.batch) {
+	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->L.batch;
+	if (++c->a_b == hold) {
 		c->a_b = 0;
 		if (++c->a_c == s->ntiles) {
 			c->active = false;
@@ -353,6 +400,38 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	bubble(c, out, h_left ? IDLE_DEPENDENCY : idle_reason(c));
 }
 
+/* E-PUR: the input phase's segments once, then the H segments step by step
+ * (in order, behind the step barrier) once every input-phase block has been
+ * written to the precompute store. */
+static void pick_epur(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_prog_t *p = c->L.prog;
+	if (c->pre_i < p->n) {
+		start_seg(c, v, c->pre_i, 0);
+		do
+			c->pre_i++;
+		while (c->pre_i < p->n && !p->seg[c->pre_i].pre);
+		emit(c, v, out);
+		return;
+	}
+	if (c->pre_written < c->pre_issued) {
+		bubble(c, out, IDLE_DEPENDENCY);
+		return;
+	}
+	if (c->cur_t >= c->L.timesteps) {
+		bubble(c, out, idle_reason(c));
+		return;
+	}
+	const sched_seg_t *s = &p->seg[c->cur_i];
+	if (needs_barrier(c, s) && !barrier_ok(c, v, s, c->cur_t)) {
+		bubble(c, out, IDLE_DEPENDENCY);
+		return;
+	}
+	start_seg(c, v, c->cur_i, c->cur_t);
+	advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
+	emit(c, v, out);
+}
+
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	if (frozen)
@@ -361,6 +440,8 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 		emit(c, v, out);
 	else if (c->kind == SCHED_UNFOLDED)
 		pick_unfolded(c, v, out);
+	else if (c->kind == SCHED_EPUR)
+		pick_epur(c, v, out);
 	else
 		pick_in_order(c, v, out);
 	c->now++;
@@ -373,7 +454,7 @@ void ctrl_set_trace(ctrl_t *c, trace_t *t)
 
 uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
 {
-	if (!c->active || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id)
+	if (!c->active || c->a_pre || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id)
 		return 0;
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	uint64_t b = c->L.batch, nt = s->ntiles;

@@ -44,7 +44,7 @@ static unsigned phase_gates(const sched_params_t *p, unsigned phase, uint8_t *g)
 
 static bool gates_share_segment(sched_kind_t k)
 {
-	return k == SCHED_INTERGATE || k == SCHED_UNFOLDED;
+	return k == SCHED_INTERGATE || k == SCHED_UNFOLDED || k == SCHED_EPUR;
 }
 
 static uint32_t rows_per_gate(const sched_params_t *p, unsigned cfg, unsigned seg_gates)
@@ -191,7 +191,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
 		unsigned ng = phase_gates(p, ph, g);
-		if (p->kind == SCHED_SEQUENTIAL) {
+		if (p->kind == SCHED_SEQUENTIAL || p->kind == SCHED_BRAINWAVE) {
 			for (unsigned gi = 0; gi < ng; gi++) {
 				uint32_t nr = make_ranges(p, 1, rg);
 				for (uint32_t r = 0; r < nr; r++, block++) {
@@ -208,6 +208,17 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], &g[gi], 1, ph, block);
 					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
 				}
+		} else if (p->kind == SCHED_EPUR) {
+			/* The input phase's X segments come first; ctrl.c issues
+			 * them once for all steps, then the H segments per step. */
+			uint32_t nr = make_ranges(p, ng, rg);
+			if (has_x)
+				for (uint32_t r = 0; r < nr; r++) {
+					fill_seg(p, &out->seg[n], SCHED_PART_X, &rg[r], g, ng, ph, block + r);
+					out->seg[n++].pre = 1;
+				}
+			for (uint32_t r = 0; r < nr; r++, block++)
+				fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], g, ng, ph, block);
 		} else if (p->kind == SCHED_INTERGATE) {
 			uint32_t nr = make_ranges(p, ng, rg);
 			for (uint32_t r = 0; r < nr; r++, block++) {

@@ -18,6 +18,12 @@
  *   unfolded    blocks of two intergate-sized segments over one partition:
  *               X(2j) X(2j+1) H(2j) H(2j+1); X segments may run ahead
  *               (ctrl.c), bounded by the intermediate buffer.
+ *   epur        E-PUR: the W.x segments of ALL steps first, each weight tile
+ *               held while x_0..x_{T-1} pass (weight locality), into a
+ *               precompute store; then per step the U.h segments, all gates
+ *               together (E-PUR's four gate units); fixed config4 tiles
+ *   brainwave   BrainWave: Sequential's gate-by-gate order on fixed config4
+ *               (native) tiles; its deep pipeline is in its config
  * GRU reset_before_matmul runs in two phases: r and z (phase 0), then n
  * (phase 1), whose H partition multiplies r*h and so waits for all of r.
  * With pad_reconfig, the last segment of each matrix (each gate-set's hidden
@@ -41,6 +47,7 @@ typedef struct sched_seg {
 	uint8_t part;          /* SCHED_PART_X or SCHED_PART_H */
 	uint8_t cfg;           /* tile config 1..4 */
 	uint8_t phase;         /* 0, or 1 for GRU reset_before_matmul's n */
+	uint8_t pre;           /* epur: a W.x segment of the all-steps input phase */
 	uint8_t ngates;
 	uint8_t gate[SCHED_MAX_GATES];
 	uint32_t j0;           /* first hidden index */
