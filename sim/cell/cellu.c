@@ -203,3 +203,42 @@ void cellu_set_trace(cellu_t *c, trace_t *t)
 {
 	c->trace = t;
 }
+
+void cellu_snapshot(const cellu_t *c, snap_t *s)
+{
+	snap_time(s, c->now);
+	snap_step(s, c->step);
+	snap_put(s, c->taken);
+	for (int p = 0; p < 2; p++) {
+		snap_put(s, c->w_step[p] == UINT32_MAX);
+		if (c->w_step[p] != UINT32_MAX) {
+			snap_step(s, c->w_step[p]);
+			snap_put(s, c->w_count[p]);
+		}
+	}
+	snap_step(s, (uint64_t)c->full_through);
+	snap_put(s, c->done_layer);
+	snap_put(s, c->count);
+	for (uint32_t i = 0; i < c->count; i++) {
+		const cellu_done_t *d = &c->q[(c->head + i) % c->cap];
+		snap_time(s, d->ready);
+		snap_step(s, d->step);
+		snap_put(s, d->e0);
+		snap_put(s, d->n);
+	}
+}
+
+void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps)
+{
+	c->now += cycles;
+	c->step += steps;
+	for (int p = 0; p < 2; p++)
+		if (c->w_step[p] != UINT32_MAX)
+			c->w_step[p] += steps;
+	c->full_through += steps;
+	for (uint32_t i = 0; i < c->count; i++) {
+		cellu_done_t *d = &c->q[(c->head + i) % c->cap];
+		d->ready += cycles;
+		d->step += steps;
+	}
+}

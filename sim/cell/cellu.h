@@ -48,6 +48,9 @@ bool cellu_idle(const cellu_t *c);
  * ready element and nothing due (0: none). The gate buffer must not change
  * meanwhile (the caller checks the MFU is quiet too). */
 uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in);
+/* Steady-state jump (snap.h). */
+void cellu_snapshot(const cellu_t *c, snap_t *s);
+void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps);
 /* Fast-forward over k such cycles. */
 void cellu_skip(cellu_t *c, uint64_t k);
 void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx);

@@ -70,3 +70,11 @@ void fifo_pop(fifo_t *f)
 	f->count--;
 	(*f->pops)++;
 }
+
+void *fifo_at(fifo_t *f, uint32_t i)
+{
+	uint32_t k = f->head + i;
+	if (k >= f->depth)
+		k -= f->depth;
+	return f->buf + (size_t)k * f->item;
+}

@@ -27,6 +27,8 @@ bool fifo_empty(const fifo_t *f);
 const void *fifo_peek(const fifo_t *f);
 void fifo_pop(fifo_t *f);
 uint32_t fifo_count(const fifo_t *f);
+/* Item i counted from the head (i < fifo_count), for snapshots. */
+void *fifo_at(fifo_t *f, uint32_t i);
 uint32_t fifo_depth(const fifo_t *f);
 const char *fifo_name(const fifo_t *f);
 

@@ -73,3 +73,8 @@ int stats_accumulate(stats_t *dst, const stats_t *src)
 	}
 	return 0;
 }
+
+void stats_add(stats_t *st, size_t i, uint64_t v)
+{
+	st->value[i] += v;
+}

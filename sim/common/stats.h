@@ -29,6 +29,8 @@ size_t stats_size(const stats_t *st);
 const char *stats_name(const stats_t *st, size_t i);
 const char *stats_desc(const stats_t *st, size_t i);
 uint64_t stats_value(const stats_t *st, size_t i);
+/* Adds v to counter i (the steady-state jump adds whole periods). */
+void stats_add(stats_t *st, size_t i, uint64_t v);
 /* End-of-run lookup by name (never on the hot path). */
 bool stats_find(const stats_t *st, const char *name, uint64_t *value);
 /* Adds every counter of src into the same-named counter of dst, registering

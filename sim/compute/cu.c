@@ -43,6 +43,7 @@ struct cu {
 	bool exited;
 	cu_slot_t *slot;
 	uint32_t *free_stack, nfree;
+	cu_tag_t *tags;          /* snapshot scratch, one per accumulator */
 	uint32_t last_slot;      /* cache: consecutive tiles of one block */
 	cu_done_t *done;
 	uint32_t dhead, dcount;
@@ -94,7 +95,8 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 	cu->slot = calloc(a, sizeof *cu->slot);
 	cu->free_stack = malloc(a * sizeof *cu->free_stack);
 	cu->done = calloc(a, sizeof *cu->done);
-	if (!cu->slot || !cu->free_stack || !cu->done) {
+	cu->tags = calloc(a, sizeof *cu->tags);
+	if (!cu->slot || !cu->free_stack || !cu->done || !cu->tags) {
 		cu_destroy(cu);
 		return NULL;
 	}
@@ -134,6 +136,7 @@ void cu_destroy(cu_t *cu)
 	free(cu->slot);
 	free(cu->free_stack);
 	free(cu->done);
+	free(cu->tags);
 	free(cu->scratch);
 	free(cu);
 }
@@ -389,4 +392,56 @@ void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k)
 	cu->last_exit = cu->now + k - 1 + cu->cfg.mult_latency + cu->depth[t->cfg];
 	cu->exited = true;
 	cu->now += k;
+}
+
+/* Accumulator slots are interchangeable: which physical slot a block got
+ * changes no cycle and no count, so the snapshot names blocks by tag, not
+ * by slot, and lists the open ones sorted by (block, sequence). */
+static int cu_tag_cmp(const void *x, const void *y)
+{
+	const cu_tag_t *a = x, *b = y;
+	if (a->block != b->block)
+		return a->block < b->block ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void cu_snapshot(const cu_t *cu, snap_t *s)
+{
+	snap_time(s, cu->now);
+	snap_put(s, cu->exited);
+	snap_time(s, cu->exited ? cu->last_exit : cu->now);
+	cu_tag_t *open = cu->tags;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < cu->cfg.accumulators; i++)
+		if (cu->slot[i].used)
+			open[n++] = cu->slot[i].tag;
+	qsort(open, n, sizeof *open, cu_tag_cmp);
+	snap_put(s, cu->nfree);
+	for (uint32_t i = 0; i < n; i++) {
+		snap_step(s, open[i].step);
+		snap_id(s, open[i].block);
+		snap_put(s, open[i].gate);
+		snap_put(s, open[i].seq);
+		snap_put(s, open[i].row0);
+	}
+	snap_put(s, cu->dcount);
+	for (uint32_t i = 0; i < cu->dcount; i++) {
+		const cu_done_t *d = &cu->done[(cu->dhead + i) % cu->cfg.accumulators];
+		snap_time(s, d->ready);
+		snap_id(s, cu->slot[d->slot].tag.block);
+		snap_put(s, cu->slot[d->slot].tag.seq);
+	}
+}
+
+void cu_shift(cu_t *cu, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	cu->now += cycles;
+	cu->last_exit += cycles;
+	for (uint32_t i = 0; i < cu->cfg.accumulators; i++)
+		if (cu->slot[i].used) {
+			cu->slot[i].tag.step += steps;
+			cu->slot[i].tag.block += ids;
+		}
+	for (uint32_t i = 0; i < cu->dcount; i++)
+		cu->done[(cu->dhead + i) % cu->cfg.accumulators].ready += cycles;
 }

@@ -46,6 +46,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/snap.h"
 #include "../common/stats.h"
 
 typedef struct cu_cfg {
@@ -118,6 +119,10 @@ uint64_t cu_next_out(const cu_t *cu);
  * !t->first, !t->last, not functional, and no block offered before cycle
  * now + k). Counters and the tree's exit time end as stepping leaves them. */
 void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k);
+/* Steady-state jump (core/accel.c): the complete state, normalized
+ * (snap.h), and the shift by whole periods: cycles, steps and block ids. */
+void cu_snapshot(const cu_t *cu, snap_t *s);
+void cu_shift(cu_t *cu, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Blocks and tiles still inside (0 when fully drained). */
 uint32_t cu_in_flight(const cu_t *cu);
 

@@ -27,6 +27,7 @@
 
 #include "../cell/cellu.h"
 #include "../common/fifo.h"
+#include "../common/snap.h"
 #include "../compute/cu.h"
 #include "../ctrl/ctrl.h"
 #include "../ctrl/sched.h"
@@ -38,6 +39,9 @@
 #include "../mfu/mfu.h"
 #include "../report/trace.h"
 #include "resolve.h"
+
+/* Steady-state patterns up to this many steps long are found. */
+#define ACCEL_HIST 9
 
 typedef struct accel {
 	hw_cfg_t hw;
@@ -69,6 +73,11 @@ typedef struct accel {
 	trace_t *trace;
 	fpipe_t *fp;
 	const char *broken;      /* an invariant failed mid-run (internal error) */
+	snap_t snap[ACCEL_HIST];  /* steady-state jump: the last step snapshots, by step */
+	uint64_t *snap_counters[ACCEL_HIST];
+	uint64_t snap_first;     /* first step of the current run of snapshots */
+	int snap_have;           /* consecutive step snapshots held */
+	uint64_t *jumped;        /* cycles covered by steady-state jumps */
 	uint64_t seg_start, idle_start;
 	int idle_cause;
 } accel_t;
@@ -93,6 +102,10 @@ static void accel_destroy(accel_t *a)
 	free(a->tiles);
 	free(a->passes.layers);
 	free(a->pass_layer);
+	for (int i = 0; i < ACCEL_HIST; i++) {
+		snap_free(&a->snap[i]);
+		free(a->snap_counters[i]);
+	}
 }
 
 /* Expands the workload into passes over the hardware, in run order: a
@@ -143,8 +156,9 @@ static int accel_counters(accel_t *a)
 	a->acc_busy = stats_counter(a->st, "acc.busy", "cycles a finished row block left the accumulators");
 	a->acc_stall = stats_counter(a->st, "acc.stall", "cycles a finished block waited for the MFU FIFO");
 	a->acc_starve = stats_counter(a->st, "acc.starve", "cycles no block was finished");
+	a->jumped = stats_counter(a->st, "sim.jumped_cycles", "cycles covered by exact steady-state jumps (not hardware)");
 	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy ||
-	    !a->acc_stall || !a->acc_starve)
+	    !a->acc_stall || !a->acc_starve || !a->jumped)
 		return SIM_EINTERNAL;
 	return SIM_OK;
 }
@@ -319,6 +333,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
 			 a->hw.scheduler == SCHED_SEQUENTIAL || a->hw.scheduler == SCHED_BRAINWAVE);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
+	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
 
@@ -498,6 +513,108 @@ static void accel_burst(accel_t *a, uint64_t k)
 	a->now += k;
 }
 
+/*
+ * Exact steady-state jump. At the start of each time step (the cycle the
+ * controller starts the step's first main segment) every unit writes its
+ * whole state into a snapshot, normalized: times relative to the cycle,
+ * steps relative to the step, block ids relative to the next id (snap.h).
+ * The machine is deterministic and nothing in it depends on absolute time,
+ * step numbers or ids except through comparisons that the normalization
+ * preserves, and except at a layer's ends (step 0's missing barrier, the
+ * cursors reaching the last step). So if the snapshots at steps t-1 and t
+ * are equal, step t runs exactly like step t-1, shifted by its period P
+ * cycles, and so do the steps after it for as long as nothing reaches the
+ * layer's end. The jump then advances m whole periods at once: every
+ * absolute field moves by m*P cycles, m steps and m*dI block ids, and
+ * every counter by m times its increase over the last period. m is even
+ * (the gate buffer and cell updater keep state per step parity) and leaves
+ * the furthest step any unit refers to two steps short of the last. Units
+ * that move bytes (streaming weights, loads in flight) must be steady;
+ * functional and traced runs step every cycle.
+ */
+static bool accel_jump_allowed(const accel_t *a)
+{
+	return a->opts.fast_forward && !a->fp && !a->trace && wbuf_quiet(a->wbuf) && dram_steady(a->dram);
+}
+
+static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
+{
+	snap_reset(s, a->now, step, ctrl_next_id(a->ctrl));
+	ctrl_snapshot(a->ctrl, s);
+	for (uint32_t i = 0; i < a->nline; i++)
+		ctrl_token_snapshot(&a->line[(a->line_idx + i) % a->nline], s);
+	cu_snapshot(a->cu, s);
+	snap_put(s, fifo_count(a->preact));
+	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
+		mfu_packet_snapshot(fifo_at(a->preact, i), s);
+	mfu_snapshot(a->mfu, s);
+	gbuf_snapshot(a->gbuf, s);
+	cellu_snapshot(a->cellu, s);
+	snap_put(s, ibuf_used(a->ibuf));
+}
+
+static void accel_shift(accel_t *a, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	ctrl_shift(a->ctrl, cycles, steps, ids);
+	for (uint32_t i = 0; i < a->nline; i++)
+		ctrl_token_shift(&a->line[i], steps, ids);
+	cu_shift(a->cu, cycles, steps, ids);
+	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
+		((mfu_packet_t *)fifo_at(a->preact, i))->step += steps;
+	mfu_shift(a->mfu, cycles, steps);
+	gbuf_shift(a->gbuf, steps);
+	cellu_shift(a->cellu, cycles, steps);
+	dram_shift(a->dram, cycles);
+	a->now += cycles;
+}
+
+/* Called after every cycle: a snapshot at each step start, kept for the
+ * last ACCEL_HIST - 1 steps; a jump when the snapshot p steps back agrees,
+ * for the smallest even p (state is kept per step parity, and Unfolded's
+ * run-ahead can settle into a pattern several steps long). */
+static void accel_steady(accel_t *a)
+{
+	int64_t t = ctrl_step_started(a->ctrl);
+	if (t < 1)
+		return;
+	if (!accel_jump_allowed(a)) {
+		a->snap_have = 0;
+		return;
+	}
+	size_t nc = stats_size(a->st);
+	if (!a->snap_have || a->snap_first + (uint64_t)a->snap_have != (uint64_t)t) {
+		a->snap_first = (uint64_t)t;
+		a->snap_have = 0;
+	}
+	int slot = (int)((uint64_t)t % ACCEL_HIST);
+	if (!a->snap_counters[slot] && !(a->snap_counters[slot] = calloc(512, sizeof(uint64_t))))
+		return;
+	snap_t *cur = &a->snap[slot];
+	accel_snapshot(a, cur, (uint64_t)t);
+	for (size_t i = 0; i < nc; i++)
+		a->snap_counters[slot][i] = stats_value(a->st, i);
+	a->snap_have++;
+	for (int p = 2; p < ACCEL_HIST && p < a->snap_have; p += 2) {
+		int bs = (int)(((uint64_t)t - (uint64_t)p) % ACCEL_HIST);
+		const snap_t *back = &a->snap[bs];
+		if (back->step + (uint64_t)p != (uint64_t)t || !snap_equal(back, cur))
+			continue;
+		uint32_t T = a->w->layers[a->layer].timesteps;
+		uint64_t period = cur->now - back->now; /* p steps */
+		uint32_t dids = (uint32_t)(cur->id - back->id);
+		uint32_t reach = ctrl_max_step(a->ctrl);
+		uint64_t groups = (T > reach + 2 ? T - reach - 2 : 0) / (uint64_t)p;
+		if (groups < 1)
+			return;
+		for (size_t i = 0; i < nc; i++)
+			stats_add(a->st, i, groups * (a->snap_counters[slot][i] - a->snap_counters[bs][i]));
+		accel_shift(a, groups * period, (uint32_t)(groups * (uint64_t)p), (uint32_t)(groups * dids));
+		*a->jumped += groups * period;
+		a->snap_have = 0;
+		return;
+	}
+}
+
 static void accel_cycle(accel_t *a)
 {
 	cellu_tick(a->cellu, a->gbuf);
@@ -585,6 +702,15 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			accel_cycle(a);
 		if (a->broken)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
+		if (!k) {
+			uint64_t before = a->now;
+			accel_steady(a);
+			if (a->now != before) {
+				mark = accel_progress(a);
+				last = a->now;
+				continue;
+			}
+		}
 		uint64_t p = accel_progress(a);
 		if (p != mark || !mfu_idle(a->mfu) || !cellu_idle(a->cellu)) {
 			mark = p;

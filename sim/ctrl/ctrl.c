@@ -29,12 +29,13 @@ struct ctrl {
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_id;
 	uint32_t next_id;
-	ctrl_block_t *ring;
+	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
 	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs;
 	unsigned last_cfg;
 	uint64_t now, seg_start;
 	trace_t *trace;
+	int64_t step_started;
 };
 
 static const char *const cause_names[IDLE_NCAUSES] = {
@@ -55,6 +56,7 @@ ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t
 	c->deps = deps;
 	c->nring = ring;
 	c->ring = calloc(ring, sizeof *c->ring);
+	c->ring_tmp = calloc(ring, sizeof *c->ring_tmp);
 	c->xq_cap = xq;
 	c->xq_id = calloc(xq, sizeof *c->xq_id);
 	c->xq_written = calloc(xq, sizeof *c->xq_written);
@@ -66,7 +68,7 @@ ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t
 	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
 	c->pre_writes = stats_counter(st, "precomp.writes", "epur: W.x partial sums added into the precompute store");
 	c->pre_reads = stats_counter(st, "precomp.reads", "epur: precomputed W.x rows read as H inits");
-	if (!c->ring || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs ||
+	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs ||
 	    !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);
 		return NULL;
@@ -79,6 +81,7 @@ void ctrl_destroy(ctrl_t *c)
 	if (!c)
 		return;
 	free(c->ring);
+	free(c->ring_tmp);
 	free(c->xq_id);
 	free(c->xq_written);
 	free(c);
@@ -352,6 +355,8 @@ static void pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		bubble(c, out, IDLE_BACKPRESSURE);
 		return;
 	}
+	if (c->cur_i == 0)
+		c->step_started = c->cur_t;
 	start_seg(c, v, c->cur_i, c->cur_t);
 	advance(c, &c->cur_t, &c->cur_i, -1);
 	emit(c, v, out);
@@ -376,6 +381,8 @@ static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		bool x_ready = !c->h_init || s->partner < 0 ||
 			       (c->xq_count && c->xq_written[c->xq_head] == c->L.batch);
 		if (!partner_missing && x_ready && (!needs_barrier(c, s) || barrier_ok(c, v, s, c->cur_t))) {
+			if (c->cur_i == next_of(c, 0, SCHED_PART_H))
+				c->step_started = c->cur_t;
 			start_seg(c, v, c->cur_i, c->cur_t);
 			advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
 			emit(c, v, out);
@@ -427,6 +434,8 @@ static void pick_epur(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}
+	if (c->cur_i == next_of(c, 0, SCHED_PART_H))
+		c->step_started = c->cur_t;
 	start_seg(c, v, c->cur_i, c->cur_t);
 	advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
 	emit(c, v, out);
@@ -434,6 +443,7 @@ static void pick_epur(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
+	c->step_started = -1;
 	if (frozen)
 		(*c->stall)++;
 	else if (c->active)
@@ -484,9 +494,126 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 		fill_token(c, s, (uint32_t)((u0 + i) / b), (uint32_t)((u0 + i) % b), &line[(*idx + i) % R]);
 	*idx = (uint32_t)((*idx + k) % R);
 	c->now += k;
+	c->step_started = -1;
 	uint64_t u = u0 + k;
 	c->a_c = (uint32_t)(u / b);
 	c->a_b = (uint32_t)(u % b);
 	if (c->a_c == s->ntiles)
 		c->active = false;
+}
+
+int64_t ctrl_step_started(const ctrl_t *c)
+{
+	return c->step_started;
+}
+
+uint32_t ctrl_max_step(const ctrl_t *c)
+{
+	uint32_t m = c->cur_t;
+	if (c->kind == SCHED_UNFOLDED && c->x_t > m)
+		m = c->x_t;
+	return m;
+}
+
+uint32_t ctrl_next_id(const ctrl_t *c)
+{
+	return c->next_id;
+}
+
+void ctrl_token_snapshot(const ctrl_token_t *t, snap_t *s)
+{
+	snap_put(s, t->is_tile);
+	if (!t->is_tile) {
+		snap_put(s, t->cause);
+		return;
+	}
+	snap_put(s, t->seg);
+	snap_put(s, t->col);
+	snap_put(s, t->t.cfg | (uint64_t)t->t.first << 8 | (uint64_t)t->t.last << 9 | (uint64_t)t->t.has_init << 10);
+	snap_step(s, t->t.tag.step);
+	snap_id(s, t->t.tag.block);
+	snap_put(s, t->t.tag.gate);
+	snap_put(s, t->t.tag.seq);
+	snap_put(s, t->t.tag.row0);
+	snap_put(s, t->t.useful_lanes);
+}
+
+void ctrl_token_shift(ctrl_token_t *t, uint32_t steps, uint32_t ids)
+{
+	if (t->is_tile) {
+		t->t.tag.step += steps;
+		t->t.tag.block += ids;
+	}
+}
+
+void ctrl_snapshot(const ctrl_t *c, snap_t *s)
+{
+	snap_time(s, c->now);
+	snap_step(s, c->cur_t);
+	snap_put(s, c->cur_i);
+	if (c->kind == SCHED_UNFOLDED) { /* the X cursor lives only there */
+		snap_step(s, c->x_t);
+		snap_put(s, c->x_i);
+	}
+	snap_put(s, c->active);
+	if (c->active) {
+		snap_put(s, c->a_seg);
+		snap_step(s, c->a_step);
+		snap_put(s, c->a_c);
+		snap_put(s, c->a_b);
+		snap_id(s, c->a_id);
+		snap_put(s, c->a_pre);
+		snap_time(s, c->seg_start);
+	}
+	if (c->merge)
+		snap_id(s, c->merge_id);
+	snap_put(s, c->last_cfg);
+	snap_put(s, c->pre_i);
+	snap_put(s, c->pre_issued - c->pre_written);
+	snap_put(s, c->xq_count);
+	for (uint32_t i = 0; i < c->xq_count; i++) {
+		uint32_t k = (c->xq_head + i) % c->xq_cap;
+		snap_id(s, c->xq_id[k]);
+		snap_put(s, c->xq_written[k]);
+	}
+	/* The ring by id, oldest first: only ids still able to be in flight. */
+	for (uint32_t d = c->nring; d > 0; d--) {
+		uint32_t id = c->next_id - d;
+		const ctrl_block_t *b = &c->ring[id % c->nring];
+		snap_put(s, b->id == id);
+		if (b->id == id) {
+			snap_put(s, b->seg);
+			snap_step(s, b->step);
+		}
+	}
+}
+
+void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	c->now += cycles;
+	c->seg_start += cycles;
+	c->cur_t += steps;
+	if (c->kind == SCHED_UNFOLDED)
+		c->x_t += steps;
+	c->a_step += steps;
+	c->a_id += ids;
+	c->merge_id += ids;
+	for (uint32_t i = 0; i < c->xq_count; i++)
+		c->xq_id[(c->xq_head + i) % c->xq_cap] += ids;
+	/* Ring slots are id % nring: move the live entries to their new ids. */
+	ctrl_block_t *old = c->ring_tmp;
+	memcpy(old, c->ring, sizeof *old * c->nring);
+	for (uint32_t d = c->nring; d > 0; d--) {
+		uint32_t id = c->next_id - d;
+		const ctrl_block_t *b = &old[id % c->nring];
+		ctrl_block_t *nb = &c->ring[(id + ids) % c->nring];
+		if (b->id == id) {
+			nb->id = id + ids;
+			nb->seg = b->seg;
+			nb->step = b->step + steps;
+		} else {
+			nb->id = id + ids + 1; /* no live entry: a value ctrl_block never matches */
+		}
+	}
+	c->next_id += ids;
 }

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "../cell/cellu.h"
+#include "../common/snap.h"
 #include "../common/stats.h"
 #include "../compute/cu.h"
 #include "../config/hw_cfg.h"
@@ -112,6 +113,19 @@ uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R);
 void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, uint32_t R, uint32_t *idx);
 /* Each segment's issue becomes a slice on the controller track (NULL: off). */
 void ctrl_set_trace(ctrl_t *c, trace_t *t);
+/* The step whose first main segment (the first segment, or for Unfolded
+ * and E-PUR the first U.h segment) started in the last tick, or -1. The
+ * steady-state jump takes its snapshots there. */
+int64_t ctrl_step_started(const ctrl_t *c);
+/* The furthest step any of the controller's state refers to. */
+uint32_t ctrl_max_step(const ctrl_t *c);
+uint32_t ctrl_next_id(const ctrl_t *c);
+/* Steady-state jump (snap.h). */
+void ctrl_snapshot(const ctrl_t *c, snap_t *s);
+void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
+/* Snapshot and shift of a read-line token. */
+void ctrl_token_snapshot(const ctrl_token_t *t, snap_t *s);
+void ctrl_token_shift(ctrl_token_t *t, uint32_t steps, uint32_t ids);
 /* Every segment of the layer has been issued. */
 bool ctrl_layer_issued(const ctrl_t *c);
 /* The MFU reads X blocks back from the intermediate buffer. */

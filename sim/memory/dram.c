@@ -125,3 +125,22 @@ void dram_skip(dram_t *d, uint64_t k)
 	}
 	d->now += k;
 }
+
+int dram_steady(const dram_t *d)
+{
+	if (dram_busy(d) || d->carry_ub)
+		return 0;
+	for (size_t i = 0; d->latency && i <= d->latency; i++)
+		for (int s = 0; s < DRAM_NSTREAMS; s++)
+			if (d->hist[i * DRAM_NSTREAMS + (size_t)s] != d->req[s] && d->req[s] != d->base[s])
+				return 0;
+	return 1;
+}
+
+void dram_shift(dram_t *d, uint64_t cycles)
+{
+	for (size_t i = 0; d->latency && i <= d->latency; i++)
+		for (int s = 0; s < DRAM_NSTREAMS; s++)
+			d->hist[i * DRAM_NSTREAMS + (size_t)s] = d->req[s];
+	d->now += cycles;
+}

@@ -38,6 +38,10 @@ uint64_t dram_transfer_cycles(const dram_t *d, uint64_t bytes);
 /* Fast-forward k ticks with no stream below its limit (precondition:
  * !dram_busy): no bytes move, the fraction resets, history repeats. */
 void dram_skip(dram_t *d, uint64_t k);
+/* No demand, no fraction pending, and the latency history holds only the
+ * current totals: the channel looks the same at any later cycle. */
+int dram_steady(const dram_t *d);
+void dram_shift(dram_t *d, uint64_t cycles);
 /* Would a tick change anything (is any stream below its limit)? */
 int dram_busy(const dram_t *d);
 

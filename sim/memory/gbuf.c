@@ -126,3 +126,31 @@ uint32_t gbuf_rh(const gbuf_t *g, uint32_t step)
 	const gbuf_step_t *s = &g->s[step & 1];
 	return s->step == step ? s->rh : 0;
 }
+
+void gbuf_snapshot(const gbuf_t *g, snap_t *s)
+{
+	for (int i = 0; i < 2; i++) {
+		const gbuf_step_t *p = &g->s[i];
+		snap_put(s, p->step == UINT32_MAX);
+		if (p->step == UINT32_MAX)
+			continue;
+		snap_step(s, p->step);
+		snap_put(s, p->frontier);
+		snap_put(s, p->consumed);
+		snap_put(s, p->rh);
+		snap_put(s, p->complete);
+		for (uint32_t e = 0; e < g->elems; e += 8) {
+			uint64_t w = 0;
+			for (uint32_t k = 0; k < 8 && e + k < g->elems; k++)
+				w |= (uint64_t)p->cnt[e + k] << (8 * k);
+			snap_put(s, w);
+		}
+	}
+}
+
+void gbuf_shift(gbuf_t *g, uint32_t steps)
+{
+	for (int i = 0; i < 2; i++)
+		if (g->s[i].step != UINT32_MAX)
+			g->s[i].step += steps;
+}

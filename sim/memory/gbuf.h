@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/snap.h"
 #include "../common/stats.h"
 
 typedef struct gbuf gbuf_t;
@@ -35,5 +36,8 @@ void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n);
 /* GRU reset_before_matmul: r*h elements written for `step`. */
 void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n);
 uint32_t gbuf_rh(const gbuf_t *g, uint32_t step);
+/* Steady-state jump (snap.h); steps must be even (state is per parity). */
+void gbuf_snapshot(const gbuf_t *g, snap_t *s);
+void gbuf_shift(gbuf_t *g, uint32_t steps);
 
 #endif

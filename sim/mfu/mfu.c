@@ -167,3 +167,49 @@ void mfu_set_trace(mfu_t *m, trace_t *t)
 {
 	m->trace = t;
 }
+
+void mfu_packet_snapshot(const mfu_packet_t *p, snap_t *s)
+{
+	snap_step(s, p->step);
+	snap_put(s, p->seg);
+	snap_put(s, p->seq);
+	snap_put(s, p->phase);
+	snap_put(s, p->ngates);
+	for (unsigned i = 0; i < 4; i++)
+		snap_put(s, p->gate[i]);
+	snap_put(s, p->j0);
+	snap_put(s, p->valid_pg);
+	snap_put(s, p->values);
+	snap_put(s, p->x_values);
+}
+
+void mfu_snapshot(const mfu_t *m, snap_t *s)
+{
+	snap_time(s, m->now);
+	snap_put(s, m->has_cur);
+	if (m->has_cur) {
+		mfu_packet_snapshot(&m->cur, s);
+		snap_put(s, m->cur_left);
+		snap_time(s, m->cur_start);
+	}
+	snap_put(s, m->count);
+	for (uint32_t i = 0; i < m->count; i++) {
+		const mfu_done_t *d = &m->done[(m->head + i) % m->cap];
+		snap_time(s, d->start);
+		snap_time(s, d->ready);
+		mfu_packet_snapshot(&d->p, s);
+	}
+}
+
+void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps)
+{
+	m->now += cycles;
+	m->cur_start += cycles;
+	m->cur.step += steps;
+	for (uint32_t i = 0; i < m->count; i++) {
+		mfu_done_t *d = &m->done[(m->head + i) % m->cap];
+		d->start += cycles;
+		d->ready += cycles;
+		d->p.step += steps;
+	}
+}

@@ -58,6 +58,11 @@ bool mfu_idle(const mfu_t *m);
 /* Cycles from now during which a tick would only count starvation: no
  * value to start (input FIFO empty) and no packet due (0: none). */
 uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in);
+/* Steady-state jump (snap.h). */
+void mfu_snapshot(const mfu_t *m, snap_t *s);
+void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps);
+/* Snapshot and shift of a packet (also used for the MFU's input FIFO). */
+void mfu_packet_snapshot(const mfu_packet_t *p, snap_t *s);
 /* Fast-forward over k such cycles (k <= mfu_quiet_for). */
 void mfu_skip(mfu_t *m, uint64_t k);
 void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx);
