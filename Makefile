@@ -102,7 +102,7 @@ clean:
 # The tile tables `tile: auto` reads (committed; rebuild after a model change).
 .PHONY: tables bench
 tables: $(BIN)
-	$(Q)for b in 1k 4k 16k 64k; do $(BIN) explore --hw configs/sharp-$$b.yaml --out configs/tiles/sharp-$$b.yaml; done
+	$(Q)for b in 1k 4k 16k 64k 96k; do $(BIN) explore --hw configs/sharp-$$b.yaml --out configs/tiles/sharp-$$b.yaml; done
 
 # Simulated cycles per host second per budget (scripts/bench.sh).
 bench: $(BIN)

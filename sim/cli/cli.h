@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../common/err.h"
+#include "../compute/cu_backend.h"
 
 #define CLI_MAX_OVERRIDES 256
 
@@ -34,8 +35,20 @@ int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *er
 int cli_exit_status(int code);
 void cli_error(const sim_err_t *err);
 
-int cli_run(int argc, char **argv);
+/* What a build adds to the command line: the RTL compute unit of
+ * build/sharpsim-rtl (NULL in the plain build). */
+typedef struct cli_hooks {
+	cu_backend_factory_t rtl_factory;
+	const char *rtl_desc; /* e.g. "RTL compute unit N=8 K=8" */
+} cli_hooks_t;
+
+int cli_main(int argc, char **argv, const cli_hooks_t *hooks);
+int cli_run(int argc, char **argv, const cli_hooks_t *hooks);
 int cli_explore(int argc, char **argv);
 int cli_config(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_sweep(int, char **);
+int cli_merge(int, char **);
+int cli_plot(int, char **);
 
 #endif

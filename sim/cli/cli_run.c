@@ -23,6 +23,7 @@ static void run_usage(FILE *f)
 	      "                    [--format text|json|csv] [--out FILE] [--trace FILE]\n"
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE]\n"
 	      "                    [--functional [--seed N] [--dump-outputs DIR]]\n"
+	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
 	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD ")\n"
@@ -42,6 +43,10 @@ static void run_usage(FILE *f)
 	      "                     report the error of h (and c) against a double reference\n"
 	      "  --seed N           seed of the random weights and inputs (default 1)\n"
 	      "  --dump-outputs DIR write each layer's hidden states as .npy (functional)\n"
+	      "  --cosim            run the Verilated RTL compute unit beside the C model, compared\n"
+	      "                     bit for bit every cycle; the first divergence stops the run\n"
+	      "  --rtl              put the RTL compute unit alone in the loop\n"
+	      "  --vcd FILE         RTL waveforms (with --cosim/--rtl)\n"
 	      "\n"
 	      "Logs go to stderr, data to stdout or --out. Hardware keys: sharpsim --help-hw.\n"
 	      "Workload keys: sharpsim --help-workload.\n", f);
@@ -50,6 +55,8 @@ static void run_usage(FILE *f)
 typedef struct run_args {
 	cli_common_t c;
 	bool cold, no_energy, functional, no_ff;
+	cu_backend_mode_t cu_mode;
+	const char *vcd;
 	uint64_t seed;
 	const char *dump;
 	report_format_t fmt;
@@ -70,6 +77,13 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->cold = true;
 		} else if (!strcmp(o, "--no-energy")) {
 			a->no_energy = true;
+		} else if (!strcmp(o, "--cosim") || !strcmp(o, "--rtl")) {
+			cu_backend_mode_t m = !strcmp(o, "--cosim") ? CU_BACKEND_COSIM : CU_BACKEND_RTL;
+			if (a->cu_mode && a->cu_mode != m)
+				return sim_err(err, SIM_EINPUT, "options --cosim and --rtl exclude each other, expected one");
+			a->cu_mode = m;
+		} else if (!strcmp(o, "--vcd") && has_value) {
+			a->vcd = argv[++i];
 		} else if (!strcmp(o, "--no-fast-forward")) {
 			a->no_ff = true;
 		} else if (!strcmp(o, "--functional")) {
@@ -101,7 +115,7 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--accelergy") && has_value) {
 			a->accelergy = argv[++i];
 		} else if (!strcmp(o, "--format") || !strcmp(o, "--out") || !strcmp(o, "--trace") ||
-			   !strcmp(o, "--seed") || !strcmp(o, "--dump-outputs") ||
+			   !strcmp(o, "--seed") || !strcmp(o, "--dump-outputs") || !strcmp(o, "--vcd") ||
 			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy")) {
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else {
@@ -133,7 +147,7 @@ static int price(const run_args_t *a, const run_result_t *r, energy_report_t *e,
 	return rc;
 }
 
-int cli_run(int argc, char **argv)
+int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 {
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -167,7 +181,8 @@ int cli_run(int argc, char **argv)
 		return 2;
 	}
 	run_opts_t o = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
-			 .dump_dir = a.dump, .fast_forward = !a.no_ff };
+			 .dump_dir = a.dump, .fast_forward = !a.no_ff, .cu_mode = a.cu_mode,
+			 .cu_factory = hooks ? hooks->rtl_factory : NULL, .vcd_path = a.vcd };
 	run_result_t r;
 	rc = accel_run(&hw, &w, &o, &r, &err);
 	if (rc) {

@@ -24,6 +24,12 @@ static void usage(FILE *f)
 	      "            utilization, stalls by cause, energy and area\n"
 	      "  explore   build the tile-config table `tile: auto` reads\n"
 	      "  config    print the effective hardware config (after -p overrides)\n"
+	      "  compare   run workloads on several designs side by side: cycles, latency,\n"
+	      "            utilization, energy, and speedup and energy ratios to the first\n"
+	      "  sweep     run a design-space sweep (a spec of configs x workloads x\n"
+	      "            schedulers x parameters) in parallel, resumably\n"
+	      "  merge     combine sweep result directories\n"
+	      "  plot      draw a sweep's results as PNG and SVG figures (gnuplot)\n"
 	      "\n"
 	      "  sharpsim COMMAND --help   options of a command\n"
 	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
@@ -111,7 +117,7 @@ int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *er
 	return 0;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -135,11 +141,26 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "run"))
-		return cli_run(argc - 1, argv + 1);
+		return cli_run(argc - 1, argv + 1, hooks);
 	if (!strcmp(cmd, "explore"))
 		return cli_explore(argc - 1, argv + 1);
 	if (!strcmp(cmd, "config"))
 		return cli_config(argc - 1, argv + 1);
-	fprintf(stderr, "sharpsim: unknown command '%s', expected run, explore or config (see sharpsim --help)\n", cmd);
+	if (!strcmp(cmd, "compare"))
+		return cli_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sweep"))
+		return cli_sweep(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return cli_merge(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plot"))
+		return cli_plot(argc - 1, argv + 1);
+	fprintf(stderr, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, merge or plot (see sharpsim --help)\n", cmd);
 	return 2;
+}
+
+/* The plain build has no RTL; build/sharpsim-rtl supplies its own main()
+ * that passes the Verilated compute unit in the hooks (cosim/). */
+int main(int argc, char **argv)
+{
+	return cli_main(argc, argv, NULL);
 }

@@ -72,6 +72,7 @@ typedef struct accel {
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
 	trace_t *trace;
 	fpipe_t *fp;
+	cu_backend_t be;        /* non-NULL ctx: the compute unit is a backend */
 	const char *broken;      /* an invariant failed mid-run (internal error) */
 	snap_t snap[ACCEL_HIST];  /* steady-state jump: the last step snapshots, by step */
 	uint64_t *snap_counters[ACCEL_HIST];
@@ -94,6 +95,8 @@ static void accel_destroy(accel_t *a)
 	dram_destroy(a->dram);
 	ctrl_destroy(a->ctrl);
 	fpipe_destroy(a->fp);
+	if (a->be.ctx)
+		a->be.destroy(a->be.ctx);
 	free(a->line);
 	if (a->progs)
 		for (size_t i = 0; i < a->w->n_layers; i++)
@@ -309,6 +312,14 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	for (uint32_t i = 0; i < a->nline; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
 	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
+	if (a->opts.cu_mode != CU_BACKEND_C) {
+		if (!a->opts.cu_factory)
+			return sim_err(err, SIM_EINPUT, "this sharpsim has no RTL in it, expected build/sharpsim-rtl "
+				       "(make rtl-sim) for --cosim and --rtl");
+		int rc = a->opts.cu_factory(&cc, a->opts.cu_mode, a->cu, a->opts.vcd_path, &a->be, err);
+		if (rc)
+			return rc;
+	}
 	if (a->opts.functional) {
 		a->fp = fpipe_create(&a->hw, a->w, a->opts.seed, a->opts.dump_dir, a->st, err);
 		if (!a->fp)
@@ -379,7 +390,7 @@ static void trace_idle(accel_t *a, int cause)
 /* Stage 3: the accumulators' output. */
 static void accel_acc_out(accel_t *a)
 {
-	const cu_out_t *o = cu_out_peek(a->cu);
+	const cu_out_t *o = a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
 	if (!o) {
 		(*a->acc_starve)++;
 		return;
@@ -416,7 +427,10 @@ static void accel_acc_out(accel_t *a)
 		trace_slice(a->trace, TRACE_ACC, s->part == SCHED_PART_X ? "W.x block -> buffer" : "U.h block -> MFU",
 			    a->now, a->now + 1, args);
 	}
-	cu_out_pop(a->cu);
+	if (a->be.ctx)
+		a->be.out_pop(a->be.ctx);
+	else
+		cu_out_pop(a->cu);
 	(*a->acc_busy)++;
 }
 
@@ -432,7 +446,7 @@ static bool accel_vs(accel_t *a)
 			trace_idle(a, tok->cause);
 		return false;
 	}
-	cu_refuse_t r = cu_in_ready(a->cu, &tok->t);
+	cu_refuse_t r = a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
 		*a->idle[cause] += a->nk;
@@ -443,7 +457,10 @@ static bool accel_vs(accel_t *a)
 	}
 	if (a->fp)
 		fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
-	cu_in_push(a->cu, &tok->t);
+	if (a->be.ctx)
+		a->be.in_push(a->be.ctx, &tok->t);
+	else
+		cu_in_push(a->cu, &tok->t);
 	*a->useful += tok->t.useful_lanes;
 	*a->issued += a->nk;
 	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
@@ -484,7 +501,7 @@ static bool accel_vs(accel_t *a)
  */
 static uint64_t accel_burst_len(const accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->trace)
+	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf))
@@ -534,7 +551,8 @@ static void accel_burst(accel_t *a, uint64_t k)
  */
 static bool accel_jump_allowed(const accel_t *a)
 {
-	return a->opts.fast_forward && !a->fp && !a->trace && wbuf_quiet(a->wbuf) && dram_steady(a->dram);
+	return a->opts.fast_forward && !a->fp && !a->trace && !a->be.ctx && wbuf_quiet(a->wbuf) &&
+	       dram_steady(a->dram);
 }
 
 static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
@@ -633,7 +651,10 @@ static void accel_cycle(accel_t *a)
 	}
 	wbuf_tick(a->wbuf);
 	dram_tick(a->dram);
-	cu_tick(a->cu);
+	if (a->be.ctx)
+		a->be.tick(a->be.ctx);
+	else
+		cu_tick(a->cu);
 	a->now++;
 }
 
@@ -702,6 +723,8 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			accel_cycle(a);
 		if (a->broken)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
+		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
+			return rc;
 		if (!k) {
 			uint64_t before = a->now;
 			accel_steady(a);

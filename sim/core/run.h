@@ -33,6 +33,7 @@
 #include "../common/err.h"
 #include "../common/stats.h"
 #include "../config/hw_cfg.h"
+#include "../compute/cu_backend.h"
 #include "../config/workload.h"
 #include "../func/fpipe.h"
 
@@ -43,6 +44,9 @@ typedef struct run_opts {
 	const char *trace_path; /* Chrome trace-event JSON, or NULL */
 	bool fast_forward;      /* exact jumps over repeated steady state */
 	const char *dump_dir;   /* functional: write hidden states as .npy here */
+	cu_backend_mode_t cu_mode;     /* C model, RTL, or both in lockstep */
+	cu_backend_factory_t cu_factory; /* builds the RTL backend (sharpsim-rtl) */
+	const char *vcd_path;   /* RTL waveforms */
 } run_opts_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional

@@ -1,0 +1,308 @@
+"""Writes docs/validation.md from the CSV files scripts/validate.sh produced.
+
+usage: validate_report.py WORKDIR GPU_CSV VERSION OUT
+
+Each row: a published result, sharpsim's number, the difference, the
+tolerance and a verdict (pass / FAIL / info). A FAIL row must have a cause in
+CAUSES (below); one without is reported as "no cause recorded" and the
+script exits 1 so that a new deviation cannot go unexplained. The output
+depends only on the CSV contents (fixed formatting, fixed order).
+"""
+import csv
+import os
+import sys
+
+work, gpu_csv, version, out = sys.argv[1:5]
+BUDGETS = ["1k", "4k", "16k", "64k"]
+HS = [256, 512, 1024, 1536, 2048]
+
+
+def load(name):
+    with open(os.path.join(work, name)) as f:
+        return list(csv.DictReader(f))
+
+
+def by(rows, key_fn):
+    return {key_fn(r): r for r in rows}
+
+
+def h_of(workload):
+    return int(workload.split("_h")[1].split("_")[0])
+
+
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
+rows = []   # (id, result, published, sharpsim, difference, tolerance, verdict)
+
+
+def add(rid, result, published, sim, diff, tol, ok):
+    verdict = "info" if ok is None else ("pass" if ok else "FAIL")
+    rows.append((rid, result, published, sim, diff, tol, verdict))
+
+
+# Why a row fails, when it does: written from the numbers of this tree.
+CAUSES = {
+    "F10-max": "Every DeepBench size (256..2048) is a multiple of 256 = 8K, the tallest tile, so the "
+               "per-layer tile already leaves no padded rows and the last-segment switch has nothing "
+               "to recover (gain 1.000 at every budget and size). The paper's 1.22x comes from LSTM "
+               "sizes it does not list; MODEL.md §5 fixes the sizes, so the row cannot be met with them.",
+    "F11-order": "Figure 11 is run with Config4 fixed (\"all VS column-wise\"). Unfolded's blocks "
+                 "cover one partition (I or H columns); when that partition is narrower than the "
+                 "tile's N columns (16K at H = 512, 64K at every H <= 2048) half the lanes idle, "
+                 "which MODEL.md §3 names as what reconfiguration is for, so Unfolded falls behind "
+                 "Intergate there. With the per-layer tile (F12, SPD rows) Unfolded is best.",
+    "F11-H": "Same cause as F11-order: at 64K the fixed Config4 tile halves Unfolded's useful lanes "
+             "for every H up to 2048, so its gain over Sequential no longer falls with H there.",
+    "F11-MAC": "Same cause as F11-order: the gain rises from 1K to 16K as the paper says, then drops "
+               "at 64K, where the fixed 2048-column tile is wider than Unfolded's partitions.",
+    "F11-batch": "Sequential updates the cells of the whole vector only after the last gate, at "
+                 "K/4 = 8 elements per cycle (MODEL.md §2.5): H/8 cycles per step, as long as the "
+                 "MVM itself at 64K (H = 1024: 128 vs 128 cycles). Batch overlaps that update with "
+                 "the next blocks, hence up to 31 % apart at the large budgets; at 1K (MVM-bound) "
+                 "they are 1-2 % apart, as in the paper.",
+    "F12-64k": "SHARP's utilization at 64K averages more than the paper's ~50 % because H = 1536 and "
+               "2048 run at 99 % here: weights resident and a full tile per cycle from the weight "
+               "buffer leave only the h barrier to stall the array, while the paper's 64K design "
+               "has a 561 GB/s on-chip \"peak bandwidth\" (MODEL.md §2; cap "
+               "memory.weight_buffer.bytes_per_cycle to explore that reading).",
+    "EPUR-4k": "E-PUR here is the SHARP hardware re-scheduled (fixed Config4, W.x of all steps first), "
+               "as the SHARP authors modelled it; at 4K its 128-column tile pads little and its only "
+               "losses are the recurrent part's step barrier and tail, so it stays near 90 %. The "
+               "paper's lower figures cannot be reached without E-PUR details it does not give.",
+    "EPUR-16k": "As EPUR-4k: at 16K the 512-column Config4 tile pads the U.h part only at H = 256 and "
+                "512, so the mean stays at two thirds where the paper reports 49 %.",
+    "SPD-64k": "E-PUR's fixed Config4 tile is 2048 columns wide at 64K, so its U.h part (H columns) "
+               "runs at H/2048 of the lanes, while SHARP picks Config1-3 per layer: SHARP's edge "
+               "reaches 2.7x at H = 1024, past the paper's 2x.",
+    "NET": "At 64K (and for EESEN also at 16K) the networks' hidden sizes (340, 1024) are much "
+           "narrower than E-PUR's fixed 2048- (512-) column tile, so E-PUR idles most lanes in the "
+           "recurrent part while SHARP reconfigures: the edge exceeds 2x, as in SPD-64k.",
+    "PWR-64k": "At 64K SHARP keeps the array 2.1x busier than E-PUR (64 % vs 30 %, rows F12-64k and "
+               "EPUR-64k), and the compute unit is 71 % of the power there, so the ratio exceeds the "
+               "paper's +36 %.",
+    "ENR-1k": "E-PUR computes W.x for all steps with one weight-row read serving several inputs "
+              "(its weight locality), so it reads the weight buffer about half as often as "
+              "Unfolded; at 1K and 4K the SRAM is 72-88 % of the power and SHARP's speedup is only "
+              "1.02-1.13x, so SHARP's energy comes out 9-11 % higher. The paper's claim holds at "
+              "16K and 64K.",
+    "BW-flat": "BrainWave's published flat latency comes from a per-step pipeline latency much "
+               "longer than its MVM time; the depths in configs/brainwave.yaml (multiplier 8, "
+               "accumulator 4, MFU 16, cell 16 cycles) are our guesses, not published, and are "
+               "shallower, so the MVM time (36x more MACs from h256 to h1536) still shows. They "
+               "were not tuned to make this row pass.",
+}
+CAUSES["ENR-4k"] = CAUSES["ENR-1k"]
+for n in ("eesen_t300", "eesen_t700", "bysdne_t30", "gmat_t50", "gmat_t100", "rldradspr_t300",
+          "rldradspr_t512"):
+    CAUSES["NET-" + n] = CAUSES["NET"]
+
+# ---- Figure 10: padding reconfiguration ----
+pad_on, pad_off = {}, {}
+for b in BUDGETS:
+    for r in load("epur_%s.csv" % b):
+        if r["scheduler"] == "unfolded":
+            pad_on[(b, h_of(r["workload"]))] = float(r["latency_us"])
+    for r in load("nopad_%s.csv" % b):
+        if r["scheduler"] == "unfolded":
+            pad_off[(b, h_of(r["workload"]))] = float(r["latency_us"])
+gain = {k: pad_off[k] / pad_on[k] for k in pad_on}
+best = max(gain, key=lambda k: gain[k])
+add("F10-max", "Figure 10: largest speedup of padding reconfiguration", "up to 1.22x",
+    "%.3fx (%s, H = %d)" % (gain[best], best[0].upper(), best[1]), "%+.3f" % (gain[best] - 1.22),
+    "±0.10", abs(gain[best] - 1.22) <= 0.10)
+g512 = [gain[(b, 512)] for b in BUDGETS]
+worst = max(g512, key=lambda g: abs(g - 1))
+add("F10-512", "Figure 10: speedup at H = 512 (a multiple of every tile height)", "1.00x",
+    " / ".join("%.3f" % g for g in g512) + " (1K..64K)", "%+.3f" % (worst - 1), "±0.01",
+    abs(worst - 1) <= 0.01)
+
+# ---- Figure 11: schedules ----
+order_ok, order_n, ba_sq = 0, 0, []
+spd = {}
+for b in BUDGETS:
+    t = {}
+    for r in load("fig11_%s.csv" % b):
+        t[(h_of(r["workload"]), r["scheduler"])] = int(r["cycles"])
+    for h in HS:
+        s, ba, ig, u = (t[(h, x)] for x in ("sequential", "batch", "intergate", "unfolded"))
+        order_n += 1
+        order_ok += u <= ig <= min(s, ba)
+        ba_sq.append(ba / s - 1)
+        spd[(b, h)] = s / u
+add("F11-order", "Figure 11: Unfolded best, Intergate next (cases in order)", "all",
+    "%d of %d" % (order_ok, order_n), "%d" % (order_ok - order_n), "0", order_ok == order_n)
+worst = max(ba_sq, key=abs)
+add("F11-batch", "Figure 11: Batch ≈ Sequential (largest latency difference)", "≈ 0 %",
+    "%+.1f %%" % (100 * worst), "%+.1f pp" % (100 * worst), "±10 pp", abs(worst) <= 0.10)
+viol_h = [(b, HS[i]) for b in BUDGETS for i in range(len(HS) - 1)
+          if spd[(b, HS[i + 1])] > spd[(b, HS[i])] * 1.01]
+add("F11-H", "Figure 11: Unfolded's gain over Sequential shrinks as H grows",
+    "shrinks", "%d rises of %d steps (1K: %.2fx → %.2fx, 64K: %.2fx → %.2fx)" % (
+        len(viol_h), 4 * (len(HS) - 1), spd[("1k", 256)], spd[("1k", 2048)], spd[("64k", 256)],
+        spd[("64k", 2048)]), "%d" % len(viol_h), "0 rises > 1 %", not viol_h)
+viol_m = [(BUDGETS[i], h) for h in HS for i in range(len(BUDGETS) - 1)
+          if spd[(BUDGETS[i], h)] > spd[(BUDGETS[i + 1], h)] * 1.01]
+add("F11-MAC", "Figure 11: Unfolded's gain shrinks as MACs shrink", "shrinks",
+    "%d rises of %d steps (H = 1024: %s)" % (len(viol_m), 5 * (len(BUDGETS) - 1),
+                                             " → ".join("%.2fx" % spd[(b, 1024)] for b in BUDGETS)),
+    "%d" % len(viol_m), "0 rises > 1 %", not viol_m)
+
+# ---- Figure 12, E-PUR, speedup, energy (synthetic LSTMs) ----
+sh, ep = {}, {}
+for b in BUDGETS:
+    for r in load("epur_%s.csv" % b):
+        (ep if r["scheduler"] == "epur" else sh)[(b, h_of(r["workload"]))] = r
+util = {b: mean([float(sh[(b, h)]["utilization"]) for h in HS]) for b in BUDGETS}
+for b, pub in (("1k", 0.98), ("64k", 0.50)):
+    d = util[b] - pub
+    add("F12-" + b, "Figure 12: SHARP utilization at %s, mean of the LSTM sizes" % b.upper(),
+        "~%d %%" % round(100 * pub), "%.1f %%" % (100 * util[b]), "%+.1f pp" % (100 * d), "±5 pp",
+        abs(d) <= 0.05)
+lat = {b: mean([float(sh[(b, h)]["latency_us"]) for h in HS]) for b in BUDGETS}
+steps = [lat[BUDGETS[i]] / lat[BUDGETS[i + 1]] for i in range(3)]
+add("F12-lat", "Figure 12: latency falls almost linearly with the MACs (mean latency ratio per 4x)",
+    "≈ 4x per step", " / ".join("%.2fx" % s for s in steps), "min %.2fx" % min(steps),
+    "every step ≥ 2x", min(steps) >= 2.0)
+epu = {b: mean([float(ep[(b, h)]["utilization"]) for h in HS]) for b in BUDGETS}
+for b, pub in zip(BUDGETS, (0.95, 0.74, 0.49, 0.24)):
+    d = epu[b] - pub
+    add("EPUR-" + b, "E-PUR utilization at %s (mean of the LSTM sizes)" % b.upper(),
+        "%d %%" % round(100 * pub), "%.1f %%" % (100 * epu[b]), "%+.1f pp" % (100 * d), "±10 pp",
+        abs(d) <= 0.10)
+for b in BUDGETS:
+    s = mean([float(sh[(b, h)]["speedup"]) for h in HS])
+    lo_hi = "%.2fx..%.2fx" % (min(float(sh[(b, h)]["speedup"]) for h in HS),
+                              max(float(sh[(b, h)]["speedup"]) for h in HS))
+    if b in ("16k", "64k"):
+        d = 0 if 1.3 <= s <= 2.0 else (s - 2.0 if s > 2.0 else s - 1.3)
+        add("SPD-" + b, "SHARP speedup over E-PUR at %s, synthetic LSTMs (mean; range)" % b.upper(),
+            "1.3–2x", "%.2fx (%s)" % (s, lo_hi), "%+.2f outside" % d if d else "inside",
+            "1.3–2x ±0.1", 1.2 <= s <= 2.1)
+    else:
+        add("SPD-" + b, "SHARP speedup over E-PUR at %s, synthetic LSTMs (mean; range)" % b.upper(),
+            "smaller than at 16K/64K", "%.2fx (%s)" % (s, lo_hi), "—", "—", None)
+
+# ---- Table 5 networks ----
+net = {}
+for b in BUDGETS:
+    for r in load("networks_%s.csv" % b):
+        if r["scheduler"] == "unfolded":
+            net[(b, r["workload"])] = float(r["speedup"])
+for name in sorted({k[1] for k in net}):
+    s16, s64 = net[("16k", name)], net[("64k", name)]
+    res = "Table 5 network %s: SHARP speedup over E-PUR at 16K / 64K" % name
+    if name.startswith("kws"):
+        add("NET-" + name, res + " (RNNAccel's KWS, not in Table 5)", "—",
+            "%.2fx / %.2fx" % (s16, s64), "—", "—", None)
+        continue
+    ok = all(1.2 <= s <= 2.1 for s in (s16, s64))
+    add("NET-" + name, res, "1.3–2x", "%.2fx / %.2fx" % (s16, s64), "—" if ok else "outside",
+        "1.3–2x ±0.1", ok)
+
+# ---- energy against E-PUR ----
+for b in BUDGETS:
+    pr = mean([float(sh[(b, h)]["power_ratio"]) for h in HS])
+    add("PWR-" + b, "SHARP power / E-PUR power at %s (mean)" % b.upper(), "+1.4 … +36 %",
+        "%+.1f %%" % (100 * (pr - 1)), "—" if 1.014 <= pr <= 1.36 else "outside",
+        "+1.4 … +36 % ±5 pp", 0.964 <= pr <= 1.41)
+for b in BUDGETS:
+    er = mean([float(sh[(b, h)]["energy_ratio"]) for h in HS])
+    add("ENR-" + b, "SHARP energy / E-PUR energy at %s (mean): finishes sooner, less energy" % b.upper(),
+        "< 1", "%.3f" % er, "%+.3f" % (er - 1), "< 1", er < 1)
+
+# ---- BrainWave ----
+bw = load("brainwave.csv")
+pairs = {}
+for r in bw:
+    pairs.setdefault(r["workload"], {})[r["scheduler"]] = r
+order = ["lstm_h256_b1_t150", "lstm_h512_b1_t25", "lstm_h1024_b1_t25", "lstm_h1536_b1_t50"]
+spbw = [float(pairs[w]["unfolded"]["speedup"]) for w in order]
+add("BW-speed", "SHARP 96K @ 250 MHz over BrainWave (h256 t150, h512 t25, h1024 t25, h1536 t50)",
+    "SHARP faster", " / ".join("%.2fx" % s for s in spbw), "min %.2fx" % min(spbw), "every > 1x",
+    min(spbw) > 1)
+ub = [float(pairs[w]["brainwave"]["utilization"]) for w in order]
+add("BW-util", "BrainWave utilization collapses for small LSTMs (h256 vs h1536)", "collapses",
+    "%.1f %% vs %.1f %%" % (100 * ub[0], 100 * ub[-1]), "ratio %.2f" % (ub[0] / ub[-1]),
+    "h256 < half of h1536", ub[0] < 0.5 * ub[-1])
+steps_t = [int(w.split("_t")[1]) for w in order]
+pstep = [float(pairs[w]["brainwave"]["latency_us"]) / t for w, t in zip(order, steps_t)]
+add("BW-flat", "BrainWave latency per time step stays flat across the sizes", "flat",
+    " / ".join("%.2f µs" % p for p in pstep), "max/min %.2f" % (max(pstep) / min(pstep)),
+    "max/min ≤ 2 (H grows 6x)", max(pstep) / min(pstep) <= 2)
+
+# ---- DeepBench GPU (skip-input) ----
+gpu = {}
+with open(gpu_csv) as f:
+    for r in csv.DictReader(f):
+        if r["cell"] == "LSTM" and r["batch"] == "1":
+            key = "lstm_h%s_b1_t%s" % (r["hidden"], r["timesteps"])
+            gpu.setdefault(key, {})[r["file"].split("_NV_")[1].split(".")[0]] = float(r["fwd_ms"])
+g64 = {r["workload"]: float(r["latency_us"]) for r in load("gpu.csv") if r["hw"] == "sharp-64k"}
+g4 = {r["workload"]: float(r["latency_us"]) for r in load("gpu.csv") if r["hw"] == "sharp-4k"}
+for w in sorted(g64, key=lambda k: (h_of(k), k)):
+    best_gpu = min(gpu[w], key=lambda k: gpu[w][k])
+    ms = gpu[w][best_gpu]
+    add("GPU-" + w.split("_b1")[0], "DeepBench %s, skip-input, batch 1: GPU vs SHARP 64K (4K)" % w,
+        "%.3f ms (%s, fastest of 3)" % (ms, best_gpu),
+        "%.4f ms (%.4f ms)" % (g64[w] / 1000, g4[w] / 1000),
+        "%.0fx faster (%.0fx)" % (ms * 1000 / g64[w], ms * 1000 / g4[w]), "—", None)
+
+# ---- write ----
+missing = [r[0] for r in rows if r[6] == "FAIL" and r[0] not in CAUSES]
+tmp = out + ".tmp"
+with open(tmp, "w") as f:
+    f.write("# Validation against the published results\n\n")
+    f.write("Generated by `make validate` (scripts/validate.sh) with %s; `make validate-check` fails "
+            "when this file differs from a fresh run. Do not edit by hand.\n\n" % version)
+    f.write("Conventions (MODEL.md §5): one LSTM layer, sequence 25, I = H, batch 1, DeepBench's "
+            "LSTM hidden sizes 256, 512, 1024, 1536, 2048 (`workloads/paper/`); weights resident "
+            "for every design (`-p memory.weights=resident`), warm start. SHARP is "
+            "`configs/sharp-{1k,4k,16k,64k}.yaml` (Unfolded, per-layer tile, padding "
+            "reconfiguration); E-PUR is `--scheduler epur` on the same hardware, as the SHARP "
+            "authors modelled it; BrainWave is `configs/brainwave.yaml` against "
+            "`configs/sharp-96k.yaml`; Figure 11 fixes Config4 without reconfiguration (\"all VS "
+            "column-wise\"). Speedups are latency ratios; energy comes from "
+            "`configs/tech/sharp-32nm.yaml`. Parameters were not tuned to these numbers.\n\n")
+    f.write("| id | result | published | sharpsim | difference | tolerance | verdict |\n")
+    f.write("|---|---|---|---|---|---|---|\n")
+    for r in rows:
+        f.write("| %s |\n" % " | ".join(r))
+    npass = sum(r[6] == "pass" for r in rows)
+    nfail = sum(r[6] == "FAIL" for r in rows)
+    f.write("\n%d rows pass, %d fail, %d are for information (no published number to meet).\n"
+            % (npass, nfail, sum(r[6] == "info" for r in rows)))
+    f.write("\n## Deviations beyond tolerance\n\n")
+    for r in rows:
+        if r[6] == "FAIL":
+            f.write("- **%s**: %s\n" % (r[0], CAUSES.get(r[0], "no cause recorded: investigate.")))
+    if not nfail:
+        f.write("None.\n")
+    f.write("\n## Details\n\nSHARP (Unfolded) and E-PUR per budget and size: latency (µs), "
+            "utilization, speedup of SHARP over E-PUR, power ratio; padding-reconfiguration gain; "
+            "Unfolded over Sequential with Config4 (Figure 11).\n\n")
+    f.write("| budget | H | SHARP µs | SHARP util | E-PUR µs | E-PUR util | speedup | power ratio "
+            "| pad gain | Unf/Seq (F11) |\n|---|---|---|---|---|---|---|---|---|---|\n")
+    for b in BUDGETS:
+        for h in HS:
+            s, e = sh[(b, h)], ep[(b, h)]
+            f.write("| %s | %d | %.3f | %.1f %% | %.3f | %.1f %% | %.3fx | %.3f | %.3fx | %.3fx |\n" % (
+                b.upper(), h, float(s["latency_us"]), 100 * float(s["utilization"]),
+                float(e["latency_us"]), 100 * float(e["utilization"]), float(s["speedup"]),
+                float(s["power_ratio"]), gain[(b, h)], spd[(b, h)]))
+    f.write("\nTable 5 networks (and RNNAccel's KWS): SHARP speedup over E-PUR per budget.\n\n"
+            "| network | 1K | 4K | 16K | 64K |\n|---|---|---|---|---|\n")
+    for name in sorted({k[1] for k in net}):
+        f.write("| %s | %s |\n" % (name, " | ".join("%.3fx" % net[(b, name)] for b in BUDGETS)))
+    f.write("\nBrainWave against SHARP 96K (250 MHz both).\n\n| workload | BrainWave µs | BW util "
+            "| SHARP-96K µs | SHARP util | speedup |\n|---|---|---|---|---|---|\n")
+    for w in order:
+        a, s = pairs[w]["brainwave"], pairs[w]["unfolded"]
+        f.write("| %s | %.3f | %.1f %% | %.3f | %.1f %% | %.3fx |\n" % (
+            w, float(a["latency_us"]), 100 * float(a["utilization"]), float(s["latency_us"]),
+            100 * float(s["utilization"]), float(s["speedup"])))
+os.replace(tmp, out)
+if missing:
+    sys.stderr.write("validate: FAIL rows without a recorded cause: %s\n" % ", ".join(missing))
+    sys.exit(1)

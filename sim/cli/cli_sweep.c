@@ -1,0 +1,794 @@
+/*
+ * cli_sweep.c - `sharpsim sweep`, `sharpsim merge` and `sharpsim plot`.
+ *
+ * sweep: expands a spec (sweep/spec.h), then runs its points in parallel,
+ * each in a forked child of this process that runs the point in-process
+ * (sweep/point.h) and sends its result row back through a pipe; fork gives
+ * isolation (a crashing or deadlocked point exits alone) without exec or
+ * JSON parsing. The parent alone writes results: per finished point, first
+ * the journal (the source of truth, fsync'd), then one appended line each
+ * to results.csv and results.jsonl. On start (and --resume) the journal's
+ * torn tail, if any, is cut and both files are regenerated from it; at the
+ * end they are rewritten in the canonical order (sweep/table.h).
+ *
+ * Test hook: SHARPSIM_SWEEP_FAULT=journal:K (or csv:K) makes the sweeper
+ * SIGKILL itself right after the K-th point of this process reaches the
+ * journal (or results.csv), i.e. between the appends of one point; the
+ * kill/resume test (tests/sweep/kill_resume.sh) uses it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/afile.h"
+#include "../sweep/journal.h"
+#include "../sweep/plot.h"
+#include "../sweep/point.h"
+#include "../sweep/spec.h"
+#include "../sweep/table.h"
+#include "cli.h"
+
+#define DEFAULT_TECH "configs/tech/sharp-32nm.yaml"
+#define SWEEP_MAX_JOBS 256
+
+static void sweep_usage(FILE *f)
+{
+	fputs("usage: sharpsim sweep SPEC.yaml [-j N] [--out DIR] [--resume] [--no-fast-forward]\n"
+	      "       sharpsim sweep SPEC.yaml --emit-jobs[=FILE] [--out DIR]\n"
+	      "       sharpsim sweep SPEC.yaml --point I [--out DIR]\n"
+	      "\n"
+	      "  -j N             points run at once (default: the number of cores)\n"
+	      "  --out DIR        results directory (default build/sweeps/<spec name>): journal,\n"
+	      "                   results.csv, results.jsonl\n"
+	      "  --resume         keep the points already in DIR and run the rest\n"
+	      "  --no-fast-forward  step every cycle in every run (as fast_forward: false; the\n"
+	      "                   jumps are exact, this is for checking and timing)\n"
+	      "  --emit-jobs      print one shell command per point (GNU parallel, Slurm arrays);\n"
+	      "                   each writes DIR/points/I; then: sharpsim merge DIR/points/* --out DIR\n"
+	      "  --point I        run point I alone (0-based, in expansion order) into DIR\n"
+	      "  --quiet          no progress and no summary\n"
+	      "\n"
+	      "The spec format and the output columns: docs/sweeps.md.\n", f);
+}
+
+typedef struct sweep_args {
+	const char *spec, *out, *emit;
+	bool resume, emit_jobs, no_ff, quiet;
+	long jobs, point;
+} sweep_args_t;
+
+static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
+{
+	a->point = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		bool has = i + 1 < argc;
+		char *end;
+		if (!strcmp(o, "-j") && has) {
+			a->jobs = strtol(argv[++i], &end, 10);
+			if (*end || a->jobs < 1 || a->jobs > SWEEP_MAX_JOBS)
+				return sim_err(err, SIM_EINPUT, "option -j '%s': expected an integer 1..%d", argv[i],
+					       SWEEP_MAX_JOBS);
+		} else if (!strcmp(o, "--out") && has) {
+			a->out = argv[++i];
+		} else if (!strcmp(o, "--point") && has) {
+			a->point = strtol(argv[++i], &end, 10);
+			if (*end || a->point < 0)
+				return sim_err(err, SIM_EINPUT, "option --point '%s': expected a point index >= 0",
+					       argv[i]);
+		} else if (!strcmp(o, "--resume")) {
+			a->resume = true;
+		} else if (!strcmp(o, "--no-fast-forward")) {
+			a->no_ff = true;
+		} else if (!strcmp(o, "--quiet")) {
+			a->quiet = true;
+		} else if (!strcmp(o, "--emit-jobs")) {
+			a->emit_jobs = true;
+		} else if (!strncmp(o, "--emit-jobs=", 12)) {
+			a->emit_jobs = true;
+			a->emit = o + 12;
+		} else if (o[0] == '-') {
+			return sim_err(err, SIM_EINPUT, "unknown option '%s' (or a missing value), expected one of "
+				       "sharpsim sweep --help", o);
+		} else if (!a->spec) {
+			a->spec = o;
+		} else {
+			return sim_err(err, SIM_EINPUT, "a second spec '%s', expected one SPEC.yaml", o);
+		}
+	}
+	if (!a->spec)
+		return sim_err(err, SIM_EINPUT, "no spec, expected sharpsim sweep SPEC.yaml");
+	return SIM_OK;
+}
+
+/* mkdir -p */
+static int sweep_mkdirs(const char *dir, sim_err_t *err)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s", dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			return sim_err(err, SIM_EIO, "%s: cannot create: %s", p, strerror(errno));
+		*s = '/';
+	}
+	if (mkdir(p, 0755) != 0 && errno != EEXIST)
+		return sim_err(err, SIM_EIO, "%s: cannot create: %s", p, strerror(errno));
+	return SIM_OK;
+}
+
+static void sweep_shell_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* path made absolute; false when it does not fit buf. */
+static bool sweep_abs(const char *path, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+	int n;
+	if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+		n = snprintf(buf, size, "%s", path);
+	else
+		n = snprintf(buf, size, "%s/%s", cwd, path);
+	return n >= 0 && (size_t)n < size;
+}
+
+static int sweep_emit(const sweep_args_t *a, const sweep_spec_t *s, const char *out, sim_err_t *err)
+{
+	char cwd[PATH_MAX], exe[PATH_MAX], spec[PATH_MAX], dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0 || !getcwd(cwd, sizeof cwd))
+		return sim_err(err, SIM_EIO, "cannot find the executable or the working directory: %s", strerror(errno));
+	exe[n] = '\0';
+	if (!sweep_abs(a->spec, spec, sizeof spec) || !sweep_abs(out, dir, sizeof dir))
+		return sim_err(err, SIM_EINPUT, "%s, %s: path too long, expected under %d characters", a->spec, out,
+			       PATH_MAX);
+	afile_t *f = afile_open(a->emit, err);
+	if (!f)
+		return err->code;
+	FILE *o = afile_stream(f);
+	for (size_t i = 0; i < s->n; i++) {
+		char pdir[PATH_MAX + 32];
+		snprintf(pdir, sizeof pdir, "%s/points/%zu", dir, i);
+		fputs("cd ", o);
+		sweep_shell_quote(o, cwd);
+		fputs(" && ", o);
+		sweep_shell_quote(o, exe);
+		fputs(" sweep ", o);
+		sweep_shell_quote(o, spec);
+		fprintf(o, " --point %zu --quiet%s --out ", i, !s->fast_forward ? " --no-fast-forward" : "");
+		sweep_shell_quote(o, pdir);
+		fputc('\n', o);
+	}
+	return afile_commit(f, err);
+}
+
+/* ---- the pool of point runners ---- */
+
+typedef struct child {
+	pid_t pid;
+	int fd;
+	size_t point;
+	char *buf;
+	size_t len, cap;
+} child_t;
+
+typedef struct sweeper {
+	const sweep_spec_t *spec;
+	const char *tech, *dir;
+	sweep_journal_t *j;
+	sweep_table_t *t;
+	int csv_fd, jsonl_fd;
+	int fault_at;           /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv */
+	long fault_k;
+	long committed;
+	size_t done, total;
+	bool tty, quiet;
+	struct timespec t0, last;
+	int worst;              /* exit status of the worst failed point */
+} sweeper_t;
+
+static double sweep_seconds(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
+}
+
+static void sweep_progress(sweeper_t *S, bool final)
+{
+	if (S->quiet)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!final && !S->tty && sweep_seconds(&S->last, &now) < 2.0)
+		return;
+	S->last = now;
+	double el = sweep_seconds(&S->t0, &now);
+	double eta = S->done ? el / (double)S->done * (double)(S->total - S->done) : 0;
+	double frac = S->total ? (double)S->done / (double)S->total : 1;
+	if (S->tty) {
+		char bar[31];
+		int w = (int)(frac * 30);
+		for (int i = 0; i < 30; i++)
+			bar[i] = i < w ? '#' : '.';
+		bar[30] = '\0';
+		fprintf(stderr, "\r[%s] %zu/%zu %5.1f%%  %.0f s elapsed  ETA %.0f s ", bar, S->done, S->total,
+			100 * frac, el, eta);
+		if (final)
+			fputc('\n', stderr);
+	} else {
+		fprintf(stderr, "sweep: %zu/%zu points (%.1f%%), %.1f s elapsed, ETA %.0f s\n", S->done, S->total,
+			100 * frac, el, eta);
+	}
+}
+
+static int sweep_write_line(int fd, const sweep_table_t *t, const sweep_rec_t *r, bool csv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return -1;
+	if (csv)
+		sweep_table_csv_row(t, r, m);
+	else
+		sweep_table_jsonl_row(t, r, m);
+	fclose(m);
+	/* One write() of the whole line: a crash leaves the line or nothing
+	 * (and the file is regenerated from the journal anyway). */
+	ssize_t w = write(fd, buf, len);
+	free(buf);
+	return w == (ssize_t)len ? 0 : -1;
+}
+
+static void sweep_fault(const sweeper_t *S, int where)
+{
+	if (S->fault_at == where && S->committed == S->fault_k)
+		raise(SIGKILL);
+}
+
+/* A finished child's row: journal first, then the two derived files. */
+static int sweep_commit(sweeper_t *S, child_t *c, sim_err_t *err)
+{
+	sweep_rec_t *r;
+	char where[64];
+	snprintf(where, sizeof where, "point %zu", c->point);
+	int rc = sweep_rec_decode(c->buf, c->len, where, &r, err);
+	if (rc)
+		return rc;
+	rc = sweep_journal_append(S->j, r, err);
+	if (!rc && sweep_table_add(S->t, r) < 0)
+		rc = sim_err(err, SIM_ENOMEM, "out of memory");
+	if (!rc) {
+		S->committed++;
+		sweep_fault(S, 1);
+		if (sweep_write_line(S->csv_fd, S->t, r, true))
+			rc = sim_err(err, SIM_EIO, "%s/results.csv: cannot append: %s", S->dir, strerror(errno));
+	}
+	if (!rc) {
+		sweep_fault(S, 2);
+		if (sweep_write_line(S->jsonl_fd, S->t, r, false))
+			rc = sim_err(err, SIM_EIO, "%s/results.jsonl: cannot append: %s", S->dir, strerror(errno));
+	}
+	sweep_rec_free(r);
+	return rc;
+}
+
+static void sweep_child(const sweeper_t *S, size_t i, int fd)
+{
+	sim_err_t err = { 0 };
+	sweep_rec_t *r = NULL;
+	int rc = sweep_point_run(S->spec, i, S->tech, SHARPSIM_VERSION, &r, &err);
+	if (rc) {
+		const sweep_point_t *p = &S->spec->pts[i];
+		fprintf(stderr, "sharpsim sweep: point %zu (%s, %s, %s): %s\n", i, p->hw_name, p->wl_name, p->sched,
+			err.msg);
+		_exit(cli_exit_status(rc));
+	}
+	size_t len;
+	char *payload = sweep_rec_encode(r, &len);
+	if (!payload)
+		_exit(cli_exit_status(SIM_ENOMEM));
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, payload + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(cli_exit_status(SIM_EIO));
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+static int sweep_spawn(sweeper_t *S, child_t *c, size_t point, sim_err_t *err)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return sim_err(err, SIM_EIO, "pipe: %s", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return sim_err(err, SIM_EIO, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(p[0]);
+		sweep_child(S, point, p[1]);
+	}
+	close(p[1]);
+	*c = (child_t){ .pid = pid, .fd = p[0], .point = point };
+	return SIM_OK;
+}
+
+/* Reads what child c has sent; on EOF reaps it and commits its row.
+ * Returns 1 when the child is finished. */
+static int sweep_drain(sweeper_t *S, child_t *c, int *rc, sim_err_t *err)
+{
+	if (c->len + 4096 > c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16384;
+		char *b = realloc(c->buf, cap);
+		if (!b) {
+			*rc = sim_err(err, SIM_ENOMEM, "out of memory");
+			return 1;
+		}
+		c->buf = b;
+		c->cap = cap;
+	}
+	ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len);
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n > 0) {
+		c->len += (size_t)n;
+		return 0;
+	}
+	close(c->fd);
+	int status = 0;
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		*rc = sweep_commit(S, c, err);
+		S->done++;
+	} else {
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 5;
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "sharpsim sweep: point %zu killed by signal %d\n", c->point, WTERMSIG(status));
+		if (code > S->worst)
+			S->worst = code;
+		S->total--;
+	}
+	free(c->buf);
+	c->buf = NULL;
+	return 1;
+}
+
+static int sweep_pool(sweeper_t *S, const size_t *todo, size_t n, long jobs, sim_err_t *err)
+{
+	child_t kids[SWEEP_MAX_JOBS];
+	struct pollfd pf[SWEEP_MAX_JOBS];
+	size_t running = 0, next = 0;
+	int rc = SIM_OK;
+	while (!rc && (next < n || running)) {
+		while (!rc && next < n && running < (size_t)jobs)
+			if (!(rc = sweep_spawn(S, &kids[running], todo[next], err))) {
+				running++;
+				next++;
+			}
+		for (size_t i = 0; i < running; i++)
+			pf[i] = (struct pollfd){ .fd = kids[i].fd, .events = POLLIN };
+		if (poll(pf, running, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = sim_err(err, SIM_EIO, "poll: %s", strerror(errno));
+			break;
+		}
+		for (size_t i = running; i-- > 0;) {
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (sweep_drain(S, &kids[i], &rc, err)) {
+				kids[i] = kids[--running];
+				sweep_progress(S, false);
+			}
+		}
+	}
+	/* On an error, let the running points finish unrecorded. */
+	for (size_t i = 0; i < running; i++) {
+		close(kids[i].fd);
+		free(kids[i].buf);
+		waitpid(kids[i].pid, NULL, 0);
+	}
+	return rc;
+}
+
+static int sweep_open_append(const char *dir, const char *name, int *fd, sim_err_t *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	return *fd < 0 ? sim_err(err, SIM_EIO, "%s: cannot open: %s", path, strerror(errno)) : SIM_OK;
+}
+
+static int sweep_write_title(const char *dir, const char *title, sim_err_t *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/title.txt", dir);
+	afile_t *f = afile_open(path, err);
+	if (!f)
+		return err->code;
+	fprintf(afile_stream(f), "%s\n", title);
+	return afile_commit(f, err);
+}
+
+/* Registers every column the spec's rows will have, so that the appended
+ * lines and the final files agree with a clean run's. */
+static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
+{
+	static const char *const fixed[] = { "config_hash", "hw", "workload", "scheduler" };
+	int rc = 0;
+	for (size_t i = 0; i < 4; i++)
+		rc |= sweep_table_add_column(t, fixed[i]);
+	for (size_t i = 0; i < s->n_param_cols; i++)
+		rc |= sweep_table_add_column(t, s->param_cols[i]);
+	for (size_t i = 0; sweep_result_columns[i]; i++)
+		if (priced || !sweep_is_energy_column(sweep_result_columns[i]))
+			rc |= sweep_table_add_column(t, sweep_result_columns[i]);
+	return rc;
+}
+
+static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, sim_err_t *err)
+{
+	char techbuf[PATH_MAX];
+	const char *tech = s->tech[0] ? s->tech : cli_data_path(DEFAULT_TECH, techbuf, sizeof techbuf);
+	if (a->point >= 0 && (size_t)a->point >= s->n)
+		return sim_err(err, SIM_EINPUT, "option --point %ld: the spec has %zu points, expected 0..%zu",
+			       a->point, s->n, s->n ? s->n - 1 : 0);
+	int rc = sweep_mkdirs(out, err);
+	if (rc)
+		return rc;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/journal", out);
+	sweeper_t S = { .spec = s, .tech = s->energy ? tech : NULL, .dir = out, .csv_fd = -1, .jsonl_fd = -1,
+			.tty = isatty(2), .quiet = a->quiet };
+	size_t dropped = 0;
+	rc = sweep_journal_open(path, &S.j, &dropped, err);
+	if (rc)
+		return rc;
+	if (dropped)
+		fprintf(stderr, "sharpsim sweep: %s: cut a torn tail of %zu bytes (an interrupted append); its "
+			"point runs again\n", path, dropped);
+	size_t before = sweep_journal_count(S.j);
+	if (before && !a->resume && a->point < 0) {
+		sweep_journal_close(S.j);
+		return sim_err(err, SIM_EINPUT, "%s already holds %zu results, expected --resume or another --out",
+			       out, before);
+	}
+	S.t = sweep_table_create();
+	rc = S.t ? SIM_OK : SIM_ENOMEM;
+	if (!rc && sweep_columns(S.t, s, s->energy))
+		rc = SIM_ENOMEM;
+	for (size_t i = 0; !rc && i < sweep_journal_count(S.j); i++)
+		if (sweep_table_add(S.t, sweep_journal_rec(S.j, i)) < 0)
+			rc = SIM_ENOMEM;
+	if (rc == SIM_ENOMEM)
+		sim_err(err, rc, "out of memory");
+	if (!rc) {
+		sweep_table_sort(S.t);
+		rc = sweep_table_write_files(S.t, out, err);
+	}
+	if (!rc)
+		rc = sweep_write_title(out, s->title[0] ? s->title : s->path, err);
+	size_t *todo = calloc(s->n ? s->n : 1, sizeof *todo), n = 0;
+	if (!rc && !todo)
+		rc = sim_err(err, SIM_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < s->n; i++)
+		if ((a->point < 0 || (size_t)a->point == i) && !sweep_table_has(S.t, s->pts[i].hash))
+			todo[n++] = i;
+	if (!rc)
+		rc = sweep_open_append(out, "results.csv", &S.csv_fd, err);
+	if (!rc)
+		rc = sweep_open_append(out, "results.jsonl", &S.jsonl_fd, err);
+	const char *fault = getenv("SHARPSIM_SWEEP_FAULT");
+	if (fault && sscanf(fault, "journal:%ld", &S.fault_k) == 1)
+		S.fault_at = 1;
+	else if (fault && sscanf(fault, "csv:%ld", &S.fault_k) == 1)
+		S.fault_at = 2;
+	if (!rc && !a->quiet)
+		fprintf(stderr, "sharpsim sweep: %zu points (%zu expanded), %zu done before, %zu to run, %ld at once\n",
+			s->n, s->n_expanded, s->n - n, n, a->jobs);
+	S.total = n;
+	clock_gettime(CLOCK_MONOTONIC, &S.t0);
+	S.last = S.t0;
+	if (!rc)
+		rc = sweep_pool(&S, todo, n, a->jobs, err);
+	if (!rc) {
+		sweep_progress(&S, true);
+		sweep_table_sort(S.t);
+		rc = sweep_table_write_files(S.t, out, err);
+	}
+	if (!rc && !a->quiet) {
+		sweep_table_summary(S.t, stdout);
+		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows)\n", out, out, sweep_table_rows(S.t));
+	}
+	if (!rc && S.worst)
+		rc = sim_err(err, S.worst, "%zu of %zu points failed (see above); their rows are missing, "
+			     "--resume runs them again", n - S.done, n);
+	if (S.csv_fd >= 0)
+		close(S.csv_fd);
+	if (S.jsonl_fd >= 0)
+		close(S.jsonl_fd);
+	free(todo);
+	sweep_table_free(S.t);
+	sweep_journal_close(S.j);
+	return rc;
+}
+
+static long sweep_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > SWEEP_MAX_JOBS ? SWEEP_MAX_JOBS : n;
+}
+
+int cli_sweep(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			sweep_usage(stdout);
+			return 0;
+		}
+	sweep_args_t a = { 0 };
+	sim_err_t err = { 0 };
+	int rc = sweep_parse(argc, argv, &a, &err);
+	if (rc) {
+		cli_error(&err);
+		return cli_exit_status(rc);
+	}
+	if (!a.jobs)
+		a.jobs = sweep_cores();
+	sweep_spec_t s;
+	rc = sweep_spec_load(a.spec, SHARPSIM_VERSION, &s, &err);
+	if (rc) {
+		cli_error(&err);
+		return cli_exit_status(rc);
+	}
+	if (a.no_ff)
+		s.fast_forward = false;
+	char out[PATH_MAX - 64];
+	if (a.out) {
+		snprintf(out, sizeof out, "%s", a.out);
+	} else {
+		const char *b = strrchr(a.spec, '/');
+		b = b ? b + 1 : a.spec;
+		snprintf(out, sizeof out, "build/sweeps/%.*s", (int)strcspn(b, "."), b);
+	}
+	rc = a.emit_jobs ? sweep_emit(&a, &s, out, &err) : sweep_run(&a, &s, out, &err);
+	if (rc)
+		cli_error(&err);
+	sweep_spec_free(&s);
+	return cli_exit_status(rc);
+}
+
+/* ---- merge ---- */
+
+static void merge_usage(FILE *f)
+{
+	fputs("usage: sharpsim merge DIR... --out DIR\n"
+	      "\n"
+	      "Combines sweep result directories (their journals) into one: rows deduplicated by\n"
+	      "config_hash (the first directory named wins), written in the canonical order, so\n"
+	      "merging the parts of a sweep gives the files of the whole sweep byte for byte.\n", f);
+}
+
+int cli_merge(int argc, char **argv)
+{
+	const char *out = NULL;
+	const char *in[1024];
+	size_t nin = 0;
+	sim_err_t err = { 0 };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			merge_usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (argv[i][0] == '-' || nin == sizeof in / sizeof in[0]) {
+			fprintf(stderr, "sharpsim merge: unknown option or too many directories at '%s', expected "
+				"DIR... --out DIR\n", argv[i]);
+			return 2;
+		} else {
+			in[nin++] = argv[i];
+		}
+	}
+	if (!out || !nin) {
+		merge_usage(stderr);
+		return 2;
+	}
+	sweep_table_t *t = sweep_table_create();
+	int rc = t ? SIM_OK : sim_err(&err, SIM_ENOMEM, "out of memory");
+	char title[1024] = "";
+	size_t dups = 0;
+	for (size_t d = 0; !rc && d < nin; d++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/journal", in[d]);
+		sweep_journal_t *j;
+		size_t dropped;
+		rc = sweep_journal_read(path, &j, &dropped, &err);
+		if (rc)
+			break;
+		if (dropped)
+			fprintf(stderr, "sharpsim merge: %s: ignoring a torn tail of %zu bytes\n", path, dropped);
+		for (size_t i = 0; !rc && i < sweep_journal_count(j); i++) {
+			int added = sweep_table_add(t, sweep_journal_rec(j, i));
+			if (added < 0)
+				rc = sim_err(&err, SIM_ENOMEM, "out of memory");
+			dups += added == 1;
+		}
+		sweep_journal_close(j);
+		snprintf(path, sizeof path, "%s/title.txt", in[d]);
+		FILE *f = title[0] ? NULL : fopen(path, "r");
+		if (f) {
+			if (!fgets(title, sizeof title, f))
+				title[0] = '\0';
+			title[strcspn(title, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	if (!rc)
+		rc = sweep_mkdirs(out, &err);
+	if (!rc) {
+		sweep_table_sort(t);
+		const sweep_rec_t **rows = malloc((sweep_table_rows(t) + 1) * sizeof *rows);
+		if (!rows)
+			rc = sim_err(&err, SIM_ENOMEM, "out of memory");
+		for (size_t i = 0; rows && i < sweep_table_rows(t); i++)
+			rows[i] = sweep_table_row(t, i);
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/journal", out);
+		if (!rc)
+			rc = sweep_journal_write_all(path, (const sweep_rec_t *const *)rows, sweep_table_rows(t), &err);
+		free(rows);
+	}
+	if (!rc)
+		rc = sweep_table_write_files(t, out, &err);
+	if (!rc && title[0])
+		rc = sweep_write_title(out, title, &err);
+	if (!rc)
+		fprintf(stderr, "sharpsim merge: %zu rows from %zu directories (%zu duplicates dropped) into %s\n",
+			sweep_table_rows(t), nin, dups, out);
+	else
+		cli_error(&err);
+	sweep_table_free(t);
+	return cli_exit_status(rc);
+}
+
+/* ---- plot ---- */
+
+static void plot_usage(FILE *f)
+{
+	fputs("usage: sharpsim plot DIR [--out FIGDIR] [--title TEXT]\n"
+	      "\n"
+	      "Draws the results of the sweep in DIR (its journal) as PNG and SVG figures with\n"
+	      "gnuplot, into FIGDIR (default DIR/figures): speedup-<hw> (schedulers over\n"
+	      "sequential), kwidth-<hw> (VS widths), padding-<hw> (pad_reconfig true over false),\n"
+	      "utilization and latency (against the MAC budget), whichever the rows vary.\n"
+	      "Each figure's .dat and .gp stay beside it.\n", f);
+}
+
+/* Runs `gnuplot NAME.gp` in dir; returns its exit status (127: not found). */
+static int plot_gnuplot(const char *dir, const char *name)
+{
+	char script[160];
+	snprintf(script, sizeof script, "%s.gp", name);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (chdir(dir) != 0)
+			_exit(126);
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int cli_plot(int argc, char **argv)
+{
+	const char *in = NULL, *figdir = NULL, *title_opt = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			plot_usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			figdir = argv[++i];
+		} else if (!strcmp(argv[i], "--title") && i + 1 < argc) {
+			title_opt = argv[++i];
+		} else if (argv[i][0] == '-' || in) {
+			fprintf(stderr, "sharpsim plot: unexpected '%s', expected DIR [--out FIGDIR] [--title TEXT]\n",
+				argv[i]);
+			return 2;
+		} else {
+			in = argv[i];
+		}
+	}
+	if (!in) {
+		plot_usage(stderr);
+		return 2;
+	}
+	sim_err_t err = { 0 };
+	char path[PATH_MAX], figbuf[PATH_MAX], title[1024];
+	snprintf(path, sizeof path, "%s/journal", in);
+	if (!figdir) {
+		snprintf(figbuf, sizeof figbuf, "%s/figures", in);
+		figdir = figbuf;
+	}
+	snprintf(title, sizeof title, "%s", title_opt ? title_opt : in);
+	snprintf(path, sizeof path, "%s/title.txt", in);
+	FILE *tf = title_opt ? NULL : fopen(path, "r");
+	if (tf) {
+		if (fgets(title, sizeof title, tf))
+			title[strcspn(title, "\n")] = '\0';
+		fclose(tf);
+	}
+	snprintf(path, sizeof path, "%s/journal", in);
+	sweep_journal_t *j = NULL;
+	size_t dropped;
+	sweep_table_t *t = sweep_table_create();
+	int rc = t ? sweep_journal_read(path, &j, &dropped, &err) : sim_err(&err, SIM_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < sweep_journal_count(j); i++)
+		if (sweep_table_add(t, sweep_journal_rec(j, i)) < 0)
+			rc = sim_err(&err, SIM_ENOMEM, "out of memory");
+	sweep_journal_close(j);
+	if (!rc && !sweep_table_rows(t))
+		rc = sim_err(&err, SIM_EINPUT, "%s: no results, expected a finished (or partial) sweep", path);
+	if (!rc)
+		rc = sweep_mkdirs(figdir, &err);
+	static sweep_plots_t plots;
+	if (!rc) {
+		sweep_table_sort(t);
+		rc = sweep_plot_write(t, title, figdir, &plots, &err);
+	}
+	for (size_t i = 0; !rc && i < plots.n; i++) {
+		int st = plot_gnuplot(figdir, plots.name[i]);
+		if (st == 127)
+			rc = sim_err(&err, SIM_EIO, "gnuplot not found, expected it on PATH (apt-get install gnuplot-nox); "
+				     "the scripts are in %s", figdir);
+		else if (st != 0)
+			rc = sim_err(&err, SIM_EIO, "%s/%s.gp: gnuplot failed (status %d)", figdir, plots.name[i], st);
+		else
+			printf("%s/%s.png %s/%s.svg\n", figdir, plots.name[i], figdir, plots.name[i]);
+	}
+	if (!rc && !plots.n)
+		fprintf(stderr, "sharpsim plot: nothing varies that a figure shows (schedulers, K widths, "
+			"pad_reconfig or MAC budgets)\n");
+	if (rc)
+		cli_error(&err);
+	sweep_table_free(t);
+	return cli_exit_status(rc);
+}
