@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "../common/afile.h"
+#include "../common/json.h"
 #include "../config/config.h"
 #include "../core/run.h"
 #include "../energy/energy.h"
@@ -150,13 +151,7 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 				return sim_err(err, SIM_EINPUT, "too many -w options, expected at most %d", CLI_MAX_OVERRIDES);
 			a->wo[a->nw++] = v;
 		} else if (!strcmp(o, "--format")) {
-			if (!strcmp(v, "text"))
-				a->fmt = REPORT_TEXT;
-			else if (!strcmp(v, "json"))
-				a->fmt = REPORT_JSON;
-			else if (!strcmp(v, "csv"))
-				a->fmt = REPORT_CSV;
-			else
+			if (report_parse_format(v, &a->fmt))
 				return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format, expected text, json or csv", v);
 		} else if (!strcmp(o, "--out")) {
 			a->out = v;
@@ -333,9 +328,9 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 	for (size_t d = 0; d < a->nd; d++) {
 		fputs(d ? ", " : "", f);
 		fputs("{\"hw\": ", f);
-		report_json_string(f, a->d[d].hw_path);
+		json_write_string(f, a->d[d].hw_path);
 		fputs(", \"design\": ", f);
-		report_json_string(f, nr ? rows[0].cell[d].design : "");
+		json_write_string(f, nr ? rows[0].cell[d].design : "");
 		fputs("}", f);
 	}
 	fputs("],\n  \"workloads\": [\n", f);
@@ -343,16 +338,16 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 		const cmp_row_t *row = &rows[i];
 		const cmp_cell_t *base = &row->cell[0];
 		fputs("    {\"workload\": ", f);
-		report_json_string(f, row->workload);
+		json_write_string(f, row->workload);
 		fputs(", \"path\": ", f);
-		report_json_string(f, row->path);
+		json_write_string(f, row->path);
 		fputs(", \"results\": [\n", f);
 		for (size_t d = 0; d < a->nd; d++) {
 			const cmp_cell_t *c = &row->cell[d];
 			fputs("      {\"design\": ", f);
-			report_json_string(f, c->design);
+			json_write_string(f, c->design);
 			fputs(", \"hw\": ", f);
-			report_json_string(f, c->hw_name);
+			json_write_string(f, c->hw_name);
 			fprintf(f, ", \"scheduler\": \"%s\", \"clock_mhz\": %.3f, \"macs_per_cycle\": %llu, "
 				"\"cycles\": %llu, \"latency_us\": %.6f, \"utilization\": %.6f, \"useful_macs\": %llu, "
 				"\"issued_macs\": %llu, \"weights_fit\": %s, \"speedup\": %.6f",

@@ -98,13 +98,7 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->dump = argv[++i];
 		} else if (!strcmp(o, "--format") && has_value) {
 			const char *v = argv[++i];
-			if (!strcmp(v, "text"))
-				a->fmt = REPORT_TEXT;
-			else if (!strcmp(v, "json"))
-				a->fmt = REPORT_JSON;
-			else if (!strcmp(v, "csv"))
-				a->fmt = REPORT_CSV;
-			else
+			if (report_parse_format(v, &a->fmt))
 				return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format, expected text, json or csv", v);
 		} else if (!strcmp(o, "--out") && has_value) {
 			a->out = argv[++i];

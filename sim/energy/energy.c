@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/json.h"
 #include "../config/ydoc.h"
 
 /* Every number of the table, flat; the parser table below names each one. */
@@ -629,21 +630,6 @@ static void json_num(FILE *f, double x)
 		fputs("null", f);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void json_field(FILE *f, const char *key, double x, bool comma)
 {
 	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
@@ -653,7 +639,7 @@ static void json_field(FILE *f, const char *key, double x, bool comma)
 void energy_report_print_json(FILE *f, const energy_report_t *r)
 {
 	fputs("{\"tech\":", f);
-	json_str(f, r->tech);
+	json_write_string(f, r->tech);
 	json_field(f, "energy_uj", r->energy_uj, true);
 	json_field(f, "dynamic_uj", r->dynamic_uj, true);
 	json_field(f, "leakage_uj", r->leakage_uj, true);

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../common/json.h"
 #include "../ctrl/ctrl.h"
 
 static const char *const stage_names[] = { "ctrl", "vs", "acc", "mfu", "cell" };
@@ -27,19 +28,15 @@ static const char *weights_word(const run_result_t *r)
 	return r->weights == WEIGHTS_RESIDENT ? "resident" : r->weights == WEIGHTS_STREAM ? "streamed" : "mixed";
 }
 
-void report_json_string(FILE *f, const char *s)
+int report_parse_format(const char *s, report_format_t *out)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	static const char *const names[] = { "text", "json", "csv" };
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, names[i])) {
+			*out = (report_format_t)i;
+			return 0;
+		}
+	return -1;
 }
 
 static double wbuf_gbps(const run_result_t *r)
@@ -57,11 +54,11 @@ static void write_json(FILE *f, const report_ctx_t *c)
 {
 	const run_result_t *r = c->r;
 	fprintf(f, "{\n  \"version\": ");
-	report_json_string(f, c->version);
+	json_write_string(f, c->version);
 	fprintf(f, ",\n  \"config_hash\": \"%016" PRIx64 "\",\n  \"hw\": ", c->config_hash);
-	report_json_string(f, r->hw.name);
+	json_write_string(f, r->hw.name);
 	fprintf(f, ",\n  \"workload\": ");
-	report_json_string(f, c->w->name);
+	json_write_string(f, c->w->name);
 	fprintf(f, ",\n  \"scheduler\": \"%s\",\n", hw_sched_name(r->hw.scheduler));
 	fprintf(f, "  \"deps\": \"%s\",\n", r->hw.deps == DEPS_STEP ? "step" : "element");
 	fprintf(f, "  \"weights\": \"%s\",\n  \"weights_fit\": %s,\n  \"cold\": %s,\n", weights_word(r),

@@ -34,7 +34,7 @@ typedef struct report_ctx {
 void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c);
 /* The CSV header line matching report_write(REPORT_CSV). */
 void report_csv_header(FILE *f, const report_ctx_t *c);
-/* Writes s as a JSON string literal. */
-void report_json_string(FILE *f, const char *s);
+/* "text", "json" or "csv"; -1 for anything else. */
+int report_parse_format(const char *s, report_format_t *out);
 
 #endif
