@@ -43,7 +43,7 @@ typedef struct compute_cfg {
 	tile_sel_t tile;        /* TILE_AUTO: from the explore table */
 	bool pad_reconfig;      /* switch config on the last row segment */
 	uint32_t mult_latency;  /* cycles in the VS multipliers */
-	uint32_t accumulators;  /* row segments in flight in the accumulator bank */
+	uint32_t accumulators;  /* row blocks in flight; 0 = auto (core/resolve.h) */
 	uint32_t acc_latency;   /* cycles of the accumulator add */
 	char tile_table[HW_PATH_MAX]; /* explore table for TILE_AUTO; "" = configs/tiles/<name>.yaml */
 } compute_cfg_t;

@@ -60,8 +60,10 @@ static const param_t param_hw[] = {
 	  .desc = "switch to the best config for a matrix's last row segment (dynamic padding reconfiguration)" },
 	{ .key = "compute.mult_latency", .type = PARAM_U32, HW(compute.mult_latency), .def = "1", .min = 1,
 	  .max = 16, .src = PARAM_SRC_CHOICE, .desc = "cycles in the VS multipliers" },
-	{ .key = "compute.accumulators", .type = PARAM_U32, HW(compute.accumulators), .def = "8", .min = 1,
-	  .max = 4096, .src = PARAM_SRC_CHOICE, .desc = "row blocks in flight in the accumulator bank" },
+	{ .key = "compute.accumulators", .type = PARAM_U32, HW(compute.accumulators), .def = "auto", .min = 1,
+	  .max = 4096, .has_auto = true, .src = PARAM_SRC_CHOICE,
+	  .desc = "row blocks in flight in the accumulator bank; auto = mult_latency + ceil(log2 N) + "
+		  "acc_latency + 1, enough for one-tile blocks back to back, and at least the largest batch" },
 	{ .key = "compute.acc_latency", .type = PARAM_U32, HW(compute.acc_latency), .def = "1", .min = 1,
 	  .max = 16, .src = PARAM_SRC_CHOICE, .desc = "cycles of the fp32 accumulator add" },
 	{ .key = "compute.tile_table", .type = PARAM_STRING, HW(compute.tile_table), .def = "\"\"",

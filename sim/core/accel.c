@@ -770,6 +770,10 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
 	accel_t a = { 0 };
 	a.hw = *hw;
+	uint32_t max_batch = 1;
+	for (size_t i = 0; i < w->n_layers; i++)
+		max_batch = w->layers[i].batch_size > max_batch ? w->layers[i].batch_size : max_batch;
+	a.hw.compute.accumulators = resolve_accumulators(&a.hw, max_batch);
 	resolve_hw(&a.hw);
 	if (opts->functional)
 		for (size_t i = 0; i < w->n_layers; i++)

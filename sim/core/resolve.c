@@ -14,6 +14,17 @@ uint32_t resolve_lanes(const hw_cfg_t *hw)
 	return hw->precision.mul == PREC_FIX16X16 ? (k / 2 ? k / 2 : 1) : k;
 }
 
+uint32_t resolve_accumulators(const hw_cfg_t *hw, uint32_t max_batch)
+{
+	if (hw->compute.accumulators)
+		return hw->compute.accumulators;
+	uint32_t d = 0;
+	while ((1u << d) < hw->compute.vs_units)
+		d++;
+	uint32_t a = hw->compute.mult_latency + d + hw->compute.acc_latency + 1;
+	return a > max_batch ? a : max_batch;
+}
+
 void resolve_hw(hw_cfg_t *hw)
 {
 	uint32_t k = resolve_lanes(hw);

@@ -7,7 +7,12 @@
  *   1. cell_updater.lanes  = max(1, K/4)         (MODEL.md §2.5)
  *   2. weight_buffer.banks = N                   (one bank per VS unit)
  *   3. bytes_per_cycle     = N*K*2 (a full tile) (MODEL.md §2, "peak bandwidth")
- *   4. per layer: the tile config (explore table, else explored on the fly)
+ *   4. accumulators        = M + ceil(log2 N) + A + 1: a block of one tile
+ *      holds its accumulator from issue until it leaves, M + d + A cycles
+ *      later, so that many keep one-tile blocks (short Unfolded segments at
+ *      large N) flowing back to back; and at least the largest batch, since
+ *      each sequence of a block has its own (resolve_accumulators)
+ *   5. per layer: the tile config (explore table, else explored on the fly)
  *      and the weight placement (resident / stream).
  * Precision fix16x16 pairs two 16x8 multipliers per MAC, so its array has
  * K/2 effective lanes per VS unit.
@@ -20,6 +25,9 @@
 #include "../config/workload.h"
 
 void resolve_hw(hw_cfg_t *hw);
+/* compute.accumulators as built: the configured count, or for auto the
+ * count above, raised to max_batch. */
+uint32_t resolve_accumulators(const hw_cfg_t *hw, uint32_t max_batch);
 /* Effective multiplier lanes per VS unit for the precision. */
 uint32_t resolve_lanes(const hw_cfg_t *hw);
 /* Capacity of the intermediate buffer, in fp32 values available to run-ahead. */

@@ -54,6 +54,7 @@
 #include <string.h>
 
 #include "../common/json.h"
+#include "../core/resolve.h"
 #include "../config/ydoc.h"
 
 /* Every number of the table, flat; the parser table below names each one. */
@@ -276,7 +277,7 @@ static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
 	v->lanes = hw->cell.lanes ? hw->cell.lanes : (hw->compute.vs_width / 4 ? hw->compute.vs_width / 4 : 1);
 	v->units = hw->mfu.units;
 	v->depth = hw->fifo_depth;
-	v->accs = hw->compute.accumulators;
+	v->accs = resolve_accumulators(hw, 1);
 	v->wbuf_bytes = (double)hw->memory.wbuf.bytes;
 	v->ih_bytes = (double)hw->memory.ih_bytes;
 	v->cell_bytes = (double)hw->memory.cell_bytes;
