@@ -72,21 +72,29 @@ CAUSES = {
                "losses are the recurrent part's step barrier and tail, so it stays near 90 %. The "
                "paper's lower figures cannot be reached without E-PUR details it does not give.",
     "EPUR-16k": "As EPUR-4k: at 16K the 512-column Config4 tile pads the U.h part only at H = 256 and "
-                "512, so the mean stays at two thirds where the paper reports 49 %.",
+                "512, so the mean stays well above the paper's 49 %.",
+    "EPUR-64k": "As EPUR-4k: E-PUR re-scheduled on SHARP's hardware has the accumulators to stream its "
+                "input phase at full rate and loses only the step barrier and the fixed 2048-column "
+                "tile's padding of its U.h part; the paper's E-PUR has its own memory system, which "
+                "it does not detail.",
+    "SPD-16k": "Follows from EPUR-16k: E-PUR modelled on SHARP's own hardware keeps most of its "
+               "lanes busy at 16K, so SHARP's per-layer tile and W.x run-ahead gain less than the "
+               "paper's 1.3x on average (most at H = 256).",
+    "ENR-16k": "As ENR-1k: E-PUR's weight locality halves its weight-buffer reads, and with SHARP's "
+               "speedup small at 16K (SPD-16k) the SRAM saving outweighs SHARP's shorter run.",
     "SPD-64k": "E-PUR's fixed Config4 tile is 2048 columns wide at 64K, so its U.h part (H columns) "
                "runs at H/2048 of the lanes, while SHARP picks Config1-3 per layer: SHARP's edge "
                "reaches 2.7x at H = 1024, past the paper's 2x.",
     "NET": "At 64K (and for EESEN also at 16K) the networks' hidden sizes (340, 1024) are much "
            "narrower than E-PUR's fixed 2048- (512-) column tile, so E-PUR idles most lanes in the "
            "recurrent part while SHARP reconfigures: the edge exceeds 2x, as in SPD-64k.",
-    "PWR-64k": "At 64K SHARP keeps the array 2.1x busier than E-PUR (64 % vs 30 %, rows F12-64k and "
-               "EPUR-64k), and the compute unit is 71 % of the power there, so the ratio exceeds the "
-               "paper's +36 %.",
+    "PWR-64k": "At 64K SHARP keeps the array busier than E-PUR (rows F12-64k and EPUR-64k), and the "
+               "compute unit dominates the power there, so the ratio exceeds the paper's +36 %.",
     "ENR-1k": "E-PUR computes W.x for all steps with one weight-row read serving several inputs "
               "(its weight locality), so it reads the weight buffer about half as often as "
-              "Unfolded; at 1K and 4K the SRAM is 72-88 % of the power and SHARP's speedup is only "
-              "1.02-1.13x, so SHARP's energy comes out 9-11 % higher. The paper's claim holds at "
-              "16K and 64K.",
+              "Unfolded; at the small budgets the SRAM dominates the power and SHARP's speedup is "
+              "small (SPD rows), so SHARP's energy comes out higher. The paper's claim holds where "
+              "SHARP's speedup is large.",
     "BW-flat": "BrainWave's published flat latency comes from a per-step pipeline latency much "
                "longer than its MVM time; the depths in configs/brainwave.yaml (multiplier 8, "
                "accumulator 4, MFU 16, cell 16 cycles) are our guesses, not published, and are "
