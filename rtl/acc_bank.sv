@@ -4,7 +4,8 @@
 //   clk, rst       rising-edge clock, synchronous active-high reset
 //   fix, acc_bits  fix16x8 mode and its accumulator width (16..32);
 //                  quasi-static configuration
-//   slot_free      some accumulator is unallocated (a block may open)
+//   slot_free      an accumulator is unallocated, or is being freed by this
+//                  cycle's pop (a block may open; combinational in out_ready)
 //   in_first, in_tag, in_kr, in_has_init, in_init
 //                  the tile offered at the input this cycle
 //   in_slot        its accumulator: the lowest free one when it opens a
@@ -16,7 +17,8 @@
 //                  in flight); a last tile closes the block to matching
 //   ex_*           the tile leaving the tree this cycle and its Kr sums
 //   out_*          valid/ready: the oldest finished block, its tag, Kr and
-//                  sums; popping frees its accumulator from the next cycle
+//                  sums; popping frees its accumulator for a first tile
+//                  accepted in the same cycle
 // Latency: ex_* to out_valid A cycles (the add, then A-1 delay stages).
 // Throughput: one tile accumulated and one block offered per cycle.
 //
@@ -60,7 +62,6 @@ module acc_bank #(
     output logic [15:0]       out_kr,
     output logic [G*K*32-1:0] out_sums
 );
-  logic [G*K*32-1:0] acc  [ACCS];
   logic [ACCS*128-1:0] tag;  // flat: slot i at [i*128 +: 128]
   logic [15:0]       kr   [ACCS];
   logic [ACCS-1:0]   alloc, open;
@@ -70,10 +71,24 @@ module acc_bank #(
   logic [SW-1:0]     free_slot, match_slot;
   logic              pop, done_v;
   logic [SW-1:0]     done_s;
-  logic [G*K*32-1:0] acc_new;
+
+  `include "arith.svh"
+
+  // fix16x8 accumulate: base + sum (base = 0 for a fresh block) saturated
+  // to [lo, hi]; sign-extended to 34 bits, two int32 values cannot overflow.
+  function automatic logic [31:0] sat_add_f(input logic [31:0] base, input logic [31:0] sum,
+                                            input logic fresh, input logic signed [33:0] hi,
+                                            input logic signed [33:0] lo);
+    logic signed [33:0] wide;
+    wide = (fresh ? 34'sd0 : $signed({{2{base[31]}}, base})) + $signed({{2{sum[31]}}, sum});
+    sat_add_f = (wide > hi) ? hi[31:0] : (wide < lo) ? lo[31:0] : wide[31:0];
+  endfunction
+
+  logic [SW-1:0] head;    // the oldest finished block (offered on out)
+  assign head = fifo[rd];
 
   always @* begin
-    free_slot  = '0;
+    free_slot  = head;      // the block popped this cycle, when none is free
     match_slot = '0;
     for (int i = ACCS - 1; i >= 0; i--) begin
       if (!alloc[i]) free_slot = SW'(i);
@@ -81,28 +96,34 @@ module acc_bank #(
         match_slot = SW'(i);
     end
   end
-  assign slot_free = !(&alloc);
+  assign slot_free = !(&alloc) || pop;
   assign in_slot   = in_first ? free_slot : match_slot;
 
-  // One adder per row: fp32_add and the saturating integer add side by side.
+  // fix16x8 saturation limits: [-2^(acc_bits-1), 2^(acc_bits-1) - 1].
+  logic signed [33:0] hi, lo;
+  assign hi = (34'sd1 <<< (acc_bits - 6'd1)) - 34'sd1;
+  assign lo = -hi - 34'sd1;
+
+  // One row of every accumulator per generate block (small per-row memories
+  // keep Verilator from building the whole bank word by concatenation). The
+  // adder feeds the accumulator register directly, one branch per precision.
   for (genvar r = 0; r < G*K; r++) begin : g_row
-    logic [31:0] base, sum, fs, is;
-    logic signed [33:0] wide, hi, lo;
-    assign base = acc[ex_slot][r*32 +: 32];
+    logic [31:0] acc_r [ACCS];
+    logic [31:0] base, sum;
+    assign base = acc_r[ex_slot];
     assign sum  = ex_sum[r*32 +: 32];
-    fp32_add u_add (.a(base), .b(sum), .y(fs));
-    // Sign-extended to 34 bits: the sum of two int32 values cannot overflow.
-    assign wide = ((ex_first && !ex_has_init) ? 34'sd0 : $signed({{2{base[31]}}, base}))
-                + $signed({{2{sum[31]}}, sum});
-    assign hi = (34'sd1 <<< (acc_bits - 6'd1)) - 34'sd1;
-    assign lo = -hi - 34'sd1;
-    assign is = (wide > hi) ? hi[31:0] : (wide < lo) ? lo[31:0] : wide[31:0];
-    assign acc_new[r*32 +: 32] = fix ? is : (ex_first && !ex_has_init) ? sum : fs;
+    always_ff @(posedge clk) begin
+      if (in_accept && in_first && in_has_init) acc_r[in_slot] <= in_init[r*32 +: 32];
+      if (ex_valid) begin
+        if (fix)                          acc_r[ex_slot] <= sat_add_f(base, sum, ex_first && !ex_has_init, hi, lo);
+        else if (ex_first && !ex_has_init) acc_r[ex_slot] <= sum;
+        else                              acc_r[ex_slot] <= fp32_add_f(base, sum);
+      end
+    end
+    assign out_sums[r*32 +: 32] = acc_r[head];
   end
 
   always_ff @(posedge clk) begin
-    if (in_accept && in_first && in_has_init) acc[in_slot] <= in_init;
-    if (ex_valid) acc[ex_slot] <= acc_new;
     if (in_accept && in_first) begin
       tag[in_slot*128 +: 128] <= in_tag;
       kr[in_slot]  <= in_kr;
@@ -131,9 +152,8 @@ module acc_bank #(
 
   assign out_valid = (cnt != 0);
   assign pop       = out_valid && out_ready;
-  assign out_tag   = tag[fifo[rd]*128 +: 128];
-  assign out_kr    = kr[fifo[rd]];
-  assign out_sums  = acc[fifo[rd]];
+  assign out_tag   = tag[head*128 +: 128];
+  assign out_kr    = kr[head];
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -143,7 +163,8 @@ module acc_bank #(
       wr    <= '0;
       cnt   <= '0;
     end else begin
-      if (pop) alloc[fifo[rd]] <= 1'b0;
+      // A slot popped and reallocated in one cycle stays allocated.
+      if (pop) alloc[head] <= 1'b0;
       if (in_accept && in_first) alloc[in_slot] <= 1'b1;
       if (in_accept) open[in_slot] <= !in_last;
       if (done_v) begin

@@ -8,11 +8,11 @@
 // through) in P1 = ceil(log2 n) levels, phase 2 reduces the g group nodes
 // pairwise in log2 g levels. Level l holds cu_cnt(l) nodes per lane.
 
+// Every function here is loop-free: Verilator 5.006 folds loop-free constant
+// functions at elaboration, but emits functions with loops as simulation code
+// wherever a localparam depends on them.
 function automatic integer cu_clog2(input integer v);
-  integer r, i;
-  r = 0;
-  for (i = 0; i < 31; i = i + 1) if ((1 << i) < v) r = i + 1;
-  cu_clog2 = r;
+  cu_clog2 = $clog2(v);
 endfunction
 
 function automatic integer cu_gmax(input integer n);
@@ -72,10 +72,24 @@ function automatic bit cu_has_r(input integer n, input integer l, input integer 
   else cu_has_r = 1'b1;
 endfunction
 
-// First index of level l (l >= 1) in the flat node array of the tree.
+// Nodes per lane in levels 1..l-1, i.e. the first index of level l (l >= 1)
+// in the flat node array of the tree, divided by K. Phase-1 levels j hold
+// g*ceil(n/2^j) nodes (unrolled for up to 8 levels: n = N/g <= 256); the m
+// phase-2 levels below l hold g/2 + g/4 + ... = g - (g >> m).
+function automatic integer cu_nodes_below(input integer n, input integer l);
+  integer g, gn, p1, l1, m;
+  g  = cu_gmax(n);
+  gn = n / g;
+  p1 = cu_p1(n);
+  l1 = (l - 1 < p1) ? l - 1 : p1;
+  m  = (l - 1 > p1) ? l - 1 - p1 : 0;
+  cu_nodes_below = g * (((l1 >= 1) ? (gn + 1) / 2 : 0) + ((l1 >= 2) ? (gn + 3) / 4 : 0)
+                      + ((l1 >= 3) ? (gn + 7) / 8 : 0) + ((l1 >= 4) ? (gn + 15) / 16 : 0)
+                      + ((l1 >= 5) ? (gn + 31) / 32 : 0) + ((l1 >= 6) ? (gn + 63) / 64 : 0)
+                      + ((l1 >= 7) ? (gn + 127) / 128 : 0) + ((l1 >= 8) ? (gn + 255) / 256 : 0))
+                 + g - (g >> m);
+endfunction
+
 function automatic integer cu_off(input integer n, input integer k, input integer l);
-  integer o, j;
-  o = 0;
-  for (j = 1; j < l; j = j + 1) o = o + cu_cnt(n, j) * k;
-  cu_off = o;
+  cu_off = cu_nodes_below(n, l) * k;
 endfunction

@@ -27,7 +27,9 @@
 // so a block whose last tile is accepted in cycle c is offered from cycle
 // c + M + d + A. in_ready is low when the offered tile opens a block and
 // every accumulator is allocated (a block holds its accumulator from its
-// first tile's acceptance until it is popped from out), or when its tap is
+// first tile's acceptance until it is popped from out; a pop in this cycle
+// frees it for this cycle's tile, as sim/core/accel.c pops before it
+// pushes, so in_ready depends combinationally on out_ready), or when its tap is
 // shallower than the previous accepted tile's by more than the cycles since
 // (its result would leave the tree in or before the previous result's
 // cycle). Results therefore leave the tree one per cycle in acceptance
@@ -68,16 +70,23 @@ module cu_top #(
   localparam int SW = (ACCS > 1) ? $clog2(ACCS) : 1;
   localparam int ST = M + D;          // control stages: tile at level l is in stage M-1+l
   localparam int BW = $clog2(D + 2);  // width of the tap-order counter
+  // Tap depth and validity per config, as localparams so that the constant
+  // functions are folded at elaboration (not emitted as simulation code).
+  localparam int TD1 = cu_tap(N, 1), TD2 = cu_tap(N, 2), TD3 = cu_tap(N, 3), TD4 = cu_tap(N, 4);
+  localparam bit OK1 = cu_cfg_ok(N, 1), OK2 = cu_cfg_ok(N, 2), OK3 = cu_cfg_ok(N, 3);
+  // Control stage at which each config's tile leaves the tree (M-1+d).
+  localparam int X1 = OK1 ? M - 1 + TD1 : 0, X2 = OK2 ? M - 1 + TD2 : 0;
+  localparam int X3 = OK3 ? M - 1 + TD3 : 0, X4 = M - 1 + TD4;
 
   // Tap depth and Kr of the offered tile.
   logic [BW-1:0] in_d;
   logic [15:0]   in_kr;
   always @* begin
     case (in_cfg)
-      3'd1:    begin in_d = BW'(cu_tap(N, 1)); in_kr = 16'(8 * K); end
-      3'd2:    begin in_d = BW'(cu_tap(N, 2)); in_kr = 16'(4 * K); end
-      3'd3:    begin in_d = BW'(cu_tap(N, 3)); in_kr = 16'(2 * K); end
-      default: begin in_d = BW'(cu_tap(N, 4)); in_kr = 16'(K);     end
+      3'd1:    begin in_d = BW'(TD1); in_kr = 16'(8 * K); end
+      3'd2:    begin in_d = BW'(TD2); in_kr = 16'(4 * K); end
+      3'd3:    begin in_d = BW'(TD3); in_kr = 16'(2 * K); end
+      default: begin in_d = BW'(TD4); in_kr = 16'(K);     end
     endcase
   end
 
@@ -100,23 +109,23 @@ module cu_top #(
   // Control pipeline, aligned with the data: stage j holds the tile accepted
   // j+1 cycles ago.
   logic [ST-1:0] c_v, c_first, c_last, c_init;
-  logic [ST-1:0][2:0]    c_cfg;
-  logic [ST-1:0][SW-1:0] c_slot;
+  logic [ST*3-1:0]       c_cfg;   // stage j at [j*3 +: 3]
+  logic [ST*SW-1:0]      c_slot;  // stage j at [j*SW +: SW]
 
   always_ff @(posedge clk) begin
     c_v[0]     <= !rst && accept;
     c_first[0] <= in_first;
     c_last[0]  <= in_last;
     c_init[0]  <= in_has_init;
-    c_cfg[0]   <= in_cfg;
-    c_slot[0]  <= in_slot;
+    c_cfg[2:0]    <= in_cfg;
+    c_slot[SW-1:0] <= in_slot;
     for (int j = 1; j < ST; j++) begin
       c_v[j]     <= !rst && c_v[j-1];
       c_first[j] <= c_first[j-1];
       c_last[j]  <= c_last[j-1];
       c_init[j]  <= c_init[j-1];
-      c_cfg[j]   <= c_cfg[j-1];
-      c_slot[j]  <= c_slot[j-1];
+      c_cfg[j*3 +: 3]    <= c_cfg[(j-1)*3 +: 3];
+      c_slot[j*SW +: SW] <= c_slot[(j-1)*SW +: SW];
     end
   end
 
@@ -128,15 +137,21 @@ module cu_top #(
   always @* begin
     ex_v = 1'b0; ex_first = 1'b0; ex_last = 1'b0; ex_init = 1'b0;
     ex_cfg = 3'd4; ex_slot = '0;
-    for (int x = 1; x <= 4; x++) begin
-      if (cu_cfg_ok(N, x) && c_v[M-1+cu_tap(N, x)] && c_cfg[M-1+cu_tap(N, x)] == 3'(x)) begin
-        ex_v     = 1'b1;
-        ex_first = c_first[M-1+cu_tap(N, x)];
-        ex_last  = c_last[M-1+cu_tap(N, x)];
-        ex_init  = c_init[M-1+cu_tap(N, x)];
-        ex_cfg   = 3'(x);
-        ex_slot  = c_slot[M-1+cu_tap(N, x)];
-      end
+    if (OK1 && c_v[X1] && c_cfg[X1*3 +: 3] == 3'd1) begin
+      ex_v = 1'b1; ex_cfg = 3'd1;
+      ex_first = c_first[X1]; ex_last = c_last[X1]; ex_init = c_init[X1]; ex_slot = c_slot[X1*SW +: SW];
+    end
+    if (OK2 && c_v[X2] && c_cfg[X2*3 +: 3] == 3'd2) begin
+      ex_v = 1'b1; ex_cfg = 3'd2;
+      ex_first = c_first[X2]; ex_last = c_last[X2]; ex_init = c_init[X2]; ex_slot = c_slot[X2*SW +: SW];
+    end
+    if (OK3 && c_v[X3] && c_cfg[X3*3 +: 3] == 3'd3) begin
+      ex_v = 1'b1; ex_cfg = 3'd3;
+      ex_first = c_first[X3]; ex_last = c_last[X3]; ex_init = c_init[X3]; ex_slot = c_slot[X3*SW +: SW];
+    end
+    if (c_v[X4] && c_cfg[X4*3 +: 3] == 3'd4) begin
+      ex_v = 1'b1; ex_cfg = 3'd4;
+      ex_first = c_first[X4]; ex_last = c_last[X4]; ex_init = c_init[X4]; ex_slot = c_slot[X4*SW +: SW];
     end
   end
 

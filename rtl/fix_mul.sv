@@ -6,6 +6,7 @@
 //          y  the exact int24 product, sign-extended to 32 bits.
 // Latency: 0 (combinational).  Throughput: one product per evaluation.
 // Fraction bits only scale the interpretation, never the integer product.
+// Implementation: fix_mul_f in arith.svh (shared with vs_array).
 module fix_mul (
     input  logic [15:0] x,
     /* verilator lint_off UNUSEDSIGNAL */
@@ -13,7 +14,7 @@ module fix_mul (
     /* verilator lint_on UNUSEDSIGNAL */
     output logic [31:0] y
 );
-  logic signed [23:0] p;
-  assign p = $signed(x) * $signed(w[7:0]);
-  assign y = {{8{p[23]}}, p};
+  `include "arith.svh"
+
+  assign y = fix_mul_f(x, w[7:0]);
 endmodule

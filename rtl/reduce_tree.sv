@@ -30,6 +30,7 @@ module reduce_tree #(
     output logic [G*K*32-1:0]             tap_sum
 );
   `include "cu_pkg.svh"
+  `include "arith.svh"
 
   localparam int D = cu_depth(N);
   // Nodes of levels 1..D, flat: level l node f lane k at cu_off(N,K,l) + f*K + k.
@@ -39,29 +40,33 @@ module reduce_tree #(
 
   for (genvar l = 0; l < D; l++) begin : g_lvl
     for (genvar f = 0; f < cu_cnt(N, l + 1); f++) begin : g_node
+      // Every index is a localparam: Verilator then folds the constant
+      // functions at elaboration instead of emitting them as code.
       localparam int S = cu_src(N, l, f);
       localparam int O = cu_off(N, K, l + 1) + f * K;
+      localparam int P = cu_off(N, K, l);
       for (genvar k = 0; k < K; k++) begin : g_lane
-        logic [31:0] s;
+        logic [31:0] a;
+        if (l == 0) begin : g_from_leaves
+          assign a = leaves[(S*K + k)*32 +: 32];
+        end else begin : g_from_nodes
+          assign a = nd[P + S*K + k];
+        end
+        // The adder feeds the level register directly (one branch per
+        // precision, so a simulator evaluates only the selected one).
         if (cu_has_r(N, l, f)) begin : g_add
-          logic [31:0] a, b, fs;
+          logic [31:0] b;
           if (l == 0) begin : g_from_leaves
-            assign a = leaves[(S*K + k)*32 +: 32];
             assign b = leaves[((S+1)*K + k)*32 +: 32];
           end else begin : g_from_nodes
-            assign a = nd[cu_off(N, K, l) + S*K + k];
-            assign b = nd[cu_off(N, K, l) + (S+1)*K + k];
+            assign b = nd[P + (S+1)*K + k];
           end
-          fp32_add u_add (.a(a), .b(b), .y(fs));
-          assign s = fix ? a + b : fs;
+          always_ff @(posedge clk)
+            if (fix) nd[O + k] <= a + b;
+            else     nd[O + k] <= fp32_add_f(a, b);
         end else begin : g_pass
-          if (l == 0) begin : g_from_leaves
-            assign s = leaves[(S*K + k)*32 +: 32];
-          end else begin : g_from_nodes
-            assign s = nd[cu_off(N, K, l) + S*K + k];
-          end
+          always_ff @(posedge clk) nd[O + k] <= a;
         end
-        always_ff @(posedge clk) nd[O + k] <= s;
       end
     end
   end
@@ -70,23 +75,24 @@ module reduce_tree #(
   // config this N can form; rows beyond groups(x)*K read 0.
   for (genvar q = 0; q < G; q++) begin : g_row_grp
     for (genvar k = 0; k < K; k++) begin : g_row_lane
-      logic [3:0][31:0] t;  // packed: Icarus's @* then reads it without warning
+      logic [4*32-1:0] t;  // tap x at [(x-1)*32 +: 32]; flat for Icarus and Yosys
       for (genvar x = 1; x <= 4; x++) begin : g_tap
         localparam int TD = cu_tap(N, x);
+        localparam int TO = cu_off(N, K, TD);
         if (!cu_cfg_ok(N, x) || q >= cu_groups(x)) begin : g_none
-          assign t[x-1] = 32'h0;
+          assign t[(x-1)*32 +: 32] = 32'h0;
         end else if (TD == 0) begin : g_leaf
-          assign t[x-1] = leaves[(q*K + k)*32 +: 32];
+          assign t[(x-1)*32 +: 32] = leaves[(q*K + k)*32 +: 32];
         end else begin : g_node
-          assign t[x-1] = nd[cu_off(N, K, TD) + q*K + k];
+          assign t[(x-1)*32 +: 32] = nd[TO + q*K + k];
         end
       end
       always @* begin
         case (tap_cfg)
-          3'd1:    tap_sum[(q*K + k)*32 +: 32] = t[0];
-          3'd2:    tap_sum[(q*K + k)*32 +: 32] = t[1];
-          3'd3:    tap_sum[(q*K + k)*32 +: 32] = t[2];
-          3'd4:    tap_sum[(q*K + k)*32 +: 32] = t[3];
+          3'd1:    tap_sum[(q*K + k)*32 +: 32] = t[31:0];
+          3'd2:    tap_sum[(q*K + k)*32 +: 32] = t[63:32];
+          3'd3:    tap_sum[(q*K + k)*32 +: 32] = t[95:64];
+          3'd4:    tap_sum[(q*K + k)*32 +: 32] = t[127:96];
           default: tap_sum[(q*K + k)*32 +: 32] = 32'h0;
         endcase
       end

@@ -28,6 +28,7 @@ module vs_array #(
     output logic [N*K*32-1:0] prod
 );
   `include "cu_pkg.svh"
+  `include "arith.svh"
 
   logic [2:0]        cfg_m;
   logic [N*K*16-1:0] w_m;
@@ -78,7 +79,6 @@ module vs_array #(
       localparam int W3 = cu_cfg_ok(N, 3) ? ((u / KC3) * K + l) * KC3 + J3 : 0;
       localparam int W4 = l * KC4 + J4;
       logic [15:0] wl;
-      logic [31:0] pf, pi;
       always @* begin
         case (cfg_m)
           3'd1:    wl = w_m[W1*16 +: 16];
@@ -87,9 +87,11 @@ module vs_array #(
           default: wl = w_m[W4*16 +: 16];
         endcase
       end
-      fp16_mul u_fmul (.a(xu), .b(wl), .y(pf));
-      fix_mul  u_imul (.x(xu), .w(wl), .y(pi));
-      always_ff @(posedge clk) prod[(u*K + l)*32 +: 32] <= fix ? pi : pf;
+      // The multiplier feeds the product register directly (one branch per
+      // precision, so a simulator evaluates only the selected one).
+      always_ff @(posedge clk)
+        if (fix) prod[(u*K + l)*32 +: 32] <= fix_mul_f(xu, wl[7:0]);
+        else     prod[(u*K + l)*32 +: 32] <= fp16_mul_f(xu, wl);
     end
   end
 endmodule

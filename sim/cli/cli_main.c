@@ -1,5 +1,7 @@
 /*
- * main.c - `sharpsim COMMAND ...`: dispatch, shared option parsing, errors.
+ * cli_main.c - `sharpsim COMMAND ...`: dispatch, shared option parsing,
+ * errors. main() itself is in sharpsim_main.c (the plain build) or
+ * cosim/sharpsim_rtl_main.cpp (the build with the RTL compute unit).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,11 +158,4 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_plot(argc - 1, argv + 1);
 	fprintf(stderr, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, merge or plot (see sharpsim --help)\n", cmd);
 	return 2;
-}
-
-/* The plain build has no RTL; build/sharpsim-rtl supplies its own main()
- * that passes the Verilated compute unit in the hooks (cosim/). */
-int main(int argc, char **argv)
-{
-	return cli_main(argc, argv, NULL);
 }
