@@ -55,8 +55,10 @@ CAUSES = {
                  "Intergate there. With the per-layer tile (F12, SPD rows) Unfolded is best.",
     "F11-H": "Same cause as F11-order: at 64K the fixed Config4 tile halves Unfolded's useful lanes "
              "for every H up to 2048, so its gain over Sequential no longer falls with H there.",
-    "F11-MAC": "Same cause as F11-order: the gain rises from 1K to 16K as the paper says, then drops "
-               "at 64K, where the fixed 2048-column tile is wider than Unfolded's partitions.",
+    "F11-MAC": "The gain grows with the budget as the paper says, except at H = 256 from 16K to "
+               "64K: there every schedule is bound by the cell updater's K/4 = 8 elements a cycle "
+               "(H/8 = 32 cycles a step against 8 of MVM at 64K), which no schedule can hide, so "
+               "Unfolded's edge stops growing.",
     "F11-batch": "Sequential updates the cells of the whole vector only after the last gate, at "
                  "K/4 = 8 elements per cycle (MODEL.md §2.5): H/8 cycles per step, as long as the "
                  "MVM itself at 64K (H = 1024: 128 vs 128 cycles). Batch overlaps that update with "

@@ -38,6 +38,10 @@
 #include "../sweep/table.h"
 #include "cli.h"
 
+#ifndef SHARPSIM_VERSION
+#define SHARPSIM_VERSION "0.0.0"
+#endif
+
 #define DEFAULT_TECH "configs/tech/sharp-32nm.yaml"
 #define SWEEP_MAX_JOBS 256
 

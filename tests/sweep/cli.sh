@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Shell tests of `sharpsim sweep / merge / plot` beyond kill/resume:
+#   - every bad spec of tests/sweep/fixtures/bad_*.yaml fails with exit
+#     status 2 and a "file:line:col: " message before anything runs (no
+#     results directory appears);
+#   - a group of keys set together gives one row per item, duplicates of an
+#     effective config run once, and the budget column is N x K;
+#   - merging the two halves of tiny.yaml (and the whole again, overlapping)
+#     gives tiny.yaml's clean results byte for byte;
+#   - --emit-jobs writes one runnable command per point, and running them
+#     all and merging gives the clean results byte for byte;
+#   - `sharpsim plot` writes a PNG and an SVG per figure (when gnuplot is
+#     installed).
+#   tests/sweep/cli.sh [BIN]
+set -u
+BIN=${1:-build/sharpsim}
+F=tests/sweep/fixtures
+T=$(mktemp -d "${TMPDIR:-/tmp}/sharpsim-sweep-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fail=0
+bad() { echo "sweep cli: FAIL: $*" >&2; fail=1; }
+
+n=0
+for spec in "$F"/bad_*.yaml; do
+	"$BIN" sweep "$spec" --out "$T/bad" --quiet 2>"$T/err"
+	st=$?
+	[ "$st" = 2 ] || bad "$spec: exit status $st, expected 2"
+	grep -Eq "^$spec:[0-9]+:[0-9]+: " "$T/err" || bad "$spec: no file:line:col message: $(cat "$T/err")"
+	[ -e "$T/bad" ] && bad "$spec: a results directory was created before the spec was checked"
+	n=$((n + 1))
+done
+[ "$n" -ge 8 ] || bad "only $n bad-spec fixtures"
+# The locations are the offending tokens (line:col of the fixture text).
+grep -q "bad_param_key.yaml:4:3: unknown hardware key 'compute.tiel', did you mean 'compute.tile'?" \
+	<("$BIN" sweep "$F/bad_param_key.yaml" 2>&1) || bad "bad_param_key: wrong message"
+grep -q "bad_param_value.yaml:4:26: value '0'" <("$BIN" sweep "$F/bad_param_value.yaml" 2>&1) ||
+	bad "bad_param_value: wrong location"
+grep -q "bad_group_key.yaml:6:31: unknown hardware key 'compute.vs_unit', did you mean 'compute.vs_units'?" \
+	<("$BIN" sweep "$F/bad_group_key.yaml" 2>&1) || bad "bad_group_key: wrong message"
+"$BIN" sweep tests/sweep/tiny.yaml --point 240 --out "$T/p" --quiet 2>/dev/null
+[ $? = 2 ] || bad "--point past the last point was not refused with status 2"
+
+# Groups: 4 items, one a duplicate config -> 3 rows; budget 1024 each.
+"$BIN" sweep "$F/group.yaml" --out "$T/group" --quiet || bad "group.yaml failed"
+[ "$(($(wc -l < "$T/group/results.csv") - 1))" = 3 ] || bad "group.yaml: expected 3 rows"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ if ($c["macs_per_cycle"] != 1024 || $c["compute.vs_units"] * $c["compute.vs_width"] != 1024) exit 1 }' \
+	"$T/group/results.csv" || bad "group.yaml: a row is not a 1024-MAC design"
+head -1 "$T/group/results.csv" | grep -q '^config_hash,hw,workload,scheduler,name,compute.vs_units,compute.vs_width,compute.tile,macs_per_cycle,' ||
+	bad "group.yaml: unexpected columns $(head -1 "$T/group/results.csv")"
+
+# Merge: halves, and overlapping directories.
+"$BIN" sweep tests/sweep/tiny.yaml --out "$T/full" --quiet || bad "tiny.yaml failed"
+"$BIN" sweep "$F/half1.yaml" --out "$T/h1" --quiet || bad "half1 failed"
+"$BIN" sweep "$F/half2.yaml" --out "$T/h2" --quiet || bad "half2 failed"
+"$BIN" merge "$T/h2" "$T/h1" --out "$T/m" 2>/dev/null || bad "merge failed"
+for f in results.csv results.jsonl; do
+	cmp -s "$T/full/$f" "$T/m/$f" || bad "merge of the halves: $f differs from the whole sweep"
+done
+"$BIN" merge "$T/full" "$T/h1" --out "$T/m2" 2>"$T/merge.err" || bad "overlapping merge failed"
+grep -q "(120 duplicates dropped)" "$T/merge.err" || bad "overlapping merge: $(cat "$T/merge.err")"
+cmp -s "$T/full/results.csv" "$T/m2/results.csv" || bad "overlapping merge: results.csv differs"
+
+# emit-jobs: run every line (two at a time), merge the per-point directories.
+"$BIN" sweep "$F/half1.yaml" --emit-jobs="$T/jobs.txt" --out "$T/jobs" || bad "--emit-jobs failed"
+[ "$(wc -l < "$T/jobs.txt")" = 120 ] || bad "--emit-jobs: expected 120 lines"
+xargs -P 2 -d '\n' -n 1 bash -c < "$T/jobs.txt" || bad "an emitted job failed"
+"$BIN" merge "$T"/jobs/points/* --out "$T/jobs" 2>/dev/null || bad "merge of the jobs failed"
+cmp -s "$T/h1/results.csv" "$T/jobs/results.csv" || bad "emit-jobs + merge: results.csv differs from the sweep"
+cmp -s "$T/h1/results.jsonl" "$T/jobs/results.jsonl" || bad "emit-jobs + merge: results.jsonl differs"
+
+if command -v gnuplot >/dev/null; then
+	"$BIN" plot "$T/full" > "$T/plots" || bad "plot failed"
+	[ "$(wc -l < "$T/plots")" -ge 5 ] || bad "plot: expected speedup figures per hw and utilization"
+	for png in "$T"/full/figures/*.png; do
+		head -c 8 "$png" | od -An -c | grep -q 'P   N   G' || bad "$png is not a PNG"
+		[ -s "${png%.png}.svg" ] || bad "${png%.png}.svg missing"
+	done
+fi
+
+[ "$fail" = 0 ] && echo "sweep cli: ok ($n bad specs, groups, merge, emit-jobs, plot)"
+exit "$fail"
