@@ -119,6 +119,9 @@ uint64_t cu_next_out(const cu_t *cu);
  * !t->first, !t->last, not functional, and no block offered before cycle
  * now + k). Counters and the tree's exit time end as stepping leaves them. */
 void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k);
+/* Fast-forward k cycles with no input and nothing offered (precondition:
+ * cu_next_out() >= now + k): the clock only. */
+void cu_skip(cu_t *cu, uint64_t k);
 /* Steady-state jump (core/accel.c): the complete state, normalized
  * (snap.h), and the shift by whole periods: cycles, steps and block ids. */
 void cu_snapshot(const cu_t *cu, snap_t *s);

@@ -633,6 +633,63 @@ static void accel_steady(accel_t *a)
 	}
 }
 
+/*
+ * Exact skip over a wait for weights. When every token in the read line is
+ * a weight-fetch bubble, the controller is waiting for its next tile's bytes
+ * from DRAM, and the accumulators, MFU and cell updater are quiet, each
+ * cycle only advances the DRAM and counts one weight-fetch bubble per unit:
+ * the DRAM is ticked for real, cycle by cycle, until the tile would be
+ * readable (or another unit's next event), and everything else is added in
+ * bulk. Streamed layers are DRAM-bound, so this is most of their cycles.
+ */
+static uint64_t accel_wait_skip(accel_t *a)
+{
+	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
+		return 0;
+	for (uint32_t i = 0; i < a->nline; i++)
+		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
+			return 0;
+	uint64_t limit = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
+	limit = c < limit ? c : limit;
+	uint64_t next = cu_next_out(a->cu);
+	if (next != UINT64_MAX)
+		limit = next > a->now && next - a->now < limit ? next - a->now : next > a->now ? limit : 0;
+	if (limit < 2 || !dram_busy(a->dram))
+		return 0;
+	/* Advance the DRAM in closed form to the cycle its arrivals satisfy
+	 * the controller (dram_ticks_until), or tick it while the controller
+	 * would still wait when the limits do not let the closed form reach. */
+	uint64_t k = 0;
+	int s;
+	uint64_t pos, until = UINT64_MAX;
+	if (ctrl_dram_need(a->ctrl, &a->view, &s, &pos))
+		until = dram_ticks_until(a->dram, s, pos);
+	if (until != UINT64_MAX) {
+		k = until < limit ? until : limit;
+		dram_advance(a->dram, k);
+	} else {
+		while (k < limit && dram_busy(a->dram)) {
+			dram_tick(a->dram);
+			k++;
+			if (!ctrl_waits_for_dram(a->ctrl, &a->view))
+				break;
+		}
+	}
+	if (!k)
+		return 0;
+	ctrl_skip_wait(a->ctrl, k);
+	cellu_skip(a->cellu, k);
+	mfu_skip(a->mfu, k);
+	cu_skip(a->cu, k);
+	*a->acc_starve += k;
+	*a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
+	*a->vs_starve += k;
+	a->line_idx = (uint32_t)((a->line_idx + k) % a->nline);
+	wbuf_skip(a->wbuf, k);
+	a->now += k;
+	return k;
+}
+
 static void accel_cycle(accel_t *a)
 {
 	cellu_tick(a->cellu, a->gbuf);
@@ -719,7 +776,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 		uint64_t k = accel_burst_len(a);
 		if (k)
 			accel_burst(a, k);
-		else
+		else if (!(k = accel_wait_skip(a)))
 			accel_cycle(a);
 		if (a->broken)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);

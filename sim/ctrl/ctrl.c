@@ -617,3 +617,22 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 	}
 	c->next_id += ids;
 }
+
+bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)
+{
+	if (!c->active || c->a_b != 0 || c->deps != DEPS_STEP)
+		return false;
+	return wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step) == WBUF_WAIT_DRAM;
+}
+
+void ctrl_skip_wait(ctrl_t *c, uint64_t k)
+{
+	*c->starve += k;
+	c->now += k;
+	c->step_started = -1;
+}
+
+bool ctrl_dram_need(const ctrl_t *c, const ctrl_view_t *v, int *stream, uint64_t *pos)
+{
+	return c->active && wbuf_tile_need(v->wbuf, c->a_seg, c->a_c, c->a_step, stream, pos);
+}

@@ -120,6 +120,13 @@ int64_t ctrl_step_started(const ctrl_t *c);
 /* The furthest step any of the controller's state refers to. */
 uint32_t ctrl_max_step(const ctrl_t *c);
 uint32_t ctrl_next_id(const ctrl_t *c);
+/* The controller is waiting for its next tile's weights from DRAM: a tick
+ * would issue a weight-fetch bubble and change nothing else. */
+bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v);
+/* The DRAM stream and byte position the waiting tile needs. */
+bool ctrl_dram_need(const ctrl_t *c, const ctrl_view_t *v, int *stream, uint64_t *pos);
+/* Exactly k ticks of such waiting. */
+void ctrl_skip_wait(ctrl_t *c, uint64_t k);
 /* Steady-state jump (snap.h). */
 void ctrl_snapshot(const ctrl_t *c, snap_t *s);
 void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);

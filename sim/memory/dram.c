@@ -144,3 +144,75 @@ void dram_shift(dram_t *d, uint64_t cycles)
 			d->hist[i * DRAM_NSTREAMS + (size_t)s] = d->req[s];
 	d->now += cycles;
 }
+
+/* Bytes both streams have requested m ticks from now (closed form). */
+static uint64_t dram_total_after(const dram_t *d, uint64_t m)
+{
+	uint64_t w = (d->limit[0] - d->req[0]) + (d->limit[1] - d->req[1]);
+	uint64_t t = (d->carry_ub + m * d->bw_ub) / UB_PER_BYTE;
+	return t < w ? t : w;
+}
+
+static uint64_t dram_stream_after(const dram_t *d, int s, uint64_t m)
+{
+	uint64_t t = dram_total_after(d, m), want0 = d->limit[0] - d->req[0];
+	if (s == 0)
+		return d->req[0] + (t < want0 ? t : want0);
+	uint64_t rest = t > want0 ? t - want0 : 0, want1 = d->limit[1] - d->req[1];
+	return d->req[1] + (rest < want1 ? rest : want1);
+}
+
+uint64_t dram_ticks_until(const dram_t *d, int s, uint64_t pos)
+{
+	if (dram_arrived(d, s) >= pos)
+		return 0;
+	uint64_t L = d->latency, n0 = d->now, t_req;
+	/* t_req: the number of ticks (counted from the start) after which the
+	 * requests of s first cover pos; arrived() after n ticks shows the
+	 * requests after n - L + 1 ticks (n ticks when L = 0). */
+	if (d->req[s] >= pos) {
+		/* Already requested, still in flight: find when in the history. */
+		t_req = n0;
+		uint64_t first = n0 > L + 1 ? n0 - (L + 1) : 0;
+		for (uint64_t i = n0; L && i-- > first;)
+			if (d->hist[(size_t)(i % (L + 1)) * DRAM_NSTREAMS + (size_t)s] >= pos)
+				t_req = i + 1;
+			else
+				break;
+	} else {
+		if (pos > d->limit[s])
+			return UINT64_MAX;
+		uint64_t total = s == 0 ? pos - d->req[0] : (d->limit[0] - d->req[0]) + (pos - d->req[1]);
+		uint64_t m = total * UB_PER_BYTE > d->carry_ub
+				     ? (total * UB_PER_BYTE - d->carry_ub + d->bw_ub - 1) / d->bw_ub
+				     : 0;
+		if (dram_stream_after(d, s, m) < pos)
+			return UINT64_MAX;
+		t_req = n0 + m;
+	}
+	uint64_t n = L ? t_req + L - 1 : t_req;
+	return n > n0 ? n - n0 : 0;
+}
+
+void dram_advance(dram_t *d, uint64_t k)
+{
+	uint64_t r0 = d->req[0], r1 = d->req[1];
+	uint64_t t = dram_total_after(d, k);
+	uint64_t w = (d->limit[0] - d->req[0]) + (d->limit[1] - d->req[1]);
+	/* Latency history: the totals after each of the last latency+1 ticks. */
+	if (d->latency) {
+		uint64_t n = k < d->latency + 1 ? k : d->latency + 1;
+		for (uint64_t i = k - n; i < k; i++) {
+			size_t slot = (size_t)((d->now + i) % (d->latency + 1));
+			d->hist[slot * DRAM_NSTREAMS + 0] = dram_stream_after(d, 0, i + 1);
+			d->hist[slot * DRAM_NSTREAMS + 1] = dram_stream_after(d, 1, i + 1);
+		}
+	}
+	uint64_t end_carry = t < w ? d->carry_ub + k * d->bw_ub - t * UB_PER_BYTE : 0;
+	uint64_t n0 = dram_stream_after(d, 0, k), n1 = dram_stream_after(d, 1, k);
+	d->req[0] = n0;
+	d->req[1] = n1;
+	*d->read_bytes += (d->req[0] - r0) + (d->req[1] - r1);
+	d->carry_ub = end_carry;
+	d->now += k;
+}

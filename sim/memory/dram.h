@@ -42,6 +42,17 @@ void dram_skip(dram_t *d, uint64_t k);
  * current totals: the channel looks the same at any later cycle. */
 int dram_steady(const dram_t *d);
 void dram_shift(dram_t *d, uint64_t cycles);
+/* Closed forms of k ticks with the limits fixed. Within a tick the budget
+ * (carry + bw) goes to stream 0 first, then stream 1, whole bytes only;
+ * the fraction is kept while demand is unmet. So after m ticks the two
+ * streams together have requested T(m) = min(W, floor((carry + m bw) / 1e6))
+ * more bytes (W: what the limits still allow), stream 0 the first
+ * min(want0, T) of them and stream 1 the rest.
+ * dram_ticks_until: ticks after which stream s has `pos` bytes arrived
+ * (requested, then `latency` cycles), or UINT64_MAX if its limit stops it
+ * short. dram_advance: exactly k dram_tick() calls. */
+uint64_t dram_ticks_until(const dram_t *d, int s, uint64_t pos);
+void dram_advance(dram_t *d, uint64_t k);
 /* Would a tick change anything (is any stream below its limit)? */
 int dram_busy(const dram_t *d);
 

@@ -159,6 +159,24 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
 	return WBUF_READY;
 }
 
+bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, int *stream, uint64_t *pos)
+{
+	if (w->all_ready)
+		return false;
+	const sched_seg_t *s = &w->prog->seg[seg];
+	uint64_t off = tile_off(s, c), bytes = tile_bytes(s, c);
+	if (off >= w->r_eff) {
+		*stream = DRAM_STREAM;
+		*pos = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + bytes;
+	} else if (w->load_base[w->layer + 1] > w->load_base[w->layer]) {
+		*stream = DRAM_LOAD;
+		*pos = w->load_base[w->layer] + off + bytes;
+	} else {
+		return false;
+	}
+	return dram_arrived(w->dram, *stream) < *pos;
+}
+
 bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &w->prog->seg[seg];
@@ -237,4 +255,15 @@ void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n)
 	uint64_t bb = (uint64_t)s->rowgroups * (full ? s->kc : sched_tile_cols(s, s->ntiles - 1)) * w->k * 2;
 	if (bb > w->peak)
 		w->peak = bb;
+}
+
+void wbuf_skip(wbuf_t *w, uint64_t k)
+{
+	if (w->port_limited) {
+		uint64_t room = w->token_cap - w->tokens;
+		w->tokens += k * w->cfg.bytes_per_cycle < room ? k * w->cfg.bytes_per_cycle : room;
+	}
+	uint64_t req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
+	*w->write_bytes += req - w->last_req;
+	w->last_req = req;
 }

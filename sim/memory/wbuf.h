@@ -58,9 +58,15 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
  * W.x) must pass this before it starts, or it could wait for bytes that
  * arrive only after tiles queued behind it are consumed: a deadlock. */
 bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
+/* For a tile waiting on DRAM: the stream and the byte position that must
+ * have arrived. False when the tile does not wait on DRAM. */
+bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, int *stream, uint64_t *pos);
 /* Reads it (precondition: ready). Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
 void wbuf_tick(wbuf_t *w);
+/* Exactly k ticks in which no tile is read: the port's bucket fills
+ * (capped) and the DRAM writes so far are counted. */
+void wbuf_skip(wbuf_t *w, uint64_t k);
 /* Every tile of the current layer is readable in any cycle from now on:
  * resident, loaded, the port uncapped, and no DRAM transfer pending. */
 bool wbuf_quiet(const wbuf_t *w);
