@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../arith/act.h"
 #include "../common/json.h"
 #include "../ctrl/ctrl.h"
 
@@ -42,6 +43,24 @@ int report_parse_format(const char *s, report_format_t *out)
 static double wbuf_gbps(const run_result_t *r)
 {
 	return (double)r->wbuf_peak_bytes_per_cycle * r->hw.clock_mhz * 1e6 / 1e9;
+}
+
+/* The activation functions' largest error against libm over their input
+ * range [-range, range], on a 200 001-point grid: 0 for exact activations.
+ * Returns false if the table cannot be built. */
+static bool act_errors(const hw_cfg_t *hw, double *sig, double *tanh_err)
+{
+	*sig = *tanh_err = 0;
+	if (hw->activation.mode != ACT_PWL)
+		return true;
+	act_t *a = act_create(&hw->activation);
+	if (!a)
+		return false;
+	double r = hw->activation.range;
+	*sig = act_max_error(a, ACT_SIGMOID, -r, r, 200001);
+	*tanh_err = act_max_error(a, ACT_TANH, -r, r, 200001);
+	act_destroy(a);
+	return true;
 }
 
 static void write_err(FILE *f, const char *name, const func_err_t *e, bool comma)
@@ -119,6 +138,11 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
+		double es, et;
+		if (act_errors(&r->hw, &es, &et))
+			fprintf(f, "  \"activation\": {\"mode\": \"%s\", \"segments\": %u, \"max_abs_error\": "
+				"{\"sigmoid\": %.9g, \"tanh\": %.9g}},\n",
+				r->hw.activation.mode == ACT_PWL ? "pwl" : "exact", r->hw.activation.segments, es, et);
 	}
 	fprintf(f, "  \"counters\": {");
 	for (size_t i = 0; i < stats_size(r->stats); i++)
@@ -207,6 +231,10 @@ static void write_text(FILE *f, const report_ctx_t *c)
 				fprintf(f, "  layer %zu c (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->c.max_abs,
 					e->c.max_rel, e->c.rms);
 		}
+		double es, et;
+		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et))
+			fprintf(f, "activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)\n",
+				r->hw.activation.segments, es, et);
 	}
 	if (c->energy) {
 		fprintf(f, "\n");
