@@ -46,7 +46,7 @@ define rtl_sim_build
 		|| { tail -40 $1/build.log; exit 1; }
 endef
 
-RTL_SIM_DEPS := $(RTL_SIM_SRCS) rtl/cu_pkg.svh $(RTL_SIM_CPP) $(RTL_SIM_CLI) $(LIB) mk/rtl-sim.mk
+RTL_SIM_DEPS := $(RTL_SIM_SRCS) rtl/cu_pkg.svh rtl/arith.svh $(RTL_SIM_CPP) $(RTL_SIM_CLI) $(LIB) mk/rtl-sim.mk
 
 $(RTL_SIM_DIR)/cu/sharpsim-rtl: $(RTL_SIM_DEPS)
 	$(call rtl_sim_build,$(RTL_SIM_DIR)/cu,rtl)

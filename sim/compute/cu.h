@@ -34,6 +34,11 @@
  *     (cause: fill/drain; the bubble is at most the depth difference).
  * Results leave the tree strictly in acceptance order, one per cycle.
  *
+ * Order within a cycle (the core's, and the RTL's combinational paths):
+ * cu_out_peek/cu_out_pop first, then cu_in_ready/cu_in_push, then cu_tick.
+ * An accumulator freed by this cycle's pop can take this cycle's first
+ * tile, so in.ready depends combinationally on out.ready.
+ *
  * Arithmetic (docs/numerics.md): fp16 x fp16 products are exact in fp32;
  * the tree adds adjacent pairs level by level in fp32 with round-to-nearest-
  * even (an odd node passes through); a block's accumulator starts from its

@@ -1,0 +1,255 @@
+# mk/rtl.mk - the compute unit's RTL (rtl/) and the machinery that holds it to
+# the C model (cosim/). See docs/rtl.md.
+#
+#   make lint-rtl              Verilator -Wall, Icarus -Wall and Yosys parse
+#   make cosim-test            the reduced regression (part of make test)
+#   make regress               12 shapes + 2 parameter variants x every config
+#                              x both precisions,
+#                              the arithmetic check and every mutant
+#   make synth N=8 K=8         Yosys cell counts per unit (build/rtl/synth_*)
+#   make cosim-bench           co-simulated cycles per second, 8x8 and 32x32
+#   make cosim-run N=8 K=8 ARGS="--tiles 1000 --prec fix16x8 +trace"
+#                              one harness run (COSIM_TRACE=1 for VCD support)
+#
+# One Verilator build per (N, K) under build/rtl/cu_N<n>_K<k>/ (reused; a
+# 32x32 build takes minutes); mutants under build/rtl/mut_<name>_N<n>_K<k>/.
+
+RTL_BUILD  := $(BUILD)/rtl
+RTL_SRCS   := $(addprefix rtl/,fp16_mul.sv fp32_add.sv fix_mul.sv vs_array.sv \
+	reduce_tree.sv acc_bank.sv cu_top.sv)
+RTL_INCS   := rtl/cu_pkg.svh rtl/arith.svh
+COSIM_SRCS := cosim/cu_cosim.cpp cosim/oracle.cpp cosim/stimulus.cpp
+COSIM_HDRS := cosim/oracle.h cosim/stimulus.h
+MUTANTS    := $(patsubst rtl/mutants/%.sed,%,$(wildcard rtl/mutants/*.sed))
+
+# RTL parameters shared by every build (cu.h defaults; ACCS accumulators).
+RTL_M    ?= 1
+RTL_A    ?= 1
+RTL_ACCS ?= 4
+# The C model the harness links (override to try another build of it).
+COSIM_LIBS  ?= $(abspath $(LIB))
+# 1: cosim-run uses a build with --trace (directory suffix _trace) so that
+# +trace can write a VCD window around a divergence.
+COSIM_TRACE ?= 0
+TRACE_SFX   := $(if $(filter 1,$(COSIM_TRACE)),_trace,)
+
+# Verilator flags, one per line:
+VL_FLAGS := --cc --exe --build
+VL_FLAGS += -j 2                       # the machine's two cores, no more
+VL_FLAGS += -O3                        # Verilator's own optimisations
+VL_FLAGS += --top-module cu_top
+# The generated makefile would compile with -Os; the _Slow files only run at
+# construction, so they are compiled without optimisation (build time).
+VL_MAKEFLAGS := -MAKEFLAGS "OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O0"
+VL_LDFLAGS   := -LDFLAGS "-lmpfr -lgmp"
+
+# N, K (and optionally M, A, ACCS) from a stem such as N8_K32, N8_K8_M2_A3_C2
+# or name_N12_K8; M, A, ACCS default to RTL_M, RTL_A, RTL_ACCS.
+shape_word = $(patsubst $2%,%,$(filter $2%,$(subst _, ,$1)))
+shape_n = $(call shape_word,$1,N)
+shape_k = $(call shape_word,$1,K)
+shape_m = $(or $(call shape_word,$1,M),$(RTL_M))
+shape_a = $(or $(call shape_word,$1,A),$(RTL_A))
+shape_c = $(or $(call shape_word,$1,C),$(RTL_ACCS))
+
+# verilate_cosim(mdir, stem, rtl dir): builds mdir/cu_cosim, with --trace
+# when mdir ends in _trace. Paths are absolute because the generated makefile
+# runs from --Mdir; the old binary is removed so that a rebuilt libsharpsim.a
+# is always relinked.
+define verilate_cosim
+	@mkdir -p $1
+	@[ "$(V)" = 1 ] || echo "  VERILATE $1"
+	$(Q)rm -f $1/cu_cosim
+	$(Q)verilator $(VL_FLAGS) $(if $(filter %_trace,$1),--trace,) --Mdir $(abspath $1) -o cu_cosim \
+		-GN=$(call shape_n,$2) -GK=$(call shape_k,$2) -GM=$(call shape_m,$2) -GA=$(call shape_a,$2) \
+		-GACCS=$(call shape_c,$2) -I$(abspath $3) $(addprefix $(abspath $3)/,$(notdir $(RTL_SRCS))) \
+		$(abspath $(COSIM_SRCS)) $(COSIM_LIBS) \
+		-CFLAGS "-std=gnu++17 -DCU_N=$(call shape_n,$2) -DCU_K=$(call shape_k,$2) -DCU_M=$(call shape_m,$2) \
+			-DCU_A=$(call shape_a,$2) -DCU_ACCS=$(call shape_c,$2) -I$(abspath sim) -I$(abspath cosim)" \
+		$(VL_LDFLAGS) $(VL_MAKEFLAGS) > $1/build.log 2>&1 \
+		|| { tail -40 $1/build.log; exit 1; }
+endef
+
+.PHONY: lint-rtl arith-check cosim-test regress synth cosim-bench cosim-run \
+	cosim-shapes-test icarus-test systemc-test mutant-test
+
+# ---------------------------------------------------------------- lint
+LINT_SHAPES := N8_K8 N4_K8 N12_K8 N5_K8 N6_K8
+lint-rtl:
+	@[ "$(V)" = 1 ] || echo "  LINT    rtl (verilator, iverilog, yosys)"
+	$(Q)for s in $(LINT_SHAPES); do \
+		n=$${s%%_*}; n=$${n#N}; k=$${s#*_K}; \
+		verilator --lint-only -Wall --top-module cu_top -Irtl -GN=$$n -GK=$$k $(RTL_SRCS) || exit 1; \
+	done
+	$(Q)verilator --lint-only -Wall --top-module cu_top -Irtl -GN=16 -GK=8 -GM=3 -GA=2 -GACCS=1 $(RTL_SRCS)
+	$(Q)verilator --lint-only -Wall --top-module arith_top -Irtl cosim/arith_top.sv rtl/fp16_mul.sv rtl/fp32_add.sv rtl/fix_mul.sv
+	$(Q)mkdir -p $(RTL_BUILD)/lint
+	$(Q)for p in 8 12; do \
+		iverilog -g2012 -Wall -Irtl -s cu_top -Pcu_top.N=$$p -o $(RTL_BUILD)/lint/cu.vvp $(RTL_SRCS) \
+			> $(RTL_BUILD)/lint/iverilog.log 2>&1; \
+		if [ $$? -ne 0 ] || [ -s $(RTL_BUILD)/lint/iverilog.log ]; then cat $(RTL_BUILD)/lint/iverilog.log; exit 1; fi; \
+	done
+	$(Q)yosys -q -p 'read_verilog -sv -Irtl $(RTL_SRCS); chparam -set N 12 -set K 2 cu_top; hierarchy -check -top cu_top; proc; check -assert' \
+		> $(RTL_BUILD)/lint/yosys.log 2>&1 || { cat $(RTL_BUILD)/lint/yosys.log; exit 1; }
+
+# ------------------------------------------------- arithmetic unit check
+ARITH_SRCS := cosim/arith_top.sv rtl/fp16_mul.sv rtl/fp32_add.sv rtl/fix_mul.sv cosim/arith_check.cpp
+$(RTL_BUILD)/arith/arith_check: $(ARITH_SRCS) rtl/arith.svh
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  VERILATE $@"
+	$(Q)verilator --cc --exe --build -j 2 --top-module arith_top --Mdir $(abspath $(dir $@)) -o arith_check \
+		-I$(abspath rtl) $(abspath $(ARITH_SRCS)) $(VL_MAKEFLAGS) > $(dir $@)build.log 2>&1 || { tail -40 $(dir $@)build.log; exit 1; }
+
+arith-check: $(RTL_BUILD)/arith/arith_check
+	$(Q)$< 1000000 1
+
+# ---------------------------------------------------------- co-simulation
+$(RTL_BUILD)/cu_%/cu_cosim: $(RTL_SRCS) $(RTL_INCS) $(COSIM_SRCS) $(COSIM_HDRS) $(LIB)
+	$(call verilate_cosim,$(RTL_BUILD)/cu_$*,$*,rtl)
+
+# Mutants: rtl/mutants/NAME.sed applied to a copy of rtl/ (the copy must
+# differ from the original, so a sed that stops matching is an error).
+$(RTL_BUILD)/mut_%/cu_cosim: $(RTL_SRCS) $(RTL_INCS) $(COSIM_SRCS) $(COSIM_HDRS) $(LIB) rtl/mutants/apply.sh $(wildcard rtl/mutants/*.sed)
+	$(Q)bash rtl/mutants/apply.sh $(firstword $(subst _, ,$*)) rtl $(RTL_BUILD)/mut_$*/rtl
+	$(call verilate_cosim,$(RTL_BUILD)/mut_$*,$*,$(RTL_BUILD)/mut_$*/rtl)
+
+N ?= 8
+K ?= 8
+ARGS ?=
+cosim-run: $(RTL_BUILD)/cu_N$(N)_K$(K)$(TRACE_SFX)/cu_cosim
+	$(Q)cd $(dir $<) && ./cu_cosim $(ARGS)
+
+# The reduced regression: three shapes, every config they can form, both
+# precisions; one Icarus replay; one mutant that must be caught; SystemC.
+TEST_SHAPES := N4_K8 N8_K8 N8_K32
+TEST_TILES  := 3000
+cosim-shapes-test: $(foreach s,$(TEST_SHAPES),$(RTL_BUILD)/cu_$(s)/cu_cosim)
+	$(Q)for s in $(TEST_SHAPES); do for p in fp16 fix16x8; do \
+		$(RTL_BUILD)/cu_$$s/cu_cosim --tiles $(TEST_TILES) --prec $$p --seed 11 || exit 1; \
+	done; done
+	$(Q)$(RTL_BUILD)/cu_N8_K8/cu_cosim --tiles $(TEST_TILES) --prec fix16x8 --acc-bits 16 --seed 12
+
+# Shell text: with $$m (mutant), $$s (shape) and $$t (tiles) set, passes
+# only if the mutant diverges from the C model or the oracle in fp16 or
+# fix16x8, and prints the first divergence.
+MUTANT_CAUGHT = d=$(RTL_BUILD)/mut_$${m}_$$s; \
+	if $$d/cu_cosim --tiles $$t --prec fp16 --seed 5 --quiet > $$d/run.log 2>&1 && \
+	   $$d/cu_cosim --tiles $$t --prec fix16x8 --seed 5 --quiet >> $$d/run.log 2>&1; then \
+		echo "mutant $$m ($$s) was NOT caught"; exit 1; \
+	fi; \
+	echo "mutant $$m ($$s) caught: $$(grep -m1 DIVERGENCE $$d/run.log | sed 's/ (N=.*)//' | cut -c1-100)"
+
+mutant-test: $(RTL_BUILD)/mut_round-bit_N4_K8/cu_cosim
+	$(Q)m=round-bit; s=N4_K8; t=3000; $(MUTANT_CAUGHT)
+
+# ------------------------------------------------------------ Icarus replay
+# gen_vectors writes the C model's expected outputs cycle by cycle; tb_cu.sv
+# replays them against the RTL. The replay must also FAIL on a copy of the
+# vectors with one expected sum corrupted (the checker checks).
+ICARUS_N := 4
+ICARUS_K := 8
+ICARUS_DIR := $(RTL_BUILD)/icarus
+$(ICARUS_DIR)/gen_vectors: cosim/icarus/gen_vectors.cpp cosim/stimulus.cpp cosim/oracle.cpp $(COSIM_HDRS) $(LIB)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CXX     $@"
+	$(Q)$(CXX) -std=gnu++17 -O2 -Wall -Wextra -Isim -Icosim -o $@ cosim/icarus/gen_vectors.cpp \
+		cosim/stimulus.cpp cosim/oracle.cpp $(COSIM_LIBS) -lmpfr -lgmp -lm
+
+$(ICARUS_DIR)/tb_N%.vvp: cosim/icarus/tb_cu.sv $(RTL_SRCS) $(RTL_INCS)
+	@mkdir -p $(dir $@)
+	$(Q)iverilog -g2012 -Wall -Irtl -P tb_cu.N=$(call shape_n,N$*) -P tb_cu.K=$(call shape_k,N$*) \
+		-P tb_cu.M=$(RTL_M) -P tb_cu.A=$(RTL_A) -P tb_cu.ACCS=$(RTL_ACCS) -s tb_cu -o $@ cosim/icarus/tb_cu.sv $(RTL_SRCS)
+
+icarus-test: $(ICARUS_DIR)/gen_vectors $(ICARUS_DIR)/tb_N$(ICARUS_N)_K$(ICARUS_K).vvp
+	$(Q)cd $(ICARUS_DIR) && for p in fp16 fix16x8; do \
+		./gen_vectors $(ICARUS_N) $(ICARUS_K) $(RTL_ACCS) $(RTL_M) $(RTL_A) 300 9 $$p 32 vec_$$p.txt || exit 1; \
+		vvp -n tb_N$(ICARUS_N)_K$(ICARUS_K).vvp +vectors=vec_$$p.txt | tee replay_$$p.log | grep -q "tb_cu: PASS" \
+			|| { cat replay_$$p.log; exit 1; }; \
+		echo "icarus replay $$p: $$(grep 'tb_cu:' replay_$$p.log)"; \
+	done
+	$(Q)cd $(ICARUS_DIR) && awk 'NR > 1 && $$12 == "1" && !done { d = substr($$15, length($$15)); \
+		$$15 = substr($$15, 1, length($$15) - 1) (d == "0" ? "1" : "0"); done = 1 } { print }' \
+		vec_fp16.txt > vec_broken.txt && \
+		if vvp -n tb_N$(ICARUS_N)_K$(ICARUS_K).vvp +vectors=vec_broken.txt | grep -q "tb_cu: FAIL"; then \
+			echo "icarus replay of corrupted vectors: FAIL, as it must"; \
+		else echo "icarus replay did not notice a corrupted expected sum"; exit 1; fi
+
+# ----------------------------------------------------------------- SystemC
+SC_DIR := $(RTL_BUILD)/systemc
+$(SC_DIR)/cu_sc: cosim/systemc/sc_main.cpp $(RTL_SRCS) $(RTL_INCS)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  VERILATE $@ (--sc, N=4 K=8)"
+	$(Q)verilator --sc --exe --build -j 2 --top-module cu_top --Mdir $(abspath $(SC_DIR)) -o cu_sc \
+		-GN=4 -GK=8 -Irtl $(abspath $(RTL_SRCS)) $(abspath cosim/systemc/sc_main.cpp) \
+		-CFLAGS -std=gnu++17 $(VL_MAKEFLAGS) > $(SC_DIR)/build.log 2>&1 || { tail -40 $(SC_DIR)/build.log; exit 1; }
+
+systemc-test: $(SC_DIR)/cu_sc
+	$(Q)$< > $(SC_DIR)/run.log 2>&1 || { cat $(SC_DIR)/run.log; exit 1; }
+	$(Q)grep -E '^(fp16|fix16x8|sc_main)' $(SC_DIR)/run.log
+
+cosim-test: lint-rtl arith-check cosim-shapes-test icarus-test mutant-test systemc-test
+	@echo "cosim-test: RTL matches the C model and the MPFR oracle"
+
+TEST_TARGETS += cosim-test
+
+# The full regression (tens of minutes the first time: each shape is one
+# Verilator build, reused afterwards). Every shape runs every config it can
+# form (mixed in one stream, then each config alone), both precisions, two
+# seeds, a run heavy in special values at full throughput, and a run at the
+# smallest accumulator width; every mutant must be caught.
+REGRESS_SHAPES := N4_K8 N5_K8 N6_K8 N8_K8 N8_K32 N12_K8 N16_K8 N16_K32 N20_K8 N24_K8 N32_K8 N32_K32 \
+	N8_K8_M2_A3_C2 N12_K8_C1
+REGRESS_TILES  := 20000
+REGRESS_MUT_SHAPE := N4_K8
+regress: lint-rtl arith-check icarus-test systemc-test \
+		$(foreach s,$(REGRESS_SHAPES),$(RTL_BUILD)/cu_$(s)/cu_cosim) \
+		$(foreach m,$(MUTANTS),$(RTL_BUILD)/mut_$(m)_$(REGRESS_MUT_SHAPE)/cu_cosim)
+	$(Q)$(RTL_BUILD)/arith/arith_check 30000000 7
+	$(Q)for s in $(REGRESS_SHAPES); do \
+		b=$(RTL_BUILD)/cu_$$s/cu_cosim; n=$${s%%_*}; n=$${n#N}; \
+		for p in fp16 fix16x8; do \
+			for seed in 1 2; do $$b --tiles $(REGRESS_TILES) --prec $$p --seed $$seed || exit 1; done; \
+			$$b --tiles 3000 --prec $$p --seed 3 --special 40 --valid 100 --out-ready 100 || exit 1; \
+			$$b --tiles 3000 --prec $$p --seed 6 --acc-bits 16 || exit 1; \
+			for c in 1 2 3 4; do \
+				[ $$(( n % (8 >> (c - 1)) )) -eq 0 ] || continue; \
+				$$b --tiles 2000 --prec $$p --cfgs $$c --seed 4 --quiet || exit 1; \
+			done; \
+		done; \
+	done
+	$(Q)for m in $(MUTANTS); do s=$(REGRESS_MUT_SHAPE); t=5000; $(MUTANT_CAUGHT); done
+	@echo "regress: every shape, config, precision and mutant passed"
+
+# ------------------------------------------------------------- synthesis
+# Yosys generic cells: each arithmetic unit alone, then cu_top for N, K with
+# its hierarchy kept (vs_array, reduce_tree, acc_bank, cu_top; the
+# arithmetic is inlined into the first three). Reports under SYNTH_DIR.
+SYNTH_DIR := $(RTL_BUILD)/synth_N$(N)_K$(K)
+SYNTH_CELLS = awk '/^=== / { m = $$2; sub(/.*\\/, "", m) } /Number of cells:/ && m != "" && m != "design" \
+	{ printf "  %-12s %9d cells\n", m, $$4; m = "" }'
+SYNTH_PARAMS := -set N $(N) -set K $(K) -set M $(RTL_M) -set A $(RTL_A) -set ACCS $(RTL_ACCS)
+SYNTH_SCRIPT := read_verilog -sv -Irtl $(RTL_SRCS); chparam $(SYNTH_PARAMS) cu_top; synth -top cu_top; \
+	tee -q -o $(abspath $(SYNTH_DIR))/cu_top.txt stat
+synth:
+	@mkdir -p $(SYNTH_DIR)
+	@echo "  YOSYS   arithmetic units (one instance each)"
+	$(Q)for u in fp16_mul fp32_add fix_mul; do \
+		yosys -q -p "read_verilog -sv -Irtl rtl/$$u.sv; synth -top $$u; tee -q -o $(abspath $(SYNTH_DIR))/$$u.txt stat" \
+			> /dev/null || exit 1; \
+		$(SYNTH_CELLS) $(SYNTH_DIR)/$$u.txt; \
+	done
+	@echo "  YOSYS   cu_top N=$(N) K=$(K) M=$(RTL_M) A=$(RTL_A) ACCS=$(RTL_ACCS)"
+	$(Q)yosys -q -l $(SYNTH_DIR)/yosys.log -p '$(SYNTH_SCRIPT)' > /dev/null 2>&1 \
+		|| { tail -20 $(SYNTH_DIR)/yosys.log; exit 1; }
+	$(Q)$(SYNTH_CELLS) $(SYNTH_DIR)/cu_top.txt | sed 's/\$$paramod[^ ]*\\//'
+	$(Q)awk '/=== design hierarchy ===/ { h = 1 } h && /Number of cells:/ { printf "  %-12s %9d cells (whole unit)\n", "total", $$4 }' \
+		$(SYNTH_DIR)/cu_top.txt
+	@echo "  (reports: $(SYNTH_DIR)/*.txt)"
+
+# ------------------------------------------------------------------ speed
+# Co-simulated cycles per second (RTL + C model + stimulus in lockstep, full
+# throughput, no MPFR sampling). The first run builds the 32x32 model
+# (several minutes).
+cosim-bench: $(RTL_BUILD)/cu_N8_K8/cu_cosim $(RTL_BUILD)/cu_N32_K32/cu_cosim
+	$(Q)$(RTL_BUILD)/cu_N8_K8/cu_cosim --bench --tiles 400000 --oracle-every 0 --special 2 --valid 100 --out-ready 100
+	$(Q)$(RTL_BUILD)/cu_N32_K32/cu_cosim --bench --tiles 30000 --oracle-every 0 --special 2 --valid 100 --out-ready 100
