@@ -31,7 +31,7 @@
 //   4. rising edge on the RTL, cu_tick() on the C model
 // A pop therefore frees an accumulator for a first tile of the same cycle,
 // in both models (the RTL's in_ready depends on out_ready).
-// The C headers come first: hw_cfg.h's enumerator SCHED_BATCH is also a
+// The C headers come first: hw_cfg.h's enumerator SCHED_KIND_BATCH is also a
 // macro of <sched.h>, which the C++ library and verilated.h pull in.
 extern "C" {
 #include "common/stats.h"

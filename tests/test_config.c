@@ -240,7 +240,7 @@ START_TEST(hw_presets)
 		ck_assert_uint_eq(hw.memory.ih_bytes, 2411724u);
 		ck_assert_uint_eq(hw.memory.cell_bytes, 196608u);
 		ck_assert_uint_eq(hw.memory.inter_bytes, 24576u);
-		ck_assert_int_eq(hw.scheduler, SCHED_UNFOLDED);
+		ck_assert_int_eq(hw.scheduler, SCHED_KIND_UNFOLDED);
 		ck_assert(hw.memory.dram.gbps == 25.6);
 	}
 	/* MODEL.md 2.0: an LSTM of H = 1280, I = H fits the 26 MiB buffer in fp16
@@ -633,19 +633,19 @@ START_TEST(tile_table_round_trip)
 	char path[128];
 	snprintf(path, sizeof path, "%s/sharp-4k.yaml", dir);
 	tile_entry_t e[2] = {
-		{ 128, 32, SCHED_UNFOLDED, CELL_LSTM, 256, 256, TILE_CONFIG3, { 900, 800, 700, 750 } },
-		{ 128, 32, SCHED_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 0, 0, 99999999999ull, 12 } },
+		{ 128, 32, SCHED_KIND_UNFOLDED, CELL_LSTM, 256, 256, TILE_CONFIG3, { 900, 800, 700, 750 } },
+		{ 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 0, 0, 99999999999ull, 12 } },
 	};
 	tile_table_t t = { e, 2 }, r;
 	sim_err_t err = { 0 };
 	ck_assert_msg(config_write_tile_table(path, "sharp-4k", &t, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_msg(config_load_tile_table(path, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.n, 2);
-	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_BATCH, CELL_GRU, 512, 1024);
+	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024);
 	ck_assert_ptr_nonnull(hit);
 	ck_assert_int_eq(hit->best, TILE_CONFIG4);
 	ck_assert(hit->cycles[2] == 99999999999ull && hit->cycles[3] == 12);
-	ck_assert_ptr_null(config_tile_lookup(&r, 128, 32, SCHED_BATCH, CELL_LSTM, 512, 1024));
+	ck_assert_ptr_null(config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, CELL_LSTM, 512, 1024));
 	config_tile_table_free(&r);
 	/* Nothing but the table is left in the directory (no temp file). */
 	DIR *dd = opendir(dir);

@@ -64,7 +64,7 @@ START_TEST(matches_stepping_everywhere)
 	char what[160];
 	int jumps = 0, runs = 0;
 	for (size_t ci = 0; ci < 4; ci++)
-		for (int s = 0; s < SCHED_ALL; s++)
+		for (int s = 0; s < SCHED_KIND_ALL; s++)
 			for (unsigned cfg = 1; cfg <= 4; cfg++)
 				for (uint32_t b = 1; b <= 2; b++) {
 					hw_cfg_t h;
@@ -95,7 +95,7 @@ START_TEST(matches_stepping_memory_and_deps)
 	h.compute.vs_width = 16;
 	h.compute.tile = TILE_CONFIG4;
 	layer_cfg_t two[2] = { mk(CELL_LSTM, GRU_LBR, 200, 200, 12, 1), mk(CELL_GRU, GRU_LBR, 200, 160, 12, 1) };
-	for (int s = 0; s < SCHED_COUNT; s++) { /* epur needs resident weights: covered above */
+	for (int s = 0; s < SCHED_KIND_COUNT; s++) { /* epur needs resident weights: covered above */
 		h.scheduler = (sched_kind_t)s;
 		h.memory.weights = WEIGHTS_AUTO;
 		h.memory.wbuf.bytes = 256 * 1024;

@@ -103,7 +103,7 @@ static const gru_form_t forms[4] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR };
  * (I = 12, H = 20 on 16 x 8 tiles) and two sequences. */
 START_TEST(cells_and_schedules_fp16)
 {
-	static const sched_kind_t sk[4] = { SCHED_SEQUENTIAL, SCHED_BATCH, SCHED_INTERGATE, SCHED_UNFOLDED };
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE, SCHED_KIND_UNFOLDED };
 	for (int c = 0; c < 4; c++)
 		for (int s = 0; s < 4; s++) {
 			hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
@@ -129,7 +129,7 @@ START_TEST(deps_element_same_values)
 {
 	mkdirs();
 	for (int c = 0; c < 4; c++) {
-		hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 4, 2);
 		run_result_t a = run_ok(&h, &l, 1, 5, NULL);
 		h.deps = DEPS_ELEMENT;
@@ -147,7 +147,7 @@ END_TEST
 START_TEST(timing_unchanged)
 {
 	for (int c = 0; c < 4; c++) {
-		hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 4, 3);
 		run_result_t f = run_ok(&h, &l, 1, 1, NULL), t;
 		sim_err_t e;
@@ -180,7 +180,7 @@ START_TEST(multiplies_equal_useful_macs)
 {
 	for (unsigned cfg = 1; cfg <= 4; cfg++)
 		for (int c = 0; c < 4; c++) {
-			hw_cfg_t h = hw_small(SCHED_INTERGATE, (tile_sel_t)cfg);
+			hw_cfg_t h = hw_small(SCHED_KIND_INTERGATE, (tile_sel_t)cfg);
 			h.compute.pad_reconfig = false;
 			layer_cfg_t l = layer(cells[c], forms[c], 7, 13, 2, 3);
 			run_result_t r = run_ok(&h, &l, 1, 2, NULL);
@@ -220,7 +220,7 @@ static double max_diff(const double *a, const double *b, size_t n)
 START_TEST(dump_and_broken_datapath_caught)
 {
 	mkdirs();
-	hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, 12, 20, 5, 2);
 	run_result_t r = run_ok(&h, &l, 1, 11, TEST_DIR);
 	size_t n = 5 * 2 * 20;
@@ -256,7 +256,7 @@ START_TEST(weights_directory)
 {
 	mkdirs();
 	mkdir(TEST_DIR "/wdir", 0777);
-	hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 	layer_cfg_t l = layer(CELL_GRU, GRU_LBR, 6, 10, 3, 2);
 	sim_err_t e = { 0 };
 	weights_t *w = weights_random(&l, 21, &e);
@@ -289,7 +289,7 @@ END_TEST
  * whose sizes do not chain is refused at the layer's position. */
 START_TEST(stacked_layers)
 {
-	hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 	layer_cfg_t l[2] = { layer(CELL_LSTM, GRU_LBR, 12, 20, 4, 2), layer(CELL_GRU, GRU_RBM, 20, 16, 4, 2) };
 	run_result_t r = run_ok(&h, l, 2, 4, NULL);
 	ck_assert(r.layers[0].err.h.max_abs < FP16_BOUND);
@@ -308,7 +308,7 @@ END_TEST
 START_TEST(fixed_point)
 {
 	for (int c = 0; c < 4; c++) {
-		hw_cfg_t h = hw_small(SCHED_UNFOLDED, TILE_AUTO);
+		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 		h.precision.mul = PREC_FIX16X8;
 		h.precision.data_frac = 12;
 		h.precision.weight_frac = 7;

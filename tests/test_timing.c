@@ -92,13 +92,13 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
  * E = 1: P = 0 + 1 + 1 + 2 + 1 + 15 + 6 + 2 = 28. */
 START_TEST(single_tile_step)
 {
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 1 * 28 + 1);
 	l.timesteps = 3;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
 	/* Unfolded has no W.x to run ahead: the same schedule. */
-	h.scheduler = SCHED_UNFOLDED;
+	h.scheduler = SCHED_KIND_UNFOLDED;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
 }
 END_TEST
@@ -110,9 +110,9 @@ END_TEST
 START_TEST(per_gate_segments)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 2, 1, true);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_SEQUENTIAL);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 31 + 1);
-	h.scheduler = SCHED_BATCH;
+	h.scheduler = SCHED_KIND_BATCH;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 31 + 1);
 }
 END_TEST
@@ -130,11 +130,11 @@ END_TEST
 START_TEST(with_input_projection)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 2, 1, false);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 63);
-	h.scheduler = SCHED_UNFOLDED;
+	h.scheduler = SCHED_KIND_UNFOLDED;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 65);
-	h.scheduler = SCHED_SEQUENTIAL;
+	h.scheduler = SCHED_KIND_SEQUENTIAL;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
 }
 END_TEST
@@ -149,14 +149,14 @@ END_TEST
 START_TEST(baseline_schedules)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 2, 1, false);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG1, SCHED_EPUR);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG1, SCHED_KIND_EPUR);
 	h.compute.pad_reconfig = true; /* ignored: the baselines use fixed config4 tiles */
 	run_result_t r;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 67);
 	ck_assert_int_eq(r.layers[0].tile, TILE_CONFIG4);
 	ck_assert_uint_eq(counter(&r, "precomp.writes"), 4);
 	run_result_free(&r);
-	h.scheduler = SCHED_BRAINWAVE;
+	h.scheduler = SCHED_KIND_BRAINWAVE;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
 }
 END_TEST
@@ -170,7 +170,7 @@ END_TEST
 START_TEST(batch_interleaves_sequences)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 1, 2, true);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 33);
 }
 END_TEST
@@ -185,19 +185,19 @@ END_TEST
 START_TEST(critical_path_parameters)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 3, 1, true);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.mfu.latency = 20;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 33 + 1);
-	h = hw_tiny(8, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h = hw_tiny(8, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 29 + 1);
 	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 3, 1, true);
 	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 29 + 1);
 	h.cell.lanes = 2;
 	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 32 + 1);
-	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.cell.latency = 9;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 31 + 1);
-	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.memory.wbuf.read_latency = 4;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 31 + 1);
 }
@@ -215,7 +215,7 @@ END_TEST
 START_TEST(fifo_depth_moves_the_stall)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 64, 64, 1, 1, true);
-	hw_cfg_t h = hw_tiny(64, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(64, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.mfu.units = 2;
 	run_result_t r;
 	h.fifo_depth = 16;
@@ -243,7 +243,7 @@ END_TEST
 START_TEST(padding_reconfiguration)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 34, 34, 1, 1, true);
-	hw_cfg_t h = hw_tiny(8, 4, TILE_CONFIG1, SCHED_SEQUENTIAL);
+	hw_cfg_t h = hw_tiny(8, 4, TILE_CONFIG1, SCHED_KIND_SEQUENTIAL);
 	run_result_t r;
 	h.compute.pad_reconfig = true;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 227);
@@ -265,7 +265,7 @@ END_TEST
 START_TEST(dram_load_and_cold_start)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	run_result_t r;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 29);
 	ck_assert_uint_eq(r.load_cycles, 53);
@@ -282,7 +282,7 @@ END_TEST
 START_TEST(streamed_weights_stall)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 128, 128, 3, 1, false); /* 262 144 bytes */
-	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_UNFOLDED);
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_KIND_UNFOLDED);
 	h.memory.wbuf.bytes = 64 * 1024;
 	h.memory.wbuf.stage_bytes = 16 * 1024;
 	run_result_t rs, rr;
@@ -311,7 +311,7 @@ END_TEST
 START_TEST(stack_layer_fills_buffer)
 {
 	layer_cfg_t two[2] = { layer(CELL_LSTM, 64, 128, 3, 1, false), layer(CELL_LSTM, 128, 128, 3, 1, false) };
-	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_UNFOLDED);
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_KIND_UNFOLDED);
 	h.memory.weights = WEIGHTS_AUTO;
 	h.memory.wbuf.bytes = 4 * 128 * 256 * 2; /* exactly layer 2 */
 	h.memory.wbuf.stage_bytes = 32 * 1024;
@@ -337,7 +337,7 @@ END_TEST
  * weights resident (no load between them) exactly twice the cycles. */
 START_TEST(fc_and_bidirectional)
 {
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	layer_cfg_t fc = layer(CELL_FC, 4, 4, 3, 1, false);
 	run_result_t r;
 	ck_assert_uint_eq(run1(&h, &fc, &r, false), 57);
@@ -369,7 +369,7 @@ START_TEST(mac_counts)
 	for (size_t ci = 0; ci < 4; ci++)
 		for (uint32_t b = 1; b <= 3; b += 2)
 			for (unsigned cfg = 1; cfg <= 4; cfg++)
-				for (int s = 0; s < SCHED_ALL; s++)
+				for (int s = 0; s < SCHED_KIND_ALL; s++)
 					for (int skip = 0; skip < 2; skip++) {
 						layer_cfg_t l = layer(cells[ci].c, 13, 21, 2, b, skip);
 						l.gru_form = cells[ci].f;
@@ -390,15 +390,15 @@ END_TEST
 START_TEST(schedule_ordering)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 64, 64, 4, 1, false);
-	uint64_t c[SCHED_COUNT];
-	for (int s = 0; s < SCHED_COUNT; s++) {
+	uint64_t c[SCHED_KIND_COUNT];
+	for (int s = 0; s < SCHED_KIND_COUNT; s++) {
 		hw_cfg_t h = hw_tiny(64, 32, TILE_CONFIG4, (sched_kind_t)s);
 		c[s] = run1(&h, &l, NULL, false);
 	}
-	ck_assert_uint_le(c[SCHED_UNFOLDED], c[SCHED_INTERGATE]);
-	ck_assert_uint_le(c[SCHED_INTERGATE], c[SCHED_SEQUENTIAL]);
-	ck_assert_uint_le(c[SCHED_BATCH], c[SCHED_SEQUENTIAL]);
-	ck_assert_uint_lt(c[SCHED_UNFOLDED], c[SCHED_SEQUENTIAL]);
+	ck_assert_uint_le(c[SCHED_KIND_UNFOLDED], c[SCHED_KIND_INTERGATE]);
+	ck_assert_uint_le(c[SCHED_KIND_INTERGATE], c[SCHED_KIND_SEQUENTIAL]);
+	ck_assert_uint_le(c[SCHED_KIND_BATCH], c[SCHED_KIND_SEQUENTIAL]);
+	ck_assert_uint_lt(c[SCHED_KIND_UNFOLDED], c[SCHED_KIND_SEQUENTIAL]);
 }
 END_TEST
 
@@ -407,7 +407,7 @@ END_TEST
 START_TEST(watchdog_names_the_blockage)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
-	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_INTERGATE);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.memory.dram.latency = 5000;
 	h.watchdog = 100;
 	workload_t w = { .name = "t", .path = "t", .layers = &l, .n_layers = 1 };

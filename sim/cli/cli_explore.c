@@ -117,7 +117,7 @@ int cli_explore(int argc, char **argv)
 		rc = config_load_workload(files[f], NULL, 0, &w, &err);
 		for (size_t l = 0; !rc && l < w.n_layers; l++)
 			for (int skip = 0; !rc && skip < 2; skip++)
-				for (int s = 0; !rc && s < SCHED_COUNT; s++) {
+				for (int s = 0; !rc && s < SCHED_KIND_COUNT; s++) {
 					layer_cfg_t lc = w.layers[l];
 					lc.skip_input = skip;
 					hw_cfg_t h = hw;

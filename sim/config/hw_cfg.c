@@ -8,7 +8,7 @@
 
 const char *hw_sched_name(sched_kind_t s)
 {
-	return (unsigned)s < SCHED_ALL ? param_sched_names[s] : "?";
+	return (unsigned)s < SCHED_KIND_ALL ? param_sched_names[s] : "?";
 }
 
 const char *hw_tile_name(tile_sel_t t)

@@ -18,17 +18,17 @@
 
 typedef enum { TILE_AUTO = 0, TILE_CONFIG1 = 1, TILE_CONFIG2, TILE_CONFIG3, TILE_CONFIG4 } tile_sel_t;
 
-/* SHARP's four schedules (SCHED_COUNT of them), then the baselines the
+/* SHARP's four schedules (SCHED_KIND_COUNT of them), then the baselines the
  * paper compares against, modelled on the same hardware. */
 typedef enum {
-	SCHED_SEQUENTIAL = 0,
-	SCHED_BATCH,
-	SCHED_INTERGATE,
-	SCHED_UNFOLDED,
-	SCHED_EPUR,
-	SCHED_BRAINWAVE,
-	SCHED_ALL,
-	SCHED_COUNT = SCHED_EPUR
+	SCHED_KIND_SEQUENTIAL = 0,
+	SCHED_KIND_BATCH,
+	SCHED_KIND_INTERGATE,
+	SCHED_KIND_UNFOLDED,
+	SCHED_KIND_EPUR,
+	SCHED_KIND_BRAINWAVE,
+	SCHED_KIND_ALL,
+	SCHED_KIND_COUNT = SCHED_KIND_EPUR
 } sched_kind_t;
 
 typedef enum { WEIGHTS_AUTO = 0, WEIGHTS_RESIDENT, WEIGHTS_STREAM } weight_policy_t;

@@ -192,7 +192,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 				       "at least %u", i + 1, a->hw.compute.accumulators, l->batch_size, l->batch_size);
 		}
 		tile_source_t src;
-		bool baseline = a->hw.scheduler == SCHED_EPUR || a->hw.scheduler == SCHED_BRAINWAVE;
+		bool baseline = a->hw.scheduler == SCHED_KIND_EPUR || a->hw.scheduler == SCHED_KIND_BRAINWAVE;
 		int rc = SIM_OK;
 		if (baseline)
 			a->tiles[i] = TILE_CONFIG4; /* fixed dot-product (native) tiles */
@@ -226,7 +226,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		uint64_t bytes = a->progs[i].step_bytes;
 		bool fit = bytes <= m->wbuf.bytes;
 		bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
-		if (a->hw.scheduler == SCHED_EPUR && !resident) {
+		if (a->hw.scheduler == SCHED_KIND_EPUR && !resident) {
 			free(plan);
 			return sim_err(err, SIM_EINPUT,
 				       "layer %zu: the epur baseline is modelled with its weights on chip (its input "
@@ -342,7 +342,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
 	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
-			 a->hw.scheduler == SCHED_SEQUENTIAL || a->hw.scheduler == SCHED_BRAINWAVE);
+			 a->hw.scheduler == SCHED_KIND_SEQUENTIAL || a->hw.scheduler == SCHED_KIND_BRAINWAVE);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
@@ -404,7 +404,7 @@ static void accel_acc_out(accel_t *a)
 	if (a->fp)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
-		if (a->hw.scheduler != SCHED_EPUR) /* E-PUR's sums go to its precompute store */
+		if (a->hw.scheduler != SCHED_KIND_EPUR) /* E-PUR's sums go to its precompute store */
 			ibuf_write(a->ibuf, s->valid_rows);
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {

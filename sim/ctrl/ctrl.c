@@ -104,11 +104,11 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	bool lbr = layer->cell == CELL_GRU && layer->form == GRU_LBR;
 	c->mfu_reads_x = has_x && lbr;
-	c->merge = has_x && !lbr && c->kind != SCHED_UNFOLDED;
-	c->h_init = has_x && !lbr && c->kind == SCHED_UNFOLDED;
+	c->merge = has_x && !lbr && c->kind != SCHED_KIND_UNFOLDED;
+	c->h_init = has_x && !lbr && c->kind == SCHED_KIND_UNFOLDED;
 	c->xq_head = c->xq_count = 0;
-	c->epur_init = c->kind == SCHED_EPUR && has_x && !lbr;
-	if (c->kind == SCHED_EPUR) {
+	c->epur_init = c->kind == SCHED_KIND_EPUR && has_x && !lbr;
+	if (c->kind == SCHED_KIND_EPUR) {
 		c->merge = c->h_init = c->mfu_reads_x = false;
 		c->pre_i = 0;
 		while (c->pre_i < layer->prog->n && !layer->prog->seg[c->pre_i].pre)
@@ -117,11 +117,11 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	}
 	c->cur_t = 0;
 	c->active = false;
-	if (c->kind == SCHED_UNFOLDED) {
+	if (c->kind == SCHED_KIND_UNFOLDED) {
 		c->cur_i = next_of(c, 0, SCHED_PART_H);
 		c->x_i = next_of(c, 0, SCHED_PART_X);
 		c->x_t = c->x_i < layer->prog->n ? 0 : layer->timesteps;
-	} else if (c->kind == SCHED_EPUR) {
+	} else if (c->kind == SCHED_KIND_EPUR) {
 		c->cur_i = next_of(c, 0, SCHED_PART_H); /* after the input phase */
 	} else {
 		c->cur_i = 0;
@@ -137,7 +137,7 @@ bool ctrl_mfu_reads_x(const ctrl_t *c)
 
 void ctrl_x_written(ctrl_t *c, uint32_t id)
 {
-	if (c->kind == SCHED_EPUR) {
+	if (c->kind == SCHED_KIND_EPUR) {
 		c->pre_written++;
 		(*c->pre_writes)++;
 		return;
@@ -179,7 +179,7 @@ static bool needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (c->L.cell == CELL_FC)
 		return true; /* the two-step bound, in either deps mode */
-	if (c->kind == SCHED_UNFOLDED && s->part == SCHED_PART_X)
+	if (c->kind == SCHED_KIND_UNFOLDED && s->part == SCHED_PART_X)
 		return false;
 	if (c->deps == DEPS_STEP)
 		return true;
@@ -204,7 +204,7 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 	c->a_pre = s->pre;
 	if (c->epur_init && s->part == SCHED_PART_H && s->partner >= 0)
 		*c->pre_reads += vals;
-	if (s->part == SCHED_PART_X && !c->merge && c->kind != SCHED_EPUR)
+	if (s->part == SCHED_PART_X && !c->merge && c->kind != SCHED_KIND_EPUR)
 		ibuf_alloc(v->ibuf, vals);
 	c->active = true;
 	c->a_seg = seg;
@@ -448,9 +448,9 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 		(*c->stall)++;
 	else if (c->active)
 		emit(c, v, out);
-	else if (c->kind == SCHED_UNFOLDED)
+	else if (c->kind == SCHED_KIND_UNFOLDED)
 		pick_unfolded(c, v, out);
-	else if (c->kind == SCHED_EPUR)
+	else if (c->kind == SCHED_KIND_EPUR)
 		pick_epur(c, v, out);
 	else
 		pick_in_order(c, v, out);
@@ -510,7 +510,7 @@ int64_t ctrl_step_started(const ctrl_t *c)
 uint32_t ctrl_max_step(const ctrl_t *c)
 {
 	uint32_t m = c->cur_t;
-	if (c->kind == SCHED_UNFOLDED && c->x_t > m)
+	if (c->kind == SCHED_KIND_UNFOLDED && c->x_t > m)
 		m = c->x_t;
 	return m;
 }
@@ -551,7 +551,7 @@ void ctrl_snapshot(const ctrl_t *c, snap_t *s)
 	snap_time(s, c->now);
 	snap_step(s, c->cur_t);
 	snap_put(s, c->cur_i);
-	if (c->kind == SCHED_UNFOLDED) { /* the X cursor lives only there */
+	if (c->kind == SCHED_KIND_UNFOLDED) { /* the X cursor lives only there */
 		snap_step(s, c->x_t);
 		snap_put(s, c->x_i);
 	}
@@ -593,7 +593,7 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 	c->now += cycles;
 	c->seg_start += cycles;
 	c->cur_t += steps;
-	if (c->kind == SCHED_UNFOLDED)
+	if (c->kind == SCHED_KIND_UNFOLDED)
 		c->x_t += steps;
 	c->a_step += steps;
 	c->a_id += ids;

@@ -44,7 +44,7 @@ static unsigned phase_gates(const sched_params_t *p, unsigned phase, uint8_t *g)
 
 static bool gates_share_segment(sched_kind_t k)
 {
-	return k == SCHED_INTERGATE || k == SCHED_UNFOLDED || k == SCHED_EPUR;
+	return k == SCHED_KIND_INTERGATE || k == SCHED_KIND_UNFOLDED || k == SCHED_KIND_EPUR;
 }
 
 static uint32_t rows_per_gate(const sched_params_t *p, unsigned cfg, unsigned seg_gates)
@@ -61,7 +61,7 @@ bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
 	 * part waits for both of its block's X segments. */
 	uint32_t kr = sched_groups(cfg) * p->vs_width;
 	bool has_x = p->input_size && p->cell != CELL_FC;
-	uint64_t block_rows = (uint64_t)kr * (p->kind == SCHED_UNFOLDED ? 2 : 1);
+	uint64_t block_rows = (uint64_t)kr * (p->kind == SCHED_KIND_UNFOLDED ? 2 : 1);
 	if (has_x && block_rows > p->max_seg_values)
 		return false;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
@@ -191,7 +191,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
 		unsigned ng = phase_gates(p, ph, g);
-		if (p->kind == SCHED_SEQUENTIAL || p->kind == SCHED_BRAINWAVE) {
+		if (p->kind == SCHED_KIND_SEQUENTIAL || p->kind == SCHED_KIND_BRAINWAVE) {
 			for (unsigned gi = 0; gi < ng; gi++) {
 				uint32_t nr = make_ranges(p, 1, rg);
 				for (uint32_t r = 0; r < nr; r++, block++) {
@@ -200,7 +200,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
 				}
 			}
-		} else if (p->kind == SCHED_BATCH) {
+		} else if (p->kind == SCHED_KIND_BATCH) {
 			uint32_t nr = make_ranges(p, 1, rg);
 			for (uint32_t r = 0; r < nr; r++)
 				for (unsigned gi = 0; gi < ng; gi++, block++) {
@@ -208,7 +208,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], &g[gi], 1, ph, block);
 					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
 				}
-		} else if (p->kind == SCHED_EPUR) {
+		} else if (p->kind == SCHED_KIND_EPUR) {
 			/* The input phase's X segments come first; ctrl.c issues
 			 * them once for all steps, then the H segments per step. */
 			uint32_t nr = make_ranges(p, ng, rg);
@@ -219,7 +219,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 				}
 			for (uint32_t r = 0; r < nr; r++, block++)
 				fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], g, ng, ph, block);
-		} else if (p->kind == SCHED_INTERGATE) {
+		} else if (p->kind == SCHED_KIND_INTERGATE) {
 			uint32_t nr = make_ranges(p, ng, rg);
 			for (uint32_t r = 0; r < nr; r++, block++) {
 				if (has_x)

@@ -327,7 +327,7 @@ int sweep_table_write_files(const sweep_table_t *t, const char *dir, sim_err_t *
 
 typedef struct group {
 	const sweep_rec_t *first; /* identity: hw, workload and the parameter columns */
-	double cycles[SCHED_COUNT]; /* 0: that scheduler did not run */
+	double cycles[SCHED_KIND_COUNT]; /* 0: that scheduler did not run */
 } group_t;
 
 static bool table_same_point(const sweep_table_t *t, const sweep_rec_t *a, const sweep_rec_t *b)
@@ -373,7 +373,7 @@ void sweep_table_summary(const sweep_table_t *t, FILE *f)
 	for (size_t i = 0; i < t->n; i++) {
 		const char *s = sweep_rec_get(t->rows[i], "scheduler"), *c = sweep_rec_get(t->rows[i], "cycles");
 		int k = s ? table_sched_rank(s) : 100;
-		if (k >= SCHED_COUNT || !c)
+		if (k >= SCHED_KIND_COUNT || !c)
 			continue;
 		size_t j = 0;
 		while (j < ng && !table_same_point(t, g[j].first, t->rows[i]))
@@ -385,27 +385,27 @@ void sweep_table_summary(const sweep_table_t *t, FILE *f)
 	fprintf(f, "%-12s %-24s %-8s %-10s %s\n", "hw", "workload", "speedup", "best", "swept parameters");
 	for (size_t j = 0; j < ng; j++) {
 		int best = -1;
-		for (int k = 0; k < SCHED_COUNT; k++)
+		for (int k = 0; k < SCHED_KIND_COUNT; k++)
 			if (g[j].cycles[k] > 0 && (best < 0 || g[j].cycles[k] < g[j].cycles[best]))
 				best = k;
 		char params[512], speed[32] = "-";
 		table_params_text(t, g[j].first, params, sizeof params);
-		if (best >= 0 && g[j].cycles[SCHED_SEQUENTIAL] > 0)
-			snprintf(speed, sizeof speed, "%.3fx", g[j].cycles[SCHED_SEQUENTIAL] / g[j].cycles[best]);
+		if (best >= 0 && g[j].cycles[SCHED_KIND_SEQUENTIAL] > 0)
+			snprintf(speed, sizeof speed, "%.3fx", g[j].cycles[SCHED_KIND_SEQUENTIAL] / g[j].cycles[best]);
 		fprintf(f, "%-12s %-24s %-8s %-10s%s%s\n", sweep_rec_get(g[j].first, "hw"),
 			sweep_rec_get(g[j].first, "workload"), speed, best >= 0 ? param_sched_names[best] : "-",
 			params[0] ? " " : "", params);
 	}
 	bool any_seq = false;
 	for (size_t j = 0; j < ng; j++)
-		any_seq |= g[j].cycles[SCHED_SEQUENTIAL] > 0;
+		any_seq |= g[j].cycles[SCHED_KIND_SEQUENTIAL] > 0;
 	if (!any_seq) {
 		free(g);
 		return;
 	}
 	/* Geometric mean over the points of each hw that ran sequential too. */
 	fprintf(f, "\ngeometric-mean speedup over sequential:\n%-12s", "hw");
-	for (int k = 0; k < SCHED_COUNT; k++)
+	for (int k = 0; k < SCHED_KIND_COUNT; k++)
 		fprintf(f, " %-11s", param_sched_names[k]);
 	fputc('\n', f);
 	for (size_t j = 0; j < ng; j++) {
@@ -416,13 +416,13 @@ void sweep_table_summary(const sweep_table_t *t, FILE *f)
 		if (seen)
 			continue;
 		fprintf(f, "%-12s", hw ? hw : "-");
-		for (int k = 0; k < SCHED_COUNT; k++) {
+		for (int k = 0; k < SCHED_KIND_COUNT; k++) {
 			double logsum = 0;
 			size_t m = 0;
 			for (size_t q = j; q < ng; q++)
 				if (!table_val_cmp(sweep_rec_get(g[q].first, "hw"), hw) && g[q].cycles[k] > 0 &&
-				    g[q].cycles[SCHED_SEQUENTIAL] > 0) {
-					logsum += log(g[q].cycles[SCHED_SEQUENTIAL] / g[q].cycles[k]);
+				    g[q].cycles[SCHED_KIND_SEQUENTIAL] > 0) {
+					logsum += log(g[q].cycles[SCHED_KIND_SEQUENTIAL] / g[q].cycles[k]);
 					m++;
 				}
 			char cell[32] = "-";
