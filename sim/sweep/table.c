@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/afile.h"
+#include "../common/json.h"
 #include "../config/hw_cfg.h"
 #include "../config/params.h"
 
@@ -255,21 +256,6 @@ void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 	fputc('\n', f);
 }
 
-static void table_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 {
 	fputc('{', f);
@@ -281,7 +267,7 @@ void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f
 		if (!first)
 			fputs(", ", f);
 		first = false;
-		table_json_string(f, t->cols[i]);
+		json_write_string(f, t->cols[i]);
 		fputs(": ", f);
 		switch (sweep_rec_get_type(r, t->cols[i])) {
 		case 'n':
@@ -292,7 +278,7 @@ void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f
 			fputs("null", f);
 			break;
 		default:
-			table_json_string(f, v);
+			json_write_string(f, v);
 		}
 	}
 	fputs("}\n", f);
