@@ -11,6 +11,7 @@
 
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
+#include "testutil.h"
 
 static void run(const hw_cfg_t *h, const layer_cfg_t *l, size_t nl, bool ff, bool cold, run_result_t *r)
 {
@@ -42,19 +43,6 @@ static uint64_t same(const hw_cfg_t *h, const layer_cfg_t *l, size_t nl, bool co
 	return jumped;
 }
 
-static layer_cfg_t mk(cell_kind_t c, gru_form_t f, uint32_t in, uint32_t hid, uint32_t t, uint32_t b)
-{
-	layer_cfg_t l;
-	memset(&l, 0, sizeof l);
-	l.cell = c;
-	l.gru_form = f;
-	l.input_size = in;
-	l.hidden_size = hid;
-	l.timesteps = t;
-	l.batch_size = b;
-	return l;
-}
-
 START_TEST(matches_stepping_everywhere)
 {
 	static const struct {
@@ -77,7 +65,7 @@ START_TEST(matches_stepping_everywhere)
 					h.memory.weights = WEIGHTS_RESIDENT;
 					h.memory.wbuf.read_latency = 1 + cfg % 3;
 					/* 24 steps: long enough for the steady-state jump */
-					layer_cfg_t l = mk(cells[ci].c, cells[ci].f, 70, 50, 24, b);
+					layer_cfg_t l = test_layer(cells[ci].c, cells[ci].f, 70, 50, 24, b);
 					snprintf(what, sizeof what, "cell %zu sched %d config%u batch %u", ci, s, cfg, b);
 					jumps += same(&h, &l, 1, false, what) > 0;
 					runs++;
@@ -94,7 +82,7 @@ START_TEST(matches_stepping_memory_and_deps)
 	h.compute.vs_units = 32;
 	h.compute.vs_width = 16;
 	h.compute.tile = TILE_CONFIG4;
-	layer_cfg_t two[2] = { mk(CELL_LSTM, GRU_LBR, 200, 200, 12, 1), mk(CELL_GRU, GRU_LBR, 200, 160, 12, 1) };
+	layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 200, 200, 12, 1), test_layer(CELL_GRU, GRU_LBR, 200, 160, 12, 1) };
 	for (int s = 0; s < SCHED_KIND_COUNT; s++) { /* epur needs resident weights: covered above */
 		h.scheduler = (sched_kind_t)s;
 		h.memory.weights = WEIGHTS_AUTO;
@@ -126,7 +114,7 @@ START_TEST(large_layer_is_exact)
 	h.compute.vs_units = 32;
 	h.memory.weights = WEIGHTS_RESIDENT;
 	h.compute.tile = TILE_CONFIG4;
-	layer_cfg_t l = mk(CELL_LSTM, GRU_LBR, 512, 512, 40, 1);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 512, 512, 40, 1);
 	ck_assert_uint_gt(same(&h, &l, 1, false, "h512 at 1K"), 0);
 }
 END_TEST

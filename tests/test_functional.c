@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "testutil.h"
 #include "../sim/arith/fp.h"
 #include "../sim/compute/cu.h"
 #include "../sim/config/config.h"
@@ -50,26 +51,6 @@ static hw_cfg_t hw_small(sched_kind_t s, tile_sel_t tile)
 	h.scheduler = s;
 	h.memory.weights = WEIGHTS_RESIDENT;
 	return h;
-}
-
-static layer_cfg_t layer(cell_kind_t c, gru_form_t form, uint32_t in, uint32_t hid, uint32_t t, uint32_t b)
-{
-	layer_cfg_t l;
-	memset(&l, 0, sizeof l);
-	l.cell = c;
-	l.gru_form = form;
-	l.input_size = in;
-	l.hidden_size = hid;
-	l.timesteps = t;
-	l.batch_size = b;
-	return l;
-}
-
-static uint64_t counter(const run_result_t *r, const char *name)
-{
-	uint64_t v = 0;
-	ck_assert_msg(stats_find(r->stats, name, &v), "counter %s not registered", name);
-	return v;
 }
 
 static int run(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed,
@@ -107,7 +88,7 @@ START_TEST(cells_and_schedules_fp16)
 	for (int c = 0; c < 4; c++)
 		for (int s = 0; s < 4; s++) {
 			hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
-			layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 5, 2);
+			layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 5, 2);
 			run_result_t r = run_ok(&h, &l, 1, 3, NULL);
 			const func_layer_err_t *e = &r.layers[0].err;
 			ck_assert_msg(e->h.max_abs > 0 && e->h.max_abs < FP16_BOUND,
@@ -130,7 +111,7 @@ START_TEST(deps_element_same_values)
 	mkdirs();
 	for (int c = 0; c < 4; c++) {
 		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
-		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 4, 2);
+		layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 4, 2);
 		run_result_t a = run_ok(&h, &l, 1, 5, NULL);
 		h.deps = DEPS_ELEMENT;
 		run_result_t b = run_ok(&h, &l, 1, 5, NULL);
@@ -148,7 +129,7 @@ START_TEST(timing_unchanged)
 {
 	for (int c = 0; c < 4; c++) {
 		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
-		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 4, 3);
+		layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 4, 3);
 		run_result_t f = run_ok(&h, &l, 1, 1, NULL), t;
 		sim_err_t e;
 		ck_assert_int_eq(run(&h, &l, 1, false, 1, NULL, &t, &e), SIM_OK);
@@ -182,12 +163,12 @@ START_TEST(multiplies_equal_useful_macs)
 		for (int c = 0; c < 4; c++) {
 			hw_cfg_t h = hw_small(SCHED_KIND_INTERGATE, (tile_sel_t)cfg);
 			h.compute.pad_reconfig = false;
-			layer_cfg_t l = layer(cells[c], forms[c], 7, 13, 2, 3);
+			layer_cfg_t l = test_layer(cells[c], forms[c], 7, 13, 2, 3);
 			run_result_t r = run_ok(&h, &l, 1, 2, NULL);
 			uint64_t want = (uint64_t)(cells[c] == CELL_LSTM ? 4 : cells[c] == CELL_GRU ? 3 : 1) * 13 *
 					(7 + 13) * 2 * 3;
-			ck_assert_uint_eq(counter(&r, "func.multiplies"), want);
-			ck_assert_uint_eq(counter(&r, "vs.useful_macs"), want);
+			ck_assert_uint_eq(test_counter(&r, "func.multiplies"), want);
+			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), want);
 			run_result_free(&r);
 		}
 }
@@ -221,7 +202,7 @@ START_TEST(dump_and_broken_datapath_caught)
 {
 	mkdirs();
 	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
-	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, 12, 20, 5, 2);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 12, 20, 5, 2);
 	run_result_t r = run_ok(&h, &l, 1, 11, TEST_DIR);
 	size_t n = 5 * 2 * 20;
 	double *got = read_h(TEST_DIR "/layer0_h.npy", 5, 2, 20);
@@ -257,7 +238,7 @@ START_TEST(weights_directory)
 	mkdirs();
 	mkdir(TEST_DIR "/wdir", 0777);
 	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
-	layer_cfg_t l = layer(CELL_GRU, GRU_LBR, 6, 10, 3, 2);
+	layer_cfg_t l = test_layer(CELL_GRU, GRU_LBR, 6, 10, 3, 2);
 	sim_err_t e = { 0 };
 	weights_t *w = weights_random(&l, 21, &e);
 	ck_assert_int_eq(weights_save(w, TEST_DIR "/wdir", NPY_F8, &e), SIM_OK);
@@ -290,7 +271,7 @@ END_TEST
 START_TEST(stacked_layers)
 {
 	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
-	layer_cfg_t l[2] = { layer(CELL_LSTM, GRU_LBR, 12, 20, 4, 2), layer(CELL_GRU, GRU_RBM, 20, 16, 4, 2) };
+	layer_cfg_t l[2] = { test_layer(CELL_LSTM, GRU_LBR, 12, 20, 4, 2), test_layer(CELL_GRU, GRU_RBM, 20, 16, 4, 2) };
 	run_result_t r = run_ok(&h, l, 2, 4, NULL);
 	ck_assert(r.layers[0].err.h.max_abs < FP16_BOUND);
 	ck_assert(r.layers[1].err.h.max_abs > 0 && r.layers[1].err.h.max_abs < FP16_BOUND);
@@ -312,12 +293,12 @@ START_TEST(fixed_point)
 		h.precision.mul = PREC_FIX16X8;
 		h.precision.data_frac = 12;
 		h.precision.weight_frac = 7;
-		layer_cfg_t l = layer(cells[c], forms[c], 12, 20, 5, 2);
+		layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 5, 2);
 		run_result_t r = run_ok(&h, &l, 1, 3, NULL);
 		ck_assert_msg(r.layers[0].err.h.max_abs > 0 && r.layers[0].err.h.max_abs < FIX_BOUND,
 			      "fix16x8 cell %d: %g", c, r.layers[0].err.h.max_abs);
-		uint64_t m = counter(&r, "func.multiplies");
-		ck_assert_uint_eq(m, counter(&r, "vs.useful_macs"));
+		uint64_t m = test_counter(&r, "func.multiplies");
+		ck_assert_uint_eq(m, test_counter(&r, "vs.useful_macs"));
 		run_result_free(&r);
 		/* 16-bit weights Q14: the weight rounding (2^-15) drops below the
 		 * data's (2^-13), so the error is about fp16's. */

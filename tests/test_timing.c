@@ -30,6 +30,7 @@
 
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
+#include "testutil.h"
 
 static hw_cfg_t hw_tiny(uint32_t n, uint32_t k, tile_sel_t tile, sched_kind_t s)
 {
@@ -46,22 +47,9 @@ static hw_cfg_t hw_tiny(uint32_t n, uint32_t k, tile_sel_t tile, sched_kind_t s)
 
 static layer_cfg_t layer(cell_kind_t c, uint32_t in, uint32_t hid, uint32_t t, uint32_t b, bool skip)
 {
-	layer_cfg_t l;
-	memset(&l, 0, sizeof l);
-	l.cell = c;
-	l.input_size = in;
-	l.hidden_size = hid;
-	l.timesteps = t;
-	l.batch_size = b;
+	layer_cfg_t l = test_layer(c, GRU_LBR, in, hid, t, b);
 	l.skip_input = skip;
 	return l;
-}
-
-static uint64_t counter(const run_result_t *r, const char *name)
-{
-	uint64_t v = 0;
-	ck_assert_msg(stats_find(r->stats, name, &v), "counter %s not registered", name);
-	return v;
 }
 
 /* Runs one layer, checks the run's own invariants, returns cycles. */
@@ -73,11 +61,11 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
 	sim_err_t e = { 0 };
 	int rc = accel_run(h, &w, &o, &r, &e);
 	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
-	uint64_t lanes = counter(&r, "vs.useful_macs");
+	uint64_t lanes = test_counter(&r, "vs.useful_macs");
 	static const char *const idle[] = { "idle.padding", "idle.dependency", "idle.fill_drain",
 					    "idle.backpressure", "idle.weight_fetch" };
 	for (size_t i = 0; i < 5; i++)
-		lanes += counter(&r, idle[i]);
+		lanes += test_counter(&r, idle[i]);
 	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
 	uint64_t c = r.cycles;
 	if (keep)
@@ -154,7 +142,7 @@ START_TEST(baseline_schedules)
 	run_result_t r;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 67);
 	ck_assert_int_eq(r.layers[0].tile, TILE_CONFIG4);
-	ck_assert_uint_eq(counter(&r, "precomp.writes"), 4);
+	ck_assert_uint_eq(test_counter(&r, "precomp.writes"), 4);
 	run_result_free(&r);
 	h.scheduler = SCHED_KIND_BRAINWAVE;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
@@ -220,11 +208,11 @@ START_TEST(fifo_depth_moves_the_stall)
 	run_result_t r;
 	h.fifo_depth = 16;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 160);
-	ck_assert_uint_eq(counter(&r, "acc.stall"), 0);
+	ck_assert_uint_eq(test_counter(&r, "acc.stall"), 0);
 	run_result_free(&r);
 	h.fifo_depth = 1;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 160);
-	ck_assert_uint_gt(counter(&r, "acc.stall"), 0);
+	ck_assert_uint_gt(test_counter(&r, "acc.stall"), 0);
 	run_result_free(&r);
 }
 END_TEST
@@ -247,12 +235,12 @@ START_TEST(padding_reconfiguration)
 	run_result_t r;
 	h.compute.pad_reconfig = true;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 227);
-	ck_assert_uint_eq(counter(&r, "vs.stall"), 9);
-	ck_assert_uint_eq(counter(&r, "ctrl.reconfigs"), 7);
+	ck_assert_uint_eq(test_counter(&r, "vs.stall"), 9);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.reconfigs"), 7);
 	run_result_free(&r);
 	h.compute.pad_reconfig = false;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 331);
-	ck_assert_uint_eq(counter(&r, "vs.stall"), 0);
+	ck_assert_uint_eq(test_counter(&r, "vs.stall"), 0);
 	run_result_free(&r);
 }
 END_TEST
@@ -269,10 +257,10 @@ START_TEST(dram_load_and_cold_start)
 	run_result_t r;
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 29);
 	ck_assert_uint_eq(r.load_cycles, 53);
-	ck_assert_uint_eq(counter(&r, "idle.weight_fetch"), 0);
+	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 0);
 	run_result_free(&r);
 	ck_assert_uint_eq(run1(&h, &l, &r, true), 29 + 52);
-	ck_assert_uint_eq(counter(&r, "idle.weight_fetch"), 52 * 4 * 32);
+	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 52 * 4 * 32);
 	run_result_free(&r);
 }
 END_TEST
@@ -290,15 +278,15 @@ START_TEST(streamed_weights_stall)
 	uint64_t streamed = run1(&h, &l, &rs, false);
 	ck_assert_int_eq(rs.weights, WEIGHTS_STREAM);
 	ck_assert(!rs.weights_fit);
-	ck_assert_uint_gt(counter(&rs, "idle.weight_fetch"), 0);
+	ck_assert_uint_gt(test_counter(&rs, "idle.weight_fetch"), 0);
 	/* Every step re-reads the part that is not resident. */
-	ck_assert_uint_ge(counter(&rs, "dram.read_bytes"), 3 * (262144 - (64 - 16) * 1024));
+	ck_assert_uint_ge(test_counter(&rs, "dram.read_bytes"), 3 * (262144 - (64 - 16) * 1024));
 	h.memory.weights = WEIGHTS_RESIDENT;
 	uint64_t resident = run1(&h, &l, &rr, false);
-	ck_assert_uint_eq(counter(&rr, "idle.weight_fetch"), 0);
+	ck_assert_uint_eq(test_counter(&rr, "idle.weight_fetch"), 0);
 	ck_assert_uint_gt(streamed, resident);
 	/* The bandwidth bound: the streamed bytes cannot arrive faster. */
-	ck_assert_uint_ge(streamed, counter(&rs, "dram.read_bytes") * 10 / 512);
+	ck_assert_uint_ge(streamed, test_counter(&rs, "dram.read_bytes") * 10 / 512);
 	run_result_free(&rs);
 	run_result_free(&rr);
 }
@@ -323,7 +311,7 @@ START_TEST(stack_layer_fills_buffer)
 	ck_assert_int_eq(r.layers[1].weights, WEIGHTS_RESIDENT);
 	ck_assert(r.weights_fit);
 	/* Both layers loaded once, nothing streamed. */
-	ck_assert_uint_eq(counter(&r, "dram.read_bytes"), 4 * 128 * 192 * 2 + 4 * 128 * 256 * 2);
+	ck_assert_uint_eq(test_counter(&r, "dram.read_bytes"), 4 * 128 * 192 * 2 + 4 * 128 * 256 * 2);
 	run_result_free(&r);
 }
 END_TEST
@@ -379,7 +367,7 @@ START_TEST(mac_counts)
 						run1(&h, &l, &r, false);
 						uint64_t want = cells[ci].g * 21 * ((skip ? 0 : 13) + 21) * 2 * b;
 						ck_assert_uint_eq(r.useful_macs, want);
-						ck_assert_uint_eq(r.issued_macs, counter(&r, "vs.busy") * 8 * 4);
+						ck_assert_uint_eq(r.issued_macs, test_counter(&r, "vs.busy") * 8 * 4);
 						run_result_free(&r);
 					}
 }
