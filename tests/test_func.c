@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "../sim/arith/act.h"
 #include "../sim/arith/fixed.h"
 #include "../sim/arith/fp.h"
@@ -19,22 +20,9 @@
 #include "../sim/func/rng.h"
 #include "../sim/func/weights.h"
 
-static layer_cfg_t layer(cell_kind_t cell, gru_form_t form, uint32_t I, uint32_t H, uint32_t T, uint32_t B)
-{
-	layer_cfg_t l;
-	memset(&l, 0, sizeof l);
-	l.cell = cell;
-	l.gru_form = form;
-	l.input_size = I;
-	l.hidden_size = H;
-	l.timesteps = T;
-	l.batch_size = B;
-	return l;
-}
-
 static weights_t *zero_layer(cell_kind_t cell, gru_form_t form, uint32_t I, uint32_t H, uint32_t T, uint32_t B)
 {
-	layer_cfg_t l = layer(cell, form, I, H, T, B);
+	layer_cfg_t l = test_layer(cell, form, I, H, T, B);
 	sim_err_t err = {0};
 	weights_t *w = weights_random(&l, 1, &err);
 	ck_assert_msg(w != NULL, "%s", err.msg);
@@ -142,7 +130,7 @@ END_TEST
  * run on its inputs alone. */
 START_TEST(test_ref_batch_independent)
 {
-	layer_cfg_t l2 = layer(CELL_LSTM, GRU_LBR, 3, 5, 4, 2), l1 = layer(CELL_LSTM, GRU_LBR, 3, 5, 4, 1);
+	layer_cfg_t l2 = test_layer(CELL_LSTM, GRU_LBR, 3, 5, 4, 2), l1 = test_layer(CELL_LSTM, GRU_LBR, 3, 5, 4, 1);
 	weights_t *w2 = weights_random(&l2, 9, NULL), *w1 = weights_random(&l1, 9, NULL);
 	ck_assert(w1 && w2);
 	memcpy(w1->W, w2->W, 20 * 3 * sizeof(double));
@@ -369,7 +357,7 @@ END_TEST
 
 START_TEST(test_weights_random_and_load)
 {
-	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, 4, 4, 3, 2);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 4, 4, 3, 2);
 	weights_t *a = weights_random(&l, 42, NULL), *b = weights_random(&l, 42, NULL),
 		  *c = weights_random(&l, 43, NULL);
 	ck_assert(a && b && c);
@@ -409,7 +397,7 @@ START_TEST(test_weights_random_and_load)
 	ck_assert_int_eq(err.code, SIM_EINPUT);
 
 	/* a GRU linear_before_reset layer needs b_hn.npy */
-	layer_cfg_t g = layer(CELL_GRU, GRU_LBR, 4, 4, 3, 2);
+	layer_cfg_t g = test_layer(CELL_GRU, GRU_LBR, 4, 4, 3, 2);
 	ck_assert_ptr_null(weights_load(&g, tmpdir, &err));
 	rm_tmpdir(tmpdir);
 	weights_destroy(a);
@@ -547,7 +535,7 @@ END_TEST
 static double datapath_lstm_error(prec_mul_t p, unsigned df, unsigned wf)
 {
 	enum { I = 8, H = 8, T = 6, G = 4 };
-	layer_cfg_t l = layer(CELL_LSTM, GRU_LBR, I, H, T, 1);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, I, H, T, 1);
 	weights_t *w = weights_random(&l, 7, NULL);
 	double ref[T * H];
 	ck_assert_int_eq(ref_run(w, ref, NULL, NULL), SIM_OK);

@@ -39,7 +39,7 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->cap = cfg->latency + 2; /* one entry started per cycle */
 	c->q = malloc(sizeof *c->q * c->cap);
 	c->busy = stats_counter(st, "cell.busy", "cycles the cell updater read elements");
-	c->stall = stats_counter(st, "cell.stall", "cycles the cell updater could not write");
+	c->stall = stats_counter(st, "cell.stall", "cycles the cell updater could not write (always 0: h and c writes never wait; kept for the uniform stage table)");
 	c->starve = stats_counter(st, "cell.starve", "cycles with no ready element");
 	c->updates = stats_counter(st, "cell.updates", "hidden elements updated");
 	c->nmul = stats_counter(st, "cell.mults", "multiplies in the cell updater");

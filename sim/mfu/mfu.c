@@ -37,7 +37,7 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	m->cap = (cfg->latency + 1) * cfg->units + 1;
 	m->done = malloc(sizeof *m->done * m->cap);
 	m->busy = stats_counter(st, "mfu.busy", "cycles some MFU started a value");
-	m->stall = stats_counter(st, "mfu.stall", "cycles the MFU could not deliver");
+	m->stall = stats_counter(st, "mfu.stall", "cycles the MFU could not deliver (always 0: the gate buffer takes every packet; kept for the uniform stage table)");
 	m->starve = stats_counter(st, "mfu.starve", "cycles with no value to start");
 	m->acts = stats_counter(st, "mfu.activations", "values passed through the MFUs");
 	m->sig = stats_counter(st, "mfu.sigmoid", "sigmoids evaluated");

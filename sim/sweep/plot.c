@@ -106,6 +106,18 @@ static void plot_gp_quote(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A data file's header line: the x column's name, then one quoted column
+ * per series. */
+static void plot_dat_header(FILE *f, const char *x, const plot_set_t *ss)
+{
+	fprintf(f, "\"%s\"", x);
+	for (size_t s = 0; s < ss->n; s++) {
+		fputc(' ', f);
+		plot_gp_quote(f, ss->v[s]);
+	}
+	fputc('\n', f);
+}
+
 /* The script's preamble for one terminal; the caller adds the plot. */
 static void plot_gp_head(FILE *f, const char *name, const char *term, int w, int h, const char *title,
 			 const char *caption, const char *xlabel, const char *ylabel)
@@ -210,12 +222,7 @@ static int plot_bars(const sweep_table_t *t, const char *title, const char *dir,
 	if (!rc && !f)
 		rc = err->code;
 	if (f) {
-		fputs("\"x\"", f);
-		for (size_t s = 0; s < ss.n; s++) {
-			fputc(' ', f);
-			plot_gp_quote(f, ss.v[s]);
-		}
-		fputc('\n', f);
+		plot_dat_header(f, "x", &ss);
 		for (size_t x = 0; x < xs.n; x++) {
 			plot_gp_quote(f, xs.v[x]);
 			double c0 = cyc[x * ss.n + (size_t)b];
@@ -299,12 +306,7 @@ static int plot_lines(const sweep_table_t *t, const char *title, const char *dir
 	if (!rc && !f)
 		rc = err->code;
 	if (f) {
-		fputs("\"macs\"", f);
-		for (size_t s = 0; s < ss.n; s++) {
-			fputc(' ', f);
-			plot_gp_quote(f, ss.v[s]);
-		}
-		fputc('\n', f);
+		plot_dat_header(f, "macs", &ss);
 		for (size_t x = 0; x < xs.n; x++) {
 			fputs(xs.v[x], f);
 			for (size_t s = 0; s < ss.n; s++) {
