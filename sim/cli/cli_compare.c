@@ -26,7 +26,7 @@
 #include "../common/afile.h"
 #include "../common/json.h"
 #include "../config/config.h"
-#include "../core/run.h"
+#include "../core/pipeline.h"
 #include "../energy/energy.h"
 #include "../report/report.h"
 #include "cli.h"
@@ -244,52 +244,41 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	size_t np = a->np;
 	if (d->scheduler)
 		a->p[np++] = d->sched_opt;
-	hw_cfg_t hw;
-	workload_t w = { 0 };
-	int rc = config_load_hw(d->hw_path, a->p, np, &hw, err);
-	if (!rc)
-		rc = config_load_workload(wl_path, a->wo, a->nw, &w, err);
-	if (rc) {
-		workload_free(&w);
+	run_job_t job = {
+		.hw_path = d->hw_path, .hw_over = (const char *const *)a->p, .n_hw = np,
+		.wl_path = wl_path, .wl_over = (const char *const *)a->wo, .n_wl = a->nw,
+		.version = SHARPSIM_VERSION, .tech = tech, .opts = { .cold = a->cold, .fast_forward = true },
+	};
+	run_outcome_t o;
+	int rc = run_pipeline(&job, &o, err);
+	if (rc)
 		return rc;
-	}
-	snprintf(row->workload, sizeof row->workload, "%s", w.name);
+	const run_result_t *r = &o.r;
+	snprintf(row->workload, sizeof row->workload, "%s", o.w.name);
 	snprintf(row->path, sizeof row->path, "%s", wl_path);
-	run_opts_t o = { .cold = a->cold, .fast_forward = true };
-	run_result_t r;
-	rc = accel_run(&hw, &w, &o, &r, err);
-	if (rc) {
-		workload_free(&w);
-		return rc;
-	}
-	if (!r.weights_fit && hw.memory.weights == WEIGHTS_RESIDENT)
+	if (!r->weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
 		fprintf(stderr, "sharpsim: note: %s on %s: weights do not fit the %llu-byte weight buffer; run as "
-			"resident anyway (memory.weights=resident, the paper's assumption)\n", w.name, hw.name,
-			(unsigned long long)hw.memory.wbuf.bytes);
-	snprintf(c->hw_name, sizeof c->hw_name, "%s", r.hw.name);
-	c->scheduler = hw_sched_name(r.hw.scheduler);
+			"resident anyway (memory.weights=resident, the paper's assumption)\n", o.w.name, o.hw.name,
+			(unsigned long long)o.hw.memory.wbuf.bytes);
+	snprintf(c->hw_name, sizeof c->hw_name, "%s", r->hw.name);
+	c->scheduler = hw_sched_name(r->hw.scheduler);
 	snprintf(c->design, sizeof c->design, "%s/%s", c->hw_name, c->scheduler);
-	c->cycles = r.cycles;
-	c->clock_mhz = r.hw.clock_mhz;
-	c->latency_us = r.latency_us;
-	c->utilization = r.utilization;
-	c->useful_macs = r.useful_macs;
-	c->issued_macs = r.issued_macs;
-	c->macs_per_cycle = (uint64_t)r.hw.compute.vs_units * r.hw.compute.vs_width;
-	c->weights_fit = r.weights_fit;
-	if (tech) {
-		energy_report_t e;
-		rc = energy_eval(tech, &r.hw, r.stats, r.cycles, &e, err);
-		if (!rc) {
-			c->priced = true;
-			c->energy_uj = e.energy_uj;
-			c->power_w = e.avg_power_w;
-			c->area_mm2 = e.area_mm2;
-		}
+	c->cycles = r->cycles;
+	c->clock_mhz = r->hw.clock_mhz;
+	c->latency_us = r->latency_us;
+	c->utilization = r->utilization;
+	c->useful_macs = r->useful_macs;
+	c->issued_macs = r->issued_macs;
+	c->macs_per_cycle = (uint64_t)r->hw.compute.vs_units * r->hw.compute.vs_width;
+	c->weights_fit = r->weights_fit;
+	if (o.priced) {
+		c->priced = true;
+		c->energy_uj = o.e.energy_uj;
+		c->power_w = o.e.avg_power_w;
+		c->area_mm2 = o.e.area_mm2;
 	}
-	run_result_free(&r);
-	workload_free(&w);
-	return rc;
+	run_outcome_free(&o);
+	return SIM_OK;
 }
 
 static double ratio(double num, double den)

@@ -7,7 +7,7 @@
 
 #include "../common/afile.h"
 #include "../config/config.h"
-#include "../core/run.h"
+#include "../core/pipeline.h"
 #include "../energy/energy.h"
 #include "../report/report.h"
 #include "cli.h"
@@ -119,26 +119,25 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 	return SIM_OK;
 }
 
-static int price(const run_args_t *a, const run_result_t *r, energy_report_t *e, sim_err_t *err)
+/* The technology table run prices with (NULL with --no-energy). */
+static int load_tech(const run_args_t *a, energy_tech_t **tech, sim_err_t *err)
 {
 	char buf[1024];
-	const char *path = a->tech ? a->tech : cli_data_path(DEFAULT_TECH, buf, sizeof buf);
-	energy_tech_t *tech = NULL;
-	int rc = energy_tech_load(path, &tech, err);
-	if (rc)
-		return rc;
-	rc = energy_eval(tech, &r->hw, r->stats, r->cycles, e, err);
-	if (!rc && a->accelergy) {
-		afile_t *f = afile_open(a->accelergy, err);
-		if (!f) {
-			rc = err->code;
-		} else {
-			energy_write_accelergy(afile_stream(f), e, r->hw.name);
-			rc = afile_commit(f, err);
-		}
-	}
-	energy_tech_destroy(tech);
-	return rc;
+	*tech = NULL;
+	if (a->no_energy)
+		return SIM_OK;
+	return energy_tech_load(a->tech ? a->tech : cli_data_path(DEFAULT_TECH, buf, sizeof buf), tech, err);
+}
+
+static int write_accelergy(const run_args_t *a, const run_outcome_t *o, sim_err_t *err)
+{
+	if (!a->accelergy || !o->priced)
+		return SIM_OK;
+	afile_t *f = afile_open(a->accelergy, err);
+	if (!f)
+		return err->code;
+	energy_write_accelergy(afile_stream(f), &o->e, o->r.hw.name);
+	return afile_commit(f, err);
 }
 
 int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
@@ -158,50 +157,42 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	const char *hw_path = a.c.hw ? a.c.hw : cli_data_path(DEFAULT_HW, hwbuf, sizeof hwbuf);
 	const char *wl_path = a.c.workload ? a.c.workload : cli_data_path(DEFAULT_WORKLOAD, wlbuf, sizeof wlbuf);
-	hw_cfg_t hw;
-	workload_t w = { 0 };
-	rc = config_load_hw(hw_path, a.c.p, a.c.np, &hw, &err);
-	if (!rc)
-		rc = config_load_workload(wl_path, a.c.wo, a.c.nw, &w, &err);
-	if (rc) {
-		cli_error(&err);
-		workload_free(&w);
-		return cli_exit_status(rc);
-	}
-	uint64_t hash = config_hash(&hw, &w, SHARPSIM_VERSION);
 	if (a.dump && !a.functional) {
 		fprintf(stderr, "option --dump-outputs: needs --functional, expected both\n");
-		workload_free(&w);
 		return 2;
 	}
-	run_opts_t o = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
-			 .dump_dir = a.dump, .fast_forward = !a.no_ff, .cu_mode = a.cu_mode,
-			 .cu_factory = hooks ? hooks->rtl_factory : NULL, .vcd_path = a.vcd };
-	run_result_t r;
-	rc = accel_run(&hw, &w, &o, &r, &err);
+	energy_tech_t *tech = NULL;
+	run_job_t job = {
+		.hw_path = hw_path, .hw_over = a.c.p, .n_hw = a.c.np,
+		.wl_path = wl_path, .wl_over = a.c.wo, .n_wl = a.c.nw, .version = SHARPSIM_VERSION,
+		.opts = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
+			  .dump_dir = a.dump, .fast_forward = !a.no_ff, .cu_mode = a.cu_mode,
+			  .cu_factory = hooks ? hooks->rtl_factory : NULL, .vcd_path = a.vcd },
+	};
+	run_outcome_t o;
+	rc = load_tech(&a, &tech, &err);
+	if (!rc) {
+		job.tech = tech;
+		rc = run_pipeline(&job, &o, &err);
+	}
+	energy_tech_destroy(tech);
 	if (rc) {
 		cli_error(&err);
-		workload_free(&w);
 		return cli_exit_status(rc);
 	}
-	if (!r.weights_fit && hw.memory.weights == WEIGHTS_RESIDENT)
+	run_result_t r = o.r;
+	if (!r.weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
 		fprintf(stderr, "sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "
 			"anyway (memory.weights=resident, the paper's assumption)\n",
-			(unsigned long long)hw.memory.wbuf.bytes);
-	energy_report_t e;
-	bool priced = false;
-	if (!a.no_energy) {
-		rc = price(&a, &r, &e, &err);
-		if (rc) {
-			cli_error(&err);
-			run_result_free(&r);
-			workload_free(&w);
-			return cli_exit_status(rc);
-		}
-		priced = true;
+			(unsigned long long)o.hw.memory.wbuf.bytes);
+	rc = write_accelergy(&a, &o, &err);
+	if (rc) {
+		cli_error(&err);
+		run_outcome_free(&o);
+		return cli_exit_status(rc);
 	}
-	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = hash, .w = &w, .r = &r,
-			     .energy = priced ? &e : NULL };
+	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = o.config_hash, .w = &o.w, .r = &r,
+			     .energy = o.priced ? &o.e : NULL };
 	afile_t *out = afile_open(a.out, &err);
 	if (!out) {
 		rc = err.code;
@@ -211,7 +202,6 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	if (rc)
 		cli_error(&err);
-	run_result_free(&r);
-	workload_free(&w);
+	run_outcome_free(&o);
 	return cli_exit_status(rc);
 }

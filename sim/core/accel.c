@@ -38,16 +38,16 @@
 #include "../memory/wbuf.h"
 #include "../mfu/mfu.h"
 #include "../report/trace.h"
+#include "plan.h"
 #include "resolve.h"
 
 /* Steady-state patterns up to this many steps long are found. */
 #define ACCEL_HIST 9
 
 typedef struct accel {
-	hw_cfg_t hw;
+	hw_cfg_t hw;             /* the plan's, every auto resolved */
+	const plan_t *plan;
 	const workload_t *w;     /* the passes: a bidirectional layer is two */
-	workload_t passes;
-	uint32_t *pass_layer;    /* workload layer of each pass */
 	run_opts_t opts;
 	stats_t *st;
 	uint32_t n, k;
@@ -64,8 +64,7 @@ typedef struct accel {
 	ctrl_view_t view;
 	ctrl_token_t *line;
 	uint32_t nline, line_idx;
-	sched_prog_t *progs;
-	tile_sel_t *tiles;
+	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
 	uint64_t now;
 	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
@@ -98,42 +97,10 @@ static void accel_destroy(accel_t *a)
 	if (a->be.ctx)
 		a->be.destroy(a->be.ctx);
 	free(a->line);
-	if (a->progs)
-		for (size_t i = 0; i < a->w->n_layers; i++)
-			sched_free(&a->progs[i]);
-	free(a->progs);
-	free(a->tiles);
-	free(a->passes.layers);
-	free(a->pass_layer);
 	for (int i = 0; i < ACCEL_HIST; i++) {
 		snap_free(&a->snap[i]);
 		free(a->snap_counters[i]);
 	}
-}
-
-/* Expands the workload into passes over the hardware, in run order: a
- * bidirectional layer runs its forward pass, then its backward pass (the
- * same shape, its own weights; the two share the accelerator one after the
- * other, and the next layer starts when both are done). */
-static int accel_passes(accel_t *a, const workload_t *w, sim_err_t *err)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < w->n_layers; i++)
-		n += w->layers[i].direction == DIR_BI ? 2 : 1;
-	a->passes = *w;
-	a->passes.layers = calloc(n, sizeof *a->passes.layers);
-	a->pass_layer = calloc(n, sizeof *a->pass_layer);
-	if (!a->passes.layers || !a->pass_layer)
-		return sim_err(err, SIM_ENOMEM, "out of memory");
-	a->passes.n_layers = n;
-	for (size_t i = 0, k = 0; i < w->n_layers; i++)
-		for (int d = 0; d < (w->layers[i].direction == DIR_BI ? 2 : 1); d++, k++) {
-			a->passes.layers[k] = w->layers[i];
-			a->passes.layers[k].direction = DIR_UNI;
-			a->pass_layer[k] = (uint32_t)i;
-		}
-	a->w = &a->passes;
-	return SIM_OK;
 }
 
 static int accel_counters(accel_t *a)
@@ -166,108 +133,41 @@ static int accel_counters(accel_t *a)
 	return SIM_OK;
 }
 
-/* Resolves tile configs, builds every layer's program and the weight plan. */
+/* The weight buffer's plan and the per-pass results the plan decides. */
 static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 {
-	const workload_t *w = a->w;
-	a->progs = calloc(w->n_layers, sizeof *a->progs);
-	a->tiles = calloc(w->n_layers, sizeof *a->tiles);
-	wbuf_layer_plan_t *plan = calloc(w->n_layers, sizeof *plan);
-	r->layers = calloc(w->n_layers, sizeof *r->layers);
-	if (!a->progs || !a->tiles || !plan || !r->layers) {
-		free(plan);
+	const plan_t *pl = a->plan;
+	size_t n = a->w->n_layers;
+	wbuf_layer_plan_t *wp = calloc(n, sizeof *wp);
+	r->layers = calloc(n, sizeof *r->layers);
+	if (!wp || !r->layers) {
+		free(wp);
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	}
-	r->n_layers = w->n_layers;
+	r->n_layers = n;
 	const memory_cfg_t *m = &a->hw.memory;
 	uint64_t space = m->weights == WEIGHTS_RESIDENT ? UINT64_MAX : m->wbuf.bytes - m->wbuf.stage_bytes;
-	bool all_fit = true, any_stream = false, any_res = false;
-	for (size_t i = 0; i < w->n_layers; i++) {
-		const layer_cfg_t *l = &w->layers[i];
-		if (a->hw.compute.accumulators < l->batch_size) {
-			free(plan);
-			return sim_err(err, SIM_EINPUT,
-				       "layer %zu: compute.accumulators (%u) is smaller than its batch_size (%u); the tiles "
-				       "of a row block interleave the sequences, each with its own accumulator, expected "
-				       "at least %u", i + 1, a->hw.compute.accumulators, l->batch_size, l->batch_size);
-		}
-		tile_source_t src;
-		bool baseline = a->hw.scheduler == SCHED_KIND_EPUR || a->hw.scheduler == SCHED_KIND_BRAINWAVE;
-		int rc = SIM_OK;
-		if (baseline)
-			a->tiles[i] = TILE_CONFIG4; /* fixed dot-product (native) tiles */
-		else
-			rc = resolve_tile(&a->hw, l, &a->tiles[i], &src, err);
-		if (rc) {
-			free(plan);
-			return rc;
-		}
-		sched_params_t p = {
-			.kind = a->hw.scheduler, .cell = l->cell, .gru_form = l->gru_form,
-			.input_size = l->skip_input ? 0 : l->input_size, .hidden_size = l->hidden_size,
-			.vs_units = a->n, .vs_width = a->k, .cfg = (unsigned)a->tiles[i],
-			.pad_reconfig = a->hw.compute.pad_reconfig && !baseline,
-			.max_seg_values = (uint32_t)(resolve_inter_values(&a->hw) / l->batch_size),
-		};
-		if (!sched_cfg_ok(&p, p.cfg)) {
-			free(plan);
-			return sim_err(err, SIM_EINPUT,
-				       "layer %zu: tile config%u cannot be formed (N=%u, K=%u, %s, hidden %u; "
-				       "the intermediate buffer holds %llu values), expected a config N is divisible "
-				       "by and whose row segment fits", i + 1, p.cfg, a->n, a->k,
-				       workload_cell_name(l->cell), l->hidden_size,
-				       (unsigned long long)resolve_inter_values(&a->hw));
-		}
-		rc = sched_build(&p, &a->progs[i], err);
-		if (rc) {
-			free(plan);
-			return rc;
-		}
-		uint64_t bytes = a->progs[i].step_bytes;
-		bool fit = bytes <= m->wbuf.bytes;
-		bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
-		if (a->hw.scheduler == SCHED_KIND_EPUR && !resident) {
-			free(plan);
-			return sim_err(err, SIM_EINPUT,
-				       "layer %zu: the epur baseline is modelled with its weights on chip (its input "
-				       "phase reads W once, its recurrent phase U every step), but %llu bytes do not fit "
-				       "the weight buffer, expected -p memory.weights=resident or a larger buffer",
-				       i + 1, (unsigned long long)bytes);
-		}
-		uint64_t tile_max = 0;
-		for (uint32_t s = 0; s < a->progs[i].n; s++) {
-			const sched_seg_t *sg = &a->progs[i].seg[s];
-			uint64_t tb = (uint64_t)sg->valid_rows * sched_tile_cols(sg, 0) * 2;
-			tile_max = tb > tile_max ? tb : tile_max;
-		}
-		if (!resident && m->wbuf.stage_bytes < tile_max) {
-			free(plan);
-			return sim_err(err, SIM_EINPUT,
-				       "layer %zu streams its weights but memory.weight_buffer.stage_bytes (%llu) is "
-				       "smaller than one tile (%llu bytes), expected at least one tile of staging",
-				       i + 1, (unsigned long long)m->wbuf.stage_bytes, (unsigned long long)tile_max);
-		}
-		plan[i].step_bytes = bytes;
-		plan[i].timesteps = l->timesteps;
-		plan[i].resident = resident ? bytes : (bytes < space ? bytes : space);
-		plan[i].load_live = m->weights == WEIGHTS_RESIDENT ? a->opts.cold : (i > 0 || a->opts.cold);
+	for (size_t i = 0; i < n; i++) {
+		const plan_pass_t *pp = &pl->pass[i];
+		uint64_t bytes = pp->bytes;
+		wp[i].step_bytes = bytes;
+		wp[i].timesteps = a->w->layers[i].timesteps;
+		wp[i].resident = pp->resident ? bytes : (bytes < space ? bytes : space);
+		wp[i].load_live = m->weights == WEIGHTS_RESIDENT ? a->opts.cold : (i > 0 || a->opts.cold);
 		layer_result_t *lr = &r->layers[i];
-		lr->cfg = *l;
-		lr->layer = a->pass_layer[i];
-		lr->backward = i > 0 && a->pass_layer[i - 1] == a->pass_layer[i];
-		lr->tile = a->tiles[i];
-		lr->weights = resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
-		lr->weights_fit = fit;
+		lr->cfg = a->w->layers[i];
+		lr->layer = pp->layer;
+		lr->backward = pp->backward;
+		lr->tile = pp->tile;
+		lr->weights = pp->resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
+		lr->weights_fit = pp->fit;
 		lr->weight_bytes = bytes;
-		all_fit &= fit;
-		any_stream |= !resident;
-		any_res |= resident;
 	}
-	r->weights_fit = all_fit;
-	r->weights = any_stream && any_res ? WEIGHTS_AUTO : any_stream ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
-	r->load_cycles = dram_transfer_cycles(a->dram, plan[0].resident);
-	int rc = wbuf_plan(a->wbuf, plan, (uint32_t)w->n_layers, m->weights == WEIGHTS_RESIDENT, !a->opts.cold);
-	free(plan);
+	r->weights_fit = pl->weights_fit;
+	r->weights = pl->weights;
+	r->load_cycles = dram_transfer_cycles(a->dram, wp[0].resident);
+	int rc = wbuf_plan(a->wbuf, wp, (uint32_t)n, m->weights == WEIGHTS_RESIDENT, !a->opts.cold);
+	free(wp);
 	return rc ? sim_err(err, rc, "out of memory") : SIM_OK;
 }
 
@@ -820,33 +720,38 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	return SIM_OK;
 }
 
-int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err)
+int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts, sim_err_t *err)
+{
+	if (!opts->functional)
+		return SIM_OK;
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].cell == CELL_FC || w->layers[i].direction == DIR_BI)
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu is %s; functional mode computes lstm, gru and vanilla "
+				       "unidirectional layers, expected those (run it without --functional for timing)",
+				       w->path, i + 1, w->layers[i].cell == CELL_FC ? "fc" : "bidirectional");
+	if (any_bidir)
+		return sim_err(err, SIM_EINPUT,
+			       "%s: a layer is bidirectional; functional mode computes lstm, gru and vanilla "
+			       "unidirectional layers, expected those (run it without --functional for timing)",
+			       w->path);
+	return SIM_OK;
+}
+
+int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
-	if (!w->n_layers)
-		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
+	int crc = accel_check_opts(&plan->passes, plan->any_bidir, opts, err);
+	if (crc)
+		return crc;
 	accel_t a = { 0 };
-	a.hw = *hw;
-	uint32_t max_batch = 1;
-	for (size_t i = 0; i < w->n_layers; i++)
-		max_batch = w->layers[i].batch_size > max_batch ? w->layers[i].batch_size : max_batch;
-	a.hw.compute.accumulators = resolve_accumulators(&a.hw, max_batch);
-	resolve_hw(&a.hw);
-	if (opts->functional)
-		for (size_t i = 0; i < w->n_layers; i++)
-			if (w->layers[i].cell == CELL_FC || w->layers[i].direction == DIR_BI)
-				return sim_err(err, SIM_EINPUT,
-					       "%s: layer %zu is %s; functional mode computes lstm, gru and vanilla "
-					       "unidirectional layers, expected those (run it without --functional for timing)",
-					       w->path, i + 1, w->layers[i].cell == CELL_FC ? "fc" : "bidirectional");
-	int prc = accel_passes(&a, w, err);
-	if (prc) {
-		accel_destroy(&a);
-		return prc;
-	}
+	a.plan = plan;
+	a.hw = plan->hw;
+	a.w = &plan->passes;
+	a.progs = plan->progs;
 	a.opts = *opts;
-	a.n = a.hw.compute.vs_units;
-	a.k = resolve_lanes(&a.hw);
+	a.n = plan->n;
+	a.k = plan->k;
 	a.nk = (uint64_t)a.n * a.k;
 	a.idle_cause = -1;
 	a.st = out->stats = stats_create();
@@ -888,12 +793,4 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	if (rc)
 		run_result_free(out);
 	return rc;
-}
-
-void run_result_free(run_result_t *r)
-{
-	stats_destroy(r->stats);
-	free(r->layers);
-	r->stats = NULL;
-	r->layers = NULL;
 }

@@ -2,10 +2,12 @@
 
 #include <string.h>
 
-#include "../ctrl/sched.h"
+#include "plan.h"
 #include "resolve.h"
 #include "run.h"
 
+/* A client of the engine: each candidate is a plan with its tile fixed, so
+ * planning here never explores again. */
 int explore_layer(const hw_cfg_t *hw, const layer_cfg_t *l, tile_entry_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -27,7 +29,12 @@ int explore_layer(const hw_cfg_t *hw, const layer_cfg_t *l, tile_entry_t *out, s
 		h.memory.weights = WEIGHTS_RESIDENT;
 		run_result_t r;
 		sim_err_t e;
-		int rc = accel_run(&h, &w, &o, &r, &e);
+		plan_t p;
+		int rc = plan_build(&h, &w, NULL, &p, &e);
+		if (!rc) {
+			rc = accel_run_plan(&p, &o, &r, &e);
+			plan_free(&p);
+		}
 		if (rc == SIM_EINPUT)
 			continue; /* a config this layer cannot form */
 		if (rc) {

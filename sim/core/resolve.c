@@ -44,42 +44,48 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw)
 	return bytes / 4;
 }
 
-int resolve_tile(const hw_cfg_t *hw, const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err)
+int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_err_t *err)
+{
+	*have = false;
+	memset(out, 0, sizeof *out);
+	char path[HW_PATH_MAX + 32];
+	if (hw->compute.tile_table[0])
+		snprintf(path, sizeof path, "%s", hw->compute.tile_table);
+	else
+		snprintf(path, sizeof path, "configs/tiles/%s.yaml", hw->name);
+	if (access(path, R_OK) != 0) {
+		if (hw->compute.tile_table[0])
+			return sim_err(err, SIM_EINPUT, "%s: cannot open the tile table named by compute.tile_table, "
+				       "expected a file written by `sharpsim explore`", path);
+		return SIM_OK;
+	}
+	int rc = config_load_tile_table(path, out, err);
+	*have = rc == SIM_OK;
+	return rc;
+}
+
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const layer_cfg_t *l, tile_sel_t *out,
+		 tile_source_t *src, sim_err_t *err)
 {
 	if (hw->compute.tile != TILE_AUTO) {
 		*out = hw->compute.tile;
 		*src = TILE_FROM_CONFIG;
 		return SIM_OK;
 	}
-	char path[HW_PATH_MAX + 32];
-	if (hw->compute.tile_table[0])
-		snprintf(path, sizeof path, "%s", hw->compute.tile_table);
-	else
-		snprintf(path, sizeof path, "configs/tiles/%s.yaml", hw->name);
 	uint32_t input = l->skip_input ? 0 : l->input_size;
-	if (access(path, R_OK) == 0) {
-		tile_table_t t;
-		int rc = config_load_tile_table(path, &t, err);
-		if (rc)
-			return rc;
-		const tile_entry_t *e = config_tile_lookup(&t, hw->compute.vs_units, resolve_lanes(hw), hw->scheduler,
-							   l->cell, input, l->hidden_size);
-		if (e) {
-			*out = e->best;
-			*src = TILE_FROM_TABLE;
-			config_tile_table_free(&t);
-			return SIM_OK;
-		}
-		config_tile_table_free(&t);
-	} else if (hw->compute.tile_table[0]) {
-		return sim_err(err, SIM_EINPUT, "%s: cannot open the tile table named by compute.tile_table, "
-			       "expected a file written by `sharpsim explore`", path);
+	const tile_entry_t *e = table ? config_tile_lookup(table, hw->compute.vs_units, resolve_lanes(hw),
+							   hw->scheduler, l->cell, input, l->hidden_size)
+				      : NULL;
+	if (e) {
+		*out = e->best;
+		*src = TILE_FROM_TABLE;
+		return SIM_OK;
 	}
-	tile_entry_t e;
-	int rc = explore_layer(hw, l, &e, err);
+	tile_entry_t x;
+	int rc = explore_layer(hw, l, &x, err);
 	if (rc)
 		return rc;
-	*out = e.best;
+	*out = x.best;
 	*src = TILE_EXPLORED;
 	return SIM_OK;
 }

@@ -13,7 +13,7 @@
  *      large N) flowing back to back; and at least the largest batch, since
  *      each sequence of a block has its own (resolve_accumulators)
  *   5. per layer: the tile config (explore table, else explored on the fly)
- *      and the weight placement (resident / stream).
+ *      and the weight placement (resident / stream), in plan.c.
  * Precision fix16x16 pairs two 16x8 multipliers per MAC, so its array has
  * K/2 effective lanes per VS unit.
  */
@@ -21,6 +21,7 @@
 #define SHARPSIM_RESOLVE_H
 
 #include "../common/err.h"
+#include "../config/config.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 
@@ -35,7 +36,14 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw);
 
 typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_source_t;
 
-/* The tile config a layer runs with (hw already resolved). */
-int resolve_tile(const hw_cfg_t *hw, const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err);
+/* Loads the tile table `tile: auto` reads: compute.tile_table, which must
+ * exist, else configs/tiles/<name>.yaml when it exists (*have false when
+ * there is none: every layer is then explored). Free with
+ * config_tile_table_free when *have. */
+int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_err_t *err);
+/* The tile config a layer runs with (hw already resolved): the configured
+ * one, the table's (table may be NULL), or explored on the fly. */
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const layer_cfg_t *l, tile_sel_t *out,
+		 tile_source_t *src, sim_err_t *err);
 
 #endif

@@ -1,12 +1,19 @@
 /*
  * run.h - running a workload on a hardware config, and what comes out.
  *
- * accel_run() resolves every "auto" of the config (core/resolve.c), builds
- * the components, drives the global clock one cycle at a time (or in exact
- * jumps, see core/accel.c) until the last layer's last h is written, checks
- * the lane-conservation identity and the MAC count, and returns the
- * counters. Same inputs, same outputs: nothing depends on time, addresses
- * or the environment.
+ * A run has three stages, each a function:
+ *   load   config_load_hw, config_load_workload, resolve_tile_table;
+ *   plan   plan_build (plan.h): every "auto" resolved, the programs built;
+ *   run    accel_run_plan, the engine: builds the components, drives the
+ *          global clock one cycle at a time (or in exact jumps, see
+ *          core/accel.c) until the last layer's last h is written, checks
+ *          the lane-conservation identity and the MAC count, and returns
+ *          the counters. It reads no file and never plans.
+ * accel_run() is plan + run for a config and workload already loaded (it
+ * loads the tile table `tile: auto` needs); run_pipeline() is all three
+ * plus pricing, the one path `run`, `compare` and `sweep` take. Same
+ * inputs, same outputs: nothing depends on time, addresses or the
+ * environment.
  *
  * Counter names (registered by the components; the energy model and the
  * reports read them by name once, at the end):
@@ -84,6 +91,14 @@ typedef struct run_result {
 	stats_t *stats;         /* every counter, summed over layers (owned) */
 } run_result_t;
 
+typedef struct plan plan_t;
+
+/* The engine: runs a plan (plan.h). */
+int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out, sim_err_t *err);
+/* Options the engine cannot honour for this workload (functional mode
+ * computes lstm, gru and vanilla unidirectional layers only). */
+int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts, sim_err_t *err);
+/* Plan and run: loads the tile table when the tile is auto, plans, runs. */
 int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts,
 	      run_result_t *out, sim_err_t *err);
 void run_result_free(run_result_t *r);

@@ -6,7 +6,7 @@
 
 #include "../config/config.h"
 #include "../core/resolve.h"
-#include "../core/run.h"
+#include "../core/pipeline.h"
 #include "../ctrl/ctrl.h"
 #include "../energy/energy.h"
 
@@ -53,42 +53,28 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const char *tech, const cha
 		    sim_err_t *err)
 {
 	const sweep_point_t *pt = &s->pts[i];
-	hw_cfg_t hw;
-	workload_t w = { 0 };
-	int rc = config_load_hw(pt->hw_path, (const char *const *)pt->p, pt->np, &hw, err);
-	if (!rc)
-		rc = config_load_workload(pt->wl_path, (const char *const *)pt->w, pt->nw, &w, err);
-	if (rc) {
-		workload_free(&w);
-		return rc;
-	}
-	/* The point was hashed when the spec was expanded; a config or workload
-	 * file edited since would label this row with a stale hash. */
-	char hash[17];
-	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)config_hash(&hw, &w, version));
-	if (strcmp(hash, pt->hash)) {
-		workload_free(&w);
-		return sim_err(err, SIM_EINPUT, "%s, %s: changed since the sweep was expanded (config_hash %s, "
-			       "expected %s)", pt->hw_path, pt->wl_path, hash, pt->hash);
-	}
-	run_opts_t o = { .cold = s->cold, .fast_forward = s->fast_forward };
-	run_result_t r;
-	rc = accel_run(&hw, &w, &o, &r, err);
-	workload_free(&w);
+	energy_tech_t *t = NULL;
+	bool priced = s->energy && tech && *tech;
+	int rc = priced ? energy_tech_load(tech, &t, err) : SIM_OK;
 	if (rc)
 		return rc;
-	energy_report_t e;
-	energy_tech_t *t = NULL;
-	if (s->energy && tech && *tech) {
-		rc = energy_tech_load(tech, &t, err);
-		if (!rc)
-			rc = energy_eval(t, &r.hw, r.stats, r.cycles, &e, err);
-		energy_tech_destroy(t);
-	}
-	sweep_rec_t *row = rc ? NULL : sweep_rec_create();
-	if (!rc && (!row || point_row(pt, &r, s->energy && tech && *tech ? &e : NULL, s->cold, row)))
+	/* The point was hashed when the spec was expanded; a config or workload
+	 * file edited since would label this row with a stale hash. */
+	run_job_t job = {
+		.hw_path = pt->hw_path, .hw_over = (const char *const *)pt->p, .n_hw = pt->np,
+		.wl_path = pt->wl_path, .wl_over = (const char *const *)pt->w, .n_wl = pt->nw,
+		.version = version, .expect_hash = pt->hash, .tech = t,
+		.opts = { .cold = s->cold, .fast_forward = s->fast_forward },
+	};
+	run_outcome_t o;
+	rc = run_pipeline(&job, &o, err);
+	energy_tech_destroy(t);
+	if (rc)
+		return rc;
+	sweep_rec_t *row = sweep_rec_create();
+	if (!row || point_row(pt, &o.r, o.priced ? &o.e : NULL, s->cold, row))
 		rc = sim_err(err, SIM_ENOMEM, "out of memory");
-	run_result_free(&r);
+	run_outcome_free(&o);
 	if (rc) {
 		sweep_rec_free(row);
 		return rc;

@@ -1,0 +1,137 @@
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void plan_free(plan_t *p)
+{
+	if (p->progs)
+		for (size_t i = 0; i < p->passes.n_layers; i++)
+			sched_free(&p->progs[i]);
+	free(p->progs);
+	free(p->pass);
+	free(p->passes.layers);
+	memset(p, 0, sizeof *p);
+}
+
+/* Expands the workload into passes over the hardware, in run order: a
+ * bidirectional layer runs its forward pass, then its backward pass (the
+ * same shape, its own weights; the two share the accelerator one after the
+ * other, and the next layer starts when both are done). */
+static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->n_layers; i++)
+		n += w->layers[i].direction == DIR_BI ? 2 : 1;
+	p->passes = *w;
+	p->passes.layers = calloc(n, sizeof *p->passes.layers);
+	p->pass = calloc(n, sizeof *p->pass);
+	p->progs = calloc(n, sizeof *p->progs);
+	if (!p->passes.layers || !p->pass || !p->progs)
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	p->passes.n_layers = n;
+	for (size_t i = 0, k = 0; i < w->n_layers; i++) {
+		p->any_bidir |= w->layers[i].direction == DIR_BI;
+		for (int d = 0; d < (w->layers[i].direction == DIR_BI ? 2 : 1); d++, k++) {
+			p->passes.layers[k] = w->layers[i];
+			p->passes.layers[k].direction = DIR_UNI;
+			p->pass[k].layer = (uint32_t)i;
+			p->pass[k].backward = d == 1;
+		}
+	}
+	return SIM_OK;
+}
+
+/* Tile config, program and weight placement of pass i. */
+static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *err)
+{
+	const hw_cfg_t *hw = &p->hw;
+	const layer_cfg_t *l = &p->passes.layers[i];
+	plan_pass_t *pp = &p->pass[i];
+	if (hw->compute.accumulators < l->batch_size)
+		return sim_err(err, SIM_EINPUT,
+			       "layer %zu: compute.accumulators (%u) is smaller than its batch_size (%u); the tiles "
+			       "of a row block interleave the sequences, each with its own accumulator, expected "
+			       "at least %u", i + 1, hw->compute.accumulators, l->batch_size, l->batch_size);
+	bool baseline = hw->scheduler == SCHED_KIND_EPUR || hw->scheduler == SCHED_KIND_BRAINWAVE;
+	if (baseline) {
+		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
+		pp->tile_src = TILE_FROM_CONFIG;
+	} else {
+		int rc = resolve_tile(hw, table, l, &pp->tile, &pp->tile_src, err);
+		if (rc)
+			return rc;
+	}
+	sched_params_t sp = {
+		.kind = hw->scheduler, .cell = l->cell, .gru_form = l->gru_form,
+		.input_size = l->skip_input ? 0 : l->input_size, .hidden_size = l->hidden_size,
+		.vs_units = p->n, .vs_width = p->k, .cfg = (unsigned)pp->tile,
+		.pad_reconfig = hw->compute.pad_reconfig && !baseline,
+		.max_seg_values = (uint32_t)(resolve_inter_values(hw) / l->batch_size),
+	};
+	if (!sched_cfg_ok(&sp, sp.cfg))
+		return sim_err(err, SIM_EINPUT,
+			       "layer %zu: tile config%u cannot be formed (N=%u, K=%u, %s, hidden %u; "
+			       "the intermediate buffer holds %llu values), expected a config N is divisible "
+			       "by and whose row segment fits", i + 1, sp.cfg, p->n, p->k,
+			       workload_cell_name(l->cell), l->hidden_size,
+			       (unsigned long long)resolve_inter_values(hw));
+	int rc = sched_build(&sp, &p->progs[i], err);
+	if (rc)
+		return rc;
+	const memory_cfg_t *m = &hw->memory;
+	uint64_t bytes = p->progs[i].step_bytes;
+	bool fit = bytes <= m->wbuf.bytes;
+	bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
+	if (hw->scheduler == SCHED_KIND_EPUR && !resident)
+		return sim_err(err, SIM_EINPUT,
+			       "layer %zu: the epur baseline is modelled with its weights on chip (its input "
+			       "phase reads W once, its recurrent phase U every step), but %llu bytes do not fit "
+			       "the weight buffer, expected -p memory.weights=resident or a larger buffer",
+			       i + 1, (unsigned long long)bytes);
+	uint64_t tile_max = 0;
+	for (uint32_t s = 0; s < p->progs[i].n; s++) {
+		const sched_seg_t *sg = &p->progs[i].seg[s];
+		uint64_t tb = (uint64_t)sg->valid_rows * sched_tile_cols(sg, 0) * 2;
+		tile_max = tb > tile_max ? tb : tile_max;
+	}
+	if (!resident && m->wbuf.stage_bytes < tile_max)
+		return sim_err(err, SIM_EINPUT,
+			       "layer %zu streams its weights but memory.weight_buffer.stage_bytes (%llu) is "
+			       "smaller than one tile (%llu bytes), expected at least one tile of staging",
+			       i + 1, (unsigned long long)m->wbuf.stage_bytes, (unsigned long long)tile_max);
+	pp->resident = resident;
+	pp->fit = fit;
+	pp->bytes = bytes;
+	return SIM_OK;
+}
+
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, plan_t *out, sim_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!w->n_layers)
+		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
+	out->hw = *hw;
+	uint32_t max_batch = 1;
+	for (size_t i = 0; i < w->n_layers; i++)
+		max_batch = w->layers[i].batch_size > max_batch ? w->layers[i].batch_size : max_batch;
+	out->hw.compute.accumulators = resolve_accumulators(&out->hw, max_batch);
+	resolve_hw(&out->hw);
+	out->n = out->hw.compute.vs_units;
+	out->k = resolve_lanes(&out->hw);
+	int rc = plan_passes(out, w, err);
+	bool all_fit = true, any_stream = false, any_res = false;
+	for (size_t i = 0; !rc && i < out->passes.n_layers; i++) {
+		rc = plan_pass(out, table, i, err);
+		all_fit &= out->pass[i].fit;
+		any_stream |= !out->pass[i].resident;
+		any_res |= out->pass[i].resident;
+	}
+	if (rc) {
+		plan_free(out);
+		return rc;
+	}
+	out->weights_fit = all_fit;
+	out->weights = any_stream && any_res ? WEIGHTS_AUTO : any_stream ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
+	return SIM_OK;
+}

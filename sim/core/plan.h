@@ -1,0 +1,54 @@
+/*
+ * plan.h - everything about a run that is decided before the clock starts.
+ *
+ * plan_build() takes the hardware config as written, the workload and an
+ * optional tile table (loaded by the caller: the plan reads no file) and
+ * resolves every "auto" in the order resolve.h gives: lanes, banks, port
+ * bandwidth, accumulators, then per pass the tile config (the table, else
+ * explored on the fly by running the engine on a two-step copy of the
+ * layer with each config fixed, so no plan built there explores again) and
+ * the weight placement (resident or streamed). It expands bidirectional
+ * layers into passes and builds each pass's program. The engine
+ * (engine_run, run.h) runs a plan and decides nothing of this.
+ */
+#ifndef SHARPSIM_PLAN_H
+#define SHARPSIM_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../config/config.h"
+#include "../config/hw_cfg.h"
+#include "../config/workload.h"
+#include "../ctrl/sched.h"
+#include "resolve.h"
+
+typedef struct plan_pass {
+	uint32_t layer;          /* index in the workload */
+	bool backward;           /* the backward pass of a bidirectional layer */
+	tile_sel_t tile;         /* resolved tile config */
+	tile_source_t tile_src;
+	bool resident;           /* weights kept on chip (else streamed) */
+	bool fit;                /* one step's weights fit the buffer */
+	uint64_t bytes;          /* weight bytes of one step */
+} plan_pass_t;
+
+typedef struct plan {
+	hw_cfg_t hw;             /* every auto resolved */
+	workload_t passes;       /* one unidirectional layer per pass (owned array) */
+	plan_pass_t *pass;       /* per pass */
+	sched_prog_t *progs;     /* per pass: one step's program */
+	uint32_t n, k;           /* VS units, effective lanes per unit */
+	bool any_bidir;          /* the workload as written has a bidirectional layer */
+	bool weights_fit;        /* every pass's weights fit */
+	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when passes differ */
+} plan_t;
+
+/* table: the tile table for tile: auto (NULL: explore every layer).
+ * On error *out holds nothing to free. */
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, plan_t *out,
+	       sim_err_t *err);
+void plan_free(plan_t *p);
+
+#endif

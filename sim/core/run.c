@@ -1,0 +1,39 @@
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "resolve.h"
+
+int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!w->n_layers)
+		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
+	int rc = accel_check_opts(w, false, opts, err);
+	if (rc)
+		return rc;
+	tile_table_t table;
+	bool have = false;
+	bool fixed = hw->scheduler == SCHED_KIND_EPUR || hw->scheduler == SCHED_KIND_BRAINWAVE;
+	if (hw->compute.tile == TILE_AUTO && !fixed && (rc = resolve_tile_table(hw, &table, &have, err)))
+		return rc;
+	plan_t plan;
+	rc = plan_build(hw, w, have ? &table : NULL, &plan, err);
+	if (have)
+		config_tile_table_free(&table);
+	if (rc)
+		return rc;
+	rc = accel_run_plan(&plan, opts, out, err);
+	plan_free(&plan);
+	return rc;
+}
+
+void run_result_free(run_result_t *r)
+{
+	stats_destroy(r->stats);
+	free(r->layers);
+	r->stats = NULL;
+	r->layers = NULL;
+}
