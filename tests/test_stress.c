@@ -50,7 +50,7 @@ START_TEST(random_configs_finish_and_agree)
 		h.cell.lanes = pick(&seed, 0, 4);
 		h.cell.latency = pick(&seed, 1, 8);
 		h.fifo_depth = pick(&seed, 1, 8);
-		h.scheduler = (sched_kind_t)pick(&seed, 0, SCHED_KIND_ALL - 1);
+		h.scheduler = (sched_kind_t)pick(&seed, 0, (uint32_t)sched_registry_count(sched_registry_builtin()) - 1);
 		h.deps = (deps_kind_t)pick(&seed, 0, 1);
 		h.memory.weights = (weight_policy_t)pick(&seed, 0, 2);
 		h.memory.wbuf.read_latency = pick(&seed, 1, 4);

@@ -111,13 +111,16 @@ int cli_explore(int argc, char **argv)
 	for (size_t i = 0; !rc && i < nwl; i++)
 		rc = add_files(wls[i], &files, &nfiles, &err);
 	tile_table_t t = { 0 };
+	const sched_registry_t *reg = sched_registry_builtin();
 	resolve_hw(&hw);
 	for (size_t f = 0; !rc && f < nfiles; f++) {
 		workload_t w = { 0 };
 		rc = config_load_workload(files[f], NULL, 0, &w, &err);
 		for (size_t l = 0; !rc && l < w.n_layers; l++)
 			for (int skip = 0; !rc && skip < 2; skip++)
-				for (int s = 0; !rc && s < SCHED_KIND_COUNT; s++) {
+				for (size_t s = 0; !rc && s < sched_registry_count(reg); s++) {
+					if (sched_registry_get(reg, s)->flags & SCHED_F_FIXED_TILE)
+						continue; /* nothing to explore */
 					layer_cfg_t lc = w.layers[l];
 					lc.skip_input = skip;
 					hw_cfg_t h = hw;
@@ -129,7 +132,7 @@ int cli_explore(int argc, char **argv)
 							       .hidden_size = lc.hidden_size };
 					if (have(&t, &probe))
 						continue;
-					rc = explore_layer(&h, &lc, &e, &err);
+					rc = explore_layer(&h, reg, &lc, &e, &err);
 					if (!rc) {
 						t.e = realloc(t.e, sizeof *t.e * (t.n + 1));
 						t.e[t.n++] = e;

@@ -27,7 +27,7 @@ static void run_usage(FILE *f)
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
 	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD ")\n"
-	      "  --scheduler S      sequential | batch | intergate | unfolded (= -p scheduler=S)\n"
+	      "  --scheduler S      a schedule listed below (= -p scheduler=S)\n"
 	      "  --deps D           step (h barrier, default) | element (finer h scoreboard what-if)\n"
 	      "  -p key=value       override a hardware key, e.g. -p compute.vs_units=128\n"
 	      "  -w key=value       override a key of every workload layer, e.g. -w skip_input=true\n"
@@ -49,7 +49,10 @@ static void run_usage(FILE *f)
 	      "  --vcd FILE         RTL waveforms (with --cosim/--rtl)\n"
 	      "\n"
 	      "Logs go to stderr, data to stdout or --out. Hardware keys: sharpsim --help-hw.\n"
-	      "Workload keys: sharpsim --help-workload.\n", f);
+	      "Workload keys: sharpsim --help-workload.\n\nSchedules:\n", f);
+	const sched_registry_t *reg = sched_registry_builtin();
+	for (size_t i = 0; i < sched_registry_count(reg); i++)
+		fprintf(f, "  %-17s  %s\n", sched_registry_get(reg, i)->name, sched_registry_get(reg, i)->description);
 }
 
 typedef struct run_args {

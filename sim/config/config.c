@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sched/registry.h"
 #include "params.h"
 #include "ydoc.h"
 
@@ -553,7 +554,7 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "vs_width"), 1, 4096, &u[1], err)) ||
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "input_size"), 0, 1048576, &u[2], err)) ||
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "hidden_size"), 1, 65536, &u[3], err)) ||
-	    (rc = param_enum_parse(d, ydoc_get(e, "scheduler"), "scheduler", param_sched_names, &s, err)) ||
+	    (rc = param_enum_parse(d, ydoc_get(e, "scheduler"), "scheduler", sched_builtin_names, &s, err)) ||
 	    (rc = param_enum_parse(d, ydoc_get(e, "cell"), "cell", param_cell_names, &c, err)) ||
 	    (rc = param_enum_parse(d, ydoc_get(e, "best"), "best", param_tile_names, &b, err)))
 		return rc;

@@ -4,11 +4,13 @@
  */
 #include "hw_cfg.h"
 
+#include "../sched/registry.h"
 #include "params.h"
 
 const char *hw_sched_name(sched_kind_t s)
 {
-	return (unsigned)s < SCHED_KIND_ALL ? param_sched_names[s] : "?";
+	const sched_desc_t *d = sched_registry_get(sched_registry_builtin(), (size_t)s);
+	return d ? d->name : "?";
 }
 
 const char *hw_tile_name(tile_sel_t t)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sched/registry.h"
 #include "hw_cfg.h"
 #include "workload.h"
 
@@ -25,7 +26,6 @@ _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
-const char *const param_sched_names[] = { "sequential", "batch", "intergate", "unfolded", "epur", "brainwave", NULL };
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
 const char *const param_deps_names[] = { "step", "element", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
@@ -121,7 +121,7 @@ static const param_t param_hw[] = {
 	  .def = "true", .src = PARAM_SRC_PAPER,
 	  .desc = "double-buffered: half the bytes hold the run-ahead W.x" },
 
-	{ .key = "scheduler", .type = PARAM_ENUM, HW(scheduler), .def = "unfolded", .names = param_sched_names,
+	{ .key = "scheduler", .type = PARAM_ENUM, HW(scheduler), .def = "unfolded", .names = sched_builtin_names,
 	  .src = PARAM_SRC_PAPER, .desc = "block schedule (MODEL.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
 		  "brainwave model those designs' schedules on this hardware with fixed config4 tiles" },
 	{ .key = "deps", .type = PARAM_ENUM, HW(deps), .def = "step", .names = param_deps_names,

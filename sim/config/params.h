@@ -62,7 +62,6 @@ typedef struct param {
 
 /* Enum names, index = enum value, NULL-terminated. */
 extern const char *const param_tile_names[];    /* tile_sel_t */
-extern const char *const param_sched_names[];   /* sched_kind_t */
 extern const char *const param_weights_names[]; /* weight_policy_t */
 extern const char *const param_deps_names[];    /* deps_kind_t */
 extern const char *const param_prec_names[];    /* prec_mul_t */

@@ -203,7 +203,7 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	a->ibuf = ibuf_create(resolve_inter_values(hw), a->st);
 	a->dram = dram_create(&hw->memory.dram, hw->clock_mhz, a->st);
 	a->wbuf = a->dram ? wbuf_create(&hw->memory.wbuf, a->n, a->k, a->dram, a->st) : NULL;
-	a->ctrl = ctrl_create(hw->scheduler, hw->deps, hw->compute.accumulators + a->nline + 8,
+	a->ctrl = ctrl_create(a->plan->sched, hw->deps, hw->compute.accumulators + a->nline + 8,
 			      (uint32_t)resolve_inter_values(hw) + 1, a->st);
 	a->line = calloc(a->nline, sizeof *a->line);
 	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf ||
@@ -242,7 +242,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
 	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
-			 a->hw.scheduler == SCHED_KIND_SEQUENTIAL || a->hw.scheduler == SCHED_KIND_BRAINWAVE);
+			 a->plan->sched->flags & SCHED_F_WHOLE_VECTOR);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
@@ -304,7 +304,7 @@ static void accel_acc_out(accel_t *a)
 	if (a->fp)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
-		if (a->hw.scheduler != SCHED_KIND_EPUR) /* E-PUR's sums go to its precompute store */
+		if (!(a->plan->sched->flags & SCHED_F_X_PRECOMPUTED)) /* else to the schedule's own store */
 			ibuf_write(a->ibuf, s->valid_rows);
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {

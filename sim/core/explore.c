@@ -8,7 +8,8 @@
 
 /* A client of the engine: each candidate is a plan with its tile fixed, so
  * planning here never explores again. */
-int explore_layer(const hw_cfg_t *hw, const layer_cfg_t *l, tile_entry_t *out, sim_err_t *err)
+int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const layer_cfg_t *l, tile_entry_t *out,
+		  sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	out->vs_units = hw->compute.vs_units;
@@ -30,7 +31,7 @@ int explore_layer(const hw_cfg_t *hw, const layer_cfg_t *l, tile_entry_t *out, s
 		run_result_t r;
 		sim_err_t e;
 		plan_t p;
-		int rc = plan_build(&h, &w, NULL, &p, &e);
+		int rc = plan_build(&h, &w, NULL, registry, &p, &e);
 		if (!rc) {
 			rc = accel_run_plan(&p, &o, &r, &e);
 			plan_free(&p);

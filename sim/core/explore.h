@@ -12,7 +12,10 @@
 
 #include "../common/err.h"
 #include "../config/config.h"
+#include "../sched/registry.h"
 
-int explore_layer(const hw_cfg_t *hw, const layer_cfg_t *l, tile_entry_t *out, sim_err_t *err);
+/* registry: where hw->scheduler is looked up (NULL: the built-in ones). */
+int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const layer_cfg_t *l, tile_entry_t *out,
+		  sim_err_t *err);
 
 #endif

@@ -53,20 +53,20 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 			       "layer %zu: compute.accumulators (%u) is smaller than its batch_size (%u); the tiles "
 			       "of a row block interleave the sequences, each with its own accumulator, expected "
 			       "at least %u", i + 1, hw->compute.accumulators, l->batch_size, l->batch_size);
-	bool baseline = hw->scheduler == SCHED_KIND_EPUR || hw->scheduler == SCHED_KIND_BRAINWAVE;
-	if (baseline) {
+	bool fixed = p->sched->flags & SCHED_F_FIXED_TILE;
+	if (fixed) {
 		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
 		pp->tile_src = TILE_FROM_CONFIG;
 	} else {
-		int rc = resolve_tile(hw, table, l, &pp->tile, &pp->tile_src, err);
+		int rc = resolve_tile(hw, table, p->registry, l, &pp->tile, &pp->tile_src, err);
 		if (rc)
 			return rc;
 	}
 	sched_params_t sp = {
-		.kind = hw->scheduler, .cell = l->cell, .gru_form = l->gru_form,
+		.sched = p->sched, .cell = l->cell, .gru_form = l->gru_form,
 		.input_size = l->skip_input ? 0 : l->input_size, .hidden_size = l->hidden_size,
 		.vs_units = p->n, .vs_width = p->k, .cfg = (unsigned)pp->tile,
-		.pad_reconfig = hw->compute.pad_reconfig && !baseline,
+		.pad_reconfig = hw->compute.pad_reconfig && !fixed,
 		.max_seg_values = (uint32_t)(resolve_inter_values(hw) / l->batch_size),
 	};
 	if (!sched_cfg_ok(&sp, sp.cfg))
@@ -83,12 +83,12 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 	uint64_t bytes = p->progs[i].step_bytes;
 	bool fit = bytes <= m->wbuf.bytes;
 	bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
-	if (hw->scheduler == SCHED_KIND_EPUR && !resident)
+	if ((p->sched->flags & SCHED_F_NEEDS_RESIDENT) && !resident)
 		return sim_err(err, SIM_EINPUT,
-			       "layer %zu: the epur baseline is modelled with its weights on chip (its input "
+			       "layer %zu: the %s baseline is modelled with its weights on chip (its input "
 			       "phase reads W once, its recurrent phase U every step), but %llu bytes do not fit "
 			       "the weight buffer, expected -p memory.weights=resident or a larger buffer",
-			       i + 1, (unsigned long long)bytes);
+			       i + 1, p->sched->name, (unsigned long long)bytes);
 	uint64_t tile_max = 0;
 	for (uint32_t s = 0; s < p->progs[i].n; s++) {
 		const sched_seg_t *sg = &p->progs[i].seg[s];
@@ -106,11 +106,16 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 	return SIM_OK;
 }
 
-int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, plan_t *out, sim_err_t *err)
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table,
+	       const sched_registry_t *registry, plan_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!w->n_layers)
 		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
+	out->registry = registry ? registry : sched_registry_builtin();
+	if (!(out->sched = sched_registry_get(out->registry, (size_t)hw->scheduler)))
+		return sim_err(err, SIM_EINPUT, "scheduler #%d is not registered, expected one of the %zu registered",
+			       (int)hw->scheduler, sched_registry_count(out->registry));
 	out->hw = *hw;
 	uint32_t max_batch = 1;
 	for (size_t i = 0; i < w->n_layers; i++)

@@ -22,6 +22,7 @@
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "../ctrl/sched.h"
+#include "../sched/registry.h"
 #include "resolve.h"
 
 typedef struct plan_pass {
@@ -36,6 +37,8 @@ typedef struct plan_pass {
 
 typedef struct plan {
 	hw_cfg_t hw;             /* every auto resolved */
+	const sched_desc_t *sched; /* the schedule hw.scheduler names */
+	const sched_registry_t *registry; /* where it was looked up */
 	workload_t passes;       /* one unidirectional layer per pass (owned array) */
 	plan_pass_t *pass;       /* per pass */
 	sched_prog_t *progs;     /* per pass: one step's program */
@@ -46,9 +49,10 @@ typedef struct plan {
 } plan_t;
 
 /* table: the tile table for tile: auto (NULL: explore every layer).
+ * registry: where hw->scheduler is looked up (NULL: the built-in ones).
  * On error *out holds nothing to free. */
-int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, plan_t *out,
-	       sim_err_t *err);
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table,
+	       const sched_registry_t *registry, plan_t *out, sim_err_t *err);
 void plan_free(plan_t *p);
 
 #endif

@@ -64,8 +64,8 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_er
 	return rc;
 }
 
-int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const layer_cfg_t *l, tile_sel_t *out,
-		 tile_source_t *src, sim_err_t *err)
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry,
+		 const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err)
 {
 	if (hw->compute.tile != TILE_AUTO) {
 		*out = hw->compute.tile;
@@ -82,7 +82,7 @@ int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const layer_cfg_
 		return SIM_OK;
 	}
 	tile_entry_t x;
-	int rc = explore_layer(hw, l, &x, err);
+	int rc = explore_layer(hw, registry, l, &x, err);
 	if (rc)
 		return rc;
 	*out = x.best;

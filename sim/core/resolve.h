@@ -24,6 +24,7 @@
 #include "../config/config.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
+#include "../sched/registry.h"
 
 void resolve_hw(hw_cfg_t *hw);
 /* compute.accumulators as built: the configured count, or for auto the
@@ -43,7 +44,7 @@ typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_sourc
 int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_err_t *err);
 /* The tile config a layer runs with (hw already resolved): the configured
  * one, the table's (table may be NULL), or explored on the fly. */
-int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const layer_cfg_t *l, tile_sel_t *out,
-		 tile_source_t *src, sim_err_t *err);
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry,
+		 const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err);
 
 #endif

@@ -16,11 +16,13 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 		return rc;
 	tile_table_t table;
 	bool have = false;
-	bool fixed = hw->scheduler == SCHED_KIND_EPUR || hw->scheduler == SCHED_KIND_BRAINWAVE;
+	const sched_desc_t *sd = sched_registry_get(opts->schedules ? opts->schedules : sched_registry_builtin(),
+						     (size_t)hw->scheduler);
+	bool fixed = sd && (sd->flags & SCHED_F_FIXED_TILE);
 	if (hw->compute.tile == TILE_AUTO && !fixed && (rc = resolve_tile_table(hw, &table, &have, err)))
 		return rc;
 	plan_t plan;
-	rc = plan_build(hw, w, have ? &table : NULL, &plan, err);
+	rc = plan_build(hw, w, have ? &table : NULL, opts->schedules, &plan, err);
 	if (have)
 		config_tile_table_free(&table);
 	if (rc)

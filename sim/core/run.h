@@ -43,6 +43,7 @@
 #include "../compute/cu_backend.h"
 #include "../config/workload.h"
 #include "../func/fpipe.h"
+#include "../sched/registry.h"
 
 typedef struct run_opts {
 	bool cold;              /* count the initial weight load in cycles */
@@ -54,6 +55,7 @@ typedef struct run_opts {
 	cu_backend_mode_t cu_mode;     /* C model, RTL, or both in lockstep */
 	cu_backend_factory_t cu_factory; /* builds the RTL backend (sharpsim-rtl) */
 	const char *vcd_path;   /* RTL waveforms */
+	const sched_registry_t *schedules; /* hw.scheduler indexes it (NULL: the built-in ones) */
 } run_opts_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional

@@ -1,42 +1,9 @@
-#include "ctrl.h"
+#include "ctrl_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct ctrl {
-	sched_kind_t kind;
-	deps_kind_t deps;
-	ctrl_layer_t L;
-	uint32_t elems;          /* H * B */
-	/* How W.x reaches the gates (ctrl.h): merge continues the X block into
-	 * its H partner; otherwise X blocks go to the intermediate buffer, as
-	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
-	bool merge, h_init, mfu_reads_x;
-	uint32_t merge_id;       /* the block an in-order H segment continues */
-	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
-	 * block id and how many of the B sequences have been written. */
-	uint32_t *xq_id, *xq_written, xq_head, xq_count, xq_cap;
-	/* E-PUR: its input phase (all steps' W.x) runs first; each of its
-	 * tokens is a block of its own, summed into the precompute store. */
-	bool epur_init, a_pre;
-	uint32_t pre_i;                   /* next input-phase segment */
-	uint64_t pre_issued, pre_written; /* input-phase blocks */
-	uint64_t *pre_writes, *pre_reads;
-	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
-	uint32_t cur_t, cur_i, x_t, x_i;
-	/* the segment being issued */
-	bool active;
-	uint32_t a_seg, a_step, a_c, a_b, a_id;
-	uint32_t next_id;
-	ctrl_block_t *ring, *ring_tmp;
-	uint32_t nring;
-	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs;
-	unsigned last_cfg;
-	uint64_t now, seg_start;
-	trace_t *trace;
-	int64_t step_started;
-};
 
 static const char *const cause_names[IDLE_NCAUSES] = {
 	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch",
@@ -47,12 +14,12 @@ const char *ctrl_cause_name(idle_cause_t c)
 	return c < IDLE_NCAUSES ? cause_names[c] : "?";
 }
 
-ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st)
+ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st)
 {
 	ctrl_t *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->kind = kind;
+	c->sd = sd;
 	c->deps = deps;
 	c->nring = ring;
 	c->ring = calloc(ring, sizeof *c->ring);
@@ -87,7 +54,7 @@ void ctrl_destroy(ctrl_t *c)
 	free(c);
 }
 
-static uint32_t next_of(const ctrl_t *c, uint32_t i, unsigned part)
+uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 {
 	const sched_prog_t *p = c->L.prog;
 	while (i < p->n && p->seg[i].part != part)
@@ -103,29 +70,22 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	bool lbr = layer->cell == CELL_GRU && layer->form == GRU_LBR;
-	c->mfu_reads_x = has_x && lbr;
-	c->merge = has_x && !lbr && c->kind != SCHED_KIND_UNFOLDED;
-	c->h_init = has_x && !lbr && c->kind == SCHED_KIND_UNFOLDED;
+	unsigned f = c->sd->flags;
+	bool pre = f & SCHED_F_X_PRECOMPUTED, ahead = f & SCHED_F_X_RUNAHEAD;
+	/* A precomputed W.x goes to its own store: no merge, no intermediate
+	 * buffer, and the MFU never reads it. */
+	c->mfu_reads_x = has_x && lbr && !pre;
+	c->merge = has_x && !lbr && !ahead && !pre;
+	c->h_init = has_x && !lbr && ahead && !pre;
+	c->epur_init = pre && has_x && !lbr;
 	c->xq_head = c->xq_count = 0;
-	c->epur_init = c->kind == SCHED_KIND_EPUR && has_x && !lbr;
-	if (c->kind == SCHED_KIND_EPUR) {
-		c->merge = c->h_init = c->mfu_reads_x = false;
-		c->pre_i = 0;
-		while (c->pre_i < layer->prog->n && !layer->prog->seg[c->pre_i].pre)
-			c->pre_i++;
-		c->pre_issued = c->pre_written = 0;
-	}
+	c->pre_i = layer->prog->n;
+	c->pre_issued = c->pre_written = 0;
 	c->cur_t = 0;
+	c->cur_i = 0;
 	c->active = false;
-	if (c->kind == SCHED_KIND_UNFOLDED) {
-		c->cur_i = next_of(c, 0, SCHED_PART_H);
-		c->x_i = next_of(c, 0, SCHED_PART_X);
-		c->x_t = c->x_i < layer->prog->n ? 0 : layer->timesteps;
-	} else if (c->kind == SCHED_KIND_EPUR) {
-		c->cur_i = next_of(c, 0, SCHED_PART_H); /* after the input phase */
-	} else {
-		c->cur_i = 0;
-	}
+	if (c->sd->begin_layer)
+		c->sd->begin_layer(c);
 	if (!c->last_cfg)
 		c->last_cfg = layer->prog->seg[0].cfg;
 }
@@ -137,7 +97,7 @@ bool ctrl_mfu_reads_x(const ctrl_t *c)
 
 void ctrl_x_written(ctrl_t *c, uint32_t id)
 {
-	if (c->kind == SCHED_KIND_EPUR) {
+	if (c->sd->flags & SCHED_F_X_PRECOMPUTED) {
 		c->pre_written++;
 		(*c->pre_writes)++;
 		return;
@@ -164,7 +124,7 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 
 /* The step barrier of a segment: h_{t-1} complete, or for GRU
  * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. */
-static bool barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
 	 * so step t waits until step t-2's outputs are written. */
@@ -175,18 +135,18 @@ static bool barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t 
 	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
 }
 
-static bool needs_barrier(const ctrl_t *c, const sched_seg_t *s)
+bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (c->L.cell == CELL_FC)
 		return true; /* the two-step bound, in either deps mode */
-	if (c->kind == SCHED_KIND_UNFOLDED && s->part == SCHED_PART_X)
+	if ((c->sd->flags & SCHED_F_X_RUNAHEAD) && s->part == SCHED_PART_X)
 		return false;
 	if (c->deps == DEPS_STEP)
 		return true;
 	return s->part == SCHED_PART_H && s->phase == 1;
 }
 
-static void bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
+void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
 {
 	out->is_tile = false;
 	out->cause = (uint8_t)cause;
@@ -196,7 +156,7 @@ static void bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
 		(*c->starve)++;
 }
 
-static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
+void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &c->L.prog->seg[seg];
 	uint32_t vals = s->valid_rows * c->L.batch;
@@ -204,7 +164,7 @@ static void start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t st
 	c->a_pre = s->pre;
 	if (c->epur_init && s->part == SCHED_PART_H && s->partner >= 0)
 		*c->pre_reads += vals;
-	if (s->part == SCHED_PART_X && !c->merge && c->kind != SCHED_KIND_EPUR)
+	if (s->part == SCHED_PART_X && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED))
 		ibuf_alloc(v->ibuf, vals);
 	c->active = true;
 	c->a_seg = seg;
@@ -268,7 +228,7 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
-static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	if (c->a_b == 0) {
@@ -277,12 +237,12 @@ static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			uint32_t hi = (c->a_c + 1) * s->kc;
 			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
 			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
-				bubble(c, out, IDLE_DEPENDENCY);
+				ctrl_bubble(c, out, IDLE_DEPENDENCY);
 				return;
 			}
 		}
 		if (wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step) != WBUF_READY) {
-			bubble(c, out, IDLE_WEIGHT_FETCH);
+			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
 			return;
 		}
 		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
@@ -317,7 +277,7 @@ static void emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 }
 
-static void advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
+void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 {
 	const sched_prog_t *p = c->L.prog;
 	if (part < 0) {
@@ -327,118 +287,39 @@ static void advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 		}
 		return;
 	}
-	*i = next_of(c, *i + 1, (unsigned)part);
+	*i = ctrl_next_of(c, *i + 1, (unsigned)part);
 	if (*i == p->n) {
-		*i = next_of(c, 0, (unsigned)part);
+		*i = ctrl_next_of(c, 0, (unsigned)part);
 		++*t;
 	}
 }
 
-static idle_cause_t idle_reason(const ctrl_t *c)
+idle_cause_t ctrl_idle_reason(const ctrl_t *c)
 {
 	return c->L.last ? IDLE_FILL_DRAIN : IDLE_DEPENDENCY;
 }
 
 /* Sequential, Batch, Intergate: segments start strictly in program order. */
-static void pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	if (c->cur_t >= c->L.timesteps) {
-		bubble(c, out, idle_reason(c));
+		ctrl_bubble(c, out, ctrl_idle_reason(c));
 		return;
 	}
 	const sched_seg_t *s = &c->L.prog->seg[c->cur_i];
-	if (needs_barrier(c, s) && !barrier_ok(c, v, s, c->cur_t)) {
-		bubble(c, out, IDLE_DEPENDENCY);
+	if (ctrl_needs_barrier(c, s) && !ctrl_barrier_ok(c, v, s, c->cur_t)) {
+		ctrl_bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}
 	if (s->part == SCHED_PART_X && !ibuf_can_alloc(v->ibuf, s->valid_rows * c->L.batch)) {
-		bubble(c, out, IDLE_BACKPRESSURE);
+		ctrl_bubble(c, out, IDLE_BACKPRESSURE);
 		return;
 	}
 	if (c->cur_i == 0)
 		c->step_started = c->cur_t;
-	start_seg(c, v, c->cur_i, c->cur_t);
-	advance(c, &c->cur_t, &c->cur_i, -1);
-	emit(c, v, out);
-}
-
-/* Unfolded: the next H segment when its block's W.x segments are issued
- * (the block is two segments tall over one partition, so its U.h part
- * follows its whole W.x part, which is also the order the weights stream
- * in) and its dependency is met; otherwise the next X segment, as far ahead
- * as the intermediate buffer and the weight-stream window allow. */
-static void pick_unfolded(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
-{
-	const sched_prog_t *p = c->L.prog;
-	bool h_left = c->cur_t < c->L.timesteps, x_left = c->x_t < c->L.timesteps;
-	bool partner_missing = false;
-	if (h_left) {
-		const sched_seg_t *s = &p->seg[c->cur_i];
-		partner_missing = s->block_x_last >= 0 &&
-				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->block_x_last));
-		/* The partner's W.x must have left the accumulators into the
-		 * intermediate buffer before the H block reads it as its init. */
-		bool x_ready = !c->h_init || s->partner < 0 ||
-			       (c->xq_count && c->xq_written[c->xq_head] == c->L.batch);
-		if (!partner_missing && x_ready && (!needs_barrier(c, s) || barrier_ok(c, v, s, c->cur_t))) {
-			if (c->cur_i == next_of(c, 0, SCHED_PART_H))
-				c->step_started = c->cur_t;
-			start_seg(c, v, c->cur_i, c->cur_t);
-			advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
-			emit(c, v, out);
-			return;
-		}
-	}
-	if (x_left) {
-		const sched_seg_t *x = &p->seg[c->x_i];
-		/* In stream order when no unissued H segment comes before it; a
-		 * run-ahead segment must fit the weight-stream window whole. */
-		bool in_order = !h_left || c->cur_t > c->x_t || (c->cur_t == c->x_t && c->cur_i > c->x_i);
-		if (ibuf_can_alloc(v->ibuf, x->valid_rows * c->L.batch) &&
-		    (in_order || wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t))) {
-			start_seg(c, v, c->x_i, c->x_t);
-			advance(c, &c->x_t, &c->x_i, SCHED_PART_X);
-			emit(c, v, out);
-			return;
-		}
-		bubble(c, out, partner_missing ? IDLE_BACKPRESSURE : IDLE_DEPENDENCY);
-		return;
-	}
-	bubble(c, out, h_left ? IDLE_DEPENDENCY : idle_reason(c));
-}
-
-/* E-PUR: the input phase's segments once, then the H segments step by step
- * (in order, behind the step barrier) once every input-phase block has been
- * written to the precompute store. */
-static void pick_epur(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
-{
-	const sched_prog_t *p = c->L.prog;
-	if (c->pre_i < p->n) {
-		start_seg(c, v, c->pre_i, 0);
-		do
-			c->pre_i++;
-		while (c->pre_i < p->n && !p->seg[c->pre_i].pre);
-		emit(c, v, out);
-		return;
-	}
-	if (c->pre_written < c->pre_issued) {
-		bubble(c, out, IDLE_DEPENDENCY);
-		return;
-	}
-	if (c->cur_t >= c->L.timesteps) {
-		bubble(c, out, idle_reason(c));
-		return;
-	}
-	const sched_seg_t *s = &p->seg[c->cur_i];
-	if (needs_barrier(c, s) && !barrier_ok(c, v, s, c->cur_t)) {
-		bubble(c, out, IDLE_DEPENDENCY);
-		return;
-	}
-	if (c->cur_i == next_of(c, 0, SCHED_PART_H))
-		c->step_started = c->cur_t;
-	start_seg(c, v, c->cur_i, c->cur_t);
-	advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
-	emit(c, v, out);
+	ctrl_start_seg(c, v, c->cur_i, c->cur_t);
+	ctrl_advance(c, &c->cur_t, &c->cur_i, -1);
+	ctrl_emit(c, v, out);
 }
 
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
@@ -447,13 +328,9 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 	if (frozen)
 		(*c->stall)++;
 	else if (c->active)
-		emit(c, v, out);
-	else if (c->kind == SCHED_KIND_UNFOLDED)
-		pick_unfolded(c, v, out);
-	else if (c->kind == SCHED_KIND_EPUR)
-		pick_epur(c, v, out);
+		ctrl_emit(c, v, out);
 	else
-		pick_in_order(c, v, out);
+		c->sd->pick(c, v, out);
 	c->now++;
 }
 
@@ -510,8 +387,12 @@ int64_t ctrl_step_started(const ctrl_t *c)
 uint32_t ctrl_max_step(const ctrl_t *c)
 {
 	uint32_t m = c->cur_t;
-	if (c->kind == SCHED_KIND_UNFOLDED && c->x_t > m)
-		m = c->x_t;
+	for (uint32_t i = 0; i < c->sd->n_fields; i++) {
+		const sched_field_t *f = &c->sd->fields[i];
+		uint32_t v = *(const uint32_t *)((const char *)c + f->off);
+		if (f->kind == SCHED_FIELD_STEP && v > m)
+			m = v;
+	}
 	return m;
 }
 
@@ -551,9 +432,13 @@ void ctrl_snapshot(const ctrl_t *c, snap_t *s)
 	snap_time(s, c->now);
 	snap_step(s, c->cur_t);
 	snap_put(s, c->cur_i);
-	if (c->kind == SCHED_KIND_UNFOLDED) { /* the X cursor lives only there */
-		snap_step(s, c->x_t);
-		snap_put(s, c->x_i);
+	for (uint32_t i = 0; i < c->sd->n_fields; i++) { /* the schedule's own cursors */
+		const sched_field_t *f = &c->sd->fields[i];
+		uint32_t v = *(const uint32_t *)((const char *)c + f->off);
+		if (f->kind == SCHED_FIELD_STEP)
+			snap_step(s, v);
+		else
+			snap_put(s, v);
 	}
 	snap_put(s, c->active);
 	if (c->active) {
@@ -568,7 +453,6 @@ void ctrl_snapshot(const ctrl_t *c, snap_t *s)
 	if (c->merge)
 		snap_id(s, c->merge_id);
 	snap_put(s, c->last_cfg);
-	snap_put(s, c->pre_i);
 	snap_put(s, c->pre_issued - c->pre_written);
 	snap_put(s, c->xq_count);
 	for (uint32_t i = 0; i < c->xq_count; i++) {
@@ -593,8 +477,9 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 	c->now += cycles;
 	c->seg_start += cycles;
 	c->cur_t += steps;
-	if (c->kind == SCHED_KIND_UNFOLDED)
-		c->x_t += steps;
+	for (uint32_t i = 0; i < c->sd->n_fields; i++)
+		if (c->sd->fields[i].kind == SCHED_FIELD_STEP)
+			*(uint32_t *)((char *)c + c->sd->fields[i].off) += steps;
 	c->a_step += steps;
 	c->a_id += ids;
 	c->merge_id += ids;

@@ -94,7 +94,7 @@ typedef struct ctrl ctrl_t;
 /* ring: blocks that can be issued and not yet finished (accumulators +
  * read latency + margin); xq: X segments that can wait in the
  * intermediate buffer at once (its capacity in rows). */
-ctrl_t *ctrl_create(sched_kind_t kind, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st);
+ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st);
 void ctrl_destroy(ctrl_t *c);
 void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../compute/cu.h"
+#include "../sched/registry.h"
 
 uint32_t sched_groups(unsigned cfg)
 {
@@ -42,9 +43,9 @@ static unsigned phase_gates(const sched_params_t *p, unsigned phase, uint8_t *g)
 	return 3;
 }
 
-static bool gates_share_segment(sched_kind_t k)
+static bool gates_share_segment(const sched_params_t *p)
 {
-	return k == SCHED_KIND_INTERGATE || k == SCHED_KIND_UNFOLDED || k == SCHED_KIND_EPUR;
+	return p->sched->flags & SCHED_F_GATES_SHARE;
 }
 
 static uint32_t rows_per_gate(const sched_params_t *p, unsigned cfg, unsigned seg_gates)
@@ -61,13 +62,13 @@ bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
 	 * part waits for both of its block's X segments. */
 	uint32_t kr = sched_groups(cfg) * p->vs_width;
 	bool has_x = p->input_size && p->cell != CELL_FC;
-	uint64_t block_rows = (uint64_t)kr * (p->kind == SCHED_KIND_UNFOLDED ? 2 : 1);
+	uint64_t block_rows = (uint64_t)kr * (p->sched->block_segs ? p->sched->block_segs : 1);
 	if (has_x && block_rows > p->max_seg_values)
 		return false;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
 		unsigned ng = phase_gates(p, ph, g);
-		if (rows_per_gate(p, cfg, gates_share_segment(p->kind) ? ng : 1) == 0)
+		if (rows_per_gate(p, cfg, gates_share_segment(p) ? ng : 1) == 0)
 			return false;
 	}
 	return true;
@@ -90,15 +91,10 @@ static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint
 	return cost + (dcur > dc ? dcur - dc : 0);
 }
 
-typedef struct range {
-	uint32_t j0, rpg;
-	uint8_t cfg;
-} range_t;
-
 /* Cuts the hidden range of one matrix into segments; with pad_reconfig the
  * last, partial segment switches to the cheapest config (ties keep the
  * config in force, so no needless switch). */
-static uint32_t make_ranges(const sched_params_t *p, unsigned seg_gates, range_t *out)
+static uint32_t make_ranges(const sched_params_t *p, unsigned seg_gates, sched_range_t *out)
 {
 	uint32_t n = 0, j = 0;
 	unsigned cfg = p->cfg;
@@ -129,7 +125,7 @@ static uint32_t make_ranges(const sched_params_t *p, unsigned seg_gates, range_t
 	return n;
 }
 
-static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, const range_t *r,
+static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, const sched_range_t *r,
 		     const uint8_t *gates, unsigned ng, unsigned phase, uint32_t block)
 {
 	memset(s, 0, sizeof *s);
@@ -170,6 +166,23 @@ uint32_t sched_tile_cols(const sched_seg_t *s, uint32_t c)
 	return left < s->kc ? left : s->kc;
 }
 
+uint32_t sched_order_ranges(sched_order_t *o, unsigned seg_gates)
+{
+	return make_ranges(o->p, seg_gates, o->rg);
+}
+
+sched_seg_t *sched_order_add(sched_order_t *o, unsigned part, uint32_t r, const uint8_t *gates, unsigned ng,
+			     uint32_t block)
+{
+	if (o->prog->n == o->cap) {
+		o->overflow = true;
+		return NULL;
+	}
+	sched_seg_t *s = &o->prog->seg[o->prog->n++];
+	fill_seg(o->p, s, part, &o->rg[r], gates, ng, o->phase, block);
+	return s;
+}
+
 int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -179,7 +192,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	/* Upper bound on segments: every range at one row per gate, two
 	 * partitions, four gates, two phases. */
 	size_t cap = (size_t)p->hidden_size * 2 * SCHED_MAX_GATES * 2 + 8;
-	range_t *rg = malloc(sizeof *rg * (p->hidden_size + 1));
+	sched_range_t *rg = malloc(sizeof *rg * (p->hidden_size + 1));
 	out->seg = malloc(sizeof *out->seg * cap);
 	if (!rg || !out->seg) {
 		free(rg);
@@ -187,59 +200,23 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "out of memory building the schedule");
 	}
 	bool has_x = p->input_size > 0 && p->cell != CELL_FC;
-	uint32_t n = 0, block = 0;
+	uint32_t block = 0;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
 		unsigned ng = phase_gates(p, ph, g);
-		if (p->kind == SCHED_KIND_SEQUENTIAL || p->kind == SCHED_KIND_BRAINWAVE) {
-			for (unsigned gi = 0; gi < ng; gi++) {
-				uint32_t nr = make_ranges(p, 1, rg);
-				for (uint32_t r = 0; r < nr; r++, block++) {
-					if (has_x)
-						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], &g[gi], 1, ph, block);
-					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
-				}
-			}
-		} else if (p->kind == SCHED_KIND_BATCH) {
-			uint32_t nr = make_ranges(p, 1, rg);
-			for (uint32_t r = 0; r < nr; r++)
-				for (unsigned gi = 0; gi < ng; gi++, block++) {
-					if (has_x)
-						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], &g[gi], 1, ph, block);
-					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], &g[gi], 1, ph, block);
-				}
-		} else if (p->kind == SCHED_KIND_EPUR) {
-			/* The input phase's X segments come first; ctrl.c issues
-			 * them once for all steps, then the H segments per step. */
-			uint32_t nr = make_ranges(p, ng, rg);
-			if (has_x)
-				for (uint32_t r = 0; r < nr; r++) {
-					fill_seg(p, &out->seg[n], SCHED_PART_X, &rg[r], g, ng, ph, block + r);
-					out->seg[n++].pre = 1;
-				}
-			for (uint32_t r = 0; r < nr; r++, block++)
-				fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], g, ng, ph, block);
-		} else if (p->kind == SCHED_KIND_INTERGATE) {
-			uint32_t nr = make_ranges(p, ng, rg);
-			for (uint32_t r = 0; r < nr; r++, block++) {
-				if (has_x)
-					fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r], g, ng, ph, block);
-				fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r], g, ng, ph, block);
-			}
-		} else {
-			uint32_t nr = make_ranges(p, ng, rg);
-			for (uint32_t r = 0; r < nr; r += 2, block++) {
-				uint32_t m = r + 1 < nr ? 2 : 1;
-				if (has_x)
-					for (uint32_t i = 0; i < m; i++)
-						fill_seg(p, &out->seg[n++], SCHED_PART_X, &rg[r + i], g, ng, ph, block);
-				for (uint32_t i = 0; i < m; i++)
-					fill_seg(p, &out->seg[n++], SCHED_PART_H, &rg[r + i], g, ng, ph, block);
-			}
+		sched_order_t o = { .p = p, .phase = ph, .gates = g, .ng = ng, .has_x = has_x, .block = block,
+				    .prog = out, .cap = cap, .rg = rg };
+		p->sched->order(&o);
+		block = o.block;
+		if (o.overflow) {
+			free(rg);
+			sched_free(out);
+			return sim_err(err, SIM_EINTERNAL, "schedule %s ordered more segments than a layer has",
+				       p->sched->name);
 		}
 	}
 	free(rg);
-	out->n = n;
+	uint32_t n = out->n;
 	/* Partners, stream offsets, totals and config switches. */
 	uint64_t off = 0;
 	unsigned prev_cfg = p->cfg;

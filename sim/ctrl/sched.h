@@ -1,5 +1,5 @@
 /*
- * sched.h - the four schedules as a per-step program of row segments.
+ * sched.h - a schedule's per-step program of row segments.
  *
  * A segment is one accumulator row block: the rows of one or more gates for
  * a range of hidden indices, over one weight partition (X: the W.x columns,
@@ -11,19 +11,11 @@
  *
  * The program lists one time step's segments in the schedule's canonical
  * order (MODEL.md §3, block sizes from the caption of the paper's Fig. 8,
- * b = the tile height Kr):
- *   sequential  gate by gate; segments of Kr rows of one gate: X, H, X, H ...
- *   batch       for each Kr-row range: gate i, f, g, o (each X then H)
- *   intergate   segments of floor(Kr/G) rows of every gate: X, H
- *   unfolded    blocks of two intergate-sized segments over one partition:
- *               X(2j) X(2j+1) H(2j) H(2j+1); X segments may run ahead
- *               (ctrl.c), bounded by the intermediate buffer.
- *   epur        E-PUR: the W.x segments of ALL steps first, each weight tile
- *               held while x_0..x_{T-1} pass (weight locality), into a
- *               precompute store; then per step the U.h segments, all gates
- *               together (E-PUR's four gate units); fixed config4 tiles
- *   brainwave   BrainWave: Sequential's gate-by-gate order on fixed config4
- *               (native) tiles; its deep pipeline is in its config
+ * b = the tile height Kr). Each schedule's order is the `order` function of
+ * its descriptor (sim/sched/registry.h; sequential.c, batch.c,
+ * intergate.c, unfolded.c, baseline/epur.c, baseline/brainwave.c): it
+ * cuts the hidden range (sched_order_ranges) and appends segments
+ * (sched_order_add); this file builds everything else.
  * GRU reset_before_matmul runs in two phases: r and z (phase 0), then n
  * (phase 1), whose H partition multiplies r*h and so waits for all of r.
  * With pad_reconfig, the last segment of each matrix (each gate-set's hidden
@@ -72,8 +64,10 @@ typedef struct sched_prog {
 	uint32_t reconfigs;    /* tile config switches per step */
 } sched_prog_t;
 
+typedef struct sched_desc sched_desc_t;
+
 typedef struct sched_params {
-	sched_kind_t kind;
+	const sched_desc_t *sched; /* the schedule (sim/sched/registry.h) */
 	cell_kind_t cell;
 	gru_form_t gru_form;
 	uint32_t input_size;   /* 0 with skip_input */
@@ -83,6 +77,37 @@ typedef struct sched_params {
 	bool pad_reconfig;
 	uint32_t max_seg_values; /* X rows (per sequence) the intermediate buffer holds */
 } sched_params_t;
+
+/* A range of hidden indices one segment covers, and its tile config. */
+typedef struct sched_range {
+	uint32_t j0, rpg;
+	uint8_t cfg;
+} sched_range_t;
+
+/* What a schedule's order function (registry.h) sees while the program of
+ * one phase is built: it cuts ranges and appends segments in issue order. */
+typedef struct sched_order {
+	const sched_params_t *p;
+	unsigned phase;
+	const uint8_t *gates;  /* the phase's gates, in issue order */
+	unsigned ng;
+	bool has_x;            /* the layer has a W.x partition */
+	uint32_t block;        /* next block number; the order function advances it */
+	sched_prog_t *prog;
+	size_t cap;            /* segments prog->seg has room for */
+	bool overflow;         /* an order appended more than that: the build fails */
+	sched_range_t *rg;     /* filled by sched_order_ranges */
+} sched_order_t;
+
+/* Cuts the hidden range into segments holding seg_gates gates each (with
+ * pad_reconfig, the last one in the cheapest config); the ranges are
+ * o->rg[0 .. returned count). */
+uint32_t sched_order_ranges(sched_order_t *o, unsigned seg_gates);
+/* Appends the segment of partition `part` over range o->rg[r] for the
+ * given gates, in row block `block`; returns it (NULL, and o->overflow
+ * set, beyond the program's room: every segment holds a row per gate). */
+sched_seg_t *sched_order_add(sched_order_t *o, unsigned part, uint32_t r, const uint8_t *gates, unsigned ng,
+			     uint32_t block);
 
 /* Tile config X: Kr = groups*K rows, Kc = N/groups columns. */
 uint32_t sched_groups(unsigned cfg);

@@ -9,6 +9,7 @@
 #include "../config/config.h"
 #include "../config/params.h"
 #include "../config/ydoc.h"
+#include "../sched/registry.h"
 
 /* One value of an axis: the overrides it applies together and the columns
  * it labels the point with. */
@@ -465,7 +466,7 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 		}
 		for (size_t i = 0; !rc && i < nsched; i++) {
 			int k;
-			rc = param_enum_parse(d, sched[i], "schedulers", param_sched_names, &k, err);
+			rc = param_enum_parse(d, sched[i], "schedulers", sched_builtin_names, &k, err);
 		}
 	}
 	if (!rc && (n = ydoc_get(root, "params")))

@@ -9,6 +9,7 @@
 #include "../common/json.h"
 #include "../config/hw_cfg.h"
 #include "../config/params.h"
+#include "../sched/registry.h"
 
 const char *const sweep_result_columns[] = {
 	"macs_per_cycle", "weights", "weights_fit", "cold", "cycles", "load_cycles", "latency_us",
@@ -161,10 +162,16 @@ static int table_col_cmp(const void *a, const void *b)
 
 static int table_sched_rank(const char *s)
 {
-	for (int i = 0; param_sched_names[i]; i++)
-		if (!strcmp(s, param_sched_names[i]))
-			return i;
-	return 100;
+	int i = sched_registry_find(sched_registry_builtin(), s);
+	return i < 0 ? 100 : i;
+}
+
+/* The speedup tables compare SHARP's schedules (not the baselines'),
+ * against the reference order, sequential. */
+static bool table_sched_compared(int k)
+{
+	const sched_desc_t *d = sched_registry_get(sched_registry_builtin(), (size_t)k);
+	return d && !(d->flags & SCHED_F_BASELINE);
 }
 
 static int table_val_cmp(const char *a, const char *b)
@@ -313,7 +320,7 @@ int sweep_table_write_files(const sweep_table_t *t, const char *dir, sim_err_t *
 
 typedef struct group {
 	const sweep_rec_t *first; /* identity: hw, workload and the parameter columns */
-	double cycles[SCHED_KIND_COUNT]; /* 0: that scheduler did not run */
+	double cycles[SCHED_KIND_ALL]; /* by registry index; 0: that scheduler did not run */
 } group_t;
 
 static bool table_same_point(const sweep_table_t *t, const sweep_rec_t *a, const sweep_rec_t *b)
@@ -353,13 +360,16 @@ static void table_params_text(const sweep_table_t *t, const sweep_rec_t *r, char
 void sweep_table_summary(const sweep_table_t *t, FILE *f)
 {
 	group_t *g = calloc(t->n ? t->n : 1, sizeof *g);
-	if (!g)
+	int seq = sched_registry_find(sched_registry_builtin(), "sequential");
+	if (!g || seq < 0) {
+		free(g);
 		return;
+	}
 	size_t ng = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const char *s = sweep_rec_get(t->rows[i], "scheduler"), *c = sweep_rec_get(t->rows[i], "cycles");
 		int k = s ? table_sched_rank(s) : 100;
-		if (k >= SCHED_KIND_COUNT || !c)
+		if (!table_sched_compared(k) || !c)
 			continue;
 		size_t j = 0;
 		while (j < ng && !table_same_point(t, g[j].first, t->rows[i]))
@@ -371,28 +381,29 @@ void sweep_table_summary(const sweep_table_t *t, FILE *f)
 	fprintf(f, "%-12s %-24s %-8s %-10s %s\n", "hw", "workload", "speedup", "best", "swept parameters");
 	for (size_t j = 0; j < ng; j++) {
 		int best = -1;
-		for (int k = 0; k < SCHED_KIND_COUNT; k++)
+		for (int k = 0; k < SCHED_KIND_ALL; k++)
 			if (g[j].cycles[k] > 0 && (best < 0 || g[j].cycles[k] < g[j].cycles[best]))
 				best = k;
 		char params[512], speed[32] = "-";
 		table_params_text(t, g[j].first, params, sizeof params);
-		if (best >= 0 && g[j].cycles[SCHED_KIND_SEQUENTIAL] > 0)
-			snprintf(speed, sizeof speed, "%.3fx", g[j].cycles[SCHED_KIND_SEQUENTIAL] / g[j].cycles[best]);
+		if (best >= 0 && g[j].cycles[seq] > 0)
+			snprintf(speed, sizeof speed, "%.3fx", g[j].cycles[seq] / g[j].cycles[best]);
 		fprintf(f, "%-12s %-24s %-8s %-10s%s%s\n", sweep_rec_get(g[j].first, "hw"),
-			sweep_rec_get(g[j].first, "workload"), speed, best >= 0 ? param_sched_names[best] : "-",
+			sweep_rec_get(g[j].first, "workload"), speed, best >= 0 ? sched_builtin_names[best] : "-",
 			params[0] ? " " : "", params);
 	}
 	bool any_seq = false;
 	for (size_t j = 0; j < ng; j++)
-		any_seq |= g[j].cycles[SCHED_KIND_SEQUENTIAL] > 0;
+		any_seq |= g[j].cycles[seq] > 0;
 	if (!any_seq) {
 		free(g);
 		return;
 	}
 	/* Geometric mean over the points of each hw that ran sequential too. */
 	fprintf(f, "\ngeometric-mean speedup over sequential:\n%-12s", "hw");
-	for (int k = 0; k < SCHED_KIND_COUNT; k++)
-		fprintf(f, " %-11s", param_sched_names[k]);
+	for (int k = 0; k < SCHED_KIND_ALL; k++)
+		if (table_sched_compared(k))
+			fprintf(f, " %-11s", sched_builtin_names[k]);
 	fputc('\n', f);
 	for (size_t j = 0; j < ng; j++) {
 		const char *hw = sweep_rec_get(g[j].first, "hw");
@@ -402,13 +413,15 @@ void sweep_table_summary(const sweep_table_t *t, FILE *f)
 		if (seen)
 			continue;
 		fprintf(f, "%-12s", hw ? hw : "-");
-		for (int k = 0; k < SCHED_KIND_COUNT; k++) {
+		for (int k = 0; k < SCHED_KIND_ALL; k++) {
+			if (!table_sched_compared(k))
+				continue;
 			double logsum = 0;
 			size_t m = 0;
 			for (size_t q = j; q < ng; q++)
 				if (!table_val_cmp(sweep_rec_get(g[q].first, "hw"), hw) && g[q].cycles[k] > 0 &&
-				    g[q].cycles[SCHED_KIND_SEQUENTIAL] > 0) {
-					logsum += log(g[q].cycles[SCHED_KIND_SEQUENTIAL] / g[q].cycles[k]);
+				    g[q].cycles[seq] > 0) {
+					logsum += log(g[q].cycles[seq] / g[q].cycles[k]);
 					m++;
 				}
 			char cell[32] = "-";

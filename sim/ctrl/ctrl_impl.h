@@ -1,0 +1,73 @@
+/*
+ * ctrl_impl.h - the controller's state and what every schedule's pick
+ * function shares (issue machinery). Included only by sim/ctrl/ctrl.c and
+ * the schedules (sim/sched/): the rest of the tree sees ctrl_t opaque.
+ *
+ * A pick function (registry.h) runs when no segment is being issued. It
+ * checks the next segment's conditions in its own order and either calls
+ * ctrl_start_seg + ctrl_advance + ctrl_emit (the segment's first token) or
+ * ctrl_bubble with the reason nothing was issued.
+ */
+#ifndef SHARPSIM_CTRL_IMPL_H
+#define SHARPSIM_CTRL_IMPL_H
+
+#include "../sched/registry.h"
+#include "ctrl.h"
+
+struct ctrl {
+	const sched_desc_t *sd;  /* the schedule */
+	deps_kind_t deps;
+	ctrl_layer_t L;
+	uint32_t elems;          /* H * B */
+	/* How W.x reaches the gates (ctrl.h): merge continues the X block into
+	 * its H partner; otherwise X blocks go to the intermediate buffer, as
+	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
+	bool merge, h_init, mfu_reads_x;
+	uint32_t merge_id;       /* the block an in-order H segment continues */
+	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
+	 * block id and how many of the B sequences have been written. */
+	uint32_t *xq_id, *xq_written, xq_head, xq_count, xq_cap;
+	/* E-PUR: its input phase (all steps' W.x) runs first; each of its
+	 * tokens is a block of its own, summed into the precompute store. */
+	bool epur_init, a_pre;
+	uint32_t pre_i;                   /* next input-phase segment */
+	uint64_t pre_issued, pre_written; /* input-phase blocks */
+	uint64_t *pre_writes, *pre_reads;
+	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
+	uint32_t cur_t, cur_i, x_t, x_i;
+	/* the segment being issued */
+	bool active;
+	uint32_t a_seg, a_step, a_c, a_b, a_id;
+	uint32_t next_id;
+	ctrl_block_t *ring, *ring_tmp;
+	uint32_t nring;
+	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs;
+	unsigned last_cfg;
+	uint64_t now, seg_start;
+	trace_t *trace;
+	int64_t step_started;
+};
+
+/* Index of the first segment of partition `part` at or after i (p->n: none). */
+uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part);
+/* Segment s of step t must pass the step barrier before it starts. */
+bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s);
+/* The barrier is passed: h_{t-1} complete (GRU reset_before_matmul's n:
+ * all of r*h_{t-1}; fc: step t-2's outputs, for the gate buffer's room). */
+bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
+/* Puts a bubble with its cause into the line. */
+void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);
+/* Starts segment seg of step `step` (claims its block, buffer space). */
+void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step);
+/* Issues the active segment's next token (or a bubble). */
+void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
+/* Moves cursor (t, i) to the next segment: of the program (part < 0) or of
+ * one partition, wrapping to the next step. */
+void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part);
+/* Why nothing is issued once a layer's segments are all issued. */
+idle_cause_t ctrl_idle_reason(const ctrl_t *c);
+/* The in-order pick Sequential, Batch, Intergate and BrainWave share:
+ * segments start strictly in program order. */
+void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
+
+#endif
