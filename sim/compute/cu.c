@@ -21,6 +21,7 @@
 #include "../arith/fixed.h"
 #include "../arith/fp.h"
 #include "../config/hw_cfg.h"
+#include "../ctrl/tile.h"
 
 typedef struct cu_slot {
 	bool used;
@@ -61,16 +62,12 @@ static uint32_t ceil_log2(uint32_t x)
 	return l;
 }
 
-static uint32_t cfg_groups(unsigned cfg)
-{
-	return 1u << (4 - cfg); /* config1..4 -> 8, 4, 2, 1 */
-}
 
 uint32_t cu_tree_depth(uint32_t n, unsigned cfg)
 {
-	if (cfg < 1 || cfg > 4 || n % cfg_groups(cfg))
+	if (cfg < 1 || cfg > 4 || n % tile_groups(cfg))
 		return 0;
-	return ceil_log2(n / cfg_groups(cfg));
+	return ceil_log2(n / tile_groups(cfg));
 }
 
 cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
@@ -82,11 +79,11 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 		return NULL;
 	cu->cfg = *cfg;
 	for (unsigned c = 1; c <= 4; c++) {
-		bool ok = cfg->vs_units % cfg_groups(c) == 0;
+		bool ok = cfg->vs_units % tile_groups(c) == 0;
 		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
 		cu->lat[c] = ok ? cfg->mult_latency + cu->depth[c] + cfg->acc_latency : 0;
-		if (ok && cfg_groups(c) * cfg->vs_width > cu->max_kr)
-			cu->max_kr = cfg_groups(c) * cfg->vs_width; /* the tallest tile sizes the accumulators */
+		if (ok && tile_groups(c) * cfg->vs_width > cu->max_kr)
+			cu->max_kr = tile_groups(c) * cfg->vs_width; /* the tallest tile sizes the accumulators */
 	}
 	cu->g_max = 1;
 	while (cu->g_max < 8 && cfg->vs_units % (cu->g_max * 2) == 0)
@@ -300,7 +297,7 @@ static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
  * leaves reduce by adjacent pairs, then their nodes pair up. */
 static void cu_compute(cu_t *cu, cu_slot_t *s, const cu_tile_t *t)
 {
-	uint32_t groups = cfg_groups(t->cfg);
+	uint32_t groups = tile_groups(t->cfg);
 	uint32_t kr = groups * cu->cfg.vs_width, kc = cu->cfg.vs_units / groups;
 	uint32_t sub = cu->cfg.vs_units / cu->g_max, nsub = kc / sub;
 	if (cu->cfg.prec == PREC_FIX16X8 || cu->cfg.prec == PREC_FIX16X16)
@@ -319,13 +316,13 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		cu_slot_t *s = &cu->slot[si];
 		s->used = true;
 		s->tag = t->tag;
-		s->kr = cfg_groups(t->cfg) * cu->cfg.vs_width;
+		s->kr = tile_groups(t->cfg) * cu->cfg.vs_width;
 		cu->last_slot = si;
 	} else {
 		si = cu_find_slot(cu, &t->tag);
 	}
 	cu_slot_t *s = &cu->slot[si];
-	uint32_t groups = cfg_groups(t->cfg), k = cu->cfg.vs_width, n = cu->cfg.vs_units;
+	uint32_t groups = tile_groups(t->cfg), k = cu->cfg.vs_width, n = cu->cfg.vs_units;
 	*cu->tile_cycles += 1;
 	*cu->tree_adds += (uint64_t)k * (n - groups);
 	if (!t->first || t->has_init)
@@ -385,7 +382,7 @@ uint64_t cu_next_out(const cu_t *cu)
 
 void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k)
 {
-	uint32_t groups = cfg_groups(t->cfg), kk = cu->cfg.vs_width, n = cu->cfg.vs_units;
+	uint32_t groups = tile_groups(t->cfg), kk = cu->cfg.vs_width, n = cu->cfg.vs_units;
 	*cu->tile_cycles += k;
 	*cu->tree_adds += k * kk * (n - groups);
 	*cu->acc_adds += k * groups * kk;

@@ -90,11 +90,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 			       "the weight buffer, expected -p memory.weights=resident or a larger buffer",
 			       i + 1, p->sched->name, (unsigned long long)bytes);
 	uint64_t tile_max = 0;
-	for (uint32_t s = 0; s < p->progs[i].n; s++) {
-		const sched_seg_t *sg = &p->progs[i].seg[s];
-		uint64_t tb = (uint64_t)sg->valid_rows * sched_tile_cols(sg, 0) * 2;
-		tile_max = tb > tile_max ? tb : tile_max;
-	}
+	for (uint32_t t = 0; t < p->progs[i].ntile; t++)
+		tile_max = p->progs[i].tile[t].bytes > tile_max ? p->progs[i].tile[t].bytes : tile_max;
 	if (!resident && m->wbuf.stage_bytes < tile_max)
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu streams its weights but memory.weight_buffer.stage_bytes (%llu) is "

@@ -224,7 +224,7 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 		t->tag.seq = (uint16_t)(seq % c->L.batch);
 	}
 	t->tag.row0 = s->j0;
-	t->useful_lanes = s->valid_rows * sched_tile_cols(s, col);
+	t->useful_lanes = sched_tile(c->L.prog, s, col)->useful_lanes;
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */

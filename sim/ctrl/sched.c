@@ -6,10 +6,7 @@
 #include "../compute/cu.h"
 #include "../sched/registry.h"
 
-uint32_t sched_groups(unsigned cfg)
-{
-	return 1u << (4 - cfg);
-}
+static int build_tiles(const sched_params_t *p, sched_prog_t *out);
 
 static unsigned phase_count(const sched_params_t *p)
 {
@@ -50,17 +47,17 @@ static bool gates_share_segment(const sched_params_t *p)
 
 static uint32_t rows_per_gate(const sched_params_t *p, unsigned cfg, unsigned seg_gates)
 {
-	uint32_t kr = sched_groups(cfg) * p->vs_width;
+	uint32_t kr = tile_groups(cfg) * p->vs_width;
 	return kr / seg_gates;
 }
 
 bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
 {
-	if (cfg < 1 || cfg > 4 || p->vs_units % sched_groups(cfg))
+	if (cfg < 1 || cfg > 4 || p->vs_units % tile_groups(cfg))
 		return false;
 	/* The intermediate buffer must hold a whole block's W.x: Unfolded's U.h
 	 * part waits for both of its block's X segments. */
-	uint32_t kr = sched_groups(cfg) * p->vs_width;
+	uint32_t kr = tile_groups(cfg) * p->vs_width;
 	bool has_x = p->input_size && p->cell != CELL_FC;
 	uint64_t block_rows = (uint64_t)kr * (p->sched->block_segs ? p->sched->block_segs : 1);
 	if (has_x && block_rows > p->max_seg_values)
@@ -83,7 +80,7 @@ static uint32_t div_up(uint64_t a, uint64_t b)
  * plus the drain bubble of switching to a shallower tap. */
 static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint32_t rem, unsigned seg_gates)
 {
-	uint32_t kc = p->vs_units / sched_groups(c);
+	uint32_t kc = p->vs_units / tile_groups(c);
 	uint64_t tiles = p->cell == CELL_FC ? div_up(p->input_size, kc)
 					     : div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
 	uint64_t cost = (uint64_t)div_up(rem, rows_per_gate(p, c, seg_gates)) * tiles;
@@ -137,8 +134,8 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	s->j0 = r->j0;
 	s->rpg = r->rpg;
 	s->valid_pg = p->hidden_size - r->j0 < r->rpg ? p->hidden_size - r->j0 : r->rpg;
-	s->kr = sched_groups(r->cfg) * p->vs_width;
-	s->kc = p->vs_units / sched_groups(r->cfg);
+	s->kr = tile_rows(r->cfg, p->vs_width);
+	s->kc = tile_cols(r->cfg, p->vs_units);
 	/* An fc layer has one partition, its input, issued as the H partition
 	 * (its blocks go to the MFU); it has no recurrence (ctrl.c). */
 	s->ncols = part == SCHED_PART_X || p->cell == CELL_FC ? p->input_size : p->hidden_size;
@@ -160,7 +157,8 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	}
 }
 
-uint32_t sched_tile_cols(const sched_seg_t *s, uint32_t c)
+/* Real columns of column tile c of segment s. */
+static uint32_t seg_tile_cols(const sched_seg_t *s, uint32_t c)
 {
 	uint32_t left = s->ncols - c * s->kc;
 	return left < s->kc ? left : s->kc;
@@ -217,14 +215,16 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	}
 	free(rg);
 	uint32_t n = out->n;
-	/* Partners, stream offsets, totals and config switches. */
-	uint64_t off = 0;
+	if (build_tiles(p, out)) {
+		sched_free(out);
+		return sim_err(err, SIM_ENOMEM, "out of memory building the schedule");
+	}
+	/* Partners, totals and config switches. */
 	unsigned prev_cfg = p->cfg;
 	for (uint32_t i = 0; i < n; i++) {
 		sched_seg_t *s = &out->seg[i];
-		s->stream_off = off;
-		off += (uint64_t)s->valid_rows * s->ncols * 2;
-		out->macs_per_step += (uint64_t)s->valid_rows * s->ncols;
+		for (uint32_t c = 0; c < s->ntiles; c++)
+			out->macs_per_step += sched_tile(out, s, c)->useful_lanes;
 		if (s->cfg != prev_cfg)
 			out->reconfigs++;
 		prev_cfg = s->cfg;
@@ -246,13 +246,46 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 			}
 		}
 	}
-	out->step_bytes = off;
 	return SIM_OK;
 }
 
 void sched_free(sched_prog_t *p)
 {
 	free(p->seg);
+	free(p->tile);
 	p->seg = NULL;
-	p->n = 0;
+	p->tile = NULL;
+	p->n = p->ntile = 0;
+}
+
+/* Each column tile's metadata, dense: the row mask's real rows times the
+ * tile's real columns, fp16 weights; the banks read a K-wide row per
+ * column for every row group holding a real row. */
+static int build_tiles(const sched_params_t *p, sched_prog_t *out)
+{
+	uint32_t nt = 0;
+	for (uint32_t i = 0; i < out->n; i++)
+		nt += out->seg[i].ntiles;
+	out->tile = calloc(nt ? nt : 1, sizeof *out->tile);
+	if (!out->tile)
+		return SIM_ENOMEM;
+	out->ntile = nt;
+	uint64_t off = 0;
+	for (uint32_t i = 0, t = 0; i < out->n; i++) {
+		sched_seg_t *s = &out->seg[i];
+		s->tile0 = t;
+		s->stream_off = off;
+		for (uint32_t c = 0; c < s->ntiles; c++, t++) {
+			tile_meta_t *m = &out->tile[t];
+			m->cols = seg_tile_cols(s, c);
+			m->useful_lanes = s->valid_rows * m->cols;
+			m->bytes = m->useful_lanes * TILE_WEIGHT_BYTES;
+			m->bank_rows = s->rowgroups * m->cols;
+			m->bank_bytes = m->bank_rows * p->vs_width * TILE_WEIGHT_BYTES;
+			m->off = off;
+			off += m->bytes;
+		}
+	}
+	out->step_bytes = off;
+	return SIM_OK;
 }

@@ -31,6 +31,7 @@
 #include "../common/err.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
+#include "tile.h"
 
 enum { SCHED_PART_X = 0, SCHED_PART_H = 1 };
 #define SCHED_MAX_GATES 4
@@ -54,12 +55,15 @@ typedef struct sched_seg {
 	int32_t partner;       /* the X segment an H segment continues, or -1 */
 	int32_t block_x_last;  /* H: the block's last X segment, or -1 (Unfolded waits for it) */
 	uint64_t stream_off;   /* DRAM byte offset of the segment within a step */
+	uint32_t tile0;        /* index of its first column tile in sched_prog_t.tile */
 } sched_seg_t;
 
 typedef struct sched_prog {
 	sched_seg_t *seg;
 	uint32_t n;
-	uint64_t step_bytes;   /* weight bytes of one step (real weights, fp16) */
+	tile_meta_t *tile;     /* every segment's column tiles, in program order */
+	uint32_t ntile;
+	uint64_t step_bytes;   /* weight bytes of one step (the tiles' bytes) */
 	uint64_t macs_per_step; /* useful MACs of one step, one sequence */
 	uint32_t reconfigs;    /* tile config switches per step */
 } sched_prog_t;
@@ -109,14 +113,15 @@ uint32_t sched_order_ranges(sched_order_t *o, unsigned seg_gates);
 sched_seg_t *sched_order_add(sched_order_t *o, unsigned part, uint32_t r, const uint8_t *gates, unsigned ng,
 			     uint32_t block);
 
-/* Tile config X: Kr = groups*K rows, Kc = N/groups columns. */
-uint32_t sched_groups(unsigned cfg);
 /* Can N and K form config cfg for this cell (N % groups == 0, at least one
  * row per gate for intergate-style segments, segment fits the buffer)? */
 bool sched_cfg_ok(const sched_params_t *p, unsigned cfg);
 int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err);
 void sched_free(sched_prog_t *p);
-/* Real lanes of column tile c of segment s (row mask x column mask). */
-uint32_t sched_tile_cols(const sched_seg_t *s, uint32_t c);
+/* Column tile c of segment s of program p. */
+static inline const tile_meta_t *sched_tile(const sched_prog_t *p, const sched_seg_t *s, uint32_t c)
+{
+	return &p->tile[s->tile0 + c];
+}
 
 #endif

@@ -296,18 +296,12 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		uint32_t ncols = x ? f->I : f->H;
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
-		uint32_t real_rows = 0;
-		for (uint32_t r = 0; r < s->kr; r++) {
-			uint32_t slot = r / s->rpg, off = r % s->rpg;
-			real_rows += slot < s->ngates && off < s->valid_pg;
-		}
 		for (uint32_t c = 0; c < s->ntiles; c++) {
 			uint16_t *wt16 = f->wl + f->seg_off[i] + (size_t)c * s->kr * s->kc;
 			float *wtf = f->fl ? f->wlf + (wt16 - f->wl) : NULL;
-			uint32_t real_cols = 0;
-			for (uint32_t k = 0; k < s->kc; k++)
-				real_cols += c * s->kc + k < ncols;
-			f->tile_mults[f->tile_base[i] + c] = real_rows * real_cols;
+			const tile_meta_t *m = sched_tile(p, s, c); /* the program's word on the tile */
+			uint32_t real_cols = m->cols;
+			f->tile_mults[f->tile_base[i] + c] = m->useful_lanes;
 			for (uint32_t r = 0; r < s->kr; r++) {
 				uint32_t slot = r / s->rpg, off = r % s->rpg;
 				if (slot >= s->ngates || off >= s->valid_pg)

@@ -5,7 +5,6 @@
 
 struct wbuf {
 	wbuf_cfg_t cfg;
-	uint32_t n, k;
 	dram_t *dram;
 	bool port_limited;
 	uint64_t tokens, token_cap;
@@ -30,10 +29,8 @@ wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width,
 	if (!w)
 		return NULL;
 	w->cfg = *cfg;
-	w->n = vs_units;
-	w->k = vs_width;
 	w->dram = dram;
-	uint64_t full = (uint64_t)vs_units * vs_width * 2;
+	uint64_t full = (uint64_t)vs_units * vs_width * TILE_WEIGHT_BYTES; /* a full tile per cycle */
 	w->port_limited = cfg->bytes_per_cycle && cfg->bytes_per_cycle < full;
 	w->token_cap = full;
 	w->row_reads = stats_counter(st, "wbuf.row_reads", "K-wide bank rows read");
@@ -77,15 +74,6 @@ int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, bool all_o
 	return SIM_OK;
 }
 
-static uint64_t tile_bytes(const sched_seg_t *s, uint32_t c)
-{
-	return (uint64_t)s->valid_rows * sched_tile_cols(s, c) * 2;
-}
-
-static uint64_t tile_off(const sched_seg_t *s, uint32_t c)
-{
-	return s->stream_off + (uint64_t)c * s->valid_rows * s->kc * 2;
-}
 
 /* How far layer loads may run: the buffer holds the loaded-but-not-freed
  * resident weights of all layers, plus the staging area while the current
@@ -109,14 +97,11 @@ void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
 	/* The first tile that does not fit whole in the resident space starts
 	 * the streamed part: tiles are fetched whole. */
 	w->r_eff = prog->step_bytes;
-	for (uint32_t i = 0; i < prog->n && w->r_eff == prog->step_bytes; i++) {
-		const sched_seg_t *s = &prog->seg[i];
-		for (uint32_t c = 0; c < s->ntiles; c++)
-			if (tile_off(s, c) + tile_bytes(s, c) > p->resident) {
-				w->r_eff = tile_off(s, c);
-				break;
-			}
-	}
+	for (uint32_t t = 0; t < prog->ntile; t++)
+		if (prog->tile[t].off + prog->tile[t].bytes > p->resident) {
+			w->r_eff = prog->tile[t].off;
+			break;
+		}
 	w->s_step = prog->step_bytes - w->r_eff;
 	w->stream_base[l + 1] = w->stream_base[l] + w->s_step * p->timesteps;
 	w->stream_consumed = 0;
@@ -135,17 +120,12 @@ void wbuf_end_layer(wbuf_t *w, uint32_t l)
 	wbuf_load_window(w);
 }
 
-static uint64_t bank_bytes(const wbuf_t *w, const sched_seg_t *s, uint32_t c)
-{
-	return (uint64_t)s->rowgroups * sched_tile_cols(s, c) * w->k * 2;
-}
-
 wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 {
 	if (w->all_ready)
 		return WBUF_READY;
-	const sched_seg_t *s = &w->prog->seg[seg];
-	uint64_t off = tile_off(s, c), bytes = tile_bytes(s, c);
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
+	uint64_t off = m->off, bytes = m->bytes;
 	if (off >= w->r_eff) {
 		uint64_t end = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + bytes;
 		if (dram_arrived(w->dram, DRAM_STREAM) < end)
@@ -154,7 +134,7 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
 		if (dram_arrived(w->dram, DRAM_LOAD) < w->load_base[w->layer] + off + bytes)
 			return WBUF_WAIT_DRAM;
 	}
-	if (w->port_limited && w->tokens < bank_bytes(w, s, c))
+	if (w->port_limited && w->tokens < m->bank_bytes)
 		return WBUF_WAIT_PORT;
 	return WBUF_READY;
 }
@@ -163,8 +143,8 @@ bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, in
 {
 	if (w->all_ready)
 		return false;
-	const sched_seg_t *s = &w->prog->seg[seg];
-	uint64_t off = tile_off(s, c), bytes = tile_bytes(s, c);
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
+	uint64_t off = m->off, bytes = m->bytes;
 	if (off >= w->r_eff) {
 		*stream = DRAM_STREAM;
 		*pos = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + bytes;
@@ -180,28 +160,26 @@ bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, in
 bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &w->prog->seg[seg];
-	uint32_t c = s->ntiles - 1;
-	uint64_t off = tile_off(s, c);
-	if (off < w->r_eff)
+	const tile_meta_t *m = sched_tile(w->prog, s, s->ntiles - 1);
+	if (m->off < w->r_eff)
 		return true;
-	uint64_t end = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + tile_bytes(s, c);
+	uint64_t end = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (m->off - w->r_eff) + m->bytes;
 	return end <= w->stream_limit;
 }
 
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 {
 	(void)step;
-	const sched_seg_t *s = &w->prog->seg[seg];
-	uint64_t bb = bank_bytes(w, s, c);
-	*w->row_reads += (uint64_t)s->rowgroups * sched_tile_cols(s, c);
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
+	uint64_t bb = m->bank_bytes;
+	*w->row_reads += m->bank_rows;
 	*w->read_bytes += bb;
 	if (bb > w->peak)
 		w->peak = bb;
 	if (w->port_limited)
 		w->tokens -= bb;
-	uint64_t off = tile_off(s, c);
-	if (off >= w->r_eff) {
-		w->stream_consumed += tile_bytes(s, c);
+	if (m->off >= w->r_eff) {
+		w->stream_consumed += m->bytes;
 		uint64_t layer_stream = w->s_step * w->plan[w->layer].timesteps;
 		uint64_t ahead = w->stream_consumed + w->cfg.stage_bytes;
 		w->stream_limit = w->stream_base[w->layer] + (ahead < layer_stream ? ahead : layer_stream);
@@ -244,17 +222,16 @@ bool wbuf_quiet(const wbuf_t *w)
 
 void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n)
 {
-	const sched_seg_t *s = &w->prog->seg[seg];
-	if (!n)
-		return;
-	/* Every tile but the segment's last has kc columns. */
-	uint32_t full = c0 + n < s->ntiles ? n : n - 1;
-	uint64_t cols = (uint64_t)full * s->kc + (full < n ? sched_tile_cols(s, s->ntiles - 1) : 0);
-	*w->row_reads += s->rowgroups * cols;
-	*w->read_bytes += s->rowgroups * cols * w->k * 2;
-	uint64_t bb = (uint64_t)s->rowgroups * (full ? s->kc : sched_tile_cols(s, s->ntiles - 1)) * w->k * 2;
-	if (bb > w->peak)
-		w->peak = bb;
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c0);
+	uint64_t rows = 0, bytes = 0, peak = w->peak;
+	for (uint32_t i = 0; i < n; i++) {
+		rows += m[i].bank_rows;
+		bytes += m[i].bank_bytes;
+		peak = m[i].bank_bytes > peak ? m[i].bank_bytes : peak;
+	}
+	*w->row_reads += rows;
+	*w->read_bytes += bytes;
+	w->peak = peak;
 }
 
 void wbuf_skip(wbuf_t *w, uint64_t k)

@@ -1,0 +1,54 @@
+/*
+ * tile.h - the one copy of tile geometry, and what a program says about
+ * each of its tiles.
+ *
+ * The VS array of N units of K multipliers forms tile config c (1..4) as
+ * groups = 2^(4-c) groups of N/groups units (MODEL.md §4): a tile is
+ * Kr = groups*K rows by Kc = N/groups columns, and each group's adder tree
+ * is log2(N/groups) deep (cu.h).
+ *
+ * Every column tile of a program carries its own metadata (tile_meta_t),
+ * computed once when the program is built (sched.c). The weight buffer
+ * (bytes, offsets, bank reads), the controller (useful lanes), the planner
+ * (staging room), the functional datapath (real columns) and, through the
+ * counters the weight buffer keeps, the energy model read it; none of them
+ * re-derives a dense rows x columns x 2 formula, so a compressed or sparse
+ * tile only has to fill its metadata differently.
+ */
+#ifndef SHARPSIM_TILE_H
+#define SHARPSIM_TILE_H
+
+#include <stdint.h>
+
+/* Bytes of one dense weight (fp16). */
+#define TILE_WEIGHT_BYTES 2u
+
+/* Row groups of tile config cfg (1..4 -> 8, 4, 2, 1). */
+static inline uint32_t tile_groups(unsigned cfg)
+{
+	return 1u << (4 - cfg);
+}
+
+/* Kr: rows of a config-cfg tile on K-wide VS units. */
+static inline uint32_t tile_rows(unsigned cfg, uint32_t k)
+{
+	return tile_groups(cfg) * k;
+}
+
+/* Kc: columns of a config-cfg tile on N VS units. */
+static inline uint32_t tile_cols(unsigned cfg, uint32_t n)
+{
+	return n / tile_groups(cfg);
+}
+
+typedef struct tile_meta {
+	uint64_t off;          /* byte offset within one step's weights, in stream order */
+	uint32_t bytes;        /* weight bytes the tile holds */
+	uint32_t index_bytes;  /* index bytes of a compressed or sparse tile (0: dense) */
+	uint32_t bank_rows;    /* K-wide bank rows read: one per column per row group touched */
+	uint32_t bank_bytes;   /* bytes those bank reads move */
+	uint32_t useful_lanes; /* real (row, column) pairs: multiply-accumulates per sequence */
+	uint32_t cols;         /* real columns */
+} tile_meta_t;
+
+#endif
