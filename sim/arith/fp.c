@@ -122,9 +122,3 @@ uint16_t arith_double_to_bf16(double d)
 	split_double(d, &sign, &sig, &top, &exp2);
 	return (uint16_t)narrow(sign, sig, top, exp2, 7, 127, 8, 15);
 }
-
-void arith_f16_to_f32_vec(const uint16_t *h, uint32_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = arith_f16_to_f32(h[i]);
-}

@@ -209,8 +209,4 @@ static inline uint32_t arith_f32_neg(uint32_t x)
 	return x ^ 0x80000000u;
 }
 
-/* Widens n fp16 values to fp32 bit patterns (exact), e.g. once per weight
- * matrix so that the hot loop multiplies binary32 operands directly. */
-void arith_f16_to_f32_vec(const uint16_t *h, uint32_t *out, size_t n);
-
 #endif

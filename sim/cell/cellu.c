@@ -25,7 +25,7 @@ struct cellu {
 	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
-	uint64_t *busy, *stall, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
+	uint64_t *busy, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
 };
 
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
@@ -39,7 +39,6 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->cap = cfg->latency + 2; /* one entry started per cycle */
 	c->q = malloc(sizeof *c->q * c->cap);
 	c->busy = stats_counter(st, "cell.busy", "cycles the cell updater read elements");
-	c->stall = stats_counter(st, "cell.stall", "cycles the cell updater could not write (always 0: h and c writes never wait; kept for the uniform stage table)");
 	c->starve = stats_counter(st, "cell.starve", "cycles with no ready element");
 	c->updates = stats_counter(st, "cell.updates", "hidden elements updated");
 	c->nmul = stats_counter(st, "cell.mults", "multiplies in the cell updater");
@@ -49,7 +48,7 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->ih_r = stats_counter(st, "ihbuf.reads", "elements read from the I/H buffer");
 	c->c_r = stats_counter(st, "cellbuf.reads", "c elements read");
 	c->c_w = stats_counter(st, "cellbuf.writes", "c elements written");
-	if (!c->q || !c->busy || !c->stall || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh ||
+	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh ||
 	    !c->ih_w || !c->ih_r || !c->c_r || !c->c_w) {
 		cellu_destroy(c);
 		return NULL;

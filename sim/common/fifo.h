@@ -30,6 +30,5 @@ uint32_t fifo_count(const fifo_t *f);
 /* Item i counted from the head (i < fifo_count), for snapshots. */
 void *fifo_at(fifo_t *f, uint32_t i);
 uint32_t fifo_depth(const fifo_t *f);
-const char *fifo_name(const fifo_t *f);
 
 #endif

@@ -59,21 +59,6 @@ bool stats_find(const stats_t *st, const char *name, uint64_t *value)
 	return true;
 }
 
-int stats_accumulate(stats_t *dst, const stats_t *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		long j = stats_index(dst, src->name[i]);
-		if (j < 0) {
-			uint64_t *c = stats_counter(dst, src->name[i], src->desc[i]);
-			if (!c)
-				return -1;
-			j = (long)dst->n - 1;
-		}
-		dst->value[j] += src->value[i];
-	}
-	return 0;
-}
-
 void stats_add(stats_t *st, size_t i, uint64_t v)
 {
 	st->value[i] += v;

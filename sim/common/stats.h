@@ -33,8 +33,5 @@ uint64_t stats_value(const stats_t *st, size_t i);
 void stats_add(stats_t *st, size_t i, uint64_t v);
 /* End-of-run lookup by name (never on the hot path). */
 bool stats_find(const stats_t *st, const char *name, uint64_t *value);
-/* Adds every counter of src into the same-named counter of dst, registering
- * missing names; used to sum the counters of successive layers. */
-int stats_accumulate(stats_t *dst, const stats_t *src);
 
 #endif

@@ -62,7 +62,6 @@ static uint32_t ceil_log2(uint32_t x)
 	return l;
 }
 
-
 uint32_t cu_tree_depth(uint32_t n, unsigned cfg)
 {
 	if (cfg < 1 || cfg > 4 || n % tile_groups(cfg))
@@ -136,11 +135,6 @@ void cu_destroy(cu_t *cu)
 	free(cu->tags);
 	free(cu->scratch);
 	free(cu);
-}
-
-uint32_t cu_latency(const cu_t *cu, unsigned cfg)
-{
-	return cfg >= 1 && cfg <= 4 ? cu->lat[cfg] : 0;
 }
 
 cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t)

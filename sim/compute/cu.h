@@ -105,7 +105,6 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st);
 void cu_destroy(cu_t *cu);
 
 uint32_t cu_tree_depth(uint32_t vs_units, unsigned cfg);
-uint32_t cu_latency(const cu_t *cu, unsigned cfg);
 
 /* Would a tile be accepted this cycle? Reports why not. */
 cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static const char *const cause_names[IDLE_NCAUSES] = {
 	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch",
 };
@@ -109,11 +108,6 @@ void ctrl_x_written(ctrl_t *c, uint32_t id)
 			return;
 		}
 	}
-}
-
-bool ctrl_layer_issued(const ctrl_t *c)
-{
-	return !c->active && c->cur_t >= c->L.timesteps;
 }
 
 const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)

@@ -133,8 +133,6 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Snapshot and shift of a read-line token. */
 void ctrl_token_snapshot(const ctrl_token_t *t, snap_t *s);
 void ctrl_token_shift(ctrl_token_t *t, uint32_t steps, uint32_t ids);
-/* Every segment of the layer has been issued. */
-bool ctrl_layer_issued(const ctrl_t *c);
 /* The MFU reads X blocks back from the intermediate buffer. */
 bool ctrl_mfu_reads_x(const ctrl_t *c);
 /* An X block (by tag.block) left the accumulators for the intermediate

@@ -131,11 +131,6 @@ double cm_data_value(const cm_t *cm, uint32_t w)
 	return cm_is_fixed(cm) ? fix_to_double(d16(w), cm->df) : arith_f32_to_double(widen(cm, w));
 }
 
-double cm_sum_value(const cm_t *cm, uint32_t s)
-{
-	return cm_is_fixed(cm) ? fix_to_double(s32(s), cm->S) : arith_f32_to_double(s);
-}
-
 double cm_state_value(const cm_t *cm, uint32_t c)
 {
 	return cm_is_fixed(cm) ? fix_to_double(s32(c), cm->df) : arith_f32_to_double(c);
@@ -207,18 +202,4 @@ uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev)
 	}
 	uint32_t omz = rnd(cm, arith_f32_add(ARITH_F32_ONE, arith_f32_neg(widen(cm, z))));
 	return rnd(cm, arith_f32_add(mul(cm, omz, n), mul(cm, z, h_prev)));
-}
-
-void cm_gate_vec(const cm_t *cm, act_fn_t fn, const uint32_t *sum, const uint32_t *bias,
-		 uint32_t *out, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		out[k] = cm_gate(cm, fn, sum[k], bias[k]);
-}
-
-void cm_lstm_cell_vec(const cm_t *cm, const uint32_t *i, const uint32_t *f, const uint32_t *g,
-		      const uint32_t *o, uint32_t *c, uint32_t *h, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		cm_lstm_cell(cm, i[k], f[k], g[k], o[k], &c[k], &h[k]);
 }

@@ -66,7 +66,6 @@ uint32_t cm_weight(const cm_t *cm, double v);
 uint32_t cm_bias(const cm_t *cm, double v);   /* a sum word */
 uint32_t cm_state(const cm_t *cm, double v);
 double cm_data_value(const cm_t *cm, uint32_t w);
-double cm_sum_value(const cm_t *cm, uint32_t s);
 double cm_state_value(const cm_t *cm, uint32_t c);
 /* The sum word of an exact zero (+0 or integer 0): W.x when a layer skips
  * its input. */
@@ -80,12 +79,5 @@ uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, u
 		      uint32_t r);
 uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h);
 uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev);
-
-/* ---- per vector (n elements, same formulas) ---- */
-void cm_gate_vec(const cm_t *cm, act_fn_t fn, const uint32_t *sum, const uint32_t *bias,
-		 uint32_t *out, size_t n);
-/* gates: i, f, g, o of the same n hidden indices; c and h updated in place */
-void cm_lstm_cell_vec(const cm_t *cm, const uint32_t *i, const uint32_t *f, const uint32_t *g,
-		      const uint32_t *o, uint32_t *c, uint32_t *h, size_t n);
 
 #endif

@@ -23,7 +23,7 @@ struct mfu {
 	void *sink_ctx;
 	trace_t *trace;
 	uint64_t cur_start;
-	uint64_t *busy, *stall, *starve, *acts, *sig, *tanh, *bias;
+	uint64_t *busy, *starve, *acts, *sig, *tanh, *bias;
 };
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
@@ -37,13 +37,12 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	m->cap = (cfg->latency + 1) * cfg->units + 1;
 	m->done = malloc(sizeof *m->done * m->cap);
 	m->busy = stats_counter(st, "mfu.busy", "cycles some MFU started a value");
-	m->stall = stats_counter(st, "mfu.stall", "cycles the MFU could not deliver (always 0: the gate buffer takes every packet; kept for the uniform stage table)");
 	m->starve = stats_counter(st, "mfu.starve", "cycles with no value to start");
 	m->acts = stats_counter(st, "mfu.activations", "values passed through the MFUs");
 	m->sig = stats_counter(st, "mfu.sigmoid", "sigmoids evaluated");
 	m->tanh = stats_counter(st, "mfu.tanh", "tanhs evaluated by the MFUs");
 	m->bias = stats_counter(st, "mfu.bias_adds", "fp32 bias adds");
-	if (!m->done || !m->busy || !m->stall || !m->starve || !m->acts || !m->sig || !m->tanh || !m->bias) {
+	if (!m->done || !m->busy || !m->starve || !m->acts || !m->sig || !m->tanh || !m->bias) {
 		mfu_destroy(m);
 		return NULL;
 	}
