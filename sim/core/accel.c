@@ -19,68 +19,12 @@
  *                       + backpressure + weight_fetch
  * which every run checks, together with useful_macs == G*H*(I+H)*T*B.
  */
-#include "run.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cell/cellu.h"
-#include "../common/fifo.h"
-#include "../common/snap.h"
-#include "../compute/cu.h"
-#include "../ctrl/ctrl.h"
-#include "../ctrl/sched.h"
-#include "../func/fpipe.h"
-#include "../memory/dram.h"
-#include "../memory/gbuf.h"
-#include "../memory/ibuf.h"
-#include "../memory/wbuf.h"
-#include "../mfu/mfu.h"
-#include "../report/trace.h"
-#include "plan.h"
+#include "accel_impl.h"
 #include "resolve.h"
-
-/* Steady-state patterns up to this many steps long are found. */
-#define ACCEL_HIST 9
-
-typedef struct accel {
-	hw_cfg_t hw;             /* the plan's, every auto resolved */
-	const plan_t *plan;
-	const workload_t *w;     /* the passes: a bidirectional layer is two */
-	run_opts_t opts;
-	stats_t *st;
-	uint32_t n, k;
-	uint64_t nk;
-	cu_t *cu;
-	fifo_t *preact;
-	mfu_t *mfu;
-	gbuf_t *gbuf;
-	cellu_t *cellu;
-	ibuf_t *ibuf;
-	wbuf_t *wbuf;
-	dram_t *dram;
-	ctrl_t *ctrl;
-	ctrl_view_t view;
-	ctrl_token_t *line;
-	uint32_t nline, line_idx;
-	const sched_prog_t *progs; /* the plan's, one per pass */
-	uint32_t layer;
-	uint64_t now;
-	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
-	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
-	trace_t *trace;
-	fpipe_t *fp;
-	cu_backend_t be;        /* non-NULL ctx: the compute unit is a backend */
-	const char *broken;      /* an invariant failed mid-run (internal error) */
-	snap_t snap[ACCEL_HIST];  /* steady-state jump: the last step snapshots, by step */
-	uint64_t *snap_counters[ACCEL_HIST];
-	uint64_t snap_first;     /* first step of the current run of snapshots */
-	int snap_have;           /* consecutive step snapshots held */
-	uint64_t *jumped;        /* cycles covered by steady-state jumps */
-	uint64_t seg_start, idle_start;
-	int idle_cause;
-} accel_t;
 
 static void accel_destroy(accel_t *a)
 {
@@ -181,6 +125,7 @@ static void fp_update(void *ctx, uint32_t step, uint32_t e0, uint32_t n)
 	fpipe_update(ctx, step, e0, n);
 }
 
+/* First phase: each unit created from its own config. */
 static int accel_build(accel_t *a, sim_err_t *err)
 {
 	const hw_cfg_t *hw = &a->hw;
@@ -211,7 +156,6 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "cannot build the accelerator (out of memory or a zero-sized unit)");
 	for (uint32_t i = 0; i < a->nline; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
-	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
 	if (a->opts.cu_mode != CU_BACKEND_C) {
 		if (!a->opts.cu_factory)
 			return sim_err(err, SIM_EINPUT, "this sharpsim has no RTL in it, expected build/sharpsim-rtl "
@@ -224,10 +168,27 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		a->fp = fpipe_create(&a->hw, a->w, a->opts.seed, a->opts.dump_dir, a->st, err);
 		if (!a->fp)
 			return err->code ? err->code : SIM_ENOMEM;
+	}
+	if (a->opts.trace_path && !(a->trace = trace_open(a->opts.trace_path, a->hw.clock_mhz, err)))
+		return err->code;
+	return SIM_OK;
+}
+
+/* Second phase, the one place peers are wired: the controller's view of
+ * the units it checks, the functional datapath's sinks and the trace
+ * hooks. */
+static void accel_connect(accel_t *a)
+{
+	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
+	if (a->fp) {
 		mfu_set_sink(a->mfu, fp_activate, a->fp);
 		cellu_set_sink(a->cellu, fp_update, a->fp);
 	}
-	return SIM_OK;
+	if (a->trace) {
+		ctrl_set_trace(a->ctrl, a->trace);
+		mfu_set_trace(a->mfu, a->trace);
+		cellu_set_trace(a->cellu, a->trace);
+	}
 }
 
 static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
@@ -246,45 +207,6 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
-}
-
-static const char *seg_name(const accel_t *a, const sched_seg_t *s)
-{
-	static const char *const lstm[2][4] = {
-		{ "W.x i", "W.x f", "W.x g", "W.x o" }, { "U.h i", "U.h f", "U.h g", "U.h o" },
-	};
-	static const char *const gru[2][3] = { { "W.x r", "W.x z", "W.x n" }, { "U.h r", "U.h z", "U.h n" } };
-	static const char *const all[2] = { "W.x all gates", "U.h all gates" }, *const one[2] = { "W.x", "U.h" };
-	cell_kind_t c = a->w->layers[a->layer].cell;
-	if (s->ngates > 1)
-		return all[s->part];
-	if (c == CELL_LSTM)
-		return lstm[s->part][s->gate[0]];
-	return c == CELL_GRU ? gru[s->part][s->gate[0]] : one[s->part];
-}
-
-static void trace_segment(accel_t *a, uint32_t id, uint64_t end)
-{
-	const ctrl_block_t *b = ctrl_block(a->ctrl, id);
-	if (!b)
-		return;
-	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
-	char args[192];
-	snprintf(args, sizeof args,
-		 "\"layer\":%u,\"step\":%u,\"block\":%u,\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u,\"tiles\":%u",
-		 a->layer, b->step, s->block, s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
-	trace_slice(a->trace, TRACE_VS, seg_name(a, s), a->seg_start, end, args);
-}
-
-static void trace_idle(accel_t *a, int cause)
-{
-	if (cause == a->idle_cause)
-		return;
-	if (a->idle_cause >= 0)
-		trace_slice(a->trace, TRACE_VS_IDLE, ctrl_cause_name((idle_cause_t)a->idle_cause), a->idle_start,
-			    a->now, NULL);
-	a->idle_cause = cause;
-	a->idle_start = a->now;
 }
 
 /* Stage 3: the accumulators' output. */
@@ -343,7 +265,7 @@ static bool accel_vs(accel_t *a)
 		*a->idle[tok->cause] += a->nk;
 		(*a->vs_starve)++;
 		if (a->trace)
-			trace_idle(a, tok->cause);
+			accel_trace_idle(a, tok->cause);
 		return false;
 	}
 	cu_refuse_t r = a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
@@ -352,7 +274,7 @@ static bool accel_vs(accel_t *a)
 		*a->idle[cause] += a->nk;
 		(*a->vs_stall)++;
 		if (a->trace)
-			trace_idle(a, cause);
+			accel_trace_idle(a, cause);
 		return true;
 	}
 	if (a->fp)
@@ -366,228 +288,13 @@ static bool accel_vs(accel_t *a)
 	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
 	(*a->vs_busy)++;
 	if (a->trace) {
-		trace_idle(a, -1);
+		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
 			a->seg_start = a->now;
 		if (tok->t.last && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size)
-			trace_segment(a, tok->t.tag.block, a->now + 1);
+			accel_trace_segment(a, tok->t.tag.block, a->now + 1);
 	}
 	return false;
-}
-
-/*
- * Exact fast-forward. A burst of k cycles is taken only when, for each of
- * those cycles, stepping would do exactly this and nothing else:
- *   - the VS array accepts the line's head, a tile of the segment being
- *     issued that neither opens nor closes a row block (so no accumulator
- *     is claimed or released and no tap changes: same config), and its
- *     lanes count as that tile's (all such tiles have full columns);
- *   - the controller issues the same segment's next token with no failing
- *     check (ctrl_run_length: deps step, segment already started) and the
- *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
- *     no DRAM transfer pending, so neither the buffer nor DRAM changes);
- *   - no block is offered by the accumulators before now + k
- *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
- *     they are;
- *   - the MFU has nothing to start and nothing due before now + k, so the
- *     gate buffer stays as it is, and the cell updater has nothing ready
- *     and nothing due before now + k.
- * Under these conditions every unit's tick is either the same tile step or
- * a pure starvation count, so k ticks collapse into counter additions and
- * clock advances (the *_skip and *_run functions, each stating the same
- * precondition). tests/test_fastforward.c compares every counter and the
- * cycle count against stepping on all cells, batches, schedulers, tile
- * configs and weight policies.
- */
-static uint64_t accel_burst_len(const accel_t *a)
-{
-	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx)
-		return 0;
-	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
-	if (k < 2 || !wbuf_quiet(a->wbuf))
-		return 0;
-	uint64_t next = cu_next_out(a->cu);
-	if (next != UINT64_MAX)
-		k = next > a->now && next - a->now < k ? next - a->now : next > a->now ? k : 0;
-	uint64_t m = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
-	k = m < k ? m : k;
-	return c < k ? c : k;
-}
-
-static void accel_burst(accel_t *a, uint64_t k)
-{
-	cu_tile_t t = a->line[a->line_idx].t;
-	cellu_skip(a->cellu, k);
-	mfu_skip(a->mfu, k);
-	*a->acc_starve += k;
-	*a->useful += k * t.useful_lanes;
-	*a->issued += k * a->nk;
-	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes);
-	*a->vs_busy += k;
-	cu_accept_run(a->cu, &t, k);
-	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
-	dram_skip(a->dram, k);
-	a->now += k;
-}
-
-/*
- * Exact steady-state jump. At the start of each time step (the cycle the
- * controller starts the step's first main segment) every unit writes its
- * whole state into a snapshot, normalized: times relative to the cycle,
- * steps relative to the step, block ids relative to the next id (snap.h).
- * The machine is deterministic and nothing in it depends on absolute time,
- * step numbers or ids except through comparisons that the normalization
- * preserves, and except at a layer's ends (step 0's missing barrier, the
- * cursors reaching the last step). So if the snapshots at steps t-1 and t
- * are equal, step t runs exactly like step t-1, shifted by its period P
- * cycles, and so do the steps after it for as long as nothing reaches the
- * layer's end. The jump then advances m whole periods at once: every
- * absolute field moves by m*P cycles, m steps and m*dI block ids, and
- * every counter by m times its increase over the last period. m is even
- * (the gate buffer and cell updater keep state per step parity) and leaves
- * the furthest step any unit refers to two steps short of the last. Units
- * that move bytes (streaming weights, loads in flight) must be steady;
- * functional and traced runs step every cycle.
- */
-static bool accel_jump_allowed(const accel_t *a)
-{
-	return a->opts.fast_forward && !a->fp && !a->trace && !a->be.ctx && wbuf_quiet(a->wbuf) &&
-	       dram_steady(a->dram);
-}
-
-static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
-{
-	snap_reset(s, a->now, step, ctrl_next_id(a->ctrl));
-	ctrl_snapshot(a->ctrl, s);
-	for (uint32_t i = 0; i < a->nline; i++)
-		ctrl_token_snapshot(&a->line[(a->line_idx + i) % a->nline], s);
-	cu_snapshot(a->cu, s);
-	snap_put(s, fifo_count(a->preact));
-	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
-		mfu_packet_snapshot(fifo_at(a->preact, i), s);
-	mfu_snapshot(a->mfu, s);
-	gbuf_snapshot(a->gbuf, s);
-	cellu_snapshot(a->cellu, s);
-	snap_put(s, ibuf_used(a->ibuf));
-}
-
-static void accel_shift(accel_t *a, uint64_t cycles, uint32_t steps, uint32_t ids)
-{
-	ctrl_shift(a->ctrl, cycles, steps, ids);
-	for (uint32_t i = 0; i < a->nline; i++)
-		ctrl_token_shift(&a->line[i], steps, ids);
-	cu_shift(a->cu, cycles, steps, ids);
-	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
-		((mfu_packet_t *)fifo_at(a->preact, i))->step += steps;
-	mfu_shift(a->mfu, cycles, steps);
-	gbuf_shift(a->gbuf, steps);
-	cellu_shift(a->cellu, cycles, steps);
-	dram_shift(a->dram, cycles);
-	a->now += cycles;
-}
-
-/* Called after every cycle: a snapshot at each step start, kept for the
- * last ACCEL_HIST - 1 steps; a jump when the snapshot p steps back agrees,
- * for the smallest even p (state is kept per step parity, and Unfolded's
- * run-ahead can settle into a pattern several steps long). */
-static void accel_steady(accel_t *a)
-{
-	int64_t t = ctrl_step_started(a->ctrl);
-	if (t < 1)
-		return;
-	if (!accel_jump_allowed(a)) {
-		a->snap_have = 0;
-		return;
-	}
-	size_t nc = stats_size(a->st);
-	if (!a->snap_have || a->snap_first + (uint64_t)a->snap_have != (uint64_t)t) {
-		a->snap_first = (uint64_t)t;
-		a->snap_have = 0;
-	}
-	int slot = (int)((uint64_t)t % ACCEL_HIST);
-	if (!a->snap_counters[slot] && !(a->snap_counters[slot] = calloc(512, sizeof(uint64_t))))
-		return;
-	snap_t *cur = &a->snap[slot];
-	accel_snapshot(a, cur, (uint64_t)t);
-	for (size_t i = 0; i < nc; i++)
-		a->snap_counters[slot][i] = stats_value(a->st, i);
-	a->snap_have++;
-	for (int p = 2; p < ACCEL_HIST && p < a->snap_have; p += 2) {
-		int bs = (int)(((uint64_t)t - (uint64_t)p) % ACCEL_HIST);
-		const snap_t *back = &a->snap[bs];
-		if (back->step + (uint64_t)p != (uint64_t)t || !snap_equal(back, cur))
-			continue;
-		uint32_t T = a->w->layers[a->layer].timesteps;
-		uint64_t period = cur->now - back->now; /* p steps */
-		uint32_t dids = (uint32_t)(cur->id - back->id);
-		uint32_t reach = ctrl_max_step(a->ctrl);
-		uint64_t groups = (T > reach + 2 ? T - reach - 2 : 0) / (uint64_t)p;
-		if (groups < 1)
-			return;
-		for (size_t i = 0; i < nc; i++)
-			stats_add(a->st, i, groups * (a->snap_counters[slot][i] - a->snap_counters[bs][i]));
-		accel_shift(a, groups * period, (uint32_t)(groups * (uint64_t)p), (uint32_t)(groups * dids));
-		*a->jumped += groups * period;
-		a->snap_have = 0;
-		return;
-	}
-}
-
-/*
- * Exact skip over a wait for weights. When every token in the read line is
- * a weight-fetch bubble, the controller is waiting for its next tile's bytes
- * from DRAM, and the accumulators, MFU and cell updater are quiet, each
- * cycle only advances the DRAM and counts one weight-fetch bubble per unit:
- * the DRAM is ticked for real, cycle by cycle, until the tile would be
- * readable (or another unit's next event), and everything else is added in
- * bulk. Streamed layers are DRAM-bound, so this is most of their cycles.
- */
-static uint64_t accel_wait_skip(accel_t *a)
-{
-	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
-		return 0;
-	for (uint32_t i = 0; i < a->nline; i++)
-		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
-			return 0;
-	uint64_t limit = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
-	limit = c < limit ? c : limit;
-	uint64_t next = cu_next_out(a->cu);
-	if (next != UINT64_MAX)
-		limit = next > a->now && next - a->now < limit ? next - a->now : next > a->now ? limit : 0;
-	if (limit < 2 || !dram_busy(a->dram))
-		return 0;
-	/* Advance the DRAM in closed form to the cycle its arrivals satisfy
-	 * the controller (dram_ticks_until), or tick it while the controller
-	 * would still wait when the limits do not let the closed form reach. */
-	uint64_t k = 0;
-	int s;
-	uint64_t pos, until = UINT64_MAX;
-	if (ctrl_dram_need(a->ctrl, &a->view, &s, &pos))
-		until = dram_ticks_until(a->dram, s, pos);
-	if (until != UINT64_MAX) {
-		k = until < limit ? until : limit;
-		dram_advance(a->dram, k);
-	} else {
-		while (k < limit && dram_busy(a->dram)) {
-			dram_tick(a->dram);
-			k++;
-			if (!ctrl_waits_for_dram(a->ctrl, &a->view))
-				break;
-		}
-	}
-	if (!k)
-		return 0;
-	ctrl_skip_wait(a->ctrl, k);
-	cellu_skip(a->cellu, k);
-	mfu_skip(a->mfu, k);
-	cu_skip(a->cu, k);
-	*a->acc_starve += k;
-	*a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
-	*a->vs_starve += k;
-	a->line_idx = (uint32_t)((a->line_idx + k) % a->nline);
-	wbuf_skip(a->wbuf, k);
-	a->now += k;
-	return k;
 }
 
 static void accel_cycle(accel_t *a)
@@ -613,57 +320,6 @@ static void accel_cycle(accel_t *a)
 	else
 		cu_tick(a->cu);
 	a->now++;
-}
-
-/* Something moved this cycle: a tile or block went through, DRAM moved a
- * byte, or a value is inside the MFU or cell updater (it will come out). */
-static uint64_t accel_progress(const accel_t *a)
-{
-	uint64_t dram = dram_requested(a->dram, DRAM_STREAM) + dram_requested(a->dram, DRAM_LOAD);
-	return *a->vs_busy + *a->acc_busy + dram;
-}
-
-static int accel_deadlock(const accel_t *a, sim_err_t *err)
-{
-	const ctrl_token_t *head = &a->line[a->line_idx];
-	uint64_t overruns = 0;
-	stats_find(a->st, "gatebuf.overruns", &overruns);
-	if (overruns)
-		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for "
-			       "(%llu times), so the cell updater waits forever", (unsigned long long)overruns);
-	return sim_err(err, SIM_EDEADLOCK,
-		       "deadlock: nothing moved for %llu cycles (cycle %llu, layer %u): "
-		       "preact FIFO %u/%u, accumulators in flight %u, intermediate buffer %llu/%llu values, "
-		       "weight-read head %s%s, cell updater %s, MFU %s",
-		       (unsigned long long)a->hw.watchdog, (unsigned long long)a->now, a->layer + 1,
-		       fifo_count(a->preact), fifo_depth(a->preact), cu_in_flight(a->cu),
-		       (unsigned long long)ibuf_used(a->ibuf), (unsigned long long)ibuf_capacity(a->ibuf),
-		       head->is_tile ? "tile" : "bubble: ", head->is_tile ? "" : ctrl_cause_name((idle_cause_t)head->cause),
-		       cellu_idle(a->cellu) ? "idle" : "busy", mfu_idle(a->mfu) ? "idle" : "busy");
-}
-
-static int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
-{
-	uint64_t lanes = *a->useful;
-	for (int i = 0; i < IDLE_NCAUSES; i++)
-		lanes += *a->idle[i];
-	if (lanes != a->now * a->nk)
-		return sim_err(err, SIM_EINTERNAL,
-			       "lane conservation broken: cycles*N*K = %llu but useful + idle = %llu",
-			       (unsigned long long)(a->now * a->nk), (unsigned long long)lanes);
-	uint64_t overruns = 0;
-	stats_find(a->st, "gatebuf.overruns", &overruns);
-	if (overruns)
-		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for (%llu times)",
-			       (unsigned long long)overruns);
-	uint64_t want = 0;
-	for (size_t i = 0; i < a->w->n_layers; i++)
-		want += workload_layer_macs(&a->w->layers[i]);
-	if (*a->useful != want)
-		return sim_err(err, SIM_EINTERNAL, "useful MACs %llu differ from G*H*(I+H)*T*B = %llu",
-			       (unsigned long long)*a->useful, (unsigned long long)want);
-	(void)r;
-	return SIM_OK;
 }
 
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
@@ -716,7 +372,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			return rc;
 	}
 	if (a->trace)
-		trace_idle(a, -2);
+		accel_trace_idle(a, -2);
 	return SIM_OK;
 }
 
@@ -758,16 +414,9 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 	if (!a.st)
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	int rc = accel_build(&a, err);
-	if (!rc)
+	if (!rc) {
+		accel_connect(&a);
 		rc = accel_plan(&a, out, err);
-	if (!rc && opts->trace_path) {
-		if (!(a.trace = trace_open(opts->trace_path, a.hw.clock_mhz, err))) {
-			rc = err->code;
-		} else {
-			ctrl_set_trace(a.ctrl, a.trace);
-			mfu_set_trace(a.mfu, a.trace);
-			cellu_set_trace(a.cellu, a.trace);
-		}
 	}
 	if (!rc)
 		rc = accel_loop(&a, out, err);

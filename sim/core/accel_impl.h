@@ -1,0 +1,84 @@
+/*
+ * accel_impl.h - the accelerator's state, shared by the files of the
+ * engine: accel.c (build, connect, the clock and its pipeline stages),
+ * ff.c (every fast-forward mechanism), check.c (invariants and the
+ * watchdog) and accel_trace.c (trace naming). Nothing outside sim/core
+ * includes it.
+ */
+#ifndef SHARPSIM_ACCEL_IMPL_H
+#define SHARPSIM_ACCEL_IMPL_H
+
+#include "../cell/cellu.h"
+#include "../common/fifo.h"
+#include "../common/snap.h"
+#include "../compute/cu.h"
+#include "../ctrl/ctrl.h"
+#include "../ctrl/sched.h"
+#include "../func/fpipe.h"
+#include "../memory/dram.h"
+#include "../memory/gbuf.h"
+#include "../memory/ibuf.h"
+#include "../memory/wbuf.h"
+#include "../mfu/mfu.h"
+#include "../report/trace.h"
+#include "plan.h"
+#include "run.h"
+
+/* Steady-state patterns up to this many steps long are found. */
+#define ACCEL_HIST 9
+
+typedef struct accel {
+	hw_cfg_t hw;             /* the plan's, every auto resolved */
+	const plan_t *plan;
+	const workload_t *w;     /* the passes: a bidirectional layer is two */
+	run_opts_t opts;
+	stats_t *st;
+	uint32_t n, k;
+	uint64_t nk;
+	cu_t *cu;
+	fifo_t *preact;
+	mfu_t *mfu;
+	gbuf_t *gbuf;
+	cellu_t *cellu;
+	ibuf_t *ibuf;
+	wbuf_t *wbuf;
+	dram_t *dram;
+	ctrl_t *ctrl;
+	ctrl_view_t view;
+	ctrl_token_t *line;
+	uint32_t nline, line_idx;
+	const sched_prog_t *progs; /* the plan's, one per pass */
+	uint32_t layer;
+	uint64_t now;
+	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
+	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
+	trace_t *trace;
+	fpipe_t *fp;
+	cu_backend_t be;        /* non-NULL ctx: the compute unit is a backend */
+	const char *broken;      /* an invariant failed mid-run (internal error) */
+	snap_t snap[ACCEL_HIST];  /* steady-state jump: the last step snapshots, by step */
+	uint64_t *snap_counters[ACCEL_HIST];
+	uint64_t snap_first;     /* first step of the current run of snapshots */
+	int snap_have;           /* consecutive step snapshots held */
+	uint64_t *jumped;        /* cycles covered by steady-state jumps */
+	uint64_t seg_start, idle_start;
+	int idle_cause;
+} accel_t;
+
+/* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
+uint64_t accel_burst_len(const accel_t *a);
+void accel_burst(accel_t *a, uint64_t k);
+/* ff.c: the exact skip over a wait for weights; returns the cycles taken. */
+uint64_t accel_wait_skip(accel_t *a);
+/* ff.c: after a stepped cycle, the steady-state jump when one applies. */
+void accel_steady(accel_t *a);
+/* check.c: the progress mark the watchdog compares, the deadlock report,
+ * and the end-of-run invariants (lane conservation, MAC count). */
+uint64_t accel_progress(const accel_t *a);
+int accel_deadlock(const accel_t *a, sim_err_t *err);
+int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err);
+/* accel_trace.c: the VS track's segment slices and idle-cause slices. */
+void accel_trace_segment(accel_t *a, uint32_t id, uint64_t end);
+void accel_trace_idle(accel_t *a, int cause);
+
+#endif

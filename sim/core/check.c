@@ -1,0 +1,59 @@
+/*
+ * check.c - what the engine checks while and after it runs: the watchdog's
+ * progress mark and its deadlock report, and the end-of-run invariants
+ * (every lane-cycle counted once, the useful MACs equal to the workload's).
+ */
+#include <stdio.h>
+
+#include "accel_impl.h"
+
+/* Something moved this cycle: a tile or block went through, DRAM moved a
+ * byte, or a value is inside the MFU or cell updater (it will come out). */
+uint64_t accel_progress(const accel_t *a)
+{
+	uint64_t dram = dram_requested(a->dram, DRAM_STREAM) + dram_requested(a->dram, DRAM_LOAD);
+	return *a->vs_busy + *a->acc_busy + dram;
+}
+
+int accel_deadlock(const accel_t *a, sim_err_t *err)
+{
+	const ctrl_token_t *head = &a->line[a->line_idx];
+	uint64_t overruns = 0;
+	stats_find(a->st, "gatebuf.overruns", &overruns);
+	if (overruns)
+		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for "
+			       "(%llu times), so the cell updater waits forever", (unsigned long long)overruns);
+	return sim_err(err, SIM_EDEADLOCK,
+		       "deadlock: nothing moved for %llu cycles (cycle %llu, layer %u): "
+		       "preact FIFO %u/%u, accumulators in flight %u, intermediate buffer %llu/%llu values, "
+		       "weight-read head %s%s, cell updater %s, MFU %s",
+		       (unsigned long long)a->hw.watchdog, (unsigned long long)a->now, a->layer + 1,
+		       fifo_count(a->preact), fifo_depth(a->preact), cu_in_flight(a->cu),
+		       (unsigned long long)ibuf_used(a->ibuf), (unsigned long long)ibuf_capacity(a->ibuf),
+		       head->is_tile ? "tile" : "bubble: ", head->is_tile ? "" : ctrl_cause_name((idle_cause_t)head->cause),
+		       cellu_idle(a->cellu) ? "idle" : "busy", mfu_idle(a->mfu) ? "idle" : "busy");
+}
+
+int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
+{
+	uint64_t lanes = *a->useful;
+	for (int i = 0; i < IDLE_NCAUSES; i++)
+		lanes += *a->idle[i];
+	if (lanes != a->now * a->nk)
+		return sim_err(err, SIM_EINTERNAL,
+			       "lane conservation broken: cycles*N*K = %llu but useful + idle = %llu",
+			       (unsigned long long)(a->now * a->nk), (unsigned long long)lanes);
+	uint64_t overruns = 0;
+	stats_find(a->st, "gatebuf.overruns", &overruns);
+	if (overruns)
+		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for (%llu times)",
+			       (unsigned long long)overruns);
+	uint64_t want = 0;
+	for (size_t i = 0; i < a->w->n_layers; i++)
+		want += workload_layer_macs(&a->w->layers[i]);
+	if (*a->useful != want)
+		return sim_err(err, SIM_EINTERNAL, "useful MACs %llu differ from G*H*(I+H)*T*B = %llu",
+			       (unsigned long long)*a->useful, (unsigned long long)want);
+	(void)r;
+	return SIM_OK;
+}

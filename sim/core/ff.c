@@ -1,0 +1,225 @@
+/*
+ * ff.c - every fast-forward mechanism of the engine, in one place: the
+ * exact burst over a run of identical tile steps, the exact skip over a
+ * wait for weights, and the exact steady-state jump over repeated time
+ * steps. Each is taken only when stepping would do exactly the same, so
+ * results are those of stepping (tests/test_fastforward.c, test_stress.c).
+ */
+#include <stdlib.h>
+
+#include "accel_impl.h"
+
+/*
+ * Exact fast-forward. A burst of k cycles is taken only when, for each of
+ * those cycles, stepping would do exactly this and nothing else:
+ *   - the VS array accepts the line's head, a tile of the segment being
+ *     issued that neither opens nor closes a row block (so no accumulator
+ *     is claimed or released and no tap changes: same config), and its
+ *     lanes count as that tile's (all such tiles have full columns);
+ *   - the controller issues the same segment's next token with no failing
+ *     check (ctrl_run_length: deps step, segment already started) and the
+ *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
+ *     no DRAM transfer pending, so neither the buffer nor DRAM changes);
+ *   - no block is offered by the accumulators before now + k
+ *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
+ *     they are;
+ *   - the MFU has nothing to start and nothing due before now + k, so the
+ *     gate buffer stays as it is, and the cell updater has nothing ready
+ *     and nothing due before now + k.
+ * Under these conditions every unit's tick is either the same tile step or
+ * a pure starvation count, so k ticks collapse into counter additions and
+ * clock advances (the *_skip and *_run functions, each stating the same
+ * precondition). tests/test_fastforward.c compares every counter and the
+ * cycle count against stepping on all cells, batches, schedulers, tile
+ * configs and weight policies.
+ */
+uint64_t accel_burst_len(const accel_t *a)
+{
+	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx)
+		return 0;
+	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
+	if (k < 2 || !wbuf_quiet(a->wbuf))
+		return 0;
+	uint64_t next = cu_next_out(a->cu);
+	if (next != UINT64_MAX)
+		k = next > a->now && next - a->now < k ? next - a->now : next > a->now ? k : 0;
+	uint64_t m = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
+	k = m < k ? m : k;
+	return c < k ? c : k;
+}
+
+void accel_burst(accel_t *a, uint64_t k)
+{
+	cu_tile_t t = a->line[a->line_idx].t;
+	cellu_skip(a->cellu, k);
+	mfu_skip(a->mfu, k);
+	*a->acc_starve += k;
+	*a->useful += k * t.useful_lanes;
+	*a->issued += k * a->nk;
+	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes);
+	*a->vs_busy += k;
+	cu_accept_run(a->cu, &t, k);
+	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
+	dram_skip(a->dram, k);
+	a->now += k;
+}
+
+/*
+ * Exact steady-state jump. At the start of each time step (the cycle the
+ * controller starts the step's first main segment) every unit writes its
+ * whole state into a snapshot, normalized: times relative to the cycle,
+ * steps relative to the step, block ids relative to the next id (snap.h).
+ * The machine is deterministic and nothing in it depends on absolute time,
+ * step numbers or ids except through comparisons that the normalization
+ * preserves, and except at a layer's ends (step 0's missing barrier, the
+ * cursors reaching the last step). So if the snapshots at steps t-1 and t
+ * are equal, step t runs exactly like step t-1, shifted by its period P
+ * cycles, and so do the steps after it for as long as nothing reaches the
+ * layer's end. The jump then advances m whole periods at once: every
+ * absolute field moves by m*P cycles, m steps and m*dI block ids, and
+ * every counter by m times its increase over the last period. m is even
+ * (the gate buffer and cell updater keep state per step parity) and leaves
+ * the furthest step any unit refers to two steps short of the last. Units
+ * that move bytes (streaming weights, loads in flight) must be steady;
+ * functional and traced runs step every cycle.
+ */
+static bool accel_jump_allowed(const accel_t *a)
+{
+	return a->opts.fast_forward && !a->fp && !a->trace && !a->be.ctx && wbuf_quiet(a->wbuf) &&
+	       dram_steady(a->dram);
+}
+
+static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
+{
+	snap_reset(s, a->now, step, ctrl_next_id(a->ctrl));
+	ctrl_snapshot(a->ctrl, s);
+	for (uint32_t i = 0; i < a->nline; i++)
+		ctrl_token_snapshot(&a->line[(a->line_idx + i) % a->nline], s);
+	cu_snapshot(a->cu, s);
+	snap_put(s, fifo_count(a->preact));
+	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
+		mfu_packet_snapshot(fifo_at(a->preact, i), s);
+	mfu_snapshot(a->mfu, s);
+	gbuf_snapshot(a->gbuf, s);
+	cellu_snapshot(a->cellu, s);
+	snap_put(s, ibuf_used(a->ibuf));
+}
+
+static void accel_shift(accel_t *a, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	ctrl_shift(a->ctrl, cycles, steps, ids);
+	for (uint32_t i = 0; i < a->nline; i++)
+		ctrl_token_shift(&a->line[i], steps, ids);
+	cu_shift(a->cu, cycles, steps, ids);
+	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
+		((mfu_packet_t *)fifo_at(a->preact, i))->step += steps;
+	mfu_shift(a->mfu, cycles, steps);
+	gbuf_shift(a->gbuf, steps);
+	cellu_shift(a->cellu, cycles, steps);
+	dram_shift(a->dram, cycles);
+	a->now += cycles;
+}
+
+/* Called after every cycle: a snapshot at each step start, kept for the
+ * last ACCEL_HIST - 1 steps; a jump when the snapshot p steps back agrees,
+ * for the smallest even p (state is kept per step parity, and Unfolded's
+ * run-ahead can settle into a pattern several steps long). */
+void accel_steady(accel_t *a)
+{
+	int64_t t = ctrl_step_started(a->ctrl);
+	if (t < 1)
+		return;
+	if (!accel_jump_allowed(a)) {
+		a->snap_have = 0;
+		return;
+	}
+	size_t nc = stats_size(a->st);
+	if (!a->snap_have || a->snap_first + (uint64_t)a->snap_have != (uint64_t)t) {
+		a->snap_first = (uint64_t)t;
+		a->snap_have = 0;
+	}
+	int slot = (int)((uint64_t)t % ACCEL_HIST);
+	if (!a->snap_counters[slot] && !(a->snap_counters[slot] = calloc(512, sizeof(uint64_t))))
+		return;
+	snap_t *cur = &a->snap[slot];
+	accel_snapshot(a, cur, (uint64_t)t);
+	for (size_t i = 0; i < nc; i++)
+		a->snap_counters[slot][i] = stats_value(a->st, i);
+	a->snap_have++;
+	for (int p = 2; p < ACCEL_HIST && p < a->snap_have; p += 2) {
+		int bs = (int)(((uint64_t)t - (uint64_t)p) % ACCEL_HIST);
+		const snap_t *back = &a->snap[bs];
+		if (back->step + (uint64_t)p != (uint64_t)t || !snap_equal(back, cur))
+			continue;
+		uint32_t T = a->w->layers[a->layer].timesteps;
+		uint64_t period = cur->now - back->now; /* p steps */
+		uint32_t dids = (uint32_t)(cur->id - back->id);
+		uint32_t reach = ctrl_max_step(a->ctrl);
+		uint64_t groups = (T > reach + 2 ? T - reach - 2 : 0) / (uint64_t)p;
+		if (groups < 1)
+			return;
+		for (size_t i = 0; i < nc; i++)
+			stats_add(a->st, i, groups * (a->snap_counters[slot][i] - a->snap_counters[bs][i]));
+		accel_shift(a, groups * period, (uint32_t)(groups * (uint64_t)p), (uint32_t)(groups * dids));
+		*a->jumped += groups * period;
+		a->snap_have = 0;
+		return;
+	}
+}
+
+/*
+ * Exact skip over a wait for weights. When every token in the read line is
+ * a weight-fetch bubble, the controller is waiting for its next tile's bytes
+ * from DRAM, and the accumulators, MFU and cell updater are quiet, each
+ * cycle only advances the DRAM and counts one weight-fetch bubble per unit:
+ * the DRAM is ticked for real, cycle by cycle, until the tile would be
+ * readable (or another unit's next event), and everything else is added in
+ * bulk. Streamed layers are DRAM-bound, so this is most of their cycles.
+ */
+uint64_t accel_wait_skip(accel_t *a)
+{
+	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
+		return 0;
+	for (uint32_t i = 0; i < a->nline; i++)
+		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
+			return 0;
+	uint64_t limit = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
+	limit = c < limit ? c : limit;
+	uint64_t next = cu_next_out(a->cu);
+	if (next != UINT64_MAX)
+		limit = next > a->now && next - a->now < limit ? next - a->now : next > a->now ? limit : 0;
+	if (limit < 2 || !dram_busy(a->dram))
+		return 0;
+	/* Advance the DRAM in closed form to the cycle its arrivals satisfy
+	 * the controller (dram_ticks_until), or tick it while the controller
+	 * would still wait when the limits do not let the closed form reach. */
+	uint64_t k = 0;
+	int s;
+	uint64_t pos, until = UINT64_MAX;
+	if (ctrl_dram_need(a->ctrl, &a->view, &s, &pos))
+		until = dram_ticks_until(a->dram, s, pos);
+	if (until != UINT64_MAX) {
+		k = until < limit ? until : limit;
+		dram_advance(a->dram, k);
+	} else {
+		while (k < limit && dram_busy(a->dram)) {
+			dram_tick(a->dram);
+			k++;
+			if (!ctrl_waits_for_dram(a->ctrl, &a->view))
+				break;
+		}
+	}
+	if (!k)
+		return 0;
+	ctrl_skip_wait(a->ctrl, k);
+	cellu_skip(a->cellu, k);
+	mfu_skip(a->mfu, k);
+	cu_skip(a->cu, k);
+	*a->acc_starve += k;
+	*a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
+	*a->vs_starve += k;
+	a->line_idx = (uint32_t)((a->line_idx + k) % a->nline);
+	wbuf_skip(a->wbuf, k);
+	a->now += k;
+	return k;
+}
