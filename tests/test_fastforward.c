@@ -123,6 +123,58 @@ START_TEST(large_layer_is_exact)
 }
 END_TEST
 
+/* The declarative state tables (snap.h): one table takes the snapshot and
+ * applies the shift. A state one period later (times + P, steps + 1, ids
+ * + d, plain fields and "none" markers unchanged) must snapshot equal at
+ * the later reference, and shifting the earlier state by (P, 1, d) must
+ * give the later state exactly. A field declared with the wrong kind (a
+ * time as plain) makes the two snapshots differ: the check catches it. */
+typedef struct toy {
+	uint64_t now;
+	uint32_t step, id, plain, none;
+	bool on;
+	uint32_t only_on;
+} toy_t;
+
+static bool toy_check(const snap_field_t *f, size_t n)
+{
+	snap_table_t t = { f, n };
+	toy_t x = { .now = 100, .step = 5, .id = 10, .plain = 7, .none = UINT32_MAX, .on = true, .only_on = 3 };
+	toy_t later = x;
+	later.now += 40;
+	later.step += 1;
+	later.id += 6;
+	snap_t a = { 0 }, b = { 0 };
+	snap_reset(&a, 90, 5, 8);
+	snap_fields(&a, &x, t);
+	snap_reset(&b, 130, 6, 14);
+	snap_fields(&b, &later, t);
+	bool eq = snap_equal(&a, &b);
+	snap_fields_shift(&x, t, 40, 1, 6);
+	eq = eq && x.now == later.now && x.step == later.step && x.id == later.id && x.plain == later.plain &&
+	     x.none == UINT32_MAX;
+	snap_free(&a);
+	snap_free(&b);
+	return eq;
+}
+
+START_TEST(state_tables_snapshot_and_shift_agree)
+{
+	static const snap_field_t good[] = {
+		SNAP_FIELD(toy_t, now, SNAP_TIME),   SNAP_FIELD(toy_t, step, SNAP_STEP),
+		SNAP_FIELD(toy_t, id, SNAP_ID),      SNAP_FIELD(toy_t, plain, SNAP_PLAIN),
+		SNAP_FIELD_NONE_MAX(toy_t, none, SNAP_STEP), SNAP_FIELD(toy_t, on, SNAP_PLAIN),
+		SNAP_FIELD_IF(toy_t, only_on, SNAP_PLAIN, on),
+	};
+	ck_assert(toy_check(good, sizeof good / sizeof good[0]));
+	static const snap_field_t broken[] = {
+		SNAP_FIELD(toy_t, now, SNAP_PLAIN), /* a time declared plain */
+		SNAP_FIELD(toy_t, step, SNAP_STEP),
+	};
+	ck_assert(!toy_check(broken, sizeof broken / sizeof broken[0]));
+}
+END_TEST
+
 Suite *fastforward_suite(void)
 {
 	Suite *s = suite_create("fastforward");
@@ -131,6 +183,7 @@ Suite *fastforward_suite(void)
 	tcase_add_test(t, matches_stepping_everywhere);
 	tcase_add_test(t, matches_stepping_memory_and_deps);
 	tcase_add_test(t, large_layer_is_exact);
+	tcase_add_test(t, state_tables_snapshot_and_shift_agree);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,6 +1,7 @@
 #include "cellu.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef struct cellu_done {
@@ -203,41 +204,58 @@ void cellu_set_trace(cellu_t *c, trace_t *t)
 	c->trace = t;
 }
 
+/* The updater's state: the step it reads, h written per step parity, and
+ * the ring of elements in flight. */
+static const snap_field_t cellu_fields[] = {
+	SNAP_FIELD(struct cellu, now, SNAP_TIME),
+	SNAP_FIELD(struct cellu, step, SNAP_STEP),
+	SNAP_FIELD(struct cellu, taken, SNAP_PLAIN),
+	SNAP_FIELD_NONE_MAX(struct cellu, w_step[0], SNAP_STEP),
+	SNAP_FIELD_IF_SET(struct cellu, w_count[0], SNAP_PLAIN, w_step[0]),
+	SNAP_FIELD_NONE_MAX(struct cellu, w_step[1], SNAP_STEP),
+	SNAP_FIELD_IF_SET(struct cellu, w_count[1], SNAP_PLAIN, w_step[1]),
+	SNAP_FIELD(struct cellu, full_through, SNAP_STEP),
+	SNAP_FIELD(struct cellu, done_layer, SNAP_PLAIN),
+};
+static const snap_field_t done_fields[] = {
+	SNAP_FIELD(cellu_done_t, ready, SNAP_TIME),
+	SNAP_FIELD(cellu_done_t, step, SNAP_STEP),
+	SNAP_FIELD(cellu_done_t, e0, SNAP_PLAIN),
+	SNAP_FIELD(cellu_done_t, n, SNAP_PLAIN),
+};
+
 void cellu_snapshot(const cellu_t *c, snap_t *s)
 {
-	snap_time(s, c->now);
-	snap_step(s, c->step);
-	snap_put(s, c->taken);
-	for (int p = 0; p < 2; p++) {
-		snap_put(s, c->w_step[p] == UINT32_MAX);
-		if (c->w_step[p] != UINT32_MAX) {
-			snap_step(s, c->w_step[p]);
-			snap_put(s, c->w_count[p]);
-		}
-	}
-	snap_step(s, (uint64_t)c->full_through);
-	snap_put(s, c->done_layer);
-	snap_put(s, c->count);
-	for (uint32_t i = 0; i < c->count; i++) {
-		const cellu_done_t *d = &c->q[(c->head + i) % c->cap];
-		snap_time(s, d->ready);
-		snap_step(s, d->step);
-		snap_put(s, d->e0);
-		snap_put(s, d->n);
-	}
+	snap_fields(s, c, (snap_table_t)SNAP_TABLE(cellu_fields));
+	snap_ring(s, c->q, sizeof *c->q, c->head, c->count, c->cap, (snap_table_t)SNAP_TABLE(done_fields));
 }
 
-void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps)
+void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
-	c->now += cycles;
-	c->step += steps;
-	for (int p = 0; p < 2; p++)
-		if (c->w_step[p] != UINT32_MAX)
-			c->w_step[p] += steps;
-	c->full_through += steps;
-	for (uint32_t i = 0; i < c->count; i++) {
-		cellu_done_t *d = &c->q[(c->head + i) % c->cap];
-		d->ready += cycles;
-		d->step += steps;
-	}
+	snap_fields_shift(c, (snap_table_t)SNAP_TABLE(cellu_fields), cycles, steps, ids);
+	snap_ring_shift(c->q, sizeof *c->q, c->head, c->count, c->cap, (snap_table_t)SNAP_TABLE(done_fields), cycles,
+			steps, ids);
 }
+
+/* The unit interface (unit.h). */
+static void cellu_unit_snapshot(const void *u, snap_t *s)
+{
+	cellu_snapshot(u, s);
+}
+
+static void cellu_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	cellu_shift(u, cycles, steps, ids);
+}
+
+static void cellu_unit_skip(void *u, uint64_t k)
+{
+	cellu_skip(u, k);
+}
+
+const unit_ops_t cellu_unit = {
+	.name = "cellu",
+	.snapshot = cellu_unit_snapshot,
+	.shift = cellu_unit_shift,
+	.skip = cellu_unit_skip,
+};

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/unit.h"
 #include "../common/stats.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
@@ -50,11 +51,14 @@ bool cellu_idle(const cellu_t *c);
 uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in);
 /* Steady-state jump (snap.h). */
 void cellu_snapshot(const cellu_t *c, snap_t *s);
-void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps);
+void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Fast-forward over k such cycles. */
 void cellu_skip(cellu_t *c, uint64_t k);
 void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx);
 /* Each step's updates become a slice on the cell-updater track (NULL: off). */
 void cellu_set_trace(cellu_t *c, trace_t *t);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t cellu_unit;
 
 #endif

@@ -15,6 +15,7 @@
  */
 #include "cu.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -396,25 +397,34 @@ static int cu_tag_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* The compute unit's clock and its last block's exit. */
+static const snap_field_t cu_fields[] = {
+	SNAP_FIELD(struct cu, now, SNAP_TIME),
+	SNAP_FIELD(struct cu, exited, SNAP_PLAIN),
+	SNAP_FIELD_IF(struct cu, last_exit, SNAP_TIME, exited),
+	SNAP_FIELD(struct cu, nfree, SNAP_PLAIN),
+};
+/* An open accumulator's tag. */
+static const snap_field_t tag_fields[] = {
+	SNAP_FIELD(cu_tag_t, step, SNAP_STEP), SNAP_FIELD(cu_tag_t, block, SNAP_ID),
+	SNAP_FIELD(cu_tag_t, gate, SNAP_PLAIN), SNAP_FIELD(cu_tag_t, seq, SNAP_PLAIN),
+	SNAP_FIELD(cu_tag_t, row0, SNAP_PLAIN),
+};
+
 void cu_snapshot(const cu_t *cu, snap_t *s)
 {
-	snap_time(s, cu->now);
-	snap_put(s, cu->exited);
-	snap_time(s, cu->exited ? cu->last_exit : cu->now);
+	snap_fields(s, cu, (snap_table_t)SNAP_TABLE(cu_fields));
+	/* The open accumulators as a set: which slot holds a block does not
+	 * change what happens next, so the tags are sorted. */
 	cu_tag_t *open = cu->tags;
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < cu->cfg.accumulators; i++)
 		if (cu->slot[i].used)
 			open[n++] = cu->slot[i].tag;
 	qsort(open, n, sizeof *open, cu_tag_cmp);
-	snap_put(s, cu->nfree);
-	for (uint32_t i = 0; i < n; i++) {
-		snap_step(s, open[i].step);
-		snap_id(s, open[i].block);
-		snap_put(s, open[i].gate);
-		snap_put(s, open[i].seq);
-		snap_put(s, open[i].row0);
-	}
+	for (uint32_t i = 0; i < n; i++)
+		snap_fields(s, &open[i], (snap_table_t)SNAP_TABLE(tag_fields));
+	/* Finished blocks waiting to leave, by their slot's tag. */
 	snap_put(s, cu->dcount);
 	for (uint32_t i = 0; i < cu->dcount; i++) {
 		const cu_done_t *d = &cu->done[(cu->dhead + i) % cu->cfg.accumulators];
@@ -426,13 +436,10 @@ void cu_snapshot(const cu_t *cu, snap_t *s)
 
 void cu_shift(cu_t *cu, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
-	cu->now += cycles;
-	cu->last_exit += cycles;
+	snap_fields_shift(cu, (snap_table_t)SNAP_TABLE(cu_fields), cycles, steps, ids);
 	for (uint32_t i = 0; i < cu->cfg.accumulators; i++)
-		if (cu->slot[i].used) {
-			cu->slot[i].tag.step += steps;
-			cu->slot[i].tag.block += ids;
-		}
+		if (cu->slot[i].used)
+			snap_fields_shift(&cu->slot[i].tag, (snap_table_t)SNAP_TABLE(tag_fields), cycles, steps, ids);
 	for (uint32_t i = 0; i < cu->dcount; i++)
 		cu->done[(cu->dhead + i) % cu->cfg.accumulators].ready += cycles;
 }
@@ -441,3 +448,26 @@ void cu_skip(cu_t *cu, uint64_t k)
 {
 	cu->now += k;
 }
+
+/* The unit interface (unit.h). */
+static void cu_unit_snapshot(const void *u, snap_t *s)
+{
+	cu_snapshot(u, s);
+}
+
+static void cu_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	cu_shift(u, cycles, steps, ids);
+}
+
+static void cu_unit_skip(void *u, uint64_t k)
+{
+	cu_skip(u, k);
+}
+
+const unit_ops_t cu_unit = {
+	.name = "cu",
+	.snapshot = cu_unit_snapshot,
+	.shift = cu_unit_shift,
+	.skip = cu_unit_skip,
+};

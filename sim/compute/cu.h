@@ -51,6 +51,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/unit.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
 
@@ -132,5 +133,8 @@ void cu_snapshot(const cu_t *cu, snap_t *s);
 void cu_shift(cu_t *cu, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Blocks and tiles still inside (0 when fully drained). */
 uint32_t cu_in_flight(const cu_t *cu);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t cu_unit;
 
 #endif

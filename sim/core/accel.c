@@ -174,11 +174,18 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	return SIM_OK;
 }
 
-/* Second phase, the one place peers are wired: the controller's view of
- * the units it checks, the functional datapath's sinks and the trace
- * hooks. */
+/* Second phase, the one place peers are wired: the unit list the
+ * fast-forward walks, the controller's view of the units it checks, the
+ * functional datapath's sinks and the trace hooks. */
 static void accel_connect(accel_t *a)
 {
+	const unit_t units[] = {
+		{ &cellu_unit, a->cellu }, { &mfu_unit, a->mfu }, { &gbuf_unit, a->gbuf },
+		{ &cu_unit, a->cu },       { &ctrl_unit, a->ctrl }, { &dram_unit, a->dram },
+	};
+	_Static_assert(sizeof units / sizeof units[0] <= sizeof a->units / sizeof a->units[0], "room for the units");
+	memcpy(a->units, units, sizeof units);
+	a->nunits = sizeof units / sizeof units[0];
 	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
 	if (a->fp) {
 		mfu_set_sink(a->mfu, fp_activate, a->fp);

@@ -11,6 +11,7 @@
 #include "../cell/cellu.h"
 #include "../common/fifo.h"
 #include "../common/snap.h"
+#include "../common/unit.h"
 #include "../compute/cu.h"
 #include "../ctrl/ctrl.h"
 #include "../ctrl/sched.h"
@@ -53,6 +54,8 @@ typedef struct accel {
 	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
 	trace_t *trace;
+	unit_t units[8];         /* behind the unit interface, in tick order (accel_connect) */
+	uint32_t nunits;
 	fpipe_t *fp;
 	cu_backend_t be;        /* non-NULL ctx: the compute unit is a backend */
 	const char *broken;      /* an invariant failed mid-run (internal error) */

@@ -92,31 +92,27 @@ static bool accel_jump_allowed(const accel_t *a)
 static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
 {
 	snap_reset(s, a->now, step, ctrl_next_id(a->ctrl));
-	ctrl_snapshot(a->ctrl, s);
+	for (uint32_t i = 0; i < a->nunits; i++)
+		if (a->units[i].ops->snapshot)
+			a->units[i].ops->snapshot(a->units[i].self, s);
+	/* What the engine itself holds between units: the weight-read line,
+	 * the MFU's input FIFO and the intermediate buffer's fill. */
 	for (uint32_t i = 0; i < a->nline; i++)
-		ctrl_token_snapshot(&a->line[(a->line_idx + i) % a->nline], s);
-	cu_snapshot(a->cu, s);
+		snap_fields(s, &a->line[(a->line_idx + i) % a->nline], ctrl_token_state);
 	snap_put(s, fifo_count(a->preact));
 	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
-		mfu_packet_snapshot(fifo_at(a->preact, i), s);
-	mfu_snapshot(a->mfu, s);
-	gbuf_snapshot(a->gbuf, s);
-	cellu_snapshot(a->cellu, s);
+		snap_fields(s, fifo_at(a->preact, i), mfu_packet_state);
 	snap_put(s, ibuf_used(a->ibuf));
 }
 
 static void accel_shift(accel_t *a, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
-	ctrl_shift(a->ctrl, cycles, steps, ids);
+	for (uint32_t i = 0; i < a->nunits; i++)
+		a->units[i].ops->shift(a->units[i].self, cycles, steps, ids);
 	for (uint32_t i = 0; i < a->nline; i++)
-		ctrl_token_shift(&a->line[i], steps, ids);
-	cu_shift(a->cu, cycles, steps, ids);
+		snap_fields_shift(&a->line[i], ctrl_token_state, cycles, steps, ids);
 	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
-		((mfu_packet_t *)fifo_at(a->preact, i))->step += steps;
-	mfu_shift(a->mfu, cycles, steps);
-	gbuf_shift(a->gbuf, steps);
-	cellu_shift(a->cellu, cycles, steps);
-	dram_shift(a->dram, cycles);
+		snap_fields_shift(fifo_at(a->preact, i), mfu_packet_state, cycles, steps, ids);
 	a->now += cycles;
 }
 

@@ -1,5 +1,6 @@
 #include "ctrl_impl.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,9 +383,9 @@ uint32_t ctrl_max_step(const ctrl_t *c)
 {
 	uint32_t m = c->cur_t;
 	for (uint32_t i = 0; i < c->sd->n_fields; i++) {
-		const sched_field_t *f = &c->sd->fields[i];
+		const snap_field_t *f = &c->sd->fields[i];
 		uint32_t v = *(const uint32_t *)((const char *)c + f->off);
-		if (f->kind == SCHED_FIELD_STEP && v > m)
+		if (f->kind == SNAP_STEP && v > m)
 			m = v;
 	}
 	return m;
@@ -395,58 +396,46 @@ uint32_t ctrl_next_id(const ctrl_t *c)
 	return c->next_id;
 }
 
-void ctrl_token_snapshot(const ctrl_token_t *t, snap_t *s)
-{
-	snap_put(s, t->is_tile);
-	if (!t->is_tile) {
-		snap_put(s, t->cause);
-		return;
-	}
-	snap_put(s, t->seg);
-	snap_put(s, t->col);
-	snap_put(s, t->t.cfg | (uint64_t)t->t.first << 8 | (uint64_t)t->t.last << 9 | (uint64_t)t->t.has_init << 10);
-	snap_step(s, t->t.tag.step);
-	snap_id(s, t->t.tag.block);
-	snap_put(s, t->t.tag.gate);
-	snap_put(s, t->t.tag.seq);
-	snap_put(s, t->t.tag.row0);
-	snap_put(s, t->t.useful_lanes);
-}
+/* A read-line token: its cause when a bubble, its tile when a tile. */
+static const snap_field_t token_fields[] = {
+	SNAP_FIELD(ctrl_token_t, is_tile, SNAP_PLAIN),
+	SNAP_FIELD_UNLESS(ctrl_token_t, cause, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, seg, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, col, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.cfg, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.first, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.last, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.has_init, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.tag.step, SNAP_STEP, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.tag.block, SNAP_ID, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.tag.gate, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.tag.seq, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.tag.row0, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.useful_lanes, SNAP_PLAIN, is_tile),
+};
+const snap_table_t ctrl_token_state = SNAP_TABLE(token_fields);
 
-void ctrl_token_shift(ctrl_token_t *t, uint32_t steps, uint32_t ids)
-{
-	if (t->is_tile) {
-		t->t.tag.step += steps;
-		t->t.tag.block += ids;
-	}
-}
+/* The controller's cursors and the segment being issued. */
+static const snap_field_t ctrl_fields[] = {
+	SNAP_FIELD(struct ctrl, now, SNAP_TIME),
+	SNAP_FIELD(struct ctrl, cur_t, SNAP_STEP),
+	SNAP_FIELD(struct ctrl, cur_i, SNAP_PLAIN),
+	SNAP_FIELD(struct ctrl, active, SNAP_PLAIN),
+	SNAP_FIELD_IF(struct ctrl, a_seg, SNAP_PLAIN, active),
+	SNAP_FIELD_IF(struct ctrl, a_step, SNAP_STEP, active),
+	SNAP_FIELD_IF(struct ctrl, a_c, SNAP_PLAIN, active),
+	SNAP_FIELD_IF(struct ctrl, a_b, SNAP_PLAIN, active),
+	SNAP_FIELD_IF(struct ctrl, a_id, SNAP_ID, active),
+	SNAP_FIELD_IF(struct ctrl, a_pre, SNAP_PLAIN, active),
+	SNAP_FIELD_IF(struct ctrl, seg_start, SNAP_TIME, active),
+	SNAP_FIELD_IF(struct ctrl, merge_id, SNAP_ID, merge),
+	SNAP_FIELD(struct ctrl, last_cfg, SNAP_PLAIN),
+};
 
 void ctrl_snapshot(const ctrl_t *c, snap_t *s)
 {
-	snap_time(s, c->now);
-	snap_step(s, c->cur_t);
-	snap_put(s, c->cur_i);
-	for (uint32_t i = 0; i < c->sd->n_fields; i++) { /* the schedule's own cursors */
-		const sched_field_t *f = &c->sd->fields[i];
-		uint32_t v = *(const uint32_t *)((const char *)c + f->off);
-		if (f->kind == SCHED_FIELD_STEP)
-			snap_step(s, v);
-		else
-			snap_put(s, v);
-	}
-	snap_put(s, c->active);
-	if (c->active) {
-		snap_put(s, c->a_seg);
-		snap_step(s, c->a_step);
-		snap_put(s, c->a_c);
-		snap_put(s, c->a_b);
-		snap_id(s, c->a_id);
-		snap_put(s, c->a_pre);
-		snap_time(s, c->seg_start);
-	}
-	if (c->merge)
-		snap_id(s, c->merge_id);
-	snap_put(s, c->last_cfg);
+	snap_fields(s, c, (snap_table_t)SNAP_TABLE(ctrl_fields));
+	snap_fields(s, c, (snap_table_t){ c->sd->fields, c->sd->n_fields }); /* the schedule's own */
 	snap_put(s, c->pre_issued - c->pre_written);
 	snap_put(s, c->xq_count);
 	for (uint32_t i = 0; i < c->xq_count; i++) {
@@ -468,15 +457,8 @@ void ctrl_snapshot(const ctrl_t *c, snap_t *s)
 
 void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
-	c->now += cycles;
-	c->seg_start += cycles;
-	c->cur_t += steps;
-	for (uint32_t i = 0; i < c->sd->n_fields; i++)
-		if (c->sd->fields[i].kind == SCHED_FIELD_STEP)
-			*(uint32_t *)((char *)c + c->sd->fields[i].off) += steps;
-	c->a_step += steps;
-	c->a_id += ids;
-	c->merge_id += ids;
+	snap_fields_shift(c, (snap_table_t)SNAP_TABLE(ctrl_fields), cycles, steps, ids);
+	snap_fields_shift(c, (snap_table_t){ c->sd->fields, c->sd->n_fields }, cycles, steps, ids);
 	for (uint32_t i = 0; i < c->xq_count; i++)
 		c->xq_id[(c->xq_head + i) % c->xq_cap] += ids;
 	/* Ring slots are id % nring: move the live entries to their new ids. */
@@ -515,3 +497,20 @@ bool ctrl_dram_need(const ctrl_t *c, const ctrl_view_t *v, int *stream, uint64_t
 {
 	return c->active && wbuf_tile_need(v->wbuf, c->a_seg, c->a_c, c->a_step, stream, pos);
 }
+
+/* The unit interface (unit.h). */
+static void ctrl_unit_snapshot(const void *u, snap_t *s)
+{
+	ctrl_snapshot(u, s);
+}
+
+static void ctrl_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	ctrl_shift(u, cycles, steps, ids);
+}
+
+const unit_ops_t ctrl_unit = {
+	.name = "ctrl",
+	.snapshot = ctrl_unit_snapshot,
+	.shift = ctrl_unit_shift,
+};

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/unit.h"
 #include "../cell/cellu.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
@@ -130,13 +131,15 @@ void ctrl_skip_wait(ctrl_t *c, uint64_t k);
 /* Steady-state jump (snap.h). */
 void ctrl_snapshot(const ctrl_t *c, snap_t *s);
 void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
-/* Snapshot and shift of a read-line token. */
-void ctrl_token_snapshot(const ctrl_token_t *t, snap_t *s);
-void ctrl_token_shift(ctrl_token_t *t, uint32_t steps, uint32_t ids);
+/* A read-line token's state fields. */
+extern const snap_table_t ctrl_token_state;
 /* The MFU reads X blocks back from the intermediate buffer. */
 bool ctrl_mfu_reads_x(const ctrl_t *c);
 /* An X block (by tag.block) left the accumulators for the intermediate
  * buffer. */
 void ctrl_x_written(ctrl_t *c, uint32_t id);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t ctrl_unit;
 
 #endif

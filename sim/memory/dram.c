@@ -137,8 +137,10 @@ int dram_steady(const dram_t *d)
 	return 1;
 }
 
-void dram_shift(dram_t *d, uint64_t cycles)
+void dram_shift(dram_t *d, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
+	(void)steps; /* a DRAM holds no steps or ids */
+	(void)ids;
 	for (size_t i = 0; d->latency && i <= d->latency; i++)
 		for (int s = 0; s < DRAM_NSTREAMS; s++)
 			d->hist[i * DRAM_NSTREAMS + (size_t)s] = d->req[s];
@@ -216,3 +218,20 @@ void dram_advance(dram_t *d, uint64_t k)
 	d->carry_ub = end_carry;
 	d->now += k;
 }
+
+/* The unit interface (unit.h). */
+static void dram_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	dram_shift(u, cycles, steps, ids);
+}
+
+static void dram_unit_skip(void *u, uint64_t k)
+{
+	dram_skip(u, k);
+}
+
+const unit_ops_t dram_unit = {
+	.name = "dram",
+	.shift = dram_unit_shift,
+	.skip = dram_unit_skip,
+};

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "../common/unit.h"
 #include "../common/stats.h"
 #include "../config/hw_cfg.h"
 
@@ -41,7 +42,7 @@ void dram_skip(dram_t *d, uint64_t k);
 /* No demand, no fraction pending, and the latency history holds only the
  * current totals: the channel looks the same at any later cycle. */
 int dram_steady(const dram_t *d);
-void dram_shift(dram_t *d, uint64_t cycles);
+void dram_shift(dram_t *d, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Closed forms of k ticks with the limits fixed. Within a tick the budget
  * (carry + bw) goes to stream 0 first, then stream 1, whole bytes only;
  * the fraction is kept while demand is unmet. So after m ticks the two
@@ -55,5 +56,8 @@ uint64_t dram_ticks_until(const dram_t *d, int s, uint64_t pos);
 void dram_advance(dram_t *d, uint64_t k);
 /* Would a tick change anything (is any stream below its limit)? */
 int dram_busy(const dram_t *d);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t dram_unit;
 
 #endif

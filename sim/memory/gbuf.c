@@ -1,5 +1,6 @@
 #include "gbuf.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,18 +128,23 @@ uint32_t gbuf_rh(const gbuf_t *g, uint32_t step)
 	return s->step == step ? s->rh : 0;
 }
 
+/* One step parity's slot (none while its step is UINT32_MAX). */
+static const snap_field_t slot_fields[] = {
+	SNAP_FIELD_NONE_MAX(gbuf_step_t, step, SNAP_STEP),
+	SNAP_FIELD_IF_SET(gbuf_step_t, frontier, SNAP_PLAIN, step),
+	SNAP_FIELD_IF_SET(gbuf_step_t, consumed, SNAP_PLAIN, step),
+	SNAP_FIELD_IF_SET(gbuf_step_t, rh, SNAP_PLAIN, step),
+	SNAP_FIELD_IF_SET(gbuf_step_t, complete, SNAP_PLAIN, step),
+};
+
 void gbuf_snapshot(const gbuf_t *g, snap_t *s)
 {
 	for (int i = 0; i < 2; i++) {
 		const gbuf_step_t *p = &g->s[i];
-		snap_put(s, p->step == UINT32_MAX);
+		snap_fields(s, p, (snap_table_t)SNAP_TABLE(slot_fields));
 		if (p->step == UINT32_MAX)
 			continue;
-		snap_step(s, p->step);
-		snap_put(s, p->frontier);
-		snap_put(s, p->consumed);
-		snap_put(s, p->rh);
-		snap_put(s, p->complete);
+		/* The per-element gate counts, eight to a word. */
 		for (uint32_t e = 0; e < g->elems; e += 8) {
 			uint64_t w = 0;
 			for (uint32_t k = 0; k < 8 && e + k < g->elems; k++)
@@ -148,9 +154,25 @@ void gbuf_snapshot(const gbuf_t *g, snap_t *s)
 	}
 }
 
-void gbuf_shift(gbuf_t *g, uint32_t steps)
+void gbuf_shift(gbuf_t *g, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
 	for (int i = 0; i < 2; i++)
-		if (g->s[i].step != UINT32_MAX)
-			g->s[i].step += steps;
+		snap_fields_shift(&g->s[i], (snap_table_t)SNAP_TABLE(slot_fields), cycles, steps, ids);
 }
+
+/* The unit interface (unit.h). */
+static void gbuf_unit_snapshot(const void *u, snap_t *s)
+{
+	gbuf_snapshot(u, s);
+}
+
+static void gbuf_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	gbuf_shift(u, cycles, steps, ids);
+}
+
+const unit_ops_t gbuf_unit = {
+	.name = "gbuf",
+	.snapshot = gbuf_unit_snapshot,
+	.shift = gbuf_unit_shift,
+};

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/unit.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
 
@@ -38,6 +39,9 @@ void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n);
 uint32_t gbuf_rh(const gbuf_t *g, uint32_t step);
 /* Steady-state jump (snap.h); steps must be even (state is per parity). */
 void gbuf_snapshot(const gbuf_t *g, snap_t *s);
-void gbuf_shift(gbuf_t *g, uint32_t steps);
+void gbuf_shift(gbuf_t *g, uint64_t cycles, uint32_t steps, uint32_t ids);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t gbuf_unit;
 
 #endif

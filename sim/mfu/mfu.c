@@ -1,5 +1,6 @@
 #include "mfu.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,48 +168,71 @@ void mfu_set_trace(mfu_t *m, trace_t *t)
 	m->trace = t;
 }
 
-void mfu_packet_snapshot(const mfu_packet_t *p, snap_t *s)
-{
-	snap_step(s, p->step);
-	snap_put(s, p->seg);
-	snap_put(s, p->seq);
-	snap_put(s, p->phase);
-	snap_put(s, p->ngates);
-	for (unsigned i = 0; i < 4; i++)
-		snap_put(s, p->gate[i]);
-	snap_put(s, p->j0);
-	snap_put(s, p->valid_pg);
-	snap_put(s, p->values);
-	snap_put(s, p->x_values);
-}
+/* A packet's state (the MFU's current packet, its in-flight ones, and the
+ * items of its input FIFO). */
+static const snap_field_t packet_fields[] = {
+	SNAP_FIELD(mfu_packet_t, step, SNAP_STEP),    SNAP_FIELD(mfu_packet_t, seg, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, seq, SNAP_PLAIN),    SNAP_FIELD(mfu_packet_t, phase, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, ngates, SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, gate[0], SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, gate[1], SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, gate[2], SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, gate[3], SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, j0, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, valid_pg, SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, values, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, x_values, SNAP_PLAIN),
+};
+const snap_table_t mfu_packet_state = SNAP_TABLE(packet_fields);
+
+/* The MFU's own state: the packet being started, and the ring of packets
+ * in flight. */
+static const snap_field_t mfu_fields[] = {
+	SNAP_FIELD(struct mfu, now, SNAP_TIME),
+	SNAP_FIELD(struct mfu, has_cur, SNAP_PLAIN),
+	SNAP_FIELD_IF(struct mfu, cur_left, SNAP_PLAIN, has_cur),
+	SNAP_FIELD_IF(struct mfu, cur_start, SNAP_TIME, has_cur),
+};
+static const snap_field_t done_fields[] = {
+	SNAP_FIELD(mfu_done_t, start, SNAP_TIME),
+	SNAP_FIELD(mfu_done_t, ready, SNAP_TIME),
+};
 
 void mfu_snapshot(const mfu_t *m, snap_t *s)
 {
-	snap_time(s, m->now);
-	snap_put(s, m->has_cur);
-	if (m->has_cur) {
-		mfu_packet_snapshot(&m->cur, s);
-		snap_put(s, m->cur_left);
-		snap_time(s, m->cur_start);
-	}
-	snap_put(s, m->count);
-	for (uint32_t i = 0; i < m->count; i++) {
-		const mfu_done_t *d = &m->done[(m->head + i) % m->cap];
-		snap_time(s, d->start);
-		snap_time(s, d->ready);
-		mfu_packet_snapshot(&d->p, s);
-	}
+	snap_fields(s, m, (snap_table_t)SNAP_TABLE(mfu_fields));
+	if (m->has_cur)
+		snap_fields(s, &m->cur, mfu_packet_state);
+	snap_ring(s, m->done, sizeof *m->done, m->head, m->count, m->cap, (snap_table_t)SNAP_TABLE(done_fields));
+	for (uint32_t i = 0; i < m->count; i++)
+		snap_fields(s, &m->done[(m->head + i) % m->cap].p, mfu_packet_state);
 }
 
-void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps)
+void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
-	m->now += cycles;
-	m->cur_start += cycles;
-	m->cur.step += steps;
-	for (uint32_t i = 0; i < m->count; i++) {
-		mfu_done_t *d = &m->done[(m->head + i) % m->cap];
-		d->start += cycles;
-		d->ready += cycles;
-		d->p.step += steps;
-	}
+	snap_fields_shift(m, (snap_table_t)SNAP_TABLE(mfu_fields), cycles, steps, ids);
+	snap_fields_shift(&m->cur, mfu_packet_state, cycles, steps, ids);
+	snap_ring_shift(m->done, sizeof *m->done, m->head, m->count, m->cap, (snap_table_t)SNAP_TABLE(done_fields),
+			cycles, steps, ids);
+	for (uint32_t i = 0; i < m->count; i++)
+		snap_fields_shift(&m->done[(m->head + i) % m->cap].p, mfu_packet_state, cycles, steps, ids);
 }
+
+/* The unit interface (unit.h). */
+static void mfu_unit_snapshot(const void *u, snap_t *s)
+{
+	mfu_snapshot(u, s);
+}
+
+static void mfu_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	mfu_shift(u, cycles, steps, ids);
+}
+
+static void mfu_unit_skip(void *u, uint64_t k)
+{
+	mfu_skip(u, k);
+}
+
+const unit_ops_t mfu_unit = {
+	.name = "mfu",
+	.snapshot = mfu_unit_snapshot,
+	.shift = mfu_unit_shift,
+	.skip = mfu_unit_skip,
+};

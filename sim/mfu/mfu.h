@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/unit.h"
 #include "../common/fifo.h"
 #include "../common/stats.h"
 #include "../config/hw_cfg.h"
@@ -60,13 +61,16 @@ bool mfu_idle(const mfu_t *m);
 uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in);
 /* Steady-state jump (snap.h). */
 void mfu_snapshot(const mfu_t *m, snap_t *s);
-void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps);
-/* Snapshot and shift of a packet (also used for the MFU's input FIFO). */
-void mfu_packet_snapshot(const mfu_packet_t *p, snap_t *s);
+void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps, uint32_t ids);
+/* A packet's state fields (also the items of the MFU's input FIFO). */
+extern const snap_table_t mfu_packet_state;
 /* Fast-forward over k such cycles (k <= mfu_quiet_for). */
 void mfu_skip(mfu_t *m, uint64_t k);
 void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx);
 /* Each packet becomes a slice on the A-MFU track (NULL: off). */
 void mfu_set_trace(mfu_t *m, trace_t *t);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t mfu_unit;
 
 #endif

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/snap.h"
 #include "../ctrl/sched.h"
 
 /* What a schedule needs from the planner and the engine. */
@@ -36,12 +37,7 @@ typedef struct ctrl ctrl_t;
 typedef struct ctrl_view ctrl_view_t;
 typedef struct ctrl_token ctrl_token_t;
 
-/* A field of the controller that is a schedule's own state (ctrl_impl.h). */
-typedef enum { SCHED_FIELD_PLAIN = 0, SCHED_FIELD_STEP } sched_field_kind_t;
-typedef struct sched_field {
-	size_t off;                   /* offsetof(struct ctrl, field); a uint32_t */
-	sched_field_kind_t kind;
-} sched_field_t;
+/* At most this many controller fields are a schedule's own state. */
 #define SCHED_MAX_FIELDS 4
 
 typedef struct sched_desc {
@@ -56,7 +52,9 @@ typedef struct sched_desc {
 	/* With no segment being issued: starts the next one and issues its
 	 * first token, or puts a bubble with its cause. */
 	void (*pick)(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
-	sched_field_t fields[SCHED_MAX_FIELDS];
+	/* The controller fields (ctrl_impl.h) that are this schedule's own
+	 * state, for the steady-state snapshot and shift (snap.h). */
+	snap_field_t fields[SCHED_MAX_FIELDS];
 	uint32_t n_fields;
 } sched_desc_t;
 

@@ -85,6 +85,6 @@ const sched_desc_t sched_desc_unfolded = {
 	.order = unfolded_order,
 	.begin_layer = unfolded_begin_layer,
 	.pick = unfolded_pick,
-	.fields = { { offsetof(struct ctrl, x_t), SCHED_FIELD_STEP }, { offsetof(struct ctrl, x_i), SCHED_FIELD_PLAIN } },
+	.fields = { SNAP_FIELD(struct ctrl, x_t, SNAP_STEP), SNAP_FIELD(struct ctrl, x_i, SNAP_PLAIN) },
 	.n_fields = 2,
 };

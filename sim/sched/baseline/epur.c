@@ -75,6 +75,6 @@ const sched_desc_t sched_desc_epur = {
 	.order = epur_order,
 	.begin_layer = epur_begin_layer,
 	.pick = epur_pick,
-	.fields = { { offsetof(struct ctrl, pre_i), SCHED_FIELD_PLAIN } },
+	.fields = { SNAP_FIELD(struct ctrl, pre_i, SNAP_PLAIN) },
 	.n_fields = 1,
 };

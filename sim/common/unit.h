@@ -1,0 +1,40 @@
+/*
+ * unit.h - how the engine's fast-forward sees a unit.
+ *
+ * Each unit (controller, compute unit, MFU, gate buffer, cell updater,
+ * DRAM) exports one unit_ops_t. The steady-state jump (sim/core/ff.c)
+ * takes its snapshots and applies its shifts through these operations
+ * alone, over the list of units the engine builds when it connects them;
+ * each unit implements both from one declarative table of its state
+ * fields (snap.h), so what is compared and what is moved cannot disagree.
+ *
+ * Contract:
+ *   snapshot  writes the unit's whole state, normalized to the snapshot's
+ *             cycle, step and block id (NULL: nothing the jump compares;
+ *             the engine allows a jump only while such a unit is steady);
+ *   shift     moves every time, step and block id the unit holds by a
+ *             jump's cycles, steps and ids;
+ *   skip      exactly k ticks in which the unit gets no input (NULL: the
+ *             unit has no clock of its own).
+ */
+#ifndef SHARPSIM_UNIT_H
+#define SHARPSIM_UNIT_H
+
+#include <stdint.h>
+
+#include "snap.h"
+
+typedef struct unit_ops {
+	const char *name;
+	void (*snapshot)(const void *u, snap_t *s);
+	void (*shift)(void *u, uint64_t cycles, uint32_t steps, uint32_t ids);
+	void (*skip)(void *u, uint64_t k);
+} unit_ops_t;
+
+/* A unit as the engine lists it. */
+typedef struct unit {
+	const unit_ops_t *ops;
+	void *self;
+} unit_t;
+
+#endif
