@@ -23,6 +23,7 @@ struct cellu {
 	cellu_sink_fn sink;
 	void *sink_ctx;
 	trace_t *trace;
+	const gbuf_t *in;       /* its input, the gate buffer (cellu_connect) */
 	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
@@ -199,6 +200,11 @@ void cellu_skip(cellu_t *c, uint64_t k)
 	c->now += k;
 }
 
+void cellu_connect(cellu_t *c, const gbuf_t *in)
+{
+	c->in = in;
+}
+
 void cellu_set_trace(cellu_t *c, trace_t *t)
 {
 	c->trace = t;
@@ -248,6 +254,12 @@ static void cellu_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t 
 	cellu_shift(u, cycles, steps, ids);
 }
 
+static uint64_t cellu_unit_quiet_for(const void *u)
+{
+	const cellu_t *c = u;
+	return cellu_quiet_for(c, c->in);
+}
+
 static void cellu_unit_skip(void *u, uint64_t k)
 {
 	cellu_skip(u, k);
@@ -257,5 +269,6 @@ const unit_ops_t cellu_unit = {
 	.name = "cellu",
 	.snapshot = cellu_unit_snapshot,
 	.shift = cellu_unit_shift,
+	.quiet_for = cellu_unit_quiet_for,
 	.skip = cellu_unit_skip,
 };

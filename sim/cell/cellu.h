@@ -22,8 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../common/unit.h"
 #include "../common/stats.h"
+#include "../common/unit.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "../memory/gbuf.h"
@@ -49,6 +49,8 @@ bool cellu_idle(const cellu_t *c);
  * ready element and nothing due (0: none). The gate buffer must not change
  * meanwhile (the caller checks the MFU is quiet too). */
 uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in);
+/* Its input, for the unit interface's quiet_for (unit.h). */
+void cellu_connect(cellu_t *c, const gbuf_t *in);
 /* Steady-state jump (snap.h). */
 void cellu_snapshot(const cellu_t *c, snap_t *s);
 void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);

@@ -14,8 +14,14 @@
  *             the engine allows a jump only while such a unit is steady);
  *   shift     moves every time, step and block id the unit holds by a
  *             jump's cycles, steps and ids;
- *   skip      exactly k ticks in which the unit gets no input (NULL: the
- *             unit has no clock of its own).
+ *   quiet_for the number of ticks from now in which, given no new input,
+ *             the unit would only count and advance its clock: its next
+ *             event is now + quiet_for (0: it acts this cycle; UINT64_MAX:
+ *             never; NULL: the engine asks the unit in its own terms);
+ *   skip      exactly k such ticks (k <= quiet_for; NULL: the unit has no
+ *             clock of its own).
+ * What a unit reads from its input queue counts as input already given:
+ * the unit learns its queue when the engine connects it.
  */
 #ifndef SHARPSIM_UNIT_H
 #define SHARPSIM_UNIT_H
@@ -28,6 +34,7 @@ typedef struct unit_ops {
 	const char *name;
 	void (*snapshot)(const void *u, snap_t *s);
 	void (*shift)(void *u, uint64_t cycles, uint32_t steps, uint32_t ids);
+	uint64_t (*quiet_for)(const void *u);
 	void (*skip)(void *u, uint64_t k);
 } unit_ops_t;
 

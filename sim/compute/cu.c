@@ -460,6 +460,14 @@ static void cu_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids
 	cu_shift(u, cycles, steps, ids);
 }
 
+/* Quiet until the next finished block is offered. */
+static uint64_t cu_unit_quiet_for(const void *u)
+{
+	const cu_t *cu = u;
+	uint64_t next = cu_next_out(cu);
+	return next == UINT64_MAX ? UINT64_MAX : next > cu->now ? next - cu->now : 0;
+}
+
 static void cu_unit_skip(void *u, uint64_t k)
 {
 	cu_skip(u, k);
@@ -469,5 +477,6 @@ const unit_ops_t cu_unit = {
 	.name = "cu",
 	.snapshot = cu_unit_snapshot,
 	.shift = cu_unit_shift,
+	.quiet_for = cu_unit_quiet_for,
 	.skip = cu_unit_skip,
 };

@@ -51,9 +51,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../common/unit.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
+#include "../common/unit.h"
 
 typedef struct cu_cfg {
 	uint32_t vs_units;     /* N */

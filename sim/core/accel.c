@@ -181,11 +181,13 @@ static void accel_connect(accel_t *a)
 {
 	const unit_t units[] = {
 		{ &cellu_unit, a->cellu }, { &mfu_unit, a->mfu }, { &gbuf_unit, a->gbuf },
-		{ &cu_unit, a->cu },       { &ctrl_unit, a->ctrl }, { &dram_unit, a->dram },
+		{ &cu_unit, a->cu },       { &ctrl_unit, a->ctrl }, { &dram_unit, a->dram }, { &wbuf_unit, a->wbuf },
 	};
 	_Static_assert(sizeof units / sizeof units[0] <= sizeof a->units / sizeof a->units[0], "room for the units");
 	memcpy(a->units, units, sizeof units);
 	a->nunits = sizeof units / sizeof units[0];
+	mfu_connect(a->mfu, a->preact);
+	cellu_connect(a->cellu, a->gbuf);
 	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
 	if (a->fp) {
 		mfu_set_sink(a->mfu, fp_activate, a->fp);

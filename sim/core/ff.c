@@ -33,6 +33,17 @@
  * cycle count against stepping on all cells, batches, schedulers, tile
  * configs and weight policies.
  */
+/* The fewest ticks, at most k, in which every unit stays quiet (unit.h). */
+static uint64_t units_quiet(const accel_t *a, uint64_t k)
+{
+	for (uint32_t i = 0; i < a->nunits && k; i++)
+		if (a->units[i].ops->quiet_for) {
+			uint64_t q = a->units[i].ops->quiet_for(a->units[i].self);
+			k = q < k ? q : k;
+		}
+	return k;
+}
+
 uint64_t accel_burst_len(const accel_t *a)
 {
 	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx)
@@ -40,12 +51,7 @@ uint64_t accel_burst_len(const accel_t *a)
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf))
 		return 0;
-	uint64_t next = cu_next_out(a->cu);
-	if (next != UINT64_MAX)
-		k = next > a->now && next - a->now < k ? next - a->now : next > a->now ? k : 0;
-	uint64_t m = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
-	k = m < k ? m : k;
-	return c < k ? c : k;
+	return units_quiet(a, k);
 }
 
 void accel_burst(accel_t *a, uint64_t k)
@@ -108,7 +114,8 @@ static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
 static void accel_shift(accel_t *a, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
 	for (uint32_t i = 0; i < a->nunits; i++)
-		a->units[i].ops->shift(a->units[i].self, cycles, steps, ids);
+		if (a->units[i].ops->shift)
+			a->units[i].ops->shift(a->units[i].self, cycles, steps, ids);
 	for (uint32_t i = 0; i < a->nline; i++)
 		snap_fields_shift(&a->line[i], ctrl_token_state, cycles, steps, ids);
 	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
@@ -179,11 +186,7 @@ uint64_t accel_wait_skip(accel_t *a)
 	for (uint32_t i = 0; i < a->nline; i++)
 		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
 			return 0;
-	uint64_t limit = mfu_quiet_for(a->mfu, a->preact), c = cellu_quiet_for(a->cellu, a->gbuf);
-	limit = c < limit ? c : limit;
-	uint64_t next = cu_next_out(a->cu);
-	if (next != UINT64_MAX)
-		limit = next > a->now && next - a->now < limit ? next - a->now : next > a->now ? limit : 0;
+	uint64_t limit = units_quiet(a, UINT64_MAX);
 	if (limit < 2 || !dram_busy(a->dram))
 		return 0;
 	/* Advance the DRAM in closed form to the cycle its arrivals satisfy
@@ -207,15 +210,16 @@ uint64_t accel_wait_skip(accel_t *a)
 	}
 	if (!k)
 		return 0;
+	/* The controller waits (its own closed form), the DRAM has advanced;
+	 * every other unit takes k input-free ticks. */
 	ctrl_skip_wait(a->ctrl, k);
-	cellu_skip(a->cellu, k);
-	mfu_skip(a->mfu, k);
-	cu_skip(a->cu, k);
+	for (uint32_t i = 0; i < a->nunits; i++)
+		if (a->units[i].ops->skip && a->units[i].self != (void *)a->dram)
+			a->units[i].ops->skip(a->units[i].self, k);
 	*a->acc_starve += k;
 	*a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
 	*a->vs_starve += k;
 	a->line_idx = (uint32_t)((a->line_idx + k) % a->nline);
-	wbuf_skip(a->wbuf, k);
 	a->now += k;
 	return k;
 }

@@ -38,17 +38,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../common/unit.h"
 #include "../cell/cellu.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
+#include "../common/unit.h"
 #include "../compute/cu.h"
 #include "../config/hw_cfg.h"
 #include "../memory/gbuf.h"
 #include "../memory/ibuf.h"
 #include "../memory/wbuf.h"
-#include "sched.h"
 #include "../report/trace.h"
+#include "sched.h"
 
 typedef enum {
 	IDLE_PADDING = 0,

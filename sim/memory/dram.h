@@ -18,8 +18,8 @@
 
 #include <stdint.h>
 
-#include "../common/unit.h"
 #include "../common/stats.h"
+#include "../common/unit.h"
 #include "../config/hw_cfg.h"
 
 enum { DRAM_STREAM = 0, DRAM_LOAD = 1, DRAM_NSTREAMS = 2 };

@@ -15,9 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../common/unit.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
+#include "../common/unit.h"
 
 typedef struct gbuf gbuf_t;
 

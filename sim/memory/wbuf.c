@@ -244,3 +244,16 @@ void wbuf_skip(wbuf_t *w, uint64_t k)
 	*w->write_bytes += req - w->last_req;
 	w->last_req = req;
 }
+
+/* The unit interface (unit.h): the buffer's state is the plan's and its
+ * layer's, which a jump never shifts (it runs only while the buffer is
+ * quiet); it has a clock for the port and the DRAM write count. */
+static void wbuf_unit_skip(void *u, uint64_t k)
+{
+	wbuf_skip(u, k);
+}
+
+const unit_ops_t wbuf_unit = {
+	.name = "wbuf",
+	.skip = wbuf_unit_skip,
+};

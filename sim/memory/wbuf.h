@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../common/stats.h"
+#include "../common/unit.h"
 #include "../config/hw_cfg.h"
 #include "../ctrl/sched.h"
 #include "dram.h"
@@ -74,5 +75,8 @@ bool wbuf_quiet(const wbuf_t *w);
  * wbuf_tile_read() calls (precondition: wbuf_quiet). */
 void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n);
 uint64_t wbuf_peak_bytes(const wbuf_t *w);
+
+/* This unit behind the unit interface (unit.h). */
+extern const unit_ops_t wbuf_unit;
 
 #endif

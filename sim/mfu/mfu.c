@@ -23,6 +23,7 @@ struct mfu {
 	mfu_sink_fn sink;
 	void *sink_ctx;
 	trace_t *trace;
+	const fifo_t *in;      /* its input queue (mfu_connect) */
 	uint64_t cur_start;
 	uint64_t *busy, *starve, *acts, *sig, *tanh, *bias;
 };
@@ -163,6 +164,11 @@ void mfu_skip(mfu_t *m, uint64_t k)
 	m->now += k;
 }
 
+void mfu_connect(mfu_t *m, const fifo_t *in)
+{
+	m->in = in;
+}
+
 void mfu_set_trace(mfu_t *m, trace_t *t)
 {
 	m->trace = t;
@@ -225,6 +231,12 @@ static void mfu_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t id
 	mfu_shift(u, cycles, steps, ids);
 }
 
+static uint64_t mfu_unit_quiet_for(const void *u)
+{
+	const mfu_t *m = u;
+	return mfu_quiet_for(m, m->in);
+}
+
 static void mfu_unit_skip(void *u, uint64_t k)
 {
 	mfu_skip(u, k);
@@ -234,5 +246,6 @@ const unit_ops_t mfu_unit = {
 	.name = "mfu",
 	.snapshot = mfu_unit_snapshot,
 	.shift = mfu_unit_shift,
+	.quiet_for = mfu_unit_quiet_for,
 	.skip = mfu_unit_skip,
 };

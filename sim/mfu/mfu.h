@@ -22,9 +22,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../common/unit.h"
 #include "../common/fifo.h"
 #include "../common/stats.h"
+#include "../common/unit.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "../memory/gbuf.h"
@@ -59,6 +59,8 @@ bool mfu_idle(const mfu_t *m);
 /* Cycles from now during which a tick would only count starvation: no
  * value to start (input FIFO empty) and no packet due (0: none). */
 uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in);
+/* Its input queue, for the unit interface's quiet_for (unit.h). */
+void mfu_connect(mfu_t *m, const fifo_t *in);
 /* Steady-state jump (snap.h). */
 void mfu_snapshot(const mfu_t *m, snap_t *s);
 void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps, uint32_t ids);
