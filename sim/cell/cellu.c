@@ -265,10 +265,16 @@ static void cellu_unit_skip(void *u, uint64_t k)
 	cellu_skip(u, k);
 }
 
+static bool cellu_unit_idle(const void *u)
+{
+	return cellu_idle(u);
+}
+
 const unit_ops_t cellu_unit = {
 	.name = "cellu",
 	.snapshot = cellu_unit_snapshot,
 	.shift = cellu_unit_shift,
 	.quiet_for = cellu_unit_quiet_for,
 	.skip = cellu_unit_skip,
+	.idle = cellu_unit_idle,
 };

@@ -19,13 +19,18 @@
  *             event is now + quiet_for (0: it acts this cycle; UINT64_MAX:
  *             never; NULL: the engine asks the unit in its own terms);
  *   skip      exactly k such ticks (k <= quiet_for; NULL: the unit has no
- *             clock of its own).
+ *             clock of its own);
+ *   idle      nothing is inside the unit that will still come out (NULL:
+ *             the unit's progress shows in the engine's own counters);
+ *             the watchdog counts a cycle as stuck only while every unit
+ *             is idle and nothing moved.
  * What a unit reads from its input queue counts as input already given:
  * the unit learns its queue when the engine connects it.
  */
 #ifndef SHARPSIM_UNIT_H
 #define SHARPSIM_UNIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "snap.h"
@@ -36,6 +41,7 @@ typedef struct unit_ops {
 	void (*shift)(void *u, uint64_t cycles, uint32_t steps, uint32_t ids);
 	uint64_t (*quiet_for)(const void *u);
 	void (*skip)(void *u, uint64_t k);
+	bool (*idle)(const void *u);
 } unit_ops_t;
 
 /* A unit as the engine lists it. */

@@ -357,7 +357,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			}
 		}
 		uint64_t p = accel_progress(a);
-		if (p != mark || !mfu_idle(a->mfu) || !cellu_idle(a->cellu)) {
+		if (p != mark || !accel_units_idle(a)) {
 			mark = p;
 			last = a->now;
 		} else if (a->now - last > a->hw.watchdog) {

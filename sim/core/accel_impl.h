@@ -78,6 +78,8 @@ void accel_steady(accel_t *a);
 /* check.c: the progress mark the watchdog compares, the deadlock report,
  * and the end-of-run invariants (lane conservation, MAC count). */
 uint64_t accel_progress(const accel_t *a);
+/* check.c: every unit that reports idleness is idle (unit.h). */
+bool accel_units_idle(const accel_t *a);
 int accel_deadlock(const accel_t *a, sim_err_t *err);
 int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err);
 /* accel_trace.c: the VS track's segment slices and idle-cause slices. */

@@ -9,6 +9,14 @@
 
 /* Something moved this cycle: a tile or block went through, DRAM moved a
  * byte, or a value is inside the MFU or cell updater (it will come out). */
+bool accel_units_idle(const accel_t *a)
+{
+	for (uint32_t i = 0; i < a->nunits; i++)
+		if (a->units[i].ops->idle && !a->units[i].ops->idle(a->units[i].self))
+			return false;
+	return true;
+}
+
 uint64_t accel_progress(const accel_t *a)
 {
 	uint64_t dram = dram_requested(a->dram, DRAM_STREAM) + dram_requested(a->dram, DRAM_LOAD);

@@ -242,10 +242,16 @@ static void mfu_unit_skip(void *u, uint64_t k)
 	mfu_skip(u, k);
 }
 
+static bool mfu_unit_idle(const void *u)
+{
+	return mfu_idle(u);
+}
+
 const unit_ops_t mfu_unit = {
 	.name = "mfu",
 	.snapshot = mfu_unit_snapshot,
 	.shift = mfu_unit_shift,
 	.quiet_for = mfu_unit_quiet_for,
 	.skip = mfu_unit_skip,
+	.idle = mfu_unit_idle,
 };
