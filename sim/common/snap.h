@@ -6,9 +6,11 @@
  * the current cycle, step numbers relative to the current step and block
  * ids relative to the controller's id counter. Two equal snapshots one step
  * apart mean the machine is in the same state up to those offsets, so the
- * next step repeats the last one exactly (core/accel.c). A unit that leaves
- * a field out of its snapshot breaks that argument: tests/test_fastforward.c
- * and tests/test_stress.c compare every counter against stepping.
+ * next step repeats the last one exactly (core/ff.c). A unit that leaves
+ * a field out of its snapshot breaks that argument, so units declare their
+ * state once, as a field table (below), from which both the snapshot and
+ * the shift are taken; tests/test_fastforward.c and tests/test_stress.c
+ * compare every counter against stepping.
  */
 #ifndef SHARPSIM_SNAP_H
 #define SHARPSIM_SNAP_H

@@ -127,7 +127,7 @@ void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k);
 /* Fast-forward k cycles with no input and nothing offered (precondition:
  * cu_next_out() >= now + k): the clock only. */
 void cu_skip(cu_t *cu, uint64_t k);
-/* Steady-state jump (core/accel.c): the complete state, normalized
+/* Steady-state jump (core/ff.c): the complete state, normalized
  * (snap.h), and the shift by whole periods: cycles, steps and block ids. */
 void cu_snapshot(const cu_t *cu, snap_t *s);
 void cu_shift(cu_t *cu, uint64_t cycles, uint32_t steps, uint32_t ids);

@@ -6,7 +6,7 @@
  *   plan   plan_build (plan.h): every "auto" resolved, the programs built;
  *   run    accel_run_plan, the engine: builds the components, drives the
  *          global clock one cycle at a time (or in exact jumps, see
- *          core/accel.c) until the last layer's last h is written, checks
+ *          core/ff.c) until the last layer's last h is written, checks
  *          the lane-conservation identity and the MAC count, and returns
  *          the counters. It reads no file and never plans.
  * accel_run() is plan + run for a config and workload already loaded (it
@@ -17,7 +17,9 @@
  *
  * Counter names (registered by the components; the energy model and the
  * reports read them by name once, at the end):
- *   <stage>.busy/.stall/.starve   stage in {ctrl, vs, acc, mfu, cell}
+ *   <stage>.busy/.starve          stage in {ctrl, vs, acc, mfu, cell}
+ *   <stage>.stall                 stage in {ctrl, vs, acc} (the MFU and the
+ *                                 cell updater never wait for their output)
  *   vs.useful_macs vs.issued_macs vs.tile_cycles
  *   idle.padding idle.dependency idle.fill_drain idle.backpressure
  *   idle.weight_fetch                               (lane-cycles)
