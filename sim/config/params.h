@@ -41,8 +41,8 @@ typedef enum {
 
 /* Where a default comes from (configs/README.md explains each). */
 typedef enum {
-	PARAM_SRC_PAPER,  /* published value (MODEL.md §2, Table 1 of the SHARP paper) */
-	PARAM_SRC_MODEL,  /* MODEL.md's reading of the paper */
+	PARAM_SRC_PAPER,  /* published value (docs/hardware.md §2, Table 1 of the SHARP paper) */
+	PARAM_SRC_MODEL,  /* docs/hardware.md's reading of the paper */
 	PARAM_SRC_CHOICE  /* engineering choice where the papers are silent */
 } param_src_t;
 
