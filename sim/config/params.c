@@ -509,6 +509,39 @@ static const char *param_src_name(param_src_t s)
 	return "?";
 }
 
+/* Writes s as troff text: backslashes and hyphens escaped, and a line
+ * never starts with a control character. */
+static void param_man_text(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void param_help_man(FILE *f, const param_t *t, size_t n)
+{
+	char range[256];
+	for (size_t i = 0; i < n; i++) {
+		param_range_text(&t[i], range, sizeof range);
+		fputs(".TP\n.B ", f);
+		param_man_text(f, t[i].key);
+		fputs("\n", f);
+		param_man_text(f, range);
+		fputs("; default ", f);
+		param_man_text(f, t[i].def ? t[i].def : "none, required");
+		fprintf(f, " (%s).\n.br\n", param_src_name(t[i].src));
+		param_man_text(f, t[i].desc);
+		fputc('\n', f);
+	}
+}
+
 void param_help(FILE *f, const param_t *t, size_t n)
 {
 	char range[256];

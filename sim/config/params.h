@@ -103,5 +103,7 @@ void param_range_text(const param_t *p, char *buf, size_t size);
 void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
 /* One entry per key: key, accepted values, default, source, description. */
 void param_help(FILE *f, const param_t *t, size_t n);
+/* The same as man(7) source: one .TP entry per key. */
+void param_help_man(FILE *f, const param_t *t, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/datadir.h"
 #include "../config/config.h"
 #include "../ctrl/sched.h"
 #include "explore.h"
@@ -57,9 +58,11 @@ int resolve_tile(const hw_cfg_t *hw, const layer_cfg_t *l, tile_sel_t *out, tile
 	else
 		snprintf(path, sizeof path, "configs/tiles/%s.yaml", hw->name);
 	uint32_t input = l->skip_input ? 0 : l->input_size;
-	if (access(path, R_OK) == 0) {
+	char found[DATADIR_PATH_MAX];
+	const char *table = datadir_find(path, found, sizeof found);
+	if (access(table, R_OK) == 0) {
 		tile_table_t t;
-		int rc = config_load_tile_table(path, &t, err);
+		int rc = config_load_tile_table(table, &t, err);
 		if (rc)
 			return rc;
 		const tile_entry_t *e = config_tile_lookup(&t, hw->compute.vs_units, resolve_lanes(hw), hw->scheduler,
