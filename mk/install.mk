@@ -13,7 +13,9 @@
 #                     (tests/cli/no-abs-paths.sh states the rule)
 #   make datadir-test runs from other directories find the same data
 #   make install-test install into a temporary prefix, build and run
-#                     tests/install/example.c against it (shared and static)
+#                     examples/api_example.c against it (shared and static)
+#   make counters-test --help-counters and run --describe-counters describe
+#                     every counter a run reports
 #
 # The data directory is compiled into sim/common/datadir.o, so the objects
 # follow PREFIX: a stamp file rebuilds that one object when PREFIX changes.
@@ -59,7 +61,7 @@ $(PCFILE): $(BUILD)/datadir.stamp mk/install.mk VERSION
 		'Version: $(VERSION)' 'Requires.private: yaml-0.1' 'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -lsharpsim' 'Libs.private: -lm' > $@
 
-.PHONY: install uninstall shared no-abs-paths datadir-test install-test FORCE
+.PHONY: install uninstall shared no-abs-paths datadir-test counters-test install-test FORCE
 FORCE:
 
 shared: $(SOLIB)
@@ -95,7 +97,10 @@ no-abs-paths:
 datadir-test: $(BIN)
 	$(Q)bash tests/cli/datadir.sh $(BIN) $(DATADIR)
 
-TEST_TARGETS += no-abs-paths datadir-test
+counters-test: $(BIN)
+	$(Q)bash tests/cli/counters.sh $(BIN)
+
+TEST_TARGETS += no-abs-paths datadir-test counters-test
 
 install-test: $(BIN)
 	$(Q)bash tests/install/install.sh "$(MAKE)"

@@ -332,6 +332,8 @@ int sharpsim_counter(sharpsim_t *s, const char *name, uint64_t *value)
 {
 	if (!s->ran)
 		return sim_err(&s->err, SIM_EINPUT, "sharpsim_counter: no run yet, expected sharpsim_run first");
+	if (!value)
+		return sim_err(&s->err, SIM_EINPUT, "sharpsim_counter: no place for the value, expected a pointer");
 	if (!name || !stats_find(s->r.stats, name, value))
 		return sim_err(&s->err, SIM_EINPUT, "sharpsim_counter: unknown counter '%s', expected a name of "
 			       "sharpsim --help-counters", name ? name : "(null)");
