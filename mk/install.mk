@@ -55,8 +55,8 @@ $(MANPAGE): $(BIN)
 	$(Q)$(BIN) --help-man > $@.tmp && mv $@.tmp $@
 
 $(PCFILE): $(BUILD)/datadir.stamp mk/install.mk VERSION
-	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' \
-		'datadir=$${prefix}/share/sharpsim' '' 'Name: sharpsim' \
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(PREFIX)/include' \
+		'datadir=$(DATADIR)' '' 'Name: sharpsim' \
 		'Description: cycle-level simulator of SHARP-style RNN inference accelerators' \
 		'Version: $(VERSION)' 'Requires.private: yaml-0.1' 'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -lsharpsim' 'Libs.private: -lm' > $@
