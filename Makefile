@@ -17,6 +17,7 @@ CFLAGS   += -Wall
 CFLAGS   += -Wextra
 CFLAGS   += -Werror
 CFLAGS   += -O2 -g
+CFLAGS   += -fPIC -fno-semantic-interposition
 CFLAGS   += -D_POSIX_C_SOURCE=200809L
 CFLAGS   += -DSHARPSIM_VERSION='"$(VERSION)"'
 CFLAGS   += -MMD -MP

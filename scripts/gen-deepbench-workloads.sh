@@ -6,12 +6,12 @@
 #   scripts/gen-deepbench-workloads.sh [shapes.csv] [out-dir]
 #
 # The CSV has the columns set,hidden,batch,timesteps,cell (DeepBench's
-# code/kernels/rnn_problems.h; see /work/shared/data/README.md). Output is
+# code/kernels/rnn_problems.h; provenance in data/deepbench/README.md). Output is
 # deterministic: shapes sorted, no dates, and the directory's old .yaml files
 # are replaced so that a shape dropped from the CSV disappears.
 set -euo pipefail
 
-csv=${1:-/work/shared/data/deepbench_rnn_shapes.csv}
+csv=${1:-$(dirname "$0")/../data/deepbench/deepbench_rnn_shapes.csv}
 out=${2:-workloads/deepbench}
 
 [ -r "$csv" ] || { echo "gen-deepbench-workloads: cannot read $csv" >&2; exit 1; }

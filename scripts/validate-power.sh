@@ -50,8 +50,7 @@ if [ "$do_run" = 1 ]; then
   wdir=workloads/deepbench
   if ! ls "$wdir"/lstm_*.yaml >/dev/null 2>&1; then
     wdir=$out/workloads
-    bash scripts/gen-deepbench-workloads.sh /work/shared/data/deepbench_rnn_shapes.csv "$wdir" 2>/dev/null ||
-      bash scripts/gen-deepbench-workloads.sh "" "$wdir"
+    bash scripts/gen-deepbench-workloads.sh data/deepbench/deepbench_rnn_shapes.csv "$wdir"
   fi
   mkdir -p "$runs"
   rm -f "$runs"/*.json
@@ -78,7 +77,7 @@ B = ["1k", "4k", "16k", "64k"]
 FIT, PRED = ["1k", "64k"], ["4k", "16k"]
 CL = ["compute", "sram", "act", "ctrl", "dram"]
 ONCHIP = ["compute", "sram", "act", "ctrl"]
-# Paper (MODEL.md section 2): area mm^2, area shares %, average power W.
+# Paper (docs/hardware.md section 2): area mm^2, area shares %, average power W.
 P_AREA = {"1k": 101.1, "4k": 133.3, "16k": 227.6, "64k": 591.9}
 P_SHARE = {  # controller share includes the reconfiguration logic
     "compute": [7.4, 22.4, 52.6, 80.9], "sram": [86.2, 72.7, 44.3, 17.6],

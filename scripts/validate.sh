@@ -7,14 +7,14 @@
 #                                         byte-identical to it
 #
 # Every case runs build/sharpsim run/compare directly, with the paper's
-# conventions (MODEL.md §5): one LSTM layer, sequence 25, I = H, batch 1, at
+# conventions (docs/hardware.md §5): one LSTM layer, sequence 25, I = H, batch 1, at
 # DeepBench's LSTM hidden sizes (workloads/paper/), weights resident for
 # every design (-p memory.weights=resident), warm start, on the four SHARP
 # budgets (configs/sharp-{1k,4k,16k,64k}.yaml); E-PUR is `--scheduler epur`
 # on the same hardware (the SHARP authors' own method); BrainWave is
 # configs/brainwave.yaml against configs/sharp-96k.yaml; the GPU rows use
 # DeepBench's skip-input form (-w skip_input=true) and its published times
-# (/work/shared/data/deepbench_rnn_inference_gpu_results.csv, or
+# (data/deepbench/deepbench_rnn_inference_gpu_results.csv, or
 # $DEEPBENCH_GPU_CSV). The report is a pure function of the simulator's
 # version and these inputs: no dates, no host names, no timing.
 #
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 done
 
 sim=${SHARPSIM:-build/sharpsim}
-gpu_csv=${DEEPBENCH_GPU_CSV:-/work/shared/data/deepbench_rnn_inference_gpu_results.csv}
+gpu_csv=${DEEPBENCH_GPU_CSV:-data/deepbench/deepbench_rnn_inference_gpu_results.csv}
 work=build/validate
 [ -x "$sim" ] || { echo "validate: $sim not built (make)" >&2; exit 1; }
 [ -r "$gpu_csv" ] || { echo "validate: $gpu_csv: cannot read DeepBench's GPU results" >&2; exit 1; }

@@ -243,7 +243,7 @@ START_TEST(hw_presets)
 		ck_assert_int_eq(hw.scheduler, SCHED_KIND_UNFOLDED);
 		ck_assert(hw.memory.dram.gbps == 25.6);
 	}
-	/* MODEL.md 2.0: an LSTM of H = 1280, I = H fits the 26 MiB buffer in fp16
+	/* docs/hardware.md 2.0: an LSTM of H = 1280, I = H fits the 26 MiB buffer in fp16
 	 * (4*1280*2560*2 = 26214400 B) and H = 1536 does not (37748736 B). */
 	hw_cfg_t hw = load_hw_ok("configs/sharp-4k.yaml", NULL, 0);
 	ck_assert(4ull * 1280 * 2560 * 2 <= hw.memory.wbuf.bytes);

@@ -14,7 +14,7 @@
  * 1 tanh); GRU linear_before_reset n = tanh(nx + r*nh), h = n + z*(h - n)
  * (2 multiplies, 3 adds, 1 tanh); GRU reset_before_matmul h = n + z*(h - n)
  * (1 multiply, 2 adds); vanilla h = tanh(pre) (1 tanh); fc writes the
- * biased sums out. MODEL.md §2.5.
+ * biased sums out. docs/hardware.md §2.5.
  */
 #ifndef SHARPSIM_CELLU_H
 #define SHARPSIM_CELLU_H

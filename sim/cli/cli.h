@@ -25,10 +25,6 @@ typedef struct cli_common {
 	char opt_text[CLI_MAX_OVERRIDES][64]; /* --scheduler/--deps rewritten as -p */
 } cli_common_t;
 
-/* Path of a file shipped with sharpsim: as given if it exists relative to
- * the working directory, else relative to the installation (the directory
- * above the executable's). */
-const char *cli_data_path(const char *rel, char *buf, size_t size);
 /* Parses -p/-w/--hw/--workload/--scheduler/--deps at argv[*i]; returns 1 if
  * consumed (advancing *i), 0 if not one of them, -1 on a usage error. */
 int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *err);
@@ -50,5 +46,6 @@ int cli_compare(int argc, char **argv);
 int cli_sweep(int, char **);
 int cli_merge(int, char **);
 int cli_plot(int, char **);
+int cli_help_counters(void);
 
 #endif

@@ -403,9 +403,7 @@ int cli_compare(int argc, char **argv)
 	}
 	energy_tech_t *tech = NULL;
 	if (!a.no_energy) {
-		char buf[1024];
-		const char *path = a.tech ? a.tech : cli_data_path(CMP_DEFAULT_TECH, buf, sizeof buf);
-		rc = energy_tech_load(path, &tech, &err);
+		rc = energy_tech_load(a.tech ? a.tech : CMP_DEFAULT_TECH, &tech, &err);
 	}
 	cmp_row_t *rows = calloc(nwl, sizeof *rows);
 	for (size_t i = 0; i < nwl && !rc; i++) {

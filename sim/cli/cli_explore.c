@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/datadir.h"
 #include "../config/config.h"
 #include "../core/explore.h"
 #include "../core/resolve.h"
@@ -101,9 +102,9 @@ int cli_explore(int argc, char **argv)
 			"sharpsim explore --hw configs/sharp-4k.yaml --out configs/tiles/sharp-4k.yaml\n");
 		return 2;
 	}
-	char buf[1024];
+	char buf[DATADIR_PATH_MAX];
 	if (!nwl)
-		wls[nwl++] = cli_data_path("workloads/deepbench", buf, sizeof buf);
+		wls[nwl++] = datadir_find("workloads/deepbench", buf, sizeof buf);
 	hw_cfg_t hw;
 	int rc = config_load_hw(c.hw, c.p, c.np, &hw, &err);
 	char **files = NULL;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../config/config.h"
 #include "cli.h"
@@ -36,6 +35,8 @@ static void usage(FILE *f)
 	      "  sharpsim COMMAND --help   options of a command\n"
 	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
 	      "  sharpsim --help-workload  every workload layer key\n"
+	      "  sharpsim --help-counters  every counter a run reports, with its description\n"
+	      "  sharpsim --help-man       the manual page sharpsim(1), man(7) source\n"
 	      "  sharpsim --version\n", f);
 }
 
@@ -58,25 +59,6 @@ int cli_exit_status(int code)
 void cli_error(const sim_err_t *err)
 {
 	fprintf(stderr, "%s\n", err->msg);
-}
-
-const char *cli_data_path(const char *rel, char *buf, size_t size)
-{
-	if (access(rel, R_OK) == 0)
-		return rel;
-	char exe[1024];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return rel;
-	exe[n] = '\0';
-	for (int up = 0; up < 2; up++) {
-		char *slash = strrchr(exe, '/');
-		if (!slash)
-			return rel;
-		*slash = '\0';
-	}
-	snprintf(buf, size, "%s/%s", exe, rel);
-	return access(buf, R_OK) == 0 ? buf : rel;
 }
 
 static int need_value(int argc, char **argv, int i, sim_err_t *err)
@@ -140,6 +122,12 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	if (!strcmp(cmd, "--help-workload")) {
 		config_help_workload(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--help-counters"))
+		return cli_help_counters();
+	if (!strcmp(cmd, "--help-man")) {
+		config_help_man(stdout, SHARPSIM_VERSION);
 		return 0;
 	}
 	if (!strcmp(cmd, "run"))

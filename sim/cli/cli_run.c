@@ -22,7 +22,7 @@ static void run_usage(FILE *f)
 	      "                    [-p key=value ...] [-w key=value ...] [--cold]\n"
 	      "                    [--format text|json|csv] [--out FILE] [--trace FILE]\n"
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE]\n"
-	      "                    [--functional [--seed N] [--dump-outputs DIR]]\n"
+	      "                    [--functional [--seed N] [--dump-outputs DIR]] [--describe-counters]\n"
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
@@ -38,6 +38,9 @@ static void run_usage(FILE *f)
 	      "  --tech FILE        technology table for energy/area (default " DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the run\n"
 	      "  --accelergy FILE   write per-component action counts (Accelergy action_counts YAML)\n"
+	      "  --describe-counters\n"
+	      "                     add each counter's description (JSON: counter_descriptions;\n"
+	      "                     text: a counters section; sharpsim --help-counters lists them)\n"
 	      "  --no-fast-forward  step every cycle (fast-forward jumps are exact; this is for checking)\n"
 	      "  --functional       compute the values bit for bit in the configured precision and\n"
 	      "                     report the error of h (and c) against a double reference\n"
@@ -57,7 +60,7 @@ static void run_usage(FILE *f)
 
 typedef struct run_args {
 	cli_common_t c;
-	bool cold, no_energy, functional, no_ff;
+	bool cold, no_energy, functional, no_ff, describe;
 	cu_backend_mode_t cu_mode;
 	const char *vcd;
 	uint64_t seed;
@@ -87,6 +90,8 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->cu_mode = m;
 		} else if (!strcmp(o, "--vcd") && has_value) {
 			a->vcd = argv[++i];
+		} else if (!strcmp(o, "--describe-counters")) {
+			a->describe = true;
 		} else if (!strcmp(o, "--no-fast-forward")) {
 			a->no_ff = true;
 		} else if (!strcmp(o, "--functional")) {
@@ -125,11 +130,10 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 /* The technology table run prices with (NULL with --no-energy). */
 static int load_tech(const run_args_t *a, energy_tech_t **tech, sim_err_t *err)
 {
-	char buf[1024];
 	*tech = NULL;
 	if (a->no_energy)
 		return SIM_OK;
-	return energy_tech_load(a->tech ? a->tech : cli_data_path(DEFAULT_TECH, buf, sizeof buf), tech, err);
+	return energy_tech_load(a->tech ? a->tech : DEFAULT_TECH, tech, err);
 }
 
 static int write_accelergy(const run_args_t *a, const run_outcome_t *o, sim_err_t *err)
@@ -152,14 +156,13 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		}
 	run_args_t a = { .seed = 1 };
 	sim_err_t err = { 0 };
-	char hwbuf[1024], wlbuf[1024];
 	int rc = parse(argc, argv, &a, &err);
 	if (rc) {
 		cli_error(&err);
 		return cli_exit_status(rc);
 	}
-	const char *hw_path = a.c.hw ? a.c.hw : cli_data_path(DEFAULT_HW, hwbuf, sizeof hwbuf);
-	const char *wl_path = a.c.workload ? a.c.workload : cli_data_path(DEFAULT_WORKLOAD, wlbuf, sizeof wlbuf);
+	const char *hw_path = a.c.hw ? a.c.hw : DEFAULT_HW;
+	const char *wl_path = a.c.workload ? a.c.workload : DEFAULT_WORKLOAD;
 	if (a.dump && !a.functional) {
 		fprintf(stderr, "option --dump-outputs: needs --functional, expected both\n");
 		return 2;
@@ -195,7 +198,7 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_exit_status(rc);
 	}
 	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = o.config_hash, .w = &o.w, .r = &r,
-			     .energy = o.priced ? &o.e : NULL };
+			     .energy = o.priced ? &o.e : NULL, .describe_counters = a.describe };
 	afile_t *out = afile_open(a.out, &err);
 	if (!out) {
 		rc = err.code;

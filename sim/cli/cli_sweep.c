@@ -461,8 +461,7 @@ static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
 
 static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, sim_err_t *err)
 {
-	char techbuf[PATH_MAX];
-	const char *tech = s->tech[0] ? s->tech : cli_data_path(DEFAULT_TECH, techbuf, sizeof techbuf);
+	const char *tech = s->tech[0] ? s->tech : DEFAULT_TECH;
 	if (a->point >= 0 && (size_t)a->point >= s->n)
 		return sim_err(err, SIM_EINPUT, "option --point %ld: the spec has %zu points, expected 0..%zu",
 			       a->point, s->n, s->n ? s->n - 1 : 0);

@@ -18,17 +18,26 @@
 /* Built-in defaults: the published 4K-MAC SHARP (configs/sharp-4k.yaml). */
 void config_hw_defaults(hw_cfg_t *out);
 
-/* Loads path (NULL: defaults only), then applies "key=value" overrides in
+/* Loads path (NULL: defaults only; a relative path is looked up as
+ * common/datadir.h says), then applies "key=value" overrides in
  * order, then checks cross-key consistency (a tile config that N cannot
  * form, and so on). */
 int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides,
 		   hw_cfg_t *out, sim_err_t *err);
+/* The same from YAML text in memory; name stands for the file in messages
+ * ("name:line:col: ...") and gives the config its name if it has none. */
+int config_load_hw_string(const char *name, const char *text, size_t len, const char *const *overrides,
+			  size_t n_overrides, hw_cfg_t *out, sim_err_t *err);
 /* Sets one hardware key from its textual value (as -p does). */
 int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err);
 
 /* Loads a workload; each "key=value" override applies to every layer. */
 int config_load_workload(const char *path, const char *const *overrides, size_t n_overrides,
 			 workload_t *out, sim_err_t *err);
+/* The same from YAML text in memory (weights: paths are then relative to
+ * the working directory). */
+int config_load_workload_string(const char *name, const char *text, size_t len, const char *const *overrides,
+				size_t n_overrides, workload_t *out, sim_err_t *err);
 
 /* Effective config as YAML, every key, "auto" kept as written. The text is
  * also what config_hash covers. */
@@ -37,6 +46,8 @@ void config_dump_workload(FILE *f, const workload_t *w);
 /* The parameter tables as help text. */
 void config_help_hw(FILE *f);
 void config_help_workload(FILE *f);
+/* The manual page sharpsim(1), man(7) source, with both tables. */
+void config_help_man(FILE *f, const char *version);
 
 /* 64-bit FNV-1a over the effective config and workload dumps and the
  * version string. */

@@ -74,7 +74,7 @@ static const param_t param_hw[] = {
 	  .src = PARAM_SRC_PAPER, .desc = "activation MFUs: activations started per cycle" },
 	{ .key = "mfu.latency", .type = PARAM_U32, HW(mfu.latency), .def = "15", .min = 1, .max = 1000,
 	  .src = PARAM_SRC_MODEL,
-	  .desc = "MFU pipeline depth, cycles: ceil(29.14 ns / 2 ns) = 15 at 500 MHz (MODEL.md 2.4)" },
+	  .desc = "MFU pipeline depth, cycles: ceil(29.14 ns / 2 ns) = 15 at 500 MHz (docs/hardware.md 2.4)" },
 
 	{ .key = "cell_updater.lanes", .type = PARAM_U32, HW(cell.lanes), .def = "auto", .min = 1,
 	  .max = 65536, .has_auto = true, .src = PARAM_SRC_MODEL,
@@ -122,7 +122,7 @@ static const param_t param_hw[] = {
 	  .desc = "double-buffered: half the bytes hold the run-ahead W.x" },
 
 	{ .key = "scheduler", .type = PARAM_ENUM, HW(scheduler), .def = "unfolded", .names = sched_builtin_names,
-	  .src = PARAM_SRC_PAPER, .desc = "block schedule (MODEL.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
+	  .src = PARAM_SRC_PAPER, .desc = "block schedule (docs/hardware.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
 		  "brainwave model those designs' schedules on this hardware with fixed config4 tiles" },
 	{ .key = "deps", .type = PARAM_ENUM, HW(deps), .def = "step", .names = param_deps_names,
 	  .src = PARAM_SRC_MODEL,
@@ -502,11 +502,44 @@ static const char *param_src_name(param_src_t s)
 	case PARAM_SRC_PAPER:
 		return "paper";
 	case PARAM_SRC_MODEL:
-		return "MODEL.md";
+		return "hardware.md";
 	case PARAM_SRC_CHOICE:
 		return "engineering choice";
 	}
 	return "?";
+}
+
+/* Writes s as troff text: backslashes and hyphens escaped, and a line
+ * never starts with a control character. */
+static void param_man_text(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void param_help_man(FILE *f, const param_t *t, size_t n)
+{
+	char range[256];
+	for (size_t i = 0; i < n; i++) {
+		param_range_text(&t[i], range, sizeof range);
+		fputs(".TP\n.B ", f);
+		param_man_text(f, t[i].key);
+		fputs("\n", f);
+		param_man_text(f, range);
+		fputs("; default ", f);
+		param_man_text(f, t[i].def ? t[i].def : "none, required");
+		fprintf(f, " (%s).\n.br\n", param_src_name(t[i].src));
+		param_man_text(f, t[i].desc);
+		fputc('\n', f);
+	}
 }
 
 void param_help(FILE *f, const param_t *t, size_t n)

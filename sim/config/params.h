@@ -41,8 +41,8 @@ typedef enum {
 
 /* Where a default comes from (configs/README.md explains each). */
 typedef enum {
-	PARAM_SRC_PAPER,  /* published value (MODEL.md §2, Table 1 of the SHARP paper) */
-	PARAM_SRC_MODEL,  /* MODEL.md's reading of the paper */
+	PARAM_SRC_PAPER,  /* published value (docs/hardware.md §2, Table 1 of the SHARP paper) */
+	PARAM_SRC_MODEL,  /* docs/hardware.md's reading of the paper */
 	PARAM_SRC_CHOICE  /* engineering choice where the papers are silent */
 } param_src_t;
 
@@ -102,5 +102,7 @@ void param_range_text(const param_t *p, char *buf, size_t size);
 void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
 /* One entry per key: key, accepted values, default, source, description. */
 void param_help(FILE *f, const param_t *t, size_t n);
+/* The same as man(7) source: one .TP entry per key. */
+void param_help_man(FILE *f, const param_t *t, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * explore.h - the offline tile-config exploration (MODEL.md §4).
+ * explore.h - the offline tile-config exploration (docs/hardware.md §4).
  *
  * For one layer shape, runs the cycle model with each tile config the
  * hardware can form (padding reconfiguration as configured) over two time

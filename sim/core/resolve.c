@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/datadir.h"
 #include "../config/config.h"
 #include "../ctrl/sched.h"
 #include "explore.h"
@@ -53,13 +54,15 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_er
 		snprintf(path, sizeof path, "%s", hw->compute.tile_table);
 	else
 		snprintf(path, sizeof path, "configs/tiles/%s.yaml", hw->name);
-	if (access(path, R_OK) != 0) {
+	char found[DATADIR_PATH_MAX];
+	const char *table = datadir_find(path, found, sizeof found);
+	if (access(table, R_OK) != 0) {
 		if (hw->compute.tile_table[0])
 			return sim_err(err, SIM_EINPUT, "%s: cannot open the tile table named by compute.tile_table, "
 				       "expected a file written by `sharpsim explore`", path);
 		return SIM_OK;
 	}
-	int rc = config_load_tile_table(path, out, err);
+	int rc = config_load_tile_table(table, out, err);
 	*have = rc == SIM_OK;
 	return rc;
 }

@@ -10,7 +10,7 @@
  * token reaches the VS array its lanes are counted: a tile's real lanes as
  * useful and the rest as padding; a bubble's N*K lanes under its reason.
  *
- * Segments start whole (MODEL.md §3): under the step barrier (deps: step)
+ * Segments start whole (docs/hardware.md §3): under the step barrier (deps: step)
  * a segment of step t waits until all of h_{t-1} is written (GRU
  * reset_before_matmul's n segments until all of r*h is written), except
  * Unfolded's X segments, which need nothing but intermediate-buffer space

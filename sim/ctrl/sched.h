@@ -4,13 +4,13 @@
  * A segment is one accumulator row block: the rows of one or more gates for
  * a range of hidden indices, over one weight partition (X: the W.x columns,
  * H: the U.h columns). The hardware keeps W and U in separate partitions
- * (MODEL.md §3), so a column tile never straddles them; an H segment starts
+ * (docs/hardware.md §3), so a column tile never straddles them; an H segment starts
  * its accumulators from its X partner's saved sums (the intermediate
  * buffer), except for GRU linear_before_reset where W.x and U.h of n must
  * stay apart and are combined by the MFU/cell updater.
  *
  * The program lists one time step's segments in the schedule's canonical
- * order (MODEL.md §3, block sizes from the caption of the paper's Fig. 8,
+ * order (docs/hardware.md §3, block sizes from the caption of the paper's Fig. 8,
  * b = the tile height Kr). Each schedule's order is the `order` function of
  * its descriptor (sim/sched/registry.h; sequential.c, batch.c,
  * intergate.c, unfolded.c, baseline/epur.c, baseline/brainwave.c): it

@@ -3,7 +3,7 @@
  * each of its tiles.
  *
  * The VS array of N units of K multipliers forms tile config c (1..4) as
- * groups = 2^(4-c) groups of N/groups units (MODEL.md §4): a tile is
+ * groups = 2^(4-c) groups of N/groups units (docs/hardware.md §4): a tile is
  * Kr = groups*K rows by Kc = N/groups columns, and each group's adder tree
  * is log2(N/groups) deep (cu.h).
  *

@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/datadir.h"
 #include "../common/json.h"
 #include "../core/resolve.h"
 #include "../config/ydoc.h"
@@ -222,8 +223,9 @@ static int tech_from_doc(ydoc_t *d, energy_tech_t **out, sim_err_t *err)
 
 int energy_tech_load(const char *path, energy_tech_t **out, sim_err_t *err)
 {
+	char found[DATADIR_PATH_MAX];
 	ydoc_t *d;
-	int rc = ydoc_load_file(path, &d, err);
+	int rc = ydoc_load_file(datadir_find(path, found, sizeof found), &d, err);
 	if (rc)
 		return rc;
 	return tech_from_doc(d, out, err);

@@ -26,7 +26,7 @@ void gbuf_destroy(gbuf_t *g);
 /* New layer: H*B elements per step, `gates` writes complete an element.
  * With whole_vector (the Sequential schedule) no element is ready before
  * every element of the step is: the cell update of the whole vector starts
- * after the last gate's activations (MODEL.md §3). */
+ * after the last gate's activations (docs/hardware.md §3). */
 void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates, bool whole_vector);
 /* Gates written for hidden [j0, j0+n) of sequence seq at step `step`. */
 int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq);

@@ -1,6 +1,6 @@
 /*
  * ibuf.h - the intermediate buffer: W.x row blocks waiting for their U.h
- * partner (MODEL.md §2.3). Space is claimed when an X segment is issued and
+ * partner (docs/hardware.md §2.3). Space is claimed when an X segment is issued and
  * returned when its values are read: by the partner H segment's first tile
  * (accumulator init), or, for GRU linear_before_reset, by the MFU. The
  * capacity is therefore the bound on how far Unfolded's W.x runs ahead.

@@ -4,7 +4,7 @@
  * Per layer the weights are laid out in the schedule's canonical order
  * (sched.h). A prefix of `resident` bytes lives in the buffer; the rest is
  * streamed from DRAM every step through a staging area of stage_bytes
- * (MODEL.md §2.0). A tile can be read in a cycle when
+ * (docs/hardware.md §2.0). A tile can be read in a cycle when
  *   - resident: its bytes have been loaded (a warm start preloads the first
  *     layer; later layers load through DRAM_LOAD into space the buffer has
  *     free, so a load overlaps the previous layer as far as space allows);

@@ -2,7 +2,7 @@
  * mfu.h - the activation multi-function units (A-MFU).
  *
  * `units` MFUs each start one value per cycle (initiation interval 1) and
- * finish it `latency` cycles later (MODEL.md §2.4: the paper's partitioned
+ * finish it `latency` cycles later (docs/hardware.md §2.4: the paper's partitioned
  * tanh, 29.14 ns at 2 ns a cycle, is 15 stages). Values of consecutive row
  * blocks pack into the same cycle. A block's activated gates are written to
  * the gate buffer when its last value finishes.

@@ -147,7 +147,18 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	fprintf(f, "  \"counters\": {");
 	for (size_t i = 0; i < stats_size(r->stats); i++)
 		fprintf(f, "%s\n    \"%s\": %" PRIu64, i ? "," : "", stats_name(r->stats, i), stats_value(r->stats, i));
-	fprintf(f, "\n  }\n}\n");
+	fprintf(f, "\n  }");
+	if (c->describe_counters) {
+		fprintf(f, ",\n  \"counter_descriptions\": {");
+		for (size_t i = 0; i < stats_size(r->stats); i++) {
+			fprintf(f, "%s\n    ", i ? "," : "");
+			json_write_string(f, stats_name(r->stats, i));
+			fputs(": ", f);
+			json_write_string(f, stats_desc(r->stats, i) ? stats_desc(r->stats, i) : "");
+		}
+		fprintf(f, "\n  }");
+	}
+	fprintf(f, "\n}\n");
 }
 
 static const char *const csv_fixed[] = {
@@ -239,6 +250,12 @@ static void write_text(FILE *f, const report_ctx_t *c)
 	if (c->energy) {
 		fprintf(f, "\n");
 		energy_report_print_text(f, c->energy);
+	}
+	if (c->describe_counters) {
+		fprintf(f, "\ncounters\n");
+		for (size_t i = 0; i < stats_size(r->stats); i++)
+			fprintf(f, "  %-24s %16" PRIu64 "  %s\n", stats_name(r->stats, i), stats_value(r->stats, i),
+				stats_desc(r->stats, i) ? stats_desc(r->stats, i) : "");
 	}
 }
 

@@ -9,11 +9,13 @@
  * wbuf_peak_gbps, layers[], stages{ctrl,vs,acc,mfu,cell: busy,stall,
  * starve}, idle_causes{padding,dependency,fill_drain,backpressure,
  * weight_fetch}, counters{every registered counter}, and, when priced,
- * the energy fields.
+ * the energy fields; counter_descriptions{name: text} last, only when asked
+ * (describe_counters), so that the default output stays as pinned.
  */
 #ifndef SHARPSIM_REPORT_H
 #define SHARPSIM_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,6 +31,8 @@ typedef struct report_ctx {
 	const workload_t *w;
 	const run_result_t *r;
 	const energy_report_t *energy; /* NULL: not priced */
+	bool describe_counters; /* JSON: add counter_descriptions{name: text}
+				 * after counters; text: list every counter */
 } report_ctx_t;
 
 void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c);

@@ -1,5 +1,5 @@
 /*
- * batch.c - SHARP's Batch schedule (MODEL.md §3): for each range of Kr
+ * batch.c - SHARP's Batch schedule (docs/hardware.md §3): for each range of Kr
  * hidden indices, gate i, f, g, o in turn (each a row block over [x; h]),
  * so the cell updater can start on a range as soon as its last gate is
  * done. Segments start in program order behind the step barrier.

@@ -1,5 +1,5 @@
 /*
- * intergate.c - SHARP's Intergate schedule (MODEL.md §3): each row block
+ * intergate.c - SHARP's Intergate schedule (docs/hardware.md §3): each row block
  * holds floor(Kr/G) rows of every gate, so all G pre-activations of a
  * hidden range leave the accumulators together. Segments start in program
  * order behind the step barrier.

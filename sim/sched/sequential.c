@@ -1,5 +1,5 @@
 /*
- * sequential.c - SHARP's Sequential schedule (MODEL.md §3): gate by gate;
+ * sequential.c - SHARP's Sequential schedule (docs/hardware.md §3): gate by gate;
  * each gate's hidden range in segments of Kr rows, each a row block over
  * [x; h] (its W.x segment, then its U.h segment). Segments start in
  * program order behind the step barrier; the cell updater gets whole

@@ -1,5 +1,5 @@
 /*
- * unfolded.c - SHARP's Unfolded schedule (MODEL.md §3): blocks of two
+ * unfolded.c - SHARP's Unfolded schedule (docs/hardware.md §3): blocks of two
  * Intergate-sized segments over one partition, X(2j) X(2j+1) H(2j)
  * H(2j+1). The W.x segments need nothing but intermediate-buffer space, so
  * they run ahead of the U.h segments (which wait for h_{t-1}) as far as

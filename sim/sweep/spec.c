@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/datadir.h"
 #include "../config/config.h"
 #include "../config/params.h"
 #include "../config/ydoc.h"
@@ -78,7 +79,9 @@ static int spec_push_file(char ***paths, const ydoc_node_t ***at, size_t *n, cha
 	return spec_push(paths, n, path);
 }
 
-/* path as given if readable, else relative to the spec's directory. */
+/* path as given if readable, else relative to the spec's directory, else
+ * among sharpsim's data (common/datadir.h): a spec-relative file wins over
+ * a shipped one of the same name. */
 static char *spec_resolve(const spec_parse_t *P, const char *path)
 {
 	if (access(path, R_OK) == 0 || path[0] == '/')
@@ -89,7 +92,8 @@ static char *spec_resolve(const spec_parse_t *P, const char *path)
 		snprintf(b, n, "%s/%s", P->dir, path);
 	if (b && access(b, R_OK) != 0) {
 		free(b);
-		return strdup(path);
+		char found[DATADIR_PATH_MAX];
+		return strdup(datadir_find(path, found, sizeof found));
 	}
 	return b;
 }

@@ -1,5 +1,5 @@
 /*
- * brainwave.c - BrainWave's schedule on this hardware (MODEL.md §3):
+ * brainwave.c - BrainWave's schedule on this hardware (docs/hardware.md §3):
  * Sequential's gate-by-gate order on fixed config4 (native) tiles; its
  * deep pipeline is in its hardware config, not here.
  */

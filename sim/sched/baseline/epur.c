@@ -1,5 +1,5 @@
 /*
- * epur.c - E-PUR's schedule on this hardware (MODEL.md §3): an input
+ * epur.c - E-PUR's schedule on this hardware (docs/hardware.md §3): an input
  * phase first, the W.x segments of ALL steps, each weight tile held while
  * x_0 .. x_{T-1} pass (weight locality), summed into a precompute store;
  * then per step the U.h segments, all gates together (E-PUR's four gate
