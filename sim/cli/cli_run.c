@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/afile.h"
 #include "../config/config.h"
@@ -89,11 +90,10 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--functional")) {
 			a->functional = true;
 		} else if (!strcmp(o, "--seed") && has_value) {
-			char *end;
 			const char *v = argv[++i];
-			a->seed = strtoull(v, &end, 10);
-			if (!*v || *end || *v == '-')
-				return sim_err(err, SIM_EINPUT, "option --seed '%s': not a number, expected an integer >= 0", v);
+			if (cli_parse_u64(v, UINT64_MAX, &a->seed))
+				return sim_err(err, SIM_EINPUT, "option --seed '%s': not a decimal integer from 0 to %llu, "
+					       "expected digits only", v, (unsigned long long)UINT64_MAX);
 		} else if (!strcmp(o, "--dump-outputs") && has_value) {
 			a->dump = argv[++i];
 		} else if (!strcmp(o, "--format") && has_value) {
@@ -141,6 +141,24 @@ static int price(const run_args_t *a, const run_result_t *r, energy_report_t *e,
 	return rc;
 }
 
+/* The run reports a problem with one layer of an otherwise valid config as
+ * "layer N: ..." (the model knows layers, not files); put the layer's place
+ * in the workload file in front, in the file:line:col form of every other
+ * input error. */
+static void locate_layer_error(sim_err_t *err, const workload_t *w)
+{
+	unsigned long n;
+	char tail;
+	if (err->code != SIM_EINPUT || sscanf(err->msg, "layer %lu%c", &n, &tail) != 2 || n < 1 || n > w->n_layers ||
+	    (tail != ':' && tail != ' '))
+		return;
+	const layer_cfg_t *l = &w->layers[n - 1];
+	if (l->line > 0)
+		sim_err_prefix(err, "%s:%d:%d: ", w->path, l->line, l->col);
+	else
+		sim_err_prefix(err, "%s: ", w->path);
+}
+
 int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 {
 	for (int i = 1; i < argc; i++)
@@ -156,6 +174,14 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		cli_error(&err);
 		return cli_exit_status(rc);
 	}
+	/* --out is opened before anything runs, so that a path that cannot
+	 * take the report (a directory, a missing directory) fails in a
+	 * moment, not after the run and not after --trace was written. */
+	afile_t *out = afile_open(a.out, &err);
+	if (!out) {
+		cli_error(&err);
+		return cli_exit_status(err.code);
+	}
 	const char *hw_path = a.c.hw ? a.c.hw : cli_data_path(DEFAULT_HW, hwbuf, sizeof hwbuf);
 	const char *wl_path = a.c.workload ? a.c.workload : cli_data_path(DEFAULT_WORKLOAD, wlbuf, sizeof wlbuf);
 	hw_cfg_t hw;
@@ -166,12 +192,14 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	if (rc) {
 		cli_error(&err);
 		workload_free(&w);
+		afile_abort(out);
 		return cli_exit_status(rc);
 	}
 	uint64_t hash = config_hash(&hw, &w, SHARPSIM_VERSION);
 	if (a.dump && !a.functional) {
 		fprintf(stderr, "option --dump-outputs: needs --functional, expected both\n");
 		workload_free(&w);
+		afile_abort(out);
 		return 2;
 	}
 	run_opts_t o = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
@@ -180,8 +208,10 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	run_result_t r;
 	rc = accel_run(&hw, &w, &o, &r, &err);
 	if (rc) {
+		locate_layer_error(&err, &w);
 		cli_error(&err);
 		workload_free(&w);
+		afile_abort(out);
 		return cli_exit_status(rc);
 	}
 	if (!r.weights_fit && hw.memory.weights == WEIGHTS_RESIDENT)
@@ -196,19 +226,20 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			cli_error(&err);
 			run_result_free(&r);
 			workload_free(&w);
+			afile_abort(out);
+			if (a.trace)
+				unlink(a.trace);
 			return cli_exit_status(rc);
 		}
 		priced = true;
 	}
 	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = hash, .w = &w, .r = &r,
 			     .energy = priced ? &e : NULL };
-	afile_t *out = afile_open(a.out, &err);
-	if (!out) {
-		rc = err.code;
-	} else {
-		report_write(afile_stream(out), a.fmt, &ctx);
-		rc = afile_commit(out, &err);
-	}
+	report_write(afile_stream(out), a.fmt, &ctx);
+	rc = afile_commit(out, &err);
+	/* The trace belongs to the report: without one, it goes too. */
+	if (rc && a.trace)
+		unlink(a.trace);
 	if (rc)
 		cli_error(&err);
 	run_result_free(&r);
