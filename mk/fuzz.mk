@@ -12,7 +12,7 @@
 #                         build (build/asan/)
 #   make alloc-fail-test  a small run with its k-th allocation failing, for
 #                         every k: a clean error, no crash, no leak
-#   make limits-test      hostile files (deep nesting, many keys, endless
+#   make hostile-test     hostile files (deep nesting, many keys, endless
 #                         input, huge sweeps, devices as outputs, ...)
 #   make cosim-asan       the co-simulation harness under ASan+UBSan (slow to
 #                         build; not part of make test)
@@ -72,12 +72,12 @@ $(ASAN_DIR)/fuzz/%: $(ASAN_DIR)/obj/tests/fuzz/fuzz_%.o $(ASAN_DIR)/obj/tests/fu
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	CK_TIMEOUT_MULTIPLIER=10
 
-.PHONY: fuzz fuzz-build fuzz-replay asan-test alloc-fail-test limits-test cosim-asan
+.PHONY: fuzz fuzz-build fuzz-replay asan-test alloc-fail-test hostile-test cosim-asan
 
 asan-test: $(ASAN_DIR)/tests/unit $(ASAN_BIN) $(BIN)
 	$(Q)$(ASAN_ENV) $(ASAN_DIR)/tests/unit
 	$(Q)$(ASAN_ENV) SHARPSIM_BIN=$(ASAN_BIN) bash tests/cli/run.sh
-	$(Q)$(ASAN_ENV) SHARPSIM_BIN=$(ASAN_BIN) bash tests/hostile/limits.sh
+	$(Q)$(ASAN_ENV) SHARPSIM_BIN=$(ASAN_BIN) bash tests/hostile/hostile.sh
 
 fuzz-replay: $(addprefix $(ASAN_DIR)/fuzz/,$(FUZZ_NAMES))
 	$(Q)for n in $(FUZZ_NAMES); do \
@@ -88,10 +88,10 @@ fuzz-replay: $(addprefix $(ASAN_DIR)/fuzz/,$(FUZZ_NAMES))
 alloc-fail-test: $(ASAN_FAILBIN)
 	$(Q)bash tests/hostile/alloc_fail.sh $(ASAN_FAILBIN)
 
-limits-test: $(BIN)
-	$(Q)bash tests/hostile/limits.sh
+hostile-test: $(BIN)
+	$(Q)bash tests/hostile/hostile.sh
 
-TEST_TARGETS += fuzz-replay asan-test alloc-fail-test limits-test
+TEST_TARGETS += hostile-test fuzz-replay asan-test alloc-fail-test
 
 # --------------------------------------------------------------- libFuzzer
 # clang builds the simulator with coverage instrumentation for libFuzzer

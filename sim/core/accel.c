@@ -850,8 +850,10 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	a.nk = (uint64_t)a.n * a.k;
 	a.idle_cause = -1;
 	a.st = out->stats = stats_create();
-	if (!a.st)
+	if (!a.st) {
+		accel_destroy(&a);
 		return sim_err(err, SIM_ENOMEM, "out of memory");
+	}
 	int rc = accel_build(&a, err);
 	if (!rc)
 		rc = accel_plan(&a, out, err);
