@@ -59,12 +59,14 @@ open(t + "/deep10m.yaml", "w").write("a: " + "[" * (10 << 20) + "\n")
 open(t + "/deep1m.yaml", "w").write("a: " + "[" * ((1 << 20) - 100) + "\n")
 open(t + "/keys1m.yaml", "w").write("".join("k%d: 1\n" % i for i in range(10**6)))
 open(t + "/keys100k.yaml", "w").write("".join("k%d: 1\n" % i for i in range(10**5)) + "k0: 2\n")
-vals = "[" + ", ".join(str(v) for v in range(1, 11)) + "]"
-keys = ["compute.vs_units", "compute.vs_width", "compute.accumulators", "memory.dram_latency",
-        "memory.inter_buffer.bytes", "memory.weight_buffer.banks", "clock_mhz"]
+ten = lambda f: "[" + ", ".join(f(v) for v in range(1, 11)) + "]"
+axes = {"clock_mhz": ten(lambda v: str(100 * v)), "memory.dram_latency": ten(str),
+        "memory.dram_gbps": ten(str), "name": ten(lambda v: "n%d" % v)}
+wl_axes = {"timesteps": ten(str), "batch_size": ten(str), "hidden_size": ten(lambda v: str(8 * v))}
 open(t + "/huge_spec.yaml", "w").write(
     "hw: [configs/sharp-1k.yaml]\nworkloads: [workloads/examples/lstm_tiny.yaml]\nenergy: false\nparams:\n" +
-    "".join("  %s: %s\n" % (k, vals) for k in keys))
+    "".join("  %s: %s\n" % kv for kv in axes.items()) + "workload_params:\n" +
+    "".join("  %s: %s\n" % kv for kv in wl_axes.items()))
 PYEOF
 refused "10 MB deep nesting" "deep10m.yaml: larger than 1048576 bytes" "$BIN" run --hw "$T/deep10m.yaml"
 refused "deep nesting under the cap" "deep1m.yaml:1:6[0-9]: a sequence nested more than 64 levels" \
