@@ -46,6 +46,9 @@ $(ASAN_DIR)/obj/%.o: %.c
 
 $(ASAN_DIR)/obj/tests/main.o: $(BUILD)/tests/suites.inc
 
+# The harness objects are made by a pattern chain; keep them between runs.
+.PRECIOUS: $(ASAN_DIR)/obj/%.o
+
 $(ASAN_LIB): $(ASAN_SIM)
 	$(Q)rm -f $@ && ar rcs $@ $^
 

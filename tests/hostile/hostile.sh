@@ -15,7 +15,8 @@
 #   values   .inf, quoted numbers, an empty config, an empty section,
 #            strict seeds, escaped control characters, located run-time
 #            errors, missing and non-finite .npy weights, a DRAM bandwidth
-#            below the model's resolution
+#            below the model's resolution, a JSON report of an overflowing
+#            run (null and a flag, never inf)
 #   sweeps   a missing tech: table is found before any point runs,
 #            --resume refuses another spec's directory, a corrupt record in
 #            the middle of a journal is reported as corruption
@@ -37,11 +38,12 @@ HW=configs/sharp-1k.yaml
 WL=workloads/examples/lstm_tiny.yaml
 
 # refused NAME PATTERN CMD...: exit 2, one line on stderr matching PATTERN
-# (extended regex), nothing on stdout; run under the address-space limit.
+# (extended regex), nothing on stdout; run under the address-space limit
+# and, so that a regression fails instead of hanging, a time limit.
 refused() {
   local name=$1 pattern=$2
   shift 2
-  (ulimit -v "$VLIMIT"; "$@") >"$T/stdout" 2>"$T/stderr"
+  (ulimit -v "$VLIMIT"; timeout 120 "$@") >"$T/stdout" 2>"$T/stderr"
   local rc=$? lines
   lines=$(wc -l <"$T/stderr")
   if [ "$rc" -ne 2 ]; then bad "$name: exit $rc, expected 2: $(head -c 300 "$T/stderr")"
@@ -178,6 +180,22 @@ refused "missing .npy" "w/b.npy: cannot open: No such file or directory" \
   "$BIN" run --hw $HW --workload "$T/w.yaml" --functional --no-energy
 refused "non-finite weight" "wnan/U.npy: element 2 at index \(1, 0\) is nan, expected finite values" \
   "$BIN" run --hw $HW --workload "$T/wnan.yaml" --functional --no-energy
+
+# Finite weights the fp16 datapath overflows on: the error is not finite,
+# and the JSON report must still parse (null, flagged), not say inf.
+mkdir "$T/wbig"
+$PY - "$T/wbig" <<'PYEOF'
+import sys, numpy as np
+d = sys.argv[1]
+for n, shape in (("W", (2, 2)), ("U", (2, 2)), ("x", (1, 1, 2))):
+    np.save("%s/%s.npy" % (d, n), np.full(shape, 3e38, dtype="<f4"))
+np.save(d + "/b.npy", np.zeros(2, dtype="<f4"))
+PYEOF
+printf 'name: v\nlayers:\n  - {cell: vanilla, input_size: 2, hidden_size: 2, timesteps: 1, batch_size: 1, weights: %s}\n' \
+  "$T/wbig" >"$T/wbig.yaml"
+if "$BIN" run --hw $HW --workload "$T/wbig.yaml" --functional --no-energy --format json >"$T/wbig.json" 2>/dev/null &&
+   $PY -c 'import json,sys; e = json.load(open(sys.argv[1]))["error"]; sys.exit(not (e["non_finite"] and e["max_abs"] is None))' "$T/wbig.json"; then ok
+else bad "overflowing weights: the JSON report does not parse, or does not flag the non-finite error"; fi
 
 # ---------------------------------------------------------------- sweeps
 cat >"$T/notech.yaml" <<YEOF
