@@ -14,10 +14,11 @@
 #                         every k: a clean error, no crash, no leak
 #   make hostile-test     hostile files (deep nesting, many keys, endless
 #                         input, huge sweeps, devices as outputs, ...)
+#   make fuzz-coverage    line coverage of the loaders by the fuzz corpora
 #   make cosim-asan       the co-simulation harness under ASan+UBSan (slow to
 #                         build; not part of make test)
 #
-# All but fuzz and cosim-asan are part of `make test`.
+# All but fuzz, fuzz-coverage and cosim-asan are part of `make test`.
 
 FUZZ_NAMES := config workload spec tiles tech npy
 FUZZ_TIME  ?= 60
@@ -155,3 +156,26 @@ cosim-asan: $(ASAN_LIB) $(RTL_SRCS) $(RTL_INCS) $(COSIM_SRCS) $(COSIM_HDRS)
 	@echo "cosim-asan: cu_cosim N=8 K=8 clean under ASan+UBSan"
 
 -include $(ASAN_SIM:.o=.d) $(ASAN_CLI:.o=.d) $(ASAN_TESTS:.o=.d)
+
+# ------------------------------------------------------------- coverage
+# Line coverage of the loaders reached by a corpus: the harnesses built with
+# clang's source-based coverage and driver.c, run over FUZZ_CORPUS/NAME
+# (default: the campaign's build/fuzz/corpus, else the committed seeds).
+FUZZ_CORPUS ?= $(if $(wildcard $(FUZZ_DIR)/corpus),$(FUZZ_DIR)/corpus,tests/fuzz/corpus)
+COV_DIR     := $(BUILD)/fuzzcov
+COV_CFLAGS  := $(filter-out -O2 -MMD -MP,$(CFLAGS)) -O0 -fprofile-instr-generate -fcoverage-mapping
+COV_FILES   := sim/config/ydoc.c sim/config/config.c sim/config/params.c sim/sweep/spec.c sim/func/npy.c \
+	sim/energy/energy.c
+
+.PHONY: fuzz-coverage
+fuzz-coverage:
+	$(Q)mkdir -p $(COV_DIR)
+	$(Q)for n in $(FUZZ_NAMES); do \
+		$(FUZZ_CC) $(COV_CFLAGS) -o $(COV_DIR)/$$n tests/fuzz/fuzz_$$n.c tests/fuzz/driver.c $(SIM_SRCS) \
+			$(LDLIBS) || exit 1; \
+		LLVM_PROFILE_FILE=$(COV_DIR)/$$n.profraw $(COV_DIR)/$$n $(FUZZ_CORPUS)/$$n >/dev/null 2>&1; \
+		llvm-profdata-14 merge -o $(COV_DIR)/$$n.profdata $(COV_DIR)/$$n.profraw || exit 1; \
+		echo "== $$n ($(FUZZ_CORPUS)/$$n)"; \
+		llvm-cov-14 report $(COV_DIR)/$$n -instr-profile=$(COV_DIR)/$$n.profdata $(COV_FILES) | \
+			awk 'NR == 1 || /\.c / || /^TOTAL/' | sed 's/^\(.\{140\}\).*/\1/'; \
+	done

@@ -298,7 +298,7 @@ START_TEST(test_journal_corrupt_middle)
 	sweep_rec_t *r[3];
 	for (int i = 0; i < 3; i++) {
 		r[i] = sweep_rec_create();
-		char v[8];
+		char v[16];
 		snprintf(v, sizeof v, "%d", i);
 		ck_assert_int_eq(sweep_rec_add(r[i], "config_hash", 's', v), SIM_OK);
 	}

@@ -131,8 +131,11 @@ const ydoc_node_t *ydoc_value(const ydoc_node_t *map, size_t i)
 	return map && map->kind == YDOC_MAP && 2 * i + 1 < map->n ? map->kids[2 * i + 1] : NULL;
 }
 
+/* NULL unless map is a map: a sequence's items have no key text. */
 const ydoc_node_t *ydoc_get(const ydoc_node_t *map, const char *key)
 {
+	if (!map || map->kind != YDOC_MAP)
+		return NULL;
 	for (size_t i = 0; i < ydoc_len(map); i++)
 		if (strcmp(map->kids[2 * i]->text, key) == 0)
 			return map->kids[2 * i + 1];

@@ -197,6 +197,12 @@ if "$BIN" run --hw $HW --workload "$T/wbig.yaml" --functional --no-energy --form
    $PY -c 'import json,sys; e = json.load(open(sys.argv[1]))["error"]; sys.exit(not (e["non_finite"] and e["max_abs"] is None))' "$T/wbig.json"; then ok
 else bad "overflowing weights: the JSON report does not parse, or does not flag the non-finite error"; fi
 
+# A tile table whose document is a list (found by fuzzing): looking keys up
+# in it read the list's items as keys and crashed.
+printf -- '- {vs_units: 32}\n' >"$T/seqtiles.yaml"
+refused "tile table that is a list" "seqtiles.yaml:1:1: the document is a sequence, expected a map of keys" \
+  "$BIN" run --hw $HW --workload $WL -p compute.tile=auto -p compute.tile_table="$T/seqtiles.yaml" --no-energy
+
 # ---------------------------------------------------------------- sweeps
 cat >"$T/notech.yaml" <<YEOF
 hw: [$PWD/$HW]
