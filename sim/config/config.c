@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/afile.h"
 #include "params.h"
 #include "ydoc.h"
 
@@ -629,27 +630,12 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 8);
-	if (!tmp)
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	/* The temp file sits beside the target so that rename() is atomic. */
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
-	}
+	/* afile: atomic for a regular file, in place for a device, refused for
+	 * a directory, no temporary file left by a signal. */
+	afile_t *a = afile_open(path, err);
+	if (!a)
+		return err->code;
+	FILE *f = afile_stream(a);
 	const param_t name_param = { .key = "hw", .type = PARAM_STRING, .size = strlen(hw_name) + 1 };
 	char name[HW_NAME_MAX * 4 + 8];
 	param_format(&name_param, hw_name, name, sizeof name);
@@ -667,23 +653,7 @@ int config_write_tile_table(const char *path, const char *hw_name, const tile_ta
 			hw_tile_name(e->best), (unsigned long long)e->cycles[0], (unsigned long long)e->cycles[1],
 			(unsigned long long)e->cycles[2], (unsigned long long)e->cycles[3]);
 	}
-	int bad = ferror(f);
-	int e = errno;
-	if (fclose(f) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
-	if (!bad && rename(tmp, path) != 0) {
-		bad = 1;
-		e = errno;
-	}
-	if (bad) {
-		unlink(tmp);
-		free(tmp);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
-	}
-	free(tmp);
-	return SIM_OK;
+	return afile_commit(a, err);
 }
 
 const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../arith/fp.h"
+#include "../common/afile.h"
 
 static const unsigned char MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
@@ -378,26 +379,12 @@ int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *
 	for (unsigned i = 0; i < ndim; i++)
 		count *= shape[i];
 
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
+	afile_t *out = afile_open(path, err);
+	if (!out) {
 		free(head);
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+		return err->code;
 	}
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	int rc = SIM_OK;
-	if (fd < 0) {
-		rc = sim_err(err, SIM_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		goto done;
-	}
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		rc = sim_err(err, SIM_EIO, "%s: %s", path, strerror(errno));
-		goto done;
-	}
+	FILE *f = afile_stream(out);
 	bool ok = fwrite(head, 1, padded, f) == padded;
 	size_t isz = dtype_size(dtype);
 	unsigned char cell[8];
@@ -412,14 +399,10 @@ int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *
 		store_le(cell, v, isz);
 		ok = fwrite(cell, 1, isz, f) == isz;
 	}
-	ok = fflush(f) == 0 && ok;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		rc = sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-done:
-	free(tmp);
 	free(head);
-	return rc;
+	if (!ok) {
+		afile_abort(out);
+		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
+	}
+	return afile_commit(out, err);
 }

@@ -12,8 +12,8 @@
  *
  * Values are handed over as doubles: reading widens exactly (every f2/f4
  * value is a double); writing rounds once, to nearest even (f2 straight from
- * double, never via f4). Writes are atomic: a temporary file in the same
- * directory is renamed over the target once complete.
+ * double, never via f4). Writes go through afile.h: atomic for a regular
+ * file, in place for a device.
  */
 #ifndef SHARPSIM_NPY_H
 #define SHARPSIM_NPY_H
