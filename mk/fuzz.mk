@@ -76,7 +76,7 @@ $(ASAN_DIR)/fuzz/%: $(ASAN_DIR)/obj/tests/fuzz/fuzz_%.o $(ASAN_DIR)/obj/tests/fu
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	CK_TIMEOUT_MULTIPLIER=10
 
-.PHONY: fuzz fuzz-build fuzz-replay asan-test alloc-fail-test hostile-test cosim-asan
+.PHONY: fuzz fuzz-deps fuzz-build fuzz-replay asan-test alloc-fail-test hostile-test cosim-asan
 
 asan-test: $(ASAN_DIR)/tests/unit $(ASAN_BIN) $(BIN)
 	$(Q)$(ASAN_ENV) $(ASAN_DIR)/tests/unit
@@ -120,7 +120,11 @@ $(FUZZ_DIR)/bin/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 	$(Q)$(FUZZ_CC) $(filter-out -fsanitize=fuzzer-no-link%,$(FUZZ_CFLAGS)) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
-fuzz-build: $(addprefix $(FUZZ_DIR)/bin/,$(FUZZ_NAMES))
+fuzz-deps:
+	$(Q)bash scripts/install-deps.sh fuzz
+
+fuzz-build: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory $(addprefix $(FUZZ_DIR)/bin/,$(FUZZ_NAMES))
 
 # -max_len=1048576: inputs up to the 1 MB byte cap of the YAML loaders, so
 # the caps themselves and what lies just below them get exercised.
@@ -168,7 +172,7 @@ COV_FILES   := sim/config/ydoc.c sim/config/config.c sim/config/params.c sim/swe
 	sim/energy/energy.c
 
 .PHONY: fuzz-coverage
-fuzz-coverage:
+fuzz-coverage: fuzz-deps
 	$(Q)mkdir -p $(COV_DIR)
 	$(Q)for n in $(FUZZ_NAMES); do \
 		$(FUZZ_CC) $(COV_CFLAGS) -o $(COV_DIR)/$$n tests/fuzz/fuzz_$$n.c tests/fuzz/driver.c $(SIM_SRCS) \
