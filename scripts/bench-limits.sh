@@ -31,6 +31,12 @@ open(t + "/spec1e7.yaml", "w").write(
     "hw: [configs/sharp-1k.yaml]\nworkloads: [workloads/examples/lstm_tiny.yaml]\nenergy: false\nparams:\n" +
     "".join("  %s: %s\n" % kv for kv in axes.items()) + "workload_params:\n" +
     "".join("  %s: %s\n" % kv for kv in wl_axes.items()))
+open(t + "/spec14k.yaml", "w").write(
+    "hw: [configs/sharp-1k.yaml]\nworkloads: [workloads/examples/lstm_tiny.yaml]\nenergy: false\nparams:\n"
+    "  clock_mhz: [%s]\n  memory.dram_latency: [%s]\n  memory.dram_gbps: [%s]\n"
+    "workload_params:\n  timesteps: [%s]\n" % (", ".join(str(100 * v) for v in range(1, 13)),
+    ", ".join(str(v) for v in range(1, 13)), ", ".join(str(v) for v in range(1, 11)),
+    ", ".join(str(v) for v in range(1, 11))))
 PYEOF
 
 # measure LABEL BINARY ARGS...: best wall seconds, max RSS MB, exit status.
@@ -60,6 +66,7 @@ cases() {
   measure "/dev/zero as --workload" "$b" run --workload /dev/zero
   measure "/dev/zero as a sweep spec" "$b" sweep /dev/zero --out "$T/s0" --quiet
   measure "10^7-point sweep spec" "$b" sweep "$T/spec1e7.yaml" --out "$T/s1" --quiet
+  measure "14,400-point spec, expansion only" "$b" sweep "$T/spec14k.yaml" --emit-jobs=/dev/null --quiet
 }
 
 echo "best of $RUNS runs; peak RSS; each run capped at $CAP s"
