@@ -7,12 +7,17 @@
  * Each case asserts the refusal or the result; none asserts a time (the
  * times are measured by scripts/bench-limits.sh).
  */
+/* mknod() and S_IFCHR are XSI. */
+#define _XOPEN_SOURCE 700
+
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../sim/common/afile.h"
@@ -248,14 +253,33 @@ START_TEST(test_afile_targets)
 	ck_assert_ptr_null(afile_open(dir, &err));
 	ck_assert_int_eq(err.code, SIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "is a directory"));
-	/* A character device is written in place and stays one. */
-	afile_t *a = afile_open("/dev/null", &err);
-	ck_assert_ptr_nonnull(a);
-	fputs("x\n", afile_stream(a));
-	ck_assert_int_eq(afile_commit(a, &err), SIM_OK);
+	/* A character device is written in place and stays one. The devices
+	 * are made in the scratch directory (mknod needs root; without it
+	 * these cases are skipped): a regression must not replace the
+	 * system's /dev/null. */
+	char null_dev[128], full_dev[128];
+	snprintf(null_dev, sizeof null_dev, "%s/null", dir);
+	snprintf(full_dev, sizeof full_dev, "%s/full", dir);
+	bool devices = mknod(null_dev, S_IFCHR | 0666, makedev(1, 3)) == 0 &&
+		       mknod(full_dev, S_IFCHR | 0666, makedev(1, 7)) == 0;
+	afile_t *a;
 	struct stat st;
-	ck_assert_int_eq(stat("/dev/null", &st), 0);
-	ck_assert(S_ISCHR(st.st_mode));
+	if (devices) {
+		a = afile_open(null_dev, &err);
+		ck_assert_ptr_nonnull(a);
+		fputs("x\n", afile_stream(a));
+		ck_assert_int_eq(afile_commit(a, &err), SIM_OK);
+		ck_assert_int_eq(stat(null_dev, &st), 0);
+		ck_assert(S_ISCHR(st.st_mode));
+		/* A full device takes the open but not the data: commit fails. */
+		a = afile_open(full_dev, &err);
+		ck_assert_ptr_nonnull(a);
+		for (int i = 0; i < 10000; i++)
+			fputs("0123456789", afile_stream(a));
+		ck_assert_int_eq(afile_commit(a, &err), SIM_EIO);
+		unlink(null_dev);
+		unlink(full_dev);
+	}
 	/* A regular file is replaced whole, keeping its mode; an aborted
 	 * write leaves it as it was and no temporary file. */
 	snprintf(path, sizeof path, "%s/out.txt", dir);
@@ -278,12 +302,6 @@ START_TEST(test_afile_targets)
 	char cmd[160];
 	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", dir);
 	ck_assert_int_eq(system(cmd), 0);
-	/* /dev/full takes the open but not the data: commit fails. */
-	a = afile_open("/dev/full", &err);
-	ck_assert_ptr_nonnull(a);
-	for (int i = 0; i < 10000; i++)
-		fputs("0123456789", afile_stream(a));
-	ck_assert_int_eq(afile_commit(a, &err), SIM_EIO);
 	hostile_rmdir(dir);
 }
 END_TEST
