@@ -19,6 +19,12 @@ PKGS=(
   python3           # golden-file helper and .npy checks in tests
 )
 
+# `install-deps.sh fuzz` adds what `make fuzz` needs (libFuzzer is in
+# clang's runtime package); `make test` does not need it.
+if [ "${1:-}" = fuzz ]; then
+  PKGS+=(clang libclang-rt-14-dev llvm)
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then

@@ -662,8 +662,9 @@ START_TEST(tile_table_round_trip)
 	ck_assert_uint_eq(r.n, 0);
 	unlink(path);
 	rmdir(dir);
-	/* A directory that does not exist cannot be written. */
-	ck_assert_int_eq(config_write_tile_table("/nonexistent-dir/t.yaml", "x", &t, &err), SIM_EIO);
+	/* A directory that does not exist cannot be written: the path is the
+	 * user's input, so an input error (exit 2). */
+	ck_assert_int_eq(config_write_tile_table("/nonexistent-dir/t.yaml", "x", &t, &err), SIM_EINPUT);
 	check_msg(&err, "/nonexistent-dir/t.yaml: cannot write: ", "No such file");
 }
 END_TEST

@@ -337,7 +337,7 @@ START_TEST(test_npy_errors)
 			      "case %zu: '%s' lacks '%s'", k, err.msg, cases[k].expect);
 		ck_assert(strchr(err.msg, '\n') == NULL);
 	}
-	/* bad magic; truncated header; missing file (I/O error) */
+	/* bad magic; truncated header; missing file (an input error: exit 2) */
 	put_file(path, "NOTNUMPY....", 12);
 	sim_err_t err = {0};
 	npy_array_t a;
@@ -348,7 +348,7 @@ START_TEST(test_npy_errors)
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_msg(strstr(err.msg, "truncated .npy header") != NULL, "%s (%zu)", err.msg, n);
 	snprintf(path, sizeof path, "%s/none.npy", tmpdir);
-	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EIO);
+	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	rm_tmpdir(tmpdir);
 }
 END_TEST

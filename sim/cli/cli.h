@@ -8,6 +8,7 @@
 #define SHARPSIM_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../common/err.h"
 #include "../compute/cu_backend.h"
@@ -29,6 +30,10 @@ typedef struct cli_common {
  * consumed (advancing *i), 0 if not one of them, -1 on a usage error. */
 int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *err);
 int cli_exit_status(int code);
+/* Parses text as a decimal integer from 0 to max: digits only (no sign, no
+ * spaces, no hex), no overflow. 0 on success, -1 otherwise. strtoull alone
+ * would take " -5" as 2^64 - 5 and clamp 2^64 to 2^64 - 1. */
+int cli_parse_u64(const char *text, uint64_t max, uint64_t *out);
 void cli_error(const sim_err_t *err);
 
 /* What a build adds to the command line: the RTL compute unit of

@@ -56,6 +56,23 @@ int cli_exit_status(int code)
 	}
 }
 
+int cli_parse_u64(const char *text, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!*text)
+		return -1;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
 void cli_error(const sim_err_t *err)
 {
 	fprintf(stderr, "%s\n", err->msg);
@@ -144,6 +161,9 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_merge(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))
 		return cli_plot(argc - 1, argv + 1);
-	fprintf(stderr, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, merge or plot (see sharpsim --help)\n", cmd);
+	sim_err_t err;
+	sim_err(&err, SIM_EINPUT, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, "
+		"merge or plot (see sharpsim --help)", cmd);
+	cli_error(&err);
 	return 2;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/afile.h"
 #include "../config/config.h"
@@ -97,11 +98,10 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--functional")) {
 			a->functional = true;
 		} else if (!strcmp(o, "--seed") && has_value) {
-			char *end;
 			const char *v = argv[++i];
-			a->seed = strtoull(v, &end, 10);
-			if (!*v || *end || *v == '-')
-				return sim_err(err, SIM_EINPUT, "option --seed '%s': not a number, expected an integer >= 0", v);
+			if (cli_parse_u64(v, UINT64_MAX, &a->seed))
+				return sim_err(err, SIM_EINPUT, "option --seed '%s': not a decimal integer from 0 to %llu, "
+					       "expected digits only", v, (unsigned long long)UINT64_MAX);
 		} else if (!strcmp(o, "--dump-outputs") && has_value) {
 			a->dump = argv[++i];
 		} else if (!strcmp(o, "--format") && has_value) {
@@ -161,10 +161,19 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		cli_error(&err);
 		return cli_exit_status(rc);
 	}
+	/* --out is opened before anything runs, so that a path that cannot
+	 * take the report (a directory, a missing directory) fails in a
+	 * moment, not after the run and not after --trace was written. */
+	afile_t *out = afile_open(a.out, &err);
+	if (!out) {
+		cli_error(&err);
+		return cli_exit_status(err.code);
+	}
 	const char *hw_path = a.c.hw ? a.c.hw : DEFAULT_HW;
 	const char *wl_path = a.c.workload ? a.c.workload : DEFAULT_WORKLOAD;
 	if (a.dump && !a.functional) {
 		fprintf(stderr, "option --dump-outputs: needs --functional, expected both\n");
+		afile_abort(out);
 		return 2;
 	}
 	energy_tech_t *tech = NULL;
@@ -184,6 +193,7 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	energy_tech_destroy(tech);
 	if (rc) {
 		cli_error(&err);
+		afile_abort(out);
 		return cli_exit_status(rc);
 	}
 	run_result_t r = o.r;
@@ -195,17 +205,18 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	if (rc) {
 		cli_error(&err);
 		run_outcome_free(&o);
+		afile_abort(out);
+		if (a.trace)
+			unlink(a.trace);
 		return cli_exit_status(rc);
 	}
 	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = o.config_hash, .w = &o.w, .r = &r,
 			     .energy = o.priced ? &o.e : NULL, .describe_counters = a.describe };
-	afile_t *out = afile_open(a.out, &err);
-	if (!out) {
-		rc = err.code;
-	} else {
-		report_write(afile_stream(out), a.fmt, &ctx);
-		rc = afile_commit(out, &err);
-	}
+	report_write(afile_stream(out), a.fmt, &ctx);
+	rc = afile_commit(out, &err);
+	/* The trace belongs to the report: without one, it goes too. */
+	if (rc && a.trace)
+		unlink(a.trace);
 	if (rc)
 		cli_error(&err);
 	run_outcome_free(&o);

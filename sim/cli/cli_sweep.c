@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../common/afile.h"
+#include "../common/datadir.h"
 #include "../sweep/journal.h"
 #include "../sweep/plot.h"
 #include "../sweep/point.h"
@@ -77,17 +78,17 @@ static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		bool has = i + 1 < argc;
-		char *end;
+		uint64_t v;
 		if (!strcmp(o, "-j") && has) {
-			a->jobs = strtol(argv[++i], &end, 10);
-			if (*end || a->jobs < 1 || a->jobs > SWEEP_MAX_JOBS)
+			a->jobs = cli_parse_u64(argv[++i], SWEEP_MAX_JOBS, &v) ? 0 : (long)v;
+			if (a->jobs < 1)
 				return sim_err(err, SIM_EINPUT, "option -j '%s': expected an integer 1..%d", argv[i],
 					       SWEEP_MAX_JOBS);
 		} else if (!strcmp(o, "--out") && has) {
 			a->out = argv[++i];
 		} else if (!strcmp(o, "--point") && has) {
-			a->point = strtol(argv[++i], &end, 10);
-			if (*end || a->point < 0)
+			a->point = cli_parse_u64(argv[++i], LONG_MAX, &v) ? -1 : (long)v;
+			if (a->point < 0)
 				return sim_err(err, SIM_EINPUT, "option --point '%s': expected a point index >= 0",
 					       argv[i]);
 		} else if (!strcmp(o, "--resume")) {
@@ -459,9 +460,32 @@ static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
 	return rc;
 }
 
+/* Every row already in the journal must be a point of this spec: resuming
+ * with another spec would mix two studies' rows in one table. A spec that
+ * grew (more values on an axis) keeps every old point and may resume. */
+static int sweep_check_resume(const sweep_spec_t *s, const sweep_journal_t *j, const char *out, sim_err_t *err)
+{
+	for (size_t i = 0; i < sweep_journal_count(j); i++) {
+		const sweep_rec_t *r = sweep_journal_rec(j, i);
+		const char *hash = NULL;
+		for (size_t k = 0; k < sweep_rec_len(r); k++)
+			if (!strcmp(sweep_rec_key(r, k), "config_hash"))
+				hash = sweep_rec_value(r, k);
+		if (!hash || sweep_spec_find(s, hash) < 0)
+			return sim_err(err, SIM_EINPUT, "%s holds a result (config_hash %s) that is not a point of %s, "
+				       "expected the spec the directory was started with, or another --out", out,
+				       hash ? hash : "missing", s->path);
+	}
+	return SIM_OK;
+}
+
 static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, sim_err_t *err)
 {
 	const char *tech = s->tech[0] ? s->tech : DEFAULT_TECH;
+	char techbuf[DATADIR_PATH_MAX];
+	if (s->energy && access(datadir_find(tech, techbuf, sizeof techbuf), R_OK) != 0)
+		return sim_err(err, SIM_EINPUT, "%s: the technology table %s is not readable, expected "
+			       "tech: in the spec naming a readable file, or energy: false", s->path, tech);
 	if (a->point >= 0 && (size_t)a->point >= s->n)
 		return sim_err(err, SIM_EINPUT, "option --point %ld: the spec has %zu points, expected 0..%zu",
 			       a->point, s->n, s->n ? s->n - 1 : 0);
@@ -484,6 +508,11 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		sweep_journal_close(S.j);
 		return sim_err(err, SIM_EINPUT, "%s already holds %zu results, expected --resume or another --out",
 			       out, before);
+	}
+	rc = sweep_check_resume(s, S.j, out, err);
+	if (rc) {
+		sweep_journal_close(S.j);
+		return rc;
 	}
 	S.t = sweep_table_create();
 	rc = S.t ? SIM_OK : SIM_ENOMEM;
@@ -551,6 +580,25 @@ static long sweep_cores(void)
 	return n < 1 ? 1 : n > SWEEP_MAX_JOBS ? SWEEP_MAX_JOBS : n;
 }
 
+/* Expansion progress on stderr, once it has taken a second: most specs
+ * expand in a fraction of one and print nothing. */
+typedef struct expand_progress {
+	struct timespec t0, last;
+	bool tty;
+} expand_progress_t;
+
+static void sweep_expand_progress(void *ctx, size_t done, size_t total)
+{
+	expand_progress_t *p = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sweep_seconds(&p->t0, &now) < 1.0 || sweep_seconds(&p->last, &now) < (p->tty ? 0.2 : 5.0))
+		return;
+	p->last = now;
+	fprintf(stderr, "%ssharpsim sweep: expanding the spec: %zu of %zu points checked%s", p->tty ? "\r" : "",
+		done, total, p->tty ? " " : "\n");
+}
+
 int cli_sweep(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -568,7 +616,12 @@ int cli_sweep(int argc, char **argv)
 	if (!a.jobs)
 		a.jobs = sweep_cores();
 	sweep_spec_t s;
-	rc = sweep_spec_load(a.spec, SHARPSIM_VERSION, &s, &err);
+	expand_progress_t ep = { .tty = isatty(2) };
+	clock_gettime(CLOCK_MONOTONIC, &ep.t0);
+	rc = sweep_spec_load_progress(a.spec, SHARPSIM_VERSION, a.quiet ? NULL : sweep_expand_progress, &ep, &s,
+				      &err);
+	if (ep.last.tv_sec && ep.tty)
+		fputc('\n', stderr);
 	if (rc) {
 		cli_error(&err);
 		return cli_exit_status(rc);

@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include <math.h>
+
 void json_write_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -13,4 +15,12 @@ void json_write_string(FILE *f, const char *s)
 			fputc(ch, f);
 	}
 	fputc('"', f);
+}
+
+void json_write_number(FILE *f, const char *fmt, double v)
+{
+	if (isfinite(v))
+		fprintf(f, fmt, v);
+	else
+		fputs("null", f);
 }

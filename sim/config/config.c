@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/afile.h"
 #include "../common/datadir.h"
 #include "../sched/registry.h"
 #include "params.h"
@@ -120,9 +121,11 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 			L->src[p - L->t] = (cfg_src_t){ 1, ydoc_file(d), ydoc_line(v), ydoc_col(v) };
 			continue;
 		}
-		/* A section: a map of its keys, or empty ("compute:" alone). */
+		/* A section is a map of its keys. "compute:" alone is refused: it
+		 * reads as if it set something, and silently meant the defaults. */
 		if (ydoc_kind(v) == YDOC_SCALAR && !ydoc_quoted(v) && !ydoc_scalar(v)[0])
-			continue;
+			return ydoc_error(d, v, err, SIM_EINPUT, "section %s has no keys, expected a map of %s.* keys "
+					  "(or leave the section out)", full, full);
 		if (ydoc_kind(v) != YDOC_MAP)
 			return ydoc_error(d, v, err, SIM_EINPUT, "%s is a %s, expected a map of %s.* keys", full,
 					  ydoc_kind(v) == YDOC_SEQ ? "sequence" : "single value", full);
@@ -208,6 +211,13 @@ static int cfg_check(const cfg_load_t *L, sim_err_t *err)
 				 "precision.mul fix16x16 pairs two 16x8 lanes but compute.vs_width %u is odd, "
 				 "expected an even vs_width",
 				 hw->compute.vs_width);
+	/* The DRAM model counts bandwidth in millionths of a byte per cycle;
+	 * below one it would round to zero, so refuse rather than clamp. */
+	if (hw->memory.dram.gbps * 1e9 / (hw->clock_mhz * 1e6) * 1e6 < 0.5)
+		return cfg_blame(L, "memory.dram_gbps", "clock_mhz", err,
+				 "memory.dram_gbps %g is below the model's resolution of 1e-6 bytes per cycle at "
+				 "clock_mhz %g, expected at least %g",
+				 hw->memory.dram.gbps, hw->clock_mhz, 0.5e-6 * hw->clock_mhz * 1e6 / 1e9);
 	uint64_t need = hw->memory.inter_double ? 8 : 4;
 	if (hw->memory.inter_bytes < need)
 		return cfg_blame(L, "memory.inter_buffer.bytes", "memory.inter_buffer.double_buffered", err,
@@ -250,11 +260,14 @@ static int cfg_load_hw(const char *path, const char *text, size_t len, const cha
 		rc = cfg_load_doc(path, text, len, &d, err);
 		if (rc)
 			goto done;
-		if (ydoc_root(d)) {
-			rc = cfg_walk(&L, d, ydoc_root(d), "", err);
-			if (rc)
-				goto done;
+		if (!ydoc_root(d)) {
+			rc = ydoc_error(d, NULL, err, SIM_EINPUT, "empty hardware config, expected a map of keys "
+					"(sharpsim --help-hw)");
+			goto done;
 		}
+		rc = cfg_walk(&L, d, ydoc_root(d), "", err);
+		if (rc)
+			goto done;
 		if (L.src[param_find(L.t, L.n, "name") - L.t].order == 0)
 			cfg_basename(path, L.hw.name, sizeof L.hw.name);
 	}
@@ -622,7 +635,7 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 	static const char *const top_keys[] = { "hw", "entries", NULL };
 	tile_table_t t = { 0 };
 	ydoc_t *d;
-	int rc = ydoc_load_file(path, &d, err);
+	int rc = ydoc_load_file_max(path, CONFIG_TILE_TABLE_MAX_BYTES, &d, err);
 	if (rc)
 		return rc;
 	const ydoc_node_t *root = ydoc_root(d);
@@ -655,27 +668,12 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 8);
-	if (!tmp)
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	/* The temp file sits beside the target so that rename() is atomic. */
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
-	}
+	/* afile: atomic for a regular file, in place for a device, refused for
+	 * a directory, no temporary file left by a signal. */
+	afile_t *a = afile_open(path, err);
+	if (!a)
+		return err->code;
+	FILE *f = afile_stream(a);
 	const param_t name_param = { .key = "hw", .type = PARAM_STRING, .size = strlen(hw_name) + 1 };
 	char name[HW_NAME_MAX * 4 + 8];
 	param_format(&name_param, hw_name, name, sizeof name);
@@ -693,23 +691,7 @@ int config_write_tile_table(const char *path, const char *hw_name, const tile_ta
 			hw_tile_name(e->best), (unsigned long long)e->cycles[0], (unsigned long long)e->cycles[1],
 			(unsigned long long)e->cycles[2], (unsigned long long)e->cycles[3]);
 	}
-	int bad = ferror(f);
-	int e = errno;
-	if (fclose(f) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
-	if (!bad && rename(tmp, path) != 0) {
-		bad = 1;
-		e = errno;
-	}
-	if (bad) {
-		unlink(tmp);
-		free(tmp);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(e));
-	}
-	free(tmp);
-	return SIM_OK;
+	return afile_commit(a, err);
 }
 
 const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,

@@ -69,6 +69,10 @@ typedef struct tile_table {
 	size_t n;
 } tile_table_t;
 
+/* A tile table holds one entry per shape explored; the committed ones are
+ * about 16 KB. Larger files are refused unread. */
+#define CONFIG_TILE_TABLE_MAX_BYTES ((size_t)4 << 20)
+
 int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err);
 /* Writes the table atomically (temp file + rename). */
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err);

@@ -275,8 +275,12 @@ int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *
 	case PARAM_DOUBLE: {
 		double x;
 		rc = ydoc_as_double(d, v, -HUGE_VAL, HUGE_VAL, &x, err);
-		if (rc)
+		if (rc) {
+			char range[96];
+			snprintf(range, sizeof range, " above %g and at most %g", p->dmin, p->dmax);
+			param_err_append(err, range);
 			return rc;
+		}
 		if (!(x > p->dmin && x <= p->dmax))
 			return ydoc_error(d, v, err, SIM_EINPUT,
 					  "value '%s' of %s is out of range, expected a number above %g and at most %g",

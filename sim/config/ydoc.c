@@ -12,11 +12,18 @@
  * scalar may carry is !!str, which makes it count as quoted. Map keys must be
  * plain or quoted scalars and appear once per map.
  *
- * Every node remembers its 1-based line and column and a dotted path from the
- * root ("compute.vs_units", "layers[0].cell"), so that a conversion error can
- * name both where the value is and which key it belongs to. All nodes of a
- * document are also kept in one flat list, which frees them without recursion
- * however deeply the input nests.
+ * Every node remembers its 1-based line and column and its parent, from
+ * which an error message builds the dotted path from the root
+ * ("compute.vs_units", "layers[0].cell"), so that a conversion error can name
+ * both where the value is and which key it belongs to. The path is built only
+ * when a message needs it: storing it per node made memory quadratic in the
+ * nesting depth. All nodes of a document are also kept in one flat list,
+ * which frees them without recursion.
+ *
+ * Hostile input stays linear: the file is read up to a byte cap (the caller's
+ * per-file-type limit), nesting deeper than YDOC_MAX_DEPTH is refused, and
+ * duplicate keys are found through a hash table of (map, key) pairs that
+ * lives while the document loads.
  *
  * A document loaded from a one-line string (an option value such as
  * `-p compute.vs_units=abc`) reports errors as "name: ..." without line and
@@ -25,6 +32,7 @@
 #include "ydoc.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +44,14 @@ struct ydoc_node {
 	int line, col;
 	bool quoted;
 	char *text;          /* scalar text, NUL-terminated */
-	char *path;          /* dotted path from the root, "" for the root */
+	ydoc_node_t *parent; /* NULL for the root */
+	size_t index;        /* position in parent->kids */
 	size_t n, cap;
 	ydoc_node_t **kids;  /* sequence: items; map: key0, value0, key1, value1, ... */
 };
+
+/* Room for a dotted path in a message; longer paths are cut with "...". */
+#define YDOC_PATH_MAX 200
 
 struct ydoc {
 	char *file;
@@ -81,7 +93,6 @@ void ydoc_free(ydoc_t *d)
 		return;
 	for (size_t i = 0; i < d->n_all; i++) {
 		free(d->all[i]->text);
-		free(d->all[i]->path);
 		free(d->all[i]->kids);
 		free(d->all[i]);
 	}
@@ -120,12 +131,46 @@ const ydoc_node_t *ydoc_value(const ydoc_node_t *map, size_t i)
 	return map && map->kind == YDOC_MAP && 2 * i + 1 < map->n ? map->kids[2 * i + 1] : NULL;
 }
 
+/* NULL unless map is a map: a sequence's items have no key text. */
 const ydoc_node_t *ydoc_get(const ydoc_node_t *map, const char *key)
 {
+	if (!map || map->kind != YDOC_MAP)
+		return NULL;
 	for (size_t i = 0; i < ydoc_len(map); i++)
 		if (strcmp(map->kids[2 * i]->text, key) == 0)
 			return map->kids[2 * i + 1];
 	return NULL;
+}
+
+/* Appends n's path to buf (used bytes *o, size YDOC_PATH_MAX + 4). The
+ * recursion is bounded by YDOC_MAX_DEPTH. */
+static void ydoc_path_put(const ydoc_node_t *n, char *buf, size_t *o)
+{
+	const ydoc_node_t *p = n->parent;
+	if (!p)
+		return;
+	ydoc_path_put(p, buf, o);
+	if (*o >= YDOC_PATH_MAX)
+		return;
+	size_t room = YDOC_PATH_MAX - *o;
+	int w;
+	if (p->kind == YDOC_SEQ)
+		w = snprintf(buf + *o, room + 1, "[%zu]", n->index);
+	else
+		w = snprintf(buf + *o, room + 1, "%s%s", p->parent ? "." : "", p->kids[n->index & ~(size_t)1]->text);
+	*o += (size_t)w < room ? (size_t)w : room;
+	if (*o >= YDOC_PATH_MAX)
+		memcpy(buf + YDOC_PATH_MAX, "...", 4);
+}
+
+/* n's dotted path from the root ("" for the root), in buf. */
+static const char *ydoc_path(const ydoc_node_t *n, char buf[YDOC_PATH_MAX + 4])
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	if (n)
+		ydoc_path_put(n, buf, &o);
+	return buf;
 }
 
 static int ydoc_verror(const ydoc_t *d, int line, int col, sim_err_t *err, int code,
@@ -161,22 +206,56 @@ static int ydoc_error_at(const ydoc_t *d, const yaml_mark_t *m, sim_err_t *err, 
 /* The tree under construction: the stack of open sequences and maps. */
 typedef struct ydoc_builder {
 	ydoc_t *d;
-	ydoc_node_t **stack;
-	size_t depth, cap;
+	ydoc_node_t *stack[YDOC_MAX_DEPTH];
+	size_t depth;
 	bool seen_doc;
+	const ydoc_node_t **keys; /* open-addressing set of every map key so far */
+	size_t n_keys, cap_keys;  /* cap_keys is 0 or a power of two */
 } ydoc_builder_t;
 
-static char *ydoc_child_path(const ydoc_node_t *parent, const char *key, size_t index)
+/* FNV-1a over the map's address and the key's text. */
+static size_t ydoc_key_hash(const ydoc_node_t *map, const char *text)
 {
-	size_t n = strlen(parent->path) + (key ? strlen(key) : 24) + 4;
-	char *p = malloc(n);
-	if (!p)
-		return NULL;
-	if (key)
-		snprintf(p, n, "%s%s%s", parent->path, parent->path[0] ? "." : "", key);
-	else
-		snprintf(p, n, "%s[%zu]", parent->path, index);
-	return p;
+	uint64_t h = 1469598103934665603ull;
+	uintptr_t m = (uintptr_t)map;
+	for (size_t i = 0; i < sizeof m; i++, m >>= 8)
+		h = (h ^ (m & 0xff)) * 1099511628211ull;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* Finds key's twin in its map, or inserts key. Returns the twin or NULL;
+ * *oom is set when the table could not grow. Kept at most half full. */
+static const ydoc_node_t *ydoc_key_insert(ydoc_builder_t *b, const ydoc_node_t *key, bool *oom)
+{
+	if (2 * (b->n_keys + 1) > b->cap_keys) {
+		size_t nc = b->cap_keys ? 2 * b->cap_keys : 64;
+		const ydoc_node_t **t = calloc(nc, sizeof *t);
+		if (!t) {
+			*oom = true;
+			return NULL;
+		}
+		for (size_t i = 0; i < b->cap_keys; i++) {
+			const ydoc_node_t *k = b->keys[i];
+			if (!k)
+				continue;
+			size_t j = ydoc_key_hash(k->parent, k->text) & (nc - 1);
+			while (t[j])
+				j = (j + 1) & (nc - 1);
+			t[j] = k;
+		}
+		free(b->keys);
+		b->keys = t;
+		b->cap_keys = nc;
+	}
+	size_t j = ydoc_key_hash(key->parent, key->text) & (b->cap_keys - 1);
+	for (; b->keys[j]; j = (j + 1) & (b->cap_keys - 1))
+		if (b->keys[j]->parent == key->parent && strcmp(b->keys[j]->text, key->text) == 0)
+			return b->keys[j];
+	b->keys[j] = key;
+	b->n_keys++;
+	return NULL;
 }
 
 /* Creates a node at mark m and attaches it to the innermost open container
@@ -199,38 +278,28 @@ static int ydoc_attach(ydoc_builder_t *b, ydoc_kind_t kind, const yaml_mark_t *m
 	n->kind = kind;
 	n->line = (int)m->line + 1;
 	n->col = (int)m->column + 1;
-	if (!parent) {
+	n->parent = parent;
+	if (!parent)
 		d->root = n;
-		n->path = ydoc_strdup("");
-	} else if (parent->kind == YDOC_SEQ) {
-		n->path = ydoc_child_path(parent, NULL, parent->n);
-	} else if (!is_key) {
-		n->path = ydoc_strdup(parent->kids[parent->n - 1]->path);
-	}
-	/* A key's path is set by ydoc_add_key once its text is known. */
-	if (!is_key && !n->path)
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
 	if (parent) {
 		if (ydoc_grow((void **)&parent->kids, &parent->cap, parent->n + 1, sizeof *parent->kids))
 			return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
+		n->index = parent->n;
 		parent->kids[parent->n++] = n;
 	}
 	*out = n;
 	return SIM_OK;
 }
 
-static int ydoc_add_key(ydoc_builder_t *b, ydoc_node_t *parent, ydoc_node_t *key, sim_err_t *err)
+static int ydoc_add_key(ydoc_builder_t *b, ydoc_node_t *key, sim_err_t *err)
 {
-	for (size_t i = 0; i + 2 < parent->n; i += 2) {
-		const ydoc_node_t *k = parent->kids[i];
-		if (strcmp(k->text, key->text) == 0)
-			return ydoc_error(b->d, key, err, SIM_EINPUT,
-					  "duplicate key '%s' (first at line %d), expected each key once",
-					  key->text, k->line);
-	}
-	key->path = ydoc_child_path(parent, key->text, 0);
-	if (!key->path)
+	bool oom = false;
+	const ydoc_node_t *k = ydoc_key_insert(b, key, &oom);
+	if (oom)
 		return sim_err(err, SIM_ENOMEM, "%s: out of memory", b->d->file);
+	if (k)
+		return ydoc_error(b->d, key, err, SIM_EINPUT,
+				  "duplicate key '%s' (first at line %d), expected each key once", key->text, k->line);
 	return SIM_OK;
 }
 
@@ -271,7 +340,7 @@ static int ydoc_event(ydoc_builder_t *b, const yaml_event_t *ev, sim_err_t *err)
 		n->quoted = tag != NULL || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 		ydoc_node_t *parent = b->depth ? b->stack[b->depth - 1] : NULL;
 		if (parent && parent->kind == YDOC_MAP && parent->n % 2 == 1)
-			return ydoc_add_key(b, parent, n, err);
+			return ydoc_add_key(b, n, err);
 		return SIM_OK;
 	}
 	case YAML_SEQUENCE_START_EVENT:
@@ -285,11 +354,12 @@ static int ydoc_event(ydoc_builder_t *b, const yaml_event_t *ev, sim_err_t *err)
 		if (tag)
 			return ydoc_error_at(d, m, err, "tag '%s' on a %s is not supported, expected an untagged %s",
 					     (const char *)tag, map ? "map" : "sequence", map ? "map" : "sequence");
+		if (b->depth == YDOC_MAX_DEPTH)
+			return ydoc_error_at(d, m, err, "%s nested more than %d levels deep, expected a flatter document",
+					     map ? "a map" : "a sequence", YDOC_MAX_DEPTH);
 		rc = ydoc_attach(b, map ? YDOC_MAP : YDOC_SEQ, m, &n, err);
 		if (rc)
 			return rc;
-		if (ydoc_grow((void **)&b->stack, &b->cap, b->depth + 1, sizeof *b->stack))
-			return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
 		b->stack[b->depth++] = n;
 		return SIM_OK;
 	}
@@ -367,7 +437,7 @@ static int ydoc_load(const char *name, const char *text, size_t len, bool one_li
 			break;
 	}
 	yaml_parser_delete(&parser);
-	free(b.stack);
+	free(b.keys);
 	if (rc) {
 		ydoc_free(d);
 		return rc;
@@ -381,23 +451,26 @@ int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **ou
 	return ydoc_load(name, text, len, true, out, err);
 }
 
-int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err)
+int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err_t *err)
 {
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable YAML file", path, strerror(errno));
+	/* Reads at most max_bytes + 1 bytes: one byte past the cap proves the
+	 * file too large without reading an endless one (/dev/zero) to its end. */
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {
-		if (ydoc_grow((void **)&buf, &cap, len + 65536, 1)) {
+		size_t want = len + 65536 < max_bytes + 1 ? len + 65536 : max_bytes + 1;
+		if (ydoc_grow((void **)&buf, &cap, want, 1)) {
 			free(buf);
 			fclose(f);
 			return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
 		}
-		size_t got = fread(buf + len, 1, cap - len, f);
+		size_t got = fread(buf + len, 1, want - len, f);
 		len += got;
-		if (got == 0)
+		if (got == 0 || len > max_bytes)
 			break;
 	}
 	int bad = ferror(f);
@@ -405,20 +478,38 @@ int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err)
 	fclose(f);
 	if (bad) {
 		free(buf);
-		return sim_err(err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(saved));
+		return sim_err(err, SIM_EINPUT, "%s: cannot read: %s, expected a readable YAML file", path,
+			       strerror(saved));
+	}
+	if (len > max_bytes) {
+		free(buf);
+		return sim_err(err, SIM_EINPUT, "%s: larger than %zu bytes, expected a smaller file of this kind",
+			       path, max_bytes);
 	}
 	int rc = ydoc_load(path, buf, len, false, out, err);
 	free(buf);
 	return rc;
 }
 
+int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err)
+{
+	return ydoc_load_file_max(path, YDOC_MAX_BYTES, out, err);
+}
+
 /* " of compute.vs_units", or "" for a document that is a single value. */
 static const char *ydoc_of(const ydoc_node_t *n, char *buf, size_t size)
 {
-	if (!n->path[0])
+	char path[YDOC_PATH_MAX + 4];
+	if (!ydoc_path(n, path)[0])
 		return "";
-	snprintf(buf, size, " of %s", n->path);
+	snprintf(buf, size, " of %s", path);
 	return buf;
+}
+
+/* The path of n, or `none` for the root. */
+static const char *ydoc_name(const ydoc_node_t *n, const char *none, char buf[YDOC_PATH_MAX + 4])
+{
+	return ydoc_path(n, buf)[0] ? buf : none;
 }
 
 /* Common front of the scalar conversions: n must be a scalar with text. */
@@ -426,13 +517,17 @@ static int ydoc_need_scalar(const ydoc_t *d, const ydoc_node_t *n, const char *e
 {
 	if (!n)
 		return ydoc_error(d, NULL, err, SIM_EINPUT, "no value, expected %s", expected);
+	char path[YDOC_PATH_MAX + 4];
 	if (n->kind != YDOC_SCALAR)
-		return ydoc_error(d, n, err, SIM_EINPUT, "%s is a %s, expected %s",
-				  n->path[0] ? n->path : "the value", n->kind == YDOC_MAP ? "map" : "sequence",
-				  expected);
+		return ydoc_error(d, n, err, SIM_EINPUT, "%s is a %s, expected %s", ydoc_name(n, "the value", path),
+				  n->kind == YDOC_MAP ? "map" : "sequence", expected);
 	if (!n->text[0] && !n->quoted)
 		return ydoc_error(d, n, err, SIM_EINPUT, "%s has no value, expected %s",
-				  n->path[0] ? n->path : "the option", expected);
+				  ydoc_name(n, "the option", path), expected);
+	char of[YDOC_PATH_MAX + 8];
+	if (n->quoted)
+		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is quoted (a string), expected %s written "
+				  "without quotes", n->text, ydoc_of(n, of, sizeof of), expected);
 	return SIM_OK;
 }
 
@@ -546,7 +641,10 @@ static bool ydoc_is_decimal(const char *s)
 int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err)
 {
 	char expected[128], of[300];
-	snprintf(expected, sizeof expected, "a number from %g to %g", min, max);
+	if (isinf(min) && isinf(max))
+		snprintf(expected, sizeof expected, "a finite decimal number");
+	else
+		snprintf(expected, sizeof expected, "a number from %g to %g", min, max);
 	int rc = ydoc_need_scalar(d, n, expected, err);
 	if (rc)
 		return rc;
@@ -586,9 +684,10 @@ int ydoc_as_string(const ydoc_t *d, const ydoc_node_t *n, const char **out, sim_
 		*out = "";
 		return SIM_OK;
 	}
+	char path[YDOC_PATH_MAX + 4];
 	if (n->kind != YDOC_SCALAR)
 		return ydoc_error(d, n, err, SIM_EINPUT, "%s is a %s, expected a string",
-				  n->path[0] ? n->path : "the value", n->kind == YDOC_MAP ? "map" : "sequence");
+				  ydoc_name(n, "the value", path), n->kind == YDOC_MAP ? "map" : "sequence");
 	*out = n->text;
 	return SIM_OK;
 }
@@ -622,9 +721,10 @@ size_t ydoc_edit_distance(const char *a, const char *b)
 
 int ydoc_check_keys(const ydoc_t *d, const ydoc_node_t *map, const char *const *allowed, sim_err_t *err)
 {
+	char path[YDOC_PATH_MAX + 4];
 	if (!map || map->kind != YDOC_MAP)
 		return ydoc_error(d, map, err, SIM_EINPUT, "%s is a %s, expected a map of keys",
-				  map && map->path[0] ? map->path : "the document",
+				  ydoc_name(map, "the document", path),
 				  !map ? "empty document" : map->kind == YDOC_SEQ ? "sequence" : "scalar");
 	for (size_t i = 0; i < ydoc_len(map); i++) {
 		const ydoc_node_t *k = map->kids[2 * i];
@@ -643,8 +743,8 @@ int ydoc_check_keys(const ydoc_t *d, const ydoc_node_t *map, const char *const *
 		if (allowed[a])
 			continue;
 		char where[300] = "";
-		if (map->path[0])
-			snprintf(where, sizeof where, " in %s", map->path);
+		if (ydoc_path(map, path)[0])
+			snprintf(where, sizeof where, " in %s", path);
 		size_t la = strlen(k->text), lb = best ? strlen(best) : 0;
 		if (best && 2 * best_d <= (la > lb ? la : lb))
 			return ydoc_error(d, k, err, SIM_EINPUT, "unknown key '%s'%s, did you mean '%s'?", k->text,

@@ -23,7 +23,18 @@ typedef enum { YDOC_SCALAR, YDOC_SEQ, YDOC_MAP } ydoc_kind_t;
 typedef struct ydoc ydoc_t;
 typedef struct ydoc_node ydoc_node_t;
 
+/* Nesting deeper than this many maps and sequences is refused: no config
+ * needs more than a handful, and the depth bounds every walk of the tree. */
+#define YDOC_MAX_DEPTH 64
+/* The byte cap of ydoc_load_file: hardware configs, workloads, sweep specs
+ * and technology tables are a few KB; a megabyte leaves ample room. */
+#define YDOC_MAX_BYTES ((size_t)1 << 20)
+
+/* Loads a file of at most YDOC_MAX_BYTES (ydoc_load_file) or max_bytes
+ * bytes; a longer file, or an endless one such as /dev/zero, is refused
+ * after reading one byte past the cap. */
 int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err);
+int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err_t *err);
 /* name is used as the file name in error messages (e.g. "option -p"). */
 int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err);
 void ydoc_free(ydoc_t *d);
@@ -47,7 +58,9 @@ int ydoc_error(const ydoc_t *d, const ydoc_node_t *n, sim_err_t *err, int code, 
 	__attribute__((format(printf, 5, 6)));
 
 /* Typed conversions; each fails with a located SIM_EINPUT error naming the
- * expected type and range. */
+ * expected type and range. Numbers and booleans must be written plain: a
+ * quoted "128" is a string in YAML, and taking it as a number would hide a
+ * config that other YAML tools read differently. */
 int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out, sim_err_t *err);
 int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err);
 int ydoc_as_bool(const ydoc_t *d, const ydoc_node_t *n, bool *out, sim_err_t *err);

@@ -420,8 +420,10 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 	a.nk = (uint64_t)a.n * a.k;
 	a.idle_cause = -1;
 	a.st = out->stats = stats_create();
-	if (!a.st)
+	if (!a.st) {
+		accel_destroy(&a);
 		return sim_err(err, SIM_ENOMEM, "out of memory");
+	}
 	int rc = accel_build(&a, err);
 	if (!rc) {
 		accel_connect(&a);

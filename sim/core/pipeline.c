@@ -5,6 +5,24 @@
 
 #include "../config/config.h"
 
+/* The run reports a problem with one layer of an otherwise valid config as
+ * "layer N: ..." (the model knows layers, not files); put the layer's place
+ * in the workload file in front, in the file:line:col form of every other
+ * input error. */
+static void pipeline_locate_layer_error(sim_err_t *err, const workload_t *w)
+{
+	unsigned long n;
+	char tail;
+	if (err->code != SIM_EINPUT || sscanf(err->msg, "layer %lu%c", &n, &tail) != 2 || n < 1 || n > w->n_layers ||
+	    (tail != ':' && tail != ' '))
+		return;
+	const layer_cfg_t *l = &w->layers[n - 1];
+	if (l->line > 0)
+		sim_err_prefix(err, "%s:%d:%d: ", w->path, l->line, l->col);
+	else
+		sim_err_prefix(err, "%s: ", w->path);
+}
+
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -30,8 +48,10 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 		if (rc)
 			run_result_free(&out->r);
 	}
-	if (rc)
+	if (rc) {
+		pipeline_locate_layer_error(err, &out->w);
 		workload_free(&out->w);
+	}
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "npy.h"
 
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "../arith/fp.h"
+#include "../common/afile.h"
 
 static const unsigned char MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
@@ -204,32 +206,119 @@ static void store_le(unsigned char *p, uint64_t v, size_t n)
 		p[i] = (unsigned char)(v & 0xFF);
 }
 
-static int read_all(FILE *f, const char *path, unsigned char **buf, size_t *len, sim_err_t *err)
+/* Reads exactly n bytes; false at end of file or on an error. */
+static bool read_n(FILE *f, unsigned char *p, size_t n)
 {
-	size_t cap = 1 << 16, n = 0;
-	unsigned char *b = malloc(cap);
-	if (!b)
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
-	for (;;) {
-		if (n == cap) {
-			unsigned char *nb = realloc(b, cap *= 2);
-			if (!nb) {
-				free(b);
-				return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
-			}
-			b = nb;
+	return fread(p, 1, n, f) == n;
+}
+
+/* The C-order index of element i ("(1, 2)"), for messages. */
+static const char *index_str(const npy_array_t *a, size_t i, char *buf, size_t len)
+{
+	size_t idx[NPY_MAX_DIMS];
+	for (unsigned k = a->ndim; k-- > 0;) {
+		idx[k] = a->shape[k] ? i % a->shape[k] : 0;
+		i = a->shape[k] ? i / a->shape[k] : 0;
+	}
+	return npy_shape_str(a->ndim, idx, buf, len);
+}
+
+/* Streams the header, then the data in chunks, so that an endless or huge
+ * input (/dev/zero, a header announcing terabytes) is refused after reading
+ * at most what the header promised and never allocates more than it read. */
+static int read_npy(FILE *f, const char *path, npy_array_t *a, sim_err_t *err)
+{
+	unsigned char pre[12];
+	if (!read_n(f, pre, sizeof MAGIC) || memcmp(pre, MAGIC, sizeof MAGIC) != 0)
+		return sim_err(err, SIM_EINPUT, "%s: not a .npy file (bad magic), expected \\x93NUMPY", path);
+	if (!read_n(f, pre + 6, 4))
+		return sim_err(err, SIM_EINPUT, "%s: truncated .npy header", path);
+	unsigned major = pre[6];
+	size_t hlen;
+	if (major == 1) {
+		hlen = (size_t)load_le(pre + 8, 2);
+	} else if (major == 2) {
+		if (!read_n(f, pre + 10, 2))
+			return sim_err(err, SIM_EINPUT, "%s: truncated .npy header", path);
+		hlen = (size_t)load_le(pre + 8, 4);
+	} else {
+		return sim_err(err, SIM_EINPUT, "%s: .npy format version %u.%u is not supported, expected 1.0 or 2.0",
+			       path, major, pre[7]);
+	}
+	if (hlen > NPY_MAX_HEADER_BYTES)
+		return sim_err(err, SIM_EINPUT, "%s: .npy header of %zu bytes, expected at most %d", path, hlen,
+			       NPY_MAX_HEADER_BYTES);
+	char hbuf[NPY_MAX_HEADER_BYTES];
+	size_t got = fread(hbuf, 1, hlen, f);
+	if (got != hlen)
+		return sim_err(err, SIM_EINPUT, "%s: truncated .npy header (%zu bytes announced, %zu present)", path,
+			       hlen, got);
+	hdr_t h = {hbuf, hbuf + hlen, path, err};
+	int rc = parse_dict(&h, a);
+	if (rc)
+		return rc;
+	size_t isz = dtype_size(a->dtype);
+	a->count = 1;
+	for (unsigned i = 0; i < a->ndim; i++) {
+		if (a->shape[i] && a->count > NPY_MAX_DATA_BYTES / isz / a->shape[i]) {
+			char sh[NPY_MAX_DIMS * 24 + 8];
+			return sim_err(err, SIM_EINPUT, "%s: shape %s is larger than %llu bytes, expected a smaller array",
+				       path, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
+				       (unsigned long long)NPY_MAX_DATA_BYTES);
 		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
+		a->count *= a->shape[i];
 	}
-	if (ferror(f)) {
-		free(b);
-		return sim_err(err, SIM_EIO, "%s: read error", path);
+	size_t want = a->count * isz, cap = 0, have = 0;
+	unsigned char chunk[1 << 16];
+	while (have < a->count) {
+		size_t n = a->count - have;
+		if (n > sizeof chunk / isz)
+			n = sizeof chunk / isz;
+		size_t bytes = fread(chunk, 1, n * isz, f);
+		if (bytes < n * isz) {
+			char sh[NPY_MAX_DIMS * 24 + 8];
+			return sim_err(err, SIM_EINPUT, "%s: truncated data: %zu bytes, expected %zu for shape %s of %s",
+				       path, have * isz + bytes, want, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
+				       npy_dtype_name(a->dtype));
+		}
+		if (have + n > cap) {
+			size_t nc = cap ? 2 * cap : 4096;
+			nc = nc < have + n ? have + n : nc > a->count ? a->count : nc;
+			double *p = realloc(a->data, nc * sizeof *p);
+			if (!p)
+				return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+			a->data = p;
+			cap = nc;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t v = load_le(chunk + i * isz, isz);
+			double x;
+			if (a->dtype == NPY_F2)
+				x = arith_f16_to_double((uint16_t)v);
+			else if (a->dtype == NPY_F4)
+				x = arith_f32_to_double((uint32_t)v);
+			else
+				memcpy(&x, &v, sizeof x);
+			if (!isfinite(x)) {
+				char ix[NPY_MAX_DIMS * 24 + 8];
+				return sim_err(err, SIM_EINPUT, "%s: element %zu at index %s is %s, expected finite values",
+					       path, have + i, index_str(a, have + i, ix, sizeof ix),
+					       isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+			}
+			a->data[have + i] = x;
+		}
+		have += n;
 	}
-	*buf = b;
-	*len = n;
+	if (fgetc(f) != EOF) {
+		char sh[NPY_MAX_DIMS * 24 + 8];
+		return sim_err(err, SIM_EINPUT, "%s: trailing bytes after the data, expected exactly %zu bytes for "
+			       "shape %s of %s", path, want, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
+			       npy_dtype_name(a->dtype));
+	}
+	if (ferror(f))
+		return sim_err(err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+	if (!a->data && !(a->data = malloc(sizeof *a->data)))
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
 	return SIM_OK;
 }
 
@@ -238,85 +327,18 @@ int npy_read(const char *path, npy_array_t *out, sim_err_t *err)
 	memset(out, 0, sizeof *out);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return sim_err(err, SIM_EIO, "%s: cannot open: %s", path, strerror(errno));
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	int rc = read_all(f, path, &buf, &len, err);
-	fclose(f);
-	if (rc)
-		return rc;
+		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable .npy file", path,
+			       strerror(errno));
 	npy_array_t a;
 	memset(&a, 0, sizeof a);
-	if (len < sizeof MAGIC || memcmp(buf, MAGIC, sizeof MAGIC) != 0) {
-		rc = sim_err(err, SIM_EINPUT, "%s: not a .npy file (bad magic), expected \\x93NUMPY", path);
-		goto out;
-	}
-	if (len < 10) {
-		rc = sim_err(err, SIM_EINPUT, "%s: truncated .npy header", path);
-		goto out;
-	}
-	unsigned major = buf[6];
-	size_t hlen, hstart;
-	if (major == 1) {
-		hlen = (size_t)load_le(buf + 8, 2);
-		hstart = 10;
-	} else if (major == 2) {
-		if (len < 12) {
-			rc = sim_err(err, SIM_EINPUT, "%s: truncated .npy header", path);
-			goto out;
-		}
-		hlen = (size_t)load_le(buf + 8, 4);
-		hstart = 12;
-	} else {
-		rc = sim_err(err, SIM_EINPUT, "%s: .npy format version %u.%u is not supported, expected 1.0 or 2.0",
-			     path, major, buf[7]);
-		goto out;
-	}
-	if (hlen > len - hstart) {
-		rc = sim_err(err, SIM_EINPUT, "%s: truncated .npy header (%zu bytes announced, %zu present)",
-			     path, hlen, len - hstart);
-		goto out;
-	}
-	hdr_t h = {(const char *)buf + hstart, (const char *)buf + hstart + hlen, path, err};
-	if ((rc = parse_dict(&h, &a)))
-		goto out;
-	a.count = 1;
-	for (unsigned i = 0; i < a.ndim; i++) {
-		if (a.shape[i] && a.count > SIZE_MAX / 8 / a.shape[i]) {
-			rc = sim_err(err, SIM_EINPUT, "%s: array too large", path);
-			goto out;
-		}
-		a.count *= a.shape[i];
-	}
-	size_t isz = dtype_size(a.dtype);
-	size_t dstart = hstart + hlen, have = len - dstart, want = a.count * isz;
-	if (have != want) {
-		char sh[128];
-		rc = sim_err(err, SIM_EINPUT, "%s: %s data: %zu bytes, expected %zu for shape %s of %s",
-			     path, have < want ? "truncated" : "trailing bytes after the", have, want,
-			     npy_shape_str(a.ndim, a.shape, sh, sizeof sh), npy_dtype_name(a.dtype));
-		goto out;
-	}
-	a.data = malloc((a.count ? a.count : 1) * sizeof *a.data);
-	if (!a.data) {
-		rc = sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
-		goto out;
-	}
-	const unsigned char *p = buf + dstart;
-	for (size_t i = 0; i < a.count; i++, p += isz) {
-		uint64_t v = load_le(p, isz);
-		if (a.dtype == NPY_F2) {
-			a.data[i] = arith_f16_to_double((uint16_t)v);
-		} else if (a.dtype == NPY_F4) {
-			a.data[i] = arith_f32_to_double((uint32_t)v);
-		} else {
-			memcpy(&a.data[i], &v, sizeof v);
-		}
+	int rc = read_npy(f, path, &a, err);
+	fclose(f);
+	if (rc) {
+		free(a.data);
+		return rc;
 	}
 	*out = a;
-out:
-	free(buf);
-	return rc;
+	return SIM_OK;
 }
 
 void npy_free(npy_array_t *a)
@@ -357,26 +379,12 @@ int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *
 	for (unsigned i = 0; i < ndim; i++)
 		count *= shape[i];
 
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
+	afile_t *out = afile_open(path, err);
+	if (!out) {
 		free(head);
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+		return err->code;
 	}
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	int rc = SIM_OK;
-	if (fd < 0) {
-		rc = sim_err(err, SIM_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		goto done;
-	}
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		rc = sim_err(err, SIM_EIO, "%s: %s", path, strerror(errno));
-		goto done;
-	}
+	FILE *f = afile_stream(out);
 	bool ok = fwrite(head, 1, padded, f) == padded;
 	size_t isz = dtype_size(dtype);
 	unsigned char cell[8];
@@ -391,14 +399,10 @@ int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *
 		store_le(cell, v, isz);
 		ok = fwrite(cell, 1, isz, f) == isz;
 	}
-	ok = fflush(f) == 0 && ok;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		rc = sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-done:
-	free(tmp);
 	free(head);
-	return rc;
+	if (!ok) {
+		afile_abort(out);
+		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
+	}
+	return afile_commit(out, err);
 }

@@ -6,12 +6,14 @@
  * up to NPY_MAX_DIMS (0-d arrays included). Refused with a one-line message
  * naming the file: Fortran order, big-endian or other dtypes, bad magic,
  * unsupported version, a truncated header or data, a malformed header dict,
- * trailing bytes after the data.
+ * trailing bytes after the data, a NaN or an infinity (the message names
+ * the first one's index), a header over NPY_MAX_HEADER_BYTES or data over
+ * NPY_MAX_DATA_BYTES (refused from the header, before reading the data).
  *
  * Values are handed over as doubles: reading widens exactly (every f2/f4
  * value is a double); writing rounds once, to nearest even (f2 straight from
- * double, never via f4). Writes are atomic: a temporary file in the same
- * directory is renamed over the target once complete.
+ * double, never via f4). Writes go through afile.h: atomic for a regular
+ * file, in place for a device.
  */
 #ifndef SHARPSIM_NPY_H
 #define SHARPSIM_NPY_H
@@ -21,6 +23,11 @@
 #include "../common/err.h"
 
 #define NPY_MAX_DIMS 8
+/* numpy writes headers of a few hundred bytes. */
+#define NPY_MAX_HEADER_BYTES 65536
+/* The largest layer of the studies (H = I = 4096, LSTM, f8) is 1 GiB of W
+ * and U together; no single array is larger. */
+#define NPY_MAX_DATA_BYTES ((size_t)1 << 30)
 
 typedef enum { NPY_F2 = 0, NPY_F4, NPY_F8 } npy_dtype_t;
 
@@ -32,8 +39,9 @@ typedef struct npy_array {
 	double *data;                 /* count values, C order; owned */
 } npy_array_t;
 
-/* Reads path into *out (zeroed on failure). SIM_EIO when the file cannot
- * be opened or read, SIM_EINPUT when its content is not a supported .npy. */
+/* Reads path into *out (zeroed on failure). SIM_EINPUT when the file cannot
+ * be opened or read or its content is not a supported .npy: either way the
+ * input is at fault (exit status 2). */
 int npy_read(const char *path, npy_array_t *out, sim_err_t *err);
 /* Frees out->data and zeroes *out. */
 void npy_free(npy_array_t *a);

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "../arith/act.h"
@@ -63,10 +64,28 @@ static bool act_errors(const hw_cfg_t *hw, double *sig, double *tanh_err)
 	return true;
 }
 
+/* "max_abs": A, "max_rel": B, "rms": C; a non-finite error (an overflow
+ * in the simulated datapath) is written null. */
+static void write_err_fields(FILE *f, const func_err_t *e)
+{
+	fputs("\"max_abs\": ", f);
+	json_write_number(f, "%.9g", e->max_abs);
+	fputs(", \"max_rel\": ", f);
+	json_write_number(f, "%.9g", e->max_rel);
+	fputs(", \"rms\": ", f);
+	json_write_number(f, "%.9g", e->rms);
+}
+
+static bool err_finite(const func_err_t *e)
+{
+	return isfinite(e->max_abs) && isfinite(e->max_rel) && isfinite(e->rms);
+}
+
 static void write_err(FILE *f, const char *name, const func_err_t *e, bool comma)
 {
-	fprintf(f, "%s\"%s\": {\"max_abs\": %.9g, \"max_rel\": %.9g, \"rms\": %.9g}", comma ? ", " : "", name,
-		e->max_abs, e->max_rel, e->rms);
+	fprintf(f, "%s\"%s\": {", comma ? ", " : "", name);
+	write_err_fields(f, e);
+	fputc('}', f);
 }
 
 static void write_json(FILE *f, const report_ctx_t *c)
@@ -123,9 +142,17 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	}
 	if (r->functional) {
 		const func_layer_err_t *last = &r->layers[r->n_layers - 1].err;
+		/* non_finite flags an overflow anywhere (its numbers are null). */
+		bool non_finite = false;
+		for (size_t i = 0; i < r->n_layers; i++) {
+			const func_layer_err_t *e = &r->layers[i].err;
+			non_finite |= !err_finite(&e->h) || !err_finite(&e->h_last) ||
+				      (e->has_c && (!err_finite(&e->c) || !err_finite(&e->c_last)));
+		}
 		fprintf(f, "  \"error\": {\"of\": \"h of the last layer, every step, against the double reference\", "
-			"\"max_abs\": %.9g, \"max_rel\": %.9g, \"rms\": %.9g, \"layers\": [",
-			last->h.max_abs, last->h.max_rel, last->h.rms);
+			"\"non_finite\": %s, ", non_finite ? "true" : "false");
+		write_err_fields(f, &last->h);
+		fputs(", \"layers\": [", f);
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
 			fprintf(f, "%s\n    {", i ? "," : "");

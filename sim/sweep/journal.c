@@ -91,8 +91,30 @@ static bool journal_header(const char *p, size_t avail, size_t *len, uint32_t *c
 	return true;
 }
 
+/* True when a complete record frame (header, payload within the file,
+ * trailing newline) starts at a line start after off. Only the last append
+ * can be torn, and on reopening the torn tail is cut before anything else is
+ * appended, so in a journal this program wrote nothing record-shaped ever
+ * follows a bad record: if something does, the bad record is damage in the
+ * middle, and dropping it with everything after it would lose results
+ * silently. The scan is linear: one header check per line. */
+static bool journal_more_records(const char *buf, size_t n, size_t off)
+{
+	for (size_t i = off + 1; i < n; i++) {
+		if (buf[i - 1] != '\n')
+			continue;
+		size_t len;
+		uint32_t crc;
+		if (journal_header(buf + i, n - i, &len, &crc) && len < n - i - JOURNAL_HDR &&
+		    buf[i + JOURNAL_HDR + len] == '\n')
+			return true;
+	}
+	return false;
+}
+
 /* Decodes every verified record of buf; *valid_end is the offset where the
- * verified prefix ends. */
+ * verified prefix ends. A bad record followed by further records is
+ * corruption, reported with its offset (SIM_EINPUT). */
 static int journal_parse(sweep_journal_t *j, const char *buf, size_t n, size_t *valid_end, sim_err_t *err)
 {
 	size_t m = strlen(SWEEP_JOURNAL_MAGIC);
@@ -115,6 +137,7 @@ static int journal_parse(sweep_journal_t *j, const char *buf, size_t n, size_t *
 		const char *payload = buf + off + JOURNAL_HDR;
 		if (payload[len] != '\n' || sweep_crc32(payload, len) != crc)
 			break;
+
 		char where[600];
 		snprintf(where, sizeof where, "%s: record at byte %zu", j->path, off);
 		sweep_rec_t *r;
@@ -127,6 +150,10 @@ static int journal_parse(sweep_journal_t *j, const char *buf, size_t n, size_t *
 		}
 		off += JOURNAL_HDR + len + 1;
 	}
+	if (off < n && journal_more_records(buf, n, off))
+		return sim_err(err, SIM_EINPUT, "%s: record at byte %zu is corrupt (bad header, length or checksum) "
+			       "and records follow it, expected an intact journal (the damage is not an interrupted "
+			       "append; restore the file, or move it away to rerun every point)", j->path, off);
 	*valid_end = off;
 	return SIM_OK;
 }

@@ -16,6 +16,8 @@
  * open for writing, the first record whose header, length, checksum or
  * trailing newline does not verify starts a torn tail, which is truncated
  * (ftruncate + fsync) so that the points it held are simply run again.
+ * A bad record with complete records after it cannot come from a crash:
+ * it is reported as corruption, with its byte offset, and nothing is cut.
  * Contract: after sweep_journal_append() returns SIM_OK the record survives
  * any crash; before it returns, the record either survives whole or is cut
  * off on the next open. Nothing is ever half-counted.

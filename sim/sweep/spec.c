@@ -1,6 +1,7 @@
 #include "spec.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ typedef struct spec_parse {
 	size_t nwl;
 	axis_t *ax;
 	size_t nax;
+	sweep_spec_progress_fn *progress;
+	void *progress_ctx;
 } spec_parse_t;
 
 static const char *const spec_keys[] = { "title", "hw", "workloads", "schedulers", "params", "workload_params",
@@ -322,6 +325,54 @@ static void spec_free_point(sweep_point_t *p)
 	sweep_rec_free(p->label);
 }
 
+static size_t spec_hash_slot(const char *hash, size_t cap)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)hash; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h & (cap - 1);
+}
+
+long sweep_spec_find(const sweep_spec_t *s, const char *hash)
+{
+	if (!s->index_cap)
+		return -1;
+	for (size_t j = spec_hash_slot(hash, s->index_cap); s->index[j]; j = (j + 1) & (s->index_cap - 1))
+		if (!strcmp(s->pts[s->index[j] - 1].hash, hash))
+			return (long)(s->index[j] - 1);
+	return -1;
+}
+
+/* Makes room for one more point in pts and the index (kept at most half
+ * full); SIM_ENOMEM or SIM_OK. */
+static int spec_reserve(sweep_spec_t *S)
+{
+	if (S->n == S->cap) {
+		size_t nc = S->cap ? 2 * S->cap : 64;
+		sweep_point_t *v = realloc(S->pts, nc * sizeof *v);
+		if (!v)
+			return SIM_ENOMEM;
+		S->pts = v;
+		S->cap = nc;
+	}
+	if (2 * (S->n + 1) > S->index_cap) {
+		size_t nc = S->index_cap ? 2 * S->index_cap : 128;
+		size_t *t = calloc(nc, sizeof *t);
+		if (!t)
+			return SIM_ENOMEM;
+		for (size_t i = 0; i < S->n; i++) {
+			size_t j = spec_hash_slot(S->pts[i].hash, nc);
+			while (t[j])
+				j = (j + 1) & (nc - 1);
+			t[j] = i + 1;
+		}
+		free(S->index);
+		S->index = t;
+		S->index_cap = nc;
+	}
+	return SIM_OK;
+}
+
 /* Builds, loads and hashes the point of axis indices idx; appends it unless
  * its config is already there. */
 static int spec_point(spec_parse_t *P, const size_t *idx, const ydoc_node_t *const *sched, const char *version,
@@ -373,24 +424,33 @@ static int spec_point(spec_parse_t *P, const size_t *idx, const ydoc_node_t *con
 		spec_free_point(&pt);
 		return rc;
 	}
+	if (hw.compute.tile == TILE_AUTO && hw.compute.tile_table[0] && access(hw.compute.tile_table, R_OK) != 0) {
+		rc = ydoc_error(P->d, at, err, SIM_EINPUT, "in the point hw %s, workload %s: compute.tile_table '%s' "
+				"not found, expected a file written by `sharpsim explore`", pt.hw_path, pt.wl_path,
+				hw.compute.tile_table);
+		workload_free(&w);
+		spec_free_point(&pt);
+		return rc;
+	}
 	snprintf(pt.hash, sizeof pt.hash, "%016llx", (unsigned long long)config_hash(&hw, &w, version));
 	snprintf(pt.hw_name, sizeof pt.hw_name, "%s", hw.name);
 	snprintf(pt.wl_name, sizeof pt.wl_name, "%s", w.name);
 	snprintf(pt.sched, sizeof pt.sched, "%s", hw_sched_name(hw.scheduler));
 	workload_free(&w);
 	S->n_expanded++;
-	for (size_t i = 0; i < S->n; i++)
-		if (!strcmp(S->pts[i].hash, pt.hash)) {
-			spec_free_point(&pt);
-			return SIM_OK;
-		}
-	sweep_point_t *v = realloc(S->pts, (S->n + 1) * sizeof *v);
-	if (!v) {
+	if (sweep_spec_find(S, pt.hash) >= 0) {
+		spec_free_point(&pt);
+		return SIM_OK;
+	}
+	if (spec_reserve(S)) {
 		spec_free_point(&pt);
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	}
-	S->pts = v;
+	size_t j = spec_hash_slot(pt.hash, S->index_cap);
+	while (S->index[j])
+		j = (j + 1) & (S->index_cap - 1);
 	S->pts[S->n++] = pt;
+	S->index[j] = S->n;
 	return SIM_OK;
 }
 
@@ -419,6 +479,7 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	S->title = strdup(n ? s : "");
 	if ((n = ydoc_get(root, "tech")) && (rc = ydoc_as_string(d, n, &s, err)))
 		return rc;
+	const ydoc_node_t *tech_at = n;
 	S->tech = n && *s ? spec_resolve(P, s) : strdup("");
 	if (!S->title || !S->tech)
 		return sim_err(err, SIM_ENOMEM, "out of memory");
@@ -426,6 +487,9 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	    (rc = spec_bool(d, root, "energy", true, &S->energy, err)) ||
 	    (rc = spec_bool(d, root, "fast_forward", true, &S->fast_forward, err)))
 		return rc;
+	if (S->energy && S->tech[0] && access(S->tech, R_OK) != 0)
+		return ydoc_error(d, tech_at, err, SIM_EINPUT, "technology table '%s' not found, expected a file "
+				  "relative to the working directory or the spec (or energy: false)", ydoc_scalar(tech_at));
 	const ydoc_node_t **items = NULL;
 	size_t count = 0;
 	if (!(n = ydoc_get(root, "hw")))
@@ -482,14 +546,30 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	size_t *idx = calloc(nax, sizeof *idx), *len = calloc(nax, sizeof *len);
 	if (!rc && (!idx || !len))
 		rc = sim_err(err, SIM_ENOMEM, "out of memory");
+	size_t total = 1;
 	if (!rc) {
 		len[0] = P->nhw;
 		len[1] = P->nwl;
 		len[2] = nsched;
 		for (size_t a = 0; a < P->nax; a++)
 			len[3 + a] = P->ax[a].n;
+		/* The product, saturated: refused before a single point loads. */
+		for (size_t a = 0; a < nax; a++)
+			total = len[a] && total > SWEEP_MAX_POINTS / len[a] ? SWEEP_MAX_POINTS + 1 : total * len[a];
+		if (total > SWEEP_MAX_POINTS) {
+			char axes[256] = "";
+			size_t o = (size_t)snprintf(axes, sizeof axes, "%zu hw x %zu workloads x %zu schedulers", len[0],
+						    len[1], len[2]);
+			for (size_t a = 3; a < nax && o < sizeof axes; a++)
+				o += (size_t)snprintf(axes + o, sizeof axes - o, " x %zu", len[a]);
+			rc = ydoc_error(d, root, err, SIM_EINPUT, "the spec expands to more than %d points (%s), "
+					"expected at most %d: split it into several specs", SWEEP_MAX_POINTS, axes,
+					SWEEP_MAX_POINTS);
+		}
 	}
 	while (!rc) {
+		if (P->progress && S->n_expanded % 256 == 0)
+			P->progress(P->progress_ctx, S->n_expanded, total);
 		rc = spec_point(P, idx, sched, version, err);
 		size_t a = nax;
 		while (a > 0 && ++idx[a - 1] == len[a - 1])
@@ -505,12 +585,18 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 
 int sweep_spec_load(const char *path, const char *version, sweep_spec_t *out, sim_err_t *err)
 {
+	return sweep_spec_load_progress(path, version, NULL, NULL, out, err);
+}
+
+int sweep_spec_load_progress(const char *path, const char *version, sweep_spec_progress_fn *fn, void *ctx,
+			     sweep_spec_t *out, sim_err_t *err)
+{
 	memset(out, 0, sizeof *out);
 	ydoc_t *d = NULL;
 	int rc = ydoc_load_file(path, &d, err);
 	if (rc)
 		return rc;
-	spec_parse_t P = { .d = d, .out = out };
+	spec_parse_t P = { .d = d, .out = out, .progress = fn, .progress_ctx = ctx };
 	out->path = strdup(path);
 	P.dir = strdup(path);
 	if (!out->path || !P.dir) {
@@ -555,6 +641,7 @@ void sweep_spec_free(sweep_spec_t *s)
 	for (size_t i = 0; i < s->n_param_cols; i++)
 		free(s->param_cols[i]);
 	free(s->pts);
+	free(s->index);
 	free(s->param_cols);
 	free(s->path);
 	free(s->title);

@@ -27,6 +27,13 @@
  * line and column), and every point's config and workload are loaded, so a
  * cross-key inconsistency (a tile N cannot form) is reported at the point's
  * first swept value. Points whose effective config hashes alike run once.
+ * A technology table (tech:, when energy is on) and any tile table a point
+ * names must exist before the first point runs.
+ *
+ * Expansion is one point at a time (an odometer over the axes), with
+ * duplicates found through a hash index, so its time is linear in the
+ * points; a spec of more than SWEEP_MAX_POINTS points is refused from the
+ * axis lengths alone, before anything is expanded.
  */
 #ifndef SHARPSIM_SWEEP_SPEC_H
 #define SHARPSIM_SWEEP_SPEC_H
@@ -50,6 +57,11 @@ typedef struct sweep_point {
 	char sched[16];
 } sweep_point_t;
 
+/* Loading a point costs about a millisecond (its config and workload are
+ * read and checked), so this is a few minutes of expansion at most; the
+ * studies of the paper have about a thousand. */
+#define SWEEP_MAX_POINTS 100000
+
 typedef struct sweep_spec {
 	char *path;
 	char *title;
@@ -60,9 +72,21 @@ typedef struct sweep_spec {
 	size_t n_expanded;      /* before removing duplicate configs */
 	char **param_cols;      /* every swept column name */
 	size_t n_param_cols;
+	size_t cap;             /* of pts */
+	size_t *index;          /* open-addressing hash index of pts by hash: i + 1, 0 = empty */
+	size_t index_cap;       /* 0 or a power of two */
 } sweep_spec_t;
 
+/* Called during expansion with the points expanded so far and the total. */
+typedef void sweep_spec_progress_fn(void *ctx, size_t done, size_t total);
+
 int sweep_spec_load(const char *path, const char *version, sweep_spec_t *out, sim_err_t *err);
+/* As sweep_spec_load, reporting progress to fn (may be NULL) every 256
+ * points. */
+int sweep_spec_load_progress(const char *path, const char *version, sweep_spec_progress_fn *fn, void *ctx,
+			     sweep_spec_t *out, sim_err_t *err);
+/* The index of the unique point whose config_hash is hash, or -1. */
+long sweep_spec_find(const sweep_spec_t *s, const char *hash);
 void sweep_spec_free(sweep_spec_t *s);
 
 #endif

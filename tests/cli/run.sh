@@ -8,7 +8,7 @@
 # byte-identical outputs.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-BIN=build/sharpsim
+BIN=${SHARPSIM_BIN:-build/sharpsim}
 FX=tests/fixtures/config
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
