@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../config/config.h"
+#include "../core/run.h"
 #include "cli.h"
 
 #ifndef SHARPSIM_VERSION
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 	      "  sharpsim COMMAND --help   options of a command\n"
 	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
 	      "  sharpsim --help-workload  every workload layer key\n"
+	      "  sharpsim --help-counters  every counter a run reports, and what it counts\n"
 	      "  sharpsim --version\n", f);
 }
 
@@ -141,6 +143,13 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 	if (!strcmp(cmd, "--help-workload")) {
 		config_help_workload(stdout);
 		return 0;
+	}
+	if (!strcmp(cmd, "--help-counters")) {
+		sim_err_t err = { 0 };
+		int rc = accel_counter_help(stdout, &err);
+		if (rc)
+			cli_error(&err);
+		return cli_exit_status(rc);
 	}
 	if (!strcmp(cmd, "run"))
 		return cli_run(argc - 1, argv + 1, hooks);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../config/config.h"
 #include "plan.h"
 #include "resolve.h"
 
@@ -30,6 +31,25 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	rc = accel_run_plan(&plan, opts, out, err);
 	plan_free(&plan);
 	return rc;
+}
+
+int accel_counter_help(FILE *f, sim_err_t *err)
+{
+	hw_cfg_t hw;
+	config_hw_defaults(&hw);
+	hw.compute.tile = TILE_CONFIG4;
+	hw.memory.weights = WEIGHTS_RESIDENT;
+	layer_cfg_t l = { .cell = CELL_LSTM, .input_size = 16, .hidden_size = 16, .timesteps = 2, .batch_size = 1 };
+	workload_t w = { .name = "counters", .path = "counters", .layers = &l, .n_layers = 1 };
+	run_opts_t o = { 0 };
+	run_result_t r;
+	int rc = accel_run(&hw, &w, &o, &r, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < stats_size(r.stats); i++)
+		fprintf(f, "%-26s %s\n", stats_name(r.stats, i), stats_desc(r.stats, i));
+	run_result_free(&r);
+	return SIM_OK;
 }
 
 void run_result_free(run_result_t *r)

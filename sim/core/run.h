@@ -38,6 +38,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../common/err.h"
 #include "../common/stats.h"
@@ -106,5 +107,9 @@ int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts
 int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts,
 	      run_result_t *out, sim_err_t *err);
 void run_result_free(run_result_t *r);
+/* Writes every counter a timing run registers, with its description, one
+ * per line (`sharpsim --help-counters`): the names come from a two-step
+ * run of a small layer on the default hardware. */
+int accel_counter_help(FILE *f, sim_err_t *err);
 
 #endif
