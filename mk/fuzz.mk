@@ -181,5 +181,6 @@ fuzz-coverage: fuzz-deps
 		llvm-profdata-14 merge -o $(COV_DIR)/$$n.profdata $(COV_DIR)/$$n.profraw || exit 1; \
 		echo "== $$n ($(FUZZ_CORPUS)/$$n)"; \
 		llvm-cov-14 report $(COV_DIR)/$$n -instr-profile=$(COV_DIR)/$$n.profdata $(COV_FILES) | \
-			awk 'NR == 1 || /\.c / || /^TOTAL/' | sed 's/^\(.\{140\}\).*/\1/'; \
+			awk 'NR == 1 || /\.c / || /^TOTAL/ { printf "%-22s lines %5s missed %5s  %s\n", $$1, $$8, $$9, $$10 }' | \
+			sed 1d; \
 	done
