@@ -42,6 +42,7 @@ vp: $(VP_BIN)
 # run` on the same layer. Then the same boot must FAIL against a corrupted
 # reference h, and a trace with a typo must be refused with file:line:col.
 VP_TEST := $(VP_DIR)/test
+vp-test: export SC_COPYRIGHT_MESSAGE = DISABLE
 vp-test: $(VP_BIN) $(VP_DIR)/vp_data $(BIN)
 	$(Q)rm -rf $(VP_TEST) && mkdir -p $(VP_TEST)/ref
 	$(Q)$(VP_DIR)/vp_data $(VP_TEST) lstm 16 16 4 1 7

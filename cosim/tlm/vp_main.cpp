@@ -10,7 +10,8 @@
 // player.irq. The memory costs --mem-latency-ns (default 50) per
 // transaction plus --mem-ns-per-16b (default 1) per 16 bytes.
 // Exit status: 0 every check passed, 1 a check failed, 2 bad usage, config
-// or trace (one line on stderr).
+// or trace (one line on stderr). SystemC prints its banner on stdout before
+// sc_main runs; SC_COPYRIGHT_MESSAGE=DISABLE in the environment silences it.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -93,9 +94,6 @@ bool parse(int argc, char **argv, Args &a, std::string &why)
 
 int sc_main(int argc, char **argv)
 {
-	// SystemC prints its banner when the first module is built, unless told
-	// not to: the log is the trace's lines.
-	setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
 	Args a;
 	std::string why;
 	if (!parse(argc, argv, a, why)) {
