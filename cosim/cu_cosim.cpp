@@ -11,17 +11,24 @@
 //
 //   cu_cosim [--tiles T] [--seed S] [--prec fp16|fix16x8] [--acc-bits B]
 //            [--cfgs 1234] [--special P] [--oracle-every E] [--valid P]
-//            [--out-ready P] [--quiet] [--bench] [+trace]
+//            [--out-ready P] [--quiet] [--bench] [--coverage FILE] [+trace]
 //
 // --bench prints the co-simulated cycles per second of the run (the figure
-// of make cosim-bench).
+// of make cosim-bench). --coverage writes the run's line and toggle
+// coverage (a build with --coverage, make rtl-coverage).
 //
 // The first divergence stops the run with the cycle, tile, row (group and
 // lane), tag, expected (C model) and actual (RTL) values in hex and decimal,
-// and the oracle's value for that block. With +trace (a build with --trace,
-// make COSIM_TRACE=1) the run is repeated from the start (the stimulus is a
+// and the oracle's value for that block, then one command line that
+// reproduces it and writes its waveform (make cosim-run with the same shape,
+// RTL directory and options, COSIM_TRACE=1 and +trace). With +trace (a build
+// with --trace) the run is repeated from the start (the stimulus is a
 // function of the seed) and a VCD of the 40 cycles up to the divergence is
-// written to cosim_fail.vcd in the current directory; its path is printed. Exit status: 0 all checks passed, 1 a divergence, 2 bad usage.
+// written to cosim_fail.vcd in the current directory; its path is printed.
+// The VCD's time unit is 1 ns and a cycle lasts 10 ns (rising edge at
+// 10 c ns), as the messages say. The environment variable COSIM_RTL_DIR
+// names an RTL directory other than rtl/ (mk/rtl.mk sets it) for that
+// command. Exit status: 0 all checks passed, 1 a divergence, 2 bad usage.
 //
 // Cycle protocol (one loop iteration = one clock cycle, inputs change only
 // while clk is low), in the order sim/core/accel.c uses the C model:
@@ -74,6 +81,8 @@ constexpr unsigned kG = kN % 8 == 0 ? 8 : kN % 4 == 0 ? 4 : kN % 2 == 0 ? 2 : 1;
 struct Options {
 	uint64_t tiles = 2000, seed = 1;
 	bool fix = false, quiet = false, trace = false, bench = false;
+	std::string coverage; // --coverage FILE
+	std::string args;     // the options as given, for the reproducing command
 	unsigned acc_bits = 32, cfg_mask = 0x1e, special = 8, oracle_every = 8;
 	unsigned valid_pct = 85, out_ready_pct = 70;
 };
@@ -112,6 +121,16 @@ std::string show(uint32_t v, bool fix) {
 		std::snprintf(b, sizeof b, "0x%08x (%.9g)", v, static_cast<double>(f));
 	}
 	return b;
+}
+
+// cu.h's refusal reasons, in words.
+const char *refuse_name(cu_refuse_t r) {
+	switch (r) {
+	case CU_REFUSE_NONE: return "ready (1)";
+	case CU_REFUSE_SLOTS: return "refused (0): the tile opens a block and every accumulator is held";
+	case CU_REFUSE_TAP: return "refused (0): tap order, its result would leave the tree too early";
+	}
+	return "refused (0): unknown reason";
 }
 
 std::string show_tag(const cu_tag_t &t) {
@@ -207,7 +226,10 @@ bool Cosim::check_out(const cu_out_t *c) {
 			    c->kr, show_tag(rt).c_str(), static_cast<unsigned>(top_->out_kr));
 		return false;
 	}
+	// In bulk first: the Kr sums are Kr consecutive words on both sides;
+	// the row loop below runs only to name the first differing row.
 	const WData *s = words(top_->out_sums);
+	if (std::memcmp(s, c->sums, sizeof(uint32_t) * c->kr) == 0) return true;
 	for (uint32_t r = 0; r < c->kr; r++) {
 		if (s[r] == c->sums[r]) continue;
 		fail_header("out sum");
@@ -228,10 +250,13 @@ bool Cosim::check_out(const cu_out_t *c) {
 
 uint64_t Cosim::run(const char *vcd_path, uint64_t vcd_from, uint64_t vcd_to) {
 	ctx_ = std::make_unique<VerilatedContext>();
-	ctx_->timeunit(-9);
-	ctx_->timeprecision(-12);
 	if (vcd_path) ctx_->traceEverOn(true);
 	top_ = std::make_unique<Vcu_top>(ctx_.get());
+	// Time in ns (the VCD's unit): a cycle is 10 time units. Set after the
+	// model is built, whose constructor sets the RTL's timescale (Verilator's
+	// default 1 ps: the RTL has no `timescale).
+	ctx_->timeunit(-9);
+	ctx_->timeprecision(-9);
 	if (vcd_path) {
 		vcd_ = std::make_unique<Tracer>();
 		vcd_->open(ctx_.get(), top_.get(), vcd_path);
@@ -334,8 +359,8 @@ uint64_t Cosim::run(const char *vcd_path, uint64_t vcd_from, uint64_t vcd_to) {
 			fail_header("in.ready");
 			say("  offered tile: config%u first %d last %d has_init %d tag %s\n", ct.cfg, ct.first,
 				    ct.last, ct.has_init, show_tag(ct.tag).c_str());
-			say("  C model ready %d (refuse reason %d), RTL ready %d\n", c_ready,
-				    static_cast<int>(cu_in_ready(cu, &ct)), static_cast<int>(top_->in_ready));
+			say("  C model %s, RTL %s\n", refuse_name(cu_in_ready(cu, &ct)),
+			    top_->in_ready ? "ready (1)" : "refused (0)");
 			fail = cycle_;
 			break;
 		}
@@ -358,6 +383,9 @@ uint64_t Cosim::run(const char *vcd_path, uint64_t vcd_from, uint64_t vcd_to) {
 	}
 	if (vcd_) vcd_->close();
 	top_->final();
+#if VM_COVERAGE
+	if (!silent_ && !o_.coverage.empty()) ctx_->coveragep()->write(o_.coverage.c_str());
+#endif
 	cu_destroy(cu);
 	stats_destroy(st);
 	return fail;
@@ -371,6 +399,7 @@ bool parse(int argc, char **argv, Options &o) {
 		if (a == "+trace") o.trace = true;
 		else if (a == "--bench") o.bench = true;
 		else if (a == "--quiet") o.quiet = true;
+		else if (a == "--coverage" && (v = val())) o.coverage = v;
 		else if (a == "--tiles" && (v = val())) o.tiles = std::strtoull(v, nullptr, 0);
 		else if (a == "--seed" && (v = val())) o.seed = std::strtoull(v, nullptr, 0);
 		else if (a == "--acc-bits" && (v = val())) o.acc_bits = static_cast<unsigned>(std::atoi(v));
@@ -390,6 +419,11 @@ bool parse(int argc, char **argv, Options &o) {
 			}
 		} else return false;
 	}
+	for (int i = 1; i < argc; i++) {
+		std::string a = argv[i];
+		if (a == "--coverage") i++;
+		else if (a != "+trace" && a != "--quiet" && a != "--bench") o.args += " " + a;
+	}
 	return o.acc_bits >= 16 && o.acc_bits <= 32 && o.valid_pct > 0 && o.out_ready_pct > 0;
 }
 
@@ -400,7 +434,7 @@ int main(int argc, char **argv) {
 	if (!parse(argc, argv, o)) {
 		std::fprintf(stderr, "usage: %s [--tiles T] [--seed S] [--prec fp16|fix16x8] [--acc-bits 16..32] "
 				     "[--cfgs 1234] [--special PCT] [--oracle-every E] [--valid PCT] "
-				     "[--out-ready PCT] [--quiet] [--bench] [+trace]\n", argv[0]);
+				     "[--out-ready PCT] [--quiet] [--bench] [--coverage FILE] [+trace]\n", argv[0]);
 		return 2;
 	}
 	oracle::init();
@@ -415,6 +449,11 @@ int main(int argc, char **argv) {
 	uint64_t fail = cs.run(nullptr, 0, 0);
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	if (fail != UINT64_MAX) {
+		const char *rtl_dir = std::getenv("COSIM_RTL_DIR");
+		std::printf("  reproduce with a waveform: make cosim-run N=%u K=%u RTL_M=%u RTL_A=%u RTL_ACCS=%u%s%s "
+			    "COSIM_TRACE=1 ARGS=\"%s +trace\"\n",
+			    kN, kK, kM, kA, kAccs, rtl_dir && *rtl_dir ? " RTL_DIR=" : "", rtl_dir ? rtl_dir : "",
+			    o.args.c_str() + (o.args.empty() ? 0 : 1));
 		if (o.trace && !Tracer::kAvailable) {
 			std::printf("  +trace: this build has no VCD support; rebuild with make COSIM_TRACE=1\n");
 		} else if (o.trace) {
@@ -422,7 +461,8 @@ int main(int argc, char **argv) {
 			uint64_t from = fail > 40 ? fail - 40 : 0;
 			again.run("cosim_fail.vcd", from, fail);
 			char cwd[4096];
-			std::printf("  VCD of cycles %" PRIu64 "..%" PRIu64 " (10 ns per cycle, reset first): %s/cosim_fail.vcd\n",
+			std::printf("  VCD of cycles %" PRIu64 "..%" PRIu64 " (timescale 1 ns, 10 ns per cycle, two reset "
+				    "cycles first: cycle c's rising edge at 10c+25 ns): %s/cosim_fail.vcd\n",
 				    from, fail, getcwd(cwd, sizeof cwd) ? cwd : ".");
 		}
 		return 1;

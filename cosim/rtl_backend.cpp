@@ -16,9 +16,14 @@
 // kept in step with the accepted tiles and popped blocks, with the tile's
 // data stripped (cu.c computes nothing without w), only because it owns the
 // activity counters (vs.tile_cycles, tree.adds, acc.adds, acc.blocks) the
-// energy model reads; it decides nothing. The refusal cause (the RTL gives
-// only a bit) is SLOTS when the refused tile opens a block and every
-// accumulator is held, else TAP: the RTL's two rules (docs/rtl.md).
+// energy model reads; it decides nothing: readiness, the refusal cause and
+// every block come from the RTL's own handshakes. The RTL's in_ready is one
+// bit; the cause of a refusal is read from the RTL too, by offering it the
+// same tile in the deepest config (config4), which the tap-order rule never
+// refuses: refused again, every accumulator is held (SLOTS, which cu.c also
+// reports first when both rules refuse); accepted, the tap order refused it
+// (TAP). The probe is combinational (no clock edge) and the offered tile is
+// restored before the edge.
 //
 // --cosim: the C model runs the same calls with the full tile; every cycle
 // in_ready (refused or not), out_valid and, for an offered block, its tag,
@@ -28,7 +33,11 @@
 // the last 2 kWindow cycles are logged, so a second model restored from the
 // older checkpoint replays at least kWindow cycles before the divergence and
 // kAfter after it with tracing on (build/cosim-divergence.vcd). With a vcd
-// path the main model traces every cycle into it instead.
+// path the main model traces every cycle into it instead. Waveform time is
+// in ns (VCD timescale 1 ns), cycle c from 10c ns, its rising edge at 10c+5 ns. The message
+// ends with the run's own command line (from /proc/self/cmdline): the run is
+// deterministic, so running it again reproduces the divergence and rewrites
+// the window.
 extern "C" {
 #include "common/err.h"
 #include "compute/cu.h"
@@ -40,6 +49,8 @@ extern "C" {
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <string>
@@ -81,6 +92,15 @@ inline void put(QData &p, const void *src, size_t bytes) { p = 0; std::memcpy(&p
 inline void put(IData &p, const void *src, size_t bytes) { p = 0; std::memcpy(&p, src, bytes); }
 template <std::size_t W> const WData *words(const VlWide<W> &p) { return p.data(); }
 inline const uint32_t *words(const IData &p) { return &p; }
+
+// Waveform time in ns, which the VCD's timescale states. After the model is
+// built: its constructor sets the context to the RTL's timescale (Verilator's
+// default 1 ps, as the RTL has no `timescale).
+void set_ns(VerilatedContext *ctx)
+{
+	ctx->timeunit(-9);
+	ctx->timeprecision(-9);
+}
 
 // Verilator's (de)serializers into memory (its own classes write files).
 class MemSave final : public VerilatedSerialize {
@@ -149,7 +169,6 @@ private:
 	std::string vcd_path_;
 	Ports cur_;
 	uint64_t cycle_ = 0;
-	uint32_t held_ = 0; // accumulators held (RTL view: first accepted .. popped)
 	cu_out_t out_{};
 	uint32_t sums_[kG * kK] = {};
 	// Divergence window: two checkpoints and the inputs since the older.
@@ -162,11 +181,10 @@ private:
 RtlUnit::RtlUnit(const cu_cfg_t &cfg, cu_backend_mode_t mode, cu_t *c, const char *vcd)
 	: cfg_(cfg), mode_(mode), c_(c), ctx_(new VerilatedContext), log_(2 * kWindow)
 {
-	ctx_->timeunit(-9);
-	ctx_->timeprecision(-12);
 	if (vcd)
 		ctx_->traceEverOn(true);
 	top_.reset(new Vcu_top(ctx_.get()));
+	set_ns(ctx_.get());
 	if (vcd) {
 		vcd_.reset(new VerilatedVcdC);
 		top_->trace(vcd_.get(), 99);
@@ -251,6 +269,31 @@ std::string show_val(uint32_t v, bool fix)
 	return b;
 }
 
+// The process's command line, each argument quoted for a POSIX shell.
+std::string own_command()
+{
+	std::ifstream f("/proc/self/cmdline", std::ios::binary);
+	std::string raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+	std::string cmd, arg;
+	for (char ch : raw) {
+		if (ch != '\0') {
+			arg += ch;
+			continue;
+		}
+		bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+								   "0123456789_-+=./:,@%") == std::string::npos;
+		std::string q = plain ? arg : "'";
+		if (!plain) {
+			for (char c : arg)
+				q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+			q += "'";
+		}
+		cmd += (cmd.empty() ? "" : " ") + q;
+		arg.clear();
+	}
+	return cmd.empty() ? "(command line unavailable)" : cmd;
+}
+
 void RtlUnit::diverge(const char *what, const std::string &detail)
 {
 	if (failed_)
@@ -260,11 +303,11 @@ void RtlUnit::diverge(const char *what, const std::string &detail)
 	std::snprintf(head, sizeof head, "cosim divergence at cycle %" PRIu64 " (RTL N=%u K=%u M=%u A=%u ACCS=%u, %s): %s: ",
 		      cycle_, kN, kK, kM, kA, kAccs, cfg_.prec == PREC_FIX16X8 ? "fix16x8" : "fp16", what);
 	msg_ = head + detail;
-	if (vcd_) {
+	if (vcd_)
 		msg_ += "; waveform of the whole run: " + vcd_path_;
-		return;
-	}
-	write_window();
+	else
+		write_window();
+	msg_ += "; reproduce: " + own_command();
 }
 
 bool RtlUnit::compare_out(const cu_out_t *c)
@@ -324,8 +367,6 @@ void RtlUnit::out_pop()
 {
 	cur_.out_ready = true;
 	top_->out_ready = 1;
-	if (held_)
-		held_--;
 	if (cu_out_peek(c_))
 		cu_out_pop(c_);
 }
@@ -357,7 +398,14 @@ cu_refuse_t RtlUnit::in_ready(const cu_tile_t *t)
 	}
 	if (ready)
 		return CU_REFUSE_NONE;
-	return t->first && held_ == kAccs ? CU_REFUSE_SLOTS : CU_REFUSE_TAP;
+	if (!t->first)
+		return CU_REFUSE_TAP;
+	Ports probe = cur_;
+	probe.cfg = 4;
+	drive(probe);
+	bool slots_held = !top_->in_ready;
+	drive(cur_);
+	return slots_held ? CU_REFUSE_SLOTS : CU_REFUSE_TAP;
 }
 
 // The core fills the tile's data (w, x, init) only once it is accepted,
@@ -375,8 +423,6 @@ void RtlUnit::in_push(const cu_tile_t *t)
 	if (t->init && t->has_init)
 		std::memcpy(cur_.init, t->init, sizeof(uint32_t) * kr);
 	drive(cur_);
-	if (t->first)
-		held_++;
 	if (mode_ == CU_BACKEND_COSIM) {
 		cu_in_push(c_, t); /* the core follows the C model's readiness */
 		return;
@@ -436,9 +482,8 @@ void RtlUnit::write_window()
 	}
 	log_[cycle_ % log_.size()] = cur_;
 	VerilatedContext ctx;
-	ctx.timeunit(-9);
-	ctx.timeprecision(-12);
 	Vcu_top top(&ctx);
+	set_ns(&ctx);
 	{
 		MemRestore is(from->state);
 		is >> top;
@@ -473,8 +518,10 @@ void RtlUnit::write_window()
 	}
 	vcd.close();
 	top.final();
-	char b[160];
-	std::snprintf(b, sizeof b, "; waveform of cycles %" PRIu64 "..%" PRIu64 " (time = 10 ns x cycle): %s",
+	char b[256];
+	std::snprintf(b, sizeof b,
+		      "; waveform of cycles %" PRIu64 "..%" PRIu64
+		      " (VCD timescale 1 ns, cycle c from 10c ns, its rising edge at 10c+5 ns): %s",
 		      from->cycle, cycle_ + kAfter, kDefaultVcd);
 	msg_ += b;
 }
