@@ -50,5 +50,7 @@ int cli_compare(int argc, char **argv);
 int cli_sweep(int, char **);
 int cli_merge(int, char **);
 int cli_plot(int, char **);
+int cli_compress(int argc, char **argv);
+int cli_decompose(int argc, char **argv);
 
 #endif
