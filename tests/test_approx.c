@@ -93,7 +93,7 @@ END_TEST
 
 START_TEST(test_residual_non_increasing_trained)
 {
-	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 8, 64, 32, 256);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 8, 64, 32, 16);
 	sim_err_t err;
 	weights_t *w = weights_load(&l, "workloads/models/sines_lstm", &err);
 	ck_assert_msg(w != NULL, "%s", err.msg);

@@ -16,9 +16,12 @@ Run with Debian's interpreter (it has python3-torch and python3-numpy):
 
 Writes, in the layout sim/func/weights.h reads (gate order i, f, g, o, the
 PyTorch order; b = b_ih + b_hh):
-    W.npy (4H, I)  U.npy (4H, H)  b.npy (4H,)  x.npy (T, B, I)  the test batch
-and the classifier head and labels:
-    head/Wc.npy (K, H)  head/bc.npy (K,)  head/labels.npy (B,)
+    W.npy (4H, I)  U.npy (4H, H)  b.npy (4H,)
+    x.npy (T, 16, I)      the first 16 test sequences: a batch the SHARP
+                          presets can run (the workload's batch_size)
+the classifier head, and the whole test set:
+    head/Wc.npy (K, H)  head/bc.npy (K,)
+    test/x.npy (T, 256, I)  test/labels.npy (256,)
 as little-endian float32 (labels are small integers stored exactly).
 Prints the test accuracy and the singular values of each gate's augmented
 matrix [W_x W_h] next to those of seeded uniform weights of the same shape.
@@ -86,6 +89,7 @@ def main():
         print(f"epoch {epoch + 1:2d}  loss {loss.item():.4f}  test accuracy {acc:.4f}")
 
     os.makedirs(os.path.join(out, "head"), exist_ok=True)
+    os.makedirs(os.path.join(out, "test"), exist_ok=True)
     f4 = lambda a: np.ascontiguousarray(np.asarray(a, dtype="<f4"))
     sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
     W, U = sd["lstm.weight_ih_l0"], sd["lstm.weight_hh_l0"]
@@ -93,11 +97,13 @@ def main():
     np.save(os.path.join(out, "W.npy"), f4(W))
     np.save(os.path.join(out, "U.npy"), f4(U))
     np.save(os.path.join(out, "b.npy"), f4(b))
-    # (T, B, I): the test batch, time-major as weights.h wants it
-    np.save(os.path.join(out, "x.npy"), f4(xte.numpy().transpose(1, 0, 2)))
+    # (T, B, I), time-major as weights.h wants it
+    xt = xte.numpy().transpose(1, 0, 2)
+    np.save(os.path.join(out, "x.npy"), f4(xt[:, :16, :]))
+    np.save(os.path.join(out, "test", "x.npy"), f4(xt))
+    np.save(os.path.join(out, "test", "labels.npy"), f4(yte.numpy()))
     np.save(os.path.join(out, "head", "Wc.npy"), f4(sd["fc.weight"]))
     np.save(os.path.join(out, "head", "bc.npy"), f4(sd["fc.bias"]))
-    np.save(os.path.join(out, "head", "labels.npy"), f4(yte.numpy()))
 
     # The accuracy of the float32 weights as saved, recomputed in numpy so
     # the number in the README does not depend on torch's kernels.

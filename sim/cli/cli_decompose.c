@@ -34,7 +34,8 @@
 static void decompose_usage(FILE *f)
 {
 	fputs("usage: sharpsim decompose --workload FILE [-w key=value ...] [--layer N] [--seed N]\n"
-	      "                          --nz NZ --steps N --out DIR [--head DIR] [--eval-every K]\n"
+	      "                          --nz NZ --steps N --out DIR [--eval-every K]\n"
+	      "                          [--inputs X.npy] [--head DIR [--labels L.npy]]\n"
 	      "\n"
 	      "Decomposes each gate of an lstm or vanilla layer, W_g = [W_x W_h] (R = hidden\n"
 	      "rows, C = input + hidden columns), into N rank-1 refinement steps whose right\n"
@@ -44,21 +45,24 @@ static void decompose_usage(FILE *f)
 	      "DIR/summary.json. When the layer has an input sequence, runs it in double after\n"
 	      "every K-th refinement step and reports the relative error and cosine similarity\n"
 	      "of the last hidden state against the exact layer, and with --head (a directory\n"
-	      "with Wc.npy (K, H), bc.npy (K,) and optionally labels.npy (B,)) the mean KL\n"
-	      "divergence of the softmax, the argmax agreement and the accuracy.\n"
+	      "with Wc.npy (K, H) and bc.npy (K,) of a linear classifier) the mean KL\n"
+	      "divergence of the softmax and the argmax agreement; with --labels (B,) also\n"
+	      "the accuracy.\n"
 	      "\n"
 	      "  --layer N        layer of the workload, from 1 (default 1)\n"
 	      "  --seed N         seed of random weights when the layer has none (default 1)\n"
 	      "  --nz NZ          non-zeros kept per right vector, 1..C\n"
 	      "  --steps N        refinement steps, >= 1\n"
-	      "  --eval-every K   evaluate after steps K, 2K, ... and N (default 1)\n", f);
+	      "  --eval-every K   evaluate after steps K, 2K, ... and N (default 1)\n"
+	      "  --inputs X.npy   input sequences (T, B, I) to evaluate on instead of the\n"
+	      "                   layer's own x (any batch B; initial state zero)\n", f);
 }
 
 typedef struct dargs {
 	cli_common_t c;
 	size_t layer, nz, steps, every;
 	uint64_t seed;
-	const char *out, *head;
+	const char *out, *head, *inputs, *labels;
 	const char *nz_text, *steps_text;
 } dargs_t;
 
@@ -115,6 +119,10 @@ static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 			a->out = v;
 		} else if (!strcmp(o, "--head")) {
 			a->head = v;
+		} else if (!strcmp(o, "--inputs")) {
+			a->inputs = v;
+		} else if (!strcmp(o, "--labels")) {
+			a->labels = v;
 		} else {
 			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim decompose --help", o);
 		}
@@ -155,7 +163,7 @@ typedef struct head {
 	bool have_labels;
 } head_t;
 
-static int load_head(const char *dir, size_t H, size_t B, head_t *h, sim_err_t *err)
+static int load_head(const char *dir, size_t H, head_t *h, sim_err_t *err)
 {
 	char p[1100], sh[128];
 	snprintf(p, sizeof p, "%s/Wc.npy", dir);
@@ -172,11 +180,14 @@ static int load_head(const char *dir, size_t H, size_t B, head_t *h, sim_err_t *
 	if (h->bc.ndim != 1 || h->bc.shape[0] != K)
 		return sim_err(err, SIM_EINPUT, "%s: shape %s, expected (%zu,)", p,
 			       npy_shape_str(h->bc.ndim, h->bc.shape, sh, sizeof sh), K);
-	snprintf(p, sizeof p, "%s/labels.npy", dir);
-	struct stat sb;
-	if (stat(p, &sb) != 0)
-		return SIM_OK;
-	if ((rc = npy_read(p, &h->labels, err)))
+	return SIM_OK;
+}
+
+static int load_labels(const char *p, size_t B, size_t K, head_t *h, sim_err_t *err)
+{
+	char sh[128];
+	int rc = npy_read(p, &h->labels, err);
+	if (rc)
 		return rc;
 	if (h->labels.ndim != 1 || h->labels.shape[0] != B)
 		return sim_err(err, SIM_EINPUT, "%s: shape %s, expected (%zu,), one label per sequence", p,
@@ -186,6 +197,45 @@ static int load_head(const char *dir, size_t H, size_t B, head_t *h, sim_err_t *
 			return sim_err(err, SIM_EINPUT, "%s: label %g at %zu, expected an integer class 0 to %zu", p,
 				       h->labels.data[i], i, K - 1);
 	h->have_labels = true;
+	return SIM_OK;
+}
+
+/* Replaces the layer's input sequence by the (T, B', I) array of path and
+ * its batch by B'. The initial state must be zero (it has no B' form). */
+static int swap_inputs(weights_t *w, const char *path, sim_err_t *err)
+{
+	char sh[128];
+	if (w->I == 0)
+		return sim_err(err, SIM_EINPUT, "option --inputs: the layer skips its input, expected a layer with W.x");
+	for (size_t i = 0; i < (size_t)w->B * w->H; i++)
+		if (w->h0[i] != 0.0 || (w->c0 && w->c0[i] != 0.0))
+			return sim_err(err, SIM_EINPUT, "option --inputs: the layer has a non-zero h0 or c0 for batch %u, "
+				       "expected a zero initial state", w->B);
+	npy_array_t x;
+	int rc = npy_read(path, &x, err);
+	if (rc)
+		return rc;
+	if (x.ndim != 3 || x.shape[0] != w->T || x.shape[2] != w->I || x.shape[1] < 1 || x.shape[1] > (1u << 20)) {
+		rc = sim_err(err, SIM_EINPUT, "%s: shape %s, expected (%u, B, %u): timesteps, batch, input", path,
+			     npy_shape_str(x.ndim, x.shape, sh, sizeof sh), w->T, w->I);
+		npy_free(&x);
+		return rc;
+	}
+	size_t B = x.shape[1];
+	double *h0 = calloc(B * w->H, sizeof *h0), *c0 = calloc(B * w->H, sizeof *c0);
+	if (!h0 || !c0) {
+		free(h0);
+		free(c0);
+		npy_free(&x);
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+	}
+	free(w->x);
+	free(w->h0);
+	free(w->c0);
+	w->x = x.data;
+	w->h0 = h0;
+	w->c0 = c0;
+	w->B = (uint32_t)B;
 	return SIM_OK;
 }
 
@@ -237,13 +287,22 @@ static int run(const dargs_t *a, sim_err_t *err)
 		rc = err->code;
 		goto out;
 	}
-	size_t R = w->H, C = (size_t)w->I + w->H, G = w->G, B = w->B, H = w->H, T = w->T;
+	size_t R = w->H, C = (size_t)w->I + w->H, G = w->G, B, H = w->H, T = w->T;
 	if (a->nz > C) {
 		rc = sim_err(err, SIM_EINPUT, "option --nz '%s': NZ %zu exceeds the %zu columns of [W_x W_h] "
 			     "(input %u + hidden %u), expected 1 to %zu", a->nz_text, a->nz, C, w->I, w->H, C);
 		goto out;
 	}
-	if (a->head && (rc = load_head(a->head, H, B, &hd, err)))
+	if (a->inputs && (rc = swap_inputs(w, a->inputs, err)))
+		goto out;
+	B = w->B;
+	if (a->labels && !a->head) {
+		rc = sim_err(err, SIM_EINPUT, "option --labels needs --head, expected a classifier to score");
+		goto out;
+	}
+	if (a->head && (rc = load_head(a->head, H, &hd, err)))
+		goto out;
+	if (a->labels && (rc = load_labels(a->labels, B, hd.Wc.shape[0], &hd, err)))
 		goto out;
 	if (!(mat = malloc(R * C * sizeof *mat))) {
 		rc = sim_err(err, SIM_ENOMEM, "out of memory");
@@ -276,6 +335,17 @@ static int run(const dargs_t *a, sim_err_t *err)
 	json_write_string(s, wl.path);
 	fprintf(s, ", \"layer\": %zu, \"cell\": \"%s\", \"R\": %zu, \"C\": %zu, \"nz\": %zu, \"steps\": %zu,\n",
 		a->layer, workload_cell_name(lc->cell), R, C, a->nz, a->steps);
+	fprintf(s, " \"inputs\": ");
+	if (a->inputs)
+		json_write_string(s, a->inputs);
+	else
+		fputs("null", s);
+	fprintf(s, ", \"labels\": ");
+	if (a->labels)
+		json_write_string(s, a->labels);
+	else
+		fputs("null", s);
+	fprintf(s, ", \"batch\": %zu,\n", B);
 	fprintf(s, " \"ops_per_gate_step\": %llu, \"dense_ops_per_gate\": %llu,\n \"gates\": [\n",
 		(unsigned long long)apx_svd_ops(1, R, a->nz), (unsigned long long)(2ull * R * C));
 	printf("layer %zu (%s): R = %zu, C = %zu, NZ = %zu, %zu steps: %llu ops a gate per step, %llu dense\n",

@@ -35,7 +35,8 @@ compress_ok r53 --ratio 5.3
 compress_ok r16 --ratio 16 --cb-group row
 
 # decompose: factors and progressive QoR against numpy
-if "$BIN" decompose --workload $M/sines_lstm.yaml --nz 36 --steps 12 --out "$T/dec" --head $M/head --eval-every 4 >/dev/null 2>"$T/err"; then
+if "$BIN" decompose --workload $M/sines_lstm.yaml --nz 36 --steps 12 --out "$T/dec" --head $M/head --eval-every 4 \
+  --inputs $M/test/x.npy --labels $M/test/labels.npy >/dev/null 2>"$T/err"; then
   if "$PY" tests/approx/check.py decompose $M "$T/dec" >"$T/log" 2>&1; then ok; else bad "numpy disagrees with decompose"; cat "$T/log"; fi
 else
   bad "decompose failed: $(cat "$T/err")"
@@ -106,6 +107,10 @@ expect_error "^workloads/networks/kws_gru.yaml:[0-9]+:[0-9]+: layer 1 is a gru l
 expect_error "^[^:]+\.yaml:[0-9]+:[0-9]+: " decompose --workload tests/fixtures/config/workload_bad_cell.yaml --out "$T/out" --nz 8 --steps 2
 mkdir -p "$T/badhead" && "$PY" -c "import numpy as np; np.save('$T/badhead/Wc.npy', np.zeros((4, 63)))"
 expect_error "^$T/badhead/Wc.npy: shape \(4, 63\), expected \(K, 64\)" $D --nz 8 --steps 2 --head "$T/badhead"
+expect_error "^$M/test/labels.npy: shape \(256,\), expected \(16,\)" $D --nz 8 --steps 2 --head $M/head --labels $M/test/labels.npy
+"$PY" -c "import numpy as np; np.save('$T/badnpy/x5.npy', np.zeros((5, 3, 8)))"
+expect_error "^$T/badnpy/x5.npy: shape \(5, 3, 8\), expected \(32, B, 8\)" $D --nz 8 --steps 2 --inputs "$T/badnpy/x5.npy"
+expect_error "^option --labels needs --head" $D --nz 8 --steps 2 --labels $M/test/labels.npy
 expect_error "W.npy: shape \(256, 8\), expected \(128, 8\)" decompose --workload $M/sines_lstm.yaml -w hidden_size=32 --out "$T/out" --nz 8 --steps 2
 
 echo "approx: $pass passed, $fail failed"
