@@ -8,3 +8,9 @@ approx-test: $(BIN)
 	$(Q)bash tests/approx/run.sh
 
 TEST_TARGETS += approx-test
+
+# The offline convergence figure of progressive inference on the shipped
+# model (scripts/plot-convergence.sh; a few minutes).
+.PHONY: convergence
+convergence: $(BIN)
+	$(Q)bash scripts/plot-convergence.sh $(BUILD)/convergence

@@ -77,7 +77,7 @@ typedef struct cargs {
 	cmp_layout_t layout;
 	unsigned index_width, ptr_width;
 	size_t tile_r, tile_c;
-	bool scale_set, cb_group_set;
+	bool sparsity_set;
 } cargs_t;
 
 static int opt_double(const char *o, const char *v, double *out, sim_err_t *err)
@@ -141,6 +141,7 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			if (cmp_prune_parse(v, &a->pr.kind))
 				rc = sim_err(err, SIM_EINPUT, "option --prune '%s': unknown method, expected magnitude, block, row or ese", v);
 		} else if (!strcmp(o, "--sparsity")) {
+			a->sparsity_set = true;
 			if (!(rc = opt_double(o, v, &a->pr.sparsity, err)) && !(a->pr.sparsity >= 0 && a->pr.sparsity < 1))
 				rc = sim_err(err, SIM_EINPUT, "option --sparsity '%s': outside [0, 1), expected a fraction "
 					     "of weights to remove such as 0.9", v);
@@ -154,7 +155,6 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 				rc = sim_err(err, SIM_EINPUT, "option --bits '%s': bit width not supported, expected 16, 8, 4 or 2", v);
 			a->q.bits = (unsigned)z;
 		} else if (!strcmp(o, "--scale")) {
-			a->scale_set = true;
 			if (cmp_group_parse(v, &a->q.group) || a->q.group == CMP_GROUP_NONE)
 				rc = sim_err(err, SIM_EINPUT, "option --scale '%s': unknown group, expected tensor, row or block", v);
 		} else if (!strcmp(o, "--codebook")) {
@@ -168,7 +168,6 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			a->entries_set = true;
 			rc = opt_size(o, v, 1, 1u << 16, &a->cb.entries, err);
 		} else if (!strcmp(o, "--cb-group")) {
-			a->cb_group_set = true;
 			if (cmp_group_parse(v, &a->cb.group) || a->cb.group == CMP_GROUP_NONE)
 				rc = sim_err(err, SIM_EINPUT, "option --cb-group '%s': unknown group, expected tensor, row or block", v);
 		} else if (!strcmp(o, "--iters")) {
@@ -198,6 +197,9 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 		if (rc)
 			return rc;
 	}
+	if (a->prune != a->sparsity_set)
+		return sim_err(err, SIM_EINPUT, "option %s without %s, expected --prune METHOD and --sparsity S together",
+			       a->prune ? "--prune" : "--sparsity", a->prune ? "--sparsity" : "--prune");
 	if (a->quant && a->codebook)
 		return sim_err(err, SIM_EINPUT, "options --bits and --codebook/--ratio exclude each other, expected one");
 	if (!a->entries_set && !a->ratio)
@@ -306,6 +308,19 @@ typedef struct mat {
 	size_t nnz, scales;
 } mat_t;
 
+/* npy_read, with a file that cannot be opened reported as bad input (exit
+ * 2): it is a path the user gave. */
+static int read_input(const char *path, npy_array_t *a, sim_err_t *err)
+{
+	int rc = npy_read(path, a, err);
+	if (rc == SIM_EIO) {
+		err->code = rc = SIM_EINPUT;
+		size_t n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof err->msg - n, ", expected a readable .npy file");
+	}
+	return rc;
+}
+
 static int load(const cargs_t *a, mat_t *m, bool *found, sim_err_t *err)
 {
 	snprintf(m->path, sizeof m->path, "%s/%s.npy", a->in, m->name);
@@ -313,7 +328,7 @@ static int load(const cargs_t *a, mat_t *m, bool *found, sim_err_t *err)
 	*found = stat(m->path, &sb) == 0;
 	if (!*found)
 		return SIM_OK;
-	int rc = npy_read(m->path, &m->orig, err);
+	int rc = read_input(m->path, &m->orig, err);
 	if (rc)
 		return rc;
 	if (m->orig.ndim != 2) {

@@ -93,14 +93,8 @@ size_t cmp_prune_slots(const cmp_prune_cfg_t *cfg, size_t rows, size_t cols)
 		return cfg->units * (m - removed(s, m));
 	}
 	case CMP_PRUNE_BLOCK: {
-		/* survivors are whole blocks, whose sizes differ at the edges:
-		 * only the count of blocks is closed-form here; callers that need
-		 * slots use divisible shapes, where every block has b*b entries */
 		size_t b = cfg->block, br = (rows + b - 1) / b, bc = (cols + b - 1) / b;
-		size_t keep = br * bc - removed(s, br * bc);
-		if (rows % b == 0 && cols % b == 0)
-			return keep * b * b;
-		return keep;
+		return (br * bc - removed(s, br * bc)) * b * b;
 	}
 	}
 	return 0;

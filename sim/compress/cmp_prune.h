@@ -48,7 +48,10 @@ typedef struct cmp_prune_cfg {
 /* Checks cfg against a rows x cols matrix. SIM_EINPUT with a message naming
  * the offending parameter ("sparsity 1.5 is outside [0, 1)"). */
 int cmp_prune_check(const cmp_prune_cfg_t *cfg, size_t rows, size_t cols, sim_err_t *err);
-/* The number of slots that survive, in closed form (see above). */
+/* The number of slots that survive, in closed form (see above). BLOCK:
+ * surviving blocks times b*b, exact when b divides rows and cols, an upper
+ * bound otherwise (edge blocks are smaller, and which survive depends on
+ * the values). */
 size_t cmp_prune_slots(const cmp_prune_cfg_t *cfg, size_t rows, size_t cols);
 /* Prunes w in place; *nnz (if not NULL) receives the non-zeros left. */
 int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, size_t *nnz,

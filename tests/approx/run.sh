@@ -90,7 +90,8 @@ expect_error "^option --bits '3': bit width not supported, expected 16, 8, 4 or 
 expect_error "codebook of 17 entries is larger than 4-bit indices allow" $C --codebook kmeans --index-bits 4 --entries 17
 expect_error "^option --ratio: compression ratio '4' is not offered" $C --ratio 4
 expect_error "^option --prune 'random': unknown method" $C --prune random
-expect_error "W.npy: 300 processing units for 256 rows" $C --prune ese --units 300
+expect_error "^option --prune without --sparsity" $C --prune row
+expect_error "W.npy: 300 processing units for 256 rows" $C --prune ese --sparsity 0.5 --units 300
 expect_error "options --bits and --codebook/--ratio exclude each other" $C --bits 4 --ratio 8
 expect_error "^nope: no such directory" compress --in nope --out "$T/out"
 expect_error "csr layout: 4-bit column indices cannot address 64" $C --prune row --sparsity 0.5 --index-width 4
@@ -110,6 +111,7 @@ expect_error "^$T/badhead/Wc.npy: shape \(4, 63\), expected \(K, 64\)" $D --nz 8
 expect_error "^$M/test/labels.npy: shape \(256,\), expected \(16,\)" $D --nz 8 --steps 2 --head $M/head --labels $M/test/labels.npy
 "$PY" -c "import numpy as np; np.save('$T/badnpy/x5.npy', np.zeros((5, 3, 8)))"
 expect_error "^$T/badnpy/x5.npy: shape \(5, 3, 8\), expected \(32, B, 8\)" $D --nz 8 --steps 2 --inputs "$T/badnpy/x5.npy"
+expect_error "^/nonexistent/Wc.npy: cannot open: .*expected a readable .npy file" $D --nz 8 --steps 2 --head /nonexistent
 expect_error "^option --labels needs --head" $D --nz 8 --steps 2 --labels $M/test/labels.npy
 expect_error "W.npy: shape \(256, 8\), expected \(128, 8\)" decompose --workload $M/sines_lstm.yaml -w hidden_size=32 --out "$T/out" --nz 8 --steps 2
 
