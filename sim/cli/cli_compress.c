@@ -76,7 +76,8 @@ typedef struct cargs {
 	bool layout_set;
 	cmp_layout_t layout;
 	unsigned index_width, ptr_width;
-	size_t tile_r, tile_c;
+	size_t tile_r, tile_c;   /* --tile; 0: the whole matrix */
+	size_t cross_r, cross_c; /* --crossover */
 	bool sparsity_set;
 } cargs_t;
 
@@ -119,14 +120,25 @@ static int opt_shape(const char *o, const char *v, size_t *r, size_t *c, sim_err
 	return SIM_OK;
 }
 
+/* Every option of this command takes a value. */
+static bool known(const char *o)
+{
+	static const char *const OPTS[] = {"--in", "--out", "--crossover", "--prune", "--sparsity", "--block", "--units", "--bits", "--scale", "--codebook", "--index-bits", "--entries", "--cb-group", "--iters", "--ratio", "--layout", "--index-width", "--ptr-width", "--tile"};
+	for (size_t i = 0; i < sizeof OPTS / sizeof OPTS[0]; i++)
+		if (!strcmp(o, OPTS[i]))
+			return true;
+	return false;
+}
+
 static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 {
 	size_t z;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
+		if (!known(o))
+			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim compress --help", o);
 		if (i + 1 >= argc)
-			return sim_err(err, SIM_EINPUT, "%s '%s', expected an option with its value (see sharpsim compress --help)",
-				       o[0] == '-' ? "option missing its value:" : "unexpected argument", o);
+			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		const char *v = argv[++i];
 		int rc = SIM_OK;
 		if (!strcmp(o, "--in")) {
@@ -135,7 +147,7 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			a->out = v;
 		} else if (!strcmp(o, "--crossover")) {
 			a->crossover = v;
-			rc = opt_shape(o, v, &a->tile_r, &a->tile_c, err);
+			rc = opt_shape(o, v, &a->cross_r, &a->cross_c, err);
 		} else if (!strcmp(o, "--prune")) {
 			a->prune = true;
 			if (cmp_prune_parse(v, &a->pr.kind))
@@ -189,10 +201,8 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--ptr-width")) {
 			rc = opt_size(o, v, 1, 32, &z, err);
 			a->ptr_width = (unsigned)z;
-		} else if (!strcmp(o, "--tile")) {
+		} else { /* --tile: known() admitted nothing else */
 			rc = opt_shape(o, v, &a->tile_r, &a->tile_c, err);
-		} else {
-			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim compress --help", o);
 		}
 		if (rc)
 			return rc;
@@ -260,7 +270,7 @@ static double crossover_density(const cargs_t *a, cmp_layout_t l, size_t rows, s
 
 static int crossover_report(const cargs_t *a, sim_err_t *err)
 {
-	size_t R = a->tile_r, C = a->tile_c;
+	size_t R = a->cross_r, C = a->cross_c;
 	for (int l = CMP_LAYOUT_BITMASK; l <= CMP_LAYOUT_BSR; l++) {
 		cmp_store_cfg_t s = store_cfg(a, (cmp_layout_t)l);
 		int rc = cmp_store_check(&s, R, C, err);

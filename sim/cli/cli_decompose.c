@@ -78,6 +78,16 @@ static int opt_uint(const char *o, const char *v, unsigned long long lo, unsigne
 	return SIM_OK;
 }
 
+/* Every option of this command takes a value. */
+static bool known(const char *o)
+{
+	static const char *const OPTS[] = {"--layer", "--seed", "--nz", "--steps", "--every", "--eval-every", "--out", "--head", "--inputs", "--labels"};
+	for (size_t i = 0; i < sizeof OPTS / sizeof OPTS[0]; i++)
+		if (!strcmp(o, OPTS[i]))
+			return true;
+	return false;
+}
+
 static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 {
 	for (int i = 1; i < argc; i++) {
@@ -87,9 +97,10 @@ static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 		if (used)
 			continue;
 		const char *o = argv[i];
+		if (!known(o))
+			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim decompose --help", o);
 		if (i + 1 >= argc)
-			return sim_err(err, SIM_EINPUT, "%s '%s', expected an option with its value (see sharpsim decompose --help)",
-				       o[0] == '-' ? "option missing its value:" : "unexpected argument", o);
+			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		const char *v = argv[++i];
 		unsigned long long x = 0;
 		int rc = SIM_OK;
@@ -121,10 +132,8 @@ static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 			a->head = v;
 		} else if (!strcmp(o, "--inputs")) {
 			a->inputs = v;
-		} else if (!strcmp(o, "--labels")) {
+		} else { /* --labels: known() admitted nothing else */
 			a->labels = v;
-		} else {
-			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim decompose --help", o);
 		}
 		if (rc)
 			return rc;
