@@ -111,7 +111,7 @@ expect_error "^$T/badhead/Wc.npy: shape \(4, 63\), expected \(K, 64\)" $D --nz 8
 expect_error "^$M/test/labels.npy: shape \(256,\), expected \(16,\)" $D --nz 8 --steps 2 --head $M/head --labels $M/test/labels.npy
 "$PY" -c "import numpy as np; np.save('$T/badnpy/x5.npy', np.zeros((5, 3, 8)))"
 expect_error "^$T/badnpy/x5.npy: shape \(5, 3, 8\), expected \(32, B, 8\)" $D --nz 8 --steps 2 --inputs "$T/badnpy/x5.npy"
-expect_error "^/nonexistent/Wc.npy: cannot open: .*expected a readable .npy file" $D --nz 8 --steps 2 --head /nonexistent
+expect_error "^$T/nonexistent/Wc.npy: cannot open: .*expected a readable .npy file" $D --nz 8 --steps 2 --head "$T/nonexistent"
 expect_error "^option --labels needs --head" $D --nz 8 --steps 2 --labels $M/test/labels.npy
 expect_error "W.npy: shape \(256, 8\), expected \(128, 8\)" decompose --workload $M/sines_lstm.yaml -w hidden_size=32 --out "$T/out" --nz 8 --steps 2
 
