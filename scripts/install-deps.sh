@@ -17,6 +17,8 @@ PKGS=(
   libsystemc-dev    # SystemC harness
   gnuplot-nox       # figures
   python3           # golden-file helper and .npy checks in tests
+  python3-numpy     # independent reference of the compression and QoR tests
+  liblapacke-dev    # SVD of the progressive-inference decomposer
 )
 
 # `install-deps.sh fuzz` adds what `make fuzz` needs (libFuzzer is in

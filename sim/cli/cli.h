@@ -52,5 +52,7 @@ int cli_sweep(int, char **);
 int cli_merge(int, char **);
 int cli_plot(int, char **);
 int cli_help_counters(void);
+int cli_compress(int argc, char **argv);
+int cli_decompose(int argc, char **argv);
 
 #endif

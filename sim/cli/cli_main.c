@@ -31,6 +31,8 @@ static void usage(FILE *f)
 	      "            schedulers x parameters) in parallel, resumably\n"
 	      "  merge     combine sweep result directories\n"
 	      "  plot      draw a sweep's results as PNG and SVG figures (gnuplot)\n"
+	      "  compress  prune, quantize or codebook .npy weights; bytes and error\n"
+	      "  decompose rank-1 SVD refinement factors of a layer's gates (anytime LSTM)\n"
 	      "\n"
 	      "  sharpsim COMMAND --help   options of a command\n"
 	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
@@ -161,9 +163,13 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_merge(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))
 		return cli_plot(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compress"))
+		return cli_compress(argc - 1, argv + 1);
+	if (!strcmp(cmd, "decompose"))
+		return cli_decompose(argc - 1, argv + 1);
 	sim_err_t err;
 	sim_err(&err, SIM_EINPUT, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, "
-		"merge or plot (see sharpsim --help)", cmd);
+		"merge, plot, compress or decompose (see sharpsim --help)", cmd);
 	cli_error(&err);
 	return 2;
 }
