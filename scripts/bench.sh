@@ -26,7 +26,8 @@ for b in 1k 4k 16k 64k; do
     for _ in $(seq "$RUNS"); do
       t0=$(date +%s%N)
       cycles=$($BIN run --hw configs/sharp-$b.yaml --workload $WL -w timesteps=$STEPS \
-        -p memory.weights=resident --no-energy --format csv $flag | tail -1 | cut -d, -f9)
+        -p memory.weights=resident --no-energy --format csv $flag |
+        awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }')
       t1=$(date +%s%N)
       ns=$((t1 - t0))
       if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi

@@ -19,6 +19,15 @@ PKGS=(
   python3           # golden-file helper and .npy checks in tests
   python3-numpy     # independent reference of the compression and QoR tests
   liblapacke-dev    # SVD of the progressive-inference decomposer
+  python3-pip       # the Python package's install test (pip install .)
+  python3-venv      # README: the package in a venv that sees Debian's modules
+  python3-setuptools
+  python3-pandas    # sharpsim.sweep() as a DataFrame; the example notebook
+  python3-matplotlib
+  python3-nbformat  # the example notebook, executed headless in make test
+  python3-nbclient
+  python3-nbconvert
+  python3-ipykernel
 )
 
 # `install-deps.sh fuzz` adds what `make fuzz` needs (libFuzzer is in

@@ -278,8 +278,9 @@ START_TEST(table_columns_and_formats)
 	ck_assert_int_eq(sweep_table_add(t, r), 0);
 	ck_assert_int_eq(sweep_table_add_column(t, "compute.vs_units"), 0);
 	sweep_table_sort(t);
-	/* Fixed columns, hardware keys in table order (vs_units before tile),
-	 * workload keys, then results in sweep_result_columns order. */
+	/* The schema's head columns (all of them, in the CSV), hardware keys in
+	 * table order (vs_units before tile), workload keys, then results in
+	 * sweep_result_columns order. */
 	char *buf;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
@@ -287,9 +288,9 @@ START_TEST(table_columns_and_formats)
 	sweep_table_csv_row(t, r, f);
 	sweep_table_jsonl_row(t, r, f);
 	fclose(f);
-	ck_assert_str_eq(buf, "config_hash,hw,workload,scheduler,compute.vs_units,compute.tile,w.skip_input,cycles,"
-			      "utilization,energy_uj\n"
-			      "h1,\"my,hw\",\"say \"\"hi\"\"\",batch,,config4,true,42,0.5,\n"
+	ck_assert_str_eq(buf, "schema,version,config_hash,row,layer,pass,hw,workload,scheduler,design,"
+			      "compute.vs_units,compute.tile,w.skip_input,cycles,utilization,energy_uj\n"
+			      "2,,h1,run,,,\"my,hw\",\"say \"\"hi\"\"\",batch,,,config4,true,42,0.5,\n"
 			      "{\"config_hash\": \"h1\", \"hw\": \"my,hw\", \"workload\": \"say \\\"hi\\\"\", "
 			      "\"scheduler\": \"batch\", \"compute.tile\": \"config4\", \"w.skip_input\": true, "
 			      "\"cycles\": 42, \"utilization\": 0.5, \"energy_uj\": null}\n");

@@ -90,6 +90,8 @@ typedef struct cmp_cell {
 	double utilization;
 	uint64_t useful_macs, issued_macs;
 	uint64_t macs_per_cycle;
+	uint32_t n, k;          /* the machine as run: N VS units x K lanes */
+	uint64_t config_hash;
 	bool weights_fit;
 	bool priced;
 	double energy_uj, power_w, area_mm2;
@@ -270,6 +272,9 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	c->useful_macs = r->useful_macs;
 	c->issued_macs = r->issued_macs;
 	c->macs_per_cycle = (uint64_t)r->hw.compute.vs_units * r->hw.compute.vs_width;
+	c->n = r->hw.compute.vs_units;
+	c->k = r->hw.compute.vs_width;
+	c->config_hash = o.config_hash;
 	c->weights_fit = r->weights_fit;
 	if (o.priced) {
 		c->priced = true;
@@ -359,28 +364,78 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 	fputs("  ]\n}\n", f);
 }
 
+/* One design's row of the CSV schema (report.h) plus the ratios. */
+typedef struct cmp_csv {
+	const cmp_row_t *row;
+	const cmp_cell_t *c, *base;
+} cmp_csv_t;
+
+static const char *const cmp_csv_extra[] = { "speedup", "energy_ratio", "power_ratio", NULL };
+
+static const char *cmp_csv_get(const void *ctx, const char *name, char *buf, size_t size)
+{
+	const cmp_csv_t *x = ctx;
+	const cmp_cell_t *c = x->c, *base = x->base;
+	bool priced = c->priced && base->priced;
+	if (!strcmp(name, "version"))
+		return SHARPSIM_VERSION;
+	if (!strcmp(name, "row"))
+		return "run";
+	if (!strcmp(name, "hw"))
+		return c->hw_name;
+	if (!strcmp(name, "workload"))
+		return x->row->workload;
+	if (!strcmp(name, "scheduler"))
+		return c->scheduler;
+	if (!strcmp(name, "design"))
+		return c->design;
+	if (!strcmp(name, "macs_per_cycle"))
+		return snprintf(buf, size, "%llu", (unsigned long long)c->macs_per_cycle), buf;
+	if (!strcmp(name, "config_hash"))
+		return snprintf(buf, size, "%016llx", (unsigned long long)c->config_hash), buf;
+	if (!strcmp(name, "eff_n"))
+		return snprintf(buf, size, "%u", c->n), buf;
+	if (!strcmp(name, "eff_k"))
+		return snprintf(buf, size, "%u", c->k), buf;
+	if (!strcmp(name, "eff_clock_mhz"))
+		return snprintf(buf, size, "%g", c->clock_mhz), buf;
+	if (!strcmp(name, "weights_fit"))
+		return c->weights_fit ? "true" : "false";
+	if (!strcmp(name, "cycles"))
+		return snprintf(buf, size, "%llu", (unsigned long long)c->cycles), buf;
+	if (!strcmp(name, "latency_us"))
+		return snprintf(buf, size, "%.6f", c->latency_us), buf;
+	if (!strcmp(name, "utilization"))
+		return snprintf(buf, size, "%.6f", c->utilization), buf;
+	if (!strcmp(name, "useful_macs"))
+		return snprintf(buf, size, "%llu", (unsigned long long)c->useful_macs), buf;
+	if (!strcmp(name, "issued_macs"))
+		return snprintf(buf, size, "%llu", (unsigned long long)c->issued_macs), buf;
+	if (!strcmp(name, "speedup"))
+		return snprintf(buf, size, "%.6f", ratio(base->latency_us, c->latency_us)), buf;
+	if (!priced)
+		return "";
+	if (!strcmp(name, "energy_uj"))
+		return snprintf(buf, size, "%.6f", c->energy_uj), buf;
+	if (!strcmp(name, "avg_power_w"))
+		return snprintf(buf, size, "%.6f", c->power_w), buf;
+	if (!strcmp(name, "area_mm2"))
+		return snprintf(buf, size, "%.6f", c->area_mm2), buf;
+	if (!strcmp(name, "energy_ratio"))
+		return snprintf(buf, size, "%.6f", ratio(c->energy_uj, base->energy_uj)), buf;
+	if (!strcmp(name, "power_ratio"))
+		return snprintf(buf, size, "%.6f", ratio(c->power_w, base->power_w)), buf;
+	return "";
+}
+
 static void write_csv(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size_t nr)
 {
-	fputs("workload,design,hw,scheduler,clock_mhz,macs_per_cycle,cycles,latency_us,utilization,useful_macs,"
-	      "issued_macs,weights_fit,energy_uj,avg_power_w,area_mm2,speedup,energy_ratio,power_ratio\n", f);
-	for (size_t i = 0; i < nr; i++) {
-		const cmp_row_t *row = &rows[i];
-		const cmp_cell_t *base = &row->cell[0];
+	report_csv_header_cols(f, cmp_csv_extra);
+	for (size_t i = 0; i < nr; i++)
 		for (size_t d = 0; d < a->nd; d++) {
-			const cmp_cell_t *c = &row->cell[d];
-			fprintf(f, "%s,%s,%s,%s,%.3f,%llu,%llu,%.6f,%.6f,%llu,%llu,%s", row->workload, c->design,
-				c->hw_name, c->scheduler, c->clock_mhz, (unsigned long long)c->macs_per_cycle,
-				(unsigned long long)c->cycles, c->latency_us, c->utilization,
-				(unsigned long long)c->useful_macs, (unsigned long long)c->issued_macs,
-				c->weights_fit ? "true" : "false");
-			if (c->priced && base->priced)
-				fprintf(f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", c->energy_uj, c->power_w, c->area_mm2,
-					ratio(base->latency_us, c->latency_us), ratio(c->energy_uj, base->energy_uj),
-					ratio(c->power_w, base->power_w));
-			else
-				fprintf(f, ",,,,%.6f,,\n", ratio(base->latency_us, c->latency_us));
+			cmp_csv_t x = { .row = &rows[i], .c = &rows[i].cell[d], .base = &rows[i].cell[0] };
+			report_csv_line(f, cmp_csv_extra, cmp_csv_get, &x);
 		}
-	}
 }
 
 int cli_compare(int argc, char **argv)

@@ -1,9 +1,12 @@
 /*
  * cli_run.c - `sharpsim run`: one workload on one hardware config.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/afile.h"
@@ -21,7 +24,10 @@ static void run_usage(FILE *f)
 {
 	fputs("usage: sharpsim run [--hw FILE] [--workload FILE] [--scheduler S] [--deps step|element]\n"
 	      "                    [-p key=value ...] [-w key=value ...] [--cold]\n"
-	      "                    [--format text|json|csv] [--out FILE] [--trace FILE]\n"
+	      "                    [--format text|json|csv] [--out FILE] [--per-layer]\n"
+	      "                    [--dump-config DIR] [--trace FILE [--trace-from C]\n"
+	      "                    [--trace-cycles N] [--trace-layer L] [--trace-steps A[:B]]\n"
+	      "                    [--trace-max-mb M] [--trace-counter-window N]]\n"
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE]\n"
 	      "                    [--functional [--seed N] [--dump-outputs DIR]] [--describe-counters]\n"
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
@@ -35,7 +41,19 @@ static void run_usage(FILE *f)
 	      "  --cold             count the initial weight load in the cycles\n"
 	      "  --format F         text (default), json or csv, on stdout or --out\n"
 	      "  --out FILE         write the report to FILE (atomically)\n"
-	      "  --trace FILE       Chrome trace-event JSON for Perfetto\n"
+	      "  --per-layer        CSV: a row per layer pass after the run's row (row=layer)\n"
+	      "  --dump-config DIR  write the effective config as DIR/hw.yaml and DIR/workload.yaml\n"
+	      "                     (they load back: --hw DIR/hw.yaml --workload DIR/workload.yaml)\n"
+	      "  --trace FILE       Chrome trace-event JSON for Perfetto; steps every cycle of its\n"
+	      "                     window (fast-forward runs only before and after it)\n"
+	      "  --trace-from C     trace from cycle C (default 0)\n"
+	      "  --trace-cycles N   trace N cycles (default: to the end)\n"
+	      "  --trace-layer L    trace layer L's cycles (1-based; a pass of a bidirectional\n"
+	      "                     layer counts as one)\n"
+	      "  --trace-steps A[:B] keep only slices of time steps A..B (0-based)\n"
+	      "  --trace-max-mb M   stop the trace growing at M MB (default 256; 0: no cap)\n"
+	      "  --trace-counter-window N  counter tracks sample every N cycles (default: the\n"
+	      "                     window / 2000, at least 100)\n"
 	      "  --tech FILE        technology table for energy/area (default " DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the run\n"
 	      "  --accelergy FILE   write per-component action counts (Accelergy action_counts YAML)\n"
@@ -68,7 +86,24 @@ typedef struct run_args {
 	const char *dump;
 	report_format_t fmt;
 	const char *out, *trace, *tech, *accelergy;
+	uint64_t trace_from, trace_cycles, trace_layer, trace_max_mb, trace_window;
+	int64_t step_lo, step_hi;
+	bool trace_window_set, per_layer;
+	const char *dump_config;
 } run_args_t;
+
+/* A whole decimal number >= min (no sign, no spaces, no overflow). */
+static int parse_u64(const char *opt, const char *v, uint64_t min, uint64_t *out, sim_err_t *err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (!*v || *end || *v < '0' || *v > '9' || errno || x < min)
+		return sim_err(err, SIM_EINPUT, "option %s '%s': expected a whole number >= %llu", opt, v,
+			       (unsigned long long)min);
+	*out = x;
+	return SIM_OK;
+}
 
 static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 {
@@ -110,20 +145,160 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 				return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format, expected text, json or csv", v);
 		} else if (!strcmp(o, "--out") && has_value) {
 			a->out = argv[++i];
+		} else if (!strcmp(o, "--per-layer")) {
+			a->per_layer = true;
+		} else if (!strcmp(o, "--dump-config") && has_value) {
+			a->dump_config = argv[++i];
 		} else if (!strcmp(o, "--trace") && has_value) {
 			a->trace = argv[++i];
+		} else if (!strcmp(o, "--trace-from") && has_value) {
+			if (parse_u64(o, argv[++i], 0, &a->trace_from, err))
+				return SIM_EINPUT;
+			a->trace_window_set = true;
+		} else if (!strcmp(o, "--trace-cycles") && has_value) {
+			if (parse_u64(o, argv[++i], 1, &a->trace_cycles, err))
+				return SIM_EINPUT;
+			a->trace_window_set = true;
+		} else if (!strcmp(o, "--trace-layer") && has_value) {
+			if (parse_u64(o, argv[++i], 1, &a->trace_layer, err))
+				return SIM_EINPUT;
+		} else if (!strcmp(o, "--trace-max-mb") && has_value) {
+			if (parse_u64(o, argv[++i], 0, &a->trace_max_mb, err) || a->trace_max_mb > (1u << 20))
+				return sim_err(err, SIM_EINPUT, "option --trace-max-mb '%s': expected a whole number "
+					       "0..1048576 (0: no cap)", argv[i]);
+		} else if (!strcmp(o, "--trace-counter-window") && has_value) {
+			if (parse_u64(o, argv[++i], 1, &a->trace_window, err))
+				return SIM_EINPUT;
+		} else if (!strcmp(o, "--trace-steps") && has_value) {
+			const char *v = argv[++i];
+			char lo[32], *colon;
+			snprintf(lo, sizeof lo, "%s", v);
+			uint64_t x, y;
+			if ((colon = strchr(lo, ':')))
+				*colon = '\0';
+			if (parse_u64(o, lo, 0, &x, err) || (colon && parse_u64(o, colon + 1, 0, &y, err)) ||
+			    x > INT64_MAX || (colon && (y < x || y > INT64_MAX)))
+				return sim_err(err, SIM_EINPUT, "option --trace-steps '%s': expected STEP or FIRST:LAST "
+					       "with FIRST <= LAST", v);
+			a->step_lo = (int64_t)x;
+			a->step_hi = colon ? (int64_t)y : (int64_t)x;
 		} else if (!strcmp(o, "--tech") && has_value) {
 			a->tech = argv[++i];
 		} else if (!strcmp(o, "--accelergy") && has_value) {
 			a->accelergy = argv[++i];
+		} else if (!strncmp(o, "--trace", 7) && !has_value) {
+			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else if (!strcmp(o, "--format") || !strcmp(o, "--out") || !strcmp(o, "--trace") ||
 			   !strcmp(o, "--seed") || !strcmp(o, "--dump-outputs") || !strcmp(o, "--vcd") ||
-			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy")) {
+			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy") || !strcmp(o, "--dump-config")) {
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else {
 			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim run --help", o);
 		}
 	}
+	if (a->per_layer && a->fmt != REPORT_CSV)
+		return sim_err(err, SIM_EINPUT, "option --per-layer: adds CSV rows (JSON has layers[] already), "
+			       "expected --format csv with it");
+	if (a->vcd && !a->cu_mode)
+		return sim_err(err, SIM_EINPUT, "option --vcd: waveforms come from the RTL compute unit, expected "
+			       "--cosim or --rtl with it (build/sharpsim-rtl)");
+	if (!a->trace && (a->trace_window_set || a->trace_layer || a->step_lo >= 0 || a->trace_window))
+		return sim_err(err, SIM_EINPUT, "options --trace-*: choose what --trace writes, expected --trace FILE "
+			       "with them");
+	if (a->trace_layer && a->trace_window_set)
+		return sim_err(err, SIM_EINPUT, "options --trace-layer and --trace-from/--trace-cycles both choose the "
+			       "window, expected one of them");
+	return SIM_OK;
+}
+
+/* The effective config of the run, as files that load back (the same
+ * config_hash): the hardware after defaults, file and -p; the workload
+ * after -w. */
+static int dump_config(const char *dir, const hw_cfg_t *hw, const workload_t *w, uint64_t hash, sim_err_t *err)
+{
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return sim_err(err, SIM_EIO, "%s: cannot create: %s", dir, strerror(errno));
+	for (int k = 0; k < 2; k++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, k ? "workload.yaml" : "hw.yaml");
+		afile_t *f = afile_open(path, err);
+		if (!f)
+			return err->code;
+		fprintf(afile_stream(f), "# The effective %s of a sharpsim %s run, config_hash %016llx\n"
+			"# (defaults, file and %s overrides applied; \"auto\" as written).\n",
+			k ? "workload" : "hardware config", SHARPSIM_VERSION, (unsigned long long)hash, k ? "-w" : "-p");
+		if (k)
+			config_dump_workload(afile_stream(f), w);
+		else
+			config_dump_hw(afile_stream(f), hw);
+		int rc = afile_commit(f, err);
+		if (rc)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+static void run_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "sharpsim: trace: %s\n", msg);
+}
+
+/*
+ * The trace's window, and the warning that it is stepped. A run with
+ * fast-forward is first run without the trace (cheap: it fast-forwards)
+ * to learn its length and its layers' cycle spans; that is what turns
+ * --trace-layer into a window, and what the warning and the in-run
+ * estimate of time and size compare against.
+ */
+static int trace_plan(const run_args_t *a, const run_job_t *job, trace_opts_t *to, sim_err_t *err)
+{
+	*to = (trace_opts_t){ .from = a->trace_from, .cycles = a->trace_cycles, .step_lo = a->step_lo,
+			      .step_hi = a->step_hi, .max_bytes = (a->trace_max_mb) << 20, .note = run_note };
+	/* The default counter window: about 2000 samples over the span. */
+	uint64_t span = a->trace_cycles;
+	to->window = a->trace_window ? a->trace_window : span / 2000 > 100 ? span / 2000 : 100;
+	if (a->no_ff && !a->trace_layer) {
+		if (!span && !a->trace_window)
+			to->window = 1000;
+		fprintf(stderr, "sharpsim: warning: --trace with --no-fast-forward steps every cycle of the run; "
+			"--trace-from/--trace-cycles trace a window\n");
+		return SIM_OK;
+	}
+	run_job_t pre = *job;
+	pre.opts.trace_path = NULL;
+	pre.tech = NULL;
+	run_outcome_t po;
+	int rc = run_pipeline(&pre, &po, err);
+	if (rc)
+		return rc;
+	const run_result_t r = po.r;
+	to->expect_cycles = r.cycles;
+	if (a->trace_layer) {
+		if (a->trace_layer > r.n_layers) {
+			run_outcome_free(&po);
+			return sim_err(err, SIM_EINPUT, "option --trace-layer %llu: the workload runs %zu layer passes, "
+				       "expected 1..%zu", (unsigned long long)a->trace_layer, r.n_layers, r.n_layers);
+		}
+		uint64_t start = 0;
+		for (size_t i = 0; i + 1 < a->trace_layer; i++)
+			start += r.layers[i].cycles;
+		to->from = start;
+		to->cycles = r.layers[a->trace_layer - 1].cycles;
+	}
+	run_outcome_free(&po);
+	uint64_t end = to->cycles && to->from + to->cycles < to->expect_cycles ? to->from + to->cycles : to->expect_cycles;
+	span = end > to->from ? end - to->from : 0;
+	if (!a->trace_window && !a->trace_cycles)
+		to->window = span / 2000 > 100 ? span / 2000 : 100;
+	if (to->from >= to->expect_cycles)
+		fprintf(stderr, "sharpsim: warning: --trace-from %llu is past the run's end (%llu cycles): the trace "
+			"will be empty\n", (unsigned long long)to->from, (unsigned long long)to->expect_cycles);
+	else if (span > 1000000)
+		fprintf(stderr, "sharpsim: warning: --trace turns fast-forward off inside its window: %llu of the "
+			"run's %llu cycles are stepped one at a time (an estimate of time and size follows after "
+			"half a second; --trace-from/--trace-cycles/--trace-layer trace less)\n",
+			(unsigned long long)span, (unsigned long long)to->expect_cycles);
 	return SIM_OK;
 }
 
@@ -154,7 +329,7 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			run_usage(stdout);
 			return 0;
 		}
-	run_args_t a = { .seed = 1 };
+	run_args_t a = { .seed = 1, .step_lo = -1, .step_hi = -1, .trace_max_mb = 256 };
 	sim_err_t err = { 0 };
 	int rc = parse(argc, argv, &a, &err);
 	if (rc) {
@@ -185,7 +360,11 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			  .cu_factory = hooks ? hooks->rtl_factory : NULL, .vcd_path = a.vcd },
 	};
 	run_outcome_t o;
-	rc = load_tech(&a, &tech, &err);
+	trace_opts_t to;
+	rc = a.trace ? trace_plan(&a, &job, &to, &err) : SIM_OK;
+	job.opts.trace_opts = a.trace ? &to : NULL;
+	if (!rc)
+		rc = load_tech(&a, &tech, &err);
 	if (!rc) {
 		job.tech = tech;
 		rc = run_pipeline(&job, &o, &err);
@@ -202,6 +381,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			"anyway (memory.weights=resident, the paper's assumption)\n",
 			(unsigned long long)o.hw.memory.wbuf.bytes);
 	rc = write_accelergy(&a, &o, &err);
+	if (!rc && a.dump_config)
+		rc = dump_config(a.dump_config, &o.hw, &o.w, o.config_hash, &err);
 	if (rc) {
 		cli_error(&err);
 		run_outcome_free(&o);
@@ -211,7 +392,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_exit_status(rc);
 	}
 	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = o.config_hash, .w = &o.w, .r = &r,
-			     .energy = o.priced ? &o.e : NULL, .describe_counters = a.describe };
+			     .energy = o.priced ? &o.e : NULL, .describe_counters = a.describe,
+			     .per_layer = a.per_layer };
 	report_write(afile_stream(out), a.fmt, &ctx);
 	rc = afile_commit(out, &err);
 	/* The trace belongs to the report: without one, it goes too. */

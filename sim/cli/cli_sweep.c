@@ -52,7 +52,7 @@ static void sweep_usage(FILE *f)
 	      "       sharpsim sweep SPEC.yaml --emit-jobs[=FILE] [--out DIR]\n"
 	      "       sharpsim sweep SPEC.yaml --point I [--out DIR]\n"
 	      "\n"
-	      "  -j N             points run at once (default: the number of cores)\n"
+	      "  -j N, -jN       points run at once (default: the number of cores)\n"
 	      "  --out DIR        results directory (default build/sweeps/<spec name>): journal,\n"
 	      "                   results.csv, results.jsonl\n"
 	      "  --resume         keep the points already in DIR and run the rest\n"
@@ -79,10 +79,12 @@ static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
 		const char *o = argv[i];
 		bool has = i + 1 < argc;
 		uint64_t v;
-		if (!strcmp(o, "-j") && has) {
-			a->jobs = cli_parse_u64(argv[++i], SWEEP_MAX_JOBS, &v) ? 0 : (long)v;
+		if ((!strcmp(o, "-j") && has) || (!strncmp(o, "-j", 2) && o[2])) {
+			/* -j N and -jN, as make takes them. */
+			const char *jv = o[2] ? o + 2 : argv[++i];
+			a->jobs = cli_parse_u64(jv, SWEEP_MAX_JOBS, &v) ? 0 : (long)v;
 			if (a->jobs < 1)
-				return sim_err(err, SIM_EINPUT, "option -j '%s': expected an integer 1..%d", argv[i],
+				return sim_err(err, SIM_EINPUT, "option -j '%s': expected an integer 1..%d", jv,
 					       SWEEP_MAX_JOBS);
 		} else if (!strcmp(o, "--out") && has) {
 			a->out = argv[++i];
@@ -448,15 +450,15 @@ static int sweep_write_title(const char *dir, const char *title, sim_err_t *err)
  * lines and the final files agree with a clean run's. */
 static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
 {
-	static const char *const fixed[] = { "config_hash", "hw", "workload", "scheduler" };
+	static const char *const fixed[] = { "version", "config_hash", "hw", "workload", "scheduler" };
 	int rc = 0;
-	for (size_t i = 0; i < 4; i++)
+	(void)priced; /* one schema: unpriced rows leave the energy columns empty */
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		rc |= sweep_table_add_column(t, fixed[i]);
 	for (size_t i = 0; i < s->n_param_cols; i++)
 		rc |= sweep_table_add_column(t, s->param_cols[i]);
 	for (size_t i = 0; sweep_result_columns[i]; i++)
-		if (priced || !sweep_is_energy_column(sweep_result_columns[i]))
-			rc |= sweep_table_add_column(t, sweep_result_columns[i]);
+		rc |= sweep_table_add_column(t, sweep_result_columns[i]);
 	return rc;
 }
 
@@ -711,6 +713,11 @@ int cli_merge(int argc, char **argv)
 	}
 	if (!rc)
 		rc = sweep_mkdirs(out, &err);
+	/* The schema's result columns, as a sweep registers them (even when no
+	 * row was priced), so a merge writes what the whole sweep would. */
+	for (size_t i = 0; !rc && sweep_result_columns[i]; i++)
+		if (sweep_table_add_column(t, sweep_result_columns[i]))
+			rc = sim_err(&err, SIM_ENOMEM, "out of memory");
 	if (!rc) {
 		sweep_table_sort(t);
 		const sweep_rec_t **rows = malloc((sweep_table_rows(t) + 1) * sizeof *rows);
@@ -741,13 +748,30 @@ int cli_merge(int argc, char **argv)
 
 static void plot_usage(FILE *f)
 {
-	fputs("usage: sharpsim plot DIR [--out FIGDIR] [--title TEXT]\n"
+	fputs("usage: sharpsim plot DIR [--out FIGDIR] [--format png,svg,pdf] [--title TEXT | --spec-title]\n"
+	      "                     [--no-caption] [--y COLUMN [--x COLUMN] [--group COL,...] [--facet COL,...]\n"
+	      "                     [--name NAME]] [--where COLUMN=VALUE ...]\n"
 	      "\n"
-	      "Draws the results of the sweep in DIR (its journal) as PNG and SVG figures with\n"
-	      "gnuplot, into FIGDIR (default DIR/figures): speedup-<hw> (schedulers over\n"
-	      "sequential), kwidth-<hw> (VS widths), padding-<hw> (pad_reconfig true over false),\n"
-	      "utilization and latency (against the MAC budget), whichever the rows vary.\n"
-	      "Each figure's .dat and .gp stay beside it.\n", f);
+	      "Draws the results of the sweep in DIR (its journal) with gnuplot into FIGDIR\n"
+	      "(default DIR/figures); each figure's .dat and .gp stay beside it.\n"
+	      "\n"
+	      "Without --y, the paper's figures, whichever the rows vary: speedup-<hw>\n"
+	      "(schedulers over sequential), kwidth-<hw> (VS widths), padding-<hw>\n"
+	      "(pad_reconfig true over false), utilization and latency (against the MAC budget).\n"
+	      "\n"
+	      "  --y COLUMN       a view: this result column (cycles, latency, utilization, energy,\n"
+	      "                   power, area, gflops/w, or any column of results.csv)\n"
+	      "  --x COLUMN       its x axis (default workload); numbers give lines, text bars\n"
+	      "  --group COLS     one series per value of these columns\n"
+	      "  --facet COLS     one panel per value of these columns\n"
+	      "  --where COL=VAL  keep only the rows with this value (repeatable)\n"
+	      "  --format LIST    png, svg and/or pdf (default png,svg)\n"
+	      "  --title TEXT     a title (default none); --spec-title uses the spec's\n"
+	      "  --no-caption     no caption (by default it lists the values held fixed)\n"
+	      "\n"
+	      "A column that varies must be on the figure (--x, --group, --facet) or chosen with\n"
+	      "--where; otherwise the view is refused, naming it: nothing is averaged or dropped.\n",
+	      f);
 }
 
 /* Runs `gnuplot NAME.gp` in dir; returns its exit status (127: not found). */
@@ -773,78 +797,201 @@ static int plot_gnuplot(const char *dir, const char *name)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+#define PLOT_MAX_WHERE 16
+
+typedef struct plot_args {
+	const char *in, *figdir, *title;
+	bool spec_title;
+	sweep_plot_opts_t o;
+	char lists[2][512]; /* --group and --facet, split in place */
+	const char *where[PLOT_MAX_WHERE];
+	size_t nwhere;
+} plot_args_t;
+
+/* Splits "a,b,c" (in buf) into cols; false when there are too many. */
+static bool plot_split(char *buf, const char **cols, size_t *n)
+{
+	*n = 0;
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
+		if (*n == SWEEP_PLOT_MAX_COLS)
+			return false;
+		else
+			cols[(*n)++] = tok;
+	return true;
+}
+
+static int plot_parse(int argc, char **argv, plot_args_t *a, sim_err_t *err)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		bool has = i + 1 < argc;
+		if (!strcmp(o, "--out") && has) {
+			a->figdir = argv[++i];
+		} else if (!strcmp(o, "--title") && has) {
+			a->title = argv[++i];
+		} else if (!strcmp(o, "--spec-title")) {
+			a->spec_title = true;
+		} else if (!strcmp(o, "--no-caption")) {
+			a->o.no_caption = true;
+		} else if (!strcmp(o, "--y") && has) {
+			a->o.y = argv[++i];
+		} else if (!strcmp(o, "--x") && has) {
+			a->o.x = argv[++i];
+		} else if (!strcmp(o, "--name") && has) {
+			a->o.name = argv[++i];
+		} else if ((!strcmp(o, "--group") || !strcmp(o, "--facet")) && has) {
+			bool g = !strcmp(o, "--group");
+			snprintf(a->lists[!g], sizeof a->lists[0], "%s", argv[++i]);
+			if (!plot_split(a->lists[!g], g ? a->o.group : a->o.facet, g ? &a->o.ngroup : &a->o.nfacet))
+				return sim_err(err, SIM_EINPUT, "option %s '%s': more than %d columns, expected fewer", o,
+					       argv[i], SWEEP_PLOT_MAX_COLS);
+		} else if (!strcmp(o, "--where") && has) {
+			const char *v = argv[++i];
+			if (!strchr(v, '=') || v[0] == '=')
+				return sim_err(err, SIM_EINPUT, "option --where '%s': expected COLUMN=VALUE", v);
+			if (a->nwhere == PLOT_MAX_WHERE)
+				return sim_err(err, SIM_EINPUT, "more than %d --where, expected fewer", PLOT_MAX_WHERE);
+			a->where[a->nwhere++] = v;
+		} else if (!strcmp(o, "--format") && has) {
+			char buf[64];
+			snprintf(buf, sizeof buf, "%s", argv[++i]);
+			a->o.formats = 0;
+			for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+				unsigned bit = !strcmp(tok, "png") ? SWEEP_PLOT_PNG : !strcmp(tok, "svg") ? SWEEP_PLOT_SVG :
+					       !strcmp(tok, "pdf") ? SWEEP_PLOT_PDF : 0;
+				if (!bit)
+					return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format '%s', "
+						       "expected png, svg and/or pdf separated by commas", argv[i], tok);
+				a->o.formats |= bit;
+			}
+		} else if (o[0] == '-' || a->in) {
+			return sim_err(err, SIM_EINPUT, "unexpected '%s' (or a missing value), expected sharpsim plot DIR "
+				       "[options] (see sharpsim plot --help)", o);
+		} else {
+			a->in = o;
+		}
+	}
+	if (!a->in)
+		return sim_err(err, SIM_EINPUT, "no results directory, expected sharpsim plot DIR");
+	if ((a->o.x || a->o.ngroup || a->o.nfacet || a->o.name) && !a->o.y)
+		return sim_err(err, SIM_EINPUT, "options --x, --group, --facet and --name choose a view, expected "
+			       "--y COLUMN with them");
+	if (a->title && a->spec_title)
+		return sim_err(err, SIM_EINPUT, "options --title and --spec-title exclude each other, expected one");
+	return SIM_OK;
+}
+
+/* The rows of src that satisfy every --where, into dst; an unknown column
+ * or a value no row has is an error (a typo would otherwise plot nothing). */
+static int plot_filter(const sweep_table_t *src, const plot_args_t *a, sweep_table_t *dst, sim_err_t *err)
+{
+	for (size_t k = 0; k < a->nwhere; k++) {
+		const char *eq = strchr(a->where[k], '=');
+		char name[256];
+		snprintf(name, sizeof name, "%.*s", (int)(eq - a->where[k]), a->where[k]);
+		const char *col = sweep_plot_column(name);
+		bool known = false, hit = false;
+		for (size_t c = 0; c < sweep_table_cols(src); c++)
+			known |= !strcmp(sweep_table_col(src, c), col);
+		for (size_t i = 0; known && !hit && i < sweep_table_rows(src); i++) {
+			const char *v = sweep_rec_get(sweep_table_row(src, i), col);
+			hit = v && !strcmp(v, eq + 1);
+		}
+		if (!known || !hit)
+			return sim_err(err, SIM_EINPUT, "option --where '%s': %s, expected a column of results.csv and "
+				       "one of its values", a->where[k], known ? "no row has this value" : "no such column");
+	}
+	for (size_t i = 0; i < sweep_table_rows(src); i++) {
+		const sweep_rec_t *r = sweep_table_row(src, i);
+		bool keep = true;
+		for (size_t k = 0; keep && k < a->nwhere; k++) {
+			const char *eq = strchr(a->where[k], '=');
+			char col[256];
+			snprintf(col, sizeof col, "%.*s", (int)(eq - a->where[k]), a->where[k]);
+			const char *v = sweep_rec_get(r, sweep_plot_column(col));
+			keep = v && !strcmp(v, eq + 1);
+		}
+		if (keep && sweep_table_add(dst, r) < 0)
+			return sim_err(err, SIM_ENOMEM, "out of memory");
+	}
+	if (!sweep_table_rows(dst))
+		return sim_err(err, SIM_EINPUT, "options --where: no row satisfies them all, expected fewer conditions");
+	return SIM_OK;
+}
+
 int cli_plot(int argc, char **argv)
 {
-	const char *in = NULL, *figdir = NULL, *title_opt = NULL;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			plot_usage(stdout);
 			return 0;
 		}
-		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-			figdir = argv[++i];
-		} else if (!strcmp(argv[i], "--title") && i + 1 < argc) {
-			title_opt = argv[++i];
-		} else if (argv[i][0] == '-' || in) {
-			fprintf(stderr, "sharpsim plot: unexpected '%s', expected DIR [--out FIGDIR] [--title TEXT]\n",
-				argv[i]);
-			return 2;
-		} else {
-			in = argv[i];
-		}
-	}
-	if (!in) {
-		plot_usage(stderr);
-		return 2;
-	}
+	static plot_args_t a;
 	sim_err_t err = { 0 };
+	int rc = plot_parse(argc, argv, &a, &err);
+	if (rc) {
+		fputs("sharpsim plot: ", stderr);
+		cli_error(&err);
+		return cli_exit_status(rc);
+	}
 	char path[PATH_MAX], figbuf[PATH_MAX], title[1024];
-	snprintf(path, sizeof path, "%s/journal", in);
+	const char *figdir = a.figdir;
 	if (!figdir) {
-		snprintf(figbuf, sizeof figbuf, "%s/figures", in);
+		snprintf(figbuf, sizeof figbuf, "%s/figures", a.in);
 		figdir = figbuf;
 	}
-	snprintf(title, sizeof title, "%s", title_opt ? title_opt : in);
-	snprintf(path, sizeof path, "%s/title.txt", in);
-	FILE *tf = title_opt ? NULL : fopen(path, "r");
+	a.o.title = a.title;
+	snprintf(path, sizeof path, "%s/title.txt", a.in);
+	FILE *tf = a.spec_title ? fopen(path, "r") : NULL;
 	if (tf) {
-		if (fgets(title, sizeof title, tf))
+		if (fgets(title, sizeof title, tf)) {
 			title[strcspn(title, "\n")] = '\0';
+			a.o.title = title;
+		}
 		fclose(tf);
 	}
-	snprintf(path, sizeof path, "%s/journal", in);
+	snprintf(path, sizeof path, "%s/journal", a.in);
 	sweep_journal_t *j = NULL;
 	size_t dropped;
-	sweep_table_t *t = sweep_table_create();
-	int rc = t ? sweep_journal_read(path, &j, &dropped, &err) : sim_err(&err, SIM_ENOMEM, "out of memory");
+	sweep_table_t *all = sweep_table_create(), *t = sweep_table_create();
+	rc = all && t ? sweep_journal_read(path, &j, &dropped, &err) : sim_err(&err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < sweep_journal_count(j); i++)
-		if (sweep_table_add(t, sweep_journal_rec(j, i)) < 0)
+		if (sweep_table_add(all, sweep_journal_rec(j, i)) < 0)
 			rc = sim_err(&err, SIM_ENOMEM, "out of memory");
 	sweep_journal_close(j);
-	if (!rc && !sweep_table_rows(t))
+	if (!rc && !sweep_table_rows(all))
 		rc = sim_err(&err, SIM_EINPUT, "%s: no results, expected a finished (or partial) sweep", path);
+	if (!rc)
+		rc = plot_filter(all, &a, t, &err);
 	if (!rc)
 		rc = sweep_mkdirs(figdir, &err);
 	static sweep_plots_t plots;
 	if (!rc) {
 		sweep_table_sort(t);
-		rc = sweep_plot_write(t, title, figdir, &plots, &err);
+		rc = sweep_plot_write(t, &a.o, figdir, &plots, &err);
 	}
+	unsigned fm = a.o.formats ? a.o.formats : SWEEP_PLOT_PNG | SWEEP_PLOT_SVG;
 	for (size_t i = 0; !rc && i < plots.n; i++) {
 		int st = plot_gnuplot(figdir, plots.name[i]);
-		if (st == 127)
+		if (st == 127) {
 			rc = sim_err(&err, SIM_EIO, "gnuplot not found, expected it on PATH (apt-get install gnuplot-nox); "
 				     "the scripts are in %s", figdir);
-		else if (st != 0)
+		} else if (st != 0) {
 			rc = sim_err(&err, SIM_EIO, "%s/%s.gp: gnuplot failed (status %d)", figdir, plots.name[i], st);
-		else
-			printf("%s/%s.png %s/%s.svg\n", figdir, plots.name[i], figdir, plots.name[i]);
+		} else {
+			const char *ext[] = { "png", "svg", "pdf" };
+			for (int k = 0, n = 0; k < 3; k++)
+				if (fm & (1u << k))
+					printf("%s%s/%s.%s", n++ ? " " : "", figdir, plots.name[i], ext[k]);
+			putchar('\n');
+		}
 	}
 	if (!rc && !plots.n)
 		fprintf(stderr, "sharpsim plot: nothing varies that a figure shows (schedulers, K widths, "
-			"pad_reconfig or MAC budgets)\n");
+			"pad_reconfig or MAC budgets), expected a view: sharpsim plot %s --y COLUMN --x COLUMN\n", a.in);
 	if (rc)
 		cli_error(&err);
+	sweep_table_free(all);
 	sweep_table_free(t);
 	return cli_exit_status(rc);
 }

@@ -169,8 +169,15 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		if (!a->fp)
 			return err->code ? err->code : SIM_ENOMEM;
 	}
-	if (a->opts.trace_path && !(a->trace = trace_open(a->opts.trace_path, a->hw.clock_mhz, err)))
-		return err->code;
+	if (a->opts.trace_path) {
+		trace_opts_t to = { .step_lo = -1, .step_hi = -1 };
+		if (a->opts.trace_opts)
+			to = *a->opts.trace_opts;
+		to.clock_mhz = a->hw.clock_mhz;
+		to.nk = a->nk;
+		if (!(a->trace = trace_open(a->opts.trace_path, &to, err)))
+			return err->code;
+	}
 	return SIM_OK;
 }
 
@@ -343,6 +350,8 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			accel_burst(a, k);
 		else if (!(k = accel_wait_skip(a)))
 			accel_cycle(a);
+		if (a->trace && trace_sample_due(a->trace, a->now))
+			accel_trace_sample(a);
 		if (a->broken)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
 		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))

@@ -85,5 +85,6 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err);
 /* accel_trace.c: the VS track's segment slices and idle-cause slices. */
 void accel_trace_segment(accel_t *a, uint32_t id, uint64_t end);
 void accel_trace_idle(accel_t *a, int cause);
+void accel_trace_sample(accel_t *a);
 
 #endif

@@ -44,3 +44,17 @@ void accel_trace_idle(accel_t *a, int cause)
 	a->idle_cause = cause;
 	a->idle_start = a->now;
 }
+
+/* The counter tracks' levels that no counter holds, sampled at a->now. */
+void accel_trace_sample(accel_t *a)
+{
+	trace_levels_t lv = {
+		.dram_in_flight = dram_requested(a->dram, DRAM_STREAM) + dram_requested(a->dram, DRAM_LOAD) -
+				  dram_arrived(a->dram, DRAM_STREAM) - dram_arrived(a->dram, DRAM_LOAD),
+		.ibuf_used = ibuf_used(a->ibuf),
+		.ibuf_capacity = ibuf_capacity(a->ibuf),
+		.preact_items = fifo_count(a->preact),
+		.acc_in_flight = cu_in_flight(a->cu),
+	};
+	trace_sample(a->trace, a->now, a->st, &lv);
+}

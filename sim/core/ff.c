@@ -44,14 +44,23 @@ static uint64_t units_quiet(const accel_t *a, uint64_t k)
 	return k;
 }
 
+/* Cycles that may pass unstepped: all of them unless a trace window is
+ * open or ahead (trace_ff_room), so what the window holds is what stepping
+ * every cycle would write. */
+static uint64_t accel_ff_room(const accel_t *a)
+{
+	return a->trace ? trace_ff_room(a->trace, a->now) : UINT64_MAX;
+}
+
 uint64_t accel_burst_len(const accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx)
+	if (!a->opts.fast_forward || a->fp || a->be.ctx)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf))
 		return 0;
-	return units_quiet(a, k);
+	uint64_t room = accel_ff_room(a);
+	return units_quiet(a, room < k ? room : k);
 }
 
 void accel_burst(accel_t *a, uint64_t k)
@@ -87,11 +96,11 @@ void accel_burst(accel_t *a, uint64_t k)
  * (the gate buffer and cell updater keep state per step parity) and leaves
  * the furthest step any unit refers to two steps short of the last. Units
  * that move bytes (streaming weights, loads in flight) must be steady;
- * functional and traced runs step every cycle.
+ * functional runs step every cycle, traced runs inside the trace window.
  */
 static bool accel_jump_allowed(const accel_t *a)
 {
-	return a->opts.fast_forward && !a->fp && !a->trace && !a->be.ctx && wbuf_quiet(a->wbuf) &&
+	return a->opts.fast_forward && !a->fp && accel_ff_room(a) && !a->be.ctx && wbuf_quiet(a->wbuf) &&
 	       dram_steady(a->dram);
 }
 
@@ -158,7 +167,9 @@ void accel_steady(accel_t *a)
 		uint64_t period = cur->now - back->now; /* p steps */
 		uint32_t dids = (uint32_t)(cur->id - back->id);
 		uint32_t reach = ctrl_max_step(a->ctrl);
-		uint64_t groups = (T > reach + 2 ? T - reach - 2 : 0) / (uint64_t)p;
+		uint64_t groups = (T > reach + 2 ? T - reach - 2 : 0) / (uint64_t)p, room = accel_ff_room(a);
+		if (period && room / period < groups)
+			groups = room / period; /* fewer whole periods are as exact */
 		if (groups < 1)
 			return;
 		for (size_t i = 0; i < nc; i++)
@@ -181,12 +192,12 @@ void accel_steady(accel_t *a)
  */
 uint64_t accel_wait_skip(accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->trace || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
+	if (!a->opts.fast_forward || a->fp || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
 		return 0;
 	for (uint32_t i = 0; i < a->nline; i++)
 		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
 			return 0;
-	uint64_t limit = units_quiet(a, UINT64_MAX);
+	uint64_t limit = units_quiet(a, accel_ff_room(a));
 	if (limit < 2 || !dram_busy(a->dram))
 		return 0;
 	/* Advance the DRAM in closed form to the cycle its arrivals satisfy

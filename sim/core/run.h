@@ -46,12 +46,14 @@
 #include "../config/workload.h"
 #include "../func/fpipe.h"
 #include "../sched/registry.h"
+#include "../report/trace.h"
 
 typedef struct run_opts {
 	bool cold;              /* count the initial weight load in cycles */
 	bool functional;        /* compute values (bit-accurate datapath) */
 	uint64_t seed;          /* functional: weights and inputs */
 	const char *trace_path; /* Chrome trace-event JSON, or NULL */
+	const trace_opts_t *trace_opts; /* its window, filters and cap; NULL: the whole run, no cap */
 	bool fast_forward;      /* exact jumps over repeated steady state */
 	const char *dump_dir;   /* functional: write hidden states as .npy here */
 	cu_backend_mode_t cu_mode;     /* C model, RTL, or both in lockstep */

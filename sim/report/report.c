@@ -188,36 +188,162 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	fprintf(f, "\n}\n");
 }
 
-static const char *const csv_fixed[] = {
-	"version", "config_hash", "hw", "workload", "scheduler", "weights", "weights_fit", "cold", "cycles",
-	"load_cycles", "latency_us", "useful_macs", "issued_macs", "utilization", "peak_gflops",
+const char *const report_csv_head[] = {
+	"schema", "version", "config_hash", "row", "layer", "pass", "hw", "workload", "scheduler", "design", NULL,
 };
+
+const char *const report_csv_results[] = {
+	"macs_per_cycle", "eff_n", "eff_k", "eff_clock_mhz", "tile", "weights", "weights_fit", "cold", "cycles",
+	"load_cycles", "latency_us", "utilization", "useful_macs", "issued_macs", "peak_gflops", "idle_padding",
+	"idle_dependency", "idle_fill_drain", "idle_backpressure", "idle_weight_fetch", "energy_uj", "avg_power_w",
+	"area_mm2", "gflops_per_w", NULL,
+};
+
+void report_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void report_csv_header_cols(FILE *f, const char *const *extra)
+{
+	const char *const *lists[] = { report_csv_head, report_csv_results, extra };
+	bool first = true;
+	for (size_t l = 0; l < 3; l++)
+		for (size_t i = 0; lists[l] && lists[l][i]; i++) {
+			fputs(first ? "" : ",", f);
+			report_csv_field(f, lists[l][i]);
+			first = false;
+		}
+	fputc('\n', f);
+}
+
+void report_csv_line(FILE *f, const char *const *extra, report_csv_get_t get, const void *ctx)
+{
+	const char *const *lists[] = { report_csv_head, report_csv_results, extra };
+	bool first = true;
+	char buf[256];
+	for (size_t l = 0; l < 3; l++)
+		for (size_t i = 0; lists[l] && lists[l][i]; i++) {
+			fputs(first ? "" : ",", f);
+			buf[0] = '\0';
+			const char *v = !strcmp(lists[l][i], "schema") ? REPORT_CSV_SCHEMA_TEXT :
+					get(ctx, lists[l][i], buf, sizeof buf);
+			report_csv_field(f, v ? v : "");
+			first = false;
+		}
+	fputc('\n', f);
+}
 
 void report_csv_header(FILE *f, const report_ctx_t *c)
 {
-	for (size_t i = 0; i < sizeof csv_fixed / sizeof *csv_fixed; i++)
-		fprintf(f, "%s%s", i ? "," : "", csv_fixed[i]);
-	for (int i = 0; i < IDLE_NCAUSES; i++)
-		fprintf(f, ",idle_%s", ctrl_cause_name((idle_cause_t)i));
-	if (c->energy)
-		fprintf(f, ",energy_uj,avg_power_w,area_mm2,gflops_per_w");
-	fputc('\n', f);
+	(void)c;
+	report_csv_header_cols(f, NULL);
+}
+
+/* The run's row (layer < 0) or one pass's row. */
+typedef struct csv_row {
+	const report_ctx_t *c;
+	long layer;
+} csv_row_t;
+
+static uint64_t run_lanes(const hw_cfg_t *hw)
+{
+	return hw->precision.mul == PREC_FIX16X16 ? hw->compute.vs_width / 2 : hw->compute.vs_width;
+}
+
+static const char *run_csv_get(const void *ctx, const char *name, char *buf, size_t size)
+{
+	const csv_row_t *row = ctx;
+	const report_ctx_t *c = row->c;
+	const run_result_t *r = c->r;
+	const layer_result_t *l = row->layer >= 0 ? &r->layers[row->layer] : NULL;
+	uint64_t nk = (uint64_t)r->hw.compute.vs_units * run_lanes(&r->hw);
+#define CSV_IS(n) (!strcmp(name, n))
+#define CSV_U64(v) (snprintf(buf, size, "%" PRIu64, (uint64_t)(v)), buf)
+	if (CSV_IS("version"))
+		return c->version;
+	if (CSV_IS("config_hash"))
+		return snprintf(buf, size, "%016" PRIx64, c->config_hash), buf;
+	if (CSV_IS("row"))
+		return l ? "layer" : "run";
+	if (CSV_IS("layer"))
+		return l ? CSV_U64(l->layer + 1) : "";
+	if (CSV_IS("pass"))
+		return l ? (l->backward ? "backward" : "forward") : "";
+	if (CSV_IS("hw"))
+		return r->hw.name;
+	if (CSV_IS("workload"))
+		return c->w->name;
+	if (CSV_IS("scheduler"))
+		return hw_sched_name(r->hw.scheduler);
+	if (CSV_IS("macs_per_cycle"))
+		return CSV_U64(nk);
+	if (CSV_IS("eff_n"))
+		return CSV_U64(r->hw.compute.vs_units);
+	if (CSV_IS("eff_k"))
+		return CSV_U64(run_lanes(&r->hw));
+	if (CSV_IS("eff_clock_mhz"))
+		return snprintf(buf, size, "%g", r->hw.clock_mhz), buf;
+	if (CSV_IS("tile"))
+		return l ? hw_tile_name(l->tile) : "";
+	if (CSV_IS("weights"))
+		return l ? (l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed") : weights_word(r);
+	if (CSV_IS("weights_fit"))
+		return (l ? l->weights_fit : r->weights_fit) ? "true" : "false";
+	if (CSV_IS("cold"))
+		return r->cold ? "true" : "false";
+	if (CSV_IS("cycles"))
+		return CSV_U64(l ? l->cycles : r->cycles);
+	if (CSV_IS("load_cycles"))
+		return l ? "" : CSV_U64(r->load_cycles);
+	if (CSV_IS("latency_us"))
+		return snprintf(buf, size, "%.6f", l ? (double)l->cycles / r->hw.clock_mhz : r->latency_us), buf;
+	if (CSV_IS("utilization")) {
+		double u = !l ? r->utilization : l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)nk) : 0;
+		return snprintf(buf, size, "%.6f", u), buf;
+	}
+	if (CSV_IS("useful_macs"))
+		return CSV_U64(l ? l->useful_macs : r->useful_macs);
+	if (CSV_IS("issued_macs"))
+		return CSV_U64(l ? l->issued_macs : r->issued_macs);
+	if (CSV_IS("peak_gflops"))
+		return snprintf(buf, size, "%.3f", r->peak_gflops), buf;
+	if (!strncmp(name, "idle_", 5))
+		return l ? "" : CSV_U64(stage_counter(r, "idle", name + 5));
+	if (!c->energy || l)
+		return "";
+	if (CSV_IS("energy_uj"))
+		return snprintf(buf, size, "%.6f", c->energy->energy_uj), buf;
+	if (CSV_IS("avg_power_w"))
+		return snprintf(buf, size, "%.6f", c->energy->avg_power_w), buf;
+	if (CSV_IS("area_mm2"))
+		return snprintf(buf, size, "%.6f", c->energy->area_mm2), buf;
+	if (CSV_IS("gflops_per_w"))
+		return snprintf(buf, size, "%.6f", c->energy->gflops_per_w), buf;
+#undef CSV_IS
+#undef CSV_U64
+	return "";
 }
 
 static void write_csv(FILE *f, const report_ctx_t *c)
 {
-	const run_result_t *r = c->r;
 	report_csv_header(f, c);
-	fprintf(f, "%s,%016" PRIx64 ",%s,%s,%s,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64
-		",%.6f,%.3f", c->version, c->config_hash, r->hw.name, c->w->name, hw_sched_name(r->hw.scheduler),
-		weights_word(r), r->weights_fit ? "true" : "false", r->cold ? "true" : "false", r->cycles,
-		r->load_cycles, r->latency_us, r->useful_macs, r->issued_macs, r->utilization, r->peak_gflops);
-	for (int i = 0; i < IDLE_NCAUSES; i++)
-		fprintf(f, ",%" PRIu64, stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i)));
-	if (c->energy)
-		fprintf(f, ",%.6f,%.6f,%.6f,%.6f", c->energy->energy_uj, c->energy->avg_power_w, c->energy->area_mm2,
-			c->energy->gflops_per_w);
-	fputc('\n', f);
+	csv_row_t row = { .c = c, .layer = -1 };
+	report_csv_line(f, NULL, run_csv_get, &row);
+	for (size_t i = 0; c->per_layer && i < c->r->n_layers; i++) {
+		row.layer = (long)i;
+		report_csv_line(f, NULL, run_csv_get, &row);
+	}
 }
 
 static void write_text(FILE *f, const report_ctx_t *c)

@@ -16,6 +16,7 @@
 #define SHARPSIM_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +27,7 @@
 typedef enum { REPORT_TEXT = 0, REPORT_JSON, REPORT_CSV } report_format_t;
 
 typedef struct report_ctx {
+	bool per_layer;    /* CSV: a row per layer pass after the run's row */
 	const char *version;
 	uint64_t config_hash;
 	const workload_t *w;
@@ -36,6 +38,29 @@ typedef struct report_ctx {
 } report_ctx_t;
 
 void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c);
+/*
+ * One CSV schema for run, compare and sweep (REPORT_CSV_SCHEMA, written in
+ * every row's "schema" column): the head columns, then (sweep only) the
+ * swept keys, then the result columns, then a command's extra columns
+ * (compare's ratios). A value a row does not have is left empty: "row" is
+ * "run" or "layer" (`run --per-layer`), "layer" and "pass" are set on
+ * layer rows, "design" on compare's rows; layer rows leave the whole-run
+ * columns (load_cycles, idle_*, energy) empty. Bump the schema when a
+ * column is renamed, moved or its meaning changes. docs/outputs.md.
+ */
+#define REPORT_CSV_SCHEMA 2
+#define REPORT_CSV_SCHEMA_TEXT "2"
+extern const char *const report_csv_head[];    /* NULL-terminated */
+extern const char *const report_csv_results[]; /* NULL-terminated */
+/* A column's value for a row, or NULL/"" when the row has none; buf is
+ * scratch space the result may point into. */
+typedef const char *(*report_csv_get_t)(const void *ctx, const char *name, char *buf, size_t size);
+/* The header of the schema plus extra columns (NULL-terminated, or NULL). */
+void report_csv_header_cols(FILE *f, const char *const *extra);
+/* One row of the same columns, each value from get (schema is filled in). */
+void report_csv_line(FILE *f, const char *const *extra, report_csv_get_t get, const void *ctx);
+/* One field, quoted when it holds a comma, quote or line break. */
+void report_csv_field(FILE *f, const char *s);
 /* The CSV header line matching report_write(REPORT_CSV). */
 void report_csv_header(FILE *f, const report_ctx_t *c);
 /* "text", "json" or "csv"; -1 for anything else. */

@@ -11,9 +11,10 @@
 #include "../energy/energy.h"
 
 static int point_row(const sweep_point_t *pt, const run_result_t *r, const energy_report_t *e, bool cold,
-		     sweep_rec_t *row)
+		     const char *version, sweep_rec_t *row)
 {
-	int rc = sweep_rec_add(row, "config_hash", 's', pt->hash);
+	int rc = sweep_rec_add(row, "version", 's', version);
+	rc |= sweep_rec_add(row, "config_hash", 's', pt->hash);
 	rc |= sweep_rec_add(row, "hw", 's', r->hw.name);
 	rc |= sweep_rec_add(row, "workload", 's', pt->wl_name);
 	rc |= sweep_rec_add(row, "scheduler", 's', hw_sched_name(r->hw.scheduler));
@@ -22,6 +23,11 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 				    sweep_rec_value(pt->label, i));
 	rc |= sweep_rec_add_u64(row, "macs_per_cycle",
 				(unsigned long long)r->hw.compute.vs_units * resolve_lanes(&r->hw));
+	/* The machine as it ran (overrides applied): figures label results
+	 * with it rather than with the preset's name. */
+	rc |= sweep_rec_add_u64(row, "eff_n", r->hw.compute.vs_units);
+	rc |= sweep_rec_add_u64(row, "eff_k", resolve_lanes(&r->hw));
+	rc |= sweep_rec_add_num(row, "eff_clock_mhz", "%g", r->hw.clock_mhz);
 	rc |= sweep_rec_add(row, "weights", 's',
 			    r->weights == WEIGHTS_RESIDENT ? "resident" : r->weights == WEIGHTS_STREAM ? "streamed" : "mixed");
 	rc |= sweep_rec_add(row, "weights_fit", 'b', r->weights_fit ? "true" : "false");
@@ -32,6 +38,7 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 	rc |= sweep_rec_add_num(row, "utilization", "%.6f", r->utilization);
 	rc |= sweep_rec_add_u64(row, "useful_macs", r->useful_macs);
 	rc |= sweep_rec_add_u64(row, "issued_macs", r->issued_macs);
+	rc |= sweep_rec_add_num(row, "peak_gflops", "%.3f", r->peak_gflops);
 	for (int c = 0; c < IDLE_NCAUSES; c++) {
 		char name[64], col[64];
 		uint64_t v = 0;
@@ -72,7 +79,7 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const char *tech, const cha
 	if (rc)
 		return rc;
 	sweep_rec_t *row = sweep_rec_create();
-	if (!row || point_row(pt, &o.r, o.priced ? &o.e : NULL, s->cold, row))
+	if (!row || point_row(pt, &o.r, o.priced ? &o.e : NULL, s->cold, version, row))
 		rc = sim_err(err, SIM_ENOMEM, "out of memory");
 	run_outcome_free(&o);
 	if (rc) {

@@ -9,13 +9,10 @@
 #include "../common/json.h"
 #include "../config/hw_cfg.h"
 #include "../config/params.h"
+#include "../report/report.h"
 #include "../sched/registry.h"
 
-const char *const sweep_result_columns[] = {
-	"macs_per_cycle", "weights", "weights_fit", "cold", "cycles", "load_cycles", "latency_us",
-	"utilization", "useful_macs", "issued_macs", "idle_padding", "idle_dependency", "idle_fill_drain",
-	"idle_backpressure", "idle_weight_fetch", "energy_uj", "avg_power_w", "area_mm2", "gflops_per_w", NULL
-};
+const char *const *const sweep_result_columns = report_csv_results;
 
 struct sweep_table {
 	sweep_rec_t **rows;
@@ -45,9 +42,8 @@ void sweep_table_free(sweep_table_t *t)
 /* Sort rank of a column name (see the header's column order). */
 static size_t table_col_rank(const char *name)
 {
-	static const char *const fixed[] = { "config_hash", "hw", "workload", "scheduler" };
-	for (size_t i = 0; i < 4; i++)
-		if (!strcmp(name, fixed[i]))
+	for (size_t i = 0; report_csv_head[i]; i++)
+		if (!strcmp(name, report_csv_head[i]))
 			return i;
 	size_t n;
 	const param_t *t;
@@ -226,39 +222,48 @@ void sweep_table_sort(sweep_table_t *t)
 	free(tmp);
 }
 
-static void table_csv_field(FILE *f, const char *s)
+static bool table_is_head(const char *col)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	for (size_t i = 0; report_csv_head[i]; i++)
+		if (!strcmp(col, report_csv_head[i]))
+			return true;
+	return false;
 }
 
+/* The CSV has the schema's head columns first whether or not the rows
+ * carry them (schema, and row = "run": a sweep row is a whole run), then
+ * the table's other columns in order (report.h). */
 void sweep_table_csv_header(const sweep_table_t *t, FILE *f)
 {
-	for (size_t i = 0; i < t->ncol; i++) {
-		if (i)
+	bool first = true;
+	for (size_t i = 0; report_csv_head[i]; i++, first = false)
+		fprintf(f, "%s%s", first ? "" : ",", report_csv_head[i]);
+	for (size_t i = 0; i < t->ncol; i++)
+		if (!table_is_head(t->cols[i])) {
 			fputc(',', f);
-		table_csv_field(f, t->cols[i]);
-	}
+			report_csv_field(f, t->cols[i]);
+		}
 	fputc('\n', f);
 }
 
 void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 {
+	for (size_t i = 0; report_csv_head[i]; i++) {
+		const char *col = report_csv_head[i], *v = sweep_rec_get(r, col);
+		if (!strcmp(col, "schema"))
+			v = REPORT_CSV_SCHEMA_TEXT;
+		else if (!v && !strcmp(col, "row"))
+			v = "run";
+		fputs(i ? "," : "", f);
+		report_csv_field(f, v ? v : "");
+	}
 	for (size_t i = 0; i < t->ncol; i++) {
-		if (i)
-			fputc(',', f);
+		if (table_is_head(t->cols[i]))
+			continue;
+		fputc(',', f);
 		const char *v = sweep_rec_get(r, t->cols[i]);
 		if (v)
-			table_csv_field(f, v);
+			report_csv_field(f, v);
 	}
 	fputc('\n', f);
 }

@@ -6,8 +6,9 @@
  * its parts write byte-identical files): rows sorted by hw, workload
  * (natural order: sharp-1k < sharp-4k < sharp-16k), scheduler (sequential,
  * batch, intergate, unfolded), then every swept parameter column in column
- * order (natural order), then config_hash. Columns: config_hash, hw,
- * workload, scheduler, the swept hardware keys in the order of the
+ * order (natural order), then config_hash. Columns: the CSV schema's
+ * head (report_csv_head: schema, version, config_hash, row, layer, pass,
+ * hw, workload, scheduler, design; the CSV always has them all), the swept hardware keys in the order of the
  * hardware parameter table, the swept workload keys ("w.KEY") in the order
  * of the layer table, then the result columns (sweep_result_columns), then
  * any other key in strcmp order. A row lacking a column leaves it empty in
@@ -25,9 +26,10 @@
 
 typedef struct sweep_table sweep_table_t;
 
-/* The result columns every row has, in order, ending with the energy
- * columns (present when the run was priced). NULL-terminated. */
-extern const char *const sweep_result_columns[];
+/* The result columns of the CSV schema (report_csv_results of
+ * report/report.h), in order, ending with the energy columns (empty when
+ * the run was not priced). NULL-terminated. */
+extern const char *const *const sweep_result_columns;
 
 sweep_table_t *sweep_table_create(void);
 void sweep_table_free(sweep_table_t *t);

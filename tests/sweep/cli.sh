@@ -46,7 +46,7 @@ grep -q "bad_group_key.yaml:6:31: unknown hardware key 'compute.vs_unit', did yo
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ if ($c["macs_per_cycle"] != 1024 || $c["compute.vs_units"] * $c["compute.vs_width"] != 1024) exit 1 }' \
 	"$T/group/results.csv" || bad "group.yaml: a row is not a 1024-MAC design"
-head -1 "$T/group/results.csv" | grep -q '^config_hash,hw,workload,scheduler,name,compute.vs_units,compute.vs_width,compute.tile,macs_per_cycle,' ||
+head -1 "$T/group/results.csv" | grep -q '^schema,version,config_hash,row,layer,pass,hw,workload,scheduler,design,name,compute.vs_units,compute.vs_width,compute.tile,macs_per_cycle,' ||
 	bad "group.yaml: unexpected columns $(head -1 "$T/group/results.csv")"
 
 # Merge: halves, and overlapping directories.
