@@ -21,6 +21,11 @@ CFLAGS   += -fPIC -fno-semantic-interposition
 CFLAGS   += -D_POSIX_C_SOURCE=200809L
 CFLAGS   += -DSHARPSIM_VERSION='"$(VERSION)"'
 CFLAGS   += -MMD -MP
+# Link-time optimisation for the simulator's own build (not the sanitizer
+# and fuzz builds, which take CFLAGS without it): stepping is about 0.7x
+# the time with identical output (scripts/bench-compare.sh). Fat objects
+# keep libsharpsim.a linkable by programs built without -flto.
+LTO      := -flto=auto -ffat-lto-objects
 LDLIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -lm
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lpthread
 
@@ -54,15 +59,15 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LTO) -c $< -o $@
 
 $(LIB): $(SIM_OBJS)
 	@[ "$(V)" = 1 ] || echo "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && gcc-ar rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(LIB)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LTO) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
 
 # Every tests/test_NAME.c defines `Suite *NAME_suite(void)`; the list of
 # suites is generated so adding a test file needs no other edit.
@@ -73,11 +78,11 @@ $(BUILD)/tests/suites.inc: $(TEST_SRCS)
 $(BUILD)/obj/tests/main.o: tests/main.c $(BUILD)/tests/suites.inc
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/tests -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(LTO) -I$(BUILD)/tests -c $< -o $@
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LTO) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS) $(TEST_LIBS)
 
 # The unit runner exits non-zero on any failure and when no test ran.
 unit-test: $(TEST_BIN) $(BIN)

@@ -728,20 +728,23 @@ int ydoc_check_keys(const ydoc_t *d, const ydoc_node_t *map, const char *const *
 				  !map ? "empty document" : map->kind == YDOC_SEQ ? "sequence" : "scalar");
 	for (size_t i = 0; i < ydoc_len(map); i++) {
 		const ydoc_node_t *k = map->kids[2 * i];
-		const char *best = NULL;
-		size_t best_d = (size_t)-1;
 		size_t a;
-		for (a = 0; allowed[a]; a++) {
+		for (a = 0; allowed[a]; a++)
 			if (strcmp(allowed[a], k->text) == 0)
 				break;
+		if (allowed[a])
+			continue;
+		/* Only a wrong key pays for suggestions: edit distances allocate,
+		 * and every config load checks every key. */
+		const char *best = NULL;
+		size_t best_d = (size_t)-1;
+		for (a = 0; allowed[a]; a++) {
 			size_t dist = ydoc_edit_distance(k->text, allowed[a]);
 			if (dist < best_d) {
 				best_d = dist;
 				best = allowed[a];
 			}
 		}
-		if (allowed[a])
-			continue;
 		char where[300] = "";
 		if (ydoc_path(map, path)[0])
 			snprintf(where, sizeof where, " in %s", path);

@@ -508,8 +508,8 @@ static void charge(pricer_t *p, item_id_t it, const char *action, uint64_t count
 int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, uint64_t cycles,
 		energy_report_t *out, sim_err_t *err)
 {
-	hw_view_t v;
-	counters_t c;
+	hw_view_t v = { 0 };
+	counters_t c = { 0 };
 	int rc = hw_view(hw, &v, err);
 	if (!rc)
 		rc = read_counters(st, &c, err);

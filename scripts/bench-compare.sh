@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Two builds of sharpsim side by side, on what a user feels: the time to
+# result of one default run (start-up, config and tile-table loading, the
+# run, the report) and the stepping cost per simulated cycle
+# (--no-fast-forward). The two binaries are timed interleaved, best of
+# RUNS rounds, so a noisy shared machine moves both alike; the figure that
+# matters is the ratio NEW / OLD. The machine's load is printed with it.
+#
+#   bash scripts/bench-compare.sh OLD_BIN NEW_BIN
+#   RUNS=7 BATCH=50 bash scripts/bench-compare.sh build-old/sharpsim build/sharpsim
+#
+# Both binaries must print the same cycle counts; the script stops if they
+# do not (a speed-up that moves a result is a bug, not a speed-up).
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: bench-compare.sh OLD_BIN NEW_BIN" >&2; exit 2; }
+OLD=$1
+NEW=$2
+RUNS=${RUNS:-5}
+BATCH=${BATCH:-20}
+cd "$(dirname "$0")/.."
+for b in "$OLD" "$NEW"; do
+  [ -x "$b" ] || { echo "bench-compare: $b: not an executable, expected a sharpsim binary" >&2; exit 2; }
+done
+
+now_ns() { date +%s%N; }
+
+# batch BIN ARGS...: ns for BATCH runs of BIN ARGS.
+batch() {
+  local bin=$1 t0 t1
+  shift
+  t0=$(now_ns)
+  for _ in $(seq "$BATCH"); do "$bin" "$@" >/dev/null; done
+  t1=$(now_ns)
+  echo $((t1 - t0))
+}
+
+# single ARGS...: ns for one run of each binary, as "old new".
+single() {
+  local t0 t1 t2
+  t0=$(now_ns)
+  "$OLD" "$@" >/dev/null
+  t1=$(now_ns)
+  "$NEW" "$@" >/dev/null
+  t2=$(now_ns)
+  echo $((t1 - t0)) $((t2 - t1))
+}
+
+cycles_of() {
+  "$1" "${@:2}" --format csv |
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }'
+}
+
+printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 1. Time to result of the default run.
+RUN=(run --no-energy)
+[ "$(cycles_of "$OLD" "${RUN[@]}")" = "$(cycles_of "$NEW" "${RUN[@]}")" ] ||
+  { echo "bench-compare: the two builds disagree on the default run's cycles" >&2; exit 1; }
+bo="" bn=""
+for _ in $(seq "$RUNS"); do
+  o=$(batch "$OLD" "${RUN[@]}")
+  n=$(batch "$NEW" "${RUN[@]}")
+  { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
+  { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
+done
+awk -v o="$bo" -v n="$bn" -v b="$BATCH" 'BEGIN {
+  printf "%-34s %10.3f ms %10.3f ms   new/old %.3f\n", "time to result, default run", o / b / 1e6, n / b / 1e6, n / o }'
+
+# 2. Stepping cost per simulated cycle, on a layer long enough that
+# start-up is a small part: DeepBench LSTM h1024 b1, 200 steps, 4K MACs.
+STEP=(run --hw configs/sharp-4k.yaml --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
+  -w timesteps=200 -p memory.weights=resident --no-energy --no-fast-forward)
+c=$(cycles_of "$NEW" "${STEP[@]}")
+[ "$(cycles_of "$OLD" "${STEP[@]}")" = "$c" ] ||
+  { echo "bench-compare: the two builds disagree on the stepped run's cycles" >&2; exit 1; }
+bo="" bn=""
+for _ in $(seq "$RUNS"); do
+  read -r o n < <(single "${STEP[@]}")
+  { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
+  { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
+done
+awk -v o="$bo" -v n="$bn" -v c="$c" 'BEGIN {
+  printf "%-34s %10.2f ns %10.2f ns   new/old %.3f   (%d cycles)\n", "stepping, per simulated cycle", o / c, n / c, n / o, c }'
+printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
