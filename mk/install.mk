@@ -47,7 +47,7 @@ $(BUILD)/obj/sim/common/datadir.o: CFLAGS += -DSHARPSIM_DATADIR='"$(DATADIR)"'
 
 $(SOLIB): $(SIM_OBJS)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LTO) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDLIBS)
 	$(Q)ln -sf $(notdir $@) $(BUILD)/$(SONAME)
 	$(Q)ln -sf $(notdir $@) $(BUILD)/libsharpsim.so
 
@@ -72,6 +72,11 @@ install: $(BIN) $(LIB) $(SOLIB) $(MANPAGE) $(PCFILE)
 		$(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
 	$(Q)install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/sharpsim
 	$(Q)install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libsharpsim.a
+	@# The installed archive carries machine code only: GCC's LTO bytecode
+	@# is tied to this compiler's version and would replay our -Werror in a
+	@# user's link.
+	$(Q)objcopy --wildcard -R '.gnu.lto_*' -R '.gnu.debuglto_*' -N '__gnu_lto_*' \
+		$(DESTDIR)$(LIBDIR)/libsharpsim.a
 	$(Q)install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	$(Q)ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/libsharpsim.so

@@ -289,7 +289,7 @@ int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *
 		return SIM_OK;
 	}
 	case PARAM_BOOL: {
-		bool x;
+		bool x = false;
 		rc = ydoc_as_bool(d, v, &x, err);
 		if (rc)
 			return rc;
