@@ -56,6 +56,11 @@ typedef struct param {
 	double dmin, dmax;         /* PARAM_DOUBLE: (dmin, dmax] */
 	bool has_auto;             /* integer types: "auto" stores 0 */
 	const char *const *names;  /* PARAM_ENUM: NULL-terminated, index = value */
+	const char *kind;          /* PARAM_ENUM over a registry: a value not in it is an
+				      "unknown <kind> 'x', expected one of ..." */
+	bool quiet_default;        /* left out of dumps (so of config_hash) while at its
+				      default: a key added after results were pinned to
+				      hashes, which must keep theirs */
 	param_src_t src;
 	const char *desc;
 } param_t;
@@ -66,7 +71,6 @@ extern const char *const param_weights_names[]; /* weight_policy_t */
 extern const char *const param_deps_names[];    /* deps_kind_t */
 extern const char *const param_prec_names[];    /* prec_mul_t */
 extern const char *const param_act_names[];     /* act_mode_t */
-extern const char *const param_cell_names[];    /* cell_kind_t */
 extern const char *const param_gru_names[];     /* gru_form_t */
 extern const char *const param_dir_names[];     /* direction_t */
 

@@ -42,7 +42,7 @@ expect_error "${LOC}value 'abc' of compute.vs_units is not an integer, expected"
 expect_error "${LOC}value '1001' of mfu.latency is out of range, expected an integer from 1 to 1000" --hw $FX/out_of_range.yaml
 expect_error "${LOC}compute.tile config1 .* expected a config N can form" --hw $FX/tile_inconsistent.yaml
 expect_error "${LOC}duplicate key 'units' \(first at line 2\), expected each key once" --hw $FX/duplicate_key.yaml
-expect_error "${LOC}value 'lsmt' of cell is not a valid choice, expected one of" --workload $FX/workload_bad_cell.yaml
+expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled$" --workload $FX/workload_bad_cell.yaml
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
 expect_error "^missing\.yaml: cannot open: No such file or directory, expected a readable YAML file" --hw missing.yaml
 expect_error "^option -p 'compute.vs_units=abc': value 'abc' is not an integer" -p compute.vs_units=abc
