@@ -568,8 +568,11 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return 0;
-	if (hw)
-		config_dump_hw(f, hw);
+	if (hw) {
+		size_t n;
+		const param_t *t = param_hw_table(&n);
+		param_dump_hash(f, t, n, hw);
+	}
 	fputs("---\n", f);
 	if (w)
 		config_dump_workload(f, w);

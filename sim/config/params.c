@@ -502,13 +502,13 @@ static size_t param_split(const char *key, char *buf, size_t size, const char **
 	return n;
 }
 
-void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
+static void param_dump_keys(FILE *f, const param_t *t, size_t n, const void *base, bool for_hash)
 {
 	char prev_buf[128] = "", buf[128], value[1100];
 	const char *prev[PARAM_MAX_DEPTH], *comp[PARAM_MAX_DEPTH];
 	size_t n_prev = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (t[i].quiet_default && t[i].def) {
+		if (for_hash && t[i].quiet_default && t[i].def) {
 			param_format(&t[i], base, value, sizeof value);
 			if (strcmp(value, t[i].def) == 0)
 				continue;
@@ -524,6 +524,16 @@ void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
 		memcpy(prev_buf, buf, sizeof buf);
 		n_prev = param_split(t[i].key, prev_buf, sizeof prev_buf, prev);
 	}
+}
+
+void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
+{
+	param_dump_keys(f, t, n, base, false);
+}
+
+void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base)
+{
+	param_dump_keys(f, t, n, base, true);
 }
 
 static const char *param_src_name(param_src_t s)

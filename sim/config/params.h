@@ -58,9 +58,9 @@ typedef struct param {
 	const char *const *names;  /* PARAM_ENUM: NULL-terminated, index = value */
 	const char *kind;          /* PARAM_ENUM over a registry: a value not in it is an
 				      "unknown <kind> 'x', expected one of ..." */
-	bool quiet_default;        /* left out of dumps (so of config_hash) while at its
-				      default: a key added after results were pinned to
-				      hashes, which must keep theirs */
+	bool quiet_default;        /* left out of config_hash while at its default: a key
+				      added after results were pinned to hashes (goldens,
+				      sweep tables), which must keep theirs */
 	param_src_t src;
 	const char *desc;
 } param_t;
@@ -104,6 +104,9 @@ void param_range_text(const param_t *p, char *buf, size_t size);
 /* Writes the table's fields of base as nested YAML maps, one key a line, in
  * table order (sections open where their first key is). */
 void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
+/* The same without the quiet_default keys at their default: the text
+ * config_hash hashes. */
+void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base);
 /* One entry per key: key, accepted values, default, source, description. */
 void param_help(FILE *f, const param_t *t, size_t n);
 /* The same as man(7) source: one .TP entry per key. */
