@@ -83,6 +83,26 @@ for tid in (3, 4, 5, 6):
 PY
 then ok; else bad "trace JSON"; fi
 
+# The cells come from the registry: --help-workload lists every one; the
+# LSTM variants run in timing and functional mode, and the coupled LSTM's
+# trace names its three gates i, g, o (no f).
+"$BIN" --help-workload >"$T/wl.txt"
+if grep -Eq '^  cell +lstm \| gru \| vanilla \| fc \| lstm_peephole \| lstm_coupled$' "$T/wl.txt"; then ok; else bad "--help-workload cell list"; fi
+for c in peephole coupled; do
+  if "$BIN" run --workload workloads/cells/lstm_$c.yaml --functional --no-energy >"$T/$c.txt" 2>&1 &&
+     grep -q "lstm_$c I=16 H=32" "$T/$c.txt"; then ok; else bad "lstm_$c --functional: $(head -3 "$T/$c.txt")"; fi
+done
+"$BIN" run --workload workloads/cells/lstm_coupled.yaml --scheduler sequential -w timesteps=1 --no-energy \
+  --trace "$T/coupled.json" >/dev/null
+if python3 - "$T/coupled.json" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+names = {e["name"] for e in ev if e.get("ph") == "X" and e["tid"] == 2}
+assert {"U.h i", "U.h g", "U.h o"} <= names, names
+assert not any(n.endswith(" f") for n in names), names
+PY
+then ok; else bad "coupled LSTM trace gate names"; fi
+
 # A failed run leaves no trace behind.
 "$BIN" run -p watchdog_cycles=1 -p memory.dram_latency=100 --cold --trace "$T/dead.json" >/dev/null 2>&1
 if ! ls "$T" | grep -q dead; then ok; else bad "failed run left a trace file"; fi
