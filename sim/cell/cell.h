@@ -83,7 +83,11 @@ typedef struct cell_variant {
 	uint8_t phase_ngates[CELL_MAX_PHASES];
 	uint8_t phase_gate[CELL_MAX_PHASES][CELL_MAX_GATES]; /* in issue order */
 	uint8_t act[CELL_MAX_GATES];                          /* cell_act_t per gate */
-	int8_t x_apart;   /* gate whose W.x stays apart from U.h (no init merge), or -1 */
+	/* Gate whose W.x must stay apart from its U.h, or -1. When set, no
+	 * W.x is merged into accumulator init: the MFU reads every W.x sum,
+	 * adds it for the other gates, and passes this gate's on beside its
+	 * raw U.h sum (cell_elem_t.gate[G]). */
+	int8_t x_apart;
 	int8_t rh_gate;   /* gate whose activation also yields r*h for phase 1, or -1 */
 	cell_ops_t ops;
 } cell_variant_t;

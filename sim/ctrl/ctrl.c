@@ -74,15 +74,15 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
-	bool lbr = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
+	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
 	unsigned f = c->sd->flags;
 	bool pre = f & SCHED_F_X_PRECOMPUTED, ahead = f & SCHED_F_X_RUNAHEAD;
 	/* A precomputed W.x goes to its own store: no merge, no intermediate
 	 * buffer, and the MFU never reads it. */
-	c->mfu_reads_x = has_x && lbr && !pre;
-	c->merge = has_x && !lbr && !ahead && !pre;
-	c->h_init = has_x && !lbr && ahead && !pre;
-	c->epur_init = pre && has_x && !lbr;
+	c->mfu_reads_x = has_x && apart && !pre;
+	c->merge = has_x && !apart && !ahead && !pre;
+	c->h_init = has_x && !apart && ahead && !pre;
+	c->epur_init = pre && has_x && !apart;
 	c->xq_head = c->xq_count = 0;
 	c->pre_i = layer->prog->n;
 	c->pre_issued = c->pre_written = 0;

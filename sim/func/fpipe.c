@@ -544,8 +544,8 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 	const sched_seg_t *s = &f->prog->seg[seg];
 	uint32_t b = seq;
 	uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
-	bool lbr = f->cv->x_apart >= 0;
-	const uint32_t *xs = lbr && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	bool apart = f->cv->x_apart >= 0;
+	const uint32_t *xs = apart && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
 	uint32_t hprev = fp_hslot((int64_t)step - 1), rslot = step & 1;
 	for (uint32_t q = 0; q < s->ngates; q++) {
 		unsigned g = s->gate[q], act = f->cv->act[g];

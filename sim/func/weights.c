@@ -24,6 +24,8 @@ typedef struct slot {
 static size_t slot_table(weights_t *w, slot_t *s)
 {
 	const cell_desc_t *d = cell_get(w->cell);
+	/* b_hn is the bias inside r*(U_n h + b_hn): it exists where a gate's
+	 * W.x stays apart from its U.h (GRU linear_before_reset). */
 	bool lbr = cell_variant(d, w->gru_form)->x_apart >= 0, peep = d->flags & CELL_F_PEEPHOLE;
 	size_t gh = (size_t)w->G * w->H;
 	slot_t t[] = {
