@@ -217,13 +217,21 @@ const char *param_suggest(const param_t *t, size_t n, const char *key)
 	return best && 2 * best_d <= (la > lb ? la : lb) ? best : NULL;
 }
 
+/* "a, b, c" from a NULL-terminated name list (truncated to the buffer). */
+static const char *param_names_list(const char *const *names, char *list, size_t size)
+{
+	size_t used = 0;
+	list[0] = '\0';
+	for (int i = 0; names[i] && used < size; i++)
+		used += (size_t)snprintf(list + used, size - used, "%s%s", i ? ", " : "", names[i]);
+	return list;
+}
+
 int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names, int *out,
 		     sim_err_t *err)
 {
-	char list[256] = "";
-	size_t used = 0;
-	for (int i = 0; names[i] && used < sizeof list; i++)
-		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+	char list[256];
+	param_names_list(names, list, sizeof list);
 	const char *s = ydoc_scalar(v);
 	if (!v || !s)
 		return ydoc_error(d, v, err, SIM_EINPUT, "%s, expected one of: %s",
@@ -248,11 +256,9 @@ static int param_kind_parse(const ydoc_t *d, const ydoc_node_t *v, const param_t
 		known |= strcmp(p->names[i], s) == 0;
 	if (!s || known)
 		return param_enum_parse(d, v, p->key, p->names, out, err);
-	char list[256] = "";
-	size_t used = 0;
-	for (int i = 0; p->names[i] && used < sizeof list; i++)
-		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", p->names[i]);
-	return ydoc_error(d, v, err, SIM_EINPUT, "unknown %s '%s', expected one of %s", p->kind, s, list);
+	char list[256];
+	return ydoc_error(d, v, err, SIM_EINPUT, "unknown %s '%s', expected one of %s", p->kind, s,
+			  param_names_list(p->names, list, sizeof list));
 }
 
 /* Appends text to an error message (for "or auto" and the size hint). */
