@@ -34,7 +34,11 @@
  *     cell.mults, cell.adds, cell.tanh, ihbuf.reads, cellbuf.*);
  *   - step (functional cells only) computes h (and c for CELL_F_STATE)
  *     from the gate words the MFU wrote, with the arithmetic documented in
- *     cellmath.h and nothing else.
+ *     cellmath.h and nothing else;
+ *   - flags agree with the data: CELL_F_FUNCTIONAL iff step is set,
+ *     CELL_F_FORMS iff more than one variant, CELL_F_PEEPHOLE only with
+ *     CELL_F_STATE, CELL_F_STATE iff the cell updater reads and writes c
+ *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases.
  *
  * The double reference (sim/func/ref.c) deliberately does not read the
  * descriptor: it is an independent restatement of each cell's equations,
