@@ -476,7 +476,7 @@ START_TEST(wl_errors)
 	expect_wl_error(FIX "workload_range.yaml", NULL, 0, FIX "workload_range.yaml:5:18: ",
 			"value '70000' of layers[0].hidden_size is out of range");
 	expect_wl_error(FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
-			"value 'lsmt' of cell is not a valid choice, expected one of: lstm, gru, vanilla");
+			"unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
 	expect_wl_error(FIX "workload_top_unknown.yaml", NULL, 0, FIX "workload_top_unknown.yaml:2:1: ",
 			"unknown key 'layer', did you mean 'layers'?");
 	expect_wl_error(FIX "nope.yaml", NULL, 0, FIX "nope.yaml: cannot open: ", "No such file");

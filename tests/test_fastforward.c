@@ -48,11 +48,12 @@ START_TEST(matches_stepping_everywhere)
 	static const struct {
 		cell_kind_t c;
 		gru_form_t f;
-	} cells[] = { { CELL_LSTM, GRU_LBR }, { CELL_GRU, GRU_LBR }, { CELL_GRU, GRU_RBM }, { CELL_VANILLA, GRU_LBR } };
+	} cells[] = { { CELL_LSTM, GRU_LBR },	  { CELL_GRU, GRU_LBR },	   { CELL_GRU, GRU_RBM },
+		      { CELL_VANILLA, GRU_LBR }, { CELL_LSTM_PEEPHOLE, GRU_LBR }, { CELL_LSTM_COUPLED, GRU_LBR } };
 	char what[160];
 	int jumps = 0, runs = 0;
 	const sched_registry_t *reg = sched_registry_builtin();
-	for (size_t ci = 0; ci < 4; ci++)
+	for (size_t ci = 0; ci < sizeof cells / sizeof cells[0]; ci++)
 		for (int s = 0; s < (int)sched_registry_count(reg); s++)
 			for (unsigned cfg = 1; cfg <= 4; cfg++)
 				for (uint32_t b = 1; b <= 2; b++) {

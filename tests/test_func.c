@@ -79,6 +79,113 @@ START_TEST(test_ref_vanilla_two_steps)
 }
 END_TEST
 
+/* Peephole LSTM (Gers & Schmidhuber 2000), I = H = 1 without input,
+ * h0 = 0, c0 = 2; the LSTM case above with the gates driven through P:
+ *   i: P_i = ln3/2   -> pre = ln3 (P_i * c_{t-1}),  i = 0.75
+ *   f: P_f = -ln3/2  -> f = 0.25
+ *   g: b_g = atanh(0.6) -> g = 0.6
+ *   c = 0.25 * 2 + 0.75 * 0.6 = 0.95
+ *   o: P_o = ln4/0.95 -> pre = P_o * c_t = ln4 (the NEW c), o = 0.8
+ *   h = 0.8 tanh(0.95) = 0.5918264410192035
+ * Had o seen c_{t-1} = 2 it would be sig(2 ln4 / 0.95), h = 0.7167...: the
+ * check tells the two apart. */
+START_TEST(test_ref_peephole_one_step)
+{
+	weights_t *w = zero_layer(CELL_LSTM_PEEPHOLE, GRU_LBR, 1, 1, 1, 1);
+	ck_assert_uint_eq(w->G, 4);
+	ck_assert_ptr_nonnull(w->P);
+	w->P[0] = log(3.0) / 2;
+	w->P[1] = -log(3.0) / 2;
+	w->P[2] = log(4.0) / 0.95;
+	w->b[2] = atanh(0.6);
+	w->c0[0] = 2.0;
+	double h, c;
+	ck_assert_int_eq(ref_run(w, &h, &c, NULL), SIM_OK);
+	ck_assert_double_eq_tol(c, 0.95, 1e-15);
+	ck_assert_double_eq_tol(h, 0.5918264410192035, 1e-15);
+	weights_destroy(w);
+}
+END_TEST
+
+/* Coupled LSTM (CIFG), gates i, g, o, f = 1 - i: b_i = ln3 -> i = 0.75,
+ * f = 0.25; b_g = atanh(0.6); b_o = ln4; c0 = 2 -> c = 0.95 and h as above. */
+START_TEST(test_ref_coupled_one_step)
+{
+	weights_t *w = zero_layer(CELL_LSTM_COUPLED, GRU_LBR, 1, 1, 1, 1);
+	ck_assert_uint_eq(w->G, 3);
+	w->b[0] = log(3.0);
+	w->b[1] = atanh(0.6);
+	w->b[2] = log(4.0);
+	w->c0[0] = 2.0;
+	double h, c;
+	ck_assert_int_eq(ref_run(w, &h, &c, NULL), SIM_OK);
+	ck_assert_double_eq_tol(c, 0.95, 1e-15);
+	ck_assert_double_eq_tol(h, 0.5918264410192035, 1e-15);
+	weights_destroy(w);
+}
+END_TEST
+
+/* The new cells against LSTM on random layers (I = 5, H = 7, T = 6, B = 2):
+ * a peephole LSTM with P = 0 is an LSTM, exactly; a coupled LSTM is the
+ * LSTM whose f rows are minus its i rows (sig(-v) = 1 - sig(v)), to
+ * rounding. */
+START_TEST(test_ref_cells_reduce_to_lstm)
+{
+	const uint32_t I = 5, H = 7, T = 6, B = 2;
+	size_t n = (size_t)T * B * H;
+	layer_cfg_t ll = test_layer(CELL_LSTM, GRU_LBR, I, H, T, B);
+	layer_cfg_t lp = test_layer(CELL_LSTM_PEEPHOLE, GRU_LBR, I, H, T, B);
+	layer_cfg_t lc = test_layer(CELL_LSTM_COUPLED, GRU_LBR, I, H, T, B);
+	weights_t *l = weights_random(&ll, 5, NULL), *p = weights_random(&lp, 5, NULL);
+	weights_t *c = weights_random(&lc, 6, NULL);
+	ck_assert(l && p && c);
+	memcpy(p->W, l->W, sizeof(double) * 4 * H * I);
+	memcpy(p->U, l->U, sizeof(double) * 4 * H * H);
+	memcpy(p->b, l->b, sizeof(double) * 4 * H);
+	memcpy(p->x, l->x, sizeof(double) * T * B * I);
+	memset(p->P, 0, sizeof(double) * 3 * H);
+	double *hl = malloc(n * sizeof *hl), *hp = malloc(n * sizeof *hp), *cl = malloc(n * sizeof *cl),
+	       *cp = malloc(n * sizeof *cp);
+	ck_assert_int_eq(ref_run(l, hl, cl, NULL), SIM_OK);
+	ck_assert_int_eq(ref_run(p, hp, cp, NULL), SIM_OK);
+	ck_assert(memcmp(hl, hp, n * sizeof *hl) == 0);
+	ck_assert(memcmp(cl, cp, n * sizeof *cl) == 0);
+	/* and P != 0 does change h */
+	p->P[3] = 0.5;
+	ck_assert_int_eq(ref_run(p, hp, NULL, NULL), SIM_OK);
+	ck_assert(memcmp(hl, hp, n * sizeof *hl) != 0);
+
+	/* the LSTM equivalent of c: rows i, -i, g, o */
+	static const int src[4] = { 0, 0, 1, 2 };
+	for (int g = 0; g < 4; g++) {
+		double sg = g == 1 ? -1.0 : 1.0;
+		for (size_t r = 0; r < H; r++) {
+			size_t to = (size_t)g * H + r, from = (size_t)src[g] * H + r;
+			for (size_t k = 0; k < I; k++)
+				l->W[to * I + k] = sg * c->W[from * I + k];
+			for (size_t k = 0; k < H; k++)
+				l->U[to * H + k] = sg * c->U[from * H + k];
+			l->b[to] = sg * c->b[from];
+		}
+	}
+	memcpy(l->x, c->x, sizeof(double) * T * B * I);
+	ck_assert_int_eq(ref_run(l, hl, cl, NULL), SIM_OK);
+	ck_assert_int_eq(ref_run(c, hp, cp, NULL), SIM_OK);
+	ref_diff_t d;
+	ref_diff(hp, hl, n, &d);
+	ck_assert_msg(d.max_abs < 1e-14, "coupled vs its LSTM equivalent: %g", d.max_abs);
+	ref_diff(cp, cl, n, &d);
+	ck_assert_msg(d.max_abs < 1e-14, "c: %g", d.max_abs);
+	free(hl);
+	free(hp);
+	free(cl);
+	free(cp);
+	weights_destroy(l);
+	weights_destroy(p);
+	weights_destroy(c);
+}
+END_TEST
+
 START_TEST(test_ref_gru_lbr_one_step)
 {
 	/* I = H = 1, x = 1, h0 = 0.4; gates r, z, n.
@@ -384,6 +491,10 @@ START_TEST(test_weights_random_and_load)
 	ck_assert(memcmp(a->W, d->W, 16 * 4 * sizeof(double)) == 0);
 	ck_assert(memcmp(a->x, d->x, 24 * sizeof(double)) == 0);
 	weights_destroy(d);
+	/* the same directory read as a peephole LSTM lacks P.npy */
+	layer_cfg_t pl = test_layer(CELL_LSTM_PEEPHOLE, GRU_LBR, 4, 4, 3, 2);
+	ck_assert_ptr_null(weights_load(&pl, tmpdir, &err));
+	ck_assert_msg(strstr(err.msg, "/P.npy: cannot open") != NULL, "%s", err.msg);
 
 	/* a wrong shape names the file, the shape and the expected one */
 	char path[128];
@@ -477,6 +588,12 @@ START_TEST(test_cellmath_closed_form)
 			  arith_double_to_f16(tanh(0.5)));
 	/* r*h = 0.5 * 0.75 = 0.375 = 0x3600 */
 	ck_assert_uint_eq(cm_gru_rh(cm, 0x3800, 0x3A00), 0x3600);
+	/* the new cells' steps, fp16: 1 - 0.25 = 0.75 (0x3A00); a peephole term
+	 * 1.0f + 0.5 * 2.0 = 2.0f; sigmoid by tanh of 0 = 0.5 */
+	ck_assert_uint_eq(cm_one_minus(cm, 0x3400), 0x3A00);
+	ck_assert_uint_eq(cm_peep(cm, ARITH_F32_ONE, 0x3800, 0x40000000u), 0x40000000u);
+	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 0), 0x3800);
+	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 0x40000000u), arith_double_to_f16(1.0 / (1.0 + exp(-2.0))));
 	cm_destroy(cm);
 
 	/* fixed point, df = 8, wf = 6, S = 14: sum 2^14 (= 1.0), bias -1.0 ->
@@ -493,6 +610,16 @@ START_TEST(test_cellmath_closed_form)
 	/* weights: int8 Q6 in the low byte; -2.0 -> -128 -> 0x0080 */
 	ck_assert_uint_eq(cm_weight(cm, -2.0), 0x0080);
 	ck_assert_double_eq(cm_data_value(cm, (uint16_t)-384), -1.5);
+	/* coupled f: 1 - 0.25 in Q8 is 256 - 64 = 192 */
+	ck_assert_uint_eq(cm_one_minus(cm, 64), 192);
+	/* peephole: P = 0.5 (Q6: 32) times c = 2.0 (Q8: 512) = 16384 at
+	 * 2^-14, exact; added to pre 0 */
+	ck_assert_uint_eq(cm_peep(cm, 0, cm_weight(cm, 0.5), 512), 16384);
+	ck_assert_uint_eq(cm_peep(cm, 0, cm_weight(cm, -0.5), 512), (uint32_t)-16384);
+	/* sig(1) = (1 + tanh 0.5) / 2 = 0.7310585786 -> round(187.151) = 187,
+	 * what the MFU's sigmoid gives too with exact activations */
+	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 16384), 187);
+	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, 16384, 0), 187);
 	cm_destroy(cm);
 
 	precision_cfg_t bad = {PREC_FIX16X8, 15, 6, 32};
@@ -598,6 +725,9 @@ Suite *func_suite(void)
 	TCase *r = tcase_create("ref");
 	tcase_add_test(r, test_ref_lstm_one_step);
 	tcase_add_test(r, test_ref_vanilla_two_steps);
+	tcase_add_test(r, test_ref_peephole_one_step);
+	tcase_add_test(r, test_ref_coupled_one_step);
+	tcase_add_test(r, test_ref_cells_reduce_to_lstm);
 	tcase_add_test(r, test_ref_gru_lbr_one_step);
 	tcase_add_test(r, test_ref_gru_forms_differ);
 	tcase_add_test(r, test_ref_batch_independent);

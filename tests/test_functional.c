@@ -16,6 +16,15 @@
  * random-sign accumulation over a few steps with margin, while one wrong
  * bias of 0.05 (or another seed's weights) moves h by > 6e-3 (checked
  * below, so the bound does detect a broken datapath).
+ *
+ * The LSTM variants are held to the same bounds. Coupled: 1 - i is exact
+ * in fp32 and rounded once to fp16 (2.4e-4 at most, on a gate, not
+ * accumulated over I + H terms), the rest is LSTM's arithmetic. Peephole:
+ * each gate gains a term P*c with |P| < 1/sqrt(H) = 0.22 and c rounded to
+ * fp16 before the multiply (relative 4.9e-4), i.e. < 1e-4 more
+ * pre-activation error per step, and its sigmoid through tanh is the same
+ * function rounded once. Both measured well inside FP16_BOUND and
+ * FIX_BOUND below.
  */
 #include <check.h>
 #include <math.h>
@@ -26,6 +35,7 @@
 
 #include "testutil.h"
 #include "../sim/arith/fp.h"
+#include "../sim/cell/cell.h"
 #include "../sim/compute/cu.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
@@ -77,15 +87,23 @@ static void mkdirs(void)
 	mkdir(TEST_DIR, 0777);
 }
 
-static const cell_kind_t cells[4] = { CELL_LSTM, CELL_GRU, CELL_GRU, CELL_VANILLA };
-static const gru_form_t forms[4] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR };
+/* Every functional cell and form (sim/cell/cell.h). */
+#define NCELLS 6
+static const cell_kind_t cells[NCELLS] = { CELL_LSTM, CELL_GRU, CELL_GRU, CELL_VANILLA, CELL_LSTM_PEEPHOLE,
+					   CELL_LSTM_COUPLED };
+static const gru_form_t forms[NCELLS] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR, GRU_LBR, GRU_LBR };
+
+static bool has_state(cell_kind_t c)
+{
+	return cell_get(c)->flags & CELL_F_STATE;
+}
 
 /* Every cell under every schedule, fp16, with padding in rows and columns
  * (I = 12, H = 20 on 16 x 8 tiles) and two sequences. */
 START_TEST(cells_and_schedules_fp16)
 {
 	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE, SCHED_KIND_UNFOLDED };
-	for (int c = 0; c < 4; c++)
+	for (int c = 0; c < NCELLS; c++)
 		for (int s = 0; s < 4; s++) {
 			hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
 			layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 5, 2);
@@ -94,7 +112,7 @@ START_TEST(cells_and_schedules_fp16)
 			ck_assert_msg(e->h.max_abs > 0 && e->h.max_abs < FP16_BOUND,
 				      "cell %d form %d sched %d: h error %g", c, forms[c], s, e->h.max_abs);
 			ck_assert(e->h_last.max_abs <= e->h.max_abs);
-			ck_assert(e->has_c == (cells[c] == CELL_LSTM));
+			ck_assert(e->has_c == has_state(cells[c]));
 			if (e->has_c)
 				ck_assert_msg(e->c.max_abs < 2 * FP16_BOUND, "c error %g", e->c.max_abs);
 			run_result_free(&r);
@@ -109,7 +127,7 @@ END_TEST
 START_TEST(deps_element_same_values)
 {
 	mkdirs();
-	for (int c = 0; c < 4; c++) {
+	for (int c = 0; c < NCELLS; c++) {
 		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 		layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 4, 2);
 		run_result_t a = run_ok(&h, &l, 1, 5, NULL);
@@ -127,7 +145,7 @@ END_TEST
  * and without --functional. */
 START_TEST(timing_unchanged)
 {
-	for (int c = 0; c < 4; c++) {
+	for (int c = 0; c < NCELLS; c++) {
 		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 		layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 4, 3);
 		run_result_t f = run_ok(&h, &l, 1, 1, NULL), t;
@@ -160,13 +178,12 @@ END_TEST
 START_TEST(multiplies_equal_useful_macs)
 {
 	for (unsigned cfg = 1; cfg <= 4; cfg++)
-		for (int c = 0; c < 4; c++) {
+		for (int c = 0; c < NCELLS; c++) {
 			hw_cfg_t h = hw_small(SCHED_KIND_INTERGATE, (tile_sel_t)cfg);
 			h.compute.pad_reconfig = false;
 			layer_cfg_t l = test_layer(cells[c], forms[c], 7, 13, 2, 3);
 			run_result_t r = run_ok(&h, &l, 1, 2, NULL);
-			uint64_t want = (uint64_t)(cells[c] == CELL_LSTM ? 4 : cells[c] == CELL_GRU ? 3 : 1) * 13 *
-					(7 + 13) * 2 * 3;
+			uint64_t want = (uint64_t)workload_gates(cells[c]) * 13 * (7 + 13) * 2 * 3;
 			ck_assert_uint_eq(test_counter(&r, "func.multiplies"), want);
 			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), want);
 			run_result_free(&r);
@@ -265,6 +282,49 @@ START_TEST(weights_directory)
 }
 END_TEST
 
+/* A peephole LSTM's P comes from P.npy (3, H), rows i, f, o: a weights
+ * directory whose P is four times the random one (|P| < 0.9, so the
+ * peepholes matter) gives h within the bound of the reference with that
+ * P, and more than 3x the bound away from the reference with P = 0 (so the
+ * datapath does apply P); a mis-shaped P.npy is refused. */
+START_TEST(peephole_weights_directory)
+{
+	mkdirs();
+	mkdir(TEST_DIR "/pdir", 0777);
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+	layer_cfg_t l = test_layer(CELL_LSTM_PEEPHOLE, GRU_LBR, 6, 10, 4, 2);
+	sim_err_t e = { 0 };
+	weights_t *w = weights_random(&l, 31, &e);
+	ck_assert_ptr_nonnull(w);
+	for (int k = 0; k < 30; k++)
+		w->P[k] *= 4;
+	ck_assert_int_eq(weights_save(w, TEST_DIR "/pdir", NPY_F8, &e), SIM_OK);
+	snprintf(l.weights, sizeof l.weights, "pdir");
+	run_result_t r = run_ok(&h, &l, 1, 1, TEST_DIR);
+	ck_assert_msg(r.layers[0].err.h.max_abs < FP16_BOUND, "h error %g", r.layers[0].err.h.max_abs);
+	ck_assert(r.layers[0].err.has_c && r.layers[0].err.c.max_abs < 2 * FP16_BOUND);
+	size_t n = 4 * 2 * 10;
+	double *got = read_h(TEST_DIR "/layer0_h.npy", 4, 2, 10), *want = malloc(n * sizeof *want);
+	ck_assert_int_eq(ref_run(w, want, NULL, &e), SIM_OK);
+	ck_assert(max_diff(got, want, n) == r.layers[0].err.h.max_abs);
+	memset(w->P, 0, 30 * sizeof *w->P);
+	ck_assert_int_eq(ref_run(w, want, NULL, &e), SIM_OK);
+	double no_p = max_diff(got, want, n);
+	ck_assert_msg(no_p > 3 * FP16_BOUND, "P = 0 moved h by only %g", no_p);
+	size_t bad_shape[2] = { 3, 4 };
+	double zeros[12] = { 0 };
+	ck_assert_int_eq(npy_write(TEST_DIR "/pdir/P.npy", NPY_F4, 2, bad_shape, zeros, &e), SIM_OK);
+	run_result_t c;
+	ck_assert_int_eq(run(&h, &l, 1, true, 1, NULL, &c, &e), SIM_EINPUT);
+	ck_assert_str_eq(e.msg, TEST_DIR "/pdir/P.npy: shape (3, 4), expected (3, 10) for an lstm_peephole layer "
+				"with hidden 10 and input 6");
+	weights_destroy(w);
+	free(got);
+	free(want);
+	run_result_free(&r);
+}
+END_TEST
+
 /* Two stacked layers: layer 1 reads layer 0's datapath h; its error against
  * the all-double stack includes layer 0's, still within the bound. A stack
  * whose sizes do not chain is refused at the layer's position. */
@@ -288,7 +348,7 @@ END_TEST
 /* fix16x8 (data Q12, weights Q7, 32-bit accumulator) and fix16x16. */
 START_TEST(fixed_point)
 {
-	for (int c = 0; c < 4; c++) {
+	for (int c = 0; c < NCELLS; c++) {
 		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
 		h.precision.mul = PREC_FIX16X8;
 		h.precision.data_frac = 12;
@@ -436,6 +496,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, multiplies_equal_useful_macs);
 	tcase_add_test(e2e, dump_and_broken_datapath_caught);
 	tcase_add_test(e2e, weights_directory);
+	tcase_add_test(e2e, peephole_weights_directory);
 	tcase_add_test(e2e, stacked_layers);
 	tcase_add_test(e2e, fixed_point);
 	suite_add_tcase(s, e2e);

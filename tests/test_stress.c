@@ -63,7 +63,7 @@ START_TEST(random_configs_finish_and_agree)
 		memset(l, 0, sizeof l);
 		size_t nl = pick(&seed, 1, 2);
 		for (size_t i = 0; i < nl; i++) {
-			l[i].cell = (cell_kind_t)pick(&seed, 0, 3);
+			l[i].cell = (cell_kind_t)pick(&seed, 0, CELL_KIND_ALL - 1);
 			l[i].gru_form = (gru_form_t)pick(&seed, 0, 1);
 			l[i].direction = l[i].cell != CELL_FC && pick(&seed, 0, 3) == 0 ? DIR_BI : DIR_UNI;
 			l[i].hidden_size = pick(&seed, 1, 70);

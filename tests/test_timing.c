@@ -353,8 +353,9 @@ START_TEST(mac_counts)
 		gru_form_t f;
 		uint64_t g;
 	} cells[] = { { CELL_LSTM, GRU_LBR, 4 }, { CELL_GRU, GRU_LBR, 3 }, { CELL_GRU, GRU_RBM, 3 },
-		      { CELL_VANILLA, GRU_LBR, 1 } };
-	for (size_t ci = 0; ci < 4; ci++)
+		      { CELL_VANILLA, GRU_LBR, 1 }, { CELL_LSTM_PEEPHOLE, GRU_LBR, 4 },
+		      { CELL_LSTM_COUPLED, GRU_LBR, 3 } };
+	for (size_t ci = 0; ci < sizeof cells / sizeof cells[0]; ci++)
 		for (uint32_t b = 1; b <= 3; b += 2)
 			for (unsigned cfg = 1; cfg <= 4; cfg++)
 				for (int s = 0; s < SCHED_KIND_ALL; s++)
@@ -409,6 +410,74 @@ START_TEST(watchdog_names_the_blockage)
 }
 END_TEST
 
+/* The coupled LSTM (CIFG, f = 1 - i) has three gates of MACs, i g o: the
+ * VS array does 3H rows a step and the cell updater's extra add (1 - i)
+ * sits inside its depth Lc. On the cases above:
+ *  Sequential, no W.x, H = 4 on N = 4, K = 32: one segment per gate, three
+ *    one-tile segments in slots 0..2, s = 2: P = 2 + 28 = 30 (LSTM's four
+ *    give 31); T = 2 -> 61. Useful MACs 3 * 4 * 4 * 2 = 96.
+ *  Intergate, same layer: one segment of 32 rows, 10 per gate (4 real),
+ *    one tile, s = 0: P = 28, as LSTM; T = 3 -> 85.
+ *  Sequential with W.x, I = H = 8: 3 gates x (X 2 + H 2) = 12 tiles,
+ *    s = 11: P = 39 -> T = 2: 79 (LSTM: 16 tiles, 87). Useful MACs
+ *    3 * 8 * (8 + 8) * 2 = 768.
+ *  The cell updater's work: 3 multiplies, 2 adds, 1 tanh per element; the
+ *    MFU 2 sigmoids (i, o) and 1 tanh (g) per element. */
+START_TEST(coupled_lstm_three_gates)
+{
+	layer_cfg_t l = layer(CELL_LSTM_COUPLED, 4, 4, 2, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 30 + 1);
+	ck_assert_uint_eq(r.useful_macs, 3 * 4 * 4 * 2);
+	ck_assert_uint_eq(test_counter(&r, "cell.mults"), 3 * 4 * 2);
+	ck_assert_uint_eq(test_counter(&r, "cell.adds"), 2 * 4 * 2);
+	ck_assert_uint_eq(test_counter(&r, "cell.tanh"), 1 * 4 * 2);
+	ck_assert_uint_eq(test_counter(&r, "mfu.sigmoid"), 2 * 4 * 2);
+	ck_assert_uint_eq(test_counter(&r, "mfu.tanh"), 1 * 4 * 2);
+	run_result_free(&r);
+	l.timesteps = 3;
+	h.scheduler = SCHED_KIND_INTERGATE;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	l = layer(CELL_LSTM_COUPLED, 8, 8, 2, 1, false);
+	h.scheduler = SCHED_KIND_SEQUENTIAL;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 39 + 1);
+	ck_assert_uint_eq(r.useful_macs, 3 * 8 * (8 + 8) * 2);
+	run_result_free(&r);
+}
+END_TEST
+
+/* The peephole LSTM has LSTM's four gates of MACs; its P*c terms and
+ * sigmoids are in the cell updater, which is Lp =
+ * cell_updater.peephole_latency (default 10) deeper for such a layer. On
+ * the single-tile case (Intergate, H = 4 on N = 4, K = 32, T = 3):
+ * P = 28 + Lp = 38 -> 115 cycles; with Lp = 4, P = 32 -> 97; with Lp = 0,
+ * LSTM's 85. The MFU only tanh's g (i, f, o pass on biased); the cell
+ * updater does 6 multiplies, 7 adds and 4 tanh per element. */
+START_TEST(peephole_lstm_deeper_cell_update)
+{
+	layer_cfg_t l = layer(CELL_LSTM_PEEPHOLE, 4, 4, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 38 + 1);
+	ck_assert_uint_eq(r.useful_macs, 4 * 4 * 4 * 3);
+	ck_assert_uint_eq(test_counter(&r, "mfu.sigmoid"), 0);
+	ck_assert_uint_eq(test_counter(&r, "mfu.tanh"), 4 * 3);
+	ck_assert_uint_eq(test_counter(&r, "cell.mults"), 6 * 4 * 3);
+	ck_assert_uint_eq(test_counter(&r, "cell.adds"), 7 * 4 * 3);
+	ck_assert_uint_eq(test_counter(&r, "cell.tanh"), 4 * 4 * 3);
+	run_result_free(&r);
+	h.cell.peephole_latency = 4;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 32 + 1);
+	h.cell.peephole_latency = 0;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	/* It never deepens the other cells. */
+	h.cell.peephole_latency = 50;
+	l.cell = CELL_LSTM;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+}
+END_TEST
+
 Suite *timing_suite(void)
 {
 	Suite *s = suite_create("timing");
@@ -427,6 +496,8 @@ Suite *timing_suite(void)
 	tcase_add_test(t, stack_layer_fills_buffer);
 	tcase_add_test(t, fc_and_bidirectional);
 	tcase_add_test(t, mac_counts);
+	tcase_add_test(t, coupled_lstm_three_gates);
+	tcase_add_test(t, peephole_lstm_deeper_cell_update);
 	tcase_add_test(t, schedule_ordering);
 	tcase_add_test(t, watchdog_names_the_blockage);
 	suite_add_tcase(s, t);

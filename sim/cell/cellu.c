@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "cell.h"
+
 typedef struct cellu_done {
 	uint64_t ready;
 	uint32_t step, e0, n;
@@ -11,8 +13,7 @@ typedef struct cellu_done {
 
 struct cellu {
 	cell_cfg_t cfg;
-	cell_kind_t cell;
-	gru_form_t form;
+	uint32_t latency;              /* this layer's depth (cellu_begin_layer) */
 	uint32_t elems, timesteps;
 	uint64_t now;
 	uint32_t step, taken;          /* step being read, elements read of it */
@@ -38,7 +39,7 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	if (!c)
 		return NULL;
 	c->cfg = *cfg;
-	c->cap = cfg->latency + 2; /* one entry started per cycle */
+	c->cap = cfg->latency + cfg->peephole_latency + 2; /* one entry started per cycle */
 	c->q = malloc(sizeof *c->q * c->cap);
 	c->busy = stats_counter(st, "cell.busy", "cycles the cell updater read elements");
 	c->starve = stats_counter(st, "cell.starve", "cycles with no ready element");
@@ -69,8 +70,9 @@ void cellu_destroy(cellu_t *c)
 void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
 		       uint32_t timesteps)
 {
-	c->cell = cell;
-	c->form = form;
+	const cell_desc_t *d = cell_get(cell);
+	const cell_ops_t *ops = &cell_variant(d, form)->ops;
+	c->latency = c->cfg.latency + (d->flags & CELL_F_PEEPHOLE ? c->cfg.peephole_latency : 0);
 	c->elems = hidden * batch;
 	c->timesteps = timesteps;
 	c->step = c->taken = 0;
@@ -79,26 +81,9 @@ void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t h
 	c->full_through = -1;
 	c->done_layer = false;
 	c->head = c->count = 0;
-	/* Operations per element (cellu.h). */
-	c->cread = c->cwrite = c->hread = 0;
-	switch (cell) {
-	case CELL_LSTM:
-		c->mults = 3, c->adds = 1, c->tanhs = 1, c->cread = 1, c->cwrite = 1;
-		break;
-	case CELL_GRU:
-		c->hread = 1;
-		if (form == GRU_LBR)
-			c->mults = 2, c->adds = 3, c->tanhs = 1;
-		else
-			c->mults = 1, c->adds = 2, c->tanhs = 0;
-		break;
-	case CELL_VANILLA:
-		c->mults = 0, c->adds = 0, c->tanhs = 1;
-		break;
-	case CELL_FC:
-		c->mults = 0, c->adds = 0, c->tanhs = 0; /* writes the MFU's biased sums out */
-		break;
-	}
+	/* Operations per element: the cell's (sim/cell/cell.h). */
+	c->mults = ops->mults, c->adds = ops->adds, c->tanhs = ops->tanhs;
+	c->cread = ops->c_reads, c->cwrite = ops->c_writes, c->hread = ops->h_reads;
 }
 
 static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
@@ -138,7 +123,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 			c->step_start[c->step & 1] = c->now;
 		gbuf_consume(in, c->step, take);
 		uint32_t tail = (c->head + c->count) % c->cap;
-		c->q[tail].ready = c->now + c->cfg.latency;
+		c->q[tail].ready = c->now + c->latency;
 		c->q[tail].step = c->step;
 		c->q[tail].e0 = c->taken;
 		c->q[tail].n = take;

@@ -10,11 +10,15 @@
  *   element    read gates (<=lanes)  pipeline     h, c written (controller
  *                                                 may issue on it in u+L)
  *
- * Per element: LSTM c = f*c + i*g, h = o*tanh(c) (3 multiplies, 1 add,
+ * Per element it does what the layer's cell descriptor says (its ops,
+ * sim/cell/cell.h): LSTM c = f*c + i*g, h = o*tanh(c) (3 multiplies, 1 add,
  * 1 tanh); GRU linear_before_reset n = tanh(nx + r*nh), h = n + z*(h - n)
  * (2 multiplies, 3 adds, 1 tanh); GRU reset_before_matmul h = n + z*(h - n)
  * (1 multiply, 2 adds); vanilla h = tanh(pre) (1 tanh); fc writes the
- * biased sums out. docs/hardware.md §2.5.
+ * biased sums out; the coupled LSTM forms f = 1 - i first (1 more add);
+ * the peephole LSTM adds P*c to i, f, o and evaluates their sigmoids here,
+ * which makes it peephole_latency cycles deeper (L = latency +
+ * peephole_latency for such a layer). docs/hardware.md §2.5.
  */
 #ifndef SHARPSIM_CELLU_H
 #define SHARPSIM_CELLU_H

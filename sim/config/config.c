@@ -22,6 +22,7 @@
 
 #include "../common/afile.h"
 #include "../common/datadir.h"
+#include "../cell/cell.h"
 #include "../sched/registry.h"
 #include "params.h"
 #include "ydoc.h"
@@ -381,7 +382,7 @@ static int cfg_workload_option(workload_t *w, const char *kv, sim_err_t *err)
 		return rc;
 	bool gru_only = strcmp(key, "gru_form") == 0, applied = false;
 	for (size_t i = 0; i < w->n_layers && rc == SIM_OK; i++) {
-		if (gru_only && w->layers[i].cell != CELL_GRU)
+		if (gru_only && !(cell_get(w->layers[i].cell)->flags & CELL_F_FORMS))
 			continue;
 		rc = param_set(p, &w->layers[i], d, ydoc_root(d), err);
 		applied = true;
@@ -474,14 +475,14 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
-		if (l->cell == CELL_FC && (l->skip_input || l->direction == DIR_BI)) {
+		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction == DIR_BI)) {
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 					"an fc layer has no recurrence, expected no %s on it",
 					l->skip_input ? "skip_input" : "direction: bidirectional");
 			goto fail;
 		}
-		if (gru_nodes[i] && w.layers[i].cell != CELL_GRU) {
+		if (gru_nodes[i] && !(cell_get(w.layers[i].cell)->flags & CELL_F_FORMS)) {
 			rc = ydoc_error(d, gru_nodes[i], err, SIM_EINPUT,
 					"gru_form applies only to gru layers, expected no gru_form on a %s layer",
 					workload_cell_name(w.layers[i].cell));
@@ -534,7 +535,7 @@ void config_dump_workload(FILE *f, const workload_t *w)
 		const layer_cfg_t *l = &w->layers[i];
 		bool first = true;
 		for (size_t k = 0; k < n; k++) {
-			if (strcmp(t[k].key, "gru_form") == 0 && l->cell != CELL_GRU)
+			if (strcmp(t[k].key, "gru_form") == 0 && !(cell_get(l->cell)->flags & CELL_F_FORMS))
 				continue;
 			param_format(&t[k], l, value, sizeof value);
 			fprintf(f, "%s%s: %s\n", first ? "  - " : "    ", t[k].key, value);
@@ -567,8 +568,11 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return 0;
-	if (hw)
-		config_dump_hw(f, hw);
+	if (hw) {
+		size_t n;
+		const param_t *t = param_hw_table(&n);
+		param_dump_hash(f, t, n, hw);
+	}
 	fputs("---\n", f);
 	if (w)
 		config_dump_workload(f, w);
@@ -605,7 +609,7 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "input_size"), 0, 1048576, &u[2], err)) ||
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "hidden_size"), 1, 65536, &u[3], err)) ||
 	    (rc = param_enum_parse(d, ydoc_get(e, "scheduler"), "scheduler", sched_builtin_names, &s, err)) ||
-	    (rc = param_enum_parse(d, ydoc_get(e, "cell"), "cell", param_cell_names, &c, err)) ||
+	    (rc = param_enum_parse(d, ydoc_get(e, "cell"), "cell", cell_builtin_names, &c, err)) ||
 	    (rc = param_enum_parse(d, ydoc_get(e, "best"), "best", param_tile_names, &b, err)))
 		return rc;
 	if (b == TILE_AUTO)

@@ -56,6 +56,7 @@ typedef struct mfu_cfg {
 typedef struct cell_cfg {
 	uint32_t lanes;   /* hidden elements finished per cycle; 0 = auto (K/4) */
 	uint32_t latency; /* pipeline depth, cycles */
+	uint32_t peephole_latency; /* extra depth for peephole cells (sim/cell/cells/lstm_peephole.c) */
 } cell_cfg_t;
 
 typedef struct wbuf_cfg {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
 #include "../sched/registry.h"
 #include "hw_cfg.h"
 #include "workload.h"
@@ -30,7 +31,6 @@ const char *const param_weights_names[] = { "auto", "resident", "stream", NULL }
 const char *const param_deps_names[] = { "step", "element", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
-const char *const param_cell_names[] = { "lstm", "gru", "vanilla", "fc", NULL };
 const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 
@@ -81,6 +81,9 @@ static const param_t param_hw[] = {
 	  .desc = "hidden elements finished per cycle; auto = max(1, K/4) (8 at K = 32)" },
 	{ .key = "cell_updater.latency", .type = PARAM_U32, HW(cell.latency), .def = "6", .min = 1,
 	  .max = 1000, .src = PARAM_SRC_CHOICE, .desc = "cell updater pipeline depth, cycles" },
+	{ .key = "cell_updater.peephole_latency", .type = PARAM_U32, HW(cell.peephole_latency), .def = "10",
+	  .min = 0, .max = 1000, .quiet_default = true, .src = PARAM_SRC_CHOICE,
+	  .desc = "extra cell updater depth for lstm_peephole layers (P*c terms, sigmoids), cycles" },
 
 	{ .key = "fifo_depth", .type = PARAM_U32, HW(fifo_depth), .def = "16", .min = 1, .max = 1048576,
 	  .src = PARAM_SRC_CHOICE, .desc = "entries of every inter-stage FIFO" },
@@ -152,8 +155,9 @@ static const param_t param_hw[] = {
 };
 
 static const param_t param_layer[] = {
-	{ .key = "cell", .type = PARAM_ENUM, LY(cell), .names = param_cell_names, .src = PARAM_SRC_PAPER,
-	  .desc = "cell (required): lstm, gru, vanilla, or fc (fully connected, no recurrence)" },
+	{ .key = "cell", .type = PARAM_ENUM, LY(cell), .names = cell_builtin_names, .kind = "cell",
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "cell (required), from the cell registry (sim/cell/cell.h); fc is fully connected, no recurrence" },
 	{ .key = "input_size", .type = PARAM_U32, LY(input_size), .min = 1, .max = 1048576,
 	  .src = PARAM_SRC_PAPER, .desc = "I, elements of x_t (required; the SHARP paper uses I = H)" },
 	{ .key = "hidden_size", .type = PARAM_U32, LY(hidden_size), .min = 1, .max = 65536,
@@ -213,13 +217,21 @@ const char *param_suggest(const param_t *t, size_t n, const char *key)
 	return best && 2 * best_d <= (la > lb ? la : lb) ? best : NULL;
 }
 
+/* "a, b, c" from a NULL-terminated name list (truncated to the buffer). */
+static const char *param_names_list(const char *const *names, char *list, size_t size)
+{
+	size_t used = 0;
+	list[0] = '\0';
+	for (int i = 0; names[i] && used < size; i++)
+		used += (size_t)snprintf(list + used, size - used, "%s%s", i ? ", " : "", names[i]);
+	return list;
+}
+
 int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names, int *out,
 		     sim_err_t *err)
 {
-	char list[256] = "";
-	size_t used = 0;
-	for (int i = 0; names[i] && used < sizeof list; i++)
-		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+	char list[256];
+	param_names_list(names, list, sizeof list);
 	const char *s = ydoc_scalar(v);
 	if (!v || !s)
 		return ydoc_error(d, v, err, SIM_EINPUT, "%s, expected one of: %s",
@@ -232,6 +244,21 @@ int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, co
 	}
 	return ydoc_error(d, v, err, SIM_EINPUT, "value '%s'%s%s is not a valid choice, expected one of: %s", s,
 			  what ? " of " : "", what ? what : "", list);
+}
+
+/* A registry's name: the same checks, but a value it does not hold is an
+ * unknown <kind> (the registries list their entries, params.h). */
+static int param_kind_parse(const ydoc_t *d, const ydoc_node_t *v, const param_t *p, int *out, sim_err_t *err)
+{
+	const char *s = v ? ydoc_scalar(v) : NULL;
+	bool known = false;
+	for (int i = 0; s && p->names[i]; i++)
+		known |= strcmp(p->names[i], s) == 0;
+	if (!s || known)
+		return param_enum_parse(d, v, p->key, p->names, out, err);
+	char list[256];
+	return ydoc_error(d, v, err, SIM_EINPUT, "unknown %s '%s', expected one of %s", p->kind, s,
+			  param_names_list(p->names, list, sizeof list));
 }
 
 /* Appends text to an error message (for "or auto" and the size hint). */
@@ -298,7 +325,7 @@ int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *
 	}
 	case PARAM_ENUM: {
 		int x;
-		rc = param_enum_parse(d, v, p->key, p->names, &x, err);
+		rc = p->kind ? param_kind_parse(d, v, p, &x, err) : param_enum_parse(d, v, p->key, p->names, &x, err);
 		if (rc)
 			return rc;
 		memcpy(field, &x, sizeof x);
@@ -481,12 +508,17 @@ static size_t param_split(const char *key, char *buf, size_t size, const char **
 	return n;
 }
 
-void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
+static void param_dump_keys(FILE *f, const param_t *t, size_t n, const void *base, bool for_hash)
 {
 	char prev_buf[128] = "", buf[128], value[1100];
 	const char *prev[PARAM_MAX_DEPTH], *comp[PARAM_MAX_DEPTH];
 	size_t n_prev = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (for_hash && t[i].quiet_default && t[i].def) {
+			param_format(&t[i], base, value, sizeof value);
+			if (strcmp(value, t[i].def) == 0)
+				continue;
+		}
 		size_t nc = param_split(t[i].key, buf, sizeof buf, comp);
 		size_t common = 0;
 		while (common + 1 < nc && common + 1 < n_prev && strcmp(comp[common], prev[common]) == 0)
@@ -498,6 +530,16 @@ void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
 		memcpy(prev_buf, buf, sizeof buf);
 		n_prev = param_split(t[i].key, prev_buf, sizeof prev_buf, prev);
 	}
+}
+
+void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
+{
+	param_dump_keys(f, t, n, base, false);
+}
+
+void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base)
+{
+	param_dump_keys(f, t, n, base, true);
 }
 
 static const char *param_src_name(param_src_t s)

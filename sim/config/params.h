@@ -56,6 +56,11 @@ typedef struct param {
 	double dmin, dmax;         /* PARAM_DOUBLE: (dmin, dmax] */
 	bool has_auto;             /* integer types: "auto" stores 0 */
 	const char *const *names;  /* PARAM_ENUM: NULL-terminated, index = value */
+	const char *kind;          /* PARAM_ENUM over a registry: a value not in it is an
+				      "unknown <kind> 'x', expected one of ..." */
+	bool quiet_default;        /* left out of config_hash while at its default: a key
+				      added after results were pinned to hashes (goldens,
+				      sweep tables), which must keep theirs */
 	param_src_t src;
 	const char *desc;
 } param_t;
@@ -66,7 +71,6 @@ extern const char *const param_weights_names[]; /* weight_policy_t */
 extern const char *const param_deps_names[];    /* deps_kind_t */
 extern const char *const param_prec_names[];    /* prec_mul_t */
 extern const char *const param_act_names[];     /* act_mode_t */
-extern const char *const param_cell_names[];    /* cell_kind_t */
 extern const char *const param_gru_names[];     /* gru_form_t */
 extern const char *const param_dir_names[];     /* direction_t */
 
@@ -100,6 +104,9 @@ void param_range_text(const param_t *p, char *buf, size_t size);
 /* Writes the table's fields of base as nested YAML maps, one key a line, in
  * table order (sections open where their first key is). */
 void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
+/* The same without the quiet_default keys at their default: the text
+ * config_hash hashes. */
+void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base);
 /* One entry per key: key, accepted values, default, source, description. */
 void param_help(FILE *f, const param_t *t, size_t n);
 /* The same as man(7) source: one .TP entry per key. */

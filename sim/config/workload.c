@@ -6,25 +6,18 @@
 
 #include <stdlib.h>
 
-#include "params.h"
+#include "../cell/cell.h"
 
 unsigned workload_gates(cell_kind_t c)
 {
-	switch (c) {
-	case CELL_LSTM:
-		return 4;
-	case CELL_GRU:
-		return 3;
-	case CELL_VANILLA:
-	case CELL_FC:
-		return 1;
-	}
-	return 0;
+	const cell_desc_t *d = cell_get(c);
+	return d ? d->gates : 0;
 }
 
 const char *workload_cell_name(cell_kind_t c)
 {
-	return (unsigned)c <= CELL_FC ? param_cell_names[c] : "?";
+	const cell_desc_t *d = cell_get(c);
+	return d ? d->name : "?";
 }
 
 /* Saturates at UINT64_MAX: the largest legal layer (H = 65536,
@@ -32,7 +25,8 @@ const char *workload_cell_name(cell_kind_t c)
 uint64_t workload_layer_macs(const layer_cfg_t *l)
 {
 	uint64_t in = l->skip_input ? 0 : l->input_size;
-	uint64_t cols = l->cell == CELL_FC ? l->input_size : in + l->hidden_size;
+	const cell_desc_t *d = cell_get(l->cell);
+	uint64_t cols = d && !(d->flags & CELL_F_RECURRENT) ? l->input_size : in + l->hidden_size;
 	const uint64_t f[] = { workload_gates(l->cell), l->hidden_size, cols, l->timesteps, l->batch_size,
 			       l->direction == DIR_BI ? 2 : 1 };
 	uint64_t m = 1;

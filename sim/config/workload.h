@@ -9,9 +9,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* CELL_FC: a fully connected layer, hidden_size outputs from input_size
- * inputs for each of `timesteps` vectors, no recurrence. */
-typedef enum { CELL_LSTM = 0, CELL_GRU, CELL_VANILLA, CELL_FC } cell_kind_t;
+/* A layer's cell: its index in the built-in cell registry (sim/cell/cell.h,
+ * which holds everything that differs between cells). CELL_FC: a fully
+ * connected layer, hidden_size outputs from input_size inputs for each of
+ * `timesteps` vectors, no recurrence. */
+typedef enum {
+	CELL_LSTM = 0,
+	CELL_GRU,
+	CELL_VANILLA,
+	CELL_FC,
+	CELL_LSTM_PEEPHOLE,
+	CELL_LSTM_COUPLED,
+	CELL_KIND_ALL
+} cell_kind_t;
 
 /* Bidirectional: two passes over the sequence in opposite time order, each
  * with its own weights, outputs concatenated (the next layer sees 2H). */
@@ -42,7 +52,7 @@ typedef struct workload {
 	size_t n_layers;
 } workload_t;
 
-/* Gates (row groups of H rows) per cell: 4 LSTM, 3 GRU, 1 vanilla and fc. */
+/* Gates (row groups of H rows) per cell (its descriptor's G). */
 unsigned workload_gates(cell_kind_t c);
 const char *workload_cell_name(cell_kind_t c);
 /* MVM multiply-accumulates of a layer: G*H*(I+H)*T*B, I = 0 with skip_input,

@@ -25,6 +25,7 @@
 
 #include "accel_impl.h"
 #include "resolve.h"
+#include "../cell/cell.h"
 
 static void accel_destroy(accel_t *a)
 {
@@ -398,17 +399,21 @@ int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts
 {
 	if (!opts->functional)
 		return SIM_OK;
+	char cells[128];
+	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
 	for (size_t i = 0; i < w->n_layers; i++)
-		if (w->layers[i].cell == CELL_FC || w->layers[i].direction == DIR_BI)
+		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL) || w->layers[i].direction == DIR_BI)
 			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu is %s; functional mode computes lstm, gru and vanilla "
-				       "unidirectional layers, expected those (run it without --functional for timing)",
-				       w->path, i + 1, w->layers[i].cell == CELL_FC ? "fc" : "bidirectional");
+				       "%s: layer %zu is %s; functional mode computes %s unidirectional layers, "
+				       "expected those (run it without --functional for timing)",
+				       w->path, i + 1,
+				       w->layers[i].direction == DIR_BI ? "bidirectional" : workload_cell_name(w->layers[i].cell),
+				       cells);
 	if (any_bidir)
 		return sim_err(err, SIM_EINPUT,
-			       "%s: a layer is bidirectional; functional mode computes lstm, gru and vanilla "
-			       "unidirectional layers, expected those (run it without --functional for timing)",
-			       w->path);
+			       "%s: a layer is bidirectional; functional mode computes %s unidirectional "
+			       "layers, expected those (run it without --functional for timing)",
+			       w->path, cells);
 	return SIM_OK;
 }
 

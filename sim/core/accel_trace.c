@@ -5,20 +5,20 @@
 #include <stdio.h>
 
 #include "accel_impl.h"
+#include "../cell/cell.h"
 
-static const char *accel_seg_name(const accel_t *a, const sched_seg_t *s)
+/* "W.x i", "U.h n", "W.x all gates", or "W.x" for a one-gate cell. */
+static const char *accel_seg_name(const accel_t *a, const sched_seg_t *s, char *buf, size_t size)
 {
-	static const char *const lstm[2][4] = {
-		{ "W.x i", "W.x f", "W.x g", "W.x o" }, { "U.h i", "U.h f", "U.h g", "U.h o" },
-	};
-	static const char *const gru[2][3] = { { "W.x r", "W.x z", "W.x n" }, { "U.h r", "U.h z", "U.h n" } };
-	static const char *const all[2] = { "W.x all gates", "U.h all gates" }, *const one[2] = { "W.x", "U.h" };
-	cell_kind_t c = a->w->layers[a->layer].cell;
+	static const char *const part[2] = { "W.x", "U.h" };
+	const cell_desc_t *d = cell_get(a->w->layers[a->layer].cell);
 	if (s->ngates > 1)
-		return all[s->part];
-	if (c == CELL_LSTM)
-		return lstm[s->part][s->gate[0]];
-	return c == CELL_GRU ? gru[s->part][s->gate[0]] : one[s->part];
+		snprintf(buf, size, "%s all gates", part[s->part]);
+	else if (d->gate_names[s->gate[0]])
+		snprintf(buf, size, "%s %s", part[s->part], d->gate_names[s->gate[0]]);
+	else
+		snprintf(buf, size, "%s", part[s->part]);
+	return buf;
 }
 
 void accel_trace_segment(accel_t *a, uint32_t id, uint64_t end)
@@ -27,11 +27,11 @@ void accel_trace_segment(accel_t *a, uint32_t id, uint64_t end)
 	if (!b)
 		return;
 	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
-	char args[192];
+	char args[192], name[32];
 	snprintf(args, sizeof args,
 		 "\"layer\":%u,\"step\":%u,\"block\":%u,\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u,\"tiles\":%u",
 		 a->layer, b->step, s->block, s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
-	trace_slice(a->trace, TRACE_VS, accel_seg_name(a, s), a->seg_start, end, args);
+	trace_slice(a->trace, TRACE_VS, accel_seg_name(a, s, name, sizeof name), a->seg_start, end, args);
 }
 
 void accel_trace_idle(accel_t *a, int cause)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
+
 static const char *const cause_names[IDLE_NCAUSES] = {
 	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch",
 };
@@ -65,19 +67,22 @@ uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
+	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
 	c->elems = layer->hidden * layer->batch;
 	bool has_x = false;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
-	bool lbr = layer->cell == CELL_GRU && layer->form == GRU_LBR;
+	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
+	 * the MFU read the W.x sums instead of merging them as init. */
+	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
 	unsigned f = c->sd->flags;
 	bool pre = f & SCHED_F_X_PRECOMPUTED, ahead = f & SCHED_F_X_RUNAHEAD;
 	/* A precomputed W.x goes to its own store: no merge, no intermediate
 	 * buffer, and the MFU never reads it. */
-	c->mfu_reads_x = has_x && lbr && !pre;
-	c->merge = has_x && !lbr && !ahead && !pre;
-	c->h_init = has_x && !lbr && ahead && !pre;
-	c->epur_init = pre && has_x && !lbr;
+	c->mfu_reads_x = has_x && apart && !pre;
+	c->merge = has_x && !apart && !ahead && !pre;
+	c->h_init = has_x && !apart && ahead && !pre;
+	c->epur_init = pre && has_x && !apart;
 	c->xq_head = c->xq_count = 0;
 	c->pre_i = layer->prog->n;
 	c->pre_issued = c->pre_written = 0;
@@ -123,7 +128,7 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
 	 * so step t waits until step t-2's outputs are written. */
-	if (c->L.cell == CELL_FC)
+	if (!c->recurrent)
 		return t < 2 || cellu_h_written(v->cellu, t - 2) >= c->elems;
 	if (s->phase == 1)
 		return gbuf_rh(v->gbuf, t) >= c->elems;
@@ -132,7 +137,7 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
-	if (c->L.cell == CELL_FC)
+	if (!c->recurrent)
 		return true; /* the two-step bound, in either deps mode */
 	if ((c->sd->flags & SCHED_F_X_RUNAHEAD) && s->part == SCHED_PART_X)
 		return false;
@@ -228,7 +233,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	if (c->a_b == 0) {
 		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
-		    c->L.cell != CELL_FC) {
+		    c->recurrent) {
 			uint32_t hi = (c->a_c + 1) * s->kc;
 			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
 			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {

@@ -3,41 +3,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
 #include "../compute/cu.h"
 #include "../sched/registry.h"
 
 static int build_tiles(const sched_params_t *p, sched_prog_t *out);
 
+_Static_assert(SCHED_MAX_GATES >= CELL_MAX_GATES, "a segment holds every gate of a phase");
+
+static const cell_variant_t *variant(const sched_params_t *p)
+{
+	return cell_variant(cell_get(p->cell), p->gru_form);
+}
+
+/* Whether the cell has a W.x partition at all: an fc layer's one
+ * partition is its input, issued as the H partition (fill_seg). */
+static bool recurrent(const sched_params_t *p)
+{
+	return cell_get(p->cell)->flags & CELL_F_RECURRENT;
+}
+
 static unsigned phase_count(const sched_params_t *p)
 {
-	return p->cell == CELL_GRU && p->gru_form == GRU_RBM ? 2 : 1;
+	return variant(p)->phases;
 }
 
 /* Gates (row groups of H rows) issued in a phase, in the order they are
- * issued: LSTM i f g o; GRU r z n; vanilla the one gate. */
+ * issued: the cell's (sim/cell/cell.h), e.g. LSTM i f g o; GRU r z n. */
 static unsigned phase_gates(const sched_params_t *p, unsigned phase, uint8_t *g)
 {
-	if (p->cell == CELL_LSTM) {
-		for (unsigned i = 0; i < 4; i++)
-			g[i] = (uint8_t)i;
-		return 4;
-	}
-	if (p->cell == CELL_VANILLA || p->cell == CELL_FC) {
-		g[0] = 0;
-		return 1;
-	}
-	if (p->gru_form == GRU_RBM) {
-		if (phase == 0) {
-			g[0] = 0;
-			g[1] = 1;
-			return 2;
-		}
-		g[0] = 2;
-		return 1;
-	}
-	for (unsigned i = 0; i < 3; i++)
-		g[i] = (uint8_t)i;
-	return 3;
+	const cell_variant_t *v = variant(p);
+	memcpy(g, v->phase_gate[phase], v->phase_ngates[phase]);
+	return v->phase_ngates[phase];
 }
 
 static bool gates_share_segment(const sched_params_t *p)
@@ -58,7 +55,7 @@ bool sched_cfg_ok(const sched_params_t *p, unsigned cfg)
 	/* The intermediate buffer must hold a whole block's W.x: Unfolded's U.h
 	 * part waits for both of its block's X segments. */
 	uint32_t kr = tile_groups(cfg) * p->vs_width;
-	bool has_x = p->input_size && p->cell != CELL_FC;
+	bool has_x = p->input_size && recurrent(p);
 	uint64_t block_rows = (uint64_t)kr * (p->sched->block_segs ? p->sched->block_segs : 1);
 	if (has_x && block_rows > p->max_seg_values)
 		return false;
@@ -81,7 +78,7 @@ static uint32_t div_up(uint64_t a, uint64_t b)
 static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint32_t rem, unsigned seg_gates)
 {
 	uint32_t kc = p->vs_units / tile_groups(c);
-	uint64_t tiles = p->cell == CELL_FC ? div_up(p->input_size, kc)
+	uint64_t tiles = !recurrent(p) ? div_up(p->input_size, kc)
 					     : div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
 	uint64_t cost = (uint64_t)div_up(rem, rows_per_gate(p, c, seg_gates)) * tiles;
 	uint32_t dc = cu_tree_depth(p->vs_units, c), dcur = cu_tree_depth(p->vs_units, cur);
@@ -138,7 +135,7 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	s->kc = tile_cols(r->cfg, p->vs_units);
 	/* An fc layer has one partition, its input, issued as the H partition
 	 * (its blocks go to the MFU); it has no recurrence (ctrl.c). */
-	s->ncols = part == SCHED_PART_X || p->cell == CELL_FC ? p->input_size : p->hidden_size;
+	s->ncols = part == SCHED_PART_X || !recurrent(p) ? p->input_size : p->hidden_size;
 	s->ntiles = div_up(s->ncols, s->kc);
 	s->block = block;
 	s->partner = -1;
@@ -197,7 +194,7 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 		sched_free(out);
 		return sim_err(err, SIM_ENOMEM, "out of memory building the schedule");
 	}
-	bool has_x = p->input_size > 0 && p->cell != CELL_FC;
+	bool has_x = p->input_size > 0 && recurrent(p);
 	uint32_t block = 0;
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];

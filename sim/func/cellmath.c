@@ -144,31 +144,77 @@ uint32_t cm_sum_zero(const cm_t *cm)
 
 /* ---- per element ---- */
 
+uint32_t cm_pre(const cm_t *cm, uint32_t sum, uint32_t bias)
+{
+	if (cm_is_fixed(cm))
+		return (uint32_t)fix_acc_add(s32(sum), s32(bias), cm->acc_bits);
+	return arith_f32_add(sum, bias);
+}
+
+uint32_t cm_act(const cm_t *cm, act_fn_t fn, uint32_t pre)
+{
+	if (cm_is_fixed(cm))
+		return w16(fix_from_double(act_eval(cm->act, fn, fix_to_double(s32(pre), cm->S)), cm->df, 16));
+	return rndd(cm, act_eval(cm->act, fn, arith_f32_to_double(pre)));
+}
+
 uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias)
 {
+	return cm_act(cm, fn, cm_pre(cm, sum, bias));
+}
+
+/* A weight word's integer (fixed point). */
+static int64_t wint(const cm_t *cm, uint32_t w)
+{
+	return cm->mul == PREC_FIX16X8 ? (int8_t)(uint8_t)w : d16(w);
+}
+
+uint32_t cm_peep(const cm_t *cm, uint32_t pre, uint32_t p, uint32_t c)
+{
+	if (cm_is_fixed(cm))
+		return (uint32_t)fix_acc_add(s32(pre), wint(cm, p) * s32(c), cm->acc_bits);
+	return arith_f32_add(pre, mul(cm, p, rnd(cm, c)));
+}
+
+uint32_t cm_sigmoid_tanh(const cm_t *cm, uint32_t pre)
+{
+	double x = cm_is_fixed(cm) ? fix_to_double(s32(pre), cm->S) : arith_f32_to_double(pre);
+	double v = 0.5 + 0.5 * act_tanh(cm->act, 0.5 * x);
+	return cm_is_fixed(cm) ? w16(fix_from_double(v, cm->df, 16)) : rndd(cm, v);
+}
+
+uint32_t cm_one_minus(const cm_t *cm, uint32_t d)
+{
+	if (cm_is_fixed(cm))
+		return w16((INT64_C(1) << cm->df) - d16(d));
+	return rnd(cm, arith_f32_add(ARITH_F32_ONE, arith_f32_neg(widen(cm, d))));
+}
+
+void cm_lstm_state(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t *c)
+{
 	if (cm_is_fixed(cm)) {
-		int32_t pre = fix_acc_add(s32(sum), s32(bias), cm->acc_bits);
-		return w16(fix_from_double(act_eval(cm->act, fn, fix_to_double(pre, cm->S)), cm->df, 16));
+		int64_t p = (int64_t)d16(f) * s32(*c) + (int64_t)d16(i) * d16(g);
+		*c = (uint32_t)(int32_t)fix_sat(fix_shift_rne(p, cm->df), 32);
+		return;
 	}
-	uint32_t pre = arith_f32_add(sum, bias);
-	return rndd(cm, act_eval(cm->act, fn, arith_f32_to_double(pre)));
+	*c = arith_f32_add(mul(cm, f, rnd(cm, *c)), mul(cm, i, g));
+}
+
+uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c)
+{
+	if (cm_is_fixed(cm)) {
+		int16_t tc = fix_from_double16(act_tanh(cm->act, fix_to_double(s32(c), cm->df)), cm->df);
+		return w16(fix_shift_rne((int64_t)d16(o) * tc, cm->df));
+	}
+	uint32_t tc = rndd(cm, act_tanh(cm->act, arith_f32_to_double(c)));
+	return rnd(cm, mul(cm, o, tc));
 }
 
 void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o,
 		  uint32_t *c, uint32_t *h)
 {
-	if (cm_is_fixed(cm)) {
-		int64_t p = (int64_t)d16(f) * s32(*c) + (int64_t)d16(i) * d16(g);
-		int32_t cn = (int32_t)fix_sat(fix_shift_rne(p, cm->df), 32);
-		int16_t tc = fix_from_double16(act_tanh(cm->act, fix_to_double(cn, cm->df)), cm->df);
-		*c = (uint32_t)cn;
-		*h = w16(fix_shift_rne((int64_t)d16(o) * tc, cm->df));
-		return;
-	}
-	uint32_t cn = arith_f32_add(mul(cm, f, rnd(cm, *c)), mul(cm, i, g));
-	uint32_t tc = rndd(cm, act_tanh(cm->act, arith_f32_to_double(cn)));
-	*c = cn;
-	*h = rnd(cm, mul(cm, o, tc));
+	cm_lstm_state(cm, i, f, g, c);
+	*h = cm_lstm_out(cm, o, *c);
 }
 
 uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn,
@@ -195,11 +241,10 @@ uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h)
 
 uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev)
 {
+	uint32_t omz = cm_one_minus(cm, z);
 	if (cm_is_fixed(cm)) {
-		int64_t omz = fix_sat((INT64_C(1) << cm->df) - d16(z), 16);
-		int64_t p = omz * d16(n) + (int64_t)d16(z) * d16(h_prev);
+		int64_t p = (int64_t)d16(omz) * d16(n) + (int64_t)d16(z) * d16(h_prev);
 		return w16(fix_shift_rne(p, cm->df));
 	}
-	uint32_t omz = rnd(cm, arith_f32_add(ARITH_F32_ONE, arith_f32_neg(widen(cm, z))));
 	return rnd(cm, arith_f32_add(mul(cm, omz, n), mul(cm, z, h_prev)));
 }

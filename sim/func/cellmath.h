@@ -26,6 +26,10 @@
  *   GRU rbm r*h    rh = rnd_D(mul_D(r, h))   (the operand of U_n (r*h))
  *   GRU h          omz = rnd_D(add(1, -z))
  *                  h' = rnd_D(add(mul_D(omz, n), mul_D(z, h)))
+ *   peephole       pre' = add(pre, mul_D(p, rnd_D(c)))        (p a weight word)
+ *   sigmoid by tanh s = act_D((1 + tanh(pre' / 2)) / 2)   (the cell updater
+ *                  has tanh units only; one rounding of the double result)
+ *   coupled f      f = rnd_D(add(1, -i))
  *
  * Fixed point (S = data_frac + weight_frac, df = data_frac; every rounding
  * is to nearest even, every narrowing saturates; acc_add saturates to
@@ -37,6 +41,13 @@
  *                  n = q16(tanh(acc_add(acc_add(xn, b_in), p) * 2^-S))
  *   GRU rbm r*h    rh = sat16(rne(r*h / 2^df))
  *   GRU h          omz = sat16(2^df - z);  h' = sat16(rne((omz*n + z*h) / 2^df))
+ *   peephole       pre' = acc_add(pre, p*c)   (p Q(wf) times c Q(df) is at
+ *                  2^-S, the sum's scale: exact before the saturating add)
+ *   sigmoid by tanh s = q16((1 + tanh(pre' * 2^-S / 2)) / 2, df)
+ *   coupled f      f = sat16(2^df - i)
+ * The LSTM cell splits into its state and output halves (cm_lstm_state,
+ * cm_lstm_out) so the peephole cell can compute o from the new c between
+ * them; cm_lstm_cell is the two in a row.
  */
 #ifndef SHARPSIM_CELLMATH_H
 #define SHARPSIM_CELLMATH_H
@@ -72,7 +83,22 @@ double cm_state_value(const cm_t *cm, uint32_t c);
 uint32_t cm_sum_zero(const cm_t *cm);
 
 /* ---- per element ---- */
+/* The MFU's bias add: a sum word. */
+uint32_t cm_pre(const cm_t *cm, uint32_t sum, uint32_t bias);
+/* An activation of a biased sum word: a data word. */
+uint32_t cm_act(const cm_t *cm, act_fn_t fn, uint32_t pre);
+/* cm_act(fn, cm_pre(sum, bias)). */
 uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias);
+/* pre + p*c: a peephole term (p a weight word, c a state word) added to a
+ * biased sum word. */
+uint32_t cm_peep(const cm_t *cm, uint32_t pre, uint32_t p, uint32_t c);
+/* sigmoid of a sum word evaluated as (1 + tanh(x/2)) / 2. */
+uint32_t cm_sigmoid_tanh(const cm_t *cm, uint32_t pre);
+/* 1 - d of a data word. */
+uint32_t cm_one_minus(const cm_t *cm, uint32_t d);
+/* c = f*c + i*g (state word in place); then h = o*tanh(c). */
+void cm_lstm_state(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t *c);
+uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c);
 void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o,
 		  uint32_t *c, uint32_t *h);
 uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn,

@@ -39,6 +39,7 @@
 
 #include "../arith/fixed.h"
 #include "../arith/fp.h"
+#include "../cell/cell.h"
 #include "../core/resolve.h"
 #include "cellmath.h"
 #include "npy.h"
@@ -68,8 +69,8 @@ struct fpipe {
 	sim_err_t bad_err;
 	/* the current layer */
 	uint32_t layer, G, I, H, T, B, E, NG;
-	cell_kind_t cell;
-	gru_form_t form;
+	const cell_desc_t *cd;   /* the layer's cell and the variant of its form */
+	const cell_variant_t *cv;
 	const sched_prog_t *prog;
 	size_t *seg_off;         /* per segment: its tile 0 in wl / wlf */
 	uint32_t *tile_base;     /* per segment: its tile 0 in tile_mults */
@@ -77,6 +78,7 @@ struct fpipe {
 	uint16_t *wl;
 	float *wlf;
 	uint32_t *bias, *b_hn;
+	uint32_t *peep;          /* peephole weight words, element j's P_i, P_f, P_o at 3j */
 	uint32_t px, ph;         /* padded lengths of the x and h vectors */
 	uint16_t *xv;
 	float *xvf;
@@ -124,6 +126,7 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->wlf);
 	free(f->bias);
 	free(f->b_hn);
+	free(f->peep);
 	free(f->xv);
 	free(f->xvf);
 	free(f->hv);
@@ -139,7 +142,7 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->h_out);
 	free(f->c_out);
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
-	f->bias = NULL, f->b_hn = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
+	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
 	f->cst = NULL, f->hwords = NULL, f->h_out = NULL, f->c_out = NULL;
 }
@@ -418,8 +421,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->layer = layer;
 	f->bad = false;
 	f->prog = prog;
-	f->cell = wt->cell;
-	f->form = wt->gru_form;
+	f->cd = cell_get(wt->cell);
+	f->cv = cell_variant(f->cd, wt->gru_form);
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
 	f->E = f->H * f->B;
 	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
@@ -429,10 +432,15 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->gst = calloc(2 * (size_t)f->E * f->NG, sizeof *f->gst);
 	f->hwords = calloc(n, sizeof *f->hwords);
 	f->h_out = calloc(n, sizeof *f->h_out);
-	f->c_out = f->cell == CELL_LSTM ? calloc(n, sizeof *f->c_out) : NULL;
+	bool state = f->cd->flags & CELL_F_STATE;
+	f->c_out = state ? calloc(n, sizeof *f->c_out) : NULL;
+	f->peep = wt->P ? malloc(sizeof *f->peep * 3 * f->H) : NULL;
 	int rc = SIM_ENOMEM;
-	if (f->bias && f->b_hn && f->gst && f->hwords && f->h_out && (f->cell != CELL_LSTM || f->c_out))
+	if (f->bias && f->b_hn && f->gst && f->hwords && f->h_out && (!state || f->c_out) && (!wt->P || f->peep))
 		rc = SIM_OK;
+	for (uint32_t j = 0; !rc && wt->P && j < f->H; j++)
+		for (uint32_t k = 0; k < 3; k++)
+			f->peep[3 * (size_t)j + k] = cm_weight(f->cm, wt->P[(size_t)k * f->H + j]);
 	for (size_t i = 0; !rc && i < (size_t)f->G * f->H; i++)
 		f->bias[i] = cm_bias(f->cm, wt->b[i]);
 	for (uint32_t j = 0; !rc && wt->b_hn && j < f->H; j++)
@@ -536,41 +544,38 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 	const sched_seg_t *s = &f->prog->seg[seg];
 	uint32_t b = seq;
 	uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
-	bool lbr = f->cell == CELL_GRU && f->form == GRU_LBR;
-	const uint32_t *xs = lbr && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	bool apart = f->cv->x_apart >= 0;
+	const uint32_t *xs = apart && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
 	uint32_t hprev = fp_hslot((int64_t)step - 1), rslot = step & 1;
 	for (uint32_t q = 0; q < s->ngates; q++) {
-		unsigned g = s->gate[q];
+		unsigned g = s->gate[q], act = f->cv->act[g];
 		for (uint32_t k = 0; k < s->valid_pg; k++) {
 			uint32_t j = s->j0 + k;
 			uint32_t *gw = gs + ((size_t)j * f->B + b) * f->NG;
 			uint32_t bias = f->bias[(size_t)g * f->H + j];
 			uint32_t xw = xs ? xs[q * s->rpg + k] : cm_sum_zero(f->cm);
-			if (f->cell == CELL_LSTM) {
-				gw[g] = cm_gate(f->cm, g == 2 ? ACT_TANH : ACT_SIGMOID, gw[g], bias);
-			} else if (f->cell == CELL_VANILLA) {
-				gw[g] = cm_gate(f->cm, ACT_TANH, gw[g], bias);
-			} else if (g == 2) {
-				if (lbr)
-					gw[f->G] = xw; /* the cell updater combines W_n x and U_n h */
-				else
-					gw[g] = cm_gate(f->cm, ACT_TANH, gw[g], bias);
-			} else {
-				uint32_t sum = xs ? fp_sum_add(f, xw, gw[g]) : gw[g];
-				gw[g] = cm_gate(f->cm, ACT_SIGMOID, sum, bias);
-				if (g == 0 && !lbr) {
-					if (f->rv_step[rslot] != step) {
-						f->rv_step[rslot] = step;
-						f->rv_count[rslot] = 0;
-					}
-					uint16_t h = f->hv[(size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j];
-					uint32_t rh = cm_gru_rh(f->cm, gw[g], h);
-					size_t i = (size_t)rslot * f->B * f->ph + (size_t)b * f->ph + j;
-					f->rv[i] = (uint16_t)rh;
-					if (f->fl)
-						f->rvf[i] = fp_widen(f, (uint16_t)rh);
-					f->rv_count[rslot]++;
+			if ((int)g == f->cv->x_apart) {
+				gw[f->G] = xw; /* the cell updater combines W.x and U.h of this gate */
+				continue;
+			}
+			/* W.x kept apart arrives here unmerged: add it before the bias */
+			uint32_t sum = xs ? fp_sum_add(f, xw, gw[g]) : gw[g];
+			if (act == CELL_ACT_NONE)
+				gw[g] = cm_pre(f->cm, sum, bias); /* the cell updater activates it */
+			else
+				gw[g] = cm_gate(f->cm, act == CELL_ACT_TANH ? ACT_TANH : ACT_SIGMOID, sum, bias);
+			if ((int)g == f->cv->rh_gate) {
+				if (f->rv_step[rslot] != step) {
+					f->rv_step[rslot] = step;
+					f->rv_count[rslot] = 0;
 				}
+				uint16_t h = f->hv[(size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j];
+				uint32_t rh = cm_gru_rh(f->cm, gw[g], h);
+				size_t i = (size_t)rslot * f->B * f->ph + (size_t)b * f->ph + j;
+				f->rv[i] = (uint16_t)rh;
+				if (f->fl)
+					f->rvf[i] = fp_widen(f, (uint16_t)rh);
+				f->rv_count[rslot]++;
 			}
 		}
 	}
@@ -591,22 +596,14 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		const uint32_t *gw = gs + (size_t)e * f->NG;
 		uint32_t hprev = f->hv[(size_t)hp * f->B * f->ph + (size_t)b * f->ph + j], h;
 		size_t out = ((size_t)step * f->B + b) * f->H + j;
-		switch (f->cell) {
-		case CELL_LSTM:
-			cm_lstm_cell(f->cm, gw[0], gw[1], gw[2], gw[3], &f->cst[e], &h);
+		uint32_t bias[CELL_MAX_GATES];
+		for (uint32_t g = 0; g < f->G; g++)
+			bias[g] = f->bias[(size_t)g * f->H + j];
+		cell_elem_t in = { .gate = gw, .h_prev = hprev, .c = &f->cst[e], .bias = bias, .b_hn = f->b_hn[j],
+				   .peep = f->peep ? &f->peep[3 * (size_t)j] : NULL };
+		h = f->cd->step(f->cm, f->cv, &in);
+		if (f->c_out)
 			f->c_out[out] = cm_state_value(f->cm, f->cst[e]);
-			break;
-		case CELL_GRU: {
-			uint32_t nn = gw[2];
-			if (f->form == GRU_LBR)
-				nn = cm_gru_lbr_n(f->cm, gw[f->G], gw[2], f->bias[2 * (size_t)f->H + j], f->b_hn[j], gw[0]);
-			h = cm_gru_h(f->cm, gw[1], nn, hprev);
-			break;
-		}
-		default:
-			h = gw[0];
-			break;
-		}
 		fp_put_h(f, hs, b, j, h);
 		f->hwords[out] = h;
 		f->h_out[out] = cm_data_value(f->cm, h);

@@ -47,6 +47,24 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 					c[j] = f * c[j] + i * g;
 					h[j] = o * tanh(c[j]);
 				}
+			} else if (w->cell == CELL_LSTM_PEEPHOLE) {
+				const double *pi = w->P, *pf = w->P + H, *po = w->P + 2 * H;
+				for (size_t j = 0; j < H; j++) {
+					double i = sig(wx[j] + uh[j] + bb[j] + pi[j] * c[j]);
+					double f = sig(wx[H + j] + uh[H + j] + bb[H + j] + pf[j] * c[j]);
+					double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+					c[j] = f * c[j] + i * g;
+					double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
+					h[j] = o * tanh(c[j]);
+				}
+			} else if (w->cell == CELL_LSTM_COUPLED) {
+				for (size_t j = 0; j < H; j++) {
+					double i = sig(wx[j] + uh[j] + bb[j]);
+					double g = tanh(wx[H + j] + uh[H + j] + bb[H + j]);
+					double o = sig(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+					c[j] = (1.0 - i) * c[j] + i * g;
+					h[j] = o * tanh(c[j]);
+				}
 			} else if (w->cell == CELL_GRU) {
 				for (size_t j = 0; j < H; j++) {
 					r[j] = sig(wx[j] + uh[j] + bb[j]);

@@ -1,14 +1,22 @@
 /*
- * ref.h - the golden reference: LSTM, GRU (both forms) and vanilla RNN in
- * double precision, with plain loops and libm exp/tanh. It shares no code
- * with the datapath model (no arith/, no act.c): it reads the parameters as
- * doubles before any rounding, so its difference from a datapath run is the
+ * ref.h - the golden reference: LSTM (plain, peephole, coupled), GRU (both
+ * forms) and vanilla RNN in double precision, with plain loops and libm
+ * exp/tanh. It shares no code with the datapath model (no arith/, no
+ * act.c, and not the cell descriptors of sim/cell/: each cell's equations
+ * are restated here): it reads the parameters as doubles before any
+ * rounding, so its difference from a datapath run is the
  * datapath's whole error.
  *
  * Per step t and sequence b (weights.h gives the layouts; W.x is absent when
  * I == 0):
  *   LSTM     i,f,o = sig(W x + U h + b), g = tanh(W x + U h + b)   (per gate)
  *            c = f*c + i*g,  h = o*tanh(c)
+ *   peephole i = sig(W_i x + U_i h + b_i + P_i*c),  f likewise with P_f,
+ *            g as LSTM,  c = f*c + i*g,
+ *            o = sig(W_o x + U_o h + b_o + P_o*c) with the new c,  h = o*tanh(c)
+ *            (Gers & Schmidhuber 2000)
+ *   coupled  gates i, g, o as LSTM's;  c = (1 - i)*c + i*g,  h = o*tanh(c)
+ *            (CIFG, Greff et al. 2017)
  *   GRU      r = sig(W_r x + U_r h + b_r),  z = sig(W_z x + U_z h + b_z)
  *     lbr    n = tanh(W_n x + b_n + r*(U_n h + b_hn))
  *     rbm    n = tanh(W_n x + U_n (r*h) + b_n)
@@ -25,7 +33,8 @@
 #include "weights.h"
 
 /* Runs all T steps of all B sequences. h_out receives T*B*H values, index
- * (t*B + b)*H + j; c_out (LSTM only, may be NULL) the same for c. */
+ * (t*B + b)*H + j; c_out (cells with a state c only, may be NULL) the same
+ * for c. */
 int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
 
 /* Error of `got` against `ref` over n values. The relative error of a value

@@ -7,17 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../cell/cell.h"
 #include "rng.h"
-
-static const char *cell_name(cell_kind_t c)
-{
-	return c == CELL_LSTM ? "lstm" : c == CELL_GRU ? "gru" : "vanilla";
-}
-
-static uint32_t cell_gates(cell_kind_t c)
-{
-	return c == CELL_LSTM ? 4 : c == CELL_GRU ? 3 : 1;
-}
 
 /* The array table: name, pointer slot, shape, whether it exists / must
  * be given for this layer. */
@@ -32,13 +23,17 @@ typedef struct slot {
 
 static size_t slot_table(weights_t *w, slot_t *s)
 {
-	bool lbr = w->cell == CELL_GRU && w->gru_form == GRU_LBR;
+	const cell_desc_t *d = cell_get(w->cell);
+	/* b_hn is the bias inside r*(U_n h + b_hn): it exists where a gate's
+	 * W.x stays apart from its U.h (GRU linear_before_reset). */
+	bool lbr = cell_variant(d, w->gru_form)->x_apart >= 0, peep = d->flags & CELL_F_PEEPHOLE;
 	size_t gh = (size_t)w->G * w->H;
 	slot_t t[] = {
 		{"W", &w->W, 2, {gh, w->I, 0}, w->I > 0, w->I > 0},
 		{"U", &w->U, 2, {gh, w->H, 0}, true, true},
 		{"b", &w->b, 1, {gh, 0, 0}, true, true},
 		{"b_hn", &w->b_hn, 1, {w->H, 0, 0}, lbr, lbr},
+		{"P", &w->P, 2, {3, w->H, 0}, peep, peep},
 		{"x", &w->x, 3, {w->T, w->B, w->I}, w->I > 0, w->I > 0},
 		{"h0", &w->h0, 2, {w->B, w->H, 0}, true, false},
 		{"c0", &w->c0, 2, {w->B, w->H, 0}, true, false},
@@ -76,7 +71,7 @@ static weights_t *alloc_layer(const layer_cfg_t *l, sim_err_t *err)
 	}
 	w->cell = l->cell;
 	w->gru_form = l->gru_form;
-	w->G = cell_gates(l->cell);
+	w->G = workload_gates(l->cell);
 	w->I = l->skip_input ? 0 : l->input_size;
 	w->H = l->hidden_size;
 	w->T = l->timesteps;
@@ -155,10 +150,11 @@ weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
 			ok = a.shape[d] == s[i].shape[d];
 		if (!ok) {
 			char got[128], want[128];
+			const char *name = workload_cell_name(w->cell);
 			sim_err(err, SIM_EINPUT, "%s: shape %s, expected %s for a%s %s layer with hidden %u and input %u",
 				path, npy_shape_str(a.ndim, a.shape, got, sizeof got),
 				npy_shape_str(s[i].ndim, s[i].shape, want, sizeof want),
-				w->cell == CELL_LSTM ? "n" : "", cell_name(w->cell), w->H, w->I);
+				strncmp(name, "lstm", 4) == 0 ? "n" : "", name, w->H, w->I);
 			npy_free(&a);
 			weights_destroy(w);
 			return NULL;
@@ -174,7 +170,7 @@ int weights_save(const weights_t *w, const char *dir, npy_dtype_t dtype, sim_err
 	slot_t s[8];
 	size_t n = slot_table((weights_t *)w, s);
 	for (size_t i = 0; i < n; i++) {
-		if (!s[i].present || (strcmp(s[i].name, "c0") == 0 && w->cell != CELL_LSTM))
+		if (!s[i].present || (strcmp(s[i].name, "c0") == 0 && !(cell_get(w->cell)->flags & CELL_F_STATE)))
 			continue;
 		char path[1024];
 		join(path, sizeof path, dir, s[i].name);

@@ -3,26 +3,29 @@
  * any rounding to a datapath format (the golden reference uses them as they
  * are; the datapath quantizes them with cellmath.h).
  *
- * Layout (G = 4 LSTM with gate order i, f, g, o; G = 3 GRU with r, z, n;
- * G = 1 vanilla; I = 0 when the layer skips its input, i.e. no W and no x):
+ * Layout (G = 4 LSTM and peephole LSTM with gate order i, f, g, o; G = 3
+ * GRU with r, z, n and coupled LSTM with i, g, o; G = 1 vanilla; I = 0 when
+ * the layer skips its input, i.e. no W and no x):
  *   W   (G*H, I)   row g*H + j = gate g, hidden index j     (row-major)
  *   U   (G*H, H)
  *   b   (G*H,)     one bias per gate row (for GRU r, z: b_i* + b_h* folded;
  *                  for GRU linear_before_reset, n: the input-side b_in)
  *   b_hn (H,)      GRU linear_before_reset only: the bias inside r*(U_n h + b_hn)
+ *   P   (3, H)     peephole LSTM only: element-wise peephole weights, rows
+ *                  i, f, o (ONNX's P is ordered i, o, f)
  *   h0  (B, H)     initial hidden state, zeros unless given
- *   c0  (B, H)     initial cell state (LSTM), zeros unless given
+ *   c0  (B, H)     initial cell state (LSTM cells), zeros unless given
  *   x   (T, B, I)  the input sequence
  *
- * Random parameters: W, U, b, b_hn uniform in [-1/sqrt(H), 1/sqrt(H)) (the
+ * Random parameters: W, U, b, b_hn, P uniform in [-1/sqrt(H), 1/sqrt(H)) (the
  * frameworks' default init), then x uniform in [-1, 1), drawn in that order
  * (row-major) from rng.h seeded with `seed`.
  *
  * A directory of .npy files (npy.h; any of <f2, <f4, <f8) holds the same
- * arrays named W.npy, U.npy, b.npy, b_hn.npy, h0.npy, c0.npy, x.npy with the
- * shapes above. W.npy and x.npy are not read when the layer skips its
- * input; b_hn.npy is required for GRU linear_before_reset only; h0.npy and
- * c0.npy are optional.
+ * arrays named W.npy, U.npy, b.npy, b_hn.npy, P.npy, h0.npy, c0.npy, x.npy
+ * with the shapes above. W.npy and x.npy are not read when the layer skips
+ * its input; b_hn.npy is required for GRU linear_before_reset only, P.npy
+ * for the peephole LSTM only; h0.npy and c0.npy are optional.
  */
 #ifndef SHARPSIM_WEIGHTS_H
 #define SHARPSIM_WEIGHTS_H
@@ -39,6 +42,7 @@ typedef struct weights {
 	uint32_t G, I, H, T, B;
 	double *W, *U, *b;
 	double *b_hn;   /* NULL unless GRU linear_before_reset */
+	double *P;      /* NULL unless peephole LSTM: (3, H), rows i, f, o */
 	double *h0, *c0;
 	double *x;      /* NULL when I == 0 */
 } weights_t;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
+
 typedef struct mfu_done {
 	uint64_t start, ready;
 	mfu_packet_t p;
@@ -12,8 +14,7 @@ typedef struct mfu_done {
 
 struct mfu {
 	mfu_cfg_t cfg;
-	cell_kind_t cell;
-	gru_form_t form;
+	const cell_variant_t *cell; /* the layer's cell: what each gate evaluates */
 	uint64_t now;
 	bool has_cur;
 	mfu_packet_t cur;
@@ -61,8 +62,7 @@ void mfu_destroy(mfu_t *m)
 
 void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form)
 {
-	m->cell = cell;
-	m->form = form;
+	m->cell = cell_variant(cell_get(cell), form);
 }
 
 /* Counts the functions a finished packet evaluated (see mfu.h). */
@@ -71,12 +71,10 @@ static void mfu_account(mfu_t *m, const mfu_packet_t *p)
 	*m->acts += p->values;
 	*m->bias += p->values;
 	for (unsigned i = 0; i < p->ngates; i++) {
-		unsigned g = p->gate[i];
-		if (m->cell == CELL_LSTM)
-			*(g == 2 ? m->tanh : m->sig) += p->valid_pg;
-		else if (m->cell == CELL_GRU && g < 2)
+		unsigned a = m->cell->act[p->gate[i]];
+		if (a == CELL_ACT_SIGMOID)
 			*m->sig += p->valid_pg;
-		else if (m->cell == CELL_GRU && m->form == GRU_RBM)
+		else if (a == CELL_ACT_TANH)
 			*m->tanh += p->valid_pg;
 	}
 }
@@ -87,7 +85,7 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 	while (m->count && m->done[m->head].ready <= m->now) {
 		const mfu_packet_t *p = &m->done[m->head].p;
 		gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
-		if (m->cell == CELL_GRU && m->form == GRU_RBM && p->phase == 0 && p->gate[0] == 0)
+		if (m->cell->rh_gate >= 0 && p->phase == 0 && p->gate[0] == (unsigned)m->cell->rh_gate)
 			gbuf_rh_add(out, p->step, p->valid_pg);
 		if (m->sink)
 			m->sink(m->sink_ctx, p);

@@ -12,9 +12,12 @@
  *                                              (cell updater sees it at s+L+1)
  *
  * What the MFU evaluates (the rest happens in the cell updater, which has
- * its own tanh): bias add for every value; sigmoid for LSTM i, f, o and GRU
- * r, z; tanh for LSTM g and GRU n in the reset_before_matmul form. GRU
- * reset_before_matmul's r rows also produce r*h for the n gate's U product.
+ * its own tanh): bias add for every value, then the activation the cell's
+ * descriptor gives each gate (sim/cell/cell.h: sigmoid for LSTM i, f, o and
+ * GRU r, z; tanh for LSTM g and GRU n in the reset_before_matmul form;
+ * none for vanilla, fc, and the peephole LSTM's i, f, o). The gate the
+ * descriptor names rh_gate (GRU reset_before_matmul's r) also produces r*h
+ * for the n gate's U product.
  */
 #ifndef SHARPSIM_MFU_H
 #define SHARPSIM_MFU_H

@@ -42,7 +42,7 @@ expect_error "${LOC}value 'abc' of compute.vs_units is not an integer, expected"
 expect_error "${LOC}value '1001' of mfu.latency is out of range, expected an integer from 1 to 1000" --hw $FX/out_of_range.yaml
 expect_error "${LOC}compute.tile config1 .* expected a config N can form" --hw $FX/tile_inconsistent.yaml
 expect_error "${LOC}duplicate key 'units' \(first at line 2\), expected each key once" --hw $FX/duplicate_key.yaml
-expect_error "${LOC}value 'lsmt' of cell is not a valid choice, expected one of" --workload $FX/workload_bad_cell.yaml
+expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled$" --workload $FX/workload_bad_cell.yaml
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
 expect_error "^missing\.yaml: cannot open: No such file or directory, expected a readable YAML file" --hw missing.yaml
 expect_error "^option -p 'compute.vs_units=abc': value 'abc' is not an integer" -p compute.vs_units=abc
@@ -82,6 +82,26 @@ for tid in (3, 4, 5, 6):
     assert any(e.get("ph") == "X" and e["tid"] == tid for e in ev), f"no slices on track {tid}"
 PY
 then ok; else bad "trace JSON"; fi
+
+# The cells come from the registry: --help-workload lists every one; the
+# LSTM variants run in timing and functional mode, and the coupled LSTM's
+# trace names its three gates i, g, o (no f).
+"$BIN" --help-workload >"$T/wl.txt"
+if grep -Eq '^  cell +lstm \| gru \| vanilla \| fc \| lstm_peephole \| lstm_coupled$' "$T/wl.txt"; then ok; else bad "--help-workload cell list"; fi
+for c in peephole coupled; do
+  if "$BIN" run --workload workloads/cells/lstm_$c.yaml --functional --no-energy >"$T/$c.txt" 2>&1 &&
+     grep -q "lstm_$c I=16 H=32" "$T/$c.txt"; then ok; else bad "lstm_$c --functional: $(head -3 "$T/$c.txt")"; fi
+done
+"$BIN" run --workload workloads/cells/lstm_coupled.yaml --scheduler sequential -w timesteps=1 --no-energy \
+  --trace "$T/coupled.json" >/dev/null
+if python3 - "$T/coupled.json" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+names = {e["name"] for e in ev if e.get("ph") == "X" and e["tid"] == 2}
+assert {"U.h i", "U.h g", "U.h o"} <= names, names
+assert not any(n.endswith(" f") for n in names), names
+PY
+then ok; else bad "coupled LSTM trace gate names"; fi
 
 # A failed run leaves no trace behind.
 "$BIN" run -p watchdog_cycles=1 -p memory.dram_latency=100 --cold --trace "$T/dead.json" >/dev/null 2>&1

@@ -123,7 +123,7 @@ expect_error "already has --scheduler sequential, expected one --scheduler per -
 expect_error "^option -p 'scheduler=bogus': value 'bogus' of scheduler is not a valid choice" \
   --hw $HW4 --scheduler bogus --hw $HW1 --workload $WL
 expect_error "${LOC}unknown key 'vs_unit' in compute" --hw $HW4 --hw tests/fixtures/config/unknown_key.yaml --workload $WL
-expect_error "${LOC}value 'lsmt' of cell is not a valid choice" --hw $HW4 --hw $HW1 \
+expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru" --hw $HW4 --hw $HW1 \
   --workload $WL --workload tests/fixtures/config/workload_bad_cell.yaml
 expect_error "^missing\.yaml: cannot open" --hw $HW4 --hw $HW1 --workload missing.yaml
 expect_error "^option --format 'xml': unknown format" --hw $HW4 --hw $HW1 --workload $WL --format xml
