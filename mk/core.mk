@@ -7,3 +7,10 @@ golden-test: $(BIN)
 	$(Q)bash tests/cli/golden.sh
 
 TEST_TARGETS += cli-test golden-test
+
+# Units read a cell's descriptor; only sim/cell/ names cell kinds.
+.PHONY: cell-kinds
+cell-kinds:
+	$(Q)bash tests/cli/cell-kinds.sh --self-test
+
+TEST_TARGETS += cell-kinds
