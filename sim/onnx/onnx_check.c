@@ -309,7 +309,7 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 			onnx_tensor_free(&want);
 			break;
 		}
-		size_t bh = (size_t)w->B * w->H, first = kind == ONNX_OUT_Y ? 0 : (T - 1) * bh;
+		size_t H = w->H, bh = (size_t)w->B * H, first = kind == ONNX_OUT_Y ? 0 : (T - 1) * bh;
 		size_t n = kind == ONNX_OUT_Y ? T * bh : bh;
 		if (want.count != n || got.count != T * bh) {
 			char d[ONNX_PB_MAX_DIMS * 24];
@@ -319,8 +319,12 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
 		 * flat, they are the dump's (T, B, H) order or its last step. */
 		for (size_t i = 0; !rc && i < n; i++) {
-			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][first + i];
-			double g = got.data[first + i], e = fabs(g - want.data[i]);
+			/* Batch-major Y: element i is (b, t, j); the dump is (t, b, j). */
+			size_t at = first + i;
+			if (kind == ONNX_OUT_Y && onnx_model_batch_major(m, l))
+				at = (i / H % T * w->B + i / (T * H)) * H + i % H;
+			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];
+			double g = got.data[at], e = fabs(g - want.data[i]);
 			double ratio = e / tol;
 			res->values++;
 			res->tol_min = fmin(res->tol_min, tol);

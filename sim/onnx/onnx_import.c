@@ -23,11 +23,15 @@ typedef struct out_ref {
 	onnx_out_kind_t kind;
 } out_ref_t;
 
+/* layout = 1 of a node: X is (B, T, I), Y (B, T, 1, H); the states are
+ * (B, 1, H), which is (1, B, H)'s order. */
+
 struct onnx_model {
 	char stem[64];
 	size_t n_layers;
 	layer_cfg_t *cfg;
 	weights_t **w;
+	bool *batch_major;
 	size_t n_out;
 	out_ref_t *out;
 };
@@ -39,6 +43,7 @@ typedef struct alias {
 	size_t layer;
 	onnx_out_kind_t kind;
 	bool squeezed;
+	bool batch_major;
 } alias_t;
 
 typedef struct ctx {
@@ -154,6 +159,7 @@ static int bind_data(ctx_t *c)
 typedef struct rnn_attrs {
 	int64_t hidden;       /* -1: not given */
 	int64_t lbr;
+	bool batch_major;
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
 } rnn_attrs_t;
@@ -205,9 +211,9 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 				return unsupported(c, "%s", "linear_before_reset other than 0 or 1", "0 or 1");
 			a->lbr = at->i;
 		} else if (!strcmp(nm, "layout") && at->has_i) {
-			if (at->i != 0)
-				return unsupported(c, "%s", "layout=1 (batch-major X and Y)",
-						   "layout=0 (sequence-major: X is (T, B, I))");
+			if (at->i != 0 && at->i != 1)
+				return unsupported(c, "%s", "layout other than 0 or 1", "0 or 1");
+			a->batch_major = at->i == 1;
 		} else {
 			return unsupported(c, "attribute '%s'", shown, "hidden_size, direction, activations, "
 					   "linear_before_reset (GRU), input_forget (LSTM) or layout");
@@ -257,7 +263,7 @@ static int node_tensor(ctx_t *c, const char *name, const char *role, unsigned nd
 
 /* T, B and I of the first layer's X: from the data set, else from the
  * declared shape with the options filling symbolic dimensions. */
-static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, size_t *tbi, onnx_tensor_t *x)
+static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *tbi, onnx_tensor_t *x)
 {
 	const Onnx__ValueInfoProto *vi = graph_input(c, xname);
 	if (!vi || is_init(c->g, xname))
@@ -274,7 +280,9 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, size_t *tbi, onnx_
 			return sim_err(c->err, SIM_EINPUT, "%s: %s: shape %s, expected (T, B, I)", c->path, what,
 				       onnx_dims_str(x->ndim, x->dims, g, sizeof g));
 		}
-		memcpy(tbi, x->dims, 3 * sizeof *tbi);
+		tbi[0] = x->dims[bm ? 1 : 0];
+		tbi[1] = x->dims[bm ? 0 : 1];
+		tbi[2] = x->dims[2];
 		return SIM_OK;
 	}
 	const Onnx__TypeProto *ty = vi->type;
@@ -286,7 +294,7 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, size_t *tbi, onnx_
 	const uint32_t given[3] = { c->opts->timesteps, c->opts->batch, i_w };
 	static const char *const opt[3] = { "--timesteps", "--batch", "" };
 	for (int d = 0; d < 3; d++) {
-		const Onnx__TensorShapeProto__Dimension *dm = sh->dim[d];
+		const Onnx__TensorShapeProto__Dimension *dm = sh->dim[d < 2 && bm ? 1 - d : d];
 		bool fixed = dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
 		if (fixed && dm->dim_value <= 0)
 			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is %lld, expected a positive size",
@@ -342,14 +350,15 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	size_t tbi[3];
 	onnx_tensor_t x = { 0 };
 	if (l == 0) {
-		if (x_shape(c, node_in(n, 0), (uint32_t)I, tbi, &x))
+		if (x_shape(c, node_in(n, 0), (uint32_t)I, a.batch_major, tbi, &x))
 			return c->err->code;
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
-		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed)
+		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed ||
+		    al->batch_major != a.batch_major)
 			return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' is not the previous layer's Y squeezed to "
-				       "(T, B, H), expected a chain of recurrent layers", c->path, c->where,
-				       node_in(n, 0));
+				       "3 dimensions in this node's layout, expected a chain of recurrent layers", c->path,
+				       c->where, node_in(n, 0));
 		tbi[0] = m->cfg[0].timesteps;
 		tbi[1] = m->cfg[0].batch_size;
 		tbi[2] = m->cfg[l - 1].hidden_size;
@@ -403,19 +412,23 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 		return c->err->code;
 	}
 	m->w[l] = w;
+	m->batch_major[l] = a.batch_major;
 	m->n_layers++;
 	size_t xn = (size_t)T * B * (size_t)I;
-	for (size_t i = 0; i < xn; i++)
+	for (size_t i = 0; i < xn; i++) {
 		/* Without data, x is drawn as `run --functional` would, rounded
 		 * to float32 so that the .npy (<f4) holds exactly these values;
 		 * a later layer's x is never read (it gets layer l-1's h). */
-		w->x[i] = x.data ? x.data[i] : l ? 0.0 : (double)(float)w->x[i];
+		size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
+		size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
+		w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
+	}
 	onnx_tensor_free(&x);
 
 	size_t gh = (size_t)G * H;
 	onnx_tensor_t tw, tr, tb = { 0 }, th = { 0 }, tc = { 0 };
 	const size_t dw[3] = { 1, gh, (size_t)I }, dr[3] = { 1, gh, (size_t)H }, db[2] = { 1, 2 * gh },
-		     ds[3] = { 1, B, (size_t)H };
+		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H };
 	if (node_tensor(c, node_in(n, 1), "W", 3, dw, &tw))
 		return c->err->code;
 	if (node_tensor(c, node_in(n, 2), "R", 3, dr, &tr)) {
@@ -452,7 +465,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	onnx_tensor_free(&th);
 	onnx_tensor_free(&tc);
 	for (size_t o = 0; !rc && o < n->n_output && o < (cell == CELL_LSTM ? 3u : 2u); o++)
-		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false });
+		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major });
 	if (!rc && n->n_output > (cell == CELL_LSTM ? 3u : 2u))
 		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: %zu outputs, expected at most %u", c->path, c->where,
 			     n->n_output, cell == CELL_LSTM ? 3u : 2u);
@@ -469,20 +482,22 @@ static int map_squeeze(ctx_t *c, const Onnx__NodeProto *n)
 		return sim_err(c->err, SIM_EINPUT, "%s: %s: squeezes '%.200s', expected to squeeze a recurrent "
 			       "layer's Y", c->path, c->where, node_in(n, 0));
 	bool ok = false;
+	int64_t axis = al->batch_major ? 2 : 1;
 	for (size_t i = 0; i < n->n_attribute; i++)
 		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "axes"))
-			ok = n->attribute[i]->n_ints == 1 && n->attribute[i]->ints[0] == 1;
+			ok = n->attribute[i]->n_ints == 1 && n->attribute[i]->ints[0] == axis;
 	if (*node_in(n, 1)) {
 		const Onnx__TensorProto *p = value_of(c, node_in(n, 1));
 		int64_t *v = NULL;
 		size_t cnt = 0;
 		if (p && onnx_pb_tensor_ints(p, c->path, "Squeeze axes", &v, &cnt, c->err))
 			return SIM_EINPUT;
-		ok = cnt == 1 && v[0] == 1;
+		ok = cnt == 1 && v[0] == axis;
 		free(v);
 	}
 	if (!ok)
-		return unsupported(c, "%s", "Squeeze of other axes than 1", "axes = [1] (num_directions)");
+		return unsupported(c, "%s", "Squeeze of other axes than num_directions'",
+				   "axes = [1] (layout 0) or [2] (layout 1)");
 	alias_t a = *al;
 	a.name = n->output[0];
 	a.squeezed = true;
@@ -495,7 +510,8 @@ static int map_graph(ctx_t *c)
 	onnx_model_t *m = c->m;
 	m->cfg = calloc(g->n_node ? g->n_node : 1, sizeof *m->cfg);
 	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
-	if (!m->cfg || !m->w)
+	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
+	if (!m->cfg || !m->w || !m->batch_major)
 		return sim_err(c->err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
@@ -613,6 +629,7 @@ void onnx_model_destroy(onnx_model_t *m)
 		free(m->out[i].name);
 	free(m->out);
 	free(m->w);
+	free(m->batch_major);
 	free(m->cfg);
 	free(m);
 }
@@ -625,6 +642,11 @@ size_t onnx_model_layers(const onnx_model_t *m)
 const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l)
 {
 	return m->w[l];
+}
+
+bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
+{
+	return m->batch_major[l];
 }
 
 size_t onnx_model_outputs(const onnx_model_t *m)

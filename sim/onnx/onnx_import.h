@@ -6,9 +6,10 @@
  * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
  * Identity; nothing else. Per node: direction forward, the default
- * activations, no clip, input_forget 0, no peepholes P, layout 0, and
+ * activations, no clip, input_forget 0, no peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
- * the same computation). Anything else is refused with one line,
+ * the same computation); layout 1 (batch-major X and Y) is transposed
+ * on the way in (the check transposes Y back). Anything else is refused with one line,
  * "file: node N (OP 'name'): what is unsupported, expected what".
  *
  * Where values come from: W, R, B, initial_h, initial_c are initializers,
@@ -27,6 +28,7 @@
 #ifndef SHARPSIM_ONNX_IMPORT_H
 #define SHARPSIM_ONNX_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +55,9 @@ void onnx_model_destroy(onnx_model_t *m);
 size_t onnx_model_layers(const onnx_model_t *m);
 /* Layer l's parameters and input in the simulator's layout. */
 const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l);
+/* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
+ * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
+bool onnx_model_batch_major(const onnx_model_t *m, size_t l);
 /* The graph's outputs: name, the layer and kind of value it carries. */
 size_t onnx_model_outputs(const onnx_model_t *m);
 const char *onnx_model_output(const onnx_model_t *m, size_t k, size_t *layer, onnx_out_kind_t *kind);
