@@ -52,6 +52,8 @@ typedef struct ctx {
 	const onnx_import_opts_t *opts;
 	const Onnx__GraphProto *g;
 	onnx_pb_t **bound;    /* per graph input (NULL: no value given) */
+	const Onnx__NodeProto **aux; /* shape-side nodes, Constant nodes: by position */
+	size_t n_aux;
 	alias_t *alias;
 	size_t n_alias, cap_alias;
 	onnx_model_t *m;
@@ -70,8 +72,31 @@ static bool is_init(const Onnx__GraphProto *g, const char *name)
 
 /* The value of a name: an initializer, else a graph input bound to a test
  * data set's tensor. NULL when neither. */
+static const Onnx__NodeProto *producer(const ctx_t *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_aux; i++)
+		for (size_t o = 0; o < c->aux[i]->n_output; o++)
+			if (c->aux[i]->output[o] && !strcmp(c->aux[i]->output[o], name))
+				return c->aux[i];
+	return NULL;
+}
+
+/* A Constant node's value attribute. */
+static const Onnx__TensorProto *constant_value(const Onnx__NodeProto *n)
+{
+	if (!n || !n->op_type || strcmp(n->op_type, "Constant"))
+		return NULL;
+	for (size_t i = 0; i < n->n_attribute; i++)
+		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "value"))
+			return n->attribute[i]->t;
+	return NULL;
+}
+
 static const Onnx__TensorProto *value_of(const ctx_t *c, const char *name)
 {
+	const Onnx__TensorProto *k = constant_value(producer(c, name));
+	if (k)
+		return k;
 	for (size_t i = 0; i < c->g->n_initializer; i++)
 		if (c->g->initializer[i]->name && !strcmp(c->g->initializer[i]->name, name))
 			return c->g->initializer[i];
@@ -261,6 +286,40 @@ static int node_tensor(ctx_t *c, const char *name, const char *role, unsigned nd
 	return SIM_OK;
 }
 
+/* Whether a float tensor holds only zeros (false if it cannot be read). */
+static bool all_zero(ctx_t *c, const Onnx__TensorProto *t)
+{
+	onnx_tensor_t v;
+	sim_err_t scratch;
+	if (!t || onnx_pb_tensor(t, c->path, "", &v, &scratch))
+		return false;
+	bool z = true;
+	for (size_t i = 0; z && i < v.count; i++)
+		z = v.data[i] == 0;
+	onnx_tensor_free(&v);
+	return z;
+}
+
+/* An initial state that is zeros whatever its shape: Expand of a zero
+ * constant, or ConstantOfShape of zero (PyTorch's export of a module
+ * called without states builds one so from the input's shape). Equal to
+ * leaving the input out. */
+static bool zero_state(ctx_t *c, const char *name)
+{
+	const Onnx__NodeProto *n = producer(c, name);
+	if (!n || !n->op_type)
+		return false;
+	if (!strcmp(n->op_type, "Expand"))
+		return n->n_input == 2 && all_zero(c, value_of(c, node_in(n, 0)));
+	if (!strcmp(n->op_type, "ConstantOfShape")) {
+		for (size_t i = 0; i < n->n_attribute; i++)
+			if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "value"))
+				return all_zero(c, n->attribute[i]->t);
+		return true; /* the default value is a float 0 */
+	}
+	return false;
+}
+
 /* T, B and I of the first layer's X: from the data set, else from the
  * declared shape with the options filling symbolic dimensions. */
 static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *tbi, onnx_tensor_t *x)
@@ -337,9 +396,13 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	uint32_t G = cell_gates(cell);
 	/* W's shape gives H and I before anything depends on them. */
 	const Onnx__TensorProto *wp = value_of(c, node_in(n, 1));
-	if (!wp || wp->n_dims != 3 || wp->dims[0] != 1 || wp->dims[1] <= 0 || wp->dims[1] % G || wp->dims[2] <= 0)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' %s, expected a tensor of shape (1, %u*H, I)",
-			       c->path, c->where, node_in(n, 1), wp ? "has another shape" : "has no value", G);
+	if (!wp)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' has no value, expected an initializer (or a "
+			       "test data set giving the graph input, see sharpsim check)", c->path, c->where,
+			       node_in(n, 1));
+	if (wp->n_dims != 3 || wp->dims[0] != 1 || wp->dims[1] <= 0 || wp->dims[1] % G || wp->dims[2] <= 0)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' is not 3-dimensional with positive sizes, "
+			       "expected a tensor of shape (1, %u*H, I)", c->path, c->where, node_in(n, 1), G);
 	int64_t H = wp->dims[1] / G, I = wp->dims[2];
 	if (a.hidden >= 0 && a.hidden != H)
 		return sim_err(c->err, SIM_EINPUT, "%s: %s: hidden_size %lld but W has %lld rows, expected %u x "
@@ -436,9 +499,9 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 		return c->err->code;
 	}
 	rc = *node_in(n, 3) ? node_tensor(c, node_in(n, 3), "B", 2, db, &tb) : SIM_OK;
-	if (!rc && *node_in(n, 5))
+	if (!rc && *node_in(n, 5) && !zero_state(c, node_in(n, 5)))
 		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &th);
-	if (!rc && cell == CELL_LSTM && *node_in(n, 6))
+	if (!rc && cell == CELL_LSTM && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
 		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &tc);
 	if (!rc) {
 		for (uint32_t s = 0; s < G; s++) {
@@ -511,7 +574,8 @@ static int map_graph(ctx_t *c)
 	m->cfg = calloc(g->n_node ? g->n_node : 1, sizeof *m->cfg);
 	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
 	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
-	if (!m->cfg || !m->w || !m->batch_major)
+	c->aux = calloc(g->n_node ? g->n_node : 1, sizeof *c->aux);
+	if (!m->cfg || !m->w || !m->batch_major || !c->aux)
 		return sim_err(c->err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
@@ -545,6 +609,15 @@ static int map_graph(ctx_t *c)
 				a.name = n->output[0];
 				rc = add_alias(c, a);
 			}
+		} else if (!strcmp(op, "Constant") || !strcmp(op, "Shape") || !strcmp(op, "Gather") ||
+			   !strcmp(op, "Unsqueeze") || !strcmp(op, "Concat") || !strcmp(op, "Expand") ||
+			   !strcmp(op, "ConstantOfShape")) {
+			/* Constants and shape arithmetic: their values are read only
+			 * where a recurrent node needs one (Squeeze axes, a zero
+			 * initial state); used anywhere else they make the consumer
+			 * fail, as an output they are refused below. */
+			c->aux[c->n_aux++] = n;
+			rc = SIM_OK;
 		} else
 			rc = unsupported(c, "operator %s", sop, "LSTM, GRU, RNN, and Squeeze or Identity between them");
 		if (rc)
@@ -611,6 +684,7 @@ onnx_model_t *onnx_model_load(const char *path, const onnx_import_opts_t *opts, 
 			onnx_pb_free(c.bound[i]);
 	free(c.bound);
 	free(c.alias);
+	free(c.aux);
 	onnx_pb_free(pb);
 	if (rc) {
 		onnx_model_destroy(m);
