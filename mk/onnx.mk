@@ -37,12 +37,15 @@ ONNX_OBJS := $(filter $(BUILD)/obj/sim/onnx/%,$(SIM_OBJS))
 $(ONNX_OBJS): CFLAGS += -I$(ONNX_GEN_DIR)
 $(ONNX_OBJS): | $(ONNX_PB_H)
 $(LIB) $(SOLIB): $(ONNX_PB_O)
+# The unit test of the mapping packs models with the generated code.
+$(BUILD)/obj/tests/test_onnx.o: CFLAGS += -I$(ONNX_GEN_DIR)
+$(BUILD)/obj/tests/test_onnx.o: | $(ONNX_PB_H)
 
 # The sanitizer and fuzzer builds of the library (mk/fuzz.mk) compile the
 # same sources.
 ONNX_ASAN_OBJS := $(filter $(ASAN_DIR)/obj/sim/onnx/%,$(ASAN_SIM))
-$(ONNX_ASAN_OBJS): ASAN_CFLAGS += -I$(ONNX_GEN_DIR)
-$(ONNX_ASAN_OBJS): | $(ONNX_PB_H)
+$(ONNX_ASAN_OBJS) $(ASAN_DIR)/obj/tests/test_onnx.o: ASAN_CFLAGS += -I$(ONNX_GEN_DIR)
+$(ONNX_ASAN_OBJS) $(ASAN_DIR)/obj/tests/test_onnx.o: | $(ONNX_PB_H)
 $(ASAN_DIR)/obj/gen/onnx.pb-c.o: $(ONNX_PB_C)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -Werror,$(ASAN_CFLAGS)) -I$(ONNX_GEN_DIR) -c $< -o $@
