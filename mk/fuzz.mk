@@ -20,7 +20,7 @@
 #
 # All but fuzz, fuzz-coverage and cosim-asan are part of `make test`.
 
-FUZZ_NAMES := config workload spec tiles tech npy
+FUZZ_NAMES := config workload spec tiles tech npy onnx
 FUZZ_TIME  ?= 60
 FUZZ_DIR   := $(BUILD)/fuzz
 ASAN_DIR   := $(BUILD)/asan

@@ -54,6 +54,10 @@ ONNX_FUZZ_OBJS := $(filter $(FUZZ_DIR)/obj/sim/onnx/%,$(FUZZ_SIM))
 $(ONNX_FUZZ_OBJS): FUZZ_CFLAGS += -I$(ONNX_GEN_DIR)
 $(ONNX_FUZZ_OBJS): | $(ONNX_PB_H)
 fuzz-coverage: $(ONNX_PB_C)
+$(FUZZ_DIR)/obj/gen/onnx.pb-c.o: $(ONNX_PB_C)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(filter-out -Werror,$(FUZZ_CFLAGS)) -I$(ONNX_GEN_DIR) -c $< -o $@
+$(FUZZ_LIB): $(FUZZ_DIR)/obj/gen/onnx.pb-c.o
 
 .PHONY: onnx-test
 onnx-test: $(BIN)
