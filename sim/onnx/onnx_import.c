@@ -465,45 +465,46 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 			return rc;
 		}
 	}
-	layer_cfg_t *lc = &m->cfg[l];
-	*lc = (layer_cfg_t){ .cell = cell, .input_size = (uint32_t)I, .hidden_size = (uint32_t)H, .timesteps = T,
-			     .batch_size = B, .gru_form = a.lbr ? GRU_LBR : GRU_RBM, .direction = DIR_UNI };
-	snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
-	weights_t *w = weights_random(lc, c->opts->seed, c->err);
-	if (!w) {
-		onnx_tensor_free(&x);
-		return c->err->code;
-	}
-	m->w[l] = w;
-	m->batch_major[l] = a.batch_major;
-	m->n_layers++;
-	size_t xn = (size_t)T * B * (size_t)I;
-	for (size_t i = 0; i < xn; i++) {
-		/* Without data, x is drawn as `run --functional` would, rounded
-		 * to float32 so that the .npy (<f4) holds exactly these values;
-		 * a later layer's x is never read (it gets layer l-1's h). */
-		size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
-		size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
-		w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
-	}
-	onnx_tensor_free(&x);
-
+	/* The tensors first: their data, checked against their shapes, is in
+	 * the file, so the arrays below are bounded by the file's size (and
+	 * x by the cap above) before anything of the layer's size exists. */
 	size_t gh = (size_t)G * H;
-	onnx_tensor_t tw, tr, tb = { 0 }, th = { 0 }, tc = { 0 };
+	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 };
 	const size_t dw[3] = { 1, gh, (size_t)I }, dr[3] = { 1, gh, (size_t)H }, db[2] = { 1, 2 * gh },
 		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H };
-	if (node_tensor(c, node_in(n, 1), "W", 3, dw, &tw))
-		return c->err->code;
-	if (node_tensor(c, node_in(n, 2), "R", 3, dr, &tr)) {
-		onnx_tensor_free(&tw);
-		return c->err->code;
-	}
-	rc = *node_in(n, 3) ? node_tensor(c, node_in(n, 3), "B", 2, db, &tb) : SIM_OK;
+	rc = node_tensor(c, node_in(n, 1), "W", 3, dw, &tw);
+	if (!rc)
+		rc = node_tensor(c, node_in(n, 2), "R", 3, dr, &tr);
+	if (!rc && *node_in(n, 3))
+		rc = node_tensor(c, node_in(n, 3), "B", 2, db, &tb);
 	if (!rc && *node_in(n, 5) && !zero_state(c, node_in(n, 5)))
 		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &th);
 	if (!rc && cell == CELL_LSTM && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
 		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &tc);
+	weights_t *w = NULL;
 	if (!rc) {
+		layer_cfg_t *lc = &m->cfg[l];
+		*lc = (layer_cfg_t){ .cell = cell, .input_size = (uint32_t)I, .hidden_size = (uint32_t)H,
+				     .timesteps = T, .batch_size = B, .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
+				     .direction = DIR_UNI };
+		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
+		if (!(w = weights_random(lc, c->opts->seed, c->err)))
+			rc = c->err->code;
+	}
+	if (w) {
+		m->w[l] = w;
+		m->batch_major[l] = a.batch_major;
+		m->n_layers++;
+		size_t xn = (size_t)T * B * (size_t)I;
+		for (size_t i = 0; i < xn; i++) {
+			/* Without data, x is drawn as `run --functional` would,
+			 * rounded to float32 so that the .npy (<f4) holds exactly
+			 * these values; a later layer's x is never read (it gets
+			 * layer l-1's h). */
+			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
+			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
+			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
+		}
 		for (uint32_t s = 0; s < G; s++) {
 			size_t src = (size_t)onnx_block(cell, s) * H, dst = (size_t)s * H;
 			memcpy(w->W + dst * I, tw.data + src * I, (size_t)H * I * sizeof(double));
@@ -522,6 +523,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 			w->c0[i] = tc.data ? tc.data[i] : 0;
 		}
 	}
+	onnx_tensor_free(&x);
 	onnx_tensor_free(&tw);
 	onnx_tensor_free(&tr);
 	onnx_tensor_free(&tb);

@@ -306,6 +306,10 @@ save("huge_x", model([lstm], [tensor("W", (1, 12, 2), 24), tensor("R", (1, 12, 3
 save("overflow_dims", model([node("LSTM", ["X", "W", "R", "B"], ["Y", "Y_h"])],
                             [tensor("W", (1, 12, 2), 24), tensor("R", (1, 12, 3), 36), tensor("B", (1 << 20, 1 << 20), 0)]))
 save("missing_init", model([lstm], [tensor("W", (1, 12, 2), 24)]))
+# within every limit by its shape (H = 16384, I = 4096), but no data: 2 GiB
+# of W as doubles must not be allocated before the data is found missing
+save("empty_w", model([node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden=16384)],
+                      [tensor("W", (1, 65536, 4096), 0), tensor("R", (1, 12, 3), 36)], xdims=(3, 1, 4096)))
 # If-style nesting: graph -> node -> attribute (g, field 6) -> graph ... 100 deep
 g = txt(2, "leaf")
 for _ in range(100):
@@ -332,6 +336,8 @@ refused "onnx: 2^40 elements" "overflow_dims.onnx: node 1 \(LSTM ''\): B 'B': di
   "$BIN" import "$O/overflow_dims.onnx" --out "$O/x"
 refused "onnx: missing initializer" "missing_init.onnx: node 1 \(LSTM ''\): R 'R' has no value, expected an initializer" \
   "$BIN" import "$O/missing_init.onnx" --out "$O/x"
+refused "onnx: 2^28 weights declared, none given" "empty_w.onnx: node 1 \(LSTM ''\): W 'W': 0 bytes of raw_data for shape \(1, 65536, 4096\), expected 268435456 values" \
+  "$BIN" import "$O/empty_w.onnx" --out "$O/x"
 refused "onnx: nesting" "deep.onnx: messages nested deeper than 32 levels" "$BIN" import "$O/deep.onnx" --out "$O/x"
 refused "onnx: 10^6 empty nodes" "many_nodes.onnx: unpacking needs more than [0-9]+ bytes" \
   "$BIN" import "$O/many_nodes.onnx" --out "$O/x"
