@@ -37,8 +37,9 @@ static void import_usage(FILE *f)
 	      "                   atomically, workload.yaml last)\n"
 	      "  --data DIR       an ONNX test data set (input_<k>.pb): values of graph\n"
 	      "                   inputs, including X (default: X drawn from --seed)\n"
-	      "  --timesteps T    sequence length when X's declared shape is symbolic\n"
-	      "  --batch B        batch size when X's declared shape is symbolic\n"
+	      "  --timesteps T    sequence length when X's declared shape is symbolic (or\n"
+	      "                   instead of its fixed one; without --data only)\n"
+	      "  --batch B        batch size likewise\n"
 	      "  --seed N         seed of X's uniform [-1, 1) values without --data (default 1)\n", f);
 }
 

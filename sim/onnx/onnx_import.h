@@ -37,7 +37,8 @@
 
 typedef struct onnx_import_opts {
 	const char *data_dir;  /* a backend test's test_data_set_N, or NULL */
-	uint32_t timesteps;    /* T when X's declared shape does not say (0: none) */
+	uint32_t timesteps;    /* T instead of X's declared one, needed when that is
+				* symbolic (0: none); a data set's X decides */
 	uint32_t batch;        /* B likewise */
 	uint64_t seed;         /* X's values without a data set */
 } onnx_import_opts_t;
