@@ -7,7 +7,8 @@
 #                and is refused as unsupported with its reason printed; a
 #                listed test that starts passing, or a refusal of an
 #                unlisted one, fails
-#   checker      the same comparison given a perturbed expected output fails
+#   checker      the same comparison given a perturbed expected output fails;
+#                bf16 is checked against its own bound, fixed point refused
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
@@ -85,6 +86,15 @@ if [ "$rc" -eq 1 ] && grep -q ': FAIL: .*tolerance' <<<"$out"; then
 else
   bad "a perturbed expected output gave exit $rc: $out"
 fi
+
+# The bf16 datapath has its own bound (u = 2^-8); fixed point has none, so
+# check refuses it instead of passing it against the wrong one.
+out=$("$BIN" check "$LSTM" -p precision.mul=bf16 2>&1)
+if [ $? -eq 0 ] && grep -q ': pass: .*bf16)' <<<"$out"; then ok; echo "onnx: bf16 test_lstm_defaults: ${out#*: pass: }"
+else bad "bf16 check: $out"; fi
+out=$("$BIN" check "$LSTM" -p precision.mul=fix16x8 2>&1)
+if [ $? -eq 2 ] && grep -q 'precision.mul is not fp16 or bf16' <<<"$out"; then ok
+else bad "fixed-point check not refused: $out"; fi
 
 # ------------------------------------------------------------- round trip
 GRU=$(grep '/test_gru_defaults$' <<<"$NODE")
