@@ -20,7 +20,7 @@
 #
 # All but fuzz, fuzz-coverage and cosim-asan are part of `make test`.
 
-FUZZ_NAMES := config workload spec tiles tech npy
+FUZZ_NAMES := config workload spec tiles tech npy onnx
 FUZZ_TIME  ?= 60
 FUZZ_DIR   := $(BUILD)/fuzz
 ASAN_DIR   := $(BUILD)/asan
@@ -176,7 +176,7 @@ fuzz-coverage: fuzz-deps
 	$(Q)mkdir -p $(COV_DIR)
 	$(Q)for n in $(FUZZ_NAMES); do \
 		$(FUZZ_CC) $(COV_CFLAGS) -o $(COV_DIR)/$$n tests/fuzz/fuzz_$$n.c tests/fuzz/driver.c $(SIM_SRCS) \
-			$(LDLIBS) || exit 1; \
+			-I$(ONNX_GEN_DIR) $(ONNX_PB_C) $(LDLIBS) || exit 1; \
 		LLVM_PROFILE_FILE=$(COV_DIR)/$$n.profraw $(COV_DIR)/$$n $(FUZZ_CORPUS)/$$n >/dev/null 2>&1; \
 		llvm-profdata-14 merge -o $(COV_DIR)/$$n.profdata $(COV_DIR)/$$n.profraw || exit 1; \
 		echo "== $$n ($(FUZZ_CORPUS)/$$n)"; \

@@ -28,6 +28,11 @@ PKGS=(
   python3-nbclient
   python3-nbconvert
   python3-ipykernel
+  protobuf-c-compiler # ONNX import: protoc-c generates C from sim/onnx/onnx.proto
+  libprotobuf-c-dev   # ONNX import: the protobuf-c runtime
+  libonnx-testdata    # make onnx-test: the ONNX backend node tests (LSTM/GRU/RNN)
+  python3-onnx        # make onnx-test: builds the unsupported-feature models, exports torch's
+  python3-torch       # make onnx-test: PyTorch LSTM/GRU/RNN exported to ONNX, end to end
 )
 
 # `install-deps.sh fuzz` adds what `make fuzz` needs (libFuzzer is in

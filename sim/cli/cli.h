@@ -54,5 +54,7 @@ int cli_plot(int, char **);
 int cli_help_counters(void);
 int cli_compress(int argc, char **argv);
 int cli_decompose(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 #endif

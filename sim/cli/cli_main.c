@@ -33,6 +33,8 @@ static void usage(FILE *f)
 	      "  plot      draw a sweep's results as PNG and SVG figures (gnuplot)\n"
 	      "  compress  prune, quantize or codebook .npy weights; bytes and error\n"
 	      "  decompose rank-1 SVD refinement factors of a layer's gates (anytime LSTM)\n"
+	      "  import    an ONNX model's LSTM/GRU/RNN layers as a workload and .npy weights\n"
+	      "  check     an ONNX backend test case through import and a functional run\n"
 	      "\n"
 	      "  sharpsim COMMAND --help   options of a command\n"
 	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
@@ -167,9 +169,13 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_compress(argc - 1, argv + 1);
 	if (!strcmp(cmd, "decompose"))
 		return cli_decompose(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import"))
+		return cli_import(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cli_check(argc - 1, argv + 1);
 	sim_err_t err;
 	sim_err(&err, SIM_EINPUT, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, "
-		"merge, plot, compress or decompose (see sharpsim --help)", cmd);
+		"merge, plot, compress, decompose, import or check (see sharpsim --help)", cmd);
 	cli_error(&err);
 	return 2;
 }

@@ -19,6 +19,9 @@
 #            errors, missing and non-finite .npy weights, a DRAM bandwidth
 #            below the model's resolution, a JSON report of an overflowing
 #            run (null and a flag, never inf)
+#   onnx     truncated, garbage, empty, device, directory and oversized
+#            .onnx files, huge declared dimensions, short data, a missing
+#            initializer, 100-deep nesting, a million empty nodes
 #   sweeps   a missing tech: table is found before any point runs,
 #            --resume refuses another spec's directory, a corrupt record in
 #            the middle of a journal is reported as corruption
@@ -254,6 +257,94 @@ print(second, file=open(p + ".offset", "w"))
 PYEOF
 refused "corrupt middle journal record" "sw4/journal: record at byte $(cat "$T/sw4/journal.offset") is corrupt .* records follow it" \
   "$BIN" sweep "$T/spec4.yaml" --out "$T/sw4" --resume --quiet
+
+# ------------------------------------------------------------------ onnx
+# Models written byte by byte here (no onnx package needed): a valid
+# one-layer LSTM, then broken and hostile variants of it.
+mkdir "$T/onnx"
+$PY - "$T/onnx" <<'PYEOF'
+import random, struct, sys
+t = sys.argv[1]
+def varint(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+def fld(num, payload):  # int: varint field; bytes: length-delimited
+    if isinstance(payload, int):
+        return varint(num << 3) + varint(payload)
+    return varint(num << 3 | 2) + varint(len(payload)) + payload
+def txt(num, s):
+    return fld(num, s.encode())
+def tensor(name, dims, n_values):  # TensorProto: dims 1, data_type 2, name 8, raw_data 9
+    return b"".join(fld(1, d) for d in dims) + fld(2, 1) + txt(8, name) + fld(9, struct.pack("<%df" % n_values, *[0.1] * n_values))
+def vinfo(name, dims):  # ValueInfoProto name 1, type 2: TypeProto.tensor_type 1: elem_type 1, shape 2
+    shape = b"".join(fld(1, fld(1, d)) for d in dims)
+    return txt(1, name) + fld(2, fld(1, fld(1, 1) + fld(2, shape)))
+def node(op, ins, outs, hidden=3):  # NodeProto input 1, output 2, op_type 4, attribute 5 (name 1, i 3, type 20)
+    return b"".join(txt(1, i) for i in ins) + b"".join(txt(2, o) for o in outs) + txt(4, op) + \
+        fld(5, txt(1, "hidden_size") + fld(3, hidden) + fld(20, 2))
+def model(nodes, inits, xdims=(3, 1, 2)):  # GraphProto node 1, name 2, initializer 5, input 11, output 12
+    g = b"".join(fld(1, n) for n in nodes) + txt(2, "g") + b"".join(fld(5, i) for i in inits) + \
+        fld(11, vinfo("X", xdims)) + fld(12, vinfo("Y_h", (1, 1, 3)))
+    return fld(1, 8) + fld(7, g) + fld(8, fld(2, 14))  # ir_version, graph, opset_import
+def save(name, data):
+    open("%s/%s.onnx" % (t, name), "wb").write(data)
+lstm = node("LSTM", ["X", "W", "R"], ["Y", "Y_h"])
+good = model([lstm], [tensor("W", (1, 12, 2), 24), tensor("R", (1, 12, 3), 36)])
+save("good", good)
+save("truncated", good[: len(good) // 2])
+random.seed(11)
+save("garbage", bytes(random.randrange(256) for _ in range(4096)))
+save("empty", b"")
+save("huge_hidden", model([node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden=1 << 40)],
+                          [tensor("W", (1, 4 << 40, 2), 0), tensor("R", (1, 12, 3), 36)]))
+save("short_data", model([lstm], [tensor("W", (1, 12, 2), 2), tensor("R", (1, 12, 3), 36)]))
+save("huge_x", model([lstm], [tensor("W", (1, 12, 2), 24), tensor("R", (1, 12, 3), 36)], xdims=(10000000, 1024, 2)))
+save("overflow_dims", model([node("LSTM", ["X", "W", "R", "B"], ["Y", "Y_h"])],
+                            [tensor("W", (1, 12, 2), 24), tensor("R", (1, 12, 3), 36), tensor("B", (1 << 20, 1 << 20), 0)]))
+save("missing_init", model([lstm], [tensor("W", (1, 12, 2), 24)]))
+# within every limit by its shape (H = 16384, I = 4096), but no data: 2 GiB
+# of W as doubles must not be allocated before the data is found missing
+save("empty_w", model([node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden=16384)],
+                      [tensor("W", (1, 65536, 4096), 0), tensor("R", (1, 12, 3), 36)], xdims=(3, 1, 4096)))
+# If-style nesting: graph -> node -> attribute (g, field 6) -> graph ... 100 deep
+g = txt(2, "leaf")
+for _ in range(100):
+    g = fld(1, fld(5, txt(1, "then_branch") + fld(6, g) + fld(20, 5)) + txt(4, "If"))
+save("deep", fld(7, g))
+# a million empty nodes: 2 MB that unpack to over 100 MB of structs
+save("many_nodes", fld(7, b"\x0a\x00" * 1000000))
+PYEOF
+truncate -s 1100M "$T/onnx/big.onnx"
+O=$T/onnx
+refused "onnx: truncated" "truncated.onnx: truncated or malformed protobuf" "$BIN" import "$O/truncated.onnx" --out "$O/x"
+refused "onnx: garbage" "garbage.onnx: (malformed|truncated or malformed) protobuf" "$BIN" import "$O/garbage.onnx" --out "$O/x"
+refused "onnx: empty" "empty.onnx: empty file" "$BIN" import "$O/empty.onnx" --out "$O/x"
+refused "onnx: /dev/zero" "/dev/zero: not a regular file, expected an ONNX protobuf file" "$BIN" import /dev/zero --out "$O/x"
+refused "onnx: a directory" "onnx: not a regular file" "$BIN" import "$O" --out "$O/x"
+refused "onnx: over 1 GiB" "big.onnx: larger than 1073741824 bytes" "$BIN" import "$O/big.onnx" --out "$O/x"
+refused "onnx: hidden 2^40" "huge_hidden.onnx: node 1 \(LSTM ''\): hidden 1099511627776, input 2, expected at most 65536" \
+  "$BIN" import "$O/huge_hidden.onnx" --out "$O/x"
+refused "onnx: short raw_data" "short_data.onnx: node 1 \(LSTM ''\): W 'W': 8 bytes of raw_data for shape \(1, 12, 2\), expected 24 values" \
+  "$BIN" import "$O/short_data.onnx" --out "$O/x"
+refused "onnx: huge declared X" "huge_x.onnx: node 1 \(LSTM ''\): X of \(10000000, 1024, 2\) is over 1073741824 bytes" \
+  "$BIN" import "$O/huge_x.onnx" --out "$O/x"
+refused "onnx: 2^40 elements" "overflow_dims.onnx: node 1 \(LSTM ''\): B 'B': dimension 1 is 1048576, expected 0 to a total under" \
+  "$BIN" import "$O/overflow_dims.onnx" --out "$O/x"
+refused "onnx: missing initializer" "missing_init.onnx: node 1 \(LSTM ''\): R 'R' has no value, expected an initializer" \
+  "$BIN" import "$O/missing_init.onnx" --out "$O/x"
+refused "onnx: 2^28 weights declared, none given" "empty_w.onnx: node 1 \(LSTM ''\): W 'W': 0 bytes of raw_data for shape \(1, 65536, 4096\), expected 268435456 values" \
+  "$BIN" import "$O/empty_w.onnx" --out "$O/x"
+refused "onnx: nesting" "deep.onnx: messages nested deeper than 32 levels" "$BIN" import "$O/deep.onnx" --out "$O/x"
+refused "onnx: 10^6 empty nodes" "many_nodes.onnx: unpacking needs more than [0-9]+ bytes" \
+  "$BIN" import "$O/many_nodes.onnx" --out "$O/x"
+[ ! -e "$O/x" ] && ok || bad "onnx: a refused import wrote its --out directory"
+if "$BIN" import "$O/good.onnx" --out "$O/good" >/dev/null 2>&1 &&
+   "$BIN" run --hw $HW --workload "$O/good/workload.yaml" --functional --no-energy >/dev/null 2>&1; then ok
+else bad "onnx: the unbroken model does not import and run"; fi
 
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

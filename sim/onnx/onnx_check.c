@@ -1,0 +1,346 @@
+#include "onnx_check.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../func/npy.h"
+#include "onnx_pb.h"
+
+#define E32 0x1p-24 /* fp32 unit roundoff: sums, biases, c */
+
+/* The largest |f'| over [p - e, p + e]: sigmoid' and tanh' are even and
+ * decrease with |x|, so it is taken at the point of that interval nearest
+ * to 0. With it, |f(p~) - f(p)| <= slope * e (mean value theorem). */
+static double slope(bool sigmoid, double p, double e)
+{
+	double z = fmax(0.0, fabs(p) - e);
+	if (sigmoid) {
+		double s = 1.0 / (1.0 + exp(-z));
+		return s * (1.0 - s);
+	}
+	double t = tanh(z);
+	return 1.0 - t * t;
+}
+
+static double sigm(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/* An activation's output error: the input's error e through the slope,
+ * then rounding the result to D (u of its magnitude). */
+static double act_err(bool sigmoid, double pre, double e, double out, double u)
+{
+	double d = slope(sigmoid, pre, e) * e;
+	return d + u * (fabs(out) + d);
+}
+
+/* One layer's bound, along its exact trajectory (computed here in double).
+ * In: w (x used for layer 0), the previous layer's exact h and error xh,
+ * xe ((T, B, I), NULL for layer 0), u. Out: the exact h (T, B, H) and the
+ * bounds eh, ec (T, B, H) on |datapath - exact| of h and c. */
+typedef struct lb {
+	const weights_t *w;
+	const double *xh, *xe;
+	double u, gam;
+	double *hx, *eh, *ec;
+	double *pre, *E, *sx; /* per row (G*H): pre-activation, its error, sum |W||x| */
+} lb_t;
+
+/* Row r's W.x part: exact value, sum |W||x|, and the inherited error
+ * through |W| (x rounded to D when it is the model's input). */
+static void row_x(const lb_t *L, size_t r, const double *x, const double *ex, double *v, double *sx, double *e)
+{
+	const weights_t *w = L->w;
+	const double *row = w->W + r * w->I;
+	double a = 0, m = 0, ee = 0;
+	for (uint32_t k = 0; k < w->I; k++) {
+		a += row[k] * x[k];
+		m += fabs(row[k] * x[k]);
+		if (ex)
+			ee += fabs(row[k]) * ex[k];
+	}
+	*v = a;
+	*sx = m;
+	*e = (2 * L->u + L->u * L->u + L->gam) * m + (1 + L->u) * ee;
+}
+
+/* Row r's U.v part likewise, v the stored vector with error ev. */
+static void row_h(const lb_t *L, size_t r, const double *v, const double *ev, double *val, double *sv, double *e)
+{
+	const weights_t *w = L->w;
+	const double *row = w->U + r * w->H;
+	double a = 0, m = 0, ee = 0;
+	for (uint32_t k = 0; k < w->H; k++) {
+		a += row[k] * v[k];
+		m += fabs(row[k] * v[k]);
+		ee += fabs(row[k]) * ev[k];
+	}
+	*val = a;
+	*sv = m;
+	*e = (L->u + L->gam) * m + (1 + L->u) * ee;
+}
+
+static void layer_bound(lb_t *L)
+{
+	const weights_t *w = L->w;
+	double u = L->u;
+	uint32_t H = w->H, G = w->G;
+	size_t bh = (size_t)w->B * H;
+	for (uint32_t b = 0; b < w->B; b++) {
+		/* h_{t-1} and c_{t-1} exact, and their bounds: h0 is rounded to D,
+		 * c0 to fp32. */
+		double *h = L->sx + (size_t)G * H, *eh = h + H, *c = eh + H, *ec = c + H, *rh = ec + H, *erh = rh + H;
+		for (uint32_t j = 0; j < H; j++) {
+			h[j] = w->h0[(size_t)b * H + j];
+			eh[j] = u * fabs(h[j]);
+			c[j] = w->c0[(size_t)b * H + j];
+			ec[j] = E32 * fabs(c[j]);
+		}
+		for (uint32_t t = 0; t < w->T; t++) {
+			size_t xo = ((size_t)t * w->B + b) * w->I;
+			const double *x = L->xh ? L->xh + xo : w->x + xo, *ex = L->xe ? L->xe + xo : NULL;
+			bool rbm = w->cell == CELL_GRU && w->gru_form == GRU_RBM;
+			bool lbr = w->cell == CELL_GRU && w->gru_form == GRU_LBR;
+			for (size_t r = 0; r < (size_t)G * H; r++) {
+				double xv, xs, xe, hv, hs, he;
+				row_x(L, r, x, ex, &xv, &xs, &xe);
+				if ((rbm || lbr) && r >= 2u * H) {
+					/* n: its U part is added below, with r. */
+					L->pre[r] = xv + w->b[r];
+					L->E[r] = xe + L->gam * fabs(w->b[r]);
+					L->sx[r] = xs;
+					continue;
+				}
+				row_h(L, r, h, eh, &hv, &hs, &he);
+				L->pre[r] = xv + hv + w->b[r];
+				L->E[r] = xe + he + L->gam * fabs(w->b[r]);
+			}
+			for (uint32_t j = 0; j < H; j++) {
+				double *P = L->pre, *E = L->E;
+				double nh, ehn;
+				if (w->cell == CELL_LSTM) {
+					double i = sigm(P[j]), f = sigm(P[H + j]), g = tanh(P[2 * H + j]),
+					       o = sigm(P[3 * H + j]);
+					double ei = act_err(true, P[j], E[j], i, u), ef = act_err(true, P[H + j], E[H + j], f, u),
+					       eg = act_err(false, P[2 * H + j], E[2 * H + j], g, u),
+					       eo = act_err(true, P[3 * H + j], E[3 * H + j], o, u);
+					double rc = ec[j] + u * (fabs(c[j]) + ec[j]); /* rnd_D(c) */
+					double cn = f * c[j] + i * g;
+					double ecn = ef * (fabs(c[j]) + rc) + f * rc + ei * (fabs(g) + eg) + i * eg;
+					ecn += E32 * (fabs(cn) + ecn);
+					double th = tanh(cn), eth = act_err(false, cn, ecn, th, u);
+					nh = o * th;
+					ehn = eo * (fabs(th) + eth) + o * eth;
+					ehn += u * (fabs(nh) + ehn);
+					c[j] = cn;
+					ec[j] = ecn;
+				} else if (w->cell == CELL_GRU) {
+					double r = sigm(P[j]), z = sigm(P[H + j]);
+					double er = act_err(true, P[j], E[j], r, u), ez = act_err(true, P[H + j], E[H + j], z, u);
+					double pn, en;
+					if (lbr) {
+						double av, as, ae;
+						row_h(L, 2u * H + j, h, eh, &av, &as, &ae);
+						double a = av + w->b_hn[j];
+						ae += L->gam * fabs(w->b_hn[j]);
+						double ra = ae + u * (fabs(a) + ae); /* rnd_D(a) */
+						double ep = er * (fabs(a) + ra) + r * ra;
+						pn = P[2 * H + j] + r * a;
+						en = E[2 * H + j] + ep + 2 * E32 * (L->sx[2 * H + j] + fabs(w->b[2 * H + j]) + fabs(r * a));
+					} else {
+						/* r.h of every element first: U_n reads the whole vector. */
+						if (j == 0)
+							for (uint32_t k = 0; k < H; k++) {
+								double rk = sigm(P[k]), erk = act_err(true, P[k], E[k], rk, u);
+								rh[k] = rk * h[k];
+								erh[k] = erk * (fabs(h[k]) + eh[k]) + rk * eh[k];
+								erh[k] += u * (fabs(rh[k]) + erh[k]);
+							}
+						double hv, hs, he;
+						row_h(L, 2u * H + j, rh, erh, &hv, &hs, &he);
+						pn = P[2 * H + j] + hv;
+						en = E[2 * H + j] + he;
+					}
+					double n = tanh(pn), enn = act_err(false, pn, en, n, u);
+					double omz = 1 - z, eomz = ez + E32 + u * (fabs(omz) + ez + E32);
+					nh = omz * n + z * h[j];
+					ehn = eomz * (fabs(n) + enn) + omz * enn + ez * (fabs(h[j]) + eh[j]) + z * eh[j];
+					ehn += E32 * (fabs(omz * n) + fabs(z * h[j]) + ehn);
+					ehn += u * (fabs(nh) + ehn);
+				} else {
+					nh = tanh(P[j]);
+					ehn = act_err(false, P[j], E[j], nh, u);
+				}
+				size_t o = (size_t)t * bh + (size_t)b * H + j;
+				L->hx[o] = nh;
+				L->eh[o] = ehn;
+				L->ec[o] = w->cell == CELL_LSTM ? ec[j] : 0;
+			}
+			/* h_t replaces h_{t-1} only now: every row above read h_{t-1}. */
+			for (uint32_t j = 0; j < H; j++) {
+				size_t o = (size_t)t * bh + (size_t)b * H + j;
+				h[j] = L->hx[o];
+				eh[j] = L->eh[o];
+			}
+		}
+	}
+}
+
+typedef struct bounds {
+	size_t L;
+	double **eh, **ec; /* per layer, (T, B, H) */
+} bounds_t;
+
+static void bounds_free(bounds_t *b)
+{
+	for (size_t l = 0; l < b->L; l++) {
+		free(b->eh[l]);
+		free(b->ec[l]);
+	}
+	free(b->eh);
+	free(b->ec);
+}
+
+/* The datapath's bound (u of D) plus the float32 reference's own (u =
+ * 2^-24, its inherited input error the float32 one of the layer below). */
+static int all_bounds(const onnx_model_t *m, double u, bounds_t *bd, sim_err_t *err)
+{
+	size_t L = onnx_model_layers(m);
+	bd->L = 0;
+	bd->eh = calloc(L, sizeof *bd->eh);
+	bd->ec = calloc(L, sizeof *bd->ec);
+	double *prev[2][2] = { { NULL, NULL }, { NULL, NULL } }; /* [datapath, reference][h exact, error] */
+	int rc = bd->eh && bd->ec ? SIM_OK : sim_err(err, SIM_ENOMEM, "out of memory");
+	for (size_t l = 0; !rc && l < L; l++) {
+		const weights_t *w = onnx_model_weights(m, l);
+		size_t n = (size_t)w->T * w->B * w->H, rows = (size_t)w->G * w->H;
+		double *cur[2][3] = { { NULL } };
+		double *scratch = calloc(3 * rows + 6 * (size_t)w->H, sizeof *scratch);
+		bool ok = scratch;
+		for (int k = 0; k < 2; k++)
+			for (int q = 0; q < 3; q++)
+				ok &= (cur[k][q] = calloc(n, sizeof(double))) != NULL;
+		if (ok) {
+			for (int k = 0; k < 2; k++) {
+				lb_t lb = { .w = w, .xh = prev[k][0], .xe = prev[k][1], .u = k ? E32 : u,
+					    .gam = (double)(w->I + w->H + 3) * E32, .hx = cur[k][0], .eh = cur[k][1],
+					    .ec = cur[k][2], .pre = scratch, .E = scratch + rows, .sx = scratch + 2 * rows };
+				layer_bound(&lb);
+			}
+			for (size_t i = 0; i < n; i++) {
+				cur[0][1][i] += cur[1][1][i];
+				cur[0][2][i] += cur[1][2][i];
+			}
+			bd->eh[l] = cur[0][1];
+			bd->ec[l] = cur[0][2];
+			bd->L = l + 1;
+			/* The next layer reads this one's exact h and its error. */
+			free(prev[0][0]);
+			free(prev[1][0]);
+			free(prev[1][1]);
+			prev[0][0] = cur[0][0];
+			prev[0][1] = bd->eh[l];
+			prev[1][0] = cur[1][0];
+			prev[1][1] = cur[1][1];
+			free(cur[1][2]);
+		} else {
+			for (int k = 0; k < 2; k++)
+				for (int q = 0; q < 3; q++)
+					free(cur[k][q]);
+			rc = sim_err(err, SIM_ENOMEM, "out of memory");
+		}
+		free(scratch);
+	}
+	free(prev[0][0]);
+	free(prev[1][0]);
+	free(prev[1][1]);
+	return rc;
+}
+
+static const char *kind_name(onnx_out_kind_t k)
+{
+	return k == ONNX_OUT_Y ? "Y" : k == ONNX_OUT_Y_H ? "Y_h" : "Y_c";
+}
+
+int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *dump_dir, const hw_cfg_t *hw,
+		       onnx_check_result_t *res, sim_err_t *err)
+{
+	memset(res, 0, sizeof *res);
+	res->tol_min = INFINITY;
+	double u;
+	if (hw->precision.mul == PREC_FP16)
+		u = 0x1p-11;
+	else if (hw->precision.mul == PREC_BF16)
+		u = 0x1p-8;
+	else
+		return sim_err(err, SIM_EINPUT, "check: precision.mul is not fp16 or bf16, expected one of those (the "
+			       "tolerance is derived for floating-point data formats)");
+	if (hw->activation.mode != ACT_EXACT)
+		return sim_err(err, SIM_EINPUT, "check: activation.mode is pwl, expected exact (the tolerance does not "
+			       "include the piecewise-linear error)");
+	bounds_t bd = { 0 };
+	int rc = all_bounds(m, u, &bd, err);
+	size_t T = onnx_model_weights(m, 0)->T;
+	for (size_t k = 0; !rc && k < onnx_model_outputs(m); k++) {
+		size_t l;
+		onnx_out_kind_t kind;
+		const char *name = onnx_model_output(m, k, &l, &kind);
+		const weights_t *w = onnx_model_weights(m, l);
+		char p[1200], what[300];
+		snprintf(p, sizeof p, "%s/output_%zu.pb", data_dir, k);
+		snprintf(what, sizeof what, "output '%.200s'", name);
+		onnx_pb_t *pb = onnx_pb_read(p, &onnx__tensor_proto__descriptor, err);
+		if (!pb) {
+			rc = err->code;
+			break;
+		}
+		onnx_tensor_t want;
+		rc = onnx_pb_tensor((const Onnx__TensorProto *)onnx_pb_msg(pb), p, what, &want, err);
+		onnx_pb_free(pb);
+		if (rc)
+			break;
+		snprintf(p, sizeof p, "%s/layer%zu_%s.npy", dump_dir, l, kind == ONNX_OUT_Y_C ? "c" : "h");
+		npy_array_t got;
+		rc = npy_read(p, &got, err);
+		if (rc) {
+			onnx_tensor_free(&want);
+			break;
+		}
+		size_t H = w->H, bh = (size_t)w->B * H, first = kind == ONNX_OUT_Y ? 0 : (T - 1) * bh;
+		size_t n = kind == ONNX_OUT_Y ? T * bh : bh;
+		if (want.count != n || got.count != T * bh) {
+			char d[ONNX_PB_MAX_DIMS * 24];
+			rc = sim_err(err, SIM_EINPUT, "%s/output_%zu.pb: %s (%s) has shape %s, expected %zu values", data_dir,
+				     k, what, kind_name(kind), onnx_dims_str(want.ndim, want.dims, d, sizeof d), n);
+		}
+		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
+		 * flat, they are the dump's (T, B, H) order or its last step. */
+		for (size_t i = 0; !rc && i < n; i++) {
+			/* Batch-major Y: element i is (b, t, j); the dump is (t, b, j). */
+			size_t at = first + i;
+			if (kind == ONNX_OUT_Y && onnx_model_batch_major(m, l))
+				at = (i / H % T * w->B + i / (T * H)) * H + i % H;
+			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];
+			double g = got.data[at], e = fabs(g - want.data[i]);
+			double ratio = e / tol;
+			res->values++;
+			res->tol_min = fmin(res->tol_min, tol);
+			res->tol_max = fmax(res->tol_max, tol);
+			res->max_err = fmax(res->max_err, e);
+			if (!(ratio <= res->max_ratio)) {
+				res->max_ratio = isnan(ratio) ? INFINITY : ratio;
+				snprintf(res->worst, sizeof res->worst, "%s (%s of layer %zu) element %zu: got %.9g, "
+					 "expected %.9g, |diff| %.3g, tolerance %.3g", what, kind_name(kind), l + 1, i, g,
+					 want.data[i], e, tol);
+			}
+		}
+		npy_free(&got);
+		onnx_tensor_free(&want);
+	}
+	bounds_free(&bd);
+	res->pass = !rc && res->max_ratio <= 1.0;
+	return rc;
+}

@@ -1,0 +1,786 @@
+#include "onnx_import.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../common/afile.h"
+#include "onnx_pb.h"
+
+/* The workload keys' ranges (config/params.c): refused here, from the
+ * shapes, before anything of that size is allocated. */
+#define IMP_MAX_H 65536u
+#define IMP_MAX_I 1048576u
+#define IMP_MAX_T 10000000u
+#define IMP_MAX_B 1024u
+
+typedef struct out_ref {
+	char *name;
+	size_t layer;
+	onnx_out_kind_t kind;
+} out_ref_t;
+
+/* layout = 1 of a node: X is (B, T, I), Y (B, T, 1, H); the states are
+ * (B, 1, H), which is (1, B, H)'s order. */
+
+struct onnx_model {
+	char stem[64];
+	size_t n_layers;
+	layer_cfg_t *cfg;
+	weights_t **w;
+	bool *batch_major;
+	size_t n_out;
+	out_ref_t *out;
+};
+
+/* A value the graph computes: a layer's Y (squeezed to 3-D or not), Y_h
+ * or Y_c. Identity and Squeeze give a new name to the same value. */
+typedef struct alias {
+	const char *name;
+	size_t layer;
+	onnx_out_kind_t kind;
+	bool squeezed;
+	bool batch_major;
+} alias_t;
+
+typedef struct ctx {
+	const char *path;
+	sim_err_t *err;
+	const onnx_import_opts_t *opts;
+	const Onnx__GraphProto *g;
+	onnx_pb_t **bound;    /* per graph input (NULL: no value given) */
+	const Onnx__NodeProto **aux; /* shape-side nodes, Constant nodes: by position */
+	size_t n_aux;
+	alias_t *alias;
+	size_t n_alias, cap_alias;
+	onnx_model_t *m;
+	char where[256];      /* "node 2 (LSTM 'name')" of the node being mapped */
+} ctx_t;
+
+/* ---- names ------------------------------------------------------------------ */
+
+static bool is_init(const Onnx__GraphProto *g, const char *name)
+{
+	for (size_t i = 0; i < g->n_initializer; i++)
+		if (g->initializer[i]->name && !strcmp(g->initializer[i]->name, name))
+			return true;
+	return false;
+}
+
+/* The value of a name: an initializer, else a graph input bound to a test
+ * data set's tensor. NULL when neither. */
+static const Onnx__NodeProto *producer(const ctx_t *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_aux; i++)
+		for (size_t o = 0; o < c->aux[i]->n_output; o++)
+			if (c->aux[i]->output[o] && !strcmp(c->aux[i]->output[o], name))
+				return c->aux[i];
+	return NULL;
+}
+
+/* A Constant node's value attribute. */
+static const Onnx__TensorProto *constant_value(const Onnx__NodeProto *n)
+{
+	if (!n || !n->op_type || strcmp(n->op_type, "Constant"))
+		return NULL;
+	for (size_t i = 0; i < n->n_attribute; i++)
+		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "value"))
+			return n->attribute[i]->t;
+	return NULL;
+}
+
+static const Onnx__TensorProto *value_of(const ctx_t *c, const char *name)
+{
+	const Onnx__TensorProto *k = constant_value(producer(c, name));
+	if (k)
+		return k;
+	for (size_t i = 0; i < c->g->n_initializer; i++)
+		if (c->g->initializer[i]->name && !strcmp(c->g->initializer[i]->name, name))
+			return c->g->initializer[i];
+	for (size_t i = 0; i < c->g->n_input; i++)
+		if (c->bound[i] && c->g->input[i]->name && !strcmp(c->g->input[i]->name, name))
+			return (const Onnx__TensorProto *)onnx_pb_msg(c->bound[i]);
+	return NULL;
+}
+
+static const Onnx__ValueInfoProto *graph_input(const ctx_t *c, const char *name)
+{
+	for (size_t i = 0; i < c->g->n_input; i++)
+		if (c->g->input[i]->name && !strcmp(c->g->input[i]->name, name))
+			return c->g->input[i];
+	return NULL;
+}
+
+static const alias_t *find_alias(const ctx_t *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_alias; i++)
+		if (!strcmp(c->alias[i].name, name))
+			return &c->alias[i];
+	return NULL;
+}
+
+static int add_alias(ctx_t *c, alias_t a)
+{
+	if (!a.name || !*a.name)
+		return SIM_OK; /* an output left unnamed is not produced */
+	if (c->n_alias == c->cap_alias) {
+		size_t n = c->cap_alias ? 2 * c->cap_alias : 16;
+		alias_t *p = realloc(c->alias, n * sizeof *p);
+		if (!p)
+			return sim_err(c->err, SIM_ENOMEM, "out of memory");
+		c->alias = p;
+		c->cap_alias = n;
+	}
+	c->alias[c->n_alias++] = a;
+	return SIM_OK;
+}
+
+/* A node input, "" when absent (ONNX marks a skipped optional input so). */
+static const char *node_in(const Onnx__NodeProto *n, size_t i)
+{
+	return i < n->n_input && n->input[i] ? n->input[i] : "";
+}
+
+/* ---- test data ---------------------------------------------------------------- */
+
+/* input_<k>.pb binds to the k-th graph input that is not an initializer. */
+static int bind_data(ctx_t *c)
+{
+	const Onnx__GraphProto *g = c->g;
+	c->bound = calloc(g->n_input ? g->n_input : 1, sizeof *c->bound);
+	if (!c->bound)
+		return sim_err(c->err, SIM_ENOMEM, "out of memory");
+	if (!c->opts->data_dir)
+		return SIM_OK;
+	size_t k = 0;
+	char p[1200];
+	for (size_t i = 0; i < g->n_input; i++) {
+		if (!g->input[i]->name || is_init(g, g->input[i]->name))
+			continue;
+		snprintf(p, sizeof p, "%s/input_%zu.pb", c->opts->data_dir, k++);
+		struct stat st;
+		if (stat(p, &st) != 0 && errno == ENOENT)
+			continue; /* an optional input the test leaves out */
+		if (!(c->bound[i] = onnx_pb_read(p, &onnx__tensor_proto__descriptor, c->err)))
+			return SIM_EINPUT;
+		const Onnx__TensorProto *t = (const Onnx__TensorProto *)onnx_pb_msg(c->bound[i]);
+		if (t->name && *t->name && strcmp(t->name, g->input[i]->name))
+			return sim_err(c->err, SIM_EINPUT, "%s: tensor '%s', expected graph input %zu, '%s'", p, t->name,
+				       k - 1, g->input[i]->name);
+	}
+	snprintf(p, sizeof p, "%s/input_%zu.pb", c->opts->data_dir, k);
+	struct stat st;
+	if (stat(p, &st) == 0)
+		return sim_err(c->err, SIM_EINPUT, "%s: more inputs than the model's %zu graph inputs, expected one file "
+			       "per input", p, k);
+	return SIM_OK;
+}
+
+/* ---- attributes ---------------------------------------------------------------- */
+
+typedef struct rnn_attrs {
+	int64_t hidden;       /* -1: not given */
+	int64_t lbr;
+	bool batch_major;
+	size_t n_acts;
+	const ProtobufCBinaryData *acts;
+} rnn_attrs_t;
+
+static int unsupported(ctx_t *c, const char *fmt, const char *what, const char *expected)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, fmt, what);
+	return sim_err(c->err, SIM_EINPUT, "%s: %s: %s is unsupported, expected %s", c->path, c->where, msg, expected);
+}
+
+static bool bin_is(const ProtobufCBinaryData *b, const char *s)
+{
+	return b->len == strlen(s) && !memcmp(b->data, s, b->len);
+}
+
+static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, rnn_attrs_t *a)
+{
+	*a = (rnn_attrs_t){ .hidden = -1 };
+	for (size_t i = 0; i < n->n_attribute; i++) {
+		const Onnx__AttributeProto *at = n->attribute[i];
+		const char *nm = at->name ? at->name : "";
+		char shown[80];
+		snprintf(shown, sizeof shown, "%.60s", nm);
+		for (char *q = shown; *q; q++)
+			if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+				*q = '?';
+		if (!strcmp(nm, "hidden_size") && at->has_i) {
+			a->hidden = at->i;
+		} else if (!strcmp(nm, "direction") && at->has_s) {
+			if (!bin_is(&at->s, "forward"))
+				return unsupported(c, "direction '%s'", bin_is(&at->s, "reverse") ? "reverse" :
+						   bin_is(&at->s, "bidirectional") ? "bidirectional" : "(other)",
+						   "forward (functional mode computes unidirectional forward layers)");
+		} else if (!strcmp(nm, "activations")) {
+			a->n_acts = at->n_strings;
+			a->acts = at->strings;
+		} else if (!strcmp(nm, "activation_alpha") || !strcmp(nm, "activation_beta")) {
+			if (at->n_floats)
+				return unsupported(c, "attribute %s", shown, "the default activations, which take none");
+		} else if (!strcmp(nm, "clip")) {
+			return unsupported(c, "attribute %s", "clip", "no clipping (the cell's activations as they are)");
+		} else if (!strcmp(nm, "input_forget") && cell == CELL_LSTM && at->has_i) {
+			if (at->i != 0)
+				return unsupported(c, "%s", "input_forget=1 (coupled input and forget gates)",
+						   "input_forget=0");
+		} else if (!strcmp(nm, "linear_before_reset") && cell == CELL_GRU && at->has_i) {
+			if (at->i != 0 && at->i != 1)
+				return unsupported(c, "%s", "linear_before_reset other than 0 or 1", "0 or 1");
+			a->lbr = at->i;
+		} else if (!strcmp(nm, "layout") && at->has_i) {
+			if (at->i != 0 && at->i != 1)
+				return unsupported(c, "%s", "layout other than 0 or 1", "0 or 1");
+			a->batch_major = at->i == 1;
+		} else {
+			return unsupported(c, "attribute '%s'", shown, "hidden_size, direction, activations, "
+					   "linear_before_reset (GRU), input_forget (LSTM) or layout");
+		}
+	}
+	static const char *const DEF_LSTM[] = { "Sigmoid", "Tanh", "Tanh" };
+	static const char *const DEF_GRU[] = { "Sigmoid", "Tanh" };
+	static const char *const DEF_RNN[] = { "Tanh" };
+	const char *const *def = cell == CELL_LSTM ? DEF_LSTM : cell == CELL_GRU ? DEF_GRU : DEF_RNN;
+	size_t nd = cell == CELL_LSTM ? 3 : cell == CELL_GRU ? 2 : 1;
+	if (a->n_acts && a->n_acts != nd)
+		return unsupported(c, "%s", "an activations list of another length", "the defaults for one direction");
+	for (size_t i = 0; i < a->n_acts; i++)
+		if (!bin_is(&a->acts[i], def[i]))
+			return unsupported(c, "activation %s", def == DEF_RNN ? "1" : i == 0 ? "f" : i == 1 ? "g" : "h",
+					   cell == CELL_LSTM ? "Sigmoid, Tanh, Tanh (the defaults)" :
+					   cell == CELL_GRU ? "Sigmoid, Tanh (the defaults)" : "Tanh (the default)");
+	return SIM_OK;
+}
+
+/* ---- one recurrent node ---------------------------------------------------------- */
+
+/* A tensor input of the node as doubles, with its expected shape. */
+static int node_tensor(ctx_t *c, const char *name, const char *role, unsigned ndim, const size_t *want,
+		       onnx_tensor_t *t)
+{
+	const Onnx__TensorProto *p = value_of(c, name);
+	char what[600];
+	snprintf(what, sizeof what, "%s: %s '%.200s'", c->where, role, name);
+	if (!p)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s has no value, expected an initializer (or a test data set "
+			       "giving the graph input, see sharpsim check)", c->path, what);
+	if (onnx_pb_tensor(p, c->path, what, t, c->err))
+		return c->err->code;
+	bool ok = t->ndim == ndim;
+	for (unsigned i = 0; ok && i < ndim; i++)
+		ok = t->dims[i] == want[i];
+	if (!ok) {
+		char g[ONNX_PB_MAX_DIMS * 24], w[ONNX_PB_MAX_DIMS * 24];
+		onnx_dims_str(t->ndim, t->dims, g, sizeof g);
+		onnx_dims_str(ndim, want, w, sizeof w);
+		onnx_tensor_free(t);
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: shape %s, expected %s", c->path, what, g, w);
+	}
+	return SIM_OK;
+}
+
+/* Whether a float tensor holds only zeros (false if it cannot be read). */
+static bool all_zero(ctx_t *c, const Onnx__TensorProto *t)
+{
+	onnx_tensor_t v;
+	sim_err_t scratch;
+	if (!t || onnx_pb_tensor(t, c->path, "", &v, &scratch))
+		return false;
+	bool z = true;
+	for (size_t i = 0; z && i < v.count; i++)
+		z = v.data[i] == 0;
+	onnx_tensor_free(&v);
+	return z;
+}
+
+/* An initial state that is zeros whatever its shape: Expand of a zero
+ * constant, or ConstantOfShape of zero (PyTorch's export of a module
+ * called without states builds one so from the input's shape). Equal to
+ * leaving the input out. */
+static bool zero_state(ctx_t *c, const char *name)
+{
+	const Onnx__NodeProto *n = producer(c, name);
+	if (!n || !n->op_type)
+		return false;
+	if (!strcmp(n->op_type, "Expand"))
+		return n->n_input == 2 && all_zero(c, value_of(c, node_in(n, 0)));
+	if (!strcmp(n->op_type, "ConstantOfShape")) {
+		for (size_t i = 0; i < n->n_attribute; i++)
+			if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "value"))
+				return all_zero(c, n->attribute[i]->t);
+		return true; /* the default value is a float 0 */
+	}
+	return false;
+}
+
+/* T, B and I of the first layer's X: from the data set, else from the
+ * declared shape with the options filling symbolic dimensions. */
+static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *tbi, onnx_tensor_t *x)
+{
+	const Onnx__ValueInfoProto *vi = graph_input(c, xname);
+	if (!vi || is_init(c->g, xname))
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' is not a graph input, expected the first layer to "
+			       "read the model's input sequence", c->path, c->where, xname);
+	const Onnx__TensorProto *p = value_of(c, xname);
+	if (p) {
+		char what[600];
+		snprintf(what, sizeof what, "%s: X '%.200s'", c->where, xname);
+		if (onnx_pb_tensor(p, c->path, what, x, c->err))
+			return c->err->code;
+		if (x->ndim != 3) {
+			char g[ONNX_PB_MAX_DIMS * 24];
+			return sim_err(c->err, SIM_EINPUT, "%s: %s: shape %s, expected (T, B, I)", c->path, what,
+				       onnx_dims_str(x->ndim, x->dims, g, sizeof g));
+		}
+		tbi[0] = x->dims[bm ? 1 : 0];
+		tbi[1] = x->dims[bm ? 0 : 1];
+		tbi[2] = x->dims[2];
+		return SIM_OK;
+	}
+	const Onnx__TypeProto *ty = vi->type;
+	const Onnx__TensorShapeProto *sh = ty && ty->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
+		ty->tensor_type ? ty->tensor_type->shape : NULL;
+	if (!sh || sh->n_dim != 3)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' has no 3-dimensional declared shape, expected "
+			       "(T, B, I)", c->path, c->where, xname);
+	const uint32_t given[3] = { c->opts->timesteps, c->opts->batch, i_w };
+	static const char *const opt[3] = { "--timesteps", "--batch", "" };
+	for (int d = 0; d < 3; d++) {
+		const Onnx__TensorShapeProto__Dimension *dm = sh->dim[d < 2 && bm ? 1 - d : d];
+		bool fixed = dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+		if (fixed && dm->dim_value <= 0)
+			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is %lld, expected a positive size",
+				       c->path, c->where, d, (long long)dm->dim_value);
+		if (!fixed && !given[d])
+			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is symbolic, expected a size from "
+				       "the option %s", c->path, c->where, d, opt[d]);
+		tbi[d] = fixed && (d == 2 || !given[d]) ? (dm->dim_value > UINT32_MAX ? UINT32_MAX :
+							   (size_t)dm->dim_value) : given[d];
+	}
+	return SIM_OK;
+}
+
+static uint32_t cell_gates(cell_kind_t k)
+{
+	return k == CELL_LSTM ? 4 : k == CELL_GRU ? 3 : 1;
+}
+
+/* ONNX's gate block of the simulator's gate s (docs/numerics.md §7 order). */
+static uint32_t onnx_block(cell_kind_t k, uint32_t s)
+{
+	static const uint32_t LSTM[4] = { 0, 2, 3, 1 }; /* i f g o <- i o f c */
+	static const uint32_t GRU[3] = { 1, 0, 2 };     /* r z n <- z r h */
+	return k == CELL_LSTM ? LSTM[s] : k == CELL_GRU ? GRU[s] : 0;
+}
+
+static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
+{
+	onnx_model_t *m = c->m;
+	size_t l = m->n_layers;
+	rnn_attrs_t a;
+	if (rnn_attributes(c, n, cell, &a))
+		return SIM_EINPUT;
+	size_t max_in = cell == CELL_LSTM ? 8 : 6;
+	if (n->n_input > max_in || n->n_input < 3)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: %zu inputs, expected 3 to %zu", c->path, c->where,
+			       n->n_input, max_in);
+	if (cell == CELL_LSTM && *node_in(n, 7))
+		return unsupported(c, "%s", "input P (peephole weights)", "no P input");
+	uint32_t G = cell_gates(cell);
+	/* W's shape gives H and I before anything depends on them. */
+	const Onnx__TensorProto *wp = value_of(c, node_in(n, 1));
+	if (!wp)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' has no value, expected an initializer (or a "
+			       "test data set giving the graph input, see sharpsim check)", c->path, c->where,
+			       node_in(n, 1));
+	if (wp->n_dims != 3 || wp->dims[0] != 1 || wp->dims[1] <= 0 || wp->dims[1] % G || wp->dims[2] <= 0)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' is not 3-dimensional with positive sizes, "
+			       "expected a tensor of shape (1, %u*H, I)", c->path, c->where, node_in(n, 1), G);
+	int64_t H = wp->dims[1] / G, I = wp->dims[2];
+	if (a.hidden >= 0 && a.hidden != H)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: hidden_size %lld but W has %lld rows, expected %u x "
+			       "hidden_size rows", c->path, c->where, (long long)a.hidden, (long long)wp->dims[1], G);
+	if (H > IMP_MAX_H || I > IMP_MAX_I)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: hidden %lld, input %lld, expected at most %u and %u", c->path,
+			       c->where, (long long)H, (long long)I, IMP_MAX_H, IMP_MAX_I);
+	size_t tbi[3];
+	onnx_tensor_t x = { 0 };
+	if (l == 0) {
+		if (x_shape(c, node_in(n, 0), (uint32_t)I, a.batch_major, tbi, &x))
+			return c->err->code;
+	} else {
+		const alias_t *al = find_alias(c, node_in(n, 0));
+		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed ||
+		    al->batch_major != a.batch_major)
+			return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' is not the previous layer's Y squeezed to "
+				       "3 dimensions in this node's layout, expected a chain of recurrent layers", c->path,
+				       c->where, node_in(n, 0));
+		tbi[0] = m->cfg[0].timesteps;
+		tbi[1] = m->cfg[0].batch_size;
+		tbi[2] = m->cfg[l - 1].hidden_size;
+	}
+	int rc = SIM_OK;
+	if (tbi[2] != (size_t)I)
+		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: X has %zu features but W has %lld columns, expected them equal",
+			     c->path, c->where, tbi[2], (long long)I);
+	else if (tbi[0] < 1 || tbi[0] > IMP_MAX_T || tbi[1] < 1 || tbi[1] > IMP_MAX_B)
+		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: sequence length %zu, batch %zu, expected 1 to %u and 1 to %u",
+			     c->path, c->where, tbi[0], tbi[1], IMP_MAX_T, IMP_MAX_B);
+	else if (tbi[0] * tbi[1] > NPY_MAX_DATA_BYTES / sizeof(double) / tbi[2])
+		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: X of (%zu, %zu, %zu) is over %zu bytes as doubles, expected "
+			     "a smaller input", c->path, c->where, tbi[0], tbi[1], tbi[2], NPY_MAX_DATA_BYTES);
+	if (rc) {
+		onnx_tensor_free(&x);
+		return rc;
+	}
+	uint32_t T = (uint32_t)tbi[0], B = (uint32_t)tbi[1];
+	const char *sl = node_in(n, 4);
+	if (*sl) {
+		int64_t *v;
+		size_t cnt;
+		char what[600];
+		snprintf(what, sizeof what, "%s: sequence_lens '%.200s'", c->where, sl);
+		const Onnx__TensorProto *p = value_of(c, sl);
+		if (!p)
+			rc = sim_err(c->err, SIM_EINPUT, "%s: %s has no value, expected an initializer or test data",
+				     c->path, what);
+		else if (!(rc = onnx_pb_tensor_ints(p, c->path, what, &v, &cnt, c->err))) {
+			bool same = cnt == B;
+			for (size_t i = 0; same && i < cnt; i++)
+				same = v[i] == (int64_t)T;
+			free(v);
+			if (!same)
+				rc = unsupported(c, "%s", "sequence_lens other than the full length for every sequence",
+						 "every length equal to T (variable lengths are not modelled)");
+		}
+		if (rc) {
+			onnx_tensor_free(&x);
+			return rc;
+		}
+	}
+	/* The tensors first: their data, checked against their shapes, is in
+	 * the file, so the arrays below are bounded by the file's size (and
+	 * x by the cap above) before anything of the layer's size exists. */
+	size_t gh = (size_t)G * H;
+	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 };
+	const size_t dw[3] = { 1, gh, (size_t)I }, dr[3] = { 1, gh, (size_t)H }, db[2] = { 1, 2 * gh },
+		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H };
+	rc = node_tensor(c, node_in(n, 1), "W", 3, dw, &tw);
+	if (!rc)
+		rc = node_tensor(c, node_in(n, 2), "R", 3, dr, &tr);
+	if (!rc && *node_in(n, 3))
+		rc = node_tensor(c, node_in(n, 3), "B", 2, db, &tb);
+	if (!rc && *node_in(n, 5) && !zero_state(c, node_in(n, 5)))
+		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &th);
+	if (!rc && cell == CELL_LSTM && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
+		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &tc);
+	weights_t *w = NULL;
+	if (!rc) {
+		layer_cfg_t *lc = &m->cfg[l];
+		*lc = (layer_cfg_t){ .cell = cell, .input_size = (uint32_t)I, .hidden_size = (uint32_t)H,
+				     .timesteps = T, .batch_size = B, .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
+				     .direction = DIR_UNI };
+		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
+		if (!(w = weights_random(lc, c->opts->seed, c->err)))
+			rc = c->err->code;
+	}
+	if (w) {
+		m->w[l] = w;
+		m->batch_major[l] = a.batch_major;
+		m->n_layers++;
+		size_t xn = (size_t)T * B * (size_t)I;
+		for (size_t i = 0; i < xn; i++) {
+			/* Without data, x is drawn as `run --functional` would,
+			 * rounded to float32 so that the .npy (<f4) holds exactly
+			 * these values; a later layer's x is never read (it gets
+			 * layer l-1's h). */
+			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
+			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
+			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
+		}
+		for (uint32_t s = 0; s < G; s++) {
+			size_t src = (size_t)onnx_block(cell, s) * H, dst = (size_t)s * H;
+			memcpy(w->W + dst * I, tw.data + src * I, (size_t)H * I * sizeof(double));
+			memcpy(w->U + dst * H, tr.data + src * H, (size_t)H * H * sizeof(double));
+			bool split = cell == CELL_GRU && a.lbr && s == 2;
+			for (int64_t j = 0; j < H; j++) {
+				double wb = tb.data ? tb.data[src + j] : 0, rb = tb.data ? tb.data[gh + src + j] : 0;
+				w->b[dst + j] = split ? wb : wb + rb;
+				if (split)
+					w->b_hn[j] = rb;
+			}
+		}
+		size_t bh = (size_t)B * H;
+		for (size_t i = 0; i < bh; i++) {
+			w->h0[i] = th.data ? th.data[i] : 0;
+			w->c0[i] = tc.data ? tc.data[i] : 0;
+		}
+	}
+	onnx_tensor_free(&x);
+	onnx_tensor_free(&tw);
+	onnx_tensor_free(&tr);
+	onnx_tensor_free(&tb);
+	onnx_tensor_free(&th);
+	onnx_tensor_free(&tc);
+	for (size_t o = 0; !rc && o < n->n_output && o < (cell == CELL_LSTM ? 3u : 2u); o++)
+		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major });
+	if (!rc && n->n_output > (cell == CELL_LSTM ? 3u : 2u))
+		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: %zu outputs, expected at most %u", c->path, c->where,
+			     n->n_output, cell == CELL_LSTM ? 3u : 2u);
+	return rc;
+}
+
+/* Squeeze of axis 1 (ONNX's num_directions) of a Y: the 3-D sequence a
+ * following layer reads. axes is an attribute before opset 13, an input
+ * after. */
+static int map_squeeze(ctx_t *c, const Onnx__NodeProto *n)
+{
+	const alias_t *al = find_alias(c, node_in(n, 0));
+	if (!al || al->kind != ONNX_OUT_Y || al->squeezed || n->n_output != 1)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: squeezes '%.200s', expected to squeeze a recurrent "
+			       "layer's Y", c->path, c->where, node_in(n, 0));
+	bool ok = false;
+	int64_t axis = al->batch_major ? 2 : 1;
+	for (size_t i = 0; i < n->n_attribute; i++)
+		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "axes"))
+			ok = n->attribute[i]->n_ints == 1 && n->attribute[i]->ints[0] == axis;
+	if (*node_in(n, 1)) {
+		const Onnx__TensorProto *p = value_of(c, node_in(n, 1));
+		int64_t *v = NULL;
+		size_t cnt = 0;
+		if (p && onnx_pb_tensor_ints(p, c->path, "Squeeze axes", &v, &cnt, c->err))
+			return SIM_EINPUT;
+		ok = cnt == 1 && v[0] == axis;
+		free(v);
+	}
+	if (!ok)
+		return unsupported(c, "%s", "Squeeze of other axes than num_directions'",
+				   "axes = [1] (layout 0) or [2] (layout 1)");
+	alias_t a = *al;
+	a.name = n->output[0];
+	a.squeezed = true;
+	return add_alias(c, a);
+}
+
+static int map_graph(ctx_t *c)
+{
+	const Onnx__GraphProto *g = c->g;
+	onnx_model_t *m = c->m;
+	m->cfg = calloc(g->n_node ? g->n_node : 1, sizeof *m->cfg);
+	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
+	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
+	c->aux = calloc(g->n_node ? g->n_node : 1, sizeof *c->aux);
+	if (!m->cfg || !m->w || !m->batch_major || !c->aux)
+		return sim_err(c->err, SIM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->n_node; i++) {
+		const Onnx__NodeProto *n = g->node[i];
+		const char *op = n->op_type ? n->op_type : "";
+		char sop[40], snm[80];
+		snprintf(sop, sizeof sop, "%.32s", op);
+		snprintf(snm, sizeof snm, "%.64s", n->name ? n->name : "");
+		for (char *q = sop; *q; q++)
+			*q = (unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f ? '?' : *q;
+		for (char *q = snm; *q; q++)
+			*q = (unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f ? '?' : *q;
+		snprintf(c->where, sizeof c->where, "node %zu (%s '%s')", i + 1, sop, snm);
+		if (n->domain && *n->domain && strcmp(n->domain, "ai.onnx"))
+			return unsupported(c, "operator domain '%.60s'", n->domain, "the default ONNX domain");
+		int rc;
+		if (!strcmp(op, "LSTM"))
+			rc = map_rnn(c, n, CELL_LSTM);
+		else if (!strcmp(op, "GRU"))
+			rc = map_rnn(c, n, CELL_GRU);
+		else if (!strcmp(op, "RNN"))
+			rc = map_rnn(c, n, CELL_VANILLA);
+		else if (!strcmp(op, "Squeeze"))
+			rc = map_squeeze(c, n);
+		else if (!strcmp(op, "Identity")) {
+			const alias_t *al = find_alias(c, node_in(n, 0));
+			if (!al || n->n_output != 1)
+				rc = sim_err(c->err, SIM_EINPUT, "%s: %s: passes on '%.200s', expected a value a "
+					     "recurrent layer computed", c->path, c->where, node_in(n, 0));
+			else {
+				alias_t a = *al;
+				a.name = n->output[0];
+				rc = add_alias(c, a);
+			}
+		} else if (!strcmp(op, "Constant") || !strcmp(op, "Shape") || !strcmp(op, "Gather") ||
+			   !strcmp(op, "Unsqueeze") || !strcmp(op, "Concat") || !strcmp(op, "Expand") ||
+			   !strcmp(op, "ConstantOfShape")) {
+			/* Constants and shape arithmetic: their values are read only
+			 * where a recurrent node needs one (Squeeze axes, a zero
+			 * initial state); used anywhere else they make the consumer
+			 * fail, as an output they are refused below. */
+			c->aux[c->n_aux++] = n;
+			rc = SIM_OK;
+		} else
+			rc = unsupported(c, "operator %s", sop, "LSTM, GRU, RNN, and Squeeze or Identity between them");
+		if (rc)
+			return rc;
+	}
+	if (!m->n_layers)
+		return sim_err(c->err, SIM_EINPUT, "%s: no LSTM, GRU or RNN node, expected at least one", c->path);
+	m->out = calloc(g->n_output ? g->n_output : 1, sizeof *m->out);
+	if (!m->out)
+		return sim_err(c->err, SIM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->n_output; i++) {
+		const char *nm = g->output[i]->name ? g->output[i]->name : "";
+		const alias_t *al = find_alias(c, nm);
+		if (!al)
+			return sim_err(c->err, SIM_EINPUT, "%s: graph output '%.200s' is not computed by a recurrent "
+				       "layer, expected Y, Y_h or Y_c of one", c->path, nm);
+		if (!(m->out[i].name = strdup(nm)))
+			return sim_err(c->err, SIM_ENOMEM, "out of memory");
+		m->out[i].layer = al->layer;
+		m->out[i].kind = al->kind;
+		m->n_out++;
+	}
+	return SIM_OK;
+}
+
+static void set_stem(onnx_model_t *m, const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t n = 0;
+	for (; b[n] && n + 1 < sizeof m->stem; n++) {
+		char ch = b[n];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+			  ch == '-' || ch == '_' || ch == '.';
+		m->stem[n] = ok ? ch : '_';
+	}
+	m->stem[n] = 0;
+	char *dot = strrchr(m->stem, '.');
+	if (dot && dot != m->stem)
+		*dot = 0;
+}
+
+onnx_model_t *onnx_model_load(const char *path, const onnx_import_opts_t *opts, sim_err_t *err)
+{
+	onnx_pb_t *pb = onnx_pb_read(path, &onnx__model_proto__descriptor, err);
+	if (!pb)
+		return NULL;
+	const Onnx__ModelProto *mp = (const Onnx__ModelProto *)onnx_pb_msg(pb);
+	onnx_model_t *m = calloc(1, sizeof *m);
+	ctx_t c = { .path = path, .err = err, .opts = opts, .g = mp->graph, .m = m };
+	int rc = SIM_OK;
+	if (!m)
+		rc = sim_err(err, SIM_ENOMEM, "out of memory");
+	else if (!mp->graph)
+		rc = sim_err(err, SIM_EINPUT, "%s: no graph, expected an ONNX model", path);
+	if (!rc) {
+		set_stem(m, path);
+		rc = bind_data(&c);
+	}
+	if (!rc)
+		rc = map_graph(&c);
+	if (c.bound)
+		for (size_t i = 0; i < mp->graph->n_input; i++)
+			onnx_pb_free(c.bound[i]);
+	free(c.bound);
+	free(c.alias);
+	free(c.aux);
+	onnx_pb_free(pb);
+	if (rc) {
+		onnx_model_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+void onnx_model_destroy(onnx_model_t *m)
+{
+	if (!m)
+		return;
+	for (size_t l = 0; l < m->n_layers; l++)
+		weights_destroy(m->w[l]);
+	for (size_t i = 0; i < m->n_out; i++)
+		free(m->out[i].name);
+	free(m->out);
+	free(m->w);
+	free(m->batch_major);
+	free(m->cfg);
+	free(m);
+}
+
+size_t onnx_model_layers(const onnx_model_t *m)
+{
+	return m->n_layers;
+}
+
+const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l)
+{
+	return m->w[l];
+}
+
+bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
+{
+	return m->batch_major[l];
+}
+
+size_t onnx_model_outputs(const onnx_model_t *m)
+{
+	return m->n_out;
+}
+
+const char *onnx_model_output(const onnx_model_t *m, size_t k, size_t *layer, onnx_out_kind_t *kind)
+{
+	*layer = m->out[k].layer;
+	*kind = m->out[k].kind;
+	return m->out[k].name;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+static int make_dir(const char *p, sim_err_t *err)
+{
+	struct stat st;
+	if (mkdir(p, 0777) != 0 && errno != EEXIST)
+		return sim_err(err, SIM_EIO, "%s: cannot create directory: %s", p, strerror(errno));
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+		return sim_err(err, SIM_EINPUT, "%s: not a directory, expected a directory to write the import into", p);
+	return SIM_OK;
+}
+
+int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
+{
+	char p[1200];
+	int rc = make_dir(dir, err);
+	snprintf(p, sizeof p, "%s/weights", dir);
+	if (!rc)
+		rc = make_dir(p, err);
+	for (size_t l = 0; !rc && l < m->n_layers; l++) {
+		snprintf(p, sizeof p, "%s/%s", dir, m->cfg[l].weights);
+		rc = make_dir(p, err);
+		if (!rc)
+			rc = weights_save(m->w[l], p, NPY_F4, err);
+	}
+	if (rc)
+		return rc;
+	snprintf(p, sizeof p, "%s/workload.yaml", dir);
+	afile_t *f = afile_open(p, err);
+	if (!f)
+		return err->code;
+	FILE *o = afile_stream(f);
+	fprintf(o, "# Imported by `sharpsim import` from an ONNX model: one layer per recurrent node,\n"
+		"# weights in weights/layer<N>/ (docs/numerics.md section 7, docs/onnx.md).\n");
+	fprintf(o, "name: \"%s\"\nlayers:\n", m->stem[0] ? m->stem : "onnx");
+	for (size_t l = 0; l < m->n_layers; l++) {
+		const layer_cfg_t *lc = &m->cfg[l];
+		fprintf(o, "  - cell: %s\n    input_size: %u\n    hidden_size: %u\n    timesteps: %u\n"
+			"    batch_size: %u\n", lc->cell == CELL_LSTM ? "lstm" : lc->cell == CELL_GRU ? "gru" : "vanilla",
+			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size);
+		if (lc->cell == CELL_GRU)
+			fprintf(o, "    gru_form: %s\n", lc->gru_form == GRU_LBR ? "linear_before_reset" :
+				"reset_before_matmul");
+		fprintf(o, "    weights: %s\n", lc->weights);
+	}
+	return afile_commit(f, err);
+}

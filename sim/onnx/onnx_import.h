@@ -1,0 +1,72 @@
+/*
+ * onnx_import.h - an ONNX model's recurrent layers as a sharpsim workload:
+ * workload.yaml plus one directory of .npy weights per layer (the format of
+ * docs/numerics.md §7). docs/onnx.md is the user's view.
+ *
+ * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
+ * consuming the previous one's Y through an optional Squeeze of axis 1 or
+ * Identity; nothing else. Per node: direction forward, the default
+ * activations, no clip, input_forget 0, no peepholes P, and
+ * sequence_lens either absent or equal to T for every sequence (which is
+ * the same computation); layout 1 (batch-major X and Y) is transposed
+ * on the way in (the check transposes Y back). Anything else is refused with one line,
+ * "file: node N (OP 'name'): what is unsupported, expected what".
+ *
+ * Where values come from: W, R, B, initial_h, initial_c are initializers,
+ * or graph inputs given values by a test data set (input_<k>.pb binds to
+ * the k-th graph input that is not an initializer). X comes from the data
+ * set too; without one, its T and B come from the declared input shape (or
+ * the options, for symbolic dimensions) and its values are uniform in
+ * [-1, 1) from the seed, as `run --functional` draws random inputs.
+ *
+ * Mapping: gate blocks reordered from ONNX's LSTM i,o,f,c to i,f,g,o and
+ * GRU z,r,h to r,z,n; b = Wb + Rb per gate row, except the n row of a GRU
+ * with linear_before_reset = 1, where b holds Wb_n and b_hn.npy holds Rb_n
+ * (it sits inside r * (U_n h + b_hn)). linear_before_reset 0 maps to
+ * gru_form reset_before_matmul, 1 to linear_before_reset.
+ */
+#ifndef SHARPSIM_ONNX_IMPORT_H
+#define SHARPSIM_ONNX_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../func/weights.h"
+
+typedef struct onnx_import_opts {
+	const char *data_dir;  /* a backend test's test_data_set_N, or NULL */
+	uint32_t timesteps;    /* T instead of X's declared one, needed when that is
+				* symbolic (0: none); a data set's X decides */
+	uint32_t batch;        /* B likewise */
+	uint64_t seed;         /* X's values without a data set */
+} onnx_import_opts_t;
+
+/* What a graph output is, relative to the layers. */
+typedef enum { ONNX_OUT_Y = 0, ONNX_OUT_Y_H, ONNX_OUT_Y_C } onnx_out_kind_t;
+
+typedef struct onnx_model onnx_model_t;
+
+/* Reads and maps path. NULL with err set (SIM_EINPUT for anything wrong
+ * with or unsupported in the model or the data set). */
+onnx_model_t *onnx_model_load(const char *path, const onnx_import_opts_t *opts, sim_err_t *err);
+void onnx_model_destroy(onnx_model_t *m);
+
+size_t onnx_model_layers(const onnx_model_t *m);
+/* Layer l's parameters and input in the simulator's layout. */
+const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l);
+/* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
+ * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
+bool onnx_model_batch_major(const onnx_model_t *m, size_t l);
+/* The graph's outputs: name, the layer and kind of value it carries. */
+size_t onnx_model_outputs(const onnx_model_t *m);
+const char *onnx_model_output(const onnx_model_t *m, size_t k, size_t *layer, onnx_out_kind_t *kind);
+
+/* Writes dir/workload.yaml and dir/weights/layer<l>/{W,U,b,...}.npy (<f4,
+ * which holds every float32 exactly). dir is created if missing. Every file
+ * is written atomically and workload.yaml last, so a workload.yaml is never
+ * beside weights of another import. */
+int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err);
+
+#endif
