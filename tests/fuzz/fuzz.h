@@ -22,19 +22,31 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* This process's scratch file, removed when the process exits normally
+ * (a crashing input is kept by libFuzzer as an artifact anyway). */
+static char fuzz_path[512];
+
+static inline void fuzz_unlink(void)
+{
+	if (fuzz_path[0])
+		unlink(fuzz_path);
+}
+
 /* Writes data to this process's scratch file (suffix ext) and returns its
  * path, or NULL when it cannot be written (the input is then skipped). */
 static inline const char *fuzz_file(const uint8_t *data, size_t size, const char *ext)
 {
-	static char path[512];
 	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof path, "%s/sharpsim-fuzz-%ld%s", dir && *dir ? dir : "/tmp", (long)getpid(), ext);
-	FILE *f = fopen(path, "wb");
+	if (!fuzz_path[0])
+		atexit(fuzz_unlink);
+	snprintf(fuzz_path, sizeof fuzz_path, "%s/sharpsim-fuzz-%ld%s", dir && *dir ? dir : "/tmp", (long)getpid(),
+		 ext);
+	FILE *f = fopen(fuzz_path, "wb");
 	if (!f)
 		return NULL;
 	int ok = fwrite(data, 1, size, f) == size;
 	ok = fclose(f) == 0 && ok;
-	return ok ? path : NULL;
+	return ok ? fuzz_path : NULL;
 }
 
 #endif
