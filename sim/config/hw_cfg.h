@@ -54,9 +54,12 @@ typedef struct mfu_cfg {
 } mfu_cfg_t;
 
 typedef struct cell_cfg {
-	uint32_t lanes;   /* hidden elements finished per cycle; 0 = auto (K/4) */
-	uint32_t latency; /* pipeline depth, cycles */
-	uint32_t peephole_latency; /* extra depth for peephole cells (sim/cell/cells/lstm_peephole.c) */
+	uint32_t lanes;   /* hidden elements finished per cycle (a fixed unit, docs/hardware.md §2.5) */
+	uint32_t latency; /* depth outside the tanh (multiplies, add), cycles */
+	uint32_t tanh_latency; /* stages of its tanh; 0 = auto (mfu.latency) */
+	/* Extra depth for peephole cells outside their extra tanh: such a layer
+	 * is peephole_latency + tanh_latency deeper (sim/cell/cells/lstm_peephole.c). */
+	uint32_t peephole_latency;
 } cell_cfg_t;
 
 typedef struct wbuf_cfg {

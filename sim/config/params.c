@@ -76,14 +76,22 @@ static const param_t param_hw[] = {
 	  .src = PARAM_SRC_MODEL,
 	  .desc = "MFU pipeline depth, cycles: ceil(29.14 ns / 2 ns) = 15 at 500 MHz (docs/hardware.md 2.4)" },
 
-	{ .key = "cell_updater.lanes", .type = PARAM_U32, HW(cell.lanes), .def = "auto", .min = 1,
-	  .max = 65536, .has_auto = true, .src = PARAM_SRC_MODEL,
-	  .desc = "hidden elements finished per cycle; auto = max(1, K/4) (8 at K = 32)" },
-	{ .key = "cell_updater.latency", .type = PARAM_U32, HW(cell.latency), .def = "6", .min = 1,
-	  .max = 1000, .src = PARAM_SRC_CHOICE, .desc = "cell updater pipeline depth, cycles" },
-	{ .key = "cell_updater.peephole_latency", .type = PARAM_U32, HW(cell.peephole_latency), .def = "10",
-	  .min = 0, .max = 1000, .quiet_default = true, .src = PARAM_SRC_CHOICE,
-	  .desc = "extra cell updater depth for lstm_peephole layers (P*c terms, sigmoids), cycles" },
+	{ .key = "cell_updater.lanes", .type = PARAM_U32, HW(cell.lanes), .def = "8", .min = 1,
+	  .max = 65536, .src = PARAM_SRC_MODEL,
+	  .desc = "hidden elements finished per cycle; a fixed unit, not scaled with the array: Table 2's "
+		  "MFU + cell updater area is ~6.4 mm2 at every budget (docs/hardware.md 2.5)" },
+	{ .key = "cell_updater.latency", .type = PARAM_U32, HW(cell.latency), .def = "3", .min = 0,
+	  .max = 1000, .src = PARAM_SRC_MODEL,
+	  .desc = "cell updater depth outside its tanh, cycles: f*c and i*g (1), their add (1), o*tanh(c) (1); "
+		  "the pipeline is latency + tanh_latency deep (docs/hardware.md 2.5)" },
+	{ .key = "cell_updater.tanh_latency", .type = PARAM_U32, HW(cell.tanh_latency), .def = "auto",
+	  .min = 1, .max = 1000, .has_auto = true, .src = PARAM_SRC_MODEL,
+	  .desc = "stages of the cell updater's tanh(c); auto = mfu.latency (the same function unit, "
+		  "docs/hardware.md 2.5)" },
+	{ .key = "cell_updater.peephole_latency", .type = PARAM_U32, HW(cell.peephole_latency), .def = "6",
+	  .min = 0, .max = 1000, .quiet_default = true, .src = PARAM_SRC_MODEL,
+	  .desc = "extra cell updater depth for lstm_peephole layers outside the extra tanh, cycles; such a "
+		  "layer is peephole_latency + tanh_latency deeper (P*c terms, sigmoids; docs/architecture.md, Decisions)" },
 
 	{ .key = "fifo_depth", .type = PARAM_U32, HW(fifo_depth), .def = "16", .min = 1, .max = 1048576,
 	  .src = PARAM_SRC_CHOICE, .desc = "entries of every inter-stage FIFO" },
