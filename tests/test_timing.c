@@ -261,7 +261,10 @@ END_TEST
  * load takes ceil(128 / 51.2) = 3 cycles + 50 = 53. Cold, the controller
  * waits for them: requested by cycle 2 (floor(3 * 51.2) = 153 >= 128),
  * arrived at 52, so the first tile issues at 52 instead of 0: 41 + 52
- * (41 = one step of P = 40, + 1). */
+ * (41 = one step of P = 40, + 1). Those 52 cycles are waits on DRAM
+ * (ctrl.dram_wait), 52 / 93 = 56 % of the run: more than
+ * RUN_DRAM_BOUND_FRACTION (half), so the cold run is DRAM-bound and the
+ * warm one, which waits for nothing, is not. */
 START_TEST(dram_load_and_cold_start)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
@@ -270,15 +273,22 @@ START_TEST(dram_load_and_cold_start)
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 41);
 	ck_assert_uint_eq(r.load_cycles, 53);
 	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 0);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.dram_wait"), 0);
+	ck_assert(!r.dram_bound);
 	run_result_free(&r);
 	ck_assert_uint_eq(run1(&h, &l, &r, true), 41 + 52);
 	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 52 * 4 * 32);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.dram_wait"), 52);
+	ck_assert(r.dram_wait_fraction == 52.0 / 93.0);
+	ck_assert(r.dram_bound);
 	run_result_free(&r);
 }
 END_TEST
 
 /* Streaming: a layer that does not fit the buffer fetches every step and
- * shows weight-fetch stalls; the same layer resident shows none. */
+ * shows weight-fetch stalls; the same layer resident shows none. The
+ * streamed run waits on DRAM for most of its cycles (3 * 196 608 bytes at
+ * 51.2 bytes a cycle, against a few hundred cycles of MACs): DRAM-bound. */
 START_TEST(streamed_weights_stall)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 128, 128, 3, 1, false); /* 262 144 bytes */
@@ -291,11 +301,14 @@ START_TEST(streamed_weights_stall)
 	ck_assert_int_eq(rs.weights, WEIGHTS_STREAM);
 	ck_assert(!rs.weights_fit);
 	ck_assert_uint_gt(test_counter(&rs, "idle.weight_fetch"), 0);
+	ck_assert(rs.dram_bound);
+	ck_assert(rs.dram_wait_fraction > RUN_DRAM_BOUND_FRACTION);
 	/* Every step re-reads the part that is not resident. */
 	ck_assert_uint_ge(test_counter(&rs, "dram.read_bytes"), 3 * (262144 - (64 - 16) * 1024));
 	h.memory.weights = WEIGHTS_RESIDENT;
 	uint64_t resident = run1(&h, &l, &rr, false);
 	ck_assert_uint_eq(test_counter(&rr, "idle.weight_fetch"), 0);
+	ck_assert(!rr.dram_bound);
 	ck_assert_uint_gt(streamed, resident);
 	/* The bandwidth bound: the streamed bytes cannot arrive faster. */
 	ck_assert_uint_ge(streamed, test_counter(&rs, "dram.read_bytes") * 10 / 512);
@@ -514,6 +527,25 @@ START_TEST(hardened_equals_reconfigured)
 }
 END_TEST
 
+/* A capped weight-buffer port also idles lanes as weight_fetch, but it is
+ * on-chip: the run is not DRAM-bound however long it waits. H = 8 without
+ * W.x on N = 4, K = 32: each step's two 32 x 4 config4 tiles are 256 bytes
+ * each; at 16 bytes a cycle the port needs 16 cycles a tile, so the array
+ * waits on the port every step (idle.weight_fetch > 0), never on DRAM. */
+START_TEST(capped_port_is_not_dram_bound)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.memory.wbuf.bytes_per_cycle = 16;
+	run_result_t r;
+	run1(&h, &l, &r, false);
+	ck_assert_uint_gt(test_counter(&r, "idle.weight_fetch"), 0);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.dram_wait"), 0);
+	ck_assert(!r.dram_bound);
+	run_result_free(&r);
+}
+END_TEST
+
 Suite *timing_suite(void)
 {
 	Suite *s = suite_create("timing");
@@ -536,6 +568,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, peephole_lstm_deeper_cell_update);
 	tcase_add_test(t, schedule_ordering);
 	tcase_add_test(t, hardened_equals_reconfigured);
+	tcase_add_test(t, capped_port_is_not_dram_bound);
 	tcase_add_test(t, watchdog_names_the_blockage);
 	suite_add_tcase(s, t);
 	return s;

@@ -462,6 +462,10 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;
 		out->wbuf_peak_bytes_per_cycle = wbuf_peak_bytes(a.wbuf);
+		uint64_t wait = 0;
+		stats_find(a.st, "ctrl.dram_wait", &wait);
+		out->dram_wait_fraction = a.now ? (double)wait / (double)a.now : 0;
+		out->dram_bound = out->dram_wait_fraction > RUN_DRAM_BOUND_FRACTION;
 	}
 	accel_destroy(&a);
 	if (rc)
