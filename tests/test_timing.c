@@ -94,8 +94,9 @@ END_TEST
 
 /* Sequential and Batch cut the same step into one segment per gate (32-row
  * tiles, 4 real rows): four tiles in slots 0..3, the o gate's last: s = 3,
- * P = 3 + 40 = 43. Sequential's whole-vector cell update changes nothing here: the
- * o block is the last block either way. */
+ * P = 3 + 40 = 43. Whether Sequential's cell update waits for its element's
+ * o gate or for the whole vector changes nothing here: the o block is the
+ * last block either way. */
 START_TEST(per_gate_segments)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 2, 1, true);
@@ -234,25 +235,37 @@ END_TEST
  * switches. Going back to config1 for the next gate's first tile would let
  * its d = 0 sum leave the tree before the config4 sums: the VS array holds
  * it 3 cycles (3 transitions: 9 refused cycles). Slots: 4 * (34 + 5) + 9 =
- * 165, the last tile accepted at 165, d = 3: offered at 170, MFU 171..186,
- * the whole vector (34 elements, L = 8: 8 + 8 + 8 + 8 + 2) read 187..191,
- * written 191 + Lc = 209 -> 210.
- * Without reconfiguration: 4 * 68 tiles, last accepted at 272, d = 0,
- * offered at 274, written 290, cells 291..295, h at 295 + 18 = 313 -> 314. */
+ * 165, the last tile accepted at 165, d = 3: offered at 170, MFU 171..186.
+ * Sequential updates an element once its o gate is activated: o's first
+ * segment (rows 0..31, config1 tiles in slots 126..159) is accepted at
+ * 160, offered at 160 + 1 + 0 + 1 = 162, activated 163..178, and its 32
+ * elements are read 179..182 (L = 8); the last 2 are read at 187 and
+ * written 187 + Lc = 205 -> 206.
+ * Without reconfiguration: 4 * 68 tiles; o's first segment in slots
+ * 204..237, accepted 238, offered 240, written 256, read 257..260; its
+ * second, last accepted at 272, d = 0, offered at 274, written 290, read
+ * at 291, h at 291 + 18 = 309 -> 310.
+ * With cell_update: vector (the whole 34-element vector read only after
+ * the last gate, 187..191 and 291..295): 191 + 18 + 1 = 210 and
+ * 295 + 18 + 1 = 314. */
 START_TEST(padding_reconfiguration)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 34, 34, 1, 1, true);
 	hw_cfg_t h = hw_tiny(8, 4, TILE_CONFIG1, SCHED_KIND_SEQUENTIAL);
 	run_result_t r;
 	h.compute.pad_reconfig = true;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 210);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 206);
 	ck_assert_uint_eq(test_counter(&r, "vs.stall"), 9);
 	ck_assert_uint_eq(test_counter(&r, "ctrl.reconfigs"), 7);
 	run_result_free(&r);
 	h.compute.pad_reconfig = false;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 314);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 310);
 	ck_assert_uint_eq(test_counter(&r, "vs.stall"), 0);
 	run_result_free(&r);
+	h.cell_update = CELL_UPDATE_VECTOR;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 314);
+	h.compute.pad_reconfig = true;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 210);
 }
 END_TEST
 
@@ -546,6 +559,34 @@ START_TEST(capped_port_is_not_dram_bound)
 }
 END_TEST
 
+/* Sequential and Batch at the budgets where the MVM dominates (1K and 4K:
+ * N = 32 and 128 at K = 32, config4 fixed as in Figure 11, I = H): the
+ * paper finds them "almost similar". Both update an element once its o
+ * gate is activated; they differ only in block order (gate by gate against
+ * the four gates of a row range together), so they must stay within 3 %.
+ * The whole-vector reading (cell_update: vector) adds the cell updates of
+ * the last o block's vector after the MVM each step, so it is never
+ * faster. */
+START_TEST(sequential_close_to_batch)
+{
+	static const uint32_t ns[] = { 32, 128 }, hs[] = { 256, 1024 };
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; j < 2; j++) {
+			layer_cfg_t l = layer(CELL_LSTM, hs[j], hs[j], 4, 1, false);
+			hw_cfg_t h = hw_tiny(ns[i], 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
+			uint64_t seq = run1(&h, &l, NULL, false);
+			h.cell_update = CELL_UPDATE_VECTOR;
+			uint64_t vec = run1(&h, &l, NULL, false);
+			h = hw_tiny(ns[i], 32, TILE_CONFIG4, SCHED_KIND_BATCH);
+			uint64_t bat = run1(&h, &l, NULL, false);
+			double d = ((double)seq - (double)bat) / (double)bat;
+			ck_assert_msg(d < 0.03 && d > -0.03, "N = %u, H = %u: sequential %llu, batch %llu", ns[i],
+				      hs[j], (unsigned long long)seq, (unsigned long long)bat);
+			ck_assert_uint_ge(vec, seq);
+		}
+}
+END_TEST
+
 Suite *timing_suite(void)
 {
 	Suite *s = suite_create("timing");
@@ -569,6 +610,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, schedule_ordering);
 	tcase_add_test(t, hardened_equals_reconfigured);
 	tcase_add_test(t, capped_port_is_not_dram_bound);
+	tcase_add_test(t, sequential_close_to_batch);
 	tcase_add_test(t, watchdog_names_the_blockage);
 	suite_add_tcase(s, t);
 	return s;

@@ -20,6 +20,7 @@ _Static_assert(sizeof(tile_sel_t) == sizeof(int), "tile_sel_t is int-sized");
 _Static_assert(sizeof(sched_kind_t) == sizeof(int), "sched_kind_t is int-sized");
 _Static_assert(sizeof(weight_policy_t) == sizeof(int), "weight_policy_t is int-sized");
 _Static_assert(sizeof(deps_kind_t) == sizeof(int), "deps_kind_t is int-sized");
+_Static_assert(sizeof(cell_update_t) == sizeof(int), "cell_update_t is int-sized");
 _Static_assert(sizeof(prec_mul_t) == sizeof(int), "prec_mul_t is int-sized");
 _Static_assert(sizeof(act_mode_t) == sizeof(int), "act_mode_t is int-sized");
 _Static_assert(sizeof(cell_kind_t) == sizeof(int), "cell_kind_t is int-sized");
@@ -29,6 +30,7 @@ _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
 const char *const param_deps_names[] = { "step", "element", NULL };
+const char *const param_cell_update_names[] = { "auto", "element", "vector", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
 const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
@@ -138,6 +140,11 @@ static const param_t param_hw[] = {
 	{ .key = "deps", .type = PARAM_ENUM, HW(deps), .def = "step", .names = param_deps_names,
 	  .src = PARAM_SRC_MODEL,
 	  .desc = "h dependency: step (barrier on the whole h_t) or element (per-segment scoreboard what-if)" },
+	{ .key = "cell_update", .type = PARAM_ENUM, HW(cell_update), .def = "auto", .names = param_cell_update_names,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "when the cell updater takes an element: auto (the schedule's rule: whole vectors for brainwave, "
+		  "else per element), element (once its last gate is activated), or vector (once the whole "
+		  "step's vector is; the earlier reading of Sequential) (docs/hardware.md 3)" },
 	{ .key = "watchdog_cycles", .type = PARAM_U64, HW(watchdog), .def = "1000000", .min = 1,
 	  .max = 1000000000000ull, .src = PARAM_SRC_CHOICE,
 	  .desc = "cycles without progress before the run stops with a deadlock error" },

@@ -219,8 +219,9 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	ctrl_begin_layer(a->ctrl, &cl);
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
-	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
-			 a->plan->sched->flags & SCHED_F_WHOLE_VECTOR);
+	bool whole_vector = a->hw.cell_update == CELL_UPDATE_VECTOR ||
+			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
+	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell), whole_vector);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
