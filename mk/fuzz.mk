@@ -159,7 +159,10 @@ cosim-asan: $(ASAN_LIB) $(RTL_SRCS) $(RTL_INCS) $(COSIM_SRCS) $(COSIM_HDRS)
 	done
 	@echo "cosim-asan: cu_cosim N=8 K=8 clean under ASan+UBSan"
 
--include $(ASAN_SIM:.o=.d) $(ASAN_CLI:.o=.d) $(ASAN_TESTS:.o=.d)
+# The fuzz harnesses too: they embed hw_cfg_t and friends, so a header
+# change must rebuild them (a stale one overflowed a grown struct).
+-include $(ASAN_SIM:.o=.d) $(ASAN_CLI:.o=.d) $(ASAN_TESTS:.o=.d) \
+	$(FUZZ_NAMES:%=$(ASAN_DIR)/obj/tests/fuzz/fuzz_%.d) $(ASAN_DIR)/obj/tests/fuzz/driver.d
 
 # ------------------------------------------------------------- coverage
 # Line coverage of the loaders reached by a corpus: the harnesses built with

@@ -13,7 +13,7 @@ VP_DIR   := $(BUILD)/vp
 VP_BIN   := $(VP_DIR)/sharpsim-vp
 VP_SRCS  := cosim/tlm/sharp_tlm.cpp cosim/tlm/memory.cpp cosim/tlm/trace_player.cpp cosim/tlm/vp_main.cpp
 VP_HDRS  := cosim/tlm/sharp_tlm.h cosim/tlm/memory.h cosim/tlm/trace_player.h
-VP_CXXFLAGS := -std=gnu++17 -O2 -g -Wall -Wextra -Werror -Isim -Icosim/tlm
+VP_CXXFLAGS := -std=gnu++17 -O2 -g -Wall -Wextra -Werror -Isim -Icosim/tlm -MMD -MP
 VP_LIBS  := $(shell pkg-config --libs systemc 2>/dev/null || echo -lsystemc) $(LDLIBS)
 VP_OBJS  := $(VP_SRCS:cosim/tlm/%.cpp=$(VP_DIR)/obj/%.o)
 
@@ -30,6 +30,10 @@ $(VP_DIR)/vp_data: cosim/tlm/vp_data.cpp $(LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CXX     $@"
 	$(Q)$(CXX) $(VP_CXXFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# The objects embed the simulator's structs (hw_cfg_t, run_result_t): a
+# change to a sim/ header must rebuild them, or the VP runs on stale layouts.
+-include $(VP_OBJS:.o=.d) $(VP_DIR)/vp_data.d
 
 .PHONY: vp vp-test
 vp: $(VP_BIN)

@@ -53,17 +53,25 @@ CAUSES = {
                  "tile's N columns (16K at H = 512, 64K at every H <= 2048) half the lanes idle, "
                  "which docs/hardware.md §3 names as what reconfiguration is for, so Unfolded falls behind "
                  "Intergate there. With the per-layer tile (F12, SPD rows) Unfolded is best.",
-    "F11-H": "Same cause as F11-order: at 64K the fixed Config4 tile halves Unfolded's useful lanes "
-             "for every H up to 2048, so its gain over Sequential no longer falls with H there.",
+    "F11-H": "Two causes. As F11-order: at 64K the fixed Config4 tile halves Unfolded's useful lanes "
+             "for every H up to 2048, so its gain over Sequential no longer falls with H there. And "
+             "at H = 256 on 64K both schedules' steps are dominated by the same h-dependency "
+             "tail that no schedule hides (MFU 15 stages, 32 cycles of cell updates at 8 a cycle, "
+             "the cell updater's 18-deep pipeline), which adds the same cycles to both and pulls "
+             "the ratio at H = 256 below that at H = 512. The rises appeared when the cell "
+             "updater's tanh took the MFU's depth (docs/hardware.md §2.5); nothing was tuned.",
     "F11-MAC": "The gain grows with the budget as the paper says, except at H = 256 from 16K to "
-               "64K: there every schedule is bound by the cell updater's K/4 = 8 elements a cycle "
+               "64K: there every schedule is bound by the cell updater's 8 elements a cycle "
                "(H/8 = 32 cycles a step against 8 of MVM at 64K), which no schedule can hide, so "
                "Unfolded's edge stops growing.",
-    "F11-batch": "Sequential updates the cells of the whole vector only after the last gate, at "
-                 "K/4 = 8 elements per cycle (docs/hardware.md §2.5): H/8 cycles per step, as long as the "
-                 "MVM itself at 64K (H = 1024: 128 vs 128 cycles). Batch overlaps that update with "
-                 "the next blocks, hence up to 31 % apart at the large budgets; at 1K (MVM-bound) "
-                 "they are 1-2 % apart, as in the paper.",
+    "F11-batch": "At 1K and 4K Sequential and Batch take the same cycles, as in the paper. At 16K "
+                 "and 64K they differ by the cell updater's rate: Sequential computes the o gate "
+                 "last, its blocks at one per 2H/N cycles, and each o element's update starts as "
+                 "soon as it is activated, but the cell updater finishes 8 elements a cycle "
+                 "(docs/hardware.md §2.5), so the H/8 cycles of updates trail the o gate's MVM "
+                 "(64K, H = 1024: 128 cycles of updates after 64 of o-gate MVM); Batch interleaves "
+                 "o blocks with i, f and g, which keeps the cell updater in step. Before per-element "
+                 "updates (cell_update: vector) the gap was 31 %.",
     "F12-64k": "SHARP's utilization at 64K averages more than the paper's ~50 % because H = 1536 and "
                "2048 run at 99 % here: weights resident and a full tile per cycle from the weight "
                "buffer leave only the h barrier to stall the array, while the paper's 64K design "

@@ -187,8 +187,13 @@ START_TEST(hw_bad_option)
 	expect_hw_error(NULL, map, 1, "option -p 'name=a: b': ", "the value is a map, expected a string");
 	const char *yaml[] = { "name=[a" };
 	expect_hw_error(NULL, yaml, 1, "option -p 'name=[a': ", "while parsing a flow sequence");
+	/* The cell updater's lanes are a number, not K/4 (docs/hardware.md §2.5). */
 	const char *lanes[] = { "cell_updater.lanes=0" };
-	expect_hw_error(NULL, lanes, 1, "option -p 'cell_updater.lanes=0': ", "from 1 to 65536, or auto");
+	expect_hw_error(NULL, lanes, 1, "option -p 'cell_updater.lanes=0': ", "from 1 to 65536");
+	const char *lanes_auto[] = { "cell_updater.lanes=auto" };
+	expect_hw_error(NULL, lanes_auto, 1, "option -p 'cell_updater.lanes=auto': ", "expected an integer");
+	const char *tanh0[] = { "cell_updater.tanh_latency=0" };
+	expect_hw_error(NULL, tanh0, 1, "option -p 'cell_updater.tanh_latency=0': ", "from 1 to 1000, or auto");
 	sim_err_t err = { 0 };
 	hw_cfg_t hw;
 	config_hw_defaults(&hw);
@@ -231,7 +236,8 @@ START_TEST(hw_presets)
 		ck_assert_uint_eq(hw.compute.vs_units * hw.compute.vs_width, 1024u << (2 * i));
 		ck_assert(hw.clock_mhz == 500.0);
 		ck_assert_int_eq(hw.compute.tile, TILE_AUTO);
-		ck_assert_uint_eq(hw.cell.lanes, 0);           /* auto */
+		ck_assert_uint_eq(hw.cell.lanes, 8);           /* fixed, docs/hardware.md §2.5 */
+		ck_assert_uint_eq(hw.cell.tanh_latency, 0);    /* auto: the MFU's depth */
 		ck_assert_uint_eq(hw.memory.wbuf.banks, 0);    /* auto */
 		ck_assert_uint_eq(hw.mfu.units, 64);
 		ck_assert_uint_eq(hw.mfu.latency, 15);
@@ -357,7 +363,7 @@ START_TEST(hw_help_lists_every_key)
 	t = param_layer_table(&n);
 	for (size_t i = 0; i < n; i++)
 		ck_assert_msg(strstr(buf, t[i].key) != NULL, "help lacks %s", t[i].key);
-	ck_assert_ptr_nonnull(strstr(buf, "integer 1..65536 or auto"));
+	ck_assert_ptr_nonnull(strstr(buf, "integer 1..1000 or auto"));
 	free(buf);
 }
 END_TEST

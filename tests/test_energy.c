@@ -86,6 +86,7 @@ static void hand_hw(hw_cfg_t *hw)
 	hw->compute.vs_units = 2;
 	hw->compute.vs_width = 4;
 	hw->compute.accumulators = 2;
+	hw->cell.lanes = 1;
 	hw->mfu.units = 2;
 	hw->fifo_depth = 4;
 	hw->memory.wbuf.bytes = 8192;
@@ -194,9 +195,8 @@ START_TEST(test_area_hand)
 	ASSERT_NEAR(r.area_mm2, 82396e-6);
 	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 2 * 16512e-6);
 	ASSERT_NEAR(r.energy_uj, 0);
-	/* Explicit banks = N and lanes = K/4 give the same area as auto (0). */
+	/* Explicit banks = N give the same area as auto (0). */
 	hw.memory.wbuf.banks = 2;
-	hw.cell.lanes = 1;
 	energy_report_t r2;
 	ck_assert_int_eq(energy_area(t, &hw, &r2, &err), SIM_OK);
 	ASSERT_NEAR(r2.area_mm2, r.area_mm2);
@@ -434,6 +434,7 @@ START_TEST(test_shipped_table)
 	hw.compute.vs_units = 32;
 	hw.compute.vs_width = 32;
 	hw.compute.accumulators = 8;
+	hw.cell.lanes = 8;
 	hw.mfu.units = 64;
 	hw.fifo_depth = 16;
 	hw.memory.wbuf.bytes = 26u << 20;

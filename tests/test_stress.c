@@ -47,8 +47,9 @@ START_TEST(random_configs_finish_and_agree)
 		h.compute.acc_latency = pick(&seed, 1, 2);
 		h.mfu.units = pick(&seed, 1, 64);
 		h.mfu.latency = pick(&seed, 1, 20);
-		h.cell.lanes = pick(&seed, 0, 4);
-		h.cell.latency = pick(&seed, 1, 8);
+		h.cell.lanes = pick(&seed, 1, 4);
+		h.cell.latency = pick(&seed, 0, 8);
+		h.cell.tanh_latency = pick(&seed, 0, 16); /* 0: auto, the MFU's depth */
 		h.fifo_depth = pick(&seed, 1, 8);
 		h.scheduler = (sched_kind_t)pick(&seed, 0, (uint32_t)sched_registry_count(sched_registry_builtin()) - 1);
 		h.deps = (deps_kind_t)pick(&seed, 0, 1);

@@ -9,7 +9,8 @@
  *   M  = compute.mult_latency = 1,  A = compute.acc_latency = 1
  *   d  = ceil(log2(N / groups))                  tree levels to the tap
  *   Lm = mfu.latency = 15, U = mfu.units = 64
- *   Lc = cell_updater.latency = 6, L = K/4 lanes
+ *   Lc = cell_updater.latency + cell_updater.tanh_latency = 3 + 15 = 18
+ *        (tanh_latency auto = Lm), L = cell_updater.lanes = 8
  *
  * One step of a single segment whose last tile the controller issues in
  * slot s (0-based) within the step:
@@ -77,53 +78,54 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
 
 /* Intergate, LSTM without W.x, H = 4 on N = 4, K = 32 (config4: 32 x 4):
  * one segment of 8 rows per gate (4 real), one column tile (s = 0), d = 2,
- * E = 1: P = 0 + 1 + 1 + 2 + 1 + 15 + 6 + 2 = 28. */
+ * E = 1: P = 0 + 1 + 1 + 2 + 1 + 15 + 18 + 2 = 40. */
 START_TEST(single_tile_step)
 {
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 1 * 28 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 1 * 40 + 1);
 	l.timesteps = 3;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 40 + 1);
 	/* Unfolded has no W.x to run ahead: the same schedule. */
 	h.scheduler = SCHED_KIND_UNFOLDED;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 40 + 1);
 }
 END_TEST
 
 /* Sequential and Batch cut the same step into one segment per gate (32-row
  * tiles, 4 real rows): four tiles in slots 0..3, the o gate's last: s = 3,
- * P = 31. Sequential's whole-vector cell update changes nothing here: the
- * o block is the last block either way. */
+ * P = 3 + 40 = 43. Whether Sequential's cell update waits for its element's
+ * o gate or for the whole vector changes nothing here: the o block is the
+ * last block either way. */
 START_TEST(per_gate_segments)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 2, 1, true);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 31 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 43 + 1);
 	h.scheduler = SCHED_KIND_BATCH;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 31 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 43 + 1);
 }
 END_TEST
 
 /* With W.x: I = H = 8 on N = 4, K = 32. Column tiles: X 2, H 2.
  *  Intergate: per step the X segment (slots 0, 1) then the H segment (2, 3),
- *    both behind the h barrier: P = 3 + 28 = 31; T = 2 -> 63.
+ *    both behind the h barrier: P = 3 + 40 = 43; T = 2 -> 87.
  *  Unfolded: the X segment's sums go through the intermediate buffer, and
  *    the H segment may start only once they have left the accumulators:
  *    X tiles at 0, 1 (accepted 1, 2), block offered at 2+1+2+1 = 6, so the
- *    H tiles issue at 6, 7 and h_0 is written at 7 + 28 = 35. Step 1's X
+ *    H tiles issue at 6, 7 and h_0 is written at 7 + 40 = 47. Step 1's X
  *    segment runs ahead (cycles 8, 9); after the barrier only the H
- *    segment remains: 35 + 1 + 28 = 64 -> 65 cycles.
- *  Sequential: 4 gates x (X 2 + H 2) = 16 tiles, s = 15: P = 43 -> 87. */
+ *    segment remains: 47 + 1 + 40 = 88 -> 89 cycles.
+ *  Sequential: 4 gates x (X 2 + H 2) = 16 tiles, s = 15: P = 55 -> 111. */
 START_TEST(with_input_projection)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 2, 1, false);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 63);
-	h.scheduler = SCHED_KIND_UNFOLDED;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 65);
-	h.scheduler = SCHED_KIND_SEQUENTIAL;
 	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
+	h.scheduler = SCHED_KIND_UNFOLDED;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 89);
+	h.scheduler = SCHED_KIND_SEQUENTIAL;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 111);
 }
 END_TEST
 
@@ -131,21 +133,21 @@ END_TEST
  *  E-PUR: the input phase holds each of the 2 X column tiles for both
  *    steps: 4 one-tile blocks issued at 0..3, accepted 1..4, written to the
  *    precompute store at 5..8. The recurrent part starts when all are
- *    written: step 0's H tiles at 8, 9, h_0 at 9 + 28 = 37; step 1's at 37,
- *    38, h_1 at 66 -> 67 cycles.
- *  BrainWave: Sequential's order on fixed config4 tiles -> 87, as above. */
+ *    written: step 0's H tiles at 8, 9, h_0 at 9 + 40 = 49; step 1's at
+ *    49, 50, h_1 at 50 + 40 = 90 -> 91 cycles.
+ *  BrainWave: Sequential's order on fixed config4 tiles -> 111, as above. */
 START_TEST(baseline_schedules)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 2, 1, false);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG1, SCHED_KIND_EPUR);
 	h.compute.pad_reconfig = true; /* ignored: the baselines use fixed config4 tiles */
 	run_result_t r;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 67);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 91);
 	ck_assert_int_eq(r.layers[0].tile, TILE_CONFIG4);
 	ck_assert_uint_eq(test_counter(&r, "precomp.writes"), 4);
 	run_result_free(&r);
 	h.scheduler = SCHED_KIND_BRAINWAVE;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 87);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 111);
 }
 END_TEST
 
@@ -154,40 +156,49 @@ END_TEST
  * block is accepted at 3, leaves at 3+1+2+1 = 7; sequence 1's at 8. The MFU
  * starts them at 8 and 9, writes them at 23 and 24. Elements are ordered
  * j*B + b, so at 24 only element 0 is ready (1 read); at 25 and 26 the
- * other 15 (8 + 7); h is written at 26 + 6 = 32 -> 33 cycles. */
+ * other 15 (8 + 7); h is written at 26 + Lc = 26 + 18 = 44 -> 45 cycles. */
 START_TEST(batch_interleaves_sequences)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 1, 2, true);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 33);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 45);
 }
 END_TEST
 
-/* One parameter at a time on the single-tile case (T = 3, P = 28):
- *  MFU latency 15 -> 20 adds 5 per step                  -> 3*33 + 1
- *  N = 4 -> 8 (still one column tile): d 2 -> 3, +1/step -> 3*29 + 1
+/* One parameter at a time on the single-tile case (T = 3, P = 40):
+ *  MFU latency 15 -> 20 adds 5 per step to Lm and, through the cell
+ *    updater's tanh (auto = Lm), 5 to Lc: +10 per step     -> 3*50 + 1
+ *  the same with cell_updater.tanh_latency pinned at 15: only Lm moves,
+ *    +5 per step                                          -> 3*45 + 1
+ *  N = 4 -> 8 (still one column tile): d 2 -> 3, +1/step -> 3*41 + 1
  *  cell lanes 8 -> 2 with H = 8 on N = 8 (one tile of 8 columns, 8 rows
- *    per gate): E = 4 instead of 1, +3 per step           -> 3*32 + 1
- *  cell latency 6 -> 9 adds 3 per step                    -> 3*31 + 1
- *  read latency 1 -> 4 adds 3 per step                    -> 3*31 + 1 */
+ *    per gate): E = 4 instead of 1, +3 per step           -> 3*44 + 1
+ *  cell latency 3 -> 6 adds 3 per step                    -> 3*43 + 1
+ *  cell tanh_latency 15 -> 5 takes 10 per step            -> 3*30 + 1
+ *  read latency 1 -> 4 adds 3 per step                    -> 3*43 + 1 */
 START_TEST(critical_path_parameters)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 3, 1, true);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.mfu.latency = 20;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 33 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 50 + 1);
+	h.cell.tanh_latency = 15;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 45 + 1);
 	h = hw_tiny(8, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 29 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 41 + 1);
 	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 3, 1, true);
-	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 29 + 1);
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 41 + 1);
 	h.cell.lanes = 2;
-	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 32 + 1);
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 3 * 44 + 1);
 	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
-	h.cell.latency = 9;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 31 + 1);
+	h.cell.latency = 6;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 43 + 1);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.cell.tanh_latency = 5;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 30 + 1);
 	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.memory.wbuf.read_latency = 4;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 31 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 43 + 1);
 }
 END_TEST
 
@@ -196,7 +207,7 @@ END_TEST
  * 9..16. With 2 MFUs a 32-value packet takes 16 cycles, so the MFU runs
  * back to back from cycle 10: the last packet starts at 10 + 7*16 = 122,
  * ends at 137, is written at 152; the cell updater reads it at 153 and
- * writes h at 159 -> 160 cycles. The FIFO depth cannot change that (the
+ * writes h at 153 + Lc = 171 -> 172 cycles. The FIFO depth cannot change that (the
  * MFU never starves) but it moves the wait: with depth 1 the finished
  * blocks wait in the accumulators (acc.stall > 0), with depth 16 in the
  * FIFO (acc.stall = 0). */
@@ -207,11 +218,11 @@ START_TEST(fifo_depth_moves_the_stall)
 	h.mfu.units = 2;
 	run_result_t r;
 	h.fifo_depth = 16;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 160);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 172);
 	ck_assert_uint_eq(test_counter(&r, "acc.stall"), 0);
 	run_result_free(&r);
 	h.fifo_depth = 1;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 160);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 172);
 	ck_assert_uint_gt(test_counter(&r, "acc.stall"), 0);
 	run_result_free(&r);
 }
@@ -224,24 +235,37 @@ END_TEST
  * switches. Going back to config1 for the next gate's first tile would let
  * its d = 0 sum leave the tree before the config4 sums: the VS array holds
  * it 3 cycles (3 transitions: 9 refused cycles). Slots: 4 * (34 + 5) + 9 =
- * 165, the last tile accepted at 165, d = 3: offered at 170, MFU 171..186,
- * the whole vector (34 elements, L = 1) read 187..220, written 226 -> 227.
- * Without reconfiguration: 4 * 68 tiles, last accepted at 272, d = 0,
- * offered at 274, written 290, cells 291..324, h at 330 -> 331. */
+ * 165, the last tile accepted at 165, d = 3: offered at 170, MFU 171..186.
+ * Sequential updates an element once its o gate is activated: o's first
+ * segment (rows 0..31, config1 tiles in slots 126..159) is accepted at
+ * 160, offered at 160 + 1 + 0 + 1 = 162, activated 163..178, and its 32
+ * elements are read 179..182 (L = 8); the last 2 are read at 187 and
+ * written 187 + Lc = 205 -> 206.
+ * Without reconfiguration: 4 * 68 tiles; o's first segment in slots
+ * 204..237, accepted 238, offered 240, written 256, read 257..260; its
+ * second, last accepted at 272, d = 0, offered at 274, written 290, read
+ * at 291, h at 291 + 18 = 309 -> 310.
+ * With cell_update: vector (the whole 34-element vector read only after
+ * the last gate, 187..191 and 291..295): 191 + 18 + 1 = 210 and
+ * 295 + 18 + 1 = 314. */
 START_TEST(padding_reconfiguration)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 34, 34, 1, 1, true);
 	hw_cfg_t h = hw_tiny(8, 4, TILE_CONFIG1, SCHED_KIND_SEQUENTIAL);
 	run_result_t r;
 	h.compute.pad_reconfig = true;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 227);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 206);
 	ck_assert_uint_eq(test_counter(&r, "vs.stall"), 9);
 	ck_assert_uint_eq(test_counter(&r, "ctrl.reconfigs"), 7);
 	run_result_free(&r);
 	h.compute.pad_reconfig = false;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 331);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 310);
 	ck_assert_uint_eq(test_counter(&r, "vs.stall"), 0);
 	run_result_free(&r);
+	h.cell_update = CELL_UPDATE_VECTOR;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 314);
+	h.compute.pad_reconfig = true;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 210);
 }
 END_TEST
 
@@ -249,24 +273,35 @@ END_TEST
  * single-tile layer's weights are 4 gates * 4 * 4 * 2 = 128 bytes: the
  * load takes ceil(128 / 51.2) = 3 cycles + 50 = 53. Cold, the controller
  * waits for them: requested by cycle 2 (floor(3 * 51.2) = 153 >= 128),
- * arrived at 52, so the first tile issues at 52 instead of 0: 29 + 52. */
+ * arrived at 52, so the first tile issues at 52 instead of 0: 41 + 52
+ * (41 = one step of P = 40, + 1). Those 52 cycles are waits on DRAM
+ * (ctrl.dram_wait), 52 / 93 = 56 % of the run: more than
+ * RUN_DRAM_BOUND_FRACTION (half), so the cold run is DRAM-bound and the
+ * warm one, which waits for nothing, is not. */
 START_TEST(dram_load_and_cold_start)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	run_result_t r;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 29);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 41);
 	ck_assert_uint_eq(r.load_cycles, 53);
 	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 0);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.dram_wait"), 0);
+	ck_assert(!r.dram_bound);
 	run_result_free(&r);
-	ck_assert_uint_eq(run1(&h, &l, &r, true), 29 + 52);
+	ck_assert_uint_eq(run1(&h, &l, &r, true), 41 + 52);
 	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 52 * 4 * 32);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.dram_wait"), 52);
+	ck_assert(r.dram_wait_fraction == 52.0 / 93.0);
+	ck_assert(r.dram_bound);
 	run_result_free(&r);
 }
 END_TEST
 
 /* Streaming: a layer that does not fit the buffer fetches every step and
- * shows weight-fetch stalls; the same layer resident shows none. */
+ * shows weight-fetch stalls; the same layer resident shows none. The
+ * streamed run waits on DRAM for most of its cycles (3 * 196 608 bytes at
+ * 51.2 bytes a cycle, against a few hundred cycles of MACs): DRAM-bound. */
 START_TEST(streamed_weights_stall)
 {
 	layer_cfg_t l = layer(CELL_LSTM, 128, 128, 3, 1, false); /* 262 144 bytes */
@@ -279,11 +314,14 @@ START_TEST(streamed_weights_stall)
 	ck_assert_int_eq(rs.weights, WEIGHTS_STREAM);
 	ck_assert(!rs.weights_fit);
 	ck_assert_uint_gt(test_counter(&rs, "idle.weight_fetch"), 0);
+	ck_assert(rs.dram_bound);
+	ck_assert(rs.dram_wait_fraction > RUN_DRAM_BOUND_FRACTION);
 	/* Every step re-reads the part that is not resident. */
 	ck_assert_uint_ge(test_counter(&rs, "dram.read_bytes"), 3 * (262144 - (64 - 16) * 1024));
 	h.memory.weights = WEIGHTS_RESIDENT;
 	uint64_t resident = run1(&h, &l, &rr, false);
 	ck_assert_uint_eq(test_counter(&rr, "idle.weight_fetch"), 0);
+	ck_assert(!rr.dram_bound);
 	ck_assert_uint_gt(streamed, resident);
 	/* The bandwidth bound: the streamed bytes cannot arrive faster. */
 	ck_assert_uint_ge(streamed, test_counter(&rs, "dram.read_bytes") * 10 / 512);
@@ -318,9 +356,11 @@ END_TEST
 
 /* An fc layer (4 outputs from 4 inputs, N = 4, K = 32) has no recurrence:
  * step 1's tile issues right behind step 0's. The gate buffer holds two
- * steps, so step 2 waits for step 0's outputs. Step 0: tile at 0, written
- * at 0 + 28 = 28; step 1: tile at 1, its packet a cycle behind, written 29;
- * step 2: tile at 28, written 28 + 28 = 56 -> 57 cycles.
+ * steps, so step 2 waits for step 0's outputs. fc has no tanh but passes
+ * through the cell updater's one fixed-depth pipeline (Lc = 18) like every
+ * cell. Step 0: tile at 0, written at 0 + 40 = 40; step 1: tile at 1, its
+ * packet a cycle behind, written 41; step 2: tile at 40, written
+ * 40 + 40 = 80 -> 81 cycles.
  * A bidirectional layer runs its two passes one after the other: with
  * weights resident (no load between them) exactly twice the cycles. */
 START_TEST(fc_and_bidirectional)
@@ -328,7 +368,7 @@ START_TEST(fc_and_bidirectional)
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	layer_cfg_t fc = layer(CELL_FC, 4, 4, 3, 1, false);
 	run_result_t r;
-	ck_assert_uint_eq(run1(&h, &fc, &r, false), 57);
+	ck_assert_uint_eq(run1(&h, &fc, &r, false), 81);
 	ck_assert_uint_eq(r.useful_macs, 4 * 4 * 3);
 	run_result_free(&r);
 	layer_cfg_t uni = layer(CELL_LSTM, 8, 8, 2, 1, false), bi = uni;
@@ -414,12 +454,12 @@ END_TEST
  * VS array does 3H rows a step and the cell updater's extra add (1 - i)
  * sits inside its depth Lc. On the cases above:
  *  Sequential, no W.x, H = 4 on N = 4, K = 32: one segment per gate, three
- *    one-tile segments in slots 0..2, s = 2: P = 2 + 28 = 30 (LSTM's four
- *    give 31); T = 2 -> 61. Useful MACs 3 * 4 * 4 * 2 = 96.
+ *    one-tile segments in slots 0..2, s = 2: P = 2 + 40 = 42 (LSTM's four
+ *    give 43); T = 2 -> 85. Useful MACs 3 * 4 * 4 * 2 = 96.
  *  Intergate, same layer: one segment of 32 rows, 10 per gate (4 real),
- *    one tile, s = 0: P = 28, as LSTM; T = 3 -> 85.
+ *    one tile, s = 0: P = 40, as LSTM; T = 3 -> 121.
  *  Sequential with W.x, I = H = 8: 3 gates x (X 2 + H 2) = 12 tiles,
- *    s = 11: P = 39 -> T = 2: 79 (LSTM: 16 tiles, 87). Useful MACs
+ *    s = 11: P = 51 -> T = 2: 103 (LSTM: 16 tiles, 111). Useful MACs
  *    3 * 8 * (8 + 8) * 2 = 768.
  *  The cell updater's work: 3 multiplies, 2 adds, 1 tanh per element; the
  *    MFU 2 sigmoids (i, o) and 1 tanh (g) per element. */
@@ -428,7 +468,7 @@ START_TEST(coupled_lstm_three_gates)
 	layer_cfg_t l = layer(CELL_LSTM_COUPLED, 4, 4, 2, 1, true);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
 	run_result_t r;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 30 + 1);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 42 + 1);
 	ck_assert_uint_eq(r.useful_macs, 3 * 4 * 4 * 2);
 	ck_assert_uint_eq(test_counter(&r, "cell.mults"), 3 * 4 * 2);
 	ck_assert_uint_eq(test_counter(&r, "cell.adds"), 2 * 4 * 2);
@@ -438,28 +478,31 @@ START_TEST(coupled_lstm_three_gates)
 	run_result_free(&r);
 	l.timesteps = 3;
 	h.scheduler = SCHED_KIND_INTERGATE;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 40 + 1);
 	l = layer(CELL_LSTM_COUPLED, 8, 8, 2, 1, false);
 	h.scheduler = SCHED_KIND_SEQUENTIAL;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 39 + 1);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 51 + 1);
 	ck_assert_uint_eq(r.useful_macs, 3 * 8 * (8 + 8) * 2);
 	run_result_free(&r);
 }
 END_TEST
 
 /* The peephole LSTM has LSTM's four gates of MACs; its P*c terms and
- * sigmoids are in the cell updater, which is Lp =
- * cell_updater.peephole_latency (default 10) deeper for such a layer. On
- * the single-tile case (Intergate, H = 4 on N = 4, K = 32, T = 3):
- * P = 28 + Lp = 38 -> 115 cycles; with Lp = 4, P = 32 -> 97; with Lp = 0,
- * LSTM's 85. The MFU only tanh's g (i, f, o pass on biased); the cell
+ * sigmoids are in the cell updater, which is Lp + Lt deeper for such a
+ * layer: Lp = cell_updater.peephole_latency (default 6: P*c, its add and
+ * the sigmoid's add on the i, f path, 3, and the same 3 on the o path after
+ * c_t) and Lt = cell_updater.tanh_latency (15: the sigmoid as tanh, which
+ * the i, f path must pass before the c update). On the single-tile case
+ * (Intergate, H = 4 on N = 4, K = 32, T = 3): P = 40 + 6 + 15 = 61 -> 184
+ * cycles; with Lp = 4, P = 59 -> 178; with Lp = 0, P = 55 -> 166; an LSTM
+ * with any Lp, 121. The MFU only tanh's g (i, f, o pass on biased); the cell
  * updater does 6 multiplies, 7 adds and 4 tanh per element. */
 START_TEST(peephole_lstm_deeper_cell_update)
 {
 	layer_cfg_t l = layer(CELL_LSTM_PEEPHOLE, 4, 4, 3, 1, true);
 	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	run_result_t r;
-	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 38 + 1);
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 61 + 1);
 	ck_assert_uint_eq(r.useful_macs, 4 * 4 * 4 * 3);
 	ck_assert_uint_eq(test_counter(&r, "mfu.sigmoid"), 0);
 	ck_assert_uint_eq(test_counter(&r, "mfu.tanh"), 4 * 3);
@@ -468,13 +511,79 @@ START_TEST(peephole_lstm_deeper_cell_update)
 	ck_assert_uint_eq(test_counter(&r, "cell.tanh"), 4 * 4 * 3);
 	run_result_free(&r);
 	h.cell.peephole_latency = 4;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 32 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 59 + 1);
 	h.cell.peephole_latency = 0;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 55 + 1);
 	/* It never deepens the other cells. */
 	h.cell.peephole_latency = 50;
 	l.cell = CELL_LSTM;
-	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 28 + 1);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 40 + 1);
+}
+END_TEST
+
+/* A hardened wide unit and a reconfigured narrow one with the same tile are
+ * the same machine for a layer: K = 128 on N = 8 in config4 (128 x 8,
+ * d = log2 8 = 3) against K = 32 on N = 32 in config2 (4K = 128 rows x
+ * N/4 = 8 columns, d = log2 32 - 2 = 3). The cell updater is a fixed unit
+ * of cell_updater.lanes (docs/hardware.md §2.5), not K/4, so every
+ * schedule takes the same cycles on both. (With lanes = K/4 the K = 128
+ * unit had 32 lanes against 8 and finished each step's cell updates
+ * sooner.) */
+START_TEST(hardened_equals_reconfigured)
+{
+	for (int s = 0; s < SCHED_KIND_COUNT; s++) {
+		layer_cfg_t l = layer(CELL_LSTM, 128, 128, 3, 1, false);
+		hw_cfg_t wide = hw_tiny(8, 128, TILE_CONFIG4, (sched_kind_t)s);
+		hw_cfg_t narrow = hw_tiny(32, 32, TILE_CONFIG2, (sched_kind_t)s);
+		ck_assert_uint_eq(run1(&wide, &l, NULL, false), run1(&narrow, &l, NULL, false));
+	}
+}
+END_TEST
+
+/* A capped weight-buffer port also idles lanes as weight_fetch, but it is
+ * on-chip: the run is not DRAM-bound however long it waits. H = 8 without
+ * W.x on N = 4, K = 32: each step's two 32 x 4 config4 tiles are 256 bytes
+ * each; at 16 bytes a cycle the port needs 16 cycles a tile, so the array
+ * waits on the port every step (idle.weight_fetch > 0), never on DRAM. */
+START_TEST(capped_port_is_not_dram_bound)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.memory.wbuf.bytes_per_cycle = 16;
+	run_result_t r;
+	run1(&h, &l, &r, false);
+	ck_assert_uint_gt(test_counter(&r, "idle.weight_fetch"), 0);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.dram_wait"), 0);
+	ck_assert(!r.dram_bound);
+	run_result_free(&r);
+}
+END_TEST
+
+/* Sequential and Batch at the budgets where the MVM dominates (1K and 4K:
+ * N = 32 and 128 at K = 32, config4 fixed as in Figure 11, I = H): the
+ * paper finds them "almost similar". Both update an element once its o
+ * gate is activated; they differ only in block order (gate by gate against
+ * the four gates of a row range together), so they must stay within 3 %.
+ * The whole-vector reading (cell_update: vector) adds the cell updates of
+ * the last o block's vector after the MVM each step, so it is never
+ * faster. */
+START_TEST(sequential_close_to_batch)
+{
+	static const uint32_t ns[] = { 32, 128 }, hs[] = { 256, 1024 };
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; j < 2; j++) {
+			layer_cfg_t l = layer(CELL_LSTM, hs[j], hs[j], 4, 1, false);
+			hw_cfg_t h = hw_tiny(ns[i], 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
+			uint64_t seq = run1(&h, &l, NULL, false);
+			h.cell_update = CELL_UPDATE_VECTOR;
+			uint64_t vec = run1(&h, &l, NULL, false);
+			h = hw_tiny(ns[i], 32, TILE_CONFIG4, SCHED_KIND_BATCH);
+			uint64_t bat = run1(&h, &l, NULL, false);
+			double d = ((double)seq - (double)bat) / (double)bat;
+			ck_assert_msg(d < 0.03 && d > -0.03, "N = %u, H = %u: sequential %llu, batch %llu", ns[i],
+				      hs[j], (unsigned long long)seq, (unsigned long long)bat);
+			ck_assert_uint_ge(vec, seq);
+		}
 }
 END_TEST
 
@@ -499,6 +608,9 @@ Suite *timing_suite(void)
 	tcase_add_test(t, coupled_lstm_three_gates);
 	tcase_add_test(t, peephole_lstm_deeper_cell_update);
 	tcase_add_test(t, schedule_ordering);
+	tcase_add_test(t, hardened_equals_reconfigured);
+	tcase_add_test(t, capped_port_is_not_dram_bound);
+	tcase_add_test(t, sequential_close_to_batch);
 	tcase_add_test(t, watchdog_names_the_blockage);
 	suite_add_tcase(s, t);
 	return s;

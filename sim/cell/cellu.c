@@ -33,13 +33,15 @@ struct cellu {
 
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 {
-	if (!cfg->lanes || !cfg->latency)
+	/* tanh_latency must be resolved (resolve_hw); the depth is at least it. */
+	if (!cfg->lanes || !cfg->tanh_latency)
 		return NULL;
 	cellu_t *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	c->cfg = *cfg;
-	c->cap = cfg->latency + cfg->peephole_latency + 2; /* one entry started per cycle */
+	/* One entry started per cycle, for the deepest layer (a peephole one). */
+	c->cap = cfg->latency + 2 * cfg->tanh_latency + cfg->peephole_latency + 2;
 	c->q = malloc(sizeof *c->q * c->cap);
 	c->busy = stats_counter(st, "cell.busy", "cycles the cell updater read elements");
 	c->starve = stats_counter(st, "cell.starve", "cycles with no ready element");
@@ -72,7 +74,10 @@ void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t h
 {
 	const cell_desc_t *d = cell_get(cell);
 	const cell_ops_t *ops = &cell_variant(d, form)->ops;
-	c->latency = c->cfg.latency + (d->flags & CELL_F_PEEPHOLE ? c->cfg.peephole_latency : 0);
+	/* The arithmetic around one tanh; a peephole cell's i, f, o sigmoids
+	 * add a second tanh pass and its own arithmetic (docs/hardware.md §2.5). */
+	c->latency = c->cfg.latency + c->cfg.tanh_latency +
+		     (d->flags & CELL_F_PEEPHOLE ? c->cfg.peephole_latency + c->cfg.tanh_latency : 0);
 	c->elems = hidden * batch;
 	c->timesteps = timesteps;
 	c->step = c->taken = 0;

@@ -2,8 +2,9 @@
  * cellu.h - the cell updater.
  *
  * Takes up to `lanes` ready elements (hidden index x sequence) per cycle from
- * the gate buffer, strictly in order, and finishes them `latency` cycles
- * later, writing h to the I/H buffer (and c to the cell-state buffer). The
+ * the gate buffer, strictly in order, and finishes them L = latency +
+ * tanh_latency cycles later (the arithmetic around a tanh as deep as the
+ * MFU's, docs/hardware.md §2.5), writing h to the I/H buffer (and c to the cell-state buffer). The
  * controller's h scoreboard reads what has been written.
  *
  *   cycle      u                 u+1 .. u+L-1     u+L
@@ -17,8 +18,8 @@
  * (1 multiply, 2 adds); vanilla h = tanh(pre) (1 tanh); fc writes the
  * biased sums out; the coupled LSTM forms f = 1 - i first (1 more add);
  * the peephole LSTM adds P*c to i, f, o and evaluates their sigmoids here,
- * which makes it peephole_latency cycles deeper (L = latency +
- * peephole_latency for such a layer). docs/hardware.md §2.5.
+ * which makes it peephole_latency + tanh_latency cycles deeper (a second
+ * tanh pass before the c update). docs/hardware.md §2.5.
  */
 #ifndef SHARPSIM_CELLU_H
 #define SHARPSIM_CELLU_H
@@ -38,7 +39,7 @@ typedef struct cellu cellu_t;
 /* Called when elements [e0, e0+n) of `step` are written (functional mode). */
 typedef void (*cellu_sink_fn)(void *ctx, uint32_t step, uint32_t e0, uint32_t n);
 
-/* cfg->lanes must be resolved (non-zero). */
+/* cfg->lanes and cfg->tanh_latency must be resolved (non-zero). */
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st);
 void cellu_destroy(cellu_t *c);
 void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,

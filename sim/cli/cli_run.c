@@ -322,6 +322,34 @@ static int write_accelergy(const run_args_t *a, const run_outcome_t *o, sim_err_
 	return afile_commit(f, err);
 }
 
+/* One line on stderr for a DRAM-bound run (RUN_DRAM_BOUND_FRACTION): its
+ * cycles measure the DRAM, not the accelerator, and a study comparing
+ * designs on it should know (docs/hardware.md §2.0). Says why it waited. */
+static void warn_dram_bound(const run_result_t *r)
+{
+	uint64_t streamed = 0, total = 0;
+	for (size_t i = 0; i < r->n_layers; i++) {
+		total += r->layers[i].weight_bytes;
+		if (r->layers[i].weights == WEIGHTS_STREAM)
+			streamed += r->layers[i].weight_bytes;
+	}
+	fprintf(stderr, "sharpsim: warning: DRAM-bound: %.1f %% of cycles waiting for weights at %.1f GB/s; ",
+		100.0 * r->dram_wait_fraction, r->hw.memory.dram.gbps);
+	if (streamed)
+		fprintf(stderr, "%.1f MB of streamed layers' weights exceed the %.1f MB weight buffer; what does not fit is read every step "
+			"(memory.weights=resident is the paper's assumption; memory.dram_gbps sets the bandwidth)\n",
+			(double)streamed / 1e6, (double)r->hw.memory.wbuf.bytes / 1e6);
+	else if (r->n_layers > 1 && total > r->hw.memory.wbuf.bytes)
+		fprintf(stderr, "the layers fit the %.1f MB weight buffer one at a time but not together "
+			"(%.1f MB), so each layer's weights load from DRAM before it runs "
+			"(memory.weights=resident is the paper's assumption)\n",
+			(double)r->hw.memory.wbuf.bytes / 1e6, (double)total / 1e6);
+	else if (r->cold)
+		fprintf(stderr, "the run waits for its initial weight load (cold start)\n");
+	else
+		fprintf(stderr, "the later layers wait for their weights to load from DRAM before they run\n");
+}
+
 int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 {
 	for (int i = 1; i < argc; i++)
@@ -380,6 +408,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		fprintf(stderr, "sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "
 			"anyway (memory.weights=resident, the paper's assumption)\n",
 			(unsigned long long)o.hw.memory.wbuf.bytes);
+	if (r.dram_bound)
+		warn_dram_bound(&r);
 	rc = write_accelergy(&a, &o, &err);
 	if (!rc && a.dump_config)
 		rc = dump_config(a.dump_config, &o.hw, &o.w, o.config_hash, &err);

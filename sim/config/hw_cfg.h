@@ -33,6 +33,10 @@ typedef enum {
 
 typedef enum { WEIGHTS_AUTO = 0, WEIGHTS_RESIDENT, WEIGHTS_STREAM } weight_policy_t;
 typedef enum { DEPS_STEP = 0, DEPS_ELEMENT } deps_kind_t;
+/* When the cell updater may take an element (docs/hardware.md §3): auto =
+ * the schedule's own rule (SCHED_F_WHOLE_VECTOR), element = once all its
+ * gates are activated, vector = once every element of the step is. */
+typedef enum { CELL_UPDATE_AUTO = 0, CELL_UPDATE_ELEMENT, CELL_UPDATE_VECTOR } cell_update_t;
 
 typedef enum { PREC_FP16 = 0, PREC_BF16, PREC_FP32, PREC_FIX16X8, PREC_FIX16X16 } prec_mul_t;
 typedef enum { ACT_EXACT = 0, ACT_PWL } act_mode_t;
@@ -54,9 +58,12 @@ typedef struct mfu_cfg {
 } mfu_cfg_t;
 
 typedef struct cell_cfg {
-	uint32_t lanes;   /* hidden elements finished per cycle; 0 = auto (K/4) */
-	uint32_t latency; /* pipeline depth, cycles */
-	uint32_t peephole_latency; /* extra depth for peephole cells (sim/cell/cells/lstm_peephole.c) */
+	uint32_t lanes;   /* hidden elements finished per cycle (a fixed unit, docs/hardware.md §2.5) */
+	uint32_t latency; /* depth outside the tanh (multiplies, add), cycles */
+	uint32_t tanh_latency; /* stages of its tanh; 0 = auto (mfu.latency) */
+	/* Extra depth for peephole cells outside their extra tanh: such a layer
+	 * is peephole_latency + tanh_latency deeper (sim/cell/cells/lstm_peephole.c). */
+	uint32_t peephole_latency;
 } cell_cfg_t;
 
 typedef struct wbuf_cfg {
@@ -105,6 +112,7 @@ typedef struct hw_cfg {
 	memory_cfg_t memory;
 	sched_kind_t scheduler;
 	deps_kind_t deps;
+	cell_update_t cell_update;
 	uint64_t watchdog;      /* cycles without progress before a deadlock error */
 	precision_cfg_t precision;
 	act_cfg_t activation;

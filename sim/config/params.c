@@ -20,6 +20,7 @@ _Static_assert(sizeof(tile_sel_t) == sizeof(int), "tile_sel_t is int-sized");
 _Static_assert(sizeof(sched_kind_t) == sizeof(int), "sched_kind_t is int-sized");
 _Static_assert(sizeof(weight_policy_t) == sizeof(int), "weight_policy_t is int-sized");
 _Static_assert(sizeof(deps_kind_t) == sizeof(int), "deps_kind_t is int-sized");
+_Static_assert(sizeof(cell_update_t) == sizeof(int), "cell_update_t is int-sized");
 _Static_assert(sizeof(prec_mul_t) == sizeof(int), "prec_mul_t is int-sized");
 _Static_assert(sizeof(act_mode_t) == sizeof(int), "act_mode_t is int-sized");
 _Static_assert(sizeof(cell_kind_t) == sizeof(int), "cell_kind_t is int-sized");
@@ -29,6 +30,7 @@ _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
 const char *const param_deps_names[] = { "step", "element", NULL };
+const char *const param_cell_update_names[] = { "auto", "element", "vector", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
 const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
@@ -76,14 +78,22 @@ static const param_t param_hw[] = {
 	  .src = PARAM_SRC_MODEL,
 	  .desc = "MFU pipeline depth, cycles: ceil(29.14 ns / 2 ns) = 15 at 500 MHz (docs/hardware.md 2.4)" },
 
-	{ .key = "cell_updater.lanes", .type = PARAM_U32, HW(cell.lanes), .def = "auto", .min = 1,
-	  .max = 65536, .has_auto = true, .src = PARAM_SRC_MODEL,
-	  .desc = "hidden elements finished per cycle; auto = max(1, K/4) (8 at K = 32)" },
-	{ .key = "cell_updater.latency", .type = PARAM_U32, HW(cell.latency), .def = "6", .min = 1,
-	  .max = 1000, .src = PARAM_SRC_CHOICE, .desc = "cell updater pipeline depth, cycles" },
-	{ .key = "cell_updater.peephole_latency", .type = PARAM_U32, HW(cell.peephole_latency), .def = "10",
-	  .min = 0, .max = 1000, .quiet_default = true, .src = PARAM_SRC_CHOICE,
-	  .desc = "extra cell updater depth for lstm_peephole layers (P*c terms, sigmoids), cycles" },
+	{ .key = "cell_updater.lanes", .type = PARAM_U32, HW(cell.lanes), .def = "8", .min = 1,
+	  .max = 65536, .src = PARAM_SRC_MODEL,
+	  .desc = "hidden elements finished per cycle; a fixed unit, not scaled with the array: Table 2's "
+		  "MFU + cell updater area is ~6.4 mm2 at every budget (docs/hardware.md 2.5)" },
+	{ .key = "cell_updater.latency", .type = PARAM_U32, HW(cell.latency), .def = "3", .min = 0,
+	  .max = 1000, .src = PARAM_SRC_MODEL,
+	  .desc = "cell updater depth outside its tanh, cycles: f*c and i*g (1), their add (1), o*tanh(c) (1); "
+		  "the pipeline is latency + tanh_latency deep (docs/hardware.md 2.5)" },
+	{ .key = "cell_updater.tanh_latency", .type = PARAM_U32, HW(cell.tanh_latency), .def = "auto",
+	  .min = 1, .max = 1000, .has_auto = true, .src = PARAM_SRC_MODEL,
+	  .desc = "stages of the cell updater's tanh(c); auto = mfu.latency (the same function unit, "
+		  "docs/hardware.md 2.5)" },
+	{ .key = "cell_updater.peephole_latency", .type = PARAM_U32, HW(cell.peephole_latency), .def = "6",
+	  .min = 0, .max = 1000, .quiet_default = true, .src = PARAM_SRC_MODEL,
+	  .desc = "extra cell updater depth for lstm_peephole layers outside the extra tanh, cycles; such a "
+		  "layer is peephole_latency + tanh_latency deeper (P*c terms, sigmoids; docs/architecture.md, Decisions)" },
 
 	{ .key = "fifo_depth", .type = PARAM_U32, HW(fifo_depth), .def = "16", .min = 1, .max = 1048576,
 	  .src = PARAM_SRC_CHOICE, .desc = "entries of every inter-stage FIFO" },
@@ -130,6 +140,11 @@ static const param_t param_hw[] = {
 	{ .key = "deps", .type = PARAM_ENUM, HW(deps), .def = "step", .names = param_deps_names,
 	  .src = PARAM_SRC_MODEL,
 	  .desc = "h dependency: step (barrier on the whole h_t) or element (per-segment scoreboard what-if)" },
+	{ .key = "cell_update", .type = PARAM_ENUM, HW(cell_update), .def = "auto", .names = param_cell_update_names,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "when the cell updater takes an element: auto (the schedule's rule: whole vectors for brainwave, "
+		  "else per element), element (once its last gate is activated), or vector (once the whole "
+		  "step's vector is; the earlier reading of Sequential) (docs/hardware.md 3)" },
 	{ .key = "watchdog_cycles", .type = PARAM_U64, HW(watchdog), .def = "1000000", .min = 1,
 	  .max = 1000000000000ull, .src = PARAM_SRC_CHOICE,
 	  .desc = "cycles without progress before the run stops with a deadlock error" },

@@ -69,6 +69,7 @@ typedef struct param {
 extern const char *const param_tile_names[];    /* tile_sel_t */
 extern const char *const param_weights_names[]; /* weight_policy_t */
 extern const char *const param_deps_names[];    /* deps_kind_t */
+extern const char *const param_cell_update_names[]; /* cell_update_t */
 extern const char *const param_prec_names[];    /* prec_mul_t */
 extern const char *const param_act_names[];     /* act_mode_t */
 extern const char *const param_gru_names[];     /* gru_form_t */

@@ -219,8 +219,9 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	ctrl_begin_layer(a->ctrl, &cl);
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
-	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell),
-			 a->plan->sched->flags & SCHED_F_WHOLE_VECTOR);
+	bool whole_vector = a->hw.cell_update == CELL_UPDATE_VECTOR ||
+			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
+	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell), whole_vector);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
@@ -462,6 +463,10 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;
 		out->wbuf_peak_bytes_per_cycle = wbuf_peak_bytes(a.wbuf);
+		uint64_t wait = 0;
+		stats_find(a.st, "ctrl.dram_wait", &wait);
+		out->dram_wait_fraction = a.now ? (double)wait / (double)a.now : 0;
+		out->dram_bound = out->dram_wait_fraction > RUN_DRAM_BOUND_FRACTION;
 	}
 	accel_destroy(&a);
 	if (rc)

@@ -29,8 +29,10 @@ uint32_t resolve_accumulators(const hw_cfg_t *hw, uint32_t max_batch)
 void resolve_hw(hw_cfg_t *hw)
 {
 	uint32_t k = resolve_lanes(hw);
-	if (!hw->cell.lanes)
-		hw->cell.lanes = k / 4 ? k / 4 : 1;
+	/* The cell updater's tanh is the same function as the MFU's, built the
+	 * same way, so unless set it has the MFU's depth (docs/hardware.md §2.5). */
+	if (!hw->cell.tanh_latency)
+		hw->cell.tanh_latency = hw->mfu.latency;
 	if (!hw->memory.wbuf.banks)
 		hw->memory.wbuf.banks = hw->compute.vs_units;
 	if (!hw->memory.wbuf.bytes_per_cycle)

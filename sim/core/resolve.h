@@ -4,7 +4,7 @@
  * The user's config keeps "auto" (so the effective-config dump and
  * config_hash show what was written); before any component is created the
  * core resolves each auto in this order:
- *   1. cell_updater.lanes  = max(1, K/4)         (docs/hardware.md §2.5)
+ *   1. cell_updater.tanh_latency = mfu.latency  (docs/hardware.md §2.5)
  *   2. weight_buffer.banks = N                   (one bank per VS unit)
  *   3. bytes_per_cycle     = N*K*2 (a full tile) (docs/hardware.md §2, "peak bandwidth")
  *   4. accumulators        = M + ceil(log2 N) + A + 1: a block of one tile

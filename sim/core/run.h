@@ -32,6 +32,7 @@
  *   fifo.preact.pushes fifo.preact.pops  (accumulators -> MFU)
  *   dram.read_bytes
  *   ctrl.tiles ctrl.blocks ctrl.reconfigs
+ *   ctrl.dram_wait (cycles waiting for weights from DRAM; dram_bound below)
  */
 #ifndef SHARPSIM_RUN_H
 #define SHARPSIM_RUN_H
@@ -86,6 +87,11 @@ typedef struct run_result {
 	bool functional;
 	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when layers differ */
 	bool weights_fit;       /* every layer's weights fit the buffer */
+	/* Cycles the controller waited for weights still arriving from DRAM
+	 * (counter ctrl.dram_wait), as a fraction of `cycles`; the run is
+	 * DRAM-bound when it exceeds RUN_DRAM_BOUND_FRACTION. */
+	double dram_wait_fraction;
+	bool dram_bound;
 	uint64_t useful_macs;
 	uint64_t issued_macs;
 	double utilization;     /* useful_macs / (cycles * N * K) */
@@ -96,6 +102,12 @@ typedef struct run_result {
 	layer_result_t *layers;
 	stats_t *stats;         /* every counter, summed over layers (owned) */
 } run_result_t;
+
+/* More than half of a run's cycles spent waiting for weights from DRAM
+ * makes it DRAM-bound: its time then measures the DRAM, not the
+ * accelerator, and the CLI says so (docs/hardware.md §2.0). A report
+ * threshold, not hardware: it moves no cycle and no config_hash. */
+#define RUN_DRAM_BOUND_FRACTION 0.5
 
 typedef struct plan plan_t;
 

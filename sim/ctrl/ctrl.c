@@ -35,10 +35,12 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->tiles = stats_counter(st, "ctrl.tiles", "column tiles issued (weights read once per tile)");
 	c->blocks = stats_counter(st, "ctrl.blocks", "segments started");
 	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
+	c->dram_wait = stats_counter(st, "ctrl.dram_wait",
+				     "cycles the controller waited for weights still arriving from DRAM (streamed or cold)");
 	c->pre_writes = stats_counter(st, "precomp.writes", "epur: W.x partial sums added into the precompute store");
 	c->pre_reads = stats_counter(st, "precomp.reads", "epur: precomputed W.x rows read as H inits");
 	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs ||
-	    !c->pre_writes || !c->pre_reads) {
+	    !c->dram_wait || !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);
 		return NULL;
 	}
@@ -241,7 +243,12 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 				return;
 			}
 		}
-		if (wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step) != WBUF_READY) {
+		wbuf_wait_t w = wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		if (w != WBUF_READY) {
+			/* A capped weight port also shows as a weight-fetch bubble;
+			 * only a wait on DRAM counts towards a DRAM-bound run. */
+			if (w == WBUF_WAIT_DRAM)
+				(*c->dram_wait)++;
 			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
 			return;
 		}
@@ -494,6 +501,7 @@ bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)
 void ctrl_skip_wait(ctrl_t *c, uint64_t k)
 {
 	*c->starve += k;
+	*c->dram_wait += k; /* only ever called over a wait on DRAM (ctrl_waits_for_dram) */
 	c->now += k;
 	c->step_started = -1;
 }

@@ -42,7 +42,7 @@ struct ctrl {
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
-	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs;
+	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs, *dram_wait;
 	unsigned last_cfg;
 	uint64_t now, seg_start;
 	trace_t *trace;

@@ -39,7 +39,7 @@
  *            interbuf fp32 elements; one bank per half when double-buffered
  *            gatebuf  fp32 elements; one bank of sram.gatebuf_bytes
  *   act      mfu      sigmoid, tanh (others at the sigmoid energy), bias adds
- *            cell     fp16 mults, fp32 adds, tanh; K/4 lanes
+ *            cell     fp16 mults, fp32 adds, tanh; cell_updater.lanes lanes
  *            fifo_act pushes and pops, when the cycle model has this FIFO
  *   ctrl     ctrl     per tile and VS unit (addresses to the banks), per
  *                     block, per cycle
@@ -269,14 +269,14 @@ typedef struct hw_view {
 
 static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
 {
-	if (hw->compute.vs_units == 0 || hw->compute.vs_width == 0)
-		return sim_err(err, SIM_EINTERNAL, "energy model: vs_units and vs_width must be resolved (got %u x %u)",
-			       hw->compute.vs_units, hw->compute.vs_width);
+	if (hw->compute.vs_units == 0 || hw->compute.vs_width == 0 || hw->cell.lanes == 0)
+		return sim_err(err, SIM_EINTERNAL, "energy model: vs_units, vs_width and cell lanes must be set (got %u x %u, %u lanes)",
+			       hw->compute.vs_units, hw->compute.vs_width, hw->cell.lanes);
 	memset(v, 0, sizeof *v);
 	v->n = hw->compute.vs_units;
 	v->k = hw->compute.vs_width;
 	v->banks = hw->memory.wbuf.banks ? hw->memory.wbuf.banks : hw->compute.vs_units;
-	v->lanes = hw->cell.lanes ? hw->cell.lanes : (hw->compute.vs_width / 4 ? hw->compute.vs_width / 4 : 1);
+	v->lanes = hw->cell.lanes;
 	v->units = hw->mfu.units;
 	v->depth = hw->fifo_depth;
 	v->accs = resolve_accumulators(hw, 1);

@@ -21,8 +21,9 @@
  * area calibration factor (its leakage follows its area) in the table.
  *
  * Contract: the hardware config given to energy_eval/energy_area should have
- * every "auto" resolved (run_result_t.hw); 0 for banks or cell lanes is still
- * read as auto (banks = N, lanes = max(1, K/4)). The counters the model
+ * every "auto" resolved (run_result_t.hw); 0 banks is still read as auto
+ * (banks = N); cell lanes must be set (0 is an error: the cell updater is a
+ * fixed unit, docs/hardware.md §2.5). The counters the model
  * prices (core/run.h) must be registered: a missing one is an SIM_EINTERNAL
  * error, because it means the cycle model and the energy model no longer
  * agree on names. Exceptions: fifo.act.* are optional (the cycle model may

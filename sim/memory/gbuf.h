@@ -24,9 +24,10 @@ typedef struct gbuf gbuf_t;
 gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st);
 void gbuf_destroy(gbuf_t *g);
 /* New layer: H*B elements per step, `gates` writes complete an element.
- * With whole_vector (the Sequential schedule) no element is ready before
- * every element of the step is: the cell update of the whole vector starts
- * after the last gate's activations (docs/hardware.md §3). */
+ * With whole_vector (cell_update: vector, or a schedule flagged
+ * SCHED_F_WHOLE_VECTOR such as brainwave) no element is ready before every
+ * element of the step is: the cell update of the whole vector starts after
+ * the last gate's activations (docs/hardware.md §3). */
 void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates, bool whole_vector);
 /* Gates written for hidden [j0, j0+n) of sequence seq at step `step`. */
 int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq);

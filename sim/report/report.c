@@ -101,6 +101,8 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	fprintf(f, "  \"deps\": \"%s\",\n", r->hw.deps == DEPS_STEP ? "step" : "element");
 	fprintf(f, "  \"weights\": \"%s\",\n  \"weights_fit\": %s,\n  \"cold\": %s,\n", weights_word(r),
 		r->weights_fit ? "true" : "false", r->cold ? "true" : "false");
+	fprintf(f, "  \"dram_bound\": %s,\n  \"dram_wait_fraction\": %.6f,\n", r->dram_bound ? "true" : "false",
+		r->dram_wait_fraction);
 	fprintf(f, "  \"cycles\": %" PRIu64 ",\n  \"load_cycles\": %" PRIu64 ",\n", r->cycles, r->load_cycles);
 	fprintf(f, "  \"latency_us\": %.6f,\n", r->latency_us);
 	fprintf(f, "  \"useful_macs\": %" PRIu64 ",\n  \"issued_macs\": %" PRIu64 ",\n", r->useful_macs,
@@ -373,6 +375,8 @@ static void write_text(FILE *f, const report_ctx_t *c)
 	fprintf(f, "peak         %.1f GFLOP/s (2 FLOP per MAC per cycle); achieved %.1f GFLOP/s\n", r->peak_gflops,
 		r->peak_gflops * r->utilization);
 	fprintf(f, "weight port  %.1f GB/s at peak\n", wbuf_gbps(r));
+	fprintf(f, "DRAM wait    %.2f %% of cycles waiting for weights from DRAM at %.1f GB/s%s\n",
+		100.0 * r->dram_wait_fraction, r->hw.memory.dram.gbps, r->dram_bound ? "  (DRAM-bound)" : "");
 	fprintf(f, "\nidle lane-cycles by cause\n");
 	for (int i = 0; i < IDLE_NCAUSES; i++) {
 		uint64_t v = stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i));

@@ -25,7 +25,8 @@
 /* What a schedule needs from the planner and the engine. */
 enum {
 	SCHED_F_FIXED_TILE = 1u << 0,     /* native config4 tiles: no exploration, no pad reconfiguration */
-	SCHED_F_WHOLE_VECTOR = 1u << 1,   /* the gate buffer hands the cell updater whole vectors */
+	SCHED_F_WHOLE_VECTOR = 1u << 1,   /* the gate buffer hands the cell updater whole vectors
+					   * (under cell_update: auto) */
 	SCHED_F_NEEDS_RESIDENT = 1u << 2, /* weights must be on chip */
 	SCHED_F_X_RUNAHEAD = 1u << 3,     /* W.x segments run ahead of U.h into the intermediate buffer */
 	SCHED_F_X_PRECOMPUTED = 1u << 4,  /* W.x of all steps precomputed into a store of its own */

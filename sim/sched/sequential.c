@@ -2,8 +2,10 @@
  * sequential.c - SHARP's Sequential schedule (docs/hardware.md §3): gate by gate;
  * each gate's hidden range in segments of Kr rows, each a row block over
  * [x; h] (its W.x segment, then its U.h segment). Segments start in
- * program order behind the step barrier; the cell updater gets whole
- * vectors, one gate finishing after the other.
+ * program order behind the step barrier; an element's cell update starts
+ * once its last gate (o) is activated, so the updates of one o block
+ * overlap the next o block's MVM (cell_update: vector waits for the whole
+ * vector instead, the earlier reading).
  */
 #include "../ctrl/ctrl_impl.h"
 #include "registry.h"
@@ -23,7 +25,7 @@ void sched_order_sequential(sched_order_t *o)
 const sched_desc_t sched_desc_sequential = {
 	.name = "sequential",
 	.description = "gate by gate, Kr rows of one gate per row block (SHARP's baseline order)",
-	.flags = SCHED_F_WHOLE_VECTOR,
+	.flags = 0,
 	.order = sched_order_sequential,
 	.pick = ctrl_pick_in_order,
 };

@@ -107,5 +107,18 @@ then ok; else bad "coupled LSTM trace gate names"; fi
 "$BIN" run -p watchdog_cycles=1 -p memory.dram_latency=100 --cold --trace "$T/dead.json" >/dev/null 2>&1
 if ! ls "$T" | grep -q dead; then ok; else bad "failed run left a trace file"; fi
 
+# A DRAM-bound run says so: one warning line on stderr and dram_bound in
+# the JSON; the same layer resident neither warns nor is flagged
+# (RUN_DRAM_BOUND_FRACTION, docs/hardware.md §2.0). H = 1536 does not fit
+# the 26 MiB buffer, so under memory.weights: auto it streams at 64K.
+H1536=workloads/paper/lstm_h1536_t25.yaml
+"$BIN" run --hw configs/sharp-64k.yaml --workload $H1536 --format json --out "$T/dram.json" 2>"$T/dram.err"
+if [ "$(grep -c 'warning: DRAM-bound: [0-9.]* % of cycles waiting for weights at 25.6 GB/s; ' "$T/dram.err")" -eq 1 ] &&
+   grep -q '"dram_bound": true' "$T/dram.json"; then ok; else bad "streamed 64K run not flagged DRAM-bound: $(cat "$T/dram.err")"; fi
+"$BIN" run --hw configs/sharp-64k.yaml --workload $H1536 -p memory.weights=resident --format json --out "$T/res.json" 2>"$T/res.err"
+if ! grep -q 'DRAM-bound' "$T/res.err" && grep -q '"dram_bound": false' "$T/res.json"; then ok; else bad "resident run flagged DRAM-bound"; fi
+"$BIN" run --hw configs/sharp-64k.yaml --workload $H1536 >"$T/dram.txt" 2>/dev/null
+if grep -q '^DRAM wait .*(DRAM-bound)$' "$T/dram.txt"; then ok; else bad "text report lacks the DRAM-bound line"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

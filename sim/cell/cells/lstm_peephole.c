@@ -15,7 +15,8 @@
  * MFU adds the bias to i, f and o and passes the sums on unactivated (it
  * tanh's g as for LSTM); the cell updater adds P*c to each, evaluates the
  * sigmoids on its tanh units as (1 + tanh(x/2)) / 2, and is
- * cell_updater.peephole_latency cycles deeper for such a layer. Per
+ * cell_updater.peephole_latency + tanh_latency cycles deeper for such a
+ * layer (the i, f sigmoids are a second tanh pass before c). Per
  * element: LSTM's 3 multiplies, 1 add, 1 tanh, plus 3 multiplies (P*c),
  * 3 adds (the peephole terms), 3 tanh and 3 adds (the sigmoids; the
  * halvings are exponent or shift steps, free).
