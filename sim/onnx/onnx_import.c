@@ -185,6 +185,7 @@ typedef struct rnn_attrs {
 	int64_t hidden;       /* -1: not given */
 	int64_t lbr;
 	bool batch_major;
+	bool coupled;         /* LSTM input_forget = 1 */
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
 } rnn_attrs_t;
@@ -228,9 +229,9 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		} else if (!strcmp(nm, "clip")) {
 			return unsupported(c, "attribute %s", "clip", "no clipping (the cell's activations as they are)");
 		} else if (!strcmp(nm, "input_forget") && cell == CELL_LSTM && at->has_i) {
-			if (at->i != 0)
-				return unsupported(c, "%s", "input_forget=1 (coupled input and forget gates)",
-						   "input_forget=0");
+			if (at->i != 0 && at->i != 1)
+				return unsupported(c, "%s", "input_forget other than 0 or 1", "0 or 1");
+			a->coupled = at->i == 1;
 		} else if (!strcmp(nm, "linear_before_reset") && cell == CELL_GRU && at->has_i) {
 			if (at->i != 0 && at->i != 1)
 				return unsupported(c, "%s", "linear_before_reset other than 0 or 1", "0 or 1");
@@ -367,33 +368,55 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 	return SIM_OK;
 }
 
-static uint32_t cell_gates(cell_kind_t k)
+/* Gate blocks of an ONNX node's W (op one of CELL_LSTM, CELL_GRU,
+ * CELL_VANILLA: LSTM, GRU, RNN). */
+static uint32_t cell_gates(cell_kind_t op)
 {
-	return k == CELL_LSTM ? 4 : k == CELL_GRU ? 3 : 1;
+	return op == CELL_LSTM ? 4 : op == CELL_GRU ? 3 : 1;
 }
 
-/* ONNX's gate block of the simulator's gate s (docs/numerics.md §7 order). */
-static uint32_t onnx_block(cell_kind_t k, uint32_t s)
+/* ONNX's gate block of the simulator cell's gate s (docs/numerics.md §7
+ * order). The coupled LSTM has no f gate: ONNX's f block is present in W,
+ * R and B but unused (onnx_import.h). */
+static uint32_t onnx_block(cell_kind_t cell, uint32_t s)
 {
 	static const uint32_t LSTM[4] = { 0, 2, 3, 1 }; /* i f g o <- i o f c */
+	static const uint32_t CIFG[3] = { 0, 3, 1 };    /* i g o <- i o f c */
 	static const uint32_t GRU[3] = { 1, 0, 2 };     /* r z n <- z r h */
-	return k == CELL_LSTM ? LSTM[s] : k == CELL_GRU ? GRU[s] : 0;
+	switch (cell) {
+	case CELL_LSTM:
+	case CELL_LSTM_PEEPHOLE:
+		return LSTM[s];
+	case CELL_LSTM_COUPLED:
+		return CIFG[s];
+	case CELL_GRU:
+		return GRU[s];
+	default:
+		return 0;
+	}
 }
 
-static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
+/* op is the ONNX operator's cell family (CELL_LSTM, CELL_GRU, CELL_VANILLA);
+ * an LSTM node becomes lstm_peephole with an input P, lstm_coupled with
+ * input_forget = 1. */
+static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 {
 	onnx_model_t *m = c->m;
 	size_t l = m->n_layers;
 	rnn_attrs_t a;
-	if (rnn_attributes(c, n, cell, &a))
+	if (rnn_attributes(c, n, op, &a))
 		return SIM_EINPUT;
-	size_t max_in = cell == CELL_LSTM ? 8 : 6;
+	size_t max_in = op == CELL_LSTM ? 8 : 6;
 	if (n->n_input > max_in || n->n_input < 3)
 		return sim_err(c->err, SIM_EINPUT, "%s: %s: %zu inputs, expected 3 to %zu", c->path, c->where,
 			       n->n_input, max_in);
-	if (cell == CELL_LSTM && *node_in(n, 7))
-		return unsupported(c, "%s", "input P (peephole weights)", "no P input");
-	uint32_t G = cell_gates(cell);
+	bool peep = op == CELL_LSTM && *node_in(n, 7);
+	if (peep && a.coupled)
+		return unsupported(c, "%s", "input_forget=1 together with peepholes (input P)",
+				   "one of them (lstm_coupled has no peepholes, lstm_peephole no coupling)");
+	cell_kind_t cell = peep ? CELL_LSTM_PEEPHOLE : a.coupled ? CELL_LSTM_COUPLED : op;
+	bool state = op == CELL_LSTM;
+	uint32_t G = cell_gates(op);
 	/* W's shape gives H and I before anything depends on them. */
 	const Onnx__TensorProto *wp = value_of(c, node_in(n, 1));
 	if (!wp)
@@ -469,9 +492,9 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	 * the file, so the arrays below are bounded by the file's size (and
 	 * x by the cap above) before anything of the layer's size exists. */
 	size_t gh = (size_t)G * H;
-	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 };
+	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 }, tp = { 0 };
 	const size_t dw[3] = { 1, gh, (size_t)I }, dr[3] = { 1, gh, (size_t)H }, db[2] = { 1, 2 * gh },
-		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H };
+		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H }, dp[2] = { 1, 3 * (size_t)H };
 	rc = node_tensor(c, node_in(n, 1), "W", 3, dw, &tw);
 	if (!rc)
 		rc = node_tensor(c, node_in(n, 2), "R", 3, dr, &tr);
@@ -479,8 +502,10 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 		rc = node_tensor(c, node_in(n, 3), "B", 2, db, &tb);
 	if (!rc && *node_in(n, 5) && !zero_state(c, node_in(n, 5)))
 		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &th);
-	if (!rc && cell == CELL_LSTM && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
+	if (!rc && state && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
 		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &tc);
+	if (!rc && peep)
+		rc = node_tensor(c, node_in(n, 7), "P", 2, dp, &tp);
 	weights_t *w = NULL;
 	if (!rc) {
 		layer_cfg_t *lc = &m->cfg[l];
@@ -505,7 +530,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
 			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
 		}
-		for (uint32_t s = 0; s < G; s++) {
+		for (uint32_t s = 0; s < w->G; s++) {
 			size_t src = (size_t)onnx_block(cell, s) * H, dst = (size_t)s * H;
 			memcpy(w->W + dst * I, tw.data + src * I, (size_t)H * I * sizeof(double));
 			memcpy(w->U + dst * H, tr.data + src * H, (size_t)H * H * sizeof(double));
@@ -517,6 +542,10 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 					w->b_hn[j] = rb;
 			}
 		}
+		/* ONNX's P rows are i, o, f; the simulator's i, f, o. */
+		static const size_t PROW[3] = { 0, 2, 1 };
+		for (size_t k = 0; peep && k < 3; k++)
+			memcpy(w->P + k * H, tp.data + PROW[k] * H, (size_t)H * sizeof(double));
 		size_t bh = (size_t)B * H;
 		for (size_t i = 0; i < bh; i++) {
 			w->h0[i] = th.data ? th.data[i] : 0;
@@ -529,11 +558,12 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	onnx_tensor_free(&tb);
 	onnx_tensor_free(&th);
 	onnx_tensor_free(&tc);
-	for (size_t o = 0; !rc && o < n->n_output && o < (cell == CELL_LSTM ? 3u : 2u); o++)
+	onnx_tensor_free(&tp);
+	for (size_t o = 0; !rc && o < n->n_output && o < (state ? 3u : 2u); o++)
 		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major });
-	if (!rc && n->n_output > (cell == CELL_LSTM ? 3u : 2u))
+	if (!rc && n->n_output > (state ? 3u : 2u))
 		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: %zu outputs, expected at most %u", c->path, c->where,
-			     n->n_output, cell == CELL_LSTM ? 3u : 2u);
+			     n->n_output, state ? 3u : 2u);
 	return rc;
 }
 
@@ -775,7 +805,7 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 	for (size_t l = 0; l < m->n_layers; l++) {
 		const layer_cfg_t *lc = &m->cfg[l];
 		fprintf(o, "  - cell: %s\n    input_size: %u\n    hidden_size: %u\n    timesteps: %u\n"
-			"    batch_size: %u\n", lc->cell == CELL_LSTM ? "lstm" : lc->cell == CELL_GRU ? "gru" : "vanilla",
+			"    batch_size: %u\n", workload_cell_name(lc->cell),
 			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size);
 		if (lc->cell == CELL_GRU)
 			fprintf(o, "    gru_form: %s\n", lc->gru_form == GRU_LBR ? "linear_before_reset" :

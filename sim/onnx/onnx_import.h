@@ -6,7 +6,7 @@
  * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
  * Identity; nothing else. Per node: direction forward, the default
- * activations, no clip, input_forget 0, no peepholes P, and
+ * activations, no clip, not both input_forget 1 and peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
  * the same computation); layout 1 (batch-major X and Y) is transposed
  * on the way in (the check transposes Y back). Anything else is refused with one line,
@@ -23,7 +23,11 @@
  * GRU z,r,h to r,z,n; b = Wb + Rb per gate row, except the n row of a GRU
  * with linear_before_reset = 1, where b holds Wb_n and b_hn.npy holds Rb_n
  * (it sits inside r * (U_n h + b_hn)). linear_before_reset 0 maps to
- * gru_form reset_before_matmul, 1 to linear_before_reset.
+ * gru_form reset_before_matmul, 1 to linear_before_reset. An LSTM with an
+ * input P becomes lstm_peephole (P's rows i, o, f reordered to i, f, o); one
+ * with input_forget = 1 becomes lstm_coupled (gates i, g, o from ONNX's i,
+ * c, o blocks): as in ONNX Runtime, f = 1 - i and the f blocks of W, R, B
+ * are not read (docs/onnx.md, "Mapping").
  */
 #ifndef SHARPSIM_ONNX_IMPORT_H
 #define SHARPSIM_ONNX_IMPORT_H

@@ -11,6 +11,8 @@
 #                bf16 is checked against its own bound, fixed point refused
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
+#   variants     LSTM models with peepholes and with input_forget = 1
+#                (tests/onnx/lstm_variants.py, numpy reference) pass
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
 #                (tests/onnx/torch_e2e.py) match torch's float32 outputs;
 #                skipped, with the reason, when torch or onnx is missing
@@ -26,10 +28,9 @@ pass=0 fail=0 skipped=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "onnx: FAIL: $*"; }
 
-# The node tests sharpsim cannot run, and why (docs/onnx.md lists them too).
-declare -A SKIP=(
-  [test_lstm_with_peepholes]="peephole weights (input P): the simulated LSTM cell has no peephole connections"
-)
+# The node tests sharpsim cannot run, and why (docs/onnx.md lists them too):
+# [test_name]="reason". Empty since peepholes map to lstm_peephole.
+declare -A SKIP=()
 
 # ------------------------------------------------------------ conformance
 NODE=$(dpkg -L libonnx-testdata 2>/dev/null | grep -E '/data/node/test_[a-z0-9_]*(lstm|gru|rnn)[a-z0-9_]*$' | sort)
@@ -136,7 +137,8 @@ model("reverse", direction="reverse")
 model("bidir", direction="bidirectional")
 model("clip", clip=1.0)
 model("acts", activations=["Relu", "Tanh", "Tanh"])
-model("forget", input_forget=1)
+# (refused before P's value is looked for)
+model("forget_peep", inputs=("X", "W", "R", "", "", "", "", "P"), input_forget=1)
 model("gru_acts", op="GRU", G=3, activations=["HardSigmoid", "Tanh"])
 # variable sequence lengths: a graph input, given by a data set
 seq = helper.make_tensor("L", TensorProto.INT32, [1], [2])
@@ -176,7 +178,7 @@ PYEOF
   refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward" import "$T/bidir.onnx" --out "$T/o"
   refused "clip" "clip.onnx: node 1 \(LSTM ''\): attribute clip $U no clipping" import "$T/clip.onnx" --out "$T/o"
   refused "activations" "acts.onnx: node 1 \(LSTM ''\): activation f $U Sigmoid, Tanh, Tanh" import "$T/acts.onnx" --out "$T/o"
-  refused "input_forget" "forget.onnx: node 1 \(LSTM ''\): input_forget=1 .* $U input_forget=0" import "$T/forget.onnx" --out "$T/o"
+  refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
   refused "gru activations" "gru_acts.onnx: node 1 \(GRU ''\): activation f $U" import "$T/gru_acts.onnx" --out "$T/o"
   refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens other than the full length .* $U" import "$T/seqlens.onnx" --out "$T/o"
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
@@ -191,6 +193,25 @@ PYEOF
   else bad "import --timesteps for a symbolic dimension, then run --functional"; fi
 else
   echo "onnx: skip unsupported-feature models: python3-onnx is not installed (it builds them)"
+fi
+
+# --------------------------------------------------------------- variants
+if $PY -c 'import onnx, numpy' 2>/dev/null; then
+  if $PY tests/onnx/lstm_variants.py "$T/variants" >"$T/variants.list" 2>"$T/variants.err"; then
+    while read -r d; do
+      out=$("$BIN" check "$d" 2>&1)
+      if [ $? -eq 0 ]; then ok; echo "onnx: $(basename "$d"): ${out#*: pass: }"
+      else bad "$(basename "$d"): $out"; fi
+    done <"$T/variants.list"
+    grep -q 'cell: lstm_coupled' <("$BIN" import "$T/variants/lstm_input_forget/model.onnx" --out "$T/cpl" >/dev/null && cat "$T/cpl/workload.yaml") &&
+      grep -q 'cell: lstm_peephole' <("$BIN" import "$T/variants/lstm_peephole/model.onnx" --out "$T/pp" >/dev/null && cat "$T/pp/workload.yaml") &&
+      [ -s "$T/pp/weights/layer0/P.npy" ] && ok || bad "import of the variants: cell lstm_coupled / lstm_peephole with P.npy"
+  else
+    bad "tests/onnx/lstm_variants.py failed: $(tail -3 "$T/variants.err")"
+  fi
+else
+  skipped=$((skipped + 1))
+  echo "onnx: skip LSTM variants: python3-onnx or numpy is not installed (scripts/install-deps.sh)"
 fi
 
 # ---------------------------------------------------------------- pytorch
