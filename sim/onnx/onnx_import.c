@@ -352,7 +352,8 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 		return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' has no 3-dimensional declared shape, expected "
 			       "(T, B, I)", c->path, c->where, xname);
 	const uint32_t given[3] = { c->opts->timesteps, c->opts->batch, i_w };
-	static const char *const opt[3] = { "--timesteps", "--batch", "" };
+	const char *const opt[3] = { c->opts->timesteps_opt ? c->opts->timesteps_opt : "the option --timesteps",
+				     c->opts->batch_opt ? c->opts->batch_opt : "the option --batch", "" };
 	for (int d = 0; d < 3; d++) {
 		const Onnx__TensorShapeProto__Dimension *dm = sh->dim[d < 2 && bm ? 1 - d : d];
 		bool fixed = dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
@@ -361,7 +362,7 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 				       c->path, c->where, d, (long long)dm->dim_value);
 		if (!fixed && !given[d])
 			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is symbolic, expected a size from "
-				       "the option %s", c->path, c->where, d, opt[d]);
+				       "%s", c->path, c->where, d, opt[d]);
 		tbi[d] = fixed && (d == 2 || !given[d]) ? (dm->dim_value > UINT32_MAX ? UINT32_MAX :
 							   (size_t)dm->dim_value) : given[d];
 	}

@@ -44,6 +44,9 @@ typedef struct onnx_import_opts {
 	uint32_t timesteps;    /* T instead of X's declared one, needed when that is
 				* symbolic (0: none); a data set's X decides */
 	uint32_t batch;        /* B likewise */
+	/* How the caller's user gives T and B, for messages (NULL: the
+	 * options --timesteps and --batch of import). */
+	const char *timesteps_opt, *batch_opt; /* e.g. "the option --timesteps" */
 	uint64_t seed;         /* X's values without a data set */
 } onnx_import_opts_t;
 

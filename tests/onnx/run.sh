@@ -24,6 +24,9 @@ BIN=${1:-build/sharpsim}
 PY=${PYTHON:-/usr/bin/python3}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# check's temporary directories go here; each must be removed again.
+export TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR"
 pass=0 fail=0 skipped=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "onnx: FAIL: $*"; }
@@ -229,6 +232,8 @@ else
   skipped=$((skipped + 1))
   echo "onnx: skip pytorch end-to-end: python3-torch or python3-onnx is not installed (scripts/install-deps.sh)"
 fi
+
+if [ -z "$(ls -A "$TMPDIR")" ]; then ok; else bad "check left temporary files: $(ls -A "$TMPDIR" | head -3)"; fi
 
 echo "onnx: $pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]
