@@ -59,8 +59,9 @@ static void check_usage(FILE *f)
 	      "tolerance, 1 when one is not, 2 for input the import refuses.\n"
 	      "\n"
 	      "  --data-set N     which test_data_set_N (default 0)\n"
-	      "  --hw FILE        hardware config (default " CHECK_DEFAULT_HW "; fp16 or bf16,\n"
-	      "                   exact activations)\n"
+	      "  --hw FILE        hardware config (default " CHECK_DEFAULT_HW "; fp16, bf16 or\n"
+	      "                   fp32 (-p precision.mul=fp32),\n"
+	      "                   with exact activations)\n"
 	      "  -p key=value     hardware override, as for run\n"
 	      "  --keep DIR       import and run in DIR and keep it (default: a temporary\n"
 	      "                   directory, removed)\n", f);
@@ -285,7 +286,8 @@ int cli_check(int argc, char **argv)
 	if (!rc)
 		printf("check %s: %s: %zu values, max |diff| %.3g, worst |diff|/tolerance %.3g (tolerance %.3g .. "
 		       "%.3g, %s)%s%s\n", a.test, res.pass ? "pass" : "FAIL", res.values, res.max_err, res.max_ratio,
-		       res.tol_min, res.tol_max, o.r.hw.precision.mul == PREC_BF16 ? "bf16" : "fp16",
+		       res.tol_min, res.tol_max, o.r.hw.precision.mul == PREC_BF16 ? "bf16" :
+		       o.r.hw.precision.mul == PREC_FP32 ? "fp32" : "fp16",
 		       res.pass ? "" : ": ", res.pass ? "" : res.worst);
 	if (ran)
 		run_outcome_free(&o);

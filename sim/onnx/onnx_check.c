@@ -326,9 +326,11 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		u = 0x1p-11;
 	else if (hw->precision.mul == PREC_BF16)
 		u = 0x1p-8;
+	else if (hw->precision.mul == PREC_FP32)
+		u = E32;
 	else
-		return sim_err(err, SIM_EINPUT, "check: precision.mul is not fp16 or bf16, expected one of those (the "
-			       "tolerance is derived for floating-point data formats)");
+		return sim_err(err, SIM_EINPUT, "check: precision.mul is not fp16, bf16 or fp32, expected one of those "
+			       "(the tolerance is derived for floating-point data formats)");
 	if (hw->activation.mode != ACT_EXACT)
 		return sim_err(err, SIM_EINPUT, "check: activation.mode is pwl, expected exact (the tolerance does not "
 			       "include the piecewise-linear error)");

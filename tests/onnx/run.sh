@@ -3,7 +3,9 @@
 #
 #   conformance  every LSTM/GRU/RNN node test of the ONNX backend suite
 #                (Debian's libonnx-testdata, found with dpkg -L) through
-#                `sharpsim check`: each passes, or is in the SKIP list below
+#                `sharpsim check`, on the hardware's fp16 datapath and on
+#                the fp32 one (precision.mul=fp32), each held to its own
+#                derived bound: each passes, or is in the SKIP list below
 #                and is refused as unsupported with its reason printed; a
 #                listed test that starts passing, or a refusal of an
 #                unlisted one, fails
@@ -41,30 +43,33 @@ if [ -z "$NODE" ]; then
   echo "onnx: FAIL: no ONNX node tests found (dpkg -L libonnx-testdata); scripts/install-deps.sh installs them"
   exit 1
 fi
-ntests=0 npass=0
+for prec in fp16 fp32; do
+ntests=0 npass=0 nskip=0
 for d in $NODE; do
   name=$(basename "$d")
   ntests=$((ntests + 1))
-  out=$("$BIN" check "$d" 2>&1)
+  out=$("$BIN" check "$d" -p precision.mul=$prec 2>&1)
   rc=$?
   if [ -n "${SKIP[$name]:-}" ]; then
     if [ "$rc" -eq 2 ] && grep -q 'is unsupported, expected' <<<"$out"; then
       skipped=$((skipped + 1))
-      echo "onnx: skip $name: ${SKIP[$name]}"
+      nskip=$((nskip + 1))
+      echo "onnx: $prec skip $name: ${SKIP[$name]}"
     elif [ "$rc" -eq 0 ]; then
       bad "$name passes now: remove it from the SKIP list of tests/onnx/run.sh and docs/onnx.md"
     else
       bad "$name (listed as unsupported) gave exit $rc: $out"
     fi
-  elif [ "$rc" -eq 0 ] && grep -q ': pass: ' <<<"$out"; then
+  elif [ "$rc" -eq 0 ] && grep -q ": pass: .*$prec)" <<<"$out"; then
     ok
     npass=$((npass + 1))
-    echo "onnx: $name: ${out#*: pass: }"
+    echo "onnx: $prec $name: ${out#*: pass: }"
   else
-    bad "$name: exit $rc: $out"
+    bad "$prec $name: exit $rc: $out"
   fi
 done
-echo "onnx: node tests: $ntests LSTM/GRU/RNN, $npass pass, $skipped skipped (unsupported)"
+echo "onnx: node tests $prec: $ntests LSTM/GRU/RNN, $npass pass, $nskip skipped (unsupported)"
+done
 
 # ---------------------------------------------------------------- checker
 # The last 4 bytes of an expected-output TensorProto are the last float of
@@ -90,6 +95,24 @@ if [ "$rc" -eq 1 ] && grep -q ': FAIL: .*tolerance' <<<"$out"; then
 else
   bad "a perturbed expected output gave exit $rc: $out"
 fi
+# fp32's bound is about 2^13 times tighter: a move of 1e-5, far inside the
+# fp16 tolerance, fails it (the fp32 run is not held to fp16's bound).
+$PY - "$T/perturbed/test_data_set_0/output_0.pb" "$LSTM/test_data_set_0/output_0.pb" <<'PYEOF'
+import struct, sys
+b = bytearray(open(sys.argv[2], "rb").read())
+(v,) = struct.unpack("<f", b[-4:])
+b[-4:] = struct.pack("<f", v + 1e-5)
+open(sys.argv[1], "wb").write(bytes(b))
+PYEOF
+out=$("$BIN" check "$T/perturbed" -p precision.mul=fp32 2>&1)
+rc=$?
+out16=$("$BIN" check "$T/perturbed" 2>&1)
+if [ "$rc" -eq 1 ] && grep -q ': FAIL: .*fp32)' <<<"$out" && grep -q ': pass: ' <<<"$out16"; then
+  ok
+  echo "onnx: an expected output moved by 1e-5 fails fp32 (expected), passes fp16: ${out#*: FAIL: }"
+else
+  bad "an expected output moved by 1e-5: fp32 gave exit $rc: $out; fp16: $out16"
+fi
 
 # The bf16 datapath has its own bound (u = 2^-8); fixed point has none, so
 # check refuses it instead of passing it against the wrong one.
@@ -97,7 +120,7 @@ out=$("$BIN" check "$LSTM" -p precision.mul=bf16 2>&1)
 if [ $? -eq 0 ] && grep -q ': pass: .*bf16)' <<<"$out"; then ok; echo "onnx: bf16 test_lstm_defaults: ${out#*: pass: }"
 else bad "bf16 check: $out"; fi
 out=$("$BIN" check "$LSTM" -p precision.mul=fix16x8 2>&1)
-if [ $? -eq 2 ] && grep -q 'precision.mul is not fp16 or bf16' <<<"$out"; then ok
+if [ $? -eq 2 ] && grep -q 'precision.mul is not fp16, bf16 or fp32' <<<"$out"; then ok
 else bad "fixed-point check not refused: $out"; fi
 
 # ------------------------------------------------------------- round trip
@@ -202,9 +225,11 @@ fi
 if $PY -c 'import onnx, numpy' 2>/dev/null; then
   if $PY tests/onnx/lstm_variants.py "$T/variants" >"$T/variants.list" 2>"$T/variants.err"; then
     while read -r d; do
-      out=$("$BIN" check "$d" 2>&1)
-      if [ $? -eq 0 ]; then ok; echo "onnx: $(basename "$d"): ${out#*: pass: }"
-      else bad "$(basename "$d"): $out"; fi
+      for prec in fp16 fp32; do
+        out=$("$BIN" check "$d" -p precision.mul=$prec 2>&1)
+        if [ $? -eq 0 ]; then ok; echo "onnx: $prec $(basename "$d"): ${out#*: pass: }"
+        else bad "$prec $(basename "$d"): $out"; fi
+      done
     done <"$T/variants.list"
     grep -q 'cell: lstm_coupled' <("$BIN" import "$T/variants/lstm_input_forget/model.onnx" --out "$T/cpl" >/dev/null && cat "$T/cpl/workload.yaml") &&
       grep -q 'cell: lstm_peephole' <("$BIN" import "$T/variants/lstm_peephole/model.onnx" --out "$T/pp" >/dev/null && cat "$T/pp/workload.yaml") &&
@@ -221,9 +246,11 @@ fi
 if $PY -c 'import torch, onnx' 2>/dev/null; then
   if $PY tests/onnx/torch_e2e.py "$T/torch" >"$T/torch.list" 2>"$T/torch.err"; then
     while read -r d; do
-      out=$("$BIN" check "$d" 2>&1)
-      if [ $? -eq 0 ]; then ok; echo "onnx: pytorch $(basename "$d"): ${out#*: pass: }"
-      else bad "pytorch $(basename "$d"): $out"; fi
+      for prec in fp16 fp32; do
+        out=$("$BIN" check "$d" -p precision.mul=$prec 2>&1)
+        if [ $? -eq 0 ]; then ok; echo "onnx: $prec pytorch $(basename "$d"): ${out#*: pass: }"
+        else bad "$prec pytorch $(basename "$d"): $out"; fi
+      done
     done <"$T/torch.list"
   else
     bad "tests/onnx/torch_e2e.py failed: $(tail -3 "$T/torch.err")"
