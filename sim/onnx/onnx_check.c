@@ -372,10 +372,16 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
 		 * flat, they are the dump's (T, B, H) order or its last step. */
 		for (size_t i = 0; !rc && i < n; i++) {
-			/* Batch-major Y: element i is (b, t, j); the dump is (t, b, j). */
+			/* Y's element i is (t, b, j), batch-major (b, t, j); the dump
+			 * is (s, b, j) with s the processing step, T - 1 - t for a
+			 * reverse layer. */
 			size_t at = first + i;
-			if (kind == ONNX_OUT_Y && onnx_model_batch_major(m, l))
-				at = (i / H % T * w->B + i / (T * H)) * H + i % H;
+			if (kind == ONNX_OUT_Y) {
+				bool bm = onnx_model_batch_major(m, l);
+				size_t t = bm ? i / H % T : i / bh, b = bm ? i / (T * H) : i / H % w->B;
+				size_t s = onnx_model_reverse(m, l) ? T - 1 - t : t;
+				at = (s * w->B + b) * H + i % H;
+			}
 			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];
 			double g = got.data[at], e = fabs(g - want.data[i]);
 			double ratio = e / tol;

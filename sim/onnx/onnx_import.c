@@ -32,6 +32,7 @@ struct onnx_model {
 	layer_cfg_t *cfg;
 	weights_t **w;
 	bool *batch_major;
+	bool *reverse;   /* direction reverse: x.npy holds X reversed in time */
 	size_t n_out;
 	out_ref_t *out;
 };
@@ -185,6 +186,7 @@ typedef struct rnn_attrs {
 	int64_t hidden;       /* -1: not given */
 	int64_t lbr;
 	bool batch_major;
+	bool reverse;         /* direction reverse */
 	bool coupled;         /* LSTM input_forget = 1 */
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
@@ -216,10 +218,11 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		if (!strcmp(nm, "hidden_size") && at->has_i) {
 			a->hidden = at->i;
 		} else if (!strcmp(nm, "direction") && at->has_s) {
-			if (!bin_is(&at->s, "forward"))
-				return unsupported(c, "direction '%s'", bin_is(&at->s, "reverse") ? "reverse" :
-						   bin_is(&at->s, "bidirectional") ? "bidirectional" : "(other)",
-						   "forward (functional mode computes unidirectional forward layers)");
+			a->reverse = bin_is(&at->s, "reverse");
+			if (!a->reverse && !bin_is(&at->s, "forward"))
+				return unsupported(c, "direction '%s'", bin_is(&at->s, "bidirectional") ? "bidirectional" :
+						   "(other)", "forward or reverse (functional mode computes unidirectional "
+						   "layers)");
 		} else if (!strcmp(nm, "activations")) {
 			a->n_acts = at->n_strings;
 			a->acts = at->strings;
@@ -439,6 +442,12 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	if (l == 0) {
 		if (x_shape(c, node_in(n, 0), (uint32_t)I, a.batch_major, tbi, &x))
 			return c->err->code;
+	} else if (a.reverse || m->reverse[0]) {
+		/* The next layer would read Y in time order, the run feeds it h in
+		 * processing order (docs/onnx.md). */
+		return unsupported(c, "%s", a.reverse ? "direction 'reverse' in a layer after the first" :
+				   "a layer after one with direction 'reverse'", "direction reverse in a model of "
+				   "one recurrent layer only");
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
 		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed ||
@@ -520,6 +529,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	if (w) {
 		m->w[l] = w;
 		m->batch_major[l] = a.batch_major;
+		m->reverse[l] = a.reverse;
 		m->n_layers++;
 		size_t xn = (size_t)T * B * (size_t)I;
 		for (size_t i = 0; i < xn; i++) {
@@ -527,8 +537,9 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 			 * rounded to float32 so that the .npy (<f4) holds exactly
 			 * these values; a later layer's x is never read (it gets
 			 * layer l-1's h). */
-			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
-			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
+			/* Step t of a reverse layer processes time T - 1 - t. */
+			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I, tt = a.reverse ? T - 1 - t : t;
+			size_t src = a.batch_major ? ((size_t)b * T + tt) * I + k : (tt * B + b) * I + k;
 			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
 		}
 		for (uint32_t s = 0; s < w->G; s++) {
@@ -607,8 +618,9 @@ static int map_graph(ctx_t *c)
 	m->cfg = calloc(g->n_node ? g->n_node : 1, sizeof *m->cfg);
 	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
 	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
+	m->reverse = calloc(g->n_node ? g->n_node : 1, sizeof *m->reverse);
 	c->aux = calloc(g->n_node ? g->n_node : 1, sizeof *c->aux);
-	if (!m->cfg || !m->w || !m->batch_major || !c->aux)
+	if (!m->cfg || !m->w || !m->batch_major || !m->reverse || !c->aux)
 		return sim_err(c->err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
@@ -737,6 +749,7 @@ void onnx_model_destroy(onnx_model_t *m)
 	free(m->out);
 	free(m->w);
 	free(m->batch_major);
+	free(m->reverse);
 	free(m->cfg);
 	free(m);
 }
@@ -754,6 +767,11 @@ const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l)
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
 {
 	return m->batch_major[l];
+}
+
+bool onnx_model_reverse(const onnx_model_t *m, size_t l)
+{
+	return m->reverse[l];
 }
 
 size_t onnx_model_outputs(const onnx_model_t *m)
@@ -811,6 +829,9 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 		if (lc->cell == CELL_GRU)
 			fprintf(o, "    gru_form: %s\n", lc->gru_form == GRU_LBR ? "linear_before_reset" :
 				"reset_before_matmul");
+		if (m->reverse[l])
+			fprintf(o, "    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
+				"    # the run (and of its outputs) is the model's time %u - t\n", lc->timesteps - 1);
 		fprintf(o, "    weights: %s\n", lc->weights);
 	}
 	return afile_commit(f, err);

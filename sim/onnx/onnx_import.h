@@ -5,7 +5,8 @@
  *
  * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
- * Identity; nothing else. Per node: direction forward, the default
+ * Identity; nothing else. Per node: direction forward (or reverse, in a
+ * model of one layer: X reversed in time), the default
  * activations, no clip, not both input_forget 1 and peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
  * the same computation); layout 1 (batch-major X and Y) is transposed
@@ -66,6 +67,11 @@ const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l);
 /* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
  * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l);
+/* Whether layer l's node has direction reverse: it runs forward over X
+ * reversed in time (x.npy holds it so), so its step t is the model's time
+ * T - 1 - t, and Y_h, Y_c are its last step's as for a forward layer. Only
+ * in a model of one recurrent layer. */
+bool onnx_model_reverse(const onnx_model_t *m, size_t l);
 /* The graph's outputs: name, the layer and kind of value it carries. */
 size_t onnx_model_outputs(const onnx_model_t *m);
 const char *onnx_model_output(const onnx_model_t *m, size_t k, size_t *layer, onnx_out_kind_t *kind);

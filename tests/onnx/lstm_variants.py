@@ -1,5 +1,5 @@
-"""Builds ONNX LSTM models with peepholes (input P) and with input_forget = 1
-as backend-test-style cases (model.onnx, test_data_set_0/input_<k>.pb and
+"""Builds ONNX LSTM models with peepholes (input P) and with input_forget = 1,
+and LSTM and RNN models with direction reverse, as backend-test-style cases (model.onnx, test_data_set_0/input_<k>.pb and
 output_<k>.pb) for `sharpsim check`.
 
 usage: lstm_variants.py OUT_DIR    (prints the case directories, one a line)
@@ -20,6 +20,11 @@ Cases:
   lstm_input_forget   input_forget = 1, B and initial states given
   lstm_forget_peep    a coupled layer feeding a peephole layer (Squeeze in
                       between), outputs Y of the second, Y_c of the first
+  lstm_reverse        direction reverse: the ONNX operator runs over X from
+                      the last step to the first and writes Y at the
+                      original time index (Y[t] is h after seeing
+                      X[T-1] .. X[t]); Y_h, Y_c are the states after X[0]
+  rnn_reverse_bm      an RNN (tanh) with direction reverse and layout 1
 """
 import os
 import sys
@@ -55,6 +60,16 @@ def reference(x, W, R, Bias, P, h0, c0, coupled):
     return np.stack(ys), h, c
 
 
+def rnn_reference(x, W, R, Bias, h0):
+    """The ONNX RNN (forward, Tanh) in float64: returns Y (T, B, H), h_T."""
+    H = R.shape[1]
+    h, ys = h0, []
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W.T + h @ R.T + Bias[:H] + Bias[H:])
+        ys.append(h)
+    return np.stack(ys), h
+
+
 def params(rng, H, In, coupled):
     s = 1.0 / np.sqrt(H)
     W = rng.uniform(-s, s, (4 * H, In))
@@ -87,11 +102,12 @@ def write(out, name, graph, inputs, outputs):
     print(d)
 
 
-def lstm_node(prefix, x, H, coupled, peep, outs):
+def lstm_node(prefix, x, H, coupled, peep, outs, **attrs):
     ins = [x, prefix + "W", prefix + "R", prefix + "B", "", prefix + "h0", prefix + "c0"]
     if peep:
         ins.append(prefix + "P")
-    attrs = {"input_forget": 1} if coupled else {}
+    if coupled:
+        attrs["input_forget"] = 1
     return helper.make_node("LSTM", ins, outs, hidden_size=H, **attrs)
 
 
@@ -145,12 +161,43 @@ def stacked(out, rng):
     write(out, "lstm_forget_peep", g, [("X", x)], [("Y2", Y2[:, None]), ("C1", c1[None])])
 
 
+def reverse_cases(out, rng):
+    H = 5
+    x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+    p, init = layer(rng, "", H, I, False, False)
+    # ONNX reverse: the forward recurrence over X flipped in time, its Y
+    # flipped back; the final states are those after X[0].
+    Yr, hT, cT = reference(x[::-1], *p, False)
+    node = lstm_node("", "X", H, False, False, ["Y", "Y_h", "Y_c"], direction="reverse")
+    g = helper.make_graph([node], "lstm_reverse", [vi("X", [T, B, I])],
+                          [vi("Y", [T, 1, B, H]), vi("Y_h", [1, B, H]), vi("Y_c", [1, B, H])], init)
+    write(out, "lstm_reverse", g, [("X", x)], [("Y", Yr[::-1][:, None]), ("Y_h", hT[None]), ("Y_c", cT[None])])
+
+    # RNN, layout 1: X (B, T, I), Y (B, T, 1, H), Y_h (B, 1, H).
+    H = 6
+    s = 1.0 / np.sqrt(H)
+    W, R, Bias = (f32(rng.uniform(-s, s, shape)).astype(np.float64)
+                  for shape in ((H, I), (H, H), (2 * H,)))
+    h0 = f32(rng.uniform(-0.5, 0.5, (B, H))).astype(np.float64)
+    xb = f32(rng.uniform(-1, 1, (B, T, I))).astype(np.float64)
+    Yr, hT = rnn_reference(np.swapaxes(xb, 0, 1)[::-1], W, R, Bias, h0)
+    init = [numpy_helper.from_array(f32(W[None]), "W"), numpy_helper.from_array(f32(R[None]), "R"),
+            numpy_helper.from_array(f32(Bias[None]), "B"), numpy_helper.from_array(f32(h0[:, None]), "h0")]
+    node = helper.make_node("RNN", ["X", "W", "R", "B", "", "h0"], ["Y", "Y_h"], hidden_size=H,
+                            direction="reverse", layout=1)
+    g = helper.make_graph([node], "rnn_reverse_bm", [vi("X", [B, T, I])],
+                          [vi("Y", [B, T, 1, H]), vi("Y_h", [B, 1, H])], init)
+    Y = np.swapaxes(Yr[::-1], 0, 1)[:, :, None]
+    write(out, "rnn_reverse_bm", g, [("X", xb)], [("Y", Y), ("Y_h", hT[:, None])])
+
+
 def main():
     out = sys.argv[1]
     rng = np.random.default_rng(2026)
     single(out, rng, "lstm_peephole", 5, False, True)
     single(out, rng, "lstm_input_forget", 5, True, False)
     stacked(out, rng)
+    reverse_cases(out, rng)
 
 
 if __name__ == "__main__":

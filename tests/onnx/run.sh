@@ -13,8 +13,9 @@
 #                bf16 is checked against its own bound, fixed point refused
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
-#   variants     LSTM models with peepholes and with input_forget = 1
-#                (tests/onnx/lstm_variants.py, numpy reference) pass
+#   variants     LSTM models with peepholes and with input_forget = 1, LSTM
+#                and RNN with direction reverse (tests/onnx/lstm_variants.py,
+#                numpy reference) pass on fp16 and fp32
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
 #                (tests/onnx/torch_e2e.py) match torch's float32 outputs;
 #                skipped, with the reason, when torch or onnx is missing
@@ -159,7 +160,18 @@ def model(name, op="LSTM", G=4, inputs=("X", "W", "R"), extra=(), **attrs):
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W, R])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
-model("reverse", direction="reverse")
+# direction reverse runs only as the model's one layer: chains both ways
+for name, d1, d2 in (("rev_first", "reverse", "forward"), ("rev_second", "forward", "reverse")):
+    W1 = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W1")
+    W2 = numpy_helper.from_array(np.full((1, 4 * H, H), 0.1, np.float32), "W2")
+    R = numpy_helper.from_array(np.full((1, 4 * H, H), 0.1, np.float32), "R")
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+    nodes = [helper.make_node("LSTM", ["X", "W1", "R"], ["Y1"], hidden_size=H, direction=d1),
+             helper.make_node("Squeeze", ["Y1", "axes"], ["Y1s"]),
+             helper.make_node("LSTM", ["Y1s", "W2", "R"], ["Y", "Y_h"], hidden_size=H, direction=d2)]
+    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
+        [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W1, W2, R, axes])
+    save(helper.make_model(g), "%s/%s.onnx" % (t, name))
 model("bidir", direction="bidirectional")
 model("clip", clip=1.0)
 model("acts", activations=["Relu", "Tanh", "Tanh"])
@@ -200,8 +212,9 @@ g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], h
 save(helper.make_model(g), t + "/f64.onnx")
 PYEOF
   U="is unsupported, expected"
-  refused "direction reverse" "reverse.onnx: node 1 \(LSTM ''\): direction 'reverse' $U forward" import "$T/reverse.onnx" --out "$T/o"
-  refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward" import "$T/bidir.onnx" --out "$T/o"
+  refused "reverse then a layer" "rev_first.onnx: node 3 \(LSTM ''\): a layer after one with direction 'reverse' $U direction reverse in a model of one recurrent layer only" import "$T/rev_first.onnx" --out "$T/o"
+  refused "a reverse second layer" "rev_second.onnx: node 3 \(LSTM ''\): direction 'reverse' in a layer after the first $U direction reverse in a model of one" import "$T/rev_second.onnx" --out "$T/o"
+  refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward or reverse" import "$T/bidir.onnx" --out "$T/o"
   refused "clip" "clip.onnx: node 1 \(LSTM ''\): attribute clip $U no clipping" import "$T/clip.onnx" --out "$T/o"
   refused "activations" "acts.onnx: node 1 \(LSTM ''\): activation f $U Sigmoid, Tanh, Tanh" import "$T/acts.onnx" --out "$T/o"
   refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
