@@ -9,7 +9,8 @@
 #                and is refused as unsupported with its reason printed; a
 #                listed test that starts passing, or a refusal of an
 #                unlisted one, fails
-#   checker      the same comparison given a perturbed expected output fails;
+#   checker      the same comparison given a perturbed expected output fails
+#                (by 0.005 on fp16; by 1e-5 on fp32, which fp16 passes);
 #                bf16 is checked against its own bound, fixed point refused
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
@@ -17,8 +18,10 @@
 #                and RNN with direction reverse (tests/onnx/lstm_variants.py,
 #                numpy reference) pass on fp16 and fp32
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
-#                (tests/onnx/torch_e2e.py) match torch's float32 outputs;
-#                skipped, with the reason, when torch or onnx is missing
+#                (tests/onnx/torch_e2e.py) match torch's float32 outputs on
+#                fp16 and fp32; skipped, with the reason, when torch or onnx
+#                is missing
+#   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
 set -uo pipefail
