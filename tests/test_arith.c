@@ -182,6 +182,17 @@ static uint32_t op_f16_mul(uint32_t a, uint32_t b) { return arith_f16_mul((uint1
 static uint32_t op_bf16_mul(uint32_t a, uint32_t b) { return arith_bf16_mul((uint16_t)a, (uint16_t)b); }
 static uint32_t op_f32_mul(uint32_t a, uint32_t b) { return arith_f32_mul(a, b); }
 static uint32_t op_f32_add(uint32_t a, uint32_t b) { return arith_f32_add(a, b); }
+/* The fp32 datapath's multiply and add as cu.c performs them: host float
+ * operations on the words' floats, canonicalised where the value leaves
+ * (docs/numerics.md §8); precision.mul=fp32 has no other path. */
+static uint32_t op_f32_mulf(uint32_t a, uint32_t b)
+{
+	return arith_float_canon(arith_bits_to_float(a) * arith_bits_to_float(b));
+}
+static uint32_t op_f32_addf(uint32_t a, uint32_t b)
+{
+	return arith_float_canon(arith_bits_to_float(a) + arith_bits_to_float(b));
+}
 static uint32_t op_f32_to_f16(uint32_t a) { return arith_f32_to_f16(a); }
 static uint32_t op_f32_to_bf16(uint32_t a) { return arith_f32_to_bf16(a); }
 static uint32_t op_f16_to_f32(uint32_t a) { return arith_f16_to_f32((uint16_t)a); }
@@ -386,6 +397,13 @@ START_TEST(test_f32_mul_mpfr) { run_binop(op_f32_mul, OP_MUL, &F32, &F32, 13); }
 END_TEST
 
 START_TEST(test_f32_add_mpfr) { run_binop(op_f32_add, OP_ADD, &F32, &F32, 14); }
+END_TEST
+
+START_TEST(test_f32_float_domain_mpfr)
+{
+	run_binop(op_f32_mulf, OP_MUL, &F32, &F32, 15);
+	run_binop(op_f32_addf, OP_ADD, &F32, &F32, 16);
+}
 END_TEST
 
 /* The checker is not vacuous: a truncating adder fails it, on the same
@@ -699,6 +717,7 @@ Suite *arith_suite(void)
 	tcase_add_test(fp, test_bf16_mul_mpfr);
 	tcase_add_test(fp, test_f32_mul_mpfr);
 	tcase_add_test(fp, test_f32_add_mpfr);
+	tcase_add_test(fp, test_f32_float_domain_mpfr);
 	tcase_add_test(fp, test_narrow_mpfr);
 	tcase_add_test(fp, test_from_double_mpfr);
 	tcase_add_test(fp, test_checker_catches_broken_adder);

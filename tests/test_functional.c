@@ -49,6 +49,13 @@
  * rounding dominates, ~sqrt(I + H) * 3.9e-3 / 2 * E|x| ~ 6e-3 per step with
  * random signs; measured 4e-3..8e-3 on the cases below. */
 #define FIX_BOUND 3e-2
+/* precision.mul=fp32 (data, weights and gates in fp32, u = 2^-24): the data
+ * roundings of the fp16 argument shrink by 2^-13 (FP16_BOUND's 2e-3 becomes
+ * 2.4e-7); the fp32 sums, negligible there, now dominate: at most
+ * (I + H) * 2^-24 * sum |w_k x_k| <= 32 * 6e-8 * 32 * 0.22 = 1.3e-5 per
+ * pre-activation in the worst case of aligned signs, ~1e-7 with random
+ * ones. 1e-5 is 200 times below FP16_BOUND. */
+#define FP32_BOUND 1e-5
 #define TEST_DIR "build/func-test"
 
 static hw_cfg_t hw_small(sched_kind_t s, tile_sel_t tile)
@@ -117,6 +124,33 @@ START_TEST(cells_and_schedules_fp16)
 				ck_assert_msg(e->c.max_abs < 2 * FP16_BOUND, "c error %g", e->c.max_abs);
 			run_result_free(&r);
 		}
+}
+END_TEST
+
+/* precision.mul=fp32 computes every cell in fp32 (within FP32_BOUND, and
+ * at least 100 times closer to the reference than fp16, so it is not
+ * rounding to 16 bits anywhere), and leaves the timing alone: the same
+ * cycles and the same counters as the fp16 run (docs/numerics.md §9). */
+START_TEST(cells_fp32)
+{
+	for (int c = 0; c < NCELLS; c++) {
+		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO), h32 = h;
+		h32.precision.mul = PREC_FP32;
+		layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, 5, 2);
+		run_result_t r16 = run_ok(&h, &l, 1, 3, NULL), r32 = run_ok(&h32, &l, 1, 3, NULL);
+		const func_layer_err_t *e16 = &r16.layers[0].err, *e32 = &r32.layers[0].err;
+		ck_assert_msg(e32->h.max_abs < FP32_BOUND && e32->h.max_abs * 100 < e16->h.max_abs,
+			      "cell %d: fp32 h error %g, fp16 %g", c, e32->h.max_abs, e16->h.max_abs);
+		if (e32->has_c)
+			ck_assert_msg(e32->c.max_abs < 2 * FP32_BOUND, "cell %d: fp32 c error %g", c, e32->c.max_abs);
+		ck_assert_uint_eq(r16.cycles, r32.cycles);
+		ck_assert_uint_eq(stats_size(r16.stats), stats_size(r32.stats));
+		for (size_t i = 0; i < stats_size(r16.stats); i++)
+			ck_assert_msg(stats_value(r16.stats, i) == stats_value(r32.stats, i), "cell %d: %s differs", c,
+				      stats_name(r16.stats, i));
+		run_result_free(&r16);
+		run_result_free(&r32);
+	}
 }
 END_TEST
 
@@ -485,12 +519,96 @@ START_TEST(cu_float_path_matches_bits)
 }
 END_TEST
 
+static uint32_t special32(uint64_t *s)
+{
+	static const uint32_t sp[] = { 0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x7F800000, 0xFF800000,
+				       0x7FC12345, 0x7F800001, 0x7F7FFFFF, 0xFF7FFFFF };
+	*s = *s * 6364136223846793005u + 1442695040888963407u;
+	uint32_t r = (uint32_t)(*s >> 32);
+	/* 1 in 64: a row of up to 32 products keeps finite sums often enough */
+	if ((*s >> 20) % 64 == 0)
+		return sp[(*s >> 24) % 10];
+	/* exponents 2^-20 .. 2^20 mostly, so that sums cancel and round */
+	return (r & 0x807FFFFFu) | (uint32_t)(107 + (r >> 23) % 41) << 23;
+}
+
+/* Adjacent-pair reduction with the contract's fp32 add (docs/numerics.md
+ * §2), written out again here as the oracle of the fp32 tree. */
+static uint32_t pair_reduce(uint32_t *v, uint32_t n)
+{
+	while (n > 1) {
+		for (uint32_t i = 0; i < n / 2; i++)
+			v[i] = arith_f32_add(v[2 * i], v[2 * i + 1]);
+		if (n & 1)
+			v[n / 2] = v[n - 1];
+		n = n / 2 + (n & 1);
+	}
+	return v[0];
+}
+
+/* precision.mul=fp32: tiles carry only the float operands (no 16-bit
+ * words); the compute unit's sums equal the contract's fp32 x fp32 -> fp32
+ * products (arith_f32_mul, checked against MPFR in test_arith.c) summed by
+ * the hierarchical adjacent-pair tree and the accumulator, bit for bit, on
+ * operands with specials (NaN payloads, subnormals, infinities), every
+ * tile config, with and without init, N a power of two and not. */
+START_TEST(cu_fp32_matches_contract)
+{
+	static const uint32_t ns[2] = { 32, 24 };
+	uint64_t seed = 5;
+	uint32_t rows = 0, finite = 0;
+	for (int ni = 0; ni < 2; ni++)
+		for (unsigned cfg = 1; cfg <= 4; cfg++) {
+			uint32_t n = ns[ni], k = 4, groups = 8u >> (cfg - 1), kr = groups * k, kc = n / groups;
+			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides both N: the tree's groups */
+			cu_rig_t g = rig(n, k, PREC_FP32, 32);
+			uint32_t w[3][256], x[3][32], init[32], want[32];
+			float wf[3][256], xf[3][32];
+			for (int t = 0; t < 3; t++) {
+				for (uint32_t i = 0; i < kr * kc; i++)
+					wf[t][i] = arith_bits_to_float(w[t][i] = special32(&seed));
+				for (uint32_t i = 0; i < kc; i++)
+					xf[t][i] = arith_bits_to_float(x[t][i] = special32(&seed));
+			}
+			for (uint32_t r = 0; r < kr; r++)
+				init[r] = special32(&seed);
+			cu_tile_t tiles[3];
+			for (int t = 0; t < 3; t++) {
+				tiles[t] = (cu_tile_t){ .cfg = (uint8_t)cfg, .first = t == 0, .last = t == 2,
+							.has_init = t == 0 && cfg % 2, .tag = { .block = 9 }, .init = init,
+							.wf = wf[t], .xf = xf[t] };
+				for (uint32_t r = 0; r < kr; r++) {
+					uint32_t leaf[32], node[8];
+					for (uint32_t j = 0; j < kc; j++)
+						leaf[j] = arith_f32_mul(w[t][r * kc + j], x[t][j]);
+					for (uint32_t q = 0; q < nsub; q++)
+						node[q] = pair_reduce(leaf + q * sub, sub);
+					uint32_t sum = pair_reduce(node, nsub);
+					want[r] = t ? arith_f32_add(want[r], sum) : tiles[0].has_init ? arith_f32_add(init[r], sum)
+													: sum;
+				}
+			}
+			const uint32_t *got = block(&g, tiles, 3);
+			for (uint32_t r = 0; r < kr; r++) {
+				ck_assert_msg(got[r] == want[r], "N %u cfg %u row %u: %08x, expected %08x", n, cfg, r,
+					      got[r], want[r]);
+				rows++;
+				finite += (got[r] & 0x7F800000u) != 0x7F800000u;
+			}
+			unrig(&g);
+		}
+	/* most sums are finite, so the rounding of real additions is compared */
+	ck_assert_msg(finite * 2 > rows, "%u of %u sums finite", finite, rows);
+}
+END_TEST
+
 Suite *functional_suite(void)
 {
 	Suite *s = suite_create("functional");
 	TCase *e2e = tcase_create("end_to_end");
 	tcase_set_timeout(e2e, 60);
 	tcase_add_test(e2e, cells_and_schedules_fp16);
+	tcase_add_test(e2e, cells_fp32);
 	tcase_add_test(e2e, deps_element_same_values);
 	tcase_add_test(e2e, timing_unchanged);
 	tcase_add_test(e2e, multiplies_equal_useful_macs);
@@ -503,6 +621,7 @@ Suite *functional_suite(void)
 	TCase *cu = tcase_create("compute_unit");
 	tcase_add_test(cu, cu_fixed_accumulator_saturation);
 	tcase_add_test(cu, cu_float_path_matches_bits);
+	tcase_add_test(cu, cu_fp32_matches_contract);
 	suite_add_tcase(s, cu);
 	return s;
 }

@@ -57,4 +57,12 @@ int cli_decompose(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_check(int argc, char **argv);
 
+/* `run --workload MODEL.onnx`: imports MODEL (X's values from seed; T and B
+ * from X's declared shape, or from timesteps and batch when nonzero) into a
+ * new temporary directory, whose name goes into work (len bytes), with
+ * *layers for cli_onnx_unstage, which removes it again. */
+int cli_onnx_stage(const char *model, uint64_t seed, uint32_t timesteps, uint32_t batch, char *work, size_t len,
+		   size_t *layers, sim_err_t *err);
+void cli_onnx_unstage(const char *work, size_t layers);
+
 #endif

@@ -27,11 +27,14 @@ static void import_usage(FILE *f)
 	      "\n"
 	      "Maps the LSTM, GRU and RNN nodes of an ONNX model (a chain of them, with\n"
 	      "Squeeze or Identity between) to a workload: writes DIR/workload.yaml and\n"
-	      "DIR/weights/layer<N>/{W,U,b,b_hn,x,h0,c0}.npy, then\n"
+	      "DIR/weights/layer<N>/{W,U,b,b_hn,P,x,h0,c0}.npy, then\n"
 	      "  sharpsim run --workload DIR/workload.yaml --functional\n"
-	      "runs it. Unsupported features (reverse or bidirectional direction, other\n"
-	      "activations, clip, input_forget, peepholes, layout=1, variable sequence\n"
-	      "lengths, other operators) are refused with one line (exit 2).\n"
+	      "runs it (or `sharpsim run --workload MODEL.onnx` imports into a temporary\n"
+	      "directory and runs that). An LSTM with peepholes (input P) becomes\n"
+	      "lstm_peephole (P.npy), one with input_forget=1 lstm_coupled. Unsupported\n"
+	      "features (bidirectional, reverse beside another layer, other activations,\n"
+	      "clip, input_forget=1 with peepholes, variable sequence lengths, other\n"
+	      "operators) are refused with one line (exit 2).\n"
 	      "\n"
 	      "  --out DIR        directory to write (created if missing; files replaced\n"
 	      "                   atomically, workload.yaml last)\n"
@@ -56,8 +59,9 @@ static void check_usage(FILE *f)
 	      "tolerance, 1 when one is not, 2 for input the import refuses.\n"
 	      "\n"
 	      "  --data-set N     which test_data_set_N (default 0)\n"
-	      "  --hw FILE        hardware config (default " CHECK_DEFAULT_HW "; fp16 or bf16,\n"
-	      "                   exact activations)\n"
+	      "  --hw FILE        hardware config (default " CHECK_DEFAULT_HW "; fp16, bf16 or\n"
+	      "                   fp32 (-p precision.mul=fp32),\n"
+	      "                   with exact activations)\n"
 	      "  -p key=value     hardware override, as for run\n"
 	      "  --keep DIR       import and run in DIR and keep it (default: a temporary\n"
 	      "                   directory, removed)\n", f);
@@ -135,7 +139,7 @@ int cli_import(int argc, char **argv)
  * else: a name this command did not write is left, and so is dir then). */
 static void remove_work(const char *dir, size_t layers)
 {
-	static const char *const W[] = { "W", "U", "b", "b_hn", "x", "h0", "c0" };
+	static const char *const W[] = { "W", "U", "b", "b_hn", "P", "x", "h0", "c0" };
 	char p[1400];
 	for (size_t l = 0; l < layers; l++) {
 		for (size_t i = 0; i < sizeof W / sizeof W[0]; i++) {
@@ -156,6 +160,37 @@ static void remove_work(const char *dir, size_t layers)
 	snprintf(p, sizeof p, "%s/workload.yaml", dir);
 	unlink(p);
 	rmdir(dir);
+}
+
+/* A new temporary directory in $TMPDIR (else /tmp) named after what. */
+static int make_work(char *work, size_t len, const char *what, sim_err_t *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(work, len, "%s/sharpsim-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", what);
+	if (!mkdtemp(work))
+		return sim_err(err, SIM_EIO, "%s: cannot create a temporary directory: %s", work, strerror(errno));
+	return SIM_OK;
+}
+
+int cli_onnx_stage(const char *model, uint64_t seed, uint32_t timesteps, uint32_t batch, char *work, size_t len,
+		   size_t *layers, sim_err_t *err)
+{
+	onnx_import_opts_t io = { .seed = seed, .timesteps = timesteps, .batch = batch,
+				  .timesteps_opt = "-w timesteps=T", .batch_opt = "-w batch_size=B" };
+	onnx_model_t *m = onnx_model_load(model, &io, err);
+	if (!m)
+		return err->code;
+	*layers = onnx_model_layers(m);
+	int rc = make_work(work, len, "run", err);
+	if (!rc && (rc = onnx_model_write(m, work, err)))
+		remove_work(work, *layers);
+	onnx_model_destroy(m);
+	return rc;
+}
+
+void cli_onnx_unstage(const char *work, size_t layers)
+{
+	remove_work(work, layers);
 }
 
 typedef struct cargs {
@@ -225,10 +260,7 @@ int cli_check(int argc, char **argv)
 	if (a.keep) {
 		snprintf(work, sizeof work, "%s", a.keep);
 	} else {
-		const char *tmp = getenv("TMPDIR");
-		snprintf(work, sizeof work, "%s/sharpsim-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(work))
-			rc = sim_err(&err, SIM_EIO, "%s: cannot create a temporary directory: %s", work, strerror(errno));
+		rc = make_work(work, sizeof work, "check", &err);
 		made = !rc;
 	}
 	snprintf(dump, sizeof dump, "%s/out", work);
@@ -254,7 +286,8 @@ int cli_check(int argc, char **argv)
 	if (!rc)
 		printf("check %s: %s: %zu values, max |diff| %.3g, worst |diff|/tolerance %.3g (tolerance %.3g .. "
 		       "%.3g, %s)%s%s\n", a.test, res.pass ? "pass" : "FAIL", res.values, res.max_err, res.max_ratio,
-		       res.tol_min, res.tol_max, o.r.hw.precision.mul == PREC_BF16 ? "bf16" : "fp16",
+		       res.tol_min, res.tol_max, o.r.hw.precision.mul == PREC_BF16 ? "bf16" :
+		       o.r.hw.precision.mul == PREC_FP32 ? "fp32" : "fp16",
 		       res.pass ? "" : ": ", res.pass ? "" : res.worst);
 	if (ran)
 		run_outcome_free(&o);

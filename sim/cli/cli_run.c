@@ -33,7 +33,10 @@ static void run_usage(FILE *f)
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
-	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD ")\n"
+	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD "), or an ONNX\n"
+	      "                     model (*.onnx), imported as by sharpsim import into a\n"
+	      "                     temporary directory (X from --seed; -w timesteps=T and\n"
+	      "                     -w batch_size=B size a symbolic X)\n"
 	      "  --scheduler S      a schedule listed below (= -p scheduler=S)\n"
 	      "  --deps D           step (h barrier, default) | element (finer h scoreboard what-if)\n"
 	      "  -p key=value       override a hardware key, e.g. -p compute.vs_units=128\n"
@@ -350,6 +353,30 @@ static void warn_dram_bound(const run_result_t *r)
 		fprintf(stderr, "the later layers wait for their weights to load from DRAM before they run\n");
 }
 
+/* Whether a --workload names an ONNX model (by its extension, as users
+ * name them) rather than a workload YAML. */
+static bool is_onnx(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 5 && !strcmp(path + n - 5, ".onnx");
+}
+
+/* T and B for an ONNX model's X from -w timesteps=T and -w batch_size=B
+ * (0 when not given; the last one given counts, as for the workload). A
+ * value that is not a number is left to the workload's own check. */
+static void onnx_dims(const cli_common_t *c, uint32_t tb[2])
+{
+	static const char *const K[2] = { "timesteps=", "batch_size=" };
+	tb[0] = tb[1] = 0;
+	for (size_t i = 0; i < c->nw; i++)
+		for (int k = 0; k < 2; k++) {
+			uint64_t v;
+			size_t n = strlen(K[k]);
+			if (!strncmp(c->wo[i], K[k], n) && !cli_parse_u64(c->wo[i] + n, k ? 1024 : 10000000, &v))
+				tb[k] = (uint32_t)v;
+		}
+}
+
 int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 {
 	for (int i = 1; i < argc; i++)
@@ -379,6 +406,30 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		afile_abort(out);
 		return 2;
 	}
+	/* An ONNX model runs as `sharpsim import` would write it, from a
+	 * temporary directory removed once the pipeline has read it (the run
+	 * keeps the workload and weights in memory). */
+	char onnx_work[1200], onnx_wl[1300];
+	size_t onnx_layers = 0;
+	bool onnx = is_onnx(wl_path);
+	if (onnx && a.dump_config) {
+		fprintf(stderr, "option --dump-config: %s is imported into a temporary directory that the run removes, "
+			"expected `sharpsim import %s --out DIR` and --workload DIR/workload.yaml\n", wl_path, wl_path);
+		afile_abort(out);
+		return 2;
+	}
+	if (onnx) {
+		uint32_t tb[2];
+		onnx_dims(&a.c, tb);
+		rc = cli_onnx_stage(wl_path, a.seed, tb[0], tb[1], onnx_work, sizeof onnx_work, &onnx_layers, &err);
+		if (rc) {
+			cli_error(&err);
+			afile_abort(out);
+			return cli_exit_status(rc);
+		}
+		snprintf(onnx_wl, sizeof onnx_wl, "%s/workload.yaml", onnx_work);
+		wl_path = onnx_wl;
+	}
 	energy_tech_t *tech = NULL;
 	run_job_t job = {
 		.hw_path = hw_path, .hw_over = a.c.p, .n_hw = a.c.np,
@@ -397,6 +448,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		job.tech = tech;
 		rc = run_pipeline(&job, &o, &err);
 	}
+	if (onnx)
+		cli_onnx_unstage(onnx_work, onnx_layers);
 	energy_tech_destroy(tech);
 	if (rc) {
 		cli_error(&err);

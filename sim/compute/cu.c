@@ -252,9 +252,11 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
 }
 
 /* The same arithmetic on the pre-widened float copies (cu_tile_t.wf, .xf):
- * fp16 x fp16 products are exact in binary32 and bf16 x bf16 products are
- * one RNE binary32 multiply, which is what the host's float * does; the
- * tree is the same adjacent-pair order. Bit-identical to cu_compute_bits. */
+ * fp16 x fp16 products are exact in binary32 and bf16 x bf16 and fp32 x
+ * fp32 products are one RNE binary32 multiply, which is what the host's
+ * float * does (docs/numerics.md §8); the tree is the same adjacent-pair
+ * order. Bit-identical to cu_compute_bits, and the only path of fp32,
+ * whose words do not fit the 16-bit fields. */
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
 			     uint32_t nsub)
 {
@@ -297,7 +299,7 @@ static void cu_compute(cu_t *cu, cu_slot_t *s, const cu_tile_t *t)
 	uint32_t sub = cu->cfg.vs_units / cu->g_max, nsub = kc / sub;
 	if (cu->cfg.prec == PREC_FIX16X8 || cu->cfg.prec == PREC_FIX16X16)
 		cu_compute_fixed(cu, s, t, kr, kc);
-	else if (t->wf && t->xf && (cu->cfg.prec == PREC_FP16 || cu->cfg.prec == PREC_BF16))
+	else if (t->wf && t->xf) /* fp32 tiles always carry them (cu.h) */
 		cu_compute_float(s, t, kr, kc, sub, nsub);
 	else
 		cu_compute_bits(cu, s, t, kr, kc, sub, nsub);
@@ -322,7 +324,7 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 	*cu->tree_adds += (uint64_t)k * (n - groups);
 	if (!t->first || t->has_init)
 		*cu->acc_adds += (uint64_t)groups * k;
-	if (cu->cfg.functional && t->w)
+	if (cu->cfg.functional && (t->w || t->wf))
 		cu_compute(cu, s, t);
 	uint64_t exit = cu->now + cu->cfg.mult_latency + cu->depth[t->cfg];
 	cu->last_exit = exit;

@@ -83,13 +83,15 @@ typedef struct cu_tile {
 	cu_tag_t tag;
 	uint32_t useful_lanes; /* multipliers with a real weight and operand */
 	/* functional mode only (NULL otherwise): */
-	const uint16_t *w;     /* Kr*Kc weights, row-major, padded with +0 */
-	const uint16_t *x;     /* Kc vector elements, padded with +0 */
+	const uint16_t *w;     /* Kr*Kc weights, row-major, padded with +0; NULL under fp32 */
+	const uint16_t *x;     /* Kc vector elements, padded with +0; NULL under fp32 */
 	const uint32_t *init;  /* Kr fp32 bit patterns */
 	/* Optional, C model only (the RTL ignores them): the same w and x
 	 * widened exactly to float (fp16 and bf16 modes). When both are set
 	 * the functional path multiplies these instead of the bit patterns;
-	 * they must hold exactly the values of w and x. */
+	 * they must hold exactly the values of w and x. Under fp32 (C model
+	 * only: its words do not fit w and x) they are the only operands and
+	 * must be set. */
 	const float *wf;       /* Kr*Kc, row-major, like w */
 	const float *xf;       /* Kc, like x */
 } cu_tile_t;

@@ -6,8 +6,10 @@
  *                   layer in the tile row layout of sched.h (row r = gate
  *                   slot r / rpg, hidden j0 + r % rpg; +0 beyond the matrix):
  *                   `wl` (the bit patterns the compute unit's interface
- *                   carries) and `wlf` (the same values widened exactly to
- *                   float, fp16/bf16 only, which cu.c multiplies directly)
+ *                   carries; not under fp32, which does not fit its 16-bit
+ *                   fields) and `wlf` (the same values widened exactly to
+ *                   float, or fp32's own; floating point only), which cu.c
+ *                   multiplies directly
  *   I/H buffer      x_t for every step (`xv`), and h in a ring of FP_HRING
  *                   step vectors (`hv`); each vector padded with +0 to the
  *                   widest segment's ntiles * Kc, so column tile c of any
@@ -59,7 +61,10 @@ struct fpipe {
 	uint64_t *mults;
 	cm_t *cm;
 	prec_mul_t prec;
-	bool fixed, fl;          /* fixed point; float copies for cu.c (fp16, bf16) */
+	bool fixed, fl;          /* fixed point; float copies for cu.c (fp16, bf16, fp32) */
+	bool w16;                /* 16-bit words for the compute unit's interface
+				  * (wl, xv, hv, rv): every precision but fp32, whose
+				  * words live in the float copies only */
 	unsigned acc_bits;
 	uint64_t inter_values;
 	weights_t **wt;          /* per layer, doubles, unrounded */
@@ -191,11 +196,6 @@ static int fp_check_stack(const workload_t *w, size_t l, sim_err_t *err)
 fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir,
 		      stats_t *st, sim_err_t *err)
 {
-	if (hw->precision.mul == PREC_FP32) {
-		sim_err(err, SIM_EINPUT, "functional mode: precision.mul fp32 does not fit the compute unit's "
-			"16-bit operand fields, expected fp16, bf16, fix16x8 or fix16x16");
-		return NULL;
-	}
 	if (dump_dir) {
 		struct stat sb;
 		if (stat(dump_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
@@ -215,6 +215,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 	f->acc_bits = hw->precision.acc_bits;
 	f->fixed = f->prec == PREC_FIX16X8 || f->prec == PREC_FIX16X16;
 	f->fl = !f->fixed;
+	f->w16 = f->prec != PREC_FP32;
 	f->inter_values = resolve_inter_values(hw);
 	f->mults = stats_counter(st, "func.multiplies", "datapath multiplies of a real weight by a real operand");
 	f->wt = calloc(w->n_layers, sizeof *f->wt);
@@ -252,9 +253,25 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 	return f;
 }
 
-static float fp_widen(const fpipe_t *f, uint16_t d)
+/* A floating-point data or weight word as a float, exactly. */
+static float fp_widen(const fpipe_t *f, uint32_t d)
 {
-	return f->prec == PREC_BF16 ? arith_bf16_to_float(d) : arith_f16_to_float(d);
+	switch (f->prec) {
+	case PREC_BF16:
+		return arith_bf16_to_float((uint16_t)d);
+	case PREC_FP32:
+		return arith_bits_to_float(d);
+	default:
+		return arith_f16_to_float((uint16_t)d);
+	}
+}
+
+/* The data word at index i of an I/H buffer vector (v16 the words, vf
+ * their float copies): fp32 keeps only the floats, whose bits are the
+ * word. */
+static uint32_t fp_word(const fpipe_t *f, const uint16_t *v16, const float *vf, size_t i)
+{
+	return f->w16 ? v16[i] : arith_float_to_bits(vf[i]);
 }
 
 /* The slot of the h vector of step t (t = -1: h0). */
@@ -266,9 +283,10 @@ static uint32_t fp_hslot(int64_t t)
 static void fp_put_h(fpipe_t *f, uint32_t slot, uint32_t b, uint32_t j, uint32_t h)
 {
 	size_t i = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + j;
-	f->hv[i] = (uint16_t)h;
+	if (f->w16)
+		f->hv[i] = (uint16_t)h;
 	if (f->fl)
-		f->hvf[i] = fp_widen(f, (uint16_t)h);
+		f->hvf[i] = fp_widen(f, h);
 }
 
 /* Builds the weight buffer's tile layout and the per-tile multiply counts. */
@@ -287,10 +305,10 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		words += (size_t)s->ntiles * s->kr * s->kc;
 		tiles += s->ntiles;
 	}
-	f->wl = calloc(words ? words : 1, sizeof *f->wl);
+	f->wl = f->w16 ? calloc(words ? words : 1, sizeof *f->wl) : NULL;
 	f->wlf = f->fl ? calloc(words ? words : 1, sizeof *f->wlf) : NULL;
 	f->tile_mults = calloc(tiles ? tiles : 1, sizeof *f->tile_mults);
-	if (!f->wl || (f->fl && !f->wlf) || !f->tile_mults)
+	if ((f->w16 && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -300,8 +318,9 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
 		for (uint32_t c = 0; c < s->ntiles; c++) {
-			uint16_t *wt16 = f->wl + f->seg_off[i] + (size_t)c * s->kr * s->kc;
-			float *wtf = f->fl ? f->wlf + (wt16 - f->wl) : NULL;
+			size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
+			uint16_t *wt16 = f->w16 ? f->wl + off : NULL;
+			float *wtf = f->fl ? f->wlf + off : NULL;
 			const tile_meta_t *m = sched_tile(p, s, c); /* the program's word on the tile */
 			uint32_t real_cols = m->cols;
 			f->tile_mults[f->tile_base[i] + c] = m->useful_lanes;
@@ -311,8 +330,9 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 					continue; /* padding row: stays +0 */
 				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
 				for (uint32_t k = 0; k < real_cols; k++) {
-					uint16_t v = (uint16_t)cm_weight(f->cm, M[row * ncols + c * s->kc + k]);
-					wt16[(size_t)r * s->kc + k] = v;
+					uint32_t v = cm_weight(f->cm, M[row * ncols + c * s->kc + k]);
+					if (wt16)
+						wt16[(size_t)r * s->kc + k] = (uint16_t)v;
 					if (wtf)
 						wtf[(size_t)r * s->kc + k] = fp_widen(f, v);
 				}
@@ -335,25 +355,28 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 		*m = len > *m ? len : *m;
 	}
 	size_t nx = (size_t)f->T * f->B * f->px, nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
-	f->xv = calloc(nx, sizeof *f->xv);
-	f->hv = calloc(nh, sizeof *f->hv);
-	f->rv = calloc(nr, sizeof *f->rv);
+	if (f->w16) {
+		f->xv = calloc(nx, sizeof *f->xv);
+		f->hv = calloc(nh, sizeof *f->hv);
+		f->rv = calloc(nr, sizeof *f->rv);
+	}
 	if (f->fl) {
 		f->xvf = calloc(nx, sizeof *f->xvf);
 		f->hvf = calloc(nh, sizeof *f->hvf);
 		f->rvf = calloc(nr, sizeof *f->rvf);
 	}
 	f->cst = calloc(f->E, sizeof *f->cst);
-	if (!f->xv || !f->hv || !f->rv || !f->cst || (f->fl && (!f->xvf || !f->hvf || !f->rvf)))
+	if (!f->cst || (f->w16 && (!f->xv || !f->hv || !f->rv)) || (f->fl && (!f->xvf || !f->hvf || !f->rvf)))
 		return SIM_ENOMEM;
 	for (uint32_t t = 0; t < f->T; t++)
 		for (uint32_t b = 0; b < f->B; b++)
 			for (uint32_t i = 0; i < f->I; i++) {
 				size_t src = ((size_t)t * f->B + b) * f->I + i, dst = ((size_t)t * f->B + b) * f->px + i;
 				uint32_t v = f->layer ? f->dp_prev[src] : cm_data(f->cm, wt->x[src]);
-				f->xv[dst] = (uint16_t)v;
+				if (f->w16)
+					f->xv[dst] = (uint16_t)v;
 				if (f->fl)
-					f->xvf[dst] = fp_widen(f, (uint16_t)v);
+					f->xvf[dst] = fp_widen(f, v);
 			}
 	for (uint32_t s = 0; s < FP_HRING; s++) {
 		f->hv_step[s] = INT64_MIN;
@@ -483,7 +506,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	const sched_seg_t *s = &f->prog->seg[seg];
 	uint32_t step = t->tag.step, b = t->tag.seq;
 	size_t w = f->seg_off[seg] + (size_t)col * s->kr * s->kc, x;
-	t->w = f->wl + w;
+	t->w = f->w16 ? f->wl + w : NULL;
 	t->wf = f->fl ? f->wlf + w : NULL;
 	const uint16_t *v16;
 	const float *vf;
@@ -504,7 +527,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
 		v16 = f->hv, vf = f->hvf;
 	}
-	t->x = v16 + x;
+	t->x = f->w16 ? v16 + x : NULL;
 	t->xf = f->fl ? vf + x : NULL;
 	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
 	*f->mults += f->tile_mults[f->tile_base[seg] + col];
@@ -569,12 +592,13 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 					f->rv_step[rslot] = step;
 					f->rv_count[rslot] = 0;
 				}
-				uint16_t h = f->hv[(size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j];
+				uint32_t h = fp_word(f, f->hv, f->hvf, (size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j);
 				uint32_t rh = cm_gru_rh(f->cm, gw[g], h);
 				size_t i = (size_t)rslot * f->B * f->ph + (size_t)b * f->ph + j;
-				f->rv[i] = (uint16_t)rh;
+				if (f->w16)
+					f->rv[i] = (uint16_t)rh;
 				if (f->fl)
-					f->rvf[i] = fp_widen(f, (uint16_t)rh);
+					f->rvf[i] = fp_widen(f, rh);
 				f->rv_count[rslot]++;
 			}
 		}
@@ -594,7 +618,7 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 	for (uint32_t e = e0; e < e0 + n; e++) {
 		uint32_t j = e / f->B, b = e % f->B;
 		const uint32_t *gw = gs + (size_t)e * f->NG;
-		uint32_t hprev = f->hv[(size_t)hp * f->B * f->ph + (size_t)b * f->ph + j], h;
+		uint32_t hprev = fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j), h;
 		size_t out = ((size_t)step * f->B + b) * f->H + j;
 		uint32_t bias[CELL_MAX_GATES];
 		for (uint32_t g = 0; g < f->G; g++)
@@ -659,7 +683,7 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 			fp_err(f->c_out + last_off, rc + last_off, last_n, &out->c_last);
 		}
 	}
-	/* h of fp16/bf16 and Q(df) int16 data are exact in <f4; fixed-point c
+	/* h of fp16/bf16/fp32 and Q(df) int16 data are exact in <f4; fixed-point c
 	 * (int32 at 2^-df) needs <f8. */
 	if (!code && f->dump_dir)
 		code = fp_dump(f, "h", NPY_F4, f->h_out, err);

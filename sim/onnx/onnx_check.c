@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
 #include "../func/npy.h"
 #include "onnx_pb.h"
 
@@ -45,6 +46,7 @@ typedef struct lb {
 	const weights_t *w;
 	const double *xh, *xe;
 	double u, gam;
+	double pm; /* a mul_D's rounding: 0 for fp16 (exact), else fp32's 2^-24 */
 	double *hx, *eh, *ec;
 	double *pre, *E, *sx; /* per row (G*H): pre-activation, its error, sum |W||x| */
 } lb_t;
@@ -82,6 +84,29 @@ static void row_h(const lb_t *L, size_t r, const double *v, const double *ev, do
 	*sv = m;
 	*e = (L->u + L->gam) * m + (1 + L->u) * ee;
 }
+
+/* The peephole term of cellmath's cm_peep, pre' = add(pre, mul_D(rnd_D(p),
+ * rnd_D(c))), for an exact pre and c with bounds E and ec: returns the
+ * exact pre + p*c and sets *e to its bound. P is a weight (rounded to D),
+ * c is rounded to D from its fp32 word, the product rounds to fp32 unless
+ * D is fp16, the add rounds to fp32. */
+static double peep_pre(const lb_t *L, double pre, double E, double p, double c, double ec, double *e)
+{
+	double u = L->u;
+	double rc = ec + u * (fabs(c) + ec); /* rnd_D(c) */
+	double pc = p * c;
+	double ep = (1 + u) * fabs(p) * rc + u * fabs(p) * fabs(c);
+	ep += L->pm * (fabs(pc) + ep);
+	double v = pre + pc, ev = E + ep;
+	*e = ev + E32 * (fabs(v) + ev);
+	return v;
+}
+
+/* The cell updater's sigmoid, act_D((1 + tanh(y/2)) / 2) (peephole cells):
+ * mathematically sigmoid(y); its evaluation in double (tanh, one add, two
+ * exact halvings) differs from that by less than 2^-50, added on top of
+ * the activation's bound. */
+#define SIG_T_DBL 0x1p-50
 
 static void layer_bound(lb_t *L)
 {
@@ -121,19 +146,42 @@ static void layer_bound(lb_t *L)
 			for (uint32_t j = 0; j < H; j++) {
 				double *P = L->pre, *E = L->E;
 				double nh, ehn;
-				if (w->cell == CELL_LSTM) {
-					double i = sigm(P[j]), f = sigm(P[H + j]), g = tanh(P[2 * H + j]),
-					       o = sigm(P[3 * H + j]);
-					double ei = act_err(true, P[j], E[j], i, u), ef = act_err(true, P[H + j], E[H + j], f, u),
-					       eg = act_err(false, P[2 * H + j], E[2 * H + j], g, u),
-					       eo = act_err(true, P[3 * H + j], E[3 * H + j], o, u);
+				if (w->cell == CELL_LSTM || w->cell == CELL_LSTM_PEEPHOLE || w->cell == CELL_LSTM_COUPLED) {
+					/* Gate rows: i, f, g, o; coupled i, g, o (f = 1 - i). */
+					bool cpl = w->cell == CELL_LSTM_COUPLED, pp = w->cell == CELL_LSTM_PEEPHOLE;
+					size_t rg = (cpl ? 1u : 2u) * H + j, ro = (cpl ? 2u : 3u) * H + j;
+					double pi = P[j], epi = E[j], pf = P[H + j], epf = E[H + j];
+					if (pp) {
+						pi = peep_pre(L, pi, epi, w->P[j], c[j], ec[j], &epi);
+						pf = peep_pre(L, pf, epf, w->P[H + j], c[j], ec[j], &epf);
+					}
+					double i = sigm(pi), g = tanh(P[rg]);
+					double ei = act_err(true, pi, epi, i, u) + (pp ? SIG_T_DBL : 0),
+					       eg = act_err(false, P[rg], E[rg], g, u);
+					double f, ef;
+					if (cpl) {
+						/* f = rnd_D(add(1, -i)) */
+						f = 1 - i;
+						ef = ei + E32 + u * (fabs(f) + ei + E32);
+					} else {
+						f = sigm(pf);
+						ef = act_err(true, pf, epf, f, u) + (pp ? SIG_T_DBL : 0);
+					}
 					double rc = ec[j] + u * (fabs(c[j]) + ec[j]); /* rnd_D(c) */
-					double cn = f * c[j] + i * g;
-					double ecn = ef * (fabs(c[j]) + rc) + f * rc + ei * (fabs(g) + eg) + i * eg;
+					double fc = f * c[j], ig = i * g;
+					double efc = ef * (fabs(c[j]) + rc) + f * rc, eig = ei * (fabs(g) + eg) + i * eg;
+					efc += L->pm * (fabs(fc) + efc);
+					eig += L->pm * (fabs(ig) + eig);
+					double cn = fc + ig, ecn = efc + eig;
 					ecn += E32 * (fabs(cn) + ecn);
+					double po = P[ro], epo = E[ro];
+					if (pp)
+						po = peep_pre(L, po, epo, w->P[2 * H + j], cn, ecn, &epo);
+					double o = sigm(po), eo = act_err(true, po, epo, o, u) + (pp ? SIG_T_DBL : 0);
 					double th = tanh(cn), eth = act_err(false, cn, ecn, th, u);
 					nh = o * th;
 					ehn = eo * (fabs(th) + eth) + o * eth;
+					ehn += L->pm * (fabs(nh) + ehn);
 					ehn += u * (fabs(nh) + ehn);
 					c[j] = cn;
 					ec[j] = ecn;
@@ -148,6 +196,7 @@ static void layer_bound(lb_t *L)
 						ae += L->gam * fabs(w->b_hn[j]);
 						double ra = ae + u * (fabs(a) + ae); /* rnd_D(a) */
 						double ep = er * (fabs(a) + ra) + r * ra;
+						ep += L->pm * (fabs(r * a) + ep);
 						pn = P[2 * H + j] + r * a;
 						en = E[2 * H + j] + ep + 2 * E32 * (L->sx[2 * H + j] + fabs(w->b[2 * H + j]) + fabs(r * a));
 					} else {
@@ -157,6 +206,7 @@ static void layer_bound(lb_t *L)
 								double rk = sigm(P[k]), erk = act_err(true, P[k], E[k], rk, u);
 								rh[k] = rk * h[k];
 								erh[k] = erk * (fabs(h[k]) + eh[k]) + rk * eh[k];
+								erh[k] += L->pm * (fabs(rh[k]) + erh[k]);
 								erh[k] += u * (fabs(rh[k]) + erh[k]);
 							}
 						double hv, hs, he;
@@ -168,7 +218,7 @@ static void layer_bound(lb_t *L)
 					double omz = 1 - z, eomz = ez + E32 + u * (fabs(omz) + ez + E32);
 					nh = omz * n + z * h[j];
 					ehn = eomz * (fabs(n) + enn) + omz * enn + ez * (fabs(h[j]) + eh[j]) + z * eh[j];
-					ehn += E32 * (fabs(omz * n) + fabs(z * h[j]) + ehn);
+					ehn += (E32 + 2 * L->pm) * (fabs(omz * n) + fabs(z * h[j]) + ehn);
 					ehn += u * (fabs(nh) + ehn);
 				} else {
 					nh = tanh(P[j]);
@@ -177,7 +227,7 @@ static void layer_bound(lb_t *L)
 				size_t o = (size_t)t * bh + (size_t)b * H + j;
 				L->hx[o] = nh;
 				L->eh[o] = ehn;
-				L->ec[o] = w->cell == CELL_LSTM ? ec[j] : 0;
+				L->ec[o] = cell_get(w->cell)->flags & CELL_F_STATE ? ec[j] : 0;
 			}
 			/* h_t replaces h_{t-1} only now: every row above read h_{t-1}. */
 			for (uint32_t j = 0; j < H; j++) {
@@ -204,9 +254,10 @@ static void bounds_free(bounds_t *b)
 	free(b->ec);
 }
 
-/* The datapath's bound (u of D) plus the float32 reference's own (u =
- * 2^-24, its inherited input error the float32 one of the layer below). */
-static int all_bounds(const onnx_model_t *m, double u, bounds_t *bd, sim_err_t *err)
+/* The datapath's bound (u of D, products rounding by pm) plus the float32
+ * reference's own (u = 2^-24, every product rounding, its inherited input
+ * error the float32 one of the layer below). */
+static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, sim_err_t *err)
 {
 	size_t L = onnx_model_layers(m);
 	bd->L = 0;
@@ -225,7 +276,7 @@ static int all_bounds(const onnx_model_t *m, double u, bounds_t *bd, sim_err_t *
 				ok &= (cur[k][q] = calloc(n, sizeof(double))) != NULL;
 		if (ok) {
 			for (int k = 0; k < 2; k++) {
-				lb_t lb = { .w = w, .xh = prev[k][0], .xe = prev[k][1], .u = k ? E32 : u,
+				lb_t lb = { .w = w, .xh = prev[k][0], .xe = prev[k][1], .u = k ? E32 : u, .pm = k ? E32 : pm,
 					    .gam = (double)(w->I + w->H + 3) * E32, .hx = cur[k][0], .eh = cur[k][1],
 					    .ec = cur[k][2], .pre = scratch, .E = scratch + rows, .sx = scratch + 2 * rows };
 				layer_bound(&lb);
@@ -275,14 +326,16 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		u = 0x1p-11;
 	else if (hw->precision.mul == PREC_BF16)
 		u = 0x1p-8;
+	else if (hw->precision.mul == PREC_FP32)
+		u = E32;
 	else
-		return sim_err(err, SIM_EINPUT, "check: precision.mul is not fp16 or bf16, expected one of those (the "
-			       "tolerance is derived for floating-point data formats)");
+		return sim_err(err, SIM_EINPUT, "check: precision.mul is not fp16, bf16 or fp32, expected one of those "
+			       "(the tolerance is derived for floating-point data formats)");
 	if (hw->activation.mode != ACT_EXACT)
 		return sim_err(err, SIM_EINPUT, "check: activation.mode is pwl, expected exact (the tolerance does not "
 			       "include the piecewise-linear error)");
 	bounds_t bd = { 0 };
-	int rc = all_bounds(m, u, &bd, err);
+	int rc = all_bounds(m, u, hw->precision.mul == PREC_FP16 ? 0 : E32, &bd, err);
 	size_t T = onnx_model_weights(m, 0)->T;
 	for (size_t k = 0; !rc && k < onnx_model_outputs(m); k++) {
 		size_t l;
@@ -319,10 +372,16 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
 		 * flat, they are the dump's (T, B, H) order or its last step. */
 		for (size_t i = 0; !rc && i < n; i++) {
-			/* Batch-major Y: element i is (b, t, j); the dump is (t, b, j). */
+			/* Y's element i is (t, b, j), batch-major (b, t, j); the dump
+			 * is (s, b, j) with s the processing step, T - 1 - t for a
+			 * reverse layer. */
 			size_t at = first + i;
-			if (kind == ONNX_OUT_Y && onnx_model_batch_major(m, l))
-				at = (i / H % T * w->B + i / (T * H)) * H + i % H;
+			if (kind == ONNX_OUT_Y) {
+				bool bm = onnx_model_batch_major(m, l);
+				size_t t = bm ? i / H % T : i / bh, b = bm ? i / (T * H) : i / H % w->B;
+				size_t s = onnx_model_reverse(m, l) ? T - 1 - t : t;
+				at = (s * w->B + b) * H + i % H;
+			}
 			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];
 			double g = got.data[at], e = fabs(g - want.data[i]);
 			double ratio = e / tol;

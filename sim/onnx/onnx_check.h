@@ -6,7 +6,8 @@
  *
  * The tolerance is an a-priori forward error bound, not a tuned constant:
  * per step, the rounding points of docs/numerics.md §5 (weights, x and h
- * rounded to the data format D with unit roundoff u: 2^-11 fp16, 2^-8 bf16;
+ * rounded to the data format D with unit roundoff u: 2^-11 fp16, 2^-8 bf16,
+ * 2^-24 fp32;
  * fp32 sums with n terms off by at most n * 2^-24 of the sum of their
  * magnitudes; gate outputs rounded to D; sigmoid 1/4- and tanh
  * 1-Lipschitz) are propagated through the recurrence as a scalar bound per

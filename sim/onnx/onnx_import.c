@@ -32,6 +32,7 @@ struct onnx_model {
 	layer_cfg_t *cfg;
 	weights_t **w;
 	bool *batch_major;
+	bool *reverse;   /* direction reverse: x.npy holds X reversed in time */
 	size_t n_out;
 	out_ref_t *out;
 };
@@ -185,6 +186,8 @@ typedef struct rnn_attrs {
 	int64_t hidden;       /* -1: not given */
 	int64_t lbr;
 	bool batch_major;
+	bool reverse;         /* direction reverse */
+	bool coupled;         /* LSTM input_forget = 1 */
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
 } rnn_attrs_t;
@@ -215,10 +218,11 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		if (!strcmp(nm, "hidden_size") && at->has_i) {
 			a->hidden = at->i;
 		} else if (!strcmp(nm, "direction") && at->has_s) {
-			if (!bin_is(&at->s, "forward"))
-				return unsupported(c, "direction '%s'", bin_is(&at->s, "reverse") ? "reverse" :
-						   bin_is(&at->s, "bidirectional") ? "bidirectional" : "(other)",
-						   "forward (functional mode computes unidirectional forward layers)");
+			a->reverse = bin_is(&at->s, "reverse");
+			if (!a->reverse && !bin_is(&at->s, "forward"))
+				return unsupported(c, "direction '%s'", bin_is(&at->s, "bidirectional") ? "bidirectional" :
+						   "(other)", "forward or reverse (functional mode computes unidirectional "
+						   "layers)");
 		} else if (!strcmp(nm, "activations")) {
 			a->n_acts = at->n_strings;
 			a->acts = at->strings;
@@ -228,9 +232,9 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		} else if (!strcmp(nm, "clip")) {
 			return unsupported(c, "attribute %s", "clip", "no clipping (the cell's activations as they are)");
 		} else if (!strcmp(nm, "input_forget") && cell == CELL_LSTM && at->has_i) {
-			if (at->i != 0)
-				return unsupported(c, "%s", "input_forget=1 (coupled input and forget gates)",
-						   "input_forget=0");
+			if (at->i != 0 && at->i != 1)
+				return unsupported(c, "%s", "input_forget other than 0 or 1", "0 or 1");
+			a->coupled = at->i == 1;
 		} else if (!strcmp(nm, "linear_before_reset") && cell == CELL_GRU && at->has_i) {
 			if (at->i != 0 && at->i != 1)
 				return unsupported(c, "%s", "linear_before_reset other than 0 or 1", "0 or 1");
@@ -351,7 +355,8 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 		return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' has no 3-dimensional declared shape, expected "
 			       "(T, B, I)", c->path, c->where, xname);
 	const uint32_t given[3] = { c->opts->timesteps, c->opts->batch, i_w };
-	static const char *const opt[3] = { "--timesteps", "--batch", "" };
+	const char *const opt[3] = { c->opts->timesteps_opt ? c->opts->timesteps_opt : "the option --timesteps",
+				     c->opts->batch_opt ? c->opts->batch_opt : "the option --batch", "" };
 	for (int d = 0; d < 3; d++) {
 		const Onnx__TensorShapeProto__Dimension *dm = sh->dim[d < 2 && bm ? 1 - d : d];
 		bool fixed = dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
@@ -360,40 +365,62 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 				       c->path, c->where, d, (long long)dm->dim_value);
 		if (!fixed && !given[d])
 			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is symbolic, expected a size from "
-				       "the option %s", c->path, c->where, d, opt[d]);
+				       "%s", c->path, c->where, d, opt[d]);
 		tbi[d] = fixed && (d == 2 || !given[d]) ? (dm->dim_value > UINT32_MAX ? UINT32_MAX :
 							   (size_t)dm->dim_value) : given[d];
 	}
 	return SIM_OK;
 }
 
-static uint32_t cell_gates(cell_kind_t k)
+/* Gate blocks of an ONNX node's W (op one of CELL_LSTM, CELL_GRU,
+ * CELL_VANILLA: LSTM, GRU, RNN). */
+static uint32_t cell_gates(cell_kind_t op)
 {
-	return k == CELL_LSTM ? 4 : k == CELL_GRU ? 3 : 1;
+	return op == CELL_LSTM ? 4 : op == CELL_GRU ? 3 : 1;
 }
 
-/* ONNX's gate block of the simulator's gate s (docs/numerics.md §7 order). */
-static uint32_t onnx_block(cell_kind_t k, uint32_t s)
+/* ONNX's gate block of the simulator cell's gate s (docs/numerics.md §7
+ * order). The coupled LSTM has no f gate: ONNX's f block is present in W,
+ * R and B but unused (onnx_import.h). */
+static uint32_t onnx_block(cell_kind_t cell, uint32_t s)
 {
 	static const uint32_t LSTM[4] = { 0, 2, 3, 1 }; /* i f g o <- i o f c */
+	static const uint32_t CIFG[3] = { 0, 3, 1 };    /* i g o <- i o f c */
 	static const uint32_t GRU[3] = { 1, 0, 2 };     /* r z n <- z r h */
-	return k == CELL_LSTM ? LSTM[s] : k == CELL_GRU ? GRU[s] : 0;
+	switch (cell) {
+	case CELL_LSTM:
+	case CELL_LSTM_PEEPHOLE:
+		return LSTM[s];
+	case CELL_LSTM_COUPLED:
+		return CIFG[s];
+	case CELL_GRU:
+		return GRU[s];
+	default:
+		return 0;
+	}
 }
 
-static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
+/* op is the ONNX operator's cell family (CELL_LSTM, CELL_GRU, CELL_VANILLA);
+ * an LSTM node becomes lstm_peephole with an input P, lstm_coupled with
+ * input_forget = 1. */
+static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 {
 	onnx_model_t *m = c->m;
 	size_t l = m->n_layers;
 	rnn_attrs_t a;
-	if (rnn_attributes(c, n, cell, &a))
+	if (rnn_attributes(c, n, op, &a))
 		return SIM_EINPUT;
-	size_t max_in = cell == CELL_LSTM ? 8 : 6;
+	size_t max_in = op == CELL_LSTM ? 8 : 6;
 	if (n->n_input > max_in || n->n_input < 3)
 		return sim_err(c->err, SIM_EINPUT, "%s: %s: %zu inputs, expected 3 to %zu", c->path, c->where,
 			       n->n_input, max_in);
-	if (cell == CELL_LSTM && *node_in(n, 7))
-		return unsupported(c, "%s", "input P (peephole weights)", "no P input");
-	uint32_t G = cell_gates(cell);
+	bool peep = op == CELL_LSTM && *node_in(n, 7);
+	if (peep && a.coupled)
+		return unsupported(c, "%s", "input_forget=1 together with peepholes (input P)",
+				   "one of them (lstm_coupled has no peepholes, lstm_peephole no coupling)");
+	cell_kind_t cell = peep ? CELL_LSTM_PEEPHOLE : a.coupled ? CELL_LSTM_COUPLED : op;
+	bool state = op == CELL_LSTM;
+	uint32_t G = cell_gates(op);
 	/* W's shape gives H and I before anything depends on them. */
 	const Onnx__TensorProto *wp = value_of(c, node_in(n, 1));
 	if (!wp)
@@ -415,6 +442,12 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	if (l == 0) {
 		if (x_shape(c, node_in(n, 0), (uint32_t)I, a.batch_major, tbi, &x))
 			return c->err->code;
+	} else if (a.reverse || m->reverse[0]) {
+		/* The next layer would read Y in time order, the run feeds it h in
+		 * processing order (docs/onnx.md). */
+		return unsupported(c, "%s", a.reverse ? "direction 'reverse' in a layer after the first" :
+				   "a layer after one with direction 'reverse'", "direction reverse in a model of "
+				   "one recurrent layer only");
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
 		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed ||
@@ -469,9 +502,9 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	 * the file, so the arrays below are bounded by the file's size (and
 	 * x by the cap above) before anything of the layer's size exists. */
 	size_t gh = (size_t)G * H;
-	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 };
+	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 }, tp = { 0 };
 	const size_t dw[3] = { 1, gh, (size_t)I }, dr[3] = { 1, gh, (size_t)H }, db[2] = { 1, 2 * gh },
-		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H };
+		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H }, dp[2] = { 1, 3 * (size_t)H };
 	rc = node_tensor(c, node_in(n, 1), "W", 3, dw, &tw);
 	if (!rc)
 		rc = node_tensor(c, node_in(n, 2), "R", 3, dr, &tr);
@@ -479,8 +512,10 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 		rc = node_tensor(c, node_in(n, 3), "B", 2, db, &tb);
 	if (!rc && *node_in(n, 5) && !zero_state(c, node_in(n, 5)))
 		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &th);
-	if (!rc && cell == CELL_LSTM && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
+	if (!rc && state && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
 		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &tc);
+	if (!rc && peep)
+		rc = node_tensor(c, node_in(n, 7), "P", 2, dp, &tp);
 	weights_t *w = NULL;
 	if (!rc) {
 		layer_cfg_t *lc = &m->cfg[l];
@@ -494,6 +529,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	if (w) {
 		m->w[l] = w;
 		m->batch_major[l] = a.batch_major;
+		m->reverse[l] = a.reverse;
 		m->n_layers++;
 		size_t xn = (size_t)T * B * (size_t)I;
 		for (size_t i = 0; i < xn; i++) {
@@ -501,11 +537,12 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 			 * rounded to float32 so that the .npy (<f4) holds exactly
 			 * these values; a later layer's x is never read (it gets
 			 * layer l-1's h). */
-			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
-			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : i;
+			/* Step t of a reverse layer processes time T - 1 - t. */
+			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I, tt = a.reverse ? T - 1 - t : t;
+			size_t src = a.batch_major ? ((size_t)b * T + tt) * I + k : (tt * B + b) * I + k;
 			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
 		}
-		for (uint32_t s = 0; s < G; s++) {
+		for (uint32_t s = 0; s < w->G; s++) {
 			size_t src = (size_t)onnx_block(cell, s) * H, dst = (size_t)s * H;
 			memcpy(w->W + dst * I, tw.data + src * I, (size_t)H * I * sizeof(double));
 			memcpy(w->U + dst * H, tr.data + src * H, (size_t)H * H * sizeof(double));
@@ -517,6 +554,10 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 					w->b_hn[j] = rb;
 			}
 		}
+		/* ONNX's P rows are i, o, f; the simulator's i, f, o. */
+		static const size_t PROW[3] = { 0, 2, 1 };
+		for (size_t k = 0; peep && k < 3; k++)
+			memcpy(w->P + k * H, tp.data + PROW[k] * H, (size_t)H * sizeof(double));
 		size_t bh = (size_t)B * H;
 		for (size_t i = 0; i < bh; i++) {
 			w->h0[i] = th.data ? th.data[i] : 0;
@@ -529,11 +570,12 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell)
 	onnx_tensor_free(&tb);
 	onnx_tensor_free(&th);
 	onnx_tensor_free(&tc);
-	for (size_t o = 0; !rc && o < n->n_output && o < (cell == CELL_LSTM ? 3u : 2u); o++)
+	onnx_tensor_free(&tp);
+	for (size_t o = 0; !rc && o < n->n_output && o < (state ? 3u : 2u); o++)
 		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major });
-	if (!rc && n->n_output > (cell == CELL_LSTM ? 3u : 2u))
+	if (!rc && n->n_output > (state ? 3u : 2u))
 		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: %zu outputs, expected at most %u", c->path, c->where,
-			     n->n_output, cell == CELL_LSTM ? 3u : 2u);
+			     n->n_output, state ? 3u : 2u);
 	return rc;
 }
 
@@ -576,8 +618,9 @@ static int map_graph(ctx_t *c)
 	m->cfg = calloc(g->n_node ? g->n_node : 1, sizeof *m->cfg);
 	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
 	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
+	m->reverse = calloc(g->n_node ? g->n_node : 1, sizeof *m->reverse);
 	c->aux = calloc(g->n_node ? g->n_node : 1, sizeof *c->aux);
-	if (!m->cfg || !m->w || !m->batch_major || !c->aux)
+	if (!m->cfg || !m->w || !m->batch_major || !m->reverse || !c->aux)
 		return sim_err(c->err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
@@ -706,6 +749,7 @@ void onnx_model_destroy(onnx_model_t *m)
 	free(m->out);
 	free(m->w);
 	free(m->batch_major);
+	free(m->reverse);
 	free(m->cfg);
 	free(m);
 }
@@ -723,6 +767,11 @@ const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l)
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
 {
 	return m->batch_major[l];
+}
+
+bool onnx_model_reverse(const onnx_model_t *m, size_t l)
+{
+	return m->reverse[l];
 }
 
 size_t onnx_model_outputs(const onnx_model_t *m)
@@ -775,11 +824,14 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 	for (size_t l = 0; l < m->n_layers; l++) {
 		const layer_cfg_t *lc = &m->cfg[l];
 		fprintf(o, "  - cell: %s\n    input_size: %u\n    hidden_size: %u\n    timesteps: %u\n"
-			"    batch_size: %u\n", lc->cell == CELL_LSTM ? "lstm" : lc->cell == CELL_GRU ? "gru" : "vanilla",
+			"    batch_size: %u\n", workload_cell_name(lc->cell),
 			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size);
 		if (lc->cell == CELL_GRU)
 			fprintf(o, "    gru_form: %s\n", lc->gru_form == GRU_LBR ? "linear_before_reset" :
 				"reset_before_matmul");
+		if (m->reverse[l])
+			fprintf(o, "    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
+				"    # the run (and of its outputs) is the model's time %u - t\n", lc->timesteps - 1);
 		fprintf(o, "    weights: %s\n", lc->weights);
 	}
 	return afile_commit(f, err);

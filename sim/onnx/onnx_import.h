@@ -5,8 +5,9 @@
  *
  * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
- * Identity; nothing else. Per node: direction forward, the default
- * activations, no clip, input_forget 0, no peepholes P, and
+ * Identity; nothing else. Per node: direction forward (or reverse, in a
+ * model of one layer: X reversed in time), the default
+ * activations, no clip, not both input_forget 1 and peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
  * the same computation); layout 1 (batch-major X and Y) is transposed
  * on the way in (the check transposes Y back). Anything else is refused with one line,
@@ -23,7 +24,11 @@
  * GRU z,r,h to r,z,n; b = Wb + Rb per gate row, except the n row of a GRU
  * with linear_before_reset = 1, where b holds Wb_n and b_hn.npy holds Rb_n
  * (it sits inside r * (U_n h + b_hn)). linear_before_reset 0 maps to
- * gru_form reset_before_matmul, 1 to linear_before_reset.
+ * gru_form reset_before_matmul, 1 to linear_before_reset. An LSTM with an
+ * input P becomes lstm_peephole (P's rows i, o, f reordered to i, f, o); one
+ * with input_forget = 1 becomes lstm_coupled (gates i, g, o from ONNX's i,
+ * c, o blocks): as in ONNX Runtime, f = 1 - i and the f blocks of W, R, B
+ * are not read (docs/onnx.md, "Mapping").
  */
 #ifndef SHARPSIM_ONNX_IMPORT_H
 #define SHARPSIM_ONNX_IMPORT_H
@@ -40,6 +45,9 @@ typedef struct onnx_import_opts {
 	uint32_t timesteps;    /* T instead of X's declared one, needed when that is
 				* symbolic (0: none); a data set's X decides */
 	uint32_t batch;        /* B likewise */
+	/* How the caller's user gives T and B, for messages (NULL: the
+	 * options --timesteps and --batch of import). */
+	const char *timesteps_opt, *batch_opt; /* e.g. "the option --timesteps" */
 	uint64_t seed;         /* X's values without a data set */
 } onnx_import_opts_t;
 
@@ -59,6 +67,11 @@ const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l);
 /* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
  * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l);
+/* Whether layer l's node has direction reverse: it runs forward over X
+ * reversed in time (x.npy holds it so), so its step t is the model's time
+ * T - 1 - t, and Y_h, Y_c are its last step's as for a forward layer. Only
+ * in a model of one recurrent layer. */
+bool onnx_model_reverse(const onnx_model_t *m, size_t l);
 /* The graph's outputs: name, the layer and kind of value it carries. */
 size_t onnx_model_outputs(const onnx_model_t *m);
 const char *onnx_model_output(const onnx_model_t *m, size_t k, size_t *layer, onnx_out_kind_t *kind);

@@ -17,11 +17,13 @@ cd "$(dirname "$0")/../.."
 #                          descriptor cannot leak into what checks it;
 #   sim/approx/apx_lstm.c  progressive rank-1 inference is defined for LSTM
 #   sim/cli/cli_decompose.c  and vanilla layers only, and says so;
-#   sim/onnx/*             the importer translates ONNX's LSTM, GRU and RNN
-#                          operators into named cells, and the checker's
-#                          error bound restates each cell's equations, as
-#                          the reference does.
-allow="sim/func/ref.c sim/approx/apx_lstm.c sim/cli/cli_decompose.c"
+#   sim/onnx/onnx_import.c translates ONNX's LSTM, GRU and RNN operators,
+#                          whose gate orders and inputs are the format's, to
+#                          the cells that compute them;
+#   sim/onnx/onnx_check.c  derives the error bound of each cell's arithmetic
+#                          by hand, independently of the descriptors, for
+#                          the reason ref.c restates the equations.
+allow="sim/func/ref.c sim/approx/apx_lstm.c sim/cli/cli_decompose.c sim/onnx/onnx_import.c sim/onnx/onnx_check.c"
 kinds="CELL_(LSTM|GRU|VANILLA|FC)[A-Z_]*"
 re="(==|!=)[[:space:]]*$kinds\\b|\\bcase[[:space:]]+$kinds\\b|\\b$kinds[[:space:]]*(==|!=)"
 
@@ -30,7 +32,7 @@ scan() {
   local f hits=0
   for f in "$@"; do
     case " $allow " in *" $f "*) continue ;; esac
-    case "$f" in sim/cell/* | sim/onnx/*) continue ;; esac
+    case "$f" in sim/cell/*) continue ;; esac
     if grep -n -H -E "$re" -- "$f"; then hits=1; fi
   done
   return "$hits"

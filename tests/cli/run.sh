@@ -103,6 +103,24 @@ assert not any(n.endswith(" f") for n in names), names
 PY
 then ok; else bad "coupled LSTM trace gate names"; fi
 
+# --workload MODEL.onnx imports into a temporary directory ($TMPDIR) that
+# the run removes; the values are those of `import` + `run` on the same
+# seed, bit for bit. T comes from -w timesteps when X's is symbolic.
+ONNX=tests/fixtures/onnx/lstm_sym.onnx
+mkdir -p "$T/tmp" "$T/d1" "$T/d2"
+expect_error "^$ONNX: node 1 \(LSTM 'lstm'\): X dimension 0 is symbolic, expected a size from -w timesteps=T$" \
+  --workload $ONNX
+expect_error "^option --dump-config: $ONNX is imported into a temporary directory that the run removes, expected" \
+  --workload $ONNX -w timesteps=5 --dump-config "$T/dc"
+expect_error "^$T/nothing.onnx: " --workload "$T/nothing.onnx"
+if TMPDIR="$T/tmp" "$BIN" run --workload $ONNX -w timesteps=5 --functional --seed 3 --dump-outputs "$T/d1" \
+     --no-energy >"$T/onnx.txt" 2>&1 && grep -q 'lstm_peephole I=3 H=4 T=5 B=2' "$T/onnx.txt" &&
+   [ -z "$(ls -A "$T/tmp")" ] &&
+   "$BIN" import $ONNX --timesteps 5 --seed 3 --out "$T/imp" >/dev/null &&
+   "$BIN" run --workload "$T/imp/workload.yaml" --functional --seed 3 --dump-outputs "$T/d2" --no-energy >/dev/null &&
+   cmp -s "$T/d1/layer0_h.npy" "$T/d2/layer0_h.npy" && cmp -s "$T/d1/layer0_c.npy" "$T/d2/layer0_c.npy"
+then ok; else bad "run --workload MODEL.onnx: $(head -3 "$T/onnx.txt"), left: $(ls -A "$T/tmp")"; fi
+
 # A failed run leaves no trace behind.
 "$BIN" run -p watchdog_cycles=1 -p memory.dram_latency=100 --cold --trace "$T/dead.json" >/dev/null 2>&1
 if ! ls "$T" | grep -q dead; then ok; else bad "failed run left a trace file"; fi

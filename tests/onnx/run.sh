@@ -3,17 +3,25 @@
 #
 #   conformance  every LSTM/GRU/RNN node test of the ONNX backend suite
 #                (Debian's libonnx-testdata, found with dpkg -L) through
-#                `sharpsim check`: each passes, or is in the SKIP list below
+#                `sharpsim check`, on the hardware's fp16 datapath and on
+#                the fp32 one (precision.mul=fp32), each held to its own
+#                derived bound: each passes, or is in the SKIP list below
 #                and is refused as unsupported with its reason printed; a
 #                listed test that starts passing, or a refusal of an
 #                unlisted one, fails
-#   checker      the same comparison given a perturbed expected output fails;
+#   checker      the same comparison given a perturbed expected output fails
+#                (by 0.005 on fp16; by 1e-5 on fp32, which fp16 passes);
 #                bf16 is checked against its own bound, fixed point refused
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
+#   variants     LSTM models with peepholes and with input_forget = 1, LSTM
+#                and RNN with direction reverse (tests/onnx/lstm_variants.py,
+#                numpy reference) pass on fp16 and fp32
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
-#                (tests/onnx/torch_e2e.py) match torch's float32 outputs;
-#                skipped, with the reason, when torch or onnx is missing
+#                (tests/onnx/torch_e2e.py) match torch's float32 outputs on
+#                fp16 and fp32; skipped, with the reason, when torch or onnx
+#                is missing
+#   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
 set -uo pipefail
@@ -22,14 +30,16 @@ BIN=${1:-build/sharpsim}
 PY=${PYTHON:-/usr/bin/python3}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# check's temporary directories go here; each must be removed again.
+export TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR"
 pass=0 fail=0 skipped=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "onnx: FAIL: $*"; }
 
-# The node tests sharpsim cannot run, and why (docs/onnx.md lists them too).
-declare -A SKIP=(
-  [test_lstm_with_peepholes]="peephole weights (input P): the simulated LSTM cell has no peephole connections"
-)
+# The node tests sharpsim cannot run, and why (docs/onnx.md lists them too):
+# [test_name]="reason". Empty since peepholes map to lstm_peephole.
+declare -A SKIP=()
 
 # ------------------------------------------------------------ conformance
 NODE=$(dpkg -L libonnx-testdata 2>/dev/null | grep -E '/data/node/test_[a-z0-9_]*(lstm|gru|rnn)[a-z0-9_]*$' | sort)
@@ -37,30 +47,33 @@ if [ -z "$NODE" ]; then
   echo "onnx: FAIL: no ONNX node tests found (dpkg -L libonnx-testdata); scripts/install-deps.sh installs them"
   exit 1
 fi
-ntests=0 npass=0
+for prec in fp16 fp32; do
+ntests=0 npass=0 nskip=0
 for d in $NODE; do
   name=$(basename "$d")
   ntests=$((ntests + 1))
-  out=$("$BIN" check "$d" 2>&1)
+  out=$("$BIN" check "$d" -p precision.mul=$prec 2>&1)
   rc=$?
   if [ -n "${SKIP[$name]:-}" ]; then
     if [ "$rc" -eq 2 ] && grep -q 'is unsupported, expected' <<<"$out"; then
       skipped=$((skipped + 1))
-      echo "onnx: skip $name: ${SKIP[$name]}"
+      nskip=$((nskip + 1))
+      echo "onnx: $prec skip $name: ${SKIP[$name]}"
     elif [ "$rc" -eq 0 ]; then
       bad "$name passes now: remove it from the SKIP list of tests/onnx/run.sh and docs/onnx.md"
     else
       bad "$name (listed as unsupported) gave exit $rc: $out"
     fi
-  elif [ "$rc" -eq 0 ] && grep -q ': pass: ' <<<"$out"; then
+  elif [ "$rc" -eq 0 ] && grep -q ": pass: .*$prec)" <<<"$out"; then
     ok
     npass=$((npass + 1))
-    echo "onnx: $name: ${out#*: pass: }"
+    echo "onnx: $prec $name: ${out#*: pass: }"
   else
-    bad "$name: exit $rc: $out"
+    bad "$prec $name: exit $rc: $out"
   fi
 done
-echo "onnx: node tests: $ntests LSTM/GRU/RNN, $npass pass, $skipped skipped (unsupported)"
+echo "onnx: node tests $prec: $ntests LSTM/GRU/RNN, $npass pass, $nskip skipped (unsupported)"
+done
 
 # ---------------------------------------------------------------- checker
 # The last 4 bytes of an expected-output TensorProto are the last float of
@@ -86,6 +99,24 @@ if [ "$rc" -eq 1 ] && grep -q ': FAIL: .*tolerance' <<<"$out"; then
 else
   bad "a perturbed expected output gave exit $rc: $out"
 fi
+# fp32's bound is about 2^13 times tighter: a move of 1e-5, far inside the
+# fp16 tolerance, fails it (the fp32 run is not held to fp16's bound).
+$PY - "$T/perturbed/test_data_set_0/output_0.pb" "$LSTM/test_data_set_0/output_0.pb" <<'PYEOF'
+import struct, sys
+b = bytearray(open(sys.argv[2], "rb").read())
+(v,) = struct.unpack("<f", b[-4:])
+b[-4:] = struct.pack("<f", v + 1e-5)
+open(sys.argv[1], "wb").write(bytes(b))
+PYEOF
+out=$("$BIN" check "$T/perturbed" -p precision.mul=fp32 2>&1)
+rc=$?
+out16=$("$BIN" check "$T/perturbed" 2>&1)
+if [ "$rc" -eq 1 ] && grep -q ': FAIL: .*fp32)' <<<"$out" && grep -q ': pass: ' <<<"$out16"; then
+  ok
+  echo "onnx: an expected output moved by 1e-5 fails fp32 (expected), passes fp16: ${out#*: FAIL: }"
+else
+  bad "an expected output moved by 1e-5: fp32 gave exit $rc: $out; fp16: $out16"
+fi
 
 # The bf16 datapath has its own bound (u = 2^-8); fixed point has none, so
 # check refuses it instead of passing it against the wrong one.
@@ -93,7 +124,7 @@ out=$("$BIN" check "$LSTM" -p precision.mul=bf16 2>&1)
 if [ $? -eq 0 ] && grep -q ': pass: .*bf16)' <<<"$out"; then ok; echo "onnx: bf16 test_lstm_defaults: ${out#*: pass: }"
 else bad "bf16 check: $out"; fi
 out=$("$BIN" check "$LSTM" -p precision.mul=fix16x8 2>&1)
-if [ $? -eq 2 ] && grep -q 'precision.mul is not fp16 or bf16' <<<"$out"; then ok
+if [ $? -eq 2 ] && grep -q 'precision.mul is not fp16, bf16 or fp32' <<<"$out"; then ok
 else bad "fixed-point check not refused: $out"; fi
 
 # ------------------------------------------------------------- round trip
@@ -132,11 +163,23 @@ def model(name, op="LSTM", G=4, inputs=("X", "W", "R"), extra=(), **attrs):
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W, R])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
-model("reverse", direction="reverse")
+# direction reverse runs only as the model's one layer: chains both ways
+for name, d1, d2 in (("rev_first", "reverse", "forward"), ("rev_second", "forward", "reverse")):
+    W1 = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W1")
+    W2 = numpy_helper.from_array(np.full((1, 4 * H, H), 0.1, np.float32), "W2")
+    R = numpy_helper.from_array(np.full((1, 4 * H, H), 0.1, np.float32), "R")
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+    nodes = [helper.make_node("LSTM", ["X", "W1", "R"], ["Y1"], hidden_size=H, direction=d1),
+             helper.make_node("Squeeze", ["Y1", "axes"], ["Y1s"]),
+             helper.make_node("LSTM", ["Y1s", "W2", "R"], ["Y", "Y_h"], hidden_size=H, direction=d2)]
+    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
+        [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W1, W2, R, axes])
+    save(helper.make_model(g), "%s/%s.onnx" % (t, name))
 model("bidir", direction="bidirectional")
 model("clip", clip=1.0)
 model("acts", activations=["Relu", "Tanh", "Tanh"])
-model("forget", input_forget=1)
+# (refused before P's value is looked for)
+model("forget_peep", inputs=("X", "W", "R", "", "", "", "", "P"), input_forget=1)
 model("gru_acts", op="GRU", G=3, activations=["HardSigmoid", "Tanh"])
 # variable sequence lengths: a graph input, given by a data set
 seq = helper.make_tensor("L", TensorProto.INT32, [1], [2])
@@ -172,11 +215,12 @@ g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], h
 save(helper.make_model(g), t + "/f64.onnx")
 PYEOF
   U="is unsupported, expected"
-  refused "direction reverse" "reverse.onnx: node 1 \(LSTM ''\): direction 'reverse' $U forward" import "$T/reverse.onnx" --out "$T/o"
-  refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward" import "$T/bidir.onnx" --out "$T/o"
+  refused "reverse then a layer" "rev_first.onnx: node 3 \(LSTM ''\): a layer after one with direction 'reverse' $U direction reverse in a model of one recurrent layer only" import "$T/rev_first.onnx" --out "$T/o"
+  refused "a reverse second layer" "rev_second.onnx: node 3 \(LSTM ''\): direction 'reverse' in a layer after the first $U direction reverse in a model of one" import "$T/rev_second.onnx" --out "$T/o"
+  refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward or reverse" import "$T/bidir.onnx" --out "$T/o"
   refused "clip" "clip.onnx: node 1 \(LSTM ''\): attribute clip $U no clipping" import "$T/clip.onnx" --out "$T/o"
   refused "activations" "acts.onnx: node 1 \(LSTM ''\): activation f $U Sigmoid, Tanh, Tanh" import "$T/acts.onnx" --out "$T/o"
-  refused "input_forget" "forget.onnx: node 1 \(LSTM ''\): input_forget=1 .* $U input_forget=0" import "$T/forget.onnx" --out "$T/o"
+  refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
   refused "gru activations" "gru_acts.onnx: node 1 \(GRU ''\): activation f $U" import "$T/gru_acts.onnx" --out "$T/o"
   refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens other than the full length .* $U" import "$T/seqlens.onnx" --out "$T/o"
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
@@ -193,13 +237,36 @@ else
   echo "onnx: skip unsupported-feature models: python3-onnx is not installed (it builds them)"
 fi
 
+# --------------------------------------------------------------- variants
+if $PY -c 'import onnx, numpy' 2>/dev/null; then
+  if $PY tests/onnx/lstm_variants.py "$T/variants" >"$T/variants.list" 2>"$T/variants.err"; then
+    while read -r d; do
+      for prec in fp16 fp32; do
+        out=$("$BIN" check "$d" -p precision.mul=$prec 2>&1)
+        if [ $? -eq 0 ]; then ok; echo "onnx: $prec $(basename "$d"): ${out#*: pass: }"
+        else bad "$prec $(basename "$d"): $out"; fi
+      done
+    done <"$T/variants.list"
+    grep -q 'cell: lstm_coupled' <("$BIN" import "$T/variants/lstm_input_forget/model.onnx" --out "$T/cpl" >/dev/null && cat "$T/cpl/workload.yaml") &&
+      grep -q 'cell: lstm_peephole' <("$BIN" import "$T/variants/lstm_peephole/model.onnx" --out "$T/pp" >/dev/null && cat "$T/pp/workload.yaml") &&
+      [ -s "$T/pp/weights/layer0/P.npy" ] && ok || bad "import of the variants: cell lstm_coupled / lstm_peephole with P.npy"
+  else
+    bad "tests/onnx/lstm_variants.py failed: $(tail -3 "$T/variants.err")"
+  fi
+else
+  skipped=$((skipped + 1))
+  echo "onnx: skip LSTM variants: python3-onnx or numpy is not installed (scripts/install-deps.sh)"
+fi
+
 # ---------------------------------------------------------------- pytorch
 if $PY -c 'import torch, onnx' 2>/dev/null; then
   if $PY tests/onnx/torch_e2e.py "$T/torch" >"$T/torch.list" 2>"$T/torch.err"; then
     while read -r d; do
-      out=$("$BIN" check "$d" 2>&1)
-      if [ $? -eq 0 ]; then ok; echo "onnx: pytorch $(basename "$d"): ${out#*: pass: }"
-      else bad "pytorch $(basename "$d"): $out"; fi
+      for prec in fp16 fp32; do
+        out=$("$BIN" check "$d" -p precision.mul=$prec 2>&1)
+        if [ $? -eq 0 ]; then ok; echo "onnx: $prec pytorch $(basename "$d"): ${out#*: pass: }"
+        else bad "$prec pytorch $(basename "$d"): $out"; fi
+      done
     done <"$T/torch.list"
   else
     bad "tests/onnx/torch_e2e.py failed: $(tail -3 "$T/torch.err")"
@@ -208,6 +275,8 @@ else
   skipped=$((skipped + 1))
   echo "onnx: skip pytorch end-to-end: python3-torch or python3-onnx is not installed (scripts/install-deps.sh)"
 fi
+
+if [ -z "$(ls -A "$TMPDIR")" ]; then ok; else bad "check left temporary files: $(ls -A "$TMPDIR" | head -3)"; fi
 
 echo "onnx: $pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

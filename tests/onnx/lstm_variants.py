@@ -1,0 +1,204 @@
+"""Builds ONNX LSTM models with peepholes (input P) and with input_forget = 1,
+and LSTM and RNN models with direction reverse, as backend-test-style cases (model.onnx, test_data_set_0/input_<k>.pb and
+output_<k>.pb) for `sharpsim check`.
+
+usage: lstm_variants.py OUT_DIR    (prints the case directories, one a line)
+
+The expected outputs come from `reference` below, the INDEPENDENT
+REFERENCE of these tests: plain numpy in float64 written from the ONNX
+operator's equations, sharing nothing with sharpsim, rounded to float32 at
+the end. onnx 1.12 (Debian) has no reference evaluator, and the later
+onnx.reference ignores input_forget (its LSTM lists it as unused), so the
+coupled semantics are ONNX Runtime's CPU kernel's, the one implementation
+of the attribute: f = 1 - i after the activation; the f blocks of W, R, B
+(and P) are present but unused. The f blocks are filled with large values
+here so that using them by mistake shows.
+
+Cases:
+  lstm_peephole       P with three different rows (ONNX order i, o, f), so
+                      a wrong reordering fails; B, initial_h, initial_c given
+  lstm_input_forget   input_forget = 1, B and initial states given
+  lstm_forget_peep    a coupled layer feeding a peephole layer (Squeeze in
+                      between), outputs Y of the second, Y_c of the first
+  lstm_reverse        direction reverse: the ONNX operator runs over X from
+                      the last step to the first and writes Y at the
+                      original time index (Y[t] is h after seeing
+                      X[T-1] .. X[t]); Y_h, Y_c are the states after X[0]
+  rnn_reverse_bm      an RNN (tanh) with direction reverse and layout 1
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+T, B, I = 7, 2, 3
+
+
+def sig(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def reference(x, W, R, Bias, P, h0, c0, coupled):
+    """The ONNX LSTM (forward, default activations) in float64: x (T, B, I),
+    W (4H, I), R (4H, H), Bias (8H,), P (3H,) ordered i, o, f; returns
+    Y (T, B, H), h_T, c_T."""
+    H = R.shape[1]
+    b = Bias[:4 * H] + Bias[4 * H:]
+    p_i, p_o, p_f = P[:H], P[H:2 * H], P[2 * H:]
+    h, c, ys = h0, c0, []
+    for t in range(x.shape[0]):
+        gates = x[t] @ W.T + h @ R.T + b
+        gi, go, gf, gc = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+        i = sig(gi + p_i * c)
+        f = 1.0 - i if coupled else sig(gf + p_f * c)
+        c = f * c + i * np.tanh(gc)
+        o = sig(go + p_o * c)
+        h = o * np.tanh(c)
+        ys.append(h)
+    return np.stack(ys), h, c
+
+
+def rnn_reference(x, W, R, Bias, h0):
+    """The ONNX RNN (forward, Tanh) in float64: returns Y (T, B, H), h_T."""
+    H = R.shape[1]
+    h, ys = h0, []
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W.T + h @ R.T + Bias[:H] + Bias[H:])
+        ys.append(h)
+    return np.stack(ys), h
+
+
+def params(rng, H, In, coupled):
+    s = 1.0 / np.sqrt(H)
+    W = rng.uniform(-s, s, (4 * H, In))
+    R = rng.uniform(-s, s, (4 * H, H))
+    Bias = rng.uniform(-s, s, 8 * H)
+    if coupled:
+        # The f block (rows 2H..3H of W and R, of each half of B): unused.
+        W[2 * H:3 * H] = 40.0
+        R[2 * H:3 * H] = -40.0
+        Bias[2 * H:3 * H] = 40.0
+        Bias[6 * H:7 * H] = 40.0
+    # float32 values, so that the model's tensors are exactly these
+    return [a.astype(np.float32).astype(np.float64) for a in (W, R, Bias)]
+
+
+def f32(a):
+    return np.asarray(a, np.float64).astype(np.float32)
+
+
+def write(out, name, graph, inputs, outputs):
+    d = os.path.join(out, name)
+    os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(d, "model.onnx"))
+    for kind, vals in (("input", inputs), ("output", outputs)):
+        for k, (n, v) in enumerate(vals):
+            with open(os.path.join(d, "test_data_set_0", "%s_%d.pb" % (kind, k)), "wb") as f:
+                f.write(numpy_helper.from_array(f32(v), n).SerializeToString())
+    print(d)
+
+
+def lstm_node(prefix, x, H, coupled, peep, outs, **attrs):
+    ins = [x, prefix + "W", prefix + "R", prefix + "B", "", prefix + "h0", prefix + "c0"]
+    if peep:
+        ins.append(prefix + "P")
+    if coupled:
+        attrs["input_forget"] = 1
+    return helper.make_node("LSTM", ins, outs, hidden_size=H, **attrs)
+
+
+def layer(rng, prefix, H, In, coupled, peep):
+    """Parameters of one layer, its initializers and its node's inputs."""
+    W, R, Bias = params(rng, H, In, coupled)
+    # P rows far apart (ONNX order i, o, f) so that a swap changes h.
+    P = np.concatenate([rng.uniform(0.5, 1.0, H), rng.uniform(-1.0, -0.5, H),
+                        rng.uniform(-0.2, 0.2, H)]) if peep else np.zeros(3 * H)
+    P = f32(P).astype(np.float64)
+    h0 = f32(rng.uniform(-0.5, 0.5, (B, H))).astype(np.float64)
+    c0 = f32(rng.uniform(-1.0, 1.0, (B, H))).astype(np.float64)
+    init = [numpy_helper.from_array(f32(W[None]), prefix + "W"),
+            numpy_helper.from_array(f32(R[None]), prefix + "R"),
+            numpy_helper.from_array(f32(Bias[None]), prefix + "B"),
+            numpy_helper.from_array(f32(h0[None]), prefix + "h0"),
+            numpy_helper.from_array(f32(c0[None]), prefix + "c0")]
+    if peep:
+        init.append(numpy_helper.from_array(f32(P[None]), prefix + "P"))
+    return (W, R, Bias, P, h0, c0), init
+
+
+def vi(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def single(out, rng, name, H, coupled, peep):
+    x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+    p, init = layer(rng, "", H, I, coupled, peep)
+    Y, hT, cT = reference(x, *p, coupled)
+    node = lstm_node("", "X", H, coupled, peep, ["Y", "Y_h", "Y_c"])
+    g = helper.make_graph([node], name, [vi("X", [T, B, I])],
+                          [vi("Y", [T, 1, B, H]), vi("Y_h", [1, B, H]), vi("Y_c", [1, B, H])], init)
+    write(out, name, g, [("X", x)], [("Y", Y[:, None]), ("Y_h", hT[None]), ("Y_c", cT[None])])
+
+
+def stacked(out, rng):
+    H1, H2 = 6, 4
+    x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+    p1, init1 = layer(rng, "l1_", H1, I, True, False)
+    p2, init2 = layer(rng, "l2_", H2, H1, False, True)
+    Y1, _, c1 = reference(x, *p1, True)
+    # The second layer reads the first's float32 output, as ONNX would.
+    Y2, _, _ = reference(f32(Y1).astype(np.float64), *p2, False)
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+    nodes = [lstm_node("l1_", "X", H1, True, False, ["Y1", "", "C1"]),
+             helper.make_node("Squeeze", ["Y1", "axes"], ["Y1s"]),
+             lstm_node("l2_", "Y1s", H2, False, True, ["Y2"])]
+    g = helper.make_graph(nodes, "lstm_forget_peep", [vi("X", [T, B, I])],
+                          [vi("Y2", [T, 1, B, H2]), vi("C1", [1, B, H1])], init1 + init2 + [axes])
+    write(out, "lstm_forget_peep", g, [("X", x)], [("Y2", Y2[:, None]), ("C1", c1[None])])
+
+
+def reverse_cases(out, rng):
+    H = 5
+    x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+    p, init = layer(rng, "", H, I, False, False)
+    # ONNX reverse: the forward recurrence over X flipped in time, its Y
+    # flipped back; the final states are those after X[0].
+    Yr, hT, cT = reference(x[::-1], *p, False)
+    node = lstm_node("", "X", H, False, False, ["Y", "Y_h", "Y_c"], direction="reverse")
+    g = helper.make_graph([node], "lstm_reverse", [vi("X", [T, B, I])],
+                          [vi("Y", [T, 1, B, H]), vi("Y_h", [1, B, H]), vi("Y_c", [1, B, H])], init)
+    write(out, "lstm_reverse", g, [("X", x)], [("Y", Yr[::-1][:, None]), ("Y_h", hT[None]), ("Y_c", cT[None])])
+
+    # RNN, layout 1: X (B, T, I), Y (B, T, 1, H), Y_h (B, 1, H).
+    H = 6
+    s = 1.0 / np.sqrt(H)
+    W, R, Bias = (f32(rng.uniform(-s, s, shape)).astype(np.float64)
+                  for shape in ((H, I), (H, H), (2 * H,)))
+    h0 = f32(rng.uniform(-0.5, 0.5, (B, H))).astype(np.float64)
+    xb = f32(rng.uniform(-1, 1, (B, T, I))).astype(np.float64)
+    Yr, hT = rnn_reference(np.swapaxes(xb, 0, 1)[::-1], W, R, Bias, h0)
+    init = [numpy_helper.from_array(f32(W[None]), "W"), numpy_helper.from_array(f32(R[None]), "R"),
+            numpy_helper.from_array(f32(Bias[None]), "B"), numpy_helper.from_array(f32(h0[:, None]), "h0")]
+    node = helper.make_node("RNN", ["X", "W", "R", "B", "", "h0"], ["Y", "Y_h"], hidden_size=H,
+                            direction="reverse", layout=1)
+    g = helper.make_graph([node], "rnn_reverse_bm", [vi("X", [B, T, I])],
+                          [vi("Y", [B, T, 1, H]), vi("Y_h", [B, 1, H])], init)
+    Y = np.swapaxes(Yr[::-1], 0, 1)[:, :, None]
+    write(out, "rnn_reverse_bm", g, [("X", xb)], [("Y", Y), ("Y_h", hT[:, None])])
+
+
+def main():
+    out = sys.argv[1]
+    rng = np.random.default_rng(2026)
+    single(out, rng, "lstm_peephole", 5, False, True)
+    single(out, rng, "lstm_input_forget", 5, True, False)
+    stacked(out, rng)
+    reverse_cases(out, rng)
+
+
+if __name__ == "__main__":
+    main()
