@@ -380,7 +380,7 @@ END_TEST
 
 /* ---- point ---- */
 
-static char *point_payload(const sweep_spec_t *s, size_t i, const char *tech)
+static char *point_payload(const sweep_spec_t *s, size_t i, const energy_tech_t *tech)
 {
 	sweep_rec_t *r = NULL;
 	sim_err_t err = { 0 };
@@ -414,11 +414,14 @@ START_TEST(point_runs_share_no_state)
 		free(again);
 	}
 	free(first);
-	/* Priced: the technology table is loaded and freed per point. */
+	/* Priced: one technology table serves every point, read only. */
 	s.energy = true;
-	char *p1 = point_payload(&s, 7, "configs/tech/sharp-32nm.yaml");
-	char *p2 = point_payload(&s, 239, "configs/tech/sharp-32nm.yaml");
-	char *p3 = point_payload(&s, 7, "configs/tech/sharp-32nm.yaml");
+	energy_tech_t *tech;
+	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &tech, &err) == SIM_OK, "%s", err.msg);
+	char *p1 = point_payload(&s, 7, tech);
+	char *p2 = point_payload(&s, 239, tech);
+	char *p3 = point_payload(&s, 7, tech);
+	energy_tech_destroy(tech);
 	ck_assert_ptr_nonnull(strstr(p1, "energy_uj\t"));
 	ck_assert_str_eq(p1, p3);
 	free(p1);

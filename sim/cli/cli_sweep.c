@@ -36,6 +36,7 @@
 
 #include "../common/afile.h"
 #include "../common/datadir.h"
+#include "../energy/energy.h"
 #include "../sweep/journal.h"
 #include "../sweep/plot.h"
 #include "../sweep/point.h"
@@ -265,7 +266,8 @@ typedef struct worker {
 
 typedef struct sweeper {
 	const sweep_spec_t *spec;
-	const char *tech, *dir;
+	const energy_tech_t *tech; /* loaded once, before the workers fork; NULL: unpriced */
+	const char *dir;
 	sweep_journal_t *j;
 	sweep_table_t *t;
 	int csv_fd, jsonl_fd;
@@ -722,7 +724,7 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		return rc;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/journal", out);
-	sweeper_t S = { .spec = s, .tech = s->energy ? tech : NULL, .dir = out, .csv_fd = -1, .jsonl_fd = -1,
+	sweeper_t S = { .spec = s, .dir = out, .csv_fd = -1, .jsonl_fd = -1,
 			.tty = isatty(2), .quiet = a->quiet, .timeout = a->timeout };
 	size_t dropped = 0;
 	rc = sweep_journal_open(path, &S.j, &dropped, err);
@@ -767,6 +769,14 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		rc = sweep_open_append(out, "results.csv", &S.csv_fd, err);
 	if (!rc)
 		rc = sweep_open_append(out, "results.jsonl", &S.jsonl_fd, err);
+	/* One technology table for every point: parsing it per point cost
+	 * more than the point's own config and workload. A table that does
+	 * not load fails the sweep here, before any point runs, rather than
+	 * failing every point. */
+	energy_tech_t *table = NULL;
+	if (!rc && s->energy && n)
+		rc = energy_tech_load(tech, &table, err);
+	S.tech = table;
 	const char *fault = getenv("SHARPSIM_SWEEP_FAULT");
 	if (fault && sscanf(fault, "journal:%ld", &S.fault_k) == 1)
 		S.fault_at = 1;
@@ -804,6 +814,7 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 	if (S.jsonl_fd >= 0)
 		close(S.jsonl_fd);
 	free(todo);
+	energy_tech_destroy(table);
 	sweep_table_free(S.t);
 	sweep_journal_close(S.j);
 	return rc;
