@@ -221,8 +221,9 @@ static int sweep_emit(const sweep_args_t *a, const sweep_spec_t *s, const char *
  *
  * Invariant of the loop: every live worker (pid != 0) has a point
  * outstanding; a worker whose frame arrived is given the next point at
- * once or, when none is left, retired (its socket closed, it exits, it is
- * reaped).
+ * once, before the frame is recorded (so the journal's fsync overlaps the
+ * worker's next run), or, when none is left, retired once the frame is
+ * recorded (its socket closed, it exits, it is reaped).
  *
  * What the former process per point isolated, and how the pool keeps it:
  * - a crash: the worker dies alone; EOF on its socket with a point
@@ -536,9 +537,11 @@ static void sweep_lost(sweeper_t *S, worker_t *w)
 	S->total--;
 }
 
-/* Reads what worker w sent. Returns 1 when its point is settled: the frame
- * is complete (and committed) or the worker is lost (slot emptied). */
-static int sweep_read(sweeper_t *S, worker_t *w, int *rc, sim_err_t *err)
+/* Reads what worker w sent. Returns 0 while its frame is incomplete, 1
+ * when the worker is lost (its point failed, the slot is empty) or on an
+ * error (*rc), 2 when the frame is complete: *frame then owns it (the
+ * caller frees it) and w is ready for its next point. */
+static int sweep_read(sweeper_t *S, worker_t *w, char **frame, int *rc, sim_err_t *err)
 {
 	if (w->len + 4096 > w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 16384;
@@ -568,16 +571,24 @@ static int sweep_read(sweeper_t *S, worker_t *w, int *rc, sim_err_t *err)
 		*rc = sim_err(err, SIM_EINTERNAL, "point %zu: its worker sent a garbled frame", w->point);
 		return 1;
 	}
-	w->len = 0;
-	if (h.status == 0) {
-		*rc = sweep_commit(S, w->point, w->buf + sizeof h, h.len, err);
-		S->done++;
-	} else {
+	*frame = w->buf;
+	*w = (worker_t){ .pid = w->pid, .fd = w->fd, .point = w->point };
+	return 2;
+}
+
+/* Records a complete frame of point: its row, or its failure. */
+static int sweep_settle(sweeper_t *S, size_t point, const char *frame, sim_err_t *err)
+{
+	sweep_frame_t h;
+	memcpy(&h, frame, sizeof h);
+	if (h.status) {
 		if (h.status > S->worst)
 			S->worst = h.status;
 		S->total--;
+		return SIM_OK;
 	}
-	return 1;
+	S->done++;
+	return sweep_commit(S, point, frame + sizeof h, h.len, err);
 }
 
 /* SIGKILLs the workers whose point has run past --timeout; returns the
@@ -631,17 +642,26 @@ static int sweep_pool(sweeper_t *S, const size_t *todo, size_t n, long jobs, sim
 		}
 		for (size_t i = 0; !rc && i < live; i++) {
 			worker_t *w = &S->w[slot[i]];
-			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)) || !sweep_read(S, w, &rc, err) || rc)
+			char *frame = NULL;
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)) || !sweep_read(S, w, &frame, &rc, err) || rc)
 				continue;
-			sweep_progress(S, false);
-			if (next < n) {
+			size_t point = w->point;
+			/* The next point goes out before this one is recorded, so
+			 * the worker runs it while the sweeper waits on the
+			 * journal's fsync, rather than idling through it. */
+			bool more = next < n;
+			if (more) {
 				if (!w->pid)
 					rc = sweep_spawn(S, w, err); /* in place of a lost worker */
 				if (!rc)
 					sweep_assign(w, todo[next++]);
-			} else if (w->pid) {
-				sweep_retire(S, w);
 			}
+			if (frame && !rc)
+				rc = sweep_settle(S, point, frame, err);
+			free(frame);
+			sweep_progress(S, false);
+			if (!rc && !more && w->pid)
+				sweep_retire(S, w);
 		}
 	}
 	/* On an error, let the running points finish unrecorded: a worker
