@@ -539,9 +539,11 @@ static void sweep_lost(sweeper_t *S, worker_t *w)
 
 /* Reads what worker w sent. Returns 0 while its frame is incomplete, 1
  * when the worker is lost (its point failed, the slot is empty) or on an
- * error (*rc), 2 when the frame is complete: *frame then owns it (the
- * caller frees it) and w is ready for its next point. */
-static int sweep_read(sweeper_t *S, worker_t *w, char **frame, int *rc, sim_err_t *err)
+ * error (*rc), 2 when the frame of *point is complete: *frame then owns it
+ * (the caller frees it) and w is ready for its next point, or its slot is
+ * empty when the frame beat a --timeout SIGKILL (the dying worker is
+ * reaped, so that no next point is sent to it). */
+static int sweep_read(sweeper_t *S, worker_t *w, char **frame, size_t *point, int *rc, sim_err_t *err)
 {
 	if (w->len + 4096 > w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 16384;
@@ -572,7 +574,15 @@ static int sweep_read(sweeper_t *S, worker_t *w, char **frame, int *rc, sim_err_
 		return 1;
 	}
 	*frame = w->buf;
-	*w = (worker_t){ .pid = w->pid, .fd = w->fd, .point = w->point };
+	*point = w->point;
+	w->buf = NULL;
+	if (w->timed_out) {
+		pid_t pid = w->pid;
+		sweep_slot_free(w);
+		sweep_reap(pid);
+	} else {
+		*w = (worker_t){ .pid = w->pid, .fd = w->fd, .point = w->point };
+	}
 	return 2;
 }
 
@@ -643,16 +653,17 @@ static int sweep_pool(sweeper_t *S, const size_t *todo, size_t n, long jobs, sim
 		for (size_t i = 0; !rc && i < live; i++) {
 			worker_t *w = &S->w[slot[i]];
 			char *frame = NULL;
-			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)) || !sweep_read(S, w, &frame, &rc, err) || rc)
+			size_t point = 0;
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+			    !sweep_read(S, w, &frame, &point, &rc, err) || rc)
 				continue;
-			size_t point = w->point;
 			/* The next point goes out before this one is recorded, so
 			 * the worker runs it while the sweeper waits on the
 			 * journal's fsync, rather than idling through it. */
 			bool more = next < n;
 			if (more) {
 				if (!w->pid)
-					rc = sweep_spawn(S, w, err); /* in place of a lost worker */
+					rc = sweep_spawn(S, w, err); /* in place of a lost or stopped worker */
 				if (!rc)
 					sweep_assign(w, todo[next++]);
 			}
