@@ -16,7 +16,8 @@
  * journal (or results.csv), i.e. between the appends of one point; the
  * kill/resume test (tests/sweep/kill_resume.sh) uses it. crash:I and
  * hang:I make the worker that runs point I die of SIGSEGV or block forever
- * before running it (tests/sweep/cli.sh).
+ * before running it, fail:I makes point I fail with an input error instead
+ * of running (tests/sweep/cli.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -272,7 +273,7 @@ typedef struct sweeper {
 	sweep_journal_t *j;
 	sweep_table_t *t;
 	int csv_fd, jsonl_fd;
-	int fault_at;           /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv, 3 crash, 4 hang */
+	int fault_at;           /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv, 3 crash, 4 hang, 5 fail */
 	long fault_k;
 	long committed;
 	size_t done, total;
@@ -343,8 +344,9 @@ static void sweep_fault(const sweeper_t *S, int where)
 		raise(SIGKILL);
 }
 
-/* The test hooks crash:I and hang:I, in the worker that runs point I. */
-static void sweep_fault_point(const sweeper_t *S, size_t i)
+/* The test hooks crash:I, hang:I and fail:I, in the worker that runs
+ * point I; fail:I returns the error point I then reports. */
+static int sweep_fault_point(const sweeper_t *S, size_t i, sim_err_t *err)
 {
 	if (S->fault_at == 3 && (long)i == S->fault_k) {
 		/* The default action (a core-dumping death), not a sanitizer's
@@ -354,6 +356,9 @@ static void sweep_fault_point(const sweeper_t *S, size_t i)
 	}
 	while (S->fault_at == 4 && (long)i == S->fault_k)
 		pause();
+	if (S->fault_at == 5 && (long)i == S->fault_k)
+		return sim_err(err, SIM_EINPUT, "injected failure (SHARPSIM_SWEEP_FAULT=fail:%zu)", i);
+	return SIM_OK;
 }
 
 /* A point's row: journal first, then the two derived files. */
@@ -417,10 +422,11 @@ static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 		}
 		if (i >= S->spec->n)
 			_exit(cli_exit_status(SIM_EINTERNAL));
-		sweep_fault_point(S, (size_t)i);
 		sim_err_t err = { 0 };
 		sweep_rec_t *r = NULL;
-		int rc = sweep_point_run(S->spec, (size_t)i, S->tech, SHARPSIM_VERSION, &r, &err);
+		int rc = sweep_fault_point(S, (size_t)i, &err);
+		if (!rc)
+			rc = sweep_point_run(S->spec, (size_t)i, S->tech, SHARPSIM_VERSION, &r, &err);
 		size_t len = 0;
 		char *payload = rc ? NULL : sweep_rec_encode(r, &len);
 		sweep_rec_free(r);
@@ -817,6 +823,8 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		S.fault_at = 3;
 	else if (fault && sscanf(fault, "hang:%ld", &S.fault_k) == 1)
 		S.fault_at = 4;
+	else if (fault && sscanf(fault, "fail:%ld", &S.fault_k) == 1)
+		S.fault_at = 5;
 	if (!rc && !a->quiet)
 		fprintf(stderr, "sharpsim sweep: %zu points (%zu expanded), %zu done before, %zu to run, %ld at once\n",
 			s->n, s->n_expanded, s->n - n, n, a->jobs);

@@ -13,8 +13,9 @@
 #     whose worker crashes (SHARPSIM_SWEEP_FAULT=crash:I) or hangs past
 #     --timeout (hang:I) is reported as failed with its status while every
 #     other point of the run completes (a fresh worker takes over, even at
-#     -j 1), and --resume then gives the clean results byte for byte; the
-#     workers of a SIGKILLed sweeper exit;
+#     -j 1), as is a point that fails with an error (fail:I: its message
+#     and status 2), and --resume then gives the clean results byte for
+#     byte; the workers of a SIGKILLed sweeper exit;
 #   - `sharpsim plot` writes a PNG and an SVG per figure (when gnuplot is
 #     installed).
 #   tests/sweep/cli.sh [BIN]
@@ -108,6 +109,7 @@ k=$(( RANDOM % total ))
 pool_fault "crash:$k" 2 5 "point $k killed by signal 11"
 pool_fault "crash:0" 1 5 "point 0 killed by signal 11"
 pool_fault "crash:$(( total - 1 ))" 1 5 "point $(( total - 1 )) killed by signal 11"
+pool_fault "fail:$k" 1 2 "point $k (.*): injected failure"
 pool_fault "hang:$k" 2 4 "point $k (.*): no result after 1 s (--timeout), stopped" --timeout 1
 # A SIGKILLed sweeper's workers see their socket close and exit.
 "$BIN" sweep tests/sweep/tiny.yaml --out "$T/orphans" --quiet -j 2 &
