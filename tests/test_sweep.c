@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../sim/sweep/journal.h"
+#include "../sim/sweep/point.h"
 #include "../sim/sweep/record.h"
 #include "../sim/sweep/spec.h"
 #include "../sim/sweep/table.h"
@@ -377,6 +378,59 @@ START_TEST(spec_expansion)
 }
 END_TEST
 
+/* ---- point ---- */
+
+static char *point_payload(const sweep_spec_t *s, size_t i, const energy_tech_t *tech)
+{
+	sweep_rec_t *r = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_msg(sweep_point_run(s, i, tech, "test", &r, &err) == SIM_OK, "point %zu: %s", i, err.msg);
+	size_t len;
+	char *p = sweep_rec_encode(r, &len);
+	ck_assert_ptr_nonnull(p);
+	sweep_rec_free(r);
+	return p;
+}
+
+/* A sweep's worker runs many points in one process (cli_sweep.c), so a
+ * point must leave nothing behind: its row is the same whatever ran before
+ * it in the process, and it frees what it allocates (the ASan build's leak
+ * check, make asan-test, fails this test otherwise). */
+START_TEST(point_runs_share_no_state)
+{
+	sweep_spec_t s;
+	sim_err_t err = { 0 };
+	ck_assert_msg(sweep_spec_load("tests/sweep/tiny.yaml", "test", &s, &err) == SIM_OK, "%s", err.msg);
+	char *first = point_payload(&s, 7, NULL);
+	const size_t others[] = { 0, 1, 2, 3, 62, 125, 190, 239 };
+	for (size_t k = 0; k < sizeof others / sizeof *others; k++) {
+		char *a = point_payload(&s, others[k], NULL);
+		char *b = point_payload(&s, others[k], NULL);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+		char *again = point_payload(&s, 7, NULL);
+		ck_assert_str_eq(again, first);
+		free(again);
+	}
+	free(first);
+	/* Priced: one technology table serves every point, read only. */
+	s.energy = true;
+	energy_tech_t *tech;
+	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &tech, &err) == SIM_OK, "%s", err.msg);
+	char *p1 = point_payload(&s, 7, tech);
+	char *p2 = point_payload(&s, 239, tech);
+	char *p3 = point_payload(&s, 7, tech);
+	energy_tech_destroy(tech);
+	ck_assert_ptr_nonnull(strstr(p1, "energy_uj\t"));
+	ck_assert_str_eq(p1, p3);
+	free(p1);
+	free(p2);
+	free(p3);
+	sweep_spec_free(&s);
+}
+END_TEST
+
 Suite *sweep_suite(void)
 {
 	Suite *s = suite_create("sweep");
@@ -399,6 +453,10 @@ Suite *sweep_suite(void)
 	tc = tcase_create("spec");
 	tcase_add_test(tc, spec_errors_are_located);
 	tcase_add_test(tc, spec_expansion);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("point");
+	tcase_add_test(tc, point_runs_share_no_state);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;

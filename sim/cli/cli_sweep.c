@@ -1,11 +1,11 @@
 /*
  * cli_sweep.c - `sharpsim sweep`, `sharpsim merge` and `sharpsim plot`.
  *
- * sweep: expands a spec (sweep/spec.h), then runs its points in parallel,
- * each in a forked child of this process that runs the point in-process
- * (sweep/point.h) and sends its result row back through a pipe; fork gives
- * isolation (a crashing or deadlocked point exits alone) without exec or
- * JSON parsing. The parent alone writes results: per finished point, first
+ * sweep: expands a spec (sweep/spec.h), then runs its points in parallel
+ * in a pool of worker processes, forked once each, that run points
+ * in-process (sweep/point.h) and send each result row back over a socket
+ * (see "the pool of workers" below for what a worker isolates, and how).
+ * The parent alone writes results: per finished point, first
  * the journal (the source of truth, fsync'd), then one appended line each
  * to results.csv and results.jsonl. On start (and --resume) the journal's
  * torn tail, if any, is cut and both files are regenerated from it; at the
@@ -14,7 +14,10 @@
  * Test hook: SHARPSIM_SWEEP_FAULT=journal:K (or csv:K) makes the sweeper
  * SIGKILL itself right after the K-th point of this process reaches the
  * journal (or results.csv), i.e. between the appends of one point; the
- * kill/resume test (tests/sweep/kill_resume.sh) uses it.
+ * kill/resume test (tests/sweep/kill_resume.sh) uses it. crash:I and
+ * hang:I make the worker that runs point I die of SIGSEGV or block forever
+ * before running it, fail:I makes point I fail with an input error instead
+ * of running (tests/sweep/cli.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +25,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +37,7 @@
 
 #include "../common/afile.h"
 #include "../common/datadir.h"
+#include "../energy/energy.h"
 #include "../sweep/journal.h"
 #include "../sweep/plot.h"
 #include "../sweep/point.h"
@@ -48,7 +54,7 @@
 
 static void sweep_usage(FILE *f)
 {
-	fputs("usage: sharpsim sweep SPEC.yaml [-j N] [--out DIR] [--resume] [--no-fast-forward]\n"
+	fputs("usage: sharpsim sweep SPEC.yaml [-j N] [--out DIR] [--resume] [--no-fast-forward] [--timeout S]\n"
 	      "       sharpsim sweep SPEC.yaml --emit-jobs[=FILE] [--out DIR]\n"
 	      "       sharpsim sweep SPEC.yaml --point I [--out DIR]\n"
 	      "\n"
@@ -58,6 +64,8 @@ static void sweep_usage(FILE *f)
 	      "  --resume         keep the points already in DIR and run the rest\n"
 	      "  --no-fast-forward  step every cycle in every run (as fast_forward: false; the\n"
 	      "                   jumps are exact, this is for checking and timing)\n"
+	      "  --timeout S      a point still running after S seconds is stopped and fails\n"
+	      "                   (status 4); default: no limit\n"
 	      "  --emit-jobs      print one shell command per point (GNU parallel, Slurm arrays);\n"
 	      "                   each writes DIR/points/I; then: sharpsim merge DIR/points/* --out DIR\n"
 	      "  --point I        run point I alone (0-based, in expansion order) into DIR\n"
@@ -70,6 +78,7 @@ typedef struct sweep_args {
 	const char *spec, *out, *emit;
 	bool resume, emit_jobs, no_ff, quiet;
 	long jobs, point;
+	double timeout;         /* --timeout seconds; 0: none */
 } sweep_args_t;
 
 static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
@@ -92,6 +101,13 @@ static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
 			a->point = cli_parse_u64(argv[++i], LONG_MAX, &v) ? -1 : (long)v;
 			if (a->point < 0)
 				return sim_err(err, SIM_EINPUT, "option --point '%s': expected a point index >= 0",
+					       argv[i]);
+		} else if (!strcmp(o, "--timeout") && has) {
+			char *end;
+			errno = 0;
+			a->timeout = strtod(argv[++i], &end);
+			if (errno || end == argv[i] || *end || !(a->timeout > 0 && a->timeout <= 1e9))
+				return sim_err(err, SIM_EINPUT, "option --timeout '%s': expected seconds, a number > 0",
 					       argv[i]);
 		} else if (!strcmp(o, "--resume")) {
 			a->resume = true;
@@ -183,36 +199,91 @@ static int sweep_emit(const sweep_args_t *a, const sweep_spec_t *s, const char *
 		sweep_shell_quote(o, exe);
 		fputs(" sweep ", o);
 		sweep_shell_quote(o, spec);
-		fprintf(o, " --point %zu --quiet%s --out ", i, !s->fast_forward ? " --no-fast-forward" : "");
+		fprintf(o, " --point %zu --quiet%s", i, !s->fast_forward ? " --no-fast-forward" : "");
+		if (a->timeout > 0)
+			fprintf(o, " --timeout %g", a->timeout);
+		fputs(" --out ", o);
 		sweep_shell_quote(o, pdir);
 		fputc('\n', o);
 	}
 	return afile_commit(f, err);
 }
 
-/* ---- the pool of point runners ---- */
+/* ---- the pool of workers ----
+ *
+ * -j N forks N workers once; each runs many points in-process
+ * (sweep/point.h) and only the sweeper writes results. A sweeper and its
+ * worker talk over one socketpair: the sweeper sends a point's index (a
+ * uint64_t), the worker answers with one frame (a sweep_frame_t, then the
+ * encoded row when the status is 0) and waits for the next index; the
+ * sweeper closing its end means no more points. At most one index and one
+ * frame are in flight per worker, and MSG_NOSIGNAL turns a vanished peer
+ * into EPIPE rather than a SIGPIPE on either side.
+ *
+ * Invariant of the loop: every live worker (pid != 0) has a point
+ * outstanding; a worker whose frame arrived is given the next point at
+ * once, before the frame is recorded (so the journal's fsync overlaps the
+ * worker's next run), or, when none is left, retired once the frame is
+ * recorded (its socket closed, it exits, it is reaped).
+ *
+ * What the former process per point isolated, and how the pool keeps it:
+ * - a crash: the worker dies alone; EOF on its socket with a point
+ *   outstanding reports that point as failed, as before ("killed by signal
+ *   S", status 5, or the worker's exit status), and a fresh worker is
+ *   forked for the points left. Its row is missing; --resume runs it again.
+ * - a hang: the simulator's watchdog turns a deadlock into an error
+ *   (status 4); a point still running after --timeout seconds has its
+ *   worker SIGKILLed and is reported as failed with status 4, and a fresh
+ *   worker takes the points left.
+ * - per-point errors: the worker prints the point's message, as the child
+ *   did, and sends the status in the frame instead of exiting with it.
+ * - memory: a point frees everything it allocates, so a worker's heap is
+ *   bounded by its largest point. This is checked: a worker that runs out
+ *   of points ends with exit(), not _exit(), so a sanitizer build's
+ *   exit-time leak check covers every point the worker ran, and a worker
+ *   that ends badly fails the sweep (make asan-test runs sweeps so).
+ * - state: the library keeps no mutable globals (afile's signal registry
+ *   aside, which a worker never fills), so a row does not depend on the
+ *   points its worker ran before: -j 1 and -j N write the same bytes.
+ * - signals: a worker keeps the sweeper's dispositions, as the child did:
+ *   ^C reaches the whole process group. A worker whose sweeper died (even
+ *   by SIGKILL) sees EOF or EPIPE and exits without writing anything.
+ */
 
-typedef struct child {
-	pid_t pid;
-	int fd;
-	size_t point;
-	char *buf;
+typedef struct sweep_frame {
+	uint64_t point;
+	int32_t status;         /* the point's exit status; 0: len bytes of encoded row follow */
+	uint32_t len;
+} sweep_frame_t;
+
+typedef struct worker {
+	pid_t pid;              /* 0: no worker in this slot */
+	int fd;                 /* the sweeper's end of the socketpair */
+	bool timed_out;         /* SIGKILLed by the sweeper after --timeout */
+	size_t point;           /* the point outstanding */
+	struct timespec start;  /* when it was sent */
+	char *buf;              /* the frame received so far */
 	size_t len, cap;
-} child_t;
+} worker_t;
 
 typedef struct sweeper {
 	const sweep_spec_t *spec;
-	const char *tech, *dir;
+	const energy_tech_t *tech; /* loaded once, before the workers fork; NULL: unpriced */
+	const char *dir;
 	sweep_journal_t *j;
 	sweep_table_t *t;
 	int csv_fd, jsonl_fd;
-	int fault_at;           /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv */
+	int fault_at;           /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv, 3 crash, 4 hang, 5 fail */
 	long fault_k;
 	long committed;
 	size_t done, total;
 	bool tty, quiet;
+	bool worker_failed;     /* a worker ended badly after its last point */
+	double timeout;         /* seconds per point; 0: none */
 	struct timespec t0, last;
 	int worst;              /* exit status of the worst failed point */
+	worker_t w[SWEEP_MAX_JOBS];
+	size_t nw;              /* slots in use */
 } sweeper_t;
 
 static double sweep_seconds(const struct timespec *a, const struct timespec *b)
@@ -273,13 +344,30 @@ static void sweep_fault(const sweeper_t *S, int where)
 		raise(SIGKILL);
 }
 
-/* A finished child's row: journal first, then the two derived files. */
-static int sweep_commit(sweeper_t *S, child_t *c, sim_err_t *err)
+/* The test hooks crash:I, hang:I and fail:I, in the worker that runs
+ * point I; fail:I returns the error point I then reports. */
+static int sweep_fault_point(const sweeper_t *S, size_t i, sim_err_t *err)
+{
+	if (S->fault_at == 3 && (long)i == S->fault_k) {
+		/* The default action (a core-dumping death), not a sanitizer's
+		 * handler: as a wild pointer would end a release build. */
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGSEGV);
+	}
+	while (S->fault_at == 4 && (long)i == S->fault_k)
+		pause();
+	if (S->fault_at == 5 && (long)i == S->fault_k)
+		return sim_err(err, SIM_EINPUT, "injected failure (SHARPSIM_SWEEP_FAULT=fail:%zu)", i);
+	return SIM_OK;
+}
+
+/* A point's row: journal first, then the two derived files. */
+static int sweep_commit(sweeper_t *S, size_t point, const char *payload, size_t len, sim_err_t *err)
 {
 	sweep_rec_t *r;
 	char where[64];
-	snprintf(where, sizeof where, "point %zu", c->point);
-	int rc = sweep_rec_decode(c->buf, c->len, where, &r, err);
+	snprintf(where, sizeof where, "point %zu", point);
+	int rc = sweep_rec_decode(payload, len, where, &r, err);
 	if (rc)
 		return rc;
 	rc = sweep_journal_append(S->j, r, err);
@@ -300,130 +388,307 @@ static int sweep_commit(sweeper_t *S, child_t *c, sim_err_t *err)
 	return rc;
 }
 
-static void sweep_child(const sweeper_t *S, size_t i, int fd)
+/* Sends all of buf; false when the peer is gone. */
+static bool sweep_send(int fd, const void *buf, size_t len)
 {
-	sim_err_t err = { 0 };
-	sweep_rec_t *r = NULL;
-	int rc = sweep_point_run(S->spec, i, S->tech, SHARPSIM_VERSION, &r, &err);
-	if (rc) {
-		const sweep_point_t *p = &S->spec->pts[i];
-		fprintf(stderr, "sharpsim sweep: point %zu (%s, %s, %s): %s\n", i, p->hw_name, p->wl_name, p->sched,
-			err.msg);
-		_exit(cli_exit_status(rc));
-	}
-	size_t len;
-	char *payload = sweep_rec_encode(r, &len);
-	if (!payload)
-		_exit(cli_exit_status(SIM_ENOMEM));
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, payload + off, len - off);
+	for (const char *p = buf; len;) {
+		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			_exit(cli_exit_status(SIM_EIO));
-		off += (size_t)w;
+			return false;
+		p += w;
+		len -= (size_t)w;
 	}
-	_exit(0);
+	return true;
 }
 
-static int sweep_spawn(sweeper_t *S, child_t *c, size_t point, sim_err_t *err)
+/* A worker's main loop: runs each point the sweeper sends, answers with
+ * its frame, until the sweeper closes the socket. */
+static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 {
-	int p[2];
-	if (pipe(p) != 0)
-		return sim_err(err, SIM_EIO, "pipe: %s", strerror(errno));
+	for (;;) {
+		uint64_t i;
+		size_t got = 0;
+		while (got < sizeof i) {
+			ssize_t n = read(fd, (char *)&i + got, sizeof i - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0 && got == 0)
+				exit(0); /* no more points; exit() for the leak check (see above) */
+			if (n <= 0)
+				_exit(cli_exit_status(SIM_EIO));
+			got += (size_t)n;
+		}
+		if (i >= S->spec->n)
+			_exit(cli_exit_status(SIM_EINTERNAL));
+		sim_err_t err = { 0 };
+		sweep_rec_t *r = NULL;
+		int rc = sweep_fault_point(S, (size_t)i, &err);
+		if (!rc)
+			rc = sweep_point_run(S->spec, (size_t)i, S->tech, SHARPSIM_VERSION, &r, &err);
+		size_t len = 0;
+		char *payload = rc ? NULL : sweep_rec_encode(r, &len);
+		sweep_rec_free(r);
+		if (!rc && (!payload || len > UINT32_MAX))
+			rc = sim_err(&err, SIM_ENOMEM, "out of memory encoding the row");
+		if (rc) {
+			const sweep_point_t *p = &S->spec->pts[i];
+			fprintf(stderr, "sharpsim sweep: point %zu (%s, %s, %s): %s\n", (size_t)i, p->hw_name,
+				p->wl_name, p->sched, err.msg);
+			len = 0;
+		}
+		sweep_frame_t h = { .point = i, .status = cli_exit_status(rc), .len = (uint32_t)len };
+		bool sent = sweep_send(fd, &h, sizeof h) && sweep_send(fd, payload, len);
+		free(payload);
+		if (!sent)
+			_exit(cli_exit_status(SIM_EIO)); /* the sweeper is gone */
+	}
+}
+
+/* Forks a worker into the empty slot w. */
+static int sweep_spawn(sweeper_t *S, worker_t *w, sim_err_t *err)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return sim_err(err, SIM_EIO, "socketpair: %s", strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
+		close(sv[0]);
+		close(sv[1]);
 		return sim_err(err, SIM_EIO, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		close(p[0]);
-		sweep_child(S, point, p[1]);
+		/* The other workers' sockets: holding them open would keep
+		 * those workers from seeing EOF when the sweeper closes its
+		 * end (after its last point, or when the sweeper dies). */
+		for (size_t k = 0; k < S->nw; k++)
+			if (S->w[k].pid)
+				close(S->w[k].fd);
+		close(sv[0]);
+		sweep_worker(S, sv[1]);
 	}
-	close(p[1]);
-	*c = (child_t){ .pid = pid, .fd = p[0], .point = point };
+	close(sv[1]);
+	*w = (worker_t){ .pid = pid, .fd = sv[0] };
 	return SIM_OK;
 }
 
-/* Reads what child c has sent; on EOF reaps it and commits its row.
- * Returns 1 when the child is finished. */
-static int sweep_drain(sweeper_t *S, child_t *c, int *rc, sim_err_t *err)
+static void sweep_assign(worker_t *w, size_t point)
 {
-	if (c->len + 4096 > c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 16384;
-		char *b = realloc(c->buf, cap);
+	uint64_t i = point;
+	w->point = point;
+	w->len = 0;
+	clock_gettime(CLOCK_MONOTONIC, &w->start);
+	/* A worker that died since its last frame fails the send; make sure
+	 * it is dead, so that its EOF reports the point. */
+	if (!sweep_send(w->fd, &i, sizeof i))
+		kill(w->pid, SIGKILL);
+}
+
+static int sweep_reap(pid_t pid)
+{
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+static void sweep_slot_free(worker_t *w)
+{
+	close(w->fd);
+	free(w->buf);
+	*w = (worker_t){ 0 };
+}
+
+/* Ends a worker with no point outstanding: it exits on EOF. */
+static void sweep_retire(sweeper_t *S, worker_t *w)
+{
+	pid_t pid = w->pid;
+	sweep_slot_free(w);
+	int status = sweep_reap(pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	fprintf(stderr, "sharpsim sweep: a worker ended with %s %d after its last point\n",
+		WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	S->worker_failed = true;
+}
+
+/* The worker of w died (or was killed) with its point outstanding: the
+ * point failed, as a crashed child's did. */
+static void sweep_lost(sweeper_t *S, worker_t *w)
+{
+	const sweep_point_t *p = &S->spec->pts[w->point];
+	size_t point = w->point;
+	bool timed_out = w->timed_out;
+	pid_t pid = w->pid;
+	sweep_slot_free(w);
+	int status = sweep_reap(pid);
+	int code = 5;
+	if (timed_out) {
+		fprintf(stderr, "sharpsim sweep: point %zu (%s, %s, %s): no result after %g s (--timeout), stopped\n",
+			point, p->hw_name, p->wl_name, p->sched, S->timeout);
+		code = cli_exit_status(SIM_EDEADLOCK);
+	} else if (WIFSIGNALED(status)) {
+		fprintf(stderr, "sharpsim sweep: point %zu killed by signal %d\n", point, WTERMSIG(status));
+	} else {
+		fprintf(stderr, "sharpsim sweep: point %zu: its worker exited with status %d and no result\n", point,
+			WEXITSTATUS(status));
+		if (WEXITSTATUS(status))
+			code = WEXITSTATUS(status);
+	}
+	if (code > S->worst)
+		S->worst = code;
+	S->total--;
+}
+
+/* Reads what worker w sent. Returns 0 while its frame is incomplete, 1
+ * when the worker is lost (its point failed, the slot is empty) or on an
+ * error (*rc), 2 when the frame of *point is complete: *frame then owns it
+ * (the caller frees it) and w is ready for its next point, or its slot is
+ * empty when the frame beat a --timeout SIGKILL (the dying worker is
+ * reaped, so that no next point is sent to it). */
+static int sweep_read(sweeper_t *S, worker_t *w, char **frame, size_t *point, int *rc, sim_err_t *err)
+{
+	if (w->len + 4096 > w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 16384;
+		char *b = realloc(w->buf, cap);
 		if (!b) {
 			*rc = sim_err(err, SIM_ENOMEM, "out of memory");
 			return 1;
 		}
-		c->buf = b;
-		c->cap = cap;
+		w->buf = b;
+		w->cap = cap;
 	}
-	ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len);
+	ssize_t n = read(w->fd, w->buf + w->len, w->cap - w->len);
 	if (n < 0 && errno == EINTR)
 		return 0;
-	if (n > 0) {
-		c->len += (size_t)n;
+	if (n <= 0) {
+		sweep_lost(S, w);
+		return 1;
+	}
+	w->len += (size_t)n;
+	sweep_frame_t h;
+	if (w->len < sizeof h)
 		return 0;
+	memcpy(&h, w->buf, sizeof h);
+	if (w->len < sizeof h + h.len)
+		return 0;
+	if (h.point != w->point || w->len != sizeof h + h.len) {
+		*rc = sim_err(err, SIM_EINTERNAL, "point %zu: its worker sent a garbled frame", w->point);
+		return 1;
 	}
-	close(c->fd);
-	int status = 0;
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		*rc = sweep_commit(S, c, err);
-		S->done++;
+	*frame = w->buf;
+	*point = w->point;
+	w->buf = NULL;
+	if (w->timed_out) {
+		pid_t pid = w->pid;
+		sweep_slot_free(w);
+		sweep_reap(pid);
 	} else {
-		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 5;
-		if (WIFSIGNALED(status))
-			fprintf(stderr, "sharpsim sweep: point %zu killed by signal %d\n", c->point, WTERMSIG(status));
-		if (code > S->worst)
-			S->worst = code;
-		S->total--;
+		*w = (worker_t){ .pid = w->pid, .fd = w->fd, .point = w->point };
 	}
-	free(c->buf);
-	c->buf = NULL;
-	return 1;
+	return 2;
+}
+
+/* Records a complete frame of point: its row, or its failure. */
+static int sweep_settle(sweeper_t *S, size_t point, const char *frame, sim_err_t *err)
+{
+	sweep_frame_t h;
+	memcpy(&h, frame, sizeof h);
+	if (h.status) {
+		if (h.status > S->worst)
+			S->worst = h.status;
+		S->total--;
+		return SIM_OK;
+	}
+	S->done++;
+	return sweep_commit(S, point, frame + sizeof h, h.len, err);
+}
+
+/* SIGKILLs the workers whose point has run past --timeout; returns the
+ * poll() timeout until the next one could (-1: none). */
+static int sweep_watch(sweeper_t *S)
+{
+	if (S->timeout <= 0)
+		return -1;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double next = -1;
+	for (size_t k = 0; k < S->nw; k++) {
+		worker_t *w = &S->w[k];
+		if (!w->pid || w->timed_out)
+			continue;
+		double left = S->timeout - sweep_seconds(&w->start, &now);
+		if (left <= 0) {
+			kill(w->pid, SIGKILL);
+			w->timed_out = true;
+		} else if (next < 0 || left < next) {
+			next = left;
+		}
+	}
+	return next < 0 ? -1 : (int)(next * 1000) + 1;
 }
 
 static int sweep_pool(sweeper_t *S, const size_t *todo, size_t n, long jobs, sim_err_t *err)
 {
-	child_t kids[SWEEP_MAX_JOBS];
 	struct pollfd pf[SWEEP_MAX_JOBS];
-	size_t running = 0, next = 0;
+	size_t slot[SWEEP_MAX_JOBS];
+	size_t next = 0;
 	int rc = SIM_OK;
-	while (!rc && (next < n || running)) {
-		while (!rc && next < n && running < (size_t)jobs)
-			if (!(rc = sweep_spawn(S, &kids[running], todo[next], err))) {
-				running++;
-				next++;
+	S->nw = n < (size_t)jobs ? n : (size_t)jobs;
+	for (size_t k = 0; !rc && k < S->nw; k++)
+		if (!(rc = sweep_spawn(S, &S->w[k], err)))
+			sweep_assign(&S->w[k], todo[next++]);
+	while (!rc) {
+		size_t live = 0;
+		for (size_t k = 0; k < S->nw; k++)
+			if (S->w[k].pid) {
+				pf[live] = (struct pollfd){ .fd = S->w[k].fd, .events = POLLIN };
+				slot[live++] = k;
 			}
-		for (size_t i = 0; i < running; i++)
-			pf[i] = (struct pollfd){ .fd = kids[i].fd, .events = POLLIN };
-		if (poll(pf, running, -1) < 0) {
+		if (!live)
+			break;
+		if (poll(pf, live, sweep_watch(S)) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = sim_err(err, SIM_EIO, "poll: %s", strerror(errno));
 			break;
 		}
-		for (size_t i = running; i-- > 0;) {
-			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+		for (size_t i = 0; !rc && i < live; i++) {
+			worker_t *w = &S->w[slot[i]];
+			char *frame = NULL;
+			size_t point = 0;
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+			    !sweep_read(S, w, &frame, &point, &rc, err) || rc)
 				continue;
-			if (sweep_drain(S, &kids[i], &rc, err)) {
-				kids[i] = kids[--running];
-				sweep_progress(S, false);
+			/* The next point goes out before this one is recorded, so
+			 * the worker runs it while the sweeper waits on the
+			 * journal's fsync, rather than idling through it. */
+			bool more = next < n;
+			if (more) {
+				if (!w->pid)
+					rc = sweep_spawn(S, w, err); /* in place of a lost or stopped worker */
+				if (!rc)
+					sweep_assign(w, todo[next++]);
 			}
+			if (frame && !rc)
+				rc = sweep_settle(S, point, frame, err);
+			free(frame);
+			sweep_progress(S, false);
+			if (!rc && !more && w->pid)
+				sweep_retire(S, w);
 		}
 	}
-	/* On an error, let the running points finish unrecorded. */
-	for (size_t i = 0; i < running; i++) {
-		close(kids[i].fd);
-		free(kids[i].buf);
-		waitpid(kids[i].pid, NULL, 0);
-	}
+	/* On an error, let the running points finish unrecorded: a worker
+	 * sees EOF (or EPIPE) once its socket is closed, and exits. */
+	for (size_t k = 0; k < S->nw; k++)
+		if (S->w[k].pid) {
+			pid_t pid = S->w[k].pid;
+			sweep_slot_free(&S->w[k]);
+			sweep_reap(pid);
+		}
 	return rc;
 }
 
@@ -496,8 +761,8 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		return rc;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/journal", out);
-	sweeper_t S = { .spec = s, .tech = s->energy ? tech : NULL, .dir = out, .csv_fd = -1, .jsonl_fd = -1,
-			.tty = isatty(2), .quiet = a->quiet };
+	sweeper_t S = { .spec = s, .dir = out, .csv_fd = -1, .jsonl_fd = -1,
+			.tty = isatty(2), .quiet = a->quiet, .timeout = a->timeout };
 	size_t dropped = 0;
 	rc = sweep_journal_open(path, &S.j, &dropped, err);
 	if (rc)
@@ -541,11 +806,25 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		rc = sweep_open_append(out, "results.csv", &S.csv_fd, err);
 	if (!rc)
 		rc = sweep_open_append(out, "results.jsonl", &S.jsonl_fd, err);
+	/* One technology table for every point: parsing it per point cost
+	 * more than the point's own config and workload. A table that does
+	 * not load fails the sweep here, before any point runs, rather than
+	 * failing every point. */
+	energy_tech_t *table = NULL;
+	if (!rc && s->energy && n)
+		rc = energy_tech_load(tech, &table, err);
+	S.tech = table;
 	const char *fault = getenv("SHARPSIM_SWEEP_FAULT");
 	if (fault && sscanf(fault, "journal:%ld", &S.fault_k) == 1)
 		S.fault_at = 1;
 	else if (fault && sscanf(fault, "csv:%ld", &S.fault_k) == 1)
 		S.fault_at = 2;
+	else if (fault && sscanf(fault, "crash:%ld", &S.fault_k) == 1)
+		S.fault_at = 3;
+	else if (fault && sscanf(fault, "hang:%ld", &S.fault_k) == 1)
+		S.fault_at = 4;
+	else if (fault && sscanf(fault, "fail:%ld", &S.fault_k) == 1)
+		S.fault_at = 5;
 	if (!rc && !a->quiet)
 		fprintf(stderr, "sharpsim sweep: %zu points (%zu expanded), %zu done before, %zu to run, %ld at once\n",
 			s->n, s->n_expanded, s->n - n, n, a->jobs);
@@ -563,6 +842,9 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		sweep_table_summary(S.t, stdout);
 		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows)\n", out, out, sweep_table_rows(S.t));
 	}
+	if (!rc && !S.worst && S.worker_failed)
+		rc = sim_err(err, SIM_EINTERNAL, "a worker failed after its last point (see above), though every "
+			     "row was written");
 	if (!rc && S.worst)
 		rc = sim_err(err, S.worst, "%zu of %zu points failed (see above); their rows are missing, "
 			     "--resume runs them again", n - S.done, n);
@@ -571,6 +853,7 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 	if (S.jsonl_fd >= 0)
 		close(S.jsonl_fd);
 	free(todo);
+	energy_tech_destroy(table);
 	sweep_table_free(S.t);
 	sweep_journal_close(S.j);
 	return rc;

@@ -56,26 +56,20 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 	return rc ? SIM_ENOMEM : SIM_OK;
 }
 
-int sweep_point_run(const sweep_spec_t *s, size_t i, const char *tech, const char *version, sweep_rec_t **out,
-		    sim_err_t *err)
+int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, const char *version,
+		    sweep_rec_t **out, sim_err_t *err)
 {
 	const sweep_point_t *pt = &s->pts[i];
-	energy_tech_t *t = NULL;
-	bool priced = s->energy && tech && *tech;
-	int rc = priced ? energy_tech_load(tech, &t, err) : SIM_OK;
-	if (rc)
-		return rc;
 	/* The point was hashed when the spec was expanded; a config or workload
 	 * file edited since would label this row with a stale hash. */
 	run_job_t job = {
 		.hw_path = pt->hw_path, .hw_over = (const char *const *)pt->p, .n_hw = pt->np,
 		.wl_path = pt->wl_path, .wl_over = (const char *const *)pt->w, .n_wl = pt->nw,
-		.version = version, .expect_hash = pt->hash, .tech = t,
+		.version = version, .expect_hash = pt->hash, .tech = s->energy ? tech : NULL,
 		.opts = { .cold = s->cold, .fast_forward = s->fast_forward },
 	};
 	run_outcome_t o;
-	rc = run_pipeline(&job, &o, err);
-	energy_tech_destroy(t);
+	int rc = run_pipeline(&job, &o, err);
 	if (rc)
 		return rc;
 	sweep_rec_t *row = sweep_rec_create();

@@ -3,20 +3,24 @@
  * run into a result row (sweep_result_columns of table.h plus the point's
  * swept-parameter columns).
  *
- * The sweep runs each point in a forked child that calls this, so a crash
- * or a deadlock of one point cannot take the sweeper down; the row travels
- * back to the parent as an encoded record (record.h).
+ * The sweep's workers call this for point after point in one process (see
+ * the pool in cli/cli_sweep.c), so a run must leave nothing behind: it
+ * frees what it allocates and its row depends on the point alone, not on
+ * the points run before it (tests/test_sweep.c). The row travels back to
+ * the sweeper as an encoded record (record.h).
  */
 #ifndef SHARPSIM_SWEEP_POINT_H
 #define SHARPSIM_SWEEP_POINT_H
 
 #include "../common/err.h"
+#include "../energy/energy.h"
 #include "record.h"
 #include "spec.h"
 
-/* Runs point i of s. tech: the technology table when s->energy (NULL or ""
- * when not priced). */
-int sweep_point_run(const sweep_spec_t *s, size_t i, const char *tech, const char *version, sweep_rec_t **out,
-		    sim_err_t *err);
+/* Runs point i of s. tech: the technology table when s->energy (NULL when
+ * not priced); it is only read, so one table serves every point of a sweep
+ * rather than being parsed again per point. */
+int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, const char *version,
+		    sweep_rec_t **out, sim_err_t *err);
 
 #endif

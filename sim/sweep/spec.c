@@ -28,6 +28,25 @@ typedef struct axis {
 	size_t n;
 } axis_t;
 
+/*
+ * Expansion loads every point's config and workload to check and hash
+ * them. Most points share both with an earlier one (a study has a few
+ * configs and a few dozen workloads, times its schedulers and values), so
+ * the loads are memoized, keyed by the file and the overrides in order: up
+ * to SPEC_HW_MEMO configs (beyond that, replaced round robin), and the
+ * last workload (the odometer moves the workload axis slower than the
+ * schedulers and every hardware parameter, which do not change the
+ * workload). A load is a function of the file and the overrides, so a
+ * reused one is what a fresh load would give; a failed load is never
+ * kept, so an error is reported at the same point as without the memo.
+ */
+#define SPEC_HW_MEMO 64
+
+typedef struct spec_hw_memo {
+	char *key;
+	hw_cfg_t hw;
+} spec_hw_memo_t;
+
 typedef struct spec_parse {
 	const ydoc_t *d;
 	sweep_spec_t *out;
@@ -42,7 +61,87 @@ typedef struct spec_parse {
 	size_t nax;
 	sweep_spec_progress_fn *progress;
 	void *progress_ctx;
+	spec_hw_memo_t *hw_memo;  /* SPEC_HW_MEMO slots, NULL until the first load */
+	size_t hw_memo_n, hw_memo_next;
+	char *wl_key;             /* the memoized workload's key; NULL: none */
+	workload_t wl_memo;
 } spec_parse_t;
+
+/* "path\nkv\nkv\n...": a load's memo key. NULL when out of memory. */
+static char *spec_memo_key(const char *path, char *const *kv, size_t n)
+{
+	size_t len = strlen(path) + 2;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(kv[i]) + 1;
+	char *k = malloc(len), *e = k;
+	if (!k)
+		return NULL;
+	e += sprintf(e, "%s\n", path);
+	for (size_t i = 0; i < n; i++)
+		e += sprintf(e, "%s\n", kv[i]);
+	return k;
+}
+
+/* The point's config, loaded or from the memo (valid until the next call). */
+static int spec_load_hw(spec_parse_t *P, const sweep_point_t *pt, const hw_cfg_t **out, sim_err_t *err)
+{
+	char *key = spec_memo_key(pt->hw_path, pt->p, pt->np);
+	if (!key)
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < P->hw_memo_n; i++)
+		if (!strcmp(P->hw_memo[i].key, key)) {
+			free(key);
+			*out = &P->hw_memo[i].hw;
+			return SIM_OK;
+		}
+	if (!P->hw_memo && !(P->hw_memo = calloc(SPEC_HW_MEMO, sizeof *P->hw_memo))) {
+		free(key);
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	}
+	hw_cfg_t hw;
+	int rc = config_load_hw(pt->hw_path, (const char *const *)pt->p, pt->np, &hw, err);
+	if (rc) {
+		free(key);
+		return rc;
+	}
+	size_t slot = P->hw_memo_n < SPEC_HW_MEMO ? P->hw_memo_n : P->hw_memo_next++ % SPEC_HW_MEMO;
+	spec_hw_memo_t *m = &P->hw_memo[slot];
+	free(m->key);
+	m->key = key;
+	m->hw = hw;
+	if (slot == P->hw_memo_n)
+		P->hw_memo_n++;
+	*out = &m->hw;
+	return SIM_OK;
+}
+
+/* The point's workload, loaded or the memoized one (valid until the next
+ * call). */
+static int spec_load_wl(spec_parse_t *P, const sweep_point_t *pt, const workload_t **out, sim_err_t *err)
+{
+	char *key = spec_memo_key(pt->wl_path, pt->w, pt->nw);
+	if (!key)
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	if (P->wl_key && !strcmp(P->wl_key, key)) {
+		free(key);
+		*out = &P->wl_memo;
+		return SIM_OK;
+	}
+	free(P->wl_key);
+	P->wl_key = NULL;
+	workload_free(&P->wl_memo);
+	P->wl_memo = (workload_t){ 0 };
+	int rc = config_load_workload(pt->wl_path, (const char *const *)pt->w, pt->nw, &P->wl_memo, err);
+	if (rc) {
+		workload_free(&P->wl_memo);
+		P->wl_memo = (workload_t){ 0 };
+		free(key);
+		return rc;
+	}
+	P->wl_key = key;
+	*out = &P->wl_memo;
+	return SIM_OK;
+}
 
 static const char *const spec_keys[] = { "title", "hw", "workloads", "schedulers", "params", "workload_params",
 					 "cold", "energy", "tech", "fast_forward", NULL };
@@ -411,32 +510,29 @@ static int spec_point(spec_parse_t *P, const size_t *idx, const ydoc_node_t *con
 		spec_free_point(&pt);
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	}
-	hw_cfg_t hw;
-	workload_t w = { 0 };
-	rc = config_load_hw(pt.hw_path, (const char *const *)pt.p, pt.np, &hw, err);
+	const hw_cfg_t *hw = NULL;
+	const workload_t *w = NULL;
+	rc = spec_load_hw(P, &pt, &hw, err);
 	if (!rc)
-		rc = config_load_workload(pt.wl_path, (const char *const *)pt.w, pt.nw, &w, err);
+		rc = spec_load_wl(P, &pt, &w, err);
 	if (rc) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		ydoc_error(P->d, at, err, rc, "in the point hw %s, workload %s: %s", pt.hw_path, pt.wl_path, msg);
-		workload_free(&w);
 		spec_free_point(&pt);
 		return rc;
 	}
-	if (hw.compute.tile == TILE_AUTO && hw.compute.tile_table[0] && access(hw.compute.tile_table, R_OK) != 0) {
+	if (hw->compute.tile == TILE_AUTO && hw->compute.tile_table[0] && access(hw->compute.tile_table, R_OK) != 0) {
 		rc = ydoc_error(P->d, at, err, SIM_EINPUT, "in the point hw %s, workload %s: compute.tile_table '%s' "
 				"not found, expected a file written by `sharpsim explore`", pt.hw_path, pt.wl_path,
-				hw.compute.tile_table);
-		workload_free(&w);
+				hw->compute.tile_table);
 		spec_free_point(&pt);
 		return rc;
 	}
-	snprintf(pt.hash, sizeof pt.hash, "%016llx", (unsigned long long)config_hash(&hw, &w, version));
-	snprintf(pt.hw_name, sizeof pt.hw_name, "%s", hw.name);
-	snprintf(pt.wl_name, sizeof pt.wl_name, "%s", w.name);
-	snprintf(pt.sched, sizeof pt.sched, "%s", hw_sched_name(hw.scheduler));
-	workload_free(&w);
+	snprintf(pt.hash, sizeof pt.hash, "%016llx", (unsigned long long)config_hash(hw, w, version));
+	snprintf(pt.hw_name, sizeof pt.hw_name, "%s", hw->name);
+	snprintf(pt.wl_name, sizeof pt.wl_name, "%s", w->name);
+	snprintf(pt.sched, sizeof pt.sched, "%s", hw_sched_name(hw->scheduler));
 	S->n_expanded++;
 	if (sweep_spec_find(S, pt.hash) >= 0) {
 		spec_free_point(&pt);
@@ -628,6 +724,11 @@ int sweep_spec_load_progress(const char *path, const char *version, sweep_spec_p
 	free(P.wl);
 	free(P.wl_at);
 	free(P.dir);
+	for (size_t i = 0; i < P.hw_memo_n; i++)
+		free(P.hw_memo[i].key);
+	free(P.hw_memo);
+	free(P.wl_key);
+	workload_free(&P.wl_memo);
 	ydoc_free(d);
 	if (rc)
 		sweep_spec_free(out);

@@ -31,8 +31,9 @@
  * names must exist before the first point runs.
  *
  * Expansion is one point at a time (an odometer over the axes), with
- * duplicates found through a hash index, so its time is linear in the
- * points; a spec of more than SWEEP_MAX_POINTS points is refused from the
+ * duplicates found through a hash index, and the loads of configs and
+ * workloads memoized by file and overrides (a study has few distinct
+ * ones), so its time is linear in the points; a spec of more than SWEEP_MAX_POINTS points is refused from the
  * axis lengths alone, before anything is expanded.
  */
 #ifndef SHARPSIM_SWEEP_SPEC_H

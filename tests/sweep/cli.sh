@@ -9,6 +9,13 @@
 #     gives tiny.yaml's clean results byte for byte;
 #   - --emit-jobs writes one runnable command per point, and running them
 #     all and merging gives the clean results byte for byte;
+#   - the worker pool: -j 1, -j 2 and -j 3 write the same bytes; a point
+#     whose worker crashes (SHARPSIM_SWEEP_FAULT=crash:I) or hangs past
+#     --timeout (hang:I) is reported as failed with its status while every
+#     other point of the run completes (a fresh worker takes over, even at
+#     -j 1), as is a point that fails with an error (fail:I: its message
+#     and status 2), and --resume then gives the clean results byte for
+#     byte; the workers of a SIGKILLed sweeper exit;
 #   - `sharpsim plot` writes a PNG and an SVG per figure (when gnuplot is
 #     installed).
 #   tests/sweep/cli.sh [BIN]
@@ -69,6 +76,53 @@ xargs -P 2 -d '\n' -n 1 bash -c < "$T/jobs.txt" || bad "an emitted job failed"
 cmp -s "$T/h1/results.csv" "$T/jobs/results.csv" || bad "emit-jobs + merge: results.csv differs from the sweep"
 cmp -s "$T/h1/results.jsonl" "$T/jobs/results.jsonl" || bad "emit-jobs + merge: results.jsonl differs"
 
+# The worker pool. Determinism: the rows do not depend on how many workers
+# ran them, nor on which points a worker ran before.
+for j in 1 2 3; do
+	"$BIN" sweep tests/sweep/tiny.yaml --out "$T/j$j" --quiet -j "$j" || bad "-j $j failed"
+	for f in results.csv results.jsonl; do
+		cmp -s "$T/full/$f" "$T/j$j/$f" || bad "-j $j: $f differs from the default -j"
+	done
+done
+total=$(( $(wc -l < "$T/full/results.csv") - 1 ))
+# pool_fault FAULT JOBS STATUS MESSAGE [OPTIONS]: the faulty point fails with
+# STATUS and MESSAGE, every other row is written, --resume completes it.
+pool_fault() {
+	local fault=$1 j=$2 want=$3 msg=$4 d="$T/pool-$1-$2"
+	shift 4
+	SHARPSIM_SWEEP_FAULT=$fault "$BIN" sweep tests/sweep/tiny.yaml --out "$d" --quiet -j "$j" "$@" 2>"$d.err"
+	local st=$?
+	[ "$st" = "$want" ] || bad "$fault -j $j: exit status $st, expected $want"
+	grep -q "$msg" "$d.err" || bad "$fault -j $j: no '$msg' in: $(cat "$d.err")"
+	grep -q "^1 of $total points failed" "$d.err" || bad "$fault -j $j: expected one failed point: $(cat "$d.err")"
+	# Exactly the faulty point's row is missing; the others are the clean ones.
+	local gone extra
+	gone=$(diff "$T/full/results.csv" "$d/results.csv" | grep -c '^<')
+	extra=$(diff "$T/full/results.csv" "$d/results.csv" | grep -c '^>')
+	[ "$gone" = 1 ] && [ "$extra" = 0 ] || bad "$fault -j $j: $gone rows missing, $extra rows unexpected, expected 1 and 0"
+	"$BIN" sweep tests/sweep/tiny.yaml --out "$d" --quiet --resume -j "$j" || bad "$fault -j $j: resume failed"
+	for f in results.csv results.jsonl; do
+		cmp -s "$T/full/$f" "$d/$f" || bad "$fault -j $j: after --resume, $f differs from the clean run"
+	done
+}
+k=$(( RANDOM % total ))
+pool_fault "crash:$k" 2 5 "point $k killed by signal 11"
+pool_fault "crash:0" 1 5 "point 0 killed by signal 11"
+pool_fault "crash:$(( total - 1 ))" 1 5 "point $(( total - 1 )) killed by signal 11"
+pool_fault "fail:$k" 1 2 "point $k (.*): injected failure"
+pool_fault "hang:$k" 2 4 "point $k (.*): no result after 1 s (--timeout), stopped" --timeout 1
+# A SIGKILLed sweeper's workers see their socket close and exit.
+"$BIN" sweep tests/sweep/tiny.yaml --out "$T/orphans" --quiet -j 2 &
+pid=$!
+sleep 0.1
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for _ in $(seq 1 50); do
+	pgrep -f -- "--out $T/orphans" >/dev/null || break
+	sleep 0.1
+done
+pgrep -f -- "--out $T/orphans" >/dev/null && bad "workers of a SIGKILLed sweeper are still running after 5 s"
+
 if command -v gnuplot >/dev/null; then
 	"$BIN" plot "$T/full" > "$T/plots" || bad "plot failed"
 	[ "$(wc -l < "$T/plots")" -ge 5 ] || bad "plot: expected speedup figures per hw and utilization"
@@ -78,5 +132,5 @@ if command -v gnuplot >/dev/null; then
 	done
 fi
 
-[ "$fail" = 0 ] && echo "sweep cli: ok ($n bad specs, groups, merge, emit-jobs, plot)"
+[ "$fail" = 0 ] && echo "sweep cli: ok ($n bad specs, groups, merge, emit-jobs, worker pool, plot)"
 exit "$fail"
