@@ -15,6 +15,7 @@
 #include <dirent.h>
 
 #include "../sim/config/config.h"
+#include "../sim/config/tile_cache.h"
 #include "../sim/config/params.h"
 #include "../sim/config/ydoc.h"
 
@@ -632,6 +633,41 @@ END_TEST
 
 /* ---- tile tables ---- */
 
+/* The cache serves a table again while its file is unchanged (the same
+ * object, not reloaded) and reloads it once explore has rewritten it, so a
+ * sweep never runs with a stale table. */
+START_TEST(tile_cache_hits_and_reloads)
+{
+	char dir[] = "/tmp/sharpsim-tcache-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof path, "%s/t.yaml", dir);
+	tile_entry_t e = { 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 1, 2, 3, 4 } };
+	tile_table_t t = { &e, 1 };
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(config_write_tile_table(path, "x", &t, &err), SIM_OK);
+	tile_cache_t *c = tile_cache_create();
+	ck_assert_ptr_nonnull(c);
+	const tile_table_t *a, *b;
+	ck_assert_msg(tile_cache_get(c, path, &a, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(a->n, 1);
+	ck_assert_int_eq(a->e[0].best, TILE_CONFIG4);
+	ck_assert_int_eq(tile_cache_get(c, path, &b, &err), SIM_OK);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_eq(a->e, b->e); /* not reloaded */
+	/* Rewritten (a new file renamed into place): the new content is served. */
+	e.best = TILE_CONFIG1;
+	ck_assert_int_eq(config_write_tile_table(path, "x", &t, &err), SIM_OK);
+	ck_assert_int_eq(tile_cache_get(c, path, &b, &err), SIM_OK);
+	ck_assert_int_eq(b->e[0].best, TILE_CONFIG1);
+	/* A file that is gone is the loader's error, not a stale hit. */
+	unlink(path);
+	ck_assert_int_eq(tile_cache_get(c, path, &b, &err), SIM_EINPUT);
+	tile_cache_destroy(c);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(tile_table_round_trip)
 {
 	char dir[] = "/tmp/sharpsim-tiles-XXXXXX";
@@ -719,6 +755,7 @@ Suite *config_suite(void)
 
 	TCase *tt = tcase_create("tile_table");
 	tcase_add_test(tt, tile_table_round_trip);
+	tcase_add_test(tt, tile_cache_hits_and_reloads);
 	suite_add_tcase(s, tt);
 	return s;
 }

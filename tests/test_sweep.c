@@ -380,11 +380,11 @@ END_TEST
 
 /* ---- point ---- */
 
-static char *point_payload(const sweep_spec_t *s, size_t i, const energy_tech_t *tech)
+static char *point_payload(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles)
 {
 	sweep_rec_t *r = NULL;
 	sim_err_t err = { 0 };
-	ck_assert_msg(sweep_point_run(s, i, tech, "test", &r, &err) == SIM_OK, "point %zu: %s", i, err.msg);
+	ck_assert_msg(sweep_point_run(s, i, tech, tiles, "test", &r, &err) == SIM_OK, "point %zu: %s", i, err.msg);
 	size_t len;
 	char *p = sweep_rec_encode(r, &len);
 	ck_assert_ptr_nonnull(p);
@@ -401,26 +401,31 @@ START_TEST(point_runs_share_no_state)
 	sweep_spec_t s;
 	sim_err_t err = { 0 };
 	ck_assert_msg(sweep_spec_load("tests/sweep/tiny.yaml", "test", &s, &err) == SIM_OK, "%s", err.msg);
-	char *first = point_payload(&s, 7, NULL);
+	/* A worker keeps its tile tables across points: rows with the shared
+	 * cache equal rows that load their table afresh. */
+	tile_cache_t *tiles = tile_cache_create();
+	ck_assert_ptr_nonnull(tiles);
+	char *first = point_payload(&s, 7, NULL, NULL);
 	const size_t others[] = { 0, 1, 2, 3, 62, 125, 190, 239 };
 	for (size_t k = 0; k < sizeof others / sizeof *others; k++) {
-		char *a = point_payload(&s, others[k], NULL);
-		char *b = point_payload(&s, others[k], NULL);
+		char *a = point_payload(&s, others[k], NULL, tiles);
+		char *b = point_payload(&s, others[k], NULL, NULL);
 		ck_assert_str_eq(a, b);
 		free(a);
 		free(b);
-		char *again = point_payload(&s, 7, NULL);
+		char *again = point_payload(&s, 7, NULL, tiles);
 		ck_assert_str_eq(again, first);
 		free(again);
 	}
 	free(first);
+	tile_cache_destroy(tiles);
 	/* Priced: one technology table serves every point, read only. */
 	s.energy = true;
 	energy_tech_t *tech;
 	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &tech, &err) == SIM_OK, "%s", err.msg);
-	char *p1 = point_payload(&s, 7, tech);
-	char *p2 = point_payload(&s, 239, tech);
-	char *p3 = point_payload(&s, 7, tech);
+	char *p1 = point_payload(&s, 7, tech, NULL);
+	char *p2 = point_payload(&s, 239, tech, NULL);
+	char *p3 = point_payload(&s, 7, tech, NULL);
 	energy_tech_destroy(tech);
 	ck_assert_ptr_nonnull(strstr(p1, "energy_uj\t"));
 	ck_assert_str_eq(p1, p3);

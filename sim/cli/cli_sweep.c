@@ -407,6 +407,9 @@ static bool sweep_send(int fd, const void *buf, size_t len)
  * its frame, until the sweeper closes the socket. */
 static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 {
+	/* The worker's tile tables, kept across its points (NULL when out of
+	 * memory: each point then loads its own). */
+	tile_cache_t *tiles = tile_cache_create();
 	for (;;) {
 		uint64_t i;
 		size_t got = 0;
@@ -414,8 +417,10 @@ static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 			ssize_t n = read(fd, (char *)&i + got, sizeof i - got);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n == 0 && got == 0)
+			if (n == 0 && got == 0) {
+				tile_cache_destroy(tiles);
 				exit(0); /* no more points; exit() for the leak check (see above) */
+			}
 			if (n <= 0)
 				_exit(cli_exit_status(SIM_EIO));
 			got += (size_t)n;
@@ -426,7 +431,7 @@ static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 		sweep_rec_t *r = NULL;
 		int rc = sweep_fault_point(S, (size_t)i, &err);
 		if (!rc)
-			rc = sweep_point_run(S->spec, (size_t)i, S->tech, SHARPSIM_VERSION, &r, &err);
+			rc = sweep_point_run(S->spec, (size_t)i, S->tech, tiles, SHARPSIM_VERSION, &r, &err);
 		size_t len = 0;
 		char *payload = rc ? NULL : sweep_rec_encode(r, &len);
 		sweep_rec_free(r);

@@ -47,10 +47,9 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw)
 	return bytes / 4;
 }
 
-int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_err_t *err)
+int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, sim_err_t *err)
 {
-	*have = false;
-	memset(out, 0, sizeof *out);
+	*out = NULL;
 	char path[HW_PATH_MAX + 32];
 	if (hw->compute.tile_table[0])
 		snprintf(path, sizeof path, "%s", hw->compute.tile_table);
@@ -64,9 +63,7 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_er
 				       "expected a file written by `sharpsim explore`", path);
 		return SIM_OK;
 	}
-	int rc = config_load_tile_table(table, out, err);
-	*have = rc == SIM_OK;
-	return rc;
+	return tile_cache_get(cache, table, out, err);
 }
 
 int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry,

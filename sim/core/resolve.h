@@ -23,6 +23,7 @@
 #include "../common/err.h"
 #include "../config/config.h"
 #include "../config/hw_cfg.h"
+#include "../config/tile_cache.h"
 #include "../config/workload.h"
 #include "../sched/registry.h"
 
@@ -37,11 +38,11 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw);
 
 typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_source_t;
 
-/* Loads the tile table `tile: auto` reads: compute.tile_table, which must
- * exist, else configs/tiles/<name>.yaml when it exists (*have false when
- * there is none: every layer is then explored). Free with
- * config_tile_table_free when *have. */
-int resolve_tile_table(const hw_cfg_t *hw, tile_table_t *out, bool *have, sim_err_t *err);
+/* The tile table for hw: compute.tile_table when set (an error if it does
+ * not exist), else configs/tiles/<name>.yaml when it exists (*out NULL when
+ * there is none: every layer is then explored). Loaded through cache, which
+ * owns the table. */
+int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, sim_err_t *err);
 /* The tile config a layer runs with (hw already resolved): the configured
  * one, the table's (table may be NULL), or explored on the fly. */
 int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry,

@@ -14,17 +14,21 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	int rc = accel_check_opts(w, false, opts, err);
 	if (rc)
 		return rc;
-	tile_table_t table;
-	bool have = false;
+	const tile_table_t *table = NULL;
 	const sched_desc_t *sd = sched_registry_get(opts->schedules ? opts->schedules : sched_registry_builtin(),
 						     (size_t)hw->scheduler);
 	bool fixed = sd && (sd->flags & SCHED_F_FIXED_TILE);
-	if (hw->compute.tile == TILE_AUTO && !fixed && (rc = resolve_tile_table(hw, &table, &have, err)))
-		return rc;
+	/* Without the caller's cache the table is loaded for this run alone. */
+	tile_cache_t *own = NULL, *cache = opts->tile_cache;
+	if (hw->compute.tile == TILE_AUTO && !fixed) {
+		if (!cache && !(cache = own = tile_cache_create()))
+			return sim_err(err, SIM_ENOMEM, "out of memory");
+		rc = resolve_tile_table(hw, cache, &table, err);
+	}
 	plan_t plan;
-	rc = plan_build(hw, w, have ? &table : NULL, opts->schedules, &plan, err);
-	if (have)
-		config_tile_table_free(&table);
+	if (!rc)
+		rc = plan_build(hw, w, table, opts->schedules, &plan, err);
+	tile_cache_destroy(own);
 	if (rc)
 		return rc;
 	rc = accel_run_plan(&plan, opts, out, err);

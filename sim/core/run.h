@@ -45,6 +45,7 @@
 #include "../config/hw_cfg.h"
 #include "../compute/cu_backend.h"
 #include "../config/workload.h"
+#include "../config/tile_cache.h"
 #include "../func/fpipe.h"
 #include "../sched/registry.h"
 #include "../report/trace.h"
@@ -61,6 +62,7 @@ typedef struct run_opts {
 	cu_backend_factory_t cu_factory; /* builds the RTL backend (sharpsim-rtl) */
 	const char *vcd_path;   /* RTL waveforms */
 	const sched_registry_t *schedules; /* hw.scheduler indexes it (NULL: the built-in ones) */
+	tile_cache_t *tile_cache; /* tile tables kept across runs (NULL: loaded per run) */
 } run_opts_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional

@@ -56,8 +56,8 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 	return rc ? SIM_ENOMEM : SIM_OK;
 }
 
-int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, const char *version,
-		    sweep_rec_t **out, sim_err_t *err)
+int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles,
+		    const char *version, sweep_rec_t **out, sim_err_t *err)
 {
 	const sweep_point_t *pt = &s->pts[i];
 	/* The point was hashed when the spec was expanded; a config or workload
@@ -66,7 +66,7 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, 
 		.hw_path = pt->hw_path, .hw_over = (const char *const *)pt->p, .n_hw = pt->np,
 		.wl_path = pt->wl_path, .wl_over = (const char *const *)pt->w, .n_wl = pt->nw,
 		.version = version, .expect_hash = pt->hash, .tech = s->energy ? tech : NULL,
-		.opts = { .cold = s->cold, .fast_forward = s->fast_forward },
+		.opts = { .cold = s->cold, .fast_forward = s->fast_forward, .tile_cache = tiles },
 	};
 	run_outcome_t o;
 	int rc = run_pipeline(&job, &o, err);
