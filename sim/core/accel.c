@@ -107,6 +107,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->weights = pp->resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
 		lr->weights_fit = pp->fit;
 		lr->weight_bytes = bytes;
+		lr->fp16_weight_bytes = pp->fp16_bytes;
 	}
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;

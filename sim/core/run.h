@@ -75,7 +75,9 @@ typedef struct layer_result {
 	tile_sel_t tile;        /* resolved tile config */
 	weight_policy_t weights; /* RESIDENT or STREAM, as resolved */
 	bool weights_fit;
-	uint64_t weight_bytes;
+	uint64_t weight_bytes;  /* stored bytes of one step (weight_bits, scales) */
+	uint64_t fp16_weight_bytes; /* the same weights at fp16: they fit only compressed when
+				     * weights_fit and this exceeds the buffer */
 	func_layer_err_t err;   /* functional: against the double reference */
 } layer_result_t;
 
