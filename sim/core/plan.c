@@ -95,6 +95,9 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 			       (unsigned long long)resolve_inter_values(hw));
 	cmp_store_cfg_t store = layer_store(l);
 	sp.store = &store;
+	sim_err_t why = { 0 };
+	if (cmp_store_check(&store, 1, 1, &why))
+		return sim_err(err, why.code, "layer %zu: weight storage: %s", i + 1, why.msg);
 	int rc = sched_build(&sp, &p->progs[i], err);
 	if (rc)
 		return rc;
