@@ -672,6 +672,34 @@ START_TEST(fits_only_compressed)
 }
 END_TEST
 
+/* The read port moves stored bytes. capped_port_is_not_dram_bound's layer
+ * (H = 8 without W.x, N = 4, K = 32, config4: two tiles a step, each read
+ * as 4 bank rows) behind a 16-byte-a-cycle port. The bucket starts empty,
+ * gains 16 bytes at the end of each cycle, holds at most a full fp16 tile
+ * (N*K*2 = 256), and a tile issues in the first cycle c whose bucket holds
+ * its bank bytes. Between steps the ~40-cycle tail refills it to 256.
+ *   fp16, 4 * 32 * 2 = 256 bytes a tile: step 0 tiles at 16, 32 (s0 = 32);
+ *     later steps: 256 - 256 = 0 left, tile 1 waits 16 cycles (s = 16)
+ *   4 bits, row scales, 4 * 16 + 32 * 4 = 192: step 0 at 12, 24 (s0 = 24);
+ *     later: 64 left, 128 more = 8 cycles (s = 8)
+ *   4 bits, one scale, 4 * 16 + 4 = 68: step 0 at ceil(68/16) = 5, then
+ *     12 left, 56 more = 4 cycles: 9 (s0 = 9); later 188 left: s = 1
+ * cycles = s0 + 41 + (T - 1) * (s + 40), T = 3:
+ *   fp16 32 + 41 + 2 * 56 = 185; row 24 + 41 + 2 * 48 = 161;
+ *   tensor 9 + 41 + 2 * 41 = 132. */
+START_TEST(narrow_weights_ease_the_port)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.memory.wbuf.bytes_per_cycle = 16;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 185);
+	l.weight_bits = WBITS_4;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 161);
+	l.weight_scale = WSCALE_TENSOR;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 132);
+}
+END_TEST
+
 Suite *timing_suite(void)
 {
 	Suite *s = suite_create("timing");
@@ -699,6 +727,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, watchdog_names_the_blockage);
 	tcase_add_test(t, stored_bytes_streamed);
 	tcase_add_test(t, fits_only_compressed);
+	tcase_add_test(t, narrow_weights_ease_the_port);
 	suite_add_tcase(s, t);
 	return s;
 }
