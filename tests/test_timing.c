@@ -666,6 +666,7 @@ START_TEST(fits_only_compressed)
 	ck_assert(r.weights_fit);
 	ck_assert_uint_eq(r.layers[0].weight_bytes, 384);
 	ck_assert_uint_eq(r.layers[0].fp16_weight_bytes, 512);
+	ck_assert(r.layers[0].fits_only_compressed);
 	ck_assert_uint_eq(test_counter(&r, "dram.read_bytes"), 0);
 	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 0);
 	run_result_free(&r);

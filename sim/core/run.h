@@ -76,8 +76,8 @@ typedef struct layer_result {
 	weight_policy_t weights; /* RESIDENT or STREAM, as resolved */
 	bool weights_fit;
 	uint64_t weight_bytes;  /* stored bytes of one step (weight_bits, scales) */
-	uint64_t fp16_weight_bytes; /* the same weights at fp16: they fit only compressed when
-				     * weights_fit and this exceeds the buffer */
+	uint64_t fp16_weight_bytes; /* the same weights at fp16 */
+	bool fits_only_compressed;  /* weights_fit, but not at fp16 */
 	func_layer_err_t err;   /* functional: against the double reference */
 } layer_result_t;
 

@@ -128,8 +128,7 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		 * stays as it was before weight_bits existed. */
 		if (lc->weight_bits != WBITS_16)
 			fprintf(f, ", \"weight_bits\": %u, \"fp16_weight_bytes\": %" PRIu64 ", \"fits_only_compressed\": %s",
-				workload_weight_bits(lc), l->fp16_weight_bytes,
-				l->weights_fit && l->fp16_weight_bytes > r->hw.memory.wbuf.bytes ? "true" : "false");
+				workload_weight_bits(lc), l->fp16_weight_bytes, l->fits_only_compressed ? "true" : "false");
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n  \"stages\": {");
@@ -376,8 +375,7 @@ static void write_text(FILE *f, const report_ctx_t *c)
 			fprintf(f, "           %u-bit weights with fp32 %s scales: %.1f MB at fp16%s\n",
 				workload_weight_bits(l), l->weight_scale == WSCALE_ROW ? "row" :
 				l->weight_scale == WSCALE_BLOCK ? "block" : "tensor", (double)lr->fp16_weight_bytes / 1e6,
-				lr->weights_fit && lr->fp16_weight_bytes > r->hw.memory.wbuf.bytes ?
-				", fits only compressed" : "");
+				lr->fits_only_compressed ? ", fits only compressed" : "");
 	}
 	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
 	fprintf(f, "load cycles  %" PRIu64 "  (initial weight load, %s)\n", r->load_cycles,
