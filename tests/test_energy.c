@@ -100,7 +100,7 @@ static const struct { const char *name; uint64_t v; } BASE[] = {
 	{ "vs.useful_macs", 10 }, { "vs.issued_macs", 12 }, { "tree.adds", 6 }, { "acc.adds", 3 },
 	{ "mfu.sigmoid", 3 }, { "mfu.tanh", 1 }, { "mfu.activations", 5 }, { "mfu.bias_adds", 4 },
 	{ "cell.mults", 3 }, { "cell.adds", 1 }, { "cell.tanh", 1 },
-	{ "wbuf.row_reads", 5 }, { "wbuf.write_bytes", 8 },
+	{ "wbuf.row_reads", 5 }, { "wbuf.read_bytes", 40 }, { "wbuf.write_bytes", 8 },
 	{ "ihbuf.reads", 7 }, { "ihbuf.writes", 3 }, { "cellbuf.reads", 2 }, { "cellbuf.writes", 2 },
 	{ "interbuf.reads", 4 }, { "interbuf.writes", 4 }, { "gatebuf.reads", 1 }, { "gatebuf.writes", 1 },
 	{ "fifo.preact.pushes", 1 },
@@ -215,11 +215,11 @@ END_TEST
  *   FIFO entries: preact 8K*32 = 1024 bits, act units*32 = 64, at 0.0625
  *   pJ/bit: 64 and 4 per push or pop
  *   SRAM e(C, w) = 8 * sqrt(C/1024) * w/64, writes x2:
- *     wbuf row (4096 B, 64 bits) 16; wbuf byte (8 bits) 2, write 4
+ *     wbuf byte (4096 B, 8 bits) 2, write 4 (40 bytes read: 5 K-wide fp16 rows)
  *     ih (1024 B, 16 bits) 2 / 4; cell, inter, gate (1024 B, 32 bits) 4 / 8
  * compute: 10*3 + 2*1.5 + 6*2.5 + 3*0.5 + 5*4 + 2*64
  *          = 30 + 3 + 15 + 1.5 + 20 + 128 = 197.5, x energy_scale 2 = 395
- * sram:    5*16 + 8*4 + 7*2 + 3*4 + 2*4 + 2*8 + 4*4 + 4*8 + 1*4 + 1*8 = 222
+ * sram:    40*2 + 8*4 + 7*2 + 3*4 + 2*4 + 2*8 + 4*4 + 4*8 + 1*4 + 1*8 = 222
  * act:     sigmoid 3*3 + tanh 1*5 + other (5-3-1)*3 + bias 4*0.5
  *          + cell 3*1 + 1*0.5 + 1*5 + fifo 2*4 = 9+5+3+2+3+0.5+5+8 = 35.5,
  *          x energy_scale 2 = 71
@@ -268,7 +268,8 @@ START_TEST(test_energy_doubling)
 		{ "vs.useful_macs", 2 * 3 }, /* special case below */
 		{ "vs.issued_macs", 2 * 1.5 },
 		{ "tree.adds", 2 * 2.5 }, { "acc.adds", 2 * 0.5 },
-		{ "fifo.preact.pushes", 2 * 64 }, { "wbuf.row_reads", 16 + 2 * 4 }, { "wbuf.write_bytes", 4 },
+		{ "fifo.preact.pushes", 2 * 64 }, { "wbuf.row_reads", 2 * 4 }, { "wbuf.read_bytes", 2 },
+		{ "wbuf.write_bytes", 4 },
 		{ "ihbuf.reads", 2 }, { "cellbuf.writes", 8 }, { "gatebuf.reads", 4 },
 		{ "cell.tanh", 2 * 5 }, { "mfu.bias_adds", 2 * 0.5 }, { "fifo.act.pops", 2 * 4 },
 		{ "ctrl.tiles", 0.5 }, { "ctrl.reconfigs", 4 }, { "dram.read_bytes", 4 },
@@ -474,8 +475,8 @@ START_TEST(test_outputs)
 
 	char *y = capture(energy_write_accelergy, &r, "sharp", NULL);
 	ck_assert_ptr_nonnull(strstr(y, "action_counts:\n  version: 0.3\n  local:\n"));
-	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.wbuf\n    action_counts:\n    - name: read_row\n"
-					"      counts: 5  # 16 pJ each\n"));
+	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.wbuf\n    action_counts:\n    - name: read_byte\n"
+					"      counts: 40  # 2 pJ each\n"));
 	ck_assert_ptr_nonnull(strstr(y, "    - name: mult_padded\n      counts: 2  # 3 pJ each\n"));
 	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.dram\n    action_counts:\n    - name: read_byte\n"
 					"      counts: 16  # 4 pJ each\n"));

@@ -106,6 +106,23 @@ START_TEST(matches_stepping_memory_and_deps)
 		h.memory.wbuf.bytes_per_cycle = 300;
 		same(&h, two, 2, false, "capped weight port");
 		h.memory.wbuf.bytes_per_cycle = 0;
+		/* Stored weights narrower than fp16: other tile bytes, offsets
+		 * and port reads; streamed (the 4-bit stack is about 4x smaller,
+		 * so a smaller buffer), cold, and through a capped port. */
+		layer_cfg_t q[2] = { two[0], two[1] };
+		q[0].weight_bits = WBITS_4;
+		q[1].weight_bits = WBITS_2;
+		q[1].weight_scale = WSCALE_BLOCK;
+		q[1].weight_scale_block = 8;
+		h.memory.weights = WEIGHTS_AUTO;
+		h.memory.wbuf.bytes = 64 * 1024;
+		h.memory.wbuf.stage_bytes = 8 * 1024;
+		same(&h, q, 2, false, "streamed 4-bit/2-bit stack");
+		same(&h, q, 2, true, "streamed 4-bit/2-bit stack, cold");
+		h.memory.weights = WEIGHTS_RESIDENT;
+		h.memory.wbuf.bytes_per_cycle = 100;
+		same(&h, q, 2, false, "4-bit/2-bit stack, capped weight port");
+		h.memory.wbuf.bytes_per_cycle = 0;
 	}
 }
 END_TEST

@@ -587,6 +587,120 @@ START_TEST(sequential_close_to_batch)
 }
 END_TEST
 
+/* Stored weights (weight_bits): a streamed run's DRAM and weight-buffer
+ * bytes. LSTM H = 64 without W.x on N = 32, K = 32, config4 (32 x 32
+ * tiles): 256 rows = 8 segments of 32 rows (4 gates x 8), 64 columns = 2
+ * column tiles each, 16 tiles a step, T = 2. Everything streams: the
+ * buffer is the staging area plus one byte (no tile fits the resident
+ * byte), and the staging area holds the whole layer, so every step's bytes
+ * are read from DRAM exactly once.
+ *   fp16:              a tile is 32*32*2 = 2048 bytes; 2 * 16 * 2048 = 65536
+ *   4 bits, row scales: 32*32*4/8 + 32 rows * 4 (fp32) = 512 + 128 = 640;
+ *                      2 * 16 * 640 = 20480 = 65536 / 4 + 2 * 16 * 128
+ *   2 bits, one scale a tile (tensor): 256 + 4 = 260; 2 * 16 * 260 = 8320
+ * The read port moves the same bytes: a tile is read as 32 K-wide bank
+ * rows of 32 * bits / 8 bytes plus its scales (wbuf.read_bytes).
+ * Cycles: the run is DRAM-bound to its end (a tile arrives every 40 or
+ * 12.5 cycles at 51.2 bytes a cycle, the array takes one a cycle). The
+ * stream is requested from cycle 0 and byte x has arrived at cycle
+ * ceil(x / 51.2) + 49 (dram_load_and_cold_start), so the last tile issues
+ * at ceil(B / 51.2) + 49 and the run ends a step's tail later: tail =
+ * R + M + d + A + Lm + Lc + 2 = 1 + 1 + 5 + 1 + 15 + 18 + 2 = 43, + 1.
+ *   fp16: ceil(65536 / 51.2) = 1280 -> 1280 + 49 + 44 = 1373
+ *   4-bit: ceil(20480 / 51.2) = 400 ->  400 + 49 + 44 = 493
+ *   2-bit: ceil(8320 / 51.2)  = 163 ->  163 + 49 + 44 = 256
+ * 4 bits take 880 cycles fewer than fp16: the 45056 bytes not read, at
+ * 51.2 bytes a cycle. */
+START_TEST(stored_bytes_streamed)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 64, 64, 2, 1, true);
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.memory.weights = WEIGHTS_STREAM;
+	h.memory.wbuf.stage_bytes = 65536;
+	h.memory.wbuf.bytes = 65536 + 1;
+	static const struct { weight_bits_t bits; weight_scale_t scale; uint64_t bytes, cycles; } c[] = {
+		{ WBITS_16, WSCALE_ROW, 65536, 1373 },
+		{ WBITS_4, WSCALE_ROW, 20480, 493 },
+		{ WBITS_2, WSCALE_TENSOR, 8320, 256 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		l.weight_bits = c[i].bits;
+		l.weight_scale = c[i].scale;
+		run_result_t r;
+		uint64_t cycles = run1(&h, &l, &r, false);
+		ck_assert_int_eq(r.weights, WEIGHTS_STREAM);
+		ck_assert_uint_eq(test_counter(&r, "dram.read_bytes"), c[i].bytes);
+		ck_assert_uint_eq(test_counter(&r, "wbuf.read_bytes"), c[i].bytes);
+		ck_assert_uint_eq(r.layers[0].weight_bytes, c[i].bytes / 2);
+		ck_assert_uint_eq(r.layers[0].fp16_weight_bytes, 65536 / 2);
+		ck_assert_uint_eq(cycles, c[i].cycles);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
+/* A layer that fits only compressed runs resident. LSTM H = 8 without W.x
+ * on N = 4, K = 32, config4: one 32-row segment, two 32 x 4 tiles a step.
+ * fp16: 2 * 256 = 512 bytes; 4 bits with row scales: 2 * (32*4*4/8 + 32*4)
+ * = 2 * (64 + 128) = 384. A 448-byte buffer (256 of staging) holds the
+ * 4-bit layer but not the fp16 one: under auto the fp16 layer streams and
+ * the 4-bit one is resident, with a resident run's cycles: the last tile
+ * of a step issues in slot s = 1, P = 1 + 40 = 41, T = 3 -> 3 * 41 + 1 =
+ * 124, the count of the fp16 layer in a buffer that holds it. */
+START_TEST(fits_only_compressed)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 124);
+	h.memory.weights = WEIGHTS_AUTO;
+	h.memory.wbuf.bytes = 448;
+	h.memory.wbuf.stage_bytes = 256;
+	run_result_t r;
+	run1(&h, &l, &r, false);
+	ck_assert_int_eq(r.weights, WEIGHTS_STREAM);
+	ck_assert(!r.weights_fit);
+	run_result_free(&r);
+	l.weight_bits = WBITS_4;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 124);
+	ck_assert_int_eq(r.weights, WEIGHTS_RESIDENT);
+	ck_assert(r.weights_fit);
+	ck_assert_uint_eq(r.layers[0].weight_bytes, 384);
+	ck_assert_uint_eq(r.layers[0].fp16_weight_bytes, 512);
+	ck_assert(r.layers[0].fits_only_compressed);
+	ck_assert_uint_eq(test_counter(&r, "dram.read_bytes"), 0);
+	ck_assert_uint_eq(test_counter(&r, "idle.weight_fetch"), 0);
+	run_result_free(&r);
+}
+END_TEST
+
+/* The read port moves stored bytes. capped_port_is_not_dram_bound's layer
+ * (H = 8 without W.x, N = 4, K = 32, config4: two tiles a step, each read
+ * as 4 bank rows) behind a 16-byte-a-cycle port. The bucket starts empty,
+ * gains 16 bytes at the end of each cycle, holds at most a full fp16 tile
+ * (N*K*2 = 256), and a tile issues in the first cycle c whose bucket holds
+ * its bank bytes. Between steps the ~40-cycle tail refills it to 256.
+ *   fp16, 4 * 32 * 2 = 256 bytes a tile: step 0 tiles at 16, 32 (s0 = 32);
+ *     later steps: 256 - 256 = 0 left, tile 1 waits 16 cycles (s = 16)
+ *   4 bits, row scales, 4 * 16 + 32 * 4 = 192: step 0 at 12, 24 (s0 = 24);
+ *     later: 64 left, 128 more = 8 cycles (s = 8)
+ *   4 bits, one scale, 4 * 16 + 4 = 68: step 0 at ceil(68/16) = 5, then
+ *     12 left, 56 more = 4 cycles: 9 (s0 = 9); later 188 left: s = 1
+ * cycles = s0 + 41 + (T - 1) * (s + 40), T = 3:
+ *   fp16 32 + 41 + 2 * 56 = 185; row 24 + 41 + 2 * 48 = 161;
+ *   tensor 9 + 41 + 2 * 41 = 132. */
+START_TEST(narrow_weights_ease_the_port)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.memory.wbuf.bytes_per_cycle = 16;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 185);
+	l.weight_bits = WBITS_4;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 161);
+	l.weight_scale = WSCALE_TENSOR;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 132);
+}
+END_TEST
+
 Suite *timing_suite(void)
 {
 	Suite *s = suite_create("timing");
@@ -612,6 +726,9 @@ Suite *timing_suite(void)
 	tcase_add_test(t, capped_port_is_not_dram_bound);
 	tcase_add_test(t, sequential_close_to_batch);
 	tcase_add_test(t, watchdog_names_the_blockage);
+	tcase_add_test(t, stored_bytes_streamed);
+	tcase_add_test(t, fits_only_compressed);
+	tcase_add_test(t, narrow_weights_ease_the_port);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -521,7 +521,9 @@ void config_dump_hw(FILE *f, const hw_cfg_t *hw)
 	param_dump(f, t, n, hw);
 }
 
-void config_dump_workload(FILE *f, const workload_t *w)
+/* for_hash leaves out a quiet_default key at its default, as the hardware
+ * dump does (param_dump_hash), so a new key does not move old hashes. */
+static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
@@ -538,10 +540,17 @@ void config_dump_workload(FILE *f, const workload_t *w)
 			if (strcmp(t[k].key, "gru_form") == 0 && !(cell_get(l->cell)->flags & CELL_F_FORMS))
 				continue;
 			param_format(&t[k], l, value, sizeof value);
+			if (for_hash && t[k].quiet_default && t[k].def && strcmp(value, t[k].def) == 0)
+				continue;
 			fprintf(f, "%s%s: %s\n", first ? "  - " : "    ", t[k].key, value);
 			first = false;
 		}
 	}
+}
+
+void config_dump_workload(FILE *f, const workload_t *w)
+{
+	dump_workload(f, w, false);
 }
 
 void config_help_hw(FILE *f)
@@ -575,7 +584,7 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 	}
 	fputs("---\n", f);
 	if (w)
-		config_dump_workload(f, w);
+		dump_workload(f, w, true);
 	fprintf(f, "---\n%s\n", version ? version : "");
 	if (fclose(f) != 0) {
 		free(buf);

@@ -26,6 +26,8 @@ _Static_assert(sizeof(act_mode_t) == sizeof(int), "act_mode_t is int-sized");
 _Static_assert(sizeof(cell_kind_t) == sizeof(int), "cell_kind_t is int-sized");
 _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
+_Static_assert(sizeof(weight_bits_t) == sizeof(int), "weight_bits_t is int-sized");
+_Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
@@ -35,6 +37,8 @@ const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix
 const char *const param_act_names[] = { "exact", "pwl", NULL };
 const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
+static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
+static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
 
 #define HW(f) .offset = offsetof(hw_cfg_t, f), .size = sizeof(((hw_cfg_t *)0)->f)
 #define LY(f) .offset = offsetof(layer_cfg_t, f), .size = sizeof(((layer_cfg_t *)0)->f)
@@ -191,6 +195,19 @@ static const param_t param_layer[] = {
 		  "the other on the accelerator; outputs concatenated (the next layer's input is 2H)" },
 	{ .key = "skip_input", .type = PARAM_BOOL, LY(skip_input), .def = "false", .src = PARAM_SRC_MODEL,
 	  .desc = "leave out W.x (cuDNN skip-input mode, DeepBench's FLOP accounting)" },
+	/* quiet_default: a workload that leaves these at fp16 hashes as before
+	 * the keys existed (config_hash). */
+	{ .key = "weight_bits", .type = PARAM_ENUM, LY(weight_bits), .def = "16", .names = param_wbits_names,
+	  .quiet_default = true, .src = PARAM_SRC_CHOICE,
+	  .desc = "stored bits per weight in the weight buffer and DRAM (timing only; values come from "
+		  "'weights'): 16 = fp16, or symmetric integers with fp32 scales (docs/compression.md §6)" },
+	{ .key = "weight_scale", .type = PARAM_ENUM, LY(weight_scale), .def = "row", .names = param_wscale_names,
+	  .quiet_default = true, .src = PARAM_SRC_CHOICE,
+	  .desc = "below 16 bits: one fp32 scale per row, per weight_scale_block x weight_scale_block block, "
+		  "or per tensor; a tile stores the scales of the groups it touches" },
+	{ .key = "weight_scale_block", .type = PARAM_U32, LY(weight_scale_block), .def = "64", .min = 1,
+	  .max = 65536, .quiet_default = true, .src = PARAM_SRC_CHOICE,
+	  .desc = "weight_scale block: block edge, counted from each tile's corner" },
 	{ .key = "weights", .type = PARAM_STRING, LY(weights), .def = "\"\"", .src = PARAM_SRC_CHOICE,
 	  .desc = "directory of .npy weights for functional runs, relative to the workload file; "
 		  "\"\" = random" },

@@ -41,6 +41,12 @@ uint32_t workload_layer_output(const layer_cfg_t *l)
 	return l->hidden_size * (l->direction == DIR_BI ? 2 : 1);
 }
 
+unsigned workload_weight_bits(const layer_cfg_t *l)
+{
+	static const unsigned bits[] = { [WBITS_16] = 16, [WBITS_8] = 8, [WBITS_4] = 4, [WBITS_2] = 2 };
+	return bits[l->weight_bits];
+}
+
 void workload_free(workload_t *w)
 {
 	if (!w)

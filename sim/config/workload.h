@@ -32,6 +32,14 @@ typedef enum { DIR_UNI = 0, DIR_BI } direction_t;
  *  GRU_RBM  reset_before_matmul: n = tanh(Wn x + Un (r*h) + bn)     (original) */
 typedef enum { GRU_LBR = 0, GRU_RBM } gru_form_t;
 
+/* How a layer's weights are stored in the weight buffer and DRAM
+ * (docs/compression.md §6): fp16 (the default, today's machine) or
+ * symmetric integers of 8, 4 or 2 bits with fp32 scales per row, per
+ * b x b block or per tensor (cut per tile). Timing only: the values a
+ * functional run computes with come from its weights directory. */
+typedef enum { WBITS_16 = 0, WBITS_8, WBITS_4, WBITS_2 } weight_bits_t;
+typedef enum { WSCALE_ROW = 0, WSCALE_BLOCK, WSCALE_TENSOR } weight_scale_t;
+
 typedef struct layer_cfg {
 	cell_kind_t cell;
 	uint32_t input_size;
@@ -41,6 +49,9 @@ typedef struct layer_cfg {
 	gru_form_t gru_form;
 	bool skip_input;        /* leave out W.x (DeepBench's cuDNN runs) */
 	direction_t direction;
+	weight_bits_t weight_bits;
+	weight_scale_t weight_scale;  /* below 16 bits */
+	uint32_t weight_scale_block;  /* WSCALE_BLOCK: block edge */
 	char weights[512];      /* optional .npy directory for functional runs; "" = random */
 	int line, col;          /* where the layer starts in its file */
 } layer_cfg_t;
@@ -60,6 +71,8 @@ const char *workload_cell_name(cell_kind_t c);
 uint64_t workload_layer_macs(const layer_cfg_t *l);
 /* Elements per step the layer hands to the next: H, or 2H when bidirectional. */
 uint32_t workload_layer_output(const layer_cfg_t *l);
+/* Bits of one stored weight: 16, 8, 4 or 2. */
+unsigned workload_weight_bits(const layer_cfg_t *l);
 void workload_free(workload_t *w);
 
 #endif

@@ -107,6 +107,8 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->weights = pp->resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
 		lr->weights_fit = pp->fit;
 		lr->weight_bytes = bytes;
+		lr->fp16_weight_bytes = pp->fp16_bytes;
+		lr->fits_only_compressed = pp->fit && !pp->fit_fp16;
 	}
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;

@@ -42,6 +42,23 @@ static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 	return SIM_OK;
 }
 
+/* The stored format of a layer's weights (workload weight_bits,
+ * weight_scale): fp16 dense, or symmetric integers with one fp32 scale per
+ * group, the quantizer's choice (docs/compression.md §2). */
+static cmp_store_cfg_t layer_store(const layer_cfg_t *l)
+{
+	static const cmp_group_t group[] = { [WSCALE_ROW] = CMP_GROUP_ROW, [WSCALE_BLOCK] = CMP_GROUP_BLOCK,
+					     [WSCALE_TENSOR] = CMP_GROUP_TENSOR };
+	cmp_store_cfg_t c = { .layout = CMP_LAYOUT_DENSE, .value_bits = workload_weight_bits(l) };
+	if (l->weight_bits != WBITS_16) {
+		c.side = CMP_SIDE_SCALE;
+		c.group = group[l->weight_scale];
+		c.group_block = l->weight_scale_block;
+		c.scale_bits = 32;
+	}
+	return c;
+}
+
 /* Tile config, program and weight placement of pass i. */
 static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *err)
 {
@@ -76,12 +93,19 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 			       "by and whose row segment fits", i + 1, sp.cfg, p->n, p->k,
 			       workload_cell_name(l->cell), l->hidden_size,
 			       (unsigned long long)resolve_inter_values(hw));
+	cmp_store_cfg_t store = layer_store(l);
+	sp.store = &store;
+	sim_err_t why = { 0 };
+	if (cmp_store_check(&store, 1, 1, &why))
+		return sim_err(err, why.code, "layer %zu: weight storage: %s", i + 1, why.msg);
 	int rc = sched_build(&sp, &p->progs[i], err);
 	if (rc)
 		return rc;
 	const memory_cfg_t *m = &hw->memory;
 	uint64_t bytes = p->progs[i].step_bytes;
 	bool fit = bytes <= m->wbuf.bytes;
+	pp->fp16_bytes = p->progs[i].fp16_step_bytes;
+	pp->fit_fp16 = pp->fp16_bytes <= m->wbuf.bytes;
 	bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
 	if ((p->sched->flags & SCHED_F_NEEDS_RESIDENT) && !resident)
 		return sim_err(err, SIM_EINPUT,

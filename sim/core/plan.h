@@ -32,7 +32,9 @@ typedef struct plan_pass {
 	tile_source_t tile_src;
 	bool resident;           /* weights kept on chip (else streamed) */
 	bool fit;                /* one step's weights fit the buffer */
-	uint64_t bytes;          /* weight bytes of one step */
+	bool fit_fp16;           /* ... and would fit at fp16 (else they fit only compressed) */
+	uint64_t bytes;          /* stored weight bytes of one step */
+	uint64_t fp16_bytes;     /* what they would be at fp16 */
 } plan_pass_t;
 
 typedef struct plan {

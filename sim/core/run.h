@@ -77,7 +77,9 @@ typedef struct layer_result {
 	tile_sel_t tile;        /* resolved tile config */
 	weight_policy_t weights; /* RESIDENT or STREAM, as resolved */
 	bool weights_fit;
-	uint64_t weight_bytes;
+	uint64_t weight_bytes;  /* stored bytes of one step (weight_bits, scales) */
+	uint64_t fp16_weight_bytes; /* the same weights at fp16 */
+	bool fits_only_compressed;  /* weights_fit, but not at fp16 */
 	func_layer_err_t err;   /* functional: against the double reference */
 } layer_result_t;
 

@@ -255,11 +255,21 @@ void sched_free(sched_prog_t *p)
 	p->n = p->ntile = 0;
 }
 
-/* Each column tile's metadata, dense: the row mask's real rows times the
- * tile's real columns, fp16 weights; the banks read a K-wide row per
- * column for every row group holding a real row. */
+/* Each column tile's metadata: the row mask's real rows times the tile's
+ * real columns, stored in format p->store (dense fp16 by default) with
+ * cmp_store's byte count: values packed across the tile, the scales of the
+ * groups it touches, the tile rounded up to a whole byte (cmp_store.h). The
+ * banks read a K-wide row per column for every row group holding a real
+ * row; a bank row holds K values packed and rounded up to a whole byte (a
+ * row is addressed on its own), and the tile's scales cross the port with
+ * its rows. */
 static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 {
+	static const cmp_store_cfg_t fp16 = { .layout = CMP_LAYOUT_DENSE, .value_bits = 8 * TILE_WEIGHT_BYTES };
+	const cmp_store_cfg_t *st = p->store ? p->store : &fp16;
+	cmp_store_cfg_t values = *st; /* the values alone, without side data */
+	values.side = CMP_SIDE_NONE;
+	uint64_t row_bytes = cmp_store_bytes(&values, 1, p->vs_width, (cmp_tile_count_t){ .nnz = p->vs_width });
 	uint32_t nt = 0;
 	for (uint32_t i = 0; i < out->n; i++)
 		nt += out->seg[i].ntiles;
@@ -267,7 +277,7 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	if (!out->tile)
 		return SIM_ENOMEM;
 	out->ntile = nt;
-	uint64_t off = 0;
+	uint64_t off = 0, fp16_off = 0;
 	for (uint32_t i = 0, t = 0; i < out->n; i++) {
 		sched_seg_t *s = &out->seg[i];
 		s->tile0 = t;
@@ -276,13 +286,17 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			tile_meta_t *m = &out->tile[t];
 			m->cols = seg_tile_cols(s, c);
 			m->useful_lanes = s->valid_rows * m->cols;
-			m->bytes = m->useful_lanes * TILE_WEIGHT_BYTES;
+			cmp_tile_count_t dense = { .nnz = m->useful_lanes };
+			m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, m->cols, dense);
+			m->index_bytes = (uint32_t)(m->bytes - cmp_store_bytes(&values, s->valid_rows, m->cols, dense));
 			m->bank_rows = s->rowgroups * m->cols;
-			m->bank_bytes = m->bank_rows * p->vs_width * TILE_WEIGHT_BYTES;
+			m->bank_bytes = (uint32_t)(m->bank_rows * row_bytes + m->index_bytes);
 			m->off = off;
 			off += m->bytes;
+			fp16_off += cmp_store_bytes(&fp16, s->valid_rows, m->cols, dense);
 		}
 	}
+	out->fp16_step_bytes = fp16_off;
 	out->step_bytes = off;
 	return SIM_OK;
 }

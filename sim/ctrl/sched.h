@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "../common/err.h"
+#include "../compress/cmp_store.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "tile.h"
@@ -64,6 +65,7 @@ typedef struct sched_prog {
 	tile_meta_t *tile;     /* every segment's column tiles, in program order */
 	uint32_t ntile;
 	uint64_t step_bytes;   /* weight bytes of one step (the tiles' bytes) */
+	uint64_t fp16_step_bytes; /* what step_bytes would be with fp16 weights */
 	uint64_t macs_per_step; /* useful MACs of one step, one sequence */
 	uint32_t reconfigs;    /* tile config switches per step */
 } sched_prog_t;
@@ -80,6 +82,7 @@ typedef struct sched_params {
 	unsigned cfg;          /* tile config in force, 1..4 */
 	bool pad_reconfig;
 	uint32_t max_seg_values; /* X rows (per sequence) the intermediate buffer holds */
+	const cmp_store_cfg_t *store; /* stored weight format; NULL = dense fp16 */
 } sched_params_t;
 
 /* A range of hidden indices one segment covers, and its tile config. */

@@ -450,7 +450,7 @@ typedef struct counters {
 	uint64_t useful, issued, tree_adds, acc_adds;
 	uint64_t sigmoid, tanh, activations, bias_adds;
 	uint64_t cell_mults, cell_adds, cell_tanh;
-	uint64_t wbuf_rows, wbuf_wbytes;
+	uint64_t wbuf_rows, wbuf_rbytes, wbuf_wbytes;
 	uint64_t ih_r, ih_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w;
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
@@ -465,7 +465,8 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("mfu.sigmoid", sigmoid), C("mfu.tanh", tanh), C("mfu.activations", activations),
 		C("mfu.bias_adds", bias_adds),
 		C("cell.mults", cell_mults), C("cell.adds", cell_adds), C("cell.tanh", cell_tanh),
-		C("wbuf.row_reads", wbuf_rows), C("wbuf.write_bytes", wbuf_wbytes),
+		C("wbuf.row_reads", wbuf_rows), C("wbuf.read_bytes", wbuf_rbytes),
+		C("wbuf.write_bytes", wbuf_wbytes),
 		C("ihbuf.reads", ih_r), C("ihbuf.writes", ih_w),
 		C("cellbuf.reads", cell_r), C("cellbuf.writes", cell_w),
 		C("interbuf.reads", inter_r), C("interbuf.writes", inter_w),
@@ -541,7 +542,10 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_FIFO_PREACT, "pop", c.preact_pop, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 
 	double wr = t->s_write_factor;
-	charge(&p, IT_WBUF, "read_row", c.wbuf_rows, sram_access_pj(t, v.wbuf_bank_bytes, v.k * 16) * es);
+	/* Priced per byte read, not per K-wide row: a row of narrow weights
+	 * (weight_bits) and its scales move fewer bits than K fp16 ones. For
+	 * fp16 a row is 2K bytes, the price of one K*16-bit access. */
+	charge(&p, IT_WBUF, "read_byte", c.wbuf_rbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * es);
 	charge(&p, IT_WBUF, "write_byte", c.wbuf_wbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * wr * es);
 	charge(&p, IT_IHBUF, "read", c.ih_r, sram_access_pj(t, v.ih_bank_bytes, 16) * es);
 	charge(&p, IT_IHBUF, "write", c.ih_w, sram_access_pj(t, v.ih_bank_bytes, 16) * wr * es);
@@ -681,7 +685,7 @@ void energy_write_accelergy(FILE *f, const energy_report_t *r, const char *desig
 {
 	fprintf(f, "# Accelergy action counts written by sharpsim: totals over all instances of\n"
 		   "# each component for one run of %llu cycles at %g MHz.\n"
-		   "# Units: wbuf read_row = one K-wide bank row; write_byte = one byte;\n"
+		   "# Units: wbuf read_byte, write_byte = one byte;\n"
 		   "# ihbuf = fp16 elements; cellbuf, interbuf, gatebuf = fp32 elements;\n"
 		   "# dram read_byte = one byte. sharpsim's own price per action (%s, pJ)\n"
 		   "# follows each count as a comment; leakage is not an action here.\n",

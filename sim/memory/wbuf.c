@@ -7,7 +7,7 @@ struct wbuf {
 	wbuf_cfg_t cfg;
 	dram_t *dram;
 	bool port_limited;
-	uint64_t tokens, token_cap;
+	uint64_t tokens, token_cap, full_tile;
 	/* plan */
 	wbuf_layer_plan_t *plan;
 	uint32_t nlayers;
@@ -30,8 +30,9 @@ wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width,
 		return NULL;
 	w->cfg = *cfg;
 	w->dram = dram;
-	uint64_t full = (uint64_t)vs_units * vs_width * TILE_WEIGHT_BYTES; /* a full tile per cycle */
+	uint64_t full = (uint64_t)vs_units * vs_width * TILE_WEIGHT_BYTES; /* a full fp16 tile per cycle */
 	w->port_limited = cfg->bytes_per_cycle && cfg->bytes_per_cycle < full;
+	w->full_tile = full;
 	w->token_cap = full;
 	w->row_reads = stats_counter(st, "wbuf.row_reads", "K-wide bank rows read");
 	w->read_bytes = stats_counter(st, "wbuf.read_bytes", "bytes read from the weight buffer");
@@ -103,6 +104,13 @@ void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
 			break;
 		}
 	w->s_step = prog->step_bytes - w->r_eff;
+	/* The bucket holds at least the largest read of the layer: a tile of
+	 * narrow weights with its scales can exceed a full fp16 tile on a small
+	 * array, and a bucket smaller than a read would never serve it. */
+	w->token_cap = w->full_tile;
+	for (uint32_t t = 0; t < prog->ntile; t++)
+		if (prog->tile[t].bank_bytes > w->token_cap)
+			w->token_cap = prog->tile[t].bank_bytes;
 	w->stream_base[l + 1] = w->stream_base[l] + w->s_step * p->timesteps;
 	w->stream_consumed = 0;
 	uint64_t layer_stream = w->s_step * p->timesteps;

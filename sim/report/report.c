@@ -119,11 +119,17 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		fprintf(f, "%s\n    {\"layer\": %u, \"pass\": \"%s\", \"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
 			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": \"%s\", \"weights\": \"%s\", "
 			"\"weights_fit\": %s, \"weight_bytes\": %" PRIu64 ", \"cycles\": %" PRIu64
-			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64 "}",
+			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64,
 			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", workload_cell_name(lc->cell), lc->input_size, lc->hidden_size, lc->timesteps,
 			lc->batch_size, lc->skip_input ? "true" : "false", hw_tile_name(l->tile),
 			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
 			l->weight_bytes, l->cycles, l->useful_macs, l->issued_macs);
+		/* Only a compressed layer says how it is stored: an fp16 report
+		 * stays as it was before weight_bits existed. */
+		if (lc->weight_bits != WBITS_16)
+			fprintf(f, ", \"weight_bits\": %u, \"fp16_weight_bytes\": %" PRIu64 ", \"fits_only_compressed\": %s",
+				workload_weight_bits(lc), l->fp16_weight_bytes, l->fits_only_compressed ? "true" : "false");
+		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n  \"stages\": {");
 	for (size_t i = 0; i < NSTAGES; i++)
@@ -365,6 +371,11 @@ static void write_text(FILE *f, const report_ctx_t *c)
 			l->hidden_size, l->timesteps, l->batch_size, hw_tile_name(lr->tile),
 			lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", (double)lr->weight_bytes / 1e6,
 			lr->weights_fit ? "" : ", does not fit", lr->cycles);
+		if (l->weight_bits != WBITS_16)
+			fprintf(f, "           %u-bit weights with fp32 %s scales: %.1f MB at fp16%s\n",
+				workload_weight_bits(l), l->weight_scale == WSCALE_ROW ? "row" :
+				l->weight_scale == WSCALE_BLOCK ? "block" : "tensor", (double)lr->fp16_weight_bytes / 1e6,
+				lr->fits_only_compressed ? ", fits only compressed" : "");
 	}
 	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
 	fprintf(f, "load cycles  %" PRIu64 "  (initial weight load, %s)\n", r->load_cycles,

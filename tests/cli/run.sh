@@ -44,6 +44,8 @@ expect_error "${LOC}compute.tile config1 .* expected a config N can form" --hw $
 expect_error "${LOC}duplicate key 'units' \(first at line 2\), expected each key once" --hw $FX/duplicate_key.yaml
 expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled$" --workload $FX/workload_bad_cell.yaml
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
+expect_error "${LOC}value '3' of weight_bits is not a valid choice, expected one of: 16, 8, 4, 2$" --workload $FX/workload_bad_bits.yaml
+expect_error "${LOC}value 'foo' of weight_scale is not a valid choice, expected one of: row, block, tensor$" --workload $FX/workload_bad_scale.yaml
 expect_error "^missing\.yaml: cannot open: No such file or directory, expected a readable YAML file" --hw missing.yaml
 expect_error "^option -p 'compute.vs_units=abc': value 'abc' is not an integer" -p compute.vs_units=abc
 expect_error "^option -p 'compute.vs_unit=3': unknown key 'compute.vs_unit', did you mean 'compute.vs_units'\?" -p compute.vs_unit=3
@@ -52,6 +54,19 @@ expect_error "^option --format 'xml': unknown format, expected text, json or csv
 expect_error "^unknown option '--bogus'" --bogus
 expect_error "accumulators \(2\) is smaller than its batch_size \(4\)" -p compute.accumulators=2 -w batch_size=4
 expect_error "stage_bytes .* smaller than one tile" -p memory.weights=stream -p memory.weight_buffer.stage_bytes=16
+
+# Stored weights: fp16 written out hashes as the default (the keys are
+# quiet at their default, so old config_hash values stay valid); 4 bits
+# does not. An LSTM of H = I = 1536 exceeds the 26 MiB buffer at fp16 and
+# fits at 4 bits: it runs resident and the report says it fits only
+# compressed.
+h0=$("$BIN" run --no-energy --format json | grep '"config_hash"')
+h16=$("$BIN" run --no-energy --format json -w weight_bits=16 -w weight_scale=row | grep '"config_hash"')
+h4=$("$BIN" run --no-energy --format json -w weight_bits=4 | grep '"config_hash"')
+if [ "$h0" = "$h16" ] && [ "$h0" != "$h4" ]; then ok; else bad "weight_bits and config_hash: '$h0' '$h16' '$h4'"; fi
+if "$BIN" run --no-energy --format json -w hidden_size=1536 -w input_size=1536 -w weight_bits=4 |
+   grep -q '"weights": "resident", "weights_fit": true, .*"weight_bits": 4, "fp16_weight_bytes": 37748736, "fits_only_compressed": true}'; then
+  ok; else bad "a 4-bit H = 1536 LSTM does not report resident, fits only compressed"; fi
 
 # A failed run must not touch an existing results file.
 echo keep >"$T/keep.json"
