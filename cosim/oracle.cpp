@@ -7,50 +7,74 @@
 
 #include <mpfr.h>
 
-namespace oracle {
+namespace oracle
+{
 
-namespace {
+namespace
+{
 
-double f16_value(uint16_t h) {
+double f16_value(uint16_t h)
+{
 	int e = (h >> 10) & 0x1f, m = h & 0x3ff;
 	double s = (h & 0x8000) ? -1.0 : 1.0;
-	if (e == 0x1f) return m ? NAN : s * INFINITY;
-	if (e == 0) return s * std::ldexp(m, -24);
+	if (e == 0x1f)
+		return m ? NAN : s * INFINITY;
+	if (e == 0)
+		return s * std::ldexp(m, -24);
 	return s * std::ldexp(m + 1024, e - 25);
 }
 
-uint32_t bits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
-float value(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+uint32_t bits(float f)
+{
+	uint32_t u;
+	std::memcpy(&u, &f, 4);
+	return u;
+}
+float value(uint32_t u)
+{
+	float f;
+	std::memcpy(&f, &u, 4);
+	return f;
+}
 
 // Adjacent-pair reduction: node i of the next level is v[2i] + v[2i+1], an
 // odd last node passes through.
-template <typename T, typename Add>
-T reduce_pairs(std::vector<T> v, Add add) {
+template <typename T, typename Add> T reduce_pairs(std::vector<T> v, Add add)
+{
 	while (v.size() > 1) {
 		std::vector<T> next;
-		for (size_t i = 0; i + 1 < v.size(); i += 2) next.push_back(add(v[i], v[i + 1]));
-		if (v.size() % 2) next.push_back(v.back());
+		for (size_t i = 0; i + 1 < v.size(); i += 2)
+			next.push_back(add(v[i], v[i + 1]));
+		if (v.size() % 2)
+			next.push_back(v.back());
 		v.swap(next);
 	}
 	return v[0];
 }
 
-unsigned gmax(unsigned n) { return n % 8 == 0 ? 8 : n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1; }
+unsigned gmax(unsigned n)
+{
+	return n % 8 == 0 ? 8 : n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1;
+}
 
 } // namespace
 
-void init() {
+void init()
+{
 	mpfr_set_emin(-148);
 	mpfr_set_emax(128);
 }
 
-uint32_t f16_mul(uint16_t a, uint16_t b) {
+uint32_t f16_mul(uint16_t a, uint16_t b)
+{
 	double p = f16_value(a) * f16_value(b);
-	if (std::isnan(p)) return kCanonNan;
+	if (std::isnan(p))
+		return kCanonNan;
 	return bits(static_cast<float>(p)); // exact: at most 22 significant bits
 }
 
-uint32_t f32_add(uint32_t a, uint32_t b) {
+uint32_t f32_add(uint32_t a, uint32_t b)
+{
 	mpfr_t x, y, z;
 	mpfr_inits2(24, x, y, z, static_cast<mpfr_ptr>(nullptr));
 	mpfr_set_flt(x, value(a), MPFR_RNDN);
@@ -63,9 +87,9 @@ uint32_t f32_add(uint32_t a, uint32_t b) {
 	return r;
 }
 
-std::vector<uint32_t> block_sums(const std::vector<Tile> &tiles, unsigned n, unsigned k,
-				 bool fix, unsigned acc_bits) {
-	const int64_t hi = (int64_t{1} << (acc_bits - 1)) - 1, lo = -hi - 1;
+std::vector<uint32_t> block_sums(const std::vector<Tile> &tiles, unsigned n, unsigned k, bool fix, unsigned acc_bits)
+{
+	const int64_t hi = (int64_t{ 1 } << (acc_bits - 1)) - 1, lo = -hi - 1;
 	auto sat = [&](int64_t v) { return v > hi ? hi : v < lo ? lo : v; };
 	std::vector<uint32_t> acc;
 	for (const Tile &t : tiles) {

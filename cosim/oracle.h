@@ -14,7 +14,8 @@
 #include <cstdint>
 #include <vector>
 
-namespace oracle {
+namespace oracle
+{
 
 constexpr uint32_t kCanonNan = 0x7fc00000u;
 
@@ -26,19 +27,18 @@ uint32_t f32_add(uint32_t a, uint32_t b);
 
 // One tile as the compute unit sees it (cu.h layout).
 struct Tile {
-	unsigned cfg;                // 1..4
+	unsigned cfg; // 1..4
 	bool first, last, has_init;
-	std::vector<uint16_t> w;     // Kr*Kc, row-major
-	std::vector<uint16_t> x;     // Kc
-	std::vector<uint32_t> init;  // Kr
+	std::vector<uint16_t> w;    // Kr*Kc, row-major
+	std::vector<uint16_t> x;    // Kc
+	std::vector<uint32_t> init; // Kr
 };
 
 // The Kr finished sums of one row block given its tiles in acceptance order:
 // the hierarchical adjacent-pair tree per row, then the accumulator rule.
 // fix: fix16x8 with exact integer tree sums and acc_bits saturation on every
 // accumulator add (the first sum alone included).
-std::vector<uint32_t> block_sums(const std::vector<Tile> &tiles, unsigned n, unsigned k,
-				 bool fix, unsigned acc_bits);
+std::vector<uint32_t> block_sums(const std::vector<Tile> &tiles, unsigned n, unsigned k, bool fix, unsigned acc_bits);
 
 } // namespace oracle
 

@@ -65,12 +65,13 @@ extern "C" {
 #error "build with -DRTL_N=... -DRTL_K=... -DRTL_M=... -DRTL_A=... -DRTL_ACCS=... (mk/rtl-sim.mk)"
 #endif
 
-namespace {
+namespace
+{
 
 constexpr unsigned kN = RTL_N, kK = RTL_K, kM = RTL_M, kA = RTL_A, kAccs = RTL_ACCS;
 constexpr unsigned kG = kN % 8 == 0 ? 8 : kN % 4 == 0 ? 4 : kN % 2 == 0 ? 2 : 1;
 constexpr uint64_t kWindow = 200; // cycles of waveform before a divergence, at least
-constexpr uint64_t kAfter = 4;    // cycles after it (inputs idle)
+constexpr uint64_t kAfter = 4;	  // cycles after it (inputs idle)
 constexpr const char *kDefaultVcd = "build/cosim-divergence.vcd";
 
 // Everything the RTL samples in one cycle (the replay log's entry).
@@ -85,13 +86,28 @@ struct Ports {
 
 // Verilated ports are little-endian word arrays: bit i of the vector is bit
 // i%32 of word i/32, so a little-endian byte copy is the packed layout.
-template <std::size_t W> void put(VlWide<W> &p, const void *src, size_t bytes) {
+template <std::size_t W> void put(VlWide<W> &p, const void *src, size_t bytes)
+{
 	std::memcpy(p.data(), src, bytes);
 }
-inline void put(QData &p, const void *src, size_t bytes) { p = 0; std::memcpy(&p, src, bytes); }
-inline void put(IData &p, const void *src, size_t bytes) { p = 0; std::memcpy(&p, src, bytes); }
-template <std::size_t W> const WData *words(const VlWide<W> &p) { return p.data(); }
-inline const uint32_t *words(const IData &p) { return &p; }
+inline void put(QData &p, const void *src, size_t bytes)
+{
+	p = 0;
+	std::memcpy(&p, src, bytes);
+}
+inline void put(IData &p, const void *src, size_t bytes)
+{
+	p = 0;
+	std::memcpy(&p, src, bytes);
+}
+template <std::size_t W> const WData *words(const VlWide<W> &p)
+{
+	return p.data();
+}
+inline const uint32_t *words(const IData &p)
+{
+	return &p;
+}
 
 // Waveform time in ns, which the VCD's timescale states. After the model is
 // built: its constructor sets the context to the RTL's timescale (Verilator's
@@ -103,25 +119,47 @@ void set_ns(VerilatedContext *ctx)
 }
 
 // Verilator's (de)serializers into memory (its own classes write files).
-class MemSave final : public VerilatedSerialize {
-public:
-	explicit MemSave(std::vector<uint8_t> &buf) : buf_(buf) { buf_.clear(); m_isOpen = true; header(); }
-	~MemSave() override { trailer(); flush(); }
-	void flush() override { buf_.insert(buf_.end(), m_bufp, m_cp); m_cp = m_bufp; }
-private:
+class MemSave final : public VerilatedSerialize
+{
+      public:
+	explicit MemSave(std::vector<uint8_t> &buf) : buf_(buf)
+	{
+		buf_.clear();
+		m_isOpen = true;
+		header();
+	}
+	~MemSave() override
+	{
+		trailer();
+		flush();
+	}
+	void flush() override
+	{
+		buf_.insert(buf_.end(), m_bufp, m_cp);
+		m_cp = m_bufp;
+	}
+
+      private:
 	std::vector<uint8_t> &buf_;
 };
 
-class MemRestore final : public VerilatedDeserialize {
-public:
-	explicit MemRestore(const std::vector<uint8_t> &buf) : buf_(buf) {
+class MemRestore final : public VerilatedDeserialize
+{
+      public:
+	explicit MemRestore(const std::vector<uint8_t> &buf) : buf_(buf)
+	{
 		m_endp = m_bufp;
 		m_isOpen = true;
 		header();
 	}
-	~MemRestore() override { trailer(); }
-protected:
-	void fill() override {
+	~MemRestore() override
+	{
+		trailer();
+	}
+
+      protected:
+	void fill() override
+	{
 		size_t keep = static_cast<size_t>(m_endp - m_cp);
 		std::memmove(m_bufp, m_cp, keep);
 		size_t n = std::min(buf_.size() - pos_, bufferSize() - keep);
@@ -130,7 +168,8 @@ protected:
 		m_cp = m_bufp;
 		m_endp = m_bufp + keep + n;
 	}
-private:
+
+      private:
 	const std::vector<uint8_t> &buf_;
 	size_t pos_ = 0;
 };
@@ -140,8 +179,9 @@ struct Checkpoint {
 	std::vector<uint8_t> state;
 };
 
-class RtlUnit {
-public:
+class RtlUnit
+{
+      public:
 	RtlUnit(const cu_cfg_t &cfg, cu_backend_mode_t mode, cu_t *c, const char *vcd);
 	~RtlUnit();
 	const cu_out_t *out_peek();
@@ -151,7 +191,7 @@ public:
 	void tick();
 	int error(sim_err_t *err) const;
 
-private:
+      private:
 	void drive(const Ports &p);
 	void edge(Vcu_top *top, VerilatedContext *ctx, VerilatedVcdC *vcd);
 	void reset(Vcu_top *top);
@@ -179,7 +219,7 @@ private:
 };
 
 RtlUnit::RtlUnit(const cu_cfg_t &cfg, cu_backend_mode_t mode, cu_t *c, const char *vcd)
-	: cfg_(cfg), mode_(mode), c_(c), ctx_(new VerilatedContext), log_(2 * kWindow)
+    : cfg_(cfg), mode_(mode), c_(c), ctx_(new VerilatedContext), log_(2 * kWindow)
 {
 	if (vcd)
 		ctx_->traceEverOn(true);
@@ -251,8 +291,8 @@ cu_tag_t RtlUnit::rtl_tag() const
 std::string show_tag(const cu_tag_t &t)
 {
 	char b[128];
-	std::snprintf(b, sizeof b, "tag (step %u, block %u, seq %u, gate %u, row0 %u)", t.step, t.block, t.seq,
-		      t.gate, t.row0);
+	std::snprintf(b, sizeof b, "tag (step %u, block %u, seq %u, gate %u, row0 %u)", t.step, t.block, t.seq, t.gate,
+		      t.row0);
 	return b;
 }
 
@@ -280,8 +320,9 @@ std::string own_command()
 			arg += ch;
 			continue;
 		}
-		bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-								   "0123456789_-+=./:,@%") == std::string::npos;
+		bool plain =
+			!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							      "0123456789_-+=./:,@%") == std::string::npos;
 		std::string q = plain ? arg : "'";
 		if (!plain) {
 			for (char c : arg)
@@ -300,8 +341,9 @@ void RtlUnit::diverge(const char *what, const std::string &detail)
 		return;
 	failed_ = true;
 	char head[192];
-	std::snprintf(head, sizeof head, "cosim divergence at cycle %" PRIu64 " (RTL N=%u K=%u M=%u A=%u ACCS=%u, %s): %s: ",
-		      cycle_, kN, kK, kM, kA, kAccs, cfg_.prec == PREC_FIX16X8 ? "fix16x8" : "fp16", what);
+	std::snprintf(head, sizeof head,
+		      "cosim divergence at cycle %" PRIu64 " (RTL N=%u K=%u M=%u A=%u ACCS=%u, %s): %s: ", cycle_, kN,
+		      kK, kM, kA, kAccs, cfg_.prec == PREC_FIX16X8 ? "fix16x8" : "fp16", what);
 	msg_ = head + detail;
 	if (vcd_)
 		msg_ += "; waveform of the whole run: " + vcd_path_;
@@ -329,7 +371,10 @@ bool RtlUnit::compare_out(const cu_out_t *c)
 			continue;
 		char b[96];
 		std::snprintf(b, sizeof b, "block of config%u, lane (row) %u of %u (group %u, lane %u), ",
-			      static_cast<unsigned>(c->kr / kK == 8 ? 1 : c->kr / kK == 4 ? 2 : c->kr / kK == 2 ? 3 : 4),
+			      static_cast<unsigned>(c->kr / kK == 8   ? 1
+						    : c->kr / kK == 4 ? 2
+						    : c->kr / kK == 2 ? 3
+								      : 4),
 			      row, c->kr, row / kK, row % kK);
 		bool fix = cfg_.prec == PREC_FIX16X8;
 		diverge("out sum", b + show_tag(c->tag) + ", expected (C) " + show_val(c->sums[row], fix) +
@@ -391,8 +436,8 @@ cu_refuse_t RtlUnit::in_ready(const cu_tile_t *t)
 			std::snprintf(b, sizeof b, "tile config%u first %d last %d init %d, ", t->cfg, t->first,
 				      t->last, t->has_init);
 			diverge("in_ready", b + show_tag(t->tag) + ", expected (C) " +
-						    (c == CU_REFUSE_NONE ? "ready (1)" : "refused (0)") + ", actual (RTL) " +
-						    (ready ? "ready (1)" : "refused (0)"));
+						    (c == CU_REFUSE_NONE ? "ready (1)" : "refused (0)") +
+						    ", actual (RTL) " + (ready ? "ready (1)" : "refused (0)"));
 		}
 		return c;
 	}
@@ -473,7 +518,7 @@ void RtlUnit::tick()
 void RtlUnit::write_window()
 {
 	const Checkpoint *from = nullptr;
-	for (const Checkpoint *c : {&cp_[0], &cp_[1]})
+	for (const Checkpoint *c : { &cp_[0], &cp_[1] })
 		if (c->cycle != UINT64_MAX && (!from || c->cycle < from->cycle))
 			from = c;
 	if (!from) {
@@ -534,14 +579,38 @@ int RtlUnit::error(sim_err_t *err) const
 }
 
 // C trampolines of cu_backend_t.
-RtlUnit *self(void *ctx) { return static_cast<RtlUnit *>(ctx); }
-cu_refuse_t be_in_ready(void *c, const cu_tile_t *t) { return self(c)->in_ready(t); }
-void be_in_push(void *c, const cu_tile_t *t) { self(c)->in_push(t); }
-const cu_out_t *be_out_peek(void *c) { return self(c)->out_peek(); }
-void be_out_pop(void *c) { self(c)->out_pop(); }
-void be_tick(void *c) { self(c)->tick(); }
-int be_error(void *c, sim_err_t *err) { return self(c)->error(err); }
-void be_destroy(void *c) { delete self(c); }
+RtlUnit *self(void *ctx)
+{
+	return static_cast<RtlUnit *>(ctx);
+}
+cu_refuse_t be_in_ready(void *c, const cu_tile_t *t)
+{
+	return self(c)->in_ready(t);
+}
+void be_in_push(void *c, const cu_tile_t *t)
+{
+	self(c)->in_push(t);
+}
+const cu_out_t *be_out_peek(void *c)
+{
+	return self(c)->out_peek();
+}
+void be_out_pop(void *c)
+{
+	self(c)->out_pop();
+}
+void be_tick(void *c)
+{
+	self(c)->tick();
+}
+int be_error(void *c, sim_err_t *err)
+{
+	return self(c)->error(err);
+}
+void be_destroy(void *c)
+{
+	delete self(c);
+}
 
 } // namespace
 
@@ -550,15 +619,16 @@ extern "C" int rtl_backend_create(const cu_cfg_t *cfg, cu_backend_mode_t mode, c
 {
 	if (cfg->vs_units != kN || cfg->vs_width != kK || cfg->mult_latency != kM || cfg->acc_latency != kA ||
 	    cfg->accumulators != kAccs)
-		return sim_err(err, SIM_EINPUT,
-			       "this sharpsim-rtl holds the RTL compute unit N=%u K=%u M=%u A=%u ACCS=%u, the run asks "
-			       "for N=%u K=%u M=%u A=%u ACCS=%u; expected -p compute.vs_units=%u -p compute.vs_width=%u "
-			       "-p compute.mult_latency=%u -p compute.acc_latency=%u -p compute.accumulators=%u, or a "
-			       "build for this shape: make rtl-sim RTL_SIM_N=%u RTL_SIM_K=%u RTL_SIM_M=%u RTL_SIM_A=%u "
-			       "RTL_SIM_ACCS=%u",
-			       kN, kK, kM, kA, kAccs, cfg->vs_units, cfg->vs_width, cfg->mult_latency, cfg->acc_latency,
-			       cfg->accumulators, kN, kK, kM, kA, kAccs, cfg->vs_units, cfg->vs_width,
-			       cfg->mult_latency, cfg->acc_latency, cfg->accumulators);
+		return sim_err(
+			err, SIM_EINPUT,
+			"this sharpsim-rtl holds the RTL compute unit N=%u K=%u M=%u A=%u ACCS=%u, the run asks "
+			"for N=%u K=%u M=%u A=%u ACCS=%u; expected -p compute.vs_units=%u -p compute.vs_width=%u "
+			"-p compute.mult_latency=%u -p compute.acc_latency=%u -p compute.accumulators=%u, or a "
+			"build for this shape: make rtl-sim RTL_SIM_N=%u RTL_SIM_K=%u RTL_SIM_M=%u RTL_SIM_A=%u "
+			"RTL_SIM_ACCS=%u",
+			kN, kK, kM, kA, kAccs, cfg->vs_units, cfg->vs_width, cfg->mult_latency, cfg->acc_latency,
+			cfg->accumulators, kN, kK, kM, kA, kAccs, cfg->vs_units, cfg->vs_width, cfg->mult_latency,
+			cfg->acc_latency, cfg->accumulators);
 	if (cfg->prec != PREC_FP16 && cfg->prec != PREC_FIX16X8)
 		return sim_err(err, SIM_EINPUT,
 			       "the RTL compute unit computes fp16 and fix16x8 only, expected -p precision.mul=fp16 "
@@ -568,6 +638,6 @@ extern "C" int rtl_backend_create(const cu_cfg_t *cfg, cu_backend_mode_t mode, c
 	RtlUnit *u = new (std::nothrow) RtlUnit(*cfg, mode, c_model, vcd);
 	if (!u)
 		return sim_err(err, SIM_ENOMEM, "cannot build the RTL compute unit (out of memory)");
-	*out = cu_backend_t{u, be_in_ready, be_in_push, be_out_peek, be_out_pop, be_tick, be_error, be_destroy};
+	*out = cu_backend_t{ u, be_in_ready, be_in_push, be_out_peek, be_out_pop, be_tick, be_error, be_destroy };
 	return SIM_OK;
 }

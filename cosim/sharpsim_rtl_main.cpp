@@ -15,6 +15,6 @@ int main(int argc, char **argv)
 	char desc[96];
 	std::snprintf(desc, sizeof desc, "RTL compute unit N=%u K=%u M=%u A=%u ACCS=%u", RTL_N, RTL_K, RTL_M, RTL_A,
 		      RTL_ACCS);
-	cli_hooks_t hooks = {rtl_backend_create, desc};
+	cli_hooks_t hooks = { rtl_backend_create, desc };
 	return cli_main(argc, argv, &hooks);
 }

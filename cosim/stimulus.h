@@ -24,7 +24,8 @@
 
 #include "oracle.h"
 
-namespace stim {
+namespace stim
+{
 
 struct Tag {
 	uint32_t step, block;
@@ -37,18 +38,29 @@ struct Tile {
 	Tag tag;
 };
 
-class Rng {
-public:
-	explicit Rng(uint64_t seed) : s_(seed) {}
-	uint64_t next() {
+class Rng
+{
+      public:
+	explicit Rng(uint64_t seed) : s_(seed)
+	{
+	}
+	uint64_t next()
+	{
 		uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 		return z ^ (z >> 31);
 	}
-	unsigned below(unsigned n) { return static_cast<unsigned>(next() % n); }
-	bool chance(unsigned percent) { return below(100) < percent; }
-private:
+	unsigned below(unsigned n)
+	{
+		return static_cast<unsigned>(next() % n);
+	}
+	bool chance(unsigned percent)
+	{
+		return below(100) < percent;
+	}
+
+      private:
 	uint64_t s_;
 };
 
@@ -56,22 +68,34 @@ struct Params {
 	unsigned n, k, accs;
 	bool fix;
 	unsigned acc_bits;
-	unsigned cfg_mask;   // bit x set: config x may be used (1..4)
-	unsigned special;    // percent of fp16 operands that are special values
+	unsigned cfg_mask; // bit x set: config x may be used (1..4)
+	unsigned special;  // percent of fp16 operands that are special values
 };
 
-class Gen {
-public:
+class Gen
+{
+      public:
 	Gen(const Params &p, uint64_t seed);
 	// The next tile; call only when the previous one was accepted. With
 	// allow_new false it only continues open blocks (to drain a run).
 	Tile next(bool allow_new = true);
 	// Blocks with tiles still to come.
-	std::size_t open_blocks() const { return open_.size(); }
+	std::size_t open_blocks() const
+	{
+		return open_.size();
+	}
 	// Configs this N can form, restricted by cfg_mask.
-	const std::vector<unsigned> &configs() const { return cfgs_; }
-private:
-	struct Open { Tag tag; unsigned cfg, left; bool started; };
+	const std::vector<unsigned> &configs() const
+	{
+		return cfgs_;
+	}
+
+      private:
+	struct Open {
+		Tag tag;
+		unsigned cfg, left;
+		bool started;
+	};
 	uint16_t f16();
 	uint32_t f32_init();
 	Params p_;
@@ -79,7 +103,7 @@ private:
 	std::vector<unsigned> cfgs_;
 	std::vector<Open> open_;
 	uint32_t next_block_ = 1;
-	unsigned mode_ = 0;  // value mix of the current tile: 0 ordinary, 1 ties, 2 any, 3 zeros
+	unsigned mode_ = 0; // value mix of the current tile: 0 ordinary, 1 ties, 2 any, 3 zeros
 };
 
 } // namespace stim

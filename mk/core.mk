@@ -14,3 +14,13 @@ cell-kinds:
 	$(Q)bash tests/cli/cell-kinds.sh --self-test
 
 TEST_TARGETS += cell-kinds
+
+# One formatting for every C and C++ source (.clang-format).
+.PHONY: format format-check
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h' '*.cpp' '*.hpp')
+
+format-check:
+	$(Q)bash tests/cli/format-check.sh --self-test
+
+TEST_TARGETS += format-check

@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential   # gcc, g++, make
   pkg-config
+  clang-format      # make format-check (in make test)
   libyaml-dev       # YAML configs and workloads
   check             # unit tests
   libsubunit-dev    # check's static library needs it

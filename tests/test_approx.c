@@ -64,7 +64,8 @@ static void check_residuals(const apx_factors_t *f, const char *what)
 	size_t nz = apx_factors_nz(f);
 	for (unsigned n = 0; n < apx_factors_steps(f); n++) {
 		double e0 = apx_factors_residual(f, n), e1 = apx_factors_residual(f, n + 1);
-		ck_assert_msg(e1 <= e0 * (1 + 1e-12), "%s: residual grew at step %u: %.17g -> %.17g", what, n + 1, e0, e1);
+		ck_assert_msg(e1 <= e0 * (1 + 1e-12), "%s: residual grew at step %u: %.17g -> %.17g", what, n + 1, e0,
+			      e1);
 		double p2 = 0.0;
 		for (size_t k = 0; k < nz; k++)
 			p2 += apx_factors_v(f)[n * nz + k] * apx_factors_v(f)[n * nz + k];
@@ -98,7 +99,7 @@ START_TEST(test_residual_non_increasing_trained)
 	weights_t *w = weights_load(&l, "workloads/models/sines_lstm", &err);
 	ck_assert_msg(w != NULL, "%s", err.msg);
 	double *a = malloc(64 * 72 * sizeof *a);
-	const size_t nzs[3] = {72, 36, 8};
+	const size_t nzs[3] = { 72, 36, 8 };
 	for (unsigned g = 0; g < 4; g++) {
 		apx_lstm_gate_matrix(w, g, a);
 		for (int i = 0; i < 3; i++) {
@@ -169,7 +170,7 @@ END_TEST
 
 START_TEST(test_decompose_bad_input)
 {
-	double a[6] = {1, 2, 3, 4, 5, 6};
+	double a[6] = { 1, 2, 3, 4, 5, 6 };
 	apx_factors_t *f;
 	sim_err_t err;
 	ck_assert_int_eq(apx_svd_decompose(a, 2, 3, 1, 4, &f, &err), SIM_EINPUT);
@@ -182,7 +183,7 @@ END_TEST
 
 START_TEST(test_qor_hand_worked)
 {
-	const double a[2] = {1, 0}, b[2] = {0, 1}, c[2] = {3, 4}, z[2] = {0, 0};
+	const double a[2] = { 1, 0 }, b[2] = { 0, 1 }, c[2] = { 3, 4 }, z[2] = { 0, 0 };
 	ck_assert(fabs(apx_qor_rel_error(a, b, 2) - sqrt(2.0)) < 1e-15);
 	ck_assert(apx_qor_cosine(a, b, 2) == 0.0);
 	ck_assert(fabs(apx_qor_cosine(c, c, 2) - 1.0) < 1e-15);
@@ -191,18 +192,18 @@ START_TEST(test_qor_hand_worked)
 	ck_assert(apx_qor_cosine(z, z, 2) == 1.0);
 	/* P = softmax(0, 0) = (1/2, 1/2), Q = softmax(log 3, 0) = (3/4, 1/4):
 	 * KL = 1/2 log(2/3) + 1/2 log 2 = 1/2 log(4/3) */
-	const double lq[2] = {log(3.0), 0};
+	const double lq[2] = { log(3.0), 0 };
 	ck_assert(fabs(apx_qor_kl(z, lq, 2) - 0.5 * log(4.0 / 3.0)) < 1e-15);
 	ck_assert(apx_qor_kl(lq, lq, 2) == 0.0);
 	/* shifting logits changes nothing; huge logits do not overflow */
-	const double big[2] = {1000 + log(3.0), 1000};
+	const double big[2] = { 1000 + log(3.0), 1000 };
 	ck_assert(fabs(apx_qor_kl(z, big, 2) - 0.5 * log(4.0 / 3.0)) < 1e-12);
 	/* argmax: first maximum; rows (1,1,0) vs (0,1,0) agree on the 2nd only */
-	const double r[6] = {1, 1, 0, 5, 2, 1}, g[6] = {0, 1, 0, 5, 6, 1};
+	const double r[6] = { 1, 1, 0, 5, 2, 1 }, g[6] = { 0, 1, 0, 5, 6, 1 };
 	ck_assert_uint_eq(apx_qor_argmax(r, 3), 0);
 	ck_assert(apx_qor_argmax_agreement(r, g, 2, 3) == 0.0);
 	ck_assert(apx_qor_argmax_agreement(r, r, 2, 3) == 1.0);
-	const double g2[6] = {2, 1, 0, 0, 1, 0};
+	const double g2[6] = { 2, 1, 0, 0, 1, 0 };
 	ck_assert(apx_qor_argmax_agreement(r, g2, 2, 3) == 0.5);
 	double p[2];
 	apx_qor_softmax(lq, 2, p);

@@ -28,16 +28,16 @@
 
 typedef struct fmt {
 	const char *name;
-	int prec;          /* significand bits incl. the hidden one */
-	unsigned fbits;    /* stored fraction bits */
+	int prec;	/* significand bits incl. the hidden one */
+	unsigned fbits; /* stored fraction bits */
 	unsigned ebits;
 	int bias;
-	uint32_t qnan;     /* canonical NaN */
+	uint32_t qnan; /* canonical NaN */
 } fmt_t;
 
-static const fmt_t F16 = {"fp16", 11, 10, 5, 15, ARITH_F16_QNAN};
-static const fmt_t BF16 = {"bf16", 8, 7, 8, 127, ARITH_BF16_QNAN};
-static const fmt_t F32 = {"fp32", 24, 23, 8, 127, ARITH_F32_QNAN};
+static const fmt_t F16 = { "fp16", 11, 10, 5, 15, ARITH_F16_QNAN };
+static const fmt_t BF16 = { "bf16", 8, 7, 8, 127, ARITH_BF16_QNAN };
+static const fmt_t F32 = { "fp32", 24, 23, 8, 127, ARITH_F32_QNAN };
 
 /* A deterministic generator private to this test (splitmix64). */
 static uint64_t mix_next(uint64_t *s)
@@ -51,7 +51,7 @@ static uint64_t mix_next(uint64_t *s)
 /* ---- the MPFR oracle ---------------------------------------------------- */
 
 typedef struct oracle {
-	mpfr_t a, b, y, t;  /* a, b: 64-bit inputs; y: result; t: scratch */
+	mpfr_t a, b, y, t; /* a, b: 64-bit inputs; y: result; t: scratch */
 	mpfr_exp_t emin0, emax0;
 } oracle_t;
 
@@ -143,14 +143,12 @@ static uint32_t encode(oracle_t *o, const fmt_t *f, mpfr_t y)
 
 typedef enum { OP_MUL, OP_ADD } binop_t;
 
-static uint32_t ref_binop(oracle_t *o, binop_t op, const fmt_t *in, const fmt_t *out,
-			  uint32_t a, uint32_t b)
+static uint32_t ref_binop(oracle_t *o, binop_t op, const fmt_t *in, const fmt_t *out, uint32_t a, uint32_t b)
 {
 	decode(in, a, o->a);
 	decode(in, b, o->b);
 	mpfr_set_prec(o->y, out->prec);
-	int t = op == OP_MUL ? mpfr_mul(o->y, o->a, o->b, MPFR_RNDN)
-			     : mpfr_add(o->y, o->a, o->b, MPFR_RNDN);
+	int t = op == OP_MUL ? mpfr_mul(o->y, o->a, o->b, MPFR_RNDN) : mpfr_add(o->y, o->a, o->b, MPFR_RNDN);
 	round_to(o, out, t);
 	return encode(o, out, o->y);
 }
@@ -178,10 +176,22 @@ typedef uint32_t (*binop_fn)(uint32_t, uint32_t);
 typedef uint32_t (*unop_fn)(uint32_t);
 typedef uint32_t (*dblop_fn)(double);
 
-static uint32_t op_f16_mul(uint32_t a, uint32_t b) { return arith_f16_mul((uint16_t)a, (uint16_t)b); }
-static uint32_t op_bf16_mul(uint32_t a, uint32_t b) { return arith_bf16_mul((uint16_t)a, (uint16_t)b); }
-static uint32_t op_f32_mul(uint32_t a, uint32_t b) { return arith_f32_mul(a, b); }
-static uint32_t op_f32_add(uint32_t a, uint32_t b) { return arith_f32_add(a, b); }
+static uint32_t op_f16_mul(uint32_t a, uint32_t b)
+{
+	return arith_f16_mul((uint16_t)a, (uint16_t)b);
+}
+static uint32_t op_bf16_mul(uint32_t a, uint32_t b)
+{
+	return arith_bf16_mul((uint16_t)a, (uint16_t)b);
+}
+static uint32_t op_f32_mul(uint32_t a, uint32_t b)
+{
+	return arith_f32_mul(a, b);
+}
+static uint32_t op_f32_add(uint32_t a, uint32_t b)
+{
+	return arith_f32_add(a, b);
+}
 /* The fp32 datapath's multiply and add as cu.c performs them: host float
  * operations on the words' floats, canonicalised where the value leaves
  * (docs/numerics.md §8); precision.mul=fp32 has no other path. */
@@ -193,13 +203,34 @@ static uint32_t op_f32_addf(uint32_t a, uint32_t b)
 {
 	return arith_float_canon(arith_bits_to_float(a) + arith_bits_to_float(b));
 }
-static uint32_t op_f32_to_f16(uint32_t a) { return arith_f32_to_f16(a); }
-static uint32_t op_f32_to_bf16(uint32_t a) { return arith_f32_to_bf16(a); }
-static uint32_t op_f16_to_f32(uint32_t a) { return arith_f16_to_f32((uint16_t)a); }
-static uint32_t op_bf16_to_f32(uint32_t a) { return arith_bf16_to_f32((uint16_t)a); }
-static uint32_t op_d_to_f16(double d) { return arith_double_to_f16(d); }
-static uint32_t op_d_to_bf16(double d) { return arith_double_to_bf16(d); }
-static uint32_t op_d_to_f32(double d) { return arith_double_to_f32(d); }
+static uint32_t op_f32_to_f16(uint32_t a)
+{
+	return arith_f32_to_f16(a);
+}
+static uint32_t op_f32_to_bf16(uint32_t a)
+{
+	return arith_f32_to_bf16(a);
+}
+static uint32_t op_f16_to_f32(uint32_t a)
+{
+	return arith_f16_to_f32((uint16_t)a);
+}
+static uint32_t op_bf16_to_f32(uint32_t a)
+{
+	return arith_bf16_to_f32((uint16_t)a);
+}
+static uint32_t op_d_to_f16(double d)
+{
+	return arith_double_to_f16(d);
+}
+static uint32_t op_d_to_bf16(double d)
+{
+	return arith_double_to_bf16(d);
+}
+static uint32_t op_d_to_f32(double d)
+{
+	return arith_double_to_f32(d);
+}
 
 /* A deliberately broken adder: the exact-ish double sum truncated (not
  * rounded) to fp32. The checker must report mismatches for it. */
@@ -224,12 +255,13 @@ typedef struct mism {
 static void note(mism_t *m, const char *what, uint32_t a, uint32_t b, uint32_t got, uint32_t want)
 {
 	if (m->count++ == 0)
-		snprintf(m->first, sizeof m->first, "%s(0x%08" PRIx32 ", 0x%08" PRIx32
-			 ") = 0x%08" PRIx32 ", MPFR says 0x%08" PRIx32, what, a, b, got, want);
+		snprintf(m->first, sizeof m->first,
+			 "%s(0x%08" PRIx32 ", 0x%08" PRIx32 ") = 0x%08" PRIx32 ", MPFR says 0x%08" PRIx32, what, a, b,
+			 got, want);
 }
 
-static uint64_t check_binop(binop_fn fn, binop_t op, const fmt_t *in, const fmt_t *out,
-			    const uint32_t *a, const uint32_t *b, size_t n, mism_t *m)
+static uint64_t check_binop(binop_fn fn, binop_t op, const fmt_t *in, const fmt_t *out, const uint32_t *a,
+			    const uint32_t *b, size_t n, mism_t *m)
 {
 	oracle_t o;
 	oracle_init(&o);
@@ -243,8 +275,7 @@ static uint64_t check_binop(binop_fn fn, binop_t op, const fmt_t *in, const fmt_
 	return m->count;
 }
 
-static uint64_t check_unop(unop_fn fn, const fmt_t *in, const fmt_t *out,
-			   const uint32_t *a, size_t n, mism_t *m)
+static uint64_t check_unop(unop_fn fn, const fmt_t *in, const fmt_t *out, const uint32_t *a, size_t n, mism_t *m)
 {
 	oracle_t o;
 	oracle_init(&o);
@@ -286,11 +317,28 @@ static size_t specials(const fmt_t *f, uint32_t *v)
 	uint32_t einf = ((1u << f->ebits) - 1u) << f->fbits;
 	uint32_t one = (uint32_t)f->bias << f->fbits;
 	uint32_t base[] = {
-		0, 1, 2, 3, fmask, fmask - 1, fmask + 1, fmask + 2,
-		one, one + 1, one - 1, one + fmask, one + (1u << f->fbits),
-		einf - 1, einf - 2, einf - (1u << f->fbits),
-		einf, einf | 1u, einf | (1u << (f->fbits - 1)), einf | fmask,
-		(uint32_t)(f->bias - 1) << f->fbits, (uint32_t)(f->bias + 1) << f->fbits,
+		0,
+		1,
+		2,
+		3,
+		fmask,
+		fmask - 1,
+		fmask + 1,
+		fmask + 2,
+		one,
+		one + 1,
+		one - 1,
+		one + fmask,
+		one + (1u << f->fbits),
+		einf - 1,
+		einf - 2,
+		einf - (1u << f->fbits),
+		einf,
+		einf | 1u,
+		einf | (1u << (f->fbits - 1)),
+		einf | fmask,
+		(uint32_t)(f->bias - 1) << f->fbits,
+		(uint32_t)(f->bias + 1) << f->fbits,
 		(uint32_t)(f->bias - (int)f->fbits - 1) << f->fbits,
 	};
 	size_t n = 0;
@@ -359,14 +407,13 @@ static size_t gen_pairs(const fmt_t *f, binop_t op, uint64_t seed, uint32_t *a, 
 			if (op == OP_ADD)
 				eb = ea + d;
 			else if (mix_next(&s) & 1)
-				eb = 2 * f->bias + 1 - ea + d / 3;       /* product near overflow */
+				eb = 2 * f->bias + 1 - ea + d / 3; /* product near overflow */
 			else
-				eb = f->bias - (long)f->fbits - ea + d;  /* product near underflow */
+				eb = f->bias - (long)f->fbits - ea + d; /* product near underflow */
 			b[k] = with_exp(&s, f, eb);
 		} else {
 			a[k] = with_exp(&s, f, (long)(mix_next(&s) % 4));
-			b[k] = with_exp(&s, f, op == OP_ADD ? (long)(mix_next(&s) % 4)
-							  : f->bias + d);
+			b[k] = with_exp(&s, f, op == OP_ADD ? (long)(mix_next(&s) % 4) : f->bias + d);
 		}
 	}
 	return n;
@@ -379,24 +426,36 @@ static void run_binop(binop_fn fn, binop_t op, const fmt_t *in, const fmt_t *out
 	uint32_t *a = malloc(N_RANDOM * sizeof *a), *b = malloc(N_RANDOM * sizeof *b);
 	ck_assert(a && b);
 	gen_pairs(in, op, seed, a, b, N_RANDOM);
-	mism_t m = {0};
+	mism_t m = { 0 };
 	check_binop(fn, op, in, out, a, b, N_RANDOM, &m);
-	ck_assert_msg(m.count == 0, "%s %s: %" PRIu64 " of %u mismatches, first: %s",
-		      in->name, op == OP_MUL ? "mul" : "add", m.count, N_RANDOM, m.first);
+	ck_assert_msg(m.count == 0, "%s %s: %" PRIu64 " of %u mismatches, first: %s", in->name,
+		      op == OP_MUL ? "mul" : "add", m.count, N_RANDOM, m.first);
 	free(a);
 	free(b);
 }
 
-START_TEST(test_f16_mul_mpfr) { run_binop(op_f16_mul, OP_MUL, &F16, &F32, 11); }
+START_TEST(test_f16_mul_mpfr)
+{
+	run_binop(op_f16_mul, OP_MUL, &F16, &F32, 11);
+}
 END_TEST
 
-START_TEST(test_bf16_mul_mpfr) { run_binop(op_bf16_mul, OP_MUL, &BF16, &F32, 12); }
+START_TEST(test_bf16_mul_mpfr)
+{
+	run_binop(op_bf16_mul, OP_MUL, &BF16, &F32, 12);
+}
 END_TEST
 
-START_TEST(test_f32_mul_mpfr) { run_binop(op_f32_mul, OP_MUL, &F32, &F32, 13); }
+START_TEST(test_f32_mul_mpfr)
+{
+	run_binop(op_f32_mul, OP_MUL, &F32, &F32, 13);
+}
 END_TEST
 
-START_TEST(test_f32_add_mpfr) { run_binop(op_f32_add, OP_ADD, &F32, &F32, 14); }
+START_TEST(test_f32_add_mpfr)
+{
+	run_binop(op_f32_add, OP_ADD, &F32, &F32, 14);
+}
 END_TEST
 
 START_TEST(test_f32_float_domain_mpfr)
@@ -414,7 +473,7 @@ START_TEST(test_checker_catches_broken_adder)
 	uint32_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
 	ck_assert(a && b);
 	gen_pairs(&F32, OP_ADD, 99, a, b, n);
-	mism_t good = {0}, bad = {0};
+	mism_t good = { 0 }, bad = { 0 };
 	check_binop(op_f32_add, OP_ADD, &F32, &F32, a, b, n, &good);
 	check_binop(op_f32_add_truncating, OP_ADD, &F32, &F32, a, b, n, &bad);
 	ck_assert_msg(good.count == 0, "real adder: %s", good.first);
@@ -431,7 +490,7 @@ START_TEST(test_widen_exhaustive)
 	ck_assert(v);
 	for (uint32_t i = 0; i < 65536; i++)
 		v[i] = i;
-	mism_t m1 = {0}, m2 = {0};
+	mism_t m1 = { 0 }, m2 = { 0 };
 	check_unop(op_f16_to_f32, &F16, &F32, v, 65536, &m1);
 	check_unop(op_bf16_to_f32, &BF16, &F32, v, 65536, &m2);
 	ck_assert_msg(m1.count == 0, "fp16->fp32: %s", m1.first);
@@ -486,7 +545,7 @@ START_TEST(test_narrow_mpfr)
 		else
 			v[k++] = with_exp(&s, &F32, 127 - 30 + (long)(mix_next(&s) % 50));
 	}
-	mism_t m1 = {0}, m2 = {0};
+	mism_t m1 = { 0 }, m2 = { 0 };
 	check_unop(op_f32_to_f16, &F32, &F16, v, n, &m1);
 	check_unop(op_f32_to_bf16, &F32, &BF16, v, n, &m2);
 	ck_assert_msg(m1.count == 0, "fp32->fp16: %s", m1.first);
@@ -504,11 +563,31 @@ START_TEST(test_from_double_mpfr)
 	double *d = malloc(n * sizeof *d);
 	ck_assert(d);
 	uint64_t s = 31;
-	double bait[] = {1.0 + 0x1p-11 + 0x1p-30, 1.0 + 0x1p-11 - 0x1p-30, 1.0 + 0x1p-11,
-			 65504.0, 65520.0, 65519.999, 0x1p-25, 0x1p-25 + 0x1p-60, 0x1p-24 * 1.5,
-			 0x1p-14, 0x1p-14 - 0x1p-25, 1e300, -1e300, 1e-300, 0.0, -0.0,
-			 INFINITY, -INFINITY, NAN, 0x1p-149, 0x1p-150, 0x1p-150 + 0x1p-200,
-			 0x1.fffffefffffffp127, 0x1.ffffffp127, 4.9e-324};
+	double bait[] = { 1.0 + 0x1p-11 + 0x1p-30,
+			  1.0 + 0x1p-11 - 0x1p-30,
+			  1.0 + 0x1p-11,
+			  65504.0,
+			  65520.0,
+			  65519.999,
+			  0x1p-25,
+			  0x1p-25 + 0x1p-60,
+			  0x1p-24 * 1.5,
+			  0x1p-14,
+			  0x1p-14 - 0x1p-25,
+			  1e300,
+			  -1e300,
+			  1e-300,
+			  0.0,
+			  -0.0,
+			  INFINITY,
+			  -INFINITY,
+			  NAN,
+			  0x1p-149,
+			  0x1p-150,
+			  0x1p-150 + 0x1p-200,
+			  0x1.fffffefffffffp127,
+			  0x1.ffffffp127,
+			  4.9e-324 };
 	size_t k = 0;
 	for (size_t i = 0; i < sizeof bait / sizeof bait[0]; i++) {
 		d[k++] = bait[i];
@@ -539,7 +618,7 @@ START_TEST(test_from_double_mpfr)
 		}
 		memcpy(&d[k++], &u, sizeof u);
 	}
-	mism_t m1 = {0}, m2 = {0}, m3 = {0};
+	mism_t m1 = { 0 }, m2 = { 0 }, m3 = { 0 };
 	check_dblop(op_d_to_f16, &F16, d, n, &m1);
 	check_dblop(op_d_to_bf16, &BF16, d, n, &m2);
 	check_dblop(op_d_to_f32, &F32, d, n, &m3);
@@ -628,7 +707,7 @@ START_TEST(test_fixed_quantize)
 	/* saturation both ends: Q8 range is [-128, 127.99609375] */
 	ck_assert_int_eq(fix_from_double16(200.0, 8), 32767);
 	ck_assert_int_eq(fix_from_double16(-200.0, 8), -32768);
-	ck_assert_int_eq(fix_from_double16(127.998, 8), 32767);  /* rounds to 32768 -> clamp */
+	ck_assert_int_eq(fix_from_double16(127.998, 8), 32767); /* rounds to 32768 -> clamp */
 	ck_assert_int_eq(fix_from_double16(-128.0, 8), -32768);
 	ck_assert_int_eq(fix_from_double16(INFINITY, 8), 32767);
 	ck_assert_int_eq(fix_from_double16(NAN, 8), 0);
@@ -669,8 +748,8 @@ START_TEST(test_fixed_mac)
 	ck_assert_int_eq(fix_mul16x8(-3, 0xFFFF), 3);
 	/* 16x16 from two 16x8 halves equals the full product for every weight
 	 * class: wh signed, wl unsigned */
-	int16_t xs[] = {-32768, -32767, -1, 0, 1, 12345, 32767};
-	int16_t ws[] = {-32768, -32767, -256, -255, -129, -128, -1, 0, 1, 127, 128, 255, 256, 32767};
+	int16_t xs[] = { -32768, -32767, -1, 0, 1, 12345, 32767 };
+	int16_t ws[] = { -32768, -32767, -256, -255, -129, -128, -1, 0, 1, 127, 128, 255, 256, 32767 };
 	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
 		for (size_t j = 0; j < sizeof ws / sizeof ws[0]; j++)
 			ck_assert_int_eq(fix_mul16x16(xs[i], ws[j]), (int32_t)xs[i] * ws[j]);
@@ -687,7 +766,7 @@ START_TEST(test_fixed_mac)
 	ck_assert_int_eq(fix_sat(INT64_C(1) << 40, 32), INT32_MAX);
 
 	/* exact tree sum: adjacent pairs, odd node passes; equals the plain sum */
-	int32_t leaves[7] = {-8388608, 8388607, 5, -7, 1 << 20, -(1 << 22), 3};
+	int32_t leaves[7] = { -8388608, 8388607, 5, -7, 1 << 20, -(1 << 22), 3 };
 	int64_t plain = 0;
 	for (int i = 0; i < 7; i++)
 		plain += leaves[i];

@@ -83,8 +83,7 @@ END_TEST
  * four and leaves i, f, o to the cell updater, with more work there. */
 START_TEST(lstm_variants)
 {
-	const cell_desc_t *l = cell_get(CELL_LSTM), *p = cell_get(CELL_LSTM_PEEPHOLE),
-			  *c = cell_get(CELL_LSTM_COUPLED);
+	const cell_desc_t *l = cell_get(CELL_LSTM), *p = cell_get(CELL_LSTM_PEEPHOLE), *c = cell_get(CELL_LSTM_COUPLED);
 	ck_assert_uint_eq(c->gates, 3);
 	ck_assert_str_eq(c->gate_names[1], "g");
 	ck_assert_uint_eq(c->variant[0].act[0], CELL_ACT_SIGMOID);

@@ -23,14 +23,13 @@
 
 static void check_msg(const sim_err_t *err, const char *prefix, const char *fragment)
 {
-	ck_assert_msg(strncmp(err->msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'",
-		      err->msg, prefix);
+	ck_assert_msg(strncmp(err->msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", err->msg,
+		      prefix);
 	ck_assert_msg(strstr(err->msg, fragment) != NULL, "message '%s' lacks '%s'", err->msg, fragment);
 	ck_assert_msg(strchr(err->msg, '\n') == NULL, "message '%s' is not one line", err->msg);
 }
 
-static void expect_hw_error(const char *file, const char *const *ov, size_t n, const char *prefix,
-			    const char *fragment)
+static void expect_hw_error(const char *file, const char *const *ov, size_t n, const char *prefix, const char *fragment)
 {
 	hw_cfg_t hw;
 	sim_err_t err = { 0 };
@@ -40,8 +39,7 @@ static void expect_hw_error(const char *file, const char *const *ov, size_t n, c
 	check_msg(&err, prefix, fragment);
 }
 
-static void expect_wl_error(const char *file, const char *const *ov, size_t n, const char *prefix,
-			    const char *fragment)
+static void expect_wl_error(const char *file, const char *const *ov, size_t n, const char *prefix, const char *fragment)
 {
 	workload_t w;
 	sim_err_t err = { 0 };
@@ -80,8 +78,8 @@ END_TEST
 
 START_TEST(hw_unknown_key_suggests)
 {
-	expect_hw_error(FIX "unknown_key.yaml", NULL, 0, FIX "unknown_key.yaml:3:3: ",
-			"unknown key 'vs_unit' in compute, did you mean 'vs_units'?");
+	expect_hw_error(FIX "unknown_key.yaml", NULL, 0,
+			FIX "unknown_key.yaml:3:3: ", "unknown key 'vs_unit' in compute, did you mean 'vs_units'?");
 }
 END_TEST
 
@@ -92,10 +90,10 @@ START_TEST(hw_wrong_type)
 			"value 'abc' of compute.vs_units is not an integer, expected an integer from 1 to 65536");
 	expect_hw_error(FIX "bad_bool.yaml", NULL, 0, FIX "bad_bool.yaml:2:17: ",
 			"value 'yes' of compute.pad_reconfig is not a boolean, expected true or false");
-	expect_hw_error(FIX "bad_size.yaml", NULL, 0, FIX "bad_size.yaml:3:12: ",
-			"value '2.3XiB' of memory.ih_buffer.bytes is not an integer");
-	expect_hw_error(FIX "section_seq.yaml", NULL, 0, FIX "section_seq.yaml:2:3: ",
-			"compute is a sequence, expected a map of compute.* keys");
+	expect_hw_error(FIX "bad_size.yaml", NULL, 0,
+			FIX "bad_size.yaml:3:12: ", "value '2.3XiB' of memory.ih_buffer.bytes is not an integer");
+	expect_hw_error(FIX "section_seq.yaml", NULL, 0,
+			FIX "section_seq.yaml:2:3: ", "compute is a sequence, expected a map of compute.* keys");
 }
 END_TEST
 
@@ -123,8 +121,8 @@ END_TEST
 
 START_TEST(hw_missing_file)
 {
-	expect_hw_error(FIX "no_such_file.yaml", NULL, 0, FIX "no_such_file.yaml: cannot open: ",
-			"No such file or directory");
+	expect_hw_error(FIX "no_such_file.yaml", NULL, 0,
+			FIX "no_such_file.yaml: cannot open: ", "No such file or directory");
 }
 END_TEST
 
@@ -159,10 +157,9 @@ START_TEST(hw_inconsistent_other)
 {
 	expect_hw_error(FIX "stage_too_big.yaml", NULL, 0, FIX "stage_too_big.yaml:4:18: ",
 			"memory.weight_buffer.stage_bytes (1048576) is not smaller than memory.weight_buffer.bytes");
-	expect_hw_error(FIX "fix16x16_odd.yaml", NULL, 0, FIX "fix16x16_odd.yaml:4:8: ",
-			"compute.vs_width 33 is odd");
-	expect_hw_error(FIX "inter_too_small.yaml", NULL, 0, FIX "inter_too_small.yaml:3:12: ",
-			"expected at least 8 bytes");
+	expect_hw_error(FIX "fix16x16_odd.yaml", NULL, 0, FIX "fix16x16_odd.yaml:4:8: ", "compute.vs_width 33 is odd");
+	expect_hw_error(FIX "inter_too_small.yaml", NULL, 0,
+			FIX "inter_too_small.yaml:3:12: ", "expected at least 8 bytes");
 	/* Single-buffered, 4 bytes hold one fp32: the same size is then valid,
 	 * and 3 is not. */
 	const char *single[] = { "memory.inter_buffer.double_buffered=false", "memory.inter_buffer.bytes=4" };
@@ -225,9 +222,14 @@ END_TEST
 
 START_TEST(hw_presets)
 {
-	static const struct { const char *file; uint32_t n; } presets[] = {
-		{ "configs/sharp-1k.yaml", 32 }, { "configs/sharp-4k.yaml", 128 },
-		{ "configs/sharp-16k.yaml", 512 }, { "configs/sharp-64k.yaml", 2048 },
+	static const struct {
+		const char *file;
+		uint32_t n;
+	} presets[] = {
+		{ "configs/sharp-1k.yaml", 32 },
+		{ "configs/sharp-4k.yaml", 128 },
+		{ "configs/sharp-16k.yaml", 512 },
+		{ "configs/sharp-64k.yaml", 2048 },
 	};
 	for (size_t i = 0; i < 4; i++) {
 		hw_cfg_t hw = load_hw_ok(presets[i].file, NULL, 0);
@@ -237,9 +239,9 @@ START_TEST(hw_presets)
 		ck_assert_uint_eq(hw.compute.vs_units * hw.compute.vs_width, 1024u << (2 * i));
 		ck_assert(hw.clock_mhz == 500.0);
 		ck_assert_int_eq(hw.compute.tile, TILE_AUTO);
-		ck_assert_uint_eq(hw.cell.lanes, 8);           /* fixed, docs/hardware.md §2.5 */
-		ck_assert_uint_eq(hw.cell.tanh_latency, 0);    /* auto: the MFU's depth */
-		ck_assert_uint_eq(hw.memory.wbuf.banks, 0);    /* auto */
+		ck_assert_uint_eq(hw.cell.lanes, 8);	    /* fixed, docs/hardware.md §2.5 */
+		ck_assert_uint_eq(hw.cell.tanh_latency, 0); /* auto: the MFU's depth */
+		ck_assert_uint_eq(hw.memory.wbuf.banks, 0); /* auto */
 		ck_assert_uint_eq(hw.mfu.units, 64);
 		ck_assert_uint_eq(hw.mfu.latency, 15);
 		/* 26 MiB; 2.3 MiB rounded down (2.3 * 1048576 = 2411724.8); 192 KiB; 24 KiB. */
@@ -270,8 +272,12 @@ START_TEST(hw_partial_file_and_overrides)
 	ck_assert_uint_eq(hw.mfu.latency, 15);
 
 	/* Overrides apply in order after the file: the last one wins. */
-	const char *ov[] = { "compute.vs_units=64", "compute.vs_units=48", "memory.weights=stream",
-			     "memory.dram_gbps=12.5", "cell_updater.lanes=3", "name=\"my chip\"",
+	const char *ov[] = { "compute.vs_units=64",
+			     "compute.vs_units=48",
+			     "memory.weights=stream",
+			     "memory.dram_gbps=12.5",
+			     "cell_updater.lanes=3",
+			     "name=\"my chip\"",
 			     "memory.weight_buffer.bytes=1.5GB" };
 	hw = load_hw_ok(FIX "partial.yaml", ov, sizeof ov / sizeof ov[0]);
 	ck_assert_uint_eq(hw.compute.vs_units, 48);
@@ -301,9 +307,14 @@ static char *dump_to_string(const hw_cfg_t *hw)
 
 START_TEST(hw_dump_round_trip)
 {
-	const char *ov[] = { "compute.tile=config2", "memory.dram_gbps=12.345678901234567", "clock_mhz=333.3",
-			     "cell_updater.lanes=3", "name=\"odd \\\"name\\\" \\\\ here\"",
-			     "compute.tile_table=tables/x.yaml", "activation.range=0.1", "deps=element" };
+	const char *ov[] = { "compute.tile=config2",
+			     "memory.dram_gbps=12.345678901234567",
+			     "clock_mhz=333.3",
+			     "cell_updater.lanes=3",
+			     "name=\"odd \\\"name\\\" \\\\ here\"",
+			     "compute.tile_table=tables/x.yaml",
+			     "activation.range=0.1",
+			     "deps=element" };
 	hw_cfg_t a = load_hw_ok("configs/sharp-16k.yaml", ov, sizeof ov / sizeof ov[0]);
 	ck_assert_str_eq(a.name, "odd \"name\" \\ here");
 	char path[] = "/tmp/sharpsim-config-XXXXXX";
@@ -384,7 +395,8 @@ START_TEST(hw_table_sections_contiguous)
 			size_t la = (size_t)(a - t[i].key);
 			bool same = (size_t)(b - t[j].key) == la && strncmp(t[i].key, t[j].key, la) == 0;
 			const char *m = strchr(t[j - 1].key, '.');
-			bool mid_same = m && (size_t)(m - t[j - 1].key) == la && strncmp(t[i].key, t[j - 1].key, la) == 0;
+			bool mid_same =
+				m && (size_t)(m - t[j - 1].key) == la && strncmp(t[i].key, t[j - 1].key, la) == 0;
 			ck_assert_msg(!same || mid_same, "section of %s is split before %s", t[i].key, t[j].key);
 		}
 	}
@@ -408,9 +420,18 @@ static uint64_t u64_of(const char *text, int *rc)
 
 START_TEST(ydoc_sizes)
 {
-	static const struct { const char *text; uint64_t v; } good[] = {
-		{ "0", 0 }, { "18446744073709551615", UINT64_MAX }, { "1KiB", 1024 }, { "1 KiB", 1024 },
-		{ "2.3MiB", 2411724 }, { "1.5KB", 1500 }, { "3GiB", 3221225472ull }, { "2GB", 2000000000ull },
+	static const struct {
+		const char *text;
+		uint64_t v;
+	} good[] = {
+		{ "0", 0 },
+		{ "18446744073709551615", UINT64_MAX },
+		{ "1KiB", 1024 },
+		{ "1 KiB", 1024 },
+		{ "2.3MiB", 2411724 },
+		{ "1.5KB", 1500 },
+		{ "3GiB", 3221225472ull },
+		{ "2GB", 2000000000ull },
 		{ "0.999999999KiB", 1023 }, /* 1023.999999 rounded down */
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -419,8 +440,9 @@ START_TEST(ydoc_sizes)
 		ck_assert_msg(rc == SIM_OK && v == good[i].v, "'%s' gave rc %d value %llu", good[i].text, rc,
 			      (unsigned long long)v);
 	}
-	static const char *const bad[] = { "abc", "1.5", "-1", "1KB2", "18446744073709551616", "1e3", "0x10",
-					   "17179869184GiB", "1.KiB", "1kib" };
+	static const char *const bad[] = {
+		"abc", "1.5", "-1", "1KB2", "18446744073709551616", "1e3", "0x10", "17179869184GiB", "1.KiB", "1kib"
+	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int rc;
 		u64_of(bad[i], &rc);
@@ -472,20 +494,20 @@ END_TEST
 START_TEST(wl_errors)
 {
 	expect_wl_error(FIX "empty_workload.yaml", NULL, 0, FIX "empty_workload.yaml: ", "empty workload");
-	expect_wl_error(FIX "workload_no_layers.yaml", NULL, 0, FIX "workload_no_layers.yaml:2:9: ",
-			"layers is empty, expected a list of at least one layer");
-	expect_wl_error(FIX "workload_missing.yaml", NULL, 0, FIX "workload_missing.yaml:3:5: ",
-			"layer 1 has no hidden_size");
-	expect_wl_error(FIX "workload_gru_form_lstm.yaml", NULL, 0, FIX "workload_gru_form_lstm.yaml:7:15: ",
-			"gru_form applies only to gru layers");
+	expect_wl_error(FIX "workload_no_layers.yaml", NULL, 0,
+			FIX "workload_no_layers.yaml:2:9: ", "layers is empty, expected a list of at least one layer");
+	expect_wl_error(FIX "workload_missing.yaml", NULL, 0,
+			FIX "workload_missing.yaml:3:5: ", "layer 1 has no hidden_size");
+	expect_wl_error(FIX "workload_gru_form_lstm.yaml", NULL, 0,
+			FIX "workload_gru_form_lstm.yaml:7:15: ", "gru_form applies only to gru layers");
 	expect_wl_error(FIX "workload_unknown.yaml", NULL, 0, FIX "workload_unknown.yaml:6:5: ",
 			"unknown key 'timestep' in layers[0], did you mean 'timesteps'?");
-	expect_wl_error(FIX "workload_range.yaml", NULL, 0, FIX "workload_range.yaml:5:18: ",
-			"value '70000' of layers[0].hidden_size is out of range");
+	expect_wl_error(FIX "workload_range.yaml", NULL, 0,
+			FIX "workload_range.yaml:5:18: ", "value '70000' of layers[0].hidden_size is out of range");
 	expect_wl_error(FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
 			"unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
-	expect_wl_error(FIX "workload_top_unknown.yaml", NULL, 0, FIX "workload_top_unknown.yaml:2:1: ",
-			"unknown key 'layer', did you mean 'layers'?");
+	expect_wl_error(FIX "workload_top_unknown.yaml", NULL, 0,
+			FIX "workload_top_unknown.yaml:2:1: ", "unknown key 'layer', did you mean 'layers'?");
 	expect_wl_error(FIX "nope.yaml", NULL, 0, FIX "nope.yaml: cannot open: ", "No such file");
 }
 END_TEST
@@ -496,16 +518,16 @@ START_TEST(wl_bad_option)
 	expect_wl_error("workloads/examples/lstm_tiny.yaml", zero, 1, "option -w 'timesteps=0': ",
 			"value '0' is out of range, expected an integer from 1 to 10000000");
 	const char *typo[] = { "skip_inputs=true" };
-	expect_wl_error("workloads/examples/lstm_tiny.yaml", typo, 1, "option -w 'skip_inputs=true': ",
-			"unknown key 'skip_inputs', did you mean 'skip_input'?");
+	expect_wl_error("workloads/examples/lstm_tiny.yaml", typo, 1,
+			"option -w 'skip_inputs=true': ", "unknown key 'skip_inputs', did you mean 'skip_input'?");
 	const char *gru[] = { "gru_form=reset_before_matmul" };
-	expect_wl_error("workloads/examples/lstm_tiny.yaml", gru, 1, "option -w 'gru_form=reset_before_matmul': ",
-			"gru_form applies only to gru layers");
+	expect_wl_error("workloads/examples/lstm_tiny.yaml", gru, 1,
+			"option -w 'gru_form=reset_before_matmul': ", "gru_form applies only to gru layers");
 	/* -w cell=lstm on a GRU layer written with gru_form: the key in the
 	 * file (line 10, column 15) no longer applies. */
 	const char *cell[] = { "cell=lstm" };
-	expect_wl_error("workloads/examples/gru_rbm.yaml", cell, 1, "workloads/examples/gru_rbm.yaml:10:15: ",
-			"expected no gru_form on a lstm layer");
+	expect_wl_error("workloads/examples/gru_rbm.yaml", cell, 1,
+			"workloads/examples/gru_rbm.yaml:10:15: ", "expected no gru_form on a lstm layer");
 }
 END_TEST
 
@@ -625,7 +647,10 @@ END_TEST
 
 START_TEST(wl_macs_saturate)
 {
-	layer_cfg_t l = { .cell = CELL_LSTM, .input_size = 1048576, .hidden_size = 65536, .timesteps = 10000000,
+	layer_cfg_t l = { .cell = CELL_LSTM,
+			  .input_size = 1048576,
+			  .hidden_size = 65536,
+			  .timesteps = 10000000,
 			  .batch_size = 1024 };
 	ck_assert(workload_layer_macs(&l) == UINT64_MAX);
 }

@@ -18,62 +18,61 @@
  * rewrites the node section. Only act has leakage (0.5 W/mm^2) and DRAM a
  * background power (2 mW); compute and act energy are scaled x2 (dynamic
  * only: leakage follows area), SRAM area x2. */
-static const char TECH[] =
-	"name: hand\n"
-	"node:\n"
-	"  from_nm: 45\n"
-	"  to_nm: 45\n"
-	"  vdd_from: 1\n"
-	"  vdd_to: 1\n"
-	"compute:\n"
-	"  fmul16_pj: 1\n"
-	"  fadd32_pj: 0.5\n"
-	"  reg_pj_per_bit: 0.0625\n"
-	"  padded_mac_factor: 0.5\n"
-	"  fmul16_um2: 100\n"
-	"  fadd32_um2: 50\n"
-	"  reg_um2_per_bit: 0.5\n"
-	"  leakage_w_per_mm2: 0\n"
-	"  energy_scale: 2\n"
-	"  area_scale: 1\n"
-	"sram:\n"
-	"  ref_bytes: 1024\n"
-	"  ref_bits: 64\n"
-	"  ref_read_pj: 8\n"
-	"  size_exponent: 0.5\n"
-	"  write_factor: 2\n"
-	"  cell_um2_per_bit: 0.25\n"
-	"  periph_um2_per_io_bit: 1\n"
-	"  gatebuf_bytes: 1024\n"
-	"  leakage_w_per_mm2: 0\n"
-	"  energy_scale: 1\n"
-	"  area_scale: 2\n"
-	"act:\n"
-	"  sigmoid_pj: 3\n"
-	"  tanh_pj: 5\n"
-	"  bias_add_pj: 0.5\n"
-	"  cell_mult_pj: 1\n"
-	"  cell_add_pj: 0.5\n"
-	"  mfu_unit_um2: 1000\n"
-	"  cell_lane_um2: 500\n"
-	"  leakage_w_per_mm2: 0.5\n"
-	"  energy_scale: 2\n"
-	"  area_scale: 1\n"
-	"ctrl:\n"
-	"  tile_pj_per_vs: 0.25\n"
-	"  block_pj: 1\n"
-	"  cycle_pj: 0.125\n"
-	"  reconfig_pj: 4\n"
-	"  base_um2: 1000\n"
-	"  per_vs_um2: 100\n"
-	"  reconfig_um2_per_lane: 10\n"
-	"  leakage_w_per_mm2: 0\n"
-	"  energy_scale: 1\n"
-	"  area_scale: 1\n"
-	"dram:\n"
-	"  pj_per_bit: 0.5\n"
-	"  background_w: 0.002\n"
-	"  energy_scale: 1\n";
+static const char TECH[] = "name: hand\n"
+			   "node:\n"
+			   "  from_nm: 45\n"
+			   "  to_nm: 45\n"
+			   "  vdd_from: 1\n"
+			   "  vdd_to: 1\n"
+			   "compute:\n"
+			   "  fmul16_pj: 1\n"
+			   "  fadd32_pj: 0.5\n"
+			   "  reg_pj_per_bit: 0.0625\n"
+			   "  padded_mac_factor: 0.5\n"
+			   "  fmul16_um2: 100\n"
+			   "  fadd32_um2: 50\n"
+			   "  reg_um2_per_bit: 0.5\n"
+			   "  leakage_w_per_mm2: 0\n"
+			   "  energy_scale: 2\n"
+			   "  area_scale: 1\n"
+			   "sram:\n"
+			   "  ref_bytes: 1024\n"
+			   "  ref_bits: 64\n"
+			   "  ref_read_pj: 8\n"
+			   "  size_exponent: 0.5\n"
+			   "  write_factor: 2\n"
+			   "  cell_um2_per_bit: 0.25\n"
+			   "  periph_um2_per_io_bit: 1\n"
+			   "  gatebuf_bytes: 1024\n"
+			   "  leakage_w_per_mm2: 0\n"
+			   "  energy_scale: 1\n"
+			   "  area_scale: 2\n"
+			   "act:\n"
+			   "  sigmoid_pj: 3\n"
+			   "  tanh_pj: 5\n"
+			   "  bias_add_pj: 0.5\n"
+			   "  cell_mult_pj: 1\n"
+			   "  cell_add_pj: 0.5\n"
+			   "  mfu_unit_um2: 1000\n"
+			   "  cell_lane_um2: 500\n"
+			   "  leakage_w_per_mm2: 0.5\n"
+			   "  energy_scale: 2\n"
+			   "  area_scale: 1\n"
+			   "ctrl:\n"
+			   "  tile_pj_per_vs: 0.25\n"
+			   "  block_pj: 1\n"
+			   "  cycle_pj: 0.125\n"
+			   "  reconfig_pj: 4\n"
+			   "  base_um2: 1000\n"
+			   "  per_vs_um2: 100\n"
+			   "  reconfig_um2_per_lane: 10\n"
+			   "  leakage_w_per_mm2: 0\n"
+			   "  energy_scale: 1\n"
+			   "  area_scale: 1\n"
+			   "dram:\n"
+			   "  pj_per_bit: 0.5\n"
+			   "  background_w: 0.002\n"
+			   "  energy_scale: 1\n";
 
 /* N = 2, K = 4 (8 MACs), banks and cell lanes auto (2 and K/4 = 1), two MFU
  * units, FIFO depth 4, two accumulators, 100 MHz. Bank sizes: wbuf 8192/2 =
@@ -96,18 +95,43 @@ static void hand_hw(hw_cfg_t *hw)
 	hw->memory.inter_double = true;
 }
 
-static const struct { const char *name; uint64_t v; } BASE[] = {
-	{ "vs.useful_macs", 10 }, { "vs.issued_macs", 12 }, { "tree.adds", 6 }, { "acc.adds", 3 },
-	{ "mfu.sigmoid", 3 }, { "mfu.tanh", 1 }, { "mfu.activations", 5 }, { "mfu.bias_adds", 4 },
-	{ "cell.mults", 3 }, { "cell.adds", 1 }, { "cell.tanh", 1 },
-	{ "wbuf.row_reads", 5 }, { "wbuf.read_bytes", 40 }, { "wbuf.write_bytes", 8 },
-	{ "ihbuf.reads", 7 }, { "ihbuf.writes", 3 }, { "cellbuf.reads", 2 }, { "cellbuf.writes", 2 },
-	{ "interbuf.reads", 4 }, { "interbuf.writes", 4 }, { "gatebuf.reads", 1 }, { "gatebuf.writes", 1 },
+static const struct {
+	const char *name;
+	uint64_t v;
+} BASE[] = {
+	{ "vs.useful_macs", 10 },
+	{ "vs.issued_macs", 12 },
+	{ "tree.adds", 6 },
+	{ "acc.adds", 3 },
+	{ "mfu.sigmoid", 3 },
+	{ "mfu.tanh", 1 },
+	{ "mfu.activations", 5 },
+	{ "mfu.bias_adds", 4 },
+	{ "cell.mults", 3 },
+	{ "cell.adds", 1 },
+	{ "cell.tanh", 1 },
+	{ "wbuf.row_reads", 5 },
+	{ "wbuf.read_bytes", 40 },
+	{ "wbuf.write_bytes", 8 },
+	{ "ihbuf.reads", 7 },
+	{ "ihbuf.writes", 3 },
+	{ "cellbuf.reads", 2 },
+	{ "cellbuf.writes", 2 },
+	{ "interbuf.reads", 4 },
+	{ "interbuf.writes", 4 },
+	{ "gatebuf.reads", 1 },
+	{ "gatebuf.writes", 1 },
 	{ "fifo.preact.pushes", 1 },
-	{ "fifo.preact.pops", 1 }, { "fifo.act.pushes", 1 }, { "fifo.act.pops", 1 },
-	{ "dram.read_bytes", 16 }, { "ctrl.tiles", 6 }, { "ctrl.blocks", 2 }, { "ctrl.reconfigs", 1 },
+	{ "fifo.preact.pops", 1 },
+	{ "fifo.act.pushes", 1 },
+	{ "fifo.act.pops", 1 },
+	{ "dram.read_bytes", 16 },
+	{ "ctrl.tiles", 6 },
+	{ "ctrl.blocks", 2 },
+	{ "ctrl.reconfigs", 1 },
 	/* counters the energy model does not price must not disturb it */
-	{ "vs.busy", 99 }, { "idle.padding", 77 },
+	{ "vs.busy", 99 },
+	{ "idle.padding", 77 },
 };
 #define N_BASE (sizeof BASE / sizeof BASE[0])
 #define CYCLES 1000 /* 10 us at 100 MHz */
@@ -157,7 +181,7 @@ static const energy_item_t *item(const energy_report_t *r, const char *name)
 	return NULL;
 }
 
-#define ASSERT_NEAR(x, want) \
+#define ASSERT_NEAR(x, want)                                                                 \
 	ck_assert_msg(fabs((x) - (double)(want)) <= 1e-12 * fmax(1.0, fabs((double)(want))), \
 		      "%s = %.15g, expected %.15g", #x, (double)(x), (double)(want))
 
@@ -264,15 +288,17 @@ END_TEST
  * derivation above; compute and act events include energy_scale 2). */
 START_TEST(test_energy_doubling)
 {
-	static const struct { const char *name; double pj; } ev[] = {
+	static const struct {
+		const char *name;
+		double pj;
+	} ev[] = {
 		{ "vs.useful_macs", 2 * 3 }, /* special case below */
-		{ "vs.issued_macs", 2 * 1.5 },
-		{ "tree.adds", 2 * 2.5 }, { "acc.adds", 2 * 0.5 },
+		{ "vs.issued_macs", 2 * 1.5 },	  { "tree.adds", 2 * 2.5 },    { "acc.adds", 2 * 0.5 },
 		{ "fifo.preact.pushes", 2 * 64 }, { "wbuf.row_reads", 2 * 4 }, { "wbuf.read_bytes", 2 },
-		{ "wbuf.write_bytes", 4 },
-		{ "ihbuf.reads", 2 }, { "cellbuf.writes", 8 }, { "gatebuf.reads", 4 },
-		{ "cell.tanh", 2 * 5 }, { "mfu.bias_adds", 2 * 0.5 }, { "fifo.act.pops", 2 * 4 },
-		{ "ctrl.tiles", 0.5 }, { "ctrl.reconfigs", 4 }, { "dram.read_bytes", 4 },
+		{ "wbuf.write_bytes", 4 },	  { "ihbuf.reads", 2 },	       { "cellbuf.writes", 8 },
+		{ "gatebuf.reads", 4 },		  { "cell.tanh", 2 * 5 },      { "mfu.bias_adds", 2 * 0.5 },
+		{ "fifo.act.pops", 2 * 4 },	  { "ctrl.tiles", 0.5 },       { "ctrl.reconfigs", 4 },
+		{ "dram.read_bytes", 4 },
 	};
 	energy_tech_t *t = load_text(TECH);
 	energy_report_t base, r;
@@ -291,8 +317,9 @@ START_TEST(test_energy_doubling)
 			stats_t *st = stats_create();
 			for (size_t j = 0; j < N_BASE; j++) {
 				uint64_t *c = stats_counter(st, BASE[j].name, "test");
-				*c = !strcmp(BASE[j].name, "vs.useful_macs") ? 20
-				     : !strcmp(BASE[j].name, "vs.issued_macs") ? 22 : BASE[j].v;
+				*c = !strcmp(BASE[j].name, "vs.useful_macs")   ? 20
+				     : !strcmp(BASE[j].name, "vs.issued_macs") ? 22
+									       : BASE[j].v;
 			}
 			sim_err_t err = { 0 };
 			ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
@@ -338,8 +365,8 @@ static void expect_error(const char *text, const char *prefix, const char *needl
 	int rc = energy_tech_load_string("hand.yaml", text, strlen(text), &t, &err);
 	ck_assert_int_eq(rc, SIM_EINPUT);
 	ck_assert_ptr_null(t);
-	ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "error '%s' does not start with '%s'",
-		      err.msg, prefix);
+	ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "error '%s' does not start with '%s'", err.msg,
+		      prefix);
 	ck_assert_msg(strstr(err.msg, needle) != NULL, "error '%s' does not mention '%s'", err.msg, needle);
 }
 

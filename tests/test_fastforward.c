@@ -34,9 +34,10 @@ static uint64_t same(const hw_cfg_t *h, const layer_cfg_t *l, size_t nl, bool co
 		      (unsigned long long)a.cycles, (unsigned long long)b.cycles);
 	ck_assert_uint_eq(stats_size(a.stats), stats_size(b.stats));
 	for (size_t i = 0; i < stats_size(a.stats); i++)
-		ck_assert_msg(strncmp(stats_name(a.stats, i), "sim.", 4) == 0 || stats_value(a.stats, i) == stats_value(b.stats, i), "%s: %s %llu stepped, %llu fast-forwarded",
-			      what, stats_name(a.stats, i), (unsigned long long)stats_value(a.stats, i),
-			      (unsigned long long)stats_value(b.stats, i));
+		ck_assert_msg(strncmp(stats_name(a.stats, i), "sim.", 4) == 0 ||
+				      stats_value(a.stats, i) == stats_value(b.stats, i),
+			      "%s: %s %llu stepped, %llu fast-forwarded", what, stats_name(a.stats, i),
+			      (unsigned long long)stats_value(a.stats, i), (unsigned long long)stats_value(b.stats, i));
 	ck_assert_uint_eq(a.wbuf_peak_bytes_per_cycle, b.wbuf_peak_bytes_per_cycle);
 	run_result_free(&a);
 	run_result_free(&b);
@@ -48,7 +49,7 @@ START_TEST(matches_stepping_everywhere)
 	static const struct {
 		cell_kind_t c;
 		gru_form_t f;
-	} cells[] = { { CELL_LSTM, GRU_LBR },	  { CELL_GRU, GRU_LBR },	   { CELL_GRU, GRU_RBM },
+	} cells[] = { { CELL_LSTM, GRU_LBR },	 { CELL_GRU, GRU_LBR },		  { CELL_GRU, GRU_RBM },
 		      { CELL_VANILLA, GRU_LBR }, { CELL_LSTM_PEEPHOLE, GRU_LBR }, { CELL_LSTM_COUPLED, GRU_LBR } };
 	char what[160];
 	int jumps = 0, runs = 0;
@@ -68,7 +69,8 @@ START_TEST(matches_stepping_everywhere)
 					h.memory.wbuf.read_latency = 1 + cfg % 3;
 					/* 24 steps: long enough for the steady-state jump */
 					layer_cfg_t l = test_layer(cells[ci].c, cells[ci].f, 70, 50, 24, b);
-					snprintf(what, sizeof what, "cell %zu sched %d config%u batch %u", ci, s, cfg, b);
+					snprintf(what, sizeof what, "cell %zu sched %d config%u batch %u", ci, s, cfg,
+						 b);
 					jumps += same(&h, &l, 1, false, what) > 0;
 					runs++;
 				}
@@ -84,7 +86,8 @@ START_TEST(matches_stepping_memory_and_deps)
 	h.compute.vs_units = 32;
 	h.compute.vs_width = 16;
 	h.compute.tile = TILE_CONFIG4;
-	layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 200, 200, 12, 1), test_layer(CELL_GRU, GRU_LBR, 200, 160, 12, 1) };
+	layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 200, 200, 12, 1),
+			       test_layer(CELL_GRU, GRU_LBR, 200, 160, 12, 1) };
 	const sched_registry_t *reg = sched_registry_builtin();
 	for (int s = 0; s < (int)sched_registry_count(reg); s++) {
 		if (sched_registry_get(reg, (size_t)s)->flags & SCHED_F_NEEDS_RESIDENT)
@@ -179,9 +182,12 @@ static bool toy_check(const snap_field_t *f, size_t n)
 START_TEST(state_tables_snapshot_and_shift_agree)
 {
 	static const snap_field_t good[] = {
-		SNAP_FIELD(toy_t, now, SNAP_TIME),   SNAP_FIELD(toy_t, step, SNAP_STEP),
-		SNAP_FIELD(toy_t, id, SNAP_ID),      SNAP_FIELD(toy_t, plain, SNAP_PLAIN),
-		SNAP_FIELD_NONE_MAX(toy_t, none, SNAP_STEP), SNAP_FIELD(toy_t, on, SNAP_PLAIN),
+		SNAP_FIELD(toy_t, now, SNAP_TIME),
+		SNAP_FIELD(toy_t, step, SNAP_STEP),
+		SNAP_FIELD(toy_t, id, SNAP_ID),
+		SNAP_FIELD(toy_t, plain, SNAP_PLAIN),
+		SNAP_FIELD_NONE_MAX(toy_t, none, SNAP_STEP),
+		SNAP_FIELD(toy_t, on, SNAP_PLAIN),
 		SNAP_FIELD_IF(toy_t, only_on, SNAP_PLAIN, on),
 	};
 	ck_assert(toy_check(good, sizeof good / sizeof good[0]));

@@ -23,7 +23,7 @@
 static weights_t *zero_layer(cell_kind_t cell, gru_form_t form, uint32_t I, uint32_t H, uint32_t T, uint32_t B)
 {
 	layer_cfg_t l = test_layer(cell, form, I, H, T, B);
-	sim_err_t err = {0};
+	sim_err_t err = { 0 };
 	weights_t *w = weights_random(&l, 1, &err);
 	ck_assert_msg(w != NULL, "%s", err.msg);
 	size_t gh = (size_t)w->G * H;
@@ -260,7 +260,7 @@ START_TEST(test_ref_diff)
 {
 	/* |d| = 0.1, 0.0005, 0; rel = 0.1/1.1, 0.0005/max(0, 1e-3) = 0.5, 0;
 	 * rms = sqrt((0.01 + 2.5e-7) / 3) */
-	double got[] = {1.0, 0.0005, 2.0}, ref[] = {1.1, 0.0, 2.0};
+	double got[] = { 1.0, 0.0005, 2.0 }, ref[] = { 1.1, 0.0, 2.0 };
 	ref_diff_t d;
 	ref_diff(got, ref, 3, &d);
 	ck_assert_double_eq_tol(d.max_abs, 0.1, 1e-12);
@@ -348,7 +348,7 @@ START_TEST(test_npy_roundtrip)
 	mk_tmpdir(tmpdir);
 	char path[128];
 	snprintf(path, sizeof path, "%s/a.npy", tmpdir);
-	size_t shape[3] = {2, 3, 4};
+	size_t shape[3] = { 2, 3, 4 };
 	double v[24];
 	for (int i = 0; i < 24; i++)
 		v[i] = (i - 11.3) * 0.1234567891234;
@@ -356,7 +356,7 @@ START_TEST(test_npy_roundtrip)
 		npy_dtype_t dt = (npy_dtype_t)t;
 		ck_assert_int_eq(npy_write(path, dt, 3, shape, v, NULL), SIM_OK);
 		npy_array_t a;
-		sim_err_t err = {0};
+		sim_err_t err = { 0 };
 		ck_assert_msg(npy_read(path, &a, &err) == SIM_OK, "%s", err.msg);
 		ck_assert_int_eq(a.dtype, dt);
 		ck_assert_uint_eq(a.ndim, 3);
@@ -364,9 +364,9 @@ START_TEST(test_npy_roundtrip)
 		ck_assert_uint_eq(a.shape[2], 4);
 		ck_assert_uint_eq(a.count, 24);
 		for (int i = 0; i < 24; i++) {
-			double want = dt == NPY_F8 ? v[i]
-				    : dt == NPY_F4 ? arith_f32_to_double(arith_double_to_f32(v[i]))
-						   : arith_f16_to_double(arith_double_to_f16(v[i]));
+			double want = dt == NPY_F8   ? v[i]
+				      : dt == NPY_F4 ? arith_f32_to_double(arith_double_to_f32(v[i]))
+						     : arith_f16_to_double(arith_double_to_f16(v[i]));
 			ck_assert_double_eq(a.data[i], want);
 		}
 		npy_free(&a);
@@ -385,7 +385,7 @@ START_TEST(test_npy_roundtrip)
 	/* handmade files: v1.0 <f4 (2,) = (1, -2); v2.0 <f2 0-d = 1.5 (0x3E00);
 	 * double quotes, keys in another order, no trailing comma */
 	unsigned char buf[256];
-	unsigned char f4[8] = {0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0};
+	unsigned char f4[8] = { 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0 };
 	size_t n = handmade(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", f4, 8);
 	put_file(path, buf, n);
 	npy_array_t a;
@@ -394,7 +394,7 @@ START_TEST(test_npy_roundtrip)
 	ck_assert_double_eq(a.data[0], 1.0);
 	ck_assert_double_eq(a.data[1], -2.0);
 	npy_free(&a);
-	unsigned char f2[2] = {0x00, 0x3E};
+	unsigned char f2[2] = { 0x00, 0x3E };
 	n = handmade(buf, 2, "{\"shape\": (), \"fortran_order\": False, \"descr\": \"<f2\"}", f2, 2);
 	put_file(path, buf, n);
 	ck_assert_int_eq(npy_read(path, &a, NULL), SIM_OK);
@@ -418,35 +418,35 @@ START_TEST(test_npy_errors)
 	mk_tmpdir(tmpdir);
 	char path[128];
 	snprintf(path, sizeof path, "%s/bad.npy", tmpdir);
-	unsigned char data[16] = {0};
+	unsigned char data[16] = { 0 };
 	unsigned char buf[256];
 	struct {
 		const char *dict;
 		size_t nbytes;
 		const char *expect;
 	} cases[] = {
-		{"{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", 16, "Fortran order"},
-		{"{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", 16, "big-endian"},
-		{"{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", 8, "not supported"},
-		{"{'descr': '<f8', 'fortran_order': False, 'shape': (2, x), }", 16, "malformed .npy header"},
-		{"{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'extra': 1}", 16, "unknown key"},
-		{"{'descr': '<f8', 'shape': (2,), }", 16, "missing"},
-		{"{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", 16, "truncated data"},
-		{"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", 16, "trailing bytes"},
+		{ "{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }", 16, "Fortran order" },
+		{ "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", 16, "big-endian" },
+		{ "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", 8, "not supported" },
+		{ "{'descr': '<f8', 'fortran_order': False, 'shape': (2, x), }", 16, "malformed .npy header" },
+		{ "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'extra': 1}", 16, "unknown key" },
+		{ "{'descr': '<f8', 'shape': (2,), }", 16, "missing" },
+		{ "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", 16, "truncated data" },
+		{ "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", 16, "trailing bytes" },
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		size_t n = handmade(buf, 1, cases[k].dict, data, cases[k].nbytes);
 		put_file(path, buf, n);
 		npy_array_t a;
-		sim_err_t err = {0};
+		sim_err_t err = { 0 };
 		ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
-		ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, cases[k].expect),
-			      "case %zu: '%s' lacks '%s'", k, err.msg, cases[k].expect);
+		ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, cases[k].expect), "case %zu: '%s' lacks '%s'", k,
+			      err.msg, cases[k].expect);
 		ck_assert(strchr(err.msg, '\n') == NULL);
 	}
 	/* bad magic; truncated header; missing file (an input error: exit 2) */
 	put_file(path, "NOTNUMPY....", 12);
-	sim_err_t err = {0};
+	sim_err_t err = { 0 };
 	npy_array_t a;
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "bad magic"));
@@ -484,7 +484,7 @@ START_TEST(test_weights_random_and_load)
 
 	char tmpdir[64];
 	mk_tmpdir(tmpdir);
-	sim_err_t err = {0};
+	sim_err_t err = { 0 };
 	ck_assert_msg(weights_save(a, tmpdir, NPY_F8, &err) == SIM_OK, "%s", err.msg);
 	weights_t *d = weights_load(&l, tmpdir, &err);
 	ck_assert_msg(d != NULL, "%s", err.msg);
@@ -499,11 +499,12 @@ START_TEST(test_weights_random_and_load)
 	/* a wrong shape names the file, the shape and the expected one */
 	char path[128];
 	snprintf(path, sizeof path, "%s/W.npy", tmpdir);
-	size_t bad[2] = {3, 4};
+	size_t bad[2] = { 3, 4 };
 	ck_assert_int_eq(npy_write(path, NPY_F4, 2, bad, a->W, NULL), SIM_OK);
 	ck_assert_ptr_null(weights_load(&l, tmpdir, &err));
 	char want[256];
-	snprintf(want, sizeof want, "%s: shape (3, 4), expected (16, 4) for an lstm layer with hidden 4 and input 4", path);
+	snprintf(want, sizeof want, "%s: shape (3, 4), expected (16, 4) for an lstm layer with hidden 4 and input 4",
+		 path);
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_int_eq(err.code, SIM_EINPUT);
 
@@ -526,7 +527,7 @@ START_TEST(test_pwl_error)
 	 * 64 segments over [-8, 8]: h = 0.25 -> tanh 6.014e-3, sigmoid 7.518e-4.
 	 * The measured maximum must be below the bound and close to it (the
 	 * worst segment straddles the point of largest curvature). */
-	act_cfg_t c = {ACT_PWL, 64, 8.0};
+	act_cfg_t c = { ACT_PWL, 64, 8.0 };
 	act_t *a = act_create(&c);
 	ck_assert_ptr_nonnull(a);
 	double bt = 0.0625 / 8 * 4 / (3 * sqrt(3.0)), bs = 0.0625 / 8 * sqrt(3.0) / 18;
@@ -541,17 +542,17 @@ START_TEST(test_pwl_error)
 	ck_assert_double_eq(act_sigmoid(a, -100.0), 1 / (1 + exp(8.0)));
 	act_destroy(a);
 	/* 512 segments reach RNNAccel's < 0.0002 for both functions */
-	act_cfg_t c5 = {ACT_PWL, 512, 8.0};
+	act_cfg_t c5 = { ACT_PWL, 512, 8.0 };
 	a = act_create(&c5);
 	ck_assert(act_max_error(a, ACT_TANH, -8, 8, 200001) < 2e-4);
 	ck_assert(act_max_error(a, ACT_SIGMOID, -8, 8, 200001) < 2e-4);
 	act_destroy(a);
 	/* exact mode is libm */
-	act_cfg_t ce = {ACT_EXACT, 0, 0};
+	act_cfg_t ce = { ACT_EXACT, 0, 0 };
 	a = act_create(&ce);
 	ck_assert_double_eq(act_max_error(a, ACT_TANH, -20, 20, 1001), 0.0);
 	act_destroy(a);
-	act_cfg_t cbad = {ACT_PWL, 0, 8.0};
+	act_cfg_t cbad = { ACT_PWL, 0, 8.0 };
 	ck_assert_ptr_null(act_create(&cbad));
 }
 END_TEST
@@ -560,9 +561,9 @@ END_TEST
 
 static cm_t *mk_cm(prec_mul_t p, unsigned df, unsigned wf)
 {
-	precision_cfg_t pc = {p, df, wf, 32};
-	act_cfg_t ac = {ACT_EXACT, 0, 0};
-	sim_err_t err = {0};
+	precision_cfg_t pc = { p, df, wf, 32 };
+	act_cfg_t ac = { ACT_EXACT, 0, 0 };
+	sim_err_t err = { 0 };
 	cm_t *cm = cm_create(&pc, &ac, &err);
 	ck_assert_msg(cm != NULL, "%s", err.msg);
 	return cm;
@@ -584,8 +585,7 @@ START_TEST(test_cellmath_closed_form)
 	ck_assert_uint_eq(cm_gru_h(cm, 0x3800, 0x3400, 0x3A00), 0x3800);
 	/* lbr n: xn = 0, b_in = 0, hn = 0.5, b_hn = 0.5 -> a = 1; r = 0.5 -> p = 0.5;
 	 * n = fp16(tanh 0.5) */
-	ck_assert_uint_eq(cm_gru_lbr_n(cm, 0, 0x3F000000u, 0, 0x3F000000u, 0x3800),
-			  arith_double_to_f16(tanh(0.5)));
+	ck_assert_uint_eq(cm_gru_lbr_n(cm, 0, 0x3F000000u, 0, 0x3F000000u, 0x3800), arith_double_to_f16(tanh(0.5)));
 	/* r*h = 0.5 * 0.75 = 0.375 = 0x3600 */
 	ck_assert_uint_eq(cm_gru_rh(cm, 0x3800, 0x3A00), 0x3600);
 	/* the new cells' steps, fp16: 1 - 0.25 = 0.75 (0x3A00); a peephole term
@@ -622,9 +622,9 @@ START_TEST(test_cellmath_closed_form)
 	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, 16384, 0), 187);
 	cm_destroy(cm);
 
-	precision_cfg_t bad = {PREC_FIX16X8, 15, 6, 32};
-	act_cfg_t ac = {ACT_EXACT, 0, 0};
-	sim_err_t err = {0};
+	precision_cfg_t bad = { PREC_FIX16X8, 15, 6, 32 };
+	act_cfg_t ac = { ACT_EXACT, 0, 0 };
+	sim_err_t err = { 0 };
 	ck_assert_ptr_null(cm_create(&bad, &ac, &err));
 	ck_assert_int_eq(err.code, SIM_EINPUT);
 }

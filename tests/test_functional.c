@@ -70,8 +70,8 @@ static hw_cfg_t hw_small(sched_kind_t s, tile_sel_t tile)
 	return h;
 }
 
-static int run(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed,
-	       const char *dump, run_result_t *r, sim_err_t *e)
+static int run(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed, const char *dump,
+	       run_result_t *r, sim_err_t *e)
 {
 	workload_t w = { .name = "t", .path = TEST_DIR "/wl.yaml", .layers = layers, .n_layers = n };
 	run_opts_t o = { .functional = functional, .seed = seed, .dump_dir = dump };
@@ -96,8 +96,8 @@ static void mkdirs(void)
 
 /* Every functional cell and form (sim/cell/cell.h). */
 #define NCELLS 6
-static const cell_kind_t cells[NCELLS] = { CELL_LSTM, CELL_GRU, CELL_GRU, CELL_VANILLA, CELL_LSTM_PEEPHOLE,
-					   CELL_LSTM_COUPLED };
+static const cell_kind_t cells[NCELLS] = { CELL_LSTM,	 CELL_GRU,	     CELL_GRU,
+					   CELL_VANILLA, CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED };
 static const gru_form_t forms[NCELLS] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR, GRU_LBR, GRU_LBR };
 
 static bool has_state(cell_kind_t c)
@@ -109,7 +109,8 @@ static bool has_state(cell_kind_t c)
  * (I = 12, H = 20 on 16 x 8 tiles) and two sequences. */
 START_TEST(cells_and_schedules_fp16)
 {
-	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE, SCHED_KIND_UNFOLDED };
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					    SCHED_KIND_UNFOLDED };
 	for (int c = 0; c < NCELLS; c++)
 		for (int s = 0; s < 4; s++) {
 			hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
@@ -306,7 +307,7 @@ START_TEST(weights_directory)
 	run_result_t c;
 	ck_assert_int_eq(run(&h, &l, 1, true, 1, NULL, &c, &e), SIM_EINPUT);
 	ck_assert_str_eq(e.msg, TEST_DIR "/wdir/U.npy: shape (3, 4), expected (30, 10) for a gru layer with "
-				"hidden 10 and input 6");
+					 "hidden 10 and input 6");
 	ck_assert(strchr(e.msg, '\n') == NULL);
 	weights_destroy(w);
 	free(ha);
@@ -351,7 +352,7 @@ START_TEST(peephole_weights_directory)
 	run_result_t c;
 	ck_assert_int_eq(run(&h, &l, 1, true, 1, NULL, &c, &e), SIM_EINPUT);
 	ck_assert_str_eq(e.msg, TEST_DIR "/pdir/P.npy: shape (3, 4), expected (3, 10) for an lstm_peephole layer "
-				"with hidden 10 and input 6");
+					 "with hidden 10 and input 6");
 	weights_destroy(w);
 	free(got);
 	free(want);
@@ -365,7 +366,8 @@ END_TEST
 START_TEST(stacked_layers)
 {
 	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
-	layer_cfg_t l[2] = { test_layer(CELL_LSTM, GRU_LBR, 12, 20, 4, 2), test_layer(CELL_GRU, GRU_RBM, 20, 16, 4, 2) };
+	layer_cfg_t l[2] = { test_layer(CELL_LSTM, GRU_LBR, 12, 20, 4, 2),
+			     test_layer(CELL_GRU, GRU_RBM, 20, 16, 4, 2) };
 	run_result_t r = run_ok(&h, l, 2, 4, NULL);
 	ck_assert(r.layers[0].err.h.max_abs < FP16_BOUND);
 	ck_assert(r.layers[1].err.h.max_abs > 0 && r.layers[1].err.h.max_abs < FP16_BOUND);
@@ -417,8 +419,14 @@ static cu_rig_t rig(uint32_t n, uint32_t k, int prec, uint32_t acc_bits)
 {
 	cu_rig_t g;
 	g.st = stats_create();
-	cu_cfg_t cfg = { .vs_units = n, .vs_width = k, .mult_latency = 1, .acc_latency = 1, .accumulators = 4,
-			 .functional = true, .prec = prec, .acc_bits = acc_bits };
+	cu_cfg_t cfg = { .vs_units = n,
+			 .vs_width = k,
+			 .mult_latency = 1,
+			 .acc_latency = 1,
+			 .accumulators = 4,
+			 .functional = true,
+			 .prec = prec,
+			 .acc_bits = acc_bits };
 	g.cu = cu_create(&cfg, g.st);
 	ck_assert(g.cu != NULL);
 	return g;
@@ -491,28 +499,35 @@ START_TEST(cu_float_path_matches_bits)
 				for (int t = 0; t < 3; t++) {
 					for (uint32_t i = 0; i < kr * kc; i++) {
 						w[t][i] = special16(&seed);
-						wf[t][i] = p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
+						wf[t][i] =
+							p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
 					}
 					for (uint32_t i = 0; i < kc; i++) {
 						x[t][i] = special16(&seed);
-						xf[t][i] = p ? arith_bf16_to_float(x[t][i]) : arith_f16_to_float(x[t][i]);
+						xf[t][i] =
+							p ? arith_bf16_to_float(x[t][i]) : arith_f16_to_float(x[t][i]);
 					}
 				}
 				for (uint32_t r = 0; r < kr; r++)
 					init[r] = (uint32_t)special16(&seed) << 16 | special16(&seed);
 				cu_tile_t ta[3], tb[3];
 				for (int t = 0; t < 3; t++) {
-					ta[t] = (cu_tile_t){ .cfg = (uint8_t)cfg, .first = t == 0, .last = t == 2,
-							     .has_init = t == 0 && cfg % 2, .tag = { .block = 7 },
-							     .w = w[t], .x = x[t], .init = init };
+					ta[t] = (cu_tile_t){ .cfg = (uint8_t)cfg,
+							     .first = t == 0,
+							     .last = t == 2,
+							     .has_init = t == 0 && cfg % 2,
+							     .tag = { .block = 7 },
+							     .w = w[t],
+							     .x = x[t],
+							     .init = init };
 					tb[t] = ta[t];
 					tb[t].wf = wf[t];
 					tb[t].xf = xf[t];
 				}
 				const uint32_t *sa = block(&a, ta, 3), *sb = block(&b, tb, 3);
 				for (uint32_t r = 0; r < kr; r++)
-					ck_assert_msg(sa[r] == sb[r], "prec %d N %u cfg %u row %u: %08x vs %08x", p, n, cfg,
-						      r, sa[r], sb[r]);
+					ck_assert_msg(sa[r] == sb[r], "prec %d N %u cfg %u row %u: %08x vs %08x", p, n,
+						      cfg, r, sa[r], sb[r]);
 				unrig(&a);
 				unrig(&b);
 			}
@@ -521,8 +536,8 @@ END_TEST
 
 static uint32_t special32(uint64_t *s)
 {
-	static const uint32_t sp[] = { 0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x7F800000, 0xFF800000,
-				       0x7FC12345, 0x7F800001, 0x7F7FFFFF, 0xFF7FFFFF };
+	static const uint32_t sp[] = { 0x00000000, 0x80000000, 0x00000001, 0x807FFFFF, 0x7F800000,
+				       0xFF800000, 0x7FC12345, 0x7F800001, 0x7F7FFFFF, 0xFF7FFFFF };
 	*s = *s * 6364136223846793005u + 1442695040888963407u;
 	uint32_t r = (uint32_t)(*s >> 32);
 	/* 1 in 64: a row of up to 32 products keeps finite sums often enough */
@@ -574,9 +589,14 @@ START_TEST(cu_fp32_matches_contract)
 				init[r] = special32(&seed);
 			cu_tile_t tiles[3];
 			for (int t = 0; t < 3; t++) {
-				tiles[t] = (cu_tile_t){ .cfg = (uint8_t)cfg, .first = t == 0, .last = t == 2,
-							.has_init = t == 0 && cfg % 2, .tag = { .block = 9 }, .init = init,
-							.wf = wf[t], .xf = xf[t] };
+				tiles[t] = (cu_tile_t){ .cfg = (uint8_t)cfg,
+							.first = t == 0,
+							.last = t == 2,
+							.has_init = t == 0 && cfg % 2,
+							.tag = { .block = 9 },
+							.init = init,
+							.wf = wf[t],
+							.xf = xf[t] };
 				for (uint32_t r = 0; r < kr; r++) {
 					uint32_t leaf[32], node[8];
 					for (uint32_t j = 0; j < kc; j++)
@@ -584,8 +604,9 @@ START_TEST(cu_fp32_matches_contract)
 					for (uint32_t q = 0; q < nsub; q++)
 						node[q] = pair_reduce(leaf + q * sub, sub);
 					uint32_t sum = pair_reduce(node, nsub);
-					want[r] = t ? arith_f32_add(want[r], sum) : tiles[0].has_init ? arith_f32_add(init[r], sum)
-													: sum;
+					want[r] = t		      ? arith_f32_add(want[r], sum)
+						  : tiles[0].has_init ? arith_f32_add(init[r], sum)
+								      : sum;
 				}
 			}
 			const uint32_t *got = block(&g, tiles, 3);

@@ -142,7 +142,7 @@ START_TEST(test_typed_values)
 	const ydoc_node_t *n = ydoc_get(ydoc_root(d), "n");
 	ck_assert_int_eq(ydoc_as_u64(d, n, 0, 1000, &u, &err), SIM_EINPUT);
 	ck_assert_str_eq(err.msg, "q.yaml: value '128' of n is quoted (a string), expected an integer from 0 to "
-			 "1000 written without quotes");
+				  "1000 written without quotes");
 	ydoc_free(d);
 	const char *inf = "v: .inf\n";
 	ck_assert_int_eq(ydoc_load_string("i.yaml", inf, strlen(inf), &d, &err), SIM_OK);
@@ -225,16 +225,16 @@ START_TEST(test_npy_hostile)
 	n = hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v);
 	hostile_put(path, buf, n);
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
-	ck_assert_msg(strstr(err.msg, "a.npy: element 4 at index (1, 1) is inf, expected finite values") != NULL,
-		      "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "a.npy: element 4 at index (1, 1) is inf, expected finite values") != NULL, "%s",
+		      err.msg);
 	v[4] = 4;
-	hostile_put(path, buf, hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v,
-					   sizeof v));
+	hostile_put(path, buf,
+		    hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v));
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_msg(strstr(err.msg, "element 5 at index (1, 2) is nan") != NULL, "%s", err.msg);
 	v[5] = 5;
-	hostile_put(path, buf, hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v,
-					   sizeof v));
+	hostile_put(path, buf,
+		    hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v));
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_OK);
 	ck_assert(a.count == 6 && a.data[5] == 5.0);
 	npy_free(&a);

@@ -43,7 +43,14 @@ static void write_model(const char *path, const char *op, int G, int lbr, int sh
 	int64_t dw[3] = { 1, gh, I }, dr[3] = { 1, gh, H }, db[2] = { 1, 2 * gh };
 	Onnx__TensorProto tw = ONNX__TENSOR_PROTO__INIT, tr = ONNX__TENSOR_PROTO__INIT, tb = ONNX__TENSOR_PROTO__INIT;
 	Onnx__TensorProto *init[3] = { &tw, &tr, &tb };
-	const struct { Onnx__TensorProto *t; const char *name; int64_t *dims; size_t nd; float *v; size_t n; } spec[3] = {
+	const struct {
+		Onnx__TensorProto *t;
+		const char *name;
+		int64_t *dims;
+		size_t nd;
+		float *v;
+		size_t n;
+	} spec[3] = {
 		{ &tw, "W", dw, 3, w, (size_t)gh * I - (short_data ? 1 : 0) },
 		{ &tr, "R", dr, 3, r, (size_t)gh * H },
 		{ &tb, "B", db, 2, b, (size_t)2 * gh },
@@ -201,7 +208,11 @@ START_TEST(test_write_roundtrip)
 	snprintf(wdir, sizeof wdir, "%s/out", dir);
 	ck_assert_msg(onnx_model_write(m, wdir, &err) == SIM_OK, "%s", err.msg);
 	const weights_t *w = onnx_model_weights(m, 0);
-	layer_cfg_t lc = { .cell = CELL_GRU, .input_size = I, .hidden_size = H, .timesteps = T, .batch_size = 1,
+	layer_cfg_t lc = { .cell = CELL_GRU,
+			   .input_size = I,
+			   .hidden_size = H,
+			   .timesteps = T,
+			   .batch_size = 1,
 			   .gru_form = GRU_LBR };
 	snprintf(wdir, sizeof wdir, "%s/out/weights/layer0", dir);
 	weights_t *back = weights_load(&lc, wdir, &err);
@@ -230,8 +241,8 @@ START_TEST(test_short_data)
 	sim_err_t err = { 0 };
 	ck_assert(onnx_model_load(path, &o, &err) == NULL);
 	ck_assert_int_eq(err.code, SIM_EINPUT);
-	ck_assert_msg(strstr(err.msg, "W 'W': 92 bytes of float_data for shape (1, 12, 2), expected 24 values"),
-		      "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "W 'W': 92 bytes of float_data for shape (1, 12, 2), expected 24 values"), "%s",
+		      err.msg);
 	unlink(path);
 }
 END_TEST

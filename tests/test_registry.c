@@ -96,9 +96,9 @@ START_TEST(dummy_schedule_runs_through_the_registry)
 	ck_assert_uint_eq(stats_size(c.stats), stats_size(d.stats));
 	for (size_t i = 0; i < stats_size(c.stats); i++)
 		ck_assert_msg(strncmp(stats_name(c.stats, i), "sim.", 4) == 0 ||
-			      stats_value(c.stats, i) == stats_value(d.stats, i), "clone: %s %llu, intergate %llu",
-			      stats_name(c.stats, i), (unsigned long long)stats_value(d.stats, i),
-			      (unsigned long long)stats_value(c.stats, i));
+				      stats_value(c.stats, i) == stats_value(d.stats, i),
+			      "clone: %s %llu, intergate %llu", stats_name(c.stats, i),
+			      (unsigned long long)stats_value(d.stats, i), (unsigned long long)stats_value(c.stats, i));
 	ck_assert_uint_eq(d.cycles, inter);
 	hw_cfg_t h = hw_small(id);
 	uint64_t mine = cycles_of(&h, reg, false, &a);
@@ -107,9 +107,9 @@ START_TEST(dummy_schedule_runs_through_the_registry)
 	ck_assert_uint_eq(mine_ff, mine);
 	for (size_t i = 0; i < stats_size(a.stats); i++)
 		ck_assert_msg(strncmp(stats_name(a.stats, i), "sim.", 4) == 0 ||
-			      stats_value(a.stats, i) == stats_value(b.stats, i), "reversed: %s %llu stepped, %llu ff",
-			      stats_name(a.stats, i), (unsigned long long)stats_value(a.stats, i),
-			      (unsigned long long)stats_value(b.stats, i));
+				      stats_value(a.stats, i) == stats_value(b.stats, i),
+			      "reversed: %s %llu stepped, %llu ff", stats_name(a.stats, i),
+			      (unsigned long long)stats_value(a.stats, i), (unsigned long long)stats_value(b.stats, i));
 	ck_assert_uint_eq(a.useful_macs, 4ull * 64 * (48 + 64) * 6); /* G*H*(I+H)*T */
 	ck_assert_uint_eq(test_counter(&a, "ctrl.blocks"), test_counter(&c, "ctrl.blocks"));
 	run_result_free(&a);

@@ -54,7 +54,8 @@ START_TEST(random_configs_finish_and_agree)
 		h.cell.latency = pick(&seed, 0, 8);
 		h.cell.tanh_latency = pick(&seed, 0, 16); /* 0: auto, the MFU's depth */
 		h.fifo_depth = pick(&seed, 1, 8);
-		h.scheduler = (sched_kind_t)pick(&seed, 0, (uint32_t)sched_registry_count(sched_registry_builtin()) - 1);
+		h.scheduler =
+			(sched_kind_t)pick(&seed, 0, (uint32_t)sched_registry_count(sched_registry_builtin()) - 1);
 		h.deps = (deps_kind_t)pick(&seed, 0, 1);
 		h.memory.weights = (weight_policy_t)pick(&seed, 0, 2);
 		h.memory.wbuf.read_latency = pick(&seed, 1, 4);
@@ -89,11 +90,13 @@ START_TEST(random_configs_finish_and_agree)
 		int n = snprintf(what, sizeof what,
 				 "iteration %d: -p compute.vs_units=%u -p compute.vs_width=%u -p compute.tile=config%d "
 				 "-p compute.pad_reconfig=%d -p compute.accumulators=%u -p scheduler=%s -p deps=%s "
-				 "-p memory.weights=%s%s; layers:", iter, h.compute.vs_units, h.compute.vs_width,
-				 h.compute.tile, h.compute.pad_reconfig, h.compute.accumulators, hw_sched_name(h.scheduler),
-				 h.deps ? "element" : "step", hw_weights_name(h.memory.weights), cold ? " --cold" : "");
+				 "-p memory.weights=%s%s; layers:",
+				 iter, h.compute.vs_units, h.compute.vs_width, h.compute.tile, h.compute.pad_reconfig,
+				 h.compute.accumulators, hw_sched_name(h.scheduler), h.deps ? "element" : "step",
+				 hw_weights_name(h.memory.weights), cold ? " --cold" : "");
 		for (size_t i = 0; i < nl && n > 0 && (size_t)n < sizeof what; i++)
-			n += snprintf(what + n, sizeof what - (size_t)n, " {%s %s I=%u H=%u T=%u B=%u%s %u-bit scale %d/%u}",
+			n += snprintf(what + n, sizeof what - (size_t)n,
+				      " {%s %s I=%u H=%u T=%u B=%u%s %u-bit scale %d/%u}",
 				      workload_cell_name(l[i].cell), l[i].gru_form ? "rbm" : "lbr", l[i].input_size,
 				      l[i].hidden_size, l[i].timesteps, l[i].batch_size, l[i].skip_input ? " skip" : "",
 				      workload_weight_bits(&l[i]), (int)l[i].weight_scale, l[i].weight_scale_block);
@@ -117,8 +120,8 @@ START_TEST(random_configs_finish_and_agree)
 			      (unsigned long long)a.cycles, (unsigned long long)b.cycles);
 		for (size_t i = 0; i < stats_size(a.stats); i++)
 			ck_assert_msg(strncmp(stats_name(a.stats, i), "sim.", 4) == 0 ||
-				      stats_value(a.stats, i) == stats_value(b.stats, i), "%s: counter %s differs", what,
-				      stats_name(a.stats, i));
+					      stats_value(a.stats, i) == stats_value(b.stats, i),
+				      "%s: counter %s differs", what, stats_name(a.stats, i));
 		uint64_t j = 0;
 		stats_find(b.stats, "sim.jumped_cycles", &j);
 		jumped += j > 0;

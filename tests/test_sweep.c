@@ -249,7 +249,7 @@ START_TEST(table_canonical_order_and_dedup)
 	sweep_table_t *t = sweep_table_create();
 	const char *in[][4] = {
 		{ "h1", "sharp-16k", "lstm_h512", "unfolded" }, { "h2", "sharp-1k", "lstm_h1024", "sequential" },
-		{ "h3", "sharp-1k", "lstm_h512", "unfolded" },  { "h4", "sharp-1k", "lstm_h512", "batch" },
+		{ "h3", "sharp-1k", "lstm_h512", "unfolded" },	{ "h4", "sharp-1k", "lstm_h512", "batch" },
 		{ "h5", "sharp-4k", "lstm_h512", "intergate" }, { "h3", "sharp-64k", "dup", "batch" },
 	};
 	for (size_t i = 0; i < 6; i++) {
@@ -305,7 +305,8 @@ START_TEST(table_summary_best_and_speedup)
 {
 	sweep_table_t *t = sweep_table_create();
 	/* One point, sequential 120 cycles, unfolded 100: best unfolded, 1.2x. */
-	sweep_rec_t *a = row("a", "sharp-1k", "w", "sequential", "120"), *b = row("b", "sharp-1k", "w", "unfolded", "100");
+	sweep_rec_t *a = row("a", "sharp-1k", "w", "sequential", "120"),
+		    *b = row("b", "sharp-1k", "w", "unfolded", "100");
 	sweep_table_add(t, a);
 	sweep_table_add(t, b);
 	char *buf;
@@ -339,7 +340,8 @@ START_TEST(spec_errors_are_located)
 	expect_spec_error(FIX "bad_top_key.yaml", FIX "bad_top_key.yaml:3:1: ", "did you mean 'schedulers'?");
 	expect_spec_error(FIX "bad_param_key.yaml", FIX "bad_param_key.yaml:4:3: ", "did you mean 'compute.tile'?");
 	expect_spec_error(FIX "bad_param_value.yaml", FIX "bad_param_value.yaml:4:26: ", "from 1 to 65536");
-	expect_spec_error(FIX "bad_group_key.yaml", FIX "bad_group_key.yaml:6:31: ", "did you mean 'compute.vs_units'?");
+	expect_spec_error(FIX "bad_group_key.yaml",
+			  FIX "bad_group_key.yaml:6:31: ", "did you mean 'compute.vs_units'?");
 	expect_spec_error(FIX "bad_scheduler.yaml", FIX "bad_scheduler.yaml:3:26: ", "sequential, batch");
 	expect_spec_error(FIX "bad_workload_param.yaml", FIX "bad_workload_param.yaml:4:23: ", "not a boolean");
 	expect_spec_error(FIX "bad_cross_key.yaml", FIX "bad_cross_key.yaml:4:22: ", "compute.vs_units is 4");

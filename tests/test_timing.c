@@ -63,8 +63,8 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
 	int rc = accel_run(h, &w, &o, &r, &e);
 	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
 	uint64_t lanes = test_counter(&r, "vs.useful_macs");
-	static const char *const idle[] = { "idle.padding", "idle.dependency", "idle.fill_drain",
-					    "idle.backpressure", "idle.weight_fetch" };
+	static const char *const idle[] = { "idle.padding", "idle.dependency", "idle.fill_drain", "idle.backpressure",
+					    "idle.weight_fetch" };
 	for (size_t i = 0; i < 5; i++)
 		lanes += test_counter(&r, idle[i]);
 	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
@@ -392,9 +392,9 @@ START_TEST(mac_counts)
 		cell_kind_t c;
 		gru_form_t f;
 		uint64_t g;
-	} cells[] = { { CELL_LSTM, GRU_LBR, 4 }, { CELL_GRU, GRU_LBR, 3 }, { CELL_GRU, GRU_RBM, 3 },
-		      { CELL_VANILLA, GRU_LBR, 1 }, { CELL_LSTM_PEEPHOLE, GRU_LBR, 4 },
-		      { CELL_LSTM_COUPLED, GRU_LBR, 3 } };
+	} cells[] = { { CELL_LSTM, GRU_LBR, 4 },	  { CELL_GRU, GRU_LBR, 3 },
+		      { CELL_GRU, GRU_RBM, 3 },		  { CELL_VANILLA, GRU_LBR, 1 },
+		      { CELL_LSTM_PEEPHOLE, GRU_LBR, 4 }, { CELL_LSTM_COUPLED, GRU_LBR, 3 } };
 	for (size_t ci = 0; ci < sizeof cells / sizeof cells[0]; ci++)
 		for (uint32_t b = 1; b <= 3; b += 2)
 			for (unsigned cfg = 1; cfg <= 4; cfg++)
@@ -618,7 +618,11 @@ START_TEST(stored_bytes_streamed)
 	h.memory.weights = WEIGHTS_STREAM;
 	h.memory.wbuf.stage_bytes = 65536;
 	h.memory.wbuf.bytes = 65536 + 1;
-	static const struct { weight_bits_t bits; weight_scale_t scale; uint64_t bytes, cycles; } c[] = {
+	static const struct {
+		weight_bits_t bits;
+		weight_scale_t scale;
+		uint64_t bytes, cycles;
+	} c[] = {
 		{ WBITS_16, WSCALE_ROW, 65536, 1373 },
 		{ WBITS_4, WSCALE_ROW, 20480, 493 },
 		{ WBITS_2, WSCALE_TENSOR, 8320, 256 },

@@ -11,8 +11,7 @@
 
 #include "../sim/core/run.h"
 
-static inline layer_cfg_t test_layer(cell_kind_t c, gru_form_t form, uint32_t in, uint32_t hid, uint32_t t,
-				     uint32_t b)
+static inline layer_cfg_t test_layer(cell_kind_t c, gru_form_t form, uint32_t in, uint32_t hid, uint32_t t, uint32_t b)
 {
 	layer_cfg_t l;
 	memset(&l, 0, sizeof l);

@@ -26,11 +26,12 @@ extern "C" {
 #include "oracle.h"
 #include "stimulus.h"
 
-namespace {
+namespace
+{
 
 // Writes `count` elements of `digits` hex digits, highest index first.
-template <typename T>
-void put_hex(std::FILE *f, const T *v, size_t have, size_t count, int digits) {
+template <typename T> void put_hex(std::FILE *f, const T *v, size_t have, size_t count, int digits)
+{
 	for (size_t i = count; i-- > 0;)
 		std::fprintf(f, "%0*llx", digits, static_cast<unsigned long long>(i < have ? v[i] : 0));
 	std::fputc(' ', f);
@@ -38,7 +39,8 @@ void put_hex(std::FILE *f, const T *v, size_t have, size_t count, int digits) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
 	if (argc != 11) {
 		std::fprintf(stderr, "usage: %s N K ACCS M A TILES SEED fp16|fix16x8 ACC_BITS OUT\n", argv[0]);
 		return 2;
@@ -56,15 +58,20 @@ int main(int argc, char **argv) {
 	}
 	stats_t *st = stats_create();
 	cu_cfg_t cc{};
-	cc.vs_units = n; cc.vs_width = k; cc.mult_latency = m; cc.acc_latency = a;
-	cc.accumulators = accs; cc.functional = true;
-	cc.prec = fix ? PREC_FIX16X8 : PREC_FP16; cc.acc_bits = acc_bits;
+	cc.vs_units = n;
+	cc.vs_width = k;
+	cc.mult_latency = m;
+	cc.acc_latency = a;
+	cc.accumulators = accs;
+	cc.functional = true;
+	cc.prec = fix ? PREC_FIX16X8 : PREC_FP16;
+	cc.acc_bits = acc_bits;
 	cu_t *cu = cu_create(&cc, st);
 	if (!cu) {
 		std::fprintf(stderr, "gen_vectors: cu_create failed\n");
 		return 1;
 	}
-	stim::Gen gen(stim::Params{n, k, accs, fix, acc_bits, 0x1e, 8}, seed);
+	stim::Gen gen(stim::Params{ n, k, accs, fix, acc_bits, 0x1e, 8 }, seed);
 	stim::Rng hs(seed ^ 0x5bd1e995u);
 	std::fprintf(f, "%x %x\n", fix ? 1 : 0, acc_bits);
 	bool offered = false;
@@ -79,10 +86,14 @@ int main(int argc, char **argv) {
 			issued++;
 			offered = true;
 			ct.cfg = static_cast<uint8_t>(cur.t.cfg);
-			ct.first = cur.t.first; ct.last = cur.t.last; ct.has_init = cur.t.has_init;
-			ct.tag = cu_tag_t{cur.tag.step, cur.tag.block, cur.tag.gate, cur.tag.seq, cur.tag.row0};
+			ct.first = cur.t.first;
+			ct.last = cur.t.last;
+			ct.has_init = cur.t.has_init;
+			ct.tag = cu_tag_t{ cur.tag.step, cur.tag.block, cur.tag.gate, cur.tag.seq, cur.tag.row0 };
 			ct.useful_lanes = n * k;
-			ct.w = cur.t.w.data(); ct.x = cur.t.x.data(); ct.init = cur.t.init.data();
+			ct.w = cur.t.w.data();
+			ct.x = cur.t.x.data();
+			ct.init = cur.t.init.data();
 		}
 		bool out_ready = hs.chance(70);
 		const cu_out_t *co = cu_out_peek(cu);
@@ -91,7 +102,8 @@ int main(int argc, char **argv) {
 		std::vector<uint32_t> sums(co ? co->sums : none.data(), co ? co->sums + co->kr : none.data());
 		cu_tag_t ot = co ? co->tag : cu_tag_t{};
 		uint32_t okr = co ? co->kr : 0;
-		if (co && out_ready) cu_out_pop(cu);
+		if (co && out_ready)
+			cu_out_pop(cu);
 		bool ready = offered && cu_in_ready(cu, &ct) == CU_REFUSE_NONE;
 		std::fprintf(f, "%x %x %x %x %x %x ", offered ? 1 : 0, offered ? ct.cfg : 4, offered && ct.first,
 			     offered && ct.last, offered && ct.has_init, out_ready ? 1 : 0);
@@ -109,7 +121,8 @@ int main(int argc, char **argv) {
 			offered = false;
 		}
 		cu_tick(cu);
-		if (!more && !offered && cu_in_flight(cu) == 0 && !cu_out_peek(cu)) break;
+		if (!more && !offered && cu_in_flight(cu) == 0 && !cu_out_peek(cu))
+			break;
 	}
 	std::fclose(f);
 	cu_destroy(cu);

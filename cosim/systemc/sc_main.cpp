@@ -22,36 +22,49 @@
 
 #include "Vcu_top.h"
 
-namespace {
+namespace
+{
 
 constexpr int kN = 4, kK = 8, kG = 4;
 
-uint16_t f16_int(unsigned v) {
+uint16_t f16_int(unsigned v)
+{
 	// Small non-negative integers (< 2048) are exact in fp16.
-	if (v == 0) return 0;
+	if (v == 0)
+		return 0;
 	unsigned e = 0;
-	while ((v >> (e + 1)) != 0) e++;
+	while ((v >> (e + 1)) != 0)
+		e++;
 	return static_cast<uint16_t>(((e + 15) << 10) | ((v << (10 - e)) & 0x3ff));
 }
 
-uint32_t f32_bits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
+uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	std::memcpy(&u, &f, 4);
+	return u;
+}
 
-template <int W>
-void set_words(sc_signal<sc_bv<W>> &s, const std::vector<uint32_t> &words) {
+template <int W> void set_words(sc_signal<sc_bv<W>> &s, const std::vector<uint32_t> &words)
+{
 	sc_bv<W> v;
-	for (int i = 0; i < W / 32; i++) v.set_word(i, i < static_cast<int>(words.size()) ? words[i] : 0);
+	for (int i = 0; i < W / 32; i++)
+		v.set_word(i, i < static_cast<int>(words.size()) ? words[i] : 0);
 	s.write(v);
 }
 
-std::vector<uint32_t> pack16(const std::vector<uint16_t> &h) {
+std::vector<uint32_t> pack16(const std::vector<uint16_t> &h)
+{
 	std::vector<uint32_t> w((h.size() + 1) / 2, 0);
-	for (size_t i = 0; i < h.size(); i++) w[i / 2] |= static_cast<uint32_t>(h[i]) << (16 * (i % 2));
+	for (size_t i = 0; i < h.size(); i++)
+		w[i / 2] |= static_cast<uint32_t>(h[i]) << (16 * (i % 2));
 	return w;
 }
 
 } // namespace
 
-int sc_main(int argc, char **argv) {
+int sc_main(int argc, char **argv)
+{
 	Verilated::commandArgs(argc, argv);
 	sc_clock clk("clk", 10, SC_NS, 0.5, 5, SC_NS, true);
 	sc_signal<bool> rst, fix, in_valid, in_ready, in_first, in_last, in_has_init, out_valid, out_ready;
@@ -62,12 +75,25 @@ int sc_main(int argc, char **argv) {
 	sc_signal<sc_bv<kG * kK * 32>> in_init, out_sums;
 
 	Vcu_top dut("dut");
-	dut.clk(clk); dut.rst(rst); dut.fix(fix); dut.acc_bits(acc_bits);
-	dut.in_valid(in_valid); dut.in_ready(in_ready); dut.in_cfg(in_cfg);
-	dut.in_first(in_first); dut.in_last(in_last); dut.in_has_init(in_has_init);
-	dut.in_tag(in_tag); dut.in_w(in_w); dut.in_x(in_x); dut.in_init(in_init);
-	dut.out_valid(out_valid); dut.out_ready(out_ready); dut.out_tag(out_tag);
-	dut.out_kr(out_kr); dut.out_sums(out_sums);
+	dut.clk(clk);
+	dut.rst(rst);
+	dut.fix(fix);
+	dut.acc_bits(acc_bits);
+	dut.in_valid(in_valid);
+	dut.in_ready(in_ready);
+	dut.in_cfg(in_cfg);
+	dut.in_first(in_first);
+	dut.in_last(in_last);
+	dut.in_has_init(in_has_init);
+	dut.in_tag(in_tag);
+	dut.in_w(in_w);
+	dut.in_x(in_x);
+	dut.in_init(in_init);
+	dut.out_valid(out_valid);
+	dut.out_ready(out_ready);
+	dut.out_tag(out_tag);
+	dut.out_kr(out_kr);
+	dut.out_sums(out_sums);
 
 	int errors = 0;
 	// Rising edges at 10n + 5. Cycle n: inputs are written at 10n + 1, the
@@ -76,9 +102,16 @@ int sc_main(int argc, char **argv) {
 	auto settle = [] { sc_start(1, SC_NS); };
 	auto edge = [] { sc_start(9, SC_NS); };
 
-	rst = true; fix = false; acc_bits = 32; in_valid = false; out_ready = true;
+	rst = true;
+	fix = false;
+	acc_bits = 32;
+	in_valid = false;
+	out_ready = true;
 	sc_start(1, SC_NS);
-	for (int i = 0; i < 2; i++) { settle(); edge(); }
+	for (int i = 0; i < 2; i++) {
+		settle();
+		edge();
+	}
 	rst = false;
 
 	// Offers one tile for one cycle (it must be accepted), then waits for the
@@ -87,26 +120,44 @@ int sc_main(int argc, char **argv) {
 			     const std::vector<uint16_t> &x, const std::vector<uint32_t> &init,
 			     const std::vector<uint32_t> &want, unsigned lat) {
 		for (size_t t = 0; t < ws.size(); t++) {
-			in_valid = true; in_cfg = cfg; in_first = (t == 0); in_last = (t + 1 == ws.size());
+			in_valid = true;
+			in_cfg = cfg;
+			in_first = (t == 0);
+			in_last = (t + 1 == ws.size());
 			in_has_init = (t == 0 && !init.empty());
-			set_words(in_tag, {7, 0, static_cast<uint32_t>(cfg), 0});
+			set_words(in_tag, { 7, 0, static_cast<uint32_t>(cfg), 0 });
 			set_words(in_w, pack16(ws[t]));
-			in_x = [&] { uint64_t v = 0; for (size_t j = 0; j < x.size(); j++) v |= uint64_t{x[j]} << (16 * j); return v; }();
+			in_x = [&] {
+				uint64_t v = 0;
+				for (size_t j = 0; j < x.size(); j++)
+					v |= uint64_t{ x[j] } << (16 * j);
+				return v;
+			}();
 			set_words(in_init, init);
 			settle();
-			if (!in_ready.read()) { std::printf("%s: tile %zu refused\n", name, t); errors++; }
+			if (!in_ready.read()) {
+				std::printf("%s: tile %zu refused\n", name, t);
+				errors++;
+			}
 			edge();
 		}
 		in_valid = false;
 		unsigned waited = 1;
 		for (; waited < 20; waited++) {
 			settle();
-			if (out_valid.read()) break;
+			if (out_valid.read())
+				break;
 			edge();
 		}
-		if (waited != lat) { std::printf("%s: offered %u cycles after the last tile, expected %u\n", name, waited, lat); errors++; }
-		sc_bv<kG * kK * 32> s = out_sums.read();
-		if (out_kr.read() != want.size()) { std::printf("%s: kr %u expected %zu\n", name, out_kr.read(), want.size()); errors++; }
+		if (waited != lat) {
+			std::printf("%s: offered %u cycles after the last tile, expected %u\n", name, waited, lat);
+			errors++;
+		}
+		sc_bv<kG *kK * 32> s = out_sums.read();
+		if (out_kr.read() != want.size()) {
+			std::printf("%s: kr %u expected %zu\n", name, out_kr.read(), want.size());
+			errors++;
+		}
 		for (size_t r = 0; r < want.size(); r++) {
 			uint32_t got = s.get_word(static_cast<int>(r));
 			if (got != want[r]) {
@@ -121,9 +172,9 @@ int sc_main(int argc, char **argv) {
 	// 1. config4: 8 rows x 4 columns, two tiles.
 	{
 		std::vector<uint16_t> w(kK * kN, f16_int(1));
-		std::vector<uint16_t> x = {f16_int(1), f16_int(2), f16_int(3), f16_int(4)};
+		std::vector<uint16_t> x = { f16_int(1), f16_int(2), f16_int(3), f16_int(4) };
 		std::vector<uint32_t> want(kK, f32_bits(20.0f));
-		run_block("fp16 config4", 4, {w, w}, x, {}, want, 4);
+		run_block("fp16 config4", 4, { w, w }, x, {}, want, 4);
 	}
 	// 2. config2: 32 rows x 1 column, init 0.5.
 	{
@@ -133,14 +184,14 @@ int sc_main(int argc, char **argv) {
 			w[r] = f16_int(r);
 			want[r] = f32_bits(3.0f * static_cast<float>(r) + 0.5f);
 		}
-		run_block("fp16 config2 + init", 2, {w}, {f16_int(3)}, init, want, 2);
+		run_block("fp16 config2 + init", 2, { w }, { f16_int(3) }, init, want, 2);
 	}
 	// 3. fix16x8 config3: 16 rows x 2 columns.
 	{
 		fix = true;
 		std::vector<uint16_t> w(2 * kK * 2, 0xab02);
 		std::vector<uint32_t> want(2 * kK, 194);
-		run_block("fix16x8 config3", 3, {w}, {100, static_cast<uint16_t>(-3)}, {}, want, 3);
+		run_block("fix16x8 config3", 3, { w }, { 100, static_cast<uint16_t>(-3) }, {}, want, 3);
 	}
 	dut.final();
 	if (errors) {

@@ -3,11 +3,11 @@
 
 #include <cstring>
 
-namespace sharp_vp {
+namespace sharp_vp
+{
 
-Memory::Memory(sc_core::sc_module_name name, uint64_t base, uint64_t size, sc_core::sc_time latency,
-	       double ns_per_byte)
-	: sc_module(name), socket("socket"), base_(base), data_(size, 0), latency_(latency), ns_per_byte_(ns_per_byte)
+Memory::Memory(sc_core::sc_module_name name, uint64_t base, uint64_t size, sc_core::sc_time latency, double ns_per_byte)
+    : sc_module(name), socket("socket"), base_(base), data_(size, 0), latency_(latency), ns_per_byte_(ns_per_byte)
 {
 	socket.register_b_transport(this, &Memory::b_transport);
 }
@@ -40,8 +40,9 @@ void Memory::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay)
 		p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
 		return;
 	}
-	bool ok = p.is_write() ? write(p.get_address(), p.get_data_ptr(), n)
-			       : p.is_read() ? read(p.get_address(), p.get_data_ptr(), n) : true;
+	bool ok = p.is_write()	? write(p.get_address(), p.get_data_ptr(), n)
+		  : p.is_read() ? read(p.get_address(), p.get_data_ptr(), n)
+				: true;
 	if (!ok) {
 		p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 		return;

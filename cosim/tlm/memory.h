@@ -13,10 +13,12 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-namespace sharp_vp {
+namespace sharp_vp
+{
 
-class Memory : public sc_core::sc_module {
-public:
+class Memory : public sc_core::sc_module
+{
+      public:
 	tlm_utils::simple_target_socket<Memory> socket;
 
 	// Each transaction costs latency + bytes * ns_per_byte ns (the product
@@ -24,13 +26,19 @@ public:
 	Memory(sc_core::sc_module_name name, uint64_t base, uint64_t size, sc_core::sc_time latency,
 	       double ns_per_byte);
 
-	uint64_t base() const { return base_; }
-	uint64_t size() const { return data_.size(); }
+	uint64_t base() const
+	{
+		return base_;
+	}
+	uint64_t size() const
+	{
+		return data_.size();
+	}
 	// Backdoor: false when [addr, addr + n) is outside the memory.
 	bool write(uint64_t addr, const void *src, size_t n);
 	bool read(uint64_t addr, void *dst, size_t n) const;
 
-private:
+      private:
 	void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
 	bool inside(uint64_t addr, size_t n) const;
 

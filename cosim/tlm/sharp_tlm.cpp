@@ -17,13 +17,15 @@ extern "C" {
 #include <cstring>
 #include <stdexcept>
 
-namespace sharp_vp {
+namespace sharp_vp
+{
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
-namespace {
+namespace
+{
 
 // Loads the hardware config and applies the overrides (as `sharpsim run`
 // does). Returns SIM_OK or the library's code with its one-line message.
@@ -39,8 +41,8 @@ int load_hw(const std::string &path, const std::vector<std::string> &overrides, 
 
 Accel::Accel(sc_core::sc_module_name name, const std::string &hw_path, const std::vector<std::string> &overrides,
 	     const std::string &scratch)
-	: sc_module(name), regs("regs"), dma("dma"), irq("irq"), hw_path_(hw_path), scratch_(scratch),
-	  overrides_(overrides), r_(kRegEnd / 4, 0)
+    : sc_module(name), regs("regs"), dma("dma"), irq("irq"), hw_path_(hw_path), scratch_(scratch),
+      overrides_(overrides), r_(kRegEnd / 4, 0)
 {
 	hw_cfg_t hw;
 	sim_err_t err{};
@@ -94,8 +96,14 @@ void Accel::b_transport(tlm::tlm_generic_payload &p, sc_time &delay)
 void Accel::write_reg(uint32_t off, uint32_t v)
 {
 	switch (off) {
-	case kRegId: case kRegVersion: case kRegStatus: case kRegError: case kRegCfgClockKhz:
-	case kRegCyclesLo: case kRegCyclesHi: case kRegDmaBytes:
+	case kRegId:
+	case kRegVersion:
+	case kRegStatus:
+	case kRegError:
+	case kRegCfgClockKhz:
+	case kRegCyclesLo:
+	case kRegCyclesHi:
+	case kRegDmaBytes:
 		return; // read-only
 	case kRegCtrl:
 		if (v & 2) { // reset: clears the outcome of the last layer (not while busy)
@@ -249,11 +257,12 @@ uint32_t Accel::run_layer(sc_time &delay)
 	int rc = weights_save(&w, scratch_.c_str(), NPY_F4, &err);
 	if (!rc)
 		rc = load_hw(hw_path_, overrides_, &hw, &err);
-	for (uint32_t reg : {kRegCfgVsUnits, kRegCfgVsWidth}) {
+	for (uint32_t reg : { kRegCfgVsUnits, kRegCfgVsWidth }) {
 		if (rc || r_[reg / 4] == 0)
 			continue;
 		std::string v = std::to_string(r_[reg / 4]);
-		rc = config_set_hw(&hw, reg == kRegCfgVsUnits ? "compute.vs_units" : "compute.vs_width", v.c_str(), &err);
+		rc = config_set_hw(&hw, reg == kRegCfgVsUnits ? "compute.vs_units" : "compute.vs_width", v.c_str(),
+				   &err);
 	}
 	if (rc) {
 		error_msg_ = err.msg;

@@ -30,51 +30,53 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-namespace sharp_vp {
+namespace sharp_vp
+{
 
 // Register offsets (bytes from the target socket's base), all 32 bits.
 enum Reg : uint32_t {
-	kRegId = 0x000,          // RO "SHRP"
-	kRegVersion = 0x004,     // RO major << 16 | minor
-	kRegCtrl = 0x008,        // WO bit0 START, bit1 RESET (clears status, irq, error)
-	kRegStatus = 0x00c,      // RO bit0 BUSY, bit1 DONE, bit2 ERROR
-	kRegIrqStatus = 0x010,   // R/W1C bit0 DONE, bit1 ERROR
-	kRegIrqEnable = 0x014,   // RW  bit0 DONE, bit1 ERROR
-	kRegError = 0x018,       // RO  Error
-	kRegCfgVsUnits = 0x020,  // RW  N (0: the hardware config's)
-	kRegCfgVsWidth = 0x024,  // RW  K (0: the hardware config's)
+	kRegId = 0x000,		 // RO "SHRP"
+	kRegVersion = 0x004,	 // RO major << 16 | minor
+	kRegCtrl = 0x008,	 // WO bit0 START, bit1 RESET (clears status, irq, error)
+	kRegStatus = 0x00c,	 // RO bit0 BUSY, bit1 DONE, bit2 ERROR
+	kRegIrqStatus = 0x010,	 // R/W1C bit0 DONE, bit1 ERROR
+	kRegIrqEnable = 0x014,	 // RW  bit0 DONE, bit1 ERROR
+	kRegError = 0x018,	 // RO  Error
+	kRegCfgVsUnits = 0x020,	 // RW  N (0: the hardware config's)
+	kRegCfgVsWidth = 0x024,	 // RW  K (0: the hardware config's)
 	kRegCfgClockKhz = 0x028, // RO  the clock the cycles are converted at
-	kRegLayerCell = 0x100,   // RW  0 LSTM, 1 GRU, 2 vanilla RNN
-	kRegLayerInput = 0x104,  // RW  I
+	kRegLayerCell = 0x100,	 // RW  0 LSTM, 1 GRU, 2 vanilla RNN
+	kRegLayerInput = 0x104,	 // RW  I
 	kRegLayerHidden = 0x108, // RW  H
-	kRegLayerSteps = 0x10c,  // RW  T
-	kRegLayerBatch = 0x110,  // RW  B
-	kRegLayerFlags = 0x114,  // RW  bit0 GRU reset_before_matmul (else linear_before_reset)
-	kRegAddrW = 0x120,       // RW  64-bit system addresses, low word first
+	kRegLayerSteps = 0x10c,	 // RW  T
+	kRegLayerBatch = 0x110,	 // RW  B
+	kRegLayerFlags = 0x114,	 // RW  bit0 GRU reset_before_matmul (else linear_before_reset)
+	kRegAddrW = 0x120,	 // RW  64-bit system addresses, low word first
 	kRegAddrU = 0x128,
 	kRegAddrB = 0x130,
 	kRegAddrBhn = 0x138,
 	kRegAddrX = 0x140,
-	kRegAddrH = 0x148,       // where h (T, B, H) is written
-	kRegCyclesLo = 0x180,    // RO  cycles of the last layer (cycle model)
+	kRegAddrH = 0x148,    // where h (T, B, H) is written
+	kRegCyclesLo = 0x180, // RO  cycles of the last layer (cycle model)
 	kRegCyclesHi = 0x184,
-	kRegDmaBytes = 0x188,    // RO  bytes moved by the last layer's DMA
+	kRegDmaBytes = 0x188, // RO  bytes moved by the last layer's DMA
 	kRegEnd = 0x200
 };
 
 enum Error : uint32_t {
 	kErrNone = 0,
 	kErrDescriptor = 1, // the layer descriptor or configuration is invalid
-	kErrDma = 2,        // a DMA transaction returned an error response
-	kErrModel = 3       // the simulator library failed (message on stderr)
+	kErrDma = 2,	    // a DMA transaction returned an error response
+	kErrModel = 3	    // the simulator library failed (message on stderr)
 };
 
-constexpr uint32_t kId = 0x53485250;   // "SHRP"
+constexpr uint32_t kId = 0x53485250; // "SHRP"
 constexpr uint32_t kVersion = 0x00010000;
-constexpr unsigned kBurst = 256;       // DMA burst, bytes
+constexpr unsigned kBurst = 256; // DMA burst, bytes
 
-class Accel : public sc_core::sc_module {
-public:
+class Accel : public sc_core::sc_module
+{
+      public:
 	tlm_utils::simple_target_socket<Accel> regs;
 	tlm_utils::simple_initiator_socket<Accel> dma;
 	sc_core::sc_out<bool> irq;
@@ -86,9 +88,12 @@ public:
 	      const std::string &scratch);
 
 	// The library's message when ERROR is kErrModel or kErrDescriptor.
-	const std::string &last_error() const { return error_msg_; }
+	const std::string &last_error() const
+	{
+		return error_msg_;
+	}
 
-private:
+      private:
 	SC_HAS_PROCESS(Accel);
 	void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
 	void write_reg(uint32_t off, uint32_t v);
@@ -106,7 +111,7 @@ private:
 	std::vector<std::string> overrides_;
 	double clock_mhz_ = 0;
 	sc_core::sc_time period_;
-	std::vector<uint32_t> r_;     // the register file, one word per 4 bytes
+	std::vector<uint32_t> r_; // the register file, one word per 4 bytes
 	sc_core::sc_event start_;
 	sc_core::sc_event irq_changed_; // irq has one driver: drive_irq()
 	std::string error_msg_;

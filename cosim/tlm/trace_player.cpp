@@ -16,9 +16,11 @@ extern "C" {
 #include <sstream>
 #include <stdexcept>
 
-namespace sharp_vp {
+namespace sharp_vp
+{
 
-namespace {
+namespace
+{
 
 // Simulated time in ns, the unit every line of the log uses.
 double now_ns()
@@ -41,7 +43,7 @@ bool ends_with(const std::string &s, const char *suffix)
 
 TracePlayer::TracePlayer(sc_core::sc_module_name name, const std::string &trace, const std::string &data_dir,
 			 Memory &mem)
-	: sc_module(name), mmio("mmio"), irq("irq"), trace_(trace), dir_(data_dir), mem_(mem)
+    : sc_module(name), mmio("mmio"), irq("irq"), trace_(trace), dir_(data_dir), mem_(mem)
 {
 	std::ifstream in(trace);
 	if (!in)
@@ -53,12 +55,12 @@ TracePlayer::TracePlayer(sc_core::sc_module_name name, const std::string &trace,
 		const char *usage;
 	};
 	static const Syntax kSyntax[] = {
-		{"write_reg", kWriteReg, "nn", "write_reg ADDR VALUE"},
-		{"read_reg", kReadReg, "nnn", "read_reg ADDR MASK VALUE"},
-		{"load_mem", kLoadMem, "nf", "load_mem ADDR FILE"},
-		{"check_mem", kCheckMem, "nf", "check_mem ADDR FILE"},
-		{"dump_mem", kDumpMem, "nnf", "dump_mem ADDR BYTES FILE"},
-		{"wait_irq", kWaitIrq, "o", "wait_irq [TIMEOUT_US]"},
+		{ "write_reg", kWriteReg, "nn", "write_reg ADDR VALUE" },
+		{ "read_reg", kReadReg, "nnn", "read_reg ADDR MASK VALUE" },
+		{ "load_mem", kLoadMem, "nf", "load_mem ADDR FILE" },
+		{ "check_mem", kCheckMem, "nf", "check_mem ADDR FILE" },
+		{ "dump_mem", kDumpMem, "nnf", "dump_mem ADDR BYTES FILE" },
+		{ "wait_irq", kWaitIrq, "o", "wait_irq [TIMEOUT_US]" },
 	};
 	std::string text;
 	for (int line = 1; std::getline(in, text); line++) {
@@ -85,8 +87,9 @@ TracePlayer::TracePlayer(sc_core::sc_module_name name, const std::string &trace,
 			if (tok[0].first == s.name)
 				sx = &s;
 		if (!sx)
-			throw std::runtime_error(where(trace, line, tok[0].second) + "unknown command '" + tok[0].first +
-						 "', expected write_reg, read_reg, load_mem, check_mem, dump_mem or wait_irq");
+			throw std::runtime_error(
+				where(trace, line, tok[0].second) + "unknown command '" + tok[0].first +
+				"', expected write_reg, read_reg, load_mem, check_mem, dump_mem or wait_irq");
 		size_t nargs = std::strlen(sx->args), need = nargs - (std::strchr(sx->args, 'o') ? 1 : 0);
 		if (tok.size() - 1 < need || tok.size() - 1 > nargs) {
 			size_t col = tok.size() - 1 > nargs ? tok[nargs + 1].second : text.size();
@@ -96,7 +99,7 @@ TracePlayer::TracePlayer(sc_core::sc_module_name name, const std::string &trace,
 		Cmd c;
 		c.op = sx->op;
 		c.line = line;
-		uint64_t *nums[] = {&c.a, &c.b, &c.c};
+		uint64_t *nums[] = { &c.a, &c.b, &c.c };
 		int ni = 0;
 		if (c.op == kWaitIrq)
 			c.a = 1000000; // 1 s in us
@@ -111,7 +114,8 @@ TracePlayer::TracePlayer(sc_core::sc_module_name name, const std::string &trace,
 			unsigned long long v = std::strtoull(t.c_str(), &end, 0);
 			if (t[0] == '-' || *end || errno)
 				throw std::runtime_error(where(trace, line, tok[k].second) + "'" + t +
-							 "' is not a number, expected decimal or 0x hex in " + sx->usage);
+							 "' is not a number, expected decimal or 0x hex in " +
+							 sx->usage);
 			if ((c.op == kWriteReg || c.op == kReadReg) && v > 0xffffffffull)
 				throw std::runtime_error(where(trace, line, tok[k].second) + "'" + t +
 							 "' does not fit 32 bits, expected a register offset or value");
@@ -183,8 +187,8 @@ void TracePlayer::run()
 			if (!access(true, c.a, v))
 				fail(c, "write_reg: error response");
 			else
-				std::printf("%s:%d: @%.3f ns write_reg 0x%03" PRIx64 " = 0x%08x\n", trace_.c_str(), c.line,
-					    t0, c.a, v);
+				std::printf("%s:%d: @%.3f ns write_reg 0x%03" PRIx64 " = 0x%08x\n", trace_.c_str(),
+					    c.line, t0, c.a, v);
 			break;
 		}
 		case kReadReg: {
@@ -193,8 +197,9 @@ void TracePlayer::run()
 				fail(c, "read_reg: error response");
 				break;
 			}
-			std::snprintf(b, sizeof b, "read_reg 0x%03" PRIx64 " = 0x%08x, mask 0x%08" PRIx64
-				      ", expected 0x%08" PRIx64, c.a, v, c.b, c.c);
+			std::snprintf(b, sizeof b,
+				      "read_reg 0x%03" PRIx64 " = 0x%08x, mask 0x%08" PRIx64 ", expected 0x%08" PRIx64,
+				      c.a, v, c.b, c.c);
 			if ((v & c.b) != c.c)
 				fail(c, b);
 			else
@@ -213,8 +218,8 @@ void TracePlayer::run()
 				if (!mem_.write(c.a, bytes.data(), bytes.size()))
 					fail(c, "load_mem: outside the memory");
 				else
-					std::printf("%s:%d: @%.3f ns load_mem 0x%" PRIx64 ": %zu bytes from %s\n", trace_.c_str(),
-						    c.line, t0, c.a, bytes.size(), c.file.c_str());
+					std::printf("%s:%d: @%.3f ns load_mem 0x%" PRIx64 ": %zu bytes from %s\n",
+						    trace_.c_str(), c.line, t0, c.a, bytes.size(), c.file.c_str());
 				break;
 			}
 			have.resize(bytes.size());
@@ -232,13 +237,15 @@ void TracePlayer::run()
 					std::memcpy(&want, &bytes[e], 4);
 					std::memcpy(&got, &have[e], 4);
 				}
-				std::snprintf(b, sizeof b, "check_mem 0x%" PRIx64 ": byte %zu of %zu differs (fp32 element %zu: "
-					      "memory %.9g, %s %.9g)", c.a, i, bytes.size(), e / 4, static_cast<double>(got),
-					      c.file.c_str(), static_cast<double>(want));
+				std::snprintf(b, sizeof b,
+					      "check_mem 0x%" PRIx64 ": byte %zu of %zu differs (fp32 element %zu: "
+					      "memory %.9g, %s %.9g)",
+					      c.a, i, bytes.size(), e / 4, static_cast<double>(got), c.file.c_str(),
+					      static_cast<double>(want));
 				fail(c, b);
 			} else {
-				std::printf("%s:%d: @%.3f ns check_mem 0x%" PRIx64 ": %zu bytes equal %s\n", trace_.c_str(),
-					    c.line, t0, c.a, bytes.size(), c.file.c_str());
+				std::printf("%s:%d: @%.3f ns check_mem 0x%" PRIx64 ": %zu bytes equal %s\n",
+					    trace_.c_str(), c.line, t0, c.a, bytes.size(), c.file.c_str());
 			}
 			break;
 		}
@@ -246,25 +253,27 @@ void TracePlayer::run()
 			std::vector<uint8_t> have(c.b);
 			std::ofstream out(c.file, std::ios::binary);
 			if (!mem_.read(c.a, have.data(), have.size()) || !out ||
-			    !out.write(reinterpret_cast<const char *>(have.data()), static_cast<std::streamsize>(have.size())))
+			    !out.write(reinterpret_cast<const char *>(have.data()),
+				       static_cast<std::streamsize>(have.size())))
 				fail(c, "dump_mem: outside the memory or cannot write " + c.file);
 			else
-				std::printf("%s:%d: @%.3f ns dump_mem 0x%" PRIx64 ": %" PRIu64 " bytes to %s\n", trace_.c_str(),
-					    c.line, t0, c.a, c.b, c.file.c_str());
+				std::printf("%s:%d: @%.3f ns dump_mem 0x%" PRIx64 ": %" PRIu64 " bytes to %s\n",
+					    trace_.c_str(), c.line, t0, c.a, c.b, c.file.c_str());
 			break;
 		}
 		case kWaitIrq: {
 			sc_core::sc_time start = sc_core::sc_time_stamp();
 			if (!irq.read()) {
-				sc_core::wait(sc_core::sc_time(static_cast<double>(c.a), sc_core::SC_US), irq.posedge_event());
+				sc_core::wait(sc_core::sc_time(static_cast<double>(c.a), sc_core::SC_US),
+					      irq.posedge_event());
 			}
 			sc_core::sc_time waited = sc_core::sc_time_stamp() - start;
 			if (!irq.read()) {
 				fail(c, "wait_irq: no interrupt within " + std::to_string(c.a) + " us");
 				break;
 			}
-			std::printf("%s:%d: @%.3f ns wait_irq: interrupt after %.3f ns\n", trace_.c_str(), c.line, now_ns(),
-				    waited.to_seconds() * 1e9);
+			std::printf("%s:%d: @%.3f ns wait_irq: interrupt after %.3f ns\n", trace_.c_str(), c.line,
+				    now_ns(), waited.to_seconds() * 1e9);
 			break;
 		}
 		}

@@ -32,20 +32,27 @@
 
 #include "memory.h"
 
-namespace sharp_vp {
+namespace sharp_vp
+{
 
-class TracePlayer : public sc_core::sc_module {
-public:
+class TracePlayer : public sc_core::sc_module
+{
+      public:
 	tlm_utils::simple_initiator_socket<TracePlayer> mmio;
 	sc_core::sc_in<bool> irq;
 
 	// Throws std::runtime_error with "file:line:col: ..." on a bad trace.
-	TracePlayer(sc_core::sc_module_name name, const std::string &trace, const std::string &data_dir,
-		    Memory &mem);
-	unsigned failures() const { return failures_; }
-	bool finished() const { return finished_; }
+	TracePlayer(sc_core::sc_module_name name, const std::string &trace, const std::string &data_dir, Memory &mem);
+	unsigned failures() const
+	{
+		return failures_;
+	}
+	bool finished() const
+	{
+		return finished_;
+	}
 
-private:
+      private:
 	SC_HAS_PROCESS(TracePlayer);
 	enum Op { kWriteReg, kReadReg, kLoadMem, kCheckMem, kDumpMem, kWaitIrq };
 	struct Cmd {

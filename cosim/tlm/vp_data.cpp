@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "vp_data: cannot write %s\n", yaml.c_str());
 		return 2;
 	}
-	std::fprintf(f, "# Written by vp_data: the layer of the virtual platform's test.\nname: vp_%s\nlayers:\n"
+	std::fprintf(f,
+		     "# Written by vp_data: the layer of the virtual platform's test.\nname: vp_%s\nlayers:\n"
 		     "  - cell: %s\n    input_size: %u\n    hidden_size: %u\n    timesteps: %u\n    batch_size: %u\n"
 		     "    weights: .\n",
 		     argv[2], argv[2], l.input_size, l.hidden_size, l.timesteps, l.batch_size);

@@ -28,7 +28,8 @@
 #include "sharp_tlm.h"
 #include "trace_player.h"
 
-namespace {
+namespace
+{
 
 struct Args {
 	std::string hw, data, trace;
@@ -62,16 +63,25 @@ bool parse(int argc, char **argv, Args &a, std::string &why)
 		else if (o == "--data" && has)
 			a.data = argv[++i];
 		else if (o == "--mem-base" && has) {
-			if (!num(a.mem_base)) { why = "option --mem-base: expected a number"; return false; }
+			if (!num(a.mem_base)) {
+				why = "option --mem-base: expected a number";
+				return false;
+			}
 		} else if (o == "--mem-bytes" && has) {
 			if (!num(a.mem_bytes) || a.mem_bytes == 0 || a.mem_bytes > (1ull << 32)) {
 				why = "option --mem-bytes: expected 1..4294967296";
 				return false;
 			}
 		} else if (o == "--mem-latency-ns" && has) {
-			if (!real(a.mem_latency_ns)) { why = "option --mem-latency-ns: expected a number >= 0"; return false; }
+			if (!real(a.mem_latency_ns)) {
+				why = "option --mem-latency-ns: expected a number >= 0";
+				return false;
+			}
 		} else if (o == "--mem-ns-per-16b" && has) {
-			if (!real(a.mem_ns_per_16b)) { why = "option --mem-ns-per-16b: expected a number >= 0"; return false; }
+			if (!real(a.mem_ns_per_16b)) {
+				why = "option --mem-ns-per-16b: expected a number >= 0";
+				return false;
+			}
 		} else if (o[0] != '-' && a.trace.empty())
 			a.trace = o;
 		else {
@@ -123,8 +133,8 @@ int sc_main(int argc, char **argv)
 		if (!accel.last_error().empty())
 			std::printf("sharpsim-vp: the accelerator reported: %s\n", accel.last_error().c_str());
 		status = player.failures() || !player.finished() ? 1 : 0;
-		std::printf("sharpsim-vp: %s, %u failed check(s), simulated time %s\n",
-			    status ? "FAIL" : "PASS", player.failures(), sc_core::sc_time_stamp().to_string().c_str());
+		std::printf("sharpsim-vp: %s, %u failed check(s), simulated time %s\n", status ? "FAIL" : "PASS",
+			    player.failures(), sc_core::sc_time_stamp().to_string().c_str());
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "%s\n", e.what());
 		status = 2;

@@ -47,8 +47,8 @@ extern "C" {
 /* Status codes; also the `sharpsim` command's exit statuses. */
 enum sharpsim_status {
 	SHARPSIM_OK = 0,
-	SHARPSIM_EINPUT = 2,    /* bad config, workload, override or file */
-	SHARPSIM_EIO = 3,       /* a file cannot be read or written */
+	SHARPSIM_EINPUT = 2,	/* bad config, workload, override or file */
+	SHARPSIM_EIO = 3,	/* a file cannot be read or written */
 	SHARPSIM_EDEADLOCK = 4, /* the simulated machine stopped moving */
 	SHARPSIM_EINTERNAL = 5, /* an invariant of the model broke */
 	SHARPSIM_ENOMEM = 6
@@ -58,12 +58,12 @@ typedef struct sharpsim sharpsim_t;
 
 /* Run options; sharpsim_run(s, NULL) uses the defaults below. */
 typedef struct sharpsim_opts {
-	int cold;             /* 1: count the initial weight load (default 0) */
-	int functional;       /* 1: compute values bit for bit (default 0) */
-	uint64_t seed;        /* functional: weights and inputs (default 1) */
-	int no_fast_forward;  /* 1: step every cycle (results are identical) */
-	int no_energy;        /* 1: do not price the run */
-	const char *tech;     /* technology table; NULL: configs/tech/sharp-32nm.yaml */
+	int cold;	     /* 1: count the initial weight load (default 0) */
+	int functional;	     /* 1: compute values bit for bit (default 0) */
+	uint64_t seed;	     /* functional: weights and inputs (default 1) */
+	int no_fast_forward; /* 1: step every cycle (results are identical) */
+	int no_energy;	     /* 1: do not price the run */
+	const char *tech;    /* technology table; NULL: configs/tech/sharp-32nm.yaml */
 } sharpsim_opts_t;
 
 /* The library's version, "MAJOR.MINOR.PATCH". */
@@ -95,13 +95,13 @@ int sharpsim_override_workload(sharpsim_t *s, const char *key_value);
 int sharpsim_run(sharpsim_t *s, const sharpsim_opts_t *opts);
 
 /* Results of the last run. */
-uint64_t sharpsim_cycles(const sharpsim_t *s);      /* main cycle count */
+uint64_t sharpsim_cycles(const sharpsim_t *s);	    /* main cycle count */
 uint64_t sharpsim_load_cycles(const sharpsim_t *s); /* initial weight load */
 double sharpsim_latency_us(const sharpsim_t *s);
-double sharpsim_utilization(const sharpsim_t *s);   /* useful MACs / (cycles N K) */
+double sharpsim_utilization(const sharpsim_t *s); /* useful MACs / (cycles N K) */
 uint64_t sharpsim_useful_macs(const sharpsim_t *s);
 uint64_t sharpsim_issued_macs(const sharpsim_t *s);
-int sharpsim_weights_fit(const sharpsim_t *s);      /* 1 if every layer fits */
+int sharpsim_weights_fit(const sharpsim_t *s); /* 1 if every layer fits */
 /* Energy in microjoules, average power in W, area in mm²; 0 if not priced. */
 double sharpsim_energy_uj(const sharpsim_t *s);
 double sharpsim_power_w(const sharpsim_t *s);

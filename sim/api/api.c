@@ -240,8 +240,9 @@ int sharpsim_run(sharpsim_t *s, const sharpsim_opts_t *opts)
 	if (rc)
 		return rc;
 	api_forget_run(s);
-	run_opts_t ro = { .cold = o->cold, .functional = o->functional, .seed = o->seed,
-			  .fast_forward = !o->no_fast_forward };
+	run_opts_t ro = {
+		.cold = o->cold, .functional = o->functional, .seed = o->seed, .fast_forward = !o->no_fast_forward
+	};
 	rc = accel_run(&s->hw, &s->w, &ro, &s->r, &s->err);
 	if (rc)
 		return rc;
@@ -335,8 +336,10 @@ int sharpsim_counter(sharpsim_t *s, const char *name, uint64_t *value)
 	if (!value)
 		return sim_err(&s->err, SIM_EINPUT, "sharpsim_counter: no place for the value, expected a pointer");
 	if (!name || !stats_find(s->r.stats, name, value))
-		return sim_err(&s->err, SIM_EINPUT, "sharpsim_counter: unknown counter '%s', expected a name of "
-			       "sharpsim --help-counters", name ? name : "(null)");
+		return sim_err(&s->err, SIM_EINPUT,
+			       "sharpsim_counter: unknown counter '%s', expected a name of "
+			       "sharpsim --help-counters",
+			       name ? name : "(null)");
 	return api_ok(s);
 }
 
@@ -346,9 +349,14 @@ int sharpsim_write_report(sharpsim_t *s, FILE *f, const char *format)
 	if (!s->ran)
 		return sim_err(&s->err, SIM_EINPUT, "sharpsim_write_report: no run yet, expected sharpsim_run first");
 	if (!format || report_parse_format(format, &fmt))
-		return sim_err(&s->err, SIM_EINPUT, "sharpsim_write_report: unknown format '%s', expected text, json "
-			       "or csv", format ? format : "(null)");
-	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = s->hash, .w = &s->w, .r = &s->r,
+		return sim_err(&s->err, SIM_EINPUT,
+			       "sharpsim_write_report: unknown format '%s', expected text, json "
+			       "or csv",
+			       format ? format : "(null)");
+	report_ctx_t ctx = { .version = SHARPSIM_VERSION,
+			     .config_hash = s->hash,
+			     .w = &s->w,
+			     .r = &s->r,
 			     .energy = s->priced ? &s->e : NULL };
 	report_write(f, fmt, &ctx);
 	if (ferror(f))

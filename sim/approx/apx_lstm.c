@@ -10,8 +10,10 @@
 int apx_lstm_check(const weights_t *w, sim_err_t *err)
 {
 	if (w->cell != CELL_LSTM && w->cell != CELL_VANILLA)
-		return sim_err(err, SIM_EINPUT, "progressive rank-1 inference takes lstm or vanilla layers, "
-			       "not %s (its gates do not all act on one [x; h])", workload_cell_name(w->cell));
+		return sim_err(err, SIM_EINPUT,
+			       "progressive rank-1 inference takes lstm or vanilla layers, "
+			       "not %s (its gates do not all act on one [x; h])",
+			       workload_cell_name(w->cell));
 	return SIM_OK;
 }
 
@@ -32,8 +34,7 @@ static double sig(double v)
 	return 1.0 / (1.0 + exp(-v));
 }
 
-int apx_lstm_run(const weights_t *w, apx_factors_t *const *f, unsigned k, double *h_out,
-		 uint64_t *ops, sim_err_t *err)
+int apx_lstm_run(const weights_t *w, apx_factors_t *const *f, unsigned k, double *h_out, uint64_t *ops, sim_err_t *err)
 {
 	int rc = apx_lstm_check(w, err);
 	if (rc)
@@ -41,8 +42,10 @@ int apx_lstm_run(const weights_t *w, apx_factors_t *const *f, unsigned k, double
 	size_t I = w->I, H = w->H, B = w->B, G = w->G, C = I + H;
 	for (size_t g = 0; g < G; g++)
 		if (apx_factors_rows(f[g]) != H || apx_factors_cols(f[g]) != C)
-			return sim_err(err, SIM_EINPUT, "gate %zu factors are %zu x %zu, expected %zu x %zu "
-				       "for this layer", g, apx_factors_rows(f[g]), apx_factors_cols(f[g]), H, C);
+			return sim_err(err, SIM_EINPUT,
+				       "gate %zu factors are %zu x %zu, expected %zu x %zu "
+				       "for this layer",
+				       g, apx_factors_rows(f[g]), apx_factors_cols(f[g]), H, C);
 	double *h = calloc(B * H, sizeof *h), *c = calloc(B * H, sizeof *c);
 	double *xt = malloc(C * sizeof *xt), *z = malloc(G * H * sizeof *z);
 	if (!h || !c || !xt || !z) {
@@ -70,7 +73,8 @@ int apx_lstm_run(const weights_t *w, apx_factors_t *const *f, unsigned k, double
 					hb[j] = tanh(z[j]);
 					continue;
 				}
-				double i = sig(z[j]), fg = sig(z[H + j]), gg = tanh(z[2 * H + j]), o = sig(z[3 * H + j]);
+				double i = sig(z[j]), fg = sig(z[H + j]), gg = tanh(z[2 * H + j]),
+				       o = sig(z[3 * H + j]);
 				cb[j] = fg * cb[j] + i * gg;
 				hb[j] = o * tanh(cb[j]);
 			}
@@ -87,8 +91,7 @@ out:
 	return rc;
 }
 
-void apx_lstm_head(const double *Wc, const double *bc, size_t K, size_t H, const double *h, size_t B,
-		   double *logits)
+void apx_lstm_head(const double *Wc, const double *bc, size_t K, size_t H, const double *h, size_t B, double *logits)
 {
 	for (size_t b = 0; b < B; b++)
 		for (size_t k = 0; k < K; k++) {

@@ -25,10 +25,8 @@ void apx_lstm_gate_matrix(const weights_t *w, unsigned g, double *a);
 /* Runs all T steps of all B sequences with f[g] (G factor sets, each H x
  * (I + H)) truncated to k steps. h_out: T*B*H values as ref_run's. *ops
  * (may be NULL) receives the gate operations done, T*B*G*k*(2H + 2NZ + 1). */
-int apx_lstm_run(const weights_t *w, apx_factors_t *const *f, unsigned k, double *h_out,
-		 uint64_t *ops, sim_err_t *err);
+int apx_lstm_run(const weights_t *w, apx_factors_t *const *f, unsigned k, double *h_out, uint64_t *ops, sim_err_t *err);
 /* logits (B x K) = h (B x H) Wc^T + bc: a linear classifier head. */
-void apx_lstm_head(const double *Wc, const double *bc, size_t K, size_t H, const double *h, size_t B,
-		   double *logits);
+void apx_lstm_head(const double *Wc, const double *bc, size_t K, size_t H, const double *h, size_t B, double *logits);
 
 #endif

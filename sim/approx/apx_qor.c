@@ -77,8 +77,7 @@ size_t apx_qor_argmax(const double *z, size_t k)
 	return b;
 }
 
-double apx_qor_argmax_agreement(const double *ref_logits, const double *got_logits, size_t rows,
-				size_t k)
+double apx_qor_argmax_agreement(const double *ref_logits, const double *got_logits, size_t rows, size_t k)
 {
 	size_t same = 0;
 	for (size_t r = 0; r < rows; r++)

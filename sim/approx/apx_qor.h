@@ -26,8 +26,7 @@ double apx_qor_kl(const double *ref_logits, const double *got_logits, size_t k);
 /* Mean of apx_qor_kl over `rows` rows of k logits. */
 double apx_qor_mean_kl(const double *ref_logits, const double *got_logits, size_t rows, size_t k);
 size_t apx_qor_argmax(const double *z, size_t k);
-double apx_qor_argmax_agreement(const double *ref_logits, const double *got_logits, size_t rows,
-				size_t k);
+double apx_qor_argmax_agreement(const double *ref_logits, const double *got_logits, size_t rows, size_t k);
 /* p = softmax(z), k values. */
 void apx_qor_softmax(const double *z, size_t k, double *p);
 

@@ -41,15 +41,42 @@ void apx_factors_destroy(apx_factors_t *f)
 	free(f);
 }
 
-size_t apx_factors_rows(const apx_factors_t *f) { return f->R; }
-size_t apx_factors_cols(const apx_factors_t *f) { return f->C; }
-unsigned apx_factors_steps(const apx_factors_t *f) { return f->steps; }
-size_t apx_factors_nz(const apx_factors_t *f) { return f->nz; }
-const double *apx_factors_sigma(const apx_factors_t *f) { return f->sigma; }
-const double *apx_factors_u(const apx_factors_t *f) { return f->u; }
-const double *apx_factors_v(const apx_factors_t *f) { return f->v; }
-const uint32_t *apx_factors_index(const apx_factors_t *f) { return f->idx; }
-double apx_factors_residual(const apx_factors_t *f, unsigned k) { return f->resid[k]; }
+size_t apx_factors_rows(const apx_factors_t *f)
+{
+	return f->R;
+}
+size_t apx_factors_cols(const apx_factors_t *f)
+{
+	return f->C;
+}
+unsigned apx_factors_steps(const apx_factors_t *f)
+{
+	return f->steps;
+}
+size_t apx_factors_nz(const apx_factors_t *f)
+{
+	return f->nz;
+}
+const double *apx_factors_sigma(const apx_factors_t *f)
+{
+	return f->sigma;
+}
+const double *apx_factors_u(const apx_factors_t *f)
+{
+	return f->u;
+}
+const double *apx_factors_v(const apx_factors_t *f)
+{
+	return f->v;
+}
+const uint32_t *apx_factors_index(const apx_factors_t *f)
+{
+	return f->idx;
+}
+double apx_factors_residual(const apx_factors_t *f, unsigned k)
+{
+	return f->resid[k];
+}
 
 uint64_t apx_svd_ops(unsigned steps, size_t R, size_t nz)
 {
@@ -86,8 +113,8 @@ static int by_index(const void *x, const void *y)
 /* The runtime library's name (Debian's liblapacke, soname 3). */
 #define APX_LAPACKE_SONAME "liblapacke.so.3"
 
-typedef lapack_int (*apx_dgesvd_fn)(int, char, char, lapack_int, lapack_int, double *, lapack_int, double *,
-				    double *, lapack_int, double *, lapack_int, double *);
+typedef lapack_int (*apx_dgesvd_fn)(int, char, char, lapack_int, lapack_int, double *, lapack_int, double *, double *,
+				    lapack_int, double *, lapack_int, double *);
 
 /* Opens LAPACKE and finds dgesvd; the caller dlcloses *handle. */
 static int apx_lapack_open(void **handle, apx_dgesvd_fn *fn, sim_err_t *err)
@@ -107,15 +134,17 @@ static int apx_lapack_open(void **handle, apx_dgesvd_fn *fn, sim_err_t *err)
 	return SIM_OK;
 }
 
-int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_t nz,
-		      apx_factors_t **out, sim_err_t *err)
+int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_t nz, apx_factors_t **out,
+		      sim_err_t *err)
 {
 	*out = NULL;
 	if (R == 0 || C == 0)
 		return sim_err(err, SIM_EINPUT, "empty gate matrix (%zu x %zu), expected at least one weight", R, C);
 	if (nz < 1 || nz > C)
-		return sim_err(err, SIM_EINPUT, "NZ %zu is outside 1..%zu, expected at most the %zu columns "
-			       "of [W_x W_h]", nz, C, C);
+		return sim_err(err, SIM_EINPUT,
+			       "NZ %zu is outside 1..%zu, expected at most the %zu columns "
+			       "of [W_x W_h]",
+			       nz, C, C);
 	if (steps < 1)
 		return sim_err(err, SIM_EINPUT, "refine_steps %u, expected at least 1", steps);
 	if (C > UINT32_MAX)
@@ -137,8 +166,8 @@ int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_
 		f->idx = malloc((size_t)steps * nz * sizeof *f->idx);
 		f->resid = malloc((steps + 1) * sizeof *f->resid);
 	}
-	if (!f || !e || !work || !s || !uu || !vt || !superb || !mg || !f->sigma || !f->u || !f->v ||
-	    !f->idx || !f->resid) {
+	if (!f || !e || !work || !s || !uu || !vt || !superb || !mg || !f->sigma || !f->u || !f->v || !f->idx ||
+	    !f->resid) {
 		rc = sim_err(err, SIM_ENOMEM, "out of memory decomposing a %zu x %zu gate into %u steps", R, C, steps);
 		goto out;
 	}
@@ -148,11 +177,11 @@ int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_
 	f->resid[0] = frob(e, R * C);
 	for (unsigned n = 0; n < steps; n++) {
 		memcpy(work, e, R * C * sizeof *e);
-		lapack_int info = dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', (lapack_int)R, (lapack_int)C, work,
-					 (lapack_int)C, s, uu, (lapack_int)m, vt, (lapack_int)C, superb);
+		lapack_int info = dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', (lapack_int)R, (lapack_int)C, work, (lapack_int)C,
+					 s, uu, (lapack_int)m, vt, (lapack_int)C, superb);
 		if (info != 0) {
-			rc = sim_err(err, SIM_EINTERNAL, "LAPACK dgesvd failed at refinement step %u (info %d)",
-				     n + 1, (int)info);
+			rc = sim_err(err, SIM_EINTERNAL, "LAPACK dgesvd failed at refinement step %u (info %d)", n + 1,
+				     (int)info);
 			goto out;
 		}
 		/* sign: the first entry of largest magnitude of v is positive */
@@ -166,7 +195,7 @@ int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_
 		for (size_t i = 0; i < R; i++)
 			un[i] = sg * uu[i * m];
 		for (size_t j = 0; j < C; j++)
-			mg[j] = (mag_t){fabs(vt[j]), (uint32_t)j};
+			mg[j] = (mag_t){ fabs(vt[j]), (uint32_t)j };
 		qsort(mg, C, sizeof *mg, by_mag);
 		qsort(mg, nz, sizeof *mg, by_index);
 		f->sigma[n] = sigma;

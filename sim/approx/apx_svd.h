@@ -35,8 +35,8 @@ typedef struct apx_factors apx_factors_t;
 
 /* Decomposes the row-major R x C matrix a into N steps of NZ non-zeros.
  * SIM_EINPUT when NZ is not in 1..C or N < 1. */
-int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_t nz,
-		      apx_factors_t **out, sim_err_t *err);
+int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_t nz, apx_factors_t **out,
+		      sim_err_t *err);
 void apx_factors_destroy(apx_factors_t *f);
 
 size_t apx_factors_rows(const apx_factors_t *f);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 typedef struct pwl {
-	double *slope, *icpt; /* segments entries each */
+	double *slope, *icpt;  /* segments entries each */
 	double lo_val, hi_val; /* saturation values f(-range), f(range) */
 } pwl_t;
 

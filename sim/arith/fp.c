@@ -33,10 +33,10 @@ static uint64_t round_rne(uint64_t sig, unsigned sh)
  * `top`) to a binary format with `fbits` fraction bits and exponent bias
  * `bias`, emax = bias. Returns the encoded magnitude | sign at bit `sbit`.
  */
-static uint32_t narrow(uint32_t sign, uint64_t sig, int top, int exp2,
-		       unsigned fbits, int bias, unsigned ebits, unsigned sbit)
+static uint32_t narrow(uint32_t sign, uint64_t sig, int top, int exp2, unsigned fbits, int bias, unsigned ebits,
+		       unsigned sbit)
 {
-	int e = top + exp2;                /* unbiased exponent of the value */
+	int e = top + exp2; /* unbiased exponent of the value */
 	uint32_t inf = ((1u << ebits) - 1u) << fbits;
 	uint32_t s = sign << sbit;
 	if (e > bias)

@@ -37,8 +37,7 @@
 #include <stdint.h>
 #include <string.h>
 
-_Static_assert(FLT_EVAL_METHOD == 0,
-	       "fp.h relies on float operations being evaluated in binary32");
+_Static_assert(FLT_EVAL_METHOD == 0, "fp.h relies on float operations being evaluated in binary32");
 _Static_assert(sizeof(float) == 4 && FLT_MANT_DIG == 24 && FLT_MAX_EXP == 128,
 	       "fp.h relies on float being IEEE binary32");
 
@@ -142,8 +141,7 @@ static inline uint32_t arith_f16_mul(uint16_t a, uint16_t b)
  * (gradual underflow, overflow to inf) exactly as the contract says. */
 static inline uint32_t arith_bf16_mul(uint16_t a, uint16_t b)
 {
-	return arith_float_canon(arith_bits_to_float(arith_bf16_to_f32(a)) *
-				 arith_bits_to_float(arith_bf16_to_f32(b)));
+	return arith_float_canon(arith_bits_to_float(arith_bf16_to_f32(a)) * arith_bits_to_float(arith_bf16_to_f32(b)));
 }
 
 /* fp32 x fp32 -> fp32, RNE (one IEEE binary32 multiply). */

@@ -68,16 +68,16 @@ typedef enum { CELL_ACT_NONE = 0, CELL_ACT_SIGMOID, CELL_ACT_TANH } cell_act_t;
 
 enum {
 	CELL_F_RECURRENT = 1u << 0,  /* h_{t-1} feeds step t (U, a W.x partition); fc has none */
-	CELL_F_STATE = 1u << 1,      /* keeps a cell state c (c0.npy, cellbuf, the c output) */
+	CELL_F_STATE = 1u << 1,	     /* keeps a cell state c (c0.npy, cellbuf, the c output) */
 	CELL_F_PEEPHOLE = 1u << 2,   /* element-wise peephole weights P (3, H) act on c */
 	CELL_F_FUNCTIONAL = 1u << 3, /* --functional computes it (has a step) */
-	CELL_F_FORMS = 1u << 4,      /* takes gru_form: one variant per form */
+	CELL_F_FORMS = 1u << 4,	     /* takes gru_form: one variant per form */
 };
 
 /* Operations of the cell updater per element. */
 typedef struct cell_ops {
 	uint8_t mults, adds, tanhs;
-	uint8_t h_reads;   /* h_{t-1} read from the I/H buffer */
+	uint8_t h_reads; /* h_{t-1} read from the I/H buffer */
 	uint8_t c_reads, c_writes;
 } cell_ops_t;
 
@@ -86,13 +86,13 @@ typedef struct cell_variant {
 	uint8_t phases;
 	uint8_t phase_ngates[CELL_MAX_PHASES];
 	uint8_t phase_gate[CELL_MAX_PHASES][CELL_MAX_GATES]; /* in issue order */
-	uint8_t act[CELL_MAX_GATES];                          /* cell_act_t per gate */
+	uint8_t act[CELL_MAX_GATES];			     /* cell_act_t per gate */
 	/* Gate whose W.x must stay apart from its U.h, or -1. When set, no
 	 * W.x is merged into accumulator init: the MFU reads every W.x sum,
 	 * adds it for the other gates, and passes this gate's on beside its
 	 * raw U.h sum (cell_elem_t.gate[G]). */
 	int8_t x_apart;
-	int8_t rh_gate;   /* gate whose activation also yields r*h for phase 1, or -1 */
+	int8_t rh_gate; /* gate whose activation also yields r*h for phase 1, or -1 */
 	cell_ops_t ops;
 } cell_variant_t;
 
@@ -100,18 +100,18 @@ typedef struct cm cm_t;
 
 /* One element's inputs to the functional step (words as in cellmath.h). */
 typedef struct cell_elem {
-	const uint32_t *gate;  /* the MFU's words, index = gate; gate[G]: x_apart's W.x sum */
-	uint32_t h_prev;       /* data word */
-	uint32_t *c;           /* state word, updated in place (CELL_F_STATE) */
-	const uint32_t *bias;  /* the element's bias per gate (sum words), index = gate */
-	uint32_t b_hn;         /* GRU linear_before_reset's U-side n bias */
-	const uint32_t *peep;  /* CELL_F_PEEPHOLE: weight words P_i, P_f, P_o */
+	const uint32_t *gate; /* the MFU's words, index = gate; gate[G]: x_apart's W.x sum */
+	uint32_t h_prev;      /* data word */
+	uint32_t *c;	      /* state word, updated in place (CELL_F_STATE) */
+	const uint32_t *bias; /* the element's bias per gate (sum words), index = gate */
+	uint32_t b_hn;	      /* GRU linear_before_reset's U-side n bias */
+	const uint32_t *peep; /* CELL_F_PEEPHOLE: weight words P_i, P_f, P_o */
 } cell_elem_t;
 
 typedef struct cell_desc {
 	const char *name;
 	const char *description;
-	const char *cite;      /* where the equations come from */
+	const char *cite; /* where the equations come from */
 	unsigned flags;
 	uint8_t gates;
 	const char *gate_names[CELL_MAX_GATES]; /* traces; NULL for a one-gate cell */
@@ -122,7 +122,7 @@ typedef struct cell_desc {
 } cell_desc_t;
 
 /* The built-in cells, in cell_kind_t order. */
-extern const char *const cell_builtin_names[];  /* NULL-terminated */
+extern const char *const cell_builtin_names[]; /* NULL-terminated */
 size_t cell_count(void);
 /* NULL past the end. */
 const cell_desc_t *cell_get(cell_kind_t c);

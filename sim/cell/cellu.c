@@ -13,18 +13,18 @@ typedef struct cellu_done {
 
 struct cellu {
 	cell_cfg_t cfg;
-	uint32_t latency;              /* this layer's depth (cellu_begin_layer) */
+	uint32_t latency; /* this layer's depth (cellu_begin_layer) */
 	uint32_t elems, timesteps;
 	uint64_t now;
-	uint32_t step, taken;          /* step being read, elements read of it */
+	uint32_t step, taken;		/* step being read, elements read of it */
 	uint32_t w_step[2], w_count[2]; /* h written, per step parity */
-	int64_t full_through;          /* last step whose h is fully written */
+	int64_t full_through;		/* last step whose h is fully written */
 	bool done_layer;
 	cellu_done_t *q;
 	cellu_sink_fn sink;
 	void *sink_ctx;
 	trace_t *trace;
-	const gbuf_t *in;       /* its input, the gate buffer (cellu_connect) */
+	const gbuf_t *in; /* its input, the gate buffer (cellu_connect) */
 	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
@@ -53,8 +53,8 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->ih_r = stats_counter(st, "ihbuf.reads", "elements read from the I/H buffer");
 	c->c_r = stats_counter(st, "cellbuf.reads", "c elements read");
 	c->c_w = stats_counter(st, "cellbuf.writes", "c elements written");
-	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh ||
-	    !c->ih_w || !c->ih_r || !c->c_r || !c->c_w) {
+	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w ||
+	    !c->ih_r || !c->c_r || !c->c_w) {
 		cellu_destroy(c);
 		return NULL;
 	}

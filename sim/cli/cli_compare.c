@@ -56,7 +56,8 @@ static void compare_usage(FILE *f)
 	      "  --tech FILE        technology table (default " CMP_DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the runs (energy columns empty)\n"
 	      "  --format F         text (default), json or csv\n"
-	      "  --out FILE         write the report to FILE (atomically)\n", f);
+	      "  --out FILE         write the report to FILE (atomically)\n",
+	      f);
 }
 
 typedef struct cmp_design {
@@ -90,7 +91,7 @@ typedef struct cmp_cell {
 	double utilization;
 	uint64_t useful_macs, issued_macs;
 	uint64_t macs_per_cycle;
-	uint32_t n, k;          /* the machine as run: N VS units x K lanes */
+	uint32_t n, k; /* the machine as run: N VS units x K lanes */
 	uint64_t config_hash;
 	bool weights_fit;
 	bool priced;
@@ -121,22 +122,27 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 			if (!has_value)
 				return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else {
-			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim compare --help", o);
+			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim compare --help",
+				       o);
 		}
 		const char *v = argv[++i];
 		if (!strcmp(o, "--hw")) {
 			if (a->nd == CMP_MAX_DESIGNS)
-				return sim_err(err, SIM_EINPUT, "too many --hw options, expected at most %d", CMP_MAX_DESIGNS);
+				return sim_err(err, SIM_EINPUT, "too many --hw options, expected at most %d",
+					       CMP_MAX_DESIGNS);
 			a->d[a->nd++].hw_path = v;
 		} else if (!strcmp(o, "--scheduler")) {
 			if (a->nd == 0)
-				return sim_err(err, SIM_EINPUT, "option --scheduler '%s' before any --hw, expected "
-					       "--hw FILE --scheduler S (the scheduler belongs to the --hw before it)", v);
+				return sim_err(err, SIM_EINPUT,
+					       "option --scheduler '%s' before any --hw, expected "
+					       "--hw FILE --scheduler S (the scheduler belongs to the --hw before it)",
+					       v);
 			cmp_design_t *d = &a->d[a->nd - 1];
 			if (d->scheduler)
-				return sim_err(err, SIM_EINPUT, "option --scheduler '%s': design %zu (%s) already has "
-					       "--scheduler %s, expected one --scheduler per --hw", v, a->nd, d->hw_path,
-					       d->scheduler);
+				return sim_err(err, SIM_EINPUT,
+					       "option --scheduler '%s': design %zu (%s) already has "
+					       "--scheduler %s, expected one --scheduler per --hw",
+					       v, a->nd, d->hw_path, d->scheduler);
 			d->scheduler = v;
 			snprintf(d->sched_opt, sizeof d->sched_opt, "scheduler=%s", v);
 		} else if (!strcmp(o, "--workload")) {
@@ -146,15 +152,18 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 			a->wl_arg[a->nwl_arg++] = v;
 		} else if (!strcmp(o, "-p")) {
 			if (a->np == CLI_MAX_OVERRIDES)
-				return sim_err(err, SIM_EINPUT, "too many -p options, expected at most %d", CLI_MAX_OVERRIDES);
+				return sim_err(err, SIM_EINPUT, "too many -p options, expected at most %d",
+					       CLI_MAX_OVERRIDES);
 			a->p[a->np++] = v;
 		} else if (!strcmp(o, "-w")) {
 			if (a->nw == CLI_MAX_OVERRIDES)
-				return sim_err(err, SIM_EINPUT, "too many -w options, expected at most %d", CLI_MAX_OVERRIDES);
+				return sim_err(err, SIM_EINPUT, "too many -w options, expected at most %d",
+					       CLI_MAX_OVERRIDES);
 			a->wo[a->nw++] = v;
 		} else if (!strcmp(o, "--format")) {
 			if (report_parse_format(v, &a->fmt))
-				return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format, expected text, json or csv", v);
+				return sim_err(err, SIM_EINPUT,
+					       "option --format '%s': unknown format, expected text, json or csv", v);
 		} else if (!strcmp(o, "--out")) {
 			a->out = v;
 		} else {
@@ -162,8 +171,10 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 		}
 	}
 	if (a->nd < 2)
-		return sim_err(err, SIM_EINPUT, "compare needs at least two designs, got %zu, expected --hw FILE "
-			       "[--scheduler S] twice or more", a->nd);
+		return sim_err(err, SIM_EINPUT,
+			       "compare needs at least two designs, got %zu, expected --hw FILE "
+			       "[--scheduler S] twice or more",
+			       a->nd);
 	if (a->nwl_arg == 0)
 		return sim_err(err, SIM_EINPUT, "compare needs a workload, expected --workload FILE|DIR");
 	return SIM_OK;
@@ -189,7 +200,9 @@ static int expand_workloads(const cmp_args_t *a, char ***out, size_t *n, sim_err
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			DIR *dir = opendir(path);
 			if (!dir) {
-				rc = sim_err(err, SIM_EINPUT, "%s: cannot open the directory, expected a readable workload directory", path);
+				rc = sim_err(err, SIM_EINPUT,
+					     "%s: cannot open the directory, expected a readable workload directory",
+					     path);
 				break;
 			}
 			struct dirent *de;
@@ -209,7 +222,8 @@ static int expand_workloads(const cmp_args_t *a, char ***out, size_t *n, sim_err
 			closedir(dir);
 			if (nf == 0) {
 				free(found);
-				rc = sim_err(err, SIM_EINPUT, "%s: no .yaml files in the directory, expected workload files", path);
+				rc = sim_err(err, SIM_EINPUT,
+					     "%s: no .yaml files in the directory, expected workload files", path);
 				break;
 			}
 			qsort(found, nf, sizeof *found, cmp_str);
@@ -247,9 +261,15 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	if (d->scheduler)
 		a->p[np++] = d->sched_opt;
 	run_job_t job = {
-		.hw_path = d->hw_path, .hw_over = (const char *const *)a->p, .n_hw = np,
-		.wl_path = wl_path, .wl_over = (const char *const *)a->wo, .n_wl = a->nw,
-		.version = SHARPSIM_VERSION, .tech = tech, .opts = { .cold = a->cold, .fast_forward = true },
+		.hw_path = d->hw_path,
+		.hw_over = (const char *const *)a->p,
+		.n_hw = np,
+		.wl_path = wl_path,
+		.wl_over = (const char *const *)a->wo,
+		.n_wl = a->nw,
+		.version = SHARPSIM_VERSION,
+		.tech = tech,
+		.opts = { .cold = a->cold, .fast_forward = true },
 	};
 	run_outcome_t o;
 	int rc = run_pipeline(&job, &o, err);
@@ -259,9 +279,10 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	snprintf(row->workload, sizeof row->workload, "%s", o.w.name);
 	snprintf(row->path, sizeof row->path, "%s", wl_path);
 	if (!r->weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
-		fprintf(stderr, "sharpsim: note: %s on %s: weights do not fit the %llu-byte weight buffer; run as "
-			"resident anyway (memory.weights=resident, the paper's assumption)\n", o.w.name, o.hw.name,
-			(unsigned long long)o.hw.memory.wbuf.bytes);
+		fprintf(stderr,
+			"sharpsim: note: %s on %s: weights do not fit the %llu-byte weight buffer; run as "
+			"resident anyway (memory.weights=resident, the paper's assumption)\n",
+			o.w.name, o.hw.name, (unsigned long long)o.hw.memory.wbuf.bytes);
 	snprintf(c->hw_name, sizeof c->hw_name, "%s", r->hw.name);
 	c->scheduler = hw_sched_name(r->hw.scheduler);
 	snprintf(c->design, sizeof c->design, "%s/%s", c->hw_name, c->scheduler);
@@ -293,8 +314,10 @@ static double ratio(double num, double den)
 
 static void write_text(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size_t nr)
 {
-	fprintf(f, "sharpsim %s compare: %zu designs x %zu workloads; speedup = latency of the first design / "
-		"latency, energy and power ratios = design / first\n", SHARPSIM_VERSION, a->nd, nr);
+	fprintf(f,
+		"sharpsim %s compare: %zu designs x %zu workloads; speedup = latency of the first design / "
+		"latency, energy and power ratios = design / first\n",
+		SHARPSIM_VERSION, a->nd, nr);
 	for (size_t i = 0; i < nr; i++) {
 		const cmp_row_t *row = &rows[i];
 		const cmp_cell_t *base = &row->cell[0];
@@ -308,10 +331,12 @@ static void write_text(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 			if (c->priced && base->priced)
 				fprintf(f, " %12.3f %8.3f %8.3f %8.3f %8.3f%s\n", c->energy_uj, c->power_w,
 					ratio(base->latency_us, c->latency_us), ratio(c->energy_uj, base->energy_uj),
-					ratio(c->power_w, base->power_w), c->weights_fit ? "" : "  (weights exceed the buffer)");
+					ratio(c->power_w, base->power_w),
+					c->weights_fit ? "" : "  (weights exceed the buffer)");
 			else
-				fprintf(f, " %12s %8s %8.3f %8s %8s%s\n", "-", "-", ratio(base->latency_us, c->latency_us),
-					"-", "-", c->weights_fit ? "" : "  (weights exceed the buffer)");
+				fprintf(f, " %12s %8s %8.3f %8s %8s%s\n", "-", "-",
+					ratio(base->latency_us, c->latency_us), "-", "-",
+					c->weights_fit ? "" : "  (weights exceed the buffer)");
 		}
 	}
 }
@@ -342,7 +367,8 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 			json_write_string(f, c->design);
 			fputs(", \"hw\": ", f);
 			json_write_string(f, c->hw_name);
-			fprintf(f, ", \"scheduler\": \"%s\", \"clock_mhz\": %.3f, \"macs_per_cycle\": %llu, "
+			fprintf(f,
+				", \"scheduler\": \"%s\", \"clock_mhz\": %.3f, \"macs_per_cycle\": %llu, "
 				"\"cycles\": %llu, \"latency_us\": %.6f, \"utilization\": %.6f, \"useful_macs\": %llu, "
 				"\"issued_macs\": %llu, \"weights_fit\": %s, \"speedup\": %.6f",
 				c->scheduler, c->clock_mhz, (unsigned long long)c->macs_per_cycle,
@@ -350,13 +376,15 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 				(unsigned long long)c->useful_macs, (unsigned long long)c->issued_macs,
 				c->weights_fit ? "true" : "false", ratio(base->latency_us, c->latency_us));
 			if (c->priced && base->priced)
-				fprintf(f, ", \"energy_uj\": %.6f, \"avg_power_w\": %.6f, \"area_mm2\": %.6f, "
+				fprintf(f,
+					", \"energy_uj\": %.6f, \"avg_power_w\": %.6f, \"area_mm2\": %.6f, "
 					"\"energy_ratio\": %.6f, \"power_ratio\": %.6f}",
 					c->energy_uj, c->power_w, c->area_mm2, ratio(c->energy_uj, base->energy_uj),
 					ratio(c->power_w, base->power_w));
 			else
 				fputs(", \"energy_uj\": null, \"avg_power_w\": null, \"area_mm2\": null, "
-				      "\"energy_ratio\": null, \"power_ratio\": null}", f);
+				      "\"energy_ratio\": null, \"power_ratio\": null}",
+				      f);
 			fputs(d + 1 < a->nd ? ",\n" : "\n", f);
 		}
 		fprintf(f, "    ]}%s\n", i + 1 < nr ? "," : "");

@@ -59,7 +59,8 @@ static void compress_usage(FILE *f)
 	      "                     are `stored` (default csr when pruned, else dense)\n"
 	      "  --index-width N    bits of a sparse index (default 16)\n"
 	      "  --ptr-width N      bits of a row/column pointer (default 32)\n"
-	      "  --tile RxC         count bytes per tile of R x C (default the whole matrix)\n", f);
+	      "  --tile RxC         count bytes per tile of R x C (default the whole matrix)\n",
+	      f);
 }
 
 typedef struct cargs {
@@ -76,7 +77,7 @@ typedef struct cargs {
 	bool layout_set;
 	cmp_layout_t layout;
 	unsigned index_width, ptr_width;
-	size_t tile_r, tile_c;   /* --tile; 0: the whole matrix */
+	size_t tile_r, tile_c;	 /* --tile; 0: the whole matrix */
 	size_t cross_r, cross_c; /* --crossover */
 	bool sparsity_set;
 } cargs_t;
@@ -113,8 +114,8 @@ static int opt_shape(const char *o, const char *v, size_t *r, size_t *c, sim_err
 		ok = end != p && !*end;
 	}
 	if (!ok || a < 1 || b < 1 || a > (1u << 24) || b > (1u << 24) || *v == '-')
-		return sim_err(err, SIM_EINPUT, "option %s '%s': expected ROWSxCOLS such as 64x64, each 1 to %u",
-			       o, v, 1u << 24);
+		return sim_err(err, SIM_EINPUT, "option %s '%s': expected ROWSxCOLS such as 64x64, each 1 to %u", o, v,
+			       1u << 24);
 	*r = (size_t)a;
 	*c = (size_t)b;
 	return SIM_OK;
@@ -123,7 +124,10 @@ static int opt_shape(const char *o, const char *v, size_t *r, size_t *c, sim_err
 /* Every option of this command takes a value. */
 static bool known(const char *o)
 {
-	static const char *const OPTS[] = {"--in", "--out", "--crossover", "--prune", "--sparsity", "--block", "--units", "--bits", "--scale", "--codebook", "--index-bits", "--entries", "--cb-group", "--iters", "--ratio", "--layout", "--index-width", "--ptr-width", "--tile"};
+	static const char *const OPTS[] = { "--in",	    "--out",	     "--crossover", "--prune", "--sparsity",
+					    "--block",	    "--units",	     "--bits",	    "--scale", "--codebook",
+					    "--index-bits", "--entries",     "--cb-group",  "--iters", "--ratio",
+					    "--layout",	    "--index-width", "--ptr-width", "--tile" };
 	for (size_t i = 0; i < sizeof OPTS / sizeof OPTS[0]; i++)
 		if (!strcmp(o, OPTS[i]))
 			return true;
@@ -136,7 +140,8 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		if (!known(o))
-			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim compress --help", o);
+			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim compress --help",
+				       o);
 		if (i + 1 >= argc)
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		const char *v = argv[++i];
@@ -151,12 +156,18 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--prune")) {
 			a->prune = true;
 			if (cmp_prune_parse(v, &a->pr.kind))
-				rc = sim_err(err, SIM_EINPUT, "option --prune '%s': unknown method, expected magnitude, block, row or ese", v);
+				rc = sim_err(
+					err, SIM_EINPUT,
+					"option --prune '%s': unknown method, expected magnitude, block, row or ese",
+					v);
 		} else if (!strcmp(o, "--sparsity")) {
 			a->sparsity_set = true;
-			if (!(rc = opt_double(o, v, &a->pr.sparsity, err)) && !(a->pr.sparsity >= 0 && a->pr.sparsity < 1))
-				rc = sim_err(err, SIM_EINPUT, "option --sparsity '%s': outside [0, 1), expected a fraction "
-					     "of weights to remove such as 0.9", v);
+			if (!(rc = opt_double(o, v, &a->pr.sparsity, err)) &&
+			    !(a->pr.sparsity >= 0 && a->pr.sparsity < 1))
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --sparsity '%s': outside [0, 1), expected a fraction "
+					     "of weights to remove such as 0.9",
+					     v);
 		} else if (!strcmp(o, "--block")) {
 			rc = opt_size(o, v, 1, 1u << 20, &a->block, err);
 		} else if (!strcmp(o, "--units")) {
@@ -164,15 +175,18 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--bits")) {
 			a->quant = true;
 			if (!(rc = opt_size(o, v, 0, 64, &z, err)) && z != 16 && z != 8 && z != 4 && z != 2)
-				rc = sim_err(err, SIM_EINPUT, "option --bits '%s': bit width not supported, expected 16, 8, 4 or 2", v);
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --bits '%s': bit width not supported, expected 16, 8, 4 or 2", v);
 			a->q.bits = (unsigned)z;
 		} else if (!strcmp(o, "--scale")) {
 			if (cmp_group_parse(v, &a->q.group) || a->q.group == CMP_GROUP_NONE)
-				rc = sim_err(err, SIM_EINPUT, "option --scale '%s': unknown group, expected tensor, row or block", v);
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --scale '%s': unknown group, expected tensor, row or block", v);
 		} else if (!strcmp(o, "--codebook")) {
 			a->codebook = true;
 			if (cmp_codebook_kind_parse(v, &a->cb.kind))
-				rc = sim_err(err, SIM_EINPUT, "option --codebook '%s': unknown kind, expected kmeans or uniform", v);
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --codebook '%s': unknown kind, expected kmeans or uniform", v);
 		} else if (!strcmp(o, "--index-bits")) {
 			rc = opt_size(o, v, 1, CMP_CB_MAX_INDEX_BITS, &z, err);
 			a->cb.index_bits = (unsigned)z;
@@ -181,7 +195,8 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			rc = opt_size(o, v, 1, 1u << 16, &a->cb.entries, err);
 		} else if (!strcmp(o, "--cb-group")) {
 			if (cmp_group_parse(v, &a->cb.group) || a->cb.group == CMP_GROUP_NONE)
-				rc = sim_err(err, SIM_EINPUT, "option --cb-group '%s': unknown group, expected tensor, row or block", v);
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --cb-group '%s': unknown group, expected tensor, row or block", v);
 		} else if (!strcmp(o, "--iters")) {
 			rc = opt_size(o, v, 1, 10000, &z, err);
 			a->cb.iters = (unsigned)z;
@@ -194,7 +209,10 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--layout")) {
 			a->layout_set = true;
 			if (cmp_layout_parse(v, &a->layout))
-				rc = sim_err(err, SIM_EINPUT, "option --layout '%s': unknown layout, expected dense, bitmask, csr, csc or bsr", v);
+				rc = sim_err(
+					err, SIM_EINPUT,
+					"option --layout '%s': unknown layout, expected dense, bitmask, csr, csc or bsr",
+					v);
 		} else if (!strcmp(o, "--index-width")) {
 			rc = opt_size(o, v, 1, 32, &z, err);
 			a->index_width = (unsigned)z;
@@ -208,10 +226,12 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			return rc;
 	}
 	if (a->prune != a->sparsity_set)
-		return sim_err(err, SIM_EINPUT, "option %s without %s, expected --prune METHOD and --sparsity S together",
+		return sim_err(err, SIM_EINPUT,
+			       "option %s without %s, expected --prune METHOD and --sparsity S together",
 			       a->prune ? "--prune" : "--sparsity", a->prune ? "--sparsity" : "--prune");
 	if (a->quant && a->codebook)
-		return sim_err(err, SIM_EINPUT, "options --bits and --codebook/--ratio exclude each other, expected one");
+		return sim_err(err, SIM_EINPUT,
+			       "options --bits and --codebook/--ratio exclude each other, expected one");
 	if (!a->entries_set && !a->ratio)
 		a->cb.entries = (size_t)1 << a->cb.index_bits;
 	a->pr.block = a->block;
@@ -226,15 +246,17 @@ static int parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 		}
 	}
 	if (!a->crossover && (!a->in || !a->out))
-		return sim_err(err, SIM_EINPUT, "missing --in DIR or --out DIR, expected both (or --crossover ROWSxCOLS)");
+		return sim_err(err, SIM_EINPUT,
+			       "missing --in DIR or --out DIR, expected both (or --crossover ROWSxCOLS)");
 	return SIM_OK;
 }
 
 /* The storage format the options describe, in layout l. */
 static cmp_store_cfg_t store_cfg(const cargs_t *a, cmp_layout_t l)
 {
-	cmp_store_cfg_t s = {.layout = l, .value_bits = 16, .index_bits = a->index_width,
-			     .ptr_bits = a->ptr_width, .block = a->block};
+	cmp_store_cfg_t s = {
+		.layout = l, .value_bits = 16, .index_bits = a->index_width, .ptr_bits = a->ptr_width, .block = a->block
+	};
 	if (a->quant) {
 		s.value_bits = a->q.bits;
 		s.side = CMP_SIDE_SCALE;
@@ -263,8 +285,9 @@ static double crossover_density(const cargs_t *a, cmp_layout_t l, size_t rows, s
 	long long n = cmp_store_crossover(&sp, &de, rows, cols);
 	if (n < 0)
 		return -1;
-	double cells = l == CMP_LAYOUT_BSR ? (double)(((rows + a->block - 1) / a->block) * ((cols + a->block - 1) / a->block))
-					   : (double)(rows * cols);
+	double cells = l == CMP_LAYOUT_BSR
+			       ? (double)(((rows + a->block - 1) / a->block) * ((cols + a->block - 1) / a->block))
+			       : (double)(rows * cols);
 	return (double)n / cells;
 }
 
@@ -280,10 +303,10 @@ static int crossover_report(const cargs_t *a, sim_err_t *err)
 		}
 	}
 	cmp_store_cfg_t d = store_cfg(a, CMP_LAYOUT_DENSE);
-	printf("storage of a %zux%zu tile: %u-bit values%s, %u-bit indices, %u-bit pointers, bsr blocks %zux%zu\n",
-	       R, C, d.value_bits, a->quant ? " + fp32 scales" : "", a->index_width, a->ptr_width, a->block, a->block);
+	printf("storage of a %zux%zu tile: %u-bit values%s, %u-bit indices, %u-bit pointers, bsr blocks %zux%zu\n", R,
+	       C, d.value_bits, a->quant ? " + fp32 scales" : "", a->index_width, a->ptr_width, a->block, a->block);
 	printf("density   dense bitmask     csr     csc     bsr   (bytes; bsr with whole blocks non-zero)\n");
-	static const double dens[] = {0.01, 0.05, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60, 0.70, 0.80, 0.90, 1.00};
+	static const double dens[] = { 0.01, 0.05, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60, 0.70, 0.80, 0.90, 1.00 };
 	size_t nb = ((R + a->block - 1) / a->block) * ((C + a->block - 1) / a->block);
 	for (size_t i = 0; i < sizeof dens / sizeof dens[0]; i++) {
 		size_t nnz = (size_t)llround(dens[i] * (double)(R * C));
@@ -291,8 +314,8 @@ static int crossover_report(const cargs_t *a, sim_err_t *err)
 		printf("%7.2f", dens[i]);
 		for (int l = CMP_LAYOUT_DENSE; l <= CMP_LAYOUT_BSR; l++) {
 			cmp_store_cfg_t s = store_cfg(a, (cmp_layout_t)l);
-			cmp_tile_count_t n = l == CMP_LAYOUT_BSR ? (cmp_tile_count_t){nzb * a->block * a->block, nzb}
-								 : (cmp_tile_count_t){nnz, 0};
+			cmp_tile_count_t n = l == CMP_LAYOUT_BSR ? (cmp_tile_count_t){ nzb * a->block * a->block, nzb }
+								 : (cmp_tile_count_t){ nnz, 0 };
 			printf(" %7llu", (unsigned long long)cmp_store_bytes(&s, R, C, n));
 		}
 		printf("\n");
@@ -301,7 +324,8 @@ static int crossover_report(const cargs_t *a, sim_err_t *err)
 	for (int l = CMP_LAYOUT_BITMASK; l <= CMP_LAYOUT_BSR; l++) {
 		double x = crossover_density(a, (cmp_layout_t)l, R, C);
 		if (x < 0)
-			printf("  %-8s never pays (larger than dense even when empty)\n", cmp_layout_name((cmp_layout_t)l));
+			printf("  %-8s never pays (larger than dense even when empty)\n",
+			       cmp_layout_name((cmp_layout_t)l));
 		else
 			printf("  %-8s %.4f%s\n", cmp_layout_name((cmp_layout_t)l), x,
 			       l == CMP_LAYOUT_BSR ? " (of blocks)" : "");
@@ -400,16 +424,17 @@ static void summary_matrix(FILE *f, const cargs_t *a, const mat_t *m, size_t tr,
 	json_num(f, r > 0 ? sqrt(d) / sqrt(r) : (d > 0 ? INFINITY : 0.0));
 	fprintf(f, ", \"max_abs\": ");
 	json_num(f, mx);
-	cmp_store_cfg_t fp32 = {.layout = CMP_LAYOUT_DENSE, .value_bits = 32};
-	cmp_store_cfg_t fp16 = {.layout = CMP_LAYOUT_DENSE, .value_bits = 16};
+	cmp_store_cfg_t fp32 = { .layout = CMP_LAYOUT_DENSE, .value_bits = 32 };
+	cmp_store_cfg_t fp16 = { .layout = CMP_LAYOUT_DENSE, .value_bits = 16 };
 	uint64_t b32 = cmp_store_matrix_bytes(&fp32, m->w, m->rows, m->cols, tr, tc);
 	uint64_t b16 = cmp_store_matrix_bytes(&fp16, m->w, m->rows, m->cols, tr, tc);
 	cmp_layout_t chosen = a->layout_set ? a->layout : a->prune ? CMP_LAYOUT_CSR : CMP_LAYOUT_DENSE;
 	cmp_store_cfg_t cs = store_cfg(a, chosen);
 	uint64_t st = cmp_store_matrix_bytes(&cs, m->w, m->rows, m->cols, tr, tc);
-	fprintf(f, "},\n     \"bytes\": {\"fp32\": %llu, \"fp16\": %llu, \"layout\": \"%s\", \"stored\": %llu, "
-		"\"ratio_vs_fp16\": ", (unsigned long long)b32, (unsigned long long)b16, cmp_layout_name(chosen),
-		(unsigned long long)st);
+	fprintf(f,
+		"},\n     \"bytes\": {\"fp32\": %llu, \"fp16\": %llu, \"layout\": \"%s\", \"stored\": %llu, "
+		"\"ratio_vs_fp16\": ",
+		(unsigned long long)b32, (unsigned long long)b16, cmp_layout_name(chosen), (unsigned long long)st);
 	json_num(f, (double)b16 / (double)st);
 	fprintf(f, ", \"ratio_vs_fp32\": ");
 	json_num(f, (double)b32 / (double)st);
@@ -421,7 +446,8 @@ static void summary_matrix(FILE *f, const cargs_t *a, const mat_t *m, size_t tr,
 		if (cmp_store_check(&s, tr, tc, &e))
 			fputs("null", f);
 		else
-			fprintf(f, "%llu", (unsigned long long)cmp_store_matrix_bytes(&s, m->w, m->rows, m->cols, tr, tc));
+			fprintf(f, "%llu",
+				(unsigned long long)cmp_store_matrix_bytes(&s, m->w, m->rows, m->cols, tr, tc));
 	}
 	fprintf(f, "}},\n     \"tile\": [%zu, %zu], \"sparse_pays_below_density\": {", tr, tc);
 	for (int l = CMP_LAYOUT_BITMASK; l <= CMP_LAYOUT_BSR; l++) {
@@ -479,12 +505,13 @@ static int copy_rest(const cargs_t *a, sim_err_t *err)
 
 static int run(const cargs_t *a, sim_err_t *err)
 {
-	mat_t m[2] = {{.name = "W"}, {.name = "U"}};
+	mat_t m[2] = { { .name = "W" }, { .name = "U" } };
 	bool have[2];
 	int rc = SIM_OK;
 	struct stat sb;
 	if (stat(a->in, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		rc = sim_err(err, SIM_EINPUT, "%s: no such directory, expected a weights directory with W.npy or U.npy", a->in);
+		rc = sim_err(err, SIM_EINPUT, "%s: no such directory, expected a weights directory with W.npy or U.npy",
+			     a->in);
 		goto out;
 	}
 	for (int i = 0; i < 2 && !rc; i++)
@@ -497,7 +524,8 @@ static int run(const cargs_t *a, sim_err_t *err)
 		size_t tr = a->tile_r ? a->tile_r : m[i].rows, tc = a->tile_c ? a->tile_c : m[i].cols;
 		cmp_layout_t chosen = a->layout_set ? a->layout : a->prune ? CMP_LAYOUT_CSR : CMP_LAYOUT_DENSE;
 		cmp_store_cfg_t cs = store_cfg(a, chosen);
-		if ((rc = cmp_store_check(&cs, tr < m[i].rows ? tr : m[i].rows, tc < m[i].cols ? tc : m[i].cols, err))) {
+		if ((rc = cmp_store_check(&cs, tr < m[i].rows ? tr : m[i].rows, tc < m[i].cols ? tc : m[i].cols,
+					  err))) {
 			sim_err_prefix(err, "%s: %s layout: ", m[i].path, cmp_layout_name(chosen));
 			break;
 		}
@@ -538,21 +566,23 @@ static int run(const cargs_t *a, sim_err_t *err)
 		fputs("null", s);
 	fprintf(s, ",\n \"quantize\": ");
 	if (a->quant)
-		fprintf(s, "{\"bits\": %u, \"scale\": \"%s\", \"block\": %zu, \"scale_bits\": 32, \"rounding\": \"nearest-even\"}",
+		fprintf(s,
+			"{\"bits\": %u, \"scale\": \"%s\", \"block\": %zu, \"scale_bits\": 32, \"rounding\": \"nearest-even\"}",
 			a->q.bits, cmp_group_name(a->q.group), a->q.block);
 	else
 		fputs("null", s);
 	fprintf(s, ",\n \"codebook\": ");
 	if (a->codebook)
-		fprintf(s, "{\"kind\": \"%s\", \"index_bits\": %u, \"entries\": %zu, \"group\": \"%s\", \"block\": %zu, "
-			"\"entry_bits\": %d, \"iters\": %u, \"ratio_preset\": %s%s%s}", cmp_codebook_kind_name(a->cb.kind),
-			a->cb.index_bits, a->cb.entries, cmp_group_name(a->cb.group), a->cb.block, CMP_CB_ENTRY_BITS,
-			a->cb.iters,
-			a->ratio ? "\"" : "", a->ratio ? a->ratio : "null", a->ratio ? "\"" : "");
+		fprintf(s,
+			"{\"kind\": \"%s\", \"index_bits\": %u, \"entries\": %zu, \"group\": \"%s\", \"block\": %zu, "
+			"\"entry_bits\": %d, \"iters\": %u, \"ratio_preset\": %s%s%s}",
+			cmp_codebook_kind_name(a->cb.kind), a->cb.index_bits, a->cb.entries,
+			cmp_group_name(a->cb.group), a->cb.block, CMP_CB_ENTRY_BITS, a->cb.iters, a->ratio ? "\"" : "",
+			a->ratio ? a->ratio : "null", a->ratio ? "\"" : "");
 	else
 		fputs("null", s);
-	fprintf(s, ",\n \"index_bits\": %u, \"ptr_bits\": %u, \"bsr_block\": %zu,\n \"matrices\": [\n",
-		a->index_width, a->ptr_width, a->block);
+	fprintf(s, ",\n \"index_bits\": %u, \"ptr_bits\": %u, \"bsr_block\": %zu,\n \"matrices\": [\n", a->index_width,
+		a->ptr_width, a->block);
 	bool first = true;
 	for (int i = 0; i < 2; i++) {
 		if (!have[i])
@@ -579,13 +609,13 @@ int cli_compress(int argc, char **argv)
 			compress_usage(stdout);
 			return 0;
 		}
-	cargs_t a = {.pr = {.kind = CMP_PRUNE_MAGNITUDE, .units = 16},
-		     .block = 8,
-		     .q = {.bits = 8, .group = CMP_GROUP_ROW},
-		     .cb = {.kind = CMP_CB_KMEANS, .index_bits = 4, .group = CMP_GROUP_ROW, .iters = 30},
-		     .index_width = 16,
-		     .ptr_width = 32};
-	sim_err_t err = {0};
+	cargs_t a = { .pr = { .kind = CMP_PRUNE_MAGNITUDE, .units = 16 },
+		      .block = 8,
+		      .q = { .bits = 8, .group = CMP_GROUP_ROW },
+		      .cb = { .kind = CMP_CB_KMEANS, .index_bits = 4, .group = CMP_GROUP_ROW, .iters = 30 },
+		      .index_width = 16,
+		      .ptr_width = 32 };
+	sim_err_t err = { 0 };
 	int rc = parse(argc, argv, &a, &err);
 	if (!rc)
 		rc = a.crossover ? crossover_report(&a, &err) : run(&a, &err);

@@ -24,7 +24,8 @@ int cli_config(int argc, char **argv)
 			return 2;
 		}
 		if (!used) {
-			fprintf(stderr, "unknown option '%s', expected --hw or -p (see sharpsim config --help)\n", argv[i]);
+			fprintf(stderr, "unknown option '%s', expected --hw or -p (see sharpsim config --help)\n",
+				argv[i]);
 			return 2;
 		}
 	}

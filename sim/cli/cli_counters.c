@@ -17,10 +17,9 @@
 #include "../core/run.h"
 #include "cli.h"
 
-static const char cli_counters_workload[] =
-	"name: counters\n"
-	"layers:\n"
-	"  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1}\n";
+static const char cli_counters_workload[] = "name: counters\n"
+					    "layers:\n"
+					    "  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1}\n";
 
 int cli_help_counters(void)
 {
@@ -29,8 +28,8 @@ int cli_help_counters(void)
 	workload_t w = { 0 };
 	int rc = config_load_hw(NULL, NULL, 0, &hw, &err);
 	if (!rc)
-		rc = config_load_workload_string("counters", cli_counters_workload, strlen(cli_counters_workload),
-						 NULL, 0, &w, &err);
+		rc = config_load_workload_string("counters", cli_counters_workload, strlen(cli_counters_workload), NULL,
+						 0, &w, &err);
 	run_result_t r;
 	run_opts_t o = { .functional = true, .seed = 1, .fast_forward = true };
 	if (!rc)

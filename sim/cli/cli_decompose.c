@@ -55,7 +55,8 @@ static void decompose_usage(FILE *f)
 	      "  --steps N        refinement steps, >= 1\n"
 	      "  --eval-every K   evaluate after steps K, 2K, ... and N (default 1)\n"
 	      "  --inputs X.npy   input sequences (T, B, I) to evaluate on instead of the\n"
-	      "                   layer's own x (any batch B; initial state zero)\n", f);
+	      "                   layer's own x (any batch B; initial state zero)\n",
+	      f);
 }
 
 typedef struct dargs {
@@ -66,8 +67,8 @@ typedef struct dargs {
 	const char *nz_text, *steps_text;
 } dargs_t;
 
-static int opt_uint(const char *o, const char *v, unsigned long long lo, unsigned long long hi,
-		    unsigned long long *out, sim_err_t *err)
+static int opt_uint(const char *o, const char *v, unsigned long long lo, unsigned long long hi, unsigned long long *out,
+		    sim_err_t *err)
 {
 	char *end;
 	errno = 0;
@@ -81,7 +82,8 @@ static int opt_uint(const char *o, const char *v, unsigned long long lo, unsigne
 /* Every option of this command takes a value. */
 static bool known(const char *o)
 {
-	static const char *const OPTS[] = {"--layer", "--seed", "--nz", "--steps", "--every", "--eval-every", "--out", "--head", "--inputs", "--labels"};
+	static const char *const OPTS[] = { "--layer",	    "--seed", "--nz",	"--steps",  "--every",
+					    "--eval-every", "--out",  "--head", "--inputs", "--labels" };
 	for (size_t i = 0; i < sizeof OPTS / sizeof OPTS[0]; i++)
 		if (!strcmp(o, OPTS[i]))
 			return true;
@@ -98,7 +100,8 @@ static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 			continue;
 		const char *o = argv[i];
 		if (!known(o))
-			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim decompose --help", o);
+			return sim_err(err, SIM_EINPUT,
+				       "unknown option '%s', expected one of sharpsim decompose --help", o);
 		if (i + 1 >= argc)
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		const char *v = argv[++i];
@@ -115,14 +118,17 @@ static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 			rc = opt_uint(o, v, 0, 1u << 30, &x, err);
 			a->nz = (size_t)x;
 			if (!rc && x < 1)
-				rc = sim_err(err, SIM_EINPUT, "option --nz '%s': NZ must be at least 1, expected 1 to C", v);
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --nz '%s': NZ must be at least 1, expected 1 to C", v);
 		} else if (!strcmp(o, "--steps")) {
 			a->steps_text = v;
 			rc = opt_uint(o, v, 0, 1u << 20, &x, err);
 			a->steps = (size_t)x;
 			if (!rc && x < 1)
-				rc = sim_err(err, SIM_EINPUT, "option --steps '%s': refine_steps must be at least 1, "
-					     "expected an integer >= 1", v);
+				rc = sim_err(err, SIM_EINPUT,
+					     "option --steps '%s': refine_steps must be at least 1, "
+					     "expected an integer >= 1",
+					     v);
 		} else if (!strcmp(o, "--every") || !strcmp(o, "--eval-every")) {
 			rc = opt_uint(o, v, 1, 1u << 20, &x, err);
 			a->every = (size_t)x;
@@ -139,10 +145,12 @@ static int parse(int argc, char **argv, dargs_t *a, sim_err_t *err)
 			return rc;
 	}
 	if (a->c.hw || a->c.np)
-		return sim_err(err, SIM_EINPUT, "options --hw, -p, --scheduler and --deps do not apply to decompose, "
+		return sim_err(err, SIM_EINPUT,
+			       "options --hw, -p, --scheduler and --deps do not apply to decompose, "
 			       "expected --workload and -w only");
 	if (!a->c.workload || !a->out || !a->nz_text || !a->steps_text)
-		return sim_err(err, SIM_EINPUT, "missing --workload, --nz, --steps or --out, expected all four "
+		return sim_err(err, SIM_EINPUT,
+			       "missing --workload, --nz, --steps or --out, expected all four "
 			       "(see sharpsim decompose --help)");
 	return SIM_OK;
 }
@@ -215,7 +223,8 @@ static int load_labels(const char *p, size_t B, size_t K, head_t *h, sim_err_t *
 		return sim_err(err, SIM_EINPUT, "%s: shape %s, expected (%zu,), one label per sequence", p,
 			       npy_shape_str(h->labels.ndim, h->labels.shape, sh, sizeof sh), B);
 	for (size_t i = 0; i < B; i++)
-		if (!(h->labels.data[i] >= 0 && h->labels.data[i] < (double)K && h->labels.data[i] == floor(h->labels.data[i])))
+		if (!(h->labels.data[i] >= 0 && h->labels.data[i] < (double)K &&
+		      h->labels.data[i] == floor(h->labels.data[i])))
 			return sim_err(err, SIM_EINPUT, "%s: label %g at %zu, expected an integer class 0 to %zu", p,
 				       h->labels.data[i], i, K - 1);
 	h->have_labels = true;
@@ -228,11 +237,14 @@ static int swap_inputs(weights_t *w, const char *path, sim_err_t *err)
 {
 	char sh[128];
 	if (w->I == 0)
-		return sim_err(err, SIM_EINPUT, "option --inputs: the layer skips its input, expected a layer with W.x");
+		return sim_err(err, SIM_EINPUT,
+			       "option --inputs: the layer skips its input, expected a layer with W.x");
 	for (size_t i = 0; i < (size_t)w->B * w->H; i++)
 		if (w->h0[i] != 0.0 || (w->c0 && w->c0[i] != 0.0))
-			return sim_err(err, SIM_EINPUT, "option --inputs: the layer has a non-zero h0 or c0 for batch %u, "
-				       "expected a zero initial state", w->B);
+			return sim_err(err, SIM_EINPUT,
+				       "option --inputs: the layer has a non-zero h0 or c0 for batch %u, "
+				       "expected a zero initial state",
+				       w->B);
 	npy_array_t x;
 	int rc = read_input(path, &x, err);
 	if (rc)
@@ -279,11 +291,11 @@ static void json_num(FILE *f, double x)
 
 static int run(const dargs_t *a, sim_err_t *err)
 {
-	workload_t wl = {0};
+	workload_t wl = { 0 };
 	weights_t *w = NULL;
-	apx_factors_t *f[4] = {NULL};
+	apx_factors_t *f[4] = { NULL };
 	double *href = NULL, *hk = NULL, *lref = NULL, *lk = NULL, *mat = NULL;
-	head_t hd = {0};
+	head_t hd = { 0 };
 	afile_t *sf = NULL;
 	int rc = config_load_workload(a->c.workload, a->c.wo, a->c.nw, &wl, err);
 	if (rc)
@@ -295,14 +307,17 @@ static int run(const dargs_t *a, sim_err_t *err)
 	}
 	const layer_cfg_t *lc = &wl.layers[a->layer - 1];
 	if (lc->cell != CELL_LSTM && lc->cell != CELL_VANILLA) {
-		rc = sim_err_at(err, SIM_EINPUT, wl.path, lc->line, lc->col, "layer %zu is a %s layer, expected lstm "
+		rc = sim_err_at(err, SIM_EINPUT, wl.path, lc->line, lc->col,
+				"layer %zu is a %s layer, expected lstm "
 				"or vanilla (progressive rank-1 inference needs gates acting on one [x; h])",
 				a->layer, workload_cell_name(lc->cell));
 		goto out;
 	}
 	if (lc->direction == DIR_BI) {
-		rc = sim_err_at(err, SIM_EINPUT, wl.path, lc->line, lc->col, "layer %zu is bidirectional, expected "
-				"a unidirectional layer", a->layer);
+		rc = sim_err_at(err, SIM_EINPUT, wl.path, lc->line, lc->col,
+				"layer %zu is bidirectional, expected "
+				"a unidirectional layer",
+				a->layer);
 		goto out;
 	}
 	if (!(w = layer_weights(&wl, a->layer - 1, a->seed, err))) {
@@ -313,8 +328,10 @@ static int run(const dargs_t *a, sim_err_t *err)
 	}
 	size_t R = w->H, C = (size_t)w->I + w->H, G = w->G, B, H = w->H, T = w->T;
 	if (a->nz > C) {
-		rc = sim_err(err, SIM_EINPUT, "option --nz '%s': NZ %zu exceeds the %zu columns of [W_x W_h] "
-			     "(input %u + hidden %u), expected 1 to %zu", a->nz_text, a->nz, C, w->I, w->H, C);
+		rc = sim_err(err, SIM_EINPUT,
+			     "option --nz '%s': NZ %zu exceeds the %zu columns of [W_x W_h] "
+			     "(input %u + hidden %u), expected 1 to %zu",
+			     a->nz_text, a->nz, C, w->I, w->H, C);
 		goto out;
 	}
 	if (a->inputs && (rc = swap_inputs(w, a->inputs, err)))
@@ -342,7 +359,7 @@ static int run(const dargs_t *a, sim_err_t *err)
 		rc = sim_err(err, SIM_EIO, "%s: cannot create the directory: %s", a->out, strerror(errno));
 		goto out;
 	}
-	static const char *const LSTM_GATES[] = {"i", "f", "g", "o"};
+	static const char *const LSTM_GATES[] = { "i", "f", "g", "o" };
 	for (size_t g = 0; g < G && !rc; g++)
 		rc = apx_factors_save(f[g], a->out, G == 4 ? LSTM_GATES[g] : "h", err);
 	if (rc)
@@ -388,8 +405,9 @@ static int run(const dargs_t *a, sim_err_t *err)
 			json_num(s, r0 > 0 ? apx_factors_residual(f[g], (unsigned)n) / r0 : 0.0);
 		}
 		fprintf(s, "]}%s\n", g + 1 < G ? "," : "");
-		printf("gate %s: residual ||A - A_N||_F / ||A||_F = %.3g after %zu steps\n", G == 4 ? LSTM_GATES[g] : "h",
-		       r0 > 0 ? apx_factors_residual(f[g], (unsigned)a->steps) / r0 : 0.0, a->steps);
+		printf("gate %s: residual ||A - A_N||_F / ||A||_F = %.3g after %zu steps\n",
+		       G == 4 ? LSTM_GATES[g] : "h", r0 > 0 ? apx_factors_residual(f[g], (unsigned)a->steps) / r0 : 0.0,
+		       a->steps);
 	}
 	fprintf(s, " ],\n \"progressive\": [");
 	if (w->I > 0) {
@@ -421,16 +439,18 @@ static int run(const dargs_t *a, sim_err_t *err)
 				goto out;
 			const double *hl = hk + (T - 1) * B * H;
 			double re = apx_qor_rel_error(hl, hlast, B * H), cs = apx_qor_cosine(hl, hlast, B * H);
-			fprintf(s, "%s\n  {\"steps\": %zu, \"ops_per_gate\": %llu, \"rel_error\": ", first ? "" : ",", kk,
-				(unsigned long long)apx_svd_ops((unsigned)kk, R, a->nz));
+			fprintf(s, "%s\n  {\"steps\": %zu, \"ops_per_gate\": %llu, \"rel_error\": ", first ? "" : ",",
+				kk, (unsigned long long)apx_svd_ops((unsigned)kk, R, a->nz));
 			first = false;
 			json_num(s, re);
 			fprintf(s, ", \"cosine\": ");
 			json_num(s, cs);
-			printf("%6zu %12llu %12.4g %14.10f", kk, (unsigned long long)apx_svd_ops((unsigned)kk, R, a->nz), re, cs);
+			printf("%6zu %12llu %12.4g %14.10f", kk,
+			       (unsigned long long)apx_svd_ops((unsigned)kk, R, a->nz), re, cs);
 			if (K) {
 				apx_lstm_head(hd.Wc.data, hd.bc.data, K, H, hl, B, lk);
-				double kl = apx_qor_mean_kl(lref, lk, B, K), ag = apx_qor_argmax_agreement(lref, lk, B, K);
+				double kl = apx_qor_mean_kl(lref, lk, B, K),
+				       ag = apx_qor_argmax_agreement(lref, lk, B, K);
 				fprintf(s, ", \"mean_kl\": ");
 				json_num(s, kl);
 				fprintf(s, ", \"argmax_agreement\": ");
@@ -477,8 +497,8 @@ int cli_decompose(int argc, char **argv)
 			decompose_usage(stdout);
 			return 0;
 		}
-	dargs_t a = {.layer = 1, .seed = 1, .every = 1};
-	sim_err_t err = {0};
+	dargs_t a = { .layer = 1, .seed = 1, .every = 1 };
+	sim_err_t err = { 0 };
 	int rc = parse(argc, argv, &a, &err);
 	if (!rc)
 		rc = run(&a, &err);

@@ -24,7 +24,8 @@ static void explore_usage(FILE *f)
 	      "Simulates every tile config the hardware can form on each distinct layer shape\n"
 	      "(default: workloads/deepbench), for every scheduler, with and without W.x, and\n"
 	      "writes the best per (N, K, scheduler, cell, input, hidden) as YAML. Point\n"
-	      "compute.tile_table at it, or write it to configs/tiles/<name>.yaml.\n", f);
+	      "compute.tile_table at it, or write it to configs/tiles/<name>.yaml.\n",
+	      f);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -38,7 +39,8 @@ static int add_files(const char *path, char ***list, size_t *n, sim_err_t *err)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0)
-		return sim_err(err, SIM_EINPUT, "%s: no such file or directory, expected a workload file or directory", path);
+		return sim_err(err, SIM_EINPUT, "%s: no such file or directory, expected a workload file or directory",
+			       path);
 	if (!S_ISDIR(sb.st_mode)) {
 		*list = realloc(*list, sizeof **list * (*n + 1));
 		(*list)[(*n)++] = strdup(path);
@@ -65,8 +67,8 @@ static int add_files(const char *path, char ***list, size_t *n, sim_err_t *err)
 
 static bool have(const tile_table_t *t, const tile_entry_t *e)
 {
-	return config_tile_lookup(t, e->vs_units, e->vs_width, e->scheduler, e->cell, e->input_size,
-				  e->hidden_size) != NULL;
+	return config_tile_lookup(t, e->vs_units, e->vs_width, e->scheduler, e->cell, e->input_size, e->hidden_size) !=
+	       NULL;
 }
 
 int cli_explore(int argc, char **argv)
@@ -99,7 +101,7 @@ int cli_explore(int argc, char **argv)
 	}
 	if (!c.hw || !out) {
 		fprintf(stderr, "sharpsim explore: --hw and --out are required, expected e.g. "
-			"sharpsim explore --hw configs/sharp-4k.yaml --out configs/tiles/sharp-4k.yaml\n");
+				"sharpsim explore --hw configs/sharp-4k.yaml --out configs/tiles/sharp-4k.yaml\n");
 		return 2;
 	}
 	char buf[DATADIR_PATH_MAX];
@@ -127,8 +129,10 @@ int cli_explore(int argc, char **argv)
 					hw_cfg_t h = hw;
 					h.scheduler = (sched_kind_t)s;
 					tile_entry_t e;
-					tile_entry_t probe = { .vs_units = h.compute.vs_units, .vs_width = resolve_lanes(&h),
-							       .scheduler = h.scheduler, .cell = lc.cell,
+					tile_entry_t probe = { .vs_units = h.compute.vs_units,
+							       .vs_width = resolve_lanes(&h),
+							       .scheduler = h.scheduler,
+							       .cell = lc.cell,
 							       .input_size = skip ? 0 : lc.input_size,
 							       .hidden_size = lc.hidden_size };
 					if (have(&t, &probe))

@@ -41,7 +41,8 @@ static void usage(FILE *f)
 	      "  sharpsim --help-workload  every workload layer key\n"
 	      "  sharpsim --help-counters  every counter a run reports, with its description\n"
 	      "  sharpsim --help-man       the manual page sharpsim(1), man(7) source\n"
-	      "  sharpsim --version\n", f);
+	      "  sharpsim --version\n",
+	      f);
 }
 
 int cli_exit_status(int code)
@@ -104,12 +105,14 @@ int cli_common_arg(cli_common_t *c, int argc, char **argv, int *i, sim_err_t *er
 		else if (!strcmp(a, "-w")) {
 			if (c->nw == CLI_MAX_OVERRIDES)
 				return sim_err(err, SIM_EINPUT, "too many -w options, expected at most %d",
-					       CLI_MAX_OVERRIDES), -1;
+					       CLI_MAX_OVERRIDES),
+				       -1;
 			c->wo[c->nw++] = v;
 		} else {
 			if (c->np == CLI_MAX_OVERRIDES)
 				return sim_err(err, SIM_EINPUT, "too many -p options, expected at most %d",
-					       CLI_MAX_OVERRIDES), -1;
+					       CLI_MAX_OVERRIDES),
+				       -1;
 			if (!strcmp(a, "--scheduler") || !strcmp(a, "--deps")) {
 				char *t = c->opt_text[c->np];
 				snprintf(t, sizeof c->opt_text[0], "%s=%s", a + 2, v);
@@ -174,8 +177,10 @@ int cli_main(int argc, char **argv, const cli_hooks_t *hooks)
 	if (!strcmp(cmd, "check"))
 		return cli_check(argc - 1, argv + 1);
 	sim_err_t err;
-	sim_err(&err, SIM_EINPUT, "sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, "
-		"merge, plot, compress, decompose, import or check (see sharpsim --help)", cmd);
+	sim_err(&err, SIM_EINPUT,
+		"sharpsim: unknown command '%s', expected run, explore, config, compare, sweep, "
+		"merge, plot, compress, decompose, import or check (see sharpsim --help)",
+		cmd);
 	cli_error(&err);
 	return 2;
 }

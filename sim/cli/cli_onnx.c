@@ -43,7 +43,8 @@ static void import_usage(FILE *f)
 	      "  --timesteps T    sequence length when X's declared shape is symbolic (or\n"
 	      "                   instead of its fixed one; without --data only)\n"
 	      "  --batch B        batch size likewise\n"
-	      "  --seed N         seed of X's uniform [-1, 1) values without --data (default 1)\n", f);
+	      "  --seed N         seed of X's uniform [-1, 1) values without --data (default 1)\n",
+	      f);
 }
 
 static void check_usage(FILE *f)
@@ -64,7 +65,8 @@ static void check_usage(FILE *f)
 	      "                   with exact activations)\n"
 	      "  -p key=value     hardware override, as for run\n"
 	      "  --keep DIR       import and run in DIR and keep it (default: a temporary\n"
-	      "                   directory, removed)\n", f);
+	      "                   directory, removed)\n",
+	      f);
 }
 
 static int opt_u32(const char *o, const char *v, uint64_t max, uint64_t *out, sim_err_t *err)
@@ -92,8 +94,10 @@ int cli_import(int argc, char **argv)
 			   !strcmp(a, "--batch") || !strcmp(a, "--seed");
 		if (!val) {
 			if (a[0] == '-' || model)
-				rc = sim_err(&err, SIM_EINPUT, "%s '%s', expected one model and the options of sharpsim "
-					     "import --help", a[0] == '-' ? "unknown option" : "a second model", a);
+				rc = sim_err(&err, SIM_EINPUT,
+					     "%s '%s', expected one model and the options of sharpsim "
+					     "import --help",
+					     a[0] == '-' ? "unknown option" : "a second model", a);
 			model = a;
 			continue;
 		}
@@ -113,8 +117,10 @@ int cli_import(int argc, char **argv)
 			o.batch = (uint32_t)x;
 		else if (!strcmp(a, "--seed")) {
 			if (cli_parse_u64(v, UINT64_MAX, &x))
-				rc = sim_err(&err, SIM_EINPUT, "option --seed '%s': not a decimal integer, expected 0 to "
-					     "18446744073709551615", v);
+				rc = sim_err(&err, SIM_EINPUT,
+					     "option --seed '%s': not a decimal integer, expected 0 to "
+					     "18446744073709551615",
+					     v);
 			o.seed = x;
 		}
 	}
@@ -175,8 +181,11 @@ static int make_work(char *work, size_t len, const char *what, sim_err_t *err)
 int cli_onnx_stage(const char *model, uint64_t seed, uint32_t timesteps, uint32_t batch, char *work, size_t len,
 		   size_t *layers, sim_err_t *err)
 {
-	onnx_import_opts_t io = { .seed = seed, .timesteps = timesteps, .batch = batch,
-				  .timesteps_opt = "-w timesteps=T", .batch_opt = "-w batch_size=B" };
+	onnx_import_opts_t io = { .seed = seed,
+				  .timesteps = timesteps,
+				  .batch = batch,
+				  .timesteps_opt = "-w timesteps=T",
+				  .batch_opt = "-w batch_size=B" };
 	onnx_model_t *m = onnx_model_load(model, &io, err);
 	if (!m)
 		return err->code;
@@ -207,8 +216,10 @@ static int check_parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			return SIM_EINPUT;
 		if (used) {
 			if (a->c.workload || a->c.nw)
-				return sim_err(err, SIM_EINPUT, "option %s: check makes its own workload, expected --hw "
-					       "and -p only", argv[i - 1]);
+				return sim_err(err, SIM_EINPUT,
+					       "option %s: check makes its own workload, expected --hw "
+					       "and -p only",
+					       argv[i - 1]);
 			continue;
 		}
 		const char *o = argv[i];
@@ -219,11 +230,15 @@ static int check_parse(int argc, char **argv, cargs_t *a, sim_err_t *err)
 			if (!strcmp(o, "--keep"))
 				a->keep = v;
 			else if (cli_parse_u64(v, 1000000, &a->set))
-				return sim_err(err, SIM_EINPUT, "option --data-set '%s': expected an integer from 0 to "
-					       "1000000", v);
+				return sim_err(err, SIM_EINPUT,
+					       "option --data-set '%s': expected an integer from 0 to "
+					       "1000000",
+					       v);
 		} else if (o[0] == '-' || a->test) {
-			return sim_err(err, SIM_EINPUT, "%s '%s', expected one test directory and the options of "
-				       "sharpsim check --help", o[0] == '-' ? "unknown option" : "a second test", o);
+			return sim_err(err, SIM_EINPUT,
+				       "%s '%s', expected one test directory and the options of "
+				       "sharpsim check --help",
+				       o[0] == '-' ? "unknown option" : "a second test", o);
 		} else {
 			a->test = o;
 		}
@@ -274,8 +289,11 @@ int cli_check(int argc, char **argv)
 	onnx_check_result_t res = { 0 };
 	if (!rc) {
 		run_job_t job = {
-			.hw_path = a.c.hw ? a.c.hw : CHECK_DEFAULT_HW, .hw_over = a.c.p, .n_hw = a.c.np,
-			.wl_path = wl, .version = SHARPSIM_VERSION,
+			.hw_path = a.c.hw ? a.c.hw : CHECK_DEFAULT_HW,
+			.hw_over = a.c.p,
+			.n_hw = a.c.np,
+			.wl_path = wl,
+			.version = SHARPSIM_VERSION,
 			.opts = { .functional = true, .seed = 1, .dump_dir = dump, .fast_forward = true },
 		};
 		rc = run_pipeline(&job, &o, &err);
@@ -285,9 +303,12 @@ int cli_check(int argc, char **argv)
 		rc = onnx_check_outputs(m, data, dump, &o.r.hw, &res, &err);
 	if (!rc)
 		printf("check %s: %s: %zu values, max |diff| %.3g, worst |diff|/tolerance %.3g (tolerance %.3g .. "
-		       "%.3g, %s)%s%s\n", a.test, res.pass ? "pass" : "FAIL", res.values, res.max_err, res.max_ratio,
-		       res.tol_min, res.tol_max, o.r.hw.precision.mul == PREC_BF16 ? "bf16" :
-		       o.r.hw.precision.mul == PREC_FP32 ? "fp32" : "fp16",
+		       "%.3g, %s)%s%s\n",
+		       a.test, res.pass ? "pass" : "FAIL", res.values, res.max_err, res.max_ratio, res.tol_min,
+		       res.tol_max,
+		       o.r.hw.precision.mul == PREC_BF16   ? "bf16"
+		       : o.r.hw.precision.mul == PREC_FP32 ? "fp32"
+							   : "fp16",
 		       res.pass ? "" : ": ", res.pass ? "" : res.worst);
 	if (ran)
 		run_outcome_free(&o);

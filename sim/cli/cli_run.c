@@ -74,7 +74,8 @@ static void run_usage(FILE *f)
 	      "  --vcd FILE         RTL waveforms (with --cosim/--rtl)\n"
 	      "\n"
 	      "Logs go to stderr, data to stdout or --out. Hardware keys: sharpsim --help-hw.\n"
-	      "Workload keys: sharpsim --help-workload.\n\nSchedules:\n", f);
+	      "Workload keys: sharpsim --help-workload.\n\nSchedules:\n",
+	      f);
 	const sched_registry_t *reg = sched_registry_builtin();
 	for (size_t i = 0; i < sched_registry_count(reg); i++)
 		fprintf(f, "  %-17s  %s\n", sched_registry_get(reg, i)->name, sched_registry_get(reg, i)->description);
@@ -125,7 +126,8 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--cosim") || !strcmp(o, "--rtl")) {
 			cu_backend_mode_t m = !strcmp(o, "--cosim") ? CU_BACKEND_COSIM : CU_BACKEND_RTL;
 			if (a->cu_mode && a->cu_mode != m)
-				return sim_err(err, SIM_EINPUT, "options --cosim and --rtl exclude each other, expected one");
+				return sim_err(err, SIM_EINPUT,
+					       "options --cosim and --rtl exclude each other, expected one");
 			a->cu_mode = m;
 		} else if (!strcmp(o, "--vcd") && has_value) {
 			a->vcd = argv[++i];
@@ -138,14 +140,17 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--seed") && has_value) {
 			const char *v = argv[++i];
 			if (cli_parse_u64(v, UINT64_MAX, &a->seed))
-				return sim_err(err, SIM_EINPUT, "option --seed '%s': not a decimal integer from 0 to %llu, "
-					       "expected digits only", v, (unsigned long long)UINT64_MAX);
+				return sim_err(err, SIM_EINPUT,
+					       "option --seed '%s': not a decimal integer from 0 to %llu, "
+					       "expected digits only",
+					       v, (unsigned long long)UINT64_MAX);
 		} else if (!strcmp(o, "--dump-outputs") && has_value) {
 			a->dump = argv[++i];
 		} else if (!strcmp(o, "--format") && has_value) {
 			const char *v = argv[++i];
 			if (report_parse_format(v, &a->fmt))
-				return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format, expected text, json or csv", v);
+				return sim_err(err, SIM_EINPUT,
+					       "option --format '%s': unknown format, expected text, json or csv", v);
 		} else if (!strcmp(o, "--out") && has_value) {
 			a->out = argv[++i];
 		} else if (!strcmp(o, "--per-layer")) {
@@ -167,8 +172,10 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 				return SIM_EINPUT;
 		} else if (!strcmp(o, "--trace-max-mb") && has_value) {
 			if (parse_u64(o, argv[++i], 0, &a->trace_max_mb, err) || a->trace_max_mb > (1u << 20))
-				return sim_err(err, SIM_EINPUT, "option --trace-max-mb '%s': expected a whole number "
-					       "0..1048576 (0: no cap)", argv[i]);
+				return sim_err(err, SIM_EINPUT,
+					       "option --trace-max-mb '%s': expected a whole number "
+					       "0..1048576 (0: no cap)",
+					       argv[i]);
 		} else if (!strcmp(o, "--trace-counter-window") && has_value) {
 			if (parse_u64(o, argv[++i], 1, &a->trace_window, err))
 				return SIM_EINPUT;
@@ -181,8 +188,10 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 				*colon = '\0';
 			if (parse_u64(o, lo, 0, &x, err) || (colon && parse_u64(o, colon + 1, 0, &y, err)) ||
 			    x > INT64_MAX || (colon && (y < x || y > INT64_MAX)))
-				return sim_err(err, SIM_EINPUT, "option --trace-steps '%s': expected STEP or FIRST:LAST "
-					       "with FIRST <= LAST", v);
+				return sim_err(err, SIM_EINPUT,
+					       "option --trace-steps '%s': expected STEP or FIRST:LAST "
+					       "with FIRST <= LAST",
+					       v);
 			a->step_lo = (int64_t)x;
 			a->step_hi = colon ? (int64_t)y : (int64_t)x;
 		} else if (!strcmp(o, "--tech") && has_value) {
@@ -200,16 +209,20 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		}
 	}
 	if (a->per_layer && a->fmt != REPORT_CSV)
-		return sim_err(err, SIM_EINPUT, "option --per-layer: adds CSV rows (JSON has layers[] already), "
+		return sim_err(err, SIM_EINPUT,
+			       "option --per-layer: adds CSV rows (JSON has layers[] already), "
 			       "expected --format csv with it");
 	if (a->vcd && !a->cu_mode)
-		return sim_err(err, SIM_EINPUT, "option --vcd: waveforms come from the RTL compute unit, expected "
+		return sim_err(err, SIM_EINPUT,
+			       "option --vcd: waveforms come from the RTL compute unit, expected "
 			       "--cosim or --rtl with it (build/sharpsim-rtl)");
 	if (!a->trace && (a->trace_window_set || a->trace_layer || a->step_lo >= 0 || a->trace_window))
-		return sim_err(err, SIM_EINPUT, "options --trace-*: choose what --trace writes, expected --trace FILE "
+		return sim_err(err, SIM_EINPUT,
+			       "options --trace-*: choose what --trace writes, expected --trace FILE "
 			       "with them");
 	if (a->trace_layer && a->trace_window_set)
-		return sim_err(err, SIM_EINPUT, "options --trace-layer and --trace-from/--trace-cycles both choose the "
+		return sim_err(err, SIM_EINPUT,
+			       "options --trace-layer and --trace-from/--trace-cycles both choose the "
 			       "window, expected one of them");
 	return SIM_OK;
 }
@@ -227,9 +240,11 @@ static int dump_config(const char *dir, const hw_cfg_t *hw, const workload_t *w,
 		afile_t *f = afile_open(path, err);
 		if (!f)
 			return err->code;
-		fprintf(afile_stream(f), "# The effective %s of a sharpsim %s run, config_hash %016llx\n"
+		fprintf(afile_stream(f),
+			"# The effective %s of a sharpsim %s run, config_hash %016llx\n"
 			"# (defaults, file and %s overrides applied; \"auto\" as written).\n",
-			k ? "workload" : "hardware config", SHARPSIM_VERSION, (unsigned long long)hash, k ? "-w" : "-p");
+			k ? "workload" : "hardware config", SHARPSIM_VERSION, (unsigned long long)hash,
+			k ? "-w" : "-p");
 		if (k)
 			config_dump_workload(afile_stream(f), w);
 		else
@@ -256,8 +271,12 @@ static void run_note(void *ctx, const char *msg)
  */
 static int trace_plan(const run_args_t *a, const run_job_t *job, trace_opts_t *to, sim_err_t *err)
 {
-	*to = (trace_opts_t){ .from = a->trace_from, .cycles = a->trace_cycles, .step_lo = a->step_lo,
-			      .step_hi = a->step_hi, .max_bytes = (a->trace_max_mb) << 20, .note = run_note };
+	*to = (trace_opts_t){ .from = a->trace_from,
+			      .cycles = a->trace_cycles,
+			      .step_lo = a->step_lo,
+			      .step_hi = a->step_hi,
+			      .max_bytes = (a->trace_max_mb) << 20,
+			      .note = run_note };
 	/* The default counter window: about 2000 samples over the span. */
 	uint64_t span = a->trace_cycles;
 	to->window = a->trace_window ? a->trace_window : span / 2000 > 100 ? span / 2000 : 100;
@@ -265,7 +284,7 @@ static int trace_plan(const run_args_t *a, const run_job_t *job, trace_opts_t *t
 		if (!span && !a->trace_window)
 			to->window = 1000;
 		fprintf(stderr, "sharpsim: warning: --trace with --no-fast-forward steps every cycle of the run; "
-			"--trace-from/--trace-cycles trace a window\n");
+				"--trace-from/--trace-cycles trace a window\n");
 		return SIM_OK;
 	}
 	run_job_t pre = *job;
@@ -280,8 +299,10 @@ static int trace_plan(const run_args_t *a, const run_job_t *job, trace_opts_t *t
 	if (a->trace_layer) {
 		if (a->trace_layer > r.n_layers) {
 			run_outcome_free(&po);
-			return sim_err(err, SIM_EINPUT, "option --trace-layer %llu: the workload runs %zu layer passes, "
-				       "expected 1..%zu", (unsigned long long)a->trace_layer, r.n_layers, r.n_layers);
+			return sim_err(err, SIM_EINPUT,
+				       "option --trace-layer %llu: the workload runs %zu layer passes, "
+				       "expected 1..%zu",
+				       (unsigned long long)a->trace_layer, r.n_layers, r.n_layers);
 		}
 		uint64_t start = 0;
 		for (size_t i = 0; i + 1 < a->trace_layer; i++)
@@ -290,15 +311,19 @@ static int trace_plan(const run_args_t *a, const run_job_t *job, trace_opts_t *t
 		to->cycles = r.layers[a->trace_layer - 1].cycles;
 	}
 	run_outcome_free(&po);
-	uint64_t end = to->cycles && to->from + to->cycles < to->expect_cycles ? to->from + to->cycles : to->expect_cycles;
+	uint64_t end =
+		to->cycles && to->from + to->cycles < to->expect_cycles ? to->from + to->cycles : to->expect_cycles;
 	span = end > to->from ? end - to->from : 0;
 	if (!a->trace_window && !a->trace_cycles)
 		to->window = span / 2000 > 100 ? span / 2000 : 100;
 	if (to->from >= to->expect_cycles)
-		fprintf(stderr, "sharpsim: warning: --trace-from %llu is past the run's end (%llu cycles): the trace "
-			"will be empty\n", (unsigned long long)to->from, (unsigned long long)to->expect_cycles);
+		fprintf(stderr,
+			"sharpsim: warning: --trace-from %llu is past the run's end (%llu cycles): the trace "
+			"will be empty\n",
+			(unsigned long long)to->from, (unsigned long long)to->expect_cycles);
 	else if (span > 1000000)
-		fprintf(stderr, "sharpsim: warning: --trace turns fast-forward off inside its window: %llu of the "
+		fprintf(stderr,
+			"sharpsim: warning: --trace turns fast-forward off inside its window: %llu of the "
 			"run's %llu cycles are stepped one at a time (an estimate of time and size follows after "
 			"half a second; --trace-from/--trace-cycles/--trace-layer trace less)\n",
 			(unsigned long long)span, (unsigned long long)to->expect_cycles);
@@ -339,11 +364,13 @@ static void warn_dram_bound(const run_result_t *r)
 	fprintf(stderr, "sharpsim: warning: DRAM-bound: %.1f %% of cycles waiting for weights at %.1f GB/s; ",
 		100.0 * r->dram_wait_fraction, r->hw.memory.dram.gbps);
 	if (streamed)
-		fprintf(stderr, "%.1f MB of streamed layers' weights exceed the %.1f MB weight buffer; what does not fit is read every step "
+		fprintf(stderr,
+			"%.1f MB of streamed layers' weights exceed the %.1f MB weight buffer; what does not fit is read every step "
 			"(memory.weights=resident is the paper's assumption; memory.dram_gbps sets the bandwidth)\n",
 			(double)streamed / 1e6, (double)r->hw.memory.wbuf.bytes / 1e6);
 	else if (r->n_layers > 1 && total > r->hw.memory.wbuf.bytes)
-		fprintf(stderr, "the layers fit the %.1f MB weight buffer one at a time but not together "
+		fprintf(stderr,
+			"the layers fit the %.1f MB weight buffer one at a time but not together "
 			"(%.1f MB), so each layer's weights load from DRAM before it runs "
 			"(memory.weights=resident is the paper's assumption)\n",
 			(double)r->hw.memory.wbuf.bytes / 1e6, (double)total / 1e6);
@@ -413,8 +440,10 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	size_t onnx_layers = 0;
 	bool onnx = is_onnx(wl_path);
 	if (onnx && a.dump_config) {
-		fprintf(stderr, "option --dump-config: %s is imported into a temporary directory that the run removes, "
-			"expected `sharpsim import %s --out DIR` and --workload DIR/workload.yaml\n", wl_path, wl_path);
+		fprintf(stderr,
+			"option --dump-config: %s is imported into a temporary directory that the run removes, "
+			"expected `sharpsim import %s --out DIR` and --workload DIR/workload.yaml\n",
+			wl_path, wl_path);
 		afile_abort(out);
 		return 2;
 	}
@@ -432,11 +461,22 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	energy_tech_t *tech = NULL;
 	run_job_t job = {
-		.hw_path = hw_path, .hw_over = a.c.p, .n_hw = a.c.np,
-		.wl_path = wl_path, .wl_over = a.c.wo, .n_wl = a.c.nw, .version = SHARPSIM_VERSION,
-		.opts = { .cold = a.cold, .trace_path = a.trace, .functional = a.functional, .seed = a.seed,
-			  .dump_dir = a.dump, .fast_forward = !a.no_ff, .cu_mode = a.cu_mode,
-			  .cu_factory = hooks ? hooks->rtl_factory : NULL, .vcd_path = a.vcd },
+		.hw_path = hw_path,
+		.hw_over = a.c.p,
+		.n_hw = a.c.np,
+		.wl_path = wl_path,
+		.wl_over = a.c.wo,
+		.n_wl = a.c.nw,
+		.version = SHARPSIM_VERSION,
+		.opts = { .cold = a.cold,
+			  .trace_path = a.trace,
+			  .functional = a.functional,
+			  .seed = a.seed,
+			  .dump_dir = a.dump,
+			  .fast_forward = !a.no_ff,
+			  .cu_mode = a.cu_mode,
+			  .cu_factory = hooks ? hooks->rtl_factory : NULL,
+			  .vcd_path = a.vcd },
 	};
 	run_outcome_t o;
 	trace_opts_t to;
@@ -458,7 +498,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	run_result_t r = o.r;
 	if (!r.weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
-		fprintf(stderr, "sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "
+		fprintf(stderr,
+			"sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "
 			"anyway (memory.weights=resident, the paper's assumption)\n",
 			(unsigned long long)o.hw.memory.wbuf.bytes);
 	if (r.dram_bound)
@@ -474,8 +515,12 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			unlink(a.trace);
 		return cli_exit_status(rc);
 	}
-	report_ctx_t ctx = { .version = SHARPSIM_VERSION, .config_hash = o.config_hash, .w = &o.w, .r = &r,
-			     .energy = o.priced ? &o.e : NULL, .describe_counters = a.describe,
+	report_ctx_t ctx = { .version = SHARPSIM_VERSION,
+			     .config_hash = o.config_hash,
+			     .w = &o.w,
+			     .r = &r,
+			     .energy = o.priced ? &o.e : NULL,
+			     .describe_counters = a.describe,
 			     .per_layer = a.per_layer };
 	report_write(afile_stream(out), a.fmt, &ctx);
 	rc = afile_commit(out, &err);

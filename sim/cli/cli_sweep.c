@@ -71,14 +71,15 @@ static void sweep_usage(FILE *f)
 	      "  --point I        run point I alone (0-based, in expansion order) into DIR\n"
 	      "  --quiet          no progress and no summary\n"
 	      "\n"
-	      "The spec format and the output columns: docs/sweeps.md.\n", f);
+	      "The spec format and the output columns: docs/sweeps.md.\n",
+	      f);
 }
 
 typedef struct sweep_args {
 	const char *spec, *out, *emit;
 	bool resume, emit_jobs, no_ff, quiet;
 	long jobs, point;
-	double timeout;         /* --timeout seconds; 0: none */
+	double timeout; /* --timeout seconds; 0: none */
 } sweep_args_t;
 
 static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
@@ -121,8 +122,10 @@ static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
 			a->emit_jobs = true;
 			a->emit = o + 12;
 		} else if (o[0] == '-') {
-			return sim_err(err, SIM_EINPUT, "unknown option '%s' (or a missing value), expected one of "
-				       "sharpsim sweep --help", o);
+			return sim_err(err, SIM_EINPUT,
+				       "unknown option '%s' (or a missing value), expected one of "
+				       "sharpsim sweep --help",
+				       o);
 		} else if (!a->spec) {
 			a->spec = o;
 		} else {
@@ -181,7 +184,8 @@ static int sweep_emit(const sweep_args_t *a, const sweep_spec_t *s, const char *
 	char cwd[PATH_MAX], exe[PATH_MAX], spec[PATH_MAX], dir[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n <= 0 || !getcwd(cwd, sizeof cwd))
-		return sim_err(err, SIM_EIO, "cannot find the executable or the working directory: %s", strerror(errno));
+		return sim_err(err, SIM_EIO, "cannot find the executable or the working directory: %s",
+			       strerror(errno));
 	exe[n] = '\0';
 	if (!sweep_abs(a->spec, spec, sizeof spec) || !sweep_abs(out, dir, sizeof dir))
 		return sim_err(err, SIM_EINPUT, "%s, %s: path too long, expected under %d characters", a->spec, out,
@@ -252,17 +256,17 @@ static int sweep_emit(const sweep_args_t *a, const sweep_spec_t *s, const char *
 
 typedef struct sweep_frame {
 	uint64_t point;
-	int32_t status;         /* the point's exit status; 0: len bytes of encoded row follow */
+	int32_t status; /* the point's exit status; 0: len bytes of encoded row follow */
 	uint32_t len;
 } sweep_frame_t;
 
 typedef struct worker {
-	pid_t pid;              /* 0: no worker in this slot */
-	int fd;                 /* the sweeper's end of the socketpair */
-	bool timed_out;         /* SIGKILLed by the sweeper after --timeout */
-	size_t point;           /* the point outstanding */
-	struct timespec start;  /* when it was sent */
-	char *buf;              /* the frame received so far */
+	pid_t pid;	       /* 0: no worker in this slot */
+	int fd;		       /* the sweeper's end of the socketpair */
+	bool timed_out;	       /* SIGKILLed by the sweeper after --timeout */
+	size_t point;	       /* the point outstanding */
+	struct timespec start; /* when it was sent */
+	char *buf;	       /* the frame received so far */
 	size_t len, cap;
 } worker_t;
 
@@ -273,17 +277,17 @@ typedef struct sweeper {
 	sweep_journal_t *j;
 	sweep_table_t *t;
 	int csv_fd, jsonl_fd;
-	int fault_at;           /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv, 3 crash, 4 hang, 5 fail */
+	int fault_at; /* SHARPSIM_SWEEP_FAULT: 1 journal, 2 csv, 3 crash, 4 hang, 5 fail */
 	long fault_k;
 	long committed;
 	size_t done, total;
 	bool tty, quiet;
-	bool worker_failed;     /* a worker ended badly after its last point */
-	double timeout;         /* seconds per point; 0: none */
+	bool worker_failed; /* a worker ended badly after its last point */
+	double timeout;	    /* seconds per point; 0: none */
 	struct timespec t0, last;
-	int worst;              /* exit status of the worst failed point */
+	int worst; /* exit status of the worst failed point */
 	worker_t w[SWEEP_MAX_JOBS];
-	size_t nw;              /* slots in use */
+	size_t nw; /* slots in use */
 } sweeper_t;
 
 static double sweep_seconds(const struct timespec *a, const struct timespec *b)
@@ -516,7 +520,8 @@ static void sweep_retire(sweeper_t *S, worker_t *w)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return;
 	fprintf(stderr, "sharpsim sweep: a worker ended with %s %d after its last point\n",
-		WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		WIFSIGNALED(status) ? "signal" : "exit status",
+		WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	S->worker_failed = true;
 }
 
@@ -744,9 +749,10 @@ static int sweep_check_resume(const sweep_spec_t *s, const sweep_journal_t *j, c
 			if (!strcmp(sweep_rec_key(r, k), "config_hash"))
 				hash = sweep_rec_value(r, k);
 		if (!hash || sweep_spec_find(s, hash) < 0)
-			return sim_err(err, SIM_EINPUT, "%s holds a result (config_hash %s) that is not a point of %s, "
-				       "expected the spec the directory was started with, or another --out", out,
-				       hash ? hash : "missing", s->path);
+			return sim_err(err, SIM_EINPUT,
+				       "%s holds a result (config_hash %s) that is not a point of %s, "
+				       "expected the spec the directory was started with, or another --out",
+				       out, hash ? hash : "missing", s->path);
 	}
 	return SIM_OK;
 }
@@ -756,8 +762,10 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 	const char *tech = s->tech[0] ? s->tech : DEFAULT_TECH;
 	char techbuf[DATADIR_PATH_MAX];
 	if (s->energy && access(datadir_find(tech, techbuf, sizeof techbuf), R_OK) != 0)
-		return sim_err(err, SIM_EINPUT, "%s: the technology table %s is not readable, expected "
-			       "tech: in the spec naming a readable file, or energy: false", s->path, tech);
+		return sim_err(err, SIM_EINPUT,
+			       "%s: the technology table %s is not readable, expected "
+			       "tech: in the spec naming a readable file, or energy: false",
+			       s->path, tech);
 	if (a->point >= 0 && (size_t)a->point >= s->n)
 		return sim_err(err, SIM_EINPUT, "option --point %ld: the spec has %zu points, expected 0..%zu",
 			       a->point, s->n, s->n ? s->n - 1 : 0);
@@ -766,20 +774,27 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		return rc;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/journal", out);
-	sweeper_t S = { .spec = s, .dir = out, .csv_fd = -1, .jsonl_fd = -1,
-			.tty = isatty(2), .quiet = a->quiet, .timeout = a->timeout };
+	sweeper_t S = { .spec = s,
+			.dir = out,
+			.csv_fd = -1,
+			.jsonl_fd = -1,
+			.tty = isatty(2),
+			.quiet = a->quiet,
+			.timeout = a->timeout };
 	size_t dropped = 0;
 	rc = sweep_journal_open(path, &S.j, &dropped, err);
 	if (rc)
 		return rc;
 	if (dropped)
-		fprintf(stderr, "sharpsim sweep: %s: cut a torn tail of %zu bytes (an interrupted append); its "
-			"point runs again\n", path, dropped);
+		fprintf(stderr,
+			"sharpsim sweep: %s: cut a torn tail of %zu bytes (an interrupted append); its "
+			"point runs again\n",
+			path, dropped);
 	size_t before = sweep_journal_count(S.j);
 	if (before && !a->resume && a->point < 0) {
 		sweep_journal_close(S.j);
-		return sim_err(err, SIM_EINPUT, "%s already holds %zu results, expected --resume or another --out",
-			       out, before);
+		return sim_err(err, SIM_EINPUT, "%s already holds %zu results, expected --resume or another --out", out,
+			       before);
 	}
 	rc = sweep_check_resume(s, S.j, out, err);
 	if (rc) {
@@ -848,11 +863,14 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows)\n", out, out, sweep_table_rows(S.t));
 	}
 	if (!rc && !S.worst && S.worker_failed)
-		rc = sim_err(err, SIM_EINTERNAL, "a worker failed after its last point (see above), though every "
+		rc = sim_err(err, SIM_EINTERNAL,
+			     "a worker failed after its last point (see above), though every "
 			     "row was written");
 	if (!rc && S.worst)
-		rc = sim_err(err, S.worst, "%zu of %zu points failed (see above); their rows are missing, "
-			     "--resume runs them again", n - S.done, n);
+		rc = sim_err(err, S.worst,
+			     "%zu of %zu points failed (see above); their rows are missing, "
+			     "--resume runs them again",
+			     n - S.done, n);
 	if (S.csv_fd >= 0)
 		close(S.csv_fd);
 	if (S.jsonl_fd >= 0)
@@ -885,8 +903,8 @@ static void sweep_expand_progress(void *ctx, size_t done, size_t total)
 	if (sweep_seconds(&p->t0, &now) < 1.0 || sweep_seconds(&p->last, &now) < (p->tty ? 0.2 : 5.0))
 		return;
 	p->last = now;
-	fprintf(stderr, "%ssharpsim sweep: expanding the spec: %zu of %zu points checked%s", p->tty ? "\r" : "",
-		done, total, p->tty ? " " : "\n");
+	fprintf(stderr, "%ssharpsim sweep: expanding the spec: %zu of %zu points checked%s", p->tty ? "\r" : "", done,
+		total, p->tty ? " " : "\n");
 }
 
 int cli_sweep(int argc, char **argv)
@@ -908,8 +926,7 @@ int cli_sweep(int argc, char **argv)
 	sweep_spec_t s;
 	expand_progress_t ep = { .tty = isatty(2) };
 	clock_gettime(CLOCK_MONOTONIC, &ep.t0);
-	rc = sweep_spec_load_progress(a.spec, SHARPSIM_VERSION, a.quiet ? NULL : sweep_expand_progress, &ep, &s,
-				      &err);
+	rc = sweep_spec_load_progress(a.spec, SHARPSIM_VERSION, a.quiet ? NULL : sweep_expand_progress, &ep, &s, &err);
 	if (ep.last.tv_sec && ep.tty)
 		fputc('\n', stderr);
 	if (rc) {
@@ -941,7 +958,8 @@ static void merge_usage(FILE *f)
 	      "\n"
 	      "Combines sweep result directories (their journals) into one: rows deduplicated by\n"
 	      "config_hash (the first directory named wins), written in the canonical order, so\n"
-	      "merging the parts of a sweep gives the files of the whole sweep byte for byte.\n", f);
+	      "merging the parts of a sweep gives the files of the whole sweep byte for byte.\n",
+	      f);
 }
 
 int cli_merge(int argc, char **argv)
@@ -958,8 +976,10 @@ int cli_merge(int argc, char **argv)
 		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (argv[i][0] == '-' || nin == sizeof in / sizeof in[0]) {
-			fprintf(stderr, "sharpsim merge: unknown option or too many directories at '%s', expected "
-				"DIR... --out DIR\n", argv[i]);
+			fprintf(stderr,
+				"sharpsim merge: unknown option or too many directories at '%s', expected "
+				"DIR... --out DIR\n",
+				argv[i]);
 			return 2;
 		} else {
 			in[nin++] = argv[i];
@@ -1131,8 +1151,8 @@ static int plot_parse(int argc, char **argv, plot_args_t *a, sim_err_t *err)
 			bool g = !strcmp(o, "--group");
 			snprintf(a->lists[!g], sizeof a->lists[0], "%s", argv[++i]);
 			if (!plot_split(a->lists[!g], g ? a->o.group : a->o.facet, g ? &a->o.ngroup : &a->o.nfacet))
-				return sim_err(err, SIM_EINPUT, "option %s '%s': more than %d columns, expected fewer", o,
-					       argv[i], SWEEP_PLOT_MAX_COLS);
+				return sim_err(err, SIM_EINPUT, "option %s '%s': more than %d columns, expected fewer",
+					       o, argv[i], SWEEP_PLOT_MAX_COLS);
 		} else if (!strcmp(o, "--where") && has) {
 			const char *v = argv[++i];
 			if (!strchr(v, '=') || v[0] == '=')
@@ -1145,16 +1165,22 @@ static int plot_parse(int argc, char **argv, plot_args_t *a, sim_err_t *err)
 			snprintf(buf, sizeof buf, "%s", argv[++i]);
 			a->o.formats = 0;
 			for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-				unsigned bit = !strcmp(tok, "png") ? SWEEP_PLOT_PNG : !strcmp(tok, "svg") ? SWEEP_PLOT_SVG :
-					       !strcmp(tok, "pdf") ? SWEEP_PLOT_PDF : 0;
+				unsigned bit = !strcmp(tok, "png")   ? SWEEP_PLOT_PNG
+					       : !strcmp(tok, "svg") ? SWEEP_PLOT_SVG
+					       : !strcmp(tok, "pdf") ? SWEEP_PLOT_PDF
+								     : 0;
 				if (!bit)
-					return sim_err(err, SIM_EINPUT, "option --format '%s': unknown format '%s', "
-						       "expected png, svg and/or pdf separated by commas", argv[i], tok);
+					return sim_err(err, SIM_EINPUT,
+						       "option --format '%s': unknown format '%s', "
+						       "expected png, svg and/or pdf separated by commas",
+						       argv[i], tok);
 				a->o.formats |= bit;
 			}
 		} else if (o[0] == '-' || a->in) {
-			return sim_err(err, SIM_EINPUT, "unexpected '%s' (or a missing value), expected sharpsim plot DIR "
-				       "[options] (see sharpsim plot --help)", o);
+			return sim_err(err, SIM_EINPUT,
+				       "unexpected '%s' (or a missing value), expected sharpsim plot DIR "
+				       "[options] (see sharpsim plot --help)",
+				       o);
 		} else {
 			a->in = o;
 		}
@@ -1162,7 +1188,8 @@ static int plot_parse(int argc, char **argv, plot_args_t *a, sim_err_t *err)
 	if (!a->in)
 		return sim_err(err, SIM_EINPUT, "no results directory, expected sharpsim plot DIR");
 	if ((a->o.x || a->o.ngroup || a->o.nfacet || a->o.name) && !a->o.y)
-		return sim_err(err, SIM_EINPUT, "options --x, --group, --facet and --name choose a view, expected "
+		return sim_err(err, SIM_EINPUT,
+			       "options --x, --group, --facet and --name choose a view, expected "
 			       "--y COLUMN with them");
 	if (a->title && a->spec_title)
 		return sim_err(err, SIM_EINPUT, "options --title and --spec-title exclude each other, expected one");
@@ -1186,8 +1213,10 @@ static int plot_filter(const sweep_table_t *src, const plot_args_t *a, sweep_tab
 			hit = v && !strcmp(v, eq + 1);
 		}
 		if (!known || !hit)
-			return sim_err(err, SIM_EINPUT, "option --where '%s': %s, expected a column of results.csv and "
-				       "one of its values", a->where[k], known ? "no row has this value" : "no such column");
+			return sim_err(err, SIM_EINPUT,
+				       "option --where '%s': %s, expected a column of results.csv and "
+				       "one of its values",
+				       a->where[k], known ? "no row has this value" : "no such column");
 	}
 	for (size_t i = 0; i < sweep_table_rows(src); i++) {
 		const sweep_rec_t *r = sweep_table_row(src, i);
@@ -1203,7 +1232,8 @@ static int plot_filter(const sweep_table_t *src, const plot_args_t *a, sweep_tab
 			return sim_err(err, SIM_ENOMEM, "out of memory");
 	}
 	if (!sweep_table_rows(dst))
-		return sim_err(err, SIM_EINPUT, "options --where: no row satisfies them all, expected fewer conditions");
+		return sim_err(err, SIM_EINPUT,
+			       "options --where: no row satisfies them all, expected fewer conditions");
 	return SIM_OK;
 }
 
@@ -1262,8 +1292,10 @@ int cli_plot(int argc, char **argv)
 	for (size_t i = 0; !rc && i < plots.n; i++) {
 		int st = plot_gnuplot(figdir, plots.name[i]);
 		if (st == 127) {
-			rc = sim_err(&err, SIM_EIO, "gnuplot not found, expected it on PATH (apt-get install gnuplot-nox); "
-				     "the scripts are in %s", figdir);
+			rc = sim_err(&err, SIM_EIO,
+				     "gnuplot not found, expected it on PATH (apt-get install gnuplot-nox); "
+				     "the scripts are in %s",
+				     figdir);
 		} else if (st != 0) {
 			rc = sim_err(&err, SIM_EIO, "%s/%s.gp: gnuplot failed (status %d)", figdir, plots.name[i], st);
 		} else {
@@ -1275,8 +1307,10 @@ int cli_plot(int argc, char **argv)
 		}
 	}
 	if (!rc && !plots.n)
-		fprintf(stderr, "sharpsim plot: nothing varies that a figure shows (schedulers, K widths, "
-			"pad_reconfig or MAC budgets), expected a view: sharpsim plot %s --y COLUMN --x COLUMN\n", a.in);
+		fprintf(stderr,
+			"sharpsim plot: nothing varies that a figure shows (schedulers, K widths, "
+			"pad_reconfig or MAC budgets), expected a view: sharpsim plot %s --y COLUMN --x COLUMN\n",
+			a.in);
 	if (rc)
 		cli_error(&err);
 	sweep_table_free(all);

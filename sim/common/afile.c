@@ -15,9 +15,9 @@
 
 struct afile {
 	FILE *f;
-	char *path;   /* the target; NULL for stdout */
-	char *tmp;    /* the temporary file; NULL when writing in place */
-	int slot;     /* registry slot of tmp, or -1 */
+	char *path; /* the target; NULL for stdout */
+	char *tmp;  /* the temporary file; NULL when writing in place */
+	int slot;   /* registry slot of tmp, or -1 */
 };
 
 /*
@@ -110,8 +110,10 @@ static int afile_kind(const char *path, const struct stat *st, sim_err_t *err)
 		return 0;
 	if (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode))
 		return 1;
-	const char *what = S_ISDIR(st->st_mode) ? "a directory" : S_ISBLK(st->st_mode) ? "a block device"
-			 : S_ISSOCK(st->st_mode) ? "a socket" : "not a regular file";
+	const char *what = S_ISDIR(st->st_mode)	   ? "a directory"
+			   : S_ISBLK(st->st_mode)  ? "a block device"
+			   : S_ISSOCK(st->st_mode) ? "a socket"
+						   : "not a regular file";
 	sim_err(err, SIM_EINPUT, "%s: is %s, expected a file path (or - for stdout)", path, what);
 	return -1;
 }
@@ -170,8 +172,8 @@ afile_t *afile_open(const char *path, sim_err_t *err)
 	}
 	int fd = mkstemp(a->tmp);
 	if (fd < 0) {
-		sim_err(err, errno == ENOENT || errno == ENOTDIR ? SIM_EINPUT : SIM_EIO,
-			"%s: cannot write: %s", path, strerror(errno));
+		sim_err(err, errno == ENOENT || errno == ENOTDIR ? SIM_EINPUT : SIM_EIO, "%s: cannot write: %s", path,
+			strerror(errno));
 		afile_free(a);
 		return NULL;
 	}

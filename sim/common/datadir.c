@@ -29,8 +29,7 @@ const char *datadir_find(const char *path, char *buf, size_t size)
 {
 	if (!path || !*path || path[0] == '/' || access(path, R_OK) == 0)
 		return path;
-	if (datadir_try(getenv("SHARPSIM_DATA"), path, buf, size) ||
-	    datadir_try(SHARPSIM_DATADIR, path, buf, size))
+	if (datadir_try(getenv("SHARPSIM_DATA"), path, buf, size) || datadir_try(SHARPSIM_DATADIR, path, buf, size))
 		return buf;
 	char exe[1024];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -38,8 +38,7 @@ static void sim_err_vset(sim_err_t *e, const char *pre, const char *fmt, va_list
 	sim_err_escape(e->msg + at, sizeof e->msg - at, raw);
 }
 
-int sim_err_at(sim_err_t *e, int code, const char *file, int line, int col,
-	       const char *fmt, ...)
+int sim_err_at(sim_err_t *e, int code, const char *file, int line, int col, const char *fmt, ...)
 {
 	if (!e)
 		return code;

@@ -43,10 +43,22 @@ void fifo_destroy(fifo_t *f)
 	free(f);
 }
 
-bool fifo_can_push(const fifo_t *f) { return f->count < f->depth; }
-bool fifo_empty(const fifo_t *f) { return f->count == 0; }
-uint32_t fifo_count(const fifo_t *f) { return f->count; }
-uint32_t fifo_depth(const fifo_t *f) { return f->depth; }
+bool fifo_can_push(const fifo_t *f)
+{
+	return f->count < f->depth;
+}
+bool fifo_empty(const fifo_t *f)
+{
+	return f->count == 0;
+}
+uint32_t fifo_count(const fifo_t *f)
+{
+	return f->count;
+}
+uint32_t fifo_depth(const fifo_t *f)
+{
+	return f->depth;
+}
 
 void fifo_push(fifo_t *f, const void *item)
 {

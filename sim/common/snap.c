@@ -43,10 +43,14 @@ static uint64_t snap_load(const void *obj, const snap_field_t *f)
 {
 	const char *p = (const char *)obj + f->off;
 	switch (f->size) {
-	case 1: return *(const uint8_t *)p;
-	case 2: return *(const uint16_t *)p;
-	case 4: return *(const uint32_t *)p;
-	default: return *(const uint64_t *)p;
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		return *(const uint16_t *)p;
+	case 4:
+		return *(const uint32_t *)p;
+	default:
+		return *(const uint64_t *)p;
 	}
 }
 
@@ -54,10 +58,18 @@ static void snap_store(void *obj, const snap_field_t *f, uint64_t v)
 {
 	char *p = (char *)obj + f->off;
 	switch (f->size) {
-	case 1: *(uint8_t *)p = (uint8_t)v; break;
-	case 2: *(uint16_t *)p = (uint16_t)v; break;
-	case 4: *(uint32_t *)p = (uint32_t)v; break;
-	default: *(uint64_t *)p = v; break;
+	case 1:
+		*(uint8_t *)p = (uint8_t)v;
+		break;
+	case 2:
+		*(uint16_t *)p = (uint16_t)v;
+		break;
+	case 4:
+		*(uint32_t *)p = (uint32_t)v;
+		break;
+	default:
+		*(uint64_t *)p = v;
+		break;
 	}
 }
 
@@ -82,10 +94,18 @@ void snap_fields(snap_t *s, const void *obj, snap_table_t t)
 				continue;
 		}
 		switch (f->kind) {
-		case SNAP_TIME: snap_time(s, v); break;
-		case SNAP_STEP: snap_step(s, v); break;
-		case SNAP_ID: snap_id(s, v); break;
-		default: snap_put(s, v); break;
+		case SNAP_TIME:
+			snap_time(s, v);
+			break;
+		case SNAP_STEP:
+			snap_step(s, v);
+			break;
+		case SNAP_ID:
+			snap_id(s, v);
+			break;
+		default:
+			snap_put(s, v);
+			break;
 		}
 	}
 }
@@ -94,15 +114,17 @@ void snap_fields_shift(void *obj, snap_table_t t, uint64_t cycles, uint32_t step
 {
 	for (size_t i = 0; i < t.n; i++) {
 		const snap_field_t *f = &t.f[i];
-		uint64_t by = f->kind == SNAP_TIME ? cycles : f->kind == SNAP_STEP ? steps : f->kind == SNAP_ID ? ids : 0;
+		uint64_t by = f->kind == SNAP_TIME   ? cycles
+			      : f->kind == SNAP_STEP ? steps
+			      : f->kind == SNAP_ID   ? ids
+						     : 0;
 		uint64_t v = snap_load(obj, f);
 		if (by && !snap_is_none(f, v))
 			snap_store(obj, f, v + by);
 	}
 }
 
-void snap_ring(snap_t *s, const void *base, size_t size, uint32_t head, uint32_t count, uint32_t cap,
-	       snap_table_t t)
+void snap_ring(snap_t *s, const void *base, size_t size, uint32_t head, uint32_t count, uint32_t cap, snap_table_t t)
 {
 	snap_put(s, count);
 	for (uint32_t i = 0; i < count; i++)

@@ -23,17 +23,26 @@ typedef struct snap {
 	uint64_t *v;
 	size_t n, cap;
 	bool oom;
-	uint64_t now;   /* cycle of the snapshot */
-	uint64_t step;  /* step it is taken at */
-	uint64_t id;    /* the controller's next block id */
+	uint64_t now;  /* cycle of the snapshot */
+	uint64_t step; /* step it is taken at */
+	uint64_t id;   /* the controller's next block id */
 } snap_t;
 
 void snap_reset(snap_t *s, uint64_t now, uint64_t step, uint64_t id);
 void snap_put(snap_t *s, uint64_t v);
 /* Relative encodings (two's complement in a uint64). */
-static inline void snap_time(snap_t *s, uint64_t t) { snap_put(s, t - s->now); }
-static inline void snap_step(snap_t *s, uint64_t t) { snap_put(s, t - s->step); }
-static inline void snap_id(snap_t *s, uint64_t id) { snap_put(s, id - s->id); }
+static inline void snap_time(snap_t *s, uint64_t t)
+{
+	snap_put(s, t - s->now);
+}
+static inline void snap_step(snap_t *s, uint64_t t)
+{
+	snap_put(s, t - s->step);
+}
+static inline void snap_id(snap_t *s, uint64_t id)
+{
+	snap_put(s, id - s->id);
+}
 bool snap_equal(const snap_t *a, const snap_t *b);
 
 /*
@@ -50,36 +59,49 @@ enum {
 	SNAP_F_COND_SET = 8, /* present only while the uint32 at `cond` is not UINT32_MAX */
 };
 typedef struct snap_field {
-	size_t off;          /* offsetof the field in its struct */
-	uint8_t size;        /* 1, 2, 4 or 8 bytes, unsigned (or int64 for a step) */
-	uint8_t kind;        /* snap_kind_t */
-	uint8_t flags;       /* SNAP_F_* */
-	size_t cond;         /* SNAP_F_COND*: offsetof the gating field */
+	size_t off;    /* offsetof the field in its struct */
+	uint8_t size;  /* 1, 2, 4 or 8 bytes, unsigned (or int64 for a step) */
+	uint8_t kind;  /* snap_kind_t */
+	uint8_t flags; /* SNAP_F_* */
+	size_t cond;   /* SNAP_F_COND*: offsetof the gating field */
 } snap_field_t;
 
-#define SNAP_FIELD(type, member, kind) { offsetof(type, member), sizeof(((type *)0)->member), (kind), 0, 0 }
-#define SNAP_FIELD_NONE_MAX(type, member, kind) \
-	{ offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_NONE_MAX, 0 }
-#define SNAP_FIELD_IF(type, member, kind, flag) \
-	{ offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_COND, offsetof(type, flag) }
-#define SNAP_FIELD_UNLESS(type, member, kind, flag) \
-	{ offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_COND_NOT, offsetof(type, flag) }
-#define SNAP_FIELD_IF_SET(type, member, kind, other) \
-	{ offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_COND_SET, offsetof(type, other) }
+#define SNAP_FIELD(type, member, kind)                                            \
+	{                                                                         \
+		offsetof(type, member), sizeof(((type *)0)->member), (kind), 0, 0 \
+	}
+#define SNAP_FIELD_NONE_MAX(type, member, kind)                                                 \
+	{                                                                                       \
+		offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_NONE_MAX, 0 \
+	}
+#define SNAP_FIELD_IF(type, member, kind, flag)                                                                \
+	{                                                                                                      \
+		offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_COND, offsetof(type, flag) \
+	}
+#define SNAP_FIELD_UNLESS(type, member, kind, flag)                                                                \
+	{                                                                                                          \
+		offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_COND_NOT, offsetof(type, flag) \
+	}
+#define SNAP_FIELD_IF_SET(type, member, kind, other)                                                                \
+	{                                                                                                           \
+		offsetof(type, member), sizeof(((type *)0)->member), (kind), SNAP_F_COND_SET, offsetof(type, other) \
+	}
 
 /* A table and its length. */
 typedef struct snap_table {
 	const snap_field_t *f;
 	size_t n;
 } snap_table_t;
-#define SNAP_TABLE(a) { (a), sizeof(a) / sizeof((a)[0]) }
+#define SNAP_TABLE(a)                           \
+	{                                       \
+		(a), sizeof(a) / sizeof((a)[0]) \
+	}
 
 void snap_fields(snap_t *s, const void *obj, snap_table_t t);
 void snap_fields_shift(void *obj, snap_table_t t, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* The `count` live elements of a ring of `cap` elements of `size` bytes,
  * from `head`, each by the element table (the count is recorded too). */
-void snap_ring(snap_t *s, const void *base, size_t size, uint32_t head, uint32_t count, uint32_t cap,
-	       snap_table_t t);
+void snap_ring(snap_t *s, const void *base, size_t size, uint32_t head, uint32_t count, uint32_t cap, snap_table_t t);
 void snap_ring_shift(void *base, size_t size, uint32_t head, uint32_t count, uint32_t cap, snap_table_t t,
 		     uint64_t cycles, uint32_t steps, uint32_t ids);
 void snap_free(snap_t *s);

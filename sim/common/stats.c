@@ -44,10 +44,22 @@ uint64_t *stats_counter(stats_t *st, const char *name, const char *desc)
 	return &st->value[i];
 }
 
-size_t stats_size(const stats_t *st) { return st->n; }
-const char *stats_name(const stats_t *st, size_t i) { return st->name[i]; }
-const char *stats_desc(const stats_t *st, size_t i) { return st->desc[i]; }
-uint64_t stats_value(const stats_t *st, size_t i) { return st->value[i]; }
+size_t stats_size(const stats_t *st)
+{
+	return st->n;
+}
+const char *stats_name(const stats_t *st, size_t i)
+{
+	return st->name[i];
+}
+const char *stats_desc(const stats_t *st, size_t i)
+{
+	return st->desc[i];
+}
+uint64_t stats_value(const stats_t *st, size_t i)
+{
+	return st->value[i];
+}
 
 bool stats_find(const stats_t *st, const char *name, uint64_t *value)
 {

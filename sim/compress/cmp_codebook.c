@@ -36,24 +36,25 @@ int cmp_codebook_preset(const char *ratio, cmp_codebook_cfg_t *out, sim_err_t *e
 	else if (!strcmp(ratio, "16"))
 		b = 2;
 	else
-		return sim_err(err, SIM_EINPUT, "compression ratio '%s' is not offered, expected 5.3, 8 or 16",
-			       ratio);
-	*out = (cmp_codebook_cfg_t){CMP_CB_KMEANS, b, (size_t)1 << b, CMP_GROUP_BLOCK, 256, 30};
+		return sim_err(err, SIM_EINPUT, "compression ratio '%s' is not offered, expected 5.3, 8 or 16", ratio);
+	*out = (cmp_codebook_cfg_t){ CMP_CB_KMEANS, b, (size_t)1 << b, CMP_GROUP_BLOCK, 256, 30 };
 	return SIM_OK;
 }
 
 int cmp_codebook_check(const cmp_codebook_cfg_t *cfg, sim_err_t *err)
 {
 	if (cfg->index_bits < 1 || cfg->index_bits > CMP_CB_MAX_INDEX_BITS)
-		return sim_err(err, SIM_EINPUT, "codebook index width %u bits, expected 1 to %d",
-			       cfg->index_bits, CMP_CB_MAX_INDEX_BITS);
+		return sim_err(err, SIM_EINPUT, "codebook index width %u bits, expected 1 to %d", cfg->index_bits,
+			       CMP_CB_MAX_INDEX_BITS);
 	size_t cap = (size_t)1 << cfg->index_bits;
 	if (cfg->entries > cap)
-		return sim_err(err, SIM_EINPUT, "codebook of %zu entries is larger than %u-bit indices "
-			       "allow, expected at most %zu entries", cfg->entries, cfg->index_bits, cap);
+		return sim_err(err, SIM_EINPUT,
+			       "codebook of %zu entries is larger than %u-bit indices "
+			       "allow, expected at most %zu entries",
+			       cfg->entries, cfg->index_bits, cap);
 	if (cfg->entries < (cfg->kind == CMP_CB_UNIFORM ? 2u : 1u))
-		return sim_err(err, SIM_EINPUT, "codebook of %zu entries, expected at least %d",
-			       cfg->entries, cfg->kind == CMP_CB_UNIFORM ? 2 : 1);
+		return sim_err(err, SIM_EINPUT, "codebook of %zu entries, expected at least %d", cfg->entries,
+			       cfg->kind == CMP_CB_UNIFORM ? 2 : 1);
 	if (cfg->group == CMP_GROUP_NONE)
 		return sim_err(err, SIM_EINPUT, "a codebook needs a group, expected tensor, row or block");
 	if (cfg->group == CMP_GROUP_BLOCK && cfg->block == 0)
@@ -79,8 +80,8 @@ static size_t nearest(const double *c, size_t k, double v)
 }
 
 /* Builds the codebook c[0..k) of the n values v and their assignment a. */
-static void cluster(const cmp_codebook_cfg_t *cfg, const double *v, size_t n, double *c, size_t *a,
-		    double *sum, size_t *cnt)
+static void cluster(const cmp_codebook_cfg_t *cfg, const double *v, size_t n, double *c, size_t *a, double *sum,
+		    size_t *cnt)
 {
 	size_t k = cfg->entries;
 	double lo = INFINITY, hi = -INFINITY, m = 0.0;
@@ -124,8 +125,8 @@ static void cluster(const cmp_codebook_cfg_t *cfg, const double *v, size_t n, do
 		c[j] = (double)(float)c[j];
 }
 
-int cmp_codebook_apply(const cmp_codebook_cfg_t *cfg, double *w, size_t rows, size_t cols,
-		       double *centroids, uint8_t *index, sim_err_t *err)
+int cmp_codebook_apply(const cmp_codebook_cfg_t *cfg, double *w, size_t rows, size_t cols, double *centroids,
+		       uint8_t *index, sim_err_t *err)
 {
 	int rc = cmp_codebook_check(cfg, err);
 	if (rc)

@@ -45,10 +45,10 @@ typedef enum { CMP_CB_KMEANS = 0, CMP_CB_UNIFORM } cmp_cb_kind_t;
 typedef struct cmp_codebook_cfg {
 	cmp_cb_kind_t kind;
 	unsigned index_bits; /* 1..8 */
-	size_t entries;      /* k, 1..2^index_bits (UNIFORM: >= 2) */
+	size_t entries;	     /* k, 1..2^index_bits (UNIFORM: >= 2) */
 	cmp_group_t group;   /* TENSOR, ROW or BLOCK */
-	size_t block;        /* BLOCK: edge >= 1 */
-	unsigned iters;      /* KMEANS: at most this many Lloyd iterations (>= 1) */
+	size_t block;	     /* BLOCK: edge >= 1 */
+	unsigned iters;	     /* KMEANS: at most this many Lloyd iterations (>= 1) */
 } cmp_codebook_cfg_t;
 
 /* The choices behind ratio "5.3", "8" or "16" (see above); SIM_EINPUT for
@@ -60,8 +60,8 @@ int cmp_codebook_check(const cmp_codebook_cfg_t *cfg, sim_err_t *err);
 /* Replaces every non-zero weight by its entry. centroids (may be NULL)
  * receives groups x entries values (fp32-rounded), index (may be NULL)
  * rows x cols indices (0 for zero weights). */
-int cmp_codebook_apply(const cmp_codebook_cfg_t *cfg, double *w, size_t rows, size_t cols,
-		       double *centroids, uint8_t *index, sim_err_t *err);
+int cmp_codebook_apply(const cmp_codebook_cfg_t *cfg, double *w, size_t rows, size_t cols, double *centroids,
+		       uint8_t *index, sim_err_t *err);
 const char *cmp_codebook_kind_name(cmp_cb_kind_t k);
 int cmp_codebook_kind_parse(const char *s, cmp_cb_kind_t *out);
 

@@ -67,16 +67,19 @@ size_t cmp_count_nnz(const double *w, size_t rows, size_t cols)
 int cmp_prune_check(const cmp_prune_cfg_t *cfg, size_t rows, size_t cols, sim_err_t *err)
 {
 	if (!(cfg->sparsity >= 0.0 && cfg->sparsity < 1.0))
-		return sim_err(err, SIM_EINPUT, "sparsity %g is outside [0, 1), expected a fraction of "
-			       "weights to remove such as 0.9", cfg->sparsity);
+		return sim_err(err, SIM_EINPUT,
+			       "sparsity %g is outside [0, 1), expected a fraction of "
+			       "weights to remove such as 0.9",
+			       cfg->sparsity);
 	if (rows == 0 || cols == 0)
-		return sim_err(err, SIM_EINPUT, "empty matrix (%zu x %zu), expected at least one weight",
-			       rows, cols);
+		return sim_err(err, SIM_EINPUT, "empty matrix (%zu x %zu), expected at least one weight", rows, cols);
 	if (cfg->kind == CMP_PRUNE_BLOCK && cfg->block == 0)
 		return sim_err(err, SIM_EINPUT, "block size 0, expected a block edge of at least 1");
 	if (cfg->kind == CMP_PRUNE_ESE && (cfg->units == 0 || cfg->units > rows))
-		return sim_err(err, SIM_EINPUT, "%zu processing units for %zu rows, expected 1 to %zu "
-			       "(every unit owns at least one row)", cfg->units, rows, rows);
+		return sim_err(err, SIM_EINPUT,
+			       "%zu processing units for %zu rows, expected 1 to %zu "
+			       "(every unit owns at least one row)",
+			       cfg->units, rows, rows);
 	return SIM_OK;
 }
 
@@ -121,7 +124,7 @@ static int prune_blocks(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size
 		for (size_t r = r0; r < rows && r < r0 + b; r++)
 			for (size_t c = c0; c < cols && c < c0 + b; c++)
 				s += w[r * cols + c] * w[r * cols + c];
-		it[k] = (item_t){s, k};
+		it[k] = (item_t){ s, k };
 	}
 	qsort(it, nb, sizeof *it, by_score);
 	for (size_t i = nb - removed(cfg->sparsity, nb); i < nb; i++) {
@@ -134,8 +137,7 @@ static int prune_blocks(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size
 	return SIM_OK;
 }
 
-int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, size_t *nnz,
-	      sim_err_t *err)
+int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, size_t *nnz, sim_err_t *err)
 {
 	int rc = cmp_prune_check(cfg, rows, cols, err);
 	if (rc)
@@ -148,13 +150,13 @@ int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, s
 			return sim_err(err, SIM_ENOMEM, "out of memory for %zu x %zu weights", rows, cols);
 		if (cfg->kind == CMP_PRUNE_MAGNITUDE) {
 			for (size_t i = 0; i < rows * cols; i++)
-				it[i] = (item_t){fabs(w[i]), i};
+				it[i] = (item_t){ fabs(w[i]), i };
 			keep_best(it, rows * cols, rows * cols - removed(cfg->sparsity, rows * cols), w);
 		} else if (cfg->kind == CMP_PRUNE_ROW) {
 			size_t keep = cols - removed(cfg->sparsity, cols);
 			for (size_t r = 0; r < rows; r++) {
 				for (size_t c = 0; c < cols; c++)
-					it[c] = (item_t){fabs(w[r * cols + c]), r * cols + c};
+					it[c] = (item_t){ fabs(w[r * cols + c]), r * cols + c };
 				keep_best(it, cols, keep, w);
 			}
 		} else {
@@ -163,7 +165,7 @@ int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, s
 				size_t n = 0;
 				for (size_t r = u; r < rows; r += P)
 					for (size_t c = 0; c < cols; c++, n++)
-						it[n] = (item_t){fabs(w[r * cols + c]), r * cols + c};
+						it[n] = (item_t){ fabs(w[r * cols + c]), r * cols + c };
 				keep_best(it, n, keep, w);
 			}
 		}

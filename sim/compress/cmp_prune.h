@@ -31,18 +31,13 @@
 
 #include "../common/err.h"
 
-typedef enum {
-	CMP_PRUNE_MAGNITUDE = 0,
-	CMP_PRUNE_BLOCK,
-	CMP_PRUNE_ROW,
-	CMP_PRUNE_ESE
-} cmp_prune_kind_t;
+typedef enum { CMP_PRUNE_MAGNITUDE = 0, CMP_PRUNE_BLOCK, CMP_PRUNE_ROW, CMP_PRUNE_ESE } cmp_prune_kind_t;
 
 typedef struct cmp_prune_cfg {
 	cmp_prune_kind_t kind;
-	double sparsity;  /* fraction of slots removed, [0, 1) */
-	size_t block;     /* BLOCK: block edge b >= 1 */
-	size_t units;     /* ESE: processing units P >= 1 */
+	double sparsity; /* fraction of slots removed, [0, 1) */
+	size_t block;	 /* BLOCK: block edge b >= 1 */
+	size_t units;	 /* ESE: processing units P >= 1 */
 } cmp_prune_cfg_t;
 
 /* Checks cfg against a rows x cols matrix. SIM_EINPUT with a message naming
@@ -54,8 +49,7 @@ int cmp_prune_check(const cmp_prune_cfg_t *cfg, size_t rows, size_t cols, sim_er
  * the values). */
 size_t cmp_prune_slots(const cmp_prune_cfg_t *cfg, size_t rows, size_t cols);
 /* Prunes w in place; *nnz (if not NULL) receives the non-zeros left. */
-int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, size_t *nnz,
-	      sim_err_t *err);
+int cmp_prune(const cmp_prune_cfg_t *cfg, double *w, size_t rows, size_t cols, size_t *nnz, sim_err_t *err);
 /* "magnitude", "block", "row", "ese"; cmp_prune_parse returns -1 if unknown. */
 const char *cmp_prune_name(cmp_prune_kind_t k);
 int cmp_prune_parse(const char *s, cmp_prune_kind_t *out);

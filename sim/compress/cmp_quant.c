@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const GROUP_NAMES[] = {"none", "tensor", "row", "block"};
+static const char *const GROUP_NAMES[] = { "none", "tensor", "row", "block" };
 
 const char *cmp_group_name(cmp_group_t g)
 {
@@ -54,8 +54,7 @@ size_t cmp_group_of(cmp_group_t g, size_t block, size_t cols, size_t r, size_t c
 int cmp_quant_check(const cmp_quant_cfg_t *cfg, sim_err_t *err)
 {
 	if (cfg->bits != 16 && cfg->bits != 8 && cfg->bits != 4 && cfg->bits != 2)
-		return sim_err(err, SIM_EINPUT, "bit width %u is not supported, expected 16, 8, 4 or 2",
-			       cfg->bits);
+		return sim_err(err, SIM_EINPUT, "bit width %u is not supported, expected 16, 8, 4 or 2", cfg->bits);
 	if (cfg->group == CMP_GROUP_NONE)
 		return sim_err(err, SIM_EINPUT, "quantization needs a scale group, expected tensor, row or block");
 	if (cfg->group == CMP_GROUP_BLOCK && cfg->block == 0)
@@ -63,8 +62,7 @@ int cmp_quant_check(const cmp_quant_cfg_t *cfg, sim_err_t *err)
 	return SIM_OK;
 }
 
-int cmp_quantize(const cmp_quant_cfg_t *cfg, double *w, size_t rows, size_t cols, double *scales,
-		 sim_err_t *err)
+int cmp_quantize(const cmp_quant_cfg_t *cfg, double *w, size_t rows, size_t cols, double *scales, sim_err_t *err)
 {
 	int rc = cmp_quant_check(cfg, err);
 	if (rc)

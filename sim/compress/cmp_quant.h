@@ -25,8 +25,8 @@
 typedef enum {
 	CMP_GROUP_NONE = 0, /* no side data at all (fp16/fp32 weights) */
 	CMP_GROUP_TENSOR,   /* one per matrix (per tile, when stored in tiles) */
-	CMP_GROUP_ROW,      /* one per row */
-	CMP_GROUP_BLOCK     /* one per b x b block, edge blocks smaller */
+	CMP_GROUP_ROW,	    /* one per row */
+	CMP_GROUP_BLOCK	    /* one per b x b block, edge blocks smaller */
 } cmp_group_t;
 
 /* Number of groups of a rows x cols matrix (0 for NONE). */
@@ -38,9 +38,9 @@ const char *cmp_group_name(cmp_group_t g);
 int cmp_group_parse(const char *s, cmp_group_t *out);
 
 typedef struct cmp_quant_cfg {
-	unsigned bits;     /* 16, 8, 4 or 2 */
+	unsigned bits;	   /* 16, 8, 4 or 2 */
 	cmp_group_t group; /* TENSOR, ROW or BLOCK */
-	size_t block;      /* BLOCK: edge >= 1 */
+	size_t block;	   /* BLOCK: edge >= 1 */
 } cmp_quant_cfg_t;
 
 /* SIM_EINPUT for a bit width outside {16, 8, 4, 2}, a group of NONE or a
@@ -48,7 +48,6 @@ typedef struct cmp_quant_cfg {
 int cmp_quant_check(const cmp_quant_cfg_t *cfg, sim_err_t *err);
 /* Quantizes w in place. scales (may be NULL) receives cmp_group_count()
  * values. */
-int cmp_quantize(const cmp_quant_cfg_t *cfg, double *w, size_t rows, size_t cols, double *scales,
-		 sim_err_t *err);
+int cmp_quantize(const cmp_quant_cfg_t *cfg, double *w, size_t rows, size_t cols, double *scales, sim_err_t *err);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static const char *const LAYOUT_NAMES[] = {"dense", "bitmask", "csr", "csc", "bsr"};
+static const char *const LAYOUT_NAMES[] = { "dense", "bitmask", "csr", "csc", "bsr" };
 
 const char *cmp_layout_name(cmp_layout_t l)
 {
@@ -34,8 +34,8 @@ static int need_bits(const char *what, unsigned have, size_t count, sim_err_t *e
 {
 	unsigned want = bits_for(count);
 	if (have < want)
-		return sim_err(err, SIM_EINPUT, "%u-bit %s cannot address %zu, expected at least %u bits",
-			       have, what, count, want);
+		return sim_err(err, SIM_EINPUT, "%u-bit %s cannot address %zu, expected at least %u bits", have, what,
+			       count, want);
 	return SIM_OK;
 }
 
@@ -117,10 +117,10 @@ uint64_t cmp_store_bytes(const cmp_store_cfg_t *cfg, size_t rows, size_t cols, c
 	return (cmp_store_bits(cfg, rows, cols, n) + 7) / 8;
 }
 
-cmp_tile_count_t cmp_tile_count(const double *w, size_t ld, size_t r0, size_t c0, size_t rows,
-				size_t cols, size_t block)
+cmp_tile_count_t cmp_tile_count(const double *w, size_t ld, size_t r0, size_t c0, size_t rows, size_t cols,
+				size_t block)
 {
-	cmp_tile_count_t n = {0, 0};
+	cmp_tile_count_t n = { 0, 0 };
 	size_t b = block ? block : 1;
 	for (size_t br = 0; br < rows; br += b)
 		for (size_t bc = 0; bc < cols; bc += b) {
@@ -134,14 +134,14 @@ cmp_tile_count_t cmp_tile_count(const double *w, size_t ld, size_t r0, size_t c0
 	return n;
 }
 
-uint64_t cmp_store_tile_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t ld, size_t r0,
-			      size_t c0, size_t rows, size_t cols)
+uint64_t cmp_store_tile_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t ld, size_t r0, size_t c0, size_t rows,
+			      size_t cols)
 {
 	return cmp_store_bytes(cfg, rows, cols, cmp_tile_count(w, ld, r0, c0, rows, cols, cfg->block));
 }
 
-uint64_t cmp_store_matrix_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t rows,
-				size_t cols, size_t tile_rows, size_t tile_cols)
+uint64_t cmp_store_matrix_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t rows, size_t cols, size_t tile_rows,
+				size_t tile_cols)
 {
 	uint64_t total = 0;
 	for (size_t r = 0; r < rows; r += tile_rows)
@@ -153,20 +153,19 @@ uint64_t cmp_store_matrix_bytes(const cmp_store_cfg_t *cfg, const double *w, siz
 	return total;
 }
 
-long long cmp_store_crossover(const cmp_store_cfg_t *sparse, const cmp_store_cfg_t *dense,
-			      size_t rows, size_t cols)
+long long cmp_store_crossover(const cmp_store_cfg_t *sparse, const cmp_store_cfg_t *dense, size_t rows, size_t cols)
 {
-	uint64_t d = cmp_store_bytes(dense, rows, cols, (cmp_tile_count_t){rows * cols, 0});
+	uint64_t d = cmp_store_bytes(dense, rows, cols, (cmp_tile_count_t){ rows * cols, 0 });
 	size_t b = sparse->block ? sparse->block : 1;
 	int blocks = sparse->layout == CMP_LAYOUT_BSR;
-	if (cmp_store_bytes(sparse, rows, cols, (cmp_tile_count_t){0, 0}) > d)
+	if (cmp_store_bytes(sparse, rows, cols, (cmp_tile_count_t){ 0, 0 }) > d)
 		return -1;
 	/* sparse bytes never fall as the count grows: bisect for the last
 	 * count that still fits in the dense bytes */
 	size_t lo = 0, hi = blocks ? ((rows + b - 1) / b) * ((cols + b - 1) / b) : rows * cols;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo + 1) / 2;
-		cmp_tile_count_t n = blocks ? (cmp_tile_count_t){mid * b * b, mid} : (cmp_tile_count_t){mid, 0};
+		cmp_tile_count_t n = blocks ? (cmp_tile_count_t){ mid * b * b, mid } : (cmp_tile_count_t){ mid, 0 };
 		if (cmp_store_bytes(sparse, rows, cols, n) <= d)
 			lo = mid;
 		else

@@ -34,28 +34,22 @@
 #include "../common/err.h"
 #include "cmp_quant.h"
 
-typedef enum {
-	CMP_LAYOUT_DENSE = 0,
-	CMP_LAYOUT_BITMASK,
-	CMP_LAYOUT_CSR,
-	CMP_LAYOUT_CSC,
-	CMP_LAYOUT_BSR
-} cmp_layout_t;
+typedef enum { CMP_LAYOUT_DENSE = 0, CMP_LAYOUT_BITMASK, CMP_LAYOUT_CSR, CMP_LAYOUT_CSC, CMP_LAYOUT_BSR } cmp_layout_t;
 
 typedef enum { CMP_SIDE_NONE = 0, CMP_SIDE_SCALE, CMP_SIDE_CODEBOOK } cmp_side_t;
 
 typedef struct cmp_store_cfg {
 	cmp_layout_t layout;
-	unsigned value_bits;  /* 1..32: bits of a value, or of a codebook index */
-	unsigned index_bits;  /* CSR, CSC, BSR: 1..32 */
-	unsigned ptr_bits;    /* CSR, CSC, BSR: 1..32 */
-	size_t block;         /* BSR block edge */
+	unsigned value_bits; /* 1..32: bits of a value, or of a codebook index */
+	unsigned index_bits; /* CSR, CSC, BSR: 1..32 */
+	unsigned ptr_bits;   /* CSR, CSC, BSR: 1..32 */
+	size_t block;	     /* BSR block edge */
 	cmp_side_t side;
-	cmp_group_t group;    /* SCALE, CODEBOOK: per tensor, row or block */
-	size_t group_block;   /* BLOCK group edge */
-	unsigned scale_bits;  /* SCALE */
-	size_t entries;       /* CODEBOOK */
-	unsigned entry_bits;  /* CODEBOOK */
+	cmp_group_t group;   /* SCALE, CODEBOOK: per tensor, row or block */
+	size_t group_block;  /* BLOCK group edge */
+	unsigned scale_bits; /* SCALE */
+	size_t entries;	     /* CODEBOOK */
+	unsigned entry_bits; /* CODEBOOK */
 } cmp_store_cfg_t;
 
 /* What a tile holds: its non-zeros, and for BSR its non-zero blocks. */
@@ -74,21 +68,20 @@ uint64_t cmp_store_bits(const cmp_store_cfg_t *cfg, size_t rows, size_t cols, cm
 uint64_t cmp_store_bytes(const cmp_store_cfg_t *cfg, size_t rows, size_t cols, cmp_tile_count_t n);
 /* Counts the tile (r0, c0, rows, cols) of the row-major matrix w with
  * leading dimension ld. */
-cmp_tile_count_t cmp_tile_count(const double *w, size_t ld, size_t r0, size_t c0, size_t rows,
-				size_t cols, size_t block);
+cmp_tile_count_t cmp_tile_count(const double *w, size_t ld, size_t r0, size_t c0, size_t rows, size_t cols,
+				size_t block);
 /* Bytes of that tile in format cfg. */
-uint64_t cmp_store_tile_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t ld, size_t r0,
-			      size_t c0, size_t rows, size_t cols);
+uint64_t cmp_store_tile_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t ld, size_t r0, size_t c0, size_t rows,
+			      size_t cols);
 /* Bytes of the whole matrix cut into tile_rows x tile_cols tiles (edge tiles
  * smaller), each counted on its own. */
-uint64_t cmp_store_matrix_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t rows,
-				size_t cols, size_t tile_rows, size_t tile_cols);
+uint64_t cmp_store_matrix_bytes(const cmp_store_cfg_t *cfg, const double *w, size_t rows, size_t cols, size_t tile_rows,
+				size_t tile_cols);
 /* Crossover of a sparse layout against a dense one for a rows x cols tile:
  * the largest non-zero count (for BSR: non-zero block count) at which the
  * sparse format takes no more bytes than dense, or -1 when sparse costs
  * more even when empty. Non-zero counts are spread evenly (BSR blocks full). */
-long long cmp_store_crossover(const cmp_store_cfg_t *sparse, const cmp_store_cfg_t *dense,
-			      size_t rows, size_t cols);
+long long cmp_store_crossover(const cmp_store_cfg_t *sparse, const cmp_store_cfg_t *dense, size_t rows, size_t cols);
 const char *cmp_layout_name(cmp_layout_t l);
 int cmp_layout_parse(const char *s, cmp_layout_t *out);
 

@@ -45,13 +45,13 @@ struct cu {
 	bool exited;
 	cu_slot_t *slot;
 	uint32_t *free_stack, nfree;
-	cu_tag_t *tags;          /* snapshot scratch, one per accumulator */
-	uint32_t last_slot;      /* cache: consecutive tiles of one block */
+	cu_tag_t *tags;	    /* snapshot scratch, one per accumulator */
+	uint32_t last_slot; /* cache: consecutive tiles of one block */
 	cu_done_t *done;
 	uint32_t dhead, dcount;
 	cu_out_t out;
-	uint32_t g_max;          /* largest of 8,4,2,1 dividing N */
-	uint32_t *scratch;       /* functional: one row's leaves */
+	uint32_t g_max;	   /* largest of 8,4,2,1 dividing N */
+	uint32_t *scratch; /* functional: one row's leaves */
 	uint64_t *tile_cycles, *tree_adds, *acc_adds, *blocks;
 };
 
@@ -238,8 +238,8 @@ static void cu_compute_fixed(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_
 
 /* Floating point on the bit patterns (the interface the RTL co-simulation
  * drives): one contract multiply per leaf, one contract add per node. */
-static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc,
-			    uint32_t sub, uint32_t nsub)
+static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
+			    uint32_t nsub)
 {
 	for (uint32_t r = 0; r < kr; r++) {
 		const uint16_t *w = t->w + (size_t)r * kc;
@@ -257,8 +257,7 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  * float * does (docs/numerics.md §8); the tree is the same adjacent-pair
  * order. Bit-identical to cu_compute_bits, and the only path of fp32,
  * whose words do not fit the 16-bit fields. */
-static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
-			     uint32_t nsub)
+static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
 {
 	float leaf[kc], node[8]; /* nsub = g_max / groups <= 8 */
 	const float *x = t->xf;
@@ -408,7 +407,7 @@ static const snap_field_t cu_fields[] = {
 };
 /* An open accumulator's tag. */
 static const snap_field_t tag_fields[] = {
-	SNAP_FIELD(cu_tag_t, step, SNAP_STEP), SNAP_FIELD(cu_tag_t, block, SNAP_ID),
+	SNAP_FIELD(cu_tag_t, step, SNAP_STEP),	SNAP_FIELD(cu_tag_t, block, SNAP_ID),
 	SNAP_FIELD(cu_tag_t, gate, SNAP_PLAIN), SNAP_FIELD(cu_tag_t, seq, SNAP_PLAIN),
 	SNAP_FIELD(cu_tag_t, row0, SNAP_PLAIN),
 };

@@ -62,44 +62,44 @@ typedef struct cu_cfg {
 	uint32_t acc_latency;  /* A >= 1 */
 	uint32_t accumulators; /* row blocks in flight */
 	bool functional;       /* carry and compute values */
-	int prec;              /* prec_mul_t of hw_cfg.h */
+	int prec;	       /* prec_mul_t of hw_cfg.h */
 	uint32_t acc_bits;     /* fixed point accumulator width */
 } cu_cfg_t;
 
 typedef struct cu_tag {
-	uint32_t step;   /* time step */
-	uint32_t block;  /* row block (segment) id, unique among blocks in flight */
-	uint16_t gate;   /* first gate of the block's rows */
-	uint16_t seq;    /* batch sequence */
-	uint32_t row0;   /* first hidden index of the block */
+	uint32_t step;	/* time step */
+	uint32_t block; /* row block (segment) id, unique among blocks in flight */
+	uint16_t gate;	/* first gate of the block's rows */
+	uint16_t seq;	/* batch sequence */
+	uint32_t row0;	/* first hidden index of the block */
 } cu_tag_t;
 
 typedef enum { CU_REFUSE_NONE = 0, CU_REFUSE_SLOTS, CU_REFUSE_TAP } cu_refuse_t;
 
 typedef struct cu_tile {
-	uint8_t cfg;           /* 1..4 */
-	bool first, last;      /* first/last column tile of the row block */
-	bool has_init;         /* first tile: init[] holds Kr fp32 initial sums */
+	uint8_t cfg;	  /* 1..4 */
+	bool first, last; /* first/last column tile of the row block */
+	bool has_init;	  /* first tile: init[] holds Kr fp32 initial sums */
 	cu_tag_t tag;
 	uint32_t useful_lanes; /* multipliers with a real weight and operand */
 	/* functional mode only (NULL otherwise): */
-	const uint16_t *w;     /* Kr*Kc weights, row-major, padded with +0; NULL under fp32 */
-	const uint16_t *x;     /* Kc vector elements, padded with +0; NULL under fp32 */
-	const uint32_t *init;  /* Kr fp32 bit patterns */
+	const uint16_t *w;    /* Kr*Kc weights, row-major, padded with +0; NULL under fp32 */
+	const uint16_t *x;    /* Kc vector elements, padded with +0; NULL under fp32 */
+	const uint32_t *init; /* Kr fp32 bit patterns */
 	/* Optional, C model only (the RTL ignores them): the same w and x
 	 * widened exactly to float (fp16 and bf16 modes). When both are set
 	 * the functional path multiplies these instead of the bit patterns;
 	 * they must hold exactly the values of w and x. Under fp32 (C model
 	 * only: its words do not fit w and x) they are the only operands and
 	 * must be set. */
-	const float *wf;       /* Kr*Kc, row-major, like w */
-	const float *xf;       /* Kc, like x */
+	const float *wf; /* Kr*Kc, row-major, like w */
+	const float *xf; /* Kc, like x */
 } cu_tile_t;
 
 typedef struct cu_out {
 	cu_tag_t tag;
-	uint32_t kr;           /* sums valid in sums[] */
-	const uint32_t *sums;  /* fp32 bit patterns (or fixed-point words); functional only */
+	uint32_t kr;	      /* sums valid in sums[] */
+	const uint32_t *sums; /* fp32 bit patterns (or fixed-point words); functional only */
 } cu_out_t;
 
 typedef struct cu cu_t;

@@ -42,7 +42,7 @@ typedef struct cu_backend {
 /* Builds a backend for cfg. In CU_BACKEND_COSIM mode `c_model` is the C
  * compute unit to run beside the RTL (the backend drives it). vcd: where to
  * write waveforms (NULL: only around a divergence, at a default path). */
-typedef int (*cu_backend_factory_t)(const cu_cfg_t *cfg, cu_backend_mode_t mode, cu_t *c_model,
-				    const char *vcd, cu_backend_t *out, sim_err_t *err);
+typedef int (*cu_backend_factory_t)(const cu_cfg_t *cfg, cu_backend_mode_t mode, cu_t *c_model, const char *vcd,
+				    cu_backend_t *out, sim_err_t *err);
 
 #endif

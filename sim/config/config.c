@@ -34,7 +34,7 @@
 typedef struct cfg_src {
 	int order;
 	const char *name; /* file path or option name; NULL for a default */
-	int line, col;    /* 0 for an option */
+	int line, col;	  /* 0 for an option */
 } cfg_src_t;
 
 typedef struct cfg_load {
@@ -125,8 +125,10 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 		/* A section is a map of its keys. "compute:" alone is refused: it
 		 * reads as if it set something, and silently meant the defaults. */
 		if (ydoc_kind(v) == YDOC_SCALAR && !ydoc_quoted(v) && !ydoc_scalar(v)[0])
-			return ydoc_error(d, v, err, SIM_EINPUT, "section %s has no keys, expected a map of %s.* keys "
-					  "(or leave the section out)", full, full);
+			return ydoc_error(d, v, err, SIM_EINPUT,
+					  "section %s has no keys, expected a map of %s.* keys "
+					  "(or leave the section out)",
+					  full, full);
 		if (ydoc_kind(v) != YDOC_MAP)
 			return ydoc_error(d, v, err, SIM_EINPUT, "%s is a %s, expected a map of %s.* keys", full,
 					  ydoc_kind(v) == YDOC_SEQ ? "sequence" : "single value", full);
@@ -140,8 +142,8 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 }
 
 /* Applies "key=value" as option `flag` (-p) to the hardware being loaded. */
-static int cfg_set_option(cfg_load_t *L, const char *flag, const char *key, const char *value, int order,
-			  char *name, size_t name_size, sim_err_t *err)
+static int cfg_set_option(cfg_load_t *L, const char *flag, const char *key, const char *value, int order, char *name,
+			  size_t name_size, sim_err_t *err)
 {
 	char text[CFG_OPT_MAX - 32];
 	snprintf(text, sizeof text, "%s=%s", key, value);
@@ -221,10 +223,11 @@ static int cfg_check(const cfg_load_t *L, sim_err_t *err)
 				 hw->memory.dram.gbps, hw->clock_mhz, 0.5e-6 * hw->clock_mhz * 1e6 / 1e9);
 	uint64_t need = hw->memory.inter_double ? 8 : 4;
 	if (hw->memory.inter_bytes < need)
-		return cfg_blame(L, "memory.inter_buffer.bytes", "memory.inter_buffer.double_buffered", err,
-				 "memory.inter_buffer.bytes %llu cannot hold one fp32 value%s, expected at least %llu bytes",
-				 (unsigned long long)hw->memory.inter_bytes,
-				 hw->memory.inter_double ? " per half" : "", (unsigned long long)need);
+		return cfg_blame(
+			L, "memory.inter_buffer.bytes", "memory.inter_buffer.double_buffered", err,
+			"memory.inter_buffer.bytes %llu cannot hold one fp32 value%s, expected at least %llu bytes",
+			(unsigned long long)hw->memory.inter_bytes, hw->memory.inter_double ? " per half" : "",
+			(unsigned long long)need);
 	return SIM_OK;
 }
 
@@ -238,8 +241,8 @@ static int cfg_load_doc(const char *path, const char *text, size_t len, ydoc_t *
 	return ydoc_load_file(datadir_find(path, found, sizeof found), d, err);
 }
 
-static int cfg_load_hw(const char *path, const char *text, size_t len, const char *const *overrides,
-		       size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
+static int cfg_load_hw(const char *path, const char *text, size_t len, const char *const *overrides, size_t n_overrides,
+		       hw_cfg_t *out, sim_err_t *err)
 {
 	cfg_load_t L;
 	/* Zeroed whole, padding included, so that equal configs compare equal
@@ -247,7 +250,7 @@ static int cfg_load_hw(const char *path, const char *text, size_t len, const cha
 	memset(&L, 0, sizeof L);
 	L.t = param_hw_table(&L.n);
 	L.src = calloc(L.n, sizeof *L.src);
-	char (*names)[CFG_OPT_MAX] = calloc(n_overrides ? n_overrides : 1, sizeof *names);
+	char(*names)[CFG_OPT_MAX] = calloc(n_overrides ? n_overrides : 1, sizeof *names);
 	ydoc_t *d = NULL;
 	int rc = SIM_OK;
 	if (!L.src || !names) {
@@ -262,7 +265,8 @@ static int cfg_load_hw(const char *path, const char *text, size_t len, const cha
 		if (rc)
 			goto done;
 		if (!ydoc_root(d)) {
-			rc = ydoc_error(d, NULL, err, SIM_EINPUT, "empty hardware config, expected a map of keys "
+			rc = ydoc_error(d, NULL, err, SIM_EINPUT,
+					"empty hardware config, expected a map of keys "
 					"(sharpsim --help-hw)");
 			goto done;
 		}
@@ -294,8 +298,7 @@ done:
 	return rc;
 }
 
-int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out,
-		   sim_err_t *err)
+int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
 {
 	return cfg_load_hw(path, NULL, 0, overrides, n_overrides, out, err);
 }
@@ -442,8 +445,9 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 	}
 	if (ydoc_kind(layers) != YDOC_SEQ || ydoc_len(layers) == 0) {
 		rc = ydoc_error(d, layers, err, SIM_EINPUT, "layers is %s, expected a list of at least one layer",
-				ydoc_kind(layers) == YDOC_SEQ ? "empty"
-				: ydoc_kind(layers) == YDOC_MAP ? "a map" : "a single value");
+				ydoc_kind(layers) == YDOC_SEQ	? "empty"
+				: ydoc_kind(layers) == YDOC_MAP ? "a map"
+								: "a single value");
 		goto fail;
 	}
 	w.n_layers = ydoc_len(layers);
@@ -471,7 +475,8 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 			const ydoc_node_t *at = ydoc_get(item, "input_size");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 					"layer %zu's input_size is %u but layer %zu outputs %u per step, expected "
-					"input_size: %u", i + 1, l->input_size, i, workload_layer_output(&w.layers[i - 1]),
+					"input_size: %u",
+					i + 1, l->input_size, i, workload_layer_output(&w.layers[i - 1]),
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
@@ -529,8 +534,9 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 	const param_t *t = param_layer_table(&n);
 	char value[1100];
 	/* name is not a table key: format it as a string field would be. */
-	const param_t name_param = { .key = "name", .type = PARAM_STRING, .offset = offsetof(workload_t, name),
-				     .size = sizeof w->name };
+	const param_t name_param = {
+		.key = "name", .type = PARAM_STRING, .offset = offsetof(workload_t, name), .size = sizeof w->name
+	};
 	param_format(&name_param, w, value, sizeof value);
 	fprintf(f, "name: %s\nlayers:\n", value);
 	for (size_t i = 0; i < w->n_layers; i++) {
@@ -602,13 +608,15 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 
 static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *out, sim_err_t *err)
 {
-	static const char *const keys[] = { "vs_units", "vs_width", "scheduler", "cell", "input_size",
-					    "hidden_size", "best", "cycles", NULL };
+	static const char *const keys[] = { "vs_units",	   "vs_width", "scheduler", "cell", "input_size",
+					    "hidden_size", "best",     "cycles",    NULL };
 	int rc = ydoc_check_keys(d, e, keys, err);
 	for (size_t i = 0; rc == SIM_OK && keys[i]; i++)
 		if (!ydoc_get(e, keys[i]))
-			rc = ydoc_error(d, e, err, SIM_EINPUT, "tile entry has no %s, expected all of vs_units, "
-					"vs_width, scheduler, cell, input_size, hidden_size, best, cycles", keys[i]);
+			rc = ydoc_error(d, e, err, SIM_EINPUT,
+					"tile entry has no %s, expected all of vs_units, "
+					"vs_width, scheduler, cell, input_size, hidden_size, best, cycles",
+					keys[i]);
 	if (rc)
 		return rc;
 	uint64_t u[4];
@@ -660,7 +668,8 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 			rc = ydoc_as_string(d, hw, &hw_name, err);
 		const ydoc_node_t *es = ydoc_get(root, "entries");
 		if (rc == SIM_OK && es && ydoc_kind(es) != YDOC_SEQ)
-			rc = ydoc_error(d, es, err, SIM_EINPUT, "entries is not a list, expected a list of tile entries");
+			rc = ydoc_error(d, es, err, SIM_EINPUT,
+					"entries is not a list, expected a list of tile entries");
 		if (rc == SIM_OK && es && ydoc_len(es)) {
 			t.n = ydoc_len(es);
 			t.e = calloc(t.n, sizeof *t.e);
@@ -707,8 +716,8 @@ int config_write_tile_table(const char *path, const char *hw_name, const tile_ta
 	return afile_commit(a, err);
 }
 
-const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,
-				       cell_kind_t c, uint32_t input_size, uint32_t hidden_size)
+const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s, cell_kind_t c,
+				       uint32_t input_size, uint32_t hidden_size)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const tile_entry_t *e = &t->e[i];
@@ -731,8 +740,10 @@ void config_help_man(FILE *f, const char *version)
 	size_t nh, nl;
 	const param_t *hw = param_hw_table(&nh);
 	const param_t *layer = param_layer_table(&nl);
-	fprintf(f, ".\\\" Generated by sharpsim --help-man from the parameter table; do not edit.\n"
-		".TH SHARPSIM 1 \"\" \"sharpsim %s\" \"User Commands\"\n", version);
+	fprintf(f,
+		".\\\" Generated by sharpsim --help-man from the parameter table; do not edit.\n"
+		".TH SHARPSIM 1 \"\" \"sharpsim %s\" \"User Commands\"\n",
+		version);
 	fputs(".SH NAME\n"
 	      "sharpsim \\- cycle\\-level simulator of SHARP\\-style RNN inference accelerators\n"
 	      ".SH SYNOPSIS\n"
@@ -750,11 +761,13 @@ void config_help_man(FILE *f, const char *version)
 	      "\\fB\\-w\\fR \\fIkey=value\\fR for every layer). Each default names its source: "
 	      "\\fIpaper\\fR (a published value), \\fIhardware.md\\fR (the project's reading of the paper, "
 	      "docs/hardware.md), or \\fIengineering choice\\fR.\n"
-	      ".SH HARDWARE KEYS\n", f);
+	      ".SH HARDWARE KEYS\n",
+	      f);
 	param_help_man(f, hw, nh);
 	fputs(".SH WORKLOAD LAYER KEYS\n", f);
 	param_help_man(f, layer, nl);
-	fprintf(f, ".SH FILES\n"
+	fprintf(f,
+		".SH FILES\n"
 		"Presets, workloads, tile tables and technology tables are named by relative paths such as "
 		"configs/sharp\\-4k.yaml. Each is looked up as given (relative to the working directory), then "
 		"under \\fB$SHARPSIM_DATA\\fR, then in the installed data directory \\fI%s\\fR, then "

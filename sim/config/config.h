@@ -22,8 +22,7 @@ void config_hw_defaults(hw_cfg_t *out);
  * common/datadir.h says), then applies "key=value" overrides in
  * order, then checks cross-key consistency (a tile config that N cannot
  * form, and so on). */
-int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides,
-		   hw_cfg_t *out, sim_err_t *err);
+int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out, sim_err_t *err);
 /* The same from YAML text in memory; name stands for the file in messages
  * ("name:line:col: ...") and gives the config its name if it has none. */
 int config_load_hw_string(const char *name, const char *text, size_t len, const char *const *overrides,
@@ -32,8 +31,8 @@ int config_load_hw_string(const char *name, const char *text, size_t len, const 
 int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err);
 
 /* Loads a workload; each "key=value" override applies to every layer. */
-int config_load_workload(const char *path, const char *const *overrides, size_t n_overrides,
-			 workload_t *out, sim_err_t *err);
+int config_load_workload(const char *path, const char *const *overrides, size_t n_overrides, workload_t *out,
+			 sim_err_t *err);
 /* The same from YAML text in memory (weights: paths are then relative to
  * the working directory). */
 int config_load_workload_string(const char *name, const char *text, size_t len, const char *const *overrides,
@@ -61,7 +60,7 @@ typedef struct tile_entry {
 	cell_kind_t cell;
 	uint32_t input_size, hidden_size;
 	tile_sel_t best;
-	uint64_t cycles[4];     /* cycles of config1..config4 (0 = cannot form) */
+	uint64_t cycles[4]; /* cycles of config1..config4 (0 = cannot form) */
 } tile_entry_t;
 
 typedef struct tile_table {
@@ -76,8 +75,8 @@ typedef struct tile_table {
 int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err);
 /* Writes the table atomically (temp file + rename). */
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err);
-const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,
-				       cell_kind_t c, uint32_t input_size, uint32_t hidden_size);
+const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s, cell_kind_t c,
+				       uint32_t input_size, uint32_t hidden_size);
 void config_tile_table_free(tile_table_t *t);
 
 #endif

@@ -42,24 +42,24 @@ typedef enum { PREC_FP16 = 0, PREC_BF16, PREC_FP32, PREC_FIX16X8, PREC_FIX16X16 
 typedef enum { ACT_EXACT = 0, ACT_PWL } act_mode_t;
 
 typedef struct compute_cfg {
-	uint32_t vs_units;      /* N */
-	uint32_t vs_width;      /* K */
-	tile_sel_t tile;        /* TILE_AUTO: from the explore table */
-	bool pad_reconfig;      /* switch config on the last row segment */
-	uint32_t mult_latency;  /* cycles in the VS multipliers */
-	uint32_t accumulators;  /* row blocks in flight; 0 = auto (core/resolve.h) */
-	uint32_t acc_latency;   /* cycles of the accumulator add */
+	uint32_t vs_units;	      /* N */
+	uint32_t vs_width;	      /* K */
+	tile_sel_t tile;	      /* TILE_AUTO: from the explore table */
+	bool pad_reconfig;	      /* switch config on the last row segment */
+	uint32_t mult_latency;	      /* cycles in the VS multipliers */
+	uint32_t accumulators;	      /* row blocks in flight; 0 = auto (core/resolve.h) */
+	uint32_t acc_latency;	      /* cycles of the accumulator add */
 	char tile_table[HW_PATH_MAX]; /* explore table for TILE_AUTO; "" = configs/tiles/<name>.yaml */
 } compute_cfg_t;
 
 typedef struct mfu_cfg {
-	uint32_t units;   /* activations started per cycle */
+	uint32_t units;	  /* activations started per cycle */
 	uint32_t latency; /* pipeline depth, cycles */
 } mfu_cfg_t;
 
 typedef struct cell_cfg {
-	uint32_t lanes;   /* hidden elements finished per cycle (a fixed unit, docs/hardware.md §2.5) */
-	uint32_t latency; /* depth outside the tanh (multiplies, add), cycles */
+	uint32_t lanes;	       /* hidden elements finished per cycle (a fixed unit, docs/hardware.md §2.5) */
+	uint32_t latency;      /* depth outside the tanh (multiplies, add), cycles */
 	uint32_t tanh_latency; /* stages of its tanh; 0 = auto (mfu.latency) */
 	/* Extra depth for peephole cells outside their extra tanh: such a layer
 	 * is peephole_latency + tanh_latency deeper (sim/cell/cells/lstm_peephole.c). */
@@ -67,38 +67,38 @@ typedef struct cell_cfg {
 } cell_cfg_t;
 
 typedef struct wbuf_cfg {
-	uint64_t bytes;           /* capacity */
-	uint32_t banks;           /* 0 = auto (N, one per VS unit) */
-	uint32_t read_latency;    /* cycles from issue to weights at the VS units */
+	uint64_t bytes;		  /* capacity */
+	uint32_t banks;		  /* 0 = auto (N, one per VS unit) */
+	uint32_t read_latency;	  /* cycles from issue to weights at the VS units */
 	uint64_t bytes_per_cycle; /* read bandwidth cap; 0 = auto (a full tile, N*K*2) */
-	uint64_t stage_bytes;     /* DRAM staging area for streamed weights (both halves) */
+	uint64_t stage_bytes;	  /* DRAM staging area for streamed weights (both halves) */
 } wbuf_cfg_t;
 
 typedef struct dram_cfg {
-	double gbps;      /* sustained bandwidth, GB/s (1e9 bytes/s) */
+	double gbps;	  /* sustained bandwidth, GB/s (1e9 bytes/s) */
 	uint32_t latency; /* cycles from request to data */
 } dram_cfg_t;
 
 typedef struct memory_cfg {
 	weight_policy_t weights;
 	wbuf_cfg_t wbuf;
-	uint64_t ih_bytes;      /* input/hidden buffer */
-	uint64_t cell_bytes;    /* cell-state buffer */
-	uint64_t inter_bytes;   /* intermediate buffer (Unfolded's W.x) */
-	bool inter_double;      /* double-buffered: half the bytes hold run-ahead */
+	uint64_t ih_bytes;    /* input/hidden buffer */
+	uint64_t cell_bytes;  /* cell-state buffer */
+	uint64_t inter_bytes; /* intermediate buffer (Unfolded's W.x) */
+	bool inter_double;    /* double-buffered: half the bytes hold run-ahead */
 	dram_cfg_t dram;
 } memory_cfg_t;
 
 typedef struct precision_cfg {
 	prec_mul_t mul;
-	uint32_t data_frac;     /* fixed point: fraction bits of 16-bit data (x, h) */
-	uint32_t weight_frac;   /* fixed point: fraction bits of weights */
-	uint32_t acc_bits;      /* fixed point: accumulator width, bits */
+	uint32_t data_frac;   /* fixed point: fraction bits of 16-bit data (x, h) */
+	uint32_t weight_frac; /* fixed point: fraction bits of weights */
+	uint32_t acc_bits;    /* fixed point: accumulator width, bits */
 } precision_cfg_t;
 
 typedef struct act_cfg {
 	act_mode_t mode;
-	uint32_t segments;      /* PWL segments over [-range, range] */
+	uint32_t segments; /* PWL segments over [-range, range] */
 	double range;
 } act_cfg_t;
 
@@ -108,12 +108,12 @@ typedef struct hw_cfg {
 	compute_cfg_t compute;
 	mfu_cfg_t mfu;
 	cell_cfg_t cell;
-	uint32_t fifo_depth;    /* entries of every inter-stage FIFO */
+	uint32_t fifo_depth; /* entries of every inter-stage FIFO */
 	memory_cfg_t memory;
 	sched_kind_t scheduler;
 	deps_kind_t deps;
 	cell_update_t cell_update;
-	uint64_t watchdog;      /* cycles without progress before a deadlock error */
+	uint64_t watchdog; /* cycles without progress before a deadlock error */
 	precision_cfg_t precision;
 	act_cfg_t activation;
 } hw_cfg_t;

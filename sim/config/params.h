@@ -32,33 +32,33 @@
 typedef enum {
 	PARAM_U32,
 	PARAM_U64,
-	PARAM_SIZE,   /* uint64_t bytes; KiB/MiB/GiB/KB/MB/GB suffixes */
+	PARAM_SIZE, /* uint64_t bytes; KiB/MiB/GiB/KB/MB/GB suffixes */
 	PARAM_DOUBLE,
 	PARAM_BOOL,
 	PARAM_ENUM,
-	PARAM_STRING  /* char[size] */
+	PARAM_STRING /* char[size] */
 } param_type_t;
 
 /* Where a default comes from (configs/README.md explains each). */
 typedef enum {
-	PARAM_SRC_PAPER,  /* published value (docs/hardware.md §2, Table 1 of the SHARP paper) */
-	PARAM_SRC_MODEL,  /* docs/hardware.md's reading of the paper */
-	PARAM_SRC_CHOICE  /* engineering choice where the papers are silent */
+	PARAM_SRC_PAPER, /* published value (docs/hardware.md §2, Table 1 of the SHARP paper) */
+	PARAM_SRC_MODEL, /* docs/hardware.md's reading of the paper */
+	PARAM_SRC_CHOICE /* engineering choice where the papers are silent */
 } param_src_t;
 
 typedef struct param {
 	const char *key;
 	param_type_t type;
-	size_t offset;             /* of the field in hw_cfg_t or layer_cfg_t */
-	size_t size;               /* of the field, bytes */
-	const char *def;           /* YAML text; NULL = required */
-	uint64_t min, max;         /* integer types */
-	double dmin, dmax;         /* PARAM_DOUBLE: (dmin, dmax] */
-	bool has_auto;             /* integer types: "auto" stores 0 */
-	const char *const *names;  /* PARAM_ENUM: NULL-terminated, index = value */
-	const char *kind;          /* PARAM_ENUM over a registry: a value not in it is an
+	size_t offset;		  /* of the field in hw_cfg_t or layer_cfg_t */
+	size_t size;		  /* of the field, bytes */
+	const char *def;	  /* YAML text; NULL = required */
+	uint64_t min, max;	  /* integer types */
+	double dmin, dmax;	  /* PARAM_DOUBLE: (dmin, dmax] */
+	bool has_auto;		  /* integer types: "auto" stores 0 */
+	const char *const *names; /* PARAM_ENUM: NULL-terminated, index = value */
+	const char *kind;	  /* PARAM_ENUM over a registry: a value not in it is an
 				      "unknown <kind> 'x', expected one of ..." */
-	bool quiet_default;        /* left out of config_hash while at its default: a key
+	bool quiet_default;	  /* left out of config_hash while at its default: a key
 				      added after results were pinned to hashes (goldens,
 				      sweep tables), which must keep theirs */
 	param_src_t src;
@@ -66,14 +66,14 @@ typedef struct param {
 } param_t;
 
 /* Enum names, index = enum value, NULL-terminated. */
-extern const char *const param_tile_names[];    /* tile_sel_t */
-extern const char *const param_weights_names[]; /* weight_policy_t */
-extern const char *const param_deps_names[];    /* deps_kind_t */
+extern const char *const param_tile_names[];	    /* tile_sel_t */
+extern const char *const param_weights_names[];	    /* weight_policy_t */
+extern const char *const param_deps_names[];	    /* deps_kind_t */
 extern const char *const param_cell_update_names[]; /* cell_update_t */
-extern const char *const param_prec_names[];    /* prec_mul_t */
-extern const char *const param_act_names[];     /* act_mode_t */
-extern const char *const param_gru_names[];     /* gru_form_t */
-extern const char *const param_dir_names[];     /* direction_t */
+extern const char *const param_prec_names[];	    /* prec_mul_t */
+extern const char *const param_act_names[];	    /* act_mode_t */
+extern const char *const param_gru_names[];	    /* gru_form_t */
+extern const char *const param_dir_names[];	    /* direction_t */
 
 const param_t *param_hw_table(size_t *n);    /* fields of hw_cfg_t */
 const param_t *param_layer_table(size_t *n); /* fields of layer_cfg_t */
@@ -95,8 +95,8 @@ int param_defaults(const param_t *t, size_t n, void *base, sim_err_t *err);
 
 /* Matches scalar v against a NULL-terminated name list; `what` (or NULL)
  * names the key in the error. */
-int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names,
-		     int *out, sim_err_t *err);
+int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names, int *out,
+		     sim_err_t *err);
 
 /* The field's value as YAML text ("auto" for an auto 0, strings quoted). */
 void param_format(const param_t *p, const void *base, char *buf, size_t size);

@@ -27,7 +27,7 @@ uint64_t workload_layer_macs(const layer_cfg_t *l)
 	uint64_t in = l->skip_input ? 0 : l->input_size;
 	const cell_desc_t *d = cell_get(l->cell);
 	uint64_t cols = d && !(d->flags & CELL_F_RECURRENT) ? l->input_size : in + l->hidden_size;
-	const uint64_t f[] = { workload_gates(l->cell), l->hidden_size, cols, l->timesteps, l->batch_size,
+	const uint64_t f[] = { workload_gates(l->cell),	      l->hidden_size, cols, l->timesteps, l->batch_size,
 			       l->direction == DIR_BI ? 2 : 1 };
 	uint64_t m = 1;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)

@@ -47,13 +47,13 @@ typedef struct layer_cfg {
 	uint32_t timesteps;
 	uint32_t batch_size;
 	gru_form_t gru_form;
-	bool skip_input;        /* leave out W.x (DeepBench's cuDNN runs) */
+	bool skip_input; /* leave out W.x (DeepBench's cuDNN runs) */
 	direction_t direction;
 	weight_bits_t weight_bits;
-	weight_scale_t weight_scale;  /* below 16 bits */
-	uint32_t weight_scale_block;  /* WSCALE_BLOCK: block edge */
-	char weights[512];      /* optional .npy directory for functional runs; "" = random */
-	int line, col;          /* where the layer starts in its file */
+	weight_scale_t weight_scale; /* below 16 bits */
+	uint32_t weight_scale_block; /* WSCALE_BLOCK: block edge */
+	char weights[512];	     /* optional .npy directory for functional runs; "" = random */
+	int line, col;		     /* where the layer starts in its file */
 } layer_cfg_t;
 
 typedef struct workload {

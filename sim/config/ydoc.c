@@ -43,11 +43,11 @@ struct ydoc_node {
 	ydoc_kind_t kind;
 	int line, col;
 	bool quoted;
-	char *text;          /* scalar text, NUL-terminated */
+	char *text;	     /* scalar text, NUL-terminated */
 	ydoc_node_t *parent; /* NULL for the root */
-	size_t index;        /* position in parent->kids */
+	size_t index;	     /* position in parent->kids */
 	size_t n, cap;
-	ydoc_node_t **kids;  /* sequence: items; map: key0, value0, key1, value1, ... */
+	ydoc_node_t **kids; /* sequence: items; map: key0, value0, key1, value1, ... */
 };
 
 /* Room for a dotted path in a message; longer paths are cut with "...". */
@@ -101,13 +101,34 @@ void ydoc_free(ydoc_t *d)
 	free(d);
 }
 
-const char *ydoc_file(const ydoc_t *d) { return d->file; }
-const ydoc_node_t *ydoc_root(const ydoc_t *d) { return d->root; }
-ydoc_kind_t ydoc_kind(const ydoc_node_t *n) { return n->kind; }
-int ydoc_line(const ydoc_node_t *n) { return n->line; }
-int ydoc_col(const ydoc_node_t *n) { return n->col; }
-const char *ydoc_scalar(const ydoc_node_t *n) { return n && n->kind == YDOC_SCALAR ? n->text : NULL; }
-bool ydoc_quoted(const ydoc_node_t *n) { return n && n->kind == YDOC_SCALAR && n->quoted; }
+const char *ydoc_file(const ydoc_t *d)
+{
+	return d->file;
+}
+const ydoc_node_t *ydoc_root(const ydoc_t *d)
+{
+	return d->root;
+}
+ydoc_kind_t ydoc_kind(const ydoc_node_t *n)
+{
+	return n->kind;
+}
+int ydoc_line(const ydoc_node_t *n)
+{
+	return n->line;
+}
+int ydoc_col(const ydoc_node_t *n)
+{
+	return n->col;
+}
+const char *ydoc_scalar(const ydoc_node_t *n)
+{
+	return n && n->kind == YDOC_SCALAR ? n->text : NULL;
+}
+bool ydoc_quoted(const ydoc_node_t *n)
+{
+	return n && n->kind == YDOC_SCALAR && n->quoted;
+}
 
 size_t ydoc_len(const ydoc_node_t *n)
 {
@@ -173,8 +194,7 @@ static const char *ydoc_path(const ydoc_node_t *n, char buf[YDOC_PATH_MAX + 4])
 	return buf;
 }
 
-static int ydoc_verror(const ydoc_t *d, int line, int col, sim_err_t *err, int code,
-		       const char *fmt, va_list ap)
+static int ydoc_verror(const ydoc_t *d, int line, int col, sim_err_t *err, int code, const char *fmt, va_list ap)
 {
 	char msg[sizeof err->msg];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -260,8 +280,7 @@ static const ydoc_node_t *ydoc_key_insert(ydoc_builder_t *b, const ydoc_node_t *
 
 /* Creates a node at mark m and attaches it to the innermost open container
  * (or makes it the root). Keys are checked here: scalar, and not a repeat. */
-static int ydoc_attach(ydoc_builder_t *b, ydoc_kind_t kind, const yaml_mark_t *m, ydoc_node_t **out,
-		       sim_err_t *err)
+static int ydoc_attach(ydoc_builder_t *b, ydoc_kind_t kind, const yaml_mark_t *m, ydoc_node_t **out, sim_err_t *err)
 {
 	ydoc_t *d = b->d;
 	ydoc_node_t *parent = b->depth ? b->stack[b->depth - 1] : NULL;
@@ -325,8 +344,8 @@ static int ydoc_event(ydoc_builder_t *b, const yaml_event_t *ev, sim_err_t *err)
 					     (const char *)ev->data.scalar.anchor);
 		const char *tag = (const char *)ev->data.scalar.tag;
 		if (tag && strcmp(tag, YDOC_STR_TAG) != 0)
-			return ydoc_error_at(d, m, err, "tag '%s' is not supported, expected an untagged or !!str scalar",
-					     tag);
+			return ydoc_error_at(d, m, err,
+					     "tag '%s' is not supported, expected an untagged or !!str scalar", tag);
 		rc = ydoc_attach(b, YDOC_SCALAR, m, &n, err);
 		if (rc)
 			return rc;
@@ -355,7 +374,8 @@ static int ydoc_event(ydoc_builder_t *b, const yaml_event_t *ev, sim_err_t *err)
 			return ydoc_error_at(d, m, err, "tag '%s' on a %s is not supported, expected an untagged %s",
 					     (const char *)tag, map ? "map" : "sequence", map ? "map" : "sequence");
 		if (b->depth == YDOC_MAX_DEPTH)
-			return ydoc_error_at(d, m, err, "%s nested more than %d levels deep, expected a flatter document",
+			return ydoc_error_at(d, m, err,
+					     "%s nested more than %d levels deep, expected a flatter document",
 					     map ? "a map" : "a sequence", YDOC_MAX_DEPTH);
 		rc = ydoc_attach(b, map ? YDOC_MAP : YDOC_SEQ, m, &n, err);
 		if (rc)
@@ -372,8 +392,7 @@ static int ydoc_event(ydoc_builder_t *b, const yaml_event_t *ev, sim_err_t *err)
 	}
 }
 
-static int ydoc_parser_error(const ydoc_t *d, const yaml_parser_t *p, const char *text, size_t len,
-			     sim_err_t *err)
+static int ydoc_parser_error(const ydoc_t *d, const yaml_parser_t *p, const char *text, size_t len, sim_err_t *err)
 {
 	switch (p->error) {
 	case YAML_MEMORY_ERROR:
@@ -404,8 +423,7 @@ static int ydoc_parser_error(const ydoc_t *d, const yaml_parser_t *p, const char
 }
 
 /* one_line_ok: a one-line text drops positions from its errors (options). */
-static int ydoc_load(const char *name, const char *text, size_t len, bool one_line_ok, ydoc_t **out,
-		     sim_err_t *err)
+static int ydoc_load(const char *name, const char *text, size_t len, bool one_line_ok, ydoc_t **out, sim_err_t *err)
 {
 	*out = NULL;
 	ydoc_t *d = calloc(1, sizeof *d);
@@ -456,7 +474,8 @@ int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable YAML file", path, strerror(errno));
+		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable YAML file", path,
+			       strerror(errno));
 	/* Reads at most max_bytes + 1 bytes: one byte past the cap proves the
 	 * file too large without reading an endless one (/dev/zero) to its end. */
 	char *buf = NULL;
@@ -483,8 +502,8 @@ int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err
 	}
 	if (len > max_bytes) {
 		free(buf);
-		return sim_err(err, SIM_EINPUT, "%s: larger than %zu bytes, expected a smaller file of this kind",
-			       path, max_bytes);
+		return sim_err(err, SIM_EINPUT, "%s: larger than %zu bytes, expected a smaller file of this kind", path,
+			       max_bytes);
 	}
 	int rc = ydoc_load(path, buf, len, false, out, err);
 	free(buf);
@@ -526,14 +545,19 @@ static int ydoc_need_scalar(const ydoc_t *d, const ydoc_node_t *n, const char *e
 				  ydoc_name(n, "the option", path), expected);
 	char of[YDOC_PATH_MAX + 8];
 	if (n->quoted)
-		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is quoted (a string), expected %s written "
-				  "without quotes", n->text, ydoc_of(n, of, sizeof of), expected);
+		return ydoc_error(d, n, err, SIM_EINPUT,
+				  "value '%s'%s is quoted (a string), expected %s written "
+				  "without quotes",
+				  n->text, ydoc_of(n, of, sizeof of), expected);
 	return SIM_OK;
 }
 
-static const struct { const char *suffix; uint64_t mult; } ydoc_units[] = {
+static const struct {
+	const char *suffix;
+	uint64_t mult;
+} ydoc_units[] = {
 	{ "KiB", 1ull << 10 }, { "MiB", 1ull << 20 }, { "GiB", 1ull << 30 },
-	{ "KB", 1000ull }, { "MB", 1000000ull }, { "GB", 1000000000ull },
+	{ "KB", 1000ull },     { "MB", 1000000ull },  { "GB", 1000000000ull },
 };
 
 /* Parses "digits[.digits][ ][suffix]". Returns 0 and the value rounded down,
@@ -587,8 +611,7 @@ static int ydoc_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out,
-		sim_err_t *err)
+int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out, sim_err_t *err)
 {
 	char expected[128], of[300];
 	snprintf(expected, sizeof expected, "an integer from %llu to %llu", (unsigned long long)min,
@@ -601,9 +624,8 @@ int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t ma
 	bool negative = t[0] == '-' && t[1] >= '0' && t[1] <= '9';
 	int pr = negative ? 2 : ydoc_parse_size(t, &v);
 	if (pr == 1)
-		return ydoc_error(d, n, err, SIM_EINPUT,
-				  "value '%s'%s is not an integer, expected %s",
-				  t, ydoc_of(n, of, sizeof of), expected);
+		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is not an integer, expected %s", t,
+				  ydoc_of(n, of, sizeof of), expected);
 	if (pr == 2 || v < min || v > max)
 		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is out of range, expected %s", t,
 				  ydoc_of(n, of, sizeof of), expected);
@@ -725,7 +747,9 @@ int ydoc_check_keys(const ydoc_t *d, const ydoc_node_t *map, const char *const *
 	if (!map || map->kind != YDOC_MAP)
 		return ydoc_error(d, map, err, SIM_EINPUT, "%s is a %s, expected a map of keys",
 				  ydoc_name(map, "the document", path),
-				  !map ? "empty document" : map->kind == YDOC_SEQ ? "sequence" : "scalar");
+				  !map			  ? "empty document"
+				  : map->kind == YDOC_SEQ ? "sequence"
+							  : "scalar");
 	for (size_t i = 0; i < ydoc_len(map); i++) {
 		const ydoc_node_t *k = map->kids[2 * i];
 		size_t a;

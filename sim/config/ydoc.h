@@ -43,11 +43,11 @@ const char *ydoc_file(const ydoc_t *d);
 const ydoc_node_t *ydoc_root(const ydoc_t *d); /* NULL for an empty document */
 
 ydoc_kind_t ydoc_kind(const ydoc_node_t *n);
-int ydoc_line(const ydoc_node_t *n); /* 1-based */
-int ydoc_col(const ydoc_node_t *n);  /* 1-based */
+int ydoc_line(const ydoc_node_t *n);	       /* 1-based */
+int ydoc_col(const ydoc_node_t *n);	       /* 1-based */
 const char *ydoc_scalar(const ydoc_node_t *n); /* NULL unless a scalar */
-bool ydoc_quoted(const ydoc_node_t *n);        /* scalar written in quotes */
-size_t ydoc_len(const ydoc_node_t *n);         /* items of a sequence, pairs of a map */
+bool ydoc_quoted(const ydoc_node_t *n);	       /* scalar written in quotes */
+size_t ydoc_len(const ydoc_node_t *n);	       /* items of a sequence, pairs of a map */
 const ydoc_node_t *ydoc_item(const ydoc_node_t *seq, size_t i);
 const ydoc_node_t *ydoc_key(const ydoc_node_t *map, size_t i);
 const ydoc_node_t *ydoc_value(const ydoc_node_t *map, size_t i);

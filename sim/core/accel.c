@@ -71,9 +71,10 @@ static int accel_counters(accel_t *a)
 	a->acc_busy = stats_counter(a->st, "acc.busy", "cycles a finished row block left the accumulators");
 	a->acc_stall = stats_counter(a->st, "acc.stall", "cycles a finished block waited for the MFU FIFO");
 	a->acc_starve = stats_counter(a->st, "acc.starve", "cycles no block was finished");
-	a->jumped = stats_counter(a->st, "sim.jumped_cycles", "cycles covered by exact steady-state jumps (not hardware)");
-	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy ||
-	    !a->acc_stall || !a->acc_starve || !a->jumped)
+	a->jumped =
+		stats_counter(a->st, "sim.jumped_cycles", "cycles covered by exact steady-state jumps (not hardware)");
+	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy || !a->acc_stall ||
+	    !a->acc_starve || !a->jumped)
 		return SIM_EINTERNAL;
 	return SIM_OK;
 }
@@ -138,9 +139,14 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		max_elems = e > max_elems ? e : max_elems;
 	}
 	cu_cfg_t cc = {
-		.vs_units = a->n, .vs_width = a->k, .mult_latency = hw->compute.mult_latency,
-		.acc_latency = hw->compute.acc_latency, .accumulators = hw->compute.accumulators,
-		.functional = a->opts.functional, .prec = hw->precision.mul, .acc_bits = hw->precision.acc_bits,
+		.vs_units = a->n,
+		.vs_width = a->k,
+		.mult_latency = hw->compute.mult_latency,
+		.acc_latency = hw->compute.acc_latency,
+		.accumulators = hw->compute.accumulators,
+		.functional = a->opts.functional,
+		.prec = hw->precision.mul,
+		.acc_bits = hw->precision.acc_bits,
 	};
 	a->nline = hw->memory.wbuf.read_latency;
 	a->cu = cu_create(&cc, a->st);
@@ -154,14 +160,15 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	a->ctrl = ctrl_create(a->plan->sched, hw->deps, hw->compute.accumulators + a->nline + 8,
 			      (uint32_t)resolve_inter_values(hw) + 1, a->st);
 	a->line = calloc(a->nline, sizeof *a->line);
-	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf ||
-	    !a->ctrl || !a->line || accel_counters(a))
+	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf || !a->ctrl ||
+	    !a->line || accel_counters(a))
 		return sim_err(err, SIM_ENOMEM, "cannot build the accelerator (out of memory or a zero-sized unit)");
 	for (uint32_t i = 0; i < a->nline; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
 	if (a->opts.cu_mode != CU_BACKEND_C) {
 		if (!a->opts.cu_factory)
-			return sim_err(err, SIM_EINPUT, "this sharpsim has no RTL in it, expected build/sharpsim-rtl "
+			return sim_err(err, SIM_EINPUT,
+				       "this sharpsim has no RTL in it, expected build/sharpsim-rtl "
 				       "(make rtl-sim) for --cosim and --rtl");
 		int rc = a->opts.cu_factory(&cc, a->opts.cu_mode, a->cu, a->opts.vcd_path, &a->be, err);
 		if (rc)
@@ -190,8 +197,8 @@ static int accel_build(accel_t *a, sim_err_t *err)
 static void accel_connect(accel_t *a)
 {
 	const unit_t units[] = {
-		{ &cellu_unit, a->cellu }, { &mfu_unit, a->mfu }, { &gbuf_unit, a->gbuf },
-		{ &cu_unit, a->cu },       { &ctrl_unit, a->ctrl }, { &dram_unit, a->dram }, { &wbuf_unit, a->wbuf },
+		{ &cellu_unit, a->cellu }, { &mfu_unit, a->mfu },   { &gbuf_unit, a->gbuf }, { &cu_unit, a->cu },
+		{ &ctrl_unit, a->ctrl },   { &dram_unit, a->dram }, { &wbuf_unit, a->wbuf },
 	};
 	_Static_assert(sizeof units / sizeof units[0] <= sizeof a->units / sizeof a->units[0], "room for the units");
 	memcpy(a->units, units, sizeof units);
@@ -215,8 +222,13 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	const layer_cfg_t *lc = &a->w->layers[l];
 	a->layer = l;
 	ctrl_layer_t cl = {
-		.prog = &a->progs[l], .cell = lc->cell, .form = lc->gru_form, .hidden = lc->hidden_size,
-		.timesteps = lc->timesteps, .batch = lc->batch_size, .last = l + 1 == a->w->n_layers,
+		.prog = &a->progs[l],
+		.cell = lc->cell,
+		.form = lc->gru_form,
+		.hidden = lc->hidden_size,
+		.timesteps = lc->timesteps,
+		.batch = lc->batch_size,
+		.last = l + 1 == a->w->n_layers,
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
@@ -255,8 +267,14 @@ static void accel_acc_out(accel_t *a)
 			return;
 		}
 		mfu_packet_t p = {
-			.step = b->step, .seg = b->seg, .seq = o->tag.seq, .phase = s->phase, .ngates = s->ngates,
-			.j0 = s->j0, .valid_pg = s->valid_pg, .values = s->valid_rows,
+			.step = b->step,
+			.seg = b->seg,
+			.seq = o->tag.seq,
+			.phase = s->phase,
+			.ngates = s->ngates,
+			.j0 = s->j0,
+			.valid_pg = s->valid_pg,
+			.values = s->valid_rows,
 			.x_values = ctrl_mfu_reads_x(a->ctrl) && s->partner >= 0 ? s->valid_rows : 0,
 		};
 		memcpy(p.gate, s->gate, sizeof p.gate);
@@ -410,7 +428,8 @@ int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts
 				       "%s: layer %zu is %s; functional mode computes %s unidirectional layers, "
 				       "expected those (run it without --functional for timing)",
 				       w->path, i + 1,
-				       w->layers[i].direction == DIR_BI ? "bidirectional" : workload_cell_name(w->layers[i].cell),
+				       w->layers[i].direction == DIR_BI ? "bidirectional"
+									: workload_cell_name(w->layers[i].cell),
 				       cells);
 	if (any_bidir)
 		return sim_err(err, SIM_EINPUT,

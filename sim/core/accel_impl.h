@@ -29,9 +29,9 @@
 #define ACCEL_HIST 9
 
 typedef struct accel {
-	hw_cfg_t hw;             /* the plan's, every auto resolved */
+	hw_cfg_t hw; /* the plan's, every auto resolved */
 	const plan_t *plan;
-	const workload_t *w;     /* the passes: a bidirectional layer is two */
+	const workload_t *w; /* the passes: a bidirectional layer is two */
 	run_opts_t opts;
 	stats_t *st;
 	uint32_t n, k;
@@ -54,16 +54,16 @@ typedef struct accel {
 	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
 	trace_t *trace;
-	unit_t units[8];         /* behind the unit interface, in tick order (accel_connect) */
+	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
 	fpipe_t *fp;
-	cu_backend_t be;        /* non-NULL ctx: the compute unit is a backend */
-	const char *broken;      /* an invariant failed mid-run (internal error) */
-	snap_t snap[ACCEL_HIST];  /* steady-state jump: the last step snapshots, by step */
+	cu_backend_t be;	 /* non-NULL ctx: the compute unit is a backend */
+	const char *broken;	 /* an invariant failed mid-run (internal error) */
+	snap_t snap[ACCEL_HIST]; /* steady-state jump: the last step snapshots, by step */
 	uint64_t *snap_counters[ACCEL_HIST];
-	uint64_t snap_first;     /* first step of the current run of snapshots */
-	int snap_have;           /* consecutive step snapshots held */
-	uint64_t *jumped;        /* cycles covered by steady-state jumps */
+	uint64_t snap_first; /* first step of the current run of snapshots */
+	int snap_have;	     /* consecutive step snapshots held */
+	uint64_t *jumped;    /* cycles covered by steady-state jumps */
 	uint64_t seg_start, idle_start;
 	int idle_cause;
 } accel_t;

@@ -29,17 +29,20 @@ int accel_deadlock(const accel_t *a, sim_err_t *err)
 	uint64_t overruns = 0;
 	stats_find(a->st, "gatebuf.overruns", &overruns);
 	if (overruns)
-		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for "
-			       "(%llu times), so the cell updater waits forever", (unsigned long long)overruns);
-	return sim_err(err, SIM_EDEADLOCK,
-		       "deadlock: nothing moved for %llu cycles (cycle %llu, layer %u): "
-		       "preact FIFO %u/%u, accumulators in flight %u, intermediate buffer %llu/%llu values, "
-		       "weight-read head %s%s, cell updater %s, MFU %s",
-		       (unsigned long long)a->hw.watchdog, (unsigned long long)a->now, a->layer + 1,
-		       fifo_count(a->preact), fifo_depth(a->preact), cu_in_flight(a->cu),
-		       (unsigned long long)ibuf_used(a->ibuf), (unsigned long long)ibuf_capacity(a->ibuf),
-		       head->is_tile ? "tile" : "bubble: ", head->is_tile ? "" : ctrl_cause_name((idle_cause_t)head->cause),
-		       cellu_idle(a->cellu) ? "idle" : "busy", mfu_idle(a->mfu) ? "idle" : "busy");
+		return sim_err(err, SIM_EINTERNAL,
+			       "the gate buffer was written for a step it had no room for "
+			       "(%llu times), so the cell updater waits forever",
+			       (unsigned long long)overruns);
+	return sim_err(
+		err, SIM_EDEADLOCK,
+		"deadlock: nothing moved for %llu cycles (cycle %llu, layer %u): "
+		"preact FIFO %u/%u, accumulators in flight %u, intermediate buffer %llu/%llu values, "
+		"weight-read head %s%s, cell updater %s, MFU %s",
+		(unsigned long long)a->hw.watchdog, (unsigned long long)a->now, a->layer + 1, fifo_count(a->preact),
+		fifo_depth(a->preact), cu_in_flight(a->cu), (unsigned long long)ibuf_used(a->ibuf),
+		(unsigned long long)ibuf_capacity(a->ibuf),
+		head->is_tile ? "tile" : "bubble: ", head->is_tile ? "" : ctrl_cause_name((idle_cause_t)head->cause),
+		cellu_idle(a->cellu) ? "idle" : "busy", mfu_idle(a->mfu) ? "idle" : "busy");
 }
 
 int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
@@ -54,7 +57,8 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 	uint64_t overruns = 0;
 	stats_find(a->st, "gatebuf.overruns", &overruns);
 	if (overruns)
-		return sim_err(err, SIM_EINTERNAL, "the gate buffer was written for a step it had no room for (%llu times)",
+		return sim_err(err, SIM_EINTERNAL,
+			       "the gate buffer was written for a step it had no room for (%llu times)",
 			       (unsigned long long)overruns);
 	uint64_t want = 0;
 	for (size_t i = 0; i < a->w->n_layers; i++)

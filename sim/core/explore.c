@@ -50,7 +50,8 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 		run_result_free(&r);
 	}
 	if (best == UINT64_MAX)
-		return sim_err(err, SIM_EINPUT, "no tile config can be formed by N=%u, K=%u for a %s layer of hidden %u",
+		return sim_err(err, SIM_EINPUT,
+			       "no tile config can be formed by N=%u, K=%u for a %s layer of hidden %u",
 			       hw->compute.vs_units, resolve_lanes(hw), workload_cell_name(l->cell), l->hidden_size);
 	return SIM_OK;
 }

@@ -38,8 +38,10 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)out->config_hash);
 	if (job->expect_hash && strcmp(hash, job->expect_hash)) {
 		workload_free(&out->w);
-		return sim_err(err, SIM_EINPUT, "%s, %s: changed since the sweep was expanded (config_hash %s, "
-			       "expected %s)", job->hw_path, job->wl_path, hash, job->expect_hash);
+		return sim_err(err, SIM_EINPUT,
+			       "%s, %s: changed since the sweep was expanded (config_hash %s, "
+			       "expected %s)",
+			       job->hw_path, job->wl_path, hash, job->expect_hash);
 	}
 	rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);
 	if (!rc && job->tech) {

@@ -15,19 +15,19 @@
 
 typedef struct run_job {
 	const char *hw_path;
-	const char *const *hw_over;   /* -p key=value overrides */
+	const char *const *hw_over; /* -p key=value overrides */
 	size_t n_hw;
 	const char *wl_path;
-	const char *const *wl_over;   /* -w key=value overrides */
+	const char *const *wl_over; /* -w key=value overrides */
 	size_t n_wl;
-	const char *version;          /* hashed into config_hash */
-	const char *expect_hash;      /* non-NULL: the loaded files must still hash to it */
+	const char *version;	 /* hashed into config_hash */
+	const char *expect_hash; /* non-NULL: the loaded files must still hash to it */
 	run_opts_t opts;
-	const energy_tech_t *tech;    /* NULL: not priced */
+	const energy_tech_t *tech; /* NULL: not priced */
 } run_job_t;
 
 typedef struct run_outcome {
-	hw_cfg_t hw;                  /* as loaded (autos unresolved; r.hw has them resolved) */
+	hw_cfg_t hw; /* as loaded (autos unresolved; r.hw has them resolved) */
 	workload_t w;
 	uint64_t config_hash;
 	run_result_t r;

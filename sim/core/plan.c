@@ -47,8 +47,9 @@ static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
  * group, the quantizer's choice (docs/compression.md §2). */
 static cmp_store_cfg_t layer_store(const layer_cfg_t *l)
 {
-	static const cmp_group_t group[] = { [WSCALE_ROW] = CMP_GROUP_ROW, [WSCALE_BLOCK] = CMP_GROUP_BLOCK,
-					     [WSCALE_TENSOR] = CMP_GROUP_TENSOR };
+	static const cmp_group_t group[] = {
+		[WSCALE_ROW] = CMP_GROUP_ROW, [WSCALE_BLOCK] = CMP_GROUP_BLOCK, [WSCALE_TENSOR] = CMP_GROUP_TENSOR
+	};
 	cmp_store_cfg_t c = { .layout = CMP_LAYOUT_DENSE, .value_bits = workload_weight_bits(l) };
 	if (l->weight_bits != WBITS_16) {
 		c.side = CMP_SIDE_SCALE;
@@ -69,7 +70,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu: compute.accumulators (%u) is smaller than its batch_size (%u); the tiles "
 			       "of a row block interleave the sequences, each with its own accumulator, expected "
-			       "at least %u", i + 1, hw->compute.accumulators, l->batch_size, l->batch_size);
+			       "at least %u",
+			       i + 1, hw->compute.accumulators, l->batch_size, l->batch_size);
 	bool fixed = p->sched->flags & SCHED_F_FIXED_TILE;
 	if (fixed) {
 		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
@@ -80,9 +82,14 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 			return rc;
 	}
 	sched_params_t sp = {
-		.sched = p->sched, .cell = l->cell, .gru_form = l->gru_form,
-		.input_size = l->skip_input ? 0 : l->input_size, .hidden_size = l->hidden_size,
-		.vs_units = p->n, .vs_width = p->k, .cfg = (unsigned)pp->tile,
+		.sched = p->sched,
+		.cell = l->cell,
+		.gru_form = l->gru_form,
+		.input_size = l->skip_input ? 0 : l->input_size,
+		.hidden_size = l->hidden_size,
+		.vs_units = p->n,
+		.vs_width = p->k,
+		.cfg = (unsigned)pp->tile,
 		.pad_reconfig = hw->compute.pad_reconfig && !fixed,
 		.max_seg_values = (uint32_t)(resolve_inter_values(hw) / l->batch_size),
 	};
@@ -90,8 +97,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu: tile config%u cannot be formed (N=%u, K=%u, %s, hidden %u; "
 			       "the intermediate buffer holds %llu values), expected a config N is divisible "
-			       "by and whose row segment fits", i + 1, sp.cfg, p->n, p->k,
-			       workload_cell_name(l->cell), l->hidden_size,
+			       "by and whose row segment fits",
+			       i + 1, sp.cfg, p->n, p->k, workload_cell_name(l->cell), l->hidden_size,
 			       (unsigned long long)resolve_inter_values(hw));
 	cmp_store_cfg_t store = layer_store(l);
 	sp.store = &store;
@@ -127,8 +134,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 	return SIM_OK;
 }
 
-int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table,
-	       const sched_registry_t *registry, plan_t *out, sim_err_t *err)
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, const sched_registry_t *registry,
+	       plan_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!w->n_layers)

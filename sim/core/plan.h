@@ -26,35 +26,35 @@
 #include "resolve.h"
 
 typedef struct plan_pass {
-	uint32_t layer;          /* index in the workload */
-	bool backward;           /* the backward pass of a bidirectional layer */
-	tile_sel_t tile;         /* resolved tile config */
+	uint32_t layer;	 /* index in the workload */
+	bool backward;	 /* the backward pass of a bidirectional layer */
+	tile_sel_t tile; /* resolved tile config */
 	tile_source_t tile_src;
-	bool resident;           /* weights kept on chip (else streamed) */
-	bool fit;                /* one step's weights fit the buffer */
-	bool fit_fp16;           /* ... and would fit at fp16 (else they fit only compressed) */
-	uint64_t bytes;          /* stored weight bytes of one step */
-	uint64_t fp16_bytes;     /* what they would be at fp16 */
+	bool resident;	     /* weights kept on chip (else streamed) */
+	bool fit;	     /* one step's weights fit the buffer */
+	bool fit_fp16;	     /* ... and would fit at fp16 (else they fit only compressed) */
+	uint64_t bytes;	     /* stored weight bytes of one step */
+	uint64_t fp16_bytes; /* what they would be at fp16 */
 } plan_pass_t;
 
 typedef struct plan {
-	hw_cfg_t hw;             /* every auto resolved */
-	const sched_desc_t *sched; /* the schedule hw.scheduler names */
+	hw_cfg_t hw;			  /* every auto resolved */
+	const sched_desc_t *sched;	  /* the schedule hw.scheduler names */
 	const sched_registry_t *registry; /* where it was looked up */
-	workload_t passes;       /* one unidirectional layer per pass (owned array) */
-	plan_pass_t *pass;       /* per pass */
-	sched_prog_t *progs;     /* per pass: one step's program */
-	uint32_t n, k;           /* VS units, effective lanes per unit */
-	bool any_bidir;          /* the workload as written has a bidirectional layer */
-	bool weights_fit;        /* every pass's weights fit */
-	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when passes differ */
+	workload_t passes;		  /* one unidirectional layer per pass (owned array) */
+	plan_pass_t *pass;		  /* per pass */
+	sched_prog_t *progs;		  /* per pass: one step's program */
+	uint32_t n, k;			  /* VS units, effective lanes per unit */
+	bool any_bidir;			  /* the workload as written has a bidirectional layer */
+	bool weights_fit;		  /* every pass's weights fit */
+	weight_policy_t weights;	  /* RESIDENT, STREAM, or AUTO when passes differ */
 } plan_t;
 
 /* table: the tile table for tile: auto (NULL: explore every layer).
  * registry: where hw->scheduler is looked up (NULL: the built-in ones).
  * On error *out holds nothing to free. */
-int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table,
-	       const sched_registry_t *registry, plan_t *out, sim_err_t *err);
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, const sched_registry_t *registry,
+	       plan_t *out, sim_err_t *err);
 void plan_free(plan_t *p);
 
 #endif

@@ -59,15 +59,17 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table
 	const char *table = datadir_find(path, found, sizeof found);
 	if (access(table, R_OK) != 0) {
 		if (hw->compute.tile_table[0])
-			return sim_err(err, SIM_EINPUT, "%s: cannot open the tile table named by compute.tile_table, "
-				       "expected a file written by `sharpsim explore`", path);
+			return sim_err(err, SIM_EINPUT,
+				       "%s: cannot open the tile table named by compute.tile_table, "
+				       "expected a file written by `sharpsim explore`",
+				       path);
 		return SIM_OK;
 	}
 	return tile_cache_get(cache, table, out, err);
 }
 
-int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry,
-		 const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err)
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,
+		 tile_sel_t *out, tile_source_t *src, sim_err_t *err)
 {
 	if (hw->compute.tile != TILE_AUTO) {
 		*out = hw->compute.tile;

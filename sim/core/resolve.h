@@ -45,7 +45,7 @@ typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_sourc
 int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, sim_err_t *err);
 /* The tile config a layer runs with (hw already resolved): the configured
  * one, the table's (table may be NULL), or explored on the fly. */
-int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry,
-		 const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err);
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,
+		 tile_sel_t *out, tile_source_t *src, sim_err_t *err);
 
 #endif

@@ -15,8 +15,8 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	if (rc)
 		return rc;
 	const tile_table_t *table = NULL;
-	const sched_desc_t *sd = sched_registry_get(opts->schedules ? opts->schedules : sched_registry_builtin(),
-						     (size_t)hw->scheduler);
+	const sched_desc_t *sd =
+		sched_registry_get(opts->schedules ? opts->schedules : sched_registry_builtin(), (size_t)hw->scheduler);
 	bool fixed = sd && (sd->flags & SCHED_F_FIXED_TILE);
 	/* Without the caller's cache the table is loaded for this run alone. */
 	tile_cache_t *own = NULL, *cache = opts->tile_cache;

@@ -51,46 +51,46 @@
 #include "../report/trace.h"
 
 typedef struct run_opts {
-	bool cold;              /* count the initial weight load in cycles */
-	bool functional;        /* compute values (bit-accurate datapath) */
-	uint64_t seed;          /* functional: weights and inputs */
-	const char *trace_path; /* Chrome trace-event JSON, or NULL */
-	const trace_opts_t *trace_opts; /* its window, filters and cap; NULL: the whole run, no cap */
-	bool fast_forward;      /* exact jumps over repeated steady state */
-	const char *dump_dir;   /* functional: write hidden states as .npy here */
-	cu_backend_mode_t cu_mode;     /* C model, RTL, or both in lockstep */
-	cu_backend_factory_t cu_factory; /* builds the RTL backend (sharpsim-rtl) */
-	const char *vcd_path;   /* RTL waveforms */
+	bool cold;			   /* count the initial weight load in cycles */
+	bool functional;		   /* compute values (bit-accurate datapath) */
+	uint64_t seed;			   /* functional: weights and inputs */
+	const char *trace_path;		   /* Chrome trace-event JSON, or NULL */
+	const trace_opts_t *trace_opts;	   /* its window, filters and cap; NULL: the whole run, no cap */
+	bool fast_forward;		   /* exact jumps over repeated steady state */
+	const char *dump_dir;		   /* functional: write hidden states as .npy here */
+	cu_backend_mode_t cu_mode;	   /* C model, RTL, or both in lockstep */
+	cu_backend_factory_t cu_factory;   /* builds the RTL backend (sharpsim-rtl) */
+	const char *vcd_path;		   /* RTL waveforms */
 	const sched_registry_t *schedules; /* hw.scheduler indexes it (NULL: the built-in ones) */
-	tile_cache_t *tile_cache; /* tile tables kept across runs (NULL: loaded per run) */
+	tile_cache_t *tile_cache;	   /* tile tables kept across runs (NULL: loaded per run) */
 } run_opts_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional
  * layer (the forward pass first, then the backward one). */
 typedef struct layer_result {
-	layer_cfg_t cfg;        /* the pass's shape */
-	uint32_t layer;         /* index in the workload */
-	bool backward;          /* the backward pass of a bidirectional layer */
-	uint64_t cycles;        /* from the layer's first issue to its last h */
+	layer_cfg_t cfg; /* the pass's shape */
+	uint32_t layer;	 /* index in the workload */
+	bool backward;	 /* the backward pass of a bidirectional layer */
+	uint64_t cycles; /* from the layer's first issue to its last h */
 	uint64_t useful_macs;
 	uint64_t issued_macs;
-	tile_sel_t tile;        /* resolved tile config */
+	tile_sel_t tile;	 /* resolved tile config */
 	weight_policy_t weights; /* RESIDENT or STREAM, as resolved */
 	bool weights_fit;
-	uint64_t weight_bytes;  /* stored bytes of one step (weight_bits, scales) */
+	uint64_t weight_bytes;	    /* stored bytes of one step (weight_bits, scales) */
 	uint64_t fp16_weight_bytes; /* the same weights at fp16 */
 	bool fits_only_compressed;  /* weights_fit, but not at fp16 */
-	func_layer_err_t err;   /* functional: against the double reference */
+	func_layer_err_t err;	    /* functional: against the double reference */
 } layer_result_t;
 
 typedef struct run_result {
-	hw_cfg_t hw;            /* effective config, every auto resolved */
-	uint64_t cycles;        /* main count; includes the initial load only if cold */
-	uint64_t load_cycles;   /* the one-time initial load of the first layer */
+	hw_cfg_t hw;	      /* effective config, every auto resolved */
+	uint64_t cycles;      /* main count; includes the initial load only if cold */
+	uint64_t load_cycles; /* the one-time initial load of the first layer */
 	bool cold;
 	bool functional;
 	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when layers differ */
-	bool weights_fit;       /* every layer's weights fit the buffer */
+	bool weights_fit;	 /* every layer's weights fit the buffer */
 	/* Cycles the controller waited for weights still arriving from DRAM
 	 * (counter ctrl.dram_wait), as a fraction of `cycles`; the run is
 	 * DRAM-bound when it exceeds RUN_DRAM_BOUND_FRACTION. */
@@ -98,13 +98,13 @@ typedef struct run_result {
 	bool dram_bound;
 	uint64_t useful_macs;
 	uint64_t issued_macs;
-	double utilization;     /* useful_macs / (cycles * N * K) */
+	double utilization; /* useful_macs / (cycles * N * K) */
 	double latency_us;
-	double peak_gflops;     /* 2 FLOP per MAC per cycle */
+	double peak_gflops;		    /* 2 FLOP per MAC per cycle */
 	uint64_t wbuf_peak_bytes_per_cycle; /* weight-buffer bandwidth used at peak */
-	size_t n_layers;        /* passes */
+	size_t n_layers;		    /* passes */
 	layer_result_t *layers;
-	stats_t *stats;         /* every counter, summed over layers (owned) */
+	stats_t *stats; /* every counter, summed over layers (owned) */
 } run_result_t;
 
 /* More than half of a run's cycles spent waiting for weights from DRAM
@@ -121,8 +121,7 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
  * computes lstm, gru and vanilla unidirectional layers only). */
 int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts, sim_err_t *err);
 /* Plan and run: loads the tile table when the tile is auto, plans, runs. */
-int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts,
-	      run_result_t *out, sim_err_t *err);
+int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err);
 void run_result_free(run_result_t *r);
 
 #endif

@@ -35,12 +35,13 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->tiles = stats_counter(st, "ctrl.tiles", "column tiles issued (weights read once per tile)");
 	c->blocks = stats_counter(st, "ctrl.blocks", "segments started");
 	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
-	c->dram_wait = stats_counter(st, "ctrl.dram_wait",
-				     "cycles the controller waited for weights still arriving from DRAM (streamed or cold)");
+	c->dram_wait =
+		stats_counter(st, "ctrl.dram_wait",
+			      "cycles the controller waited for weights still arriving from DRAM (streamed or cold)");
 	c->pre_writes = stats_counter(st, "precomp.writes", "epur: W.x partial sums added into the precompute store");
 	c->pre_reads = stats_counter(st, "precomp.reads", "epur: precomputed W.x rows read as H inits");
-	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve || !c->tiles || !c->blocks || !c->reconfigs ||
-	    !c->dram_wait || !c->pre_writes || !c->pre_reads) {
+	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve ||
+	    !c->tiles || !c->blocks || !c->reconfigs || !c->dram_wait || !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);
 		return NULL;
 	}
@@ -273,10 +274,11 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			c->active = false;
 			if (c->trace) {
 				char args[160];
-				snprintf(args, sizeof args,
-					 "\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
-					 c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
-					 s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
+				snprintf(
+					args, sizeof args,
+					"\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
+					c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
+					s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
 				trace_slice(c->trace, TRACE_CTRL, s->part == SCHED_PART_X ? "issue W.x" : "issue U.h",
 					    c->seg_start, c->now + 1, args);
 			}
@@ -359,7 +361,7 @@ uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
 	if (u_next != u_head + R || head->col == 0)
 		return 0;
 	uint64_t accept = (nt - 1) * b > u_head ? (nt - 1) * b - u_head : 0; /* heads that are not `last` */
-	uint64_t emit = nt * b - u_next;                                      /* tokens left to issue */
+	uint64_t emit = nt * b - u_next;				     /* tokens left to issue */
 	return accept < emit ? accept : emit;
 }
 

@@ -63,9 +63,9 @@ const char *ctrl_cause_name(idle_cause_t c);
 
 typedef struct ctrl_token {
 	bool is_tile;
-	uint8_t cause;  /* idle_cause_t of a bubble */
-	uint32_t seg;   /* tile: segment index */
-	uint32_t col;   /* tile: column tile */
+	uint8_t cause; /* idle_cause_t of a bubble */
+	uint32_t seg;  /* tile: segment index */
+	uint32_t col;  /* tile: column tile */
 	cu_tile_t t;
 } ctrl_token_t;
 
@@ -74,7 +74,7 @@ typedef struct ctrl_layer {
 	cell_kind_t cell;
 	gru_form_t form;
 	uint32_t hidden, timesteps, batch;
-	bool last;        /* no layer follows */
+	bool last; /* no layer follows */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */

@@ -15,23 +15,23 @@
 #include "ctrl.h"
 
 struct ctrl {
-	const sched_desc_t *sd;  /* the schedule */
+	const sched_desc_t *sd; /* the schedule */
 	deps_kind_t deps;
 	ctrl_layer_t L;
-	uint32_t elems;          /* H * B */
+	uint32_t elems; /* H * B */
 	/* How W.x reaches the gates (ctrl.h): merge continues the X block into
 	 * its H partner; otherwise X blocks go to the intermediate buffer, as
 	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
 	bool merge, h_init, mfu_reads_x;
-	bool recurrent;          /* the cell feeds h back (not fc): step barriers on h */
-	uint32_t merge_id;       /* the block an in-order H segment continues */
+	bool recurrent;	   /* the cell feeds h back (not fc): step barriers on h */
+	uint32_t merge_id; /* the block an in-order H segment continues */
 	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
 	 * block id and how many of the B sequences have been written. */
 	uint32_t *xq_id, *xq_written, xq_head, xq_count, xq_cap;
 	/* E-PUR: its input phase (all steps' W.x) runs first; each of its
 	 * tokens is a block of its own, summed into the precompute store. */
 	bool epur_init, a_pre;
-	uint32_t pre_i;                   /* next input-phase segment */
+	uint32_t pre_i;			  /* next input-phase segment */
 	uint64_t pre_issued, pre_written; /* input-phase blocks */
 	uint64_t *pre_writes, *pre_reads;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */

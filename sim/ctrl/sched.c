@@ -79,7 +79,7 @@ static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint
 {
 	uint32_t kc = p->vs_units / tile_groups(c);
 	uint64_t tiles = !recurrent(p) ? div_up(p->input_size, kc)
-					     : div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
+				       : div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
 	uint64_t cost = (uint64_t)div_up(rem, rows_per_gate(p, c, seg_gates)) * tiles;
 	uint32_t dc = cu_tree_depth(p->vs_units, c), dcur = cu_tree_depth(p->vs_units, cur);
 	return cost + (dcur > dc ? dcur - dc : 0);
@@ -182,8 +182,8 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!sched_cfg_ok(p, p->cfg))
-		return sim_err(err, SIM_EINPUT, "tile config%u cannot be formed by N=%u, K=%u for this layer",
-			       p->cfg, p->vs_units, p->vs_width);
+		return sim_err(err, SIM_EINPUT, "tile config%u cannot be formed by N=%u, K=%u for this layer", p->cfg,
+			       p->vs_units, p->vs_width);
 	/* Upper bound on segments: every range at one row per gate, two
 	 * partitions, four gates, two phases. */
 	size_t cap = (size_t)p->hidden_size * 2 * SCHED_MAX_GATES * 2 + 8;
@@ -199,8 +199,15 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	for (unsigned ph = 0; ph < phase_count(p); ph++) {
 		uint8_t g[SCHED_MAX_GATES];
 		unsigned ng = phase_gates(p, ph, g);
-		sched_order_t o = { .p = p, .phase = ph, .gates = g, .ng = ng, .has_x = has_x, .block = block,
-				    .prog = out, .cap = cap, .rg = rg };
+		sched_order_t o = { .p = p,
+				    .phase = ph,
+				    .gates = g,
+				    .ng = ng,
+				    .has_x = has_x,
+				    .block = block,
+				    .prog = out,
+				    .cap = cap,
+				    .rg = rg };
 		p->sched->order(&o);
 		block = o.block;
 		if (o.overflow) {

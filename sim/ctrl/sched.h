@@ -38,36 +38,36 @@ enum { SCHED_PART_X = 0, SCHED_PART_H = 1 };
 #define SCHED_MAX_GATES 4
 
 typedef struct sched_seg {
-	uint8_t part;          /* SCHED_PART_X or SCHED_PART_H */
-	uint8_t cfg;           /* tile config 1..4 */
-	uint8_t phase;         /* 0, or 1 for GRU reset_before_matmul's n */
-	uint8_t pre;           /* epur: a W.x segment of the all-steps input phase */
+	uint8_t part;  /* SCHED_PART_X or SCHED_PART_H */
+	uint8_t cfg;   /* tile config 1..4 */
+	uint8_t phase; /* 0, or 1 for GRU reset_before_matmul's n */
+	uint8_t pre;   /* epur: a W.x segment of the all-steps input phase */
 	uint8_t ngates;
 	uint8_t gate[SCHED_MAX_GATES];
-	uint32_t j0;           /* first hidden index */
-	uint32_t rpg;          /* rows per gate in the tile layout */
-	uint32_t valid_pg;     /* real rows per gate: min(rpg, H - j0) */
-	uint32_t kr, kc;       /* tile shape */
-	uint32_t ncols;        /* columns of the partition */
-	uint32_t ntiles;       /* column tiles */
-	uint32_t valid_rows;   /* popcount of the tile row mask */
-	uint32_t rowgroups;    /* K-row groups holding a real row (bank reads per column) */
-	uint32_t block;        /* block number within the step (trace) */
-	int32_t partner;       /* the X segment an H segment continues, or -1 */
-	int32_t block_x_last;  /* H: the block's last X segment, or -1 (Unfolded waits for it) */
-	uint64_t stream_off;   /* DRAM byte offset of the segment within a step */
-	uint32_t tile0;        /* index of its first column tile in sched_prog_t.tile */
+	uint32_t j0;	      /* first hidden index */
+	uint32_t rpg;	      /* rows per gate in the tile layout */
+	uint32_t valid_pg;    /* real rows per gate: min(rpg, H - j0) */
+	uint32_t kr, kc;      /* tile shape */
+	uint32_t ncols;	      /* columns of the partition */
+	uint32_t ntiles;      /* column tiles */
+	uint32_t valid_rows;  /* popcount of the tile row mask */
+	uint32_t rowgroups;   /* K-row groups holding a real row (bank reads per column) */
+	uint32_t block;	      /* block number within the step (trace) */
+	int32_t partner;      /* the X segment an H segment continues, or -1 */
+	int32_t block_x_last; /* H: the block's last X segment, or -1 (Unfolded waits for it) */
+	uint64_t stream_off;  /* DRAM byte offset of the segment within a step */
+	uint32_t tile0;	      /* index of its first column tile in sched_prog_t.tile */
 } sched_seg_t;
 
 typedef struct sched_prog {
 	sched_seg_t *seg;
 	uint32_t n;
-	tile_meta_t *tile;     /* every segment's column tiles, in program order */
+	tile_meta_t *tile; /* every segment's column tiles, in program order */
 	uint32_t ntile;
-	uint64_t step_bytes;   /* weight bytes of one step (the tiles' bytes) */
+	uint64_t step_bytes;	  /* weight bytes of one step (the tiles' bytes) */
 	uint64_t fp16_step_bytes; /* what step_bytes would be with fp16 weights */
-	uint64_t macs_per_step; /* useful MACs of one step, one sequence */
-	uint32_t reconfigs;    /* tile config switches per step */
+	uint64_t macs_per_step;	  /* useful MACs of one step, one sequence */
+	uint32_t reconfigs;	  /* tile config switches per step */
 } sched_prog_t;
 
 typedef struct sched_desc sched_desc_t;
@@ -76,12 +76,12 @@ typedef struct sched_params {
 	const sched_desc_t *sched; /* the schedule (sim/sched/registry.h) */
 	cell_kind_t cell;
 	gru_form_t gru_form;
-	uint32_t input_size;   /* 0 with skip_input */
+	uint32_t input_size; /* 0 with skip_input */
 	uint32_t hidden_size;
 	uint32_t vs_units, vs_width;
-	unsigned cfg;          /* tile config in force, 1..4 */
+	unsigned cfg; /* tile config in force, 1..4 */
 	bool pad_reconfig;
-	uint32_t max_seg_values; /* X rows (per sequence) the intermediate buffer holds */
+	uint32_t max_seg_values;      /* X rows (per sequence) the intermediate buffer holds */
 	const cmp_store_cfg_t *store; /* stored weight format; NULL = dense fp16 */
 } sched_params_t;
 
@@ -96,14 +96,14 @@ typedef struct sched_range {
 typedef struct sched_order {
 	const sched_params_t *p;
 	unsigned phase;
-	const uint8_t *gates;  /* the phase's gates, in issue order */
+	const uint8_t *gates; /* the phase's gates, in issue order */
 	unsigned ng;
-	bool has_x;            /* the layer has a W.x partition */
-	uint32_t block;        /* next block number; the order function advances it */
+	bool has_x;	/* the layer has a W.x partition */
+	uint32_t block; /* next block number; the order function advances it */
 	sched_prog_t *prog;
-	size_t cap;            /* segments prog->seg has room for */
-	bool overflow;         /* an order appended more than that: the build fails */
-	sched_range_t *rg;     /* filled by sched_order_ranges */
+	size_t cap;	   /* segments prog->seg has room for */
+	bool overflow;	   /* an order appended more than that: the build fails */
+	sched_range_t *rg; /* filled by sched_order_ranges */
 } sched_order_t;
 
 /* Cuts the hidden range into segments holding seg_gates gates each (with

@@ -42,13 +42,13 @@ static inline uint32_t tile_cols(unsigned cfg, uint32_t n)
 }
 
 typedef struct tile_meta {
-	uint64_t off;          /* byte offset within one step's weights, in stream order */
-	uint32_t bytes;        /* stored bytes the tile holds, side data included */
+	uint64_t off;	       /* byte offset within one step's weights, in stream order */
+	uint32_t bytes;	       /* stored bytes the tile holds, side data included */
 	uint32_t index_bytes;  /* of which side data: scales of a quantized tile (0: fp16) */
 	uint32_t bank_rows;    /* K-wide bank rows read: one per column per row group touched */
 	uint32_t bank_bytes;   /* bytes those bank reads move */
 	uint32_t useful_lanes; /* real (row, column) pairs: multiply-accumulates per sequence */
-	uint32_t cols;         /* real columns */
+	uint32_t cols;	       /* real columns */
 } tile_meta_t;
 
 #endif

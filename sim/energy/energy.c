@@ -88,57 +88,66 @@ typedef struct tech_field {
 	double min, max;
 } tech_field_t;
 
-#define F(k, member, lo, hi) { k, offsetof(struct energy_tech, member), lo, hi }
+#define F(k, member, lo, hi)                                    \
+	{                                                       \
+		k, offsetof(struct energy_tech, member), lo, hi \
+	}
 #define BIG 1e12
 
-static const tech_field_t tech_node[] = {
-	F("from_nm", from_nm, 1, 1000), F("to_nm", to_nm, 1, 1000),
-	F("vdd_from", vdd_from, 0.1, 5), F("vdd_to", vdd_to, 0.1, 5),
-	{ NULL, 0, 0, 0 }
-};
-static const tech_field_t tech_compute[] = {
-	F("fmul16_pj", c_fmul16_pj, 0, BIG), F("fadd32_pj", c_fadd32_pj, 0, BIG),
-	F("reg_pj_per_bit", c_reg_pj_per_bit, 0, BIG), F("padded_mac_factor", c_padded_mac_factor, 0, 1),
-	F("fmul16_um2", c_fmul16_um2, 0, BIG), F("fadd32_um2", c_fadd32_um2, 0, BIG),
-	F("reg_um2_per_bit", c_reg_um2_per_bit, 0, BIG),
-	F("leakage_w_per_mm2", c_leak_w_mm2, 0, BIG),
-	F("energy_scale", c_energy_scale, 0, BIG), F("area_scale", c_area_scale, 0, BIG),
-	{ NULL, 0, 0, 0 }
-};
-static const tech_field_t tech_sram[] = {
-	F("ref_bytes", s_ref_bytes, 1, BIG), F("ref_bits", s_ref_bits, 1, BIG),
-	F("ref_read_pj", s_ref_read_pj, 0, BIG), F("size_exponent", s_size_exponent, 0, 2),
-	F("write_factor", s_write_factor, 0, BIG),
-	F("cell_um2_per_bit", s_cell_um2_per_bit, 0, BIG),
-	F("periph_um2_per_io_bit", s_periph_um2_per_io_bit, 0, BIG),
-	F("gatebuf_bytes", s_gatebuf_bytes, 1, BIG),
-	F("leakage_w_per_mm2", s_leak_w_mm2, 0, BIG),
-	F("energy_scale", s_energy_scale, 0, BIG), F("area_scale", s_area_scale, 0, BIG),
-	{ NULL, 0, 0, 0 }
-};
-static const tech_field_t tech_act[] = {
-	F("sigmoid_pj", a_sigmoid_pj, 0, BIG), F("tanh_pj", a_tanh_pj, 0, BIG),
-	F("bias_add_pj", a_bias_add_pj, 0, BIG), F("cell_mult_pj", a_cell_mult_pj, 0, BIG),
-	F("cell_add_pj", a_cell_add_pj, 0, BIG),
-	F("mfu_unit_um2", a_mfu_unit_um2, 0, BIG), F("cell_lane_um2", a_cell_lane_um2, 0, BIG),
-	F("leakage_w_per_mm2", a_leak_w_mm2, 0, BIG),
-	F("energy_scale", a_energy_scale, 0, BIG), F("area_scale", a_area_scale, 0, BIG),
-	{ NULL, 0, 0, 0 }
-};
-static const tech_field_t tech_ctrl[] = {
-	F("tile_pj_per_vs", k_tile_pj_per_vs, 0, BIG), F("block_pj", k_block_pj, 0, BIG),
-	F("cycle_pj", k_cycle_pj, 0, BIG), F("reconfig_pj", k_reconfig_pj, 0, BIG),
-	F("base_um2", k_base_um2, 0, BIG), F("per_vs_um2", k_per_vs_um2, 0, BIG),
-	F("reconfig_um2_per_lane", k_reconfig_um2_per_lane, 0, BIG),
-	F("leakage_w_per_mm2", k_leak_w_mm2, 0, BIG),
-	F("energy_scale", k_energy_scale, 0, BIG), F("area_scale", k_area_scale, 0, BIG),
-	{ NULL, 0, 0, 0 }
-};
-static const tech_field_t tech_dram[] = {
-	F("pj_per_bit", d_pj_per_bit, 0, BIG), F("background_w", d_background_w, 0, BIG),
-	F("energy_scale", d_energy_scale, 0, BIG),
-	{ NULL, 0, 0, 0 }
-};
+static const tech_field_t tech_node[] = { F("from_nm", from_nm, 1, 1000),
+					  F("to_nm", to_nm, 1, 1000),
+					  F("vdd_from", vdd_from, 0.1, 5),
+					  F("vdd_to", vdd_to, 0.1, 5),
+					  { NULL, 0, 0, 0 } };
+static const tech_field_t tech_compute[] = { F("fmul16_pj", c_fmul16_pj, 0, BIG),
+					     F("fadd32_pj", c_fadd32_pj, 0, BIG),
+					     F("reg_pj_per_bit", c_reg_pj_per_bit, 0, BIG),
+					     F("padded_mac_factor", c_padded_mac_factor, 0, 1),
+					     F("fmul16_um2", c_fmul16_um2, 0, BIG),
+					     F("fadd32_um2", c_fadd32_um2, 0, BIG),
+					     F("reg_um2_per_bit", c_reg_um2_per_bit, 0, BIG),
+					     F("leakage_w_per_mm2", c_leak_w_mm2, 0, BIG),
+					     F("energy_scale", c_energy_scale, 0, BIG),
+					     F("area_scale", c_area_scale, 0, BIG),
+					     { NULL, 0, 0, 0 } };
+static const tech_field_t tech_sram[] = { F("ref_bytes", s_ref_bytes, 1, BIG),
+					  F("ref_bits", s_ref_bits, 1, BIG),
+					  F("ref_read_pj", s_ref_read_pj, 0, BIG),
+					  F("size_exponent", s_size_exponent, 0, 2),
+					  F("write_factor", s_write_factor, 0, BIG),
+					  F("cell_um2_per_bit", s_cell_um2_per_bit, 0, BIG),
+					  F("periph_um2_per_io_bit", s_periph_um2_per_io_bit, 0, BIG),
+					  F("gatebuf_bytes", s_gatebuf_bytes, 1, BIG),
+					  F("leakage_w_per_mm2", s_leak_w_mm2, 0, BIG),
+					  F("energy_scale", s_energy_scale, 0, BIG),
+					  F("area_scale", s_area_scale, 0, BIG),
+					  { NULL, 0, 0, 0 } };
+static const tech_field_t tech_act[] = { F("sigmoid_pj", a_sigmoid_pj, 0, BIG),
+					 F("tanh_pj", a_tanh_pj, 0, BIG),
+					 F("bias_add_pj", a_bias_add_pj, 0, BIG),
+					 F("cell_mult_pj", a_cell_mult_pj, 0, BIG),
+					 F("cell_add_pj", a_cell_add_pj, 0, BIG),
+					 F("mfu_unit_um2", a_mfu_unit_um2, 0, BIG),
+					 F("cell_lane_um2", a_cell_lane_um2, 0, BIG),
+					 F("leakage_w_per_mm2", a_leak_w_mm2, 0, BIG),
+					 F("energy_scale", a_energy_scale, 0, BIG),
+					 F("area_scale", a_area_scale, 0, BIG),
+					 { NULL, 0, 0, 0 } };
+static const tech_field_t tech_ctrl[] = { F("tile_pj_per_vs", k_tile_pj_per_vs, 0, BIG),
+					  F("block_pj", k_block_pj, 0, BIG),
+					  F("cycle_pj", k_cycle_pj, 0, BIG),
+					  F("reconfig_pj", k_reconfig_pj, 0, BIG),
+					  F("base_um2", k_base_um2, 0, BIG),
+					  F("per_vs_um2", k_per_vs_um2, 0, BIG),
+					  F("reconfig_um2_per_lane", k_reconfig_um2_per_lane, 0, BIG),
+					  F("leakage_w_per_mm2", k_leak_w_mm2, 0, BIG),
+					  F("energy_scale", k_energy_scale, 0, BIG),
+					  F("area_scale", k_area_scale, 0, BIG),
+					  { NULL, 0, 0, 0 } };
+static const tech_field_t tech_dram[] = { F("pj_per_bit", d_pj_per_bit, 0, BIG),
+					  F("background_w", d_background_w, 0, BIG),
+					  F("energy_scale", d_energy_scale, 0, BIG),
+					  { NULL, 0, 0, 0 } };
 
 #undef F
 
@@ -149,12 +158,12 @@ typedef struct tech_section {
 
 static const tech_section_t tech_sections[] = {
 	{ "node", tech_node }, { "compute", tech_compute }, { "sram", tech_sram },
-	{ "act", tech_act }, { "ctrl", tech_ctrl }, { "dram", tech_dram },
+	{ "act", tech_act },   { "ctrl", tech_ctrl },	    { "dram", tech_dram },
 };
 #define N_SECTIONS (sizeof tech_sections / sizeof tech_sections[0])
 
-static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tech_section_t *s,
-			      energy_tech_t *t, sim_err_t *err)
+static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tech_section_t *s, energy_tech_t *t,
+			      sim_err_t *err)
 {
 	const char *allowed[16];
 	size_t n = 0;
@@ -169,7 +178,8 @@ static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tec
 		if (!v)
 			return ydoc_error(d, map, err, SIM_EINPUT,
 					  "section '%s' has no key '%s', expected every key of the section "
-					  "(a technology table states all its numbers)", s->name, f->key);
+					  "(a technology table states all its numbers)",
+					  s->name, f->key);
 		rc = ydoc_as_double(d, v, f->min, f->max, (double *)((char *)t + f->off), err);
 		if (rc)
 			return rc;
@@ -195,8 +205,10 @@ static int tech_parse(const ydoc_t *d, energy_tech_t *t, sim_err_t *err)
 	for (size_t i = 0; i < N_SECTIONS; i++) {
 		const ydoc_node_t *sec = ydoc_get(root, tech_sections[i].name);
 		if (!sec)
-			return ydoc_error(d, root, err, SIM_EINPUT, "technology table has no section '%s', expected "
-					  "node, compute, sram, act, ctrl and dram", tech_sections[i].name);
+			return ydoc_error(d, root, err, SIM_EINPUT,
+					  "technology table has no section '%s', expected "
+					  "node, compute, sram, act, ctrl and dram",
+					  tech_sections[i].name);
 		rc = tech_parse_section(d, sec, &tech_sections[i], t, err);
 		if (rc)
 			return rc;
@@ -270,7 +282,8 @@ typedef struct hw_view {
 static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
 {
 	if (hw->compute.vs_units == 0 || hw->compute.vs_width == 0 || hw->cell.lanes == 0)
-		return sim_err(err, SIM_EINTERNAL, "energy model: vs_units, vs_width and cell lanes must be set (got %u x %u, %u lanes)",
+		return sim_err(err, SIM_EINTERNAL,
+			       "energy model: vs_units, vs_width and cell lanes must be set (got %u x %u, %u lanes)",
 			       hw->compute.vs_units, hw->compute.vs_width, hw->cell.lanes);
 	memset(v, 0, sizeof *v);
 	v->n = hw->compute.vs_units;
@@ -321,15 +334,29 @@ static double sram_access_pj(const energy_tech_t *t, double bank_bytes, double b
  * Areas (mm^2) per component, calibrated.
  */
 typedef enum {
-	IT_MULT, IT_TREE, IT_ACC, IT_WREG, IT_FIFO_PREACT,
-	IT_WBUF, IT_IHBUF, IT_CELLBUF, IT_INTERBUF, IT_GATEBUF,
-	IT_MFU, IT_CELL, IT_FIFO_ACT,
-	IT_CTRL, IT_RECONFIG,
+	IT_MULT,
+	IT_TREE,
+	IT_ACC,
+	IT_WREG,
+	IT_FIFO_PREACT,
+	IT_WBUF,
+	IT_IHBUF,
+	IT_CELLBUF,
+	IT_INTERBUF,
+	IT_GATEBUF,
+	IT_MFU,
+	IT_CELL,
+	IT_FIFO_ACT,
+	IT_CTRL,
+	IT_RECONFIG,
 	IT_DRAM,
 	IT_COUNT
 } item_id_t;
 
-static const struct { const char *name; energy_class_t cls; } item_info[IT_COUNT] = {
+static const struct {
+	const char *name;
+	energy_class_t cls;
+} item_info[IT_COUNT] = {
 	[IT_MULT] = { "mult", ENERGY_CLASS_COMPUTE },
 	[IT_TREE] = { "tree", ENERGY_CLASS_COMPUTE },
 	[IT_ACC] = { "acc", ENERGY_CLASS_COMPUTE },
@@ -351,33 +378,48 @@ static const struct { const char *name; energy_class_t cls; } item_info[IT_COUNT
 static double class_area_scale(const energy_tech_t *t, energy_class_t c)
 {
 	switch (c) {
-	case ENERGY_CLASS_COMPUTE: return t->c_area_scale;
-	case ENERGY_CLASS_SRAM: return t->s_area_scale;
-	case ENERGY_CLASS_ACT: return t->a_area_scale;
-	case ENERGY_CLASS_CTRL: return t->k_area_scale;
-	default: return 0;
+	case ENERGY_CLASS_COMPUTE:
+		return t->c_area_scale;
+	case ENERGY_CLASS_SRAM:
+		return t->s_area_scale;
+	case ENERGY_CLASS_ACT:
+		return t->a_area_scale;
+	case ENERGY_CLASS_CTRL:
+		return t->k_area_scale;
+	default:
+		return 0;
 	}
 }
 
 static double class_energy_scale(const energy_tech_t *t, energy_class_t c)
 {
 	switch (c) {
-	case ENERGY_CLASS_COMPUTE: return t->c_energy_scale;
-	case ENERGY_CLASS_SRAM: return t->s_energy_scale;
-	case ENERGY_CLASS_ACT: return t->a_energy_scale;
-	case ENERGY_CLASS_CTRL: return t->k_energy_scale;
-	default: return t->d_energy_scale;
+	case ENERGY_CLASS_COMPUTE:
+		return t->c_energy_scale;
+	case ENERGY_CLASS_SRAM:
+		return t->s_energy_scale;
+	case ENERGY_CLASS_ACT:
+		return t->a_energy_scale;
+	case ENERGY_CLASS_CTRL:
+		return t->k_energy_scale;
+	default:
+		return t->d_energy_scale;
 	}
 }
 
 static double class_leak_density(const energy_tech_t *t, energy_class_t c)
 {
 	switch (c) {
-	case ENERGY_CLASS_COMPUTE: return t->c_leak_w_mm2;
-	case ENERGY_CLASS_SRAM: return t->s_leak_w_mm2;
-	case ENERGY_CLASS_ACT: return t->a_leak_w_mm2;
-	case ENERGY_CLASS_CTRL: return t->k_leak_w_mm2;
-	default: return 0;
+	case ENERGY_CLASS_COMPUTE:
+		return t->c_leak_w_mm2;
+	case ENERGY_CLASS_SRAM:
+		return t->s_leak_w_mm2;
+	case ENERGY_CLASS_ACT:
+		return t->a_leak_w_mm2;
+	case ENERGY_CLASS_CTRL:
+		return t->k_leak_w_mm2;
+	default:
+		return 0;
 	}
 }
 
@@ -458,29 +500,48 @@ typedef struct counters {
 
 static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 {
-	static const struct { const char *name; size_t off; } map[] = {
+	static const struct {
+		const char *name;
+		size_t off;
+	} map[] = {
 #define C(n, m) { n, offsetof(counters_t, m) }
-		C("vs.useful_macs", useful), C("vs.issued_macs", issued),
-		C("tree.adds", tree_adds), C("acc.adds", acc_adds),
-		C("mfu.sigmoid", sigmoid), C("mfu.tanh", tanh), C("mfu.activations", activations),
+		C("vs.useful_macs", useful),
+		C("vs.issued_macs", issued),
+		C("tree.adds", tree_adds),
+		C("acc.adds", acc_adds),
+		C("mfu.sigmoid", sigmoid),
+		C("mfu.tanh", tanh),
+		C("mfu.activations", activations),
 		C("mfu.bias_adds", bias_adds),
-		C("cell.mults", cell_mults), C("cell.adds", cell_adds), C("cell.tanh", cell_tanh),
-		C("wbuf.row_reads", wbuf_rows), C("wbuf.read_bytes", wbuf_rbytes),
+		C("cell.mults", cell_mults),
+		C("cell.adds", cell_adds),
+		C("cell.tanh", cell_tanh),
+		C("wbuf.row_reads", wbuf_rows),
+		C("wbuf.read_bytes", wbuf_rbytes),
 		C("wbuf.write_bytes", wbuf_wbytes),
-		C("ihbuf.reads", ih_r), C("ihbuf.writes", ih_w),
-		C("cellbuf.reads", cell_r), C("cellbuf.writes", cell_w),
-		C("interbuf.reads", inter_r), C("interbuf.writes", inter_w),
-		C("gatebuf.reads", gate_r), C("gatebuf.writes", gate_w),
-		C("fifo.preact.pushes", preact_push), C("fifo.preact.pops", preact_pop),
+		C("ihbuf.reads", ih_r),
+		C("ihbuf.writes", ih_w),
+		C("cellbuf.reads", cell_r),
+		C("cellbuf.writes", cell_w),
+		C("interbuf.reads", inter_r),
+		C("interbuf.writes", inter_w),
+		C("gatebuf.reads", gate_r),
+		C("gatebuf.writes", gate_w),
+		C("fifo.preact.pushes", preact_push),
+		C("fifo.preact.pops", preact_pop),
 		C("dram.read_bytes", dram_bytes),
-		C("ctrl.tiles", tiles), C("ctrl.blocks", blocks), C("ctrl.reconfigs", reconfigs),
+		C("ctrl.tiles", tiles),
+		C("ctrl.blocks", blocks),
+		C("ctrl.reconfigs", reconfigs),
 #undef C
 	};
 	memset(c, 0, sizeof *c);
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!stats_find(st, map[i].name, (uint64_t *)((char *)c + map[i].off)))
-			return sim_err(err, SIM_EINTERNAL, "energy model: counter '%s' is not registered, expected "
-				       "every counter listed in core/run.h", map[i].name);
+			return sim_err(err, SIM_EINTERNAL,
+				       "energy model: counter '%s' is not registered, expected "
+				       "every counter listed in core/run.h",
+				       map[i].name);
 	/* The MFU -> cell updater FIFO is optional: a cycle model that hands
 	 * gate values over through the gate buffer has none (0 events). */
 	stats_find(st, "fifo.act.pushes", &c->act_push);
@@ -506,8 +567,8 @@ static void charge(pricer_t *p, item_id_t it, const char *action, uint64_t count
 		r->action[r->n_actions++] = (energy_action_t){ item_info[it].name, action, count, pj };
 }
 
-int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, uint64_t cycles,
-		energy_report_t *out, sim_err_t *err)
+int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, uint64_t cycles, energy_report_t *out,
+		sim_err_t *err)
 {
 	hw_view_t v = { 0 };
 	counters_t c = { 0 };
@@ -533,8 +594,7 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	/* A multiply or a tree add also writes its 32-bit pipeline register. */
 	double reg32 = 32 * t->c_reg_pj_per_bit;
 	charge(&p, IT_MULT, "mult", c.useful, (t->c_fmul16_pj + reg32) * ec);
-	charge(&p, IT_MULT, "mult_padded", c.issued - c.useful,
-	       (t->c_fmul16_pj + reg32) * t->c_padded_mac_factor * ec);
+	charge(&p, IT_MULT, "mult_padded", c.issued - c.useful, (t->c_fmul16_pj + reg32) * t->c_padded_mac_factor * ec);
 	charge(&p, IT_TREE, "add", c.tree_adds, (t->c_fadd32_pj + reg32) * ec);
 	charge(&p, IT_ACC, "add", c.acc_adds, t->c_fadd32_pj * ec);
 	charge(&p, IT_WREG, "load_row", c.wbuf_rows, v.k * 16 * t->c_reg_pj_per_bit * ec);
@@ -578,9 +638,8 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 
 	for (int i = 0; i < IT_COUNT; i++) {
 		energy_item_t *it = &r->item[i];
-		double leak_w = it->cls == ENERGY_CLASS_DRAM
-					? t->d_background_w
-					: it->area_mm2 * class_leak_density(t, it->cls);
+		double leak_w = it->cls == ENERGY_CLASS_DRAM ? t->d_background_w
+							     : it->area_mm2 * class_leak_density(t, it->cls);
 		it->dynamic_uj = p.dyn_pj[i] * 1e-6;
 		it->leakage_uj = leak_w * r->seconds * 1e6;
 		it->energy_uj = it->dynamic_uj + it->leakage_uj;
@@ -609,11 +668,12 @@ static double pct(double part, double whole)
 
 void energy_report_print_text(FILE *f, const energy_report_t *r)
 {
-	fprintf(f, "energy: %.6g uJ (dynamic %.6g, leakage %.6g), average power %.4g W over %.6g us\n",
-		r->energy_uj, r->dynamic_uj, r->leakage_uj, r->avg_power_w, r->seconds * 1e6);
-	fprintf(f, "area: %.4g mm2; %.4g GFLOP/s per W (2 FLOP per useful MAC); technology %s\n",
-		r->area_mm2, r->gflops_per_w, r->tech);
-	fprintf(f, "  %-12s %12s %9s %7s %10s %7s\n", "component", "energy_uJ", "power_W", "power%", "area_mm2", "area%");
+	fprintf(f, "energy: %.6g uJ (dynamic %.6g, leakage %.6g), average power %.4g W over %.6g us\n", r->energy_uj,
+		r->dynamic_uj, r->leakage_uj, r->avg_power_w, r->seconds * 1e6);
+	fprintf(f, "area: %.4g mm2; %.4g GFLOP/s per W (2 FLOP per useful MAC); technology %s\n", r->area_mm2,
+		r->gflops_per_w, r->tech);
+	fprintf(f, "  %-12s %12s %9s %7s %10s %7s\n", "component", "energy_uJ", "power_W", "power%", "area_mm2",
+		"area%");
 	for (int c = 0; c < ENERGY_CLASS_COUNT; c++) {
 		fprintf(f, "  %-12s %12.6g %9.4g %6.1f%% %10.4g %6.1f%%\n", energy_class_name((energy_class_t)c),
 			r->class_energy_uj[c], r->class_power_w[c], pct(r->class_energy_uj[c], r->energy_uj),
@@ -683,12 +743,13 @@ void energy_report_print_json(FILE *f, const energy_report_t *r)
 
 void energy_write_accelergy(FILE *f, const energy_report_t *r, const char *design_name)
 {
-	fprintf(f, "# Accelergy action counts written by sharpsim: totals over all instances of\n"
-		   "# each component for one run of %llu cycles at %g MHz.\n"
-		   "# Units: wbuf read_byte, write_byte = one byte;\n"
-		   "# ihbuf = fp16 elements; cellbuf, interbuf, gatebuf = fp32 elements;\n"
-		   "# dram read_byte = one byte. sharpsim's own price per action (%s, pJ)\n"
-		   "# follows each count as a comment; leakage is not an action here.\n",
+	fprintf(f,
+		"# Accelergy action counts written by sharpsim: totals over all instances of\n"
+		"# each component for one run of %llu cycles at %g MHz.\n"
+		"# Units: wbuf read_byte, write_byte = one byte;\n"
+		"# ihbuf = fp16 elements; cellbuf, interbuf, gatebuf = fp32 elements;\n"
+		"# dram read_byte = one byte. sharpsim's own price per action (%s, pJ)\n"
+		"# follows each count as a comment; leakage is not an action here.\n",
 		(unsigned long long)r->cycles, r->clock_mhz, r->tech);
 	fputs("action_counts:\n  version: 0.3\n  local:\n", f);
 	for (size_t i = 0; i < r->n_actions;) {

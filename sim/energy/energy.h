@@ -54,12 +54,12 @@ typedef enum {
 /* One priced component: its dynamic and leakage energy over the run, its
  * average power and its area. Energies in microjoules, powers in watts. */
 typedef struct energy_item {
-	const char *name;      /* e.g. "mult", "wbuf" (static storage) */
+	const char *name; /* e.g. "mult", "wbuf" (static storage) */
 	energy_class_t cls;
 	double dynamic_uj;
 	double leakage_uj;
-	double energy_uj;      /* dynamic + leakage */
-	double power_w;        /* energy / run time; 0 when the run time is 0 */
+	double energy_uj; /* dynamic + leakage */
+	double power_w;	  /* energy / run time; 0 when the run time is 0 */
 	double area_mm2;
 } energy_item_t;
 
@@ -77,7 +77,7 @@ typedef struct energy_action {
 #define ENERGY_ACTIONS_MAX 48
 
 typedef struct energy_report {
-	char tech[128];        /* technology table name (a copy: the report
+	char tech[128]; /* technology table name (a copy: the report
 				* outlives the table) */
 	double clock_mhz;
 	uint64_t cycles;
@@ -110,8 +110,7 @@ typedef struct energy_tech energy_tech_t;
  * out-of-range values are SIM_EINPUT errors located "file:line:col:". */
 int energy_tech_load(const char *path, energy_tech_t **out, sim_err_t *err);
 /* Same from text in memory; name stands for the file in messages. */
-int energy_tech_load_string(const char *name, const char *text, size_t len,
-			    energy_tech_t **out, sim_err_t *err);
+int energy_tech_load_string(const char *name, const char *text, size_t len, energy_tech_t **out, sim_err_t *err);
 void energy_tech_destroy(energy_tech_t *t);
 const char *energy_tech_name(const energy_tech_t *t);
 
@@ -120,8 +119,8 @@ const char *energy_tech_name(const energy_tech_t *t);
 int energy_area(const energy_tech_t *t, const hw_cfg_t *hw, energy_report_t *out, sim_err_t *err);
 
 /* Prices the counters of a run of `cycles` cycles at hw->clock_mhz. */
-int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, uint64_t cycles,
-		energy_report_t *out, sim_err_t *err);
+int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, uint64_t cycles, energy_report_t *out,
+		sim_err_t *err);
 
 const char *energy_class_name(energy_class_t c);
 

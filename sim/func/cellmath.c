@@ -17,7 +17,8 @@ cm_t *cm_create(const precision_cfg_t *p, const act_cfg_t *a, sim_err_t *err)
 	if (fixed) {
 		unsigned wmax = p->mul == PREC_FIX16X8 ? 7 : 15;
 		if (p->data_frac > 14 || p->weight_frac > wmax || p->acc_bits < 16 || p->acc_bits > 32) {
-			sim_err(err, SIM_EINPUT, "precision: data_frac %u, weight_frac %u, acc_bits %u out of range, "
+			sim_err(err, SIM_EINPUT,
+				"precision: data_frac %u, weight_frac %u, acc_bits %u out of range, "
 				"expected data_frac <= 14, weight_frac <= %u, acc_bits 16..32",
 				p->data_frac, p->weight_frac, p->acc_bits, wmax);
 			return NULL;
@@ -59,26 +60,28 @@ bool cm_is_fixed(const cm_t *cm)
 
 static uint32_t widen(const cm_t *cm, uint32_t d)
 {
-	return cm->mul == PREC_FP16 ? arith_f16_to_f32((uint16_t)d)
-	     : cm->mul == PREC_BF16 ? arith_bf16_to_f32((uint16_t)d) : d;
+	return cm->mul == PREC_FP16   ? arith_f16_to_f32((uint16_t)d)
+	       : cm->mul == PREC_BF16 ? arith_bf16_to_f32((uint16_t)d)
+				      : d;
 }
 
 static uint32_t rnd(const cm_t *cm, uint32_t x)
 {
-	return cm->mul == PREC_FP16 ? arith_f32_to_f16(x)
-	     : cm->mul == PREC_BF16 ? arith_f32_to_bf16(x) : x;
+	return cm->mul == PREC_FP16 ? arith_f32_to_f16(x) : cm->mul == PREC_BF16 ? arith_f32_to_bf16(x) : x;
 }
 
 static uint32_t rndd(const cm_t *cm, double v)
 {
-	return cm->mul == PREC_FP16 ? arith_double_to_f16(v)
-	     : cm->mul == PREC_BF16 ? arith_double_to_bf16(v) : arith_double_to_f32(v);
+	return cm->mul == PREC_FP16   ? arith_double_to_f16(v)
+	       : cm->mul == PREC_BF16 ? arith_double_to_bf16(v)
+				      : arith_double_to_f32(v);
 }
 
 static uint32_t mul(const cm_t *cm, uint32_t a, uint32_t b)
 {
-	return cm->mul == PREC_FP16 ? arith_f16_mul((uint16_t)a, (uint16_t)b)
-	     : cm->mul == PREC_BF16 ? arith_bf16_mul((uint16_t)a, (uint16_t)b) : arith_f32_mul(a, b);
+	return cm->mul == PREC_FP16   ? arith_f16_mul((uint16_t)a, (uint16_t)b)
+	       : cm->mul == PREC_BF16 ? arith_bf16_mul((uint16_t)a, (uint16_t)b)
+				      : arith_f32_mul(a, b);
 }
 
 /* ---- fixed-point words ---- */
@@ -116,14 +119,12 @@ uint32_t cm_weight(const cm_t *cm, double v)
 
 uint32_t cm_bias(const cm_t *cm, double v)
 {
-	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->S, cm->acc_bits)
-			       : arith_double_to_f32(v);
+	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->S, cm->acc_bits) : arith_double_to_f32(v);
 }
 
 uint32_t cm_state(const cm_t *cm, double v)
 {
-	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->df, 32)
-			       : arith_double_to_f32(v);
+	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->df, 32) : arith_double_to_f32(v);
 }
 
 double cm_data_value(const cm_t *cm, uint32_t w)
@@ -210,15 +211,13 @@ uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c)
 	return rnd(cm, mul(cm, o, tc));
 }
 
-void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o,
-		  uint32_t *c, uint32_t *h)
+void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o, uint32_t *c, uint32_t *h)
 {
 	cm_lstm_state(cm, i, f, g, c);
 	*h = cm_lstm_out(cm, o, *c);
 }
 
-uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn,
-		      uint32_t r)
+uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn, uint32_t r)
 {
 	if (cm_is_fixed(cm)) {
 		int32_t a = fix_acc_add(s32(hn), s32(b_hn), cm->acc_bits);

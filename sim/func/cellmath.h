@@ -74,7 +74,7 @@ bool cm_is_fixed(const cm_t *cm);
  * saturating in fixed point) and back (exact) ---- */
 uint32_t cm_data(const cm_t *cm, double v);
 uint32_t cm_weight(const cm_t *cm, double v);
-uint32_t cm_bias(const cm_t *cm, double v);   /* a sum word */
+uint32_t cm_bias(const cm_t *cm, double v); /* a sum word */
 uint32_t cm_state(const cm_t *cm, double v);
 double cm_data_value(const cm_t *cm, uint32_t w);
 double cm_state_value(const cm_t *cm, uint32_t c);
@@ -99,10 +99,8 @@ uint32_t cm_one_minus(const cm_t *cm, uint32_t d);
 /* c = f*c + i*g (state word in place); then h = o*tanh(c). */
 void cm_lstm_state(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t *c);
 uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c);
-void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o,
-		  uint32_t *c, uint32_t *h);
-uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn,
-		      uint32_t r);
+void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o, uint32_t *c, uint32_t *h);
+uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn, uint32_t r);
 uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h);
 uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev);
 

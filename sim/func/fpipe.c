@@ -61,49 +61,49 @@ struct fpipe {
 	uint64_t *mults;
 	cm_t *cm;
 	prec_mul_t prec;
-	bool fixed, fl;          /* fixed point; float copies for cu.c (fp16, bf16, fp32) */
-	bool w16;                /* 16-bit words for the compute unit's interface
+	bool fixed, fl; /* fixed point; float copies for cu.c (fp16, bf16, fp32) */
+	bool w16;	/* 16-bit words for the compute unit's interface
 				  * (wl, xv, hv, rv): every precision but fp32, whose
 				  * words live in the float copies only */
 	unsigned acc_bits;
 	uint64_t inter_values;
-	weights_t **wt;          /* per layer, doubles, unrounded */
-	double *ref_prev;        /* reference h of the previous layer, (T, B, H) */
-	uint32_t *dp_prev;       /* datapath h words of the previous layer */
-	bool bad;                /* a causality check failed in this layer */
+	weights_t **wt;	   /* per layer, doubles, unrounded */
+	double *ref_prev;  /* reference h of the previous layer, (T, B, H) */
+	uint32_t *dp_prev; /* datapath h words of the previous layer */
+	bool bad;	   /* a causality check failed in this layer */
 	sim_err_t bad_err;
 	/* the current layer */
 	uint32_t layer, G, I, H, T, B, E, NG;
-	const cell_desc_t *cd;   /* the layer's cell and the variant of its form */
+	const cell_desc_t *cd; /* the layer's cell and the variant of its form */
 	const cell_variant_t *cv;
 	const sched_prog_t *prog;
-	size_t *seg_off;         /* per segment: its tile 0 in wl / wlf */
-	uint32_t *tile_base;     /* per segment: its tile 0 in tile_mults */
-	uint32_t *tile_mults;    /* real multiplies of a tile (one sequence) */
+	size_t *seg_off;      /* per segment: its tile 0 in wl / wlf */
+	uint32_t *tile_base;  /* per segment: its tile 0 in tile_mults */
+	uint32_t *tile_mults; /* real multiplies of a tile (one sequence) */
 	uint16_t *wl;
 	float *wlf;
 	uint32_t *bias, *b_hn;
-	uint32_t *peep;          /* peephole weight words, element j's P_i, P_f, P_o at 3j */
-	uint32_t px, ph;         /* padded lengths of the x and h vectors */
+	uint32_t *peep;	 /* peephole weight words, element j's P_i, P_f, P_o at 3j */
+	uint32_t px, ph; /* padded lengths of the x and h vectors */
 	uint16_t *xv;
 	float *xvf;
 	uint16_t *hv;
 	float *hvf;
 	int64_t hv_step[FP_HRING];
 	uint32_t hv_count[FP_HRING];
-	uint16_t *rv;            /* GRU reset_before_matmul r*h, per step parity */
+	uint16_t *rv; /* GRU reset_before_matmul r*h, per step parity */
 	float *rvf;
 	int64_t rv_step[2];
 	uint32_t rv_count[2];
 	uint32_t xdepth;
-	size_t xslot;            /* words of one step's X sums */
-	size_t *xseg_off;        /* per X segment: its sums within a slot */
+	size_t xslot;	  /* words of one step's X sums */
+	size_t *xseg_off; /* per X segment: its sums within a slot */
 	uint32_t *xsum;
-	int64_t *xtag;           /* step held, per (slot, segment, sequence) */
-	uint32_t *gst;           /* [2][E][NG] */
-	uint32_t *cst;           /* c per element e */
-	uint32_t *hwords;        /* h words, (T, B, H) */
-	double *h_out, *c_out;   /* h and c as doubles, (T, B, H) */
+	int64_t *xtag;	       /* step held, per (slot, segment, sequence) */
+	uint32_t *gst;	       /* [2][E][NG] */
+	uint32_t *cst;	       /* c per element e */
+	uint32_t *hwords;      /* h words, (T, B, H) */
+	double *h_out, *c_out; /* h and c as doubles, (T, B, H) */
 };
 
 static void fp_fail(fpipe_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -183,8 +183,8 @@ static void fp_dirname(const char *path, char *out, size_t len)
 static int fp_check_stack(const workload_t *w, size_t l, sim_err_t *err)
 {
 	const layer_cfg_t *c = &w->layers[l], *p = &w->layers[l - 1];
-	if (c->skip_input || (c->input_size == p->hidden_size && c->timesteps == p->timesteps &&
-			      c->batch_size == p->batch_size))
+	if (c->skip_input ||
+	    (c->input_size == p->hidden_size && c->timesteps == p->timesteps && c->batch_size == p->batch_size))
 		return SIM_OK;
 	return sim_err_at(err, SIM_EINPUT, w->path, c->line, c->col,
 			  "layer %zu has input_size %u, timesteps %u, batch_size %u; a functional run feeds it "
@@ -193,14 +193,16 @@ static int fp_check_stack(const workload_t *w, size_t l, sim_err_t *err)
 			  p->batch_size);
 }
 
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir,
-		      stats_t *st, sim_err_t *err)
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir, stats_t *st,
+		      sim_err_t *err)
 {
 	if (dump_dir) {
 		struct stat sb;
 		if (stat(dump_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			sim_err(err, SIM_EIO, "--dump-outputs %s: not an existing directory, expected one to "
-				"write layer<N>_h.npy into", dump_dir);
+			sim_err(err, SIM_EIO,
+				"--dump-outputs %s: not an existing directory, expected one to "
+				"write layer<N>_h.npy into",
+				dump_dir);
 			return NULL;
 		}
 	}
@@ -371,7 +373,8 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 	for (uint32_t t = 0; t < f->T; t++)
 		for (uint32_t b = 0; b < f->B; b++)
 			for (uint32_t i = 0; i < f->I; i++) {
-				size_t src = ((size_t)t * f->B + b) * f->I + i, dst = ((size_t)t * f->B + b) * f->px + i;
+				size_t src = ((size_t)t * f->B + b) * f->I + i,
+				       dst = ((size_t)t * f->B + b) * f->px + i;
 				uint32_t v = f->layer ? f->dp_prev[src] : cm_data(f->cm, wt->x[src]);
 				if (f->w16)
 					f->xv[dst] = (uint16_t)v;
@@ -475,8 +478,10 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	if (!rc)
 		rc = fp_xring(f);
 	if (rc == SIM_EINTERNAL)
-		return sim_err(err, rc, "functional mode, layer %u: a segment's columns differ from the layer's "
-			       "matrix, expected I = %u for W and H = %u for U", layer, f->I, f->H);
+		return sim_err(err, rc,
+			       "functional mode, layer %u: a segment's columns differ from the layer's "
+			       "matrix, expected I = %u for W and H = %u for U",
+			       layer, f->I, f->H);
 	return rc ? sim_err(err, rc, "functional mode: out of memory for layer %u", layer) : SIM_OK;
 }
 
@@ -495,8 +500,10 @@ static int64_t *fp_xtag(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 static const uint32_t *fp_partner_sums(fpipe_t *f, uint32_t xseg, uint32_t step, uint32_t seq)
 {
 	if (*fp_xtag(f, xseg, step, seq) != step) {
-		fp_fail(f, "step %u, sequence %u: the W.x sums of segment %u were not in the intermediate buffer "
-			"when read", step, seq, xseg);
+		fp_fail(f,
+			"step %u, sequence %u: the W.x sums of segment %u were not in the intermediate buffer "
+			"when read",
+			step, seq, xseg);
 	}
 	return fp_xsums(f, xseg, step, seq);
 }
@@ -592,7 +599,8 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 					f->rv_step[rslot] = step;
 					f->rv_count[rslot] = 0;
 				}
-				uint32_t h = fp_word(f, f->hv, f->hvf, (size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j);
+				uint32_t h =
+					fp_word(f, f->hv, f->hvf, (size_t)hprev * f->B * f->ph + (size_t)b * f->ph + j);
 				uint32_t rh = cm_gru_rh(f->cm, gw[g], h);
 				size_t i = (size_t)rslot * f->B * f->ph + (size_t)b * f->ph + j;
 				if (f->w16)
@@ -623,7 +631,11 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		uint32_t bias[CELL_MAX_GATES];
 		for (uint32_t g = 0; g < f->G; g++)
 			bias[g] = f->bias[(size_t)g * f->H + j];
-		cell_elem_t in = { .gate = gw, .h_prev = hprev, .c = &f->cst[e], .bias = bias, .b_hn = f->b_hn[j],
+		cell_elem_t in = { .gate = gw,
+				   .h_prev = hprev,
+				   .c = &f->cst[e],
+				   .bias = bias,
+				   .b_hn = f->b_hn[j],
 				   .peep = f->peep ? &f->peep[3 * (size_t)j] : NULL };
 		h = f->cd->step(f->cm, f->cv, &in);
 		if (f->c_out)
@@ -660,8 +672,10 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	}
 	uint32_t last = fp_hslot((int64_t)f->T - 1);
 	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->E)
-		return sim_err(err, SIM_EINTERNAL, "functional mode, layer %u: the last step's h is incomplete "
-			       "(%u of %u elements)", layer, f->hv_count[last], f->E);
+		return sim_err(err, SIM_EINTERNAL,
+			       "functional mode, layer %u: the last step's h is incomplete "
+			       "(%u of %u elements)",
+			       layer, f->hv_count[last], f->E);
 	weights_t *wt = f->wt[layer];
 	size_t n = (size_t)f->T * f->B * f->H, last_n = (size_t)f->B * f->H, last_off = n - last_n;
 	if (layer && wt->I)

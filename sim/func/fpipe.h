@@ -46,8 +46,8 @@ typedef struct func_layer_err {
 /* hw: resolved. workload_dir: directory of the workload file (relative
  * `weights:` paths resolve against it). dump_dir: write h per layer as .npy
  * (NULL: no dump). */
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir,
-		      stats_t *st, sim_err_t *err);
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir, stats_t *st,
+		      sim_err_t *err);
 void fpipe_destroy(fpipe_t *f);
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err);
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t);

@@ -25,7 +25,7 @@
 #include "../arith/fp.h"
 #include "../common/afile.h"
 
-static const unsigned char MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+static const unsigned char MAGIC[6] = { 0x93, 'N', 'U', 'M', 'P', 'Y' };
 
 static size_t dtype_size(npy_dtype_t t)
 {
@@ -154,20 +154,25 @@ static int parse_dict(hdr_t *h, npy_array_t *a)
 			else if (strcmp(d, "<f8") == 0)
 				a->dtype = NPY_F8;
 			else if (d[0] == '>')
-				return sim_err(h->err, SIM_EINPUT, "%s: dtype '%s' is big-endian, expected "
+				return sim_err(h->err, SIM_EINPUT,
+					       "%s: dtype '%s' is big-endian, expected "
 					       "little-endian '<f2', '<f4' or '<f8' (use arr.astype('<f4'))",
 					       h->path, d);
 			else
-				return sim_err(h->err, SIM_EINPUT, "%s: dtype '%s' is not supported, "
-					       "expected '<f2', '<f4' or '<f8'", h->path, d);
+				return sim_err(h->err, SIM_EINPUT,
+					       "%s: dtype '%s' is not supported, "
+					       "expected '<f2', '<f4' or '<f8'",
+					       h->path, d);
 			have_descr = true;
 		} else if (strcmp(key, "fortran_order") == 0) {
 			skip_ws(h);
 			if ((size_t)(h->end - h->p) >= 5 && memcmp(h->p, "False", 5) == 0) {
 				h->p += 5;
 			} else if ((size_t)(h->end - h->p) >= 4 && memcmp(h->p, "True", 4) == 0) {
-				return sim_err(h->err, SIM_EINPUT, "%s: array is in Fortran order, expected "
-					       "C order (save np.ascontiguousarray(arr))", h->path);
+				return sim_err(h->err, SIM_EINPUT,
+					       "%s: array is in Fortran order, expected "
+					       "C order (save np.ascontiguousarray(arr))",
+					       h->path);
 			} else {
 				return bad(h, "fortran_order must be True or False");
 			}
@@ -253,7 +258,7 @@ static int read_npy(FILE *f, const char *path, npy_array_t *a, sim_err_t *err)
 	if (got != hlen)
 		return sim_err(err, SIM_EINPUT, "%s: truncated .npy header (%zu bytes announced, %zu present)", path,
 			       hlen, got);
-	hdr_t h = {hbuf, hbuf + hlen, path, err};
+	hdr_t h = { hbuf, hbuf + hlen, path, err };
 	int rc = parse_dict(&h, a);
 	if (rc)
 		return rc;
@@ -262,8 +267,9 @@ static int read_npy(FILE *f, const char *path, npy_array_t *a, sim_err_t *err)
 	for (unsigned i = 0; i < a->ndim; i++) {
 		if (a->shape[i] && a->count > NPY_MAX_DATA_BYTES / isz / a->shape[i]) {
 			char sh[NPY_MAX_DIMS * 24 + 8];
-			return sim_err(err, SIM_EINPUT, "%s: shape %s is larger than %llu bytes, expected a smaller array",
-				       path, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
+			return sim_err(err, SIM_EINPUT,
+				       "%s: shape %s is larger than %llu bytes, expected a smaller array", path,
+				       npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
 				       (unsigned long long)NPY_MAX_DATA_BYTES);
 		}
 		a->count *= a->shape[i];
@@ -277,8 +283,9 @@ static int read_npy(FILE *f, const char *path, npy_array_t *a, sim_err_t *err)
 		size_t bytes = fread(chunk, 1, n * isz, f);
 		if (bytes < n * isz) {
 			char sh[NPY_MAX_DIMS * 24 + 8];
-			return sim_err(err, SIM_EINPUT, "%s: truncated data: %zu bytes, expected %zu for shape %s of %s",
-				       path, have * isz + bytes, want, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
+			return sim_err(err, SIM_EINPUT,
+				       "%s: truncated data: %zu bytes, expected %zu for shape %s of %s", path,
+				       have * isz + bytes, want, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
 				       npy_dtype_name(a->dtype));
 		}
 		if (have + n > cap) {
@@ -301,9 +308,12 @@ static int read_npy(FILE *f, const char *path, npy_array_t *a, sim_err_t *err)
 				memcpy(&x, &v, sizeof x);
 			if (!isfinite(x)) {
 				char ix[NPY_MAX_DIMS * 24 + 8];
-				return sim_err(err, SIM_EINPUT, "%s: element %zu at index %s is %s, expected finite values",
-					       path, have + i, index_str(a, have + i, ix, sizeof ix),
-					       isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+				return sim_err(err, SIM_EINPUT,
+					       "%s: element %zu at index %s is %s, expected finite values", path,
+					       have + i, index_str(a, have + i, ix, sizeof ix),
+					       isnan(x) ? "nan"
+					       : x > 0	? "inf"
+							: "-inf");
 			}
 			a->data[have + i] = x;
 		}
@@ -311,9 +321,10 @@ static int read_npy(FILE *f, const char *path, npy_array_t *a, sim_err_t *err)
 	}
 	if (fgetc(f) != EOF) {
 		char sh[NPY_MAX_DIMS * 24 + 8];
-		return sim_err(err, SIM_EINPUT, "%s: trailing bytes after the data, expected exactly %zu bytes for "
-			       "shape %s of %s", path, want, npy_shape_str(a->ndim, a->shape, sh, sizeof sh),
-			       npy_dtype_name(a->dtype));
+		return sim_err(err, SIM_EINPUT,
+			       "%s: trailing bytes after the data, expected exactly %zu bytes for "
+			       "shape %s of %s",
+			       path, want, npy_shape_str(a->ndim, a->shape, sh, sizeof sh), npy_dtype_name(a->dtype));
 	}
 	if (ferror(f))
 		return sim_err(err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(errno));
@@ -349,8 +360,8 @@ void npy_free(npy_array_t *a)
 
 /* ---- writing ------------------------------------------------------------- */
 
-int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape,
-	      const double *data, sim_err_t *err)
+int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, const double *data,
+	      sim_err_t *err)
 {
 	if (ndim > NPY_MAX_DIMS)
 		return sim_err(err, SIM_EINTERNAL, "%s: %u dimensions, at most %d", path, ndim, NPY_MAX_DIMS);

@@ -32,11 +32,11 @@
 typedef enum { NPY_F2 = 0, NPY_F4, NPY_F8 } npy_dtype_t;
 
 typedef struct npy_array {
-	npy_dtype_t dtype;            /* as stored in the file */
+	npy_dtype_t dtype; /* as stored in the file */
 	unsigned ndim;
 	size_t shape[NPY_MAX_DIMS];
-	size_t count;                 /* product of shape (1 for 0-d) */
-	double *data;                 /* count values, C order; owned */
+	size_t count; /* product of shape (1 for 0-d) */
+	double *data; /* count values, C order; owned */
 } npy_array_t;
 
 /* Reads path into *out (zeroed on failure). SIM_EINPUT when the file cannot
@@ -47,8 +47,8 @@ int npy_read(const char *path, npy_array_t *out, sim_err_t *err);
 void npy_free(npy_array_t *a);
 
 /* Writes count = prod(shape) doubles as dtype, atomically. */
-int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape,
-	      const double *data, sim_err_t *err);
+int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, const double *data,
+	      sim_err_t *err);
 
 /* NumPy's spelling of a shape: "()", "(5,)", "(3, 4)". Returns buf. */
 const char *npy_shape_str(unsigned ndim, const size_t *shape, char *buf, size_t len);

@@ -44,10 +44,10 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
 
 typedef struct ref_diff {
 	size_t n;
-	double max_abs;   /* max |got - ref| */
-	double max_rel;   /* max |got - ref| / max(|ref|, REF_REL_FLOOR) */
-	double rms;       /* sqrt(mean((got - ref)^2)) */
-	size_t worst;     /* index of max_abs */
+	double max_abs;	  /* max |got - ref| */
+	double max_rel;	  /* max |got - ref| / max(|ref|, REF_REL_FLOOR) */
+	double rms;	  /* sqrt(mean((got - ref)^2)) */
+	size_t worst;	  /* index of max_abs */
 	size_t nonfinite; /* entries of got that are NaN or inf */
 } ref_diff_t;
 

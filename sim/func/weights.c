@@ -29,14 +29,14 @@ static size_t slot_table(weights_t *w, slot_t *s)
 	bool lbr = cell_variant(d, w->gru_form)->x_apart >= 0, peep = d->flags & CELL_F_PEEPHOLE;
 	size_t gh = (size_t)w->G * w->H;
 	slot_t t[] = {
-		{"W", &w->W, 2, {gh, w->I, 0}, w->I > 0, w->I > 0},
-		{"U", &w->U, 2, {gh, w->H, 0}, true, true},
-		{"b", &w->b, 1, {gh, 0, 0}, true, true},
-		{"b_hn", &w->b_hn, 1, {w->H, 0, 0}, lbr, lbr},
-		{"P", &w->P, 2, {3, w->H, 0}, peep, peep},
-		{"x", &w->x, 3, {w->T, w->B, w->I}, w->I > 0, w->I > 0},
-		{"h0", &w->h0, 2, {w->B, w->H, 0}, true, false},
-		{"c0", &w->c0, 2, {w->B, w->H, 0}, true, false},
+		{ "W", &w->W, 2, { gh, w->I, 0 }, w->I > 0, w->I > 0 },
+		{ "U", &w->U, 2, { gh, w->H, 0 }, true, true },
+		{ "b", &w->b, 1, { gh, 0, 0 }, true, true },
+		{ "b_hn", &w->b_hn, 1, { w->H, 0, 0 }, lbr, lbr },
+		{ "P", &w->P, 2, { 3, w->H, 0 }, peep, peep },
+		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0, w->I > 0 },
+		{ "h0", &w->h0, 2, { w->B, w->H, 0 }, true, false },
+		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, true, false },
 	};
 	memcpy(s, t, sizeof t);
 	return sizeof t / sizeof t[0];
@@ -151,8 +151,9 @@ weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
 		if (!ok) {
 			char got[128], want[128];
 			const char *name = workload_cell_name(w->cell);
-			sim_err(err, SIM_EINPUT, "%s: shape %s, expected %s for a%s %s layer with hidden %u and input %u",
-				path, npy_shape_str(a.ndim, a.shape, got, sizeof got),
+			sim_err(err, SIM_EINPUT,
+				"%s: shape %s, expected %s for a%s %s layer with hidden %u and input %u", path,
+				npy_shape_str(a.ndim, a.shape, got, sizeof got),
 				npy_shape_str(s[i].ndim, s[i].shape, want, sizeof want),
 				strncmp(name, "lstm", 4) == 0 ? "n" : "", name, w->H, w->I);
 			npy_free(&a);

@@ -41,10 +41,10 @@ typedef struct weights {
 	gru_form_t gru_form;
 	uint32_t G, I, H, T, B;
 	double *W, *U, *b;
-	double *b_hn;   /* NULL unless GRU linear_before_reset */
-	double *P;      /* NULL unless peephole LSTM: (3, H), rows i, f, o */
+	double *b_hn; /* NULL unless GRU linear_before_reset */
+	double *P;    /* NULL unless peephole LSTM: (3, H), rows i, f, o */
 	double *h0, *c0;
-	double *x;      /* NULL when I == 0 */
+	double *x; /* NULL when I == 0 */
 } weights_t;
 
 /* Random parameters for layer l. NULL (with err set) when out of memory. */

@@ -6,12 +6,12 @@
 #define UB_PER_BYTE 1000000ull
 
 struct dram {
-	uint64_t bw_ub;        /* micro-bytes per cycle */
-	uint64_t carry_ub;     /* unspent fraction of a byte */
+	uint64_t bw_ub;	   /* micro-bytes per cycle */
+	uint64_t carry_ub; /* unspent fraction of a byte */
 	uint32_t latency;
 	uint64_t now;
 	uint64_t limit[DRAM_NSTREAMS], req[DRAM_NSTREAMS], base[DRAM_NSTREAMS];
-	uint64_t *hist;        /* (latency+1) x streams: requested totals per cycle */
+	uint64_t *hist; /* (latency+1) x streams: requested totals per cycle */
 	uint64_t *read_bytes;
 };
 

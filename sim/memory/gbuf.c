@@ -5,12 +5,12 @@
 #include <string.h>
 
 typedef struct gbuf_step {
-	uint32_t step;       /* which step this parity holds (UINT32_MAX: none) */
-	uint32_t frontier;   /* ready prefix */
+	uint32_t step;	   /* which step this parity holds (UINT32_MAX: none) */
+	uint32_t frontier; /* ready prefix */
 	uint32_t consumed;
 	uint32_t rh;
-	uint32_t complete;    /* elements with every gate written */
-	uint8_t *cnt;        /* gates written per element */
+	uint32_t complete; /* elements with every gate written */
+	uint8_t *cnt;	   /* gates written per element */
 } gbuf_step_t;
 
 struct gbuf {

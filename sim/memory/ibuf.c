@@ -27,10 +27,31 @@ void ibuf_destroy(ibuf_t *b)
 	free(b);
 }
 
-bool ibuf_can_alloc(const ibuf_t *b, uint32_t values) { return b->used + values <= b->cap; }
-void ibuf_alloc(ibuf_t *b, uint32_t values) { b->used += values; }
-void ibuf_free(ibuf_t *b, uint32_t values) { b->used -= values; }
-void ibuf_write(ibuf_t *b, uint32_t values) { *b->writes += values; }
-void ibuf_read(ibuf_t *b, uint32_t values) { *b->reads += values; }
-uint64_t ibuf_capacity(const ibuf_t *b) { return b->cap; }
-uint64_t ibuf_used(const ibuf_t *b) { return b->used; }
+bool ibuf_can_alloc(const ibuf_t *b, uint32_t values)
+{
+	return b->used + values <= b->cap;
+}
+void ibuf_alloc(ibuf_t *b, uint32_t values)
+{
+	b->used += values;
+}
+void ibuf_free(ibuf_t *b, uint32_t values)
+{
+	b->used -= values;
+}
+void ibuf_write(ibuf_t *b, uint32_t values)
+{
+	*b->writes += values;
+}
+void ibuf_read(ibuf_t *b, uint32_t values)
+{
+	*b->reads += values;
+}
+uint64_t ibuf_capacity(const ibuf_t *b)
+{
+	return b->cap;
+}
+uint64_t ibuf_used(const ibuf_t *b)
+{
+	return b->used;
+}

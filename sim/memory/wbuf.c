@@ -19,7 +19,7 @@ struct wbuf {
 	const sched_prog_t *prog;
 	uint64_t r_eff, s_step, stream_consumed, stream_limit, last_req;
 	uint64_t peak;
-	bool all_ready;   /* this layer: every tile readable at any time (resident, loaded, uncapped) */
+	bool all_ready; /* this layer: every tile readable at any time (resident, loaded, uncapped) */
 	uint64_t *row_reads, *read_bytes, *write_bytes;
 };
 
@@ -67,14 +67,14 @@ int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, bool all_o
 	/* Load order is layer order: a layer's resident weights sit in the
 	 * DRAM_LOAD stream after those of the layers before it. */
 	for (uint32_t l = 0; l < n; l++)
-		w->load_base[l + 1] = w->load_base[l] + (layers[l].load_live || (l == 0 && warm) ? layers[l].resident : 0);
+		w->load_base[l + 1] =
+			w->load_base[l] + (layers[l].load_live || (l == 0 && warm) ? layers[l].resident : 0);
 	w->load_total = w->load_base[n];
 	if (warm && n)
 		dram_preload(w->dram, DRAM_LOAD, layers[0].load_live ? 0 : w->load_base[1]);
 	w->last_req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
 	return SIM_OK;
 }
-
 
 /* How far layer loads may run: the buffer holds the loaded-but-not-freed
  * resident weights of all layers, plus the staging area while the current

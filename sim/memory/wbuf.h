@@ -30,10 +30,10 @@
 typedef struct wbuf wbuf_t;
 
 typedef struct wbuf_layer_plan {
-	uint64_t step_bytes;    /* weights of one step */
-	uint64_t resident;      /* bytes kept in the buffer (canonical prefix) */
+	uint64_t step_bytes; /* weights of one step */
+	uint64_t resident;   /* bytes kept in the buffer (canonical prefix) */
 	uint32_t timesteps;
-	bool load_live;         /* resident part must be loaded through DRAM */
+	bool load_live; /* resident part must be loaded through DRAM */
 } wbuf_layer_plan_t;
 
 wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width, dram_t *dram, stats_t *st);

@@ -24,7 +24,7 @@ struct mfu {
 	mfu_sink_fn sink;
 	void *sink_ctx;
 	trace_t *trace;
-	const fifo_t *in;      /* its input queue (mfu_connect) */
+	const fifo_t *in; /* its input queue (mfu_connect) */
 	uint64_t cur_start;
 	uint64_t *busy, *starve, *acts, *sig, *tanh, *bias;
 };
@@ -175,11 +175,11 @@ void mfu_set_trace(mfu_t *m, trace_t *t)
 /* A packet's state (the MFU's current packet, its in-flight ones, and the
  * items of its input FIFO). */
 static const snap_field_t packet_fields[] = {
-	SNAP_FIELD(mfu_packet_t, step, SNAP_STEP),    SNAP_FIELD(mfu_packet_t, seg, SNAP_PLAIN),
-	SNAP_FIELD(mfu_packet_t, seq, SNAP_PLAIN),    SNAP_FIELD(mfu_packet_t, phase, SNAP_PLAIN),
-	SNAP_FIELD(mfu_packet_t, ngates, SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, gate[0], SNAP_PLAIN),
-	SNAP_FIELD(mfu_packet_t, gate[1], SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, gate[2], SNAP_PLAIN),
-	SNAP_FIELD(mfu_packet_t, gate[3], SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, j0, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, step, SNAP_STEP),	SNAP_FIELD(mfu_packet_t, seg, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, seq, SNAP_PLAIN),	SNAP_FIELD(mfu_packet_t, phase, SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, ngates, SNAP_PLAIN),	SNAP_FIELD(mfu_packet_t, gate[0], SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, gate[1], SNAP_PLAIN),	SNAP_FIELD(mfu_packet_t, gate[2], SNAP_PLAIN),
+	SNAP_FIELD(mfu_packet_t, gate[3], SNAP_PLAIN),	SNAP_FIELD(mfu_packet_t, j0, SNAP_PLAIN),
 	SNAP_FIELD(mfu_packet_t, valid_pg, SNAP_PLAIN), SNAP_FIELD(mfu_packet_t, values, SNAP_PLAIN),
 	SNAP_FIELD(mfu_packet_t, x_values, SNAP_PLAIN),
 };

@@ -36,14 +36,14 @@
 /* A finished H row block on its way from the accumulators to the MFU. */
 typedef struct mfu_packet {
 	uint32_t step;
-	uint32_t seg;        /* segment index in the layer's program */
+	uint32_t seg; /* segment index in the layer's program */
 	uint16_t seq;
 	uint8_t phase;
 	uint8_t ngates;
 	uint8_t gate[4];
 	uint32_t j0, valid_pg;
-	uint32_t values;     /* real rows: ngates * valid_pg */
-	uint32_t x_values;   /* W.x values read back from the intermediate buffer */
+	uint32_t values;   /* real rows: ngates * valid_pg */
+	uint32_t x_values; /* W.x values read back from the intermediate buffer */
 } mfu_packet_t;
 
 typedef struct mfu mfu_t;

@@ -146,7 +146,8 @@ static void layer_bound(lb_t *L)
 			for (uint32_t j = 0; j < H; j++) {
 				double *P = L->pre, *E = L->E;
 				double nh, ehn;
-				if (w->cell == CELL_LSTM || w->cell == CELL_LSTM_PEEPHOLE || w->cell == CELL_LSTM_COUPLED) {
+				if (w->cell == CELL_LSTM || w->cell == CELL_LSTM_PEEPHOLE ||
+				    w->cell == CELL_LSTM_COUPLED) {
 					/* Gate rows: i, f, g, o; coupled i, g, o (f = 1 - i). */
 					bool cpl = w->cell == CELL_LSTM_COUPLED, pp = w->cell == CELL_LSTM_PEEPHOLE;
 					size_t rg = (cpl ? 1u : 2u) * H + j, ro = (cpl ? 2u : 3u) * H + j;
@@ -169,7 +170,8 @@ static void layer_bound(lb_t *L)
 					}
 					double rc = ec[j] + u * (fabs(c[j]) + ec[j]); /* rnd_D(c) */
 					double fc = f * c[j], ig = i * g;
-					double efc = ef * (fabs(c[j]) + rc) + f * rc, eig = ei * (fabs(g) + eg) + i * eg;
+					double efc = ef * (fabs(c[j]) + rc) + f * rc,
+					       eig = ei * (fabs(g) + eg) + i * eg;
 					efc += L->pm * (fabs(fc) + efc);
 					eig += L->pm * (fabs(ig) + eig);
 					double cn = fc + ig, ecn = efc + eig;
@@ -187,7 +189,8 @@ static void layer_bound(lb_t *L)
 					ec[j] = ecn;
 				} else if (w->cell == CELL_GRU) {
 					double r = sigm(P[j]), z = sigm(P[H + j]);
-					double er = act_err(true, P[j], E[j], r, u), ez = act_err(true, P[H + j], E[H + j], z, u);
+					double er = act_err(true, P[j], E[j], r, u),
+					       ez = act_err(true, P[H + j], E[H + j], z, u);
 					double pn, en;
 					if (lbr) {
 						double av, as, ae;
@@ -198,12 +201,14 @@ static void layer_bound(lb_t *L)
 						double ep = er * (fabs(a) + ra) + r * ra;
 						ep += L->pm * (fabs(r * a) + ep);
 						pn = P[2 * H + j] + r * a;
-						en = E[2 * H + j] + ep + 2 * E32 * (L->sx[2 * H + j] + fabs(w->b[2 * H + j]) + fabs(r * a));
+						en = E[2 * H + j] + ep +
+						     2 * E32 * (L->sx[2 * H + j] + fabs(w->b[2 * H + j]) + fabs(r * a));
 					} else {
 						/* r.h of every element first: U_n reads the whole vector. */
 						if (j == 0)
 							for (uint32_t k = 0; k < H; k++) {
-								double rk = sigm(P[k]), erk = act_err(true, P[k], E[k], rk, u);
+								double rk = sigm(P[k]),
+								       erk = act_err(true, P[k], E[k], rk, u);
 								rh[k] = rk * h[k];
 								erh[k] = erk * (fabs(h[k]) + eh[k]) + rk * eh[k];
 								erh[k] += L->pm * (fabs(rh[k]) + erh[k]);
@@ -217,7 +222,8 @@ static void layer_bound(lb_t *L)
 					double n = tanh(pn), enn = act_err(false, pn, en, n, u);
 					double omz = 1 - z, eomz = ez + E32 + u * (fabs(omz) + ez + E32);
 					nh = omz * n + z * h[j];
-					ehn = eomz * (fabs(n) + enn) + omz * enn + ez * (fabs(h[j]) + eh[j]) + z * eh[j];
+					ehn = eomz * (fabs(n) + enn) + omz * enn + ez * (fabs(h[j]) + eh[j]) +
+					      z * eh[j];
 					ehn += (E32 + 2 * L->pm) * (fabs(omz * n) + fabs(z * h[j]) + ehn);
 					ehn += u * (fabs(nh) + ehn);
 				} else {
@@ -276,9 +282,18 @@ static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, 
 				ok &= (cur[k][q] = calloc(n, sizeof(double))) != NULL;
 		if (ok) {
 			for (int k = 0; k < 2; k++) {
-				lb_t lb = { .w = w, .xh = prev[k][0], .xe = prev[k][1], .u = k ? E32 : u, .pm = k ? E32 : pm,
-					    .gam = (double)(w->I + w->H + 3) * E32, .hx = cur[k][0], .eh = cur[k][1],
-					    .ec = cur[k][2], .pre = scratch, .E = scratch + rows, .sx = scratch + 2 * rows };
+				lb_t lb = { .w = w,
+					    .xh = prev[k][0],
+					    .xe = prev[k][1],
+					    .u = k ? E32 : u,
+					    .pm = k ? E32 : pm,
+					    .gam = (double)(w->I + w->H + 3) * E32,
+					    .hx = cur[k][0],
+					    .eh = cur[k][1],
+					    .ec = cur[k][2],
+					    .pre = scratch,
+					    .E = scratch + rows,
+					    .sx = scratch + 2 * rows };
 				layer_bound(&lb);
 			}
 			for (size_t i = 0; i < n; i++) {
@@ -329,10 +344,12 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 	else if (hw->precision.mul == PREC_FP32)
 		u = E32;
 	else
-		return sim_err(err, SIM_EINPUT, "check: precision.mul is not fp16, bf16 or fp32, expected one of those "
+		return sim_err(err, SIM_EINPUT,
+			       "check: precision.mul is not fp16, bf16 or fp32, expected one of those "
 			       "(the tolerance is derived for floating-point data formats)");
 	if (hw->activation.mode != ACT_EXACT)
-		return sim_err(err, SIM_EINPUT, "check: activation.mode is pwl, expected exact (the tolerance does not "
+		return sim_err(err, SIM_EINPUT,
+			       "check: activation.mode is pwl, expected exact (the tolerance does not "
 			       "include the piecewise-linear error)");
 	bounds_t bd = { 0 };
 	int rc = all_bounds(m, u, hw->precision.mul == PREC_FP16 ? 0 : E32, &bd, err);
@@ -366,8 +383,9 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		size_t n = kind == ONNX_OUT_Y ? T * bh : bh;
 		if (want.count != n || got.count != T * bh) {
 			char d[ONNX_PB_MAX_DIMS * 24];
-			rc = sim_err(err, SIM_EINPUT, "%s/output_%zu.pb: %s (%s) has shape %s, expected %zu values", data_dir,
-				     k, what, kind_name(kind), onnx_dims_str(want.ndim, want.dims, d, sizeof d), n);
+			rc = sim_err(err, SIM_EINPUT, "%s/output_%zu.pb: %s (%s) has shape %s, expected %zu values",
+				     data_dir, k, what, kind_name(kind),
+				     onnx_dims_str(want.ndim, want.dims, d, sizeof d), n);
 		}
 		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
 		 * flat, they are the dump's (T, B, H) order or its last step. */
@@ -391,9 +409,10 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 			res->max_err = fmax(res->max_err, e);
 			if (!(ratio <= res->max_ratio)) {
 				res->max_ratio = isnan(ratio) ? INFINITY : ratio;
-				snprintf(res->worst, sizeof res->worst, "%s (%s of layer %zu) element %zu: got %.9g, "
-					 "expected %.9g, |diff| %.3g, tolerance %.3g", what, kind_name(kind), l + 1, i, g,
-					 want.data[i], e, tol);
+				snprintf(res->worst, sizeof res->worst,
+					 "%s (%s of layer %zu) element %zu: got %.9g, "
+					 "expected %.9g, |diff| %.3g, tolerance %.3g",
+					 what, kind_name(kind), l + 1, i, g, want.data[i], e, tol);
 			}
 		}
 		npy_free(&got);

@@ -28,12 +28,12 @@
 #include "onnx_import.h"
 
 typedef struct onnx_check_result {
-	size_t values;       /* compared */
-	double max_err;      /* max |got - expected| */
-	double max_ratio;    /* max |got - expected| / tolerance: pass iff <= 1 */
+	size_t values;		 /* compared */
+	double max_err;		 /* max |got - expected| */
+	double max_ratio;	 /* max |got - expected| / tolerance: pass iff <= 1 */
 	double tol_min, tol_max; /* the tolerances used (over steps) */
 	bool pass;
-	char worst[512];     /* the worst value: output, index, got, expected, tolerance */
+	char worst[512]; /* the worst value: output, index, got, expected, tolerance */
 } onnx_check_result_t;
 
 /* Compares each graph output of m with data_dir/output_<k>.pb, reading the

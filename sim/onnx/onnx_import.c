@@ -32,7 +32,7 @@ struct onnx_model {
 	layer_cfg_t *cfg;
 	weights_t **w;
 	bool *batch_major;
-	bool *reverse;   /* direction reverse: x.npy holds X reversed in time */
+	bool *reverse; /* direction reverse: x.npy holds X reversed in time */
 	size_t n_out;
 	out_ref_t *out;
 };
@@ -52,13 +52,13 @@ typedef struct ctx {
 	sim_err_t *err;
 	const onnx_import_opts_t *opts;
 	const Onnx__GraphProto *g;
-	onnx_pb_t **bound;    /* per graph input (NULL: no value given) */
+	onnx_pb_t **bound;	     /* per graph input (NULL: no value given) */
 	const Onnx__NodeProto **aux; /* shape-side nodes, Constant nodes: by position */
 	size_t n_aux;
 	alias_t *alias;
 	size_t n_alias, cap_alias;
 	onnx_model_t *m;
-	char where[256];      /* "node 2 (LSTM 'name')" of the node being mapped */
+	char where[256]; /* "node 2 (LSTM 'name')" of the node being mapped */
 } ctx_t;
 
 /* ---- names ------------------------------------------------------------------ */
@@ -169,25 +169,27 @@ static int bind_data(ctx_t *c)
 			return SIM_EINPUT;
 		const Onnx__TensorProto *t = (const Onnx__TensorProto *)onnx_pb_msg(c->bound[i]);
 		if (t->name && *t->name && strcmp(t->name, g->input[i]->name))
-			return sim_err(c->err, SIM_EINPUT, "%s: tensor '%s', expected graph input %zu, '%s'", p, t->name,
-				       k - 1, g->input[i]->name);
+			return sim_err(c->err, SIM_EINPUT, "%s: tensor '%s', expected graph input %zu, '%s'", p,
+				       t->name, k - 1, g->input[i]->name);
 	}
 	snprintf(p, sizeof p, "%s/input_%zu.pb", c->opts->data_dir, k);
 	struct stat st;
 	if (stat(p, &st) == 0)
-		return sim_err(c->err, SIM_EINPUT, "%s: more inputs than the model's %zu graph inputs, expected one file "
-			       "per input", p, k);
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: more inputs than the model's %zu graph inputs, expected one file "
+			       "per input",
+			       p, k);
 	return SIM_OK;
 }
 
 /* ---- attributes ---------------------------------------------------------------- */
 
 typedef struct rnn_attrs {
-	int64_t hidden;       /* -1: not given */
+	int64_t hidden; /* -1: not given */
 	int64_t lbr;
 	bool batch_major;
-	bool reverse;         /* direction reverse */
-	bool coupled;         /* LSTM input_forget = 1 */
+	bool reverse; /* direction reverse */
+	bool coupled; /* LSTM input_forget = 1 */
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
 } rnn_attrs_t;
@@ -220,17 +222,20 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		} else if (!strcmp(nm, "direction") && at->has_s) {
 			a->reverse = bin_is(&at->s, "reverse");
 			if (!a->reverse && !bin_is(&at->s, "forward"))
-				return unsupported(c, "direction '%s'", bin_is(&at->s, "bidirectional") ? "bidirectional" :
-						   "(other)", "forward or reverse (functional mode computes unidirectional "
+				return unsupported(c, "direction '%s'",
+						   bin_is(&at->s, "bidirectional") ? "bidirectional" : "(other)",
+						   "forward or reverse (functional mode computes unidirectional "
 						   "layers)");
 		} else if (!strcmp(nm, "activations")) {
 			a->n_acts = at->n_strings;
 			a->acts = at->strings;
 		} else if (!strcmp(nm, "activation_alpha") || !strcmp(nm, "activation_beta")) {
 			if (at->n_floats)
-				return unsupported(c, "attribute %s", shown, "the default activations, which take none");
+				return unsupported(c, "attribute %s", shown,
+						   "the default activations, which take none");
 		} else if (!strcmp(nm, "clip")) {
-			return unsupported(c, "attribute %s", "clip", "no clipping (the cell's activations as they are)");
+			return unsupported(c, "attribute %s", "clip",
+					   "no clipping (the cell's activations as they are)");
 		} else if (!strcmp(nm, "input_forget") && cell == CELL_LSTM && at->has_i) {
 			if (at->i != 0 && at->i != 1)
 				return unsupported(c, "%s", "input_forget other than 0 or 1", "0 or 1");
@@ -244,7 +249,8 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 				return unsupported(c, "%s", "layout other than 0 or 1", "0 or 1");
 			a->batch_major = at->i == 1;
 		} else {
-			return unsupported(c, "attribute '%s'", shown, "hidden_size, direction, activations, "
+			return unsupported(c, "attribute '%s'", shown,
+					   "hidden_size, direction, activations, "
 					   "linear_before_reset (GRU), input_forget (LSTM) or layout");
 		}
 	}
@@ -257,9 +263,14 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		return unsupported(c, "%s", "an activations list of another length", "the defaults for one direction");
 	for (size_t i = 0; i < a->n_acts; i++)
 		if (!bin_is(&a->acts[i], def[i]))
-			return unsupported(c, "activation %s", def == DEF_RNN ? "1" : i == 0 ? "f" : i == 1 ? "g" : "h",
-					   cell == CELL_LSTM ? "Sigmoid, Tanh, Tanh (the defaults)" :
-					   cell == CELL_GRU ? "Sigmoid, Tanh (the defaults)" : "Tanh (the default)");
+			return unsupported(c, "activation %s",
+					   def == DEF_RNN ? "1"
+					   : i == 0	  ? "f"
+					   : i == 1	  ? "g"
+							  : "h",
+					   cell == CELL_LSTM  ? "Sigmoid, Tanh, Tanh (the defaults)"
+					   : cell == CELL_GRU ? "Sigmoid, Tanh (the defaults)"
+							      : "Tanh (the default)");
 	return SIM_OK;
 }
 
@@ -273,8 +284,10 @@ static int node_tensor(ctx_t *c, const char *name, const char *role, unsigned nd
 	char what[600];
 	snprintf(what, sizeof what, "%s: %s '%.200s'", c->where, role, name);
 	if (!p)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s has no value, expected an initializer (or a test data set "
-			       "giving the graph input, see sharpsim check)", c->path, what);
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s has no value, expected an initializer (or a test data set "
+			       "giving the graph input, see sharpsim check)",
+			       c->path, what);
 	if (onnx_pb_tensor(p, c->path, what, t, c->err))
 		return c->err->code;
 	bool ok = t->ndim == ndim;
@@ -330,8 +343,10 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 {
 	const Onnx__ValueInfoProto *vi = graph_input(c, xname);
 	if (!vi || is_init(c->g, xname))
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' is not a graph input, expected the first layer to "
-			       "read the model's input sequence", c->path, c->where, xname);
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: X '%.200s' is not a graph input, expected the first layer to "
+			       "read the model's input sequence",
+			       c->path, c->where, xname);
 	const Onnx__TensorProto *p = value_of(c, xname);
 	if (p) {
 		char what[600];
@@ -349,11 +364,14 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 		return SIM_OK;
 	}
 	const Onnx__TypeProto *ty = vi->type;
-	const Onnx__TensorShapeProto *sh = ty && ty->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
-		ty->tensor_type ? ty->tensor_type->shape : NULL;
+	const Onnx__TensorShapeProto *sh =
+		ty && ty->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE && ty->tensor_type ? ty->tensor_type->shape
+											       : NULL;
 	if (!sh || sh->n_dim != 3)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' has no 3-dimensional declared shape, expected "
-			       "(T, B, I)", c->path, c->where, xname);
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: X '%.200s' has no 3-dimensional declared shape, expected "
+			       "(T, B, I)",
+			       c->path, c->where, xname);
 	const uint32_t given[3] = { c->opts->timesteps, c->opts->batch, i_w };
 	const char *const opt[3] = { c->opts->timesteps_opt ? c->opts->timesteps_opt : "the option --timesteps",
 				     c->opts->batch_opt ? c->opts->batch_opt : "the option --batch", "" };
@@ -364,10 +382,13 @@ static int x_shape(ctx_t *c, const char *xname, uint32_t i_w, bool bm, size_t *t
 			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is %lld, expected a positive size",
 				       c->path, c->where, d, (long long)dm->dim_value);
 		if (!fixed && !given[d])
-			return sim_err(c->err, SIM_EINPUT, "%s: %s: X dimension %d is symbolic, expected a size from "
-				       "%s", c->path, c->where, d, opt[d]);
-		tbi[d] = fixed && (d == 2 || !given[d]) ? (dm->dim_value > UINT32_MAX ? UINT32_MAX :
-							   (size_t)dm->dim_value) : given[d];
+			return sim_err(c->err, SIM_EINPUT,
+				       "%s: %s: X dimension %d is symbolic, expected a size from "
+				       "%s",
+				       c->path, c->where, d, opt[d]);
+		tbi[d] = fixed && (d == 2 || !given[d])
+				 ? (dm->dim_value > UINT32_MAX ? UINT32_MAX : (size_t)dm->dim_value)
+				 : given[d];
 	}
 	return SIM_OK;
 }
@@ -385,8 +406,8 @@ static uint32_t cell_gates(cell_kind_t op)
 static uint32_t onnx_block(cell_kind_t cell, uint32_t s)
 {
 	static const uint32_t LSTM[4] = { 0, 2, 3, 1 }; /* i f g o <- i o f c */
-	static const uint32_t CIFG[3] = { 0, 3, 1 };    /* i g o <- i o f c */
-	static const uint32_t GRU[3] = { 1, 0, 2 };     /* r z n <- z r h */
+	static const uint32_t CIFG[3] = { 0, 3, 1 };	/* i g o <- i o f c */
+	static const uint32_t GRU[3] = { 1, 0, 2 };	/* r z n <- z r h */
 	switch (cell) {
 	case CELL_LSTM:
 	case CELL_LSTM_PEEPHOLE:
@@ -424,19 +445,24 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	/* W's shape gives H and I before anything depends on them. */
 	const Onnx__TensorProto *wp = value_of(c, node_in(n, 1));
 	if (!wp)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' has no value, expected an initializer (or a "
-			       "test data set giving the graph input, see sharpsim check)", c->path, c->where,
-			       node_in(n, 1));
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: W '%.200s' has no value, expected an initializer (or a "
+			       "test data set giving the graph input, see sharpsim check)",
+			       c->path, c->where, node_in(n, 1));
 	if (wp->n_dims != 3 || wp->dims[0] != 1 || wp->dims[1] <= 0 || wp->dims[1] % G || wp->dims[2] <= 0)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: W '%.200s' is not 3-dimensional with positive sizes, "
-			       "expected a tensor of shape (1, %u*H, I)", c->path, c->where, node_in(n, 1), G);
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: W '%.200s' is not 3-dimensional with positive sizes, "
+			       "expected a tensor of shape (1, %u*H, I)",
+			       c->path, c->where, node_in(n, 1), G);
 	int64_t H = wp->dims[1] / G, I = wp->dims[2];
 	if (a.hidden >= 0 && a.hidden != H)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: hidden_size %lld but W has %lld rows, expected %u x "
-			       "hidden_size rows", c->path, c->where, (long long)a.hidden, (long long)wp->dims[1], G);
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: hidden_size %lld but W has %lld rows, expected %u x "
+			       "hidden_size rows",
+			       c->path, c->where, (long long)a.hidden, (long long)wp->dims[1], G);
 	if (H > IMP_MAX_H || I > IMP_MAX_I)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: hidden %lld, input %lld, expected at most %u and %u", c->path,
-			       c->where, (long long)H, (long long)I, IMP_MAX_H, IMP_MAX_I);
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: hidden %lld, input %lld, expected at most %u and %u",
+			       c->path, c->where, (long long)H, (long long)I, IMP_MAX_H, IMP_MAX_I);
 	size_t tbi[3];
 	onnx_tensor_t x = { 0 };
 	if (l == 0) {
@@ -445,30 +471,36 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	} else if (a.reverse || m->reverse[0]) {
 		/* The next layer would read Y in time order, the run feeds it h in
 		 * processing order (docs/onnx.md). */
-		return unsupported(c, "%s", a.reverse ? "direction 'reverse' in a layer after the first" :
-				   "a layer after one with direction 'reverse'", "direction reverse in a model of "
+		return unsupported(c, "%s",
+				   a.reverse ? "direction 'reverse' in a layer after the first"
+					     : "a layer after one with direction 'reverse'",
+				   "direction reverse in a model of "
 				   "one recurrent layer only");
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
 		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed ||
 		    al->batch_major != a.batch_major)
-			return sim_err(c->err, SIM_EINPUT, "%s: %s: X '%.200s' is not the previous layer's Y squeezed to "
-				       "3 dimensions in this node's layout, expected a chain of recurrent layers", c->path,
-				       c->where, node_in(n, 0));
+			return sim_err(c->err, SIM_EINPUT,
+				       "%s: %s: X '%.200s' is not the previous layer's Y squeezed to "
+				       "3 dimensions in this node's layout, expected a chain of recurrent layers",
+				       c->path, c->where, node_in(n, 0));
 		tbi[0] = m->cfg[0].timesteps;
 		tbi[1] = m->cfg[0].batch_size;
 		tbi[2] = m->cfg[l - 1].hidden_size;
 	}
 	int rc = SIM_OK;
 	if (tbi[2] != (size_t)I)
-		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: X has %zu features but W has %lld columns, expected them equal",
-			     c->path, c->where, tbi[2], (long long)I);
+		rc = sim_err(c->err, SIM_EINPUT,
+			     "%s: %s: X has %zu features but W has %lld columns, expected them equal", c->path,
+			     c->where, tbi[2], (long long)I);
 	else if (tbi[0] < 1 || tbi[0] > IMP_MAX_T || tbi[1] < 1 || tbi[1] > IMP_MAX_B)
 		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: sequence length %zu, batch %zu, expected 1 to %u and 1 to %u",
 			     c->path, c->where, tbi[0], tbi[1], IMP_MAX_T, IMP_MAX_B);
 	else if (tbi[0] * tbi[1] > NPY_MAX_DATA_BYTES / sizeof(double) / tbi[2])
-		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: X of (%zu, %zu, %zu) is over %zu bytes as doubles, expected "
-			     "a smaller input", c->path, c->where, tbi[0], tbi[1], tbi[2], NPY_MAX_DATA_BYTES);
+		rc = sim_err(c->err, SIM_EINPUT,
+			     "%s: %s: X of (%zu, %zu, %zu) is over %zu bytes as doubles, expected "
+			     "a smaller input",
+			     c->path, c->where, tbi[0], tbi[1], tbi[2], NPY_MAX_DATA_BYTES);
 	if (rc) {
 		onnx_tensor_free(&x);
 		return rc;
@@ -519,8 +551,12 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	weights_t *w = NULL;
 	if (!rc) {
 		layer_cfg_t *lc = &m->cfg[l];
-		*lc = (layer_cfg_t){ .cell = cell, .input_size = (uint32_t)I, .hidden_size = (uint32_t)H,
-				     .timesteps = T, .batch_size = B, .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
+		*lc = (layer_cfg_t){ .cell = cell,
+				     .input_size = (uint32_t)I,
+				     .hidden_size = (uint32_t)H,
+				     .timesteps = T,
+				     .batch_size = B,
+				     .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
 				     .direction = DIR_UNI };
 		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
 		if (!(w = weights_random(lc, c->opts->seed, c->err)))
@@ -586,8 +622,10 @@ static int map_squeeze(ctx_t *c, const Onnx__NodeProto *n)
 {
 	const alias_t *al = find_alias(c, node_in(n, 0));
 	if (!al || al->kind != ONNX_OUT_Y || al->squeezed || n->n_output != 1)
-		return sim_err(c->err, SIM_EINPUT, "%s: %s: squeezes '%.200s', expected to squeeze a recurrent "
-			       "layer's Y", c->path, c->where, node_in(n, 0));
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: squeezes '%.200s', expected to squeeze a recurrent "
+			       "layer's Y",
+			       c->path, c->where, node_in(n, 0));
 	bool ok = false;
 	int64_t axis = al->batch_major ? 2 : 1;
 	for (size_t i = 0; i < n->n_attribute; i++)
@@ -647,8 +685,10 @@ static int map_graph(ctx_t *c)
 		else if (!strcmp(op, "Identity")) {
 			const alias_t *al = find_alias(c, node_in(n, 0));
 			if (!al || n->n_output != 1)
-				rc = sim_err(c->err, SIM_EINPUT, "%s: %s: passes on '%.200s', expected a value a "
-					     "recurrent layer computed", c->path, c->where, node_in(n, 0));
+				rc = sim_err(c->err, SIM_EINPUT,
+					     "%s: %s: passes on '%.200s', expected a value a "
+					     "recurrent layer computed",
+					     c->path, c->where, node_in(n, 0));
 			else {
 				alias_t a = *al;
 				a.name = n->output[0];
@@ -677,8 +717,10 @@ static int map_graph(ctx_t *c)
 		const char *nm = g->output[i]->name ? g->output[i]->name : "";
 		const alias_t *al = find_alias(c, nm);
 		if (!al)
-			return sim_err(c->err, SIM_EINPUT, "%s: graph output '%.200s' is not computed by a recurrent "
-				       "layer, expected Y, Y_h or Y_c of one", c->path, nm);
+			return sim_err(c->err, SIM_EINPUT,
+				       "%s: graph output '%.200s' is not computed by a recurrent "
+				       "layer, expected Y, Y_h or Y_c of one",
+				       c->path, nm);
 		if (!(m->out[i].name = strdup(nm)))
 			return sim_err(c->err, SIM_ENOMEM, "out of memory");
 		m->out[i].layer = al->layer;
@@ -794,7 +836,8 @@ static int make_dir(const char *p, sim_err_t *err)
 	if (mkdir(p, 0777) != 0 && errno != EEXIST)
 		return sim_err(err, SIM_EIO, "%s: cannot create directory: %s", p, strerror(errno));
 	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
-		return sim_err(err, SIM_EINPUT, "%s: not a directory, expected a directory to write the import into", p);
+		return sim_err(err, SIM_EINPUT, "%s: not a directory, expected a directory to write the import into",
+			       p);
 	return SIM_OK;
 }
 
@@ -819,19 +862,22 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 		return err->code;
 	FILE *o = afile_stream(f);
 	fprintf(o, "# Imported by `sharpsim import` from an ONNX model: one layer per recurrent node,\n"
-		"# weights in weights/layer<N>/ (docs/numerics.md section 7, docs/onnx.md).\n");
+		   "# weights in weights/layer<N>/ (docs/numerics.md section 7, docs/onnx.md).\n");
 	fprintf(o, "name: \"%s\"\nlayers:\n", m->stem[0] ? m->stem : "onnx");
 	for (size_t l = 0; l < m->n_layers; l++) {
 		const layer_cfg_t *lc = &m->cfg[l];
-		fprintf(o, "  - cell: %s\n    input_size: %u\n    hidden_size: %u\n    timesteps: %u\n"
-			"    batch_size: %u\n", workload_cell_name(lc->cell),
-			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size);
+		fprintf(o,
+			"  - cell: %s\n    input_size: %u\n    hidden_size: %u\n    timesteps: %u\n"
+			"    batch_size: %u\n",
+			workload_cell_name(lc->cell), lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size);
 		if (lc->cell == CELL_GRU)
-			fprintf(o, "    gru_form: %s\n", lc->gru_form == GRU_LBR ? "linear_before_reset" :
-				"reset_before_matmul");
+			fprintf(o, "    gru_form: %s\n",
+				lc->gru_form == GRU_LBR ? "linear_before_reset" : "reset_before_matmul");
 		if (m->reverse[l])
-			fprintf(o, "    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
-				"    # the run (and of its outputs) is the model's time %u - t\n", lc->timesteps - 1);
+			fprintf(o,
+				"    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
+				"    # the run (and of its outputs) is the model's time %u - t\n",
+				lc->timesteps - 1);
 		fprintf(o, "    weights: %s\n", lc->weights);
 	}
 	return afile_commit(f, err);

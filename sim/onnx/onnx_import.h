@@ -41,14 +41,14 @@
 #include "../func/weights.h"
 
 typedef struct onnx_import_opts {
-	const char *data_dir;  /* a backend test's test_data_set_N, or NULL */
-	uint32_t timesteps;    /* T instead of X's declared one, needed when that is
+	const char *data_dir; /* a backend test's test_data_set_N, or NULL */
+	uint32_t timesteps;   /* T instead of X's declared one, needed when that is
 				* symbolic (0: none); a data set's X decides */
-	uint32_t batch;        /* B likewise */
+	uint32_t batch;	      /* B likewise */
 	/* How the caller's user gives T and B, for messages (NULL: the
 	 * options --timesteps and --batch of import). */
 	const char *timesteps_opt, *batch_opt; /* e.g. "the option --timesteps" */
-	uint64_t seed;         /* X's values without a data set */
+	uint64_t seed;			       /* X's values without a data set */
 } onnx_import_opts_t;
 
 /* What a graph output is, relative to the layers. */

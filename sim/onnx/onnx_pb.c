@@ -66,8 +66,10 @@ static int scan_msg(const scan_t *s, const uint8_t *base, const uint8_t *p, cons
 		const uint8_t *at = p;
 		uint64_t tag, v;
 		if (!varint(&p, end, &tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff)
-			return sim_err(s->err, SIM_EINPUT, "%s: malformed protobuf at byte %zu (bad field tag), expected "
-				       "an ONNX protobuf file", s->path, (size_t)(at - base));
+			return sim_err(s->err, SIM_EINPUT,
+				       "%s: malformed protobuf at byte %zu (bad field tag), expected "
+				       "an ONNX protobuf file",
+				       s->path, (size_t)(at - base));
 		unsigned wt = (unsigned)(tag & 7);
 		size_t left = (size_t)(end - p);
 		if (wt == 0) {
@@ -85,23 +87,28 @@ static int scan_msg(const scan_t *s, const uint8_t *base, const uint8_t *p, cons
 				protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3));
 			if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
 				if (depth + 1 > ONNX_PB_MAX_DEPTH)
-					return sim_err(s->err, SIM_EINPUT, "%s: messages nested deeper than %d levels at "
-						       "byte %zu, expected an ONNX model of ordinary depth", s->path,
-						       ONNX_PB_MAX_DEPTH, (size_t)(at - base));
+					return sim_err(s->err, SIM_EINPUT,
+						       "%s: messages nested deeper than %d levels at "
+						       "byte %zu, expected an ONNX model of ordinary depth",
+						       s->path, ONNX_PB_MAX_DEPTH, (size_t)(at - base));
 				int rc = scan_msg(s, base, p, p + v, f->descriptor, depth + 1);
 				if (rc)
 					return rc;
 			}
 			p += v;
 		} else {
-			return sim_err(s->err, SIM_EINPUT, "%s: malformed protobuf at byte %zu (wire type %u), expected "
-				       "an ONNX protobuf file", s->path, (size_t)(at - base), wt);
+			return sim_err(s->err, SIM_EINPUT,
+				       "%s: malformed protobuf at byte %zu (wire type %u), expected "
+				       "an ONNX protobuf file",
+				       s->path, (size_t)(at - base), wt);
 		}
 	}
 	return SIM_OK;
 truncated:
-	return sim_err(s->err, SIM_EINPUT, "%s: truncated or malformed protobuf (a field at byte %zu runs past its "
-		       "end), expected a whole ONNX protobuf file", s->path, (size_t)(p - base));
+	return sim_err(s->err, SIM_EINPUT,
+		       "%s: truncated or malformed protobuf (a field at byte %zu runs past its "
+		       "end), expected a whole ONNX protobuf file",
+		       s->path, (size_t)(p - base));
 }
 
 /* ---- reading --------------------------------------------------------------- */
@@ -176,11 +183,15 @@ onnx_pb_t *onnx_pb_read(const char *path, const ProtobufCMessageDescriptor *desc
 	free(buf);
 	if (!p->msg) {
 		if (p->over)
-			sim_err(err, SIM_EINPUT, "%s: unpacking needs more than %zu bytes (4 x the file + 16 MiB), "
-				"expected an ONNX file without that many empty entries", path, p->budget);
+			sim_err(err, SIM_EINPUT,
+				"%s: unpacking needs more than %zu bytes (4 x the file + 16 MiB), "
+				"expected an ONNX file without that many empty entries",
+				path, p->budget);
 		else
-			sim_err(err, SIM_EINPUT, "%s: not a valid %s (protobuf-c refused it), expected an ONNX "
-				"protobuf file", path, desc->name);
+			sim_err(err, SIM_EINPUT,
+				"%s: not a valid %s (protobuf-c refused it), expected an ONNX "
+				"protobuf file",
+				path, desc->name);
 		free(p);
 		return NULL;
 	}
@@ -212,12 +223,14 @@ const char *onnx_dims_str(unsigned ndim, const size_t *dims, char *buf, size_t l
 	return buf;
 }
 
-static int tensor_shape(const Onnx__TensorProto *t, const char *file, const char *what, size_t elem,
-			onnx_tensor_t *out, sim_err_t *err)
+static int tensor_shape(const Onnx__TensorProto *t, const char *file, const char *what, size_t elem, onnx_tensor_t *out,
+			sim_err_t *err)
 {
 	if (t->n_external_data || (t->has_data_location && t->data_location != 0))
-		return sim_err(err, SIM_EINPUT, "%s: %s: data in an external file is unsupported, expected the "
-			       "values inside the model", file, what);
+		return sim_err(err, SIM_EINPUT,
+			       "%s: %s: data in an external file is unsupported, expected the "
+			       "values inside the model",
+			       file, what);
 	if (t->segment)
 		return sim_err(err, SIM_EINPUT, "%s: %s: a segmented tensor is unsupported, expected a whole tensor",
 			       file, what);
@@ -229,19 +242,18 @@ static int tensor_shape(const Onnx__TensorProto *t, const char *file, const char
 	for (size_t i = 0; i < t->n_dims; i++) {
 		/* The data must be in the file, so a count beyond what the file
 		 * can hold is refused before anything is allocated. */
-		if (t->dims[i] < 0 ||
-		    (t->dims[i] && out->count > ONNX_PB_MAX_FILE_BYTES / elem / (uint64_t)t->dims[i]))
-			return sim_err(err, SIM_EINPUT, "%s: %s: dimension %zu is %lld, expected 0 to a total under "
-				       "%zu elements", file, what, i, (long long)t->dims[i],
-				       ONNX_PB_MAX_FILE_BYTES / elem);
+		if (t->dims[i] < 0 || (t->dims[i] && out->count > ONNX_PB_MAX_FILE_BYTES / elem / (uint64_t)t->dims[i]))
+			return sim_err(err, SIM_EINPUT,
+				       "%s: %s: dimension %zu is %lld, expected 0 to a total under "
+				       "%zu elements",
+				       file, what, i, (long long)t->dims[i], ONNX_PB_MAX_FILE_BYTES / elem);
 		out->dims[i] = (size_t)t->dims[i];
 		out->count *= out->dims[i];
 	}
 	return SIM_OK;
 }
 
-int onnx_pb_tensor(const Onnx__TensorProto *t, const char *file, const char *what, onnx_tensor_t *out,
-		   sim_err_t *err)
+int onnx_pb_tensor(const Onnx__TensorProto *t, const char *file, const char *what, onnx_tensor_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!t->has_data_type || t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
@@ -252,8 +264,8 @@ int onnx_pb_tensor(const Onnx__TensorProto *t, const char *file, const char *wha
 	size_t have = t->has_raw_data ? t->raw_data.len / 4 : t->n_float_data;
 	if ((t->has_raw_data && t->raw_data.len % 4) || have != out->count) {
 		char d[ONNX_PB_MAX_DIMS * 24 + 4];
-		return sim_err(err, SIM_EINPUT, "%s: %s: %zu bytes of %s for shape %s, expected %zu values", file,
-			       what, t->has_raw_data ? t->raw_data.len : 4 * t->n_float_data,
+		return sim_err(err, SIM_EINPUT, "%s: %s: %zu bytes of %s for shape %s, expected %zu values", file, what,
+			       t->has_raw_data ? t->raw_data.len : 4 * t->n_float_data,
 			       t->has_raw_data ? "raw_data" : "float_data",
 			       onnx_dims_str(out->ndim, out->dims, d, sizeof d), out->count);
 	}
@@ -280,8 +292,8 @@ int onnx_pb_tensor(const Onnx__TensorProto *t, const char *file, const char *wha
 	return SIM_OK;
 }
 
-int onnx_pb_tensor_ints(const Onnx__TensorProto *t, const char *file, const char *what, int64_t **vals,
-			size_t *count, sim_err_t *err)
+int onnx_pb_tensor_ints(const Onnx__TensorProto *t, const char *file, const char *what, int64_t **vals, size_t *count,
+			sim_err_t *err)
 {
 	*vals = NULL;
 	*count = 0;

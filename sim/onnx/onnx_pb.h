@@ -53,11 +53,10 @@ typedef struct onnx_tensor {
  * float_data, no external data, no segment; every value finite. `file` and
  * `what` prefix messages ("model.onnx: initializer 'W': ..."). Allocation
  * is the element count, checked against the bytes actually present. */
-int onnx_pb_tensor(const Onnx__TensorProto *t, const char *file, const char *what, onnx_tensor_t *out,
-		   sim_err_t *err);
+int onnx_pb_tensor(const Onnx__TensorProto *t, const char *file, const char *what, onnx_tensor_t *out, sim_err_t *err);
 /* Converts an int32 or int64 tensor (sequence_lens) to int64 values. */
-int onnx_pb_tensor_ints(const Onnx__TensorProto *t, const char *file, const char *what, int64_t **vals,
-			size_t *count, sim_err_t *err);
+int onnx_pb_tensor_ints(const Onnx__TensorProto *t, const char *file, const char *what, int64_t **vals, size_t *count,
+			sim_err_t *err);
 void onnx_tensor_free(onnx_tensor_t *t);
 /* "(3, 1, 2)". Returns buf. */
 const char *onnx_dims_str(unsigned ndim, const size_t *dims, char *buf, size_t len);

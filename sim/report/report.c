@@ -109,26 +109,32 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		r->issued_macs);
 	fprintf(f, "  \"utilization\": %.6f,\n  \"peak_gflops\": %.3f,\n", r->utilization, r->peak_gflops);
 	fprintf(f, "  \"peak_convention\": \"2 FLOP per MAC per cycle\",\n");
-	fprintf(f, "  \"macs_per_cycle\": %u,\n", r->hw.compute.vs_units * (r->hw.precision.mul == PREC_FIX16X16 ?
-		r->hw.compute.vs_width / 2 : r->hw.compute.vs_width));
+	fprintf(f, "  \"macs_per_cycle\": %u,\n",
+		r->hw.compute.vs_units *
+			(r->hw.precision.mul == PREC_FIX16X16 ? r->hw.compute.vs_width / 2 : r->hw.compute.vs_width));
 	fprintf(f, "  \"wbuf_peak_gbps\": %.3f,\n", wbuf_gbps(r));
 	fprintf(f, "  \"layers\": [");
 	for (size_t i = 0; i < r->n_layers; i++) {
 		const layer_result_t *l = &r->layers[i];
 		const layer_cfg_t *lc = &l->cfg;
-		fprintf(f, "%s\n    {\"layer\": %u, \"pass\": \"%s\", \"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
+		fprintf(f,
+			"%s\n    {\"layer\": %u, \"pass\": \"%s\", \"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
 			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": \"%s\", \"weights\": \"%s\", "
 			"\"weights_fit\": %s, \"weight_bytes\": %" PRIu64 ", \"cycles\": %" PRIu64
 			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64,
-			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", workload_cell_name(lc->cell), lc->input_size, lc->hidden_size, lc->timesteps,
-			lc->batch_size, lc->skip_input ? "true" : "false", hw_tile_name(l->tile),
+			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", workload_cell_name(lc->cell),
+			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size,
+			lc->skip_input ? "true" : "false", hw_tile_name(l->tile),
 			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
 			l->weight_bytes, l->cycles, l->useful_macs, l->issued_macs);
 		/* Only a compressed layer says how it is stored: an fp16 report
 		 * stays as it was before weight_bits existed. */
 		if (lc->weight_bits != WBITS_16)
-			fprintf(f, ", \"weight_bits\": %u, \"fp16_weight_bytes\": %" PRIu64 ", \"fits_only_compressed\": %s",
-				workload_weight_bits(lc), l->fp16_weight_bytes, l->fits_only_compressed ? "true" : "false");
+			fprintf(f,
+				", \"weight_bits\": %u, \"fp16_weight_bytes\": %" PRIu64
+				", \"fits_only_compressed\": %s",
+				workload_weight_bits(lc), l->fp16_weight_bytes,
+				l->fits_only_compressed ? "true" : "false");
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n  \"stages\": {");
@@ -142,9 +148,10 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i)));
 	fprintf(f, "\n  },\n");
 	if (c->energy) {
-		fprintf(f, "  \"energy_uj\": %.6f,\n  \"avg_power_w\": %.6f,\n  \"area_mm2\": %.6f,\n"
-			"  \"gflops_per_w\": %.6f,\n  \"energy\": ", c->energy->energy_uj, c->energy->avg_power_w,
-			c->energy->area_mm2, c->energy->gflops_per_w);
+		fprintf(f,
+			"  \"energy_uj\": %.6f,\n  \"avg_power_w\": %.6f,\n  \"area_mm2\": %.6f,\n"
+			"  \"gflops_per_w\": %.6f,\n  \"energy\": ",
+			c->energy->energy_uj, c->energy->avg_power_w, c->energy->area_mm2, c->energy->gflops_per_w);
 		energy_report_print_json(f, c->energy);
 		fprintf(f, ",\n");
 	}
@@ -157,8 +164,10 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			non_finite |= !err_finite(&e->h) || !err_finite(&e->h_last) ||
 				      (e->has_c && (!err_finite(&e->c) || !err_finite(&e->c_last)));
 		}
-		fprintf(f, "  \"error\": {\"of\": \"h of the last layer, every step, against the double reference\", "
-			"\"non_finite\": %s, ", non_finite ? "true" : "false");
+		fprintf(f,
+			"  \"error\": {\"of\": \"h of the last layer, every step, against the double reference\", "
+			"\"non_finite\": %s, ",
+			non_finite ? "true" : "false");
 		write_err_fields(f, &last->h);
 		fputs(", \"layers\": [", f);
 		for (size_t i = 0; i < r->n_layers; i++) {
@@ -175,7 +184,8 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		fprintf(f, "\n  ]},\n");
 		double es, et;
 		if (act_errors(&r->hw, &es, &et))
-			fprintf(f, "  \"activation\": {\"mode\": \"%s\", \"segments\": %u, \"max_abs_error\": "
+			fprintf(f,
+				"  \"activation\": {\"mode\": \"%s\", \"segments\": %u, \"max_abs_error\": "
 				"{\"sigmoid\": %.9g, \"tanh\": %.9g}},\n",
 				r->hw.activation.mode == ACT_PWL ? "pwl" : "exact", r->hw.activation.segments, es, et);
 	}
@@ -201,10 +211,31 @@ const char *const report_csv_head[] = {
 };
 
 const char *const report_csv_results[] = {
-	"macs_per_cycle", "eff_n", "eff_k", "eff_clock_mhz", "tile", "weights", "weights_fit", "cold", "cycles",
-	"load_cycles", "latency_us", "utilization", "useful_macs", "issued_macs", "peak_gflops", "idle_padding",
-	"idle_dependency", "idle_fill_drain", "idle_backpressure", "idle_weight_fetch", "energy_uj", "avg_power_w",
-	"area_mm2", "gflops_per_w", NULL,
+	"macs_per_cycle",
+	"eff_n",
+	"eff_k",
+	"eff_clock_mhz",
+	"tile",
+	"weights",
+	"weights_fit",
+	"cold",
+	"cycles",
+	"load_cycles",
+	"latency_us",
+	"utilization",
+	"useful_macs",
+	"issued_macs",
+	"peak_gflops",
+	"idle_padding",
+	"idle_dependency",
+	"idle_fill_drain",
+	"idle_backpressure",
+	"idle_weight_fetch",
+	"energy_uj",
+	"avg_power_w",
+	"area_mm2",
+	"gflops_per_w",
+	NULL,
 };
 
 void report_csv_field(FILE *f, const char *s)
@@ -244,8 +275,8 @@ void report_csv_line(FILE *f, const char *const *extra, report_csv_get_t get, co
 		for (size_t i = 0; lists[l] && lists[l][i]; i++) {
 			fputs(first ? "" : ",", f);
 			buf[0] = '\0';
-			const char *v = !strcmp(lists[l][i], "schema") ? REPORT_CSV_SCHEMA_TEXT :
-					get(ctx, lists[l][i], buf, sizeof buf);
+			const char *v = !strcmp(lists[l][i], "schema") ? REPORT_CSV_SCHEMA_TEXT
+								       : get(ctx, lists[l][i], buf, sizeof buf);
 			report_csv_field(f, v ? v : "");
 			first = false;
 		}
@@ -317,7 +348,9 @@ static const char *run_csv_get(const void *ctx, const char *name, char *buf, siz
 	if (CSV_IS("latency_us"))
 		return snprintf(buf, size, "%.6f", l ? (double)l->cycles / r->hw.clock_mhz : r->latency_us), buf;
 	if (CSV_IS("utilization")) {
-		double u = !l ? r->utilization : l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)nk) : 0;
+		double u = !l	       ? r->utilization
+			   : l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)nk)
+				       : 0;
 		return snprintf(buf, size, "%.6f", u), buf;
 	}
 	if (CSV_IS("useful_macs"))
@@ -357,7 +390,8 @@ static void write_csv(FILE *f, const report_ctx_t *c)
 static void write_text(FILE *f, const report_ctx_t *c)
 {
 	const run_result_t *r = c->r;
-	uint64_t lanes = r->cycles * (r->issued_macs && r->cycles ? r->peak_gflops * 1000.0 / 2.0 / r->hw.clock_mhz : 0);
+	uint64_t lanes =
+		r->cycles * (r->issued_macs && r->cycles ? r->peak_gflops * 1000.0 / 2.0 / r->hw.clock_mhz : 0);
 	fprintf(f, "sharpsim %s  config %016" PRIx64 "\n", c->version, c->config_hash);
 	fprintf(f, "hardware   %s: N=%u VS units x K=%u lanes, %.0f MHz, scheduler %s (deps %s)\n", r->hw.name,
 		r->hw.compute.vs_units, r->hw.compute.vs_width, r->hw.clock_mhz, hw_sched_name(r->hw.scheduler),
@@ -366,15 +400,19 @@ static void write_text(FILE *f, const report_ctx_t *c)
 	for (size_t i = 0; i < r->n_layers; i++) {
 		const layer_result_t *lr = &r->layers[i];
 		const layer_cfg_t *l = &lr->cfg;
-		fprintf(f, "  layer %u%s  %s I=%u%s H=%u T=%u B=%u  tile %s  weights %s (%.1f MB%s)  %" PRIu64
-			" cycles\n", lr->layer + 1, lr->backward ? " (backward)" : "", workload_cell_name(l->cell), l->input_size, l->skip_input ? " (skipped)" : "",
-			l->hidden_size, l->timesteps, l->batch_size, hw_tile_name(lr->tile),
-			lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", (double)lr->weight_bytes / 1e6,
-			lr->weights_fit ? "" : ", does not fit", lr->cycles);
+		fprintf(f,
+			"  layer %u%s  %s I=%u%s H=%u T=%u B=%u  tile %s  weights %s (%.1f MB%s)  %" PRIu64 " cycles\n",
+			lr->layer + 1, lr->backward ? " (backward)" : "", workload_cell_name(l->cell), l->input_size,
+			l->skip_input ? " (skipped)" : "", l->hidden_size, l->timesteps, l->batch_size,
+			hw_tile_name(lr->tile), lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed",
+			(double)lr->weight_bytes / 1e6, lr->weights_fit ? "" : ", does not fit", lr->cycles);
 		if (l->weight_bits != WBITS_16)
 			fprintf(f, "           %u-bit weights with fp32 %s scales: %.1f MB at fp16%s\n",
-				workload_weight_bits(l), l->weight_scale == WSCALE_ROW ? "row" :
-				l->weight_scale == WSCALE_BLOCK ? "block" : "tensor", (double)lr->fp16_weight_bytes / 1e6,
+				workload_weight_bits(l),
+				l->weight_scale == WSCALE_ROW	  ? "row"
+				: l->weight_scale == WSCALE_BLOCK ? "block"
+								  : "tensor",
+				(double)lr->fp16_weight_bytes / 1e6,
 				lr->fits_only_compressed ? ", fits only compressed" : "");
 	}
 	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
@@ -403,7 +441,8 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		fprintf(f, "\nvalues vs double reference   max abs      max rel      rms\n");
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
-			fprintf(f, "  layer %zu h (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h.max_abs, e->h.max_rel, e->h.rms);
+			fprintf(f, "  layer %zu h (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h.max_abs,
+				e->h.max_rel, e->h.rms);
 			fprintf(f, "  layer %zu h (last step)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h_last.max_abs,
 				e->h_last.max_rel, e->h_last.rms);
 			if (e->has_c)
@@ -412,7 +451,8 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		}
 		double es, et;
 		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et))
-			fprintf(f, "activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)\n",
+			fprintf(f,
+				"activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)\n",
 				r->hw.activation.segments, es, et);
 	}
 	if (c->energy) {

@@ -27,13 +27,13 @@
 typedef enum { REPORT_TEXT = 0, REPORT_JSON, REPORT_CSV } report_format_t;
 
 typedef struct report_ctx {
-	bool per_layer;    /* CSV: a row per layer pass after the run's row */
+	bool per_layer; /* CSV: a row per layer pass after the run's row */
 	const char *version;
 	uint64_t config_hash;
 	const workload_t *w;
 	const run_result_t *r;
 	const energy_report_t *energy; /* NULL: not priced */
-	bool describe_counters; /* JSON: add counter_descriptions{name: text}
+	bool describe_counters;	       /* JSON: add counter_descriptions{name: text}
 				 * after counters; text: list every counter */
 } report_ctx_t;
 

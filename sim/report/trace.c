@@ -18,9 +18,9 @@ struct trace {
 	afile_t *a;
 	FILE *f;
 	trace_opts_t o;
-	uint64_t to;        /* end of the window (exclusive); UINT64_MAX: the run's end */
-	uint64_t bytes;     /* written so far */
-	uint64_t wanted;    /* bytes the events so far take, written or not (for the estimate) */
+	uint64_t to;	     /* end of the window (exclusive); UINT64_MAX: the run's end */
+	uint64_t bytes;	     /* written so far */
+	uint64_t wanted;     /* bytes the events so far take, written or not (for the estimate) */
 	uint64_t last_cycle; /* latest slice end or sample written */
 	bool capped, estimated;
 	uint64_t prev[TR_NCOUNT], prev_at;
@@ -46,9 +46,11 @@ static void trace_put(trace_t *t, const char *ev)
 		t->capped = true;
 		if (t->o.note) {
 			char msg[256];
-			snprintf(msg, sizeof msg, "the trace reached its cap of %" PRIu64 " MB at cycle %" PRIu64
+			snprintf(msg, sizeof msg,
+				 "the trace reached its cap of %" PRIu64 " MB at cycle %" PRIu64
 				 "; later events are left out (raise --trace-max-mb, or trace a window with "
-				 "--trace-from/--trace-cycles)", t->o.max_bytes >> 20, t->last_cycle);
+				 "--trace-from/--trace-cycles)",
+				 t->o.max_bytes >> 20, t->last_cycle);
 			t->o.note(t->o.note_ctx, msg);
 		}
 		return;
@@ -77,10 +79,11 @@ trace_t *trace_open(const char *path, const trace_opts_t *o, sim_err_t *err)
 	trace_put(t, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
 		     "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"sharpsim\"}}");
 	for (int i = 1; i < TRACE_NTRACKS; i++) {
-		snprintf(ev, sizeof ev,
-			 ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":\"%s\"}}"
-			 ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"sort_index\":%d}}",
-			 i, track_names[i], i, i);
+		snprintf(
+			ev, sizeof ev,
+			",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":\"%s\"}}"
+			",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"sort_index\":%d}}",
+			i, track_names[i], i, i);
 		trace_put(t, ev);
 	}
 	snprintf(ev, sizeof ev,
@@ -122,10 +125,13 @@ static void trace_estimate(trace_t *t, uint64_t now)
 	double rate = (double)(now - t->c0) / s, bpc = (double)t->wanted / (double)(now - t->o.from + 1);
 	uint64_t span = end - (t->o.from < end ? t->o.from : 0);
 	char msg[400];
-	snprintf(msg, sizeof msg, "tracing %" PRIu64 " cycles one at a time at %.2f M cycles/s and %.1f bytes "
+	snprintf(msg, sizeof msg,
+		 "tracing %" PRIu64 " cycles one at a time at %.2f M cycles/s and %.1f bytes "
 		 "per cycle so far: about %.0f s more and %.0f MB in all%s (--trace-from/--trace-cycles "
-		 "trace a window)", span, rate / 1e6, bpc, (double)(end - now) / rate, bpc * (double)span / 1e6,
-		 t->o.max_bytes && bpc * (double)span > (double)t->o.max_bytes ? ", more than --trace-max-mb allows" : "");
+		 "trace a window)",
+		 span, rate / 1e6, bpc, (double)(end - now) / rate, bpc * (double)span / 1e6,
+		 t->o.max_bytes && bpc * (double)span > (double)t->o.max_bytes ? ", more than --trace-max-mb allows"
+									       : "");
 	t->o.note(t->o.note_ctx, msg);
 }
 
@@ -195,9 +201,10 @@ void trace_sample(trace_t *t, uint64_t now, const stats_t *st, const trace_level
 		snprintf(s, sizeof s, "\"read GB/s\":%.4f,\"write GB/s\":%.4f", (double)d[TR_WBUF_RD] / w * gbps,
 			 (double)d[TR_WBUF_WR] / w * gbps);
 		trace_counter(t, "weight buffer", ts, s);
-		snprintf(s, sizeof s, "\"values held\":%" PRIu64 ",\"capacity\":%" PRIu64 ",\"writes/cycle\":%.4f,"
-			 "\"reads/cycle\":%.4f", lv->ibuf_used, lv->ibuf_capacity, (double)d[TR_IBUF_WR] / w,
-			 (double)d[TR_IBUF_RD] / w);
+		snprintf(s, sizeof s,
+			 "\"values held\":%" PRIu64 ",\"capacity\":%" PRIu64 ",\"writes/cycle\":%.4f,"
+			 "\"reads/cycle\":%.4f",
+			 lv->ibuf_used, lv->ibuf_capacity, (double)d[TR_IBUF_WR] / w, (double)d[TR_IBUF_RD] / w);
 		trace_counter(t, "intermediate buffer", ts, s);
 		snprintf(s, sizeof s, "\"utilization\":%.4f",
 			 t->o.nk ? (double)d[TR_USEFUL] / (w * (double)t->o.nk) : 0.0);
@@ -227,8 +234,10 @@ int trace_close(trace_t *t, bool ok, sim_err_t *err)
 		return SIM_OK;
 	}
 	if (t->capped)
-		fprintf(t->f, ",\n{\"name\":\"trace truncated (--trace-max-mb)\",\"ph\":\"i\",\"s\":\"g\",\"pid\":1,"
-			"\"ts\":%.6f}", (double)t->last_cycle / t->o.clock_mhz);
+		fprintf(t->f,
+			",\n{\"name\":\"trace truncated (--trace-max-mb)\",\"ph\":\"i\",\"s\":\"g\",\"pid\":1,"
+			"\"ts\":%.6f}",
+			(double)t->last_cycle / t->o.clock_mhz);
 	fputs("\n]}\n", t->f);
 	int rc = afile_commit(t->a, err);
 	free(t);

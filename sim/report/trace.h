@@ -34,25 +34,17 @@
 #include "../common/err.h"
 #include "../common/stats.h"
 
-enum {
-	TRACE_CTRL = 1,
-	TRACE_VS,
-	TRACE_VS_IDLE,
-	TRACE_ACC,
-	TRACE_MFU,
-	TRACE_CELL,
-	TRACE_NTRACKS
-};
+enum { TRACE_CTRL = 1, TRACE_VS, TRACE_VS_IDLE, TRACE_ACC, TRACE_MFU, TRACE_CELL, TRACE_NTRACKS };
 
 typedef struct trace_opts {
 	double clock_mhz;
-	uint64_t from;        /* first traced cycle */
-	uint64_t cycles;      /* window length; 0: to the end of the run */
+	uint64_t from;		  /* first traced cycle */
+	uint64_t cycles;	  /* window length; 0: to the end of the run */
 	int64_t step_lo, step_hi; /* slices tagged with a step outside: dropped; -1: no filter */
-	uint64_t max_bytes;   /* 0: no cap */
-	uint64_t window;      /* counter sample period, cycles; 0: 1000 */
-	uint64_t nk;          /* multipliers (N x K), for utilization */
-	uint64_t expect_cycles; /* cycles the run will take, when known (0: unknown): for the estimate */
+	uint64_t max_bytes;	  /* 0: no cap */
+	uint64_t window;	  /* counter sample period, cycles; 0: 1000 */
+	uint64_t nk;		  /* multipliers (N x K), for utilization */
+	uint64_t expect_cycles;	  /* cycles the run will take, when known (0: unknown): for the estimate */
 	/* Progress notes (an estimate of time and size, the cap): called at
 	 * most once each; NULL: none. */
 	void (*note)(void *ctx, const char *msg);

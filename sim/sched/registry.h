@@ -24,14 +24,14 @@
 
 /* What a schedule needs from the planner and the engine. */
 enum {
-	SCHED_F_FIXED_TILE = 1u << 0,     /* native config4 tiles: no exploration, no pad reconfiguration */
-	SCHED_F_WHOLE_VECTOR = 1u << 1,   /* the gate buffer hands the cell updater whole vectors
+	SCHED_F_FIXED_TILE = 1u << 0,	  /* native config4 tiles: no exploration, no pad reconfiguration */
+	SCHED_F_WHOLE_VECTOR = 1u << 1,	  /* the gate buffer hands the cell updater whole vectors
 					   * (under cell_update: auto) */
 	SCHED_F_NEEDS_RESIDENT = 1u << 2, /* weights must be on chip */
-	SCHED_F_X_RUNAHEAD = 1u << 3,     /* W.x segments run ahead of U.h into the intermediate buffer */
+	SCHED_F_X_RUNAHEAD = 1u << 3,	  /* W.x segments run ahead of U.h into the intermediate buffer */
 	SCHED_F_X_PRECOMPUTED = 1u << 4,  /* W.x of all steps precomputed into a store of its own */
-	SCHED_F_GATES_SHARE = 1u << 5,    /* a segment holds rows of every gate of its phase */
-	SCHED_F_BASELINE = 1u << 6,       /* another design's schedule: not in SHARP's speedup tables */
+	SCHED_F_GATES_SHARE = 1u << 5,	  /* a segment holds rows of every gate of its phase */
+	SCHED_F_BASELINE = 1u << 6,	  /* another design's schedule: not in SHARP's speedup tables */
 };
 
 typedef struct ctrl ctrl_t;
@@ -45,7 +45,7 @@ typedef struct sched_desc {
 	const char *name;
 	const char *description;
 	unsigned flags;
-	uint32_t block_segs;          /* segments of one partition per row block (0: 1) */
+	uint32_t block_segs; /* segments of one partition per row block (0: 1) */
 	/* Appends one phase's segments to the program, in issue order (sched.h). */
 	void (*order)(sched_order_t *o);
 	/* Sets the controller's cursors at the start of a layer. */

@@ -48,8 +48,7 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->block_x_last));
 		/* The partner's W.x must have left the accumulators into the
 		 * intermediate buffer before the H block reads it as its init. */
-		bool x_ready = !c->h_init || s->partner < 0 ||
-			       (c->xq_count && c->xq_written[c->xq_head] == c->L.batch);
+		bool x_ready = !c->h_init || s->partner < 0 || (c->xq_count && c->xq_written[c->xq_head] == c->L.batch);
 		if (!partner_missing && x_ready && (!ctrl_needs_barrier(c, s) || ctrl_barrier_ok(c, v, s, c->cur_t))) {
 			if (c->cur_i == ctrl_next_of(c, 0, SCHED_PART_H))
 				c->step_started = c->cur_t;

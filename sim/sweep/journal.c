@@ -12,7 +12,7 @@
 #define JOURNAL_HDR 20 /* "R xxxxxxxx xxxxxxxx\n" */
 
 struct sweep_journal {
-	int fd;                 /* -1 when read-only */
+	int fd; /* -1 when read-only */
 	char *path;
 	sweep_rec_t **recs;
 	size_t n, cap;
@@ -59,7 +59,8 @@ static int journal_slurp(int fd, const char *path, char **buf, size_t *len, sim_
 			continue;
 		if (r <= 0) {
 			free(b);
-			return sim_err(err, SIM_EIO, "%s: cannot read: %s", path, r < 0 ? strerror(errno) : "short read");
+			return sim_err(err, SIM_EIO, "%s: cannot read: %s", path,
+				       r < 0 ? strerror(errno) : "short read");
 		}
 		got += (size_t)r;
 	}
@@ -124,8 +125,8 @@ static int journal_parse(sweep_journal_t *j, const char *buf, size_t n, size_t *
 			*valid_end = 0;
 			return SIM_OK;
 		}
-		return sim_err(err, SIM_EINPUT, "%s: not a sharpsim sweep journal, expected the line '%.*s'",
-			       j->path, (int)m - 1, SWEEP_JOURNAL_MAGIC);
+		return sim_err(err, SIM_EINPUT, "%s: not a sharpsim sweep journal, expected the line '%.*s'", j->path,
+			       (int)m - 1, SWEEP_JOURNAL_MAGIC);
 	}
 	size_t off = m;
 	for (;;) {
@@ -151,9 +152,11 @@ static int journal_parse(sweep_journal_t *j, const char *buf, size_t n, size_t *
 		off += JOURNAL_HDR + len + 1;
 	}
 	if (off < n && journal_more_records(buf, n, off))
-		return sim_err(err, SIM_EINPUT, "%s: record at byte %zu is corrupt (bad header, length or checksum) "
+		return sim_err(err, SIM_EINPUT,
+			       "%s: record at byte %zu is corrupt (bad header, length or checksum) "
 			       "and records follow it, expected an intact journal (the damage is not an interrupted "
-			       "append; restore the file, or move it away to rerun every point)", j->path, off);
+			       "append; restore the file, or move it away to rerun every point)",
+			       j->path, off);
 	*valid_end = off;
 	return SIM_OK;
 }
@@ -202,8 +205,10 @@ static int journal_load(const char *path, bool write, sweep_journal_t **out, siz
 		if (fcntl(fd, F_SETLK, &lk) != 0) {
 			close(fd);
 			sweep_journal_close(j);
-			return sim_err(err, SIM_EINPUT, "%s: locked by another running sweep, expected one sweep "
-				       "per results directory", path);
+			return sim_err(err, SIM_EINPUT,
+				       "%s: locked by another running sweep, expected one sweep "
+				       "per results directory",
+				       path);
 		}
 	}
 	char *buf = NULL;

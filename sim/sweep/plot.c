@@ -94,8 +94,7 @@ static void plot_label(const sweep_rec_t *r, const char *const *cols, size_t n, 
 
 /* True when the rows (of hw, or all) that agree on every column of `by`
  * also agree on col: then col adds nothing a figure would not show. */
-static bool plot_determined(const sweep_table_t *t, const char *hw, const char *col, const char *const *by,
-			    size_t nby)
+static bool plot_determined(const sweep_table_t *t, const char *hw, const char *col, const char *const *by, size_t nby)
 {
 	plot_set_t keys = { 0 }, vals = { 0 };
 	bool ok = true;
@@ -179,8 +178,7 @@ static void plot_fixed(const sweep_table_t *t, const char *hw, char *buf, size_t
 			continue;
 		if (!strcmp(col, "weights") && !strcmp(plot_get(r0, "memory.weights"), plot_get(r0, col)))
 			continue;
-		o += (size_t)snprintf(buf + o, size - o, "%s%s=%s", o ? ", " : "", plot_short(col),
-				      plot_get(r0, col));
+		o += (size_t)snprintf(buf + o, size - o, "%s%s=%s", o ? ", " : "", plot_short(col), plot_get(r0, col));
 	}
 }
 
@@ -306,7 +304,8 @@ static double *plot_cell(plot_fig_t *g, size_t f, size_t x, size_t s)
 static int plot_add(sweep_plots_t *out, const char *name, sim_err_t *err)
 {
 	if (out->n == SWEEP_PLOT_MAX)
-		return sim_err(err, SIM_EINPUT, "more than %d figures, expected fewer hardware configs", SWEEP_PLOT_MAX);
+		return sim_err(err, SIM_EINPUT, "more than %d figures, expected fewer hardware configs",
+			       SWEEP_PLOT_MAX);
 	snprintf(out->name[out->n++], sizeof out->name[0], "%s", name);
 	return SIM_OK;
 }
@@ -334,8 +333,7 @@ static const struct {
  * axis too wide for one panel wraps into several panels of at most
  * `chunk` x values, so no figure is wider than about 1500 px.
  */
-static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir, sweep_plots_t *out,
-		     sim_err_t *err)
+static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir, sweep_plots_t *out, sim_err_t *err)
 {
 	size_t nf = g->fs.n ? g->fs.n : 1;
 	size_t per = g->ss.n * 10 + 14;
@@ -345,9 +343,10 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 	size_t nchunk = g->xs.n ? (g->xs.n + chunk - 1) / chunk : 1;
 	size_t np = nf * nchunk;
 	if (np > PLOT_MAX_PANELS)
-		return sim_err(err, SIM_EINPUT, "figure %s: %zu panels (%zu facets x %zu rows of bars), expected at most "
-			       "%d: choose rows with --where COLUMN=VALUE or fewer --facet columns", g->name, np, nf,
-			       nchunk, PLOT_MAX_PANELS);
+		return sim_err(err, SIM_EINPUT,
+			       "figure %s: %zu panels (%zu facets x %zu rows of bars), expected at most "
+			       "%d: choose rows with --where COLUMN=VALUE or fewer --facet columns",
+			       g->name, np, nf, nchunk, PLOT_MAX_PANELS);
 	afile_t *a = NULL;
 	FILE *f = plot_open(dir, g->name, "dat", &a, err);
 	if (!f)
@@ -408,7 +407,8 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 			fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'sans,9'\n", W / 100.0,
 				H / 100.0);
 		else
-			fprintf(f, "set terminal %s size %zu,%zu noenhanced font 'sans,10'\n", plot_terms[k].term, W, H);
+			fprintf(f, "set terminal %s size %zu,%zu noenhanced font 'sans,10'\n", plot_terms[k].term, W,
+				H);
 		fprintf(f, "set output '%s.%s'\n", g->name, plot_terms[k].ext);
 		fputs("reset\nset datafile missing '?'\nset grid ytics\nset key below horizontal font ',8'\n", f);
 		fputs("set xlabel ", f);
@@ -437,7 +437,8 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 			fputs(")\n", f);
 		} else {
 			fputs("set rmargin 12\nset style data histograms\nset style histogram clustered gap 1\n"
-			      "set style fill solid 0.85 border -1\nset boxwidth 0.9\n", f);
+			      "set style fill solid 0.85 border -1\nset boxwidth 0.9\n",
+			      f);
 		}
 		if (g->ref1)
 			fputs("set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dashtype 2\n", f);
@@ -466,8 +467,9 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 			for (size_t s = 0; s < g->ss.n; s++) {
 				if (s)
 					fputs(", \\\n     ", f);
-				fprintf(f, "'%s.dat' index %zu using %s%zu%s title ", g->name, p, g->numeric_x ? "1:" : "",
-					s + 2, g->numeric_x ? " with linespoints lw 2 pt 7" : "");
+				fprintf(f, "'%s.dat' index %zu using %s%zu%s title ", g->name, p,
+					g->numeric_x ? "1:" : "", s + 2,
+					g->numeric_x ? " with linespoints lw 2 pt 7" : "");
 				plot_gp_str(f, g->ss.v[s]);
 			}
 			fputc('\n', f);
@@ -539,9 +541,11 @@ static int plot_bars(const sweep_table_t *t, const sweep_plot_opts_t *o, const c
 		plot_label(r, S, ns_cols, lab, sizeof lab);
 		size_t s = (size_t)plot_set_find(&g.ss, lab);
 		if (cyc[x * g.ss.n + s] > 0)
-			rc = sim_err(err, SIM_EINPUT, "figure %s: two results for bar '%s' of '%s' (a column the figure "
+			rc = sim_err(err, SIM_EINPUT,
+				     "figure %s: two results for bar '%s' of '%s' (a column the figure "
 				     "does not show varies), expected a view: sharpsim plot DIR --y cycles --x ... "
-				     "--group ...", g.name, lab, g.xs.v[x]);
+				     "--group ...",
+				     g.name, lab, g.xs.v[x]);
 		else
 			cyc[x * g.ss.n + s] = strtod(plot_get(r, "cycles"), NULL);
 	}
@@ -578,11 +582,12 @@ static int plot_bars(const sweep_table_t *t, const sweep_plot_opts_t *o, const c
 /* Lines over the MAC budget: mean of `value` per (budget, series column),
  * the mean's extent named in the caption. */
 static int plot_lines(const sweep_table_t *t, const sweep_plot_opts_t *o, const char *dir, const char *name,
-		      const char *series_col, const char *value, const char *only_sched, bool logy,
-		      const char *ylabel, sweep_plots_t *out, sim_err_t *err)
+		      const char *series_col, const char *value, const char *only_sched, bool logy, const char *ylabel,
+		      sweep_plots_t *out, sim_err_t *err)
 {
-	plot_fig_t g = { .xlabel = "MAC budget (multipliers, N x K)", .ylabel = ylabel, .numeric_x = true,
-			 .logy = logy };
+	plot_fig_t g = {
+		.xlabel = "MAC budget (multipliers, N x K)", .ylabel = ylabel, .numeric_x = true, .logy = logy
+	};
 	snprintf(g.name, sizeof g.name, "%s", name);
 	for (size_t i = 0; i < sweep_table_rows(t); i++) {
 		const sweep_rec_t *r = sweep_table_row(t, i);
@@ -613,14 +618,18 @@ static int plot_lines(const sweep_table_t *t, const sweep_plot_opts_t *o, const 
 	for (size_t c = 0; c < sweep_table_cols(t); c++) {
 		const char *col = sweep_table_col(t, c);
 		size_t n = plot_distinct(t, NULL, col);
-		if (!plot_is_axis(col) || !strcmp(col, series_col) || n < 2 || (only_sched && !strcmp(col, "scheduler")))
+		if (!plot_is_axis(col) || !strcmp(col, series_col) || n < 2 ||
+		    (only_sched && !strcmp(col, "scheduler")))
 			continue;
 		const char *by[] = { "macs_per_cycle" };
 		if (plot_determined(t, NULL, col, by, 1))
 			continue;
 		ov += (size_t)snprintf(over + ov, ov < sizeof over ? sizeof over - ov : 0, "%s%zu %s", ov ? ", " : "",
-				       n, !strcmp(col, "workload") ? "workloads" : !strcmp(col, "hw") ? "hw configs" :
-				       !strcmp(col, "scheduler") ? "schedulers" : plot_short(col));
+				       n,
+				       !strcmp(col, "workload")	   ? "workloads"
+				       : !strcmp(col, "hw")	   ? "hw configs"
+				       : !strcmp(col, "scheduler") ? "schedulers"
+								   : plot_short(col));
 	}
 	plot_fixed(t, NULL, fixed, sizeof fixed);
 	snprintf(g.caption, sizeof g.caption, "%s%s%s%s%s%s", over[0] ? "mean over " : "", over,
@@ -685,13 +694,19 @@ static int plot_view(const sweep_table_t *t, const sweep_plot_opts_t *o, const c
 		on[non++] = F[i] = sweep_plot_column(o->facet[i]);
 	for (size_t i = 0; i < non; i++)
 		if (!plot_has_col(t, on[i]))
-			return sim_err(err, SIM_EINPUT, "plot: no column '%s' in the results, expected hw, workload, "
-				       "scheduler, a swept key or a result column (results.csv's header)", on[i]);
+			return sim_err(err, SIM_EINPUT,
+				       "plot: no column '%s' in the results, expected hw, workload, "
+				       "scheduler, a swept key or a result column (results.csv's header)",
+				       on[i]);
 	if (!plot_has_col(t, y))
-		return sim_err(err, SIM_EINPUT, "plot --y %s: no column '%s' in the results%s, expected a result "
+		return sim_err(err, SIM_EINPUT,
+			       "plot --y %s: no column '%s' in the results%s, expected a result "
 			       "column: cycles, latency, utilization, energy, power, area, gflops/w or another of "
-			       "results.csv's header", o->y, y, sweep_is_energy_column(y) ? " (the sweep ran with "
-			       "energy: false)" : "");
+			       "results.csv's header",
+			       o->y, y,
+			       sweep_is_energy_column(y) ? " (the sweep ran with "
+							   "energy: false)"
+							 : "");
 	for (size_t c = 0; c < sweep_table_cols(t); c++) {
 		const char *col = sweep_table_col(t, c);
 		bool shown = false;
@@ -702,7 +717,8 @@ static int plot_view(const sweep_table_t *t, const sweep_plot_opts_t *o, const c
 			continue;
 		char vals[400];
 		plot_values(t, col, vals, sizeof vals);
-		return sim_err(err, SIM_EINPUT, "plot: column '%s' varies (%s) and the figure does not show it, "
+		return sim_err(err, SIM_EINPUT,
+			       "plot: column '%s' varies (%s) and the figure does not show it, "
 			       "expected it as --x, --group or --facet, or one value chosen with --where %s=VALUE",
 			       col, vals, col);
 	}
@@ -744,9 +760,10 @@ static int plot_view(const sweep_table_t *t, const sweep_plot_opts_t *o, const c
 		double *v = plot_cell(&g, fi, xi, s);
 		const char *yv = sweep_rec_get(r, y);
 		if (!isnan(*v))
-			rc = sim_err(err, SIM_EINPUT, "plot: two results at %s=%s in series '%s', expected one per "
-				     "point (add the column that tells them apart with --group or --facet)", x,
-				     plot_get(r, x), g.ss.v[s]);
+			rc = sim_err(err, SIM_EINPUT,
+				     "plot: two results at %s=%s in series '%s', expected one per "
+				     "point (add the column that tells them apart with --group or --facet)",
+				     x, plot_get(r, x), g.ss.v[s]);
 		else if (yv && plot_is_number(yv))
 			*v = strtod(yv, NULL);
 	}

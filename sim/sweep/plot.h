@@ -53,16 +53,16 @@
 enum { SWEEP_PLOT_PNG = 1, SWEEP_PLOT_SVG = 2, SWEEP_PLOT_PDF = 4 };
 
 typedef struct sweep_plot_opts {
-	const char *title;   /* NULL: no title */
+	const char *title; /* NULL: no title */
 	bool no_caption;
-	unsigned formats;    /* SWEEP_PLOT_* bits; 0 means PNG and SVG */
-	const char *y;       /* a view's value column (aliases: sweep_plot_column); NULL: the paper's figures */
-	const char *x;       /* a view's x column; NULL: workload */
+	unsigned formats; /* SWEEP_PLOT_* bits; 0 means PNG and SVG */
+	const char *y;	  /* a view's value column (aliases: sweep_plot_column); NULL: the paper's figures */
+	const char *x;	  /* a view's x column; NULL: workload */
 	const char *group[SWEEP_PLOT_MAX_COLS];
 	size_t ngroup;
 	const char *facet[SWEEP_PLOT_MAX_COLS];
 	size_t nfacet;
-	const char *name;    /* a view's figure name; NULL: "<y>-vs-<x>" */
+	const char *name; /* a view's figure name; NULL: "<y>-vs-<x>" */
 } sweep_plot_opts_t;
 
 typedef struct sweep_plots {

@@ -29,7 +29,9 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 	rc |= sweep_rec_add_u64(row, "eff_k", resolve_lanes(&r->hw));
 	rc |= sweep_rec_add_num(row, "eff_clock_mhz", "%g", r->hw.clock_mhz);
 	rc |= sweep_rec_add(row, "weights", 's',
-			    r->weights == WEIGHTS_RESIDENT ? "resident" : r->weights == WEIGHTS_STREAM ? "streamed" : "mixed");
+			    r->weights == WEIGHTS_RESIDENT ? "resident"
+			    : r->weights == WEIGHTS_STREAM ? "streamed"
+							   : "mixed");
 	rc |= sweep_rec_add(row, "weights_fit", 'b', r->weights_fit ? "true" : "false");
 	rc |= sweep_rec_add(row, "cold", 'b', cold ? "true" : "false");
 	rc |= sweep_rec_add_u64(row, "cycles", r->cycles);
@@ -63,9 +65,15 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, 
 	/* The point was hashed when the spec was expanded; a config or workload
 	 * file edited since would label this row with a stale hash. */
 	run_job_t job = {
-		.hw_path = pt->hw_path, .hw_over = (const char *const *)pt->p, .n_hw = pt->np,
-		.wl_path = pt->wl_path, .wl_over = (const char *const *)pt->w, .n_wl = pt->nw,
-		.version = version, .expect_hash = pt->hash, .tech = s->energy ? tech : NULL,
+		.hw_path = pt->hw_path,
+		.hw_over = (const char *const *)pt->p,
+		.n_hw = pt->np,
+		.wl_path = pt->wl_path,
+		.wl_over = (const char *const *)pt->w,
+		.n_wl = pt->nw,
+		.version = version,
+		.expect_hash = pt->hash,
+		.tech = s->energy ? tech : NULL,
 		.opts = { .cold = s->cold, .fast_forward = s->fast_forward, .tile_cache = tiles },
 	};
 	run_outcome_t o;

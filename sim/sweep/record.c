@@ -168,8 +168,10 @@ int sweep_rec_decode(const char *p, size_t len, const char *where, sweep_rec_t *
 		size_t kl = (size_t)(t1 - p), vl = (size_t)(nl - t1 - 3);
 		if (kl >= sizeof key || vl >= sizeof value) {
 			sweep_rec_free(r);
-			return sim_err(err, SIM_EINPUT, "%s: field too long, expected a key under %zu and a value "
-				       "under %zu characters", where, sizeof key, sizeof value);
+			return sim_err(err, SIM_EINPUT,
+				       "%s: field too long, expected a key under %zu and a value "
+				       "under %zu characters",
+				       where, sizeof key, sizeof value);
 		}
 		memcpy(key, p, kl);
 		key[kl] = '\0';

@@ -19,11 +19,11 @@ typedef struct setting {
 	char **kv;
 	size_t n;
 	sweep_rec_t *label;
-	const ydoc_node_t *at;  /* where it was written, for point errors */
+	const ydoc_node_t *at; /* where it was written, for point errors */
 } setting_t;
 
 typedef struct axis {
-	bool workload;          /* -w overrides (else -p) */
+	bool workload; /* -w overrides (else -p) */
 	setting_t *s;
 	size_t n;
 } axis_t;
@@ -50,7 +50,7 @@ typedef struct spec_hw_memo {
 typedef struct spec_parse {
 	const ydoc_t *d;
 	sweep_spec_t *out;
-	char *dir;              /* the spec's directory, for relative paths */
+	char *dir; /* the spec's directory, for relative paths */
 	char **hw;
 	const ydoc_node_t **hw_at;
 	size_t nhw;
@@ -61,9 +61,9 @@ typedef struct spec_parse {
 	size_t nax;
 	sweep_spec_progress_fn *progress;
 	void *progress_ctx;
-	spec_hw_memo_t *hw_memo;  /* SPEC_HW_MEMO slots, NULL until the first load */
+	spec_hw_memo_t *hw_memo; /* SPEC_HW_MEMO slots, NULL until the first load */
 	size_t hw_memo_n, hw_memo_next;
-	char *wl_key;             /* the memoized workload's key; NULL: none */
+	char *wl_key; /* the memoized workload's key; NULL: none */
 	workload_t wl_memo;
 } spec_parse_t;
 
@@ -143,8 +143,8 @@ static int spec_load_wl(spec_parse_t *P, const sweep_point_t *pt, const workload
 	return SIM_OK;
 }
 
-static const char *const spec_keys[] = { "title", "hw", "workloads", "schedulers", "params", "workload_params",
-					 "cold", "energy", "tech", "fast_forward", NULL };
+static const char *const spec_keys[] = { "title", "hw",	    "workloads", "schedulers",	 "params", "workload_params",
+					 "cold",  "energy", "tech",	 "fast_forward", NULL };
 
 static char *spec_strdup(const char *s)
 {
@@ -201,8 +201,8 @@ static char *spec_resolve(const spec_parse_t *P, const char *path)
 }
 
 /* A list of strings: a sequence of scalars, or one scalar. */
-static int spec_strings(const spec_parse_t *P, const ydoc_node_t *n, const char *what,
-			const ydoc_node_t ***items, size_t *count, sim_err_t *err)
+static int spec_strings(const spec_parse_t *P, const ydoc_node_t *n, const char *what, const ydoc_node_t ***items,
+			size_t *count, sim_err_t *err)
 {
 	if (ydoc_kind(n) == YDOC_SCALAR) {
 		*count = 0;
@@ -236,8 +236,10 @@ static int spec_add_workloads(spec_parse_t *P, const ydoc_node_t *at, sim_err_t 
 	DIR *dir = opendir(path);
 	if (!dir) {
 		if (access(path, R_OK) != 0) {
-			int rc = ydoc_error(P->d, at, err, SIM_EINPUT, "workload '%s' not found, expected a file or "
-					    "directory relative to the working directory or the spec", ydoc_scalar(at));
+			int rc = ydoc_error(P->d, at, err, SIM_EINPUT,
+					    "workload '%s' not found, expected a file or "
+					    "directory relative to the working directory or the spec",
+					    ydoc_scalar(at));
 			free(path);
 			return rc;
 		}
@@ -263,8 +265,10 @@ static int spec_add_workloads(spec_parse_t *P, const ydoc_node_t *at, sim_err_t 
 	}
 	closedir(dir);
 	if (!rc && nn == 0)
-		rc = ydoc_error(P->d, at, err, SIM_EINPUT, "directory '%s' holds no *.yaml workload, expected at "
-				"least one", ydoc_scalar(at));
+		rc = ydoc_error(P->d, at, err, SIM_EINPUT,
+				"directory '%s' holds no *.yaml workload, expected at "
+				"least one",
+				ydoc_scalar(at));
 	if (!rc)
 		qsort(names, nn, sizeof *names, spec_name_cmp);
 	for (size_t i = 0; i < nn; i++) {
@@ -287,8 +291,8 @@ static int spec_add_workloads(spec_parse_t *P, const ydoc_node_t *at, sim_err_t 
 
 /* Checks value v of parameter key (table t) at its node and adds it to
  * the setting: "key=canonical value" and the column. */
-static int spec_setting_add(spec_parse_t *P, setting_t *s, bool workload, const ydoc_node_t *keynode,
-			    const char *key, const ydoc_node_t *v, sim_err_t *err)
+static int spec_setting_add(spec_parse_t *P, setting_t *s, bool workload, const ydoc_node_t *keynode, const char *key,
+			    const ydoc_node_t *v, sim_err_t *err)
 {
 	size_t n;
 	const param_t *t = workload ? param_layer_table(&n) : param_hw_table(&n);
@@ -298,12 +302,14 @@ static int spec_setting_add(spec_parse_t *P, setting_t *s, bool workload, const 
 		if (best)
 			return ydoc_error(P->d, keynode, err, SIM_EINPUT, "unknown %s key '%s', did you mean '%s'?",
 					  workload ? "workload" : "hardware", key, best);
-		return ydoc_error(P->d, keynode, err, SIM_EINPUT, "unknown %s key '%s', expected a key listed by "
-				  "sharpsim %s", workload ? "workload" : "hardware", key,
-				  workload ? "--help-workload" : "--help-hw");
+		return ydoc_error(P->d, keynode, err, SIM_EINPUT,
+				  "unknown %s key '%s', expected a key listed by "
+				  "sharpsim %s",
+				  workload ? "workload" : "hardware", key, workload ? "--help-workload" : "--help-hw");
 	}
 	if (!workload && !strcmp(key, "scheduler"))
-		return ydoc_error(P->d, keynode, err, SIM_EINPUT, "scheduler is swept by the schedulers: list, "
+		return ydoc_error(P->d, keynode, err, SIM_EINPUT,
+				  "scheduler is swept by the schedulers: list, "
 				  "expected it there");
 	if (ydoc_kind(v) != YDOC_SCALAR)
 		return ydoc_error(P->d, v, err, SIM_EINPUT, "%s: expected a single value", key);
@@ -371,8 +377,10 @@ static int spec_axis(spec_parse_t *P, bool workload, const ydoc_node_t *k, const
 	if (ydoc_kind(v) == YDOC_SEQ && ydoc_len(v) == 0)
 		return ydoc_error(P->d, v, err, SIM_EINPUT, "%s: empty list, expected at least one value", key);
 	if (ydoc_kind(v) == YDOC_MAP)
-		return ydoc_error(P->d, v, err, SIM_EINPUT, "%s: a map, expected a list of values or a list of "
-				  "maps of keys set together", key);
+		return ydoc_error(P->d, v, err, SIM_EINPUT,
+				  "%s: a map, expected a list of values or a list of "
+				  "maps of keys set together",
+				  key);
 	size_t n = ydoc_kind(v) == YDOC_SEQ ? ydoc_len(v) : 1;
 	for (size_t i = 0; i < n; i++) {
 		const ydoc_node_t *it = ydoc_kind(v) == YDOC_SEQ ? ydoc_item(v, i) : v;
@@ -386,8 +394,10 @@ static int spec_axis(spec_parse_t *P, bool workload, const ydoc_node_t *k, const
 			continue;
 		}
 		if (ydoc_kind(it) != YDOC_MAP || ydoc_len(it) == 0)
-			return ydoc_error(P->d, it, err, SIM_EINPUT, "%s: item %zu is not a map, expected every item "
-					  "of a group to be a map of keys set together", key, i + 1);
+			return ydoc_error(P->d, it, err, SIM_EINPUT,
+					  "%s: item %zu is not a map, expected every item "
+					  "of a group to be a map of keys set together",
+					  key, i + 1);
 		for (size_t j = 0; j < ydoc_len(it); j++) {
 			int rc = spec_setting_add(P, s, workload, ydoc_key(it, j), ydoc_scalar(ydoc_key(it, j)),
 						  ydoc_value(it, j), err);
@@ -499,7 +509,8 @@ static int spec_point(spec_parse_t *P, const size_t *idx, const ydoc_node_t *con
 			at = s->at;
 		for (size_t i = 0; !rc && i < s->n; i++) {
 			char *kv = strdup(s->kv[i]);
-			if (!kv || spec_push(P->ax[a].workload ? &pt.w : &pt.p, P->ax[a].workload ? &pt.nw : &pt.np, kv))
+			if (!kv ||
+			    spec_push(P->ax[a].workload ? &pt.w : &pt.p, P->ax[a].workload ? &pt.nw : &pt.np, kv))
 				rc = SIM_ENOMEM;
 		}
 		for (size_t i = 0; !rc && i < sweep_rec_len(s->label); i++)
@@ -523,9 +534,10 @@ static int spec_point(spec_parse_t *P, const size_t *idx, const ydoc_node_t *con
 		return rc;
 	}
 	if (hw->compute.tile == TILE_AUTO && hw->compute.tile_table[0] && access(hw->compute.tile_table, R_OK) != 0) {
-		rc = ydoc_error(P->d, at, err, SIM_EINPUT, "in the point hw %s, workload %s: compute.tile_table '%s' "
-				"not found, expected a file written by `sharpsim explore`", pt.hw_path, pt.wl_path,
-				hw->compute.tile_table);
+		rc = ydoc_error(P->d, at, err, SIM_EINPUT,
+				"in the point hw %s, workload %s: compute.tile_table '%s' "
+				"not found, expected a file written by `sharpsim explore`",
+				pt.hw_path, pt.wl_path, hw->compute.tile_table);
 		spec_free_point(&pt);
 		return rc;
 	}
@@ -563,7 +575,8 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	const ydoc_node_t *root = ydoc_root(d);
 	sweep_spec_t *S = P->out;
 	if (!root || ydoc_kind(root) != YDOC_MAP)
-		return ydoc_error(d, root, err, SIM_EINPUT, "a sweep spec is a map, expected at least hw: and "
+		return ydoc_error(d, root, err, SIM_EINPUT,
+				  "a sweep spec is a map, expected at least hw: and "
 				  "workloads:");
 	int rc = ydoc_check_keys(d, root, spec_keys, err);
 	if (rc)
@@ -584,8 +597,10 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	    (rc = spec_bool(d, root, "fast_forward", true, &S->fast_forward, err)))
 		return rc;
 	if (S->energy && S->tech[0] && access(S->tech, R_OK) != 0)
-		return ydoc_error(d, tech_at, err, SIM_EINPUT, "technology table '%s' not found, expected a file "
-				  "relative to the working directory or the spec (or energy: false)", ydoc_scalar(tech_at));
+		return ydoc_error(d, tech_at, err, SIM_EINPUT,
+				  "technology table '%s' not found, expected a file "
+				  "relative to the working directory or the spec (or energy: false)",
+				  ydoc_scalar(tech_at));
 	const ydoc_node_t **items = NULL;
 	size_t count = 0;
 	if (!(n = ydoc_get(root, "hw")))
@@ -600,8 +615,10 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 			free(p);
 			rc = sim_err(err, SIM_ENOMEM, "out of memory");
 		} else if (access(p, R_OK) != 0) {
-			rc = ydoc_error(d, items[i], err, SIM_EINPUT, "hardware config '%s' not found, expected a file "
-					"relative to the working directory or the spec", ydoc_scalar(items[i]));
+			rc = ydoc_error(d, items[i], err, SIM_EINPUT,
+					"hardware config '%s' not found, expected a file "
+					"relative to the working directory or the spec",
+					ydoc_scalar(items[i]));
 		}
 	}
 	free(items);
@@ -609,7 +626,8 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	if (rc)
 		return rc;
 	if (!(n = ydoc_get(root, "workloads")))
-		return ydoc_error(d, root, err, SIM_EINPUT, "no workloads: key, expected a list of workload files "
+		return ydoc_error(d, root, err, SIM_EINPUT,
+				  "no workloads: key, expected a list of workload files "
 				  "or directories");
 	if ((rc = spec_strings(P, n, "workloads", &items, &count, err))) {
 		free(items);
@@ -654,13 +672,14 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 			total = len[a] && total > SWEEP_MAX_POINTS / len[a] ? SWEEP_MAX_POINTS + 1 : total * len[a];
 		if (total > SWEEP_MAX_POINTS) {
 			char axes[256] = "";
-			size_t o = (size_t)snprintf(axes, sizeof axes, "%zu hw x %zu workloads x %zu schedulers", len[0],
-						    len[1], len[2]);
+			size_t o = (size_t)snprintf(axes, sizeof axes, "%zu hw x %zu workloads x %zu schedulers",
+						    len[0], len[1], len[2]);
 			for (size_t a = 3; a < nax && o < sizeof axes; a++)
 				o += (size_t)snprintf(axes + o, sizeof axes - o, " x %zu", len[a]);
-			rc = ydoc_error(d, root, err, SIM_EINPUT, "the spec expands to more than %d points (%s), "
-					"expected at most %d: split it into several specs", SWEEP_MAX_POINTS, axes,
-					SWEEP_MAX_POINTS);
+			rc = ydoc_error(d, root, err, SIM_EINPUT,
+					"the spec expands to more than %d points (%s), "
+					"expected at most %d: split it into several specs",
+					SWEEP_MAX_POINTS, axes, SWEEP_MAX_POINTS);
 		}
 	}
 	while (!rc) {

@@ -47,12 +47,12 @@
 
 typedef struct sweep_point {
 	char *hw_path, *wl_path;
-	char **p;               /* "key=value" hardware overrides */
+	char **p; /* "key=value" hardware overrides */
 	size_t np;
-	char **w;               /* "key=value" workload overrides */
+	char **w; /* "key=value" workload overrides */
 	size_t nw;
-	sweep_rec_t *label;     /* swept-parameter columns and their values */
-	char hash[17];          /* config_hash as hex */
+	sweep_rec_t *label; /* swept-parameter columns and their values */
+	char hash[17];	    /* config_hash as hex */
 	char hw_name[64];
 	char wl_name[128];
 	char sched[16];
@@ -67,15 +67,15 @@ typedef struct sweep_spec {
 	char *path;
 	char *title;
 	bool cold, energy, fast_forward;
-	char *tech;             /* "" = caller's default */
-	sweep_point_t *pts;     /* unique points, in expansion order */
+	char *tech;	    /* "" = caller's default */
+	sweep_point_t *pts; /* unique points, in expansion order */
 	size_t n;
-	size_t n_expanded;      /* before removing duplicate configs */
-	char **param_cols;      /* every swept column name */
+	size_t n_expanded; /* before removing duplicate configs */
+	char **param_cols; /* every swept column name */
 	size_t n_param_cols;
-	size_t cap;             /* of pts */
-	size_t *index;          /* open-addressing hash index of pts by hash: i + 1, 0 = empty */
-	size_t index_cap;       /* 0 or a power of two */
+	size_t cap;	  /* of pts */
+	size_t *index;	  /* open-addressing hash index of pts by hash: i + 1, 0 = empty */
+	size_t index_cap; /* 0 or a power of two */
 } sweep_spec_t;
 
 /* Called during expansion with the points expanded so far and the total. */

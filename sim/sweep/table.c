@@ -324,7 +324,7 @@ int sweep_table_write_files(const sweep_table_t *t, const char *dir, sim_err_t *
 /* ---- summary ---- */
 
 typedef struct group {
-	const sweep_rec_t *first; /* identity: hw, workload and the parameter columns */
+	const sweep_rec_t *first;      /* identity: hw, workload and the parameter columns */
 	double cycles[SCHED_KIND_ALL]; /* by registry index; 0: that scheduler did not run */
 } group_t;
 

@@ -46,8 +46,8 @@ static float dot_tree(const float *w, const float *v, size_t n)
 }
 
 /* One LSTM layer in float: returns a checksum so nothing is optimised out. */
-static double layer(float (*dot)(const float *, const float *, size_t), const float *W, const float *U,
-		    const float *x, size_t H, size_t I, size_t T)
+static double layer(float (*dot)(const float *, const float *, size_t), const float *W, const float *U, const float *x,
+		    size_t H, size_t I, size_t T)
 {
 	float *h = calloc(H, sizeof *h), *c = calloc(H, sizeof *c), *g = malloc(4 * H * sizeof *g);
 	double sum = 0;
