@@ -28,7 +28,7 @@ START_TEST(registry_lookup)
 	ck_assert_str_eq(cell_list(buf, sizeof buf, 0), "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_STATE), "lstm, lstm_peephole, lstm_coupled");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_FUNCTIONAL),
-			 "lstm, gru, vanilla, lstm_peephole, lstm_coupled");
+			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
 }
 END_TEST
 

@@ -79,6 +79,33 @@ START_TEST(test_ref_vanilla_two_steps)
 }
 END_TEST
 
+/* fc, I = H = 2, two steps: y = W x + b with no recurrence and no
+ * activation. W = [[1, 2], [-1, 0.5]], b = [0.25, -1]:
+ *   x1 = [1, 1]    -> [1 + 2 + 0.25, -1 + 0.5 - 1]    = [3.25, -1.5]
+ *   x2 = [0.5, -1] -> [0.5 - 2 + 0.25, -0.5 - 0.5 - 1] = [-1.25, -2]
+ * The second step does not see the first (no U, no h0). */
+START_TEST(test_ref_fc_two_steps)
+{
+	layer_cfg_t l = test_layer(CELL_FC, GRU_LBR, 2, 2, 2, 1);
+	sim_err_t err = { 0 };
+	weights_t *w = weights_random(&l, 1, &err);
+	ck_assert_msg(w != NULL, "%s", err.msg);
+	ck_assert_ptr_null(w->U);
+	ck_assert_ptr_null(w->h0);
+	const double W[4] = { 1, 2, -1, 0.5 }, b[2] = { 0.25, -1 }, x[4] = { 1, 1, 0.5, -1 };
+	memcpy(w->W, W, sizeof W);
+	memcpy(w->b, b, sizeof b);
+	memcpy(w->x, x, sizeof x);
+	double h[4];
+	ck_assert_int_eq(ref_run(w, h, NULL, NULL), SIM_OK);
+	ck_assert_double_eq(h[0], 3.25);
+	ck_assert_double_eq(h[1], -1.5);
+	ck_assert_double_eq(h[2], -1.25);
+	ck_assert_double_eq(h[3], -2.0);
+	weights_destroy(w);
+}
+END_TEST
+
 /* Peephole LSTM (Gers & Schmidhuber 2000), I = H = 1 without input,
  * h0 = 0, c0 = 2; the LSTM case above with the gates driven through P:
  *   i: P_i = ln3/2   -> pre = ln3 (P_i * c_{t-1}),  i = 0.75
@@ -594,6 +621,10 @@ START_TEST(test_cellmath_closed_form)
 	ck_assert_uint_eq(cm_peep(cm, ARITH_F32_ONE, 0x3800, 0x40000000u), 0x40000000u);
 	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 0), 0x3800);
 	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 0x40000000u), arith_double_to_f16(1.0 / (1.0 + exp(-2.0))));
+	/* fc output: the biased sum 3.25f narrowed to fp16 0x4280, exactly;
+	 * 1 + 2^-12 (0x3F800800) rounds to even, 1.0 (0x3C00) */
+	ck_assert_uint_eq(cm_narrow(cm, 0x40500000u), 0x4280);
+	ck_assert_uint_eq(cm_narrow(cm, 0x3F800800u), 0x3C00);
 	cm_destroy(cm);
 
 	/* fixed point, df = 8, wf = 6, S = 14: sum 2^14 (= 1.0), bias -1.0 ->
@@ -620,6 +651,13 @@ START_TEST(test_cellmath_closed_form)
 	 * what the MFU's sigmoid gives too with exact activations */
 	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 16384), 187);
 	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, 16384, 0), 187);
+	/* fc output: a sum at 2^-14 to Q8 drops 6 bits, RNE, saturating:
+	 * 3.25 * 2^14 -> 832; 256.5 -> 256 and 257.5 -> 258 (even); 2^30 -> 32767 */
+	ck_assert_uint_eq(cm_narrow(cm, 53248), 832);
+	ck_assert_uint_eq(cm_narrow(cm, 16416), 256);
+	ck_assert_uint_eq(cm_narrow(cm, 16480), 258);
+	ck_assert_uint_eq(cm_narrow(cm, 1u << 30), 32767);
+	ck_assert_uint_eq(cm_narrow(cm, (uint32_t)-53248), (uint16_t)-832);
 	cm_destroy(cm);
 
 	precision_cfg_t bad = { PREC_FIX16X8, 15, 6, 32 };
@@ -725,6 +763,7 @@ Suite *func_suite(void)
 	TCase *r = tcase_create("ref");
 	tcase_add_test(r, test_ref_lstm_one_step);
 	tcase_add_test(r, test_ref_vanilla_two_steps);
+	tcase_add_test(r, test_ref_fc_two_steps);
 	tcase_add_test(r, test_ref_peephole_one_step);
 	tcase_add_test(r, test_ref_coupled_one_step);
 	tcase_add_test(r, test_ref_cells_reduce_to_lstm);

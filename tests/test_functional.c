@@ -95,10 +95,10 @@ static void mkdirs(void)
 }
 
 /* Every functional cell and form (sim/cell/cell.h). */
-#define NCELLS 6
-static const cell_kind_t cells[NCELLS] = { CELL_LSTM,	 CELL_GRU,	     CELL_GRU,
-					   CELL_VANILLA, CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED };
-static const gru_form_t forms[NCELLS] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR, GRU_LBR, GRU_LBR };
+#define NCELLS 7
+static const cell_kind_t cells[NCELLS] = { CELL_LSTM,	       CELL_GRU,	  CELL_GRU, CELL_VANILLA,
+					   CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED, CELL_FC };
+static const gru_form_t forms[NCELLS] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR, GRU_LBR, GRU_LBR, GRU_LBR };
 
 static bool has_state(cell_kind_t c)
 {
@@ -208,8 +208,9 @@ START_TEST(timing_unchanged)
 END_TEST
 
 /* func.multiplies counts the datapath's products of a real weight and a real
- * operand, from the functional layout; it must equal G*H*(I+H)*T*B, the
- * timing model's useful MACs, for every tile config, cell and batch. */
+ * operand, from the functional layout; it must equal G*H*(I+H)*T*B (fc:
+ * H*I*T*B), the timing model's useful MACs, for every tile config, cell
+ * and batch. */
 START_TEST(multiplies_equal_useful_macs)
 {
 	for (unsigned cfg = 1; cfg <= 4; cfg++)
@@ -218,7 +219,9 @@ START_TEST(multiplies_equal_useful_macs)
 			h.compute.pad_reconfig = false;
 			layer_cfg_t l = test_layer(cells[c], forms[c], 7, 13, 2, 3);
 			run_result_t r = run_ok(&h, &l, 1, 2, NULL);
-			uint64_t want = (uint64_t)workload_gates(cells[c]) * 13 * (7 + 13) * 2 * 3;
+			uint64_t want = workload_layer_macs(&l);
+			ck_assert_uint_eq(want, (uint64_t)workload_gates(cells[c]) * 13 *
+							(cells[c] == CELL_FC ? 7 : 7 + 13) * 2 * 3);
 			ck_assert_uint_eq(test_counter(&r, "func.multiplies"), want);
 			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), want);
 			run_result_free(&r);
@@ -378,6 +381,26 @@ START_TEST(stacked_layers)
 	sim_err_t e;
 	ck_assert_int_eq(run(&h, l, 2, true, 4, NULL, &r, &e), SIM_EINPUT);
 	ck_assert_msg(strstr(e.msg, "wl.yaml:9:5: layer 2 has input_size 19") != NULL, "%s", e.msg);
+}
+END_TEST
+
+/* A classifier head: GRU then fc reading the GRU's datapath h, every
+ * schedule. The head's error carries the GRU's through W (|W| <= 1/sqrt(H)
+ * per entry) plus its own MVM and output rounding: within the bound. */
+START_TEST(classifier_head)
+{
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					    SCHED_KIND_UNFOLDED };
+	for (int s = 0; s < 4; s++) {
+		hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
+		layer_cfg_t l[2] = { test_layer(CELL_GRU, GRU_LBR, 12, 20, 5, 2),
+				     test_layer(CELL_FC, GRU_LBR, 20, 6, 5, 2) };
+		run_result_t r = run_ok(&h, l, 2, 6, NULL);
+		ck_assert_msg(r.layers[1].err.h.max_abs > 0 && r.layers[1].err.h.max_abs < FP16_BOUND,
+			      "sched %d: head error %g", s, r.layers[1].err.h.max_abs);
+		ck_assert(!r.layers[1].err.has_c);
+		run_result_free(&r);
+	}
 }
 END_TEST
 
@@ -637,6 +660,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, weights_directory);
 	tcase_add_test(e2e, peephole_weights_directory);
 	tcase_add_test(e2e, stacked_layers);
+	tcase_add_test(e2e, classifier_head);
 	tcase_add_test(e2e, fixed_point);
 	suite_add_tcase(s, e2e);
 	TCase *cu = tcase_create("compute_unit");

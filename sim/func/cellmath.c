@@ -164,6 +164,14 @@ uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias)
 	return cm_act(cm, fn, cm_pre(cm, sum, bias));
 }
 
+uint32_t cm_narrow(const cm_t *cm, uint32_t pre)
+{
+	/* The sum is at 2^-S, data at 2^-df: drop weight_frac bits, once. */
+	if (cm_is_fixed(cm))
+		return w16(fix_shift_rne(s32(pre), cm->wf));
+	return rnd(cm, pre);
+}
+
 /* A weight word's integer (fixed point). */
 static int64_t wint(const cm_t *cm, uint32_t w)
 {

@@ -30,6 +30,8 @@
  *   sigmoid by tanh s = act_D((1 + tanh(pre' / 2)) / 2)   (the cell updater
  *                  has tanh units only; one rounding of the double result)
  *   coupled f      f = rnd_D(add(1, -i))
+ *   fc output      y = rnd_D(pre)          (no activation: the biased sum
+ *                  narrowed to a data word)
  *
  * Fixed point (S = data_frac + weight_frac, df = data_frac; every rounding
  * is to nearest even, every narrowing saturates; acc_add saturates to
@@ -45,6 +47,7 @@
  *                  2^-S, the sum's scale: exact before the saturating add)
  *   sigmoid by tanh s = q16((1 + tanh(pre' * 2^-S / 2)) / 2, df)
  *   coupled f      f = sat16(2^df - i)
+ *   fc output      y = sat16(rne(pre / 2^wf))
  * The LSTM cell splits into its state and output halves (cm_lstm_state,
  * cm_lstm_out) so the peephole cell can compute o from the new c between
  * them; cm_lstm_cell is the two in a row.
@@ -89,6 +92,8 @@ uint32_t cm_pre(const cm_t *cm, uint32_t sum, uint32_t bias);
 uint32_t cm_act(const cm_t *cm, act_fn_t fn, uint32_t pre);
 /* cm_act(fn, cm_pre(sum, bias)). */
 uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias);
+/* A biased sum word narrowed to a data word, no activation (fc). */
+uint32_t cm_narrow(const cm_t *cm, uint32_t pre);
 /* pre + p*c: a peephole term (p a weight word, c a state word) added to a
  * biased sum word. */
 uint32_t cm_peep(const cm_t *cm, uint32_t pre, uint32_t p, uint32_t c);

@@ -71,6 +71,7 @@ struct fpipe {
 	double *ref_prev;  /* reference h of the previous layer, (T, B, H) */
 	uint32_t *dp_prev; /* datapath h words of the previous layer */
 	bool bad;	   /* a causality check failed in this layer */
+	bool rec;	   /* the layer's cell is recurrent (fc is not) */
 	sim_err_t bad_err;
 	/* the current layer */
 	uint32_t layer, G, I, H, T, B, E, NG;
@@ -291,6 +292,13 @@ static void fp_put_h(fpipe_t *f, uint32_t slot, uint32_t b, uint32_t j, uint32_t
 		f->hvf[i] = fp_widen(f, h);
 }
 
+/* Whether segment s multiplies the input x_t: a W.x segment, or an fc
+ * layer's one partition, issued as the H partition (sched.c). */
+static bool fp_reads_x(const fpipe_t *f, const sched_seg_t *s)
+{
+	return s->part == SCHED_PART_X || !f->rec;
+}
+
 /* Builds the weight buffer's tile layout and the per-tile multiply counts. */
 static int fp_layout(fpipe_t *f, const weights_t *wt)
 {
@@ -314,7 +322,7 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
-		bool x = s->part == SCHED_PART_X;
+		bool x = fp_reads_x(f, s);
 		const double *M = x ? wt->W : wt->U;
 		uint32_t ncols = x ? f->I : f->H;
 		if (s->ncols != ncols)
@@ -349,11 +357,13 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 static int fp_vectors(fpipe_t *f, const weights_t *wt)
 {
 	const sched_prog_t *p = f->prog;
-	f->px = f->ph = 1;
+	/* h vectors hold H words even when no segment reads them (fc) */
+	f->px = 1;
+	f->ph = f->H ? f->H : 1;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		uint32_t len = s->ntiles * s->kc;
-		uint32_t *m = s->part == SCHED_PART_X ? &f->px : &f->ph;
+		uint32_t *m = fp_reads_x(f, s) ? &f->px : &f->ph;
 		*m = len > *m ? len : *m;
 	}
 	size_t nx = (size_t)f->T * f->B * f->px, nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
@@ -387,8 +397,11 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 	}
 	for (uint32_t b = 0; b < f->B; b++)
 		for (uint32_t j = 0; j < f->H; j++) {
-			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, wt->h0[(size_t)b * f->H + j]));
-			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, wt->c0[(size_t)b * f->H + j]);
+			/* fc has no initial state (weights.c): zeros, never read */
+			double h0 = wt->h0 ? wt->h0[(size_t)b * f->H + j] : 0.0;
+			double c0 = wt->c0 ? wt->c0[(size_t)b * f->H + j] : 0.0;
+			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, h0));
+			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, c0);
 		}
 	f->hv_step[fp_hslot(-1)] = -1;
 	f->hv_count[fp_hslot(-1)] = f->E;
@@ -448,6 +461,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->bad = false;
 	f->prog = prog;
 	f->cd = cell_get(wt->cell);
+	f->rec = f->cd->flags & CELL_F_RECURRENT;
 	f->cv = cell_variant(f->cd, wt->gru_form);
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
 	f->E = f->H * f->B;
@@ -517,7 +531,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	t->wf = f->fl ? f->wlf + w : NULL;
 	const uint16_t *v16;
 	const float *vf;
-	if (s->part == SCHED_PART_X) {
+	if (fp_reads_x(f, s)) {
 		x = ((size_t)step * f->B + b) * f->px + (size_t)col * s->kc;
 		v16 = f->xv, vf = f->xvf;
 	} else if (s->phase == 1) {
@@ -617,7 +631,9 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 {
 	uint32_t hs = fp_hslot(step), hp = fp_hslot((int64_t)step - 1);
 	const uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
-	if (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->E)
+	/* fc reads no h_{t-1}; its steps only share the gate buffer's parity,
+	 * which the two-step barrier (ctrl_barrier_ok) guards */
+	if (f->rec && (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->E))
 		fp_fail(f, "step %u: the cell updater ran before h of the previous step was complete", step);
 	if (f->hv_step[hs] != step) {
 		f->hv_step[hs] = step;

@@ -31,6 +31,16 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 	double *wx = mem, *uh = wx + GH, *h = uh + GH, *c = h + H;
 	double *r = c + H, *z = r + H, *n = z + H, *rh = n + H;
 	const double *bb = w->b;
+	if (w->cell == CELL_FC) {
+		/* y_t = W x_t + b: no recurrence, no state, no activation */
+		for (size_t tb = 0; tb < (size_t)w->T * w->B; tb++) {
+			matvec(w->W, I, 0, H, w->x + tb * I, h);
+			for (size_t j = 0; j < H; j++)
+				h_out[tb * H + j] = h[j] + bb[j];
+		}
+		free(mem);
+		return SIM_OK;
+	}
 	for (size_t b = 0; b < w->B; b++) {
 		memcpy(h, w->h0 + b * H, H * sizeof *h);
 		memcpy(c, w->c0 + b * H, H * sizeof *c);

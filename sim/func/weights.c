@@ -27,16 +27,18 @@ static size_t slot_table(weights_t *w, slot_t *s)
 	/* b_hn is the bias inside r*(U_n h + b_hn): it exists where a gate's
 	 * W.x stays apart from its U.h (GRU linear_before_reset). */
 	bool lbr = cell_variant(d, w->gru_form)->x_apart >= 0, peep = d->flags & CELL_F_PEEPHOLE;
+	/* An fc layer has no U and no initial state: W (H, I) and b only. */
+	bool rec = d->flags & CELL_F_RECURRENT;
 	size_t gh = (size_t)w->G * w->H;
 	slot_t t[] = {
 		{ "W", &w->W, 2, { gh, w->I, 0 }, w->I > 0, w->I > 0 },
-		{ "U", &w->U, 2, { gh, w->H, 0 }, true, true },
+		{ "U", &w->U, 2, { gh, w->H, 0 }, rec, rec },
 		{ "b", &w->b, 1, { gh, 0, 0 }, true, true },
 		{ "b_hn", &w->b_hn, 1, { w->H, 0, 0 }, lbr, lbr },
 		{ "P", &w->P, 2, { 3, w->H, 0 }, peep, peep },
 		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0, w->I > 0 },
-		{ "h0", &w->h0, 2, { w->B, w->H, 0 }, true, false },
-		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, true, false },
+		{ "h0", &w->h0, 2, { w->B, w->H, 0 }, rec, false },
+		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, rec, false },
 	};
 	memcpy(s, t, sizeof t);
 	return sizeof t / sizeof t[0];
