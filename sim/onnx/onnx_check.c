@@ -114,6 +114,25 @@ static void layer_bound(lb_t *L)
 	double u = L->u;
 	uint32_t H = w->H, G = w->G;
 	size_t bh = (size_t)w->B * H;
+	if (w->cell == CELL_FC) {
+		/* y = rnd_D(add(W.x, b)): row_x's MVM bound (weights rounded to D,
+		 * fp32 accumulation, the inherited error through |W|), the bias
+		 * add inside gam, then one rounding of the output to D. No state,
+		 * no activation, steps independent. */
+		for (size_t tb = 0; tb < (size_t)w->T * w->B; tb++) {
+			size_t xo = tb * w->I;
+			const double *x = L->xh ? L->xh + xo : w->x + xo, *ex = L->xe ? L->xe + xo : NULL;
+			for (uint32_t j = 0; j < H; j++) {
+				double xv, xs, xe;
+				row_x(L, j, x, ex, &xv, &xs, &xe);
+				double y = xv + w->b[j], e = xe + L->gam * fabs(w->b[j]);
+				L->hx[tb * H + j] = y;
+				L->eh[tb * H + j] = e + u * (fabs(y) + e);
+				L->ec[tb * H + j] = 0;
+			}
+		}
+		return;
+	}
 	for (uint32_t b = 0; b < w->B; b++) {
 		/* h_{t-1} and c_{t-1} exact, and their bounds: h0 is rounded to D,
 		 * c0 to fp32. */
@@ -245,6 +264,13 @@ static void layer_bound(lb_t *L)
 	}
 }
 
+/* Terms of a row's fp32 accumulation (docs/numerics.md): the I + H
+ * products and the bias add, plus margin; an fc row has no U.h. */
+static double gamma_terms(const weights_t *w)
+{
+	return (double)(w->I + (w->cell == CELL_FC ? 0u : w->H) + 3);
+}
+
 typedef struct bounds {
 	size_t L;
 	double **eh, **ec; /* per layer, (T, B, H) */
@@ -287,7 +313,7 @@ static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, 
 					    .xe = prev[k][1],
 					    .u = k ? E32 : u,
 					    .pm = k ? E32 : pm,
-					    .gam = (double)(w->I + w->H + 3) * E32,
+					    .gam = gamma_terms(w) * E32,
 					    .hx = cur[k][0],
 					    .eh = cur[k][1],
 					    .ec = cur[k][2],

@@ -38,13 +38,18 @@ struct onnx_model {
 };
 
 /* A value the graph computes: a layer's Y (squeezed to 3-D or not), Y_h
- * or Y_c. Identity and Squeeze give a new name to the same value. */
+ * or Y_c. Identity and Squeeze give a new name to the same value; Reshape
+ * of a squeezed Y to (T*B, H) too (flat, the 2-D operand of a Gemm). An fc
+ * layer's output (MatMul, Gemm) is its Y, squeezed (no num_directions);
+ * a MatMul's is open until the Add of its bias. */
 typedef struct alias {
 	const char *name;
 	size_t layer;
 	onnx_out_kind_t kind;
 	bool squeezed;
 	bool batch_major;
+	bool flat;
+	bool open; /* a MatMul's W.x that an Add may still bias */
 } alias_t;
 
 typedef struct ctx {
@@ -608,7 +613,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	onnx_tensor_free(&tc);
 	onnx_tensor_free(&tp);
 	for (size_t o = 0; !rc && o < n->n_output && o < (state ? 3u : 2u); o++)
-		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major });
+		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major, false, false });
 	if (!rc && n->n_output > (state ? 3u : 2u))
 		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: %zu outputs, expected at most %u", c->path, c->where,
 			     n->n_output, state ? 3u : 2u);
@@ -649,6 +654,169 @@ static int map_squeeze(ctx_t *c, const Onnx__NodeProto *n)
 	return add_alias(c, a);
 }
 
+/* ---- a classifier head: MatMul + Add, or Gemm ------------------------------------ */
+
+/* An integer attribute of the node, or def when absent. */
+static int64_t attr_int(const Onnx__NodeProto *n, const char *name, int64_t def)
+{
+	for (size_t i = 0; i < n->n_attribute; i++)
+		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, name))
+			return n->attribute[i]->i;
+	return def;
+}
+
+/* A float attribute of the node, or def when absent. */
+static float attr_float(const Onnx__NodeProto *n, const char *name, float def)
+{
+	for (size_t i = 0; i < n->n_attribute; i++)
+		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, name))
+			return n->attribute[i]->f;
+	return def;
+}
+
+/* The sequence an fc node reads: the last layer's squeezed Y (flat for
+ * Gemm, whose A is 2-D), applied to every step. NULL with err set. */
+static const alias_t *fc_input(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
+{
+	const alias_t *al = find_alias(c, node_in(n, 0));
+	if (!al || al->kind != ONNX_OUT_Y || !al->squeezed || al->open || al->layer + 1 != c->m->n_layers ||
+	    (gemm && !al->flat)) {
+		sim_err(c->err, SIM_EINPUT,
+			"%s: %s: multiplies '%.200s', expected the last layer's Y sequence %s (a head "
+			"applied to every step; the last step alone is unsupported)",
+			c->path, c->where, node_in(n, 0),
+			gemm ? "reshaped to (T*B, H)" : "squeezed to 3 dimensions or reshaped to (T*B, H)");
+		return NULL;
+	}
+	if (c->m->reverse[0]) {
+		unsupported(c, "%s", "a head after a layer with direction 'reverse'",
+			    "direction reverse in a model of one recurrent layer only");
+		return NULL;
+	}
+	return al;
+}
+
+/* Reshape of a squeezed Y (T, B, H) to (T*B, H), the order kept: what
+ * y.reshape(-1, H) exports before an nn.Linear. */
+static int map_reshape(ctx_t *c, const Onnx__NodeProto *n)
+{
+	const alias_t *al = find_alias(c, node_in(n, 0));
+	if (!al || al->kind != ONNX_OUT_Y || !al->squeezed || al->flat || al->open || n->n_output != 1)
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: reshapes '%.200s', expected a recurrent layer's Y squeezed to 3 "
+			       "dimensions",
+			       c->path, c->where, node_in(n, 0));
+	const layer_cfg_t *lc = &c->m->cfg[al->layer];
+	const Onnx__TensorProto *p = value_of(c, node_in(n, 1));
+	int64_t *v = NULL;
+	size_t cnt = 0;
+	if (p && onnx_pb_tensor_ints(p, c->path, "Reshape shape", &v, &cnt, c->err))
+		return SIM_EINPUT;
+	int64_t tb = (int64_t)lc->timesteps * lc->batch_size;
+	bool ok = cnt == 2 && (v[0] == -1 || v[0] == tb) && (v[1] == lc->hidden_size || (v[1] == -1 && v[0] != -1));
+	free(v);
+	if (!ok)
+		return unsupported(c, "%s", "Reshape to another shape than (T*B, H)", "shape [-1, H] or [T*B, H]");
+	alias_t a = *al;
+	a.name = n->output[0];
+	a.flat = true;
+	return add_alias(c, a);
+}
+
+/* MatMul(Y, B) with B (H, C), or Gemm(Y, B, C) with alpha = beta = 1,
+ * transA = 0, B (H, C) or (C, H) with transB = 1 (nn.Linear's weight),
+ * bias C (C,) or (1, C): a layer `cell: fc` with W (C, H) = B^T or B. */
+static int map_fc(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
+{
+	onnx_model_t *m = c->m;
+	size_t l = m->n_layers;
+	if (gemm && (attr_float(n, "alpha", 1.0f) != 1.0f || attr_float(n, "beta", 1.0f) != 1.0f))
+		return unsupported(c, "%s", "alpha or beta other than 1", "alpha = beta = 1 (nn.Linear's export)");
+	if (gemm && attr_int(n, "transA", 0) != 0)
+		return unsupported(c, "%s", "transA = 1", "transA = 0 (the sequence as rows)");
+	bool tb = gemm && attr_int(n, "transB", 0) != 0;
+	if (n->n_input < 2 || n->n_input > (gemm ? 3u : 2u) || n->n_output != 1)
+		return sim_err(c->err, SIM_EINPUT, "%s: %s: %zu inputs, %zu outputs, expected 2%s and 1", c->path,
+			       c->where, n->n_input, n->n_output, gemm ? " or 3" : "");
+	const alias_t *al = fc_input(c, n, gemm);
+	if (!al)
+		return c->err->code;
+	alias_t in = *al;
+	const layer_cfg_t *prev = &m->cfg[l - 1];
+	const Onnx__TensorProto *bp = value_of(c, node_in(n, 1));
+	if (!bp || bp->n_dims != 2 || bp->dims[tb ? 0 : 1] <= 0 || bp->dims[tb ? 0 : 1] > IMP_MAX_H)
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: B '%.200s' is not a 2-dimensional initializer, expected %s with C at most %u",
+			       c->path, c->where, node_in(n, 1), tb ? "(C, H)" : "(H, C)", IMP_MAX_H);
+	size_t H = prev->hidden_size, C = (size_t)bp->dims[tb ? 0 : 1];
+	const size_t dw[2] = { tb ? C : H, tb ? H : C }, db[2] = { 1, C };
+	onnx_tensor_t tw = { 0 }, tbias = { 0 };
+	int rc = node_tensor(c, node_in(n, 1), "B", 2, dw, &tw);
+	if (!rc && *node_in(n, 2)) {
+		const Onnx__TensorProto *cp = value_of(c, node_in(n, 2));
+		unsigned nd = cp && cp->n_dims == 2 ? 2 : 1;
+		rc = node_tensor(c, node_in(n, 2), "C", nd, nd == 2 ? db : db + 1, &tbias);
+	}
+	weights_t *w = NULL;
+	if (!rc) {
+		layer_cfg_t *lc = &m->cfg[l];
+		*lc = (layer_cfg_t){ .cell = CELL_FC,
+				     .input_size = (uint32_t)H,
+				     .hidden_size = (uint32_t)C,
+				     .timesteps = prev->timesteps,
+				     .batch_size = prev->batch_size,
+				     .direction = DIR_UNI };
+		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
+		if (!(w = weights_random(lc, c->opts->seed, c->err)))
+			rc = c->err->code;
+	}
+	if (w) {
+		m->w[l] = w;
+		m->batch_major[l] = in.batch_major;
+		m->n_layers++;
+		/* x is never read: the run feeds the head layer l-1's h */
+		memset(w->x, 0, sizeof *w->x * (size_t)w->T * w->B * w->I);
+		for (size_t r = 0; r < C; r++) {
+			for (size_t k = 0; k < H; k++)
+				w->W[r * H + k] = tb ? tw.data[r * H + k] : tw.data[k * C + r];
+			w->b[r] = tbias.data ? tbias.data[r] : 0.0;
+		}
+	}
+	onnx_tensor_free(&tw);
+	onnx_tensor_free(&tbias);
+	if (!rc)
+		rc = add_alias(c, (alias_t){ n->output[0], l, ONNX_OUT_Y, true, in.batch_major, in.flat, !gemm });
+	return rc;
+}
+
+/* Add of a MatMul's output and a bias (C,): the fc layer's b. */
+static int map_add(ctx_t *c, const Onnx__NodeProto *n)
+{
+	int side = -1;
+	for (int k = 0; k < 2 && n->n_input == 2; k++) {
+		const alias_t *al = find_alias(c, node_in(n, (size_t)k));
+		if (al && al->open && !find_alias(c, node_in(n, (size_t)(1 - k))))
+			side = k;
+	}
+	if (side < 0 || n->n_output != 1)
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: adds '%.200s' and '%.200s', expected a MatMul's output and a bias "
+			       "initializer",
+			       c->path, c->where, node_in(n, 0), node_in(n, 1));
+	alias_t a = *find_alias(c, node_in(n, (size_t)side));
+	weights_t *w = c->m->w[a.layer];
+	const size_t db[1] = { w->H };
+	onnx_tensor_t tb = { 0 };
+	if (node_tensor(c, node_in(n, (size_t)(1 - side)), "bias", 1, db, &tb))
+		return c->err->code;
+	for (size_t r = 0; r < w->H; r++)
+		w->b[r] += tb.data[r];
+	onnx_tensor_free(&tb);
+	a.name = n->output[0];
+	a.open = false;
+	return add_alias(c, a);
+}
+
 static int map_graph(ctx_t *c)
 {
 	const Onnx__GraphProto *g = c->g;
@@ -682,6 +850,14 @@ static int map_graph(ctx_t *c)
 			rc = map_rnn(c, n, CELL_VANILLA);
 		else if (!strcmp(op, "Squeeze"))
 			rc = map_squeeze(c, n);
+		else if (!strcmp(op, "MatMul"))
+			rc = map_fc(c, n, false);
+		else if (!strcmp(op, "Gemm"))
+			rc = map_fc(c, n, true);
+		else if (!strcmp(op, "Add"))
+			rc = map_add(c, n);
+		else if (!strcmp(op, "Reshape"))
+			rc = map_reshape(c, n);
 		else if (!strcmp(op, "Identity")) {
 			const alias_t *al = find_alias(c, node_in(n, 0));
 			if (!al || n->n_output != 1)
@@ -704,7 +880,9 @@ static int map_graph(ctx_t *c)
 			c->aux[c->n_aux++] = n;
 			rc = SIM_OK;
 		} else
-			rc = unsupported(c, "operator %s", sop, "LSTM, GRU, RNN, and Squeeze or Identity between them");
+			rc = unsupported(c, "operator %s", sop,
+					 "LSTM, GRU, RNN, Squeeze or Identity between them, and a MatMul + Add or "
+					 "Gemm head after them");
 		if (rc)
 			return rc;
 	}

@@ -18,9 +18,10 @@
 #                and RNN with direction reverse (tests/onnx/lstm_variants.py,
 #                numpy reference) pass on fp16 and fp32
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
-#                (tests/onnx/torch_e2e.py) match torch's float32 outputs on
-#                fp16 and fp32; skipped, with the reason, when torch or onnx
-#                is missing
+#                (tests/onnx/torch_e2e.py), among them a GRU with an
+#                nn.Linear head on every step (MatMul + Add; Reshape +
+#                Gemm), match torch's float32 outputs on fp16 and fp32;
+#                skipped, with the reason, when torch or onnx is missing
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
@@ -195,6 +196,20 @@ g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], h
     [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
     [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [1, 1, H])], [W, R])
 save(helper.make_model(g), t + "/relu.onnx")
+# classifier heads: Gemm with alpha 2, and a head on the last step only
+# (of Y_h, what fc(h_n[-1]) computes), both refused
+Wg = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W")
+Fw = numpy_helper.from_array(np.full((2, H), 0.1, np.float32), "Fw")
+axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+shp = numpy_helper.from_array(np.array([-1, H], np.int64), "shp")
+for name, nodes in (("gemm_alpha", [helper.make_node("Squeeze", ["Y", "axes"], ["Ys"]),
+                                    helper.make_node("Reshape", ["Ys", "shp"], ["Yf"]),
+                                    helper.make_node("Gemm", ["Yf", "Fw"], ["Z"], transB=1, alpha=2.0)]),
+                    ("head_last", [helper.make_node("Gemm", ["Y_h", "Fw"], ["Z"], transB=1)])):
+    g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H)] + nodes, name,
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
+        [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [3, 2])], [Wg, R, Fw, axes, shp])
+    save(helper.make_model(g), "%s/%s.onnx" % (t, name))
 # weights not given (graph inputs without a data set)
 node = helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H)
 g = helper.make_graph([node], "noinit", [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -224,6 +239,8 @@ PYEOF
   refused "gru activations" "gru_acts.onnx: node 1 \(GRU ''\): activation f $U" import "$T/gru_acts.onnx" --out "$T/o"
   refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens other than the full length .* $U" import "$T/seqlens.onnx" --out "$T/o"
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
+  refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
+  refused "head on the last step" "head_last.onnx: node 2 \(Gemm ''\): multiplies 'Y_h', expected the last layer's Y sequence reshaped to \(T\*B, H\)" import "$T/head_last.onnx" --out "$T/o"
   refused "no initializer" "noinit.onnx: node 1 \(LSTM ''\): W 'W' has no value, expected an initializer" import "$T/noinit.onnx" --out "$T/o"
   refused "symbolic T" "sym.onnx: node 1 \(LSTM ''\): X dimension 0 is symbolic, expected a size from the option --timesteps" import "$T/sym.onnx" --out "$T/o"
   refused "float64" "f64.onnx: node 1 \(LSTM ''\): W 'W': data type 11 $U float32" import "$T/f64.onnx" --out "$T/o"
@@ -268,6 +285,13 @@ if $PY -c 'import torch, onnx' 2>/dev/null; then
         else bad "$prec pytorch $(basename "$d"): $out"; fi
       done
     done <"$T/torch.list"
+    # The heads import as an fc layer after the GRU, with W (C, H) and b.
+    for h in torch_gru_head torch_gru_head_gemm; do
+      if "$BIN" import "$T/torch/$h/model.onnx" --data "$T/torch/$h/test_data_set_0" --out "$T/$h" >/dev/null 2>&1 &&
+         grep -q 'cell: fc' "$T/$h/workload.yaml" && [ -s "$T/$h/weights/layer1/W.npy" ] &&
+         [ ! -e "$T/$h/weights/layer1/U.npy" ]; then ok
+      else bad "import of $h: no fc layer with W.npy and without U.npy"; fi
+    done
   else
     bad "tests/onnx/torch_e2e.py failed: $(tail -3 "$T/torch.err")"
   fi

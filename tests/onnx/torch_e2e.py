@@ -9,7 +9,9 @@ initial states (the exporter builds zero states from the input's shape),
 a GRU (exported with linear_before_reset = 1), a vanilla tanh RNN, a
 two-layer LSTM (num_layers = 2) whose output is its Y, and a chain of two
 single-layer modules with given initial states and all of Y, Y_h, Y_c as
-outputs. A num_layers > 1 module's h_n and c_n are a Concat of the
+outputs, and a keyword-spotter-like GRU with an nn.Linear classifier head
+applied to every step: on the 3-D sequence (exported as MatMul + Add) and
+on the sequence reshaped to (T*B, H) (Reshape, then Gemm with transB = 1). A num_layers > 1 module's h_n and c_n are a Concat of the
 layers' states, which import refuses as outputs (docs/onnx.md).
 """
 import os
@@ -36,6 +38,20 @@ class Chain(torch.nn.Module):
         y, _ = self.l1(x, (h1, c1))
         y, (h, c) = self.l2(y, (h2, c2))
         return y, h, c
+
+
+class KWS(torch.nn.Module):
+    """A GRU and a linear classifier head on every step's h (logits)."""
+
+    def __init__(self, flat):
+        super().__init__()
+        self.flat = flat
+        self.gru = torch.nn.GRU(I, 16)
+        self.head = torch.nn.Linear(16, 5)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return (self.head(y.reshape(-1, 16) if self.flat else y),)
 
 
 class YOnly(torch.nn.Module):
@@ -95,6 +111,8 @@ def main():
     st = [torch.rand(1, B, 16) - 0.5, torch.rand(1, B, 16) - 0.5, torch.rand(1, B, 12) - 0.5,
           torch.rand(1, B, 12) - 0.5]
     save_case(out, "torch_lstm_chain", Chain(), [x] + st, ["X", "h1", "c1", "h2", "c2"], ["Y", "Y_h", "Y_c"])
+    save_case(out, "torch_gru_head", KWS(False), [x], ["X"], ["logits"])
+    save_case(out, "torch_gru_head_gemm", KWS(True), [x], ["X"], ["logits"])
 
 
 if __name__ == "__main__":
