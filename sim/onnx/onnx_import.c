@@ -1039,7 +1039,8 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 	if (!f)
 		return err->code;
 	FILE *o = afile_stream(f);
-	fprintf(o, "# Imported by `sharpsim import` from an ONNX model: one layer per recurrent node,\n"
+	fprintf(o, "# Imported by `sharpsim import` from an ONNX model: one layer per recurrent node\n"
+		   "# and one (cell: fc) for a classifier head,\n"
 		   "# weights in weights/layer<N>/ (docs/numerics.md section 7, docs/onnx.md).\n");
 	fprintf(o, "name: \"%s\"\nlayers:\n", m->stem[0] ? m->stem : "onnx");
 	for (size_t l = 0; l < m->n_layers; l++) {
