@@ -483,7 +483,8 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				   "one recurrent layer only");
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
-		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed ||
+		/* an open MatMul's bias is still to come: reading it would skip it */
+		if (!al || al->kind != ONNX_OUT_Y || al->layer != l - 1 || !al->squeezed || al->open ||
 		    al->batch_major != a.batch_major)
 			return sim_err(c->err, SIM_EINPUT,
 				       "%s: %s: X '%.200s' is not the previous layer's Y squeezed to "

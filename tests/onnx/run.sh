@@ -210,6 +210,15 @@ for name, nodes in (("gemm_alpha", [helper.make_node("Squeeze", ["Y", "axes"], [
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [3, 2])], [Wg, R, Fw, axes, shp])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
+# a recurrent layer reading a MatMul before the Add of its bias
+Fh = numpy_helper.from_array(np.full((H, H), 0.1, np.float32), "Fh")
+W2 = numpy_helper.from_array(np.full((1, 4 * H, H), 0.1, np.float32), "W2")
+g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H),
+    helper.make_node("Squeeze", ["Y", "axes"], ["Ys"]), helper.make_node("MatMul", ["Ys", "Fh"], ["M"]),
+    helper.make_node("LSTM", ["M", "W2", "R"], ["Y2", "Z"], hidden_size=H)], "open_mm",
+    [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
+    [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [1, 1, H])], [Wg, R, Fh, W2, axes])
+save(helper.make_model(g), t + "/open_mm.onnx")
 # weights not given (graph inputs without a data set)
 node = helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H)
 g = helper.make_graph([node], "noinit", [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -241,6 +250,7 @@ PYEOF
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
   refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
   refused "head on the last step" "head_last.onnx: node 2 \(Gemm ''\): multiplies 'Y_h', expected the last layer's Y sequence reshaped to \(T\*B, H\)" import "$T/head_last.onnx" --out "$T/o"
+  refused "layer on an unbiased MatMul" "open_mm.onnx: node 4 \(LSTM ''\): X 'M' is not the previous layer's Y squeezed" import "$T/open_mm.onnx" --out "$T/o"
   refused "no initializer" "noinit.onnx: node 1 \(LSTM ''\): W 'W' has no value, expected an initializer" import "$T/noinit.onnx" --out "$T/o"
   refused "symbolic T" "sym.onnx: node 1 \(LSTM ''\): X dimension 0 is symbolic, expected a size from the option --timesteps" import "$T/sym.onnx" --out "$T/o"
   refused "float64" "f64.onnx: node 1 \(LSTM ''\): W 'W': data type 11 $U float32" import "$T/f64.onnx" --out "$T/o"
