@@ -445,6 +445,14 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 	int crc = accel_check_opts(&plan->passes, plan->any_bidir, opts, err);
 	if (crc)
 		return crc;
+	/* The functional datapath reads W.x sums from the intermediate buffer's
+	 * run-ahead ring; a schedule with its own store of every step's W.x
+	 * (E-PUR) would need that store modelled in values, which it is not. */
+	if (opts->functional && (plan->sched->flags & SCHED_F_X_PRECOMPUTED))
+		return sim_err(err, SIM_EINPUT,
+			       "functional mode does not compute the %s schedule (its precomputed W.x store has no "
+			       "values model), expected another scheduler, or a run without --functional",
+			       plan->sched->name);
 	accel_t a = { 0 };
 	a.plan = plan;
 	a.hw = plan->hw;

@@ -128,6 +128,8 @@ expect_error "^$ONNX: node 1 \(LSTM 'lstm'\): X dimension 0 is symbolic, expecte
 expect_error "^option --dump-config: $ONNX is imported into a temporary directory that the run removes, expected" \
   --workload $ONNX -w timesteps=5 --dump-config "$T/dc"
 expect_error "^$T/nothing.onnx: " --workload "$T/nothing.onnx"
+# E-PUR keeps every step's W.x in a store the values model lacks: refused, not wrong.
+expect_error "functional mode does not compute the epur schedule" --workload workloads/examples/lstm_tiny.yaml --scheduler epur --functional
 if TMPDIR="$T/tmp" "$BIN" run --workload $ONNX -w timesteps=5 --functional --seed 3 --dump-outputs "$T/d1" \
      --no-energy >"$T/onnx.txt" 2>&1 && grep -q 'lstm_peephole I=3 H=4 T=5 B=2' "$T/onnx.txt" &&
    [ -z "$(ls -A "$T/tmp")" ] &&
