@@ -13,8 +13,9 @@
 START_TEST(test_unit_vocabulary)
 {
 	static const char *const want[STATS_NUNITS] = {
-		[STATS_CYCLES] = "cycles", [STATS_LANE_CYCLES] = "lane-cycles", [STATS_BYTES] = "bytes",
-		[STATS_MACS] = "MACs",	   [STATS_OPS] = "ops",			[STATS_VALUES] = "values",
+		[STATS_CYCLES] = "cycles", [STATS_LANE_CYCLES] = "lane-cycles",
+		[STATS_BYTES] = "bytes",   [STATS_MACS] = "MACs",
+		[STATS_OPS] = "ops",	   [STATS_VALUES] = "values",
 		[STATS_EVENTS] = "events",
 	};
 	for (int u = 0; u < STATS_NUNITS; u++) {
@@ -64,11 +65,16 @@ START_TEST(test_known_counter_units)
 	static const struct {
 		const char *name, *unit;
 	} known[] = {
-		{ "dram.read_bytes", "bytes" },	  { "wbuf.read_bytes", "bytes" },
-		{ "idle.padding", "lane-cycles" }, { "idle.weight_fetch", "lane-cycles" },
-		{ "vs.useful_macs", "MACs" },	  { "vs.issued_macs", "MACs" },
-		{ "vs.busy", "cycles" },	  { "cell.starve", "cycles" },
-		{ "tree.adds", "ops" },		  { "interbuf.writes", "values" },
+		{ "dram.read_bytes", "bytes" },
+		{ "wbuf.read_bytes", "bytes" },
+		{ "idle.padding", "lane-cycles" },
+		{ "idle.weight_fetch", "lane-cycles" },
+		{ "vs.useful_macs", "MACs" },
+		{ "vs.issued_macs", "MACs" },
+		{ "vs.busy", "cycles" },
+		{ "cell.starve", "cycles" },
+		{ "tree.adds", "ops" },
+		{ "interbuf.writes", "values" },
 		{ "ctrl.tiles", "events" },
 	};
 	sharpsim_t *s = sharpsim_new();
