@@ -55,8 +55,9 @@ int main(int argc, char **argv)
 	printf("utilization %.4f\n", sharpsim_utilization(s));
 	printf("energy %.3f uJ, %.2f W, %.1f mm2\n", sharpsim_energy_uj(s), sharpsim_power_w(s), sharpsim_area_mm2(s));
 	for (size_t i = 0; i < sharpsim_counter_count(s) && i < 3; i++)
-		printf("counter %s = %llu (%s)\n", sharpsim_counter_name(s, i),
-		       (unsigned long long)sharpsim_counter_value(s, i), sharpsim_counter_desc(s, i));
+		printf("counter %s = %llu %s (%s)\n", sharpsim_counter_name(s, i),
+		       (unsigned long long)sharpsim_counter_value(s, i), sharpsim_counter_unit(s, i),
+		       sharpsim_counter_desc(s, i));
 	uint64_t pad;
 	if (sharpsim_counter(s, "idle.padding", &pad) == SHARPSIM_OK)
 		printf("counter idle.padding = %llu\n", (unsigned long long)pad);

@@ -145,7 +145,7 @@ static stats_t *make_stats(const char *skip, const char *name, uint64_t value)
 	for (size_t i = 0; i < N_BASE; i++) {
 		if (skip && strcmp(skip, BASE[i].name) == 0)
 			continue;
-		uint64_t *c = stats_counter(st, BASE[i].name, "test");
+		uint64_t *c = stats_counter(st, BASE[i].name, STATS_EVENTS, "test");
 		ck_assert_ptr_nonnull(c);
 		*c = name && strcmp(name, BASE[i].name) == 0 ? value : BASE[i].v;
 	}
@@ -316,7 +316,7 @@ START_TEST(test_energy_doubling)
 			hand_hw(&hw);
 			stats_t *st = stats_create();
 			for (size_t j = 0; j < N_BASE; j++) {
-				uint64_t *c = stats_counter(st, BASE[j].name, "test");
+				uint64_t *c = stats_counter(st, BASE[j].name, STATS_EVENTS, "test");
 				*c = !strcmp(BASE[j].name, "vs.useful_macs")   ? 20
 				     : !strcmp(BASE[j].name, "vs.issued_macs") ? 22
 									       : BASE[j].v;
@@ -417,7 +417,7 @@ START_TEST(test_missing_counter)
 	st = stats_create();
 	for (size_t j = 0; j < N_BASE; j++)
 		if (strncmp(BASE[j].name, "fifo.act.", 9) != 0)
-			*stats_counter(st, BASE[j].name, "test") = BASE[j].v;
+			*stats_counter(st, BASE[j].name, STATS_EVENTS, "test") = BASE[j].v;
 	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
 	ASSERT_NEAR(base.energy_uj - r.energy_uj, 16e-6);
 	stats_destroy(st);

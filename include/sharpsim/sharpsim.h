@@ -108,11 +108,14 @@ double sharpsim_power_w(const sharpsim_t *s);
 double sharpsim_area_mm2(const sharpsim_t *s);
 
 /* Counters of the last run, in the reports' order: name (e.g.
- * "idle.padding"), what it counts, and its value. i < sharpsim_counter_count;
- * a bad i gives NULL / 0. */
+ * "idle.padding"), what it counts, its unit (one of "cycles",
+ * "lane-cycles", "bytes", "MACs", "ops", "values", "events"; see
+ * docs/outputs.md) and its value. i < sharpsim_counter_count; a bad i gives
+ * NULL / 0. */
 size_t sharpsim_counter_count(const sharpsim_t *s);
 const char *sharpsim_counter_name(const sharpsim_t *s, size_t i);
 const char *sharpsim_counter_desc(const sharpsim_t *s, size_t i);
+const char *sharpsim_counter_unit(const sharpsim_t *s, size_t i);
 uint64_t sharpsim_counter_value(const sharpsim_t *s, size_t i);
 /* By name: SHARPSIM_OK and *value, or SHARPSIM_EINPUT for an unknown name. */
 int sharpsim_counter(sharpsim_t *s, const char *name, uint64_t *value);

@@ -324,6 +324,11 @@ const char *sharpsim_counter_desc(const sharpsim_t *s, size_t i)
 	return i < sharpsim_counter_count(s) ? stats_desc(s->r.stats, i) : NULL;
 }
 
+const char *sharpsim_counter_unit(const sharpsim_t *s, size_t i)
+{
+	return i < sharpsim_counter_count(s) ? stats_unit_name(stats_unit(s->r.stats, i)) : NULL;
+}
+
 uint64_t sharpsim_counter_value(const sharpsim_t *s, size_t i)
 {
 	return i < sharpsim_counter_count(s) ? stats_value(s->r.stats, i) : 0;

@@ -43,16 +43,16 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	/* One entry started per cycle, for the deepest layer (a peephole one). */
 	c->cap = cfg->latency + 2 * cfg->tanh_latency + cfg->peephole_latency + 2;
 	c->q = malloc(sizeof *c->q * c->cap);
-	c->busy = stats_counter(st, "cell.busy", "cycles the cell updater read elements");
-	c->starve = stats_counter(st, "cell.starve", "cycles with no ready element");
-	c->updates = stats_counter(st, "cell.updates", "hidden elements updated");
-	c->nmul = stats_counter(st, "cell.mults", "multiplies in the cell updater");
-	c->nadd = stats_counter(st, "cell.adds", "adds in the cell updater");
-	c->ntanh = stats_counter(st, "cell.tanh", "tanhs in the cell updater");
-	c->ih_w = stats_counter(st, "ihbuf.writes", "h elements written to the I/H buffer");
-	c->ih_r = stats_counter(st, "ihbuf.reads", "elements read from the I/H buffer");
-	c->c_r = stats_counter(st, "cellbuf.reads", "c elements read");
-	c->c_w = stats_counter(st, "cellbuf.writes", "c elements written");
+	c->busy = stats_counter(st, "cell.busy", STATS_CYCLES, "cycles the cell updater read elements");
+	c->starve = stats_counter(st, "cell.starve", STATS_CYCLES, "cycles with no ready element");
+	c->updates = stats_counter(st, "cell.updates", STATS_VALUES, "hidden elements updated");
+	c->nmul = stats_counter(st, "cell.mults", STATS_OPS, "multiplies in the cell updater");
+	c->nadd = stats_counter(st, "cell.adds", STATS_OPS, "adds in the cell updater");
+	c->ntanh = stats_counter(st, "cell.tanh", STATS_OPS, "tanhs in the cell updater");
+	c->ih_w = stats_counter(st, "ihbuf.writes", STATS_VALUES, "h elements written to the I/H buffer");
+	c->ih_r = stats_counter(st, "ihbuf.reads", STATS_VALUES, "elements read from the I/H buffer");
+	c->c_r = stats_counter(st, "cellbuf.reads", STATS_VALUES, "c elements read");
+	c->c_w = stats_counter(st, "cellbuf.writes", STATS_VALUES, "c elements written");
 	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w ||
 	    !c->ih_r || !c->c_r || !c->c_w) {
 		cellu_destroy(c);

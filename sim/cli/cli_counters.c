@@ -39,9 +39,10 @@ int cli_help_counters(void)
 		workload_free(&w);
 		return cli_exit_status(rc);
 	}
-	printf("Counters of every run (JSON \"counters\"; run --describe-counters adds these texts):\n");
+	printf("Counters of every run, with unit (JSON \"counters\"; run --describe-counters adds these):\n");
 	for (size_t i = 0; i < stats_size(r.stats); i++)
-		printf("  %-24s %s\n", stats_name(r.stats, i), stats_desc(r.stats, i) ? stats_desc(r.stats, i) : "");
+		printf("  %-24s %-11s %s\n", stats_name(r.stats, i), stats_unit_name(stats_unit(r.stats, i)),
+		       stats_desc(r.stats, i) ? stats_desc(r.stats, i) : "");
 	run_result_free(&r);
 	workload_free(&w);
 	return 0;

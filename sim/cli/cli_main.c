@@ -39,7 +39,7 @@ static void usage(FILE *f)
 	      "  sharpsim COMMAND --help   options of a command\n"
 	      "  sharpsim --help-hw        every hardware key (type, default, range)\n"
 	      "  sharpsim --help-workload  every workload layer key\n"
-	      "  sharpsim --help-counters  every counter a run reports, with its description\n"
+	      "  sharpsim --help-counters  every counter a run reports, with unit and description\n"
 	      "  sharpsim --help-man       the manual page sharpsim(1), man(7) source\n"
 	      "  sharpsim --version\n",
 	      f);

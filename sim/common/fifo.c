@@ -25,9 +25,9 @@ fifo_t *fifo_create(const char *name, size_t item_size, uint32_t depth, stats_t 
 	f->buf = malloc(item_size * depth);
 	char key[64];
 	snprintf(key, sizeof key, "fifo.%s.pushes", name);
-	f->pushes = stats_counter(st, key, "items pushed");
+	f->pushes = stats_counter(st, key, STATS_EVENTS, "items pushed");
 	snprintf(key, sizeof key, "fifo.%s.pops", name);
-	f->pops = stats_counter(st, key, "items popped");
+	f->pops = stats_counter(st, key, STATS_EVENTS, "items popped");
 	if (!f->buf || !f->pushes || !f->pops) {
 		fifo_destroy(f);
 		return NULL;

@@ -12,6 +12,7 @@ struct stats {
 	size_t n;
 	char name[STATS_MAX][STATS_NAME];
 	const char *desc[STATS_MAX];
+	stats_unit_t unit[STATS_MAX];
 	uint64_t value[STATS_MAX];
 };
 
@@ -33,13 +34,26 @@ static long stats_index(const stats_t *st, const char *name)
 	return -1;
 }
 
-uint64_t *stats_counter(stats_t *st, const char *name, const char *desc)
+const char *stats_unit_name(stats_unit_t u)
 {
-	if (!st || st->n == STATS_MAX || strlen(name) >= STATS_NAME || stats_index(st, name) >= 0)
+	static const char *const names[STATS_NUNITS] = {
+		[STATS_CYCLES] = "cycles", [STATS_LANE_CYCLES] = "lane-cycles",
+		[STATS_BYTES] = "bytes",   [STATS_MACS] = "MACs",
+		[STATS_OPS] = "ops",	   [STATS_VALUES] = "values",
+		[STATS_EVENTS] = "events",
+	};
+	return (unsigned)u < STATS_NUNITS ? names[u] : NULL;
+}
+
+uint64_t *stats_counter(stats_t *st, const char *name, stats_unit_t unit, const char *desc)
+{
+	if (!st || !stats_unit_name(unit) || st->n == STATS_MAX || strlen(name) >= STATS_NAME ||
+	    stats_index(st, name) >= 0)
 		return NULL;
 	size_t i = st->n++;
 	strcpy(st->name[i], name);
 	st->desc[i] = desc;
+	st->unit[i] = unit;
 	st->value[i] = 0;
 	return &st->value[i];
 }
@@ -55,6 +69,10 @@ const char *stats_name(const stats_t *st, size_t i)
 const char *stats_desc(const stats_t *st, size_t i)
 {
 	return st->desc[i];
+}
+stats_unit_t stats_unit(const stats_t *st, size_t i)
+{
+	return st->unit[i];
 }
 uint64_t stats_value(const stats_t *st, size_t i)
 {

@@ -112,10 +112,10 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 			return NULL;
 		}
 	}
-	cu->tile_cycles = stats_counter(st, "vs.tile_cycles", "cycles the VS array multiplied a tile");
-	cu->tree_adds = stats_counter(st, "tree.adds", "fp32 adds in the add-reduce tree");
-	cu->acc_adds = stats_counter(st, "acc.adds", "fp32 adds in the accumulators");
-	cu->blocks = stats_counter(st, "acc.blocks", "row blocks finished");
+	cu->tile_cycles = stats_counter(st, "vs.tile_cycles", STATS_CYCLES, "cycles the VS array multiplied a tile");
+	cu->tree_adds = stats_counter(st, "tree.adds", STATS_OPS, "fp32 adds in the add-reduce tree");
+	cu->acc_adds = stats_counter(st, "acc.adds", STATS_OPS, "fp32 adds in the accumulators");
+	cu->blocks = stats_counter(st, "acc.blocks", STATS_EVENTS, "row blocks finished");
 	if (!cu->tile_cycles || !cu->tree_adds || !cu->acc_adds || !cu->blocks) {
 		cu_destroy(cu);
 		return NULL;

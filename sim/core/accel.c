@@ -58,21 +58,25 @@ static int accel_counters(accel_t *a)
 		"lane-cycles idle: weights not yet in the buffer or port busy",
 	};
 	char name[64];
-	a->useful = stats_counter(a->st, "vs.useful_macs", "multiply-accumulates on real weights and operands");
-	a->issued = stats_counter(a->st, "vs.issued_macs", "multiply-accumulates issued (N*K per tile cycle)");
+	a->useful =
+		stats_counter(a->st, "vs.useful_macs", STATS_MACS, "multiply-accumulates on real weights and operands");
+	a->issued =
+		stats_counter(a->st, "vs.issued_macs", STATS_MACS, "multiply-accumulates issued (N*K per tile cycle)");
 	for (int i = 0; i < IDLE_NCAUSES; i++) {
 		snprintf(name, sizeof name, "idle.%s", ctrl_cause_name((idle_cause_t)i));
-		if (!(a->idle[i] = stats_counter(a->st, name, idle_desc[i])))
+		if (!(a->idle[i] = stats_counter(a->st, name, STATS_LANE_CYCLES, idle_desc[i])))
 			return SIM_EINTERNAL;
 	}
-	a->vs_busy = stats_counter(a->st, "vs.busy", "cycles the VS array accepted a tile");
-	a->vs_stall = stats_counter(a->st, "vs.stall", "cycles a tile waited at the VS array (refused)");
-	a->vs_starve = stats_counter(a->st, "vs.starve", "cycles no tile reached the VS array");
-	a->acc_busy = stats_counter(a->st, "acc.busy", "cycles a finished row block left the accumulators");
-	a->acc_stall = stats_counter(a->st, "acc.stall", "cycles a finished block waited for the MFU FIFO");
-	a->acc_starve = stats_counter(a->st, "acc.starve", "cycles no block was finished");
-	a->jumped =
-		stats_counter(a->st, "sim.jumped_cycles", "cycles covered by exact steady-state jumps (not hardware)");
+	a->vs_busy = stats_counter(a->st, "vs.busy", STATS_CYCLES, "cycles the VS array accepted a tile");
+	a->vs_stall = stats_counter(a->st, "vs.stall", STATS_CYCLES, "cycles a tile waited at the VS array (refused)");
+	a->vs_starve = stats_counter(a->st, "vs.starve", STATS_CYCLES, "cycles no tile reached the VS array");
+	a->acc_busy =
+		stats_counter(a->st, "acc.busy", STATS_CYCLES, "cycles a finished row block left the accumulators");
+	a->acc_stall =
+		stats_counter(a->st, "acc.stall", STATS_CYCLES, "cycles a finished block waited for the MFU FIFO");
+	a->acc_starve = stats_counter(a->st, "acc.starve", STATS_CYCLES, "cycles no block was finished");
+	a->jumped = stats_counter(a->st, "sim.jumped_cycles", STATS_CYCLES,
+				  "cycles covered by exact steady-state jumps (not hardware)");
 	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy || !a->acc_stall ||
 	    !a->acc_starve || !a->jumped)
 		return SIM_EINTERNAL;

@@ -29,17 +29,19 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->xq_cap = xq;
 	c->xq_id = calloc(xq, sizeof *c->xq_id);
 	c->xq_written = calloc(xq, sizeof *c->xq_written);
-	c->busy = stats_counter(st, "ctrl.busy", "cycles the controller issued a tile");
-	c->stall = stats_counter(st, "ctrl.stall", "cycles the controller was held by back-pressure");
-	c->starve = stats_counter(st, "ctrl.starve", "cycles the controller waited (dependency, weights, drain)");
-	c->tiles = stats_counter(st, "ctrl.tiles", "column tiles issued (weights read once per tile)");
-	c->blocks = stats_counter(st, "ctrl.blocks", "segments started");
-	c->reconfigs = stats_counter(st, "ctrl.reconfigs", "tile-config switches");
+	c->busy = stats_counter(st, "ctrl.busy", STATS_CYCLES, "cycles the controller issued a tile");
+	c->stall = stats_counter(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure");
+	c->starve = stats_counter(st, "ctrl.starve", STATS_CYCLES,
+				  "cycles the controller waited (dependency, weights, drain)");
+	c->tiles = stats_counter(st, "ctrl.tiles", STATS_EVENTS, "column tiles issued (weights read once per tile)");
+	c->blocks = stats_counter(st, "ctrl.blocks", STATS_EVENTS, "segments started");
+	c->reconfigs = stats_counter(st, "ctrl.reconfigs", STATS_EVENTS, "tile-config switches");
 	c->dram_wait =
-		stats_counter(st, "ctrl.dram_wait",
+		stats_counter(st, "ctrl.dram_wait", STATS_CYCLES,
 			      "cycles the controller waited for weights still arriving from DRAM (streamed or cold)");
-	c->pre_writes = stats_counter(st, "precomp.writes", "epur: W.x partial sums added into the precompute store");
-	c->pre_reads = stats_counter(st, "precomp.reads", "epur: precomputed W.x rows read as H inits");
+	c->pre_writes = stats_counter(st, "precomp.writes", STATS_EVENTS,
+				      "epur: W.x partial sums added into the precompute store");
+	c->pre_reads = stats_counter(st, "precomp.reads", STATS_VALUES, "epur: precomputed W.x rows read as H inits");
 	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve ||
 	    !c->tiles || !c->blocks || !c->reconfigs || !c->dram_wait || !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);

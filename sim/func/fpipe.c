@@ -220,7 +220,8 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 	f->fl = !f->fixed;
 	f->w16 = f->prec != PREC_FP32;
 	f->inter_values = resolve_inter_values(hw);
-	f->mults = stats_counter(st, "func.multiplies", "datapath multiplies of a real weight by a real operand");
+	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
+				 "datapath multiplies of a real weight by a real operand");
 	f->wt = calloc(w->n_layers, sizeof *f->wt);
 	if (!f->mults || !f->wt) {
 		sim_err(err, SIM_ENOMEM, "out of memory");

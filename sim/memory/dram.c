@@ -25,7 +25,7 @@ dram_t *dram_create(const dram_cfg_t *cfg, double clock_mhz, stats_t *st)
 		d->bw_ub = 1;
 	d->latency = cfg->latency;
 	d->hist = calloc((size_t)(cfg->latency + 1) * DRAM_NSTREAMS, sizeof(uint64_t));
-	d->read_bytes = stats_counter(st, "dram.read_bytes", "bytes read from main memory");
+	d->read_bytes = stats_counter(st, "dram.read_bytes", STATS_BYTES, "bytes read from main memory");
 	if (!d->hist || !d->read_bytes) {
 		dram_destroy(d);
 		return NULL;

@@ -32,9 +32,10 @@ gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
 			gbuf_destroy(g);
 			return NULL;
 		}
-	g->writes = stats_counter(st, "gatebuf.writes", "activated gate values written");
-	g->reads = stats_counter(st, "gatebuf.reads", "gate values read by the cell updater");
-	g->overruns = stats_counter(st, "gatebuf.overruns", "writes for a step with no free slot (must stay 0)");
+	g->writes = stats_counter(st, "gatebuf.writes", STATS_VALUES, "activated gate values written");
+	g->reads = stats_counter(st, "gatebuf.reads", STATS_VALUES, "gate values read by the cell updater");
+	g->overruns = stats_counter(st, "gatebuf.overruns", STATS_EVENTS,
+				    "writes for a step with no free slot (must stay 0)");
 	if (!g->writes || !g->reads || !g->overruns) {
 		gbuf_destroy(g);
 		return NULL;

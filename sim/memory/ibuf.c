@@ -13,8 +13,8 @@ ibuf_t *ibuf_create(uint64_t capacity_values, stats_t *st)
 	if (!b)
 		return NULL;
 	b->cap = capacity_values;
-	b->writes = stats_counter(st, "interbuf.writes", "W.x values written to the intermediate buffer");
-	b->reads = stats_counter(st, "interbuf.reads", "W.x values read back (accumulator init or MFU)");
+	b->writes = stats_counter(st, "interbuf.writes", STATS_VALUES, "W.x values written to the intermediate buffer");
+	b->reads = stats_counter(st, "interbuf.reads", STATS_VALUES, "W.x values read back (accumulator init or MFU)");
 	if (!b->writes || !b->reads) {
 		ibuf_destroy(b);
 		return NULL;

@@ -34,9 +34,10 @@ wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width,
 	w->port_limited = cfg->bytes_per_cycle && cfg->bytes_per_cycle < full;
 	w->full_tile = full;
 	w->token_cap = full;
-	w->row_reads = stats_counter(st, "wbuf.row_reads", "K-wide bank rows read");
-	w->read_bytes = stats_counter(st, "wbuf.read_bytes", "bytes read from the weight buffer");
-	w->write_bytes = stats_counter(st, "wbuf.write_bytes", "bytes written into the weight buffer from DRAM");
+	w->row_reads = stats_counter(st, "wbuf.row_reads", STATS_EVENTS, "K-wide bank rows read");
+	w->read_bytes = stats_counter(st, "wbuf.read_bytes", STATS_BYTES, "bytes read from the weight buffer");
+	w->write_bytes =
+		stats_counter(st, "wbuf.write_bytes", STATS_BYTES, "bytes written into the weight buffer from DRAM");
 	if (!w->row_reads || !w->read_bytes || !w->write_bytes) {
 		wbuf_destroy(w);
 		return NULL;

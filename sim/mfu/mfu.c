@@ -39,12 +39,12 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	 * start per cycle and they finish `latency` cycles later. */
 	m->cap = (cfg->latency + 1) * cfg->units + 1;
 	m->done = malloc(sizeof *m->done * m->cap);
-	m->busy = stats_counter(st, "mfu.busy", "cycles some MFU started a value");
-	m->starve = stats_counter(st, "mfu.starve", "cycles with no value to start");
-	m->acts = stats_counter(st, "mfu.activations", "values passed through the MFUs");
-	m->sig = stats_counter(st, "mfu.sigmoid", "sigmoids evaluated");
-	m->tanh = stats_counter(st, "mfu.tanh", "tanhs evaluated by the MFUs");
-	m->bias = stats_counter(st, "mfu.bias_adds", "fp32 bias adds");
+	m->busy = stats_counter(st, "mfu.busy", STATS_CYCLES, "cycles some MFU started a value");
+	m->starve = stats_counter(st, "mfu.starve", STATS_CYCLES, "cycles with no value to start");
+	m->acts = stats_counter(st, "mfu.activations", STATS_VALUES, "values passed through the MFUs");
+	m->sig = stats_counter(st, "mfu.sigmoid", STATS_OPS, "sigmoids evaluated");
+	m->tanh = stats_counter(st, "mfu.tanh", STATS_OPS, "tanhs evaluated by the MFUs");
+	m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds");
 	if (!m->done || !m->busy || !m->starve || !m->acts || !m->sig || !m->tanh || !m->bias) {
 		mfu_destroy(m);
 		return NULL;

@@ -201,6 +201,13 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			fputs(": ", f);
 			json_write_string(f, stats_desc(r->stats, i) ? stats_desc(r->stats, i) : "");
 		}
+		fprintf(f, "\n  },\n  \"counter_units\": {");
+		for (size_t i = 0; i < stats_size(r->stats); i++) {
+			fprintf(f, "%s\n    ", i ? "," : "");
+			json_write_string(f, stats_name(r->stats, i));
+			fputs(": ", f);
+			json_write_string(f, stats_unit_name(stats_unit(r->stats, i)));
+		}
 		fprintf(f, "\n  }");
 	}
 	fprintf(f, "\n}\n");
@@ -462,7 +469,8 @@ static void write_text(FILE *f, const report_ctx_t *c)
 	if (c->describe_counters) {
 		fprintf(f, "\ncounters\n");
 		for (size_t i = 0; i < stats_size(r->stats); i++)
-			fprintf(f, "  %-24s %16" PRIu64 "  %s\n", stats_name(r->stats, i), stats_value(r->stats, i),
+			fprintf(f, "  %-24s %16" PRIu64 " %-11s  %s\n", stats_name(r->stats, i),
+				stats_value(r->stats, i), stats_unit_name(stats_unit(r->stats, i)),
 				stats_desc(r->stats, i) ? stats_desc(r->stats, i) : "");
 	}
 }
