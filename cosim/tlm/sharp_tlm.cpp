@@ -155,16 +155,16 @@ void Accel::finish(uint32_t error)
 }
 
 // Reads n fp32 values from system memory in bursts of kBurst bytes.
-bool Accel::dma_read(uint64_t a, std::vector<float> &out, size_t n, sc_time &delay)
+// Moves bytes between system memory and ptr in bursts of kBurst over the
+// initiator socket, counting them in the DMA byte register.
+bool Accel::dma_bursts(tlm::tlm_command cmd, uint64_t a, uint8_t *ptr, size_t bytes, sc_time &delay)
 {
-	out.assign(n, 0.0f);
-	uint8_t *dst = reinterpret_cast<uint8_t *>(out.data());
-	for (size_t done = 0, bytes = n * 4; done < bytes;) {
+	for (size_t done = 0; done < bytes;) {
 		unsigned len = static_cast<unsigned>(std::min<size_t>(kBurst, bytes - done));
 		tlm::tlm_generic_payload p;
-		p.set_command(tlm::TLM_READ_COMMAND);
+		p.set_command(cmd);
 		p.set_address(a + done);
-		p.set_data_ptr(dst + done);
+		p.set_data_ptr(ptr + done);
 		p.set_data_length(len);
 		p.set_streaming_width(len);
 		p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
@@ -177,26 +177,16 @@ bool Accel::dma_read(uint64_t a, std::vector<float> &out, size_t n, sc_time &del
 	return true;
 }
 
+bool Accel::dma_read(uint64_t a, std::vector<float> &out, size_t n, sc_time &delay)
+{
+	out.assign(n, 0.0f);
+	return dma_bursts(tlm::TLM_READ_COMMAND, a, reinterpret_cast<uint8_t *>(out.data()), n * 4, delay);
+}
+
 bool Accel::dma_write(uint64_t a, const std::vector<float> &v, sc_time &delay)
 {
 	std::vector<float> copy(v); // the payload's data pointer is not const
-	uint8_t *src = reinterpret_cast<uint8_t *>(copy.data());
-	for (size_t done = 0, bytes = v.size() * 4; done < bytes;) {
-		unsigned len = static_cast<unsigned>(std::min<size_t>(kBurst, bytes - done));
-		tlm::tlm_generic_payload p;
-		p.set_command(tlm::TLM_WRITE_COMMAND);
-		p.set_address(a + done);
-		p.set_data_ptr(src + done);
-		p.set_data_length(len);
-		p.set_streaming_width(len);
-		p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-		dma->b_transport(p, delay);
-		if (p.get_response_status() != tlm::TLM_OK_RESPONSE)
-			return false;
-		done += len;
-		r_[kRegDmaBytes / 4] += len;
-	}
-	return true;
+	return dma_bursts(tlm::TLM_WRITE_COMMAND, a, reinterpret_cast<uint8_t *>(copy.data()), v.size() * 4, delay);
 }
 
 // One started layer: DMA in, the C library, DMA out. Returns an Error.

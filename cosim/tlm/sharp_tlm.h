@@ -99,6 +99,7 @@ class Accel : public sc_core::sc_module
 	void write_reg(uint32_t off, uint32_t v);
 	uint32_t read_reg(uint32_t off) const;
 	void run_thread();
+	bool dma_bursts(tlm::tlm_command cmd, uint64_t addr, uint8_t *ptr, size_t bytes, sc_core::sc_time &delay);
 	bool dma_read(uint64_t addr, std::vector<float> &out, size_t n, sc_core::sc_time &delay);
 	bool dma_write(uint64_t addr, const std::vector<float> &v, sc_core::sc_time &delay);
 	uint32_t run_layer(sc_core::sc_time &delay);

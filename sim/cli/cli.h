@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../common/err.h"
+#include "../func/npy.h"
 #include "../compute/cu_backend.h"
 
 #define CLI_MAX_OVERRIDES 256
@@ -35,6 +36,9 @@ int cli_exit_status(int code);
  * would take " -5" as 2^64 - 5 and clamp 2^64 to 2^64 - 1. */
 int cli_parse_u64(const char *text, uint64_t max, uint64_t *out);
 void cli_error(const sim_err_t *err);
+/* npy_read of a path the user gave: a file that cannot be opened is bad
+ * input (exit 2), not an I/O failure of the simulator. */
+int cli_read_npy(const char *path, npy_array_t *a, sim_err_t *err);
 
 /* What a build adds to the command line: the RTL compute unit of
  * build/sharpsim-rtl (NULL in the plain build). */

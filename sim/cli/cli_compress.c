@@ -342,19 +342,6 @@ typedef struct mat {
 	size_t nnz, scales;
 } mat_t;
 
-/* npy_read, with a file that cannot be opened reported as bad input (exit
- * 2): it is a path the user gave. */
-static int read_input(const char *path, npy_array_t *a, sim_err_t *err)
-{
-	int rc = npy_read(path, a, err);
-	if (rc == SIM_EIO) {
-		err->code = rc = SIM_EINPUT;
-		size_t n = strlen(err->msg);
-		snprintf(err->msg + n, sizeof err->msg - n, ", expected a readable .npy file");
-	}
-	return rc;
-}
-
 static int load(const cargs_t *a, mat_t *m, bool *found, sim_err_t *err)
 {
 	snprintf(m->path, sizeof m->path, "%s/%s.npy", a->in, m->name);
@@ -362,7 +349,7 @@ static int load(const cargs_t *a, mat_t *m, bool *found, sim_err_t *err)
 	*found = stat(m->path, &sb) == 0;
 	if (!*found)
 		return SIM_OK;
-	int rc = read_input(m->path, &m->orig, err);
+	int rc = cli_read_npy(m->path, &m->orig, err);
 	if (rc)
 		return rc;
 	if (m->orig.ndim != 2) {

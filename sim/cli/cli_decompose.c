@@ -175,19 +175,6 @@ static weights_t *layer_weights(const workload_t *wl, size_t l, uint64_t seed, s
 	return weights_load(lc, path, err);
 }
 
-/* npy_read, with a file that cannot be opened reported as bad input (exit
- * 2): it is a path the user gave. */
-static int read_input(const char *path, npy_array_t *a, sim_err_t *err)
-{
-	int rc = npy_read(path, a, err);
-	if (rc == SIM_EIO) {
-		err->code = rc = SIM_EINPUT;
-		size_t n = strlen(err->msg);
-		snprintf(err->msg + n, sizeof err->msg - n, ", expected a readable .npy file");
-	}
-	return rc;
-}
-
 typedef struct head {
 	npy_array_t Wc, bc, labels;
 	bool have_labels;
@@ -197,7 +184,7 @@ static int load_head(const char *dir, size_t H, head_t *h, sim_err_t *err)
 {
 	char p[1100], sh[128];
 	snprintf(p, sizeof p, "%s/Wc.npy", dir);
-	int rc = read_input(p, &h->Wc, err);
+	int rc = cli_read_npy(p, &h->Wc, err);
 	if (rc)
 		return rc;
 	if (h->Wc.ndim != 2 || h->Wc.shape[1] != H || h->Wc.shape[0] < 1)
@@ -205,7 +192,7 @@ static int load_head(const char *dir, size_t H, head_t *h, sim_err_t *err)
 			       npy_shape_str(h->Wc.ndim, h->Wc.shape, sh, sizeof sh), H, H);
 	size_t K = h->Wc.shape[0];
 	snprintf(p, sizeof p, "%s/bc.npy", dir);
-	if ((rc = read_input(p, &h->bc, err)))
+	if ((rc = cli_read_npy(p, &h->bc, err)))
 		return rc;
 	if (h->bc.ndim != 1 || h->bc.shape[0] != K)
 		return sim_err(err, SIM_EINPUT, "%s: shape %s, expected (%zu,)", p,
@@ -216,7 +203,7 @@ static int load_head(const char *dir, size_t H, head_t *h, sim_err_t *err)
 static int load_labels(const char *p, size_t B, size_t K, head_t *h, sim_err_t *err)
 {
 	char sh[128];
-	int rc = read_input(p, &h->labels, err);
+	int rc = cli_read_npy(p, &h->labels, err);
 	if (rc)
 		return rc;
 	if (h->labels.ndim != 1 || h->labels.shape[0] != B)
@@ -246,7 +233,7 @@ static int swap_inputs(weights_t *w, const char *path, sim_err_t *err)
 				       "expected a zero initial state",
 				       w->B);
 	npy_array_t x;
-	int rc = read_input(path, &x, err);
+	int rc = cli_read_npy(path, &x, err);
 	if (rc)
 		return rc;
 	if (x.ndim != 3 || x.shape[0] != w->T || x.shape[2] != w->I || x.shape[1] < 1 || x.shape[1] > (1u << 20)) {

@@ -61,6 +61,17 @@ int cli_exit_status(int code)
 	}
 }
 
+int cli_read_npy(const char *path, npy_array_t *a, sim_err_t *err)
+{
+	int rc = npy_read(path, a, err);
+	if (rc == SIM_EIO) {
+		err->code = rc = SIM_EINPUT;
+		size_t n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof err->msg - n, ", expected a readable .npy file");
+	}
+	return rc;
+}
+
 int cli_parse_u64(const char *text, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
