@@ -35,6 +35,10 @@ int cli_exit_status(int code);
  * would take " -5" as 2^64 - 5 and clamp 2^64 to 2^64 - 1. */
 int cli_parse_u64(const char *text, uint64_t max, uint64_t *out);
 void cli_error(const sim_err_t *err);
+typedef struct tile_stale tile_stale_t;
+/* Says on stderr, once per call, that a tile table was found but not used
+ * (resolve_tile_table); nothing when s is not stale. */
+void cli_note_stale_tiles(const tile_stale_t *s);
 
 /* What a build adds to the command line: the RTL compute unit of
  * build/sharpsim-rtl (NULL in the plain build). */
