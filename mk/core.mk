@@ -2,6 +2,7 @@
 .PHONY: cli-test golden-test
 cli-test: $(BIN)
 	$(Q)bash tests/cli/run.sh
+	$(Q)bash tests/cli/tiles.sh
 
 golden-test: $(BIN)
 	$(Q)bash tests/cli/golden.sh

@@ -668,7 +668,7 @@ START_TEST(tile_cache_hits_and_reloads)
 	char path[128];
 	snprintf(path, sizeof path, "%s/t.yaml", dir);
 	tile_entry_t e = { 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 1, 2, 3, 4 } };
-	tile_table_t t = { &e, 1 };
+	tile_table_t t = { &e, 1, true, 1 };
 	sim_err_t err = { 0 };
 	ck_assert_int_eq(config_write_tile_table(path, "x", &t, &err), SIM_OK);
 	tile_cache_t *c = tile_cache_create();
@@ -693,6 +693,31 @@ START_TEST(tile_cache_hits_and_reloads)
 }
 END_TEST
 
+/* The timing key moves with every key that moves cycles and with none of
+ * the keys that do not (docs/architecture.md, "Tile tables"). */
+START_TEST(timing_key_follows_timing)
+{
+	hw_cfg_t base = load_hw_ok("configs/sharp-4k.yaml", NULL, 0);
+	uint64_t k = config_timing_key(&base);
+	const char *same[] = { "name=other",	       "compute.tile=config2", "compute.tile_table=t.yaml",
+			       "scheduler=batch",      "watchdog_cycles=7",    "activation.mode=pwl",
+			       "precision.acc_bits=20" };
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		hw_cfg_t h = load_hw_ok("configs/sharp-4k.yaml", &same[i], 1);
+		ck_assert_msg(config_timing_key(&h) == k, "%s moved the timing key", same[i]);
+	}
+	const char *moved[] = { "compute.accumulators=4", "mfu.latency=9",
+				"cell_updater.lanes=4",	  "memory.dram_gbps=12",
+				"fifo_depth=4",		  "compute.pad_reconfig=false",
+				"precision.mul=fp32",	  "memory.weights=resident",
+				"compute.vs_units=64" };
+	for (size_t i = 0; i < sizeof moved / sizeof moved[0]; i++) {
+		hw_cfg_t h = load_hw_ok("configs/sharp-4k.yaml", &moved[i], 1);
+		ck_assert_msg(config_timing_key(&h) != k, "%s left the timing key", moved[i]);
+	}
+}
+END_TEST
+
 START_TEST(tile_table_round_trip)
 {
 	char dir[] = "/tmp/sharpsim-tiles-XXXXXX";
@@ -703,11 +728,12 @@ START_TEST(tile_table_round_trip)
 		{ 128, 32, SCHED_KIND_UNFOLDED, CELL_LSTM, 256, 256, TILE_CONFIG3, { 900, 800, 700, 750 } },
 		{ 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 0, 0, 99999999999ull, 12 } },
 	};
-	tile_table_t t = { e, 2 }, r;
+	tile_table_t t = { e, 2, true, 0xfedcba9876543210ull }, r;
 	sim_err_t err = { 0 };
 	ck_assert_msg(config_write_tile_table(path, "sharp-4k", &t, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_msg(config_load_tile_table(path, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.n, 2);
+	ck_assert(r.has_key && r.timing_key == 0xfedcba9876543210ull);
 	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024);
 	ck_assert_ptr_nonnull(hit);
 	ck_assert_int_eq(hit->best, TILE_CONFIG4);
@@ -723,10 +749,17 @@ START_TEST(tile_table_round_trip)
 	closedir(dd);
 	ck_assert_uint_eq(files, 1);
 	/* An empty table round-trips too. */
-	tile_table_t none = { NULL, 0 };
+	tile_table_t none = { NULL, 0, false, 0 };
 	ck_assert_int_eq(config_write_tile_table(path, "x", &none, &err), SIM_OK);
 	ck_assert_int_eq(config_load_tile_table(path, &r, &err), SIM_OK);
 	ck_assert_uint_eq(r.n, 0);
+	ck_assert(!r.has_key); /* an old-format table: no timing_key line */
+	/* A key that is not 0x and hex is refused where it stands. */
+	FILE *bad = fopen(path, "w");
+	fputs("hw: x\ntiming_key: \"12zz\"\nentries: []\n", bad);
+	fclose(bad);
+	ck_assert_int_eq(config_load_tile_table(path, &r, &err), SIM_EINPUT);
+	check_msg(&err, path, "timing_key is '12zz', expected 0x and 16 hex digits");
 	unlink(path);
 	rmdir(dir);
 	/* A directory that does not exist cannot be written: the path is the
@@ -780,6 +813,7 @@ Suite *config_suite(void)
 
 	TCase *tt = tcase_create("tile_table");
 	tcase_add_test(tt, tile_table_round_trip);
+	tcase_add_test(tt, timing_key_follows_timing);
 	tcase_add_test(tt, tile_cache_hits_and_reloads);
 	suite_add_tcase(s, tt);
 	return s;

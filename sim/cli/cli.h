@@ -39,6 +39,10 @@ void cli_error(const sim_err_t *err);
 /* npy_read of a path the user gave: a file that cannot be opened is bad
  * input (exit 2), not an I/O failure of the simulator. */
 int cli_read_npy(const char *path, npy_array_t *a, sim_err_t *err);
+typedef struct tile_stale tile_stale_t;
+/* Says on stderr, once per call, that a tile table was found but not used
+ * (resolve_tile_table); nothing when s is not stale. */
+void cli_note_stale_tiles(const tile_stale_t *s);
 
 /* What a build adds to the command line: the RTL compute unit of
  * build/sharpsim-rtl (NULL in the plain build). */

@@ -78,6 +78,7 @@ typedef struct cmp_args {
 	bool cold, no_energy;
 	report_format_t fmt;
 	const char *out, *tech;
+	bool stale_said[CMP_MAX_DESIGNS]; /* the stale-table note, once per design */
 } cmp_args_t;
 
 /* One (workload, design) result: what the report prints. */
@@ -276,6 +277,10 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	if (rc)
 		return rc;
 	const run_result_t *r = &o.r;
+	if (r->tile_stale.stale && !a->stale_said[di]) {
+		cli_note_stale_tiles(&r->tile_stale);
+		a->stale_said[di] = true;
+	}
 	snprintf(row->workload, sizeof row->workload, "%s", o.w.name);
 	snprintf(row->path, sizeof row->path, "%s", wl_path);
 	if (!r->weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)

@@ -19,13 +19,33 @@
 
 static void explore_usage(FILE *f)
 {
-	fputs("usage: sharpsim explore --hw FILE [-p key=value ...] [--workload FILE|DIR ...] --out TABLE.yaml\n"
+	fputs("usage: sharpsim explore --hw FILE [-p key=value ...] [--workload FILE|DIR ...] [-v] --out TABLE.yaml\n"
 	      "\n"
 	      "Simulates every tile config the hardware can form on each distinct layer shape\n"
 	      "(default: workloads/deepbench), for every scheduler, with and without W.x, and\n"
 	      "writes the best per (N, K, scheduler, cell, input, hidden) as YAML. Point\n"
-	      "compute.tile_table at it, or write it to configs/tiles/<name>.yaml.\n",
+	      "compute.tile_table at it, or write it to configs/tiles/<name>.yaml.\n"
+	      "The table carries the config's timing key (every hardware key that moves\n"
+	      "cycles, -p overrides included); a run under another key explores instead.\n"
+	      "\n"
+	      "  -v, --verbose  say on stderr why each tile won: the cycles of config1..4\n",
 	      f);
+}
+
+/* Why e won: the cycles of every config it was compared with. */
+static void explore_why(FILE *f, const tile_entry_t *e)
+{
+	fprintf(f, "explore: N=%u K=%u %s %s I=%u H=%u:", (unsigned)e->vs_units, (unsigned)e->vs_width,
+		hw_sched_name(e->scheduler), workload_cell_name(e->cell), (unsigned)e->input_size,
+		(unsigned)e->hidden_size);
+	for (int c = 0; c < 4; c++) {
+		if (e->cycles[c])
+			fprintf(f, " config%d %llu%s", c + 1, (unsigned long long)e->cycles[c],
+				(int)e->best == c + 1 ? "*" : "");
+		else
+			fprintf(f, " config%d -", c + 1); /* cannot be formed */
+	}
+	fprintf(f, " -> %s\n", hw_tile_name(e->best));
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -77,6 +97,7 @@ int cli_explore(int argc, char **argv)
 	sim_err_t err = { 0 };
 	const char *out = NULL, *wls[64];
 	size_t nwl = 0;
+	bool verbose = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			explore_usage(stdout);
@@ -90,6 +111,10 @@ int cli_explore(int argc, char **argv)
 		if (used) {
 			if (c.workload && nwl < 64 && (nwl == 0 || wls[nwl - 1] != c.workload))
 				wls[nwl++] = c.workload;
+			continue;
+		}
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose = true;
 			continue;
 		}
 		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
@@ -116,6 +141,8 @@ int cli_explore(int argc, char **argv)
 	tile_table_t t = { 0 };
 	const sched_registry_t *reg = sched_registry_builtin();
 	resolve_hw(&hw);
+	t.has_key = true;
+	t.timing_key = resolve_timing_key(&hw);
 	for (size_t f = 0; !rc && f < nfiles; f++) {
 		workload_t w = { 0 };
 		rc = config_load_workload(files[f], NULL, 0, &w, &err);
@@ -138,6 +165,8 @@ int cli_explore(int argc, char **argv)
 					if (have(&t, &probe))
 						continue;
 					rc = explore_layer(&h, reg, &lc, &e, &err);
+					if (!rc && verbose)
+						explore_why(stderr, &e);
 					if (!rc) {
 						t.e = realloc(t.e, sizeof *t.e * (t.n + 1));
 						t.e[t.n++] = e;
@@ -150,7 +179,8 @@ int cli_explore(int argc, char **argv)
 	if (rc)
 		cli_error(&err);
 	else
-		fprintf(stderr, "sharpsim explore: %zu entries written to %s\n", t.n, out);
+		fprintf(stderr, "sharpsim explore: %zu entries written to %s (timing key 0x%016llx)\n", t.n, out,
+			(unsigned long long)t.timing_key);
 	for (size_t f = 0; f < nfiles; f++)
 		free(files[f]);
 	free(files);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../config/config.h"
+#include "../core/resolve.h"
 #include "cli.h"
 
 #ifndef SHARPSIM_VERSION
@@ -92,6 +93,23 @@ int cli_parse_u64(const char *text, uint64_t max, uint64_t *out)
 void cli_error(const sim_err_t *err)
 {
 	fprintf(stderr, "%s\n", err->msg);
+}
+
+void cli_note_stale_tiles(const tile_stale_t *s)
+{
+	if (!s->stale)
+		return;
+	if (s->has_key)
+		fprintf(stderr,
+			"note: tile table %s was explored for another configuration (timing key 0x%016llx, this run "
+			"0x%016llx); exploring each layer instead\n",
+			s->path, (unsigned long long)s->table_key, (unsigned long long)s->run_key);
+	else
+		fprintf(stderr,
+			"note: tile table %s has no timing key (written before tables carried one), so the machine it "
+			"was explored for is unknown (this run 0x%016llx); exploring each layer instead, regenerate it "
+			"with sharpsim explore\n",
+			s->path, (unsigned long long)s->run_key);
 }
 
 static int need_value(int argc, char **argv, int i, sim_err_t *err)

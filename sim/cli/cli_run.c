@@ -498,6 +498,7 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 		return cli_exit_status(rc);
 	}
 	run_result_t r = o.r;
+	cli_note_stale_tiles(&r.tile_stale);
 	if (!r.weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
 		fprintf(stderr,
 			"sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "

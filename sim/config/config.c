@@ -606,6 +606,13 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 
 /* ---- tile tables ---- */
 
+uint64_t config_timing_key(const hw_cfg_t *hw)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	return param_timing_key(t, n, hw);
+}
+
 static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *out, sim_err_t *err)
 {
 	static const char *const keys[] = { "vs_units",	   "vs_width", "scheduler", "cell", "input_size",
@@ -653,7 +660,7 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
 
 int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 {
-	static const char *const top_keys[] = { "hw", "entries", NULL };
+	static const char *const top_keys[] = { "hw", "timing_key", "entries", NULL };
 	tile_table_t t = { 0 };
 	ydoc_t *d;
 	int rc = ydoc_load_file_max(path, CONFIG_TILE_TABLE_MAX_BYTES, &d, err);
@@ -666,6 +673,21 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 		const char *hw_name;
 		if (rc == SIM_OK && hw)
 			rc = ydoc_as_string(d, hw, &hw_name, err);
+		const ydoc_node_t *key = ydoc_get(root, "timing_key");
+		const char *key_text;
+		if (rc == SIM_OK && key)
+			rc = ydoc_as_string(d, key, &key_text, err);
+		if (rc == SIM_OK && key) {
+			char *end;
+			errno = 0;
+			t.timing_key = strtoull(key_text, &end, 16);
+			if (errno || end == key_text || *end || strncmp(key_text, "0x", 2) != 0)
+				rc = ydoc_error(d, key, err, SIM_EINPUT,
+						"timing_key is '%s', expected 0x and 16 hex digits as written by "
+						"`sharpsim explore`",
+						key_text);
+			t.has_key = true;
+		}
 		const ydoc_node_t *es = ydoc_get(root, "entries");
 		if (rc == SIM_OK && es && ydoc_kind(es) != YDOC_SEQ)
 			rc = ydoc_error(d, es, err, SIM_EINPUT,
@@ -701,8 +723,12 @@ int config_write_tile_table(const char *path, const char *hw_name, const tile_ta
 	param_format(&name_param, hw_name, name, sizeof name);
 	fprintf(f, "# sharpsim tile table, written by `sharpsim explore`: the best tile config per\n"
 		   "# (vs_units, vs_width, scheduler, cell, input_size, hidden_size); cycles lists\n"
-		   "# config1..config4 (0 = the config cannot be formed).\n");
-	fprintf(f, "hw: %s\nentries:%s\n", name, t->n ? "" : " []");
+		   "# config1..config4 (0 = the config cannot be formed). timing_key hashes every\n"
+		   "# hardware key that moves cycles: a run whose key differs explores instead.\n");
+	fprintf(f, "hw: %s\n", name);
+	if (t->has_key)
+		fprintf(f, "timing_key: \"0x%016llx\"\n", (unsigned long long)t->timing_key);
+	fprintf(f, "entries:%s\n", t->n ? "" : " []");
 	for (size_t i = 0; i < t->n; i++) {
 		const tile_entry_t *e = &t->e[i];
 		fprintf(f,

@@ -66,14 +66,24 @@ typedef struct tile_entry {
 typedef struct tile_table {
 	tile_entry_t *e;
 	size_t n;
+	/* The timing key (config_timing_key) of the config the table was
+	 * explored on; a table written before keys existed has none and is
+	 * never used (docs/architecture.md, "Tile tables"). */
+	bool has_key;
+	uint64_t timing_key;
 } tile_table_t;
 
 /* A tile table holds one entry per shape explored; the committed ones are
  * about 16 KB. Larger files are refused unread. */
 #define CONFIG_TILE_TABLE_MAX_BYTES ((size_t)4 << 20)
 
+/* The timing key of hw (param_timing_key over the hardware table); hw as
+ * the engine builds it, every auto resolved (resolve_timing_key). */
+uint64_t config_timing_key(const hw_cfg_t *hw);
+
 int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err);
-/* Writes the table atomically (temp file + rename). */
+/* Writes the table atomically (temp file + rename), with its timing key
+ * when it has one. */
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err);
 const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s, cell_kind_t c,
 				       uint32_t input_size, uint32_t hidden_size);

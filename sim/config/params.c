@@ -49,6 +49,7 @@ static const param_t param_hw[] = {
 	  .type = PARAM_STRING,
 	  HW(name),
 	  .def = "sharp-4k",
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "configuration name; the default tile table is configs/tiles/<name>.yaml "
 		  "(a file without a name takes its file name)" },
@@ -83,6 +84,7 @@ static const param_t param_hw[] = {
 	  HW(compute.tile),
 	  .def = "auto",
 	  .names = param_tile_names,
+	  .untimed = true,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "adder-tree tap: auto (best per layer from the explore table) or a fixed config; "
 		  "config1/2/3/4 need N divisible by 8/4/2/1" },
@@ -122,6 +124,7 @@ static const param_t param_hw[] = {
 	  .type = PARAM_STRING,
 	  HW(compute.tile_table),
 	  .def = "\"\"",
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "explore table used by tile: auto; \"\" = configs/tiles/<name>.yaml" },
 
@@ -292,6 +295,7 @@ static const param_t param_hw[] = {
 	  HW(scheduler),
 	  .def = "unfolded",
 	  .names = sched_builtin_names,
+	  .untimed = true,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "block schedule (docs/hardware.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
 		  "brainwave model those designs' schedules on this hardware with fixed config4 tiles" },
@@ -317,6 +321,7 @@ static const param_t param_hw[] = {
 	  .def = "1000000",
 	  .min = 1,
 	  .max = 1000000000000ull,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "cycles without progress before the run stops with a deadlock error" },
 
@@ -334,6 +339,7 @@ static const param_t param_hw[] = {
 	  .def = "12",
 	  .min = 0,
 	  .max = 15,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "fixed point: fraction bits of 16-bit data (x, h)" },
 	{ .key = "precision.weight_frac",
@@ -342,6 +348,7 @@ static const param_t param_hw[] = {
 	  .def = "6",
 	  .min = 0,
 	  .max = 15,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "fixed point: fraction bits of weights" },
 	{ .key = "precision.acc_bits",
@@ -350,6 +357,7 @@ static const param_t param_hw[] = {
 	  .def = "32",
 	  .min = 16,
 	  .max = 32,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "fixed point: accumulator width, bits (saturating)" },
 
@@ -358,6 +366,7 @@ static const param_t param_hw[] = {
 	  HW(activation.mode),
 	  .def = "exact",
 	  .names = param_act_names,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "activation functions: exact (libm) or pwl (piecewise linear)" },
 	{ .key = "activation.segments",
@@ -366,6 +375,7 @@ static const param_t param_hw[] = {
 	  .def = "64",
 	  .min = 2,
 	  .max = 65536,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "pwl: segments over [-range, range]" },
 	{ .key = "activation.range",
@@ -374,6 +384,7 @@ static const param_t param_hw[] = {
 	  .def = "8.0",
 	  .dmin = 0,
 	  .dmax = 1000,
+	  .untimed = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "pwl: input range; outside it the function saturates" },
 };
@@ -835,6 +846,30 @@ void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
 void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base)
 {
 	param_dump_keys(f, t, n, base, true);
+}
+
+static uint64_t param_fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull; /* FNV-1a 64-bit prime */
+	}
+	return h;
+}
+
+uint64_t param_timing_key(const param_t *t, size_t n, const void *base)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a 64-bit offset basis */
+	char value[1100];
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].untimed)
+			continue;
+		param_format(&t[i], base, value, sizeof value);
+		if (t[i].quiet_default && t[i].def && strcmp(value, t[i].def) == 0)
+			continue;
+		h = param_fnv(param_fnv(param_fnv(param_fnv(h, t[i].key), ": "), value), "\n");
+	}
+	return h;
 }
 
 static const char *param_src_name(param_src_t s)

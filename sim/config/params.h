@@ -61,6 +61,13 @@ typedef struct param {
 	bool quiet_default;	  /* left out of config_hash while at its default: a key
 				      added after results were pinned to hashes (goldens,
 				      sweep tables), which must keep theirs */
+	bool untimed;		  /* left out of the timing key (param_timing_key): the key
+				      moves no simulated cycle (names, the tile choice and
+				      its table, functional-only values, the watchdog) or
+				      is a field of every tile-table entry (scheduler).
+				      Default false, so a new key counts as timing: a
+				      table wrongly called stale costs an exploration, one
+				      wrongly called current costs a wrong result */
 	param_src_t src;
 	const char *desc;
 } param_t;
@@ -108,6 +115,12 @@ void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
 /* The same without the quiet_default keys at their default: the text
  * config_hash hashes. */
 void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base);
+/* The timing key of base: 64-bit FNV-1a over "key: value" of every key
+ * not marked untimed (quiet_default keys at their default left out, as in
+ * config_hash). Two configs with the same key simulate the same cycles for
+ * the same layer, scheduler and tile config, so a tile table explored under
+ * one serves the other (docs/architecture.md, "Tile tables"). */
+uint64_t param_timing_key(const param_t *t, size_t n, const void *base);
 /* One entry per key: key, accepted values, default, source, description. */
 void param_help(FILE *f, const param_t *t, size_t n);
 /* The same as man(7) source: one .TP entry per key. */

@@ -47,9 +47,19 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw)
 	return bytes / 4;
 }
 
-int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, sim_err_t *err)
+uint64_t resolve_timing_key(const hw_cfg_t *hw)
+{
+	hw_cfg_t h = *hw;
+	resolve_hw(&h);
+	return config_timing_key(&h);
+}
+
+int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, tile_stale_t *stale,
+		       sim_err_t *err)
 {
 	*out = NULL;
+	if (stale)
+		memset(stale, 0, sizeof *stale);
 	char path[HW_PATH_MAX + 32];
 	if (hw->compute.tile_table[0])
 		snprintf(path, sizeof path, "%s", hw->compute.tile_table);
@@ -65,7 +75,24 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table
 				       path);
 		return SIM_OK;
 	}
-	return tile_cache_get(cache, table, out, err);
+	const tile_table_t *t = NULL;
+	int rc = tile_cache_get(cache, table, &t, err);
+	if (rc)
+		return rc;
+	/* A choice explored on another machine (or on an unknown one) is not
+	 * this machine's best: explore each layer instead of reusing it. */
+	uint64_t key = resolve_timing_key(hw);
+	if (!t->has_key || t->timing_key != key) {
+		if (stale)
+			*stale = (tile_stale_t){
+				.stale = true, .has_key = t->has_key, .table_key = t->timing_key, .run_key = key
+			};
+		if (stale)
+			snprintf(stale->path, sizeof stale->path, "%s", path);
+		return SIM_OK;
+	}
+	*out = t;
+	return SIM_OK;
 }
 
 int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,

@@ -38,11 +38,29 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw);
 
 typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_source_t;
 
+/* The timing key of hw as the engine builds it (a copy resolved by
+ * resolve_hw, so "auto" and the value it resolves to are one key). explore
+ * writes it into a table; a run uses a table only under the same key. */
+uint64_t resolve_timing_key(const hw_cfg_t *hw);
+
+/* A tile table found but not used: explored for another configuration
+ * (its timing key differs from the run's) or written before tables carried
+ * a key. The caller says so once; the run explores each layer instead. */
+typedef struct tile_stale {
+	bool stale;
+	bool has_key;	    /* false: an old table without a timing_key */
+	uint64_t table_key; /* when has_key */
+	uint64_t run_key;
+	char path[HW_PATH_MAX + 32];
+} tile_stale_t;
+
 /* The tile table for hw: compute.tile_table when set (an error if it does
  * not exist), else configs/tiles/<name>.yaml when it exists (*out NULL when
  * there is none: every layer is then explored). Loaded through cache, which
- * owns the table. */
-int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, sim_err_t *err);
+ * owns the table. A table whose timing key is not hw's is never used: *out
+ * is NULL and *stale (if not NULL) says which table and why. */
+int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, tile_stale_t *stale,
+		       sim_err_t *err);
 /* The tile config a layer runs with (hw already resolved): the configured
  * one, the table's (table may be NULL), or explored on the fly. */
 int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,

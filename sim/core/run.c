@@ -15,6 +15,7 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	if (rc)
 		return rc;
 	const tile_table_t *table = NULL;
+	tile_stale_t stale = { 0 };
 	const sched_desc_t *sd =
 		sched_registry_get(opts->schedules ? opts->schedules : sched_registry_builtin(), (size_t)hw->scheduler);
 	bool fixed = sd && (sd->flags & SCHED_F_FIXED_TILE);
@@ -23,7 +24,7 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	if (hw->compute.tile == TILE_AUTO && !fixed) {
 		if (!cache && !(cache = own = tile_cache_create()))
 			return sim_err(err, SIM_ENOMEM, "out of memory");
-		rc = resolve_tile_table(hw, cache, &table, err);
+		rc = resolve_tile_table(hw, cache, &table, &stale, err);
 	}
 	plan_t plan;
 	if (!rc)
@@ -32,6 +33,7 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	if (rc)
 		return rc;
 	rc = accel_run_plan(&plan, opts, out, err);
+	out->tile_stale = stale; /* accel_run_plan starts from a zeroed result */
 	plan_free(&plan);
 	return rc;
 }

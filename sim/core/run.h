@@ -46,6 +46,7 @@
 #include "../compute/cu_backend.h"
 #include "../config/workload.h"
 #include "../config/tile_cache.h"
+#include "resolve.h"
 #include "../func/fpipe.h"
 #include "../sched/registry.h"
 #include "../report/trace.h"
@@ -104,7 +105,8 @@ typedef struct run_result {
 	uint64_t wbuf_peak_bytes_per_cycle; /* weight-buffer bandwidth used at peak */
 	size_t n_layers;		    /* passes */
 	layer_result_t *layers;
-	stats_t *stats; /* every counter, summed over layers (owned) */
+	stats_t *stats;		 /* every counter, summed over layers (owned) */
+	tile_stale_t tile_stale; /* a tile table found but not used (resolve_tile_table) */
 } run_result_t;
 
 /* More than half of a run's cycles spent waiting for weights from DRAM
