@@ -8,7 +8,13 @@
 # and the ratio functional / plain (the issue's target: within 3x).
 # The functional time includes building the weights, the double reference
 # and the error report, i.e. everything `run --functional` does.
-# Usage: scripts/bench-functional.sh   (SHARPSIM=path overrides the binary)
+# Then functional mode's peak RSS (/usr/bin/time -f %M) for an LSTM with
+# H = I = 512, B = 1 at T = 25 and T = 2500: memory should not grow with T
+# beyond the input sequence x itself (T * I doubles, 10 MB at T = 2500).
+# Given an OLD binary, it is measured beside the current one, runs
+# interleaved (old, new, old, new, ...), best (lowest) of RSS_RUNS = 3.
+# Usage: scripts/bench-functional.sh [OLD_BINARY]
+#        (SHARPSIM=path overrides the binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -54,3 +60,44 @@ awk -v m="$macs" -v tt="$t_timing" -v tf="$t_func" -v ps="$plain_seq" -v pt="$pl
 	printf "ratio_plain_tree_over_functional %.2f\n", pt / (m / tf)
 }'
 "${run[@]}" --functional --format json | awk '/"error"/ { print "error (h, last layer):", $0; exit }'
+
+# Peak RSS against T. Set RSS_RUNS=0 to skip (each T = 2500 run takes ~10 s).
+old=${1:-}
+runs=${RSS_RUNS:-3}
+[ "$runs" -gt 0 ] || exit 0
+for t in 25 2500; do
+	cat > "$out/lstm_h512_t$t.yaml" <<YAML
+name: lstm_h512_t$t
+layers:
+  - cell: lstm
+    input_size: 512
+    hidden_size: 512
+    timesteps: $t
+    batch_size: 1
+YAML
+done
+# peak RSS in KB of one run
+rss() {
+	local bin=$1 t=$2
+	/usr/bin/time -f %M -o "$out/rss.txt" "$bin" run --hw configs/sharp-1k.yaml \
+		--workload "$out/lstm_h512_t$t.yaml" --no-energy --functional >/dev/null
+	cat "$out/rss.txt"
+}
+bins=("$SHARPSIM")
+[ -z "$old" ] || bins=("$old" "$SHARPSIM")
+for t in 25 2500; do
+	declare -A best=()
+	for _ in $(seq "$runs"); do
+		for b in "${bins[@]}"; do
+			kb=$(rss "$b" "$t")
+			if [ -z "${best[$b]:-}" ] || [ "$kb" -lt "${best[$b]}" ]; then best[$b]=$kb; fi
+		done
+	done
+	for b in "${bins[@]}"; do
+		label=new
+		[ "$b" != "$old" ] || label=old
+		awk -v l="$label" -v t="$t" -v kb="${best[$b]}" 'BEGIN {
+			printf "functional_peak_rss_%s_h512_t%s %.1f MB\n", l, t, kb / 1024 }'
+	done
+	unset best
+done

@@ -646,6 +646,37 @@ START_TEST(cu_fp32_matches_contract)
 }
 END_TEST
 
+/* Functional mode's memory is flat in T: fpipe keeps rings of the steps
+ * the pipeline can still read, runs the reference a step at a time and
+ * streams the dumps, so the peak of the bytes it allocates (its own
+ * deterministic count, state_peak_bytes) is the same for T = 25 and
+ * T = 1000 once T exceeds the rings' depths (the intermediate buffer is
+ * shrunk to keep its run-ahead depth below 25). Under the T-long arrays it
+ * replaced, the T = 1000 run held over 1000 * B * H * 8 bytes more. */
+START_TEST(memory_flat_in_t)
+{
+	mkdirs();
+	const sched_kind_t scheds[2] = { SCHED_KIND_UNFOLDED, SCHED_KIND_SEQUENTIAL };
+	for (int c = 0; c < NCELLS; c++)
+		for (int k = 0; k < 2; k++) {
+			hw_cfg_t h = hw_small(scheds[k], TILE_AUTO);
+			h.memory.inter_bytes = 2048;
+			size_t peak[2];
+			const uint32_t T[2] = { 25, 1000 };
+			for (int i = 0; i < 2; i++) {
+				layer_cfg_t l = test_layer(cells[c], forms[c], 12, 20, T[i], 2);
+				run_result_t r = run_ok(&h, &l, 1, 3, TEST_DIR);
+				peak[i] = r.layers[0].err.state_peak_bytes;
+				run_result_free(&r);
+			}
+			ck_assert_msg(peak[0] > 0 && peak[0] == peak[1],
+				      "cell %d, schedule %d: functional state peaks at %zu bytes for T = 25, "
+				      "%zu for T = 1000",
+				      c, k, peak[0], peak[1]);
+		}
+}
+END_TEST
+
 Suite *functional_suite(void)
 {
 	Suite *s = suite_create("functional");
@@ -662,6 +693,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, stacked_layers);
 	tcase_add_test(e2e, classifier_head);
 	tcase_add_test(e2e, fixed_point);
+	tcase_add_test(e2e, memory_flat_in_t);
 	suite_add_tcase(s, e2e);
 	TCase *cu = tcase_create("compute_unit");
 	tcase_add_test(cu, cu_fixed_accumulator_saturation);

@@ -10,10 +10,11 @@
  *                   fields) and `wlf` (the same values widened exactly to
  *                   float, or fp32's own; floating point only), which cu.c
  *                   multiplies directly
- *   I/H buffer      x_t for every step (`xv`), and h in a ring of FP_HRING
- *                   step vectors (`hv`); each vector padded with +0 to the
- *                   widest segment's ntiles * Kc, so column tile c of any
- *                   segment is simply vector + c * Kc (no copy per tile)
+ *   I/H buffer      x_t in a ring of `xring` steps (`xv`, filled when a
+ *                   step's first x tile arrives), and h in a ring of
+ *                   FP_HRING step vectors (`hv`); each vector padded with +0
+ *                   to the widest segment's ntiles * Kc, so column tile c of
+ *                   any segment is simply vector + c * Kc (no copy per tile)
  *   intermediate    the X blocks' sums, a ring of `xdepth` steps (`xsum`)
  *   gate buffer     per step parity, element e = j*B + b: the H block's sums,
  *                   replaced in place by the MFU's activations (`gst`)
@@ -22,6 +23,15 @@
  * fpipe_begin_layer); every read also checks the step its slot holds, so a
  * schedule that broke a guarantee is reported at the end of the layer
  * instead of silently reading stale values.
+ *
+ * Memory is flat in T: no per-layer array holds T steps (the weights' input
+ * sequence x aside, and, for a stacked layer, the previous layer's h
+ * sequence, which is that layer's input). As each step's h is complete
+ * (in step order, fp_finish), the double reference advances one step
+ * (ref_state_step), the error statistics take that step's values (ref_acc,
+ * the same sums in the same order as over the whole sequence), and the
+ * dumps append it (npy_writer). The bytes this module allocates are counted
+ * (fp_calloc) and their peak reported per layer (state_peak_bytes).
  *
  * Stacked layers: layer l > 0 reads the datapath's h of layer l - 1 as its
  * x (already in the data format, no rounding); the reference runs the whole
@@ -32,6 +42,7 @@
  */
 #include "fpipe.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,8 +79,12 @@ struct fpipe {
 	unsigned acc_bits;
 	uint64_t inter_values;
 	weights_t **wt;	   /* per layer, doubles, unrounded */
-	double *ref_prev;  /* reference h of the previous layer, (T, B, H) */
-	uint32_t *dp_prev; /* datapath h words of the previous layer */
+	double *ref_prev;  /* reference h of the previous layer, (T, B, H), when
+			    * this layer reads it as x (else NULL) */
+	uint32_t *dp_prev; /* datapath h words of the previous layer, likewise */
+	size_t bytes;	   /* allocated now by this module (fp_calloc), weights aside */
+	size_t carry;	   /* of which ref_prev and dp_prev */
+	size_t peak;	   /* max of bytes in the current layer */
 	bool bad;	   /* a causality check failed in this layer */
 	bool rec;	   /* the layer's cell is recurrent (fc is not) */
 	sim_err_t bad_err;
@@ -88,6 +103,10 @@ struct fpipe {
 	uint32_t px, ph; /* padded lengths of the x and h vectors */
 	uint16_t *xv;
 	float *xvf;
+	uint32_t xring;	      /* steps of x held (xv_step: which; -1 none) */
+	int64_t *xv_step;     /* step a slot holds */
+	uint64_t *xv_reads;   /* x tiles read from the slot so far */
+	uint64_t xreads_step; /* x tiles of one step: every x segment's tiles times B */
 	uint16_t *hv;
 	float *hvf;
 	int64_t hv_step[FP_HRING];
@@ -100,12 +119,40 @@ struct fpipe {
 	size_t xslot;	  /* words of one step's X sums */
 	size_t *xseg_off; /* per X segment: its sums within a slot */
 	uint32_t *xsum;
-	int64_t *xtag;	       /* step held, per (slot, segment, sequence) */
-	uint32_t *gst;	       /* [2][E][NG] */
-	uint32_t *cst;	       /* c per element e */
-	uint32_t *hwords;      /* h words, (T, B, H) */
-	double *h_out, *c_out; /* h and c as doubles, (T, B, H) */
+	int64_t *xtag;	  /* step held, per (slot, segment, sequence) */
+	uint32_t *gst;	  /* [2][E][NG] */
+	uint32_t *cst;	  /* c per element e */
+	double *dh, *dc;  /* h and c as doubles per h ring slot, (b, j) order; dc NULL without c */
+	double *rh, *rc;  /* the reference's h and c of one step, (B, H) */
+	ref_state_t *rs;  /* the reference, advanced once per finished step */
+	ref_acc_t eh, ec; /* errors over the finished steps */
+	ref_diff_t eh_last, ec_last;
+	uint32_t fin; /* steps finished (compared, dumped), in order */
+	npy_writer_t *dump_h, *dump_c;
+	uint32_t *hwords; /* h words, (T, B, H), only when the next layer reads them */
+	double *ref_seq;  /* the reference's h likewise */
 };
+
+/* calloc that counts the bytes against the module's peak. Every per-layer
+ * array goes through here; fp_free_layer drops the count back to `carry`. */
+static void *fp_calloc(fpipe_t *f, size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (p) {
+		f->bytes += (n ? n : 1) * size;
+		f->peak = f->bytes > f->peak ? f->bytes : f->peak;
+	}
+	return p;
+}
+
+/* Records an error that is not a broken invariant (a dump write). */
+static void fp_fail_err(fpipe_t *f, const sim_err_t *e)
+{
+	if (f->bad)
+		return;
+	f->bad = true;
+	f->bad_err = *e;
+}
 
 static void fp_fail(fpipe_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -145,12 +192,23 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->gst);
 	free(f->cst);
 	free(f->hwords);
-	free(f->h_out);
-	free(f->c_out);
+	free(f->ref_seq);
+	free(f->xv_step);
+	free(f->xv_reads);
+	free(f->dh);
+	free(f->dc);
+	free(f->rh);
+	free(f->rc);
+	ref_state_destroy(f->rs);
+	npy_writer_abort(f->dump_h);
+	npy_writer_abort(f->dump_c);
+	f->xv_step = NULL, f->xv_reads = NULL, f->dh = NULL, f->dc = NULL, f->rh = NULL, f->rc = NULL;
+	f->rs = NULL, f->dump_h = NULL, f->dump_c = NULL, f->ref_seq = NULL;
+	f->bytes = f->carry;
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
-	f->cst = NULL, f->hwords = NULL, f->h_out = NULL, f->c_out = NULL;
+	f->cst = NULL, f->hwords = NULL;
 }
 
 void fpipe_destroy(fpipe_t *f)
@@ -305,8 +363,8 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 {
 	const sched_prog_t *p = f->prog;
 	size_t words = 0, tiles = 0;
-	f->seg_off = malloc(sizeof *f->seg_off * p->n);
-	f->tile_base = malloc(sizeof *f->tile_base * p->n);
+	f->seg_off = fp_calloc(f, p->n, sizeof *f->seg_off);
+	f->tile_base = fp_calloc(f, p->n, sizeof *f->tile_base);
 	if (!f->seg_off || !f->tile_base)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
@@ -316,9 +374,9 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		words += (size_t)s->ntiles * s->kr * s->kc;
 		tiles += s->ntiles;
 	}
-	f->wl = f->w16 ? calloc(words ? words : 1, sizeof *f->wl) : NULL;
-	f->wlf = f->fl ? calloc(words ? words : 1, sizeof *f->wlf) : NULL;
-	f->tile_mults = calloc(tiles ? tiles : 1, sizeof *f->tile_mults);
+	f->wl = f->w16 ? fp_calloc(f, words, sizeof *f->wl) : NULL;
+	f->wlf = f->fl ? fp_calloc(f, words, sizeof *f->wlf) : NULL;
+	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
 	if ((f->w16 && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
@@ -353,8 +411,9 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 	return SIM_OK;
 }
 
-/* The I/H buffer: x for every step, the h ring (h0 in the slot of step -1),
- * the r*h ring, c from c0. */
+/* The I/H buffer: the h ring (h0 in the slot of step -1), the r*h ring, c
+ * from c0 (the x ring: fp_xvec, once the intermediate buffer's depth is
+ * known). */
 static int fp_vectors(fpipe_t *f, const weights_t *wt)
 {
 	const sched_prog_t *p = f->prog;
@@ -367,31 +426,21 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 		uint32_t *m = fp_reads_x(f, s) ? &f->px : &f->ph;
 		*m = len > *m ? len : *m;
 	}
-	size_t nx = (size_t)f->T * f->B * f->px, nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
+	size_t nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
 	if (f->w16) {
-		f->xv = calloc(nx, sizeof *f->xv);
-		f->hv = calloc(nh, sizeof *f->hv);
-		f->rv = calloc(nr, sizeof *f->rv);
+		f->hv = fp_calloc(f, nh, sizeof *f->hv);
+		f->rv = fp_calloc(f, nr, sizeof *f->rv);
 	}
 	if (f->fl) {
-		f->xvf = calloc(nx, sizeof *f->xvf);
-		f->hvf = calloc(nh, sizeof *f->hvf);
-		f->rvf = calloc(nr, sizeof *f->rvf);
+		f->hvf = fp_calloc(f, nh, sizeof *f->hvf);
+		f->rvf = fp_calloc(f, nr, sizeof *f->rvf);
 	}
-	f->cst = calloc(f->E, sizeof *f->cst);
-	if (!f->cst || (f->w16 && (!f->xv || !f->hv || !f->rv)) || (f->fl && (!f->xvf || !f->hvf || !f->rvf)))
+	f->cst = fp_calloc(f, f->E, sizeof *f->cst);
+	if (!f->cst || (f->w16 && (!f->hv || !f->rv)) || (f->fl && (!f->hvf || !f->rvf)))
 		return SIM_ENOMEM;
-	for (uint32_t t = 0; t < f->T; t++)
-		for (uint32_t b = 0; b < f->B; b++)
-			for (uint32_t i = 0; i < f->I; i++) {
-				size_t src = ((size_t)t * f->B + b) * f->I + i,
-				       dst = ((size_t)t * f->B + b) * f->px + i;
-				uint32_t v = f->layer ? f->dp_prev[src] : cm_data(f->cm, wt->x[src]);
-				if (f->w16)
-					f->xv[dst] = (uint16_t)v;
-				if (f->fl)
-					f->xvf[dst] = fp_widen(f, v);
-			}
+	for (uint32_t i = 0; i < p->n; i++)
+		if (fp_reads_x(f, &f->prog->seg[i]))
+			f->xreads_step += (uint64_t)f->prog->seg[i].ntiles * f->B;
 	for (uint32_t s = 0; s < FP_HRING; s++) {
 		f->hv_step[s] = INT64_MIN;
 		f->hv_count[s] = 0;
@@ -427,7 +476,7 @@ static int fp_xring(fpipe_t *f)
 {
 	const sched_prog_t *p = f->prog;
 	uint64_t step_values = 0;
-	f->xseg_off = calloc(p->n, sizeof *f->xseg_off);
+	f->xseg_off = fp_calloc(f, p->n, sizeof *f->xseg_off);
 	if (!f->xseg_off)
 		return SIM_ENOMEM;
 	f->xslot = 0;
@@ -445,13 +494,75 @@ static int fp_xring(fpipe_t *f)
 	}
 	uint64_t d = f->inter_values / step_values + 2;
 	f->xdepth = d < f->T ? (uint32_t)d : f->T;
-	f->xsum = calloc((size_t)f->xdepth * f->xslot, sizeof *f->xsum);
-	f->xtag = malloc(sizeof *f->xtag * f->xdepth * p->n * f->B);
+	f->xsum = fp_calloc(f, (size_t)f->xdepth * f->xslot, sizeof *f->xsum);
+	f->xtag = fp_calloc(f, (size_t)f->xdepth * p->n * f->B, sizeof *f->xtag);
 	if (!f->xsum || !f->xtag)
 		return SIM_ENOMEM;
 	for (size_t i = 0; i < (size_t)f->xdepth * p->n * f->B; i++)
 		f->xtag[i] = -1;
 	return SIM_OK;
+}
+
+/*
+ * The I/H buffer's x: a ring of `xring` step vectors, step t's filled when
+ * its first x tile arrives (fp_xload). Tiles compute as they enter the VS
+ * array (cu_in_push), so a slot is free once every x tile of its step has
+ * entered. X segments: a segment of step t' starts only when no X segment of
+ * a step <= t' - xdepth holds intermediate-buffer space (fp_xring's argument),
+ * i.e. all of those steps' X tiles have entered (issue is in order within a
+ * step's segment, and the weight-read line is FIFO). fc (its one partition
+ * reads x): step t starts only once step t - 2's outputs are written
+ * (ctrl_barrier_ok). So max(xdepth, 2) steps are ever being read; one more
+ * slot is margin. Eviction checks that its step's reads are all done.
+ */
+static int fp_xvec(fpipe_t *f)
+{
+	if (!f->xreads_step)
+		return SIM_OK; /* no segment reads x (the layer skips its input) */
+	uint32_t d = (f->xdepth > 2 ? f->xdepth : 2) + 1;
+	f->xring = d < f->T ? d : f->T;
+	size_t nx = (size_t)f->xring * f->B * f->px;
+	if (f->w16 && !(f->xv = fp_calloc(f, nx, sizeof *f->xv)))
+		return SIM_ENOMEM;
+	if (f->fl && !(f->xvf = fp_calloc(f, nx, sizeof *f->xvf)))
+		return SIM_ENOMEM;
+	f->xv_step = fp_calloc(f, f->xring, sizeof *f->xv_step);
+	f->xv_reads = fp_calloc(f, f->xring, sizeof *f->xv_reads);
+	if (!f->xv_step || !f->xv_reads)
+		return SIM_ENOMEM;
+	for (uint32_t i = 0; i < f->xring; i++)
+		f->xv_step[i] = -1;
+	return SIM_OK;
+}
+
+/* Step `step`'s x into its ring slot, if it is not there yet; returns the
+ * slot. Layer 0 rounds the weights' x; a stacked layer reads the previous
+ * layer's h words as they are. */
+static uint32_t fp_xload(fpipe_t *f, uint32_t step)
+{
+	uint32_t slot = step % f->xring;
+	if (f->xv_step[slot] == step)
+		return slot;
+	if (f->xv_step[slot] > (int64_t)step)
+		fp_fail(f, "step %u: an x tile arrived after its I/H buffer slot moved on to step %" PRId64, step,
+			f->xv_step[slot]);
+	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != f->xreads_step)
+		fp_fail(f,
+			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
+			step, f->xv_step[slot], f->xv_reads[slot], f->xreads_step);
+	const weights_t *wt = f->wt[f->layer];
+	for (uint32_t b = 0; b < f->B; b++)
+		for (uint32_t i = 0; i < f->I; i++) {
+			size_t src = ((size_t)step * f->B + b) * f->I + i, dst = ((size_t)slot * f->B + b) * f->px + i;
+			uint32_t v = f->layer ? f->dp_prev[src] : cm_data(f->cm, wt->x[src]);
+			if (f->w16)
+				f->xv[dst] = (uint16_t)v;
+			if (f->fl)
+				f->xvf[dst] = fp_widen(f, v);
+		}
+	f->xv_step[slot] = step;
+	f->xv_reads[slot] = 0;
+	return slot;
 }
 
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err)
@@ -467,17 +578,28 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
 	f->E = f->H * f->B;
 	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
+	f->peak = f->bytes;
+	f->fin = 0;
+	f->xreads_step = 0;
+	memset(&f->eh, 0, sizeof f->eh);
+	memset(&f->ec, 0, sizeof f->ec);
+	/* only a next layer that reads its input needs this layer's h sequence */
+	bool keep = layer + 1 < f->w->n_layers && !f->w->layers[layer + 1].skip_input;
 	size_t n = (size_t)f->T * f->B * f->H;
-	f->bias = malloc(sizeof *f->bias * f->G * f->H);
-	f->b_hn = calloc(f->H, sizeof *f->b_hn);
-	f->gst = calloc(2 * (size_t)f->E * f->NG, sizeof *f->gst);
-	f->hwords = calloc(n, sizeof *f->hwords);
-	f->h_out = calloc(n, sizeof *f->h_out);
+	f->bias = fp_calloc(f, (size_t)f->G * f->H, sizeof *f->bias);
+	f->b_hn = fp_calloc(f, f->H, sizeof *f->b_hn);
+	f->gst = fp_calloc(f, 2 * (size_t)f->E * f->NG, sizeof *f->gst);
+	f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
+	f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
 	bool state = f->cd->flags & CELL_F_STATE;
-	f->c_out = state ? calloc(n, sizeof *f->c_out) : NULL;
-	f->peep = wt->P ? malloc(sizeof *f->peep * 3 * f->H) : NULL;
+	f->dh = fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dh);
+	f->dc = state ? fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dc) : NULL;
+	f->rh = fp_calloc(f, f->E, sizeof *f->rh);
+	f->rc = state ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
+	f->peep = wt->P ? fp_calloc(f, 3 * (size_t)f->H, sizeof *f->peep) : NULL;
 	int rc = SIM_ENOMEM;
-	if (f->bias && f->b_hn && f->gst && f->hwords && f->h_out && (!state || f->c_out) && (!wt->P || f->peep))
+	if (f->bias && f->b_hn && f->gst && (!keep || (f->hwords && f->ref_seq)) && f->dh && f->rh &&
+	    (!state || (f->dc && f->rc)) && (!wt->P || f->peep))
 		rc = SIM_OK;
 	for (uint32_t j = 0; !rc && wt->P && j < f->H; j++)
 		for (uint32_t k = 0; k < 3; k++)
@@ -492,6 +614,27 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		rc = fp_vectors(f, wt);
 	if (!rc)
 		rc = fp_xring(f);
+	if (!rc)
+		rc = fp_xvec(f);
+	if (!rc) {
+		if (!(f->rs = ref_state_create(wt, err)))
+			return err->code;
+		f->bytes += ref_state_bytes(f->rs);
+		f->peak = f->bytes > f->peak ? f->bytes : f->peak;
+	}
+	/* h of fp16/bf16/fp32 and Q(df) int16 data are exact in <f4; fixed-point c
+	 * (int32 at 2^-df) needs <f8. The shape goes out first; fp_finish appends
+	 * each step. */
+	if (!rc && f->dump_dir) {
+		char path[1536];
+		size_t shape[3] = { f->T, f->B, f->H };
+		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, layer);
+		if (!(f->dump_h = npy_writer_open(path, NPY_F4, 3, shape, err)))
+			return err->code;
+		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, layer);
+		if (state && !(f->dump_c = npy_writer_open(path, f->fixed ? NPY_F8 : NPY_F4, 3, shape, err)))
+			return err->code;
+	}
 	if (rc == SIM_EINTERNAL)
 		return sim_err(err, rc,
 			       "functional mode, layer %u: a segment's columns differ from the layer's "
@@ -533,7 +676,9 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	const uint16_t *v16;
 	const float *vf;
 	if (fp_reads_x(f, s)) {
-		x = ((size_t)step * f->B + b) * f->px + (size_t)col * s->kc;
+		uint32_t slot = fp_xload(f, step);
+		f->xv_reads[slot]++;
+		x = ((size_t)slot * f->B + b) * f->px + (size_t)col * s->kc;
 		v16 = f->xv, vf = f->xvf;
 	} else if (s->phase == 1) {
 		uint32_t slot = step & 1;
@@ -628,6 +773,44 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 	}
 }
 
+/*
+ * Finishes, in step order, every step whose h is complete: advances the
+ * reference one step, adds the step to the error statistics, appends it to
+ * the dumps, keeps it for the next layer. A step's dh/dc slot is read here,
+ * in the update call that completed it or (fc, whose steps may complete out
+ * of order) in the one that completed the steps before it; either way before
+ * the slot's step + FP_HRING is written, which the ring's own check
+ * (hv_step) would report.
+ */
+static void fp_finish(fpipe_t *f)
+{
+	while (f->fin < f->T && !f->bad) {
+		uint32_t t = f->fin, slot = fp_hslot(t);
+		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->E)
+			return;
+		const weights_t *wt = f->wt[f->layer];
+		size_t xo = (size_t)t * f->B * f->I;
+		const double *x = !f->I ? NULL : f->layer ? f->ref_prev + xo : wt->x + xo;
+		const double *dh = f->dh + (size_t)slot * f->E, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
+		ref_state_step(f->rs, x, f->rh, f->rc);
+		ref_acc_add(&f->eh, dh, f->rh, f->E);
+		if (dc)
+			ref_acc_add(&f->ec, dc, f->rc, f->E);
+		if (t + 1 == f->T) {
+			ref_diff(dh, f->rh, f->E, &f->eh_last);
+			if (dc)
+				ref_diff(dc, f->rc, f->E, &f->ec_last);
+		}
+		if (f->ref_seq)
+			memcpy(f->ref_seq + (size_t)t * f->E, f->rh, sizeof *f->rh * f->E);
+		sim_err_t e = { 0 };
+		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->E, &e)) ||
+		    (f->dump_c && npy_writer_put(f->dump_c, dc, f->E, &e)))
+			fp_fail_err(f, &e);
+		f->fin++;
+	}
+}
+
 void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 {
 	uint32_t hs = fp_hslot(step), hp = fp_hslot((int64_t)step - 1);
@@ -644,7 +827,7 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		uint32_t j = e / f->B, b = e % f->B;
 		const uint32_t *gw = gs + (size_t)e * f->NG;
 		uint32_t hprev = fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j), h;
-		size_t out = ((size_t)step * f->B + b) * f->H + j;
+		size_t out = (size_t)hs * f->E + (size_t)b * f->H + j;
 		uint32_t bias[CELL_MAX_GATES];
 		for (uint32_t g = 0; g < f->G; g++)
 			bias[g] = f->bias[(size_t)g * f->H + j];
@@ -655,30 +838,22 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 				   .b_hn = f->b_hn[j],
 				   .peep = f->peep ? &f->peep[3 * (size_t)j] : NULL };
 		h = f->cd->step(f->cm, f->cv, &in);
-		if (f->c_out)
-			f->c_out[out] = cm_state_value(f->cm, f->cst[e]);
+		if (f->dc)
+			f->dc[out] = cm_state_value(f->cm, f->cst[e]);
 		fp_put_h(f, hs, b, j, h);
-		f->hwords[out] = h;
-		f->h_out[out] = cm_data_value(f->cm, h);
+		if (f->hwords)
+			f->hwords[((size_t)step * f->B + b) * f->H + j] = h;
+		f->dh[out] = cm_data_value(f->cm, h);
 	}
 	f->hv_count[hs] += n;
+	fp_finish(f);
 }
 
-static void fp_err(const double *got, const double *ref, size_t n, func_err_t *out)
+static void fp_err(const ref_diff_t *d, func_err_t *out)
 {
-	ref_diff_t d;
-	ref_diff(got, ref, n, &d);
-	out->max_abs = d.nonfinite ? INFINITY : d.max_abs;
-	out->max_rel = d.nonfinite ? INFINITY : d.max_rel;
-	out->rms = d.nonfinite ? INFINITY : d.rms;
-}
-
-static int fp_dump(const fpipe_t *f, const char *what, npy_dtype_t dt, const double *v, sim_err_t *err)
-{
-	char path[1536];
-	size_t shape[3] = { f->T, f->B, f->H };
-	snprintf(path, sizeof path, "%s/layer%u_%s.npy", f->dump_dir, f->layer, what);
-	return npy_write(path, dt, 3, shape, v, err);
+	out->max_abs = d->nonfinite ? INFINITY : d->max_abs;
+	out->max_rel = d->nonfinite ? INFINITY : d->max_rel;
+	out->rms = d->nonfinite ? INFINITY : d->rms;
 }
 
 int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t *err)
@@ -688,43 +863,39 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		return err->code;
 	}
 	uint32_t last = fp_hslot((int64_t)f->T - 1);
-	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->E)
+	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->E || f->fin != f->T)
 		return sim_err(err, SIM_EINTERNAL,
 			       "functional mode, layer %u: the last step's h is incomplete "
-			       "(%u of %u elements)",
-			       layer, f->hv_count[last], f->E);
-	weights_t *wt = f->wt[layer];
-	size_t n = (size_t)f->T * f->B * f->H, last_n = (size_t)f->B * f->H, last_off = n - last_n;
-	if (layer && wt->I)
-		memcpy(wt->x, f->ref_prev, sizeof *wt->x * (size_t)f->T * f->B * wt->I);
-	double *rh = malloc(sizeof *rh * n), *rc = f->c_out ? malloc(sizeof *rc * n) : NULL;
-	if (!rh || (f->c_out && !rc)) {
-		free(rh);
-		free(rc);
-		return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for the reference");
+			       "(%u of %u elements, %u of %u steps finished)",
+			       layer, f->hv_count[last], f->E, f->fin, f->T);
+	memset(out, 0, sizeof *out);
+	ref_diff_t d;
+	ref_acc_done(&f->eh, &d);
+	fp_err(&d, &out->h);
+	fp_err(&f->eh_last, &out->h_last);
+	out->has_c = f->dc != NULL;
+	if (f->dc) {
+		ref_acc_done(&f->ec, &d);
+		fp_err(&d, &out->c);
+		fp_err(&f->ec_last, &out->c_last);
 	}
-	int code = ref_run(wt, rh, rc, err);
-	if (!code) {
-		memset(out, 0, sizeof *out);
-		fp_err(f->h_out, rh, n, &out->h);
-		fp_err(f->h_out + last_off, rh + last_off, last_n, &out->h_last);
-		out->has_c = f->c_out != NULL;
-		if (f->c_out) {
-			fp_err(f->c_out, rc, n, &out->c);
-			fp_err(f->c_out + last_off, rc + last_off, last_n, &out->c_last);
-		}
+	out->state_peak_bytes = f->peak;
+	int code = SIM_OK;
+	if (f->dump_h) {
+		code = npy_writer_commit(f->dump_h, err);
+		f->dump_h = NULL;
 	}
-	/* h of fp16/bf16/fp32 and Q(df) int16 data are exact in <f4; fixed-point c
-	 * (int32 at 2^-df) needs <f8. */
-	if (!code && f->dump_dir)
-		code = fp_dump(f, "h", NPY_F4, f->h_out, err);
-	if (!code && f->dump_dir && f->c_out)
-		code = fp_dump(f, "c", f->fixed ? NPY_F8 : NPY_F4, f->c_out, err);
-	free(rc);
+	if (!code && f->dump_c) {
+		code = npy_writer_commit(f->dump_c, err);
+		f->dump_c = NULL;
+	}
+	/* the next layer's input, when it reads one; this layer's is done */
 	free(f->ref_prev);
-	f->ref_prev = rh;
 	free(f->dp_prev);
+	f->ref_prev = f->ref_seq;
 	f->dp_prev = f->hwords;
+	f->carry = f->hwords ? (size_t)f->T * f->E * (sizeof *f->hwords + sizeof *f->ref_seq) : 0;
+	f->ref_seq = NULL;
 	f->hwords = NULL;
 	return code;
 }

@@ -41,6 +41,11 @@ typedef struct func_err {
 typedef struct func_layer_err {
 	func_err_t h, h_last, c, c_last;
 	bool has_c;
+	/* Peak bytes fpipe held during the layer (its per-layer arrays, the
+	 * reference's state and the h sequence carried to or from a stacked
+	 * layer; the weights' own arrays not counted). Deterministic, flat in T
+	 * for a single layer: tests check it, reports do not show it. */
+	size_t state_peak_bytes;
 } func_layer_err_t;
 
 /* hw: resolved. workload_dir: directory of the workload file (relative

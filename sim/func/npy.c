@@ -360,11 +360,19 @@ void npy_free(npy_array_t *a)
 
 /* ---- writing ------------------------------------------------------------- */
 
-int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, const double *data,
-	      sim_err_t *err)
+struct npy_writer {
+	afile_t *out;
+	npy_dtype_t dtype;
+	size_t count, done; /* values the header promised, values written */
+	char path[1024];
+};
+
+npy_writer_t *npy_writer_open(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, sim_err_t *err)
 {
-	if (ndim > NPY_MAX_DIMS)
-		return sim_err(err, SIM_EINTERNAL, "%s: %u dimensions, at most %d", path, ndim, NPY_MAX_DIMS);
+	if (ndim > NPY_MAX_DIMS) {
+		sim_err(err, SIM_EINTERNAL, "%s: %u dimensions, at most %d", path, ndim, NPY_MAX_DIMS);
+		return NULL;
+	}
 	char sh[NPY_MAX_DIMS * 24 + 8];
 	npy_shape_str(ndim, shape, sh, sizeof sh);
 	char dict[sizeof sh + 96];
@@ -376,8 +384,13 @@ int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *
 	size_t padded = (total + 63) / 64 * 64;
 	size_t hlen = padded - pre;
 	unsigned char *head = malloc(padded);
-	if (!head)
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+	npy_writer_t *w = calloc(1, sizeof *w);
+	if (!head || !w) {
+		free(head);
+		free(w);
+		sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
 	memcpy(head, MAGIC, sizeof MAGIC);
 	head[6] = 1;
 	head[7] = 0;
@@ -385,35 +398,81 @@ int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *
 	memcpy(head + pre, dict, (size_t)dl);
 	memset(head + pre + dl, ' ', hlen - (size_t)dl - 1);
 	head[padded - 1] = '\n';
-
-	size_t count = 1;
+	w->dtype = dtype;
+	w->count = 1;
 	for (unsigned i = 0; i < ndim; i++)
-		count *= shape[i];
-
-	afile_t *out = afile_open(path, err);
-	if (!out) {
+		w->count *= shape[i];
+	snprintf(w->path, sizeof w->path, "%s", path);
+	w->out = afile_open(path, err);
+	if (!w->out) {
 		free(head);
-		return err->code;
+		free(w);
+		return NULL;
 	}
-	FILE *f = afile_stream(out);
-	bool ok = fwrite(head, 1, padded, f) == padded;
-	size_t isz = dtype_size(dtype);
+	bool ok = fwrite(head, 1, padded, afile_stream(w->out)) == padded;
+	free(head);
+	if (!ok) {
+		sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
+		npy_writer_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+int npy_writer_put(npy_writer_t *w, const double *data, size_t n, sim_err_t *err)
+{
+	if (w->done + n > w->count)
+		return sim_err(err, SIM_EINTERNAL, "%s: %zu values beyond the header's %zu", w->path,
+			       w->done + n - w->count, w->count);
+	FILE *f = afile_stream(w->out);
+	size_t isz = dtype_size(w->dtype);
 	unsigned char cell[8];
-	for (size_t i = 0; ok && i < count; i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint64_t v;
-		if (dtype == NPY_F2)
+		if (w->dtype == NPY_F2)
 			v = arith_double_to_f16(data[i]);
-		else if (dtype == NPY_F4)
+		else if (w->dtype == NPY_F4)
 			v = arith_double_to_f32(data[i]);
 		else
 			memcpy(&v, &data[i], sizeof v);
 		store_le(cell, v, isz);
-		ok = fwrite(cell, 1, isz, f) == isz;
+		if (fwrite(cell, 1, isz, f) != isz)
+			return sim_err(err, SIM_EIO, "%s: cannot write: %s", w->path, strerror(errno));
 	}
-	free(head);
-	if (!ok) {
-		afile_abort(out);
-		return sim_err(err, SIM_EIO, "%s: cannot write: %s", path, strerror(errno));
+	w->done += n;
+	return SIM_OK;
+}
+
+int npy_writer_commit(npy_writer_t *w, sim_err_t *err)
+{
+	if (w->done != w->count) {
+		sim_err(err, SIM_EINTERNAL, "%s: %zu values written, the header states %zu", w->path, w->done,
+			w->count);
+		npy_writer_abort(w);
+		return err->code;
 	}
-	return afile_commit(out, err);
+	int rc = afile_commit(w->out, err);
+	free(w);
+	return rc;
+}
+
+void npy_writer_abort(npy_writer_t *w)
+{
+	if (!w)
+		return;
+	afile_abort(w->out);
+	free(w);
+}
+
+int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, const double *data,
+	      sim_err_t *err)
+{
+	npy_writer_t *w = npy_writer_open(path, dtype, ndim, shape, err);
+	if (!w)
+		return err->code;
+	if (npy_writer_put(w, data, w->count, err)) {
+		npy_writer_abort(w);
+		return err->code;
+	}
+	return npy_writer_commit(w, err);
 }

@@ -50,6 +50,18 @@ void npy_free(npy_array_t *a);
 int npy_write(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, const double *data,
 	      sim_err_t *err);
 
+/* The same file written in pieces, so a T-step sequence never has to be
+ * held at once: the header (shape stated up front) goes out on open, each put
+ * appends values in C order, commit checks that exactly prod(shape) values
+ * came and renames atomically; abort (or any failed call's caller) discards
+ * the file. A failed put leaves the writer for the caller to abort. */
+typedef struct npy_writer npy_writer_t;
+npy_writer_t *npy_writer_open(const char *path, npy_dtype_t dtype, unsigned ndim, const size_t *shape, sim_err_t *err);
+int npy_writer_put(npy_writer_t *w, const double *data, size_t n, sim_err_t *err);
+/* Frees w whatever the outcome. */
+int npy_writer_commit(npy_writer_t *w, sim_err_t *err);
+void npy_writer_abort(npy_writer_t *w);
+
 /* NumPy's spelling of a shape: "()", "(5,)", "(3, 4)". Returns buf. */
 const char *npy_shape_str(unsigned ndim, const size_t *shape, char *buf, size_t len);
 /* "<f2", "<f4", "<f8". */

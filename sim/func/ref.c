@@ -21,111 +21,176 @@ static void matvec(const double *M, size_t ncol, size_t r0, size_t n, const doub
 	}
 }
 
+struct ref_state {
+	const weights_t *w;
+	double *mem;			  /* the block below, one allocation */
+	double *h, *c;			  /* per sequence b: h (B, H) and c (B, H) of the last step */
+	double *wx, *uh, *r, *z, *n, *rh; /* scratch of one (step, sequence) */
+	size_t bytes;
+};
+
+/* One step of one sequence: h, c (H each) of step t - 1 become step t's;
+ * x is the step's (I,) input (unused when I == 0). */
+static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
+{
+	const weights_t *w = s->w;
+	size_t H = w->H, I = w->I, GH = (size_t)w->G * H;
+	double *wx = s->wx, *uh = s->uh, *r = s->r, *z = s->z, *n = s->n, *rh = s->rh;
+	const double *bb = w->b;
+	if (I > 0)
+		matvec(w->W, I, 0, GH, x, wx);
+	matvec(w->U, H, 0, GH, h, uh);
+	if (w->cell == CELL_LSTM) {
+		for (size_t j = 0; j < H; j++) {
+			double i = sig(wx[j] + uh[j] + bb[j]);
+			double f = sig(wx[H + j] + uh[H + j] + bb[H + j]);
+			double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+			double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j]);
+			c[j] = f * c[j] + i * g;
+			h[j] = o * tanh(c[j]);
+		}
+	} else if (w->cell == CELL_LSTM_PEEPHOLE) {
+		const double *pi = w->P, *pf = w->P + H, *po = w->P + 2 * H;
+		for (size_t j = 0; j < H; j++) {
+			double i = sig(wx[j] + uh[j] + bb[j] + pi[j] * c[j]);
+			double f = sig(wx[H + j] + uh[H + j] + bb[H + j] + pf[j] * c[j]);
+			double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+			c[j] = f * c[j] + i * g;
+			double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
+			h[j] = o * tanh(c[j]);
+		}
+	} else if (w->cell == CELL_LSTM_COUPLED) {
+		for (size_t j = 0; j < H; j++) {
+			double i = sig(wx[j] + uh[j] + bb[j]);
+			double g = tanh(wx[H + j] + uh[H + j] + bb[H + j]);
+			double o = sig(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+			c[j] = (1.0 - i) * c[j] + i * g;
+			h[j] = o * tanh(c[j]);
+		}
+	} else if (w->cell == CELL_GRU) {
+		for (size_t j = 0; j < H; j++) {
+			r[j] = sig(wx[j] + uh[j] + bb[j]);
+			z[j] = sig(wx[H + j] + uh[H + j] + bb[H + j]);
+		}
+		if (w->gru_form == GRU_LBR) {
+			for (size_t j = 0; j < H; j++)
+				n[j] = tanh(wx[2 * H + j] + bb[2 * H + j] + r[j] * (uh[2 * H + j] + w->b_hn[j]));
+		} else {
+			/* U_n (r*h) replaces the U_n h computed above */
+			for (size_t j = 0; j < H; j++)
+				rh[j] = r[j] * h[j];
+			matvec(w->U, H, 2 * H, H, rh, uh + 2 * H);
+			for (size_t j = 0; j < H; j++)
+				n[j] = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+		}
+		for (size_t j = 0; j < H; j++)
+			h[j] = (1.0 - z[j]) * n[j] + z[j] * h[j];
+	} else {
+		for (size_t j = 0; j < H; j++)
+			h[j] = tanh(wx[j] + uh[j] + bb[j]);
+	}
+}
+
+ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err)
+{
+	size_t H = w->H, B = w->B, GH = (size_t)w->G * H;
+	ref_state_t *s = calloc(1, sizeof *s);
+	size_t n = 2 * B * H + 2 * GH + 4 * H + 1;
+	double *mem = s ? calloc(n, sizeof *mem) : NULL;
+	if (!mem) {
+		free(s);
+		sim_err(err, SIM_ENOMEM, "reference model: out of memory");
+		return NULL;
+	}
+	s->w = w;
+	s->mem = mem;
+	s->h = mem, s->c = s->h + B * H, s->wx = s->c + B * H, s->uh = s->wx + GH;
+	s->r = s->uh + GH, s->z = s->r + H, s->n = s->z + H, s->rh = s->n + H;
+	s->bytes = sizeof *s + n * sizeof *mem;
+	/* fc has neither h0 nor c0 (weights.c); its steps never read them */
+	if (w->h0)
+		memcpy(s->h, w->h0, B * H * sizeof *s->h);
+	if (w->c0)
+		memcpy(s->c, w->c0, B * H * sizeof *s->c);
+	return s;
+}
+
+size_t ref_state_bytes(const ref_state_t *s)
+{
+	return s->bytes;
+}
+
+void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_out)
+{
+	const weights_t *w = s->w;
+	size_t H = w->H, I = w->I;
+	for (size_t b = 0; b < w->B; b++) {
+		double *h = s->h + b * H, *c = s->c + b * H;
+		if (w->cell == CELL_FC) {
+			/* y_t = W x_t + b: no recurrence, no state, no activation */
+			matvec(w->W, I, 0, H, x + b * I, h);
+			for (size_t j = 0; j < H; j++)
+				h[j] += w->b[j];
+		} else {
+			ref_cell(s, x ? x + b * I : NULL, h, c);
+		}
+		memcpy(h_out + b * H, h, H * sizeof *h);
+		if (c_out)
+			memcpy(c_out + b * H, c, H * sizeof *c);
+	}
+}
+
+void ref_state_destroy(ref_state_t *s)
+{
+	if (!s)
+		return;
+	free(s->mem);
+	free(s);
+}
+
 int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 {
-	size_t H = w->H, I = w->I, G = w->G, GH = G * H;
-	/* one block: wx[GH] uh[GH] h c r z n rh, each H */
-	double *mem = calloc(2 * GH + 6 * H + 1, sizeof *mem);
-	if (!mem)
-		return sim_err(err, SIM_ENOMEM, "reference model: out of memory");
-	double *wx = mem, *uh = wx + GH, *h = uh + GH, *c = h + H;
-	double *r = c + H, *z = r + H, *n = z + H, *rh = n + H;
-	const double *bb = w->b;
-	if (w->cell == CELL_FC) {
-		/* y_t = W x_t + b: no recurrence, no state, no activation */
-		for (size_t tb = 0; tb < (size_t)w->T * w->B; tb++) {
-			matvec(w->W, I, 0, H, w->x + tb * I, h);
-			for (size_t j = 0; j < H; j++)
-				h_out[tb * H + j] = h[j] + bb[j];
-		}
-		free(mem);
-		return SIM_OK;
-	}
-	for (size_t b = 0; b < w->B; b++) {
-		memcpy(h, w->h0 + b * H, H * sizeof *h);
-		memcpy(c, w->c0 + b * H, H * sizeof *c);
-		for (size_t t = 0; t < w->T; t++) {
-			if (I > 0)
-				matvec(w->W, I, 0, GH, w->x + (t * w->B + b) * I, wx);
-			matvec(w->U, H, 0, GH, h, uh);
-			if (w->cell == CELL_LSTM) {
-				for (size_t j = 0; j < H; j++) {
-					double i = sig(wx[j] + uh[j] + bb[j]);
-					double f = sig(wx[H + j] + uh[H + j] + bb[H + j]);
-					double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
-					double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j]);
-					c[j] = f * c[j] + i * g;
-					h[j] = o * tanh(c[j]);
-				}
-			} else if (w->cell == CELL_LSTM_PEEPHOLE) {
-				const double *pi = w->P, *pf = w->P + H, *po = w->P + 2 * H;
-				for (size_t j = 0; j < H; j++) {
-					double i = sig(wx[j] + uh[j] + bb[j] + pi[j] * c[j]);
-					double f = sig(wx[H + j] + uh[H + j] + bb[H + j] + pf[j] * c[j]);
-					double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
-					c[j] = f * c[j] + i * g;
-					double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
-					h[j] = o * tanh(c[j]);
-				}
-			} else if (w->cell == CELL_LSTM_COUPLED) {
-				for (size_t j = 0; j < H; j++) {
-					double i = sig(wx[j] + uh[j] + bb[j]);
-					double g = tanh(wx[H + j] + uh[H + j] + bb[H + j]);
-					double o = sig(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
-					c[j] = (1.0 - i) * c[j] + i * g;
-					h[j] = o * tanh(c[j]);
-				}
-			} else if (w->cell == CELL_GRU) {
-				for (size_t j = 0; j < H; j++) {
-					r[j] = sig(wx[j] + uh[j] + bb[j]);
-					z[j] = sig(wx[H + j] + uh[H + j] + bb[H + j]);
-				}
-				if (w->gru_form == GRU_LBR) {
-					for (size_t j = 0; j < H; j++)
-						n[j] = tanh(wx[2 * H + j] + bb[2 * H + j] +
-							    r[j] * (uh[2 * H + j] + w->b_hn[j]));
-				} else {
-					/* U_n (r*h) replaces the U_n h computed above */
-					for (size_t j = 0; j < H; j++)
-						rh[j] = r[j] * h[j];
-					matvec(w->U, H, 2 * H, H, rh, uh + 2 * H);
-					for (size_t j = 0; j < H; j++)
-						n[j] = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
-				}
-				for (size_t j = 0; j < H; j++)
-					h[j] = (1.0 - z[j]) * n[j] + z[j] * h[j];
-			} else {
-				for (size_t j = 0; j < H; j++)
-					h[j] = tanh(wx[j] + uh[j] + bb[j]);
-			}
-			memcpy(h_out + (t * w->B + b) * H, h, H * sizeof *h);
-			if (c_out)
-				memcpy(c_out + (t * w->B + b) * H, c, H * sizeof *c);
-		}
-	}
-	free(mem);
+	ref_state_t *s = ref_state_create(w, err);
+	if (!s)
+		return err->code;
+	size_t BH = (size_t)w->B * w->H;
+	for (size_t t = 0; t < w->T; t++)
+		ref_state_step(s, w->I ? w->x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+	ref_state_destroy(s);
 	return SIM_OK;
 }
 
-void ref_diff(const double *got, const double *ref, size_t n, ref_diff_t *out)
+void ref_acc_add(ref_acc_t *a, const double *got, const double *ref, size_t n)
 {
-	memset(out, 0, sizeof *out);
-	out->n = n;
-	double sq = 0.0;
+	ref_diff_t *o = &a->d;
+	size_t base = o->n;
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(got[i])) {
-			out->nonfinite++;
+			o->nonfinite++;
 			continue;
 		}
 		double d = fabs(got[i] - ref[i]);
 		double den = fabs(ref[i]) > REF_REL_FLOOR ? fabs(ref[i]) : REF_REL_FLOOR;
-		if (d > out->max_abs) {
-			out->max_abs = d;
-			out->worst = i;
+		if (d > o->max_abs) {
+			o->max_abs = d;
+			o->worst = base + i;
 		}
-		if (d / den > out->max_rel)
-			out->max_rel = d / den;
-		sq += d * d;
+		if (d / den > o->max_rel)
+			o->max_rel = d / den;
+		a->sq += d * d;
 	}
-	out->rms = n ? sqrt(sq / (double)n) : 0.0;
+	o->n += n;
+}
+
+void ref_acc_done(const ref_acc_t *a, ref_diff_t *out)
+{
+	*out = a->d;
+	out->rms = a->d.n ? sqrt(a->sq / (double)a->d.n) : 0.0;
+}
+
+void ref_diff(const double *got, const double *ref, size_t n, ref_diff_t *out)
+{
+	ref_acc_t a = { 0 };
+	ref_acc_add(&a, got, ref, n);
+	ref_acc_done(&a, out);
 }

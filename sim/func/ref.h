@@ -37,6 +37,20 @@
  * for c. */
 int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
 
+/* The same run one step at a time, holding only the last step's h and c (so
+ * a caller that consumes each step keeps memory flat in T). Step t of every
+ * sequence computes exactly what ref_run computes for it (each sequence's
+ * arithmetic is independent of the others and of the loop order).
+ * ref_state_step: x is step t's input (B, I), ignored (may be NULL) when
+ * I == 0 (w->x is not read); h_out receives (B, H), c_out (may be NULL) the
+ * same for c. */
+typedef struct ref_state ref_state_t;
+ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err);
+void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_out);
+/* Bytes the state holds (constant in T). */
+size_t ref_state_bytes(const ref_state_t *s);
+void ref_state_destroy(ref_state_t *s);
+
 /* Error of `got` against `ref` over n values. The relative error of a value
  * is |got - ref| / max(|ref|, REF_REL_FLOOR), so values near zero (where a
  * relative error says nothing) are judged on an absolute 1e-3 scale. */
@@ -52,5 +66,16 @@ typedef struct ref_diff {
 } ref_diff_t;
 
 void ref_diff(const double *got, const double *ref, size_t n, ref_diff_t *out);
+
+/* ref_diff over a sequence handed over in pieces: after ref_acc_add of
+ * consecutive pieces (a zeroed ref_acc_t to start), ref_acc_done gives
+ * bit for bit what ref_diff gives over their concatenation (the same sums
+ * in the same order). */
+typedef struct ref_acc {
+	ref_diff_t d; /* rms still the sum of squares */
+	double sq;
+} ref_acc_t;
+void ref_acc_add(ref_acc_t *a, const double *got, const double *ref, size_t n);
+void ref_acc_done(const ref_acc_t *a, ref_diff_t *out);
 
 #endif
