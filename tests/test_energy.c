@@ -115,6 +115,8 @@ static const struct {
 	{ "wbuf.write_bytes", 8 },
 	{ "ihbuf.reads", 7 },
 	{ "ihbuf.writes", 3 },
+	{ "ihbuf.operand_reads", 5 },
+	{ "ihbuf.input_writes", 2 },
 	{ "cellbuf.reads", 2 },
 	{ "cellbuf.writes", 2 },
 	{ "interbuf.reads", 4 },
@@ -243,17 +245,18 @@ END_TEST
  *     ih (1024 B, 16 bits) 2 / 4; cell, inter, gate (1024 B, 32 bits) 4 / 8
  * compute: 10*3 + 2*1.5 + 6*2.5 + 3*0.5 + 5*4 + 2*64
  *          = 30 + 3 + 15 + 1.5 + 20 + 128 = 197.5, x energy_scale 2 = 395
- * sram:    40*2 + 8*4 + 7*2 + 3*4 + 2*4 + 2*8 + 4*4 + 4*8 + 1*4 + 1*8 = 222
+ * sram:    40*2 + 8*4 + 7*2 + 3*4 + 5*2 (operand reads) + 2*4 (input
+ *          writes) + 2*4 + 2*8 + 4*4 + 4*8 + 1*4 + 1*8 = 240
  * act:     sigmoid 3*3 + tanh 1*5 + other (5-3-1)*3 + bias 4*0.5
  *          + cell 3*1 + 1*0.5 + 1*5 + fifo 2*4 = 9+5+3+2+3+0.5+5+8 = 35.5,
  *          x energy_scale 2 = 71
  * ctrl:    tiles 6*(0.25*N) + blocks 2*1 + cycles 1000*0.125 + 1*4 = 134
  * dram:    16 bytes * 8 * 0.5 = 64
- * dynamic: 395 + 222 + 71 + 134 + 64 = 886 pJ = 8.86e-4 uJ
+ * dynamic: 395 + 240 + 71 + 134 + 64 = 904 pJ = 9.04e-4 uJ
  * leakage: act 2628e-6 mm^2 * 0.5 W/mm^2 * 10 us = 1.314e-2 uJ;
  *          dram background 2 mW * 10 us = 2e-2 uJ
- * total:   8.86e-4 + 1.314e-2 + 2e-2 = 3.4026e-2 uJ; power 3.4026 mW
- * GFLOP/s/W: 2*10 FLOP / 3.4026e-8 J = 5.8779e8 FLOP/J = 0.58779...
+ * total:   9.04e-4 + 1.314e-2 + 2e-2 = 3.4044e-2 uJ; power 3.4044 mW
+ * GFLOP/s/W: 2*10 FLOP / 3.4044e-8 J = 5.8748e8 FLOP/J = 0.58748...
  */
 START_TEST(test_energy_hand)
 {
@@ -262,17 +265,18 @@ START_TEST(test_energy_hand)
 	eval_base(t, NULL, 0, &r);
 	ASSERT_NEAR(r.seconds, 1e-5);
 	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_COMPUTE], 395e-6);
-	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_SRAM], 222e-6);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_SRAM], 240e-6);
 	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_ACT], 71e-6);
 	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_CTRL], 134e-6);
 	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_DRAM], 64e-6);
-	ASSERT_NEAR(r.dynamic_uj, 886e-6);
+	ASSERT_NEAR(r.dynamic_uj, 904e-6);
 	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_ACT], 1.314e-2);
 	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_DRAM], 2e-2);
 	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_COMPUTE], 0);
-	ASSERT_NEAR(r.energy_uj, 3.4026e-2);
-	ASSERT_NEAR(r.avg_power_w, 3.4026e-3);
-	ASSERT_NEAR(r.gflops_per_w, 20.0 / 3.4026e-8 * 1e-9);
+	ASSERT_NEAR(r.energy_uj, 3.4044e-2);
+	ASSERT_NEAR(r.avg_power_w, 3.4044e-3);
+	ASSERT_NEAR(r.gflops_per_w, 20.0 / 3.4044e-8 * 1e-9);
+	ASSERT_NEAR(item(&r, "ihbuf")->dynamic_uj, (14 + 12 + 10 + 8) * 1e-6);
 	ASSERT_NEAR(item(&r, "wbuf")->dynamic_uj, (80 + 32) * 1e-6);
 	ASSERT_NEAR(item(&r, "mult")->dynamic_uj, 2 * 33 * 1e-6);
 	/* Items add up to the classes and the total. */
@@ -293,12 +297,12 @@ START_TEST(test_energy_doubling)
 		double pj;
 	} ev[] = {
 		{ "vs.useful_macs", 2 * 3 }, /* special case below */
-		{ "vs.issued_macs", 2 * 1.5 },	  { "tree.adds", 2 * 2.5 },    { "acc.adds", 2 * 0.5 },
-		{ "fifo.preact.pushes", 2 * 64 }, { "wbuf.row_reads", 2 * 4 }, { "wbuf.read_bytes", 2 },
-		{ "wbuf.write_bytes", 4 },	  { "ihbuf.reads", 2 },	       { "cellbuf.writes", 8 },
-		{ "gatebuf.reads", 4 },		  { "cell.tanh", 2 * 5 },      { "mfu.bias_adds", 2 * 0.5 },
-		{ "fifo.act.pops", 2 * 4 },	  { "ctrl.tiles", 0.5 },       { "ctrl.reconfigs", 4 },
-		{ "dram.read_bytes", 4 },
+		{ "vs.issued_macs", 2 * 1.5 },	  { "tree.adds", 2 * 2.5 },	{ "acc.adds", 2 * 0.5 },
+		{ "fifo.preact.pushes", 2 * 64 }, { "wbuf.row_reads", 2 * 4 },	{ "wbuf.read_bytes", 2 },
+		{ "wbuf.write_bytes", 4 },	  { "ihbuf.reads", 2 },		{ "cellbuf.writes", 8 },
+		{ "gatebuf.reads", 4 },		  { "cell.tanh", 2 * 5 },	{ "mfu.bias_adds", 2 * 0.5 },
+		{ "fifo.act.pops", 2 * 4 },	  { "ctrl.tiles", 0.5 },	{ "ctrl.reconfigs", 4 },
+		{ "dram.read_bytes", 4 },	  { "ihbuf.operand_reads", 2 }, { "ihbuf.input_writes", 4 },
 	};
 	energy_tech_t *t = load_text(TECH);
 	energy_report_t base, r;
@@ -505,6 +509,8 @@ START_TEST(test_outputs)
 	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.wbuf\n    action_counts:\n    - name: read_byte\n"
 					"      counts: 40  # 2 pJ each\n"));
 	ck_assert_ptr_nonnull(strstr(y, "    - name: mult_padded\n      counts: 2  # 3 pJ each\n"));
+	ck_assert_ptr_nonnull(strstr(y, "    - name: operand_read\n      counts: 5  # 2 pJ each\n"
+					"    - name: input_write\n      counts: 2  # 4 pJ each\n"));
 	ck_assert_ptr_nonnull(strstr(y, "  - name: sharp.dram\n    action_counts:\n    - name: read_byte\n"
 					"      counts: 16  # 4 pJ each\n"));
 	/* Each component appears once. */
@@ -514,7 +520,7 @@ START_TEST(test_outputs)
 	char *j = capture(NULL, &r, NULL, energy_report_print_json);
 	ck_assert_msg(j[0] == '{' && j[strlen(j) - 1] == '}', "JSON object: %s", j);
 	ck_assert_ptr_nonnull(strstr(j, "\"tech\":\"hand\""));
-	ck_assert_ptr_nonnull(strstr(j, "\"energy_uj\":0.034026,"));
+	ck_assert_ptr_nonnull(strstr(j, "\"energy_uj\":0.034044,"));
 	ck_assert_ptr_nonnull(strstr(j, "\"flop_per_mac\":2"));
 	ck_assert_ptr_nonnull(strstr(j, "\"wbuf\":{\"class\":\"sram\""));
 	int depth = 0;

@@ -705,6 +705,67 @@ START_TEST(narrow_weights_ease_the_port)
 }
 END_TEST
 
+/* The I/H buffer traffic and the tree adds the energy model prices
+ * (docs/energy.md §1), on an LSTM with I = H = 32, T = 2, B = 1, N = 4,
+ * K = 32, config4 (tiles of Kr = 32 rows x Kc = 4 columns), Sequential (one
+ * segment per gate and partition: 32 rows, all real):
+ *   operand reads  one per real column per accepted tile: a segment reads
+ *                  its partition's 32 columns once, 4 gates x (X 32 + H 32)
+ *                  = 256 per step, x T 2 = 512 (= useful MACs / Kr: no
+ *                  padding, 4*32*64*2 / 32)
+ *   input writes   I x B x T = 32 x 1 x 2 = 64 (x_t of the first layer)
+ *   tree adds      per tile 32 real rows x (4 real columns - 1) = 96;
+ *                  4 gates x (8 + 8) tiles x T 2 = 128 tiles -> 12288
+ *                  (= N*K - Kr per tile: nothing padded)
+ * With I = H = 30 (2 padded rows per gate segment, the last column tile
+ * of each partition 2 real columns wide):
+ *   operand reads  4 gates x (30 + 30) x 2 = 480; input writes 30 x 2 = 60
+ *   tree adds      per gate and partition 30 rows x (7 tiles x 3 + 1 x 1)
+ *                  = 660; x 4 gates x 2 partitions x T 2 = 10560, where
+ *                  charging every lane would give 128 tiles x 96 = 12288.
+ * A bidirectional layer is two passes that each prefetch x_t: 2 x 64 input
+ * writes, twice the operand reads. Fast-forward must give the same counts. */
+START_TEST(ih_traffic_and_tree_adds)
+{
+	static const struct {
+		uint32_t size;
+		uint64_t reads, writes, adds;
+	} c[] = { { 32, 512, 64, 12288 }, { 30, 480, 60, 10560 } };
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		for (int ff = 0; ff < 2; ff++) {
+			hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
+			layer_cfg_t l = layer(CELL_LSTM, c[i].size, c[i].size, 2, 1, false);
+			workload_t w = { .name = "t", .path = "t", .layers = &l, .n_layers = 1 };
+			run_opts_t o = { .fast_forward = ff };
+			run_result_t r;
+			sim_err_t e = { 0 };
+			ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+			ck_assert_uint_eq(test_counter(&r, "ihbuf.operand_reads"), c[i].reads);
+			ck_assert_uint_eq(test_counter(&r, "ihbuf.input_writes"), c[i].writes);
+			ck_assert_uint_eq(test_counter(&r, "tree.adds"), c[i].adds);
+			run_result_free(&r);
+			l.direction = DIR_BI;
+			ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+			ck_assert_uint_eq(test_counter(&r, "ihbuf.operand_reads"), 2 * c[i].reads);
+			ck_assert_uint_eq(test_counter(&r, "ihbuf.input_writes"), 2 * c[i].writes);
+			ck_assert_uint_eq(test_counter(&r, "tree.adds"), 2 * c[i].adds);
+			run_result_free(&r);
+		}
+	/* A stacked layer reads the h the first layer's cell updater wrote: no
+	 * second input write. */
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
+	layer_cfg_t two[2] = { layer(CELL_LSTM, 32, 32, 2, 1, false), layer(CELL_LSTM, 32, 32, 2, 1, false) };
+	workload_t w = { .name = "t", .path = "t", .layers = two, .n_layers = 2 };
+	run_opts_t o = { 0 };
+	run_result_t r;
+	sim_err_t e = { 0 };
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(test_counter(&r, "ihbuf.input_writes"), 64);
+	ck_assert_uint_eq(test_counter(&r, "ihbuf.operand_reads"), 2 * 512);
+	run_result_free(&r);
+}
+END_TEST
+
 Suite *timing_suite(void)
 {
 	Suite *s = suite_create("timing");
@@ -733,6 +794,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, stored_bytes_streamed);
 	tcase_add_test(t, fits_only_compressed);
 	tcase_add_test(t, narrow_weights_ease_the_port);
+	tcase_add_test(t, ih_traffic_and_tree_adds);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -318,9 +318,11 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		si = cu_find_slot(cu, &t->tag);
 	}
 	cu_slot_t *s = &cu->slot[si];
-	uint32_t groups = tile_groups(t->cfg), k = cu->cfg.vs_width, n = cu->cfg.vs_units;
+	uint32_t groups = tile_groups(t->cfg), k = cu->cfg.vs_width;
 	*cu->tile_cycles += 1;
-	*cu->tree_adds += (uint64_t)k * (n - groups);
+	/* Only adds of two real inputs switch: padded lanes are clock-gated
+	 * zeros, as in the multipliers (docs/energy.md). */
+	*cu->tree_adds += t->useful_adds;
 	if (!t->first || t->has_init)
 		*cu->acc_adds += (uint64_t)groups * k;
 	if (cu->cfg.functional && (t->w || t->wf))
@@ -378,9 +380,9 @@ uint64_t cu_next_out(const cu_t *cu)
 
 void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k)
 {
-	uint32_t groups = tile_groups(t->cfg), kk = cu->cfg.vs_width, n = cu->cfg.vs_units;
+	uint32_t groups = tile_groups(t->cfg), kk = cu->cfg.vs_width;
 	*cu->tile_cycles += k;
-	*cu->tree_adds += k * kk * (n - groups);
+	*cu->tree_adds += k * t->useful_adds;
 	*cu->acc_adds += k * groups * kk;
 	cu->last_exit = cu->now + k - 1 + cu->cfg.mult_latency + cu->depth[t->cfg];
 	cu->exited = true;

@@ -82,6 +82,8 @@ typedef struct cu_tile {
 	bool has_init;	  /* first tile: init[] holds Kr fp32 initial sums */
 	cu_tag_t tag;
 	uint32_t useful_lanes; /* multipliers with a real weight and operand */
+	uint32_t useful_adds;  /* tree adds with two real inputs (tile_meta_t); tree.adds counts these */
+	uint32_t cols;	       /* real columns: operands read from the I/H buffer */
 	/* functional mode only (NULL otherwise): */
 	const uint16_t *w;    /* Kr*Kc weights, row-major, padded with +0; NULL under fp32 */
 	const uint16_t *x;    /* Kc vector elements, padded with +0; NULL under fp32 */

@@ -77,8 +77,14 @@ static int accel_counters(accel_t *a)
 	a->acc_starve = stats_counter(a->st, "acc.starve", STATS_CYCLES, "cycles no block was finished");
 	a->jumped = stats_counter(a->st, "sim.jumped_cycles", STATS_CYCLES,
 				  "cycles covered by exact steady-state jumps (not hardware)");
+	/* The I/H buffer traffic of the VS array, apart from the cell
+	 * updater's (ihbuf.reads/.writes); docs/energy.md prices both. */
+	a->ih_operand_reads = stats_counter(a->st, "ihbuf.operand_reads", STATS_VALUES,
+					    "x and h operands read for the VS array (one per real tile column)");
+	a->ih_input_writes = stats_counter(a->st, "ihbuf.input_writes", STATS_VALUES,
+					   "x_t elements written into the I/H buffer (first layer's input)");
 	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy || !a->acc_stall ||
-	    !a->acc_starve || !a->jumped)
+	    !a->acc_starve || !a->jumped || !a->ih_operand_reads || !a->ih_input_writes)
 		return SIM_EINTERNAL;
 	return SIM_OK;
 }
@@ -241,6 +247,13 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
 	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell), whole_vector);
 	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
+	/* The first layer's x_t comes from outside and is written into the I/H
+	 * buffer step by step (the ping-pong prefetch), by every pass that
+	 * reads it; a later layer's input is the h the cell updater already
+	 * wrote there (ihbuf.writes). Counted whole here: when within the layer
+	 * changes no total. */
+	if (a->plan->pass[l].layer == 0 && !lc->skip_input)
+		*a->ih_input_writes += (uint64_t)lc->input_size * lc->batch_size * lc->timesteps;
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
@@ -328,6 +341,7 @@ static bool accel_vs(accel_t *a)
 	*a->useful += tok->t.useful_lanes;
 	*a->issued += a->nk;
 	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+	*a->ih_operand_reads += tok->t.cols;
 	(*a->vs_busy)++;
 	if (a->trace) {
 		accel_trace_idle(a, -1);

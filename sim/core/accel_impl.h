@@ -53,6 +53,7 @@ typedef struct accel {
 	uint64_t now;
 	uint64_t *useful, *issued, *idle[IDLE_NCAUSES];
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
+	uint64_t *ih_operand_reads, *ih_input_writes; /* the VS array's I/H buffer traffic */
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;

@@ -72,6 +72,7 @@ void accel_burst(accel_t *a, uint64_t k)
 	*a->useful += k * t.useful_lanes;
 	*a->issued += k * a->nk;
 	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes);
+	*a->ih_operand_reads += k * t.cols;
 	*a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);
 	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);

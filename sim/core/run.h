@@ -27,7 +27,8 @@
  *   mfu.activations mfu.sigmoid mfu.tanh mfu.bias_adds
  *   cell.updates cell.mults cell.adds cell.tanh
  *   wbuf.row_reads (K-wide bank row reads) wbuf.read_bytes wbuf.write_bytes
- *   ihbuf.reads ihbuf.writes cellbuf.reads cellbuf.writes
+ *   ihbuf.reads ihbuf.writes (cell updater) ihbuf.operand_reads (VS array)
+ *   ihbuf.input_writes (first layer's x_t) cellbuf.reads cellbuf.writes
  *   interbuf.reads interbuf.writes gatebuf.reads gatebuf.writes
  *   fifo.preact.pushes fifo.preact.pops  (accumulators -> MFU)
  *   dram.read_bytes

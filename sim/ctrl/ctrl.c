@@ -229,7 +229,10 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 		t->tag.seq = (uint16_t)(seq % c->L.batch);
 	}
 	t->tag.row0 = s->j0;
-	t->useful_lanes = sched_tile(c->L.prog, s, col)->useful_lanes;
+	const tile_meta_t *m = sched_tile(c->L.prog, s, col);
+	t->useful_lanes = m->useful_lanes;
+	t->useful_adds = m->useful_adds;
+	t->cols = m->cols;
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
@@ -428,6 +431,8 @@ static const snap_field_t token_fields[] = {
 	SNAP_FIELD_IF(ctrl_token_t, t.tag.seq, SNAP_PLAIN, is_tile),
 	SNAP_FIELD_IF(ctrl_token_t, t.tag.row0, SNAP_PLAIN, is_tile),
 	SNAP_FIELD_IF(ctrl_token_t, t.useful_lanes, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.useful_adds, SNAP_PLAIN, is_tile),
+	SNAP_FIELD_IF(ctrl_token_t, t.cols, SNAP_PLAIN, is_tile),
 };
 const snap_table_t ctrl_token_state = SNAP_TABLE(token_fields);
 

@@ -293,6 +293,10 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			tile_meta_t *m = &out->tile[t];
 			m->cols = seg_tile_cols(s, c);
 			m->useful_lanes = s->valid_rows * m->cols;
+			/* A binary tree over L live leaves has exactly L - 1 nodes
+			 * with two live inputs, whatever its shape; the others
+			 * forward a real value past a gated zero (docs/energy.md). */
+			m->useful_adds = m->cols ? s->valid_rows * (m->cols - 1) : 0;
 			cmp_tile_count_t dense = { .nnz = m->useful_lanes };
 			m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, m->cols, dense);
 			m->index_bytes = (uint32_t)(m->bytes - cmp_store_bytes(&values, s->valid_rows, m->cols, dense));

@@ -48,7 +48,8 @@ typedef struct tile_meta {
 	uint32_t bank_rows;    /* K-wide bank rows read: one per column per row group touched */
 	uint32_t bank_bytes;   /* bytes those bank reads move */
 	uint32_t useful_lanes; /* real (row, column) pairs: multiply-accumulates per sequence */
-	uint32_t cols;	       /* real columns */
+	uint32_t useful_adds;  /* tree adds of two live inputs: per real row, its real lanes - 1 */
+	uint32_t cols;	       /* real columns: I/H operands read per sequence (docs/energy.md) */
 } tile_meta_t;
 
 #endif

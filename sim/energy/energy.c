@@ -24,7 +24,8 @@
  *   compute  mult     useful MACs; padded MACs (issued - useful) at
  *                     padded_mac_factor (0: padded lanes are clock-gated)
  *                     N*K fp16 multipliers, each with a 32-bit output register
- *            tree     tree.adds fp32 adds; K*(N-1) fp32 adders, each with a
+ *            tree     tree.adds fp32 adds (two real inputs only: padded
+ *                     lanes are gated zeros); K*(N-1) fp32 adders, each with a
  *                     32-bit output register (one tree level per cycle)
  *            acc      acc.adds fp32 adds; 8K adders (Config1's partial sums)
  *                     and accumulators x 8K fp32 registers
@@ -34,7 +35,11 @@
  *            fifo_preact  pushes and pops of the accumulator -> MFU FIFO
  *   sram     wbuf     row reads of K fp16 weights from a bank of
  *                     bytes/banks; writes per byte
- *            ihbuf    fp16 elements; N banks, ping-pong halves
+ *            ihbuf    fp16 elements: the cell updater's h writes (and
+ *                     reads), the VS array's operand reads (one per real
+ *                     tile column, broadcast to the column's row groups)
+ *                     and the first layer's x_t writes; N banks, ping-pong
+ *                     halves
  *            cellbuf  fp32 elements; one bank per half (double-buffered)
  *            interbuf fp32 elements; one bank per half when double-buffered
  *            gatebuf  fp32 elements; one bank of sram.gatebuf_bytes
@@ -493,7 +498,7 @@ typedef struct counters {
 	uint64_t sigmoid, tanh, activations, bias_adds;
 	uint64_t cell_mults, cell_adds, cell_tanh;
 	uint64_t wbuf_rows, wbuf_rbytes, wbuf_wbytes;
-	uint64_t ih_r, ih_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w;
+	uint64_t ih_r, ih_w, ih_op_r, ih_in_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w;
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
 } counters_t;
@@ -521,6 +526,8 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("wbuf.write_bytes", wbuf_wbytes),
 		C("ihbuf.reads", ih_r),
 		C("ihbuf.writes", ih_w),
+		C("ihbuf.operand_reads", ih_op_r),
+		C("ihbuf.input_writes", ih_in_w),
 		C("cellbuf.reads", cell_r),
 		C("cellbuf.writes", cell_w),
 		C("interbuf.reads", inter_r),
@@ -607,8 +614,14 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	 * fp16 a row is 2K bytes, the price of one K*16-bit access. */
 	charge(&p, IT_WBUF, "read_byte", c.wbuf_rbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * es);
 	charge(&p, IT_WBUF, "write_byte", c.wbuf_wbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * wr * es);
-	charge(&p, IT_IHBUF, "read", c.ih_r, sram_access_pj(t, v.ih_bank_bytes, 16) * es);
-	charge(&p, IT_IHBUF, "write", c.ih_w, sram_access_pj(t, v.ih_bank_bytes, 16) * wr * es);
+	/* The VS array's operand reads and the input prefetch are accesses of
+	 * one fp16 element to a bank like the cell updater's h traffic; they
+	 * are separate actions so an Accelergy user can tell them apart. */
+	double ih_pj = sram_access_pj(t, v.ih_bank_bytes, 16) * es;
+	charge(&p, IT_IHBUF, "read", c.ih_r, ih_pj);
+	charge(&p, IT_IHBUF, "write", c.ih_w, ih_pj * wr);
+	charge(&p, IT_IHBUF, "operand_read", c.ih_op_r, ih_pj);
+	charge(&p, IT_IHBUF, "input_write", c.ih_in_w, ih_pj * wr);
 	charge(&p, IT_CELLBUF, "read", c.cell_r, sram_access_pj(t, v.cell_bank_bytes, 32) * es);
 	charge(&p, IT_CELLBUF, "write", c.cell_w, sram_access_pj(t, v.cell_bank_bytes, 32) * wr * es);
 	charge(&p, IT_INTERBUF, "read", c.inter_r, sram_access_pj(t, v.inter_bank_bytes, 32) * es);
