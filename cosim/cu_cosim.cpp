@@ -62,6 +62,7 @@ extern "C" {
 
 #include "Vcu_top.h"
 #include "verilated.h"
+#include "vl_ports.h"
 #if VM_TRACE
 #include "verilated_vcd_c.h"
 #endif
@@ -87,29 +88,6 @@ struct Options {
 	unsigned acc_bits = 32, cfg_mask = 0x1e, special = 8, oracle_every = 8;
 	unsigned valid_pct = 85, out_ready_pct = 70;
 };
-
-// Port packing: the Verilated ports are little-endian word arrays (VlWide)
-// or plain integers; bit i of the SystemVerilog vector is bit i%32 of word
-// i/32, so a little-endian byte copy of the C arrays is the packed layout.
-template <std::size_t W> void put(VlWide<W> &p, const void *src, size_t bytes)
-{
-	std::memset(p.data(), 0, sizeof(WData) * W);
-	std::memcpy(p.data(), src, bytes);
-}
-inline void put(QData &p, const void *src, size_t bytes)
-{
-	p = 0;
-	std::memcpy(&p, src, bytes);
-}
-inline void put(IData &p, const void *src, size_t bytes)
-{
-	p = 0;
-	std::memcpy(&p, src, bytes);
-}
-template <std::size_t W> const WData *words(const VlWide<W> &p)
-{
-	return p.data();
-}
 
 void pack_tag(uint32_t w[4], const stim::Tag &t)
 {

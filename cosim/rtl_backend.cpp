@@ -58,6 +58,7 @@ extern "C" {
 
 #include "Vcu_top.h"
 #include "verilated.h"
+#include "vl_ports.h"
 #include "verilated_save.h"
 #include "verilated_vcd_c.h"
 
@@ -83,31 +84,6 @@ struct Ports {
 	uint16_t x[kN] = {};
 	uint32_t init[kG * kK] = {};
 };
-
-// Verilated ports are little-endian word arrays: bit i of the vector is bit
-// i%32 of word i/32, so a little-endian byte copy is the packed layout.
-template <std::size_t W> void put(VlWide<W> &p, const void *src, size_t bytes)
-{
-	std::memcpy(p.data(), src, bytes);
-}
-inline void put(QData &p, const void *src, size_t bytes)
-{
-	p = 0;
-	std::memcpy(&p, src, bytes);
-}
-inline void put(IData &p, const void *src, size_t bytes)
-{
-	p = 0;
-	std::memcpy(&p, src, bytes);
-}
-template <std::size_t W> const WData *words(const VlWide<W> &p)
-{
-	return p.data();
-}
-inline const uint32_t *words(const IData &p)
-{
-	return &p;
-}
 
 // Waveform time in ns, which the VCD's timescale states. After the model is
 // built: its constructor sets the context to the RTL's timescale (Verilator's

@@ -52,7 +52,7 @@ define rtl_sim_build
 		-LDFLAGS "$(LDLIBS)" -MAKEFLAGS "OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O0"
 endef
 
-RTL_SIM_COMMON := $(RTL_SIM_CPP) $(RTL_SIM_CLI) $(LIB) mk/rtl-sim.mk
+RTL_SIM_COMMON := $(RTL_SIM_CPP) cosim/vl_ports.h $(RTL_SIM_CLI) $(LIB) mk/rtl-sim.mk
 RTL_SIM_DEPS := $(RTL_SIM_SRCS) $(RTL_DIR)/cu_pkg.svh $(RTL_DIR)/arith.svh $(RTL_SIM_COMMON)
 RTL_SIM_CU   := $(RTL_SIM_DIR)/cu_$(RTL_SIM_KEY)/sharpsim-rtl
 

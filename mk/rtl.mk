@@ -26,7 +26,7 @@ RTL_FILES  := fp16_mul.sv fp32_add.sv fix_mul.sv vs_array.sv reduce_tree.sv acc_
 RTL_SRCS   := $(addprefix $(RTL_DIR)/,$(RTL_FILES))
 RTL_INCS   := $(RTL_DIR)/cu_pkg.svh $(RTL_DIR)/arith.svh
 COSIM_SRCS := cosim/cu_cosim.cpp cosim/oracle.cpp cosim/stimulus.cpp
-COSIM_HDRS := cosim/oracle.h cosim/stimulus.h
+COSIM_HDRS := cosim/oracle.h cosim/stimulus.h cosim/vl_ports.h
 MUTANTS    := $(patsubst rtl/mutants/%.sed,%,$(wildcard rtl/mutants/*.sed))
 # RTL outside rtl/: its builds carry the checksum of its absolute path, and
 # the harness names it in the command that reproduces a divergence.
