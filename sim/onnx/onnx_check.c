@@ -51,38 +51,34 @@ typedef struct lb {
 	double *pre, *E, *sx; /* per row (G*H): pre-activation, its error, sum |W||x| */
 } lb_t;
 
+/* One row's dot product with v: its exact value a, sum |row||v| m, and the
+ * error inherited from v's bounds ev through |row| (ev NULL: v exact). */
+static void row_dot(const double *row, const double *v, const double *ev, uint32_t n, double *a, double *m, double *ee)
+{
+	*a = *m = *ee = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		*a += row[k] * v[k];
+		*m += fabs(row[k] * v[k]);
+		if (ev)
+			*ee += fabs(row[k]) * ev[k];
+	}
+}
+
 /* Row r's W.x part: exact value, sum |W||x|, and the inherited error
  * through |W| (x rounded to D when it is the model's input). */
 static void row_x(const lb_t *L, size_t r, const double *x, const double *ex, double *v, double *sx, double *e)
 {
-	const weights_t *w = L->w;
-	const double *row = w->W + r * w->I;
-	double a = 0, m = 0, ee = 0;
-	for (uint32_t k = 0; k < w->I; k++) {
-		a += row[k] * x[k];
-		m += fabs(row[k] * x[k]);
-		if (ex)
-			ee += fabs(row[k]) * ex[k];
-	}
-	*v = a;
-	*sx = m;
-	*e = (2 * L->u + L->u * L->u + L->gam) * m + (1 + L->u) * ee;
+	double ee;
+	row_dot(L->w->W + r * L->w->I, x, ex, L->w->I, v, sx, &ee);
+	*e = (2 * L->u + L->u * L->u + L->gam) * *sx + (1 + L->u) * ee;
 }
 
 /* Row r's U.v part likewise, v the stored vector with error ev. */
 static void row_h(const lb_t *L, size_t r, const double *v, const double *ev, double *val, double *sv, double *e)
 {
-	const weights_t *w = L->w;
-	const double *row = w->U + r * w->H;
-	double a = 0, m = 0, ee = 0;
-	for (uint32_t k = 0; k < w->H; k++) {
-		a += row[k] * v[k];
-		m += fabs(row[k] * v[k]);
-		ee += fabs(row[k]) * ev[k];
-	}
-	*val = a;
-	*sv = m;
-	*e = (L->u + L->gam) * m + (1 + L->u) * ee;
+	double ee;
+	row_dot(L->w->U + r * L->w->H, v, ev, L->w->H, val, sv, &ee);
+	*e = (L->u + L->gam) * *sv + (1 + L->u) * ee;
 }
 
 /* The peephole term of cellmath's cm_peep, pre' = add(pre, mul_D(rnd_D(p),
