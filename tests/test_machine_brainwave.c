@@ -133,8 +133,8 @@ START_TEST(test_native_padding_and_dependent_passes)
 }
 END_TEST
 
-static const char *const parts[] = { "mvu.busy",   "idle.padding", "idle.tiles",     "idle.stream",
-				     "idle.drain", "idle.issue",   "idle.dependency" };
+static const char *const parts[] = { "mvu.busy",	"idle.padding", "idle.tiles",	  "idle.stream",
+				     "idle.fill_drain", "idle.issue",	"idle.dependency" };
 
 static void check_conservation(const bw_cfg_t *c, const machine_result_t *r)
 {
@@ -180,7 +180,7 @@ START_TEST(test_conservation)
 		ck_assert_uint_gt(counter(&r, "idle.tiles"), 0);
 		ck_assert_uint_gt(counter(&r, "idle.stream"), 0);
 		ck_assert_uint_gt(counter(&r, "idle.dependency"), 0);
-		ck_assert_uint_gt(counter(&r, "idle.drain"), 0);
+		ck_assert_uint_gt(counter(&r, "idle.fill_drain"), 0);
 		ck_assert_uint_gt(counter(&r, "idle.issue"), 0);
 		machine_result_free(&r);
 	}
@@ -259,7 +259,7 @@ START_TEST(test_unsupported_cell_names_layer)
 	machine_result_t r;
 	sim_err_t e = { 0 };
 	ck_assert_int_eq(machine_desc_brainwave.run(&c, 250, &w, &o, &r, &e), SIM_EINPUT);
-	ck_assert_ptr_nonnull(strstr(e.msg, "layer 0"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "layer 1:"));
 	ck_assert_ptr_null(r.stats);
 	workload_free(&w);
 	c.lanes = 30;

@@ -204,9 +204,9 @@ static int bw_run(const void *vcfg, double clock_mhz, const workload_t *w, const
 	for (size_t i = 0; i < w->n_layers; i++) {
 		const layer_cfg_t *l = &w->layers[i];
 		bw_program_t prog;
-		rc = bw_program_build(l, (unsigned)i, &prog, err);
+		rc = bw_program_build(l, (unsigned)i + 1, &prog, err);
 		if (!rc)
-			rc = check_program(c, &prog, (unsigned)i, err);
+			rc = check_program(c, &prog, (unsigned)i + 1, err);
 		if (rc)
 			goto fail;
 		for (int d = 0; d < (l->direction == DIR_BI ? 2 : 1); d++) {
@@ -224,8 +224,8 @@ static int bw_run(const void *vcfg, double clock_mhz, const workload_t *w, const
 	}
 	/* Conservation: every MAC-unit cycle of the run is busy or idle for
 	 * exactly one named cause. */
-	static const char *const parts[] = { "mvu.busy",   "idle.padding", "idle.tiles",     "idle.stream",
-					     "idle.drain", "idle.issue",   "idle.dependency" };
+	static const char *const parts[] = { "mvu.busy",	"idle.padding", "idle.tiles",	  "idle.stream",
+					     "idle.fill_drain", "idle.issue",	"idle.dependency" };
 	uint64_t sum = 0;
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		uint64_t v = 0;

@@ -28,7 +28,8 @@
  *     idle.stream      a chain is in its read or streaming stages without
  *                      tile passes (vector-only chains, the longer output
  *                      stream, the read latency);
- *     idle.drain       every chain dispatched: the last write-backs;
+ *     idle.fill_drain  every chain dispatched: the last write-backs (the
+ *                      pass's fill is idle.issue, then idle.stream);
  *     idle.issue       the next chain is not yet decoded;
  *     idle.dependency  it waits for a write-back it reads.
  */
@@ -103,7 +104,8 @@ int bw_pipe_create(const bw_cfg_t *cfg, stats_t *st, bw_pipe_t **out, sim_err_t 
 		  "MAC-unit cycles of tile engines without a tile pass in a feeding round" },
 		{ &p->stream, "idle.stream", STATS_LANE_CYCLES,
 		  "MAC-unit cycles while a chain reads or streams without tile passes" },
-		{ &p->drain, "idle.drain", STATS_LANE_CYCLES, "MAC-unit cycles after the last dispatch of a pass" },
+		{ &p->drain, "idle.fill_drain", STATS_LANE_CYCLES,
+		  "MAC-unit cycles of the pipeline drain after the last dispatch of a pass" },
 		{ &p->issue, "idle.issue", STATS_LANE_CYCLES, "MAC-unit cycles waiting for the sequencer to decode" },
 		{ &p->dep, "idle.dependency", STATS_LANE_CYCLES,
 		  "MAC-unit cycles waiting for a write-back the next chain reads" },

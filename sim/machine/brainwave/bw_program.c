@@ -141,7 +141,7 @@ static void build_fc(const layer_cfg_t *l, bw_program_t *p)
 	add(p, "y", l->hidden_size, l->input_size, l->hidden_size, 1, false);
 }
 
-int bw_program_build(const layer_cfg_t *l, unsigned index, bw_program_t *out, sim_err_t *err)
+int bw_program_build(const layer_cfg_t *l, unsigned number, bw_program_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	switch (l->cell) {
@@ -161,7 +161,7 @@ int bw_program_build(const layer_cfg_t *l, unsigned index, bw_program_t *out, si
 		return sim_err(err, SIM_EINPUT,
 			       "layer %u: cell %s is not a BrainWave program here (machine brainwave runs lstm, gru, "
 			       "vanilla and fc); change the layer's cell or run it on machine sharp",
-			       index, workload_cell_name(l->cell));
+			       number, workload_cell_name(l->cell));
 	}
 }
 

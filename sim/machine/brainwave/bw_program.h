@@ -56,8 +56,8 @@ typedef struct bw_program {
 
 /* The template of layer l's cell (one direction; a bidirectional layer runs
  * it twice). SIM_EINPUT for a cell BrainWave's programs do not cover,
- * naming "layer <index>". */
-int bw_program_build(const layer_cfg_t *l, unsigned index, bw_program_t *out, sim_err_t *err);
+ * naming "layer <number>" (1-based, as the run reports layers). */
+int bw_program_build(const layer_cfg_t *l, unsigned number, bw_program_t *out, sim_err_t *err);
 
 /* Whether step k (-1 .. steps-1) holds chain j. */
 bool bw_program_holds(const bw_program_t *p, uint32_t j, int64_t k, uint32_t steps);
