@@ -43,7 +43,6 @@
  * chains now on the path.
  */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
