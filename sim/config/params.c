@@ -310,7 +310,8 @@ static const param_t param_hw[] = {
 	  .untimed = true,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "block schedule (docs/hardware.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
-		  "brainwave model those designs' schedules on this hardware with fixed config4 tiles" },
+		  "brainwave are what-ifs, those designs' issue orders on SHARP's datapath with fixed config4 "
+		  "tiles (the designs themselves are machines: machine: epur, brainwave)" },
 	{ .key = "deps",
 	  .type = PARAM_ENUM,
 	  HW(deps),
