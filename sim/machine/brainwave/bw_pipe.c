@@ -43,10 +43,10 @@
 #define BW_WINDOWS 32
 
 typedef struct bw_geo {
-	uint32_t rb, cb, passes, rounds; /* native row/column blocks, tile passes, rounds */
-	uint64_t feed;			 /* F: cycles the chain feeds the tile engines */
-	uint64_t stream;		 /* S */
-	uint64_t dur;			 /* dispatch to write-back done */
+	uint32_t cb, passes, rounds; /* native column blocks, tile passes (row-block major), rounds */
+	uint64_t feed;		     /* F: cycles the chain feeds the tile engines */
+	uint64_t stream;	     /* S */
+	uint64_t dur;		     /* dispatch to write-back done */
 } bw_geo_t;
 
 typedef struct bw_window {
@@ -140,9 +140,8 @@ static bw_geo_t geometry(const bw_pipe_t *p, const bw_chain_t *c)
 	uint64_t out = (uint64_t)p->batch * ceil_div(c->out_len, k->native_dim) * p->q;
 	uint64_t mvu = 0;
 	if (c->mv_rows) {
-		g.rb = (uint32_t)ceil_div(c->mv_rows, k->native_dim);
 		g.cb = (uint32_t)ceil_div(c->mv_cols, k->native_dim);
-		g.passes = g.rb * g.cb;
+		g.passes = (uint32_t)ceil_div(c->mv_rows, k->native_dim) * g.cb;
 		g.rounds = (uint32_t)ceil_div(g.passes, k->tiles);
 		g.feed = (uint64_t)p->batch * g.rounds * p->q;
 		mvu = (uint64_t)k->lat.rf_to_lane + k->lat.mult + k->lat.accum + k->lat.reduction + ceil_log2(k->tiles);
