@@ -13,34 +13,48 @@
  * With H, I <= 400 and batch 1 every vector is one native vector and every
  * matrix one native tile: a mv_mul feeds F = ceil(1/6) * 400/40 = 10 cycles
  * and streams S = max(F, 1 * 10) = 10 cycles, so
- *   chain with mv_mul:  R + S + (8+2+4+8) + 2*9 + 5 = 1 + 10 + 22 + 18 + 5 = 56
- *   h chain (no MVU):   R + S + 2*9 + 5              = 1 + 10 + 18 + 5     = 34
- * Instructions: x chains 4 each (v_rd mv_mul vv_add v_wr), f 6, i 5, o 5,
- * c 7, h 4. Program of one LSTM step: x.f x.i x.o x.c f i o c h.
- *   decoded at 4 8 12 16 22 27 32 39 43 (running sum)
- *   x.f s=4 (decode)  done 60;  x.i s=14 (stream) done 70;
- *   x.o s=24 done 80; x.c s=34 done 90;
- *   f   s=max(22, 44, x.f 60) = 60  done 116
- *   i   s=max(27, 70, x.i 70) = 70  done 126
- *   o   s=max(32, 80, x.o 80) = 80  done 136
- *   c   s=max(39, 90, x.c 90, f 116, i 126) = 126 done 182
- *   h   s=max(43, 136, c 182, o 136) = 182 done 182 + 34 = 216.
- * One step: 216 cycles.
+ *   chain with mv_mul:       R + S + (8+2+4+8) + 2*9 + 5 = 1 + 10 + 22 + 18 + 5 = 56
+ *   chain without (x.in, h): R + S + 2*9 + 5              = 1 + 10 + 18 + 5     = 34
+ * Instructions: x.in 2 (v_rd NetQ, v_wr), x chains 4 (v_rd mv_mul vv_add
+ * v_wr), f 6, i 5, o 5, c 8 (two v_wr), h 5 (two v_wr).
  *
- * Two or more steps: the x chains of step t+1 stand after c(t), before
- * h(t). With X = dispatch of h(t-1): f(t) waits for h(t-1): X+34; i streams
- * behind it: X+44, done X+100; o X+54; c waits for i: X+100, done X+156;
- * the four x chains stream X+110..X+140 (free at X+150); h(t) waits for c:
- * X+156. The period is 156 = 34 (h) + 10 (f's stream ahead of i) + 56 (i)
- * + 56 (c): one full pipeline pass per dependent chain on the path
- * h -> i -> c -> h. Step 1 starts as the steady state does (h(0) at 182,
- * the x chains of step 1 long done), so T steps take 216 + 156 (T - 1).
+ * The authors' program (brainwave.program = listing), one step:
+ * x.in x.f x.i x.o x.c f i o c h.
+ *   decoded at 2 6 10 14 18 24 29 34 42 47 (running sum)
+ *   x.in s=2 (decode)                 done 36
+ *   x.f  s=max(6, 12, x.in 36) = 36   done 92
+ *   x.i  s=46 (stream)  done 102;  x.o s=56 done 112;  x.c s=66 done 122
+ *   f    s=max(24, 76, x.f 92) = 92   done 148
+ *   i    s=max(29, 102, x.i 102) = 102 done 158
+ *   o    s=max(34, 112, x.o 112) = 112 done 168
+ *   c    s=max(42, 122, x.c 122, f 148, i 158) = 158 done 214
+ *   h    s=max(47, 168, c 214, o 168) = 214 done 214 + 34 = 248.
+ * One step: 248 cycles.
+ *
+ * Every further step, X = dispatch of h(t-1): x.in streams behind it at
+ * X+10, done X+44; x.f X+44; x.i X+54 done X+110; x.o X+64; x.c X+74 done
+ * X+130; f waits for x.f: X+100; i for x.i: X+110, done X+166; o X+120;
+ * c waits for i: X+166, done X+222; h(t) X+222. The period is
+ *   222 = 10 (x.in behind h) + 34 (x.in) + 10 (x.i behind x.f) + 56 (x.i)
+ *         + 56 (i) + 56 (c):
+ * one full pipeline pass per dependent chain on the path x.in -> x.i ->
+ * i -> c -> (h), so T steps take 248 + 222 (T - 1).
  *
  * H = I = 401 (two native blocks a side): P = 4 tile passes in 1 round,
- * F = 10, the output stream 2 * 10 = 20, so S = 20; mv chains 66, h 44.
- * f X+44, i X+64 done X+130, o X+84, c X+130, the x chains X+150..X+210
- * (free X+230), h max(c done X+196, X+230) = X+230: period 230, the x
- * chains now on the path.
+ * F = 10, the output stream 2 * 10 = 20, so S = 20; mv chains 66, the
+ * others 44. x.in X+20 done X+64; x.f X+64; x.i X+84 done X+150; x.o X+104;
+ * x.c X+124 done X+190 (stream free X+144); f X+144 done X+210; i X+164
+ * done X+230; o X+184; c max(x.c X+190, f X+210, i X+230) = X+230 done
+ * X+296; h X+296: period 296.
+ *
+ * Hoisted placement (the input chains of step t+1 stand before h(t)): one
+ * step is the same program in the same order, 248. Steady state, Y =
+ * dispatch of c(t-1), done Y+56: x.in Y+10 done Y+44; x.f Y+44 done Y+100;
+ * x.i Y+54 done Y+110; x.o Y+64; x.c Y+74 done Y+130 (free Y+84); h(t-1)
+ * max(Y+56, Y+84) = Y+84 done Y+118; f(t) Y+118 done Y+174; i(t) Y+128
+ * done Y+184; c(t) max(x.c Y+130, f Y+174, i Y+184) = Y+184: period 184.
+ * The last step has no input chains before its h, and its h is at c's
+ * write-back, as in step 0: T steps take 248 + 184 (T - 1).
  */
 #include <check.h>
 #include <stdlib.h>
@@ -48,6 +62,7 @@
 
 #include "../sim/config/config.h"
 #include "../sim/machine/brainwave/brainwave.h"
+#include "../sim/machine/brainwave/bw_program.h"
 #include "testutil.h"
 
 static bw_cfg_t defaults(void)
@@ -104,31 +119,35 @@ START_TEST(test_one_lstm_step_closed_form)
 {
 	bw_cfg_t c = defaults();
 	ck_assert_uint_eq(machine_desc_brainwave.macs(&c), 96000);
-	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 1, 1), 216);
-	ck_assert_uint_eq(lstm_cycles(&c, 400, 400, 1, 1), 216);
-	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 2, 1), 216 + 156);
-	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 25, 1), 216 + 156 * 24);
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 1, 1), 248);
+	ck_assert_uint_eq(lstm_cycles(&c, 400, 400, 1, 1), 248);
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 2, 1), 248 + 222);
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 25, 1), 248 + 222 * 24);
+	c.program = BW_PLACE_HOISTED;
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 1, 1), 248);
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 2, 1), 248 + 184);
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 25, 1), 248 + 184 * 24);
 }
 END_TEST
 
 /* Padding: H = 1 and H = n cost the same; H = n+1 moves to two native
- * blocks (period 230 above). The period is a pipeline pass per dependent
- * chain (156 = 34 + 10 + 56 + 56), where SHARP's schedules overlap the
- * gates of a step. */
+ * blocks (period 296 above). The period is a pipeline pass per dependent
+ * chain (222 = 10 + 34 + 10 + 56 + 56 + 56), where SHARP's schedules
+ * overlap the gates of a step. */
 START_TEST(test_native_padding_and_dependent_passes)
 {
 	bw_cfg_t c = defaults();
 	uint64_t t1 = lstm_cycles(&c, 1, 1, 25, 1);
 	ck_assert_uint_eq(t1, lstm_cycles(&c, 400, 400, 25, 1));
 	uint64_t p400 = lstm_cycles(&c, 400, 400, 26, 1) - lstm_cycles(&c, 400, 400, 25, 1);
-	ck_assert_uint_eq(p400, 34 + 10 + 56 + 56);
+	ck_assert_uint_eq(p400, 10 + 34 + 10 + 56 + 56 + 56);
 	uint64_t p401 = lstm_cycles(&c, 401, 401, 26, 1) - lstm_cycles(&c, 401, 401, 25, 1);
-	ck_assert_uint_eq(p401, 230);
+	ck_assert_uint_eq(p401, 296);
 	ck_assert_uint_gt(lstm_cycles(&c, 401, 401, 25, 1), t1);
-	/* A deeper MFU adds its latency to each of the three dependent
-	 * passes of the period (h, i, c): +3 * 2 MFUs * 1 cycle. */
+	/* A deeper MFU adds its latency to each of the four dependent
+	 * passes of the period (x.in, x.i, i, c): +4 * 2 MFUs * 1 cycle. */
 	c.lat.mfu = 10;
-	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 26, 1) - lstm_cycles(&c, 8, 8, 25, 1), 156 + 3 * 2);
+	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 26, 1) - lstm_cycles(&c, 8, 8, 25, 1), 222 + 4 * 2);
 }
 END_TEST
 
@@ -246,6 +265,8 @@ START_TEST(test_stepping_equals_fast)
 	c.lat.rf_read = 3;
 	c.lat.write_back = 0;
 	same_runs(&c, &w);
+	c.program = BW_PLACE_HOISTED;
+	same_runs(&c, &w);
 	workload_free(&w);
 }
 END_TEST
@@ -280,8 +301,8 @@ START_TEST(test_energy_terms_reach_peak)
 	energy_report_t rep;
 	sim_err_t e = { 0 };
 	ck_assert_int_eq(machine_desc_brainwave.price(&c, 250, &r, &rep, &e), SIM_OK);
-	/* 216 cycles at 250 MHz = 0.864 us of 30 W static = 25.92 uJ. */
-	ck_assert_double_eq_tol(rep.leakage_uj, 25.92, 1e-9);
+	/* 248 cycles at 250 MHz = 0.992 us of 30 W static = 29.76 uJ. */
+	ck_assert_double_eq_tol(rep.leakage_uj, 29.76, 1e-9);
 	ck_assert_double_eq_tol(rep.dynamic_uj, (double)r.issued_macs * c.energy.pj_per_mac * 1e-6, 1e-12);
 	machine_result_free(&r);
 	workload_free(&w);

@@ -24,6 +24,8 @@
  * (docs/baselines/brainwave.md): a chain's elementwise ops must fit. */
 #define BW_OPS_PER_MFU 3
 
+static const char *const bw_program_names[] = { "listing", "hoisted", NULL }; /* bw_placement_t */
+
 static const param_t bw_params[] = {
 	{ .key = "brainwave.native_dim",
 	  .type = PARAM_U32,
@@ -69,6 +71,15 @@ static const param_t bw_params[] = {
 	  .max = 64,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "sequencer cycles to decode one instruction (unpublished; one a cycle)" },
+	{ .key = "brainwave.program",
+	  .type = PARAM_ENUM,
+	  BW(program),
+	  .def = "listing",
+	  .names = bw_program_names,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "where the input chains (x_t from the network queue, W.x) stand: listing = at the head of "
+		  "their step, as the authors' LSTM program (ISCA 2018); hoisted = a what-if compiler that puts "
+		  "the next step's before this step's h chain" },
 	{ .key = "brainwave.latency.rf_read",
 	  .type = PARAM_U32,
 	  BW(lat.rf_read),
@@ -204,7 +215,7 @@ static int bw_run(const void *vcfg, double clock_mhz, const workload_t *w, const
 	for (size_t i = 0; i < w->n_layers; i++) {
 		const layer_cfg_t *l = &w->layers[i];
 		bw_program_t prog;
-		rc = bw_program_build(l, (unsigned)i + 1, &prog, err);
+		rc = bw_program_build(l, (unsigned)i + 1, (bw_placement_t)c->program, &prog, err);
 		if (!rc)
 			rc = check_program(c, &prog, (unsigned)i + 1, err);
 		if (rc)

@@ -20,6 +20,7 @@ typedef struct bw_cfg {
 	uint32_t tiles;	       /* T: tile engines */
 	uint32_t mfus;	       /* multifunction units in the chain */
 	uint32_t issue_cycles; /* sequencer cycles per instruction */
+	int program;	       /* bw_placement_t: where the input chains stand */
 	struct {
 		uint32_t rf_read;    /* vector register file read (v_rd) */
 		uint32_t rf_to_lane; /* register file to the DPE lanes */

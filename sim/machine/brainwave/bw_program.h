@@ -9,11 +9,13 @@
  * chain's write-back (docs/baselines/brainwave.md, "Program").
  *
  * The program of a layer is a template of the chains of one step, expanded
- * over the steps. Chains marked `is_x` compute the input projections W.x of
- * the NEXT step (they need no h): the compiler places them after the step's
- * last gate chain, so that they stream while the final h chain waits for the
- * cell state; the x chains of step 0 form a prologue ("step -1") and the
- * last step has none. So step k (k = -1 .. T-1) holds chain j iff
+ * over the steps. With the authors' placement (BW_PLACE_LISTING) the input
+ * chains (x_t from the network queue, then W.x) head their own step. With
+ * BW_PLACE_HOISTED they are marked `is_x`: they compute the input of the
+ * NEXT step (they need no h) and stand after the step's last gate chain, so
+ * that they stream while the final h chain waits for the cell state; the
+ * input chains of step 0 form a prologue ("step -1") and the last step has
+ * none. So step k (k = -1 .. T-1) holds chain j iff
  * (is_x ? k < T-1 : k >= 0).
  *
  * A dependency names a template index and `back`: 0 = the same step,
@@ -32,6 +34,9 @@
 
 #define BW_MAX_DEPS 4
 #define BW_MAX_CHAINS 12
+
+/* Where the input chains stand (brainwave.program). */
+typedef enum { BW_PLACE_LISTING = 0, BW_PLACE_HOISTED } bw_placement_t;
 
 typedef struct bw_dep {
 	uint8_t back; /* 0: this step, 1: the previous step */
@@ -54,10 +59,10 @@ typedef struct bw_program {
 	bw_chain_t chain[BW_MAX_CHAINS];
 } bw_program_t;
 
-/* The template of layer l's cell (one direction; a bidirectional layer runs
+/* The template of layer l's cell, its input chains placed by `place` (one direction; a bidirectional layer runs
  * it twice). SIM_EINPUT for a cell BrainWave's programs do not cover,
  * naming "layer <number>" (1-based, as the run reports layers). */
-int bw_program_build(const layer_cfg_t *l, unsigned number, bw_program_t *out, sim_err_t *err);
+int bw_program_build(const layer_cfg_t *l, unsigned number, bw_placement_t place, bw_program_t *out, sim_err_t *err);
 
 /* Whether step k (-1 .. steps-1) holds chain j. */
 bool bw_program_holds(const bw_program_t *p, uint32_t j, int64_t k, uint32_t steps);
