@@ -55,6 +55,15 @@
  * done Y+184; c(t) max(x.c Y+130, f Y+174, i Y+184) = Y+184: period 184.
  * The last step has no input chains before its h, and its h is at c's
  * write-back, as in step 0: T steps take 248 + 184 (T - 1).
+ *
+ * GRU (linear_before_reset), listing, H = I <= 400: x.in 2, x.r x.z x.n 4
+ * each, r 5, z 5, n 7 (v_rd mv_mul vv_add vv_mul vv_add v_tanh v_wr), h 6
+ * (v_rd h, vv_a_sub_b n, vv_mul z, vv_add n, two v_wr); decoded at 2 6 10
+ * 14 19 24 31 37. x.in s=2 done 36; x.r 36 done 92; x.z 46 done 102; x.n 56
+ * done 112; r max(19, 66, 92) = 92 done 148; z 102 done 158; n waits for
+ * r: 148 done 204; h waits for n: 204 done 238. Further steps, X = h(t-1):
+ * x.in X+10 done X+44, x.r X+44 done X+100, r X+100 done X+156, n X+156
+ * done X+212, h X+212: period 212 = 10 + 34 + 56 + 56 + 56.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -123,6 +132,11 @@ START_TEST(test_one_lstm_step_closed_form)
 	ck_assert_uint_eq(lstm_cycles(&c, 400, 400, 1, 1), 248);
 	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 2, 1), 248 + 222);
 	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 25, 1), 248 + 222 * 24);
+	workload_t w = one_layer(test_layer(CELL_GRU, GRU_LBR, 8, 8, 2, 1));
+	machine_result_t r = run(&c, &w, false);
+	ck_assert_uint_eq(r.cycles, 238 + 212);
+	machine_result_free(&r);
+	workload_free(&w);
 	c.program = BW_PLACE_HOISTED;
 	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 1, 1), 248);
 	ck_assert_uint_eq(lstm_cycles(&c, 8, 8, 2, 1), 248 + 184);
