@@ -427,9 +427,13 @@ static int epur_price(const void *cfg, double clock_mhz, const machine_result_t 
 		epur_stat(st, "ibuf.read_bytes") + epur_stat(st, "hbuf.read_bytes") + epur_stat(st, "hbuf.write_bytes");
 	uint64_t act = epur_stat(st, "mfu.activations"), elem = epur_stat(st, "mfu.elem_ops");
 	uint64_t dram = epur_stat(st, "dram.read_bytes");
-	double wbuf_pj = epur_sram_pj(e, (double)c->wbuf_bytes / c->units);
+	/* A unit's weight buffer feeds `width` fp16 weights a cycle: width / 4
+	 * banks of 8-byte words, each access priced at its bank's size; the
+	 * input and hidden buffers broadcast `width` operands the same way. */
+	double banks = epur_width(c) >= 4 ? epur_width(c) / 4 : 1;
+	double wbuf_pj = epur_sram_pj(e, (double)c->wbuf_bytes / c->units / banks);
 	double pre_pj = epur_sram_pj(e, (double)c->precomp_bytes) * c->value_bytes / 8.0;
-	double io_pj = epur_sram_pj(e, (double)c->io_bytes);
+	double io_pj = epur_sram_pj(e, (double)c->io_bytes / banks);
 
 	epur_item(out, "dpu", ENERGY_CLASS_COMPUTE, busy * e->mac_pj, (double)epur_macs(c) * e->mac_um2,
 		  e->logic_leak_w_mm2);
