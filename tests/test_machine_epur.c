@@ -159,7 +159,7 @@ START_TEST(bounded_store_chunks)
 	ck_assert_uint_eq(ctr(&r, "precomp.chunks"), 3);
 	ck_assert_uint_eq(r.cycles, 184);
 	ck_assert_uint_eq(ctr(&r, "idle.dependency"), 2 * 8 * 16);
-	ck_assert_msg(strstr(r.note, "layer 0") && strstr(r.note, "2 of 5 steps") && strstr(r.note, "3 chunks") &&
+	ck_assert_msg(strstr(r.note, "layer 1:") && strstr(r.note, "2 of 5 steps") && strstr(r.note, "3 chunks") &&
 			      strstr(r.note, "epur.precompute.bytes"),
 		      "note: %s", r.note);
 	check_conservation(&c, &r);
@@ -177,7 +177,7 @@ START_TEST(bounded_store_chunks)
 	machine_opts_t o = { 0 };
 	sim_err_t e = { 0 };
 	ck_assert_int_eq(machine_desc_epur.run(&c, 500, &w, &o, &r, &e), SIM_EINPUT);
-	ck_assert_msg(strstr(e.msg, "layer 0:") && strstr(e.msg, "epur.precompute.bytes"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "layer 1:") && strstr(e.msg, "epur.precompute.bytes"), "%s", e.msg);
 	ck_assert_ptr_null(r.passes);
 	ck_assert_ptr_null(r.stats);
 }
@@ -230,12 +230,12 @@ START_TEST(refusals)
 	layer_cfg_t ls[2] = { test_layer(CELL_LSTM, GRU_LBR, 8, 8, 2, 1), test_layer(CELL_GRU, GRU_RBM, 8, 8, 2, 1) };
 	workload_t w = { .name = "t", .path = "t", .layers = ls, .n_layers = 2 };
 	ck_assert_int_eq(machine_desc_epur.run(&c, 500, &w, &o, &r, &e), SIM_EINPUT);
-	ck_assert_msg(strstr(e.msg, "layer 1:") && strstr(e.msg, "gru_form"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "layer 2:") && strstr(e.msg, "gru_form"), "%s", e.msg);
 
 	c.wbuf_bytes = 4 * 8 * 16 * 2 - 1; /* one byte short of the LSTM's W and U */
 	w.n_layers = 1;
 	ck_assert_int_eq(machine_desc_epur.run(&c, 500, &w, &o, &r, &e), SIM_EINPUT);
-	ck_assert_msg(strstr(e.msg, "layer 0:") && strstr(e.msg, "epur.weight_buffer.bytes"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "layer 1:") && strstr(e.msg, "epur.weight_buffer.bytes"), "%s", e.msg);
 
 	c = cfg_small(18);
 	ck_assert_int_eq(machine_desc_epur.check(&c, &e), SIM_EINPUT);

@@ -264,29 +264,30 @@ static uint64_t epur_layer_weight_bytes(const layer_cfg_t *l)
 	return (workload_layer_macs(l) / ((uint64_t)l->timesteps * l->batch_size) * workload_weight_bits(l) + 7) / 8;
 }
 
-/* The layer's reason to be refused, or SIM_OK. */
+/* The layer's reason to be refused, or SIM_OK; layers count from 1 in
+ * messages, as everywhere in the run ("layer N: ..."). */
 static int epur_accepts(const epur_cfg_t *c, const layer_cfg_t *l, size_t i, sim_err_t *err)
 {
 	const cell_desc_t *d = cell_get(l->cell);
 	if (!d)
-		return sim_err(err, SIM_EINPUT, "layer %zu: unknown cell", i);
+		return sim_err(err, SIM_EINPUT, "layer %zu: unknown cell", i + 1);
 	if (cell_variant(d, l->gru_form)->phases > 1)
 		return sim_err(
 			err, SIM_EINPUT,
 			"layer %zu: %s in this form needs part of the step before U.h can finish "
 			"(two phases), which E-PUR's one-pass step does not do; set gru_form: linear_before_reset",
-			i, d->name);
+			i + 1, d->name);
 	uint64_t wb = epur_layer_weight_bytes(l);
 	if (wb > c->wbuf_bytes)
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu: weights of %llu bytes exceed epur.weight_buffer.bytes (%llu); E-PUR is "
 			       "modelled with weights resident, raise epur.weight_buffer.bytes",
-			       i, (unsigned long long)wb, (unsigned long long)c->wbuf_bytes);
+			       i + 1, (unsigned long long)wb, (unsigned long long)c->wbuf_bytes);
 	if (epur_seq_steps_per_chunk(c, l) == 0)
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu: the precompute store (epur.precompute.bytes = %llu) holds no whole step "
 			       "(%llu bytes of W.x sums); raise epur.precompute.bytes",
-			       i, (unsigned long long)c->precomp_bytes,
+			       i + 1, (unsigned long long)c->precomp_bytes,
 			       (unsigned long long)c->value_bytes * workload_gates(l->cell) * l->hidden_size *
 				       l->batch_size);
 	return SIM_OK;
@@ -327,7 +328,7 @@ static int epur_run(const void *cfg, double clock_mhz, const workload_t *w, cons
 			snprintf(out->note, sizeof out->note,
 				 "layer %zu: the precompute store (epur.precompute.bytes) holds %u of %u steps; "
 				 "W.x ran in %llu chunks",
-				 i, tc, l->timesteps, (unsigned long long)((l->timesteps + tc - 1) / tc));
+				 i + 1, tc, l->timesteps, (unsigned long long)((l->timesteps + tc - 1) / tc));
 		for (int dir = 0; dir < (l->direction == DIR_BI ? 2 : 1); dir++) {
 			machine_pass_t *p = &out->passes[out->n_passes++];
 			p->layer = (uint32_t)i;
