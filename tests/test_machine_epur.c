@@ -31,6 +31,7 @@ static epur_cfg_t cfg_small(uint32_t macs)
 	ck_assert_msg(param_defaults(t, n, &c, &e) == SIM_OK, "%s", e.msg);
 	c.units = 4;
 	c.macs = macs;
+	c.rows = 1;
 	c.mult_latency = 1;
 	c.tree_latency = 0; /* auto: ceil(log2 w) */
 	c.acc_latency = 1;
@@ -217,7 +218,43 @@ START_TEST(conservation_and_useful_macs)
 		/* GRU: 3*17 = 51 rows a step on 4 units leave 1 unit idle */
 		ck_assert_uint_gt(ctr(&r, "idle.no_row"), 0);
 		machine_result_free(&r);
+		c.rows = 2;
+		run_ok(&c, ls, 7, &r);
+		ck_assert_uint_eq(r.useful_macs, want);
+		check_conservation(&c, &r);
+		machine_result_free(&r);
 	}
+}
+END_TEST
+
+/*
+ * The epur.dpu.rows what-if: LSTM I = H = 3 on 4 units of w = 16 (macs 64).
+ * rows = 1: one row of 3 lanes per unit, 13 lanes padded; D = 1 + 4 + 1 = 6,
+ * L = 11, S = 3: X = 3*2*1 = 6, Sh = 3: 6 + 2*(3 + 10) = 32.
+ * rows = 4: 16 engines of 4 lanes, one slot of 12 rows (4 engines idle):
+ * D = 1 + 2 + 1 = 4, L = 9, X = 1*2*1 = 2, Sh = 1: 2 + 2*(1 + 8) = 20;
+ * 4 issue cycles: padding 12 rows * 1 lane * 4 = 48, no_row 4 * 4 * 4 = 64.
+ */
+START_TEST(rows_what_if)
+{
+	epur_cfg_t c = cfg_small(64);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 3, 3, 2, 1);
+	machine_result_t r;
+	run_ok(&c, &l, 1, &r);
+	ck_assert_uint_eq(r.cycles, 32);
+	check_conservation(&c, &r);
+	machine_result_free(&r);
+	c.rows = 4;
+	run_ok(&c, &l, 1, &r);
+	ck_assert_uint_eq(r.cycles, 20);
+	ck_assert_uint_eq(ctr(&r, "idle.padding"), 48);
+	ck_assert_uint_eq(ctr(&r, "idle.no_row"), 64);
+	check_conservation(&c, &r);
+	machine_result_free(&r);
+	sim_err_t e = { 0 };
+	c.rows = 3;
+	ck_assert_int_eq(machine_desc_epur.check(&c, &e), SIM_EINPUT);
+	ck_assert_msg(strstr(e.msg, "epur.dpu.rows"), "%s", e.msg);
 }
 END_TEST
 
@@ -292,6 +329,7 @@ Suite *machine_epur_suite(void)
 	tcase_add_test(tc, short_rows_pad);
 	tcase_add_test(tc, bounded_store_chunks);
 	tcase_add_test(tc, conservation_and_useful_macs);
+	tcase_add_test(tc, rows_what_if);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, defaults_price_and_cold);
 	suite_add_tcase(s, tc);

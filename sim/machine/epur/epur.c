@@ -38,6 +38,15 @@ static const param_t epur_table[] = {
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "multipliers over all units, shared equally: DPU width = macs / units "
 		  "(the SHARP paper's budgets 1K/4K/16K/64K)" },
+	{ .key = "epur.dpu.rows",
+	  .type = PARAM_U32,
+	  EP(rows),
+	  .def = "1",
+	  .min = 1,
+	  .max = 4096,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "rows a unit's DPU works on at once, each on width / rows lanes with its own tree tap and "
+		  "MFU lane; E-PUR's DPU reduces one row (1); more is a what-if for wide budgets" },
 	{ .key = "epur.dpu.mult_latency",
 	  .type = PARAM_U32,
 	  EP(mult_latency),
@@ -54,7 +63,7 @@ static const param_t epur_table[] = {
 	  .max = 64,
 	  .has_auto = true,
 	  .src = PARAM_SRC_MODEL,
-	  .desc = "cycles in the DPU's adder tree; auto = ceil(log2 width), one adder level a cycle" },
+	  .desc = "cycles in the DPU's adder tree; auto = ceil(log2 (width / rows)), one adder level a cycle" },
 	{ .key = "epur.dpu.acc_latency",
 	  .type = PARAM_U32,
 	  EP(acc_latency),
@@ -233,12 +242,17 @@ uint32_t epur_width(const epur_cfg_t *c)
 	return c->macs / c->units;
 }
 
+uint32_t epur_lanes(const epur_cfg_t *c)
+{
+	return epur_width(c) / c->rows;
+}
+
 uint32_t epur_tree_latency(const epur_cfg_t *c)
 {
 	if (c->tree_latency)
 		return c->tree_latency;
 	uint32_t levels = 0;
-	while ((1ull << levels) < epur_width(c))
+	while ((1ull << levels) < epur_lanes(c))
 		levels++;
 	return levels ? levels : 1;
 }
@@ -249,6 +263,10 @@ static int epur_check(const void *cfg, sim_err_t *err)
 	if (c->macs % c->units)
 		return sim_err(err, SIM_EINPUT, "epur.macs: must be a multiple of epur.units (%u), got %u", c->units,
 			       c->macs);
+	if (epur_width(c) % c->rows)
+		return sim_err(err, SIM_EINPUT,
+			       "epur.dpu.rows: must divide the DPU width epur.macs / epur.units (%u), got %u",
+			       epur_width(c), c->rows);
 	return SIM_OK;
 }
 
@@ -430,7 +448,8 @@ static int epur_price(const void *cfg, double clock_mhz, const machine_result_t 
 	uint64_t dram = epur_stat(st, "dram.read_bytes");
 	/* A unit's weight buffer feeds `width` fp16 weights a cycle: width / 4
 	 * banks of 8-byte words, each access priced at its bank's size; the
-	 * input and hidden buffers broadcast `width` operands the same way. */
+	 * input and hidden buffers broadcast up to `width` operands the same
+	 * way. */
 	double banks = epur_width(c) >= 4 ? epur_width(c) / 4 : 1;
 	double wbuf_pj = epur_sram_pj(e, (double)c->wbuf_bytes / c->units / banks);
 	double pre_pj = epur_sram_pj(e, (double)c->precomp_bytes) * c->value_bytes / 8.0;
@@ -444,8 +463,8 @@ static int epur_price(const void *cfg, double clock_mhz, const machine_result_t 
 		  e->sram_leak_w_mm2);
 	epur_item(out, "iobuf", ENERGY_CLASS_SRAM, io / 8.0 * io_pj, c->io_bytes / 1024.0 * e->sram_um2_per_kib,
 		  e->sram_leak_w_mm2);
-	epur_item(out, "mfu", ENERGY_CLASS_ACT, act * e->act_pj + elem * e->elem_pj, c->units * e->mfu_um2,
-		  e->logic_leak_w_mm2);
+	epur_item(out, "mfu", ENERGY_CLASS_ACT, act * e->act_pj + elem * e->elem_pj,
+		  (double)c->units * c->rows * e->mfu_um2, e->logic_leak_w_mm2);
 	epur_item(out, "dram", ENERGY_CLASS_DRAM, dram * 8.0 * e->dram_pj_per_bit, 0, 0);
 
 	epur_action(out, "dpu", "mac", busy, e->mac_pj);

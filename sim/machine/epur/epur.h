@@ -33,8 +33,9 @@ typedef struct epur_energy_cfg {
 typedef struct epur_cfg {
 	uint32_t units;		/* computation units (one per LSTM gate) */
 	uint32_t macs;		/* multipliers over all units: width = macs / units */
+	uint32_t rows;		/* rows a unit's DPU works on at once (E-PUR: 1) */
 	uint32_t mult_latency;	/* DPU multiplier stage, cycles */
-	uint32_t tree_latency;	/* adder tree, cycles; 0 = auto = ceil(log2 width) */
+	uint32_t tree_latency;	/* adder tree, cycles; 0 = auto = ceil(log2 lanes) */
 	uint32_t acc_latency;	/* accumulator, cycles */
 	uint32_t act_latency;	/* MFU: W.x add, bias, activation */
 	uint32_t elem_latency;	/* MFU: element-wise cell update up to h_t written */
@@ -48,6 +49,8 @@ typedef struct epur_cfg {
 
 /* DPU lanes of one unit. */
 uint32_t epur_width(const epur_cfg_t *c);
+/* Lanes of one row engine: width / rows. */
+uint32_t epur_lanes(const epur_cfg_t *c);
 /* The adder tree's latency with auto resolved. */
 uint32_t epur_tree_latency(const epur_cfg_t *c);
 

@@ -22,7 +22,7 @@ int epur_seq_register(stats_t *st, epur_ctr_t *c, sim_err_t *err)
 		{ &c->padding, "idle.padding", STATS_LANE_CYCLES,
 		  "DPU lanes of an issued segment beyond the row's end (row length not a multiple of the width)" },
 		{ &c->no_row, "idle.no_row", STATS_LANE_CYCLES,
-		  "DPU lanes of a unit left without a row in the last slot of a step (G*H not a multiple of the units)" },
+		  "DPU lanes left without a row in the last slot of a step (G*H not a multiple of units x dpu.rows)" },
 		{ &c->dependency, "idle.dependency", STATS_LANE_CYCLES,
 		  "DPU lanes waiting for h_{t-1} to be written before step t's U.h" },
 		{ &c->fill_drain, "idle.fill_drain", STATS_LANE_CYCLES,
@@ -79,10 +79,10 @@ typedef enum { PH_X, PH_H, PH_DONE } seq_phase_t;
 typedef struct seq {
 	const epur_cfg_t *cfg;
 	const epur_ctr_t *ctr;
-	uint32_t units, width, wbits;
+	uint32_t engines, width, wbits; /* row engines: units x dpu.rows, of width lanes each */
 	bool recurrent, has_x;
 	uint64_t rows_per_step; /* G*H */
-	uint64_t slots;		/* ceil(G*H / units) */
+	uint64_t slots;		/* ceil(G*H / engines) */
 	uint32_t len_x, len_h;	/* row lengths: I and H */
 	uint32_t seg_x, seg_h;	/* segments per row */
 	uint32_t T, B, tc;
@@ -111,11 +111,11 @@ static void seq_chunk_begin(seq_t *s)
 	(*s->ctr->chunks)++;
 }
 
-/* Rows of slot `slot` (units, or fewer in the last slot). */
+/* Rows of slot `slot` (engines, or fewer in the last slot). */
 static uint32_t seq_slot_rows(const seq_t *s, uint64_t slot)
 {
-	uint64_t left = s->rows_per_step - slot * s->units;
-	return left < s->units ? (uint32_t)left : s->units;
+	uint64_t left = s->rows_per_step - slot * s->engines;
+	return left < s->engines ? (uint32_t)left : s->engines;
 }
 
 /* Issues one segment of the current position on every unit with a row,
@@ -134,7 +134,7 @@ static void seq_issue(seq_t *s, uint64_t now)
 		epur_dpu_issue(s->dpu[u], now, last, &tag);
 	*c->busy += (uint64_t)rows * lanes;
 	*c->padding += (uint64_t)rows * (s->width - lanes);
-	*c->no_row += (uint64_t)(s->units - rows) * s->width;
+	*c->no_row += (uint64_t)(s->engines - rows) * s->width;
 	*c->issued += (uint64_t)rows * s->width;
 	s->useful_macs += (uint64_t)rows * lanes;
 	s->issued_macs += (uint64_t)rows * s->width;
@@ -180,7 +180,7 @@ static void seq_issue(seq_t *s, uint64_t now)
 static void seq_retire(seq_t *s, uint64_t now)
 {
 	const epur_ctr_t *c = s->ctr;
-	for (uint32_t u = 0; u < s->units; u++) {
+	for (uint32_t u = 0; u < s->engines; u++) {
 		epur_row_t r;
 		while (epur_dpu_pop(s->dpu[u], now, &r)) {
 			(*c->rows)++;
@@ -208,7 +208,7 @@ static void seq_retire(seq_t *s, uint64_t now)
 
 static bool seq_drained(const seq_t *s)
 {
-	for (uint32_t u = 0; u < s->units; u++)
+	for (uint32_t u = 0; u < s->engines; u++)
 		if (!epur_dpu_empty(s->dpu[u]) || !epur_mfu_empty(s->mfu[u]))
 			return false;
 	return true;
@@ -224,8 +224,8 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, cons
 	seq_t s = {
 		.cfg = cfg,
 		.ctr = ctr,
-		.units = cfg->units,
-		.width = epur_width(cfg),
+		.engines = cfg->units * cfg->rows,
+		.width = epur_lanes(cfg),
 		.wbits = workload_weight_bits(l),
 		.recurrent = (cd->flags & CELL_F_RECURRENT) != 0,
 		.len_x = l->input_size,
@@ -238,20 +238,20 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, cons
 	};
 	s.has_x = !s.recurrent || !l->skip_input;
 	s.rows_per_step = (uint64_t)workload_gates(l->cell) * l->hidden_size;
-	s.slots = ceil_div(s.rows_per_step, s.units);
+	s.slots = ceil_div(s.rows_per_step, s.engines);
 	s.seg_x = (uint32_t)ceil_div(s.len_x, s.width);
 	s.seg_h = (uint32_t)ceil_div(s.len_h, s.width);
 
 	uint32_t depth = cfg->mult_latency + epur_tree_latency(cfg) + cfg->acc_latency;
 	uint32_t mfu_lat = cfg->act_latency + (s.recurrent ? cfg->elem_latency : 0);
 	int rc = SIM_OK;
-	s.dpu = calloc(s.units, sizeof *s.dpu);
-	s.mfu = calloc(s.units, sizeof *s.mfu);
+	s.dpu = calloc(s.engines, sizeof *s.dpu);
+	s.mfu = calloc(s.engines, sizeof *s.mfu);
 	if (!s.dpu || !s.mfu) {
 		rc = sim_err(err, SIM_ENOMEM, "epur: out of memory");
 		goto out;
 	}
-	for (uint32_t u = 0; u < s.units; u++) {
+	for (uint32_t u = 0; u < s.engines; u++) {
 		s.dpu[u] = epur_dpu_create(depth);
 		s.mfu[u] = epur_mfu_create(mfu_lat);
 		if (!s.dpu[u] || !s.mfu[u]) {
@@ -260,7 +260,7 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, cons
 		}
 	}
 
-	uint64_t lanes = (uint64_t)s.units * s.width;
+	uint64_t lanes = (uint64_t)s.engines * s.width;
 	uint64_t now = 0;
 	s.t0 = 0;
 	seq_chunk_begin(&s);
@@ -282,9 +282,9 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, cons
 	out->issued_macs = s.issued_macs;
 	*ctr->cycles += out->cycles;
 out:
-	for (uint32_t u = 0; s.dpu && u < s.units; u++)
+	for (uint32_t u = 0; s.dpu && u < s.engines; u++)
 		epur_dpu_destroy(s.dpu[u]);
-	for (uint32_t u = 0; s.mfu && u < s.units; u++)
+	for (uint32_t u = 0; s.mfu && u < s.engines; u++)
 		epur_mfu_destroy(s.mfu[u]);
 	free(s.dpu);
 	free(s.mfu);

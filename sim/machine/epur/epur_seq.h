@@ -15,7 +15,9 @@
  * major and gate minor, so for an LSTM on four units slot j holds the i, f,
  * g, o rows of hidden index j, one per unit (E-PUR's gate units); a cell
  * with fewer gates packs rows of several indices into a slot, and the last
- * slot may leave units without a row (idle.no_row).
+ * slot may leave units without a row (idle.no_row). With epur.dpu.rows = k
+ * (a what-if; E-PUR has k = 1) each unit's DPU is k row engines of
+ * width / k lanes and a slot is units * k rows.
  *
  * One step's timing, last segment issued at cycle c (D = DPU depth,
  * a = act latency, e = element-wise latency, L = D + a + e):
