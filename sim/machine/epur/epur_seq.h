@@ -29,7 +29,10 @@
  * and the pass ends with the last h written, L - 1 cycles after its last
  * issue (idle.fill_drain). A W.x phase of the next chunk needs no h and
  * issues right after the last U.h issue of the previous chunk, filling that
- * gap. Every unit-lane of every cycle lands in exactly one counter: busy,
+ * gap. The W.x sum a U.h row needs was issued before that row on the same
+ * in-order DPU (a chunk's W.x precedes its U.h), so it is in the store by
+ * the time the MFU reads it: that read never waits. Every unit-lane of every
+ * cycle lands in exactly one counter: busy,
  * idle.padding, idle.no_row, idle.dependency, idle.fill_drain, and in a
  * cold run idle.load for the initial weight load.
  */
