@@ -258,6 +258,50 @@ START_TEST(rows_what_if)
 }
 END_TEST
 
+/* Jumping over repeated steps gives the counters and cycles of stepping,
+ * pass by pass, on layers with one chunk and several, batches, padded and
+ * packed rows, and bidirectional passes; the jump did happen. */
+START_TEST(fast_forward_equals_stepping)
+{
+	layer_cfg_t ls[5] = {
+		test_layer(CELL_LSTM, GRU_LBR, 8, 8, 9, 1),	test_layer(CELL_GRU, GRU_LBR, 33, 17, 11, 2),
+		test_layer(CELL_LSTM, GRU_LBR, 120, 40, 30, 1), test_layer(CELL_VANILLA, GRU_LBR, 10, 9, 7, 3),
+		test_layer(CELL_FC, GRU_LBR, 64, 30, 3, 2),
+	};
+	ls[2].direction = DIR_BI;
+	const uint64_t stores[] = { 1u << 20, 1000 }; /* one chunk; several (LSTM 8: 64 B a step) */
+	for (size_t k = 0; k < 2; k++) {
+		epur_cfg_t c = cfg_small(64);
+		c.precomp_bytes = stores[k];
+		workload_t w = { .name = "t", .path = "t", .layers = ls, .n_layers = 5 };
+		machine_result_t a, b;
+		sim_err_t e = { 0 };
+		machine_opts_t step = { .fast_forward = false }, jump = { .fast_forward = true };
+		ck_assert_msg(machine_desc_epur.run(&c, 500, &w, &step, &a, &e) == SIM_OK, "%s", e.msg);
+		ck_assert_msg(machine_desc_epur.run(&c, 500, &w, &jump, &b, &e) == SIM_OK, "%s", e.msg);
+		ck_assert_uint_eq(a.cycles, b.cycles);
+		ck_assert_uint_eq(a.n_passes, b.n_passes);
+		for (size_t i = 0; i < a.n_passes; i++) {
+			ck_assert_uint_eq(a.passes[i].cycles, b.passes[i].cycles);
+			ck_assert_uint_eq(a.passes[i].useful_macs, b.passes[i].useful_macs);
+			ck_assert_uint_eq(a.passes[i].issued_macs, b.passes[i].issued_macs);
+		}
+		ck_assert_uint_eq(stats_size(a.stats), stats_size(b.stats));
+		for (size_t i = 0; i < stats_size(a.stats); i++)
+			ck_assert_msg(strncmp(stats_name(a.stats, i), "sim.", 4) == 0 ||
+					      stats_value(a.stats, i) == stats_value(b.stats, i),
+				      "store %llu: %s stepping %llu, jumping %llu", (unsigned long long)stores[k],
+				      stats_name(a.stats, i), (unsigned long long)stats_value(a.stats, i),
+				      (unsigned long long)stats_value(b.stats, i));
+		ck_assert_uint_eq(ctr(&a, "sim.jumped_cycles"), 0);
+		ck_assert_uint_gt(ctr(&b, "sim.jumped_cycles"), 0);
+		check_conservation(&c, &b);
+		machine_result_free(&a);
+		machine_result_free(&b);
+	}
+}
+END_TEST
+
 START_TEST(refusals)
 {
 	epur_cfg_t c = cfg_small(16);
@@ -330,6 +374,7 @@ Suite *machine_epur_suite(void)
 	tcase_add_test(tc, bounded_store_chunks);
 	tcase_add_test(tc, conservation_and_useful_macs);
 	tcase_add_test(tc, rows_what_if);
+	tcase_add_test(tc, fast_forward_equals_stepping);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, defaults_price_and_cold);
 	suite_add_tcase(s, tc);

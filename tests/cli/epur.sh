@@ -10,6 +10,8 @@
 #   - a store of 1 KiB holds no step: exit 2, one line naming the layer's
 #     place in the file and the key; a GRU in reset_before_matmul form is
 #     refused the same way;
+#   - exact jumps over repeated steps give stepping's cycles and counters
+#     (EESEN at 4K, --no-fast-forward against the default);
 #   - the same inputs give byte-identical JSON.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,6 +54,18 @@ expect_error '^workloads/paper/lstm_h256_t25.yaml:[0-9]+:[0-9]+: layer 1: .*epur
   --hw configs/baselines/epur-1k.yaml --workload $wl -p epur.precompute.bytes=1KiB
 expect_error '^workloads/examples/gru_rbm.yaml:[0-9]+:[0-9]+: layer 1: .*gru_form' \
   --hw configs/baselines/epur-1k.yaml --workload workloads/examples/gru_rbm.yaml
+
+# exact jumps: the cycles and every hardware counter of stepping
+ee=workloads/networks/eesen_t300.yaml
+"$BIN" run --hw configs/baselines/epur-4k.yaml --workload $ee --format json --no-energy --out "$T/ff.json" &&
+  "$BIN" run --hw configs/baselines/epur-4k.yaml --workload $ee --format json --no-energy --no-fast-forward \
+    --out "$T/step.json" || bad "eesen runs failed"
+/usr/bin/python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+diff = [k for k in a["counters"] if not k.startswith("sim.") and a["counters"][k] != b["counters"][k]]
+sys.exit(1 if diff or a["cycles"] != b["cycles"] or a["counters"]["sim.jumped_cycles"] == 0 else 0)
+' "$T/ff.json" "$T/step.json" && ok || bad "eesen 4k: jumping differs from stepping"
 
 "$BIN" run --hw configs/baselines/epur-4k.yaml --workload $wl --format json --out "$T/again.json" 2>/dev/null
 cmp -s "$T/4k.json" "$T/again.json" && ok || bad "4k: two runs differ"

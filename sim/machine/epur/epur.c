@@ -351,7 +351,7 @@ static int epur_run(const void *cfg, double clock_mhz, const workload_t *w, cons
 			machine_pass_t *p = &out->passes[out->n_passes++];
 			p->layer = (uint32_t)i;
 			p->backward = dir == 1;
-			rc = epur_seq_pass(c, l, tc, &ctr, p, err);
+			rc = epur_seq_pass(c, l, tc, o && o->fast_forward, &ctr, p, err);
 			if (rc)
 				goto fail;
 			out->cycles += p->cycles;

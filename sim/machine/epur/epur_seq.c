@@ -44,7 +44,11 @@ int epur_seq_register(stats_t *st, epur_ctr_t *c, sim_err_t *err)
 		{ &c->act, "mfu.activations", STATS_OPS, "gate values activated (bias add and sigmoid/tanh)" },
 		{ &c->elem, "mfu.elem_ops", STATS_OPS, "element-wise multiplies, adds and tanh of the cell updates" },
 		{ &c->dram_bytes, "dram.read_bytes", STATS_BYTES, "weights loaded from DRAM (cold runs only)" },
+		{ &c->jumped, "sim.jumped_cycles", STATS_CYCLES,
+		  "cycles covered by exact jumps over repeated steps (not hardware)" },
 	};
+	_Static_assert(sizeof(((epur_ctr_t *)0)->all) == sizeof(epur_ctr_t), "epur_ctr_t: all covers every counter");
+	_Static_assert(sizeof reg / sizeof reg[0] == EPUR_NCTR, "epur_ctr_t: every counter registered");
 	for (size_t i = 0; i < sizeof reg / sizeof reg[0]; i++) {
 		*reg[i].p = stats_counter(st, reg[i].name, reg[i].unit, reg[i].desc);
 		if (!*reg[i].p)
@@ -98,6 +102,11 @@ typedef struct seq {
 	int64_t h_done;	    /* last step whose h is written, -1 before any */
 	uint64_t rows_back; /* U.h rows of the step in flight that are written */
 	uint64_t issued_macs, useful_macs;
+	/* the exact jump: the state at the start of the last step measured */
+	bool fast;
+	int64_t mark_t; /* that step, or -1 */
+	uint64_t mark_now, mark_useful, mark_issued;
+	uint64_t mark_ctr[EPUR_NCTR];
 	epur_dpu_t **dpu;
 	epur_mfu_t **mfu;
 } seq_t;
@@ -214,8 +223,41 @@ static bool seq_drained(const seq_t *s)
 	return true;
 }
 
-int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, const epur_ctr_t *ctr, machine_pass_t *out,
-		  sim_err_t *err)
+/*
+ * Called at the first issue cycle of a step t that is not its chunk's
+ * first, with the pipelines empty and h_{t-1} just written: a state that
+ * depends on nothing but t. If the step before was measured from the same
+ * state (mark_t = t - 1; a chunk's first step is never marked, so the two
+ * are in one chunk), steps t .. tn-2 each repeat that measurement: jump
+ * over them to the start of step tn-1, the chunk's last, whose successor
+ * (the next chunk's W.x, or the end) differs. Otherwise mark this step.
+ */
+static void seq_jump(seq_t *s, uint64_t *now)
+{
+	const epur_ctr_t *c = s->ctr;
+	if (s->mark_t >= 0 && s->mark_t + 1 == (int64_t)s->t) {
+		uint64_t k = s->tn - 1 - s->t, period = *now - s->mark_now;
+		for (size_t i = 0; i < EPUR_NCTR; i++)
+			*c->all[i] += k * (*c->all[i] - s->mark_ctr[i]);
+		s->useful_macs += k * (s->useful_macs - s->mark_useful);
+		s->issued_macs += k * (s->issued_macs - s->mark_issued);
+		*now += k * period;
+		*c->jumped += k * period;
+		s->t += (uint32_t)k;
+		s->h_done += (int64_t)k;
+		s->mark_t = -1;
+		return;
+	}
+	s->mark_t = s->t;
+	s->mark_now = *now;
+	s->mark_useful = s->useful_macs;
+	s->mark_issued = s->issued_macs;
+	for (size_t i = 0; i < EPUR_NCTR; i++)
+		s->mark_ctr[i] = *c->all[i];
+}
+
+int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, bool fast, const epur_ctr_t *ctr,
+		  machine_pass_t *out, sim_err_t *err)
 {
 	const cell_desc_t *cd = cell_get(l->cell);
 	if (!cd || tc == 0)
@@ -235,6 +277,8 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, cons
 		.tc = tc,
 		.elem_ops = (uint32_t)v->ops.mults + v->ops.adds + v->ops.tanhs,
 		.h_done = -1,
+		.fast = fast,
+		.mark_t = -1,
 	};
 	s.has_x = !s.recurrent || !l->skip_input;
 	s.rows_per_step = (uint64_t)workload_gates(l->cell) * l->hidden_size;
@@ -265,6 +309,10 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, cons
 	s.t0 = 0;
 	seq_chunk_begin(&s);
 	for (;; now++) {
+		/* 0. a step that starts as the one before did: jump (fast only) */
+		if (s.fast && s.ph == PH_H && s.slot == 0 && s.vec == 0 && s.seg == 0 && s.t > s.t0 &&
+		    s.h_done == (int64_t)s.t - 1 && seq_drained(&s))
+			seq_jump(&s, &now);
 		/* 1. issue, or say why not */
 		if (s.ph == PH_DONE)
 			*ctr->fill_drain += lanes;

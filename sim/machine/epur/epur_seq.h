@@ -39,6 +39,7 @@
 #ifndef SHARPSIM_EPUR_SEQ_H
 #define SHARPSIM_EPUR_SEQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../common/err.h"
@@ -47,15 +48,23 @@
 #include "../machine.h"
 #include "epur.h"
 
-/* The run's counters, registered once (epur_seq_register). */
+/* The run's counters, registered once (epur_seq_register); `all` views
+ * the same pointers as an array, for the exact jump's deltas. */
+#define EPUR_NCTR 20
 typedef struct epur_ctr {
-	uint64_t *cycles;
-	uint64_t *busy, *padding, *no_row, *dependency, *fill_drain, *load; /* lane-cycles */
-	uint64_t *issued, *rows;
-	uint64_t *wbuf_bytes, *ibuf_bytes, *hbuf_rd_bytes, *hbuf_wr_bytes;
-	uint64_t *pre_writes, *pre_reads, *chunks;
-	uint64_t *act, *elem;
-	uint64_t *dram_bytes;
+	union {
+		struct {
+			uint64_t *cycles;
+			uint64_t *busy, *padding, *no_row, *dependency, *fill_drain, *load; /* lane-cycles */
+			uint64_t *issued, *rows;
+			uint64_t *wbuf_bytes, *ibuf_bytes, *hbuf_rd_bytes, *hbuf_wr_bytes;
+			uint64_t *pre_writes, *pre_reads, *chunks;
+			uint64_t *act, *elem;
+			uint64_t *dram_bytes;
+			uint64_t *jumped; /* sim.jumped_cycles: not hardware */
+		};
+		uint64_t *all[EPUR_NCTR];
+	};
 } epur_ctr_t;
 
 int epur_seq_register(stats_t *st, epur_ctr_t *c, sim_err_t *err);
@@ -66,8 +75,12 @@ int epur_seq_register(stats_t *st, epur_ctr_t *c, sim_err_t *err);
 uint32_t epur_seq_steps_per_chunk(const epur_cfg_t *cfg, const layer_cfg_t *l);
 
 /* Runs one pass of layer l with tc steps per chunk (tc >= 1), adding to
- * the counters; fills out's cycles and MACs. */
-int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, const epur_ctr_t *ctr, machine_pass_t *out,
-		  sim_err_t *err);
+ * the counters; fills out's cycles and MACs. With `fast`, the steps of a
+ * chunk between its second and its last are jumped over exactly: each
+ * starts from the same state (pipelines empty, h_{t-1} just written), so
+ * each repeats the counter deltas and the cycles the step before measured
+ * (sim.jumped_cycles counts the cycles covered). */
+int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, bool fast, const epur_ctr_t *ctr,
+		  machine_pass_t *out, sim_err_t *err);
 
 #endif
