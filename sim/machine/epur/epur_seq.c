@@ -81,7 +81,6 @@ uint32_t epur_seq_steps_per_chunk(const epur_cfg_t *cfg, const layer_cfg_t *l)
 typedef enum { PH_X, PH_H, PH_DONE } seq_phase_t;
 
 typedef struct seq {
-	const epur_cfg_t *cfg;
 	const epur_ctr_t *ctr;
 	uint32_t engines, width, wbits; /* row engines: units x dpu.rows, of width lanes each */
 	bool recurrent, has_x;
@@ -264,7 +263,6 @@ int epur_seq_pass(const epur_cfg_t *cfg, const layer_cfg_t *l, uint32_t tc, bool
 		return sim_err(err, SIM_EINTERNAL, "epur: pass of an unknown cell or of no step per chunk");
 	const cell_variant_t *v = cell_variant(cd, l->gru_form);
 	seq_t s = {
-		.cfg = cfg,
 		.ctr = ctr,
 		.engines = cfg->units * cfg->rows,
 		.width = epur_lanes(cfg),
