@@ -1,8 +1,9 @@
 # validate.mk - sharpsim against the SHARP paper's published results
 # (scripts/validate.sh, report in docs/validation.md), and `sharpsim compare`.
 #
-#   make validate         rerun every paper-reproduction case and rewrite
-#                         docs/validation.md (about 12 s on this machine)
+#   make validate         rerun every paper-reproduction case, rewrite
+#                         docs/validation.md and print a one-screen summary
+#                         of its rows (about 15 s on this machine)
 #   make validate-check   regenerate into build/validate/ and fail when
 #                         docs/validation.md differs (byte compare): the
 #                         committed report is stale or was edited by hand
