@@ -9,6 +9,7 @@
 #include "../core/pipeline.h"
 #include "../ctrl/ctrl.h"
 #include "../energy/energy.h"
+#include "../report/report.h"
 
 static int point_row(const sweep_point_t *pt, const run_result_t *r, const energy_report_t *e, bool cold,
 		     const char *version, sweep_rec_t *row)
@@ -58,6 +59,53 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 	return rc ? SIM_ENOMEM : SIM_OK;
 }
 
+/* How a record types a column of the CSV schema for JSON: the names and
+ * words are strings, true/false booleans, the rest numbers. */
+static char point_type(const char *col, const char *v)
+{
+	static const char *const strings[] = { "version",   "config_hash", "row",  "pass",    "hw", "workload",
+					       "scheduler", "design",	   "tile", "weights", NULL };
+	for (size_t i = 0; strings[i]; i++)
+		if (!strcmp(col, strings[i]))
+			return 's';
+	return !strcmp(v, "true") || !strcmp(v, "false") ? 'b' : 'n';
+}
+
+/* Adds column col of layer pass `layer` (its value from the run's CSV
+ * writer, report_csv_value) to row, unless the pass has none. */
+static int point_layer_col(const report_ctx_t *c, long layer, const char *col, sweep_rec_t *row)
+{
+	char buf[256];
+	const char *v = strcmp(col, "schema") ? report_csv_value(c, layer, col, buf, sizeof buf) : "";
+	return v && *v ? sweep_rec_add(row, col, point_type(col, v), v) : SIM_OK;
+}
+
+/* The point's per-layer rows, as sub-rows of its row (record.h): each
+ * pass's values as `run --per-layer` writes them, by the same writer, with
+ * the point's swept-parameter columns. */
+static int point_layers(const sweep_point_t *pt, const run_outcome_t *o, const char *version, sweep_rec_t *row)
+{
+	report_ctx_t c = { .version = version, .config_hash = o->config_hash, .w = &o->w, .r = &o->r };
+	int rc = SIM_OK;
+	for (size_t l = 0; !rc && l < o->r.n_layers; l++) {
+		sweep_rec_t *lr = sweep_rec_create();
+		if (!lr)
+			return SIM_ENOMEM;
+		for (size_t i = 0; report_csv_head[i]; i++)
+			rc |= point_layer_col(&c, (long)l, report_csv_head[i], lr);
+		for (size_t i = 0; i < sweep_rec_len(pt->label); i++)
+			rc |= sweep_rec_add(lr, sweep_rec_key(pt->label, i), sweep_rec_type(pt->label, i),
+					    sweep_rec_value(pt->label, i));
+		for (size_t i = 0; report_csv_results[i]; i++)
+			rc |= point_layer_col(&c, (long)l, report_csv_results[i], lr);
+		if (rc)
+			sweep_rec_free(lr);
+		else
+			rc = sweep_rec_add_child(row, lr);
+	}
+	return rc ? SIM_ENOMEM : SIM_OK;
+}
+
 int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles,
 		    const char *version, sweep_rec_t **out, sim_err_t *err)
 {
@@ -81,7 +129,8 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, 
 	if (rc)
 		return rc;
 	sweep_rec_t *row = sweep_rec_create();
-	if (!row || point_row(pt, &o.r, o.priced ? &o.e : NULL, s->cold, version, row))
+	if (!row || point_row(pt, &o.r, o.priced ? &o.e : NULL, s->cold, version, row) ||
+	    (s->per_layer && point_layers(pt, &o, version, row)))
 		rc = sim_err(err, SIM_ENOMEM, "out of memory");
 	run_outcome_free(&o);
 	if (rc) {
