@@ -22,7 +22,9 @@
  * design and the ratios added; --per-layer adds the run's row=layer rows
  * after each design's row, whose speedup is the same pass's latency on the
  * first design over this one's (the energy and power ratios are whole-run
- * only, as the energy is).
+ * only, as the energy is). Text and JSON show the same passes (a table per
+ * workload; layers[] per result) from the copy of the run's layers[] each
+ * design keeps.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -66,9 +68,9 @@ static void compare_usage(FILE *f)
 	      "  --no-energy        do not price the runs (energy columns empty)\n"
 	      "  --format F         text (default), json or csv\n"
 	      "  --out FILE         write the report to FILE (atomically)\n"
-	      "  --per-layer        CSV: after each design's row, a row per layer pass (row=layer);\n"
-	      "                     text: a table per workload of every pass on every design, with\n"
-	      "                     the pass's speedup over the first design's (not with json)\n",
+	      "  --per-layer        each layer pass of each design, with its speedup over the first\n"
+	      "                     design's same pass: CSV, a row per pass after the design's row\n"
+	      "                     (row=layer); text, a table per workload; JSON, layers[] per result\n",
 	      f);
 }
 
@@ -197,10 +199,6 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 			       a->nd);
 	if (a->nwl_arg == 0)
 		return sim_err(err, SIM_EINPUT, "compare needs a workload, expected --workload FILE|DIR");
-	if (a->per_layer && a->fmt == REPORT_JSON)
-		return sim_err(err, SIM_EINPUT,
-			       "option --per-layer: adds CSV rows or a text table (run --format json has "
-			       "layers[]), expected --format csv or text with it");
 	return SIM_OK;
 }
 
@@ -474,6 +472,32 @@ static void write_text(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 	}
 }
 
+/* --per-layer: the design's passes, with the keys of run's layers[] that
+ * a comparison reads, and each pass's speedup (null: the first design has
+ * no such pass). */
+static void write_json_layers(FILE *f, const cmp_cell_t *c, const cmp_cell_t *base)
+{
+	fputs(", \"layers\": [", f);
+	for (size_t i = 0; i < c->n_layers; i++) {
+		const layer_result_t *l = &c->layers[i];
+		double u = l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)c->macs_per_cycle) : 0;
+		fprintf(f,
+			"%s\n        {\"layer\": %u, \"pass\": \"%s\", \"tile\": \"%s\", \"weights\": \"%s\", "
+			"\"weights_fit\": %s, \"cycles\": %llu, \"latency_us\": %.6f, \"utilization\": %.6f, "
+			"\"useful_macs\": %llu, \"issued_macs\": %llu, \"speedup\": ",
+			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", hw_tile_name(l->tile),
+			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
+			(unsigned long long)l->cycles, cmp_pass_latency(c, i), u, (unsigned long long)l->useful_macs,
+			(unsigned long long)l->issued_macs);
+		double sp = cmp_pass_speedup(c, base, i);
+		if (sp < 0)
+			fputs("null}", f);
+		else
+			fprintf(f, "%.6f}", sp);
+	}
+	fputs("]", f);
+}
+
 static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size_t nr)
 {
 	fprintf(f, "{\n  \"version\": \"%s\",\n  \"reference\": 0,\n  \"designs\": [", SHARPSIM_VERSION);
@@ -511,14 +535,16 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 			if (c->priced && base->priced)
 				fprintf(f,
 					", \"energy_uj\": %.6f, \"avg_power_w\": %.6f, \"area_mm2\": %.6f, "
-					"\"energy_ratio\": %.6f, \"power_ratio\": %.6f}",
+					"\"energy_ratio\": %.6f, \"power_ratio\": %.6f",
 					c->energy_uj, c->power_w, c->area_mm2, ratio(c->energy_uj, base->energy_uj),
 					ratio(c->power_w, base->power_w));
 			else
 				fputs(", \"energy_uj\": null, \"avg_power_w\": null, \"area_mm2\": null, "
-				      "\"energy_ratio\": null, \"power_ratio\": null}",
+				      "\"energy_ratio\": null, \"power_ratio\": null",
 				      f);
-			fputs(d + 1 < a->nd ? ",\n" : "\n", f);
+			if (a->per_layer)
+				write_json_layers(f, c, base);
+			fputs(d + 1 < a->nd ? "},\n" : "}\n", f);
 		}
 		fprintf(f, "    ]}%s\n", i + 1 < nr ? "," : "");
 	}

@@ -11,8 +11,9 @@
 #   - a layer row's speedup is the first design's latency of that pass over
 #     this design's; its energy and power ratios are empty (whole-run only);
 #   - without --per-layer the run rows are the same bytes;
-#   - text: a table of every pass on every design; json: refused (exit 2,
-#     one line, nothing written).
+#   - text: a table of every pass on every design; JSON: layers[] per
+#     result, the same numbers as the CSV's layer rows; without --per-layer
+#     the JSON has no layers[].
 #   tests/compare/per_layer.sh [BIN]
 set -u
 cd "$(dirname "$0")/../.."
@@ -87,10 +88,29 @@ awk -F, '$4 != "layer"' "$T/warm.csv" | cmp -s - "$T/plain.csv" || bad "run rows
 c=$(awk -F, '$4 == "layer" && $5 == 2 && $10 == "sharp-4k/sequential" { print $19 }' "$T/warm.csv")
 grep -Eq "^  2 +forward +sharp-4k/sequential +$c " "$T/t.txt" || bad "text layer 2 on sharp-4k lacks $c cycles"
 
-# JSON: refused, nothing written.
-"$BIN" compare --hw $HW1 --hw $HW4 --workload $WL --per-layer --format json --out "$T/j.json" >"$T/out" 2>"$T/err"
-[ $? = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "^option --per-layer: .*expected --format csv or text" "$T/err" &&
-	[ ! -s "$T/out" ] && [ ! -e "$T/j.json" ] || bad "--per-layer --format json: $(cat "$T/err")"
+# JSON: layers[] per result, as the CSV's layer rows (bidirectional: 2 passes).
+"$BIN" compare --hw $HW1 --hw $HW4 --scheduler sequential --workload $WB -w direction=bidirectional --per-layer \
+	--format json >"$T/b.json" 2>/dev/null || bad "json --per-layer failed"
+"$BIN" compare --hw $HW1 --hw $HW4 --scheduler sequential --workload $WB -w direction=bidirectional \
+	--format json >"$T/b0.json" 2>/dev/null || bad "json failed"
+"$PY" - "$T/b.json" "$T/bidir.csv" "$T/b0.json" <<'PY' || bad "JSON layers[] disagree with the CSV's layer rows"
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["row"] == "layer"]
+layers = [(r["design"], l) for w in j["workloads"] for r in w["results"] for l in r["layers"]]
+assert len(layers) == len(rows) == 4, (len(layers), len(rows))
+for (design, l), c in zip(layers, rows):
+    assert design == c["design"] and str(l["layer"]) == c["layer"] and l["pass"] == c["pass"], (l, c)
+    assert str(l["cycles"]) == c["cycles"] and l["tile"] == c["tile"] and l["weights"] == c["weights"], (l, c)
+    for k in ("latency_us", "utilization", "speedup"):
+        assert abs(l[k] - float(c[k])) < 1e-6, (k, l, c)
+plain = json.load(open(sys.argv[3]))
+assert all("layers" not in r for w in plain["workloads"] for r in w["results"])
+for w in j["workloads"]:
+    for r in w["results"]:
+        del r["layers"]
+assert j == plain, "--per-layer changed the JSON besides layers[]"
+PY
 
-[ "$fail" = 0 ] && echo "compare per-layer: ok (row counts, one writer with run, sums, pass speedups, text, json refused)"
+[ "$fail" = 0 ] && echo "compare per-layer: ok (row counts, one writer with run, sums, pass speedups, text, json)"
 exit "$fail"
