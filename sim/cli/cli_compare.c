@@ -36,7 +36,6 @@
 #include "../common/json.h"
 #include "../config/config.h"
 #include "../core/pipeline.h"
-#include "../core/resolve.h"
 #include "../energy/energy.h"
 #include "../report/report.h"
 #include "cli.h"
@@ -106,9 +105,9 @@ typedef struct cmp_cell {
 	double utilization;
 	uint64_t useful_macs, issued_macs;
 	uint64_t macs_per_cycle;
-	uint32_t n, k; /* the machine as run: N VS units x K lanes */
 	uint64_t config_hash;
 	bool weights_fit;
+	bool machine; /* another machine than SHARP: no tile, no weight placement */
 	bool priced;
 	double energy_uj, power_w, area_mm2;
 	char *csv;		/* CSV format: this design's rows, rendered by the run's writer */
@@ -373,6 +372,8 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 		cli_note_stale_tiles(&r->tile_stale);
 		a->stale_said[di] = true;
 	}
+	if (r->note[0])
+		fprintf(stderr, "sharpsim: note: %s on %s: %s\n", o.w.name, o.hw.name, r->note);
 	snprintf(row->workload, sizeof row->workload, "%s", o.w.name);
 	snprintf(row->path, sizeof row->path, "%s", wl_path);
 	if (!r->weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
@@ -381,7 +382,7 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 			"resident anyway (memory.weights=resident, the paper's assumption)\n",
 			o.w.name, o.hw.name, (unsigned long long)o.hw.memory.wbuf.bytes);
 	snprintf(c->hw_name, sizeof c->hw_name, "%s", r->hw.name);
-	c->scheduler = hw_sched_name(r->hw.scheduler);
+	c->scheduler = hw_design_name(&r->hw);
 	snprintf(c->design, sizeof c->design, "%s/%s", c->hw_name, c->scheduler);
 	c->cycles = r->cycles;
 	c->clock_mhz = r->hw.clock_mhz;
@@ -389,12 +390,12 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	c->utilization = r->utilization;
 	c->useful_macs = r->useful_macs;
 	c->issued_macs = r->issued_macs;
-	/* As run reports them: K is the lanes of the precision as built. */
-	c->macs_per_cycle = (uint64_t)r->hw.compute.vs_units * resolve_lanes(&r->hw);
-	c->n = r->hw.compute.vs_units;
-	c->k = resolve_lanes(&r->hw);
+	/* As run reports it: N x K lanes of the precision as built, or another
+	 * machine's MAC units. */
+	c->macs_per_cycle = r->macs_per_cycle;
 	c->config_hash = o.config_hash;
 	c->weights_fit = r->weights_fit;
+	c->machine = r->hw.machine != 0;
 	if (o.priced) {
 		c->priced = true;
 		c->energy_uj = o.e.energy_uj;
@@ -437,7 +438,7 @@ static void write_text_layers(FILE *f, const cmp_args_t *a, const cmp_row_t *row
 				snprintf(spt, sizeof spt, "%.3f", sp);
 			fprintf(f, "  %-5u %-8s %-28s %12llu %12.3f %7.2f %8s %s\n", l->layer + 1,
 				l->backward ? "backward" : "forward", c->design, (unsigned long long)l->cycles,
-				cmp_pass_latency(c, i), 100.0 * u, spt, hw_tile_name(l->tile));
+				cmp_pass_latency(c, i), 100.0 * u, spt, c->machine ? "-" : hw_tile_name(l->tile));
 		}
 }
 
@@ -481,12 +482,19 @@ static void write_json_layers(FILE *f, const cmp_cell_t *c, const cmp_cell_t *ba
 	for (size_t i = 0; i < c->n_layers; i++) {
 		const layer_result_t *l = &c->layers[i];
 		double u = l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)c->macs_per_cycle) : 0;
+		fprintf(f, "%s\n        {\"layer\": %u, \"pass\": \"%s\", ", i ? "," : "", l->layer + 1,
+			l->backward ? "backward" : "forward");
+		/* Another machine has no tile and no weight placement (as its
+		 * CSV rows leave them empty). */
+		if (c->machine)
+			fputs("\"tile\": null, \"weights\": null, \"weights_fit\": null, ", f);
+		else
+			fprintf(f, "\"tile\": \"%s\", \"weights\": \"%s\", \"weights_fit\": %s, ",
+				hw_tile_name(l->tile), l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed",
+				l->weights_fit ? "true" : "false");
 		fprintf(f,
-			"%s\n        {\"layer\": %u, \"pass\": \"%s\", \"tile\": \"%s\", \"weights\": \"%s\", "
-			"\"weights_fit\": %s, \"cycles\": %llu, \"latency_us\": %.6f, \"utilization\": %.6f, "
-			"\"useful_macs\": %llu, \"issued_macs\": %llu, \"speedup\": ",
-			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", hw_tile_name(l->tile),
-			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
+			"\"cycles\": %llu, \"latency_us\": %.6f, \"utilization\": %.6f, \"useful_macs\": %llu, "
+			"\"issued_macs\": %llu, \"speedup\": ",
 			(unsigned long long)l->cycles, cmp_pass_latency(c, i), u, (unsigned long long)l->useful_macs,
 			(unsigned long long)l->issued_macs);
 		double sp = cmp_pass_speedup(c, base, i);
