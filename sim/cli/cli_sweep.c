@@ -886,7 +886,11 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 	}
 	if (!rc && !a->quiet) {
 		sweep_table_summary(S.t, stdout);
-		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows)\n", out, out, sweep_table_rows(S.t));
+		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows", out, out, sweep_table_rows(S.t));
+		size_t layer_rows = 0;
+		for (size_t i = 0; i < sweep_table_rows(S.t); i++)
+			layer_rows += sweep_rec_children(sweep_table_row(S.t, i));
+		printf(layer_rows ? ", and %zu layer rows after them)\n" : ")\n", layer_rows);
 	}
 	if (!rc && !S.worst && S.worker_failed)
 		rc = sim_err(err, SIM_EINTERNAL,
