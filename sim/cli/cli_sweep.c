@@ -735,8 +735,11 @@ static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
 	static const char *const fixed[] = { "version", "config_hash", "hw", "workload", "scheduler" };
 	int rc = 0;
 	(void)priced; /* one schema: unpriced rows leave the energy columns empty */
+	static const char *const layer_cols[] = { "row", "layer", "pass" };
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		rc |= sweep_table_add_column(t, fixed[i]);
+	for (size_t i = 0; s->per_layer && i < sizeof layer_cols / sizeof *layer_cols; i++)
+		rc |= sweep_table_add_column(t, layer_cols[i]);
 	for (size_t i = 0; i < s->n_param_cols; i++)
 		rc |= sweep_table_add_column(t, s->param_cols[i]);
 	for (size_t i = 0; sweep_result_columns[i]; i++)
