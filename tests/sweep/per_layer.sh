@@ -6,6 +6,8 @@
 #     the point's, whole-run columns (load_cycles, idle_*, energy) are empty;
 #   - the point rows are the same bytes as a sweep without per-layer rows;
 #   - per_layer: true and --per-layer write the same bytes; -j 1 and -j 2 too;
+#   - a sweep killed after its 150th point has appended only lines of the
+#     clean files, and resumes to them byte for byte;
 #   - a directory keeps its setting: --resume with the other one is refused
 #     (exit 2, the directory untouched), and so is merging directories of
 #     both settings;
@@ -34,6 +36,22 @@ awk -F, 'NR == 1 || $4 != "layer"' "$T/t1/results.csv" | cmp -s - "$T/t0/results
 	bad "results.csv without its layer rows differs from a sweep without --per-layer"
 grep -v '"row": "layer"' "$T/t1/results.jsonl" | cmp -s - "$T/t0/results.jsonl" ||
 	bad "results.jsonl without its layer rows differs from a sweep without --per-layer"
+
+# A sweep killed mid-way has appended only lines of the clean run's files
+# (a point and its layer rows, keys in the final order), and its resume is
+# the clean run byte for byte (kill_resume.sh does this at random moments).
+SHARPSIM_SWEEP_FAULT=journal:150 "$BIN" sweep tests/sweep/tiny.yaml --per-layer --out "$T/cut" --quiet -j 2 \
+	2>/dev/null &
+wait $! 2>/dev/null
+[ $? = 137 ] || bad "the injected kill did not happen"
+for f in results.csv results.jsonl; do
+	[ -z "$(sort "$T/cut/$f" | comm -23 - <(sort "$T/t2/$f"))" ] ||
+		bad "$f of a killed sweep has lines the clean run does not have"
+done
+"$BIN" sweep tests/sweep/tiny.yaml --per-layer --out "$T/cut" --resume --quiet -j 2 || bad "resume failed"
+for f in results.csv results.jsonl; do
+	cmp -s "$T/cut/$f" "$T/t2/$f" || bad "$f of the resumed sweep differs from the clean run's"
+done
 
 # check CSV JSONL POINTS LAYERS SWEPT...: the row structure, exact counts.
 check() {
