@@ -7,7 +7,8 @@
 #   make validate-check   regenerate into build/validate/ and fail when
 #                         docs/validation.md differs (byte compare): the
 #                         committed report is stale or was edited by hand
-#   make compare-test     `sharpsim compare` against `sharpsim run` and its errors
+#   make compare-test     `sharpsim compare` against `sharpsim run` and its errors,
+#                         and its --per-layer rows
 #   make validate-test    the check bites: an edited copy of a fresh report fails
 
 .PHONY: validate validate-check compare-test validate-test
@@ -20,6 +21,7 @@ validate-check: $(BIN)
 
 compare-test: $(BIN)
 	$(Q)bash tests/compare/compare.sh
+	$(Q)bash tests/compare/per_layer.sh $(BIN)
 
 validate-test: $(BIN)
 	$(Q)bash tests/validate/check.sh
