@@ -203,7 +203,8 @@ static const param_t param_hw[] = {
 	  .min = 1,
 	  .max = 1048576,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "entries of every inter-stage FIFO" },
+	  .desc = "row blocks of the accumulators -> MFU FIFO, the one stage boundary where a queue can "
+		  "fill (docs/hardware.md 2.6)" },
 
 	{ .key = "memory.weights",
 	  .type = PARAM_ENUM,
