@@ -70,5 +70,25 @@ sys.exit(1 if diff or a["cycles"] != b["cycles"] or a["counters"]["sim.jumped_cy
 "$BIN" run --hw configs/baselines/epur-4k.yaml --workload $wl --format json --out "$T/again.json" 2>/dev/null
 cmp -s "$T/4k.json" "$T/again.json" && ok || bad "4k: two runs differ"
 
+# A sweep over a key of E-PUR's own section: checked against its table,
+# one row per value, and the row engines shorten the padded run.
+cat >"$T/sw.yaml" <<'EOF2'
+hw: [configs/baselines/epur-4k.yaml]
+workloads: [workloads/paper/lstm_h256_t25.yaml]
+params:
+  epur.dpu.rows: [1, 4]
+EOF2
+"$BIN" sweep "$T/sw.yaml" --out "$T/sw" >/dev/null 2>&1 &&
+  /usr/bin/python3 -c '
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))
+c = {x["epur.dpu.rows"]: int(x["cycles"]) for x in r}
+sys.exit(0 if len(r) == 2 and c["4"] < c["1"] else 1)
+' "$T/sw/results.csv" && ok || bad "sweep over epur.dpu.rows"
+sed 's/epur.dpu.rows/epur.dpu.rowz/' "$T/sw.yaml" >"$T/sw_bad.yaml"
+"$BIN" sweep "$T/sw_bad.yaml" --out "$T/sw_bad" >/dev/null 2>"$T/sw_bad.err"
+[ $? -eq 2 ] && grep -q "sw_bad.yaml:4:3: unknown hardware key 'epur.dpu.rowz'" "$T/sw_bad.err" && ok ||
+  bad "sweep with an unknown machine key: $(cat "$T/sw_bad.err")"
+
 echo "epur: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
