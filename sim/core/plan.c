@@ -31,7 +31,6 @@ static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	p->passes.n_layers = n;
 	for (size_t i = 0, k = 0; i < w->n_layers; i++) {
-		p->any_bidir |= w->layers[i].direction == DIR_BI;
 		for (int d = 0; d < (w->layers[i].direction == DIR_BI ? 2 : 1); d++, k++) {
 			p->passes.layers[k] = w->layers[i];
 			p->passes.layers[k].direction = DIR_UNI;

@@ -45,7 +45,6 @@ typedef struct plan {
 	plan_pass_t *pass;		  /* per pass */
 	sched_prog_t *progs;		  /* per pass: one step's program */
 	uint32_t n, k;			  /* VS units, effective lanes per unit */
-	bool any_bidir;			  /* the workload as written has a bidirectional layer */
 	bool weights_fit;		  /* every pass's weights fit */
 	weight_policy_t weights;	  /* RESIDENT, STREAM, or AUTO when passes differ */
 } plan_t;

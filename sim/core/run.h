@@ -125,8 +125,8 @@ typedef struct plan plan_t;
 /* The engine: runs a plan (plan.h). */
 int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out, sim_err_t *err);
 /* Options the engine cannot honour for this workload (functional mode
- * computes lstm, gru and vanilla unidirectional layers only). */
-int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts, sim_err_t *err);
+ * computes the cells flagged CELL_F_FUNCTIONAL only, in either direction). */
+int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err);
 /* Plan and run: loads the tile table when the tile is auto, plans, runs. */
 int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err);
 void run_result_free(run_result_t *r);

@@ -160,6 +160,18 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 	return SIM_OK;
 }
 
+int ref_run_backward(const weights_t *w, const double *x, double *h_out, double *c_out, sim_err_t *err)
+{
+	ref_state_t *s = ref_state_create(w, err);
+	if (!s)
+		return err->code;
+	size_t BH = (size_t)w->B * w->H;
+	for (size_t t = w->T; t-- > 0;)
+		ref_state_step(s, w->I ? x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+	ref_state_destroy(s);
+	return SIM_OK;
+}
+
 void ref_acc_add(ref_acc_t *a, const double *got, const double *ref, size_t n)
 {
 	ref_diff_t *o = &a->d;

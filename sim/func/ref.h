@@ -37,6 +37,13 @@
  * for c. */
 int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
 
+/* The backward direction of a bidirectional layer: w (its own parameters
+ * and initial state) runs over x (T, B, I), the forward direction's input,
+ * from t = T - 1 down to t = 0; h_out and c_out are indexed by time as in
+ * ref_run, so h_out at t is the state after x_{T-1} .. x_t. The layer's
+ * output at t is [forward h(t); backward h(t)]. */
+int ref_run_backward(const weights_t *w, const double *x, double *h_out, double *c_out, sim_err_t *err);
+
 /* The same run one step at a time, holding only the last step's h and c (so
  * a caller that consumes each step keeps memory flat in T). Step t of every
  * sequence computes exactly what ref_run computes for it (each sequence's

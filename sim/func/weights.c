@@ -36,7 +36,7 @@ static size_t slot_table(weights_t *w, slot_t *s)
 		{ "b", &w->b, 1, { gh, 0, 0 }, true, true },
 		{ "b_hn", &w->b_hn, 1, { w->H, 0, 0 }, lbr, lbr },
 		{ "P", &w->P, 2, { 3, w->H, 0 }, peep, peep },
-		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0, w->I > 0 },
+		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0 && !w->backward, w->I > 0 && !w->backward },
 		{ "h0", &w->h0, 2, { w->B, w->H, 0 }, rec, false },
 		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, rec, false },
 	};
@@ -64,13 +64,14 @@ void weights_destroy(weights_t *w)
 }
 
 /* Allocates the struct and zeroed arrays for every present slot. */
-static weights_t *alloc_layer(const layer_cfg_t *l, sim_err_t *err)
+static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *err)
 {
 	weights_t *w = calloc(1, sizeof *w);
 	if (!w) {
 		sim_err(err, SIM_ENOMEM, "out of memory for the layer's weights");
 		return NULL;
 	}
+	w->backward = backward;
 	w->cell = l->cell;
 	w->gru_form = l->gru_form;
 	w->G = workload_gates(l->cell);
@@ -96,7 +97,12 @@ static weights_t *alloc_layer(const layer_cfg_t *l, sim_err_t *err)
 
 weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, err);
+	return weights_random_dir(l, seed, false, err);
+}
+
+weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, backward, err);
 	if (!w)
 		return NULL;
 	rng_t *r = rng_create(seed);
@@ -129,15 +135,26 @@ static void join(char *buf, size_t len, const char *dir, const char *name)
 
 weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, err);
+	return weights_load_dir(l, dir, false, err);
+}
+
+weights_t *weights_load_dir(const layer_cfg_t *l, const char *top, bool backward, sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, backward, err);
 	if (!w)
 		return NULL;
+	char dir[1024];
+	size_t tl = strlen(top);
+	if (backward)
+		snprintf(dir, sizeof dir, "%s%s%s", top, tl && top[tl - 1] == '/' ? "" : "/", WEIGHTS_BACKWARD_DIR);
+	else
+		snprintf(dir, sizeof dir, "%s", top);
 	slot_t s[8];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].present)
 			continue;
-		char path[1024];
+		char path[1100];
 		join(path, sizeof path, dir, s[i].name);
 		struct stat st;
 		if (!s[i].required && stat(path, &st) != 0 && errno == ENOENT)

@@ -89,6 +89,23 @@ static void write_err_fields(FILE *f, const func_err_t *e)
 	json_write_number(f, "%.9g", e->rms);
 }
 
+/* Whether pass i is one of a bidirectional layer's two passes. */
+static bool pass_bidir(const run_result_t *r, size_t i)
+{
+	const layer_result_t *l = r->layers;
+	return l[i].backward || (i + 1 < r->n_layers && l[i + 1].backward && l[i + 1].layer == l[i].layer);
+}
+
+/* "layer N" for the values table, with the direction when the layer is
+ * bidirectional (one row per pass). */
+static void pass_name(const run_result_t *r, size_t i, char *out, size_t len)
+{
+	if (pass_bidir(r, i))
+		snprintf(out, len, "layer %u %s", r->layers[i].layer + 1, r->layers[i].backward ? "bwd" : "fwd");
+	else
+		snprintf(out, len, "layer %u", r->layers[i].layer + 1);
+}
+
 static bool err_finite(const func_err_t *e)
 {
 	return isfinite(e->max_abs) && isfinite(e->max_rel) && isfinite(e->rms);
@@ -197,6 +214,9 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
 			fprintf(f, "%s\n    {", i ? "," : "");
+			if (pass_bidir(r, i))
+				fprintf(f, "\"layer\": %u, \"direction\": \"%s\", ", r->layers[i].layer + 1,
+					r->layers[i].backward ? "backward" : "forward");
 			write_err(f, "h", &e->h, false);
 			write_err(f, "h_last", &e->h_last, true);
 			if (e->has_c) {
@@ -482,12 +502,14 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		fprintf(f, "\nvalues vs double reference   max abs      max rel      rms\n");
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
-			fprintf(f, "  layer %zu h (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h.max_abs,
-				e->h.max_rel, e->h.rms);
-			fprintf(f, "  layer %zu h (last step)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h_last.max_abs,
+			char who[48];
+			pass_name(r, i, who, sizeof who);
+			fprintf(f, "  %s h (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->h.max_abs, e->h.max_rel,
+				e->h.rms);
+			fprintf(f, "  %s h (last step)   %11.3e  %11.3e  %11.3e\n", who, e->h_last.max_abs,
 				e->h_last.max_rel, e->h_last.rms);
 			if (e->has_c)
-				fprintf(f, "  layer %zu c (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->c.max_abs,
+				fprintf(f, "  %s c (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->c.max_abs,
 					e->c.max_rel, e->c.rms);
 		}
 		double es, et;
