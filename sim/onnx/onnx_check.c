@@ -38,12 +38,16 @@ static double act_err(bool sigmoid, double pre, double e, double out, double u)
 	return d + u * (fabs(out) + d);
 }
 
-/* One layer's bound, along its exact trajectory (computed here in double).
- * In: w (x used for layer 0), the previous layer's exact h and error xh,
- * xe ((T, B, I), NULL for layer 0), u. Out: the exact h (T, B, H) and the
- * bounds eh, ec (T, B, H) on |datapath - exact| of h and c. */
+/* One direction of a layer's bound, along its exact trajectory (computed
+ * here in double). In: w, x0 (layer 0's input, the forward direction's x),
+ * the previous layer's exact h and error xh, xe ((T, B, I), NULL for layer
+ * 0), u; back: the backward direction of a bidirectional layer, which
+ * walks time from T - 1 down. Out: the exact h (T, B, H) and the bounds
+ * eh, ec (T, B, H) on |datapath - exact| of h and c, indexed by time. */
 typedef struct lb {
 	const weights_t *w;
+	const double *x0;
+	bool back;
 	const double *xh, *xe;
 	double u, gam;
 	double pm; /* a mul_D's rounding: 0 for fp16 (exact), else fp32's 2^-24 */
@@ -117,7 +121,7 @@ static void layer_bound(lb_t *L)
 		 * no activation, steps independent. */
 		for (size_t tb = 0; tb < (size_t)w->T * w->B; tb++) {
 			size_t xo = tb * w->I;
-			const double *x = L->xh ? L->xh + xo : w->x + xo, *ex = L->xe ? L->xe + xo : NULL;
+			const double *x = L->xh ? L->xh + xo : L->x0 + xo, *ex = L->xe ? L->xe + xo : NULL;
 			for (uint32_t j = 0; j < H; j++) {
 				double xv, xs, xe;
 				row_x(L, j, x, ex, &xv, &xs, &xe);
@@ -139,9 +143,10 @@ static void layer_bound(lb_t *L)
 			c[j] = w->c0[(size_t)b * H + j];
 			ec[j] = E32 * fabs(c[j]);
 		}
-		for (uint32_t t = 0; t < w->T; t++) {
+		for (uint32_t s = 0; s < w->T; s++) {
+			uint32_t t = L->back ? w->T - 1 - s : s;
 			size_t xo = ((size_t)t * w->B + b) * w->I;
-			const double *x = L->xh ? L->xh + xo : w->x + xo, *ex = L->xe ? L->xe + xo : NULL;
+			const double *x = L->xh ? L->xh + xo : L->x0 + xo, *ex = L->xe ? L->xe + xo : NULL;
 			bool rbm = w->cell == CELL_GRU && w->gru_form == GRU_RBM;
 			bool lbr = w->cell == CELL_GRU && w->gru_form == GRU_LBR;
 			for (size_t r = 0; r < (size_t)G * H; r++) {
@@ -284,7 +289,9 @@ static void bounds_free(bounds_t *b)
 
 /* The datapath's bound (u of D, products rounding by pm) plus the float32
  * reference's own (u = 2^-24, every product rounding, its inherited input
- * error the float32 one of the layer below). */
+ * error the float32 one of the layer below). A bidirectional layer's
+ * bounds are in the dump's (T, 2, B, H) order; the next layer reads its
+ * exact h and errors as the sequence (T, B, 2H) of [h_fwd; h_bwd]. */
 static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, sim_err_t *err)
 {
 	size_t L = onnx_model_layers(m);
@@ -294,57 +301,73 @@ static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, 
 	double *prev[2][2] = { { NULL, NULL }, { NULL, NULL } }; /* [datapath, reference][h exact, error] */
 	int rc = bd->eh && bd->ec ? SIM_OK : sim_err(err, SIM_ENOMEM, "out of memory");
 	for (size_t l = 0; !rc && l < L; l++) {
-		const weights_t *w = onnx_model_weights(m, l);
-		size_t n = (size_t)w->T * w->B * w->H, rows = (size_t)w->G * w->H;
-		double *cur[2][3] = { { NULL } };
-		double *scratch = calloc(3 * rows + 6 * (size_t)w->H, sizeof *scratch);
-		bool ok = scratch;
+		const weights_t *wd[2] = { onnx_model_weights(m, l), onnx_model_weights_backward(m, l) };
+		const weights_t *w = wd[0];
+		size_t nd = wd[1] ? 2 : 1, H = w->H, B = w->B;
+		size_t n = (size_t)w->T * B * H, rows = (size_t)w->G * H;
+		double *cur[2][2][3] = { { { NULL } } }; /* [direction][datapath, reference][h, eh, ec] */
+		double *next[2][2] = { { NULL } };
+		double *scratch = calloc(3 * rows + 6 * H, sizeof *scratch);
+		double *eh = calloc(nd * n, sizeof *eh), *ec = calloc(nd * n, sizeof *ec);
+		bool ok = scratch && eh && ec;
+		for (size_t d = 0; d < nd; d++)
+			for (int k = 0; k < 2; k++)
+				for (int q = 0; q < 3; q++)
+					ok &= (cur[d][k][q] = calloc(n, sizeof(double))) != NULL;
 		for (int k = 0; k < 2; k++)
-			for (int q = 0; q < 3; q++)
-				ok &= (cur[k][q] = calloc(n, sizeof(double))) != NULL;
-		if (ok) {
+			for (int q = 0; q < 2; q++)
+				ok &= (next[k][q] = calloc(nd * n, sizeof(double))) != NULL;
+		for (size_t d = 0; ok && d < nd; d++)
 			for (int k = 0; k < 2; k++) {
-				lb_t lb = { .w = w,
+				lb_t lb = { .w = wd[d],
+					    .x0 = w->x,
+					    .back = d == 1,
 					    .xh = prev[k][0],
 					    .xe = prev[k][1],
 					    .u = k ? E32 : u,
 					    .pm = k ? E32 : pm,
 					    .gam = gamma_terms(w) * E32,
-					    .hx = cur[k][0],
-					    .eh = cur[k][1],
-					    .ec = cur[k][2],
+					    .hx = cur[d][k][0],
+					    .eh = cur[d][k][1],
+					    .ec = cur[d][k][2],
 					    .pre = scratch,
 					    .E = scratch + rows,
 					    .sx = scratch + 2 * rows };
 				layer_bound(&lb);
 			}
-			for (size_t i = 0; i < n; i++) {
-				cur[0][1][i] += cur[1][1][i];
-				cur[0][2][i] += cur[1][2][i];
-			}
-			bd->eh[l] = cur[0][1];
-			bd->ec[l] = cur[0][2];
-			bd->L = l + 1;
-			/* The next layer reads this one's exact h and its error. */
-			free(prev[0][0]);
-			free(prev[1][0]);
-			free(prev[1][1]);
-			prev[0][0] = cur[0][0];
-			prev[0][1] = bd->eh[l];
-			prev[1][0] = cur[1][0];
-			prev[1][1] = cur[1][1];
-			free(cur[1][2]);
-		} else {
+		for (size_t t = 0; ok && t < w->T; t++)
+			for (size_t d = 0; d < nd; d++)
+				for (size_t b = 0; b < B; b++)
+					for (size_t j = 0; j < H; j++) {
+						size_t src = (t * B + b) * H + j, dump = ((t * nd + d) * B + b) * H + j;
+						size_t seq = (t * B + b) * nd * H + d * H + j;
+						eh[dump] = cur[d][0][1][src] + cur[d][1][1][src];
+						ec[dump] = cur[d][0][2][src] + cur[d][1][2][src];
+						/* the next layer reads this one's exact h and its error */
+						next[0][0][seq] = cur[d][0][0][src];
+						next[0][1][seq] = eh[dump];
+						next[1][0][seq] = cur[d][1][0][src];
+						next[1][1][seq] = cur[d][1][1][src];
+					}
+		for (size_t d = 0; d < nd; d++)
 			for (int k = 0; k < 2; k++)
 				for (int q = 0; q < 3; q++)
-					free(cur[k][q]);
-			rc = sim_err(err, SIM_ENOMEM, "out of memory");
-		}
+					free(cur[d][k][q]);
+		for (int k = 0; k < 2; k++)
+			for (int q = 0; q < 2; q++) {
+				free(prev[k][q]);
+				prev[k][q] = next[k][q];
+			}
 		free(scratch);
+		bd->eh[l] = eh;
+		bd->ec[l] = ec;
+		bd->L = l + 1;
+		if (!ok)
+			rc = sim_err(err, SIM_ENOMEM, "out of memory");
 	}
-	free(prev[0][0]);
-	free(prev[1][0]);
-	free(prev[1][1]);
+	for (int k = 0; k < 2; k++)
+		for (int q = 0; q < 2; q++)
+			free(prev[k][q]);
 	return rc;
 }
 
@@ -401,27 +424,40 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 			onnx_tensor_free(&want);
 			break;
 		}
-		size_t H = w->H, bh = (size_t)w->B * H, first = kind == ONNX_OUT_Y ? 0 : (T - 1) * bh;
-		size_t n = kind == ONNX_OUT_Y ? T * bh : bh;
-		if (want.count != n || got.count != T * bh) {
+		size_t H = w->H, B = w->B, bh = B * H, nd = onnx_model_weights_backward(m, l) ? 2 : 1;
+		size_t n = kind == ONNX_OUT_Y ? T * nd * bh : nd * bh;
+		if (want.count != n || got.count != T * nd * bh) {
 			char d[ONNX_PB_MAX_DIMS * 24];
 			rc = sim_err(err, SIM_EINPUT, "%s/output_%zu.pb: %s (%s) has shape %s, expected %zu values",
 				     data_dir, k, what, kind_name(kind),
 				     onnx_dims_str(want.ndim, want.dims, d, sizeof d), n);
 		}
-		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
-		 * flat, they are the dump's (T, B, H) order or its last step. */
+		/* Element i of an output is (t, d, b, j): Y is (T, nd, B, H),
+		 * merged (T, B, nd*H), batch-major (B, T, nd, H) = (B, T, nd*H)
+		 * (squeezed when nd = 1); Y_h, Y_c are (nd, B, H), batch-major
+		 * (B, nd, H), direction d's last step. The dump is (s, d, b, j)
+		 * with s the time; for a reverse layer, whose x.npy is X reversed,
+		 * s is the processing step, T - 1 - t, and its last step is
+		 * s = T - 1 as for a forward layer; a bidirectional layer's
+		 * backward direction ends at s = t = 0. */
+		bool bm = onnx_model_batch_major(m, l), cat = onnx_model_output_concat(m, k);
 		for (size_t i = 0; !rc && i < n; i++) {
-			/* Y's element i is (t, b, j), batch-major (b, t, j); the dump
-			 * is (s, b, j) with s the processing step, T - 1 - t for a
-			 * reverse layer. */
-			size_t at = first + i;
-			if (kind == ONNX_OUT_Y) {
-				bool bm = onnx_model_batch_major(m, l);
-				size_t t = bm ? i / H % T : i / bh, b = bm ? i / (T * H) : i / H % w->B;
-				size_t s = onnx_model_reverse(m, l) ? T - 1 - t : t;
-				at = (s * w->B + b) * H + i % H;
+			size_t j = i % H, s, d, b;
+			if (kind != ONNX_OUT_Y) {
+				d = bm ? i / H % nd : i / bh;
+				b = bm ? i / (nd * H) : i / H % B;
+				s = d ? 0 : T - 1;
+			} else {
+				size_t t;
+				if (bm)
+					d = i / H % nd, t = i / (nd * H) % T, b = i / (T * nd * H);
+				else if (cat)
+					d = i / H % nd, b = i / (nd * H) % B, t = i / (nd * bh);
+				else
+					b = i / H % B, d = i / bh % nd, t = i / (nd * bh);
+				s = onnx_model_reverse(m, l) ? T - 1 - t : t;
 			}
+			size_t at = ((s * nd + d) * B + b) * H + j;
 			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];
 			double g = got.data[at], e = fabs(g - want.data[i]);
 			double ratio = e / tol;

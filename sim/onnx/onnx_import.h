@@ -64,6 +64,13 @@ void onnx_model_destroy(onnx_model_t *m);
 size_t onnx_model_layers(const onnx_model_t *m);
 /* Layer l's parameters and input in the simulator's layout. */
 const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l);
+/* Layer l's backward direction (weights.h: its x is NULL, the layer's input
+ * is onnx_model_weights' x), NULL unless the node is bidirectional. */
+const weights_t *onnx_model_weights_backward(const onnx_model_t *m, size_t l);
+/* Whether graph output k is a bidirectional layer's Y with the directions
+ * merged, (T, B, 2H) [h_fwd; h_bwd] (batch-major (B, T, 2H)), rather than
+ * ONNX's (T, 2, B, H). */
+bool onnx_model_output_concat(const onnx_model_t *m, size_t k);
 /* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
  * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l);

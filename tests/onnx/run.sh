@@ -171,13 +171,14 @@ import numpy as np
 from onnx import helper, numpy_helper, TensorProto, save
 t = sys.argv[1]
 H, I = 3, 2
-def model(name, op="LSTM", G=4, inputs=("X", "W", "R"), extra=(), **attrs):
-    W = numpy_helper.from_array(np.full((1, G * H, I), 0.1, np.float32), "W")
-    R = numpy_helper.from_array(np.full((1, G * H, H), 0.1, np.float32), "R")
+def model(name, op="LSTM", G=4, inputs=("X", "W", "R"), extra=(), nd=1, out="Y_h", **attrs):
+    W = numpy_helper.from_array(np.full((nd, G * H, I), 0.1, np.float32), "W")
+    R = numpy_helper.from_array(np.full((nd, G * H, H), 0.1, np.float32), "R")
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
     node = helper.make_node(op, list(inputs), ["Y", "Y_h"], hidden_size=H, **attrs)
     g = helper.make_graph([node] + list(extra), name,
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
-        [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W, R])
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)], [W, R, axes])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
 # direction reverse runs only as the model's one layer: chains both ways
 for name, d1, d2 in (("rev_first", "reverse", "forward"), ("rev_second", "forward", "reverse")):
@@ -191,7 +192,11 @@ for name, d1, d2 in (("rev_first", "reverse", "forward"), ("rev_second", "forwar
     g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W1, W2, R, axes])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
-model("bidir", direction="bidirectional")
+model("bidir", direction="bidirectional", nd=2)
+# a bidirectional Y squeezed as if it had one direction
+model("bidir_squeeze", direction="bidirectional", nd=2, out="Ys",
+      extra=[helper.make_node("Squeeze", ["Y", "axes"], ["Ys"])])
+model("bidir_wshape", direction="bidirectional")
 model("clip", clip=1.0)
 model("acts", activations=["Relu", "Tanh", "Tanh"])
 # (refused before P's value is looked for)
@@ -256,7 +261,8 @@ PYEOF
   U="is unsupported, expected"
   refused "reverse then a layer" "rev_first.onnx: node 3 \(LSTM ''\): a layer after one with direction 'reverse' $U direction reverse in a model of one recurrent layer only" import "$T/rev_first.onnx" --out "$T/o"
   refused "a reverse second layer" "rev_second.onnx: node 3 \(LSTM ''\): direction 'reverse' in a layer after the first $U direction reverse in a model of one" import "$T/rev_second.onnx" --out "$T/o"
-  refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward or reverse" import "$T/bidir.onnx" --out "$T/o"
+  refused "bidirectional Y squeezed" "bidir_squeeze.onnx: node 2 \(Squeeze ''\): Squeeze of a bidirectional layer's Y \(num_directions is 2\) $U Transpose" import "$T/bidir_squeeze.onnx" --out "$T/o"
+  refused "bidirectional, one direction's W" "bidir_wshape.onnx: node 1 \(LSTM ''\): W 'W' is not 3-dimensional .* expected a tensor of shape \(2, 4\*H, I\)" import "$T/bidir_wshape.onnx" --out "$T/o"
   refused "clip" "clip.onnx: node 1 \(LSTM ''\): attribute clip $U no clipping" import "$T/clip.onnx" --out "$T/o"
   refused "activations" "acts.onnx: node 1 \(LSTM ''\): activation f $U Sigmoid, Tanh, Tanh" import "$T/acts.onnx" --out "$T/o"
   refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
@@ -270,6 +276,12 @@ PYEOF
   refused "symbolic T" "sym.onnx: node 1 \(LSTM ''\): X dimension 0 is symbolic, expected a size from the option --timesteps" import "$T/sym.onnx" --out "$T/o"
   refused "float64" "f64.onnx: node 1 \(LSTM ''\): W 'W': data type 11 $U float32" import "$T/f64.onnx" --out "$T/o"
   [ ! -e "$T/o" ] && ok || bad "a refused import left $T/o"
+  # A bidirectional node imports as one layer with direction bidirectional,
+  # its backward direction's weights in backward/ (no x.npy there).
+  if "$BIN" import "$T/bidir.onnx" --out "$T/bi" >/dev/null 2>&1 && grep -q 'direction: bidirectional' "$T/bi/workload.yaml" &&
+     [ -s "$T/bi/weights/layer0/backward/W.npy" ] && [ ! -e "$T/bi/weights/layer0/backward/x.npy" ] &&
+     "$BIN" run --workload "$T/bi/workload.yaml" --functional --no-energy >/dev/null 2>&1; then ok
+  else bad "import of a bidirectional LSTM, then run --functional"; fi
   # Without data, X's declared shape (here with --timesteps for its
   # symbolic length) gives T and B, and the seed its values.
   if "$BIN" import "$T/sym.onnx" --timesteps 4 --out "$T/sym" >/dev/null 2>&1 && grep -q 'timesteps: 4' "$T/sym/workload.yaml" &&
