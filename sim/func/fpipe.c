@@ -642,6 +642,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->rec = f->cd->flags & CELL_F_RECURRENT;
 	f->cv = cell_variant(f->cd, wt->gru_form);
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
+	cm_set_acts(f->cm, wt->act);
 	f->E = f->H * f->B;
 	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
 	f->peak = f->bytes;
@@ -831,7 +832,7 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 			if (act == CELL_ACT_NONE)
 				gw[g] = cm_pre(f->cm, sum, bias); /* the cell updater activates it */
 			else
-				gw[g] = cm_gate(f->cm, act == CELL_ACT_TANH ? ACT_TANH : ACT_SIGMOID, sum, bias);
+				gw[g] = cm_gate(f->cm, act == CELL_ACT_TANH ? CM_ROLE_G : CM_ROLE_F, sum, bias);
 			if ((int)g == f->cv->rh_gate) {
 				if (f->rv_step[rslot] != step) {
 					f->rv_step[rslot] = step;

@@ -22,7 +22,11 @@
  *     rbm    n = tanh(W_n x + U_n (r*h) + b_n)
  *            h = (1 - z)*n + z*h
  *   vanilla  h = tanh(W x + U h + b)
- * with sig(v) = 1 / (1 + exp(-v)).
+ * with sig(v) = 1 / (1 + exp(-v)). These are the default activations: a
+ * layer's own (weights.h's act, ONNX's roles) replace sig by f, the
+ * candidate's tanh (LSTM g, GRU n) by g, the output's tanh(c) by h, and
+ * the vanilla RNN's tanh by f; each function is restated here from its
+ * definition (act.h lists them), only act.h's enum is shared.
  */
 #ifndef SHARPSIM_REF_H
 #define SHARPSIM_REF_H

@@ -10,6 +10,9 @@
 #include "../cell/cell.h"
 #include "rng.h"
 
+_Static_assert(LACT_SOFTPLUS - 1 == ACT_SOFTPLUS && LACT_SIGMOID - 1 == ACT_SIGMOID,
+	       "layer_act_t is act_fn_t shifted by its auto");
+
 /* The array table: name, pointer slot, shape, whether it exists / must
  * be given for this layer. */
 typedef struct slot {
@@ -72,6 +75,16 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *er
 		return NULL;
 	}
 	w->backward = backward;
+	for (unsigned r = 0; r < LAYER_ROLES; r++) {
+		/* auto: the cell's own f (cell.h), g and h tanh */
+		bool sig = r == LAYER_ROLE_F && cell_get(l->cell)->act_f == CELL_ACT_SIGMOID;
+		act_fn_t fn = l->act[r] == LACT_AUTO ? (sig ? ACT_SIGMOID : ACT_TANH) : (act_fn_t)(l->act[r] - 1);
+		w->act[r] = act_default(fn);
+		if (act_takes_alpha(fn) && l->act_alpha[r] != 0)
+			w->act[r].alpha = l->act_alpha[r];
+		if (act_takes_beta(fn) && l->act_beta[r] != 0)
+			w->act[r].beta = l->act_beta[r];
+	}
 	w->cell = l->cell;
 	w->gru_form = l->gru_form;
 	w->G = workload_gates(l->cell);

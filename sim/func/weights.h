@@ -40,6 +40,7 @@
 
 #include <stdint.h>
 
+#include "../arith/act.h"
 #include "../common/err.h"
 #include "../config/workload.h"
 #include "npy.h"
@@ -54,6 +55,9 @@ typedef struct weights {
 	double *h0, *c0;
 	double *x;     /* NULL when I == 0, or for a backward direction */
 	bool backward; /* the backward direction of a bidirectional layer */
+	/* The layer's activation per role f, g, h (workload.h), resolved: auto
+	 * to the cell's own, alpha and beta 0 to the function's defaults. */
+	act_spec_t act[LAYER_ROLES];
 } weights_t;
 
 /* The subdirectory of a layer's weights directory that holds its backward
