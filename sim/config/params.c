@@ -599,6 +599,11 @@ static const param_t param_layer[] = {
 		  "\"\" = random" },
 };
 
+const char *param_lact_name(layer_act_t a)
+{
+	return param_lact_names[a];
+}
+
 const param_t *param_hw_table(size_t *n)
 {
 	*n = sizeof param_hw / sizeof param_hw[0];

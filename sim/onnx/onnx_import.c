@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "../common/afile.h"
+#include "../config/params.h"
 #include "onnx_pb.h"
 
 /* The workload keys' ranges (config/params.c): refused here, from the
@@ -204,6 +206,11 @@ typedef struct rnn_attrs {
 	bool coupled; /* LSTM input_forget = 1 */
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
+	size_t n_alpha, n_beta;
+	const float *alphas, *betas;
+	/* the layer's activation per role (workload.h), from the above */
+	layer_act_t act[LAYER_ROLES];
+	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
 } rnn_attrs_t;
 
 static int unsupported(ctx_t *c, const char *fmt, const char *what, const char *expected)
@@ -216,6 +223,82 @@ static int unsupported(ctx_t *c, const char *fmt, const char *what, const char *
 static bool bin_is(const ProtobufCBinaryData *b, const char *s)
 {
 	return b->len == strlen(s) && !memcmp(b->data, s, b->len);
+}
+
+/* ONNX's activation names in act_fn_t order; matched ignoring case, as
+ * ONNX Runtime does. */
+static const char *const ONNX_ACTS[ACT_N_FN] = {
+	"Sigmoid",	   "Tanh",     "Relu",	     "LeakyRelu", "HardSigmoid", "Affine",
+	"ThresholdedRelu", "Softsign", "ScaledTanh", "Elu",	  "Softplus"
+};
+
+static int act_lookup(const ProtobufCBinaryData *b)
+{
+	for (int k = 0; k < ACT_N_FN; k++)
+		if (b->len == strlen(ONNX_ACTS[k]) && !strncasecmp((const char *)b->data, ONNX_ACTS[k], b->len))
+			return k;
+	return -1;
+}
+
+/* The node's activations (one per role, for each direction) as the
+ * layer's act_f, act_g, act_h. activation_alpha and activation_beta are
+ * consumed in list order by the functions that take them, a missing one
+ * defaulting as in ONNX Runtime (LeakyRelu 0.01, HardSigmoid 0.2 and 0.5,
+ * Elu 1, the others 0). The workload reads 0 as the function's default
+ * (workload.h), so a 0 that means 0 maps to the same function another way
+ * (LeakyRelu, ThresholdedRelu, Elu with alpha 0 are Relu; Affine with beta
+ * 0 is the default) or, for a constant function, is refused. Both
+ * directions must use the same functions: the layer has one set. */
+static int rnn_acts(ctx_t *c, cell_kind_t cell, rnn_attrs_t *a)
+{
+	unsigned nr = cell == CELL_LSTM ? 3 : cell == CELL_GRU ? 2 : 1, ndir = a->bidir ? 2 : 1;
+	if (a->n_acts && a->n_acts != nr * ndir)
+		return unsupported(c, "%s", "an activations list of another length",
+				   "one function per role (f, g, h) and direction");
+	size_t ia = 0, ib = 0;
+	for (unsigned i = 0; i < nr * ndir; i++) {
+		unsigned r = i % nr;
+		int k = a->n_acts ? act_lookup(&a->acts[i]) : r == 0 && cell != CELL_VANILLA ? ACT_SIGMOID : ACT_TANH;
+		if (k < 0) {
+			char nm[64];
+			snprintf(nm, sizeof nm, "%.*s", (int)(a->acts[i].len < 40 ? a->acts[i].len : 40),
+				 (const char *)a->acts[i].data);
+			for (char *q = nm; *q; q++)
+				*q = (unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f ? '?' : *q;
+			return unsupported(c, "activation '%s'", nm,
+					   "one of Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, "
+					   "ScaledTanh, HardSigmoid, Elu, Softsign, Softplus");
+		}
+		act_fn_t fn = (act_fn_t)k;
+		bool ort_def = fn == ACT_LEAKY_RELU || fn == ACT_HARD_SIGMOID || fn == ACT_ELU;
+		act_spec_t d = act_default(fn);
+		double al = 0, be = 0;
+		if (act_takes_alpha(fn))
+			al = ia < a->n_alpha ? a->alphas[ia++] : ort_def ? d.alpha : 0;
+		if (act_takes_beta(fn))
+			be = ib < a->n_beta ? a->betas[ib++] : ort_def ? d.beta : 0;
+		if (act_takes_alpha(fn) && al == 0) {
+			if (fn != ACT_LEAKY_RELU && fn != ACT_THRESHOLDED_RELU && fn != ACT_ELU)
+				return unsupported(c, "activation %s with alpha 0 (a constant function)", ONNX_ACTS[fn],
+						   "a nonzero alpha");
+			fn = ACT_RELU;
+		}
+		if (act_takes_beta(fn) && be == 0 && fn != ACT_AFFINE)
+			return unsupported(c, "activation %s with beta 0", ONNX_ACTS[fn],
+					   "a nonzero beta (the workload's 0 means the function's default)");
+		layer_act_t la = (layer_act_t)(fn + 1);
+		bool own = la == (r == 0 && cell != CELL_VANILLA ? LACT_SIGMOID : LACT_TANH);
+		if (i < nr) {
+			a->act[r] = own ? LACT_AUTO : la;
+			a->act_alpha[r] = act_takes_alpha(fn) ? al : 0;
+			a->act_beta[r] = act_takes_beta(fn) ? be : 0;
+		} else if (a->act[r] != (own ? LACT_AUTO : la) || a->act_alpha[r] != (act_takes_alpha(fn) ? al : 0) ||
+			   a->act_beta[r] != (act_takes_beta(fn) ? be : 0)) {
+			return unsupported(c, "%s", "activations that differ between the directions",
+					   "the same functions and parameters for both (a layer has one set)");
+		}
+	}
+	return SIM_OK;
 }
 
 static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, rnn_attrs_t *a)
@@ -239,10 +322,12 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 		} else if (!strcmp(nm, "activations")) {
 			a->n_acts = at->n_strings;
 			a->acts = at->strings;
-		} else if (!strcmp(nm, "activation_alpha") || !strcmp(nm, "activation_beta")) {
-			if (at->n_floats)
-				return unsupported(c, "attribute %s", shown,
-						   "the default activations, which take none");
+		} else if (!strcmp(nm, "activation_alpha")) {
+			a->n_alpha = at->n_floats;
+			a->alphas = at->floats;
+		} else if (!strcmp(nm, "activation_beta")) {
+			a->n_beta = at->n_floats;
+			a->betas = at->floats;
 		} else if (!strcmp(nm, "clip")) {
 			return unsupported(c, "attribute %s", "clip",
 					   "no clipping (the cell's activations as they are)");
@@ -260,31 +345,12 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 			a->batch_major = at->i == 1;
 		} else {
 			return unsupported(c, "attribute '%s'", shown,
-					   "hidden_size, direction, activations, "
+					   "hidden_size, direction, activations, activation_alpha, activation_beta, "
 					   "linear_before_reset (GRU), input_forget (LSTM) or layout");
 		}
 	}
-	static const char *const DEF_LSTM[] = { "Sigmoid", "Tanh", "Tanh" };
-	static const char *const DEF_GRU[] = { "Sigmoid", "Tanh" };
-	static const char *const DEF_RNN[] = { "Tanh" };
-	const char *const *def = cell == CELL_LSTM ? DEF_LSTM : cell == CELL_GRU ? DEF_GRU : DEF_RNN;
-	size_t nd = cell == CELL_LSTM ? 3 : cell == CELL_GRU ? 2 : 1;
-	if (a->n_acts && a->n_acts != nd * (a->bidir ? 2 : 1))
-		return unsupported(c, "%s", "an activations list of another length",
-				   "one function per role and direction");
-	for (size_t i = 0; i < a->n_acts; i++)
-		if (!bin_is(&a->acts[i], def[i % nd]))
-			return unsupported(c, "activation %s",
-					   def == DEF_RNN ? "1"
-					   : i % nd == 0  ? "f"
-					   : i % nd == 1  ? "g"
-							  : "h",
-					   cell == CELL_LSTM  ? "Sigmoid, Tanh, Tanh (the defaults)"
-					   : cell == CELL_GRU ? "Sigmoid, Tanh (the defaults)"
-							      : "Tanh (the default)");
-	return SIM_OK;
+	return rnn_acts(c, cell, a);
 }
-
 /* ---- one recurrent node ---------------------------------------------------------- */
 
 /* A tensor input of the node as doubles, with its expected shape. */
@@ -614,6 +680,11 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				     .batch_size = B,
 				     .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
 				     .direction = a.bidir ? DIR_BI : DIR_UNI };
+		for (unsigned r = 0; r < LAYER_ROLES; r++) {
+			lc->act[r] = a.act[r];
+			lc->act_alpha[r] = a.act_alpha[r];
+			lc->act_beta[r] = a.act_beta[r];
+		}
 		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
 		if (!(w = weights_random(lc, c->opts->seed, c->err)) ||
 		    (a.bidir && !(wb = weights_random_dir(lc, c->opts->seed, true, c->err)))) {
@@ -1200,6 +1271,15 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 				"    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
 				"    # the run (and of its outputs) is the model's time %u - t\n",
 				lc->timesteps - 1);
+		static const char *const role[LAYER_ROLES] = { "f", "g", "h" };
+		for (unsigned r = 0; r < LAYER_ROLES; r++) {
+			if (lc->act[r] != LACT_AUTO)
+				fprintf(o, "    act_%s: %s\n", role[r], param_lact_name(lc->act[r]));
+			if (lc->act_alpha[r] != 0)
+				fprintf(o, "    act_%s_alpha: %.17g\n", role[r], lc->act_alpha[r]);
+			if (lc->act_beta[r] != 0)
+				fprintf(o, "    act_%s_beta: %.17g\n", role[r], lc->act_beta[r]);
+		}
 		fprintf(o, "    weights: %s\n", lc->weights);
 	}
 	return afile_commit(f, err);

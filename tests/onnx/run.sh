@@ -199,9 +199,13 @@ model("bidir_squeeze", direction="bidirectional", nd=2, out="Ys",
 model("bidir_wshape", direction="bidirectional")
 model("clip", clip=1.0)
 model("acts", activations=["Relu", "Tanh", "Tanh"])
+model("acts_gelu", activations=["Gelu", "Tanh", "Tanh"])
+model("acts_dirs", direction="bidirectional", nd=2,
+      activations=["Sigmoid", "Tanh", "Tanh", "Sigmoid", "Relu", "Tanh"])
+model("acts_hsig0", activations=["HardSigmoid", "Tanh", "Tanh"], activation_alpha=[0.2], activation_beta=[0.0])
 # (refused before P's value is looked for)
 model("forget_peep", inputs=("X", "W", "R", "", "", "", "", "P"), input_forget=1)
-model("gru_acts", op="GRU", G=3, activations=["HardSigmoid", "Tanh"])
+model("gru_acts", op="GRU", G=3, activations=["HardSigmoid", "LeakyRelu"], activation_alpha=[0.25, 0.1])
 # variable sequence lengths: a graph input, given by a data set
 seq = helper.make_tensor("L", TensorProto.INT32, [1], [2])
 W = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W")
@@ -264,9 +268,10 @@ PYEOF
   refused "bidirectional Y squeezed" "bidir_squeeze.onnx: node 2 \(Squeeze ''\): Squeeze of a bidirectional layer's Y \(num_directions is 2\) $U Transpose" import "$T/bidir_squeeze.onnx" --out "$T/o"
   refused "bidirectional, one direction's W" "bidir_wshape.onnx: node 1 \(LSTM ''\): W 'W' is not 3-dimensional .* expected a tensor of shape \(2, 4\*H, I\)" import "$T/bidir_wshape.onnx" --out "$T/o"
   refused "clip" "clip.onnx: node 1 \(LSTM ''\): attribute clip $U no clipping" import "$T/clip.onnx" --out "$T/o"
-  refused "activations" "acts.onnx: node 1 \(LSTM ''\): activation f $U Sigmoid, Tanh, Tanh" import "$T/acts.onnx" --out "$T/o"
+  refused "unknown activation" "acts_gelu.onnx: node 1 \(LSTM ''\): activation 'Gelu' $U one of Relu, Tanh" import "$T/acts_gelu.onnx" --out "$T/o"
+  refused "activations per direction" "acts_dirs.onnx: node 1 \(LSTM ''\): activations that differ between the directions $U" import "$T/acts_dirs.onnx" --out "$T/o"
+  refused "hard sigmoid, beta 0" "acts_hsig0.onnx: node 1 \(LSTM ''\): activation HardSigmoid with beta 0 $U a nonzero beta" import "$T/acts_hsig0.onnx" --out "$T/o"
   refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
-  refused "gru activations" "gru_acts.onnx: node 1 \(GRU ''\): activation f $U" import "$T/gru_acts.onnx" --out "$T/o"
   refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens other than the full length .* $U" import "$T/seqlens.onnx" --out "$T/o"
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
   refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
@@ -276,6 +281,13 @@ PYEOF
   refused "symbolic T" "sym.onnx: node 1 \(LSTM ''\): X dimension 0 is symbolic, expected a size from the option --timesteps" import "$T/sym.onnx" --out "$T/o"
   refused "float64" "f64.onnx: node 1 \(LSTM ''\): W 'W': data type 11 $U float32" import "$T/f64.onnx" --out "$T/o"
   [ ! -e "$T/o" ] && ok || bad "a refused import left $T/o"
+  # activations map to the layer's roles, alpha and beta consumed in order
+  if "$BIN" import "$T/acts.onnx" --out "$T/ac" >/dev/null 2>&1 && grep -q 'act_f: relu' "$T/ac/workload.yaml" &&
+     "$BIN" import "$T/gru_acts.onnx" --out "$T/gac" >/dev/null 2>&1 &&
+     grep -q 'act_f: hard_sigmoid' "$T/gac/workload.yaml" && grep -q 'act_f_alpha: 0.25' "$T/gac/workload.yaml" &&
+     grep -q 'act_g: leaky_relu' "$T/gac/workload.yaml" && grep -q 'act_g_alpha: 0.10000000149' "$T/gac/workload.yaml" &&
+     "$BIN" run --workload "$T/gac/workload.yaml" --functional --no-energy >/dev/null 2>&1; then ok
+  else bad "import of activations (LSTM relu; GRU HardSigmoid 0.25, LeakyRelu 0.1), then run --functional"; fi
   # A bidirectional node imports as one layer with direction bidirectional,
   # its backward direction's weights in backward/ (no x.npy there).
   if "$BIN" import "$T/bidir.onnx" --out "$T/bi" >/dev/null 2>&1 && grep -q 'direction: bidirectional' "$T/bi/workload.yaml" &&

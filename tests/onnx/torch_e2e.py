@@ -15,7 +15,8 @@ on the sequence reshaped to (T*B, H) (Reshape, then Gemm with transB = 1). A num
 layers' states, which import refuses as outputs (docs/onnx.md).
 Bidirectional: a GRU (its output exported as Transpose + Reshape of Y to
 (T, B, 2H), h_n as Y_h (2, B, H)), and a two-layer bidirectional LSTM
-whose second layer reads the first's 2H-wide sequence.
+whose second layer reads the first's 2H-wide sequence. A vanilla RNN with
+nonlinearity='relu' (exported with activations ['Relu']).
 """
 import os
 import sys
@@ -116,6 +117,7 @@ def main():
     save_case(out, "torch_lstm_chain", Chain(), [x] + st, ["X", "h1", "c1", "h2", "c2"], ["Y", "Y_h", "Y_c"])
     save_case(out, "torch_gru_head", KWS(False), [x], ["X"], ["logits"])
     save_case(out, "torch_gru_head_gemm", KWS(True), [x], ["X"], ["logits"])
+    save_case(out, "torch_rnn_relu", NoState(torch.nn.RNN(I, 10, nonlinearity="relu")), [x], ["X"], ["Y", "Y_h"])
     save_case(out, "torch_gru_bidir", NoState(torch.nn.GRU(I, 12, bidirectional=True)), [x], ["X"], ["Y", "Y_h"])
     save_case(out, "torch_lstm_bidir_2layers", YOnly(torch.nn.LSTM(I, 10, num_layers=2, bidirectional=True)), [x],
               ["X"], ["Y"])
