@@ -5,9 +5,12 @@
  *
  * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
- * Identity; nothing else. Per node: direction forward (or reverse, in a
- * model of one layer: X reversed in time), the default
- * activations, no clip, not both input_forget 1 and peepholes P, and
+ * Identity (a bidirectional Y through PyTorch's Transpose + Reshape to
+ * (T, B, 2H)); nothing else. Per node: direction forward, bidirectional
+ * (the backward direction's weights in backward/), or reverse (in a model
+ * of one layer: X reversed in time); activations from ONNX's list, the same
+ * for both directions (the layer's act_f, act_g, act_h), no clip, not both
+ * input_forget 1 and peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
  * the same computation); layout 1 (batch-major X and Y) is transposed
  * on the way in (the check transposes Y back). Anything else is refused with one line,
