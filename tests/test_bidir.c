@@ -231,6 +231,55 @@ START_TEST(stack_takes_2h)
 }
 END_TEST
 
+/* A reverse layer (ONNX's direction reverse) is a backward pass alone with
+ * the layer's own weights and x: under a forward LSTM, both dumps match a
+ * reference stack (ref_run_backward, then ref_run on its h) within the
+ * bound, the reverse layer's dump indexed by time; its cycles are those of
+ * the same layer forward (one pass, the same program). */
+START_TEST(reverse_then_forward)
+{
+	mkdirs();
+	const uint32_t T = 6, B = 2, H = 8, I = 5;
+	const uint64_t seed = 11;
+	layer_cfg_t ls[2] = { test_layer(CELL_GRU, GRU_RBM, I, H, T, B), test_layer(CELL_LSTM, GRU_LBR, H, H, T, B) };
+	ls[0].direction = DIR_REV;
+	hw_cfg_t h = hw_small();
+	run_result_t r = run_ok(&h, ls, 2, seed, TEST_DIR);
+	ck_assert_uint_eq(r.n_layers, 2);
+	ck_assert(r.layers[0].backward && !r.layers[1].backward);
+	size_t s3[3] = { T, B, H };
+	double *y0 = read_dump(TEST_DIR "/layer0_h.npy", 3, s3), *y1 = read_dump(TEST_DIR "/layer1_h.npy", 3, s3);
+	sim_err_t e = { 0 };
+	weights_t *w0 = weights_random(&ls[0], seed, &e), *w1 = weights_random(&ls[1], seed + SEED_STRIDE, &e);
+	size_t n = (size_t)T * B * H;
+	double *h0 = malloc(n * sizeof *h0), *h1 = malloc(n * sizeof *h1);
+	ck_assert_int_eq(ref_run_backward(w0, w0->x, h0, NULL, &e), SIM_OK);
+	memcpy(w1->x, h0, n * sizeof *h0);
+	ck_assert_int_eq(ref_run(w1, h1, NULL, &e), SIM_OK);
+	double e0 = 0, e1 = 0;
+	for (size_t i = 0; i < n; i++) {
+		e0 = fmax(e0, fabs(y0[i] - h0[i]));
+		e1 = fmax(e1, fabs(y1[i] - h1[i]));
+	}
+	ck_assert_msg(e0 > 0 && e0 < FP16_BOUND && e1 > 0 && e1 < FP16_BOUND, "errors %g, %g", e0, e1);
+	/* run forward instead, the first step's h would be far off */
+	ck_assert(fabs(y0[0] - h0[(size_t)(T - 1) * B * H]) > FP16_BOUND);
+	layer_cfg_t fwd = ls[0];
+	fwd.direction = DIR_UNI;
+	run_result_t f;
+	ck_assert_int_eq(run(&h, &fwd, 1, false, seed, NULL, &f, &e), SIM_OK);
+	ck_assert_uint_eq(r.layers[0].cycles, f.layers[0].cycles);
+	free(y0);
+	free(y1);
+	free(h0);
+	free(h1);
+	weights_destroy(w0);
+	weights_destroy(w1);
+	run_result_free(&r);
+	run_result_free(&f);
+}
+END_TEST
+
 /* A weights directory without backward/ is refused with the missing file
  * named; a layer after a bidirectional one whose input_size is H, not 2H,
  * is refused with the expected width. */
@@ -264,6 +313,7 @@ Suite *bidir_suite(void)
 	tcase_add_test(tc, cells_bidirectional);
 	tcase_add_test(tc, hand_computed_vanilla);
 	tcase_add_test(tc, stack_takes_2h);
+	tcase_add_test(tc, reverse_then_forward);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 	return s;

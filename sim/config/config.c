@@ -572,11 +572,13 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
-		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction == DIR_BI)) {
+		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction != DIR_UNI)) {
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 					"an fc layer has no recurrence, expected no %s on it",
-					l->skip_input ? "skip_input" : "direction: bidirectional");
+					l->skip_input			? "skip_input"
+					: l->direction == DIR_BI ? "direction: bidirectional"
+								  : "direction: reverse");
 			goto fail;
 		}
 		static const char *const role_key[LAYER_ROLES] = { "act_f", "act_g", "act_h" };

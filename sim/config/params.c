@@ -37,7 +37,7 @@ const char *const param_deps_names[] = { "step", "element", NULL };
 const char *const param_cell_update_names[] = { "auto", "element", "vector", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
-const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
+const char *const param_dir_names[] = { "unidirectional", "bidirectional", "reverse", NULL };
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
 static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
@@ -459,7 +459,8 @@ static const param_t param_layer[] = {
 	  .names = param_dir_names,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "bidirectional: two passes in opposite time order with their own weights, run one after "
-		  "the other on the accelerator; outputs concatenated (the next layer's input is 2H)" },
+		  "the other on the accelerator; outputs concatenated (the next layer's input is 2H); reverse: "
+		  "one pass from the last step to the first (ONNX's direction reverse), timed as a forward one" },
 	{ .key = "skip_input",
 	  .type = PARAM_BOOL,
 	  LY(skip_input),

@@ -24,8 +24,10 @@ typedef enum {
 } cell_kind_t;
 
 /* Bidirectional: two passes over the sequence in opposite time order, each
- * with its own weights, outputs concatenated (the next layer sees 2H). */
-typedef enum { DIR_UNI = 0, DIR_BI } direction_t;
+ * with its own weights, outputs concatenated (the next layer sees 2H).
+ * Reverse: one pass from t = T - 1 down to 0 (ONNX's direction reverse),
+ * its output indexed by time; the same cycles as a forward pass. */
+typedef enum { DIR_UNI = 0, DIR_BI, DIR_REV } direction_t;
 
 /* GRU candidate gate n:
  *  GRU_LBR  linear_before_reset: n = tanh(Wn x + bn + r*(Un h + bhn)) (cuDNN)

@@ -191,10 +191,9 @@ static int accel_build(accel_t *a, sim_err_t *err)
 			return sim_err(err, SIM_ENOMEM, "out of memory");
 		for (size_t k = 0; k < np; k++) {
 			const plan_pass_t *pp = &a->plan->pass[k];
-			fpp[k] = (fpipe_pass_t){ .layer = pp->layer,
-						 .backward = pp->backward,
-						 .bidir = pp->backward ||
-							  (k + 1 < np && a->plan->pass[k + 1].layer == pp->layer) };
+			bool twin = (k + 1 < np && a->plan->pass[k + 1].layer == pp->layer) ||
+				    (k > 0 && a->plan->pass[k - 1].layer == pp->layer);
+			fpp[k] = (fpipe_pass_t){ .layer = pp->layer, .backward = pp->backward, .bidir = twin };
 		}
 		a->fp = fpipe_create(&a->hw, a->w, fpp, a->opts.seed, a->opts.dump_dir, a->st, err);
 		free(fpp);

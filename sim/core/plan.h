@@ -27,7 +27,7 @@
 
 typedef struct plan_pass {
 	uint32_t layer;	 /* index in the workload */
-	bool backward;	 /* the backward pass of a bidirectional layer */
+	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
 	tile_sel_t tile; /* resolved tile config */
 	tile_source_t tile_src;
 	bool resident;	     /* weights kept on chip (else streamed) */

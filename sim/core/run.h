@@ -72,7 +72,7 @@ typedef struct run_opts {
 typedef struct layer_result {
 	layer_cfg_t cfg; /* the pass's shape */
 	uint32_t layer;	 /* index in the workload */
-	bool backward;	 /* the backward pass of a bidirectional layer */
+	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
 	uint64_t cycles; /* from the layer's first issue to its last h */
 	uint64_t useful_macs;
 	uint64_t issued_macs;

@@ -54,6 +54,10 @@
  * layer's dump is (T, 2, B, H): its passes produce the two directions one
  * after the other, so it is held (T in size) and written at the end of the
  * backward pass.
+ *
+ * A reverse layer is a backward pass alone, with the layer's own (forward)
+ * weights and x: time reversed as above, output H wide, its dump (T, B, H)
+ * indexed by time, held likewise.
  */
 #include "fpipe.h"
 
@@ -344,7 +348,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	for (size_t k = 0; k < w->n_layers; k++) {
 		const layer_cfg_t *lc = &w->layers[k];
 		uint32_t l = f->pass[k].layer;
-		bool back = f->pass[k].backward;
+		bool back = f->pass[k].backward && f->pass[k].bidir; /* a reverse layer has no second set */
 		if (k > 0 && f->pass[k - 1].layer != l)
 			prev = k - 1;
 		if (l > 0 && fp_check_stack(w, f->pass, k, prev, err)) {
@@ -635,7 +639,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->back = f->pass[layer].backward;
 	f->bidir = f->pass[layer].bidir;
 	/* the forward pass's weights hold the layer's input (weights.h) */
-	f->x0 = f->wt[f->back ? layer - 1 : layer]->x;
+	f->x0 = f->wt[f->back && f->bidir ? layer - 1 : layer]->x;
 	f->bad = false;
 	f->prog = prog;
 	f->cd = cell_get(wt->cell);
@@ -657,12 +661,13 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	bool keep = next < f->w->n_layers && !f->w->layers[next].skip_input;
 	bool state = f->cd->flags & CELL_F_STATE;
 	f->ow = f->bidir ? 2 * f->H : f->H;
-	f->ooff = f->back ? f->H : 0;
-	if (!f->back) {
+	f->ooff = f->back && f->bidir ? f->H : 0;
+	bool first = !(f->back && f->bidir); /* the layer's first pass */
+	if (first) {
 		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
 		f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
 		f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
-		bool dump = f->bidir && f->dump_dir;
+		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
 		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
 		f->cdump = dump && state ? fp_calloc(f, n, sizeof *f->cdump) : NULL;
 		f->out_bytes = f->bytes - before;
@@ -704,7 +709,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	/* h of fp16/bf16/fp32 and Q(df) int16 data are exact in <f4; fixed-point c
 	 * (int32 at 2^-df) needs <f8. The shape goes out first; fp_finish appends
 	 * each step. */
-	if (!rc && f->dump_dir && !f->bidir) {
+	if (!rc && f->dump_dir && !f->bidir && !f->back) {
 		char path[1536];
 		size_t shape[3] = { f->T, f->B, f->H };
 		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
@@ -883,8 +888,8 @@ static void fp_finish(fpipe_t *f)
 		for (uint32_t b = 0; f->ref_seq && b < f->B; b++)
 			memcpy(f->ref_seq + ((size_t)tt * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->H,
 			       sizeof *f->rh * f->H);
-		/* (T, 2, B, H): time tt, direction back */
-		size_t yo = ((size_t)tt * 2 + f->back) * f->E;
+		/* (T, 2, B, H): time tt, direction back; a reverse layer's (T, B, H) */
+		size_t yo = f->bidir ? ((size_t)tt * 2 + f->back) * f->E : (size_t)tt * f->E;
 		if (f->ydump)
 			memcpy(f->ydump + yo, dh, sizeof *dh * f->E);
 		if (f->cdump)
@@ -983,12 +988,14 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	}
 	if (!code && f->ydump) {
 		char path[1536];
-		size_t shape[4] = { f->T, 2, f->B, f->H };
+		size_t s4[4] = { f->T, 2, f->B, f->H }, s3[3] = { f->T, f->B, f->H };
+		unsigned nd = f->bidir ? 4 : 3;
+		const size_t *shape = f->bidir ? s4 : s3;
 		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
-		code = npy_write(path, NPY_F4, 4, shape, f->ydump, err);
+		code = npy_write(path, NPY_F4, nd, shape, f->ydump, err);
 		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
 		if (!code && f->cdump)
-			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, 4, shape, f->cdump, err);
+			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, nd, shape, f->cdump, err);
 	}
 	/* the next layer's input, when it reads one; this layer's is done */
 	free(f->ref_prev);

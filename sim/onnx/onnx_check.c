@@ -345,7 +345,7 @@ static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, 
 			for (int k = 0; k < 2; k++) {
 				lb_t lb = { .w = wd[d],
 					    .x0 = w->x,
-					    .back = d == 1,
+					    .back = d == 1 || onnx_model_reverse(m, l),
 					    .xh = prev[k][0],
 					    .xe = prev[k][1],
 					    .u = k ? E32 : u,
@@ -459,27 +459,23 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		/* Element i of an output is (t, d, b, j): Y is (T, nd, B, H),
 		 * merged (T, B, nd*H), batch-major (B, T, nd, H) = (B, T, nd*H)
 		 * (squeezed when nd = 1); Y_h, Y_c are (nd, B, H), batch-major
-		 * (B, nd, H), direction d's last step. The dump is (s, d, b, j)
-		 * with s the time; for a reverse layer, whose x.npy is X reversed,
-		 * s is the processing step, T - 1 - t, and its last step is
-		 * s = T - 1 as for a forward layer; a bidirectional layer's
-		 * backward direction ends at s = t = 0. */
+		 * (B, nd, H), direction d's last step. The dump is (t, d, b, j),
+		 * indexed by time; a bidirectional layer's backward direction and
+		 * a reverse layer end at t = 0. */
 		bool bm = onnx_model_batch_major(m, l), cat = onnx_model_output_concat(m, k);
+		bool rev = onnx_model_reverse(m, l);
 		for (size_t i = 0; !rc && i < n; i++) {
 			size_t j = i % H, s, d, b;
 			if (kind != ONNX_OUT_Y) {
 				d = bm ? i / H % nd : i / bh;
 				b = bm ? i / (nd * H) : i / H % B;
-				s = d ? 0 : T - 1;
+				s = d || rev ? 0 : T - 1;
+			} else if (bm) {
+				d = i / H % nd, s = i / (nd * H) % T, b = i / (T * nd * H);
+			} else if (cat) {
+				d = i / H % nd, b = i / (nd * H) % B, s = i / (nd * bh);
 			} else {
-				size_t t;
-				if (bm)
-					d = i / H % nd, t = i / (nd * H) % T, b = i / (T * nd * H);
-				else if (cat)
-					d = i / H % nd, b = i / (nd * H) % B, t = i / (nd * bh);
-				else
-					b = i / H % B, d = i / bh % nd, t = i / (nd * bh);
-				s = onnx_model_reverse(m, l) ? T - 1 - t : t;
+				b = i / H % B, d = i / bh % nd, s = i / (nd * bh);
 			}
 			size_t at = ((s * nd + d) * B + b) * H + j;
 			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];

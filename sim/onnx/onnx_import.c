@@ -36,7 +36,6 @@ struct onnx_model {
 	weights_t **w;
 	weights_t **wb; /* the backward direction's, NULL unless bidirectional */
 	bool *batch_major;
-	bool *reverse; /* direction reverse: x.npy holds X reversed in time */
 	size_t n_out;
 	out_ref_t *out;
 };
@@ -588,14 +587,6 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	if (l == 0) {
 		if (x_shape(c, node_in(n, 0), (uint32_t)I, a.batch_major, tbi, &x))
 			return c->err->code;
-	} else if (a.reverse || m->reverse[0]) {
-		/* The next layer would read Y in time order, the run feeds it h in
-		 * processing order (docs/onnx.md). */
-		return unsupported(c, "%s",
-				   a.reverse ? "direction 'reverse' in a layer after the first"
-					     : "a layer after one with direction 'reverse'",
-				   "direction reverse in a model of "
-				   "one recurrent layer only");
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
 		/* an open MatMul's bias is still to come: reading it would skip it */
@@ -679,7 +670,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				     .timesteps = T,
 				     .batch_size = B,
 				     .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
-				     .direction = a.bidir ? DIR_BI : DIR_UNI };
+				     .direction = a.bidir ? DIR_BI : a.reverse ? DIR_REV : DIR_UNI };
 		for (unsigned r = 0; r < LAYER_ROLES; r++) {
 			lc->act[r] = a.act[r];
 			lc->act_alpha[r] = a.act_alpha[r];
@@ -697,7 +688,6 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 		m->w[l] = w;
 		m->wb[l] = wb;
 		m->batch_major[l] = a.batch_major;
-		m->reverse[l] = a.reverse;
 		m->n_layers++;
 		size_t xn = (size_t)T * B * (size_t)I;
 		for (size_t i = 0; i < xn; i++) {
@@ -705,9 +695,8 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 			 * rounded to float32 so that the .npy (<f4) holds exactly
 			 * these values; a later layer's x is never read (it gets
 			 * layer l-1's h). */
-			/* Step t of a reverse layer processes time T - 1 - t. */
-			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I, tt = a.reverse ? T - 1 - t : t;
-			size_t src = a.batch_major ? ((size_t)b * T + tt) * I + k : (tt * B + b) * I + k;
+			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
+			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : (t * B + b) * I + k;
 			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
 		}
 		fill_dir(w, &nt, G, a.lbr, a.batch_major, 0, nd);
@@ -801,11 +790,6 @@ static const alias_t *fc_input(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
 			"applied to every step; the last step alone is unsupported)",
 			c->path, c->where, node_in(n, 0),
 			gemm ? "reshaped to (T*B, H)" : "squeezed to 3 dimensions or reshaped to (T*B, H)");
-		return NULL;
-	}
-	if (c->m->reverse[0]) {
-		unsupported(c, "%s", "a head after a layer with direction 'reverse'",
-			    "direction reverse in a model of one recurrent layer only");
 		return NULL;
 	}
 	return al;
@@ -1009,9 +993,8 @@ static int map_graph(ctx_t *c)
 	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
 	m->wb = calloc(g->n_node ? g->n_node : 1, sizeof *m->wb);
 	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
-	m->reverse = calloc(g->n_node ? g->n_node : 1, sizeof *m->reverse);
 	c->aux = calloc(g->n_node ? g->n_node : 1, sizeof *c->aux);
-	if (!m->cfg || !m->w || !m->wb || !m->batch_major || !m->reverse || !c->aux)
+	if (!m->cfg || !m->w || !m->wb || !m->batch_major || !c->aux)
 		return sim_err(c->err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
@@ -1164,7 +1147,6 @@ void onnx_model_destroy(onnx_model_t *m)
 	free(m->w);
 	free(m->wb);
 	free(m->batch_major);
-	free(m->reverse);
 	free(m->cfg);
 	free(m);
 }
@@ -1196,7 +1178,7 @@ bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
 
 bool onnx_model_reverse(const onnx_model_t *m, size_t l)
 {
-	return m->reverse[l];
+	return m->cfg[l].direction == DIR_REV;
 }
 
 size_t onnx_model_outputs(const onnx_model_t *m)
@@ -1266,11 +1248,8 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 		if (lc->direction == DIR_BI)
 			fprintf(o, "    direction: bidirectional  # backward weights in %s/%s/\n", lc->weights,
 				WEIGHTS_BACKWARD_DIR);
-		if (m->reverse[l])
-			fprintf(o,
-				"    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
-				"    # the run (and of its outputs) is the model's time %u - t\n",
-				lc->timesteps - 1);
+		if (lc->direction == DIR_REV)
+			fprintf(o, "    direction: reverse\n");
 		static const char *const role[LAYER_ROLES] = { "f", "g", "h" };
 		for (unsigned r = 0; r < LAYER_ROLES; r++) {
 			if (lc->act[r] != LACT_AUTO)

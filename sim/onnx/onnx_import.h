@@ -7,8 +7,8 @@
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
  * Identity (a bidirectional Y through PyTorch's Transpose + Reshape to
  * (T, B, 2H)); nothing else. Per node: direction forward, bidirectional
- * (the backward direction's weights in backward/), or reverse (in a model
- * of one layer: X reversed in time); activations from ONNX's list, the same
+ * (the backward direction's weights in backward/), or reverse (a
+ * workload layer with direction reverse); activations from ONNX's list, the same
  * for both directions (the layer's act_f, act_g, act_h), no clip, not both
  * input_forget 1 and peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
@@ -77,10 +77,9 @@ bool onnx_model_output_concat(const onnx_model_t *m, size_t k);
 /* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
  * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l);
-/* Whether layer l's node has direction reverse: it runs forward over X
- * reversed in time (x.npy holds it so), so its step t is the model's time
- * T - 1 - t, and Y_h, Y_c are its last step's as for a forward layer. Only
- * in a model of one recurrent layer. */
+/* Whether layer l's node has direction reverse: a workload layer with
+ * direction reverse, whose run walks time from T - 1 down (x.npy in time
+ * order, outputs indexed by time, Y_h and Y_c the state at t = 0). */
 bool onnx_model_reverse(const onnx_model_t *m, size_t l);
 /* The graph's outputs: name, the layer and kind of value it carries. */
 size_t onnx_model_outputs(const onnx_model_t *m);

@@ -89,7 +89,8 @@ static void write_err_fields(FILE *f, const func_err_t *e)
 	json_write_number(f, "%.9g", e->rms);
 }
 
-/* Whether pass i is one of a bidirectional layer's two passes. */
+/* Whether pass i is one of a bidirectional layer's two passes, or a
+ * reverse layer's backward pass (labelled by direction). */
 static bool pass_bidir(const run_result_t *r, size_t i)
 {
 	const layer_result_t *l = r->layers;
