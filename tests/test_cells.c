@@ -47,7 +47,8 @@ START_TEST(descriptor_contract)
 		/* activation roles (ONNX's f, g, h): a recurrent cell has f, whose
 		 * own function is a sigmoid or a tanh; a cell with c has h too */
 		ck_assert_msg(d->act_roles <= LAYER_ROLES, "%s: %u roles", d->name, d->act_roles);
-		ck_assert_msg((d->act_roles > 0) == !!(d->flags & CELL_F_RECURRENT), "%s: roles iff recurrent", d->name);
+		ck_assert_msg((d->act_roles > 0) == !!(d->flags & CELL_F_RECURRENT), "%s: roles iff recurrent",
+			      d->name);
 		ck_assert_msg((d->act_roles == 3) == !!(d->flags & CELL_F_STATE), "%s: role h iff c", d->name);
 		ck_assert_msg(d->act_roles ? d->act_f == CELL_ACT_SIGMOID || d->act_f == CELL_ACT_TANH
 					   : d->act_f == CELL_ACT_NONE,

@@ -576,9 +576,9 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 					"an fc layer has no recurrence, expected no %s on it",
-					l->skip_input			? "skip_input"
+					l->skip_input		 ? "skip_input"
 					: l->direction == DIR_BI ? "direction: bidirectional"
-								  : "direction: reverse");
+								 : "direction: reverse");
 			goto fail;
 		}
 		static const char *const role_key[LAYER_ROLES] = { "act_f", "act_g", "act_h" };

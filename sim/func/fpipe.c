@@ -160,7 +160,8 @@ struct fpipe {
 	/* The layer's outputs, alive across its passes: h words (T, B, OW) with
 	 * OW = H or 2H, this pass's at column ooff, and the reference's likewise,
 	 * only when the next layer reads them; a bidirectional layer's dumps
-	 * (T, 2, B, H). Counted in `bytes`; `carry` once the forward pass ends. */
+	 * (T, 2, B, H), a reverse layer's (T, B, H). Counted in `bytes`;
+	 * `carry` once a bidirectional layer's forward pass ends. */
 	uint32_t ow, ooff;
 	uint32_t *hwords;
 	double *ref_seq;

@@ -670,7 +670,9 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				     .timesteps = T,
 				     .batch_size = B,
 				     .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
-				     .direction = a.bidir ? DIR_BI : a.reverse ? DIR_REV : DIR_UNI };
+				     .direction = a.bidir     ? DIR_BI
+						  : a.reverse ? DIR_REV
+							      : DIR_UNI };
 		for (unsigned r = 0; r < LAYER_ROLES; r++) {
 			lc->act[r] = a.act[r];
 			lc->act_alpha[r] = a.act_alpha[r];
