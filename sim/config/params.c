@@ -209,7 +209,8 @@ static const param_t param_hw[] = {
 	  .min = 1,
 	  .max = 1048576,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "entries of every inter-stage FIFO" },
+	  .desc = "row blocks of the accumulators -> MFU FIFO, the one stage boundary where a queue can "
+		  "fill (docs/hardware.md 2.6)" },
 
 	{ .key = "memory.weights",
 	  .type = PARAM_ENUM,
@@ -222,11 +223,12 @@ static const param_t param_hw[] = {
 	{ .key = "memory.dram_gbps",
 	  .type = PARAM_DOUBLE,
 	  HW(memory.dram.gbps),
-	  .def = "25.6",
+	  .def = "102.4",
 	  .dmin = 0,
 	  .dmax = 100000,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "DRAM bandwidth, GB/s (1e9 B/s); one 64-bit LPDDR4-3200 channel" },
+	  .desc = "DRAM bandwidth, GB/s (1e9 B/s); the presets give 25.6 per 1K MACs at 500 MHz "
+		  "(4K: four 64-bit LPDDR4-3200 channels; docs/hardware.md 2.0)" },
 	{ .key = "memory.dram_latency",
 	  .type = PARAM_U32,
 	  HW(memory.dram.latency),
@@ -316,7 +318,8 @@ static const param_t param_hw[] = {
 	  .untimed = true,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "block schedule (docs/hardware.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
-		  "brainwave model those designs' schedules on this hardware with fixed config4 tiles" },
+		  "brainwave are what-ifs, those designs' issue orders on SHARP's datapath with fixed config4 "
+		  "tiles (the designs themselves are machines: machine: epur, brainwave)" },
 	{ .key = "deps",
 	  .type = PARAM_ENUM,
 	  HW(deps),

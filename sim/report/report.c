@@ -341,10 +341,12 @@ void report_csv_header(FILE *f, const report_ctx_t *c)
 	report_csv_header_cols(f, NULL);
 }
 
-/* The run's row (layer < 0) or one pass's row. */
+/* The run's row (layer < 0) or one pass's row, and the command's say. */
 typedef struct csv_row {
 	const report_ctx_t *c;
 	long layer;
+	report_csv_over_t over;
+	const void *over_ctx;
 } csv_row_t;
 
 static uint64_t run_lanes(const hw_cfg_t *hw)
@@ -352,12 +354,10 @@ static uint64_t run_lanes(const hw_cfg_t *hw)
 	return hw->precision.mul == PREC_FIX16X16 ? hw->compute.vs_width / 2 : hw->compute.vs_width;
 }
 
-static const char *run_csv_get(const void *ctx, const char *name, char *buf, size_t size)
+const char *report_csv_value(const report_ctx_t *c, long layer, const char *name, char *buf, size_t size)
 {
-	const csv_row_t *row = ctx;
-	const report_ctx_t *c = row->c;
 	const run_result_t *r = c->r;
-	const layer_result_t *l = row->layer >= 0 ? &r->layers[row->layer] : NULL;
+	const layer_result_t *l = layer >= 0 && (size_t)layer < r->n_layers ? &r->layers[layer] : NULL;
 	uint64_t nk = r->macs_per_cycle;
 	bool m = r->hw.machine != 0; /* another machine: no tile, no weight placement */
 #define CSV_IS(n) (!strcmp(name, n))
@@ -429,15 +429,28 @@ static const char *run_csv_get(const void *ctx, const char *name, char *buf, siz
 	return "";
 }
 
+static const char *run_csv_get(const void *ctx, const char *name, char *buf, size_t size)
+{
+	const csv_row_t *row = ctx;
+	const char *v = row->over ? row->over(row->over_ctx, row->layer, name, buf, size) : NULL;
+	return v ? v : report_csv_value(row->c, row->layer, name, buf, size);
+}
+
+void report_csv_rows(FILE *f, const report_ctx_t *c, const char *const *extra, report_csv_over_t over,
+		     const void *over_ctx)
+{
+	csv_row_t row = { .c = c, .layer = -1, .over = over, .over_ctx = over_ctx };
+	report_csv_line(f, extra, run_csv_get, &row);
+	for (size_t i = 0; c->per_layer && i < c->r->n_layers; i++) {
+		row.layer = (long)i;
+		report_csv_line(f, extra, run_csv_get, &row);
+	}
+}
+
 static void write_csv(FILE *f, const report_ctx_t *c)
 {
 	report_csv_header(f, c);
-	csv_row_t row = { .c = c, .layer = -1 };
-	report_csv_line(f, NULL, run_csv_get, &row);
-	for (size_t i = 0; c->per_layer && i < c->r->n_layers; i++) {
-		row.layer = (long)i;
-		report_csv_line(f, NULL, run_csv_get, &row);
-	}
+	report_csv_rows(f, c, NULL, NULL, NULL);
 }
 
 static void write_counters_text(FILE *f, const run_result_t *r)
