@@ -15,12 +15,15 @@
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
 #   variants     LSTM models with peepholes and with input_forget = 1, LSTM
-#                and RNN with direction reverse (tests/onnx/lstm_variants.py,
+#                and RNN with direction reverse, alone and in a chain
+#                (tests/onnx/lstm_variants.py,
 #                numpy reference) pass on fp16 and fp32
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
 #                (tests/onnx/torch_e2e.py), among them a GRU with an
 #                nn.Linear head on every step (MatMul + Add; Reshape +
-#                Gemm), match torch's float32 outputs on fp16 and fp32;
+#                Gemm), bidirectional GRU and LSTM and a relu RNN,
+#                match torch's float32 outputs on fp16 and fp32 (a
+#                bidirectional Y with its directions swapped fails);
 #                skipped, with the reason, when torch or onnx is missing
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
@@ -325,6 +328,25 @@ fi
 if $PY -c 'import torch, onnx' 2>/dev/null; then
   if $PY tests/onnx/torch_e2e.py "$T/torch" >"$T/torch.list" 2>"$T/torch.err"; then
     check_all "$T/torch.list" "pytorch "
+    # A bidirectional GRU's Y with its two directions swapped must fail
+    # (the check reads [h_fwd; h_bwd] in that order).
+    cp -r "$T/torch/torch_gru_bidir" "$T/bidir_swapped"
+    $PY - "$T/bidir_swapped/test_data_set_0/output_0.pb" <<'PYEOF'
+import sys
+import numpy as np
+import onnx
+from onnx import numpy_helper
+p = sys.argv[1]
+t = onnx.TensorProto()
+t.ParseFromString(open(p, "rb").read())
+a = numpy_helper.to_array(t)
+h = a.shape[-1] // 2
+b = np.concatenate([a[..., h:], a[..., :h]], axis=-1).astype(np.float32)
+open(p, "wb").write(numpy_helper.from_array(b, t.name).SerializeToString())
+PYEOF
+    out=$("$BIN" check "$T/bidir_swapped" 2>&1)
+    if [ $? -eq 1 ] && grep -q ': FAIL: ' <<<"$out"; then ok
+    else bad "a bidirectional Y with its directions swapped: $out"; fi
     # The heads import as an fc layer after the GRU, with W (C, H) and b.
     for h in torch_gru_head torch_gru_head_gemm; do
       if "$BIN" import "$T/torch/$h/model.onnx" --data "$T/torch/$h/test_data_set_0" --out "$T/$h" >/dev/null 2>&1 &&
