@@ -6,6 +6,7 @@
 
 #include "../arith/act.h"
 #include "../common/json.h"
+#include "../config/params.h"
 #include "../ctrl/ctrl.h"
 
 static const char *const stage_names[] = { "ctrl", "vs", "acc", "mfu", "cell" };
@@ -75,6 +76,35 @@ static bool act_errors(const hw_cfg_t *hw, double *sig, double *tanh_err)
 	*tanh_err = act_max_error(a, ACT_TANH, -r, r, 200001);
 	act_destroy(a);
 	return true;
+}
+
+/* The largest error over [-range, range] (as act_errors) of each table
+ * function other than sigmoid and tanh that a layer of the run selects
+ * (act_f, act_g, act_h), with its parameters (the worst over layers using
+ * it): err[fn] >= 0 for those, -1 for the others; all -1 unless pwl. */
+static void act_extra_errors(const run_result_t *r, double err[ACT_N_FN])
+{
+	for (int k = 0; k < ACT_N_FN; k++)
+		err[k] = -1;
+	act_t *a = r->hw.activation.mode == ACT_PWL ? act_create(&r->hw.activation) : NULL;
+	double range = r->hw.activation.range;
+	for (size_t i = 0; a && i < r->n_layers; i++) {
+		const layer_cfg_t *l = &r->layers[i].cfg;
+		for (unsigned k = 0; k < workload_act_roles(l->cell); k++) {
+			if (l->act[k] == LACT_AUTO)
+				continue;
+			act_fn_t fn = (act_fn_t)(l->act[k] - 1);
+			if (fn == ACT_SIGMOID || fn == ACT_TANH || act_is_linear(fn))
+				continue;
+			act_spec_t s = act_default(fn);
+			if (act_takes_alpha(fn) && l->act_alpha[k] != 0)
+				s.alpha = l->act_alpha[k];
+			if (act_takes_beta(fn) && l->act_beta[k] != 0)
+				s.beta = l->act_beta[k];
+			err[fn] = fmax(err[fn], act_max_error_spec(a, &s, -range, range, 200001));
+		}
+	}
+	act_destroy(a);
 }
 
 /* "max_abs": A, "max_rel": B, "rms": C; a non-finite error (an overflow
@@ -227,12 +257,18 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
-		double es, et;
-		if (act_errors(&r->hw, &es, &et))
+		double es, et, ex[ACT_N_FN];
+		if (act_errors(&r->hw, &es, &et)) {
 			fprintf(f,
 				"  \"activation\": {\"mode\": \"%s\", \"segments\": %u, \"max_abs_error\": "
-				"{\"sigmoid\": %.9g, \"tanh\": %.9g}},\n",
+				"{\"sigmoid\": %.9g, \"tanh\": %.9g",
 				r->hw.activation.mode == ACT_PWL ? "pwl" : "exact", r->hw.activation.segments, es, et);
+			act_extra_errors(r, ex);
+			for (int k = 0; k < ACT_N_FN; k++)
+				if (ex[k] >= 0)
+					fprintf(f, ", \"%s\": %.9g", param_lact_name((layer_act_t)(k + 1)), ex[k]);
+			fprintf(f, "}},\n");
+		}
 	}
 	fprintf(f, "  \"counters\": {");
 	for (size_t i = 0; i < stats_size(r->stats); i++)
@@ -526,11 +562,16 @@ static void write_text(FILE *f, const report_ctx_t *c)
 				fprintf(f, "  %s c (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->c.max_abs,
 					e->c.max_rel, e->c.rms);
 		}
-		double es, et;
-		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et))
-			fprintf(f,
-				"activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)\n",
+		double es, et, ex[ACT_N_FN];
+		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et)) {
+			fprintf(f, "activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)",
 				r->hw.activation.segments, es, et);
+			act_extra_errors(r, ex);
+			for (int k = 0; k < ACT_N_FN; k++)
+				if (ex[k] >= 0)
+					fprintf(f, ", %.3e (%s)", ex[k], param_lact_name((layer_act_t)(k + 1)));
+			fputc('\n', f);
+		}
 	}
 	if (c->energy) {
 		fprintf(f, "\n");
