@@ -283,6 +283,49 @@ START_TEST(reverse_then_forward)
 }
 END_TEST
 
+/* Random stacks of 1 to 3 layers (every functional recurrent cell,
+ * forward, bidirectional or reverse, each reading the previous layer's
+ * output width; an fc head on some), every SHARP schedule, deps step and
+ * element, streamed weights on some: every pass runs without a broken
+ * causality check (fpipe's reads of x, h, r*h and the W.x sums) and within
+ * 3 x FP16_BOUND of its reference direction (the errors of the layers
+ * below add up in a stack). A fixed seed: the same cases every run. */
+START_TEST(random_stacks)
+{
+	static const cell_kind_t cells[] = { CELL_LSTM, CELL_GRU, CELL_VANILLA, CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED };
+	uint64_t st = 0x5eed;
+	for (int it = 0; it < 24; it++) {
+		hw_cfg_t h = hw_small();
+		h.scheduler = (sched_kind_t)(it % SCHED_KIND_COUNT);
+		h.deps = (it / 4) % 2 ? DEPS_ELEMENT : DEPS_STEP;
+		h.memory.weights = (it / 8) % 3 == 2 ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
+		layer_cfg_t ls[4];
+		size_t n = 0;
+		uint32_t in = 3 + (uint32_t)(it % 7), T = 2 + (uint32_t)(it % 4), B = 1 + (uint32_t)(it % 2);
+		size_t depth = 1 + (size_t)(it % 3);
+		for (size_t k = 0; k < depth; k++) {
+			st = st * 6364136223846793005u + 1442695040888963407u;
+			cell_kind_t c = cells[(st >> 33) % 5];
+			uint32_t hid = 4 + (uint32_t)((st >> 40) % 13);
+			ls[n] = test_layer(c, (st >> 50) & 1 ? GRU_RBM : GRU_LBR, in, hid, T, B);
+			ls[n].direction = (direction_t)((st >> 45) % 3);
+			in = workload_layer_output(&ls[n]);
+			n++;
+		}
+		if (it % 5 == 0)
+			ls[n++] = test_layer(CELL_FC, GRU_LBR, in, 3, T, B);
+		run_result_t r;
+		sim_err_t e;
+		int rc = run(&h, ls, n, true, (uint64_t)it, NULL, &r, &e);
+		ck_assert_msg(rc == SIM_OK, "case %d: %s", it, e.msg);
+		for (size_t p = 0; p < r.n_layers; p++)
+			ck_assert_msg(r.layers[p].err.h.max_abs < 3 * FP16_BOUND, "case %d pass %zu: h error %g", it, p,
+				      r.layers[p].err.h.max_abs);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
 /* A weights directory without backward/ is refused with the missing file
  * named; a layer after a bidirectional one whose input_size is H, not 2H,
  * is refused with the expected width. */
@@ -317,6 +360,7 @@ Suite *bidir_suite(void)
 	tcase_add_test(tc, hand_computed_vanilla);
 	tcase_add_test(tc, stack_takes_2h);
 	tcase_add_test(tc, reverse_then_forward);
+	tcase_add_test(tc, random_stacks);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 	return s;
