@@ -14,8 +14,9 @@ applied to every step: on the 3-D sequence (exported as MatMul + Add) and
 on the sequence reshaped to (T*B, H) (Reshape, then Gemm with transB = 1). A num_layers > 1 module's h_n and c_n are a Concat of the
 layers' states, which import refuses as outputs (docs/onnx.md).
 Bidirectional: a GRU (its output exported as Transpose + Reshape of Y to
-(T, B, 2H), h_n as Y_h (2, B, H)), and a two-layer bidirectional LSTM
-whose second layer reads the first's 2H-wide sequence. A vanilla RNN with
+(T, B, 2H), h_n as Y_h (2, B, H)), the same GRU under a linear head that
+reads the 2H-wide sequence, and a two-layer bidirectional LSTM whose second
+layer reads the first's. A vanilla RNN with
 nonlinearity='relu' (exported with activations ['Relu']).
 """
 import os
@@ -56,6 +57,19 @@ class KWS(torch.nn.Module):
     def forward(self, x):
         y, _ = self.gru(x)
         return (self.head(y.reshape(-1, 16) if self.flat else y),)
+
+
+class BiKWS(torch.nn.Module):
+    """A bidirectional GRU and a linear head on every step's [h_fwd; h_bwd]."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = torch.nn.GRU(I, 12, bidirectional=True)
+        self.head = torch.nn.Linear(24, 5)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return (self.head(y),)
 
 
 class YOnly(torch.nn.Module):
@@ -119,6 +133,7 @@ def main():
     save_case(out, "torch_gru_head_gemm", KWS(True), [x], ["X"], ["logits"])
     save_case(out, "torch_rnn_relu", NoState(torch.nn.RNN(I, 10, nonlinearity="relu")), [x], ["X"], ["Y", "Y_h"])
     save_case(out, "torch_gru_bidir", NoState(torch.nn.GRU(I, 12, bidirectional=True)), [x], ["X"], ["Y", "Y_h"])
+    save_case(out, "torch_gru_bidir_head", BiKWS(), [x], ["X"], ["logits"])
     save_case(out, "torch_lstm_bidir_2layers", YOnly(torch.nn.LSTM(I, 10, num_layers=2, bidirectional=True)), [x],
               ["X"], ["Y"])
 
