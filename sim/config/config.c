@@ -457,7 +457,7 @@ static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, lay
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
-	const char *allowed[16];
+	const char *allowed[32];
 	for (size_t i = 0; i < n; i++)
 		allowed[i] = t[i].key;
 	allowed[n] = NULL;
@@ -604,13 +604,27 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
-		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction == DIR_BI)) {
+		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction != DIR_UNI)) {
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 					"an fc layer has no recurrence, expected no %s on it",
-					l->skip_input ? "skip_input" : "direction: bidirectional");
+					l->skip_input		 ? "skip_input"
+					: l->direction == DIR_BI ? "direction: bidirectional"
+								 : "direction: reverse");
 			goto fail;
 		}
+		static const char *const role_key[LAYER_ROLES] = { "act_f", "act_g", "act_h" };
+		for (unsigned r = workload_act_roles(l->cell); r < LAYER_ROLES; r++)
+			if (l->act[r] != LACT_AUTO || l->act_alpha[r] != 0 || l->act_beta[r] != 0) {
+				const ydoc_node_t *at = ydoc_get(item, role_key[r]);
+				rc = ydoc_error(
+					d, at ? at : item, err, SIM_EINPUT,
+					"a %s layer has %u activation role%s (f, g, h in that order), expected no "
+					"%s",
+					workload_cell_name(l->cell), workload_act_roles(l->cell),
+					workload_act_roles(l->cell) == 1 ? "" : "s", role_key[r]);
+				goto fail;
+			}
 		if (gru_nodes[i] && !(cell_get(w.layers[i].cell)->flags & CELL_F_FORMS)) {
 			rc = ydoc_error(d, gru_nodes[i], err, SIM_EINPUT,
 					"gru_form applies only to gru layers, expected no gru_form on a %s layer",
@@ -683,6 +697,11 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 		bool first = true;
 		for (size_t k = 0; k < n; k++) {
 			if (strcmp(t[k].key, "gru_form") == 0 && !(cell_get(l->cell)->flags & CELL_F_FORMS))
+				continue;
+			/* act_f, act_g, act_h and their alpha, beta: the cell's roles only */
+			static const char roles[] = "fgh";
+			const char *role = strncmp(t[k].key, "act_", 4) == 0 ? strchr(roles, t[k].key[4]) : NULL;
+			if (role && (unsigned)(role - roles) >= workload_act_roles(l->cell))
 				continue;
 			param_format(&t[k], l, value, sizeof value);
 			if (for_hash && t[k].quiet_default && t[k].def && strcmp(value, t[k].def) == 0)

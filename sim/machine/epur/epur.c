@@ -351,7 +351,7 @@ static int epur_run(const void *cfg, double clock_mhz, const workload_t *w, cons
 		for (int dir = 0; dir < (l->direction == DIR_BI ? 2 : 1); dir++) {
 			machine_pass_t *p = &out->passes[out->n_passes++];
 			p->layer = (uint32_t)i;
-			p->backward = dir == 1;
+			p->backward = dir == 1 || l->direction == DIR_REV; /* a reverse layer: one backward pass */
 			rc = epur_seq_pass(c, l, tc, o && o->fast_forward, &ctr, p, err);
 			if (rc)
 				goto fail;
