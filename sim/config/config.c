@@ -381,6 +381,38 @@ done:
 	return rc;
 }
 
+int config_peek_machine(const char *path, int *machine, sim_err_t *err)
+{
+	ydoc_t *d = NULL;
+	*machine = 0;
+	int rc = cfg_load_doc(path, NULL, 0, &d, err);
+	if (rc)
+		return rc;
+	const ydoc_node_t *root = ydoc_root(d);
+	const ydoc_node_t *mv = root && ydoc_kind(root) == YDOC_MAP ? ydoc_get(root, "machine") : NULL;
+	if (mv) {
+		size_t n;
+		const param_t *t = param_hw_table(&n);
+		hw_cfg_t hw;
+		memset(&hw, 0, sizeof hw);
+		rc = param_set(param_find(t, n, "machine"), &hw, d, mv, err);
+		*machine = hw.machine;
+	}
+	ydoc_free(d);
+	return rc;
+}
+
+bool config_machine_takes(int machine, const char *key)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	const machine_desc_t *m = machine_get((unsigned)machine);
+	if (!m || cfg_shared(key))
+		return param_find(t, n, key) != NULL;
+	t = m->params(&n);
+	return param_find(t, n, key) != NULL;
+}
+
 int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
 {
 	return cfg_load_hw(path, NULL, 0, overrides, n_overrides, out, err);
