@@ -602,6 +602,10 @@ START_TEST(test_shipped_table)
 	ck_assert_msg(fabs(r.area_mm2 / 101.1 - 1) < 0.20, "1K area %.2f mm^2", r.area_mm2);
 	ck_assert_msg(r.class_area_mm2[ENERGY_CLASS_SRAM] > r.class_area_mm2[ENERGY_CLASS_COMPUTE],
 		      "SRAM dominates the 1K area");
+	/* The 1K weight buffer's bank, 26 MiB / 32 = 851968 B with a 512-bit
+	 * row, is a row of the table ([851968, 512, 164.97, 176.18, 34.539,
+	 * 2.0216]): 32 banks x 2.0216 mm^2 x area_scale 1, no node scaling. */
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 32 * 2.0216);
 	/* The CACTI rows cover (by rows or interpolation, never by extending an
 	 * end segment) every bank the presets build: the weight buffer's
 	 * 26 MiB / N banks with a K*16-bit row port, the I/H buffer's banks
