@@ -190,7 +190,8 @@ static const char wl_mix[] =
 	"  - {cell: gru, input_size: 129, hidden_size: 801, timesteps: 2, direction: bidirectional}\n"
 	"  - {cell: vanilla, input_size: 1602, hidden_size: 64, timesteps: 5, batch_size: 3}\n"
 	"  - {cell: lstm, input_size: 64, hidden_size: 1000, timesteps: 2, skip_input: true}\n"
-	"  - {cell: fc, input_size: 1000, hidden_size: 10, timesteps: 7}\n";
+	"  - {cell: fc, input_size: 1000, hidden_size: 10, timesteps: 7}\n"
+	"  - {cell: gru, input_size: 10, hidden_size: 33, timesteps: 3, direction: reverse}\n";
 
 static workload_t load_mix(void)
 {

@@ -43,6 +43,9 @@ static hw_cfg_t hw_tiny(uint32_t n, uint32_t k, tile_sel_t tile, sched_kind_t s)
 	h.compute.pad_reconfig = false;
 	h.scheduler = s;
 	h.memory.weights = WEIGHTS_RESIDENT;
+	/* One LPDDR4-3200 channel, 51.2 bytes a cycle at 500 MHz: the DRAM
+	 * closed forms below are derived at this rate, whatever the default. */
+	h.memory.dram.gbps = 25.6;
 	return h;
 }
 
@@ -225,6 +228,42 @@ START_TEST(fifo_depth_moves_the_stall)
 	ck_assert_uint_eq(run1(&h, &l, &r, false), 172);
 	ck_assert_uint_gt(test_counter(&r, "acc.stall"), 0);
 	run_result_free(&r);
+}
+END_TEST
+
+/* Where the depth of the accumulators -> MFU FIFO moves cycles: an
+ * MFU-bound Unfolded run (one activation a cycle) whose W.x blocks could
+ * run ahead while the MFU drains earlier blocks. With depth 1 the finished
+ * blocks back up into the accumulators and stall the VS array
+ * (idle.backpressure), so the run-ahead W.x of the next step is late and
+ * the run is longer than with depth 16; with the MFU at its default rate
+ * nothing backs up and the depth moves nothing (the case above shows the
+ * depth moving only where the wait sits). 1K preset shape (N = K = 32),
+ * LSTM H = 256, T = 25. */
+START_TEST(fifo_depth_moves_cycles)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 256, 256, 25, 1, false);
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_KIND_UNFOLDED);
+	h.mfu.units = 1;
+	run_result_t r1, r16;
+	h.fifo_depth = 1;
+	uint64_t c1 = run1(&h, &l, &r1, false);
+	h.fifo_depth = 16;
+	uint64_t c16 = run1(&h, &l, &r16, false);
+	ck_assert_uint_gt(c1, c16);
+	ck_assert_uint_gt(test_counter(&r1, "idle.backpressure"), test_counter(&r16, "idle.backpressure"));
+	ck_assert_uint_gt(test_counter(&r1, "acc.stall"), 0);
+	run_result_free(&r1);
+	run_result_free(&r16);
+	h.mfu.units = 64;
+	h.fifo_depth = 1;
+	c1 = run1(&h, &l, &r1, false);
+	h.fifo_depth = 16;
+	c16 = run1(&h, &l, &r16, false);
+	ck_assert_uint_eq(c1, c16);
+	ck_assert_uint_eq(test_counter(&r1, "idle.backpressure"), 0);
+	run_result_free(&r1);
+	run_result_free(&r16);
 }
 END_TEST
 
@@ -587,6 +626,30 @@ START_TEST(sequential_close_to_batch)
 }
 END_TEST
 
+/* The gate buffer's occupancy (gatebuf.peak_values, which sizes it in the
+ * energy model). Sequential issues all of i, then f, g and o over the whole
+ * hidden range. With the whole-vector update no element is read before
+ * every gate of the step is written, so the peak is the step's G*H*B
+ * values: 4 * 16 * 2 = 128. With the per-element update, i, f and g of
+ * every element (3*H*B = 96) are held before the first o arrives, and no
+ * more than the whole step can be: 96 < peak <= 128. */
+START_TEST(gate_buffer_peak)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 16, 16, 2, 2, false);
+	hw_cfg_t h = hw_tiny(4, 8, TILE_CONFIG4, SCHED_KIND_SEQUENTIAL);
+	run_result_t r;
+	h.cell_update = CELL_UPDATE_VECTOR;
+	run1(&h, &l, &r, false);
+	ck_assert_uint_eq(test_counter(&r, "gatebuf.peak_values"), 128);
+	run_result_free(&r);
+	h.cell_update = CELL_UPDATE_ELEMENT;
+	run1(&h, &l, &r, false);
+	ck_assert_uint_gt(test_counter(&r, "gatebuf.peak_values"), 96);
+	ck_assert_uint_le(test_counter(&r, "gatebuf.peak_values"), 128);
+	run_result_free(&r);
+}
+END_TEST
+
 /* Stored weights (weight_bits): a streamed run's DRAM and weight-buffer
  * bytes. LSTM H = 64 without W.x on N = 32, K = 32, config4 (32 x 32
  * tiles): 256 rows = 8 segments of 32 rows (4 gates x 8), 64 columns = 2
@@ -778,6 +841,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, batch_interleaves_sequences);
 	tcase_add_test(t, critical_path_parameters);
 	tcase_add_test(t, fifo_depth_moves_the_stall);
+	tcase_add_test(t, fifo_depth_moves_cycles);
 	tcase_add_test(t, padding_reconfiguration);
 	tcase_add_test(t, dram_load_and_cold_start);
 	tcase_add_test(t, streamed_weights_stall);
@@ -795,6 +859,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, fits_only_compressed);
 	tcase_add_test(t, narrow_weights_ease_the_port);
 	tcase_add_test(t, ih_traffic_and_tree_adds);
+	tcase_add_test(t, gate_buffer_peak);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -223,7 +223,8 @@ static int bw_run(const void *vcfg, double clock_mhz, const workload_t *w, const
 		for (int d = 0; d < (l->direction == DIR_BI ? 2 : 1); d++) {
 			machine_pass_t *p = &out->passes[out->n_passes++];
 			p->layer = (uint32_t)i;
-			p->backward = d == 1;
+			p->backward =
+				d == 1 || l->direction == DIR_REV; /* a reverse layer: one backward pass, timed alike */
 			rc = bw_pipe_run(pipe, &prog, l->timesteps, l->batch_size, o->fast_forward, &p->cycles,
 					 &p->useful_macs, &p->issued_macs, err);
 			if (rc)
