@@ -33,6 +33,7 @@ typedef struct bw_cfg {
 	struct {
 		double pj_per_mac; /* per MAC-unit slot issued (padding included) */
 		double static_w;   /* whole device, whatever it does */
+		double device_mm2; /* the FPGA's die: the NPU's area */
 	} energy;
 } bw_cfg_t;
 
