@@ -100,7 +100,7 @@ endef
 # ---------------------------------------------------------------- lint
 LINT_SHAPES := N8_K8 N4_K8 N12_K8 N5_K8 N6_K8
 lint-rtl:
-	@[ "$(V)" = 1 ] || echo "  LINT    rtl (verilator, iverilog, yosys)"
+	@[ "$(V)" = 1 ] || echo "  LINT    $(RTL_DIR) (verilator, iverilog, yosys)"
 	$(Q)for s in $(LINT_SHAPES); do \
 		n=$${s%%_*}; n=$${n#N}; k=$${s#*_K}; \
 		verilator --lint-only -Wall --top-module cu_top -I$(RTL_DIR) -GN=$$n -GK=$$k $(RTL_SRCS) || exit 1; \
@@ -219,7 +219,16 @@ systemc-test: $(SC_DIR)/cu_sc
 	$(Q)$< > $(SC_DIR)/run.log 2>&1 || { cat $(SC_DIR)/run.log; exit 1; }
 	$(Q)grep -E '^(fp16|fix16x8|sc_main)' $(SC_DIR)/run.log
 
-cosim-test: lint-rtl arith-check cosim-shapes-test icarus-test systemc-test
+# Built first, then every check runs even when an earlier one failed (as in
+# regress below), the lockstep cases last: their divergence names the
+# command that reproduces it with a waveform.
+cosim-test: lint-rtl $(RTL_BUILD)/arith$(RTL_TAG)/arith_check \
+		$(ICARUS_DIR)/gen_vectors $(ICARUS_DIR)/tb_N$(ICARUS_N)_K$(ICARUS_K).vvp $(SC_DIR)/cu_sc \
+		$(foreach s,$(TEST_SHAPES),$(call cu_bin,$(s))) $(if $(RTL_EXT),,$(call mut_bin,round-bit,N4_K8))
+	$(Q)failed=; for t in arith-check icarus-test systemc-test cosim-shapes-test; do \
+		$(MAKE) --no-print-directory $$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "cosim-test: FAILED:$$failed"; exit 1; fi
 	@echo "cosim-test: RTL matches the C model and the MPFR oracle"
 
 TEST_TARGETS += cosim-test
@@ -246,15 +255,24 @@ REGRESS_CASES = n=$${s%%_*}; n=$${n\#N}; \
 			printf '%s\t%s\t%s\n' "$$s $$p config$$c alone" pass "$$b --tiles 2000 --prec $$p --cfgs $$c --seed 4 --quiet"; \
 		done; \
 	done
-regress: lint-rtl arith-check icarus-test systemc-test \
+# Everything is built first; then the arithmetic check, the Icarus replay
+# and SystemC run, and the lockstep cases run even when one of them failed:
+# a broken RTL must still reach the cases, whose divergence prints the
+# command that reproduces it with a waveform.
+regress: lint-rtl $(RTL_BUILD)/arith$(RTL_TAG)/arith_check \
+		$(ICARUS_DIR)/gen_vectors $(ICARUS_DIR)/tb_N$(ICARUS_N)_K$(ICARUS_K).vvp $(SC_DIR)/cu_sc \
 		$(foreach s,$(REGRESS_SHAPES),$(call cu_bin,$(s))) \
 		$(if $(RTL_EXT),,$(foreach m,$(MUTANTS),$(call mut_bin,$(m),$(REGRESS_MUT_SHAPE))))
-	$(Q)$(RTL_BUILD)/arith$(RTL_TAG)/arith_check 30000000 7
-	$(Q){ $(foreach s,$(REGRESS_SHAPES),s=$(s); b=$(call cu_bin,$(s)); $(REGRESS_CASES);) \
+	$(Q)failed=; \
+	$(RTL_BUILD)/arith$(RTL_TAG)/arith_check 30000000 7 || failed="$$failed arith-check"; \
+	$(MAKE) --no-print-directory icarus-test || failed="$$failed icarus-test"; \
+	$(MAKE) --no-print-directory systemc-test || failed="$$failed systemc-test"; \
+	{ $(foreach s,$(REGRESS_SHAPES),s=$(s); b=$(call cu_bin,$(s)); $(REGRESS_CASES);) \
 	  $(if $(RTL_EXT),,$(foreach m,$(MUTANTS),$(call cases_mutant,$(m),$(REGRESS_MUT_SHAPE),5000);)) \
-	} > $(RTL_BUILD)/regress.cases
-	$(if $(RTL_EXT),@echo "  mutants: skipped (they are copies of rtl/ with a bug put in, not of $(RTL_DIR))")
-	$(Q)bash cosim/run-cases.sh $(RTL_BUILD)/regress.cases regress $(JUNIT)
+	} > $(RTL_BUILD)/regress.cases; \
+	$(if $(RTL_EXT),echo "  mutants: skipped (they are copies of rtl/ with a bug put in, not of $(RTL_DIR))";) \
+	bash cosim/run-cases.sh $(RTL_BUILD)/regress.cases regress $(JUNIT) || failed="$$failed lockstep"; \
+	if [ -n "$$failed" ]; then echo "regress: FAILED:$$failed"; exit 1; fi
 	@echo "regress: every shape, config, precision and mutant passed"
 
 # ------------------------------------------------------------- coverage
