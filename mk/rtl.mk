@@ -33,6 +33,8 @@ MUTANTS    := $(patsubst rtl/mutants/%.sed,%,$(wildcard rtl/mutants/*.sed))
 RTL_EXT    := $(filter-out $(abspath rtl),$(abspath $(RTL_DIR)))
 RTL_TAG    := $(if $(RTL_EXT),_ext$(shell printf '%s' '$(RTL_EXT)' | cksum | cut -d' ' -f1),)
 export COSIM_RTL_DIR := $(RTL_EXT)
+# ... and names this directory (make -C), so that it works from anywhere.
+export COSIM_MAKE_DIR := $(CURDIR)
 
 # RTL parameters shared by every build (cu.h defaults; ACCS accumulators).
 RTL_M    ?= 1
