@@ -126,6 +126,15 @@ START_TEST(matches_stepping_memory_and_deps)
 		h.memory.wbuf.bytes_per_cycle = 100;
 		same(&h, q, 2, false, "4-bit/2-bit stack, capped weight port");
 		h.memory.wbuf.bytes_per_cycle = 0;
+		/* A decompression unit slower than the array, deeper read path
+		 * for the compressed layers only. */
+		h.decompress.weights_per_cycle = 100;
+		h.decompress.latency = 3;
+		same(&h, q, 2, false, "4-bit/2-bit stack, decompression-bound");
+		layer_cfg_t mixed[2] = { two[0], q[1] };
+		same(&h, mixed, 2, true, "fp16 then 2-bit, decompression-bound, cold");
+		h.decompress.weights_per_cycle = 0;
+		h.decompress.latency = 0;
 	}
 }
 END_TEST
@@ -141,6 +150,11 @@ START_TEST(large_layer_is_exact)
 	h.compute.tile = TILE_CONFIG4;
 	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 512, 512, 40, 1);
 	ck_assert_uint_gt(same(&h, &l, 1, false, "h512 at 1K"), 0);
+	/* Decompression-bound: no bursts (the credit decides each issue), but
+	 * the credit is in the snapshot, so the jump is still taken. */
+	l.weight_bits = WBITS_4;
+	h.decompress.weights_per_cycle = 200;
+	ck_assert_uint_gt(same(&h, &l, 1, false, "h512 at 1K, 4-bit, decompression-bound"), 0);
 }
 END_TEST
 

@@ -36,6 +36,8 @@ START_TEST(random_configs_finish_and_agree)
 	/* Stored weight formats come from a stream of their own, so the
 	 * configurations drawn from `seed` stay those of earlier versions. */
 	uint64_t wseed = 0xb175b175ULL;
+	/* So does the decompression unit (half the runs leave it at auto). */
+	uint64_t dseed = 0xdec0de5ULL;
 	int ran = 0, jumped = 0;
 	for (int iter = 0; iter < 2000; iter++) {
 		hw_cfg_t h;
@@ -64,6 +66,8 @@ START_TEST(random_configs_finish_and_agree)
 		h.memory.wbuf.bytes_per_cycle = pick(&seed, 0, 1) ? 0 : 64u * pick(&seed, 1, 16);
 		h.memory.inter_bytes = 4096u * pick(&seed, 1, 8);
 		h.memory.dram.latency = pick(&seed, 0, 100);
+		h.decompress.weights_per_cycle = pick(&dseed, 0, 1) ? 0 : pick(&dseed, 1, 300);
+		h.decompress.latency = pick(&dseed, 0, 3);
 		layer_cfg_t l[2];
 		memset(l, 0, sizeof l);
 		size_t nl = pick(&seed, 1, 2);
@@ -87,13 +91,16 @@ START_TEST(random_configs_finish_and_agree)
 		sim_err_t e = { 0 };
 		int rc = accel_run(&h, &w, &step, &a, &e);
 		char what[640];
-		int n = snprintf(what, sizeof what,
-				 "iteration %d: -p compute.vs_units=%u -p compute.vs_width=%u -p compute.tile=config%d "
-				 "-p compute.pad_reconfig=%d -p compute.accumulators=%u -p scheduler=%s -p deps=%s "
-				 "-p memory.weights=%s%s; layers:",
-				 iter, h.compute.vs_units, h.compute.vs_width, h.compute.tile, h.compute.pad_reconfig,
-				 h.compute.accumulators, hw_sched_name(h.scheduler), h.deps ? "element" : "step",
-				 hw_weights_name(h.memory.weights), cold ? " --cold" : "");
+		int n = snprintf(
+			what, sizeof what,
+			"iteration %d: -p compute.vs_units=%u -p compute.vs_width=%u -p compute.tile=config%d "
+			"-p compute.pad_reconfig=%d -p compute.accumulators=%u -p scheduler=%s -p deps=%s "
+			"-p memory.weights=%s -p decompress.weights_per_cycle=%llu -p decompress.latency=%u%s; "
+			"layers:",
+			iter, h.compute.vs_units, h.compute.vs_width, h.compute.tile, h.compute.pad_reconfig,
+			h.compute.accumulators, hw_sched_name(h.scheduler), h.deps ? "element" : "step",
+			hw_weights_name(h.memory.weights), (unsigned long long)h.decompress.weights_per_cycle,
+			h.decompress.latency, cold ? " --cold" : "");
 		for (size_t i = 0; i < nl && n > 0 && (size_t)n < sizeof what; i++)
 			n += snprintf(what + n, sizeof what - (size_t)n,
 				      " {%s %s I=%u H=%u T=%u B=%u%s %u-bit scale %d/%u}",

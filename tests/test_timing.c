@@ -66,9 +66,9 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
 	int rc = accel_run(h, &w, &o, &r, &e);
 	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
 	uint64_t lanes = test_counter(&r, "vs.useful_macs");
-	static const char *const idle[] = { "idle.padding", "idle.dependency", "idle.fill_drain", "idle.backpressure",
-					    "idle.weight_fetch" };
-	for (size_t i = 0; i < 5; i++)
+	static const char *const idle[] = { "idle.padding",	 "idle.dependency",   "idle.fill_drain",
+					    "idle.backpressure", "idle.weight_fetch", "idle.decompress" };
+	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
 		lanes += test_counter(&r, idle[i]);
 	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
 	uint64_t c = r.cycles;
@@ -768,6 +768,55 @@ START_TEST(narrow_weights_ease_the_port)
 }
 END_TEST
 
+/* A decompression unit slower than the VS array stalls it (dcmp.h). LSTM
+ * H = 8 without W.x on N = 4, K = 32, config4: one 32-row segment of two
+ * 32 x 4 tiles a step, all rows and columns real, so each tile of 4-bit
+ * weights expands 128 weights. The unit's credit is capped at N*K = 128 and
+ * starts each layer full; it gains W a cycle after the controller's turn.
+ *   fp16 (bypasses the unit): slots 0, 1, s = 1, P = 41, T = 3 -> 124.
+ *   4-bit, W = 32: tile 0 at slot 0 takes the credit to 0; it refills 32,
+ *     64, 96, 128 after slots 0..3, so slots 1..3 are decompress bubbles
+ *     and tile 1 issues in slot 4: s = 4, P = 44. The 40 cycles to the next
+ *     step refill the credit, so every step repeats: 3 * 44 + 1 = 133
+ *     cycles, 3 bubbles a step: 3 * 3 * 128 = 1152 lane-cycles
+ *     idle.decompress, nothing else moves (ceil(128 / 32) = 4 slots a tile).
+ *   4-bit, W = 48: the credit is 48, 96, 128 (capped) after slots 0..2:
+ *     tile 1 in slot 3, P = 43 -> 130, 2 * 3 * 128 = 768 idle.decompress.
+ *   latency D = 2 deepens the read line of a layer the unit decodes: the
+ *     tile reaches the VS array R + D cycles after issue, P = 44 + 2 = 46 ->
+ *     139 at W = 32; an fp16 layer bypasses the unit and keeps 124.
+ * Decoded weights: 2 tiles x 128 x 3 steps = 768 (dcmp.weights). */
+START_TEST(decompression_unit_stalls)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.decompress.weights_per_cycle = 32;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 124);
+	ck_assert_uint_eq(test_counter(&r, "dcmp.weights"), 0);
+	run_result_free(&r);
+	l.weight_bits = WBITS_4;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 133);
+	ck_assert_uint_eq(test_counter(&r, "idle.decompress"), 1152);
+	ck_assert_uint_eq(test_counter(&r, "dcmp.weights"), 768);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 768);
+	run_result_free(&r);
+	h.decompress.weights_per_cycle = 48;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 130);
+	ck_assert_uint_eq(test_counter(&r, "idle.decompress"), 768);
+	run_result_free(&r);
+	h.decompress.weights_per_cycle = 0; /* auto: a full tile a cycle */
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 124);
+	ck_assert_uint_eq(test_counter(&r, "idle.decompress"), 0);
+	run_result_free(&r);
+	h.decompress.weights_per_cycle = 32;
+	h.decompress.latency = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 139);
+	l.weight_bits = WBITS_16;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 124);
+}
+END_TEST
+
 /* The I/H buffer traffic and the tree adds the energy model prices
  * (docs/energy.md §1), on an LSTM with I = H = 32, T = 2, B = 1, N = 4,
  * K = 32, config4 (tiles of Kr = 32 rows x Kc = 4 columns), Sequential (one
@@ -858,6 +907,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, stored_bytes_streamed);
 	tcase_add_test(t, fits_only_compressed);
 	tcase_add_test(t, narrow_weights_ease_the_port);
+	tcase_add_test(t, decompression_unit_stalls);
 	tcase_add_test(t, ih_traffic_and_tree_adds);
 	tcase_add_test(t, gate_buffer_peak);
 	suite_add_tcase(s, t);

@@ -303,6 +303,30 @@ static const param_t param_hw[] = {
 	  .def = "true",
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "double-buffered: half the bytes hold the run-ahead W.x" },
+	/* quiet_default: at their defaults the unit never stalls and adds no
+	 * depth, so every config hashes (and keys its tile table) as before the
+	 * unit existed. */
+	{ .key = "decompress.weights_per_cycle",
+	  .type = PARAM_U64,
+	  HW(decompress.weights_per_cycle),
+	  .def = "auto",
+	  .min = 1,
+	  .max = 1ull << 32,
+	  .has_auto = true,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "decompression unit throughput, weights expanded per cycle for a layer stored below 16 bits "
+		  "or sparse; auto = N*K (a full tile a cycle: it never stalls the VS array)" },
+	{ .key = "decompress.latency",
+	  .type = PARAM_U32,
+	  HW(decompress.latency),
+	  .def = "0",
+	  .min = 0,
+	  .max = 64,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "cycles the decompression unit adds to the weight-read path of a layer it decodes "
+		  "(fp16 dense layers bypass it)" },
 
 	{ .key = "scheduler",
 	  .type = PARAM_ENUM,

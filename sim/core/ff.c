@@ -19,7 +19,8 @@
  *   - the controller issues the same segment's next token with no failing
  *     check (ctrl_run_length: deps step, segment already started) and the
  *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
- *     no DRAM transfer pending, so neither the buffer nor DRAM changes);
+ *     no DRAM transfer pending, so neither the buffer nor DRAM changes)
+ *     and the decompression unit cannot stall (dcmp_quiet);
  *   - no block is offered by the accumulators before now + k
  *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
  *     they are;
@@ -57,7 +58,7 @@ uint64_t accel_burst_len(const accel_t *a)
 	if (!a->opts.fast_forward || a->fp || a->be.ctx)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
-	if (k < 2 || !wbuf_quiet(a->wbuf))
+	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
 		return 0;
 	uint64_t room = accel_ff_room(a);
 	return units_quiet(a, room < k ? room : k);

@@ -22,7 +22,8 @@
  *                                 cell updater never wait for their output)
  *   vs.useful_macs vs.issued_macs vs.tile_cycles
  *   idle.padding idle.dependency idle.fill_drain idle.backpressure
- *   idle.weight_fetch                               (lane-cycles)
+ *   idle.weight_fetch idle.decompress               (lane-cycles)
+ *   dcmp.weights (weights the decompression unit expanded)
  *   tree.adds acc.adds acc.blocks                   (fp32 adds, blocks)
  *   mfu.activations mfu.sigmoid mfu.tanh mfu.bias_adds
  *   cell.updates cell.mults cell.adds cell.tanh

@@ -302,6 +302,11 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			m->index_bytes = (uint32_t)(m->bytes - cmp_store_bytes(&values, s->valid_rows, m->cols, dense));
 			m->bank_rows = s->rowgroups * m->cols;
 			m->bank_bytes = (uint32_t)(m->bank_rows * row_bytes + m->index_bytes);
+			/* fp16 dense weights reach the VS units as stored; any
+			 * other format is expanded by the decompression unit. */
+			m->dec_weights = st->layout == CMP_LAYOUT_DENSE && st->value_bits == 8 * TILE_WEIGHT_BYTES
+						 ? 0
+						 : m->useful_lanes;
 			m->off = off;
 			off += m->bytes;
 			fp16_off += cmp_store_bytes(&fp16, s->valid_rows, m->cols, dense);

@@ -50,6 +50,7 @@ typedef struct tile_meta {
 	uint32_t useful_lanes; /* real (row, column) pairs: multiply-accumulates per sequence */
 	uint32_t useful_adds;  /* tree adds of two live inputs: per real row, its real lanes - 1 */
 	uint32_t cols;	       /* real columns: I/H operands read per sequence (docs/energy.md) */
+	uint32_t dec_weights;  /* weights the decompression unit expands (0: fp16 dense, bypassed) */
 } tile_meta_t;
 
 #endif

@@ -262,6 +262,7 @@ const char *const report_csv_results[] = {
 	"idle_fill_drain",
 	"idle_backpressure",
 	"idle_weight_fetch",
+	"idle_decompress",
 	"energy_uj",
 	"avg_power_w",
 	"area_mm2",
