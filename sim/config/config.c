@@ -425,7 +425,7 @@ static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, lay
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
-	const char *allowed[16];
+	const char *allowed[32];
 	for (size_t i = 0; i < n; i++)
 		allowed[i] = t[i].key;
 	allowed[n] = NULL;

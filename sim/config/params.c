@@ -29,6 +29,8 @@ _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 _Static_assert(sizeof(weight_bits_t) == sizeof(int), "weight_bits_t is int-sized");
 _Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-sized");
+_Static_assert(sizeof(sparse_pattern_t) == sizeof(int), "sparse_pattern_t is int-sized");
+_Static_assert(sizeof(sparse_format_t) == sizeof(int), "sparse_format_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
@@ -40,6 +42,8 @@ const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL 
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
 static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
+const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row_balanced", NULL };
+const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
 
 #define HW(f) .offset = offsetof(hw_cfg_t, f), .size = sizeof(((hw_cfg_t *)0)->f)
 #define LY(f) .offset = offsetof(layer_cfg_t, f), .size = sizeof(((layer_cfg_t *)0)->f)
@@ -516,6 +520,63 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "weight_scale block: block edge, counted from each tile's corner" },
+	/* quiet_default as well: a dense layer hashes as before. */
+	{ .key = "sparsity",
+	  .type = PARAM_DOUBLE,
+	  LY(sparsity),
+	  .def = "0",
+	  .dmin = 0,
+	  .dmax = 1,
+	  .closed_open = true,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "fraction of zero (pruned) weights in W and in U, each pruned on its own; the mask is drawn at "
+		  "plan time from sparsity_seed (docs/compression.md §6)" },
+	{ .key = "sparsity_pattern",
+	  .type = PARAM_ENUM,
+	  LY(sparsity_pattern),
+	  .def = "unstructured",
+	  .names = param_sparse_pattern_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "which weights are zero: unstructured (floor(s*n) anywhere), block (floor(s*nb) of the "
+		  "sparsity_block blocks of every block row), row_balanced (floor(s*cols) in every row)" },
+	{ .key = "sparsity_block",
+	  .type = PARAM_U32,
+	  LY(sparsity_block),
+	  .def = "8",
+	  .min = 1,
+	  .max = 65536,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "block edge of sparsity_pattern: block and of the bsr layout (blocks from the matrix corner)" },
+	{ .key = "sparsity_seed",
+	  .type = PARAM_U64,
+	  LY(sparsity_seed),
+	  .def = "1",
+	  .min = 0,
+	  .max = UINT64_MAX,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "seed of the zero mask: same seed, same mask, same cycles" },
+	{ .key = "sparse_format",
+	  .type = PARAM_ENUM,
+	  LY(sparse_format),
+	  .def = "dense",
+	  .names = param_sparse_format_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "stored layout of the weights (cmp_store.h): dense (zeros stored and issued), bitmask, csr, "
+		  "bsr; a sparse layout lets the VS array skip a column tile with no non-zero" },
+	{ .key = "index_bits",
+	  .type = PARAM_U32,
+	  LY(index_bits),
+	  .def = "16",
+	  .min = 1,
+	  .max = 32,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "csr, bsr: bits of a column (block column) index; row pointers are 32 bits" },
 	{ .key = "weights",
 	  .type = PARAM_STRING,
 	  LY(weights),
@@ -652,7 +713,12 @@ int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *
 			param_err_append(err, range);
 			return rc;
 		}
-		if (!(x > p->dmin && x <= p->dmax))
+		if (p->closed_open && !(x >= p->dmin && x < p->dmax))
+			return ydoc_error(
+				d, v, err, SIM_EINPUT,
+				"value '%s' of %s is out of range, expected a number at least %g and below %g", s,
+				p->key, p->dmin, p->dmax);
+		if (!p->closed_open && !(x > p->dmin && x <= p->dmax))
 			return ydoc_error(d, v, err, SIM_EINPUT,
 					  "value '%s' of %s is out of range, expected a number above %g and at most %g",
 					  s, p->key, p->dmin, p->dmax);
@@ -818,7 +884,7 @@ void param_range_text(const param_t *p, char *buf, size_t size)
 			 (unsigned long long)p->max, or_auto);
 		return;
 	case PARAM_DOUBLE:
-		snprintf(buf, size, "number in (%g, %g]", p->dmin, p->dmax);
+		snprintf(buf, size, p->closed_open ? "number in [%g, %g)" : "number in (%g, %g]", p->dmin, p->dmax);
 		return;
 	case PARAM_BOOL:
 		snprintf(buf, size, "true | false");

@@ -17,7 +17,9 @@
  * padding, or idle for a cause, so at the end
  *     cycles * N * K == useful_macs + padding + dependency + fill_drain
  *                       + backpressure + weight_fetch + decompress
- * which every run checks, together with useful_macs == G*H*(I+H)*T*B.
+ *                       + zero_weight
+ * which every run checks, together with useful_macs == G*H*(I+H)*T*B (a
+ * pruned layer: its non-zeros, counted on its masks, times T*B).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,7 @@ static int accel_counters(accel_t *a)
 		"lane-cycles idle: accumulators, FIFO or intermediate buffer full",
 		"lane-cycles idle: weights not yet in the buffer or port busy",
 		"lane-cycles idle: the decompression unit has not expanded the next tile yet",
+		"lane-cycles issued on a pruned (zero) weight: not skipped, not useful",
 	};
 	char name[64];
 	a->useful =
@@ -122,6 +125,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->weight_bytes = bytes;
 		lr->fp16_weight_bytes = pp->fp16_bytes;
 		lr->fits_only_compressed = pp->fit && !pp->fit_fp16;
+		lr->nnz_per_step = pp->nnz_per_step;
 	}
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;
@@ -347,6 +351,12 @@ static void accel_acc_out(accel_t *a)
 	(*a->acc_busy)++;
 }
 
+uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
+{
+	const sched_prog_t *p = &a->progs[a->layer];
+	return sched_tile(p, &p->seg[tok->seg], tok->col)->zero_lanes;
+}
+
 /* Stage 4: the VS array takes the read line's head. Returns true when the
  * head tile was refused (the line freezes this cycle). */
 static bool accel_vs(accel_t *a)
@@ -374,9 +384,11 @@ static bool accel_vs(accel_t *a)
 		a->be.in_push(a->be.ctx, &tok->t);
 	else
 		cu_in_push(a->cu, &tok->t);
+	uint32_t zero = accel_zero_lanes(a, tok);
 	*a->useful += tok->t.useful_lanes;
 	*a->issued += a->nk;
-	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+	*a->idle[IDLE_ZERO_WEIGHT] += zero;
+	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
 	*a->ih_operand_reads += tok->t.cols;
 	(*a->vs_busy)++;
 	if (a->trace) {
@@ -478,6 +490,13 @@ int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts
 	char cells[128];
 	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
 	for (size_t i = 0; i < w->n_layers; i++)
+		if (workload_sparse(&w->layers[i]))
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu has pruned weights (sparsity, sparse_format), whose zero mask "
+				       "is drawn for timing only; functional mode computes dense weights, expected "
+				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
+				       w->path, i + 1);
+	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL) || w->layers[i].direction == DIR_BI)
 			return sim_err(err, SIM_EINPUT,
 				       "%s: layer %zu is %s; functional mode computes %s unidirectional layers, "
@@ -548,6 +567,10 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->macs_per_cycle = a.nk;
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;
+		for (size_t i = 0; i < a.w->n_layers; i++) {
+			out->dense_macs += workload_layer_macs(&a.w->layers[i]);
+			out->sparse |= workload_sparse(&a.w->layers[i]);
+		}
 		out->wbuf_peak_bytes_per_cycle = wbuf_peak_bytes(a.wbuf);
 		uint64_t wait = 0;
 		stats_find(a.st, "ctrl.dram_wait", &wait);

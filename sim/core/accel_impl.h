@@ -72,6 +72,8 @@ typedef struct accel {
 	int idle_cause;
 } accel_t;
 
+/* accel.c: the pruned (zero-weight) lanes of a tile token. */
+uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
 /* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
 uint64_t accel_burst_len(const accel_t *a);
 void accel_burst(accel_t *a, uint64_t k);

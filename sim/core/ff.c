@@ -55,7 +55,10 @@ static uint64_t accel_ff_room(const accel_t *a)
 
 uint64_t accel_burst_len(const accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->be.ctx)
+	/* A burst counts every tile as its head's: a pruned layer's tiles
+	 * differ in their lanes, so it is stepped (the steady-state jump,
+	 * which compares whole states, still applies). */
+	if (!a->opts.fast_forward || a->fp || a->be.ctx || a->progs[a->layer].pruned)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
@@ -72,7 +75,9 @@ void accel_burst(accel_t *a, uint64_t k)
 	*a->acc_starve += k;
 	*a->useful += k * t.useful_lanes;
 	*a->issued += k * a->nk;
-	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes);
+	uint32_t zero = accel_zero_lanes(a, &a->line[a->line_idx]);
+	*a->idle[IDLE_ZERO_WEIGHT] += k * zero;
+	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes - zero);
 	*a->ih_operand_reads += k * t.cols;
 	*a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);

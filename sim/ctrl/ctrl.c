@@ -8,7 +8,7 @@
 #include "../cell/cell.h"
 
 static const char *const cause_names[IDLE_NCAUSES] = {
-	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch", "decompress",
+	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch", "decompress", "zero_weight",
 };
 
 const char *ctrl_cause_name(idle_cause_t c)
@@ -242,7 +242,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	if (c->a_b == 0) {
 		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
 		    c->recurrent) {
-			uint32_t hi = (c->a_c + 1) * s->kc;
+			uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
 			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
 			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
 				ctrl_bubble(c, out, IDLE_DEPENDENCY);

@@ -8,7 +8,8 @@
  * Every cycle the controller puts one token into the weight-read line: a
  * tile, or a bubble that carries the reason nothing was issued. When the
  * token reaches the VS array its lanes are counted: a tile's real lanes as
- * useful and the rest as padding; a bubble's N*K lanes under its reason.
+ * useful, its pruned (zero-weight) lanes as zero_weight and the rest as
+ * padding; a bubble's N*K lanes under its reason.
  * A tile is issued only when its weights are readable (wbuf.h: in the
  * buffer, port bandwidth) and the decompression unit has room for them
  * (dcmp.h); the first failing check names the bubble (weight_fetch, then
@@ -62,6 +63,7 @@ typedef enum {
 	IDLE_BACKPRESSURE,
 	IDLE_WEIGHT_FETCH,
 	IDLE_DECOMPRESS,
+	IDLE_ZERO_WEIGHT,
 	IDLE_NCAUSES
 } idle_cause_t;
 
