@@ -276,11 +276,12 @@ static tile_nz_t tile_count(const sched_params_t *p, const sched_seg_t *s, uint3
 {
 	const cmp_mask_t *mk = p->mask[s->part];
 	tile_nz_t n = { 0 };
-	size_t nbc = (cols + b - 1) / b, nblk = ((s->valid_rows + b - 1) / b) * nbc;
-	uint8_t blk_small[64], *blk = nblk <= sizeof blk_small ? blk_small : calloc(nblk, 1);
-	if (!blk)
+	/* Which b x b blocks of the tile hold a non-zero (b = 1 without BSR:
+	 * then only the count matters and the flags are not kept). */
+	size_t nbc = (cols + b - 1) / b, nblk = b > 1 ? ((s->valid_rows + b - 1) / b) * nbc : 0;
+	uint8_t *blk = nblk ? calloc(nblk, 1) : NULL;
+	if (nblk && !blk)
 		return (tile_nz_t){ .nnz = UINT64_MAX };
-	memset(blk, 0, nblk <= sizeof blk_small ? sizeof blk_small : 0);
 	uint32_t lr = 0; /* the tile's real row, in stored order */
 	for (uint32_t r = 0; r < s->kr; r++) {
 		if (r / s->rpg >= s->ngates || r % s->rpg >= s->valid_pg)
@@ -290,7 +291,8 @@ static tile_nz_t tile_count(const sched_params_t *p, const sched_seg_t *s, uint3
 		for (uint32_t k = 0; k < cols; k++)
 			if (cmp_mask_nz(mk, row, (size_t)c * s->kc + k)) {
 				in_row++;
-				blk[(lr / b) * nbc + k / b] = 1;
+				if (blk)
+					blk[(lr / b) * nbc + k / b] = 1;
 			}
 		n.nnz += in_row;
 		n.adds += in_row ? in_row - 1 : 0;
@@ -298,8 +300,7 @@ static tile_nz_t tile_count(const sched_params_t *p, const sched_seg_t *s, uint3
 	}
 	for (size_t i = 0; i < nblk; i++)
 		n.nz_blocks += blk[i];
-	if (blk != blk_small)
-		free(blk);
+	free(blk);
 	return n;
 }
 
