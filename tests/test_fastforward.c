@@ -133,6 +133,8 @@ START_TEST(matches_stepping_memory_and_deps)
 		same(&h, q, 2, false, "4-bit/2-bit stack, decompression-bound");
 		layer_cfg_t mixed[2] = { two[0], q[1] };
 		same(&h, mixed, 2, true, "fp16 then 2-bit, decompression-bound, cold");
+		layer_cfg_t back[2] = { q[0], two[1] }; /* the read line shrinks between them */
+		same(&h, back, 2, false, "4-bit then fp16, decompression-bound");
 		/* Pruned layers: zero tiles left out (bitmask, bsr), zeros
 		 * stored and issued (dense), streamed and resident, through a
 		 * slow decompression unit. */

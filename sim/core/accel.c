@@ -252,14 +252,13 @@ static void accel_set_line(accel_t *a, uint32_t r)
 {
 	if (r == a->nline)
 		return;
-	ctrl_token_t tmp[64 + 64 + 1]; /* read_latency + decompress.latency, both at most 64 */
-	for (uint32_t i = 0; i < r; i++) {
-		tmp[i] = (ctrl_token_t){ .is_tile = false, .cause = IDLE_FILL_DRAIN };
-		if (i < a->nline)
-			tmp[i] = a->line[(a->line_idx + i) % a->nline];
-		if (tmp[i].is_tile)
+	ctrl_token_t tmp[64 + 64]; /* read_latency + decompress.latency, both at most 64 */
+	for (uint32_t i = 0; i < a->nline; i++)
+		if (a->line[i].is_tile)
 			a->broken = "a tile was still in the weight-read line at a layer boundary";
-	}
+	for (uint32_t i = 0; i < r; i++)
+		tmp[i] = i < a->nline ? a->line[(a->line_idx + i) % a->nline]
+				      : (ctrl_token_t){ .is_tile = false, .cause = IDLE_FILL_DRAIN };
 	memcpy(a->line, tmp, r * sizeof *tmp);
 	a->nline = r;
 	a->line_idx = 0;
