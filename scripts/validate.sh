@@ -10,8 +10,9 @@
 # conventions (docs/hardware.md §5): one LSTM layer, sequence 25, I = H, batch 1, at
 # DeepBench's LSTM hidden sizes (workloads/paper/), weights resident for
 # every design (-p memory.weights=resident), warm start, on the four SHARP
-# budgets (configs/sharp-{1k,4k,16k,64k}.yaml); E-PUR is `--scheduler epur`
-# on the same hardware (the SHARP authors' own method); BrainWave is
+# budgets (configs/sharp-{1k,4k,16k,64k}.yaml); E-PUR is its own machine
+# (configs/baselines/epur-*.yaml), and its schedule replayed on SHARP's
+# hardware (`--scheduler epur`, the SHARP authors' method) an info row; BrainWave is
 # configs/brainwave.yaml against configs/sharp-96k.yaml; the GPU rows use
 # DeepBench's skip-input form (-w skip_input=true) and its published times
 # (data/deepbench/deepbench_rnn_inference_gpu_results.csv, or
@@ -62,16 +63,28 @@ for b in $budgets; do
     -p compute.pad_reconfig=false --no-energy --format csv >"$work/fig11_$b.csv"
 done
 
-# Figures 10 and 12, E-PUR, energy: E-PUR against SHARP (Unfolded, per-layer
-# tap, padding reconfiguration), and SHARP again without reconfiguration.
+# Figures 10 and 12: SHARP (Unfolded, per-layer tap, padding
+# reconfiguration) next to E-PUR's schedule replayed on SHARP's datapath
+# (the what-if `--scheduler epur`), and SHARP again without reconfiguration.
 for b in $budgets; do
   hw=configs/sharp-$b.yaml
   run_sim compare --hw $hw --scheduler epur --hw $hw --scheduler unfolded --workload $paper "${res[@]}" \
     --format csv >"$work/epur_$b.csv"
   run_sim compare --hw $hw --scheduler epur --hw $hw --scheduler unfolded --workload $paper "${res[@]}" \
     -p compute.pad_reconfig=false --no-energy --format csv >"$work/nopad_$b.csv"
-  run_sim compare --hw $hw --scheduler epur --hw $hw --scheduler unfolded --workload workloads/networks \
-    "${res[@]}" --format csv >"$work/networks_$b.csv"
+done
+
+# E-PUR, the machine (configs/baselines/epur-*.yaml, docs/baselines/epur.md),
+# against SHARP at each budget: the paper's LSTMs, priced, and the Table 5
+# networks (all LSTM; E-PUR's file has no memory.weights, so the -p sets
+# SHARP's design only).
+nets="bysdne_t30 eesen_t300 eesen_t700 gmat_t50 gmat_t100 rldradspr_t300 rldradspr_t512"
+for b in $budgets; do
+  run_sim compare --hw configs/baselines/epur-$b.yaml --hw configs/sharp-$b.yaml --workload $paper "${res[@]}" \
+    --format csv >"$work/epurm_$b.csv"
+  run_sim compare --hw configs/baselines/epur-$b.yaml --hw configs/sharp-$b.yaml \
+    $(for n in $nets; do printf -- '--workload workloads/networks/%s.yaml ' "$n"; done) "${res[@]}" \
+    --no-energy --format csv >"$work/networks_$b.csv"
 done
 
 # BrainWave against SHARP at 96K MACs and 250 MHz, DeepBench LSTM shapes.

@@ -60,7 +60,8 @@ static void compare_usage(FILE *f)
 	      "  --hw FILE          a design's hardware config (at least two)\n"
 	      "  --scheduler S      the scheduler of the --hw just before it (default: the file's)\n"
 	      "  --workload F|D     a workload file, or a directory's .yaml files in name order\n"
-	      "  -p key=value       override a hardware key of every design\n"
+	      "  -p key=value       override a hardware key of every design whose machine has it\n"
+	      "                     (SHARP's keys pass other machines' designs by)\n"
 	      "  -w key=value       override a key of every workload layer\n"
 	      "  --cold             count the initial weight load in the cycles\n"
 	      "  --tech FILE        technology table (default " CMP_DEFAULT_TECH ")\n"
@@ -77,6 +78,7 @@ typedef struct cmp_design {
 	const char *hw_path;
 	const char *scheduler; /* NULL: the file's own */
 	char sched_opt[64];    /* "scheduler=S" */
+	int machine;	       /* the machine its file names (config_peek_machine) */
 } cmp_design_t;
 
 typedef struct cmp_args {
@@ -84,7 +86,7 @@ typedef struct cmp_args {
 	size_t nd;
 	const char *wl_arg[CMP_MAX_WORKLOADS];
 	size_t nwl_arg;
-	const char *p[CLI_MAX_OVERRIDES + 1]; /* + the design's scheduler */
+	const char *p[CLI_MAX_OVERRIDES]; /* -p, each applied to the designs whose machine takes it */
 	size_t np;
 	const char *wo[CLI_MAX_OVERRIDES];
 	size_t nw;
@@ -93,6 +95,19 @@ typedef struct cmp_args {
 	const char *out, *tech;
 	bool stale_said[CMP_MAX_DESIGNS]; /* the stale-table note, once per design */
 } cmp_args_t;
+
+/* Whether a design of machine m takes the override "key=value"; a -p
+ * without '=' is left to the config module's error. */
+static bool cmp_takes(int m, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char key[256];
+	if (!eq || (size_t)(eq - kv) >= sizeof key)
+		return true;
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	return config_machine_takes(m, key);
+}
 
 /* One (workload, design) result: what the report prints. */
 typedef struct cmp_cell {
@@ -198,6 +213,23 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 			       a->nd);
 	if (a->nwl_arg == 0)
 		return sim_err(err, SIM_EINPUT, "compare needs a workload, expected --workload FILE|DIR");
+	/* A -p applies to the designs whose machine has the key (SHARP's keys
+	 * pass other machines by); one that no design has is a mistake. */
+	for (size_t i = 0; i < a->nd; i++) {
+		int rc = config_peek_machine(a->d[i].hw_path, &a->d[i].machine, err);
+		if (rc)
+			return rc;
+	}
+	for (size_t k = 0; k < a->np; k++) {
+		bool taken = false;
+		for (size_t i = 0; i < a->nd && !taken; i++)
+			taken = cmp_takes(a->d[i].machine, a->p[k]);
+		if (!taken)
+			return sim_err(err, SIM_EINPUT,
+				       "option -p '%s': no design's machine has this key, expected a key of one of "
+				       "them (sharpsim --help-hw)",
+				       a->p[k]);
+	}
 	return SIM_OK;
 }
 
@@ -349,12 +381,16 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 		   cmp_row_t *row, sim_err_t *err)
 {
 	const cmp_design_t *d = &a->d[di];
-	size_t np = a->np;
+	const char *p[CLI_MAX_OVERRIDES + 1]; /* + the design's scheduler */
+	size_t np = 0;
+	for (size_t i = 0; i < a->np; i++)
+		if (cmp_takes(d->machine, a->p[i]))
+			p[np++] = a->p[i];
 	if (d->scheduler)
-		a->p[np++] = d->sched_opt;
+		p[np++] = d->sched_opt;
 	run_job_t job = {
 		.hw_path = d->hw_path,
-		.hw_over = (const char *const *)a->p,
+		.hw_over = p,
 		.n_hw = np,
 		.wl_path = wl_path,
 		.wl_over = (const char *const *)a->wo,

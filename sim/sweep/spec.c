@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../machine/machine.h"
 #include "../common/datadir.h"
 #include "../config/config.h"
 #include "../config/params.h"
@@ -297,6 +298,17 @@ static int spec_setting_add(spec_parse_t *P, setting_t *s, bool workload, const 
 	size_t n;
 	const param_t *t = workload ? param_layer_table(&n) : param_hw_table(&n);
 	const param_t *p = param_find(t, n, key);
+	/* A key of another machine's section (machine.h): checked against that
+	 * machine's table; a point whose hardware file is of another machine
+	 * refuses it when it loads, as -p would. */
+	for (size_t i = 0; !p && !workload && machine_builtin[i]; i++) {
+		size_t mn;
+		const param_t *mt = machine_builtin[i]->params(&mn);
+		if ((p = param_find(mt, mn, key)) != NULL) {
+			t = mt;
+			n = mn;
+		}
+	}
 	if (!p) {
 		const char *best = param_suggest(t, n, key);
 		if (best)
