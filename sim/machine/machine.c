@@ -2,18 +2,21 @@
 
 #include <stdlib.h>
 
+#include "brainwave/brainwave.h"
 #include "epur/epur.h"
 
 /* Each machine's descriptor lives in a file of its own under
  * sim/machine/<name>/; this list is the only place that names them all. */
 const machine_desc_t *const machine_builtin[] = {
 	&machine_desc_epur,
+	&machine_desc_brainwave,
 	NULL,
 };
 
 const char *const machine_names[] = {
 	"sharp",
 	"epur",
+	"brainwave",
 	NULL,
 };
 
