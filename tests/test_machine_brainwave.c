@@ -315,7 +315,7 @@ START_TEST(test_energy_terms_reach_peak)
 	machine_result_t r = run(&c, &w, true);
 	energy_report_t rep;
 	sim_err_t e = { 0 };
-	ck_assert_int_eq(machine_desc_brainwave.price(&c, 250, &r, &rep, &e), SIM_OK);
+	ck_assert_int_eq(machine_desc_brainwave.price(&c, 250, &r, NULL, &rep, &e), SIM_OK);
 	/* 248 cycles at 250 MHz = 0.992 us of 30 W static = 29.76 uJ. */
 	ck_assert_double_eq_tol(rep.leakage_uj, 29.76, 1e-9);
 	ck_assert_double_eq_tol(rep.dynamic_uj, (double)r.issued_macs * c.energy.pj_per_mac * 1e-6, 1e-12);

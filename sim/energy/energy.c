@@ -514,8 +514,9 @@ static bool port_covers(const sram_row_t *rows, size_t lo, size_t hi, double byt
 energy_sram_t energy_tech_sram(const energy_tech_t *t, double bytes, double bits)
 {
 	sram_row_t r = sram_bank(t, bytes, bits);
-	return (energy_sram_t){ .read_pj = r.read_pj, .write_pj = r.write_pj, .leak_w = r.leak_mw * 1e-3,
-				.area_mm2 = r.area_mm2 };
+	return (energy_sram_t){
+		.read_pj = r.read_pj, .write_pj = r.write_pj, .leak_w = r.leak_mw * 1e-3, .area_mm2 = r.area_mm2
+	};
 }
 
 bool energy_tech_sram_covers(const energy_tech_t *t, double bytes, double bits)
