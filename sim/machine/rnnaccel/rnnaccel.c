@@ -170,6 +170,14 @@ static const param_t rnnaccel_params[] = {
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "one byte of the external weight store, pJ (taken as a 1 MB on-chip SRAM of the SoC: 100 pJ "
 		  "per 64-bit access, " RA_HOROWITZ ")" },
+	{ .key = "rnnaccel.energy.leak_mw_per_mm2",
+	  .type = PARAM_DOUBLE,
+	  RA(leak_mw_per_mm2),
+	  .def = "1",
+	  .dmin = 0,
+	  .dmax = 1e4,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "leakage power per mm^2 of modelled area, mW (a low-power 40 nm process; not published)" },
 	{ .key = "rnnaccel.area.mul8_um2",
 	  .type = PARAM_DOUBLE,
 	  RA(a_mul8_um2),
@@ -202,14 +210,6 @@ static const param_t rnnaccel_params[] = {
 	  .dmax = 1,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "bit-cell area over macro area for small banks (decoders, sense amplifiers, I/O)" },
-	{ .key = "rnnaccel.energy.leak_mw_per_mm2",
-	  .type = PARAM_DOUBLE,
-	  RA(leak_mw_per_mm2),
-	  .def = "1",
-	  .dmin = -1,
-	  .dmax = 1e4,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "leakage power per mm^2 of modelled area, mW (a low-power 40 nm process; not published)" },
 };
 
 static const param_t *rnnaccel_param_table(size_t *n)
