@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../config/config.h"
+#include "../core/pipeline.h"
 #include "../core/run.h"
 #include "../energy/energy.h"
 #include "../report/report.h"
@@ -223,7 +224,7 @@ static int api_price(sharpsim_t *s, const char *path)
 	energy_tech_t *tech = NULL;
 	int rc = energy_tech_load(path, &tech, &s->err);
 	if (!rc)
-		rc = energy_eval(tech, &s->r.hw, s->r.stats, s->r.cycles, &s->e, &s->err);
+		rc = run_price(tech, &s->r, &s->e, &s->err);
 	energy_tech_destroy(tech);
 	return rc;
 }

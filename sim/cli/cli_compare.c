@@ -281,6 +281,8 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 		cli_note_stale_tiles(&r->tile_stale);
 		a->stale_said[di] = true;
 	}
+	if (r->note[0])
+		fprintf(stderr, "sharpsim: note: %s on %s: %s\n", o.w.name, o.hw.name, r->note);
 	snprintf(row->workload, sizeof row->workload, "%s", o.w.name);
 	snprintf(row->path, sizeof row->path, "%s", wl_path);
 	if (!r->weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
@@ -289,7 +291,7 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 			"resident anyway (memory.weights=resident, the paper's assumption)\n",
 			o.w.name, o.hw.name, (unsigned long long)o.hw.memory.wbuf.bytes);
 	snprintf(c->hw_name, sizeof c->hw_name, "%s", r->hw.name);
-	c->scheduler = hw_sched_name(r->hw.scheduler);
+	c->scheduler = hw_design_name(&r->hw);
 	snprintf(c->design, sizeof c->design, "%s/%s", c->hw_name, c->scheduler);
 	c->cycles = r->cycles;
 	c->clock_mhz = r->hw.clock_mhz;
@@ -297,9 +299,10 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	c->utilization = r->utilization;
 	c->useful_macs = r->useful_macs;
 	c->issued_macs = r->issued_macs;
-	c->macs_per_cycle = (uint64_t)r->hw.compute.vs_units * r->hw.compute.vs_width;
-	c->n = r->hw.compute.vs_units;
-	c->k = r->hw.compute.vs_width;
+	/* Another machine reads as macs_per_cycle units of width 1. */
+	c->macs_per_cycle = r->macs_per_cycle;
+	c->n = r->hw.machine ? (unsigned)r->macs_per_cycle : r->hw.compute.vs_units;
+	c->k = r->hw.machine ? 1 : r->hw.compute.vs_width;
 	c->config_hash = o.config_hash;
 	c->weights_fit = r->weights_fit;
 	if (o.priced) {

@@ -499,6 +499,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	run_result_t r = o.r;
 	cli_note_stale_tiles(&r.tile_stale);
+	if (r.note[0])
+		fprintf(stderr, "sharpsim: note: %s: %s\n", o.hw.name, r.note);
 	if (!r.weights_fit && o.hw.memory.weights == WEIGHTS_RESIDENT)
 		fprintf(stderr,
 			"sharpsim: note: weights do not fit the %llu-byte weight buffer; run as resident "

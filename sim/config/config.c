@@ -11,6 +11,12 @@
  *      reported where the value that broke it was written last (a -p
  *      override after the file), so the message points at what to change.
  * Only a fully valid config is copied to the caller.
+ *
+ * A file for another machine than SHARP (`machine: epur`, sim/machine/)
+ * selects that machine before step 2: its section is walked against the
+ * machine's own table, into its own config, and the file may hold only the
+ * keys it shares with SHARP (cfg_shared_keys) besides. The machine's
+ * check() is step 4.
  */
 #include "config.h"
 
@@ -23,6 +29,7 @@
 #include "../common/afile.h"
 #include "../common/datadir.h"
 #include "../cell/cell.h"
+#include "../machine/machine.h"
 #include "../sched/registry.h"
 #include "params.h"
 #include "ydoc.h"
@@ -42,7 +49,45 @@ typedef struct cfg_load {
 	const param_t *t;
 	size_t n;
 	cfg_src_t *src; /* one per table entry */
+	/* Another machine than SHARP, or NULL: its descriptor and table. */
+	const machine_desc_t *m;
+	const param_t *mt;
+	size_t mn;
 } cfg_load_t;
+
+/* The top-level keys every machine's file shares with SHARP's. */
+static const char *const cfg_shared_keys[] = { "name", "clock_mhz", "machine", NULL };
+
+static bool cfg_shared(const char *key)
+{
+	for (size_t i = 0; cfg_shared_keys[i]; i++)
+		if (!strcmp(key, cfg_shared_keys[i]))
+			return true;
+	return false;
+}
+
+/* The parameter `key` names in the config being loaded, and the struct its
+ * offset is into; NULL when the machine has no such key. */
+static const param_t *cfg_param(cfg_load_t *L, const char *key, void **base)
+{
+	if (!L->m || cfg_shared(key)) {
+		*base = &L->hw;
+		return param_find(L->t, L->n, key);
+	}
+	*base = L->hw.machine_cfg.bytes;
+	return param_find(L->mt, L->mn, key);
+}
+
+/* Selects machine index L->hw.machine: its table, and its defaults. */
+static int cfg_select_machine(cfg_load_t *L, sim_err_t *err)
+{
+	L->m = machine_get((unsigned)L->hw.machine);
+	if (!L->m)
+		return SIM_OK;
+	L->mt = L->m->params(&L->mn);
+	memset(&L->hw.machine_cfg, 0, sizeof L->hw.machine_cfg);
+	return param_defaults(L->mt, L->mn, L->hw.machine_cfg.bytes, err);
+}
 
 void config_hw_defaults(hw_cfg_t *out)
 {
@@ -90,10 +135,12 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 	char store[MAX_KEYS][MAX_NAME];
 	const char *allowed[MAX_KEYS + 1];
 	size_t na = 0, pl = strlen(prefix);
-	for (size_t i = 0; i < L->n && na < MAX_KEYS; i++) {
-		if (strncmp(L->t[i].key, prefix, pl) != 0)
+	size_t total = L->n + (L->m ? L->mn : 0);
+	for (size_t k = 0; k < total && na < MAX_KEYS; k++) {
+		const param_t *p = k < L->n ? &L->t[k] : &L->mt[k - L->n];
+		if (strncmp(p->key, prefix, pl) != 0 || (L->m && k < L->n && !cfg_shared(p->key)))
 			continue;
-		const char *rest = L->t[i].key + pl;
+		const char *rest = p->key + pl;
 		size_t len = strcspn(rest, ".");
 		size_t j;
 		for (j = 0; j < na; j++)
@@ -114,12 +161,17 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 		char full[256];
 		snprintf(full, sizeof full, "%s%s", prefix, ydoc_scalar(ydoc_key(map, i)));
 		const ydoc_node_t *v = ydoc_value(map, i);
-		const param_t *p = param_find(L->t, L->n, full);
+		/* The machine was selected before the walk (cfg_load_hw). */
+		if (!strcmp(full, "machine"))
+			continue;
+		void *base;
+		const param_t *p = cfg_param(L, full, &base);
 		if (p) {
-			rc = param_set(p, &L->hw, d, v, err);
+			rc = param_set(p, base, d, v, err);
 			if (rc)
 				return rc;
-			L->src[p - L->t] = (cfg_src_t){ 1, ydoc_file(d), ydoc_line(v), ydoc_col(v) };
+			if (base == &L->hw)
+				L->src[p - L->t] = (cfg_src_t){ 1, ydoc_file(d), ydoc_line(v), ydoc_col(v) };
 			continue;
 		}
 		/* A section is a map of its keys. "compute:" alone is refused: it
@@ -148,13 +200,16 @@ static int cfg_set_option(cfg_load_t *L, const char *flag, const char *key, cons
 	char text[CFG_OPT_MAX - 32];
 	snprintf(text, sizeof text, "%s=%s", key, value);
 	cfg_option_name(name, name_size, flag, text);
-	const param_t *p = param_find(L->t, L->n, key);
+	void *base;
+	const param_t *p = cfg_param(L, key, &base);
 	if (!p)
-		return cfg_unknown_key(err, name, L->t, L->n, key, "--help");
-	int rc = param_set_text(p, &L->hw, name, value, err);
+		return base == &L->hw ? cfg_unknown_key(err, name, L->t, L->n, key, "--help")
+				      : cfg_unknown_key(err, name, L->mt, L->mn, key, "--help-hw");
+	int rc = param_set_text(p, base, name, value, err);
 	if (rc)
 		return rc;
-	L->src[p - L->t] = (cfg_src_t){ order, name, 0, 0 };
+	if (base == &L->hw)
+		L->src[p - L->t] = (cfg_src_t){ order, name, 0, 0 };
 	return SIM_OK;
 }
 
@@ -270,6 +325,26 @@ static int cfg_load_hw(const char *path, const char *text, size_t len, const cha
 					"(sharpsim --help-hw)");
 			goto done;
 		}
+		const ydoc_node_t *mv = ydoc_kind(ydoc_root(d)) == YDOC_MAP ? ydoc_get(ydoc_root(d), "machine") : NULL;
+		if (mv && (rc = param_set(param_find(L.t, L.n, "machine"), &L.hw, d, mv, err)))
+			goto done;
+	}
+	/* A -p machine=... decides over the file; the walk and the override
+	 * loop below then pass the key by. */
+	for (size_t i = 0; i < n_overrides; i++) {
+		const char *value;
+		char key[256];
+		if (!cfg_split(overrides[i], key, sizeof key, &value) && !strcmp(key, "machine")) {
+			cfg_option_name(names[i], sizeof names[i], "-p", overrides[i]);
+			rc = param_set_text(param_find(L.t, L.n, "machine"), &L.hw, names[i], value, err);
+			if (rc)
+				goto done;
+		}
+	}
+	rc = cfg_select_machine(&L, err);
+	if (rc)
+		goto done;
+	if (path) {
 		rc = cfg_walk(&L, d, ydoc_root(d), "", err);
 		if (rc)
 			goto done;
@@ -284,11 +359,19 @@ static int cfg_load_hw(const char *path, const char *text, size_t len, const cha
 			rc = sim_err(err, SIM_EINPUT, "%s: no '=' after a key, expected key=value", names[i]);
 			goto done;
 		}
+		if (!strcmp(key, "machine"))
+			continue;
 		rc = cfg_set_option(&L, "-p", key, value, 2 + (int)i, names[i], sizeof names[i], err);
 		if (rc)
 			goto done;
 	}
-	rc = cfg_check(&L, err);
+	if (L.m) {
+		rc = L.m->check(L.hw.machine_cfg.bytes, err);
+		if (rc)
+			sim_err_prefix(err, "%s: ", path ? path : "built-in defaults");
+	} else {
+		rc = cfg_check(&L, err);
+	}
 	if (rc == SIM_OK)
 		memcpy(out, &L.hw, sizeof *out);
 done:
@@ -312,8 +395,17 @@ int config_load_hw_string(const char *name, const char *text, size_t len, const 
 int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err)
 {
 	cfg_load_t L;
+	memset(&L, 0, sizeof L);
 	memcpy(&L.hw, hw, sizeof L.hw);
 	L.t = param_hw_table(&L.n);
+	L.m = machine_get((unsigned)hw->machine);
+	if (L.m)
+		L.mt = L.m->params(&L.mn);
+	if (!strcmp(key, "machine"))
+		return sim_err(err, SIM_EINPUT,
+			       "option -p 'machine=%s': the machine is chosen per file (or with -p on the command "
+			       "line), not per sweep point, expected another key",
+			       value);
 	cfg_src_t *src = calloc(L.n, sizeof *src);
 	if (!src)
 		return sim_err(err, SIM_ENOMEM, "config: out of memory");
@@ -519,11 +611,26 @@ int config_load_workload_string(const char *name, const char *text, size_t len, 
 
 /* ---- dumps, help, hash ---- */
 
+/* Another machine's config: the shared keys, then its own section. */
+static void cfg_dump_machine(FILE *f, const hw_cfg_t *hw, const machine_desc_t *m, bool for_hash)
+{
+	size_t n, mn;
+	const param_t *t = param_hw_table(&n), *mt = m->params(&mn);
+	for (size_t i = 0; i < n; i++)
+		if (cfg_shared(t[i].key))
+			(for_hash ? param_dump_hash : param_dump)(f, &t[i], 1, hw);
+	(for_hash ? param_dump_hash : param_dump)(f, mt, mn, hw->machine_cfg.bytes);
+}
+
 void config_dump_hw(FILE *f, const hw_cfg_t *hw)
 {
 	size_t n;
 	const param_t *t = param_hw_table(&n);
-	param_dump(f, t, n, hw);
+	const machine_desc_t *m = machine_get((unsigned)hw->machine);
+	if (m)
+		cfg_dump_machine(f, hw, m, false);
+	else
+		param_dump(f, t, n, hw);
 }
 
 /* for_hash leaves out a quiet_default key at its default, as the hardware
@@ -565,6 +672,14 @@ void config_help_hw(FILE *f)
 	const param_t *t = param_hw_table(&n);
 	fprintf(f, "Hardware keys (YAML file, or -p key=value; sizes take KiB/MiB/GiB/KB/MB/GB):\n");
 	param_help(f, t, n);
+	for (size_t i = 0; machine_builtin[i]; i++) {
+		const machine_desc_t *m = machine_builtin[i];
+		size_t mn;
+		const param_t *mt = m->params(&mn);
+		fprintf(f, "\nMachine %s (machine: %s; with name and clock_mhz, these keys only): %s\n", m->name,
+			m->name, m->description);
+		param_help(f, mt, mn);
+	}
 }
 
 void config_help_workload(FILE *f)
@@ -586,7 +701,11 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 	if (hw) {
 		size_t n;
 		const param_t *t = param_hw_table(&n);
-		param_dump_hash(f, t, n, hw);
+		const machine_desc_t *m = machine_get((unsigned)hw->machine);
+		if (m)
+			cfg_dump_machine(f, hw, m, true);
+		else
+			param_dump_hash(f, t, n, hw);
 	}
 	fputs("---\n", f);
 	if (w)

@@ -4,6 +4,7 @@
  */
 #include "hw_cfg.h"
 
+#include "../machine/machine.h"
 #include "../sched/registry.h"
 #include "params.h"
 
@@ -11,6 +12,11 @@ const char *hw_sched_name(sched_kind_t s)
 {
 	const sched_desc_t *d = sched_registry_get(sched_registry_builtin(), (size_t)s);
 	return d ? d->name : "?";
+}
+
+const char *hw_design_name(const hw_cfg_t *hw)
+{
+	return hw->machine ? machine_names[hw->machine] : hw_sched_name(hw->scheduler);
 }
 
 const char *hw_tile_name(tile_sel_t t)

@@ -11,10 +11,13 @@
 #define SHARPSIM_HW_CFG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define HW_NAME_MAX 64
 #define HW_PATH_MAX 512
+/* Bytes a machine other than SHARP may keep as its config (machine.h). */
+#define HW_MACHINE_CFG_MAX 2048
 
 typedef enum { TILE_AUTO = 0, TILE_CONFIG1 = 1, TILE_CONFIG2, TILE_CONFIG3, TILE_CONFIG4 } tile_sel_t;
 
@@ -116,9 +119,21 @@ typedef struct hw_cfg {
 	uint64_t watchdog; /* cycles without progress before a deadlock error */
 	precision_cfg_t precision;
 	act_cfg_t activation;
+	/* The machine the file describes: 0 = SHARP (every field above), else
+	 * an index into machine_names (sim/machine/machine.h) whose descriptor
+	 * alone reads machine_cfg, its own config; SHARP's fields then keep
+	 * their defaults and are neither dumped nor hashed. */
+	int machine;
+	union {
+		max_align_t align;
+		unsigned char bytes[HW_MACHINE_CFG_MAX];
+	} machine_cfg;
 } hw_cfg_t;
 
 const char *hw_sched_name(sched_kind_t s);
+/* What ran: the schedule's name on SHARP, the machine's name otherwise
+ * (reports print it in their scheduler column). */
+const char *hw_design_name(const hw_cfg_t *hw);
 const char *hw_tile_name(tile_sel_t t);
 const char *hw_weights_name(weight_policy_t w);
 

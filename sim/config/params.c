@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../cell/cell.h"
+#include "../machine/machine.h"
 #include "../sched/registry.h"
 #include "hw_cfg.h"
 #include "workload.h"
@@ -61,6 +62,17 @@ static const param_t param_hw[] = {
 	  .dmax = 100000,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "clock frequency, MHz (32 nm, 500 MHz; critical path 1.94 ns)" },
+	{ .key = "machine",
+	  .type = PARAM_ENUM,
+	  HW(machine),
+	  .def = "sharp",
+	  .names = machine_names,
+	  .kind = "machine",
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "the accelerator: sharp (every key below), or another design with a datapath of its own, "
+		  "configured by its own section (docs/baselines/); its file takes name, clock_mhz, machine "
+		  "and that section only" },
 
 	{ .key = "compute.vs_units",
 	  .type = PARAM_U32,
@@ -298,7 +310,8 @@ static const param_t param_hw[] = {
 	  .untimed = true,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "block schedule (docs/hardware.md 3): sequential, batch, intergate, unfolded (SHARP's); epur and "
-		  "brainwave model those designs' schedules on this hardware with fixed config4 tiles" },
+		  "brainwave are what-ifs, those designs' issue orders on SHARP's datapath with fixed config4 "
+		  "tiles (the designs themselves are machines: machine: epur, brainwave)" },
 	{ .key = "deps",
 	  .type = PARAM_ENUM,
 	  HW(deps),

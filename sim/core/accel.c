@@ -507,6 +507,7 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->useful_macs = *a.useful;
 		out->issued_macs = *a.issued;
 		out->utilization = a.now ? (double)*a.useful / ((double)a.now * (double)a.nk) : 0;
+		out->macs_per_cycle = a.nk;
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;
 		out->wbuf_peak_bytes_per_cycle = wbuf_peak_bytes(a.wbuf);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../config/config.h"
+#include "../machine/machine.h"
 
 /* The run reports a problem with one layer of an otherwise valid config as
  * "layer N: ..." (the model knows layers, not files); put the layer's place
@@ -21,6 +22,22 @@ static void pipeline_locate_layer_error(sim_err_t *err, const workload_t *w)
 		sim_err_prefix(err, "%s:%d:%d: ", w->path, l->line, l->col);
 	else
 		sim_err_prefix(err, "%s: ", w->path);
+}
+
+/* SHARP is priced from the technology table; another machine prices
+ * itself from the terms of its own section (machine.h). */
+int run_price(const energy_tech_t *tech, const run_result_t *r, energy_report_t *e, sim_err_t *err)
+{
+	const machine_desc_t *m = machine_get((unsigned)r->hw.machine);
+	if (!m)
+		return energy_eval(tech, &r->hw, r->stats, r->cycles, e, err);
+	machine_result_t view = { .cycles = r->cycles,
+				  .load_cycles = r->load_cycles,
+				  .useful_macs = r->useful_macs,
+				  .issued_macs = r->issued_macs,
+				  .stats = r->stats };
+	memset(e, 0, sizeof *e);
+	return m->price(r->hw.machine_cfg.bytes, r->hw.clock_mhz, &view, e, err);
 }
 
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
@@ -45,7 +62,7 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 	}
 	rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);
 	if (!rc && job->tech) {
-		rc = energy_eval(job->tech, &out->r.hw, out->r.stats, out->r.cycles, &out->e, err);
+		rc = run_price(job->tech, &out->r, &out->e, err);
 		out->priced = rc == SIM_OK;
 		if (rc)
 			run_result_free(&out->r);

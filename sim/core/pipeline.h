@@ -35,6 +35,9 @@ typedef struct run_outcome {
 	energy_report_t e;
 } run_outcome_t;
 
+/* Energy and area of a finished run: SHARP's from the technology table,
+ * another machine's from the terms of its own section (machine.h). */
+int run_price(const energy_tech_t *tech, const run_result_t *r, energy_report_t *e, sim_err_t *err);
 /* On error *out holds nothing to free. */
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err);
 void run_outcome_free(run_outcome_t *o);

@@ -1,16 +1,90 @@
 #include "run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../machine/machine.h"
 #include "plan.h"
 #include "resolve.h"
+
+/* A run on another machine than SHARP (sim/machine/machine.h): the
+ * machine's own units and clock, its result told in run_result_t's terms.
+ * Its layers carry no tile and no weight placement (the report leaves those
+ * columns empty). */
+static int run_machine(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out,
+		       sim_err_t *err)
+{
+	const machine_desc_t *m = machine_get((unsigned)hw->machine);
+	if (!m)
+		return sim_err(err, SIM_EINTERNAL, "machine index %d is not registered", hw->machine);
+	if (opts->functional || opts->trace_path || opts->dump_dir || opts->cu_mode != CU_BACKEND_C)
+		return sim_err(err, SIM_EINPUT,
+			       "machine %s models timing and energy only, expected a run without --functional, "
+			       "--trace, --dump or an RTL backend (those run on machine sharp)",
+			       m->name);
+	machine_opts_t mo = { .fast_forward = opts->fast_forward, .cold = opts->cold };
+	machine_result_t mr;
+	memset(&mr, 0, sizeof mr);
+	int rc = m->run(hw->machine_cfg.bytes, hw->clock_mhz, w, &mo, &mr, err);
+	if (rc)
+		return rc;
+	uint64_t want = 0, macs = m->macs(hw->machine_cfg.bytes);
+	for (size_t i = 0; i < w->n_layers; i++)
+		want += workload_layer_macs(&w->layers[i]);
+	if (mr.useful_macs != want || mr.issued_macs < mr.useful_macs || !macs) {
+		rc = sim_err(err, SIM_EINTERNAL,
+			     "machine %s counted %llu useful and %llu issued MACs on %llu MAC units; the workload "
+			     "has %llu",
+			     m->name, (unsigned long long)mr.useful_macs, (unsigned long long)mr.issued_macs,
+			     (unsigned long long)macs, (unsigned long long)want);
+		machine_result_free(&mr);
+		return rc;
+	}
+	out->layers = calloc(mr.n_passes ? mr.n_passes : 1, sizeof *out->layers);
+	if (!out->layers) {
+		machine_result_free(&mr);
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	}
+	out->hw = *hw;
+	out->cycles = mr.cycles;
+	out->load_cycles = mr.load_cycles;
+	out->cold = opts->cold;
+	out->weights = WEIGHTS_RESIDENT;
+	out->weights_fit = true;
+	out->useful_macs = mr.useful_macs;
+	out->issued_macs = mr.issued_macs;
+	out->macs_per_cycle = macs;
+	out->utilization = mr.cycles ? (double)mr.useful_macs / ((double)mr.cycles * (double)macs) : 0;
+	out->latency_us = (double)mr.cycles / hw->clock_mhz;
+	out->peak_gflops = 2.0 * (double)macs * hw->clock_mhz / 1000.0;
+	out->n_layers = mr.n_passes;
+	for (size_t i = 0; i < mr.n_passes; i++) {
+		const machine_pass_t *p = &mr.passes[i];
+		layer_result_t *l = &out->layers[i];
+		l->cfg = w->layers[p->layer];
+		l->layer = p->layer;
+		l->backward = p->backward;
+		l->cycles = p->cycles;
+		l->useful_macs = p->useful_macs;
+		l->issued_macs = p->issued_macs;
+		l->weights = WEIGHTS_RESIDENT;
+		l->weights_fit = true;
+	}
+	out->stats = mr.stats;
+	snprintf(out->note, sizeof out->note, "%s", mr.note);
+	mr.stats = NULL;
+	machine_result_free(&mr);
+	return SIM_OK;
+}
 
 int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!w->n_layers)
 		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
+	if (hw->machine)
+		return run_machine(hw, w, opts, out, err);
 	int rc = accel_check_opts(w, false, opts, err);
 	if (rc)
 		return rc;

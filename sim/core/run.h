@@ -100,7 +100,8 @@ typedef struct run_result {
 	bool dram_bound;
 	uint64_t useful_macs;
 	uint64_t issued_macs;
-	double utilization; /* useful_macs / (cycles * N * K) */
+	uint64_t macs_per_cycle; /* MAC units: N x K (fix16x16: N x K/2), or another machine's count */
+	double utilization;	 /* useful_macs / (cycles * macs_per_cycle) */
 	double latency_us;
 	double peak_gflops;		    /* 2 FLOP per MAC per cycle */
 	uint64_t wbuf_peak_bytes_per_cycle; /* weight-buffer bandwidth used at peak */
@@ -108,6 +109,9 @@ typedef struct run_result {
 	layer_result_t *layers;
 	stats_t *stats;		 /* every counter, summed over layers (owned) */
 	tile_stale_t tile_stale; /* a tile table found but not used (resolve_tile_table) */
+	/* Another machine's one line on how it bent the workload to its
+	 * hardware (machine_result_t.note); "" otherwise. */
+	char note[256];
 } run_result_t;
 
 /* More than half of a run's cycles spent waiting for weights from DRAM

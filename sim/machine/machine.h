@@ -46,10 +46,11 @@
 #include "../common/stats.h"
 #include "../config/params.h"
 #include "../config/workload.h"
+#include "../config/hw_cfg.h"
 #include "../energy/energy.h"
 
 /* Room for a machine's config inside hw_cfg_t (hw_cfg.h). */
-#define MACHINE_CFG_MAX 2048
+#define MACHINE_CFG_MAX HW_MACHINE_CFG_MAX
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional
  * layer (forward first). */
@@ -91,9 +92,10 @@ typedef struct machine_desc {
 	uint64_t (*macs)(const void *cfg);
 	int (*run)(const void *cfg, double clock_mhz, const workload_t *w, const machine_opts_t *o,
 		   machine_result_t *out, sim_err_t *err);
-	/* Energy and area of a finished run (r->cycles 0: area only). Fills
-	 * every field of energy_report_t it can: tech (the terms' name),
-	 * totals, classes, items. */
+	/* Energy and area of a finished run (r->cycles 0: area only). Reads
+	 * r's cycles, MAC counts and counters only (r->passes may be empty).
+	 * Fills every field of energy_report_t it can: tech (the terms'
+	 * name), totals, classes, items. */
 	int (*price)(const void *cfg, double clock_mhz, const machine_result_t *r, energy_report_t *out,
 		     sim_err_t *err);
 } machine_desc_t;

@@ -25,6 +25,19 @@ static uint64_t stage_counter(const run_result_t *r, const char *stage, const ch
 	return counter(r, key);
 }
 
+/* Another machine's idle causes: its counters "idle.*", in registration
+ * order (SHARP's are the fixed list of ctrl.h). */
+static void machine_idle_json(FILE *f, const run_result_t *r)
+{
+	bool first = true;
+	for (size_t i = 0; i < stats_size(r->stats); i++)
+		if (!strncmp(stats_name(r->stats, i), "idle.", 5)) {
+			fprintf(f, "%s\n    \"%s\": %" PRIu64, first ? "" : ",", stats_name(r->stats, i) + 5,
+				stats_value(r->stats, i));
+			first = false;
+		}
+}
+
 static const char *weights_word(const run_result_t *r)
 {
 	return r->weights == WEIGHTS_RESIDENT ? "resident" : r->weights == WEIGHTS_STREAM ? "streamed" : "mixed";
@@ -97,8 +110,11 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	json_write_string(f, r->hw.name);
 	fprintf(f, ",\n  \"workload\": ");
 	json_write_string(f, c->w->name);
-	fprintf(f, ",\n  \"scheduler\": \"%s\",\n", hw_sched_name(r->hw.scheduler));
-	fprintf(f, "  \"deps\": \"%s\",\n", r->hw.deps == DEPS_STEP ? "step" : "element");
+	if (r->hw.machine)
+		fprintf(f, ",\n  \"machine\": \"%s\"", hw_design_name(&r->hw));
+	fprintf(f, ",\n  \"scheduler\": \"%s\",\n", hw_design_name(&r->hw));
+	if (!r->hw.machine)
+		fprintf(f, "  \"deps\": \"%s\",\n", r->hw.deps == DEPS_STEP ? "step" : "element");
 	fprintf(f, "  \"weights\": \"%s\",\n  \"weights_fit\": %s,\n  \"cold\": %s,\n", weights_word(r),
 		r->weights_fit ? "true" : "false", r->cold ? "true" : "false");
 	fprintf(f, "  \"dram_bound\": %s,\n  \"dram_wait_fraction\": %.6f,\n", r->dram_bound ? "true" : "false",
@@ -109,9 +125,7 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		r->issued_macs);
 	fprintf(f, "  \"utilization\": %.6f,\n  \"peak_gflops\": %.3f,\n", r->utilization, r->peak_gflops);
 	fprintf(f, "  \"peak_convention\": \"2 FLOP per MAC per cycle\",\n");
-	fprintf(f, "  \"macs_per_cycle\": %u,\n",
-		r->hw.compute.vs_units *
-			(r->hw.precision.mul == PREC_FIX16X16 ? r->hw.compute.vs_width / 2 : r->hw.compute.vs_width));
+	fprintf(f, "  \"macs_per_cycle\": %" PRIu64 ",\n", r->macs_per_cycle);
 	fprintf(f, "  \"wbuf_peak_gbps\": %.3f,\n", wbuf_gbps(r));
 	fprintf(f, "  \"layers\": [");
 	for (size_t i = 0; i < r->n_layers; i++) {
@@ -137,16 +151,26 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				l->fits_only_compressed ? "true" : "false");
 		fputc('}', f);
 	}
-	fprintf(f, "\n  ],\n  \"stages\": {");
-	for (size_t i = 0; i < NSTAGES; i++)
-		fprintf(f, "%s\n    \"%s\": {\"busy\": %" PRIu64 ", \"stall\": %" PRIu64 ", \"starve\": %" PRIu64 "}",
-			i ? "," : "", stage_names[i], stage_counter(r, stage_names[i], "busy"),
-			stage_counter(r, stage_names[i], "stall"), stage_counter(r, stage_names[i], "starve"));
-	fprintf(f, "\n  },\n  \"idle_causes\": {");
-	for (int i = 0; i < IDLE_NCAUSES; i++)
-		fprintf(f, "%s\n    \"%s\": %" PRIu64, i ? "," : "", ctrl_cause_name((idle_cause_t)i),
-			stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i)));
-	fprintf(f, "\n  },\n");
+	fprintf(f, "\n  ],\n");
+	if (r->hw.machine) {
+		fprintf(f, "  \"idle_causes\": {");
+		machine_idle_json(f, r);
+		fprintf(f, "\n  },\n");
+	}
+	if (!r->hw.machine) {
+		fprintf(f, "  \"stages\": {");
+		for (size_t i = 0; i < NSTAGES; i++)
+			fprintf(f,
+				"%s\n    \"%s\": {\"busy\": %" PRIu64 ", \"stall\": %" PRIu64 ", \"starve\": %" PRIu64
+				"}",
+				i ? "," : "", stage_names[i], stage_counter(r, stage_names[i], "busy"),
+				stage_counter(r, stage_names[i], "stall"), stage_counter(r, stage_names[i], "starve"));
+		fprintf(f, "\n  },\n  \"idle_causes\": {");
+		for (int i = 0; i < IDLE_NCAUSES; i++)
+			fprintf(f, "%s\n    \"%s\": %" PRIu64, i ? "," : "", ctrl_cause_name((idle_cause_t)i),
+				stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i)));
+		fprintf(f, "\n  },\n");
+	}
 	if (c->energy) {
 		fprintf(f,
 			"  \"energy_uj\": %.6f,\n  \"avg_power_w\": %.6f,\n  \"area_mm2\": %.6f,\n"
@@ -313,7 +337,8 @@ static const char *run_csv_get(const void *ctx, const char *name, char *buf, siz
 	const report_ctx_t *c = row->c;
 	const run_result_t *r = c->r;
 	const layer_result_t *l = row->layer >= 0 ? &r->layers[row->layer] : NULL;
-	uint64_t nk = (uint64_t)r->hw.compute.vs_units * run_lanes(&r->hw);
+	uint64_t nk = r->macs_per_cycle;
+	bool m = r->hw.machine != 0; /* another machine: no tile, no weight placement */
 #define CSV_IS(n) (!strcmp(name, n))
 #define CSV_U64(v) (snprintf(buf, size, "%" PRIu64, (uint64_t)(v)), buf)
 	if (CSV_IS("version"))
@@ -331,21 +356,21 @@ static const char *run_csv_get(const void *ctx, const char *name, char *buf, siz
 	if (CSV_IS("workload"))
 		return c->w->name;
 	if (CSV_IS("scheduler"))
-		return hw_sched_name(r->hw.scheduler);
+		return hw_design_name(&r->hw);
 	if (CSV_IS("macs_per_cycle"))
 		return CSV_U64(nk);
 	if (CSV_IS("eff_n"))
-		return CSV_U64(r->hw.compute.vs_units);
+		return CSV_U64(m ? nk : r->hw.compute.vs_units);
 	if (CSV_IS("eff_k"))
-		return CSV_U64(run_lanes(&r->hw));
+		return CSV_U64(m ? 1 : run_lanes(&r->hw));
 	if (CSV_IS("eff_clock_mhz"))
 		return snprintf(buf, size, "%g", r->hw.clock_mhz), buf;
 	if (CSV_IS("tile"))
-		return l ? hw_tile_name(l->tile) : "";
+		return l && !m ? hw_tile_name(l->tile) : "";
 	if (CSV_IS("weights"))
-		return l ? (l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed") : weights_word(r);
+		return m ? "" : l ? (l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed") : weights_word(r);
 	if (CSV_IS("weights_fit"))
-		return (l ? l->weights_fit : r->weights_fit) ? "true" : "false";
+		return m ? "" : (l ? l->weights_fit : r->weights_fit) ? "true" : "false";
 	if (CSV_IS("cold"))
 		return r->cold ? "true" : "false";
 	if (CSV_IS("cycles"))
@@ -392,6 +417,15 @@ static void write_csv(FILE *f, const report_ctx_t *c)
 		row.layer = (long)i;
 		report_csv_line(f, NULL, run_csv_get, &row);
 	}
+}
+
+static void write_counters_text(FILE *f, const run_result_t *r)
+{
+	fprintf(f, "\ncounters\n");
+	for (size_t i = 0; i < stats_size(r->stats); i++)
+		fprintf(f, "  %-24s %16" PRIu64 " %-11s  %s\n", stats_name(r->stats, i), stats_value(r->stats, i),
+			stats_unit_name(stats_unit(r->stats, i)),
+			stats_desc(r->stats, i) ? stats_desc(r->stats, i) : "");
 }
 
 static void write_text(FILE *f, const report_ctx_t *c)
@@ -466,13 +500,49 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		fprintf(f, "\n");
 		energy_report_print_text(f, c->energy);
 	}
-	if (c->describe_counters) {
-		fprintf(f, "\ncounters\n");
-		for (size_t i = 0; i < stats_size(r->stats); i++)
-			fprintf(f, "  %-24s %16" PRIu64 " %-11s  %s\n", stats_name(r->stats, i),
-				stats_value(r->stats, i), stats_unit_name(stats_unit(r->stats, i)),
-				stats_desc(r->stats, i) ? stats_desc(r->stats, i) : "");
+	if (c->describe_counters)
+		write_counters_text(f, r);
+}
+
+/* The text report of another machine than SHARP: its own units, so its
+ * own idle causes and counters, and no SHARP stage table. */
+static void write_text_machine(FILE *f, const report_ctx_t *c)
+{
+	const run_result_t *r = c->r;
+	double slots = (double)r->cycles * (double)r->macs_per_cycle;
+	fprintf(f, "sharpsim %s  config %016" PRIx64 "\n", c->version, c->config_hash);
+	fprintf(f, "hardware   %s: machine %s, %" PRIu64 " MAC units, %.0f MHz\n", r->hw.name, hw_design_name(&r->hw),
+		r->macs_per_cycle, r->hw.clock_mhz);
+	fprintf(f, "workload   %s: %zu layer(s)\n", c->w->name, c->w->n_layers);
+	for (size_t i = 0; i < r->n_layers; i++) {
+		const layer_result_t *lr = &r->layers[i];
+		const layer_cfg_t *l = &lr->cfg;
+		fprintf(f, "  layer %u%s  %s I=%u%s H=%u T=%u B=%u  %" PRIu64 " cycles\n", lr->layer + 1,
+			lr->backward ? " (backward)" : "", workload_cell_name(l->cell), l->input_size,
+			l->skip_input ? " (skipped)" : "", l->hidden_size, l->timesteps, l->batch_size, lr->cycles);
 	}
+	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
+	fprintf(f, "load cycles  %" PRIu64 "  (initial weight load, %s)\n", r->load_cycles,
+		r->cold ? "included above" : "not counted: warm start");
+	fprintf(f, "latency      %.3f us\n", r->latency_us);
+	fprintf(f, "MACs         %" PRIu64 " useful, %" PRIu64 " issued\n", r->useful_macs, r->issued_macs);
+	fprintf(f, "utilization  %.2f %%  (useful / (cycles x MAC units))\n", 100.0 * r->utilization);
+	fprintf(f, "peak         %.1f GFLOP/s (2 FLOP per MAC per cycle); achieved %.1f GFLOP/s\n", r->peak_gflops,
+		r->peak_gflops * r->utilization);
+	if (r->note[0])
+		fprintf(f, "note         %s\n", r->note);
+	fprintf(f, "\nidle MAC-unit cycles by cause\n");
+	for (size_t i = 0; i < stats_size(r->stats); i++)
+		if (!strncmp(stats_name(r->stats, i), "idle.", 5))
+			fprintf(f, "  %-16s %16" PRIu64 "  %6.2f %%\n", stats_name(r->stats, i) + 5,
+				stats_value(r->stats, i),
+				slots > 0 ? 100.0 * (double)stats_value(r->stats, i) / slots : 0.0);
+	if (c->energy) {
+		fprintf(f, "\n");
+		energy_report_print_text(f, c->energy);
+	}
+	if (c->describe_counters)
+		write_counters_text(f, r);
 }
 
 void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c)
@@ -481,6 +551,8 @@ void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c)
 		write_json(f, c);
 	else if (fmt == REPORT_CSV)
 		write_csv(f, c);
+	else if (c->r->hw.machine)
+		write_text_machine(f, c);
 	else
 		write_text(f, c);
 }

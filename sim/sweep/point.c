@@ -17,16 +17,16 @@ static int point_row(const sweep_point_t *pt, const run_result_t *r, const energ
 	rc |= sweep_rec_add(row, "config_hash", 's', pt->hash);
 	rc |= sweep_rec_add(row, "hw", 's', r->hw.name);
 	rc |= sweep_rec_add(row, "workload", 's', pt->wl_name);
-	rc |= sweep_rec_add(row, "scheduler", 's', hw_sched_name(r->hw.scheduler));
+	rc |= sweep_rec_add(row, "scheduler", 's', hw_design_name(&r->hw));
 	for (size_t i = 0; i < sweep_rec_len(pt->label); i++)
 		rc |= sweep_rec_add(row, sweep_rec_key(pt->label, i), sweep_rec_type(pt->label, i),
 				    sweep_rec_value(pt->label, i));
-	rc |= sweep_rec_add_u64(row, "macs_per_cycle",
-				(unsigned long long)r->hw.compute.vs_units * resolve_lanes(&r->hw));
+	rc |= sweep_rec_add_u64(row, "macs_per_cycle", r->macs_per_cycle);
 	/* The machine as it ran (overrides applied): figures label results
-	 * with it rather than with the preset's name. */
-	rc |= sweep_rec_add_u64(row, "eff_n", r->hw.compute.vs_units);
-	rc |= sweep_rec_add_u64(row, "eff_k", resolve_lanes(&r->hw));
+	 * with it rather than with the preset's name. Another machine than
+	 * SHARP reads as macs_per_cycle units of width 1. */
+	rc |= sweep_rec_add_u64(row, "eff_n", r->hw.machine ? r->macs_per_cycle : r->hw.compute.vs_units);
+	rc |= sweep_rec_add_u64(row, "eff_k", r->hw.machine ? 1 : resolve_lanes(&r->hw));
 	rc |= sweep_rec_add_num(row, "eff_clock_mhz", "%g", r->hw.clock_mhz);
 	rc |= sweep_rec_add(row, "weights", 's',
 			    r->weights == WEIGHTS_RESIDENT ? "resident"
