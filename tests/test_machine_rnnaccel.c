@@ -360,11 +360,11 @@ START_TEST(refuses_other_cells_and_oversized_layers)
 	machine_result_t r;
 	sim_err_t e = { 0 };
 	ck_assert_int_eq(machine_desc_rnnaccel.run(&c, 250, &w, &o, &r, &e), SIM_EINPUT);
-	ck_assert_msg(strncmp(e.msg, "layer 1: ", 9) == 0, "%s", e.msg);
+	ck_assert_msg(strncmp(e.msg, "layer 2: ", 9) == 0, "%s", e.msg);
 	ck_assert_ptr_null(r.passes);
 	l[1] = test_layer(CELL_LSTM, GRU_LBR, 4096, 1024, 1, 1);
 	ck_assert_int_eq(machine_desc_rnnaccel.run(&c, 250, &w, &o, &r, &e), SIM_EINPUT);
-	ck_assert_msg(strstr(e.msg, "layer 1: ") && strstr(e.msg, "rnnaccel.lmem_bytes"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "layer 2: ") && strstr(e.msg, "rnnaccel.lmem_bytes"), "%s", e.msg);
 	set(&c, "rnnaccel.weight_bits", "12");
 	ck_assert_int_eq(machine_desc_rnnaccel.check(&c, &e), SIM_EINPUT);
 }

@@ -339,12 +339,13 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 				err, SIM_EINPUT,
 				"layer %zu: cell '%s' is not implemented by rnnaccel (it runs lstm, gru, vanilla "
 				"and fc); change the layer's cell or the hardware file's machine",
-				i, workload_cell_name(l->cell));
+				i + 1, workload_cell_name(l->cell));
 		if (layer_act_bytes(l) > c->lmem_bytes)
 			return sim_err(err, SIM_EINPUT,
 				       "layer %zu: its activations need %llu bytes of local memory, more than "
 				       "rnnaccel.lmem_bytes = %llu",
-				       i, (unsigned long long)layer_act_bytes(l), (unsigned long long)c->lmem_bytes);
+				       i + 1, (unsigned long long)layer_act_bytes(l),
+				       (unsigned long long)c->lmem_bytes);
 		n_passes += l->direction == DIR_BI ? 2 : 1;
 	}
 	rnnaccel_units_t u = { 0 };
@@ -381,12 +382,12 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 				out->note, sizeof out->note,
 				"layer %zu: its %llu weight bytes do not fit rnnaccel.lmem_bytes beside its activations; "
 				"they stream from the external store every step",
-				i, (unsigned long long)wb);
+				i + 1, (unsigned long long)wb);
 		}
 		rnnaccel_lmem_set_resident(u.lmem, resident);
 		for (unsigned d = 0; d < dirs && !rc; d++, p++) {
 			uint64_t use0 = counter(u.st, "mac.useful"), iss0 = counter(u.st, "mac.issued"), pc = 0;
-			rc = run_pass(&u, l, lanes, (uint32_t)i, o->fast_forward, &pc, err);
+			rc = run_pass(&u, l, lanes, (uint32_t)i + 1, o->fast_forward, &pc, err);
 			passes[p].layer = (uint32_t)i;
 			passes[p].backward = d == 1;
 			passes[p].cycles = pc;
