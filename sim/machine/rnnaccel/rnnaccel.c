@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../cell/cell.h"
 #include "rnnaccel_act.h"
 #include "rnnaccel_lmem.h"
 #include "rnnaccel_mac.h"
@@ -244,12 +245,30 @@ static uint64_t rnnaccel_macs(const void *cfg)
 	return rnnaccel_lanes(cfg);
 }
 
+/* The cells RNNAccel runs ([RNNAccel]: LSTM, GRU and FC/MLP; a vanilla
+ * RNN is a one-gate LSTM without state on the same datapath). */
+static const char *const rnnaccel_cells[] = { "lstm", "gru", "vanilla", "fc", NULL };
+
+static bool rnnaccel_runs(const layer_cfg_t *l)
+{
+	const cell_desc_t *d = cell_get(l->cell);
+	for (size_t i = 0; d && rnnaccel_cells[i]; i++)
+		if (!strcmp(d->name, rnnaccel_cells[i]))
+			return true;
+	return false;
+}
+
+static bool layer_recurrent(const layer_cfg_t *l)
+{
+	return cell_get(l->cell)->flags & CELL_F_RECURRENT;
+}
+
 /* Local-memory bytes a layer's activations take: 16-bit x, h, h of the
  * previous step (or c) and the gate outputs. */
 static uint64_t layer_act_bytes(const layer_cfg_t *l)
 {
 	uint64_t i = l->input_size, h = l->hidden_size;
-	if (l->cell == CELL_FC)
+	if (!layer_recurrent(l))
 		return 2 * (i + h);
 	return 2 * (i + 2 * h + (uint64_t)workload_gates(l->cell) * h);
 }
@@ -257,8 +276,8 @@ static uint64_t layer_act_bytes(const layer_cfg_t *l)
 /* Weight bytes of one direction of a layer. */
 static uint64_t layer_weight_bytes(const layer_cfg_t *l, uint32_t wbytes)
 {
-	uint64_t i = l->skip_input && l->cell != CELL_FC ? 0 : l->input_size, h = l->hidden_size;
-	if (l->cell == CELL_FC)
+	uint64_t i = l->skip_input && layer_recurrent(l) ? 0 : l->input_size, h = l->hidden_size;
+	if (!layer_recurrent(l))
 		return i * h * wbytes;
 	return (uint64_t)workload_gates(l->cell) * h * (i + h) * wbytes;
 }
@@ -334,7 +353,7 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 	size_t n_passes = 0;
 	for (size_t i = 0; i < w->n_layers; i++) {
 		const layer_cfg_t *l = &w->layers[i];
-		if (l->cell != CELL_LSTM && l->cell != CELL_GRU && l->cell != CELL_VANILLA && l->cell != CELL_FC)
+		if (!rnnaccel_runs(l))
 			return sim_err(
 				err, SIM_EINPUT,
 				"layer %zu: cell '%s' is not implemented by rnnaccel (it runs lstm, gru, vanilla "

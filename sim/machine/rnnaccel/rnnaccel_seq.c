@@ -2,25 +2,30 @@
 
 #include <string.h>
 
+#include "../../cell/cell.h"
+
 void rnnaccel_seq_init(rnnaccel_seq_t *s, const layer_cfg_t *l, uint32_t lanes)
 {
+	const cell_desc_t *d = cell_get(l->cell);
+	const cell_variant_t *v = cell_variant(d, l->gru_form);
 	memset(s, 0, sizeof *s);
 	s->lanes = lanes;
-	s->fc = l->cell == CELL_FC;
+	s->fc = !(d->flags & CELL_F_RECURRENT);
 	s->in = l->skip_input && !s->fc ? 0 : l->input_size;
 	s->hid = l->hidden_size;
 	s->k = s->fc ? s->in : s->in + s->hid;
 	s->steps_per_seq = l->timesteps;
 	s->steps = (uint64_t)l->timesteps * l->batch_size;
-	s->two_phase = l->cell == CELL_GRU && l->gru_form == GRU_RBM;
-	if (s->two_phase) {
-		s->n_phases = 2;
-		s->phase_rows[0] = 2 * s->hid;
-		s->phase_rows[1] = s->hid;
-	} else {
-		s->n_phases = 1;
-		s->phase_rows[0] = (s->fc ? 1 : workload_gates(l->cell)) * s->hid;
-	}
+	s->n_phases = v->phases;
+	s->two_phase = v->phases == 2;
+	for (uint32_t p = 0; p < v->phases; p++)
+		s->phase_rows[p] = v->phase_ngates[p] * s->hid;
+	/* The rows of phase 0 are its gates in issue order, H each: the r*h
+	 * gate's last row completes r. */
+	if (s->two_phase)
+		for (uint32_t g = 0; g < v->phase_ngates[0]; g++)
+			if (v->phase_gate[0][g] == v->rh_gate)
+				s->r_last = (g + 1) * s->hid - 1;
 }
 
 bool rnnaccel_seq_next(rnnaccel_seq_t *s, rnnaccel_tile_t *t)
@@ -41,9 +46,8 @@ bool rnnaccel_seq_next(rnnaccel_seq_t *s, rnnaccel_tile_t *t)
 		t->dep = RNNACCEL_DEP_H;
 		t->need = s->step;
 	}
-	/* r is rows [0, H) of phase 0: its last row completes r. */
-	if (s->two_phase && s->phase == 0 && s->hid - 1 >= s->row && s->hid - 1 < s->row + t->rows)
-		t->ev[t->n_ev++] = (rnnaccel_event_t){ s->hid - 1 - s->row, RNNACCEL_EV_R };
+	if (s->two_phase && s->phase == 0 && s->r_last >= s->row && s->r_last < s->row + t->rows)
+		t->ev[t->n_ev++] = (rnnaccel_event_t){ s->r_last - s->row, RNNACCEL_EV_R };
 	bool last_phase = s->phase + 1 == s->n_phases;
 	if (!s->fc && last_phase && s->row + t->rows == prows)
 		t->ev[t->n_ev++] = (rnnaccel_event_t){ t->rows - 1, RNNACCEL_EV_H };

@@ -49,6 +49,7 @@ typedef struct rnnaccel_seq {
 	bool fc, two_phase;
 	uint32_t phase_rows[2];
 	uint32_t n_phases;
+	uint32_t r_last; /* two phases: the phase-0 row that completes r */
 	/* the cursor */
 	uint64_t step;
 	uint32_t phase, row;
