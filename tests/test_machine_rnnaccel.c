@@ -193,14 +193,19 @@ START_TEST(mode_16x16_halves_the_mac_rate)
 END_TEST
 
 /* Weights that do not fit stream at stream_bytes per cycle: fc I = 64,
- * H = 32 with 8-bit weights needs 32 bytes a column; at 8 bytes per cycle
- * a column takes 4 cycles (3 of idle.weight_bandwidth). The 2048 weight
- * bytes fit 12 KB, so lmem_bytes is cut to 1 KiB to make them stream:
- * 64 x 4 + 31 + D cycles. */
+ * H = 32 with 8-bit weights stored uncompressed (store_bits 8) needs 32
+ * bytes a column; at 8 bytes per cycle a column takes 4 cycles (3 of
+ * idle.weight_bandwidth). The 2048 weight bytes fit 12 KB, so lmem_bytes
+ * is cut to 1 KiB to make them stream: 64 x 4 + 31 + D cycles. With a
+ * stream of 32 bytes per cycle the banks bound it: each streamed byte is
+ * written and read through the 32 bytes per cycle of bank ports, 16
+ * bytes of column a cycle, 2 cycles a column: 64 x 2 + 31 + D. Stored at
+ * 4 bits, a column is 16 bytes: 1 cycle, 64 + 31 + D. */
 START_TEST(streamed_weights_cost_the_stream)
 {
 	rnnaccel_cfg_t c = cfg_default();
 	set(&c, "rnnaccel.lmem_bytes", "1KiB");
+	set(&c, "rnnaccel.store_bits", "8");
 	set(&c, "rnnaccel.stream_bytes", "8");
 	layer_cfg_t l = test_layer(CELL_FC, GRU_LBR, 64, 32, 1, 1);
 	workload_t w = wl(&l, 1);
@@ -211,6 +216,17 @@ START_TEST(streamed_weights_cost_the_stream)
 	ck_assert_uint_eq(ctr(&r, "ext.read_bytes"), 2048);
 	ck_assert(r.note[0] != 0);
 	assert_conserved(&c, &r);
+	machine_result_free(&r);
+	set(&c, "rnnaccel.stream_bytes", "32");
+	run(&c, &w, false, &r);
+	ck_assert_uint_eq(r.cycles, 64 * 2 + 31 + 4);
+	ck_assert_uint_eq(ctr(&r, "idle.weight_bandwidth"), 64 * 1 * 32);
+	assert_conserved(&c, &r);
+	machine_result_free(&r);
+	set(&c, "rnnaccel.store_bits", "4");
+	run(&c, &w, false, &r);
+	ck_assert_uint_eq(r.cycles, 64 + 31 + 4);
+	ck_assert_uint_eq(ctr(&r, "ext.read_bytes"), 1024);
 	machine_result_free(&r);
 }
 END_TEST

@@ -53,6 +53,15 @@ static const param_t rnnaccel_params[] = {
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "weight precision, 8 or 16: 16-bit weights pair two 16x8 MACs into one 16x16 MAC, halving the MAC "
 		  "rate (" RA_PAPER ")" },
+	{ .key = "rnnaccel.store_bits",
+	  .type = PARAM_U32,
+	  RA(store_bits),
+	  .def = "4",
+	  .min = 1,
+	  .max = 16,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "bits a weight takes in the banks and the external store: NeuCompression's 8x of 32-bit weights "
+		  "on KWS (" RA_PAPER "); the decompression engine expands a column between banks and array" },
 	{ .key = "rnnaccel.act_depth",
 	  .type = PARAM_U32,
 	  RA(act_depth),
@@ -234,6 +243,14 @@ static int rnnaccel_check(const void *cfg, sim_err_t *err)
 			       "rnnaccel.macs: must be even with rnnaccel.weight_bits = 16 (two 16x8 MACs make one "
 			       "16x16 MAC), not %u",
 			       c->macs);
+	if (c->store_bits > c->weight_bits)
+		return sim_err(err, SIM_EINPUT,
+			       "rnnaccel.store_bits: %u stored bits cannot hold more than rnnaccel.weight_bits = %u",
+			       c->store_bits, c->weight_bits);
+	if (c->lmem_banks * c->lmem_bank_width < 2)
+		return sim_err(err, SIM_EINPUT,
+			       "rnnaccel.lmem_bank_width: banks x width must be at least 2 bytes (a streamed byte is "
+			       "written and read through the bank ports)");
 	if (c->lmem_bytes < c->lmem_banks)
 		return sim_err(err, SIM_EINPUT, "rnnaccel.lmem_bytes: %llu bytes cannot make %u banks",
 			       (unsigned long long)c->lmem_bytes, c->lmem_banks);
@@ -273,13 +290,12 @@ static uint64_t layer_act_bytes(const layer_cfg_t *l)
 	return 2 * (i + 2 * h + (uint64_t)workload_gates(l->cell) * h);
 }
 
-/* Weight bytes of one direction of a layer. */
-static uint64_t layer_weight_bytes(const layer_cfg_t *l, uint32_t wbytes)
+/* Stored (compressed) weight bytes of one direction of a layer. */
+static uint64_t layer_weight_bytes(const layer_cfg_t *l, uint32_t store_bits)
 {
 	uint64_t i = l->skip_input && layer_recurrent(l) ? 0 : l->input_size, h = l->hidden_size;
-	if (!layer_recurrent(l))
-		return i * h * wbytes;
-	return (uint64_t)workload_gates(l->cell) * h * (i + h) * wbytes;
+	uint64_t n = layer_recurrent(l) ? (uint64_t)workload_gates(l->cell) * h * (i + h) : i * h;
+	return (n * store_bits + 7) / 8;
 }
 
 typedef struct rnnaccel_units {
@@ -349,7 +365,7 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 	int rc = rnnaccel_check(c, err);
 	if (rc)
 		return rc;
-	uint32_t wbytes = c->weight_bits / 8, lanes = rnnaccel_lanes(c);
+	uint32_t lanes = rnnaccel_lanes(c);
 	size_t n_passes = 0;
 	for (size_t i = 0; i < w->n_layers; i++) {
 		const layer_cfg_t *l = &w->layers[i];
@@ -372,7 +388,7 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 		return sim_err(err, SIM_ENOMEM, "rnnaccel: out of memory");
 	if ((rc = rnnaccel_act_create(c->act_depth, c->act_rate, u.st, &u.act, err)) ||
 	    (rc = rnnaccel_lmem_create(c, u.st, &u.lmem, err)) ||
-	    (rc = rnnaccel_mac_create(c->macs, c->weight_bits, u.st, &u.mac, err))) {
+	    (rc = rnnaccel_mac_create(c->macs, c->weight_bits, c->store_bits, u.st, &u.mac, err))) {
 		units_destroy(&u);
 		return rc;
 	}
@@ -389,7 +405,7 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 	for (size_t i = 0; i < w->n_layers && !rc; i++) {
 		const layer_cfg_t *l = &w->layers[i];
 		unsigned dirs = l->direction == DIR_BI ? 2 : 1;
-		uint64_t wb = layer_weight_bytes(l, wbytes);
+		uint64_t wb = layer_weight_bytes(l, c->store_bits);
 		bool resident = resident_bytes + dirs * wb + layer_act_bytes(l) <= c->lmem_bytes;
 		if (resident) {
 			resident_bytes += dirs * wb;

@@ -26,6 +26,7 @@
 typedef struct rnnaccel_cfg {
 	uint32_t macs;	      /* 16-bit x 8-bit MAC units */
 	uint32_t weight_bits; /* 8: one weight per unit; 16: two units per MAC */
+	uint32_t store_bits;  /* bits a weight takes stored (compressed) */
 	uint32_t act_depth;   /* activation pipeline depth, cycles */
 	uint32_t act_rate;    /* values the activation unit accepts per cycle */
 	uint64_t lmem_bytes;  /* local memory */

@@ -43,9 +43,11 @@ void rnnaccel_lmem_set_resident(rnnaccel_lmem_t *m, bool resident)
 
 uint32_t rnnaccel_lmem_bandwidth(const rnnaccel_lmem_t *m)
 {
-	if (m->resident || m->stream_bw > m->bank_bw)
+	if (m->resident)
 		return m->bank_bw;
-	return m->stream_bw;
+	/* A streamed byte takes a bank-port slot to be written and another to
+	 * be read. */
+	return m->stream_bw < m->bank_bw / 2 ? m->stream_bw : m->bank_bw / 2;
 }
 
 void rnnaccel_lmem_deliver_bulk(rnnaccel_lmem_t *m, uint64_t bytes)

@@ -3,11 +3,13 @@
  * size, weights interleaved across them, each delivering `bank_width`
  * bytes per cycle, and the external weight stream that refills them.
  *
- * A layer's weights either fit next to its activations (resident: loaded
- * once, read from the banks at banks x bank_width bytes per cycle) or do
- * not (streamed: every use of a weight is an external read of
- * stream_bytes per cycle at most, a bank write and a bank read, so the
- * array gets min(banks x bank_width, stream_bytes) bytes per cycle):
+ * Weights are held compressed (store_bits each); the decompression engine
+ * between the banks and the array expands them. A layer's weights either
+ * fit next to its activations (resident: loaded once, read from the banks
+ * at banks x bank_width bytes per cycle) or do not (streamed: every use of
+ * a weight is an external read of stream_bytes per cycle at most, a bank
+ * write and a bank read through the same single-ported banks, so the
+ * array gets min(banks x bank_width / 2, stream_bytes) bytes per cycle):
  *
  *   cycle        c            c+1           (need = 2 x bw)
  *   lmem      deliver bw   deliver bw

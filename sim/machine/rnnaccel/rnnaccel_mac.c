@@ -9,7 +9,7 @@ struct rnnaccel_mac {
 	uint32_t units; /* 16x8 MAC units */
 	uint32_t per;	/* units per lane: 1 (8-bit weights) or 2 (16-bit) */
 	uint32_t lanes;
-	uint32_t wbytes; /* bytes per weight */
+	uint32_t store_bits; /* bits of a stored weight */
 	bool has_tile;
 	rnnaccel_tile_t tile;
 	uint32_t col;
@@ -17,7 +17,8 @@ struct rnnaccel_mac {
 	uint64_t *busy, *pad, *dep, *wbw, *bp, *drain, *load, *useful, *issued, *cols;
 };
 
-int rnnaccel_mac_create(uint32_t macs, uint32_t weight_bits, stats_t *st, rnnaccel_mac_t **out, sim_err_t *err)
+int rnnaccel_mac_create(uint32_t macs, uint32_t weight_bits, uint32_t store_bits, stats_t *st, rnnaccel_mac_t **out,
+			sim_err_t *err)
 {
 	rnnaccel_mac_t *m = calloc(1, sizeof *m);
 	if (!m)
@@ -25,7 +26,7 @@ int rnnaccel_mac_create(uint32_t macs, uint32_t weight_bits, stats_t *st, rnnacc
 	m->units = macs;
 	m->per = weight_bits == 16 ? 2 : 1;
 	m->lanes = macs / m->per;
-	m->wbytes = weight_bits / 8;
+	m->store_bits = store_bits;
 	m->busy = stats_counter(st, "mac.busy", STATS_LANE_CYCLES, "16x8 MAC unit-cycles spent on a useful MAC");
 	m->pad = stats_counter(st, "idle.padding", STATS_LANE_CYCLES,
 			       "unit-cycles of lanes with no gate row in a short (last) tile");
@@ -61,6 +62,11 @@ bool rnnaccel_mac_idle(const rnnaccel_mac_t *m)
 	return !m->has_tile;
 }
 
+static uint64_t column_bytes(const rnnaccel_mac_t *m, uint32_t rows)
+{
+	return ((uint64_t)rows * m->store_bits + 7) / 8;
+}
+
 static void mac_columns(rnnaccel_mac_t *m, rnnaccel_lmem_t *lm, uint64_t n)
 {
 	*m->busy += n * m->tile.rows * m->per;
@@ -87,7 +93,7 @@ void rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm
 		*m->dep += m->units;
 		return;
 	}
-	uint64_t need = (uint64_t)t->rows * m->wbytes;
+	uint64_t need = column_bytes(m, t->rows);
 	if (m->got < need) {
 		m->got += rnnaccel_lmem_deliver(lm, need - m->got);
 		if (m->got < need) {
@@ -114,7 +120,7 @@ uint64_t rnnaccel_mac_jump(rnnaccel_mac_t *m, const rnnaccel_seq_t *s, rnnaccel_
 		return 0;
 	if (!rnnaccel_seq_ready(s, &m->tile))
 		return 0;
-	uint64_t need = (uint64_t)m->tile.rows * m->wbytes;
+	uint64_t need = column_bytes(m, m->tile.rows);
 	uint32_t bw = rnnaccel_lmem_bandwidth(lm);
 	uint64_t cpc = (need + bw - 1) / bw;
 	uint64_t n = m->tile.k - 1 - m->col;

@@ -39,7 +39,10 @@
 
 typedef struct rnnaccel_mac rnnaccel_mac_t;
 
-int rnnaccel_mac_create(uint32_t macs, uint32_t weight_bits, stats_t *st, rnnaccel_mac_t **out, sim_err_t *err);
+/* store_bits: bits of a stored weight, so a column of R rows needs
+ * ceil(R x store_bits / 8) bytes from the banks. */
+int rnnaccel_mac_create(uint32_t macs, uint32_t weight_bits, uint32_t store_bits, stats_t *st, rnnaccel_mac_t **out,
+			sim_err_t *err);
 void rnnaccel_mac_destroy(rnnaccel_mac_t *m);
 
 /* One clock, after the activation unit's tick of the same cycle. */
