@@ -102,8 +102,8 @@ static const param_t rnnaccel_params[] = {
 	  .min = 1,
 	  .max = 1024,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "bytes one bank delivers per cycle (4 x 8 B = the 32 weight bytes a column of 32 8-bit or 16 "
-		  "16-bit weights needs)" },
+	  .desc = "bytes one single-ported bank reads or writes per cycle (4 x 8 B: a streamed column of 32 "
+		  "4-bit weights written and read each cycle)" },
 	{ .key = "rnnaccel.stream_bytes",
 	  .type = PARAM_U32,
 	  RA(stream_bytes),
@@ -111,8 +111,8 @@ static const param_t rnnaccel_params[] = {
 	  .min = 1,
 	  .max = 4096,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "external weight stream into the banks, bytes per cycle (after decompression; one column's "
-		  "weights per cycle)" },
+	  .desc = "external weight stream into the banks, stored (compressed) bytes per cycle (not the bound at "
+		  "the defaults: the bank ports are)" },
 	{ .key = "rnnaccel.tech.src_node_nm",
 	  .type = PARAM_DOUBLE,
 	  RA(tech_src_node_nm),
