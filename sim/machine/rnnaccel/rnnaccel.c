@@ -327,7 +327,7 @@ static int run_pass(rnnaccel_units_t *u, const layer_cfg_t *l, uint32_t lanes, u
 {
 	rnnaccel_seq_t seq;
 	rnnaccel_seq_init(&seq, l, lanes);
-	uint64_t c = 0, still = 0, cols = counter(u->st, "mac.columns");
+	uint64_t c = 0, still = 0;
 	for (;;) {
 		rnnaccel_seq_event(&seq, rnnaccel_act_tick(u->act));
 		if (rnnaccel_mac_idle(u->mac) && seq.step >= seq.steps && rnnaccel_act_empty(u->act))
@@ -340,11 +340,9 @@ static int run_pass(rnnaccel_units_t *u, const layer_cfg_t *l, uint32_t lanes, u
 				continue;
 			}
 		}
-		rnnaccel_mac_tick(u->mac, &seq, u->lmem, u->act);
+		bool moved = rnnaccel_mac_tick(u->mac, &seq, u->lmem, u->act);
 		c++;
-		uint64_t now = counter(u->st, "mac.columns");
-		if (now != cols || !rnnaccel_act_empty(u->act)) {
-			cols = now;
+		if (moved || !rnnaccel_act_empty(u->act)) {
 			still = 0;
 		} else if (++still > RNNACCEL_WATCHDOG) {
 			return sim_err(err, SIM_EDEADLOCK,

@@ -77,12 +77,12 @@ static void mac_columns(rnnaccel_mac_t *m, rnnaccel_lmem_t *lm, uint64_t n)
 	rnnaccel_lmem_operand(lm, n * RNNACCEL_OPERAND_BYTES);
 }
 
-void rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm, rnnaccel_act_t *a)
+bool rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm, rnnaccel_act_t *a)
 {
 	if (!m->has_tile) {
 		if (!rnnaccel_seq_next(s, &m->tile)) {
 			*m->drain += m->units;
-			return;
+			return false;
 		}
 		m->has_tile = true;
 		m->col = 0;
@@ -91,19 +91,19 @@ void rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm
 	rnnaccel_tile_t *t = &m->tile;
 	if (m->col >= t->hcol && !rnnaccel_seq_ready(s, t)) {
 		*m->dep += m->units;
-		return;
+		return false;
 	}
 	uint64_t need = column_bytes(m, t->rows);
 	if (m->got < need) {
 		m->got += rnnaccel_lmem_deliver(lm, need - m->got);
 		if (m->got < need) {
 			*m->wbw += m->units;
-			return;
+			return false;
 		}
 	}
 	if (m->col + 1 == t->k && !rnnaccel_act_inbuf_free(a)) {
 		*m->bp += m->units;
-		return;
+		return false;
 	}
 	mac_columns(m, lm, 1);
 	m->got = 0;
@@ -112,6 +112,7 @@ void rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm
 		rnnaccel_lmem_result(lm, (uint64_t)t->rows * RNNACCEL_OPERAND_BYTES);
 		m->has_tile = false;
 	}
+	return true;
 }
 
 uint64_t rnnaccel_mac_jump(rnnaccel_mac_t *m, const rnnaccel_seq_t *s, rnnaccel_lmem_t *lm, const rnnaccel_act_t *a)

@@ -45,8 +45,9 @@ int rnnaccel_mac_create(uint32_t macs, uint32_t weight_bits, uint32_t store_bits
 			sim_err_t *err);
 void rnnaccel_mac_destroy(rnnaccel_mac_t *m);
 
-/* One clock, after the activation unit's tick of the same cycle. */
-void rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm, rnnaccel_act_t *a);
+/* One clock, after the activation unit's tick of the same cycle. Returns
+ * whether a column ran (the run loop's watchdog). */
+bool rnnaccel_mac_tick(rnnaccel_mac_t *m, rnnaccel_seq_t *s, rnnaccel_lmem_t *lm, rnnaccel_act_t *a);
 /* No tile in hand. */
 bool rnnaccel_mac_idle(const rnnaccel_mac_t *m);
 /* The fast path: when the activation unit is empty (no event can retire
