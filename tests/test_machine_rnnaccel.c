@@ -158,6 +158,53 @@ START_TEST(closed_form_gru_reset_before_matmul)
 END_TEST
 
 /*
+ * LSTM I = 3, H = 8, T = 2: 4H = 32 rows fill one tile exactly, K = 11.
+ *   step 0: columns at 0..10; 32 values enter at 11..42; h(0) complete at
+ *           42 + D.
+ *   step 1: x columns 0..2 at 11..13; h column 3 waits 14 .. 41 + D (28 + D
+ *           cycles); columns 3..10 at 42 + D .. 49 + D; values enter at
+ *           50 + D .. 81 + D; out at 81 + 2D.
+ * Pass: K + 2R + H - 2 + 2D = 81 + 2D = 89 cycles, no padding.
+ */
+START_TEST(closed_form_lstm)
+{
+	rnnaccel_cfg_t c = cfg_default();
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 3, 8, 2, 1);
+	workload_t w = wl(&l, 1);
+	machine_result_t r;
+	run(&c, &w, false, &r);
+	ck_assert_uint_eq(r.cycles, 81 + 2 * 4);
+	ck_assert_uint_eq(ctr(&r, "idle.dependency"), 32 * (28 + 4));
+	ck_assert_uint_eq(ctr(&r, "idle.padding"), 0);
+	assert_conserved(&c, &r);
+	machine_result_free(&r);
+}
+END_TEST
+
+/*
+ * fc I = 4, H = 64: two tiles of 32 rows, K = 4, shorter than the 32
+ * cycles the activation unit needs to take a tile's values.
+ *   tile 0: columns at 0..3; values enter at 4..35 (the buffer is free
+ *           again in cycle 35, after that cycle's intake).
+ *   tile 1: columns 0..2 at 4..6; its last column waits 7..34 (28 cycles
+ *           of idle.act_backpressure), runs at 35; values enter 36..67.
+ * Pass: 67 + D = 71 cycles.
+ */
+START_TEST(closed_form_act_backpressure)
+{
+	rnnaccel_cfg_t c = cfg_default();
+	layer_cfg_t l = test_layer(CELL_FC, GRU_LBR, 4, 64, 1, 1);
+	workload_t w = wl(&l, 1);
+	machine_result_t r;
+	run(&c, &w, false, &r);
+	ck_assert_uint_eq(r.cycles, 67 + 4);
+	ck_assert_uint_eq(ctr(&r, "idle.act_backpressure"), 32 * 28);
+	assert_conserved(&c, &r);
+	machine_result_free(&r);
+}
+END_TEST
+
+/*
  * fc I = 64, H = 32, T = 1, on L lanes: ceil(32 / L) tiles of K = 64
  * columns each; the activation unit drains one tile's values while the
  * next tile runs (K >= the values of a tile), so the pass takes
@@ -408,6 +455,8 @@ Suite *machine_rnnaccel_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, closed_form_tiny_gru_and_fc);
 	tcase_add_test(tc, closed_form_gru_reset_before_matmul);
+	tcase_add_test(tc, closed_form_lstm);
+	tcase_add_test(tc, closed_form_act_backpressure);
 	tcase_add_test(tc, mode_16x16_halves_the_mac_rate);
 	tcase_add_test(tc, streamed_weights_cost_the_stream);
 	tcase_add_test(tc, conservation_and_useful_macs);
