@@ -123,6 +123,7 @@ static const struct {
 	{ "interbuf.writes", 4 },
 	{ "gatebuf.reads", 1 },
 	{ "gatebuf.writes", 1 },
+	{ "gatebuf.peak_values", 2 }, /* 8 bytes: the 1024-byte floor holds them */
 	{ "fifo.preact.pushes", 1 },
 	{ "fifo.preact.pops", 1 },
 	{ "fifo.act.pushes", 1 },
@@ -284,6 +285,26 @@ START_TEST(test_energy_hand)
 	for (size_t i = 0; i < r.n_items; i++)
 		sum += r.item[i].energy_uj;
 	ASSERT_NEAR(sum, r.energy_uj);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* The gate buffer is sized from the run's peak occupancy: 1024 fp32 values
+ * are 4096 bytes, four times the hand table's 1024-byte floor
+ * (sram.gatebuf_bytes). Its area becomes 4096*8*0.25 + 64 = 8256 um^2
+ * against 2112 (the area derivation above), and an access to a 4x larger
+ * bank costs sqrt(4) = 2x. 1025 values (4100 bytes) round up to the next
+ * power of two, 8192 bytes: 16448 um^2. */
+START_TEST(test_gatebuf_from_peak)
+{
+	energy_tech_t *t = load_text(TECH);
+	energy_report_t base, big, odd;
+	eval_base(t, NULL, 0, &base);
+	eval_base(t, "gatebuf.peak_values", 1024, &big);
+	eval_base(t, "gatebuf.peak_values", 1025, &odd);
+	ASSERT_NEAR(item(&big, "gatebuf")->area_mm2 / item(&base, "gatebuf")->area_mm2, 8256.0 / 2112.0);
+	ASSERT_NEAR(item(&odd, "gatebuf")->area_mm2 / item(&base, "gatebuf")->area_mm2, 16448.0 / 2112.0);
+	ASSERT_NEAR(item(&big, "gatebuf")->dynamic_uj / item(&base, "gatebuf")->dynamic_uj, 2.0);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -543,6 +564,7 @@ Suite *energy_suite(void)
 	TCase *tc = tcase_create("model");
 	tcase_add_test(tc, test_area_hand);
 	tcase_add_test(tc, test_energy_hand);
+	tcase_add_test(tc, test_gatebuf_from_peak);
 	tcase_add_test(tc, test_energy_doubling);
 	tcase_add_test(tc, test_node_scaling);
 	tcase_add_test(tc, test_missing_counter);

@@ -500,6 +500,7 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		rc = rc ? rc : trc;
 	}
 	if (!rc) {
+		gbuf_finish(a.gbuf);
 		out->hw = a.hw;
 		out->cycles = a.now;
 		out->cold = opts->cold;

@@ -30,6 +30,7 @@
  *   ihbuf.reads ihbuf.writes (cell updater) ihbuf.operand_reads (VS array)
  *   ihbuf.input_writes (first layer's x_t) cellbuf.reads cellbuf.writes
  *   interbuf.reads interbuf.writes gatebuf.reads gatebuf.writes
+ *   gatebuf.peak_values (most gate values held at once; set at the end)
  *   fifo.preact.pushes fifo.preact.pops  (accumulators -> MFU)
  *   dram.read_bytes
  *   ctrl.tiles ctrl.blocks ctrl.reconfigs

@@ -281,8 +281,23 @@ typedef struct hw_view {
 	double wbuf_bank_bytes, ih_bank_bytes, cell_bank_bytes, inter_bank_bytes;
 	double wbuf_bytes, ih_bytes, cell_bytes, inter_bytes;
 	double fifo_preact_bits, fifo_act_bits;
+	double gatebuf_bytes; /* gatebuf_size() */
 	double clock_mhz;
 } hw_view_t;
+
+/* The gate buffer a run needs: the smallest one built, sram.gatebuf_bytes
+ * (one macro), or the run's peak occupancy in fp32 values rounded up to a
+ * power of two, whichever is larger. How many gate values wait for the cell
+ * updater depends on the schedule (Sequential holds three gates of the
+ * whole step before o arrives), so the buffer is sized from the timing
+ * model's occupancy (gatebuf.peak_values) rather than fixed. */
+static double gatebuf_size(const energy_tech_t *t, uint64_t peak_values)
+{
+	double need = 1;
+	while (need < (double)peak_values * 4)
+		need *= 2;
+	return need > t->s_gatebuf_bytes ? need : t->s_gatebuf_bytes;
+}
 
 static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
 {
@@ -449,7 +464,7 @@ static void raw_areas_um2(const energy_tech_t *t, const hw_view_t *v, double a[I
 	a[IT_IHBUF] = v->ih_bytes * 8 * t->s_cell_um2_per_bit + 2 * v->n * 16 * t->s_periph_um2_per_io_bit;
 	a[IT_CELLBUF] = v->cell_bytes * 8 * t->s_cell_um2_per_bit + 2 * v->lanes * 32 * t->s_periph_um2_per_io_bit;
 	a[IT_INTERBUF] = v->inter_bytes * 8 * t->s_cell_um2_per_bit + 8 * v->k * 32 * t->s_periph_um2_per_io_bit;
-	a[IT_GATEBUF] = t->s_gatebuf_bytes * 8 * t->s_cell_um2_per_bit + v->units * 32 * t->s_periph_um2_per_io_bit;
+	a[IT_GATEBUF] = v->gatebuf_bytes * 8 * t->s_cell_um2_per_bit + v->units * 32 * t->s_periph_um2_per_io_bit;
 
 	a[IT_MFU] = v->units * t->a_mfu_unit_um2;
 	a[IT_CELL] = v->lanes * t->a_cell_lane_um2;
@@ -486,6 +501,7 @@ int energy_area(const energy_tech_t *t, const hw_cfg_t *hw, energy_report_t *out
 	int rc = hw_view(hw, &v, err);
 	if (rc)
 		return rc;
+	v.gatebuf_bytes = gatebuf_size(t, 0);
 	report_init(t, &v, out);
 	return SIM_OK;
 }
@@ -498,7 +514,7 @@ typedef struct counters {
 	uint64_t sigmoid, tanh, activations, bias_adds;
 	uint64_t cell_mults, cell_adds, cell_tanh;
 	uint64_t wbuf_rows, wbuf_rbytes, wbuf_wbytes;
-	uint64_t ih_r, ih_w, ih_op_r, ih_in_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w;
+	uint64_t ih_r, ih_w, ih_op_r, ih_in_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w, gate_peak;
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
 } counters_t;
@@ -534,6 +550,7 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("interbuf.writes", inter_w),
 		C("gatebuf.reads", gate_r),
 		C("gatebuf.writes", gate_w),
+		C("gatebuf.peak_values", gate_peak),
 		C("fifo.preact.pushes", preact_push),
 		C("fifo.preact.pops", preact_pop),
 		C("dram.read_bytes", dram_bytes),
@@ -586,6 +603,7 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 		return rc;
 	if (!(v.clock_mhz > 0))
 		return sim_err(err, SIM_EINTERNAL, "energy model: clock_mhz must be positive");
+	v.gatebuf_bytes = gatebuf_size(t, c.gate_peak);
 	report_init(t, &v, out);
 	energy_report_t *r = out;
 	r->cycles = cycles;
@@ -626,8 +644,8 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_CELLBUF, "write", c.cell_w, sram_access_pj(t, v.cell_bank_bytes, 32) * wr * es);
 	charge(&p, IT_INTERBUF, "read", c.inter_r, sram_access_pj(t, v.inter_bank_bytes, 32) * es);
 	charge(&p, IT_INTERBUF, "write", c.inter_w, sram_access_pj(t, v.inter_bank_bytes, 32) * wr * es);
-	charge(&p, IT_GATEBUF, "read", c.gate_r, sram_access_pj(t, t->s_gatebuf_bytes, 32) * es);
-	charge(&p, IT_GATEBUF, "write", c.gate_w, sram_access_pj(t, t->s_gatebuf_bytes, 32) * wr * es);
+	charge(&p, IT_GATEBUF, "read", c.gate_r, sram_access_pj(t, v.gatebuf_bytes, 32) * es);
+	charge(&p, IT_GATEBUF, "write", c.gate_w, sram_access_pj(t, v.gatebuf_bytes, 32) * wr * es);
 
 	/* Activations other than sigmoid and tanh (none for the cells modelled
 	 * today) are priced as a sigmoid, the cheaper of the two. */

@@ -18,7 +18,10 @@ struct gbuf {
 	unsigned gates;
 	bool whole;
 	gbuf_step_t s[2];
-	uint64_t *writes, *reads, *overruns;
+	/* Gate values written and not yet read (a function of the per-element
+	 * counts, so the snapshot covers it), and its largest value. */
+	uint64_t live, peak;
+	uint64_t *writes, *reads, *overruns, *peak_values;
 };
 
 gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
@@ -36,7 +39,10 @@ gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
 	g->reads = stats_counter(st, "gatebuf.reads", STATS_VALUES, "gate values read by the cell updater");
 	g->overruns = stats_counter(st, "gatebuf.overruns", STATS_EVENTS,
 				    "writes for a step with no free slot (must stay 0)");
-	if (!g->writes || !g->reads || !g->overruns) {
+	g->peak_values = stats_counter(st, "gatebuf.peak_values", STATS_VALUES,
+				       "most activated gate values held at once (fp32 each): the buffer the run "
+				       "needs (docs/energy.md prices it)");
+	if (!g->writes || !g->reads || !g->overruns || !g->peak_values) {
 		gbuf_destroy(g);
 		return NULL;
 	}
@@ -92,6 +98,9 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 		s->complete += *c == g->gates;
 	}
 	*g->writes += (uint64_t)ngates * n;
+	g->live += (uint64_t)ngates * n;
+	if (g->live > g->peak)
+		g->peak = g->live;
 	if (g->whole)
 		s->frontier = s->complete == g->elems ? g->elems : 0;
 	else
@@ -112,6 +121,12 @@ void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n)
 	memset(s->cnt + s->consumed, 0, n);
 	s->consumed += n;
 	*g->reads += (uint64_t)n * g->gates;
+	g->live -= (uint64_t)n * g->gates;
+}
+
+void gbuf_finish(gbuf_t *g)
+{
+	*g->peak_values = g->peak;
 }
 
 void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n)

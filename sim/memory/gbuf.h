@@ -38,6 +38,11 @@ void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n);
 /* GRU reset_before_matmul: r*h elements written for `step`. */
 void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n);
 uint32_t gbuf_rh(const gbuf_t *g, uint32_t step);
+/* End of the run: sets gatebuf.peak_values, the most gate values held at
+ * once. The peak is kept out of the counters until then, so that a
+ * steady-state jump, which adds each counter's change over a period, cannot
+ * scale it: a repeated period repeats the occupancy, so it cannot raise it. */
+void gbuf_finish(gbuf_t *g);
 /* Steady-state jump (snap.h); steps must be even (state is per parity). */
 void gbuf_snapshot(const gbuf_t *g, snap_t *s);
 void gbuf_shift(gbuf_t *g, uint64_t cycles, uint32_t steps, uint32_t ids);

@@ -148,7 +148,7 @@ if ! ls "$T" | grep -q dead; then ok; else bad "failed run left a trace file"; f
 # the 26 MiB buffer, so under memory.weights: auto it streams at 64K.
 H1536=workloads/paper/lstm_h1536_t25.yaml
 "$BIN" run --hw configs/sharp-64k.yaml --workload $H1536 --format json --out "$T/dram.json" 2>"$T/dram.err"
-if [ "$(grep -c 'warning: DRAM-bound: [0-9.]* % of cycles waiting for weights at 25.6 GB/s; ' "$T/dram.err")" -eq 1 ] &&
+if [ "$(grep -c 'warning: DRAM-bound: [0-9.]* % of cycles waiting for weights at 1638.4 GB/s; ' "$T/dram.err")" -eq 1 ] &&
    grep -q '"dram_bound": true' "$T/dram.json"; then ok; else bad "streamed 64K run not flagged DRAM-bound: $(cat "$T/dram.err")"; fi
 "$BIN" run --hw configs/sharp-64k.yaml --workload $H1536 -p memory.weights=resident --format json --out "$T/res.json" 2>"$T/res.err"
 if ! grep -q 'DRAM-bound' "$T/res.err" && grep -q '"dram_bound": false' "$T/res.json"; then ok; else bad "resident run flagged DRAM-bound"; fi
