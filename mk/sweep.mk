@@ -41,6 +41,8 @@ demo-sweep: $(BIN)
 sweep-test: $(BIN)
 	$(Q)bash tests/sweep/cli.sh $(BIN)
 	$(Q)bash tests/sweep/kill_resume.sh $(BIN) 20
+	$(Q)bash tests/sweep/kill_resume.sh $(BIN) 6 --per-layer
+	$(Q)bash tests/sweep/per_layer.sh $(BIN)
 
 TEST_TARGETS += sweep-test
 

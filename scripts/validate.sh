@@ -10,8 +10,9 @@
 # conventions (docs/hardware.md §5): one LSTM layer, sequence 25, I = H, batch 1, at
 # DeepBench's LSTM hidden sizes (workloads/paper/), weights resident for
 # every design (-p memory.weights=resident), warm start, on the four SHARP
-# budgets (configs/sharp-{1k,4k,16k,64k}.yaml); E-PUR is `--scheduler epur`
-# on the same hardware (the SHARP authors' own method); BrainWave is
+# budgets (configs/sharp-{1k,4k,16k,64k}.yaml); E-PUR is its own machine
+# (configs/baselines/epur-*.yaml), and its schedule replayed on SHARP's
+# hardware (`--scheduler epur`, the SHARP authors' method) an info row; BrainWave is
 # configs/brainwave.yaml against configs/sharp-96k.yaml; the GPU rows use
 # DeepBench's skip-input form (-w skip_input=true) and its published times
 # (data/deepbench/deepbench_rnn_inference_gpu_results.csv, or
@@ -62,16 +63,28 @@ for b in $budgets; do
     -p compute.pad_reconfig=false --no-energy --format csv >"$work/fig11_$b.csv"
 done
 
-# Figures 10 and 12, E-PUR, energy: E-PUR against SHARP (Unfolded, per-layer
-# tap, padding reconfiguration), and SHARP again without reconfiguration.
+# Figures 10 and 12: SHARP (Unfolded, per-layer tap, padding
+# reconfiguration) next to E-PUR's schedule replayed on SHARP's datapath
+# (the what-if `--scheduler epur`), and SHARP again without reconfiguration.
 for b in $budgets; do
   hw=configs/sharp-$b.yaml
   run_sim compare --hw $hw --scheduler epur --hw $hw --scheduler unfolded --workload $paper "${res[@]}" \
     --format csv >"$work/epur_$b.csv"
   run_sim compare --hw $hw --scheduler epur --hw $hw --scheduler unfolded --workload $paper "${res[@]}" \
     -p compute.pad_reconfig=false --no-energy --format csv >"$work/nopad_$b.csv"
-  run_sim compare --hw $hw --scheduler epur --hw $hw --scheduler unfolded --workload workloads/networks \
-    "${res[@]}" --format csv >"$work/networks_$b.csv"
+done
+
+# E-PUR, the machine (configs/baselines/epur-*.yaml, docs/baselines/epur.md),
+# against SHARP at each budget: the paper's LSTMs, priced, and the Table 5
+# networks (all LSTM; E-PUR's file has no memory.weights, so the -p sets
+# SHARP's design only).
+nets="bysdne_t30 eesen_t300 eesen_t700 gmat_t50 gmat_t100 rldradspr_t300 rldradspr_t512"
+for b in $budgets; do
+  run_sim compare --hw configs/baselines/epur-$b.yaml --hw configs/sharp-$b.yaml --workload $paper "${res[@]}" \
+    --format csv >"$work/epurm_$b.csv"
+  run_sim compare --hw configs/baselines/epur-$b.yaml --hw configs/sharp-$b.yaml \
+    $(for n in $nets; do printf -- '--workload workloads/networks/%s.yaml ' "$n"; done) "${res[@]}" \
+    --no-energy --format csv >"$work/networks_$b.csv"
 done
 
 # BrainWave against SHARP at 96K MACs and 250 MHz, DeepBench LSTM shapes.
@@ -88,10 +101,76 @@ run_sim compare --hw configs/sharp-64k.yaml --hw configs/sharp-4k.yaml \
   --workload $db/lstm_h2048_b1_t25.yaml "${res[@]}" -w skip_input=true --no-energy \
   --format csv >"$work/gpu.csv"
 
+# run_csv OUT ARGS...: one `sharpsim run` as CSV, appended to OUT (the
+# header once).
+run_csv() {
+  local out=$1; shift
+  local row
+  row=$("$sim" run "$@" --format csv 2>>"$log") || { echo "validate: failed: $sim run $*" >&2; tail -5 "$log" >&2; exit 1; }
+  if [ -s "$out" ]; then printf '%s\n' "$row" | tail -n +2 >>"$out"; else printf '%s\n' "$row" >"$out"; fi
+}
+
+# Figure 9: hardened VS widths K (N = budget / K), all VS units column-wise
+# (config4), no padding reconfiguration, per budget and size.
+rm -f "$work/fig9.csv"
+for b in $budgets; do
+  macs=$(( ${b%k} * 1024 ))
+  for k in 32 64 128 256 512; do
+    for wl in $paper/lstm_h*_t25.yaml; do
+      run_csv "$work/fig9.csv" --hw configs/sharp-$b.yaml --workload "$wl" "${res[@]}" -p compute.vs_width=$k \
+        -p compute.vs_units=$((macs / k)) -p compute.tile=config4 -p compute.pad_reconfig=false --no-energy
+    done
+  done
+done
+
+# Figure 10 on sizes that pad (workloads/paper/padding: H = 650 and 1500),
+# padding reconfiguration off and on, per budget.
+rm -f "$work/fig10pad.csv"
+for b in $budgets; do
+  for wl in $paper/padding/*.yaml; do
+    for pad in false true; do
+      run_csv "$work/fig10pad.csv" --hw configs/sharp-$b.yaml --workload "$wl" "${res[@]}" \
+        -p compute.pad_reconfig=$pad --no-energy
+    done
+  done
+done
+
+# Figure 12 on the sizes whose weights fit the 26 MB buffer (H <= 1024),
+# weights placed by the default policy (no resident-anyway assumption).
+for b in 1k 64k; do
+  run_sim compare --hw configs/sharp-$b.yaml --scheduler sequential --hw configs/sharp-$b.yaml \
+    --workload $paper/lstm_h256_t25.yaml --workload $paper/lstm_h512_t25.yaml \
+    --workload $paper/lstm_h1024_t25.yaml --no-energy --format csv >"$work/fit_$b.csv"
+done
+
+# Sensitivity: each parameter the papers leave open, around its default,
+# at 64K: Unfolded (per-layer tile) against Sequential on the LSTM sizes,
+# weights resident (DRAM bandwidth: weights placed by the default policy,
+# so H = 1536 and 2048 stream).
+sens() {
+  local key=$1 weights=$2; shift 2
+  for v in "$@"; do
+    run_sim compare --hw configs/sharp-64k.yaml --scheduler sequential --hw configs/sharp-64k.yaml \
+      --workload $paper -p memory.weights=$weights -p "$key=$v" --no-energy --format csv \
+      >"$work/sens_${key}_$v.csv"
+  done
+}
+sens compute.accumulators resident 4 8 auto
+sens cell_updater.lanes resident 4 8 16
+sens mfu.latency resident 8 15 30
+sens fifo_depth resident 1 4 16
+sens memory.dram_gbps auto 409.6 1638.4 6553.6
+
 version=$("$sim" --version)
 target=$out
 [ -n "$check" ] && target=$work/validation.check.md
-python3 scripts/validate_report.py "$work" "$gpu_csv" "$version" "$target"
+# The report prints a one-screen summary of its rows; a check shows it
+# only when it fails.
+if [ -n "$check" ]; then
+  python3 scripts/validate_report.py "$work" "$gpu_csv" "$version" "$target" >"$work/summary.txt"
+else
+  python3 scripts/validate_report.py "$work" "$gpu_csv" "$version" "$target"
+fi
 
 if [ -n "$check" ]; then
   if cmp -s "$target" "$check"; then

@@ -44,6 +44,15 @@ START_TEST(descriptor_contract)
 		ck_assert(d->n_variants >= 1 && d->n_variants <= CELL_MAX_VARIANTS);
 		if (d->flags & CELL_F_PEEPHOLE)
 			ck_assert_msg(d->flags & CELL_F_STATE, "%s: a peephole acts on c", d->name);
+		/* activation roles (ONNX's f, g, h): a recurrent cell has f, whose
+		 * own function is a sigmoid or a tanh; a cell with c has h too */
+		ck_assert_msg(d->act_roles <= LAYER_ROLES, "%s: %u roles", d->name, d->act_roles);
+		ck_assert_msg((d->act_roles > 0) == !!(d->flags & CELL_F_RECURRENT), "%s: roles iff recurrent",
+			      d->name);
+		ck_assert_msg((d->act_roles == 3) == !!(d->flags & CELL_F_STATE), "%s: role h iff c", d->name);
+		ck_assert_msg(d->act_roles ? d->act_f == CELL_ACT_SIGMOID || d->act_f == CELL_ACT_TANH
+					   : d->act_f == CELL_ACT_NONE,
+			      "%s: role f's own function", d->name);
 		for (unsigned g = 0; g < d->gates; g++) {
 			/* a one-gate cell's trace names are its partition alone */
 			ck_assert(d->gates == 1 ? d->gate_names[g] == NULL : d->gate_names[g] != NULL);

@@ -2,8 +2,10 @@
  * test_energy.c - the energy, power and area model (sim/energy/energy.c).
  *
  * The oracle is arithmetic done by hand in the comments below, on a tiny
- * technology table whose numbers are exact in binary (node factors 1, SRAM
- * banks at 4x or 1x the reference size, so every square root is exact).
+ * technology table whose numbers are exact in binary (node factors 1; every
+ * SRAM bank of the hand config is a row of the bank table, and the
+ * interpolated cases sit at the log-midpoint of two rows a factor 4 apart,
+ * where log-log interpolation is a square root of a product).
  */
 #include <check.h>
 #include <math.h>
@@ -12,12 +14,15 @@
 #include <string.h>
 
 #include "../sim/common/stats.h"
+#include "../sim/config/config.h"
 #include "../sim/energy/energy.h"
 
 /* The table of the hand-computed case. Node factors are 1 unless a test
- * rewrites the node section. Only act has leakage (0.5 W/mm^2) and DRAM a
- * background power (2 mW); compute and act energy are scaled x2 (dynamic
- * only: leakage follows area), SRAM area x2. */
+ * rewrites the node section. Act has leakage (0.5 W/mm^2), the SRAM banks
+ * theirs (the rows' mW) and DRAM a background power (2 mW); compute and act
+ * energy are scaled x2 (dynamic only: leakage follows area), SRAM area x2
+ * (and so its leakage). SRAM bank rows [bytes, port bits, read pJ, write
+ * pJ, leakage mW, area mm^2], three ports of two capacities each. */
 static const char TECH[] = "name: hand\n"
 			   "node:\n"
 			   "  from_nm: 45\n"
@@ -36,17 +41,18 @@ static const char TECH[] = "name: hand\n"
 			   "  energy_scale: 2\n"
 			   "  area_scale: 1\n"
 			   "sram:\n"
-			   "  ref_bytes: 1024\n"
-			   "  ref_bits: 64\n"
-			   "  ref_read_pj: 8\n"
-			   "  size_exponent: 0.5\n"
-			   "  write_factor: 2\n"
-			   "  cell_um2_per_bit: 0.25\n"
-			   "  periph_um2_per_io_bit: 1\n"
 			   "  gatebuf_bytes: 1024\n"
-			   "  leakage_w_per_mm2: 0\n"
 			   "  energy_scale: 1\n"
 			   "  area_scale: 2\n"
+			   "  banks:\n"
+			   "    node_nm: 45\n"
+			   "    rows:\n"
+			   "    - [1024, 16, 2, 4, 0.125, 0.001]\n"
+			   "    - [4096, 16, 4, 8, 0.5, 0.004]\n"
+			   "    - [1024, 32, 4, 8, 0.25, 0.002]\n"
+			   "    - [4096, 32, 8, 16, 1, 0.008]\n"
+			   "    - [1024, 64, 4, 8, 0.125, 0.0005]\n"
+			   "    - [4096, 64, 16, 32, 0.5, 0.008]\n"
 			   "act:\n"
 			   "  sigmoid_pj: 3\n"
 			   "  tanh_pj: 5\n"
@@ -75,9 +81,10 @@ static const char TECH[] = "name: hand\n"
 			   "  energy_scale: 1\n";
 
 /* N = 2, K = 4 (8 MACs), banks and cell lanes auto (2 and K/4 = 1), two MFU
- * units, FIFO depth 4, two accumulators, 100 MHz. Bank sizes: wbuf 8192/2 =
- * 4096 B (4x ref: sqrt = 2), ih 4096/2 halves/2 banks = 1024 B, cell 2048/2 =
- * 1024 B, inter 2048/2 = 1024 B, gatebuf 1024 B (1x ref). */
+ * units, FIFO depth 4, two accumulators, 100 MHz. Banks, each a row of the
+ * table: wbuf 2 x (8192/2 = 4096 B, K*16 = 64-bit port), ih 2N = 4 x
+ * (4096/2 halves/2 = 1024 B, 16 bits), cell 2 x (2048/2 = 1024 B, 32 bits),
+ * inter 2 x (2048/2 = 1024 B, 32 bits), gatebuf 1 x (1024 B, 32 bits). */
 static void hand_hw(hw_cfg_t *hw)
 {
 	memset(hw, 0, sizeof *hw);
@@ -184,6 +191,15 @@ static const energy_item_t *item(const energy_report_t *r, const char *name)
 	return NULL;
 }
 
+static double action_pj(const energy_report_t *r, const char *comp, const char *action)
+{
+	for (size_t i = 0; i < r->n_actions; i++)
+		if (!strcmp(r->action[i].component, comp) && !strcmp(r->action[i].action, action))
+			return r->action[i].pj_each;
+	ck_abort_msg("no action %s.%s in the report", comp, action);
+	return 0;
+}
+
 #define ASSERT_NEAR(x, want)                                                                 \
 	ck_assert_msg(fabs((x) - (double)(want)) <= 1e-12 * fmax(1.0, fabs((double)(want))), \
 		      "%s = %.15g, expected %.15g", #x, (double)(x), (double)(want))
@@ -196,15 +212,16 @@ static const energy_item_t *item(const energy_report_t *r, const char *name)
  *   wreg      N*K*16*0.5                     = 128*0.5             =    64
  *   fifo_preact depth*8K*32*0.5              = 4*1024*0.5          =  2048
  *   compute                                                         =  5928
- *   wbuf      8192*8*0.25 + banks*K*16*1     = 16384 + 2*64        = 16512
- *   ihbuf     4096*8*0.25 + 2*N*16           = 8192 + 64           =  8256
- *   cellbuf   2048*8*0.25 + 2*lanes*32       = 4096 + 64           =  4160
- *   interbuf  2048*8*0.25 + 8K*32            = 4096 + 1024         =  5120
- *   gatebuf   1024*8*0.25 + units*32         = 2048 + 64           =  2112
- *   sram      36160 x area_scale 2                                  = 72320
+ *   SRAM: banks x the row's mm^2 (no node scaling), x area_scale 2
+ *   wbuf      2 x 0.008 [4096, 64]                                  = 16000
+ *   ihbuf     4 x 0.001 [1024, 16]                                  =  4000
+ *   cellbuf   2 x 0.002 [1024, 32]                                  =  4000
+ *   interbuf  2 x 0.002                                             =  4000
+ *   gatebuf   1 x 0.002                                             =  2000
+ *   sram      30000 x area_scale 2                                  = 60000
  *   mfu 2*1000, cell 1*500, fifo_act depth*units*32*0.5 = 128       =  2628
  *   ctrl 1000 + 2*100 = 1200; reconfig 8K*10 = 320                  =  1520
- *   total                                                           = 82396
+ *   total                                                           = 70076
  */
 START_TEST(test_area_hand)
 {
@@ -215,22 +232,18 @@ START_TEST(test_area_hand)
 	sim_err_t err = { 0 };
 	ck_assert_int_eq(energy_area(t, &hw, &r, &err), SIM_OK);
 	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_COMPUTE], 5928e-6);
-	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_SRAM], 72320e-6);
+	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_SRAM], 60000e-6);
 	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_ACT], 2628e-6);
 	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_CTRL], 1520e-6);
 	ASSERT_NEAR(r.class_area_mm2[ENERGY_CLASS_DRAM], 0);
-	ASSERT_NEAR(r.area_mm2, 82396e-6);
-	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 2 * 16512e-6);
+	ASSERT_NEAR(r.area_mm2, 70076e-6);
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 2 * 16000e-6);
 	ASSERT_NEAR(r.energy_uj, 0);
 	/* Explicit banks = N give the same area as auto (0). */
 	hw.memory.wbuf.banks = 2;
 	energy_report_t r2;
 	ck_assert_int_eq(energy_area(t, &hw, &r2, &err), SIM_OK);
 	ASSERT_NEAR(r2.area_mm2, r.area_mm2);
-	/* Four banks instead of two: +2 banks * 64 I/O bits * 1 um^2 * scale 2. */
-	hw.memory.wbuf.banks = 4;
-	ck_assert_int_eq(energy_area(t, &hw, &r2, &err), SIM_OK);
-	ASSERT_NEAR(r2.area_mm2 - r.area_mm2, 256e-6);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -241,9 +254,10 @@ END_TEST
  *   acc add 0.5; weight operand register per row read K*16 = 64 bits: 4;
  *   FIFO entries: preact 8K*32 = 1024 bits, act units*32 = 64, at 0.0625
  *   pJ/bit: 64 and 4 per push or pop
- *   SRAM e(C, w) = 8 * sqrt(C/1024) * w/64, writes x2:
- *     wbuf byte (4096 B, 8 bits) 2, write 4 (40 bytes read: 5 K-wide fp16 rows)
- *     ih (1024 B, 16 bits) 2 / 4; cell, inter, gate (1024 B, 32 bits) 4 / 8
+ *   SRAM, read / write per access from the rows (energy_scale 1):
+ *     wbuf byte = a 64-bit row access / 2K = 8 bytes: 16/8 = 2, 32/8 = 4
+ *     (40 bytes read: 5 K-wide fp16 rows)
+ *     ih [1024, 16] 2 / 4; cell, inter, gate [1024, 32] 4 / 8
  * compute: 10*3 + 2*1.5 + 6*2.5 + 3*0.5 + 5*4 + 2*64
  *          = 30 + 3 + 15 + 1.5 + 20 + 128 = 197.5, x energy_scale 2 = 395
  * sram:    40*2 + 8*4 + 7*2 + 3*4 + 5*2 (operand reads) + 2*4 (input
@@ -255,9 +269,11 @@ END_TEST
  * dram:    16 bytes * 8 * 0.5 = 64
  * dynamic: 395 + 240 + 71 + 134 + 64 = 904 pJ = 9.04e-4 uJ
  * leakage: act 2628e-6 mm^2 * 0.5 W/mm^2 * 10 us = 1.314e-2 uJ;
+ *          sram banks x row mW x area_scale 2: (2*0.5 + 4*0.125 + 2*0.25
+ *          + 2*0.25 + 0.25) = 2.75 mW x 2 = 5.5 mW * 10 us = 5.5e-2 uJ;
  *          dram background 2 mW * 10 us = 2e-2 uJ
- * total:   9.04e-4 + 1.314e-2 + 2e-2 = 3.4044e-2 uJ; power 3.4044 mW
- * GFLOP/s/W: 2*10 FLOP / 3.4044e-8 J = 5.8748e8 FLOP/J = 0.58748...
+ * total:   9.04e-4 + 1.314e-2 + 5.5e-2 + 2e-2 = 8.9044e-2 uJ; power 8.9044 mW
+ * GFLOP/s/W: 2*10 FLOP / 8.9044e-8 J = 2.2461e8 FLOP/J = 0.22461...
  */
 START_TEST(test_energy_hand)
 {
@@ -273,10 +289,12 @@ START_TEST(test_energy_hand)
 	ASSERT_NEAR(r.dynamic_uj, 904e-6);
 	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_ACT], 1.314e-2);
 	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_DRAM], 2e-2);
+	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_SRAM], 5.5e-2);
+	ASSERT_NEAR(item(&r, "wbuf")->leakage_uj, 2e-2);
 	ASSERT_NEAR(r.class_leakage_uj[ENERGY_CLASS_COMPUTE], 0);
-	ASSERT_NEAR(r.energy_uj, 3.4044e-2);
-	ASSERT_NEAR(r.avg_power_w, 3.4044e-3);
-	ASSERT_NEAR(r.gflops_per_w, 20.0 / 3.4044e-8 * 1e-9);
+	ASSERT_NEAR(r.energy_uj, 8.9044e-2);
+	ASSERT_NEAR(r.avg_power_w, 8.9044e-3);
+	ASSERT_NEAR(r.gflops_per_w, 20.0 / 8.9044e-8 * 1e-9);
 	ASSERT_NEAR(item(&r, "ihbuf")->dynamic_uj, (14 + 12 + 10 + 8) * 1e-6);
 	ASSERT_NEAR(item(&r, "wbuf")->dynamic_uj, (80 + 32) * 1e-6);
 	ASSERT_NEAR(item(&r, "mult")->dynamic_uj, 2 * 33 * 1e-6);
@@ -291,10 +309,11 @@ END_TEST
 
 /* The gate buffer is sized from the run's peak occupancy: 1024 fp32 values
  * are 4096 bytes, four times the hand table's 1024-byte floor
- * (sram.gatebuf_bytes). Its area becomes 4096*8*0.25 + 64 = 8256 um^2
- * against 2112 (the area derivation above), and an access to a 4x larger
- * bank costs sqrt(4) = 2x. 1025 values (4100 bytes) round up to the next
- * power of two, 8192 bytes: 16448 um^2. */
+ * (sram.gatebuf_bytes). It becomes the row [4096, 32]: area 0.008 against
+ * 0.002 mm^2 (4x), read 8 and write 16 pJ against 4 and 8 (2x). 1025
+ * values (4100 bytes) round up to the next power of two, 8192 bytes, past
+ * the last 32-bit row: the 1024 -> 4096 segment's power law is extended,
+ * area 0.002 x (8192/1024)^(log 4 / log 4) = 0.016 mm^2 (8x). */
 START_TEST(test_gatebuf_from_peak)
 {
 	energy_tech_t *t = load_text(TECH);
@@ -302,9 +321,62 @@ START_TEST(test_gatebuf_from_peak)
 	eval_base(t, NULL, 0, &base);
 	eval_base(t, "gatebuf.peak_values", 1024, &big);
 	eval_base(t, "gatebuf.peak_values", 1025, &odd);
-	ASSERT_NEAR(item(&big, "gatebuf")->area_mm2 / item(&base, "gatebuf")->area_mm2, 8256.0 / 2112.0);
-	ASSERT_NEAR(item(&odd, "gatebuf")->area_mm2 / item(&base, "gatebuf")->area_mm2, 16448.0 / 2112.0);
+	ASSERT_NEAR(item(&big, "gatebuf")->area_mm2 / item(&base, "gatebuf")->area_mm2, 4.0);
+	ASSERT_NEAR(item(&odd, "gatebuf")->area_mm2 / item(&base, "gatebuf")->area_mm2, 8.0);
 	ASSERT_NEAR(item(&big, "gatebuf")->dynamic_uj / item(&base, "gatebuf")->dynamic_uj, 2.0);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/*
+ * The bank table between and beyond its rows (log-log interpolation):
+ *   exact hit: banks = 2, 4096 B at 64 bits is the row [4096, 64]:
+ *     wbuf area 2 x 0.008 x 2 = 0.032 mm^2, read byte 16/8 = 2 pJ.
+ *   between two capacities: banks = 4, 2048 B at 64 bits, half-way (in log)
+ *     from [1024, 64] to [4096, 64]:
+ *     area sqrt(0.0005 x 0.008) = 0.002, x 4 banks x 2 = 0.016 mm^2;
+ *     read sqrt(4 x 16) = 8 pJ, a byte 8/8 = 1 pJ;
+ *     leakage sqrt(0.125 x 0.5) = 0.25 mW, x 4 x 2 = 2 mW, 10 us: 2e-2 uJ.
+ *   between two ports: K = 2 makes a 32-bit row port, the tabulated
+ *     [4096, 32] (area 0.008); K = 3 makes 48 bits, between [4096, 32] and
+ *     [4096, 64] which have the same area 0.008: any mix of two equal
+ *     numbers is that number, so 2 x 0.008 x 2 = 0.032 mm^2 again, while
+ *     the read energy, 8 pJ at 32 bits and 16 at 64, becomes
+ *     8 x (48/32)^(log 2 / log 2) = 12 pJ, a byte 12/6 = 2 pJ.
+ */
+START_TEST(test_sram_interpolation)
+{
+	energy_tech_t *t = load_text(TECH);
+	hw_cfg_t hw;
+	hand_hw(&hw);
+	energy_report_t r;
+	sim_err_t err = { 0 };
+	stats_t *st = make_stats(NULL, NULL, 0);
+	hw.memory.wbuf.banks = 2;
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 0.032);
+	ASSERT_NEAR(action_pj(&r, "wbuf", "read_byte"), 2);
+	hw.memory.wbuf.banks = 4;
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 0.016);
+	ASSERT_NEAR(action_pj(&r, "wbuf", "read_byte"), 1);
+	ASSERT_NEAR(item(&r, "wbuf")->leakage_uj, 2e-2);
+	hw.memory.wbuf.banks = 2;
+	hw.compute.vs_width = 2;
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 0.032);
+	ASSERT_NEAR(action_pj(&r, "wbuf", "read_byte"), 8.0 / 4);
+	hw.compute.vs_width = 3;
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 0.032);
+	ASSERT_NEAR(action_pj(&r, "wbuf", "read_byte"), 12.0 / 6);
+	/* Coverage: rows and interpolation are covered, extension is not. */
+	ck_assert(energy_tech_sram_covers(t, 4096, 64));
+	ck_assert(energy_tech_sram_covers(t, 2048, 48));
+	ck_assert(!energy_tech_sram_covers(t, 8192, 32));
+	ck_assert(!energy_tech_sram_covers(t, 1024, 8));
+	ck_assert(!energy_tech_sram_covers(t, 1024, 128));
+	stats_destroy(st);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -358,14 +430,14 @@ START_TEST(test_energy_doubling)
 			      r.energy_uj - base.energy_uj, v * ev[i].pj * 1e-6);
 	}
 	/* Time alone: 1000 more cycles add the controller's 0.125 pJ per cycle
-	 * and the leakage of 10 more microseconds. */
+	 * and the leakage of 10 more microseconds (act, SRAM, DRAM). */
 	hw_cfg_t hw;
 	hand_hw(&hw);
 	stats_t *st = make_stats(NULL, NULL, 0);
 	sim_err_t err = { 0 };
 	ck_assert_int_eq(energy_eval(t, &hw, st, 2 * CYCLES, &r, &err), SIM_OK);
 	stats_destroy(st);
-	ASSERT_NEAR(r.energy_uj - base.energy_uj, 125e-6 + 1.314e-2 + 2e-2);
+	ASSERT_NEAR(r.energy_uj - base.energy_uj, 125e-6 + 1.314e-2 + 5.5e-2 + 2e-2);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -413,6 +485,25 @@ START_TEST(test_tech_errors)
 	/* A missing key: named, located at its section. */
 	tech_edit(text, sizeof text, "  reconfig_pj: 4\n", "");
 	expect_error(text, "hand.yaml:", "no key 'reconfig_pj'");
+	/* The SRAM bank table: a short row, a zero (log-log needs positive
+	 * numbers), a duplicate, a port with one capacity, a node that is not
+	 * the target node, a missing table. */
+	line = tech_edit(text, sizeof text, "    - [1024, 32, 4, 8, 0.25, 0.002]\n", "    - [1024, 32, 4, 8, 0.25]\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:7:", line);
+	expect_error(text, want, "not a row of 6 numbers");
+	line = tech_edit(text, sizeof text, "    - [1024, 32, 4, 8, 0.25, 0.002]\n",
+			 "    - [1024, 32, 0, 8, 0.25, 0.002]\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:18:", line);
+	expect_error(text, want, "");
+	tech_edit(text, sizeof text, "    - [4096, 32, 8, 16, 1, 0.008]\n", "    - [1024, 32, 8, 16, 1, 0.008]\n");
+	expect_error(text, "hand.yaml:", "two rows for 1024 bytes at 32 bits");
+	tech_edit(text, sizeof text, "    - [4096, 32, 8, 16, 1, 0.008]\n", "    - [4096, 33, 8, 16, 1, 0.008]\n");
+	expect_error(text, "hand.yaml:", "one capacity for the 32-bit port");
+	line = tech_edit(text, sizeof text, "    node_nm: 45\n", "    node_nm: 32\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:14:", line);
+	expect_error(text, want, "expected the same node");
+	tech_edit(text, sizeof text, "  banks:\n", "  bonks:\n");
+	expect_error(text, "hand.yaml:", "bonks");
 	/* A missing section. */
 	tech_edit(text, sizeof text, "dram:\n  pj_per_bit: 0.5\n  background_w: 0.002\n  energy_scale: 1\n", "");
 	expect_error(text, "hand.yaml:", "no section 'dram'");
@@ -455,17 +546,26 @@ END_TEST
 START_TEST(test_node_scaling)
 {
 	char text[sizeof TECH + 64];
-	tech_edit(text, sizeof text, "  to_nm: 45\n  vdd_from: 1\n  vdd_to: 1\n",
+	char text2[sizeof TECH + 64];
+	tech_edit(text2, sizeof text2, "  to_nm: 45\n  vdd_from: 1\n  vdd_to: 1\n",
 		  "  to_nm: 32\n  vdd_from: 1\n  vdd_to: 0.8\n");
+	/* The same bank rows, declared at the new target node. */
+	char *p = strstr(text2, "    node_nm: 45\n");
+	ck_assert_ptr_nonnull(p);
+	snprintf(text, sizeof text, "%.*s    node_nm: 32\n%s", (int)(p - text2), text2,
+		 p + strlen("    node_nm: 45\n"));
 	energy_tech_t *t45 = load_text(TECH), *t32 = load_text(text);
 	energy_report_t a, b;
 	eval_base(t45, NULL, 0, &a);
 	eval_base(t32, NULL, 0, &b);
 	double l = 32.0 / 45.0, fe = l * 0.8 * 0.8;
 	for (int c = 0; c < ENERGY_CLASS_DRAM; c++) {
-		ASSERT_NEAR(b.class_dynamic_uj[c], a.class_dynamic_uj[c] * fe);
-		ASSERT_NEAR(b.class_area_mm2[c], a.class_area_mm2[c] * l * l);
+		/* CACTI's SRAM rows are already at the target node: not scaled. */
+		double sf = c == ENERGY_CLASS_SRAM ? 1 : fe, sa = c == ENERGY_CLASS_SRAM ? 1 : l * l;
+		ASSERT_NEAR(b.class_dynamic_uj[c], a.class_dynamic_uj[c] * sf);
+		ASSERT_NEAR(b.class_area_mm2[c], a.class_area_mm2[c] * sa);
 	}
+	ASSERT_NEAR(b.class_leakage_uj[ENERGY_CLASS_SRAM], a.class_leakage_uj[ENERGY_CLASS_SRAM]);
 	ASSERT_NEAR(b.class_dynamic_uj[ENERGY_CLASS_DRAM], a.class_dynamic_uj[ENERGY_CLASS_DRAM]);
 	ASSERT_NEAR(b.class_leakage_uj[ENERGY_CLASS_ACT], a.class_leakage_uj[ENERGY_CLASS_ACT] * l * l);
 	energy_tech_destroy(t45);
@@ -497,9 +597,44 @@ START_TEST(test_shipped_table)
 	hw.memory.inter_double = true;
 	energy_report_t r;
 	ck_assert_int_eq(energy_area(t, &hw, &r, &err), SIM_OK);
-	ck_assert_msg(fabs(r.area_mm2 / 101.1 - 1) < 0.10, "1K area %.2f mm^2", r.area_mm2);
+	/* The paper's 101.1 mm^2: CACTI's SRAM as it is leaves the 1K area
+	 * 16.5 % low (docs/energy.md 2.1), inside 20 %. */
+	ck_assert_msg(fabs(r.area_mm2 / 101.1 - 1) < 0.20, "1K area %.2f mm^2", r.area_mm2);
 	ck_assert_msg(r.class_area_mm2[ENERGY_CLASS_SRAM] > r.class_area_mm2[ENERGY_CLASS_COMPUTE],
 		      "SRAM dominates the 1K area");
+	/* The 1K weight buffer's bank, 26 MiB / 32 = 851968 B with a 512-bit
+	 * row, is a row of the table ([851968, 512, 164.97, 176.18, 34.539,
+	 * 2.0216]): 32 banks x 2.0216 mm^2 x area_scale 1, no node scaling. */
+	ASSERT_NEAR(item(&r, "wbuf")->area_mm2, 32 * 2.0216);
+	/* The CACTI rows cover (by rows or interpolation, never by extending an
+	 * end segment) every bank the presets build: the weight buffer's
+	 * 26 MiB / N banks with a K*16-bit row port, the I/H buffer's banks
+	 * (half the buffer over N) with a 16-bit port, and the 32-bit fp32
+	 * buffers: cell and intermediate halves and the gate buffer from its
+	 * 8 KiB floor to 32 KiB (Sequential at H = 2048 holds 24 KiB). */
+	static const char *const presets[] = { "configs/sharp-1k.yaml", "configs/sharp-4k.yaml",
+					       "configs/sharp-16k.yaml", "configs/sharp-64k.yaml",
+					       "configs/sharp-96k.yaml" };
+	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+		hw_cfg_t p;
+		ck_assert_msg(config_load_hw(presets[i], NULL, 0, &p, &err) == SIM_OK, "%s", err.msg);
+		double n = p.compute.vs_units, banks = p.memory.wbuf.banks ? p.memory.wbuf.banks : n;
+		double inter = p.memory.inter_double ? p.memory.inter_bytes / 2.0 : (double)p.memory.inter_bytes;
+		struct {
+			double bytes, bits;
+		} b[] = {
+			{ p.memory.wbuf.bytes / banks, p.compute.vs_width * 16.0 },
+			{ p.memory.ih_bytes / 2.0 / n, 16 },
+			{ p.memory.cell_bytes / 2.0, 32 },
+			{ inter, 32 },
+			{ 8192, 32 },
+			{ 32768, 32 },
+		};
+		for (size_t j = 0; j < sizeof b / sizeof b[0]; j++)
+			ck_assert_msg(energy_tech_sram_covers(t, b[j].bytes, b[j].bits),
+				      "%s: a bank of %g bytes with a %g-bit port is outside the CACTI table",
+				      presets[i], b[j].bytes, b[j].bits);
+	}
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -541,7 +676,7 @@ START_TEST(test_outputs)
 	char *j = capture(NULL, &r, NULL, energy_report_print_json);
 	ck_assert_msg(j[0] == '{' && j[strlen(j) - 1] == '}', "JSON object: %s", j);
 	ck_assert_ptr_nonnull(strstr(j, "\"tech\":\"hand\""));
-	ck_assert_ptr_nonnull(strstr(j, "\"energy_uj\":0.034044,"));
+	ck_assert_ptr_nonnull(strstr(j, "\"energy_uj\":0.089044,"));
 	ck_assert_ptr_nonnull(strstr(j, "\"flop_per_mac\":2"));
 	ck_assert_ptr_nonnull(strstr(j, "\"wbuf\":{\"class\":\"sram\""));
 	int depth = 0;
@@ -565,6 +700,7 @@ Suite *energy_suite(void)
 	tcase_add_test(tc, test_area_hand);
 	tcase_add_test(tc, test_energy_hand);
 	tcase_add_test(tc, test_gatebuf_from_peak);
+	tcase_add_test(tc, test_sram_interpolation);
 	tcase_add_test(tc, test_energy_doubling);
 	tcase_add_test(tc, test_node_scaling);
 	tcase_add_test(tc, test_missing_counter);

@@ -600,7 +600,7 @@ START_TEST(test_cellmath_closed_form)
 {
 	cm_t *cm = mk_cm(PREC_FP16, 0, 0);
 	/* gate: 1 + (-1) = +0, sig(0) = 0.5 = fp16 0x3800 */
-	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, ARITH_F32_ONE, 0xBF800000u), 0x3800);
+	ck_assert_uint_eq(cm_gate(cm, CM_ROLE_F, ARITH_F32_ONE, 0xBF800000u), 0x3800);
 	/* LSTM: f = i = g = 0.5 (0x3800), c = 1: c' = 0.5*1 + 0.5*0.5 = 0.75
 	 * (0x3F400000, exact); o = 1 (0x3C00): h' = fp16(tanh 0.75) */
 	uint32_t c = ARITH_F32_ONE, h = 0;
@@ -619,8 +619,8 @@ START_TEST(test_cellmath_closed_form)
 	 * 1.0f + 0.5 * 2.0 = 2.0f; sigmoid by tanh of 0 = 0.5 */
 	ck_assert_uint_eq(cm_one_minus(cm, 0x3400), 0x3A00);
 	ck_assert_uint_eq(cm_peep(cm, ARITH_F32_ONE, 0x3800, 0x40000000u), 0x40000000u);
-	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 0), 0x3800);
-	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 0x40000000u), arith_double_to_f16(1.0 / (1.0 + exp(-2.0))));
+	ck_assert_uint_eq(cm_cell_f(cm, 0), 0x3800);
+	ck_assert_uint_eq(cm_cell_f(cm, 0x40000000u), arith_double_to_f16(1.0 / (1.0 + exp(-2.0))));
 	/* fc output: the biased sum 3.25f narrowed to fp16 0x4280, exactly;
 	 * 1 + 2^-12 (0x3F800800) rounds to even, 1.0 (0x3C00) */
 	ck_assert_uint_eq(cm_narrow(cm, 0x40500000u), 0x4280);
@@ -631,7 +631,7 @@ START_TEST(test_cellmath_closed_form)
 	 * pre 0 -> sig 0.5 -> 128 (Q8) */
 	cm = mk_cm(PREC_FIX16X8, 8, 6);
 	ck_assert_uint_eq(cm_bias(cm, -1.0), (uint32_t)-16384);
-	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, 16384, cm_bias(cm, -1.0)), 128);
+	ck_assert_uint_eq(cm_gate(cm, CM_ROLE_F, 16384, cm_bias(cm, -1.0)), 128);
 	/* LSTM Q8: f = i = g = 128 (0.5), c = 256 (1.0): (128*256 + 128*128)/256
 	 * = 192 (0.75); o = 256: h' = q8(tanh 0.75) = round(162.597...) = 163 */
 	c = 256;
@@ -649,8 +649,8 @@ START_TEST(test_cellmath_closed_form)
 	ck_assert_uint_eq(cm_peep(cm, 0, cm_weight(cm, -0.5), 512), (uint32_t)-16384);
 	/* sig(1) = (1 + tanh 0.5) / 2 = 0.7310585786 -> round(187.151) = 187,
 	 * what the MFU's sigmoid gives too with exact activations */
-	ck_assert_uint_eq(cm_sigmoid_tanh(cm, 16384), 187);
-	ck_assert_uint_eq(cm_gate(cm, ACT_SIGMOID, 16384, 0), 187);
+	ck_assert_uint_eq(cm_cell_f(cm, 16384), 187);
+	ck_assert_uint_eq(cm_gate(cm, CM_ROLE_F, 16384, 0), 187);
 	/* fc output: a sum at 2^-14 to Q8 drops 6 bits, RNE, saturating:
 	 * 3.25 * 2^14 -> 832; 256.5 -> 256 and 257.5 -> 258 (even); 2^30 -> 32767 */
 	ck_assert_uint_eq(cm_narrow(cm, 53248), 832);
@@ -729,7 +729,7 @@ static double datapath_lstm_error(prec_mul_t p, unsigned df, unsigned wf)
 			if (fx)
 				acc = (uint32_t)fix_acc_add(0, iacc, 32);
 			int gi = row / H;
-			gate[gi][row % H] = cm_gate(cm, gi == 2 ? ACT_TANH : ACT_SIGMOID, acc, cm_bias(cm, w->b[row]));
+			gate[gi][row % H] = cm_gate(cm, gi == 2 ? CM_ROLE_G : CM_ROLE_F, acc, cm_bias(cm, w->b[row]));
 		}
 		for (int j = 0; j < H; j++)
 			cm_lstm_cell(cm, gate[0][j], gate[1][j], gate[2][j], gate[3][j], &c[j], &h[j]);

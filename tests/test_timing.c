@@ -231,6 +231,42 @@ START_TEST(fifo_depth_moves_the_stall)
 }
 END_TEST
 
+/* Where the depth of the accumulators -> MFU FIFO moves cycles: an
+ * MFU-bound Unfolded run (one activation a cycle) whose W.x blocks could
+ * run ahead while the MFU drains earlier blocks. With depth 1 the finished
+ * blocks back up into the accumulators and stall the VS array
+ * (idle.backpressure), so the run-ahead W.x of the next step is late and
+ * the run is longer than with depth 16; with the MFU at its default rate
+ * nothing backs up and the depth moves nothing (the case above shows the
+ * depth moving only where the wait sits). 1K preset shape (N = K = 32),
+ * LSTM H = 256, T = 25. */
+START_TEST(fifo_depth_moves_cycles)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 256, 256, 25, 1, false);
+	hw_cfg_t h = hw_tiny(32, 32, TILE_CONFIG4, SCHED_KIND_UNFOLDED);
+	h.mfu.units = 1;
+	run_result_t r1, r16;
+	h.fifo_depth = 1;
+	uint64_t c1 = run1(&h, &l, &r1, false);
+	h.fifo_depth = 16;
+	uint64_t c16 = run1(&h, &l, &r16, false);
+	ck_assert_uint_gt(c1, c16);
+	ck_assert_uint_gt(test_counter(&r1, "idle.backpressure"), test_counter(&r16, "idle.backpressure"));
+	ck_assert_uint_gt(test_counter(&r1, "acc.stall"), 0);
+	run_result_free(&r1);
+	run_result_free(&r16);
+	h.mfu.units = 64;
+	h.fifo_depth = 1;
+	c1 = run1(&h, &l, &r1, false);
+	h.fifo_depth = 16;
+	c16 = run1(&h, &l, &r16, false);
+	ck_assert_uint_eq(c1, c16);
+	ck_assert_uint_eq(test_counter(&r1, "idle.backpressure"), 0);
+	run_result_free(&r1);
+	run_result_free(&r16);
+}
+END_TEST
+
 /* Padding reconfiguration and the tap bubble. LSTM, Sequential, H = 34
  * without W.x, on N = 8, K = 4. Base config1 (32 x 1, d = 0): per gate one
  * full 32-row segment of 34 one-column tiles; the last 2 rows would take 34
@@ -805,6 +841,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, batch_interleaves_sequences);
 	tcase_add_test(t, critical_path_parameters);
 	tcase_add_test(t, fifo_depth_moves_the_stall);
+	tcase_add_test(t, fifo_depth_moves_cycles);
 	tcase_add_test(t, padding_reconfiguration);
 	tcase_add_test(t, dram_load_and_cold_start);
 	tcase_add_test(t, streamed_weights_stall);

@@ -153,15 +153,16 @@ def _spec_file(spec: Mapping[str, Any], tmp: str) -> str:
 
 
 def sweep(spec: Union[str, Mapping[str, Any]], out: Optional[str] = None, *, jobs: Optional[int] = None,
-          resume: bool = False, fast_forward: bool = True, as_frame: Optional[bool] = None,
-          binary_path: Optional[str] = None, cwd: Optional[str] = None):
+          resume: bool = False, fast_forward: bool = True, per_layer: bool = False,
+          as_frame: Optional[bool] = None, binary_path: Optional[str] = None, cwd: Optional[str] = None):
     """Runs a sweep (a spec file, or a spec as a dict in the same keys:
     docs/sweeps.md) and returns its rows, canonically ordered: a DataFrame
     when pandas is importable (or ``as_frame=True``), else a list of dicts.
 
     Without ``out`` the results go to a temporary directory that is removed
     afterwards. Paths in a dict spec resolve against ``cwd`` (default: the
-    current directory).
+    current directory). ``per_layer`` (``--per-layer``) adds each point's
+    layer passes as rows with ``row == "layer"`` after the point's own.
     """
     with tempfile.TemporaryDirectory(prefix="sharpsim-") as tmp:
         path = spec if isinstance(spec, str) else _spec_file(spec, tmp)
@@ -173,6 +174,8 @@ def sweep(spec: Union[str, Mapping[str, Any]], out: Optional[str] = None, *, job
             argv.append("--resume")
         if not fast_forward:
             argv.append("--no-fast-forward")
+        if per_layer:
+            argv.append("--per-layer")
         _call(argv, cwd)
         return read_results(dest, as_frame)
 

@@ -117,6 +117,13 @@ typedef struct cell_desc {
 	const char *gate_names[CELL_MAX_GATES]; /* traces; NULL for a one-gate cell */
 	uint8_t n_variants;
 	cell_variant_t variant[CELL_MAX_VARIANTS];
+	/* ONNX's activation roles the cell has, f, g, h in that order (3 for
+	 * the LSTMs: gates, candidate, output; 2 for the GRU; 1 for the vanilla
+	 * RNN; 0 for fc), and role f's own function (CELL_ACT_SIGMOID, or
+	 * CELL_ACT_TANH for the vanilla RNN); g and h are tanh
+	 * (workload.h, layer_act_t). */
+	uint8_t act_roles;
+	uint8_t act_f;
 	/* The h word of one element (CELL_F_FUNCTIONAL). */
 	uint32_t (*step)(const cm_t *cm, const cell_variant_t *v, const cell_elem_t *e);
 } cell_desc_t;

@@ -16,6 +16,15 @@
  * Latency, not cycles, because designs may run at different clocks.
  * Nothing is written until every run has succeeded; the report then goes
  * to stdout or, atomically, to --out.
+ *
+ * CSV rows are the run's rows (report_csv_rows: one writer for run,
+ * compare and sweep), written while the run's result is alive, with the
+ * design and the ratios added; --per-layer adds the run's row=layer rows
+ * after each design's row, whose speedup is the same pass's latency on the
+ * first design over this one's (the energy and power ratios are whole-run
+ * only, as the energy is). Text and JSON show the same passes (a table per
+ * workload; layers[] per result) from the copy of the run's layers[] each
+ * design keeps.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -41,6 +50,7 @@ static void compare_usage(FILE *f)
 	      "                        --workload FILE|DIR [--workload FILE|DIR ...]\n"
 	      "                        [-p key=value ...] [-w key=value ...] [--cold]\n"
 	      "                        [--tech FILE | --no-energy] [--format text|json|csv] [--out FILE]\n"
+	      "                        [--per-layer]\n"
 	      "\n"
 	      "Runs every workload on every design and prints, per workload, cycles, latency,\n"
 	      "utilization, energy and power of each design, with speedup (latency of the\n"
@@ -50,13 +60,17 @@ static void compare_usage(FILE *f)
 	      "  --hw FILE          a design's hardware config (at least two)\n"
 	      "  --scheduler S      the scheduler of the --hw just before it (default: the file's)\n"
 	      "  --workload F|D     a workload file, or a directory's .yaml files in name order\n"
-	      "  -p key=value       override a hardware key of every design\n"
+	      "  -p key=value       override a hardware key of every design whose machine has it\n"
+	      "                     (SHARP's keys pass other machines' designs by)\n"
 	      "  -w key=value       override a key of every workload layer\n"
 	      "  --cold             count the initial weight load in the cycles\n"
 	      "  --tech FILE        technology table (default " CMP_DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the runs (energy columns empty)\n"
 	      "  --format F         text (default), json or csv\n"
-	      "  --out FILE         write the report to FILE (atomically)\n",
+	      "  --out FILE         write the report to FILE (atomically)\n"
+	      "  --per-layer        each layer pass of each design, with its speedup over the first\n"
+	      "                     design's same pass: CSV, a row per pass after the design's row\n"
+	      "                     (row=layer); text, a table per workload; JSON, layers[] per result\n",
 	      f);
 }
 
@@ -64,6 +78,7 @@ typedef struct cmp_design {
 	const char *hw_path;
 	const char *scheduler; /* NULL: the file's own */
 	char sched_opt[64];    /* "scheduler=S" */
+	int machine;	       /* the machine its file names (config_peek_machine) */
 } cmp_design_t;
 
 typedef struct cmp_args {
@@ -71,15 +86,28 @@ typedef struct cmp_args {
 	size_t nd;
 	const char *wl_arg[CMP_MAX_WORKLOADS];
 	size_t nwl_arg;
-	const char *p[CLI_MAX_OVERRIDES + 1]; /* + the design's scheduler */
+	const char *p[CLI_MAX_OVERRIDES]; /* -p, each applied to the designs whose machine takes it */
 	size_t np;
 	const char *wo[CLI_MAX_OVERRIDES];
 	size_t nw;
-	bool cold, no_energy;
+	bool cold, no_energy, per_layer;
 	report_format_t fmt;
 	const char *out, *tech;
 	bool stale_said[CMP_MAX_DESIGNS]; /* the stale-table note, once per design */
 } cmp_args_t;
+
+/* Whether a design of machine m takes the override "key=value"; a -p
+ * without '=' is left to the config module's error. */
+static bool cmp_takes(int m, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char key[256];
+	if (!eq || (size_t)(eq - kv) >= sizeof key)
+		return true;
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	return config_machine_takes(m, key);
+}
 
 /* One (workload, design) result: what the report prints. */
 typedef struct cmp_cell {
@@ -92,11 +120,14 @@ typedef struct cmp_cell {
 	double utilization;
 	uint64_t useful_macs, issued_macs;
 	uint64_t macs_per_cycle;
-	uint32_t n, k; /* the machine as run: N VS units x K lanes */
 	uint64_t config_hash;
 	bool weights_fit;
+	bool machine; /* another machine than SHARP: no tile, no weight placement */
 	bool priced;
 	double energy_uj, power_w, area_mm2;
+	char *csv;		/* CSV format: this design's rows, rendered by the run's writer */
+	layer_result_t *layers; /* --per-layer: the run's passes (n_layers, owned) */
+	size_t n_layers;
 } cmp_cell_t;
 
 typedef struct cmp_row {
@@ -116,6 +147,10 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 		}
 		if (!strcmp(o, "--no-energy")) {
 			a->no_energy = true;
+			continue;
+		}
+		if (!strcmp(o, "--per-layer")) {
+			a->per_layer = true;
 			continue;
 		}
 		if (!strcmp(o, "--hw") || !strcmp(o, "--scheduler") || !strcmp(o, "--workload") || !strcmp(o, "-p") ||
@@ -178,6 +213,23 @@ static int parse(int argc, char **argv, cmp_args_t *a, sim_err_t *err)
 			       a->nd);
 	if (a->nwl_arg == 0)
 		return sim_err(err, SIM_EINPUT, "compare needs a workload, expected --workload FILE|DIR");
+	/* A -p applies to the designs whose machine has the key (SHARP's keys
+	 * pass other machines by); one that no design has is a mistake. */
+	for (size_t i = 0; i < a->nd; i++) {
+		int rc = config_peek_machine(a->d[i].hw_path, &a->d[i].machine, err);
+		if (rc)
+			return rc;
+	}
+	for (size_t k = 0; k < a->np; k++) {
+		bool taken = false;
+		for (size_t i = 0; i < a->nd && !taken; i++)
+			taken = cmp_takes(a->d[i].machine, a->p[k]);
+		if (!taken)
+			return sim_err(err, SIM_EINPUT,
+				       "option -p '%s': no design's machine has this key, expected a key of one of "
+				       "them (sharpsim --help-hw)",
+				       a->p[k]);
+	}
 	return SIM_OK;
 }
 
@@ -253,17 +305,92 @@ static int expand_workloads(const cmp_args_t *a, char ***out, size_t *n, sim_err
 	return SIM_OK;
 }
 
-/* Runs one workload on one design and fills *c. */
+static double ratio(double num, double den)
+{
+	return den > 0 ? num / den : 0.0;
+}
+
+/* Latency of pass i of a design's run; < 0 when it has no such pass. */
+static double cmp_pass_latency(const cmp_cell_t *c, size_t i)
+{
+	return i < c->n_layers ? (double)c->layers[i].cycles / c->clock_mhz : -1;
+}
+
+/* The first design's latency of the same pass over c's: whether the
+ * design wins or loses that layer. Designs run the same workload, so
+ * their passes pair up one to one; a pass the first design lacks has no
+ * speedup (-1). */
+static double cmp_pass_speedup(const cmp_cell_t *c, const cmp_cell_t *base, size_t i)
+{
+	if (i >= base->n_layers || i >= c->n_layers || base->layers[i].layer != c->layers[i].layer ||
+	    base->layers[i].backward != c->layers[i].backward)
+		return -1;
+	return ratio(cmp_pass_latency(base, i), cmp_pass_latency(c, i));
+}
+
+/* One design's say over its rows of the CSV schema (report.h): the design
+ * label and the ratios against the first design. */
+typedef struct cmp_csv {
+	const cmp_cell_t *c, *base;
+} cmp_csv_t;
+
+static const char *const cmp_csv_extra[] = { "speedup", "energy_ratio", "power_ratio", NULL };
+
+static const char *cmp_csv_over(const void *ctx, long layer, const char *name, char *buf, size_t size)
+{
+	const cmp_csv_t *x = ctx;
+	const cmp_cell_t *c = x->c, *base = x->base;
+	if (!strcmp(name, "design"))
+		return c->design;
+	if (!strcmp(name, "speedup")) {
+		double s =
+			layer < 0 ? ratio(base->latency_us, c->latency_us) : cmp_pass_speedup(c, base, (size_t)layer);
+		return s < 0 ? "" : (snprintf(buf, size, "%.6f", s), buf);
+	}
+	bool priced = layer < 0 && c->priced && base->priced;
+	if (!strcmp(name, "energy_ratio"))
+		return priced ? (snprintf(buf, size, "%.6f", ratio(c->energy_uj, base->energy_uj)), buf) : "";
+	if (!strcmp(name, "power_ratio"))
+		return priced ? (snprintf(buf, size, "%.6f", ratio(c->power_w, base->power_w)), buf) : "";
+	return NULL;
+}
+
+/* c's CSV rows (the run's row and, with --per-layer, its passes'), by the
+ * run's writer while the run's result is alive. */
+static int cmp_render_csv(const cmp_args_t *a, const run_outcome_t *o, cmp_cell_t *c, const cmp_cell_t *base,
+			  sim_err_t *err)
+{
+	size_t len = 0;
+	FILE *m = open_memstream(&c->csv, &len);
+	if (!m)
+		return sim_err(err, SIM_ENOMEM, "out of memory");
+	report_ctx_t ctx = { .version = SHARPSIM_VERSION,
+			     .config_hash = o->config_hash,
+			     .w = &o->w,
+			     .r = &o->r,
+			     .energy = o->priced ? &o->e : NULL,
+			     .per_layer = a->per_layer };
+	cmp_csv_t x = { .c = c, .base = base };
+	report_csv_rows(m, &ctx, cmp_csv_extra, cmp_csv_over, &x);
+	return fclose(m) ? sim_err(err, SIM_ENOMEM, "out of memory") : SIM_OK;
+}
+
+/* Runs one workload on one design and fills *c (the row's first design
+ * already filled: it is the reference of the ratios). */
 static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_tech_t *tech, cmp_cell_t *c,
 		   cmp_row_t *row, sim_err_t *err)
 {
 	const cmp_design_t *d = &a->d[di];
-	size_t np = a->np;
+	const char *p[CLI_MAX_OVERRIDES + 1]; /* + the design's scheduler */
+	size_t np = 0;
+	for (size_t i = 0; i < a->np; i++)
+		if (cmp_takes(d->machine, a->p[i]))
+			p[np++] = a->p[i];
 	if (d->scheduler)
-		a->p[np++] = d->sched_opt;
+		p[np++] = d->sched_opt;
 	run_job_t job = {
 		.hw_path = d->hw_path,
-		.hw_over = (const char *const *)a->p,
+		.hw_over = p,
 		.n_hw = np,
 		.wl_path = wl_path,
 		.wl_over = (const char *const *)a->wo,
@@ -299,25 +426,56 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 	c->utilization = r->utilization;
 	c->useful_macs = r->useful_macs;
 	c->issued_macs = r->issued_macs;
-	/* Another machine reads as macs_per_cycle units of width 1. */
+	/* As run reports it: N x K lanes of the precision as built, or another
+	 * machine's MAC units. */
 	c->macs_per_cycle = r->macs_per_cycle;
-	c->n = r->hw.machine ? (unsigned)r->macs_per_cycle : r->hw.compute.vs_units;
-	c->k = r->hw.machine ? 1 : r->hw.compute.vs_width;
 	c->config_hash = o.config_hash;
 	c->weights_fit = r->weights_fit;
+	c->machine = r->hw.machine != 0;
 	if (o.priced) {
 		c->priced = true;
 		c->energy_uj = o.e.energy_uj;
 		c->power_w = o.e.avg_power_w;
 		c->area_mm2 = o.e.area_mm2;
 	}
+	if (a->per_layer && r->n_layers) {
+		c->layers = malloc(r->n_layers * sizeof *c->layers);
+		if (!c->layers)
+			rc = sim_err(err, SIM_ENOMEM, "out of memory");
+		else
+			memcpy(c->layers, r->layers, r->n_layers * sizeof *c->layers);
+		c->n_layers = c->layers ? r->n_layers : 0;
+	}
+	if (!rc && a->fmt == REPORT_CSV)
+		rc = cmp_render_csv(a, &o, c, &row->cell[0], err);
 	run_outcome_free(&o);
-	return SIM_OK;
+	return rc;
 }
 
-static double ratio(double num, double den)
+/* --per-layer: each pass on every design, one under the other, so that
+ * the layer a design loses on stands out (speedup < 1 against the first
+ * design's same pass). */
+static void write_text_layers(FILE *f, const cmp_args_t *a, const cmp_row_t *row)
 {
-	return den > 0 ? num / den : 0.0;
+	const cmp_cell_t *base = &row->cell[0];
+	fprintf(f, "\n  %-5s %-8s %-28s %12s %12s %7s %8s %-8s\n", "layer", "pass", "design", "cycles", "latency_us",
+		"util%", "speedup", "tile");
+	for (size_t i = 0; i < base->n_layers; i++)
+		for (size_t d = 0; d < a->nd; d++) {
+			const cmp_cell_t *c = &row->cell[d];
+			if (i >= c->n_layers)
+				continue;
+			const layer_result_t *l = &c->layers[i];
+			double u = l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)c->macs_per_cycle)
+					     : 0;
+			double sp = cmp_pass_speedup(c, base, i);
+			char spt[32] = "-";
+			if (sp >= 0)
+				snprintf(spt, sizeof spt, "%.3f", sp);
+			fprintf(f, "  %-5u %-8s %-28s %12llu %12.3f %7.2f %8s %s\n", l->layer + 1,
+				l->backward ? "backward" : "forward", c->design, (unsigned long long)l->cycles,
+				cmp_pass_latency(c, i), 100.0 * u, spt, c->machine ? "-" : hw_tile_name(l->tile));
+		}
 }
 
 static void write_text(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size_t nr)
@@ -346,7 +504,42 @@ static void write_text(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 					ratio(base->latency_us, c->latency_us), "-", "-",
 					c->weights_fit ? "" : "  (weights exceed the buffer)");
 		}
+		if (a->per_layer)
+			write_text_layers(f, a, row);
 	}
+}
+
+/* --per-layer: the design's passes, with the keys of run's layers[] that
+ * a comparison reads, and each pass's speedup (null: the first design has
+ * no such pass). */
+static void write_json_layers(FILE *f, const cmp_cell_t *c, const cmp_cell_t *base)
+{
+	fputs(", \"layers\": [", f);
+	for (size_t i = 0; i < c->n_layers; i++) {
+		const layer_result_t *l = &c->layers[i];
+		double u = l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)c->macs_per_cycle) : 0;
+		fprintf(f, "%s\n        {\"layer\": %u, \"pass\": \"%s\", ", i ? "," : "", l->layer + 1,
+			l->backward ? "backward" : "forward");
+		/* Another machine has no tile and no weight placement (as its
+		 * CSV rows leave them empty). */
+		if (c->machine)
+			fputs("\"tile\": null, \"weights\": null, \"weights_fit\": null, ", f);
+		else
+			fprintf(f, "\"tile\": \"%s\", \"weights\": \"%s\", \"weights_fit\": %s, ",
+				hw_tile_name(l->tile), l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed",
+				l->weights_fit ? "true" : "false");
+		fprintf(f,
+			"\"cycles\": %llu, \"latency_us\": %.6f, \"utilization\": %.6f, \"useful_macs\": %llu, "
+			"\"issued_macs\": %llu, \"speedup\": ",
+			(unsigned long long)l->cycles, cmp_pass_latency(c, i), u, (unsigned long long)l->useful_macs,
+			(unsigned long long)l->issued_macs);
+		double sp = cmp_pass_speedup(c, base, i);
+		if (sp < 0)
+			fputs("null}", f);
+		else
+			fprintf(f, "%.6f}", sp);
+	}
+	fputs("]", f);
 }
 
 static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size_t nr)
@@ -386,92 +579,29 @@ static void write_json(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size
 			if (c->priced && base->priced)
 				fprintf(f,
 					", \"energy_uj\": %.6f, \"avg_power_w\": %.6f, \"area_mm2\": %.6f, "
-					"\"energy_ratio\": %.6f, \"power_ratio\": %.6f}",
+					"\"energy_ratio\": %.6f, \"power_ratio\": %.6f",
 					c->energy_uj, c->power_w, c->area_mm2, ratio(c->energy_uj, base->energy_uj),
 					ratio(c->power_w, base->power_w));
 			else
 				fputs(", \"energy_uj\": null, \"avg_power_w\": null, \"area_mm2\": null, "
-				      "\"energy_ratio\": null, \"power_ratio\": null}",
+				      "\"energy_ratio\": null, \"power_ratio\": null",
 				      f);
-			fputs(d + 1 < a->nd ? ",\n" : "\n", f);
+			if (a->per_layer)
+				write_json_layers(f, c, base);
+			fputs(d + 1 < a->nd ? "},\n" : "}\n", f);
 		}
 		fprintf(f, "    ]}%s\n", i + 1 < nr ? "," : "");
 	}
 	fputs("  ]\n}\n", f);
 }
 
-/* One design's row of the CSV schema (report.h) plus the ratios. */
-typedef struct cmp_csv {
-	const cmp_row_t *row;
-	const cmp_cell_t *c, *base;
-} cmp_csv_t;
-
-static const char *const cmp_csv_extra[] = { "speedup", "energy_ratio", "power_ratio", NULL };
-
-static const char *cmp_csv_get(const void *ctx, const char *name, char *buf, size_t size)
-{
-	const cmp_csv_t *x = ctx;
-	const cmp_cell_t *c = x->c, *base = x->base;
-	bool priced = c->priced && base->priced;
-	if (!strcmp(name, "version"))
-		return SHARPSIM_VERSION;
-	if (!strcmp(name, "row"))
-		return "run";
-	if (!strcmp(name, "hw"))
-		return c->hw_name;
-	if (!strcmp(name, "workload"))
-		return x->row->workload;
-	if (!strcmp(name, "scheduler"))
-		return c->scheduler;
-	if (!strcmp(name, "design"))
-		return c->design;
-	if (!strcmp(name, "macs_per_cycle"))
-		return snprintf(buf, size, "%llu", (unsigned long long)c->macs_per_cycle), buf;
-	if (!strcmp(name, "config_hash"))
-		return snprintf(buf, size, "%016llx", (unsigned long long)c->config_hash), buf;
-	if (!strcmp(name, "eff_n"))
-		return snprintf(buf, size, "%u", c->n), buf;
-	if (!strcmp(name, "eff_k"))
-		return snprintf(buf, size, "%u", c->k), buf;
-	if (!strcmp(name, "eff_clock_mhz"))
-		return snprintf(buf, size, "%g", c->clock_mhz), buf;
-	if (!strcmp(name, "weights_fit"))
-		return c->weights_fit ? "true" : "false";
-	if (!strcmp(name, "cycles"))
-		return snprintf(buf, size, "%llu", (unsigned long long)c->cycles), buf;
-	if (!strcmp(name, "latency_us"))
-		return snprintf(buf, size, "%.6f", c->latency_us), buf;
-	if (!strcmp(name, "utilization"))
-		return snprintf(buf, size, "%.6f", c->utilization), buf;
-	if (!strcmp(name, "useful_macs"))
-		return snprintf(buf, size, "%llu", (unsigned long long)c->useful_macs), buf;
-	if (!strcmp(name, "issued_macs"))
-		return snprintf(buf, size, "%llu", (unsigned long long)c->issued_macs), buf;
-	if (!strcmp(name, "speedup"))
-		return snprintf(buf, size, "%.6f", ratio(base->latency_us, c->latency_us)), buf;
-	if (!priced)
-		return "";
-	if (!strcmp(name, "energy_uj"))
-		return snprintf(buf, size, "%.6f", c->energy_uj), buf;
-	if (!strcmp(name, "avg_power_w"))
-		return snprintf(buf, size, "%.6f", c->power_w), buf;
-	if (!strcmp(name, "area_mm2"))
-		return snprintf(buf, size, "%.6f", c->area_mm2), buf;
-	if (!strcmp(name, "energy_ratio"))
-		return snprintf(buf, size, "%.6f", ratio(c->energy_uj, base->energy_uj)), buf;
-	if (!strcmp(name, "power_ratio"))
-		return snprintf(buf, size, "%.6f", ratio(c->power_w, base->power_w)), buf;
-	return "";
-}
-
+/* The schema's header, then every design's rows as run_one rendered them. */
 static void write_csv(FILE *f, const cmp_args_t *a, const cmp_row_t *rows, size_t nr)
 {
 	report_csv_header_cols(f, cmp_csv_extra);
 	for (size_t i = 0; i < nr; i++)
-		for (size_t d = 0; d < a->nd; d++) {
-			cmp_csv_t x = { .row = &rows[i], .c = &rows[i].cell[d], .base = &rows[i].cell[0] };
-			report_csv_line(f, cmp_csv_extra, cmp_csv_get, &x);
-		}
+		for (size_t d = 0; d < a->nd; d++)
+			fputs(rows[i].cell[d].csv, f);
 }
 
 int cli_compare(int argc, char **argv)
@@ -520,6 +650,10 @@ int cli_compare(int argc, char **argv)
 	if (rc)
 		cli_error(&err);
 	for (size_t i = 0; i < nwl; i++) {
+		for (size_t d = 0; rows[i].cell && d < a.nd; d++) {
+			free(rows[i].cell[d].csv);
+			free(rows[i].cell[d].layers);
+		}
 		free(rows[i].cell);
 		free(wl[i]);
 	}

@@ -300,11 +300,11 @@ static int run(const dargs_t *a, sim_err_t *err)
 				a->layer, workload_cell_name(lc->cell));
 		goto out;
 	}
-	if (lc->direction == DIR_BI) {
+	if (lc->direction != DIR_UNI) {
 		rc = sim_err_at(err, SIM_EINPUT, wl.path, lc->line, lc->col,
-				"layer %zu is bidirectional, expected "
+				"layer %zu is %s, expected "
 				"a unidirectional layer",
-				a->layer);
+				a->layer, lc->direction == DIR_BI ? "bidirectional" : "reverse");
 		goto out;
 	}
 	if (!(w = layer_weights(&wl, a->layer - 1, a->seed, err))) {

@@ -148,10 +148,15 @@ static void remove_work(const char *dir, size_t layers)
 	static const char *const W[] = { "W", "U", "b", "b_hn", "P", "x", "h0", "c0" };
 	char p[1400];
 	for (size_t l = 0; l < layers; l++) {
+		/* a bidirectional layer's backward direction first (weights.h) */
 		for (size_t i = 0; i < sizeof W / sizeof W[0]; i++) {
+			snprintf(p, sizeof p, "%s/weights/layer%zu/" WEIGHTS_BACKWARD_DIR "/%s.npy", dir, l, W[i]);
+			unlink(p);
 			snprintf(p, sizeof p, "%s/weights/layer%zu/%s.npy", dir, l, W[i]);
 			unlink(p);
 		}
+		snprintf(p, sizeof p, "%s/weights/layer%zu/" WEIGHTS_BACKWARD_DIR, dir, l);
+		rmdir(p);
 		snprintf(p, sizeof p, "%s/weights/layer%zu", dir, l);
 		rmdir(p);
 		snprintf(p, sizeof p, "%s/out/layer%zu_h.npy", dir, l);

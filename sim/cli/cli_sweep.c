@@ -55,6 +55,7 @@
 static void sweep_usage(FILE *f)
 {
 	fputs("usage: sharpsim sweep SPEC.yaml [-j N] [--out DIR] [--resume] [--no-fast-forward] [--timeout S]\n"
+	      "                      [--per-layer]\n"
 	      "       sharpsim sweep SPEC.yaml --emit-jobs[=FILE] [--out DIR]\n"
 	      "       sharpsim sweep SPEC.yaml --point I [--out DIR]\n"
 	      "\n"
@@ -64,6 +65,9 @@ static void sweep_usage(FILE *f)
 	      "  --resume         keep the points already in DIR and run the rest\n"
 	      "  --no-fast-forward  step every cycle in every run (as fast_forward: false; the\n"
 	      "                   jumps are exact, this is for checking and timing)\n"
+	      "  --per-layer      after each point's row, a row per layer pass (row=layer), as\n"
+	      "                   run --per-layer (as per_layer: true); a directory keeps the\n"
+	      "                   setting it was started with (--resume with the other is refused)\n"
 	      "  --timeout S      a point still running after S seconds is stopped and fails\n"
 	      "                   (status 4); default: no limit\n"
 	      "  --emit-jobs      print one shell command per point (GNU parallel, Slurm arrays);\n"
@@ -77,7 +81,7 @@ static void sweep_usage(FILE *f)
 
 typedef struct sweep_args {
 	const char *spec, *out, *emit;
-	bool resume, emit_jobs, no_ff, quiet;
+	bool resume, emit_jobs, no_ff, quiet, per_layer;
 	long jobs, point;
 	double timeout; /* --timeout seconds; 0: none */
 } sweep_args_t;
@@ -114,6 +118,8 @@ static int sweep_parse(int argc, char **argv, sweep_args_t *a, sim_err_t *err)
 			a->resume = true;
 		} else if (!strcmp(o, "--no-fast-forward")) {
 			a->no_ff = true;
+		} else if (!strcmp(o, "--per-layer")) {
+			a->per_layer = true;
 		} else if (!strcmp(o, "--quiet")) {
 			a->quiet = true;
 		} else if (!strcmp(o, "--emit-jobs")) {
@@ -203,7 +209,8 @@ static int sweep_emit(const sweep_args_t *a, const sweep_spec_t *s, const char *
 		sweep_shell_quote(o, exe);
 		fputs(" sweep ", o);
 		sweep_shell_quote(o, spec);
-		fprintf(o, " --point %zu --quiet%s", i, !s->fast_forward ? " --no-fast-forward" : "");
+		fprintf(o, " --point %zu --quiet%s%s", i, !s->fast_forward ? " --no-fast-forward" : "",
+			s->per_layer ? " --per-layer" : "");
 		if (a->timeout > 0)
 			fprintf(o, " --timeout %g", a->timeout);
 		fputs(" --out ", o);
@@ -728,8 +735,11 @@ static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
 	static const char *const fixed[] = { "version", "config_hash", "hw", "workload", "scheduler" };
 	int rc = 0;
 	(void)priced; /* one schema: unpriced rows leave the energy columns empty */
+	static const char *const layer_cols[] = { "row", "layer", "pass" };
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		rc |= sweep_table_add_column(t, fixed[i]);
+	for (size_t i = 0; s->per_layer && i < sizeof layer_cols / sizeof *layer_cols; i++)
+		rc |= sweep_table_add_column(t, layer_cols[i]);
 	for (size_t i = 0; i < s->n_param_cols; i++)
 		rc |= sweep_table_add_column(t, s->param_cols[i]);
 	for (size_t i = 0; sweep_result_columns[i]; i++)
@@ -737,9 +747,21 @@ static int sweep_columns(sweep_table_t *t, const sweep_spec_t *s, bool priced)
 	return rc;
 }
 
+/* Whether a journaled point carries per-layer rows: every run has a pass,
+ * so a per-layer point has at least one sub-row. */
+static bool sweep_rec_per_layer(const sweep_rec_t *r)
+{
+	return sweep_rec_children(r) > 0;
+}
+
 /* Every row already in the journal must be a point of this spec: resuming
  * with another spec would mix two studies' rows in one table. A spec that
- * grew (more values on an axis) keeps every old point and may resume. */
+ * grew (more values on an axis) keeps every old point and may resume.
+ * per_layer is not part of a point's identity (it reports, it does not
+ * simulate: the config_hash is the same), so it is checked here: a
+ * directory holds points with layer rows or points without, never both,
+ * and a resume with the other setting is refused rather than leaving some
+ * points without the rows the rest have. */
 static int sweep_check_resume(const sweep_spec_t *s, const sweep_journal_t *j, const char *out, sim_err_t *err)
 {
 	for (size_t i = 0; i < sweep_journal_count(j); i++) {
@@ -753,6 +775,13 @@ static int sweep_check_resume(const sweep_spec_t *s, const sweep_journal_t *j, c
 				       "%s holds a result (config_hash %s) that is not a point of %s, "
 				       "expected the spec the directory was started with, or another --out",
 				       out, hash ? hash : "missing", s->path);
+		if (sweep_rec_per_layer(r) != s->per_layer)
+			return sim_err(err, SIM_EINPUT,
+				       "%s holds results %s per-layer rows and this sweep is %s them, expected "
+				       "the setting the directory was started with (%s), or another --out",
+				       out, s->per_layer ? "without" : "with", s->per_layer ? "with" : "without",
+				       s->per_layer ? "no --per-layer and per_layer: false"
+						    : "--per-layer or per_layer: true");
 	}
 	return SIM_OK;
 }
@@ -860,7 +889,11 @@ static int sweep_run(const sweep_args_t *a, sweep_spec_t *s, const char *out, si
 	}
 	if (!rc && !a->quiet) {
 		sweep_table_summary(S.t, stdout);
-		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows)\n", out, out, sweep_table_rows(S.t));
+		printf("\nresults: %s/results.csv, %s/results.jsonl (%zu rows", out, out, sweep_table_rows(S.t));
+		size_t layer_rows = 0;
+		for (size_t i = 0; i < sweep_table_rows(S.t); i++)
+			layer_rows += sweep_rec_children(sweep_table_row(S.t, i));
+		printf(layer_rows ? ", and %zu layer rows after them)\n" : ")\n", layer_rows);
 	}
 	if (!rc && !S.worst && S.worker_failed)
 		rc = sim_err(err, SIM_EINTERNAL,
@@ -935,6 +968,8 @@ int cli_sweep(int argc, char **argv)
 	}
 	if (a.no_ff)
 		s.fast_forward = false;
+	if (a.per_layer)
+		s.per_layer = true;
 	char out[PATH_MAX - 64];
 	if (a.out) {
 		snprintf(out, sizeof out, "%s", a.out);
@@ -993,6 +1028,7 @@ int cli_merge(int argc, char **argv)
 	int rc = t ? SIM_OK : sim_err(&err, SIM_ENOMEM, "out of memory");
 	char title[1024] = "";
 	size_t dups = 0;
+	int per_layer = -1; /* of the first point read; -1: none read yet */
 	for (size_t d = 0; !rc && d < nin; d++) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/journal", in[d]);
@@ -1004,6 +1040,18 @@ int cli_merge(int argc, char **argv)
 		if (dropped)
 			fprintf(stderr, "sharpsim merge: %s: ignoring a torn tail of %zu bytes\n", path, dropped);
 		for (size_t i = 0; !rc && i < sweep_journal_count(j); i++) {
+			/* One table, one setting: as a resume, a merge does not mix
+			 * points with per-layer rows and points without. */
+			bool pl = sweep_rec_per_layer(sweep_journal_rec(j, i));
+			if (per_layer < 0)
+				per_layer = pl;
+			if (pl != per_layer) {
+				rc = sim_err(&err, SIM_EINPUT,
+					     "%s: a point %s per-layer rows where the directories before have "
+					     "%s, expected directories swept with the same per_layer setting",
+					     path, pl ? "with" : "without", pl ? "none" : "them");
+				break;
+			}
 			int added = sweep_table_add(t, sweep_journal_rec(j, i));
 			if (added < 0)
 				rc = sim_err(&err, SIM_ENOMEM, "out of memory");

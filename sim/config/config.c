@@ -381,6 +381,38 @@ done:
 	return rc;
 }
 
+int config_peek_machine(const char *path, int *machine, sim_err_t *err)
+{
+	ydoc_t *d = NULL;
+	*machine = 0;
+	int rc = cfg_load_doc(path, NULL, 0, &d, err);
+	if (rc)
+		return rc;
+	const ydoc_node_t *root = ydoc_root(d);
+	const ydoc_node_t *mv = root && ydoc_kind(root) == YDOC_MAP ? ydoc_get(root, "machine") : NULL;
+	if (mv) {
+		size_t n;
+		const param_t *t = param_hw_table(&n);
+		hw_cfg_t hw;
+		memset(&hw, 0, sizeof hw);
+		rc = param_set(param_find(t, n, "machine"), &hw, d, mv, err);
+		*machine = hw.machine;
+	}
+	ydoc_free(d);
+	return rc;
+}
+
+bool config_machine_takes(int machine, const char *key)
+{
+	size_t n;
+	const param_t *t = param_hw_table(&n);
+	const machine_desc_t *m = machine_get((unsigned)machine);
+	if (!m || cfg_shared(key))
+		return param_find(t, n, key) != NULL;
+	t = m->params(&n);
+	return param_find(t, n, key) != NULL;
+}
+
 int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
 {
 	return cfg_load_hw(path, NULL, 0, overrides, n_overrides, out, err);
@@ -425,7 +457,7 @@ static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, lay
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
-	const char *allowed[16];
+	const char *allowed[32];
 	for (size_t i = 0; i < n; i++)
 		allowed[i] = t[i].key;
 	allowed[n] = NULL;
@@ -572,13 +604,27 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
-		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction == DIR_BI)) {
+		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction != DIR_UNI)) {
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 					"an fc layer has no recurrence, expected no %s on it",
-					l->skip_input ? "skip_input" : "direction: bidirectional");
+					l->skip_input		 ? "skip_input"
+					: l->direction == DIR_BI ? "direction: bidirectional"
+								 : "direction: reverse");
 			goto fail;
 		}
+		static const char *const role_key[LAYER_ROLES] = { "act_f", "act_g", "act_h" };
+		for (unsigned r = workload_act_roles(l->cell); r < LAYER_ROLES; r++)
+			if (l->act[r] != LACT_AUTO || l->act_alpha[r] != 0 || l->act_beta[r] != 0) {
+				const ydoc_node_t *at = ydoc_get(item, role_key[r]);
+				rc = ydoc_error(
+					d, at ? at : item, err, SIM_EINPUT,
+					"a %s layer has %u activation role%s (f, g, h in that order), expected no "
+					"%s",
+					workload_cell_name(l->cell), workload_act_roles(l->cell),
+					workload_act_roles(l->cell) == 1 ? "" : "s", role_key[r]);
+				goto fail;
+			}
 		if (gru_nodes[i] && !(cell_get(w.layers[i].cell)->flags & CELL_F_FORMS)) {
 			rc = ydoc_error(d, gru_nodes[i], err, SIM_EINPUT,
 					"gru_form applies only to gru layers, expected no gru_form on a %s layer",
@@ -651,6 +697,11 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 		bool first = true;
 		for (size_t k = 0; k < n; k++) {
 			if (strcmp(t[k].key, "gru_form") == 0 && !(cell_get(l->cell)->flags & CELL_F_FORMS))
+				continue;
+			/* act_f, act_g, act_h and their alpha, beta: the cell's roles only */
+			static const char roles[] = "fgh";
+			const char *role = strncmp(t[k].key, "act_", 4) == 0 ? strchr(roles, t[k].key[4]) : NULL;
+			if (role && (unsigned)(role - roles) >= workload_act_roles(l->cell))
 				continue;
 			param_format(&t[k], l, value, sizeof value);
 			if (for_hash && t[k].quiet_default && t[k].def && strcmp(value, t[k].def) == 0)

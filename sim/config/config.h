@@ -27,6 +27,13 @@ int config_load_hw(const char *path, const char *const *overrides, size_t n_over
  * ("name:line:col: ...") and gives the config its name if it has none. */
 int config_load_hw_string(const char *name, const char *text, size_t len, const char *const *overrides,
 			  size_t n_overrides, hw_cfg_t *out, sim_err_t *err);
+/* The machine a hardware file names (its `machine:` key; 0 = SHARP, also
+ * for a file without one), read without loading the rest. */
+int config_peek_machine(const char *path, int *machine, sim_err_t *err);
+/* Whether a file of machine `machine` takes `key` (as a -p override): the
+ * keys every machine shares, SHARP's table for SHARP, the machine's own
+ * section otherwise. compare applies a -p to the designs that take it. */
+bool config_machine_takes(int machine, const char *key);
 /* Sets one hardware key from its textual value (as -p does). */
 int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err);
 

@@ -29,6 +29,7 @@ _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 _Static_assert(sizeof(weight_bits_t) == sizeof(int), "weight_bits_t is int-sized");
 _Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-sized");
+_Static_assert(sizeof(layer_act_t) == sizeof(int), "layer_act_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
@@ -36,10 +37,15 @@ const char *const param_deps_names[] = { "step", "element", NULL };
 const char *const param_cell_update_names[] = { "auto", "element", "vector", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
-const char *const param_dir_names[] = { "unidirectional", "bidirectional", NULL };
+const char *const param_dir_names[] = { "unidirectional", "bidirectional", "reverse", NULL };
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
 static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
+/* layer_act_t's order */
+static const char *const param_lact_names[] = { "auto",	      "sigmoid",      "tanh",	"relu",
+						"leaky_relu", "hard_sigmoid", "affine", "thresholded_relu",
+						"softsign",   "scaled_tanh",  "elu",	"softplus",
+						NULL };
 
 #define HW(f) .offset = offsetof(hw_cfg_t, f), .size = sizeof(((hw_cfg_t *)0)->f)
 #define LY(f) .offset = offsetof(layer_cfg_t, f), .size = sizeof(((layer_cfg_t *)0)->f)
@@ -203,7 +209,8 @@ static const param_t param_hw[] = {
 	  .min = 1,
 	  .max = 1048576,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "entries of every inter-stage FIFO" },
+	  .desc = "row blocks of the accumulators -> MFU FIFO, the one stage boundary where a queue can "
+		  "fill (docs/hardware.md 2.6)" },
 
 	{ .key = "memory.weights",
 	  .type = PARAM_ENUM,
@@ -455,7 +462,8 @@ static const param_t param_layer[] = {
 	  .names = param_dir_names,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "bidirectional: two passes in opposite time order with their own weights, run one after "
-		  "the other on the accelerator; outputs concatenated (the next layer's input is 2H)" },
+		  "the other on the accelerator; outputs concatenated (the next layer's input is 2H); reverse: "
+		  "one pass from the last step to the first (ONNX's direction reverse), timed as a forward one" },
 	{ .key = "skip_input",
 	  .type = PARAM_BOOL,
 	  LY(skip_input),
@@ -491,6 +499,101 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "weight_scale block: block edge, counted from each tile's corner" },
+	/* quiet_default: a workload at the cell's own activations hashes as
+	 * before the keys existed; untimed: values only. */
+	{ .key = "act_f",
+	  .type = PARAM_ENUM,
+	  LY(act[0]),
+	  .def = "auto",
+	  .names = param_lact_names,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "activation of role f: LSTM's i, f, o gates, GRU's r, z, the vanilla RNN's h (ONNX's roles); auto = sigmoid (vanilla: tanh); values only, the MFU takes "
+		  "every function in one pass (docs/numerics.md)" },
+	{ .key = "act_f_alpha",
+	  .type = PARAM_DOUBLE,
+	  LY(act_alpha[0]),
+	  .def = "0",
+	  .dmin = -1e6,
+	  .dmax = 1e6,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "act_f's alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); "
+		  "0 = the function's default" },
+	{ .key = "act_f_beta",
+	  .type = PARAM_DOUBLE,
+	  LY(act_beta[0]),
+	  .def = "0",
+	  .dmin = -1e6,
+	  .dmax = 1e6,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "act_f's beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default" },
+	{ .key = "act_g",
+	  .type = PARAM_ENUM,
+	  LY(act[1]),
+	  .def = "auto",
+	  .names = param_lact_names,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "activation of role g: LSTM's candidate, GRU's n (ONNX's roles); auto = tanh; values only, the MFU takes "
+		  "every function in one pass (docs/numerics.md)" },
+	{ .key = "act_g_alpha",
+	  .type = PARAM_DOUBLE,
+	  LY(act_alpha[1]),
+	  .def = "0",
+	  .dmin = -1e6,
+	  .dmax = 1e6,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "act_g's alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); "
+		  "0 = the function's default" },
+	{ .key = "act_g_beta",
+	  .type = PARAM_DOUBLE,
+	  LY(act_beta[1]),
+	  .def = "0",
+	  .dmin = -1e6,
+	  .dmax = 1e6,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "act_g's beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default" },
+	{ .key = "act_h",
+	  .type = PARAM_ENUM,
+	  LY(act[2]),
+	  .def = "auto",
+	  .names = param_lact_names,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "activation of role h: LSTM's output o * h(c) (ONNX's roles); auto = tanh; values only, the MFU takes "
+		  "every function in one pass (docs/numerics.md)" },
+	{ .key = "act_h_alpha",
+	  .type = PARAM_DOUBLE,
+	  LY(act_alpha[2]),
+	  .def = "0",
+	  .dmin = -1e6,
+	  .dmax = 1e6,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "act_h's alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); "
+		  "0 = the function's default" },
+	{ .key = "act_h_beta",
+	  .type = PARAM_DOUBLE,
+	  LY(act_beta[2]),
+	  .def = "0",
+	  .dmin = -1e6,
+	  .dmax = 1e6,
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "act_h's beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default" },
 	{ .key = "weights",
 	  .type = PARAM_STRING,
 	  LY(weights),
@@ -499,6 +602,11 @@ static const param_t param_layer[] = {
 	  .desc = "directory of .npy weights for functional runs, relative to the workload file; "
 		  "\"\" = random" },
 };
+
+const char *param_lact_name(layer_act_t a)
+{
+	return param_lact_names[a];
+}
 
 const param_t *param_hw_table(size_t *n)
 {

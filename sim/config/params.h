@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "../common/err.h"
+#include "workload.h"
 #include "ydoc.h"
 
 typedef enum {
@@ -125,5 +126,8 @@ uint64_t param_timing_key(const param_t *t, size_t n, const void *base);
 void param_help(FILE *f, const param_t *t, size_t n);
 /* The same as man(7) source: one .TP entry per key. */
 void param_help_man(FILE *f, const param_t *t, size_t n);
+
+/* A layer activation's workload name (act_f, act_g, act_h). */
+const char *param_lact_name(layer_act_t a);
 
 #endif

@@ -41,6 +41,12 @@ uint32_t workload_layer_output(const layer_cfg_t *l)
 	return l->hidden_size * (l->direction == DIR_BI ? 2 : 1);
 }
 
+unsigned workload_act_roles(cell_kind_t c)
+{
+	const cell_desc_t *d = cell_get(c);
+	return d ? d->act_roles : 0;
+}
+
 unsigned workload_weight_bits(const layer_cfg_t *l)
 {
 	static const unsigned bits[] = { [WBITS_16] = 16, [WBITS_8] = 8, [WBITS_4] = 4, [WBITS_2] = 2 };

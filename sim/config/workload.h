@@ -24,8 +24,10 @@ typedef enum {
 } cell_kind_t;
 
 /* Bidirectional: two passes over the sequence in opposite time order, each
- * with its own weights, outputs concatenated (the next layer sees 2H). */
-typedef enum { DIR_UNI = 0, DIR_BI } direction_t;
+ * with its own weights, outputs concatenated (the next layer sees 2H).
+ * Reverse: one pass from t = T - 1 down to 0 (ONNX's direction reverse),
+ * its output indexed by time; the same cycles as a forward pass. */
+typedef enum { DIR_UNI = 0, DIR_BI, DIR_REV } direction_t;
 
 /* GRU candidate gate n:
  *  GRU_LBR  linear_before_reset: n = tanh(Wn x + bn + r*(Un h + bhn)) (cuDNN)
@@ -40,6 +42,30 @@ typedef enum { GRU_LBR = 0, GRU_RBM } gru_form_t;
 typedef enum { WBITS_16 = 0, WBITS_8, WBITS_4, WBITS_2 } weight_bits_t;
 typedef enum { WSCALE_ROW = 0, WSCALE_BLOCK, WSCALE_TENSOR } weight_scale_t;
 
+/* A layer's activation function in each of ONNX's roles: f (LSTM's i, f,
+ * o gates, GRU's r, z, the vanilla RNN's one), g (LSTM's candidate, GRU's
+ * n), h (LSTM's output, h = o * h(c)). LACT_AUTO is the cell's own (f:
+ * sigmoid, the vanilla RNN's tanh; g, h: tanh); the others are act.h's
+ * functions in its order. alpha, beta: 0 = the function's default (act.h),
+ * ignored by a function that takes none. Values only: the MFU computes
+ * every function in one pass of its PWL multiply-add (docs/numerics.md),
+ * so no cycle depends on them. */
+typedef enum {
+	LACT_AUTO = 0,
+	LACT_SIGMOID,
+	LACT_TANH,
+	LACT_RELU,
+	LACT_LEAKY_RELU,
+	LACT_HARD_SIGMOID,
+	LACT_AFFINE,
+	LACT_THRESHOLDED_RELU,
+	LACT_SOFTSIGN,
+	LACT_SCALED_TANH,
+	LACT_ELU,
+	LACT_SOFTPLUS
+} layer_act_t;
+enum { LAYER_ROLE_F = 0, LAYER_ROLE_G, LAYER_ROLE_H, LAYER_ROLES };
+
 typedef struct layer_cfg {
 	cell_kind_t cell;
 	uint32_t input_size;
@@ -50,10 +76,12 @@ typedef struct layer_cfg {
 	bool skip_input; /* leave out W.x (DeepBench's cuDNN runs) */
 	direction_t direction;
 	weight_bits_t weight_bits;
-	weight_scale_t weight_scale; /* below 16 bits */
-	uint32_t weight_scale_block; /* WSCALE_BLOCK: block edge */
-	char weights[512];	     /* optional .npy directory for functional runs; "" = random */
-	int line, col;		     /* where the layer starts in its file */
+	weight_scale_t weight_scale;  /* below 16 bits */
+	uint32_t weight_scale_block;  /* WSCALE_BLOCK: block edge */
+	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
+	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
+	char weights[512]; /* optional .npy directory for functional runs; "" = random */
+	int line, col;	   /* where the layer starts in its file */
 } layer_cfg_t;
 
 typedef struct workload {
@@ -71,6 +99,9 @@ const char *workload_cell_name(cell_kind_t c);
 uint64_t workload_layer_macs(const layer_cfg_t *l);
 /* Elements per step the layer hands to the next: H, or 2H when bidirectional. */
 uint32_t workload_layer_output(const layer_cfg_t *l);
+/* The activation roles a cell has: 3 (f, g, h) for the LSTMs, 2 for the
+ * GRU, 1 for the vanilla RNN, 0 for fc. */
+unsigned workload_act_roles(cell_kind_t c);
 /* Bits of one stored weight: 16, 8, 4 or 2. */
 unsigned workload_weight_bits(const layer_cfg_t *l);
 void workload_free(workload_t *w);

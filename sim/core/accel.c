@@ -185,7 +185,18 @@ static int accel_build(accel_t *a, sim_err_t *err)
 			return rc;
 	}
 	if (a->opts.functional) {
-		a->fp = fpipe_create(&a->hw, a->w, a->opts.seed, a->opts.dump_dir, a->st, err);
+		size_t np = a->w->n_layers;
+		fpipe_pass_t *fpp = calloc(np, sizeof *fpp);
+		if (!fpp)
+			return sim_err(err, SIM_ENOMEM, "out of memory");
+		for (size_t k = 0; k < np; k++) {
+			const plan_pass_t *pp = &a->plan->pass[k];
+			bool twin = (k + 1 < np && a->plan->pass[k + 1].layer == pp->layer) ||
+				    (k > 0 && a->plan->pass[k - 1].layer == pp->layer);
+			fpp[k] = (fpipe_pass_t){ .layer = pp->layer, .backward = pp->backward, .bidir = twin };
+		}
+		a->fp = fpipe_create(&a->hw, a->w, fpp, a->opts.seed, a->opts.dump_dir, a->st, err);
+		free(fpp);
 		if (!a->fp)
 			return err->code ? err->code : SIM_ENOMEM;
 	}
@@ -434,33 +445,25 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	return SIM_OK;
 }
 
-int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts, sim_err_t *err)
+int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err)
 {
 	if (!opts->functional)
 		return SIM_OK;
 	char cells[128];
 	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
 	for (size_t i = 0; i < w->n_layers; i++)
-		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL) || w->layers[i].direction == DIR_BI)
+		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu is %s; functional mode computes %s unidirectional layers, "
+				       "%s: layer %zu is %s; functional mode computes %s layers, "
 				       "expected those (run it without --functional for timing)",
-				       w->path, i + 1,
-				       w->layers[i].direction == DIR_BI ? "bidirectional"
-									: workload_cell_name(w->layers[i].cell),
-				       cells);
-	if (any_bidir)
-		return sim_err(err, SIM_EINPUT,
-			       "%s: a layer is bidirectional; functional mode computes %s unidirectional "
-			       "layers, expected those (run it without --functional for timing)",
-			       w->path, cells);
+				       w->path, i + 1, workload_cell_name(w->layers[i].cell), cells);
 	return SIM_OK;
 }
 
 int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
-	int crc = accel_check_opts(&plan->passes, plan->any_bidir, opts, err);
+	int crc = accel_check_opts(&plan->passes, opts, err);
 	if (crc)
 		return crc;
 	/* The functional datapath reads W.x sums from the intermediate buffer's

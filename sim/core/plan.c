@@ -17,7 +17,9 @@ void plan_free(plan_t *p)
 /* Expands the workload into passes over the hardware, in run order: a
  * bidirectional layer runs its forward pass, then its backward pass (the
  * same shape, its own weights; the two share the accelerator one after the
- * other, and the next layer starts when both are done). */
+ * other, and the next layer starts when both are done). A reverse layer is
+ * one backward pass: the same program and cycles as a forward one (which
+ * step holds which time is the values' business, fpipe.c). */
 static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 {
 	size_t n = 0;
@@ -31,12 +33,11 @@ static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	p->passes.n_layers = n;
 	for (size_t i = 0, k = 0; i < w->n_layers; i++) {
-		p->any_bidir |= w->layers[i].direction == DIR_BI;
 		for (int d = 0; d < (w->layers[i].direction == DIR_BI ? 2 : 1); d++, k++) {
 			p->passes.layers[k] = w->layers[i];
 			p->passes.layers[k].direction = DIR_UNI;
 			p->pass[k].layer = (uint32_t)i;
-			p->pass[k].backward = d == 1;
+			p->pass[k].backward = d == 1 || w->layers[i].direction == DIR_REV;
 		}
 	}
 	return SIM_OK;

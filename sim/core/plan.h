@@ -27,7 +27,7 @@
 
 typedef struct plan_pass {
 	uint32_t layer;	 /* index in the workload */
-	bool backward;	 /* the backward pass of a bidirectional layer */
+	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
 	tile_sel_t tile; /* resolved tile config */
 	tile_source_t tile_src;
 	bool resident;	     /* weights kept on chip (else streamed) */
@@ -45,7 +45,6 @@ typedef struct plan {
 	plan_pass_t *pass;		  /* per pass */
 	sched_prog_t *progs;		  /* per pass: one step's program */
 	uint32_t n, k;			  /* VS units, effective lanes per unit */
-	bool any_bidir;			  /* the workload as written has a bidirectional layer */
 	bool weights_fit;		  /* every pass's weights fit */
 	weight_policy_t weights;	  /* RESIDENT, STREAM, or AUTO when passes differ */
 } plan_t;

@@ -85,7 +85,7 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 		return sim_err(err, SIM_EINPUT, "%s: the workload has no layers, expected at least one", w->path);
 	if (hw->machine)
 		return run_machine(hw, w, opts, out, err);
-	int rc = accel_check_opts(w, false, opts, err);
+	int rc = accel_check_opts(w, opts, err);
 	if (rc)
 		return rc;
 	const tile_table_t *table = NULL;

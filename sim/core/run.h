@@ -73,7 +73,7 @@ typedef struct run_opts {
 typedef struct layer_result {
 	layer_cfg_t cfg; /* the pass's shape */
 	uint32_t layer;	 /* index in the workload */
-	bool backward;	 /* the backward pass of a bidirectional layer */
+	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
 	uint64_t cycles; /* from the layer's first issue to its last h */
 	uint64_t useful_macs;
 	uint64_t issued_macs;
@@ -126,8 +126,8 @@ typedef struct plan plan_t;
 /* The engine: runs a plan (plan.h). */
 int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out, sim_err_t *err);
 /* Options the engine cannot honour for this workload (functional mode
- * computes lstm, gru and vanilla unidirectional layers only). */
-int accel_check_opts(const workload_t *w, bool any_bidir, const run_opts_t *opts, sim_err_t *err);
+ * computes the cells flagged CELL_F_FUNCTIONAL only, in either direction). */
+int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err);
 /* Plan and run: loads the tile table when the tile is auto, plans, runs. */
 int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, run_result_t *out, sim_err_t *err);
 void run_result_free(run_result_t *r);

@@ -9,12 +9,16 @@
  *                    energy x (to/from) x (vdd_to/vdd_from)^2   (E ~ C V^2, C ~ L)
  *                    area   x (to/from)^2
  *                  DRAM is a separate chip and is not scaled.
- *   SRAM access    one access of w bits to a bank of C bytes costs
- *                    ref_read_pj x (C / ref_bytes)^size_exponent x w / ref_bits
- *                  (writes x write_factor): Horowitz's 64-bit reads of 8 KB,
- *                  32 KB and 1 MB arrays (10, 20, 100 pJ) follow C^0.5.
- *   SRAM area      bits x cell area + banks x I/O bits x periphery per I/O bit.
- *   leakage        area x leakage density of the component's class.
+ *   SRAM banks     read and write energy per access, leakage and area of
+ *                  one bank of C bytes with a w-bit port come from the
+ *                  table's CACTI 7 rows (sram.banks), already at the target
+ *                  node (no node scaling): exact on a row, log-log
+ *                  interpolated between the two tabulated capacities around
+ *                  C at each of the two tabulated ports around w, then
+ *                  between the two ports; beyond the first or last row the
+ *                  end segment's power law is extended (sram_bank()).
+ *   leakage        SRAM: the banks' CACTI leakage x area_scale; other
+ *                  classes: area x leakage density of the class.
  *   calibration    each class's dynamic energy is multiplied by its
  *                  energy_scale, each class's area by its area_scale (so its
  *                  leakage follows its calibrated area).
@@ -43,6 +47,10 @@
  *            cellbuf  fp32 elements; one bank per half (double-buffered)
  *            interbuf fp32 elements; one bank per half when double-buffered
  *            gatebuf  fp32 elements; one bank of sram.gatebuf_bytes
+ *                     (or the run's peak occupancy)
+ *            Ports: wbuf K*16 bits (a row; priced per byte as 1/(2K) of a
+ *            row access), ihbuf 16 bits, the fp32 buffers 32 bits: one
+ *            priced event is one access of the bank's port.
  *   act      mfu      sigmoid, tanh (others at the sigmoid energy), bias adds
  *            cell     fp16 mults, fp32 adds, tanh; cell_updater.lanes lanes
  *            fifo_act pushes and pops, when the cycle model has this FIFO
@@ -63,6 +71,15 @@
 #include "../core/resolve.h"
 #include "../config/ydoc.h"
 
+/* One CACTI bank of the table: a bank of `bytes` with a `bits`-wide port. */
+typedef struct sram_row {
+	double bytes, bits;
+	double read_pj, write_pj, leak_mw, area_mm2;
+} sram_row_t;
+
+/* The shipped table has 126 rows; a table with more is refused. */
+#define SRAM_ROWS_MAX 512
+
 /* Every number of the table, flat; the parser table below names each one. */
 struct energy_tech {
 	char name[128];
@@ -72,9 +89,10 @@ struct energy_tech {
 	double c_fmul16_um2, c_fadd32_um2, c_reg_um2_per_bit;
 	double c_leak_w_mm2, c_energy_scale, c_area_scale;
 
-	double s_ref_bytes, s_ref_bits, s_ref_read_pj, s_size_exponent, s_write_factor;
-	double s_cell_um2_per_bit, s_periph_um2_per_io_bit, s_gatebuf_bytes;
-	double s_leak_w_mm2, s_energy_scale, s_area_scale;
+	double s_gatebuf_bytes, s_energy_scale, s_area_scale;
+	double s_node_nm; /* sram.banks.node_nm: the rows' node */
+	size_t s_n_rows;  /* sorted by (bits, bytes), no duplicate */
+	sram_row_t s_rows[SRAM_ROWS_MAX];
 
 	double a_sigmoid_pj, a_tanh_pj, a_bias_add_pj, a_cell_mult_pj, a_cell_add_pj;
 	double a_mfu_unit_um2, a_cell_lane_um2;
@@ -115,15 +133,7 @@ static const tech_field_t tech_compute[] = { F("fmul16_pj", c_fmul16_pj, 0, BIG)
 					     F("energy_scale", c_energy_scale, 0, BIG),
 					     F("area_scale", c_area_scale, 0, BIG),
 					     { NULL, 0, 0, 0 } };
-static const tech_field_t tech_sram[] = { F("ref_bytes", s_ref_bytes, 1, BIG),
-					  F("ref_bits", s_ref_bits, 1, BIG),
-					  F("ref_read_pj", s_ref_read_pj, 0, BIG),
-					  F("size_exponent", s_size_exponent, 0, 2),
-					  F("write_factor", s_write_factor, 0, BIG),
-					  F("cell_um2_per_bit", s_cell_um2_per_bit, 0, BIG),
-					  F("periph_um2_per_io_bit", s_periph_um2_per_io_bit, 0, BIG),
-					  F("gatebuf_bytes", s_gatebuf_bytes, 1, BIG),
-					  F("leakage_w_per_mm2", s_leak_w_mm2, 0, BIG),
+static const tech_field_t tech_sram[] = { F("gatebuf_bytes", s_gatebuf_bytes, 1, BIG),
 					  F("energy_scale", s_energy_scale, 0, BIG),
 					  F("area_scale", s_area_scale, 0, BIG),
 					  { NULL, 0, 0, 0 } };
@@ -156,14 +166,17 @@ static const tech_field_t tech_dram[] = { F("pj_per_bit", d_pj_per_bit, 0, BIG),
 
 #undef F
 
+/* A section's numbers, and the one key that is not a number (NULL: none),
+ * parsed by its own function. */
 typedef struct tech_section {
 	const char *name;
 	const tech_field_t *fields;
+	const char *table_key;
 } tech_section_t;
 
 static const tech_section_t tech_sections[] = {
-	{ "node", tech_node }, { "compute", tech_compute }, { "sram", tech_sram },
-	{ "act", tech_act },   { "ctrl", tech_ctrl },	    { "dram", tech_dram },
+	{ "node", tech_node, NULL }, { "compute", tech_compute, NULL }, { "sram", tech_sram, "banks" },
+	{ "act", tech_act, NULL },   { "ctrl", tech_ctrl, NULL },	{ "dram", tech_dram, NULL },
 };
 #define N_SECTIONS (sizeof tech_sections / sizeof tech_sections[0])
 
@@ -174,6 +187,8 @@ static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tec
 	size_t n = 0;
 	for (; s->fields[n].key; n++)
 		allowed[n] = s->fields[n].key;
+	if (s->table_key)
+		allowed[n++] = s->table_key;
 	allowed[n] = NULL;
 	int rc = ydoc_check_keys(d, map, allowed, err);
 	if (rc)
@@ -189,6 +204,92 @@ static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tec
 		if (rc)
 			return rc;
 	}
+	return SIM_OK;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const sram_row_t *x = a, *y = b;
+	if (x->bits != y->bits)
+		return x->bits < y->bits ? -1 : 1;
+	return x->bytes < y->bytes ? -1 : x->bytes > y->bytes;
+}
+
+/* sram.banks: {node_nm, rows: [[bytes, port_bits, read_pj, write_pj,
+ * leakage_mw, area_mm2], ...]}. Every number is positive (they are
+ * interpolated in log-log); every port has at least two capacities and
+ * there are at least two ports, so that every lookup has a segment in both
+ * directions; a (bytes, port) pair appears once. */
+static int tech_parse_banks(const ydoc_t *d, const ydoc_node_t *sec, energy_tech_t *t, sim_err_t *err)
+{
+	static const char *const keys[] = { "node_nm", "rows", NULL };
+	const ydoc_node_t *b = ydoc_get(sec, "banks");
+	if (!b)
+		return ydoc_error(d, sec, err, SIM_EINPUT,
+				  "section 'sram' has no key 'banks', expected the CACTI bank table "
+				  "(node_nm and rows)");
+	if (ydoc_kind(b) != YDOC_MAP)
+		return ydoc_error(d, b, err, SIM_EINPUT, "sram.banks is not a map, expected node_nm and rows");
+	int rc = ydoc_check_keys(d, b, keys, err);
+	if (rc)
+		return rc;
+	const ydoc_node_t *nm = ydoc_get(b, "node_nm"), *rows = ydoc_get(b, "rows");
+	if (!nm || !rows)
+		return ydoc_error(d, b, err, SIM_EINPUT, "sram.banks has no '%s', expected node_nm and rows",
+				  nm ? "rows" : "node_nm");
+	rc = ydoc_as_double(d, nm, 1, 1000, &t->s_node_nm, err);
+	if (rc)
+		return rc;
+	if (ydoc_kind(rows) != YDOC_SEQ || ydoc_len(rows) < 4)
+		return ydoc_error(d, rows, err, SIM_EINPUT,
+				  "sram.banks.rows is not a list of at least 4 rows, expected "
+				  "[bytes, port_bits, read_pj, write_pj, leakage_mw, area_mm2] rows");
+	if (ydoc_len(rows) > SRAM_ROWS_MAX)
+		return ydoc_error(d, rows, err, SIM_EINPUT, "sram.banks.rows has %zu rows, expected at most %d",
+				  ydoc_len(rows), SRAM_ROWS_MAX);
+	t->s_n_rows = ydoc_len(rows);
+	for (size_t i = 0; i < t->s_n_rows; i++) {
+		const ydoc_node_t *r = ydoc_item(rows, i);
+		if (ydoc_kind(r) != YDOC_SEQ || ydoc_len(r) != 6)
+			return ydoc_error(d, r, err, SIM_EINPUT,
+					  "sram.banks.rows[%zu] is not a row of 6 numbers, expected "
+					  "[bytes, port_bits, read_pj, write_pj, leakage_mw, area_mm2]",
+					  i);
+		double v[6];
+		for (size_t j = 0; j < 6; j++) {
+			rc = ydoc_as_double(d, ydoc_item(r, j), 1e-12, BIG, &v[j], err);
+			if (rc)
+				return rc;
+		}
+		t->s_rows[i] = (sram_row_t){ v[0], v[1], v[2], v[3], v[4], v[5] };
+	}
+	qsort(t->s_rows, t->s_n_rows, sizeof t->s_rows[0], row_cmp);
+	size_t ports = 0;
+	for (size_t i = 0; i < t->s_n_rows; i++) {
+		const sram_row_t *r = &t->s_rows[i];
+		bool first = i == 0 || r[-1].bits != r->bits;
+		bool last = i + 1 == t->s_n_rows || r[1].bits != r->bits;
+		if (!first && r[-1].bytes == r->bytes)
+			return ydoc_error(d, rows, err, SIM_EINPUT,
+					  "sram.banks.rows has two rows for %g bytes at %g bits, expected one",
+					  r->bytes, r->bits);
+		if (first && last)
+			return ydoc_error(d, rows, err, SIM_EINPUT,
+					  "sram.banks.rows has one capacity for the %g-bit port, expected at "
+					  "least two per port (capacities are interpolated)",
+					  r->bits);
+		ports += first;
+	}
+	if (ports < 2)
+		return ydoc_error(d, rows, err, SIM_EINPUT,
+				  "sram.banks.rows has one port width (%g bits), expected at least two "
+				  "(port widths are interpolated)",
+				  t->s_rows[0].bits);
+	if (t->s_node_nm != t->to_nm)
+		return ydoc_error(d, nm, err, SIM_EINPUT,
+				  "sram.banks.node_nm is %g but node.to_nm is %g, expected the same node "
+				  "(the CACTI rows are not node-scaled)",
+				  t->s_node_nm, t->to_nm);
 	return SIM_OK;
 }
 
@@ -215,6 +316,8 @@ static int tech_parse(const ydoc_t *d, energy_tech_t *t, sim_err_t *err)
 					  "node, compute, sram, act, ctrl and dram",
 					  tech_sections[i].name);
 		rc = tech_parse_section(d, sec, &tech_sections[i], t, err);
+		if (!rc && tech_sections[i].table_key)
+			rc = tech_parse_banks(d, sec, t, err);
 		if (rc)
 			return rc;
 	}
@@ -278,7 +381,7 @@ const char *energy_class_name(energy_class_t c)
  */
 typedef struct hw_view {
 	double n, k, banks, lanes, units, depth, accs;
-	double wbuf_bank_bytes, ih_bank_bytes, cell_bank_bytes, inter_bank_bytes;
+	double wbuf_bank_bytes, ih_bank_bytes, cell_bank_bytes, inter_bank_bytes, inter_banks;
 	double wbuf_bytes, ih_bytes, cell_bytes, inter_bytes;
 	double fifo_preact_bits, fifo_act_bits;
 	double gatebuf_bytes; /* gatebuf_size() */
@@ -322,7 +425,8 @@ static int hw_view(const hw_cfg_t *hw, hw_view_t *v, sim_err_t *err)
 	 * VS unit; ping-pong halves: an access sees half the capacity. */
 	v->ih_bank_bytes = v->ih_bytes / 2 / v->n;
 	v->cell_bank_bytes = v->cell_bytes / 2;
-	v->inter_bank_bytes = hw->memory.inter_double ? v->inter_bytes / 2 : v->inter_bytes;
+	v->inter_banks = hw->memory.inter_double ? 2 : 1;
+	v->inter_bank_bytes = v->inter_bytes / v->inter_banks;
 	/* FIFO entries: a row block of up to 8K fp32 sums (Config1); one cycle
 	 * of MFU results (units fp32). */
 	v->fifo_preact_bits = 8 * v->k * 32;
@@ -343,11 +447,92 @@ static double node_area(const energy_tech_t *t)
 	return l * l;
 }
 
-/* pJ of one SRAM access of `bits` bits to a bank of `bank_bytes`, at the
- * source node, before node scaling and calibration. */
-static double sram_access_pj(const energy_tech_t *t, double bank_bytes, double bits)
+/* Log-log interpolation of the four numbers of rows a and b at x (along
+ * key(a) -> key(b)): v = v_a (x / x_a)^(ln(v_b / v_a) / ln(x_b / x_a)),
+ * exactly v_a at x = x_a; beyond the segment the same power law. */
+static sram_row_t row_lerp(const sram_row_t *a, const sram_row_t *b, double xa, double xb, double x)
 {
-	return t->s_ref_read_pj * pow(bank_bytes / t->s_ref_bytes, t->s_size_exponent) * bits / t->s_ref_bits;
+	double f = log(x / xa) / log(xb / xa);
+	sram_row_t r = *a;
+	r.read_pj = a->read_pj * pow(b->read_pj / a->read_pj, f);
+	r.write_pj = a->write_pj * pow(b->write_pj / a->write_pj, f);
+	r.leak_mw = a->leak_mw * pow(b->leak_mw / a->leak_mw, f);
+	r.area_mm2 = a->area_mm2 * pow(b->area_mm2 / a->area_mm2, f);
+	return r;
+}
+
+/* The rows [lo, hi) of one port width, sorted by bytes (>= 2 of them),
+ * evaluated at `bytes`: the row itself on a hit, else the segment around
+ * it, or the first or last segment beyond the ends. */
+static sram_row_t port_at(const sram_row_t *rows, size_t lo, size_t hi, double bytes)
+{
+	size_t i = lo + 1;
+	while (i + 1 < hi && rows[i].bytes < bytes)
+		i++;
+	if (rows[i].bytes == bytes)
+		return rows[i];
+	return row_lerp(&rows[i - 1], &rows[i], rows[i - 1].bytes, rows[i].bytes, bytes);
+}
+
+/* One bank of `bytes` with a `bits`-wide port: at each of the two
+ * tabulated port widths around `bits` (or the two nearest, beyond the
+ * ends) the capacity is interpolated (port_at), then the two results are
+ * interpolated in log-log over the port width. A tabulated (bytes, bits)
+ * returns its row exactly. The parser guarantees >= 2 ports of >= 2 rows.
+ * A buffer of 0 bytes is no bank: all zero. */
+static sram_row_t sram_bank(const energy_tech_t *t, double bytes, double bits)
+{
+	if (!(bytes > 0))
+		return (sram_row_t){ 0 };
+	const sram_row_t *rows = t->s_rows;
+	size_t n = t->s_n_rows, start[SRAM_ROWS_MAX + 1], ports = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || rows[i].bits != rows[i - 1].bits)
+			start[ports++] = i;
+	start[ports] = n;
+	size_t p = 1;
+	while (p + 1 < ports && rows[start[p]].bits < bits)
+		p++;
+	sram_row_t b = port_at(rows, start[p], start[p + 1], bytes);
+	if (rows[start[p]].bits == bits)
+		return b;
+	sram_row_t a = port_at(rows, start[p - 1], start[p], bytes);
+	sram_row_t r = row_lerp(&a, &b, a.bits, b.bits, bits);
+	r.bytes = bytes;
+	r.bits = bits;
+	return r;
+}
+
+static bool port_covers(const sram_row_t *rows, size_t lo, size_t hi, double bytes)
+{
+	return bytes >= rows[lo].bytes && bytes <= rows[hi - 1].bytes;
+}
+
+bool energy_tech_sram_covers(const energy_tech_t *t, double bytes, double bits)
+{
+	const sram_row_t *rows = t->s_rows;
+	size_t n = t->s_n_rows, lo = 0;
+	if (bits < rows[0].bits || bits > rows[n - 1].bits)
+		return false;
+	/* Walk the ports in order; check the one at or below bits and the one
+	 * at or above it. */
+	while (lo < n) {
+		size_t hi = lo;
+		while (hi < n && rows[hi].bits == rows[lo].bits)
+			hi++;
+		double pb = rows[lo].bits;
+		bool next_above = hi < n && rows[hi].bits > bits;
+		if (pb == bits)
+			return port_covers(rows, lo, hi, bytes);
+		if (pb < bits && next_above) {
+			size_t hi2 = hi;
+			while (hi2 < n && rows[hi2].bits == rows[hi].bits)
+				hi2++;
+			return port_covers(rows, lo, hi, bytes) && port_covers(rows, hi, hi2, bytes);
+		}
+		lo = hi;
+	}
+	return false;
 }
 
 /* ---------------------------------------------------------------------------
@@ -432,8 +617,6 @@ static double class_leak_density(const energy_tech_t *t, energy_class_t c)
 	switch (c) {
 	case ENERGY_CLASS_COMPUTE:
 		return t->c_leak_w_mm2;
-	case ENERGY_CLASS_SRAM:
-		return t->s_leak_w_mm2;
 	case ENERGY_CLASS_ACT:
 		return t->a_leak_w_mm2;
 	case ENERGY_CLASS_CTRL:
@@ -443,10 +626,35 @@ static double class_leak_density(const energy_tech_t *t, energy_class_t c)
 	}
 }
 
-/* Source-node um^2 of each component, before node scaling and calibration. */
+/* The SRAM buffers as CACTI banks: how many banks each has and one bank
+ * (capacity, port) looked up in the table. The weight buffer's port is a
+ * row of K fp16 weights; the I/H buffer's one fp16 element (one bank per VS
+ * unit in each ping-pong half); the fp32 buffers' one fp32 element, one
+ * bank per half when double-buffered. */
+typedef struct sram_view {
+	double inst[IT_COUNT];
+	sram_row_t bank[IT_COUNT];
+} sram_view_t;
+
+static void sram_view(const energy_tech_t *t, const hw_view_t *v, sram_view_t *s)
+{
+	memset(s, 0, sizeof *s);
+	s->inst[IT_WBUF] = v->banks;
+	s->bank[IT_WBUF] = sram_bank(t, v->wbuf_bank_bytes, v->k * 16);
+	s->inst[IT_IHBUF] = 2 * v->n;
+	s->bank[IT_IHBUF] = sram_bank(t, v->ih_bank_bytes, 16);
+	s->inst[IT_CELLBUF] = 2;
+	s->bank[IT_CELLBUF] = sram_bank(t, v->cell_bank_bytes, 32);
+	s->inst[IT_INTERBUF] = v->inter_banks;
+	s->bank[IT_INTERBUF] = sram_bank(t, v->inter_bank_bytes, 32);
+	s->inst[IT_GATEBUF] = 1;
+	s->bank[IT_GATEBUF] = sram_bank(t, v->gatebuf_bytes, 32);
+}
+
+/* Source-node um^2 of each non-SRAM component, before node scaling and
+ * calibration (SRAM areas come from the bank table, at the target node). */
 static void raw_areas_um2(const energy_tech_t *t, const hw_view_t *v, double a[IT_COUNT])
 {
-	double sram_bits = 0, io_bits = 0;
 	memset(a, 0, sizeof(double) * IT_COUNT);
 	/* The multipliers and every tree level are pipelined: each multiplier and
 	 * each adder drives a 32-bit output register. */
@@ -457,22 +665,13 @@ static void raw_areas_um2(const energy_tech_t *t, const hw_view_t *v, double a[I
 	a[IT_FIFO_PREACT] = v->depth * v->fifo_preact_bits * t->c_reg_um2_per_bit;
 	a[IT_FIFO_ACT] = v->depth * v->fifo_act_bits * t->c_reg_um2_per_bit;
 
-	/* SRAM: cells plus per-bank periphery sized by the bank's I/O width. */
-	sram_bits = v->wbuf_bytes * 8;
-	io_bits = v->banks * v->k * 16;
-	a[IT_WBUF] = sram_bits * t->s_cell_um2_per_bit + io_bits * t->s_periph_um2_per_io_bit;
-	a[IT_IHBUF] = v->ih_bytes * 8 * t->s_cell_um2_per_bit + 2 * v->n * 16 * t->s_periph_um2_per_io_bit;
-	a[IT_CELLBUF] = v->cell_bytes * 8 * t->s_cell_um2_per_bit + 2 * v->lanes * 32 * t->s_periph_um2_per_io_bit;
-	a[IT_INTERBUF] = v->inter_bytes * 8 * t->s_cell_um2_per_bit + 8 * v->k * 32 * t->s_periph_um2_per_io_bit;
-	a[IT_GATEBUF] = v->gatebuf_bytes * 8 * t->s_cell_um2_per_bit + v->units * 32 * t->s_periph_um2_per_io_bit;
-
 	a[IT_MFU] = v->units * t->a_mfu_unit_um2;
 	a[IT_CELL] = v->lanes * t->a_cell_lane_um2;
 	a[IT_CTRL] = t->k_base_um2 + v->n * t->k_per_vs_um2;
 	a[IT_RECONFIG] = 8 * v->k * t->k_reconfig_um2_per_lane;
 }
 
-static void report_init(const energy_tech_t *t, const hw_view_t *v, energy_report_t *r)
+static void report_init(const energy_tech_t *t, const hw_view_t *v, const sram_view_t *sv, energy_report_t *r)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->tech, sizeof r->tech, "%s", t->name);
@@ -489,7 +688,8 @@ static void report_init(const energy_tech_t *t, const hw_view_t *v, energy_repor
 		energy_item_t *it = &r->item[i];
 		it->name = item_info[i].name;
 		it->cls = item_info[i].cls;
-		it->area_mm2 = raw[i] * 1e-6 * fa * class_area_scale(t, it->cls);
+		double mm2 = it->cls == ENERGY_CLASS_SRAM ? sv->inst[i] * sv->bank[i].area_mm2 : raw[i] * 1e-6 * fa;
+		it->area_mm2 = mm2 * class_area_scale(t, it->cls);
 		r->class_area_mm2[it->cls] += it->area_mm2;
 		r->area_mm2 += it->area_mm2;
 	}
@@ -502,7 +702,9 @@ int energy_area(const energy_tech_t *t, const hw_cfg_t *hw, energy_report_t *out
 	if (rc)
 		return rc;
 	v.gatebuf_bytes = gatebuf_size(t, 0);
-	report_init(t, &v, out);
+	sram_view_t sv;
+	sram_view(t, &v, &sv);
+	report_init(t, &v, &sv, out);
 	return SIM_OK;
 }
 
@@ -604,14 +806,16 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	if (!(v.clock_mhz > 0))
 		return sim_err(err, SIM_EINTERNAL, "energy model: clock_mhz must be positive");
 	v.gatebuf_bytes = gatebuf_size(t, c.gate_peak);
-	report_init(t, &v, out);
+	sram_view_t sv;
+	sram_view(t, &v, &sv);
+	report_init(t, &v, &sv, out);
 	energy_report_t *r = out;
 	r->cycles = cycles;
 	r->seconds = (double)cycles / (v.clock_mhz * 1e6);
 	r->useful_macs = c.useful;
 
 	double fe = node_energy(t);
-	double ec = fe * t->c_energy_scale, es = fe * t->s_energy_scale;
+	double ec = fe * t->c_energy_scale, es = t->s_energy_scale; /* CACTI: at the target node */
 	double ea = fe * t->a_energy_scale, ek = fe * t->k_energy_scale;
 	double ed = t->d_energy_scale; /* off-chip: no node scaling */
 	pricer_t p = { .r = r };
@@ -626,26 +830,26 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_FIFO_PREACT, "push", c.preact_push, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "pop", c.preact_pop, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 
-	double wr = t->s_write_factor;
 	/* Priced per byte read, not per K-wide row: a row of narrow weights
 	 * (weight_bits) and its scales move fewer bits than K fp16 ones. For
 	 * fp16 a row is 2K bytes, the price of one K*16-bit access. */
-	charge(&p, IT_WBUF, "read_byte", c.wbuf_rbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * es);
-	charge(&p, IT_WBUF, "write_byte", c.wbuf_wbytes, sram_access_pj(t, v.wbuf_bank_bytes, 8) * wr * es);
+	const sram_row_t *wb = &sv.bank[IT_WBUF];
+	charge(&p, IT_WBUF, "read_byte", c.wbuf_rbytes, wb->read_pj / (v.k * 2) * es);
+	charge(&p, IT_WBUF, "write_byte", c.wbuf_wbytes, wb->write_pj / (v.k * 2) * es);
 	/* The VS array's operand reads and the input prefetch are accesses of
 	 * one fp16 element to a bank like the cell updater's h traffic; they
 	 * are separate actions so an Accelergy user can tell them apart. */
-	double ih_pj = sram_access_pj(t, v.ih_bank_bytes, 16) * es;
-	charge(&p, IT_IHBUF, "read", c.ih_r, ih_pj);
-	charge(&p, IT_IHBUF, "write", c.ih_w, ih_pj * wr);
-	charge(&p, IT_IHBUF, "operand_read", c.ih_op_r, ih_pj);
-	charge(&p, IT_IHBUF, "input_write", c.ih_in_w, ih_pj * wr);
-	charge(&p, IT_CELLBUF, "read", c.cell_r, sram_access_pj(t, v.cell_bank_bytes, 32) * es);
-	charge(&p, IT_CELLBUF, "write", c.cell_w, sram_access_pj(t, v.cell_bank_bytes, 32) * wr * es);
-	charge(&p, IT_INTERBUF, "read", c.inter_r, sram_access_pj(t, v.inter_bank_bytes, 32) * es);
-	charge(&p, IT_INTERBUF, "write", c.inter_w, sram_access_pj(t, v.inter_bank_bytes, 32) * wr * es);
-	charge(&p, IT_GATEBUF, "read", c.gate_r, sram_access_pj(t, v.gatebuf_bytes, 32) * es);
-	charge(&p, IT_GATEBUF, "write", c.gate_w, sram_access_pj(t, v.gatebuf_bytes, 32) * wr * es);
+	const sram_row_t *ih = &sv.bank[IT_IHBUF];
+	charge(&p, IT_IHBUF, "read", c.ih_r, ih->read_pj * es);
+	charge(&p, IT_IHBUF, "write", c.ih_w, ih->write_pj * es);
+	charge(&p, IT_IHBUF, "operand_read", c.ih_op_r, ih->read_pj * es);
+	charge(&p, IT_IHBUF, "input_write", c.ih_in_w, ih->write_pj * es);
+	charge(&p, IT_CELLBUF, "read", c.cell_r, sv.bank[IT_CELLBUF].read_pj * es);
+	charge(&p, IT_CELLBUF, "write", c.cell_w, sv.bank[IT_CELLBUF].write_pj * es);
+	charge(&p, IT_INTERBUF, "read", c.inter_r, sv.bank[IT_INTERBUF].read_pj * es);
+	charge(&p, IT_INTERBUF, "write", c.inter_w, sv.bank[IT_INTERBUF].write_pj * es);
+	charge(&p, IT_GATEBUF, "read", c.gate_r, sv.bank[IT_GATEBUF].read_pj * es);
+	charge(&p, IT_GATEBUF, "write", c.gate_w, sv.bank[IT_GATEBUF].write_pj * es);
 
 	/* Activations other than sigmoid and tanh (none for the cells modelled
 	 * today) are priced as a sigmoid, the cheaper of the two. */
@@ -669,8 +873,11 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 
 	for (int i = 0; i < IT_COUNT; i++) {
 		energy_item_t *it = &r->item[i];
+		/* SRAM leakage follows its calibrated area like the other classes'. */
 		double leak_w = it->cls == ENERGY_CLASS_DRAM ? t->d_background_w
-							     : it->area_mm2 * class_leak_density(t, it->cls);
+				: it->cls == ENERGY_CLASS_SRAM
+					? sv.inst[i] * sv.bank[i].leak_mw * 1e-3 * t->s_area_scale
+					: it->area_mm2 * class_leak_density(t, it->cls);
 		it->dynamic_uj = p.dyn_pj[i] * 1e-6;
 		it->leakage_uj = leak_w * r->seconds * 1e6;
 		it->energy_uj = it->dynamic_uj + it->leakage_uj;

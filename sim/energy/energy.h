@@ -34,6 +34,7 @@
 #ifndef SHARPSIM_ENERGY_H
 #define SHARPSIM_ENERGY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,6 +114,12 @@ int energy_tech_load(const char *path, energy_tech_t **out, sim_err_t *err);
 int energy_tech_load_string(const char *name, const char *text, size_t len, energy_tech_t **out, sim_err_t *err);
 void energy_tech_destroy(energy_tech_t *t);
 const char *energy_tech_name(const energy_tech_t *t);
+/* True when the SRAM bank table prices a bank of `bytes` with a `bits`-wide
+ * port by interpolation (or a row) rather than by extending an end segment:
+ * `bits` lies between the smallest and largest tabulated port width and
+ * `bytes` between the smallest and largest capacity of each of the two
+ * tabulated ports around `bits` (docs/energy.md 1.2). */
+bool energy_tech_sram_covers(const energy_tech_t *t, double bytes, double bits);
 
 /* Area only (no run needed): fills the area fields, items and class areas;
  * every energy and power is 0. */

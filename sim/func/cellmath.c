@@ -9,6 +9,7 @@ struct cm {
 	prec_mul_t mul;
 	unsigned df, wf, acc_bits, S;
 	act_t *act;
+	act_spec_t role[CM_ROLES]; /* the layer's f, g, h (cm_set_acts) */
 };
 
 cm_t *cm_create(const precision_cfg_t *p, const act_cfg_t *a, sim_err_t *err)
@@ -34,6 +35,9 @@ cm_t *cm_create(const precision_cfg_t *p, const act_cfg_t *a, sim_err_t *err)
 	cm->wf = p->weight_frac;
 	cm->acc_bits = p->acc_bits;
 	cm->S = cm->df + cm->wf;
+	cm->role[CM_ROLE_F] = act_default(ACT_SIGMOID);
+	cm->role[CM_ROLE_G] = act_default(ACT_TANH);
+	cm->role[CM_ROLE_H] = act_default(ACT_TANH);
 	cm->act = act_create(a);
 	if (!cm->act) {
 		free(cm);
@@ -49,6 +53,12 @@ void cm_destroy(cm_t *cm)
 		return;
 	act_destroy(cm->act);
 	free(cm);
+}
+
+void cm_set_acts(cm_t *cm, const act_spec_t role[CM_ROLES])
+{
+	for (int r = 0; r < CM_ROLES; r++)
+		cm->role[r] = role[r];
 }
 
 bool cm_is_fixed(const cm_t *cm)
@@ -152,16 +162,22 @@ uint32_t cm_pre(const cm_t *cm, uint32_t sum, uint32_t bias)
 	return arith_f32_add(sum, bias);
 }
 
-uint32_t cm_act(const cm_t *cm, act_fn_t fn, uint32_t pre)
+/* Role r's function of x. */
+static double role_eval(const cm_t *cm, cm_role_t r, double x)
 {
-	if (cm_is_fixed(cm))
-		return w16(fix_from_double(act_eval(cm->act, fn, fix_to_double(s32(pre), cm->S)), cm->df, 16));
-	return rndd(cm, act_eval(cm->act, fn, arith_f32_to_double(pre)));
+	return act_eval_spec(cm->act, &cm->role[r], x);
 }
 
-uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias)
+uint32_t cm_act(const cm_t *cm, cm_role_t r, uint32_t pre)
 {
-	return cm_act(cm, fn, cm_pre(cm, sum, bias));
+	if (cm_is_fixed(cm))
+		return w16(fix_from_double(role_eval(cm, r, fix_to_double(s32(pre), cm->S)), cm->df, 16));
+	return rndd(cm, role_eval(cm, r, arith_f32_to_double(pre)));
+}
+
+uint32_t cm_gate(const cm_t *cm, cm_role_t r, uint32_t sum, uint32_t bias)
+{
+	return cm_act(cm, r, cm_pre(cm, sum, bias));
 }
 
 uint32_t cm_narrow(const cm_t *cm, uint32_t pre)
@@ -185,10 +201,11 @@ uint32_t cm_peep(const cm_t *cm, uint32_t pre, uint32_t p, uint32_t c)
 	return arith_f32_add(pre, mul(cm, p, rnd(cm, c)));
 }
 
-uint32_t cm_sigmoid_tanh(const cm_t *cm, uint32_t pre)
+uint32_t cm_cell_f(const cm_t *cm, uint32_t pre)
 {
 	double x = cm_is_fixed(cm) ? fix_to_double(s32(pre), cm->S) : arith_f32_to_double(pre);
-	double v = 0.5 + 0.5 * act_tanh(cm->act, 0.5 * x);
+	const act_spec_t *f = &cm->role[CM_ROLE_F];
+	double v = f->fn == ACT_SIGMOID ? 0.5 + 0.5 * act_tanh(cm->act, 0.5 * x) : act_eval_spec(cm->act, f, x);
 	return cm_is_fixed(cm) ? w16(fix_from_double(v, cm->df, 16)) : rndd(cm, v);
 }
 
@@ -212,10 +229,10 @@ void cm_lstm_state(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t 
 uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c)
 {
 	if (cm_is_fixed(cm)) {
-		int16_t tc = fix_from_double16(act_tanh(cm->act, fix_to_double(s32(c), cm->df)), cm->df);
+		int16_t tc = fix_from_double16(role_eval(cm, CM_ROLE_H, fix_to_double(s32(c), cm->df)), cm->df);
 		return w16(fix_shift_rne((int64_t)d16(o) * tc, cm->df));
 	}
-	uint32_t tc = rndd(cm, act_tanh(cm->act, arith_f32_to_double(c)));
+	uint32_t tc = rndd(cm, role_eval(cm, CM_ROLE_H, arith_f32_to_double(c)));
 	return rnd(cm, mul(cm, o, tc));
 }
 
@@ -231,12 +248,12 @@ uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, u
 		int32_t a = fix_acc_add(s32(hn), s32(b_hn), cm->acc_bits);
 		int64_t p = fix_shift_rne((int64_t)d16(r) * a, cm->df);
 		int32_t pre = fix_acc_add(fix_acc_add(s32(xn), s32(b_in), cm->acc_bits), p, cm->acc_bits);
-		return w16(fix_from_double(act_tanh(cm->act, fix_to_double(pre, cm->S)), cm->df, 16));
+		return w16(fix_from_double(role_eval(cm, CM_ROLE_G, fix_to_double(pre, cm->S)), cm->df, 16));
 	}
 	uint32_t a = arith_f32_add(hn, b_hn);
 	uint32_t p = mul(cm, r, rnd(cm, a));
 	uint32_t pre = arith_f32_add(arith_f32_add(xn, b_in), p);
-	return rndd(cm, act_tanh(cm->act, arith_f32_to_double(pre)));
+	return rndd(cm, role_eval(cm, CM_ROLE_G, arith_f32_to_double(pre)));
 }
 
 uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h)

@@ -18,17 +18,21 @@
  * arith_f32_add, rnd_D rounds fp32 to D (RNE; identity for fp32), act_D
  * rounds the activation's double result once to D.
  *
- *   gate (MFU)     pre = add(sum, bias);  out = act_D(f(pre))
+ * The activations are the layer's per role (cm_set_acts; ONNX's f, g, h,
+ * defaults sigmoid, tanh, tanh): F, G, H below; a gate's is the role its
+ * cell gives it (cell.h: a sigmoid gate is F, a tanh gate G).
+ *   gate (MFU)     pre = add(sum, bias);  out = act_D(F or G(pre))
  *   LSTM cell      c' = add(mul_D(f, rnd_D(c)), mul_D(i, g))
- *                  h' = rnd_D(mul_D(o, act_D(tanh(c'))))
+ *                  h' = rnd_D(mul_D(o, act_D(H(c'))))
  *   GRU lbr n      a = add(hn, b_hn);  p = mul_D(r, rnd_D(a))
- *                  n = act_D(tanh(add(add(xn, b_in), p)))
+ *                  n = act_D(G(add(add(xn, b_in), p)))
  *   GRU rbm r*h    rh = rnd_D(mul_D(r, h))   (the operand of U_n (r*h))
  *   GRU h          omz = rnd_D(add(1, -z))
  *                  h' = rnd_D(add(mul_D(omz, n), mul_D(z, h)))
  *   peephole       pre' = add(pre, mul_D(p, rnd_D(c)))        (p a weight word)
- *   sigmoid by tanh s = act_D((1 + tanh(pre' / 2)) / 2)   (the cell updater
- *                  has tanh units only; one rounding of the double result)
+ *   cell F         s = act_D((1 + tanh(pre' / 2)) / 2) when F is sigmoid
+ *                  (the cell updater's tanh unit; one rounding of the
+ *                  double result), else act_D(F(pre'))
  *   coupled f      f = rnd_D(add(1, -i))
  *   fc output      y = rnd_D(pre)          (no activation: the biased sum
  *                  narrowed to a data word)
@@ -36,16 +40,17 @@
  * Fixed point (S = data_frac + weight_frac, df = data_frac; every rounding
  * is to nearest even, every narrowing saturates; acc_add saturates to
  * acc_bits):
- *   gate           pre = acc_add(sum, bias);  out = q16(f(pre * 2^-S), df)
+ *   gate           pre = acc_add(sum, bias);  out = q16(F or G(pre * 2^-S), df)
  *   LSTM cell      c' = sat32(rne((f*c + i*g) / 2^df))    (exact int64 sum)
- *                  h' = sat16(rne(o * q16(tanh(c' * 2^-df)) / 2^df))
+ *                  h' = sat16(rne(o * q16(H(c' * 2^-df)) / 2^df))
  *   GRU lbr n      a = acc_add(hn, b_hn);  p = rne(r*a / 2^df)
- *                  n = q16(tanh(acc_add(acc_add(xn, b_in), p) * 2^-S))
+ *                  n = q16(G(acc_add(acc_add(xn, b_in), p) * 2^-S))
  *   GRU rbm r*h    rh = sat16(rne(r*h / 2^df))
  *   GRU h          omz = sat16(2^df - z);  h' = sat16(rne((omz*n + z*h) / 2^df))
  *   peephole       pre' = acc_add(pre, p*c)   (p Q(wf) times c Q(df) is at
  *                  2^-S, the sum's scale: exact before the saturating add)
- *   sigmoid by tanh s = q16((1 + tanh(pre' * 2^-S / 2)) / 2, df)
+ *   cell F         s = q16((1 + tanh(pre' * 2^-S / 2)) / 2, df) when F is
+ *                  sigmoid, else q16(F(pre' * 2^-S), df)
  *   coupled f      f = sat16(2^df - i)
  *   fc output      y = sat16(rne(pre / 2^wf))
  * The LSTM cell splits into its state and output halves (cm_lstm_state,
@@ -65,11 +70,18 @@
 
 typedef struct cm cm_t;
 
+/* ONNX's activation roles (workload.h's LAYER_ROLE_*). */
+typedef enum { CM_ROLE_F = 0, CM_ROLE_G, CM_ROLE_H, CM_ROLES } cm_role_t;
+
 /* NULL with err set when the precision's fields are out of range
  * (fixed point: data_frac <= 14, weight_frac <= 7 for fix16x8 and <= 15 for
  * fix16x16, acc_bits 16..32) or the activation config is invalid. */
 cm_t *cm_create(const precision_cfg_t *p, const act_cfg_t *a, sim_err_t *err);
 void cm_destroy(cm_t *cm);
+
+/* The layer's activation per role (until the next call; cm_create sets
+ * sigmoid, tanh, tanh). */
+void cm_set_acts(cm_t *cm, const act_spec_t role[CM_ROLES]);
 
 bool cm_is_fixed(const cm_t *cm);
 
@@ -88,20 +100,21 @@ uint32_t cm_sum_zero(const cm_t *cm);
 /* ---- per element ---- */
 /* The MFU's bias add: a sum word. */
 uint32_t cm_pre(const cm_t *cm, uint32_t sum, uint32_t bias);
-/* An activation of a biased sum word: a data word. */
-uint32_t cm_act(const cm_t *cm, act_fn_t fn, uint32_t pre);
-/* cm_act(fn, cm_pre(sum, bias)). */
-uint32_t cm_gate(const cm_t *cm, act_fn_t fn, uint32_t sum, uint32_t bias);
+/* Role r's activation of a biased sum word: a data word. */
+uint32_t cm_act(const cm_t *cm, cm_role_t r, uint32_t pre);
+/* cm_act(r, cm_pre(sum, bias)). */
+uint32_t cm_gate(const cm_t *cm, cm_role_t r, uint32_t sum, uint32_t bias);
 /* A biased sum word narrowed to a data word, no activation (fc). */
 uint32_t cm_narrow(const cm_t *cm, uint32_t pre);
 /* pre + p*c: a peephole term (p a weight word, c a state word) added to a
  * biased sum word. */
 uint32_t cm_peep(const cm_t *cm, uint32_t pre, uint32_t p, uint32_t c);
-/* sigmoid of a sum word evaluated as (1 + tanh(x/2)) / 2. */
-uint32_t cm_sigmoid_tanh(const cm_t *cm, uint32_t pre);
+/* Role f of a sum word in the cell updater: a sigmoid evaluated as
+ * (1 + tanh(x/2)) / 2, another function directly. */
+uint32_t cm_cell_f(const cm_t *cm, uint32_t pre);
 /* 1 - d of a data word. */
 uint32_t cm_one_minus(const cm_t *cm, uint32_t d);
-/* c = f*c + i*g (state word in place); then h = o*tanh(c). */
+/* c = f*c + i*g (state word in place); then h = o*H(c). */
 void cm_lstm_state(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t *c);
 uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c);
 void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o, uint32_t *c, uint32_t *h);

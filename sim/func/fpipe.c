@@ -39,6 +39,25 @@
  * datapath's accumulated error through layers 0..l. Random parameters of
  * layer l come from weights_random with seed + l * 0x9E3779B97F4A7C15
  * (layer 0 uses the seed itself).
+ *
+ * Bidirectional layers run as two passes (plan.c): forward, then backward
+ * with the layer's second set of parameters (weights.h, `backward/`; random
+ * ones from seed + l * 0x9E3779B97F4A7C15 + FP_SEED_BACKWARD, a stream of
+ * their own, so the forward direction's parameters are those of the same
+ * layer made unidirectional). The backward pass's step s is time
+ * T - 1 - s: it reads x_{T-1-s} and its h is the layer's output at that
+ * time. The layer's output sequence, (T, B, 2H) with [h_fwd(t); h_bwd(t)]
+ * at t, is what the next layer reads as x (its input_size is 2H); it and
+ * the reference's likewise stay allocated across both passes. Each pass is
+ * compared with its own reference direction (ref_state_step fed the same
+ * time-reversed x), so the error is reported per pass. A bidirectional
+ * layer's dump is (T, 2, B, H): its passes produce the two directions one
+ * after the other, so it is held (T in size) and written at the end of the
+ * backward pass.
+ *
+ * A reverse layer is a backward pass alone, with the layer's own (forward)
+ * weights and x: time reversed as above, output H wide, its dump (T, B, H)
+ * indexed by time, held likewise.
  */
 #include "fpipe.h"
 
@@ -65,9 +84,14 @@
  * no longer read; 3 leaves one slot of margin over that argument. */
 #define FP_HRING 3
 #define FP_SEED_STRIDE UINT64_C(0x9E3779B97F4A7C15)
+/* Added to a layer's seed for its backward direction: an odd constant
+ * unrelated to the stride (the PCG multiplier), so no small layer index
+ * l' has seed + l' * stride equal to it. */
+#define FP_SEED_BACKWARD UINT64_C(0x5851F42D4C957F2D)
 
 struct fpipe {
 	const workload_t *w;
+	fpipe_pass_t *pass; /* per pass of w (a copy) */
 	const char *dump_dir;
 	uint64_t *mults;
 	cm_t *cm;
@@ -129,8 +153,20 @@ struct fpipe {
 	ref_diff_t eh_last, ec_last;
 	uint32_t fin; /* steps finished (compared, dumped), in order */
 	npy_writer_t *dump_h, *dump_c;
-	uint32_t *hwords; /* h words, (T, B, H), only when the next layer reads them */
-	double *ref_seq;  /* the reference's h likewise */
+	/* the current pass's layer and direction */
+	uint32_t wlayer; /* index in the workload */
+	bool back, bidir;
+	const double *x0; /* layer 0's input sequence (T, B, I): the forward direction's x */
+	/* The layer's outputs, alive across its passes: h words (T, B, OW) with
+	 * OW = H or 2H, this pass's at column ooff, and the reference's likewise,
+	 * only when the next layer reads them; a bidirectional layer's dumps
+	 * (T, 2, B, H), a reverse layer's (T, B, H). Counted in `bytes`;
+	 * `carry` once a bidirectional layer's forward pass ends. */
+	uint32_t ow, ooff;
+	uint32_t *hwords;
+	double *ref_seq;
+	double *ydump, *cdump;
+	size_t out_bytes;
 };
 
 /* calloc that counts the bytes against the module's peak. Every per-layer
@@ -167,7 +203,8 @@ static void fp_fail(fpipe_t *f, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	f->bad = true;
-	sim_err(&f->bad_err, SIM_EINTERNAL, "functional mode, layer %u: %s", f->layer, msg);
+	sim_err(&f->bad_err, SIM_EINTERNAL, "functional mode, layer %u%s: %s", f->wlayer, f->back ? " (backward)" : "",
+		msg);
 }
 
 static void fp_free_layer(fpipe_t *f)
@@ -191,8 +228,6 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->xtag);
 	free(f->gst);
 	free(f->cst);
-	free(f->hwords);
-	free(f->ref_seq);
 	free(f->xv_step);
 	free(f->xv_reads);
 	free(f->dh);
@@ -203,12 +238,23 @@ static void fp_free_layer(fpipe_t *f)
 	npy_writer_abort(f->dump_h);
 	npy_writer_abort(f->dump_c);
 	f->xv_step = NULL, f->xv_reads = NULL, f->dh = NULL, f->dc = NULL, f->rh = NULL, f->rc = NULL;
-	f->rs = NULL, f->dump_h = NULL, f->dump_c = NULL, f->ref_seq = NULL;
+	f->rs = NULL, f->dump_h = NULL, f->dump_c = NULL;
 	f->bytes = f->carry;
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
-	f->cst = NULL, f->hwords = NULL;
+	f->cst = NULL;
+}
+
+/* The layer's outputs, once its last pass has handed them on. */
+static void fp_free_out(fpipe_t *f)
+{
+	free(f->hwords);
+	free(f->ref_seq);
+	free(f->ydump);
+	free(f->cdump);
+	f->hwords = NULL, f->ref_seq = NULL, f->ydump = NULL, f->cdump = NULL;
+	f->out_bytes = 0;
 }
 
 void fpipe_destroy(fpipe_t *f)
@@ -216,10 +262,12 @@ void fpipe_destroy(fpipe_t *f)
 	if (!f)
 		return;
 	fp_free_layer(f);
+	fp_free_out(f);
 	if (f->wt)
 		for (size_t l = 0; l < f->w->n_layers; l++)
 			weights_destroy(f->wt[l]);
 	free(f->wt);
+	free(f->pass);
 	free(f->ref_prev);
 	free(f->dp_prev);
 	cm_destroy(f->cm);
@@ -238,22 +286,24 @@ static void fp_dirname(const char *path, char *out, size_t len)
 		snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
-/* Layer l > 0 with an input reads layer l - 1's h sequence. */
-static int fp_check_stack(const workload_t *w, size_t l, sim_err_t *err)
+/* Pass k of layer l > 0 with an input reads layer l - 1's output sequence
+ * (H wide, or 2H when bidirectional); pass p is layer l - 1's last. */
+static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t k, size_t p, sim_err_t *err)
 {
-	const layer_cfg_t *c = &w->layers[l], *p = &w->layers[l - 1];
+	const layer_cfg_t *c = &w->layers[k], *pl = &w->layers[p];
+	uint32_t width = pl->hidden_size * (pass[p].bidir ? 2 : 1);
 	if (c->skip_input ||
-	    (c->input_size == p->hidden_size && c->timesteps == p->timesteps && c->batch_size == p->batch_size))
+	    (c->input_size == width && c->timesteps == pl->timesteps && c->batch_size == pl->batch_size))
 		return SIM_OK;
 	return sim_err_at(err, SIM_EINPUT, w->path, c->line, c->col,
-			  "layer %zu has input_size %u, timesteps %u, batch_size %u; a functional run feeds it "
-			  "layer %zu's h, expected input_size %u, timesteps %u, batch_size %u",
-			  l + 1, c->input_size, c->timesteps, c->batch_size, l, p->hidden_size, p->timesteps,
-			  p->batch_size);
+			  "layer %u has input_size %u, timesteps %u, batch_size %u; a functional run feeds it "
+			  "layer %u's %s, expected input_size %u, timesteps %u, batch_size %u",
+			  pass[k].layer + 1, c->input_size, c->timesteps, c->batch_size, pass[p].layer + 1,
+			  pass[p].bidir ? "[h_fwd; h_bwd]" : "h", width, pl->timesteps, pl->batch_size);
 }
 
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir, stats_t *st,
-		      sim_err_t *err)
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
+		      const char *dump_dir, stats_t *st, sim_err_t *err)
 {
 	if (dump_dir) {
 		struct stat sb;
@@ -271,6 +321,9 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 		return NULL;
 	}
 	f->w = w;
+	f->pass = malloc(w->n_layers * sizeof *f->pass);
+	if (f->pass)
+		memcpy(f->pass, pass, w->n_layers * sizeof *f->pass);
 	f->dump_dir = dump_dir;
 	f->prec = hw->precision.mul;
 	f->acc_bits = hw->precision.acc_bits;
@@ -281,7 +334,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
 	f->wt = calloc(w->n_layers, sizeof *f->wt);
-	if (!f->mults || !f->wt) {
+	if (!f->mults || !f->wt || !f->pass) {
 		sim_err(err, SIM_ENOMEM, "out of memory");
 		fpipe_destroy(f);
 		return NULL;
@@ -292,9 +345,14 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 	}
 	char dir[1024], path[1536];
 	fp_dirname(w->path, dir, sizeof dir);
-	for (size_t l = 0; l < w->n_layers; l++) {
-		const layer_cfg_t *lc = &w->layers[l];
-		if (l > 0 && fp_check_stack(w, l, err)) {
+	size_t prev = 0; /* the last pass of the layer before pass k's */
+	for (size_t k = 0; k < w->n_layers; k++) {
+		const layer_cfg_t *lc = &w->layers[k];
+		uint32_t l = f->pass[k].layer;
+		bool back = f->pass[k].backward && f->pass[k].bidir; /* a reverse layer has no second set */
+		if (k > 0 && f->pass[k - 1].layer != l)
+			prev = k - 1;
+		if (l > 0 && fp_check_stack(w, f->pass, k, prev, err)) {
 			fpipe_destroy(f);
 			return NULL;
 		}
@@ -303,11 +361,12 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, co
 				snprintf(path, sizeof path, "%s", lc->weights);
 			else
 				snprintf(path, sizeof path, "%s/%s", dir, lc->weights);
-			f->wt[l] = weights_load(lc, path, err);
+			f->wt[k] = weights_load_dir(lc, path, back, err);
 		} else {
-			f->wt[l] = weights_random(lc, seed + l * FP_SEED_STRIDE, err);
+			uint64_t s = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
+			f->wt[k] = weights_random_dir(lc, s, back, err);
 		}
-		if (!f->wt[l]) {
+		if (!f->wt[k]) {
 			fpipe_destroy(f);
 			return NULL;
 		}
@@ -535,9 +594,16 @@ static int fp_xvec(fpipe_t *f)
 	return SIM_OK;
 }
 
+/* The time a step of the current pass computes: the step itself, or
+ * T - 1 - step for a backward pass. */
+static uint32_t fp_time(const fpipe_t *f, uint32_t step)
+{
+	return f->back ? f->T - 1 - step : step;
+}
+
 /* Step `step`'s x into its ring slot, if it is not there yet; returns the
  * slot. Layer 0 rounds the weights' x; a stacked layer reads the previous
- * layer's h words as they are. */
+ * layer's h words as they are. Either at the step's time (fp_time). */
 static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 {
 	uint32_t slot = step % f->xring;
@@ -550,11 +616,11 @@ static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 		fp_fail(f,
 			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
 			step, f->xv_step[slot], f->xv_reads[slot], f->xreads_step);
-	const weights_t *wt = f->wt[f->layer];
+	uint32_t t = fp_time(f, step);
 	for (uint32_t b = 0; b < f->B; b++)
 		for (uint32_t i = 0; i < f->I; i++) {
-			size_t src = ((size_t)step * f->B + b) * f->I + i, dst = ((size_t)slot * f->B + b) * f->px + i;
-			uint32_t v = f->layer ? f->dp_prev[src] : cm_data(f->cm, wt->x[src]);
+			size_t src = ((size_t)t * f->B + b) * f->I + i, dst = ((size_t)slot * f->B + b) * f->px + i;
+			uint32_t v = f->wlayer ? f->dp_prev[src] : cm_data(f->cm, f->x0[src]);
 			if (f->w16)
 				f->xv[dst] = (uint16_t)v;
 			if (f->fl)
@@ -570,12 +636,18 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	fp_free_layer(f);
 	const weights_t *wt = f->wt[layer];
 	f->layer = layer;
+	f->wlayer = f->pass[layer].layer;
+	f->back = f->pass[layer].backward;
+	f->bidir = f->pass[layer].bidir;
+	/* the forward pass's weights hold the layer's input (weights.h) */
+	f->x0 = f->wt[f->back && f->bidir ? layer - 1 : layer]->x;
 	f->bad = false;
 	f->prog = prog;
 	f->cd = cell_get(wt->cell);
 	f->rec = f->cd->flags & CELL_F_RECURRENT;
 	f->cv = cell_variant(f->cd, wt->gru_form);
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
+	cm_set_acts(f->cm, wt->act);
 	f->E = f->H * f->B;
 	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
 	f->peak = f->bytes;
@@ -583,23 +655,36 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->xreads_step = 0;
 	memset(&f->eh, 0, sizeof f->eh);
 	memset(&f->ec, 0, sizeof f->ec);
-	/* only a next layer that reads its input needs this layer's h sequence */
-	bool keep = layer + 1 < f->w->n_layers && !f->w->layers[layer + 1].skip_input;
-	size_t n = (size_t)f->T * f->B * f->H;
+	/* only a next layer that reads its input needs this layer's h sequence;
+	 * the layer's first pass allocates it (and a bidirectional layer's
+	 * dumps), its last hands it on (fpipe_end_layer) */
+	uint32_t next = layer + (f->bidir && !f->back ? 2 : 1);
+	bool keep = next < f->w->n_layers && !f->w->layers[next].skip_input;
+	bool state = f->cd->flags & CELL_F_STATE;
+	f->ow = f->bidir ? 2 * f->H : f->H;
+	f->ooff = f->back && f->bidir ? f->H : 0;
+	bool first = !(f->back && f->bidir); /* the layer's first pass */
+	if (first) {
+		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
+		f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
+		f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
+		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
+		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
+		f->cdump = dump && state ? fp_calloc(f, n, sizeof *f->cdump) : NULL;
+		f->out_bytes = f->bytes - before;
+		if ((keep && (!f->hwords || !f->ref_seq)) || (dump && (!f->ydump || (state && !f->cdump))))
+			return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", f->wlayer);
+	}
 	f->bias = fp_calloc(f, (size_t)f->G * f->H, sizeof *f->bias);
 	f->b_hn = fp_calloc(f, f->H, sizeof *f->b_hn);
 	f->gst = fp_calloc(f, 2 * (size_t)f->E * f->NG, sizeof *f->gst);
-	f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
-	f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
-	bool state = f->cd->flags & CELL_F_STATE;
 	f->dh = fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dh);
 	f->dc = state ? fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dc) : NULL;
 	f->rh = fp_calloc(f, f->E, sizeof *f->rh);
 	f->rc = state ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
 	f->peep = wt->P ? fp_calloc(f, 3 * (size_t)f->H, sizeof *f->peep) : NULL;
 	int rc = SIM_ENOMEM;
-	if (f->bias && f->b_hn && f->gst && (!keep || (f->hwords && f->ref_seq)) && f->dh && f->rh &&
-	    (!state || (f->dc && f->rc)) && (!wt->P || f->peep))
+	if (f->bias && f->b_hn && f->gst && f->dh && f->rh && (!state || (f->dc && f->rc)) && (!wt->P || f->peep))
 		rc = SIM_OK;
 	for (uint32_t j = 0; !rc && wt->P && j < f->H; j++)
 		for (uint32_t k = 0; k < 3; k++)
@@ -625,13 +710,13 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	/* h of fp16/bf16/fp32 and Q(df) int16 data are exact in <f4; fixed-point c
 	 * (int32 at 2^-df) needs <f8. The shape goes out first; fp_finish appends
 	 * each step. */
-	if (!rc && f->dump_dir) {
+	if (!rc && f->dump_dir && !f->bidir && !f->back) {
 		char path[1536];
 		size_t shape[3] = { f->T, f->B, f->H };
-		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, layer);
+		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
 		if (!(f->dump_h = npy_writer_open(path, NPY_F4, 3, shape, err)))
 			return err->code;
-		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, layer);
+		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
 		if (state && !(f->dump_c = npy_writer_open(path, f->fixed ? NPY_F8 : NPY_F4, 3, shape, err)))
 			return err->code;
 	}
@@ -753,7 +838,7 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 			if (act == CELL_ACT_NONE)
 				gw[g] = cm_pre(f->cm, sum, bias); /* the cell updater activates it */
 			else
-				gw[g] = cm_gate(f->cm, act == CELL_ACT_TANH ? ACT_TANH : ACT_SIGMOID, sum, bias);
+				gw[g] = cm_gate(f->cm, act == CELL_ACT_TANH ? CM_ROLE_G : CM_ROLE_F, sum, bias);
 			if ((int)g == f->cv->rh_gate) {
 				if (f->rv_step[rslot] != step) {
 					f->rv_step[rslot] = step;
@@ -788,9 +873,9 @@ static void fp_finish(fpipe_t *f)
 		uint32_t t = f->fin, slot = fp_hslot(t);
 		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->E)
 			return;
-		const weights_t *wt = f->wt[f->layer];
-		size_t xo = (size_t)t * f->B * f->I;
-		const double *x = !f->I ? NULL : f->layer ? f->ref_prev + xo : wt->x + xo;
+		uint32_t tt = fp_time(f, t);
+		size_t xo = (size_t)tt * f->B * f->I;
+		const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
 		const double *dh = f->dh + (size_t)slot * f->E, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
 		ref_state_step(f->rs, x, f->rh, f->rc);
 		ref_acc_add(&f->eh, dh, f->rh, f->E);
@@ -801,8 +886,15 @@ static void fp_finish(fpipe_t *f)
 			if (dc)
 				ref_diff(dc, f->rc, f->E, &f->ec_last);
 		}
-		if (f->ref_seq)
-			memcpy(f->ref_seq + (size_t)t * f->E, f->rh, sizeof *f->rh * f->E);
+		for (uint32_t b = 0; f->ref_seq && b < f->B; b++)
+			memcpy(f->ref_seq + ((size_t)tt * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->H,
+			       sizeof *f->rh * f->H);
+		/* (T, 2, B, H): time tt, direction back; a reverse layer's (T, B, H) */
+		size_t yo = f->bidir ? ((size_t)tt * 2 + f->back) * f->E : (size_t)tt * f->E;
+		if (f->ydump)
+			memcpy(f->ydump + yo, dh, sizeof *dh * f->E);
+		if (f->cdump)
+			memcpy(f->cdump + yo, dc, sizeof *dc * f->E);
 		sim_err_t e = { 0 };
 		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->E, &e)) ||
 		    (f->dump_c && npy_writer_put(f->dump_c, dc, f->E, &e)))
@@ -842,7 +934,7 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 			f->dc[out] = cm_state_value(f->cm, f->cst[e]);
 		fp_put_h(f, hs, b, j, h);
 		if (f->hwords)
-			f->hwords[((size_t)step * f->B + b) * f->H + j] = h;
+			f->hwords[((size_t)fp_time(f, step) * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[out] = cm_data_value(f->cm, h);
 	}
 	f->hv_count[hs] += n;
@@ -889,13 +981,31 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		code = npy_writer_commit(f->dump_c, err);
 		f->dump_c = NULL;
 	}
+	/* A bidirectional layer's forward pass: the backward pass reads the
+	 * same input and fills the other half of the outputs. */
+	if (f->bidir && !f->back) {
+		f->carry += f->out_bytes;
+		return code;
+	}
+	if (!code && f->ydump) {
+		char path[1536];
+		size_t s4[4] = { f->T, 2, f->B, f->H }, s3[3] = { f->T, f->B, f->H };
+		unsigned nd = f->bidir ? 4 : 3;
+		const size_t *shape = f->bidir ? s4 : s3;
+		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
+		code = npy_write(path, NPY_F4, nd, shape, f->ydump, err);
+		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
+		if (!code && f->cdump)
+			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, nd, shape, f->cdump, err);
+	}
 	/* the next layer's input, when it reads one; this layer's is done */
 	free(f->ref_prev);
 	free(f->dp_prev);
 	f->ref_prev = f->ref_seq;
 	f->dp_prev = f->hwords;
-	f->carry = f->hwords ? (size_t)f->T * f->E * (sizeof *f->hwords + sizeof *f->ref_seq) : 0;
+	f->carry = f->hwords ? (size_t)f->T * f->B * f->ow * (sizeof *f->hwords + sizeof *f->ref_seq) : 0;
 	f->ref_seq = NULL;
 	f->hwords = NULL;
+	fp_free_out(f);
 	return code;
 }

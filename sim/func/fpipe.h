@@ -48,11 +48,25 @@ typedef struct func_layer_err {
 	size_t state_peak_bytes;
 } func_layer_err_t;
 
-/* hw: resolved. workload_dir: directory of the workload file (relative
- * `weights:` paths resolve against it). dump_dir: write h per layer as .npy
- * (NULL: no dump). */
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, uint64_t seed, const char *dump_dir, stats_t *st,
-		      sim_err_t *err);
+/* What pass k of the run is: a layer of the workload (its index), whether
+ * it walks time backward (a bidirectional layer's second pass, or a reverse
+ * layer), and whether it is one of a bidirectional layer's two passes
+ * (forward first, then backward, as the plan runs them). */
+typedef struct fpipe_pass {
+	uint32_t layer;
+	bool backward;
+	bool bidir;
+} fpipe_pass_t;
+
+/* hw: resolved. w: the run's passes, one unidirectional layer each (w->path
+ * the workload file: relative `weights:` paths resolve against its
+ * directory); pass: w->n_layers entries saying which layer and direction
+ * each pass is. dump_dir: write h (and c) per layer as .npy (NULL: no
+ * dump): (T, B, H) for a unidirectional or reverse layer, (T, 2, B, H) for
+ * a bidirectional one (ONNX's Y order; direction 0 forward, 1 backward),
+ * every one indexed by time. */
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
+		      const char *dump_dir, stats_t *st, sim_err_t *err);
 void fpipe_destroy(fpipe_t *f);
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err);
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t);

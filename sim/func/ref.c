@@ -9,6 +9,45 @@ static double sig(double v)
 	return 1.0 / (1.0 + exp(-v));
 }
 
+/* The layer's activation of role r (weights.h; the functions restated from
+ * their ONNX definitions, not act.c's code). */
+static double ref_act(const weights_t *w, unsigned r, double v)
+{
+	const act_spec_t *s = &w->act[r];
+	double a = s->alpha, b = s->beta;
+	switch (s->fn) {
+	case ACT_SIGMOID:
+		return sig(v);
+	case ACT_TANH:
+		return tanh(v);
+	case ACT_RELU:
+		return v < 0 ? 0.0 : v;
+	case ACT_LEAKY_RELU:
+		return v < 0 ? a * v : v;
+	case ACT_HARD_SIGMOID: {
+		double y = a * v + b;
+		return y < 0 ? 0.0 : y > 1 ? 1.0 : y;
+	}
+	case ACT_AFFINE:
+		return a * v + b;
+	case ACT_THRESHOLDED_RELU:
+		return v < a ? 0.0 : v;
+	case ACT_SOFTSIGN:
+		return v / (1.0 + fabs(v));
+	case ACT_SCALED_TANH:
+		return a * tanh(b * v);
+	case ACT_ELU:
+		return v < 0 ? a * (exp(v) - 1.0) : v;
+	case ACT_SOFTPLUS:
+		return v > 30 ? v + exp(-v) : log(1.0 + exp(v));
+	default:
+		return NAN;
+	}
+}
+#define F(v) ref_act(w, LAYER_ROLE_F, (v))
+#define G(v) ref_act(w, LAYER_ROLE_G, (v))
+#define Hh(v) ref_act(w, LAYER_ROLE_H, (v))
+
 /* out[r] = sum_k M[r][k] * v[k] for rows r0 .. r0+n-1 of an ncol-wide M. */
 static void matvec(const double *M, size_t ncol, size_t r0, size_t n, const double *v, double *out)
 {
@@ -42,54 +81,58 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 	matvec(w->U, H, 0, GH, h, uh);
 	if (w->cell == CELL_LSTM) {
 		for (size_t j = 0; j < H; j++) {
-			double i = sig(wx[j] + uh[j] + bb[j]);
-			double f = sig(wx[H + j] + uh[H + j] + bb[H + j]);
-			double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
-			double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j]);
+			double i = F(wx[j] + uh[j] + bb[j]);
+			double f = F(wx[H + j] + uh[H + j] + bb[H + j]);
+			double g = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+			double o = F(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j]);
 			c[j] = f * c[j] + i * g;
-			h[j] = o * tanh(c[j]);
+			h[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_LSTM_PEEPHOLE) {
 		const double *pi = w->P, *pf = w->P + H, *po = w->P + 2 * H;
 		for (size_t j = 0; j < H; j++) {
-			double i = sig(wx[j] + uh[j] + bb[j] + pi[j] * c[j]);
-			double f = sig(wx[H + j] + uh[H + j] + bb[H + j] + pf[j] * c[j]);
-			double g = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+			double i = F(wx[j] + uh[j] + bb[j] + pi[j] * c[j]);
+			double f = F(wx[H + j] + uh[H + j] + bb[H + j] + pf[j] * c[j]);
+			double g = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = f * c[j] + i * g;
-			double o = sig(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
-			h[j] = o * tanh(c[j]);
+			double o = F(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
+			h[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_LSTM_COUPLED) {
 		for (size_t j = 0; j < H; j++) {
-			double i = sig(wx[j] + uh[j] + bb[j]);
-			double g = tanh(wx[H + j] + uh[H + j] + bb[H + j]);
-			double o = sig(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+			double i = F(wx[j] + uh[j] + bb[j]);
+			double g = G(wx[H + j] + uh[H + j] + bb[H + j]);
+			double o = F(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = (1.0 - i) * c[j] + i * g;
-			h[j] = o * tanh(c[j]);
+			h[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_GRU) {
 		for (size_t j = 0; j < H; j++) {
-			r[j] = sig(wx[j] + uh[j] + bb[j]);
-			z[j] = sig(wx[H + j] + uh[H + j] + bb[H + j]);
+			r[j] = F(wx[j] + uh[j] + bb[j]);
+			z[j] = F(wx[H + j] + uh[H + j] + bb[H + j]);
 		}
 		if (w->gru_form == GRU_LBR) {
 			for (size_t j = 0; j < H; j++)
-				n[j] = tanh(wx[2 * H + j] + bb[2 * H + j] + r[j] * (uh[2 * H + j] + w->b_hn[j]));
+				n[j] = G(wx[2 * H + j] + bb[2 * H + j] + r[j] * (uh[2 * H + j] + w->b_hn[j]));
 		} else {
 			/* U_n (r*h) replaces the U_n h computed above */
 			for (size_t j = 0; j < H; j++)
 				rh[j] = r[j] * h[j];
 			matvec(w->U, H, 2 * H, H, rh, uh + 2 * H);
 			for (size_t j = 0; j < H; j++)
-				n[j] = tanh(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
+				n[j] = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 		}
 		for (size_t j = 0; j < H; j++)
 			h[j] = (1.0 - z[j]) * n[j] + z[j] * h[j];
 	} else {
 		for (size_t j = 0; j < H; j++)
-			h[j] = tanh(wx[j] + uh[j] + bb[j]);
+			h[j] = F(wx[j] + uh[j] + bb[j]);
 	}
 }
+
+#undef F
+#undef G
+#undef Hh
 
 ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err)
 {
@@ -156,6 +199,18 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 	size_t BH = (size_t)w->B * w->H;
 	for (size_t t = 0; t < w->T; t++)
 		ref_state_step(s, w->I ? w->x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+	ref_state_destroy(s);
+	return SIM_OK;
+}
+
+int ref_run_backward(const weights_t *w, const double *x, double *h_out, double *c_out, sim_err_t *err)
+{
+	ref_state_t *s = ref_state_create(w, err);
+	if (!s)
+		return err->code;
+	size_t BH = (size_t)w->B * w->H;
+	for (size_t t = w->T; t-- > 0;)
+		ref_state_step(s, w->I ? x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
 	ref_state_destroy(s);
 	return SIM_OK;
 }

@@ -22,7 +22,11 @@
  *     rbm    n = tanh(W_n x + U_n (r*h) + b_n)
  *            h = (1 - z)*n + z*h
  *   vanilla  h = tanh(W x + U h + b)
- * with sig(v) = 1 / (1 + exp(-v)).
+ * with sig(v) = 1 / (1 + exp(-v)). These are the default activations: a
+ * layer's own (weights.h's act, ONNX's roles) replace sig by f, the
+ * candidate's tanh (LSTM g, GRU n) by g, the output's tanh(c) by h, and
+ * the vanilla RNN's tanh by f; each function is restated here from its
+ * definition (act.h lists them), only act.h's enum is shared.
  */
 #ifndef SHARPSIM_REF_H
 #define SHARPSIM_REF_H
@@ -36,6 +40,13 @@
  * (t*B + b)*H + j; c_out (cells with a state c only, may be NULL) the same
  * for c. */
 int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
+
+/* The backward direction of a bidirectional layer: w (its own parameters
+ * and initial state) runs over x (T, B, I), the forward direction's input,
+ * from t = T - 1 down to t = 0; h_out and c_out are indexed by time as in
+ * ref_run, so h_out at t is the state after x_{T-1} .. x_t. The layer's
+ * output at t is [forward h(t); backward h(t)]. */
+int ref_run_backward(const weights_t *w, const double *x, double *h_out, double *c_out, sim_err_t *err);
 
 /* The same run one step at a time, holding only the last step's h and c (so
  * a caller that consumes each step keeps memory flat in T). Step t of every

@@ -10,6 +10,9 @@
 #include "../cell/cell.h"
 #include "rng.h"
 
+_Static_assert(LACT_SOFTPLUS - 1 == ACT_SOFTPLUS && LACT_SIGMOID - 1 == ACT_SIGMOID,
+	       "layer_act_t is act_fn_t shifted by its auto");
+
 /* The array table: name, pointer slot, shape, whether it exists / must
  * be given for this layer. */
 typedef struct slot {
@@ -36,7 +39,7 @@ static size_t slot_table(weights_t *w, slot_t *s)
 		{ "b", &w->b, 1, { gh, 0, 0 }, true, true },
 		{ "b_hn", &w->b_hn, 1, { w->H, 0, 0 }, lbr, lbr },
 		{ "P", &w->P, 2, { 3, w->H, 0 }, peep, peep },
-		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0, w->I > 0 },
+		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0 && !w->backward, w->I > 0 && !w->backward },
 		{ "h0", &w->h0, 2, { w->B, w->H, 0 }, rec, false },
 		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, rec, false },
 	};
@@ -64,12 +67,23 @@ void weights_destroy(weights_t *w)
 }
 
 /* Allocates the struct and zeroed arrays for every present slot. */
-static weights_t *alloc_layer(const layer_cfg_t *l, sim_err_t *err)
+static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *err)
 {
 	weights_t *w = calloc(1, sizeof *w);
 	if (!w) {
 		sim_err(err, SIM_ENOMEM, "out of memory for the layer's weights");
 		return NULL;
+	}
+	w->backward = backward;
+	for (unsigned r = 0; r < LAYER_ROLES; r++) {
+		/* auto: the cell's own f (cell.h), g and h tanh */
+		bool sig = r == LAYER_ROLE_F && cell_get(l->cell)->act_f == CELL_ACT_SIGMOID;
+		act_fn_t fn = l->act[r] == LACT_AUTO ? (sig ? ACT_SIGMOID : ACT_TANH) : (act_fn_t)(l->act[r] - 1);
+		w->act[r] = act_default(fn);
+		if (act_takes_alpha(fn) && l->act_alpha[r] != 0)
+			w->act[r].alpha = l->act_alpha[r];
+		if (act_takes_beta(fn) && l->act_beta[r] != 0)
+			w->act[r].beta = l->act_beta[r];
 	}
 	w->cell = l->cell;
 	w->gru_form = l->gru_form;
@@ -96,7 +110,12 @@ static weights_t *alloc_layer(const layer_cfg_t *l, sim_err_t *err)
 
 weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, err);
+	return weights_random_dir(l, seed, false, err);
+}
+
+weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, backward, err);
 	if (!w)
 		return NULL;
 	rng_t *r = rng_create(seed);
@@ -129,15 +148,26 @@ static void join(char *buf, size_t len, const char *dir, const char *name)
 
 weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, err);
+	return weights_load_dir(l, dir, false, err);
+}
+
+weights_t *weights_load_dir(const layer_cfg_t *l, const char *top, bool backward, sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, backward, err);
 	if (!w)
 		return NULL;
+	char dir[1024];
+	size_t tl = strlen(top);
+	if (backward)
+		snprintf(dir, sizeof dir, "%s%s%s", top, tl && top[tl - 1] == '/' ? "" : "/", WEIGHTS_BACKWARD_DIR);
+	else
+		snprintf(dir, sizeof dir, "%s", top);
 	slot_t s[8];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].present)
 			continue;
-		char path[1024];
+		char path[1100];
 		join(path, sizeof path, dir, s[i].name);
 		struct stat st;
 		if (!s[i].required && stat(path, &st) != 0 && errno == ENOENT)

@@ -26,12 +26,21 @@
  * with the shapes above. W.npy and x.npy are not read when the layer skips
  * its input; b_hn.npy is required for GRU linear_before_reset only, P.npy
  * for the peephole LSTM only; h0.npy and c0.npy are optional.
+ *
+ * Bidirectional layers: the directory holds the forward direction as above
+ * and a subdirectory `backward/` with the backward direction's own W.npy,
+ * U.npy, b.npy (b_hn.npy, P.npy, h0.npy, c0.npy as above) and no x.npy: both
+ * directions read the layer's one input sequence, x.npy of the directory
+ * itself, in time order (the backward pass walks it from t = T - 1 down).
+ * Random parameters of the backward direction are drawn as above from their
+ * own seed (fpipe.c), without x.
  */
 #ifndef SHARPSIM_WEIGHTS_H
 #define SHARPSIM_WEIGHTS_H
 
 #include <stdint.h>
 
+#include "../arith/act.h"
 #include "../common/err.h"
 #include "../config/workload.h"
 #include "npy.h"
@@ -44,14 +53,26 @@ typedef struct weights {
 	double *b_hn; /* NULL unless GRU linear_before_reset */
 	double *P;    /* NULL unless peephole LSTM: (3, H), rows i, f, o */
 	double *h0, *c0;
-	double *x; /* NULL when I == 0 */
+	double *x;     /* NULL when I == 0, or for a backward direction */
+	bool backward; /* the backward direction of a bidirectional layer */
+	/* The layer's activation per role f, g, h (workload.h), resolved: auto
+	 * to the cell's own, alpha and beta 0 to the function's defaults. */
+	act_spec_t act[LAYER_ROLES];
 } weights_t;
 
-/* Random parameters for layer l. NULL (with err set) when out of memory. */
+/* The subdirectory of a layer's weights directory that holds its backward
+ * direction. */
+#define WEIGHTS_BACKWARD_DIR "backward"
+
+/* Random parameters for layer l. NULL (with err set) when out of memory.
+ * backward: the backward direction's (no x drawn). */
 weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err);
+weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err);
 /* Parameters from dir/<name>.npy. NULL with err set (the message names the
- * file and, for a wrong shape, the expected one). */
+ * file and, for a wrong shape, the expected one). backward: from
+ * dir/backward/, without x. */
 weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err);
+weights_t *weights_load_dir(const layer_cfg_t *l, const char *dir, bool backward, sim_err_t *err);
 /* Writes every array of w into dir (which must exist) as dtype. */
 int weights_save(const weights_t *w, const char *dir, npy_dtype_t dtype, sim_err_t *err);
 void weights_destroy(weights_t *w);

@@ -56,7 +56,7 @@
  * layer (forward first). */
 typedef struct machine_pass {
 	uint32_t layer;	 /* index in the workload */
-	bool backward;	 /* the backward pass of a bidirectional layer */
+	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
 	uint64_t cycles; /* from the pass's first issue to its last output written */
 	uint64_t useful_macs;
 	uint64_t issued_macs; /* MAC-unit slots spent, padding included */

@@ -11,39 +11,62 @@
 
 #define E32 0x1p-24 /* fp32 unit roundoff: sums, biases, c */
 
-/* The largest |f'| over [p - e, p + e]: sigmoid' and tanh' are even and
- * decrease with |x|, so it is taken at the point of that interval nearest
- * to 0. With it, |f(p~) - f(p)| <= slope * e (mean value theorem). */
-static double slope(bool sigmoid, double p, double e)
+/* A bound on |f(p~) - f(p)| for |p~ - p| <= e: the largest |f'| over
+ * [p - e, p + e] times e (mean value theorem). sigmoid', tanh' and
+ * softsign' are even and decrease with |x|: taken at the point of the
+ * interval nearest to 0 (z); scaled_tanh likewise at beta z. The
+ * piecewise-linear functions' slopes are their pieces' (relu's 0 when the
+ * interval lies left of 0); elu's at most max(1, alpha), softplus' below
+ * 1. thresholded_relu jumps by alpha at alpha: added when the interval
+ * holds it. */
+static double act_dev(const act_spec_t *f, double p, double e)
 {
-	double z = fmax(0.0, fabs(p) - e);
-	if (sigmoid) {
-		double s = 1.0 / (1.0 + exp(-z));
-		return s * (1.0 - s);
+	double z = fmax(0.0, fabs(p) - e), a = fabs(f->alpha), s, t;
+	switch (f->fn) {
+	case ACT_SIGMOID:
+		s = 1.0 / (1.0 + exp(-z));
+		return s * (1.0 - s) * e;
+	case ACT_TANH:
+		t = tanh(z);
+		return (1.0 - t * t) * e;
+	case ACT_SCALED_TANH:
+		t = tanh(fabs(f->beta) * z);
+		return a * fabs(f->beta) * (1.0 - t * t) * e;
+	case ACT_SOFTSIGN:
+		return e / ((1.0 + z) * (1.0 + z));
+	case ACT_RELU:
+		return p + e > 0 ? e : 0.0;
+	case ACT_LEAKY_RELU:
+	case ACT_ELU:
+		return fmax(1.0, a) * e;
+	case ACT_HARD_SIGMOID:
+	case ACT_AFFINE:
+		return a * e;
+	case ACT_THRESHOLDED_RELU:
+		return e + (fabs(p - f->alpha) <= e ? fabs(f->alpha) : 0.0);
+	default: /* softplus */
+		return e;
 	}
-	double t = tanh(z);
-	return 1.0 - t * t;
 }
 
-static double sigm(double x)
-{
-	return 1.0 / (1.0 + exp(-x));
-}
-
-/* An activation's output error: the input's error e through the slope,
+/* An activation's output error: the input's error e through act_dev,
  * then rounding the result to D (u of its magnitude). */
-static double act_err(bool sigmoid, double pre, double e, double out, double u)
+static double act_err(const act_spec_t *f, double pre, double e, double out, double u)
 {
-	double d = slope(sigmoid, pre, e) * e;
+	double d = act_dev(f, pre, e);
 	return d + u * (fabs(out) + d);
 }
 
-/* One layer's bound, along its exact trajectory (computed here in double).
- * In: w (x used for layer 0), the previous layer's exact h and error xh,
- * xe ((T, B, I), NULL for layer 0), u. Out: the exact h (T, B, H) and the
- * bounds eh, ec (T, B, H) on |datapath - exact| of h and c. */
+/* One direction of a layer's bound, along its exact trajectory (computed
+ * here in double). In: w, x0 (layer 0's input, the forward direction's x),
+ * the previous layer's exact h and error xh, xe ((T, B, I), NULL for layer
+ * 0), u; back: the backward direction of a bidirectional layer, which
+ * walks time from T - 1 down. Out: the exact h (T, B, H) and the bounds
+ * eh, ec (T, B, H) on |datapath - exact| of h and c, indexed by time. */
 typedef struct lb {
 	const weights_t *w;
+	const double *x0;
+	bool back;
 	const double *xh, *xe;
 	double u, gam;
 	double pm; /* a mul_D's rounding: 0 for fp16 (exact), else fp32's 2^-24 */
@@ -109,6 +132,10 @@ static void layer_bound(lb_t *L)
 	const weights_t *w = L->w;
 	double u = L->u;
 	uint32_t H = w->H, G = w->G;
+	/* the layer's activations per role (weights.h) */
+	const act_spec_t *F = &w->act[LAYER_ROLE_F], *Gf = &w->act[LAYER_ROLE_G], *Hf = &w->act[LAYER_ROLE_H];
+	/* peephole cells compute a sigmoid f through tanh (cellmath.h) */
+	double sig_t = F->fn == ACT_SIGMOID ? SIG_T_DBL : 0;
 	size_t bh = (size_t)w->B * H;
 	if (w->cell == CELL_FC) {
 		/* y = rnd_D(add(W.x, b)): row_x's MVM bound (weights rounded to D,
@@ -117,7 +144,7 @@ static void layer_bound(lb_t *L)
 		 * no activation, steps independent. */
 		for (size_t tb = 0; tb < (size_t)w->T * w->B; tb++) {
 			size_t xo = tb * w->I;
-			const double *x = L->xh ? L->xh + xo : w->x + xo, *ex = L->xe ? L->xe + xo : NULL;
+			const double *x = L->xh ? L->xh + xo : L->x0 + xo, *ex = L->xe ? L->xe + xo : NULL;
 			for (uint32_t j = 0; j < H; j++) {
 				double xv, xs, xe;
 				row_x(L, j, x, ex, &xv, &xs, &xe);
@@ -139,9 +166,10 @@ static void layer_bound(lb_t *L)
 			c[j] = w->c0[(size_t)b * H + j];
 			ec[j] = E32 * fabs(c[j]);
 		}
-		for (uint32_t t = 0; t < w->T; t++) {
+		for (uint32_t s = 0; s < w->T; s++) {
+			uint32_t t = L->back ? w->T - 1 - s : s;
 			size_t xo = ((size_t)t * w->B + b) * w->I;
-			const double *x = L->xh ? L->xh + xo : w->x + xo, *ex = L->xe ? L->xe + xo : NULL;
+			const double *x = L->xh ? L->xh + xo : L->x0 + xo, *ex = L->xe ? L->xe + xo : NULL;
 			bool rbm = w->cell == CELL_GRU && w->gru_form == GRU_RBM;
 			bool lbr = w->cell == CELL_GRU && w->gru_form == GRU_LBR;
 			for (size_t r = 0; r < (size_t)G * H; r++) {
@@ -171,17 +199,17 @@ static void layer_bound(lb_t *L)
 						pi = peep_pre(L, pi, epi, w->P[j], c[j], ec[j], &epi);
 						pf = peep_pre(L, pf, epf, w->P[H + j], c[j], ec[j], &epf);
 					}
-					double i = sigm(pi), g = tanh(P[rg]);
-					double ei = act_err(true, pi, epi, i, u) + (pp ? SIG_T_DBL : 0),
-					       eg = act_err(false, P[rg], E[rg], g, u);
+					double i = act_exact_spec(F, pi), g = act_exact_spec(Gf, P[rg]);
+					double ei = act_err(F, pi, epi, i, u) + (pp ? sig_t : 0),
+					       eg = act_err(Gf, P[rg], E[rg], g, u);
 					double f, ef;
 					if (cpl) {
 						/* f = rnd_D(add(1, -i)) */
 						f = 1 - i;
 						ef = ei + E32 + u * (fabs(f) + ei + E32);
 					} else {
-						f = sigm(pf);
-						ef = act_err(true, pf, epf, f, u) + (pp ? SIG_T_DBL : 0);
+						f = act_exact_spec(F, pf);
+						ef = act_err(F, pf, epf, f, u) + (pp ? sig_t : 0);
 					}
 					double rc = ec[j] + u * (fabs(c[j]) + ec[j]); /* rnd_D(c) */
 					double fc = f * c[j], ig = i * g;
@@ -194,8 +222,9 @@ static void layer_bound(lb_t *L)
 					double po = P[ro], epo = E[ro];
 					if (pp)
 						po = peep_pre(L, po, epo, w->P[2 * H + j], cn, ecn, &epo);
-					double o = sigm(po), eo = act_err(true, po, epo, o, u) + (pp ? SIG_T_DBL : 0);
-					double th = tanh(cn), eth = act_err(false, cn, ecn, th, u);
+					double o = act_exact_spec(F, po),
+					       eo = act_err(F, po, epo, o, u) + (pp ? sig_t : 0);
+					double th = act_exact_spec(Hf, cn), eth = act_err(Hf, cn, ecn, th, u);
 					nh = o * th;
 					ehn = eo * (fabs(th) + eth) + o * eth;
 					ehn += L->pm * (fabs(nh) + ehn);
@@ -203,9 +232,9 @@ static void layer_bound(lb_t *L)
 					c[j] = cn;
 					ec[j] = ecn;
 				} else if (w->cell == CELL_GRU) {
-					double r = sigm(P[j]), z = sigm(P[H + j]);
-					double er = act_err(true, P[j], E[j], r, u),
-					       ez = act_err(true, P[H + j], E[H + j], z, u);
+					double r = act_exact_spec(F, P[j]), z = act_exact_spec(F, P[H + j]);
+					double er = act_err(F, P[j], E[j], r, u),
+					       ez = act_err(F, P[H + j], E[H + j], z, u);
 					double pn, en;
 					if (lbr) {
 						double av, as, ae;
@@ -222,8 +251,8 @@ static void layer_bound(lb_t *L)
 						/* r.h of every element first: U_n reads the whole vector. */
 						if (j == 0)
 							for (uint32_t k = 0; k < H; k++) {
-								double rk = sigm(P[k]),
-								       erk = act_err(true, P[k], E[k], rk, u);
+								double rk = act_exact_spec(F, P[k]),
+								       erk = act_err(F, P[k], E[k], rk, u);
 								rh[k] = rk * h[k];
 								erh[k] = erk * (fabs(h[k]) + eh[k]) + rk * eh[k];
 								erh[k] += L->pm * (fabs(rh[k]) + erh[k]);
@@ -234,7 +263,7 @@ static void layer_bound(lb_t *L)
 						pn = P[2 * H + j] + hv;
 						en = E[2 * H + j] + he;
 					}
-					double n = tanh(pn), enn = act_err(false, pn, en, n, u);
+					double n = act_exact_spec(Gf, pn), enn = act_err(Gf, pn, en, n, u);
 					double omz = 1 - z, eomz = ez + E32 + u * (fabs(omz) + ez + E32);
 					nh = omz * n + z * h[j];
 					ehn = eomz * (fabs(n) + enn) + omz * enn + ez * (fabs(h[j]) + eh[j]) +
@@ -242,8 +271,8 @@ static void layer_bound(lb_t *L)
 					ehn += (E32 + 2 * L->pm) * (fabs(omz * n) + fabs(z * h[j]) + ehn);
 					ehn += u * (fabs(nh) + ehn);
 				} else {
-					nh = tanh(P[j]);
-					ehn = act_err(false, P[j], E[j], nh, u);
+					nh = act_exact_spec(F, P[j]);
+					ehn = act_err(F, P[j], E[j], nh, u);
 				}
 				size_t o = (size_t)t * bh + (size_t)b * H + j;
 				L->hx[o] = nh;
@@ -284,7 +313,9 @@ static void bounds_free(bounds_t *b)
 
 /* The datapath's bound (u of D, products rounding by pm) plus the float32
  * reference's own (u = 2^-24, every product rounding, its inherited input
- * error the float32 one of the layer below). */
+ * error the float32 one of the layer below). A bidirectional layer's
+ * bounds are in the dump's (T, 2, B, H) order; the next layer reads its
+ * exact h and errors as the sequence (T, B, 2H) of [h_fwd; h_bwd]. */
 static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, sim_err_t *err)
 {
 	size_t L = onnx_model_layers(m);
@@ -294,57 +325,73 @@ static int all_bounds(const onnx_model_t *m, double u, double pm, bounds_t *bd, 
 	double *prev[2][2] = { { NULL, NULL }, { NULL, NULL } }; /* [datapath, reference][h exact, error] */
 	int rc = bd->eh && bd->ec ? SIM_OK : sim_err(err, SIM_ENOMEM, "out of memory");
 	for (size_t l = 0; !rc && l < L; l++) {
-		const weights_t *w = onnx_model_weights(m, l);
-		size_t n = (size_t)w->T * w->B * w->H, rows = (size_t)w->G * w->H;
-		double *cur[2][3] = { { NULL } };
-		double *scratch = calloc(3 * rows + 6 * (size_t)w->H, sizeof *scratch);
-		bool ok = scratch;
+		const weights_t *wd[2] = { onnx_model_weights(m, l), onnx_model_weights_backward(m, l) };
+		const weights_t *w = wd[0];
+		size_t nd = wd[1] ? 2 : 1, H = w->H, B = w->B;
+		size_t n = (size_t)w->T * B * H, rows = (size_t)w->G * H;
+		double *cur[2][2][3] = { { { NULL } } }; /* [direction][datapath, reference][h, eh, ec] */
+		double *next[2][2] = { { NULL } };
+		double *scratch = calloc(3 * rows + 6 * H, sizeof *scratch);
+		double *eh = calloc(nd * n, sizeof *eh), *ec = calloc(nd * n, sizeof *ec);
+		bool ok = scratch && eh && ec;
+		for (size_t d = 0; d < nd; d++)
+			for (int k = 0; k < 2; k++)
+				for (int q = 0; q < 3; q++)
+					ok &= (cur[d][k][q] = calloc(n, sizeof(double))) != NULL;
 		for (int k = 0; k < 2; k++)
-			for (int q = 0; q < 3; q++)
-				ok &= (cur[k][q] = calloc(n, sizeof(double))) != NULL;
-		if (ok) {
+			for (int q = 0; q < 2; q++)
+				ok &= (next[k][q] = calloc(nd * n, sizeof(double))) != NULL;
+		for (size_t d = 0; ok && d < nd; d++)
 			for (int k = 0; k < 2; k++) {
-				lb_t lb = { .w = w,
+				lb_t lb = { .w = wd[d],
+					    .x0 = w->x,
+					    .back = d == 1 || onnx_model_reverse(m, l),
 					    .xh = prev[k][0],
 					    .xe = prev[k][1],
 					    .u = k ? E32 : u,
 					    .pm = k ? E32 : pm,
 					    .gam = gamma_terms(w) * E32,
-					    .hx = cur[k][0],
-					    .eh = cur[k][1],
-					    .ec = cur[k][2],
+					    .hx = cur[d][k][0],
+					    .eh = cur[d][k][1],
+					    .ec = cur[d][k][2],
 					    .pre = scratch,
 					    .E = scratch + rows,
 					    .sx = scratch + 2 * rows };
 				layer_bound(&lb);
 			}
-			for (size_t i = 0; i < n; i++) {
-				cur[0][1][i] += cur[1][1][i];
-				cur[0][2][i] += cur[1][2][i];
-			}
-			bd->eh[l] = cur[0][1];
-			bd->ec[l] = cur[0][2];
-			bd->L = l + 1;
-			/* The next layer reads this one's exact h and its error. */
-			free(prev[0][0]);
-			free(prev[1][0]);
-			free(prev[1][1]);
-			prev[0][0] = cur[0][0];
-			prev[0][1] = bd->eh[l];
-			prev[1][0] = cur[1][0];
-			prev[1][1] = cur[1][1];
-			free(cur[1][2]);
-		} else {
+		for (size_t t = 0; ok && t < w->T; t++)
+			for (size_t d = 0; d < nd; d++)
+				for (size_t b = 0; b < B; b++)
+					for (size_t j = 0; j < H; j++) {
+						size_t src = (t * B + b) * H + j, dump = ((t * nd + d) * B + b) * H + j;
+						size_t seq = (t * B + b) * nd * H + d * H + j;
+						eh[dump] = cur[d][0][1][src] + cur[d][1][1][src];
+						ec[dump] = cur[d][0][2][src] + cur[d][1][2][src];
+						/* the next layer reads this one's exact h and its error */
+						next[0][0][seq] = cur[d][0][0][src];
+						next[0][1][seq] = eh[dump];
+						next[1][0][seq] = cur[d][1][0][src];
+						next[1][1][seq] = cur[d][1][1][src];
+					}
+		for (size_t d = 0; d < nd; d++)
 			for (int k = 0; k < 2; k++)
 				for (int q = 0; q < 3; q++)
-					free(cur[k][q]);
-			rc = sim_err(err, SIM_ENOMEM, "out of memory");
-		}
+					free(cur[d][k][q]);
+		for (int k = 0; k < 2; k++)
+			for (int q = 0; q < 2; q++) {
+				free(prev[k][q]);
+				prev[k][q] = next[k][q];
+			}
 		free(scratch);
+		bd->eh[l] = eh;
+		bd->ec[l] = ec;
+		bd->L = l + 1;
+		if (!ok)
+			rc = sim_err(err, SIM_ENOMEM, "out of memory");
 	}
-	free(prev[0][0]);
-	free(prev[1][0]);
-	free(prev[1][1]);
+	for (int k = 0; k < 2; k++)
+		for (int q = 0; q < 2; q++)
+			free(prev[k][q]);
 	return rc;
 }
 
@@ -401,30 +448,41 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 			onnx_tensor_free(&want);
 			break;
 		}
-		size_t H = w->H, bh = (size_t)w->B * H, first = kind == ONNX_OUT_Y ? 0 : (T - 1) * bh;
-		size_t n = kind == ONNX_OUT_Y ? T * bh : bh;
-		if (want.count != n || got.count != T * bh) {
+		size_t H = w->H, B = w->B, bh = B * H, nd = onnx_model_weights_backward(m, l) ? 2 : 1;
+		size_t n = kind == ONNX_OUT_Y ? T * nd * bh : nd * bh;
+		if (want.count != n || got.count != T * nd * bh) {
 			char d[ONNX_PB_MAX_DIMS * 24];
 			rc = sim_err(err, SIM_EINPUT, "%s/output_%zu.pb: %s (%s) has shape %s, expected %zu values",
 				     data_dir, k, what, kind_name(kind),
 				     onnx_dims_str(want.ndim, want.dims, d, sizeof d), n);
 		}
-		/* Y is (T, 1, B, H) or squeezed (T, B, H), Y_h and Y_c (1, B, H):
-		 * flat, they are the dump's (T, B, H) order or its last step. */
+		/* Element i of an output is (t, d, b, j): Y is (T, nd, B, H),
+		 * merged (T, B, nd*H), batch-major (B, T, nd, H) = (B, T, nd*H)
+		 * (squeezed when nd = 1); Y_h, Y_c are (nd, B, H), batch-major
+		 * (B, nd, H), direction d's last step. The dump is (t, d, b, j),
+		 * indexed by time; a bidirectional layer's backward direction and
+		 * a reverse layer end at t = 0. */
+		bool bm = onnx_model_batch_major(m, l), cat = onnx_model_output_concat(m, k);
+		bool rev = onnx_model_reverse(m, l);
 		for (size_t i = 0; !rc && i < n; i++) {
-			/* Y's element i is (t, b, j), batch-major (b, t, j); the dump
-			 * is (s, b, j) with s the processing step, T - 1 - t for a
-			 * reverse layer. */
-			size_t at = first + i;
-			if (kind == ONNX_OUT_Y) {
-				bool bm = onnx_model_batch_major(m, l);
-				size_t t = bm ? i / H % T : i / bh, b = bm ? i / (T * H) : i / H % w->B;
-				size_t s = onnx_model_reverse(m, l) ? T - 1 - t : t;
-				at = (s * w->B + b) * H + i % H;
+			size_t j = i % H, s, d, b;
+			if (kind != ONNX_OUT_Y) {
+				d = bm ? i / H % nd : i / bh;
+				b = bm ? i / (nd * H) : i / H % B;
+				s = d || rev ? 0 : T - 1;
+			} else if (bm) {
+				d = i / H % nd, s = i / (nd * H) % T, b = i / (T * nd * H);
+			} else if (cat) {
+				d = i / H % nd, b = i / (nd * H) % B, s = i / (nd * bh);
+			} else {
+				b = i / H % B, d = i / bh % nd, s = i / (nd * bh);
 			}
+			size_t at = ((s * nd + d) * B + b) * H + j;
 			double tol = (kind == ONNX_OUT_Y_C ? bd.ec : bd.eh)[l][at];
 			double g = got.data[at], e = fabs(g - want.data[i]);
-			double ratio = e / tol;
+			/* an exact value passes even where the bound is 0 (relu of a
+			 * surely negative pre-activation) */
+			double ratio = e == 0 ? 0 : e / tol;
 			res->values++;
 			res->tol_min = fmin(res->tol_min, tol);
 			res->tol_max = fmax(res->tol_max, tol);

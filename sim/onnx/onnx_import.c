@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "../common/afile.h"
+#include "../config/params.h"
 #include "onnx_pb.h"
 
 /* The workload keys' ranges (config/params.c): refused here, from the
@@ -21,6 +23,7 @@ typedef struct out_ref {
 	char *name;
 	size_t layer;
 	onnx_out_kind_t kind;
+	bool concat; /* a bidirectional Y as (T, B, 2H) */
 } out_ref_t;
 
 /* layout = 1 of a node: X is (B, T, I), Y (B, T, 1, H); the states are
@@ -31,8 +34,8 @@ struct onnx_model {
 	size_t n_layers;
 	layer_cfg_t *cfg;
 	weights_t **w;
+	weights_t **wb; /* the backward direction's, NULL unless bidirectional */
 	bool *batch_major;
-	bool *reverse; /* direction reverse: x.npy holds X reversed in time */
 	size_t n_out;
 	out_ref_t *out;
 };
@@ -50,6 +53,10 @@ typedef struct alias {
 	bool batch_major;
 	bool flat;
 	bool open; /* a MatMul's W.x that an Add may still bias */
+	/* A bidirectional layer's Y: transposed to (T, B, 2, H) (layout 0), on
+	 * the way to a Reshape that merges the directions; merged, the
+	 * sequence (T, B, 2H) of [h_fwd; h_bwd] (then also `squeezed`). */
+	bool transposed, concat;
 } alias_t;
 
 typedef struct ctx {
@@ -194,9 +201,15 @@ typedef struct rnn_attrs {
 	int64_t lbr;
 	bool batch_major;
 	bool reverse; /* direction reverse */
+	bool bidir;   /* direction bidirectional */
 	bool coupled; /* LSTM input_forget = 1 */
 	size_t n_acts;
 	const ProtobufCBinaryData *acts;
+	size_t n_alpha, n_beta;
+	const float *alphas, *betas;
+	/* the layer's activation per role (workload.h), from the above */
+	layer_act_t act[LAYER_ROLES];
+	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
 } rnn_attrs_t;
 
 static int unsupported(ctx_t *c, const char *fmt, const char *what, const char *expected)
@@ -209,6 +222,82 @@ static int unsupported(ctx_t *c, const char *fmt, const char *what, const char *
 static bool bin_is(const ProtobufCBinaryData *b, const char *s)
 {
 	return b->len == strlen(s) && !memcmp(b->data, s, b->len);
+}
+
+/* ONNX's activation names in act_fn_t order; matched ignoring case, as
+ * ONNX Runtime does. */
+static const char *const ONNX_ACTS[ACT_N_FN] = {
+	"Sigmoid",	   "Tanh",     "Relu",	     "LeakyRelu", "HardSigmoid", "Affine",
+	"ThresholdedRelu", "Softsign", "ScaledTanh", "Elu",	  "Softplus"
+};
+
+static int act_lookup(const ProtobufCBinaryData *b)
+{
+	for (int k = 0; k < ACT_N_FN; k++)
+		if (b->len == strlen(ONNX_ACTS[k]) && !strncasecmp((const char *)b->data, ONNX_ACTS[k], b->len))
+			return k;
+	return -1;
+}
+
+/* The node's activations (one per role, for each direction) as the
+ * layer's act_f, act_g, act_h. activation_alpha and activation_beta are
+ * consumed in list order by the functions that take them, a missing one
+ * defaulting as in ONNX Runtime (LeakyRelu 0.01, HardSigmoid 0.2 and 0.5,
+ * Elu 1, the others 0). The workload reads 0 as the function's default
+ * (workload.h), so a 0 that means 0 maps to the same function another way
+ * (LeakyRelu, ThresholdedRelu, Elu with alpha 0 are Relu; Affine with beta
+ * 0 is the default) or, for a constant function, is refused. Both
+ * directions must use the same functions: the layer has one set. */
+static int rnn_acts(ctx_t *c, cell_kind_t cell, rnn_attrs_t *a)
+{
+	unsigned nr = cell == CELL_LSTM ? 3 : cell == CELL_GRU ? 2 : 1, ndir = a->bidir ? 2 : 1;
+	if (a->n_acts && a->n_acts != nr * ndir)
+		return unsupported(c, "%s", "an activations list of another length",
+				   "one function per role (f, g, h) and direction");
+	size_t ia = 0, ib = 0;
+	for (unsigned i = 0; i < nr * ndir; i++) {
+		unsigned r = i % nr;
+		int k = a->n_acts ? act_lookup(&a->acts[i]) : r == 0 && cell != CELL_VANILLA ? ACT_SIGMOID : ACT_TANH;
+		if (k < 0) {
+			char nm[64];
+			snprintf(nm, sizeof nm, "%.*s", (int)(a->acts[i].len < 40 ? a->acts[i].len : 40),
+				 (const char *)a->acts[i].data);
+			for (char *q = nm; *q; q++)
+				*q = (unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f ? '?' : *q;
+			return unsupported(c, "activation '%s'", nm,
+					   "one of Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, "
+					   "ScaledTanh, HardSigmoid, Elu, Softsign, Softplus");
+		}
+		act_fn_t fn = (act_fn_t)k;
+		bool ort_def = fn == ACT_LEAKY_RELU || fn == ACT_HARD_SIGMOID || fn == ACT_ELU;
+		act_spec_t d = act_default(fn);
+		double al = 0, be = 0;
+		if (act_takes_alpha(fn))
+			al = ia < a->n_alpha ? a->alphas[ia++] : ort_def ? d.alpha : 0;
+		if (act_takes_beta(fn))
+			be = ib < a->n_beta ? a->betas[ib++] : ort_def ? d.beta : 0;
+		if (act_takes_alpha(fn) && al == 0) {
+			if (fn != ACT_LEAKY_RELU && fn != ACT_THRESHOLDED_RELU && fn != ACT_ELU)
+				return unsupported(c, "activation %s with alpha 0 (a constant function)", ONNX_ACTS[fn],
+						   "a nonzero alpha");
+			fn = ACT_RELU;
+		}
+		if (act_takes_beta(fn) && be == 0 && fn != ACT_AFFINE)
+			return unsupported(c, "activation %s with beta 0", ONNX_ACTS[fn],
+					   "a nonzero beta (the workload's 0 means the function's default)");
+		layer_act_t la = (layer_act_t)(fn + 1);
+		bool own = la == (r == 0 && cell != CELL_VANILLA ? LACT_SIGMOID : LACT_TANH);
+		if (i < nr) {
+			a->act[r] = own ? LACT_AUTO : la;
+			a->act_alpha[r] = act_takes_alpha(fn) ? al : 0;
+			a->act_beta[r] = act_takes_beta(fn) ? be : 0;
+		} else if (a->act[r] != (own ? LACT_AUTO : la) || a->act_alpha[r] != (act_takes_alpha(fn) ? al : 0) ||
+			   a->act_beta[r] != (act_takes_beta(fn) ? be : 0)) {
+			return unsupported(c, "%s", "activations that differ between the directions",
+					   "the same functions and parameters for both (a layer has one set)");
+		}
+	}
+	return SIM_OK;
 }
 
 static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, rnn_attrs_t *a)
@@ -226,18 +315,18 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 			a->hidden = at->i;
 		} else if (!strcmp(nm, "direction") && at->has_s) {
 			a->reverse = bin_is(&at->s, "reverse");
-			if (!a->reverse && !bin_is(&at->s, "forward"))
-				return unsupported(c, "direction '%s'",
-						   bin_is(&at->s, "bidirectional") ? "bidirectional" : "(other)",
-						   "forward or reverse (functional mode computes unidirectional "
-						   "layers)");
+			a->bidir = bin_is(&at->s, "bidirectional");
+			if (!a->reverse && !a->bidir && !bin_is(&at->s, "forward"))
+				return unsupported(c, "direction '%s'", "(other)", "forward, reverse or bidirectional");
 		} else if (!strcmp(nm, "activations")) {
 			a->n_acts = at->n_strings;
 			a->acts = at->strings;
-		} else if (!strcmp(nm, "activation_alpha") || !strcmp(nm, "activation_beta")) {
-			if (at->n_floats)
-				return unsupported(c, "attribute %s", shown,
-						   "the default activations, which take none");
+		} else if (!strcmp(nm, "activation_alpha")) {
+			a->n_alpha = at->n_floats;
+			a->alphas = at->floats;
+		} else if (!strcmp(nm, "activation_beta")) {
+			a->n_beta = at->n_floats;
+			a->betas = at->floats;
 		} else if (!strcmp(nm, "clip")) {
 			return unsupported(c, "attribute %s", "clip",
 					   "no clipping (the cell's activations as they are)");
@@ -255,30 +344,12 @@ static int rnn_attributes(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t cell, 
 			a->batch_major = at->i == 1;
 		} else {
 			return unsupported(c, "attribute '%s'", shown,
-					   "hidden_size, direction, activations, "
+					   "hidden_size, direction, activations, activation_alpha, activation_beta, "
 					   "linear_before_reset (GRU), input_forget (LSTM) or layout");
 		}
 	}
-	static const char *const DEF_LSTM[] = { "Sigmoid", "Tanh", "Tanh" };
-	static const char *const DEF_GRU[] = { "Sigmoid", "Tanh" };
-	static const char *const DEF_RNN[] = { "Tanh" };
-	const char *const *def = cell == CELL_LSTM ? DEF_LSTM : cell == CELL_GRU ? DEF_GRU : DEF_RNN;
-	size_t nd = cell == CELL_LSTM ? 3 : cell == CELL_GRU ? 2 : 1;
-	if (a->n_acts && a->n_acts != nd)
-		return unsupported(c, "%s", "an activations list of another length", "the defaults for one direction");
-	for (size_t i = 0; i < a->n_acts; i++)
-		if (!bin_is(&a->acts[i], def[i]))
-			return unsupported(c, "activation %s",
-					   def == DEF_RNN ? "1"
-					   : i == 0	  ? "f"
-					   : i == 1	  ? "g"
-							  : "h",
-					   cell == CELL_LSTM  ? "Sigmoid, Tanh, Tanh (the defaults)"
-					   : cell == CELL_GRU ? "Sigmoid, Tanh (the defaults)"
-							      : "Tanh (the default)");
-	return SIM_OK;
+	return rnn_acts(c, cell, a);
 }
-
 /* ---- one recurrent node ---------------------------------------------------------- */
 
 /* A tensor input of the node as doubles, with its expected shape. */
@@ -426,6 +497,49 @@ static uint32_t onnx_block(cell_kind_t cell, uint32_t s)
 	}
 }
 
+/* The tensors of one recurrent node, each (num_directions, ...). */
+typedef struct node_tensors {
+	onnx_tensor_t w, r, b, h, c, p;
+} node_tensors_t;
+
+/* Direction d of nd of the node's tensors into w: gate blocks reordered
+ * (onnx_block), biases folded, P's rows reordered, initial states taken
+ * from (nd, B, H) or, batch-major, (B, nd, H). og: ONNX's gate blocks. */
+static void fill_dir(weights_t *w, const node_tensors_t *t, uint32_t og, bool lbr, bool bm, size_t d, size_t nd)
+{
+	size_t H = w->H, I = w->I, gh = (size_t)og * H;
+	const double *W = t->w.data + d * gh * I, *R = t->r.data + d * gh * H;
+	const double *Bv = t->b.data ? t->b.data + d * 2 * gh : NULL;
+	for (uint32_t s = 0; s < w->G; s++) {
+		size_t src = (size_t)onnx_block(w->cell, s) * H, dst = (size_t)s * H;
+		memcpy(w->W + dst * I, W + src * I, H * I * sizeof(double));
+		memcpy(w->U + dst * H, R + src * H, H * H * sizeof(double));
+		bool split = w->cell == CELL_GRU && lbr && s == 2;
+		for (size_t j = 0; j < H; j++) {
+			double wb = Bv ? Bv[src + j] : 0, rb = Bv ? Bv[gh + src + j] : 0;
+			w->b[dst + j] = split ? wb : wb + rb;
+			if (split)
+				w->b_hn[j] = rb;
+		}
+	}
+	/* ONNX's P rows are i, o, f; the simulator's i, f, o. */
+	static const size_t PROW[3] = { 0, 2, 1 };
+	for (size_t k = 0; w->P && k < 3; k++)
+		memcpy(w->P + k * H, t->p.data + (d * 3 + PROW[k]) * H, H * sizeof(double));
+	for (size_t b = 0; b < w->B; b++)
+		for (size_t j = 0; j < H; j++) {
+			size_t i = bm ? (b * nd + d) * H + j : (d * w->B + b) * H + j;
+			w->h0[b * H + j] = t->h.data ? t->h.data[i] : 0;
+			w->c0[b * H + j] = t->c.data ? t->c.data[i] : 0;
+		}
+}
+
+/* The width of layer l's output sequence: H, or 2H when bidirectional. */
+static uint32_t out_width(const onnx_model_t *m, size_t l)
+{
+	return m->cfg[l].hidden_size * (m->cfg[l].direction == DIR_BI ? 2 : 1);
+}
+
 /* op is the ONNX operator's cell family (CELL_LSTM, CELL_GRU, CELL_VANILLA);
  * an LSTM node becomes lstm_peephole with an input P, lstm_coupled with
  * input_forget = 1. */
@@ -446,7 +560,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				   "one of them (lstm_coupled has no peepholes, lstm_peephole no coupling)");
 	cell_kind_t cell = peep ? CELL_LSTM_PEEPHOLE : a.coupled ? CELL_LSTM_COUPLED : op;
 	bool state = op == CELL_LSTM;
-	uint32_t G = cell_gates(op);
+	uint32_t G = cell_gates(op), nd = a.bidir ? 2 : 1;
 	/* W's shape gives H and I before anything depends on them. */
 	const Onnx__TensorProto *wp = value_of(c, node_in(n, 1));
 	if (!wp)
@@ -454,11 +568,11 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 			       "%s: %s: W '%.200s' has no value, expected an initializer (or a "
 			       "test data set giving the graph input, see sharpsim check)",
 			       c->path, c->where, node_in(n, 1));
-	if (wp->n_dims != 3 || wp->dims[0] != 1 || wp->dims[1] <= 0 || wp->dims[1] % G || wp->dims[2] <= 0)
+	if (wp->n_dims != 3 || wp->dims[0] != nd || wp->dims[1] <= 0 || wp->dims[1] % G || wp->dims[2] <= 0)
 		return sim_err(c->err, SIM_EINPUT,
 			       "%s: %s: W '%.200s' is not 3-dimensional with positive sizes, "
-			       "expected a tensor of shape (1, %u*H, I)",
-			       c->path, c->where, node_in(n, 1), G);
+			       "expected a tensor of shape (%u, %u*H, I)",
+			       c->path, c->where, node_in(n, 1), nd, G);
 	int64_t H = wp->dims[1] / G, I = wp->dims[2];
 	if (a.hidden >= 0 && a.hidden != H)
 		return sim_err(c->err, SIM_EINPUT,
@@ -473,14 +587,6 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	if (l == 0) {
 		if (x_shape(c, node_in(n, 0), (uint32_t)I, a.batch_major, tbi, &x))
 			return c->err->code;
-	} else if (a.reverse || m->reverse[0]) {
-		/* The next layer would read Y in time order, the run feeds it h in
-		 * processing order (docs/onnx.md). */
-		return unsupported(c, "%s",
-				   a.reverse ? "direction 'reverse' in a layer after the first"
-					     : "a layer after one with direction 'reverse'",
-				   "direction reverse in a model of "
-				   "one recurrent layer only");
 	} else {
 		const alias_t *al = find_alias(c, node_in(n, 0));
 		/* an open MatMul's bias is still to come: reading it would skip it */
@@ -492,7 +598,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				       c->path, c->where, node_in(n, 0));
 		tbi[0] = m->cfg[0].timesteps;
 		tbi[1] = m->cfg[0].batch_size;
-		tbi[2] = m->cfg[l - 1].hidden_size;
+		tbi[2] = out_width(m, l - 1);
 	}
 	int rc = SIM_OK;
 	if (tbi[2] != (size_t)I)
@@ -540,21 +646,22 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	 * the file, so the arrays below are bounded by the file's size (and
 	 * x by the cap above) before anything of the layer's size exists. */
 	size_t gh = (size_t)G * H;
-	onnx_tensor_t tw = { 0 }, tr = { 0 }, tb = { 0 }, th = { 0 }, tc = { 0 }, tp = { 0 };
-	const size_t dw[3] = { 1, gh, (size_t)I }, dr[3] = { 1, gh, (size_t)H }, db[2] = { 1, 2 * gh },
-		     ds[3] = { a.batch_major ? B : 1, a.batch_major ? 1 : B, (size_t)H }, dp[2] = { 1, 3 * (size_t)H };
-	rc = node_tensor(c, node_in(n, 1), "W", 3, dw, &tw);
+	node_tensors_t nt = { 0 };
+	const size_t dw[3] = { nd, gh, (size_t)I }, dr[3] = { nd, gh, (size_t)H }, db[2] = { nd, 2 * gh },
+		     ds[3] = { a.batch_major ? B : nd, a.batch_major ? nd : B, (size_t)H },
+		     dp[2] = { nd, 3 * (size_t)H };
+	rc = node_tensor(c, node_in(n, 1), "W", 3, dw, &nt.w);
 	if (!rc)
-		rc = node_tensor(c, node_in(n, 2), "R", 3, dr, &tr);
+		rc = node_tensor(c, node_in(n, 2), "R", 3, dr, &nt.r);
 	if (!rc && *node_in(n, 3))
-		rc = node_tensor(c, node_in(n, 3), "B", 2, db, &tb);
+		rc = node_tensor(c, node_in(n, 3), "B", 2, db, &nt.b);
 	if (!rc && *node_in(n, 5) && !zero_state(c, node_in(n, 5)))
-		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &th);
+		rc = node_tensor(c, node_in(n, 5), "initial_h", 3, ds, &nt.h);
 	if (!rc && state && *node_in(n, 6) && !zero_state(c, node_in(n, 6)))
-		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &tc);
+		rc = node_tensor(c, node_in(n, 6), "initial_c", 3, ds, &nt.c);
 	if (!rc && peep)
-		rc = node_tensor(c, node_in(n, 7), "P", 2, dp, &tp);
-	weights_t *w = NULL;
+		rc = node_tensor(c, node_in(n, 7), "P", 2, dp, &nt.p);
+	weights_t *w = NULL, *wb = NULL;
 	if (!rc) {
 		layer_cfg_t *lc = &m->cfg[l];
 		*lc = (layer_cfg_t){ .cell = cell,
@@ -563,15 +670,26 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				     .timesteps = T,
 				     .batch_size = B,
 				     .gru_form = a.lbr ? GRU_LBR : GRU_RBM,
-				     .direction = DIR_UNI };
+				     .direction = a.bidir     ? DIR_BI
+						  : a.reverse ? DIR_REV
+							      : DIR_UNI };
+		for (unsigned r = 0; r < LAYER_ROLES; r++) {
+			lc->act[r] = a.act[r];
+			lc->act_alpha[r] = a.act_alpha[r];
+			lc->act_beta[r] = a.act_beta[r];
+		}
 		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
-		if (!(w = weights_random(lc, c->opts->seed, c->err)))
+		if (!(w = weights_random(lc, c->opts->seed, c->err)) ||
+		    (a.bidir && !(wb = weights_random_dir(lc, c->opts->seed, true, c->err)))) {
+			weights_destroy(w);
+			w = NULL;
 			rc = c->err->code;
+		}
 	}
 	if (w) {
 		m->w[l] = w;
+		m->wb[l] = wb;
 		m->batch_major[l] = a.batch_major;
-		m->reverse[l] = a.reverse;
 		m->n_layers++;
 		size_t xn = (size_t)T * B * (size_t)I;
 		for (size_t i = 0; i < xn; i++) {
@@ -579,42 +697,26 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 			 * rounded to float32 so that the .npy (<f4) holds exactly
 			 * these values; a later layer's x is never read (it gets
 			 * layer l-1's h). */
-			/* Step t of a reverse layer processes time T - 1 - t. */
-			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I, tt = a.reverse ? T - 1 - t : t;
-			size_t src = a.batch_major ? ((size_t)b * T + tt) * I + k : (tt * B + b) * I + k;
+			size_t t = i / ((size_t)B * I), b = i / I % B, k = i % I;
+			size_t src = a.batch_major ? ((size_t)b * T + t) * I + k : (t * B + b) * I + k;
 			w->x[i] = x.data ? x.data[src] : l ? 0.0 : (double)(float)w->x[i];
 		}
-		for (uint32_t s = 0; s < w->G; s++) {
-			size_t src = (size_t)onnx_block(cell, s) * H, dst = (size_t)s * H;
-			memcpy(w->W + dst * I, tw.data + src * I, (size_t)H * I * sizeof(double));
-			memcpy(w->U + dst * H, tr.data + src * H, (size_t)H * H * sizeof(double));
-			bool split = cell == CELL_GRU && a.lbr && s == 2;
-			for (int64_t j = 0; j < H; j++) {
-				double wb = tb.data ? tb.data[src + j] : 0, rb = tb.data ? tb.data[gh + src + j] : 0;
-				w->b[dst + j] = split ? wb : wb + rb;
-				if (split)
-					w->b_hn[j] = rb;
-			}
-		}
-		/* ONNX's P rows are i, o, f; the simulator's i, f, o. */
-		static const size_t PROW[3] = { 0, 2, 1 };
-		for (size_t k = 0; peep && k < 3; k++)
-			memcpy(w->P + k * H, tp.data + PROW[k] * H, (size_t)H * sizeof(double));
-		size_t bh = (size_t)B * H;
-		for (size_t i = 0; i < bh; i++) {
-			w->h0[i] = th.data ? th.data[i] : 0;
-			w->c0[i] = tc.data ? tc.data[i] : 0;
-		}
+		fill_dir(w, &nt, G, a.lbr, a.batch_major, 0, nd);
+		if (wb)
+			fill_dir(wb, &nt, G, a.lbr, a.batch_major, 1, nd);
 	}
 	onnx_tensor_free(&x);
-	onnx_tensor_free(&tw);
-	onnx_tensor_free(&tr);
-	onnx_tensor_free(&tb);
-	onnx_tensor_free(&th);
-	onnx_tensor_free(&tc);
-	onnx_tensor_free(&tp);
+	onnx_tensor_free(&nt.w);
+	onnx_tensor_free(&nt.r);
+	onnx_tensor_free(&nt.b);
+	onnx_tensor_free(&nt.h);
+	onnx_tensor_free(&nt.c);
+	onnx_tensor_free(&nt.p);
 	for (size_t o = 0; !rc && o < n->n_output && o < (state ? 3u : 2u); o++)
-		rc = add_alias(c, (alias_t){ n->output[o], l, (onnx_out_kind_t)o, false, a.batch_major, false, false });
+		rc = add_alias(c, (alias_t){ .name = n->output[o],
+					     .layer = l,
+					     .kind = (onnx_out_kind_t)o,
+					     .batch_major = a.batch_major });
 	if (!rc && n->n_output > (state ? 3u : 2u))
 		rc = sim_err(c->err, SIM_EINPUT, "%s: %s: %zu outputs, expected at most %u", c->path, c->where,
 			     n->n_output, state ? 3u : 2u);
@@ -632,6 +734,9 @@ static int map_squeeze(ctx_t *c, const Onnx__NodeProto *n)
 			       "%s: %s: squeezes '%.200s', expected to squeeze a recurrent "
 			       "layer's Y",
 			       c->path, c->where, node_in(n, 0));
+	if (c->m->cfg[al->layer].direction == DIR_BI)
+		return unsupported(c, "%s", "Squeeze of a bidirectional layer's Y (num_directions is 2)",
+				   "Transpose (perm [0, 2, 1, 3]) and Reshape to (T, B, 2H)");
 	bool ok = false;
 	int64_t axis = al->batch_major ? 2 : 1;
 	for (size_t i = 0; i < n->n_attribute; i++)
@@ -689,19 +794,76 @@ static const alias_t *fc_input(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
 			gemm ? "reshaped to (T*B, H)" : "squeezed to 3 dimensions or reshaped to (T*B, H)");
 		return NULL;
 	}
-	if (c->m->reverse[0]) {
-		unsupported(c, "%s", "a head after a layer with direction 'reverse'",
-			    "direction reverse in a model of one recurrent layer only");
-		return NULL;
-	}
 	return al;
 }
 
-/* Reshape of a squeezed Y (T, B, H) to (T*B, H), the order kept: what
- * y.reshape(-1, H) exports before an nn.Linear. */
+/* Transpose of a bidirectional layer's Y (T, 2, B, H) to (T, B, 2, H):
+ * what PyTorch exports (with the Reshape below) to give its (T, B, 2H)
+ * output. */
+static int map_transpose(ctx_t *c, const Onnx__NodeProto *n)
+{
+	const alias_t *al = find_alias(c, node_in(n, 0));
+	if (!al || al->kind != ONNX_OUT_Y || al->squeezed || al->transposed || al->batch_major || n->n_output != 1 ||
+	    c->m->cfg[al->layer].direction != DIR_BI)
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: transposes '%.200s', expected a bidirectional layer's Y (layout 0)", c->path,
+			       c->where, node_in(n, 0));
+	bool ok = false;
+	for (size_t i = 0; i < n->n_attribute; i++)
+		if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, "perm")) {
+			const int64_t *v = n->attribute[i]->ints;
+			ok = n->attribute[i]->n_ints == 4 && v[0] == 0 && v[1] == 2 && v[2] == 1 && v[3] == 3;
+		}
+	if (!ok)
+		return unsupported(c, "%s", "Transpose with another perm",
+				   "perm [0, 2, 1, 3] (the directions next to H, before a Reshape to (T, B, 2H))");
+	alias_t a = *al;
+	a.name = n->output[0];
+	a.transposed = true;
+	return add_alias(c, a);
+}
+
+/* Reshape of a bidirectional Y, (T, B, 2, H) after map_transpose or
+ * batch-major (B, T, 2, H), to the sequence (T, B, 2H) (or (B, T, 2H)) of
+ * [h_fwd; h_bwd]: each of the first two sizes 0 (kept), -1 or its value,
+ * the last 2H or -1, at most one -1. */
+static int map_merge(ctx_t *c, const Onnx__NodeProto *n, const alias_t *al)
+{
+	const layer_cfg_t *lc = &c->m->cfg[al->layer];
+	const Onnx__TensorProto *p = value_of(c, node_in(n, 1));
+	int64_t *v = NULL;
+	size_t cnt = 0;
+	if (p && onnx_pb_tensor_ints(p, c->path, "Reshape shape", &v, &cnt, c->err))
+		return SIM_EINPUT;
+	int64_t want[3] = { al->batch_major ? lc->batch_size : lc->timesteps,
+			    al->batch_major ? lc->timesteps : lc->batch_size, 2 * (int64_t)lc->hidden_size };
+	bool ok = cnt == 3;
+	int minus = 0;
+	for (size_t i = 0; ok && i < 3; i++) {
+		minus += v[i] == -1;
+		ok = v[i] == want[i] || v[i] == -1 || (i < 2 && v[i] == 0);
+	}
+	free(v);
+	if (!ok || minus > 1)
+		return unsupported(c, "%s", "Reshape of a bidirectional Y to another shape than (T, B, 2H)",
+				   "shape [0, 0, -1] or [T, B, 2H] (layout 1: [B, T, 2H])");
+	alias_t a = *al;
+	a.name = n->output[0];
+	a.transposed = false;
+	a.squeezed = true;
+	a.concat = true;
+	return add_alias(c, a);
+}
+
+/* Reshape of a squeezed Y (T, B, W) to (T*B, W), the order kept (W = H, or
+ * 2H for a bidirectional layer's merged Y): what y.reshape(-1, W) exports
+ * before an nn.Linear. A bidirectional Y: map_merge. */
 static int map_reshape(ctx_t *c, const Onnx__NodeProto *n)
 {
 	const alias_t *al = find_alias(c, node_in(n, 0));
+	if (al && al->kind == ONNX_OUT_Y && !al->squeezed && !al->open && n->n_output == 1 &&
+	    c->m->cfg[al->layer].direction == DIR_BI && (al->transposed || al->batch_major))
+		return map_merge(c, n, al);
 	if (!al || al->kind != ONNX_OUT_Y || !al->squeezed || al->flat || al->open || n->n_output != 1)
 		return sim_err(c->err, SIM_EINPUT,
 			       "%s: %s: reshapes '%.200s', expected a recurrent layer's Y squeezed to 3 "
@@ -714,7 +876,8 @@ static int map_reshape(ctx_t *c, const Onnx__NodeProto *n)
 	if (p && onnx_pb_tensor_ints(p, c->path, "Reshape shape", &v, &cnt, c->err))
 		return SIM_EINPUT;
 	int64_t tb = (int64_t)lc->timesteps * lc->batch_size;
-	bool ok = cnt == 2 && (v[0] == -1 || v[0] == tb) && (v[1] == lc->hidden_size || (v[1] == -1 && v[0] != -1));
+	int64_t wd = out_width(c->m, al->layer);
+	bool ok = cnt == 2 && (v[0] == -1 || v[0] == tb) && (v[1] == wd || (v[1] == -1 && v[0] != -1));
 	free(v);
 	if (!ok)
 		return unsupported(c, "%s", "Reshape to another shape than (T*B, H)", "shape [-1, H] or [T*B, H]");
@@ -749,7 +912,7 @@ static int map_fc(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
 		return sim_err(c->err, SIM_EINPUT,
 			       "%s: %s: B '%.200s' is not a 2-dimensional initializer, expected %s with C at most %u",
 			       c->path, c->where, node_in(n, 1), tb ? "(C, H)" : "(H, C)", IMP_MAX_H);
-	size_t H = prev->hidden_size, C = (size_t)bp->dims[tb ? 0 : 1];
+	size_t H = out_width(m, l - 1), C = (size_t)bp->dims[tb ? 0 : 1];
 	const size_t dw[2] = { tb ? C : H, tb ? H : C }, db[2] = { 1, C };
 	onnx_tensor_t tw = { 0 }, tbias = { 0 };
 	int rc = node_tensor(c, node_in(n, 1), "B", 2, dw, &tw);
@@ -786,7 +949,13 @@ static int map_fc(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
 	onnx_tensor_free(&tw);
 	onnx_tensor_free(&tbias);
 	if (!rc)
-		rc = add_alias(c, (alias_t){ n->output[0], l, ONNX_OUT_Y, true, in.batch_major, in.flat, !gemm });
+		rc = add_alias(c, (alias_t){ .name = n->output[0],
+					     .layer = l,
+					     .kind = ONNX_OUT_Y,
+					     .squeezed = true,
+					     .batch_major = in.batch_major,
+					     .flat = in.flat,
+					     .open = !gemm });
 	return rc;
 }
 
@@ -824,10 +993,10 @@ static int map_graph(ctx_t *c)
 	onnx_model_t *m = c->m;
 	m->cfg = calloc(g->n_node ? g->n_node : 1, sizeof *m->cfg);
 	m->w = calloc(g->n_node ? g->n_node : 1, sizeof *m->w);
+	m->wb = calloc(g->n_node ? g->n_node : 1, sizeof *m->wb);
 	m->batch_major = calloc(g->n_node ? g->n_node : 1, sizeof *m->batch_major);
-	m->reverse = calloc(g->n_node ? g->n_node : 1, sizeof *m->reverse);
 	c->aux = calloc(g->n_node ? g->n_node : 1, sizeof *c->aux);
-	if (!m->cfg || !m->w || !m->batch_major || !m->reverse || !c->aux)
+	if (!m->cfg || !m->w || !m->wb || !m->batch_major || !c->aux)
 		return sim_err(c->err, SIM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
@@ -859,6 +1028,8 @@ static int map_graph(ctx_t *c)
 			rc = map_add(c, n);
 		else if (!strcmp(op, "Reshape"))
 			rc = map_reshape(c, n);
+		else if (!strcmp(op, "Transpose"))
+			rc = map_transpose(c, n);
 		else if (!strcmp(op, "Identity")) {
 			const alias_t *al = find_alias(c, node_in(n, 0));
 			if (!al || n->n_output != 1)
@@ -882,8 +1053,8 @@ static int map_graph(ctx_t *c)
 			rc = SIM_OK;
 		} else
 			rc = unsupported(c, "operator %s", sop,
-					 "LSTM, GRU, RNN, Squeeze or Identity between them, and a MatMul + Add or "
-					 "Gemm head after them");
+					 "LSTM, GRU, RNN, Squeeze, Identity, or Transpose and Reshape of a "
+					 "bidirectional Y between them, and a MatMul + Add or Gemm head after them");
 		if (rc)
 			return rc;
 	}
@@ -900,10 +1071,15 @@ static int map_graph(ctx_t *c)
 				       "%s: graph output '%.200s' is not computed by a recurrent "
 				       "layer, expected Y, Y_h or Y_c of one",
 				       c->path, nm);
+		if (al->transposed)
+			return unsupported(c, "graph output '%.200s'", nm,
+					   "a bidirectional Y as it is, (T, 2, B, H), or reshaped to (T, B, 2H), "
+					   "not transposed only");
 		if (!(m->out[i].name = strdup(nm)))
 			return sim_err(c->err, SIM_ENOMEM, "out of memory");
 		m->out[i].layer = al->layer;
 		m->out[i].kind = al->kind;
+		m->out[i].concat = al->concat;
 		m->n_out++;
 	}
 	return SIM_OK;
@@ -963,14 +1139,16 @@ void onnx_model_destroy(onnx_model_t *m)
 {
 	if (!m)
 		return;
-	for (size_t l = 0; l < m->n_layers; l++)
+	for (size_t l = 0; l < m->n_layers; l++) {
 		weights_destroy(m->w[l]);
+		weights_destroy(m->wb[l]);
+	}
 	for (size_t i = 0; i < m->n_out; i++)
 		free(m->out[i].name);
 	free(m->out);
 	free(m->w);
+	free(m->wb);
 	free(m->batch_major);
-	free(m->reverse);
 	free(m->cfg);
 	free(m);
 }
@@ -985,6 +1163,16 @@ const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l)
 	return m->w[l];
 }
 
+const weights_t *onnx_model_weights_backward(const onnx_model_t *m, size_t l)
+{
+	return m->wb[l];
+}
+
+bool onnx_model_output_concat(const onnx_model_t *m, size_t k)
+{
+	return m->out[k].concat;
+}
+
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
 {
 	return m->batch_major[l];
@@ -992,7 +1180,7 @@ bool onnx_model_batch_major(const onnx_model_t *m, size_t l)
 
 bool onnx_model_reverse(const onnx_model_t *m, size_t l)
 {
-	return m->reverse[l];
+	return m->cfg[l].direction == DIR_REV;
 }
 
 size_t onnx_model_outputs(const onnx_model_t *m)
@@ -1032,6 +1220,12 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 		rc = make_dir(p, err);
 		if (!rc)
 			rc = weights_save(m->w[l], p, NPY_F4, err);
+		if (!rc && m->wb[l]) {
+			snprintf(p, sizeof p, "%s/%s/%s", dir, m->cfg[l].weights, WEIGHTS_BACKWARD_DIR);
+			rc = make_dir(p, err);
+			if (!rc)
+				rc = weights_save(m->wb[l], p, NPY_F4, err);
+		}
 	}
 	if (rc)
 		return rc;
@@ -1053,11 +1247,20 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 		if (lc->cell == CELL_GRU)
 			fprintf(o, "    gru_form: %s\n",
 				lc->gru_form == GRU_LBR ? "linear_before_reset" : "reset_before_matmul");
-		if (m->reverse[l])
-			fprintf(o,
-				"    # ONNX direction reverse: x.npy holds X reversed in time, so step t of\n"
-				"    # the run (and of its outputs) is the model's time %u - t\n",
-				lc->timesteps - 1);
+		if (lc->direction == DIR_BI)
+			fprintf(o, "    direction: bidirectional  # backward weights in %s/%s/\n", lc->weights,
+				WEIGHTS_BACKWARD_DIR);
+		if (lc->direction == DIR_REV)
+			fprintf(o, "    direction: reverse\n");
+		static const char *const role[LAYER_ROLES] = { "f", "g", "h" };
+		for (unsigned r = 0; r < LAYER_ROLES; r++) {
+			if (lc->act[r] != LACT_AUTO)
+				fprintf(o, "    act_%s: %s\n", role[r], param_lact_name(lc->act[r]));
+			if (lc->act_alpha[r] != 0)
+				fprintf(o, "    act_%s_alpha: %.17g\n", role[r], lc->act_alpha[r]);
+			if (lc->act_beta[r] != 0)
+				fprintf(o, "    act_%s_beta: %.17g\n", role[r], lc->act_beta[r]);
+		}
 		fprintf(o, "    weights: %s\n", lc->weights);
 	}
 	return afile_commit(f, err);

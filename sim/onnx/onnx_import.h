@@ -5,9 +5,12 @@
  *
  * Accepted graphs: a chain of LSTM, GRU and RNN nodes (default domain), each
  * consuming the previous one's Y through an optional Squeeze of axis 1 or
- * Identity; nothing else. Per node: direction forward (or reverse, in a
- * model of one layer: X reversed in time), the default
- * activations, no clip, not both input_forget 1 and peepholes P, and
+ * Identity (a bidirectional Y through PyTorch's Transpose + Reshape to
+ * (T, B, 2H)); nothing else. Per node: direction forward, bidirectional
+ * (the backward direction's weights in backward/), or reverse (a
+ * workload layer with direction reverse); activations from ONNX's list, the same
+ * for both directions (the layer's act_f, act_g, act_h), no clip, not both
+ * input_forget 1 and peepholes P, and
  * sequence_lens either absent or equal to T for every sequence (which is
  * the same computation); layout 1 (batch-major X and Y) is transposed
  * on the way in (the check transposes Y back). Anything else is refused with one line,
@@ -64,13 +67,19 @@ void onnx_model_destroy(onnx_model_t *m);
 size_t onnx_model_layers(const onnx_model_t *m);
 /* Layer l's parameters and input in the simulator's layout. */
 const weights_t *onnx_model_weights(const onnx_model_t *m, size_t l);
+/* Layer l's backward direction (weights.h: its x is NULL, the layer's input
+ * is onnx_model_weights' x), NULL unless the node is bidirectional. */
+const weights_t *onnx_model_weights_backward(const onnx_model_t *m, size_t l);
+/* Whether graph output k is a bidirectional layer's Y with the directions
+ * merged, (T, B, 2H) [h_fwd; h_bwd] (batch-major (B, T, 2H)), rather than
+ * ONNX's (T, 2, B, H). */
+bool onnx_model_output_concat(const onnx_model_t *m, size_t k);
 /* Whether layer l's node has layout = 1: its Y is (B, T, 1, H), not
  * (T, 1, B, H) (Y_h and Y_c have the same element order either way). */
 bool onnx_model_batch_major(const onnx_model_t *m, size_t l);
-/* Whether layer l's node has direction reverse: it runs forward over X
- * reversed in time (x.npy holds it so), so its step t is the model's time
- * T - 1 - t, and Y_h, Y_c are its last step's as for a forward layer. Only
- * in a model of one recurrent layer. */
+/* Whether layer l's node has direction reverse: a workload layer with
+ * direction reverse, whose run walks time from T - 1 down (x.npy in time
+ * order, outputs indexed by time, Y_h and Y_c the state at t = 0). */
 bool onnx_model_reverse(const onnx_model_t *m, size_t l);
 /* The graph's outputs: name, the layer and kind of value it carries. */
 size_t onnx_model_outputs(const onnx_model_t *m);

@@ -6,6 +6,7 @@
 
 #include "../arith/act.h"
 #include "../common/json.h"
+#include "../config/params.h"
 #include "../ctrl/ctrl.h"
 
 static const char *const stage_names[] = { "ctrl", "vs", "acc", "mfu", "cell" };
@@ -77,6 +78,35 @@ static bool act_errors(const hw_cfg_t *hw, double *sig, double *tanh_err)
 	return true;
 }
 
+/* The largest error over [-range, range] (as act_errors) of each table
+ * function other than sigmoid and tanh that a layer of the run selects
+ * (act_f, act_g, act_h), with its parameters (the worst over layers using
+ * it): err[fn] >= 0 for those, -1 for the others; all -1 unless pwl. */
+static void act_extra_errors(const run_result_t *r, double err[ACT_N_FN])
+{
+	for (int k = 0; k < ACT_N_FN; k++)
+		err[k] = -1;
+	act_t *a = r->hw.activation.mode == ACT_PWL ? act_create(&r->hw.activation) : NULL;
+	double range = r->hw.activation.range;
+	for (size_t i = 0; a && i < r->n_layers; i++) {
+		const layer_cfg_t *l = &r->layers[i].cfg;
+		for (unsigned k = 0; k < workload_act_roles(l->cell); k++) {
+			if (l->act[k] == LACT_AUTO)
+				continue;
+			act_fn_t fn = (act_fn_t)(l->act[k] - 1);
+			if (fn == ACT_SIGMOID || fn == ACT_TANH || act_is_linear(fn))
+				continue;
+			act_spec_t s = act_default(fn);
+			if (act_takes_alpha(fn) && l->act_alpha[k] != 0)
+				s.alpha = l->act_alpha[k];
+			if (act_takes_beta(fn) && l->act_beta[k] != 0)
+				s.beta = l->act_beta[k];
+			err[fn] = fmax(err[fn], act_max_error_spec(a, &s, -range, range, 200001));
+		}
+	}
+	act_destroy(a);
+}
+
 /* "max_abs": A, "max_rel": B, "rms": C; a non-finite error (an overflow
  * in the simulated datapath) is written null. */
 static void write_err_fields(FILE *f, const func_err_t *e)
@@ -87,6 +117,24 @@ static void write_err_fields(FILE *f, const func_err_t *e)
 	json_write_number(f, "%.9g", e->max_rel);
 	fputs(", \"rms\": ", f);
 	json_write_number(f, "%.9g", e->rms);
+}
+
+/* Whether pass i is one of a bidirectional layer's two passes, or a
+ * reverse layer's backward pass (labelled by direction). */
+static bool pass_bidir(const run_result_t *r, size_t i)
+{
+	const layer_result_t *l = r->layers;
+	return l[i].backward || (i + 1 < r->n_layers && l[i + 1].backward && l[i + 1].layer == l[i].layer);
+}
+
+/* "layer N" for the values table, with the direction when the layer is
+ * bidirectional (one row per pass). */
+static void pass_name(const run_result_t *r, size_t i, char *out, size_t len)
+{
+	if (pass_bidir(r, i))
+		snprintf(out, len, "layer %u %s", r->layers[i].layer + 1, r->layers[i].backward ? "bwd" : "fwd");
+	else
+		snprintf(out, len, "layer %u", r->layers[i].layer + 1);
 }
 
 static bool err_finite(const func_err_t *e)
@@ -197,6 +245,9 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
 			fprintf(f, "%s\n    {", i ? "," : "");
+			if (pass_bidir(r, i))
+				fprintf(f, "\"layer\": %u, \"direction\": \"%s\", ", r->layers[i].layer + 1,
+					r->layers[i].backward ? "backward" : "forward");
 			write_err(f, "h", &e->h, false);
 			write_err(f, "h_last", &e->h_last, true);
 			if (e->has_c) {
@@ -206,12 +257,18 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
-		double es, et;
-		if (act_errors(&r->hw, &es, &et))
+		double es, et, ex[ACT_N_FN];
+		if (act_errors(&r->hw, &es, &et)) {
 			fprintf(f,
 				"  \"activation\": {\"mode\": \"%s\", \"segments\": %u, \"max_abs_error\": "
-				"{\"sigmoid\": %.9g, \"tanh\": %.9g}},\n",
+				"{\"sigmoid\": %.9g, \"tanh\": %.9g",
 				r->hw.activation.mode == ACT_PWL ? "pwl" : "exact", r->hw.activation.segments, es, et);
+			act_extra_errors(r, ex);
+			for (int k = 0; k < ACT_N_FN; k++)
+				if (ex[k] >= 0)
+					fprintf(f, ", \"%s\": %.9g", param_lact_name((layer_act_t)(k + 1)), ex[k]);
+			fprintf(f, "}},\n");
+		}
 	}
 	fprintf(f, "  \"counters\": {");
 	for (size_t i = 0; i < stats_size(r->stats); i++)
@@ -320,10 +377,12 @@ void report_csv_header(FILE *f, const report_ctx_t *c)
 	report_csv_header_cols(f, NULL);
 }
 
-/* The run's row (layer < 0) or one pass's row. */
+/* The run's row (layer < 0) or one pass's row, and the command's say. */
 typedef struct csv_row {
 	const report_ctx_t *c;
 	long layer;
+	report_csv_over_t over;
+	const void *over_ctx;
 } csv_row_t;
 
 static uint64_t run_lanes(const hw_cfg_t *hw)
@@ -331,12 +390,10 @@ static uint64_t run_lanes(const hw_cfg_t *hw)
 	return hw->precision.mul == PREC_FIX16X16 ? hw->compute.vs_width / 2 : hw->compute.vs_width;
 }
 
-static const char *run_csv_get(const void *ctx, const char *name, char *buf, size_t size)
+const char *report_csv_value(const report_ctx_t *c, long layer, const char *name, char *buf, size_t size)
 {
-	const csv_row_t *row = ctx;
-	const report_ctx_t *c = row->c;
 	const run_result_t *r = c->r;
-	const layer_result_t *l = row->layer >= 0 ? &r->layers[row->layer] : NULL;
+	const layer_result_t *l = layer >= 0 && (size_t)layer < r->n_layers ? &r->layers[layer] : NULL;
 	uint64_t nk = r->macs_per_cycle;
 	bool m = r->hw.machine != 0; /* another machine: no tile, no weight placement */
 #define CSV_IS(n) (!strcmp(name, n))
@@ -408,15 +465,28 @@ static const char *run_csv_get(const void *ctx, const char *name, char *buf, siz
 	return "";
 }
 
+static const char *run_csv_get(const void *ctx, const char *name, char *buf, size_t size)
+{
+	const csv_row_t *row = ctx;
+	const char *v = row->over ? row->over(row->over_ctx, row->layer, name, buf, size) : NULL;
+	return v ? v : report_csv_value(row->c, row->layer, name, buf, size);
+}
+
+void report_csv_rows(FILE *f, const report_ctx_t *c, const char *const *extra, report_csv_over_t over,
+		     const void *over_ctx)
+{
+	csv_row_t row = { .c = c, .layer = -1, .over = over, .over_ctx = over_ctx };
+	report_csv_line(f, extra, run_csv_get, &row);
+	for (size_t i = 0; c->per_layer && i < c->r->n_layers; i++) {
+		row.layer = (long)i;
+		report_csv_line(f, extra, run_csv_get, &row);
+	}
+}
+
 static void write_csv(FILE *f, const report_ctx_t *c)
 {
 	report_csv_header(f, c);
-	csv_row_t row = { .c = c, .layer = -1 };
-	report_csv_line(f, NULL, run_csv_get, &row);
-	for (size_t i = 0; c->per_layer && i < c->r->n_layers; i++) {
-		row.layer = (long)i;
-		report_csv_line(f, NULL, run_csv_get, &row);
-	}
+	report_csv_rows(f, c, NULL, NULL, NULL);
 }
 
 static void write_counters_text(FILE *f, const run_result_t *r)
@@ -482,19 +552,26 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		fprintf(f, "\nvalues vs double reference   max abs      max rel      rms\n");
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
-			fprintf(f, "  layer %zu h (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h.max_abs,
-				e->h.max_rel, e->h.rms);
-			fprintf(f, "  layer %zu h (last step)   %11.3e  %11.3e  %11.3e\n", i + 1, e->h_last.max_abs,
+			char who[48];
+			pass_name(r, i, who, sizeof who);
+			fprintf(f, "  %s h (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->h.max_abs, e->h.max_rel,
+				e->h.rms);
+			fprintf(f, "  %s h (last step)   %11.3e  %11.3e  %11.3e\n", who, e->h_last.max_abs,
 				e->h_last.max_rel, e->h_last.rms);
 			if (e->has_c)
-				fprintf(f, "  layer %zu c (all steps)   %11.3e  %11.3e  %11.3e\n", i + 1, e->c.max_abs,
+				fprintf(f, "  %s c (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->c.max_abs,
 					e->c.max_rel, e->c.rms);
 		}
-		double es, et;
-		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et))
-			fprintf(f,
-				"activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)\n",
+		double es, et, ex[ACT_N_FN];
+		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et)) {
+			fprintf(f, "activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)",
 				r->hw.activation.segments, es, et);
+			act_extra_errors(r, ex);
+			for (int k = 0; k < ACT_N_FN; k++)
+				if (ex[k] >= 0)
+					fprintf(f, ", %.3e (%s)", ex[k], param_lact_name((layer_act_t)(k + 1)));
+			fputc('\n', f);
+		}
 	}
 	if (c->energy) {
 		fprintf(f, "\n");

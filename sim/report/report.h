@@ -61,6 +61,23 @@ void report_csv_header_cols(FILE *f, const char *const *extra);
 void report_csv_line(FILE *f, const char *const *extra, report_csv_get_t get, const void *ctx);
 /* One field, quoted when it holds a comma, quote or line break. */
 void report_csv_field(FILE *f, const char *s);
+/*
+ * A run's rows, by the one writer of run rows (run, compare and sweep all
+ * take it): the run's value of column name for its run row (layer < 0) or
+ * for layer pass `layer` of c->r->layers, or "" when that row has none
+ * (whole-run columns on a layer row, energy when unpriced). Driven by
+ * run_result_t and its layers[] alone, so any machine that fills them gets
+ * per-layer rows. The value may point into buf.
+ */
+const char *report_csv_value(const report_ctx_t *c, long layer, const char *name, char *buf, size_t size);
+/* A command's say over a column of one of the run's rows (layer as above):
+ * its own value (design, compare's ratios), or NULL for the run's. */
+typedef const char *(*report_csv_over_t)(const void *ctx, long layer, const char *name, char *buf, size_t size);
+/* The run's row, then, when c->per_layer, a row per layer pass (row=layer,
+ * in pass order), each with extra columns after the schema's; over (may be
+ * NULL) is asked first for every column. No header. */
+void report_csv_rows(FILE *f, const report_ctx_t *c, const char *const *extra, report_csv_over_t over,
+		     const void *over_ctx);
 /* The CSV header line matching report_write(REPORT_CSV). */
 void report_csv_header(FILE *f, const report_ctx_t *c);
 /* "text", "json" or "csv"; -1 for anything else. */

@@ -1,61 +1,81 @@
 #include "point.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config/config.h"
-#include "../core/resolve.h"
 #include "../core/pipeline.h"
-#include "../ctrl/ctrl.h"
 #include "../energy/energy.h"
+#include "../report/report.h"
 
-static int point_row(const sweep_point_t *pt, const run_result_t *r, const energy_report_t *e, bool cold,
-		     const char *version, sweep_rec_t *row)
+/* How a record types a column of the CSV schema for JSON: the names and
+ * words are strings, true/false booleans, other values numbers, and a
+ * number that is not finite (an energy of an empty run) null. */
+static char point_type(const char *col, const char *v)
 {
-	int rc = sweep_rec_add(row, "version", 's', version);
-	rc |= sweep_rec_add(row, "config_hash", 's', pt->hash);
-	rc |= sweep_rec_add(row, "hw", 's', r->hw.name);
-	rc |= sweep_rec_add(row, "workload", 's', pt->wl_name);
-	rc |= sweep_rec_add(row, "scheduler", 's', hw_design_name(&r->hw));
+	static const char *const strings[] = { "version",   "config_hash", "row",  "pass",    "hw", "workload",
+					       "scheduler", "design",	   "tile", "weights", NULL };
+	for (size_t i = 0; strings[i]; i++)
+		if (!strcmp(col, strings[i]))
+			return 's';
+	if (!strcmp(v, "true") || !strcmp(v, "false"))
+		return 'b';
+	char *end;
+	return isfinite(strtod(v, &end)) && !*end ? 'n' : 'z';
+}
+
+/* Adds column col of the run's row (layer < 0) or of layer pass `layer`,
+ * its value from the run's CSV writer (report_csv_value), unless the row
+ * has none. */
+static int point_col(const report_ctx_t *c, long layer, const char *col, sweep_rec_t *row)
+{
+	char buf[256];
+	const char *v = report_csv_value(c, layer, col, buf, sizeof buf);
+	return v && *v ? sweep_rec_add(row, col, point_type(col, v), v) : SIM_OK;
+}
+
+/*
+ * A row of the point (layer < 0: its run; else a pass), each value as
+ * `run --format csv` writes it, by the same writer: the schema's head, the
+ * point's swept-parameter columns, the result columns. A point row has no
+ * "row" field (the CSV says "run" for it; results.jsonl stays as it was
+ * before layer rows), a layer row has row = "layer".
+ */
+static int point_fields(const report_ctx_t *c, const sweep_point_t *pt, long layer, sweep_rec_t *row)
+{
+	int rc = SIM_OK;
+	for (size_t i = 0; report_csv_head[i]; i++)
+		if (strcmp(report_csv_head[i], "schema") && (layer >= 0 || strcmp(report_csv_head[i], "row")))
+			rc |= point_col(c, layer, report_csv_head[i], row);
 	for (size_t i = 0; i < sweep_rec_len(pt->label); i++)
 		rc |= sweep_rec_add(row, sweep_rec_key(pt->label, i), sweep_rec_type(pt->label, i),
 				    sweep_rec_value(pt->label, i));
-	rc |= sweep_rec_add_u64(row, "macs_per_cycle", r->macs_per_cycle);
-	/* The machine as it ran (overrides applied): figures label results
-	 * with it rather than with the preset's name. Another machine than
-	 * SHARP reads as macs_per_cycle units of width 1. */
-	rc |= sweep_rec_add_u64(row, "eff_n", r->hw.machine ? r->macs_per_cycle : r->hw.compute.vs_units);
-	rc |= sweep_rec_add_u64(row, "eff_k", r->hw.machine ? 1 : resolve_lanes(&r->hw));
-	rc |= sweep_rec_add_num(row, "eff_clock_mhz", "%g", r->hw.clock_mhz);
-	rc |= sweep_rec_add(row, "weights", 's',
-			    r->weights == WEIGHTS_RESIDENT ? "resident"
-			    : r->weights == WEIGHTS_STREAM ? "streamed"
-							   : "mixed");
-	rc |= sweep_rec_add(row, "weights_fit", 'b', r->weights_fit ? "true" : "false");
-	rc |= sweep_rec_add(row, "cold", 'b', cold ? "true" : "false");
-	rc |= sweep_rec_add_u64(row, "cycles", r->cycles);
-	rc |= sweep_rec_add_u64(row, "load_cycles", r->load_cycles);
-	rc |= sweep_rec_add_num(row, "latency_us", "%.6f", r->latency_us);
-	rc |= sweep_rec_add_num(row, "utilization", "%.6f", r->utilization);
-	rc |= sweep_rec_add_u64(row, "useful_macs", r->useful_macs);
-	rc |= sweep_rec_add_u64(row, "issued_macs", r->issued_macs);
-	rc |= sweep_rec_add_num(row, "peak_gflops", "%.3f", r->peak_gflops);
-	for (int c = 0; c < IDLE_NCAUSES; c++) {
-		char name[64], col[64];
-		uint64_t v = 0;
-		snprintf(name, sizeof name, "idle.%s", ctrl_cause_name((idle_cause_t)c));
-		snprintf(col, sizeof col, "idle_%s", ctrl_cause_name((idle_cause_t)c));
-		stats_find(r->stats, name, &v);
-		rc |= sweep_rec_add_u64(row, col, v);
-	}
-	if (e) {
-		rc |= sweep_rec_add_num(row, "energy_uj", "%.6f", e->energy_uj);
-		rc |= sweep_rec_add_num(row, "avg_power_w", "%.6f", e->avg_power_w);
-		rc |= sweep_rec_add_num(row, "area_mm2", "%.6f", e->area_mm2);
-		rc |= sweep_rec_add_num(row, "gflops_per_w", "%.6f", e->gflops_per_w);
-	}
+	for (size_t i = 0; report_csv_results[i]; i++)
+		rc |= point_col(c, layer, report_csv_results[i], row);
 	return rc ? SIM_ENOMEM : SIM_OK;
+}
+
+/* The point's row and, with per_layer, its passes' rows as sub-rows
+ * (record.h), so that the journal holds them as one record. */
+static int point_rows(const sweep_spec_t *s, const sweep_point_t *pt, const run_outcome_t *o, const char *version,
+		      sweep_rec_t *row)
+{
+	report_ctx_t c = { .version = version,
+			   .config_hash = o->config_hash,
+			   .w = &o->w,
+			   .r = &o->r,
+			   .energy = o->priced ? &o->e : NULL };
+	int rc = point_fields(&c, pt, -1, row);
+	for (size_t l = 0; !rc && s->per_layer && l < o->r.n_layers; l++) {
+		sweep_rec_t *lr = sweep_rec_create();
+		rc = !lr ? SIM_ENOMEM : point_fields(&c, pt, (long)l, lr);
+		if (lr && rc)
+			sweep_rec_free(lr);
+		else if (!rc)
+			rc = sweep_rec_add_child(row, lr);
+	}
+	return rc;
 }
 
 int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles,
@@ -81,7 +101,7 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, 
 	if (rc)
 		return rc;
 	sweep_rec_t *row = sweep_rec_create();
-	if (!row || point_row(pt, &o.r, o.priced ? &o.e : NULL, s->cold, version, row))
+	if (!row || point_rows(s, pt, &o, version, row))
 		rc = sim_err(err, SIM_ENOMEM, "out of memory");
 	run_outcome_free(&o);
 	if (rc) {

@@ -7,7 +7,9 @@
  * the pool in cli/cli_sweep.c), so a run must leave nothing behind: it
  * frees what it allocates and its row depends on the point alone, not on
  * the points run before it (tests/test_sweep.c). The row travels back to
- * the sweeper as an encoded record (record.h).
+ * the sweeper as an encoded record (record.h). With the spec's per_layer,
+ * the row carries the run's per-layer rows as sub-rows, so that the
+ * journal holds a point and its layer rows as one record.
  */
 #ifndef SHARPSIM_SWEEP_POINT_H
 #define SHARPSIM_SWEEP_POINT_H

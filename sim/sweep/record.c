@@ -14,6 +14,8 @@ typedef struct field {
 struct sweep_rec {
 	field_t *f;
 	size_t n, cap;
+	sweep_rec_t **sub; /* sub-rows, in order (owned) */
+	size_t nsub;
 };
 
 sweep_rec_t *sweep_rec_create(void)
@@ -29,6 +31,9 @@ void sweep_rec_free(sweep_rec_t *r)
 		free(r->f[i].key);
 		free(r->f[i].value);
 	}
+	for (size_t i = 0; i < r->nsub; i++)
+		sweep_rec_free(r->sub[i]);
+	free(r->sub);
 	free(r->f);
 	free(r);
 }
@@ -41,7 +46,36 @@ sweep_rec_t *sweep_rec_copy(const sweep_rec_t *r)
 			sweep_rec_free(c);
 			return NULL;
 		}
+	for (size_t i = 0; c && i < r->nsub; i++) {
+		sweep_rec_t *s = sweep_rec_copy(r->sub[i]);
+		if (!s || sweep_rec_add_child(c, s)) {
+			sweep_rec_free(c);
+			return NULL;
+		}
+	}
 	return c;
+}
+
+int sweep_rec_add_child(sweep_rec_t *r, sweep_rec_t *child)
+{
+	sweep_rec_t **s = realloc(r->sub, (r->nsub + 1) * sizeof *s);
+	if (!s) {
+		sweep_rec_free(child);
+		return SIM_ENOMEM;
+	}
+	r->sub = s;
+	r->sub[r->nsub++] = child;
+	return SIM_OK;
+}
+
+size_t sweep_rec_children(const sweep_rec_t *r)
+{
+	return r->nsub;
+}
+
+const sweep_rec_t *sweep_rec_child(const sweep_rec_t *r, size_t i)
+{
+	return r->sub[i];
 }
 
 /* A copy with TAB, CR and LF turned into spaces (the payload separators). */
@@ -137,16 +171,35 @@ char sweep_rec_get_type(const sweep_rec_t *r, const char *key)
 	return 0;
 }
 
-char *sweep_rec_encode(const sweep_rec_t *r, size_t *len)
+/* The payload size of r's own fields, and writing them at o. */
+static size_t rec_fields_size(const sweep_rec_t *r)
 {
-	size_t n = 1;
+	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++)
 		n += strlen(r->f[i].key) + strlen(r->f[i].value) + 5;
+	return n;
+}
+
+static char *rec_fields_put(const sweep_rec_t *r, char *o)
+{
+	for (size_t i = 0; i < r->n; i++)
+		o += sprintf(o, "%s\t%c\t%s\n", r->f[i].key, r->f[i].type, r->f[i].value);
+	return o;
+}
+
+#define REC_SUB_LINE "\tr\t\n" /* starts a sub-row */
+
+char *sweep_rec_encode(const sweep_rec_t *r, size_t *len)
+{
+	size_t n = 1 + rec_fields_size(r);
+	for (size_t i = 0; i < r->nsub; i++)
+		n += strlen(REC_SUB_LINE) + rec_fields_size(r->sub[i]);
 	char *p = malloc(n), *o = p;
 	if (!p)
 		return NULL;
-	for (size_t i = 0; i < r->n; i++)
-		o += sprintf(o, "%s\t%c\t%s\n", r->f[i].key, r->f[i].type, r->f[i].value);
+	o = rec_fields_put(r, o);
+	for (size_t i = 0; i < r->nsub; i++)
+		o = rec_fields_put(r->sub[i], o + sprintf(o, REC_SUB_LINE));
 	*len = (size_t)(o - p);
 	return p;
 }
@@ -156,8 +209,19 @@ int sweep_rec_decode(const char *p, size_t len, const char *where, sweep_rec_t *
 	sweep_rec_t *r = sweep_rec_create();
 	if (!r)
 		return sim_err(err, SIM_ENOMEM, "%s: out of memory", where);
+	sweep_rec_t *cur = r; /* the row the fields go to: r, or its last sub-row */
 	const char *end = p + len;
+	size_t sub = strlen(REC_SUB_LINE);
 	while (p < end) {
+		if ((size_t)(end - p) >= sub && !memcmp(p, REC_SUB_LINE, sub)) {
+			cur = sweep_rec_create();
+			if (!cur || sweep_rec_add_child(r, cur)) {
+				sweep_rec_free(r);
+				return sim_err(err, SIM_ENOMEM, "%s: out of memory", where);
+			}
+			p += sub;
+			continue;
+		}
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *t1 = nl ? memchr(p, '\t', (size_t)(nl - p)) : NULL;
 		if (!nl || !t1 || nl - t1 < 3 || t1[2] != '\t' || !strchr("snbz", t1[1]) || t1 == p) {
@@ -177,7 +241,7 @@ int sweep_rec_decode(const char *p, size_t len, const char *where, sweep_rec_t *
 		key[kl] = '\0';
 		memcpy(value, t1 + 3, vl);
 		value[vl] = '\0';
-		if (sweep_rec_add(r, key, t1[1], value)) {
+		if (sweep_rec_add(cur, key, t1[1], value)) {
 			sweep_rec_free(r);
 			return sim_err(err, SIM_ENOMEM, "%s: out of memory", where);
 		}

@@ -15,6 +15,14 @@
  *   z  null  (value empty; a number that was not finite)
  * Keys and values never contain TAB, LF or CR: sweep_rec_add replaces them
  * with spaces, so every value round-trips through encode/decode unchanged.
+ *
+ * A row may carry sub-rows (a point's per-layer rows, in pass order): each
+ * is encoded after the row's own fields as the line "<TAB>r<TAB><LF>" (an
+ * empty key, which no field has) followed by its fields. A point and its
+ * layer rows are thereby one record, journaled and torn as one: there is
+ * no state in which a point counts as done with some layer rows missing.
+ * A reader that predates sub-rows refuses such a payload as malformed
+ * rather than misreading it. Sub-rows have no sub-rows.
  */
 #ifndef SHARPSIM_SWEEP_RECORD_H
 #define SHARPSIM_SWEEP_RECORD_H
@@ -35,6 +43,12 @@ int sweep_rec_add(sweep_rec_t *r, const char *key, char type, const char *value)
 /* Formats a number: a finite value as printf(fmt), otherwise a null field. */
 int sweep_rec_add_num(sweep_rec_t *r, const char *key, const char *fmt, double v);
 int sweep_rec_add_u64(sweep_rec_t *r, const char *key, unsigned long long v);
+
+/* Appends sub-row child (taken over, freed with r; freed on failure too).
+ * Returns SIM_ENOMEM or SIM_OK. */
+int sweep_rec_add_child(sweep_rec_t *r, sweep_rec_t *child);
+size_t sweep_rec_children(const sweep_rec_t *r);
+const sweep_rec_t *sweep_rec_child(const sweep_rec_t *r, size_t i);
 
 size_t sweep_rec_len(const sweep_rec_t *r);
 const char *sweep_rec_key(const sweep_rec_t *r, size_t i);

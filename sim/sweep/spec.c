@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../machine/machine.h"
 #include "../common/datadir.h"
 #include "../config/config.h"
 #include "../config/params.h"
@@ -143,8 +144,8 @@ static int spec_load_wl(spec_parse_t *P, const sweep_point_t *pt, const workload
 	return SIM_OK;
 }
 
-static const char *const spec_keys[] = { "title", "hw",	    "workloads", "schedulers",	 "params", "workload_params",
-					 "cold",  "energy", "tech",	 "fast_forward", NULL };
+static const char *const spec_keys[] = { "title", "hw",	    "workloads", "schedulers",	 "params",    "workload_params",
+					 "cold",  "energy", "tech",	 "fast_forward", "per_layer", NULL };
 
 static char *spec_strdup(const char *s)
 {
@@ -297,6 +298,17 @@ static int spec_setting_add(spec_parse_t *P, setting_t *s, bool workload, const 
 	size_t n;
 	const param_t *t = workload ? param_layer_table(&n) : param_hw_table(&n);
 	const param_t *p = param_find(t, n, key);
+	/* A key of another machine's section (machine.h): checked against that
+	 * machine's table; a point whose hardware file is of another machine
+	 * refuses it when it loads, as -p would. */
+	for (size_t i = 0; !p && !workload && machine_builtin[i]; i++) {
+		size_t mn;
+		const param_t *mt = machine_builtin[i]->params(&mn);
+		if ((p = param_find(mt, mn, key)) != NULL) {
+			t = mt;
+			n = mn;
+		}
+	}
 	if (!p) {
 		const char *best = param_suggest(t, n, key);
 		if (best)
@@ -594,7 +606,8 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	if ((rc = spec_bool(d, root, "cold", false, &S->cold, err)) ||
 	    (rc = spec_bool(d, root, "energy", true, &S->energy, err)) ||
-	    (rc = spec_bool(d, root, "fast_forward", true, &S->fast_forward, err)))
+	    (rc = spec_bool(d, root, "fast_forward", true, &S->fast_forward, err)) ||
+	    (rc = spec_bool(d, root, "per_layer", false, &S->per_layer, err)))
 		return rc;
 	if (S->energy && S->tech[0] && access(S->tech, R_OK) != 0)
 		return ydoc_error(d, tech_at, err, SIM_EINPUT,

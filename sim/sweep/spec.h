@@ -16,6 +16,8 @@
  *   energy: true                            #   price the runs (energy columns)
  *   tech: configs/tech/sharp-32nm.yaml      #   "" = the built-in default path
  *   fast_forward: true                      #   exact steady-state jumps (as run)
+ *   per_layer: false                        #   a row per layer pass after each point's
+ *                                           #   (a report option: no config_hash changes)
  *
  * Axes multiply in the order hw, workloads, schedulers, params (in file
  * order), workload_params (in file order); the point index (`--point I`)
@@ -66,7 +68,7 @@ typedef struct sweep_point {
 typedef struct sweep_spec {
 	char *path;
 	char *title;
-	bool cold, energy, fast_forward;
+	bool cold, energy, fast_forward, per_layer;
 	char *tech;	    /* "" = caller's default */
 	sweep_point_t *pts; /* unique points, in expansion order */
 	size_t n;

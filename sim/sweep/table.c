@@ -124,6 +124,10 @@ int sweep_table_add(sweep_table_t *t, const sweep_rec_t *r)
 	for (size_t i = 0; i < sweep_rec_len(r); i++)
 		if (sweep_table_add_column(t, sweep_rec_key(r, i)))
 			return -1;
+	for (size_t k = 0; k < sweep_rec_children(r); k++)
+		for (size_t i = 0; i < sweep_rec_len(sweep_rec_child(r, k)); i++)
+			if (sweep_table_add_column(t, sweep_rec_key(sweep_rec_child(r, k), i)))
+				return -1;
 	return 0;
 }
 
@@ -246,7 +250,7 @@ void sweep_table_csv_header(const sweep_table_t *t, FILE *f)
 	fputc('\n', f);
 }
 
-void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
+static void table_csv_line(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 {
 	for (size_t i = 0; report_csv_head[i]; i++) {
 		const char *col = report_csv_head[i], *v = sweep_rec_get(r, col);
@@ -268,7 +272,14 @@ void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 	fputc('\n', f);
 }
 
-void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
+void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
+{
+	table_csv_line(t, r, f);
+	for (size_t k = 0; k < sweep_rec_children(r); k++)
+		table_csv_line(t, sweep_rec_child(r, k), f);
+}
+
+static void table_jsonl_line(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 {
 	fputc('{', f);
 	bool first = true;
@@ -294,6 +305,13 @@ void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f
 		}
 	}
 	fputs("}\n", f);
+}
+
+void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
+{
+	table_jsonl_line(t, r, f);
+	for (size_t k = 0; k < sweep_rec_children(r); k++)
+		table_jsonl_line(t, sweep_rec_child(r, k), f);
 }
 
 static int table_write_one(const sweep_table_t *t, const char *dir, bool csv, sim_err_t *err)

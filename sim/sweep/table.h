@@ -12,7 +12,9 @@
  * hardware parameter table, the swept workload keys ("w.KEY") in the order
  * of the layer table, then the result columns (sweep_result_columns), then
  * any other key in strcmp order. A row lacking a column leaves it empty in
- * CSV and omits it in JSON.
+ * CSV and omits it in JSON. A row is a point; its sub-rows (per-layer rows)
+ * follow it and are not rows of the table (sorting, deduplication, the
+ * summary and the figures see points only).
  */
 #ifndef SHARPSIM_SWEEP_TABLE_H
 #define SHARPSIM_SWEEP_TABLE_H
@@ -57,8 +59,10 @@ bool sweep_is_energy_column(const char *name);
 void sweep_table_sort(sweep_table_t *t);
 
 void sweep_table_csv_header(const sweep_table_t *t, FILE *f);
+/* r's line, then a line per sub-row of r (its per-layer rows, record.h):
+ * a point's lines stay together, in pass order, in every file. */
 void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f);
-/* One JSON object a line, keys in column order. */
+/* One JSON object a line, keys in column order; sub-rows as for CSV. */
 void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f);
 /* Rewrites dir/results.csv and dir/results.jsonl from the table as it is,
  * each atomically. */

@@ -132,6 +132,21 @@ expect_error "^unknown option '--bogus'" --hw $HW4 --hw $HW1 --workload $WL --bo
 [ $? -eq 2 ] && grep -q "^option --out: missing value, expected --out VALUE$" "$T/stderr" && [ ! -s "$T/stdout" ] \
   && ok || bad "--out without a value: $(cat "$T/stderr")"
 
+# Designs of different machines: a -p applies to the designs whose machine
+# has the key. SHARP's memory.weights passes E-PUR's design by, E-PUR's
+# epur.dpu.rows passes SHARP's, and each design's row equals its own run
+# with the overrides it takes; a key no design has is an error.
+EP=configs/baselines/epur-1k.yaml
+"$BIN" compare --hw $HW1 --hw $EP --workload $WL -p memory.weights=resident -p epur.dpu.rows=2 \
+  --no-energy --format csv >"$T/mix.csv" 2>"$T/mix.err" || bad "mixed-machine compare failed: $(cat "$T/mix.err")"
+"$BIN" run --hw $HW1 --workload $WL -p memory.weights=resident --no-energy --format csv >"$T/mix_s.csv" 2>/dev/null
+"$BIN" run --hw $EP --workload $WL -p epur.dpu.rows=2 --no-energy --format csv >"$T/mix_e.csv" 2>/dev/null
+cyc() { awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == '"$3"' { print $c[col] }' "$1"; }
+[ -n "$(cyc "$T/mix.csv" cycles 2)" ] && [ "$(cyc "$T/mix.csv" cycles 2)" = "$(cyc "$T/mix_s.csv" cycles 2)" ] &&
+  [ "$(cyc "$T/mix.csv" cycles 3)" = "$(cyc "$T/mix_e.csv" cycles 2)" ] && [ "$(cyc "$T/mix.csv" scheduler 3)" = epur ] &&
+  ok || bad "mixed-machine compare rows differ from their runs"
+expect_error "^option -p 'epur.bogus=1': no design's machine has this key" --hw $HW4 --hw $EP --workload $WL -p epur.bogus=1
+
 # A failed compare (the second workload is bad) leaves an existing --out alone.
 echo keep >"$T/keep.csv"
 "$BIN" compare --hw $HW4 --hw $HW1 --workload $WL --workload missing.yaml --out "$T/keep.csv" 2>/dev/null

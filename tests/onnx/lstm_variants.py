@@ -25,6 +25,10 @@ Cases:
                       original time index (Y[t] is h after seeing
                       X[T-1] .. X[t]); Y_h, Y_c are the states after X[0]
   rnn_reverse_bm      an RNN (tanh) with direction reverse and layout 1
+  lstm_fwd_rev_fwd    a forward LSTM, a reverse LSTM reading its Y, and a
+                      forward LSTM reading the reverse one's Y (Squeezes in
+                      between): a reverse layer inside a stack, outputs
+                      the last Y and the reverse layer's Y_h
 """
 import os
 import sys
@@ -191,6 +195,28 @@ def reverse_cases(out, rng):
     write(out, "rnn_reverse_bm", g, [("X", xb)], [("Y", Y), ("Y_h", hT[:, None])])
 
 
+def stack_reverse(out, rng):
+    H1, H2, H3 = 5, 4, 3
+    x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+    p1, init1 = layer(rng, "l1_", H1, I, False, False)
+    p2, init2 = layer(rng, "l2_", H2, H1, False, False)
+    p3, init3 = layer(rng, "l3_", H3, H2, False, False)
+    Y1, _, _ = reference(x, *p1, False)
+    # the reverse layer reads the first's float32 Y in time order
+    Y2r, h2, _ = reference(f32(Y1).astype(np.float64)[::-1], *p2, False)
+    Y2 = Y2r[::-1]
+    Y3, _, _ = reference(f32(Y2).astype(np.float64), *p3, False)
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+    nodes = [lstm_node("l1_", "X", H1, False, False, ["Y1"]),
+             helper.make_node("Squeeze", ["Y1", "axes"], ["Y1s"]),
+             lstm_node("l2_", "Y1s", H2, False, False, ["Y2", "H2"], direction="reverse"),
+             helper.make_node("Squeeze", ["Y2", "axes"], ["Y2s"]),
+             lstm_node("l3_", "Y2s", H3, False, False, ["Y3"])]
+    g = helper.make_graph(nodes, "lstm_fwd_rev_fwd", [vi("X", [T, B, I])],
+                          [vi("Y3", [T, 1, B, H3]), vi("H2", [1, B, H2])], init1 + init2 + init3 + [axes])
+    write(out, "lstm_fwd_rev_fwd", g, [("X", x)], [("Y3", Y3[:, None]), ("H2", h2[None])])
+
+
 def main():
     out = sys.argv[1]
     rng = np.random.default_rng(2026)
@@ -198,6 +224,7 @@ def main():
     single(out, rng, "lstm_input_forget", 5, True, False)
     stacked(out, rng)
     reverse_cases(out, rng)
+    stack_reverse(out, rng)
 
 
 if __name__ == "__main__":

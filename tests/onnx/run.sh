@@ -15,12 +15,15 @@
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
 #   variants     LSTM models with peepholes and with input_forget = 1, LSTM
-#                and RNN with direction reverse (tests/onnx/lstm_variants.py,
+#                and RNN with direction reverse, alone and in a chain
+#                (tests/onnx/lstm_variants.py,
 #                numpy reference) pass on fp16 and fp32
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
 #                (tests/onnx/torch_e2e.py), among them a GRU with an
 #                nn.Linear head on every step (MatMul + Add; Reshape +
-#                Gemm), match torch's float32 outputs on fp16 and fp32;
+#                Gemm), bidirectional GRU and LSTM and a relu RNN,
+#                match torch's float32 outputs on fp16 and fp32 (a
+#                bidirectional Y with its directions swapped fails);
 #                skipped, with the reason, when torch or onnx is missing
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
@@ -171,15 +174,16 @@ import numpy as np
 from onnx import helper, numpy_helper, TensorProto, save
 t = sys.argv[1]
 H, I = 3, 2
-def model(name, op="LSTM", G=4, inputs=("X", "W", "R"), extra=(), **attrs):
-    W = numpy_helper.from_array(np.full((1, G * H, I), 0.1, np.float32), "W")
-    R = numpy_helper.from_array(np.full((1, G * H, H), 0.1, np.float32), "R")
+def model(name, op="LSTM", G=4, inputs=("X", "W", "R"), extra=(), nd=1, out="Y_h", **attrs):
+    W = numpy_helper.from_array(np.full((nd, G * H, I), 0.1, np.float32), "W")
+    R = numpy_helper.from_array(np.full((nd, G * H, H), 0.1, np.float32), "R")
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
     node = helper.make_node(op, list(inputs), ["Y", "Y_h"], hidden_size=H, **attrs)
     g = helper.make_graph([node] + list(extra), name,
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
-        [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W, R])
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)], [W, R, axes])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
-# direction reverse runs only as the model's one layer: chains both ways
+# direction reverse in a chain, before and after a forward layer
 for name, d1, d2 in (("rev_first", "reverse", "forward"), ("rev_second", "forward", "reverse")):
     W1 = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W1")
     W2 = numpy_helper.from_array(np.full((1, 4 * H, H), 0.1, np.float32), "W2")
@@ -191,12 +195,20 @@ for name, d1, d2 in (("rev_first", "reverse", "forward"), ("rev_second", "forwar
     g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W1, W2, R, axes])
     save(helper.make_model(g), "%s/%s.onnx" % (t, name))
-model("bidir", direction="bidirectional")
+model("bidir", direction="bidirectional", nd=2)
+# a bidirectional Y squeezed as if it had one direction
+model("bidir_squeeze", direction="bidirectional", nd=2, out="Ys",
+      extra=[helper.make_node("Squeeze", ["Y", "axes"], ["Ys"])])
+model("bidir_wshape", direction="bidirectional")
 model("clip", clip=1.0)
 model("acts", activations=["Relu", "Tanh", "Tanh"])
+model("acts_gelu", activations=["Gelu", "Tanh", "Tanh"])
+model("acts_dirs", direction="bidirectional", nd=2,
+      activations=["Sigmoid", "Tanh", "Tanh", "Sigmoid", "Relu", "Tanh"])
+model("acts_hsig0", activations=["HardSigmoid", "Tanh", "Tanh"], activation_alpha=[0.2], activation_beta=[0.0])
 # (refused before P's value is looked for)
 model("forget_peep", inputs=("X", "W", "R", "", "", "", "", "P"), input_forget=1)
-model("gru_acts", op="GRU", G=3, activations=["HardSigmoid", "Tanh"])
+model("gru_acts", op="GRU", G=3, activations=["HardSigmoid", "LeakyRelu"], activation_alpha=[0.25, 0.1])
 # variable sequence lengths: a graph input, given by a data set
 seq = helper.make_tensor("L", TensorProto.INT32, [1], [2])
 W = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W")
@@ -254,13 +266,13 @@ g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], h
 save(helper.make_model(g), t + "/f64.onnx")
 PYEOF
   U="is unsupported, expected"
-  refused "reverse then a layer" "rev_first.onnx: node 3 \(LSTM ''\): a layer after one with direction 'reverse' $U direction reverse in a model of one recurrent layer only" import "$T/rev_first.onnx" --out "$T/o"
-  refused "a reverse second layer" "rev_second.onnx: node 3 \(LSTM ''\): direction 'reverse' in a layer after the first $U direction reverse in a model of one" import "$T/rev_second.onnx" --out "$T/o"
-  refused "bidirectional" "bidir.onnx: node 1 \(LSTM ''\): direction 'bidirectional' $U forward or reverse" import "$T/bidir.onnx" --out "$T/o"
+  refused "bidirectional Y squeezed" "bidir_squeeze.onnx: node 2 \(Squeeze ''\): Squeeze of a bidirectional layer's Y \(num_directions is 2\) $U Transpose" import "$T/bidir_squeeze.onnx" --out "$T/o"
+  refused "bidirectional, one direction's W" "bidir_wshape.onnx: node 1 \(LSTM ''\): W 'W' is not 3-dimensional .* expected a tensor of shape \(2, 4\*H, I\)" import "$T/bidir_wshape.onnx" --out "$T/o"
   refused "clip" "clip.onnx: node 1 \(LSTM ''\): attribute clip $U no clipping" import "$T/clip.onnx" --out "$T/o"
-  refused "activations" "acts.onnx: node 1 \(LSTM ''\): activation f $U Sigmoid, Tanh, Tanh" import "$T/acts.onnx" --out "$T/o"
+  refused "unknown activation" "acts_gelu.onnx: node 1 \(LSTM ''\): activation 'Gelu' $U one of Relu, Tanh" import "$T/acts_gelu.onnx" --out "$T/o"
+  refused "activations per direction" "acts_dirs.onnx: node 1 \(LSTM ''\): activations that differ between the directions $U" import "$T/acts_dirs.onnx" --out "$T/o"
+  refused "hard sigmoid, beta 0" "acts_hsig0.onnx: node 1 \(LSTM ''\): activation HardSigmoid with beta 0 $U a nonzero beta" import "$T/acts_hsig0.onnx" --out "$T/o"
   refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
-  refused "gru activations" "gru_acts.onnx: node 1 \(GRU ''\): activation f $U" import "$T/gru_acts.onnx" --out "$T/o"
   refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens other than the full length .* $U" import "$T/seqlens.onnx" --out "$T/o"
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
   refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
@@ -270,6 +282,24 @@ PYEOF
   refused "symbolic T" "sym.onnx: node 1 \(LSTM ''\): X dimension 0 is symbolic, expected a size from the option --timesteps" import "$T/sym.onnx" --out "$T/o"
   refused "float64" "f64.onnx: node 1 \(LSTM ''\): W 'W': data type 11 $U float32" import "$T/f64.onnx" --out "$T/o"
   [ ! -e "$T/o" ] && ok || bad "a refused import left $T/o"
+  # a reverse layer inside a chain imports as direction: reverse, both ways
+  if "$BIN" import "$T/rev_first.onnx" --out "$T/rf" >/dev/null 2>&1 && grep -q 'direction: reverse' "$T/rf/workload.yaml" &&
+     "$BIN" import "$T/rev_second.onnx" --out "$T/rs" >/dev/null 2>&1 && grep -q 'direction: reverse' "$T/rs/workload.yaml" &&
+     "$BIN" run --workload "$T/rs/workload.yaml" --functional --no-energy >/dev/null 2>&1; then ok
+  else bad "import of a reverse layer before and after a forward one, then run --functional"; fi
+  # activations map to the layer's roles, alpha and beta consumed in order
+  if "$BIN" import "$T/acts.onnx" --out "$T/ac" >/dev/null 2>&1 && grep -q 'act_f: relu' "$T/ac/workload.yaml" &&
+     "$BIN" import "$T/gru_acts.onnx" --out "$T/gac" >/dev/null 2>&1 &&
+     grep -q 'act_f: hard_sigmoid' "$T/gac/workload.yaml" && grep -q 'act_f_alpha: 0.25' "$T/gac/workload.yaml" &&
+     grep -q 'act_g: leaky_relu' "$T/gac/workload.yaml" && grep -q 'act_g_alpha: 0.10000000149' "$T/gac/workload.yaml" &&
+     "$BIN" run --workload "$T/gac/workload.yaml" --functional --no-energy >/dev/null 2>&1; then ok
+  else bad "import of activations (LSTM relu; GRU HardSigmoid 0.25, LeakyRelu 0.1), then run --functional"; fi
+  # A bidirectional node imports as one layer with direction bidirectional,
+  # its backward direction's weights in backward/ (no x.npy there).
+  if "$BIN" import "$T/bidir.onnx" --out "$T/bi" >/dev/null 2>&1 && grep -q 'direction: bidirectional' "$T/bi/workload.yaml" &&
+     [ -s "$T/bi/weights/layer0/backward/W.npy" ] && [ ! -e "$T/bi/weights/layer0/backward/x.npy" ] &&
+     "$BIN" run --workload "$T/bi/workload.yaml" --functional --no-energy >/dev/null 2>&1; then ok
+  else bad "import of a bidirectional LSTM, then run --functional"; fi
   # Without data, X's declared shape (here with --timesteps for its
   # symbolic length) gives T and B, and the seed its values.
   if "$BIN" import "$T/sym.onnx" --timesteps 4 --out "$T/sym" >/dev/null 2>&1 && grep -q 'timesteps: 4' "$T/sym/workload.yaml" &&
@@ -298,6 +328,25 @@ fi
 if $PY -c 'import torch, onnx' 2>/dev/null; then
   if $PY tests/onnx/torch_e2e.py "$T/torch" >"$T/torch.list" 2>"$T/torch.err"; then
     check_all "$T/torch.list" "pytorch "
+    # A bidirectional GRU's Y with its two directions swapped must fail
+    # (the check reads [h_fwd; h_bwd] in that order).
+    cp -r "$T/torch/torch_gru_bidir" "$T/bidir_swapped"
+    $PY - "$T/bidir_swapped/test_data_set_0/output_0.pb" <<'PYEOF'
+import sys
+import numpy as np
+import onnx
+from onnx import numpy_helper
+p = sys.argv[1]
+t = onnx.TensorProto()
+t.ParseFromString(open(p, "rb").read())
+a = numpy_helper.to_array(t)
+h = a.shape[-1] // 2
+b = np.concatenate([a[..., h:], a[..., :h]], axis=-1).astype(np.float32)
+open(p, "wb").write(numpy_helper.from_array(b, t.name).SerializeToString())
+PYEOF
+    out=$("$BIN" check "$T/bidir_swapped" 2>&1)
+    if [ $? -eq 1 ] && grep -q ': FAIL: ' <<<"$out"; then ok
+    else bad "a bidirectional Y with its directions swapped: $out"; fi
     # The heads import as an fc layer after the GRU, with W (C, H) and b.
     for h in torch_gru_head torch_gru_head_gemm; do
       if "$BIN" import "$T/torch/$h/model.onnx" --data "$T/torch/$h/test_data_set_0" --out "$T/$h" >/dev/null 2>&1 &&

@@ -13,6 +13,11 @@ outputs, and a keyword-spotter-like GRU with an nn.Linear classifier head
 applied to every step: on the 3-D sequence (exported as MatMul + Add) and
 on the sequence reshaped to (T*B, H) (Reshape, then Gemm with transB = 1). A num_layers > 1 module's h_n and c_n are a Concat of the
 layers' states, which import refuses as outputs (docs/onnx.md).
+Bidirectional: a GRU (its output exported as Transpose + Reshape of Y to
+(T, B, 2H), h_n as Y_h (2, B, H)), the same GRU under a linear head that
+reads the 2H-wide sequence, and a two-layer bidirectional LSTM whose second
+layer reads the first's. A vanilla RNN with
+nonlinearity='relu' (exported with activations ['Relu']).
 """
 import os
 import sys
@@ -52,6 +57,19 @@ class KWS(torch.nn.Module):
     def forward(self, x):
         y, _ = self.gru(x)
         return (self.head(y.reshape(-1, 16) if self.flat else y),)
+
+
+class BiKWS(torch.nn.Module):
+    """A bidirectional GRU and a linear head on every step's [h_fwd; h_bwd]."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = torch.nn.GRU(I, 12, bidirectional=True)
+        self.head = torch.nn.Linear(24, 5)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return (self.head(y),)
 
 
 class YOnly(torch.nn.Module):
@@ -113,6 +131,11 @@ def main():
     save_case(out, "torch_lstm_chain", Chain(), [x] + st, ["X", "h1", "c1", "h2", "c2"], ["Y", "Y_h", "Y_c"])
     save_case(out, "torch_gru_head", KWS(False), [x], ["X"], ["logits"])
     save_case(out, "torch_gru_head_gemm", KWS(True), [x], ["X"], ["logits"])
+    save_case(out, "torch_rnn_relu", NoState(torch.nn.RNN(I, 10, nonlinearity="relu")), [x], ["X"], ["Y", "Y_h"])
+    save_case(out, "torch_gru_bidir", NoState(torch.nn.GRU(I, 12, bidirectional=True)), [x], ["X"], ["Y", "Y_h"])
+    save_case(out, "torch_gru_bidir_head", BiKWS(), [x], ["X"], ["logits"])
+    save_case(out, "torch_lstm_bidir_2layers", YOnly(torch.nn.LSTM(I, 10, num_layers=2, bidirectional=True)), [x],
+              ["X"], ["Y"])
 
 
 if __name__ == "__main__":

@@ -4,7 +4,11 @@
 # doubled, none torn), byte for byte in results.csv and results.jsonl, and
 # with a journal that verifies whole (no torn tail left behind).
 #
-#   tests/sweep/kill_resume.sh [BIN] [ROUNDS]
+#   tests/sweep/kill_resume.sh [BIN] [ROUNDS] [SWEEP OPTION...]
+#
+# Options after ROUNDS go to every sweep: with --per-layer, each point's
+# layer rows must come back with it (they share its journal record), so
+# the resumed files are again byte for byte the clean run's.
 #
 # Interruptions (ROUNDS defaults to 20):
 #   1. ROUNDS times, SIGKILL of the sweeper after a random delay within a
@@ -18,6 +22,8 @@
 set -u
 BIN=${1:-build/sharpsim}
 ROUNDS=${2:-20}
+shift 2 2>/dev/null || shift $#
+OPTS=("$@")
 SPEC=tests/sweep/tiny.yaml
 T=$(mktemp -d "${TMPDIR:-/tmp}/sharpsim-sweep.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -25,30 +31,32 @@ fail=0
 bad() { echo "kill_resume: FAIL: $*" >&2; fail=1; }
 
 t0=$(date +%s%N)
-"$BIN" sweep "$SPEC" --out "$T/ref" --quiet -j 2 || { echo "kill_resume: clean run failed" >&2; exit 1; }
+"$BIN" sweep "$SPEC" "${OPTS[@]}" --out "$T/ref" --quiet -j 2 || { echo "kill_resume: clean run failed" >&2; exit 1; }
 t1=$(date +%s%N)
 ref_ms=$(( (t1 - t0) / 1000000 ))
 rows=$(( $(wc -l < "$T/ref/results.csv") - 1 ))
 [ "$rows" -gt 100 ] || bad "the clean run has only $rows rows"
+# Points (row=run); with --per-layer the rows also count each point's passes.
+points=$(awk -F, 'NR > 1 && $4 == "run"' "$T/ref/results.csv" | wc -l)
 
 # A second clean run gives the same bytes (canonical order, deterministic rows).
-"$BIN" sweep "$SPEC" --out "$T/ref2" --quiet -j 2
+"$BIN" sweep "$SPEC" "${OPTS[@]}" --out "$T/ref2" --quiet -j 2
 cmp -s "$T/ref/results.csv" "$T/ref2/results.csv" || bad "two clean runs differ"
 
 # Re-running into a full directory without --resume is refused (exit 2).
-"$BIN" sweep "$SPEC" --out "$T/ref2" --quiet 2>/dev/null
+"$BIN" sweep "$SPEC" "${OPTS[@]}" --out "$T/ref2" --quiet 2>/dev/null
 [ $? -eq 2 ] || bad "a second run into a full directory was not refused with status 2"
 
 # Finishes $1 with --resume and checks it against the clean run.
 check() {
 	local d=$1 what=$2
-	"$BIN" sweep "$SPEC" --out "$d" --resume --quiet -j 2 2>"$d.err" || { bad "$what: resume failed: $(cat "$d.err")"; return; }
+	"$BIN" sweep "$SPEC" "${OPTS[@]}" --out "$d" --resume --quiet -j 2 2>"$d.err" || { bad "$what: resume failed: $(cat "$d.err")"; return; }
 	cmp -s "$T/ref/results.csv" "$d/results.csv" || bad "$what: results.csv differs from the clean run"
 	cmp -s "$T/ref/results.jsonl" "$d/results.jsonl" || bad "$what: results.jsonl differs from the clean run"
 	# The journal itself must now verify whole and hold each point once.
 	"$BIN" merge "$d" --out "$d.m" 2>"$d.merge" || bad "$what: merge failed"
 	grep -q "torn tail" "$d.merge" && bad "$what: the journal still has a torn tail"
-	grep -q "^sharpsim merge: $rows rows from 1 directories (0 duplicates" "$d.merge" ||
+	grep -q "^sharpsim merge: $points rows from 1 directories (0 duplicates" "$d.merge" ||
 		bad "$what: journal holds $(cat "$d.merge")"
 	rm -rf "$d" "$d.m" "$d.err" "$d.merge"
 }
@@ -58,7 +66,7 @@ for i in $(seq 1 "$ROUNDS"); do
 	d="$T/kill$i"
 	for pass in 1 2; do
 		opt=; [ "$pass" = 2 ] && opt=--resume
-		"$BIN" sweep "$SPEC" --out "$d" $opt --quiet -j 2 2>/dev/null &
+		"$BIN" sweep "$SPEC" "${OPTS[@]}" --out "$d" $opt --quiet -j 2 2>/dev/null &
 		pid=$!
 		ms=$(( RANDOM % (ref_ms + 20) ))
 		sleep "$(printf '0.%03d' "$ms")"
@@ -71,9 +79,9 @@ done
 HALF=$(( (ROUNDS + 1) / 2 ))
 for i in $(seq 1 "$HALF"); do
 	where=journal; [ $((i % 2)) = 0 ] && where=csv
-	k=$(( 1 + RANDOM % (rows - 1) ))
+	k=$(( 1 + RANDOM % (points - 1) ))
 	d="$T/fault$i"
-	SHARPSIM_SWEEP_FAULT="$where:$k" "$BIN" sweep "$SPEC" --out "$d" --quiet -j 2 2>/dev/null &
+	SHARPSIM_SWEEP_FAULT="$where:$k" "$BIN" sweep "$SPEC" "${OPTS[@]}" --out "$d" --quiet -j 2 2>/dev/null &
 	wait $! 2>/dev/null
 	st=$?
 	[ "$st" = 137 ] || bad "fault $where:$k: expected the sweeper to die of SIGKILL, exit status $st"
@@ -96,6 +104,6 @@ cp "$T/ref/journal" "$d/journal"
 printf 'X' | dd of="$d/journal" bs=1 seek=$((size - 10)) conv=notrunc 2>/dev/null
 check "$d" "flipped byte in the last record"
 
-echo "kill_resume: $rows rows; $kills SIGKILLs, $HALF injected faults, $((HALF + 1)) torn journals (clean run ${ref_ms} ms)"
+echo "kill_resume${OPTS[*]:+ (${OPTS[*]})}: $rows rows of $points points; $kills SIGKILLs, $HALF injected faults, $((HALF + 1)) torn journals (clean run ${ref_ms} ms)"
 [ "$fail" = 0 ] && echo "kill_resume: ok"
 exit "$fail"

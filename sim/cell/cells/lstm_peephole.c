@@ -28,10 +28,10 @@
 static uint32_t peephole_step(const cm_t *cm, const cell_variant_t *v, const cell_elem_t *e)
 {
 	(void)v;
-	uint32_t i = cm_sigmoid_tanh(cm, cm_peep(cm, e->gate[0], e->peep[0], *e->c));
-	uint32_t f = cm_sigmoid_tanh(cm, cm_peep(cm, e->gate[1], e->peep[1], *e->c));
+	uint32_t i = cm_cell_f(cm, cm_peep(cm, e->gate[0], e->peep[0], *e->c));
+	uint32_t f = cm_cell_f(cm, cm_peep(cm, e->gate[1], e->peep[1], *e->c));
 	cm_lstm_state(cm, i, f, e->gate[2], e->c);
-	uint32_t o = cm_sigmoid_tanh(cm, cm_peep(cm, e->gate[3], e->peep[2], *e->c));
+	uint32_t o = cm_cell_f(cm, cm_peep(cm, e->gate[3], e->peep[2], *e->c));
 	return cm_lstm_out(cm, o, *e->c);
 }
 
@@ -43,6 +43,8 @@ const cell_desc_t cell_desc_lstm_peephole = {
 	.gates = 4,
 	.gate_names = { "i", "f", "g", "o" },
 	.n_variants = 1,
+	.act_roles = 3,
+	.act_f = CELL_ACT_SIGMOID,
 	.variant = { {
 		.phases = 1,
 		.phase_ngates = { 4 },

@@ -1,6 +1,7 @@
 /*
- * vanilla.c - the Elman RNN cell, one gate: h = tanh(W x + U h + b).
- * The MFU adds the bias and the cell updater evaluates the tanh.
+ * vanilla.c - the Elman RNN cell, one gate: h = f(W x + U h + b), f the
+ * layer's role f (tanh unless act_f says otherwise, e.g. relu).
+ * The MFU adds the bias and the cell updater evaluates f.
  */
 #include "../cell.h"
 
@@ -9,7 +10,7 @@
 static uint32_t vanilla_step(const cm_t *cm, const cell_variant_t *v, const cell_elem_t *e)
 {
 	(void)v;
-	return cm_act(cm, ACT_TANH, e->gate[0]);
+	return cm_act(cm, CM_ROLE_F, e->gate[0]);
 }
 
 const cell_desc_t cell_desc_vanilla = {
@@ -19,6 +20,8 @@ const cell_desc_t cell_desc_vanilla = {
 	.flags = CELL_F_RECURRENT | CELL_F_FUNCTIONAL,
 	.gates = 1,
 	.n_variants = 1,
+	.act_roles = 1,
+	.act_f = CELL_ACT_TANH,
 	.variant = { {
 		.phases = 1,
 		.phase_ngates = { 1 },
