@@ -540,10 +540,15 @@ int main(int argc, char **argv)
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	if (fail != UINT64_MAX) {
 		const char *rtl_dir = std::getenv("COSIM_RTL_DIR");
-		std::printf("  reproduce with a waveform: make cosim-run N=%u K=%u RTL_M=%u RTL_A=%u RTL_ACCS=%u%s%s "
-			    "COSIM_TRACE=1 ARGS=\"%s +trace\"\n",
-			    kN, kK, kM, kA, kAccs, rtl_dir && *rtl_dir ? " RTL_DIR=" : "", rtl_dir ? rtl_dir : "",
-			    o.args.c_str() + (o.args.empty() ? 0 : 1));
+		// The sharpsim directory (mk/rtl.mk exports it), so that the
+		// command works pasted anywhere, e.g. beside a CI's make -C.
+		const char *make_dir = std::getenv("COSIM_MAKE_DIR");
+		std::printf(
+			"  reproduce with a waveform: make%s%s cosim-run N=%u K=%u RTL_M=%u RTL_A=%u RTL_ACCS=%u%s%s "
+			"COSIM_TRACE=1 ARGS=\"%s +trace\"\n",
+			make_dir && *make_dir ? " -C " : "", make_dir ? make_dir : "", kN, kK, kM, kA, kAccs,
+			rtl_dir && *rtl_dir ? " RTL_DIR=" : "", rtl_dir ? rtl_dir : "",
+			o.args.c_str() + (o.args.empty() ? 0 : 1));
 		if (o.trace && !Tracer::kAvailable) {
 			std::printf("  +trace: this build has no VCD support; rebuild with make COSIM_TRACE=1\n");
 		} else if (o.trace) {

@@ -6,8 +6,10 @@
 #   NAME    pass|caught    COMMAND
 # `pass`: the command must exit 0. `caught`: a deliberately broken design
 # (a mutant) that the checks must reject: the command must exit 1 and print
-# a divergence. Every case runs even after a failure, so the report is
-# complete; one progress line per case. Exit status 1 when any case failed.
+# a divergence and a command that reproduces it from any directory
+# (`make -C DIR cosim-run ... RTL_DIR=...`). Every case runs even after a
+# failure, so the report is complete; one progress line per case. Exit
+# status 1 when any case failed.
 # A failed case's output (its divergence line, the command that reproduces
 # it with a waveform) goes to the report and to the terminal.
 set -uo pipefail
@@ -31,6 +33,10 @@ while IFS=$'\t' read -r name expect cmd; do
 	if [ "$expect" = caught ]; then
 		if [ $rc -eq 1 ] && grep -q DIVERGENCE "$tmp/out"; then
 			verdict="caught (expected divergence: $(grep -m1 DIVERGENCE "$tmp/out" | sed 's/ (N=.*)//' | cut -c1-70))"
+			# The divergence must come with a command that reproduces it
+			# from any directory (make -C, the mutant's RTL_DIR).
+			grep -q "reproduce with a waveform: make -C $(pwd) cosim-run .* RTL_DIR=" "$tmp/out" ||
+				verdict=FAILED why="the divergence has no 'reproduce with a waveform: make -C $(pwd) ... RTL_DIR=' line"
 		else
 			verdict=FAILED why="the broken design was NOT caught (exit $rc)"
 		fi

@@ -33,6 +33,8 @@ MUTANTS    := $(patsubst rtl/mutants/%.sed,%,$(wildcard rtl/mutants/*.sed))
 RTL_EXT    := $(filter-out $(abspath rtl),$(abspath $(RTL_DIR)))
 RTL_TAG    := $(if $(RTL_EXT),_ext$(shell printf '%s' '$(RTL_EXT)' | cksum | cut -d' ' -f1),)
 export COSIM_RTL_DIR := $(RTL_EXT)
+# ... and names this directory (make -C), so that it works from anywhere.
+export COSIM_MAKE_DIR := $(CURDIR)
 
 # RTL parameters shared by every build (cu.h defaults; ACCS accumulators).
 RTL_M    ?= 1
@@ -100,7 +102,7 @@ endef
 # ---------------------------------------------------------------- lint
 LINT_SHAPES := N8_K8 N4_K8 N12_K8 N5_K8 N6_K8
 lint-rtl:
-	@[ "$(V)" = 1 ] || echo "  LINT    rtl (verilator, iverilog, yosys)"
+	@[ "$(V)" = 1 ] || echo "  LINT    $(RTL_DIR) (verilator, iverilog, yosys)"
 	$(Q)for s in $(LINT_SHAPES); do \
 		n=$${s%%_*}; n=$${n#N}; k=$${s#*_K}; \
 		verilator --lint-only -Wall --top-module cu_top -I$(RTL_DIR) -GN=$$n -GK=$$k $(RTL_SRCS) || exit 1; \
@@ -162,14 +164,18 @@ endef
 TEST_SHAPES := N4_K8 N8_K8 N8_K32
 TEST_TILES  := 3000
 TEST_MUTANT := round-bit_N4_K8
-cosim-shapes-test: $(foreach s,$(TEST_SHAPES),$(call cu_bin,$(s))) \
-		$(if $(RTL_EXT),,$(call mut_bin,round-bit,N4_K8))
-	$(Q){ for s in $(TEST_SHAPES); do for p in fp16 fix16x8; do \
+# The checks' shell text is kept in variables (COSIM_SHAPES_RUN, ICARUS_RUN,
+# SYSTEMC_RUN) so that cosim-test and regress can run them one after the
+# other without a recursive make and without stopping at the first failure.
+COSIM_SHAPES_RUN = { for s in $(TEST_SHAPES); do for p in fp16 fix16x8; do \
 		printf '%s\t%s\t%s\n' "$$s $$p" pass "$(RTL_BUILD)/cu_$$(echo $$s)_M$(RTL_M)_A$(RTL_A)_C$(RTL_ACCS)$(RTL_TAG)/cu_cosim --tiles $(TEST_TILES) --prec $$p --seed 11"; \
 	done; done; \
 	printf '%s\t%s\t%s\n' "N8_K8 fix16x8 acc_bits 16" pass "$(call cu_bin,N8_K8) --tiles $(TEST_TILES) --prec fix16x8 --acc-bits 16 --seed 12"; \
-	$(if $(RTL_EXT),,$(call cases_mutant,round-bit,N4_K8,3000);) } > $(RTL_BUILD)/cosim-test.cases
-	$(Q)bash cosim/run-cases.sh $(RTL_BUILD)/cosim-test.cases cosim-test $(RTL_BUILD)/cosim-test.xml
+	$(if $(RTL_EXT),,$(call cases_mutant,round-bit,N4_K8,3000);) } > $(RTL_BUILD)/cosim-test.cases && \
+	bash cosim/run-cases.sh $(RTL_BUILD)/cosim-test.cases cosim-test $(RTL_BUILD)/cosim-test.xml
+COSIM_SHAPES_BINS = $(foreach s,$(TEST_SHAPES),$(call cu_bin,$(s))) $(if $(RTL_EXT),,$(call mut_bin,round-bit,N4_K8))
+cosim-shapes-test: $(COSIM_SHAPES_BINS)
+	$(Q)$(COSIM_SHAPES_RUN)
 
 mutant-test: cosim-shapes-test
 
@@ -191,19 +197,20 @@ $(ICARUS_DIR)/tb_N%.vvp: cosim/icarus/tb_cu.sv $(RTL_SRCS) $(RTL_INCS)
 	$(Q)iverilog -g2012 -Wall -I$(RTL_DIR) -P tb_cu.N=$(call shape_n,N$*) -P tb_cu.K=$(call shape_k,N$*) \
 		-P tb_cu.M=$(RTL_M) -P tb_cu.A=$(RTL_A) -P tb_cu.ACCS=$(RTL_ACCS) -s tb_cu -o $@ cosim/icarus/tb_cu.sv $(RTL_SRCS)
 
-icarus-test: $(ICARUS_DIR)/gen_vectors $(ICARUS_DIR)/tb_N$(ICARUS_N)_K$(ICARUS_K).vvp
-	$(Q)cd $(ICARUS_DIR) && for p in fp16 fix16x8; do \
+ICARUS_BINS := $(ICARUS_DIR)/gen_vectors $(ICARUS_DIR)/tb_N$(ICARUS_N)_K$(ICARUS_K).vvp
+ICARUS_RUN = ( cd $(ICARUS_DIR) && for p in fp16 fix16x8; do \
 		./gen_vectors $(ICARUS_N) $(ICARUS_K) $(RTL_ACCS) $(RTL_M) $(RTL_A) 300 9 $$p 32 vec_$$p.txt || exit 1; \
 		vvp -n tb_N$(ICARUS_N)_K$(ICARUS_K).vvp +vectors=vec_$$p.txt | tee replay_$$p.log | grep -q "tb_cu: PASS" \
 			|| { cat replay_$$p.log; exit 1; }; \
 		echo "icarus replay $$p: $$(grep 'tb_cu:' replay_$$p.log)"; \
-	done
-	$(Q)cd $(ICARUS_DIR) && awk 'NR > 1 && $$12 == "1" && !done { d = substr($$15, length($$15)); \
+	done ) && ( cd $(ICARUS_DIR) && awk 'NR > 1 && $$12 == "1" && !done { d = substr($$15, length($$15)); \
 		$$15 = substr($$15, 1, length($$15) - 1) (d == "0" ? "1" : "0"); done = 1 } { print }' \
 		vec_fp16.txt > vec_broken.txt && \
 		if vvp -n tb_N$(ICARUS_N)_K$(ICARUS_K).vvp +vectors=vec_broken.txt | grep -q "tb_cu: FAIL"; then \
 			echo "icarus replay of deliberately corrupted vectors: refused, as expected"; \
-		else echo "icarus replay did not notice a corrupted expected sum"; exit 1; fi
+		else echo "icarus replay did not notice a corrupted expected sum"; exit 1; fi )
+icarus-test: $(ICARUS_BINS)
+	$(Q)$(ICARUS_RUN)
 
 # ----------------------------------------------------------------- SystemC
 SC_DIR := $(RTL_BUILD)/systemc$(RTL_TAG)
@@ -215,11 +222,21 @@ $(SC_DIR)/cu_sc: cosim/systemc/sc_main.cpp $(RTL_SRCS) $(RTL_INCS)
 		-GN=4 -GK=8 -I$(RTL_DIR) $(abspath $(RTL_SRCS)) $(abspath cosim/systemc/sc_main.cpp) \
 		-CFLAGS -std=gnu++17 $(VL_MAKEFLAGS)
 
+SYSTEMC_RUN = ( $(SC_DIR)/cu_sc > $(SC_DIR)/run.log 2>&1 || { cat $(SC_DIR)/run.log; exit 1; } ) && \
+	grep -E '^(fp16|fix16x8|sc_main)' $(SC_DIR)/run.log
 systemc-test: $(SC_DIR)/cu_sc
-	$(Q)$< > $(SC_DIR)/run.log 2>&1 || { cat $(SC_DIR)/run.log; exit 1; }
-	$(Q)grep -E '^(fp16|fix16x8|sc_main)' $(SC_DIR)/run.log
+	$(Q)$(SYSTEMC_RUN)
 
-cosim-test: lint-rtl arith-check cosim-shapes-test icarus-test systemc-test
+# Built first, then every check runs even when an earlier one failed (as in
+# regress below), the lockstep cases last: their divergence names the
+# command that reproduces it with a waveform.
+cosim-test: lint-rtl $(RTL_BUILD)/arith$(RTL_TAG)/arith_check $(ICARUS_BINS) $(SC_DIR)/cu_sc $(COSIM_SHAPES_BINS)
+	$(Q)failed=; \
+	$(RTL_BUILD)/arith$(RTL_TAG)/arith_check 1000000 1 || failed="$$failed arith-check"; \
+	$(ICARUS_RUN) || failed="$$failed icarus-test"; \
+	$(SYSTEMC_RUN) || failed="$$failed systemc-test"; \
+	$(COSIM_SHAPES_RUN) || failed="$$failed lockstep"; \
+	if [ -n "$$failed" ]; then echo "cosim-test: FAILED:$$failed"; exit 1; fi
 	@echo "cosim-test: RTL matches the C model and the MPFR oracle"
 
 TEST_TARGETS += cosim-test
@@ -246,15 +263,23 @@ REGRESS_CASES = n=$${s%%_*}; n=$${n\#N}; \
 			printf '%s\t%s\t%s\n' "$$s $$p config$$c alone" pass "$$b --tiles 2000 --prec $$p --cfgs $$c --seed 4 --quiet"; \
 		done; \
 	done
-regress: lint-rtl arith-check icarus-test systemc-test \
+# Everything is built first; then the arithmetic check, the Icarus replay
+# and SystemC run, and the lockstep cases run even when one of them failed:
+# a broken RTL must still reach the cases, whose divergence prints the
+# command that reproduces it with a waveform.
+regress: lint-rtl $(RTL_BUILD)/arith$(RTL_TAG)/arith_check $(ICARUS_BINS) $(SC_DIR)/cu_sc \
 		$(foreach s,$(REGRESS_SHAPES),$(call cu_bin,$(s))) \
 		$(if $(RTL_EXT),,$(foreach m,$(MUTANTS),$(call mut_bin,$(m),$(REGRESS_MUT_SHAPE))))
-	$(Q)$(RTL_BUILD)/arith$(RTL_TAG)/arith_check 30000000 7
-	$(Q){ $(foreach s,$(REGRESS_SHAPES),s=$(s); b=$(call cu_bin,$(s)); $(REGRESS_CASES);) \
+	$(Q)failed=; \
+	$(RTL_BUILD)/arith$(RTL_TAG)/arith_check 30000000 7 || failed="$$failed arith-check"; \
+	$(ICARUS_RUN) || failed="$$failed icarus-test"; \
+	$(SYSTEMC_RUN) || failed="$$failed systemc-test"; \
+	{ $(foreach s,$(REGRESS_SHAPES),s=$(s); b=$(call cu_bin,$(s)); $(REGRESS_CASES);) \
 	  $(if $(RTL_EXT),,$(foreach m,$(MUTANTS),$(call cases_mutant,$(m),$(REGRESS_MUT_SHAPE),5000);)) \
-	} > $(RTL_BUILD)/regress.cases
-	$(if $(RTL_EXT),@echo "  mutants: skipped (they are copies of rtl/ with a bug put in, not of $(RTL_DIR))")
-	$(Q)bash cosim/run-cases.sh $(RTL_BUILD)/regress.cases regress $(JUNIT)
+	} > $(RTL_BUILD)/regress.cases; \
+	$(if $(RTL_EXT),echo "  mutants: skipped (they are copies of rtl/ with a bug put in, not of $(RTL_DIR))";) \
+	bash cosim/run-cases.sh $(RTL_BUILD)/regress.cases regress $(JUNIT) || failed="$$failed lockstep"; \
+	if [ -n "$$failed" ]; then echo "regress: FAILED:$$failed"; exit 1; fi
 	@echo "regress: every shape, config, precision and mutant passed"
 
 # ------------------------------------------------------------- coverage

@@ -13,7 +13,7 @@
 # budgets (configs/sharp-{1k,4k,16k,64k}.yaml); E-PUR is its own machine
 # (configs/baselines/epur-*.yaml), and its schedule replayed on SHARP's
 # hardware (`--scheduler epur`, the SHARP authors' method) an info row; BrainWave is
-# configs/brainwave.yaml against configs/sharp-96k.yaml; the GPU rows use
+# configs/baselines/brainwave-s10.yaml against configs/sharp-96k.yaml; the GPU rows use
 # DeepBench's skip-input form (-w skip_input=true) and its published times
 # (data/deepbench/deepbench_rnn_inference_gpu_results.csv, or
 # $DEEPBENCH_GPU_CSV). The report is a pure function of the simulator's
@@ -87,20 +87,6 @@ for b in $budgets; do
     --no-energy --format csv >"$work/networks_$b.csv"
 done
 
-# BrainWave against SHARP at 96K MACs and 250 MHz, DeepBench LSTM shapes.
-db=workloads/deepbench
-run_sim compare --hw configs/brainwave.yaml --hw configs/sharp-96k.yaml \
-  --workload $db/lstm_h256_b1_t150.yaml --workload $db/lstm_h512_b1_t25.yaml \
-  --workload $db/lstm_h1024_b1_t25.yaml --workload $db/lstm_h1536_b1_t50.yaml \
-  "${res[@]}" --format csv >"$work/brainwave.csv"
-
-# DeepBench GPU timings: SHARP 64K on the recurrent part only, batch 1.
-run_sim compare --hw configs/sharp-64k.yaml --hw configs/sharp-4k.yaml \
-  --workload $db/lstm_h256_b1_t150.yaml --workload $db/lstm_h512_b1_t25.yaml \
-  --workload $db/lstm_h1024_b1_t25.yaml --workload $db/lstm_h1536_b1_t50.yaml \
-  --workload $db/lstm_h2048_b1_t25.yaml "${res[@]}" -w skip_input=true --no-energy \
-  --format csv >"$work/gpu.csv"
-
 # run_csv OUT ARGS...: one `sharpsim run` as CSV, appended to OUT (the
 # header once).
 run_csv() {
@@ -109,6 +95,32 @@ run_csv() {
   row=$("$sim" run "$@" --format csv 2>>"$log") || { echo "validate: failed: $sim run $*" >&2; tail -5 "$log" >&2; exit 1; }
   if [ -s "$out" ]; then printf '%s\n' "$row" | tail -n +2 >>"$out"; else printf '%s\n' "$row" >"$out"; fi
 }
+
+# BrainWave's NPU, its own machine (configs/baselines/brainwave-s10.yaml,
+# docs/baselines/brainwave.md), against SHARP at 96K MACs and 250 MHz on
+# DeepBench's LSTM shapes; every DeepBench batch-1 layer in DeepBench's
+# recurrent-only accounting (skip_input) for its published claims; and an
+# LSTM step across H (T = 25, I = H) for its flat latency.
+db=workloads/deepbench
+run_sim compare --hw configs/baselines/brainwave-s10.yaml --hw configs/sharp-96k.yaml \
+  --workload $db/lstm_h256_b1_t150.yaml --workload $db/lstm_h512_b1_t25.yaml \
+  --workload $db/lstm_h1024_b1_t25.yaml --workload $db/lstm_h1536_b1_t50.yaml \
+  "${res[@]}" --format csv >"$work/brainwave.csv"
+run_sim compare --hw configs/baselines/brainwave-s10.yaml --hw configs/sharp-96k.yaml \
+  $(for f in $db/*_b1_*.yaml; do printf -- '--workload %s ' "$f"; done) "${res[@]}" -w skip_input=true \
+  --format csv >"$work/bw_deepbench.csv"
+rm -f "$work/bw_flat.csv"
+for h in 64 128 256 400 512 1024 2048; do
+  run_csv "$work/bw_flat.csv" --hw configs/baselines/brainwave-s10.yaml --workload $paper/lstm_h256_t25.yaml \
+    -w hidden_size=$h -w input_size=$h --no-energy
+done
+
+# DeepBench GPU timings: SHARP 64K on the recurrent part only, batch 1.
+run_sim compare --hw configs/sharp-64k.yaml --hw configs/sharp-4k.yaml \
+  --workload $db/lstm_h256_b1_t150.yaml --workload $db/lstm_h512_b1_t25.yaml \
+  --workload $db/lstm_h1024_b1_t25.yaml --workload $db/lstm_h1536_b1_t50.yaml \
+  --workload $db/lstm_h2048_b1_t25.yaml "${res[@]}" -w skip_input=true --no-energy \
+  --format csv >"$work/gpu.csv"
 
 # Figure 9: hardened VS widths K (N = budget / K), all VS units column-wise
 # (config4), no padding reconfiguration, per budget and size.

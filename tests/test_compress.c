@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../sim/compress/cmp_codebook.h"
+#include "../sim/compress/cmp_mask.h"
 #include "../sim/compress/cmp_prune.h"
 #include "../sim/compress/cmp_quant.h"
 #include "../sim/compress/cmp_store.h"
@@ -296,6 +297,44 @@ START_TEST(test_store_closed_form)
 }
 END_TEST
 
+/* The timing model's zero masks (cmp_mask.h): the closed-form counts of
+ * each pattern, whole blocks and balanced rows, and the same mask from the
+ * same seed. 120 x 30 at s = 0.3: unstructured 3600 - floor(1080) = 2520;
+ * row_balanced 120 * (30 - 9) = 2520; block b = 5: 6 blocks a block row,
+ * floor(1.8) = 1 zero, 3600 - 24 * 25 = 3000. */
+START_TEST(test_mask_counts)
+{
+	cmp_mask_t *u = cmp_mask_create(120, 30, CMP_MASK_UNSTRUCTURED, 0.3, 1, 7);
+	cmp_mask_t *u2 = cmp_mask_create(120, 30, CMP_MASK_UNSTRUCTURED, 0.3, 1, 7);
+	cmp_mask_t *u3 = cmp_mask_create(120, 30, CMP_MASK_UNSTRUCTURED, 0.3, 1, 8);
+	cmp_mask_t *r = cmp_mask_create(120, 30, CMP_MASK_ROW_BALANCED, 0.3, 1, 7);
+	cmp_mask_t *b = cmp_mask_create(120, 30, CMP_MASK_BLOCK, 0.3, 5, 7);
+	ck_assert_uint_eq(cmp_mask_nnz(u), 2520);
+	ck_assert_uint_eq(cmp_mask_nnz(r), 2520);
+	ck_assert_uint_eq(cmp_mask_nnz(b), 3000);
+	bool same = true, differ = false;
+	for (size_t i = 0; i < 120; i++) {
+		size_t row = 0;
+		for (size_t j = 0; j < 30; j++) {
+			same &= cmp_mask_nz(u, i, j) == cmp_mask_nz(u2, i, j);
+			differ |= cmp_mask_nz(u, i, j) != cmp_mask_nz(u3, i, j);
+			row += cmp_mask_nz(r, i, j);
+			/* a block is zero or non-zero whole */
+			ck_assert(cmp_mask_nz(b, i, j) == cmp_mask_nz(b, i / 5 * 5, j / 5 * 5));
+		}
+		ck_assert_uint_eq(row, 21);
+	}
+	ck_assert(same);
+	ck_assert(differ);
+	ck_assert_uint_eq(cmp_mask_removed(0.29, 100), 29);
+	cmp_mask_destroy(u);
+	cmp_mask_destroy(u2);
+	cmp_mask_destroy(u3);
+	cmp_mask_destroy(r);
+	cmp_mask_destroy(b);
+}
+END_TEST
+
 Suite *compress_suite(void)
 {
 	Suite *s = suite_create("compress");
@@ -303,6 +342,7 @@ Suite *compress_suite(void)
 	tcase_add_test(p, test_prune_magnitude_exact);
 	tcase_add_test(p, test_prune_block_row_ese_exact);
 	tcase_add_test(p, test_prune_bad_input);
+	tcase_add_test(p, test_mask_counts);
 	suite_add_tcase(s, p);
 	TCase *q = tcase_create("quant");
 	tcase_add_test(q, test_quant_round_half_even);

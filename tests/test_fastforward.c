@@ -126,6 +126,35 @@ START_TEST(matches_stepping_memory_and_deps)
 		h.memory.wbuf.bytes_per_cycle = 100;
 		same(&h, q, 2, false, "4-bit/2-bit stack, capped weight port");
 		h.memory.wbuf.bytes_per_cycle = 0;
+		/* A decompression unit slower than the array, deeper read path
+		 * for the compressed layers only. */
+		h.decompress.weights_per_cycle = 100;
+		h.decompress.latency = 3;
+		same(&h, q, 2, false, "4-bit/2-bit stack, decompression-bound");
+		layer_cfg_t mixed[2] = { two[0], q[1] };
+		same(&h, mixed, 2, true, "fp16 then 2-bit, decompression-bound, cold");
+		layer_cfg_t back[2] = { q[0], two[1] }; /* the read line shrinks between them */
+		same(&h, back, 2, false, "4-bit then fp16, decompression-bound");
+		/* Pruned layers: zero tiles left out (bitmask, bsr), zeros
+		 * stored and issued (dense), streamed and resident, through a
+		 * slow decompression unit. */
+		layer_cfg_t sp[2] = { two[0], q[1] };
+		sp[0].sparsity = 0.6;
+		sp[0].sparse_format = SFMT_BITMASK;
+		sp[1].sparsity = 0.5;
+		sp[1].sparsity_pattern = SPARSE_BLOCK;
+		sp[1].sparsity_block = 16;
+		sp[1].sparse_format = SFMT_BSR;
+		same(&h, sp, 2, false, "pruned stack, decompression-bound");
+		h.decompress.weights_per_cycle = 0;
+		h.decompress.latency = 0;
+		same(&h, sp, 2, true, "pruned stack, cold");
+		sp[0].sparse_format = SFMT_DENSE;
+		sp[1].sparsity_pattern = SPARSE_ROW_BALANCED;
+		sp[1].sparse_format = SFMT_CSR;
+		h.memory.weights = WEIGHTS_AUTO;
+		same(&h, sp, 2, false, "pruned stack, streamed");
+		h.memory.weights = WEIGHTS_RESIDENT;
 	}
 }
 END_TEST
@@ -141,6 +170,17 @@ START_TEST(large_layer_is_exact)
 	h.compute.tile = TILE_CONFIG4;
 	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 512, 512, 40, 1);
 	ck_assert_uint_gt(same(&h, &l, 1, false, "h512 at 1K"), 0);
+	/* Decompression-bound: no bursts (the credit decides each issue), but
+	 * the credit is in the snapshot, so the jump is still taken. */
+	l.weight_bits = WBITS_4;
+	h.decompress.weights_per_cycle = 200;
+	ck_assert_uint_gt(same(&h, &l, 1, false, "h512 at 1K, 4-bit, decompression-bound"), 0);
+	/* Pruned and tile-skipping: stepped tile by tile (no bursts), jumped. */
+	l.sparsity = 0.75;
+	l.sparsity_pattern = SPARSE_BLOCK;
+	l.sparsity_block = 32;
+	l.sparse_format = SFMT_BSR;
+	ck_assert_uint_gt(same(&h, &l, 1, false, "h512 at 1K, 4-bit, block-pruned"), 0);
 }
 END_TEST
 

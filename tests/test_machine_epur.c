@@ -340,8 +340,24 @@ START_TEST(defaults_price_and_cold)
 	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 256, 256, 25, 1);
 	machine_result_t r;
 	run_ok(&c, &l, 1, &r);
-	energy_report_t rep;
-	ck_assert_int_eq(machine_desc_epur.price(&c, 500, &r, &rep, &e), SIM_OK);
+	energy_report_t rep, own;
+	/* The default prices the buffers from the technology table (SHARP's
+	 * CACTI banks), which it therefore needs; `own` uses the epur.* terms. */
+	ck_assert_int_eq(machine_desc_epur.price(&c, 500, &r, NULL, &rep, &e), SIM_EINPUT);
+	ck_assert_msg(strstr(e.msg, "epur.energy.sram_model"), "%s", e.msg);
+	energy_tech_t *tech = NULL;
+	ck_assert_int_eq(energy_tech_load("configs/tech/sharp-32nm.yaml", &tech, &e), SIM_OK);
+	ck_assert_int_eq(machine_desc_epur.price(&c, 500, &r, tech, &rep, &e), SIM_OK);
+	/* One weight-buffer bank of the table: 64 MiB over 4 units x 64 banks,
+	 * a 64-bit port; the item's area is that many banks'. */
+	energy_sram_t bank = energy_tech_sram(tech, 64.0 * 1048576 / 256, 64);
+	for (size_t i = 0; i < rep.n_items; i++)
+		if (!strcmp(rep.item[i].name, "wbuf"))
+			ck_assert_double_eq_tol(rep.item[i].area_mm2, 256 * bank.area_mm2, 1e-9 * rep.item[i].area_mm2);
+	energy_tech_destroy(tech);
+	c.e.sram_model = EPUR_SRAM_OWN;
+	ck_assert_int_eq(machine_desc_epur.price(&c, 500, &r, NULL, &own, &e), SIM_OK);
+	ck_assert(own.class_energy_uj[ENERGY_CLASS_SRAM] != rep.class_energy_uj[ENERGY_CLASS_SRAM]);
 	ck_assert(rep.energy_uj > 0 && rep.area_mm2 > 0 && rep.avg_power_w > 0);
 	ck_assert(rep.class_energy_uj[ENERGY_CLASS_COMPUTE] > 0 && rep.class_energy_uj[ENERGY_CLASS_SRAM] > 0 &&
 		  rep.class_energy_uj[ENERGY_CLASS_ACT] > 0);

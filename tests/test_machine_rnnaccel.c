@@ -386,7 +386,7 @@ START_TEST(kws_energy_is_milliwatts)
 	run(&c, &w, true, &r);
 	energy_report_t e;
 	sim_err_t err = { 0 };
-	ck_assert_int_eq(machine_desc_rnnaccel.price(&c, 250, &r, &e, &err), SIM_OK);
+	ck_assert_int_eq(machine_desc_rnnaccel.price(&c, 250, &r, NULL, &e, &err), SIM_OK);
 	double accel_w = e.class_power_w[ENERGY_CLASS_COMPUTE] + e.class_power_w[ENERGY_CLASS_SRAM] +
 			 e.class_power_w[ENERGY_CLASS_ACT];
 	ck_assert_msg(accel_w > 1e-4 && accel_w < 1e-1, "accelerator power %g W is not in milliwatts", accel_w);
@@ -406,7 +406,7 @@ START_TEST(kws_energy_is_milliwatts)
 	ck_assert(e.area_mm2 > 0 && e.area_mm2 < 1);
 	ck_assert(e.leakage_uj > 0);
 	/* Area only when nothing ran. */
-	ck_assert_int_eq(machine_desc_rnnaccel.price(&c, 250, NULL, &e, &err), SIM_OK);
+	ck_assert_int_eq(machine_desc_rnnaccel.price(&c, 250, NULL, NULL, &e, &err), SIM_OK);
 	ck_assert(e.energy_uj == 0 && e.area_mm2 > 0);
 	machine_result_free(&r);
 	workload_free(&w);

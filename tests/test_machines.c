@@ -190,7 +190,10 @@ START_TEST(runs_honour_the_contract)
 				      (unsigned long long)stats_value(r.stats, k));
 
 		energy_report_t er;
-		ck_assert_msg(run_price(NULL, &r, &er, &e) == SIM_OK, "%s: %s", m->name, e.msg);
+		energy_tech_t *tech = NULL;
+		ck_assert_int_eq(energy_tech_load("configs/tech/sharp-32nm.yaml", &tech, &e), SIM_OK);
+		ck_assert_msg(run_price(tech, &r, &er, &e) == SIM_OK, "%s: %s", m->name, e.msg);
+		energy_tech_destroy(tech);
 		ck_assert(er.energy_uj > 0 && er.area_mm2 > 0 && er.avg_power_w > 0);
 		ck_assert(er.tech[0]);
 		run_result_free(&s);

@@ -36,6 +36,10 @@ START_TEST(random_configs_finish_and_agree)
 	/* Stored weight formats come from a stream of their own, so the
 	 * configurations drawn from `seed` stay those of earlier versions. */
 	uint64_t wseed = 0xb175b175ULL;
+	/* So does the decompression unit (half the runs leave it at auto). */
+	uint64_t dseed = 0xdec0de5ULL;
+	/* And pruning (a third of the layers dense). */
+	uint64_t sseed = 0x5ba25eULL;
 	int ran = 0, jumped = 0;
 	for (int iter = 0; iter < 2000; iter++) {
 		hw_cfg_t h;
@@ -64,6 +68,8 @@ START_TEST(random_configs_finish_and_agree)
 		h.memory.wbuf.bytes_per_cycle = pick(&seed, 0, 1) ? 0 : 64u * pick(&seed, 1, 16);
 		h.memory.inter_bytes = 4096u * pick(&seed, 1, 8);
 		h.memory.dram.latency = pick(&seed, 0, 100);
+		h.decompress.weights_per_cycle = pick(&dseed, 0, 1) ? 0 : pick(&dseed, 1, 300);
+		h.decompress.latency = pick(&dseed, 0, 3);
 		layer_cfg_t l[2];
 		memset(l, 0, sizeof l);
 		size_t nl = pick(&seed, 1, 2);
@@ -79,6 +85,12 @@ START_TEST(random_configs_finish_and_agree)
 			l[i].weight_bits = (weight_bits_t)pick(&wseed, 0, 3);
 			l[i].weight_scale = (weight_scale_t)pick(&wseed, 0, 2);
 			l[i].weight_scale_block = pick(&wseed, 1, 16);
+			l[i].sparsity = pick(&sseed, 0, 2) ? 0.1 * pick(&sseed, 0, 9) : 0;
+			l[i].sparsity_pattern = (sparse_pattern_t)pick(&sseed, 0, 2);
+			l[i].sparsity_block = pick(&sseed, 1, 16);
+			l[i].sparsity_seed = pick(&sseed, 0, 1000);
+			l[i].sparse_format = (sparse_format_t)pick(&sseed, 0, 3);
+			l[i].index_bits = 16;
 		}
 		workload_t w = { .name = "stress", .path = "stress", .layers = l, .n_layers = nl };
 		bool cold = pick(&seed, 0, 1);
@@ -86,20 +98,26 @@ START_TEST(random_configs_finish_and_agree)
 		run_result_t a, b;
 		sim_err_t e = { 0 };
 		int rc = accel_run(&h, &w, &step, &a, &e);
-		char what[640];
-		int n = snprintf(what, sizeof what,
-				 "iteration %d: -p compute.vs_units=%u -p compute.vs_width=%u -p compute.tile=config%d "
-				 "-p compute.pad_reconfig=%d -p compute.accumulators=%u -p scheduler=%s -p deps=%s "
-				 "-p memory.weights=%s%s; layers:",
-				 iter, h.compute.vs_units, h.compute.vs_width, h.compute.tile, h.compute.pad_reconfig,
-				 h.compute.accumulators, hw_sched_name(h.scheduler), h.deps ? "element" : "step",
-				 hw_weights_name(h.memory.weights), cold ? " --cold" : "");
+		char what[1024];
+		int n = snprintf(
+			what, sizeof what,
+			"iteration %d: -p compute.vs_units=%u -p compute.vs_width=%u -p compute.tile=config%d "
+			"-p compute.pad_reconfig=%d -p compute.accumulators=%u -p scheduler=%s -p deps=%s "
+			"-p memory.weights=%s -p decompress.weights_per_cycle=%llu -p decompress.latency=%u%s; "
+			"layers:",
+			iter, h.compute.vs_units, h.compute.vs_width, h.compute.tile, h.compute.pad_reconfig,
+			h.compute.accumulators, hw_sched_name(h.scheduler), h.deps ? "element" : "step",
+			hw_weights_name(h.memory.weights), (unsigned long long)h.decompress.weights_per_cycle,
+			h.decompress.latency, cold ? " --cold" : "");
 		for (size_t i = 0; i < nl && n > 0 && (size_t)n < sizeof what; i++)
 			n += snprintf(what + n, sizeof what - (size_t)n,
-				      " {%s %s I=%u H=%u T=%u B=%u%s %u-bit scale %d/%u}",
+				      " {%s %s I=%u H=%u T=%u B=%u%s %u-bit scale %d/%u sparsity %g pattern %d/%u "
+				      "seed %llu format %d}",
 				      workload_cell_name(l[i].cell), l[i].gru_form ? "rbm" : "lbr", l[i].input_size,
 				      l[i].hidden_size, l[i].timesteps, l[i].batch_size, l[i].skip_input ? " skip" : "",
-				      workload_weight_bits(&l[i]), (int)l[i].weight_scale, l[i].weight_scale_block);
+				      workload_weight_bits(&l[i]), (int)l[i].weight_scale, l[i].weight_scale_block,
+				      l[i].sparsity, (int)l[i].sparsity_pattern, l[i].sparsity_block,
+				      (unsigned long long)l[i].sparsity_seed, (int)l[i].sparse_format);
 		if (rc == SIM_EINPUT)
 			continue; /* a combination the config rejects (tile it cannot form, staging < tile) */
 		if (rc != SIM_OK) {

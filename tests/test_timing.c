@@ -29,6 +29,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "../sim/compress/cmp_store.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
 #include "testutil.h"
@@ -66,9 +67,10 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
 	int rc = accel_run(h, &w, &o, &r, &e);
 	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
 	uint64_t lanes = test_counter(&r, "vs.useful_macs");
-	static const char *const idle[] = { "idle.padding", "idle.dependency", "idle.fill_drain", "idle.backpressure",
-					    "idle.weight_fetch" };
-	for (size_t i = 0; i < 5; i++)
+	static const char *const idle[] = { "idle.padding",	 "idle.dependency",   "idle.fill_drain",
+					    "idle.backpressure", "idle.weight_fetch", "idle.decompress",
+					    "idle.zero_weight" };
+	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
 		lanes += test_counter(&r, idle[i]);
 	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
 	uint64_t c = r.cycles;
@@ -768,6 +770,176 @@ START_TEST(narrow_weights_ease_the_port)
 }
 END_TEST
 
+/* A decompression unit slower than the VS array stalls it (dcmp.h). LSTM
+ * H = 8 without W.x on N = 4, K = 32, config4: one 32-row segment of two
+ * 32 x 4 tiles a step, all rows and columns real, so each tile of 4-bit
+ * weights expands 128 weights. The unit's credit is capped at N*K = 128 and
+ * starts each layer full; it gains W a cycle after the controller's turn.
+ *   fp16 (bypasses the unit): slots 0, 1, s = 1, P = 41, T = 3 -> 124.
+ *   4-bit, W = 32: tile 0 at slot 0 takes the credit to 0; it refills 32,
+ *     64, 96, 128 after slots 0..3, so slots 1..3 are decompress bubbles
+ *     and tile 1 issues in slot 4: s = 4, P = 44. The 40 cycles to the next
+ *     step refill the credit, so every step repeats: 3 * 44 + 1 = 133
+ *     cycles, 3 bubbles a step: 3 * 3 * 128 = 1152 lane-cycles
+ *     idle.decompress, nothing else moves (ceil(128 / 32) = 4 slots a tile).
+ *   4-bit, W = 48: the credit is 48, 96, 128 (capped) after slots 0..2:
+ *     tile 1 in slot 3, P = 43 -> 130, 2 * 3 * 128 = 768 idle.decompress.
+ *   latency D = 2 deepens the read line of a layer the unit decodes: the
+ *     tile reaches the VS array R + D cycles after issue, P = 44 + 2 = 46 ->
+ *     139 at W = 32; an fp16 layer bypasses the unit and keeps 124.
+ * Decoded weights: 2 tiles x 128 x 3 steps = 768 (dcmp.weights). */
+START_TEST(decompression_unit_stalls)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 8, 8, 3, 1, true);
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.decompress.weights_per_cycle = 32;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 124);
+	ck_assert_uint_eq(test_counter(&r, "dcmp.weights"), 0);
+	run_result_free(&r);
+	l.weight_bits = WBITS_4;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 133);
+	ck_assert_uint_eq(test_counter(&r, "idle.decompress"), 1152);
+	ck_assert_uint_eq(test_counter(&r, "dcmp.weights"), 768);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 768);
+	run_result_free(&r);
+	h.decompress.weights_per_cycle = 48;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 130);
+	ck_assert_uint_eq(test_counter(&r, "idle.decompress"), 768);
+	run_result_free(&r);
+	h.decompress.weights_per_cycle = 0; /* auto: a full tile a cycle */
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 124);
+	ck_assert_uint_eq(test_counter(&r, "idle.decompress"), 0);
+	run_result_free(&r);
+	h.decompress.weights_per_cycle = 32;
+	h.decompress.latency = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 139);
+	l.weight_bits = WBITS_16;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 124);
+}
+END_TEST
+
+/* Pruned weights: useful MACs are the non-zeros, and a per-lane zero is
+ * issued, not skipped (docs/compression.md §6). LSTM I = H = 30, T = 2,
+ * B = 2 on N = 4, K = 32 (config4), Intergate. W and U are 120 x 30 =
+ * 3600 weights each, pruned apart:
+ *   unstructured s = 0.3: floor(0.3 * 3600) = 1080 zeros, 2520 left each;
+ *   row_balanced s = 0.3: every row keeps 30 - floor(9) = 21: 120 * 21 =
+ *     2520 each;
+ *   block s = 0.3, b = 5: 6 blocks a block row, floor(1.8) = 1 zero block
+ *     in each of the 24 block rows: 3600 - 24 * 25 = 3000 each;
+ * so 5040 (5040, 6000) non-zeros a step, times T * B = 4: 20160 (20160,
+ * 24000) useful MACs. Stored dense, nothing is skipped: the cycles are the
+ * dense layer's, and the pruned lanes, (7200 - nnz) * 4, are
+ * idle.zero_weight. */
+START_TEST(pruned_useful_macs)
+{
+	static const struct {
+		sparse_pattern_t pat;
+		uint32_t block;
+		uint64_t nnz;
+	} c[] = { { SPARSE_UNSTRUCTURED, 8, 5040 }, { SPARSE_ROW_BALANCED, 8, 5040 }, { SPARSE_BLOCK, 5, 6000 } };
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 30, 30, 2, 2, false);
+	uint64_t dense = run1(&h, &l, NULL, false);
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		l.sparsity = 0.3;
+		l.sparsity_pattern = c[i].pat;
+		l.sparsity_block = c[i].block;
+		run_result_t r;
+		ck_assert_uint_eq(run1(&h, &l, &r, false), dense);
+		ck_assert_uint_eq(r.useful_macs, c[i].nnz * 4);
+		ck_assert_uint_eq(r.layers[0].nnz_per_step, c[i].nnz);
+		ck_assert_uint_eq(r.dense_macs, 7200 * 4);
+		ck_assert_uint_eq(test_counter(&r, "idle.zero_weight"), (7200 - c[i].nnz) * 4);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
+/* A sparse layout lets the VS array skip a column tile with no non-zero.
+ * Vanilla RNN, I = 16, H = 4, T = 3 on N = 4, K = 4, config4 (4 x 4
+ * tiles), Intergate: one segment of 4 real rows; W (4 x 16) is 4 column
+ * tiles, U (4 x 4) one. Block sparsity s = 0.5 with b = 4 (the tile):
+ * W's one block row zeroes floor(0.5 * 4) = 2 of its 4 blocks, U's
+ * floor(0.5 * 1) = 0: half of W's tiles are zero. The step's single
+ * segment (X then H, one block) issues its last tile in slot s, and
+ * P = s + R + M + d + A + Lm + Lc + 2 + (E - 1) = s + 1 + 1 + 2 + 1 + 15 +
+ * 18 + 2 + 0 = s + 40 (d = log2(4) = 2, E = ceil(4 / 8) = 1):
+ *   dense: 5 tiles, s = 4, P = 44, 3 * 44 + 1 = 133 cycles;
+ *   stored dense with the zeros: the same 133 cycles, 2 * 16 * 3 = 96
+ *     zero-weight lanes (the zeros are stored and issued);
+ *   bitmask (or bsr): 3 tiles, s = 2, P = 42, 3 * 42 + 1 = 127 cycles.
+ * Useful MACs either way: (32 + 16) * 3 = 144. */
+START_TEST(zero_tiles_skipped)
+{
+	hw_cfg_t h = hw_tiny(4, 4, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_VANILLA, 16, 4, 3, 1, false);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 133);
+	l.sparsity = 0.5;
+	l.sparsity_pattern = SPARSE_BLOCK;
+	l.sparsity_block = 4;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 133);
+	ck_assert_uint_eq(r.useful_macs, 144);
+	ck_assert_uint_eq(test_counter(&r, "idle.zero_weight"), 96);
+	run_result_free(&r);
+	static const sparse_format_t fmt[] = { SFMT_BITMASK, SFMT_BSR };
+	for (size_t i = 0; i < 2; i++) {
+		l.sparse_format = fmt[i];
+		ck_assert_uint_eq(run1(&h, &l, &r, false), 127);
+		ck_assert_uint_eq(r.useful_macs, 144);
+		ck_assert_uint_eq(test_counter(&r, "idle.zero_weight"), 0);
+		ck_assert_uint_eq(test_counter(&r, "ctrl.tiles"), 3 * 3);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
+/* Sparse storage against dense, from cmp_store's formula. LSTM I = H = 32
+ * on N = 4, K = 32, config4: 32 x 4 tiles of 128 positions, 64 tiles a
+ * step (8192 weights, 16384 bytes at fp16), none padded.
+ *   bitmask, fp16 values: a tile is 128 + 16 nnz bits = 16 + 2 nnz bytes,
+ *     so a step is 1024 + 2 nnz; it beats dense below nnz = 7680, a
+ *     density of 120/128 = 0.9375, the per-tile crossover
+ *     cmp_store_crossover gives (120 non-zeros of 128).
+ *     s = 0.05: 2 * (4096 - floor(204.8)) = 7784 non-zeros -> 16592 bytes,
+ *     more than dense; s = 0.10: 2 * (4096 - 409) = 7374 -> 15772, less.
+ *   csr, 16-bit indices, 32-bit pointers: nnz (16 + 16) + 33 * 32 bits =
+ *     4 nnz + 132 bytes a tile, 4 nnz + 8448 a step: it pays below nnz =
+ *     1984 (crossover 31 of 128 a tile). s = 0.7: 2 * (4096 - 2867) = 2458
+ *     -> 18280 bytes, more; s = 0.8: 2 * (4096 - 3276) = 1640 -> 15008,
+ *     less. (No 128-weight tile is all zero at these sparsities: none is
+ *     skipped; the byte counts above would show it.) */
+START_TEST(sparse_storage_crossover)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 32, 32, 1, 1, false);
+	cmp_store_cfg_t dense = { .layout = CMP_LAYOUT_DENSE, .value_bits = 16 };
+	cmp_store_cfg_t bm = { .layout = CMP_LAYOUT_BITMASK, .value_bits = 16 };
+	cmp_store_cfg_t csr = { .layout = CMP_LAYOUT_CSR, .value_bits = 16, .index_bits = 16, .ptr_bits = 32 };
+	ck_assert_int_eq(cmp_store_crossover(&bm, &dense, 32, 4), 120);
+	ck_assert_int_eq(cmp_store_crossover(&csr, &dense, 32, 4), 31);
+	static const struct {
+		sparse_format_t f;
+		double s;
+		uint64_t bytes;
+	} c[] = {
+		{ SFMT_DENSE, 0.0, 16384 }, { SFMT_BITMASK, 0.05, 16592 }, { SFMT_BITMASK, 0.10, 15772 },
+		{ SFMT_CSR, 0.7, 18280 },   { SFMT_CSR, 0.8, 15008 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		l.sparse_format = c[i].f;
+		l.sparsity = c[i].s;
+		run_result_t r;
+		run1(&h, &l, &r, false);
+		ck_assert_uint_eq(r.layers[0].weight_bytes, c[i].bytes);
+		ck_assert_uint_eq(test_counter(&r, "ctrl.tiles"), 64);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
 /* The I/H buffer traffic and the tree adds the energy model prices
  * (docs/energy.md §1), on an LSTM with I = H = 32, T = 2, B = 1, N = 4,
  * K = 32, config4 (tiles of Kr = 32 rows x Kc = 4 columns), Sequential (one
@@ -858,6 +1030,10 @@ Suite *timing_suite(void)
 	tcase_add_test(t, stored_bytes_streamed);
 	tcase_add_test(t, fits_only_compressed);
 	tcase_add_test(t, narrow_weights_ease_the_port);
+	tcase_add_test(t, decompression_unit_stalls);
+	tcase_add_test(t, pruned_useful_macs);
+	tcase_add_test(t, zero_tiles_skipped);
+	tcase_add_test(t, sparse_storage_crossover);
 	tcase_add_test(t, ih_traffic_and_tree_adds);
 	tcase_add_test(t, gate_buffer_peak);
 	suite_add_tcase(s, t);

@@ -21,6 +21,10 @@ static inline layer_cfg_t test_layer(cell_kind_t c, gru_form_t form, uint32_t in
 	l.hidden_size = hid;
 	l.timesteps = t;
 	l.batch_size = b;
+	/* The layer table's defaults of the sparsity keys (params.c). */
+	l.sparsity_block = 8;
+	l.sparsity_seed = 1;
+	l.index_bits = 16;
 	return l;
 }
 

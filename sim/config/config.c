@@ -457,7 +457,9 @@ static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, lay
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
-	const char *allowed[32];
+	const char *allowed[48];
+	if (n >= sizeof allowed / sizeof allowed[0])
+		return sim_err(err, SIM_EINTERNAL, "the layer table has %zu keys, more than cfg_layer holds", n);
 	for (size_t i = 0; i < n; i++)
 		allowed[i] = t[i].key;
 	allowed[n] = NULL;

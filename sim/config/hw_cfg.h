@@ -82,6 +82,13 @@ typedef struct dram_cfg {
 	uint32_t latency; /* cycles from request to data */
 } dram_cfg_t;
 
+/* The decompression unit between the weight buffer and the VS array
+ * (sim/memory/dcmp.h). */
+typedef struct dcmp_cfg {
+	uint64_t weights_per_cycle; /* weights decoded per cycle; 0 = auto (N*K: never stalls) */
+	uint32_t latency;	    /* cycles added to the weight-read path of a layer it decodes */
+} dcmp_cfg_t;
+
 typedef struct memory_cfg {
 	weight_policy_t weights;
 	wbuf_cfg_t wbuf;
@@ -113,6 +120,7 @@ typedef struct hw_cfg {
 	cell_cfg_t cell;
 	uint32_t fifo_depth; /* entries of every inter-stage FIFO */
 	memory_cfg_t memory;
+	dcmp_cfg_t decompress;
 	sched_kind_t scheduler;
 	deps_kind_t deps;
 	cell_update_t cell_update;

@@ -29,6 +29,8 @@ _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 _Static_assert(sizeof(weight_bits_t) == sizeof(int), "weight_bits_t is int-sized");
 _Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-sized");
+_Static_assert(sizeof(sparse_pattern_t) == sizeof(int), "sparse_pattern_t is int-sized");
+_Static_assert(sizeof(sparse_format_t) == sizeof(int), "sparse_format_t is int-sized");
 _Static_assert(sizeof(layer_act_t) == sizeof(int), "layer_act_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
@@ -41,6 +43,8 @@ const char *const param_dir_names[] = { "unidirectional", "bidirectional", "reve
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
 static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
+const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row_balanced", NULL };
+const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
 /* layer_act_t's order */
 static const char *const param_lact_names[] = { "auto",	      "sigmoid",      "tanh",	"relu",
 						"leaky_relu", "hard_sigmoid", "affine", "thresholded_relu",
@@ -309,6 +313,30 @@ static const param_t param_hw[] = {
 	  .def = "true",
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "double-buffered: half the bytes hold the run-ahead W.x" },
+	/* quiet_default: at their defaults the unit never stalls and adds no
+	 * depth, so every config hashes (and keys its tile table) as before the
+	 * unit existed. */
+	{ .key = "decompress.weights_per_cycle",
+	  .type = PARAM_U64,
+	  HW(decompress.weights_per_cycle),
+	  .def = "auto",
+	  .min = 1,
+	  .max = 1ull << 32,
+	  .has_auto = true,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "decompression unit throughput, weights expanded per cycle for a layer stored below 16 bits "
+		  "or sparse; auto = N*K (a full tile a cycle: it never stalls the VS array)" },
+	{ .key = "decompress.latency",
+	  .type = PARAM_U32,
+	  HW(decompress.latency),
+	  .def = "0",
+	  .min = 0,
+	  .max = 64,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "cycles the decompression unit adds to the weight-read path of a layer it decodes "
+		  "(fp16 dense layers bypass it)" },
 
 	{ .key = "scheduler",
 	  .type = PARAM_ENUM,
@@ -499,6 +527,63 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "weight_scale block: block edge, counted from each tile's corner" },
+	/* quiet_default as well: a dense layer hashes as before. */
+	{ .key = "sparsity",
+	  .type = PARAM_DOUBLE,
+	  LY(sparsity),
+	  .def = "0",
+	  .dmin = 0,
+	  .dmax = 1,
+	  .closed_open = true,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "fraction of zero (pruned) weights in W and in U, each pruned on its own; the mask is drawn at "
+		  "plan time from sparsity_seed (docs/compression.md §6)" },
+	{ .key = "sparsity_pattern",
+	  .type = PARAM_ENUM,
+	  LY(sparsity_pattern),
+	  .def = "unstructured",
+	  .names = param_sparse_pattern_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "which weights are zero: unstructured (floor(s*n) anywhere), block (floor(s*nb) of the "
+		  "sparsity_block blocks of every block row), row_balanced (floor(s*cols) in every row)" },
+	{ .key = "sparsity_block",
+	  .type = PARAM_U32,
+	  LY(sparsity_block),
+	  .def = "8",
+	  .min = 1,
+	  .max = 65536,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "block edge of sparsity_pattern: block and of the bsr layout (blocks from the matrix corner)" },
+	{ .key = "sparsity_seed",
+	  .type = PARAM_U64,
+	  LY(sparsity_seed),
+	  .def = "1",
+	  .min = 0,
+	  .max = UINT64_MAX,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "seed of the zero mask: same seed, same mask, same cycles" },
+	{ .key = "sparse_format",
+	  .type = PARAM_ENUM,
+	  LY(sparse_format),
+	  .def = "dense",
+	  .names = param_sparse_format_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "stored layout of the weights (cmp_store.h): dense (zeros stored and issued), bitmask, csr, "
+		  "bsr; a sparse layout lets the VS array skip a column tile with no non-zero" },
+	{ .key = "index_bits",
+	  .type = PARAM_U32,
+	  LY(index_bits),
+	  .def = "16",
+	  .min = 1,
+	  .max = 32,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "csr, bsr: bits of a column (block column) index; row pointers are 32 bits" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
 	{ .key = "act_f",
@@ -735,7 +820,12 @@ int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *
 			param_err_append(err, range);
 			return rc;
 		}
-		if (!(x > p->dmin && x <= p->dmax))
+		if (p->closed_open && !(x >= p->dmin && x < p->dmax))
+			return ydoc_error(
+				d, v, err, SIM_EINPUT,
+				"value '%s' of %s is out of range, expected a number at least %g and below %g", s,
+				p->key, p->dmin, p->dmax);
+		if (!p->closed_open && !(x > p->dmin && x <= p->dmax))
 			return ydoc_error(d, v, err, SIM_EINPUT,
 					  "value '%s' of %s is out of range, expected a number above %g and at most %g",
 					  s, p->key, p->dmin, p->dmax);
@@ -901,7 +991,7 @@ void param_range_text(const param_t *p, char *buf, size_t size)
 			 (unsigned long long)p->max, or_auto);
 		return;
 	case PARAM_DOUBLE:
-		snprintf(buf, size, "number in (%g, %g]", p->dmin, p->dmax);
+		snprintf(buf, size, p->closed_open ? "number in [%g, %g)" : "number in (%g, %g]", p->dmin, p->dmax);
 		return;
 	case PARAM_BOOL:
 		snprintf(buf, size, "true | false");

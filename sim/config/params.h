@@ -54,7 +54,8 @@ typedef struct param {
 	size_t size;		  /* of the field, bytes */
 	const char *def;	  /* YAML text; NULL = required */
 	uint64_t min, max;	  /* integer types */
-	double dmin, dmax;	  /* PARAM_DOUBLE: (dmin, dmax] */
+	double dmin, dmax;	  /* PARAM_DOUBLE: (dmin, dmax], or [dmin, dmax) with closed_open */
+	bool closed_open;	  /* PARAM_DOUBLE: the range is [dmin, dmax) (a fraction) */
 	bool has_auto;		  /* integer types: "auto" stores 0 */
 	const char *const *names; /* PARAM_ENUM: NULL-terminated, index = value */
 	const char *kind;	  /* PARAM_ENUM over a registry: a value not in it is an
@@ -74,14 +75,16 @@ typedef struct param {
 } param_t;
 
 /* Enum names, index = enum value, NULL-terminated. */
-extern const char *const param_tile_names[];	    /* tile_sel_t */
-extern const char *const param_weights_names[];	    /* weight_policy_t */
-extern const char *const param_deps_names[];	    /* deps_kind_t */
-extern const char *const param_cell_update_names[]; /* cell_update_t */
-extern const char *const param_prec_names[];	    /* prec_mul_t */
-extern const char *const param_act_names[];	    /* act_mode_t */
-extern const char *const param_gru_names[];	    /* gru_form_t */
-extern const char *const param_dir_names[];	    /* direction_t */
+extern const char *const param_tile_names[];	       /* tile_sel_t */
+extern const char *const param_weights_names[];	       /* weight_policy_t */
+extern const char *const param_deps_names[];	       /* deps_kind_t */
+extern const char *const param_cell_update_names[];    /* cell_update_t */
+extern const char *const param_prec_names[];	       /* prec_mul_t */
+extern const char *const param_act_names[];	       /* act_mode_t */
+extern const char *const param_gru_names[];	       /* gru_form_t */
+extern const char *const param_dir_names[];	       /* direction_t */
+extern const char *const param_sparse_pattern_names[]; /* sparse_pattern_t */
+extern const char *const param_sparse_format_names[];  /* sparse_format_t */
 
 const param_t *param_hw_table(size_t *n);    /* fields of hw_cfg_t */
 const param_t *param_layer_table(size_t *n); /* fields of layer_cfg_t */

@@ -53,6 +53,11 @@ unsigned workload_weight_bits(const layer_cfg_t *l)
 	return bits[l->weight_bits];
 }
 
+bool workload_sparse(const layer_cfg_t *l)
+{
+	return l->sparsity > 0 || l->sparse_format != SFMT_DENSE;
+}
+
 void workload_free(workload_t *w)
 {
 	if (!w)

@@ -41,6 +41,11 @@ typedef enum { GRU_LBR = 0, GRU_RBM } gru_form_t;
  * functional run computes with come from its weights directory. */
 typedef enum { WBITS_16 = 0, WBITS_8, WBITS_4, WBITS_2 } weight_bits_t;
 typedef enum { WSCALE_ROW = 0, WSCALE_BLOCK, WSCALE_TENSOR } weight_scale_t;
+/* Pruned weights in time (docs/compression.md §6): which positions are zero
+ * (a mask drawn at plan time from sparsity_seed, sim/compress/cmp_mask.h)
+ * and the layout they are stored in (cmp_store.h). */
+typedef enum { SPARSE_UNSTRUCTURED = 0, SPARSE_BLOCK, SPARSE_ROW_BALANCED } sparse_pattern_t;
+typedef enum { SFMT_DENSE = 0, SFMT_BITMASK, SFMT_CSR, SFMT_BSR } sparse_format_t;
 
 /* A layer's activation function in each of ONNX's roles: f (LSTM's i, f,
  * o gates, GRU's r, z, the vanilla RNN's one), g (LSTM's candidate, GRU's
@@ -76,8 +81,14 @@ typedef struct layer_cfg {
 	bool skip_input; /* leave out W.x (DeepBench's cuDNN runs) */
 	direction_t direction;
 	weight_bits_t weight_bits;
-	weight_scale_t weight_scale;  /* below 16 bits */
-	uint32_t weight_scale_block;  /* WSCALE_BLOCK: block edge */
+	weight_scale_t weight_scale; /* below 16 bits */
+	uint32_t weight_scale_block; /* WSCALE_BLOCK: block edge */
+	double sparsity;	     /* fraction of zero weights, [0, 1) */
+	sparse_pattern_t sparsity_pattern;
+	uint32_t sparsity_block; /* SPARSE_BLOCK and the BSR layout: block edge */
+	uint64_t sparsity_seed;	 /* the mask's seed */
+	sparse_format_t sparse_format;
+	uint32_t index_bits;	      /* CSR, BSR: bits of a column (block column) index */
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
 	char weights[512]; /* optional .npy directory for functional runs; "" = random */
@@ -104,6 +115,9 @@ uint32_t workload_layer_output(const layer_cfg_t *l);
 unsigned workload_act_roles(cell_kind_t c);
 /* Bits of one stored weight: 16, 8, 4 or 2. */
 unsigned workload_weight_bits(const layer_cfg_t *l);
+/* The layer has pruned weights (sparsity > 0) or a sparse layout: its
+ * program comes from a mask (cmp_mask.h), not from the dense formula. */
+bool workload_sparse(const layer_cfg_t *l);
 void workload_free(workload_t *w);
 
 #endif

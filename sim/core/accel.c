@@ -11,13 +11,15 @@
  *   4. VS array       the weight-read line's head token: a tile is accepted
  *                     (or refused: the line freezes), a bubble is counted
  *   5. controller     puts this cycle's token into the line
- *   6. weight buffer, DRAM, compute unit clocks advance
+ *   6. weight buffer, decompression unit, DRAM, compute unit clocks advance
  *
  * Every cycle counts all N*K multiplier lanes exactly once, as useful,
  * padding, or idle for a cause, so at the end
  *     cycles * N * K == useful_macs + padding + dependency + fill_drain
- *                       + backpressure + weight_fetch
- * which every run checks, together with useful_macs == G*H*(I+H)*T*B.
+ *                       + backpressure + weight_fetch + decompress
+ *                       + zero_weight
+ * which every run checks, together with useful_macs == G*H*(I+H)*T*B (a
+ * pruned layer: its non-zeros, counted on its masks, times T*B).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ static void accel_destroy(accel_t *a)
 	cellu_destroy(a->cellu);
 	ibuf_destroy(a->ibuf);
 	wbuf_destroy(a->wbuf);
+	dcmp_destroy(a->dcmp);
 	dram_destroy(a->dram);
 	ctrl_destroy(a->ctrl);
 	fpipe_destroy(a->fp);
@@ -56,6 +59,8 @@ static int accel_counters(accel_t *a)
 		"lane-cycles idle: pipeline fill, drain and tap-switch bubbles",
 		"lane-cycles idle: accumulators, FIFO or intermediate buffer full",
 		"lane-cycles idle: weights not yet in the buffer or port busy",
+		"lane-cycles idle: the decompression unit has not expanded the next tile yet",
+		"lane-cycles issued on a pruned (zero) weight: not skipped, not useful",
 	};
 	char name[64];
 	a->useful =
@@ -120,6 +125,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->weight_bytes = bytes;
 		lr->fp16_weight_bytes = pp->fp16_bytes;
 		lr->fits_only_compressed = pp->fit && !pp->fit_fp16;
+		lr->nnz_per_step = pp->nnz_per_step;
 	}
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;
@@ -158,6 +164,14 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		.prec = hw->precision.mul,
 		.acc_bits = hw->precision.acc_bits,
 	};
+	/* The read line is as long as the deepest layer's read path: the
+	 * buffer's read latency, plus the decompression unit's for a layer
+	 * that passes through it (accel_begin_layer sets each layer's). */
+	a->nline_max = hw->memory.wbuf.read_latency;
+	for (size_t i = 0; i < a->w->n_layers; i++) {
+		uint32_t r = hw->memory.wbuf.read_latency + (dcmp_used(&a->progs[i]) ? hw->decompress.latency : 0);
+		a->nline_max = r > a->nline_max ? r : a->nline_max;
+	}
 	a->nline = hw->memory.wbuf.read_latency;
 	a->cu = cu_create(&cc, a->st);
 	a->preact = fifo_create("preact", sizeof(mfu_packet_t), hw->fifo_depth, a->st);
@@ -167,13 +181,14 @@ static int accel_build(accel_t *a, sim_err_t *err)
 	a->ibuf = ibuf_create(resolve_inter_values(hw), a->st);
 	a->dram = dram_create(&hw->memory.dram, hw->clock_mhz, a->st);
 	a->wbuf = a->dram ? wbuf_create(&hw->memory.wbuf, a->n, a->k, a->dram, a->st) : NULL;
-	a->ctrl = ctrl_create(a->plan->sched, hw->deps, hw->compute.accumulators + a->nline + 8,
+	a->dcmp = dcmp_create(&hw->decompress, a->n, a->k, a->st);
+	a->ctrl = ctrl_create(a->plan->sched, hw->deps, hw->compute.accumulators + a->nline_max + 8,
 			      (uint32_t)resolve_inter_values(hw) + 1, a->st);
-	a->line = calloc(a->nline, sizeof *a->line);
-	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf || !a->ctrl ||
-	    !a->line || accel_counters(a))
+	a->line = calloc(a->nline_max, sizeof *a->line);
+	if (!a->cu || !a->preact || !a->mfu || !a->gbuf || !a->cellu || !a->ibuf || !a->dram || !a->wbuf || !a->dcmp ||
+	    !a->ctrl || !a->line || accel_counters(a))
 		return sim_err(err, SIM_ENOMEM, "cannot build the accelerator (out of memory or a zero-sized unit)");
-	for (uint32_t i = 0; i < a->nline; i++)
+	for (uint32_t i = 0; i < a->nline_max; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
 	if (a->opts.cu_mode != CU_BACKEND_C) {
 		if (!a->opts.cu_factory)
@@ -219,14 +234,15 @@ static void accel_connect(accel_t *a)
 {
 	const unit_t units[] = {
 		{ &cellu_unit, a->cellu }, { &mfu_unit, a->mfu },   { &gbuf_unit, a->gbuf }, { &cu_unit, a->cu },
-		{ &ctrl_unit, a->ctrl },   { &dram_unit, a->dram }, { &wbuf_unit, a->wbuf },
+		{ &ctrl_unit, a->ctrl },   { &dram_unit, a->dram }, { &wbuf_unit, a->wbuf }, { &dcmp_unit, a->dcmp },
 	};
 	_Static_assert(sizeof units / sizeof units[0] <= sizeof a->units / sizeof a->units[0], "room for the units");
 	memcpy(a->units, units, sizeof units);
 	a->nunits = sizeof units / sizeof units[0];
 	mfu_connect(a->mfu, a->preact);
 	cellu_connect(a->cellu, a->gbuf);
-	a->view = (ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .ibuf = a->ibuf };
+	a->view =
+		(ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .dcmp = a->dcmp, .ibuf = a->ibuf };
 	if (a->fp) {
 		mfu_set_sink(a->mfu, fp_activate, a->fp);
 		cellu_set_sink(a->cellu, fp_update, a->fp);
@@ -236,6 +252,27 @@ static void accel_connect(accel_t *a)
 		mfu_set_trace(a->mfu, a->trace);
 		cellu_set_trace(a->cellu, a->trace);
 	}
+}
+
+/* Sets the weight-read line to r slots between layers. The line's tokens
+ * are then all bubbles (the previous layer's tiles left it long before its
+ * last h was written, and the new layer has issued nothing): a longer line
+ * gets fill/drain bubbles behind the ones it holds, a shorter one drops
+ * bubbles from its tail. Each cycle still counts the head token once. */
+static void accel_set_line(accel_t *a, uint32_t r)
+{
+	if (r == a->nline)
+		return;
+	ctrl_token_t tmp[64 + 64]; /* read_latency + decompress.latency, both at most 64 */
+	for (uint32_t i = 0; i < a->nline; i++)
+		if (a->line[i].is_tile)
+			a->broken = "a tile was still in the weight-read line at a layer boundary";
+	for (uint32_t i = 0; i < r; i++)
+		tmp[i] = i < a->nline ? a->line[(a->line_idx + i) % a->nline]
+				      : (ctrl_token_t){ .is_tile = false, .cause = IDLE_FILL_DRAIN };
+	memcpy(a->line, tmp, r * sizeof *tmp);
+	a->nline = r;
+	a->line_idx = 0;
 }
 
 static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
@@ -253,6 +290,8 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
+	dcmp_begin_layer(a->dcmp, &a->progs[l]);
+	accel_set_line(a, a->hw.memory.wbuf.read_latency + dcmp_latency(a->dcmp, &a->progs[l]));
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
 	bool whole_vector = a->hw.cell_update == CELL_UPDATE_VECTOR ||
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
@@ -322,6 +361,12 @@ static void accel_acc_out(accel_t *a)
 	(*a->acc_busy)++;
 }
 
+uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
+{
+	const sched_prog_t *p = &a->progs[a->layer];
+	return sched_tile(p, &p->seg[tok->seg], tok->col)->zero_lanes;
+}
+
 /* Stage 4: the VS array takes the read line's head. Returns true when the
  * head tile was refused (the line freezes this cycle). */
 static bool accel_vs(accel_t *a)
@@ -349,9 +394,11 @@ static bool accel_vs(accel_t *a)
 		a->be.in_push(a->be.ctx, &tok->t);
 	else
 		cu_in_push(a->cu, &tok->t);
+	uint32_t zero = accel_zero_lanes(a, tok);
 	*a->useful += tok->t.useful_lanes;
 	*a->issued += a->nk;
-	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+	*a->idle[IDLE_ZERO_WEIGHT] += zero;
+	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
 	*a->ih_operand_reads += tok->t.cols;
 	(*a->vs_busy)++;
 	if (a->trace) {
@@ -381,6 +428,7 @@ static void accel_cycle(accel_t *a)
 		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
 	}
 	wbuf_tick(a->wbuf);
+	dcmp_tick(a->dcmp);
 	dram_tick(a->dram);
 	if (a->be.ctx)
 		a->be.tick(a->be.ctx);
@@ -452,6 +500,13 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 	char cells[128];
 	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
 	for (size_t i = 0; i < w->n_layers; i++)
+		if (workload_sparse(&w->layers[i]))
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu has pruned weights (sparsity, sparse_format), whose zero mask "
+				       "is drawn for timing only; functional mode computes dense weights, expected "
+				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
+				       w->path, i + 1);
+	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,
 				       "%s: layer %zu is %s; functional mode computes %s layers, "
@@ -514,6 +569,10 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->macs_per_cycle = a.nk;
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;
+		for (size_t i = 0; i < a.w->n_layers; i++) {
+			out->dense_macs += workload_layer_macs(&a.w->layers[i]);
+			out->sparse |= workload_sparse(&a.w->layers[i]);
+		}
 		out->wbuf_peak_bytes_per_cycle = wbuf_peak_bytes(a.wbuf);
 		uint64_t wait = 0;
 		stats_find(a.st, "ctrl.dram_wait", &wait);

@@ -18,6 +18,7 @@
 #include "../func/fpipe.h"
 #include "../memory/dram.h"
 #include "../memory/gbuf.h"
+#include "../memory/dcmp.h"
 #include "../memory/ibuf.h"
 #include "../memory/wbuf.h"
 #include "../mfu/mfu.h"
@@ -43,11 +44,13 @@ typedef struct accel {
 	cellu_t *cellu;
 	ibuf_t *ibuf;
 	wbuf_t *wbuf;
+	dcmp_t *dcmp;
 	dram_t *dram;
 	ctrl_t *ctrl;
 	ctrl_view_t view;
 	ctrl_token_t *line;
-	uint32_t nline, line_idx;
+	uint32_t nline, line_idx;  /* the current layer's read-line length, and its head */
+	uint32_t nline_max;	   /* the line's room: the deepest layer's */
 	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
 	uint64_t now;
@@ -69,6 +72,8 @@ typedef struct accel {
 	int idle_cause;
 } accel_t;
 
+/* accel.c: the pruned (zero-weight) lanes of a tile token. */
+uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
 /* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
 uint64_t accel_burst_len(const accel_t *a);
 void accel_burst(accel_t *a, uint64_t k);

@@ -27,10 +27,14 @@ void accel_trace_segment(accel_t *a, uint32_t id, uint64_t end)
 	if (!b)
 		return;
 	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
-	char args[192], name[32];
+	const plan_pass_t *pp = &a->plan->pass[a->layer];
+	char args[224], name[32];
+	/* Layers counted from 1, as --trace-layer and the reports count them. */
 	snprintf(args, sizeof args,
-		 "\"layer\":%u,\"step\":%u,\"block\":%u,\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u,\"tiles\":%u",
-		 a->layer, b->step, s->block, s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
+		 "\"layer\":%u,\"pass\":\"%s\",\"step\":%u,\"block\":%u,\"rows\":\"%u..%u\",\"gates\":%u,"
+		 "\"config\":%u,\"tiles\":%u",
+		 pp->layer + 1, pp->backward ? "backward" : "forward", b->step, s->block, s->j0,
+		 s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
 	trace_slice(a->trace, TRACE_VS, accel_seg_name(a, s, name, sizeof name), a->seg_start, end, args);
 }
 

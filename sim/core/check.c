@@ -61,11 +61,19 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 			       "the gate buffer was written for a step it had no room for (%llu times)",
 			       (unsigned long long)overruns);
 	uint64_t want = 0;
-	for (size_t i = 0; i < a->w->n_layers; i++)
-		want += workload_layer_macs(&a->w->layers[i]);
+	bool sparse = false;
+	for (size_t i = 0; i < a->w->n_layers; i++) {
+		const layer_cfg_t *l = &a->w->layers[i];
+		sparse |= workload_sparse(l);
+		want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * l->timesteps * l->batch_size
+					   : workload_layer_macs(l);
+	}
 	if (*a->useful != want)
-		return sim_err(err, SIM_EINTERNAL, "useful MACs %llu differ from G*H*(I+H)*T*B = %llu",
-			       (unsigned long long)*a->useful, (unsigned long long)want);
+		return sim_err(err, SIM_EINTERNAL, "useful MACs %llu differ from %s = %llu",
+			       (unsigned long long)*a->useful,
+			       sparse ? "the non-zeros of the masks * T * B (G*H*(I+H)*T*B for dense layers)"
+				      : "G*H*(I+H)*T*B",
+			       (unsigned long long)want);
 	(void)r;
 	return SIM_OK;
 }

@@ -19,7 +19,8 @@
  *   - the controller issues the same segment's next token with no failing
  *     check (ctrl_run_length: deps step, segment already started) and the
  *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
- *     no DRAM transfer pending, so neither the buffer nor DRAM changes);
+ *     no DRAM transfer pending, so neither the buffer nor DRAM changes)
+ *     and the decompression unit cannot stall (dcmp_quiet);
  *   - no block is offered by the accumulators before now + k
  *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
  *     they are;
@@ -54,10 +55,13 @@ static uint64_t accel_ff_room(const accel_t *a)
 
 uint64_t accel_burst_len(const accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->be.ctx)
+	/* A burst counts every tile as its head's: a pruned layer's tiles
+	 * differ in their lanes, so it is stepped (the steady-state jump,
+	 * which compares whole states, still applies). */
+	if (!a->opts.fast_forward || a->fp || a->be.ctx || a->progs[a->layer].pruned)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
-	if (k < 2 || !wbuf_quiet(a->wbuf))
+	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
 		return 0;
 	uint64_t room = accel_ff_room(a);
 	return units_quiet(a, room < k ? room : k);
@@ -71,7 +75,9 @@ void accel_burst(accel_t *a, uint64_t k)
 	*a->acc_starve += k;
 	*a->useful += k * t.useful_lanes;
 	*a->issued += k * a->nk;
-	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes);
+	uint32_t zero = accel_zero_lanes(a, &a->line[a->line_idx]);
+	*a->idle[IDLE_ZERO_WEIGHT] += k * zero;
+	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes - zero);
 	*a->ih_operand_reads += k * t.cols;
 	*a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);

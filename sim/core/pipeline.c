@@ -37,7 +37,7 @@ int run_price(const energy_tech_t *tech, const run_result_t *r, energy_report_t 
 				  .issued_macs = r->issued_macs,
 				  .stats = r->stats };
 	memset(e, 0, sizeof *e);
-	return m->price(r->hw.machine_cfg.bytes, r->hw.clock_mhz, &view, e, err);
+	return m->price(r->hw.machine_cfg.bytes, r->hw.clock_mhz, &view, tech, e, err);
 }
 
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)

@@ -30,11 +30,12 @@ typedef struct plan_pass {
 	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
 	tile_sel_t tile; /* resolved tile config */
 	tile_source_t tile_src;
-	bool resident;	     /* weights kept on chip (else streamed) */
-	bool fit;	     /* one step's weights fit the buffer */
-	bool fit_fp16;	     /* ... and would fit at fp16 (else they fit only compressed) */
-	uint64_t bytes;	     /* stored weight bytes of one step */
-	uint64_t fp16_bytes; /* what they would be at fp16 */
+	bool resident;	       /* weights kept on chip (else streamed) */
+	bool fit;	       /* one step's weights fit the buffer */
+	bool fit_fp16;	       /* ... and would fit at fp16 (else they fit only compressed) */
+	uint64_t bytes;	       /* stored weight bytes of one step */
+	uint64_t fp16_bytes;   /* what they would be at fp16 */
+	uint64_t nnz_per_step; /* pruned layer: non-zero weights of W and U, counted on the masks (0: dense) */
 } plan_pass_t;
 
 typedef struct plan {

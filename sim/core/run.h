@@ -22,7 +22,8 @@
  *                                 cell updater never wait for their output)
  *   vs.useful_macs vs.issued_macs vs.tile_cycles
  *   idle.padding idle.dependency idle.fill_drain idle.backpressure
- *   idle.weight_fetch                               (lane-cycles)
+ *   idle.weight_fetch idle.decompress idle.zero_weight (lane-cycles)
+ *   dcmp.weights (weights the decompression unit expanded)
  *   tree.adds acc.adds acc.blocks                   (fp32 adds, blocks)
  *   mfu.activations mfu.sigmoid mfu.tanh mfu.bias_adds
  *   cell.updates cell.mults cell.adds cell.tanh
@@ -83,6 +84,7 @@ typedef struct layer_result {
 	uint64_t weight_bytes;	    /* stored bytes of one step (weight_bits, scales) */
 	uint64_t fp16_weight_bytes; /* the same weights at fp16 */
 	bool fits_only_compressed;  /* weights_fit, but not at fp16 */
+	uint64_t nnz_per_step;	    /* pruned layer: its non-zero weights (W and U) */
 	func_layer_err_t err;	    /* functional: against the double reference */
 } layer_result_t;
 
@@ -104,7 +106,12 @@ typedef struct run_result {
 	uint64_t macs_per_cycle; /* MAC units: N x K (fix16x16: N x K/2), or another machine's count */
 	double utilization;	 /* useful_macs / (cycles * macs_per_cycle) */
 	double latency_us;
-	double peak_gflops;		    /* 2 FLOP per MAC per cycle */
+	double peak_gflops; /* 2 FLOP per MAC per cycle */
+	/* The MACs the workload would take with dense weights (G*H*(I+H)*T*B
+	 * summed): a pruned run's dense-equivalent ("effective") throughput is
+	 * 2 * dense_macs / latency; useful_macs counts only non-zeros. */
+	uint64_t dense_macs;
+	bool sparse;			    /* a layer has pruned weights or a sparse layout */
 	uint64_t wbuf_peak_bytes_per_cycle; /* weight-buffer bandwidth used at peak */
 	size_t n_layers;		    /* passes */
 	layer_result_t *layers;

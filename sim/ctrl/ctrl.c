@@ -8,7 +8,7 @@
 #include "../cell/cell.h"
 
 static const char *const cause_names[IDLE_NCAUSES] = {
-	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch",
+	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch", "decompress", "zero_weight",
 };
 
 const char *ctrl_cause_name(idle_cause_t c)
@@ -242,7 +242,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	if (c->a_b == 0) {
 		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
 		    c->recurrent) {
-			uint32_t hi = (c->a_c + 1) * s->kc;
+			uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
 			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
 			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
 				ctrl_bubble(c, out, IDLE_DEPENDENCY);
@@ -258,7 +258,13 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
 			return;
 		}
+		const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
+		if (!dcmp_ready(v->dcmp, m)) {
+			ctrl_bubble(c, out, IDLE_DECOMPRESS);
+			return;
+		}
 		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		dcmp_take(v->dcmp, m);
 		(*c->tiles)++;
 	}
 	if (c->a_pre) {
@@ -378,6 +384,7 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	/* Weights are read once per column tile, with its first sequence. */
 	uint64_t c_first = (u0 + b - 1) / b, c_end = (u0 + k + b - 1) / b;
 	wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)c_first, (uint32_t)(c_end - c_first));
+	dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)c_first), (uint32_t)(c_end - c_first));
 	*c->tiles += c_end - c_first;
 	*c->busy += k;
 	uint64_t from = k > R ? k - R : 0;

@@ -8,7 +8,12 @@
  * Every cycle the controller puts one token into the weight-read line: a
  * tile, or a bubble that carries the reason nothing was issued. When the
  * token reaches the VS array its lanes are counted: a tile's real lanes as
- * useful and the rest as padding; a bubble's N*K lanes under its reason.
+ * useful, its pruned (zero-weight) lanes as zero_weight and the rest as
+ * padding; a bubble's N*K lanes under its reason.
+ * A tile is issued only when its weights are readable (wbuf.h: in the
+ * buffer, port bandwidth) and the decompression unit has room for them
+ * (dcmp.h); the first failing check names the bubble (weight_fetch, then
+ * decompress).
  *
  * Segments start whole (docs/hardware.md §3): under the step barrier (deps: step)
  * a segment of step t waits until all of h_{t-1} is written (GRU
@@ -45,6 +50,7 @@
 #include "../compute/cu.h"
 #include "../config/hw_cfg.h"
 #include "../memory/gbuf.h"
+#include "../memory/dcmp.h"
 #include "../memory/ibuf.h"
 #include "../memory/wbuf.h"
 #include "../report/trace.h"
@@ -56,6 +62,8 @@ typedef enum {
 	IDLE_FILL_DRAIN,
 	IDLE_BACKPRESSURE,
 	IDLE_WEIGHT_FETCH,
+	IDLE_DECOMPRESS,
+	IDLE_ZERO_WEIGHT,
 	IDLE_NCAUSES
 } idle_cause_t;
 
@@ -87,6 +95,7 @@ typedef struct ctrl_view {
 	const cellu_t *cellu;
 	const gbuf_t *gbuf;
 	wbuf_t *wbuf;
+	dcmp_t *dcmp;
 	ibuf_t *ibuf;
 } ctrl_view_t;
 

@@ -262,51 +262,160 @@ void sched_free(sched_prog_t *p)
 	p->n = p->ntile = 0;
 }
 
+/* What a column tile of a pruned partition holds: its non-zeros, the
+ * non-zero b x b blocks from its corner (BSR), and the tree adds of two
+ * live inputs (per row with non-zeros, their count - 1). Tile row r is
+ * gate slot r / rpg at offset r % rpg (fill_seg), matrix row g*H + j0 + r %
+ * rpg; the real rows are taken in that order, so blocks are counted on the
+ * tile as stored. */
+typedef struct tile_nz {
+	uint64_t nnz, nz_blocks, adds;
+} tile_nz_t;
+
+static tile_nz_t tile_count(const sched_params_t *p, const sched_seg_t *s, uint32_t c, uint32_t cols, size_t b)
+{
+	const cmp_mask_t *mk = p->mask[s->part];
+	tile_nz_t n = { 0 };
+	/* Which b x b blocks of the tile hold a non-zero (b = 1 without BSR:
+	 * then only the count matters and the flags are not kept). */
+	size_t nbc = (cols + b - 1) / b, nblk = b > 1 ? ((s->valid_rows + b - 1) / b) * nbc : 0;
+	uint8_t *blk = nblk ? calloc(nblk, 1) : NULL;
+	if (nblk && !blk)
+		return (tile_nz_t){ .nnz = UINT64_MAX };
+	uint32_t lr = 0; /* the tile's real row, in stored order */
+	for (uint32_t r = 0; r < s->kr; r++) {
+		if (r / s->rpg >= s->ngates || r % s->rpg >= s->valid_pg)
+			continue;
+		size_t row = (size_t)s->gate[r / s->rpg] * p->hidden_size + s->j0 + r % s->rpg;
+		uint64_t in_row = 0;
+		for (uint32_t k = 0; k < cols; k++)
+			if (cmp_mask_nz(mk, row, (size_t)c * s->kc + k)) {
+				in_row++;
+				if (blk)
+					blk[(lr / b) * nbc + k / b] = 1;
+			}
+		n.nnz += in_row;
+		n.adds += in_row ? in_row - 1 : 0;
+		lr++;
+	}
+	for (size_t i = 0; i < nblk; i++)
+		n.nz_blocks += blk[i];
+	free(blk);
+	return n;
+}
+
+/* Drops the column tiles of each segment that hold no non-zero (skip_zero),
+ * keeping each segment's first tile when all are zero; *keep gets, per
+ * dense column tile in program order, whether it stays. */
+static void drop_zero_tiles(const sched_params_t *p, sched_prog_t *out, tile_nz_t *nz, bool *keep)
+{
+	for (uint32_t i = 0, t = 0; i < out->n; i++) {
+		sched_seg_t *s = &out->seg[i];
+		uint32_t kept = 0;
+		for (uint32_t c = 0; c < s->ntiles; c++)
+			kept += keep[t + c] = !p->skip_zero || !p->mask[s->part] || nz[t + c].nnz > 0;
+		if (!kept)
+			keep[t] = true, kept = 1;
+		t += s->ntiles;
+	}
+}
+
 /* Each column tile's metadata: the row mask's real rows times the tile's
- * real columns, stored in format p->store (dense fp16 by default) with
- * cmp_store's byte count: values packed across the tile, the scales of the
- * groups it touches, the tile rounded up to a whole byte (cmp_store.h). The
- * banks read a K-wide row per column for every row group holding a real
- * row; a bank row holds K values packed and rounded up to a whole byte (a
- * row is addressed on its own), and the tile's scales cross the port with
- * its rows. */
+ * real columns (for a pruned partition, the non-zeros among them), stored
+ * in format p->store (dense fp16 by default) with cmp_store's byte count:
+ * values packed across the tile (a sparse layout: the non-zeros and their
+ * index), the scales of the groups it touches, the tile rounded up to a
+ * whole byte (cmp_store.h). The banks read a K-wide row per column for
+ * every row group holding a real row; a bank row holds K values packed and
+ * rounded up to a whole byte (a row is addressed on its own), and the
+ * tile's scales cross the port with its rows. A sparse layout's tile is
+ * read as stored, its bytes whole. */
 static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 {
 	static const cmp_store_cfg_t fp16 = { .layout = CMP_LAYOUT_DENSE, .value_bits = 8 * TILE_WEIGHT_BYTES };
 	const cmp_store_cfg_t *st = p->store ? p->store : &fp16;
-	cmp_store_cfg_t values = *st; /* the values alone, without side data */
+	cmp_store_cfg_t values = *st; /* the values alone, without side data or index */
 	values.side = CMP_SIDE_NONE;
+	values.layout = CMP_LAYOUT_DENSE;
+	bool sparse_layout = st->layout != CMP_LAYOUT_DENSE;
+	bool decoded = sparse_layout || st->value_bits != 8 * TILE_WEIGHT_BYTES;
 	uint64_t row_bytes = cmp_store_bytes(&values, 1, p->vs_width, (cmp_tile_count_t){ .nnz = p->vs_width });
 	uint32_t nt = 0;
 	for (uint32_t i = 0; i < out->n; i++)
 		nt += out->seg[i].ntiles;
+	tile_nz_t *nz = calloc(nt ? nt : 1, sizeof *nz);
+	bool *keep = calloc(nt ? nt : 1, sizeof *keep);
 	out->tile = calloc(nt ? nt : 1, sizeof *out->tile);
-	if (!out->tile)
+	if (!nz || !keep || !out->tile) {
+		free(nz);
+		free(keep);
 		return SIM_ENOMEM;
-	out->ntile = nt;
-	uint64_t off = 0, fp16_off = 0;
+	}
+	size_t b = st->layout == CMP_LAYOUT_BSR ? st->block : 1;
 	for (uint32_t i = 0, t = 0; i < out->n; i++) {
+		const sched_seg_t *s = &out->seg[i];
+		for (uint32_t c = 0; c < s->ntiles; c++, t++) {
+			uint32_t cols = seg_tile_cols(s, c);
+			if (p->mask[s->part])
+				nz[t] = tile_count(p, s, c, cols, b);
+			else
+				nz[t] = (tile_nz_t){ .nnz = (uint64_t)s->valid_rows * cols,
+						     .adds = cols ? (uint64_t)s->valid_rows * (cols - 1) : 0 };
+			if (nz[t].nnz == UINT64_MAX) {
+				free(nz);
+				free(keep);
+				return SIM_ENOMEM;
+			}
+		}
+	}
+	drop_zero_tiles(p, out, nz, keep);
+	out->pruned = p->mask[0] || p->mask[1];
+	uint64_t off = 0, fp16_off = 0;
+	uint32_t t = 0, d = 0; /* kept tiles, dense tiles */
+	for (uint32_t i = 0; i < out->n; i++) {
 		sched_seg_t *s = &out->seg[i];
 		s->tile0 = t;
 		s->stream_off = off;
-		for (uint32_t c = 0; c < s->ntiles; c++, t++) {
-			tile_meta_t *m = &out->tile[t];
-			m->cols = seg_tile_cols(s, c);
-			m->useful_lanes = s->valid_rows * m->cols;
+		uint32_t dense_tiles = s->ntiles, kept = 0;
+		for (uint32_t c = 0; c < dense_tiles; c++, d++) {
+			uint32_t cols = seg_tile_cols(s, c);
+			cmp_tile_count_t all = { .nnz = (size_t)s->valid_rows * cols };
+			fp16_off += cmp_store_bytes(&fp16, s->valid_rows, cols, all);
+			if (!keep[d])
+				continue;
+			tile_meta_t *m = &out->tile[t++];
+			kept++;
+			m->col = c;
+			m->cols = cols;
+			m->useful_lanes = (uint32_t)nz[d].nnz;
+			m->zero_lanes = s->valid_rows * cols - m->useful_lanes;
 			/* A binary tree over L live leaves has exactly L - 1 nodes
 			 * with two live inputs, whatever its shape; the others
 			 * forward a real value past a gated zero (docs/energy.md). */
-			m->useful_adds = m->cols ? s->valid_rows * (m->cols - 1) : 0;
-			cmp_tile_count_t dense = { .nnz = m->useful_lanes };
-			m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, m->cols, dense);
-			m->index_bytes = (uint32_t)(m->bytes - cmp_store_bytes(&values, s->valid_rows, m->cols, dense));
-			m->bank_rows = s->rowgroups * m->cols;
-			m->bank_bytes = (uint32_t)(m->bank_rows * row_bytes + m->index_bytes);
+			m->useful_adds = (uint32_t)nz[d].adds;
+			cmp_tile_count_t cnt =
+				sparse_layout ? (cmp_tile_count_t){ .nnz = nz[d].nnz, .nz_blocks = nz[d].nz_blocks }
+					      : all;
+			m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, cols, cnt);
+			m->index_bytes =
+				(uint32_t)(m->bytes - (sparse_layout
+							       ? cmp_store_bytes(&values, 1, cnt.nnz, cnt)
+							       : cmp_store_bytes(&values, s->valid_rows, cols, cnt)));
+			m->bank_rows = s->rowgroups * cols;
+			m->bank_bytes =
+				sparse_layout ? m->bytes : (uint32_t)(m->bank_rows * row_bytes + m->index_bytes);
+			/* fp16 dense weights reach the VS units as stored; any
+			 * other format is expanded by the decompression unit into
+			 * the tile's real lanes, zeros included. */
+			m->dec_weights = decoded ? s->valid_rows * cols : 0;
 			m->off = off;
 			off += m->bytes;
-			fp16_off += cmp_store_bytes(&fp16, s->valid_rows, m->cols, dense);
 		}
+		s->ntiles = kept;
 	}
+	free(nz);
+	free(keep);
+	out->ntile = t;
 	out->fp16_step_bytes = fp16_off;
 	out->step_bytes = off;
 	return SIM_OK;

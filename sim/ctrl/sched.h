@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "../common/err.h"
+#include "../compress/cmp_mask.h"
 #include "../compress/cmp_store.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
@@ -64,6 +65,7 @@ typedef struct sched_prog {
 	uint32_t n;
 	tile_meta_t *tile; /* every segment's column tiles, in program order */
 	uint32_t ntile;
+	bool pruned;		  /* built from zero masks: tiles of a segment differ in their lanes */
 	uint64_t step_bytes;	  /* weight bytes of one step (the tiles' bytes) */
 	uint64_t fp16_step_bytes; /* what step_bytes would be with fp16 weights */
 	uint64_t macs_per_step;	  /* useful MACs of one step, one sequence */
@@ -83,6 +85,13 @@ typedef struct sched_params {
 	bool pad_reconfig;
 	uint32_t max_seg_values;      /* X rows (per sequence) the intermediate buffer holds */
 	const cmp_store_cfg_t *store; /* stored weight format; NULL = dense fp16 */
+	/* Pruned weights: the zero mask of each partition (SCHED_PART_X, _H;
+	 * rows g*H + j of gate g, the partition's columns), NULL = dense. With
+	 * skip_zero a column tile with no non-zero is left out of its segment
+	 * (the VS array never sees it), except that a segment keeps at least
+	 * its first tile: its row block must still reach the MFU. */
+	const cmp_mask_t *mask[2];
+	bool skip_zero;
 } sched_params_t;
 
 /* A range of hidden indices one segment covers, and its tile config. */

@@ -47,9 +47,13 @@ typedef struct tile_meta {
 	uint32_t index_bytes;  /* of which side data: scales of a quantized tile (0: fp16) */
 	uint32_t bank_rows;    /* K-wide bank rows read: one per column per row group touched */
 	uint32_t bank_bytes;   /* bytes those bank reads move */
-	uint32_t useful_lanes; /* real (row, column) pairs: multiply-accumulates per sequence */
+	uint32_t useful_lanes; /* real (row, column) pairs with a non-zero weight: MACs per sequence */
+	uint32_t zero_lanes;   /* real pairs whose weight is pruned (0 when dense): issued, not useful */
+	uint32_t col;	       /* its column tile in the partition (columns col*Kc ..); a sparse
+				  segment leaves zero tiles out, so it can differ from the index */
 	uint32_t useful_adds;  /* tree adds of two live inputs: per real row, its real lanes - 1 */
 	uint32_t cols;	       /* real columns: I/H operands read per sequence (docs/energy.md) */
+	uint32_t dec_weights;  /* weights the decompression unit expands (0: fp16 dense, bypassed) */
 } tile_meta_t;
 
 #endif

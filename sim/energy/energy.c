@@ -37,6 +37,8 @@
  *                     stage): every K-wide row read from the weight buffer
  *                     is latched there
  *            fifo_preact  pushes and pops of the accumulator -> MFU FIFO
+ *            dcmp     dcmp.weights: weights the decompression unit expands
+ *                     (compressed or sparse layers only); area not modelled
  *   sram     wbuf     row reads of K fp16 weights from a bank of
  *                     bytes/banks; writes per byte
  *            ihbuf    fp16 elements: the cell updater's h writes (and
@@ -85,7 +87,7 @@ struct energy_tech {
 	char name[128];
 	double from_nm, to_nm, vdd_from, vdd_to;
 
-	double c_fmul16_pj, c_fadd32_pj, c_reg_pj_per_bit, c_padded_mac_factor;
+	double c_fmul16_pj, c_fadd32_pj, c_reg_pj_per_bit, c_padded_mac_factor, c_decompress_pj;
 	double c_fmul16_um2, c_fadd32_um2, c_reg_um2_per_bit;
 	double c_leak_w_mm2, c_energy_scale, c_area_scale;
 
@@ -126,6 +128,7 @@ static const tech_field_t tech_compute[] = { F("fmul16_pj", c_fmul16_pj, 0, BIG)
 					     F("fadd32_pj", c_fadd32_pj, 0, BIG),
 					     F("reg_pj_per_bit", c_reg_pj_per_bit, 0, BIG),
 					     F("padded_mac_factor", c_padded_mac_factor, 0, 1),
+					     F("decompress_pj_per_weight", c_decompress_pj, 0, BIG),
 					     F("fmul16_um2", c_fmul16_um2, 0, BIG),
 					     F("fadd32_um2", c_fadd32_um2, 0, BIG),
 					     F("reg_um2_per_bit", c_reg_um2_per_bit, 0, BIG),
@@ -508,6 +511,14 @@ static bool port_covers(const sram_row_t *rows, size_t lo, size_t hi, double byt
 	return bytes >= rows[lo].bytes && bytes <= rows[hi - 1].bytes;
 }
 
+energy_sram_t energy_tech_sram(const energy_tech_t *t, double bytes, double bits)
+{
+	sram_row_t r = sram_bank(t, bytes, bits);
+	return (energy_sram_t){
+		.read_pj = r.read_pj, .write_pj = r.write_pj, .leak_w = r.leak_mw * 1e-3, .area_mm2 = r.area_mm2
+	};
+}
+
 bool energy_tech_sram_covers(const energy_tech_t *t, double bytes, double bits)
 {
 	const sram_row_t *rows = t->s_rows;
@@ -544,6 +555,7 @@ typedef enum {
 	IT_ACC,
 	IT_WREG,
 	IT_FIFO_PREACT,
+	IT_DCMP,
 	IT_WBUF,
 	IT_IHBUF,
 	IT_CELLBUF,
@@ -567,6 +579,7 @@ static const struct {
 	[IT_ACC] = { "acc", ENERGY_CLASS_COMPUTE },
 	[IT_WREG] = { "wreg", ENERGY_CLASS_COMPUTE },
 	[IT_FIFO_PREACT] = { "fifo_preact", ENERGY_CLASS_COMPUTE },
+	[IT_DCMP] = { "dcmp", ENERGY_CLASS_COMPUTE },
 	[IT_WBUF] = { "wbuf", ENERGY_CLASS_SRAM },
 	[IT_IHBUF] = { "ihbuf", ENERGY_CLASS_SRAM },
 	[IT_CELLBUF] = { "cellbuf", ENERGY_CLASS_SRAM },
@@ -719,6 +732,7 @@ typedef struct counters {
 	uint64_t ih_r, ih_w, ih_op_r, ih_in_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w, gate_peak;
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
+	uint64_t dcmp_weights;
 } counters_t;
 
 static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
@@ -772,6 +786,8 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 	 * gate values over through the gate buffer has none (0 events). */
 	stats_find(st, "fifo.act.pushes", &c->act_push);
 	stats_find(st, "fifo.act.pops", &c->act_pop);
+	/* So is the decompression unit (a model without one decodes nothing). */
+	stats_find(st, "dcmp.weights", &c->dcmp_weights);
 	if (c->issued < c->useful)
 		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
 			       (unsigned long long)c->issued, (unsigned long long)c->useful);
@@ -829,6 +845,10 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_WREG, "load_row", c.wbuf_rows, v.k * 16 * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "push", c.preact_push, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "pop", c.preact_pop, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
+	/* The decompression unit: each weight it expands (a narrow integer
+	 * scaled to fp16, or a sparse value put in its lane) is one event. Its
+	 * area is not modelled (0): the paper's design has no such unit. */
+	charge(&p, IT_DCMP, "decompress", c.dcmp_weights, t->c_decompress_pj * ec);
 
 	/* Priced per byte read, not per K-wide row: a row of narrow weights
 	 * (weight_bits) and its scales move fewer bits than K fp16 ones. For

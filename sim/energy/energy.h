@@ -120,6 +120,17 @@ const char *energy_tech_name(const energy_tech_t *t);
  * `bytes` between the smallest and largest capacity of each of the two
  * tabulated ports around `bits` (docs/energy.md 1.2). */
 bool energy_tech_sram_covers(const energy_tech_t *t, double bytes, double bits);
+/* One SRAM bank of `bytes` with a `bits`-wide port, priced from the same
+ * bank table as SHARP's buffers (interpolated as energy_tech_sram_covers
+ * says): energy of one read and one write of the port's width, leakage and
+ * area, at the table's node. For another machine's buffers (machine.h), so
+ * that a comparison prices both designs' SRAM alike. */
+typedef struct energy_sram {
+	double read_pj, write_pj;
+	double leak_w;
+	double area_mm2;
+} energy_sram_t;
+energy_sram_t energy_tech_sram(const energy_tech_t *t, double bytes, double bits);
 
 /* Area only (no run needed): fills the area fields, items and class areas;
  * every energy and power is 0. */

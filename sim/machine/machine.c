@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "brainwave/brainwave.h"
 #include "epur/epur.h"
 #include "rnnaccel/rnnaccel.h"
 
@@ -9,15 +10,13 @@
  * sim/machine/<name>/; this list is the only place that names them all. */
 const machine_desc_t *const machine_builtin[] = {
 	&machine_desc_epur,
+	&machine_desc_brainwave,
 	&machine_desc_rnnaccel,
 	NULL,
 };
 
 const char *const machine_names[] = {
-	"sharp",
-	"epur",
-	"rnnaccel",
-	NULL,
+	"sharp", "epur", "brainwave", "rnnaccel", NULL,
 };
 
 const machine_desc_t *machine_get(unsigned m)

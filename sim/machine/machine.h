@@ -94,10 +94,14 @@ typedef struct machine_desc {
 		   machine_result_t *out, sim_err_t *err);
 	/* Energy and area of a finished run (r->cycles 0: area only). Reads
 	 * r's cycles, MAC counts and counters only (r->passes may be empty).
-	 * Fills every field of energy_report_t it can: tech (the terms'
-	 * name), totals, classes, items. */
-	int (*price)(const void *cfg, double clock_mhz, const machine_result_t *r, energy_report_t *out,
-		     sim_err_t *err);
+	 * tech is the run's technology table (SHARP's, energy.h), or NULL: a
+	 * machine compared at SHARP's node prices its SRAM from its bank
+	 * table (energy_tech_sram), so that both designs' buffers are priced
+	 * alike; a machine of another node ignores it. Fills every field of
+	 * energy_report_t it can: tech (the terms' name), totals, classes,
+	 * items. */
+	int (*price)(const void *cfg, double clock_mhz, const machine_result_t *r, const energy_tech_t *tech,
+		     energy_report_t *out, sim_err_t *err);
 } machine_desc_t;
 
 /* The built-in machines other than SHARP, NULL-terminated. */

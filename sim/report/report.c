@@ -149,6 +149,16 @@ static void write_err(FILE *f, const char *name, const func_err_t *e, bool comma
 	fputc('}', f);
 }
 
+/* Dense-equivalent throughput: the MACs the layer (or run) would take with
+ * every weight non-zero, 2 FLOP each, over its time. Equal to the achieved
+ * throughput for a dense run. */
+static double effective_gflops(const run_result_t *r, const layer_result_t *l)
+{
+	double us = l ? (double)l->cycles / r->hw.clock_mhz : r->latency_us;
+	uint64_t macs = l ? workload_layer_macs(&l->cfg) : r->dense_macs ? r->dense_macs : r->useful_macs;
+	return us > 0 ? 2.0 * (double)macs / us / 1000.0 : 0;
+}
+
 static void write_json(FILE *f, const report_ctx_t *c)
 {
 	const run_result_t *r = c->r;
@@ -173,6 +183,13 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		r->issued_macs);
 	fprintf(f, "  \"utilization\": %.6f,\n  \"peak_gflops\": %.3f,\n", r->utilization, r->peak_gflops);
 	fprintf(f, "  \"peak_convention\": \"2 FLOP per MAC per cycle\",\n");
+	/* Only a run with pruned weights says its dense equivalent: a dense
+	 * report stays as it was. */
+	if (r->sparse)
+		fprintf(f,
+			"  \"dense_macs\": %" PRIu64 ",\n  \"achieved_gflops\": %.3f,\n  \"effective_gflops\": %.3f,\n",
+			r->dense_macs, r->latency_us > 0 ? 2.0 * (double)r->useful_macs / r->latency_us / 1000.0 : 0,
+			effective_gflops(r, NULL));
 	fprintf(f, "  \"macs_per_cycle\": %" PRIu64 ",\n", r->macs_per_cycle);
 	fprintf(f, "  \"wbuf_peak_gbps\": %.3f,\n", wbuf_gbps(r));
 	fprintf(f, "  \"layers\": [");
@@ -197,6 +214,12 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				", \"fits_only_compressed\": %s",
 				workload_weight_bits(lc), l->fp16_weight_bytes,
 				l->fits_only_compressed ? "true" : "false");
+		if (workload_sparse(lc))
+			fprintf(f,
+				", \"sparsity\": %g, \"sparsity_pattern\": \"%s\", \"sparse_format\": \"%s\", "
+				"\"nonzero_weights\": %" PRIu64,
+				lc->sparsity, param_sparse_pattern_names[lc->sparsity_pattern],
+				param_sparse_format_names[lc->sparse_format], l->nnz_per_step);
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n");
@@ -314,11 +337,14 @@ const char *const report_csv_results[] = {
 	"useful_macs",
 	"issued_macs",
 	"peak_gflops",
+	"effective_gflops",
 	"idle_padding",
 	"idle_dependency",
 	"idle_fill_drain",
 	"idle_backpressure",
 	"idle_weight_fetch",
+	"idle_decompress",
+	"idle_zero_weight",
 	"energy_uj",
 	"avg_power_w",
 	"area_mm2",
@@ -448,6 +474,8 @@ const char *report_csv_value(const report_ctx_t *c, long layer, const char *name
 		return CSV_U64(l ? l->issued_macs : r->issued_macs);
 	if (CSV_IS("peak_gflops"))
 		return snprintf(buf, size, "%.3f", r->peak_gflops), buf;
+	if (CSV_IS("effective_gflops"))
+		return snprintf(buf, size, "%.3f", effective_gflops(r, l)), buf;
 	if (!strncmp(name, "idle_", 5))
 		return l ? "" : CSV_U64(stage_counter(r, "idle", name + 5));
 	if (!c->energy || l)
@@ -525,6 +553,10 @@ static void write_text(FILE *f, const report_ctx_t *c)
 								  : "tensor",
 				(double)lr->fp16_weight_bytes / 1e6,
 				lr->fits_only_compressed ? ", fits only compressed" : "");
+		if (workload_sparse(l))
+			fprintf(f, "           %.1f %% sparse (%s), stored %s: %" PRIu64 " non-zero weights a step\n",
+				100.0 * l->sparsity, param_sparse_pattern_names[l->sparsity_pattern],
+				param_sparse_format_names[l->sparse_format], lr->nnz_per_step);
 	}
 	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
 	fprintf(f, "load cycles  %" PRIu64 "  (initial weight load, %s)\n", r->load_cycles,
@@ -534,6 +566,9 @@ static void write_text(FILE *f, const report_ctx_t *c)
 	fprintf(f, "utilization  %.2f %%  (useful / (cycles x N x K))\n", 100.0 * r->utilization);
 	fprintf(f, "peak         %.1f GFLOP/s (2 FLOP per MAC per cycle); achieved %.1f GFLOP/s\n", r->peak_gflops,
 		r->peak_gflops * r->utilization);
+	if (r->sparse)
+		fprintf(f, "effective    %.1f GFLOP/s dense-equivalent (%" PRIu64 " dense MACs over the latency)\n",
+			effective_gflops(r, NULL), r->dense_macs);
 	fprintf(f, "weight port  %.1f GB/s at peak\n", wbuf_gbps(r));
 	fprintf(f, "DRAM wait    %.2f %% of cycles waiting for weights from DRAM at %.1f GB/s%s\n",
 		100.0 * r->dram_wait_fraction, r->hw.memory.dram.gbps, r->dram_bound ? "  (DRAM-bound)" : "");

@@ -8,7 +8,7 @@
  * issued_macs, utilization, peak_gflops, peak_convention, macs_per_cycle,
  * wbuf_peak_gbps, layers[], stages{ctrl,vs,acc,mfu,cell: busy,stall,
  * starve}, idle_causes{padding,dependency,fill_drain,backpressure,
- * weight_fetch}, counters{every registered counter}, and, when priced,
+ * weight_fetch, decompress}, counters{every registered counter}, and, when priced,
  * the energy fields; counter_descriptions{name: text} last, only when asked
  * (describe_counters), so that the default output stays as pinned.
  */
@@ -48,8 +48,8 @@ void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c);
  * columns (load_cycles, idle_*, energy) empty. Bump the schema when a
  * column is renamed, moved or its meaning changes. docs/outputs.md.
  */
-#define REPORT_CSV_SCHEMA 2
-#define REPORT_CSV_SCHEMA_TEXT "2"
+#define REPORT_CSV_SCHEMA 3
+#define REPORT_CSV_SCHEMA_TEXT "3"
 extern const char *const report_csv_head[];    /* NULL-terminated */
 extern const char *const report_csv_results[]; /* NULL-terminated */
 /* A column's value for a row, or NULL/"" when the row has none; buf is

@@ -46,6 +46,8 @@ expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc,
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
 expect_error "${LOC}value '3' of weight_bits is not a valid choice, expected one of: 16, 8, 4, 2$" --workload $FX/workload_bad_bits.yaml
 expect_error "${LOC}value 'foo' of weight_scale is not a valid choice, expected one of: row, block, tensor$" --workload $FX/workload_bad_scale.yaml
+expect_error "${LOC}value '1.0' of sparsity is out of range, expected a number at least 0 and below 1$" --workload $FX/workload_bad_sparsity.yaml
+expect_error "value '-0.1' of sparsity is out of range, expected a number at least 0 and below 1$" -w sparsity=-0.1
 expect_error "^missing\.yaml: cannot open: No such file or directory, expected a readable YAML file" --hw missing.yaml
 expect_error "^option -p 'compute.vs_units=abc': value 'abc' is not an integer" -p compute.vs_units=abc
 expect_error "^option -p 'compute.vs_unit=3': unknown key 'compute.vs_unit', did you mean 'compute.vs_units'\?" -p compute.vs_unit=3
@@ -63,6 +65,9 @@ expect_error "stage_bytes .* smaller than one tile" -p memory.weights=stream -p 
 h0=$("$BIN" run --no-energy --format json | grep '"config_hash"')
 h16=$("$BIN" run --no-energy --format json -w weight_bits=16 -w weight_scale=row | grep '"config_hash"')
 h4=$("$BIN" run --no-energy --format json -w weight_bits=4 | grep '"config_hash"')
+# The sparsity keys are quiet at their defaults too.
+hs=$("$BIN" run --no-energy --format json -w sparsity=0 -w sparse_format=dense -w sparsity_seed=1 | grep '"config_hash"')
+if [ "$h0" = "$hs" ]; then ok; else bad "sparsity defaults moved config_hash: '$h0' '$hs'"; fi
 if [ "$h0" = "$h16" ] && [ "$h0" != "$h4" ]; then ok; else bad "weight_bits and config_hash: '$h0' '$h16' '$h4'"; fi
 if "$BIN" run --no-energy --format json -w hidden_size=1536 -w input_size=1536 -w weight_bits=4 |
    grep -q '"weights": "resident", "weights_fit": true, .*"weight_bits": 4, "fp16_weight_bytes": 37748736, "fits_only_compressed": true}'; then

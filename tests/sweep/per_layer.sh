@@ -66,7 +66,7 @@ assert len(runs) == points and len(lays) == layers and len(rows) == points + lay
 jrows = [json.loads(l) for l in open(jpath)]
 assert len(jrows) == len(rows), len(jrows)
 whole = ["load_cycles", "idle_padding", "idle_dependency", "idle_fill_drain", "idle_backpressure",
-         "idle_weight_fetch", "energy_uj", "avg_power_w", "area_mm2", "gflops_per_w"]
+         "idle_weight_fetch", "idle_decompress", "idle_zero_weight", "energy_uj", "avg_power_w", "area_mm2", "gflops_per_w"]
 i = 0
 while i < len(rows):
     run = rows[i]

@@ -60,6 +60,9 @@ lo, hi = layers[0]["cycles"], layers[0]["cycles"] + layers[1]["cycles"]
 x = [e["args"] for e in ev if e.get("ph") == "X"]
 assert x and all(lo <= a["cycle"] and a["cycle"] + a["cycles"] <= hi for a in x), (lo, hi)
 assert min(a["cycle"] for a in x) < lo + 50, "layer 2's first cycles are missing"
+# Segments name their layer as --trace-layer and the reports count it.
+seg = [a for a in x if "layer" in a]
+assert seg and all(a["layer"] == 2 and a["pass"] == "forward" for a in seg), seg[:1]
 PY
 "$BIN" run "${L[@]}" --trace "$T/s.json" --trace-steps 2:3 > /dev/null || bad "--trace-steps failed"
 "$PY" - "$T/s.json" <<'PY' || bad "--trace-steps 2:3 kept other steps"

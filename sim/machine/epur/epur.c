@@ -20,6 +20,8 @@
 
 _Static_assert(sizeof(epur_cfg_t) <= MACHINE_CFG_MAX, "epur_cfg_t fits hw_cfg_t's machine room");
 
+static const char *const epur_sram_model_names[] = { "table", "own", NULL };
+
 static const param_t epur_table[] = {
 	{ .key = "epur.units",
 	  .type = PARAM_U32,
@@ -198,6 +200,15 @@ static const param_t epur_table[] = {
 	  .dmax = 10,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "leakage of DPUs and MFUs, W per mm^2 (the sharp-32nm table's logic estimate)" },
+	{ .key = "epur.energy.sram_model",
+	  .type = PARAM_ENUM,
+	  EP(e.sram_model),
+	  .def = "table",
+	  .names = epur_sram_model_names,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "table: the buffers priced from the run's technology table (CACTI banks, as SHARP's), both "
+		  "designs at one node as the SHARP authors compared them; own: the sram_* and area.sram_* "
+		  "terms below" },
 	{ .key = "epur.energy.sram_leak_w_mm2",
 	  .type = PARAM_DOUBLE,
 	  EP(e.sram_leak_w_mm2),
@@ -205,7 +216,8 @@ static const param_t epur_table[] = {
 	  .dmin = 0,
 	  .dmax = 10,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "leakage of the buffers and the precompute store, W per mm^2 (the sharp-32nm table's SRAM value)" },
+	  .desc = "sram_model own: leakage of the buffers and the precompute store, W per mm^2 (the value "
+		  "the 32 nm table had before it took CACTI's banks)" },
 	{ .key = "epur.area.mac_um2",
 	  .type = PARAM_DOUBLE,
 	  EP(e.mac_um2),
@@ -424,14 +436,42 @@ static void epur_action(energy_report_t *out, const char *component, const char 
 	a->pj_each = pj_each;
 }
 
-static int epur_price(const void *cfg, double clock_mhz, const machine_result_t *r, energy_report_t *out,
-		      sim_err_t *err)
+/* One SRAM item: `banks` banks of `bytes` each, `accesses` accesses of
+ * `bits` (reads and writes alike), priced from the technology table's
+ * CACTI banks (sram_model table) or from the √-size terms. */
+static void epur_sram_item(energy_report_t *out, const epur_cfg_t *c, const energy_tech_t *tech, const char *name,
+			   double banks, double bytes, double bits, double accesses, const char *action)
+{
+	const epur_energy_cfg_t *e = &c->e;
+	double pj, leak_w, area_mm2;
+	if (e->sram_model == EPUR_SRAM_TABLE) {
+		energy_sram_t b = energy_tech_sram(tech, bytes, bits);
+		pj = b.read_pj;
+		leak_w = b.leak_w * banks;
+		area_mm2 = b.area_mm2 * banks;
+	} else {
+		pj = epur_sram_pj(e, bytes) * bits / 64.0;
+		area_mm2 = banks * bytes / 1024.0 * e->sram_um2_per_kib * 1e-6;
+		leak_w = area_mm2 * e->sram_leak_w_mm2;
+	}
+	epur_item(out, name, ENERGY_CLASS_SRAM, accesses * pj, area_mm2 * 1e6, area_mm2 > 0 ? leak_w / area_mm2 : 0);
+	epur_action(out, name, action, (uint64_t)accesses, pj);
+}
+
+static int epur_price(const void *cfg, double clock_mhz, const machine_result_t *r, const energy_tech_t *tech,
+		      energy_report_t *out, sim_err_t *err)
 {
 	const epur_cfg_t *c = cfg;
 	const epur_energy_cfg_t *e = &c->e;
-	(void)err;
 	memset(out, 0, sizeof *out);
-	snprintf(out->tech, sizeof out->tech, "epur-28nm (epur.energy.*, epur.area.*)");
+	if (e->sram_model == EPUR_SRAM_TABLE && !tech)
+		return sim_err(err, SIM_EINPUT,
+			       "epur.energy.sram_model table prices E-PUR's buffers from a technology table, "
+			       "expected one (--tech) or epur.energy.sram_model own");
+	if (e->sram_model == EPUR_SRAM_TABLE)
+		snprintf(out->tech, sizeof out->tech, "epur: logic epur.energy.*, SRAM %s", energy_tech_name(tech));
+	else
+		snprintf(out->tech, sizeof out->tech, "epur-28nm (epur.energy.*, epur.area.*)");
 	out->clock_mhz = clock_mhz;
 	out->cycles = r ? r->cycles : 0;
 	out->seconds = out->cycles / (clock_mhz * 1e6);
@@ -448,30 +488,22 @@ static int epur_price(const void *cfg, double clock_mhz, const machine_result_t 
 	uint64_t act = epur_stat(st, "mfu.activations"), elem = epur_stat(st, "mfu.elem_ops");
 	uint64_t dram = epur_stat(st, "dram.read_bytes");
 	/* A unit's weight buffer feeds `width` fp16 weights a cycle: width / 4
-	 * banks of 8-byte words, each access priced at its bank's size; the
-	 * input and hidden buffers broadcast up to `width` operands the same
-	 * way. */
+	 * banks of 64-bit words; the input and hidden buffers broadcast up to
+	 * `width` operands the same way. */
 	double banks = epur_width(c) >= 4 ? epur_width(c) / 4 : 1;
-	double wbuf_pj = epur_sram_pj(e, (double)c->wbuf_bytes / c->units / banks);
-	double pre_pj = epur_sram_pj(e, (double)c->precomp_bytes) * c->value_bytes / 8.0;
-	double io_pj = epur_sram_pj(e, (double)c->io_bytes / banks);
 
 	epur_item(out, "dpu", ENERGY_CLASS_COMPUTE, busy * e->mac_pj, (double)epur_macs(c) * e->mac_um2,
 		  e->logic_leak_w_mm2);
-	epur_item(out, "wbuf", ENERGY_CLASS_SRAM, wbuf / 8.0 * wbuf_pj, c->wbuf_bytes / 1024.0 * e->sram_um2_per_kib,
-		  e->sram_leak_w_mm2);
-	epur_item(out, "precomp", ENERGY_CLASS_SRAM, pre * pre_pj, c->precomp_bytes / 1024.0 * e->sram_um2_per_kib,
-		  e->sram_leak_w_mm2);
-	epur_item(out, "iobuf", ENERGY_CLASS_SRAM, io / 8.0 * io_pj, c->io_bytes / 1024.0 * e->sram_um2_per_kib,
-		  e->sram_leak_w_mm2);
+	epur_sram_item(out, c, tech, "wbuf", c->units * banks, (double)c->wbuf_bytes / c->units / banks, 64, wbuf / 8.0,
+		       "read_8B");
+	epur_sram_item(out, c, tech, "precomp", 1, (double)c->precomp_bytes, 8.0 * c->value_bytes, (double)pre,
+		       "access");
+	epur_sram_item(out, c, tech, "iobuf", banks, (double)c->io_bytes / banks, 64, io / 8.0, "access_8B");
 	epur_item(out, "mfu", ENERGY_CLASS_ACT, act * e->act_pj + elem * e->elem_pj,
 		  (double)c->units * c->rows * e->mfu_um2, e->logic_leak_w_mm2);
 	epur_item(out, "dram", ENERGY_CLASS_DRAM, dram * 8.0 * e->dram_pj_per_bit, 0, 0);
 
 	epur_action(out, "dpu", "mac", busy, e->mac_pj);
-	epur_action(out, "wbuf", "read_8B", wbuf / 8, wbuf_pj);
-	epur_action(out, "precomp", "access", pre, pre_pj);
-	epur_action(out, "iobuf", "access_8B", io / 8, io_pj);
 	epur_action(out, "mfu", "activation", act, e->act_pj);
 	epur_action(out, "mfu", "elementwise", elem, e->elem_pj);
 	epur_action(out, "dram", "read_bit", dram * 8, e->dram_pj_per_bit);

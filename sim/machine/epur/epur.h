@@ -28,7 +28,13 @@ typedef struct epur_energy_cfg {
 	double mac_um2;		 /* one multiplier + its adder-tree share + accumulator */
 	double sram_um2_per_kib; /* SRAM array incl. periphery */
 	double mfu_um2;		 /* one MFU */
+	int sram_model;		 /* EPUR_SRAM_TABLE or EPUR_SRAM_OWN */
 } epur_energy_cfg_t;
+
+/* How E-PUR's buffers are priced: from the run's technology table, as
+ * SHARP's are (the default: both designs at one node, as the SHARP
+ * authors compared them), or from the √-size terms of epur.energy.*. */
+enum { EPUR_SRAM_TABLE = 0, EPUR_SRAM_OWN };
 
 typedef struct epur_cfg {
 	uint32_t units;		/* computation units (one per LSTM gate) */

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Latency and energy of a DeepBench LSTM (H = I = 1024, T = 25, B = 1) on the
+# 1K and 64K SHARP presets with compressed weights (docs/compression.md §6,
+# issue 14): dense fp16; 50, 80 and 90 % sparsity, unstructured in a
+# bitmask (storage only: no column tile is ever all zero, nothing is
+# skipped) and 32 x 32 blocks in BSR (whole tiles can be skipped when the
+# blocks line up with them); 8, 4 and 2-bit weights with fp32 row scales.
+# The decompression unit is at its default (a full tile a cycle, no depth).
+#   scripts/studies/compression.sh [BIN]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${1:-build/sharpsim}
+PY=/usr/bin/python3
+WL=workloads/deepbench/lstm_h1024_b1_t25.yaml
+[ -x "$BIN" ] || make -s "$BIN"
+
+points=(
+	"dense fp16|"
+	"50% unstructured, bitmask|-w sparsity=0.5 -w sparse_format=bitmask"
+	"80% unstructured, bitmask|-w sparsity=0.8 -w sparse_format=bitmask"
+	"90% unstructured, bitmask|-w sparsity=0.9 -w sparse_format=bitmask"
+	"50% 32x32 blocks, bsr|-w sparsity=0.5 -w sparsity_pattern=block -w sparsity_block=32 -w sparse_format=bsr"
+	"80% 32x32 blocks, bsr|-w sparsity=0.8 -w sparsity_pattern=block -w sparsity_block=32 -w sparse_format=bsr"
+	"90% 32x32 blocks, bsr|-w sparsity=0.9 -w sparsity_pattern=block -w sparsity_block=32 -w sparse_format=bsr"
+	"8-bit, row scales|-w weight_bits=8"
+	"4-bit, row scales|-w weight_bits=4"
+	"2-bit, row scales|-w weight_bits=2"
+)
+
+printf '%-6s %-28s %10s %12s %12s %10s %12s %12s\n' design point cycles latency_us energy_uj weight_MB eff_GFLOP/s useful_MMAC
+for hw in configs/sharp-1k.yaml configs/sharp-64k.yaml; do
+	for p in "${points[@]}"; do
+		name=${p%%|*}
+		args=${p#*|}
+		# shellcheck disable=SC2086
+		"$BIN" run --hw "$hw" --workload "$WL" $args --format json 2>/dev/null |
+			"$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+eff = d.get("effective_gflops", 2 * d["useful_macs"] / d["latency_us"] / 1e3)
+print("%-6s %-28s %10d %12.3f %12.2f %10.2f %12.1f %12.2f" % (d["hw"].replace("sharp-", ""), sys.argv[1],
+      d["cycles"], d["latency_us"], d["energy"]["energy_uj"], d["layers"][0]["weight_bytes"] / 1e6, eff,
+      d["useful_macs"] / 1e6))' "$name"
+	done
+done
