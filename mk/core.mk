@@ -5,6 +5,7 @@ cli-test: $(BIN)
 	$(Q)bash tests/cli/tiles.sh
 	$(Q)bash tests/cli/epur.sh
 	$(Q)bash tests/cli/brainwave.sh
+	$(Q)bash tests/cli/rnnaccel.sh
 
 golden-test: $(BIN)
 	$(Q)bash tests/cli/golden.sh

@@ -4,20 +4,19 @@
 
 #include "brainwave/brainwave.h"
 #include "epur/epur.h"
+#include "rnnaccel/rnnaccel.h"
 
 /* Each machine's descriptor lives in a file of its own under
  * sim/machine/<name>/; this list is the only place that names them all. */
 const machine_desc_t *const machine_builtin[] = {
 	&machine_desc_epur,
 	&machine_desc_brainwave,
+	&machine_desc_rnnaccel,
 	NULL,
 };
 
 const char *const machine_names[] = {
-	"sharp",
-	"epur",
-	"brainwave",
-	NULL,
+	"sharp", "epur", "brainwave", "rnnaccel", NULL,
 };
 
 const machine_desc_t *machine_get(unsigned m)
