@@ -115,6 +115,12 @@ for h in 64 128 256 400 512 1024 2048; do
     -w hidden_size=$h -w input_size=$h --no-energy
 done
 
+# RNNAccel, its own machine (configs/baselines/rnnaccel.yaml,
+# docs/baselines/rnnaccel.md), on its keyword-spotting GRU + FC(12) over 10
+# frames (workloads/networks/rnnaccel_kws.yaml), priced at 40 nm.
+run_sim run --hw configs/baselines/rnnaccel.yaml --workload workloads/networks/rnnaccel_kws.yaml --format json \
+  --out "$work/rnnaccel.json"
+
 # DeepBench GPU timings: SHARP 64K on the recurrent part only, batch 1.
 run_sim compare --hw configs/sharp-64k.yaml --hw configs/sharp-4k.yaml \
   --workload $db/lstm_h256_b1_t150.yaml --workload $db/lstm_h512_b1_t25.yaml \
