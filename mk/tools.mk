@@ -7,7 +7,9 @@
 #                      executed headless (tests/python/)
 #   make outputs-test  one CSV schema, per-layer rows, dump-config,
 #                      -j2, the demo table, file modes (tests/tools/)
-.PHONY: plot-test trace-test python-test outputs-test
+#   make baselines-test the study of SHARP against every baseline machine
+#                      runs and draws (scripts/studies/baselines.sh)
+.PHONY: plot-test trace-test python-test outputs-test baselines-test
 
 plot-test: $(BIN)
 	$(Q)bash tests/plot/plot.sh $(BIN)
@@ -28,3 +30,8 @@ outputs-test: $(BIN)
 	$(Q)bash tests/tools/outputs.sh $(BIN)
 
 TEST_TARGETS += outputs-test
+
+baselines-test: $(BIN)
+	$(Q)bash tests/tools/baselines.sh $(BIN)
+
+TEST_TARGETS += baselines-test
