@@ -173,8 +173,14 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	fprintf(f, ",\n  \"scheduler\": \"%s\",\n", hw_design_name(&r->hw));
 	if (!r->hw.machine)
 		fprintf(f, "  \"deps\": \"%s\",\n", r->hw.deps == DEPS_STEP ? "step" : "element");
-	fprintf(f, "  \"weights\": \"%s\",\n  \"weights_fit\": %s,\n  \"cold\": %s,\n", weights_word(r),
-		r->weights_fit ? "true" : "false", r->cold ? "true" : "false");
+	/* Another machine places its weights its own way (its docs and
+	 * counters say how): SHARP's placement words do not apply. */
+	if (r->hw.machine)
+		fprintf(f, "  \"weights\": null,\n  \"weights_fit\": null,\n  \"cold\": %s,\n",
+			r->cold ? "true" : "false");
+	else
+		fprintf(f, "  \"weights\": \"%s\",\n  \"weights_fit\": %s,\n  \"cold\": %s,\n", weights_word(r),
+			r->weights_fit ? "true" : "false", r->cold ? "true" : "false");
 	fprintf(f, "  \"dram_bound\": %s,\n  \"dram_wait_fraction\": %.6f,\n", r->dram_bound ? "true" : "false",
 		r->dram_wait_fraction);
 	fprintf(f, "  \"cycles\": %" PRIu64 ",\n  \"load_cycles\": %" PRIu64 ",\n", r->cycles, r->load_cycles);
