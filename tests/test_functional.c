@@ -73,19 +73,12 @@ static hw_cfg_t hw_small(sched_kind_t s, tile_sel_t tile)
 static int run(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed, const char *dump,
 	       run_result_t *r, sim_err_t *e)
 {
-	workload_t w = { .name = "t", .path = TEST_DIR "/wl.yaml", .layers = layers, .n_layers = n };
-	run_opts_t o = { .functional = functional, .seed = seed, .dump_dir = dump };
-	memset(e, 0, sizeof *e);
-	return accel_run(h, &w, &o, r, e);
+	return test_run_layers(h, layers, n, functional, seed, dump, TEST_DIR "/wl.yaml", r, e);
 }
 
 static run_result_t run_ok(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, uint64_t seed, const char *dump)
 {
-	run_result_t r;
-	sim_err_t e;
-	int rc = run(h, layers, n, true, seed, dump, &r, &e);
-	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
-	return r;
+	return test_run_layers_ok(h, layers, n, seed, dump, TEST_DIR "/wl.yaml");
 }
 
 static void mkdirs(void)

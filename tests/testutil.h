@@ -7,6 +7,7 @@
 #define SHARPSIM_TESTUTIL_H
 
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../sim/core/run.h"
@@ -26,6 +27,29 @@ static inline layer_cfg_t test_layer(cell_kind_t c, gru_form_t form, uint32_t in
 	l.sparsity_seed = 1;
 	l.index_bits = 16;
 	return l;
+}
+
+/* Runs layers[0..n) as one workload whose file is wl_path (a functional
+ * run's weights directories are relative to it). */
+static inline int test_run_layers(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed,
+				  const char *dump, const char *wl_path, run_result_t *r, sim_err_t *e)
+{
+	workload_t w = { .name = "t", .layers = layers, .n_layers = n };
+	snprintf(w.path, sizeof w.path, "%s", wl_path);
+	run_opts_t o = { .functional = functional, .seed = seed, .dump_dir = dump };
+	memset(e, 0, sizeof *e);
+	return accel_run(h, &w, &o, r, e);
+}
+
+/* The same, functional, failing the test unless it succeeds. */
+static inline run_result_t test_run_layers_ok(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, uint64_t seed,
+					      const char *dump, const char *wl_path)
+{
+	run_result_t r;
+	sim_err_t e;
+	int rc = test_run_layers(h, layers, n, true, seed, dump, wl_path, &r, &e);
+	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
+	return r;
 }
 
 static inline uint64_t test_counter(const run_result_t *r, const char *name)

@@ -438,6 +438,36 @@ static const param_t param_hw[] = {
 	  .desc = "pwl: input range; outside it the function saturates" },
 };
 
+/* One activation role's three keys: the function, its alpha and its beta
+ * (0 = the function's default). Untimed: the MFU takes every function in
+ * one pass of its pipeline, so they move values only. */
+#define PARAM_ACT_ROLE(KEY, I, WHAT)                                                                              \
+	{ .key = KEY,                                                                                             \
+	  .type = PARAM_ENUM,                                                                                     \
+	  LY(act[I]),                                                                                             \
+	  .def = "auto",                                                                                          \
+	  .names = param_lact_names,                                                                              \
+	  .quiet_default = true,                                                                                  \
+	  .untimed = true,                                                                                        \
+	  .src = PARAM_SRC_CHOICE,                                                                                \
+	  .desc = WHAT "; values only, the MFU takes every function in one pass (docs/numerics.md)" },            \
+		{ .key = KEY "_alpha",                                                                            \
+		  .type = PARAM_DOUBLE,                                                                           \
+		  LY(act_alpha[I]),                                                                               \
+		  .def = "0",                                                                                     \
+		  .dmin = -1e6,                                                                                   \
+		  .dmax = 1e6,                                                                                    \
+		  .quiet_default = true,                                                                          \
+		  .untimed = true,                                                                                \
+		  .src = PARAM_SRC_CHOICE,                                                                        \
+		  .desc = KEY "'s alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); " \
+			      "0 = the function's default" },                                                     \
+	{                                                                                                         \
+		.key = KEY "_beta", .type = PARAM_DOUBLE, LY(act_beta[I]), .def = "0", .dmin = -1e6, .dmax = 1e6, \
+		.quiet_default = true, .untimed = true, .src = PARAM_SRC_CHOICE,                                  \
+		.desc = KEY "'s beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default"             \
+	}
+
 static const param_t param_layer[] = {
 	{ .key = "cell",
 	  .type = PARAM_ENUM,
@@ -586,99 +616,11 @@ static const param_t param_layer[] = {
 	  .desc = "csr, bsr: bits of a column (block column) index; row pointers are 32 bits" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
-	{ .key = "act_f",
-	  .type = PARAM_ENUM,
-	  LY(act[0]),
-	  .def = "auto",
-	  .names = param_lact_names,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "activation of role f: LSTM's i, f, o gates, GRU's r, z, the vanilla RNN's h (ONNX's roles); auto = sigmoid (vanilla: tanh); values only, the MFU takes "
-		  "every function in one pass (docs/numerics.md)" },
-	{ .key = "act_f_alpha",
-	  .type = PARAM_DOUBLE,
-	  LY(act_alpha[0]),
-	  .def = "0",
-	  .dmin = -1e6,
-	  .dmax = 1e6,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "act_f's alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); "
-		  "0 = the function's default" },
-	{ .key = "act_f_beta",
-	  .type = PARAM_DOUBLE,
-	  LY(act_beta[0]),
-	  .def = "0",
-	  .dmin = -1e6,
-	  .dmax = 1e6,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "act_f's beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default" },
-	{ .key = "act_g",
-	  .type = PARAM_ENUM,
-	  LY(act[1]),
-	  .def = "auto",
-	  .names = param_lact_names,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "activation of role g: LSTM's candidate, GRU's n (ONNX's roles); auto = tanh; values only, the MFU takes "
-		  "every function in one pass (docs/numerics.md)" },
-	{ .key = "act_g_alpha",
-	  .type = PARAM_DOUBLE,
-	  LY(act_alpha[1]),
-	  .def = "0",
-	  .dmin = -1e6,
-	  .dmax = 1e6,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "act_g's alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); "
-		  "0 = the function's default" },
-	{ .key = "act_g_beta",
-	  .type = PARAM_DOUBLE,
-	  LY(act_beta[1]),
-	  .def = "0",
-	  .dmin = -1e6,
-	  .dmax = 1e6,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "act_g's beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default" },
-	{ .key = "act_h",
-	  .type = PARAM_ENUM,
-	  LY(act[2]),
-	  .def = "auto",
-	  .names = param_lact_names,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "activation of role h: LSTM's output o * h(c) (ONNX's roles); auto = tanh; values only, the MFU takes "
-		  "every function in one pass (docs/numerics.md)" },
-	{ .key = "act_h_alpha",
-	  .type = PARAM_DOUBLE,
-	  LY(act_alpha[2]),
-	  .def = "0",
-	  .dmin = -1e6,
-	  .dmax = 1e6,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "act_h's alpha (leaky_relu, hard_sigmoid, affine, thresholded_relu, scaled_tanh, elu); "
-		  "0 = the function's default" },
-	{ .key = "act_h_beta",
-	  .type = PARAM_DOUBLE,
-	  LY(act_beta[2]),
-	  .def = "0",
-	  .dmin = -1e6,
-	  .dmax = 1e6,
-	  .quiet_default = true,
-	  .untimed = true,
-	  .src = PARAM_SRC_CHOICE,
-	  .desc = "act_h's beta (hard_sigmoid, affine, scaled_tanh); 0 = the function's default" },
+	PARAM_ACT_ROLE("act_f", 0,
+		       "activation of role f: LSTM's i, f, o gates, GRU's r, z, the vanilla RNN's h (ONNX's roles); "
+		       "auto = sigmoid (vanilla: tanh)"),
+	PARAM_ACT_ROLE("act_g", 1, "activation of role g: LSTM's candidate, GRU's n (ONNX's roles); auto = tanh"),
+	PARAM_ACT_ROLE("act_h", 2, "activation of role h: LSTM's output o * h(c) (ONNX's roles); auto = tanh"),
 	{ .key = "weights",
 	  .type = PARAM_STRING,
 	  LY(weights),
