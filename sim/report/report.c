@@ -199,18 +199,28 @@ static void write_json(FILE *f, const report_ctx_t *c)
 	fprintf(f, "  \"macs_per_cycle\": %" PRIu64 ",\n", r->macs_per_cycle);
 	fprintf(f, "  \"wbuf_peak_gbps\": %.3f,\n", wbuf_gbps(r));
 	fprintf(f, "  \"layers\": [");
+	bool m = r->hw.machine != 0;
 	for (size_t i = 0; i < r->n_layers; i++) {
 		const layer_result_t *l = &r->layers[i];
 		const layer_cfg_t *lc = &l->cfg;
+		/* Another machine has no SHARP tile or weight placement. */
+		char tile[16] = "null";
+		if (!m)
+			snprintf(tile, sizeof tile, "\"%s\"", hw_tile_name(l->tile));
 		fprintf(f,
 			"%s\n    {\"layer\": %u, \"pass\": \"%s\", \"cell\": \"%s\", \"input_size\": %u, \"hidden_size\": %u, \"timesteps\": %u, "
-			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": \"%s\", \"weights\": \"%s\", "
+			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": %s, \"weights\": %s, "
 			"\"weights_fit\": %s, \"weight_bytes\": %" PRIu64 ", \"cycles\": %" PRIu64
 			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64,
 			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", workload_cell_name(lc->cell),
 			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size,
-			lc->skip_input ? "true" : "false", hw_tile_name(l->tile),
-			l->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", l->weights_fit ? "true" : "false",
+			lc->skip_input ? "true" : "false", tile,
+			m				 ? "null"
+			: l->weights == WEIGHTS_RESIDENT ? "\"resident\""
+							 : "\"streamed\"",
+			m		 ? "null"
+			: l->weights_fit ? "true"
+					 : "false",
 			l->weight_bytes, l->cycles, l->useful_macs, l->issued_macs);
 		/* Only a compressed layer says how it is stored: an fp16 report
 		 * stays as it was before weight_bits existed. */
