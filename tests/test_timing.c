@@ -269,6 +269,36 @@ START_TEST(fifo_depth_moves_cycles)
 }
 END_TEST
 
+/* Which stage binds a step's wait for h. LSTM H = 64 without W.x on a wide
+ * array (N = 256, K = 32: one step's U.h is 4*64*64/8192 = 2 tile cycles),
+ * Intergate, T = 5. After each of steps 1..4 the VS array waits for the
+ * whole h_t (the step barrier), and the cell updater reads its 64 elements
+ * 8 a cycle (cell_updater.lanes) inside that wait: bound.cell = (T - 1) *
+ * H / 8 = 4 * 8 = 32 exactly (the last step's reads fall in the drain, not
+ * a wait for h). With one MFU value a cycle the MFU binds instead: each
+ * step's 256 activations take 256 cycles while the cell updater reads at
+ * most one element in every four of them, so bound.mfu dominates. In both,
+ * the bound cycles are a part of the array's dependency wait. */
+START_TEST(binding_stage)
+{
+	layer_cfg_t l = layer(CELL_LSTM, 0, 64, 5, 1, true);
+	hw_cfg_t h = hw_tiny(256, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	run_result_t r;
+	uint64_t cyc = run1(&h, &l, &r, false);
+	uint64_t wait = test_counter(&r, "idle.dependency") / (256 * 32);
+	ck_assert_uint_eq(test_counter(&r, "bound.cell"), 32);
+	ck_assert_uint_le(test_counter(&r, "bound.cell") + test_counter(&r, "bound.mfu"), wait);
+	ck_assert_uint_lt(wait, cyc);
+	run_result_free(&r);
+	h.mfu.units = 1;
+	cyc = run1(&h, &l, &r, false);
+	wait = test_counter(&r, "idle.dependency") / (256 * 32);
+	ck_assert_uint_gt(test_counter(&r, "bound.mfu"), 3 * test_counter(&r, "bound.cell"));
+	ck_assert_uint_le(test_counter(&r, "bound.cell") + test_counter(&r, "bound.mfu"), wait);
+	run_result_free(&r);
+}
+END_TEST
+
 /* Padding reconfiguration and the tap bubble. LSTM, Sequential, H = 34
  * without W.x, on N = 8, K = 4. Base config1 (32 x 1, d = 0): per gate one
  * full 32-row segment of 34 one-column tiles; the last 2 rows would take 34
@@ -1014,6 +1044,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, critical_path_parameters);
 	tcase_add_test(t, fifo_depth_moves_the_stall);
 	tcase_add_test(t, fifo_depth_moves_cycles);
+	tcase_add_test(t, binding_stage);
 	tcase_add_test(t, padding_reconfiguration);
 	tcase_add_test(t, dram_load_and_cold_start);
 	tcase_add_test(t, streamed_weights_stall);

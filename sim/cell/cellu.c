@@ -17,6 +17,7 @@ struct cellu {
 	uint32_t elems, timesteps;
 	uint64_t now;
 	uint32_t step, taken;		/* step being read, elements read of it */
+	bool took;			/* the last tick read elements (transient: not state) */
 	uint32_t w_step[2], w_count[2]; /* h written, per step parity */
 	int64_t full_through;		/* last step whose h is fully written */
 	bool done_layer;
@@ -111,8 +112,14 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 		c->done_layer = true;
 }
 
+bool cellu_took(const cellu_t *c)
+{
+	return c->took;
+}
+
 void cellu_tick(cellu_t *c, gbuf_t *in)
 {
+	c->took = false;
 	while (c->count && c->q[c->head].ready <= c->now) {
 		const cellu_done_t *d = &c->q[c->head];
 		if (c->sink)
@@ -143,6 +150,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		*c->c_r += (uint64_t)take * c->cread;
 		*c->c_w += (uint64_t)take * c->cwrite;
 		(*c->busy)++;
+		c->took = true;
 		if (c->taken == c->elems) {
 			c->step++;
 			c->taken = 0;

@@ -45,6 +45,8 @@ void cellu_destroy(cellu_t *c);
 void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
 		       uint32_t timesteps);
 void cellu_tick(cellu_t *c, gbuf_t *in);
+/* Whether the last tick read elements (a cycle counted in cell.busy). */
+bool cellu_took(const cellu_t *c);
 /* Elements of h written for `step` (a prefix: in order). */
 uint32_t cellu_h_written(const cellu_t *c, uint32_t step);
 /* The layer's last step is fully written. */

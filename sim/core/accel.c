@@ -80,6 +80,12 @@ static int accel_counters(accel_t *a)
 	a->acc_stall =
 		stats_counter(a->st, "acc.stall", STATS_CYCLES, "cycles a finished block waited for the MFU FIFO");
 	a->acc_starve = stats_counter(a->st, "acc.starve", STATS_CYCLES, "cycles no block was finished");
+	a->bound_cell = stats_counter(a->st, "bound.cell", STATS_CYCLES,
+				      "cycles the VS array waited for h while the cell updater read elements "
+				      "(the cell updater bound the step)");
+	a->bound_mfu = stats_counter(a->st, "bound.mfu", STATS_CYCLES,
+				     "cycles the VS array waited for h while the MFU started values and the cell "
+				     "updater read none (the MFU bound the step)");
 	a->jumped = stats_counter(a->st, "sim.jumped_cycles", STATS_CYCLES,
 				  "cycles covered by exact steady-state jumps (not hardware)");
 	/* The I/H buffer traffic of the VS array, apart from the cell
@@ -88,8 +94,9 @@ static int accel_counters(accel_t *a)
 					    "x and h operands read for the VS array (one per real tile column)");
 	a->ih_input_writes = stats_counter(a->st, "ihbuf.input_writes", STATS_VALUES,
 					   "x_t elements written into the I/H buffer (first layer's input)");
-	if (!a->useful || !a->issued || !a->vs_busy || !a->vs_stall || !a->vs_starve || !a->acc_busy || !a->acc_stall ||
-	    !a->acc_starve || !a->jumped || !a->ih_operand_reads || !a->ih_input_writes)
+	if (!a->bound_cell || !a->bound_mfu || !a->useful || !a->issued || !a->vs_busy || !a->vs_stall ||
+	    !a->vs_starve || !a->acc_busy || !a->acc_stall || !a->acc_starve || !a->jumped || !a->ih_operand_reads ||
+	    !a->ih_input_writes)
 		return SIM_EINTERNAL;
 	return SIM_OK;
 }
@@ -420,6 +427,13 @@ static void accel_cycle(accel_t *a)
 		ibuf_free(a->ibuf, released);
 	}
 	accel_acc_out(a);
+	const ctrl_token_t *head = &a->line[a->line_idx];
+	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
+		if (cellu_took(a->cellu))
+			(*a->bound_cell)++;
+		else if (mfu_started(a->mfu))
+			(*a->bound_mfu)++;
+	}
 	bool frozen = accel_vs(a);
 	if (frozen) {
 		ctrl_tick(a->ctrl, &a->view, true, NULL);

@@ -68,6 +68,9 @@ typedef struct accel {
 	uint64_t snap_first; /* first step of the current run of snapshots */
 	int snap_have;	     /* consecutive step snapshots held */
 	uint64_t *jumped;    /* cycles covered by steady-state jumps */
+	/* Cycles the VS array waited for h while the cell updater (or, with
+	 * it idle, the MFU) worked: the stage that bound the step. */
+	uint64_t *bound_cell, *bound_mfu;
 	uint64_t seg_start, idle_start;
 	int idle_cause;
 } accel_t;

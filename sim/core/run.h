@@ -32,6 +32,8 @@
  *   ihbuf.input_writes (first layer's x_t) cellbuf.reads cellbuf.writes
  *   interbuf.reads interbuf.writes gatebuf.reads gatebuf.writes
  *   gatebuf.peak_values (most gate values held at once; set at the end)
+ *   bound.cell bound.mfu (cycles the array waited for h while that stage
+ *                         worked: the stage that bound the step)
  *   fifo.preact.pushes fifo.preact.pops  (accumulators -> MFU)
  *   dram.read_bytes
  *   ctrl.tiles ctrl.blocks ctrl.reconfigs

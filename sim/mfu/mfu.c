@@ -17,6 +17,7 @@ struct mfu {
 	const cell_variant_t *cell; /* the layer's cell: what each gate evaluates */
 	uint64_t now;
 	bool has_cur;
+	bool started; /* the last tick started values (transient: not state) */
 	mfu_packet_t cur;
 	uint32_t cur_left;
 	mfu_done_t *done;
@@ -103,6 +104,11 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 	return released;
 }
 
+bool mfu_started(const mfu_t *m)
+{
+	return m->started;
+}
+
 uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 {
 	uint32_t released = mfu_finish(m, out);
@@ -130,7 +136,8 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 			m->has_cur = false;
 		}
 	}
-	if (budget < m->cfg.units)
+	m->started = budget < m->cfg.units;
+	if (m->started)
 		(*m->busy)++;
 	else
 		(*m->starve)++;

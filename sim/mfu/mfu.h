@@ -58,6 +58,8 @@ void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
  * from the input FIFO. Returns the number of X values released from the
  * intermediate buffer this cycle (GRU linear_before_reset reads them). */
 uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out);
+/* Whether the last tick started values (a cycle counted in mfu.busy). */
+bool mfu_started(const mfu_t *m);
 bool mfu_idle(const mfu_t *m);
 /* Cycles from now during which a tick would only count starvation: no
  * value to start (input FIFO empty) and no packet due (0: none). */

@@ -588,6 +588,9 @@ static void write_text(FILE *f, const report_ctx_t *c)
 	fprintf(f, "weight port  %.1f GB/s at peak\n", wbuf_gbps(r));
 	fprintf(f, "DRAM wait    %.2f %% of cycles waiting for weights from DRAM at %.1f GB/s%s\n",
 		100.0 * r->dram_wait_fraction, r->hw.memory.dram.gbps, r->dram_bound ? "  (DRAM-bound)" : "");
+	fprintf(f,
+		"bound by     cell updater %" PRIu64 " cycles, MFU %" PRIu64 " cycles (of the array's waits for h)\n",
+		counter(r, "bound.cell"), counter(r, "bound.mfu"));
 	fprintf(f, "\nidle lane-cycles by cause\n");
 	for (int i = 0; i < IDLE_NCAUSES; i++) {
 		uint64_t v = stage_counter(r, "idle", ctrl_cause_name((idle_cause_t)i));
