@@ -370,8 +370,9 @@ static int rnnaccel_run(const void *cfg, double clock_mhz, const workload_t *w, 
 		if (!rnnaccel_runs(l))
 			return sim_err(
 				err, SIM_EINPUT,
-				"layer %zu: cell '%s' is not implemented by rnnaccel (it runs lstm, gru, vanilla "
-				"and fc); change the layer's cell or the hardware file's machine",
+				"layer %zu: cell '%s' is not one RNNAccel's datapath computes (its sequencer has "
+				"programs for lstm, gru, vanilla and fc only), expected one of those or another "
+				"machine",
 				i + 1, workload_cell_name(l->cell));
 		if (layer_act_bytes(l) > c->lmem_bytes)
 			return sim_err(err, SIM_EINPUT,
