@@ -18,6 +18,7 @@
 #include "../sim/config/tile_cache.h"
 #include "../sim/config/params.h"
 #include "../sim/config/ydoc.h"
+#include "../sim/core/resolve.h"
 
 #define FIX "tests/fixtures/config/"
 
@@ -668,7 +669,7 @@ START_TEST(tile_cache_hits_and_reloads)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char path[128];
 	snprintf(path, sizeof path, "%s/t.yaml", dir);
-	tile_entry_t e = { 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 1, 2, 3, 4 } };
+	tile_entry_t e = { 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, 25, 1, 7, TILE_CONFIG4, { 1, 2, 3, 4 } };
 	tile_table_t t = { &e, 1, true, 1 };
 	sim_err_t err = { 0 };
 	ck_assert_int_eq(config_write_tile_table(path, "x", &t, &err), SIM_OK);
@@ -719,6 +720,138 @@ START_TEST(timing_key_follows_timing)
 }
 END_TEST
 
+/* The key a table holds a layer's pass under moves with every layer key
+ * that moves the pass's cycles (T and batch included: the tile ranking can
+ * invert between them) and with none that moves only values; the
+ * direction moves it only where the pass differs: an interleaved
+ * bidirectional layer is one pass of both directions. */
+START_TEST(layer_key_follows_timing)
+{
+	const char *wl = "workloads/deepbench/lstm_h1024_b1_t25.yaml";
+	hw_cfg_t hw = load_hw_ok("configs/sharp-4k.yaml", NULL, 0);
+	const char *il = "direction_schedule=interleaved";
+	hw_cfg_t hwi = load_hw_ok("configs/sharp-4k.yaml", &il, 1);
+	workload_t base = load_wl_ok(wl, NULL, 0);
+	uint64_t k = resolve_layer_key(&hw, &base.layers[0]);
+	ck_assert(resolve_layer_key(&hwi, &base.layers[0]) == k);
+	const char *same[] = { "direction=reverse", "direction=bidirectional", "act_g=relu" };
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		workload_t w = load_wl_ok(wl, &same[i], 1);
+		ck_assert_msg(resolve_layer_key(&hw, &w.layers[0]) == k, "%s moved the layer key", same[i]);
+		workload_free(&w);
+	}
+	const char *moved[] = { "timesteps=1500", "batch_size=4", "hidden_size=1000", "input_size=512",
+				"weight_bits=8",  "sparsity=0.5", "skip_input=true",  "cell=gru" };
+	for (size_t i = 0; i < sizeof moved / sizeof moved[0]; i++) {
+		workload_t w = load_wl_ok(wl, &moved[i], 1);
+		ck_assert_msg(resolve_layer_key(&hw, &w.layers[0]) != k, "%s left the layer key", moved[i]);
+		workload_free(&w);
+	}
+	const char *bi = "direction=bidirectional";
+	workload_t w = load_wl_ok(wl, &bi, 1);
+	ck_assert(resolve_layer_key(&hwi, &w.layers[0]) != k);
+	workload_free(&w);
+	workload_free(&base);
+}
+END_TEST
+
+/* The loader's fast path (the writer's one-entry-per-line form) and the
+ * YAML loader read the same table the same way: a copy whose entries are
+ * written in block style (which only the YAML loader reads) loads to the
+ * same entries; a line the fast path does not recognise goes to the YAML
+ * loader, which refuses what is invalid where it stands (-1 is not a cycle
+ * count, and a hw line given twice is a duplicate key). */
+START_TEST(tile_table_fast_path_agrees)
+{
+	char dir[] = "/tmp/sharpsim-tfast-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char fast[128], slow[128];
+	snprintf(fast, sizeof fast, "%s/fast.yaml", dir);
+	snprintf(slow, sizeof slow, "%s/slow.yaml", dir);
+	tile_entry_t e[3] = {
+		{ 128,
+		  32,
+		  SCHED_KIND_UNFOLDED,
+		  CELL_LSTM,
+		  256,
+		  256,
+		  150,
+		  2,
+		  0x1234,
+		  TILE_CONFIG3,
+		  { 900, 800, 700, 750 } },
+		{ 4096,
+		  16,
+		  SCHED_KIND_BATCH,
+		  CELL_GRU,
+		  0,
+		  1024,
+		  1,
+		  4,
+		  0xffffffffffffffffull,
+		  TILE_CONFIG1,
+		  { 0, 0, UINT64_MAX, 12 } },
+		{ 1,
+		  1,
+		  SCHED_KIND_SEQUENTIAL,
+		  CELL_VANILLA,
+		  1048576,
+		  65536,
+		  4294967295u,
+		  1,
+		  0,
+		  TILE_CONFIG4,
+		  { 1, 2, 3, 4 } },
+	};
+	tile_table_t t = { e, 3, true, 0x0123456789abcdefull }, a, b;
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(config_write_tile_table(fast, "sharp-4k", &t, &err), SIM_OK);
+	FILE *f = fopen(slow, "w");
+	fprintf(f, "hw: sharp-4k\ntiming_key: \"0x0123456789abcdef\"\nentries:\n");
+	for (int i = 0; i < 3; i++)
+		fprintf(f,
+			"  - vs_units: %u\n    vs_width: %u\n    scheduler: %s\n    cell: %s\n    input_size: %u\n"
+			"    hidden_size: %u\n    timesteps: %u\n    batch: %u\n    layer_key: \"0x%016llx\"\n"
+			"    best: %s\n    cycles: [%llu, %llu, %llu, %llu]\n",
+			e[i].vs_units, e[i].vs_width, hw_sched_name(e[i].scheduler), workload_cell_name(e[i].cell),
+			e[i].input_size, e[i].hidden_size, e[i].timesteps, e[i].batch,
+			(unsigned long long)e[i].layer_key, hw_tile_name(e[i].best), (unsigned long long)e[i].cycles[0],
+			(unsigned long long)e[i].cycles[1], (unsigned long long)e[i].cycles[2],
+			(unsigned long long)e[i].cycles[3]);
+	fclose(f);
+	ck_assert_msg(config_load_tile_table(fast, &a, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(config_load_tile_table(slow, &b, &err) == SIM_OK, "%s", err.msg);
+	ck_assert(a.n == 3 && b.n == 3 && a.has_key && b.has_key && a.timing_key == b.timing_key);
+	for (int i = 0; i < 3; i++) {
+		const tile_entry_t *x = &a.e[i], *y = &b.e[i];
+		ck_assert(x->vs_units == y->vs_units && x->vs_width == y->vs_width && x->scheduler == y->scheduler &&
+			  x->cell == y->cell && x->input_size == y->input_size && x->hidden_size == y->hidden_size &&
+			  x->timesteps == y->timesteps && x->batch == y->batch && x->layer_key == y->layer_key &&
+			  x->best == y->best && !memcmp(x->cycles, y->cycles, sizeof x->cycles));
+		ck_assert(x->vs_units == e[i].vs_units && x->timesteps == e[i].timesteps &&
+			  x->layer_key == e[i].layer_key && x->cycles[2] == e[i].cycles[2] && x->best == e[i].best);
+	}
+	config_tile_table_free(&a);
+	config_tile_table_free(&b);
+	/* The writer's form with one bad value: refused where it stands. */
+	f = fopen(slow, "w");
+	fprintf(f, "hw: \"x\"\nentries:\n  - {vs_units: 1, vs_width: 1, scheduler: batch, cell: gru, "
+		   "input_size: 0, hidden_size: 1, timesteps: 1, batch: 1, layer_key: \"0x0000000000000000\", "
+		   "best: config1, cycles: [-1, 0, 0, 0]}\n");
+	fclose(f);
+	ck_assert_int_eq(config_load_tile_table(slow, &a, &err), SIM_EINPUT);
+	check_msg(&err, slow, ":3:173: value '-1' of entries[0].cycles[0] is out of range");
+	f = fopen(slow, "w");
+	fprintf(f, "hw: \"x\"\nhw: \"y\"\nentries: []\n");
+	fclose(f);
+	ck_assert_int_eq(config_load_tile_table(slow, &a, &err), SIM_EINPUT);
+	check_msg(&err, slow, ":2:");
+	unlink(fast);
+	unlink(slow);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(tile_table_round_trip)
 {
 	char dir[] = "/tmp/sharpsim-tiles-XXXXXX";
@@ -726,8 +859,28 @@ START_TEST(tile_table_round_trip)
 	char path[128];
 	snprintf(path, sizeof path, "%s/sharp-4k.yaml", dir);
 	tile_entry_t e[2] = {
-		{ 128, 32, SCHED_KIND_UNFOLDED, CELL_LSTM, 256, 256, TILE_CONFIG3, { 900, 800, 700, 750 } },
-		{ 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, TILE_CONFIG4, { 0, 0, 99999999999ull, 12 } },
+		{ 128,
+		  32,
+		  SCHED_KIND_UNFOLDED,
+		  CELL_LSTM,
+		  256,
+		  256,
+		  150,
+		  2,
+		  0x1234,
+		  TILE_CONFIG3,
+		  { 900, 800, 700, 750 } },
+		{ 128,
+		  32,
+		  SCHED_KIND_BATCH,
+		  CELL_GRU,
+		  512,
+		  1024,
+		  25,
+		  4,
+		  0xffffffffffffffffull,
+		  TILE_CONFIG4,
+		  { 0, 0, 99999999999ull, 12 } },
 	};
 	tile_table_t t = { e, 2, true, 0xfedcba9876543210ull }, r;
 	sim_err_t err = { 0 };
@@ -735,11 +888,13 @@ START_TEST(tile_table_round_trip)
 	ck_assert_msg(config_load_tile_table(path, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.n, 2);
 	ck_assert(r.has_key && r.timing_key == 0xfedcba9876543210ull);
-	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024);
+	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, 0xffffffffffffffffull);
 	ck_assert_ptr_nonnull(hit);
 	ck_assert_int_eq(hit->best, TILE_CONFIG4);
 	ck_assert(hit->cycles[2] == 99999999999ull && hit->cycles[3] == 12);
-	ck_assert_ptr_null(config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, CELL_LSTM, 512, 1024));
+	ck_assert(hit->timesteps == 25 && hit->batch == 4 && hit->hidden_size == 1024);
+	ck_assert_ptr_null(config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, 0x1234));
+	ck_assert_ptr_nonnull(config_tile_lookup(&r, 128, 32, SCHED_KIND_UNFOLDED, 0x1234));
 	config_tile_table_free(&r);
 	/* Nothing but the table is left in the directory (no temp file). */
 	DIR *dd = opendir(dir);
@@ -815,6 +970,8 @@ Suite *config_suite(void)
 	TCase *tt = tcase_create("tile_table");
 	tcase_add_test(tt, tile_table_round_trip);
 	tcase_add_test(tt, timing_key_follows_timing);
+	tcase_add_test(tt, layer_key_follows_timing);
+	tcase_add_test(tt, tile_table_fast_path_agrees);
 	tcase_add_test(tt, tile_cache_hits_and_reloads);
 	suite_add_tcase(s, tt);
 	return s;

@@ -453,6 +453,82 @@ START_TEST(fc_and_bidirectional)
 }
 END_TEST
 
+/* direction_schedule: interleaved, on the single-tile case of
+ * single_tile_step (Intergate, LSTM without W.x, H = 4 on N = 4, K = 32,
+ * config4: P = 40 with the step's last token in slot s = 0). Both
+ * directions are one pass: each step issues the tile twice, the forward
+ * sequence's then the backward one's, each read with its own weights, so
+ * the last token sits in slot s = 1 and P = 41, the cell updater taking
+ * 2 * 4 = 8 elements on its 8 lanes (E = 1 still). T = 3: 3 * 41 + 1 = 124,
+ * against 2 * (3 * 40 + 1) = 242 one direction after the other. It is one
+ * direction's batch-2 pass with one more weight read per tile: with the
+ * port uncapped the same 124 cycles, twice the tile reads; the MACs are
+ * the two directions' (G*H*H*T*2). */
+START_TEST(interleaved_directions)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t bi = layer(CELL_LSTM, 4, 4, 3, 1, true);
+	bi.direction = DIR_BI;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &bi, &r, false), 242);
+	ck_assert_uint_eq(r.n_layers, 2);
+	run_result_free(&r);
+	h.direction_schedule = DIRSCHED_INTERLEAVED;
+	ck_assert_uint_eq(run1(&h, &bi, &r, false), 3 * 41 + 1);
+	ck_assert_uint_eq(r.n_layers, 1);
+	ck_assert(r.layers[0].both && r.layers[0].cfg.batch_size == 1);
+	ck_assert_str_eq(run_pass_direction(&r.layers[0]), "both");
+	ck_assert_uint_eq(r.useful_macs, 4 * 4 * 4 * 3 * 2);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.tiles"), 3 * 2);	/* one tile a step (8 rows a gate), twice */
+	ck_assert_uint_eq(r.layers[0].weight_bytes, 2 * 4 * 4 * 4 * 2); /* both directions' U, fp16 */
+	run_result_free(&r);
+	layer_cfg_t b2 = layer(CELL_LSTM, 4, 4, 3, 2, true);
+	ck_assert_uint_eq(run1(&h, &b2, &r, false), 3 * 41 + 1);
+	ck_assert_uint_eq(test_counter(&r, "ctrl.tiles"), 3);
+	run_result_free(&r);
+}
+END_TEST
+
+/* What interleaving is for: one direction's tiles fill the other's wait
+ * for h, so it is never slower than one direction after the other, on
+ * every schedule, budget and shape here, and at 64K, where the wait for h
+ * is the largest share of a step, it is faster on every shape. Tiles are
+ * the explored best of each (tile: auto), as a user runs it. */
+START_TEST(interleaved_never_slower)
+{
+	static const char *const presets[] = { "configs/sharp-1k.yaml", "configs/sharp-4k.yaml",
+					       "configs/sharp-16k.yaml", "configs/sharp-64k.yaml" };
+	static const sched_kind_t scheds[] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					       SCHED_KIND_UNFOLDED };
+	static const struct {
+		cell_kind_t cell;
+		uint32_t h, b;
+	} shapes[] = { { CELL_LSTM, 256, 1 }, { CELL_LSTM, 512, 2 }, { CELL_GRU, 1024, 1 }, { CELL_LSTM, 1536, 1 } };
+	for (size_t p = 0; p < sizeof presets / sizeof presets[0]; p++)
+		for (size_t s = 0; s < sizeof scheds / sizeof scheds[0]; s++)
+			for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+				hw_cfg_t h;
+				sim_err_t e = { 0 };
+				ck_assert_msg(config_load_hw(presets[p], NULL, 0, &h, &e) == SIM_OK, "%s", e.msg);
+				h.scheduler = scheds[s];
+				h.memory.weights = WEIGHTS_RESIDENT;
+				layer_cfg_t l = layer(shapes[i].cell, shapes[i].h, shapes[i].h, 6, shapes[i].b, false);
+				l.direction = DIR_BI;
+				uint64_t seq = run1(&h, &l, NULL, false);
+				h.direction_schedule = DIRSCHED_INTERLEAVED;
+				uint64_t il = run1(&h, &l, NULL, false);
+				ck_assert_msg(il <= seq, "%s %s %s H=%u B=%u: interleaved %llu > sequential %llu",
+					      presets[p], hw_sched_name(scheds[s]), workload_cell_name(shapes[i].cell),
+					      shapes[i].h, shapes[i].b, (unsigned long long)il,
+					      (unsigned long long)seq);
+				if (strstr(presets[p], "64k"))
+					ck_assert_msg(il < seq, "%s %s H=%u: interleaved %llu not faster than %llu",
+						      presets[p], hw_sched_name(scheds[s]), shapes[i].h,
+						      (unsigned long long)il, (unsigned long long)seq);
+			}
+}
+END_TEST
+
 /* useful_macs = G*H*(I+H)*T*B exactly, for every cell, form, batch, tile
  * config and scheduler, on sizes that pad in both directions. The count
  * comes from the per-tile lane masks; the formula is the independent
@@ -1050,6 +1126,8 @@ Suite *timing_suite(void)
 	tcase_add_test(t, streamed_weights_stall);
 	tcase_add_test(t, stack_layer_fills_buffer);
 	tcase_add_test(t, fc_and_bidirectional);
+	tcase_add_test(t, interleaved_directions);
+	tcase_add_test(t, interleaved_never_slower);
 	tcase_add_test(t, mac_counts);
 	tcase_add_test(t, coupled_lstm_three_gates);
 	tcase_add_test(t, peephole_lstm_deeper_cell_update);

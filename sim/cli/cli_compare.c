@@ -323,7 +323,7 @@ static double cmp_pass_latency(const cmp_cell_t *c, size_t i)
 static double cmp_pass_speedup(const cmp_cell_t *c, const cmp_cell_t *base, size_t i)
 {
 	if (i >= base->n_layers || i >= c->n_layers || base->layers[i].layer != c->layers[i].layer ||
-	    base->layers[i].backward != c->layers[i].backward)
+	    base->layers[i].backward != c->layers[i].backward || base->layers[i].both != c->layers[i].both)
 		return -1;
 	return ratio(cmp_pass_latency(base, i), cmp_pass_latency(c, i));
 }
@@ -473,8 +473,8 @@ static void write_text_layers(FILE *f, const cmp_args_t *a, const cmp_row_t *row
 			if (sp >= 0)
 				snprintf(spt, sizeof spt, "%.3f", sp);
 			fprintf(f, "  %-5u %-8s %-28s %12llu %12.3f %7.2f %8s %s\n", l->layer + 1,
-				l->backward ? "backward" : "forward", c->design, (unsigned long long)l->cycles,
-				cmp_pass_latency(c, i), 100.0 * u, spt, c->machine ? "-" : hw_tile_name(l->tile));
+				run_pass_direction(l), c->design, (unsigned long long)l->cycles, cmp_pass_latency(c, i),
+				100.0 * u, spt, c->machine ? "-" : hw_tile_name(l->tile));
 		}
 }
 
@@ -519,7 +519,7 @@ static void write_json_layers(FILE *f, const cmp_cell_t *c, const cmp_cell_t *ba
 		const layer_result_t *l = &c->layers[i];
 		double u = l->cycles ? (double)l->useful_macs / ((double)l->cycles * (double)c->macs_per_cycle) : 0;
 		fprintf(f, "%s\n        {\"layer\": %u, \"pass\": \"%s\", ", i ? "," : "", l->layer + 1,
-			l->backward ? "backward" : "forward");
+			run_pass_direction(l));
 		/* Another machine has no tile and no weight placement (as its
 		 * CSV rows leave them empty). */
 		if (c->machine)

@@ -22,8 +22,10 @@ static void explore_usage(FILE *f)
 	fputs("usage: sharpsim explore --hw FILE [-p key=value ...] [--workload FILE|DIR ...] [-v] --out TABLE.yaml\n"
 	      "\n"
 	      "Simulates every tile config the hardware can form on each distinct layer shape\n"
-	      "(default: workloads/deepbench), for every scheduler, with and without W.x, and\n"
-	      "writes the best per (N, K, scheduler, cell, input, hidden) as YAML. Point\n"
+	      "(default: workloads/deepbench) at its own timesteps and batch, fast-forwarded,\n"
+	      "for every scheduler, with and without W.x, and writes the best per (N, K,\n"
+	      "scheduler, layer) as YAML; a layer is keyed by every layer key that moves\n"
+	      "cycles (shape, T, batch, weight format, sparsity). Point\n"
 	      "compute.tile_table at it, or write it to configs/tiles/<name>.yaml.\n"
 	      "The table carries the config's timing key (every hardware key that moves\n"
 	      "cycles, -p overrides included); a run under another key explores instead.\n"
@@ -35,9 +37,9 @@ static void explore_usage(FILE *f)
 /* Why e won: the cycles of every config it was compared with. */
 static void explore_why(FILE *f, const tile_entry_t *e)
 {
-	fprintf(f, "explore: N=%u K=%u %s %s I=%u H=%u:", (unsigned)e->vs_units, (unsigned)e->vs_width,
+	fprintf(f, "explore: N=%u K=%u %s %s I=%u H=%u T=%u B=%u:", (unsigned)e->vs_units, (unsigned)e->vs_width,
 		hw_sched_name(e->scheduler), workload_cell_name(e->cell), (unsigned)e->input_size,
-		(unsigned)e->hidden_size);
+		(unsigned)e->hidden_size, (unsigned)e->timesteps, (unsigned)e->batch);
 	for (int c = 0; c < 4; c++) {
 		if (e->cycles[c])
 			fprintf(f, " config%d %llu%s", c + 1, (unsigned long long)e->cycles[c],
@@ -83,12 +85,6 @@ static int add_files(const char *path, char ***list, size_t *n, sim_err_t *err)
 	closedir(d);
 	qsort(*list + first, *n - first, sizeof **list, cmp_str);
 	return SIM_OK;
-}
-
-static bool have(const tile_table_t *t, const tile_entry_t *e)
-{
-	return config_tile_lookup(t, e->vs_units, e->vs_width, e->scheduler, e->cell, e->input_size, e->hidden_size) !=
-	       NULL;
 }
 
 int cli_explore(int argc, char **argv)
@@ -156,13 +152,8 @@ int cli_explore(int argc, char **argv)
 					hw_cfg_t h = hw;
 					h.scheduler = (sched_kind_t)s;
 					tile_entry_t e;
-					tile_entry_t probe = { .vs_units = h.compute.vs_units,
-							       .vs_width = resolve_lanes(&h),
-							       .scheduler = h.scheduler,
-							       .cell = lc.cell,
-							       .input_size = skip ? 0 : lc.input_size,
-							       .hidden_size = lc.hidden_size };
-					if (have(&t, &probe))
+					if (config_tile_lookup(&t, h.compute.vs_units, resolve_lanes(&h), h.scheduler,
+							       resolve_layer_key(&h, &lc)))
 						continue;
 					rc = explore_layer(&h, reg, &lc, &e, &err);
 					if (!rc && verbose)

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -785,22 +786,42 @@ uint64_t config_timing_key(const hw_cfg_t *hw)
 	return param_timing_key(t, n, hw);
 }
 
+/* A 64-bit key written as "0x" and 16 hex digits. */
+static int cfg_hex_key(const ydoc_t *d, const ydoc_node_t *n, const char *name, const char *text, uint64_t *out,
+		       sim_err_t *err)
+{
+	char *end;
+	errno = 0;
+	*out = strtoull(text, &end, 16);
+	if (errno || end == text || *end || strncmp(text, "0x", 2) != 0 || strlen(text) != 18)
+		return ydoc_error(d, n, err, SIM_EINPUT,
+				  "%s is '%s', expected 0x and 16 hex digits as written by `sharpsim explore`", name,
+				  text);
+	return SIM_OK;
+}
+
 static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *out, sim_err_t *err)
 {
-	static const char *const keys[] = { "vs_units",	   "vs_width", "scheduler", "cell", "input_size",
-					    "hidden_size", "best",     "cycles",    NULL };
+	static const char *const keys[] = { "vs_units",	 "vs_width", "scheduler", "cell", "input_size", "hidden_size",
+					    "timesteps", "batch",    "layer_key", "best", "cycles",	NULL };
 	int rc = ydoc_check_keys(d, e, keys, err);
 	for (size_t i = 0; rc == SIM_OK && keys[i]; i++)
 		if (!ydoc_get(e, keys[i]))
 			rc = ydoc_error(d, e, err, SIM_EINPUT,
-					"tile entry has no %s, expected all of vs_units, "
-					"vs_width, scheduler, cell, input_size, hidden_size, best, cycles",
+					"tile entry has no %s, expected all of vs_units, vs_width, scheduler, cell, "
+					"input_size, hidden_size, timesteps, batch, layer_key, best, cycles (a "
+					"table from an older sharpsim: run `sharpsim explore` again)",
 					keys[i]);
 	if (rc)
 		return rc;
-	uint64_t u[4];
+	uint64_t u[6];
 	int s, c, b;
+	const char *key_text;
 	if ((rc = ydoc_as_u64(d, ydoc_get(e, "vs_units"), 1, 65536, &u[0], err)) ||
+	    (rc = ydoc_as_u64(d, ydoc_get(e, "timesteps"), 1, UINT32_MAX, &u[4], err)) ||
+	    (rc = ydoc_as_u64(d, ydoc_get(e, "batch"), 1, UINT32_MAX, &u[5], err)) ||
+	    (rc = ydoc_as_string(d, ydoc_get(e, "layer_key"), &key_text, err)) ||
+	    (rc = cfg_hex_key(d, ydoc_get(e, "layer_key"), "layer_key", key_text, &out->layer_key, err)) ||
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "vs_width"), 1, 4096, &u[1], err)) ||
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "input_size"), 0, 1048576, &u[2], err)) ||
 	    (rc = ydoc_as_u64(d, ydoc_get(e, "hidden_size"), 1, 65536, &u[3], err)) ||
@@ -824,14 +845,180 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
 	out->vs_width = (uint32_t)u[1];
 	out->input_size = (uint32_t)u[2];
 	out->hidden_size = (uint32_t)u[3];
+	out->timesteps = (uint32_t)u[4];
+	out->batch = (uint32_t)u[5];
 	out->scheduler = (sched_kind_t)s;
 	out->cell = (cell_kind_t)c;
 	out->best = (tile_sel_t)b;
 	return SIM_OK;
 }
 
+/* ---- the tile table's fast path ----
+ *
+ * A table as `sharpsim explore` writes it (config_write_tile_table) holds
+ * one flow mapping per line; building a YAML tree of its ~570 entries was
+ * most of a one-layer run's time. The fast path reads such a file line by
+ * line instead. It accepts only the writer's exact form (plain digits, no
+ * leading zeros, known names, every key in order) and gives up on the first
+ * line it does not recognise; the YAML loader then reads the file, and it
+ * alone decides what is valid and says where what is not is. So the fast
+ * path accepts nothing the loader would refuse, and reads what it accepts
+ * as the loader would. */
+
+static bool tt_lit(const char **p, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (strncmp(*p, lit, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+static bool tt_u64(const char **p, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const char *s = *p;
+	if (*s < '0' || *s > '9' || (*s == '0' && s[1] >= '0' && s[1] <= '9'))
+		return false;
+	uint64_t v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v < lo || v > hi)
+		return false;
+	*out = v;
+	*p = s;
+	return true;
+}
+
+static bool tt_u32(const char **p, uint64_t lo, uint64_t hi, uint32_t *out)
+{
+	uint64_t v;
+	if (!tt_u64(p, lo, hi, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* "0x" and 16 hex digits, quoted. */
+static bool tt_key(const char **p, uint64_t *out)
+{
+	const char *s = *p;
+	if (!tt_lit(&s, "\"0x"))
+		return false;
+	uint64_t v = 0;
+	for (int i = 0; i < 16; i++, s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (*s++ != '"')
+		return false;
+	*out = v;
+	*p = s;
+	return true;
+}
+
+/* One of names, spelled exactly. */
+static bool tt_name(const char **p, const char *const *names, int *out)
+{
+	size_t n = strspn(*p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	for (int i = 0; n && names[i]; i++)
+		if (strlen(names[i]) == n && !strncmp(*p, names[i], n)) {
+			*out = i;
+			*p += n;
+			return true;
+		}
+	return false;
+}
+
+static bool tt_entry(const char *s, tile_entry_t *e)
+{
+	int sc, c, b;
+	bool ok = tt_lit(&s, "  - {vs_units: ") && tt_u32(&s, 1, 65536, &e->vs_units) && tt_lit(&s, ", vs_width: ") &&
+		  tt_u32(&s, 1, 4096, &e->vs_width) && tt_lit(&s, ", scheduler: ") &&
+		  tt_name(&s, sched_builtin_names, &sc) && tt_lit(&s, ", cell: ") &&
+		  tt_name(&s, cell_builtin_names, &c) && tt_lit(&s, ", input_size: ") &&
+		  tt_u32(&s, 0, 1048576, &e->input_size) && tt_lit(&s, ", hidden_size: ") &&
+		  tt_u32(&s, 1, 65536, &e->hidden_size) && tt_lit(&s, ", timesteps: ") &&
+		  tt_u32(&s, 1, UINT32_MAX, &e->timesteps) && tt_lit(&s, ", batch: ") &&
+		  tt_u32(&s, 1, UINT32_MAX, &e->batch) && tt_lit(&s, ", layer_key: ") && tt_key(&s, &e->layer_key) &&
+		  tt_lit(&s, ", best: ") && tt_name(&s, param_tile_names, &b) && b != TILE_AUTO &&
+		  tt_lit(&s, ", cycles: [");
+	for (int i = 0; ok && i < 4; i++)
+		ok = tt_u64(&s, 0, UINT64_MAX, &e->cycles[i]) && tt_lit(&s, i < 3 ? ", " : "]}");
+	if (!ok || *s)
+		return false;
+	e->scheduler = (sched_kind_t)sc;
+	e->cell = (cell_kind_t)c;
+	e->best = (tile_sel_t)b;
+	return true;
+}
+
+/* True, with *out filled, when path is a table in the writer's form. */
+static bool tt_fast(const char *path, tile_table_t *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	tile_table_t t = { 0 };
+	size_t cap = 0;
+	bool ok = true, in_entries = false, done = false, have_hw = false;
+	char line[512];
+	size_t bytes = 0;
+	while (ok && fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		bytes += n;
+		if (!n || line[n - 1] != '\n' || bytes > CONFIG_TILE_TABLE_MAX_BYTES || done) {
+			ok = false;
+			break;
+		}
+		line[n - 1] = 0;
+		const char *p = line;
+		if (in_entries) {
+			if (t.n == cap) {
+				cap = cap ? 2 * cap : 64;
+				tile_entry_t *e = realloc(t.e, cap * sizeof *e);
+				if (!e) {
+					ok = false;
+					break;
+				}
+				t.e = e;
+			}
+			ok = tt_entry(line, &t.e[t.n]);
+			t.n += ok;
+		} else if (line[0] == '#') {
+			continue;
+		} else if (tt_lit(&p, "hw: \"")) {
+			size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-");
+			ok = !have_hw && k && !strcmp(p + k, "\"");
+			have_hw = true;
+		} else if (tt_lit(&p, "timing_key: ")) {
+			ok = !t.has_key && tt_key(&p, &t.timing_key) && !*p;
+			t.has_key = true;
+		} else if (!strcmp(line, "entries:")) {
+			in_entries = true;
+		} else {
+			ok = !strcmp(line, "entries: []");
+			done = true;
+		}
+	}
+	ok &= !ferror(f) && (in_entries || done);
+	fclose(f);
+	if (!ok) {
+		free(t.e);
+		return false;
+	}
+	*out = t;
+	return true;
+}
+
 int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 {
+	if (tt_fast(path, out))
+		return SIM_OK;
 	static const char *const top_keys[] = { "hw", "timing_key", "entries", NULL };
 	tile_table_t t = { 0 };
 	ydoc_t *d;
@@ -850,14 +1037,7 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err)
 		if (rc == SIM_OK && key)
 			rc = ydoc_as_string(d, key, &key_text, err);
 		if (rc == SIM_OK && key) {
-			char *end;
-			errno = 0;
-			t.timing_key = strtoull(key_text, &end, 16);
-			if (errno || end == key_text || *end || strncmp(key_text, "0x", 2) != 0)
-				rc = ydoc_error(d, key, err, SIM_EINPUT,
-						"timing_key is '%s', expected 0x and 16 hex digits as written by "
-						"`sharpsim explore`",
-						key_text);
+			rc = cfg_hex_key(d, key, "timing_key", key_text, &t.timing_key, err);
 			t.has_key = true;
 		}
 		const ydoc_node_t *es = ydoc_get(root, "entries");
@@ -894,9 +1074,10 @@ int config_write_tile_table(const char *path, const char *hw_name, const tile_ta
 	char name[HW_NAME_MAX * 4 + 8];
 	param_format(&name_param, hw_name, name, sizeof name);
 	fprintf(f, "# sharpsim tile table, written by `sharpsim explore`: the best tile config per\n"
-		   "# (vs_units, vs_width, scheduler, cell, input_size, hidden_size); cycles lists\n"
-		   "# config1..config4 (0 = the config cannot be formed). timing_key hashes every\n"
-		   "# hardware key that moves cycles: a run whose key differs explores instead.\n");
+		   "# (vs_units, vs_width, scheduler, layer_key), explored at the layer's own timesteps\n"
+		   "# and batch; cycles lists config1..config4 (0 = the config cannot be formed).\n"
+		   "# timing_key hashes every hardware key that moves cycles, layer_key every layer\n"
+		   "# key: a run whose keys differ explores instead.\n");
 	fprintf(f, "hw: %s\n", name);
 	if (t->has_key)
 		fprintf(f, "timing_key: \"0x%016llx\"\n", (unsigned long long)t->timing_key);
@@ -905,22 +1086,30 @@ int config_write_tile_table(const char *path, const char *hw_name, const tile_ta
 		const tile_entry_t *e = &t->e[i];
 		fprintf(f,
 			"  - {vs_units: %u, vs_width: %u, scheduler: %s, cell: %s, input_size: %u, hidden_size: %u, "
-			"best: %s, cycles: [%llu, %llu, %llu, %llu]}\n",
+			"timesteps: %u, batch: %u, layer_key: \"0x%016llx\", best: %s, cycles: [%llu, %llu, %llu, "
+			"%llu]}\n",
 			(unsigned)e->vs_units, (unsigned)e->vs_width, hw_sched_name(e->scheduler),
 			workload_cell_name(e->cell), (unsigned)e->input_size, (unsigned)e->hidden_size,
+			(unsigned)e->timesteps, (unsigned)e->batch, (unsigned long long)e->layer_key,
 			hw_tile_name(e->best), (unsigned long long)e->cycles[0], (unsigned long long)e->cycles[1],
 			(unsigned long long)e->cycles[2], (unsigned long long)e->cycles[3]);
 	}
 	return afile_commit(a, err);
 }
 
-const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s, cell_kind_t c,
-				       uint32_t input_size, uint32_t hidden_size)
+uint64_t config_layer_timing_key(const layer_cfg_t *l)
+{
+	size_t n;
+	const param_t *t = param_layer_table(&n);
+	return param_timing_key(t, n, l);
+}
+
+const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,
+				       uint64_t layer_key)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const tile_entry_t *e = &t->e[i];
-		if (e->vs_units == n && e->vs_width == k && e->scheduler == s && e->cell == c &&
-		    e->input_size == input_size && e->hidden_size == hidden_size)
+		if (e->vs_units == n && e->vs_width == k && e->scheduler == s && e->layer_key == layer_key)
 			return e;
 	}
 	return NULL;

@@ -59,13 +59,18 @@ void config_help_man(FILE *f, const char *version);
  * version string. */
 uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *version);
 
-/* Tile table written by `sharpsim explore`: best tile config per
- * (N, K, scheduler, cell, input size, hidden size). */
+/* Tile table written by `sharpsim explore`: the best tile config per
+ * (N, K, scheduler, layer key). The layer key hashes every layer key that
+ * moves cycles (config_layer_timing_key), so a layer explored at T = 25,
+ * batch 1 is never reused for T = 1500 or batch 4, or for other weight
+ * formats; the shape fields are written for the reader. */
 typedef struct tile_entry {
 	uint32_t vs_units, vs_width;
 	sched_kind_t scheduler;
 	cell_kind_t cell;
 	uint32_t input_size, hidden_size;
+	uint32_t timesteps, batch;
+	uint64_t layer_key;
 	tile_sel_t best;
 	uint64_t cycles[4]; /* cycles of config1..config4 (0 = cannot form) */
 } tile_entry_t;
@@ -92,8 +97,13 @@ int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err);
 /* Writes the table atomically (temp file + rename), with its timing key
  * when it has one. */
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err);
-const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s, cell_kind_t c,
-				       uint32_t input_size, uint32_t hidden_size);
+/* The timing key of l (param_timing_key over the layer table): every
+ * layer key that moves cycles. Which direction a pass of it runs is the
+ * plan's business (resolve_layer_key). */
+uint64_t config_layer_timing_key(const layer_cfg_t *l);
+/* The entry for (n, k, scheduler, layer_key), or NULL. */
+const tile_entry_t *config_tile_lookup(const tile_table_t *t, uint32_t n, uint32_t k, sched_kind_t s,
+				       uint64_t layer_key);
 void config_tile_table_free(tile_table_t *t);
 
 #endif

@@ -40,6 +40,9 @@ typedef enum { DEPS_STEP = 0, DEPS_ELEMENT } deps_kind_t;
  * the schedule's own rule (SCHED_F_WHOLE_VECTOR), element = once all its
  * gates are activated, vector = once every element of the step is. */
 typedef enum { CELL_UPDATE_AUTO = 0, CELL_UPDATE_ELEMENT, CELL_UPDATE_VECTOR } cell_update_t;
+/* How a bidirectional layer's two directions share the array: one after the
+ * other, or as one pass whose sequences are both directions (plan.c). */
+typedef enum { DIRSCHED_SEQUENTIAL = 0, DIRSCHED_INTERLEAVED } dir_sched_t;
 
 typedef enum { PREC_FP16 = 0, PREC_BF16, PREC_FP32, PREC_FIX16X8, PREC_FIX16X16 } prec_mul_t;
 typedef enum { ACT_EXACT = 0, ACT_PWL } act_mode_t;
@@ -124,6 +127,7 @@ typedef struct hw_cfg {
 	sched_kind_t scheduler;
 	deps_kind_t deps;
 	cell_update_t cell_update;
+	dir_sched_t direction_schedule;
 	uint64_t watchdog; /* cycles without progress before a deadlock error */
 	precision_cfg_t precision;
 	act_cfg_t activation;

@@ -22,6 +22,7 @@ _Static_assert(sizeof(sched_kind_t) == sizeof(int), "sched_kind_t is int-sized")
 _Static_assert(sizeof(weight_policy_t) == sizeof(int), "weight_policy_t is int-sized");
 _Static_assert(sizeof(deps_kind_t) == sizeof(int), "deps_kind_t is int-sized");
 _Static_assert(sizeof(cell_update_t) == sizeof(int), "cell_update_t is int-sized");
+_Static_assert(sizeof(dir_sched_t) == sizeof(int), "dir_sched_t is int-sized");
 _Static_assert(sizeof(prec_mul_t) == sizeof(int), "prec_mul_t is int-sized");
 _Static_assert(sizeof(act_mode_t) == sizeof(int), "act_mode_t is int-sized");
 _Static_assert(sizeof(cell_kind_t) == sizeof(int), "cell_kind_t is int-sized");
@@ -37,6 +38,7 @@ const char *const param_tile_names[] = { "auto", "config1", "config2", "config3"
 const char *const param_weights_names[] = { "auto", "resident", "stream", NULL };
 const char *const param_deps_names[] = { "step", "element", NULL };
 const char *const param_cell_update_names[] = { "auto", "element", "vector", NULL };
+static const char *const param_dir_sched_names[] = { "sequential", "interleaved", NULL };
 const char *const param_prec_names[] = { "fp16", "bf16", "fp32", "fix16x8", "fix16x16", NULL };
 const char *const param_act_names[] = { "exact", "pwl", NULL };
 const char *const param_dir_names[] = { "unidirectional", "bidirectional", "reverse", NULL };
@@ -364,6 +366,18 @@ static const param_t param_hw[] = {
 	  .desc = "when the cell updater takes an element: auto (the schedule's rule: whole vectors for brainwave, "
 		  "else per element), element (once its last gate is activated), or vector (once the whole "
 		  "step's vector is; the earlier reading of Sequential) (docs/hardware.md 3)" },
+	/* quiet_default: at sequential every config hashes as before the key. */
+	{ .key = "direction_schedule",
+	  .type = PARAM_ENUM,
+	  HW(direction_schedule),
+	  .def = "sequential",
+	  .names = param_dir_sched_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "a bidirectional layer's two directions: sequential (forward pass, then backward) or "
+		  "interleaved (one pass whose sequences are both directions, each tile issued once per "
+		  "direction with its own weights, so one direction's tiles fill the other's h wait; both "
+		  "directions' weights on chip) (docs/hardware.md 3.4)" },
 	{ .key = "watchdog_cycles",
 	  .type = PARAM_U64,
 	  HW(watchdog),

@@ -126,6 +126,11 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->cfg = a->w->layers[i];
 		lr->layer = pp->layer;
 		lr->backward = pp->backward;
+		lr->both = pp->sets > 1;
+		if (lr->both) { /* reported as the workload states it */
+			lr->cfg.batch_size /= pp->sets;
+			lr->cfg.direction = DIR_BI;
+		}
 		lr->tile = pp->tile;
 		lr->weights = pp->resident ? WEIGHTS_RESIDENT : WEIGHTS_STREAM;
 		lr->weights_fit = pp->fit;
@@ -293,10 +298,11 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.hidden = lc->hidden_size,
 		.timesteps = lc->timesteps,
 		.batch = lc->batch_size,
+		.sets = a->plan->pass[l].sets,
 		.last = l + 1 == a->w->n_layers,
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
-	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
+	wbuf_begin_layer(a->wbuf, l, &a->progs[l], a->plan->pass[l].sets);
 	dcmp_begin_layer(a->dcmp, &a->progs[l]);
 	accel_set_line(a, a->hw.memory.wbuf.read_latency + dcmp_latency(a->dcmp, &a->progs[l]));
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
@@ -543,6 +549,17 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 			       "functional mode does not compute the %s schedule (its precomputed W.x store has no "
 			       "values model), expected another scheduler, or a run without --functional",
 			       plan->sched->name);
+	/* An interleaved pass's sequences B..2B-1 are the backward direction,
+	 * with weights and inputs of their own, which the functional datapath
+	 * (one weight set per pass) does not compute; the values are those of
+	 * the sequential schedule, which computes them. */
+	for (size_t i = 0; i < plan->passes.n_layers; i++)
+		if (plan->pass[i].sets > 1 && (opts->functional || opts->cu_mode != CU_BACKEND_C))
+			return sim_err(err, SIM_EINPUT,
+				       "layer %u: direction_schedule: interleaved is modelled in time only; its values "
+				       "are the sequential schedule's, expected direction_schedule: sequential for "
+				       "--functional and the RTL backends",
+				       plan->pass[i].layer + 1);
 	accel_t a = { 0 };
 	a.plan = plan;
 	a.hw = plan->hw;

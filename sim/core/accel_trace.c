@@ -33,8 +33,11 @@ void accel_trace_segment(accel_t *a, uint32_t id, uint64_t end)
 	snprintf(args, sizeof args,
 		 "\"layer\":%u,\"pass\":\"%s\",\"step\":%u,\"block\":%u,\"rows\":\"%u..%u\",\"gates\":%u,"
 		 "\"config\":%u,\"tiles\":%u",
-		 pp->layer + 1, pp->backward ? "backward" : "forward", b->step, s->block, s->j0,
-		 s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
+		 pp->layer + 1,
+		 pp->sets > 1	? "both"
+		 : pp->backward ? "backward"
+				: "forward",
+		 b->step, s->block, s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg, s->ntiles);
 	trace_slice(a->trace, TRACE_VS, accel_seg_name(a, s, name, sizeof name), a->seg_start, end, args);
 }
 

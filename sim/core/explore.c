@@ -18,11 +18,14 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 	out->cell = l->cell;
 	out->input_size = l->skip_input ? 0 : l->input_size;
 	out->hidden_size = l->hidden_size;
-	layer_cfg_t one = *l;
-	one.timesteps = 2;
-	one.batch_size = 1;
+	out->timesteps = l->timesteps;
+	out->batch = l->batch_size;
+	out->layer_key = resolve_layer_key(hw, l);
+	layer_cfg_t one = *l; /* one pass: what the plan asks about */
+	one.direction = resolve_interleaved(hw, l) ? DIR_BI : DIR_UNI;
 	workload_t w = { .name = "explore", .layers = &one, .n_layers = 1 };
-	run_opts_t o = { 0 };
+	/* Exact, and cheap at any T: the steady-state jump. */
+	run_opts_t o = { .fast_forward = true };
 	uint64_t best = UINT64_MAX;
 	for (unsigned c = 4; c >= 1; c--) {
 		hw_cfg_t h = *hw;

@@ -1,11 +1,14 @@
 /*
  * explore.h - the offline tile-config exploration (docs/hardware.md §4).
  *
- * For one layer shape, runs the cycle model with each tile config the
- * hardware can form (padding reconfiguration as configured) over two time
- * steps, one sequence, warm weights, and keeps the config with the fewest
- * cycles (ties go to the deeper tap, config4 first). Two steps include one
- * step boundary, where the schedules differ; more steps repeat it.
+ * For one pass of a layer, runs the cycle model with each tile config the
+ * hardware can form (padding reconfiguration as configured) at the
+ * layer's own timesteps and batch, warm weights, fast-forwarded (exact),
+ * and keeps the config with the fewest cycles (ties go to the deeper tap,
+ * config4 first). The ranking can invert between two steps and the
+ * layer's real length (the steady state weighs the step boundary T - 1
+ * times, the first step's fill once), so it is taken on the run the
+ * layer will be.
  */
 #ifndef SHARPSIM_EXPLORE_H
 #define SHARPSIM_EXPLORE_H

@@ -19,14 +19,17 @@ void plan_free(plan_t *p)
 /* Expands the workload into passes over the hardware, in run order: a
  * bidirectional layer runs its forward pass, then its backward pass (the
  * same shape, its own weights; the two share the accelerator one after the
- * other, and the next layer starts when both are done). A reverse layer is
- * one backward pass: the same program and cycles as a forward one (which
- * step holds which time is the values' business, fpipe.c). */
+ * other, and the next layer starts when both are done). Interleaved, it is
+ * one pass of 2B sequences, the first B forward and the last B backward:
+ * the two directions' recurrences are independent, so the array works on
+ * one while the other waits for its h (docs/hardware.md §3.4). A reverse
+ * layer is one backward pass: the same program and cycles as a forward one
+ * (which step holds which time is the values' business, fpipe.c). */
 static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < w->n_layers; i++)
-		n += w->layers[i].direction == DIR_BI ? 2 : 1;
+		n += w->layers[i].direction == DIR_BI && !resolve_interleaved(&p->hw, &w->layers[i]) ? 2 : 1;
 	p->passes = *w;
 	p->passes.layers = calloc(n, sizeof *p->passes.layers);
 	p->pass = calloc(n, sizeof *p->pass);
@@ -35,11 +38,15 @@ static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "out of memory");
 	p->passes.n_layers = n;
 	for (size_t i = 0, k = 0; i < w->n_layers; i++) {
-		for (int d = 0; d < (w->layers[i].direction == DIR_BI ? 2 : 1); d++, k++) {
+		bool both = resolve_interleaved(&p->hw, &w->layers[i]);
+		for (int d = 0; d < (w->layers[i].direction == DIR_BI && !both ? 2 : 1); d++, k++) {
 			p->passes.layers[k] = w->layers[i];
 			p->passes.layers[k].direction = DIR_UNI;
 			p->pass[k].layer = (uint32_t)i;
 			p->pass[k].backward = d == 1 || w->layers[i].direction == DIR_REV;
+			p->pass[k].sets = both ? 2 : 1;
+			if (both)
+				p->passes.layers[k].batch_size *= 2;
 		}
 	}
 	return SIM_OK;
@@ -102,24 +109,27 @@ static int plan_masks(const layer_cfg_t *l, size_t i, cmp_mask_t *mask[2], uint6
 	return SIM_OK;
 }
 
-/* Tile config, program and weight placement of pass i. */
-static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *err)
+/* Tile config, program and weight placement of pass i, of workload layer
+ * orig. */
+static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, const layer_cfg_t *orig, sim_err_t *err)
 {
 	const hw_cfg_t *hw = &p->hw;
 	const layer_cfg_t *l = &p->passes.layers[i];
 	plan_pass_t *pp = &p->pass[i];
 	if (hw->compute.accumulators < l->batch_size)
 		return sim_err(err, SIM_EINPUT,
-			       "layer %zu: compute.accumulators (%u) is smaller than its batch_size (%u); the tiles "
+			       "layer %u: compute.accumulators (%u) is smaller than its batch_size (%u)%s; the tiles "
 			       "of a row block interleave the sequences, each with its own accumulator, expected "
 			       "at least %u",
-			       i + 1, hw->compute.accumulators, l->batch_size, l->batch_size);
+			       pp->layer + 1, hw->compute.accumulators, l->batch_size / pp->sets,
+			       pp->sets > 1 ? " times its two directions (direction_schedule: interleaved)" : "",
+			       l->batch_size);
 	bool fixed = p->sched->flags & SCHED_F_FIXED_TILE;
 	if (fixed) {
 		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
 		pp->tile_src = TILE_FROM_CONFIG;
 	} else {
-		int rc = resolve_tile(hw, table, p->registry, l, &pp->tile, &pp->tile_src, err);
+		int rc = resolve_tile(hw, table, p->registry, orig, &pp->tile, &pp->tile_src, err);
 		if (rc)
 			return rc;
 	}
@@ -149,6 +159,18 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 		return sim_err(err, why.code, "layer %zu: weight storage: %s", i + 1, why.msg);
 	cmp_mask_t *mask[2] = { NULL, NULL };
 	int rc = SIM_OK;
+	if (pp->sets > 1 && (p->sched->flags & SCHED_F_X_PRECOMPUTED))
+		return sim_err(err, SIM_EINPUT,
+			       "layer %u: direction_schedule: interleaved is not modelled for the %s schedule (its "
+			       "input phase reads each tile once for every step), expected direction_schedule: "
+			       "sequential",
+			       pp->layer + 1, p->sched->name);
+	if (workload_sparse(l) && pp->sets > 1)
+		return sim_err(err, SIM_EINPUT,
+			       "layer %u: direction_schedule: interleaved issues both directions from one program, "
+			       "but a pruned layer's directions have masks of their own, expected "
+			       "direction_schedule: sequential for a sparse bidirectional layer",
+			       pp->layer + 1);
 	if (workload_sparse(l)) {
 		if (cmp_store_check(&store, p->k * 8, p->n, &why))
 			return sim_err(err, why.code, "layer %zu: weight storage: %s", i + 1, why.msg);
@@ -164,11 +186,17 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 	if (rc)
 		return rc;
 	const memory_cfg_t *m = &hw->memory;
-	uint64_t bytes = p->progs[i].step_bytes;
+	uint64_t bytes = p->progs[i].step_bytes * pp->sets;
 	bool fit = bytes <= m->wbuf.bytes;
-	pp->fp16_bytes = p->progs[i].fp16_step_bytes;
+	pp->fp16_bytes = p->progs[i].fp16_step_bytes * pp->sets;
 	pp->fit_fp16 = pp->fp16_bytes <= m->wbuf.bytes;
 	bool resident = m->weights == WEIGHTS_RESIDENT || (m->weights == WEIGHTS_AUTO && fit);
+	if (pp->sets > 1 && !resident)
+		return sim_err(err, SIM_EINPUT,
+			       "layer %u: direction_schedule: interleaved keeps both directions' weights on chip, "
+			       "but their %llu bytes do not fit the weight buffer (%llu), expected "
+			       "direction_schedule: sequential, -p memory.weights=resident or a larger buffer",
+			       pp->layer + 1, (unsigned long long)bytes, (unsigned long long)m->wbuf.bytes);
 	if ((p->sched->flags & SCHED_F_NEEDS_RESIDENT) && !resident)
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu: the %s baseline is modelled with its weights on chip (its input "
@@ -201,8 +229,10 @@ int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *tabl
 			       (int)hw->scheduler, sched_registry_count(out->registry));
 	out->hw = *hw;
 	uint32_t max_batch = 1;
-	for (size_t i = 0; i < w->n_layers; i++)
-		max_batch = w->layers[i].batch_size > max_batch ? w->layers[i].batch_size : max_batch;
+	for (size_t i = 0; i < w->n_layers; i++) {
+		uint32_t b = w->layers[i].batch_size * (resolve_interleaved(hw, &w->layers[i]) ? 2 : 1);
+		max_batch = b > max_batch ? b : max_batch;
+	}
 	out->hw.compute.accumulators = resolve_accumulators(&out->hw, max_batch);
 	resolve_hw(&out->hw);
 	out->n = out->hw.compute.vs_units;
@@ -210,7 +240,7 @@ int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *tabl
 	int rc = plan_passes(out, w, err);
 	bool all_fit = true, any_stream = false, any_res = false;
 	for (size_t i = 0; !rc && i < out->passes.n_layers; i++) {
-		rc = plan_pass(out, table, i, err);
+		rc = plan_pass(out, table, i, &w->layers[out->pass[i].layer], err);
 		all_fit &= out->pass[i].fit;
 		any_stream |= !out->pass[i].resident;
 		any_res |= out->pass[i].resident;

@@ -26,14 +26,18 @@
 #include "resolve.h"
 
 typedef struct plan_pass {
-	uint32_t layer;	 /* index in the workload */
-	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
+	uint32_t layer; /* index in the workload */
+	bool backward;	/* the backward pass of a bidirectional layer, or a reverse layer */
+	/* Weight sets the pass issues each tile with: 2 for a bidirectional
+	 * layer under direction_schedule: interleaved (its sequences
+	 * 0..B-1 are the forward direction, B..2B-1 the backward one), else 1. */
+	uint32_t sets;
 	tile_sel_t tile; /* resolved tile config */
 	tile_source_t tile_src;
 	bool resident;	       /* weights kept on chip (else streamed) */
 	bool fit;	       /* one step's weights fit the buffer */
 	bool fit_fp16;	       /* ... and would fit at fp16 (else they fit only compressed) */
-	uint64_t bytes;	       /* stored weight bytes of one step */
+	uint64_t bytes;	       /* stored weight bytes of one step, every set */
 	uint64_t fp16_bytes;   /* what they would be at fp16 */
 	uint64_t nnz_per_step; /* pruned layer: non-zero weights of W and U, counted on the masks (0: dense) */
 } plan_pass_t;

@@ -95,6 +95,18 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table
 	return SIM_OK;
 }
 
+bool resolve_interleaved(const hw_cfg_t *hw, const layer_cfg_t *l)
+{
+	return l->direction == DIR_BI && hw->direction_schedule == DIRSCHED_INTERLEAVED;
+}
+
+uint64_t resolve_layer_key(const hw_cfg_t *hw, const layer_cfg_t *l)
+{
+	layer_cfg_t u = *l;
+	u.direction = resolve_interleaved(hw, l) ? DIR_BI : DIR_UNI;
+	return config_layer_timing_key(&u);
+}
+
 int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,
 		 tile_sel_t *out, tile_source_t *src, sim_err_t *err)
 {
@@ -103,9 +115,8 @@ int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_regi
 		*src = TILE_FROM_CONFIG;
 		return SIM_OK;
 	}
-	uint32_t input = l->skip_input ? 0 : l->input_size;
 	const tile_entry_t *e = table ? config_tile_lookup(table, hw->compute.vs_units, resolve_lanes(hw),
-							   hw->scheduler, l->cell, input, l->hidden_size)
+							   hw->scheduler, resolve_layer_key(hw, l))
 				      : NULL;
 	if (e) {
 		*out = e->best;

@@ -66,4 +66,13 @@ int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table
 int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,
 		 tile_sel_t *out, tile_source_t *src, sim_err_t *err);
 
+/* The key a tile table holds a pass of workload layer l under: its layer
+ * key with the direction as the pass runs it. A forward, reverse or
+ * sequential bidirectional pass is one unidirectional pass (the same
+ * program and cycles); an interleaved bidirectional layer is one pass of
+ * both directions, a different run. */
+uint64_t resolve_layer_key(const hw_cfg_t *hw, const layer_cfg_t *l);
+/* l runs as one pass of both its directions (direction_schedule). */
+bool resolve_interleaved(const hw_cfg_t *hw, const layer_cfg_t *l);
+
 #endif

@@ -119,3 +119,8 @@ void run_result_free(run_result_t *r)
 	r->stats = NULL;
 	r->layers = NULL;
 }
+
+const char *run_pass_direction(const layer_result_t *l)
+{
+	return l->both ? "both" : l->backward ? "backward" : "forward";
+}

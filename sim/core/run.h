@@ -77,6 +77,7 @@ typedef struct layer_result {
 	layer_cfg_t cfg; /* the pass's shape */
 	uint32_t layer;	 /* index in the workload */
 	bool backward;	 /* the backward pass of a bidirectional layer, or a reverse layer */
+	bool both;	 /* both directions of a bidirectional layer in one pass (interleaved) */
 	uint64_t cycles; /* from the layer's first issue to its last h */
 	uint64_t useful_macs;
 	uint64_t issued_macs;
@@ -89,6 +90,9 @@ typedef struct layer_result {
 	uint64_t nnz_per_step;	    /* pruned layer: its non-zero weights (W and U) */
 	func_layer_err_t err;	    /* functional: against the double reference */
 } layer_result_t;
+
+/* "forward", "backward" or "both": the direction a pass ran. */
+const char *run_pass_direction(const layer_result_t *l);
 
 typedef struct run_result {
 	hw_cfg_t hw;	      /* effective config, every auto resolved */

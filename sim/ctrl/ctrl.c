@@ -33,7 +33,8 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->stall = stats_counter(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure");
 	c->starve = stats_counter(st, "ctrl.starve", STATS_CYCLES,
 				  "cycles the controller waited (dependency, weights, drain)");
-	c->tiles = stats_counter(st, "ctrl.tiles", STATS_EVENTS, "column tiles issued (weights read once per tile)");
+	c->tiles = stats_counter(st, "ctrl.tiles", STATS_EVENTS,
+				 "column tiles read from the weight buffer (once per tile and weight set)");
 	c->blocks = stats_counter(st, "ctrl.blocks", STATS_EVENTS, "segments started");
 	c->reconfigs = stats_counter(st, "ctrl.reconfigs", STATS_EVENTS, "tile-config switches");
 	c->dram_wait =
@@ -235,21 +236,36 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	t->cols = m->cols;
 }
 
+/* The active segment's next token opens a weight group: its column tile
+ * is read from the buffer now (an input-phase segment reads each tile once
+ * for all its steps and sequences). */
+static bool ctrl_reads_weights(const ctrl_t *c)
+{
+	return c->a_pre ? c->a_b == 0 : c->a_b % (c->L.batch / c->L.sets) == 0;
+}
+
+/* The weight set of the active segment's next token. */
+static uint32_t ctrl_set(const ctrl_t *c)
+{
+	return c->a_pre ? 0 : c->a_b / (c->L.batch / c->L.sets);
+}
+
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
 void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
-	if (c->a_b == 0) {
-		if (c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
-		    c->recurrent) {
-			uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
-			uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
-			if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
-				ctrl_bubble(c, out, IDLE_DEPENDENCY);
-				return;
-			}
+	if (c->a_b == 0 && c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
+	    c->recurrent) {
+		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
+		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
+		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
+			ctrl_bubble(c, out, IDLE_DEPENDENCY);
+			return;
 		}
-		wbuf_wait_t w = wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step);
+	}
+	if (ctrl_reads_weights(c)) {
+		uint32_t set = ctrl_set(c);
+		wbuf_wait_t w = wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set);
 		if (w != WBUF_READY) {
 			/* A capped weight port also shows as a weight-fetch bubble;
 			 * only a wait on DRAM counts towards a DRAM-bound run. */
@@ -381,11 +397,20 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	uint64_t b = c->L.batch;
 	uint64_t u0 = (uint64_t)c->a_c * b + c->a_b;
-	/* Weights are read once per column tile, with its first sequence. */
-	uint64_t c_first = (u0 + b - 1) / b, c_end = (u0 + k + b - 1) / b;
-	wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)c_first, (uint32_t)(c_end - c_first));
-	dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)c_first), (uint32_t)(c_end - c_first));
-	*c->tiles += c_end - c_first;
+	/* Weights are read once per column tile and weight group, with the
+	 * group's first sequence: read r is token r * g, of tile r / sets. */
+	uint64_t sets = c->L.sets, g = b / sets;
+	uint64_t r_first = (u0 + g - 1) / g, r_end = (u0 + k + g - 1) / g;
+	if (sets == 1) {
+		wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)r_first, (uint32_t)(r_end - r_first));
+		dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)r_first), (uint32_t)(r_end - r_first));
+	} else {
+		for (uint64_t r = r_first; r < r_end; r++) {
+			wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)(r / sets), 1);
+			dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)(r / sets)), 1);
+		}
+	}
+	*c->tiles += r_end - r_first;
 	*c->busy += k;
 	uint64_t from = k > R ? k - R : 0;
 	for (uint64_t i = from; i < k; i++)
@@ -509,9 +534,9 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 
 bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)
 {
-	if (!c->active || c->a_b != 0 || c->deps != DEPS_STEP)
+	if (!c->active || !ctrl_reads_weights(c) || c->deps != DEPS_STEP)
 		return false;
-	return wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step) == WBUF_WAIT_DRAM;
+	return wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, ctrl_set(c)) == WBUF_WAIT_DRAM;
 }
 
 void ctrl_skip_wait(ctrl_t *c, uint64_t k)
@@ -524,7 +549,7 @@ void ctrl_skip_wait(ctrl_t *c, uint64_t k)
 
 bool ctrl_dram_need(const ctrl_t *c, const ctrl_view_t *v, int *stream, uint64_t *pos)
 {
-	return c->active && wbuf_tile_need(v->wbuf, c->a_seg, c->a_c, c->a_step, stream, pos);
+	return c->active && wbuf_tile_need(v->wbuf, c->a_seg, c->a_c, c->a_step, ctrl_set(c), stream, pos);
 }
 
 /* The unit interface (unit.h). */

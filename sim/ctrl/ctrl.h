@@ -82,6 +82,11 @@ typedef struct ctrl_layer {
 	cell_kind_t cell;
 	gru_form_t form;
 	uint32_t hidden, timesteps, batch;
+	/* Weight sets: the batch's sequences fall into `sets` equal groups,
+	 * each with weights of its own (an interleaved bidirectional layer: 2).
+	 * A column tile is read from the weight buffer once per group, with
+	 * the group's first sequence. */
+	uint32_t sets;
 	bool last; /* no layer follows */
 } ctrl_layer_t;
 

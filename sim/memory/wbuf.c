@@ -16,6 +16,7 @@ struct wbuf {
 	bool all_on_chip;
 	/* current layer */
 	uint32_t layer;
+	uint32_t sets; /* the layer's weight sets (wbuf_begin_layer) */
 	const sched_prog_t *prog;
 	uint64_t r_eff, s_step, stream_consumed, stream_limit, last_req;
 	uint64_t peak;
@@ -91,16 +92,17 @@ static void wbuf_load_window(wbuf_t *w)
 	dram_set_limit(w->dram, DRAM_LOAD, lim);
 }
 
-void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog)
+void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog, uint32_t sets)
 {
 	w->layer = l;
 	w->prog = prog;
+	w->sets = sets;
 	const wbuf_layer_plan_t *p = &w->plan[l];
 	/* The first tile that does not fit whole in the resident space starts
 	 * the streamed part: tiles are fetched whole. */
 	w->r_eff = prog->step_bytes;
 	for (uint32_t t = 0; t < prog->ntile; t++)
-		if (prog->tile[t].off + prog->tile[t].bytes > p->resident) {
+		if ((prog->tile[t].off + prog->tile[t].bytes) * sets > p->resident) {
 			w->r_eff = prog->tile[t].off;
 			break;
 		}
@@ -129,7 +131,15 @@ void wbuf_end_layer(wbuf_t *w, uint32_t l)
 	wbuf_load_window(w);
 }
 
-wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
+/* Where the resident tile m of weight set `set` ends in the layer's load:
+ * the sets of a tile sit side by side, so both directions' first tiles
+ * arrive first. */
+static uint64_t wbuf_load_end(const wbuf_t *w, const tile_meta_t *m, uint32_t set)
+{
+	return w->load_base[w->layer] + m->off * w->sets + (uint64_t)(set + 1) * m->bytes;
+}
+
+wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t set)
 {
 	if (w->all_ready)
 		return WBUF_READY;
@@ -140,7 +150,7 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
 		if (dram_arrived(w->dram, DRAM_STREAM) < end)
 			return WBUF_WAIT_DRAM;
 	} else if (w->load_base[w->layer + 1] > w->load_base[w->layer]) {
-		if (dram_arrived(w->dram, DRAM_LOAD) < w->load_base[w->layer] + off + bytes)
+		if (dram_arrived(w->dram, DRAM_LOAD) < wbuf_load_end(w, m, set))
 			return WBUF_WAIT_DRAM;
 	}
 	if (w->port_limited && w->tokens < m->bank_bytes)
@@ -148,7 +158,7 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
 	return WBUF_READY;
 }
 
-bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, int *stream, uint64_t *pos)
+bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t set, int *stream, uint64_t *pos)
 {
 	if (w->all_ready)
 		return false;
@@ -159,7 +169,7 @@ bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, in
 		*pos = w->stream_base[w->layer] + (uint64_t)step * w->s_step + (off - w->r_eff) + bytes;
 	} else if (w->load_base[w->layer + 1] > w->load_base[w->layer]) {
 		*stream = DRAM_LOAD;
-		*pos = w->load_base[w->layer] + off + bytes;
+		*pos = wbuf_load_end(w, m, set);
 	} else {
 		return false;
 	}

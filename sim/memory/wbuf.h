@@ -44,15 +44,20 @@ void wbuf_destroy(wbuf_t *w);
  * otherwise loaded-but-unfinished layers and the staging area of a streamed
  * layer share its capacity. */
 int wbuf_plan(wbuf_t *w, const wbuf_layer_plan_t *layers, uint32_t n, bool all_on_chip, bool warm);
-/* Enters layer l with its program; tiles' residency follows plan[l].resident. */
-void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog);
+/* Enters layer l with its program, whose every tile is stored `sets` times
+ * (an interleaved bidirectional layer: once per direction), the sets of a
+ * tile side by side; tiles' residency follows plan[l].resident, counted
+ * in whole tiles of every set. Invariant: a layer with sets > 1 is all
+ * resident (plan.c refuses to stream one). */
+void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog, uint32_t sets);
 /* Layer l finished: its resident space is free for later loads. */
 void wbuf_end_layer(wbuf_t *w, uint32_t l);
 
 typedef enum { WBUF_READY = 0, WBUF_WAIT_DRAM, WBUF_WAIT_PORT } wbuf_wait_t;
 
-/* Can column tile c of segment s of step t be read this cycle? */
-wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* Can column tile c of segment s of step t, weight set `set`, be read
+ * this cycle? */
+wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t set);
 /* Are all of segment s's streamed bytes (step t) inside the window DRAM may
  * already fetch? The window only grows, so such a segment is sure to get
  * its weights. A segment issued out of stream order (Unfolded's run-ahead
@@ -61,8 +66,9 @@ wbuf_wait_t wbuf_tile_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t 
 bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
 /* For a tile waiting on DRAM: the stream and the byte position that must
  * have arrived. False when the tile does not wait on DRAM. */
-bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, int *stream, uint64_t *pos);
-/* Reads it (precondition: ready). Returns the bank bytes read. */
+bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t set, int *stream, uint64_t *pos);
+/* Reads it (precondition: ready; every set's tile has the same bank rows
+ * and bytes). Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
 void wbuf_tick(wbuf_t *w);
 /* Exactly k ticks in which no tile is read: the port's bucket fills

@@ -212,9 +212,8 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			"\"batch_size\": %u, \"skip_input\": %s, \"tile\": %s, \"weights\": %s, "
 			"\"weights_fit\": %s, \"weight_bytes\": %" PRIu64 ", \"cycles\": %" PRIu64
 			", \"useful_macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64,
-			i ? "," : "", l->layer + 1, l->backward ? "backward" : "forward", workload_cell_name(lc->cell),
-			lc->input_size, lc->hidden_size, lc->timesteps, lc->batch_size,
-			lc->skip_input ? "true" : "false", tile,
+			i ? "," : "", l->layer + 1, run_pass_direction(l), workload_cell_name(lc->cell), lc->input_size,
+			lc->hidden_size, lc->timesteps, lc->batch_size, lc->skip_input ? "true" : "false", tile,
 			m				 ? "null"
 			: l->weights == WEIGHTS_RESIDENT ? "\"resident\""
 							 : "\"streamed\"",
@@ -449,7 +448,7 @@ const char *report_csv_value(const report_ctx_t *c, long layer, const char *name
 	if (CSV_IS("layer"))
 		return l ? CSV_U64(l->layer + 1) : "";
 	if (CSV_IS("pass"))
-		return l ? (l->backward ? "backward" : "forward") : "";
+		return l ? run_pass_direction(l) : "";
 	if (CSV_IS("hw"))
 		return r->hw.name;
 	if (CSV_IS("workload"))
@@ -557,10 +556,14 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		const layer_cfg_t *l = &lr->cfg;
 		fprintf(f,
 			"  layer %u%s  %s I=%u%s H=%u T=%u B=%u  tile %s  weights %s (%.1f MB%s)  %" PRIu64 " cycles\n",
-			lr->layer + 1, lr->backward ? " (backward)" : "", workload_cell_name(l->cell), l->input_size,
-			l->skip_input ? " (skipped)" : "", l->hidden_size, l->timesteps, l->batch_size,
-			hw_tile_name(lr->tile), lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed",
-			(double)lr->weight_bytes / 1e6, lr->weights_fit ? "" : ", does not fit", lr->cycles);
+			lr->layer + 1,
+			lr->both       ? " (both directions)"
+			: lr->backward ? " (backward)"
+				       : "",
+			workload_cell_name(l->cell), l->input_size, l->skip_input ? " (skipped)" : "", l->hidden_size,
+			l->timesteps, l->batch_size, hw_tile_name(lr->tile),
+			lr->weights == WEIGHTS_RESIDENT ? "resident" : "streamed", (double)lr->weight_bytes / 1e6,
+			lr->weights_fit ? "" : ", does not fit", lr->cycles);
 		if (l->weight_bits != WBITS_16)
 			fprintf(f, "           %u-bit weights with fp32 %s scales: %.1f MB at fp16%s\n",
 				workload_weight_bits(l),
