@@ -31,6 +31,8 @@
 
 #include "../sim/compress/cmp_store.h"
 #include "../sim/config/config.h"
+#include "../sim/config/tile_cache.h"
+#include "../sim/core/resolve.h"
 #include "../sim/core/run.h"
 #include "testutil.h"
 
@@ -526,6 +528,44 @@ START_TEST(interleaved_never_slower)
 						      presets[p], hw_sched_name(scheds[s]), shapes[i].h,
 						      (unsigned long long)il, (unsigned long long)seq);
 			}
+}
+END_TEST
+
+/* A layer explored on the fly is explored once per process and key: the
+ * two passes of a bidirectional layer and a later run of an equal layer
+ * reuse it (tile_cache_explored), a layer of another T does not; the tiles
+ * and cycles are those of a run that explores everything afresh. */
+START_TEST(explored_once)
+{
+	hw_cfg_t h = hw_tiny(16, 32, TILE_AUTO, SCHED_KIND_UNFOLDED);
+	snprintf(h.name, sizeof h.name, "no-table");
+	layer_cfg_t l[2] = { layer(CELL_LSTM, 48, 48, 5, 1, false), layer(CELL_LSTM, 48, 48, 5, 1, false) };
+	l[0].direction = DIR_BI;
+	workload_t w = { .name = "t", .path = "t", .layers = l, .n_layers = 1 };
+	tile_cache_t *cache = tile_cache_create();
+	run_opts_t o = { .tile_cache = cache };
+	run_result_t r, fresh;
+	sim_err_t e = { 0 };
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	run_opts_t none = { 0 };
+	ck_assert_msg(accel_run(&h, &w, &none, &fresh, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(r.cycles, fresh.cycles);
+	ck_assert_int_eq(r.layers[0].tile, fresh.layers[0].tile);
+	const tile_table_t *m = tile_cache_explored(cache, resolve_timing_key(&r.hw));
+	ck_assert_uint_eq(m->n, 1);
+	ck_assert_uint_eq(m->e[0].timesteps, 5);
+	run_result_free(&r);
+	run_result_free(&fresh);
+	l[0].direction = DIR_UNI;
+	w.n_layers = 2;
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(m->n, 1);
+	run_result_free(&r);
+	l[1].timesteps = 9;
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(m->n, 2);
+	run_result_free(&r);
+	tile_cache_destroy(cache);
 }
 END_TEST
 
@@ -1128,6 +1168,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, fc_and_bidirectional);
 	tcase_add_test(t, interleaved_directions);
 	tcase_add_test(t, interleaved_never_slower);
+	tcase_add_test(t, explored_once);
 	tcase_add_test(t, mac_counts);
 	tcase_add_test(t, coupled_lstm_three_gates);
 	tcase_add_test(t, peephole_lstm_deeper_cell_update);

@@ -20,9 +20,17 @@ typedef struct tile_cache_entry {
 	tile_table_t table;
 } tile_cache_entry_t;
 
+/* Layers explored under one timing key. */
+typedef struct tile_cache_memo {
+	uint64_t key;
+	tile_table_t table;
+} tile_cache_memo_t;
+
 struct tile_cache {
 	tile_cache_entry_t *e;
 	size_t n, cap;
+	tile_cache_memo_t **m; /* each apart: a table handed out never moves */
+	size_t nm;
 };
 
 tile_cache_t *tile_cache_create(void)
@@ -39,7 +47,29 @@ void tile_cache_destroy(tile_cache_t *c)
 		config_tile_table_free(&c->e[i].table);
 	}
 	free(c->e);
+	for (size_t i = 0; i < c->nm; i++) {
+		config_tile_table_free(&c->m[i]->table);
+		free(c->m[i]);
+	}
+	free(c->m);
 	free(c);
+}
+
+tile_table_t *tile_cache_explored(tile_cache_t *c, uint64_t timing_key)
+{
+	for (size_t i = 0; i < c->nm; i++)
+		if (c->m[i]->key == timing_key)
+			return &c->m[i]->table;
+	tile_cache_memo_t **m = realloc(c->m, (c->nm + 1) * sizeof *m);
+	if (!m)
+		return NULL;
+	c->m = m;
+	tile_cache_memo_t *one = malloc(sizeof *one);
+	if (!one)
+		return NULL;
+	*one = (tile_cache_memo_t){ .key = timing_key, .table = { .has_key = true, .timing_key = timing_key } };
+	m[c->nm++] = one;
+	return &one->table;
 }
 
 static bool tile_cache_same(const tile_cache_id_t *a, const tile_cache_id_t *b)

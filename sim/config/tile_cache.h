@@ -25,5 +25,14 @@ void tile_cache_destroy(tile_cache_t *c);
 /* The table at path (loaded by config_load_tile_table on a miss or when
  * the file changed). Errors are the loader's. */
 int tile_cache_get(tile_cache_t *c, const char *path, const tile_table_t **out, sim_err_t *err);
+/* The layers explored on the fly under timing key k (resolve_tile), kept
+ * for the process so that a later pass or run under the same key (the two
+ * passes of a bidirectional layer, a stack of equal layers, a sweep's
+ * points) reuses them: exploring is exact, so a reused entry is what
+ * exploring again would give. Valid until the cache is destroyed; NULL when
+ * out of memory (the caller then explores without keeping). Not kept on
+ * disk: an entry written by another build of the model would be trusted
+ * where it no longer holds (docs/architecture.md, "Tile tables"). */
+tile_table_t *tile_cache_explored(tile_cache_t *c, uint64_t timing_key);
 
 #endif

@@ -34,7 +34,7 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 		run_result_t r;
 		sim_err_t e;
 		plan_t p;
-		int rc = plan_build(&h, &w, NULL, registry, &p, &e);
+		int rc = plan_build(&h, &w, NULL, NULL, registry, &p, &e);
 		if (!rc) {
 			rc = accel_run_plan(&p, &o, &r, &e);
 			plan_free(&p);

@@ -111,7 +111,8 @@ static int plan_masks(const layer_cfg_t *l, size_t i, cmp_mask_t *mask[2], uint6
 
 /* Tile config, program and weight placement of pass i, of workload layer
  * orig. */
-static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, const layer_cfg_t *orig, sim_err_t *err)
+static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, size_t i, const layer_cfg_t *orig,
+		     sim_err_t *err)
 {
 	const hw_cfg_t *hw = &p->hw;
 	const layer_cfg_t *l = &p->passes.layers[i];
@@ -129,7 +130,7 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, const layer
 		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
 		pp->tile_src = TILE_FROM_CONFIG;
 	} else {
-		int rc = resolve_tile(hw, table, p->registry, orig, &pp->tile, &pp->tile_src, err);
+		int rc = resolve_tile(hw, table, memo, p->registry, orig, &pp->tile, &pp->tile_src, err);
 		if (rc)
 			return rc;
 	}
@@ -217,8 +218,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, const layer
 	return SIM_OK;
 }
 
-int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, const sched_registry_t *registry,
-	       plan_t *out, sim_err_t *err)
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, tile_cache_t *cache,
+	       const sched_registry_t *registry, plan_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!w->n_layers)
@@ -238,13 +239,18 @@ int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *tabl
 	out->n = out->hw.compute.vs_units;
 	out->k = resolve_lanes(&out->hw);
 	int rc = plan_passes(out, w, err);
+	/* Layers explored here are kept under the resolved config's key (every
+	 * auto filled, so a different batch's accumulators is another key). */
+	tile_table_t own = { 0 };
+	tile_table_t *memo = cache ? tile_cache_explored(cache, resolve_timing_key(&out->hw)) : &own;
 	bool all_fit = true, any_stream = false, any_res = false;
 	for (size_t i = 0; !rc && i < out->passes.n_layers; i++) {
-		rc = plan_pass(out, table, i, &w->layers[out->pass[i].layer], err);
+		rc = plan_pass(out, table, memo, i, &w->layers[out->pass[i].layer], err);
 		all_fit &= out->pass[i].fit;
 		any_stream |= !out->pass[i].resident;
 		any_res |= out->pass[i].resident;
 	}
+	config_tile_table_free(&own);
 	if (rc) {
 		plan_free(out);
 		return rc;

@@ -20,6 +20,7 @@
 #include "../common/err.h"
 #include "../config/config.h"
 #include "../config/hw_cfg.h"
+#include "../config/tile_cache.h"
 #include "../config/workload.h"
 #include "../ctrl/sched.h"
 #include "../sched/registry.h"
@@ -55,10 +56,12 @@ typedef struct plan {
 } plan_t;
 
 /* table: the tile table for tile: auto (NULL: explore every layer).
+ * cache: where layers explored on the fly are kept under the resolved
+ * config's timing key (tile_cache_explored; NULL: within this plan only).
  * registry: where hw->scheduler is looked up (NULL: the built-in ones).
  * On error *out holds nothing to free. */
-int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, const sched_registry_t *registry,
-	       plan_t *out, sim_err_t *err);
+int plan_build(const hw_cfg_t *hw, const workload_t *w, const tile_table_t *table, tile_cache_t *cache,
+	       const sched_registry_t *registry, plan_t *out, sim_err_t *err);
 void plan_free(plan_t *p);
 
 #endif

@@ -1,6 +1,7 @@
 #include "resolve.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ uint64_t resolve_timing_key(const hw_cfg_t *hw)
 {
 	hw_cfg_t h = *hw;
 	resolve_hw(&h);
+	h.memory.weights = WEIGHTS_RESIDENT;
 	return config_timing_key(&h);
 }
 
@@ -107,20 +109,26 @@ uint64_t resolve_layer_key(const hw_cfg_t *hw, const layer_cfg_t *l)
 	return config_layer_timing_key(&u);
 }
 
-int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,
-		 tile_sel_t *out, tile_source_t *src, sim_err_t *err)
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, tile_table_t *memo, const sched_registry_t *registry,
+		 const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err)
 {
 	if (hw->compute.tile != TILE_AUTO) {
 		*out = hw->compute.tile;
 		*src = TILE_FROM_CONFIG;
 		return SIM_OK;
 	}
-	const tile_entry_t *e = table ? config_tile_lookup(table, hw->compute.vs_units, resolve_lanes(hw),
-							   hw->scheduler, resolve_layer_key(hw, l))
-				      : NULL;
+	uint32_t k = resolve_lanes(hw);
+	uint64_t key = resolve_layer_key(hw, l);
+	const tile_entry_t *e = table ? config_tile_lookup(table, hw->compute.vs_units, k, hw->scheduler, key) : NULL;
 	if (e) {
 		*out = e->best;
 		*src = TILE_FROM_TABLE;
+		return SIM_OK;
+	}
+	*src = TILE_EXPLORED;
+	e = memo ? config_tile_lookup(memo, hw->compute.vs_units, k, hw->scheduler, key) : NULL;
+	if (e) {
+		*out = e->best;
 		return SIM_OK;
 	}
 	tile_entry_t x;
@@ -128,6 +136,12 @@ int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_regi
 	if (rc)
 		return rc;
 	*out = x.best;
-	*src = TILE_EXPLORED;
+	/* Kept for the next pass under this key; when memory is short it is
+	 * not kept, and explored again then. */
+	tile_entry_t *grown = memo ? realloc(memo->e, (memo->n + 1) * sizeof *grown) : NULL;
+	if (grown) {
+		memo->e = grown;
+		memo->e[memo->n++] = x;
+	}
 	return SIM_OK;
 }

@@ -38,8 +38,10 @@ uint64_t resolve_inter_values(const hw_cfg_t *hw);
 
 typedef enum { TILE_FROM_CONFIG = 0, TILE_FROM_TABLE, TILE_EXPLORED } tile_source_t;
 
-/* The timing key of hw as the engine builds it (a copy resolved by
- * resolve_hw, so "auto" and the value it resolves to are one key). explore
+/* The timing key of hw as exploration runs it (a copy resolved by
+ * resolve_hw, so "auto" and the value it resolves to are one key, and its
+ * weights resident, as explore_layer places them whatever the config says:
+ * the placement moves a run's cycles but never a tile choice). explore
  * writes it into a table; a run uses a table only under the same key. */
 uint64_t resolve_timing_key(const hw_cfg_t *hw);
 
@@ -62,9 +64,10 @@ typedef struct tile_stale {
 int resolve_tile_table(const hw_cfg_t *hw, tile_cache_t *cache, const tile_table_t **out, tile_stale_t *stale,
 		       sim_err_t *err);
 /* The tile config a layer runs with (hw already resolved): the configured
- * one, the table's (table may be NULL), or explored on the fly. */
-int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_registry_t *registry, const layer_cfg_t *l,
-		 tile_sel_t *out, tile_source_t *src, sim_err_t *err);
+ * one, the table's (table may be NULL), one explored earlier under hw's
+ * key (memo, may be NULL), or explored on the fly (then added to memo). */
+int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, tile_table_t *memo, const sched_registry_t *registry,
+		 const layer_cfg_t *l, tile_sel_t *out, tile_source_t *src, sim_err_t *err);
 
 /* The key a tile table holds a pass of workload layer l under: its layer
  * key with the direction as the pass runs it. A forward, reverse or

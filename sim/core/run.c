@@ -102,7 +102,7 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 	}
 	plan_t plan;
 	if (!rc)
-		rc = plan_build(hw, w, table, opts->schedules, &plan, err);
+		rc = plan_build(hw, w, table, cache, opts->schedules, &plan, err);
 	tile_cache_destroy(own);
 	if (rc)
 		return rc;
