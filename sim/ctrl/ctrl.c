@@ -64,6 +64,8 @@ void ctrl_destroy(ctrl_t *c)
 uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 {
 	const sched_prog_t *p = c->L.prog;
+	if (i == 0 && part <= SCHED_PART_H)
+		return c->first_of[part];
 	while (i < p->n && p->seg[i].part != part)
 		i++;
 	return i;
@@ -75,6 +77,9 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
 	c->elems = layer->hidden * layer->batch;
 	bool has_x = false;
+	c->first_of[SCHED_PART_X] = c->first_of[SCHED_PART_H] = layer->prog->n;
+	for (uint32_t i = layer->prog->n; i-- > 0;)
+		c->first_of[layer->prog->seg[i].part] = i;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
