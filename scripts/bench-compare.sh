@@ -2,7 +2,9 @@
 # Two builds of sharpsim side by side, on what a user feels: the time to
 # result of one default run (start-up, config and tile-table loading, the
 # run, the report) and the stepping cost per simulated cycle
-# (--no-fast-forward). The two binaries are timed interleaved, best of
+# (--no-fast-forward) at 1K, 4K and 64K MACs. The stepped runs take the
+# tile table's tile: a -p override would change the table's timing key and
+# time a tile exploration as well. The two binaries are timed interleaved, best of
 # RUNS rounds, so a noisy shared machine moves both alike; the figure that
 # matters is the ratio NEW / OLD. The machine's load is printed with it.
 #
@@ -66,19 +68,25 @@ done
 awk -v o="$bo" -v n="$bn" -v b="$BATCH" 'BEGIN {
   printf "%-34s %10.3f ms %10.3f ms   new/old %.3f\n", "time to result, default run", o / b / 1e6, n / b / 1e6, n / o }'
 
-# 2. Stepping cost per simulated cycle, on a layer long enough that
-# start-up is a small part: DeepBench LSTM h1024 b1, 200 steps, 4K MACs.
-STEP=(run --hw configs/sharp-4k.yaml --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
-  -w timesteps=200 -p memory.weights=resident --no-energy --no-fast-forward)
-c=$(cycles_of "$NEW" "${STEP[@]}")
-[ "$(cycles_of "$OLD" "${STEP[@]}")" = "$c" ] ||
-  { echo "bench-compare: the two builds disagree on the stepped run's cycles" >&2; exit 1; }
-bo="" bn=""
-for _ in $(seq "$RUNS"); do
-  read -r o n < <(single "${STEP[@]}")
-  { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
-  { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
-done
-awk -v o="$bo" -v n="$bn" -v c="$c" 'BEGIN {
-  printf "%-34s %10.2f ns %10.2f ns   new/old %.3f   (%d cycles)\n", "stepping, per simulated cycle", o / c, n / c, n / o, c }'
+# 2. Stepping cost per simulated cycle, on layers long enough that
+# start-up is a small part: DeepBench LSTM h1024 b1 at 1K (200 steps), 4K
+# (200 steps) and 64K MACs (5000 steps), weights resident, the table's tile.
+step_cost() {
+	local hw=$1 steps=$2 label=$3 c o n bo="" bn=""
+	local STEP=(run --hw "$hw" --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
+		-w "timesteps=$steps" --no-energy --no-fast-forward)
+	c=$(cycles_of "$NEW" "${STEP[@]}")
+	[ "$(cycles_of "$OLD" "${STEP[@]}")" = "$c" ] ||
+		{ echo "bench-compare: the two builds disagree on the stepped run's cycles ($label)" >&2; exit 1; }
+	for _ in $(seq "$RUNS"); do
+		read -r o n < <(single "${STEP[@]}")
+		{ [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
+		{ [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
+	done
+	awk -v o="$bo" -v n="$bn" -v c="$c" -v l="$label" 'BEGIN {
+	  printf "%-34s %10.2f ns %10.2f ns   new/old %.3f   (%d cycles)\n", "stepping per cycle, " l, o / c, n / c, n / o, c }'
+}
+step_cost configs/sharp-1k.yaml 200 "1K MACs"
+step_cost configs/sharp-4k.yaml 200 "4K MACs"
+step_cost configs/sharp-64k.yaml 5000 "64K MACs"
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
