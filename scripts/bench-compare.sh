@@ -2,7 +2,9 @@
 # Two builds of sharpsim side by side, on what a user feels: the time to
 # result of one default run (start-up, config and tile-table loading, the
 # run, the report) and the stepping cost per simulated cycle
-# (--no-fast-forward). The two binaries are timed interleaved, best of
+# (--no-fast-forward) at 1K, 4K and 64K MACs. The stepped runs take the
+# tile table's tile: a -p override would change the table's timing key and
+# time a tile exploration as well. The two binaries are timed interleaved, best of
 # RUNS rounds, so a noisy shared machine moves both alike; the figure that
 # matters is the ratio NEW / OLD. The machine's load is printed with it.
 #
@@ -34,17 +36,6 @@ batch() {
   echo $((t1 - t0))
 }
 
-# single ARGS...: ns for one run of each binary, as "old new".
-single() {
-  local t0 t1 t2
-  t0=$(now_ns)
-  "$OLD" "$@" >/dev/null
-  t1=$(now_ns)
-  "$NEW" "$@" >/dev/null
-  t2=$(now_ns)
-  echo $((t1 - t0)) $((t2 - t1))
-}
-
 cycles_of() {
   "$1" "${@:2}" --format csv |
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }'
@@ -66,19 +57,41 @@ done
 awk -v o="$bo" -v n="$bn" -v b="$BATCH" 'BEGIN {
   printf "%-34s %10.3f ms %10.3f ms   new/old %.3f\n", "time to result, default run", o / b / 1e6, n / b / 1e6, n / o }'
 
-# 2. Stepping cost per simulated cycle, on a layer long enough that
-# start-up is a small part: DeepBench LSTM h1024 b1, 200 steps, 4K MACs.
-STEP=(run --hw configs/sharp-4k.yaml --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
-  -w timesteps=200 -p memory.weights=resident --no-energy --no-fast-forward)
-c=$(cycles_of "$NEW" "${STEP[@]}")
-[ "$(cycles_of "$OLD" "${STEP[@]}")" = "$c" ] ||
-  { echo "bench-compare: the two builds disagree on the stepped run's cycles" >&2; exit 1; }
-bo="" bn=""
-for _ in $(seq "$RUNS"); do
-  read -r o n < <(single "${STEP[@]}")
-  { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
-  { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
-done
-awk -v o="$bo" -v n="$bn" -v c="$c" 'BEGIN {
-  printf "%-34s %10.2f ns %10.2f ns   new/old %.3f   (%d cycles)\n", "stepping, per simulated cycle", o / c, n / c, n / o, c }'
+# 2. Stepping cost per simulated cycle, on layers long enough that
+# start-up is a small part: DeepBench LSTM h1024 b1 at 1K (1000 steps), 4K
+# (1000 steps) and 64K MACs (20000 steps), weights resident, the table's
+# tile; wall and CPU time, each the best of RUNS.
+# timed BIN ARGS...: "wall cpu" seconds of one run (cpu = user + system,
+# which other jobs on the machine stretch far less than wall time).
+timed() {
+	local tf
+	tf=$(mktemp)
+	/usr/bin/time -f '%e %U %S' -o "$tf" "$@" >/dev/null 2>&1
+	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tf"
+	rm -f "$tf"
+}
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
+
+step_cost() {
+	local hw=$1 steps=$2 label=$3 c ow oc nw nc bow="" boc="" bnw="" bnc=""
+	local STEP=(run --hw "$hw" --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
+		-w "timesteps=$steps" --no-energy --no-fast-forward)
+	c=$(cycles_of "$NEW" "${STEP[@]}")
+	[ "$(cycles_of "$OLD" "${STEP[@]}")" = "$c" ] ||
+		{ echo "bench-compare: the two builds disagree on the stepped run's cycles ($label)" >&2; exit 1; }
+	for _ in $(seq "$RUNS"); do
+		read -r ow oc < <(timed "$OLD" "${STEP[@]}")
+		read -r nw nc < <(timed "$NEW" "${STEP[@]}")
+		lt "$ow" "$bow" && bow=$ow
+		lt "$oc" "$boc" && boc=$oc
+		lt "$nw" "$bnw" && bnw=$nw
+		lt "$nc" "$bnc" && bnc=$nc
+	done
+	awk -v ow="$bow" -v oc="$boc" -v nw="$bnw" -v nc="$bnc" -v c="$c" -v l="$label" 'BEGIN {
+	  printf "%-34s %10.2f ns %10.2f ns   new/old %.3f   (wall; %d cycles)\n", "stepping per cycle, " l, ow * 1e9 / c, nw * 1e9 / c, nw / ow, c
+	  printf "%-34s %10.2f ns %10.2f ns   new/old %.3f   (CPU, user + system)\n", "", oc * 1e9 / c, nc * 1e9 / c, nc / oc }'
+}
+step_cost configs/sharp-1k.yaml 1000 "1K MACs"
+step_cost configs/sharp-4k.yaml 1000 "4K MACs"
+step_cost configs/sharp-64k.yaml 20000 "64K MACs"
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

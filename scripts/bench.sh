@@ -1,38 +1,128 @@
 #!/usr/bin/env bash
-# Simulator speed: simulated cycles per host second, per MAC budget, on a
-# fixed workload (DeepBench's LSTM h1024 b1, stretched to 2000 time steps so
-# that process start-up is negligible), in both modes: fast-forward (the
-# default, exact) and stepping every cycle (--no-fast-forward).
+# `make bench`: the speed figures a user feels, each printed with the
+# machine's load average (1, 5, 15 min) at the moment it was measured,
+# because these machines are shared and a figure means little without it.
 #
-#   bash scripts/bench.sh            # best of 3 runs per point
-#   RUNS=5 bash scripts/bench.sh
+#   1. time to result: one `sharpsim run` of a DeepBench LSTM (h1024 b1
+#      t25, the default sharp-4k, fast-forward on, energy priced), wall
+#      clock per run: mean of BATCH runs, best of RUNS batches;
+#   2. stepping (--no-fast-forward) ns per simulated cycle at 1K and 64K
+#      MACs: the same LSTM stretched so that a run has 3.5 to 8 M cycles
+#      (start-up is then under 1 % of it), wall / cycles and CPU (user +
+#      system) / cycles, best of RUNS each: on a loaded machine the wall
+#      figure grows with the other jobs, the CPU figure much less;
+#      the table's tile is used (a -p override would change the timing
+#      key and time a tile exploration too);
+#   3. the full DeepBench study (scripts/studies/deepbench.yaml through
+#      `sharpsim sweep`, fast-forward), wall and CPU time (user + system of
+#      the sweeper and its workers; scripts/bench-sweep.sh --ff-only);
+#   4. functional mode's MACs per host second next to a plain C loop, and
+#      its peak RSS at T = 25 and T = 2500 (scripts/bench-functional.sh);
+#   5. co-simulation cycles per second at 8x8 and 32x32 (cosim/bench.sh)
+#      when the Verilator harnesses are built, else a line saying so;
+#   6. SCALE-Sim next to sharpsim on one LSTM step's MVMs
+#      (scripts/bench-scalesim.sh) when SCALE-Sim is importable, else a
+#      line saying so.
 #
-# Wall time is measured around the whole `sharpsim run` process with
-# date +%s%N; energy pricing is off so only the cycle model is timed.
+#   bash scripts/bench.sh                   # everything, RUNS=5
+#   RUNS=3 BATCH=10 RSS_RUNS=1 bash scripts/bench.sh
+#   SECTIONS="1 2" bash scripts/bench.sh    # only some sections
+#   BIN=path/to/sharpsim bash scripts/bench.sh
+#
+# The Makefile passes COSIM_BINS="8x8=PATH:TILES 32x32=PATH:TILES" (the
+# harnesses `make cosim-bench` would run); they are never built here.
+# To compare two builds, use scripts/bench-compare.sh OLD NEW (interleaved).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-make -s build/sharpsim >/dev/null 2>&1 || true
-BIN=build/sharpsim
-WL=workloads/deepbench/lstm_h1024_b1_t25.yaml
-STEPS=${STEPS:-2000}
-RUNS=${RUNS:-3}
+BIN=${BIN:-build/sharpsim}
+RUNS=${RUNS:-5}
+BATCH=${BATCH:-20}
+SECTIONS=${SECTIONS:-1 2 3 4 5 6}
+[ "$BIN" != build/sharpsim ] || make -s build/sharpsim >/dev/null
+[ -x "$BIN" ] || { echo "bench: $BIN: not an executable, expected a sharpsim binary" >&2; exit 2; }
+out=build/bench
+mkdir -p "$out"
+# A private copy: a rebuild in this tree while the benchmark runs must
+# not change what is timed.
+cp "$BIN" "$out/sharpsim-bench"
+BIN=$out/sharpsim-bench
 
-printf '%-9s %-16s %14s %10s %14s\n' budget mode cycles seconds "Mcycles/s"
-for b in 1k 4k 16k 64k; do
-  for mode in fast-forward stepping; do
-    flag=""
-    [ "$mode" = stepping ] && flag=--no-fast-forward
-    best=""
-    for _ in $(seq "$RUNS"); do
-      t0=$(date +%s%N)
-      cycles=$($BIN run --hw configs/sharp-$b.yaml --workload $WL -w timesteps=$STEPS \
-        -p memory.weights=resident --no-energy --format csv $flag |
-        awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }')
-      t1=$(date +%s%N)
-      ns=$((t1 - t0))
-      if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
-    done
-    awk -v b="$b" -v m="$mode" -v c="$cycles" -v ns="$best" \
-      'BEGIN { s = ns / 1e9; printf "%-9s %-16s %14d %10.3f %14.1f\n", b, m, c, s, c / s / 1e6 }'
-  done
-done
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# Appends the load average at the time each line is printed.
+with_load() { while IFS= read -r l; do printf '%-78s load %s\n' "$l" "$(loadavg)"; done; }
+figure() { printf '%-44s %14s %s\n' "$1" "$2" "$3" | with_load; }
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
+now_ns() { date +%s%N; }
+cycles_of() {
+	"$BIN" "$@" --format csv |
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }'
+}
+
+LSTM=workloads/deepbench/lstm_h1024_b1_t25.yaml
+echo "sharpsim bench: $(nproc) cores, $BIN ($("$BIN" --version 2>/dev/null | head -1))"
+
+if want 1; then
+	echo "== 1. time to result: sharpsim run --workload $LSTM (sharp-4k, fast-forward)"
+	best=
+	for _ in $(seq "$RUNS"); do
+		t0=$(now_ns)
+		for _ in $(seq "$BATCH"); do "$BIN" run --workload "$LSTM" >/dev/null; done
+		t1=$(now_ns)
+		ns=$(((t1 - t0) / BATCH))
+		{ [ -z "$best" ] || [ "$ns" -lt "$best" ]; } && best=$ns
+	done
+	figure "time to result, one run" "$(awk -v n="$best" 'BEGIN { printf "%.3f", n / 1e6 }')" \
+		"ms wall (mean of $BATCH, best of $RUNS)"
+fi
+
+if want 2; then
+	echo "== 2. stepping (--no-fast-forward), $LSTM stretched (weights resident, tile from the table)"
+	for spec in 1k:1000 64k:20000; do
+		b=${spec%%:*} t=${spec#*:}
+		args=(run --hw "configs/sharp-$b.yaml" --workload "$LSTM" -w "timesteps=$t"
+			--no-energy --no-fast-forward)
+		c=$(cycles_of "${args[@]}")
+		bw= bc=
+		for _ in $(seq "$RUNS"); do
+			/usr/bin/time -f '%e %U %S' -o "$out/time.txt" "$BIN" "${args[@]}" >/dev/null 2>&1
+			read -r w u sy <"$out/time.txt"
+			cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')
+			{ [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; } && bw=$w
+			{ [ -z "$bc" ] || awk -v a="$cpu" -v b="$bc" 'BEGIN { exit !(a < b) }'; } && bc=$cpu
+		done
+		figure "stepping at ${b^^} MACs, T = $t" \
+			"$(awk -v w="$bw" -v p="$bc" -v c="$c" 'BEGIN { printf "%.1f / %.1f", w * 1e9 / c, p * 1e9 / c }')" \
+			"ns / cycle wall / CPU ($c cycles, best of $RUNS)"
+	done
+fi
+
+if want 3; then
+	echo "== 3. full DeepBench study (scripts/studies/deepbench.yaml, fast-forward, -j $(nproc))"
+	bash scripts/bench-sweep.sh "$BIN" --ff-only -j "$(nproc)" | grep -v '^bench-sweep: deepbench study' | with_load
+fi
+
+if want 4; then
+	echo "== 4. functional mode against a plain fp32 loop; peak RSS against T"
+	SHARPSIM=$BIN RSS_RUNS=${RSS_RUNS:-1} bash scripts/bench-functional.sh | with_load
+fi
+
+if want 5; then
+	echo "== 5. co-simulation (Verilator RTL compute unit in lockstep with the C model)"
+	specs=()
+	for s in ${COSIM_BINS:-}; do
+		p=${s#*=}
+		[ -x "${p%:*}" ] && specs+=("$s")
+	done
+	if [ ${#specs[@]} -eq 0 ]; then
+		echo "co-simulation: skipped, the Verilator harnesses are not built (make cosim-bench builds and runs them)" |
+			with_load
+	else
+		bash cosim/bench.sh "$RUNS" "--bench --oracle-every 0 --special 2 --valid 100 --out-ready 100" \
+			"${specs[@]}" | grep '^cosim-bench' | with_load
+	fi
+fi
+
+if want 6; then
+	echo "== 6. SCALE-Sim next to sharpsim, one LSTM step's MVMs (H = 512, 32x32)"
+	BIN=$BIN bash scripts/bench-scalesim.sh | with_load
+fi

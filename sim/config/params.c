@@ -698,18 +698,19 @@ static const char *param_names_list(const char *const *names, char *list, size_t
 int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, const char *const *names, int *out,
 		     sim_err_t *err)
 {
-	char list[256];
-	param_names_list(names, list, sizeof list);
 	const char *s = ydoc_scalar(v);
-	if (!v || !s)
-		return ydoc_error(d, v, err, SIM_EINPUT, "%s, expected one of: %s",
-				  v ? "not a single value" : "no value", list);
-	for (int i = 0; names[i]; i++) {
+	for (int i = 0; v && s && names[i]; i++) {
 		if (strcmp(names[i], s) == 0) {
 			*out = i;
 			return SIM_OK;
 		}
 	}
+	/* The list of choices is formatted only for a wrong value. */
+	char list[256];
+	param_names_list(names, list, sizeof list);
+	if (!v || !s)
+		return ydoc_error(d, v, err, SIM_EINPUT, "%s, expected one of: %s",
+				  v ? "not a single value" : "no value", list);
 	return ydoc_error(d, v, err, SIM_EINPUT, "value '%s'%s%s is not a valid choice, expected one of: %s", s,
 			  what ? " of " : "", what ? what : "", list);
 }

@@ -611,8 +611,23 @@ static int ydoc_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A plain unquoted scalar, the one form ydoc_need_scalar accepts. */
+static bool ydoc_plain_scalar(const ydoc_node_t *n)
+{
+	return n && n->kind == YDOC_SCALAR && n->text[0] && !n->quoted;
+}
+
 int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out, sim_err_t *err)
 {
+	/* A valid value formats no message: a run reads hundreds of numbers,
+	 * and only a wrong one needs its expected range in words. */
+	if (ydoc_plain_scalar(n) && !(n->text[0] == '-' && n->text[1] >= '0' && n->text[1] <= '9')) {
+		uint64_t v = 0;
+		if (ydoc_parse_size(n->text, &v) == 0 && v >= min && v <= max) {
+			*out = v;
+			return SIM_OK;
+		}
+	}
 	char expected[128], of[300];
 	snprintf(expected, sizeof expected, "an integer from %llu to %llu", (unsigned long long)min,
 		 (unsigned long long)max);
@@ -662,6 +677,14 @@ static bool ydoc_is_decimal(const char *s)
 
 int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err)
 {
+	if (ydoc_plain_scalar(n) && ydoc_is_decimal(n->text)) { /* as ydoc_as_u64: no message unless wrong */
+		errno = 0;
+		double v = strtod(n->text, NULL);
+		if (errno != ERANGE && v >= min && v <= max) {
+			*out = v;
+			return SIM_OK;
+		}
+	}
 	char expected[128], of[300];
 	if (isinf(min) && isinf(max))
 		snprintf(expected, sizeof expected, "a finite decimal number");

@@ -463,11 +463,14 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	int rc = accel_begin_layer(a, 0, err);
 	if (rc)
 		return rc;
+	/* Whether any fast-forward mechanism may apply (ff.c checks the same
+	 * first): a stepped run then pays for none of their tests per cycle. */
+	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
-		uint64_t k = accel_burst_len(a);
+		uint64_t k = ff ? accel_burst_len(a) : 0;
 		if (k)
 			accel_burst(a, k);
-		else if (!(k = accel_wait_skip(a)))
+		else if (!(k = ff ? accel_wait_skip(a) : 0))
 			accel_cycle(a);
 		if (a->trace && trace_sample_due(a->trace, a->now))
 			accel_trace_sample(a);
@@ -475,7 +478,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
 		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
 			return rc;
-		if (!k) {
+		if (!k && ff) {
 			uint64_t before = a->now;
 			accel_steady(a);
 			if (a->now != before) {

@@ -65,6 +65,8 @@ void ctrl_destroy(ctrl_t *c)
 uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 {
 	const sched_prog_t *p = c->L.prog;
+	if (i == 0 && part <= SCHED_PART_H)
+		return c->first_of[part];
 	while (i < p->n && p->seg[i].part != part)
 		i++;
 	return i;
@@ -76,6 +78,9 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
 	c->elems = layer->hidden * layer->batch;
 	bool has_x = false;
+	c->first_of[SCHED_PART_X] = c->first_of[SCHED_PART_H] = layer->prog->n;
+	for (uint32_t i = layer->prog->n; i-- > 0;)
+		c->first_of[layer->prog->seg[i].part] = i;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
@@ -113,13 +118,12 @@ void ctrl_x_written(ctrl_t *c, uint32_t id)
 		(*c->pre_writes)++;
 		return;
 	}
-	for (uint32_t i = 0; i < c->xq_count; i++) {
-		uint32_t k = (c->xq_head + i) % c->xq_cap;
-		if (c->xq_id[k] == id) {
-			c->xq_written[k]++;
-			return;
-		}
-	}
+	/* The block's ring entry names its queue slot (ctrl_start_seg); ids
+	 * are unique, so a live slot holding this id is this block's. */
+	const ctrl_block_t *b = &c->ring[id % c->nring];
+	uint32_t k = b->xq;
+	if (b->id == id && k < c->xq_cap && (k + c->xq_cap - c->xq_head) % c->xq_cap < c->xq_count && c->xq_id[k] == id)
+		c->xq_written[k]++;
 }
 
 const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
@@ -182,10 +186,11 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->seg_start = c->now;
 	if (s->part == SCHED_PART_X && c->merge)
 		c->merge_id = c->a_id;
+	uint32_t xq = UINT32_MAX;
 	if (s->part == SCHED_PART_X && c->h_init) {
-		uint32_t k = (c->xq_head + c->xq_count++) % c->xq_cap;
-		c->xq_id[k] = c->a_id;
-		c->xq_written[k] = 0;
+		xq = (c->xq_head + c->xq_count++) % c->xq_cap;
+		c->xq_id[xq] = c->a_id;
+		c->xq_written[xq] = 0;
 	}
 	if (s->part == SCHED_PART_H && c->h_init && s->partner >= 0) {
 		/* The partner's sums are in the intermediate buffer (h_ready). */
@@ -199,6 +204,7 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 		b->id = c->a_id;
 		b->seg = seg;
 		b->step = step;
+		b->xq = xq;
 	}
 	(*c->blocks)++;
 	if (s->cfg != c->last_cfg)
@@ -525,6 +531,7 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 			nb->id = id + ids;
 			nb->seg = b->seg;
 			nb->step = b->step + steps;
+			nb->xq = b->xq; /* queue slots do not move in a jump */
 		} else {
 			nb->id = id + ids + 1; /* no live entry: a value ctrl_block never matches */
 		}

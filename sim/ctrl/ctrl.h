@@ -93,6 +93,7 @@ typedef struct ctrl_layer {
 /* Where a cu block (by tag.block) came from. */
 typedef struct ctrl_block {
 	uint32_t id, seg, step;
+	uint32_t xq; /* its X-queue slot while queued (valid only where xq_id[xq] == id) */
 } ctrl_block_t;
 
 /* What the controller may look at: narrow, read-mostly views. */

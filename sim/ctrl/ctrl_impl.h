@@ -36,6 +36,7 @@ struct ctrl {
 	uint64_t *pre_writes, *pre_reads;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
 	uint32_t cur_t, cur_i, x_t, x_i;
+	uint32_t first_of[2]; /* ctrl_next_of(c, 0, part) of the layer, asked every pick */
 	/* the segment being issued */
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_id;

@@ -12,6 +12,10 @@ struct dram {
 	uint64_t now;
 	uint64_t limit[DRAM_NSTREAMS], req[DRAM_NSTREAMS], base[DRAM_NSTREAMS];
 	uint64_t *hist; /* (latency+1) x streams: requested totals per cycle */
+	/* Ticks since req last changed, saturated at latency + 1: once every
+	 * history slot holds req, an idle tick would write the value a slot
+	 * already holds, so idle ticks only move the clock (dram_skip). */
+	uint64_t settled;
 	uint64_t *read_bytes;
 };
 
@@ -56,6 +60,7 @@ void dram_preload(dram_t *d, int s, uint64_t bytes)
 {
 	d->base[s] += bytes;
 	d->req[s] += bytes;
+	d->settled = 0;
 	if (d->limit[s] < d->req[s])
 		d->limit[s] = d->req[s];
 }
@@ -79,7 +84,12 @@ int dram_busy(const dram_t *d)
 void dram_tick(dram_t *d)
 {
 	if (!dram_busy(d)) {
-		dram_skip(d, 1);
+		if (d->settled > d->latency) { /* dram_skip(d, 1), its common case inline */
+			d->carry_ub = 0;
+			d->now++;
+		} else {
+			dram_skip(d, 1);
+		}
 		return;
 	}
 	uint64_t budget = d->carry_ub + d->bw_ub;
@@ -97,6 +107,7 @@ void dram_tick(dram_t *d)
 	/* Keep the fraction only while demand outruns the channel: an idle
 	 * channel does not bank bandwidth for later. */
 	d->carry_ub = unmet ? budget : 0;
+	d->settled = 0;
 	if (d->latency) {
 		size_t slot = (size_t)(d->now % (d->latency + 1));
 		for (int s = 0; s < DRAM_NSTREAMS; s++)
@@ -115,13 +126,14 @@ uint64_t dram_transfer_cycles(const dram_t *d, uint64_t bytes)
 void dram_skip(dram_t *d, uint64_t k)
 {
 	d->carry_ub = 0;
-	if (d->latency) {
+	if (d->settled <= d->latency) {
 		uint64_t n = k < d->latency + 1 ? k : d->latency + 1;
 		for (uint64_t i = k - n; i < k; i++) {
 			size_t slot = (size_t)((d->now + i) % (d->latency + 1));
 			for (int s = 0; s < DRAM_NSTREAMS; s++)
 				d->hist[slot * DRAM_NSTREAMS + (size_t)s] = d->req[s];
 		}
+		d->settled += n;
 	}
 	d->now += k;
 }
@@ -144,6 +156,7 @@ void dram_shift(dram_t *d, uint64_t cycles, uint32_t steps, uint32_t ids)
 	for (size_t i = 0; d->latency && i <= d->latency; i++)
 		for (int s = 0; s < DRAM_NSTREAMS; s++)
 			d->hist[i * DRAM_NSTREAMS + (size_t)s] = d->req[s];
+	d->settled = (uint64_t)d->latency + 1;
 	d->now += cycles;
 }
 
@@ -216,6 +229,7 @@ void dram_advance(dram_t *d, uint64_t k)
 	d->req[1] = n1;
 	*d->read_bytes += (d->req[0] - r0) + (d->req[1] - r1);
 	d->carry_ub = end_carry;
+	d->settled = 0;
 	d->now += k;
 }
 

@@ -84,6 +84,42 @@ static gbuf_step_t *slot(gbuf_t *g, uint32_t step)
 	return s;
 }
 
+/* Eight gate counts at once (SWAR). A count never exceeds the cell's
+ * gates (at most 4), so a byte's sum never carries into the next, and
+ * x + 0x7f sets a byte's top bit exactly when the byte x is non-zero. */
+#define GBUF_ONES 0x0101010101010101ull
+
+static uint64_t gbuf_load8(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* Bytes of w equal to v (every byte of w and v below 0x80). */
+static unsigned gbuf_count_eq8(uint64_t w, unsigned v)
+{
+	uint64_t x = w ^ (v * GBUF_ONES);
+	uint64_t nz = ((x + 0x7f * GBUF_ONES) | x) & (0x80 * GBUF_ONES);
+	return 8u - (unsigned)(((nz >> 7) * GBUF_ONES) >> 56); /* the top bits, summed */
+}
+
+/* Adds ng to the n counts at c, returns how many now equal gates. */
+static uint32_t gbuf_add_run(uint8_t *c, uint32_t n, unsigned ng, unsigned gates)
+{
+	uint32_t done = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = gbuf_load8(c + i) + ng * GBUF_ONES;
+		memcpy(c + i, &w, sizeof w);
+		done += gbuf_count_eq8(w, gates);
+	}
+	for (; i < n; i++) {
+		c[i] = (uint8_t)(c[i] + ng);
+		done += c[i] == gates;
+	}
+	return done;
+}
+
 int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq)
 {
 	gbuf_step_t *s = slot(g, step);
@@ -92,10 +128,14 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 		return -1;
 	}
 	uint32_t b = g->batch;
-	for (uint32_t j = j0; j < j0 + n; j++) {
-		uint8_t *c = &s->cnt[j * b + seq];
-		*c = (uint8_t)(*c + ngates);
-		s->complete += *c == g->gates;
+	if (b == 1) {
+		s->complete += gbuf_add_run(s->cnt + j0, n, ngates, g->gates);
+	} else {
+		for (uint32_t j = j0; j < j0 + n; j++) {
+			uint8_t *c = &s->cnt[j * b + seq];
+			*c = (uint8_t)(*c + ngates);
+			s->complete += *c == g->gates;
+		}
 	}
 	*g->writes += (uint64_t)ngates * n;
 	g->live += (uint64_t)ngates * n;
@@ -103,9 +143,13 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 		g->peak = g->live;
 	if (g->whole)
 		s->frontier = s->complete == g->elems ? g->elems : 0;
-	else
+	else {
+		uint64_t full = g->gates * GBUF_ONES;
+		while (s->frontier + 8 <= g->elems && gbuf_load8(s->cnt + s->frontier) == full)
+			s->frontier += 8;
 		while (s->frontier < g->elems && s->cnt[s->frontier] == g->gates)
 			s->frontier++;
+	}
 	return 0;
 }
 
