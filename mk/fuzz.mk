@@ -6,6 +6,11 @@
 #                         committed seeds; a crash lands in build/fuzz/crashes/
 #                         (copy it to tests/fuzz/crashes/NAME/ to keep it as a
 #                         regression test)
+#   make fuzz FUZZ_SAN=undefined FUZZ_DIR=build/fuzz-ub
+#                         a volume campaign: the harnesses without ASan run
+#                         several times faster; then
+#   make fuzz-replay-grown FUZZ_DIR=build/fuzz-ub
+#                         replays what it grew through the ASan+UBSan build
 #   make fuzz-replay      the committed corpora and crash reproducers, replayed
 #                         through the harnesses built with gcc, ASan and UBSan
 #   make asan-test        the unit tests and the CLI tests on an ASan+UBSan
@@ -22,7 +27,8 @@
 
 FUZZ_NAMES := config workload spec tiles tech npy onnx
 FUZZ_TIME  ?= 60
-FUZZ_DIR   := $(BUILD)/fuzz
+FUZZ_SAN   ?= address,undefined
+FUZZ_DIR   ?= $(BUILD)/fuzz
 ASAN_DIR   := $(BUILD)/asan
 
 # --------------------------------------------------------- sanitizer build
@@ -76,7 +82,7 @@ $(ASAN_DIR)/fuzz/%: $(ASAN_DIR)/obj/tests/fuzz/fuzz_%.o $(ASAN_DIR)/obj/tests/fu
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	CK_TIMEOUT_MULTIPLIER=10
 
-.PHONY: fuzz fuzz-deps fuzz-build fuzz-replay asan-test alloc-fail-test hostile-test cosim-asan
+.PHONY: fuzz fuzz-deps fuzz-build fuzz-replay fuzz-replay-grown asan-test alloc-fail-test hostile-test cosim-asan
 
 asan-test: $(ASAN_DIR)/tests/unit $(ASAN_BIN) $(BIN)
 	$(Q)$(ASAN_ENV) $(ASAN_DIR)/tests/unit
@@ -87,6 +93,14 @@ fuzz-replay: $(addprefix $(ASAN_DIR)/fuzz/,$(FUZZ_NAMES))
 	$(Q)for n in $(FUZZ_NAMES); do \
 		printf 'fuzz-replay %-9s ' $$n; \
 		$(ASAN_ENV) $(ASAN_DIR)/fuzz/$$n tests/fuzz/corpus/$$n tests/fuzz/crashes/$$n || exit 1; \
+	done
+
+# What a campaign grew in $(FUZZ_DIR)/corpus, through the ASan+UBSan build:
+# a volume campaign without ASan misses what only ASan would see.
+fuzz-replay-grown: $(addprefix $(ASAN_DIR)/fuzz/,$(FUZZ_NAMES))
+	$(Q)for n in $(FUZZ_NAMES); do \
+		printf 'fuzz-replay-grown %-9s ' $$n; \
+		$(ASAN_ENV) $(ASAN_DIR)/fuzz/$$n $(FUZZ_DIR)/corpus/$$n || exit 1; \
 	done
 
 alloc-fail-test: $(ASAN_FAILBIN)
@@ -101,7 +115,7 @@ TEST_TARGETS += hostile-test fuzz-replay asan-test alloc-fail-test
 # clang builds the simulator with coverage instrumentation for libFuzzer
 # (fuzzer-no-link) and links each harness with libFuzzer's main.
 FUZZ_CC     ?= clang
-FUZZ_CFLAGS := $(filter-out -O2 -MMD -MP,$(CFLAGS)) -O1 -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS := $(filter-out -O2 -MMD -MP,$(CFLAGS)) -O1 -fsanitize=fuzzer-no-link,$(FUZZ_SAN) \
 	-fno-sanitize-recover=undefined
 FUZZ_SIM    := $(SIM_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB    := $(FUZZ_DIR)/libsharpsim.a
@@ -118,7 +132,7 @@ $(FUZZ_DIR)/bin/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  FUZZER  $@"
 	$(Q)$(FUZZ_CC) $(filter-out -fsanitize=fuzzer-no-link%,$(FUZZ_CFLAGS)) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+		-fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 fuzz-deps:
 	$(Q)bash scripts/install-deps.sh fuzz
