@@ -144,6 +144,8 @@ bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (!c->recurrent)
 		return true; /* the two-step bound, in either deps mode */
+	if (c->L.delta && s->part == SCHED_PART_H)
+		return true; /* the delta encoder needs all of h_{t-1} */
 	if ((c->sd->flags & SCHED_F_X_RUNAHEAD) && s->part == SCHED_PART_X)
 		return false;
 	if (c->deps == DEPS_STEP)
@@ -175,6 +177,13 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->a_seg = seg;
 	c->a_step = step;
 	c->a_c = c->a_b = 0;
+	/* Delta: the encoder's used columns, compacted into whole tiles from
+	 * the first; a segment with none still issues one (empty) tile, the
+	 * cycle in which its row block passes on to the MFU. */
+	unsigned dpart = s->part == SCHED_PART_X || !c->recurrent ? DLT_X : DLT_H;
+	c->a_cols = c->L.delta && v->dlt ? dlt_cols(v->dlt, dpart, step) : DLT_UNKNOWN;
+	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
+	c->a_nt = c->a_nt ? c->a_nt : 1;
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (!s->pre)
 		c->a_id = continues ? c->merge_id : c->next_id++;
@@ -216,7 +225,7 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	t->cfg = s->cfg;
 	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
 	t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
-	t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X);
+	t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X);
 	t->has_init = col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
@@ -233,6 +242,13 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	t->useful_lanes = m->useful_lanes;
 	t->useful_adds = m->useful_adds;
 	t->cols = m->cols;
+	if (c->a_cols != DLT_UNKNOWN) {
+		/* a compacted tile: its used columns, the last one partial */
+		uint32_t k = c->a_cols > col * s->kc ? c->a_cols - col * s->kc : 0;
+		t->cols = k < s->kc ? k : s->kc;
+		t->useful_lanes = s->valid_rows * t->cols;
+		t->useful_adds = t->cols ? s->valid_rows * (t->cols - 1) : 0;
+	}
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
@@ -263,7 +279,11 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			ctrl_bubble(c, out, IDLE_DECOMPRESS);
 			return;
 		}
-		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		if (c->a_cols == DLT_UNKNOWN)
+			wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		else /* the used columns' weights only */
+			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c,
+				       c->a_cols - c->a_c * s->kc < s->kc ? c->a_cols - c->a_c * s->kc : s->kc);
 		dcmp_take(v->dcmp, m);
 		(*c->tiles)++;
 	}
@@ -281,7 +301,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->L.batch;
 	if (++c->a_b == hold) {
 		c->a_b = 0;
-		if (++c->a_c == s->ntiles) {
+		if (++c->a_c == c->a_nt) {
 			c->active = false;
 			if (c->trace) {
 				char args[160];
@@ -361,7 +381,8 @@ void ctrl_set_trace(ctrl_t *c, trace_t *t)
 
 uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
 {
-	if (!c->active || c->a_pre || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id)
+	if (!c->active || c->a_pre || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id ||
+	    c->L.delta)
 		return 0;
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	uint64_t b = c->L.batch, nt = s->ntiles;

@@ -197,6 +197,20 @@ uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 	return bb;
 }
 
+uint64_t wbuf_cols_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t cols)
+{
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
+	uint64_t rows = m->cols ? (uint64_t)m->bank_rows * cols / m->cols : 0;
+	uint64_t bb = m->cols ? (uint64_t)m->bank_bytes * cols / m->cols : 0;
+	*w->row_reads += rows;
+	*w->read_bytes += bb;
+	if (bb > w->peak)
+		w->peak = bb;
+	if (w->port_limited)
+		w->tokens -= bb;
+	return bb;
+}
+
 void wbuf_tick(wbuf_t *w)
 {
 	/* Once the layer's weights are all in and the port is uncapped, no

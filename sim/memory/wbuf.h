@@ -64,6 +64,11 @@ bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
 bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, int *stream, uint64_t *pos);
 /* Reads it (precondition: ready). Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* A delta layer's compacted tile (ctrl.h): `cols` of tile c's columns,
+ * gathered by the encoder's list. Each column is one bank row per row
+ * group, so rows and bytes are the tile's times cols / its columns; a
+ * delta layer is resident and dense fp16 (accel.c refuses the rest). */
+uint64_t wbuf_cols_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t cols);
 void wbuf_tick(wbuf_t *w);
 /* Exactly k ticks in which no tile is read: the port's bucket fills
  * (capped) and the DRAM writes so far are counted. */
