@@ -733,6 +733,8 @@ typedef struct counters {
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
 	uint64_t dcmp_weights;
+	bool delta; /* a delta network ran: its encoder's counters are registered */
+	uint64_t delta_buf_r, delta_buf_w, delta_mem_r, delta_mem_w;
 } counters_t;
 
 static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
@@ -788,6 +790,11 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 	stats_find(st, "fifo.act.pops", &c->act_pop);
 	/* So is the decompression unit (a model without one decodes nothing). */
 	stats_find(st, "dcmp.weights", &c->dcmp_weights);
+	/* And the delta encoder (a run without a delta layer has none). */
+	c->delta = stats_find(st, "delta.buf_reads", &c->delta_buf_r);
+	stats_find(st, "delta.buf_writes", &c->delta_buf_w);
+	stats_find(st, "delta.mem_reads", &c->delta_mem_r);
+	stats_find(st, "delta.mem_writes", &c->delta_mem_w);
 	if (c->issued < c->useful)
 		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
 			       (unsigned long long)c->issued, (unsigned long long)c->useful);
@@ -870,6 +877,20 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_INTERBUF, "write", c.inter_w, sv.bank[IT_INTERBUF].write_pj * es);
 	charge(&p, IT_GATEBUF, "read", c.gate_r, sv.bank[IT_GATEBUF].read_pj * es);
 	charge(&p, IT_GATEBUF, "write", c.gate_w, sv.bank[IT_GATEBUF].write_pj * es);
+	if (c.delta) {
+		/* Delta networks (docs/energy.md): the previous-values buffer holds
+		 * one fp16 value per element, like the I/H buffer, and is priced as
+		 * an access of its bank; every compare is one fp subtraction, at an
+		 * fp32 add; the delta memory's partial sums are fp32 values read
+		 * and written back once per block and step, like the intermediate
+		 * buffer's. Charged only on a delta run, so no other run's actions
+		 * change. */
+		charge(&p, IT_IHBUF, "delta_read", c.delta_buf_r, ih->read_pj * es);
+		charge(&p, IT_IHBUF, "delta_write", c.delta_buf_w, ih->write_pj * es);
+		charge(&p, IT_CELL, "delta_compare", c.delta_buf_r, t->c_fadd32_pj * ea);
+		charge(&p, IT_INTERBUF, "delta_mem_read", c.delta_mem_r, sv.bank[IT_INTERBUF].read_pj * es);
+		charge(&p, IT_INTERBUF, "delta_mem_write", c.delta_mem_w, sv.bank[IT_INTERBUF].write_pj * es);
+	}
 
 	/* Activations other than sigmoid and tanh (none for the cells modelled
 	 * today) are priced as a sigmoid, the cheaper of the two. */
