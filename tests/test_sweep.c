@@ -150,9 +150,9 @@ START_TEST(record_sub_rows)
 	fclose(f);
 	ck_assert_str_eq(
 		buf,
-		"3,,h1,run,,,,,,,30\n"
-		"3,,h1,layer,1,forward,,,,,10\n"
-		"3,,h1,layer,1,backward,,,,,20\n"
+		"4,,h1,run,,,,,,,30\n"
+		"4,,h1,layer,1,forward,,,,,10\n"
+		"4,,h1,layer,1,backward,,,,,20\n"
 		"{\"config_hash\": \"h1\", \"cycles\": 30}\n"
 		"{\"config_hash\": \"h1\", \"row\": \"layer\", \"layer\": 1, \"pass\": \"forward\", \"cycles\": 10}\n"
 		"{\"config_hash\": \"h1\", \"row\": \"layer\", \"layer\": 1, \"pass\": \"backward\", \"cycles\": 20}\n");
