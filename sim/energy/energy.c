@@ -871,26 +871,27 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_IHBUF, "write", c.ih_w, ih->write_pj * es);
 	charge(&p, IT_IHBUF, "operand_read", c.ih_op_r, ih->read_pj * es);
 	charge(&p, IT_IHBUF, "input_write", c.ih_in_w, ih->write_pj * es);
+	/* Delta networks (docs/energy.md), charged only on a run with a delta
+	 * layer so that no other run's actions change, each beside its
+	 * component's other actions: the previous-values buffer holds one fp16
+	 * value per element and is priced as an access of an I/H-buffer bank;
+	 * the delta memory's partial sums are fp32 values read and written back
+	 * once per block and step, like the intermediate buffer's; every
+	 * compare is one floating-point subtraction, at an fp32 add. */
+	if (c.delta) {
+		charge(&p, IT_IHBUF, "delta_read", c.delta_buf_r, ih->read_pj * es);
+		charge(&p, IT_IHBUF, "delta_write", c.delta_buf_w, ih->write_pj * es);
+	}
 	charge(&p, IT_CELLBUF, "read", c.cell_r, sv.bank[IT_CELLBUF].read_pj * es);
 	charge(&p, IT_CELLBUF, "write", c.cell_w, sv.bank[IT_CELLBUF].write_pj * es);
 	charge(&p, IT_INTERBUF, "read", c.inter_r, sv.bank[IT_INTERBUF].read_pj * es);
 	charge(&p, IT_INTERBUF, "write", c.inter_w, sv.bank[IT_INTERBUF].write_pj * es);
-	charge(&p, IT_GATEBUF, "read", c.gate_r, sv.bank[IT_GATEBUF].read_pj * es);
-	charge(&p, IT_GATEBUF, "write", c.gate_w, sv.bank[IT_GATEBUF].write_pj * es);
 	if (c.delta) {
-		/* Delta networks (docs/energy.md): the previous-values buffer holds
-		 * one fp16 value per element, like the I/H buffer, and is priced as
-		 * an access of its bank; every compare is one fp subtraction, at an
-		 * fp32 add; the delta memory's partial sums are fp32 values read
-		 * and written back once per block and step, like the intermediate
-		 * buffer's. Charged only on a delta run, so no other run's actions
-		 * change. */
-		charge(&p, IT_IHBUF, "delta_read", c.delta_buf_r, ih->read_pj * es);
-		charge(&p, IT_IHBUF, "delta_write", c.delta_buf_w, ih->write_pj * es);
-		charge(&p, IT_CELL, "delta_compare", c.delta_buf_r, t->c_fadd32_pj * ea);
 		charge(&p, IT_INTERBUF, "delta_mem_read", c.delta_mem_r, sv.bank[IT_INTERBUF].read_pj * es);
 		charge(&p, IT_INTERBUF, "delta_mem_write", c.delta_mem_w, sv.bank[IT_INTERBUF].write_pj * es);
 	}
+	charge(&p, IT_GATEBUF, "read", c.gate_r, sv.bank[IT_GATEBUF].read_pj * es);
+	charge(&p, IT_GATEBUF, "write", c.gate_w, sv.bank[IT_GATEBUF].write_pj * es);
 
 	/* Activations other than sigmoid and tanh (none for the cells modelled
 	 * today) are priced as a sigmoid, the cheaper of the two. */
@@ -902,6 +903,8 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_CELL, "mult", c.cell_mults, t->a_cell_mult_pj * ea);
 	charge(&p, IT_CELL, "add", c.cell_adds, t->a_cell_add_pj * ea);
 	charge(&p, IT_CELL, "tanh", c.cell_tanh, t->a_tanh_pj * ea);
+	if (c.delta)
+		charge(&p, IT_CELL, "delta_compare", c.delta_buf_r, t->c_fadd32_pj * ea);
 	charge(&p, IT_FIFO_ACT, "push", c.act_push, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 	charge(&p, IT_FIFO_ACT, "pop", c.act_pop, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 
