@@ -19,6 +19,7 @@
 
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
+#include "../sim/energy/energy.h"
 #include "../sim/func/npy.h"
 #include "testutil.h"
 
@@ -227,6 +228,48 @@ START_TEST(theta_zero_is_dense_bit_for_bit)
 }
 END_TEST
 
+/* The action named `name` of a report (failing the test without it). */
+static const energy_action_t *action(const energy_report_t *e, const char *comp, const char *name)
+{
+	for (size_t i = 0; i < e->n_actions; i++)
+		if (!strcmp(e->action[i].component, comp) && !strcmp(e->action[i].action, name))
+			return &e->action[i];
+	return NULL;
+}
+
+/* The encoder's buffer and the delta memory are priced on a delta run, at
+ * their counters' counts, and leave a dense run's actions alone. With
+ * theta = infinity on the vanilla layer above (T = 3): 60 buffer reads and
+ * compares, 20 writes; the delta memory, one 4-row block a step: 12 reads
+ * and 12 writes. */
+START_TEST(delta_energy_actions)
+{
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &t, &err) == SIM_OK, "%s", err.msg);
+	hw_cfg_t h = tiny();
+	layer_cfg_t l = vanilla(3);
+	run_result_t d = run_ok(&h, &l, NULL);
+	l.delta = true;
+	l.delta_threshold_x = l.delta_threshold_h = THETA_INF;
+	run_result_t r = run_ok(&h, &l, NULL);
+	energy_report_t ed, er;
+	ck_assert_int_eq(energy_eval(t, &d.hw, d.stats, d.cycles, &ed, &err), SIM_OK);
+	ck_assert_int_eq(energy_eval(t, &r.hw, r.stats, r.cycles, &er, &err), SIM_OK);
+	ck_assert_ptr_null(action(&ed, "ihbuf", "delta_read"));
+	ck_assert_uint_eq(er.n_actions, ed.n_actions + 5);
+	ck_assert_uint_eq(action(&er, "ihbuf", "delta_read")->count, 60);
+	ck_assert_uint_eq(action(&er, "ihbuf", "delta_write")->count, 20);
+	ck_assert_uint_eq(action(&er, "cell", "delta_compare")->count, 60);
+	ck_assert_uint_eq(action(&er, "interbuf", "delta_mem_read")->count, 12);
+	ck_assert_uint_eq(action(&er, "interbuf", "delta_mem_write")->count, 12);
+	ck_assert(action(&er, "ihbuf", "delta_read")->pj_each > 0);
+	run_result_free(&d);
+	run_result_free(&r);
+	energy_tech_destroy(t);
+}
+END_TEST
+
 /* What a delta layer cannot be run as: timing only (the values decide the
  * columns), GRU reset_before_matmul (U.h multiplies r*h), pruned or narrow
  * weights; each an input error. */
@@ -256,6 +299,7 @@ Suite *delta_suite(void)
 	tcase_add_test(t, theta_infinite_skips_all_after_step_1);
 	tcase_add_test(t, k_columns_change_per_step);
 	tcase_add_test(t, theta_zero_is_dense_bit_for_bit);
+	tcase_add_test(t, delta_energy_actions);
 	tcase_add_test(t, delta_refusals);
 	suite_add_tcase(s, t);
 	return s;
