@@ -228,6 +228,48 @@ START_TEST(theta_zero_is_dense_bit_for_bit)
 }
 END_TEST
 
+/* Random delta layers on random small machines: every run keeps its own
+ * invariants (lane conservation, useful MACs equal to the encoder's counts,
+ * the datapath's causality checks), every column of every step is either
+ * used or skipped, and the first step skips nothing. */
+START_TEST(random_delta_runs_keep_invariants)
+{
+	static const cell_kind_t cells[] = { CELL_LSTM, CELL_GRU, CELL_VANILLA, CELL_FC };
+	static const sched_kind_t scheds[] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					       SCHED_KIND_UNFOLDED };
+	static const double thetas[] = { 0.01, 0.05, 0.2, 0.6, THETA_INF };
+	uint64_t z = 12345;
+	for (int i = 0; i < 24; i++) {
+		z = z * 6364136223846793005u + 1442695040888963407u;
+		uint64_t v = z >> 20;
+		hw_cfg_t h;
+		config_hw_defaults(&h);
+		h.compute.vs_units = 4u << (v % 3);
+		h.compute.vs_width = 4u << ((v >> 2) % 2);
+		h.scheduler = scheds[(v >> 4) % 4];
+		h.deps = (v >> 6) % 2 ? DEPS_ELEMENT : DEPS_STEP;
+		h.memory.weights = WEIGHTS_RESIDENT;
+		cell_kind_t cell = cells[(v >> 7) % 4];
+		uint32_t in = 3 + (uint32_t)((v >> 9) % 37), hid = 2 + (uint32_t)((v >> 15) % 29);
+		uint32_t t = 2 + (uint32_t)((v >> 21) % 6), b = 1 + (uint32_t)((v >> 24) % 3);
+		layer_cfg_t l = test_layer(cell, GRU_LBR, in, hid, t, b);
+		l.delta = true;
+		l.delta_threshold_x = thetas[(v >> 26) % 5];
+		l.delta_threshold_h = thetas[(v >> 29) % 5];
+		run_result_t r = run_ok(&h, &l, NULL);
+		const func_layer_err_t *e = &r.layers[0].err;
+		ck_assert(e->delta);
+		ck_assert_uint_eq(e->delta_x_used + e->delta_x_skipped, (uint64_t)e->delta_nx * t);
+		ck_assert_uint_eq(e->delta_h_used + e->delta_h_skipped, (uint64_t)e->delta_nh * t);
+		ck_assert_uint_eq(e->delta_nx, in);
+		ck_assert_uint_eq(e->delta_nh, cell == CELL_FC ? 0 : hid);
+		ck_assert_uint_eq(e->delta_used_step[0], e->delta_nx + e->delta_nh);
+		ck_assert_uint_eq(r.useful_macs, e->delta_macs);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
 /* The action named `name` of a report (failing the test without it). */
 static const energy_action_t *action(const energy_report_t *e, const char *comp, const char *name)
 {
@@ -299,6 +341,7 @@ Suite *delta_suite(void)
 	tcase_add_test(t, theta_infinite_skips_all_after_step_1);
 	tcase_add_test(t, k_columns_change_per_step);
 	tcase_add_test(t, theta_zero_is_dense_bit_for_bit);
+	tcase_add_test(t, random_delta_runs_keep_invariants);
 	tcase_add_test(t, delta_energy_actions);
 	tcase_add_test(t, delta_refusals);
 	suite_add_tcase(s, t);
