@@ -251,6 +251,14 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	}
 }
 
+/* Used columns in the active delta segment's compacted tile a_c: Kc but
+ * for the last (partial) one, 0 in the empty tile of a segment with none. */
+static uint32_t ctrl_delta_tile_cols(const ctrl_t *c, const sched_seg_t *s)
+{
+	uint32_t done = c->a_c * s->kc, left = c->a_cols > done ? c->a_cols - done : 0;
+	return left < s->kc ? left : s->kc;
+}
+
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
 void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
@@ -265,7 +273,9 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 				return;
 			}
 		}
-		wbuf_wait_t w = wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		wbuf_wait_t w = c->a_cols == DLT_UNKNOWN ? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step)
+							 : wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step,
+									   ctrl_delta_tile_cols(c, s));
 		if (w != WBUF_READY) {
 			/* A capped weight port also shows as a weight-fetch bubble;
 			 * only a wait on DRAM counts towards a DRAM-bound run. */
@@ -282,8 +292,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		if (c->a_cols == DLT_UNKNOWN)
 			wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
 		else /* the used columns' weights only */
-			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c,
-				       c->a_cols - c->a_c * s->kc < s->kc ? c->a_cols - c->a_c * s->kc : s->kc);
+			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
 		dcmp_take(v->dcmp, m);
 		(*c->tiles)++;
 	}

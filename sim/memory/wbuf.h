@@ -69,6 +69,8 @@ uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
  * group, so rows and bytes are the tile's times cols / its columns; a
  * delta layer is resident and dense fp16 (accel.c refuses the rest). */
 uint64_t wbuf_cols_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t cols);
+/* wbuf_tile_ready for such a tile: a capped port needs only its bytes. */
+wbuf_wait_t wbuf_cols_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t cols);
 void wbuf_tick(wbuf_t *w);
 /* Exactly k ticks in which no tile is read: the port's bucket fills
  * (capped) and the DRAM writes so far are counted. */
