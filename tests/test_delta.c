@@ -92,6 +92,16 @@ START_TEST(theta_infinite_skips_all_after_step_1)
 	ck_assert_uint_eq(e->delta_used_step[1], 0);
 	ck_assert_uint_eq(e->delta_used_step[2], 0);
 	run_result_free(&r);
+	/* An encoder of L = 10 cycles (delta.encoder_latency): the list of
+	 * h_{t-1} is ready L cycles after its last element, the cycle the
+	 * barrier passes and the X tile issues; the H tile, one slot later
+	 * before, now waits L - 1 cycles more: P = 41 + 9 = 50 at steps 2 and
+	 * 3, and 44 + 50 + 50 + 1 = 145. Step 1 reads h_0 and does not wait. */
+	h.delta_encoder_latency = 10;
+	r = run_ok(&h, &l, NULL);
+	ck_assert_uint_eq(r.cycles, 145);
+	ck_assert_uint_eq(r.useful_macs, 80);
+	run_result_free(&r);
 }
 END_TEST
 
@@ -249,6 +259,7 @@ START_TEST(random_delta_runs_keep_invariants)
 		h.scheduler = scheds[(v >> 4) % 4];
 		h.deps = (v >> 6) % 2 ? DEPS_ELEMENT : DEPS_STEP;
 		h.memory.weights = WEIGHTS_RESIDENT;
+		h.delta_encoder_latency = (uint32_t)((v >> 32) % 4) * 3;
 		cell_kind_t cell = cells[(v >> 7) % 4];
 		uint32_t in = 3 + (uint32_t)((v >> 9) % 37), hid = 2 + (uint32_t)((v >> 15) % 29);
 		uint32_t t = 2 + (uint32_t)((v >> 21) % 6), b = 1 + (uint32_t)((v >> 24) % 3);

@@ -337,6 +337,16 @@ static const param_t param_hw[] = {
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "cycles the decompression unit adds to the weight-read path of a layer it decodes "
 		  "(fp16 dense layers bypass it)" },
+	{ .key = "delta.encoder_latency",
+	  .type = PARAM_U32,
+	  HW(delta_encoder_latency),
+	  .def = "0",
+	  .min = 0,
+	  .max = 65536,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "cycles from h_{t-1} complete to the delta encoder's list of its used columns, which a delta "
+		  "layer's U.h segments wait for (0: ready with the last element; docs/hardware.md §2.9)" },
 
 	{ .key = "scheduler",
 	  .type = PARAM_ENUM,

@@ -296,6 +296,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.batch = lc->batch_size,
 		.last = l + 1 == a->w->n_layers,
 		.delta = lc->delta,
+		.delta_latency = a->hw.delta_encoder_latency,
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);

@@ -93,6 +93,7 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->pre_issued = c->pre_written = 0;
 	c->cur_t = 0;
 	c->cur_i = 0;
+	c->dl_watch = 0;
 	c->active = false;
 	if (c->sd->begin_layer)
 		c->sd->begin_layer(c);
@@ -137,6 +138,8 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 		return t < 2 || cellu_h_written(v->cellu, t - 2) >= c->elems;
 	if (s->phase == 1)
 		return gbuf_rh(v->gbuf, t) >= c->elems;
+	if (t > 0 && c->L.delta && s->part == SCHED_PART_H) /* and the encoder's list */
+		return c->dl_watch > t - 1 && c->now >= c->dl_done[(t - 1) % 4] + c->L.delta_latency;
 	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
 }
 
@@ -374,6 +377,13 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	c->step_started = -1;
+	/* Delta: note the cycle each step's h is complete (the cell updater
+	 * ticks first, so a step completed this cycle is seen this cycle). A
+	 * U.h segment of step t + 1 reads it while the h ring holds it, well
+	 * within 4 steps (the step barrier). */
+	while (c->L.delta && c->recurrent && c->dl_watch < c->L.timesteps &&
+	       cellu_h_written(v->cellu, c->dl_watch) >= c->elems)
+		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
 		(*c->stall)++;
 	else if (c->active)

@@ -83,11 +83,12 @@ typedef struct ctrl_layer {
 	cell_kind_t cell;
 	gru_form_t form;
 	uint32_t hidden, timesteps, batch;
-	bool last;  /* no layer follows */
-	bool delta; /* a delta network (functional runs): a segment of a delta-encoded
+	bool last;		/* no layer follows */
+	bool delta;		/* a delta network (functional runs): a segment of a delta-encoded
 		     * partition issues only its used columns, compacted into
 		     * ceil(used / Kc) tiles, at least one; its U.h segments wait for
 		     * all of h_{t-1} (the encoder's list is complete only then) */
+	uint32_t delta_latency; /* ... and delta_latency cycles more (the encoder) */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */
