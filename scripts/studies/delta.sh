@@ -2,7 +2,9 @@
 # Delta networks (DeltaRNN; docs/compression.md, "Delta networks", issue 14):
 # latency, skipped columns, energy and output error against the threshold
 # theta, for a GRU of H = I = 512 (DeltaRNN's GRU-512 size), T = 100, B = 1,
-# on the 1K SHARP preset, functional (a delta run's timing needs values).
+# on the 1K SHARP preset, functional (a delta run's timing needs values);
+# then the 64K preset at three points, where the array is no longer the
+# bottleneck.
 #
 # The input decides what a delta network saves: an i.i.d. sequence changes
 # every element at every step, so almost nothing can be skipped. The study
@@ -48,9 +50,10 @@ for name, w in (("gru512_ar1", "weights: w"), ("gru512_iid", "")):
 PY
 
 row() { # label workload args...
-	local label=$1 wl=$2
+	local label=$1 wl=$2 hw=$HW
 	shift 2
-	"$BIN" run --hw "$HW" --workload "$wl" --functional "$@" --format json | "$PY" -c '
+	case "$label" in 64k*) hw=configs/sharp-64k.yaml ;; esac
+	"$BIN" run --hw "$hw" --workload "$wl" --functional "$@" --format json | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 L = d["layers"][0]
@@ -67,3 +70,7 @@ for th in 0 0.01 0.02 0.05 0.1 0.2 0.5; do
 done
 row "iid dense" "$T/gru512_iid.yaml"
 row "iid theta=0.1" "$T/gru512_iid.yaml" -w delta=true -w delta_threshold_x=0.1 -w delta_threshold_h=0.1
+row "64k dense" "$T/gru512_ar1.yaml"
+for th in 0.1 0.5; do
+	row "64k ar1 theta=$th" "$T/gru512_ar1.yaml" -w delta=true -w delta_threshold_x=$th -w delta_threshold_h=$th
+done
