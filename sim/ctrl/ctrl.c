@@ -378,9 +378,9 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	c->step_started = -1;
 	/* Delta: note the cycle each step's h is complete (the cell updater
-	 * ticks first, so a step completed this cycle is seen this cycle). A
-	 * U.h segment of step t + 1 reads it while the h ring holds it, well
-	 * within 4 steps (the step barrier). */
+	 * ticks first, so a step completed this cycle is seen this cycle). The
+	 * U.h segments of step t read step t - 1's entry, and h_t cannot be
+	 * complete before they issue, so a ring of 4 is never overrun. */
 	while (c->L.delta && c->recurrent && c->dl_watch < c->L.timesteps &&
 	       cellu_h_written(v->cellu, c->dl_watch) >= c->elems)
 		c->dl_done[c->dl_watch++ % 4] = c->now;
