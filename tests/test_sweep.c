@@ -150,9 +150,9 @@ START_TEST(record_sub_rows)
 	fclose(f);
 	ck_assert_str_eq(
 		buf,
-		"3,,h1,run,,,,,,,30\n"
-		"3,,h1,layer,1,forward,,,,,10\n"
-		"3,,h1,layer,1,backward,,,,,20\n"
+		"4,,h1,run,,,,,,,30\n"
+		"4,,h1,layer,1,forward,,,,,10\n"
+		"4,,h1,layer,1,backward,,,,,20\n"
 		"{\"config_hash\": \"h1\", \"cycles\": 30}\n"
 		"{\"config_hash\": \"h1\", \"row\": \"layer\", \"layer\": 1, \"pass\": \"forward\", \"cycles\": 10}\n"
 		"{\"config_hash\": \"h1\", \"row\": \"layer\", \"layer\": 1, \"pass\": \"backward\", \"cycles\": 20}\n");
@@ -355,7 +355,7 @@ START_TEST(table_columns_and_formats)
 	fclose(f);
 	ck_assert_str_eq(buf, "schema,version,config_hash,row,layer,pass,hw,workload,scheduler,design,"
 			      "compute.vs_units,compute.tile,w.skip_input,cycles,utilization,energy_uj\n"
-			      "3,,h1,run,,,\"my,hw\",\"say \"\"hi\"\"\",batch,,,config4,true,42,0.5,\n"
+			      "4,,h1,run,,,\"my,hw\",\"say \"\"hi\"\"\",batch,,,config4,true,42,0.5,\n"
 			      "{\"config_hash\": \"h1\", \"hw\": \"my,hw\", \"workload\": \"say \\\"hi\\\"\", "
 			      "\"scheduler\": \"batch\", \"compute.tile\": \"config4\", \"w.skip_input\": true, "
 			      "\"cycles\": 42, \"utilization\": 0.5, \"energy_uj\": null}\n");

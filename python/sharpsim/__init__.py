@@ -32,7 +32,7 @@ __all__ = ["SharpsimError", "binary", "run", "sweep", "plot", "read_results", "S
 __version__ = "0.1.0"
 
 #: The results schema this package reads (the ``schema`` column of the CSV).
-SCHEMA = 3
+SCHEMA = 4
 
 Overrides = Union[None, Mapping[str, Any], Iterable[str]]
 

@@ -444,6 +444,8 @@ static int run_one(cmp_args_t *a, size_t di, const char *wl_path, const energy_t
 			rc = sim_err(err, SIM_ENOMEM, "out of memory");
 		else
 			memcpy(c->layers, r->layers, r->n_layers * sizeof *c->layers);
+		for (size_t i = 0; c->layers && i < r->n_layers; i++)
+			c->layers[i].err.delta_used_step = NULL; /* freed with r; compare shows no steps */
 		c->n_layers = c->layers ? r->n_layers : 0;
 	}
 	if (!rc && a->fmt == REPORT_CSV)

@@ -5,7 +5,10 @@
  * Components register their counters when a run builds them, so the list is
  * taken from a run: a one-step LSTM of 8 elements on the built-in default
  * hardware, functional, so that the functional datapath's counters are
- * there too. Every unit is built for every run whatever the schedule, the
+ * there too, and its second layer a delta network, so that the delta
+ * encoder's counters (registered only on a run with such a layer,
+ * delta.h) are listed as well. Every other unit is built for every run
+ * whatever the schedule, the
  * weight placement or the cell (a counter a configuration cannot move reads
  * 0), so this list is the full set; the order is the registration order
  * that the reports use.
@@ -17,9 +20,11 @@
 #include "../core/run.h"
 #include "cli.h"
 
-static const char cli_counters_workload[] = "name: counters\n"
-					    "layers:\n"
-					    "  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1}\n";
+static const char cli_counters_workload[] =
+	"name: counters\n"
+	"layers:\n"
+	"  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1}\n"
+	"  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1, delta: true}\n";
 
 int cli_help_counters(void)
 {

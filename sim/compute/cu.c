@@ -70,6 +70,15 @@ uint32_t cu_tree_depth(uint32_t n, unsigned cfg)
 	return ceil_log2(n / tile_groups(cfg));
 }
 
+/* The largest of 8, 4, 2, 1 dividing N: the tree's sub-group split. */
+static uint32_t cu_g_max(uint32_t n)
+{
+	uint32_t g = 1;
+	while (g < 8 && n % (g * 2) == 0)
+		g *= 2;
+	return g;
+}
+
 cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 {
 	if (!cfg->vs_units || !cfg->vs_width || !cfg->mult_latency || !cfg->acc_latency || !cfg->accumulators)
@@ -85,9 +94,7 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 		if (ok && tile_groups(c) * cfg->vs_width > cu->max_kr)
 			cu->max_kr = tile_groups(c) * cfg->vs_width; /* the tallest tile sizes the accumulators */
 	}
-	cu->g_max = 1;
-	while (cu->g_max < 8 && cfg->vs_units % (cu->g_max * 2) == 0)
-		cu->g_max *= 2;
+	cu->g_max = cu_g_max(cfg->vs_units);
 	uint32_t a = cfg->accumulators;
 	cu->slot = calloc(a, sizeof *cu->slot);
 	cu->free_stack = malloc(a * sizeof *cu->free_stack);
@@ -302,6 +309,14 @@ static void cu_compute(cu_t *cu, cu_slot_t *s, const cu_tile_t *t)
 		cu_compute_float(s, t, kr, kc, sub, nsub);
 	else
 		cu_compute_bits(cu, s, t, kr, kc, sub, nsub);
+}
+
+void cu_block_values(const cu_cfg_t *cfg, const cu_tile_t *t, uint32_t n, uint32_t *sums, uint32_t *scratch)
+{
+	cu_t c = { .cfg = *cfg, .scratch = scratch, .g_max = cu_g_max(cfg->vs_units) };
+	cu_slot_t s = { .used = true, .acc = sums };
+	for (uint32_t i = 0; i < n; i++)
+		cu_compute(&c, &s, &t[i]);
 }
 
 void cu_in_push(cu_t *cu, const cu_tile_t *t)

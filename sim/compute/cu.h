@@ -138,6 +138,14 @@ void cu_shift(cu_t *cu, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Blocks and tiles still inside (0 when fully drained). */
 uint32_t cu_in_flight(const cu_t *cu);
 
+/* The values alone, no clock and no counters: the Kr sums (into sums) a
+ * row block of the n tiles t[0..n) leaves the accumulators with, in the
+ * arithmetic above (t[0] first, t[n-1] last; functional operands set).
+ * scratch: N words. The delta datapath (func/fpipe.c) forms a block's
+ * value over the held operands with it, while the timed array issues only
+ * the used columns (docs/numerics.md, Delta networks). */
+void cu_block_values(const cu_cfg_t *cfg, const cu_tile_t *t, uint32_t n, uint32_t *sums, uint32_t *scratch);
+
 /* This unit behind the unit interface (unit.h). */
 extern const unit_ops_t cu_unit;
 

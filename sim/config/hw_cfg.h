@@ -124,6 +124,9 @@ typedef struct hw_cfg {
 	uint32_t fifo_depth; /* entries of every inter-stage FIFO */
 	memory_cfg_t memory;
 	dcmp_cfg_t decompress;
+	/* A delta network's encoder (docs/hardware.md §2.9): cycles from h_{t-1}
+	 * complete to its used-column list, which the U.h segments wait for. */
+	uint32_t delta_encoder_latency;
 	sched_kind_t scheduler;
 	deps_kind_t deps;
 	cell_update_t cell_update;

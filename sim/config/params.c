@@ -339,6 +339,16 @@ static const param_t param_hw[] = {
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "cycles the decompression unit adds to the weight-read path of a layer it decodes "
 		  "(fp16 dense layers bypass it)" },
+	{ .key = "delta.encoder_latency",
+	  .type = PARAM_U32,
+	  HW(delta_encoder_latency),
+	  .def = "0",
+	  .min = 0,
+	  .max = 65536,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "cycles from h_{t-1} complete to the delta encoder's list of its used columns, which a delta "
+		  "layer's U.h segments wait for (0: ready with the last element; docs/hardware.md §2.9)" },
 
 	{ .key = "scheduler",
 	  .type = PARAM_ENUM,
@@ -628,6 +638,38 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "csr, bsr: bits of a column (block column) index; row pointers are 32 bits" },
+	/* quiet_default: a layer that is not a delta network hashes as before
+	 * the keys existed. The thresholds move cycles (they decide which
+	 * columns issue), so they are timed keys. */
+	{ .key = "delta",
+	  .type = PARAM_BOOL,
+	  LY(delta),
+	  .def = "false",
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "delta network (DeltaRNN): skip the columns of x_t and h_{t-1} whose change since they were last "
+		  "used is below the thresholds; needs --functional (docs/compression.md, Delta networks)" },
+	{ .key = "delta_threshold_x",
+	  .type = PARAM_DOUBLE,
+	  LY(delta_threshold_x),
+	  .def = "0",
+	  .dmin = 0,
+	  .dmax = 1e300,
+	  .closed_open = true,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "delta: an element of x_t is used when |x - last used x| >= this; 0 uses every one (the dense "
+		  "run); above any change the format can hold (e.g. 1e30) skips every one after the first step" },
+	{ .key = "delta_threshold_h",
+	  .type = PARAM_DOUBLE,
+	  LY(delta_threshold_h),
+	  .def = "0",
+	  .dmin = 0,
+	  .dmax = 1e300,
+	  .closed_open = true,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "delta: the same threshold for h_{t-1}" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
 	PARAM_ACT_ROLE("act_f", 0,

@@ -88,7 +88,12 @@ typedef struct layer_cfg {
 	uint32_t sparsity_block; /* SPARSE_BLOCK and the BSR layout: block edge */
 	uint64_t sparsity_seed;	 /* the mask's seed */
 	sparse_format_t sparse_format;
-	uint32_t index_bits;	      /* CSR, BSR: bits of a column (block column) index */
+	uint32_t index_bits; /* CSR, BSR: bits of a column (block column) index */
+	/* Delta network (docs/compression.md "Delta networks"): an element of
+	 * x_t (h_{t-1}) is used when |value - last used value| >= its
+	 * threshold, else its column is skipped. Functional runs only. */
+	bool delta;
+	double delta_threshold_x, delta_threshold_h;
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
 	char weights[512]; /* optional .npy directory for functional runs; "" = random */

@@ -256,6 +256,7 @@ static void accel_connect(accel_t *a)
 	a->view =
 		(ctrl_view_t){ .cellu = a->cellu, .gbuf = a->gbuf, .wbuf = a->wbuf, .dcmp = a->dcmp, .ibuf = a->ibuf };
 	if (a->fp) {
+		a->view.dlt = fpipe_delta(a->fp);
 		mfu_set_sink(a->mfu, fp_activate, a->fp);
 		cellu_set_sink(a->cellu, fp_update, a->fp);
 	}
@@ -300,6 +301,8 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.batch = lc->batch_size,
 		.sets = a->plan->pass[l].sets,
 		.last = l + 1 == a->w->n_layers,
+		.delta = lc->delta,
+		.delta_latency = a->hw.delta_encoder_latency,
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l], a->plan->pass[l].sets);
@@ -516,8 +519,38 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	return SIM_OK;
 }
 
+/* A delta layer (docs/compression.md, Delta networks) skips the columns
+ * its values decide, so it runs only with them, on what the encoder's
+ * compaction is modelled for: dense fp16 weights (no mask, no decoding)
+ * and a U.h that multiplies h itself (GRU reset_before_matmul multiplies
+ * r*h, a vector the encoder does not see). */
+static int accel_check_delta(const workload_t *w, const run_opts_t *opts, sim_err_t *err)
+{
+	for (size_t i = 0; i < w->n_layers; i++) {
+		const layer_cfg_t *l = &w->layers[i];
+		if (!l->delta)
+			continue;
+		const char *why = NULL;
+		if (!opts->functional)
+			why = "which columns it skips depends on the values, expected a run with --functional";
+		else if (workload_sparse(l) || l->weight_bits != WBITS_16)
+			why = "the delta encoder's compaction is modelled for dense fp16 weights, expected "
+			      "weight_bits: 16, sparsity: 0 and sparse_format: dense";
+		else if (cell_variant(cell_get(l->cell), l->gru_form)->rh_gate >= 0)
+			why = "its U.h multiplies r*h, which the delta encoder does not see, expected "
+			      "gru_form: linear_before_reset (DeltaRNN's GRU)";
+		if (why)
+			return sim_err_at(err, SIM_EINPUT, w->path, l->line, l->col,
+					  "layer %zu is a delta network (delta: true): %s", i + 1, why);
+	}
+	return SIM_OK;
+}
+
 int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err)
 {
+	int drc = accel_check_delta(w, opts, err);
+	if (drc)
+		return drc;
 	if (!opts->functional)
 		return SIM_OK;
 	char cells[128];
@@ -563,6 +596,14 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 				       "are the sequential schedule's, expected direction_schedule: sequential for "
 				       "--functional and the RTL backends",
 				       plan->pass[i].layer + 1);
+	for (size_t i = 0; i < plan->passes.n_layers; i++)
+		if (plan->passes.layers[i].delta && !plan->pass[i].resident)
+			return sim_err(
+				err, SIM_EINPUT,
+				"layer %u is a delta network and its weights are streamed from DRAM; the encoder "
+				"reads the used columns' weights at random, expected resident weights "
+				"(memory.weights: resident or auto with a large enough buffer)",
+				plan->pass[i].layer + 1);
 	accel_t a = { 0 };
 	a.plan = plan;
 	a.hw = plan->hw;

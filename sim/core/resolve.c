@@ -106,6 +106,10 @@ uint64_t resolve_layer_key(const hw_cfg_t *hw, const layer_cfg_t *l)
 {
 	layer_cfg_t u = *l;
 	u.direction = resolve_interleaved(hw, l) ? DIR_BI : DIR_UNI;
+	/* A delta layer's cycles follow its data; it takes the dense layer's
+	 * tile (explore_layer explores it dense). */
+	u.delta = false;
+	u.delta_threshold_x = u.delta_threshold_h = 0;
 	return config_layer_timing_key(&u);
 }
 

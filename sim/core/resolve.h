@@ -73,7 +73,8 @@ int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, tile_table_t *me
  * key with the direction as the pass runs it. A forward, reverse or
  * sequential bidirectional pass is one unidirectional pass (the same
  * program and cycles); an interleaved bidirectional layer is one pass of
- * both directions, a different run. */
+ * both directions, a different run. A delta layer is keyed as the dense
+ * layer it skips columns of. */
 uint64_t resolve_layer_key(const hw_cfg_t *hw, const layer_cfg_t *l);
 /* l runs as one pass of both its directions (direction_schedule). */
 bool resolve_interleaved(const hw_cfg_t *hw, const layer_cfg_t *l);

@@ -115,6 +115,8 @@ int accel_run(const hw_cfg_t *hw, const workload_t *w, const run_opts_t *opts, r
 void run_result_free(run_result_t *r)
 {
 	stats_destroy(r->stats);
+	for (size_t i = 0; r->layers && i < r->n_layers; i++)
+		free(r->layers[i].err.delta_used_step);
 	free(r->layers);
 	r->stats = NULL;
 	r->layers = NULL;

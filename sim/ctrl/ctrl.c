@@ -99,6 +99,7 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->pre_issued = c->pre_written = 0;
 	c->cur_t = 0;
 	c->cur_i = 0;
+	c->dl_watch = 0;
 	c->active = false;
 	if (c->sd->begin_layer)
 		c->sd->begin_layer(c);
@@ -142,6 +143,8 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 		return t < 2 || cellu_h_written(v->cellu, t - 2) >= c->elems;
 	if (s->phase == 1)
 		return gbuf_rh(v->gbuf, t) >= c->elems;
+	if (t > 0 && c->L.delta && s->part == SCHED_PART_H) /* and the encoder's list */
+		return c->dl_watch > t - 1 && c->now >= c->dl_done[(t - 1) % 4] + c->L.delta_latency;
 	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
 }
 
@@ -149,6 +152,8 @@ bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (!c->recurrent)
 		return true; /* the two-step bound, in either deps mode */
+	if (c->L.delta && s->part == SCHED_PART_H)
+		return true; /* the delta encoder needs all of h_{t-1} */
 	if ((c->sd->flags & SCHED_F_X_RUNAHEAD) && s->part == SCHED_PART_X)
 		return false;
 	if (c->deps == DEPS_STEP)
@@ -180,6 +185,13 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->a_seg = seg;
 	c->a_step = step;
 	c->a_c = c->a_b = 0;
+	/* Delta: the encoder's used columns, compacted into whole tiles from
+	 * the first; a segment with none still issues one (empty) tile, the
+	 * cycle in which its row block passes on to the MFU. */
+	unsigned dpart = s->part == SCHED_PART_X || !c->recurrent ? DLT_X : DLT_H;
+	c->a_cols = c->L.delta && v->dlt ? dlt_cols(v->dlt, dpart, step) : DLT_UNKNOWN;
+	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
+	c->a_nt = c->a_nt ? c->a_nt : 1;
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (!s->pre)
 		c->a_id = continues ? c->merge_id : c->next_id++;
@@ -223,7 +235,7 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	t->cfg = s->cfg;
 	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
 	t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
-	t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X);
+	t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X);
 	t->has_init = col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
@@ -240,6 +252,21 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	t->useful_lanes = m->useful_lanes;
 	t->useful_adds = m->useful_adds;
 	t->cols = m->cols;
+	if (c->a_cols != DLT_UNKNOWN) {
+		/* a compacted tile: its used columns, the last one partial */
+		uint32_t k = c->a_cols > col * s->kc ? c->a_cols - col * s->kc : 0;
+		t->cols = k < s->kc ? k : s->kc;
+		t->useful_lanes = s->valid_rows * t->cols;
+		t->useful_adds = t->cols ? s->valid_rows * (t->cols - 1) : 0;
+	}
+}
+
+/* Used columns in the active delta segment's compacted tile a_c: Kc but
+ * for the last (partial) one, 0 in the empty tile of a segment with none. */
+static uint32_t ctrl_delta_tile_cols(const ctrl_t *c, const sched_seg_t *s)
+{
+	uint32_t done = c->a_c * s->kc, left = c->a_cols > done ? c->a_cols - done : 0;
+	return left < s->kc ? left : s->kc;
 }
 
 /* The active segment's next token opens a weight group: its column tile
@@ -271,7 +298,10 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 	if (ctrl_reads_weights(c)) {
 		uint32_t set = ctrl_set(c);
-		wbuf_wait_t w = wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set);
+		/* A delta layer is never interleaved (it runs functional): one set. */
+		wbuf_wait_t w = c->a_cols == DLT_UNKNOWN ? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set)
+							 : wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step,
+									   ctrl_delta_tile_cols(c, s));
 		if (w != WBUF_READY) {
 			/* A capped weight port also shows as a weight-fetch bubble;
 			 * only a wait on DRAM counts towards a DRAM-bound run. */
@@ -285,7 +315,10 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			ctrl_bubble(c, out, IDLE_DECOMPRESS);
 			return;
 		}
-		wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		if (c->a_cols == DLT_UNKNOWN)
+			wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+		else /* the used columns' weights only */
+			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
 		dcmp_take(v->dcmp, m);
 		(*c->tiles)++;
 	}
@@ -303,7 +336,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->L.batch;
 	if (++c->a_b == hold) {
 		c->a_b = 0;
-		if (++c->a_c == s->ntiles) {
+		if (++c->a_c == c->a_nt) {
 			c->active = false;
 			if (c->trace) {
 				char args[160];
@@ -367,6 +400,13 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	c->step_started = -1;
+	/* Delta: note the cycle each step's h is complete (the cell updater
+	 * ticks first, so a step completed this cycle is seen this cycle). The
+	 * U.h segments of step t read step t - 1's entry, and h_t cannot be
+	 * complete before they issue, so a ring of 4 is never overrun. */
+	while (c->L.delta && c->recurrent && c->dl_watch < c->L.timesteps &&
+	       cellu_h_written(v->cellu, c->dl_watch) >= c->elems)
+		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
 		(*c->stall)++;
 	else if (c->active)
@@ -383,7 +423,8 @@ void ctrl_set_trace(ctrl_t *c, trace_t *t)
 
 uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
 {
-	if (!c->active || c->a_pre || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id)
+	if (!c->active || c->a_pre || c->deps != DEPS_STEP || !head->is_tile || head->t.tag.block != c->a_id ||
+	    c->L.delta)
 		return 0;
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
 	uint64_t b = c->L.batch, nt = s->ntiles;

@@ -53,6 +53,7 @@
 #include "../memory/dcmp.h"
 #include "../memory/ibuf.h"
 #include "../memory/wbuf.h"
+#include "../func/delta.h"
 #include "../report/trace.h"
 #include "sched.h"
 
@@ -87,7 +88,12 @@ typedef struct ctrl_layer {
 	 * A column tile is read from the weight buffer once per group, with
 	 * the group's first sequence. */
 	uint32_t sets;
-	bool last; /* no layer follows */
+	bool last;		/* no layer follows */
+	bool delta;		/* a delta network (functional runs): a segment of a delta-encoded
+		     * partition issues only its used columns, compacted into
+		     * ceil(used / Kc) tiles, at least one; its U.h segments wait for
+		     * all of h_{t-1} (the encoder's list is complete only then) */
+	uint32_t delta_latency; /* ... and delta_latency cycles more (the encoder) */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */
@@ -103,6 +109,7 @@ typedef struct ctrl_view {
 	wbuf_t *wbuf;
 	dcmp_t *dcmp;
 	ibuf_t *ibuf;
+	const dlt_t *dlt; /* the delta encoder's counts (NULL: no delta layer) */
 } ctrl_view_t;
 
 typedef struct ctrl ctrl_t;

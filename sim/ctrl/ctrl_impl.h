@@ -40,6 +40,14 @@ struct ctrl {
 	/* the segment being issued */
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_id;
+	/* its tiles this step, and its used columns when its partition is
+	 * delta-encoded (DLT_UNKNOWN: not, every tile of the program) */
+	uint32_t a_nt, a_cols;
+	/* Delta: the next step whose h the controller watches for, and the
+	 * cycle each of the last 4 steps' h was complete (the encoder's
+	 * latency counts from there). */
+	uint32_t dl_watch;
+	uint64_t dl_done[4];
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;

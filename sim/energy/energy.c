@@ -733,6 +733,8 @@ typedef struct counters {
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
 	uint64_t dcmp_weights;
+	bool delta; /* a delta network ran: its encoder's counters are registered */
+	uint64_t delta_buf_r, delta_buf_w, delta_mem_r, delta_mem_w;
 } counters_t;
 
 static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
@@ -788,6 +790,11 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 	stats_find(st, "fifo.act.pops", &c->act_pop);
 	/* So is the decompression unit (a model without one decodes nothing). */
 	stats_find(st, "dcmp.weights", &c->dcmp_weights);
+	/* And the delta encoder (a run without a delta layer has none). */
+	c->delta = stats_find(st, "delta.buf_reads", &c->delta_buf_r);
+	stats_find(st, "delta.buf_writes", &c->delta_buf_w);
+	stats_find(st, "delta.mem_reads", &c->delta_mem_r);
+	stats_find(st, "delta.mem_writes", &c->delta_mem_w);
 	if (c->issued < c->useful)
 		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
 			       (unsigned long long)c->issued, (unsigned long long)c->useful);
@@ -864,10 +871,25 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_IHBUF, "write", c.ih_w, ih->write_pj * es);
 	charge(&p, IT_IHBUF, "operand_read", c.ih_op_r, ih->read_pj * es);
 	charge(&p, IT_IHBUF, "input_write", c.ih_in_w, ih->write_pj * es);
+	/* Delta networks (docs/energy.md), charged only on a run with a delta
+	 * layer so that no other run's actions change, each beside its
+	 * component's other actions: the previous-values buffer holds one fp16
+	 * value per element and is priced as an access of an I/H-buffer bank;
+	 * the delta memory's partial sums are fp32 values read and written back
+	 * once per block and step, like the intermediate buffer's; every
+	 * compare is one floating-point subtraction, at an fp32 add. */
+	if (c.delta) {
+		charge(&p, IT_IHBUF, "delta_read", c.delta_buf_r, ih->read_pj * es);
+		charge(&p, IT_IHBUF, "delta_write", c.delta_buf_w, ih->write_pj * es);
+	}
 	charge(&p, IT_CELLBUF, "read", c.cell_r, sv.bank[IT_CELLBUF].read_pj * es);
 	charge(&p, IT_CELLBUF, "write", c.cell_w, sv.bank[IT_CELLBUF].write_pj * es);
 	charge(&p, IT_INTERBUF, "read", c.inter_r, sv.bank[IT_INTERBUF].read_pj * es);
 	charge(&p, IT_INTERBUF, "write", c.inter_w, sv.bank[IT_INTERBUF].write_pj * es);
+	if (c.delta) {
+		charge(&p, IT_INTERBUF, "delta_mem_read", c.delta_mem_r, sv.bank[IT_INTERBUF].read_pj * es);
+		charge(&p, IT_INTERBUF, "delta_mem_write", c.delta_mem_w, sv.bank[IT_INTERBUF].write_pj * es);
+	}
 	charge(&p, IT_GATEBUF, "read", c.gate_r, sv.bank[IT_GATEBUF].read_pj * es);
 	charge(&p, IT_GATEBUF, "write", c.gate_w, sv.bank[IT_GATEBUF].write_pj * es);
 
@@ -881,6 +903,8 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_CELL, "mult", c.cell_mults, t->a_cell_mult_pj * ea);
 	charge(&p, IT_CELL, "add", c.cell_adds, t->a_cell_add_pj * ea);
 	charge(&p, IT_CELL, "tanh", c.cell_tanh, t->a_tanh_pj * ea);
+	if (c.delta)
+		charge(&p, IT_CELL, "delta_compare", c.delta_buf_r, t->c_fadd32_pj * ea);
 	charge(&p, IT_FIFO_ACT, "push", c.act_push, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 	charge(&p, IT_FIFO_ACT, "pop", c.act_pop, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 

@@ -167,6 +167,28 @@ struct fpipe {
 	double *ref_seq;
 	double *ydump, *cdump;
 	size_t out_bytes;
+	/* Delta network (docs/numerics.md, Delta networks): the encoder, and
+	 * whether this layer encodes x (dlx) and h (dlh). xh16/xhf: the encoded
+	 * x^ of every step, (T, B, px) like an x ring slot, what the ring is
+	 * filled from and what a block's value multiplies; hd/hdf:
+	 * per h ring slot, the held h^ that step's successor multiplies. A
+	 * block's value is formed over the held operands by cu_block_values
+	 * (dtiles, dsums, dscratch) when it leaves the accumulators; dmerge /
+	 * dinit: per H segment, its block continues the X partner's (merge) or
+	 * starts from the partner's sums (recorded from its first tile). */
+	dlt_t *dlt;
+	cu_cfg_t dcc;
+	bool dlx, dlh;
+	uint16_t *xh16;
+	float *xhf;
+	uint16_t *hd;
+	float *hdf;
+	uint8_t *duse;
+	double *dvec;
+	cu_tile_t *dtiles;
+	uint32_t *dsums, *dscratch;
+	bool *dmerge, *dinit;
+	uint64_t *dmem_reads, *dmem_writes;
 };
 
 /* calloc that counts the bytes against the module's peak. Every per-layer
@@ -234,6 +256,20 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->dc);
 	free(f->rh);
 	free(f->rc);
+	free(f->xh16);
+	free(f->xhf);
+	free(f->hd);
+	free(f->hdf);
+	free(f->duse);
+	free(f->dvec);
+	free(f->dtiles);
+	free(f->dsums);
+	free(f->dmerge);
+	free(f->dinit);
+	f->xh16 = NULL, f->xhf = NULL, f->hd = NULL, f->hdf = NULL, f->duse = NULL, f->dvec = NULL, f->dtiles = NULL;
+	f->dsums = NULL, f->dmerge = NULL, f->dinit = NULL;
+	f->dlx = false;
+	f->dlh = false;
 	ref_state_destroy(f->rs);
 	npy_writer_abort(f->dump_h);
 	npy_writer_abort(f->dump_c);
@@ -270,6 +306,8 @@ void fpipe_destroy(fpipe_t *f)
 	free(f->pass);
 	free(f->ref_prev);
 	free(f->dp_prev);
+	free(f->dscratch);
+	dlt_destroy(f->dlt);
 	cm_destroy(f->cm);
 	free(f);
 }
@@ -342,6 +380,31 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	if (!(f->cm = cm_create(&hw->precision, &hw->activation, err))) {
 		fpipe_destroy(f);
 		return NULL;
+	}
+	bool delta = false;
+	for (size_t k = 0; k < w->n_layers; k++)
+		delta |= w->layers[k].delta;
+	if (delta) {
+		f->dcc = (cu_cfg_t){ .vs_units = hw->compute.vs_units,
+				     .vs_width = hw->compute.vs_width,
+				     .mult_latency = 1,
+				     .acc_latency = 1,
+				     .accumulators = 1,
+				     .functional = true,
+				     .prec = hw->precision.mul,
+				     .acc_bits = hw->precision.acc_bits };
+		f->dlt = dlt_create(st);
+		f->dscratch = malloc(hw->compute.vs_units * sizeof *f->dscratch);
+		f->dmem_reads =
+			stats_counter(st, "delta.mem_reads", STATS_VALUES,
+				      "delta: partial sums read from the delta memory (a block's rows, each step)");
+		f->dmem_writes = stats_counter(st, "delta.mem_writes", STATS_VALUES,
+					       "delta: partial sums written back to the delta memory");
+		if (!f->dlt || !f->dscratch || !f->dmem_reads || !f->dmem_writes) {
+			sim_err(err, SIM_ENOMEM, "out of memory");
+			fpipe_destroy(f);
+			return NULL;
+		}
 	}
 	char dir[1024], path[1536];
 	fp_dirname(w->path, dir, sizeof dir);
@@ -601,6 +664,43 @@ static uint32_t fp_time(const fpipe_t *f, uint32_t step)
 	return f->back ? f->T - 1 - step : step;
 }
 
+/* The data word of x at time t, sequence b, element i: layer 0 rounds the
+ * weights' x; a stacked layer reads the previous layer's h words. */
+static uint32_t fp_xword(const fpipe_t *f, uint32_t t, uint32_t b, uint32_t i)
+{
+	size_t src = ((size_t)t * f->B + b) * f->I + i;
+	return f->wlayer ? f->dp_prev[src] : cm_data(f->cm, f->x0[src]);
+}
+
+/* Whether segment s's partition is delta-encoded in this layer. */
+static bool fp_seg_delta(const fpipe_t *f, const sched_seg_t *s)
+{
+	return fp_reads_x(f, s) ? f->dlx : f->dlh;
+}
+
+/* The tiles a segment issues at a step: its program's, or for a delta
+ * partition ceil(used / Kc), at least one (the controller's rule, ctrl.c). */
+static uint32_t fp_seg_tiles(const fpipe_t *f, const sched_seg_t *s, uint32_t step)
+{
+	if (!fp_seg_delta(f, s))
+		return s->ntiles;
+	uint32_t u = dlt_cols(f->dlt, fp_reads_x(f, s) ? DLT_X : DLT_H, step);
+	uint32_t n = u == DLT_UNKNOWN ? s->ntiles : (u + s->kc - 1) / s->kc;
+	return n ? n : 1;
+}
+
+/* x tiles (times B) step `step` reads from its x slot. */
+static uint64_t fp_xreads(const fpipe_t *f, uint32_t step)
+{
+	if (!f->dlx)
+		return f->xreads_step;
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < f->prog->n; i++)
+		if (fp_reads_x(f, &f->prog->seg[i]))
+			n += (uint64_t)fp_seg_tiles(f, &f->prog->seg[i], step) * f->B;
+	return n;
+}
+
 /* Step `step`'s x into its ring slot, if it is not there yet; returns the
  * slot. Layer 0 rounds the weights' x; a stacked layer reads the previous
  * layer's h words as they are. Either at the step's time (fp_time). */
@@ -612,15 +712,17 @@ static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 	if (f->xv_step[slot] > (int64_t)step)
 		fp_fail(f, "step %u: an x tile arrived after its I/H buffer slot moved on to step %" PRId64, step,
 			f->xv_step[slot]);
-	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != f->xreads_step)
+	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != fp_xreads(f, (uint32_t)f->xv_step[slot]))
 		fp_fail(f,
 			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
-			step, f->xv_step[slot], f->xv_reads[slot], f->xreads_step);
+			step, f->xv_step[slot], f->xv_reads[slot], fp_xreads(f, (uint32_t)f->xv_step[slot]));
 	uint32_t t = fp_time(f, step);
 	for (uint32_t b = 0; b < f->B; b++)
 		for (uint32_t i = 0; i < f->I; i++) {
-			size_t src = ((size_t)t * f->B + b) * f->I + i, dst = ((size_t)slot * f->B + b) * f->px + i;
-			uint32_t v = f->wlayer ? f->dp_prev[src] : cm_data(f->cm, f->x0[src]);
+			size_t dst = ((size_t)slot * f->B + b) * f->px + i;
+			/* a delta layer's x is the encoder's x^ of the step */
+			uint32_t v = f->dlx ? fp_word(f, f->xh16, f->xhf, ((size_t)step * f->B + b) * f->px + i)
+					    : fp_xword(f, t, b, i);
 			if (f->w16)
 				f->xv[dst] = (uint16_t)v;
 			if (f->fl)
@@ -629,6 +731,91 @@ static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 	f->xv_step[slot] = step;
 	f->xv_reads[slot] = 0;
 	return slot;
+}
+
+/* A delta layer's encoder (delta.h). x is known before the layer starts,
+ * so every step's x^ is encoded here, in step order (the counts decide the
+ * controller's X tiles); h_{-1}, the initial state, is encoded as step 0's
+ * (the first encode: every column); h_t when it is complete (fpipe_update). */
+static int fp_delta_begin(fpipe_t *f)
+{
+	const layer_cfg_t *lc = &f->w->layers[f->layer];
+	if (!lc->delta)
+		return SIM_OK;
+	const sched_prog_t *p = f->prog;
+	f->dlx = f->xreads_step > 0;
+	f->dlh = f->rec;
+	uint32_t n = f->I > f->H ? f->I : f->H, kr = 1;
+	for (uint32_t i = 0; i < p->n; i++)
+		kr = p->seg[i].kr > kr ? p->seg[i].kr : kr;
+	dlt_layer_t dl = { .T = f->T,
+			   .B = f->B,
+			   .n = { f->dlx ? f->I : 0, f->dlh ? f->H : 0 },
+			   .theta = { lc->delta_threshold_x, lc->delta_threshold_h } };
+	f->duse = fp_calloc(f, n ? n : 1, 1);
+	f->dvec = fp_calloc(f, (size_t)f->B * (n ? n : 1), sizeof *f->dvec);
+	f->dtiles = fp_calloc(f, p->ntile, sizeof *f->dtiles);
+	f->dsums = fp_calloc(f, kr, sizeof *f->dsums);
+	f->dmerge = fp_calloc(f, p->n, sizeof *f->dmerge);
+	f->dinit = fp_calloc(f, p->n, sizeof *f->dinit);
+	if (!f->duse || !f->dvec || !f->dtiles || !f->dsums || !f->dmerge || !f->dinit || !dlt_begin_layer(f->dlt, &dl))
+		return SIM_ENOMEM;
+	if (f->dlx) {
+		size_t nx = (size_t)f->T * f->B * f->px;
+		if ((f->w16 && !(f->xh16 = fp_calloc(f, nx, sizeof *f->xh16))) ||
+		    (f->fl && !(f->xhf = fp_calloc(f, nx, sizeof *f->xhf))))
+			return SIM_ENOMEM;
+		for (uint32_t st = 0; st < f->T; st++) {
+			uint32_t t = fp_time(f, st);
+			for (uint32_t b = 0; b < f->B; b++)
+				for (uint32_t i = 0; i < f->I; i++)
+					f->dvec[(size_t)b * f->I + i] = cm_data_value(f->cm, fp_xword(f, t, b, i));
+			dlt_encode(f->dlt, DLT_X, st, f->dvec, f->duse);
+			for (uint32_t b = 0; b < f->B; b++)
+				for (uint32_t i = 0; i < f->I; i++) {
+					size_t o = ((size_t)st * f->B + b) * f->px + i, prev = o - (size_t)f->B * f->px;
+					uint32_t v =
+						f->duse[i] ? fp_xword(f, t, b, i) : fp_word(f, f->xh16, f->xhf, prev);
+					if (f->w16)
+						f->xh16[o] = (uint16_t)v;
+					if (f->fl)
+						f->xhf[o] = fp_widen(f, v);
+				}
+		}
+	}
+	if (f->dlh) {
+		size_t nh = (size_t)FP_HRING * f->B * f->ph, h0 = (size_t)fp_hslot(-1) * f->B * f->ph;
+		if ((f->w16 && !(f->hd = fp_calloc(f, nh, sizeof *f->hd))) ||
+		    (f->fl && !(f->hdf = fp_calloc(f, nh, sizeof *f->hdf))))
+			return SIM_ENOMEM;
+		if (f->w16)
+			memcpy(f->hd + h0, f->hv + h0, (size_t)f->B * f->ph * sizeof *f->hd);
+		if (f->fl)
+			memcpy(f->hdf + h0, f->hvf + h0, (size_t)f->B * f->ph * sizeof *f->hdf);
+		for (uint32_t b = 0; b < f->B; b++)
+			for (uint32_t j = 0; j < f->H; j++)
+				f->dvec[(size_t)b * f->H + j] =
+					cm_data_value(f->cm, fp_word(f, f->hv, f->hvf, h0 + (size_t)b * f->ph + j));
+		dlt_encode(f->dlt, DLT_H, 0, f->dvec, f->duse);
+	}
+	return SIM_OK;
+}
+
+/* h_step is complete: encode it as step + 1's operand. A used column's
+ * held value takes h, a skipped one keeps the held value of before. */
+static void fp_delta_h(fpipe_t *f, uint32_t step)
+{
+	uint32_t hs = fp_hslot(step), hp = fp_hslot((int64_t)step - 1);
+	dlt_encode(f->dlt, DLT_H, step + 1, f->dh + (size_t)hs * f->E, f->duse);
+	for (uint32_t b = 0; b < f->B; b++)
+		for (uint32_t j = 0; j < f->H; j++) {
+			size_t i = (size_t)hs * f->B * f->ph + (size_t)b * f->ph + j;
+			size_t from = f->duse[j] ? i : (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j;
+			if (f->w16)
+				f->hd[i] = f->duse[j] ? f->hv[from] : f->hd[from];
+			if (f->fl)
+				f->hdf[i] = f->duse[j] ? f->hvf[from] : f->hdf[from];
+		}
 }
 
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err)
@@ -701,6 +888,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		rc = fp_xring(f);
 	if (!rc)
 		rc = fp_xvec(f);
+	if (!rc)
+		rc = fp_delta_begin(f);
 	if (!rc) {
 		if (!(f->rs = ref_state_create(wt, err)))
 			return err->code;
@@ -782,7 +971,72 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	t->x = f->w16 ? v16 + x : NULL;
 	t->xf = f->fl ? vf + x : NULL;
 	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	if (f->dlx || f->dlh) {
+		/* Delta: the timed array takes the compacted tile; the block's value
+		 * is formed when it leaves the accumulators (fp_delta_block). */
+		if (col == 0 && s->part == SCHED_PART_H) {
+			f->dmerge[seg] = !t->first;
+			f->dinit[seg] = t->has_init;
+		}
+		t->w = NULL, t->wf = NULL;
+		*f->mults += t->useful_lanes;
+		return;
+	}
 	*f->mults += f->tile_mults[f->tile_base[seg] + col];
+}
+
+/* Appends segment seg's dense tiles for (step, b), over the held operands,
+ * to the block being formed (from dtiles[n]); returns the new count. */
+static uint32_t fp_delta_tiles(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t b, uint32_t n)
+{
+	const sched_seg_t *s = &f->prog->seg[seg];
+	bool x = fp_reads_x(f, s);
+	for (uint32_t c = 0; c < s->ntiles; c++) {
+		cu_tile_t *t = &f->dtiles[n++];
+		memset(t, 0, sizeof *t);
+		t->cfg = s->cfg;
+		size_t w = f->seg_off[seg] + (size_t)c * s->kr * s->kc, v;
+		t->w = f->w16 ? f->wl + w : NULL;
+		t->wf = f->fl ? f->wlf + w : NULL;
+		if (x) {
+			v = ((size_t)step * f->B + b) * f->px + (size_t)c * s->kc;
+			t->x = f->w16 ? f->xh16 + v : NULL;
+			t->xf = f->fl ? f->xhf + v : NULL;
+		} else {
+			v = (size_t)fp_hslot((int64_t)step - 1) * f->B * f->ph + (size_t)b * f->ph + (size_t)c * s->kc;
+			t->x = f->w16 ? f->hd + v : NULL;
+			t->xf = f->fl ? f->hdf + v : NULL;
+		}
+	}
+	return n;
+}
+
+/* The value of a delta layer's block (step, b): the dense block over the
+ * held operands x^ and h^, in the compute unit's own arithmetic and tile
+ * order. It is what the delta memory holds, M_t = M_{t-1} + W (x^_t -
+ * x^_{t-1}), when that sum is exact (docs/numerics.md, Delta networks).
+ * The block's rows are read from and written back to the delta memory. */
+static const uint32_t *fp_delta_block(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t b)
+{
+	const sched_seg_t *s = &f->prog->seg[seg];
+	bool merged = s->part == SCHED_PART_H && s->partner >= 0 && f->dmerge[seg];
+	uint32_t n = merged ? fp_delta_tiles(f, (uint32_t)s->partner, step, b, 0) : 0;
+	n = fp_delta_tiles(f, seg, step, b, n);
+	f->dtiles[0].first = true;
+	f->dtiles[n - 1].last = true;
+	if (!merged && s->part == SCHED_PART_H && f->dinit[seg]) {
+		f->dtiles[0].has_init = true;
+		f->dtiles[0].init = fp_partner_sums(f, (uint32_t)s->partner, step, b);
+	}
+	cu_block_values(&f->dcc, f->dtiles, n, f->dsums, f->dscratch);
+	*f->dmem_reads += s->valid_rows;
+	*f->dmem_writes += s->valid_rows;
+	return f->dsums;
+}
+
+const dlt_t *fpipe_delta(const fpipe_t *f)
+{
+	return f->dlt;
 }
 
 void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
@@ -793,8 +1047,9 @@ void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 		fp_fail(f, "step %u: segment %u's block came out with %u sums, expected %u", step, seg, o->kr, s->kr);
 		return;
 	}
+	const uint32_t *sums = f->dlx || f->dlh ? fp_delta_block(f, seg, step, b) : o->sums;
 	if (s->part == SCHED_PART_X) {
-		memcpy(fp_xsums(f, seg, step, b), o->sums, sizeof *o->sums * s->kr);
+		memcpy(fp_xsums(f, seg, step, b), sums, sizeof *sums * s->kr);
 		*fp_xtag(f, seg, step, b) = step;
 		return;
 	}
@@ -802,7 +1057,7 @@ void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 	for (uint32_t q = 0; q < s->ngates; q++)
 		for (uint32_t k = 0; k < s->valid_pg; k++) {
 			size_t e = (size_t)(s->j0 + k) * f->B + b;
-			g[e * f->NG + s->gate[q]] = o->sums[q * s->rpg + k];
+			g[e * f->NG + s->gate[q]] = sums[q * s->rpg + k];
 		}
 }
 
@@ -938,7 +1193,41 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		f->dh[out] = cm_data_value(f->cm, h);
 	}
 	f->hv_count[hs] += n;
+	if (f->dlh && f->hv_count[hs] == f->E && step + 1 < f->T)
+		fp_delta_h(f, step);
 	fp_finish(f);
+}
+
+/* A delta layer's counts for the report and the run's check: used and
+ * skipped columns, the compacted tiles' useful MACs (valid rows x used
+ * columns of a delta partition, the program's lanes otherwise, x B). */
+static bool fp_delta_out(const fpipe_t *f, func_layer_err_t *out)
+{
+	out->delta = true;
+	out->delta_nx = dlt_width(f->dlt, DLT_X);
+	out->delta_nh = dlt_width(f->dlt, DLT_H);
+	if (!(out->delta_used_step = calloc(f->T ? f->T : 1, sizeof *out->delta_used_step)))
+		return false;
+	for (uint32_t t = 0; t < f->T; t++) {
+		uint32_t ux = out->delta_nx ? dlt_cols(f->dlt, DLT_X, t) : 0;
+		uint32_t uh = out->delta_nh ? dlt_cols(f->dlt, DLT_H, t) : 0;
+		out->delta_used_step[t] = ux + uh;
+		out->delta_x_used += ux;
+		out->delta_x_skipped += out->delta_nx - ux;
+		out->delta_h_used += uh;
+		out->delta_h_skipped += out->delta_nh - uh;
+		for (uint32_t i = 0; i < f->prog->n; i++) {
+			const sched_seg_t *s = &f->prog->seg[i];
+			uint64_t m = 0;
+			if (fp_seg_delta(f, s))
+				m = (uint64_t)s->valid_rows * (fp_reads_x(f, s) ? ux : uh);
+			else
+				for (uint32_t c = 0; c < s->ntiles; c++)
+					m += sched_tile(f->prog, s, c)->useful_lanes;
+			out->delta_macs += m * f->B;
+		}
+	}
+	return true;
 }
 
 static void fp_err(const ref_diff_t *d, func_err_t *out)
@@ -972,6 +1261,8 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		fp_err(&f->ec_last, &out->c_last);
 	}
 	out->state_peak_bytes = f->peak;
+	if ((f->dlx || f->dlh) && !fp_delta_out(f, out))
+		return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", layer);
 	int code = SIM_OK;
 	if (f->dump_h) {
 		code = npy_writer_commit(f->dump_h, err);

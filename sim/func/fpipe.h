@@ -29,6 +29,7 @@
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
 #include "../ctrl/sched.h"
+#include "delta.h"
 
 typedef struct fpipe fpipe_t;
 
@@ -46,6 +47,15 @@ typedef struct func_layer_err {
 	 * layer; the weights' own arrays not counted). Deterministic, flat in T
 	 * for a single layer: tests check it, reports do not show it. */
 	size_t state_peak_bytes;
+	/* Delta network (delta.h), when the layer is one: columns of x and h
+	 * per step (0 for a partition not encoded), used and skipped summed
+	 * over steps, the useful MACs the compacted tiles carry, and the used
+	 * columns (x and h together) of every step (T entries, owned: freed by
+	 * run_result_free). */
+	bool delta;
+	uint32_t delta_nx, delta_nh;
+	uint64_t delta_x_used, delta_x_skipped, delta_h_used, delta_h_skipped, delta_macs;
+	uint32_t *delta_used_step;
 } func_layer_err_t;
 
 /* What pass k of the run is: a layer of the workload (its index), whether
@@ -74,5 +84,8 @@ void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o);
 void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq);
 void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n);
 int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t *err);
+/* The delta encoder of the run (NULL: no layer is a delta network). The
+ * controller reads from it how many columns each step's segments use. */
+const dlt_t *fpipe_delta(const fpipe_t *f);
 
 #endif

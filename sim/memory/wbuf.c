@@ -207,6 +207,35 @@ uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 	return bb;
 }
 
+/* A compacted tile's bank bytes: tile c's, times cols / its columns. */
+static uint64_t wbuf_cols_bytes(const tile_meta_t *m, uint32_t cols)
+{
+	return m->cols ? (uint64_t)m->bank_bytes * cols / m->cols : 0;
+}
+
+wbuf_wait_t wbuf_cols_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t cols)
+{
+	wbuf_wait_t r = wbuf_tile_ready(w, seg, c, step, 0); /* a delta layer has one weight set */
+	if (r != WBUF_WAIT_PORT)
+		return r;
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
+	return w->tokens < wbuf_cols_bytes(m, cols) ? WBUF_WAIT_PORT : WBUF_READY;
+}
+
+uint64_t wbuf_cols_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t cols)
+{
+	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
+	uint64_t rows = m->cols ? (uint64_t)m->bank_rows * cols / m->cols : 0;
+	uint64_t bb = wbuf_cols_bytes(m, cols);
+	*w->row_reads += rows;
+	*w->read_bytes += bb;
+	if (bb > w->peak)
+		w->peak = bb;
+	if (w->port_limited)
+		w->tokens -= bb;
+	return bb;
+}
+
 void wbuf_tick(wbuf_t *w)
 {
 	/* Once the layer's weights are all in and the port is uncapped, no

@@ -70,6 +70,13 @@ bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, ui
 /* Reads it (precondition: ready; every set's tile has the same bank rows
  * and bytes). Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* A delta layer's compacted tile (ctrl.h): `cols` of tile c's columns,
+ * gathered by the encoder's list. Each column is one bank row per row
+ * group, so rows and bytes are the tile's times cols / its columns; a
+ * delta layer is resident and dense fp16 (accel.c refuses the rest). */
+uint64_t wbuf_cols_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t cols);
+/* wbuf_tile_ready for such a tile: a capped port needs only its bytes. */
+wbuf_wait_t wbuf_cols_ready(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t cols);
 void wbuf_tick(wbuf_t *w);
 /* Exactly k ticks in which no tile is read: the port's bucket fills
  * (capped) and the DRAM writes so far are counted. */

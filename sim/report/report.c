@@ -159,6 +159,30 @@ static double effective_gflops(const run_result_t *r, const layer_result_t *l)
 	return us > 0 ? 2.0 * (double)macs / us / 1000.0 : 0;
 }
 
+/* The fraction of delta-encoded columns skipped, over the run's delta
+ * layers (l NULL) or one layer; false when there is none. */
+static bool delta_skip(const run_result_t *r, const layer_result_t *l, double *out)
+{
+	uint64_t used = 0, skipped = 0;
+	bool any = false;
+	for (size_t i = 0; i < r->n_layers; i++) {
+		const func_layer_err_t *e = &r->layers[i].err;
+		if ((l && l != &r->layers[i]) || !e->delta)
+			continue;
+		any = true;
+		used += e->delta_x_used + e->delta_h_used;
+		skipped += e->delta_x_skipped + e->delta_h_skipped;
+	}
+	*out = used + skipped ? (double)skipped / (double)(used + skipped) : 0;
+	return any;
+}
+
+/* A ratio of skipped to all, 0 when there is nothing. */
+static double delta_ratio(uint64_t skipped, uint64_t used)
+{
+	return used + skipped ? (double)skipped / (double)(used + skipped) : 0;
+}
+
 static void write_json(FILE *f, const report_ctx_t *c)
 {
 	const run_result_t *r = c->r;
@@ -235,6 +259,24 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				"\"nonzero_weights\": %" PRIu64,
 				lc->sparsity, param_sparse_pattern_names[lc->sparsity_pattern],
 				param_sparse_format_names[lc->sparse_format], l->nnz_per_step);
+		/* Only a delta layer (functional) says what its encoder skipped. */
+		const func_layer_err_t *e = &l->err;
+		if (e->delta) {
+			fprintf(f,
+				", \"delta\": {\"threshold_x\": %.9g, \"threshold_h\": %.9g, \"x_columns\": %u, "
+				"\"h_columns\": %u, \"x_skipped\": %" PRIu64 ", \"h_skipped\": %" PRIu64
+				", \"skip_ratio\": %.6f, \"skip_ratio_x\": %.6f, \"skip_ratio_h\": %.6f, \"skip_per_step\": [",
+				lc->delta_threshold_x, lc->delta_threshold_h, e->delta_nx, e->delta_nh,
+				e->delta_x_skipped, e->delta_h_skipped,
+				delta_ratio(e->delta_x_skipped + e->delta_h_skipped, e->delta_x_used + e->delta_h_used),
+				delta_ratio(e->delta_x_skipped, e->delta_x_used),
+				delta_ratio(e->delta_h_skipped, e->delta_h_used));
+			uint32_t w = e->delta_nx + e->delta_nh;
+			for (uint32_t t = 0; t < lc->timesteps; t++)
+				fprintf(f, "%s%.6f", t ? ", " : "",
+					w ? 1.0 - (double)e->delta_used_step[t] / (double)w : 0.0);
+			fprintf(f, "]}");
+		}
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n");
@@ -364,6 +406,7 @@ const char *const report_csv_results[] = {
 	"avg_power_w",
 	"area_mm2",
 	"gflops_per_w",
+	"delta_skip_ratio",
 	NULL,
 };
 
@@ -493,6 +536,10 @@ const char *report_csv_value(const report_ctx_t *c, long layer, const char *name
 		return snprintf(buf, size, "%.3f", effective_gflops(r, l)), buf;
 	if (!strncmp(name, "idle_", 5))
 		return l ? "" : CSV_U64(stage_counter(r, "idle", name + 5));
+	if (CSV_IS("delta_skip_ratio")) {
+		double skip;
+		return delta_skip(r, l, &skip) ? (snprintf(buf, size, "%.6f", skip), buf) : "";
+	}
 	if (!c->energy || l)
 		return "";
 	if (CSV_IS("energy_uj"))
@@ -576,6 +623,16 @@ static void write_text(FILE *f, const report_ctx_t *c)
 			fprintf(f, "           %.1f %% sparse (%s), stored %s: %" PRIu64 " non-zero weights a step\n",
 				100.0 * l->sparsity, param_sparse_pattern_names[l->sparsity_pattern],
 				param_sparse_format_names[l->sparse_format], lr->nnz_per_step);
+		const func_layer_err_t *e = &lr->err;
+		if (e->delta)
+			fprintf(f,
+				"           delta network: thresholds x %g, h %g; skipped %.1f %% of the columns "
+				"(x %.1f %%, h %.1f %%)\n",
+				l->delta_threshold_x, l->delta_threshold_h,
+				100 * delta_ratio(e->delta_x_skipped + e->delta_h_skipped,
+						  e->delta_x_used + e->delta_h_used),
+				100 * delta_ratio(e->delta_x_skipped, e->delta_x_used),
+				100 * delta_ratio(e->delta_h_skipped, e->delta_h_used));
 	}
 	fprintf(f, "\ncycles       %" PRIu64 "%s\n", r->cycles, r->cold ? "  (cold: includes the initial load)" : "");
 	fprintf(f, "load cycles  %" PRIu64 "  (initial weight load, %s)\n", r->load_cycles,

@@ -48,8 +48,8 @@ void report_write(FILE *f, report_format_t fmt, const report_ctx_t *c);
  * columns (load_cycles, idle_*, energy) empty. Bump the schema when a
  * column is renamed, moved or its meaning changes. docs/outputs.md.
  */
-#define REPORT_CSV_SCHEMA 3
-#define REPORT_CSV_SCHEMA_TEXT "3"
+#define REPORT_CSV_SCHEMA 4
+#define REPORT_CSV_SCHEMA_TEXT "4"
 extern const char *const report_csv_head[];    /* NULL-terminated */
 extern const char *const report_csv_results[]; /* NULL-terminated */
 /* A column's value for a row, or NULL/"" when the row has none; buf is

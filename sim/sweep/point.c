@@ -94,7 +94,11 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, 
 		.version = version,
 		.expect_hash = pt->hash,
 		.tech = s->energy ? tech : NULL,
-		.opts = { .cold = s->cold, .fast_forward = s->fast_forward, .tile_cache = tiles },
+		.opts = { .cold = s->cold,
+			  .fast_forward = s->fast_forward,
+			  .tile_cache = tiles,
+			  .functional = s->functional,
+			  .seed = 1 },
 	};
 	run_outcome_t o;
 	int rc = run_pipeline(&job, &o, err);

@@ -144,8 +144,9 @@ static int spec_load_wl(spec_parse_t *P, const sweep_point_t *pt, const workload
 	return SIM_OK;
 }
 
-static const char *const spec_keys[] = { "title", "hw",	    "workloads", "schedulers",	 "params",    "workload_params",
-					 "cold",  "energy", "tech",	 "fast_forward", "per_layer", NULL };
+static const char *const spec_keys[] = { "title",	    "hw",	  "workloads", "schedulers", "params",
+					 "workload_params", "cold",	  "energy",    "tech",	     "fast_forward",
+					 "per_layer",	    "functional", NULL };
 
 static char *spec_strdup(const char *s)
 {
@@ -607,7 +608,8 @@ static int spec_parse(spec_parse_t *P, const char *version, sim_err_t *err)
 	if ((rc = spec_bool(d, root, "cold", false, &S->cold, err)) ||
 	    (rc = spec_bool(d, root, "energy", true, &S->energy, err)) ||
 	    (rc = spec_bool(d, root, "fast_forward", true, &S->fast_forward, err)) ||
-	    (rc = spec_bool(d, root, "per_layer", false, &S->per_layer, err)))
+	    (rc = spec_bool(d, root, "per_layer", false, &S->per_layer, err)) ||
+	    (rc = spec_bool(d, root, "functional", false, &S->functional, err)))
 		return rc;
 	if (S->energy && S->tech[0] && access(S->tech, R_OK) != 0)
 		return ydoc_error(d, tech_at, err, SIM_EINPUT,

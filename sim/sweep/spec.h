@@ -18,6 +18,8 @@
  *   fast_forward: true                      #   exact steady-state jumps (as run)
  *   per_layer: false                        #   a row per layer pass after each point's
  *                                           #   (a report option: no config_hash changes)
+ *   functional: false                       #   compute values (as run --functional, seed 1):
+ *                                           #   what a delta network's timing needs
  *
  * Axes multiply in the order hw, workloads, schedulers, params (in file
  * order), workload_params (in file order); the point index (`--point I`)
@@ -68,7 +70,7 @@ typedef struct sweep_point {
 typedef struct sweep_spec {
 	char *path;
 	char *title;
-	bool cold, energy, fast_forward, per_layer;
+	bool cold, energy, fast_forward, per_layer, functional;
 	char *tech;	    /* "" = caller's default */
 	sweep_point_t *pts; /* unique points, in expansion order */
 	size_t n;

@@ -68,6 +68,14 @@ h4=$("$BIN" run --no-energy --format json -w weight_bits=4 | grep '"config_hash"
 # The sparsity keys are quiet at their defaults too.
 hs=$("$BIN" run --no-energy --format json -w sparsity=0 -w sparse_format=dense -w sparsity_seed=1 | grep '"config_hash"')
 if [ "$h0" = "$hs" ]; then ok; else bad "sparsity defaults moved config_hash: '$h0' '$hs'"; fi
+# Delta networks: the keys are quiet at their defaults; a NaN or negative
+# threshold is file:line:col; a delta layer without --functional is refused
+# at the layer's line (its skipped columns depend on the values).
+hd=$("$BIN" run --no-energy --format json -w delta=false -w delta_threshold_x=0 -w delta_threshold_h=0 | grep '"config_hash"')
+if [ "$h0" = "$hd" ]; then ok; else bad "delta defaults moved config_hash: '$h0' '$hd'"; fi
+expect_error "${LOC}value '.nan' of layers\[0\].delta_threshold_x is not a number" --functional --workload $FX/workload_bad_delta.yaml
+expect_error "value '-1' of delta_threshold_h is out of range, expected a number at least 0" -w delta_threshold_h=-1
+expect_error "${LOC}layer 1 is a delta network \(delta: true\): which columns it skips depends on the values, expected a run with --functional$" -w delta=true
 if [ "$h0" = "$h16" ] && [ "$h0" != "$h4" ]; then ok; else bad "weight_bits and config_hash: '$h0' '$h16' '$h4'"; fi
 if "$BIN" run --no-energy --format json -w hidden_size=1536 -w input_size=1536 -w weight_bits=4 |
    grep -q '"weights": "resident", "weights_fit": true, .*"weight_bits": 4, "fp16_weight_bytes": 37748736, "fits_only_compressed": true}'; then

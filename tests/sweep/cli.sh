@@ -56,6 +56,15 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 head -1 "$T/group/results.csv" | grep -q '^schema,version,config_hash,row,layer,pass,hw,workload,scheduler,design,name,compute.vs_units,compute.vs_width,compute.tile,macs_per_cycle,' ||
 	bad "group.yaml: unexpected columns $(head -1 "$T/group/results.csv")"
 
+# A delta network's threshold swept (functional: true): theta = 0 skips
+# nothing, theta = 1e30 skips every x column after the first of 10 steps
+# (h is encoded at theta_h = 0: nothing), so 90 of 200 columns a sequence.
+"$BIN" sweep "$F/delta.yaml" --out "$T/delta" --quiet || bad "delta.yaml failed"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ r[NR - 1] = $c["delta_skip_ratio"] }
+	END { if (NR != 4 || r[1] != "0.000000" || !(r[2] > 0) || r[3] != "0.450000") exit 1 }' \
+	"$T/delta/results.csv" || bad "delta.yaml: unexpected delta_skip_ratio column"
+
 # Merge: halves, and overlapping directories.
 "$BIN" sweep tests/sweep/tiny.yaml --out "$T/full" --quiet || bad "tiny.yaml failed"
 "$BIN" sweep "$F/half1.yaml" --out "$T/h1" --quiet || bad "half1 failed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Output files and small things (docs/outputs.md):
 #   - run, compare and sweep CSVs share one schema: the same head columns
-#     (schema first, value 3) and the same result columns in the same order;
+#     (schema first, value 4) and the same result columns in the same order;
 #   - run --per-layer adds one row=layer row per pass, whose cycles and
 #     useful MACs add up to the run row's;
 #   - --dump-config writes the effective config as files that load back
@@ -36,7 +36,7 @@ results = run[10:]
 assert sw[-len(results):] == results, sw
 for p in sys.argv[1:]:
     rows = list(csv.DictReader(open(p)))
-    assert rows and all(r["schema"] == "3" for r in rows), p
+    assert rows and all(r["schema"] == "4" for r in rows), p
 PY
 "$PY" - "$T/run.csv" <<'PY' || bad "per-layer rows do not add up to the run row"
 import csv, sys
