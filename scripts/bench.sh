@@ -22,7 +22,11 @@
 #      when the Verilator harnesses are built, else a line saying so;
 #   6. SCALE-Sim next to sharpsim on one LSTM step's MVMs
 #      (scripts/bench-scalesim.sh) when SCALE-Sim is importable, else a
-#      line saying so.
+#      line saying so;
+#   7. streamed weights: one run of DeepBench's LSTM h2048 at 1K MACs with
+#      its weights streamed from DRAM every step, at T = 25, 250 and 2500,
+#      wall (best of RUNS): flat in T when the steady-state jump covers
+#      the streamed steps, linear when they are stepped.
 #
 #   bash scripts/bench.sh                   # everything, RUNS=5
 #   RUNS=3 BATCH=10 RSS_RUNS=1 bash scripts/bench.sh
@@ -37,7 +41,7 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-build/sharpsim}
 RUNS=${RUNS:-5}
 BATCH=${BATCH:-20}
-SECTIONS=${SECTIONS:-1 2 3 4 5 6}
+SECTIONS=${SECTIONS:-1 2 3 4 5 6 7}
 [ "$BIN" != build/sharpsim ] || make -s build/sharpsim >/dev/null
 [ -x "$BIN" ] || { echo "bench: $BIN: not an executable, expected a sharpsim binary" >&2; exit 2; }
 out=build/bench
@@ -125,4 +129,20 @@ fi
 if want 6; then
 	echo "== 6. SCALE-Sim next to sharpsim, one LSTM step's MVMs (H = 512, 32x32)"
 	BIN=$BIN bash scripts/bench-scalesim.sh | with_load
+fi
+
+if want 7; then
+	echo "== 7. streamed weights: LSTM h2048 at 1K MACs, memory.weights=stream, against T"
+	for t in 25 250 2500; do
+		args=(run --hw configs/sharp-1k.yaml --workload workloads/deepbench/lstm_h2048_b1_t25.yaml
+			-w "timesteps=$t" -p memory.weights=stream --no-energy)
+		c=$(cycles_of "${args[@]}" 2>/dev/null)
+		bw=
+		for _ in $(seq "$RUNS"); do
+			/usr/bin/time -f '%e' -o "$out/time.txt" "$BIN" "${args[@]}" >/dev/null 2>&1
+			w=$(cat "$out/time.txt")
+			{ [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; } && bw=$w
+		done
+		figure "streamed h2048 at 1K, T = $t" "$bw" "s wall ($c cycles, best of $RUNS)"
+	done
 fi

@@ -79,6 +79,63 @@ START_TEST(matches_stepping_everywhere)
 }
 END_TEST
 
+/* Streamed weights: the steady-state jump compares the buffer's and the
+ * channel's state relative to each step's position in the stream, so a
+ * DRAM-bound layer jumps too, and must match stepping in every counter:
+ * every schedule that streams, channel latencies 0 .. 100 cycles, rates
+ * whose bytes per cycle are not whole, staging areas of a few tiles to
+ * ten steps, a capped port, and a stack whose second layer is resident
+ * and loads while the first streams (no jump then: the load does not
+ * repeat). Most runs must actually jump. */
+START_TEST(streamed_steps_jump)
+{
+	static const uint32_t lat[] = { 0, 7, 100 };
+	static const double gbps[] = { 25.6, 3.3, 400 };
+	static const uint64_t stage[] = { 8 * 1024, 40 * 1024, 2 * 1024 * 1024 };
+	char what[160];
+	int jumps = 0, runs = 0;
+	const sched_registry_t *reg = sched_registry_builtin();
+	for (int s = 0; s < (int)sched_registry_count(reg); s++) {
+		if (sched_registry_get(reg, (size_t)s)->flags & SCHED_F_NEEDS_RESIDENT)
+			continue;
+		for (size_t i = 0; i < 3; i++) {
+			hw_cfg_t h;
+			config_hw_defaults(&h);
+			h.compute.vs_units = 32;
+			h.compute.vs_width = 16;
+			h.compute.tile = TILE_CONFIG4;
+			h.scheduler = (sched_kind_t)s;
+			h.memory.weights = WEIGHTS_STREAM;
+			h.memory.dram.latency = lat[i];
+			h.memory.dram.gbps = gbps[(i + (size_t)s) % 3];
+			h.memory.wbuf.stage_bytes = stage[(i + 1) % 3];
+			h.memory.wbuf.bytes = stage[(i + 1) % 3] + 64 * 1024; /* 64 KB stays, the rest streams */
+			h.memory.wbuf.bytes_per_cycle = s % 2 ? 0 : 700;      /* 0: auto, uncapped */
+			layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 96, 120, 40, 1 + (uint32_t)i % 2);
+			snprintf(what, sizeof what, "streamed, sched %d, latency %u", s, lat[i]);
+			jumps += same(&h, &l, 1, false, what) > 0;
+			runs++;
+			snprintf(what, sizeof what, "streamed, sched %d, latency %u, cold", s, lat[i]);
+			same(&h, &l, 1, true, what);
+		}
+		hw_cfg_t h;
+		config_hw_defaults(&h);
+		h.compute.vs_units = 32;
+		h.compute.vs_width = 16;
+		h.compute.tile = TILE_CONFIG4;
+		h.scheduler = (sched_kind_t)s;
+		h.memory.weights = WEIGHTS_AUTO;
+		h.memory.wbuf.bytes = 400 * 1024;
+		h.memory.wbuf.stage_bytes = 32 * 1024;
+		layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 200, 200, 30, 1),
+				       test_layer(CELL_GRU, GRU_LBR, 100, 100, 30, 1) };
+		same(&h, two, 2, false, "streamed layer, resident layer loading");
+		same(&h, two, 2, true, "streamed layer, resident layer loading, cold");
+	}
+	ck_assert_int_gt(jumps, runs / 2);
+}
+END_TEST
+
 START_TEST(matches_stepping_memory_and_deps)
 {
 	hw_cfg_t h;
@@ -246,6 +303,7 @@ Suite *fastforward_suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, matches_stepping_everywhere);
 	tcase_add_test(t, matches_stepping_memory_and_deps);
+	tcase_add_test(t, streamed_steps_jump);
 	tcase_add_test(t, large_layer_is_exact);
 	tcase_add_test(t, state_tables_snapshot_and_shift_agree);
 	suite_add_tcase(s, t);

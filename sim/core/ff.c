@@ -101,14 +101,17 @@ void accel_burst(accel_t *a, uint64_t k)
  * absolute field moves by m*P cycles, m steps and m*dI block ids, and
  * every counter by m times its increase over the last period. m is even
  * (the gate buffer and cell updater keep state per step parity) and leaves
- * the furthest step any unit refers to two steps short of the last. Units
- * that move bytes (streaming weights, loads in flight) must be steady;
- * functional runs step every cycle, traced runs inside the trace window.
+ * the furthest step any unit refers to two steps short of the last. Loads
+ * in flight must be over. A streamed layer's byte positions enter the
+ * snapshot relative to where its stream stands at the step (wbuf.c), so
+ * its steps repeat too once the channel's pattern does, and the jump stays
+ * short of the steps in which the stream reaches the layer's last byte
+ * (wbuf_jump_margin). Functional runs step every cycle, traced runs inside
+ * the trace window.
  */
 static bool accel_jump_allowed(const accel_t *a)
 {
-	return a->opts.fast_forward && !a->fp && accel_ff_room(a) && !a->be.ctx && wbuf_quiet(a->wbuf) &&
-	       dram_steady(a->dram);
+	return a->opts.fast_forward && !a->fp && accel_ff_room(a) && !a->be.ctx && wbuf_jump_ok(a->wbuf);
 }
 
 static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
@@ -173,7 +176,7 @@ void accel_steady(accel_t *a)
 		uint32_t T = a->w->layers[a->layer].timesteps;
 		uint64_t period = cur->now - back->now; /* p steps */
 		uint32_t dids = (uint32_t)(cur->id - back->id);
-		uint32_t reach = ctrl_max_step(a->ctrl);
+		uint32_t reach = ctrl_max_step(a->ctrl) + wbuf_jump_margin(a->wbuf);
 		uint64_t groups = (T > reach + 2 ? T - reach - 2 : 0) / (uint64_t)p, room = accel_ff_room(a);
 		if (period && room / period < groups)
 			groups = room / period; /* fewer whole periods are as exact */

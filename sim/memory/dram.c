@@ -149,15 +149,65 @@ int dram_steady(const dram_t *d)
 	return 1;
 }
 
+int dram_stream_idle(const dram_t *d, int s)
+{
+	if (d->req[s] < d->limit[s])
+		return 0;
+	for (size_t i = 0; d->latency && i <= d->latency; i++)
+		if (d->hist[i * DRAM_NSTREAMS + (size_t)s] != d->req[s] && d->req[s] != d->base[s])
+			return 0;
+	return 1;
+}
+
+/* History slot of the tick `age` cycles ago (1 .. latency + 1): a tick at
+ * cycle c writes slot c mod (latency + 1). */
+static size_t dram_slot(const dram_t *d, uint64_t now, uint64_t age)
+{
+	uint64_t n = (uint64_t)d->latency + 1;
+	return (size_t)((now + n - age % n) % n);
+}
+
+void dram_snapshot(const dram_t *d, snap_t *snap, int s, uint64_t base)
+{
+	snap_put(snap, d->carry_ub);
+	snap_put(snap, d->settled > d->latency ? (uint64_t)d->latency + 1 : d->settled);
+	for (int k = 0; k < DRAM_NSTREAMS; k++) {
+		uint64_t off = k == s ? base : 0;
+		snap_put(snap, d->req[k] - off);
+		snap_put(snap, d->limit[k] - off);
+		snap_put(snap, d->base[k]); /* where the stream started: fixed */
+		for (uint64_t age = 1; d->latency && age <= (uint64_t)d->latency + 1; age++)
+			snap_put(snap, d->hist[dram_slot(d, d->now, age) * DRAM_NSTREAMS + (size_t)k] - off);
+	}
+}
+
+void dram_shift_stream(dram_t *d, uint64_t cycles, int s, uint64_t bytes)
+{
+	/* Every history slot keeps its age: slot j at the new clock holds what
+	 * slot j - cycles held (a rotation by cycles mod (latency + 1)). */
+	uint64_t n = (uint64_t)d->latency + 1;
+	for (uint64_t r = 0; d->latency && r < (cycles % n); r++) {
+		/* rotate by one slot: slot i takes slot i - 1's values */
+		for (int k = 0; k < DRAM_NSTREAMS; k++) {
+			uint64_t last = d->hist[(size_t)(n - 1) * DRAM_NSTREAMS + (size_t)k];
+			for (uint64_t i = n - 1; i > 0; i--)
+				d->hist[i * DRAM_NSTREAMS + (size_t)k] = d->hist[(i - 1) * DRAM_NSTREAMS + (size_t)k];
+			d->hist[(size_t)k] = last;
+		}
+	}
+	for (uint64_t i = 0; d->latency && i < n; i++)
+		d->hist[i * DRAM_NSTREAMS + (size_t)s] += bytes;
+	d->req[s] += bytes;
+	d->limit[s] += bytes;
+	d->now += cycles;
+}
+
 void dram_shift(dram_t *d, uint64_t cycles, uint32_t steps, uint32_t ids)
 {
-	(void)steps; /* a DRAM holds no steps or ids */
+	(void)steps; /* a DRAM holds no steps or ids; the bytes a jump moves are
+			the weight buffer's to say (wbuf.c, dram_shift_stream) */
 	(void)ids;
-	for (size_t i = 0; d->latency && i <= d->latency; i++)
-		for (int s = 0; s < DRAM_NSTREAMS; s++)
-			d->hist[i * DRAM_NSTREAMS + (size_t)s] = d->req[s];
-	d->settled = (uint64_t)d->latency + 1;
-	d->now += cycles;
+	dram_shift_stream(d, cycles, DRAM_STREAM, 0);
 }
 
 /* Bytes both streams have requested m ticks from now (closed form). */

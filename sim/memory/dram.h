@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "../common/snap.h"
 #include "../common/stats.h"
 #include "../common/unit.h"
 #include "../config/hw_cfg.h"
@@ -42,7 +43,17 @@ void dram_skip(dram_t *d, uint64_t k);
 /* No demand, no fraction pending, and the latency history holds only the
  * current totals: the channel looks the same at any later cycle. */
 int dram_steady(const dram_t *d);
-void dram_shift(dram_t *d, uint64_t cycles, uint32_t steps, uint32_t ids);
+/* Stream s has no demand and its history holds only its total: whatever
+ * the other stream does, s looks the same at any later cycle. */
+int dram_stream_idle(const dram_t *d, int s);
+/* The steady-state jump (snap.h). The snapshot writes the channel's state
+ * with stream s's byte totals relative to `base` (the consumer's position
+ * at the snapshot's step) and its latency history by age, so a channel
+ * streaming the same bytes per step compares equal a step later; the other
+ * stream's totals are written as they are. The shift moves the clock by
+ * `cycles` keeping the history's ages, and stream s's totals by `bytes`. */
+void dram_snapshot(const dram_t *d, snap_t *snap, int s, uint64_t base);
+void dram_shift_stream(dram_t *d, uint64_t cycles, int s, uint64_t bytes);
 /* Closed forms of k ticks with the limits fixed. Within a tick the budget
  * (carry + bw) goes to stream 0 first, then stream 1, whole bytes only;
  * the fraction is kept while demand is unmet. So after m ticks the two

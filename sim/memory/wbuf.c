@@ -293,15 +293,76 @@ void wbuf_skip(wbuf_t *w, uint64_t k)
 	w->last_req = req;
 }
 
+bool wbuf_jump_ok(const wbuf_t *w)
+{
+	if (wbuf_quiet(w) && dram_steady(w->dram))
+		return true;
+	/* Streaming: what the layer streams repeats every step (the same
+	 * tiles, s_step bytes), so the buffer's and the channel's state, taken
+	 * relative to the step's position in the stream, can repeat too; the
+	 * snapshots decide. The loads must be over: they do not repeat. */
+	return w->s_step && w->sets == 1 && dram_stream_idle(w->dram, DRAM_LOAD);
+}
+
+uint32_t wbuf_jump_margin(const wbuf_t *w)
+{
+	if (!w->s_step)
+		return 0;
+	return (uint32_t)((w->cfg.stage_bytes + w->s_step - 1) / w->s_step) + 1;
+}
+
+/* The stream's position at the start of step `step`, as if every step
+ * consumed s_step bytes: the reference byte totals are taken against. */
+static uint64_t wbuf_step_pos(const wbuf_t *w, uint64_t step)
+{
+	return w->stream_base[w->layer] + step * w->s_step;
+}
+
+static void wbuf_snapshot(const wbuf_t *w, snap_t *s)
+{
+	uint64_t pos = wbuf_step_pos(w, s->step);
+	snap_put(s, w->all_ready);
+	snap_put(s, w->tokens);
+	snap_put(s, w->stream_consumed - s->step * w->s_step);
+	snap_put(s, w->stream_limit - pos);
+	snap_put(s, w->last_req - pos);
+	dram_snapshot(w->dram, s, DRAM_STREAM, pos);
+}
+
+static void wbuf_shift(wbuf_t *w, uint32_t steps)
+{
+	uint64_t bytes = (uint64_t)steps * w->s_step;
+	w->stream_consumed += bytes;
+	w->stream_limit += bytes;
+	w->last_req += bytes;
+	dram_shift_stream(w->dram, 0, DRAM_STREAM, bytes); /* the channel's clock is its own shift's */
+}
+
 /* The unit interface (unit.h): the buffer's state is the plan's and its
- * layer's, which a jump never shifts (it runs only while the buffer is
- * quiet); it has a clock for the port and the DRAM write count. */
+ * layer's, which never moves, and the stream's byte positions, which a
+ * jump over streamed steps moves by s_step a step; it has a clock for the
+ * port and the DRAM write count. The snapshot carries the channel's state
+ * too, because only the buffer knows where in the stream a step starts. */
 static void wbuf_unit_skip(void *u, uint64_t k)
 {
 	wbuf_skip(u, k);
 }
 
+static void wbuf_unit_snapshot(const void *u, snap_t *s)
+{
+	wbuf_snapshot(u, s);
+}
+
+static void wbuf_unit_shift(void *u, uint64_t cycles, uint32_t steps, uint32_t ids)
+{
+	(void)cycles; /* the port's bucket holds no time; the DRAM shifts its own clock */
+	(void)ids;
+	wbuf_shift(u, steps);
+}
+
 const unit_ops_t wbuf_unit = {
 	.name = "wbuf",
+	.snapshot = wbuf_unit_snapshot,
+	.shift = wbuf_unit_shift,
 	.skip = wbuf_unit_skip,
 };

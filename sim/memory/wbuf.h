@@ -88,6 +88,14 @@ bool wbuf_quiet(const wbuf_t *w);
  * wbuf_tile_read() calls (precondition: wbuf_quiet). */
 void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n);
 uint64_t wbuf_peak_bytes(const wbuf_t *w);
+/* The steady-state jump may be tried (core/ff.c): the buffer is quiet and
+ * the channel steady, or the layer streams and its loads are over (its
+ * state, relative to the step's stream position, is in the snapshot). */
+bool wbuf_jump_ok(const wbuf_t *w);
+/* Steps a jump must stay short of the layer's end: the stream runs up to
+ * stage_bytes ahead of the tiles consumed and stops at the layer's last
+ * byte, which does not repeat (0 for a layer that does not stream). */
+uint32_t wbuf_jump_margin(const wbuf_t *w);
 
 /* This unit behind the unit interface (unit.h). */
 extern const unit_ops_t wbuf_unit;
