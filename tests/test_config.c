@@ -760,6 +760,44 @@ START_TEST(layer_key_follows_timing)
 }
 END_TEST
 
+/* Entries that reach every field's edge: zero and the largest cycles,
+ * all-ones and zero keys, the widest shapes the loader takes. */
+static const tile_entry_t tile_samples[3] = {
+	{ .vs_units = 128,
+	  .vs_width = 32,
+	  .scheduler = SCHED_KIND_UNFOLDED,
+	  .cell = CELL_LSTM,
+	  .input_size = 256,
+	  .hidden_size = 256,
+	  .timesteps = 150,
+	  .batch = 2,
+	  .layer_key = 0x1234,
+	  .best = TILE_CONFIG3,
+	  .cycles = { 900, 800, 700, 750 } },
+	{ .vs_units = 4096,
+	  .vs_width = 16,
+	  .scheduler = SCHED_KIND_BATCH,
+	  .cell = CELL_GRU,
+	  .input_size = 0,
+	  .hidden_size = 1024,
+	  .timesteps = 1,
+	  .batch = 4,
+	  .layer_key = 0xffffffffffffffffull,
+	  .best = TILE_CONFIG1,
+	  .cycles = { 0, 0, UINT64_MAX, 12 } },
+	{ .vs_units = 1,
+	  .vs_width = 1,
+	  .scheduler = SCHED_KIND_SEQUENTIAL,
+	  .cell = CELL_VANILLA,
+	  .input_size = 1048576,
+	  .hidden_size = 65536,
+	  .timesteps = 4294967295u,
+	  .batch = 1,
+	  .layer_key = 0,
+	  .best = TILE_CONFIG4,
+	  .cycles = { 1, 2, 3, 4 } },
+};
+
 /* The loader's fast path (the writer's one-entry-per-line form) and the
  * YAML loader read the same table the same way: a copy whose entries are
  * written in block style (which only the YAML loader reads) loads to the
@@ -773,42 +811,8 @@ START_TEST(tile_table_fast_path_agrees)
 	char fast[128], slow[128];
 	snprintf(fast, sizeof fast, "%s/fast.yaml", dir);
 	snprintf(slow, sizeof slow, "%s/slow.yaml", dir);
-	tile_entry_t e[3] = {
-		{ 128,
-		  32,
-		  SCHED_KIND_UNFOLDED,
-		  CELL_LSTM,
-		  256,
-		  256,
-		  150,
-		  2,
-		  0x1234,
-		  TILE_CONFIG3,
-		  { 900, 800, 700, 750 } },
-		{ 4096,
-		  16,
-		  SCHED_KIND_BATCH,
-		  CELL_GRU,
-		  0,
-		  1024,
-		  1,
-		  4,
-		  0xffffffffffffffffull,
-		  TILE_CONFIG1,
-		  { 0, 0, UINT64_MAX, 12 } },
-		{ 1,
-		  1,
-		  SCHED_KIND_SEQUENTIAL,
-		  CELL_VANILLA,
-		  1048576,
-		  65536,
-		  4294967295u,
-		  1,
-		  0,
-		  TILE_CONFIG4,
-		  { 1, 2, 3, 4 } },
-	};
-	tile_table_t t = { e, 3, true, 0x0123456789abcdefull }, a, b;
+	const tile_entry_t *e = tile_samples;
+	tile_table_t t = { (tile_entry_t *)tile_samples, 3, true, 0x0123456789abcdefull }, a, b;
 	sim_err_t err = { 0 };
 	ck_assert_int_eq(config_write_tile_table(fast, "sharp-4k", &t, &err), SIM_OK);
 	FILE *f = fopen(slow, "w");
@@ -863,41 +867,17 @@ START_TEST(tile_table_round_trip)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char path[128];
 	snprintf(path, sizeof path, "%s/sharp-4k.yaml", dir);
-	tile_entry_t e[2] = {
-		{ 128,
-		  32,
-		  SCHED_KIND_UNFOLDED,
-		  CELL_LSTM,
-		  256,
-		  256,
-		  150,
-		  2,
-		  0x1234,
-		  TILE_CONFIG3,
-		  { 900, 800, 700, 750 } },
-		{ 128,
-		  32,
-		  SCHED_KIND_BATCH,
-		  CELL_GRU,
-		  512,
-		  1024,
-		  25,
-		  4,
-		  0xffffffffffffffffull,
-		  TILE_CONFIG4,
-		  { 0, 0, 99999999999ull, 12 } },
-	};
-	tile_table_t t = { e, 2, true, 0xfedcba9876543210ull }, r;
+	tile_table_t t = { (tile_entry_t *)tile_samples, 2, true, 0xfedcba9876543210ull }, r;
 	sim_err_t err = { 0 };
 	ck_assert_msg(config_write_tile_table(path, "sharp-4k", &t, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_msg(config_load_tile_table(path, &r, &err) == SIM_OK, "%s", err.msg);
 	ck_assert_uint_eq(r.n, 2);
 	ck_assert(r.has_key && r.timing_key == 0xfedcba9876543210ull);
-	const tile_entry_t *hit = config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, 0xffffffffffffffffull);
+	const tile_entry_t *hit = config_tile_lookup(&r, 4096, 16, SCHED_KIND_BATCH, 0xffffffffffffffffull);
 	ck_assert_ptr_nonnull(hit);
-	ck_assert_int_eq(hit->best, TILE_CONFIG4);
-	ck_assert(hit->cycles[2] == 99999999999ull && hit->cycles[3] == 12);
-	ck_assert(hit->timesteps == 25 && hit->batch == 4 && hit->hidden_size == 1024);
+	ck_assert_int_eq(hit->best, TILE_CONFIG1);
+	ck_assert(hit->cycles[2] == UINT64_MAX && hit->cycles[3] == 12);
+	ck_assert(hit->timesteps == 1 && hit->batch == 4 && hit->hidden_size == 1024);
 	ck_assert_ptr_null(config_tile_lookup(&r, 128, 32, SCHED_KIND_BATCH, 0x1234));
 	ck_assert_ptr_nonnull(config_tile_lookup(&r, 128, 32, SCHED_KIND_UNFOLDED, 0x1234));
 	config_tile_table_free(&r);

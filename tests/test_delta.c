@@ -48,13 +48,7 @@ static layer_cfg_t vanilla(uint32_t t)
 static run_result_t run_ok(const hw_cfg_t *h, layer_cfg_t *l, const char *dump)
 {
 	run_result_t r = test_run_layers_ok(h, l, 1, 1, dump, DELTA_DIR "/wl.yaml");
-	uint64_t lanes = test_counter(&r, "vs.useful_macs");
-	static const char *const idle[] = { "idle.padding",	 "idle.dependency",   "idle.fill_drain",
-					    "idle.backpressure", "idle.weight_fetch", "idle.decompress",
-					    "idle.zero_weight" };
-	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
-		lanes += test_counter(&r, idle[i]);
-	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
+	test_check_lanes(&r, h);
 	return r;
 }
 

@@ -79,6 +79,19 @@ START_TEST(matches_stepping_everywhere)
 }
 END_TEST
 
+/* A 32 x 16 array on config4 tiles under schedule s, weights as `w`. */
+static hw_cfg_t hw_32x16(int s, weight_policy_t w)
+{
+	hw_cfg_t h;
+	config_hw_defaults(&h);
+	h.compute.vs_units = 32;
+	h.compute.vs_width = 16;
+	h.compute.tile = TILE_CONFIG4;
+	h.scheduler = (sched_kind_t)s;
+	h.memory.weights = w;
+	return h;
+}
+
 /* Streamed weights: the steady-state jump compares the buffer's and the
  * channel's state relative to each step's position in the stream, so a
  * DRAM-bound layer jumps too, and must match stepping in every counter:
@@ -99,13 +112,7 @@ START_TEST(streamed_steps_jump)
 		if (sched_registry_get(reg, (size_t)s)->flags & SCHED_F_NEEDS_RESIDENT)
 			continue;
 		for (size_t i = 0; i < 3; i++) {
-			hw_cfg_t h;
-			config_hw_defaults(&h);
-			h.compute.vs_units = 32;
-			h.compute.vs_width = 16;
-			h.compute.tile = TILE_CONFIG4;
-			h.scheduler = (sched_kind_t)s;
-			h.memory.weights = WEIGHTS_STREAM;
+			hw_cfg_t h = hw_32x16(s, WEIGHTS_STREAM);
 			h.memory.dram.latency = lat[i];
 			h.memory.dram.gbps = gbps[(i + (size_t)s) % 3];
 			h.memory.wbuf.stage_bytes = stage[(i + 1) % 3];
@@ -118,13 +125,7 @@ START_TEST(streamed_steps_jump)
 			snprintf(what, sizeof what, "streamed, sched %d, latency %u, cold", s, lat[i]);
 			same(&h, &l, 1, true, what);
 		}
-		hw_cfg_t h;
-		config_hw_defaults(&h);
-		h.compute.vs_units = 32;
-		h.compute.vs_width = 16;
-		h.compute.tile = TILE_CONFIG4;
-		h.scheduler = (sched_kind_t)s;
-		h.memory.weights = WEIGHTS_AUTO;
+		hw_cfg_t h = hw_32x16(s, WEIGHTS_AUTO);
 		h.memory.wbuf.bytes = 400 * 1024;
 		h.memory.wbuf.stage_bytes = 32 * 1024;
 		layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 200, 200, 30, 1),

@@ -68,13 +68,7 @@ static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep
 	sim_err_t e = { 0 };
 	int rc = accel_run(h, &w, &o, &r, &e);
 	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
-	uint64_t lanes = test_counter(&r, "vs.useful_macs");
-	static const char *const idle[] = { "idle.padding",	 "idle.dependency",   "idle.fill_drain",
-					    "idle.backpressure", "idle.weight_fetch", "idle.decompress",
-					    "idle.zero_weight" };
-	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
-		lanes += test_counter(&r, idle[i]);
-	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
+	test_check_lanes(&r, h);
 	uint64_t c = r.cycles;
 	if (keep)
 		*keep = r;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../sim/core/run.h"
+#include "../sim/ctrl/ctrl.h"
 
 static inline layer_cfg_t test_layer(cell_kind_t c, gru_form_t form, uint32_t in, uint32_t hid, uint32_t t, uint32_t b)
 {
@@ -57,6 +58,19 @@ static inline uint64_t test_counter(const run_result_t *r, const char *name)
 	uint64_t v = 0;
 	ck_assert_msg(stats_find(r->stats, name, &v), "counter %s not registered", name);
 	return v;
+}
+
+/* Lane conservation: every lane-cycle of the VS array is useful or counted
+ * under exactly one idle cause (ctrl.h's list). */
+static inline void test_check_lanes(const run_result_t *r, const hw_cfg_t *h)
+{
+	uint64_t lanes = test_counter(r, "vs.useful_macs");
+	char name[64];
+	for (int c = 0; c < IDLE_NCAUSES; c++) {
+		snprintf(name, sizeof name, "idle.%s", ctrl_cause_name((idle_cause_t)c));
+		lanes += test_counter(r, name);
+	}
+	ck_assert_uint_eq(lanes, r->cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
 }
 
 #endif
