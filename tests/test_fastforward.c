@@ -44,6 +44,19 @@ static uint64_t same(const hw_cfg_t *h, const layer_cfg_t *l, size_t nl, bool co
 	return jumped;
 }
 
+/* A 32 x 16 array on config4 tiles under schedule s, weights as `w`. */
+static hw_cfg_t hw_32x16(int s, weight_policy_t w)
+{
+	hw_cfg_t h;
+	config_hw_defaults(&h);
+	h.compute.vs_units = 32;
+	h.compute.vs_width = 16;
+	h.compute.tile = TILE_CONFIG4;
+	h.scheduler = (sched_kind_t)s;
+	h.memory.weights = w;
+	return h;
+}
+
 START_TEST(matches_stepping_everywhere)
 {
 	static const struct {
@@ -78,19 +91,6 @@ START_TEST(matches_stepping_everywhere)
 	ck_assert_int_gt(jumps, runs * 3 / 4);
 }
 END_TEST
-
-/* A 32 x 16 array on config4 tiles under schedule s, weights as `w`. */
-static hw_cfg_t hw_32x16(int s, weight_policy_t w)
-{
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 32;
-	h.compute.vs_width = 16;
-	h.compute.tile = TILE_CONFIG4;
-	h.scheduler = (sched_kind_t)s;
-	h.memory.weights = w;
-	return h;
-}
 
 /* Streamed weights: the steady-state jump compares the buffer's and the
  * channel's state relative to each step's position in the stream, so a
@@ -134,6 +134,31 @@ START_TEST(streamed_steps_jump)
 		same(&h, two, 2, true, "streamed layer, resident layer loading, cold");
 	}
 	ck_assert_int_gt(jumps, runs / 2);
+}
+END_TEST
+
+/* Interleaved bidirectional layers (direction_schedule): both directions'
+ * tiles side by side, read once per direction, warm and cold (the load
+ * brings both directions' first tiles first), batch 1 and 2, on every
+ * schedule that interleaves. */
+START_TEST(interleaved_matches_stepping)
+{
+	char what[160];
+	const sched_registry_t *reg = sched_registry_builtin();
+	for (int s = 0; s < (int)sched_registry_count(reg); s++) {
+		if (sched_registry_get(reg, (size_t)s)->flags & SCHED_F_X_PRECOMPUTED)
+			continue; /* not modelled interleaved (plan.c) */
+		for (uint32_t b = 1; b <= 2; b++) {
+			hw_cfg_t h = hw_32x16(s, WEIGHTS_RESIDENT);
+			h.direction_schedule = DIRSCHED_INTERLEAVED;
+			layer_cfg_t l = test_layer(CELL_GRU, GRU_LBR, 60, 90, 20, b);
+			l.direction = DIR_BI;
+			snprintf(what, sizeof what, "interleaved, sched %d, batch %u", s, b);
+			same(&h, &l, 1, false, what);
+			snprintf(what, sizeof what, "interleaved, sched %d, batch %u, cold", s, b);
+			same(&h, &l, 1, true, what);
+		}
+	}
 }
 END_TEST
 
@@ -305,6 +330,7 @@ Suite *fastforward_suite(void)
 	tcase_add_test(t, matches_stepping_everywhere);
 	tcase_add_test(t, matches_stepping_memory_and_deps);
 	tcase_add_test(t, streamed_steps_jump);
+	tcase_add_test(t, interleaved_matches_stepping);
 	tcase_add_test(t, large_layer_is_exact);
 	tcase_add_test(t, state_tables_snapshot_and_shift_agree);
 	suite_add_tcase(s, t);
