@@ -501,6 +501,11 @@ START_TEST(wl_errors)
 			FIX "workload_missing.yaml:3:5: ", "layer 1 has no hidden_size");
 	expect_wl_error(FIX "workload_gru_form_lstm.yaml", NULL, 0,
 			FIX "workload_gru_form_lstm.yaml:7:15: ", "gru_form applies only to gru layers");
+	expect_wl_error(FIX "workload_proj_wide.yaml", NULL, 0, FIX "workload_proj_wide.yaml:7:16: ",
+			"proj_size 64 is not below hidden_size 64, expected 0 (no projection) or 1..63");
+	expect_wl_error(FIX "workload_proj_gru.yaml", NULL, 0, FIX "workload_proj_gru.yaml:7:16: ",
+			"proj_size applies to the LSTM cells (lstm, lstm_peephole, lstm_coupled), expected no "
+			"proj_size on a gru layer");
 	expect_wl_error(FIX "workload_unknown.yaml", NULL, 0, FIX "workload_unknown.yaml:6:5: ",
 			"unknown key 'timestep' in layers[0], did you mean 'timesteps'?");
 	expect_wl_error(FIX "workload_range.yaml", NULL, 0,

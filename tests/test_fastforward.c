@@ -49,8 +49,11 @@ START_TEST(matches_stepping_everywhere)
 	static const struct {
 		cell_kind_t c;
 		gru_form_t f;
-	} cells[] = { { CELL_LSTM, GRU_LBR },	 { CELL_GRU, GRU_LBR },		  { CELL_GRU, GRU_RBM },
-		      { CELL_VANILLA, GRU_LBR }, { CELL_LSTM_PEEPHOLE, GRU_LBR }, { CELL_LSTM_COUPLED, GRU_LBR } };
+		uint32_t proj; /* LSTMP's P, 0: none */
+	} cells[] = { { CELL_LSTM, GRU_LBR, 0 },	  { CELL_GRU, GRU_LBR, 0 },
+		      { CELL_GRU, GRU_RBM, 0 },		  { CELL_VANILLA, GRU_LBR, 0 },
+		      { CELL_LSTM_PEEPHOLE, GRU_LBR, 0 }, { CELL_LSTM_COUPLED, GRU_LBR, 0 },
+		      { CELL_LSTM, GRU_LBR, 20 },	  { CELL_LSTM_PEEPHOLE, GRU_LBR, 37 } };
 	char what[160];
 	int jumps = 0, runs = 0;
 	const sched_registry_t *reg = sched_registry_builtin();
@@ -69,6 +72,7 @@ START_TEST(matches_stepping_everywhere)
 					h.memory.wbuf.read_latency = 1 + cfg % 3;
 					/* 24 steps: long enough for the steady-state jump */
 					layer_cfg_t l = test_layer(cells[ci].c, cells[ci].f, 70, 50, 24, b);
+					l.proj_size = cells[ci].proj;
 					snprintf(what, sizeof what, "cell %zu sched %d config%u batch %u", ci, s, cfg,
 						 b);
 					jumps += same(&h, &l, 1, false, what) > 0;
@@ -109,6 +113,20 @@ START_TEST(matches_stepping_memory_and_deps)
 		h.memory.wbuf.bytes_per_cycle = 300;
 		same(&h, two, 2, false, "capped weight port");
 		h.memory.wbuf.bytes_per_cycle = 0;
+		/* An LSTMP layer (its projection's tiles in the weight stream)
+		 * feeding a GRU of its P-wide h: streamed, cold, element deps. */
+		layer_cfg_t pj[2] = { two[0], test_layer(CELL_GRU, GRU_LBR, 120, 160, 12, 1) };
+		pj[0].proj_size = 120;
+		h.memory.weights = WEIGHTS_AUTO;
+		h.memory.wbuf.bytes = 256 * 1024;
+		h.memory.wbuf.stage_bytes = 32 * 1024;
+		same(&h, pj, 2, true, "streamed LSTMP stack, cold");
+		h.memory.weights = WEIGHTS_RESIDENT;
+		h.memory.wbuf.bytes = 27262976;
+		h.memory.wbuf.stage_bytes = 2097152;
+		h.deps = DEPS_ELEMENT;
+		same(&h, pj, 2, false, "LSTMP stack, element deps");
+		h.deps = DEPS_STEP;
 		/* Stored weights narrower than fp16: other tile bytes, offsets
 		 * and port reads; streamed (the 4-bit stack is about 4x smaller,
 		 * so a smaller buffer), cold, and through a capped port. */

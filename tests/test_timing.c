@@ -170,6 +170,52 @@ START_TEST(batch_interleaves_sequences)
 }
 END_TEST
 
+/* LSTMP (proj_size P): after the cell update of step t the projection
+ * W_proj (P x H) times o*tanh(c_t) is one more segment on the VS array, and
+ * step t+1's U.h waits for all of its output. On the single-tile case's
+ * hardware (N = 4, K = 32, config4 32 x 4, Intergate, no W.x):
+ *  H = 4, P = 2: the gate segment reads P = 2 columns, one tile (s = 0,
+ *    E = 1): o*tanh(c_t) is written at 40 (as the plain LSTM's h). The
+ *    projection (one gate, 2 of 32 rows, H = 4 columns: one tile) issues
+ *    in that cycle, is accepted at +R, leaves the tree at +M+d, is pushed
+ *    to the MFU at +A, started at +1, and its h is written at +Lm, in the
+ *    MFU's tick, before the controller's: the next step issues then. Extra
+ *    per step: R + M + d + A + 1 + Lm = 1+1+2+1+1+15 = 21, period 61:
+ *    T = 1 -> 62, T = 3 -> 3*61 + 1 = 184.
+ *  H = 8, P = 4: the gate segment (8 rows per gate) still reads one tile
+ *    of P = 4 columns and E = 8/8 = 1, so the cell update ends at 40; the
+ *    projection has H/Kc = 2 column tiles (slots 0, 1 of its own): extra
+ *    1 + 21 = 22, period 62: T = 2 -> 125.
+ *  MFU latency 15 -> 20 on the first: +5 (Lm) +5 (Lc, tanh_latency auto =
+ *    Lm) in the cell update and +5 in the projection: period 76 -> 229.
+ *  B = 2 on the first: every tile is issued once per sequence, so the
+ *    gate segment's tile is in slots 0, 1 (s = 1), E = 4*2/8 = 1, and the
+ *    projection's last token is one slot later (+1): period 63 -> 190.
+ * MACs: 4 gates x H x P + P x H per step and sequence. */
+START_TEST(lstmp_projection_step)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
+	l.proj_size = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 62);
+	l.timesteps = 3;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 61 + 1);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 3 * (4 * 4 * 2 + 2 * 4));
+	ck_assert_uint_eq(test_counter(&r, "mfu.activations"), 3 * (4 * 4 + 2));
+	ck_assert_uint_eq(test_counter(&r, "mfu.bias_adds"), 3 * 4 * 4);
+	run_result_free(&r);
+	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 2, 1, true);
+	l8.proj_size = 4;
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 2 * 62 + 1);
+	h.mfu.latency = 20;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 76 + 1);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	l.batch_size = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 63 + 1);
+}
+END_TEST
+
 /* One parameter at a time on the single-tile case (T = 3, P = 40):
  *  MFU latency 15 -> 20 adds 5 per step to Lm and, through the cell
  *    updater's tanh (auto = Lm), 5 to Lc: +10 per step     -> 3*50 + 1
@@ -1067,6 +1113,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, sparse_storage_crossover);
 	tcase_add_test(t, ih_traffic_and_tree_adds);
 	tcase_add_test(t, gate_buffer_peak);
+	tcase_add_test(t, lstmp_projection_step);
 	suite_add_tcase(s, t);
 	return s;
 }

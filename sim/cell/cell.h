@@ -62,6 +62,12 @@
 #define CELL_MAX_GATES 4
 #define CELL_MAX_PHASES 2
 #define CELL_MAX_VARIANTS 2
+/* The phase of an LSTMP layer's projection (layer_cfg_t.proj_size): it
+ * follows every phase of the cell's variant. Its segments (sched.h) are
+ * W_proj's P rows over the H columns of o*tanh(c); the MFU passes their
+ * sums through unbiased and unactivated into the I/H buffer as h
+ * (gbuf_proj), and the next step's U.h waits for all of them (ctrl.c). */
+#define CELL_PHASE_PROJ CELL_MAX_PHASES
 
 /* What the MFU evaluates on a gate after its bias add. */
 typedef enum { CELL_ACT_NONE = 0, CELL_ACT_SIGMOID, CELL_ACT_TANH } cell_act_t;

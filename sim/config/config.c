@@ -615,6 +615,31 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 								 : "direction: reverse");
 			goto fail;
 		}
+		/* PyTorch's rule: a projection narrower than H, on an LSTM cell
+		 * (the cells that keep c and hand on o*tanh(c)). */
+		if (l->proj_size && (!(cell_get(l->cell)->flags & CELL_F_STATE) || l->proj_size >= l->hidden_size)) {
+			const ydoc_node_t *at = ydoc_get(item, "proj_size");
+			char cells[128];
+			if (cell_get(l->cell)->flags & CELL_F_STATE)
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"proj_size %u is not below hidden_size %u, expected 0 (no projection) "
+						"or 1..%u",
+						l->proj_size, l->hidden_size, l->hidden_size - 1);
+			else
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"proj_size applies to the LSTM cells (%s), expected no proj_size on a "
+						"%s layer",
+						cell_list(cells, sizeof cells, CELL_F_STATE),
+						workload_cell_name(l->cell));
+			goto fail;
+		}
+		if (l->proj_size && workload_sparse(l)) {
+			const ydoc_node_t *at = ydoc_get(item, "proj_size");
+			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+					"a projection (proj_size) on pruned weights is not modelled (the zero masks "
+					"cover W and U only), expected sparsity: 0 and sparse_format: dense with it");
+			goto fail;
+		}
 		static const char *const role_key[LAYER_ROLES] = { "act_f", "act_g", "act_h" };
 		for (unsigned r = workload_act_roles(l->cell); r < LAYER_ROLES; r++)
 			if (l->act[r] != LACT_AUTO || l->act_alpha[r] != 0 || l->act_beta[r] != 0) {

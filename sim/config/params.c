@@ -614,6 +614,18 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "csr, bsr: bits of a column (block column) index; row pointers are 32 bits" },
+	/* quiet_default: a layer without a projection hashes as before. */
+	{ .key = "proj_size",
+	  .type = PARAM_U32,
+	  LY(proj_size),
+	  .def = "0",
+	  .min = 0,
+	  .max = 65535,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "LSTM cells only: P, the projection of LSTMP (PyTorch's proj_size): h = W_proj (o*tanh(c)), "
+		  "P x H, one more matrix-vector product per step that the next step's U.h waits for; "
+		  "0 = none, else 0 < P < H (docs/architecture.md)" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
 	PARAM_ACT_ROLE("act_f", 0,

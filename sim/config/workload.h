@@ -91,6 +91,10 @@ typedef struct layer_cfg {
 	uint32_t index_bits;	      /* CSR, BSR: bits of a column (block column) index */
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
+	/* LSTMP (the LSTM cells only): P > 0 projects each step's o*tanh(c)
+	 * through W_proj (P x H) to the P-wide h that the next step's U (4H x
+	 * P) and the next layer read; 0 = no projection. 0 < P < H. */
+	uint32_t proj_size;
 	char weights[512]; /* optional .npy directory for functional runs; "" = random */
 	int line, col;	   /* where the layer starts in its file */
 } layer_cfg_t;
@@ -106,9 +110,11 @@ typedef struct workload {
 unsigned workload_gates(cell_kind_t c);
 const char *workload_cell_name(cell_kind_t c);
 /* MVM multiply-accumulates of a layer: G*H*(I+H)*T*B, I = 0 with skip_input,
- * twice that when bidirectional; H*I*T*B for fc. */
+ * twice that when bidirectional; H*I*T*B for fc. With a projection P:
+ * (G*H*(I+P) + P*H)*T*B (U reads the P-wide h, W_proj is P x H). */
 uint64_t workload_layer_macs(const layer_cfg_t *l);
-/* Elements per step the layer hands to the next: H, or 2H when bidirectional. */
+/* Elements per step the layer hands to the next: H (P with a projection),
+ * twice that when bidirectional. */
 uint32_t workload_layer_output(const layer_cfg_t *l);
 /* The activation roles a cell has: 3 (f, g, h) for the LSTMs, 2 for the
  * GRU, 1 for the vanilla RNN, 0 for fc. */
@@ -118,6 +124,8 @@ unsigned workload_weight_bits(const layer_cfg_t *l);
 /* The layer has pruned weights (sparsity > 0) or a sparse layout: its
  * program comes from a mask (cmp_mask.h), not from the dense formula. */
 bool workload_sparse(const layer_cfg_t *l);
+/* Width of the h the layer feeds back and hands on: proj_size, or H. */
+uint32_t workload_layer_h(const layer_cfg_t *l);
 void workload_free(workload_t *w);
 
 #endif

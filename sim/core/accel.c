@@ -293,6 +293,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.hidden = lc->hidden_size,
 		.timesteps = lc->timesteps,
 		.batch = lc->batch_size,
+		.proj = lc->proj_size,
 		.last = l + 1 == a->w->n_layers,
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
@@ -451,6 +452,16 @@ static void accel_cycle(accel_t *a)
 	a->now++;
 }
 
+/* The layer's last h is written: by the cell updater, or for LSTMP by
+ * the MFU's last projection packet (gbuf_proj). */
+static bool accel_layer_done(const accel_t *a)
+{
+	const layer_cfg_t *lc = &a->w->layers[a->layer];
+	if (!cellu_layer_done(a->cellu))
+		return false;
+	return !lc->proj_size || gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * lc->batch_size;
+}
+
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 {
 	uint64_t last = 0, mark = 0, layer_start = 0, layer_useful = 0, layer_issued = 0;
@@ -485,7 +496,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 		} else if (a->now - last > a->hw.watchdog) {
 			return accel_deadlock(a, err);
 		}
-		if (!cellu_layer_done(a->cellu))
+		if (!accel_layer_done(a))
 			continue;
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;
@@ -519,6 +530,12 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 				       "%s: layer %zu has pruned weights (sparsity, sparse_format), whose zero mask "
 				       "is drawn for timing only; functional mode computes dense weights, expected "
 				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
+				       w->path, i + 1);
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].proj_size)
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu has a projection (proj_size); functional mode does not compute "
+				       "it yet, expected proj_size: 0 (or a run without --functional)",
 				       w->path, i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))

@@ -129,6 +129,7 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 		.gru_form = l->gru_form,
 		.input_size = l->skip_input ? 0 : l->input_size,
 		.hidden_size = l->hidden_size,
+		.proj_size = l->proj_size,
 		.vs_units = p->n,
 		.vs_width = p->k,
 		.cfg = (unsigned)pp->tile,

@@ -104,9 +104,11 @@ int resolve_tile(const hw_cfg_t *hw, const tile_table_t *table, const sched_regi
 		return SIM_OK;
 	}
 	uint32_t input = l->skip_input ? 0 : l->input_size;
-	const tile_entry_t *e = table ? config_tile_lookup(table, hw->compute.vs_units, resolve_lanes(hw),
-							   hw->scheduler, l->cell, input, l->hidden_size)
-				      : NULL;
+	/* The table has no key for a projection: an LSTMP layer explores. */
+	const tile_entry_t *e = table && !l->proj_size
+					? config_tile_lookup(table, hw->compute.vs_units, resolve_lanes(hw),
+							     hw->scheduler, l->cell, input, l->hidden_size)
+					: NULL;
 	if (e) {
 		*out = e->best;
 		*src = TILE_FROM_TABLE;

@@ -74,6 +74,7 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->L = *layer;
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
 	c->elems = layer->hidden * layer->batch;
+	c->proj_elems = layer->proj * layer->batch;
 	bool has_x = false;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
@@ -128,15 +129,21 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 }
 
 /* The step barrier of a segment: h_{t-1} complete, or for GRU
- * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. */
+ * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. LSTMP:
+ * the projection of step t waits for all of o*tanh(c_t) (what the cell
+ * updater writes), the U.h of step t for all of the projected h_{t-1}. */
 bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
 	 * so step t waits until step t-2's outputs are written. */
 	if (!c->recurrent)
 		return t < 2 || cellu_h_written(v->cellu, t - 2) >= c->elems;
+	if (s->phase == CELL_PHASE_PROJ)
+		return cellu_h_written(v->cellu, t) >= c->elems;
 	if (s->phase == 1)
 		return gbuf_rh(v->gbuf, t) >= c->elems;
+	if (c->proj_elems)
+		return t == 0 || gbuf_proj(v->gbuf, t - 1) >= c->proj_elems;
 	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
 }
 
@@ -148,7 +155,7 @@ bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 		return false;
 	if (c->deps == DEPS_STEP)
 		return true;
-	return s->part == SCHED_PART_H && s->phase == 1;
+	return s->part == SCHED_PART_H && (s->phase == 1 || c->proj_elems);
 }
 
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)

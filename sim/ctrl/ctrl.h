@@ -20,7 +20,10 @@
  * reset_before_matmul's n segments until all of r*h is written), except
  * Unfolded's X segments, which need nothing but intermediate-buffer space
  * and run ahead while the H segments wait. With deps: element an H tile
- * waits only for the h elements its columns read.
+ * waits only for the h elements its columns read. An LSTMP layer's
+ * projection segments (cell.h, CELL_PHASE_PROJ) wait for all of step t's
+ * o*tanh(c), and its U.h segments for all of the projected h_{t-1}, in
+ * either deps mode: the projection's rows each read every column.
  *
  * W.x and U.h. The weights sit in two partitions, so a segment covers one
  * of them. Sequential, Batch and Intergate issue a block's X segment and
@@ -82,7 +85,8 @@ typedef struct ctrl_layer {
 	cell_kind_t cell;
 	gru_form_t form;
 	uint32_t hidden, timesteps, batch;
-	bool last; /* no layer follows */
+	uint32_t proj; /* LSTMP's P (0: none): U.h of step t waits for h_{t-1}'s P*B projected elements */
+	bool last;     /* no layer follows */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */

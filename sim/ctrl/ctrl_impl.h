@@ -23,8 +23,9 @@ struct ctrl {
 	 * its H partner; otherwise X blocks go to the intermediate buffer, as
 	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
 	bool merge, h_init, mfu_reads_x;
-	bool recurrent;	   /* the cell feeds h back (not fc): step barriers on h */
-	uint32_t merge_id; /* the block an in-order H segment continues */
+	bool recurrent;	     /* the cell feeds h back (not fc): step barriers on h */
+	uint32_t proj_elems; /* LSTMP: projected h elements per step, P*B (0: none) */
+	uint32_t merge_id;   /* the block an in-order H segment continues */
 	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
 	 * block id and how many of the B sequences have been written. */
 	uint32_t *xq_id, *xq_written, xq_head, xq_count, xq_cap;

@@ -9,6 +9,7 @@ typedef struct gbuf_step {
 	uint32_t frontier; /* ready prefix */
 	uint32_t consumed;
 	uint32_t rh;
+	uint32_t proj;	   /* LSTMP: projected h elements written */
 	uint32_t complete; /* elements with every gate written */
 	uint8_t *cnt;	   /* gates written per element */
 } gbuf_step_t;
@@ -66,7 +67,7 @@ void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates
 	g->gates = gates;
 	for (int i = 0; i < 2; i++) {
 		g->s[i].step = UINT32_MAX;
-		g->s[i].frontier = g->s[i].consumed = g->s[i].rh = g->s[i].complete = 0;
+		g->s[i].frontier = g->s[i].consumed = g->s[i].rh = g->s[i].proj = g->s[i].complete = 0;
 		memset(g->s[i].cnt, 0, g->elems);
 	}
 }
@@ -79,7 +80,7 @@ static gbuf_step_t *slot(gbuf_t *g, uint32_t step)
 		if (s->step != UINT32_MAX && s->consumed != g->elems)
 			return NULL;
 		s->step = step;
-		s->frontier = s->consumed = s->rh = s->complete = 0;
+		s->frontier = s->consumed = s->rh = s->proj = s->complete = 0;
 	}
 	return s;
 }
@@ -144,12 +145,28 @@ uint32_t gbuf_rh(const gbuf_t *g, uint32_t step)
 	return s->step == step ? s->rh : 0;
 }
 
+void gbuf_proj_add(gbuf_t *g, uint32_t step, uint32_t n)
+{
+	gbuf_step_t *s = slot(g, step);
+	if (s)
+		s->proj += n;
+	else
+		(*g->overruns)++;
+}
+
+uint32_t gbuf_proj(const gbuf_t *g, uint32_t step)
+{
+	const gbuf_step_t *s = &g->s[step & 1];
+	return s->step == step ? s->proj : 0;
+}
+
 /* One step parity's slot (none while its step is UINT32_MAX). */
 static const snap_field_t slot_fields[] = {
 	SNAP_FIELD_NONE_MAX(gbuf_step_t, step, SNAP_STEP),
 	SNAP_FIELD_IF_SET(gbuf_step_t, frontier, SNAP_PLAIN, step),
 	SNAP_FIELD_IF_SET(gbuf_step_t, consumed, SNAP_PLAIN, step),
 	SNAP_FIELD_IF_SET(gbuf_step_t, rh, SNAP_PLAIN, step),
+	SNAP_FIELD_IF_SET(gbuf_step_t, proj, SNAP_PLAIN, step),
 	SNAP_FIELD_IF_SET(gbuf_step_t, complete, SNAP_PLAIN, step),
 };
 

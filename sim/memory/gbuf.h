@@ -38,6 +38,12 @@ void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n);
 /* GRU reset_before_matmul: r*h elements written for `step`. */
 void gbuf_rh_add(gbuf_t *g, uint32_t step, uint32_t n);
 uint32_t gbuf_rh(const gbuf_t *g, uint32_t step);
+/* LSTMP: projected h elements (P*B per step) written to the I/H buffer
+ * for `step`, by the MFU's projection packets (cell.h, CELL_PHASE_PROJ).
+ * Kept with the step's slot: step t's count lives until step t+2's gates
+ * arrive, which needs step t+1's U.h, which waits for all of it. */
+void gbuf_proj_add(gbuf_t *g, uint32_t step, uint32_t n);
+uint32_t gbuf_proj(const gbuf_t *g, uint32_t step);
 /* End of the run: sets gatebuf.peak_values, the most gate values held at
  * once. The peak is kept out of the counters until then, so that a
  * steady-state jump, which adds each counter's change over a period, cannot

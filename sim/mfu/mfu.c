@@ -70,6 +70,8 @@ void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form)
 static void mfu_account(mfu_t *m, const mfu_packet_t *p)
 {
 	*m->acts += p->values;
+	if (p->phase == CELL_PHASE_PROJ)
+		return; /* LSTMP's projected h: narrowed, no bias, no activation */
 	*m->bias += p->values;
 	for (unsigned i = 0; i < p->ngates; i++) {
 		unsigned a = m->cell->act[p->gate[i]];
@@ -85,7 +87,10 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 	uint32_t released = 0;
 	while (m->count && m->done[m->head].ready <= m->now) {
 		const mfu_packet_t *p = &m->done[m->head].p;
-		gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
+		if (p->phase == CELL_PHASE_PROJ)
+			gbuf_proj_add(out, p->step, p->valid_pg);
+		else
+			gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
 		if (m->cell->rh_gate >= 0 && p->phase == 0 && p->gate[0] == (unsigned)m->cell->rh_gate)
 			gbuf_rh_add(out, p->step, p->valid_pg);
 		if (m->sink)
@@ -94,8 +99,11 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 			char args[128];
 			snprintf(args, sizeof args, "\"step\":%u,\"seq\":%u,\"rows\":\"%u..%u\",\"values\":%u", p->step,
 				 p->seq, p->j0, p->j0 + p->valid_pg - 1, p->values);
-			trace_slice(m->trace, TRACE_MFU, p->phase ? "activate n" : "activate", m->done[m->head].start,
-				    m->now + 1, args);
+			trace_slice(m->trace, TRACE_MFU,
+				    p->phase == CELL_PHASE_PROJ ? "project h"
+				    : p->phase			? "activate n"
+								: "activate",
+				    m->done[m->head].start, m->now + 1, args);
 		}
 		released += p->x_values;
 		m->head = m->head + 1 == m->cap ? 0 : m->head + 1;

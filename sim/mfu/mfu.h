@@ -17,7 +17,10 @@
  * GRU r, z; tanh for LSTM g and GRU n in the reset_before_matmul form;
  * none for vanilla, fc, and the peephole LSTM's i, f, o). The gate the
  * descriptor names rh_gate (GRU reset_before_matmul's r) also produces r*h
- * for the n gate's U product.
+ * for the n gate's U product. An LSTMP layer's projection packets
+ * (cell.h, CELL_PHASE_PROJ) take the same pipeline, one value per unit and
+ * cycle, but only narrow the sum to a data word: no bias, no activation;
+ * they write h to the I/H buffer (gbuf_proj) instead of the gate buffer.
  */
 #ifndef SHARPSIM_MFU_H
 #define SHARPSIM_MFU_H
