@@ -177,6 +177,41 @@ START_TEST(matches_stepping_memory_and_deps)
 }
 END_TEST
 
+/* sequence_lens: the batch shrinks as sequences finish, which ends a
+ * steady pattern like the layer's end; the jump must stay inside each
+ * stretch of equal batch and still be taken in the long ones. Every
+ * schedule that models finished sequences, both deps modes, with W.x (an
+ * LSTMP layer too) and without. */
+START_TEST(matches_stepping_with_sequence_lens)
+{
+	int jumps = 0, runs = 0;
+	char what[160];
+	const sched_registry_t *reg = sched_registry_builtin();
+	for (int s = 0; s < (int)sched_registry_count(reg); s++) {
+		if (sched_registry_get(reg, (size_t)s)->flags & SCHED_F_X_PRECOMPUTED)
+			continue; /* refuses sequence_lens */
+		for (unsigned k = 0; k < 4; k++) {
+			hw_cfg_t h;
+			config_hw_defaults(&h);
+			h.compute.vs_units = 16;
+			h.compute.vs_width = 8;
+			h.compute.tile = TILE_CONFIG2;
+			h.scheduler = (sched_kind_t)s;
+			h.memory.weights = WEIGHTS_RESIDENT;
+			h.deps = k & 1 ? DEPS_ELEMENT : DEPS_STEP;
+			layer_cfg_t l = test_layer(k & 2 ? CELL_GRU : CELL_LSTM, GRU_LBR, 40, 48, 60, 3);
+			l.skip_input = k == 1;
+			l.proj_size = k == 0 ? 24 : 0;
+			l.sequence_lens = (layer_lens_t){ .n = 3, .len = { 27, 60, 41 } };
+			snprintf(what, sizeof what, "sched %d case %u", s, k);
+			jumps += same(&h, &l, 1, false, what) > 0;
+			runs++;
+		}
+	}
+	ck_assert_int_gt(jumps, runs / 2);
+}
+END_TEST
+
 /* A large MVM-bound layer: bursts and the steady-state jump together, and
  * the jump must have been taken. */
 START_TEST(large_layer_is_exact)
@@ -264,6 +299,7 @@ Suite *fastforward_suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, matches_stepping_everywhere);
 	tcase_add_test(t, matches_stepping_memory_and_deps);
+	tcase_add_test(t, matches_stepping_with_sequence_lens);
 	tcase_add_test(t, large_layer_is_exact);
 	tcase_add_test(t, state_tables_snapshot_and_shift_agree);
 	suite_add_tcase(s, t);

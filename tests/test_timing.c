@@ -216,6 +216,39 @@ START_TEST(lstmp_projection_step)
 }
 END_TEST
 
+/* sequence_lens: a finished sequence's (column tile, sequence) tokens are
+ * not issued, so a step with fewer sequences is shorter (no idle cause:
+ * the lanes it would have used are simply not there). On the single-tile
+ * hardware, LSTM without W.x:
+ *  H = 4, B = 2, lengths {4, 2}: while both run, the one tile is issued
+ *    for each sequence (slots 0, 1: s = 1), E = 8/8 = 1: period 41; from
+ *    step 2 one sequence: s = 0, period 40: 2*41 + 2*40 + 1 = 163.
+ *  H = 8, B = 2, lengths {4, 2}: two column tiles per sequence, s = 3,
+ *    E = 16/8 = 2: period 3 + 40 + 1 = 44 (batch_interleaves_sequences'
+ *    step); alone s = 1, E = 1: 41. 2*44 + 2*41 + 1 = 171.
+ *  The same in the other order {2, 4}: the batch is packed, the order of
+ *    the lengths does not matter: 171; and reverse direction: 171.
+ * Useful MACs: G*H*H per sequence-step, 4*8*8*(4 + 2). */
+START_TEST(finished_sequences_not_issued)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 4, 2, true);
+	l.sequence_lens = (layer_lens_t){ .n = 2, .len = { 4, 2 } };
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 41 + 2 * 40 + 1);
+	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 4, 2, true);
+	l8.sequence_lens = (layer_lens_t){ .n = 2, .len = { 4, 2 } };
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l8, &r, false), 2 * 44 + 2 * 41 + 1);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 4 * 8 * 8 * (4 + 2));
+	ck_assert_uint_eq(test_counter(&r, "cell.updates"), 8 * (4 + 2));
+	run_result_free(&r);
+	l8.sequence_lens = (layer_lens_t){ .n = 2, .len = { 2, 4 } };
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 2 * 44 + 2 * 41 + 1);
+	l8.direction = DIR_REV;
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 2 * 44 + 2 * 41 + 1);
+}
+END_TEST
+
 /* One parameter at a time on the single-tile case (T = 3, P = 40):
  *  MFU latency 15 -> 20 adds 5 per step to Lm and, through the cell
  *    updater's tanh (auto = Lm), 5 to Lc: +10 per step     -> 3*50 + 1
@@ -1114,6 +1147,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, ih_traffic_and_tree_adds);
 	tcase_add_test(t, gate_buffer_peak);
 	tcase_add_test(t, lstmp_projection_step);
+	tcase_add_test(t, finished_sequences_not_issued);
 	suite_add_tcase(s, t);
 	return s;
 }

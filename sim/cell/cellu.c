@@ -14,7 +14,9 @@ typedef struct cellu_done {
 struct cellu {
 	cell_cfg_t cfg;
 	uint32_t latency; /* this layer's depth (cellu_begin_layer) */
-	uint32_t elems, timesteps;
+	const layer_cfg_t *lc;
+	uint32_t hidden, timesteps;
+	uint32_t elems; /* of the step being read (c->step): H * its active sequences */
 	uint64_t now;
 	uint32_t step, taken;		/* step being read, elements read of it */
 	bool took;			/* the last tick read elements (transient: not state) */
@@ -70,17 +72,24 @@ void cellu_destroy(cellu_t *c)
 	free(c);
 }
 
-void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
-		       uint32_t timesteps)
+/* Elements of step t. */
+static uint32_t cellu_elems(const cellu_t *c, uint32_t t)
 {
-	const cell_desc_t *d = cell_get(cell);
-	const cell_ops_t *ops = &cell_variant(d, form)->ops;
+	return c->hidden * workload_active(c->lc, t);
+}
+
+void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
+{
+	const cell_desc_t *d = cell_get(lc->cell);
+	const cell_ops_t *ops = &cell_variant(d, lc->gru_form)->ops;
 	/* The arithmetic around one tanh; a peephole cell's i, f, o sigmoids
 	 * add a second tanh pass and its own arithmetic (docs/hardware.md §2.5). */
 	c->latency = c->cfg.latency + c->cfg.tanh_latency +
 		     (d->flags & CELL_F_PEEPHOLE ? c->cfg.peephole_latency + c->cfg.tanh_latency : 0);
-	c->elems = hidden * batch;
-	c->timesteps = timesteps;
+	c->lc = lc;
+	c->hidden = lc->hidden_size;
+	c->timesteps = lc->timesteps;
+	c->elems = cellu_elems(c, 0);
 	c->step = c->taken = 0;
 	c->w_step[0] = c->w_step[1] = UINT32_MAX;
 	c->w_count[0] = c->w_count[1] = 0;
@@ -100,15 +109,16 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 		c->w_count[p] = 0;
 	}
 	c->w_count[p] += n;
-	if (c->w_count[p] == c->elems) {
+	uint32_t elems = cellu_elems(c, step);
+	if (c->w_count[p] == elems) {
 		c->full_through = step; /* steps finish in order */
 		if (c->trace) {
 			char args[64];
-			snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, c->elems);
+			snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, elems);
 			trace_slice(c->trace, TRACE_CELL, "cell update", c->step_start[p], c->now + 1, args);
 		}
 	}
-	if (step + 1 == c->timesteps && c->w_count[p] == c->elems)
+	if (step + 1 == c->timesteps && c->w_count[p] == elems)
 		c->done_layer = true;
 }
 
@@ -154,6 +164,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		if (c->taken == c->elems) {
 			c->step++;
 			c->taken = 0;
+			c->elems = cellu_elems(c, c->step);
 		}
 	} else {
 		(*c->starve)++;
@@ -165,7 +176,7 @@ uint32_t cellu_h_written(const cellu_t *c, uint32_t step)
 {
 	unsigned p = step & 1;
 	if ((int64_t)step <= c->full_through)
-		return c->elems;
+		return cellu_elems(c, step);
 	return c->w_step[p] == step ? c->w_count[p] : 0;
 }
 

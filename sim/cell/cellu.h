@@ -42,8 +42,9 @@ typedef void (*cellu_sink_fn)(void *ctx, uint32_t step, uint32_t e0, uint32_t n)
 /* cfg->lanes and cfg->tanh_latency must be resolved (non-zero). */
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st);
 void cellu_destroy(cellu_t *c);
-void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
-		       uint32_t timesteps);
+/* New layer: H elements per active sequence of each step
+ * (workload_active). lc must outlive the layer. */
+void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc);
 void cellu_tick(cellu_t *c, gbuf_t *in);
 /* Whether the last tick read elements (a cycle counted in cell.busy). */
 bool cellu_took(const cellu_t *c);

@@ -633,6 +633,33 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 						workload_cell_name(l->cell));
 			goto fail;
 		}
+		if (l->sequence_lens.n) {
+			const ydoc_node_t *at = ydoc_get(item, "sequence_lens");
+			uint32_t longest = 0, over = 0;
+			for (uint32_t b = 0; b < l->sequence_lens.n; b++) {
+				uint32_t n = l->sequence_lens.len[b];
+				longest = n > longest ? n : longest;
+				if (n > l->timesteps && !over)
+					over = b + 1;
+			}
+			if (l->sequence_lens.n != l->batch_size)
+				rc = ydoc_error(
+					d, at ? at : item, err, SIM_EINPUT,
+					"sequence_lens has %u entries, expected one per sequence: batch_size %u",
+					l->sequence_lens.n, l->batch_size);
+			else if (over)
+				rc = ydoc_error(d, at ? ydoc_item(at, over - 1) ? ydoc_item(at, over - 1) : at : item,
+						err, SIM_EINPUT,
+						"sequence_lens[%u] is %u, longer than timesteps %u, expected 1..%u",
+						over - 1, l->sequence_lens.len[over - 1], l->timesteps, l->timesteps);
+			else if (longest != l->timesteps)
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"the longest of sequence_lens is %u but timesteps is %u, expected "
+						"timesteps: %u (T is the padded length, the longest sequence's)",
+						longest, l->timesteps, longest);
+			if (rc)
+				goto fail;
+		}
 		if (l->proj_size && workload_sparse(l)) {
 			const ydoc_node_t *at = ydoc_get(item, "proj_size");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
@@ -712,7 +739,7 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
-	char value[1100];
+	char value[PARAM_VALUE_MAX];
 	/* name is not a table key: format it as a string field would be. */
 	const param_t name_param = {
 		.key = "name", .type = PARAM_STRING, .offset = offsetof(workload_t, name), .size = sizeof w->name

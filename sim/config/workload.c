@@ -32,12 +32,44 @@ uint64_t workload_layer_macs(const layer_cfg_t *l)
 	if (__builtin_mul_overflow((uint64_t)workload_gates(l->cell) * l->hidden_size, cols, &step) ||
 	    __builtin_add_overflow(step, (uint64_t)l->proj_size * l->hidden_size, &step))
 		return UINT64_MAX;
-	const uint64_t f[] = { step, l->timesteps, l->batch_size, l->direction == DIR_BI ? 2 : 1 };
+	const uint64_t f[] = { step, workload_seq_steps(l), l->direction == DIR_BI ? 2 : 1 };
 	uint64_t m = 1;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (__builtin_mul_overflow(m, f[i], &m))
 			return UINT64_MAX;
 	return m;
+}
+
+uint32_t workload_active(const layer_cfg_t *l, uint32_t t)
+{
+	if (!l->sequence_lens.n)
+		return l->batch_size;
+	uint32_t n = 0;
+	for (uint32_t b = 0; b < l->sequence_lens.n; b++)
+		n += l->sequence_lens.len[b] > t;
+	return n;
+}
+
+uint32_t workload_active_until(const layer_cfg_t *l, uint32_t t)
+{
+	if (!l->sequence_lens.n)
+		return l->timesteps;
+	/* the smallest length above t ends step t's batch */
+	uint32_t end = l->timesteps;
+	for (uint32_t b = 0; b < l->sequence_lens.n; b++)
+		if (l->sequence_lens.len[b] > t && l->sequence_lens.len[b] < end)
+			end = l->sequence_lens.len[b];
+	return end;
+}
+
+uint64_t workload_seq_steps(const layer_cfg_t *l)
+{
+	if (!l->sequence_lens.n)
+		return (uint64_t)l->timesteps * l->batch_size;
+	uint64_t s = 0;
+	for (uint32_t b = 0; b < l->sequence_lens.n; b++)
+		s += l->sequence_lens.len[b];
+	return s;
 }
 
 uint32_t workload_layer_h(const layer_cfg_t *l)

@@ -294,6 +294,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.timesteps = lc->timesteps,
 		.batch = lc->batch_size,
 		.proj = lc->proj_size,
+		.lc = lc,
 		.last = l + 1 == a->w->n_layers,
 	};
 	ctrl_begin_layer(a->ctrl, &cl);
@@ -303,15 +304,15 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
 	bool whole_vector = a->hw.cell_update == CELL_UPDATE_VECTOR ||
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
-	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell), whole_vector);
-	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
+	gbuf_begin_layer(a->gbuf, lc, workload_gates(lc->cell), whole_vector);
+	cellu_begin_layer(a->cellu, lc);
 	/* The first layer's x_t comes from outside and is written into the I/H
 	 * buffer step by step (the ping-pong prefetch), by every pass that
 	 * reads it; a later layer's input is the h the cell updater already
 	 * wrote there (ihbuf.writes). Counted whole here: when within the layer
 	 * changes no total. */
 	if (a->plan->pass[l].layer == 0 && !lc->skip_input)
-		*a->ih_input_writes += (uint64_t)lc->input_size * lc->batch_size * lc->timesteps;
+		*a->ih_input_writes += (uint64_t)lc->input_size * workload_seq_steps(lc);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
@@ -413,7 +414,7 @@ static bool accel_vs(accel_t *a)
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
 			a->seg_start = a->now;
-		if (tok->t.last && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size)
+		if (tok->t.last && tok->t.tag.seq + 1u == workload_active(&a->w->layers[a->layer], tok->t.tag.step))
 			accel_trace_segment(a, tok->t.tag.block, a->now + 1);
 	}
 	return false;
@@ -459,7 +460,8 @@ static bool accel_layer_done(const accel_t *a)
 	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	if (!cellu_layer_done(a->cellu))
 		return false;
-	return !lc->proj_size || gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * lc->batch_size;
+	return !lc->proj_size ||
+	       gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * workload_active(lc, lc->timesteps - 1);
 }
 
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
@@ -532,6 +534,13 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
 				       w->path, i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].sequence_lens.n)
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu has sequence_lens, which functional mode does not compute (it "
+				       "runs every sequence all T steps), expected no sequence_lens (or a run without "
+				       "--functional)",
+				       w->path, i + 1);
+	for (size_t i = 0; i < w->n_layers; i++)
 		if (w->layers[i].proj_size)
 			return sim_err(err, SIM_EINPUT,
 				       "%s: layer %zu has a projection (proj_size); functional mode does not compute "
@@ -555,6 +564,15 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 	/* The functional datapath reads W.x sums from the intermediate buffer's
 	 * run-ahead ring; a schedule with its own store of every step's W.x
 	 * (E-PUR) would need that store modelled in values, which it is not. */
+	/* E-PUR's input phase issues every (step, sequence) of W.x as one
+	 * block each, in an order of its own; finished sequences are not
+	 * modelled there. */
+	for (size_t i = 0; i < plan->passes.n_layers; i++)
+		if (plan->passes.layers[i].sequence_lens.n && (plan->sched->flags & SCHED_F_X_PRECOMPUTED))
+			return sim_err(err, SIM_EINPUT,
+				       "layer %u has sequence_lens; the %s schedule's precomputed W.x phase does not "
+				       "model finished sequences, expected another scheduler or no sequence_lens",
+				       plan->pass[i].layer + 1, plan->sched->name);
 	if (opts->functional && (plan->sched->flags & SCHED_F_X_PRECOMPUTED))
 		return sim_err(err, SIM_EINPUT,
 			       "functional mode does not compute the %s schedule (its precomputed W.x store has no "

@@ -65,7 +65,7 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 	for (size_t i = 0; i < a->w->n_layers; i++) {
 		const layer_cfg_t *l = &a->w->layers[i];
 		sparse |= workload_sparse(l);
-		want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * l->timesteps * l->batch_size
+		want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * workload_seq_steps(l)
 					   : workload_layer_macs(l);
 	}
 	if (*a->useful != want)

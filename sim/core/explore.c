@@ -21,6 +21,7 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 	layer_cfg_t one = *l;
 	one.timesteps = 2;
 	one.batch_size = 1;
+	one.sequence_lens.n = 0; /* two full steps of one sequence */
 	workload_t w = { .name = "explore", .layers = &one, .n_layers = 1 };
 	run_opts_t o = { 0 };
 	uint64_t best = UINT64_MAX;

@@ -23,14 +23,16 @@ static int run_machine(const hw_cfg_t *hw, const workload_t *w, const run_opts_t
 			       "machine %s models timing and energy only, expected a run without --functional, "
 			       "--trace, --dump or an RTL backend (those run on machine sharp)",
 			       m->name);
-	/* LSTMP is SHARP's alone: the other machines' step models have no
-	 * projection product. */
+	/* LSTMP and finished sequences are SHARP's alone: the other machines'
+	 * step models have no projection product and run every sequence all T
+	 * steps. */
 	for (size_t i = 0; i < w->n_layers; i++)
-		if (w->layers[i].proj_size)
+		if (w->layers[i].proj_size || w->layers[i].sequence_lens.n)
 			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu has a projection (proj_size %u); machine %s models none, "
-				       "expected proj_size: 0 or machine sharp",
-				       w->path, i + 1, w->layers[i].proj_size, m->name);
+				       "%s: layer %zu has %s; machine %s models none, expected %s or machine sharp",
+				       w->path, i + 1,
+				       w->layers[i].proj_size ? "a projection (proj_size)" : "sequence_lens", m->name,
+				       w->layers[i].proj_size ? "proj_size: 0" : "no sequence_lens");
 	machine_opts_t mo = { .fast_forward = opts->fast_forward, .cold = opts->cold };
 	machine_result_t mr;
 	memset(&mr, 0, sizeof mr);

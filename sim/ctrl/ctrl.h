@@ -36,6 +36,11 @@
  * linear_before_reset keeps W_n.x apart from U_n.h: its X blocks always go
  * to the intermediate buffer and the MFU reads them (ctrl_mfu_reads_x).
  *
+ * sequence_lens: a step's tokens are those of its active sequences
+ * (workload_active, a prefix of the batch), so a finished sequence costs
+ * no cycle of any unit: fewer tokens per tile, fewer values and elements
+ * behind them; the barriers count the active sequences' elements.
+ *
  * Contract: the caller freezes the line (passes frozen = true) in a cycle
  * in which the VS array refused the line's head tile; the controller then
  * issues nothing and counts a stall.
@@ -85,8 +90,9 @@ typedef struct ctrl_layer {
 	cell_kind_t cell;
 	gru_form_t form;
 	uint32_t hidden, timesteps, batch;
-	uint32_t proj; /* LSTMP's P (0: none): U.h of step t waits for h_{t-1}'s P*B projected elements */
-	bool last;     /* no layer follows */
+	uint32_t proj;	       /* LSTMP's P (0: none): U.h of step t waits for h_{t-1}'s P*B projected elements */
+	const layer_cfg_t *lc; /* the pass's layer: the sequences active per step (workload_active) */
+	bool last;	       /* no layer follows */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */

@@ -18,17 +18,20 @@
 #include "../common/snap.h"
 #include "../common/stats.h"
 #include "../common/unit.h"
+#include "../config/workload.h"
 
 typedef struct gbuf gbuf_t;
 
 gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st);
 void gbuf_destroy(gbuf_t *g);
-/* New layer: H*B elements per step, `gates` writes complete an element.
+/* New layer: H*n elements per step, n the step's active sequences
+ * (workload_active: B without sequence_lens), element e = j*n + b;
+ * `gates` writes complete an element. lc must outlive the layer.
  * With whole_vector (cell_update: vector, or a schedule flagged
  * SCHED_F_WHOLE_VECTOR such as brainwave) no element is ready before every
  * element of the step is: the cell update of the whole vector starts after
  * the last gate's activations (docs/hardware.md §3). */
-void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates, bool whole_vector);
+void gbuf_begin_layer(gbuf_t *g, const layer_cfg_t *lc, unsigned gates, bool whole_vector);
 /* Gates written for hidden [j0, j0+n) of sequence seq at step `step`. */
 int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t n, uint32_t seq);
 /* Elements of `step` ready, counted from the first (a prefix length). */
