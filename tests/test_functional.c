@@ -222,6 +222,57 @@ START_TEST(multiplies_equal_useful_macs)
 }
 END_TEST
 
+/* LSTMP (proj_size): the datapath computes the projection on the VS array
+ * (its tiles read o*tanh(c), the MFU narrows the sums to h) and agrees with
+ * the double reference, which restates h = W_proj (o*tanh(c)) on its own:
+ * every LSTM cell, every SHARP schedule, fp16 and fp32 (P = 7 of H = 20:
+ * padded rows and columns on 16 x 8 tiles); the element scoreboard gives
+ * the same values; the multiplies are the useful MACs
+ * 4*H*(I + P) + P*H per sequence-step; a bidirectional LSTMP layer feeds a
+ * GRU its 2P-wide output. */
+START_TEST(lstmp_projection_values)
+{
+	static const cell_kind_t lc[3] = { CELL_LSTM, CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED };
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					    SCHED_KIND_UNFOLDED };
+	for (int c = 0; c < 3; c++)
+		for (int s = 0; s < 4; s++) {
+			hw_cfg_t h = hw_small(sk[s], TILE_AUTO), h32 = h;
+			h32.precision.mul = PREC_FP32;
+			layer_cfg_t l = test_layer(lc[c], GRU_LBR, 12, 20, 5, 2);
+			l.proj_size = 7;
+			run_result_t r = run_ok(&h, &l, 1, 3, NULL), r32 = run_ok(&h32, &l, 1, 3, NULL);
+			const func_layer_err_t *e = &r.layers[0].err, *e32 = &r32.layers[0].err;
+			ck_assert_msg(e->h.max_abs > 0 && e->h.max_abs < FP16_BOUND && e->c.max_abs < 2 * FP16_BOUND,
+				      "cell %d sched %d: h error %g, c %g", c, s, e->h.max_abs, e->c.max_abs);
+			ck_assert_msg(e32->h.max_abs < FP32_BOUND && e32->c.max_abs < 2 * FP32_BOUND,
+				      "cell %d sched %d: fp32 h error %g, c %g", c, s, e32->h.max_abs, e32->c.max_abs);
+			uint64_t want = (uint64_t)(workload_gates(lc[c]) * 20 * (12 + 7) + 7 * 20) * 5 * 2;
+			ck_assert_uint_eq(workload_layer_macs(&l), want);
+			ck_assert_uint_eq(test_counter(&r, "func.multiplies"), want);
+			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), want);
+			ck_assert_uint_eq(r.cycles, r32.cycles);
+			h.deps = DEPS_ELEMENT;
+			run_result_t re = run_ok(&h, &l, 1, 3, NULL);
+			ck_assert(re.layers[0].err.h.max_abs == e->h.max_abs && re.layers[0].err.h.rms == e->h.rms);
+			run_result_free(&r);
+			run_result_free(&r32);
+			run_result_free(&re);
+		}
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+	h.precision.mul = PREC_FP32;
+	layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 12, 20, 5, 2),
+			       test_layer(CELL_GRU, GRU_LBR, 14, 9, 5, 2) };
+	two[0].proj_size = 7;
+	two[0].direction = DIR_BI;
+	run_result_t r = run_ok(&h, two, 2, 3, NULL);
+	for (size_t i = 0; i < r.n_layers; i++)
+		ck_assert_msg(r.layers[i].err.h.max_abs < FP32_BOUND, "pass %zu: h error %g", i,
+			      r.layers[i].err.h.max_abs);
+	run_result_free(&r);
+}
+END_TEST
+
 static double *read_h(const char *path, size_t t, size_t b, size_t hid)
 {
 	npy_array_t a;
@@ -680,6 +731,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, deps_element_same_values);
 	tcase_add_test(e2e, timing_unchanged);
 	tcase_add_test(e2e, multiplies_equal_useful_macs);
+	tcase_add_test(e2e, lstmp_projection_values);
 	tcase_add_test(e2e, dump_and_broken_datapath_caught);
 	tcase_add_test(e2e, weights_directory);
 	tcase_add_test(e2e, peephole_weights_directory);

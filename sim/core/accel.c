@@ -541,12 +541,6 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 				       "--functional)",
 				       w->path, i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
-		if (w->layers[i].proj_size)
-			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu has a projection (proj_size); functional mode does not compute "
-				       "it yet, expected proj_size: 0 (or a run without --functional)",
-				       w->path, i + 1);
-	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,
 				       "%s: layer %zu is %s; functional mode computes %s layers, "

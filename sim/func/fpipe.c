@@ -114,6 +114,7 @@ struct fpipe {
 	sim_err_t bad_err;
 	/* the current layer */
 	uint32_t layer, G, I, H, T, B, E, NG;
+	uint32_t HP, EH;       /* h's width (H, or LSTMP's P) and its elements per step, HP*B */
 	const cell_desc_t *cd; /* the layer's cell and the variant of its form */
 	const cell_variant_t *cv;
 	const sched_prog_t *prog;
@@ -135,6 +136,15 @@ struct fpipe {
 	float *hvf;
 	int64_t hv_step[FP_HRING];
 	uint32_t hv_count[FP_HRING];
+	/* LSTMP: m = o*tanh(c) per step parity, (B, pm) like h, which the
+	 * projection's tiles read; the projection's sums (B, HP) per parity,
+	 * narrowed to h when the MFU passes them (fpipe_activate) */
+	uint16_t *mv;
+	float *mvf;
+	uint32_t pm;
+	int64_t mv_step[2];
+	uint32_t mv_count[2];
+	uint32_t *pst;
 	uint16_t *rv; /* GRU reset_before_matmul r*h, per step parity */
 	float *rvf;
 	int64_t rv_step[2];
@@ -223,6 +233,9 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->hvf);
 	free(f->rv);
 	free(f->rvf);
+	free(f->mv);
+	free(f->mvf);
+	free(f->pst);
 	free(f->xseg_off);
 	free(f->xsum);
 	free(f->xtag);
@@ -243,7 +256,7 @@ static void fp_free_layer(fpipe_t *f)
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
-	f->cst = NULL;
+	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL;
 }
 
 /* The layer's outputs, once its last pass has handed them on. */
@@ -291,7 +304,7 @@ static void fp_dirname(const char *path, char *out, size_t len)
 static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t k, size_t p, sim_err_t *err)
 {
 	const layer_cfg_t *c = &w->layers[k], *pl = &w->layers[p];
-	uint32_t width = pl->hidden_size * (pass[p].bidir ? 2 : 1);
+	uint32_t width = workload_layer_h(pl) * (pass[p].bidir ? 2 : 1);
 	if (c->skip_input ||
 	    (c->input_size == width && c->timesteps == pl->timesteps && c->batch_size == pl->batch_size))
 		return SIM_OK;
@@ -440,9 +453,10 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
-		bool x = fp_reads_x(f, s);
-		const double *M = x ? wt->W : wt->U;
-		uint32_t ncols = x ? f->I : f->H;
+		bool x = fp_reads_x(f, s), proj = s->phase == CELL_PHASE_PROJ;
+		/* the projection's one gate: row j of W_proj is row 0*H + j */
+		const double *M = x ? wt->W : proj ? wt->Wp : wt->U;
+		uint32_t ncols = x ? f->I : proj ? f->H : f->HP;
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
 		for (uint32_t c = 0; c < s->ntiles; c++) {
@@ -478,14 +492,25 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 	const sched_prog_t *p = f->prog;
 	/* h vectors hold H words even when no segment reads them (fc) */
 	f->px = 1;
-	f->ph = f->H ? f->H : 1;
+	f->ph = f->HP ? f->HP : 1;
+	f->pm = 1;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		uint32_t len = s->ntiles * s->kc;
-		uint32_t *m = fp_reads_x(f, s) ? &f->px : &f->ph;
+		uint32_t *m = fp_reads_x(f, s) ? &f->px : s->phase == CELL_PHASE_PROJ ? &f->pm : &f->ph;
 		*m = len > *m ? len : *m;
 	}
 	size_t nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
+	if (f->HP != f->H) {
+		size_t nm = 2 * (size_t)f->B * f->pm;
+		f->pst = fp_calloc(f, 2 * (size_t)f->EH, sizeof *f->pst);
+		f->mv = f->w16 ? fp_calloc(f, nm, sizeof *f->mv) : NULL;
+		f->mvf = f->fl ? fp_calloc(f, nm, sizeof *f->mvf) : NULL;
+		if (!f->pst || (f->w16 && !f->mv) || (f->fl && !f->mvf))
+			return SIM_ENOMEM;
+	}
+	f->mv_step[0] = f->mv_step[1] = INT64_MIN;
+	f->mv_count[0] = f->mv_count[1] = 0;
 	if (f->w16) {
 		f->hv = fp_calloc(f, nh, sizeof *f->hv);
 		f->rv = fp_calloc(f, nr, sizeof *f->rv);
@@ -504,16 +529,15 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 		f->hv_step[s] = INT64_MIN;
 		f->hv_count[s] = 0;
 	}
+	/* fc has no initial state (weights.c): zeros, never read */
 	for (uint32_t b = 0; b < f->B; b++)
-		for (uint32_t j = 0; j < f->H; j++) {
-			/* fc has no initial state (weights.c): zeros, never read */
-			double h0 = wt->h0 ? wt->h0[(size_t)b * f->H + j] : 0.0;
-			double c0 = wt->c0 ? wt->c0[(size_t)b * f->H + j] : 0.0;
-			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, h0));
-			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, c0);
-		}
+		for (uint32_t j = 0; j < f->HP; j++)
+			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, wt->h0 ? wt->h0[(size_t)b * f->HP + j] : 0.0));
+	for (uint32_t b = 0; b < f->B; b++)
+		for (uint32_t j = 0; j < f->H; j++)
+			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, wt->c0 ? wt->c0[(size_t)b * f->H + j] : 0.0);
 	f->hv_step[fp_hslot(-1)] = -1;
-	f->hv_count[fp_hslot(-1)] = f->E;
+	f->hv_count[fp_hslot(-1)] = f->EH;
 	f->rv_step[0] = f->rv_step[1] = INT64_MIN;
 	f->rv_count[0] = f->rv_count[1] = 0;
 	return SIM_OK;
@@ -649,6 +673,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
 	cm_set_acts(f->cm, wt->act);
 	f->E = f->H * f->B;
+	f->HP = wt->HP;
+	f->EH = f->HP * f->B;
 	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
 	f->peak = f->bytes;
 	f->fin = 0;
@@ -661,8 +687,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	uint32_t next = layer + (f->bidir && !f->back ? 2 : 1);
 	bool keep = next < f->w->n_layers && !f->w->layers[next].skip_input;
 	bool state = f->cd->flags & CELL_F_STATE;
-	f->ow = f->bidir ? 2 * f->H : f->H;
-	f->ooff = f->back && f->bidir ? f->H : 0;
+	f->ow = f->bidir ? 2 * f->HP : f->HP;
+	f->ooff = f->back && f->bidir ? f->HP : 0;
 	bool first = !(f->back && f->bidir); /* the layer's first pass */
 	if (first) {
 		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
@@ -670,7 +696,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
 		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
 		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
-		f->cdump = dump && state ? fp_calloc(f, n, sizeof *f->cdump) : NULL;
+		size_t nc = (size_t)f->T * f->B * (f->bidir ? 2 : 1) * f->H;
+		f->cdump = dump && state ? fp_calloc(f, nc, sizeof *f->cdump) : NULL;
 		f->out_bytes = f->bytes - before;
 		if ((keep && (!f->hwords || !f->ref_seq)) || (dump && (!f->ydump || (state && !f->cdump))))
 			return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", f->wlayer);
@@ -678,9 +705,9 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->bias = fp_calloc(f, (size_t)f->G * f->H, sizeof *f->bias);
 	f->b_hn = fp_calloc(f, f->H, sizeof *f->b_hn);
 	f->gst = fp_calloc(f, 2 * (size_t)f->E * f->NG, sizeof *f->gst);
-	f->dh = fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dh);
+	f->dh = fp_calloc(f, (size_t)FP_HRING * f->EH, sizeof *f->dh);
 	f->dc = state ? fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dc) : NULL;
-	f->rh = fp_calloc(f, f->E, sizeof *f->rh);
+	f->rh = fp_calloc(f, f->EH, sizeof *f->rh);
 	f->rc = state ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
 	f->peep = wt->P ? fp_calloc(f, 3 * (size_t)f->H, sizeof *f->peep) : NULL;
 	int rc = SIM_ENOMEM;
@@ -712,19 +739,19 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	 * each step. */
 	if (!rc && f->dump_dir && !f->bidir && !f->back) {
 		char path[1536];
-		size_t shape[3] = { f->T, f->B, f->H };
+		size_t shape[3] = { f->T, f->B, f->HP }, cshape[3] = { f->T, f->B, f->H };
 		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
 		if (!(f->dump_h = npy_writer_open(path, NPY_F4, 3, shape, err)))
 			return err->code;
 		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
-		if (state && !(f->dump_c = npy_writer_open(path, f->fixed ? NPY_F8 : NPY_F4, 3, shape, err)))
+		if (state && !(f->dump_c = npy_writer_open(path, f->fixed ? NPY_F8 : NPY_F4, 3, cshape, err)))
 			return err->code;
 	}
 	if (rc == SIM_EINTERNAL)
 		return sim_err(err, rc,
 			       "functional mode, layer %u: a segment's columns differ from the layer's "
-			       "matrix, expected I = %u for W and H = %u for U",
-			       layer, f->I, f->H);
+			       "matrix, expected I = %u for W, %u for U and H = %u for W_proj",
+			       layer, f->I, f->HP, f->H);
 	return rc ? sim_err(err, rc, "functional mode: out of memory for layer %u", layer) : SIM_OK;
 }
 
@@ -765,6 +792,12 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 		f->xv_reads[slot]++;
 		x = ((size_t)slot * f->B + b) * f->px + (size_t)col * s->kc;
 		v16 = f->xv, vf = f->xvf;
+	} else if (s->phase == CELL_PHASE_PROJ) {
+		uint32_t slot = step & 1;
+		if (f->mv_step[slot] != step || f->mv_count[slot] != f->E)
+			fp_fail(f, "step %u: a projection tile read o*tanh(c) before all of it was written", step);
+		x = (size_t)slot * f->B * f->pm + (size_t)b * f->pm + (size_t)col * s->kc;
+		v16 = f->mv, vf = f->mvf;
 	} else if (s->phase == 1) {
 		uint32_t slot = step & 1;
 		if (f->rv_step[slot] != step || f->rv_count[slot] != f->E)
@@ -773,7 +806,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 		v16 = f->rv, vf = f->rvf;
 	} else {
 		uint32_t slot = fp_hslot((int64_t)step - 1);
-		uint32_t hi = (col + 1) * s->kc < f->H ? (col + 1) * s->kc : f->H;
+		uint32_t hi = (col + 1) * s->kc < f->HP ? (col + 1) * s->kc : f->HP;
 		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * f->B)
 			fp_fail(f, "step %u: a U.h tile read h elements below %u before they were written", step, hi);
 		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
@@ -798,6 +831,11 @@ void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 		*fp_xtag(f, seg, step, b) = step;
 		return;
 	}
+	if (s->phase == CELL_PHASE_PROJ) {
+		uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
+		memcpy(ps + s->j0, o->sums, sizeof *o->sums * s->valid_pg);
+		return;
+	}
 	uint32_t *g = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	for (uint32_t q = 0; q < s->ngates; q++)
 		for (uint32_t k = 0; k < s->valid_pg; k++) {
@@ -814,9 +852,36 @@ static uint32_t fp_sum_add(const fpipe_t *f, uint32_t a, uint32_t b)
 	return arith_f32_add(a, b);
 }
 
+static void fp_finish(fpipe_t *f);
+
+/* The MFU passes a projection block's sums on as h words (cm_narrow: no
+ * bias, no activation) into the I/H buffer's h ring. */
+static void fp_project(fpipe_t *f, const sched_seg_t *s, uint32_t step, uint32_t b)
+{
+	uint32_t hs = fp_hslot(step);
+	if (f->hv_step[hs] != step) {
+		f->hv_step[hs] = step;
+		f->hv_count[hs] = 0;
+	}
+	const uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
+	for (uint32_t j = s->j0; j < s->j0 + s->valid_pg; j++) {
+		uint32_t h = cm_narrow(f->cm, ps[j]);
+		fp_put_h(f, hs, b, j, h);
+		if (f->hwords)
+			f->hwords[((size_t)fp_time(f, step) * f->B + b) * f->ow + f->ooff + j] = h;
+		f->dh[(size_t)hs * f->EH + (size_t)b * f->HP + j] = cm_data_value(f->cm, h);
+	}
+	f->hv_count[hs] += s->valid_pg;
+	fp_finish(f);
+}
+
 void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
+	if (s->phase == CELL_PHASE_PROJ) {
+		fp_project(f, s, step, seq);
+		return;
+	}
 	uint32_t b = seq;
 	uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	bool apart = f->cv->x_apart >= 0;
@@ -871,32 +936,33 @@ static void fp_finish(fpipe_t *f)
 {
 	while (f->fin < f->T && !f->bad) {
 		uint32_t t = f->fin, slot = fp_hslot(t);
-		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->E)
+		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->EH)
 			return;
 		uint32_t tt = fp_time(f, t);
 		size_t xo = (size_t)tt * f->B * f->I;
 		const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
-		const double *dh = f->dh + (size_t)slot * f->E, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
+		const double *dh = f->dh + (size_t)slot * f->EH, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
 		ref_state_step(f->rs, x, f->rh, f->rc);
-		ref_acc_add(&f->eh, dh, f->rh, f->E);
+		ref_acc_add(&f->eh, dh, f->rh, f->EH);
 		if (dc)
 			ref_acc_add(&f->ec, dc, f->rc, f->E);
 		if (t + 1 == f->T) {
-			ref_diff(dh, f->rh, f->E, &f->eh_last);
+			ref_diff(dh, f->rh, f->EH, &f->eh_last);
 			if (dc)
 				ref_diff(dc, f->rc, f->E, &f->ec_last);
 		}
 		for (uint32_t b = 0; f->ref_seq && b < f->B; b++)
-			memcpy(f->ref_seq + ((size_t)tt * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->H,
-			       sizeof *f->rh * f->H);
-		/* (T, 2, B, H): time tt, direction back; a reverse layer's (T, B, H) */
-		size_t yo = f->bidir ? ((size_t)tt * 2 + f->back) * f->E : (size_t)tt * f->E;
+			memcpy(f->ref_seq + ((size_t)tt * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->HP,
+			       sizeof *f->rh * f->HP);
+		/* (T, 2, B, HP): time tt, direction back; a reverse layer's (T, B, HP);
+		 * c likewise H wide */
+		size_t yo = f->bidir ? (size_t)tt * 2 + f->back : tt;
 		if (f->ydump)
-			memcpy(f->ydump + yo, dh, sizeof *dh * f->E);
+			memcpy(f->ydump + yo * f->EH, dh, sizeof *dh * f->EH);
 		if (f->cdump)
-			memcpy(f->cdump + yo, dc, sizeof *dc * f->E);
+			memcpy(f->cdump + yo * f->E, dc, sizeof *dc * f->E);
 		sim_err_t e = { 0 };
-		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->E, &e)) ||
+		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->EH, &e)) ||
 		    (f->dump_c && npy_writer_put(f->dump_c, dc, f->E, &e)))
 			fp_fail_err(f, &e);
 		f->fin++;
@@ -909,16 +975,26 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 	const uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	/* fc reads no h_{t-1}; its steps only share the gate buffer's parity,
 	 * which the two-step barrier (ctrl_barrier_ok) guards */
-	if (f->rec && (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->E))
+	if (f->rec && (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->EH))
 		fp_fail(f, "step %u: the cell updater ran before h of the previous step was complete", step);
-	if (f->hv_step[hs] != step) {
+	/* LSTMP: the cell's output is m, for the projection (fp_project writes h) */
+	bool proj = f->HP != f->H;
+	uint32_t ms = step & 1;
+	if (proj && f->mv_step[ms] != step) {
+		f->mv_step[ms] = step;
+		f->mv_count[ms] = 0;
+	}
+	if (!proj && f->hv_step[hs] != step) {
 		f->hv_step[hs] = step;
 		f->hv_count[hs] = 0;
 	}
 	for (uint32_t e = e0; e < e0 + n; e++) {
 		uint32_t j = e / f->B, b = e % f->B;
 		const uint32_t *gw = gs + (size_t)e * f->NG;
-		uint32_t hprev = fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j), h;
+		/* h_{t-1} element j: the GRU reads it (an LSTMP's h is P wide) */
+		uint32_t hprev = proj ? 0
+				      : fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j),
+			 h;
 		size_t out = (size_t)hs * f->E + (size_t)b * f->H + j;
 		uint32_t bias[CELL_MAX_GATES];
 		for (uint32_t g = 0; g < f->G; g++)
@@ -932,10 +1008,22 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		h = f->cd->step(f->cm, f->cv, &in);
 		if (f->dc)
 			f->dc[out] = cm_state_value(f->cm, f->cst[e]);
+		if (proj) {
+			size_t i = (size_t)ms * f->B * f->pm + (size_t)b * f->pm + j;
+			if (f->w16)
+				f->mv[i] = (uint16_t)h;
+			if (f->fl)
+				f->mvf[i] = fp_widen(f, h);
+			continue;
+		}
 		fp_put_h(f, hs, b, j, h);
 		if (f->hwords)
 			f->hwords[((size_t)fp_time(f, step) * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[out] = cm_data_value(f->cm, h);
+	}
+	if (proj) {
+		f->mv_count[ms] += n;
+		return;
 	}
 	f->hv_count[hs] += n;
 	fp_finish(f);
@@ -955,11 +1043,11 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		return err->code;
 	}
 	uint32_t last = fp_hslot((int64_t)f->T - 1);
-	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->E || f->fin != f->T)
+	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->EH || f->fin != f->T)
 		return sim_err(err, SIM_EINTERNAL,
 			       "functional mode, layer %u: the last step's h is incomplete "
 			       "(%u of %u elements, %u of %u steps finished)",
-			       layer, f->hv_count[last], f->E, f->fin, f->T);
+			       layer, f->hv_count[last], f->EH, f->fin, f->T);
 	memset(out, 0, sizeof *out);
 	ref_diff_t d;
 	ref_acc_done(&f->eh, &d);
@@ -989,14 +1077,14 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	}
 	if (!code && f->ydump) {
 		char path[1536];
-		size_t s4[4] = { f->T, 2, f->B, f->H }, s3[3] = { f->T, f->B, f->H };
+		size_t s4[4] = { f->T, 2, f->B, f->HP }, s3[3] = { f->T, f->B, f->HP };
+		size_t c4[4] = { f->T, 2, f->B, f->H }, c3[3] = { f->T, f->B, f->H };
 		unsigned nd = f->bidir ? 4 : 3;
-		const size_t *shape = f->bidir ? s4 : s3;
 		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
-		code = npy_write(path, NPY_F4, nd, shape, f->ydump, err);
+		code = npy_write(path, NPY_F4, nd, f->bidir ? s4 : s3, f->ydump, err);
 		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
 		if (!code && f->cdump)
-			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, nd, shape, f->cdump, err);
+			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, nd, f->bidir ? c4 : c3, f->cdump, err);
 	}
 	/* the next layer's input, when it reads one; this layer's is done */
 	free(f->ref_prev);

@@ -63,13 +63,15 @@ static void matvec(const double *M, size_t ncol, size_t r0, size_t n, const doub
 struct ref_state {
 	const weights_t *w;
 	double *mem;			  /* the block below, one allocation */
-	double *h, *c;			  /* per sequence b: h (B, H) and c (B, H) of the last step */
+	double *h, *c;			  /* per sequence b: h (B, HP) and c (B, H) of the last step */
 	double *wx, *uh, *r, *z, *n, *rh; /* scratch of one (step, sequence) */
+	double *m;			  /* LSTMP: o*tanh(c) before the projection (H) */
 	size_t bytes;
 };
 
-/* One step of one sequence: h, c (H each) of step t - 1 become step t's;
- * x is the step's (I,) input (unused when I == 0). */
+/* One step of one sequence: h (HP), c (H) of step t - 1 become step t's;
+ * x is the step's (I,) input (unused when I == 0). An LSTMP layer's LSTM
+ * output o*h(c) goes to m, and h = W_proj m. */
 static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 {
 	const weights_t *w = s->w;
@@ -78,7 +80,8 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 	const double *bb = w->b;
 	if (I > 0)
 		matvec(w->W, I, 0, GH, x, wx);
-	matvec(w->U, H, 0, GH, h, uh);
+	matvec(w->U, w->HP, 0, GH, h, uh);
+	double *out = w->Wp ? s->m : h; /* the LSTMs' o*h(c) */
 	if (w->cell == CELL_LSTM) {
 		for (size_t j = 0; j < H; j++) {
 			double i = F(wx[j] + uh[j] + bb[j]);
@@ -86,7 +89,7 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double g = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			double o = F(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j]);
 			c[j] = f * c[j] + i * g;
-			h[j] = o * Hh(c[j]);
+			out[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_LSTM_PEEPHOLE) {
 		const double *pi = w->P, *pf = w->P + H, *po = w->P + 2 * H;
@@ -96,7 +99,7 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double g = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = f * c[j] + i * g;
 			double o = F(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
-			h[j] = o * Hh(c[j]);
+			out[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_LSTM_COUPLED) {
 		for (size_t j = 0; j < H; j++) {
@@ -104,7 +107,7 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double g = G(wx[H + j] + uh[H + j] + bb[H + j]);
 			double o = F(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = (1.0 - i) * c[j] + i * g;
-			h[j] = o * Hh(c[j]);
+			out[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_GRU) {
 		for (size_t j = 0; j < H; j++) {
@@ -128,6 +131,8 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 		for (size_t j = 0; j < H; j++)
 			h[j] = F(wx[j] + uh[j] + bb[j]);
 	}
+	if (w->Wp)
+		matvec(w->Wp, H, 0, w->HP, s->m, h);
 }
 
 #undef F
@@ -138,7 +143,7 @@ ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err)
 {
 	size_t H = w->H, B = w->B, GH = (size_t)w->G * H;
 	ref_state_t *s = calloc(1, sizeof *s);
-	size_t n = 2 * B * H + 2 * GH + 4 * H + 1;
+	size_t HP = w->HP, n = B * HP + B * H + 2 * GH + 5 * H + 1;
 	double *mem = s ? calloc(n, sizeof *mem) : NULL;
 	if (!mem) {
 		free(s);
@@ -147,12 +152,12 @@ ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err)
 	}
 	s->w = w;
 	s->mem = mem;
-	s->h = mem, s->c = s->h + B * H, s->wx = s->c + B * H, s->uh = s->wx + GH;
-	s->r = s->uh + GH, s->z = s->r + H, s->n = s->z + H, s->rh = s->n + H;
+	s->h = mem, s->c = s->h + B * HP, s->wx = s->c + B * H, s->uh = s->wx + GH;
+	s->r = s->uh + GH, s->z = s->r + H, s->n = s->z + H, s->rh = s->n + H, s->m = s->rh + H;
 	s->bytes = sizeof *s + n * sizeof *mem;
 	/* fc has neither h0 nor c0 (weights.c); its steps never read them */
 	if (w->h0)
-		memcpy(s->h, w->h0, B * H * sizeof *s->h);
+		memcpy(s->h, w->h0, B * HP * sizeof *s->h);
 	if (w->c0)
 		memcpy(s->c, w->c0, B * H * sizeof *s->c);
 	return s;
@@ -166,9 +171,9 @@ size_t ref_state_bytes(const ref_state_t *s)
 void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_out)
 {
 	const weights_t *w = s->w;
-	size_t H = w->H, I = w->I;
+	size_t H = w->H, I = w->I, HP = w->HP;
 	for (size_t b = 0; b < w->B; b++) {
-		double *h = s->h + b * H, *c = s->c + b * H;
+		double *h = s->h + b * HP, *c = s->c + b * H;
 		if (w->cell == CELL_FC) {
 			/* y_t = W x_t + b: no recurrence, no state, no activation */
 			matvec(w->W, I, 0, H, x + b * I, h);
@@ -177,7 +182,7 @@ void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_ou
 		} else {
 			ref_cell(s, x ? x + b * I : NULL, h, c);
 		}
-		memcpy(h_out + b * H, h, H * sizeof *h);
+		memcpy(h_out + b * HP, h, HP * sizeof *h);
 		if (c_out)
 			memcpy(c_out + b * H, c, H * sizeof *c);
 	}
@@ -196,9 +201,9 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 	ref_state_t *s = ref_state_create(w, err);
 	if (!s)
 		return err->code;
-	size_t BH = (size_t)w->B * w->H;
+	size_t BH = (size_t)w->B * w->H, BHP = (size_t)w->B * w->HP;
 	for (size_t t = 0; t < w->T; t++)
-		ref_state_step(s, w->I ? w->x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+		ref_state_step(s, w->I ? w->x + t * w->B * w->I : NULL, h_out + t * BHP, c_out ? c_out + t * BH : NULL);
 	ref_state_destroy(s);
 	return SIM_OK;
 }
@@ -208,9 +213,9 @@ int ref_run_backward(const weights_t *w, const double *x, double *h_out, double 
 	ref_state_t *s = ref_state_create(w, err);
 	if (!s)
 		return err->code;
-	size_t BH = (size_t)w->B * w->H;
+	size_t BH = (size_t)w->B * w->H, BHP = (size_t)w->B * w->HP;
 	for (size_t t = w->T; t-- > 0;)
-		ref_state_step(s, w->I ? x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+		ref_state_step(s, w->I ? x + t * w->B * w->I : NULL, h_out + t * BHP, c_out ? c_out + t * BH : NULL);
 	ref_state_destroy(s);
 	return SIM_OK;
 }

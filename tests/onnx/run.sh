@@ -25,6 +25,10 @@
 #                match torch's float32 outputs on fp16 and fp32 (a
 #                bidirectional Y with its directions swapped fails);
 #                skipped, with the reason, when torch or onnx is missing
+#   lstmp        torch.nn.LSTM(proj_size=P)'s parameters as a weights
+#                directory (torch exports no proj_size to ONNX): sharpsim's
+#                h and c match torch's on fp32 and fp16
+#                (tests/onnx/torch_lstmp.py); skipped without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
@@ -360,6 +364,16 @@ PYEOF
 else
   skipped=$((skipped + 1))
   echo "onnx: skip pytorch end-to-end: python3-torch or python3-onnx is not installed (scripts/install-deps.sh)"
+fi
+
+# ------------------------------------------------------------------ lstmp
+# torch cannot export proj_size to ONNX: its parameters go in as .npy.
+if $PY -c 'import torch, numpy' 2>/dev/null; then
+  if out=$($PY tests/onnx/torch_lstmp.py "$BIN" 2>&1); then ok; else bad "$out"; fi
+  echo "$out" | sed 's/^/onnx: /'
+else
+  skipped=$((skipped + 1))
+  echo "onnx: skip lstmp against torch: python3-torch is not installed (scripts/install-deps.sh)"
 fi
 
 if [ -z "$(ls -A "$TMPDIR")" ]; then ok; else bad "check left temporary files: $(ls -A "$TMPDIR" | head -3)"; fi
