@@ -517,8 +517,9 @@ START_TEST(wl_errors)
 			"unknown key 'timestep' in layers[0], did you mean 'timesteps'?");
 	expect_wl_error(FIX "workload_range.yaml", NULL, 0,
 			FIX "workload_range.yaml:5:18: ", "value '70000' of layers[0].hidden_size is out of range");
-	expect_wl_error(FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
-			"unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
+	expect_wl_error(
+		FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
+		"unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
 	expect_wl_error(FIX "workload_top_unknown.yaml", NULL, 0,
 			FIX "workload_top_unknown.yaml:2:1: ", "unknown key 'layer', did you mean 'layers'?");
 	expect_wl_error(FIX "nope.yaml", NULL, 0, FIX "nope.yaml: cannot open: ", "No such file");

@@ -53,7 +53,8 @@ START_TEST(matches_stepping_everywhere)
 	} cells[] = { { CELL_LSTM, GRU_LBR, 0 },	  { CELL_GRU, GRU_LBR, 0 },
 		      { CELL_GRU, GRU_RBM, 0 },		  { CELL_VANILLA, GRU_LBR, 0 },
 		      { CELL_LSTM_PEEPHOLE, GRU_LBR, 0 }, { CELL_LSTM_COUPLED, GRU_LBR, 0 },
-		      { CELL_LSTM, GRU_LBR, 20 },	  { CELL_LSTM_PEEPHOLE, GRU_LBR, 37 } };
+		      { CELL_LSTM, GRU_LBR, 20 },	  { CELL_LSTM_PEEPHOLE, GRU_LBR, 37 },
+		      { CELL_QRNN, GRU_LBR, 0 } };
 	char what[160];
 	int jumps = 0, runs = 0;
 	const sched_registry_t *reg = sched_registry_builtin();

@@ -249,6 +249,41 @@ START_TEST(finished_sequences_not_issued)
 }
 END_TEST
 
+/* QRNN (fo-pooling, window 1): no U, so the VS array never waits on h; its
+ * W.x of step t+2 waits only for the gate buffer's room (step t's h
+ * written), and the cell updater reads element e of step t only once
+ * c_{t-1}[e] is written. Single-tile hardware, I = H = 4, B = 1: one
+ * segment (3 gates, 10 rows each, 4 real; one column tile), E = 1.
+ *  cell_updater.latency 3 -> 10, so Lc = 10 + 15 = 25: step 0 issues at 0,
+ *    its gates are written at 0+1+1+2+1+1+15 = 21 and read at 22, c_0 and
+ *    h_0 written at 47. Step 1 issues at 1 (no barrier), its gates wait in
+ *    the buffer; it is read when c_0 is written, 47, written 72. Step 2
+ *    issues when h_0 is written (47), gates at 68, read at 72 (c_1).
+ *    From then on each step is read Lc after the one before: read(t) =
+ *    22 + 25t, the run ends the cycle after h_{T-1}: 25T + 23. T = 6 ->
+ *    173 (the LSTM on this hardware: 47 a step). The recurrence binds:
+ *    cell.wait_recurrence counts the cycles from the gates' arrival in
+ *    the buffer to c_{t-1}'s: step 1 waits 47 - 23; step t >= 2's gates
+ *    arrive at read(t-2) + 25 + 21 + 1, 3 before its read.
+ *  The default Lc = 18 < 22 + 18: the gate buffer's two steps bind
+ *    instead: read(t) = max(read(t-1) + 18, read(t-2) + 18 + 22), i.e.
+ *    22, 40, 62, 80: T = 4 ends at 80 + 18 + 1 = 99. */
+START_TEST(qrnn_recurrence_binds)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.cell.latency = 10;
+	layer_cfg_t l = layer(CELL_QRNN, 4, 4, 6, 1, false);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 25 * 6 + 23);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 3 * 4 * 4 * 6);
+	ck_assert_uint_eq(test_counter(&r, "cell.wait_recurrence"), (47 - 23) + 4 * 3);
+	run_result_free(&r);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	l.timesteps = 4;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 99);
+}
+END_TEST
+
 /* One parameter at a time on the single-tile case (T = 3, P = 40):
  *  MFU latency 15 -> 20 adds 5 per step to Lm and, through the cell
  *    updater's tanh (auto = Lm), 5 to Lc: +10 per step     -> 3*50 + 1
@@ -1148,6 +1183,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, gate_buffer_peak);
 	tcase_add_test(t, lstmp_projection_step);
 	tcase_add_test(t, finished_sequences_not_issued);
+	tcase_add_test(t, qrnn_recurrence_binds);
 	suite_add_tcase(s, t);
 	return s;
 }

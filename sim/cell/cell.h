@@ -38,7 +38,11 @@
  *   - flags agree with the data: CELL_F_FUNCTIONAL iff step is set,
  *     CELL_F_FORMS iff more than one variant, CELL_F_PEEPHOLE only with
  *     CELL_F_STATE, CELL_F_STATE iff the cell updater reads and writes c
- *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases.
+ *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases,
+ *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT.
+ * A cell with CELL_F_STATE and no CELL_F_RECURRENT (qrnn) keeps c but
+ * feeds no h back: its one partition reads x, and its only recurrence is
+ * c's, in the cell updater (cellu.h).
  *
  * The double reference (sim/func/ref.c) deliberately does not read the
  * descriptor: it is an independent restatement of each cell's equations,
@@ -78,6 +82,7 @@ enum {
 	CELL_F_PEEPHOLE = 1u << 2,   /* element-wise peephole weights P (3, H) act on c */
 	CELL_F_FUNCTIONAL = 1u << 3, /* --functional computes it (has a step) */
 	CELL_F_FORMS = 1u << 4,	     /* takes gru_form: one variant per form */
+	CELL_F_PROJ = 1u << 5,	     /* takes proj_size (LSTMP): its output o*H(c) can be projected */
 };
 
 /* Operations of the cell updater per element. */

@@ -31,6 +31,8 @@ struct cellu {
 	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
+	bool carried; /* reads c_{t-1} or h_{t-1} per element: waits until it is written */
+	uint64_t *wait_c;
 	uint64_t *busy, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
 };
 
@@ -56,8 +58,11 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->ih_r = stats_counter(st, "ihbuf.reads", STATS_VALUES, "elements read from the I/H buffer");
 	c->c_r = stats_counter(st, "cellbuf.reads", STATS_VALUES, "c elements read");
 	c->c_w = stats_counter(st, "cellbuf.writes", STATS_VALUES, "c elements written");
+	c->wait_c = stats_counter(st, "cell.wait_recurrence", STATS_CYCLES,
+				  "cycles with ready elements whose c or h of the previous step was not yet written "
+				  "(the element-wise recurrence binds: qrnn)");
 	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w ||
-	    !c->ih_r || !c->c_r || !c->c_w) {
+	    !c->ih_r || !c->c_r || !c->c_w || !c->wait_c) {
 		cellu_destroy(c);
 		return NULL;
 	}
@@ -99,6 +104,29 @@ void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 	/* Operations per element: the cell's (sim/cell/cell.h). */
 	c->mults = ops->mults, c->adds = ops->adds, c->tanhs = ops->tanhs;
 	c->cread = ops->c_reads, c->cwrite = ops->c_writes, c->hread = ops->h_reads;
+	c->carried = ops->c_reads || ops->h_reads;
+}
+
+/* Of the next `want` elements of the step being read, how many have their
+ * c_{t-1} (or h_{t-1}) written: element j*n + b of step t is j*n' + b of
+ * step t-1 (n, n' their active sequences), and step t-1's are written in
+ * order, a prefix. A cell whose U.h waits for all of h_{t-1} never waits
+ * here; a qrnn, whose products run ahead, does. */
+static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
+{
+	if (!c->carried || c->step == 0 || !want)
+		return want;
+	uint32_t done = cellu_h_written(c, c->step - 1);
+	uint32_t n = workload_active(c->lc, c->step), np = workload_active(c->lc, c->step - 1);
+	if (n == np)
+		return done > c->taken ? (done - c->taken < want ? done - c->taken : want) : 0;
+	uint32_t k = 0;
+	for (; k < want; k++) {
+		uint32_t e = c->taken + k;
+		if ((e / n) * np + e % n >= done)
+			break;
+	}
+	return k;
 }
 
 static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
@@ -139,7 +167,10 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		c->count--;
 	}
 	uint32_t avail = c->step < c->timesteps ? gbuf_ready(in, c->step) - c->taken : 0;
-	uint32_t take = avail < c->cfg.lanes ? avail : c->cfg.lanes;
+	uint32_t ready = avail < c->cfg.lanes ? avail : c->cfg.lanes;
+	uint32_t take = cellu_carried(c, ready);
+	if (ready && !take)
+		(*c->wait_c)++;
 	if (take) {
 		if (c->taken == 0)
 			c->step_start[c->step & 1] = c->now;

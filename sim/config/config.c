@@ -606,21 +606,28 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
-		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction != DIR_UNI)) {
+		/* A cell without U reads only x: skipping it leaves nothing;
+		 * without a state either (fc) it has no time order to reverse. */
+		unsigned cf = cell_get(l->cell)->flags;
+		if (!(cf & CELL_F_RECURRENT) && (l->skip_input || (!(cf & CELL_F_STATE) && l->direction != DIR_UNI))) {
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
-			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
-					"an fc layer has no recurrence, expected no %s on it",
-					l->skip_input		 ? "skip_input"
-					: l->direction == DIR_BI ? "direction: bidirectional"
-								 : "direction: reverse");
+			if (l->skip_input)
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"a %s layer's products read only x, expected no skip_input on it",
+						workload_cell_name(l->cell));
+			else
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"an fc layer has no recurrence, expected no %s on it",
+						l->direction == DIR_BI ? "direction: bidirectional"
+								       : "direction: reverse");
 			goto fail;
 		}
 		/* PyTorch's rule: a projection narrower than H, on an LSTM cell
 		 * (the cells that keep c and hand on o*tanh(c)). */
-		if (l->proj_size && (!(cell_get(l->cell)->flags & CELL_F_STATE) || l->proj_size >= l->hidden_size)) {
+		if (l->proj_size && (!(cf & CELL_F_PROJ) || l->proj_size >= l->hidden_size)) {
 			const ydoc_node_t *at = ydoc_get(item, "proj_size");
 			char cells[128];
-			if (cell_get(l->cell)->flags & CELL_F_STATE)
+			if (cf & CELL_F_PROJ)
 				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 						"proj_size %u is not below hidden_size %u, expected 0 (no projection) "
 						"or 1..%u",
@@ -629,7 +636,7 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
 						"proj_size applies to the LSTM cells (%s), expected no proj_size on a "
 						"%s layer",
-						cell_list(cells, sizeof cells, CELL_F_STATE),
+						cell_list(cells, sizeof cells, CELL_F_PROJ),
 						workload_cell_name(l->cell));
 			goto fail;
 		}

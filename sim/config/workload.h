@@ -20,6 +20,7 @@ typedef enum {
 	CELL_FC,
 	CELL_LSTM_PEEPHOLE,
 	CELL_LSTM_COUPLED,
+	CELL_QRNN,
 	CELL_KIND_ALL
 } cell_kind_t;
 

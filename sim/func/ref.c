@@ -80,8 +80,9 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 	const double *bb = w->b;
 	if (I > 0)
 		matvec(w->W, I, 0, GH, x, wx);
-	matvec(w->U, w->HP, 0, GH, h, uh);
-	double *out = w->Wp ? s->m : h; /* the LSTMs' o*h(c) */
+	if (w->U)
+		matvec(w->U, w->HP, 0, GH, h, uh); /* qrnn has no U: uh stays 0 */
+	double *out = w->Wp ? s->m : h;		   /* the LSTMs' o*h(c) */
 	if (w->cell == CELL_LSTM) {
 		for (size_t j = 0; j < H; j++) {
 			double i = F(wx[j] + uh[j] + bb[j]);
@@ -108,6 +109,14 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double o = F(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = (1.0 - i) * c[j] + i * g;
 			out[j] = o * Hh(c[j]);
+		}
+	} else if (w->cell == CELL_QRNN) {
+		for (size_t j = 0; j < H; j++) {
+			double zz = G(wx[j] + bb[j]);
+			double f = F(wx[H + j] + bb[H + j]);
+			double o = F(wx[2 * H + j] + bb[2 * H + j]);
+			c[j] = f * c[j] + (1.0 - f) * zz;
+			h[j] = o * c[j];
 		}
 	} else if (w->cell == CELL_GRU) {
 		for (size_t j = 0; j < H; j++) {

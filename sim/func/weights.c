@@ -31,8 +31,9 @@ static size_t slot_table(weights_t *w, slot_t *s)
 	/* b_hn is the bias inside r*(U_n h + b_hn): it exists where a gate's
 	 * W.x stays apart from its U.h (GRU linear_before_reset). */
 	bool lbr = cell_variant(d, w->gru_form)->x_apart >= 0, peep = d->flags & CELL_F_PEEPHOLE;
-	/* An fc layer has no U and no initial state: W (H, I) and b only. */
-	bool rec = d->flags & CELL_F_RECURRENT;
+	/* An fc layer has no U and no initial state: W (H, I) and b only; a
+	 * qrnn layer no U and no h0, but c0. */
+	bool rec = d->flags & CELL_F_RECURRENT, state = d->flags & CELL_F_STATE;
 	size_t gh = (size_t)w->G * w->H;
 	bool proj = w->HP != w->H;
 	slot_t t[] = {
@@ -44,7 +45,7 @@ static size_t slot_table(weights_t *w, slot_t *s)
 		{ "W_proj", &w->Wp, 2, { w->HP, w->H, 0 }, proj, proj },
 		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0 && !w->backward, w->I > 0 && !w->backward },
 		{ "h0", &w->h0, 2, { w->B, w->HP, 0 }, rec, false },
-		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, rec, false },
+		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, state, false },
 	};
 	_Static_assert(sizeof t / sizeof t[0] == WEIGHTS_SLOTS, "one slot per array");
 	memcpy(s, t, sizeof t);
