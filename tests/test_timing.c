@@ -284,6 +284,26 @@ START_TEST(qrnn_recurrence_binds)
 }
 END_TEST
 
+/* The MFU counts each function it evaluates (docs/energy.md prices each):
+ * LSTM H = 4, T = 3 with act_f relu and act_g softplus: i, f, o are role
+ * f (3*4*3 = 36 relus), g role g (4*3 = 12 softpluses), no sigmoid or
+ * tanh in the MFU; the cycles are those of the default functions (one
+ * pass of the pipeline each, docs/hardware.md §2.4). */
+START_TEST(activation_functions_counted)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 3, 1, true);
+	l.act[LAYER_ROLE_F] = LACT_RELU;
+	l.act[LAYER_ROLE_G] = LACT_SOFTPLUS;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 40 + 1);
+	ck_assert_uint_eq(test_counter(&r, "mfu.relu"), 36);
+	ck_assert_uint_eq(test_counter(&r, "mfu.softplus"), 12);
+	ck_assert_uint_eq(test_counter(&r, "mfu.sigmoid") + test_counter(&r, "mfu.tanh"), 0);
+	run_result_free(&r);
+}
+END_TEST
+
 /* One parameter at a time on the single-tile case (T = 3, P = 40):
  *  MFU latency 15 -> 20 adds 5 per step to Lm and, through the cell
  *    updater's tanh (auto = Lm), 5 to Lc: +10 per step     -> 3*50 + 1
@@ -1184,6 +1204,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, lstmp_projection_step);
 	tcase_add_test(t, finished_sequences_not_issued);
 	tcase_add_test(t, qrnn_recurrence_binds);
+	tcase_add_test(t, activation_functions_counted);
 	suite_add_tcase(s, t);
 	return s;
 }

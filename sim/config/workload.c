@@ -88,6 +88,14 @@ unsigned workload_act_roles(cell_kind_t c)
 	return d ? d->act_roles : 0;
 }
 
+layer_act_t workload_role_act(const layer_cfg_t *l, unsigned r)
+{
+	if (l->act[r] != LACT_AUTO)
+		return l->act[r];
+	bool sig = r == LAYER_ROLE_F && cell_get(l->cell)->act_f == CELL_ACT_SIGMOID;
+	return sig ? LACT_SIGMOID : LACT_TANH;
+}
+
 unsigned workload_weight_bits(const layer_cfg_t *l)
 {
 	static const unsigned bits[] = { [WBITS_16] = 16, [WBITS_8] = 8, [WBITS_4] = 4, [WBITS_2] = 2 };

@@ -132,6 +132,10 @@ uint32_t workload_layer_output(const layer_cfg_t *l);
 /* The activation roles a cell has: 3 (f, g, h) for the LSTMs, 2 for the
  * GRU, 1 for the vanilla RNN, 0 for fc. */
 unsigned workload_act_roles(cell_kind_t c);
+/* The function role r (LAYER_ROLE_F, _G, _H) of the layer evaluates:
+ * its act key, or for auto the cell's own (f: the cell's act_f, sigmoid or
+ * tanh; g, h: tanh). Never LACT_AUTO. */
+layer_act_t workload_role_act(const layer_cfg_t *l, unsigned r);
 /* Bits of one stored weight: 16, 8, 4 or 2. */
 unsigned workload_weight_bits(const layer_cfg_t *l);
 /* The layer has pruned weights (sparsity > 0) or a sparse layout: its

@@ -301,7 +301,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l]);
 	dcmp_begin_layer(a->dcmp, &a->progs[l]);
 	accel_set_line(a, a->hw.memory.wbuf.read_latency + dcmp_latency(a->dcmp, &a->progs[l]));
-	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
+	mfu_begin_layer(a->mfu, lc);
 	bool whole_vector = a->hw.cell_update == CELL_UPDATE_VECTOR ||
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
 	gbuf_begin_layer(a->gbuf, lc, workload_gates(lc->cell), whole_vector);

@@ -82,8 +82,7 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *er
 	w->backward = backward;
 	for (unsigned r = 0; r < LAYER_ROLES; r++) {
 		/* auto: the cell's own f (cell.h), g and h tanh */
-		bool sig = r == LAYER_ROLE_F && cell_get(l->cell)->act_f == CELL_ACT_SIGMOID;
-		act_fn_t fn = l->act[r] == LACT_AUTO ? (sig ? ACT_SIGMOID : ACT_TANH) : (act_fn_t)(l->act[r] - 1);
+		act_fn_t fn = (act_fn_t)(workload_role_act(l, r) - 1);
 		w->act[r] = act_default(fn);
 		if (act_takes_alpha(fn) && l->act_alpha[r] != 0)
 			w->act[r].alpha = l->act_alpha[r];

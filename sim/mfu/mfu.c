@@ -5,7 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arith/act.h"
 #include "../cell/cell.h"
+
+/* Evaluations of each function, in act_fn_t order (docs/hardware.md §2.4
+ * lists what each needs; docs/energy.md prices each). */
+static const char *const fn_counter[ACT_N_FN] = {
+	"mfu.sigmoid",		"mfu.tanh",	"mfu.relu",	   "mfu.leaky_relu", "mfu.hard_sigmoid", "mfu.affine",
+	"mfu.thresholded_relu", "mfu.softsign", "mfu.scaled_tanh", "mfu.elu",	     "mfu.softplus",
+};
 
 typedef struct mfu_done {
 	uint64_t start, ready;
@@ -15,6 +23,7 @@ typedef struct mfu_done {
 struct mfu {
 	mfu_cfg_t cfg;
 	const cell_variant_t *cell; /* the layer's cell: what each gate evaluates */
+	int fn[CELL_MAX_GATES];	    /* the act_fn_t gate g's activation evaluates, -1: none */
 	uint64_t now;
 	bool has_cur;
 	bool started; /* the last tick started values (transient: not state) */
@@ -27,7 +36,8 @@ struct mfu {
 	trace_t *trace;
 	const fifo_t *in; /* its input queue (mfu_connect) */
 	uint64_t cur_start;
-	uint64_t *busy, *starve, *acts, *sig, *tanh, *bias;
+	uint64_t *busy, *starve, *acts, *bias;
+	uint64_t *fns[ACT_N_FN];
 };
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
@@ -43,10 +53,17 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	m->busy = stats_counter(st, "mfu.busy", STATS_CYCLES, "cycles some MFU started a value");
 	m->starve = stats_counter(st, "mfu.starve", STATS_CYCLES, "cycles with no value to start");
 	m->acts = stats_counter(st, "mfu.activations", STATS_VALUES, "values passed through the MFUs");
-	m->sig = stats_counter(st, "mfu.sigmoid", STATS_OPS, "sigmoids evaluated");
-	m->tanh = stats_counter(st, "mfu.tanh", STATS_OPS, "tanhs evaluated by the MFUs");
-	m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds");
-	if (!m->done || !m->busy || !m->starve || !m->acts || !m->sig || !m->tanh || !m->bias) {
+	/* sigmoid and tanh before the bias adds, as they always were listed */
+	bool ok = m->done && m->busy && m->starve && m->acts;
+	for (unsigned f = 0; f < ACT_N_FN; f++) {
+		char desc[96];
+		snprintf(desc, sizeof desc, "%ss evaluated by the MFUs (a layer's act_f, act_g select them)",
+			 fn_counter[f] + 4);
+		ok = ok && (m->fns[f] = stats_counter(st, fn_counter[f], STATS_OPS, desc));
+		if (f == ACT_TANH)
+			ok = ok && (m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds"));
+	}
+	if (!ok) {
 		mfu_destroy(m);
 		return NULL;
 	}
@@ -61,9 +78,17 @@ void mfu_destroy(mfu_t *m)
 	free(m);
 }
 
-void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form)
+void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc)
 {
-	m->cell = cell_variant(cell_get(cell), form);
+	m->cell = cell_variant(cell_get(lc->cell), lc->gru_form);
+	/* A sigmoid-kind gate evaluates role f's function, a tanh-kind one
+	 * role g's (cellmath's cm_gate does the same in values). */
+	for (unsigned g = 0; g < CELL_MAX_GATES; g++) {
+		unsigned a = m->cell->act[g];
+		m->fn[g] = a == CELL_ACT_NONE
+				   ? -1
+				   : (int)workload_role_act(lc, a == CELL_ACT_TANH ? LAYER_ROLE_G : LAYER_ROLE_F) - 1;
+	}
 }
 
 /* Counts the functions a finished packet evaluated (see mfu.h). */
@@ -74,11 +99,9 @@ static void mfu_account(mfu_t *m, const mfu_packet_t *p)
 		return; /* LSTMP's projected h: narrowed, no bias, no activation */
 	*m->bias += p->values;
 	for (unsigned i = 0; i < p->ngates; i++) {
-		unsigned a = m->cell->act[p->gate[i]];
-		if (a == CELL_ACT_SIGMOID)
-			*m->sig += p->valid_pg;
-		else if (a == CELL_ACT_TANH)
-			*m->tanh += p->valid_pg;
+		int f = m->fn[p->gate[i]];
+		if (f >= 0)
+			*m->fns[f] += p->valid_pg;
 	}
 }
 

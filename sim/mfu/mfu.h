@@ -56,7 +56,8 @@ typedef void (*mfu_sink_fn)(void *ctx, const mfu_packet_t *p);
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st);
 void mfu_destroy(mfu_t *m);
-void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
+/* lc must outlive the layer (only read here). */
+void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc);
 /* One cycle: finish what is due into the gate buffer, then start values
  * from the input FIFO. Returns the number of X values released from the
  * intermediate buffer this cycle (GRU linear_before_reset reads them). */
