@@ -163,7 +163,7 @@ static void layer_bound(lb_t *L)
 		for (uint32_t j = 0; j < H; j++) {
 			h[j] = w->h0[(size_t)b * H + j];
 			eh[j] = u * fabs(h[j]);
-			c[j] = w->c0[(size_t)b * H + j];
+			c[j] = w->c0 ? w->c0[(size_t)b * H + j] : 0.0; /* a GRU or RNN has none */
 			ec[j] = E32 * fabs(c[j]);
 		}
 		for (uint32_t s = 0; s < w->T; s++) {

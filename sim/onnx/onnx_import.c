@@ -530,7 +530,8 @@ static void fill_dir(weights_t *w, const node_tensors_t *t, uint32_t og, bool lb
 		for (size_t j = 0; j < H; j++) {
 			size_t i = bm ? (b * nd + d) * H + j : (d * w->B + b) * H + j;
 			w->h0[b * H + j] = t->h.data ? t->h.data[i] : 0;
-			w->c0[b * H + j] = t->c.data ? t->c.data[i] : 0;
+			if (w->c0) /* the cells with a state c */
+				w->c0[b * H + j] = t->c.data ? t->c.data[i] : 0;
 		}
 }
 
