@@ -9,10 +9,22 @@
 #include "../cell/cell.h"
 
 /* Evaluations of each function, in act_fn_t order (docs/hardware.md §2.4
- * lists what each needs; docs/energy.md prices each). */
-static const char *const fn_counter[ACT_N_FN] = {
-	"mfu.sigmoid",		"mfu.tanh",	"mfu.relu",	   "mfu.leaky_relu", "mfu.hard_sigmoid", "mfu.affine",
-	"mfu.thresholded_relu", "mfu.softsign", "mfu.scaled_tanh", "mfu.elu",	     "mfu.softplus",
+ * lists what each needs; docs/energy.md prices each). The registry keeps
+ * the descriptions by pointer: static text. */
+static const struct {
+	const char *name, *desc;
+} fn_counter[ACT_N_FN] = {
+	{ "mfu.sigmoid", "sigmoids evaluated by the MFUs (role f or g selects the function)" },
+	{ "mfu.tanh", "tanhs evaluated by the MFUs (role f or g selects the function)" },
+	{ "mfu.relu", "relus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.leaky_relu", "leaky relus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.hard_sigmoid", "hard sigmoids evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.affine", "affine functions evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.thresholded_relu", "thresholded relus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.softsign", "softsigns evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.scaled_tanh", "scaled tanhs evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.elu", "elus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.softplus", "softpluses evaluated by the MFUs (a layer's act_f, act_g)" },
 };
 
 typedef struct mfu_done {
@@ -56,10 +68,7 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	/* sigmoid and tanh before the bias adds, as they always were listed */
 	bool ok = m->done && m->busy && m->starve && m->acts;
 	for (unsigned f = 0; f < ACT_N_FN; f++) {
-		char desc[96];
-		snprintf(desc, sizeof desc, "%ss evaluated by the MFUs (a layer's act_f, act_g select them)",
-			 fn_counter[f] + 4);
-		ok = ok && (m->fns[f] = stats_counter(st, fn_counter[f], STATS_OPS, desc));
+		ok = ok && (m->fns[f] = stats_counter(st, fn_counter[f].name, STATS_OPS, fn_counter[f].desc));
 		if (f == ACT_TANH)
 			ok = ok && (m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds"));
 	}
