@@ -286,6 +286,56 @@ static double *read_h(const char *path, size_t t, size_t b, size_t hid)
 	return a.data;
 }
 
+/* sequence_lens in values: a finished sequence's tokens are not issued
+ * (the timing model's packed batch), its h and c are 0 past its length
+ * (ONNX's Y) and its state stays; the double reference restates that. A
+ * stack of every kind of cell with unsorted lengths {3, 9, 1, 6}, every
+ * SHARP schedule, fp32 within FP32_BOUND and the same values under the
+ * element scoreboard; the dump is 0 past each length; a reverse layer
+ * with lengths is refused. */
+START_TEST(sequence_lens_values)
+{
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					    SCHED_KIND_UNFOLDED };
+	static const layer_lens_t lens = { .n = 4, .len = { 3, 9, 1, 6 } };
+	layer_cfg_t ls[5] = { test_layer(CELL_GRU, GRU_RBM, 10, 12, 9, 4), test_layer(CELL_LSTM, GRU_LBR, 12, 14, 9, 4),
+			      test_layer(CELL_GRU, GRU_LBR, 5, 8, 9, 4), test_layer(CELL_QRNN, GRU_LBR, 8, 6, 9, 4),
+			      test_layer(CELL_FC, GRU_LBR, 6, 3, 9, 4) };
+	ls[1].proj_size = 5;
+	for (int i = 0; i < 5; i++)
+		ls[i].sequence_lens = lens;
+	mkdirs();
+	for (int s = 0; s < 4; s++) {
+		hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
+		h.precision.mul = PREC_FP32;
+		run_result_t r = run_ok(&h, ls, 5, 3, s == 3 ? TEST_DIR : NULL);
+		for (int l = 0; l < 5; l++)
+			ck_assert_msg(r.layers[l].err.h.max_abs < FP32_BOUND, "sched %d layer %d: h error %g", s, l,
+				      r.layers[l].err.h.max_abs);
+		h.deps = DEPS_ELEMENT;
+		run_result_t re = run_ok(&h, ls, 5, 3, NULL);
+		for (int l = 0; l < 5; l++)
+			ck_assert(re.layers[l].err.h.max_abs == r.layers[l].err.h.max_abs);
+		run_result_free(&r);
+		run_result_free(&re);
+	}
+	double *y = read_h(TEST_DIR "/layer1_h.npy", 9, 4, 5);
+	for (uint32_t b = 0; b < 4; b++)
+		for (uint32_t t = 0; t < 9; t++)
+			for (uint32_t j = 0; j < 5; j++) {
+				double v = y[((size_t)t * 4 + b) * 5 + j];
+				ck_assert_msg(t < lens.len[b] ? v != 0 : v == 0, "sequence %u step %u: %g", b, t, v);
+			}
+	free(y);
+	hw_cfg_t h = hw_small(SCHED_KIND_INTERGATE, TILE_AUTO);
+	ls[0].direction = DIR_REV;
+	run_result_t r;
+	sim_err_t e = { 0 };
+	ck_assert_int_eq(run(&h, ls, 5, true, 3, NULL, &r, &e), SIM_EINPUT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "sequence_lens and runs backward"));
+}
+END_TEST
+
 static double max_diff(const double *a, const double *b, size_t n)
 {
 	ref_diff_t d;
@@ -733,6 +783,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, timing_unchanged);
 	tcase_add_test(e2e, multiplies_equal_useful_macs);
 	tcase_add_test(e2e, lstmp_projection_values);
+	tcase_add_test(e2e, sequence_lens_values);
 	tcase_add_test(e2e, dump_and_broken_datapath_caught);
 	tcase_add_test(e2e, weights_directory);
 	tcase_add_test(e2e, peephole_weights_directory);

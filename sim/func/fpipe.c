@@ -114,7 +114,13 @@ struct fpipe {
 	sim_err_t bad_err;
 	/* the current layer */
 	uint32_t layer, G, I, H, T, B, E, NG;
-	uint32_t HP, EH;       /* h's width (H, or LSTMP's P) and its elements per step, HP*B */
+	uint32_t HP, EH; /* h's width (H, or LSTMP's P) and its elements per step, HP*B */
+	/* sequence_lens: the timing model issues a step's active sequences
+	 * packed (workload.h), so a tile's, block's and element's sequence is
+	 * a packed index p; perm[p] is the sequence (lengths in decreasing
+	 * order, stable). NULL without lengths: p is the sequence. */
+	const uint32_t *len;
+	uint32_t *perm;
 	const cell_desc_t *cd; /* the layer's cell and the variant of its form */
 	const cell_variant_t *cv;
 	const sched_prog_t *prog;
@@ -131,7 +137,8 @@ struct fpipe {
 	uint32_t xring;	      /* steps of x held (xv_step: which; -1 none) */
 	int64_t *xv_step;     /* step a slot holds */
 	uint64_t *xv_reads;   /* x tiles read from the slot so far */
-	uint64_t xreads_step; /* x tiles of one step: every x segment's tiles times B */
+	uint64_t xreads_step; /* x tiles of one step: every x segment's tiles times B (times the
+			       * step's active sequences with sequence_lens: fp_xreads) */
 	uint16_t *hv;
 	float *hvf;
 	int64_t hv_step[FP_HRING];
@@ -236,6 +243,7 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->mv);
 	free(f->mvf);
 	free(f->pst);
+	free(f->perm);
 	free(f->xseg_off);
 	free(f->xsum);
 	free(f->xtag);
@@ -256,7 +264,39 @@ static void fp_free_layer(fpipe_t *f)
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
-	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL;
+	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL, f->perm = NULL, f->len = NULL;
+}
+
+/* Sequences active in step t, and the sequence of packed index p. */
+static uint32_t fp_active(const fpipe_t *f, int64_t t)
+{
+	if (!f->len || t < 0)
+		return f->B;
+	uint32_t n = 0;
+	for (uint32_t b = 0; b < f->B; b++)
+		n += f->len[b] > (uint64_t)t;
+	return n;
+}
+
+static uint32_t fp_seq(const fpipe_t *f, uint32_t p)
+{
+	return f->perm ? f->perm[p] : p;
+}
+
+/* Stable order of the sequences by decreasing length: perm[p]. */
+static int fp_perm(fpipe_t *f, const weights_t *wt)
+{
+	f->len = wt->len;
+	if (!wt->len)
+		return SIM_OK;
+	if (!(f->perm = fp_calloc(f, f->B, sizeof *f->perm)))
+		return SIM_ENOMEM;
+	uint32_t p = 0;
+	for (uint32_t l = f->T; l > 0; l--)
+		for (uint32_t b = 0; b < f->B; b++)
+			if (wt->len[b] == l)
+				f->perm[p++] = b;
+	return p == f->B ? SIM_OK : SIM_EINTERNAL;
 }
 
 /* The layer's outputs, once its last pass has handed them on. */
@@ -625,6 +665,12 @@ static uint32_t fp_time(const fpipe_t *f, uint32_t step)
 	return f->back ? f->T - 1 - step : step;
 }
 
+/* x tiles step t reads: every x segment's tiles for each active sequence. */
+static uint64_t fp_xreads(const fpipe_t *f, int64_t t)
+{
+	return f->xreads_step / f->B * fp_active(f, t);
+}
+
 /* Step `step`'s x into its ring slot, if it is not there yet; returns the
  * slot. Layer 0 rounds the weights' x; a stacked layer reads the previous
  * layer's h words as they are. Either at the step's time (fp_time). */
@@ -636,10 +682,10 @@ static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 	if (f->xv_step[slot] > (int64_t)step)
 		fp_fail(f, "step %u: an x tile arrived after its I/H buffer slot moved on to step %" PRId64, step,
 			f->xv_step[slot]);
-	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != f->xreads_step)
+	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != fp_xreads(f, f->xv_step[slot]))
 		fp_fail(f,
 			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
-			step, f->xv_step[slot], f->xv_reads[slot], f->xreads_step);
+			step, f->xv_step[slot], f->xv_reads[slot], fp_xreads(f, f->xv_step[slot]));
 	uint32_t t = fp_time(f, step);
 	for (uint32_t b = 0; b < f->B; b++)
 		for (uint32_t i = 0; i < f->I; i++) {
@@ -721,6 +767,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	for (uint32_t j = 0; !rc && wt->b_hn && j < f->H; j++)
 		f->b_hn[j] = cm_bias(f->cm, wt->b_hn[j]);
 	if (!rc)
+		rc = fp_perm(f, wt);
+	if (!rc)
 		rc = fp_layout(f, wt);
 	if (!rc)
 		rc = fp_vectors(f, wt);
@@ -781,7 +829,7 @@ static const uint32_t *fp_partner_sums(fpipe_t *f, uint32_t xseg, uint32_t step,
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
-	uint32_t step = t->tag.step, b = t->tag.seq;
+	uint32_t step = t->tag.step, b = fp_seq(f, t->tag.seq);
 	size_t w = f->seg_off[seg] + (size_t)col * s->kr * s->kc, x;
 	t->w = f->w16 ? f->wl + w : NULL;
 	t->wf = f->fl ? f->wlf + w : NULL;
@@ -794,41 +842,41 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 		v16 = f->xv, vf = f->xvf;
 	} else if (s->phase == CELL_PHASE_PROJ) {
 		uint32_t slot = step & 1;
-		if (f->mv_step[slot] != step || f->mv_count[slot] != f->E)
+		if (f->mv_step[slot] != step || f->mv_count[slot] != f->H * fp_active(f, step))
 			fp_fail(f, "step %u: a projection tile read o*tanh(c) before all of it was written", step);
 		x = (size_t)slot * f->B * f->pm + (size_t)b * f->pm + (size_t)col * s->kc;
 		v16 = f->mv, vf = f->mvf;
 	} else if (s->phase == 1) {
 		uint32_t slot = step & 1;
-		if (f->rv_step[slot] != step || f->rv_count[slot] != f->E)
+		if (f->rv_step[slot] != step || f->rv_count[slot] != f->H * fp_active(f, step))
 			fp_fail(f, "step %u: an n tile read r*h before all of it was written", step);
 		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
 		v16 = f->rv, vf = f->rvf;
 	} else {
 		uint32_t slot = fp_hslot((int64_t)step - 1);
 		uint32_t hi = (col + 1) * s->kc < f->HP ? (col + 1) * s->kc : f->HP;
-		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * f->B)
+		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * fp_active(f, (int64_t)step - 1))
 			fp_fail(f, "step %u: a U.h tile read h elements below %u before they were written", step, hi);
 		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
 		v16 = f->hv, vf = f->hvf;
 	}
 	t->x = f->w16 ? v16 + x : NULL;
 	t->xf = f->fl ? vf + x : NULL;
-	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, t->tag.seq) : NULL;
 	*f->mults += f->tile_mults[f->tile_base[seg] + col];
 }
 
 void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
-	uint32_t b = o->tag.seq;
+	uint32_t p = o->tag.seq, b = fp_seq(f, p); /* X sums by packed index, the rest by sequence */
 	if (o->kr != s->kr || !o->sums) {
 		fp_fail(f, "step %u: segment %u's block came out with %u sums, expected %u", step, seg, o->kr, s->kr);
 		return;
 	}
 	if (s->part == SCHED_PART_X) {
-		memcpy(fp_xsums(f, seg, step, b), o->sums, sizeof *o->sums * s->kr);
-		*fp_xtag(f, seg, step, b) = step;
+		memcpy(fp_xsums(f, seg, step, p), o->sums, sizeof *o->sums * s->kr);
+		*fp_xtag(f, seg, step, p) = step;
 		return;
 	}
 	if (s->phase == CELL_PHASE_PROJ) {
@@ -862,6 +910,8 @@ static void fp_project(fpipe_t *f, const sched_seg_t *s, uint32_t step, uint32_t
 	if (f->hv_step[hs] != step) {
 		f->hv_step[hs] = step;
 		f->hv_count[hs] = 0;
+		if (f->len) /* a finished sequence's h is 0 (ONNX's Y) */
+			memset(f->dh + (size_t)hs * f->EH, 0, sizeof *f->dh * f->EH);
 	}
 	const uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
 	for (uint32_t j = s->j0; j < s->j0 + s->valid_pg; j++) {
@@ -879,13 +929,13 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
 	if (s->phase == CELL_PHASE_PROJ) {
-		fp_project(f, s, step, seq);
+		fp_project(f, s, step, fp_seq(f, seq));
 		return;
 	}
-	uint32_t b = seq;
+	uint32_t b = fp_seq(f, seq);
 	uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	bool apart = f->cv->x_apart >= 0;
-	const uint32_t *xs = apart && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	const uint32_t *xs = apart && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, seq) : NULL;
 	uint32_t hprev = fp_hslot((int64_t)step - 1), rslot = step & 1;
 	for (uint32_t q = 0; q < s->ngates; q++) {
 		unsigned g = s->gate[q], act = f->cv->act[g];
@@ -936,7 +986,7 @@ static void fp_finish(fpipe_t *f)
 {
 	while (f->fin < f->T && !f->bad) {
 		uint32_t t = f->fin, slot = fp_hslot(t);
-		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->EH)
+		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->HP * fp_active(f, t))
 			return;
 		uint32_t tt = fp_time(f, t);
 		size_t xo = (size_t)tt * f->B * f->I;
@@ -975,11 +1025,13 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 	const uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	/* fc reads no h_{t-1}; its steps only share the gate buffer's parity,
 	 * which the two-step barrier (ctrl_barrier_ok) guards */
-	if (f->rec && (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->EH))
+	if (f->rec &&
+	    (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->HP * fp_active(f, (int64_t)step - 1)))
 		fp_fail(f, "step %u: the cell updater ran before h of the previous step was complete", step);
 	/* LSTMP: the cell's output is m, for the projection (fp_project writes h) */
 	bool proj = f->HP != f->H;
 	uint32_t ms = step & 1;
+	bool first = proj ? f->mv_step[ms] != step : f->hv_step[hs] != step;
 	if (proj && f->mv_step[ms] != step) {
 		f->mv_step[ms] = step;
 		f->mv_count[ms] = 0;
@@ -988,9 +1040,19 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		f->hv_step[hs] = step;
 		f->hv_count[hs] = 0;
 	}
+	if (first && f->len) {
+		/* a finished sequence's h and c of this step are 0 (ONNX's Y) */
+		if (!proj)
+			memset(f->dh + (size_t)hs * f->EH, 0, sizeof *f->dh * f->EH);
+		if (f->dc)
+			memset(f->dc + (size_t)hs * f->E, 0, sizeof *f->dc * f->E);
+	}
+	/* the cell updater's element e is j*n + p (n active sequences) */
+	uint32_t na = fp_active(f, step);
 	for (uint32_t e = e0; e < e0 + n; e++) {
-		uint32_t j = e / f->B, b = e % f->B;
-		const uint32_t *gw = gs + (size_t)e * f->NG;
+		uint32_t j = e / na, b = fp_seq(f, e % na);
+		size_t ef = (size_t)j * f->B + b; /* the element in the full batch */
+		const uint32_t *gw = gs + ef * f->NG;
 		/* h_{t-1} element j: the GRU reads it (an LSTMP's h is P wide) */
 		uint32_t hprev = proj ? 0
 				      : fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j),
@@ -1001,13 +1063,13 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 			bias[g] = f->bias[(size_t)g * f->H + j];
 		cell_elem_t in = { .gate = gw,
 				   .h_prev = hprev,
-				   .c = &f->cst[e],
+				   .c = &f->cst[ef],
 				   .bias = bias,
 				   .b_hn = f->b_hn[j],
 				   .peep = f->peep ? &f->peep[3 * (size_t)j] : NULL };
 		h = f->cd->step(f->cm, f->cv, &in);
 		if (f->dc)
-			f->dc[out] = cm_state_value(f->cm, f->cst[e]);
+			f->dc[out] = cm_state_value(f->cm, f->cst[ef]);
 		if (proj) {
 			size_t i = (size_t)ms * f->B * f->pm + (size_t)b * f->pm + j;
 			if (f->w16)
@@ -1043,7 +1105,8 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		return err->code;
 	}
 	uint32_t last = fp_hslot((int64_t)f->T - 1);
-	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->EH || f->fin != f->T)
+	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->HP * fp_active(f, (int64_t)f->T - 1) ||
+	    f->fin != f->T)
 		return sim_err(err, SIM_EINTERNAL,
 			       "functional mode, layer %u: the last step's h is incomplete "
 			       "(%u of %u elements, %u of %u steps finished)",

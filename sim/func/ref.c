@@ -66,6 +66,7 @@ struct ref_state {
 	double *h, *c;			  /* per sequence b: h (B, HP) and c (B, H) of the last step */
 	double *wx, *uh, *r, *z, *n, *rh; /* scratch of one (step, sequence) */
 	double *m;			  /* LSTMP: o*tanh(c) before the projection (H) */
+	uint32_t t;			  /* steps taken (sequence_lens: who has finished) */
 	size_t bytes;
 };
 
@@ -183,6 +184,14 @@ void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_ou
 	size_t H = w->H, I = w->I, HP = w->HP;
 	for (size_t b = 0; b < w->B; b++) {
 		double *h = s->h + b * HP, *c = s->c + b * H;
+		if (w->len && w->len[b] <= s->t) {
+			/* finished (ONNX sequence_lens): its output is 0, its state
+			 * stays as its last step left it */
+			memset(h_out + b * HP, 0, HP * sizeof *h_out);
+			if (c_out)
+				memset(c_out + b * H, 0, H * sizeof *c_out);
+			continue;
+		}
 		if (w->cell == CELL_FC) {
 			/* y_t = W x_t + b: no recurrence, no state, no activation */
 			matvec(w->W, I, 0, H, x + b * I, h);
@@ -195,6 +204,7 @@ void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_ou
 		if (c_out)
 			memcpy(c_out + b * H, c, H * sizeof *c);
 	}
+	s->t++;
 }
 
 void ref_state_destroy(ref_state_t *s)

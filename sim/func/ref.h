@@ -24,6 +24,9 @@
  *   vanilla  h = tanh(W x + U h + b)
  *   qrnn     z = tanh(W_z x + b_z),  f, o = sig(W x + b)  (no U)
  *            c = f*c + (1 - f)*z,  h = o*c   (Bradbury et al. 2017, fo-pooling)
+ * sequence_lens (weights_t.len): a sequence past its length outputs 0 and
+ * keeps its state (ONNX's Y; forward only: a backward pass with lengths
+ * is not computed).
  *   LSTMP    any LSTM above with its output o*tanh(c) as m, then
  *            h = W_proj m, P wide (U reads it: G*H x P); c stays H wide
  * with sig(v) = 1 / (1 + exp(-v)). These are the default activations: a

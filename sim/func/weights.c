@@ -68,6 +68,7 @@ void weights_destroy(weights_t *w)
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++)
 		free(*s[i].ptr);
+	free(w->len);
 	free(w);
 }
 
@@ -97,6 +98,14 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *er
 	w->HP = workload_layer_h(l);
 	w->T = l->timesteps;
 	w->B = l->batch_size;
+	if (l->sequence_lens.n) {
+		if (!(w->len = malloc(sizeof *w->len * w->B))) {
+			weights_destroy(w);
+			sim_err(err, SIM_ENOMEM, "out of memory for the layer's weights");
+			return NULL;
+		}
+		memcpy(w->len, l->sequence_lens.len, sizeof *w->len * w->B);
+	}
 	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {

@@ -60,6 +60,7 @@ typedef struct weights {
 	double *Wp;   /* NULL unless LSTMP: W_proj (HP, H) */
 	double *h0, *c0;
 	double *x;     /* NULL when I == 0, or for a backward direction */
+	uint32_t *len; /* sequence_lens: sequence b runs steps t < len[b] (B); NULL: all T */
 	bool backward; /* the backward direction of a bidirectional layer */
 	/* The layer's activation per role f, g, h (workload.h), resolved: auto
 	 * to the cell's own, alpha and beta 0 to the function's defaults. */

@@ -28,7 +28,10 @@
 #   lstmp        torch.nn.LSTM(proj_size=P)'s parameters as a weights
 #                directory (torch exports no proj_size to ONNX): sharpsim's
 #                h and c match torch's on fp32 and fp16
-#                (tests/onnx/torch_lstmp.py); skipped without torch
+#                (tests/onnx/torch_lstmp.py); sequence_lens: LSTM, LSTMP
+#                and GRU on a padded batch of uneven lengths match torch's
+#                packed sequences, 0 past each length
+#                (tests/onnx/torch_lens.py); skipped without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
@@ -369,11 +372,13 @@ fi
 # ------------------------------------------------------------------ lstmp
 # torch cannot export proj_size to ONNX: its parameters go in as .npy.
 if $PY -c 'import torch, numpy' 2>/dev/null; then
-  if out=$($PY tests/onnx/torch_lstmp.py "$BIN" 2>&1); then ok; else bad "$out"; fi
-  echo "$out" | sed 's/^/onnx: /'
+  for s in torch_lstmp torch_lens; do
+    if out=$($PY tests/onnx/$s.py "$BIN" 2>&1); then ok; else bad "$out"; fi
+    echo "$out" | sed 's/^/onnx: /'
+  done
 else
   skipped=$((skipped + 1))
-  echo "onnx: skip lstmp against torch: python3-torch is not installed (scripts/install-deps.sh)"
+  echo "onnx: skip lstmp and sequence_lens against torch: python3-torch is not installed (scripts/install-deps.sh)"
 fi
 
 if [ -z "$(ls -A "$TMPDIR")" ]; then ok; else bad "check left temporary files: $(ls -A "$TMPDIR" | head -3)"; fi
