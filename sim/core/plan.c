@@ -114,6 +114,17 @@ static int plan_pass(plan_t *p, const tile_table_t *table, size_t i, sim_err_t *
 			       "of a row block interleave the sequences, each with its own accumulator, expected "
 			       "at least %u",
 			       i + 1, hw->compute.accumulators, l->batch_size, l->batch_size);
+	/* The config refuses it (config.c); a workload built in code must not
+	 * reach the engine with no columns at all. */
+	if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || !l->input_size))
+		return sim_err(err, SIM_EINPUT,
+			       "layer %zu: a %s layer's products read only x, expected an input (no skip_input)", i + 1,
+			       workload_cell_name(l->cell));
+	if (l->proj_size && workload_sparse(l))
+		return sim_err(err, SIM_EINPUT,
+			       "layer %zu: a projection (proj_size) on pruned weights is not modelled, expected "
+			       "sparsity: 0 and sparse_format: dense with it",
+			       i + 1);
 	bool fixed = p->sched->flags & SCHED_F_FIXED_TILE;
 	if (fixed) {
 		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
