@@ -19,7 +19,14 @@
  * biased sums out; the coupled LSTM forms f = 1 - i first (1 more add);
  * the peephole LSTM adds P*c to i, f, o and evaluates their sigmoids here,
  * which makes it peephole_latency + tanh_latency cycles deeper (a second
- * tanh pass before the c update). docs/hardware.md §2.5.
+ * tanh pass before the c update); qrnn c = f*c + (1-f)*z, h = o*c (3
+ * multiplies, 2 adds). docs/hardware.md §2.5.
+ *
+ * An element of step t that reads c_{t-1} or h_{t-1} is taken only once
+ * that element of step t-1 is written (cell.wait_recurrence counts the
+ * cycles it waited): implied by the step barrier for every cell with U.h,
+ * binding for a qrnn, whose gates run ahead. A step has H elements per
+ * active sequence (sequence_lens, workload_active), element j*n + p.
  */
 #ifndef SHARPSIM_CELLU_H
 #define SHARPSIM_CELLU_H

@@ -127,10 +127,6 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 	return b->id == id ? b : NULL;
 }
 
-/* The step barrier of a segment: h_{t-1} complete, or for GRU
- * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. LSTMP:
- * the projection of step t waits for all of o*tanh(c_t) (what the cell
- * updater writes), the U.h of step t for all of the projected h_{t-1}. */
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t)
 {
 	return workload_active(c->L.lc, t);
@@ -142,6 +138,10 @@ static uint32_t ctrl_elems(const ctrl_t *c, uint32_t t)
 	return c->L.hidden * ctrl_active(c, t);
 }
 
+/* The step barrier of a segment: h_{t-1} complete, or for GRU
+ * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. LSTMP:
+ * the projection of step t waits for all of o*tanh(c_t) (what the cell
+ * updater writes), the U.h of step t for all of the projected h_{t-1}. */
 bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
