@@ -533,15 +533,6 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 				       "is drawn for timing only; functional mode computes dense weights, expected "
 				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
 				       w->path, i + 1);
-	/* A reverse pass with lengths starts each sequence at its own last
-	 * element, a time mapping per sequence the datapath does not model. */
-	for (size_t i = 0; i < w->n_layers; i++)
-		if (w->layers[i].sequence_lens.n && w->layers[i].direction != DIR_UNI)
-			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu has sequence_lens and runs backward; functional mode computes "
-				       "lengths forward only, expected direction: unidirectional (or a run without "
-				       "--functional)",
-				       w->path, i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,

@@ -55,6 +55,13 @@
  * after the other, so it is held (T in size) and written at the end of the
  * backward pass.
  *
+ * sequence_lens: the timing model issues each step's active sequences
+ * packed, longest first, so tiles, blocks and elements carry a packed
+ * index (fp_seq maps it to the sequence) and a step holds H elements per
+ * active sequence; a finished sequence's h and c are 0 (ONNX's Y) and its
+ * state stays. A backward pass starts each sequence at its own last
+ * element: sequence b's step s is time len[b] - 1 - s (fp_seq_time).
+ *
  * A reverse layer is a backward pass alone, with the layer's own (forward)
  * weights and x: time reversed as above, output H wide, its dump (T, B, H)
  * indexed by time, held likewise.
@@ -121,6 +128,7 @@ struct fpipe {
 	 * order, stable). NULL without lengths: p is the sequence. */
 	const uint32_t *len;
 	uint32_t *perm;
+	double *xg;	       /* a backward pass with lengths: the reference's x of one step, gathered per sequence */
 	const cell_desc_t *cd; /* the layer's cell and the variant of its form */
 	const cell_variant_t *cv;
 	const sched_prog_t *prog;
@@ -244,6 +252,7 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->mvf);
 	free(f->pst);
 	free(f->perm);
+	free(f->xg);
 	free(f->xseg_off);
 	free(f->xsum);
 	free(f->xtag);
@@ -264,7 +273,7 @@ static void fp_free_layer(fpipe_t *f)
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
-	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL, f->perm = NULL, f->len = NULL;
+	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL, f->perm = NULL, f->len = NULL, f->xg = NULL;
 }
 
 /* Sequences active in step t, and the sequence of packed index p. */
@@ -665,6 +674,14 @@ static uint32_t fp_time(const fpipe_t *f, uint32_t step)
 	return f->back ? f->T - 1 - step : step;
 }
 
+/* The time sequence b's step `step` computes (an active step): fp_time,
+ * except that with lengths a backward pass starts each sequence at its own
+ * last element, len[b] - 1 - step (ONNX's reverse direction). */
+static uint32_t fp_seq_time(const fpipe_t *f, uint32_t step, uint32_t b)
+{
+	return f->back && f->len ? f->len[b] - 1 - step : fp_time(f, step);
+}
+
 /* x tiles step t reads: every x segment's tiles for each active sequence. */
 static uint64_t fp_xreads(const fpipe_t *f, int64_t t)
 {
@@ -686,9 +703,9 @@ static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 		fp_fail(f,
 			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
 			step, f->xv_step[slot], f->xv_reads[slot], fp_xreads(f, f->xv_step[slot]));
-	uint32_t t = fp_time(f, step);
 	for (uint32_t b = 0; b < f->B; b++)
-		for (uint32_t i = 0; i < f->I; i++) {
+		for (uint32_t i = 0; i < f->I && (!f->len || step < f->len[b]); i++) {
+			uint32_t t = fp_seq_time(f, step, b);
 			size_t src = ((size_t)t * f->B + b) * f->I + i, dst = ((size_t)slot * f->B + b) * f->px + i;
 			uint32_t v = f->wlayer ? f->dp_prev[src] : cm_data(f->cm, f->x0[src]);
 			if (f->w16)
@@ -768,6 +785,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		f->b_hn[j] = cm_bias(f->cm, wt->b_hn[j]);
 	if (!rc)
 		rc = fp_perm(f, wt);
+	if (!rc && f->back && wt->len && f->I && !(f->xg = fp_calloc(f, (size_t)f->B * f->I, sizeof *f->xg)))
+		rc = SIM_ENOMEM;
 	if (!rc)
 		rc = fp_layout(f, wt);
 	if (!rc)
@@ -918,7 +937,7 @@ static void fp_project(fpipe_t *f, const sched_seg_t *s, uint32_t step, uint32_t
 		uint32_t h = cm_narrow(f->cm, ps[j]);
 		fp_put_h(f, hs, b, j, h);
 		if (f->hwords)
-			f->hwords[((size_t)fp_time(f, step) * f->B + b) * f->ow + f->ooff + j] = h;
+			f->hwords[((size_t)fp_seq_time(f, step, b) * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[(size_t)hs * f->EH + (size_t)b * f->HP + j] = cm_data_value(f->cm, h);
 	}
 	f->hv_count[hs] += s->valid_pg;
@@ -991,6 +1010,16 @@ static void fp_finish(fpipe_t *f)
 		uint32_t tt = fp_time(f, t);
 		size_t xo = (size_t)tt * f->B * f->I;
 		const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
+		if (f->xg) {
+			/* each sequence's x at its own time (fp_seq_time) */
+			for (uint32_t b = 0; b < f->B; b++)
+				if (t < f->len[b])
+					memcpy(f->xg + (size_t)b * f->I,
+					       (f->wlayer ? f->ref_prev : f->x0) +
+						       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
+					       sizeof *f->xg * f->I);
+			x = f->xg;
+		}
 		const double *dh = f->dh + (size_t)slot * f->EH, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
 		ref_state_step(f->rs, x, f->rh, f->rc);
 		ref_acc_add(&f->eh, dh, f->rh, f->EH);
@@ -1001,16 +1030,21 @@ static void fp_finish(fpipe_t *f)
 			if (dc)
 				ref_diff(dc, f->rc, f->E, &f->ec_last);
 		}
-		for (uint32_t b = 0; f->ref_seq && b < f->B; b++)
-			memcpy(f->ref_seq + ((size_t)tt * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->HP,
-			       sizeof *f->rh * f->HP);
-		/* (T, 2, B, HP): time tt, direction back; a reverse layer's (T, B, HP);
-		 * c likewise H wide */
-		size_t yo = f->bidir ? (size_t)tt * 2 + f->back : tt;
-		if (f->ydump)
-			memcpy(f->ydump + yo * f->EH, dh, sizeof *dh * f->EH);
-		if (f->cdump)
-			memcpy(f->cdump + yo * f->E, dc, sizeof *dc * f->E);
+		/* Each sequence's row at its time (a finished one's rows stay 0):
+		 * ref_seq (T, B, OW); the held dumps (T, 2, B, HP) with direction
+		 * back, a reverse layer's (T, B, HP); c likewise H wide. */
+		for (uint32_t b = 0; b < f->B; b++) {
+			if (f->len && t >= f->len[b])
+				continue;
+			size_t tb = fp_seq_time(f, t, b), yo = (f->bidir ? tb * 2 + f->back : tb) * f->B + b;
+			if (f->ref_seq)
+				memcpy(f->ref_seq + (tb * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->HP,
+				       sizeof *f->rh * f->HP);
+			if (f->ydump)
+				memcpy(f->ydump + yo * f->HP, dh + (size_t)b * f->HP, sizeof *dh * f->HP);
+			if (f->cdump)
+				memcpy(f->cdump + yo * f->H, dc + (size_t)b * f->H, sizeof *dc * f->H);
+		}
 		sim_err_t e = { 0 };
 		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->EH, &e)) ||
 		    (f->dump_c && npy_writer_put(f->dump_c, dc, f->E, &e)))
@@ -1080,7 +1114,7 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 		}
 		fp_put_h(f, hs, b, j, h);
 		if (f->hwords)
-			f->hwords[((size_t)fp_time(f, step) * f->B + b) * f->ow + f->ooff + j] = h;
+			f->hwords[((size_t)fp_seq_time(f, step, b) * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[out] = cm_data_value(f->cm, h);
 	}
 	if (proj) {

@@ -232,9 +232,38 @@ int ref_run_backward(const weights_t *w, const double *x, double *h_out, double 
 	ref_state_t *s = ref_state_create(w, err);
 	if (!s)
 		return err->code;
-	size_t BH = (size_t)w->B * w->H, BHP = (size_t)w->B * w->HP;
-	for (size_t t = w->T; t-- > 0;)
-		ref_state_step(s, w->I ? x + t * w->B * w->I : NULL, h_out + t * BHP, c_out ? c_out + t * BH : NULL);
+	size_t B = w->B, I = w->I, H = w->H, HP = w->HP, BH = B * H, BHP = B * HP;
+	if (!w->len) {
+		for (size_t t = w->T; t-- > 0;)
+			ref_state_step(s, I ? x + t * B * I : NULL, h_out + t * BHP, c_out ? c_out + t * BH : NULL);
+		ref_state_destroy(s);
+		return SIM_OK;
+	}
+	/* Lengths: sequence b's step k reads x at len[b] - 1 - k and its h
+	 * goes there; times at or past its length stay 0 (ONNX's Y). */
+	double *xs = calloc(B * I + BHP + BH + 1, sizeof *xs), *hs = xs + B * I, *cs = hs + BHP;
+	if (!xs) {
+		ref_state_destroy(s);
+		return sim_err(err, SIM_ENOMEM, "reference model: out of memory");
+	}
+	memset(h_out, 0, sizeof *h_out * BHP * w->T);
+	if (c_out)
+		memset(c_out, 0, sizeof *c_out * BH * w->T);
+	for (uint32_t k = 0; k < w->T; k++) {
+		for (size_t b = 0; b < B; b++)
+			if (k < w->len[b])
+				memcpy(xs + b * I, x + ((w->len[b] - 1 - k) * B + b) * I, I * sizeof *xs);
+		ref_state_step(s, I ? xs : NULL, hs, cs);
+		for (size_t b = 0; b < B; b++) {
+			if (k >= w->len[b])
+				continue;
+			size_t t = w->len[b] - 1 - k;
+			memcpy(h_out + (t * B + b) * HP, hs + b * HP, HP * sizeof *hs);
+			if (c_out)
+				memcpy(c_out + (t * B + b) * H, cs + b * H, H * sizeof *cs);
+		}
+	}
+	free(xs);
 	ref_state_destroy(s);
 	return SIM_OK;
 }

@@ -25,8 +25,8 @@
  *   qrnn     z = tanh(W_z x + b_z),  f, o = sig(W x + b)  (no U)
  *            c = f*c + (1 - f)*z,  h = o*c   (Bradbury et al. 2017, fo-pooling)
  * sequence_lens (weights_t.len): a sequence past its length outputs 0 and
- * keeps its state (ONNX's Y; forward only: a backward pass with lengths
- * is not computed).
+ * keeps its state (ONNX's Y); a backward pass starts each sequence at its
+ * own last element (ref_run_backward).
  *   LSTMP    any LSTM above with its output o*tanh(c) as m, then
  *            h = W_proj m, P wide (U reads it: G*H x P); c stays H wide
  * with sig(v) = 1 / (1 + exp(-v)). These are the default activations: a
@@ -50,7 +50,7 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
 
 /* The backward direction of a bidirectional layer: w (its own parameters
  * and initial state) runs over x (T, B, I), the forward direction's input,
- * from t = T - 1 down to t = 0; h_out and c_out are indexed by time as in
+ * from t = T - 1 down to t = 0 (with lengths, sequence b from len[b] - 1); h_out and c_out are indexed by time as in
  * ref_run, so h_out at t is the state after x_{T-1} .. x_t. The layer's
  * output at t is [forward h(t); backward h(t)]. */
 int ref_run_backward(const weights_t *w, const double *x, double *h_out, double *c_out, sim_err_t *err);

@@ -28,9 +28,9 @@
 #   lstmp        torch.nn.LSTM(proj_size=P)'s parameters as a weights
 #                directory (torch exports no proj_size to ONNX): sharpsim's
 #                h and c match torch's on fp32 and fp16
-#                (tests/onnx/torch_lstmp.py); sequence_lens: LSTM, LSTMP
-#                and GRU on a padded batch of uneven lengths match torch's
-#                packed sequences, 0 past each length
+#                (tests/onnx/torch_lstmp.py); sequence_lens: LSTM, LSTMP,
+#                GRU and bidirectional LSTM on a padded batch of uneven
+#                lengths match torch's packed sequences, 0 past each length
 #                (tests/onnx/torch_lens.py); skipped without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #

@@ -5,7 +5,9 @@ output past a sequence's length is 0, as ONNX's Y is. sharpsim runs the
 same parameters as a weights directory (weights.h's layout; the GRU in its
 linear_before_reset form, which is torch's) with the layer key
 sequence_lens, --functional --dump-outputs, and layer0_h.npy (T, B, HP) is
-compared with torch's output.
+compared with torch's output. A bidirectional LSTM checks the backward
+direction, which starts each sequence at its own last element: its dump
+(T, 2, B, H) against torch's (T, B, 2H).
 
 Bounds as tests/onnx/torch_lstmp.py: fp32 1e-5, fp16 5e-3 (max abs).
 
@@ -29,20 +31,24 @@ def f64(t):
     return t.detach().numpy().astype(np.float64)
 
 
-def case(name, m, cell, extra, params):
-    """Runs module m on a padded batch; returns (workload text, params, expected Y)."""
+def case(name, m, cell, extra, params, back=None):
+    """Runs module m on a padded batch; returns (workload text, params,
+    backward params or None, expected Y in sharpsim's dump layout)."""
     x = torch.rand(T, B, I) * 2 - 1
     with torch.no_grad():
         packed = pack_padded_sequence(x, torch.tensor(LENS), enforce_sorted=False)
         y, _ = m(packed)
         y, _ = pad_packed_sequence(y, total_length=T)
     params["x"] = f64(x)
+    y = f64(y)
+    if back is not None:  # (T, B, 2H) -> (T, 2, B, H)
+        y = y.reshape(T, B, 2, -1).transpose(0, 2, 1, 3)
     wl = (
         f"name: {name}\nlayers:\n  - cell: {cell}\n    input_size: {I}\n    hidden_size: {H}\n"
         f"    timesteps: {T}\n    batch_size: {B}\n    sequence_lens: [{', '.join(map(str, LENS))}]\n"
         f"{extra}    weights: w\n"
     )
-    return wl, params, f64(y)
+    return wl, params, back, y
 
 
 def main():
@@ -87,14 +93,31 @@ def main():
             {"W": f64(gru.weight_ih_l0), "U": f64(gru.weight_hh_l0), "b": b, "b_hn": bh[2 * H :]},
         )
     )
+    bi = torch.nn.LSTM(I, H, bidirectional=True)
+    cases.append(
+        case(
+            "lens_lstm_bidir",
+            bi,
+            "lstm",
+            "    direction: bidirectional\n",
+            {"W": f64(bi.weight_ih_l0), "U": f64(bi.weight_hh_l0), "b": f64(bi.bias_ih_l0 + bi.bias_hh_l0)},
+            {
+                "W": f64(bi.weight_ih_l0_reverse),
+                "U": f64(bi.weight_hh_l0_reverse),
+                "b": f64(bi.bias_ih_l0_reverse + bi.bias_hh_l0_reverse),
+            },
+        )
+    )
     bad = 0
     with tempfile.TemporaryDirectory() as d:
-        for wl, params, want in cases:
+        for wl, params, back, want in cases:
             name = wl.split("\n")[0].split(": ")[1]
             cd = os.path.join(d, name)
-            os.makedirs(os.path.join(cd, "w"))
+            os.makedirs(os.path.join(cd, "w", "backward"))
             for k, v in params.items():
                 np.save(os.path.join(cd, "w", k + ".npy"), v)
+            for k, v in (back or {}).items():
+                np.save(os.path.join(cd, "w", "backward", k + ".npy"), v)
             with open(os.path.join(cd, "wl.yaml"), "w") as f:
                 f.write(wl)
             for prec in ("fp32", "fp16"):
@@ -112,7 +135,8 @@ def main():
                     continue
                 got = np.load(os.path.join(out, "layer0_h.npy"))
                 err = float(np.max(np.abs(got - want))) if got.shape == want.shape else float("inf")
-                pad = all(not np.any(got[t, b]) for b in range(B) for t in range(LENS[b], T))
+                seq = got if back is None else got.transpose(0, 2, 1, 3)  # (T, B, ...)
+                pad = all(not np.any(seq[t, b]) for b in range(B) for t in range(LENS[b], T))
                 ok = err <= BOUND[prec] and pad
                 print(
                     f"lens: {'pass' if ok else 'FAIL'} {name} {prec}: lengths {LENS}, h {got.shape} max abs "
