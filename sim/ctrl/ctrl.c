@@ -310,7 +310,10 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 					"\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
 					c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
 					s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
-				trace_slice(c->trace, TRACE_CTRL, s->part == SCHED_PART_X ? "issue W.x" : "issue U.h",
+				trace_slice(c->trace, TRACE_CTRL,
+					    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
+					    : s->part == SCHED_PART_X	? "issue W.x"
+									: "issue U.h",
 					    c->seg_start, c->now + 1, args);
 			}
 		}
