@@ -86,6 +86,15 @@ START_TEST(descriptor_contract)
 			ck_assert(v->rh_gate >= -1 && v->rh_gate < (int)d->gates);
 			/* r*h feeds a later phase's U product */
 			ck_assert((v->rh_gate >= 0) == (v->phases == 2));
+			/* the cell updater's function evaluations, by role */
+			unsigned evals = 0;
+			for (unsigned r = 0; r < LAYER_ROLES; r++) {
+				evals += v->ops.role_evals[r];
+				ck_assert_msg(!v->ops.role_evals[r] || r < d->act_roles, "%s: role %u it lacks",
+					      d->name, r);
+			}
+			ck_assert_msg(evals == v->ops.tanhs, "%s variant %u: role evaluations %u, tanhs %u", d->name,
+				      vi, evals, v->ops.tanhs);
 			bool state = d->flags & CELL_F_STATE;
 			ck_assert_uint_eq(v->ops.c_reads, state);
 			ck_assert_uint_eq(v->ops.c_writes, state);

@@ -137,6 +137,15 @@ static const struct {
 	{ "cell.mults", 3 },
 	{ "cell.adds", 1 },
 	{ "cell.tanh", 1 },
+	{ "cell.relu", 0 },
+	{ "cell.leaky_relu", 0 },
+	{ "cell.hard_sigmoid", 0 },
+	{ "cell.affine", 0 },
+	{ "cell.thresholded_relu", 0 },
+	{ "cell.softsign", 0 },
+	{ "cell.scaled_tanh", 0 },
+	{ "cell.elu", 0 },
+	{ "cell.softplus", 0 },
 	{ "wbuf.row_reads", 5 },
 	{ "wbuf.read_bytes", 40 },
 	{ "wbuf.write_bytes", 8 },
@@ -330,7 +339,8 @@ END_TEST
 /* Each activation function at its own price: the hand table's softplus is
  * 2.5 pJ, a pass 3. One softplus among the 5 activations takes the place
  * of the pass (5 - 3 - 1 - 1 = 0 left): act 35.5 - 3 + 2.5 = 35 pJ, x
- * energy_scale 2 = 70. */
+ * energy_scale 2 = 70. The cell updater's functions likewise: two elus
+ * add 2 * 2.25 pJ, x 2. */
 START_TEST(test_energy_per_function)
 {
 	energy_tech_t *t = load_text(TECH);
@@ -340,6 +350,10 @@ START_TEST(test_energy_per_function)
 	ASSERT_NEAR(action_pj(&r, "mfu", "softplus"), 2.5 * 2);
 	ASSERT_NEAR(action_pj(&r, "mfu", "relu"), 0.25 * 2);
 	ASSERT_NEAR(action_pj(&r, "mfu", "pass"), 3 * 2);
+	energy_report_t rc;
+	eval_base(t, "cell.elu", 2, &rc); /* two elus in the cell updater: 2 * 2.25, x 2 */
+	ASSERT_NEAR(rc.class_dynamic_uj[ENERGY_CLASS_ACT], 71e-6 + 2 * 2.25 * 2e-6);
+	ASSERT_NEAR(action_pj(&rc, "cell", "elu"), 2.25 * 2);
 	energy_tech_destroy(t);
 }
 END_TEST

@@ -39,7 +39,8 @@
  *     CELL_F_FORMS iff more than one variant, CELL_F_PEEPHOLE only with
  *     CELL_F_STATE, CELL_F_STATE iff the cell updater reads and writes c
  *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases,
- *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT.
+ *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT;
+ *   - ops.role_evals sum to ops.tanhs, and name only roles the cell has.
  * A cell with CELL_F_STATE and no CELL_F_RECURRENT (qrnn) keeps c but
  * feeds no h back: its one partition reads x, and its only recurrence is
  * c's, in the cell updater (cellu.h).
@@ -88,6 +89,10 @@ enum {
 /* Operations of the cell updater per element. */
 typedef struct cell_ops {
 	uint8_t mults, adds, tanhs;
+	/* Of the tanhs, the evaluations of each activation role's function
+	 * (LAYER_ROLE_F, _G, _H; they sum to tanhs): which function the unit
+	 * computes, hence what it costs (docs/energy.md). */
+	uint8_t role_evals[LAYER_ROLES];
 	uint8_t h_reads; /* h_{t-1} read from the I/H buffer */
 	uint8_t c_reads, c_writes;
 } cell_ops_t;

@@ -4,7 +4,26 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "../arith/act.h"
 #include "cell.h"
+
+/* The cell updater's function evaluations other than sigmoid and tanh
+ * (those run on its tanh units, a sigmoid as (1 + tanh(x/2))/2, and count
+ * in cell.tanh), in act_fn_t order from ACT_RELU. Static text: the
+ * registry keeps it by pointer. */
+static const struct {
+	const char *name, *desc;
+} fn_counter[ACT_N_FN - 2] = {
+	{ "cell.relu", "relus in the cell updater (a layer's act_f, act_g, act_h)" },
+	{ "cell.leaky_relu", "leaky relus in the cell updater" },
+	{ "cell.hard_sigmoid", "hard sigmoids in the cell updater" },
+	{ "cell.affine", "affine functions in the cell updater" },
+	{ "cell.thresholded_relu", "thresholded relus in the cell updater" },
+	{ "cell.softsign", "softsigns in the cell updater" },
+	{ "cell.scaled_tanh", "scaled tanhs in the cell updater" },
+	{ "cell.elu", "elus in the cell updater" },
+	{ "cell.softplus", "softpluses in the cell updater" },
+};
 
 typedef struct cellu_done {
 	uint64_t ready;
@@ -31,10 +50,20 @@ struct cellu {
 	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
+	unsigned fn_evals[ACT_N_FN - 2]; /* per element, from ACT_RELU (tanhs: sigmoid and tanh) */
+	uint64_t *fns[ACT_N_FN - 2];
 	bool carried; /* reads c_{t-1} or h_{t-1} per element: waits until it is written */
 	uint64_t *wait_c;
 	uint64_t *busy, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
 };
+
+static bool cellu_fn_counters(cellu_t *c, stats_t *st)
+{
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		if (!(c->fns[f] = stats_counter(st, fn_counter[f].name, STATS_OPS, fn_counter[f].desc)))
+			return false;
+	return true;
+}
 
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 {
@@ -53,7 +82,8 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->updates = stats_counter(st, "cell.updates", STATS_VALUES, "hidden elements updated");
 	c->nmul = stats_counter(st, "cell.mults", STATS_OPS, "multiplies in the cell updater");
 	c->nadd = stats_counter(st, "cell.adds", STATS_OPS, "adds in the cell updater");
-	c->ntanh = stats_counter(st, "cell.tanh", STATS_OPS, "tanhs in the cell updater");
+	c->ntanh = stats_counter(st, "cell.tanh", STATS_OPS,
+				 "tanhs in the cell updater (and sigmoids, evaluated on its tanh units)");
 	c->ih_w = stats_counter(st, "ihbuf.writes", STATS_VALUES, "h elements written to the I/H buffer");
 	c->ih_r = stats_counter(st, "ihbuf.reads", STATS_VALUES, "elements read from the I/H buffer");
 	c->c_r = stats_counter(st, "cellbuf.reads", STATS_VALUES, "c elements read");
@@ -62,7 +92,7 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 				  "cycles with ready elements whose c or h of the previous step was not yet written "
 				  "(the element-wise recurrence binds: qrnn)");
 	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w ||
-	    !c->ih_r || !c->c_r || !c->c_w || !c->wait_c) {
+	    !c->ih_r || !c->c_r || !c->c_w || !c->wait_c || !cellu_fn_counters(c, st)) {
 		cellu_destroy(c);
 		return NULL;
 	}
@@ -102,7 +132,17 @@ void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 	c->done_layer = false;
 	c->head = c->count = 0;
 	/* Operations per element: the cell's (sim/cell/cell.h). */
-	c->mults = ops->mults, c->adds = ops->adds, c->tanhs = ops->tanhs;
+	c->mults = ops->mults, c->adds = ops->adds, c->tanhs = 0;
+	/* Each role's evaluations by the function the layer gives it. */
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		c->fn_evals[f] = 0;
+	for (unsigned r = 0; r < LAYER_ROLES; r++) {
+		act_fn_t fn = (act_fn_t)(workload_role_act(lc, r) - 1);
+		if (fn == ACT_SIGMOID || fn == ACT_TANH)
+			c->tanhs += ops->role_evals[r];
+		else
+			c->fn_evals[fn - 2] += ops->role_evals[r];
+	}
 	c->cread = ops->c_reads, c->cwrite = ops->c_writes, c->hread = ops->h_reads;
 	c->carried = ops->c_reads || ops->h_reads;
 }
@@ -186,6 +226,8 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		*c->nmul += (uint64_t)take * c->mults;
 		*c->nadd += (uint64_t)take * c->adds;
 		*c->ntanh += (uint64_t)take * c->tanhs;
+		for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+			*c->fns[f] += (uint64_t)take * c->fn_evals[f];
 		*c->ih_w += take;
 		*c->ih_r += (uint64_t)take * c->hread;
 		*c->c_r += (uint64_t)take * c->cread;

@@ -58,7 +58,9 @@
  *                     docs/hardware.md §2.4), a value passed on without
  *                     one (pass_pj: fc, the peephole LSTM's i f o, LSTMP's
  *                     projection), bias adds
- *            cell     fp16 mults, fp32 adds, tanh; cell_updater.lanes lanes
+ *            cell     fp16 mults, fp32 adds, tanh (sigmoids too: on its
+ *                     tanh units), the other functions at their own
+ *                     prices; cell_updater.lanes lanes
  *            fifo_act pushes and pops, when the cycle model has this FIFO
  *   ctrl     ctrl     per tile and VS unit (addresses to the banks), per
  *                     block, per cycle
@@ -746,6 +748,7 @@ typedef struct counters {
 	uint64_t sigmoid, tanh, activations, bias_adds;
 	uint64_t fn[ACT_N_FN - 2]; /* from ACT_RELU */
 	uint64_t cell_mults, cell_adds, cell_tanh;
+	uint64_t cell_fn[ACT_N_FN - 2]; /* from ACT_RELU */
 	uint64_t wbuf_rows, wbuf_rbytes, wbuf_wbytes;
 	uint64_t ih_r, ih_w, ih_op_r, ih_in_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w, gate_peak;
 	uint64_t preact_push, preact_pop, act_push, act_pop;
@@ -780,6 +783,15 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("cell.mults", cell_mults),
 		C("cell.adds", cell_adds),
 		C("cell.tanh", cell_tanh),
+		C("cell.relu", cell_fn[ACT_RELU - 2]),
+		C("cell.leaky_relu", cell_fn[ACT_LEAKY_RELU - 2]),
+		C("cell.hard_sigmoid", cell_fn[ACT_HARD_SIGMOID - 2]),
+		C("cell.affine", cell_fn[ACT_AFFINE - 2]),
+		C("cell.thresholded_relu", cell_fn[ACT_THRESHOLDED_RELU - 2]),
+		C("cell.softsign", cell_fn[ACT_SOFTSIGN - 2]),
+		C("cell.scaled_tanh", cell_fn[ACT_SCALED_TANH - 2]),
+		C("cell.elu", cell_fn[ACT_ELU - 2]),
+		C("cell.softplus", cell_fn[ACT_SOFTPLUS - 2]),
 		C("wbuf.row_reads", wbuf_rows),
 		C("wbuf.read_bytes", wbuf_rbytes),
 		C("wbuf.write_bytes", wbuf_wbytes),
@@ -917,6 +929,8 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_CELL, "mult", c.cell_mults, t->a_cell_mult_pj * ea);
 	charge(&p, IT_CELL, "add", c.cell_adds, t->a_cell_add_pj * ea);
 	charge(&p, IT_CELL, "tanh", c.cell_tanh, t->a_tanh_pj * ea);
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		charge(&p, IT_CELL, fn_action[f], c.cell_fn[f], t->a_fn_pj[f] * ea);
 	charge(&p, IT_FIFO_ACT, "push", c.act_push, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 	charge(&p, IT_FIFO_ACT, "pop", c.act_pop, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 

@@ -52,7 +52,7 @@ const cell_desc_t cell_desc_lstm_peephole = {
 		.act = { CELL_ACT_NONE, CELL_ACT_NONE, CELL_ACT_TANH, CELL_ACT_NONE },
 		.x_apart = -1,
 		.rh_gate = -1,
-		.ops = { .mults = 6, .adds = 7, .tanhs = 4, .c_reads = 1, .c_writes = 1 },
+		.ops = { .mults = 6, .adds = 7, .tanhs = 4, .role_evals = { 3, 0, 1 }, .c_reads = 1, .c_writes = 1 },
 	} },
 	.step = peephole_step,
 };
