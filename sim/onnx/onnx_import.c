@@ -18,6 +18,7 @@
 #define IMP_MAX_I 1048576u
 #define IMP_MAX_T 10000000u
 #define IMP_MAX_B 1024u
+_Static_assert(IMP_MAX_B <= LAYER_MAX_BATCH, "a node's sequence_lens fit the layer's");
 
 typedef struct out_ref {
 	char *name;
