@@ -625,7 +625,7 @@ static const param_t param_layer[] = {
 	  .src = PARAM_SRC_MODEL,
 	  .desc = "per-sequence lengths (ONNX's sequence_lens), [] = every sequence runs all T steps; else "
 		  "batch_size entries, each 1..T, the longest T: a finished sequence's tokens are not issued, so "
-		  "steps with fewer sequences take fewer cycles (timing only)" },
+		  "steps with fewer sequences take fewer cycles; in values a finished sequence's h is 0 (ONNX's Y)" },
 	/* quiet_default: a layer without a projection hashes as before. */
 	{ .key = "proj_size",
 	  .type = PARAM_U32,
