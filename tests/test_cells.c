@@ -25,10 +25,12 @@ START_TEST(registry_lookup)
 	ck_assert_int_eq(cell_find("lstm_peephole"), CELL_LSTM_PEEPHOLE);
 	ck_assert_int_eq(cell_find("lstm_coupled"), CELL_LSTM_COUPLED);
 	char buf[256];
-	ck_assert_str_eq(cell_list(buf, sizeof buf, 0), "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
-	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_STATE), "lstm, lstm_peephole, lstm_coupled");
+	ck_assert_int_eq(cell_find("qrnn"), CELL_QRNN);
+	ck_assert_str_eq(cell_list(buf, sizeof buf, 0), "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
+	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_STATE), "lstm, lstm_peephole, lstm_coupled, qrnn");
+	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_PROJ), "lstm, lstm_peephole, lstm_coupled");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_FUNCTIONAL),
-			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
+			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
 }
 END_TEST
 
@@ -44,12 +46,17 @@ START_TEST(descriptor_contract)
 		ck_assert(d->n_variants >= 1 && d->n_variants <= CELL_MAX_VARIANTS);
 		if (d->flags & CELL_F_PEEPHOLE)
 			ck_assert_msg(d->flags & CELL_F_STATE, "%s: a peephole acts on c", d->name);
-		/* activation roles (ONNX's f, g, h): a recurrent cell has f, whose
-		 * own function is a sigmoid or a tanh; a cell with c has h too */
+		/* activation roles (ONNX's f, g, h): a cell with a recurrence (h
+		 * or c) has f, whose own function is a sigmoid or a tanh; an LSTM
+		 * (c and U) has h too; qrnn (c, no U) has f and g, its output
+		 * o*c no function */
+		unsigned rec = d->flags & (CELL_F_RECURRENT | CELL_F_STATE);
 		ck_assert_msg(d->act_roles <= LAYER_ROLES, "%s: %u roles", d->name, d->act_roles);
-		ck_assert_msg((d->act_roles > 0) == !!(d->flags & CELL_F_RECURRENT), "%s: roles iff recurrent",
-			      d->name);
-		ck_assert_msg((d->act_roles == 3) == !!(d->flags & CELL_F_STATE), "%s: role h iff c", d->name);
+		ck_assert_msg((d->act_roles > 0) == (rec != 0), "%s: roles iff a recurrence", d->name);
+		ck_assert_msg((d->act_roles == 3) == (rec == (CELL_F_RECURRENT | CELL_F_STATE)),
+			      "%s: role h iff c and U", d->name);
+		if (d->flags & CELL_F_PROJ)
+			ck_assert_msg(rec == (CELL_F_RECURRENT | CELL_F_STATE), "%s: a projection feeds U", d->name);
 		ck_assert_msg(d->act_roles ? d->act_f == CELL_ACT_SIGMOID || d->act_f == CELL_ACT_TANH
 					   : d->act_f == CELL_ACT_NONE,
 			      "%s: role f's own function", d->name);
@@ -79,6 +86,15 @@ START_TEST(descriptor_contract)
 			ck_assert(v->rh_gate >= -1 && v->rh_gate < (int)d->gates);
 			/* r*h feeds a later phase's U product */
 			ck_assert((v->rh_gate >= 0) == (v->phases == 2));
+			/* the cell updater's function evaluations, by role */
+			unsigned evals = 0;
+			for (unsigned r = 0; r < LAYER_ROLES; r++) {
+				evals += v->ops.role_evals[r];
+				ck_assert_msg(!v->ops.role_evals[r] || r < d->act_roles, "%s: role %u it lacks",
+					      d->name, r);
+			}
+			ck_assert_msg(evals == v->ops.tanhs, "%s variant %u: role evaluations %u, tanhs %u", d->name,
+				      vi, evals, v->ops.tanhs);
 			bool state = d->flags & CELL_F_STATE;
 			ck_assert_uint_eq(v->ops.c_reads, state);
 			ck_assert_uint_eq(v->ops.c_writes, state);

@@ -502,12 +502,25 @@ START_TEST(wl_errors)
 			FIX "workload_missing.yaml:3:5: ", "layer 1 has no hidden_size");
 	expect_wl_error(FIX "workload_gru_form_lstm.yaml", NULL, 0,
 			FIX "workload_gru_form_lstm.yaml:7:15: ", "gru_form applies only to gru layers");
+	expect_wl_error(FIX "workload_lens_count.yaml", NULL, 0, FIX "workload_lens_count.yaml:8:20: ",
+			"sequence_lens has 3 entries, expected one per sequence: batch_size 2");
+	expect_wl_error(FIX "workload_lens_long.yaml", NULL, 0, FIX "workload_lens_long.yaml:8:24: ",
+			"sequence_lens[1] is 5, longer than timesteps 4, expected 1..4");
+	const char *nolist[] = { "sequence_lens=4" };
+	expect_wl_error("workloads/examples/lstm_tiny.yaml", nolist, 1, "option -w 'sequence_lens=4': ",
+			"sequence_lens is not a list, expected a list of integers like [8, 4]");
+	expect_wl_error(FIX "workload_proj_wide.yaml", NULL, 0, FIX "workload_proj_wide.yaml:7:16: ",
+			"proj_size 64 is not below hidden_size 64, expected 0 (no projection) or 1..63");
+	expect_wl_error(FIX "workload_proj_gru.yaml", NULL, 0, FIX "workload_proj_gru.yaml:7:16: ",
+			"proj_size applies to the LSTM cells (lstm, lstm_peephole, lstm_coupled), expected no "
+			"proj_size on a gru layer");
 	expect_wl_error(FIX "workload_unknown.yaml", NULL, 0, FIX "workload_unknown.yaml:6:5: ",
 			"unknown key 'timestep' in layers[0], did you mean 'timesteps'?");
 	expect_wl_error(FIX "workload_range.yaml", NULL, 0,
 			FIX "workload_range.yaml:5:18: ", "value '70000' of layers[0].hidden_size is out of range");
-	expect_wl_error(FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
-			"unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled");
+	expect_wl_error(
+		FIX "workload_bad_cell.yaml", NULL, 0, FIX "workload_bad_cell.yaml:3:11: ",
+		"unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
 	expect_wl_error(FIX "workload_top_unknown.yaml", NULL, 0,
 			FIX "workload_top_unknown.yaml:2:1: ", "unknown key 'layer', did you mean 'layers'?");
 	expect_wl_error(FIX "nope.yaml", NULL, 0, FIX "nope.yaml: cannot open: ", "No such file");

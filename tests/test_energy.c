@@ -57,6 +57,16 @@ static const char TECH[] = "name: hand\n"
 			   "act:\n"
 			   "  sigmoid_pj: 3\n"
 			   "  tanh_pj: 5\n"
+			   "  relu_pj: 0.25\n"
+			   "  leaky_relu_pj: 0.5\n"
+			   "  hard_sigmoid_pj: 0.75\n"
+			   "  affine_pj: 1.25\n"
+			   "  thresholded_relu_pj: 1.5\n"
+			   "  softsign_pj: 1.75\n"
+			   "  scaled_tanh_pj: 6\n"
+			   "  elu_pj: 2.25\n"
+			   "  softplus_pj: 2.5\n"
+			   "  pass_pj: 3\n"
 			   "  bias_add_pj: 0.5\n"
 			   "  cell_mult_pj: 1\n"
 			   "  cell_add_pj: 0.5\n"
@@ -113,11 +123,29 @@ static const struct {
 	{ "acc.adds", 3 },
 	{ "mfu.sigmoid", 3 },
 	{ "mfu.tanh", 1 },
+	{ "mfu.relu", 0 },
+	{ "mfu.leaky_relu", 0 },
+	{ "mfu.hard_sigmoid", 0 },
+	{ "mfu.affine", 0 },
+	{ "mfu.thresholded_relu", 0 },
+	{ "mfu.softsign", 0 },
+	{ "mfu.scaled_tanh", 0 },
+	{ "mfu.elu", 0 },
+	{ "mfu.softplus", 0 },
 	{ "mfu.activations", 5 },
 	{ "mfu.bias_adds", 4 },
 	{ "cell.mults", 3 },
 	{ "cell.adds", 1 },
 	{ "cell.tanh", 1 },
+	{ "cell.relu", 0 },
+	{ "cell.leaky_relu", 0 },
+	{ "cell.hard_sigmoid", 0 },
+	{ "cell.affine", 0 },
+	{ "cell.thresholded_relu", 0 },
+	{ "cell.softsign", 0 },
+	{ "cell.scaled_tanh", 0 },
+	{ "cell.elu", 0 },
+	{ "cell.softplus", 0 },
 	{ "wbuf.row_reads", 5 },
 	{ "wbuf.read_bytes", 40 },
 	{ "wbuf.write_bytes", 8 },
@@ -263,7 +291,7 @@ END_TEST
  *          = 30 + 3 + 15 + 1.5 + 20 + 128 = 197.5, x energy_scale 2 = 395
  * sram:    40*2 + 8*4 + 7*2 + 3*4 + 5*2 (operand reads) + 2*4 (input
  *          writes) + 2*4 + 2*8 + 4*4 + 4*8 + 1*4 + 1*8 = 240
- * act:     sigmoid 3*3 + tanh 1*5 + other (5-3-1)*3 + bias 4*0.5
+ * act:     sigmoid 3*3 + tanh 1*5 + pass (5-3-1)*3 + bias 4*0.5
  *          + cell 3*1 + 1*0.5 + 1*5 + fifo 2*4 = 9+5+3+2+3+0.5+5+8 = 35.5,
  *          x energy_scale 2 = 71
  * ctrl:    tiles 6*(0.25*N) + blocks 2*1 + cycles 1000*0.125 + 1*4 = 134
@@ -304,6 +332,28 @@ START_TEST(test_energy_hand)
 	for (size_t i = 0; i < r.n_items; i++)
 		sum += r.item[i].energy_uj;
 	ASSERT_NEAR(sum, r.energy_uj);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* Each activation function at its own price: the hand table's softplus is
+ * 2.5 pJ, a pass 3. One softplus among the 5 activations takes the place
+ * of the pass (5 - 3 - 1 - 1 = 0 left): act 35.5 - 3 + 2.5 = 35 pJ, x
+ * energy_scale 2 = 70. The cell updater's functions likewise: two elus
+ * add 2 * 2.25 pJ, x 2. */
+START_TEST(test_energy_per_function)
+{
+	energy_tech_t *t = load_text(TECH);
+	energy_report_t r;
+	eval_base(t, "mfu.softplus", 1, &r);
+	ASSERT_NEAR(r.class_dynamic_uj[ENERGY_CLASS_ACT], 70e-6);
+	ASSERT_NEAR(action_pj(&r, "mfu", "softplus"), 2.5 * 2);
+	ASSERT_NEAR(action_pj(&r, "mfu", "relu"), 0.25 * 2);
+	ASSERT_NEAR(action_pj(&r, "mfu", "pass"), 3 * 2);
+	energy_report_t rc;
+	eval_base(t, "cell.elu", 2, &rc); /* two elus in the cell updater: 2 * 2.25, x 2 */
+	ASSERT_NEAR(rc.class_dynamic_uj[ENERGY_CLASS_ACT], 71e-6 + 2 * 2.25 * 2e-6);
+	ASSERT_NEAR(action_pj(&rc, "cell", "elu"), 2.25 * 2);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -700,6 +750,7 @@ Suite *energy_suite(void)
 	TCase *tc = tcase_create("model");
 	tcase_add_test(tc, test_area_hand);
 	tcase_add_test(tc, test_energy_hand);
+	tcase_add_test(tc, test_energy_per_function);
 	tcase_add_test(tc, test_gatebuf_from_peak);
 	tcase_add_test(tc, test_sram_interpolation);
 	tcase_add_test(tc, test_energy_doubling);

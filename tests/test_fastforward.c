@@ -62,8 +62,12 @@ START_TEST(matches_stepping_everywhere)
 	static const struct {
 		cell_kind_t c;
 		gru_form_t f;
-	} cells[] = { { CELL_LSTM, GRU_LBR },	 { CELL_GRU, GRU_LBR },		  { CELL_GRU, GRU_RBM },
-		      { CELL_VANILLA, GRU_LBR }, { CELL_LSTM_PEEPHOLE, GRU_LBR }, { CELL_LSTM_COUPLED, GRU_LBR } };
+		uint32_t proj; /* LSTMP's P, 0: none */
+	} cells[] = { { CELL_LSTM, GRU_LBR, 0 },	  { CELL_GRU, GRU_LBR, 0 },
+		      { CELL_GRU, GRU_RBM, 0 },		  { CELL_VANILLA, GRU_LBR, 0 },
+		      { CELL_LSTM_PEEPHOLE, GRU_LBR, 0 }, { CELL_LSTM_COUPLED, GRU_LBR, 0 },
+		      { CELL_LSTM, GRU_LBR, 20 },	  { CELL_LSTM_PEEPHOLE, GRU_LBR, 37 },
+		      { CELL_QRNN, GRU_LBR, 0 } };
 	char what[160];
 	int jumps = 0, runs = 0;
 	const sched_registry_t *reg = sched_registry_builtin();
@@ -82,6 +86,7 @@ START_TEST(matches_stepping_everywhere)
 					h.memory.wbuf.read_latency = 1 + cfg % 3;
 					/* 24 steps: long enough for the steady-state jump */
 					layer_cfg_t l = test_layer(cells[ci].c, cells[ci].f, 70, 50, 24, b);
+					l.proj_size = cells[ci].proj;
 					snprintf(what, sizeof what, "cell %zu sched %d config%u batch %u", ci, s, cfg,
 						 b);
 					jumps += same(&h, &l, 1, false, what) > 0;
@@ -192,6 +197,20 @@ START_TEST(matches_stepping_memory_and_deps)
 		h.memory.wbuf.bytes_per_cycle = 300;
 		same(&h, two, 2, false, "capped weight port");
 		h.memory.wbuf.bytes_per_cycle = 0;
+		/* An LSTMP layer (its projection's tiles in the weight stream)
+		 * feeding a GRU of its P-wide h: streamed, cold, element deps. */
+		layer_cfg_t pj[2] = { two[0], test_layer(CELL_GRU, GRU_LBR, 120, 160, 12, 1) };
+		pj[0].proj_size = 120;
+		h.memory.weights = WEIGHTS_AUTO;
+		h.memory.wbuf.bytes = 256 * 1024;
+		h.memory.wbuf.stage_bytes = 32 * 1024;
+		same(&h, pj, 2, true, "streamed LSTMP stack, cold");
+		h.memory.weights = WEIGHTS_RESIDENT;
+		h.memory.wbuf.bytes = 27262976;
+		h.memory.wbuf.stage_bytes = 2097152;
+		h.deps = DEPS_ELEMENT;
+		same(&h, pj, 2, false, "LSTMP stack, element deps");
+		h.deps = DEPS_STEP;
 		/* Stored weights narrower than fp16: other tile bytes, offsets
 		 * and port reads; streamed (the 4-bit stack is about 4x smaller,
 		 * so a smaller buffer), cold, and through a capped port. */
@@ -239,6 +258,41 @@ START_TEST(matches_stepping_memory_and_deps)
 		same(&h, sp, 2, false, "pruned stack, streamed");
 		h.memory.weights = WEIGHTS_RESIDENT;
 	}
+}
+END_TEST
+
+/* sequence_lens: the batch shrinks as sequences finish, which ends a
+ * steady pattern like the layer's end; the jump must stay inside each
+ * stretch of equal batch and still be taken in the long ones. Every
+ * schedule that models finished sequences, both deps modes, with W.x (an
+ * LSTMP layer too) and without. */
+START_TEST(matches_stepping_with_sequence_lens)
+{
+	int jumps = 0, runs = 0;
+	char what[160];
+	const sched_registry_t *reg = sched_registry_builtin();
+	for (int s = 0; s < (int)sched_registry_count(reg); s++) {
+		if (sched_registry_get(reg, (size_t)s)->flags & SCHED_F_X_PRECOMPUTED)
+			continue; /* refuses sequence_lens */
+		for (unsigned k = 0; k < 4; k++) {
+			hw_cfg_t h;
+			config_hw_defaults(&h);
+			h.compute.vs_units = 16;
+			h.compute.vs_width = 8;
+			h.compute.tile = TILE_CONFIG2;
+			h.scheduler = (sched_kind_t)s;
+			h.memory.weights = WEIGHTS_RESIDENT;
+			h.deps = k & 1 ? DEPS_ELEMENT : DEPS_STEP;
+			layer_cfg_t l = test_layer(k & 2 ? CELL_GRU : CELL_LSTM, GRU_LBR, 40, 48, 60, 3);
+			l.skip_input = k == 1;
+			l.proj_size = k == 0 ? 24 : 0;
+			l.sequence_lens = (layer_lens_t){ .n = 3, .len = { 27, 60, 41 } };
+			snprintf(what, sizeof what, "sched %d case %u", s, k);
+			jumps += same(&h, &l, 1, false, what) > 0;
+			runs++;
+		}
+	}
+	ck_assert_int_gt(jumps, runs / 2);
 }
 END_TEST
 
@@ -331,6 +385,7 @@ Suite *fastforward_suite(void)
 	tcase_add_test(t, matches_stepping_memory_and_deps);
 	tcase_add_test(t, streamed_steps_jump);
 	tcase_add_test(t, interleaved_matches_stepping);
+	tcase_add_test(t, matches_stepping_with_sequence_lens);
 	tcase_add_test(t, large_layer_is_exact);
 	tcase_add_test(t, state_tables_snapshot_and_shift_agree);
 	suite_add_tcase(s, t);

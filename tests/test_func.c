@@ -116,6 +116,50 @@ END_TEST
  *   h = 0.8 tanh(0.95) = 0.5918264410192035
  * Had o seen c_{t-1} = 2 it would be sig(2 ln4 / 0.95), h = 0.7167...: the
  * check tells the two apart. */
+/* sequence_lens in the reference: a sequence of length L, run in a batch
+ * of T steps, gives what the same sequence gives alone over L steps, and 0
+ * past L; backward it starts at its own last element, so its outputs at
+ * times 0..L-1 are those of the L-step sequence run backward alone. */
+START_TEST(test_ref_sequence_lens)
+{
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 3, 4, 5, 2);
+	l.sequence_lens = (layer_lens_t){ .n = 2, .len = { 5, 3 } };
+	sim_err_t e = { 0 };
+	weights_t *w = weights_random(&l, 9, &e);
+	ck_assert_ptr_nonnull(w);
+	layer_cfg_t one = test_layer(CELL_LSTM, GRU_LBR, 3, 4, 3, 1);
+	weights_t *w1 = weights_random(&one, 9, &e);
+	ck_assert_ptr_nonnull(w1);
+	/* the same parameters; sequence 1's first three inputs */
+	memcpy(w1->W, w->W, sizeof *w->W * 16 * 3);
+	memcpy(w1->U, w->U, sizeof *w->U * 16 * 4);
+	memcpy(w1->b, w->b, sizeof *w->b * 16);
+	for (size_t t = 0; t < 3; t++)
+		memcpy(w1->x + t * 3, w->x + (t * 2 + 1) * 3, sizeof *w->x * 3);
+	double h[5 * 2 * 4], h1[3 * 4];
+	for (int back = 0; back < 2; back++) {
+		if (back) {
+			ck_assert_int_eq(ref_run_backward(w, w->x, h, NULL, &e), SIM_OK);
+			ck_assert_int_eq(ref_run_backward(w1, w1->x, h1, NULL, &e), SIM_OK);
+		} else {
+			ck_assert_int_eq(ref_run(w, h, NULL, &e), SIM_OK);
+			ck_assert_int_eq(ref_run(w1, h1, NULL, &e), SIM_OK);
+		}
+		for (size_t t = 0; t < 5; t++)
+			for (size_t j = 0; j < 4; j++) {
+				double got = h[(t * 2 + 1) * 4 + j];
+				if (t < 3)
+					ck_assert_msg(got == h1[t * 4 + j], "back %d t %zu: %g vs %g", back, t, got,
+						      h1[t * 4 + j]);
+				else
+					ck_assert(got == 0.0);
+			}
+	}
+	weights_destroy(w);
+	weights_destroy(w1);
+}
+END_TEST
+
 START_TEST(test_ref_peephole_one_step)
 {
 	weights_t *w = zero_layer(CELL_LSTM_PEEPHOLE, GRU_LBR, 1, 1, 1, 1);
@@ -765,6 +809,7 @@ Suite *func_suite(void)
 	tcase_add_test(r, test_ref_vanilla_two_steps);
 	tcase_add_test(r, test_ref_fc_two_steps);
 	tcase_add_test(r, test_ref_peephole_one_step);
+	tcase_add_test(r, test_ref_sequence_lens);
 	tcase_add_test(r, test_ref_coupled_one_step);
 	tcase_add_test(r, test_ref_cells_reduce_to_lstm);
 	tcase_add_test(r, test_ref_gru_lbr_one_step);

@@ -88,10 +88,10 @@ static void mkdirs(void)
 }
 
 /* Every functional cell and form (sim/cell/cell.h). */
-#define NCELLS 7
+#define NCELLS 8
 static const cell_kind_t cells[NCELLS] = { CELL_LSTM,	       CELL_GRU,	  CELL_GRU, CELL_VANILLA,
-					   CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED, CELL_FC };
-static const gru_form_t forms[NCELLS] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR, GRU_LBR, GRU_LBR, GRU_LBR };
+					   CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED, CELL_FC,  CELL_QRNN };
+static const gru_form_t forms[NCELLS] = { GRU_LBR, GRU_LBR, GRU_RBM, GRU_LBR, GRU_LBR, GRU_LBR, GRU_LBR, GRU_LBR };
 
 static bool has_state(cell_kind_t c)
 {
@@ -214,11 +214,63 @@ START_TEST(multiplies_equal_useful_macs)
 			run_result_t r = run_ok(&h, &l, 1, 2, NULL);
 			uint64_t want = workload_layer_macs(&l);
 			ck_assert_uint_eq(want, (uint64_t)workload_gates(cells[c]) * 13 *
-							(cells[c] == CELL_FC ? 7 : 7 + 13) * 2 * 3);
+							(cells[c] == CELL_FC || cells[c] == CELL_QRNN ? 7 : 7 + 13) *
+							2 * 3);
 			ck_assert_uint_eq(test_counter(&r, "func.multiplies"), want);
 			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), want);
 			run_result_free(&r);
 		}
+}
+END_TEST
+
+/* LSTMP (proj_size): the datapath computes the projection on the VS array
+ * (its tiles read o*tanh(c), the MFU narrows the sums to h) and agrees with
+ * the double reference, which restates h = W_proj (o*tanh(c)) on its own:
+ * every LSTM cell, every SHARP schedule, fp16 and fp32 (P = 7 of H = 20:
+ * padded rows and columns on 16 x 8 tiles); the element scoreboard gives
+ * the same values; the multiplies are the useful MACs
+ * 4*H*(I + P) + P*H per sequence-step; a bidirectional LSTMP layer feeds a
+ * GRU its 2P-wide output. */
+START_TEST(lstmp_projection_values)
+{
+	static const cell_kind_t lc[3] = { CELL_LSTM, CELL_LSTM_PEEPHOLE, CELL_LSTM_COUPLED };
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					    SCHED_KIND_UNFOLDED };
+	for (int c = 0; c < 3; c++)
+		for (int s = 0; s < 4; s++) {
+			hw_cfg_t h = hw_small(sk[s], TILE_AUTO), h32 = h;
+			h32.precision.mul = PREC_FP32;
+			layer_cfg_t l = test_layer(lc[c], GRU_LBR, 12, 20, 5, 2);
+			l.proj_size = 7;
+			run_result_t r = run_ok(&h, &l, 1, 3, NULL), r32 = run_ok(&h32, &l, 1, 3, NULL);
+			const func_layer_err_t *e = &r.layers[0].err, *e32 = &r32.layers[0].err;
+			ck_assert_msg(e->h.max_abs > 0 && e->h.max_abs < FP16_BOUND && e->c.max_abs < 2 * FP16_BOUND,
+				      "cell %d sched %d: h error %g, c %g", c, s, e->h.max_abs, e->c.max_abs);
+			ck_assert_msg(e32->h.max_abs < FP32_BOUND && e32->c.max_abs < 2 * FP32_BOUND,
+				      "cell %d sched %d: fp32 h error %g, c %g", c, s, e32->h.max_abs, e32->c.max_abs);
+			uint64_t want = (uint64_t)(workload_gates(lc[c]) * 20 * (12 + 7) + 7 * 20) * 5 * 2;
+			ck_assert_uint_eq(workload_layer_macs(&l), want);
+			ck_assert_uint_eq(test_counter(&r, "func.multiplies"), want);
+			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), want);
+			ck_assert_uint_eq(r.cycles, r32.cycles);
+			h.deps = DEPS_ELEMENT;
+			run_result_t re = run_ok(&h, &l, 1, 3, NULL);
+			ck_assert(re.layers[0].err.h.max_abs == e->h.max_abs && re.layers[0].err.h.rms == e->h.rms);
+			run_result_free(&r);
+			run_result_free(&r32);
+			run_result_free(&re);
+		}
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+	h.precision.mul = PREC_FP32;
+	layer_cfg_t two[2] = { test_layer(CELL_LSTM, GRU_LBR, 12, 20, 5, 2),
+			       test_layer(CELL_GRU, GRU_LBR, 14, 9, 5, 2) };
+	two[0].proj_size = 7;
+	two[0].direction = DIR_BI;
+	run_result_t r = run_ok(&h, two, 2, 3, NULL);
+	for (size_t i = 0; i < r.n_layers; i++)
+		ck_assert_msg(r.layers[i].err.h.max_abs < FP32_BOUND, "pass %zu: h error %g", i,
+			      r.layers[i].err.h.max_abs);
+	run_result_free(&r);
 }
 END_TEST
 
@@ -233,6 +285,64 @@ static double *read_h(const char *path, size_t t, size_t b, size_t hid)
 	ck_assert_uint_eq(a.shape[2], hid);
 	return a.data;
 }
+
+/* sequence_lens in values: a finished sequence's tokens are not issued
+ * (the timing model's packed batch), its h and c are 0 past its length
+ * (ONNX's Y) and its state stays; the double reference restates that. A
+ * stack of every kind of cell with unsorted lengths {3, 9, 1, 6}, every
+ * SHARP schedule, fp32 within FP32_BOUND and the same values under the
+ * element scoreboard; the dump is 0 past each length. Backward: a reverse
+ * GRU and a bidirectional LSTMP, whose backward pass starts each sequence
+ * at its own last element, within FP32_BOUND of the reference. */
+START_TEST(sequence_lens_values)
+{
+	static const sched_kind_t sk[4] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					    SCHED_KIND_UNFOLDED };
+	static const layer_lens_t lens = { .n = 4, .len = { 3, 9, 1, 6 } };
+	layer_cfg_t ls[5] = { test_layer(CELL_GRU, GRU_RBM, 10, 12, 9, 4), test_layer(CELL_LSTM, GRU_LBR, 12, 14, 9, 4),
+			      test_layer(CELL_GRU, GRU_LBR, 5, 8, 9, 4), test_layer(CELL_QRNN, GRU_LBR, 8, 6, 9, 4),
+			      test_layer(CELL_FC, GRU_LBR, 6, 3, 9, 4) };
+	ls[1].proj_size = 5;
+	for (int i = 0; i < 5; i++)
+		ls[i].sequence_lens = lens;
+	mkdirs();
+	for (int s = 0; s < 4; s++) {
+		/* One tile config for both scoreboards: explored, each could pick
+		 * another, whose tree order rounds differently. */
+		hw_cfg_t h = hw_small(sk[s], TILE_CONFIG4);
+		h.precision.mul = PREC_FP32;
+		run_result_t r = run_ok(&h, ls, 5, 3, s == 3 ? TEST_DIR : NULL);
+		for (int l = 0; l < 5; l++)
+			ck_assert_msg(r.layers[l].err.h.max_abs < FP32_BOUND, "sched %d layer %d: h error %g", s, l,
+				      r.layers[l].err.h.max_abs);
+		h.deps = DEPS_ELEMENT;
+		run_result_t re = run_ok(&h, ls, 5, 3, NULL);
+		for (int l = 0; l < 5; l++)
+			ck_assert(re.layers[l].err.h.max_abs == r.layers[l].err.h.max_abs);
+		run_result_free(&r);
+		run_result_free(&re);
+	}
+	double *y = read_h(TEST_DIR "/layer1_h.npy", 9, 4, 5);
+	for (uint32_t b = 0; b < 4; b++)
+		for (uint32_t t = 0; t < 9; t++)
+			for (uint32_t j = 0; j < 5; j++) {
+				double v = y[((size_t)t * 4 + b) * 5 + j];
+				ck_assert_msg(t < lens.len[b] ? v != 0 : v == 0, "sequence %u step %u: %g", b, t, v);
+			}
+	free(y);
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+	h.precision.mul = PREC_FP32;
+	ls[0].direction = DIR_REV;
+	ls[1].direction = DIR_BI;
+	ls[2].input_size = 2 * 5;
+	run_result_t r = run_ok(&h, ls, 5, 3, NULL);
+	ck_assert_uint_eq(r.n_layers, 6); /* the bidirectional layer's two passes */
+	for (size_t l = 0; l < r.n_layers; l++)
+		ck_assert_msg(r.layers[l].err.h.max_abs < FP32_BOUND, "pass %zu: h error %g", l,
+			      r.layers[l].err.h.max_abs);
+	run_result_free(&r);
+}
+END_TEST
 
 static double max_diff(const double *a, const double *b, size_t n)
 {
@@ -680,6 +790,8 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, deps_element_same_values);
 	tcase_add_test(e2e, timing_unchanged);
 	tcase_add_test(e2e, multiplies_equal_useful_macs);
+	tcase_add_test(e2e, lstmp_projection_values);
+	tcase_add_test(e2e, sequence_lens_values);
 	tcase_add_test(e2e, dump_and_broken_datapath_caught);
 	tcase_add_test(e2e, weights_directory);
 	tcase_add_test(e2e, peephole_weights_directory);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/cell/cell.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
 #include "../sim/ctrl/sched.h"
@@ -40,6 +41,8 @@ START_TEST(random_configs_finish_and_agree)
 	uint64_t dseed = 0xdec0de5ULL;
 	/* And pruning (a third of the layers dense). */
 	uint64_t sseed = 0x5ba25eULL;
+	/* And LSTMP's projection and per-sequence lengths. */
+	uint64_t cseed = 0xce115eedULL;
 	int ran = 0, jumped = 0;
 	for (int iter = 0; iter < 2000; iter++) {
 		hw_cfg_t h;
@@ -81,7 +84,8 @@ START_TEST(random_configs_finish_and_agree)
 			l[i].input_size = i ? workload_layer_output(&l[i - 1]) : pick(&seed, 1, 70);
 			l[i].timesteps = pick(&seed, 0, 3) ? pick(&seed, 1, 4) : pick(&seed, 8, 30);
 			l[i].batch_size = pick(&seed, 1, 3);
-			l[i].skip_input = i == 0 && l[i].cell != CELL_FC && pick(&seed, 0, 3) == 0;
+			l[i].skip_input =
+				i == 0 && (cell_get(l[i].cell)->flags & CELL_F_RECURRENT) && pick(&seed, 0, 3) == 0;
 			l[i].weight_bits = (weight_bits_t)pick(&wseed, 0, 3);
 			l[i].weight_scale = (weight_scale_t)pick(&wseed, 0, 2);
 			l[i].weight_scale_block = pick(&wseed, 1, 16);
@@ -91,6 +95,15 @@ START_TEST(random_configs_finish_and_agree)
 			l[i].sparsity_seed = pick(&sseed, 0, 1000);
 			l[i].sparse_format = (sparse_format_t)pick(&sseed, 0, 3);
 			l[i].index_bits = 16;
+			if ((cell_get(l[i].cell)->flags & CELL_F_PROJ) && l[i].hidden_size > 1 &&
+			    !workload_sparse(&l[i]) && pick(&cseed, 0, 2) == 0)
+				l[i].proj_size = pick(&cseed, 1, l[i].hidden_size - 1);
+			if (pick(&cseed, 0, 3) == 0) {
+				l[i].sequence_lens.n = l[i].batch_size;
+				for (uint32_t b = 0; b < l[i].batch_size; b++)
+					l[i].sequence_lens.len[b] = pick(&cseed, 1, l[i].timesteps);
+				l[i].sequence_lens.len[pick(&cseed, 0, l[i].batch_size - 1)] = l[i].timesteps;
+			}
 		}
 		workload_t w = { .name = "stress", .path = "stress", .layers = l, .n_layers = nl };
 		bool cold = pick(&seed, 0, 1);

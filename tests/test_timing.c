@@ -166,6 +166,140 @@ START_TEST(batch_interleaves_sequences)
 }
 END_TEST
 
+/* LSTMP (proj_size P): after the cell update of step t the projection
+ * W_proj (P x H) times o*tanh(c_t) is one more segment on the VS array, and
+ * step t+1's U.h waits for all of its output. On the single-tile case's
+ * hardware (N = 4, K = 32, config4 32 x 4, Intergate, no W.x):
+ *  H = 4, P = 2: the gate segment reads P = 2 columns, one tile (s = 0,
+ *    E = 1): o*tanh(c_t) is written at 40 (as the plain LSTM's h). The
+ *    projection (one gate, 2 of 32 rows, H = 4 columns: one tile) issues
+ *    in that cycle, is accepted at +R, leaves the tree at +M+d, is pushed
+ *    to the MFU at +A, started at +1, and its h is written at +Lm, in the
+ *    MFU's tick, before the controller's: the next step issues then. Extra
+ *    per step: R + M + d + A + 1 + Lm = 1+1+2+1+1+15 = 21, period 61:
+ *    T = 1 -> 62, T = 3 -> 3*61 + 1 = 184.
+ *  H = 8, P = 4: the gate segment (8 rows per gate) still reads one tile
+ *    of P = 4 columns and E = 8/8 = 1, so the cell update ends at 40; the
+ *    projection has H/Kc = 2 column tiles (slots 0, 1 of its own): extra
+ *    1 + 21 = 22, period 62: T = 2 -> 125.
+ *  MFU latency 15 -> 20 on the first: +5 (Lm) +5 (Lc, tanh_latency auto =
+ *    Lm) in the cell update and +5 in the projection: period 76 -> 229.
+ *  B = 2 on the first: every tile is issued once per sequence, so the
+ *    gate segment's tile is in slots 0, 1 (s = 1), E = 4*2/8 = 1, and the
+ *    projection's last token is one slot later (+1): period 63 -> 190.
+ * MACs: 4 gates x H x P + P x H per step and sequence. */
+START_TEST(lstmp_projection_step)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 1, 1, true);
+	l.proj_size = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 62);
+	l.timesteps = 3;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 61 + 1);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 3 * (4 * 4 * 2 + 2 * 4));
+	ck_assert_uint_eq(test_counter(&r, "mfu.activations"), 3 * (4 * 4 + 2));
+	ck_assert_uint_eq(test_counter(&r, "mfu.bias_adds"), 3 * 4 * 4);
+	run_result_free(&r);
+	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 2, 1, true);
+	l8.proj_size = 4;
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 2 * 62 + 1);
+	h.mfu.latency = 20;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 76 + 1);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	l.batch_size = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 3 * 63 + 1);
+}
+END_TEST
+
+/* sequence_lens: a finished sequence's (column tile, sequence) tokens are
+ * not issued, so a step with fewer sequences is shorter (no idle cause:
+ * the lanes it would have used are simply not there). On the single-tile
+ * hardware, LSTM without W.x:
+ *  H = 4, B = 2, lengths {4, 2}: while both run, the one tile is issued
+ *    for each sequence (slots 0, 1: s = 1), E = 8/8 = 1: period 41; from
+ *    step 2 one sequence: s = 0, period 40: 2*41 + 2*40 + 1 = 163.
+ *  H = 8, B = 2, lengths {4, 2}: two column tiles per sequence, s = 3,
+ *    E = 16/8 = 2: period 3 + 40 + 1 = 44 (batch_interleaves_sequences'
+ *    step); alone s = 1, E = 1: 41. 2*44 + 2*41 + 1 = 171.
+ *  The same in the other order {2, 4}: the batch is packed, the order of
+ *    the lengths does not matter: 171; and reverse direction: 171.
+ * Useful MACs: G*H*H per sequence-step, 4*8*8*(4 + 2). */
+START_TEST(finished_sequences_not_issued)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 4, 2, true);
+	l.sequence_lens = (layer_lens_t){ .n = 2, .len = { 4, 2 } };
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 41 + 2 * 40 + 1);
+	layer_cfg_t l8 = layer(CELL_LSTM, 8, 8, 4, 2, true);
+	l8.sequence_lens = (layer_lens_t){ .n = 2, .len = { 4, 2 } };
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l8, &r, false), 2 * 44 + 2 * 41 + 1);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 4 * 8 * 8 * (4 + 2));
+	ck_assert_uint_eq(test_counter(&r, "cell.updates"), 8 * (4 + 2));
+	run_result_free(&r);
+	l8.sequence_lens = (layer_lens_t){ .n = 2, .len = { 2, 4 } };
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 2 * 44 + 2 * 41 + 1);
+	l8.direction = DIR_REV;
+	ck_assert_uint_eq(run1(&h, &l8, NULL, false), 2 * 44 + 2 * 41 + 1);
+}
+END_TEST
+
+/* QRNN (fo-pooling, window 1): no U, so the VS array never waits on h; its
+ * W.x of step t+2 waits only for the gate buffer's room (step t's h
+ * written), and the cell updater reads element e of step t only once
+ * c_{t-1}[e] is written. Single-tile hardware, I = H = 4, B = 1: one
+ * segment (3 gates, 10 rows each, 4 real; one column tile), E = 1.
+ *  cell_updater.latency 3 -> 10, so Lc = 10 + 15 = 25: step 0 issues at 0,
+ *    its gates are written at 0+1+1+2+1+1+15 = 21 and read at 22, c_0 and
+ *    h_0 written at 47. Step 1 issues at 1 (no barrier), its gates wait in
+ *    the buffer; it is read when c_0 is written, 47, written 72. Step 2
+ *    issues when h_0 is written (47), gates at 68, read at 72 (c_1).
+ *    From then on each step is read Lc after the one before: read(t) =
+ *    22 + 25t, the run ends the cycle after h_{T-1}: 25T + 23. T = 6 ->
+ *    173 (the LSTM on this hardware: 47 a step). The recurrence binds:
+ *    cell.wait_recurrence counts the cycles from the gates' arrival in
+ *    the buffer to c_{t-1}'s: step 1 waits 47 - 23; step t >= 2's gates
+ *    arrive at read(t-2) + 25 + 21 + 1, 3 before its read.
+ *  The default Lc = 18 < 22 + 18: the gate buffer's two steps bind
+ *    instead: read(t) = max(read(t-1) + 18, read(t-2) + 18 + 22), i.e.
+ *    22, 40, 62, 80: T = 4 ends at 80 + 18 + 1 = 99. */
+START_TEST(qrnn_recurrence_binds)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	h.cell.latency = 10;
+	layer_cfg_t l = layer(CELL_QRNN, 4, 4, 6, 1, false);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 25 * 6 + 23);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 3 * 4 * 4 * 6);
+	ck_assert_uint_eq(test_counter(&r, "cell.wait_recurrence"), (47 - 23) + 4 * 3);
+	run_result_free(&r);
+	h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	l.timesteps = 4;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 99);
+}
+END_TEST
+
+/* The MFU counts each function it evaluates (docs/energy.md prices each):
+ * LSTM H = 4, T = 3 with act_f relu and act_g softplus: i, f, o are role
+ * f (3*4*3 = 36 relus), g role g (4*3 = 12 softpluses), no sigmoid or
+ * tanh in the MFU; the cycles are those of the default functions (one
+ * pass of the pipeline each, docs/hardware.md §2.4). */
+START_TEST(activation_functions_counted)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t l = layer(CELL_LSTM, 4, 4, 3, 1, true);
+	l.act[LAYER_ROLE_F] = LACT_RELU;
+	l.act[LAYER_ROLE_G] = LACT_SOFTPLUS;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 3 * 40 + 1);
+	ck_assert_uint_eq(test_counter(&r, "mfu.relu"), 36);
+	ck_assert_uint_eq(test_counter(&r, "mfu.softplus"), 12);
+	ck_assert_uint_eq(test_counter(&r, "mfu.sigmoid") + test_counter(&r, "mfu.tanh"), 0);
+	run_result_free(&r);
+}
+END_TEST
+
 /* One parameter at a time on the single-tile case (T = 3, P = 40):
  *  MFU latency 15 -> 20 adds 5 per step to Lm and, through the cell
  *    updater's tanh (auto = Lm), 5 to Lc: +10 per step     -> 3*50 + 1
@@ -1180,6 +1314,10 @@ Suite *timing_suite(void)
 	tcase_add_test(t, sparse_storage_crossover);
 	tcase_add_test(t, ih_traffic_and_tree_adds);
 	tcase_add_test(t, gate_buffer_peak);
+	tcase_add_test(t, lstmp_projection_step);
+	tcase_add_test(t, finished_sequences_not_issued);
+	tcase_add_test(t, qrnn_recurrence_binds);
+	tcase_add_test(t, activation_functions_counted);
 	suite_add_tcase(s, t);
 	return s;
 }

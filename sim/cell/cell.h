@@ -38,7 +38,12 @@
  *   - flags agree with the data: CELL_F_FUNCTIONAL iff step is set,
  *     CELL_F_FORMS iff more than one variant, CELL_F_PEEPHOLE only with
  *     CELL_F_STATE, CELL_F_STATE iff the cell updater reads and writes c
- *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases.
+ *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases,
+ *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT;
+ *   - ops.role_evals sum to ops.tanhs, and name only roles the cell has.
+ * A cell with CELL_F_STATE and no CELL_F_RECURRENT (qrnn) keeps c but
+ * feeds no h back: its one partition reads x, and its only recurrence is
+ * c's, in the cell updater (cellu.h).
  *
  * The double reference (sim/func/ref.c) deliberately does not read the
  * descriptor: it is an independent restatement of each cell's equations,
@@ -62,6 +67,12 @@
 #define CELL_MAX_GATES 4
 #define CELL_MAX_PHASES 2
 #define CELL_MAX_VARIANTS 2
+/* The phase of an LSTMP layer's projection (layer_cfg_t.proj_size): it
+ * follows every phase of the cell's variant. Its segments (sched.h) are
+ * W_proj's P rows over the H columns of o*tanh(c); the MFU passes their
+ * sums through unbiased and unactivated into the I/H buffer as h
+ * (gbuf_proj), and the next step's U.h waits for all of them (ctrl.c). */
+#define CELL_PHASE_PROJ CELL_MAX_PHASES
 
 /* What the MFU evaluates on a gate after its bias add. */
 typedef enum { CELL_ACT_NONE = 0, CELL_ACT_SIGMOID, CELL_ACT_TANH } cell_act_t;
@@ -72,11 +83,16 @@ enum {
 	CELL_F_PEEPHOLE = 1u << 2,   /* element-wise peephole weights P (3, H) act on c */
 	CELL_F_FUNCTIONAL = 1u << 3, /* --functional computes it (has a step) */
 	CELL_F_FORMS = 1u << 4,	     /* takes gru_form: one variant per form */
+	CELL_F_PROJ = 1u << 5,	     /* takes proj_size (LSTMP): its output o*H(c) can be projected */
 };
 
 /* Operations of the cell updater per element. */
 typedef struct cell_ops {
 	uint8_t mults, adds, tanhs;
+	/* Of the tanhs, the evaluations of each activation role's function
+	 * (LAYER_ROLE_F, _G, _H; they sum to tanhs): which function the unit
+	 * computes, hence what it costs (docs/energy.md). */
+	uint8_t role_evals[LAYER_ROLES];
 	uint8_t h_reads; /* h_{t-1} read from the I/H buffer */
 	uint8_t c_reads, c_writes;
 } cell_ops_t;

@@ -4,7 +4,26 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "../arith/act.h"
 #include "cell.h"
+
+/* The cell updater's function evaluations other than sigmoid and tanh
+ * (those run on its tanh units, a sigmoid as (1 + tanh(x/2))/2, and count
+ * in cell.tanh), in act_fn_t order from ACT_RELU. Static text: the
+ * registry keeps it by pointer. */
+static const struct {
+	const char *name, *desc;
+} fn_counter[ACT_N_FN - 2] = {
+	{ "cell.relu", "relus in the cell updater (a layer's act_f, act_g, act_h)" },
+	{ "cell.leaky_relu", "leaky relus in the cell updater" },
+	{ "cell.hard_sigmoid", "hard sigmoids in the cell updater" },
+	{ "cell.affine", "affine functions in the cell updater" },
+	{ "cell.thresholded_relu", "thresholded relus in the cell updater" },
+	{ "cell.softsign", "softsigns in the cell updater" },
+	{ "cell.scaled_tanh", "scaled tanhs in the cell updater" },
+	{ "cell.elu", "elus in the cell updater" },
+	{ "cell.softplus", "softpluses in the cell updater" },
+};
 
 typedef struct cellu_done {
 	uint64_t ready;
@@ -14,7 +33,9 @@ typedef struct cellu_done {
 struct cellu {
 	cell_cfg_t cfg;
 	uint32_t latency; /* this layer's depth (cellu_begin_layer) */
-	uint32_t elems, timesteps;
+	const layer_cfg_t *lc;
+	uint32_t hidden, timesteps;
+	uint32_t elems; /* of the step being read (c->step): H * its active sequences */
 	uint64_t now;
 	uint32_t step, taken;		/* step being read, elements read of it */
 	bool took;			/* the last tick read elements (transient: not state) */
@@ -29,8 +50,20 @@ struct cellu {
 	uint64_t step_start[2];
 	uint32_t cap, head, count;
 	unsigned mults, adds, tanhs, cread, cwrite, hread;
+	unsigned fn_evals[ACT_N_FN - 2]; /* per element, from ACT_RELU (tanhs: sigmoid and tanh) */
+	uint64_t *fns[ACT_N_FN - 2];
+	bool carried; /* reads c_{t-1} or h_{t-1} per element: waits until it is written */
+	uint64_t *wait_c;
 	uint64_t *busy, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
 };
+
+static bool cellu_fn_counters(cellu_t *c, stats_t *st)
+{
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		if (!(c->fns[f] = stats_counter(st, fn_counter[f].name, STATS_OPS, fn_counter[f].desc)))
+			return false;
+	return true;
+}
 
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 {
@@ -49,13 +82,17 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->updates = stats_counter(st, "cell.updates", STATS_VALUES, "hidden elements updated");
 	c->nmul = stats_counter(st, "cell.mults", STATS_OPS, "multiplies in the cell updater");
 	c->nadd = stats_counter(st, "cell.adds", STATS_OPS, "adds in the cell updater");
-	c->ntanh = stats_counter(st, "cell.tanh", STATS_OPS, "tanhs in the cell updater");
+	c->ntanh = stats_counter(st, "cell.tanh", STATS_OPS,
+				 "tanhs in the cell updater (and sigmoids, evaluated on its tanh units)");
 	c->ih_w = stats_counter(st, "ihbuf.writes", STATS_VALUES, "h elements written to the I/H buffer");
 	c->ih_r = stats_counter(st, "ihbuf.reads", STATS_VALUES, "elements read from the I/H buffer");
 	c->c_r = stats_counter(st, "cellbuf.reads", STATS_VALUES, "c elements read");
 	c->c_w = stats_counter(st, "cellbuf.writes", STATS_VALUES, "c elements written");
+	c->wait_c = stats_counter(st, "cell.wait_recurrence", STATS_CYCLES,
+				  "cycles with ready elements whose c or h of the previous step was not yet written "
+				  "(the element-wise recurrence binds: qrnn)");
 	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w ||
-	    !c->ih_r || !c->c_r || !c->c_w) {
+	    !c->ih_r || !c->c_r || !c->c_w || !c->wait_c || !cellu_fn_counters(c, st)) {
 		cellu_destroy(c);
 		return NULL;
 	}
@@ -70,17 +107,24 @@ void cellu_destroy(cellu_t *c)
 	free(c);
 }
 
-void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
-		       uint32_t timesteps)
+/* Elements of step t. */
+static uint32_t cellu_elems(const cellu_t *c, uint32_t t)
 {
-	const cell_desc_t *d = cell_get(cell);
-	const cell_ops_t *ops = &cell_variant(d, form)->ops;
+	return c->hidden * workload_active(c->lc, t);
+}
+
+void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
+{
+	const cell_desc_t *d = cell_get(lc->cell);
+	const cell_ops_t *ops = &cell_variant(d, lc->gru_form)->ops;
 	/* The arithmetic around one tanh; a peephole cell's i, f, o sigmoids
 	 * add a second tanh pass and its own arithmetic (docs/hardware.md §2.5). */
 	c->latency = c->cfg.latency + c->cfg.tanh_latency +
 		     (d->flags & CELL_F_PEEPHOLE ? c->cfg.peephole_latency + c->cfg.tanh_latency : 0);
-	c->elems = hidden * batch;
-	c->timesteps = timesteps;
+	c->lc = lc;
+	c->hidden = lc->hidden_size;
+	c->timesteps = lc->timesteps;
+	c->elems = cellu_elems(c, 0);
 	c->step = c->taken = 0;
 	c->w_step[0] = c->w_step[1] = UINT32_MAX;
 	c->w_count[0] = c->w_count[1] = 0;
@@ -88,8 +132,41 @@ void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t h
 	c->done_layer = false;
 	c->head = c->count = 0;
 	/* Operations per element: the cell's (sim/cell/cell.h). */
-	c->mults = ops->mults, c->adds = ops->adds, c->tanhs = ops->tanhs;
+	c->mults = ops->mults, c->adds = ops->adds, c->tanhs = 0;
+	/* Each role's evaluations by the function the layer gives it. */
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		c->fn_evals[f] = 0;
+	for (unsigned r = 0; r < LAYER_ROLES; r++) {
+		act_fn_t fn = (act_fn_t)(workload_role_act(lc, r) - 1);
+		if (fn == ACT_SIGMOID || fn == ACT_TANH)
+			c->tanhs += ops->role_evals[r];
+		else
+			c->fn_evals[fn - 2] += ops->role_evals[r];
+	}
 	c->cread = ops->c_reads, c->cwrite = ops->c_writes, c->hread = ops->h_reads;
+	c->carried = ops->c_reads || ops->h_reads;
+}
+
+/* Of the next `want` elements of the step being read, how many have their
+ * c_{t-1} (or h_{t-1}) written: element j*n + b of step t is j*n' + b of
+ * step t-1 (n, n' their active sequences), and step t-1's are written in
+ * order, a prefix. A cell whose U.h waits for all of h_{t-1} never waits
+ * here; a qrnn, whose products run ahead, does. */
+static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
+{
+	if (!c->carried || c->step == 0 || !want)
+		return want;
+	uint32_t done = cellu_h_written(c, c->step - 1);
+	uint32_t n = workload_active(c->lc, c->step), np = workload_active(c->lc, c->step - 1);
+	if (n == np)
+		return done > c->taken ? (done - c->taken < want ? done - c->taken : want) : 0;
+	uint32_t k = 0;
+	for (; k < want; k++) {
+		uint32_t e = c->taken + k;
+		if ((e / n) * np + e % n >= done)
+			break;
+	}
+	return k;
 }
 
 static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
@@ -100,15 +177,16 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 		c->w_count[p] = 0;
 	}
 	c->w_count[p] += n;
-	if (c->w_count[p] == c->elems) {
+	uint32_t elems = cellu_elems(c, step);
+	if (c->w_count[p] == elems) {
 		c->full_through = step; /* steps finish in order */
 		if (c->trace) {
 			char args[64];
-			snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, c->elems);
+			snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, elems);
 			trace_slice(c->trace, TRACE_CELL, "cell update", c->step_start[p], c->now + 1, args);
 		}
 	}
-	if (step + 1 == c->timesteps && c->w_count[p] == c->elems)
+	if (step + 1 == c->timesteps && c->w_count[p] == elems)
 		c->done_layer = true;
 }
 
@@ -129,7 +207,10 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		c->count--;
 	}
 	uint32_t avail = c->step < c->timesteps ? gbuf_ready(in, c->step) - c->taken : 0;
-	uint32_t take = avail < c->cfg.lanes ? avail : c->cfg.lanes;
+	uint32_t ready = avail < c->cfg.lanes ? avail : c->cfg.lanes;
+	uint32_t take = cellu_carried(c, ready);
+	if (ready && !take)
+		(*c->wait_c)++;
 	if (take) {
 		if (c->taken == 0)
 			c->step_start[c->step & 1] = c->now;
@@ -145,6 +226,8 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		*c->nmul += (uint64_t)take * c->mults;
 		*c->nadd += (uint64_t)take * c->adds;
 		*c->ntanh += (uint64_t)take * c->tanhs;
+		for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+			*c->fns[f] += (uint64_t)take * c->fn_evals[f];
 		*c->ih_w += take;
 		*c->ih_r += (uint64_t)take * c->hread;
 		*c->c_r += (uint64_t)take * c->cread;
@@ -154,6 +237,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		if (c->taken == c->elems) {
 			c->step++;
 			c->taken = 0;
+			c->elems = cellu_elems(c, c->step);
 		}
 	} else {
 		(*c->starve)++;
@@ -165,7 +249,7 @@ uint32_t cellu_h_written(const cellu_t *c, uint32_t step)
 {
 	unsigned p = step & 1;
 	if ((int64_t)step <= c->full_through)
-		return c->elems;
+		return cellu_elems(c, step);
 	return c->w_step[p] == step ? c->w_count[p] : 0;
 }
 

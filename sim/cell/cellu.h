@@ -19,7 +19,14 @@
  * biased sums out; the coupled LSTM forms f = 1 - i first (1 more add);
  * the peephole LSTM adds P*c to i, f, o and evaluates their sigmoids here,
  * which makes it peephole_latency + tanh_latency cycles deeper (a second
- * tanh pass before the c update). docs/hardware.md §2.5.
+ * tanh pass before the c update); qrnn c = f*c + (1-f)*z, h = o*c (3
+ * multiplies, 2 adds). docs/hardware.md §2.5.
+ *
+ * An element of step t that reads c_{t-1} or h_{t-1} is taken only once
+ * that element of step t-1 is written (cell.wait_recurrence counts the
+ * cycles it waited): implied by the step barrier for every cell with U.h,
+ * binding for a qrnn, whose gates run ahead. A step has H elements per
+ * active sequence (sequence_lens, workload_active), element j*n + p.
  */
 #ifndef SHARPSIM_CELLU_H
 #define SHARPSIM_CELLU_H
@@ -42,8 +49,9 @@ typedef void (*cellu_sink_fn)(void *ctx, uint32_t step, uint32_t e0, uint32_t n)
 /* cfg->lanes and cfg->tanh_latency must be resolved (non-zero). */
 cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st);
 void cellu_destroy(cellu_t *c);
-void cellu_begin_layer(cellu_t *c, cell_kind_t cell, gru_form_t form, uint32_t hidden, uint32_t batch,
-		       uint32_t timesteps);
+/* New layer: H elements per active sequence of each step
+ * (workload_active). lc must outlive the layer. */
+void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc);
 void cellu_tick(cellu_t *c, gbuf_t *in);
 /* Whether the last tick read elements (a cycle counted in cell.busy). */
 bool cellu_took(const cellu_t *c);

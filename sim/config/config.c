@@ -607,13 +607,72 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
-		if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || l->direction != DIR_UNI)) {
+		/* A cell without U reads only x: skipping it leaves nothing;
+		 * without a state either (fc) it has no time order to reverse. */
+		unsigned cf = cell_get(l->cell)->flags;
+		if (!(cf & CELL_F_RECURRENT) && (l->skip_input || (!(cf & CELL_F_STATE) && l->direction != DIR_UNI))) {
 			const ydoc_node_t *at = ydoc_get(item, l->skip_input ? "skip_input" : "direction");
+			if (l->skip_input)
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"a %s layer's products read only x, expected no skip_input on it",
+						workload_cell_name(l->cell));
+			else
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"an fc layer has no recurrence, expected no %s on it",
+						l->direction == DIR_BI ? "direction: bidirectional"
+								       : "direction: reverse");
+			goto fail;
+		}
+		/* PyTorch's rule: a projection narrower than H, on an LSTM cell
+		 * (the cells that keep c and hand on o*tanh(c)). */
+		if (l->proj_size && (!(cf & CELL_F_PROJ) || l->proj_size >= l->hidden_size)) {
+			const ydoc_node_t *at = ydoc_get(item, "proj_size");
+			char cells[128];
+			if (cf & CELL_F_PROJ)
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"proj_size %u is not below hidden_size %u, expected 0 (no projection) "
+						"or 1..%u",
+						l->proj_size, l->hidden_size, l->hidden_size - 1);
+			else
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"proj_size applies to the LSTM cells (%s), expected no proj_size on a "
+						"%s layer",
+						cell_list(cells, sizeof cells, CELL_F_PROJ),
+						workload_cell_name(l->cell));
+			goto fail;
+		}
+		if (l->sequence_lens.n) {
+			const ydoc_node_t *at = ydoc_get(item, "sequence_lens");
+			uint32_t longest = 0, over = 0;
+			for (uint32_t b = 0; b < l->sequence_lens.n; b++) {
+				uint32_t n = l->sequence_lens.len[b];
+				longest = n > longest ? n : longest;
+				if (n > l->timesteps && !over)
+					over = b + 1;
+			}
+			if (l->sequence_lens.n != l->batch_size)
+				rc = ydoc_error(
+					d, at ? at : item, err, SIM_EINPUT,
+					"sequence_lens has %u entries, expected one per sequence: batch_size %u",
+					l->sequence_lens.n, l->batch_size);
+			else if (over)
+				rc = ydoc_error(d, at ? ydoc_item(at, over - 1) ? ydoc_item(at, over - 1) : at : item,
+						err, SIM_EINPUT,
+						"sequence_lens[%u] is %u, longer than timesteps %u, expected 1..%u",
+						over - 1, l->sequence_lens.len[over - 1], l->timesteps, l->timesteps);
+			else if (longest != l->timesteps)
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+						"the longest of sequence_lens is %u but timesteps is %u, expected "
+						"timesteps: %u (T is the padded length, the longest sequence's)",
+						longest, l->timesteps, longest);
+			if (rc)
+				goto fail;
+		}
+		if (l->proj_size && workload_sparse(l)) {
+			const ydoc_node_t *at = ydoc_get(item, "proj_size");
 			rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
-					"an fc layer has no recurrence, expected no %s on it",
-					l->skip_input		 ? "skip_input"
-					: l->direction == DIR_BI ? "direction: bidirectional"
-								 : "direction: reverse");
+					"a projection (proj_size) on pruned weights is not modelled (the zero masks "
+					"cover W and U only), expected sparsity: 0 and sparse_format: dense with it");
 			goto fail;
 		}
 		static const char *const role_key[LAYER_ROLES] = { "act_f", "act_g", "act_h" };
@@ -688,7 +747,7 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
-	char value[1100];
+	char value[PARAM_VALUE_MAX];
 	/* name is not a table key: format it as a string field would be. */
 	const param_t name_param = {
 		.key = "name", .type = PARAM_STRING, .offset = offsetof(workload_t, name), .size = sizeof w->name

@@ -670,6 +670,30 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "delta: the same threshold for h_{t-1}" },
+	/* quiet_default: a layer without lengths hashes as before. */
+	{ .key = "sequence_lens",
+	  .type = PARAM_U32_LIST,
+	  LY(sequence_lens),
+	  .def = "[]",
+	  .min = 1,
+	  .max = 10000000,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "per-sequence lengths (ONNX's sequence_lens), [] = every sequence runs all T steps; else "
+		  "batch_size entries, each 1..T, the longest T: a finished sequence's tokens are not issued, so "
+		  "steps with fewer sequences take fewer cycles; in values a finished sequence's h is 0 (ONNX's Y)" },
+	/* quiet_default: a layer without a projection hashes as before. */
+	{ .key = "proj_size",
+	  .type = PARAM_U32,
+	  LY(proj_size),
+	  .def = "0",
+	  .min = 0,
+	  .max = 65535,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_MODEL,
+	  .desc = "LSTM cells only: P, the projection of LSTMP (PyTorch's proj_size): h = W_proj (o*tanh(c)), "
+		  "P x H, one more matrix-vector product per step that the next step's U.h waits for; "
+		  "0 = none, else 0 < P < H (docs/architecture.md)" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
 	PARAM_ACT_ROLE("act_f", 0,
@@ -847,6 +871,23 @@ int param_set(const param_t *p, void *base, const ydoc_t *d, const ydoc_node_t *
 		memcpy(field, &x, sizeof x);
 		return SIM_OK;
 	}
+	case PARAM_U32_LIST: {
+		layer_lens_t x = { 0 };
+		if (!v || ydoc_kind(v) != YDOC_SEQ)
+			return ydoc_error(d, v, err, SIM_EINPUT,
+					  "%s is not a list, expected a list of integers like [8, 4]", p->key);
+		if (ydoc_len(v) > LAYER_MAX_BATCH)
+			return ydoc_error(d, v, err, SIM_EINPUT, "%s has %zu entries, expected at most %u", p->key,
+					  ydoc_len(v), LAYER_MAX_BATCH);
+		for (size_t i = 0; i < ydoc_len(v); i++) {
+			uint64_t e;
+			if ((rc = ydoc_as_u64(d, ydoc_item(v, i), p->min, p->max, &e, err)))
+				return rc;
+			x.len[x.n++] = (uint32_t)e;
+		}
+		memcpy(field, &x, sizeof x);
+		return SIM_OK;
+	}
 	case PARAM_STRING: {
 		const char *x;
 		rc = ydoc_as_string(d, v, &x, err);
@@ -973,6 +1014,15 @@ void param_format(const param_t *p, const void *base, char *buf, size_t size)
 	case PARAM_STRING:
 		param_quote(field, buf, size);
 		return;
+	case PARAM_U32_LIST: {
+		const layer_lens_t *x = (const layer_lens_t *)(const void *)field;
+		size_t o = (size_t)snprintf(buf, size, "[");
+		for (uint32_t i = 0; i < x->n && o < size; i++)
+			o += (size_t)snprintf(buf + o, size - o, "%s%u", i ? ", " : "", x->len[i]);
+		if (o < size)
+			snprintf(buf + o, size - o, "]");
+		return;
+	}
 	}
 }
 
@@ -1005,6 +1055,10 @@ void param_range_text(const param_t *p, char *buf, size_t size)
 	case PARAM_STRING:
 		snprintf(buf, size, "string, at most %zu characters", p->size - 1);
 		return;
+	case PARAM_U32_LIST:
+		snprintf(buf, size, "list of integers %llu..%llu, at most %u", (unsigned long long)p->min,
+			 (unsigned long long)p->max, LAYER_MAX_BATCH);
+		return;
 	}
 }
 
@@ -1027,7 +1081,7 @@ static size_t param_split(const char *key, char *buf, size_t size, const char **
 
 static void param_dump_keys(FILE *f, const param_t *t, size_t n, const void *base, bool for_hash)
 {
-	char prev_buf[128] = "", buf[128], value[1100];
+	char prev_buf[128] = "", buf[128], value[PARAM_VALUE_MAX];
 	const char *prev[PARAM_MAX_DEPTH], *comp[PARAM_MAX_DEPTH];
 	size_t n_prev = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1071,7 +1125,7 @@ static uint64_t param_fnv(uint64_t h, const char *s)
 uint64_t param_timing_key(const param_t *t, size_t n, const void *base)
 {
 	uint64_t h = 14695981039346656037ull; /* FNV-1a 64-bit offset basis */
-	char value[1100];
+	char value[PARAM_VALUE_MAX];
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].untimed)
 			continue;

@@ -30,6 +30,10 @@
 #include "workload.h"
 #include "ydoc.h"
 
+/* Room for any formatted value: a string field (512 bytes, quoted and
+ * escaped) or a full sequence_lens list (1024 lengths of up to 8 digits). */
+#define PARAM_VALUE_MAX 12288
+
 typedef enum {
 	PARAM_U32,
 	PARAM_U64,
@@ -37,7 +41,8 @@ typedef enum {
 	PARAM_DOUBLE,
 	PARAM_BOOL,
 	PARAM_ENUM,
-	PARAM_STRING /* char[size] */
+	PARAM_STRING,  /* char[size] */
+	PARAM_U32_LIST /* layer_lens_t: a YAML list of min..max integers, at most LAYER_MAX_BATCH */
 } param_type_t;
 
 /* Where a default comes from (configs/README.md explains each). */

@@ -20,6 +20,7 @@ typedef enum {
 	CELL_FC,
 	CELL_LSTM_PEEPHOLE,
 	CELL_LSTM_COUPLED,
+	CELL_QRNN,
 	CELL_KIND_ALL
 } cell_kind_t;
 
@@ -71,6 +72,16 @@ typedef enum {
 } layer_act_t;
 enum { LAYER_ROLE_F = 0, LAYER_ROLE_G, LAYER_ROLE_H, LAYER_ROLES };
 
+/* Per-sequence lengths of a batch (ONNX's sequence_lens): n = 0 when every
+ * sequence runs all T steps, else n = batch_size lengths, each 1..T with
+ * the longest T (config.c checks). Sequence b takes part in steps
+ * t < len[b]; a finished sequence's tokens are not issued. */
+#define LAYER_MAX_BATCH 1024
+typedef struct layer_lens {
+	uint32_t n;
+	uint32_t len[LAYER_MAX_BATCH];
+} layer_lens_t;
+
 typedef struct layer_cfg {
 	cell_kind_t cell;
 	uint32_t input_size;
@@ -96,6 +107,11 @@ typedef struct layer_cfg {
 	double delta_threshold_x, delta_threshold_h;
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
+	/* LSTMP (the LSTM cells only): P > 0 projects each step's o*tanh(c)
+	 * through W_proj (P x H) to the P-wide h that the next step's U (4H x
+	 * P) and the next layer read; 0 = no projection. 0 < P < H. */
+	uint32_t proj_size;
+	layer_lens_t sequence_lens;
 	char weights[512]; /* optional .npy directory for functional runs; "" = random */
 	int line, col;	   /* where the layer starts in its file */
 } layer_cfg_t;
@@ -111,18 +127,40 @@ typedef struct workload {
 unsigned workload_gates(cell_kind_t c);
 const char *workload_cell_name(cell_kind_t c);
 /* MVM multiply-accumulates of a layer: G*H*(I+H)*T*B, I = 0 with skip_input,
- * twice that when bidirectional; H*I*T*B for fc. */
+ * twice that when bidirectional; H*I*T*B for fc (T*B: the sum of
+ * sequence_lens when given). With a projection P:
+ * (G*H*(I+P) + P*H)*T*B (U reads the P-wide h, W_proj is P x H). */
 uint64_t workload_layer_macs(const layer_cfg_t *l);
-/* Elements per step the layer hands to the next: H, or 2H when bidirectional. */
+/* Elements per step the layer hands to the next: H (P with a projection),
+ * twice that when bidirectional. */
 uint32_t workload_layer_output(const layer_cfg_t *l);
 /* The activation roles a cell has: 3 (f, g, h) for the LSTMs, 2 for the
  * GRU, 1 for the vanilla RNN, 0 for fc. */
 unsigned workload_act_roles(cell_kind_t c);
+/* The function role r (LAYER_ROLE_F, _G, _H) of the layer evaluates:
+ * its act key, or for auto the cell's own (f: the cell's act_f, sigmoid or
+ * tanh; g, h: tanh). Never LACT_AUTO. */
+layer_act_t workload_role_act(const layer_cfg_t *l, unsigned r);
 /* Bits of one stored weight: 16, 8, 4 or 2. */
 unsigned workload_weight_bits(const layer_cfg_t *l);
 /* The layer has pruned weights (sparsity > 0) or a sparse layout: its
  * program comes from a mask (cmp_mask.h), not from the dense formula. */
 bool workload_sparse(const layer_cfg_t *l);
+/* Sequences of the batch that take part in step t (time as the pass runs
+ * it: a finished sequence of a reverse pass is one whose length the pass
+ * has covered): batch_size without sequence_lens, else those with
+ * len > t. The hardware issues them packed (ctrl.h): the host orders a
+ * batch by decreasing length, as cuDNN's packed layout and PyTorch's
+ * pack_padded_sequence do, so the active ones are a prefix b < n. */
+uint32_t workload_active(const layer_cfg_t *l, uint32_t t);
+/* The first step after t whose active count differs from step t's, or
+ * timesteps: steps t .. that - 1 run the same batch. */
+uint32_t workload_active_until(const layer_cfg_t *l, uint32_t t);
+/* Sequence-steps of a layer (one pass): the sum of the lengths, T*B
+ * without sequence_lens. */
+uint64_t workload_seq_steps(const layer_cfg_t *l);
+/* Width of the h the layer feeds back and hands on: proj_size, or H. */
+uint32_t workload_layer_h(const layer_cfg_t *l);
 void workload_free(workload_t *w);
 
 #endif

@@ -300,6 +300,8 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.timesteps = lc->timesteps,
 		.batch = lc->batch_size,
 		.sets = a->plan->pass[l].sets,
+		.proj = lc->proj_size,
+		.lc = lc,
 		.last = l + 1 == a->w->n_layers,
 		.delta = lc->delta,
 		.delta_latency = a->hw.delta_encoder_latency,
@@ -308,18 +310,18 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l], a->plan->pass[l].sets);
 	dcmp_begin_layer(a->dcmp, &a->progs[l]);
 	accel_set_line(a, a->hw.memory.wbuf.read_latency + dcmp_latency(a->dcmp, &a->progs[l]));
-	mfu_begin_layer(a->mfu, lc->cell, lc->gru_form);
+	mfu_begin_layer(a->mfu, lc);
 	bool whole_vector = a->hw.cell_update == CELL_UPDATE_VECTOR ||
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
-	gbuf_begin_layer(a->gbuf, lc->hidden_size, lc->batch_size, workload_gates(lc->cell), whole_vector);
-	cellu_begin_layer(a->cellu, lc->cell, lc->gru_form, lc->hidden_size, lc->batch_size, lc->timesteps);
+	gbuf_begin_layer(a->gbuf, lc, workload_gates(lc->cell), whole_vector);
+	cellu_begin_layer(a->cellu, lc);
 	/* The first layer's x_t comes from outside and is written into the I/H
 	 * buffer step by step (the ping-pong prefetch), by every pass that
 	 * reads it; a later layer's input is the h the cell updater already
 	 * wrote there (ihbuf.writes). Counted whole here: when within the layer
 	 * changes no total. */
 	if (a->plan->pass[l].layer == 0 && !lc->skip_input)
-		*a->ih_input_writes += (uint64_t)lc->input_size * lc->batch_size * lc->timesteps;
+		*a->ih_input_writes += (uint64_t)lc->input_size * workload_seq_steps(lc);
 	a->snap_have = 0;
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
@@ -421,7 +423,7 @@ static bool accel_vs(accel_t *a)
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
 			a->seg_start = a->now;
-		if (tok->t.last && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size)
+		if (tok->t.last && tok->t.tag.seq + 1u == workload_active(&a->w->layers[a->layer], tok->t.tag.step))
 			accel_trace_segment(a, tok->t.tag.block, a->now + 1);
 	}
 	return false;
@@ -458,6 +460,17 @@ static void accel_cycle(accel_t *a)
 	else
 		cu_tick(a->cu);
 	a->now++;
+}
+
+/* The layer's last h is written: by the cell updater, or for LSTMP by
+ * the MFU's last projection packet (gbuf_proj). */
+static bool accel_layer_done(const accel_t *a)
+{
+	const layer_cfg_t *lc = &a->w->layers[a->layer];
+	if (!cellu_layer_done(a->cellu))
+		return false;
+	return !lc->proj_size ||
+	       gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * workload_active(lc, lc->timesteps - 1);
 }
 
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
@@ -497,7 +510,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 		} else if (a->now - last > a->hw.watchdog) {
 			return accel_deadlock(a, err);
 		}
-		if (!cellu_layer_done(a->cellu))
+		if (!accel_layer_done(a))
 			continue;
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;
@@ -521,9 +534,10 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 
 /* A delta layer (docs/compression.md, Delta networks) skips the columns
  * its values decide, so it runs only with them, on what the encoder's
- * compaction is modelled for: dense fp16 weights (no mask, no decoding)
- * and a U.h that multiplies h itself (GRU reset_before_matmul multiplies
- * r*h, a vector the encoder does not see). */
+ * compaction is modelled for: dense fp16 weights (no mask, no decoding),
+ * a U.h that multiplies h itself (GRU reset_before_matmul multiplies r*h,
+ * a vector the encoder does not see), every sequence every step and no
+ * projection. */
 static int accel_check_delta(const workload_t *w, const run_opts_t *opts, sim_err_t *err)
 {
 	for (size_t i = 0; i < w->n_layers; i++) {
@@ -539,6 +553,9 @@ static int accel_check_delta(const workload_t *w, const run_opts_t *opts, sim_er
 		else if (cell_variant(cell_get(l->cell), l->gru_form)->rh_gate >= 0)
 			why = "its U.h multiplies r*h, which the delta encoder does not see, expected "
 			      "gru_form: linear_before_reset (DeltaRNN's GRU)";
+		else if (l->proj_size || l->sequence_lens.n)
+			why = "the delta encoder is modelled for a full batch and an unprojected h, expected "
+			      "proj_size: 0 and no sequence_lens";
 		if (why)
 			return sim_err_at(err, SIM_EINPUT, w->path, l->line, l->col,
 					  "layer %zu is a delta network (delta: true): %s", i + 1, why);
@@ -580,6 +597,15 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 	/* The functional datapath reads W.x sums from the intermediate buffer's
 	 * run-ahead ring; a schedule with its own store of every step's W.x
 	 * (E-PUR) would need that store modelled in values, which it is not. */
+	/* E-PUR's input phase issues every (step, sequence) of W.x as one
+	 * block each, in an order of its own; finished sequences are not
+	 * modelled there. */
+	for (size_t i = 0; i < plan->passes.n_layers; i++)
+		if (plan->passes.layers[i].sequence_lens.n && (plan->sched->flags & SCHED_F_X_PRECOMPUTED))
+			return sim_err(err, SIM_EINPUT,
+				       "layer %u has sequence_lens; the %s schedule's precomputed W.x phase does not "
+				       "model finished sequences, expected another scheduler or no sequence_lens",
+				       plan->pass[i].layer + 1, plan->sched->name);
 	if (opts->functional && (plan->sched->flags & SCHED_F_X_PRECOMPUTED))
 		return sim_err(err, SIM_EINPUT,
 			       "functional mode does not compute the %s schedule (its precomputed W.x store has no "

@@ -7,12 +7,15 @@
 #include "accel_impl.h"
 #include "../cell/cell.h"
 
-/* "W.x i", "U.h n", "W.x all gates", or "W.x" for a one-gate cell. */
+/* "W.x i", "U.h n", "W.x all gates", or "W.x" for a one-gate cell;
+ * "W_proj.m" for an LSTMP projection. */
 static const char *accel_seg_name(const accel_t *a, const sched_seg_t *s, char *buf, size_t size)
 {
 	static const char *const part[2] = { "W.x", "U.h" };
 	const cell_desc_t *d = cell_get(a->w->layers[a->layer].cell);
-	if (s->ngates > 1)
+	if (s->phase == CELL_PHASE_PROJ)
+		snprintf(buf, size, "W_proj.m");
+	else if (s->ngates > 1)
 		snprintf(buf, size, "%s all gates", part[s->part]);
 	else if (d->gate_names[s->gate[0]])
 		snprintf(buf, size, "%s %s", part[s->part], d->gate_names[s->gate[0]]);

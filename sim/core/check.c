@@ -68,7 +68,7 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 		if (l->delta) /* the compacted tiles' lanes (fpipe.h) */
 			want += r->layers[i].err.delta_macs;
 		else
-			want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * l->timesteps * l->batch_size
+			want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * workload_seq_steps(l)
 						   : workload_layer_macs(l);
 	}
 	if (*a->useful != want)

@@ -173,7 +173,15 @@ void accel_steady(accel_t *a)
 		const snap_t *back = &a->snap[bs];
 		if (back->step + (uint64_t)p != (uint64_t)t || !snap_equal(back, cur))
 			continue;
-		uint32_t T = a->w->layers[a->layer].timesteps;
+		/* sequence_lens: the batch changes at a finished sequence, which
+		 * ends the pattern as the layer's end does; the snapshots (and
+		 * the two steps before the older, which units still refer to)
+		 * must lie in one stretch of equal batch. */
+		const layer_cfg_t *lc = &a->w->layers[a->layer];
+		if (workload_active(lc, back->step >= 2 ? (uint32_t)back->step - 2 : 0) !=
+		    workload_active(lc, (uint32_t)t))
+			return;
+		uint32_t T = workload_active_until(lc, (uint32_t)t);
 		uint64_t period = cur->now - back->now; /* p steps */
 		uint32_t dids = (uint32_t)(cur->id - back->id);
 		uint32_t reach = ctrl_max_step(a->ctrl) + wbuf_jump_margin(a->wbuf);

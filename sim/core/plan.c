@@ -125,6 +125,22 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 			       pp->layer + 1, hw->compute.accumulators, l->batch_size / pp->sets,
 			       pp->sets > 1 ? " times its two directions (direction_schedule: interleaved)" : "",
 			       l->batch_size);
+	/* The config refuses it (config.c); a workload built in code must not
+	 * reach the engine with no columns at all. */
+	if (!(cell_get(l->cell)->flags & CELL_F_RECURRENT) && (l->skip_input || !l->input_size))
+		return sim_err(err, SIM_EINPUT,
+			       "layer %u: a %s layer's products read only x, expected an input (no skip_input)",
+			       pp->layer + 1, workload_cell_name(l->cell));
+	if (l->proj_size && workload_sparse(l))
+		return sim_err(err, SIM_EINPUT,
+			       "layer %u: a projection (proj_size) on pruned weights is not modelled, expected "
+			       "sparsity: 0 and sparse_format: dense with it",
+			       pp->layer + 1);
+	if (l->sequence_lens.n && pp->sets > 1)
+		return sim_err(err, SIM_EINPUT,
+			       "layer %u: sequence_lens with direction_schedule: interleaved is not modelled (the "
+			       "packed batch would mix the two directions), expected direction_schedule: sequential",
+			       pp->layer + 1);
 	bool fixed = p->sched->flags & SCHED_F_FIXED_TILE;
 	if (fixed) {
 		pp->tile = TILE_CONFIG4; /* fixed dot-product (native) tiles */
@@ -140,6 +156,7 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 		.gru_form = l->gru_form,
 		.input_size = l->skip_input ? 0 : l->input_size,
 		.hidden_size = l->hidden_size,
+		.proj_size = l->proj_size,
 		.vs_units = p->n,
 		.vs_width = p->k,
 		.cfg = (unsigned)pp->tile,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
 #include "../machine/machine.h"
 #include "plan.h"
 #include "resolve.h"
@@ -23,6 +24,24 @@ static int run_machine(const hw_cfg_t *hw, const workload_t *w, const run_opts_t
 			       "machine %s models timing and energy only, expected a run without --functional, "
 			       "--trace, --dump or an RTL backend (those run on machine sharp)",
 			       m->name);
+	/* LSTMP and finished sequences are SHARP's alone: the other machines'
+	 * step models have no projection product and run every sequence all T
+	 * steps. */
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].proj_size || w->layers[i].sequence_lens.n)
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu has %s; machine %s models none, expected %s or machine sharp",
+				       w->path, i + 1,
+				       w->layers[i].proj_size ? "a projection (proj_size)" : "sequence_lens", m->name,
+				       w->layers[i].proj_size ? "proj_size: 0" : "no sequence_lens");
+	for (size_t i = 0; i < w->n_layers; i++) {
+		unsigned cf = cell_get(w->layers[i].cell)->flags;
+		if ((cf & CELL_F_STATE) && !(cf & CELL_F_RECURRENT))
+			return sim_err(err, SIM_EINPUT,
+				       "%s: layer %zu is %s, whose products read x only; machine %s models cells "
+				       "with U.h or fc, expected another cell or machine sharp",
+				       w->path, i + 1, workload_cell_name(w->layers[i].cell), m->name);
+	}
 	machine_opts_t mo = { .fast_forward = opts->fast_forward, .cold = opts->cold };
 	machine_result_t mr;
 	memset(&mr, 0, sizeof mr);

@@ -25,7 +25,10 @@
  *   idle.weight_fetch idle.decompress idle.zero_weight (lane-cycles)
  *   dcmp.weights (weights the decompression unit expanded)
  *   tree.adds acc.adds acc.blocks                   (fp32 adds, blocks)
- *   mfu.activations mfu.sigmoid mfu.tanh mfu.bias_adds
+ *   mfu.activations mfu.sigmoid mfu.tanh mfu.bias_adds, and one counter per
+ *   other activation function (mfu.relu, mfu.leaky_relu, mfu.hard_sigmoid,
+ *   mfu.affine, mfu.thresholded_relu, mfu.softsign, mfu.scaled_tanh,
+ *   mfu.elu, mfu.softplus)
  *   cell.updates cell.mults cell.adds cell.tanh
  *   wbuf.row_reads (K-wide bank row reads) wbuf.read_bytes wbuf.write_bytes
  *   ihbuf.reads ihbuf.writes (cell updater) ihbuf.operand_reads (VS array)

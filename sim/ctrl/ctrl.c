@@ -76,7 +76,7 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
-	c->elems = layer->hidden * layer->batch;
+	c->proj = layer->proj;
 	bool has_x = false;
 	c->first_of[SCHED_PART_X] = c->first_of[SCHED_PART_H] = layer->prog->n;
 	for (uint32_t i = layer->prog->n; i-- > 0;)
@@ -133,19 +133,38 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 	return b->id == id ? b : NULL;
 }
 
+uint32_t ctrl_active(const ctrl_t *c, uint32_t t)
+{
+	return workload_active(c->L.lc, t);
+}
+
+/* Elements of step t: H per active sequence. */
+static uint32_t ctrl_elems(const ctrl_t *c, uint32_t t)
+{
+	return c->L.hidden * ctrl_active(c, t);
+}
+
 /* The step barrier of a segment: h_{t-1} complete, or for GRU
- * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. */
+ * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. LSTMP:
+ * the projection of step t waits for all of o*tanh(c_t) (what the cell
+ * updater writes), the U.h of step t for all of the projected h_{t-1}. */
 bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
 	 * so step t waits until step t-2's outputs are written. */
 	if (!c->recurrent)
-		return t < 2 || cellu_h_written(v->cellu, t - 2) >= c->elems;
+		return t < 2 || cellu_h_written(v->cellu, t - 2) >= ctrl_elems(c, t - 2);
+	if (s->phase == CELL_PHASE_PROJ)
+		return cellu_h_written(v->cellu, t) >= ctrl_elems(c, t);
 	if (s->phase == 1)
-		return gbuf_rh(v->gbuf, t) >= c->elems;
-	if (t > 0 && c->L.delta && s->part == SCHED_PART_H) /* and the encoder's list */
+		return gbuf_rh(v->gbuf, t) >= ctrl_elems(c, t);
+	if (t == 0)
+		return true;
+	if (c->L.delta && s->part == SCHED_PART_H) /* and the encoder's list */
 		return c->dl_watch > t - 1 && c->now >= c->dl_done[(t - 1) % 4] + c->L.delta_latency;
-	return t == 0 || cellu_h_written(v->cellu, t - 1) >= c->elems;
+	if (c->proj)
+		return gbuf_proj(v->gbuf, t - 1) >= c->proj * ctrl_active(c, t - 1);
+	return cellu_h_written(v->cellu, t - 1) >= ctrl_elems(c, t - 1);
 }
 
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
@@ -158,7 +177,7 @@ bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 		return false;
 	if (c->deps == DEPS_STEP)
 		return true;
-	return s->part == SCHED_PART_H && s->phase == 1;
+	return s->part == SCHED_PART_H && (s->phase == 1 || c->proj);
 }
 
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
@@ -174,7 +193,8 @@ void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &c->L.prog->seg[seg];
-	uint32_t vals = s->valid_rows * c->L.batch;
+	c->a_n = s->pre ? c->L.batch : ctrl_active(c, step);
+	uint32_t vals = s->valid_rows * c->a_n;
 	bool continues = c->merge && s->part == SCHED_PART_H && s->partner >= 0;
 	c->a_pre = s->pre;
 	if (c->epur_init && s->part == SCHED_PART_H && s->partner >= 0)
@@ -290,7 +310,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	if (c->a_b == 0 && c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
 	    c->recurrent) {
 		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
-		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * c->L.batch;
+		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * ctrl_active(c, c->a_step - 1);
 		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
 			ctrl_bubble(c, out, IDLE_DEPENDENCY);
 			return;
@@ -333,7 +353,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 	fill_token(c, s, c->a_c, c->a_b, out);
 	(*c->busy)++;
-	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->L.batch;
+	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->a_n;
 	if (++c->a_b == hold) {
 		c->a_b = 0;
 		if (++c->a_c == c->a_nt) {
@@ -345,7 +365,10 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 					"\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
 					c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
 					s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
-				trace_slice(c->trace, TRACE_CTRL, s->part == SCHED_PART_X ? "issue W.x" : "issue U.h",
+				trace_slice(c->trace, TRACE_CTRL,
+					    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
+					    : s->part == SCHED_PART_X	? "issue W.x"
+									: "issue U.h",
 					    c->seg_start, c->now + 1, args);
 			}
 		}
@@ -386,7 +409,7 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		ctrl_bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}
-	if (s->part == SCHED_PART_X && !ibuf_can_alloc(v->ibuf, s->valid_rows * c->L.batch)) {
+	if (s->part == SCHED_PART_X && !ibuf_can_alloc(v->ibuf, s->valid_rows * ctrl_active(c, c->cur_t))) {
 		ctrl_bubble(c, out, IDLE_BACKPRESSURE);
 		return;
 	}
@@ -405,7 +428,7 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 	 * U.h segments of step t read step t - 1's entry, and h_t cannot be
 	 * complete before they issue, so a ring of 4 is never overrun. */
 	while (c->L.delta && c->recurrent && c->dl_watch < c->L.timesteps &&
-	       cellu_h_written(v->cellu, c->dl_watch) >= c->elems)
+	       cellu_h_written(v->cellu, c->dl_watch) >= ctrl_elems(c, c->dl_watch))
 		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
 		(*c->stall)++;
@@ -427,7 +450,7 @@ uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
 	    c->L.delta)
 		return 0;
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
-	uint64_t b = c->L.batch, nt = s->ntiles;
+	uint64_t b = c->a_n, nt = s->ntiles;
 	uint64_t u_head = (uint64_t)head->col * b + head->t.tag.seq;
 	uint64_t u_next = (uint64_t)c->a_c * b + c->a_b;
 	/* The line holds exactly the tokens u_head .. u_next-1 when no bubble
@@ -442,7 +465,7 @@ uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R)
 void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, uint32_t R, uint32_t *idx)
 {
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
-	uint64_t b = c->L.batch;
+	uint64_t b = c->a_n;
 	uint64_t u0 = (uint64_t)c->a_c * b + c->a_b;
 	/* Weights are read once per column tile and weight group, with the
 	 * group's first sequence: read r is token r * g, of tile r / sets. */

@@ -20,7 +20,10 @@
  * reset_before_matmul's n segments until all of r*h is written), except
  * Unfolded's X segments, which need nothing but intermediate-buffer space
  * and run ahead while the H segments wait. With deps: element an H tile
- * waits only for the h elements its columns read.
+ * waits only for the h elements its columns read. An LSTMP layer's
+ * projection segments (cell.h, CELL_PHASE_PROJ) wait for all of step t's
+ * o*tanh(c), and its U.h segments for all of the projected h_{t-1}, in
+ * either deps mode: the projection's rows each read every column.
  *
  * W.x and U.h. The weights sit in two partitions, so a segment covers one
  * of them. Sequential, Batch and Intergate issue a block's X segment and
@@ -32,6 +35,11 @@
  * accumulators (ctrl_x_written), else it waits (a dependency). GRU
  * linear_before_reset keeps W_n.x apart from U_n.h: its X blocks always go
  * to the intermediate buffer and the MFU reads them (ctrl_mfu_reads_x).
+ *
+ * sequence_lens: a step's tokens are those of its active sequences
+ * (workload_active, a prefix of the batch), so a finished sequence costs
+ * no cycle of any unit: fewer tokens per tile, fewer values and elements
+ * behind them; the barriers count the active sequences' elements.
  *
  * Contract: the caller freezes the line (passes frozen = true) in a cycle
  * in which the VS array refused the line's head tile; the controller then
@@ -88,11 +96,13 @@ typedef struct ctrl_layer {
 	 * A column tile is read from the weight buffer once per group, with
 	 * the group's first sequence. */
 	uint32_t sets;
+	uint32_t proj;		/* LSTMP's P (0: none): U.h of step t waits for h_{t-1}'s P*B projected elements */
+	const layer_cfg_t *lc;	/* the pass's layer: the sequences active per step (workload_active) */
 	bool last;		/* no layer follows */
 	bool delta;		/* a delta network (functional runs): a segment of a delta-encoded
-		     * partition issues only its used columns, compacted into
-		     * ceil(used / Kc) tiles, at least one; its U.h segments wait for
-		     * all of h_{t-1} (the encoder's list is complete only then) */
+				* partition issues only its used columns, compacted into
+				* ceil(used / Kc) tiles, at least one; its U.h segments wait for
+				* all of h_{t-1} (the encoder's list is complete only then) */
 	uint32_t delta_latency; /* ... and delta_latency cycles more (the encoder) */
 } ctrl_layer_t;
 

@@ -18,12 +18,12 @@ struct ctrl {
 	const sched_desc_t *sd; /* the schedule */
 	deps_kind_t deps;
 	ctrl_layer_t L;
-	uint32_t elems; /* H * B */
 	/* How W.x reaches the gates (ctrl.h): merge continues the X block into
 	 * its H partner; otherwise X blocks go to the intermediate buffer, as
 	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
 	bool merge, h_init, mfu_reads_x;
 	bool recurrent;	   /* the cell feeds h back (not fc): step barriers on h */
+	uint32_t proj;	   /* LSTMP: P, projected h elements per active sequence (0: none) */
 	uint32_t merge_id; /* the block an in-order H segment continues */
 	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
 	 * block id and how many of the B sequences have been written. */
@@ -48,6 +48,7 @@ struct ctrl {
 	 * latency counts from there). */
 	uint32_t dl_watch;
 	uint64_t dl_done[4];
+	uint32_t a_n; /* sequences active in a_step: the tokens per column tile */
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
@@ -58,6 +59,8 @@ struct ctrl {
 	int64_t step_started;
 };
 
+/* Sequences active in step t (workload_active). */
+uint32_t ctrl_active(const ctrl_t *c, uint32_t t);
 /* Index of the first segment of partition `part` at or after i (p->n: none). */
 uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part);
 /* Segment s of step t must pass the step barrier before it starts. */

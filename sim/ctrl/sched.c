@@ -78,8 +78,9 @@ static uint32_t div_up(uint64_t a, uint64_t b)
 static uint64_t pad_cost(const sched_params_t *p, unsigned c, unsigned cur, uint32_t rem, unsigned seg_gates)
 {
 	uint32_t kc = p->vs_units / tile_groups(c);
+	uint32_t hcols = p->proj_size ? p->proj_size : p->hidden_size;
 	uint64_t tiles = !recurrent(p) ? div_up(p->input_size, kc)
-				       : div_up(p->hidden_size, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
+				       : div_up(hcols, kc) + (p->input_size ? div_up(p->input_size, kc) : 0);
 	uint64_t cost = (uint64_t)div_up(rem, rows_per_gate(p, c, seg_gates)) * tiles;
 	uint32_t dc = cu_tree_depth(p->vs_units, c), dcur = cu_tree_depth(p->vs_units, cur);
 	return cost + (dcur > dc ? dcur - dc : 0);
@@ -135,7 +136,7 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	s->kc = tile_cols(r->cfg, p->vs_units);
 	/* An fc layer has one partition, its input, issued as the H partition
 	 * (its blocks go to the MFU); it has no recurrence (ctrl.c). */
-	s->ncols = part == SCHED_PART_X || !recurrent(p) ? p->input_size : p->hidden_size;
+	s->ncols = part == SCHED_PART_X || !recurrent(p) ? p->input_size : p->proj_size ? p->proj_size : p->hidden_size;
 	s->ntiles = div_up(s->ncols, s->kc);
 	s->block = block;
 	s->partner = -1;
@@ -178,6 +179,24 @@ sched_seg_t *sched_order_add(sched_order_t *o, unsigned part, uint32_t r, const 
 	return s;
 }
 
+/* LSTMP's projection (sched.h): an fc layer of P outputs over H inputs
+ * inside the step, so its ranges, configs and pad costs are cut as fc's
+ * (hidden_size = P, input_size = H, one gate), each range one H segment of
+ * phase CELL_PHASE_PROJ. The program's room covers it: P < H rows, one
+ * gate. */
+static void add_projection(const sched_params_t *p, sched_prog_t *out, sched_range_t *rg, uint32_t block)
+{
+	sched_params_t pp = *p;
+	pp.cell = CELL_FC;
+	pp.hidden_size = p->proj_size;
+	pp.input_size = p->hidden_size;
+	pp.proj_size = 0;
+	static const uint8_t gate0[1] = { 0 };
+	uint32_t nr = make_ranges(&pp, 1, rg);
+	for (uint32_t r = 0; r < nr; r++)
+		fill_seg(&pp, &out->seg[out->n++], SCHED_PART_H, &rg[r], gate0, 1, CELL_PHASE_PROJ, block++);
+}
+
 int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -217,6 +236,8 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 				       p->sched->name);
 		}
 	}
+	if (p->proj_size)
+		add_projection(p, out, rg, block);
 	free(rg);
 	uint32_t n = out->n;
 	if (build_tiles(p, out)) {

@@ -18,6 +18,10 @@
  * (sched_order_add); this file builds everything else.
  * GRU reset_before_matmul runs in two phases: r and z (phase 0), then n
  * (phase 1), whose H partition multiplies r*h and so waits for all of r.
+ * An LSTMP layer (proj_size P) appends its projection after the cell's
+ * phases, the same in every schedule: P rows cut into segments of one
+ * gate (the cheapest config with pad_reconfig, as a gate's range), each
+ * over the H columns of o*tanh(c); its U.h segments read P columns.
  * With pad_reconfig, the last segment of each matrix (each gate-set's hidden
  * range) switches to the tile config that finishes the remaining rows in the
  * fewest cycles.
@@ -36,12 +40,13 @@
 #include "tile.h"
 
 enum { SCHED_PART_X = 0, SCHED_PART_H = 1 };
+
 #define SCHED_MAX_GATES 4
 
 typedef struct sched_seg {
 	uint8_t part;  /* SCHED_PART_X or SCHED_PART_H */
 	uint8_t cfg;   /* tile config 1..4 */
-	uint8_t phase; /* 0, or 1 for GRU reset_before_matmul's n */
+	uint8_t phase; /* 0, 1 for GRU reset_before_matmul's n, CELL_PHASE_PROJ (cell.h) */
 	uint8_t pre;   /* epur: a W.x segment of the all-steps input phase */
 	uint8_t ngates;
 	uint8_t gate[SCHED_MAX_GATES];
@@ -80,6 +85,7 @@ typedef struct sched_params {
 	gru_form_t gru_form;
 	uint32_t input_size; /* 0 with skip_input */
 	uint32_t hidden_size;
+	uint32_t proj_size; /* LSTMP's P (the U.h columns and the projection's rows), 0: none */
 	uint32_t vs_units, vs_width;
 	unsigned cfg; /* tile config in force, 1..4 */
 	bool pad_reconfig;

@@ -53,8 +53,14 @@
  *            Ports: wbuf K*16 bits (a row; priced per byte as 1/(2K) of a
  *            row access), ihbuf 16 bits, the fp32 buffers 32 bits: one
  *            priced event is one access of the bank's port.
- *   act      mfu      sigmoid, tanh (others at the sigmoid energy), bias adds
- *            cell     fp16 mults, fp32 adds, tanh; cell_updater.lanes lanes
+ *   act      mfu      each activation function at its own price (sigmoid,
+ *                     tanh and the nine others of ONNX's list,
+ *                     docs/hardware.md §2.4), a value passed on without
+ *                     one (pass_pj: fc, the peephole LSTM's i f o, LSTMP's
+ *                     projection), bias adds
+ *            cell     fp16 mults, fp32 adds, tanh (sigmoids too: on its
+ *                     tanh units), the other functions at their own
+ *                     prices; cell_updater.lanes lanes
  *            fifo_act pushes and pops, when the cycle model has this FIFO
  *   ctrl     ctrl     per tile and VS unit (addresses to the banks), per
  *                     block, per cycle
@@ -68,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arith/act.h"
 #include "../common/datadir.h"
 #include "../common/json.h"
 #include "../core/resolve.h"
@@ -97,6 +104,8 @@ struct energy_tech {
 	sram_row_t s_rows[SRAM_ROWS_MAX];
 
 	double a_sigmoid_pj, a_tanh_pj, a_bias_add_pj, a_cell_mult_pj, a_cell_add_pj;
+	/* the other functions, in act_fn_t order from ACT_RELU; a pass */
+	double a_fn_pj[ACT_N_FN - 2], a_pass_pj;
 	double a_mfu_unit_um2, a_cell_lane_um2;
 	double a_leak_w_mm2, a_energy_scale, a_area_scale;
 
@@ -142,6 +151,16 @@ static const tech_field_t tech_sram[] = { F("gatebuf_bytes", s_gatebuf_bytes, 1,
 					  { NULL, 0, 0, 0 } };
 static const tech_field_t tech_act[] = { F("sigmoid_pj", a_sigmoid_pj, 0, BIG),
 					 F("tanh_pj", a_tanh_pj, 0, BIG),
+					 F("relu_pj", a_fn_pj[ACT_RELU - 2], 0, BIG),
+					 F("leaky_relu_pj", a_fn_pj[ACT_LEAKY_RELU - 2], 0, BIG),
+					 F("hard_sigmoid_pj", a_fn_pj[ACT_HARD_SIGMOID - 2], 0, BIG),
+					 F("affine_pj", a_fn_pj[ACT_AFFINE - 2], 0, BIG),
+					 F("thresholded_relu_pj", a_fn_pj[ACT_THRESHOLDED_RELU - 2], 0, BIG),
+					 F("softsign_pj", a_fn_pj[ACT_SOFTSIGN - 2], 0, BIG),
+					 F("scaled_tanh_pj", a_fn_pj[ACT_SCALED_TANH - 2], 0, BIG),
+					 F("elu_pj", a_fn_pj[ACT_ELU - 2], 0, BIG),
+					 F("softplus_pj", a_fn_pj[ACT_SOFTPLUS - 2], 0, BIG),
+					 F("pass_pj", a_pass_pj, 0, BIG),
 					 F("bias_add_pj", a_bias_add_pj, 0, BIG),
 					 F("cell_mult_pj", a_cell_mult_pj, 0, BIG),
 					 F("cell_add_pj", a_cell_add_pj, 0, BIG),
@@ -186,7 +205,7 @@ static const tech_section_t tech_sections[] = {
 static int tech_parse_section(const ydoc_t *d, const ydoc_node_t *map, const tech_section_t *s, energy_tech_t *t,
 			      sim_err_t *err)
 {
-	const char *allowed[16];
+	const char *allowed[32]; /* a section's keys: act has the most, 20 */
 	size_t n = 0;
 	for (; s->fields[n].key; n++)
 		allowed[n] = s->fields[n].key;
@@ -727,7 +746,9 @@ int energy_area(const energy_tech_t *t, const hw_cfg_t *hw, energy_report_t *out
 typedef struct counters {
 	uint64_t useful, issued, tree_adds, acc_adds;
 	uint64_t sigmoid, tanh, activations, bias_adds;
+	uint64_t fn[ACT_N_FN - 2]; /* from ACT_RELU */
 	uint64_t cell_mults, cell_adds, cell_tanh;
+	uint64_t cell_fn[ACT_N_FN - 2]; /* from ACT_RELU */
 	uint64_t wbuf_rows, wbuf_rbytes, wbuf_wbytes;
 	uint64_t ih_r, ih_w, ih_op_r, ih_in_w, cell_r, cell_w, inter_r, inter_w, gate_r, gate_w, gate_peak;
 	uint64_t preact_push, preact_pop, act_push, act_pop;
@@ -750,11 +771,29 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("acc.adds", acc_adds),
 		C("mfu.sigmoid", sigmoid),
 		C("mfu.tanh", tanh),
+		C("mfu.relu", fn[ACT_RELU - 2]),
+		C("mfu.leaky_relu", fn[ACT_LEAKY_RELU - 2]),
+		C("mfu.hard_sigmoid", fn[ACT_HARD_SIGMOID - 2]),
+		C("mfu.affine", fn[ACT_AFFINE - 2]),
+		C("mfu.thresholded_relu", fn[ACT_THRESHOLDED_RELU - 2]),
+		C("mfu.softsign", fn[ACT_SOFTSIGN - 2]),
+		C("mfu.scaled_tanh", fn[ACT_SCALED_TANH - 2]),
+		C("mfu.elu", fn[ACT_ELU - 2]),
+		C("mfu.softplus", fn[ACT_SOFTPLUS - 2]),
 		C("mfu.activations", activations),
 		C("mfu.bias_adds", bias_adds),
 		C("cell.mults", cell_mults),
 		C("cell.adds", cell_adds),
 		C("cell.tanh", cell_tanh),
+		C("cell.relu", cell_fn[ACT_RELU - 2]),
+		C("cell.leaky_relu", cell_fn[ACT_LEAKY_RELU - 2]),
+		C("cell.hard_sigmoid", cell_fn[ACT_HARD_SIGMOID - 2]),
+		C("cell.affine", cell_fn[ACT_AFFINE - 2]),
+		C("cell.thresholded_relu", cell_fn[ACT_THRESHOLDED_RELU - 2]),
+		C("cell.softsign", cell_fn[ACT_SOFTSIGN - 2]),
+		C("cell.scaled_tanh", cell_fn[ACT_SCALED_TANH - 2]),
+		C("cell.elu", cell_fn[ACT_ELU - 2]),
+		C("cell.softplus", cell_fn[ACT_SOFTPLUS - 2]),
 		C("wbuf.row_reads", wbuf_rows),
 		C("wbuf.read_bytes", wbuf_rbytes),
 		C("wbuf.write_bytes", wbuf_wbytes),
@@ -893,18 +932,29 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	charge(&p, IT_GATEBUF, "read", c.gate_r, sv.bank[IT_GATEBUF].read_pj * es);
 	charge(&p, IT_GATEBUF, "write", c.gate_w, sv.bank[IT_GATEBUF].write_pj * es);
 
-	/* Activations other than sigmoid and tanh (none for the cells modelled
-	 * today) are priced as a sigmoid, the cheaper of the two. */
-	uint64_t other = c.activations > c.sigmoid + c.tanh ? c.activations - c.sigmoid - c.tanh : 0;
+	/* Each function at its own price; the values that pass the MFU with no
+	 * function (the rest of mfu.activations) at pass_pj. */
+	static const char *const fn_action[ACT_N_FN - 2] = {
+		"relu",	    "leaky_relu",  "hard_sigmoid", "affine",  "thresholded_relu",
+		"softsign", "scaled_tanh", "elu",	   "softplus"
+	};
+	uint64_t evaluated = c.sigmoid + c.tanh;
 	charge(&p, IT_MFU, "sigmoid", c.sigmoid, t->a_sigmoid_pj * ea);
 	charge(&p, IT_MFU, "tanh", c.tanh, t->a_tanh_pj * ea);
-	charge(&p, IT_MFU, "other", other, t->a_sigmoid_pj * ea);
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++) {
+		charge(&p, IT_MFU, fn_action[f], c.fn[f], t->a_fn_pj[f] * ea);
+		evaluated += c.fn[f];
+	}
+	uint64_t pass = c.activations > evaluated ? c.activations - evaluated : 0;
+	charge(&p, IT_MFU, "pass", pass, t->a_pass_pj * ea);
 	charge(&p, IT_MFU, "bias_add", c.bias_adds, t->a_bias_add_pj * ea);
 	charge(&p, IT_CELL, "mult", c.cell_mults, t->a_cell_mult_pj * ea);
 	charge(&p, IT_CELL, "add", c.cell_adds, t->a_cell_add_pj * ea);
 	charge(&p, IT_CELL, "tanh", c.cell_tanh, t->a_tanh_pj * ea);
 	if (c.delta)
 		charge(&p, IT_CELL, "delta_compare", c.delta_buf_r, t->c_fadd32_pj * ea);
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		charge(&p, IT_CELL, fn_action[f], c.cell_fn[f], t->a_fn_pj[f] * ea);
 	charge(&p, IT_FIFO_ACT, "push", c.act_push, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 	charge(&p, IT_FIFO_ACT, "pop", c.act_pop, v.fifo_act_bits * t->c_reg_pj_per_bit * ea);
 

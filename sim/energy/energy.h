@@ -75,7 +75,7 @@ typedef struct energy_action {
 } energy_action_t;
 
 #define ENERGY_ITEMS_MAX 24
-#define ENERGY_ACTIONS_MAX 48
+#define ENERGY_ACTIONS_MAX 64
 
 typedef struct energy_report {
 	char tech[128]; /* technology table name (a copy: the report

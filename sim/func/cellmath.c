@@ -236,6 +236,13 @@ uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c)
 	return rnd(cm, mul(cm, o, tc));
 }
 
+uint32_t cm_qrnn_out(const cm_t *cm, uint32_t o, uint32_t c)
+{
+	if (cm_is_fixed(cm))
+		return w16(fix_shift_rne((int64_t)d16(o) * s32(c), cm->df));
+	return rnd(cm, mul(cm, o, rnd(cm, c)));
+}
+
 void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o, uint32_t *c, uint32_t *h)
 {
 	cm_lstm_state(cm, i, f, g, c);

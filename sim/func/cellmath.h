@@ -118,6 +118,8 @@ uint32_t cm_one_minus(const cm_t *cm, uint32_t d);
 void cm_lstm_state(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t *c);
 uint32_t cm_lstm_out(const cm_t *cm, uint32_t o, uint32_t c);
 void cm_lstm_cell(const cm_t *cm, uint32_t i, uint32_t f, uint32_t g, uint32_t o, uint32_t *c, uint32_t *h);
+/* h = o*c (QRNN's output, no activation on c). */
+uint32_t cm_qrnn_out(const cm_t *cm, uint32_t o, uint32_t c);
 uint32_t cm_gru_lbr_n(const cm_t *cm, uint32_t xn, uint32_t hn, uint32_t b_in, uint32_t b_hn, uint32_t r);
 uint32_t cm_gru_rh(const cm_t *cm, uint32_t r, uint32_t h);
 uint32_t cm_gru_h(const cm_t *cm, uint32_t z, uint32_t n, uint32_t h_prev);

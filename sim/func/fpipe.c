@@ -55,6 +55,13 @@
  * after the other, so it is held (T in size) and written at the end of the
  * backward pass.
  *
+ * sequence_lens: the timing model issues each step's active sequences
+ * packed, longest first, so tiles, blocks and elements carry a packed
+ * index (fp_seq maps it to the sequence) and a step holds H elements per
+ * active sequence; a finished sequence's h and c are 0 (ONNX's Y) and its
+ * state stays. A backward pass starts each sequence at its own last
+ * element: sequence b's step s is time len[b] - 1 - s (fp_seq_time).
+ *
  * A reverse layer is a backward pass alone, with the layer's own (forward)
  * weights and x: time reversed as above, output H wide, its dump (T, B, H)
  * indexed by time, held likewise.
@@ -114,6 +121,14 @@ struct fpipe {
 	sim_err_t bad_err;
 	/* the current layer */
 	uint32_t layer, G, I, H, T, B, E, NG;
+	uint32_t HP, EH; /* h's width (H, or LSTMP's P) and its elements per step, HP*B */
+	/* sequence_lens: the timing model issues a step's active sequences
+	 * packed (workload.h), so a tile's, block's and element's sequence is
+	 * a packed index p; perm[p] is the sequence (lengths in decreasing
+	 * order, stable). NULL without lengths: p is the sequence. */
+	const uint32_t *len;
+	uint32_t *perm;
+	double *xg;	       /* a backward pass with lengths: the reference's x of one step, gathered per sequence */
 	const cell_desc_t *cd; /* the layer's cell and the variant of its form */
 	const cell_variant_t *cv;
 	const sched_prog_t *prog;
@@ -130,11 +145,21 @@ struct fpipe {
 	uint32_t xring;	      /* steps of x held (xv_step: which; -1 none) */
 	int64_t *xv_step;     /* step a slot holds */
 	uint64_t *xv_reads;   /* x tiles read from the slot so far */
-	uint64_t xreads_step; /* x tiles of one step: every x segment's tiles times B */
+	uint64_t xreads_step; /* x tiles of one step: every x segment's tiles times B (times the
+			       * step's active sequences with sequence_lens: fp_xreads) */
 	uint16_t *hv;
 	float *hvf;
 	int64_t hv_step[FP_HRING];
 	uint32_t hv_count[FP_HRING];
+	/* LSTMP: m = o*tanh(c) per step parity, (B, pm) like h, which the
+	 * projection's tiles read; the projection's sums (B, HP) per parity,
+	 * narrowed to h when the MFU passes them (fpipe_activate) */
+	uint16_t *mv;
+	float *mvf;
+	uint32_t pm;
+	int64_t mv_step[2];
+	uint32_t mv_count[2];
+	uint32_t *pst;
 	uint16_t *rv; /* GRU reset_before_matmul r*h, per step parity */
 	float *rvf;
 	int64_t rv_step[2];
@@ -245,6 +270,11 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->hvf);
 	free(f->rv);
 	free(f->rvf);
+	free(f->mv);
+	free(f->mvf);
+	free(f->pst);
+	free(f->perm);
+	free(f->xg);
 	free(f->xseg_off);
 	free(f->xsum);
 	free(f->xtag);
@@ -279,7 +309,39 @@ static void fp_free_layer(fpipe_t *f)
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
-	f->cst = NULL;
+	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL, f->perm = NULL, f->len = NULL, f->xg = NULL;
+}
+
+/* Sequences active in step t, and the sequence of packed index p. */
+static uint32_t fp_active(const fpipe_t *f, int64_t t)
+{
+	if (!f->len || t < 0)
+		return f->B;
+	uint32_t n = 0;
+	for (uint32_t b = 0; b < f->B; b++)
+		n += f->len[b] > (uint64_t)t;
+	return n;
+}
+
+static uint32_t fp_seq(const fpipe_t *f, uint32_t p)
+{
+	return f->perm ? f->perm[p] : p;
+}
+
+/* Stable order of the sequences by decreasing length: perm[p]. */
+static int fp_perm(fpipe_t *f, const weights_t *wt)
+{
+	f->len = wt->len;
+	if (!wt->len)
+		return SIM_OK;
+	if (!(f->perm = fp_calloc(f, f->B, sizeof *f->perm)))
+		return SIM_ENOMEM;
+	uint32_t p = 0;
+	for (uint32_t l = f->T; l > 0; l--)
+		for (uint32_t b = 0; b < f->B; b++)
+			if (wt->len[b] == l)
+				f->perm[p++] = b;
+	return p == f->B ? SIM_OK : SIM_EINTERNAL;
 }
 
 /* The layer's outputs, once its last pass has handed them on. */
@@ -329,7 +391,7 @@ static void fp_dirname(const char *path, char *out, size_t len)
 static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t k, size_t p, sim_err_t *err)
 {
 	const layer_cfg_t *c = &w->layers[k], *pl = &w->layers[p];
-	uint32_t width = pl->hidden_size * (pass[p].bidir ? 2 : 1);
+	uint32_t width = workload_layer_h(pl) * (pass[p].bidir ? 2 : 1);
 	if (c->skip_input ||
 	    (c->input_size == width && c->timesteps == pl->timesteps && c->batch_size == pl->batch_size))
 		return SIM_OK;
@@ -503,9 +565,10 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
-		bool x = fp_reads_x(f, s);
-		const double *M = x ? wt->W : wt->U;
-		uint32_t ncols = x ? f->I : f->H;
+		bool x = fp_reads_x(f, s), proj = s->phase == CELL_PHASE_PROJ;
+		/* the projection's one gate: row j of W_proj is row 0*H + j */
+		const double *M = x ? wt->W : proj ? wt->Wp : wt->U;
+		uint32_t ncols = x ? f->I : proj ? f->H : f->HP;
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
 		for (uint32_t c = 0; c < s->ntiles; c++) {
@@ -541,14 +604,25 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 	const sched_prog_t *p = f->prog;
 	/* h vectors hold H words even when no segment reads them (fc) */
 	f->px = 1;
-	f->ph = f->H ? f->H : 1;
+	f->ph = f->HP ? f->HP : 1;
+	f->pm = 1;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		uint32_t len = s->ntiles * s->kc;
-		uint32_t *m = fp_reads_x(f, s) ? &f->px : &f->ph;
+		uint32_t *m = fp_reads_x(f, s) ? &f->px : s->phase == CELL_PHASE_PROJ ? &f->pm : &f->ph;
 		*m = len > *m ? len : *m;
 	}
 	size_t nh = (size_t)FP_HRING * f->B * f->ph, nr = 2 * (size_t)f->B * f->ph;
+	if (f->HP != f->H) {
+		size_t nm = 2 * (size_t)f->B * f->pm;
+		f->pst = fp_calloc(f, 2 * (size_t)f->EH, sizeof *f->pst);
+		f->mv = f->w16 ? fp_calloc(f, nm, sizeof *f->mv) : NULL;
+		f->mvf = f->fl ? fp_calloc(f, nm, sizeof *f->mvf) : NULL;
+		if (!f->pst || (f->w16 && !f->mv) || (f->fl && !f->mvf))
+			return SIM_ENOMEM;
+	}
+	f->mv_step[0] = f->mv_step[1] = INT64_MIN;
+	f->mv_count[0] = f->mv_count[1] = 0;
 	if (f->w16) {
 		f->hv = fp_calloc(f, nh, sizeof *f->hv);
 		f->rv = fp_calloc(f, nr, sizeof *f->rv);
@@ -567,16 +641,15 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 		f->hv_step[s] = INT64_MIN;
 		f->hv_count[s] = 0;
 	}
+	/* fc has no initial state (weights.c): zeros, never read */
 	for (uint32_t b = 0; b < f->B; b++)
-		for (uint32_t j = 0; j < f->H; j++) {
-			/* fc has no initial state (weights.c): zeros, never read */
-			double h0 = wt->h0 ? wt->h0[(size_t)b * f->H + j] : 0.0;
-			double c0 = wt->c0 ? wt->c0[(size_t)b * f->H + j] : 0.0;
-			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, h0));
-			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, c0);
-		}
+		for (uint32_t j = 0; j < f->HP; j++)
+			fp_put_h(f, fp_hslot(-1), b, j, cm_data(f->cm, wt->h0 ? wt->h0[(size_t)b * f->HP + j] : 0.0));
+	for (uint32_t b = 0; b < f->B; b++)
+		for (uint32_t j = 0; j < f->H; j++)
+			f->cst[(size_t)j * f->B + b] = cm_state(f->cm, wt->c0 ? wt->c0[(size_t)b * f->H + j] : 0.0);
 	f->hv_step[fp_hslot(-1)] = -1;
-	f->hv_count[fp_hslot(-1)] = f->E;
+	f->hv_count[fp_hslot(-1)] = f->EH;
 	f->rv_step[0] = f->rv_step[1] = INT64_MIN;
 	f->rv_count[0] = f->rv_count[1] = 0;
 	return SIM_OK;
@@ -689,15 +762,24 @@ static uint32_t fp_seg_tiles(const fpipe_t *f, const sched_seg_t *s, uint32_t st
 	return n ? n : 1;
 }
 
-/* x tiles (times B) step `step` reads from its x slot. */
-static uint64_t fp_xreads(const fpipe_t *f, uint32_t step)
+/* The time sequence b's step `step` computes (an active step): fp_time,
+ * except that with lengths a backward pass starts each sequence at its own
+ * last element, len[b] - 1 - step (ONNX's reverse direction). */
+static uint32_t fp_seq_time(const fpipe_t *f, uint32_t step, uint32_t b)
+{
+	return f->back && f->len ? f->len[b] - 1 - step : fp_time(f, step);
+}
+
+/* x tiles step t reads: every x segment's tiles for each active sequence
+ * (a delta layer, which has no lengths: its compacted tiles, times B). */
+static uint64_t fp_xreads(const fpipe_t *f, int64_t t)
 {
 	if (!f->dlx)
-		return f->xreads_step;
+		return f->xreads_step / f->B * fp_active(f, t);
 	uint64_t n = 0;
 	for (uint32_t i = 0; i < f->prog->n; i++)
 		if (fp_reads_x(f, &f->prog->seg[i]))
-			n += (uint64_t)fp_seg_tiles(f, &f->prog->seg[i], step) * f->B;
+			n += (uint64_t)fp_seg_tiles(f, &f->prog->seg[i], (uint32_t)t) * f->B;
 	return n;
 }
 
@@ -712,13 +794,13 @@ static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 	if (f->xv_step[slot] > (int64_t)step)
 		fp_fail(f, "step %u: an x tile arrived after its I/H buffer slot moved on to step %" PRId64, step,
 			f->xv_step[slot]);
-	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != fp_xreads(f, (uint32_t)f->xv_step[slot]))
+	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != fp_xreads(f, f->xv_step[slot]))
 		fp_fail(f,
 			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
-			step, f->xv_step[slot], f->xv_reads[slot], fp_xreads(f, (uint32_t)f->xv_step[slot]));
-	uint32_t t = fp_time(f, step);
+			step, f->xv_step[slot], f->xv_reads[slot], fp_xreads(f, f->xv_step[slot]));
 	for (uint32_t b = 0; b < f->B; b++)
-		for (uint32_t i = 0; i < f->I; i++) {
+		for (uint32_t i = 0; i < f->I && (!f->len || step < f->len[b]); i++) {
+			uint32_t t = fp_seq_time(f, step, b);
 			size_t dst = ((size_t)slot * f->B + b) * f->px + i;
 			/* a delta layer's x is the encoder's x^ of the step */
 			uint32_t v = f->dlx ? fp_word(f, f->xh16, f->xhf, ((size_t)step * f->B + b) * f->px + i)
@@ -836,6 +918,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->G = wt->G, f->I = wt->I, f->H = wt->H, f->T = wt->T, f->B = wt->B;
 	cm_set_acts(f->cm, wt->act);
 	f->E = f->H * f->B;
+	f->HP = wt->HP;
+	f->EH = f->HP * f->B;
 	f->NG = f->G + 1; /* GRU linear_before_reset keeps W_n x beside U_n h */
 	f->peak = f->bytes;
 	f->fin = 0;
@@ -848,8 +932,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	uint32_t next = layer + (f->bidir && !f->back ? 2 : 1);
 	bool keep = next < f->w->n_layers && !f->w->layers[next].skip_input;
 	bool state = f->cd->flags & CELL_F_STATE;
-	f->ow = f->bidir ? 2 * f->H : f->H;
-	f->ooff = f->back && f->bidir ? f->H : 0;
+	f->ow = f->bidir ? 2 * f->HP : f->HP;
+	f->ooff = f->back && f->bidir ? f->HP : 0;
 	bool first = !(f->back && f->bidir); /* the layer's first pass */
 	if (first) {
 		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
@@ -857,7 +941,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
 		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
 		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
-		f->cdump = dump && state ? fp_calloc(f, n, sizeof *f->cdump) : NULL;
+		size_t nc = (size_t)f->T * f->B * (f->bidir ? 2 : 1) * f->H;
+		f->cdump = dump && state ? fp_calloc(f, nc, sizeof *f->cdump) : NULL;
 		f->out_bytes = f->bytes - before;
 		if ((keep && (!f->hwords || !f->ref_seq)) || (dump && (!f->ydump || (state && !f->cdump))))
 			return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", f->wlayer);
@@ -865,9 +950,9 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->bias = fp_calloc(f, (size_t)f->G * f->H, sizeof *f->bias);
 	f->b_hn = fp_calloc(f, f->H, sizeof *f->b_hn);
 	f->gst = fp_calloc(f, 2 * (size_t)f->E * f->NG, sizeof *f->gst);
-	f->dh = fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dh);
+	f->dh = fp_calloc(f, (size_t)FP_HRING * f->EH, sizeof *f->dh);
 	f->dc = state ? fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dc) : NULL;
-	f->rh = fp_calloc(f, f->E, sizeof *f->rh);
+	f->rh = fp_calloc(f, f->EH, sizeof *f->rh);
 	f->rc = state ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
 	f->peep = wt->P ? fp_calloc(f, 3 * (size_t)f->H, sizeof *f->peep) : NULL;
 	int rc = SIM_ENOMEM;
@@ -880,6 +965,10 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		f->bias[i] = cm_bias(f->cm, wt->b[i]);
 	for (uint32_t j = 0; !rc && wt->b_hn && j < f->H; j++)
 		f->b_hn[j] = cm_bias(f->cm, wt->b_hn[j]);
+	if (!rc)
+		rc = fp_perm(f, wt);
+	if (!rc && f->back && wt->len && f->I && !(f->xg = fp_calloc(f, (size_t)f->B * f->I, sizeof *f->xg)))
+		rc = SIM_ENOMEM;
 	if (!rc)
 		rc = fp_layout(f, wt);
 	if (!rc)
@@ -901,19 +990,19 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	 * each step. */
 	if (!rc && f->dump_dir && !f->bidir && !f->back) {
 		char path[1536];
-		size_t shape[3] = { f->T, f->B, f->H };
+		size_t shape[3] = { f->T, f->B, f->HP }, cshape[3] = { f->T, f->B, f->H };
 		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
 		if (!(f->dump_h = npy_writer_open(path, NPY_F4, 3, shape, err)))
 			return err->code;
 		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
-		if (state && !(f->dump_c = npy_writer_open(path, f->fixed ? NPY_F8 : NPY_F4, 3, shape, err)))
+		if (state && !(f->dump_c = npy_writer_open(path, f->fixed ? NPY_F8 : NPY_F4, 3, cshape, err)))
 			return err->code;
 	}
 	if (rc == SIM_EINTERNAL)
 		return sim_err(err, rc,
 			       "functional mode, layer %u: a segment's columns differ from the layer's "
-			       "matrix, expected I = %u for W and H = %u for U",
-			       layer, f->I, f->H);
+			       "matrix, expected I = %u for W, %u for U and H = %u for W_proj",
+			       layer, f->I, f->HP, f->H);
 	return rc ? sim_err(err, rc, "functional mode: out of memory for layer %u", layer) : SIM_OK;
 }
 
@@ -943,7 +1032,7 @@ static const uint32_t *fp_partner_sums(fpipe_t *f, uint32_t xseg, uint32_t step,
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
-	uint32_t step = t->tag.step, b = t->tag.seq;
+	uint32_t step = t->tag.step, b = fp_seq(f, t->tag.seq);
 	size_t w = f->seg_off[seg] + (size_t)col * s->kr * s->kc, x;
 	t->w = f->w16 ? f->wl + w : NULL;
 	t->wf = f->fl ? f->wlf + w : NULL;
@@ -954,23 +1043,29 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 		f->xv_reads[slot]++;
 		x = ((size_t)slot * f->B + b) * f->px + (size_t)col * s->kc;
 		v16 = f->xv, vf = f->xvf;
+	} else if (s->phase == CELL_PHASE_PROJ) {
+		uint32_t slot = step & 1;
+		if (f->mv_step[slot] != step || f->mv_count[slot] != f->H * fp_active(f, step))
+			fp_fail(f, "step %u: a projection tile read o*tanh(c) before all of it was written", step);
+		x = (size_t)slot * f->B * f->pm + (size_t)b * f->pm + (size_t)col * s->kc;
+		v16 = f->mv, vf = f->mvf;
 	} else if (s->phase == 1) {
 		uint32_t slot = step & 1;
-		if (f->rv_step[slot] != step || f->rv_count[slot] != f->E)
+		if (f->rv_step[slot] != step || f->rv_count[slot] != f->H * fp_active(f, step))
 			fp_fail(f, "step %u: an n tile read r*h before all of it was written", step);
 		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
 		v16 = f->rv, vf = f->rvf;
 	} else {
 		uint32_t slot = fp_hslot((int64_t)step - 1);
-		uint32_t hi = (col + 1) * s->kc < f->H ? (col + 1) * s->kc : f->H;
-		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * f->B)
+		uint32_t hi = (col + 1) * s->kc < f->HP ? (col + 1) * s->kc : f->HP;
+		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * fp_active(f, (int64_t)step - 1))
 			fp_fail(f, "step %u: a U.h tile read h elements below %u before they were written", step, hi);
 		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
 		v16 = f->hv, vf = f->hvf;
 	}
 	t->x = f->w16 ? v16 + x : NULL;
 	t->xf = f->fl ? vf + x : NULL;
-	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	t->init = t->has_init ? fp_partner_sums(f, (uint32_t)s->partner, step, t->tag.seq) : NULL;
 	if (f->dlx || f->dlh) {
 		/* Delta: the timed array takes the compacted tile; the block's value
 		 * is formed when it leaves the accumulators (fp_delta_block). */
@@ -1042,15 +1137,20 @@ const dlt_t *fpipe_delta(const fpipe_t *f)
 void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
-	uint32_t b = o->tag.seq;
+	uint32_t p = o->tag.seq, b = fp_seq(f, p); /* X sums by packed index, the rest by sequence */
 	if (o->kr != s->kr || !o->sums) {
 		fp_fail(f, "step %u: segment %u's block came out with %u sums, expected %u", step, seg, o->kr, s->kr);
 		return;
 	}
 	const uint32_t *sums = f->dlx || f->dlh ? fp_delta_block(f, seg, step, b) : o->sums;
 	if (s->part == SCHED_PART_X) {
-		memcpy(fp_xsums(f, seg, step, b), sums, sizeof *sums * s->kr);
-		*fp_xtag(f, seg, step, b) = step;
+		memcpy(fp_xsums(f, seg, step, p), sums, sizeof *sums * s->kr);
+		*fp_xtag(f, seg, step, p) = step;
+		return;
+	}
+	if (s->phase == CELL_PHASE_PROJ) {
+		uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
+		memcpy(ps + s->j0, sums, sizeof *sums * s->valid_pg);
 		return;
 	}
 	uint32_t *g = f->gst + (size_t)(step & 1) * f->E * f->NG;
@@ -1069,13 +1169,42 @@ static uint32_t fp_sum_add(const fpipe_t *f, uint32_t a, uint32_t b)
 	return arith_f32_add(a, b);
 }
 
+static void fp_finish(fpipe_t *f);
+
+/* The MFU passes a projection block's sums on as h words (cm_narrow: no
+ * bias, no activation) into the I/H buffer's h ring. */
+static void fp_project(fpipe_t *f, const sched_seg_t *s, uint32_t step, uint32_t b)
+{
+	uint32_t hs = fp_hslot(step);
+	if (f->hv_step[hs] != step) {
+		f->hv_step[hs] = step;
+		f->hv_count[hs] = 0;
+		if (f->len) /* a finished sequence's h is 0 (ONNX's Y) */
+			memset(f->dh + (size_t)hs * f->EH, 0, sizeof *f->dh * f->EH);
+	}
+	const uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
+	for (uint32_t j = s->j0; j < s->j0 + s->valid_pg; j++) {
+		uint32_t h = cm_narrow(f->cm, ps[j]);
+		fp_put_h(f, hs, b, j, h);
+		if (f->hwords)
+			f->hwords[((size_t)fp_seq_time(f, step, b) * f->B + b) * f->ow + f->ooff + j] = h;
+		f->dh[(size_t)hs * f->EH + (size_t)b * f->HP + j] = cm_data_value(f->cm, h);
+	}
+	f->hv_count[hs] += s->valid_pg;
+	fp_finish(f);
+}
+
 void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
-	uint32_t b = seq;
+	if (s->phase == CELL_PHASE_PROJ) {
+		fp_project(f, s, step, fp_seq(f, seq));
+		return;
+	}
+	uint32_t b = fp_seq(f, seq);
 	uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	bool apart = f->cv->x_apart >= 0;
-	const uint32_t *xs = apart && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, b) : NULL;
+	const uint32_t *xs = apart && s->partner >= 0 ? fp_partner_sums(f, (uint32_t)s->partner, step, seq) : NULL;
 	uint32_t hprev = fp_hslot((int64_t)step - 1), rslot = step & 1;
 	for (uint32_t q = 0; q < s->ngates; q++) {
 		unsigned g = s->gate[q], act = f->cv->act[g];
@@ -1126,32 +1255,48 @@ static void fp_finish(fpipe_t *f)
 {
 	while (f->fin < f->T && !f->bad) {
 		uint32_t t = f->fin, slot = fp_hslot(t);
-		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->E)
+		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->HP * fp_active(f, t))
 			return;
 		uint32_t tt = fp_time(f, t);
 		size_t xo = (size_t)tt * f->B * f->I;
 		const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
-		const double *dh = f->dh + (size_t)slot * f->E, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
+		if (f->xg) {
+			/* each sequence's x at its own time (fp_seq_time) */
+			for (uint32_t b = 0; b < f->B; b++)
+				if (t < f->len[b])
+					memcpy(f->xg + (size_t)b * f->I,
+					       (f->wlayer ? f->ref_prev : f->x0) +
+						       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
+					       sizeof *f->xg * f->I);
+			x = f->xg;
+		}
+		const double *dh = f->dh + (size_t)slot * f->EH, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
 		ref_state_step(f->rs, x, f->rh, f->rc);
-		ref_acc_add(&f->eh, dh, f->rh, f->E);
+		ref_acc_add(&f->eh, dh, f->rh, f->EH);
 		if (dc)
 			ref_acc_add(&f->ec, dc, f->rc, f->E);
 		if (t + 1 == f->T) {
-			ref_diff(dh, f->rh, f->E, &f->eh_last);
+			ref_diff(dh, f->rh, f->EH, &f->eh_last);
 			if (dc)
 				ref_diff(dc, f->rc, f->E, &f->ec_last);
 		}
-		for (uint32_t b = 0; f->ref_seq && b < f->B; b++)
-			memcpy(f->ref_seq + ((size_t)tt * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->H,
-			       sizeof *f->rh * f->H);
-		/* (T, 2, B, H): time tt, direction back; a reverse layer's (T, B, H) */
-		size_t yo = f->bidir ? ((size_t)tt * 2 + f->back) * f->E : (size_t)tt * f->E;
-		if (f->ydump)
-			memcpy(f->ydump + yo, dh, sizeof *dh * f->E);
-		if (f->cdump)
-			memcpy(f->cdump + yo, dc, sizeof *dc * f->E);
+		/* Each sequence's row at its time (a finished one's rows stay 0):
+		 * ref_seq (T, B, OW); the held dumps (T, 2, B, HP) with direction
+		 * back, a reverse layer's (T, B, HP); c likewise H wide. */
+		for (uint32_t b = 0; b < f->B; b++) {
+			if (f->len && t >= f->len[b])
+				continue;
+			size_t tb = fp_seq_time(f, t, b), yo = (f->bidir ? tb * 2 + f->back : tb) * f->B + b;
+			if (f->ref_seq)
+				memcpy(f->ref_seq + (tb * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->HP,
+				       sizeof *f->rh * f->HP);
+			if (f->ydump)
+				memcpy(f->ydump + yo * f->HP, dh + (size_t)b * f->HP, sizeof *dh * f->HP);
+			if (f->cdump)
+				memcpy(f->cdump + yo * f->H, dc + (size_t)b * f->H, sizeof *dc * f->H);
+		}
 		sim_err_t e = { 0 };
-		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->E, &e)) ||
+		if ((f->dump_h && npy_writer_put(f->dump_h, dh, f->EH, &e)) ||
 		    (f->dump_c && npy_writer_put(f->dump_c, dc, f->E, &e)))
 			fp_fail_err(f, &e);
 		f->fin++;
@@ -1164,33 +1309,67 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 	const uint32_t *gs = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	/* fc reads no h_{t-1}; its steps only share the gate buffer's parity,
 	 * which the two-step barrier (ctrl_barrier_ok) guards */
-	if (f->rec && (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->E))
+	if (f->rec &&
+	    (f->hv_step[hp] != (int64_t)step - 1 || f->hv_count[hp] != f->HP * fp_active(f, (int64_t)step - 1)))
 		fp_fail(f, "step %u: the cell updater ran before h of the previous step was complete", step);
-	if (f->hv_step[hs] != step) {
+	/* LSTMP: the cell's output is m, for the projection (fp_project writes h) */
+	bool proj = f->HP != f->H;
+	uint32_t ms = step & 1;
+	bool first = proj ? f->mv_step[ms] != step : f->hv_step[hs] != step;
+	if (proj && f->mv_step[ms] != step) {
+		f->mv_step[ms] = step;
+		f->mv_count[ms] = 0;
+	}
+	if (!proj && f->hv_step[hs] != step) {
 		f->hv_step[hs] = step;
 		f->hv_count[hs] = 0;
 	}
+	if (first && f->len) {
+		/* a finished sequence's h and c of this step are 0 (ONNX's Y) */
+		if (!proj)
+			memset(f->dh + (size_t)hs * f->EH, 0, sizeof *f->dh * f->EH);
+		if (f->dc)
+			memset(f->dc + (size_t)hs * f->E, 0, sizeof *f->dc * f->E);
+	}
+	/* the cell updater's element e is j*n + p (n active sequences) */
+	uint32_t na = fp_active(f, step);
 	for (uint32_t e = e0; e < e0 + n; e++) {
-		uint32_t j = e / f->B, b = e % f->B;
-		const uint32_t *gw = gs + (size_t)e * f->NG;
-		uint32_t hprev = fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j), h;
+		uint32_t j = e / na, b = fp_seq(f, e % na);
+		size_t ef = (size_t)j * f->B + b; /* the element in the full batch */
+		const uint32_t *gw = gs + ef * f->NG;
+		/* h_{t-1} element j: the GRU reads it (an LSTMP's h is P wide) */
+		uint32_t hprev = proj ? 0
+				      : fp_word(f, f->hv, f->hvf, (size_t)hp * f->B * f->ph + (size_t)b * f->ph + j),
+			 h;
 		size_t out = (size_t)hs * f->E + (size_t)b * f->H + j;
 		uint32_t bias[CELL_MAX_GATES];
 		for (uint32_t g = 0; g < f->G; g++)
 			bias[g] = f->bias[(size_t)g * f->H + j];
 		cell_elem_t in = { .gate = gw,
 				   .h_prev = hprev,
-				   .c = &f->cst[e],
+				   .c = &f->cst[ef],
 				   .bias = bias,
 				   .b_hn = f->b_hn[j],
 				   .peep = f->peep ? &f->peep[3 * (size_t)j] : NULL };
 		h = f->cd->step(f->cm, f->cv, &in);
 		if (f->dc)
-			f->dc[out] = cm_state_value(f->cm, f->cst[e]);
+			f->dc[out] = cm_state_value(f->cm, f->cst[ef]);
+		if (proj) {
+			size_t i = (size_t)ms * f->B * f->pm + (size_t)b * f->pm + j;
+			if (f->w16)
+				f->mv[i] = (uint16_t)h;
+			if (f->fl)
+				f->mvf[i] = fp_widen(f, h);
+			continue;
+		}
 		fp_put_h(f, hs, b, j, h);
 		if (f->hwords)
-			f->hwords[((size_t)fp_time(f, step) * f->B + b) * f->ow + f->ooff + j] = h;
+			f->hwords[((size_t)fp_seq_time(f, step, b) * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[out] = cm_data_value(f->cm, h);
+	}
+	if (proj) {
+		f->mv_count[ms] += n;
+		return;
 	}
 	f->hv_count[hs] += n;
 	if (f->dlh && f->hv_count[hs] == f->E && step + 1 < f->T)
@@ -1244,11 +1423,12 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		return err->code;
 	}
 	uint32_t last = fp_hslot((int64_t)f->T - 1);
-	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->E || f->fin != f->T)
+	if (f->hv_step[last] != (int64_t)f->T - 1 || f->hv_count[last] != f->HP * fp_active(f, (int64_t)f->T - 1) ||
+	    f->fin != f->T)
 		return sim_err(err, SIM_EINTERNAL,
 			       "functional mode, layer %u: the last step's h is incomplete "
 			       "(%u of %u elements, %u of %u steps finished)",
-			       layer, f->hv_count[last], f->E, f->fin, f->T);
+			       layer, f->hv_count[last], f->EH, f->fin, f->T);
 	memset(out, 0, sizeof *out);
 	ref_diff_t d;
 	ref_acc_done(&f->eh, &d);
@@ -1280,14 +1460,14 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	}
 	if (!code && f->ydump) {
 		char path[1536];
-		size_t s4[4] = { f->T, 2, f->B, f->H }, s3[3] = { f->T, f->B, f->H };
+		size_t s4[4] = { f->T, 2, f->B, f->HP }, s3[3] = { f->T, f->B, f->HP };
+		size_t c4[4] = { f->T, 2, f->B, f->H }, c3[3] = { f->T, f->B, f->H };
 		unsigned nd = f->bidir ? 4 : 3;
-		const size_t *shape = f->bidir ? s4 : s3;
 		snprintf(path, sizeof path, "%s/layer%u_h.npy", f->dump_dir, f->wlayer);
-		code = npy_write(path, NPY_F4, nd, shape, f->ydump, err);
+		code = npy_write(path, NPY_F4, nd, f->bidir ? s4 : s3, f->ydump, err);
 		snprintf(path, sizeof path, "%s/layer%u_c.npy", f->dump_dir, f->wlayer);
 		if (!code && f->cdump)
-			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, nd, shape, f->cdump, err);
+			code = npy_write(path, f->fixed ? NPY_F8 : NPY_F4, nd, f->bidir ? c4 : c3, f->cdump, err);
 	}
 	/* the next layer's input, when it reads one; this layer's is done */
 	free(f->ref_prev);

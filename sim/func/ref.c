@@ -63,13 +63,16 @@ static void matvec(const double *M, size_t ncol, size_t r0, size_t n, const doub
 struct ref_state {
 	const weights_t *w;
 	double *mem;			  /* the block below, one allocation */
-	double *h, *c;			  /* per sequence b: h (B, H) and c (B, H) of the last step */
+	double *h, *c;			  /* per sequence b: h (B, HP) and c (B, H) of the last step */
 	double *wx, *uh, *r, *z, *n, *rh; /* scratch of one (step, sequence) */
+	double *m;			  /* LSTMP: o*tanh(c) before the projection (H) */
+	uint32_t t;			  /* steps taken (sequence_lens: who has finished) */
 	size_t bytes;
 };
 
-/* One step of one sequence: h, c (H each) of step t - 1 become step t's;
- * x is the step's (I,) input (unused when I == 0). */
+/* One step of one sequence: h (HP), c (H) of step t - 1 become step t's;
+ * x is the step's (I,) input (unused when I == 0). An LSTMP layer's LSTM
+ * output o*h(c) goes to m, and h = W_proj m. */
 static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 {
 	const weights_t *w = s->w;
@@ -78,7 +81,9 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 	const double *bb = w->b;
 	if (I > 0)
 		matvec(w->W, I, 0, GH, x, wx);
-	matvec(w->U, H, 0, GH, h, uh);
+	if (w->U)
+		matvec(w->U, w->HP, 0, GH, h, uh); /* qrnn has no U: uh stays 0 */
+	double *out = w->Wp ? s->m : h;		   /* the LSTMs' o*h(c) */
 	if (w->cell == CELL_LSTM) {
 		for (size_t j = 0; j < H; j++) {
 			double i = F(wx[j] + uh[j] + bb[j]);
@@ -86,7 +91,7 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double g = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			double o = F(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j]);
 			c[j] = f * c[j] + i * g;
-			h[j] = o * Hh(c[j]);
+			out[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_LSTM_PEEPHOLE) {
 		const double *pi = w->P, *pf = w->P + H, *po = w->P + 2 * H;
@@ -96,7 +101,7 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double g = G(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = f * c[j] + i * g;
 			double o = F(wx[3 * H + j] + uh[3 * H + j] + bb[3 * H + j] + po[j] * c[j]);
-			h[j] = o * Hh(c[j]);
+			out[j] = o * Hh(c[j]);
 		}
 	} else if (w->cell == CELL_LSTM_COUPLED) {
 		for (size_t j = 0; j < H; j++) {
@@ -104,7 +109,15 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 			double g = G(wx[H + j] + uh[H + j] + bb[H + j]);
 			double o = F(wx[2 * H + j] + uh[2 * H + j] + bb[2 * H + j]);
 			c[j] = (1.0 - i) * c[j] + i * g;
-			h[j] = o * Hh(c[j]);
+			out[j] = o * Hh(c[j]);
+		}
+	} else if (w->cell == CELL_QRNN) {
+		for (size_t j = 0; j < H; j++) {
+			double zz = G(wx[j] + bb[j]);
+			double f = F(wx[H + j] + bb[H + j]);
+			double o = F(wx[2 * H + j] + bb[2 * H + j]);
+			c[j] = f * c[j] + (1.0 - f) * zz;
+			h[j] = o * c[j];
 		}
 	} else if (w->cell == CELL_GRU) {
 		for (size_t j = 0; j < H; j++) {
@@ -128,6 +141,8 @@ static void ref_cell(ref_state_t *s, const double *x, double *h, double *c)
 		for (size_t j = 0; j < H; j++)
 			h[j] = F(wx[j] + uh[j] + bb[j]);
 	}
+	if (w->Wp)
+		matvec(w->Wp, H, 0, w->HP, s->m, h);
 }
 
 #undef F
@@ -138,7 +153,7 @@ ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err)
 {
 	size_t H = w->H, B = w->B, GH = (size_t)w->G * H;
 	ref_state_t *s = calloc(1, sizeof *s);
-	size_t n = 2 * B * H + 2 * GH + 4 * H + 1;
+	size_t HP = w->HP, n = B * HP + B * H + 2 * GH + 5 * H + 1;
 	double *mem = s ? calloc(n, sizeof *mem) : NULL;
 	if (!mem) {
 		free(s);
@@ -147,12 +162,12 @@ ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err)
 	}
 	s->w = w;
 	s->mem = mem;
-	s->h = mem, s->c = s->h + B * H, s->wx = s->c + B * H, s->uh = s->wx + GH;
-	s->r = s->uh + GH, s->z = s->r + H, s->n = s->z + H, s->rh = s->n + H;
+	s->h = mem, s->c = s->h + B * HP, s->wx = s->c + B * H, s->uh = s->wx + GH;
+	s->r = s->uh + GH, s->z = s->r + H, s->n = s->z + H, s->rh = s->n + H, s->m = s->rh + H;
 	s->bytes = sizeof *s + n * sizeof *mem;
 	/* fc has neither h0 nor c0 (weights.c); its steps never read them */
 	if (w->h0)
-		memcpy(s->h, w->h0, B * H * sizeof *s->h);
+		memcpy(s->h, w->h0, B * HP * sizeof *s->h);
 	if (w->c0)
 		memcpy(s->c, w->c0, B * H * sizeof *s->c);
 	return s;
@@ -166,9 +181,17 @@ size_t ref_state_bytes(const ref_state_t *s)
 void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_out)
 {
 	const weights_t *w = s->w;
-	size_t H = w->H, I = w->I;
+	size_t H = w->H, I = w->I, HP = w->HP;
 	for (size_t b = 0; b < w->B; b++) {
-		double *h = s->h + b * H, *c = s->c + b * H;
+		double *h = s->h + b * HP, *c = s->c + b * H;
+		if (w->len && w->len[b] <= s->t) {
+			/* finished (ONNX sequence_lens): its output is 0, its state
+			 * stays as its last step left it */
+			memset(h_out + b * HP, 0, HP * sizeof *h_out);
+			if (c_out)
+				memset(c_out + b * H, 0, H * sizeof *c_out);
+			continue;
+		}
 		if (w->cell == CELL_FC) {
 			/* y_t = W x_t + b: no recurrence, no state, no activation */
 			matvec(w->W, I, 0, H, x + b * I, h);
@@ -177,10 +200,11 @@ void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_ou
 		} else {
 			ref_cell(s, x ? x + b * I : NULL, h, c);
 		}
-		memcpy(h_out + b * H, h, H * sizeof *h);
+		memcpy(h_out + b * HP, h, HP * sizeof *h);
 		if (c_out)
 			memcpy(c_out + b * H, c, H * sizeof *c);
 	}
+	s->t++;
 }
 
 void ref_state_destroy(ref_state_t *s)
@@ -196,9 +220,9 @@ int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err)
 	ref_state_t *s = ref_state_create(w, err);
 	if (!s)
 		return err->code;
-	size_t BH = (size_t)w->B * w->H;
+	size_t BH = (size_t)w->B * w->H, BHP = (size_t)w->B * w->HP;
 	for (size_t t = 0; t < w->T; t++)
-		ref_state_step(s, w->I ? w->x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+		ref_state_step(s, w->I ? w->x + t * w->B * w->I : NULL, h_out + t * BHP, c_out ? c_out + t * BH : NULL);
 	ref_state_destroy(s);
 	return SIM_OK;
 }
@@ -208,9 +232,38 @@ int ref_run_backward(const weights_t *w, const double *x, double *h_out, double 
 	ref_state_t *s = ref_state_create(w, err);
 	if (!s)
 		return err->code;
-	size_t BH = (size_t)w->B * w->H;
-	for (size_t t = w->T; t-- > 0;)
-		ref_state_step(s, w->I ? x + t * w->B * w->I : NULL, h_out + t * BH, c_out ? c_out + t * BH : NULL);
+	size_t B = w->B, I = w->I, H = w->H, HP = w->HP, BH = B * H, BHP = B * HP;
+	if (!w->len) {
+		for (size_t t = w->T; t-- > 0;)
+			ref_state_step(s, I ? x + t * B * I : NULL, h_out + t * BHP, c_out ? c_out + t * BH : NULL);
+		ref_state_destroy(s);
+		return SIM_OK;
+	}
+	/* Lengths: sequence b's step k reads x at len[b] - 1 - k and its h
+	 * goes there; times at or past its length stay 0 (ONNX's Y). */
+	double *xs = calloc(B * I + BHP + BH + 1, sizeof *xs), *hs = xs + B * I, *cs = hs + BHP;
+	if (!xs) {
+		ref_state_destroy(s);
+		return sim_err(err, SIM_ENOMEM, "reference model: out of memory");
+	}
+	memset(h_out, 0, sizeof *h_out * BHP * w->T);
+	if (c_out)
+		memset(c_out, 0, sizeof *c_out * BH * w->T);
+	for (uint32_t k = 0; k < w->T; k++) {
+		for (size_t b = 0; b < B; b++)
+			if (k < w->len[b])
+				memcpy(xs + b * I, x + ((w->len[b] - 1 - k) * B + b) * I, I * sizeof *xs);
+		ref_state_step(s, I ? xs : NULL, hs, cs);
+		for (size_t b = 0; b < B; b++) {
+			if (k >= w->len[b])
+				continue;
+			size_t t = w->len[b] - 1 - k;
+			memcpy(h_out + (t * B + b) * HP, hs + b * HP, HP * sizeof *hs);
+			if (c_out)
+				memcpy(c_out + (t * B + b) * H, cs + b * H, H * sizeof *cs);
+		}
+	}
+	free(xs);
 	ref_state_destroy(s);
 	return SIM_OK;
 }

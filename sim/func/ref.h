@@ -22,6 +22,13 @@
  *     rbm    n = tanh(W_n x + U_n (r*h) + b_n)
  *            h = (1 - z)*n + z*h
  *   vanilla  h = tanh(W x + U h + b)
+ *   qrnn     z = tanh(W_z x + b_z),  f, o = sig(W x + b)  (no U)
+ *            c = f*c + (1 - f)*z,  h = o*c   (Bradbury et al. 2017, fo-pooling)
+ * sequence_lens (weights_t.len): a sequence past its length outputs 0 and
+ * keeps its state (ONNX's Y); a backward pass starts each sequence at its
+ * own last element (ref_run_backward).
+ *   LSTMP    any LSTM above with its output o*tanh(c) as m, then
+ *            h = W_proj m, P wide (U reads it: G*H x P); c stays H wide
  * with sig(v) = 1 / (1 + exp(-v)). These are the default activations: a
  * layer's own (weights.h's act, ONNX's roles) replace sig by f, the
  * candidate's tanh (LSTM g, GRU n) by g, the output's tanh(c) by h, and
@@ -36,14 +43,14 @@
 #include "../common/err.h"
 #include "weights.h"
 
-/* Runs all T steps of all B sequences. h_out receives T*B*H values, index
- * (t*B + b)*H + j; c_out (cells with a state c only, may be NULL) the same
+/* Runs all T steps of all B sequences. h_out receives T*B*HP values, index
+ * (t*B + b)*HP + j (HP = H, or LSTMP's P); c_out (cells with a state c only, may be NULL) the same
  * for c. */
 int ref_run(const weights_t *w, double *h_out, double *c_out, sim_err_t *err);
 
 /* The backward direction of a bidirectional layer: w (its own parameters
  * and initial state) runs over x (T, B, I), the forward direction's input,
- * from t = T - 1 down to t = 0; h_out and c_out are indexed by time as in
+ * from t = T - 1 down to t = 0 (with lengths, sequence b from len[b] - 1); h_out and c_out are indexed by time as in
  * ref_run, so h_out at t is the state after x_{T-1} .. x_t. The layer's
  * output at t is [forward h(t); backward h(t)]. */
 int ref_run_backward(const weights_t *w, const double *x, double *h_out, double *c_out, sim_err_t *err);
@@ -53,7 +60,7 @@ int ref_run_backward(const weights_t *w, const double *x, double *h_out, double 
  * sequence computes exactly what ref_run computes for it (each sequence's
  * arithmetic is independent of the others and of the loop order).
  * ref_state_step: x is step t's input (B, I), ignored (may be NULL) when
- * I == 0 (w->x is not read); h_out receives (B, H), c_out (may be NULL) the
+ * I == 0 (w->x is not read); h_out receives (B, HP), c_out (B, H) (may be NULL) the
  * same for c. */
 typedef struct ref_state ref_state_t;
 ref_state_t *ref_state_create(const weights_t *w, sim_err_t *err);

@@ -15,6 +15,7 @@ _Static_assert(LACT_SOFTPLUS - 1 == ACT_SOFTPLUS && LACT_SIGMOID - 1 == ACT_SIGM
 
 /* The array table: name, pointer slot, shape, whether it exists / must
  * be given for this layer. */
+#define WEIGHTS_SLOTS 9
 typedef struct slot {
 	const char *name;
 	double **ptr;
@@ -30,19 +31,23 @@ static size_t slot_table(weights_t *w, slot_t *s)
 	/* b_hn is the bias inside r*(U_n h + b_hn): it exists where a gate's
 	 * W.x stays apart from its U.h (GRU linear_before_reset). */
 	bool lbr = cell_variant(d, w->gru_form)->x_apart >= 0, peep = d->flags & CELL_F_PEEPHOLE;
-	/* An fc layer has no U and no initial state: W (H, I) and b only. */
-	bool rec = d->flags & CELL_F_RECURRENT;
+	/* An fc layer has no U and no initial state: W (H, I) and b only; a
+	 * qrnn layer no U and no h0, but c0. */
+	bool rec = d->flags & CELL_F_RECURRENT, state = d->flags & CELL_F_STATE;
 	size_t gh = (size_t)w->G * w->H;
+	bool proj = w->HP != w->H;
 	slot_t t[] = {
 		{ "W", &w->W, 2, { gh, w->I, 0 }, w->I > 0, w->I > 0 },
-		{ "U", &w->U, 2, { gh, w->H, 0 }, rec, rec },
+		{ "U", &w->U, 2, { gh, w->HP, 0 }, rec, rec },
 		{ "b", &w->b, 1, { gh, 0, 0 }, true, true },
 		{ "b_hn", &w->b_hn, 1, { w->H, 0, 0 }, lbr, lbr },
 		{ "P", &w->P, 2, { 3, w->H, 0 }, peep, peep },
+		{ "W_proj", &w->Wp, 2, { w->HP, w->H, 0 }, proj, proj },
 		{ "x", &w->x, 3, { w->T, w->B, w->I }, w->I > 0 && !w->backward, w->I > 0 && !w->backward },
-		{ "h0", &w->h0, 2, { w->B, w->H, 0 }, rec, false },
-		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, rec, false },
+		{ "h0", &w->h0, 2, { w->B, w->HP, 0 }, rec, false },
+		{ "c0", &w->c0, 2, { w->B, w->H, 0 }, state, false },
 	};
+	_Static_assert(sizeof t / sizeof t[0] == WEIGHTS_SLOTS, "one slot per array");
 	memcpy(s, t, sizeof t);
 	return sizeof t / sizeof t[0];
 }
@@ -59,10 +64,11 @@ void weights_destroy(weights_t *w)
 {
 	if (!w)
 		return;
-	slot_t s[8];
+	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++)
 		free(*s[i].ptr);
+	free(w->len);
 	free(w);
 }
 
@@ -77,8 +83,7 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *er
 	w->backward = backward;
 	for (unsigned r = 0; r < LAYER_ROLES; r++) {
 		/* auto: the cell's own f (cell.h), g and h tanh */
-		bool sig = r == LAYER_ROLE_F && cell_get(l->cell)->act_f == CELL_ACT_SIGMOID;
-		act_fn_t fn = l->act[r] == LACT_AUTO ? (sig ? ACT_SIGMOID : ACT_TANH) : (act_fn_t)(l->act[r] - 1);
+		act_fn_t fn = (act_fn_t)(workload_role_act(l, r) - 1);
 		w->act[r] = act_default(fn);
 		if (act_takes_alpha(fn) && l->act_alpha[r] != 0)
 			w->act[r].alpha = l->act_alpha[r];
@@ -90,9 +95,18 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *er
 	w->G = workload_gates(l->cell);
 	w->I = l->skip_input ? 0 : l->input_size;
 	w->H = l->hidden_size;
+	w->HP = workload_layer_h(l);
 	w->T = l->timesteps;
 	w->B = l->batch_size;
-	slot_t s[8];
+	if (l->sequence_lens.n) {
+		if (!(w->len = malloc(sizeof *w->len * w->B))) {
+			weights_destroy(w);
+			sim_err(err, SIM_ENOMEM, "out of memory for the layer's weights");
+			return NULL;
+		}
+		memcpy(w->len, l->sequence_lens.len, sizeof *w->len * w->B);
+	}
+	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].present)
@@ -125,7 +139,7 @@ weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward
 		return NULL;
 	}
 	double k = 1.0 / sqrt((double)w->H);
-	slot_t s[8];
+	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
 		bool param = strcmp(s[i].name, "x") != 0;
@@ -162,7 +176,7 @@ weights_t *weights_load_dir(const layer_cfg_t *l, const char *top, bool backward
 		snprintf(dir, sizeof dir, "%s%s%s", top, tl && top[tl - 1] == '/' ? "" : "/", WEIGHTS_BACKWARD_DIR);
 	else
 		snprintf(dir, sizeof dir, "%s", top);
-	slot_t s[8];
+	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].present)
@@ -200,7 +214,7 @@ weights_t *weights_load_dir(const layer_cfg_t *l, const char *top, bool backward
 
 int weights_save(const weights_t *w, const char *dir, npy_dtype_t dtype, sim_err_t *err)
 {
-	slot_t s[8];
+	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table((weights_t *)w, s);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].present || (strcmp(s[i].name, "c0") == 0 && !(cell_get(w->cell)->flags & CELL_F_STATE)))

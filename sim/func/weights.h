@@ -7,13 +7,15 @@
  * GRU with r, z, n and coupled LSTM with i, g, o; G = 1 vanilla; I = 0 when
  * the layer skips its input, i.e. no W and no x):
  *   W   (G*H, I)   row g*H + j = gate g, hidden index j     (row-major)
- *   U   (G*H, H)
+ *   U   (G*H, HP)  HP = H, or P for an LSTMP layer (proj_size P): U reads
+ *                  the projected h
+ *   W_proj (P, H)  LSTMP only: h = W_proj (o*tanh(c)); no bias (PyTorch's)
  *   b   (G*H,)     one bias per gate row (for GRU r, z: b_i* + b_h* folded;
  *                  for GRU linear_before_reset, n: the input-side b_in)
  *   b_hn (H,)      GRU linear_before_reset only: the bias inside r*(U_n h + b_hn)
  *   P   (3, H)     peephole LSTM only: element-wise peephole weights, rows
  *                  i, f, o (ONNX's P is ordered i, o, f)
- *   h0  (B, H)     initial hidden state, zeros unless given
+ *   h0  (B, HP)    initial hidden state, zeros unless given
  *   c0  (B, H)     initial cell state (LSTM cells), zeros unless given
  *   x   (T, B, I)  the input sequence
  *
@@ -22,10 +24,12 @@
  * (row-major) from rng.h seeded with `seed`.
  *
  * A directory of .npy files (npy.h; any of <f2, <f4, <f8) holds the same
- * arrays named W.npy, U.npy, b.npy, b_hn.npy, P.npy, h0.npy, c0.npy, x.npy
+ * arrays named W.npy, U.npy, b.npy, b_hn.npy, P.npy, W_proj.npy, h0.npy,
+ * c0.npy, x.npy
  * with the shapes above. W.npy and x.npy are not read when the layer skips
  * its input; b_hn.npy is required for GRU linear_before_reset only, P.npy
- * for the peephole LSTM only; h0.npy and c0.npy are optional.
+ * for the peephole LSTM only, W_proj.npy for LSTMP only; h0.npy and c0.npy
+ * are optional. Random W_proj is drawn after P, before x.
  *
  * Bidirectional layers: the directory holds the forward direction as above
  * and a subdirectory `backward/` with the backward direction's own W.npy,
@@ -49,11 +53,14 @@ typedef struct weights {
 	cell_kind_t cell;
 	gru_form_t gru_form;
 	uint32_t G, I, H, T, B;
+	uint32_t HP; /* width of h: H, or LSTMP's P */
 	double *W, *U, *b;
 	double *b_hn; /* NULL unless GRU linear_before_reset */
 	double *P;    /* NULL unless peephole LSTM: (3, H), rows i, f, o */
+	double *Wp;   /* NULL unless LSTMP: W_proj (HP, H) */
 	double *h0, *c0;
 	double *x;     /* NULL when I == 0, or for a backward direction */
+	uint32_t *len; /* sequence_lens: sequence b runs steps t < len[b] (B); NULL: all T */
 	bool backward; /* the backward direction of a bidirectional layer */
 	/* The layer's activation per role f, g, h (workload.h), resolved: auto
 	 * to the cell's own, alpha and beta 0 to the function's defaults. */

@@ -9,12 +9,16 @@ typedef struct gbuf_step {
 	uint32_t frontier; /* ready prefix */
 	uint32_t consumed;
 	uint32_t rh;
+	uint32_t proj;	   /* LSTMP: projected h elements written */
 	uint32_t complete; /* elements with every gate written */
-	uint8_t *cnt;	   /* gates written per element */
+	uint32_t batch;	   /* sequences active in the step, and its elements H*batch */
+	uint32_t elems;
+	uint8_t *cnt; /* gates written per element */
 } gbuf_step_t;
 
 struct gbuf {
-	uint32_t max, elems, batch;
+	uint32_t max, hidden;
+	const layer_cfg_t *lc;
 	unsigned gates;
 	bool whole;
 	gbuf_step_t s[2];
@@ -58,16 +62,17 @@ void gbuf_destroy(gbuf_t *g)
 	free(g);
 }
 
-void gbuf_begin_layer(gbuf_t *g, uint32_t hidden, uint32_t batch, unsigned gates, bool whole_vector)
+void gbuf_begin_layer(gbuf_t *g, const layer_cfg_t *lc, unsigned gates, bool whole_vector)
 {
 	g->whole = whole_vector;
-	g->elems = hidden * batch;
-	g->batch = batch;
+	g->lc = lc;
+	g->hidden = lc->hidden_size;
 	g->gates = gates;
 	for (int i = 0; i < 2; i++) {
 		g->s[i].step = UINT32_MAX;
-		g->s[i].frontier = g->s[i].consumed = g->s[i].rh = g->s[i].complete = 0;
-		memset(g->s[i].cnt, 0, g->elems);
+		g->s[i].frontier = g->s[i].consumed = g->s[i].rh = g->s[i].proj = g->s[i].complete = 0;
+		g->s[i].batch = g->s[i].elems = 0;
+		memset(g->s[i].cnt, 0, (size_t)lc->hidden_size * lc->batch_size);
 	}
 }
 
@@ -76,10 +81,12 @@ static gbuf_step_t *slot(gbuf_t *g, uint32_t step)
 	gbuf_step_t *s = &g->s[step & 1];
 	if (s->step != step) {
 		/* Reuse requires the step two back to be fully consumed. */
-		if (s->step != UINT32_MAX && s->consumed != g->elems)
+		if (s->step != UINT32_MAX && s->consumed != s->elems)
 			return NULL;
 		s->step = step;
-		s->frontier = s->consumed = s->rh = s->complete = 0;
+		s->frontier = s->consumed = s->rh = s->proj = s->complete = 0;
+		s->batch = workload_active(g->lc, step);
+		s->elems = g->hidden * s->batch;
 	}
 	return s;
 }
@@ -127,7 +134,7 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 		(*g->overruns)++;
 		return -1;
 	}
-	uint32_t b = g->batch;
+	uint32_t b = s->batch;
 	if (b == 1) {
 		s->complete += gbuf_add_run(s->cnt + j0, n, ngates, g->gates);
 	} else {
@@ -142,12 +149,12 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 	if (g->live > g->peak)
 		g->peak = g->live;
 	if (g->whole)
-		s->frontier = s->complete == g->elems ? g->elems : 0;
+		s->frontier = s->complete == s->elems ? s->elems : 0;
 	else {
 		uint64_t full = g->gates * GBUF_ONES;
-		while (s->frontier + 8 <= g->elems && gbuf_load8(s->cnt + s->frontier) == full)
+		while (s->frontier + 8 <= s->elems && gbuf_load8(s->cnt + s->frontier) == full)
 			s->frontier += 8;
-		while (s->frontier < g->elems && s->cnt[s->frontier] == g->gates)
+		while (s->frontier < s->elems && s->cnt[s->frontier] == g->gates)
 			s->frontier++;
 	}
 	return 0;
@@ -188,12 +195,28 @@ uint32_t gbuf_rh(const gbuf_t *g, uint32_t step)
 	return s->step == step ? s->rh : 0;
 }
 
+void gbuf_proj_add(gbuf_t *g, uint32_t step, uint32_t n)
+{
+	gbuf_step_t *s = slot(g, step);
+	if (s)
+		s->proj += n;
+	else
+		(*g->overruns)++;
+}
+
+uint32_t gbuf_proj(const gbuf_t *g, uint32_t step)
+{
+	const gbuf_step_t *s = &g->s[step & 1];
+	return s->step == step ? s->proj : 0;
+}
+
 /* One step parity's slot (none while its step is UINT32_MAX). */
 static const snap_field_t slot_fields[] = {
 	SNAP_FIELD_NONE_MAX(gbuf_step_t, step, SNAP_STEP),
 	SNAP_FIELD_IF_SET(gbuf_step_t, frontier, SNAP_PLAIN, step),
 	SNAP_FIELD_IF_SET(gbuf_step_t, consumed, SNAP_PLAIN, step),
 	SNAP_FIELD_IF_SET(gbuf_step_t, rh, SNAP_PLAIN, step),
+	SNAP_FIELD_IF_SET(gbuf_step_t, proj, SNAP_PLAIN, step),
 	SNAP_FIELD_IF_SET(gbuf_step_t, complete, SNAP_PLAIN, step),
 };
 
@@ -205,9 +228,9 @@ void gbuf_snapshot(const gbuf_t *g, snap_t *s)
 		if (p->step == UINT32_MAX)
 			continue;
 		/* The per-element gate counts, eight to a word. */
-		for (uint32_t e = 0; e < g->elems; e += 8) {
+		for (uint32_t e = 0; e < p->elems; e += 8) {
 			uint64_t w = 0;
-			for (uint32_t k = 0; k < 8 && e + k < g->elems; k++)
+			for (uint32_t k = 0; k < 8 && e + k < p->elems; k++)
 				w |= (uint64_t)p->cnt[e + k] << (8 * k);
 			snap_put(s, w);
 		}

@@ -5,7 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arith/act.h"
 #include "../cell/cell.h"
+
+/* Evaluations of each function, in act_fn_t order (docs/hardware.md §2.4
+ * lists what each needs; docs/energy.md prices each). The registry keeps
+ * the descriptions by pointer: static text. */
+static const struct {
+	const char *name, *desc;
+} fn_counter[ACT_N_FN] = {
+	{ "mfu.sigmoid", "sigmoids evaluated by the MFUs (role f or g selects the function)" },
+	{ "mfu.tanh", "tanhs evaluated by the MFUs (role f or g selects the function)" },
+	{ "mfu.relu", "relus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.leaky_relu", "leaky relus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.hard_sigmoid", "hard sigmoids evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.affine", "affine functions evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.thresholded_relu", "thresholded relus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.softsign", "softsigns evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.scaled_tanh", "scaled tanhs evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.elu", "elus evaluated by the MFUs (a layer's act_f, act_g)" },
+	{ "mfu.softplus", "softpluses evaluated by the MFUs (a layer's act_f, act_g)" },
+};
 
 typedef struct mfu_done {
 	uint64_t start, ready;
@@ -15,6 +35,7 @@ typedef struct mfu_done {
 struct mfu {
 	mfu_cfg_t cfg;
 	const cell_variant_t *cell; /* the layer's cell: what each gate evaluates */
+	int fn[CELL_MAX_GATES];	    /* the act_fn_t gate g's activation evaluates, -1: none */
 	uint64_t now;
 	bool has_cur;
 	bool started; /* the last tick started values (transient: not state) */
@@ -27,7 +48,8 @@ struct mfu {
 	trace_t *trace;
 	const fifo_t *in; /* its input queue (mfu_connect) */
 	uint64_t cur_start;
-	uint64_t *busy, *starve, *acts, *sig, *tanh, *bias;
+	uint64_t *busy, *starve, *acts, *bias;
+	uint64_t *fns[ACT_N_FN];
 };
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
@@ -43,10 +65,14 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	m->busy = stats_counter(st, "mfu.busy", STATS_CYCLES, "cycles some MFU started a value");
 	m->starve = stats_counter(st, "mfu.starve", STATS_CYCLES, "cycles with no value to start");
 	m->acts = stats_counter(st, "mfu.activations", STATS_VALUES, "values passed through the MFUs");
-	m->sig = stats_counter(st, "mfu.sigmoid", STATS_OPS, "sigmoids evaluated");
-	m->tanh = stats_counter(st, "mfu.tanh", STATS_OPS, "tanhs evaluated by the MFUs");
-	m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds");
-	if (!m->done || !m->busy || !m->starve || !m->acts || !m->sig || !m->tanh || !m->bias) {
+	/* sigmoid and tanh before the bias adds, as they always were listed */
+	bool ok = m->done && m->busy && m->starve && m->acts;
+	for (unsigned f = 0; f < ACT_N_FN; f++) {
+		ok = ok && (m->fns[f] = stats_counter(st, fn_counter[f].name, STATS_OPS, fn_counter[f].desc));
+		if (f == ACT_TANH)
+			ok = ok && (m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds"));
+	}
+	if (!ok) {
 		mfu_destroy(m);
 		return NULL;
 	}
@@ -61,22 +87,30 @@ void mfu_destroy(mfu_t *m)
 	free(m);
 }
 
-void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form)
+void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc)
 {
-	m->cell = cell_variant(cell_get(cell), form);
+	m->cell = cell_variant(cell_get(lc->cell), lc->gru_form);
+	/* A sigmoid-kind gate evaluates role f's function, a tanh-kind one
+	 * role g's (cellmath's cm_gate does the same in values). */
+	for (unsigned g = 0; g < CELL_MAX_GATES; g++) {
+		unsigned a = m->cell->act[g];
+		m->fn[g] = a == CELL_ACT_NONE
+				   ? -1
+				   : (int)workload_role_act(lc, a == CELL_ACT_TANH ? LAYER_ROLE_G : LAYER_ROLE_F) - 1;
+	}
 }
 
 /* Counts the functions a finished packet evaluated (see mfu.h). */
 static void mfu_account(mfu_t *m, const mfu_packet_t *p)
 {
 	*m->acts += p->values;
+	if (p->phase == CELL_PHASE_PROJ)
+		return; /* LSTMP's projected h: narrowed, no bias, no activation */
 	*m->bias += p->values;
 	for (unsigned i = 0; i < p->ngates; i++) {
-		unsigned a = m->cell->act[p->gate[i]];
-		if (a == CELL_ACT_SIGMOID)
-			*m->sig += p->valid_pg;
-		else if (a == CELL_ACT_TANH)
-			*m->tanh += p->valid_pg;
+		int f = m->fn[p->gate[i]];
+		if (f >= 0)
+			*m->fns[f] += p->valid_pg;
 	}
 }
 
@@ -85,7 +119,10 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 	uint32_t released = 0;
 	while (m->count && m->done[m->head].ready <= m->now) {
 		const mfu_packet_t *p = &m->done[m->head].p;
-		gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
+		if (p->phase == CELL_PHASE_PROJ)
+			gbuf_proj_add(out, p->step, p->valid_pg);
+		else
+			gbuf_write(out, p->step, p->ngates, p->j0, p->valid_pg, p->seq);
 		if (m->cell->rh_gate >= 0 && p->phase == 0 && p->gate[0] == (unsigned)m->cell->rh_gate)
 			gbuf_rh_add(out, p->step, p->valid_pg);
 		if (m->sink)
@@ -94,8 +131,11 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 			char args[128];
 			snprintf(args, sizeof args, "\"step\":%u,\"seq\":%u,\"rows\":\"%u..%u\",\"values\":%u", p->step,
 				 p->seq, p->j0, p->j0 + p->valid_pg - 1, p->values);
-			trace_slice(m->trace, TRACE_MFU, p->phase ? "activate n" : "activate", m->done[m->head].start,
-				    m->now + 1, args);
+			trace_slice(m->trace, TRACE_MFU,
+				    p->phase == CELL_PHASE_PROJ ? "project h"
+				    : p->phase			? "activate n"
+								: "activate",
+				    m->done[m->head].start, m->now + 1, args);
 		}
 		released += p->x_values;
 		m->head = m->head + 1 == m->cap ? 0 : m->head + 1;

@@ -17,7 +17,10 @@
  * GRU r, z; tanh for LSTM g and GRU n in the reset_before_matmul form;
  * none for vanilla, fc, and the peephole LSTM's i, f, o). The gate the
  * descriptor names rh_gate (GRU reset_before_matmul's r) also produces r*h
- * for the n gate's U product.
+ * for the n gate's U product. An LSTMP layer's projection packets
+ * (cell.h, CELL_PHASE_PROJ) take the same pipeline, one value per unit and
+ * cycle, but only narrow the sum to a data word: no bias, no activation;
+ * they write h to the I/H buffer (gbuf_proj) instead of the gate buffer.
  */
 #ifndef SHARPSIM_MFU_H
 #define SHARPSIM_MFU_H
@@ -53,7 +56,8 @@ typedef void (*mfu_sink_fn)(void *ctx, const mfu_packet_t *p);
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st);
 void mfu_destroy(mfu_t *m);
-void mfu_begin_layer(mfu_t *m, cell_kind_t cell, gru_form_t form);
+/* lc must outlive the layer (only read here). */
+void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc);
 /* One cycle: finish what is due into the gate buffer, then start values
  * from the input FIFO. Returns the number of X values released from the
  * intermediate buffer this cycle (GRU linear_before_reset reads them). */

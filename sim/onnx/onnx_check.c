@@ -163,7 +163,7 @@ static void layer_bound(lb_t *L)
 		for (uint32_t j = 0; j < H; j++) {
 			h[j] = w->h0[(size_t)b * H + j];
 			eh[j] = u * fabs(h[j]);
-			c[j] = w->c0[(size_t)b * H + j];
+			c[j] = w->c0 ? w->c0[(size_t)b * H + j] : 0.0; /* a GRU or RNN has none */
 			ec[j] = E32 * fabs(c[j]);
 		}
 		for (uint32_t s = 0; s < w->T; s++) {
@@ -461,7 +461,8 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		 * (squeezed when nd = 1); Y_h, Y_c are (nd, B, H), batch-major
 		 * (B, nd, H), direction d's last step. The dump is (t, d, b, j),
 		 * indexed by time; a bidirectional layer's backward direction and
-		 * a reverse layer end at t = 0. */
+		 * a reverse layer end at t = 0, a forward layer with lengths at
+		 * each sequence's own last step (import maps lengths forward only). */
 		bool bm = onnx_model_batch_major(m, l), cat = onnx_model_output_concat(m, k);
 		bool rev = onnx_model_reverse(m, l);
 		for (size_t i = 0; !rc && i < n; i++) {
@@ -469,7 +470,7 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 			if (kind != ONNX_OUT_Y) {
 				d = bm ? i / H % nd : i / bh;
 				b = bm ? i / (nd * H) : i / H % B;
-				s = d || rev ? 0 : T - 1;
+				s = d || rev ? 0 : w->len ? w->len[b] - 1 : T - 1;
 			} else if (bm) {
 				d = i / H % nd, s = i / (nd * H) % T, b = i / (T * nd * H);
 			} else if (cat) {

@@ -18,6 +18,7 @@
 #define IMP_MAX_I 1048576u
 #define IMP_MAX_T 10000000u
 #define IMP_MAX_B 1024u
+_Static_assert(IMP_MAX_B <= LAYER_MAX_BATCH, "a node's sequence_lens fit the layer's");
 
 typedef struct out_ref {
 	char *name;
@@ -530,7 +531,8 @@ static void fill_dir(weights_t *w, const node_tensors_t *t, uint32_t og, bool lb
 		for (size_t j = 0; j < H; j++) {
 			size_t i = bm ? (b * nd + d) * H + j : (d * w->B + b) * H + j;
 			w->h0[b * H + j] = t->h.data ? t->h.data[i] : 0;
-			w->c0[b * H + j] = t->c.data ? t->c.data[i] : 0;
+			if (w->c0) /* the cells with a state c */
+				w->c0[b * H + j] = t->c.data ? t->c.data[i] : 0;
 		}
 }
 
@@ -619,6 +621,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 	}
 	uint32_t T = (uint32_t)tbi[0], B = (uint32_t)tbi[1];
 	const char *sl = node_in(n, 4);
+	layer_lens_t lens = { 0 }; /* n = 0: every sequence runs all T steps */
 	if (*sl) {
 		int64_t *v;
 		size_t cnt;
@@ -629,13 +632,34 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 			rc = sim_err(c->err, SIM_EINPUT, "%s: %s has no value, expected an initializer or test data",
 				     c->path, what);
 		else if (!(rc = onnx_pb_tensor_ints(p, c->path, what, &v, &cnt, c->err))) {
-			bool same = cnt == B;
-			for (size_t i = 0; same && i < cnt; i++)
-				same = v[i] == (int64_t)T;
+			/* Lengths below T become the layer's sequence_lens
+			 * (docs/architecture.md): forward only, since Y_h of a
+			 * backward direction with lengths is not mapped, and the
+			 * longest must be T, the padded length. */
+			bool full = cnt == B, valid = cnt == B;
+			int64_t longest = 0;
+			for (size_t i = 0; i < cnt; i++) {
+				full = full && v[i] == (int64_t)T;
+				valid = valid && v[i] >= 1 && v[i] <= (int64_t)T;
+				longest = v[i] > longest ? v[i] : longest;
+			}
+			if (!valid)
+				rc = sim_err(c->err, SIM_EINPUT,
+					     "%s: %s has %zu values, expected %u lengths of 1 to %u", c->path, what,
+					     cnt, B, T);
+			else if (!full && (a.bidir || a.reverse))
+				rc = unsupported(c, "%s",
+						 "sequence_lens below T with direction reverse or bidirectional",
+						 "direction forward with lengths (or every length equal to T)");
+			else if (!full && longest != (int64_t)T)
+				rc = unsupported(c, "%s", "sequence_lens whose longest is below T",
+						 "the longest length equal to T, the padded length");
+			else if (!full) {
+				lens.n = B;
+				for (size_t i = 0; i < cnt; i++)
+					lens.len[i] = (uint32_t)v[i];
+			}
 			free(v);
-			if (!same)
-				rc = unsupported(c, "%s", "sequence_lens other than the full length for every sequence",
-						 "every length equal to T (variable lengths are not modelled)");
 		}
 		if (rc) {
 			onnx_tensor_free(&x);
@@ -678,6 +702,7 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 			lc->act_alpha[r] = a.act_alpha[r];
 			lc->act_beta[r] = a.act_beta[r];
 		}
+		lc->sequence_lens = lens;
 		snprintf(lc->weights, sizeof lc->weights, "weights/layer%zu", l);
 		if (!(w = weights_random(lc, c->opts->seed, c->err)) ||
 		    (a.bidir && !(wb = weights_random_dir(lc, c->opts->seed, true, c->err)))) {
@@ -1252,6 +1277,12 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 				WEIGHTS_BACKWARD_DIR);
 		if (lc->direction == DIR_REV)
 			fprintf(o, "    direction: reverse\n");
+		if (lc->sequence_lens.n) {
+			fprintf(o, "    sequence_lens: [");
+			for (uint32_t b = 0; b < lc->sequence_lens.n; b++)
+				fprintf(o, "%s%u", b ? ", " : "", lc->sequence_lens.len[b]);
+			fprintf(o, "]\n");
+		}
 		static const char *const role[LAYER_ROLES] = { "f", "g", "h" };
 		for (unsigned r = 0; r < LAYER_ROLES; r++) {
 			if (lc->act[r] != LACT_AUTO)

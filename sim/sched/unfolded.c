@@ -48,7 +48,8 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->block_x_last));
 		/* The partner's W.x must have left the accumulators into the
 		 * intermediate buffer before the H block reads it as its init. */
-		bool x_ready = !c->h_init || s->partner < 0 || (c->xq_count && c->xq_written[c->xq_head] == c->L.batch);
+		bool x_ready = !c->h_init || s->partner < 0 ||
+			       (c->xq_count && c->xq_written[c->xq_head] == ctrl_active(c, c->cur_t));
 		if (!partner_missing && x_ready && (!ctrl_needs_barrier(c, s) || ctrl_barrier_ok(c, v, s, c->cur_t))) {
 			if (c->cur_i == ctrl_next_of(c, 0, SCHED_PART_H))
 				c->step_started = c->cur_t;
@@ -63,7 +64,7 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		/* In stream order when no unissued H segment comes before it; a
 		 * run-ahead segment must fit the weight-stream window whole. */
 		bool in_order = !h_left || c->cur_t > c->x_t || (c->cur_t == c->x_t && c->cur_i > c->x_i);
-		if (ibuf_can_alloc(v->ibuf, x->valid_rows * c->L.batch) &&
+		if (ibuf_can_alloc(v->ibuf, x->valid_rows * ctrl_active(c, c->x_t)) &&
 		    (in_order || wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t))) {
 			ctrl_start_seg(c, v, c->x_i, c->x_t);
 			ctrl_advance(c, &c->x_t, &c->x_i, SCHED_PART_X);

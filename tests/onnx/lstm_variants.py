@@ -29,6 +29,9 @@ Cases:
                       forward LSTM reading the reverse one's Y (Squeezes in
                       between): a reverse layer inside a stack, outputs
                       the last Y and the reverse layer's Y_h
+  lstm_seq_lens       sequence_lens [7, 3] (an int32 initializer): Y is 0
+                      past each length, Y_h and Y_c are each sequence's
+                      state at its own last step
 """
 import os
 import sys
@@ -217,6 +220,24 @@ def stack_reverse(out, rng):
     write(out, "lstm_fwd_rev_fwd", g, [("X", x)], [("Y3", Y3[:, None]), ("H2", h2[None])])
 
 
+def seq_lens(out, rng):
+    H, lens = 5, [T, 3]
+    x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+    p, init = layer(rng, "", H, I, False, False)
+    W, R_, Bias, P, h0, c0 = p
+    Y, hT, cT = np.zeros((T, B, H)), np.zeros((B, H)), np.zeros((B, H))
+    for b, n in enumerate(lens):
+        # each sequence alone over its own length; the rest of Y stays 0
+        yb, hb, cb = reference(x[:n, b:b + 1], W, R_, Bias, P, h0[b:b + 1], c0[b:b + 1], False)
+        Y[:n, b], hT[b], cT[b] = yb[:, 0], hb[0], cb[0]
+    init.append(numpy_helper.from_array(np.array(lens, np.int32), "seq_lens"))
+    node = helper.make_node("LSTM", ["X", "W", "R", "B", "seq_lens", "h0", "c0"], ["Y", "Y_h", "Y_c"],
+                            hidden_size=H)
+    g = helper.make_graph([node], "lstm_seq_lens", [vi("X", [T, B, I])],
+                          [vi("Y", [T, 1, B, H]), vi("Y_h", [1, B, H]), vi("Y_c", [1, B, H])], init)
+    write(out, "lstm_seq_lens", g, [("X", x)], [("Y", Y[:, None]), ("Y_h", hT[None]), ("Y_c", cT[None])])
+
+
 def main():
     out = sys.argv[1]
     rng = np.random.default_rng(2026)
@@ -225,6 +246,7 @@ def main():
     stacked(out, rng)
     reverse_cases(out, rng)
     stack_reverse(out, rng)
+    seq_lens(out, rng)
 
 
 if __name__ == "__main__":

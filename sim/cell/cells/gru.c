@@ -41,7 +41,7 @@ const cell_desc_t cell_desc_gru = {
 			.act = { CELL_ACT_SIGMOID, CELL_ACT_SIGMOID, CELL_ACT_NONE },
 			.x_apart = 2,
 			.rh_gate = -1,
-			.ops = { .mults = 2, .adds = 3, .tanhs = 1, .h_reads = 1 },
+			.ops = { .mults = 2, .adds = 3, .tanhs = 1, .role_evals = { 0, 1, 0 }, .h_reads = 1 },
 		},
 		[GRU_RBM] = {
 			.phases = 2,

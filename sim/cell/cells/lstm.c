@@ -22,7 +22,7 @@ const cell_desc_t cell_desc_lstm = {
 	.name = "lstm",
 	.description = "LSTM, gates i f g o",
 	.cite = "Hochreiter & Schmidhuber 1997; forget gate: Gers, Schmidhuber & Cummins 2000",
-	.flags = CELL_F_RECURRENT | CELL_F_STATE | CELL_F_FUNCTIONAL,
+	.flags = CELL_F_RECURRENT | CELL_F_STATE | CELL_F_PROJ | CELL_F_FUNCTIONAL,
 	.gates = 4,
 	.gate_names = { "i", "f", "g", "o" },
 	.n_variants = 1,
@@ -35,7 +35,7 @@ const cell_desc_t cell_desc_lstm = {
 		.act = { CELL_ACT_SIGMOID, CELL_ACT_SIGMOID, CELL_ACT_TANH, CELL_ACT_SIGMOID },
 		.x_apart = -1,
 		.rh_gate = -1,
-		.ops = { .mults = 3, .adds = 1, .tanhs = 1, .c_reads = 1, .c_writes = 1 },
+		.ops = { .mults = 3, .adds = 1, .tanhs = 1, .role_evals = { 0, 0, 1 }, .c_reads = 1, .c_writes = 1 },
 	} },
 	.step = lstm_step,
 };

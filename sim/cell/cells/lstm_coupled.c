@@ -24,7 +24,7 @@ const cell_desc_t cell_desc_lstm_coupled = {
 	.name = "lstm_coupled",
 	.description = "LSTM with coupled input-forget gate (CIFG, f = 1 - i), gates i g o",
 	.cite = "Greff, Srivastava, Koutnik, Steunebrink & Schmidhuber 2017 (CIFG)",
-	.flags = CELL_F_RECURRENT | CELL_F_STATE | CELL_F_FUNCTIONAL,
+	.flags = CELL_F_RECURRENT | CELL_F_STATE | CELL_F_PROJ | CELL_F_FUNCTIONAL,
 	.gates = 3,
 	.gate_names = { "i", "g", "o" },
 	.n_variants = 1,
@@ -37,7 +37,7 @@ const cell_desc_t cell_desc_lstm_coupled = {
 		.act = { CELL_ACT_SIGMOID, CELL_ACT_TANH, CELL_ACT_SIGMOID },
 		.x_apart = -1,
 		.rh_gate = -1,
-		.ops = { .mults = 3, .adds = 2, .tanhs = 1, .c_reads = 1, .c_writes = 1 },
+		.ops = { .mults = 3, .adds = 2, .tanhs = 1, .role_evals = { 0, 0, 1 }, .c_reads = 1, .c_writes = 1 },
 	} },
 	.step = coupled_step,
 };

@@ -39,7 +39,7 @@ const cell_desc_t cell_desc_lstm_peephole = {
 	.name = "lstm_peephole",
 	.description = "LSTM with peephole connections P (3, H): i, f see c_{t-1}, o sees c_t",
 	.cite = "Gers & Schmidhuber 2000; ONNX LSTM input P",
-	.flags = CELL_F_RECURRENT | CELL_F_STATE | CELL_F_PEEPHOLE | CELL_F_FUNCTIONAL,
+	.flags = CELL_F_RECURRENT | CELL_F_STATE | CELL_F_PROJ | CELL_F_PEEPHOLE | CELL_F_FUNCTIONAL,
 	.gates = 4,
 	.gate_names = { "i", "f", "g", "o" },
 	.n_variants = 1,
@@ -52,7 +52,7 @@ const cell_desc_t cell_desc_lstm_peephole = {
 		.act = { CELL_ACT_NONE, CELL_ACT_NONE, CELL_ACT_TANH, CELL_ACT_NONE },
 		.x_apart = -1,
 		.rh_gate = -1,
-		.ops = { .mults = 6, .adds = 7, .tanhs = 4, .c_reads = 1, .c_writes = 1 },
+		.ops = { .mults = 6, .adds = 7, .tanhs = 4, .role_evals = { 3, 0, 1 }, .c_reads = 1, .c_writes = 1 },
 	} },
 	.step = peephole_step,
 };

@@ -29,7 +29,7 @@ const cell_desc_t cell_desc_vanilla = {
 		.act = { CELL_ACT_NONE },
 		.x_apart = -1,
 		.rh_gate = -1,
-		.ops = { .tanhs = 1 },
+		.ops = { .tanhs = 1, .role_evals = { 1, 0, 0 } },
 	} },
 	.step = vanilla_step,
 };
