@@ -561,8 +561,8 @@ static const param_t param_layer[] = {
 	  .names = param_wbits_names,
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "stored bits per weight in the weight buffer and DRAM (timing only; values come from "
-		  "'weights'): 16 = fp16, or symmetric integers with fp32 scales (docs/compression.md §6)" },
+	  .desc = "stored bits per weight in the weight buffer and DRAM: 16 = fp16, or symmetric integers with "
+		  "fp32 scales; --functional multiplies the quantized values (docs/compression.md §6)" },
 	{ .key = "weight_scale",
 	  .type = PARAM_ENUM,
 	  LY(weight_scale),
@@ -592,7 +592,7 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "fraction of zero (pruned) weights in W and in U, each pruned on its own; the mask is drawn at "
-		  "plan time from sparsity_seed (docs/compression.md §6)" },
+		  "plan time from sparsity_seed, and --functional zeroes the same weights (docs/compression.md §6)" },
 	{ .key = "sparsity_pattern",
 	  .type = PARAM_ENUM,
 	  LY(sparsity_pattern),

@@ -556,13 +556,6 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 	char cells[128];
 	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
 	for (size_t i = 0; i < w->n_layers; i++)
-		if (workload_sparse(&w->layers[i]))
-			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu has pruned weights (sparsity, sparse_format), whose zero mask "
-				       "is drawn for timing only; functional mode computes dense weights, expected "
-				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
-				       w->path, i + 1);
-	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,
 				       "%s: layer %zu is %s; functional mode computes %s layers, "

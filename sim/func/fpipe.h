@@ -56,6 +56,13 @@ typedef struct func_layer_err {
 	uint32_t delta_nx, delta_nh;
 	uint64_t delta_x_used, delta_x_skipped, delta_h_used, delta_h_skipped, delta_macs;
 	uint32_t *delta_used_step;
+	/* Classifier head (head.h), when the layer is an fc layer that ends the
+	 * network: its output vectors (T x B), those whose argmax the datapath
+	 * changed, and the mean KL divergence of the datapath's softmax from the
+	 * dense double reference's. */
+	bool head;
+	uint64_t head_decisions, head_changed;
+	double head_kl_mean;
 } func_layer_err_t;
 
 /* What pass k of the run is: a layer of the workload (its index), whether

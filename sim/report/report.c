@@ -334,6 +334,13 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				write_err(f, "c", &e->c, true);
 				write_err(f, "c_last", &e->c_last, true);
 			}
+			if (e->head)
+				fprintf(f,
+					", \"head\": {\"decisions\": %" PRIu64 ", \"changed\": %" PRIu64
+					", \"changed_fraction\": %.9g, \"kl_mean\": %.9g}",
+					e->head_decisions, e->head_changed,
+					e->head_decisions ? (double)e->head_changed / (double)e->head_decisions : 0.0,
+					e->head_kl_mean);
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
@@ -675,6 +682,11 @@ static void write_text(FILE *f, const report_ctx_t *c)
 			if (e->has_c)
 				fprintf(f, "  %s c (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->c.max_abs,
 					e->c.max_rel, e->c.rms);
+			if (e->head)
+				fprintf(f,
+					"  %s classifier head: %" PRIu64 " of %" PRIu64
+					" argmax decisions changed, mean KL of its softmax %.3e\n",
+					who, e->head_changed, e->head_decisions, e->head_kl_mean);
 		}
 		double es, et, ex[ACT_N_FN];
 		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et)) {
