@@ -35,6 +35,9 @@ static const char TECH[] = "name: hand\n"
 			   "  reg_pj_per_bit: 0.0625\n"
 			   "  padded_mac_factor: 0.5\n"
 			   "  decompress_pj_per_weight: 1\n"
+			   "  fmul32_pj: 4\n"
+			   "  imul8_pj: 0.25\n"
+			   "  imul32_pj: 4\n"
 			   "  fmul16_um2: 100\n"
 			   "  fadd32_um2: 50\n"
 			   "  reg_um2_per_bit: 0.5\n"
@@ -304,6 +307,40 @@ START_TEST(test_energy_hand)
 	for (size_t i = 0; i < r.n_items; i++)
 		sum += r.item[i].energy_uj;
 	ASSERT_NEAR(sum, r.energy_uj);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* The multiplier follows precision.mul (energy.c, mul_price). The hand
+ * table's integer points (imul8 0.25, imul32 4 pJ) give alpha = ln 16 /
+ * ln 16 = 1, so an a x b multiply costs 0.25 * a*b/64: 16 x 8 = 0.5 pJ,
+ * 16 x 16 = 1 pJ. With the 32-bit output register (32 * 0.0625 = 2 pJ),
+ * useful 10 and padded 2 at factor 0.5, energy_scale 2:
+ *   fp16     (1 + 2) * (10 + 1)   * 2 = 66 pJ
+ *   fix16x8  (0.5 + 2) * 11       * 2 = 55 pJ   (ratio 2.5 / 3 = 5/6)
+ *   fix16x16 (1 + 2) * 11         * 2 = 66 pJ
+ *   fp32     (4 + 2) * 11         * 2 = 132 pJ
+ * and the weight registers latch 8-bit weights under fix16x8, 32-bit under
+ * fp32: wreg = 5 rows * K 4 * bits * 0.0625 * 2 = 40, 20, 40, 80 pJ. */
+START_TEST(test_multiplier_width)
+{
+	energy_tech_t *t = load_text(TECH);
+	static const struct {
+		prec_mul_t m;
+		double mult, wreg;
+	} c[] = { { PREC_FP16, 66, 40 }, { PREC_FIX16X8, 55, 20 }, { PREC_FIX16X16, 66, 40 }, { PREC_FP32, 132, 80 } };
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		hw_cfg_t hw;
+		hand_hw(&hw);
+		hw.precision.mul = c[i].m;
+		stats_t *st = make_stats(NULL, NULL, 0);
+		energy_report_t r;
+		sim_err_t err = { 0 };
+		ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+		ASSERT_NEAR(item(&r, "mult")->dynamic_uj, c[i].mult * 1e-6);
+		ASSERT_NEAR(item(&r, "wreg")->dynamic_uj, c[i].wreg * 1e-6);
+		stats_destroy(st);
+	}
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -700,6 +737,7 @@ Suite *energy_suite(void)
 	TCase *tc = tcase_create("model");
 	tcase_add_test(tc, test_area_hand);
 	tcase_add_test(tc, test_energy_hand);
+	tcase_add_test(tc, test_multiplier_width);
 	tcase_add_test(tc, test_gatebuf_from_peak);
 	tcase_add_test(tc, test_sram_interpolation);
 	tcase_add_test(tc, test_energy_doubling);
