@@ -191,6 +191,92 @@ START_TEST(head_by_hand)
 }
 END_TEST
 
+/* Codebook storage in timing: a vanilla RNN, I = 16, H = 4, on N = K = 4
+ * in config4 (4 x 4 tiles, Intergate): 4 X tiles and 1 H tile a step, 16
+ * weights each. 2-bit indices, 4 fp32 entries:
+ *   per tensor (one codebook per tile): 16 * 2 / 8 = 4 index bytes + 4 * 4
+ *     = 16 entry bytes = 20 bytes a tile, 5 * 20 = 100 bytes a step;
+ *   per row (4 rows a tile): 4 + 4 * 16 = 68 bytes a tile, 340 a step.
+ * The read port moves 4 bank rows a tile (one per column, one row group)
+ * of ceil(4 * 2 / 8) = 1 byte plus the tile's entries: 20 (68) bytes a
+ * tile, T = 3 steps: 300 (1020) bytes. fp16: 32 bytes a tile, 160 a step.
+ * Every tile passes the decompression unit: 16 lookups a tile, 240. */
+START_TEST(codebook_bytes_closed_form)
+{
+	mkdir("build", 0777);
+	mkdir(CF_DIR, 0777);
+	hw_cfg_t h;
+	config_hw_defaults(&h);
+	h.compute.vs_units = 4;
+	h.compute.vs_width = 4;
+	h.compute.tile = TILE_CONFIG4;
+	h.compute.pad_reconfig = false;
+	h.scheduler = SCHED_KIND_INTERGATE;
+	h.memory.weights = WEIGHTS_RESIDENT;
+	static const struct {
+		weight_scale_t group;
+		uint64_t step, read;
+	} c[] = { { WSCALE_TENSOR, 100, 300 }, { WSCALE_ROW, 340, 1020 } };
+	for (size_t i = 0; i < 2; i++) {
+		layer_cfg_t l = test_layer(CELL_VANILLA, GRU_LBR, 16, 4, 3, 1);
+		l.weight_codebook = WCB_KMEANS;
+		l.codebook_bits = 2;
+		l.weight_scale = c[i].group;
+		run_result_t r;
+		sim_err_t e;
+		ck_assert_int_eq(test_run_layers(&h, &l, 1, false, 1, NULL, CF_DIR "/wl.yaml", &r, &e), SIM_OK);
+		ck_assert_uint_eq(r.layers[0].weight_bytes, c[i].step);
+		ck_assert_uint_eq(r.layers[0].fp16_weight_bytes, 160);
+		ck_assert_uint_eq(test_counter(&r, "wbuf.read_bytes"), c[i].read);
+		ck_assert_uint_eq(test_counter(&r, "dcmp.weights"), 3 * 5 * 16);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
+/* A codebook layer's functional values are those of a dense run on the
+ * weights cmp_codebook writes (k-means, 3-bit indices, per row; and
+ * NeuCompression's 8x preset, one codebook per 256 x 256 block), bit for
+ * bit; a pruned codebook layer keeps its zeros (entries replace only
+ * non-zeros). */
+START_TEST(codebook_values_equal_a_dense_run_on_them)
+{
+	mkdir("build", 0777);
+	mkdir(CF_DIR, 0777);
+	hw_cfg_t h = small();
+	static const weight_codebook_t kind[] = { WCB_KMEANS, WCB_NEU8, WCB_UNIFORM };
+	for (size_t i = 0; i < 3; i++) {
+		layer_cfg_t l = test_layer(CELL_GRU, GRU_LBR, 32, 64, 3, 2);
+		l.weight_codebook = kind[i];
+		l.codebook_bits = 3;
+		l.sparsity = i == 2 ? 0.5 : 0;
+		run_result_t rp, rd;
+		double *hp = run_h(&h, &l, &rp);
+		sim_err_t e = { 0 };
+		weights_t *w = weights_random(&l, 7, &e);
+		ck_assert_ptr_nonnull(w);
+		ck_assert_int_eq(cmp_layer_apply(&l, 0, w->W, w->U, &e), SIM_OK);
+		if (i == 2) {
+			size_t zeros = 0, n = (size_t)3 * 64 * 64;
+			for (size_t k = 0; k < n; k++)
+				zeros += w->U[k] == 0;
+			ck_assert_uint_ge(zeros, n / 2);
+		}
+		mkdir(CF_DIR "/cb", 0777);
+		ck_assert_int_eq(weights_save(w, CF_DIR "/cb", NPY_F8, &e), SIM_OK);
+		weights_destroy(w);
+		layer_cfg_t d = test_layer(CELL_GRU, GRU_LBR, 32, 64, 3, 2);
+		snprintf(d.weights, sizeof d.weights, "cb");
+		double *hd = run_h(&h, &d, &rd);
+		ck_assert_msg(memcmp(hp, hd, 3 * 2 * 64 * sizeof *hp) == 0, "codebook case %zu: values differ", i);
+		free(hp);
+		free(hd);
+		run_result_free(&rp);
+		run_result_free(&rd);
+	}
+}
+END_TEST
+
 Suite *cmpfunc_suite(void)
 {
 	Suite *s = suite_create("cmpfunc");
@@ -199,6 +285,8 @@ Suite *cmpfunc_suite(void)
 	tcase_add_test(t, stored_values_equal_a_dense_run_on_them);
 	tcase_add_test(t, error_grows_as_bits_shrink);
 	tcase_add_test(t, head_by_hand);
+	tcase_add_test(t, codebook_bytes_closed_form);
+	tcase_add_test(t, codebook_values_equal_a_dense_run_on_them);
 	suite_add_tcase(s, t);
 	return s;
 }

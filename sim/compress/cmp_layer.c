@@ -21,13 +21,40 @@ cmp_store_cfg_t cmp_layer_store(const layer_cfg_t *l)
 		c.ptr_bits = 32; /* a row (block row) pointer: a byte offset into the tile, 32 bits */
 		c.block = l->sparsity_block;
 	}
-	if (l->weight_bits != WBITS_16) {
+	cmp_codebook_cfg_t cb;
+	if (cmp_layer_codebook(l, &cb)) {
+		/* each weight an index, each group's entries as side data */
+		c.value_bits = cb.index_bits;
+		c.side = CMP_SIDE_CODEBOOK;
+		c.group = cb.group;
+		c.group_block = cb.block;
+		c.entries = cb.entries;
+		c.entry_bits = CMP_CB_ENTRY_BITS;
+	} else if (l->weight_bits != WBITS_16) {
 		c.side = CMP_SIDE_SCALE;
 		c.group = cmp_layer_group[l->weight_scale];
 		c.group_block = l->weight_scale_block;
 		c.scale_bits = 32;
 	}
 	return c;
+}
+
+bool cmp_layer_codebook(const layer_cfg_t *l, cmp_codebook_cfg_t *out)
+{
+	static const char *const ratio[] = { [WCB_NEU5_3] = "5.3", [WCB_NEU8] = "8", [WCB_NEU16] = "16" };
+	if (l->weight_codebook == WCB_NONE)
+		return false;
+	if (l->weight_codebook >= WCB_NEU5_3) {
+		sim_err_t e = { 0 };
+		return cmp_codebook_preset(ratio[l->weight_codebook], out, &e) == SIM_OK;
+	}
+	*out = (cmp_codebook_cfg_t){ .kind = l->weight_codebook == WCB_KMEANS ? CMP_CB_KMEANS : CMP_CB_UNIFORM,
+				     .index_bits = l->codebook_bits,
+				     .entries = l->codebook_entries ? l->codebook_entries : 1u << l->codebook_bits,
+				     .group = cmp_layer_group[l->weight_scale],
+				     .block = l->weight_scale_block,
+				     .iters = 30 };
+	return true;
 }
 
 /* Columns of the W.x and U.h partitions; an fc layer's one matrix is
@@ -66,7 +93,7 @@ int cmp_layer_masks(const layer_cfg_t *l, size_t i, cmp_mask_t *mask[2], uint64_
 
 bool cmp_layer_changes(const layer_cfg_t *l)
 {
-	return workload_sparse(l) || l->weight_bits != WBITS_16;
+	return workload_sparse(l) || l->weight_bits != WBITS_16 || l->weight_codebook != WCB_NONE;
 }
 
 static int cmp_layer_matrix(const layer_cfg_t *l, const cmp_mask_t *mask, double *M, size_t rows, size_t cols,
@@ -77,6 +104,9 @@ static int cmp_layer_matrix(const layer_cfg_t *l, const cmp_mask_t *mask, double
 			for (size_t c = 0; c < cols; c++)
 				if (!cmp_mask_nz(mask, r, c))
 					M[r * cols + c] = 0;
+	cmp_codebook_cfg_t cb;
+	if (cmp_layer_codebook(l, &cb))
+		return cmp_codebook_apply(&cb, M, rows, cols, NULL, NULL, err);
 	if (l->weight_bits == WBITS_16)
 		return SIM_OK;
 	cmp_quant_cfg_t q = { .bits = workload_weight_bits(l),

@@ -10,7 +10,8 @@
  *                     layer's sparsity_seed and the pass index
  *   cmp_layer_apply   the stored values of W and U, in double: zeroed by
  *                     those masks, then quantized to weight_bits with their
- *                     scales (cmp_quant.h), which leaves zeros zero
+ *                     scales (cmp_quant.h), or replaced by their codebook
+ *                     entries (cmp_codebook.h); both leave zeros zero
  *
  * Contract: for the same layer and pass index, the positions
  * cmp_layer_apply zeroes are exactly those cmp_layer_masks marks zero (the
@@ -29,10 +30,16 @@
 
 #include "../common/err.h"
 #include "../config/workload.h"
+#include "cmp_codebook.h"
 #include "cmp_mask.h"
 #include "cmp_store.h"
 
 cmp_store_cfg_t cmp_layer_store(const layer_cfg_t *l);
+/* Whether the layer stores codebook indices (weight_codebook), and then its
+ * codebook (*out): a NeuCompression ratio's preset, or k-means or uniform
+ * with codebook_bits, codebook_entries (0: 2^bits) and the weight_scale
+ * group, at most 30 Lloyd iterations (sharpsim compress's default). */
+bool cmp_layer_codebook(const layer_cfg_t *l, cmp_codebook_cfg_t *out);
 /* The masks of pass i's W.x (mask[0]) and U.h (mask[1]) partitions, NULL
  * for a partition the layer does not have (an fc layer's one matrix is the
  * H partition); *nnz their non-zeros. The caller destroys both. */

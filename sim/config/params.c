@@ -30,6 +30,7 @@ _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 _Static_assert(sizeof(weight_bits_t) == sizeof(int), "weight_bits_t is int-sized");
 _Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-sized");
+_Static_assert(sizeof(weight_codebook_t) == sizeof(int), "weight_codebook_t is int-sized");
 _Static_assert(sizeof(sparse_pattern_t) == sizeof(int), "sparse_pattern_t is int-sized");
 _Static_assert(sizeof(sparse_format_t) == sizeof(int), "sparse_format_t is int-sized");
 _Static_assert(sizeof(layer_act_t) == sizeof(int), "layer_act_t is int-sized");
@@ -45,6 +46,7 @@ const char *const param_dir_names[] = { "unidirectional", "bidirectional", "reve
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
 static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
+const char *const param_wcb_names[] = { "none", "kmeans", "uniform", "neu5.3", "neu8", "neu16", NULL };
 const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row_balanced", NULL };
 const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
 /* layer_act_t's order */
@@ -581,6 +583,35 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "weight_scale block: block edge, counted from each tile's corner" },
+	/* quiet_default: a layer without a codebook hashes as before. */
+	{ .key = "weight_codebook",
+	  .type = PARAM_ENUM,
+	  LY(weight_codebook),
+	  .def = "none",
+	  .names = param_wcb_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "codebook storage: each weight a codebook_bits index into fp32 entries shared per weight_scale "
+		  "group (kmeans or uniform values); neu5.3, neu8, neu16: RNNAccel's NeuCompression ratios (k-means, "
+		  "6/4/2-bit indices, one codebook per 256 x 256 block; docs/compression.md §6)" },
+	{ .key = "codebook_bits",
+	  .type = PARAM_U32,
+	  LY(codebook_bits),
+	  .def = "4",
+	  .min = 1,
+	  .max = 8,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "weight_codebook kmeans, uniform: bits of a weight's index" },
+	{ .key = "codebook_entries",
+	  .type = PARAM_U32,
+	  LY(codebook_entries),
+	  .def = "0",
+	  .min = 0,
+	  .max = 256,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "weight_codebook kmeans, uniform: entries per codebook, at most 2^codebook_bits (0: that many)" },
 	/* quiet_default as well: a dense layer hashes as before. */
 	{ .key = "sparsity",
 	  .type = PARAM_DOUBLE,

@@ -253,6 +253,13 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				", \"fits_only_compressed\": %s",
 				workload_weight_bits(lc), l->fp16_weight_bytes,
 				l->fits_only_compressed ? "true" : "false");
+		/* Only a codebook layer says how its weights are indexed. */
+		if (lc->weight_codebook != WCB_NONE)
+			fprintf(f,
+				", \"weight_codebook\": \"%s\", \"fp16_weight_bytes\": %" PRIu64
+				", \"fits_only_compressed\": %s",
+				param_wcb_names[lc->weight_codebook], l->fp16_weight_bytes,
+				l->fits_only_compressed ? "true" : "false");
 		if (workload_sparse(lc))
 			fprintf(f,
 				", \"sparsity\": %g, \"sparsity_pattern\": \"%s\", \"sparse_format\": \"%s\", "
@@ -625,6 +632,10 @@ static void write_text(FILE *f, const report_ctx_t *c)
 				: l->weight_scale == WSCALE_BLOCK ? "block"
 								  : "tensor",
 				(double)lr->fp16_weight_bytes / 1e6,
+				lr->fits_only_compressed ? ", fits only compressed" : "");
+		if (l->weight_codebook != WCB_NONE)
+			fprintf(f, "           codebook weights (%s): %.1f MB at fp16%s\n",
+				param_wcb_names[l->weight_codebook], (double)lr->fp16_weight_bytes / 1e6,
 				lr->fits_only_compressed ? ", fits only compressed" : "");
 		if (workload_sparse(l))
 			fprintf(f, "           %.1f %% sparse (%s), stored %s: %" PRIu64 " non-zero weights a step\n",
