@@ -142,6 +142,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;
 	r->load_cycles = dram_transfer_cycles(a->dram, wp[0].resident);
+	r->load_bytes = wp[0].resident;
 	int rc = wbuf_plan(a->wbuf, wp, (uint32_t)n, m->weights == WEIGHTS_RESIDENT, !a->opts.cold);
 	free(wp);
 	return rc ? sim_err(err, rc, "out of memory") : SIM_OK;
