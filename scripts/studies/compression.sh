@@ -6,6 +6,15 @@
 # skipped) and 32 x 32 blocks in BSR (whole tiles can be skipped when the
 # blocks line up with them); 8, 4 and 2-bit weights with fp32 row scales.
 # The decompression unit is at its default (a full tile a cycle, no depth).
+# Also the codebook formats: NeuCompression's 5.3x, 8x and 16x ratios.
+# Every point is one functional run (--functional, seed 1, the full
+# T = 25): its cycles and energy are those of the timing run (values never
+# move time for these layers), and its error is h of every step against
+# the dense double-precision reference, so each row shows what the
+# technique costs in accuracy beside what it buys. Seeded weights are
+# uniform and pruned by the timing's random mask (docs/compression.md §6),
+# so the pruning error is that of random removal, not of magnitude pruning
+# of a trained layer.
 #   scripts/studies/compression.sh [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,21 +34,25 @@ points=(
 	"8-bit, row scales|-w weight_bits=8"
 	"4-bit, row scales|-w weight_bits=4"
 	"2-bit, row scales|-w weight_bits=2"
+	"codebook neu5.3 (6-bit idx)|-w weight_codebook=neu5.3"
+	"codebook neu8 (4-bit idx)|-w weight_codebook=neu8"
+	"codebook neu16 (2-bit idx)|-w weight_codebook=neu16"
 )
 
-printf '%-6s %-28s %10s %12s %12s %10s %12s %12s\n' design point cycles latency_us energy_uj weight_MB eff_GFLOP/s useful_MMAC
+printf '%-6s %-28s %10s %12s %12s %10s %12s %12s %10s %10s\n' design point cycles latency_us energy_uj weight_MB eff_GFLOP/s useful_MMAC err_rms err_max
 for hw in configs/sharp-1k.yaml configs/sharp-64k.yaml; do
 	for p in "${points[@]}"; do
 		name=${p%%|*}
 		args=${p#*|}
 		# shellcheck disable=SC2086
-		"$BIN" run --hw "$hw" --workload "$WL" $args --format json 2>/dev/null |
+		"$BIN" run --hw "$hw" --workload "$WL" $args --functional --seed 1 --format json 2>/dev/null |
 			"$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 eff = d.get("effective_gflops", 2 * d["useful_macs"] / d["latency_us"] / 1e3)
-print("%-6s %-28s %10d %12.3f %12.2f %10.2f %12.1f %12.2f" % (d["hw"].replace("sharp-", ""), sys.argv[1],
+e = d["error"]
+print("%-6s %-28s %10d %12.3f %12.2f %10.2f %12.1f %12.2f %10.3e %10.3e" % (d["hw"].replace("sharp-", ""), sys.argv[1],
       d["cycles"], d["latency_us"], d["energy"]["energy_uj"], d["layers"][0]["weight_bytes"] / 1e6, eff,
-      d["useful_macs"] / 1e6))' "$name"
+      d["useful_macs"] / 1e6, e["rms"], e["max_abs"]))' "$name"
 	done
 done
