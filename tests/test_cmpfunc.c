@@ -158,6 +158,10 @@ START_TEST(error_grows_as_bits_shrink)
 		ck_assert(!r.layers[0].err.head);
 		ck_assert_uint_eq(r.layers[1].err.head_decisions, 6 * 2);
 		ck_assert(r.layers[1].err.head_kl_mean >= 0);
+		ck_assert_uint_le(r.layers[1].err.head_last_changed, r.layers[1].err.head_changed);
+		ck_assert(r.layers[1].err.head_last_kl_mean >= 0);
+		if (bits[i] == WBITS_16)
+			ck_assert_uint_eq(r.layers[1].err.head_changed, 0);
 		prev = e;
 		run_result_free(&r);
 	}

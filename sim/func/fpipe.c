@@ -157,6 +157,7 @@ struct fpipe {
 	ref_acc_t eh, ec; /* errors over the finished steps */
 	bool head;	  /* the layer is a classifier head: fc, the last pass */
 	head_acc_t hacc;  /* its decisions over the finished steps */
+	head_acc_t hlast; /* and at the last step */
 	ref_diff_t eh_last, ec_last;
 	uint32_t fin; /* steps finished (compared, dumped), in order */
 	npy_writer_t *dump_h, *dump_c;
@@ -883,6 +884,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	memset(&f->eh, 0, sizeof f->eh);
 	memset(&f->ec, 0, sizeof f->ec);
 	memset(&f->hacc, 0, sizeof f->hacc);
+	memset(&f->hlast, 0, sizeof f->hlast);
 	f->head = !f->rec && layer + 1 == f->w->n_layers;
 	/* only a next layer that reads its input needs this layer's h sequence;
 	 * the layer's first pass allocates it (and a bidirectional layer's
@@ -1180,7 +1182,7 @@ static void fp_finish(fpipe_t *f)
 		ref_state_step(f->rs, x, f->rh, f->rc);
 		ref_acc_add(&f->eh, dh, f->rh, f->E);
 		if (f->head)
-			head_acc_add(&f->hacc, dh, f->rh, f->B, f->H);
+			head_acc_add(t + 1 == f->T ? &f->hlast : &f->hacc, dh, f->rh, f->B, f->H);
 		if (dc)
 			ref_acc_add(&f->ec, dc, f->rc, f->E);
 		if (t + 1 == f->T) {
@@ -1309,9 +1311,11 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	}
 	out->state_peak_bytes = f->peak;
 	out->head = f->head;
-	out->head_decisions = f->hacc.decisions;
-	out->head_changed = f->hacc.changed;
-	out->head_kl_mean = f->hacc.decisions ? f->hacc.kl_sum / (double)f->hacc.decisions : 0;
+	out->head_decisions = f->hacc.decisions + f->hlast.decisions;
+	out->head_changed = f->hacc.changed + f->hlast.changed;
+	out->head_kl_mean = out->head_decisions ? (f->hacc.kl_sum + f->hlast.kl_sum) / (double)out->head_decisions : 0;
+	out->head_last_changed = f->hlast.changed;
+	out->head_last_kl_mean = f->hlast.decisions ? f->hlast.kl_sum / (double)f->hlast.decisions : 0;
 	if ((f->dlx || f->dlh) && !fp_delta_out(f, out))
 		return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", layer);
 	int code = SIM_OK;

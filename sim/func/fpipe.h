@@ -59,10 +59,11 @@ typedef struct func_layer_err {
 	/* Classifier head (head.h), when the layer is an fc layer that ends the
 	 * network: its output vectors (T x B), those whose argmax the datapath
 	 * changed, and the mean KL divergence of the datapath's softmax from the
-	 * dense double reference's. */
+	 * dense double reference's; the same at the last step alone (B
+	 * vectors: a sequence classifier's decisions). */
 	bool head;
-	uint64_t head_decisions, head_changed;
-	double head_kl_mean;
+	uint64_t head_decisions, head_changed, head_last_changed;
+	double head_kl_mean, head_last_kl_mean;
 } func_layer_err_t;
 
 /* What pass k of the run is: a layer of the workload (its index), whether

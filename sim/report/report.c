@@ -344,10 +344,12 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			if (e->head)
 				fprintf(f,
 					", \"head\": {\"decisions\": %" PRIu64 ", \"changed\": %" PRIu64
-					", \"changed_fraction\": %.9g, \"kl_mean\": %.9g}",
+					", \"changed_fraction\": %.9g, \"kl_mean\": %.9g, \"last_step\": {\"decisions\": %u"
+					", \"changed\": %" PRIu64 ", \"kl_mean\": %.9g}}",
 					e->head_decisions, e->head_changed,
 					e->head_decisions ? (double)e->head_changed / (double)e->head_decisions : 0.0,
-					e->head_kl_mean);
+					e->head_kl_mean, r->layers[i].cfg.batch_size, e->head_last_changed,
+					e->head_last_kl_mean);
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
@@ -696,8 +698,10 @@ static void write_text(FILE *f, const report_ctx_t *c)
 			if (e->head)
 				fprintf(f,
 					"  %s classifier head: %" PRIu64 " of %" PRIu64
-					" argmax decisions changed, mean KL of its softmax %.3e\n",
-					who, e->head_changed, e->head_decisions, e->head_kl_mean);
+					" argmax decisions changed, mean KL of its softmax %.3e (last step: %" PRIu64
+					" of %u, KL %.3e)\n",
+					who, e->head_changed, e->head_decisions, e->head_kl_mean, e->head_last_changed,
+					r->layers[i].cfg.batch_size, e->head_last_kl_mean);
 		}
 		double es, et, ex[ACT_N_FN];
 		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et)) {
