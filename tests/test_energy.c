@@ -16,6 +16,7 @@
 #include "../sim/common/stats.h"
 #include "../sim/config/config.h"
 #include "../sim/energy/energy.h"
+#include "testutil.h"
 
 /* The table of the hand-computed case. Node factors are 1 unless a test
  * rewrites the node section. Act has leakage (0.5 W/mm^2), the SRAM banks
@@ -341,6 +342,45 @@ START_TEST(test_multiplier_width)
 		ASSERT_NEAR(item(&r, "wreg")->dynamic_uj, c[i].wreg * 1e-6);
 		stats_destroy(st);
 	}
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* The same through the whole simulator with the shipped table: an LSTM
+ * (I = H = 64, T = 2) on the 1K preset, timed with an fp16 array and with
+ * a fix16x8 one (the same tiles, cycles and useful MACs). Padded lanes are
+ * free (padded_mac_factor 0), so the mult component's energy is useful
+ * MACs x (multiply + 32 x 0.01 pJ register) x node x energy_scale, and
+ * its ratio is the table's, closed form:
+ *   (0.2 * 2^alpha + 0.32) / (1.1 + 0.32),  alpha = ln(3.1 / 0.2) / ln 16. */
+START_TEST(test_multiplier_width_shipped)
+{
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &t, &err) == SIM_OK, "%s", err.msg);
+	double mult[2];
+	uint64_t cycles[2], macs[2];
+	static const prec_mul_t m[2] = { PREC_FP16, PREC_FIX16X8 };
+	for (int i = 0; i < 2; i++) {
+		hw_cfg_t hw;
+		ck_assert_msg(config_load_hw("configs/sharp-1k.yaml", NULL, 0, &hw, &err) == SIM_OK, "%s", err.msg);
+		hw.precision.mul = m[i];
+		layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 64, 64, 2, 1);
+		run_result_t r;
+		ck_assert_int_eq(test_run_layers(&hw, &l, 1, false, 1, NULL, "wl.yaml", &r, &err), SIM_OK);
+		energy_report_t e;
+		ck_assert_int_eq(energy_eval(t, &r.hw, r.stats, r.cycles, &e, &err), SIM_OK);
+		mult[i] = item(&e, "mult")->dynamic_uj;
+		cycles[i] = r.cycles;
+		macs[i] = r.useful_macs;
+		run_result_free(&r);
+	}
+	ck_assert_uint_eq(cycles[0], cycles[1]);
+	ck_assert_uint_eq(macs[0], macs[1]);
+	double alpha = log(3.1 / 0.2) / log(16.0);
+	double want = (0.2 * pow(2.0, alpha) + 0.32) / (1.1 + 0.32);
+	ck_assert_msg(fabs(mult[1] / mult[0] - want) < 1e-12, "ratio %.15g, expected %.15g", mult[1] / mult[0], want);
+	ck_assert(want < 0.51 && want > 0.50);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -738,6 +778,7 @@ Suite *energy_suite(void)
 	tcase_add_test(tc, test_area_hand);
 	tcase_add_test(tc, test_energy_hand);
 	tcase_add_test(tc, test_multiplier_width);
+	tcase_add_test(tc, test_multiplier_width_shipped);
 	tcase_add_test(tc, test_gatebuf_from_peak);
 	tcase_add_test(tc, test_sram_interpolation);
 	tcase_add_test(tc, test_energy_doubling);

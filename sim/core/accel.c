@@ -536,7 +536,7 @@ static int accel_check_delta(const workload_t *w, const run_opts_t *opts, sim_er
 			why = "which columns it skips depends on the values, expected a run with --functional";
 		else if (workload_sparse(l) || l->weight_bits != WBITS_16 || l->weight_codebook != WCB_NONE)
 			why = "the delta encoder's compaction is modelled for dense fp16 weights, expected "
-			      "weight_bits: 16, sparsity: 0 and sparse_format: dense";
+			      "weight_bits: 16, weight_codebook: none, sparsity: 0 and sparse_format: dense";
 		else if (cell_variant(cell_get(l->cell), l->gru_form)->rh_gate >= 0)
 			why = "its U.h multiplies r*h, which the delta encoder does not see, expected "
 			      "gru_form: linear_before_reset (DeltaRNN's GRU)";
