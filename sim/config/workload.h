@@ -37,8 +37,9 @@ typedef enum { GRU_LBR = 0, GRU_RBM } gru_form_t;
 /* How a layer's weights are stored in the weight buffer and DRAM
  * (docs/compression.md §6): fp16 (the default, today's machine) or
  * symmetric integers of 8, 4 or 2 bits with fp32 scales per row, per
- * b x b block or per tensor (cut per tile). Timing only: the values a
- * functional run computes with come from its weights directory. */
+ * b x b block or per tensor (cut per tile). A functional run multiplies
+ * the weights quantized so (sim/compress/cmp_layer.h) and compares with the
+ * unquantized ones. */
 typedef enum { WBITS_16 = 0, WBITS_8, WBITS_4, WBITS_2 } weight_bits_t;
 typedef enum { WSCALE_ROW = 0, WSCALE_BLOCK, WSCALE_TENSOR } weight_scale_t;
 /* Codebook storage (docs/compression.md §6, "Codebooks in timing"): each

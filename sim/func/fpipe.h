@@ -15,7 +15,9 @@
  *   fpipe_update    the cell updater finished elements [e0, e0+n) of a step
  *                   (e = j*B + b), writing c and h
  * At the end of each layer the hidden states are compared with the double
- * reference (func/ref.h) run on the same weights before any rounding.
+ * reference (func/ref.h) run on the same weights before any rounding and
+ * before their storage (the datapath multiplies them as stored: pruned,
+ * quantized or codebook-coded, sim/compress/cmp_layer.h).
  */
 #ifndef SHARPSIM_FPIPE_H
 #define SHARPSIM_FPIPE_H
