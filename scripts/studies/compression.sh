@@ -64,7 +64,9 @@ done
 # error at the LSTM, and the head's argmax decisions that changed against
 # the dense double model, over all 32 x 16 outputs and at the last step
 # (the 16 sequence decisions the model was trained for), with the mean KL
-# of its softmax.
+# of its softmax. The unstructured rows use the seeded (random) mask, the
+# "by magnitude" rows prune the trained weights themselves
+# (sparsity_mask: magnitude).
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 M=workloads/models/sines_lstm
@@ -97,6 +99,9 @@ head_points=(
 	"50% unstructured, bitmask|-w sparsity=0.5 -w sparse_format=bitmask"
 	"80% unstructured, bitmask|-w sparsity=0.8 -w sparse_format=bitmask"
 	"90% unstructured, bitmask|-w sparsity=0.9 -w sparse_format=bitmask"
+	"50% by magnitude, bitmask|-w sparsity=0.5 -w sparse_format=bitmask -w sparsity_mask=magnitude"
+	"80% by magnitude, bitmask|-w sparsity=0.8 -w sparse_format=bitmask -w sparsity_mask=magnitude"
+	"90% by magnitude, bitmask|-w sparsity=0.9 -w sparse_format=bitmask -w sparsity_mask=magnitude"
 	"8-bit, row scales|-w weight_bits=8"
 	"4-bit, row scales|-w weight_bits=4"
 	"2-bit, row scales|-w weight_bits=2"

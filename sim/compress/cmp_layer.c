@@ -1,6 +1,12 @@
 #include "cmp_layer.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "../cell/cell.h"
+#include "../func/weights.h"
+#include "cmp_prune.h"
 #include "cmp_quant.h"
 
 static const cmp_group_t cmp_layer_group[] = {
@@ -66,10 +72,65 @@ static void cmp_layer_cols(const layer_cfg_t *l, size_t cols[2])
 	cols[1] = recurrent ? l->hidden_size : l->input_size;
 }
 
-/* Drawn from the layer's seed, the pass and the partition, so that a
- * bidirectional layer's two passes and a layer's W and U are pruned
+/* The magnitude pruner of the layer's sparsity_pattern. */
+static cmp_prune_cfg_t cmp_layer_pruner(const layer_cfg_t *l)
+{
+	static const cmp_prune_kind_t kind[] = { [SPARSE_UNSTRUCTURED] = CMP_PRUNE_MAGNITUDE,
+						 [SPARSE_BLOCK] = CMP_PRUNE_BLOCK,
+						 [SPARSE_ROW_BALANCED] = CMP_PRUNE_ROW };
+	return (cmp_prune_cfg_t){
+		.kind = kind[l->sparsity_pattern], .sparsity = l->sparsity, .block = l->sparsity_block, .units = 1
+	};
+}
+
+/* Prunes M (rows x cols) by magnitude, in place. */
+static int cmp_layer_prune(const layer_cfg_t *l, double *M, size_t rows, size_t cols, sim_err_t *err)
+{
+	cmp_prune_cfg_t c = cmp_layer_pruner(l);
+	return cmp_prune(&c, M, rows, cols, NULL, err);
+}
+
+/* The zeros of the layer's weights pruned by magnitude: reads the
+ * directory (as fpipe.c does: relative to the workload file's
+ * directory), prunes a copy of each matrix, marks its zeros. */
+static int cmp_layer_magnitude(const layer_cfg_t *l, const char *wl_path, bool backward_dir, const size_t cols[2],
+			       size_t rows, cmp_mask_t *mask[2], sim_err_t *err)
+{
+	char dir[1024];
+	const char *slash = wl_path ? strrchr(wl_path, '/') : NULL;
+	if (l->weights[0] == '/' || !slash)
+		snprintf(dir, sizeof dir, "%s", l->weights);
+	else
+		snprintf(dir, sizeof dir, "%.*s/%s", (int)(slash - wl_path), wl_path, l->weights);
+	weights_t *w = weights_load_dir(l, dir, backward_dir, err);
+	if (!w)
+		return err->code;
+	bool fc = !(cell_get(l->cell)->flags & CELL_F_RECURRENT);
+	const double *M[2] = { fc ? NULL : w->W, fc ? w->W : w->U };
+	int rc = SIM_OK;
+	for (int part = 0; !rc && part < 2; part++) {
+		if (!cols[part])
+			continue;
+		double *copy = malloc(rows * cols[part] * sizeof *copy);
+		if (!copy) {
+			rc = sim_err(err, SIM_ENOMEM, "out of memory pruning the weights of %s", dir);
+			break;
+		}
+		memcpy(copy, M[part], rows * cols[part] * sizeof *copy);
+		rc = cmp_layer_prune(l, copy, rows, cols[part], err);
+		if (!rc && !(mask[part] = cmp_mask_from_values(copy, rows, cols[part])))
+			rc = sim_err(err, SIM_ENOMEM, "out of memory pruning the weights of %s", dir);
+		free(copy);
+	}
+	weights_destroy(w);
+	return rc;
+}
+
+/* Seeded: drawn from the layer's seed, the pass and the partition, so that
+ * a bidirectional layer's two passes and a layer's W and U are pruned
  * apart. */
-int cmp_layer_masks(const layer_cfg_t *l, size_t i, cmp_mask_t *mask[2], uint64_t *nnz, sim_err_t *err)
+int cmp_layer_masks(const layer_cfg_t *l, size_t i, const char *wl_path, bool backward_dir, cmp_mask_t *mask[2],
+		    uint64_t *nnz, sim_err_t *err)
 {
 	static const cmp_mask_pattern_t pat[] = { [SPARSE_UNSTRUCTURED] = CMP_MASK_UNSTRUCTURED,
 						  [SPARSE_BLOCK] = CMP_MASK_BLOCK,
@@ -78,6 +139,12 @@ int cmp_layer_masks(const layer_cfg_t *l, size_t i, cmp_mask_t *mask[2], uint64_
 	cmp_layer_cols(l, cols);
 	*nnz = 0;
 	mask[0] = mask[1] = NULL;
+	if (l->sparsity_mask == SMASK_MAGNITUDE) {
+		int rc = cmp_layer_magnitude(l, wl_path, backward_dir, cols, rows, mask, err);
+		for (int part = 0; !rc && part < 2; part++)
+			*nnz += mask[part] ? cmp_mask_nnz(mask[part]) : 0;
+		return rc;
+	}
 	for (int part = 0; part < 2; part++) {
 		if (!cols[part])
 			continue;
@@ -99,6 +166,11 @@ bool cmp_layer_changes(const layer_cfg_t *l)
 static int cmp_layer_matrix(const layer_cfg_t *l, const cmp_mask_t *mask, double *M, size_t rows, size_t cols,
 			    sim_err_t *err)
 {
+	/* a magnitude mask is the pruner's zeros on these very weights */
+	int rc = l->sparsity_mask == SMASK_MAGNITUDE && workload_sparse(l) ? cmp_layer_prune(l, M, rows, cols, err)
+									   : SIM_OK;
+	if (rc)
+		return rc;
 	if (mask)
 		for (size_t r = 0; r < rows; r++)
 			for (size_t c = 0; c < cols; c++)
@@ -119,7 +191,9 @@ int cmp_layer_apply(const layer_cfg_t *l, size_t i, double *W, double *U, sim_er
 {
 	cmp_mask_t *mask[2] = { NULL, NULL };
 	uint64_t nnz;
-	int rc = workload_sparse(l) ? cmp_layer_masks(l, i, mask, &nnz, err) : SIM_OK;
+	int rc = workload_sparse(l) && l->sparsity_mask == SMASK_SEEDED
+			 ? cmp_layer_masks(l, i, NULL, false, mask, &nnz, err)
+			 : SIM_OK;
 	size_t rows = (size_t)workload_gates(l->cell) * l->hidden_size, cols[2];
 	cmp_layer_cols(l, cols);
 	/* fc: its one matrix is W, masked as the H partition */

@@ -556,6 +556,18 @@ static int cfg_check_codebook(const ydoc_t *d, const ydoc_node_t *item, const la
 	return SIM_OK;
 }
 
+/* A magnitude mask prunes the layer's own weights, so it needs them. */
+static int cfg_check_mask(const ydoc_t *d, const ydoc_node_t *item, const layer_cfg_t *l, size_t i, sim_err_t *err)
+{
+	if (l->sparsity_mask != SMASK_MAGNITUDE || l->weights[0])
+		return SIM_OK;
+	const ydoc_node_t *at = ydoc_get(item, "sparsity_mask");
+	return ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+			  "layer %zu prunes its weights by magnitude (sparsity_mask: magnitude) but has no weights "
+			  "directory, expected 'weights: DIR' (or sparsity_mask: seeded)",
+			  i + 1);
+}
+
 static int cfg_load_workload(const char *given, const char *text, size_t len, const char *const *overrides,
 			     size_t n_overrides, workload_t *out, sim_err_t *err)
 {
@@ -661,6 +673,8 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 				goto fail;
 			}
 		rc = cfg_check_codebook(d, item, l, i, err);
+		if (!rc)
+			rc = cfg_check_mask(d, item, l, i, err);
 		if (rc)
 			goto fail;
 		if (gru_nodes[i] && !(cell_get(w.layers[i].cell)->flags & CELL_F_FORMS)) {

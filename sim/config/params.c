@@ -33,6 +33,7 @@ _Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-siz
 _Static_assert(sizeof(weight_codebook_t) == sizeof(int), "weight_codebook_t is int-sized");
 _Static_assert(sizeof(sparse_pattern_t) == sizeof(int), "sparse_pattern_t is int-sized");
 _Static_assert(sizeof(sparse_format_t) == sizeof(int), "sparse_format_t is int-sized");
+_Static_assert(sizeof(sparsity_mask_t) == sizeof(int), "sparsity_mask_t is int-sized");
 _Static_assert(sizeof(layer_act_t) == sizeof(int), "layer_act_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
@@ -49,6 +50,7 @@ static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL
 const char *const param_wcb_names[] = { "none", "kmeans", "uniform", "neu5.3", "neu8", "neu16", NULL };
 const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row_balanced", NULL };
 const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
+static const char *const param_sparsity_mask_names[] = { "seeded", "magnitude", NULL };
 /* layer_act_t's order */
 static const char *const param_lact_names[] = { "auto",	      "sigmoid",      "tanh",	"relu",
 						"leaky_relu", "hard_sigmoid", "affine", "thresholded_relu",
@@ -651,6 +653,16 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "seed of the zero mask: same seed, same mask, same cycles" },
+	{ .key = "sparsity_mask",
+	  .type = PARAM_ENUM,
+	  LY(sparsity_mask),
+	  .def = "seeded",
+	  .names = param_sparsity_mask_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "where the zeros come from: seeded (drawn from sparsity_seed) or magnitude (the layer's "
+		  "'weights' directory pruned by magnitude with sparsity_pattern; the same zeros in time and "
+		  "values; docs/compression.md §6)" },
 	{ .key = "sparse_format",
 	  .type = PARAM_ENUM,
 	  LY(sparse_format),

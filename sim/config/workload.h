@@ -53,6 +53,11 @@ typedef enum { WCB_NONE = 0, WCB_KMEANS, WCB_UNIFORM, WCB_NEU5_3, WCB_NEU8, WCB_
  * and the layout they are stored in (cmp_store.h). */
 typedef enum { SPARSE_UNSTRUCTURED = 0, SPARSE_BLOCK, SPARSE_ROW_BALANCED } sparse_pattern_t;
 typedef enum { SFMT_DENSE = 0, SFMT_BITMASK, SFMT_CSR, SFMT_BSR } sparse_format_t;
+/* Where the zeros come from: drawn from sparsity_seed (any weights, a
+ * timing run needs none), or the layer's `weights` directory pruned by
+ * magnitude (cmp_prune.h: unstructured -> magnitude, block -> block,
+ * row_balanced -> row), the same zeros in time and in values. */
+typedef enum { SMASK_SEEDED = 0, SMASK_MAGNITUDE } sparsity_mask_t;
 
 /* A layer's activation function in each of ONNX's roles: f (LSTM's i, f,
  * o gates, GRU's r, z, the vanilla RNN's one), g (LSTM's candidate, GRU's
@@ -98,6 +103,7 @@ typedef struct layer_cfg {
 	uint32_t sparsity_block; /* SPARSE_BLOCK and the BSR layout: block edge */
 	uint64_t sparsity_seed;	 /* the mask's seed */
 	sparse_format_t sparse_format;
+	sparsity_mask_t sparsity_mask;
 	uint32_t index_bits; /* CSR, BSR: bits of a column (block column) index */
 	/* Delta network (docs/compression.md "Delta networks"): an element of
 	 * x_t (h_{t-1}) is used when |value - last used value| >= its

@@ -119,7 +119,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 	if (workload_sparse(l)) {
 		if (cmp_store_check(&store, p->k * 8, p->n, &why))
 			return sim_err(err, why.code, "layer %zu: weight storage: %s", i + 1, why.msg);
-		rc = cmp_layer_masks(l, i, mask, &pp->nnz_per_step, err);
+		rc = cmp_layer_masks(l, i, p->passes.path, orig->direction == DIR_BI && pp->backward, mask,
+				     &pp->nnz_per_step, err);
 		sp.mask[0] = mask[0];
 		sp.mask[1] = mask[1];
 		sp.skip_zero = store.layout != CMP_LAYOUT_DENSE;
