@@ -16,6 +16,7 @@
 #include "../sim/common/stats.h"
 #include "../sim/config/config.h"
 #include "../sim/energy/energy.h"
+#include "testutil.h"
 
 /* The table of the hand-computed case. Node factors are 1 unless a test
  * rewrites the node section. Act has leakage (0.5 W/mm^2), the SRAM banks
@@ -35,6 +36,9 @@ static const char TECH[] = "name: hand\n"
 			   "  reg_pj_per_bit: 0.0625\n"
 			   "  padded_mac_factor: 0.5\n"
 			   "  decompress_pj_per_weight: 1\n"
+			   "  fmul32_pj: 4\n"
+			   "  imul8_pj: 0.25\n"
+			   "  imul32_pj: 4\n"
 			   "  fmul16_um2: 100\n"
 			   "  fadd32_um2: 50\n"
 			   "  reg_um2_per_bit: 0.5\n"
@@ -354,6 +358,79 @@ START_TEST(test_energy_per_function)
 	eval_base(t, "cell.elu", 2, &rc); /* two elus in the cell updater: 2 * 2.25, x 2 */
 	ASSERT_NEAR(rc.class_dynamic_uj[ENERGY_CLASS_ACT], 71e-6 + 2 * 2.25 * 2e-6);
 	ASSERT_NEAR(action_pj(&rc, "cell", "elu"), 2.25 * 2);
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* The multiplier follows precision.mul (energy.c, mul_price). The hand
+ * table's integer points (imul8 0.25, imul32 4 pJ) give alpha = ln 16 /
+ * ln 16 = 1, so an a x b multiply costs 0.25 * a*b/64: 16 x 8 = 0.5 pJ,
+ * 16 x 16 = 1 pJ. With the 32-bit output register (32 * 0.0625 = 2 pJ),
+ * useful 10 and padded 2 at factor 0.5, energy_scale 2:
+ *   fp16     (1 + 2) * (10 + 1)   * 2 = 66 pJ
+ *   fix16x8  (0.5 + 2) * 11       * 2 = 55 pJ   (ratio 2.5 / 3 = 5/6)
+ *   fix16x16 (1 + 2) * 11         * 2 = 66 pJ
+ *   fp32     (4 + 2) * 11         * 2 = 132 pJ
+ * and the weight registers latch 8-bit weights under fix16x8, 32-bit under
+ * fp32: wreg = 5 rows * K 4 * bits * 0.0625 * 2 = 40, 20, 40, 80 pJ. */
+START_TEST(test_multiplier_width)
+{
+	energy_tech_t *t = load_text(TECH);
+	static const struct {
+		prec_mul_t m;
+		double mult, wreg;
+	} c[] = { { PREC_FP16, 66, 40 }, { PREC_FIX16X8, 55, 20 }, { PREC_FIX16X16, 66, 40 }, { PREC_FP32, 132, 80 } };
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		hw_cfg_t hw;
+		hand_hw(&hw);
+		hw.precision.mul = c[i].m;
+		stats_t *st = make_stats(NULL, NULL, 0);
+		energy_report_t r;
+		sim_err_t err = { 0 };
+		ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+		ASSERT_NEAR(item(&r, "mult")->dynamic_uj, c[i].mult * 1e-6);
+		ASSERT_NEAR(item(&r, "wreg")->dynamic_uj, c[i].wreg * 1e-6);
+		stats_destroy(st);
+	}
+	energy_tech_destroy(t);
+}
+END_TEST
+
+/* The same through the whole simulator with the shipped table: an LSTM
+ * (I = H = 64, T = 2) on the 1K preset, timed with an fp16 array and with
+ * a fix16x8 one (the same tiles, cycles and useful MACs). Padded lanes are
+ * free (padded_mac_factor 0), so the mult component's energy is useful
+ * MACs x (multiply + 32 x 0.01 pJ register) x node x energy_scale, and
+ * its ratio is the table's, closed form:
+ *   (0.2 * 2^alpha + 0.32) / (1.1 + 0.32),  alpha = ln(3.1 / 0.2) / ln 16. */
+START_TEST(test_multiplier_width_shipped)
+{
+	energy_tech_t *t = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &t, &err) == SIM_OK, "%s", err.msg);
+	double mult[2];
+	uint64_t cycles[2], macs[2];
+	static const prec_mul_t m[2] = { PREC_FP16, PREC_FIX16X8 };
+	for (int i = 0; i < 2; i++) {
+		hw_cfg_t hw;
+		ck_assert_msg(config_load_hw("configs/sharp-1k.yaml", NULL, 0, &hw, &err) == SIM_OK, "%s", err.msg);
+		hw.precision.mul = m[i];
+		layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 64, 64, 2, 1);
+		run_result_t r;
+		ck_assert_int_eq(test_run_layers(&hw, &l, 1, false, 1, NULL, "wl.yaml", &r, &err), SIM_OK);
+		energy_report_t e;
+		ck_assert_int_eq(energy_eval(t, &r.hw, r.stats, r.cycles, &e, &err), SIM_OK);
+		mult[i] = item(&e, "mult")->dynamic_uj;
+		cycles[i] = r.cycles;
+		macs[i] = r.useful_macs;
+		run_result_free(&r);
+	}
+	ck_assert_uint_eq(cycles[0], cycles[1]);
+	ck_assert_uint_eq(macs[0], macs[1]);
+	double alpha = log(3.1 / 0.2) / log(16.0);
+	double want = (0.2 * pow(2.0, alpha) + 0.32) / (1.1 + 0.32);
+	ck_assert_msg(fabs(mult[1] / mult[0] - want) < 1e-12, "ratio %.15g, expected %.15g", mult[1] / mult[0], want);
+	ck_assert(want < 0.51 && want > 0.50);
 	energy_tech_destroy(t);
 }
 END_TEST
@@ -751,6 +828,8 @@ Suite *energy_suite(void)
 	tcase_add_test(tc, test_area_hand);
 	tcase_add_test(tc, test_energy_hand);
 	tcase_add_test(tc, test_energy_per_function);
+	tcase_add_test(tc, test_multiplier_width);
+	tcase_add_test(tc, test_multiplier_width_shipped);
 	tcase_add_test(tc, test_gatebuf_from_peak);
 	tcase_add_test(tc, test_sram_interpolation);
 	tcase_add_test(tc, test_energy_doubling);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../common/afile.h"
+#include "../report/roofline.h"
 #include "../config/config.h"
 #include "../core/pipeline.h"
 #include "../energy/energy.h"
@@ -28,7 +29,7 @@ static void run_usage(FILE *f)
 	      "                    [--dump-config DIR] [--trace FILE [--trace-from C]\n"
 	      "                    [--trace-cycles N] [--trace-layer L] [--trace-steps A[:B]]\n"
 	      "                    [--trace-max-mb M] [--trace-counter-window N]]\n"
-	      "                    [--tech FILE | --no-energy] [--accelergy FILE]\n"
+	      "                    [--tech FILE | --no-energy] [--accelergy FILE] [--roofline FILE]\n"
 	      "                    [--functional [--seed N] [--dump-outputs DIR]] [--describe-counters]\n"
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
 	      "\n"
@@ -60,6 +61,8 @@ static void run_usage(FILE *f)
 	      "  --tech FILE        technology table for energy/area (default " DEFAULT_TECH ")\n"
 	      "  --no-energy        do not price the run\n"
 	      "  --accelergy FILE   write per-component action counts (Accelergy action_counts YAML)\n"
+	      "  --roofline FILE    write the run's roofline point as CSV to FILE and a gnuplot script\n"
+	      "                     FILE.gp drawing FILE.svg (docs/outputs.md)\n"
 	      "  --describe-counters\n"
 	      "                     add each counter's unit and description (JSON: counter_units,\n"
 	      "                     counter_descriptions; text: a counters section;\n"
@@ -90,7 +93,7 @@ typedef struct run_args {
 	uint64_t seed;
 	const char *dump;
 	report_format_t fmt;
-	const char *out, *trace, *tech, *accelergy;
+	const char *out, *trace, *tech, *accelergy, *roofline;
 	uint64_t trace_from, trace_cycles, trace_layer, trace_max_mb, trace_window;
 	int64_t step_lo, step_hi;
 	bool trace_window_set, per_layer;
@@ -199,11 +202,14 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->tech = argv[++i];
 		} else if (!strcmp(o, "--accelergy") && has_value) {
 			a->accelergy = argv[++i];
+		} else if (!strcmp(o, "--roofline") && has_value) {
+			a->roofline = argv[++i];
 		} else if (!strncmp(o, "--trace", 7) && !has_value) {
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else if (!strcmp(o, "--format") || !strcmp(o, "--out") || !strcmp(o, "--trace") ||
 			   !strcmp(o, "--seed") || !strcmp(o, "--dump-outputs") || !strcmp(o, "--vcd") ||
-			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy") || !strcmp(o, "--dump-config")) {
+			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy") || !strcmp(o, "--dump-config") ||
+			   !strcmp(o, "--roofline")) {
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else {
 			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim run --help", o);
@@ -509,6 +515,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	if (r.dram_bound)
 		warn_dram_bound(&r);
 	rc = write_accelergy(&a, &o, &err);
+	if (!rc && a.roofline)
+		rc = rfl_write(a.roofline, &r, o.w.name, &err);
 	if (!rc && a.dump_config)
 		rc = dump_config(a.dump_config, &o.hw, &o.w, o.config_hash, &err);
 	if (rc) {

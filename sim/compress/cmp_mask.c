@@ -109,6 +109,24 @@ cmp_mask_t *cmp_mask_create(size_t rows, size_t cols, cmp_mask_pattern_t pattern
 	return m;
 }
 
+cmp_mask_t *cmp_mask_from_values(const double *w, size_t rows, size_t cols)
+{
+	cmp_mask_t *m = calloc(1, sizeof *m);
+	size_t n = rows * cols;
+	if (!m || !(m->zero = calloc(n / 64 + 1, sizeof *m->zero))) {
+		free(m);
+		return NULL;
+	}
+	m->rows = rows;
+	m->cols = cols;
+	for (size_t i = 0; i < n; i++)
+		if (w[i] == 0)
+			set(m->zero, i);
+		else
+			m->nnz++;
+	return m;
+}
+
 void cmp_mask_destroy(cmp_mask_t *m)
 {
 	if (!m)

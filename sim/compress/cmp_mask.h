@@ -33,6 +33,9 @@ typedef struct cmp_mask cmp_mask_t;
 /* NULL when out of memory. block >= 1 (BLOCK); sparsity in [0, 1). */
 cmp_mask_t *cmp_mask_create(size_t rows, size_t cols, cmp_mask_pattern_t pattern, double sparsity, size_t block,
 			    uint64_t seed);
+/* The mask of a matrix's own zeros (row-major w): non-zero where w is.
+ * NULL when out of memory. */
+cmp_mask_t *cmp_mask_from_values(const double *w, size_t rows, size_t cols);
 void cmp_mask_destroy(cmp_mask_t *m);
 /* Is position (r, c) a non-zero? */
 bool cmp_mask_nz(const cmp_mask_t *m, size_t r, size_t c);

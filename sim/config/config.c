@@ -524,6 +524,50 @@ static int cfg_workload_option(workload_t *w, const char *kv, sim_err_t *err)
 	return rc;
 }
 
+/* A codebook layer's cross-key rules: its entries fit its index width
+ * (cmp_codebook.h), a uniform codebook has two ends, and the codebook
+ * replaces weight_bits (a stored weight is an index, not a scaled integer). */
+static int cfg_check_codebook(const ydoc_t *d, const ydoc_node_t *item, const layer_cfg_t *l, size_t i, sim_err_t *err)
+{
+	if (l->weight_codebook == WCB_NONE)
+		return SIM_OK;
+	const ydoc_node_t *at;
+	if (l->weight_bits != WBITS_16) {
+		at = ydoc_get(item, "weight_bits");
+		return ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+				  "layer %zu stores its weights as codebook indices (weight_codebook: %s), expected "
+				  "no weight_bits beside it (or 16)",
+				  i + 1, param_wcb_names[l->weight_codebook]);
+	}
+	if (l->weight_codebook != WCB_KMEANS && l->weight_codebook != WCB_UNIFORM)
+		return SIM_OK; /* a NeuCompression ratio fixes its own bits and entries */
+	uint32_t most = 1u << l->codebook_bits;
+	at = ydoc_get(item, "codebook_entries");
+	if (l->codebook_entries > most)
+		return ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+				  "layer %zu's codebook of %u entries is larger than %u-bit indices can address, "
+				  "expected codebook_entries at most %u (or codebook_bits larger)",
+				  i + 1, l->codebook_entries, l->codebook_bits, most);
+	if (l->weight_codebook == WCB_UNIFORM && l->codebook_entries == 1)
+		return ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+				  "layer %zu's uniform codebook has 1 entry, expected at least 2 (its ends are "
+				  "-max|w| and +max|w|)",
+				  i + 1);
+	return SIM_OK;
+}
+
+/* A magnitude mask prunes the layer's own weights, so it needs them. */
+static int cfg_check_mask(const ydoc_t *d, const ydoc_node_t *item, const layer_cfg_t *l, size_t i, sim_err_t *err)
+{
+	if (l->sparsity_mask != SMASK_MAGNITUDE || l->weights[0])
+		return SIM_OK;
+	const ydoc_node_t *at = ydoc_get(item, "sparsity_mask");
+	return ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+			  "layer %zu prunes its weights by magnitude (sparsity_mask: magnitude) but has no weights "
+			  "directory, expected 'weights: DIR' (or sparsity_mask: seeded)",
+			  i + 1);
+}
+
 static int cfg_load_workload(const char *given, const char *text, size_t len, const char *const *overrides,
 			     size_t n_overrides, workload_t *out, sim_err_t *err)
 {
@@ -687,6 +731,11 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_act_roles(l->cell) == 1 ? "" : "s", role_key[r]);
 				goto fail;
 			}
+		rc = cfg_check_codebook(d, item, l, i, err);
+		if (!rc)
+			rc = cfg_check_mask(d, item, l, i, err);
+		if (rc)
+			goto fail;
 		if (gru_nodes[i] && !(cell_get(w.layers[i].cell)->flags & CELL_F_FORMS)) {
 			rc = ydoc_error(d, gru_nodes[i], err, SIM_EINPUT,
 					"gru_form applies only to gru layers, expected no gru_form on a %s layer",

@@ -30,8 +30,10 @@ _Static_assert(sizeof(gru_form_t) == sizeof(int), "gru_form_t is int-sized");
 _Static_assert(sizeof(direction_t) == sizeof(int), "direction_t is int-sized");
 _Static_assert(sizeof(weight_bits_t) == sizeof(int), "weight_bits_t is int-sized");
 _Static_assert(sizeof(weight_scale_t) == sizeof(int), "weight_scale_t is int-sized");
+_Static_assert(sizeof(weight_codebook_t) == sizeof(int), "weight_codebook_t is int-sized");
 _Static_assert(sizeof(sparse_pattern_t) == sizeof(int), "sparse_pattern_t is int-sized");
 _Static_assert(sizeof(sparse_format_t) == sizeof(int), "sparse_format_t is int-sized");
+_Static_assert(sizeof(sparsity_mask_t) == sizeof(int), "sparsity_mask_t is int-sized");
 _Static_assert(sizeof(layer_act_t) == sizeof(int), "layer_act_t is int-sized");
 
 const char *const param_tile_names[] = { "auto", "config1", "config2", "config3", "config4", NULL };
@@ -45,8 +47,10 @@ const char *const param_dir_names[] = { "unidirectional", "bidirectional", "reve
 const char *const param_gru_names[] = { "linear_before_reset", "reset_before_matmul", NULL };
 static const char *const param_wbits_names[] = { "16", "8", "4", "2", NULL };
 static const char *const param_wscale_names[] = { "row", "block", "tensor", NULL };
+const char *const param_wcb_names[] = { "none", "kmeans", "uniform", "neu5.3", "neu8", "neu16", NULL };
 const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row_balanced", NULL };
 const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
+static const char *const param_sparsity_mask_names[] = { "seeded", "magnitude", NULL };
 /* layer_act_t's order */
 static const char *const param_lact_names[] = { "auto",	      "sigmoid",      "tanh",	"relu",
 						"leaky_relu", "hard_sigmoid", "affine", "thresholded_relu",
@@ -561,8 +565,8 @@ static const param_t param_layer[] = {
 	  .names = param_wbits_names,
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
-	  .desc = "stored bits per weight in the weight buffer and DRAM (timing only; values come from "
-		  "'weights'): 16 = fp16, or symmetric integers with fp32 scales (docs/compression.md §6)" },
+	  .desc = "stored bits per weight in the weight buffer and DRAM: 16 = fp16, or symmetric integers with "
+		  "fp32 scales; --functional multiplies the quantized values (docs/compression.md §6)" },
 	{ .key = "weight_scale",
 	  .type = PARAM_ENUM,
 	  LY(weight_scale),
@@ -581,6 +585,35 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "weight_scale block: block edge, counted from each tile's corner" },
+	/* quiet_default: a layer without a codebook hashes as before. */
+	{ .key = "weight_codebook",
+	  .type = PARAM_ENUM,
+	  LY(weight_codebook),
+	  .def = "none",
+	  .names = param_wcb_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "codebook storage: each weight a codebook_bits index into fp32 entries shared per weight_scale "
+		  "group (kmeans or uniform values); neu5.3, neu8, neu16: RNNAccel's NeuCompression ratios (k-means, "
+		  "6/4/2-bit indices, one codebook per 256 x 256 block; docs/compression.md §6)" },
+	{ .key = "codebook_bits",
+	  .type = PARAM_U32,
+	  LY(codebook_bits),
+	  .def = "4",
+	  .min = 1,
+	  .max = 8,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "weight_codebook kmeans, uniform: bits of a weight's index" },
+	{ .key = "codebook_entries",
+	  .type = PARAM_U32,
+	  LY(codebook_entries),
+	  .def = "0",
+	  .min = 0,
+	  .max = 256,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "weight_codebook kmeans, uniform: entries per codebook, at most 2^codebook_bits (0: that many)" },
 	/* quiet_default as well: a dense layer hashes as before. */
 	{ .key = "sparsity",
 	  .type = PARAM_DOUBLE,
@@ -592,7 +625,7 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "fraction of zero (pruned) weights in W and in U, each pruned on its own; the mask is drawn at "
-		  "plan time from sparsity_seed (docs/compression.md §6)" },
+		  "plan time from sparsity_seed, and --functional zeroes the same weights (docs/compression.md §6)" },
 	{ .key = "sparsity_pattern",
 	  .type = PARAM_ENUM,
 	  LY(sparsity_pattern),
@@ -620,6 +653,16 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "seed of the zero mask: same seed, same mask, same cycles" },
+	{ .key = "sparsity_mask",
+	  .type = PARAM_ENUM,
+	  LY(sparsity_mask),
+	  .def = "seeded",
+	  .names = param_sparsity_mask_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "where the zeros come from: seeded (drawn from sparsity_seed) or magnitude (the layer's "
+		  "'weights' directory pruned by magnitude with sparsity_pattern; the same zeros in time and "
+		  "values; docs/compression.md §6)" },
 	{ .key = "sparse_format",
 	  .type = PARAM_ENUM,
 	  LY(sparse_format),

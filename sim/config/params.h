@@ -89,6 +89,7 @@ extern const char *const param_act_names[];	       /* act_mode_t */
 extern const char *const param_gru_names[];	       /* gru_form_t */
 extern const char *const param_dir_names[];	       /* direction_t */
 extern const char *const param_sparse_pattern_names[]; /* sparse_pattern_t */
+extern const char *const param_wcb_names[];	       /* weight_codebook_t */
 extern const char *const param_sparse_format_names[];  /* sparse_format_t */
 
 const param_t *param_hw_table(size_t *n);    /* fields of hw_cfg_t */

@@ -38,15 +38,27 @@ typedef enum { GRU_LBR = 0, GRU_RBM } gru_form_t;
 /* How a layer's weights are stored in the weight buffer and DRAM
  * (docs/compression.md §6): fp16 (the default, today's machine) or
  * symmetric integers of 8, 4 or 2 bits with fp32 scales per row, per
- * b x b block or per tensor (cut per tile). Timing only: the values a
- * functional run computes with come from its weights directory. */
+ * b x b block or per tensor (cut per tile). A functional run multiplies
+ * the weights quantized so (sim/compress/cmp_layer.h) and compares with the
+ * unquantized ones. */
 typedef enum { WBITS_16 = 0, WBITS_8, WBITS_4, WBITS_2 } weight_bits_t;
 typedef enum { WSCALE_ROW = 0, WSCALE_BLOCK, WSCALE_TENSOR } weight_scale_t;
+/* Codebook storage (docs/compression.md §6, "Codebooks in timing"): each
+ * weight is a codebook_bits index into fp32 entries shared by a group
+ * (weight_scale: row, block or tensor), k-means or uniform; or one of
+ * RNNAccel's NeuCompression ratios (cmp_codebook.h: k-means, one codebook
+ * per 256 x 256 block, 6/4/2-bit indices with 64/16/4 entries). */
+typedef enum { WCB_NONE = 0, WCB_KMEANS, WCB_UNIFORM, WCB_NEU5_3, WCB_NEU8, WCB_NEU16 } weight_codebook_t;
 /* Pruned weights in time (docs/compression.md §6): which positions are zero
  * (a mask drawn at plan time from sparsity_seed, sim/compress/cmp_mask.h)
  * and the layout they are stored in (cmp_store.h). */
 typedef enum { SPARSE_UNSTRUCTURED = 0, SPARSE_BLOCK, SPARSE_ROW_BALANCED } sparse_pattern_t;
 typedef enum { SFMT_DENSE = 0, SFMT_BITMASK, SFMT_CSR, SFMT_BSR } sparse_format_t;
+/* Where the zeros come from: drawn from sparsity_seed (any weights, a
+ * timing run needs none), or the layer's `weights` directory pruned by
+ * magnitude (cmp_prune.h: unstructured -> magnitude, block -> block,
+ * row_balanced -> row), the same zeros in time and in values. */
+typedef enum { SMASK_SEEDED = 0, SMASK_MAGNITUDE } sparsity_mask_t;
 
 /* A layer's activation function in each of ONNX's roles: f (LSTM's i, f,
  * o gates, GRU's r, z, the vanilla RNN's one), g (LSTM's candidate, GRU's
@@ -94,11 +106,15 @@ typedef struct layer_cfg {
 	weight_bits_t weight_bits;
 	weight_scale_t weight_scale; /* below 16 bits */
 	uint32_t weight_scale_block; /* WSCALE_BLOCK: block edge */
-	double sparsity;	     /* fraction of zero weights, [0, 1) */
+	weight_codebook_t weight_codebook;
+	uint32_t codebook_bits;	   /* index bits, 1..8 */
+	uint32_t codebook_entries; /* k <= 2^codebook_bits; 0: 2^codebook_bits */
+	double sparsity;	   /* fraction of zero weights, [0, 1) */
 	sparse_pattern_t sparsity_pattern;
 	uint32_t sparsity_block; /* SPARSE_BLOCK and the BSR layout: block edge */
 	uint64_t sparsity_seed;	 /* the mask's seed */
 	sparse_format_t sparse_format;
+	sparsity_mask_t sparsity_mask;
 	uint32_t index_bits; /* CSR, BSR: bits of a column (block column) index */
 	/* Delta network (docs/compression.md "Delta networks"): an element of
 	 * x_t (h_{t-1}) is used when |value - last used value| >= its

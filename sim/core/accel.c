@@ -142,6 +142,7 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;
 	r->load_cycles = dram_transfer_cycles(a->dram, wp[0].resident);
+	r->load_bytes = wp[0].resident;
 	int rc = wbuf_plan(a->wbuf, wp, (uint32_t)n, m->weights == WEIGHTS_RESIDENT, !a->opts.cold);
 	free(wp);
 	return rc ? sim_err(err, rc, "out of memory") : SIM_OK;
@@ -547,9 +548,9 @@ static int accel_check_delta(const workload_t *w, const run_opts_t *opts, sim_er
 		const char *why = NULL;
 		if (!opts->functional)
 			why = "which columns it skips depends on the values, expected a run with --functional";
-		else if (workload_sparse(l) || l->weight_bits != WBITS_16)
+		else if (workload_sparse(l) || l->weight_bits != WBITS_16 || l->weight_codebook != WCB_NONE)
 			why = "the delta encoder's compaction is modelled for dense fp16 weights, expected "
-			      "weight_bits: 16, sparsity: 0 and sparse_format: dense";
+			      "weight_bits: 16, weight_codebook: none, sparsity: 0 and sparse_format: dense";
 		else if (cell_variant(cell_get(l->cell), l->gru_form)->rh_gate >= 0)
 			why = "its U.h multiplies r*h, which the delta encoder does not see, expected "
 			      "gru_form: linear_before_reset (DeltaRNN's GRU)";
@@ -572,13 +573,6 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 		return SIM_OK;
 	char cells[128];
 	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
-	for (size_t i = 0; i < w->n_layers; i++)
-		if (workload_sparse(&w->layers[i]))
-			return sim_err(err, SIM_EINPUT,
-				       "%s: layer %zu has pruned weights (sparsity, sparse_format), whose zero mask "
-				       "is drawn for timing only; functional mode computes dense weights, expected "
-				       "sparsity: 0 and sparse_format: dense (or a run without --functional)",
-				       w->path, i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,

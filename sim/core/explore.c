@@ -24,6 +24,9 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 	layer_cfg_t one = *l; /* one pass: what the plan asks about */
 	one.direction = resolve_interleaved(hw, l) ? DIR_BI : DIR_UNI;
 	one.delta = false; /* a delta layer's timing follows its data: it takes the dense layer's config */
+	/* a magnitude mask's zeros follow the weights: explored with a seeded
+	 * mask of the same sparsity and pattern */
+	one.sparsity_mask = SMASK_SEEDED;
 	workload_t w = { .name = "explore", .layers = &one, .n_layers = 1 };
 	/* Exact, and cheap at any T: the steady-state jump. */
 	run_opts_t o = { .fast_forward = true };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../cell/cell.h"
+#include "../compress/cmp_layer.h"
 
 void plan_free(plan_t *p)
 {
@@ -52,63 +53,6 @@ static int plan_passes(plan_t *p, const workload_t *w, sim_err_t *err)
 	return SIM_OK;
 }
 
-/* The stored format of a layer's weights (workload weight_bits,
- * weight_scale): fp16 dense, or symmetric integers with one fp32 scale per
- * group, the quantizer's choice (docs/compression.md §2). */
-static cmp_store_cfg_t layer_store(const layer_cfg_t *l)
-{
-	static const cmp_group_t group[] = {
-		[WSCALE_ROW] = CMP_GROUP_ROW, [WSCALE_BLOCK] = CMP_GROUP_BLOCK, [WSCALE_TENSOR] = CMP_GROUP_TENSOR
-	};
-	static const cmp_layout_t layout[] = { [SFMT_DENSE] = CMP_LAYOUT_DENSE,
-					       [SFMT_BITMASK] = CMP_LAYOUT_BITMASK,
-					       [SFMT_CSR] = CMP_LAYOUT_CSR,
-					       [SFMT_BSR] = CMP_LAYOUT_BSR };
-	cmp_store_cfg_t c = { .layout = layout[l->sparse_format], .value_bits = workload_weight_bits(l) };
-	if (l->sparse_format == SFMT_CSR || l->sparse_format == SFMT_BSR) {
-		c.index_bits = l->index_bits;
-		c.ptr_bits = 32; /* a row (block row) pointer: a byte offset into the tile, 32 bits */
-		c.block = l->sparsity_block;
-	}
-	if (l->weight_bits != WBITS_16) {
-		c.side = CMP_SIDE_SCALE;
-		c.group = group[l->weight_scale];
-		c.group_block = l->weight_scale_block;
-		c.scale_bits = 32;
-	}
-	return c;
-}
-
-/* The zero masks of pass i's partitions (sched_params_t.mask), drawn from
- * the layer's seed, the pass and the partition, so that a bidirectional
- * layer's two passes and a layer's W and U are pruned apart. Their
- * non-zeros, counted on the masks, are the pass's useful MACs per step and
- * sequence (the run's independent check, check.c). */
-static int plan_masks(const layer_cfg_t *l, size_t i, cmp_mask_t *mask[2], uint64_t *nnz, sim_err_t *err)
-{
-	static const cmp_mask_pattern_t pat[] = { [SPARSE_UNSTRUCTURED] = CMP_MASK_UNSTRUCTURED,
-						  [SPARSE_BLOCK] = CMP_MASK_BLOCK,
-						  [SPARSE_ROW_BALANCED] = CMP_MASK_ROW_BALANCED };
-	bool recurrent = cell_get(l->cell)->flags & CELL_F_RECURRENT;
-	size_t rows = (size_t)workload_gates(l->cell) * l->hidden_size;
-	/* Columns of W.x and U.h; an fc layer's one matrix is issued as the H
-	 * partition (sched.c). */
-	size_t cols[2] = { recurrent && !l->skip_input ? l->input_size : 0,
-			   recurrent ? l->hidden_size : l->input_size };
-	*nnz = 0;
-	for (int part = 0; part < 2; part++) {
-		if (!cols[part])
-			continue;
-		uint64_t seed = l->sparsity_seed ^ (0x100000001b3ULL * (2 * i + (uint64_t)part + 1));
-		mask[part] = cmp_mask_create(rows, cols[part], pat[l->sparsity_pattern], l->sparsity, l->sparsity_block,
-					     seed);
-		if (!mask[part])
-			return sim_err(err, SIM_ENOMEM, "out of memory drawing the zero mask of layer %zu", i + 1);
-		*nnz += cmp_mask_nnz(mask[part]);
-	}
-	return SIM_OK;
-}
-
 /* Tile config, program and weight placement of pass i, of workload layer
  * orig. */
 static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, size_t i, const layer_cfg_t *orig,
@@ -131,10 +75,11 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 		return sim_err(err, SIM_EINPUT,
 			       "layer %u: a %s layer's products read only x, expected an input (no skip_input)",
 			       pp->layer + 1, workload_cell_name(l->cell));
-	if (l->proj_size && workload_sparse(l))
+	if (l->proj_size && (workload_sparse(l) || l->weight_bits != WBITS_16 || l->weight_codebook != WCB_NONE))
 		return sim_err(err, SIM_EINPUT,
-			       "layer %u: a projection (proj_size) on pruned weights is not modelled, expected "
-			       "sparsity: 0 and sparse_format: dense with it",
+			       "layer %u: a projection (proj_size) on pruned, narrow or codebook weights is not "
+			       "modelled, expected sparsity: 0, sparse_format: dense, weight_bits: 16 and "
+			       "weight_codebook: none with it",
 			       pp->layer + 1);
 	if (l->sequence_lens.n && pp->sets > 1)
 		return sim_err(err, SIM_EINPUT,
@@ -170,7 +115,7 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 			       "by and whose row segment fits",
 			       i + 1, sp.cfg, p->n, p->k, workload_cell_name(l->cell), l->hidden_size,
 			       (unsigned long long)resolve_inter_values(hw));
-	cmp_store_cfg_t store = layer_store(l);
+	cmp_store_cfg_t store = cmp_layer_store(l);
 	sp.store = &store;
 	sim_err_t why = { 0 };
 	if (cmp_store_check(&store, 1, 1, &why))
@@ -192,7 +137,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 	if (workload_sparse(l)) {
 		if (cmp_store_check(&store, p->k * 8, p->n, &why))
 			return sim_err(err, why.code, "layer %zu: weight storage: %s", i + 1, why.msg);
-		rc = plan_masks(l, i, mask, &pp->nnz_per_step, err);
+		rc = cmp_layer_masks(l, i, p->passes.path, orig->direction == DIR_BI && pp->backward, mask,
+				     &pp->nnz_per_step, err);
 		sp.mask[0] = mask[0];
 		sp.mask[1] = mask[1];
 		sp.skip_zero = store.layout != CMP_LAYOUT_DENSE;

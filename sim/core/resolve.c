@@ -110,6 +110,9 @@ uint64_t resolve_layer_key(const hw_cfg_t *hw, const layer_cfg_t *l)
 	 * tile (explore_layer explores it dense). */
 	u.delta = false;
 	u.delta_threshold_x = u.delta_threshold_h = 0;
+	/* A magnitude mask follows the weights; explore_layer explores a
+	 * seeded mask of the same sparsity, so both share its key. */
+	u.sparsity_mask = SMASK_SEEDED;
 	return config_layer_timing_key(&u);
 }
 

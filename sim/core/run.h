@@ -101,6 +101,7 @@ typedef struct run_result {
 	hw_cfg_t hw;	      /* effective config, every auto resolved */
 	uint64_t cycles;      /* main count; includes the initial load only if cold */
 	uint64_t load_cycles; /* the one-time initial load of the first layer */
+	uint64_t load_bytes;  /* the bytes of that load (in dram.read_bytes only when cold) */
 	bool cold;
 	bool functional;
 	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when layers differ */

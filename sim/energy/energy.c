@@ -95,6 +95,7 @@ struct energy_tech {
 	double from_nm, to_nm, vdd_from, vdd_to;
 
 	double c_fmul16_pj, c_fadd32_pj, c_reg_pj_per_bit, c_padded_mac_factor, c_decompress_pj;
+	double c_fmul32_pj, c_imul8_pj, c_imul32_pj; /* the other multiplier widths (mul_price) */
 	double c_fmul16_um2, c_fadd32_um2, c_reg_um2_per_bit;
 	double c_leak_w_mm2, c_energy_scale, c_area_scale;
 
@@ -138,6 +139,9 @@ static const tech_field_t tech_compute[] = { F("fmul16_pj", c_fmul16_pj, 0, BIG)
 					     F("reg_pj_per_bit", c_reg_pj_per_bit, 0, BIG),
 					     F("padded_mac_factor", c_padded_mac_factor, 0, 1),
 					     F("decompress_pj_per_weight", c_decompress_pj, 0, BIG),
+					     F("fmul32_pj", c_fmul32_pj, 0, BIG),
+					     F("imul8_pj", c_imul8_pj, 1e-9, BIG),
+					     F("imul32_pj", c_imul32_pj, 1e-9, BIG),
 					     F("fmul16_um2", c_fmul16_um2, 0, BIG),
 					     F("fadd32_um2", c_fadd32_um2, 0, BIG),
 					     F("reg_um2_per_bit", c_reg_um2_per_bit, 0, BIG),
@@ -840,6 +844,39 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 	return SIM_OK;
 }
 
+/* One multiply of the VS array, source-node pJ before calibration, by the
+ * array's precision (precision.mul): the multiplier is the array's, the
+ * same for every layer, and the decompression unit hands it weights in its
+ * weight format whatever weight_bits stores (docs/energy.md, "Multiplier
+ * width"). *wbits: the weight operand's width, which the VS units' weight
+ * registers latch.
+ *   fp16, bf16  fmul16_pj ([H14] has no bf16; its 8-bit significand would
+ *               cost less, so bf16 is priced high, at fp16's)
+ *   fp32        fmul32_pj
+ *   fix a x b   an integer array multiplier, priced by its a*b partial-
+ *               product bits on the power law through [H14]'s 8 x 8 and
+ *               32 x 32 points: imul8 * (a*b/64)^alpha, alpha =
+ *               ln(imul32/imul8) / ln 16 (0.9885 for 0.2 and 3.1 pJ):
+ *               16 x 8 0.397 pJ, 16 x 16 0.787 pJ at 45 nm. */
+static double mul_price(const energy_tech_t *t, prec_mul_t m, unsigned *wbits)
+{
+	static const struct {
+		unsigned a, b; /* integer widths (data x weight); 0: floating point */
+		unsigned wbits;
+	} mode[] = { [PREC_FP16] = { 0, 0, 16 },
+		     [PREC_BF16] = { 0, 0, 16 },
+		     [PREC_FP32] = { 0, 0, 32 },
+		     [PREC_FIX16X8] = { 16, 8, 8 },
+		     [PREC_FIX16X16] = { 16, 16, 16 } };
+	*wbits = mode[m].wbits;
+	if (m == PREC_FP32)
+		return t->c_fmul32_pj;
+	if (!mode[m].a)
+		return t->c_fmul16_pj;
+	double alpha = log(t->c_imul32_pj / t->c_imul8_pj) / log(16.0);
+	return t->c_imul8_pj * pow((double)(mode[m].a * mode[m].b) / 64.0, alpha);
+}
+
 typedef struct pricer {
 	energy_report_t *r;
 	double dyn_pj[IT_COUNT]; /* calibrated, at the target node */
@@ -884,11 +921,13 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 
 	/* A multiply or a tree add also writes its 32-bit pipeline register. */
 	double reg32 = 32 * t->c_reg_pj_per_bit;
-	charge(&p, IT_MULT, "mult", c.useful, (t->c_fmul16_pj + reg32) * ec);
-	charge(&p, IT_MULT, "mult_padded", c.issued - c.useful, (t->c_fmul16_pj + reg32) * t->c_padded_mac_factor * ec);
+	unsigned wbits;
+	double mul = mul_price(t, hw->precision.mul, &wbits);
+	charge(&p, IT_MULT, "mult", c.useful, (mul + reg32) * ec);
+	charge(&p, IT_MULT, "mult_padded", c.issued - c.useful, (mul + reg32) * t->c_padded_mac_factor * ec);
 	charge(&p, IT_TREE, "add", c.tree_adds, (t->c_fadd32_pj + reg32) * ec);
 	charge(&p, IT_ACC, "add", c.acc_adds, t->c_fadd32_pj * ec);
-	charge(&p, IT_WREG, "load_row", c.wbuf_rows, v.k * 16 * t->c_reg_pj_per_bit * ec);
+	charge(&p, IT_WREG, "load_row", c.wbuf_rows, v.k * wbits * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "push", c.preact_push, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 	charge(&p, IT_FIFO_PREACT, "pop", c.preact_pop, v.fifo_preact_bits * t->c_reg_pj_per_bit * ec);
 	/* The decompression unit: each weight it expands (a narrow integer

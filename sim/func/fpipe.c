@@ -79,8 +79,10 @@
 #include "../arith/fixed.h"
 #include "../arith/fp.h"
 #include "../cell/cell.h"
+#include "../compress/cmp_layer.h"
 #include "../core/resolve.h"
 #include "cellmath.h"
+#include "head.h"
 #include "npy.h"
 #include "ref.h"
 #include "weights.h"
@@ -110,6 +112,9 @@ struct fpipe {
 	unsigned acc_bits;
 	uint64_t inter_values;
 	weights_t **wt;	   /* per layer, doubles, unrounded */
+	double **sw;	   /* per pass, W and U as stored (cmp_layer.h: pruned, quantized),
+			    * which the datapath multiplies while the reference reads wt;
+			    * NULL when the layer stores its weights as given */
 	double *ref_prev;  /* reference h of the previous layer, (T, B, H), when
 			    * this layer reads it as x (else NULL) */
 	uint32_t *dp_prev; /* datapath h words of the previous layer, likewise */
@@ -175,6 +180,9 @@ struct fpipe {
 	double *rh, *rc;  /* the reference's h and c of one step, (B, H) */
 	ref_state_t *rs;  /* the reference, advanced once per finished step */
 	ref_acc_t eh, ec; /* errors over the finished steps */
+	bool head;	  /* the layer is a classifier head: fc, the last pass */
+	head_acc_t hacc;  /* its decisions over the finished steps */
+	head_acc_t hlast; /* and at the last step */
 	ref_diff_t eh_last, ec_last;
 	uint32_t fin; /* steps finished (compared, dumped), in order */
 	npy_writer_t *dump_h, *dump_c;
@@ -365,6 +373,10 @@ void fpipe_destroy(fpipe_t *f)
 		for (size_t l = 0; l < f->w->n_layers; l++)
 			weights_destroy(f->wt[l]);
 	free(f->wt);
+	if (f->sw)
+		for (size_t l = 0; l < 2 * f->w->n_layers; l++)
+			free(f->sw[l]);
+	free(f->sw);
 	free(f->pass);
 	free(f->ref_prev);
 	free(f->dp_prev);
@@ -402,6 +414,31 @@ static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t 
 			  pass[p].bidir ? "[h_fwd; h_bwd]" : "h", width, pl->timesteps, pl->batch_size);
 }
 
+/* Pass k's W and U as stored (cmp_layer.h), when they differ from its
+ * weights: the same zero mask as the timing's program (drawn from the
+ * layer's sparsity_seed and the pass index), then weight_bits' symmetric
+ * integers times their scales. The datapath multiplies these (rounded to
+ * its weight format by cm_weight, as the decompression unit hands fp16
+ * weights to the array); the reference keeps the dense weights, so the
+ * reported error is what the storage costs plus the datapath's own. */
+static int fp_stored(fpipe_t *f, size_t k, sim_err_t *err)
+{
+	const layer_cfg_t *lc = &f->w->layers[k];
+	const weights_t *wt = f->wt[k];
+	if (!cmp_layer_changes(lc))
+		return SIM_OK;
+	size_t rows = (size_t)wt->G * wt->H, n[2] = { wt->W ? rows * wt->I : 0, wt->U ? rows * wt->H : 0 };
+	const double *src[2] = { wt->W, wt->U };
+	for (int m = 0; m < 2; m++) {
+		if (!n[m])
+			continue;
+		if (!(f->sw[2 * k + m] = malloc(n[m] * sizeof(double))))
+			return sim_err(err, SIM_ENOMEM, "out of memory");
+		memcpy(f->sw[2 * k + m], src[m], n[m] * sizeof(double));
+	}
+	return cmp_layer_apply(lc, k, f->sw[2 * k], f->sw[2 * k + 1], err);
+}
+
 fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
 		      const char *dump_dir, stats_t *st, sim_err_t *err)
 {
@@ -434,7 +471,8 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
 	f->wt = calloc(w->n_layers, sizeof *f->wt);
-	if (!f->mults || !f->wt || !f->pass) {
+	f->sw = calloc(2 * w->n_layers, sizeof *f->sw);
+	if (!f->mults || !f->wt || !f->sw || !f->pass) {
 		sim_err(err, SIM_ENOMEM, "out of memory");
 		fpipe_destroy(f);
 		return NULL;
@@ -491,7 +529,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 			uint64_t s = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
 			f->wt[k] = weights_random_dir(lc, s, back, err);
 		}
-		if (!f->wt[k]) {
+		if (!f->wt[k] || fp_stored(f, k, err)) {
 			fpipe_destroy(f);
 			return NULL;
 		}
@@ -566,8 +604,10 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool x = fp_reads_x(f, s), proj = s->phase == CELL_PHASE_PROJ;
+		/* the weights as stored (a projection's are dense fp16: plan.c) */
+		const double *stored = proj ? NULL : f->sw[2 * (size_t)f->layer + !x];
 		/* the projection's one gate: row j of W_proj is row 0*H + j */
-		const double *M = x ? wt->W : proj ? wt->Wp : wt->U;
+		const double *M = stored ? stored : x ? wt->W : proj ? wt->Wp : wt->U;
 		uint32_t ncols = x ? f->I : proj ? f->H : f->HP;
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
@@ -584,7 +624,7 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 					continue; /* padding row: stays +0 */
 				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
 				for (uint32_t k = 0; k < real_cols; k++) {
-					uint32_t v = cm_weight(f->cm, M[row * ncols + c * s->kc + k]);
+					uint32_t v = cm_weight(f->cm, M[row * ncols + (size_t)m->col * s->kc + k]);
 					if (wt16)
 						wt16[(size_t)r * s->kc + k] = (uint16_t)v;
 					if (wtf)
@@ -608,7 +648,9 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
 	f->pm = 1;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
-		uint32_t len = s->ntiles * s->kc;
+		/* the dense column tiles: a sparse segment's program leaves its
+		 * zero tiles out, but the vector is whole */
+		uint32_t len = (s->ncols + s->kc - 1) / s->kc * s->kc;
 		uint32_t *m = fp_reads_x(f, s) ? &f->px : s->phase == CELL_PHASE_PROJ ? &f->pm : &f->ph;
 		*m = len > *m ? len : *m;
 	}
@@ -926,6 +968,9 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->xreads_step = 0;
 	memset(&f->eh, 0, sizeof f->eh);
 	memset(&f->ec, 0, sizeof f->ec);
+	memset(&f->hacc, 0, sizeof f->hacc);
+	memset(&f->hlast, 0, sizeof f->hlast);
+	f->head = !f->rec && layer + 1 == f->w->n_layers;
 	/* only a next layer that reads its input needs this layer's h sequence;
 	 * the layer's first pass allocates it (and a bidirectional layer's
 	 * dumps), its last hands it on (fpipe_end_layer) */
@@ -1034,6 +1079,9 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	const sched_seg_t *s = &f->prog->seg[seg];
 	uint32_t step = t->tag.step, b = fp_seq(f, t->tag.seq);
 	size_t w = f->seg_off[seg] + (size_t)col * s->kr * s->kc, x;
+	/* the operands of the tile's dense column tile (a sparse segment
+	 * leaves its zero tiles out of the program, tile.h) */
+	uint32_t dcol = sched_tile(f->prog, s, col)->col;
 	t->w = f->w16 ? f->wl + w : NULL;
 	t->wf = f->fl ? f->wlf + w : NULL;
 	const uint16_t *v16;
@@ -1041,7 +1089,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	if (fp_reads_x(f, s)) {
 		uint32_t slot = fp_xload(f, step);
 		f->xv_reads[slot]++;
-		x = ((size_t)slot * f->B + b) * f->px + (size_t)col * s->kc;
+		x = ((size_t)slot * f->B + b) * f->px + (size_t)dcol * s->kc;
 		v16 = f->xv, vf = f->xvf;
 	} else if (s->phase == CELL_PHASE_PROJ) {
 		uint32_t slot = step & 1;
@@ -1053,14 +1101,14 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 		uint32_t slot = step & 1;
 		if (f->rv_step[slot] != step || f->rv_count[slot] != f->H * fp_active(f, step))
 			fp_fail(f, "step %u: an n tile read r*h before all of it was written", step);
-		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
+		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)dcol * s->kc;
 		v16 = f->rv, vf = f->rvf;
 	} else {
 		uint32_t slot = fp_hslot((int64_t)step - 1);
-		uint32_t hi = (col + 1) * s->kc < f->HP ? (col + 1) * s->kc : f->HP;
+		uint32_t hi = (dcol + 1) * s->kc < f->HP ? (dcol + 1) * s->kc : f->HP;
 		if (f->hv_step[slot] != (int64_t)step - 1 || f->hv_count[slot] < hi * fp_active(f, (int64_t)step - 1))
 			fp_fail(f, "step %u: a U.h tile read h elements below %u before they were written", step, hi);
-		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)col * s->kc;
+		x = (size_t)slot * f->B * f->ph + (size_t)b * f->ph + (size_t)dcol * s->kc;
 		v16 = f->hv, vf = f->hvf;
 	}
 	t->x = f->w16 ? v16 + x : NULL;
@@ -1273,6 +1321,8 @@ static void fp_finish(fpipe_t *f)
 		const double *dh = f->dh + (size_t)slot * f->EH, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
 		ref_state_step(f->rs, x, f->rh, f->rc);
 		ref_acc_add(&f->eh, dh, f->rh, f->EH);
+		if (f->head)
+			head_acc_add(t + 1 == f->T ? &f->hlast : &f->hacc, dh, f->rh, f->B, f->HP);
 		if (dc)
 			ref_acc_add(&f->ec, dc, f->rc, f->E);
 		if (t + 1 == f->T) {
@@ -1441,6 +1491,12 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		fp_err(&f->ec_last, &out->c_last);
 	}
 	out->state_peak_bytes = f->peak;
+	out->head = f->head;
+	out->head_decisions = f->hacc.decisions + f->hlast.decisions;
+	out->head_changed = f->hacc.changed + f->hlast.changed;
+	out->head_kl_mean = out->head_decisions ? (f->hacc.kl_sum + f->hlast.kl_sum) / (double)out->head_decisions : 0;
+	out->head_last_changed = f->hlast.changed;
+	out->head_last_kl_mean = f->hlast.decisions ? f->hlast.kl_sum / (double)f->hlast.decisions : 0;
 	if ((f->dlx || f->dlh) && !fp_delta_out(f, out))
 		return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", layer);
 	int code = SIM_OK;

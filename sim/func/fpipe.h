@@ -15,7 +15,9 @@
  *   fpipe_update    the cell updater finished elements [e0, e0+n) of a step
  *                   (e = j*B + b), writing c and h
  * At the end of each layer the hidden states are compared with the double
- * reference (func/ref.h) run on the same weights before any rounding.
+ * reference (func/ref.h) run on the same weights before any rounding and
+ * before their storage (the datapath multiplies them as stored: pruned,
+ * quantized or codebook-coded, sim/compress/cmp_layer.h).
  */
 #ifndef SHARPSIM_FPIPE_H
 #define SHARPSIM_FPIPE_H
@@ -56,6 +58,14 @@ typedef struct func_layer_err {
 	uint32_t delta_nx, delta_nh;
 	uint64_t delta_x_used, delta_x_skipped, delta_h_used, delta_h_skipped, delta_macs;
 	uint32_t *delta_used_step;
+	/* Classifier head (head.h), when the layer is an fc layer that ends the
+	 * network: its output vectors (T x B), those whose argmax the datapath
+	 * changed, and the mean KL divergence of the datapath's softmax from the
+	 * dense double reference's; the same at the last step alone (B
+	 * vectors: a sequence classifier's decisions). */
+	bool head;
+	uint64_t head_decisions, head_changed, head_last_changed;
+	double head_kl_mean, head_last_kl_mean;
 } func_layer_err_t;
 
 /* What pass k of the run is: a layer of the workload (its index), whether

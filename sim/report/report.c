@@ -253,6 +253,13 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				", \"fits_only_compressed\": %s",
 				workload_weight_bits(lc), l->fp16_weight_bytes,
 				l->fits_only_compressed ? "true" : "false");
+		/* Only a codebook layer says how its weights are indexed. */
+		if (lc->weight_codebook != WCB_NONE)
+			fprintf(f,
+				", \"weight_codebook\": \"%s\", \"fp16_weight_bytes\": %" PRIu64
+				", \"fits_only_compressed\": %s",
+				param_wcb_names[lc->weight_codebook], l->fp16_weight_bytes,
+				l->fits_only_compressed ? "true" : "false");
 		if (workload_sparse(lc))
 			fprintf(f,
 				", \"sparsity\": %g, \"sparsity_pattern\": \"%s\", \"sparse_format\": \"%s\", "
@@ -334,6 +341,15 @@ static void write_json(FILE *f, const report_ctx_t *c)
 				write_err(f, "c", &e->c, true);
 				write_err(f, "c_last", &e->c_last, true);
 			}
+			if (e->head)
+				fprintf(f,
+					", \"head\": {\"decisions\": %" PRIu64 ", \"changed\": %" PRIu64
+					", \"changed_fraction\": %.9g, \"kl_mean\": %.9g, \"last_step\": {\"decisions\": %u"
+					", \"changed\": %" PRIu64 ", \"kl_mean\": %.9g}}",
+					e->head_decisions, e->head_changed,
+					e->head_decisions ? (double)e->head_changed / (double)e->head_decisions : 0.0,
+					e->head_kl_mean, r->layers[i].cfg.batch_size, e->head_last_changed,
+					e->head_last_kl_mean);
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
@@ -619,6 +635,10 @@ static void write_text(FILE *f, const report_ctx_t *c)
 								  : "tensor",
 				(double)lr->fp16_weight_bytes / 1e6,
 				lr->fits_only_compressed ? ", fits only compressed" : "");
+		if (l->weight_codebook != WCB_NONE)
+			fprintf(f, "           codebook weights (%s): %.1f MB at fp16%s\n",
+				param_wcb_names[l->weight_codebook], (double)lr->fp16_weight_bytes / 1e6,
+				lr->fits_only_compressed ? ", fits only compressed" : "");
 		if (workload_sparse(l))
 			fprintf(f, "           %.1f %% sparse (%s), stored %s: %" PRIu64 " non-zero weights a step\n",
 				100.0 * l->sparsity, param_sparse_pattern_names[l->sparsity_pattern],
@@ -675,6 +695,13 @@ static void write_text(FILE *f, const report_ctx_t *c)
 			if (e->has_c)
 				fprintf(f, "  %s c (all steps)   %11.3e  %11.3e  %11.3e\n", who, e->c.max_abs,
 					e->c.max_rel, e->c.rms);
+			if (e->head)
+				fprintf(f,
+					"  %s classifier head: %" PRIu64 " of %" PRIu64
+					" argmax decisions changed, mean KL of its softmax %.3e (last step: %" PRIu64
+					" of %u, KL %.3e)\n",
+					who, e->head_changed, e->head_decisions, e->head_kl_mean, e->head_last_changed,
+					r->layers[i].cfg.batch_size, e->head_last_kl_mean);
 		}
 		double es, et, ex[ACT_N_FN];
 		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et)) {

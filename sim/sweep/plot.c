@@ -191,7 +191,7 @@ static void plot_fixed(const sweep_table_t *t, const char *hw, char *buf, size_t
  * character would end the command (newline) or corrupt the output:
  * dropped.
  */
-static void plot_gp_str(FILE *f, const char *s)
+void sweep_plot_gp_str(FILE *f, const char *s)
 {
 	fputc('\'', f);
 	for (; *s; s++) {
@@ -216,7 +216,7 @@ static void plot_gp_text(FILE *f, const char *s)
 		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), s);
 		if (!first)
 			fputs(".\"\\n\".", f);
-		plot_gp_str(f, line);
+		sweep_plot_gp_str(f, line);
 		first = false;
 		if (!s[n])
 			break;
@@ -412,9 +412,9 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 		fprintf(f, "set output '%s.%s'\n", g->name, plot_terms[k].ext);
 		fputs("reset\nset datafile missing '?'\nset grid ytics\nset key below horizontal font ',8'\n", f);
 		fputs("set xlabel ", f);
-		plot_gp_str(f, g->xlabel);
+		sweep_plot_gp_str(f, g->xlabel);
 		fputs("\nset ylabel ", f);
-		plot_gp_str(f, g->ylabel);
+		sweep_plot_gp_str(f, g->ylabel);
 		fputc('\n', f);
 		if (g->logy)
 			fputs("set logscale y\n", f);
@@ -431,7 +431,7 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 			fputs("set xtics (", f);
 			for (size_t x = 0; x < g->xs.n; x++) {
 				fputs(x ? ", " : "", f);
-				plot_gp_str(f, g->xs.v[x]);
+				sweep_plot_gp_str(f, g->xs.v[x]);
 				fprintf(f, " %.17g", strtod(g->xs.v[x], NULL));
 			}
 			fputs(")\n", f);
@@ -452,13 +452,13 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 			size_t fi = p / nchunk, x0 = (p % nchunk) * chunk;
 			size_t x1 = x0 + chunk < g->xs.n ? x0 + chunk : g->xs.n;
 			fputs("set title ", f);
-			plot_gp_str(f, g->fs.n ? g->fs.v[fi] : "");
+			sweep_plot_gp_str(f, g->fs.n ? g->fs.v[fi] : "");
 			fputc('\n', f);
 			if (!g->numeric_x) {
 				fputs("set xtics rotate by -40 scale 0 font ',8' (", f);
 				for (size_t x = x0; x < x1; x++) {
 					fputs(x > x0 ? ", " : "", f);
-					plot_gp_str(f, g->xs.v[x]);
+					sweep_plot_gp_str(f, g->xs.v[x]);
 					fprintf(f, " %zu", x - x0);
 				}
 				fputs(")\n", f);
@@ -470,7 +470,7 @@ static int plot_emit(plot_fig_t *g, const sweep_plot_opts_t *o, const char *dir,
 				fprintf(f, "'%s.dat' index %zu using %s%zu%s title ", g->name, p,
 					g->numeric_x ? "1:" : "", s + 2,
 					g->numeric_x ? " with linespoints lw 2 pt 7" : "");
-				plot_gp_str(f, g->ss.v[s]);
+				sweep_plot_gp_str(f, g->ss.v[s]);
 			}
 			fputc('\n', f);
 		}

@@ -43,6 +43,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../common/err.h"
 #include "table.h"
@@ -69,6 +70,10 @@ typedef struct sweep_plots {
 	char name[SWEEP_PLOT_MAX][128]; /* figure base names, scripts are <name>.gp */
 	size_t n;
 } sweep_plots_t;
+
+/* Writes s as a gnuplot single-quoted string literal, the one way
+ * untrusted text reaches a script (see above; also the roofline's). */
+void sweep_plot_gp_str(FILE *f, const char *s);
 
 /* The column a --y/--x/--group name means: an alias (energy, power, area,
  * latency, gflops/w) or the column itself. */

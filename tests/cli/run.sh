@@ -48,6 +48,9 @@ expect_error "${LOC}value '3' of weight_bits is not a valid choice, expected one
 expect_error "${LOC}value 'foo' of weight_scale is not a valid choice, expected one of: row, block, tensor$" --workload $FX/workload_bad_scale.yaml
 expect_error "${LOC}value '1.0' of sparsity is out of range, expected a number at least 0 and below 1$" --workload $FX/workload_bad_sparsity.yaml
 expect_error "value '-0.1' of sparsity is out of range, expected a number at least 0 and below 1$" -w sparsity=-0.1
+expect_error "^tests/fixtures/config/workload_bad_codebook.yaml:9:23: layer 1's codebook of 9 entries is larger than 3-bit indices can address, expected codebook_entries at most 8 \\(or codebook_bits larger\\)$" --workload $FX/workload_bad_codebook.yaml
+expect_error "^option -w 'codebook_bits=9': value '9' is out of range, expected an integer from 1 to 8$" -w codebook_bits=9
+expect_error "${LOC}layer 1 prunes its weights by magnitude \\(sparsity_mask: magnitude\\) but has no weights directory, expected 'weights: DIR' \\(or sparsity_mask: seeded\\)$" -w sparsity=0.5 -w sparsity_mask=magnitude
 expect_error "^missing\.yaml: cannot open: No such file or directory, expected a readable YAML file" --hw missing.yaml
 expect_error "^option -p 'compute.vs_units=abc': value 'abc' is not an integer" -p compute.vs_units=abc
 expect_error "^option -p 'compute.vs_unit=3': unknown key 'compute.vs_unit', did you mean 'compute.vs_units'\?" -p compute.vs_unit=3
@@ -68,6 +71,13 @@ h4=$("$BIN" run --no-energy --format json -w weight_bits=4 | grep '"config_hash"
 # The sparsity keys are quiet at their defaults too.
 hs=$("$BIN" run --no-energy --format json -w sparsity=0 -w sparse_format=dense -w sparsity_seed=1 | grep '"config_hash"')
 if [ "$h0" = "$hs" ]; then ok; else bad "sparsity defaults moved config_hash: '$h0' '$hs'"; fi
+# So are the codebook keys; a codebook layer hashes apart.
+hc=$("$BIN" run --no-energy --format json -w weight_codebook=none -w codebook_bits=4 -w codebook_entries=0 | grep '"config_hash"')
+if [ "$h0" = "$hc" ]; then ok; else bad "codebook defaults moved config_hash: '$h0' '$hc'"; fi
+hm=$("$BIN" run --no-energy --format json -w sparsity_mask=seeded | grep '"config_hash"')
+if [ "$h0" = "$hm" ]; then ok; else bad "sparsity_mask default moved config_hash: '$h0' '$hm'"; fi
+hk=$("$BIN" run --no-energy --format json -w weight_codebook=neu8 | grep '"config_hash"')
+if [ "$h0" != "$hk" ]; then ok; else bad "a codebook layer hashes as the fp16 one"; fi
 # Delta networks: the keys are quiet at their defaults; a NaN or negative
 # threshold is file:line:col; a delta layer without --functional is refused
 # at the layer's line (its skipped columns depend on the values).
