@@ -143,6 +143,30 @@ START_TEST(op_count_from_counters)
 }
 END_TEST
 
+/* The time of each refinement: step t's slot 0 issues in cycle 48t (P =
+ * 48, tiny_step_closed_form), a tile issued in slot s is accepted at +R =
+ * 1 and its sum is in the accumulator latency(config4) = M + d + A = 4
+ * later: U_1 (slot 6) at 48t + 11, U_2 (slot 8) at 48t + 13. Over 40
+ * steps with fast-forward the jumped steps are filled in exactly. */
+START_TEST(refinement_times)
+{
+	hw_cfg_t h = hw_tiny();
+	layer_cfg_t l = apx_layer(4, 4, 40, 1, 6, 2);
+	for (int ff = 0; ff < 2; ff++) {
+		run_result_t r;
+		run1(&h, &l, &r, ff);
+		ck_assert_uint_eq(r.layers[0].refine_steps, 2);
+		for (uint64_t t = 0; t < 40; t++) {
+			ck_assert_uint_eq(r.layers[0].refine_at[2 * t], 48 * t + 11);
+			ck_assert_uint_eq(r.layers[0].refine_at[2 * t + 1], 48 * t + 13);
+		}
+		if (ff)
+			ck_assert_uint_gt(test_counter(&r, "sim.jumped_cycles"), 0);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
 /* Fast-forward's steady-state jump gives the stepped run's cycles and
  * counters, on a resident and a streamed layer. */
 START_TEST(fast_forward_exact)
@@ -220,6 +244,7 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, long_dot_hides_the_scalar);
 	tcase_add_test(t, two_blocks);
 	tcase_add_test(t, op_count_from_counters);
+	tcase_add_test(t, refinement_times);
 	tcase_add_test(t, fast_forward_exact);
 	tcase_add_test(t, refusals);
 	suite_add_tcase(s, t);

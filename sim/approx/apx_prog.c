@@ -56,8 +56,9 @@ static void put_tile(sched_prog_t *out, const tile_meta_t *m, uint64_t *off)
 }
 
 /* The update tile U_n of segment s: one column (the scalar), the block's
- * real rows of u. */
-static void put_update(const sched_params_t *p, sched_prog_t *out, const sched_seg_t *s, uint32_t col, uint64_t *off)
+ * real rows of u; refine = n in the last block (0 elsewhere). */
+static void put_update(const sched_params_t *p, sched_prog_t *out, const sched_seg_t *s, uint32_t col, uint32_t refine,
+		       uint64_t *off)
 {
 	uint32_t b = bytes_of(s->valid_rows, p->approx->value_bits);
 	tile_meta_t m = { .bytes = b,
@@ -65,7 +66,8 @@ static void put_update(const sched_params_t *p, sched_prog_t *out, const sched_s
 			  .bank_bytes = b,
 			  .useful_lanes = s->valid_rows,
 			  .col = col,
-			  .cols = 1 };
+			  .cols = 1,
+			  .refine = (uint16_t)refine };
 	put_tile(out, &m, off);
 }
 
@@ -108,7 +110,7 @@ int apx_prog_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	const uint8_t *gates = v->phase_gate[0];
 	uint32_t kr = tile_rows(p->cfg, p->vs_width), kc = tile_cols(p->cfg, p->vs_units);
 	uint32_t rpg = kr / ng;
-	if (v->phases != 1 || ng > SCHED_MAX_GATES || !rpg || !a->steps || !a->nz)
+	if (v->phases != 1 || ng > SCHED_MAX_GATES || !rpg || !a->steps || !a->nz || a->steps > UINT16_MAX)
 		return sim_err(err, SIM_EINPUT,
 			       "a progressive layer needs one phase of at most %u gates and a tile of at least one "
 			       "row per gate (config%u has %u rows for %u gates), expected an LSTM on a taller tile",
@@ -151,11 +153,11 @@ int apx_prog_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 					continue;
 				while (col - prev < a->scalar_latency)
 					put_wait(out, col++, &off);
-				put_update(p, out, s, col++, &off);
+				put_update(p, out, s, col++, nseg == 1 ? n - 1 : 0, &off);
 			}
 		} else {
 			for (uint32_t n = 1; n <= a->steps; n++)
-				put_update(p, out, s, col++, &off);
+				put_update(p, out, s, col++, r + 1 == nseg ? n : 0, &off);
 		}
 		s->ntiles = out->ntile - s->tile0;
 		for (uint32_t c = 0; c < s->ntiles; c++)

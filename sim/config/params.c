@@ -698,7 +698,7 @@ static const param_t param_layer[] = {
 	  LY(approx_steps),
 	  .def = "1",
 	  .min = 1,
-	  .max = 65536,
+	  .max = 65535,
 	  .quiet_default = true,
 	  .src = PARAM_SRC_PAPER,
 	  .desc = "svd_prune: refinement steps per gate and time step (the paper's N_steps)" },

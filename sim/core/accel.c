@@ -150,7 +150,16 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->fp16_weight_bytes = pp->fp16_bytes;
 		lr->fits_only_compressed = pp->fit && !pp->fit_fp16;
 		lr->nnz_per_step = pp->nnz_per_step;
+		if (lr->cfg.approx != APPROX_NONE) {
+			lr->refine_steps = lr->cfg.approx_steps;
+			lr->refine_at = calloc((size_t)lr->cfg.timesteps * lr->refine_steps, sizeof *lr->refine_at);
+			if (!lr->refine_at) {
+				free(wp);
+				return sim_err(err, SIM_ENOMEM, "out of memory");
+			}
+		}
 	}
+	a->results = r->layers;
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;
 	r->load_cycles = dram_transfer_cycles(a->dram, wp[0].resident);
@@ -433,6 +442,12 @@ static bool accel_vs(accel_t *a)
 	*a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
 	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
 		*a->scale_mults += m->scale_mults;
+	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
+		const layer_result_t *lr = &a->results[a->layer];
+		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =
+			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
+			a->hw.compute.acc_latency;
+	}
 	*a->ih_operand_reads += tok->t.cols;
 	(*a->vs_busy)++;
 	if (a->trace) {

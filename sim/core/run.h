@@ -89,6 +89,12 @@ typedef struct layer_result {
 	bool fits_only_compressed;  /* weights_fit, but not at fp16 */
 	uint64_t nnz_per_step;	    /* pruned layer: its non-zero weights (W and U) */
 	func_layer_err_t err;	    /* functional: against the double reference */
+	/* A progressive layer (approx: svd_prune): its refinement steps per
+	 * time step, and refine_at[t * refine_steps + n - 1], the cycle of the
+	 * run at which refinement n of time step t has reached every row's
+	 * accumulator (its last update tile accepted + latency(cfg), cu.h). */
+	uint32_t refine_steps;
+	uint64_t *refine_at;
 } layer_result_t;
 
 /* "forward", "backward" or "both": the direction a pass ran. */

@@ -56,6 +56,7 @@ typedef struct tile_meta {
 	uint32_t dec_weights;  /* weights the decompression unit expands (0: fp16 dense, bypassed) */
 	uint8_t wait;	       /* a progressive layer's wait for its scalar: lanes idle.dependency (apx_prog.h) */
 	uint8_t scale_mults;   /* multiplies on the accumulator output as this tile's sums leave (apx_prog.h) */
+	uint16_t refine;       /* n >= 1: this tile is U_n of the last block, refinement n reaches every row */
 } tile_meta_t;
 
 #endif
