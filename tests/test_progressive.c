@@ -14,6 +14,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "../sim/approx/apx_budget.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
 #include "testutil.h"
@@ -188,6 +189,40 @@ START_TEST(fast_forward_exact)
 }
 END_TEST
 
+/* A budget per time step allows the most refinements whose period fits:
+ * P(1) = 46 (D_1 in 0, 1; U_1 at 1 + 5 = 6: s = 6), P(2) = 48, P(3) = 53
+ * (tiny_step_closed_form), at 500 MHz 0.092, 0.096 and 0.106 us. */
+START_TEST(budget_allows_exactly_k)
+{
+	hw_cfg_t h = hw_tiny();
+	ck_assert(h.clock_mhz == 500);
+	static const struct {
+		double cycles;
+		uint32_t k;
+	} cases[] = { { 46, 1 }, { 47.9, 1 }, { 48, 2 }, { 52.9, 2 }, { 53, 3 }, { 1000, 3 } };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		layer_cfg_t l = apx_layer(4, 4, 3, 1, 6, 3);
+		workload_t w = { .name = "t", .path = "p.yaml", .layers = &l, .n_layers = 1 };
+		run_opts_t o = { .fast_forward = true };
+		sim_err_t e = { 0 };
+		ck_assert_int_eq(apx_budget_fit(&h, &w, &o, cases[i].cycles / 500, &e), SIM_OK);
+		ck_assert_uint_eq(l.approx_steps, cases[i].k);
+		run_result_t r;
+		run1(&h, &l, &r, true);
+		ck_assert_uint_eq(r.layers[0].refine_steps, cases[i].k);
+		run_result_free(&r);
+	}
+	/* Shorter than one step: refused at the layer. */
+	layer_cfg_t l = apx_layer(4, 4, 3, 1, 6, 3);
+	l.line = 3, l.col = 5;
+	workload_t w = { .name = "t", .path = "p.yaml", .layers = &l, .n_layers = 1 };
+	run_opts_t o = { .fast_forward = true };
+	sim_err_t e = { 0 };
+	ck_assert_int_eq(apx_budget_fit(&h, &w, &o, 45.9 / 500, &e), SIM_EINPUT);
+	ck_assert_msg(strstr(e.msg, "p.yaml:3:5") && strstr(e.msg, "46 cycles"), "%s", e.msg);
+}
+END_TEST
+
 static int load(const char *text, sim_err_t *e)
 {
 	workload_t w;
@@ -245,6 +280,7 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, two_blocks);
 	tcase_add_test(t, op_count_from_counters);
 	tcase_add_test(t, refinement_times);
+	tcase_add_test(t, budget_allows_exactly_k);
 	tcase_add_test(t, fast_forward_exact);
 	tcase_add_test(t, refusals);
 	suite_add_tcase(s, t);

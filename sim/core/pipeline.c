@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../approx/apx_budget.h"
 #include "../config/config.h"
 #include "../machine/machine.h"
 
@@ -60,7 +61,12 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 			       "expected %s)",
 			       job->hw_path, job->wl_path, hash, job->expect_hash);
 	}
-	rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);
+	/* A time budget fixes each progressive layer's refinement steps before
+	 * the run (apx_budget.h). */
+	if (job->opts.budget_us > 0)
+		rc = apx_budget_fit(&out->hw, &out->w, &job->opts, job->opts.budget_us, err);
+	if (!rc)
+		rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);
 	if (!rc && job->tech) {
 		rc = run_price(job->tech, &out->r, &out->e, err);
 		out->priced = rc == SIM_OK;

@@ -69,6 +69,7 @@ typedef struct run_opts {
 	const char *vcd_path;		   /* RTL waveforms */
 	const sched_registry_t *schedules; /* hw.scheduler indexes it (NULL: the built-in ones) */
 	tile_cache_t *tile_cache;	   /* tile tables kept across runs (NULL: loaded per run) */
+	double budget_us;		   /* run_pipeline: per-time-step budget of progressive layers (0: none) */
 } run_opts_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional
