@@ -93,6 +93,22 @@ START_TEST(tiny_step_closed_form)
 }
 END_TEST
 
+/* A batch of B = 2: each tile issues twice, so U_n needs 3 tiles from D_n's
+ * last (3 * 2 >= 5). D_1 in tiles 0, 1, D_2 in 2, 3; U_1 needs tile >= 4:
+ * tile 4; U_2 needs >= 6: a wait in 5, U_2 in 6. Seven tiles, 14 slots: s =
+ * 13 for sequence 1's U_2; its 4 elements and sequence 0's (8, at 8 a
+ * cycle, E = 1): P = 13 + 40 = 53, T = 2 -> 107. */
+START_TEST(batch_spaces_the_scalar)
+{
+	hw_cfg_t h = hw_tiny();
+	layer_cfg_t l = apx_layer(4, 4, 2, 2, 6, 2);
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &l, &r, false), 2 * 53 + 1);
+	ck_assert_uint_eq(test_counter(&r, "vs.busy"), 2 * 7 * 2);
+	run_result_free(&r);
+}
+END_TEST
+
 /* I = 12, H = 8 (C = 20), NZ = 20, N = 2: D = 5. D_1 in 0..4, D_2 in 5..9,
  * U_1 needs >= 9 and slot 10 is next: no wait; U_2 needs >= 14: waits in
  * 11..13, U_2 in 14. s = 14: P = 54; T = 2 -> 109. */
@@ -277,6 +293,7 @@ Suite *progressive_suite(void)
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, tiny_step_closed_form);
 	tcase_add_test(t, long_dot_hides_the_scalar);
+	tcase_add_test(t, batch_spaces_the_scalar);
 	tcase_add_test(t, two_blocks);
 	tcase_add_test(t, op_count_from_counters);
 	tcase_add_test(t, refinement_times);

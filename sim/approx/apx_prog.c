@@ -151,7 +151,7 @@ int apx_prog_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 				}
 				if (n == 1)
 					continue;
-				while (col - prev < a->scalar_latency)
+				while ((uint64_t)(col - prev) * a->batch < a->scalar_latency)
 					put_wait(out, col++, &off);
 				put_update(p, out, s, col++, nseg == 1 ? n - 1 : 0, &off);
 			}

@@ -25,7 +25,10 @@
  * latency(cfg) = M + d + A cycles after D_n's last tile is accepted and is
  * an operand from the next cycle on (cu.h). So U_n takes the first issue
  * slot at least L_s = M + d + A + 1 slots after D_n's last tile; the slots
- * left between hold wait tiles (no lane used, counted idle.dependency):
+ * left between hold wait tiles (no lane used, counted idle.dependency).
+ * Each tile issues once per sequence of the batch, back to back, so a
+ * sequence's D_n and U_n are B slots apart per tile between them, and U_n
+ * needs (tiles from D_n's last to it) * B >= L_s:
  *
  *   slot   a          a+1 .. a+D   (waits)   U_n >= a + L_s
  *   tile   D_n last   D_{n+1}                 (U_{n-1}, its waits and U_N's
@@ -56,6 +59,7 @@ typedef struct apx_shape {
 	uint32_t nz, steps;
 	uint32_t value_bits, index_bits;
 	uint32_t scalar_latency; /* L_s: issue slots from D_n's last tile to U_n (M + d + A + 1) */
+	uint32_t batch;		 /* B: each tile issues once per sequence, B slots */
 } apx_shape_t;
 
 struct sched_params;

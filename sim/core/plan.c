@@ -188,6 +188,7 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 			    .steps = l->approx_steps,
 			    .value_bits = l->approx_value_bits,
 			    .index_bits = l->approx_index_bits,
+			    .batch = l->batch_size,
 			    .scalar_latency = hw->compute.mult_latency + cu_tree_depth(p->n, sp.cfg) +
 					      hw->compute.acc_latency + 1 };
 	if (l->approx != APPROX_NONE) {
