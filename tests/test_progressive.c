@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../sim/approx/apx_budget.h"
+#include "../sim/approx/apx_eval.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
 #include "testutil.h"
@@ -239,6 +240,20 @@ START_TEST(budget_allows_exactly_k)
 }
 END_TEST
 
+/* With NZ = C and N = rank (R = 4 rows, C = 8), the refinements rebuild
+ * every gate: the last hidden state is the exact layer's to rounding. */
+START_TEST(full_rank_values_are_exact)
+{
+	layer_cfg_t l = apx_layer(4, 4, 5, 2, 8, 4);
+	workload_t w = { .name = "t", .path = "p.yaml", .layers = &l, .n_layers = 1 };
+	double rel[4], cos[4];
+	sim_err_t e = { 0 };
+	ck_assert_msg(apx_eval_layer(&w, 0, 7, rel, cos, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_msg(rel[3] < 1e-12 && cos[3] > 1 - 1e-12, "rel %g cos %.17g", rel[3], cos[3]);
+	ck_assert(rel[0] > 1e-3);
+}
+END_TEST
+
 static int load(const char *text, sim_err_t *e)
 {
 	workload_t w;
@@ -282,7 +297,7 @@ START_TEST(refusals)
 	layer_cfg_t l = apx_layer(4, 4, 1, 1, 6, 2);
 	run_result_t r;
 	ck_assert_int_eq(test_run_layers(&h, &l, 1, true, 1, NULL, "p.yaml", &r, &e), SIM_EINPUT);
-	ck_assert_ptr_nonnull(strstr(e.msg, "without --functional"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "without functional"));
 }
 END_TEST
 
@@ -299,6 +314,7 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, refinement_times);
 	tcase_add_test(t, budget_allows_exactly_k);
 	tcase_add_test(t, fast_forward_exact);
+	tcase_add_test(t, full_rank_values_are_exact);
 	tcase_add_test(t, refusals);
 	suite_add_tcase(s, t);
 	return s;

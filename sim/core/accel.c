@@ -591,9 +591,9 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 	for (size_t i = 0; i < w->n_layers; i++)
 		if (w->layers[i].approx != APPROX_NONE)
 			return sim_err_at(err, SIM_EINPUT, w->path, w->layers[i].line, w->layers[i].col,
-					  "layer %zu is progressive (approx: svd_prune), which is timed only; its "
-					  "values are `sharpsim decompose`'s (docs/progressive.md), expected a run "
-					  "without --functional",
+					  "layer %zu is progressive (approx: svd_prune), which the engine times "
+					  "only; run_pipeline evaluates its values beside it (apx_eval.h), expected "
+					  "a run without functional here",
 					  i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
 		if (workload_sparse(&w->layers[i]))

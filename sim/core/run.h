@@ -96,6 +96,10 @@ typedef struct layer_result {
 	 * accumulator (its last update tile accepted + latency(cfg), cu.h). */
 	uint32_t refine_steps;
 	uint64_t *refine_at;
+	/* run_pipeline with functional: after k = 1..refine_steps refinements,
+	 * the last hidden state's relative error and cosine against the exact
+	 * layer, in double (apx_eval.h); NULL otherwise. */
+	double *refine_rel_error, *refine_cosine;
 } layer_result_t;
 
 /* "forward", "backward" or "both": the direction a pass ran. */

@@ -291,7 +291,17 @@ static void write_json(FILE *f, const report_ctx_t *c)
 					done++;
 				fprintf(f, "%s%u", t ? ", " : "", done);
 			}
-			fprintf(f, "], \"refine_at_cycles\": [");
+			fprintf(f, "], ");
+			if (l->refine_rel_error) {
+				fprintf(f, "\"rel_error\": [");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%.9g", n ? ", " : "", l->refine_rel_error[n]);
+				fprintf(f, "], \"cosine\": [");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%.12g", n ? ", " : "", l->refine_cosine[n]);
+				fprintf(f, "], ");
+			}
+			fprintf(f, "\"refine_at_cycles\": [");
 			for (uint32_t t = 0; t < lc->timesteps; t++) {
 				fprintf(f, "%s[", t ? ", " : "");
 				for (uint32_t n = 0; n < k; n++)
