@@ -720,6 +720,16 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "svd_prune: stored bits of each v index (16 holds any column of I+H <= 65536)" },
+	{ .key = "approx_factors",
+	  .type = PARAM_STRING,
+	  LY(approx_factors),
+	  .def = "\"\"",
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "svd_prune: directory of `sharpsim decompose`'s factors (<gate>_sigma, _u, _v, _vidx.npy), "
+		  "relative to the workload file, checked against the layer and used by --functional; \"\" = "
+		  "decompose the layer's weights" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
 	PARAM_ACT_ROLE("act_f", 0,

@@ -103,6 +103,7 @@ typedef struct layer_cfg {
 	uint32_t approx_steps;	      /* N: refinement steps per gate and time step */
 	uint32_t approx_value_bits;   /* stored width of sigma, u and v values */
 	uint32_t approx_index_bits;   /* stored width of a v index */
+	char approx_factors[512];     /* decompose's factors for values; "" = decompose in the run */
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
 	char weights[512]; /* optional .npy directory for functional runs; "" = random */

@@ -100,7 +100,9 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 	}
 	/* A time budget fixes each progressive layer's refinement steps before
 	 * the run (apx_budget.h). */
-	if (job->opts.budget_us > 0)
+	if (!rc)
+		rc = apx_eval_check_factors(&out->w, err);
+	if (!rc && job->opts.budget_us > 0)
 		rc = apx_budget_fit(&out->hw, &out->w, &job->opts, job->opts.budget_us, err);
 	if (!rc && job->opts.functional && pipeline_has_approx(&out->w))
 		rc = pipeline_run_approx(job, out, err);
