@@ -83,6 +83,13 @@ with open(out + "/progressive.dat", "w") as dat:
                 print("  %-4d %5d %10.3f %7.2fx %12.3g %9.4f %8.3f" % (nz, n, t, dense / t, k, ag, u))
                 dat.write("%d %.6f %.6g %.6f\n" % (n, t, max(k, 1e-12), ag))
             dat.write("\n\n")
+        pts = sorted((run(hw, M, nz, n)[0], kl[nz][n - 1][1], nz, n) for nz in nzs for n in CURVE)
+        front, best_kl = [], float("inf")
+        for t, k, nz, n in pts:
+            if k < best_kl:
+                front.append("%.3f us KL %.3g (NZ %d, %d)" % (t, k, nz, n))
+                best_kl = k
+        print("  Pareto front, time against KL:\n    " + "\n    ".join(front))
         print("  speedup at a QoR level (fastest NZ, steps whose KL stays at or below it):")
         for lv in LEVELS:
             best = None
