@@ -49,7 +49,9 @@ def run(hw, wl, nz=None, steps=None):
         d = json.loads(subprocess.run(a, check=True, capture_output=True, text=True).stdout)
         L = d["layers"][0]
         cache[key] = (d["latency_us"] / L["timesteps"], d["utilization"], L["weight_bytes"])
+        roof[key] = (d["peak_gflops"], d["wbuf_peak_gbps"])
     return cache[key]
+roof = {}
 
 kl = {}
 for nz in nzs:
@@ -114,6 +116,29 @@ with open(out + "/progressive.dat", "w") as dat:
             for n in (1, 10, 100):
                 t, u, b = run(hw, CASE, nz, n)
                 print("  %-5d %5d %10.3f %8.2fx %12d" % (nz, n, t, dense / t, b))
+
+    # A roofline view: operations per byte of weights against the machine's
+    # balance. The bandwidth is the one the weights come through: DRAM on
+    # the FPGA-like preset (streamed), the weight buffer's port on SHARP
+    # (resident; wbuf_peak_gbps). Operations: 2RC per gate dense, N(2R +
+    # 2NZ + 1) progressive (the paper's count), four gates.
+    print("\nC. roofline of the case study's shape: ops per weight byte, attainable and achieved GOP/s")
+    R, C = 64, 8320
+    for name, hw in PRESETS + (("FPGA", "configs/fpga-progressive.yaml"),):
+        run(hw, CASE)
+        peak, bw = roof[(hw, CASE, None, None)]
+        if name == "FPGA":
+            bw = 4.0
+        print("\n%s: peak %.1f GOP/s, weight bandwidth %.1f GB/s, balance %.2f ops/byte" % (name, peak, bw, peak / bw))
+        print("  %-12s %10s %12s %12s %9s" % ("design", "ops/byte", "attainable", "achieved", "of roof"))
+        for nz, n in ((None, None), (83, 1), (832, 1), (832, 10), (832, 100), (8320, 10)):
+            t, _, b = run(hw, CASE, nz, n)
+            ops = 4 * (2 * R * C if nz is None else n * (2 * R + 2 * nz + 1))
+            ai = ops / b
+            att = min(peak, ai * bw)
+            ach = ops / (t * 1e3)  # GOP/s: ops per us / 1e3
+            label = "dense" if nz is None else "%d x %d" % (nz, n)
+            print("  %-12s %10.3f %12.2f %12.2f %8.1f%%" % (label, ai, att, ach, 100 * ach / att))
 PY
 
 if command -v gnuplot >/dev/null; then
