@@ -94,6 +94,41 @@ START_TEST(tiny_step_closed_form)
 }
 END_TEST
 
+/* Bytes a step, I = H = 4, NZ = 6, N = 2 (Kc = 4): per refinement the dot
+ * tiles of 4 and 2 columns hold 4 gates x cols x (value + index) and the
+ * step's 4 sigmas, the update tile 16 rows of u. At 32/16 bits: 4*4*6 +
+ * (4*2*6 + 4*4) + 16*4 = 96 + 64 + 64 = 224, N = 2: 448. At 16/8 bits: 48 +
+ * (24 + 8) + 32 = 112, 224. Streamed every step (a 256-byte buffer, 255
+ * of them staging) from a DRAM of 0.512 GB/s, 1.024 bytes a cycle at 500
+ * MHz, the 448 bytes take 437.5 cycles, far above the resident 48: the
+ * steady state alternates 437 and 438, and two steps take exactly 875. */
+START_TEST(factor_bytes)
+{
+	hw_cfg_t h = hw_tiny();
+	layer_cfg_t l = apx_layer(4, 4, 40, 1, 6, 2);
+	run_result_t r;
+	run1(&h, &l, &r, true);
+	ck_assert_uint_eq(r.layers[0].weight_bytes, 448);
+	run_result_free(&r);
+	l.approx_value_bits = 16;
+	l.approx_index_bits = 8;
+	run1(&h, &l, &r, true);
+	ck_assert_uint_eq(r.layers[0].weight_bytes, 224);
+	run_result_free(&r);
+	l.approx_value_bits = 32;
+	l.approx_index_bits = 16;
+	h.memory.weights = WEIGHTS_STREAM;
+	h.memory.dram.gbps = 0.512;
+	h.memory.wbuf.bytes = 256;
+	h.memory.wbuf.stage_bytes = 255;
+	uint64_t c40 = run1(&h, &l, &r, true);
+	ck_assert_uint_eq(r.layers[0].weights, WEIGHTS_STREAM);
+	run_result_free(&r);
+	l.timesteps = 42;
+	ck_assert_uint_eq(run1(&h, &l, NULL, true) - c40, 875);
+}
+END_TEST
+
 /* A batch of B = 2: each tile issues twice, so U_n needs 3 tiles from D_n's
  * last (3 * 2 >= 5). D_1 in tiles 0, 1, D_2 in 2, 3; U_1 needs tile >= 4:
  * tile 4; U_2 needs >= 6: a wait in 5, U_2 in 6. Seven tiles, 14 slots: s =
@@ -309,6 +344,7 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, tiny_step_closed_form);
 	tcase_add_test(t, long_dot_hides_the_scalar);
 	tcase_add_test(t, batch_spaces_the_scalar);
+	tcase_add_test(t, factor_bytes);
 	tcase_add_test(t, two_blocks);
 	tcase_add_test(t, op_count_from_counters);
 	tcase_add_test(t, refinement_times);
