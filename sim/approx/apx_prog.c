@@ -118,9 +118,14 @@ int apx_prog_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	uint32_t nseg = div_up(p->hidden_size, rpg), d = div_up(a->nz, kc);
 	/* At most L_s waits before each U_n (room, not the count). */
 	uint64_t nt = (uint64_t)a->steps * ((uint64_t)d + a->scalar_latency) + (uint64_t)nseg * a->steps;
-	if (nt > UINT32_MAX / 2)
-		return sim_err(err, SIM_EINPUT, "a progressive layer of %llu tiles a step, expected fewer",
-			       (unsigned long long)nt);
+	/* 2^24 tiles a step (about 1 GB of tile metadata) is far beyond any
+	 * studied shape (the case study's NZ = 8320 x 100 steps on a 1K
+	 * array: about 27,000); a larger program is refused, not attempted. */
+	if (nt > (1u << 24))
+		return sim_err(err, SIM_EINPUT,
+			       "a progressive layer of up to %llu tiles a step (approx_steps %u x ceil(NZ %u / Kc %u) "
+			       "dot tiles and the updates), expected at most 16777216: fewer steps or a wider tile",
+			       (unsigned long long)nt, a->steps, a->nz, kc);
 	out->seg = calloc(nseg, sizeof *out->seg);
 	out->tile = calloc(nt, sizeof *out->tile);
 	if (!out->seg || !out->tile) {

@@ -200,8 +200,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 				       pp->layer + 1, p->sched->name);
 		sp.approx = &apx;
 	}
-	if (!rc)
-		rc = sched_build(&sp, &p->progs[i], err);
+	if (!rc && (rc = sched_build(&sp, &p->progs[i], err)) == SIM_EINPUT && sp.approx)
+		sim_err_prefix(err, "layer %u: ", pp->layer + 1); /* located by the pipeline */
 	cmp_mask_destroy(mask[0]);
 	cmp_mask_destroy(mask[1]);
 	if (rc)
