@@ -9,8 +9,8 @@
 #   scripts/plot-convergence.sh [OUT_DIR] [STEPS]
 #
 # Writes OUT_DIR (default build/convergence)/convergence.{dat,png,svg}.
-# Operation counts, not latencies: the timing of refinement steps on the
-# datapath is not modelled yet.
+# Operation counts, not latencies: scripts/studies/progressive.sh gives the
+# latencies of refinement steps on SHARP's datapath (docs/progressive.md §5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -277,3 +277,78 @@ out:
 	free(ix);
 	return rc;
 }
+
+/* One factor file, read and its shape checked: n steps (n = 0: sigma's,
+ * any count >= steps) by cols (0: one dimension). */
+static int load_one(const char *dir, const char *prefix, const char *what, size_t n, unsigned steps, size_t cols,
+		    npy_array_t *a, sim_err_t *err)
+{
+	char path[1536], got[96], want[128];
+	snprintf(path, sizeof path, "%s/%s_%s.npy", dir, prefix, what);
+	int rc = npy_read(path, a, err);
+	if (rc)
+		return rc;
+	unsigned nd = cols ? 2 : 1;
+	if (a->ndim == nd && (n ? a->shape[0] == n : a->shape[0] >= steps) && (!cols || a->shape[1] == cols))
+		return SIM_OK;
+	npy_shape_str(a->ndim, a->shape, got, sizeof got);
+	if (!n)
+		snprintf(want, sizeof want, "(N,) with N >= approx_steps = %u", steps);
+	else if (cols)
+		snprintf(want, sizeof want, "(%zu, %zu)", n, cols);
+	else
+		snprintf(want, sizeof want, "(%zu,)", n);
+	rc = sim_err(err, SIM_EINPUT, "%s: shape %s, expected %s", path, got, want);
+	npy_free(a);
+	return rc;
+}
+
+int apx_factors_load(const char *dir, const char *prefix, size_t R, size_t C, unsigned steps, size_t nz,
+		     apx_factors_t **out, sim_err_t *err)
+{
+	*out = NULL;
+	npy_array_t s = { 0 }, u = { 0 }, v = { 0 }, ix = { 0 };
+	int rc = load_one(dir, prefix, "sigma", 0, steps, 0, &s, err);
+	size_t n = s.ndim ? s.shape[0] : 0;
+	if (!rc)
+		rc = load_one(dir, prefix, "u", n, steps, R, &u, err);
+	if (!rc)
+		rc = load_one(dir, prefix, "v", n, steps, nz, &v, err);
+	if (!rc)
+		rc = load_one(dir, prefix, "vidx", n, steps, nz, &ix, err);
+	apx_factors_t *f = NULL;
+	if (!rc && !(f = calloc(1, sizeof *f)))
+		rc = sim_err(err, SIM_ENOMEM, "out of memory");
+	if (!rc) {
+		f->R = R, f->C = C, f->nz = nz, f->steps = steps;
+		f->sigma = malloc(steps * sizeof *f->sigma);
+		f->u = malloc(steps * R * sizeof *f->u);
+		f->v = malloc(steps * nz * sizeof *f->v);
+		f->idx = malloc(steps * nz * sizeof *f->idx);
+		f->resid = calloc(steps + 1, sizeof *f->resid); /* not known for loaded factors */
+		if (!f->sigma || !f->u || !f->v || !f->idx || !f->resid)
+			rc = sim_err(err, SIM_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; !rc && i < (size_t)steps * nz; i++) {
+		double x = ix.data[i];
+		if (!(x >= 0 && x < (double)C && x == floor(x)))
+			rc = sim_err(err, SIM_EINPUT,
+				     "%s/%s_vidx.npy: entry %zu is %g, expected an integer from 0 to %zu", dir, prefix,
+				     i, x, C - 1);
+		else
+			f->idx[i] = (uint32_t)x;
+	}
+	if (!rc) {
+		memcpy(f->sigma, s.data, steps * sizeof *f->sigma);
+		memcpy(f->u, u.data, steps * R * sizeof *f->u);
+		memcpy(f->v, v.data, steps * nz * sizeof *f->v);
+		*out = f;
+	} else {
+		apx_factors_destroy(f);
+	}
+	npy_free(&s);
+	npy_free(&u);
+	npy_free(&v);
+	npy_free(&ix);
+	return rc;
+}

@@ -65,4 +65,13 @@ uint64_t apx_svd_ops(unsigned steps, size_t R, size_t nz);
  * floating-point dtypes only; every index below 2^53 is exact). */
 int apx_factors_save(const apx_factors_t *f, const char *dir, const char *prefix, sim_err_t *err);
 
+/* Reads what apx_factors_save wrote, keeping the first `steps` of the
+ * stored steps, for a gate of R rows, C columns and NZ kept entries per
+ * step. SIM_EINPUT, naming the file, when one cannot be read, its shape
+ * disagrees (fewer than `steps` steps, another R or NZ, files of different
+ * step counts: the message gives the shape expected), or an index is not
+ * an integer in 0..C-1. */
+int apx_factors_load(const char *dir, const char *prefix, size_t R, size_t C, unsigned steps, size_t nz,
+		     apx_factors_t **out, sim_err_t *err);
+
 #endif

@@ -32,6 +32,7 @@ static void run_usage(FILE *f)
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE] [--roofline FILE]\n"
 	      "                    [--functional [--seed N] [--dump-outputs DIR]] [--describe-counters]\n"
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
+	      "                    [--budget-us X]\n"
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
 	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD "), or an ONNX\n"
@@ -43,6 +44,8 @@ static void run_usage(FILE *f)
 	      "  -p key=value       override a hardware key, e.g. -p compute.vs_units=128\n"
 	      "  -w key=value       override a key of every workload layer, e.g. -w skip_input=true\n"
 	      "  --cold             count the initial weight load in the cycles\n"
+	      "  --budget-us X      progressive layers (approx: svd_prune): refine each time step\n"
+	      "                     only as many times as finish within X us (docs/progressive.md)\n"
 	      "  --format F         text (default), json or csv, on stdout or --out\n"
 	      "  --out FILE         write the report to FILE (atomically)\n"
 	      "  --per-layer        CSV: a row per layer pass after the run's row (row=layer)\n"
@@ -98,6 +101,7 @@ typedef struct run_args {
 	int64_t step_lo, step_hi;
 	bool trace_window_set, per_layer;
 	const char *dump_config;
+	double budget_us; /* 0: none */
 } run_args_t;
 
 /* A whole decimal number >= min (no sign, no spaces, no overflow). */
@@ -148,6 +152,14 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 					       "option --seed '%s': not a decimal integer from 0 to %llu, "
 					       "expected digits only",
 					       v, (unsigned long long)UINT64_MAX);
+		} else if (!strcmp(o, "--budget-us") && has_value) {
+			const char *v = argv[++i];
+			char *end;
+			errno = 0;
+			a->budget_us = strtod(v, &end);
+			if (!*v || *end || errno || !(a->budget_us > 0) || a->budget_us > 1e12)
+				return sim_err(err, SIM_EINPUT,
+					       "option --budget-us '%s': expected a time in microseconds, > 0", v);
 		} else if (!strcmp(o, "--dump-outputs") && has_value) {
 			a->dump = argv[++i];
 		} else if (!strcmp(o, "--format") && has_value) {
@@ -209,7 +221,7 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 		} else if (!strcmp(o, "--format") || !strcmp(o, "--out") || !strcmp(o, "--trace") ||
 			   !strcmp(o, "--seed") || !strcmp(o, "--dump-outputs") || !strcmp(o, "--vcd") ||
 			   !strcmp(o, "--tech") || !strcmp(o, "--accelergy") || !strcmp(o, "--dump-config") ||
-			   !strcmp(o, "--roofline")) {
+			   !strcmp(o, "--roofline") || !strcmp(o, "--budget-us")) {
 			return sim_err(err, SIM_EINPUT, "option %s: missing value, expected %s VALUE", o, o);
 		} else {
 			return sim_err(err, SIM_EINPUT, "unknown option '%s', expected one of sharpsim run --help", o);
@@ -483,7 +495,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			  .fast_forward = !a.no_ff,
 			  .cu_mode = a.cu_mode,
 			  .cu_factory = hooks ? hooks->rtl_factory : NULL,
-			  .vcd_path = a.vcd },
+			  .vcd_path = a.vcd,
+			  .budget_us = a.budget_us },
 	};
 	run_outcome_t o;
 	trace_opts_t to;

@@ -453,6 +453,54 @@ int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *e
 
 /* ---- workloads ---- */
 
+/* A progressive layer (approx: svd_prune, docs/progressive.md): an LSTM
+ * whose augmented gate matrix [W_x W_h] has C = I + H columns (I = 0 with
+ * skip_input), so NZ is 1..C; one direction, dense, not a delta network
+ * (the program is built from the factors' shape, not from a mask). */
+static int cfg_check_approx(const ydoc_t *d, const ydoc_node_t *item, const layer_cfg_t *l, size_t i, sim_err_t *err)
+{
+	const ydoc_node_t *ap = ydoc_get(item, "approx");
+	if (l->approx == APPROX_NONE) {
+		/* A key away from its default (the dump writes every key) on an
+		 * exact layer is a mistake, not a no-op. */
+		const char *k = l->approx_nz		     ? "approx_nz"
+				: l->approx_steps != 1	     ? "approx_steps"
+				: l->approx_value_bits != 32 ? "approx_value_bits"
+				: l->approx_index_bits != 16 ? "approx_index_bits"
+				: l->approx_factors[0]	     ? "approx_factors"
+							     : NULL;
+		if (k && ydoc_get(item, k))
+			return ydoc_error(d, ydoc_get(item, k), err, SIM_EINPUT,
+					  "%s applies to a progressive layer, expected approx: svd_prune beside it", k);
+		return SIM_OK;
+	}
+	const char *why = NULL;
+	if (l->cell != CELL_LSTM)
+		why = "its factors are of the augmented LSTM gate matrix [W_x W_h], expected cell: lstm";
+	else if (l->direction == DIR_BI)
+		why = "it is modelled for one direction, expected direction: unidirectional or reverse";
+	else if (workload_sparse(l) || l->weight_bits != WBITS_16)
+		why = "its factors carry their own storage (approx_value_bits, approx_index_bits), expected "
+		      "sparsity: 0, sparse_format: dense and weight_bits: 16";
+	else if (l->delta)
+		why = "a delta network's skipped columns are not modelled on a progressive layer, expected "
+		      "delta: false";
+	if (why)
+		return ydoc_error(d, ap ? ap : item, err, SIM_EINPUT,
+				  "layer %zu is progressive (approx: svd_prune): %s", i + 1, why);
+	uint32_t c = (l->skip_input ? 0 : l->input_size) + l->hidden_size;
+	if (l->approx_nz < 1 || l->approx_nz > c) {
+		const ydoc_node_t *at = ydoc_get(item, "approx_nz");
+		return ydoc_error(d,
+				  at   ? at
+				  : ap ? ap
+				       : item,
+				  err, SIM_EINPUT, "approx_nz is %u, expected 1..%u (the columns of [W_x W_h], I + H)",
+				  l->approx_nz, c);
+	}
+	return SIM_OK;
+}
+
 static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, layer_cfg_t *l,
 		     const ydoc_node_t **gru_form_node, sim_err_t *err)
 {
@@ -734,6 +782,8 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 		rc = cfg_check_codebook(d, item, l, i, err);
 		if (!rc)
 			rc = cfg_check_mask(d, item, l, i, err);
+		if (!rc)
+			rc = cfg_check_approx(d, item, l, i, err);
 		if (rc)
 			goto fail;
 		if (gru_nodes[i] && !(cell_get(w.layers[i].cell)->flags & CELL_F_FORMS)) {

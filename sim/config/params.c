@@ -51,6 +51,7 @@ const char *const param_wcb_names[] = { "none", "kmeans", "uniform", "neu5.3", "
 const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row_balanced", NULL };
 const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
 static const char *const param_sparsity_mask_names[] = { "seeded", "magnitude", NULL };
+static const char *const param_approx_names[] = { "none", "svd_prune", NULL };
 /* layer_act_t's order */
 static const char *const param_lact_names[] = { "auto",	      "sigmoid",      "tanh",	"relu",
 						"leaky_relu", "hard_sigmoid", "affine", "thresholded_relu",
@@ -737,6 +738,65 @@ static const param_t param_layer[] = {
 	  .desc = "LSTM cells only: P, the projection of LSTMP (PyTorch's proj_size): h = W_proj (o*tanh(c)), "
 		  "P x H, one more matrix-vector product per step that the next step's U.h waits for; "
 		  "0 = none, else 0 < P < H (docs/architecture.md)" },
+	/* Progressive LSTM (docs/progressive.md). Flat keys rather than a
+	 * nested approx: map: every layer key is one row of this table, which
+	 * drives validation, --help and the dump, and -w key=value overrides
+	 * reach flat keys only. quiet_default: an exact layer hashes as before. */
+	{ .key = "approx",
+	  .type = PARAM_ENUM,
+	  LY(approx),
+	  .def = "none",
+	  .names = param_approx_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "svd_prune: each LSTM gate as approx_steps rank-1 refinements sigma*u*(v^T x~), v pruned to "
+		  "approx_nz entries (Kouris et al. 2020; docs/progressive.md)" },
+	{ .key = "approx_nz",
+	  .type = PARAM_U32,
+	  LY(approx_nz),
+	  .def = "0",
+	  .min = 0,
+	  .max = 2097152,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "svd_prune: NZ, entries kept of each right vector, 1..I+H (required with approx)" },
+	{ .key = "approx_steps",
+	  .type = PARAM_U32,
+	  LY(approx_steps),
+	  .def = "1",
+	  .min = 1,
+	  .max = 65535,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "svd_prune: refinement steps per gate and time step (the paper's N_steps)" },
+	{ .key = "approx_value_bits",
+	  .type = PARAM_U32,
+	  LY(approx_value_bits),
+	  .def = "32",
+	  .min = 1,
+	  .max = 64,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_PAPER,
+	  .desc = "svd_prune: stored bits of each sigma, u and v value (fp32 in the paper)" },
+	{ .key = "approx_index_bits",
+	  .type = PARAM_U32,
+	  LY(approx_index_bits),
+	  .def = "16",
+	  .min = 1,
+	  .max = 32,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "svd_prune: stored bits of each v index (16 holds any column of I+H <= 65536)" },
+	{ .key = "approx_factors",
+	  .type = PARAM_STRING,
+	  LY(approx_factors),
+	  .def = "\"\"",
+	  .quiet_default = true,
+	  .untimed = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "svd_prune: directory of `sharpsim decompose`'s factors (<gate>_sigma, _u, _v, _vidx.npy), "
+		  "relative to the workload file, checked against the layer and used by --functional; \"\" = "
+		  "decompose the layer's weights" },
 	/* quiet_default: a workload at the cell's own activations hashes as
 	 * before the keys existed; untimed: values only. */
 	PARAM_ACT_ROLE("act_f", 0,

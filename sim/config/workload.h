@@ -59,6 +59,10 @@ typedef enum { SFMT_DENSE = 0, SFMT_BITMASK, SFMT_CSR, SFMT_BSR } sparse_format_
  * magnitude (cmp_prune.h: unstructured -> magnitude, block -> block,
  * row_balanced -> row), the same zeros in time and in values. */
 typedef enum { SMASK_SEEDED = 0, SMASK_MAGNITUDE } sparsity_mask_t;
+/* Progressive (anytime) LSTM (docs/progressive.md): each gate computed as
+ * approx_steps rank-1 refinements of approx_nz pruned columns each
+ * (sim/approx/apx_prog.h builds its program). */
+typedef enum { APPROX_NONE = 0, APPROX_SVD_PRUNE } approx_kind_t;
 
 /* A layer's activation function in each of ONNX's roles: f (LSTM's i, f,
  * o gates, GRU's r, z, the vanilla RNN's one), g (LSTM's candidate, GRU's
@@ -121,6 +125,12 @@ typedef struct layer_cfg {
 	 * threshold, else its column is skipped. Functional runs only. */
 	bool delta;
 	double delta_threshold_x, delta_threshold_h;
+	approx_kind_t approx;
+	uint32_t approx_nz;	      /* NZ: kept entries of each right vector, 1..I+H */
+	uint32_t approx_steps;	      /* N: refinement steps per gate and time step */
+	uint32_t approx_value_bits;   /* stored width of sigma, u and v values */
+	uint32_t approx_index_bits;   /* stored width of a v index */
+	char approx_factors[512];     /* decompose's factors for values; "" = decompose in the run */
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];
 	/* LSTMP (the LSTM cells only): P > 0 projects each step's o*tanh(c)

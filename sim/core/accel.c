@@ -98,6 +98,18 @@ static int accel_counters(accel_t *a)
 	    !a->vs_starve || !a->acc_busy || !a->acc_stall || !a->acc_starve || !a->jumped || !a->ih_operand_reads ||
 	    !a->ih_input_writes)
 		return SIM_EINTERNAL;
+	/* Registered only for a workload with a progressive layer, so other
+	 * runs' reports keep their counter set. */
+	for (size_t i = 0; i < a->w->n_layers; i++)
+		if (a->w->layers[i].approx != APPROX_NONE) {
+			a->scale_mults = stats_counter(
+				a->st, "approx.scale_mults", STATS_EVENTS,
+				"progressive layers: sigma * s multiplies on the accumulator output, one per gate "
+				"and refinement step (docs/progressive.md)");
+			if (!a->scale_mults)
+				return SIM_EINTERNAL;
+			break;
+		}
 	return SIM_OK;
 }
 
@@ -138,7 +150,16 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->fp16_weight_bytes = pp->fp16_bytes;
 		lr->fits_only_compressed = pp->fit && !pp->fit_fp16;
 		lr->nnz_per_step = pp->nnz_per_step;
+		if (lr->cfg.approx != APPROX_NONE) {
+			lr->refine_steps = lr->cfg.approx_steps;
+			lr->refine_at = calloc((size_t)lr->cfg.timesteps * lr->refine_steps, sizeof *lr->refine_at);
+			if (!lr->refine_at) {
+				free(wp);
+				return sim_err(err, SIM_ENOMEM, "out of memory");
+			}
+		}
 	}
+	a->results = r->layers;
 	r->weights_fit = pl->weights_fit;
 	r->weights = pl->weights;
 	r->load_cycles = dram_transfer_cycles(a->dram, wp[0].resident);
@@ -413,11 +434,23 @@ static bool accel_vs(accel_t *a)
 		a->be.in_push(a->be.ctx, &tok->t);
 	else
 		cu_in_push(a->cu, &tok->t);
-	uint32_t zero = accel_zero_lanes(a, tok);
+	const sched_prog_t *p = &a->progs[a->layer];
+	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
+	uint32_t zero = m->zero_lanes;
 	*a->useful += tok->t.useful_lanes;
 	*a->issued += a->nk;
 	*a->idle[IDLE_ZERO_WEIGHT] += zero;
-	*a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
+	/* A progressive layer's wait tile holds the array for its scalar
+	 * (apx_prog.h): a dependency, not padding. */
+	*a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
+	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
+		*a->scale_mults += m->scale_mults;
+	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
+		const layer_result_t *lr = &a->results[a->layer];
+		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =
+			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
+			a->hw.compute.acc_latency;
+	}
 	*a->ih_operand_reads += tok->t.cols;
 	(*a->vs_busy)++;
 	if (a->trace) {
@@ -573,6 +606,13 @@ int accel_check_opts(const workload_t *w, const run_opts_t *opts, sim_err_t *err
 		return SIM_OK;
 	char cells[128];
 	cell_list(cells, sizeof cells, CELL_F_FUNCTIONAL);
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].approx != APPROX_NONE)
+			return sim_err_at(err, SIM_EINPUT, w->path, w->layers[i].line, w->layers[i].col,
+					  "layer %zu is progressive (approx: svd_prune), which the engine times "
+					  "only; run_pipeline evaluates its values beside it (apx_eval.h), expected "
+					  "a run without functional here",
+					  i + 1);
 	for (size_t i = 0; i < w->n_layers; i++)
 		if (!(cell_get(w->layers[i].cell)->flags & CELL_F_FUNCTIONAL))
 			return sim_err(err, SIM_EINPUT,

@@ -67,6 +67,8 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 		sparse |= workload_sparse(l);
 		if (l->delta) /* the compacted tiles' lanes (fpipe.h) */
 			want += r->layers[i].err.delta_macs;
+		else if (l->approx != APPROX_NONE)
+			want += apx_layer_macs(l);
 		else
 			want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * workload_seq_steps(l)
 						   : workload_layer_macs(l);

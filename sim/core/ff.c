@@ -142,6 +142,19 @@ static void accel_shift(accel_t *a, uint64_t cycles, uint32_t steps, uint32_t id
 	a->now += cycles;
 }
 
+/* A progressive layer's refinement times over a jump from step t's start
+ * over `steps` steps: every step before t had all its update tiles
+ * accepted (step t starts behind h_{t-1}) and none of step t had, so step
+ * s repeats step s - p shifted by the period (p steps, `period` cycles). */
+static void accel_refine_fill(accel_t *a, uint64_t t, uint64_t steps, uint64_t p, uint64_t period)
+{
+	const layer_result_t *lr = &a->results[a->layer];
+	for (uint64_t s = t; lr->refine_at && s < t + steps; s++)
+		for (uint32_t n = 0; n < lr->refine_steps; n++)
+			lr->refine_at[s * lr->refine_steps + n] =
+				lr->refine_at[(s - p) * lr->refine_steps + n] + period;
+}
+
 /* Called after every cycle: a snapshot at each step start, kept for the
  * last ACCEL_HIST - 1 steps; a jump when the snapshot p steps back agrees,
  * for the smallest even p (state is kept per step parity, and Unfolded's
@@ -193,6 +206,7 @@ void accel_steady(accel_t *a)
 		for (size_t i = 0; i < nc; i++)
 			stats_add(a->st, i, groups * (a->snap_counters[slot][i] - a->snap_counters[bs][i]));
 		accel_shift(a, groups * period, (uint32_t)(groups * (uint64_t)p), (uint32_t)(groups * dids));
+		accel_refine_fill(a, (uint64_t)t, groups * (uint64_t)p, (uint64_t)p, period);
 		*a->jumped += groups * period;
 		a->snap_have = 0;
 		return;

@@ -1,8 +1,11 @@
 #include "pipeline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../approx/apx_budget.h"
+#include "../approx/apx_eval.h"
 #include "../config/config.h"
 #include "../machine/machine.h"
 
@@ -40,6 +43,41 @@ int run_price(const energy_tech_t *tech, const run_result_t *r, energy_report_t 
 	return m->price(r->hw.machine_cfg.bytes, r->hw.clock_mhz, &view, tech, e, err);
 }
 
+static bool pipeline_has_approx(const workload_t *w)
+{
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].approx != APPROX_NONE)
+			return true;
+	return false;
+}
+
+/* A functional run of a progressive layer (apx_eval.h): the engine times
+ * it, its values are evaluated in double beside the engine. One layer
+ * only: a later layer would need this one's outputs from the datapath. */
+static int pipeline_run_approx(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
+{
+	const workload_t *w = &out->w;
+	const layer_cfg_t *l = &w->layers[0];
+	if (w->n_layers != 1 || l->skip_input)
+		return sim_err_at(err, SIM_EINPUT, w->path, l->line, l->col,
+				  "--functional evaluates a progressive layer (approx: svd_prune) on its own inputs, "
+				  "expected a one-layer workload whose layer reads x_t (no skip_input)");
+	run_opts_t o = job->opts;
+	o.functional = false;
+	int rc = accel_run(&out->hw, w, &o, &out->r, err);
+	if (rc)
+		return rc;
+	layer_result_t *lr = &out->r.layers[0];
+	lr->refine_rel_error = calloc(l->approx_steps, sizeof *lr->refine_rel_error);
+	lr->refine_cosine = calloc(l->approx_steps, sizeof *lr->refine_cosine);
+	rc = !lr->refine_rel_error || !lr->refine_cosine
+		     ? sim_err(err, SIM_ENOMEM, "out of memory")
+		     : apx_eval_layer(w, 0, job->opts.seed, lr->refine_rel_error, lr->refine_cosine, err);
+	if (rc)
+		run_result_free(&out->r);
+	return rc;
+}
+
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -60,7 +98,16 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 			       "expected %s)",
 			       job->hw_path, job->wl_path, hash, job->expect_hash);
 	}
-	rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);
+	/* A time budget fixes each progressive layer's refinement steps before
+	 * the run (apx_budget.h). */
+	if (!rc)
+		rc = apx_eval_check_factors(&out->w, err);
+	if (!rc && job->opts.budget_us > 0)
+		rc = apx_budget_fit(&out->hw, &out->w, &job->opts, job->opts.budget_us, err);
+	if (!rc && job->opts.functional && pipeline_has_approx(&out->w))
+		rc = pipeline_run_approx(job, out, err);
+	else if (!rc)
+		rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);
 	if (!rc && job->tech) {
 		rc = run_price(job->tech, &out->r, &out->e, err);
 		out->priced = rc == SIM_OK;

@@ -5,6 +5,7 @@
 
 #include "../cell/cell.h"
 #include "../compress/cmp_layer.h"
+#include "../compute/cu.h"
 
 void plan_free(plan_t *p)
 {
@@ -143,8 +144,27 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 		sp.mask[1] = mask[1];
 		sp.skip_zero = store.layout != CMP_LAYOUT_DENSE;
 	}
-	if (!rc)
-		rc = sched_build(&sp, &p->progs[i], err);
+	/* A progressive layer: its own program (apx_prog.h), issued in order
+	 * by any of SHARP's schedules; its scalars leave the accumulators
+	 * latency(cfg) after the last dot tile and are operands a cycle later. */
+	apx_shape_t apx = { .nz = l->approx_nz,
+			    .steps = l->approx_steps,
+			    .value_bits = l->approx_value_bits,
+			    .index_bits = l->approx_index_bits,
+			    .batch = l->batch_size,
+			    .scalar_latency = hw->compute.mult_latency + cu_tree_depth(p->n, sp.cfg) +
+					      hw->compute.acc_latency + 1 };
+	if (l->approx != APPROX_NONE) {
+		if (p->sched->flags & SCHED_F_BASELINE)
+			return sim_err(err, SIM_EINPUT,
+				       "layer %u is progressive (approx: svd_prune), which is modelled on SHARP's "
+				       "datapath, not on %s's, expected scheduler: intergate (or another SHARP "
+				       "schedule)",
+				       pp->layer + 1, p->sched->name);
+		sp.approx = &apx;
+	}
+	if (!rc && (rc = sched_build(&sp, &p->progs[i], err)) == SIM_EINPUT && sp.approx)
+		sim_err_prefix(err, "layer %u: ", pp->layer + 1); /* located by the pipeline */
 	cmp_mask_destroy(mask[0]);
 	cmp_mask_destroy(mask[1]);
 	if (rc)

@@ -42,6 +42,14 @@ static int run_machine(const hw_cfg_t *hw, const workload_t *w, const run_opts_t
 				       "with U.h or fc, expected another cell or machine sharp",
 				       w->path, i + 1, workload_cell_name(w->layers[i].cell), m->name);
 	}
+	/* A progressive layer's program exists on SHARP's datapath only; another
+	 * machine would time the dense layer under the progressive one's name. */
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (w->layers[i].approx != APPROX_NONE)
+			return sim_err_at(err, SIM_EINPUT, w->path, w->layers[i].line, w->layers[i].col,
+					  "layer %zu is progressive (approx: svd_prune), which is modelled on SHARP's "
+					  "datapath, not on machine %s's, expected a SHARP config (machine: sharp)",
+					  i + 1, m->name);
 	machine_opts_t mo = { .fast_forward = opts->fast_forward, .cold = opts->cold };
 	machine_result_t mr;
 	memset(&mr, 0, sizeof mr);
@@ -135,7 +143,8 @@ void run_result_free(run_result_t *r)
 {
 	stats_destroy(r->stats);
 	for (size_t i = 0; r->layers && i < r->n_layers; i++)
-		free(r->layers[i].err.delta_used_step);
+		free(r->layers[i].err.delta_used_step), free(r->layers[i].refine_at),
+			free(r->layers[i].refine_rel_error), free(r->layers[i].refine_cosine);
 	free(r->layers);
 	r->stats = NULL;
 	r->layers = NULL;

@@ -72,6 +72,7 @@ typedef struct run_opts {
 	const char *vcd_path;		   /* RTL waveforms */
 	const sched_registry_t *schedules; /* hw.scheduler indexes it (NULL: the built-in ones) */
 	tile_cache_t *tile_cache;	   /* tile tables kept across runs (NULL: loaded per run) */
+	double budget_us;		   /* run_pipeline: per-time-step budget of progressive layers (0: none) */
 } run_opts_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional
@@ -92,6 +93,16 @@ typedef struct layer_result {
 	bool fits_only_compressed;  /* weights_fit, but not at fp16 */
 	uint64_t nnz_per_step;	    /* pruned layer: its non-zero weights (W and U) */
 	func_layer_err_t err;	    /* functional: against the double reference */
+	/* A progressive layer (approx: svd_prune): its refinement steps per
+	 * time step, and refine_at[t * refine_steps + n - 1], the cycle of the
+	 * run at which refinement n of time step t has reached every row's
+	 * accumulator (its last update tile accepted + latency(cfg), cu.h). */
+	uint32_t refine_steps;
+	uint64_t *refine_at;
+	/* run_pipeline with functional: after k = 1..refine_steps refinements,
+	 * the last hidden state's relative error and cosine against the exact
+	 * layer, in double (apx_eval.h); NULL otherwise. */
+	double *refine_rel_error, *refine_cosine;
 } layer_result_t;
 
 /* "forward", "backward" or "both": the direction a pass ran. */

@@ -173,6 +173,8 @@ bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 		return true; /* the two-step bound, in either deps mode */
 	if (c->L.delta && s->part == SCHED_PART_H)
 		return true; /* the delta encoder needs all of h_{t-1} */
+	if (c->L.prog->approx)
+		return true; /* the dot products gather from all of h_{t-1} (apx_prog.h) */
 	if ((c->sd->flags & SCHED_F_X_RUNAHEAD) && s->part == SCHED_PART_X)
 		return false;
 	if (c->deps == DEPS_STEP)

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "../common/err.h"
+#include "../approx/apx_prog.h"
 #include "../compress/cmp_mask.h"
 #include "../compress/cmp_store.h"
 #include "../config/hw_cfg.h"
@@ -71,6 +72,7 @@ typedef struct sched_prog {
 	tile_meta_t *tile; /* every segment's column tiles, in program order */
 	uint32_t ntile;
 	bool pruned;		  /* built from zero masks: tiles of a segment differ in their lanes */
+	bool approx;		  /* a progressive layer's (apx_prog.h): every segment needs all of h_{t-1} */
 	uint64_t step_bytes;	  /* weight bytes of one step (the tiles' bytes) */
 	uint64_t fp16_step_bytes; /* what step_bytes would be with fp16 weights */
 	uint64_t macs_per_step;	  /* useful MACs of one step, one sequence */
@@ -98,6 +100,9 @@ typedef struct sched_params {
 	 * its first tile: its row block must still reach the MFU. */
 	const cmp_mask_t *mask[2];
 	bool skip_zero;
+	/* A progressive layer (approx: svd_prune): its program comes from
+	 * apx_prog_build, NULL = the schedule's. */
+	const apx_shape_t *approx;
 } sched_params_t;
 
 /* A range of hidden indices one segment covers, and its tile config. */

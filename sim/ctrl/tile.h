@@ -54,6 +54,9 @@ typedef struct tile_meta {
 	uint32_t useful_adds;  /* tree adds of two live inputs: per real row, its real lanes - 1 */
 	uint32_t cols;	       /* real columns: I/H operands read per sequence (docs/energy.md) */
 	uint32_t dec_weights;  /* weights the decompression unit expands (0: fp16 dense, bypassed) */
+	uint8_t wait;	       /* a progressive layer's wait for its scalar: lanes idle.dependency (apx_prog.h) */
+	uint8_t scale_mults;   /* multiplies on the accumulator output as this tile's sums leave (apx_prog.h) */
+	uint16_t refine;       /* n >= 1: this tile is U_n of the last block, refinement n reaches every row */
 } tile_meta_t;
 
 #endif

@@ -284,6 +284,39 @@ static void write_json(FILE *f, const report_ctx_t *c)
 					w ? 1.0 - (double)e->delta_used_step[t] / (double)w : 0.0);
 			fprintf(f, "]}");
 		}
+		/* Only a progressive layer says when each refinement reached
+		 * every row, per time step (run cycles; docs/outputs.md). */
+		if (l->refine_at) {
+			uint32_t k = l->refine_steps;
+			fprintf(f,
+				", \"progressive\": {\"nz\": %u, \"steps\": %u, \"value_bits\": %u, \"index_bits\": %u, "
+				"\"steps_completed\": [",
+				lc->approx_nz, k, lc->approx_value_bits, lc->approx_index_bits);
+			for (uint32_t t = 0; t < lc->timesteps; t++) {
+				uint32_t done = 0;
+				while (done < k && l->refine_at[(size_t)t * k + done])
+					done++;
+				fprintf(f, "%s%u", t ? ", " : "", done);
+			}
+			fprintf(f, "], ");
+			if (l->refine_rel_error) {
+				fprintf(f, "\"rel_error\": [");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%.9g", n ? ", " : "", l->refine_rel_error[n]);
+				fprintf(f, "], \"cosine\": [");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%.12g", n ? ", " : "", l->refine_cosine[n]);
+				fprintf(f, "], ");
+			}
+			fprintf(f, "\"refine_at_cycles\": [");
+			for (uint32_t t = 0; t < lc->timesteps; t++) {
+				fprintf(f, "%s[", t ? ", " : "");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%" PRIu64, n ? ", " : "", l->refine_at[(size_t)t * k + n]);
+				fputc(']', f);
+			}
+			fprintf(f, "]}");
+		}
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n");

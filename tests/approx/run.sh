@@ -61,6 +61,47 @@ d = json.loads(s); d["progressive"][0]["mean_kl"] *= 1.001; json.dump(d, open(p,
 PY
 if "$PY" tests/approx/check.py decompose $M "$T/broken3" >/dev/null 2>&1; then bad "checker passed a wrong KL"; else ok; fi
 
+# run --functional on a progressive layer reports, per refinement, the
+# same relative error and cosine as decompose on the same layer and inputs;
+# on a two-layer workload it is file:line:col, exit 2.
+"$BIN" decompose --workload $M/sines_lstm.yaml --nz 36 --steps 12 --out "$T/dec12" >/dev/null 2>&1
+if "$BIN" run --hw configs/sharp-1k.yaml --workload $M/sines_lstm.yaml -w approx=svd_prune -w approx_nz=36 \
+  -w approx_steps=12 --functional --no-energy --format json >"$T/run.json" 2>"$T/err" &&
+  "$PY" - "$T/dec12/summary.json" "$T/run.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["progressive"]
+b = json.load(open(sys.argv[2]))["layers"][0]["progressive"]
+assert len(b["rel_error"]) == len(a) == 12
+assert all(abs(r["rel_error"] - x) <= 1e-8 * max(1, x) for r, x in zip(a, b["rel_error"]))
+assert all(abs(r["cosine"] - x) <= 1e-9 for r, x in zip(a, b["cosine"]))
+PY
+then ok; else bad "run --functional's progressive QoR differs from decompose's: $(cat "$T/err")"; fi
+"$BIN" run --workload workloads/examples/lstm_stack2.yaml -w approx=svd_prune -w approx_nz=4 --functional \
+  --no-energy >/dev/null 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -Eq '^[^: ]+\.yaml:[0-9]+:[0-9]+: --functional evaluates a progressive layer' "$T/err"; then ok
+else bad "a two-layer progressive --functional run: exit $rc, $(cat "$T/err")"; fi
+# approx_factors: decompose's factors give the same QoR as decomposing in
+# the run; factors whose shapes disagree with the layer (another NZ, fewer
+# steps than approx_steps, another R) are the layer's file:line:col, exit 2,
+# timed or functional.
+if "$BIN" run --hw configs/sharp-1k.yaml --workload $M/sines_lstm.yaml -w approx=svd_prune -w approx_nz=36 \
+  -w approx_steps=12 -w approx_factors="$T/dec12" --functional --no-energy --format json >"$T/runf.json" 2>"$T/err" &&
+  "$PY" -c 'import json, sys; a, b = (json.load(open(p))["layers"][0]["progressive"] for p in sys.argv[1:]); assert a["rel_error"] == b["rel_error"] and a["cosine"] == b["cosine"]' "$T/run.json" "$T/runf.json"
+then ok; else bad "approx_factors gives another QoR than decomposing in the run: $(cat "$T/err")"; fi
+factors_bad() { # pattern, -w overrides...
+  local pattern=$1
+  shift
+  "$BIN" run --hw configs/sharp-1k.yaml --workload $M/sines_lstm.yaml -w approx=svd_prune -w approx_factors="$T/dec12" \
+    "$@" --no-energy >/dev/null 2>"$T/err"
+  local rc=$?
+  if [ $rc -eq 2 ] && grep -Eq "^[^: ]+\.yaml:[0-9]+:[0-9]+: layer 1: approx_factors: $pattern" "$T/err"; then ok
+  else bad "approx_factors $*: exit $rc, $(cat "$T/err")"; fi
+}
+factors_bad '.*/i_v\.npy: shape \(12, 36\), expected \(12, 20\)$' -w approx_nz=20 -w approx_steps=4
+factors_bad '.*/i_sigma\.npy: shape \(12,\), expected \(N,\) with N >= approx_steps = 13$' -w approx_nz=36 -w approx_steps=13
+factors_bad '.*/i_u\.npy: shape \(12, 64\), expected \(12, 32\)$' -w approx_nz=36 -w approx_steps=2 -w hidden_size=32 -w input_size=44
+
 # Determinism.
 "$BIN" compress --in $M --out "$T/d1" --ratio 8 >/dev/null && "$BIN" compress --in $M --out "$T/d2" --ratio 8 >/dev/null
 if diff -r "$T/d1" "$T/d2" >/dev/null; then ok; else bad "two identical compress runs differ"; fi

@@ -86,6 +86,17 @@ if [ "$h0" = "$hd" ]; then ok; else bad "delta defaults moved config_hash: '$h0'
 expect_error "${LOC}value '.nan' of layers\[0\].delta_threshold_x is not a number" --functional --workload $FX/workload_bad_delta.yaml
 expect_error "value '-1' of delta_threshold_h is out of range, expected a number at least 0" -w delta_threshold_h=-1
 expect_error "${LOC}layer 1 is a delta network \(delta: true\): which columns it skips depends on the values, expected a run with --functional$" -w delta=true
+# Progressive layers: NZ beyond I + H, refine_steps below 1 and a budget
+# shorter than one refinement step are file:line:col, exit 2; the keys are
+# quiet at their defaults.
+ha=$("$BIN" run --no-energy --format json -w approx=none -w approx_nz=0 -w approx_steps=1 | grep '"config_hash"')
+if [ "$h0" = "$ha" ]; then ok; else bad "approx defaults moved config_hash: '$h0' '$ha'"; fi
+expect_error "${LOC}approx_nz is 17, expected 1\.\.16 \(the columns of \[W_x W_h\], I \+ H\)$" --workload $FX/workload_bad_approx.yaml
+expect_error "${LOC}value '0' of layers\[0\]\.approx_steps is out of range, expected an integer from 1 to 65535$" --workload $FX/workload_bad_approx_steps.yaml
+expect_error "${LOC}layer 1: a time budget of 0.01 us is 5 cycles at 500 MHz, shorter than one refinement step" --workload $FX/workload_bad_approx.yaml -w approx_nz=4 --budget-us 0.01
+expect_error "a time budget applies to progressive layers and the workload has none" --budget-us 1
+expect_error "${LOC}layer 1 is progressive \(approx: svd_prune\), which is modelled on SHARP's datapath, not on machine epur's" --hw configs/baselines/epur-1k.yaml --workload $FX/workload_bad_approx.yaml -w approx_nz=4
+expect_error "${LOC}layer 1 is progressive \(approx: svd_prune\), which is modelled on SHARP's datapath, not on epur's" --scheduler epur --workload $FX/workload_bad_approx.yaml -w approx_nz=4
 if [ "$h0" = "$h16" ] && [ "$h0" != "$h4" ]; then ok; else bad "weight_bits and config_hash: '$h0' '$h16' '$h4'"; fi
 if "$BIN" run --no-energy --format json -w hidden_size=1536 -w input_size=1536 -w weight_bits=4 |
    grep -q '"weights": "resident", "weights_fit": true, .*"weight_bits": 4, "fp16_weight_bytes": 37748736, "fits_only_compressed": true}'; then

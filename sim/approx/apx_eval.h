@@ -1,0 +1,35 @@
+/*
+ * apx_eval.h - the quality of result of a progressive layer after each of
+ * its refinement steps, against the exact layer (docs/progressive.md §5.7).
+ *
+ * Values are not computed in the engine: the datapath's functional model
+ * computes dense tiles, and a progressive layer's tiles are dot products of
+ * gathered operands and VS updates. So `run --functional` on a one-layer
+ * workload with a progressive layer times it in the engine and evaluates
+ * it here, in double, as `sharpsim decompose` does: the gates' factors
+ * from the layer's weights (its .npy directory, or the seeded weights a
+ * functional run draws for layer 1) or from approx_factors (decompose's
+ * output, shapes checked against the layer), the layer run with the first k
+ * refinements (apx_lstm.h) for k = 1..N, and the relative error and cosine
+ * similarity of its last hidden state over the batch against the exact
+ * layer's (ref.h; metrics apx_qor.h).
+ */
+#ifndef SHARPSIM_APX_EVAL_H
+#define SHARPSIM_APX_EVAL_H
+
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../config/workload.h"
+
+/* Layer l of w (approx set, LSTM, unidirectional); rel and cos receive
+ * approx_steps values each (after 1, 2, .. N refinements). SIM_EINPUT for
+ * weights that cannot be read or disagree with the layer, an error from
+ * LAPACKE's absence as apx_svd.h reports it. */
+int apx_eval_layer(const workload_t *w, size_t l, uint64_t seed, double *rel, double *cos, sim_err_t *err);
+/* Reads every progressive layer's approx_factors, if set, and checks them
+ * against the layer (R = H rows, C = I + H columns, approx_nz, at least
+ * approx_steps steps): SIM_EINPUT at the layer's file:line:col. */
+int apx_eval_check_factors(const workload_t *w, sim_err_t *err);
+
+#endif
