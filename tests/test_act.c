@@ -121,13 +121,7 @@ END_TEST
 
 static hw_cfg_t hw_small(void)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 16;
-	h.compute.vs_width = 8;
-	h.scheduler = SCHED_KIND_UNFOLDED;
-	h.memory.weights = WEIGHTS_RESIDENT;
-	return h;
+	return test_hw(16, 8, TILE_AUTO, SCHED_KIND_UNFOLDED);
 }
 
 static run_result_t run_ok(const hw_cfg_t *h, layer_cfg_t *l, size_t n, bool functional, const char *dump)

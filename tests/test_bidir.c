@@ -33,13 +33,7 @@
 
 static hw_cfg_t hw_small(void)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 16;
-	h.compute.vs_width = 8;
-	h.scheduler = SCHED_KIND_UNFOLDED;
-	h.memory.weights = WEIGHTS_RESIDENT;
-	return h;
+	return test_hw(16, 8, TILE_AUTO, SCHED_KIND_UNFOLDED);
 }
 
 static int run(const hw_cfg_t *h, layer_cfg_t *layers, size_t n, bool functional, uint64_t seed, const char *dump,

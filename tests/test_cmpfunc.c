@@ -25,13 +25,7 @@
 
 static hw_cfg_t small(void)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 16;
-	h.compute.vs_width = 8;
-	h.scheduler = SCHED_KIND_UNFOLDED;
-	h.memory.weights = WEIGHTS_RESIDENT;
-	return h;
+	return test_hw(16, 8, TILE_AUTO, SCHED_KIND_UNFOLDED);
 }
 
 static double *read_npy(const char *path, size_t n)
@@ -210,14 +204,7 @@ START_TEST(codebook_bytes_closed_form)
 {
 	mkdir("build", 0777);
 	mkdir(CF_DIR, 0777);
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 4;
-	h.compute.vs_width = 4;
-	h.compute.tile = TILE_CONFIG4;
-	h.compute.pad_reconfig = false;
-	h.scheduler = SCHED_KIND_INTERGATE;
-	h.memory.weights = WEIGHTS_RESIDENT;
+	hw_cfg_t h = test_hw(4, 4, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	static const struct {
 		weight_scale_t group;
 		uint64_t step, read;

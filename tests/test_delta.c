@@ -28,15 +28,7 @@
 
 static hw_cfg_t tiny(void)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 4;
-	h.compute.vs_width = 4;
-	h.compute.tile = TILE_CONFIG4;
-	h.compute.pad_reconfig = false;
-	h.scheduler = SCHED_KIND_INTERGATE;
-	h.memory.weights = WEIGHTS_RESIDENT;
-	return h;
+	return test_hw(4, 4, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 }
 
 static layer_cfg_t vanilla(uint32_t t)

@@ -47,12 +47,7 @@ static uint64_t same(const hw_cfg_t *h, const layer_cfg_t *l, size_t nl, bool co
 /* A 32 x 16 array on config4 tiles under schedule s, weights as `w`. */
 static hw_cfg_t hw_32x16(int s, weight_policy_t w)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 32;
-	h.compute.vs_width = 16;
-	h.compute.tile = TILE_CONFIG4;
-	h.scheduler = (sched_kind_t)s;
+	hw_cfg_t h = test_hw(32, 16, TILE_CONFIG4, (sched_kind_t)s);
 	h.memory.weights = w;
 	return h;
 }

@@ -22,15 +22,7 @@
 
 static hw_cfg_t hw_tiny(void)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 4;
-	h.compute.vs_width = 32;
-	h.compute.tile = TILE_CONFIG4;
-	h.compute.pad_reconfig = false;
-	h.scheduler = SCHED_KIND_INTERGATE;
-	h.memory.weights = WEIGHTS_RESIDENT;
-	return h;
+	return test_hw(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 }
 
 static layer_cfg_t apx_layer(uint32_t in, uint32_t hid, uint32_t t, uint32_t b, uint32_t nz, uint32_t steps)

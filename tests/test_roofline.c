@@ -27,14 +27,7 @@
  *          now a steady one too. */
 START_TEST(roofline_closed_form)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = 4;
-	h.compute.vs_width = 4;
-	h.compute.tile = TILE_CONFIG4;
-	h.compute.pad_reconfig = false;
-	h.scheduler = SCHED_KIND_INTERGATE;
-	h.memory.weights = WEIGHTS_RESIDENT;
+	hw_cfg_t h = test_hw(4, 4, TILE_CONFIG4, SCHED_KIND_INTERGATE);
 	h.clock_mhz = 500;
 	h.memory.dram.gbps = 8;
 	static const struct {

@@ -38,14 +38,8 @@
 
 static hw_cfg_t hw_tiny(uint32_t n, uint32_t k, tile_sel_t tile, sched_kind_t s)
 {
-	hw_cfg_t h;
-	config_hw_defaults(&h);
-	h.compute.vs_units = n;
-	h.compute.vs_width = k;
-	h.compute.tile = tile;
+	hw_cfg_t h = test_hw(n, k, tile, s);
 	h.compute.pad_reconfig = false;
-	h.scheduler = s;
-	h.memory.weights = WEIGHTS_RESIDENT;
 	/* One LPDDR4-3200 channel, 51.2 bytes a cycle at 500 MHz: the DRAM
 	 * closed forms below are derived at this rate, whatever the default. */
 	h.memory.dram.gbps = 25.6;

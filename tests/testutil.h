@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/config/config.h"
 #include "../sim/core/run.h"
 #include "../sim/ctrl/ctrl.h"
 
@@ -58,6 +59,23 @@ static inline uint64_t test_counter(const run_result_t *r, const char *name)
 	uint64_t v = 0;
 	ck_assert_msg(stats_find(r->stats, name, &v), "counter %s not registered", name);
 	return v;
+}
+
+/* The default hardware shrunk to n VS units of k lanes under schedule s,
+ * weights on chip; a fixed tile config turns padding reconfiguration off,
+ * so the tiles are the ones named. */
+static inline hw_cfg_t test_hw(uint32_t n, uint32_t k, tile_sel_t tile, sched_kind_t s)
+{
+	hw_cfg_t h;
+	config_hw_defaults(&h);
+	h.compute.vs_units = n;
+	h.compute.vs_width = k;
+	h.compute.tile = tile;
+	if (tile != TILE_AUTO)
+		h.compute.pad_reconfig = false;
+	h.scheduler = s;
+	h.memory.weights = WEIGHTS_RESIDENT;
+	return h;
 }
 
 /* Lane conservation: every lane-cycle of the VS array is useful or counted

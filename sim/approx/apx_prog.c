@@ -36,15 +36,7 @@ static void apx_seg(const sched_params_t *p, sched_seg_t *s, const uint8_t *gate
 	s->block = block;
 	s->partner = -1;
 	s->block_x_last = -1;
-	uint32_t k = p->vs_width;
-	for (uint32_t q = 0; q < s->kr / k; q++) {
-		uint32_t in_group = 0;
-		for (uint32_t row = q * k; row < (q + 1) * k; row++)
-			if (row / s->rpg < ng && row % s->rpg < s->valid_pg)
-				in_group++;
-		s->valid_rows += in_group;
-		s->rowgroups += in_group ? 1 : 0;
-	}
+	sched_seg_rows(s, ng, p->vs_width);
 }
 
 static void put_tile(sched_prog_t *out, const tile_meta_t *m, uint64_t *off)

@@ -140,11 +140,16 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	s->ntiles = div_up(s->ncols, s->kc);
 	s->block = block;
 	s->partner = -1;
+	sched_seg_rows(s, ng, p->vs_width);
+}
+
+void sched_seg_rows(sched_seg_t *s, uint32_t ng, uint32_t k)
+{
 	/* The row mask: tile row r belongs to gate slot r / rpg at offset
 	 * r % rpg, and is real when the slot holds a gate and the offset is
 	 * below valid_pg. A K-row group is read from its bank when any of its
 	 * rows is real. */
-	uint32_t k = p->vs_width;
+	s->valid_rows = s->rowgroups = 0;
 	for (uint32_t q = 0; q < s->kr / k; q++) {
 		uint32_t in_group = 0;
 		for (uint32_t row = q * k; row < (q + 1) * k; row++)

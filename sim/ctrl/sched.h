@@ -141,6 +141,10 @@ sched_seg_t *sched_order_add(sched_order_t *o, unsigned part, uint32_t r, const 
 bool sched_cfg_ok(const sched_params_t *p, unsigned cfg);
 int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err);
 void sched_free(sched_prog_t *p);
+/* Segment s's row mask, from its kr, rpg and valid_pg with ng gate slots
+ * in use and K-row bank groups: its real rows (valid_rows) and the groups
+ * a tile reads (rowgroups). For program builders (sched.c, apx_prog.c). */
+void sched_seg_rows(sched_seg_t *s, uint32_t ng, uint32_t k);
 /* Column tile c of segment s of program p. */
 static inline const tile_meta_t *sched_tile(const sched_prog_t *p, const sched_seg_t *s, uint32_t c)
 {
