@@ -29,6 +29,7 @@ START_TEST(registry_lookup)
 	ck_assert_str_eq(cell_list(buf, sizeof buf, 0), "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_STATE), "lstm, lstm_peephole, lstm_coupled, qrnn");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_PROJ), "lstm, lstm_peephole, lstm_coupled");
+	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_APPROX), "lstm");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_FUNCTIONAL),
 			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
 }
@@ -57,6 +58,9 @@ START_TEST(descriptor_contract)
 			      "%s: role h iff c and U", d->name);
 		if (d->flags & CELL_F_PROJ)
 			ck_assert_msg(rec == (CELL_F_RECURRENT | CELL_F_STATE), "%s: a projection feeds U", d->name);
+		if (d->flags & CELL_F_APPROX)
+			ck_assert_msg(d->gates == 4 && rec == (CELL_F_RECURRENT | CELL_F_STATE),
+				      "%s: refinement factors four gates over [W_x W_h]", d->name);
 		ck_assert_msg(d->act_roles ? d->act_f == CELL_ACT_SIGMOID || d->act_f == CELL_ACT_TANH
 					   : d->act_f == CELL_ACT_NONE,
 			      "%s: role f's own function", d->name);

@@ -39,7 +39,8 @@
  *     CELL_F_FORMS iff more than one variant, CELL_F_PEEPHOLE only with
  *     CELL_F_STATE, CELL_F_STATE iff the cell updater reads and writes c
  *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases,
- *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT;
+ *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT, CELL_F_APPROX
+ *     only on a four-gate cell with both;
  *   - ops.role_evals sum to ops.tanhs, and name only roles the cell has.
  * A cell with CELL_F_STATE and no CELL_F_RECURRENT (qrnn) keeps c but
  * feeds no h back: its one partition reads x, and its only recurrence is
@@ -84,6 +85,9 @@ enum {
 	CELL_F_FUNCTIONAL = 1u << 3, /* --functional computes it (has a step) */
 	CELL_F_FORMS = 1u << 4,	     /* takes gru_form: one variant per form */
 	CELL_F_PROJ = 1u << 5,	     /* takes proj_size (LSTMP): its output o*H(c) can be projected */
+	/* takes approx: svd_prune: its gates i, f, g, o over [W_x W_h] are what
+	 * the progressive refinement (sim/approx) factors and times */
+	CELL_F_APPROX = 1u << 6,
 };
 
 /* Operations of the cell updater per element. */

@@ -475,7 +475,7 @@ static int cfg_check_approx(const ydoc_t *d, const ydoc_node_t *item, const laye
 		return SIM_OK;
 	}
 	const char *why = NULL;
-	if (l->cell != CELL_LSTM)
+	if (!(cell_get(l->cell)->flags & CELL_F_APPROX))
 		why = "its factors are of the augmented LSTM gate matrix [W_x W_h], expected cell: lstm";
 	else if (l->direction == DIR_BI)
 		why = "it is modelled for one direction, expected direction: unidirectional or reverse";
