@@ -387,6 +387,35 @@ START_TEST(dense_anytime_blocks)
 		ck_assert_double_eq(at->rel_error[t * 2 + 1], 0);
 		ck_assert_double_eq(at->cosine[t * 2 + 1], 1);
 	}
+	run_result_free(&r);
+	/* Sequential: one segment per gate (16 real rows of 32), X then H,
+	 * gates in issue order i, f, g, o: 4 x (1 + 4) = 20 tiles in slots
+	 * 0..19, the H segments' last tiles in 4, 9, 14, 19, leaving at 9, 14,
+	 * 19, 24. s = 19 and the o block's 16 elements take E = 2 cycles at
+	 * L = 8: P = 19 + 40 + 1 = 60. No unit is final before the o gate's
+	 * block, so the first three readings are h_{t-1} throughout
+	 * (||h_t - h_{t-1}|| / ||h_t|| over all 16 units) and the fourth is
+	 * exact. */
+	h.scheduler = SCHED_KIND_SEQUENTIAL;
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(r.cycles, 3 * 60 + 1);
+	at = r.layers[0].anytime;
+	ck_assert_uint_eq(at->nblock, 4);
+	for (uint64_t t = 0; t < 3; t++)
+		for (uint64_t b = 0; b < 4; b++)
+			ck_assert_uint_eq(at->left_at[t * 4 + b], 60 * t + 9 + 5 * b);
+	ck_assert_int_eq(apx_anytime_eval(&w, 0, 7, at, &e), SIM_OK);
+	for (size_t t = 0; t < 3; t++) {
+		double d2 = 0, n2 = 0;
+		for (size_t j = 0; j < 16; j++) {
+			double prev = t ? href[(t - 1) * 16 + j] : wt->h0 ? wt->h0[j] : 0;
+			d2 += (href[t * 16 + j] - prev) * (href[t * 16 + j] - prev);
+			n2 += href[t * 16 + j] * href[t * 16 + j];
+		}
+		for (size_t b = 0; b < 3; b++)
+			ck_assert_double_eq_tol(at->rel_error[t * 4 + b], sqrt(d2 / n2), 1e-15);
+		ck_assert_double_eq(at->rel_error[t * 4 + 3], 0);
+	}
 	weights_destroy(wt);
 	run_result_free(&r);
 }
