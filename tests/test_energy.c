@@ -396,6 +396,38 @@ START_TEST(test_multiplier_width)
 }
 END_TEST
 
+/* A progressive layer's scale multiplies (approx.scale_mults, 7 of them)
+ * are fp32 multiplies with a 32-bit register whatever the array's
+ * precision: (fmul32 4 + 32 * 0.0625) * energy_scale 2 = 12 pJ each, 84
+ * pJ on top of the hand case's 66 in the mult component. A run without
+ * the counter has no such action and the mult component of the hand
+ * case. */
+START_TEST(test_scale_mults_priced)
+{
+	energy_tech_t *t = load_text(TECH);
+	hw_cfg_t hw;
+	hand_hw(&hw);
+	stats_t *st = make_stats(NULL, NULL, 0);
+	uint64_t *sm = stats_counter(st, "approx.scale_mults", STATS_EVENTS, "test");
+	ck_assert_ptr_nonnull(sm);
+	*sm = 7;
+	energy_report_t r;
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+	ASSERT_NEAR(action_pj(&r, "mult", "scale_mult"), 12);
+	ASSERT_NEAR(item(&r, "mult")->dynamic_uj, (66 + 7 * 12) * 1e-6);
+	hw.precision.mul = PREC_FIX16X8; /* the array's width does not move it */
+	ck_assert_int_eq(energy_eval(t, &hw, st, CYCLES, &r, &err), SIM_OK);
+	ASSERT_NEAR(action_pj(&r, "mult", "scale_mult"), 12);
+	stats_destroy(st);
+	eval_base(t, NULL, 0, &r);
+	for (size_t i = 0; i < r.n_actions; i++)
+		ck_assert_str_ne(r.action[i].action, "scale_mult");
+	ASSERT_NEAR(item(&r, "mult")->dynamic_uj, 66e-6);
+	energy_tech_destroy(t);
+}
+END_TEST
+
 /* The same through the whole simulator with the shipped table: an LSTM
  * (I = H = 64, T = 2) on the 1K preset, timed with an fp16 array and with
  * a fix16x8 one (the same tiles, cycles and useful MACs). Padded lanes are
@@ -829,6 +861,7 @@ Suite *energy_suite(void)
 	tcase_add_test(tc, test_energy_hand);
 	tcase_add_test(tc, test_energy_per_function);
 	tcase_add_test(tc, test_multiplier_width);
+	tcase_add_test(tc, test_scale_mults_priced);
 	tcase_add_test(tc, test_multiplier_width_shipped);
 	tcase_add_test(tc, test_gatebuf_from_peak);
 	tcase_add_test(tc, test_sram_interpolation);

@@ -12,12 +12,16 @@
  * placed at the first slot >= slot(D_n last) + 5.
  */
 #include <check.h>
+#include <math.h>
 #include <string.h>
 
+#include "../sim/approx/apx_anytime.h"
 #include "../sim/approx/apx_budget.h"
 #include "../sim/approx/apx_eval.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
+#include "../sim/func/ref.h"
+#include "../sim/func/weights.h"
 #include "testutil.h"
 
 static hw_cfg_t hw_tiny(void)
@@ -328,6 +332,95 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* The dense baseline's anytime record (run_opts.anytime, apx_anytime.h).
+ * Intergate, I = 4, H = 16 on N = 4, K = 32 in config4 (Kr = 32, Kc = 4,
+ * d = 2), no pad_reconfig: two blocks of 8 rows per gate (hidden 0..7,
+ * 8..15), each an X segment of one tile (4 columns) and an H segment of
+ * four (16 columns): X_0 in slot 0, H_0 in 1..4, X_1 in 5, H_1 in 6..9.
+ * A block whose last tile issues in slot s leaves the accumulators at
+ * s + R + M + d + A = s + 5: H_0 at 9, H_1 at 14. The step's last tile is
+ * in slot 9 and the last block's 8 elements take E = 1 cycle at L = 8, so
+ * P = 9 + 40 = 49: step t's blocks leave at 49t + 9 and 49t + 14, and T = 3
+ * takes 3 * 49 + 1 = 148 cycles. The curve, in double: after H_1 every unit
+ * is final (relative error 0, cosine 1, exactly); after H_0, units 8..15
+ * still read h_{t-1}, so the relative error is ||h_t - h_{t-1}|| over
+ * those units / ||h_t||, recomputed here from ref_run. */
+START_TEST(dense_anytime_blocks)
+{
+	hw_cfg_t h = hw_tiny();
+	h.compute.pad_reconfig = false;
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 4, 16, 3, 1);
+	workload_t w = { .name = "t", .path = "t", .layers = &l, .n_layers = 1 };
+	run_opts_t o = { .fast_forward = true, .anytime = true };
+	run_result_t r;
+	sim_err_t e = { 0 };
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	test_check_lanes(&r, &h);
+	ck_assert_uint_eq(r.cycles, 3 * 49 + 1);
+	run_anytime_t *at = r.layers[0].anytime;
+	ck_assert_ptr_nonnull(at);
+	ck_assert_uint_eq(at->nblock, 2);
+	ck_assert_uint_eq(at->j0[0], 0);
+	ck_assert_uint_eq(at->rows[0], 8);
+	ck_assert_uint_eq(at->j0[1], 8);
+	ck_assert_uint_eq(at->rows[1], 8);
+	for (uint64_t t = 0; t < 3; t++) {
+		ck_assert_uint_eq(at->left_at[t * 2], 49 * t + 9);
+		ck_assert_uint_eq(at->left_at[t * 2 + 1], 49 * t + 14);
+	}
+	ck_assert_int_eq(apx_anytime_eval(&w, 0, 7, at, &e), SIM_OK);
+	weights_t *wt = weights_random(&l, 7, &e);
+	ck_assert_ptr_nonnull(wt);
+	double href[3 * 16];
+	ck_assert_int_eq(ref_run(wt, href, NULL, &e), SIM_OK);
+	for (size_t t = 0; t < 3; t++) {
+		const double *ht = href + t * 16;
+		double d2 = 0, n2 = 0;
+		for (size_t j = 0; j < 16; j++) {
+			double prev = t ? href[(t - 1) * 16 + j] : wt->h0 ? wt->h0[j] : 0;
+			if (j >= 8)
+				d2 += (ht[j] - prev) * (ht[j] - prev);
+			n2 += ht[j] * ht[j];
+		}
+		ck_assert_double_eq_tol(at->rel_error[t * 2], sqrt(d2 / n2), 1e-15);
+		ck_assert(at->rel_error[t * 2] > 0);
+		ck_assert_double_eq(at->rel_error[t * 2 + 1], 0);
+		ck_assert_double_eq(at->cosine[t * 2 + 1], 1);
+	}
+	run_result_free(&r);
+	/* Sequential: one segment per gate (16 real rows of 32), X then H,
+	 * gates in issue order i, f, g, o: 4 x (1 + 4) = 20 tiles in slots
+	 * 0..19, the H segments' last tiles in 4, 9, 14, 19, leaving at 9, 14,
+	 * 19, 24. s = 19 and the o block's 16 elements take E = 2 cycles at
+	 * L = 8: P = 19 + 40 + 1 = 60. No unit is final before the o gate's
+	 * block, so the first three readings are h_{t-1} throughout
+	 * (||h_t - h_{t-1}|| / ||h_t|| over all 16 units) and the fourth is
+	 * exact. */
+	h.scheduler = SCHED_KIND_SEQUENTIAL;
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(r.cycles, 3 * 60 + 1);
+	at = r.layers[0].anytime;
+	ck_assert_uint_eq(at->nblock, 4);
+	for (uint64_t t = 0; t < 3; t++)
+		for (uint64_t b = 0; b < 4; b++)
+			ck_assert_uint_eq(at->left_at[t * 4 + b], 60 * t + 9 + 5 * b);
+	ck_assert_int_eq(apx_anytime_eval(&w, 0, 7, at, &e), SIM_OK);
+	for (size_t t = 0; t < 3; t++) {
+		double d2 = 0, n2 = 0;
+		for (size_t j = 0; j < 16; j++) {
+			double prev = t ? href[(t - 1) * 16 + j] : wt->h0 ? wt->h0[j] : 0;
+			d2 += (href[t * 16 + j] - prev) * (href[t * 16 + j] - prev);
+			n2 += href[t * 16 + j] * href[t * 16 + j];
+		}
+		for (size_t b = 0; b < 3; b++)
+			ck_assert_double_eq_tol(at->rel_error[t * 4 + b], sqrt(d2 / n2), 1e-15);
+		ck_assert_double_eq(at->rel_error[t * 4 + 3], 0);
+	}
+	weights_destroy(wt);
+	run_result_free(&r);
+}
+END_TEST
+
 Suite *progressive_suite(void)
 {
 	Suite *s = suite_create("progressive");
@@ -344,6 +437,7 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, fast_forward_exact);
 	tcase_add_test(t, full_rank_values_are_exact);
 	tcase_add_test(t, refusals);
+	tcase_add_test(t, dense_anytime_blocks);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -16,7 +16,9 @@
 # steps); its trained spectrum is not available, so no QoR is attached.
 #   scripts/studies/progressive.sh [BIN] [OUT_DIR]
 # OUT_DIR (default build/studies/progressive) keeps the decompositions,
-# progressive.dat and, with gnuplot, progressive.png (KL against time).
+# progressive.dat and, with gnuplot, progressive.png (KL against time),
+# anytime.png (dense and progressive curves, part D), pareto.png and
+# roofline.png (part C).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-build/sharpsim}
@@ -87,10 +89,13 @@ with open(out + "/progressive.dat", "w") as dat:
             dat.write("\n\n")
         pts = sorted((run(hw, M, nz, n)[0], kl[nz][n - 1][1], nz, n) for nz in nzs for n in CURVE)
         front, best_kl = [], float("inf")
-        for t, k, nz, n in pts:
-            if k < best_kl:
-                front.append("%.3f us KL %.3g (NZ %d, %d)" % (t, k, nz, n))
-                best_kl = k
+        with open("%s/pareto_%s.dat" % (out, name), "w") as pf:
+            pf.write("# us_per_step mean_kl nz steps: the Pareto front (no point both faster and lower in KL)\n")
+            for t, k, nz, n in pts:
+                if k < best_kl:
+                    front.append("%.3f us KL %.3g (NZ %d, %d)" % (t, k, nz, n))
+                    pf.write("%.6f %.6g %d %d\n" % (t, max(k, 1e-12), nz, n))
+                    best_kl = k
         print("  Pareto front, time against KL:\n    " + "\n    ".join(front))
         print("  speedup at a QoR level (fastest NZ, steps whose KL stays at or below it):")
         for lv in LEVELS:
@@ -124,6 +129,7 @@ with open(out + "/progressive.dat", "w") as dat:
     # 2NZ + 1) progressive (the paper's count), four gates.
     print("\nC. roofline of the case study's shape: ops per weight byte, attainable and achieved GOP/s")
     R, C = 64, 8320
+    roofdat = open(out + "/roofline.dat", "w")
     for name, hw in PRESETS + (("FPGA", "configs/fpga-progressive.yaml"),):
         run(hw, CASE)
         peak, bw = roof[(hw, CASE, None, None)]
@@ -139,6 +145,48 @@ with open(out + "/progressive.dat", "w") as dat:
             ach = ops / (t * 1e3)  # GOP/s: ops per us / 1e3
             label = "dense" if nz is None else "%d x %d" % (nz, n)
             print("  %-12s %10.3f %12.2f %12.2f %8.1f%%" % (label, ai, att, ach, 100 * ach / att))
+            roofdat.write("%.6g %.6g %s\n" % (ai, ach, label.replace(" ", "")))
+        # gnuplot index per preset: the designs, then the roof's two corners
+        roofdat.write("\n\n")
+        with open("%s/roof_%s.txt" % (out, name), "w") as f:
+            f.write("%.6g %.6g\n" % (peak, bw))
+    roofdat.close()
+
+    # D. Anytime curves on the same axes: the quality of h at the last time
+    # step of the shipped model against the time since the previous step's
+    # last sums left the accumulators (the same point of every step's
+    # pipeline, before the MFU and cell update), from `run --functional`:
+    # the dense layer's reading after each row block (--anytime, units not
+    # yet final hold h_{T-2}; docs/progressive.md 5.8), and the progressive
+    # layer's after each refinement (refine_at, rel_error: the run with k
+    # refinements at every step; 5.7).
+    print("\nD. anytime curves, sines_lstm last step: relative error of h against time since the previous step's sums")
+    with open(out + "/anytime.dat", "w") as ad:
+        for name, hw in PRESETS:
+            a = [bin_, "run", "--hw", hw, "--workload", M, "--no-energy", "--format", "json", "--functional"]
+            d = json.loads(subprocess.run(a + ["--anytime"], check=True, capture_output=True, text=True).stdout)
+            mhz = d["cycles"] / d["latency_us"]
+            at = d["layers"][0]["anytime"]
+            left = at["left_at_cycles"]
+            t0 = left[-2][-1]
+            ad.write("# %s dense: us rel_error (per row block)\n" % name)
+            for c, e in zip(left[-1], at["rel_error"][-1]):
+                ad.write("%.6f %.6g\n" % ((c - t0) / mhz, max(e, 1e-6)))
+            ad.write("\n\n")
+            print("\n%s dense: %s" % (name, ", ".join("%.3f us %.3g" % ((c - t0) / mhz, e) for c, e in zip(left[-1], at["rel_error"][-1]))))
+            for nz in (36, 72):
+                w = ["-w", "approx=svd_prune", "-w", "approx_nz=%d" % nz, "-w", "approx_steps=32"]
+                d = json.loads(subprocess.run(a + w, check=True, capture_output=True, text=True).stdout)
+                p = d["layers"][0]["progressive"]
+                ra = p["refine_at_cycles"]
+                t0 = ra[-2][-1]
+                ad.write("# %s NZ %d: us rel_error (per refinement)\n" % (name, nz))
+                for c, e in zip(ra[-1], p["rel_error"]):
+                    ad.write("%.6f %.6g\n" % ((c - t0) / mhz, e))
+                ad.write("\n\n")
+                print("%s NZ %d: k = 1, 8, 32 at %.3f, %.3f, %.3f us, rel error %.3g, %.3g, %.3g" % (
+                    name, nz, (ra[-1][0] - t0) / mhz, (ra[-1][7] - t0) / mhz, (ra[-1][31] - t0) / mhz,
+                    p["rel_error"][0], p["rel_error"][7], p["rel_error"][31]))
 PY
 
 if command -v gnuplot >/dev/null; then
@@ -160,6 +208,51 @@ set title "16K MACs (dashed: the dense layer)"
 set arrow 1 from $d16, graph 0 to $d16, graph 1 nohead dt 2
 plot for [i=3:5] '$OUT/progressive.dat' index i using 2:3 with linespoints pt 7 ps 0.6 title "NZ ".word("$NZS", i-2)
 unset multiplot
+set output '$OUT/anytime.png'
+set multiplot layout 1,2 title "anytime: relative error of h at the last step against time since the previous step's sums (sines_lstm, B = 16)" noenhanced
+set xlabel "us since the previous step's last sums left the accumulators"
+set ylabel "relative error of h (dense: 1e-6 stands for exact)"
+set format y "10^{%L}"
+unset arrow 1
+set title "1K MACs"
+plot '$OUT/anytime.dat' index 0 using 1:2 with steps lw 2 title "dense, per row block", \
+     '' index 1 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 36, per refinement", \
+     '' index 2 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 72, per refinement"
+set title "16K MACs"
+plot '$OUT/anytime.dat' index 3 using 1:2 with steps lw 2 title "dense, per row block", \
+     '' index 4 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 36, per refinement", \
+     '' index 5 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 72, per refinement"
+unset multiplot
+set output '$OUT/pareto.png'
+set title "Pareto front: time per step against mean KL (sines_lstm, B = 16)" noenhanced
+set xlabel "us per time step"
+set ylabel "mean KL(exact || approximate softmax)"
+set logscale x
+plot '$OUT/pareto_1K.dat' using 1:2 with linespoints pt 7 title "SHARP 1K", \
+     '$OUT/pareto_16K.dat' using 1:2 with linespoints pt 5 title "SHARP 16K", \
+     '$OUT/pareto_1K.dat' using 1:2:(sprintf("%d x %d", \$3, \$4)) with labels offset 0,0.8 font ',8' notitle, \
+     '$OUT/pareto_16K.dat' using 1:2:(sprintf("%d x %d", \$3, \$4)) with labels offset 0,-0.8 font ',8' notitle
 GP
-	echo "figure: $OUT/progressive.png"
+	# The roofline, one panel per preset: min(ai * bandwidth, peak) and the
+	# designs' achieved GOP/s (numbers read from files the study wrote).
+	roof="set terminal pngcairo size 1500,450 font 'DejaVu Sans,11'
+set output '$OUT/roofline.png'
+set multiplot layout 1,3 title \"roofline of the case study's shape (R = 64, C = 8320)\" noenhanced
+set logscale xy
+set grid
+set key bottom right
+set xlabel 'ops per weight byte'
+set ylabel 'GOP/s'
+set xrange [0.1:100]
+"
+	i=0
+	for name in 1K 16K FPGA; do
+		read -r peak bw <"$OUT/roof_$name.txt"
+		roof+="set title '$name: peak $peak GOP/s, $bw GB/s' noenhanced
+plot (x * $bw < $peak ? x * $bw : $peak) with lines lw 2 title 'roof', '$OUT/roofline.dat' index $i using 1:2 with points pt 7 title 'achieved', '' index $i using 1:2:3 with labels offset 0,1 font ',8' noenhanced notitle
+"
+		i=$((i + 1))
+	done
+	gnuplot <<<"$roof"
+	echo "figures: $OUT/progressive.png $OUT/anytime.png $OUT/pareto.png $OUT/roofline.png"
 fi

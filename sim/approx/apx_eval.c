@@ -28,7 +28,7 @@ static void eval_path(const workload_t *wl, const char *name, char *path, size_t
 
 /* Layer l's weights as a functional run draws or reads them (fpipe.c:
  * seed + l * 0x9E3779B97F4A7C15; a directory relative to the workload). */
-static weights_t *eval_weights(const workload_t *wl, size_t l, uint64_t seed, sim_err_t *err)
+weights_t *apx_eval_weights(const workload_t *wl, size_t l, uint64_t seed, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &wl->layers[l];
 	if (!lc->weights[0])
@@ -79,7 +79,7 @@ int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, d
 	apx_factors_t *f[4] = { NULL };
 	double *mat = NULL, *href = NULL, *hk = NULL;
 	int rc = SIM_OK;
-	weights_t *w = eval_weights(wl, l, seed, err);
+	weights_t *w = apx_eval_weights(wl, l, seed, err);
 	if (!w)
 		return err->code == SIM_EIO ? (err->code = SIM_EINPUT) : err->code;
 	size_t R = w->H, C = (size_t)w->I + w->H, H = w->H, B = w->B, T = w->T;

@@ -21,6 +21,7 @@
 
 #include "../common/err.h"
 #include "../config/workload.h"
+#include "../func/weights.h"
 
 /* Layer l of w (approx set, LSTM, unidirectional); rel and cos receive
  * approx_steps values each (after 1, 2, .. N refinements). SIM_EINPUT for
@@ -30,6 +31,10 @@ int apx_eval_layer(const workload_t *w, size_t l, uint64_t seed, double *rel, do
 /* Reads every progressive layer's approx_factors, if set, and checks them
  * against the layer (R = H rows, C = I + H columns, approx_nz, at least
  * approx_steps steps): SIM_EINPUT at the layer's file:line:col. */
+/* Layer l's weights and inputs as a functional run draws them (seed + l *
+ * 0x9E3779B97F4A7C15) or reads them (its weights: directory, relative to
+ * the workload file); NULL with err set. */
+weights_t *apx_eval_weights(const workload_t *w, size_t l, uint64_t seed, sim_err_t *err);
 int apx_eval_check_factors(const workload_t *w, sim_err_t *err);
 
 #endif

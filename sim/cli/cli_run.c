@@ -32,7 +32,7 @@ static void run_usage(FILE *f)
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE] [--roofline FILE]\n"
 	      "                    [--functional [--seed N] [--dump-outputs DIR]] [--describe-counters]\n"
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
-	      "                    [--budget-us X]\n"
+	      "                    [--budget-us X] [--anytime]\n"
 	      "\n"
 	      "  --hw FILE          hardware config (default " DEFAULT_HW ")\n"
 	      "  --workload FILE    workload (default " DEFAULT_WORKLOAD "), or an ONNX\n"
@@ -46,6 +46,9 @@ static void run_usage(FILE *f)
 	      "  --cold             count the initial weight load in the cycles\n"
 	      "  --budget-us X      progressive layers (approx: svd_prune): refine each time step\n"
 	      "                     only as many times as finish within X us (docs/progressive.md)\n"
+	      "  --anytime          a dense one-layer workload: when each row block leaves the\n"
+	      "                     accumulators, per time step; with --functional also h_t's\n"
+	      "                     quality read after each block (docs/progressive.md)\n"
 	      "  --format F         text (default), json or csv, on stdout or --out\n"
 	      "  --out FILE         write the report to FILE (atomically)\n"
 	      "  --per-layer        CSV: a row per layer pass after the run's row (row=layer)\n"
@@ -90,7 +93,7 @@ static void run_usage(FILE *f)
 
 typedef struct run_args {
 	cli_common_t c;
-	bool cold, no_energy, functional, no_ff, describe;
+	bool cold, no_energy, functional, no_ff, describe, anytime;
 	cu_backend_mode_t cu_mode;
 	const char *vcd;
 	uint64_t seed;
@@ -145,6 +148,8 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->no_ff = true;
 		} else if (!strcmp(o, "--functional")) {
 			a->functional = true;
+		} else if (!strcmp(o, "--anytime")) {
+			a->anytime = true;
 		} else if (!strcmp(o, "--seed") && has_value) {
 			const char *v = argv[++i];
 			if (cli_parse_u64(v, UINT64_MAX, &a->seed))
@@ -496,7 +501,8 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			  .cu_mode = a.cu_mode,
 			  .cu_factory = hooks ? hooks->rtl_factory : NULL,
 			  .vcd_path = a.vcd,
-			  .budget_us = a.budget_us },
+			  .budget_us = a.budget_us,
+			  .anytime = a.anytime },
 	};
 	run_outcome_t o;
 	trace_opts_t to;

@@ -114,6 +114,27 @@ static int accel_counters(accel_t *a)
 }
 
 /* The weight buffer's plan and the per-pass results the plan decides. */
+/* The anytime record's blocks: the program's U.h segments (run.h). */
+static bool accel_anytime_alloc(layer_result_t *lr, const sched_prog_t *p)
+{
+	run_anytime_t *at = lr->anytime = calloc(1, sizeof *at);
+	if (!at)
+		return false;
+	for (uint32_t s = 0; s < p->n; s++)
+		at->nblock += p->seg[s].part == SCHED_PART_H;
+	at->j0 = calloc(at->nblock, sizeof *at->j0);
+	at->rows = calloc(at->nblock, sizeof *at->rows);
+	at->left_at = calloc((size_t)lr->cfg.timesteps * at->nblock, sizeof *at->left_at);
+	if (!at->j0 || !at->rows || !at->left_at)
+		return false;
+	for (uint32_t s = 0, b = 0; s < p->n; s++)
+		if (p->seg[s].part == SCHED_PART_H) {
+			at->j0[b] = p->seg[s].j0;
+			at->rows[b++] = p->seg[s].valid_pg;
+		}
+	return true;
+}
+
 static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 {
 	const plan_t *pl = a->plan;
@@ -150,6 +171,10 @@ static int accel_plan(accel_t *a, run_result_t *r, sim_err_t *err)
 		lr->fp16_weight_bytes = pp->fp16_bytes;
 		lr->fits_only_compressed = pp->fit && !pp->fit_fp16;
 		lr->nnz_per_step = pp->nnz_per_step;
+		if (a->opts.anytime && lr->cfg.approx == APPROX_NONE && !accel_anytime_alloc(lr, &a->progs[i])) {
+			free(wp);
+			return sim_err(err, SIM_ENOMEM, "out of memory");
+		}
 		if (lr->cfg.approx != APPROX_NONE) {
 			lr->refine_steps = lr->cfg.approx_steps;
 			lr->refine_at = calloc((size_t)lr->cfg.timesteps * lr->refine_steps, sizeof *lr->refine_at);
@@ -348,6 +373,18 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	return a->fp ? fpipe_begin_layer(a->fp, l, &a->progs[l], err) : SIM_OK;
 }
 
+/* Segment seg (a U.h one) of step `step` leaves for the MFU now: its
+ * block's entry in the anytime record (its rank among the U.h segments). */
+static void accel_anytime_left(accel_t *a, uint32_t seg, uint32_t step)
+{
+	const sched_prog_t *p = &a->progs[a->layer];
+	run_anytime_t *at = a->results[a->layer].anytime;
+	uint32_t b = 0;
+	for (uint32_t s = 0; s < seg; s++)
+		b += p->seg[s].part == SCHED_PART_H;
+	at->left_at[(size_t)step * at->nblock + b] = a->now;
+}
+
 /* Stage 3: the accumulators' output. */
 static void accel_acc_out(accel_t *a)
 {
@@ -386,6 +423,9 @@ static void accel_acc_out(accel_t *a)
 		};
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);
+		if (a->results[a->layer].anytime &&
+		    o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
+			accel_anytime_left(a, b->seg, b->step);
 	}
 	if (a->trace) {
 		char args[128];
@@ -670,6 +710,9 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 	a.w = &plan->passes;
 	a.progs = plan->progs;
 	a.opts = *opts;
+	/* The anytime record is written cycle by cycle; no jump fills it. */
+	if (opts->anytime)
+		a.opts.fast_forward = false;
 	a.n = plan->n;
 	a.k = plan->k;
 	a.nk = (uint64_t)a.n * a.k;

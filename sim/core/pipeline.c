@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../approx/apx_anytime.h"
 #include "../approx/apx_budget.h"
 #include "../approx/apx_eval.h"
 #include "../config/config.h"
@@ -78,6 +79,29 @@ static int pipeline_run_approx(const run_job_t *job, run_outcome_t *out, sim_err
 	return rc;
 }
 
+/* The dense baseline's anytime curve (apx_anytime.h): the engine records
+ * when each row block leaves the accumulators, the curve is evaluated in
+ * double beside it. One unidirectional dense layer reading its whole h
+ * (no projection), every sequence every step, so that its blocks and the
+ * reference's h are one layer's. */
+static int pipeline_run_anytime(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
+{
+	const workload_t *w = &out->w;
+	const layer_cfg_t *l = &w->layers[0];
+	if (w->n_layers != 1 || l->approx != APPROX_NONE || l->direction != DIR_UNI || l->proj_size ||
+	    l->sequence_lens.n || l->delta)
+		return sim_err_at(err, SIM_EINPUT, w->path, l->line, l->col,
+				  "--anytime reads a dense layer's h after each row block, expected a one-layer "
+				  "workload with a dense (no approx), forward, unprojected layer without "
+				  "sequence_lens or delta (a progressive layer reports its own curve)");
+	int rc = accel_run(&out->hw, w, &job->opts, &out->r, err);
+	if (!rc && job->opts.functional)
+		rc = apx_anytime_eval(w, 0, job->opts.seed, out->r.layers[0].anytime, err);
+	if (rc)
+		run_result_free(&out->r);
+	return rc;
+}
+
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -104,7 +128,9 @@ int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 		rc = apx_eval_check_factors(&out->w, err);
 	if (!rc && job->opts.budget_us > 0)
 		rc = apx_budget_fit(&out->hw, &out->w, &job->opts, job->opts.budget_us, err);
-	if (!rc && job->opts.functional && pipeline_has_approx(&out->w))
+	if (!rc && job->opts.anytime)
+		rc = pipeline_run_anytime(job, out, err);
+	else if (!rc && job->opts.functional && pipeline_has_approx(&out->w))
 		rc = pipeline_run_approx(job, out, err);
 	else if (!rc)
 		rc = accel_run(&out->hw, &out->w, &job->opts, &out->r, err);

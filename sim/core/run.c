@@ -144,10 +144,19 @@ void run_result_free(run_result_t *r)
 	stats_destroy(r->stats);
 	for (size_t i = 0; r->layers && i < r->n_layers; i++)
 		free(r->layers[i].err.delta_used_step), free(r->layers[i].refine_at),
-			free(r->layers[i].refine_rel_error), free(r->layers[i].refine_cosine);
+			free(r->layers[i].refine_rel_error), free(r->layers[i].refine_cosine),
+			run_anytime_free(r->layers[i].anytime);
 	free(r->layers);
 	r->stats = NULL;
 	r->layers = NULL;
+}
+
+void run_anytime_free(run_anytime_t *a)
+{
+	if (!a)
+		return;
+	free(a->j0), free(a->rows), free(a->left_at), free(a->rel_error), free(a->cosine);
+	free(a);
 }
 
 const char *run_pass_direction(const layer_result_t *l)

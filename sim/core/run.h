@@ -73,7 +73,25 @@ typedef struct run_opts {
 	const sched_registry_t *schedules; /* hw.scheduler indexes it (NULL: the built-in ones) */
 	tile_cache_t *tile_cache;	   /* tile tables kept across runs (NULL: loaded per run) */
 	double budget_us;		   /* run_pipeline: per-time-step budget of progressive layers (0: none) */
+	bool anytime;			   /* record when each row block leaves the accumulators (run_anytime_t) */
 } run_opts_t;
+
+/* The anytime record of a dense layer (run_opts.anytime;
+ * docs/progressive.md §5.8). Its row blocks are the program's U.h
+ * segments in program order (the blocks whose sums go to the MFU; a W.x
+ * segment's sums continue in its U.h partner), block b covering hidden
+ * indices j0[b] .. j0[b] + rows[b] - 1 of some of the gates. left_at[t *
+ * nblock + b] is the cycle at which block b of time step t left the
+ * accumulators for the MFU for the last sequence of the batch (0: never).
+ * run_pipeline with functional adds the curve in double (apx_anytime.h):
+ * rel_error and cosine of h_t read when block b has left, against the
+ * exact h_t (T * nblock each; NULL without values). */
+typedef struct run_anytime {
+	uint32_t nblock;
+	uint32_t *j0, *rows;
+	uint64_t *left_at;
+	double *rel_error, *cosine;
+} run_anytime_t;
 
 /* One pass over the hardware: a layer, or one direction of a bidirectional
  * layer (the forward pass first, then the backward one). */
@@ -103,10 +121,13 @@ typedef struct layer_result {
 	 * the last hidden state's relative error and cosine against the exact
 	 * layer, in double (apx_eval.h); NULL otherwise. */
 	double *refine_rel_error, *refine_cosine;
+	run_anytime_t *anytime; /* run_opts.anytime and a dense layer; NULL otherwise */
 } layer_result_t;
 
 /* "forward", "backward" or "both": the direction a pass ran. */
 const char *run_pass_direction(const layer_result_t *l);
+/* Frees an anytime record (NULL: nothing). */
+void run_anytime_free(run_anytime_t *a);
 
 typedef struct run_result {
 	hw_cfg_t hw;	      /* effective config, every auto resolved */

@@ -36,6 +36,9 @@
  *            wreg     the VS units' weight operand registers (N*K fp16, one
  *                     stage): every K-wide row read from the weight buffer
  *                     is latched there
+ *            (mult)   approx.scale_mults: a progressive layer's sigma * s, an
+ *                     fp32 multiply with its 32-bit register (only on runs
+ *                     with such a layer)
  *            fifo_preact  pushes and pops of the accumulator -> MFU FIFO
  *            dcmp     dcmp.weights: weights the decompression unit expands
  *                     (compressed or sparse layers only); area not modelled
@@ -758,7 +761,9 @@ typedef struct counters {
 	uint64_t preact_push, preact_pop, act_push, act_pop;
 	uint64_t dram_bytes, tiles, blocks, reconfigs;
 	uint64_t dcmp_weights;
-	bool delta; /* a delta network ran: its encoder's counters are registered */
+	bool delta;  /* a delta network ran: its encoder's counters are registered */
+	bool approx; /* a progressive layer ran: approx.scale_mults is registered */
+	uint64_t scale_mults;
 	uint64_t delta_buf_r, delta_buf_w, delta_mem_r, delta_mem_w;
 } counters_t;
 
@@ -838,6 +843,8 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 	stats_find(st, "delta.buf_writes", &c->delta_buf_w);
 	stats_find(st, "delta.mem_reads", &c->delta_mem_r);
 	stats_find(st, "delta.mem_writes", &c->delta_mem_w);
+	/* And a progressive layer's scale multiplies (apx_prog.h). */
+	c->approx = stats_find(st, "approx.scale_mults", &c->scale_mults);
 	if (c->issued < c->useful)
 		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
 			       (unsigned long long)c->issued, (unsigned long long)c->useful);
@@ -925,6 +932,13 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	double mul = mul_price(t, hw->precision.mul, &wbits);
 	charge(&p, IT_MULT, "mult", c.useful, (mul + reg32) * ec);
 	charge(&p, IT_MULT, "mult_padded", c.issued - c.useful, (mul + reg32) * t->c_padded_mac_factor * ec);
+	/* A progressive layer's sigma_n * s (apx_prog.h): one multiply per gate
+	 * and refinement on the accumulator's output, an fp32 sum times an
+	 * fp32 sigma whatever the array's precision (the sum leaves the
+	 * accumulator in fp32), into a 32-bit register: fmul32_pj. Charged
+	 * only on a run with such a layer, so no other run's actions change. */
+	if (c.approx)
+		charge(&p, IT_MULT, "scale_mult", c.scale_mults, (t->c_fmul32_pj + reg32) * ec);
 	charge(&p, IT_TREE, "add", c.tree_adds, (t->c_fadd32_pj + reg32) * ec);
 	charge(&p, IT_ACC, "add", c.acc_adds, t->c_fadd32_pj * ec);
 	charge(&p, IT_WREG, "load_row", c.wbuf_rows, v.k * wbits * t->c_reg_pj_per_bit * ec);

@@ -121,6 +121,46 @@ static void write_err_fields(FILE *f, const func_err_t *e)
 
 /* Whether pass i is one of a bidirectional layer's two passes, or a
  * reverse layer's backward pass (labelled by direction). */
+/* T rows of nb values each, as a JSON array of arrays. */
+static void report_rows_u64(FILE *f, const uint64_t *v, uint32_t T, uint32_t nb)
+{
+	for (uint32_t t = 0; t < T; t++) {
+		fprintf(f, "%s[", t ? ", " : "");
+		for (uint32_t b = 0; b < nb; b++)
+			fprintf(f, "%s%" PRIu64, b ? ", " : "", v[(size_t)t * nb + b]);
+		fputc(']', f);
+	}
+}
+
+static void report_rows_dbl(FILE *f, const double *v, uint32_t T, uint32_t nb, int digits)
+{
+	for (uint32_t t = 0; t < T; t++) {
+		fprintf(f, "%s[", t ? ", " : "");
+		for (uint32_t b = 0; b < nb; b++)
+			fprintf(f, "%s%.*g", b ? ", " : "", digits, v[(size_t)t * nb + b]);
+		fputc(']', f);
+	}
+}
+
+/* A dense layer's anytime record (--anytime; run.h, docs/outputs.md). */
+static void report_anytime_json(FILE *f, const run_anytime_t *a, uint32_t T)
+{
+	fprintf(f, ", \"anytime\": {\"blocks\": %u, \"block_rows\": [", a->nblock);
+	for (uint32_t b = 0; b < a->nblock; b++)
+		fprintf(f, "%s[%u, %u]", b ? ", " : "", a->j0[b], a->rows[b]);
+	fprintf(f, "], \"left_at_cycles\": [");
+	report_rows_u64(f, a->left_at, T, a->nblock);
+	fputc(']', f);
+	if (a->rel_error) {
+		fprintf(f, ", \"rel_error\": [");
+		report_rows_dbl(f, a->rel_error, T, a->nblock, 9);
+		fprintf(f, "], \"cosine\": [");
+		report_rows_dbl(f, a->cosine, T, a->nblock, 12);
+		fputc(']', f);
+	}
+	fputc('}', f);
+}
+
 static bool pass_bidir(const run_result_t *r, size_t i)
 {
 	const layer_result_t *l = r->layers;
@@ -317,6 +357,8 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			}
 			fprintf(f, "]}");
 		}
+		if (l->anytime)
+			report_anytime_json(f, l->anytime, lc->timesteps);
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n");

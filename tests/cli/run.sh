@@ -95,6 +95,8 @@ expect_error "${LOC}approx_nz is 17, expected 1\.\.16 \(the columns of \[W_x W_h
 expect_error "${LOC}value '0' of layers\[0\]\.approx_steps is out of range, expected an integer from 1 to 65535$" --workload $FX/workload_bad_approx_steps.yaml
 expect_error "${LOC}layer 1: a time budget of 0.01 us is 5 cycles at 500 MHz, shorter than one refinement step" --workload $FX/workload_bad_approx.yaml -w approx_nz=4 --budget-us 0.01
 expect_error "a time budget applies to progressive layers and the workload has none" --budget-us 1
+# --anytime reads one dense layer's blocks; a progressive layer has its own curve.
+expect_error "${LOC}--anytime reads a dense layer's h after each row block, expected a one-layer workload" --anytime --workload $FX/workload_bad_approx.yaml -w approx_nz=4
 expect_error "${LOC}layer 1 is progressive \(approx: svd_prune\), which is modelled on SHARP's datapath, not on machine epur's" --hw configs/baselines/epur-1k.yaml --workload $FX/workload_bad_approx.yaml -w approx_nz=4
 expect_error "${LOC}layer 1 is progressive \(approx: svd_prune\), which is modelled on SHARP's datapath, not on epur's" --scheduler epur --workload $FX/workload_bad_approx.yaml -w approx_nz=4
 if [ "$h0" = "$h16" ] && [ "$h0" != "$h4" ]; then ok; else bad "weight_bits and config_hash: '$h0' '$h16' '$h4'"; fi
