@@ -15,7 +15,8 @@
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
 #   variants     LSTM models with peepholes and with input_forget = 1, with
-#                sequence_lens below T, LSTM
+#                sequence_lens below T (forward, reverse, bidirectional,
+#                and a bidirectional layer into a forward one), LSTM
 #                and RNN with direction reverse, alone and in a chain
 #                (tests/onnx/lstm_variants.py,
 #                numpy reference) pass on fp16 and fp32
@@ -31,8 +32,11 @@
 #                h and c match torch's on fp32 and fp16
 #                (tests/onnx/torch_lstmp.py); sequence_lens: LSTM, LSTMP,
 #                GRU and bidirectional LSTM on a padded batch of uneven
-#                lengths match torch's packed sequences, 0 past each length
-#                (tests/onnx/torch_lens.py); skipped without torch
+#                lengths match torch's packed sequences, 0 past each length,
+#                and bidirectional LSTM and GRU ONNX nodes with a
+#                sequence_lens input pass `sharpsim check` against torch's
+#                packed Y, Y_h, Y_c (tests/onnx/torch_lens.py); skipped
+#                without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
