@@ -44,6 +44,8 @@ Cases:
                       Transpose + Reshape to (T, B, 2H) (as PyTorch
                       exports it) into a forward LSTM with the same
                       lengths: the second layer reads 0 past each length
+  lstm_bidir_seq_lens_then_all_t  the same chain, the second layer
+                      without lengths: it runs all T steps over those 0s
 """
 import os
 import sys
@@ -313,18 +315,20 @@ def lens_cases(out, rng):
         H2 = 3
         (p2,), init2 = dir_layer(rng, "l2_", H2, 2 * H, 1)
         Ym = f32(np.concatenate([Yf, Yb], 2)).astype(np.float64)
-        Y2, h2, _ = lens_dir(Ym, lens, p2, False)
         shape = numpy_helper.from_array(np.array([0, 0, -1], np.int64), "shape")
-        nodes = [node,
-                 helper.make_node("Transpose", ["Y"], ["Yt"], perm=[0, 2, 1, 3]),
-                 helper.make_node("Reshape", ["Yt", "shape"], ["Ym"]),
-                 helper.make_node("LSTM", ["Ym", "l2_W", "l2_R", "l2_B", "seq_lens", "l2_h0", "l2_c0"],
-                                  ["Y2", "Y2_h"], hidden_size=H2)]
-        g = helper.make_graph(nodes, "lstm_bidir_seq_lens_chain", [vi("X", [T, B, I])],
-                              [vi("Y2", [T, 1, B, H2]), vi("Y_h", [2, B, H]), vi("Y2_h", [1, B, H2])],
-                              init + init2 + [sl, shape])
-        write(out, "lstm_bidir_seq_lens_chain", g, [("X", x)],
-              [("Y2", Y2[:, None]), ("Y_h", np.stack([hf, hb])), ("Y2_h", h2[None])])
+        # the second layer with the same lengths, or without: then it runs
+        # all T steps, reading the first layer's zeros past each length
+        for name, l2 in (("lstm_bidir_seq_lens_chain", lens), ("lstm_bidir_seq_lens_then_all_t", [T] * B)):
+            Y2, h2, _ = lens_dir(Ym, l2, p2, False)
+            nodes = [node,
+                     helper.make_node("Transpose", ["Y"], ["Yt"], perm=[0, 2, 1, 3]),
+                     helper.make_node("Reshape", ["Yt", "shape"], ["Ym"]),
+                     helper.make_node("LSTM", ["Ym", "l2_W", "l2_R", "l2_B", "seq_lens" if l2 is lens else "",
+                                               "l2_h0", "l2_c0"], ["Y2", "Y2_h"], hidden_size=H2)]
+            g = helper.make_graph(nodes, name, [vi("X", [T, B, I])],
+                                  [vi("Y2", [T, 1, B, H2]), vi("Y_h", [2, B, H]), vi("Y2_h", [1, B, H2])],
+                                  init + init2 + [sl, shape])
+            write(out, name, g, [("X", x)], [("Y2", Y2[:, None]), ("Y_h", np.stack([hf, hb])), ("Y2_h", h2[None])])
     finally:
         B = saved
 
