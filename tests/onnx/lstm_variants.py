@@ -46,6 +46,8 @@ Cases:
                       lengths: the second layer reads 0 past each length
   lstm_bidir_seq_lens_then_all_t  the same chain, the second layer
                       without lengths: it runs all T steps over those 0s
+  rnn_bidir_seq_lens_bm  an RNN (Tanh), bidirectional, layout 1, lengths
+                      [2, 7, 4]: Y (B, T, 2, H), Y_h (B, 2, H)
 """
 import os
 import sys
@@ -329,6 +331,27 @@ def lens_cases(out, rng):
                                   [vi("Y2", [T, 1, B, H2]), vi("Y_h", [2, B, H]), vi("Y2_h", [1, B, H2])],
                                   init + init2 + [sl, shape])
             write(out, name, g, [("X", x)], [("Y2", Y2[:, None]), ("Y_h", np.stack([hf, hb])), ("Y2_h", h2[None])])
+
+        # RNN (Tanh), bidirectional, layout 1: X (B, T, I), Y (B, T, 2, H),
+        # Y_h (B, 2, H); lengths [2, 7, 4]
+        H, lens = 5, [2, 7, 4]
+        s = 1.0 / np.sqrt(H)
+        W, R_, Bias = (f32(rng.uniform(-s, s, shape)).astype(np.float64)
+                       for shape in ((2, H, I), (2, H, H), (2, 2 * H)))
+        xb = f32(rng.uniform(-1, 1, (B, T, I))).astype(np.float64)
+        Y, hT = np.zeros((B, T, 2, H)), np.zeros((B, 2, H))
+        for b, n in enumerate(lens):
+            xs = xb[b:b + 1, :n].swapaxes(0, 1)  # (n, 1, I)
+            for d in range(2):
+                yd, hd = rnn_reference(xs[::-1] if d else xs, W[d], R_[d], Bias[d], np.zeros((1, H)))
+                Y[b, :n, d], hT[b, d] = (yd[::-1] if d else yd)[:, 0], hd[0]
+        init = [numpy_helper.from_array(f32(a), n) for a, n in ((W, "W"), (R_, "R"), (Bias, "B"))]
+        init.append(numpy_helper.from_array(np.array(lens, np.int32), "seq_lens"))
+        node = helper.make_node("RNN", ["X", "W", "R", "B", "seq_lens"], ["Y", "Y_h"], hidden_size=H,
+                                direction="bidirectional", layout=1)
+        g = helper.make_graph([node], "rnn_bidir_seq_lens_bm", [vi("X", [B, T, I])],
+                              [vi("Y", [B, T, 2, H]), vi("Y_h", [B, 2, H])], init)
+        write(out, "rnn_bidir_seq_lens_bm", g, [("X", xb)], [("Y", Y), ("Y_h", hT)])
     finally:
         B = saved
 
