@@ -239,6 +239,35 @@ START_TEST(finished_sequences_not_issued)
 }
 END_TEST
 
+/* sequence_lens on a bidirectional layer (what ONNX import now maps): the
+ * layer of finished_sequences_not_issued (LSTM H = 8, no W.x, lengths
+ * {4, 2}) with direction bidirectional. Each pass issues only its active
+ * sequences, whatever the order in time: the forward pass takes both
+ * sequences at steps 0-1 and the long one alone at steps 2-3; the backward
+ * pass starts each sequence at its own last element (len - 1), so it too
+ * runs steps 0-1 with both and 2-3 with one: 2*44 + 2*41 + 1 = 171 cycles
+ * each, one after the other with the weights resident: 342. Tokens: each
+ * pass counts G*H*H MACs and H cell updates per sequence-step, 4 + 2
+ * sequence-steps: 4*8*8*6 = 1536 MACs and 8*6 = 48 updates a pass.
+ * (direction_schedule: interleaved refuses lengths: the packed batch would
+ * mix the two directions.) */
+START_TEST(bidirectional_lengths)
+{
+	hw_cfg_t h = hw_tiny(4, 32, TILE_CONFIG4, SCHED_KIND_INTERGATE);
+	layer_cfg_t bi = layer(CELL_LSTM, 8, 8, 4, 2, true);
+	bi.sequence_lens = (layer_lens_t){ .n = 2, .len = { 4, 2 } };
+	bi.direction = DIR_BI;
+	run_result_t r;
+	ck_assert_uint_eq(run1(&h, &bi, &r, false), 2 * 171);
+	ck_assert_uint_eq(r.n_layers, 2);
+	for (int p = 0; p < 2; p++)
+		ck_assert_uint_eq(r.layers[p].cycles, 171);
+	ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 2 * 4 * 8 * 8 * (4 + 2));
+	ck_assert_uint_eq(test_counter(&r, "cell.updates"), 2 * 8 * (4 + 2));
+	run_result_free(&r);
+}
+END_TEST
+
 /* QRNN (fo-pooling, window 1): no U, so the VS array never waits on h; its
  * W.x of step t+2 waits only for the gate buffer's room (step t's h
  * written), and the cell updater reads element e of step t only once
@@ -1310,6 +1339,7 @@ Suite *timing_suite(void)
 	tcase_add_test(t, gate_buffer_peak);
 	tcase_add_test(t, lstmp_projection_step);
 	tcase_add_test(t, finished_sequences_not_issued);
+	tcase_add_test(t, bidirectional_lengths);
 	tcase_add_test(t, qrnn_recurrence_binds);
 	tcase_add_test(t, activation_functions_counted);
 	suite_add_tcase(s, t);

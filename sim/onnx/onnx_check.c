@@ -61,8 +61,9 @@ static double act_err(const act_spec_t *f, double pre, double e, double out, dou
  * here in double). In: w, x0 (layer 0's input, the forward direction's x),
  * the previous layer's exact h and error xh, xe ((T, B, I), NULL for layer
  * 0), u; back: the backward direction of a bidirectional layer, which
- * walks time from T - 1 down. Out: the exact h (T, B, H) and the bounds
- * eh, ec (T, B, H) on |datapath - exact| of h and c, indexed by time. */
+ * walks time from T - 1 down (with lengths, from len[b] - 1). Out, zeroed
+ * by the caller: the exact h (T, B, H) and the bounds eh, ec (T, B, H) on
+ * |datapath - exact| of h and c, indexed by time. */
 typedef struct lb {
 	const weights_t *w;
 	const double *x0;
@@ -166,8 +167,13 @@ static void layer_bound(lb_t *L)
 			c[j] = w->c0 ? w->c0[(size_t)b * H + j] : 0.0; /* a GRU or RNN has none */
 			ec[j] = E32 * fabs(c[j]);
 		}
-		for (uint32_t s = 0; s < w->T; s++) {
-			uint32_t t = L->back ? w->T - 1 - s : s;
+		/* With lengths, sequence b runs len[b] steps, a backward pass from
+		 * its own last element len[b] - 1 down (ONNX's reverse direction);
+		 * its h, c and bounds past len[b] stay 0 (the caller's zeroed
+		 * arrays): ONNX's Y there is 0 and the dump holds exactly 0. */
+		uint32_t steps = w->len ? w->len[b] : w->T;
+		for (uint32_t s = 0; s < steps; s++) {
+			uint32_t t = L->back ? steps - 1 - s : s;
 			size_t xo = ((size_t)t * w->B + b) * w->I;
 			const double *x = L->xh ? L->xh + xo : L->x0 + xo, *ex = L->xe ? L->xe + xo : NULL;
 			bool rbm = w->cell == CELL_GRU && w->gru_form == GRU_RBM;
@@ -461,8 +467,11 @@ int onnx_check_outputs(const onnx_model_t *m, const char *data_dir, const char *
 		 * (squeezed when nd = 1); Y_h, Y_c are (nd, B, H), batch-major
 		 * (B, nd, H), direction d's last step. The dump is (t, d, b, j),
 		 * indexed by time; a bidirectional layer's backward direction and
-		 * a reverse layer end at t = 0, a forward layer with lengths at
-		 * each sequence's own last step (import maps lengths forward only). */
+		 * a reverse layer end at t = 0 (with lengths too: the backward
+		 * pass's last step for every sequence), a forward direction with
+		 * lengths at each sequence's own last step, len[b] - 1. Y past a
+		 * sequence's length is 0 in ONNX and in the dump, compared
+		 * exactly (its bound is 0). */
 		bool bm = onnx_model_batch_major(m, l), cat = onnx_model_output_concat(m, k);
 		bool rev = onnx_model_reverse(m, l);
 		for (size_t i = 0; !rc && i < n; i++) {

@@ -633,27 +633,35 @@ static int map_rnn(ctx_t *c, const Onnx__NodeProto *n, cell_kind_t op)
 				     c->path, what);
 		else if (!(rc = onnx_pb_tensor_ints(p, c->path, what, &v, &cnt, c->err))) {
 			/* Lengths below T become the layer's sequence_lens
-			 * (docs/architecture.md): forward only, since Y_h of a
-			 * backward direction with lengths is not mapped, and the
-			 * longest must be T, the padded length. */
-			bool full = cnt == B, valid = cnt == B;
+			 * (docs/architecture.md), in every direction: a backward
+			 * pass starts each sequence at its own last element, as
+			 * ONNX's reverse direction does. The longest must be T:
+			 * a batch padded past its longest sequence is refused
+			 * (docs/onnx.md, "Lengths all below T" gives why). */
+			bool full = cnt == B;
+			size_t bad = cnt;
 			int64_t longest = 0;
 			for (size_t i = 0; i < cnt; i++) {
 				full = full && v[i] == (int64_t)T;
-				valid = valid && v[i] >= 1 && v[i] <= (int64_t)T;
+				if (bad == cnt && (v[i] < 1 || v[i] > (int64_t)T))
+					bad = i;
 				longest = v[i] > longest ? v[i] : longest;
 			}
-			if (!valid)
+			if (cnt != B)
 				rc = sim_err(c->err, SIM_EINPUT,
-					     "%s: %s has %zu values, expected %u lengths of 1 to %u", c->path, what,
-					     cnt, B, T);
-			else if (!full && (a.bidir || a.reverse))
-				rc = unsupported(c, "%s",
-						 "sequence_lens below T with direction reverse or bidirectional",
-						 "direction forward with lengths (or every length equal to T)");
+					     "%s: %s has %zu values, expected %u, one per sequence of the batch",
+					     c->path, what, cnt, B);
+			else if (bad < cnt)
+				rc = sim_err(c->err, SIM_EINPUT,
+					     "%s: %s: element %zu is %lld, expected a length of 1 to T = %u", c->path,
+					     what, bad, (long long)v[bad], T);
 			else if (!full && longest != (int64_t)T)
-				rc = unsupported(c, "%s", "sequence_lens whose longest is below T",
-						 "the longest length equal to T, the padded length");
+				rc = unsupported(c, "%s",
+						 "sequence_lens whose longest is below T (the steps past it would "
+						 "run no sequence, and a later layer or head without lengths would "
+						 "read them)",
+						 "the longest length equal to T: export the batch padded to its "
+						 "longest sequence");
 			else if (!full) {
 				lens.n = B;
 				for (size_t i = 0; i < cnt; i++)

@@ -11,8 +11,8 @@
  * workload layer with direction reverse); activations from ONNX's list, the same
  * for both directions (the layer's act_f, act_g, act_h), no clip, not both
  * input_forget 1 and peepholes P, and
- * sequence_lens either absent or equal to T for every sequence (which is
- * the same computation); layout 1 (batch-major X and Y) is transposed
+ * sequence_lens absent, or lengths of 1 to T whose longest is T (the
+ * layer's sequence_lens, in any direction); layout 1 (batch-major X and Y) is transposed
  * on the way in (the check transposes Y back). Anything else is refused with one line,
  * "file: node N (OP 'name'): what is unsupported, expected what".
  *

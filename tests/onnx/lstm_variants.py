@@ -32,6 +32,22 @@ Cases:
   lstm_seq_lens       sequence_lens [7, 3] (an int32 initializer): Y is 0
                       past each length, Y_h and Y_c are each sequence's
                       state at its own last step
+  lstm_reverse_seq_lens  direction reverse with sequence_lens [3, 7, 1]:
+                      each sequence runs from its own last element
+                      X[len-1] down to X[0]; Y is 0 past each length, Y_h
+                      and Y_c are the states after X[0] for every sequence
+  lstm_bidir_seq_lens  direction bidirectional with sequence_lens
+                      [5, 7, 2]: Y (T, 2, B, H), Y_h and Y_c (2, B, H):
+                      the forward direction's state at len-1, the reverse
+                      one's after X[0]
+  lstm_bidir_seq_lens_chain  the same bidirectional layer, its Y merged by
+                      Transpose + Reshape to (T, B, 2H) (as PyTorch
+                      exports it) into a forward LSTM with the same
+                      lengths: the second layer reads 0 past each length
+  lstm_bidir_seq_lens_then_all_t  the same chain, the second layer
+                      without lengths: it runs all T steps over those 0s
+  rnn_bidir_seq_lens_bm  an RNN (Tanh), bidirectional, layout 1, lengths
+                      [2, 7, 4]: Y (B, T, 2, H), Y_h (B, 2, H)
 """
 import os
 import sys
@@ -238,6 +254,108 @@ def seq_lens(out, rng):
     write(out, "lstm_seq_lens", g, [("X", x)], [("Y", Y[:, None]), ("Y_h", hT[None]), ("Y_c", cT[None])])
 
 
+def lens_dir(x, lens, p, back):
+    """One direction of an ONNX LSTM over a padded batch: each sequence
+    alone over its own length, time reversed when back (ONNX's reverse
+    direction starts at X[len-1]); Y (T, B, H) is 0 past each length, the
+    states are each sequence's last (after X[len-1], or after X[0])."""
+    W, R_, Bias, P, h0, c0 = p
+    H = R_.shape[1]
+    Y, hT, cT = np.zeros((x.shape[0], len(lens), H)), np.zeros((len(lens), H)), np.zeros((len(lens), H))
+    for b, n in enumerate(lens):
+        xb = x[:n, b:b + 1]
+        yb, hb, cb = reference(xb[::-1] if back else xb, W, R_, Bias, P, h0[b:b + 1], c0[b:b + 1], False)
+        Y[:n, b], hT[b], cT[b] = (yb[::-1] if back else yb)[:, 0], hb[0], cb[0]
+    return Y, hT, cT
+
+
+def dir_layer(rng, prefix, H, In, nd):
+    """nd directions' parameters (each as `layer` draws them) and their
+    initializers stacked on ONNX's num_directions axis."""
+    ps, inits = [], []
+    for d in range(nd):
+        p, init = layer(rng, prefix, H, In, False, False)
+        ps.append(p)
+        inits.append(init)
+    init = [numpy_helper.from_array(np.concatenate([numpy_helper.to_array(i[k]) for i in inits]), inits[0][k].name)
+            for k in range(5)]
+    return ps, init
+
+
+def lens_cases(out, rng):
+    global B
+    saved, B = B, 3
+    try:
+        H = 4
+        lens = [3, 7, 1]
+        x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+        (p,), init = dir_layer(rng, "", H, I, 1)
+        Y, hT, cT = lens_dir(x, lens, p, True)
+        init.append(numpy_helper.from_array(np.array(lens, np.int32), "seq_lens"))
+        node = helper.make_node("LSTM", ["X", "W", "R", "B", "seq_lens", "h0", "c0"], ["Y", "Y_h", "Y_c"],
+                                hidden_size=H, direction="reverse")
+        g = helper.make_graph([node], "lstm_reverse_seq_lens", [vi("X", [T, B, I])],
+                              [vi("Y", [T, 1, B, H]), vi("Y_h", [1, B, H]), vi("Y_c", [1, B, H])], init)
+        write(out, "lstm_reverse_seq_lens", g, [("X", x)],
+              [("Y", Y[:, None]), ("Y_h", hT[None]), ("Y_c", cT[None])])
+
+        lens = [5, 7, 2]
+        x = f32(rng.uniform(-1, 1, (T, B, I))).astype(np.float64)
+        (pf, pb), init = dir_layer(rng, "", H, I, 2)
+        Yf, hf, cf = lens_dir(x, lens, pf, False)
+        Yb, hb, cb = lens_dir(x, lens, pb, True)
+        sl = numpy_helper.from_array(np.array(lens, np.int64), "seq_lens")
+        node = helper.make_node("LSTM", ["X", "W", "R", "B", "seq_lens", "h0", "c0"], ["Y", "Y_h", "Y_c"],
+                                hidden_size=H, direction="bidirectional")
+        g = helper.make_graph([node], "lstm_bidir_seq_lens", [vi("X", [T, B, I])],
+                              [vi("Y", [T, 2, B, H]), vi("Y_h", [2, B, H]), vi("Y_c", [2, B, H])], init + [sl])
+        write(out, "lstm_bidir_seq_lens", g, [("X", x)],
+              [("Y", np.stack([Yf, Yb], 1)), ("Y_h", np.stack([hf, hb])), ("Y_c", np.stack([cf, cb]))])
+
+        # the chain: Y (T, 2, B, H) -> Transpose (T, B, 2, H) -> Reshape
+        # (T, B, 2H), [h_fwd; h_bwd], 0 past each length in both halves
+        H2 = 3
+        (p2,), init2 = dir_layer(rng, "l2_", H2, 2 * H, 1)
+        Ym = f32(np.concatenate([Yf, Yb], 2)).astype(np.float64)
+        shape = numpy_helper.from_array(np.array([0, 0, -1], np.int64), "shape")
+        # the second layer with the same lengths, or without: then it runs
+        # all T steps, reading the first layer's zeros past each length
+        for name, l2 in (("lstm_bidir_seq_lens_chain", lens), ("lstm_bidir_seq_lens_then_all_t", [T] * B)):
+            Y2, h2, _ = lens_dir(Ym, l2, p2, False)
+            nodes = [node,
+                     helper.make_node("Transpose", ["Y"], ["Yt"], perm=[0, 2, 1, 3]),
+                     helper.make_node("Reshape", ["Yt", "shape"], ["Ym"]),
+                     helper.make_node("LSTM", ["Ym", "l2_W", "l2_R", "l2_B", "seq_lens" if l2 is lens else "",
+                                               "l2_h0", "l2_c0"], ["Y2", "Y2_h"], hidden_size=H2)]
+            g = helper.make_graph(nodes, name, [vi("X", [T, B, I])],
+                                  [vi("Y2", [T, 1, B, H2]), vi("Y_h", [2, B, H]), vi("Y2_h", [1, B, H2])],
+                                  init + init2 + [sl, shape])
+            write(out, name, g, [("X", x)], [("Y2", Y2[:, None]), ("Y_h", np.stack([hf, hb])), ("Y2_h", h2[None])])
+
+        # RNN (Tanh), bidirectional, layout 1: X (B, T, I), Y (B, T, 2, H),
+        # Y_h (B, 2, H); lengths [2, 7, 4]
+        H, lens = 5, [2, 7, 4]
+        s = 1.0 / np.sqrt(H)
+        W, R_, Bias = (f32(rng.uniform(-s, s, shape)).astype(np.float64)
+                       for shape in ((2, H, I), (2, H, H), (2, 2 * H)))
+        xb = f32(rng.uniform(-1, 1, (B, T, I))).astype(np.float64)
+        Y, hT = np.zeros((B, T, 2, H)), np.zeros((B, 2, H))
+        for b, n in enumerate(lens):
+            xs = xb[b:b + 1, :n].swapaxes(0, 1)  # (n, 1, I)
+            for d in range(2):
+                yd, hd = rnn_reference(xs[::-1] if d else xs, W[d], R_[d], Bias[d], np.zeros((1, H)))
+                Y[b, :n, d], hT[b, d] = (yd[::-1] if d else yd)[:, 0], hd[0]
+        init = [numpy_helper.from_array(f32(a), n) for a, n in ((W, "W"), (R_, "R"), (Bias, "B"))]
+        init.append(numpy_helper.from_array(np.array(lens, np.int32), "seq_lens"))
+        node = helper.make_node("RNN", ["X", "W", "R", "B", "seq_lens"], ["Y", "Y_h"], hidden_size=H,
+                                direction="bidirectional", layout=1)
+        g = helper.make_graph([node], "rnn_bidir_seq_lens_bm", [vi("X", [B, T, I])],
+                              [vi("Y", [B, T, 2, H]), vi("Y_h", [B, 2, H])], init)
+        write(out, "rnn_bidir_seq_lens_bm", g, [("X", xb)], [("Y", Y), ("Y_h", hT)])
+    finally:
+        B = saved
+
+
 def main():
     out = sys.argv[1]
     rng = np.random.default_rng(2026)
@@ -247,6 +365,7 @@ def main():
     reverse_cases(out, rng)
     stack_reverse(out, rng)
     seq_lens(out, rng)
+    lens_cases(out, rng)
 
 
 if __name__ == "__main__":

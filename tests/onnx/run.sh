@@ -15,7 +15,8 @@
 #   round trip   `sharpsim import` then `sharpsim run --functional`, by hand
 #   unsupported  models with each refused feature: one line, exit 2
 #   variants     LSTM models with peepholes and with input_forget = 1, with
-#                sequence_lens below T, LSTM
+#                sequence_lens below T (forward, reverse, bidirectional,
+#                and a bidirectional layer into a forward one), LSTM
 #                and RNN with direction reverse, alone and in a chain
 #                (tests/onnx/lstm_variants.py,
 #                numpy reference) pass on fp16 and fp32
@@ -31,8 +32,11 @@
 #                h and c match torch's on fp32 and fp16
 #                (tests/onnx/torch_lstmp.py); sequence_lens: LSTM, LSTMP,
 #                GRU and bidirectional LSTM on a padded batch of uneven
-#                lengths match torch's packed sequences, 0 past each length
-#                (tests/onnx/torch_lens.py); skipped without torch
+#                lengths match torch's packed sequences, 0 past each length,
+#                and bidirectional LSTM and GRU ONNX nodes with a
+#                sequence_lens input pass `sharpsim check` against torch's
+#                packed Y, Y_h, Y_c (tests/onnx/torch_lens.py); skipped
+#                without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
@@ -225,6 +229,14 @@ node = helper.make_node("LSTM", ["X", "W", "R", "", "L"], ["Y", "Y_h"], hidden_s
 g = helper.make_graph([node], "seq", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
     [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])], [W, R, seq])
 save(helper.make_model(g), t + "/seqlens.onnx")
+# lengths that are bad input, on a reverse node (X of T = 3, B = 2): one
+# longer than T, the wrong count, a negative one
+for name, vals in (("seqlens_long", [3, 4]), ("seqlens_count", [3, 2, 1]), ("seqlens_neg", [3, -1])):
+    L = helper.make_tensor("L", TensorProto.INT64, [len(vals)], vals)
+    node = helper.make_node("LSTM", ["X", "W", "R", "", "L"], ["Y", "Y_h"], hidden_size=H, direction="reverse")
+    g = helper.make_graph([node], name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 2, I])],
+        [helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 2, H])], [W, R, L])
+    save(helper.make_model(g), "%s/%s.onnx" % (t, name))
 # another operator after the layer
 g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H),
     helper.make_node("Relu", ["Y_h"], ["Z"])], "relu",
@@ -281,7 +293,10 @@ PYEOF
   refused "activations per direction" "acts_dirs.onnx: node 1 \(LSTM ''\): activations that differ between the directions $U" import "$T/acts_dirs.onnx" --out "$T/o"
   refused "hard sigmoid, beta 0" "acts_hsig0.onnx: node 1 \(LSTM ''\): activation HardSigmoid with beta 0 $U a nonzero beta" import "$T/acts_hsig0.onnx" --out "$T/o"
   refused "input_forget with P" "forget_peep.onnx: node 1 \(LSTM ''\): input_forget=1 together with peepholes .* $U one of them" import "$T/forget_peep.onnx" --out "$T/o"
-  refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens whose longest is below T $U" import "$T/seqlens.onnx" --out "$T/o"
+  refused "sequence_lens" "seqlens.onnx: node 1 \(LSTM ''\): sequence_lens whose longest is below T \(the steps past it would run no sequence, .*\) $U the longest length equal to T" import "$T/seqlens.onnx" --out "$T/o"
+  refused "sequence_lens over T" "seqlens_long.onnx: node 1 \(LSTM ''\): sequence_lens 'L': element 1 is 4, expected a length of 1 to T = 3" import "$T/seqlens_long.onnx" --out "$T/o"
+  refused "sequence_lens count" "seqlens_count.onnx: node 1 \(LSTM ''\): sequence_lens 'L' has 3 values, expected 2, one per sequence of the batch" import "$T/seqlens_count.onnx" --out "$T/o"
+  refused "sequence_lens negative" "seqlens_neg.onnx: node 1 \(LSTM ''\): sequence_lens 'L': element 1 is -1, expected a length of 1 to T = 3" run --workload "$T/seqlens_neg.onnx" --functional --no-energy
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
   refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
   refused "head on the last step" "head_last.onnx: node 2 \(Gemm ''\): multiplies 'Y_h', expected the last layer's Y sequence reshaped to \(T\*B, H\)" import "$T/head_last.onnx" --out "$T/o"
