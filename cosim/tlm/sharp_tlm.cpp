@@ -233,6 +233,7 @@ uint32_t Accel::run_layer(sc_time &delay)
 	w.G = static_cast<uint32_t>(G);
 	w.I = l.input_size;
 	w.H = l.hidden_size;
+	w.HP = l.hidden_size; // the platform's layers have no projection
 	w.T = l.timesteps;
 	w.B = l.batch_size;
 	w.W = I ? dW.data() : nullptr;
