@@ -33,7 +33,8 @@ static int period(const hw_cfg_t *hw, const workload_t *w, const layer_cfg_t *l,
 	int rc = layer_cycles(hw, w, &lk, 3, opts, &c3, err);
 	if (!rc)
 		rc = layer_cycles(hw, w, &lk, 4, opts, &c4, err);
-	*p = c4 - c3;
+	if (!rc)
+		*p = c4 - c3;
 	return rc;
 }
 
