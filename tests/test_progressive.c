@@ -43,25 +43,7 @@ static layer_cfg_t apx_layer(uint32_t in, uint32_t hid, uint32_t t, uint32_t b, 
 /* Runs one layer, checks lane conservation, returns cycles. */
 static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep, bool ff)
 {
-	workload_t w = { .name = "t", .path = "t", .layers = (layer_cfg_t *)l, .n_layers = 1 };
-	run_opts_t o = { .fast_forward = ff };
-	run_result_t r;
-	sim_err_t e = { 0 };
-	int rc = accel_run(h, &w, &o, &r, &e);
-	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
-	uint64_t lanes = test_counter(&r, "vs.useful_macs");
-	static const char *const idle[] = { "idle.padding",	 "idle.dependency",   "idle.fill_drain",
-					    "idle.backpressure", "idle.weight_fetch", "idle.decompress",
-					    "idle.zero_weight" };
-	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
-		lanes += test_counter(&r, idle[i]);
-	ck_assert_uint_eq(lanes, r.cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
-	uint64_t c = r.cycles;
-	if (keep)
-		*keep = r;
-	else
-		run_result_free(&r);
-	return c;
+	return test_run1(h, l, keep, (run_opts_t){ .fast_forward = ff });
 }
 
 /* I = H = 4 (C = 8), NZ = 6, N = 2: D = ceil(6/4) = 2 dot tiles a step,

@@ -56,19 +56,7 @@ static layer_cfg_t layer(cell_kind_t c, uint32_t in, uint32_t hid, uint32_t t, u
 /* Runs one layer, checks the run's own invariants, returns cycles. */
 static uint64_t run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep, bool cold)
 {
-	workload_t w = { .name = "t", .path = "t", .layers = (layer_cfg_t *)l, .n_layers = 1 };
-	run_opts_t o = { .cold = cold };
-	run_result_t r;
-	sim_err_t e = { 0 };
-	int rc = accel_run(h, &w, &o, &r, &e);
-	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
-	test_check_lanes(&r, h);
-	uint64_t c = r.cycles;
-	if (keep)
-		*keep = r;
-	else
-		run_result_free(&r);
-	return c;
+	return test_run1(h, l, keep, (run_opts_t){ .cold = cold });
 }
 
 /* Intergate, LSTM without W.x, H = 4 on N = 4, K = 32 (config4: 32 x 4):

@@ -91,4 +91,22 @@ static inline void test_check_lanes(const run_result_t *r, const hw_cfg_t *h)
 	ck_assert_uint_eq(lanes, r->cycles * (uint64_t)h->compute.vs_units * h->compute.vs_width);
 }
 
+/* Runs one layer under opts, checks lane conservation, returns its cycles;
+ * the result is kept in *keep (the caller frees it) or freed. */
+static inline uint64_t test_run1(const hw_cfg_t *h, const layer_cfg_t *l, run_result_t *keep, run_opts_t o)
+{
+	workload_t w = { .name = "t", .path = "t", .layers = (layer_cfg_t *)l, .n_layers = 1 };
+	run_result_t r;
+	sim_err_t e = { 0 };
+	int rc = accel_run(h, &w, &o, &r, &e);
+	ck_assert_msg(rc == SIM_OK, "accel_run failed: %s", e.msg);
+	test_check_lanes(&r, h);
+	uint64_t c = r.cycles;
+	if (keep)
+		*keep = r;
+	else
+		run_result_free(&r);
+	return c;
+}
+
 #endif
