@@ -73,6 +73,7 @@
 #include "energy.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@
 #include "../common/datadir.h"
 #include "../common/json.h"
 #include "../core/resolve.h"
+#include "../config/params.h"
 #include "../config/ydoc.h"
 
 /* One CACTI bank of the table: a bank of `bytes` with a `bits`-wide port. */
@@ -780,29 +782,11 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 		C("acc.adds", acc_adds),
 		C("mfu.sigmoid", sigmoid),
 		C("mfu.tanh", tanh),
-		C("mfu.relu", fn[ACT_RELU - 2]),
-		C("mfu.leaky_relu", fn[ACT_LEAKY_RELU - 2]),
-		C("mfu.hard_sigmoid", fn[ACT_HARD_SIGMOID - 2]),
-		C("mfu.affine", fn[ACT_AFFINE - 2]),
-		C("mfu.thresholded_relu", fn[ACT_THRESHOLDED_RELU - 2]),
-		C("mfu.softsign", fn[ACT_SOFTSIGN - 2]),
-		C("mfu.scaled_tanh", fn[ACT_SCALED_TANH - 2]),
-		C("mfu.elu", fn[ACT_ELU - 2]),
-		C("mfu.softplus", fn[ACT_SOFTPLUS - 2]),
 		C("mfu.activations", activations),
 		C("mfu.bias_adds", bias_adds),
 		C("cell.mults", cell_mults),
 		C("cell.adds", cell_adds),
 		C("cell.tanh", cell_tanh),
-		C("cell.relu", cell_fn[ACT_RELU - 2]),
-		C("cell.leaky_relu", cell_fn[ACT_LEAKY_RELU - 2]),
-		C("cell.hard_sigmoid", cell_fn[ACT_HARD_SIGMOID - 2]),
-		C("cell.affine", cell_fn[ACT_AFFINE - 2]),
-		C("cell.thresholded_relu", cell_fn[ACT_THRESHOLDED_RELU - 2]),
-		C("cell.softsign", cell_fn[ACT_SOFTSIGN - 2]),
-		C("cell.scaled_tanh", cell_fn[ACT_SCALED_TANH - 2]),
-		C("cell.elu", cell_fn[ACT_ELU - 2]),
-		C("cell.softplus", cell_fn[ACT_SOFTPLUS - 2]),
 		C("wbuf.row_reads", wbuf_rows),
 		C("wbuf.read_bytes", wbuf_rbytes),
 		C("wbuf.write_bytes", wbuf_wbytes),
@@ -832,6 +816,19 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 				       "energy model: counter '%s' is not registered, expected "
 				       "every counter listed in core/run.h",
 				       map[i].name);
+	/* One counter per activation function beyond sigmoid and tanh, in the
+	 * MFU and in the cell updater, named as the layer keys name them. */
+	for (unsigned f = ACT_RELU; f < ACT_N_FN; f++)
+		for (int unit = 0; unit < 2; unit++) {
+			char name[64];
+			snprintf(name, sizeof name, "%s.%s", unit ? "cell" : "mfu",
+				 param_lact_name((layer_act_t)(f + 1)));
+			if (!stats_find(st, name, unit ? &c->cell_fn[f - 2] : &c->fn[f - 2]))
+				return sim_err(err, SIM_EINTERNAL,
+					       "energy model: counter '%s' is not registered, expected every counter "
+					       "listed in core/run.h",
+					       name);
+		}
 	/* The MFU -> cell updater FIFO is optional: a cycle model that hands
 	 * gate values over through the gate buffer has none (0 events). */
 	stats_find(st, "fifo.act.pushes", &c->act_push);
