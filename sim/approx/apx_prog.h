@@ -60,6 +60,8 @@ typedef struct apx_shape {
 	uint32_t value_bits, index_bits;
 	uint32_t scalar_latency; /* L_s: issue slots from D_n's last tile to U_n (M + d + A + 1) */
 	uint32_t batch;		 /* B: each tile issues once per sequence, B slots */
+	approx_order_t order;	 /* issue order over several row blocks */
+	uint32_t accumulators;	 /* the hardware's accumulator blocks (refinement-major's bound) */
 } apx_shape_t;
 
 struct sched_params;

@@ -152,6 +152,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 			    .value_bits = l->approx_value_bits,
 			    .index_bits = l->approx_index_bits,
 			    .batch = l->batch_size,
+			    .order = l->approx_order,
+			    .accumulators = hw->compute.accumulators,
 			    .scalar_latency = hw->compute.mult_latency + cu_tree_depth(p->n, sp.cfg) +
 					      hw->compute.acc_latency + 1 };
 	if (l->approx != APPROX_NONE) {
