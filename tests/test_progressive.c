@@ -184,6 +184,21 @@ START_TEST(refinement_major_two_blocks)
 			run_result_free(&r);
 		}
 	}
+	/* The drain: every block closes in the last round, so the cell
+	 * updater takes them back to back. At L = 2 lanes block 0's 8 units
+	 * take 4 cycles and block 1's 4 take 2. Block-major: block 0 (slot
+	 * 13) leaves at 18, block 1 (slot 16) at 21, 3 cycles behind it, so
+	 * its reading starts 1 cycle late: P = 16 + 40 + 1 + (2 - 1) = 58.
+	 * Refinement-major: block 0 (slot 14) and block 1 (slot 15)
+	 * leave at 19 and 20; block 1's units are read after block 0's 4
+	 * cycles, 3 later than its own arrival would allow, then 2 cycles:
+	 * P = 15 + 40 + 3 + 1 = 59. */
+	h.cell.lanes = 2;
+	l.timesteps = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 59 + 1);
+	l.approx_order = APPROX_ORDER_BLOCK;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 58 + 1);
+	h.cell.lanes = 8;
 	/* B = 2, N = 2: each tile issues twice, U_n needs (tiles from D_n's
 	 * last) * 2 >= 5. Refinement-major: D_1 in tiles 0, 1, D_2 in 2, 3,
 	 * U_1 of blocks 0, 1 in 4, 5 (4 - 1 >= 3), U_2 in 6, 7 (6 - 3 >= 3):
