@@ -324,6 +324,25 @@ START_TEST(budget_allows_exactly_k)
 }
 END_TEST
 
+/* Why a per-step choice made at run time would equal the budget's: under
+ * the h barrier every time step starts from the same machine state (the
+ * array, accumulators, MFU and cell updater drained, the factors
+ * resident), so a program with k refinements lasts the same at every
+ * step, the first included: T = 1 takes P(k) + 1 cycles, P(1) = 46, P(2) =
+ * 48, P(3) = 53 (budget_allows_exactly_k), and T steps take T * P(k) + 1. */
+START_TEST(first_step_lasts_a_period)
+{
+	hw_cfg_t h = hw_tiny();
+	static const uint64_t per[3] = { 46, 48, 53 };
+	for (uint32_t k = 1; k <= 3; k++) {
+		layer_cfg_t l = apx_layer(4, 4, 1, 1, 6, k);
+		ck_assert_uint_eq(run1(&h, &l, NULL, false), per[k - 1] + 1);
+		l.timesteps = 5;
+		ck_assert_uint_eq(run1(&h, &l, NULL, false), 5 * per[k - 1] + 1);
+	}
+}
+END_TEST
+
 /* With NZ = C and N = rank (R = 4 rows, C = 8), the refinements rebuild
  * every gate: the last hidden state is the exact layer's to rounding. */
 START_TEST(full_rank_values_are_exact)
@@ -497,6 +516,7 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, op_count_from_counters);
 	tcase_add_test(t, refinement_times);
 	tcase_add_test(t, budget_allows_exactly_k);
+	tcase_add_test(t, first_step_lasts_a_period);
 	tcase_add_test(t, fast_forward_exact);
 	tcase_add_test(t, full_rank_values_are_exact);
 	tcase_add_test(t, refusals);
