@@ -270,12 +270,15 @@ START_TEST(refinement_times)
 END_TEST
 
 /* Fast-forward's steady-state jump gives the stepped run's cycles and
- * counters, on a resident and a streamed layer. */
+ * counters, on a resident and a streamed layer of two row blocks, in
+ * either order. */
 START_TEST(fast_forward_exact)
 {
 	hw_cfg_t h = hw_tiny();
 	layer_cfg_t l = apx_layer(24, 16, 40, 1, 10, 5);
-	for (int stream = 0; stream < 2; stream++) {
+	for (int k = 0; k < 4; k++) {
+		int stream = k & 1;
+		l.approx_order = k & 2 ? APPROX_ORDER_REFINEMENT : APPROX_ORDER_BLOCK;
 		h.memory.weights = stream ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
 		run_result_t a, b;
 		run1(&h, &l, &a, false);
