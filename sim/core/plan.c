@@ -93,6 +93,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 		pp->tile_src = TILE_FROM_CONFIG;
 	} else {
 		int rc = resolve_tile(hw, table, memo, p->registry, orig, &pp->tile, &pp->tile_src, err);
+		if (rc == SIM_EINPUT && l->approx != APPROX_NONE)
+			sim_err_prefix(err, "layer %u: ", pp->layer + 1); /* located by the pipeline */
 		if (rc)
 			return rc;
 	}
