@@ -311,9 +311,15 @@ START_TEST(budget_allows_exactly_k)
 		sim_err_t e = { 0 };
 		ck_assert_int_eq(apx_budget_fit(&h, &w, &o, cases[i].cycles / 500, &e), SIM_OK);
 		ck_assert_uint_eq(l.approx_steps, cases[i].k);
+		/* k at every one of the 3 steps, each lasting P(k), the first
+		 * included (first_step_lasts_a_period): 3 P(k) + 1 cycles. */
+		static const uint64_t per[4] = { 0, 46, 48, 53 };
 		run_result_t r;
-		run1(&h, &l, &r, true);
+		ck_assert_uint_eq(run1(&h, &l, &r, true), 3 * per[cases[i].k] + 1);
 		ck_assert_uint_eq(r.layers[0].refine_steps, cases[i].k);
+		for (uint64_t t = 0; t < 3; t++)
+			for (uint32_t n = 0; n < cases[i].k; n++)
+				ck_assert_uint_gt(r.layers[0].refine_at[t * cases[i].k + n], 0);
 		run_result_free(&r);
 	}
 	/* Shorter than one step: refused at the layer. */
