@@ -148,6 +148,77 @@ START_TEST(two_blocks)
 }
 END_TEST
 
+/* Refinement-major order (approx_order: refinement) against block-major on
+ * two blocks: H = 12 on rpg = 8, I = 4, NZ = 6 (D = 2), N = 3.
+ *
+ * Block-major: block 0 as in tiny_step_closed_form's third refinement (D_1
+ * in 0, 1, D_2 in 2, 3, waits 4, 5, U_1 in 6, D_3 in 7, 8, U_2 in 9, waits
+ * 10..12, U_3 in 13), then block 1's U_1..U_3 in 14..16: s = 16, P = 56;
+ * refinement n reaches every row with block 1's U_n: 56t + 19, 20, 21.
+ *
+ * Refinement-major: D_1 in 0, 1, D_2 in 2, 3, waits 4, 5 (U_1 needs
+ * >= 1 + 5), U_1 of blocks 0, 1 in 6, 7; D_3 in 8, 9; U_2 needs >= 3 + 5
+ * and slot 10 is next: blocks 0, 1 in 10, 11; U_3 needs >= 9 + 5: waits
+ * 12, 13, blocks 0, 1 in 14, 15. s = 15; block 0 leaves the accumulators
+ * at 19, block 1 at 20, one block a cycle into the MFU (8 and 4 units, one
+ * cycle each at L = 8): P = 15 + 40 = 55. Refinement n lands at slot + 5:
+ * 55t + 12, 16, 20, the first one 7 cycles earlier than block-major's,
+ * and the step one slot shorter (the two U_1 fill a wait). */
+START_TEST(refinement_major_two_blocks)
+{
+	hw_cfg_t h = hw_tiny();
+	layer_cfg_t l = apx_layer(4, 12, 40, 1, 6, 3);
+	static const uint64_t per[2] = { 56, 55 }, at[2][3] = { { 19, 20, 21 }, { 12, 16, 20 } };
+	for (int o = 0; o < 2; o++) {
+		l.approx_order = o ? APPROX_ORDER_REFINEMENT : APPROX_ORDER_BLOCK;
+		for (int ff = 0; ff < 2; ff++) {
+			run_result_t r;
+			l.timesteps = 40;
+			ck_assert_uint_eq(run1(&h, &l, &r, ff), 40 * per[o] + 1);
+			ck_assert_uint_eq(test_counter(&r, "vs.useful_macs"), 40ull * 3 * (4 * 6 + 12 * 4));
+			for (uint64_t t = 0; t < 40; t++)
+				for (int n = 0; n < 3; n++)
+					ck_assert_uint_eq(r.layers[0].refine_at[3 * t + n], per[o] * t + at[o][n]);
+			if (ff)
+				ck_assert_uint_gt(test_counter(&r, "sim.jumped_cycles"), 0);
+			run_result_free(&r);
+		}
+	}
+	/* The drain: every block closes in the last round, so the cell
+	 * updater takes them back to back. At L = 2 lanes block 0's 8 units
+	 * take 4 cycles and block 1's 4 take 2. Block-major: block 0 (slot
+	 * 13) leaves at 18, block 1 (slot 16) at 21, 3 cycles behind it, so
+	 * its reading starts 1 cycle late: P = 16 + 40 + 1 + (2 - 1) = 58.
+	 * Refinement-major: block 0 (slot 14) and block 1 (slot 15)
+	 * leave at 19 and 20; block 1's units are read after block 0's 4
+	 * cycles, 3 later than its own arrival would allow, then 2 cycles:
+	 * P = 15 + 40 + 3 + 1 = 59. */
+	h.cell.lanes = 2;
+	l.timesteps = 2;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 59 + 1);
+	l.approx_order = APPROX_ORDER_BLOCK;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 58 + 1);
+	h.cell.lanes = 8;
+	/* B = 2, N = 2: each tile issues twice, U_n needs (tiles from D_n's
+	 * last) * 2 >= 5. Refinement-major: D_1 in tiles 0, 1, D_2 in 2, 3,
+	 * U_1 of blocks 0, 1 in 4, 5 (4 - 1 >= 3), U_2 in 6, 7 (6 - 3 >= 3):
+	 * no wait, 8 tiles, 16 slots, s = 15: P = 55. Block-major: U_1 in 4, a
+	 * wait in 5, U_2 in 6, block 1's U_1, U_2 in 7, 8: 18 slots, s = 17,
+	 * P = 57. T = 2: 111 and 115 cycles. */
+	l = apx_layer(4, 12, 2, 2, 6, 2);
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 57 + 1);
+	l.approx_order = APPROX_ORDER_REFINEMENT;
+	ck_assert_uint_eq(run1(&h, &l, NULL, false), 2 * 55 + 1);
+	/* Both blocks of both sequences stay open over the step: 4
+	 * accumulator blocks; 3 would deadlock, so the build refuses. */
+	h.compute.accumulators = 3;
+	run_result_t r;
+	sim_err_t e = { 0 };
+	ck_assert_int_eq(test_run_layers(&h, &l, 1, false, 1, NULL, "p.yaml", &r, &e), SIM_EINPUT);
+	ck_assert_msg(strstr(e.msg, "compute.accumulators is 3, expected at least 4"), "%s", e.msg);
+}
+END_TEST
+
 /* The operation count of the paper, from counters: per gate and refinement
  * step NZ + R multiply-adds on VS lanes and one scale multiply, so
  *   2 * vs.useful_macs + approx.scale_mults = T*B*G*N*(2R + 2NZ + 1). */
@@ -199,12 +270,15 @@ START_TEST(refinement_times)
 END_TEST
 
 /* Fast-forward's steady-state jump gives the stepped run's cycles and
- * counters, on a resident and a streamed layer. */
+ * counters, on a resident and a streamed layer of two row blocks, in
+ * either order. */
 START_TEST(fast_forward_exact)
 {
 	hw_cfg_t h = hw_tiny();
 	layer_cfg_t l = apx_layer(24, 16, 40, 1, 10, 5);
-	for (int stream = 0; stream < 2; stream++) {
+	for (int k = 0; k < 4; k++) {
+		int stream = k & 1;
+		l.approx_order = k & 2 ? APPROX_ORDER_REFINEMENT : APPROX_ORDER_BLOCK;
 		h.memory.weights = stream ? WEIGHTS_STREAM : WEIGHTS_RESIDENT;
 		run_result_t a, b;
 		run1(&h, &l, &a, false);
@@ -237,9 +311,15 @@ START_TEST(budget_allows_exactly_k)
 		sim_err_t e = { 0 };
 		ck_assert_int_eq(apx_budget_fit(&h, &w, &o, cases[i].cycles / 500, &e), SIM_OK);
 		ck_assert_uint_eq(l.approx_steps, cases[i].k);
+		/* k at every one of the 3 steps, each lasting P(k), the first
+		 * included (first_step_lasts_a_period): 3 P(k) + 1 cycles. */
+		static const uint64_t per[4] = { 0, 46, 48, 53 };
 		run_result_t r;
-		run1(&h, &l, &r, true);
+		ck_assert_uint_eq(run1(&h, &l, &r, true), 3 * per[cases[i].k] + 1);
 		ck_assert_uint_eq(r.layers[0].refine_steps, cases[i].k);
+		for (uint64_t t = 0; t < 3; t++)
+			for (uint32_t n = 0; n < cases[i].k; n++)
+				ck_assert_uint_gt(r.layers[0].refine_at[t * cases[i].k + n], 0);
 		run_result_free(&r);
 	}
 	/* Shorter than one step: refused at the layer. */
@@ -250,6 +330,25 @@ START_TEST(budget_allows_exactly_k)
 	sim_err_t e = { 0 };
 	ck_assert_int_eq(apx_budget_fit(&h, &w, &o, 45.9 / 500, &e), SIM_EINPUT);
 	ck_assert_msg(strstr(e.msg, "p.yaml:3:5") && strstr(e.msg, "46 cycles"), "%s", e.msg);
+}
+END_TEST
+
+/* Why a per-step choice made at run time would equal the budget's: under
+ * the h barrier every time step starts from the same machine state (the
+ * array, accumulators, MFU and cell updater drained, the factors
+ * resident), so a program with k refinements lasts the same at every
+ * step, the first included: T = 1 takes P(k) + 1 cycles, P(1) = 46, P(2) =
+ * 48, P(3) = 53 (budget_allows_exactly_k), and T steps take T * P(k) + 1. */
+START_TEST(first_step_lasts_a_period)
+{
+	hw_cfg_t h = hw_tiny();
+	static const uint64_t per[3] = { 46, 48, 53 };
+	for (uint32_t k = 1; k <= 3; k++) {
+		layer_cfg_t l = apx_layer(4, 4, 1, 1, 6, k);
+		ck_assert_uint_eq(run1(&h, &l, NULL, false), per[k - 1] + 1);
+		l.timesteps = 5;
+		ck_assert_uint_eq(run1(&h, &l, NULL, false), 5 * per[k - 1] + 1);
+	}
 }
 END_TEST
 
@@ -305,6 +404,15 @@ START_TEST(refusals)
 			      &e),
 			 SIM_EINPUT);
 	ck_assert_msg(strstr(e.msg, "p.yaml:7:16"), "%s", e.msg);
+	ck_assert_int_eq(load("name: p\nlayers:\n  - cell: lstm\n    input_size: 4\n    hidden_size: 4\n"
+			      "    timesteps: 2\n    approx_order: refinement\n",
+			      &e),
+			 SIM_EINPUT);
+	ck_assert_msg(strstr(e.msg, "p.yaml:7:19") && strstr(e.msg, "approx_order"), "%s", e.msg);
+	ck_assert_int_eq(load("name: p\nlayers:\n  - {cell: lstm, input_size: 4, hidden_size: 4, timesteps: 2, "
+			      "approx: svd_prune, approx_nz: 6, approx_order: refinement}\n",
+			      &e),
+			 SIM_OK);
 	/* timed only: a functional run is refused at the layer */
 	hw_cfg_t h = hw_tiny();
 	layer_cfg_t l = apx_layer(4, 4, 1, 1, 6, 2);
@@ -413,9 +521,11 @@ Suite *progressive_suite(void)
 	tcase_add_test(t, batch_spaces_the_scalar);
 	tcase_add_test(t, factor_bytes);
 	tcase_add_test(t, two_blocks);
+	tcase_add_test(t, refinement_major_two_blocks);
 	tcase_add_test(t, op_count_from_counters);
 	tcase_add_test(t, refinement_times);
 	tcase_add_test(t, budget_allows_exactly_k);
+	tcase_add_test(t, first_step_lasts_a_period);
 	tcase_add_test(t, fast_forward_exact);
 	tcase_add_test(t, full_rank_values_are_exact);
 	tcase_add_test(t, refusals);

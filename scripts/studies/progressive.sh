@@ -174,19 +174,24 @@ with open(out + "/progressive.dat", "w") as dat:
                 ad.write("%.6f %.6g\n" % ((c - t0) / mhz, max(e, 1e-6)))
             ad.write("\n\n")
             print("\n%s dense: %s" % (name, ", ".join("%.3f us %.3g" % ((c - t0) / mhz, e) for c, e in zip(left[-1], at["rel_error"][-1]))))
-            for nz in (36, 72):
-                w = ["-w", "approx=svd_prune", "-w", "approx_nz=%d" % nz, "-w", "approx_steps=32"]
-                d = json.loads(subprocess.run(a + w, check=True, capture_output=True, text=True).stdout)
-                p = d["layers"][0]["progressive"]
-                ra = p["refine_at_cycles"]
-                t0 = ra[-2][-1]
-                ad.write("# %s NZ %d: us rel_error (per refinement)\n" % (name, nz))
-                for c, e in zip(ra[-1], p["rel_error"]):
-                    ad.write("%.6f %.6g\n" % ((c - t0) / mhz, e))
-                ad.write("\n\n")
-                print("%s NZ %d: k = 1, 8, 32 at %.3f, %.3f, %.3f us, rel error %.3g, %.3g, %.3g" % (
-                    name, nz, (ra[-1][0] - t0) / mhz, (ra[-1][7] - t0) / mhz, (ra[-1][31] - t0) / mhz,
-                    p["rel_error"][0], p["rel_error"][7], p["rel_error"][31]))
+            # Block-major (the default order), then refinement-major, which
+            # keeps the 4 row blocks x 16 sequences open over a step: 64
+            # accumulator blocks (docs/progressive.md 5.2).
+            for order, extra in (("block", []), ("refinement", ["-p", "compute.accumulators=64"])):
+                for nz in (36, 72):
+                    w = ["-w", "approx=svd_prune", "-w", "approx_nz=%d" % nz, "-w", "approx_steps=32",
+                         "-w", "approx_order=" + order] + extra
+                    d = json.loads(subprocess.run(a + w, check=True, capture_output=True, text=True).stdout)
+                    p = d["layers"][0]["progressive"]
+                    ra = p["refine_at_cycles"]
+                    t0 = ra[-2][-1]
+                    ad.write("# %s NZ %d, %s order: us rel_error (per refinement)\n" % (name, nz, order))
+                    for c, e in zip(ra[-1], p["rel_error"]):
+                        ad.write("%.6f %.6g\n" % ((c - t0) / mhz, e))
+                    ad.write("\n\n")
+                    print("%s NZ %d, %s order: k = 1, 8, 32 at %.3f, %.3f, %.3f us, rel error %.3g, %.3g, %.3g" % (
+                        name, nz, order, (ra[-1][0] - t0) / mhz, (ra[-1][7] - t0) / mhz, (ra[-1][31] - t0) / mhz,
+                        p["rel_error"][0], p["rel_error"][7], p["rel_error"][31]))
 PY
 
 if command -v gnuplot >/dev/null; then
@@ -216,12 +221,16 @@ set format y "10^{%L}"
 unset arrow 1
 set title "1K MACs"
 plot '$OUT/anytime.dat' index 0 using 1:2 with steps lw 2 title "dense, per row block", \
-     '' index 1 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 36, per refinement", \
-     '' index 2 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 72, per refinement"
+     '' index 1 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 36, block-major", \
+     '' index 2 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 72, block-major", \
+     '' index 3 using 1:2 with linespoints pt 6 ps 0.5 title "NZ 36, refinement-major", \
+     '' index 4 using 1:2 with linespoints pt 6 ps 0.5 title "NZ 72, refinement-major"
 set title "16K MACs"
-plot '$OUT/anytime.dat' index 3 using 1:2 with steps lw 2 title "dense, per row block", \
-     '' index 4 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 36, per refinement", \
-     '' index 5 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 72, per refinement"
+plot '$OUT/anytime.dat' index 5 using 1:2 with steps lw 2 title "dense, per row block", \
+     '' index 6 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 36, block-major", \
+     '' index 7 using 1:2 with linespoints pt 7 ps 0.5 title "NZ 72, block-major", \
+     '' index 8 using 1:2 with linespoints pt 6 ps 0.5 title "NZ 36, refinement-major", \
+     '' index 9 using 1:2 with linespoints pt 6 ps 0.5 title "NZ 72, refinement-major"
 unset multiplot
 set output '$OUT/pareto.png'
 set title "Pareto front: time per step against mean KL (sines_lstm, B = 16)" noenhanced

@@ -34,6 +34,19 @@
  *   tile   D_n last   D_{n+1}                 (U_{n-1}, its waits and U_N's
  *                                              waits come after D_N)
  *
+ * That is block-major order (approx_order: block). Refinement-major order
+ * (approx_order: refinement) issues U_n of every block b = 0..nb-1 where
+ * block-major issues block 0's, so refinement n reaches every row before
+ * any U_{n+1}:
+ *
+ *   D_1 | D_2 [w] U_1^0 .. U_1^{nb-1} | D_3 [w] U_2^0 .. | ... | [w] U_N^0 .. U_N^{nb-1}
+ *
+ * The same tiles with at most as many waits (the gap before U_n^0 holds
+ * U_{n-1}'s other blocks too). A block's sums stay open from its U_1 to its
+ * U_N, so it spans several segments (sched_seg_t.cont, .open) and every
+ * block of every sequence is in flight at once: nb * B accumulator blocks,
+ * refused with fewer (it would deadlock).
+ *
  * The waits are fixed when the program is built, in issue slots: a stall
  * between (a weight fetch) only widens the gap, so they never let U_n
  * issue early (they may then be more than a scoreboard would need).
@@ -60,6 +73,8 @@ typedef struct apx_shape {
 	uint32_t value_bits, index_bits;
 	uint32_t scalar_latency; /* L_s: issue slots from D_n's last tile to U_n (M + d + A + 1) */
 	uint32_t batch;		 /* B: each tile issues once per sequence, B slots */
+	approx_order_t order;	 /* issue order over several row blocks */
+	uint32_t accumulators;	 /* the hardware's accumulator blocks (refinement-major's bound) */
 } apx_shape_t;
 
 struct sched_params;

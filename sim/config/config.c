@@ -467,6 +467,7 @@ static int cfg_check_approx(const ydoc_t *d, const ydoc_node_t *item, const laye
 				: l->approx_steps != 1	     ? "approx_steps"
 				: l->approx_value_bits != 32 ? "approx_value_bits"
 				: l->approx_index_bits != 16 ? "approx_index_bits"
+				: l->approx_order	     ? "approx_order"
 				: l->approx_factors[0]	     ? "approx_factors"
 							     : NULL;
 		if (k && ydoc_get(item, k))

@@ -52,6 +52,7 @@ const char *const param_sparse_pattern_names[] = { "unstructured", "block", "row
 const char *const param_sparse_format_names[] = { "dense", "bitmask", "csr", "bsr", NULL };
 static const char *const param_sparsity_mask_names[] = { "seeded", "magnitude", NULL };
 static const char *const param_approx_names[] = { "none", "svd_prune", NULL };
+static const char *const param_approx_order_names[] = { "block", "refinement", NULL };
 /* layer_act_t's order */
 static const char *const param_lact_names[] = { "auto",	      "sigmoid",      "tanh",	"relu",
 						"leaky_relu", "hard_sigmoid", "affine", "thresholded_relu",
@@ -787,6 +788,17 @@ static const param_t param_layer[] = {
 	  .quiet_default = true,
 	  .src = PARAM_SRC_CHOICE,
 	  .desc = "svd_prune: stored bits of each v index (16 holds any column of I+H <= 65536)" },
+	{ .key = "approx_order",
+	  .type = PARAM_ENUM,
+	  LY(approx_order),
+	  .def = "block",
+	  .names = param_approx_order_names,
+	  .quiet_default = true,
+	  .src = PARAM_SRC_CHOICE,
+	  .desc = "svd_prune, several row blocks: block = the first block's refinements and dots, then each later "
+		  "block's updates; refinement = the update U_n of every block before U_n+1, so refinement n "
+		  "reaches every row earlier; it keeps every block's sums open over the step and needs "
+		  "compute.accumulators >= blocks x batch_size (docs/progressive.md §5.2)" },
 	{ .key = "approx_factors",
 	  .type = PARAM_STRING,
 	  LY(approx_factors),

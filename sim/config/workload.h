@@ -63,6 +63,11 @@ typedef enum { SMASK_SEEDED = 0, SMASK_MAGNITUDE } sparsity_mask_t;
  * approx_steps rank-1 refinements of approx_nz pruned columns each
  * (sim/approx/apx_prog.h builds its program). */
 typedef enum { APPROX_NONE = 0, APPROX_SVD_PRUNE } approx_kind_t;
+/* The issue order of a progressive layer of several row blocks
+ * (apx_prog.h): every refinement of the first block before the next
+ * block's (block), or refinement n of every block before n + 1
+ * (refinement: refinement n reaches every row earlier). */
+typedef enum { APPROX_ORDER_BLOCK = 0, APPROX_ORDER_REFINEMENT } approx_order_t;
 
 /* A layer's activation function in each of ONNX's roles: f (LSTM's i, f,
  * o gates, GRU's r, z, the vanilla RNN's one), g (LSTM's candidate, GRU's
@@ -130,6 +135,7 @@ typedef struct layer_cfg {
 	uint32_t approx_steps;	      /* N: refinement steps per gate and time step */
 	uint32_t approx_value_bits;   /* stored width of sigma, u and v values */
 	uint32_t approx_index_bits;   /* stored width of a v index */
+	approx_order_t approx_order;  /* issue order of the refinements over the row blocks */
 	char approx_factors[512];     /* decompose's factors for values; "" = decompose in the run */
 	layer_act_t act[LAYER_ROLES]; /* per role f, g, h */
 	double act_alpha[LAYER_ROLES], act_beta[LAYER_ROLES];

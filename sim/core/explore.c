@@ -31,6 +31,9 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 	/* Exact, and cheap at any T: the steady-state jump. */
 	run_opts_t o = { .fast_forward = true };
 	uint64_t best = UINT64_MAX;
+	/* The first refusal (the tallest config's), said when none forms. */
+	sim_err_t why = { 0 };
+	unsigned why_c = 0;
 	for (unsigned c = 4; c >= 1; c--) {
 		hw_cfg_t h = *hw;
 		h.compute.tile = (tile_sel_t)c;
@@ -43,8 +46,11 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 			rc = accel_run_plan(&p, &o, &r, &e);
 			plan_free(&p);
 		}
-		if (rc == SIM_EINPUT)
+		if (rc == SIM_EINPUT) {
+			if (!why_c)
+				why = e, why_c = c;
 			continue; /* a config this layer cannot form */
+		}
 		if (rc) {
 			*err = e;
 			return rc;
@@ -58,7 +64,8 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 	}
 	if (best == UINT64_MAX)
 		return sim_err(err, SIM_EINPUT,
-			       "no tile config can be formed by N=%u, K=%u for a %s layer of hidden %u",
-			       hw->compute.vs_units, resolve_lanes(hw), workload_cell_name(l->cell), l->hidden_size);
+			       "no tile config can be formed by N=%u, K=%u for a %s layer of hidden %u (config%u: %s)",
+			       hw->compute.vs_units, resolve_lanes(hw), workload_cell_name(l->cell), l->hidden_size,
+			       why_c, why.msg);
 	return SIM_OK;
 }

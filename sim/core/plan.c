@@ -93,6 +93,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 		pp->tile_src = TILE_FROM_CONFIG;
 	} else {
 		int rc = resolve_tile(hw, table, memo, p->registry, orig, &pp->tile, &pp->tile_src, err);
+		if (rc == SIM_EINPUT && l->approx != APPROX_NONE)
+			sim_err_prefix(err, "layer %u: ", pp->layer + 1); /* located by the pipeline */
 		if (rc)
 			return rc;
 	}
@@ -152,6 +154,8 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 			    .value_bits = l->approx_value_bits,
 			    .index_bits = l->approx_index_bits,
 			    .batch = l->batch_size,
+			    .order = l->approx_order,
+			    .accumulators = hw->compute.accumulators,
 			    .scalar_latency = hw->compute.mult_latency + cu_tree_depth(p->n, sp.cfg) +
 					      hw->compute.acc_latency + 1 };
 	if (l->approx != APPROX_NONE) {

@@ -192,6 +192,21 @@ void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
 		(*c->starve)++;
 }
 
+/* The block id of segment seg in step `step`: a segment continuing it
+ * (sched_seg_t.cont) takes the same id, so its tiles add into the same
+ * accumulator block. Every block still in flight has a live ring entry
+ * (the ring holds at least the accumulators' blocks), and a continuing
+ * segment rewrites the entry's seg, so the chain's latest segment is found. */
+static uint32_t ctrl_cont_id(const ctrl_t *c, uint32_t seg, uint32_t step)
+{
+	for (uint32_t d = 1; d <= c->nring && d <= c->next_id; d++) {
+		const ctrl_block_t *b = &c->ring[(c->next_id - d) % c->nring];
+		if (b->id == c->next_id - d && b->seg == seg && b->step == step)
+			return b->id;
+	}
+	return c->next_id; /* unreachable for a built program: a tag no block has */
+}
+
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &c->L.prog->seg[seg];
@@ -215,7 +230,9 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
 	c->a_nt = c->a_nt ? c->a_nt : 1;
 	/* Input-phase tokens take their block ids one by one (emit). */
-	if (!s->pre)
+	if (s->cont)
+		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
+	else if (!s->pre)
 		c->a_id = continues ? c->merge_id : c->next_id++;
 	c->seg_start = c->now;
 	if (s->part == SCHED_PART_X && c->merge)
@@ -256,8 +273,8 @@ static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint
 	memset(t, 0, sizeof *t);
 	t->cfg = s->cfg;
 	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
-	t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
-	t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X);
+	t->first = col == 0 && !(merged && s->part == SCHED_PART_H) && !s->cont;
+	t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X) && !s->open;
 	t->has_init = col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;

@@ -51,15 +51,22 @@ typedef struct sched_seg {
 	uint8_t pre;   /* epur: a W.x segment of the all-steps input phase */
 	uint8_t ngates;
 	uint8_t gate[SCHED_MAX_GATES];
-	uint32_t j0;	      /* first hidden index */
-	uint32_t rpg;	      /* rows per gate in the tile layout */
-	uint32_t valid_pg;    /* real rows per gate: min(rpg, H - j0) */
-	uint32_t kr, kc;      /* tile shape */
-	uint32_t ncols;	      /* columns of the partition */
-	uint32_t ntiles;      /* column tiles */
-	uint32_t valid_rows;  /* popcount of the tile row mask */
-	uint32_t rowgroups;   /* K-row groups holding a real row (bank reads per column) */
-	uint32_t block;	      /* block number within the step (trace) */
+	uint32_t j0;	     /* first hidden index */
+	uint32_t rpg;	     /* rows per gate in the tile layout */
+	uint32_t valid_pg;   /* real rows per gate: min(rpg, H - j0) */
+	uint32_t kr, kc;     /* tile shape */
+	uint32_t ncols;	     /* columns of the partition */
+	uint32_t ntiles;     /* column tiles */
+	uint32_t valid_rows; /* popcount of the tile row mask */
+	uint32_t rowgroups;  /* K-row groups holding a real row (bank reads per column) */
+	uint32_t block;	     /* block number within the step (trace) */
+	/* A progressive layer's refinement-major program (apx_prog.h) issues
+	 * a row block in several segments: cont = 1 + the index of the
+	 * segment whose accumulator block this one continues (its first tile
+	 * does not open one), 0 = it opens its own; open: its last tile does
+	 * not close the block, a later segment continues it. */
+	uint32_t cont;
+	uint8_t open;
 	int32_t partner;      /* the X segment an H segment continues, or -1 */
 	int32_t block_x_last; /* H: the block's last X segment, or -1 (Unfolded waits for it) */
 	uint64_t stream_off;  /* DRAM byte offset of the segment within a step */

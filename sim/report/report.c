@@ -330,8 +330,9 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			uint32_t k = l->refine_steps;
 			fprintf(f,
 				", \"progressive\": {\"nz\": %u, \"steps\": %u, \"value_bits\": %u, \"index_bits\": %u, "
-				"\"steps_completed\": [",
-				lc->approx_nz, k, lc->approx_value_bits, lc->approx_index_bits);
+				"\"order\": \"%s\", \"steps_completed\": [",
+				lc->approx_nz, k, lc->approx_value_bits, lc->approx_index_bits,
+				lc->approx_order == APPROX_ORDER_REFINEMENT ? "refinement" : "block");
 			for (uint32_t t = 0; t < lc->timesteps; t++) {
 				uint32_t done = 0;
 				while (done < k && l->refine_at[(size_t)t * k + done])

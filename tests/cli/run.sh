@@ -99,6 +99,8 @@ expect_error "a time budget applies to progressive layers and the workload has n
 expect_error "${LOC}--anytime reads a dense layer's h after each row block, expected a one-layer workload" --anytime --workload $FX/workload_bad_approx.yaml -w approx_nz=4
 expect_error "${LOC}layer 1 is progressive \(approx: svd_prune\), which is modelled on SHARP's datapath, not on machine epur's" --hw configs/baselines/epur-1k.yaml --workload $FX/workload_bad_approx.yaml -w approx_nz=4
 expect_error "${LOC}layer 1 is progressive \(approx: svd_prune\), which is modelled on SHARP's datapath, not on epur's" --scheduler epur --workload $FX/workload_bad_approx.yaml -w approx_nz=4
+# refinement-major order keeps every row block of every sequence open: too few accumulators is a deadlock, refused at the layer
+expect_error "${LOC}layer 1: no tile config can be formed .*approx_order: refinement keeps the sums of all 8 row blocks x batch 16 open over a step, 128 accumulator blocks, and compute.accumulators is 16, expected at least 128" --hw configs/sharp-1k.yaml --workload workloads/models/sines_lstm/sines_lstm.yaml -w approx=svd_prune -w approx_nz=36 -w approx_order=refinement
 if [ "$h0" = "$h16" ] && [ "$h0" != "$h4" ]; then ok; else bad "weight_bits and config_hash: '$h0' '$h16' '$h4'"; fi
 if "$BIN" run --no-energy --format json -w hidden_size=1536 -w input_size=1536 -w weight_bits=4 |
    grep -q '"weights": "resident", "weights_fit": true, .*"weight_bits": 4, "fp16_weight_bytes": 37748736, "fits_only_compressed": true}'; then
