@@ -353,7 +353,8 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.delta = lc->delta,
 		.delta_latency = a->hw.delta_encoder_latency,
 	};
-	ctrl_begin_layer(a->ctrl, &cl);
+	if (ctrl_begin_layer(a->ctrl, &cl))
+		return sim_err(err, SIM_ENOMEM, "out of memory");
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l], a->plan->pass[l].sets);
 	dcmp_begin_layer(a->dcmp, &a->progs[l]);
 	accel_set_line(a, a->hw.memory.wbuf.read_latency + dcmp_latency(a->dcmp, &a->progs[l]));
@@ -362,6 +363,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
 	gbuf_begin_layer(a->gbuf, lc, workload_gates(lc->cell), whole_vector);
 	cellu_begin_layer(a->cellu, lc);
+	a->cellu_due = a->mfu_due = 0; /* the new layer's units act on their own terms */
 	/* The first layer's x_t comes from outside and is written into the I/H
 	 * buffer step by step (the ping-pong prefetch), by every pass that
 	 * reads it; a later layer's input is the h the cell updater already
@@ -423,6 +425,7 @@ static void accel_acc_out(accel_t *a)
 		};
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);
+		a->mfu_due = a->now + 1; /* its input: the MFU acts next cycle */
 		if (a->results[a->layer].anytime &&
 		    o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
 			accel_anytime_left(a, b->seg, b->step);
@@ -503,20 +506,70 @@ static bool accel_vs(accel_t *a)
 	return false;
 }
 
+/* The cycle after `now` plus q quiet ticks (q == UINT64_MAX: never). */
+static uint64_t accel_due(uint64_t now, uint64_t q)
+{
+	return q == UINT64_MAX ? UINT64_MAX : now + 1 + q;
+}
+
+void accel_settle(accel_t *a)
+{
+	if (a->cellu_lag) {
+		cellu_skip(a->cellu, a->cellu_lag);
+		a->cellu_lag = 0;
+	}
+	if (a->mfu_lag) {
+		mfu_skip(a->mfu, a->mfu_lag);
+		a->mfu_lag = 0;
+	}
+}
+
+/*
+ * One cycle. The cell updater and the MFU are ticked only when due: a
+ * unit's tick in a cycle within its quiet_for is, by the unit contract,
+ * its skip of one cycle (a starvation count and a clock step), so such
+ * cycles are owed as a lag and paid in one skip. What can end a quiet
+ * stretch early is new input: a packet pushed into the MFU's FIFO (stage
+ * 3) wakes the MFU for the next cycle, and any MFU tick, which may write
+ * the gate buffer, wakes the cell updater for the next cycle. A tick in a
+ * quiet cycle is still exact, so waking a unit early costs only time.
+ */
 static void accel_cycle(accel_t *a)
 {
-	cellu_tick(a->cellu, a->gbuf);
-	uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
-	if (released) {
-		ibuf_read(a->ibuf, released);
-		ibuf_free(a->ibuf, released);
+	bool took = false, started = false;
+	if (a->now >= a->cellu_due) {
+		if (a->cellu_lag) {
+			cellu_skip(a->cellu, a->cellu_lag);
+			a->cellu_lag = 0;
+		}
+		cellu_tick(a->cellu, a->gbuf);
+		took = cellu_took(a->cellu);
+		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
+	} else {
+		a->cellu_lag++;
+	}
+	if (a->now >= a->mfu_due) {
+		if (a->mfu_lag) {
+			mfu_skip(a->mfu, a->mfu_lag);
+			a->mfu_lag = 0;
+		}
+		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+		if (released) {
+			ibuf_read(a->ibuf, released);
+			ibuf_free(a->ibuf, released);
+		}
+		started = mfu_started(a->mfu);
+		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
+		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
+	} else {
+		a->mfu_lag++;
 	}
 	accel_acc_out(a);
 	const ctrl_token_t *head = &a->line[a->line_idx];
 	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
-		if (cellu_took(a->cellu))
+		if (took)
 			(*a->bound_cell)++;
-		else if (mfu_started(a->mfu))
+		else if (started)
 			(*a->bound_mfu)++;
 	}
 	bool frozen = accel_vs(a);
@@ -557,19 +610,24 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	 * first): a stepped run then pays for none of their tests per cycle. */
 	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
+		if (ff) /* every fast-forward mechanism reads the units' clocks */
+			accel_settle(a);
 		uint64_t k = ff ? accel_burst_len(a) : 0;
 		if (k)
 			accel_burst(a, k);
 		else if (!(k = ff ? accel_wait_skip(a) : 0))
 			accel_cycle(a);
-		if (a->trace && trace_sample_due(a->trace, a->now))
+		if (a->trace && trace_sample_due(a->trace, a->now)) {
+			accel_settle(a); /* the sample reads the counters */
 			accel_trace_sample(a);
+		}
 		if (a->broken)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
 		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
 			return rc;
 		if (!k && ff) {
 			uint64_t before = a->now;
+			accel_settle(a);
 			accel_steady(a);
 			if (a->now != before) {
 				mark = accel_progress(a);
@@ -582,10 +640,12 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			mark = p;
 			last = a->now;
 		} else if (a->now - last > a->hw.watchdog) {
+			accel_settle(a);
 			return accel_deadlock(a, err);
 		}
 		if (!accel_layer_done(a))
 			continue;
+		accel_settle(a); /* the layer's counters, then the next layer's units */
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;
 		lr->useful_macs = *a->useful - layer_useful;

@@ -74,10 +74,19 @@ typedef struct accel {
 	uint64_t *bound_cell, *bound_mfu;
 	uint64_t seg_start, idle_start;
 	int idle_cause;
+	/* Event-driven ticking (accel_cycle): the cell updater and the MFU are
+	 * ticked only in the cycles their next event is due (their quiet_for,
+	 * unit.h) or input may have reached them; a cycle left out is owed to
+	 * the unit as a skip (lag), settled before it ticks again and before
+	 * anything outside accel_cycle reads it (accel_settle). */
+	uint64_t cellu_due, mfu_due;
+	uint64_t cellu_lag, mfu_lag;
 } accel_t;
 
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
+/* accel.c: brings the event-driven units' clocks and counters up to now. */
+void accel_settle(accel_t *a);
 /* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
 uint64_t accel_burst_len(const accel_t *a);
 void accel_burst(accel_t *a, uint64_t k);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../cell/cell.h"
+#include "../common/err.h"
 
 static const char *const cause_names[IDLE_NCAUSES] = {
 	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch", "decompress", "zero_weight",
@@ -59,6 +60,7 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->ring_tmp);
 	free(c->xq_id);
 	free(c->xq_written);
+	free(c->tok);
 	free(c);
 }
 
@@ -72,7 +74,50 @@ uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 	return i;
 }
 
-void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
+/* Fills the layer's token table: for every column tile of the program,
+ * what its tokens carry whatever the step, block and sequence (the tile
+ * config, first/last of the row block, the init flag, the row, the lanes
+ * and columns from the tile's metadata). Built once per layer, so issuing
+ * a token is a copy instead of re-deriving these per tile and cycle. */
+static int ctrl_tokens(ctrl_t *c)
+{
+	const sched_prog_t *p = c->L.prog;
+	if (p->ntile > c->ntok) {
+		ctrl_token_t *tok = realloc(c->tok, p->ntile * sizeof *tok);
+		if (!tok)
+			return SIM_ENOMEM;
+		c->tok = tok;
+		c->ntok = p->ntile;
+	}
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
+		for (uint32_t col = 0; col < s->ntiles; col++) {
+			ctrl_token_t *out = &c->tok[s->tile0 + col];
+			const tile_meta_t *m = sched_tile(p, s, col);
+			memset(out, 0, sizeof *out);
+			out->is_tile = true;
+			out->seg = i;
+			out->col = col;
+			cu_tile_t *t = &out->t;
+			t->cfg = s->cfg;
+			t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
+			t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X);
+			t->has_init =
+				col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
+			t->tag.gate = s->gate[0];
+			t->tag.row0 = s->j0;
+			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
+				t->first = t->last = true;
+			t->useful_lanes = m->useful_lanes;
+			t->useful_adds = m->useful_adds;
+			t->cols = m->cols;
+		}
+	}
+	return SIM_OK;
+}
+
+int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
@@ -105,6 +150,8 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		c->sd->begin_layer(c);
 	if (!c->last_cfg)
 		c->last_cfg = layer->prog->seg[0].cfg;
+	c->group = layer->batch / layer->sets;
+	return ctrl_tokens(c);
 }
 
 bool ctrl_mfu_reads_x(const ctrl_t *c)
@@ -246,36 +293,27 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->last_cfg = s->cfg;
 }
 
-/* The token of column tile col, sequence seq of the active segment. */
+/* The token of column tile col, sequence seq of the active segment: the
+ * layer's token of that tile (ctrl_tokens) with its step, block and
+ * sequence; an input-phase token and a delta segment's compacted tile
+ * are adjusted here. */
 static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
 {
-	out->is_tile = true;
-	out->seg = c->a_seg;
-	out->col = col;
+	*out = c->tok[s->tile0 + col];
 	cu_tile_t *t = &out->t;
-	memset(t, 0, sizeof *t);
-	t->cfg = s->cfg;
-	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
-	t->first = col == 0 && !(merged && s->part == SCHED_PART_H);
-	t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X);
-	t->has_init = col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
-	t->tag.gate = s->gate[0];
 	t->tag.seq = (uint16_t)seq;
 	if (s->pre) {
 		/* Input phase: one block per (column tile, step, sequence). */
-		t->first = t->last = true;
 		t->tag.step = seq / c->L.batch;
 		t->tag.seq = (uint16_t)(seq % c->L.batch);
 	}
-	t->tag.row0 = s->j0;
-	const tile_meta_t *m = sched_tile(c->L.prog, s, col);
-	t->useful_lanes = m->useful_lanes;
-	t->useful_adds = m->useful_adds;
-	t->cols = m->cols;
 	if (c->a_cols != DLT_UNKNOWN) {
-		/* a compacted tile: its used columns, the last one partial */
+		/* a compacted tile: its used columns, the last one partial, and
+		 * the segment ends at its a_nt-th tile */
+		if (!s->pre)
+			t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X);
 		uint32_t k = c->a_cols > col * s->kc ? c->a_cols - col * s->kc : 0;
 		t->cols = k < s->kc ? k : s->kc;
 		t->useful_lanes = s->valid_rows * t->cols;
@@ -296,13 +334,13 @@ static uint32_t ctrl_delta_tile_cols(const ctrl_t *c, const sched_seg_t *s)
  * for all its steps and sequences). */
 static bool ctrl_reads_weights(const ctrl_t *c)
 {
-	return c->a_pre ? c->a_b == 0 : c->a_b % (c->L.batch / c->L.sets) == 0;
+	return c->a_pre ? c->a_b == 0 : c->a_b % c->group == 0;
 }
 
 /* The weight set of the active segment's next token. */
 static uint32_t ctrl_set(const ctrl_t *c)
 {
-	return c->a_pre ? 0 : c->a_b / (c->L.batch / c->L.sets);
+	return c->a_pre ? 0 : c->a_b / c->group;
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
