@@ -31,6 +31,7 @@
 
 static void accel_destroy(accel_t *a)
 {
+	stats_seal(a->st); /* the run's statistics outlive its fields */
 	cu_destroy(a->cu);
 	fifo_destroy(a->preact);
 	mfu_destroy(a->mfu);
@@ -62,41 +63,50 @@ static int accel_counters(accel_t *a)
 		"lane-cycles idle: the decompression unit has not expanded the next tile yet",
 		"lane-cycles issued on a pruned (zero) weight: not skipped, not useful",
 	};
+	const struct {
+		uint64_t *field;
+		const char *name;
+		stats_unit_t unit;
+		const char *desc;
+	} hot[] = {
+		{ &a->useful, "vs.useful_macs", STATS_MACS, "multiply-accumulates on real weights and operands" },
+		{ &a->issued, "vs.issued_macs", STATS_MACS, "multiply-accumulates issued (N*K per tile cycle)" },
+		{ &a->vs_busy, "vs.busy", STATS_CYCLES, "cycles the VS array accepted a tile" },
+		{ &a->vs_stall, "vs.stall", STATS_CYCLES, "cycles a tile waited at the VS array (refused)" },
+		{ &a->vs_starve, "vs.starve", STATS_CYCLES, "cycles no tile reached the VS array" },
+		{ &a->acc_busy, "acc.busy", STATS_CYCLES, "cycles a finished row block left the accumulators" },
+		{ &a->acc_stall, "acc.stall", STATS_CYCLES, "cycles a finished block waited for the MFU FIFO" },
+		{ &a->acc_starve, "acc.starve", STATS_CYCLES, "cycles no block was finished" },
+		{ &a->bound_cell, "bound.cell", STATS_CYCLES,
+		  "cycles the VS array waited for h while the cell updater read elements "
+		  "(the cell updater bound the step)" },
+		{ &a->bound_mfu, "bound.mfu", STATS_CYCLES,
+		  "cycles the VS array waited for h while the MFU started values and the cell "
+		  "updater read none (the MFU bound the step)" },
+	};
 	char name[64];
-	a->useful =
-		stats_counter(a->st, "vs.useful_macs", STATS_MACS, "multiply-accumulates on real weights and operands");
-	a->issued =
-		stats_counter(a->st, "vs.issued_macs", STATS_MACS, "multiply-accumulates issued (N*K per tile cycle)");
+	/* Registration order is the dump order: keep it. */
+	for (size_t i = 0; i < 2; i++)
+		if (!stats_field(a->st, hot[i].name, hot[i].unit, hot[i].desc, hot[i].field))
+			return SIM_EINTERNAL;
 	for (int i = 0; i < IDLE_NCAUSES; i++) {
 		snprintf(name, sizeof name, "idle.%s", ctrl_cause_name((idle_cause_t)i));
-		if (!(a->idle[i] = stats_counter(a->st, name, STATS_LANE_CYCLES, idle_desc[i])))
+		if (!stats_field(a->st, name, STATS_LANE_CYCLES, idle_desc[i], &a->idle[i]))
 			return SIM_EINTERNAL;
 	}
-	a->vs_busy = stats_counter(a->st, "vs.busy", STATS_CYCLES, "cycles the VS array accepted a tile");
-	a->vs_stall = stats_counter(a->st, "vs.stall", STATS_CYCLES, "cycles a tile waited at the VS array (refused)");
-	a->vs_starve = stats_counter(a->st, "vs.starve", STATS_CYCLES, "cycles no tile reached the VS array");
-	a->acc_busy =
-		stats_counter(a->st, "acc.busy", STATS_CYCLES, "cycles a finished row block left the accumulators");
-	a->acc_stall =
-		stats_counter(a->st, "acc.stall", STATS_CYCLES, "cycles a finished block waited for the MFU FIFO");
-	a->acc_starve = stats_counter(a->st, "acc.starve", STATS_CYCLES, "cycles no block was finished");
-	a->bound_cell = stats_counter(a->st, "bound.cell", STATS_CYCLES,
-				      "cycles the VS array waited for h while the cell updater read elements "
-				      "(the cell updater bound the step)");
-	a->bound_mfu = stats_counter(a->st, "bound.mfu", STATS_CYCLES,
-				     "cycles the VS array waited for h while the MFU started values and the cell "
-				     "updater read none (the MFU bound the step)");
+	for (size_t i = 2; i < sizeof hot / sizeof hot[0]; i++)
+		if (!stats_field(a->st, hot[i].name, hot[i].unit, hot[i].desc, hot[i].field))
+			return SIM_EINTERNAL;
 	a->jumped = stats_counter(a->st, "sim.jumped_cycles", STATS_CYCLES,
 				  "cycles covered by exact steady-state jumps (not hardware)");
 	/* The I/H buffer traffic of the VS array, apart from the cell
 	 * updater's (ihbuf.reads/.writes); docs/energy.md prices both. */
-	a->ih_operand_reads = stats_counter(a->st, "ihbuf.operand_reads", STATS_VALUES,
-					    "x and h operands read for the VS array (one per real tile column)");
+	if (!stats_field(a->st, "ihbuf.operand_reads", STATS_VALUES,
+			 "x and h operands read for the VS array (one per real tile column)", &a->ih_operand_reads))
+		return SIM_EINTERNAL;
 	a->ih_input_writes = stats_counter(a->st, "ihbuf.input_writes", STATS_VALUES,
 					   "x_t elements written into the I/H buffer (first layer's input)");
-	if (!a->bound_cell || !a->bound_mfu || !a->useful || !a->issued || !a->vs_busy || !a->vs_stall ||
-	    !a->vs_starve || !a->acc_busy || !a->acc_stall || !a->acc_starve || !a->jumped || !a->ih_operand_reads ||
-	    !a->ih_input_writes)
+	if (!a->jumped || !a->ih_input_writes)
 		return SIM_EINTERNAL;
 	/* Registered only for a workload with a progressive layer, so other
 	 * runs' reports keep their counter set. */
@@ -392,7 +402,7 @@ static void accel_acc_out(accel_t *a)
 {
 	const cu_out_t *o = a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
 	if (!o) {
-		(*a->acc_starve)++;
+		a->acc_starve++;
 		return;
 	}
 	const ctrl_block_t *b = ctrl_block(a->ctrl, o->tag.block);
@@ -409,7 +419,7 @@ static void accel_acc_out(accel_t *a)
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {
 		if (!fifo_can_push(a->preact)) {
-			(*a->acc_stall)++;
+			a->acc_stall++;
 			return;
 		}
 		mfu_packet_t p = {
@@ -441,7 +451,7 @@ static void accel_acc_out(accel_t *a)
 		a->be.out_pop(a->be.ctx);
 	else
 		cu_out_pop(a->cu);
-	(*a->acc_busy)++;
+	a->acc_busy++;
 }
 
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
@@ -456,8 +466,8 @@ static bool accel_vs(accel_t *a)
 {
 	ctrl_token_t *tok = &a->line[a->line_idx];
 	if (!tok->is_tile) {
-		*a->idle[tok->cause] += a->nk;
-		(*a->vs_starve)++;
+		a->idle[tok->cause] += a->nk;
+		a->vs_starve++;
 		if (a->trace)
 			accel_trace_idle(a, tok->cause);
 		return false;
@@ -465,8 +475,8 @@ static bool accel_vs(accel_t *a)
 	cu_refuse_t r = a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
-		*a->idle[cause] += a->nk;
-		(*a->vs_stall)++;
+		a->idle[cause] += a->nk;
+		a->vs_stall++;
 		if (a->trace)
 			accel_trace_idle(a, cause);
 		return true;
@@ -480,12 +490,12 @@ static bool accel_vs(accel_t *a)
 	const sched_prog_t *p = &a->progs[a->layer];
 	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
 	uint32_t zero = m->zero_lanes;
-	*a->useful += tok->t.useful_lanes;
-	*a->issued += a->nk;
-	*a->idle[IDLE_ZERO_WEIGHT] += zero;
+	a->useful += tok->t.useful_lanes;
+	a->issued += a->nk;
+	a->idle[IDLE_ZERO_WEIGHT] += zero;
 	/* A progressive layer's wait tile holds the array for its scalar
 	 * (apx_prog.h): a dependency, not padding. */
-	*a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
+	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
 	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
 		*a->scale_mults += m->scale_mults;
 	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
@@ -494,8 +504,8 @@ static bool accel_vs(accel_t *a)
 			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
 			a->hw.compute.acc_latency;
 	}
-	*a->ih_operand_reads += tok->t.cols;
-	(*a->vs_busy)++;
+	a->ih_operand_reads += tok->t.cols;
+	a->vs_busy++;
 	if (a->trace) {
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
@@ -522,6 +532,7 @@ void accel_settle(accel_t *a)
 		mfu_skip(a->mfu, a->mfu_lag);
 		a->mfu_lag = 0;
 	}
+	cellu_flush(a->cellu);
 }
 
 /*
@@ -568,9 +579,9 @@ static void accel_cycle(accel_t *a)
 	const ctrl_token_t *head = &a->line[a->line_idx];
 	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
 		if (took)
-			(*a->bound_cell)++;
+			a->bound_cell++;
 		else if (started)
-			(*a->bound_mfu)++;
+			a->bound_mfu++;
 	}
 	bool frozen = accel_vs(a);
 	if (frozen) {
@@ -648,11 +659,11 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 		accel_settle(a); /* the layer's counters, then the next layer's units */
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;
-		lr->useful_macs = *a->useful - layer_useful;
-		lr->issued_macs = *a->issued - layer_issued;
+		lr->useful_macs = a->useful - layer_useful;
+		lr->issued_macs = a->issued - layer_issued;
 		layer_start = a->now;
-		layer_useful = *a->useful;
-		layer_issued = *a->issued;
+		layer_useful = a->useful;
+		layer_issued = a->issued;
 		wbuf_end_layer(a->wbuf, a->layer);
 		if (a->fp && (rc = fpipe_end_layer(a->fp, a->layer, &lr->err, err)))
 			return rc;
@@ -801,9 +812,9 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->cycles = a.now;
 		out->cold = opts->cold;
 		out->functional = opts->functional;
-		out->useful_macs = *a.useful;
-		out->issued_macs = *a.issued;
-		out->utilization = a.now ? (double)*a.useful / ((double)a.now * (double)a.nk) : 0;
+		out->useful_macs = a.useful;
+		out->issued_macs = a.issued;
+		out->utilization = a.now ? (double)a.useful / ((double)a.now * (double)a.nk) : 0;
 		out->macs_per_cycle = a.nk;
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;

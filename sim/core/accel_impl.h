@@ -54,10 +54,17 @@ typedef struct accel {
 	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
 	uint64_t now;
-	uint64_t *useful, *issued, *idle[IDLE_NCAUSES], *scale_mults;
-	layer_result_t *results; /* the run's, one per pass (refine_at is written into them) */
-	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
-	uint64_t *ih_operand_reads, *ih_input_writes; /* the VS array's I/H buffer traffic */
+	/* The hot counters, bumped every cycle: plain fields the statistics
+	 * registry reads through stats_field until the run seals it. */
+	uint64_t useful, issued, idle[IDLE_NCAUSES];
+	uint64_t vs_busy, vs_stall, vs_starve, acc_busy, acc_stall, acc_starve;
+	uint64_t ih_operand_reads; /* the VS array's I/H buffer reads */
+	/* Cycles the VS array waited for h while the cell updater (or, with
+	 * it idle, the MFU) worked: the stage that bound the step. */
+	uint64_t bound_cell, bound_mfu;
+	uint64_t *scale_mults;
+	layer_result_t *results;   /* the run's, one per pass (refine_at is written into them) */
+	uint64_t *ih_input_writes; /* x_t written into the I/H buffer */
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
@@ -69,9 +76,6 @@ typedef struct accel {
 	uint64_t snap_first; /* first step of the current run of snapshots */
 	int snap_have;	     /* consecutive step snapshots held */
 	uint64_t *jumped;    /* cycles covered by steady-state jumps */
-	/* Cycles the VS array waited for h while the cell updater (or, with
-	 * it idle, the MFU) worked: the stage that bound the step. */
-	uint64_t *bound_cell, *bound_mfu;
 	uint64_t seg_start, idle_start;
 	int idle_cause;
 	/* Event-driven ticking (accel_cycle): the cell updater and the MFU are
@@ -85,7 +89,9 @@ typedef struct accel {
 
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
-/* accel.c: brings the event-driven units' clocks and counters up to now. */
+/* accel.c: brings the event-driven units' clocks and counters up to now
+ * and flushes the cell updater's per-element counts (cellu_flush): called
+ * before anything reads the units or the statistics. */
 void accel_settle(accel_t *a);
 /* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
 uint64_t accel_burst_len(const accel_t *a);

@@ -23,6 +23,7 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	if (!c)
 		return NULL;
 	c->sd = sd;
+	c->st = st;
 	c->deps = deps;
 	c->nring = ring;
 	c->ring = calloc(ring, sizeof *c->ring);
@@ -30,22 +31,23 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->xq_cap = xq;
 	c->xq_id = calloc(xq, sizeof *c->xq_id);
 	c->xq_written = calloc(xq, sizeof *c->xq_written);
-	c->busy = stats_counter(st, "ctrl.busy", STATS_CYCLES, "cycles the controller issued a tile");
-	c->stall = stats_counter(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure");
-	c->starve = stats_counter(st, "ctrl.starve", STATS_CYCLES,
-				  "cycles the controller waited (dependency, weights, drain)");
-	c->tiles = stats_counter(st, "ctrl.tiles", STATS_EVENTS,
-				 "column tiles read from the weight buffer (once per tile and weight set)");
-	c->blocks = stats_counter(st, "ctrl.blocks", STATS_EVENTS, "segments started");
-	c->reconfigs = stats_counter(st, "ctrl.reconfigs", STATS_EVENTS, "tile-config switches");
-	c->dram_wait =
-		stats_counter(st, "ctrl.dram_wait", STATS_CYCLES,
-			      "cycles the controller waited for weights still arriving from DRAM (streamed or cold)");
+	bool counted =
+		stats_field(st, "ctrl.busy", STATS_CYCLES, "cycles the controller issued a tile", &c->busy) &&
+		stats_field(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure",
+			    &c->stall) &&
+		stats_field(st, "ctrl.starve", STATS_CYCLES,
+			    "cycles the controller waited (dependency, weights, drain)", &c->starve) &&
+		stats_field(st, "ctrl.tiles", STATS_EVENTS,
+			    "column tiles read from the weight buffer (once per tile and weight set)", &c->tiles) &&
+		stats_field(st, "ctrl.blocks", STATS_EVENTS, "segments started", &c->blocks) &&
+		stats_field(st, "ctrl.reconfigs", STATS_EVENTS, "tile-config switches", &c->reconfigs) &&
+		stats_field(st, "ctrl.dram_wait", STATS_CYCLES,
+			    "cycles the controller waited for weights still arriving from DRAM (streamed or cold)",
+			    &c->dram_wait);
 	c->pre_writes = stats_counter(st, "precomp.writes", STATS_EVENTS,
 				      "epur: W.x partial sums added into the precompute store");
 	c->pre_reads = stats_counter(st, "precomp.reads", STATS_VALUES, "epur: precomputed W.x rows read as H inits");
-	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve ||
-	    !c->tiles || !c->blocks || !c->reconfigs || !c->dram_wait || !c->pre_writes || !c->pre_reads) {
+	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !counted || !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);
 		return NULL;
 	}
@@ -56,6 +58,7 @@ void ctrl_destroy(ctrl_t *c)
 {
 	if (!c)
 		return;
+	stats_seal(c->st); /* its counters are fields of c */
 	free(c->ring);
 	free(c->ring_tmp);
 	free(c->xq_id);
@@ -182,7 +185,9 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t)
 {
-	return workload_active(c->L.lc, t);
+	/* the whole batch unless the layer has sequence_lens: the common case
+	 * inline, as the schedules ask every cycle */
+	return c->L.lc->sequence_lens.n ? workload_active(c->L.lc, t) : c->L.lc->batch_size;
 }
 
 /* Elements of step t: H per active sequence. */
@@ -234,9 +239,9 @@ void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
 	out->is_tile = false;
 	out->cause = (uint8_t)cause;
 	if (cause == IDLE_BACKPRESSURE)
-		(*c->stall)++;
+		c->stall++;
 	else
-		(*c->starve)++;
+		c->starve++;
 }
 
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
@@ -287,9 +292,9 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 		b->step = step;
 		b->xq = xq;
 	}
-	(*c->blocks)++;
+	c->blocks++;
 	if (s->cfg != c->last_cfg)
-		(*c->reconfigs)++;
+		c->reconfigs++;
 	c->last_cfg = s->cfg;
 }
 
@@ -366,7 +371,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			/* A capped weight port also shows as a weight-fetch bubble;
 			 * only a wait on DRAM counts towards a DRAM-bound run. */
 			if (w == WBUF_WAIT_DRAM)
-				(*c->dram_wait)++;
+				c->dram_wait++;
 			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
 			return;
 		}
@@ -380,7 +385,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		else /* the used columns' weights only */
 			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
 		dcmp_take(v->dcmp, m);
-		(*c->tiles)++;
+		c->tiles++;
 	}
 	if (c->a_pre) {
 		/* Each input-phase token is a block of its own. */
@@ -392,7 +397,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		c->pre_issued++;
 	}
 	fill_token(c, s, c->a_c, c->a_b, out);
-	(*c->busy)++;
+	c->busy++;
 	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->a_n;
 	if (++c->a_b == hold) {
 		c->a_b = 0;
@@ -471,7 +476,7 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 	       cellu_h_written(v->cellu, c->dl_watch) >= ctrl_elems(c, c->dl_watch))
 		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
-		(*c->stall)++;
+		c->stall++;
 	else if (c->active)
 		ctrl_emit(c, v, out);
 	else
@@ -520,8 +525,8 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 			dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)(r / sets)), 1);
 		}
 	}
-	*c->tiles += r_end - r_first;
-	*c->busy += k;
+	c->tiles += r_end - r_first;
+	c->busy += k;
 	uint64_t from = k > R ? k - R : 0;
 	for (uint64_t i = from; i < k; i++)
 		fill_token(c, s, (uint32_t)((u0 + i) / b), (uint32_t)((u0 + i) % b), &line[(*idx + i) % R]);
@@ -652,8 +657,8 @@ bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)
 
 void ctrl_skip_wait(ctrl_t *c, uint64_t k)
 {
-	*c->starve += k;
-	*c->dram_wait += k; /* only ever called over a wait on DRAM (ctrl_waits_for_dram) */
+	c->starve += k;
+	c->dram_wait += k; /* only ever called over a wait on DRAM (ctrl_waits_for_dram) */
 	c->now += k;
 	c->step_started = -1;
 }

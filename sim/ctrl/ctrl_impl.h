@@ -61,7 +61,10 @@ struct ctrl {
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
-	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs, *dram_wait;
+	/* Counted every cycle: plain fields the statistics registry reads
+	 * (stats_field) until the run, or ctrl_destroy, seals it. */
+	stats_t *st;
+	uint64_t busy, stall, starve, tiles, blocks, reconfigs, dram_wait;
 	unsigned last_cfg;
 	uint64_t now, seg_start;
 	trace_t *trace;
