@@ -397,8 +397,11 @@ static void accel_anytime_left(accel_t *a, uint32_t seg, uint32_t step)
 	at->left_at[(size_t)step * at->nblock + b] = a->now;
 }
 
-/* Stage 3: the accumulators' output. */
-static void accel_acc_out(accel_t *a)
+/* Stage 3: the accumulators' output. Stages 3 and 4 and accel_cycle are
+ * `inline`: each runs once per cycle from one call site, and left out of
+ * line (as GCC chose) each cost a call, prologue and epilogue per stepped
+ * cycle (docs/performance.md). */
+static inline void accel_acc_out(accel_t *a)
 {
 	const cu_out_t *o = a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
 	if (!o) {
@@ -462,7 +465,7 @@ uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
 
 /* Stage 4: the VS array takes the read line's head. Returns true when the
  * head tile was refused (the line freezes this cycle). */
-static bool accel_vs(accel_t *a)
+static inline bool accel_vs(accel_t *a)
 {
 	ctrl_token_t *tok = &a->line[a->line_idx];
 	if (!tok->is_tile) {
@@ -522,7 +525,10 @@ static uint64_t accel_due(uint64_t now, uint64_t q)
 	return q == UINT64_MAX ? UINT64_MAX : now + 1 + q;
 }
 
-void accel_settle(accel_t *a)
+/* Brings the event-driven units' clocks and counters up to now and
+ * flushes the cell updater's per-element counts (cellu_flush): called
+ * before anything reads the units or the statistics. */
+static void accel_settle(accel_t *a)
 {
 	if (a->cellu_lag) {
 		cellu_skip(a->cellu, a->cellu_lag);
@@ -545,7 +551,7 @@ void accel_settle(accel_t *a)
  * the gate buffer, wakes the cell updater for the next cycle. A tick in a
  * quiet cycle is still exact, so waking a unit early costs only time.
  */
-static void accel_cycle(accel_t *a)
+static inline void accel_cycle(accel_t *a)
 {
 	bool took = false, started = false;
 	if (a->now >= a->cellu_due) {

@@ -89,10 +89,6 @@ typedef struct accel {
 
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
-/* accel.c: brings the event-driven units' clocks and counters up to now
- * and flushes the cell updater's per-element counts (cellu_flush): called
- * before anything reads the units or the statistics. */
-void accel_settle(accel_t *a);
 /* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
 uint64_t accel_burst_len(const accel_t *a);
 void accel_burst(accel_t *a, uint64_t k);

@@ -301,8 +301,8 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 /* The token of column tile col, sequence seq of the active segment: the
  * layer's token of that tile (ctrl_tokens) with its step, block and
  * sequence; an input-phase token and a delta segment's compacted tile
- * are adjusted here. */
-static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+ * are adjusted here. Inline: once per issued token, on the stepped path. */
+static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
 {
 	*out = c->tok[s->tile0 + col];
 	cu_tile_t *t = &out->t;
