@@ -85,6 +85,11 @@ typedef struct accel {
 	 * anything outside accel_cycle reads it (accel_settle). */
 	uint64_t cellu_due, mfu_due;
 	uint64_t cellu_lag, mfu_lag;
+	/* The weight buffer, decompression unit and DRAM have settled for the
+	 * rest of the layer (accel_cycle): their ticks are passed over, the
+	 * DRAM's clock owed as dram_lag. */
+	bool mem_settled;
+	uint64_t dram_lag;
 } accel_t;
 
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
