@@ -12,6 +12,9 @@
  *                     (or refused: the line freezes), a bubble is counted
  *   5. controller     puts this cycle's token into the line
  *   6. weight buffer, decompression unit, DRAM, compute unit clocks advance
+ * Units with nothing due are passed over and their cycles settled in bulk
+ * (accel_cycle): the cell updater and MFU between their events, the
+ * memory units of 6 once a layer's weights have settled.
  *
  * Every cycle counts all N*K multiplier lanes exactly once, as useful,
  * padding, or idle for a cause, so at the end
@@ -398,10 +401,10 @@ static void accel_anytime_left(accel_t *a, uint32_t seg, uint32_t step)
 	at->left_at[(size_t)step * at->nblock + b] = a->now;
 }
 
-/* Stage 3: the accumulators' output. Stages 3 and 4 and accel_cycle are
- * `inline`: each runs once per cycle from one call site, and left out of
- * line (as GCC chose) each cost a call, prologue and epilogue per stepped
- * cycle (docs/performance.md). */
+/* Stage 3: the accumulators' output. Stages 3 and 4 are `inline` (and
+ * accel_cycle, which GCC still keeps apart from the loop): each runs once
+ * per cycle from one call site, and out of line each cost a call, prologue
+ * and epilogue per stepped cycle (docs/performance.md). */
 static inline void accel_acc_out(accel_t *a)
 {
 	const cu_out_t *o = a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
