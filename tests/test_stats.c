@@ -1,8 +1,9 @@
 /*
  * test_stats.c - the statistics registry (sim/common/stats.c): counters are
  * registered with a unit from a closed set, and a unit outside it is
- * rejected like a duplicate name; the counters of a real run carry the
- * units their components registered.
+ * rejected like a duplicate name; a counter kept in its owner's field is
+ * read live until the registry is sealed; the counters of a real run carry
+ * the units their components registered.
  */
 #include <check.h>
 #include <string.h>
@@ -44,6 +45,40 @@ START_TEST(test_unit_outside_set_rejected)
 	ck_assert_uint_eq(stats_size(st), 2);
 	ck_assert_int_eq(stats_unit(st, 0), STATS_BYTES);
 	ck_assert_int_eq(stats_unit(st, 1), STATS_EVENTS);
+	stats_destroy(st);
+}
+END_TEST
+
+/* A counter kept in its owner's field: the registry reads and adds through
+ * the field until it is sealed, then stands alone (the field may be freed). */
+START_TEST(test_field_counter_sealed)
+{
+	stats_t *st = stats_create();
+	uint64_t field = 99, *own = stats_counter(st, "x.own", STATS_EVENTS, "own");
+	ck_assert_ptr_eq(stats_field(st, "x.field", STATS_CYCLES, "a field", &field), &field);
+	ck_assert_uint_eq(field, 0); /* zeroed */
+	/* a taken name is refused like stats_counter's, the field untouched */
+	uint64_t other = 7;
+	ck_assert_ptr_null(stats_field(st, "x.own", STATS_CYCLES, "dup", &other));
+	ck_assert_uint_eq(other, 7);
+	field += 5;
+	*own += 2;
+	ck_assert_uint_eq(stats_value(st, 1), 5); /* read live */
+	stats_add(st, 1, 10);			  /* the jump adds into the field */
+	ck_assert_uint_eq(field, 15);
+	uint64_t v = 0;
+	ck_assert(stats_find(st, "x.field", &v));
+	ck_assert_uint_eq(v, 15);
+	stats_seal(st);
+	field = 1000; /* the owner is gone: nothing it writes reaches the registry */
+	ck_assert_uint_eq(stats_value(st, 1), 15);
+	ck_assert_uint_eq(stats_value(st, 0), 2);
+	stats_add(st, 1, 1);
+	ck_assert_uint_eq(stats_value(st, 1), 16);
+	ck_assert_uint_eq(field, 1000);
+	stats_seal(st); /* idempotent */
+	ck_assert_uint_eq(stats_value(st, 1), 16);
+	stats_seal(NULL);
 	stats_destroy(st);
 }
 END_TEST
@@ -103,6 +138,7 @@ Suite *stats_suite(void)
 	tcase_add_test(tc, test_unit_vocabulary);
 	tcase_add_test(tc, test_unit_outside_set_rejected);
 	tcase_add_test(tc, test_known_counter_units);
+	tcase_add_test(tc, test_field_counter_sealed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,8 +53,15 @@ struct cellu {
 	unsigned fn_evals[ACT_N_FN - 2]; /* per element, from ACT_RELU (tanhs: sigmoid and tanh) */
 	uint64_t *fns[ACT_N_FN - 2];
 	bool carried; /* reads c_{t-1} or h_{t-1} per element: waits until it is written */
-	uint64_t *wait_c;
-	uint64_t *busy, *starve, *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
+	/* Counted every cycle: plain fields the statistics registry reads
+	 * (stats_field) until the run, or cellu_destroy, seals it. */
+	stats_t *st;
+	uint64_t busy, starve, wait_c;
+	/* Elements read since the last cellu_flush: the per-element counts
+	 * below are this times the layer's per-element work, added at the
+	 * flush rather than counter by counter every cycle. */
+	uint64_t pend;
+	uint64_t *updates, *nmul, *nadd, *ntanh, *ih_w, *ih_r, *c_r, *c_w;
 };
 
 static bool cellu_fn_counters(cellu_t *c, stats_t *st)
@@ -77,8 +84,9 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	/* One entry started per cycle, for the deepest layer (a peephole one). */
 	c->cap = cfg->latency + 2 * cfg->tanh_latency + cfg->peephole_latency + 2;
 	c->q = malloc(sizeof *c->q * c->cap);
-	c->busy = stats_counter(st, "cell.busy", STATS_CYCLES, "cycles the cell updater read elements");
-	c->starve = stats_counter(st, "cell.starve", STATS_CYCLES, "cycles with no ready element");
+	c->st = st;
+	bool counted = stats_field(st, "cell.busy", STATS_CYCLES, "cycles the cell updater read elements", &c->busy) &&
+		       stats_field(st, "cell.starve", STATS_CYCLES, "cycles with no ready element", &c->starve);
 	c->updates = stats_counter(st, "cell.updates", STATS_VALUES, "hidden elements updated");
 	c->nmul = stats_counter(st, "cell.mults", STATS_OPS, "multiplies in the cell updater");
 	c->nadd = stats_counter(st, "cell.adds", STATS_OPS, "adds in the cell updater");
@@ -88,11 +96,12 @@ cellu_t *cellu_create(const cell_cfg_t *cfg, stats_t *st)
 	c->ih_r = stats_counter(st, "ihbuf.reads", STATS_VALUES, "elements read from the I/H buffer");
 	c->c_r = stats_counter(st, "cellbuf.reads", STATS_VALUES, "c elements read");
 	c->c_w = stats_counter(st, "cellbuf.writes", STATS_VALUES, "c elements written");
-	c->wait_c = stats_counter(st, "cell.wait_recurrence", STATS_CYCLES,
-				  "cycles with ready elements whose c or h of the previous step was not yet written "
-				  "(the element-wise recurrence binds: qrnn)");
-	if (!c->q || !c->busy || !c->starve || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w ||
-	    !c->ih_r || !c->c_r || !c->c_w || !c->wait_c || !cellu_fn_counters(c, st)) {
+	counted = counted && stats_field(st, "cell.wait_recurrence", STATS_CYCLES,
+					 "cycles with ready elements whose c or h of the previous step was not yet "
+					 "written (the element-wise recurrence binds: qrnn)",
+					 &c->wait_c);
+	if (!c->q || !counted || !c->updates || !c->nmul || !c->nadd || !c->ntanh || !c->ih_w || !c->ih_r || !c->c_r ||
+	    !c->c_w || !cellu_fn_counters(c, st)) {
 		cellu_destroy(c);
 		return NULL;
 	}
@@ -103,18 +112,45 @@ void cellu_destroy(cellu_t *c)
 {
 	if (!c)
 		return;
+	stats_seal(c->st); /* its counters are fields of c */
 	free(c->q);
 	free(c);
+}
+
+/* Sequences active in step t: the whole batch unless the layer has
+ * sequence_lens (asked every cycle, so the common case is kept inline). */
+static uint32_t cellu_active(const cellu_t *c, uint32_t t)
+{
+	return c->lc->sequence_lens.n ? workload_active(c->lc, t) : c->lc->batch_size;
 }
 
 /* Elements of step t. */
 static uint32_t cellu_elems(const cellu_t *c, uint32_t t)
 {
-	return c->hidden * workload_active(c->lc, t);
+	return c->hidden * cellu_active(c, t);
+}
+
+void cellu_flush(cellu_t *c)
+{
+	uint64_t n = c->pend;
+	if (!n)
+		return;
+	*c->updates += n;
+	*c->nmul += n * c->mults;
+	*c->nadd += n * c->adds;
+	*c->ntanh += n * c->tanhs;
+	for (unsigned f = 0; f < ACT_N_FN - 2; f++)
+		*c->fns[f] += n * c->fn_evals[f];
+	*c->ih_w += n;
+	*c->ih_r += n * c->hread;
+	*c->c_r += n * c->cread;
+	*c->c_w += n * c->cwrite;
+	c->pend = 0;
 }
 
 void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 {
+	cellu_flush(c); /* the previous layer's elements, at its per-element work */
 	const cell_desc_t *d = cell_get(lc->cell);
 	const cell_ops_t *ops = &cell_variant(d, lc->gru_form)->ops;
 	/* The arithmetic around one tanh; a peephole cell's i, f, o sigmoids
@@ -157,7 +193,7 @@ static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
 	if (!c->carried || c->step == 0 || !want)
 		return want;
 	uint32_t done = cellu_h_written(c, c->step - 1);
-	uint32_t n = workload_active(c->lc, c->step), np = workload_active(c->lc, c->step - 1);
+	uint32_t n = cellu_active(c, c->step), np = cellu_active(c, c->step - 1);
 	if (n == np)
 		return done > c->taken ? (done - c->taken < want ? done - c->taken : want) : 0;
 	uint32_t k = 0;
@@ -210,7 +246,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 	uint32_t ready = avail < c->cfg.lanes ? avail : c->cfg.lanes;
 	uint32_t take = cellu_carried(c, ready);
 	if (ready && !take)
-		(*c->wait_c)++;
+		c->wait_c++;
 	if (take) {
 		if (c->taken == 0)
 			c->step_start[c->step & 1] = c->now;
@@ -222,17 +258,8 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		c->q[tail].n = take;
 		c->count++;
 		c->taken += take;
-		*c->updates += take;
-		*c->nmul += (uint64_t)take * c->mults;
-		*c->nadd += (uint64_t)take * c->adds;
-		*c->ntanh += (uint64_t)take * c->tanhs;
-		for (unsigned f = 0; f < ACT_N_FN - 2; f++)
-			*c->fns[f] += (uint64_t)take * c->fn_evals[f];
-		*c->ih_w += take;
-		*c->ih_r += (uint64_t)take * c->hread;
-		*c->c_r += (uint64_t)take * c->cread;
-		*c->c_w += (uint64_t)take * c->cwrite;
-		(*c->busy)++;
+		c->pend += take;
+		c->busy++;
 		c->took = true;
 		if (c->taken == c->elems) {
 			c->step++;
@@ -240,7 +267,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 			c->elems = cellu_elems(c, c->step);
 		}
 	} else {
-		(*c->starve)++;
+		c->starve++;
 	}
 	c->now++;
 }
@@ -278,7 +305,7 @@ uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in)
 
 void cellu_skip(cellu_t *c, uint64_t k)
 {
-	*c->starve += k;
+	c->starve += k;
 	c->now += k;
 }
 

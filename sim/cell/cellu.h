@@ -71,6 +71,11 @@ void cellu_snapshot(const cellu_t *c, snap_t *s);
 void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Fast-forward over k such cycles. */
 void cellu_skip(cellu_t *c, uint64_t k);
+/* Adds the per-element counts (cell.updates, .mults, .adds, .tanh, the
+ * other functions, I/H and c buffer traffic) of the elements read since
+ * the last flush: the engine flushes before anything reads the statistics
+ * (accel_settle), cellu_begin_layer before the per-element work changes. */
+void cellu_flush(cellu_t *c);
 void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx);
 /* Each step's updates become a slice on the cell-updater track (NULL: off). */
 void cellu_set_trace(cellu_t *c, trace_t *t);

@@ -14,6 +14,7 @@ struct stats {
 	const char *desc[STATS_MAX];
 	stats_unit_t unit[STATS_MAX];
 	uint64_t value[STATS_MAX];
+	uint64_t *at[STATS_MAX]; /* where counter i lives: &value[i], or a field until sealed */
 };
 
 stats_t *stats_create(void)
@@ -55,7 +56,26 @@ uint64_t *stats_counter(stats_t *st, const char *name, stats_unit_t unit, const 
 	st->desc[i] = desc;
 	st->unit[i] = unit;
 	st->value[i] = 0;
+	st->at[i] = &st->value[i];
 	return &st->value[i];
+}
+
+uint64_t *stats_field(stats_t *st, const char *name, stats_unit_t unit, const char *desc, uint64_t *field)
+{
+	uint64_t *v = stats_counter(st, name, unit, desc);
+	if (!v)
+		return NULL;
+	*field = 0;
+	st->at[st->n - 1] = field;
+	return field;
+}
+
+void stats_seal(stats_t *st)
+{
+	for (size_t i = 0; st && i < st->n; i++) {
+		st->value[i] = *st->at[i];
+		st->at[i] = &st->value[i];
+	}
 }
 
 size_t stats_size(const stats_t *st)
@@ -76,7 +96,7 @@ stats_unit_t stats_unit(const stats_t *st, size_t i)
 }
 uint64_t stats_value(const stats_t *st, size_t i)
 {
-	return st->value[i];
+	return *st->at[i];
 }
 
 bool stats_find(const stats_t *st, const char *name, uint64_t *value)
@@ -85,11 +105,11 @@ bool stats_find(const stats_t *st, const char *name, uint64_t *value)
 	if (i < 0)
 		return false;
 	if (value)
-		*value = st->value[i];
+		*value = *st->at[i];
 	return true;
 }
 
 void stats_add(stats_t *st, size_t i, uint64_t v)
 {
-	st->value[i] += v;
+	*st->at[i] += v;
 }

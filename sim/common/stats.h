@@ -2,8 +2,10 @@
  * stats.h - the statistics registry.
  *
  * Components register each counter once, by name, when they are created, and
- * keep the returned pointer. The hot path only increments through that
- * pointer: there are no string lookups while the clock runs. Names are
+ * keep the returned pointer, or register a field of their own (stats_field)
+ * that the registry reads until it is sealed at the end of a run. The hot
+ * path only increments through the pointer or the field: there are no
+ * string lookups while the clock runs. Names are
  * "<unit>.<what>" (e.g. "mfu.activations", "idle.padding"); a duplicate name
  * is rejected. Counters are dumped in registration order, which is fixed by
  * the order components are created, so dumps are deterministic.
@@ -45,6 +47,18 @@ void stats_destroy(stats_t *st);
  * programming errors the caller reports). The pointer stays valid until
  * stats_destroy(). */
 uint64_t *stats_counter(stats_t *st, const char *name, stats_unit_t unit, const char *desc);
+
+/* Registers a counter kept in the caller's own field: the hot path bumps a
+ * plain struct field instead of going through a pointer, while the
+ * registry reads and adds through the field (stats_value, stats_add,
+ * stats_find) as if it were its own. The field is zeroed. Before the
+ * field's owner is freed, stats_seal() copies every such counter into the
+ * registry's storage; the registry then stands alone. Returns field, or
+ * NULL as stats_counter. */
+uint64_t *stats_field(stats_t *st, const char *name, stats_unit_t unit, const char *desc, uint64_t *field);
+/* Publishes every stats_field counter into the registry's own storage and
+ * forgets the fields (NULL st: nothing). */
+void stats_seal(stats_t *st);
 
 size_t stats_size(const stats_t *st);
 const char *stats_name(const stats_t *st, size_t i);

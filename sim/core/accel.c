@@ -12,6 +12,9 @@
  *                     (or refused: the line freezes), a bubble is counted
  *   5. controller     puts this cycle's token into the line
  *   6. weight buffer, decompression unit, DRAM, compute unit clocks advance
+ * Units with nothing due are passed over and their cycles settled in bulk
+ * (accel_cycle): the cell updater and MFU between their events, the
+ * memory units of 6 once a layer's weights have settled.
  *
  * Every cycle counts all N*K multiplier lanes exactly once, as useful,
  * padding, or idle for a cause, so at the end
@@ -31,6 +34,7 @@
 
 static void accel_destroy(accel_t *a)
 {
+	stats_seal(a->st); /* the run's statistics outlive its fields */
 	cu_destroy(a->cu);
 	fifo_destroy(a->preact);
 	mfu_destroy(a->mfu);
@@ -62,41 +66,50 @@ static int accel_counters(accel_t *a)
 		"lane-cycles idle: the decompression unit has not expanded the next tile yet",
 		"lane-cycles issued on a pruned (zero) weight: not skipped, not useful",
 	};
+	const struct {
+		uint64_t *field;
+		const char *name;
+		stats_unit_t unit;
+		const char *desc;
+	} hot[] = {
+		{ &a->useful, "vs.useful_macs", STATS_MACS, "multiply-accumulates on real weights and operands" },
+		{ &a->issued, "vs.issued_macs", STATS_MACS, "multiply-accumulates issued (N*K per tile cycle)" },
+		{ &a->vs_busy, "vs.busy", STATS_CYCLES, "cycles the VS array accepted a tile" },
+		{ &a->vs_stall, "vs.stall", STATS_CYCLES, "cycles a tile waited at the VS array (refused)" },
+		{ &a->vs_starve, "vs.starve", STATS_CYCLES, "cycles no tile reached the VS array" },
+		{ &a->acc_busy, "acc.busy", STATS_CYCLES, "cycles a finished row block left the accumulators" },
+		{ &a->acc_stall, "acc.stall", STATS_CYCLES, "cycles a finished block waited for the MFU FIFO" },
+		{ &a->acc_starve, "acc.starve", STATS_CYCLES, "cycles no block was finished" },
+		{ &a->bound_cell, "bound.cell", STATS_CYCLES,
+		  "cycles the VS array waited for h while the cell updater read elements "
+		  "(the cell updater bound the step)" },
+		{ &a->bound_mfu, "bound.mfu", STATS_CYCLES,
+		  "cycles the VS array waited for h while the MFU started values and the cell "
+		  "updater read none (the MFU bound the step)" },
+	};
 	char name[64];
-	a->useful =
-		stats_counter(a->st, "vs.useful_macs", STATS_MACS, "multiply-accumulates on real weights and operands");
-	a->issued =
-		stats_counter(a->st, "vs.issued_macs", STATS_MACS, "multiply-accumulates issued (N*K per tile cycle)");
+	/* Registration order is the dump order: keep it. */
+	for (size_t i = 0; i < 2; i++)
+		if (!stats_field(a->st, hot[i].name, hot[i].unit, hot[i].desc, hot[i].field))
+			return SIM_EINTERNAL;
 	for (int i = 0; i < IDLE_NCAUSES; i++) {
 		snprintf(name, sizeof name, "idle.%s", ctrl_cause_name((idle_cause_t)i));
-		if (!(a->idle[i] = stats_counter(a->st, name, STATS_LANE_CYCLES, idle_desc[i])))
+		if (!stats_field(a->st, name, STATS_LANE_CYCLES, idle_desc[i], &a->idle[i]))
 			return SIM_EINTERNAL;
 	}
-	a->vs_busy = stats_counter(a->st, "vs.busy", STATS_CYCLES, "cycles the VS array accepted a tile");
-	a->vs_stall = stats_counter(a->st, "vs.stall", STATS_CYCLES, "cycles a tile waited at the VS array (refused)");
-	a->vs_starve = stats_counter(a->st, "vs.starve", STATS_CYCLES, "cycles no tile reached the VS array");
-	a->acc_busy =
-		stats_counter(a->st, "acc.busy", STATS_CYCLES, "cycles a finished row block left the accumulators");
-	a->acc_stall =
-		stats_counter(a->st, "acc.stall", STATS_CYCLES, "cycles a finished block waited for the MFU FIFO");
-	a->acc_starve = stats_counter(a->st, "acc.starve", STATS_CYCLES, "cycles no block was finished");
-	a->bound_cell = stats_counter(a->st, "bound.cell", STATS_CYCLES,
-				      "cycles the VS array waited for h while the cell updater read elements "
-				      "(the cell updater bound the step)");
-	a->bound_mfu = stats_counter(a->st, "bound.mfu", STATS_CYCLES,
-				     "cycles the VS array waited for h while the MFU started values and the cell "
-				     "updater read none (the MFU bound the step)");
+	for (size_t i = 2; i < sizeof hot / sizeof hot[0]; i++)
+		if (!stats_field(a->st, hot[i].name, hot[i].unit, hot[i].desc, hot[i].field))
+			return SIM_EINTERNAL;
 	a->jumped = stats_counter(a->st, "sim.jumped_cycles", STATS_CYCLES,
 				  "cycles covered by exact steady-state jumps (not hardware)");
 	/* The I/H buffer traffic of the VS array, apart from the cell
 	 * updater's (ihbuf.reads/.writes); docs/energy.md prices both. */
-	a->ih_operand_reads = stats_counter(a->st, "ihbuf.operand_reads", STATS_VALUES,
-					    "x and h operands read for the VS array (one per real tile column)");
+	if (!stats_field(a->st, "ihbuf.operand_reads", STATS_VALUES,
+			 "x and h operands read for the VS array (one per real tile column)", &a->ih_operand_reads))
+		return SIM_EINTERNAL;
 	a->ih_input_writes = stats_counter(a->st, "ihbuf.input_writes", STATS_VALUES,
 					   "x_t elements written into the I/H buffer (first layer's input)");
-	if (!a->bound_cell || !a->bound_mfu || !a->useful || !a->issued || !a->vs_busy || !a->vs_stall ||
-	    !a->vs_starve || !a->acc_busy || !a->acc_stall || !a->acc_starve || !a->jumped || !a->ih_operand_reads ||
-	    !a->ih_input_writes)
+	if (!a->jumped || !a->ih_input_writes)
 		return SIM_EINTERNAL;
 	/* Registered only for a workload with a progressive layer, so other
 	 * runs' reports keep their counter set. */
@@ -353,7 +366,8 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.delta = lc->delta,
 		.delta_latency = a->hw.delta_encoder_latency,
 	};
-	ctrl_begin_layer(a->ctrl, &cl);
+	if (ctrl_begin_layer(a->ctrl, &cl))
+		return sim_err(err, SIM_ENOMEM, "out of memory");
 	wbuf_begin_layer(a->wbuf, l, &a->progs[l], a->plan->pass[l].sets);
 	dcmp_begin_layer(a->dcmp, &a->progs[l]);
 	accel_set_line(a, a->hw.memory.wbuf.read_latency + dcmp_latency(a->dcmp, &a->progs[l]));
@@ -362,6 +376,8 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 			    (a->hw.cell_update == CELL_UPDATE_AUTO && (a->plan->sched->flags & SCHED_F_WHOLE_VECTOR));
 	gbuf_begin_layer(a->gbuf, lc, workload_gates(lc->cell), whole_vector);
 	cellu_begin_layer(a->cellu, lc);
+	a->cellu_due = a->mfu_due = 0; /* the new layer's units act on their own terms */
+	a->mem_settled = false;	       /* the layer's loads, window and decompression are new */
 	/* The first layer's x_t comes from outside and is written into the I/H
 	 * buffer step by step (the ping-pong prefetch), by every pass that
 	 * reads it; a later layer's input is the h the cell updater already
@@ -385,12 +401,15 @@ static void accel_anytime_left(accel_t *a, uint32_t seg, uint32_t step)
 	at->left_at[(size_t)step * at->nblock + b] = a->now;
 }
 
-/* Stage 3: the accumulators' output. */
-static void accel_acc_out(accel_t *a)
+/* Stage 3: the accumulators' output. Stages 3 and 4 are `inline` (and
+ * accel_cycle, which GCC still keeps apart from the loop): each runs once
+ * per cycle from one call site, and out of line each cost a call, prologue
+ * and epilogue per stepped cycle (docs/performance.md). */
+static inline void accel_acc_out(accel_t *a)
 {
 	const cu_out_t *o = a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
 	if (!o) {
-		(*a->acc_starve)++;
+		a->acc_starve++;
 		return;
 	}
 	const ctrl_block_t *b = ctrl_block(a->ctrl, o->tag.block);
@@ -407,7 +426,7 @@ static void accel_acc_out(accel_t *a)
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {
 		if (!fifo_can_push(a->preact)) {
-			(*a->acc_stall)++;
+			a->acc_stall++;
 			return;
 		}
 		mfu_packet_t p = {
@@ -423,6 +442,7 @@ static void accel_acc_out(accel_t *a)
 		};
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);
+		a->mfu_due = a->now + 1; /* its input: the MFU acts next cycle */
 		if (a->results[a->layer].anytime &&
 		    o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
 			accel_anytime_left(a, b->seg, b->step);
@@ -438,7 +458,7 @@ static void accel_acc_out(accel_t *a)
 		a->be.out_pop(a->be.ctx);
 	else
 		cu_out_pop(a->cu);
-	(*a->acc_busy)++;
+	a->acc_busy++;
 }
 
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
@@ -449,12 +469,12 @@ uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
 
 /* Stage 4: the VS array takes the read line's head. Returns true when the
  * head tile was refused (the line freezes this cycle). */
-static bool accel_vs(accel_t *a)
+static inline bool accel_vs(accel_t *a)
 {
 	ctrl_token_t *tok = &a->line[a->line_idx];
 	if (!tok->is_tile) {
-		*a->idle[tok->cause] += a->nk;
-		(*a->vs_starve)++;
+		a->idle[tok->cause] += a->nk;
+		a->vs_starve++;
 		if (a->trace)
 			accel_trace_idle(a, tok->cause);
 		return false;
@@ -462,8 +482,8 @@ static bool accel_vs(accel_t *a)
 	cu_refuse_t r = a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
-		*a->idle[cause] += a->nk;
-		(*a->vs_stall)++;
+		a->idle[cause] += a->nk;
+		a->vs_stall++;
 		if (a->trace)
 			accel_trace_idle(a, cause);
 		return true;
@@ -477,12 +497,12 @@ static bool accel_vs(accel_t *a)
 	const sched_prog_t *p = &a->progs[a->layer];
 	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
 	uint32_t zero = m->zero_lanes;
-	*a->useful += tok->t.useful_lanes;
-	*a->issued += a->nk;
-	*a->idle[IDLE_ZERO_WEIGHT] += zero;
+	a->useful += tok->t.useful_lanes;
+	a->issued += a->nk;
+	a->idle[IDLE_ZERO_WEIGHT] += zero;
 	/* A progressive layer's wait tile holds the array for its scalar
 	 * (apx_prog.h): a dependency, not padding. */
-	*a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
+	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
 	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
 		*a->scale_mults += m->scale_mults;
 	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
@@ -491,8 +511,8 @@ static bool accel_vs(accel_t *a)
 			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
 			a->hw.compute.acc_latency;
 	}
-	*a->ih_operand_reads += tok->t.cols;
-	(*a->vs_busy)++;
+	a->ih_operand_reads += tok->t.cols;
+	a->vs_busy++;
 	if (a->trace) {
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
@@ -503,21 +523,88 @@ static bool accel_vs(accel_t *a)
 	return false;
 }
 
-static void accel_cycle(accel_t *a)
+/* The cycle after `now` plus q quiet ticks (q == UINT64_MAX: never). */
+static uint64_t accel_due(uint64_t now, uint64_t q)
 {
-	cellu_tick(a->cellu, a->gbuf);
-	uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
-	if (released) {
-		ibuf_read(a->ibuf, released);
-		ibuf_free(a->ibuf, released);
+	return q == UINT64_MAX ? UINT64_MAX : now + 1 + q;
+}
+
+/* Brings the event-driven units' clocks and counters up to now and
+ * flushes the cell updater's per-element counts (cellu_flush): called
+ * before anything reads the units or the statistics. */
+static void accel_settle(accel_t *a)
+{
+	if (a->cellu_lag) {
+		cellu_skip(a->cellu, a->cellu_lag);
+		a->cellu_lag = 0;
+	}
+	if (a->mfu_lag) {
+		mfu_skip(a->mfu, a->mfu_lag);
+		a->mfu_lag = 0;
+	}
+	if (a->dram_lag) {
+		dram_skip(a->dram, a->dram_lag);
+		a->dram_lag = 0;
+	}
+	cellu_flush(a->cellu);
+}
+
+/*
+ * One cycle. The cell updater and the MFU are ticked only when due: a
+ * unit's tick in a cycle within its quiet_for is, by the unit contract,
+ * its skip of one cycle (a starvation count and a clock step), so such
+ * cycles are owed as a lag and paid in one skip. What can end a quiet
+ * stretch early is new input: a packet pushed into the MFU's FIFO (stage
+ * 3) wakes the MFU for the next cycle, and any MFU tick, which may write
+ * the gate buffer, wakes the cell updater for the next cycle. A tick in a
+ * quiet cycle is still exact, so waking a unit early costs only time.
+ *
+ * The weight buffer, the decompression unit and the DRAM settle once a
+ * layer's weights are all in (resident, loaded, port uncapped, nothing
+ * decompressed, the channel idle with its latency history at its totals):
+ * from then on their ticks change nothing but the DRAM's clock, and
+ * nothing but a layer boundary (a new load or stream window, the next
+ * layer's decompression) can raise a stream's limit again, since a tile of
+ * an all-resident layer never moves the stream. So they are passed over
+ * until the next layer, the DRAM's clock owed as one dram_skip.
+ */
+static inline void accel_cycle(accel_t *a)
+{
+	bool took = false, started = false;
+	if (a->now >= a->cellu_due) {
+		if (a->cellu_lag) {
+			cellu_skip(a->cellu, a->cellu_lag);
+			a->cellu_lag = 0;
+		}
+		cellu_tick(a->cellu, a->gbuf);
+		took = cellu_took(a->cellu);
+		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
+	} else {
+		a->cellu_lag++;
+	}
+	if (a->now >= a->mfu_due) {
+		if (a->mfu_lag) {
+			mfu_skip(a->mfu, a->mfu_lag);
+			a->mfu_lag = 0;
+		}
+		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+		if (released) {
+			ibuf_read(a->ibuf, released);
+			ibuf_free(a->ibuf, released);
+		}
+		started = mfu_started(a->mfu);
+		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
+		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
+	} else {
+		a->mfu_lag++;
 	}
 	accel_acc_out(a);
 	const ctrl_token_t *head = &a->line[a->line_idx];
 	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
-		if (cellu_took(a->cellu))
-			(*a->bound_cell)++;
-		else if (mfu_started(a->mfu))
-			(*a->bound_mfu)++;
+		if (took)
+			a->bound_cell++;
+		else if (started)
+			a->bound_mfu++;
 	}
 	bool frozen = accel_vs(a);
 	if (frozen) {
@@ -526,9 +613,14 @@ static void accel_cycle(accel_t *a)
 		ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
 		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
 	}
-	wbuf_tick(a->wbuf);
-	dcmp_tick(a->dcmp);
-	dram_tick(a->dram);
+	if (a->mem_settled) {
+		a->dram_lag++;
+	} else {
+		wbuf_tick(a->wbuf);
+		dcmp_tick(a->dcmp);
+		dram_tick(a->dram);
+		a->mem_settled = wbuf_settled(a->wbuf) && dcmp_quiet(a->dcmp) && dram_settled(a->dram);
+	}
 	if (a->be.ctx)
 		a->be.tick(a->be.ctx);
 	else
@@ -557,19 +649,24 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	 * first): a stepped run then pays for none of their tests per cycle. */
 	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
+		if (ff) /* every fast-forward mechanism reads the units' clocks */
+			accel_settle(a);
 		uint64_t k = ff ? accel_burst_len(a) : 0;
 		if (k)
 			accel_burst(a, k);
 		else if (!(k = ff ? accel_wait_skip(a) : 0))
 			accel_cycle(a);
-		if (a->trace && trace_sample_due(a->trace, a->now))
+		if (a->trace && trace_sample_due(a->trace, a->now)) {
+			accel_settle(a); /* the sample reads the counters */
 			accel_trace_sample(a);
+		}
 		if (a->broken)
 			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
 		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
 			return rc;
 		if (!k && ff) {
 			uint64_t before = a->now;
+			accel_settle(a);
 			accel_steady(a);
 			if (a->now != before) {
 				mark = accel_progress(a);
@@ -582,17 +679,19 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			mark = p;
 			last = a->now;
 		} else if (a->now - last > a->hw.watchdog) {
+			accel_settle(a);
 			return accel_deadlock(a, err);
 		}
 		if (!accel_layer_done(a))
 			continue;
+		accel_settle(a); /* the layer's counters, then the next layer's units */
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;
-		lr->useful_macs = *a->useful - layer_useful;
-		lr->issued_macs = *a->issued - layer_issued;
+		lr->useful_macs = a->useful - layer_useful;
+		lr->issued_macs = a->issued - layer_issued;
 		layer_start = a->now;
-		layer_useful = *a->useful;
-		layer_issued = *a->issued;
+		layer_useful = a->useful;
+		layer_issued = a->issued;
 		wbuf_end_layer(a->wbuf, a->layer);
 		if (a->fp && (rc = fpipe_end_layer(a->fp, a->layer, &lr->err, err)))
 			return rc;
@@ -741,9 +840,9 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->cycles = a.now;
 		out->cold = opts->cold;
 		out->functional = opts->functional;
-		out->useful_macs = *a.useful;
-		out->issued_macs = *a.issued;
-		out->utilization = a.now ? (double)*a.useful / ((double)a.now * (double)a.nk) : 0;
+		out->useful_macs = a.useful;
+		out->issued_macs = a.issued;
+		out->utilization = a.now ? (double)a.useful / ((double)a.now * (double)a.nk) : 0;
 		out->macs_per_cycle = a.nk;
 		out->latency_us = (double)a.now / a.hw.clock_mhz;
 		out->peak_gflops = 2.0 * (double)a.nk * a.hw.clock_mhz / 1000.0;

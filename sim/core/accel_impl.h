@@ -54,10 +54,17 @@ typedef struct accel {
 	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
 	uint64_t now;
-	uint64_t *useful, *issued, *idle[IDLE_NCAUSES], *scale_mults;
-	layer_result_t *results; /* the run's, one per pass (refine_at is written into them) */
-	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
-	uint64_t *ih_operand_reads, *ih_input_writes; /* the VS array's I/H buffer traffic */
+	/* The hot counters, bumped every cycle: plain fields the statistics
+	 * registry reads through stats_field until the run seals it. */
+	uint64_t useful, issued, idle[IDLE_NCAUSES];
+	uint64_t vs_busy, vs_stall, vs_starve, acc_busy, acc_stall, acc_starve;
+	uint64_t ih_operand_reads; /* the VS array's I/H buffer reads */
+	/* Cycles the VS array waited for h while the cell updater (or, with
+	 * it idle, the MFU) worked: the stage that bound the step. */
+	uint64_t bound_cell, bound_mfu;
+	uint64_t *scale_mults;
+	layer_result_t *results;   /* the run's, one per pass (refine_at is written into them) */
+	uint64_t *ih_input_writes; /* x_t written into the I/H buffer */
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
@@ -69,11 +76,20 @@ typedef struct accel {
 	uint64_t snap_first; /* first step of the current run of snapshots */
 	int snap_have;	     /* consecutive step snapshots held */
 	uint64_t *jumped;    /* cycles covered by steady-state jumps */
-	/* Cycles the VS array waited for h while the cell updater (or, with
-	 * it idle, the MFU) worked: the stage that bound the step. */
-	uint64_t *bound_cell, *bound_mfu;
 	uint64_t seg_start, idle_start;
 	int idle_cause;
+	/* Event-driven ticking (accel_cycle): the cell updater and the MFU are
+	 * ticked only in the cycles their next event is due (their quiet_for,
+	 * unit.h) or input may have reached them; a cycle left out is owed to
+	 * the unit as a skip (lag), settled before it ticks again and before
+	 * anything outside accel_cycle reads it (accel_settle). */
+	uint64_t cellu_due, mfu_due;
+	uint64_t cellu_lag, mfu_lag;
+	/* The weight buffer, decompression unit and DRAM have settled for the
+	 * rest of the layer (accel_cycle): their ticks are passed over, the
+	 * DRAM's clock owed as dram_lag. */
+	bool mem_settled;
+	uint64_t dram_lag;
 } accel_t;
 
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */

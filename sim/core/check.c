@@ -20,7 +20,7 @@ bool accel_units_idle(const accel_t *a)
 uint64_t accel_progress(const accel_t *a)
 {
 	uint64_t dram = dram_requested(a->dram, DRAM_STREAM) + dram_requested(a->dram, DRAM_LOAD);
-	return *a->vs_busy + *a->acc_busy + dram;
+	return a->vs_busy + a->acc_busy + dram;
 }
 
 int accel_deadlock(const accel_t *a, sim_err_t *err)
@@ -47,9 +47,9 @@ int accel_deadlock(const accel_t *a, sim_err_t *err)
 
 int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 {
-	uint64_t lanes = *a->useful;
+	uint64_t lanes = a->useful;
 	for (int i = 0; i < IDLE_NCAUSES; i++)
-		lanes += *a->idle[i];
+		lanes += a->idle[i];
 	if (lanes != a->now * a->nk)
 		return sim_err(err, SIM_EINTERNAL,
 			       "lane conservation broken: cycles*N*K = %llu but useful + idle = %llu",
@@ -73,9 +73,9 @@ int accel_check(const accel_t *a, run_result_t *r, sim_err_t *err)
 			want += workload_sparse(l) ? a->plan->pass[i].nnz_per_step * workload_seq_steps(l)
 						   : workload_layer_macs(l);
 	}
-	if (*a->useful != want)
+	if (a->useful != want)
 		return sim_err(err, SIM_EINTERNAL, "useful MACs %llu differ from %s = %llu",
-			       (unsigned long long)*a->useful,
+			       (unsigned long long)a->useful,
 			       sparse ? "the non-zeros of the masks * T * B (G*H*(I+H)*T*B for dense layers)"
 				      : "G*H*(I+H)*T*B",
 			       (unsigned long long)want);

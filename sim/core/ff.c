@@ -72,14 +72,14 @@ void accel_burst(accel_t *a, uint64_t k)
 	cu_tile_t t = a->line[a->line_idx].t;
 	cellu_skip(a->cellu, k);
 	mfu_skip(a->mfu, k);
-	*a->acc_starve += k;
-	*a->useful += k * t.useful_lanes;
-	*a->issued += k * a->nk;
+	a->acc_starve += k;
+	a->useful += k * t.useful_lanes;
+	a->issued += k * a->nk;
 	uint32_t zero = accel_zero_lanes(a, &a->line[a->line_idx]);
-	*a->idle[IDLE_ZERO_WEIGHT] += k * zero;
-	*a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes - zero);
-	*a->ih_operand_reads += k * t.cols;
-	*a->vs_busy += k;
+	a->idle[IDLE_ZERO_WEIGHT] += k * zero;
+	a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes - zero);
+	a->ih_operand_reads += k * t.cols;
+	a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);
 	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
 	dram_skip(a->dram, k);
@@ -259,9 +259,9 @@ uint64_t accel_wait_skip(accel_t *a)
 	for (uint32_t i = 0; i < a->nunits; i++)
 		if (a->units[i].ops->skip && a->units[i].self != (void *)a->dram)
 			a->units[i].ops->skip(a->units[i].self, k);
-	*a->acc_starve += k;
-	*a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
-	*a->vs_starve += k;
+	a->acc_starve += k;
+	a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
+	a->vs_starve += k;
 	a->line_idx = (uint32_t)((a->line_idx + k) % a->nline);
 	a->now += k;
 	return k;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../cell/cell.h"
+#include "../common/err.h"
 
 static const char *const cause_names[IDLE_NCAUSES] = {
 	"padding", "dependency", "fill_drain", "backpressure", "weight_fetch", "decompress", "zero_weight",
@@ -22,6 +23,7 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	if (!c)
 		return NULL;
 	c->sd = sd;
+	c->st = st;
 	c->deps = deps;
 	c->nring = ring;
 	c->ring = calloc(ring, sizeof *c->ring);
@@ -29,22 +31,23 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->xq_cap = xq;
 	c->xq_id = calloc(xq, sizeof *c->xq_id);
 	c->xq_written = calloc(xq, sizeof *c->xq_written);
-	c->busy = stats_counter(st, "ctrl.busy", STATS_CYCLES, "cycles the controller issued a tile");
-	c->stall = stats_counter(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure");
-	c->starve = stats_counter(st, "ctrl.starve", STATS_CYCLES,
-				  "cycles the controller waited (dependency, weights, drain)");
-	c->tiles = stats_counter(st, "ctrl.tiles", STATS_EVENTS,
-				 "column tiles read from the weight buffer (once per tile and weight set)");
-	c->blocks = stats_counter(st, "ctrl.blocks", STATS_EVENTS, "segments started");
-	c->reconfigs = stats_counter(st, "ctrl.reconfigs", STATS_EVENTS, "tile-config switches");
-	c->dram_wait =
-		stats_counter(st, "ctrl.dram_wait", STATS_CYCLES,
-			      "cycles the controller waited for weights still arriving from DRAM (streamed or cold)");
+	bool counted =
+		stats_field(st, "ctrl.busy", STATS_CYCLES, "cycles the controller issued a tile", &c->busy) &&
+		stats_field(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure",
+			    &c->stall) &&
+		stats_field(st, "ctrl.starve", STATS_CYCLES,
+			    "cycles the controller waited (dependency, weights, drain)", &c->starve) &&
+		stats_field(st, "ctrl.tiles", STATS_EVENTS,
+			    "column tiles read from the weight buffer (once per tile and weight set)", &c->tiles) &&
+		stats_field(st, "ctrl.blocks", STATS_EVENTS, "segments started", &c->blocks) &&
+		stats_field(st, "ctrl.reconfigs", STATS_EVENTS, "tile-config switches", &c->reconfigs) &&
+		stats_field(st, "ctrl.dram_wait", STATS_CYCLES,
+			    "cycles the controller waited for weights still arriving from DRAM (streamed or cold)",
+			    &c->dram_wait);
 	c->pre_writes = stats_counter(st, "precomp.writes", STATS_EVENTS,
 				      "epur: W.x partial sums added into the precompute store");
 	c->pre_reads = stats_counter(st, "precomp.reads", STATS_VALUES, "epur: precomputed W.x rows read as H inits");
-	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !c->busy || !c->stall || !c->starve ||
-	    !c->tiles || !c->blocks || !c->reconfigs || !c->dram_wait || !c->pre_writes || !c->pre_reads) {
+	if (!c->ring || !c->ring_tmp || !c->xq_id || !c->xq_written || !counted || !c->pre_writes || !c->pre_reads) {
 		ctrl_destroy(c);
 		return NULL;
 	}
@@ -55,10 +58,12 @@ void ctrl_destroy(ctrl_t *c)
 {
 	if (!c)
 		return;
+	stats_seal(c->st); /* its counters are fields of c */
 	free(c->ring);
 	free(c->ring_tmp);
 	free(c->xq_id);
 	free(c->xq_written);
+	free(c->tok);
 	free(c);
 }
 
@@ -72,7 +77,50 @@ uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 	return i;
 }
 
-void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
+/* Fills the layer's token table: for every column tile of the program,
+ * what its tokens carry whatever the step, block and sequence (the tile
+ * config, first/last of the row block, the init flag, the row, the lanes
+ * and columns from the tile's metadata). Built once per layer, so issuing
+ * a token is a copy instead of re-deriving these per tile and cycle. */
+static int ctrl_tokens(ctrl_t *c)
+{
+	const sched_prog_t *p = c->L.prog;
+	if (p->ntile > c->ntok) {
+		ctrl_token_t *tok = realloc(c->tok, p->ntile * sizeof *tok);
+		if (!tok)
+			return SIM_ENOMEM;
+		c->tok = tok;
+		c->ntok = p->ntile;
+	}
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
+		for (uint32_t col = 0; col < s->ntiles; col++) {
+			ctrl_token_t *out = &c->tok[s->tile0 + col];
+			const tile_meta_t *m = sched_tile(p, s, col);
+			memset(out, 0, sizeof *out);
+			out->is_tile = true;
+			out->seg = i;
+			out->col = col;
+			cu_tile_t *t = &out->t;
+			t->cfg = s->cfg;
+			t->first = col == 0 && !(merged && s->part == SCHED_PART_H) && !s->cont;
+			t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X) && !s->open;
+			t->has_init =
+				col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
+			t->tag.gate = s->gate[0];
+			t->tag.row0 = s->j0;
+			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
+				t->first = t->last = true;
+			t->useful_lanes = m->useful_lanes;
+			t->useful_adds = m->useful_adds;
+			t->cols = m->cols;
+		}
+	}
+	return SIM_OK;
+}
+
+int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
@@ -105,6 +153,8 @@ void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		c->sd->begin_layer(c);
 	if (!c->last_cfg)
 		c->last_cfg = layer->prog->seg[0].cfg;
+	c->group = layer->batch / layer->sets;
+	return ctrl_tokens(c);
 }
 
 bool ctrl_mfu_reads_x(const ctrl_t *c)
@@ -135,7 +185,9 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t)
 {
-	return workload_active(c->L.lc, t);
+	/* the whole batch unless the layer has sequence_lens: the common case
+	 * inline, as the schedules ask every cycle */
+	return c->L.lc->sequence_lens.n ? workload_active(c->L.lc, t) : c->L.lc->batch_size;
 }
 
 /* Elements of step t: H per active sequence. */
@@ -187,9 +239,9 @@ void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause)
 	out->is_tile = false;
 	out->cause = (uint8_t)cause;
 	if (cause == IDLE_BACKPRESSURE)
-		(*c->stall)++;
+		c->stall++;
 	else
-		(*c->starve)++;
+		c->starve++;
 }
 
 /* The block id of segment seg in step `step`: a segment continuing it
@@ -257,42 +309,33 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 		b->step = step;
 		b->xq = xq;
 	}
-	(*c->blocks)++;
+	c->blocks++;
 	if (s->cfg != c->last_cfg)
-		(*c->reconfigs)++;
+		c->reconfigs++;
 	c->last_cfg = s->cfg;
 }
 
-/* The token of column tile col, sequence seq of the active segment. */
-static void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+/* The token of column tile col, sequence seq of the active segment: the
+ * layer's token of that tile (ctrl_tokens) with its step, block and
+ * sequence; an input-phase token and a delta segment's compacted tile
+ * are adjusted here. Inline: once per issued token, on the stepped path. */
+static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
 {
-	out->is_tile = true;
-	out->seg = c->a_seg;
-	out->col = col;
+	*out = c->tok[s->tile0 + col];
 	cu_tile_t *t = &out->t;
-	memset(t, 0, sizeof *t);
-	t->cfg = s->cfg;
-	bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
-	t->first = col == 0 && !(merged && s->part == SCHED_PART_H) && !s->cont;
-	t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X) && !s->open;
-	t->has_init = col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
-	t->tag.gate = s->gate[0];
 	t->tag.seq = (uint16_t)seq;
 	if (s->pre) {
 		/* Input phase: one block per (column tile, step, sequence). */
-		t->first = t->last = true;
 		t->tag.step = seq / c->L.batch;
 		t->tag.seq = (uint16_t)(seq % c->L.batch);
 	}
-	t->tag.row0 = s->j0;
-	const tile_meta_t *m = sched_tile(c->L.prog, s, col);
-	t->useful_lanes = m->useful_lanes;
-	t->useful_adds = m->useful_adds;
-	t->cols = m->cols;
 	if (c->a_cols != DLT_UNKNOWN) {
-		/* a compacted tile: its used columns, the last one partial */
+		/* a compacted tile: its used columns, the last one partial, and
+		 * the segment ends at its a_nt-th tile */
+		if (!s->pre)
+			t->last = col + 1 == c->a_nt && !(c->merge && s->part == SCHED_PART_X) && !s->open;
 		uint32_t k = c->a_cols > col * s->kc ? c->a_cols - col * s->kc : 0;
 		t->cols = k < s->kc ? k : s->kc;
 		t->useful_lanes = s->valid_rows * t->cols;
@@ -313,13 +356,13 @@ static uint32_t ctrl_delta_tile_cols(const ctrl_t *c, const sched_seg_t *s)
  * for all its steps and sequences). */
 static bool ctrl_reads_weights(const ctrl_t *c)
 {
-	return c->a_pre ? c->a_b == 0 : c->a_b % (c->L.batch / c->L.sets) == 0;
+	return c->a_pre ? c->a_b == 0 : c->a_b % c->group == 0;
 }
 
 /* The weight set of the active segment's next token. */
 static uint32_t ctrl_set(const ctrl_t *c)
 {
-	return c->a_pre ? 0 : c->a_b / (c->L.batch / c->L.sets);
+	return c->a_pre ? 0 : c->a_b / c->group;
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
@@ -345,7 +388,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			/* A capped weight port also shows as a weight-fetch bubble;
 			 * only a wait on DRAM counts towards a DRAM-bound run. */
 			if (w == WBUF_WAIT_DRAM)
-				(*c->dram_wait)++;
+				c->dram_wait++;
 			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
 			return;
 		}
@@ -359,7 +402,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		else /* the used columns' weights only */
 			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
 		dcmp_take(v->dcmp, m);
-		(*c->tiles)++;
+		c->tiles++;
 	}
 	if (c->a_pre) {
 		/* Each input-phase token is a block of its own. */
@@ -371,7 +414,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		c->pre_issued++;
 	}
 	fill_token(c, s, c->a_c, c->a_b, out);
-	(*c->busy)++;
+	c->busy++;
 	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->a_n;
 	if (++c->a_b == hold) {
 		c->a_b = 0;
@@ -450,7 +493,7 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 	       cellu_h_written(v->cellu, c->dl_watch) >= ctrl_elems(c, c->dl_watch))
 		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
-		(*c->stall)++;
+		c->stall++;
 	else if (c->active)
 		ctrl_emit(c, v, out);
 	else
@@ -499,8 +542,8 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 			dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)(r / sets)), 1);
 		}
 	}
-	*c->tiles += r_end - r_first;
-	*c->busy += k;
+	c->tiles += r_end - r_first;
+	c->busy += k;
 	uint64_t from = k > R ? k - R : 0;
 	for (uint64_t i = from; i < k; i++)
 		fill_token(c, s, (uint32_t)((u0 + i) / b), (uint32_t)((u0 + i) % b), &line[(*idx + i) % R]);
@@ -631,8 +674,8 @@ bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)
 
 void ctrl_skip_wait(ctrl_t *c, uint64_t k)
 {
-	*c->starve += k;
-	*c->dram_wait += k; /* only ever called over a wait on DRAM (ctrl_waits_for_dram) */
+	c->starve += k;
+	c->dram_wait += k; /* only ever called over a wait on DRAM (ctrl_waits_for_dram) */
 	c->now += k;
 	c->step_started = -1;
 }

@@ -129,7 +129,8 @@ typedef struct ctrl ctrl_t;
  * intermediate buffer at once (its capacity in rows). */
 ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uint32_t xq, stats_t *st);
 void ctrl_destroy(ctrl_t *c);
-void ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
+/* Returns SIM_ENOMEM when the layer's token table cannot be allocated. */
+int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);
 const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id);
 /* Fast-forward. `head` is the read line's head token (the VS array takes

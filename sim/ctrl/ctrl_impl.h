@@ -49,10 +49,22 @@ struct ctrl {
 	uint32_t dl_watch;
 	uint64_t dl_done[4];
 	uint32_t a_n; /* sequences active in a_step: the tokens per column tile */
+	/* Sequences per weight group (batch / sets): a column tile's weights
+	 * are read with each group's first sequence. */
+	uint32_t group;
+	/* The layer's tokens, one per column tile of the program (index
+	 * seg->tile0 + col), with everything that depends only on the tile
+	 * and the layer filled in once (ctrl_begin_layer); issuing a token
+	 * copies it and sets its step, block and sequence. ntok: room. */
+	ctrl_token_t *tok;
+	uint32_t ntok;
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
-	uint64_t *busy, *stall, *starve, *tiles, *blocks, *reconfigs, *dram_wait;
+	/* Counted every cycle: plain fields the statistics registry reads
+	 * (stats_field) until the run, or ctrl_destroy, seals it. */
+	stats_t *st;
+	uint64_t busy, stall, starve, tiles, blocks, reconfigs, dram_wait;
 	unsigned last_cfg;
 	uint64_t now, seg_start;
 	trace_t *trace;

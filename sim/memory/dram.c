@@ -76,6 +76,11 @@ uint64_t dram_arrived(const dram_t *d, int s)
 	return a > d->base[s] ? a : d->base[s];
 }
 
+bool dram_settled(const dram_t *d)
+{
+	return !dram_busy(d) && d->settled > d->latency; /* dram_tick's idle fast path */
+}
+
 int dram_busy(const dram_t *d)
 {
 	return d->req[DRAM_STREAM] < d->limit[DRAM_STREAM] || d->req[DRAM_LOAD] < d->limit[DRAM_LOAD];

@@ -43,6 +43,12 @@ void dram_skip(dram_t *d, uint64_t k);
 /* No demand, no fraction pending, and the latency history holds only the
  * current totals: the channel looks the same at any later cycle. */
 int dram_steady(const dram_t *d);
+/* Idle and settled: no demand, and every slot of the latency history
+ * holds the current totals, so a tick only moves the clock (as dram_skip
+ * does) and what has arrived does not depend on the clock. It stays so
+ * until a stream's limit is raised. The cheap form of dram_steady the
+ * engine asks each cycle. */
+bool dram_settled(const dram_t *d);
 /* Stream s has no demand and its history holds only its total: whatever
  * the other stream does, s looks the same at any later cycle. */
 int dram_stream_idle(const dram_t *d, int s);

@@ -258,6 +258,12 @@ uint64_t wbuf_peak_bytes(const wbuf_t *w)
 	return w->peak;
 }
 
+bool wbuf_settled(const wbuf_t *w)
+{
+	return w->all_ready && !w->port_limited &&
+	       w->last_req == dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
+}
+
 bool wbuf_quiet(const wbuf_t *w)
 {
 	if (w->all_ready)

@@ -84,6 +84,11 @@ void wbuf_skip(wbuf_t *w, uint64_t k);
 /* Every tile of the current layer is readable in any cycle from now on:
  * resident, loaded, the port uncapped, and no DRAM transfer pending. */
 bool wbuf_quiet(const wbuf_t *w);
+/* wbuf_tick does nothing in any cycle from now until the next layer
+ * (wbuf_end_layer, wbuf_begin_layer) while the DRAM stays settled: every
+ * weight is in, the port is uncapped and every DRAM byte requested is
+ * counted. */
+bool wbuf_settled(const wbuf_t *w);
 /* Fast-forward: reads column tiles c0 .. c0+n-1 of segment s, exactly as n
  * wbuf_tile_read() calls (precondition: wbuf_quiet). */
 void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n);
