@@ -55,7 +55,8 @@ typedef struct accel {
 	uint32_t layer;
 	uint64_t now;
 	uint64_t *useful, *issued, *idle[IDLE_NCAUSES], *scale_mults;
-	layer_result_t *results; /* the run's, one per pass (refine_at is written into them) */
+	uint64_t *smx_exps, *smx_compares, *smx_recips; /* registered with a softmax layer only */
+	layer_result_t *results;			/* the run's, one per pass (refine_at is written into them) */
 	uint64_t *vs_busy, *vs_stall, *vs_starve, *acc_busy, *acc_stall, *acc_starve;
 	uint64_t *ih_operand_reads, *ih_input_writes; /* the VS array's I/H buffer traffic */
 	trace_t *trace;
