@@ -19,11 +19,18 @@
  * sequence 0) + 22 + sum over packets of ceil(rows/L) - 1.
  */
 #include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/arith/fp.h"
 #include "../sim/config/config.h"
 #include "../sim/core/run.h"
+#include "../sim/func/cellmath.h"
+#include "../sim/func/npy.h"
+#include "../sim/func/rng.h"
 #include "testutil.h"
 
 static hw_cfg_t hw_tiny(void)
@@ -199,6 +206,119 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* The datapath's softmax (cm_softmax) against a double softmax of the same
+ * data words, exact activations, unit roundoff u of the data format (2^-11
+ * fp16, 2^-8 bf16, 2^-24 fp32):
+ *   z_j - m in fp32 is exact for fp16 and bf16 words; for fp32 it is off by
+ *     d_j = |z_j - m| 2^-24 relative to itself, which exp turns into a
+ *     relative error of e_j of at most d_j (to first order);
+ *   e_j is rounded once: relative u + d_j in all;
+ *   S, an fp32 sum of k such terms: (1 + u + d_max)(1 + k 2^-24);
+ *   r = 1/S rounded once, p_j = e_j r exact in fp32, narrowed once:
+ *   |p_j / p_ref - 1| <= (1 + u + d_j)(1 + u)^2 (1 + k 2^-24)
+ *                        / (1 - u - d_max) - 1.
+ * A subnormal e_j or p_j (fp16 below 2^-14: e^(z - m) at z - m < -9.7) is
+ * off by at most half the smallest subnormal, s/2 (2^-25 fp16, 2^-134
+ * bf16, 2^-150 fp32), and r <= 1: so |p_j - p_ref| <= bound_j * p_ref +
+ * 2 * s/2 * (1 + u)^2. */
+START_TEST(datapath_within_bound)
+{
+	static const prec_mul_t precs[] = { PREC_FP16, PREC_BF16, PREC_FP32 };
+	static const double u[] = { 0x1p-11, 0x1p-8, 0x1p-24 }, half_sub[] = { 0x1p-25, 0x1p-134, 0x1p-150 };
+	const size_t ks[] = { 1, 4, 10, 100 }, kc = 4;
+	for (size_t pi = 0; pi < 3; pi++) {
+		hw_cfg_t h = hw_tiny();
+		h.precision.mul = precs[pi];
+		h.activation.mode = ACT_EXACT;
+		sim_err_t e = { 0 };
+		cm_t *cm = cm_create(&h.precision, &h.activation, &e);
+		ck_assert_ptr_nonnull(cm);
+		rng_t *r = rng_create(7);
+		for (size_t ki = 0; ki < 4; ki++) {
+			size_t k = ks[ki];
+			uint32_t z[100], p[100], sc[4];
+			double zd[100], ref[100], m = -INFINITY, sum = 0;
+			for (size_t j = 0; j < k; j++) {
+				z[j] = cm_data(cm, rng_uniform(r, -8, 8));
+				zd[j] = cm_data_value(cm, z[j]);
+				m = zd[j] > m ? zd[j] : m;
+			}
+			for (size_t j = 0; j < k; j++)
+				sum += ref[j] = exp(zd[j] - m);
+			cm_softmax(cm, z, k, kc, sc, p);
+			double floor = 2 * half_sub[pi] * (1 + u[pi]) * (1 + u[pi]), dmax = 0;
+			for (size_t j = 0; j < k; j++)
+				dmax = fmax(dmax, (m - zd[j]) * 0x1p-24);
+			for (size_t j = 0; j < k; j++) {
+				double got = cm_data_value(cm, cm_narrow(cm, p[j])), want = ref[j] / sum;
+				double dj = precs[pi] == PREC_FP32 ? (m - zd[j]) * 0x1p-24 : 0;
+				double d = precs[pi] == PREC_FP32 ? dmax : 0;
+				double bound = (1 + u[pi] + dj) * (1 + u[pi]) * (1 + u[pi]) *
+						       (1 + (double)k * 0x1p-24) / (1 - u[pi] - d) -
+					       1;
+				ck_assert_msg(fabs(got - want) <= bound * want + floor,
+					      "prec %zu, k %zu, j %zu: %.9g against %.9g, beyond %g relative", pi, k, j,
+					      got, want, bound);
+			}
+			if (k == 1) /* exp(0) / exp(0) */
+				ck_assert_double_eq(cm_data_value(cm, cm_narrow(cm, p[0])), 1.0);
+		}
+		/* the max is subtracted: logits of 1000 do not overflow */
+		uint32_t z[2] = { cm_data(cm, precs[pi] == PREC_FP16 ? 60000 : 1000), cm_data(cm, 0) }, p[2], sc[4];
+		cm_softmax(cm, z, 2, kc, sc, p);
+		ck_assert_double_eq(cm_data_value(cm, cm_narrow(cm, p[0])), 1.0);
+		ck_assert_double_eq(cm_data_value(cm, cm_narrow(cm, p[1])), 0.0);
+		rng_destroy(r);
+		cm_destroy(cm);
+	}
+}
+END_TEST
+
+/* fc -> softmax under --functional: the softmax layer's outputs are, bit
+ * for bit, cm_softmax of the fc layer's datapath outputs (both dumped),
+ * on fp16 and fp32, B = 2, T = 3; the double reference's error is small. */
+START_TEST(functional_after_fc)
+{
+	static const prec_mul_t precs[] = { PREC_FP16, PREC_FP32 };
+	for (size_t pi = 0; pi < 2; pi++) {
+		hw_cfg_t h = hw_tiny();
+		h.precision.mul = precs[pi];
+		layer_cfg_t ls[] = { test_layer(CELL_FC, GRU_LBR, 6, 10, 3, 2), smx_layer(10, 3, 2) };
+		char dir[] = "/tmp/smx_testXXXXXX";
+		ck_assert_ptr_nonnull(mkdtemp(dir));
+		run_result_t r;
+		sim_err_t e = { 0 };
+		ck_assert_int_eq(test_run_layers(&h, ls, 2, true, 5, dir, "t.yaml", &r, &e), SIM_OK);
+		test_check_lanes(&r, &h);
+		ck_assert_double_lt(r.layers[1].err.h.max_abs, pi == 0 ? 1e-2 : 1e-6);
+		char p0[64], p1[64];
+		snprintf(p0, sizeof p0, "%s/layer0_h.npy", dir);
+		snprintf(p1, sizeof p1, "%s/layer1_h.npy", dir);
+		npy_array_t a, b;
+		ck_assert_int_eq(npy_read(p0, &a, &e), SIM_OK);
+		ck_assert_int_eq(npy_read(p1, &b, &e), SIM_OK);
+		ck_assert_uint_eq(a.count, 3 * 2 * 10);
+		ck_assert_uint_eq(b.count, 3 * 2 * 10);
+		cm_t *cm = cm_create(&h.precision, &h.activation, &e);
+		for (size_t v = 0; v < 6; v++) {
+			uint32_t z[10], p[10], sc[4];
+			for (size_t j = 0; j < 10; j++)
+				z[j] = cm_data(cm, a.data[v * 10 + j]);
+			cm_softmax(cm, z, 10, 4, sc, p);
+			for (size_t j = 0; j < 10; j++)
+				ck_assert_double_eq(b.data[v * 10 + j], cm_data_value(cm, cm_narrow(cm, p[j])));
+		}
+		cm_destroy(cm);
+		npy_free(&a);
+		npy_free(&b);
+		run_result_free(&r);
+		unlink(p0);
+		unlink(p1);
+		rmdir(dir);
+	}
+}
+END_TEST
+
 Suite *softmax_suite(void)
 {
 	Suite *s = suite_create("softmax");
@@ -209,6 +329,8 @@ Suite *softmax_suite(void)
 	tcase_add_test(tc, fast_forward_exact);
 	tcase_add_test(tc, after_fc);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, datapath_within_bound);
+	tcase_add_test(tc, functional_after_fc);
 	suite_add_tcase(s, tc);
 	return s;
 }
