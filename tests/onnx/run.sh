@@ -37,6 +37,10 @@
 #                sequence_lens input pass `sharpsim check` against torch's
 #                packed Y, Y_h, Y_c (tests/onnx/torch_lens.py); skipped
 #                without torch
+#   softmax      an fc layer with torch.nn.Linear's parameters and a softmax
+#                layer match torch.softmax's probabilities on fp32 and fp16
+#                (tests/onnx/torch_softmax.py; the checker rejects logits
+#                moved by 0.01); skipped without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
@@ -388,13 +392,13 @@ fi
 # ------------------------------------------------------------------ lstmp
 # torch cannot export proj_size to ONNX: its parameters go in as .npy.
 if $PY -c 'import torch, numpy' 2>/dev/null; then
-  for s in torch_lstmp torch_lens; do
+  for s in torch_lstmp torch_lens torch_softmax; do
     if out=$($PY tests/onnx/$s.py "$BIN" 2>&1); then ok; else bad "$out"; fi
     echo "$out" | sed 's/^/onnx: /'
   done
 else
   skipped=$((skipped + 1))
-  echo "onnx: skip lstmp and sequence_lens against torch: python3-torch is not installed (scripts/install-deps.sh)"
+  echo "onnx: skip lstmp, sequence_lens and softmax against torch: python3-torch is not installed (scripts/install-deps.sh)"
 fi
 
 if [ -z "$(ls -A "$TMPDIR")" ]; then ok; else bad "check left temporary files: $(ls -A "$TMPDIR" | head -3)"; fi
