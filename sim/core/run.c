@@ -145,6 +145,7 @@ void run_result_free(run_result_t *r)
 	for (size_t i = 0; r->layers && i < r->n_layers; i++)
 		free(r->layers[i].err.delta_used_step), free(r->layers[i].refine_at),
 			free(r->layers[i].refine_rel_error), free(r->layers[i].refine_cosine),
+			free(r->layers[i].refine_kl), free(r->layers[i].refine_argmax),
 			run_anytime_free(r->layers[i].anytime);
 	free(r->layers);
 	r->stats = NULL;
