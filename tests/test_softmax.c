@@ -1,6 +1,6 @@
 /*
  * test_softmax.c - suite `softmax`: the output softmax layer (cell:
- * softmax, sim/ctrl/smx_prog.h, docs/hardware.md §2.7): closed-form
+ * softmax, sim/ctrl/smx_prog.h, docs/hardware.md §2.11): closed-form
  * cycles, its counters and lane conservation.
  *
  * Defaults as in test_timing.c: R = 1, M = A = 1, Lm = 15, U = 64 MFU

@@ -13,7 +13,7 @@
  * which holds everything that differs between cells). CELL_FC: a fully
  * connected layer, hidden_size outputs from input_size inputs for each of
  * `timesteps` vectors, no recurrence. CELL_SOFTMAX: the network's output
- * softmax over the previous layer's outputs (docs/hardware.md §2.7). */
+ * softmax over the previous layer's outputs (docs/hardware.md §2.11). */
 typedef enum {
 	CELL_LSTM = 0,
 	CELL_GRU,

@@ -115,7 +115,7 @@ static int accel_counters(accel_t *a)
 		if (cell_get(a->w->layers[i].cell)->flags & CELL_F_SOFTMAX) {
 			a->smx_compares = stats_counter(a->st, "softmax.max_compares", STATS_EVENTS,
 							"softmax layers: comparisons finding each vector's maximum "
-							"at the MFU (docs/hardware.md §2.7)");
+							"at the MFU (docs/hardware.md §2.11)");
 			a->smx_exps = stats_counter(a->st, "softmax.exps", STATS_EVENTS,
 						    "softmax layers: exp(z - m) evaluations at the MFU");
 			a->smx_recips = stats_counter(a->st, "softmax.recips", STATS_EVENTS,

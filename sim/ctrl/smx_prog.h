@@ -1,6 +1,6 @@
 /*
  * smx_prog.h - the per-step program of an output softmax layer on SHARP's
- * datapath (cell: softmax, docs/hardware.md §2.7).
+ * datapath (cell: softmax, docs/hardware.md §2.11).
  *
  * p_j = exp(z_j - m) * r, m = max_j z_j, r = 1 / sum_j exp(z_j - m), over
  * the K logits z the previous layer wrote into the I/H buffer. With U MFU
@@ -39,7 +39,7 @@
  * timed by these waits, not by the MFU unit of the engine (which sees only
  * the update's row blocks): a step's MFU passes may in the engine overlap
  * the previous step's pass-through packets, which a real MFU would
- * serialize (at most K values a step; docs/hardware.md §2.7).
+ * serialize (at most K values a step; docs/hardware.md §2.11).
  *
  * Useful lanes a step and sequence: K (dot) + K (update) = 2K; counters
  * per sequence: K max comparisons and K exps (on the dot tiles, the

@@ -1005,7 +1005,7 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	uint64_t pass = c.activations > evaluated ? c.activations - evaluated : 0;
 	charge(&p, IT_MFU, "pass", pass, t->a_pass_pj * ea);
 	charge(&p, IT_MFU, "bias_add", c.bias_adds, t->a_bias_add_pj * ea);
-	/* A softmax's MFU passes (docs/hardware.md §2.7), priced with the MFU's
+	/* A softmax's MFU passes (docs/hardware.md §2.11), priced with the MFU's
 	 * own parts: a max comparison is a subtraction in its fp32 adder
 	 * (bias_add_pj); an exp is the bias add of -m and the chord table's
 	 * multiply-add, as a sigmoid; a reciprocal is the table's seed (a

@@ -1,6 +1,6 @@
 """Softmax against PyTorch: torch.nn.Linear followed by torch.softmax over
 the last axis, in float32, is the independent reference for an `fc` layer
-followed by sharpsim's `softmax` layer (docs/hardware.md §2.7). The
+followed by sharpsim's `softmax` layer (docs/hardware.md §2.11). The
 Linear's parameters go to sharpsim as the fc layer's weights directory
 (W = weight, b = bias, x (T, B, I)); the workload runs --functional with
 --dump-outputs and layer1_h.npy (T, B, K) is compared with torch's

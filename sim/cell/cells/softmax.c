@@ -6,7 +6,7 @@
  *
  * A softmax is not a per-element cell: every output needs the whole
  * vector's maximum and sum. Its program is therefore its own
- * (sim/ctrl/smx_prog.h, docs/hardware.md §2.7): a max-and-exp pass at the
+ * (sim/ctrl/smx_prog.h, docs/hardware.md §2.11): a max-and-exp pass at the
  * MFU, the sum S through the adder tree as a dot product with a ones
  * vector, one reciprocal at the MFU, and a VS scalar x vector multiply
  * r * e, whose K products leave the accumulators as this cell's one gate.
