@@ -44,6 +44,9 @@ expect_error "${LOC}compute.tile config1 .* expected a config N can form" --hw $
 expect_error "${LOC}duplicate key 'units' \(first at line 2\), expected each key once" --hw $FX/duplicate_key.yaml
 expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn, softmax$" --workload $FX/workload_bad_cell.yaml
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
+# A softmax's program is SHARP's: another machine refuses it at the layer.
+expect_error "${LOC}layer 3 is a softmax, which is modelled on SHARP's datapath, not on machine epur's" \
+  --hw configs/baselines/epur-1k.yaml --workload workloads/examples/lstm_classifier.yaml
 expect_error "${LOC}value '3' of weight_bits is not a valid choice, expected one of: 16, 8, 4, 2$" --workload $FX/workload_bad_bits.yaml
 expect_error "${LOC}value 'foo' of weight_scale is not a valid choice, expected one of: row, block, tensor$" --workload $FX/workload_bad_scale.yaml
 expect_error "${LOC}value '1.0' of sparsity is out of range, expected a number at least 0 and below 1$" --workload $FX/workload_bad_sparsity.yaml
