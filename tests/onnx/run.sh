@@ -23,7 +23,9 @@
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
 #                (tests/onnx/torch_e2e.py), among them a GRU with an
 #                nn.Linear head on every step (MatMul + Add; Reshape +
-#                Gemm), bidirectional GRU and LSTM and a relu RNN,
+#                Gemm), the same heads under torch.softmax (a Softmax node:
+#                a softmax layer without weights; probabilities moved by
+#                0.01 fail), bidirectional GRU and LSTM and a relu RNN,
 #                match torch's float32 outputs on fp16 and fp32 (a
 #                bidirectional Y with its directions swapped fails);
 #                skipped, with the reason, when torch or onnx is missing
@@ -381,6 +383,29 @@ PYEOF
          [ ! -e "$T/$h/weights/layer1/U.npy" ]; then ok
       else bad "import of $h: no fc layer with W.npy and without U.npy"; fi
     done
+    # A Softmax after the head imports as a softmax layer without weights;
+    # probabilities moved by 0.01 in one entry fail the fp32 check.
+    for h in torch_gru_head_softmax torch_gru_head_gemm_softmax; do
+      if "$BIN" import "$T/torch/$h/model.onnx" --data "$T/torch/$h/test_data_set_0" --out "$T/$h" >/dev/null 2>&1 &&
+         grep -q 'cell: softmax' "$T/$h/workload.yaml" && [ ! -e "$T/$h/weights/layer2" ] &&
+         [ "$(grep -c 'weights:' "$T/$h/workload.yaml")" -eq 2 ]; then ok
+      else bad "import of $h: no softmax layer, or one with weights"; fi
+    done
+    cp -r "$T/torch/torch_gru_head_softmax" "$T/softmax_moved"
+    $PY - "$T/softmax_moved/test_data_set_0/output_0.pb" <<'PYEOF'
+import sys
+import onnx
+from onnx import numpy_helper
+p = sys.argv[1]
+t = onnx.TensorProto()
+t.ParseFromString(open(p, "rb").read())
+a = numpy_helper.to_array(t).copy()
+a.flat[7] += 0.01
+open(p, "wb").write(numpy_helper.from_array(a, t.name).SerializeToString())
+PYEOF
+    out=$("$BIN" check "$T/softmax_moved" -p precision.mul=fp32 2>&1)
+    if [ $? -eq 1 ] && grep -q ': FAIL: ' <<<"$out"; then ok
+    else bad "softmax probabilities moved by 0.01 passed the fp32 check: $out"; fi
   else
     bad "tests/onnx/torch_e2e.py failed: $(tail -3 "$T/torch.err")"
   fi
