@@ -250,7 +250,8 @@ g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], h
     [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [1, 1, H])], [W, R])
 save(helper.make_model(g), t + "/relu.onnx")
 # classifier heads: Gemm with alpha 2, and a head on the last step only
-# (of Y_h, what fc(h_n[-1]) computes), both refused
+# (of Y_h, what fc(h_n[-1]) computes), both refused; a Softmax over the
+# first axis of the head's (T*B, C), and one of a layer's Y_h, refused
 Wg = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W")
 Fw = numpy_helper.from_array(np.full((2, H), 0.1, np.float32), "Fw")
 axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
@@ -258,7 +259,12 @@ shp = numpy_helper.from_array(np.array([-1, H], np.int64), "shp")
 for name, nodes in (("gemm_alpha", [helper.make_node("Squeeze", ["Y", "axes"], ["Ys"]),
                                     helper.make_node("Reshape", ["Ys", "shp"], ["Yf"]),
                                     helper.make_node("Gemm", ["Yf", "Fw"], ["Z"], transB=1, alpha=2.0)]),
-                    ("head_last", [helper.make_node("Gemm", ["Y_h", "Fw"], ["Z"], transB=1)])):
+                    ("head_last", [helper.make_node("Gemm", ["Y_h", "Fw"], ["Z"], transB=1)]),
+                    ("softmax_axis", [helper.make_node("Squeeze", ["Y", "axes"], ["Ys"]),
+                                      helper.make_node("Reshape", ["Ys", "shp"], ["Yf"]),
+                                      helper.make_node("Gemm", ["Yf", "Fw"], ["L"], transB=1),
+                                      helper.make_node("Softmax", ["L"], ["Z"], axis=0)]),
+                    ("softmax_of_y", [helper.make_node("Softmax", ["Y_h"], ["Z"], axis=-1)])):
     g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H)] + nodes, name,
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [3, 2])], [Wg, R, Fw, axes, shp])
@@ -305,6 +311,8 @@ PYEOF
   refused "sequence_lens negative" "seqlens_neg.onnx: node 1 \(LSTM ''\): sequence_lens 'L': element 1 is -1, expected a length of 1 to T = 3" run --workload "$T/seqlens_neg.onnx" --functional --no-energy
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
   refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
+  refused "softmax over the first axis" "softmax_axis.onnx: node 5 \(Softmax ''\): Softmax over another axis than the last .* $U axis = -1 or the last axis" import "$T/softmax_axis.onnx" --out "$T/o"
+  refused "softmax of a recurrent layer" "softmax_of_y.onnx: node 2 \(Softmax ''\): normalizes 'Y_h', expected the output of the last MatMul \+ Add or Gemm head" import "$T/softmax_of_y.onnx" --out "$T/o"
   refused "head on the last step" "head_last.onnx: node 2 \(Gemm ''\): multiplies 'Y_h', expected the last layer's Y sequence reshaped to \(T\*B, H\)" import "$T/head_last.onnx" --out "$T/o"
   refused "layer on an unbiased MatMul" "open_mm.onnx: node 4 \(LSTM ''\): X 'M' is not the previous layer's Y squeezed" import "$T/open_mm.onnx" --out "$T/o"
   refused "no initializer" "noinit.onnx: node 1 \(LSTM ''\): W 'W' has no value, expected an initializer" import "$T/noinit.onnx" --out "$T/o"
