@@ -26,12 +26,14 @@ START_TEST(registry_lookup)
 	ck_assert_int_eq(cell_find("lstm_coupled"), CELL_LSTM_COUPLED);
 	char buf[256];
 	ck_assert_int_eq(cell_find("qrnn"), CELL_QRNN);
-	ck_assert_str_eq(cell_list(buf, sizeof buf, 0), "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
+	ck_assert_str_eq(cell_list(buf, sizeof buf, 0),
+			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn, softmax");
+	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_SOFTMAX), "softmax");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_STATE), "lstm, lstm_peephole, lstm_coupled, qrnn");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_PROJ), "lstm, lstm_peephole, lstm_coupled");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_APPROX), "lstm");
 	ck_assert_str_eq(cell_list(buf, sizeof buf, CELL_F_FUNCTIONAL),
-			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn");
+			 "lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn, softmax");
 }
 END_TEST
 
@@ -61,6 +63,8 @@ START_TEST(descriptor_contract)
 		if (d->flags & CELL_F_APPROX)
 			ck_assert_msg(d->gates == 4 && rec == (CELL_F_RECURRENT | CELL_F_STATE),
 				      "%s: refinement factors four gates over [W_x W_h]", d->name);
+		if (d->flags & CELL_F_SOFTMAX)
+			ck_assert_msg(d->gates == 1 && rec == 0, "%s: a softmax is one vector, no recurrence", d->name);
 		ck_assert_msg(d->act_roles ? d->act_f == CELL_ACT_SIGMOID || d->act_f == CELL_ACT_TANH
 					   : d->act_f == CELL_ACT_NONE,
 			      "%s: role f's own function", d->name);

@@ -4,11 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cell/cell.h"
 #include "../func/ref.h"
 #include "../func/weights.h"
 #include "apx_lstm.h"
 #include "apx_qor.h"
 #include "apx_svd.h"
+
+/* fc layers a classifier after a progressive layer may have. */
+#define APX_EVAL_MAX_HEAD 8
 
 /* A directory named in the workload, relative to the workload file. */
 static void eval_path(const workload_t *wl, const char *name, char *path, size_t len)
@@ -73,12 +77,65 @@ int apx_eval_check_factors(const workload_t *wl, sim_err_t *err)
 	return SIM_OK;
 }
 
-int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, double *cos, sim_err_t *err)
+int apx_eval_check_head(const workload_t *wl, sim_err_t *err)
+{
+	const layer_cfg_t *l0 = &wl->layers[0];
+	if (wl->n_layers == 1)
+		return 0;
+	for (size_t i = 1; i < wl->n_layers; i++) {
+		const layer_cfg_t *l = &wl->layers[i];
+		unsigned f = cell_get(l->cell)->flags;
+		bool last = i + 1 == wl->n_layers;
+		const char *why = NULL;
+		if (f & (CELL_F_RECURRENT | CELL_F_STATE))
+			why = "a recurrent layer after it would need its h sequence from the datapath";
+		else if (last && !(f & CELL_F_SOFTMAX))
+			why = "the layers after it do not end in a softmax";
+		else if (l->timesteps != l0->timesteps || l->batch_size != l0->batch_size)
+			why = "the classifier reads the progressive layer's every step and sequence";
+		if (why) {
+			sim_err_at(err, SIM_EINPUT, wl->path, l->line, l->col,
+				   "--functional evaluates a progressive layer (approx: svd_prune) and a "
+				   "classifier after it in double: %s, expected fc layers over timesteps %u and "
+				   "batch_size %u ending in a softmax (or the progressive layer alone)",
+				   why, l0->timesteps, l0->batch_size);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+/* The classifier after layer 0 (fc layers, then the softmax) on the last
+ * step's h (B x H0): the final fc's logits into out (B x K), through tmp
+ * (room for B times the widest layer). Returns SIM_OK or the weights'
+ * error. */
+static int eval_head(weights_t *const *hw, size_t n, const double *h, size_t B, size_t H, size_t widest, double *tmp,
+		     double *out)
+{
+	const double *in = h;
+	size_t width = H;
+	for (size_t i = 0; i < n; i++) {
+		double *dst = i + 1 == n ? out : tmp + (i % 2) * B * widest;
+		apx_lstm_head(hw[i]->W, hw[i]->b, hw[i]->H, width, in, B, dst);
+		in = dst;
+		width = hw[i]->H;
+	}
+	if (!n)
+		memcpy(out, h, B * H * sizeof *out);
+	return SIM_OK;
+}
+
+int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, double *cos, double *kl, double *agree,
+		   sim_err_t *err)
 {
 	const layer_cfg_t *lc = &wl->layers[l];
 	apx_factors_t *f[4] = { NULL };
-	double *mat = NULL, *href = NULL, *hk = NULL;
+	double *mat = NULL, *href = NULL, *hk = NULL, *tmp = NULL, *lref = NULL, *lk = NULL;
+	weights_t *hw[APX_EVAL_MAX_HEAD] = { NULL };
 	int rc = SIM_OK;
+	if (kl && wl->n_layers - l - 2 > APX_EVAL_MAX_HEAD)
+		return sim_err(err, SIM_EINPUT, "a classifier of %zu fc layers, expected at most %d",
+			       wl->n_layers - l - 2, APX_EVAL_MAX_HEAD);
 	weights_t *w = apx_eval_weights(wl, l, seed, err);
 	if (!w)
 		return err->code == SIM_EIO ? (err->code = SIM_EINPUT) : err->code;
@@ -98,14 +155,37 @@ int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, d
 	}
 	if (!rc)
 		rc = ref_run(w, href, NULL, err);
+	/* the classifier: the fc layers between layer l and the softmax */
+	size_t nh = kl ? wl->n_layers - l - 2 : 0, K = H, widest = H;
+	for (size_t i = 0; !rc && i < nh; i++) {
+		if (!(hw[i] = apx_eval_weights(wl, l + 1 + i, seed, err)))
+			rc = err->code == SIM_EIO ? (err->code = SIM_EINPUT) : err->code;
+		else
+			K = hw[i]->H, widest = K > widest ? K : widest;
+	}
+	if (!rc && kl &&
+	    (!(tmp = malloc(2 * B * widest * sizeof *tmp)) || !(lref = malloc(B * K * sizeof *lref)) ||
+	     !(lk = malloc(B * K * sizeof *lk))))
+		rc = sim_err(err, SIM_ENOMEM, "out of memory");
 	const double *hlast = href + (T - 1) * B * H, *hl = hk + (T - 1) * B * H;
+	if (!rc && kl)
+		rc = eval_head(hw, nh, hlast, B, H, widest, tmp, lref);
 	for (unsigned k = 1; !rc && k <= lc->approx_steps; k++) {
 		if ((rc = apx_lstm_run(w, f, k, hk, NULL, err)))
 			break;
 		rel[k - 1] = apx_qor_rel_error(hl, hlast, B * H);
 		cos[k - 1] = apx_qor_cosine(hl, hlast, B * H);
+		if (kl && !(rc = eval_head(hw, nh, hl, B, H, widest, tmp, lk))) {
+			kl[k - 1] = apx_qor_mean_kl(lref, lk, B, K);
+			agree[k - 1] = apx_qor_argmax_agreement(lref, lk, B, K);
+		}
 	}
 out:
+	for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++)
+		weights_destroy(hw[i]);
+	free(tmp);
+	free(lref);
+	free(lk);
 	for (unsigned g = 0; g < 4; g++)
 		apx_factors_destroy(f[g]);
 	free(mat);

@@ -24,10 +24,22 @@
 #include "../func/weights.h"
 
 /* Layer l of w (approx set, LSTM, unidirectional); rel and cos receive
- * approx_steps values each (after 1, 2, .. N refinements). SIM_EINPUT for
- * weights that cannot be read or disagree with the layer, an error from
- * LAPACKE's absence as apx_svd.h reports it. */
-int apx_eval_layer(const workload_t *w, size_t l, uint64_t seed, double *rel, double *cos, sim_err_t *err);
+ * approx_steps values each (after 1, 2, .. N refinements). With kl and
+ * agree (else NULL), the classifier after layer l (apx_eval_check_head) is
+ * applied in double to the last step's h of the exact layer and of the
+ * k-refinement layer: kl receives the mean over the batch of KL(P || Q),
+ * P and Q their softmax distributions (from log-softmax of the logits,
+ * apx_qor.h), agree the fraction of sequences whose argmax agrees.
+ * SIM_EINPUT for weights that cannot be read or disagree with the layer,
+ * an error from LAPACKE's absence as apx_svd.h reports it. */
+int apx_eval_layer(const workload_t *w, size_t l, uint64_t seed, double *rel, double *cos, double *kl, double *agree,
+		   sim_err_t *err);
+/* Whether the layers after the progressive layer 0 form a classifier that
+ * --functional evaluates beside it: none (0, no KL), or fc layers (any
+ * number, also none) ending in a softmax (1), each over layer 0's
+ * timesteps and batch. Anything else is SIM_EINPUT at the offending
+ * layer's file:line:col (-1). */
+int apx_eval_check_head(const workload_t *w, sim_err_t *err);
 /* Reads every progressive layer's approx_factors, if set, and checks them
  * against the layer (R = H rows, C = I + H columns, approx_nz, at least
  * approx_steps steps): SIM_EINPUT at the layer's file:line:col. */

@@ -185,6 +185,19 @@ double act_eval_spec(const act_t *a, const act_spec_t *s, double x)
 	return p->slope[k] * x + p->icpt[k];
 }
 
+double act_exp_neg(const act_t *a, double x)
+{
+	if (a->mode != ACT_PWL || x != x)
+		return exp(x);
+	if (x <= -a->range)
+		return exp(-a->range);
+	uint32_t k = act_segment(a, x);
+	double x0 = -a->range + k * a->h, x1 = -a->range + (k + 1) * a->h;
+	double y0 = exp(x0), y1 = exp(x1);
+	double slope = (y1 - y0) / (x1 - x0);
+	return slope * x + (y0 - slope * x0);
+}
+
 double act_eval(const act_t *a, act_fn_t fn, double x)
 {
 	act_spec_t s = act_default(fn);

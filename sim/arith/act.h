@@ -99,6 +99,13 @@ double act_tanh(const act_t *a, double x);
 double act_eval(const act_t *a, act_fn_t fn, double x);
 double act_eval_spec(const act_t *a, const act_spec_t *s, double x);
 
+/* exp(x) for x <= 0, the softmax's exp(z - m) (docs/hardware.md §2.11):
+ * libm in ACT_EXACT; in ACT_PWL the chord of the uniform segment of
+ * [-range, range] holding x (the sigmoid's and tanh's segments, through
+ * exp at their ends), and exp(-range) below -range (a term that small adds
+ * less than the table's error to a sum of at least one). */
+double act_exp_neg(const act_t *a, double x);
+
 /* The exact function in double (libm), whatever the mode. */
 double act_exact(act_fn_t fn, double x);
 double act_exact_spec(const act_spec_t *s, double x);

@@ -5,7 +5,7 @@
 
 /* The built-in cells, one line each, in cell_kind_t order; a cell's
  * descriptor is cell_desc_<name> and its name is <name>. */
-#define CELL_BUILTINS(X) X(lstm) X(gru) X(vanilla) X(fc) X(lstm_peephole) X(lstm_coupled) X(qrnn)
+#define CELL_BUILTINS(X) X(lstm) X(gru) X(vanilla) X(fc) X(lstm_peephole) X(lstm_coupled) X(qrnn) X(softmax)
 
 #define CELL_DECLARE(id) extern const cell_desc_t cell_desc_##id;
 CELL_BUILTINS(CELL_DECLARE)

@@ -40,7 +40,8 @@
  *     CELL_F_STATE, CELL_F_STATE iff the cell updater reads and writes c
  *     (ops.c_reads = ops.c_writes = 1), rh_gate set iff two phases,
  *     CELL_F_PROJ only with CELL_F_STATE and CELL_F_RECURRENT, CELL_F_APPROX
- *     only on a four-gate cell with both;
+ *     only on a four-gate cell with both, CELL_F_SOFTMAX only on a one-gate
+ *     cell without recurrence or state;
  *   - ops.role_evals sum to ops.tanhs, and name only roles the cell has.
  * A cell with CELL_F_STATE and no CELL_F_RECURRENT (qrnn) keeps c but
  * feeds no h back: its one partition reads x, and its only recurrence is
@@ -88,6 +89,12 @@ enum {
 	/* takes approx: svd_prune: its gates i, f, g, o over [W_x W_h] are what
 	 * the progressive refinement (sim/approx) factors and times */
 	CELL_F_APPROX = 1u << 6,
+	/* the output softmax (cells/softmax.c): no weights; its program is
+	 * sim/ctrl/smx_prog.h's (a max and exp pass at the MFU, a sum through
+	 * the adder tree, a reciprocal, a VS scalar x vector), it may only end
+	 * the network, and --functional computes its vector whole
+	 * (cellmath.h, cm_softmax) */
+	CELL_F_SOFTMAX = 1u << 7,
 };
 
 /* Operations of the cell updater per element. */

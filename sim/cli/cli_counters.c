@@ -9,7 +9,9 @@
  * encoder's counters (registered only on a run with such a layer,
  * delta.h) are listed as well. A progressive layer (approx: svd_prune) is
  * timed only, so its counter (approx.scale_mults) comes from a second,
- * timing run of one, listed after the first run's. Every other unit is
+ * timing run of one, listed after the first run's; that run ends in an fc
+ * layer and a softmax, whose counters (softmax.*, registered only on a run
+ * with one) are listed with it. Every other unit is
  * built for every run
  * whatever the schedule, the
  * weight placement or the cell (a counter a configuration cannot move reads
@@ -31,7 +33,9 @@ static const char cli_counters_workload[] =
 static const char cli_counters_progressive[] =
 	"name: counters-progressive\n"
 	"layers:\n"
-	"  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1, approx: svd_prune, approx_nz: 4}\n";
+	"  - {cell: lstm, input_size: 8, hidden_size: 8, timesteps: 1, approx: svd_prune, approx_nz: 4}\n"
+	"  - {cell: fc, input_size: 8, hidden_size: 4, timesteps: 1}\n"
+	"  - {cell: softmax, input_size: 4, hidden_size: 4, timesteps: 1}\n";
 
 /* Prints the counters of r that `seen` (NULL: none) does not hold. */
 static void cli_counters_print(const run_result_t *r, const run_result_t *seen)

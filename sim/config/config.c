@@ -700,6 +700,26 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 					workload_layer_output(&w.layers[i - 1]));
 			goto fail;
 		}
+		/* A softmax normalizes the network's output vector: it follows a
+		 * layer (its logits) and ends the network, over as many outputs as
+		 * it has inputs (smx_prog.h). */
+		if (cell_get(l->cell)->flags & CELL_F_SOFTMAX) {
+			const char *why = NULL, *key = NULL;
+			if (i == 0 || i + 1 != w.n_layers)
+				why = "a softmax normalizes the network's output, expected it as the last layer, after "
+				      "the layer whose outputs it normalizes (an fc, for example)";
+			else if (l->hidden_size != l->input_size)
+				why = "a softmax has one output per input, expected hidden_size equal to input_size",
+				key = "hidden_size";
+			else if (l->weights[0])
+				why = "a softmax has no weights, expected no weights: on it", key = "weights";
+			if (why) {
+				const ydoc_node_t *at = key ? ydoc_get(item, key) : NULL;
+				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT, "layer %zu is a softmax: %s", i + 1,
+						why);
+				goto fail;
+			}
+		}
 		/* A cell without U reads only x: skipping it leaves nothing;
 		 * without a state either (fc) it has no time order to reverse. */
 		unsigned cf = cell_get(l->cell)->flags;
@@ -711,7 +731,8 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 						workload_cell_name(l->cell));
 			else
 				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
-						"an fc layer has no recurrence, expected no %s on it",
+						"a %s layer has no recurrence, expected no %s on it",
+						workload_cell_name(l->cell),
 						l->direction == DIR_BI ? "direction: bidirectional"
 								       : "direction: reverse");
 			goto fail;

@@ -29,8 +29,10 @@ uint64_t workload_layer_macs(const layer_cfg_t *l)
 	uint64_t cols = d && !(d->flags & CELL_F_RECURRENT) ? l->input_size : in + workload_layer_h(l);
 	/* Per step and sequence: the gates' G*H*cols, then the projection's P*H. */
 	uint64_t step;
-	if (__builtin_mul_overflow((uint64_t)workload_gates(l->cell) * l->hidden_size, cols, &step) ||
-	    __builtin_add_overflow(step, (uint64_t)l->proj_size * l->hidden_size, &step))
+	if (d && (d->flags & CELL_F_SOFTMAX)) /* the sum's K lanes and the update's K (smx_prog.h) */
+		step = 2 * (uint64_t)l->hidden_size;
+	else if (__builtin_mul_overflow((uint64_t)workload_gates(l->cell) * l->hidden_size, cols, &step) ||
+		 __builtin_add_overflow(step, (uint64_t)l->proj_size * l->hidden_size, &step))
 		return UINT64_MAX;
 	const uint64_t f[] = { step, workload_seq_steps(l), l->direction == DIR_BI ? 2 : 1 };
 	uint64_t m = 1;

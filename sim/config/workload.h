@@ -12,7 +12,8 @@
 /* A layer's cell: its index in the built-in cell registry (sim/cell/cell.h,
  * which holds everything that differs between cells). CELL_FC: a fully
  * connected layer, hidden_size outputs from input_size inputs for each of
- * `timesteps` vectors, no recurrence. */
+ * `timesteps` vectors, no recurrence. CELL_SOFTMAX: the network's output
+ * softmax over the previous layer's outputs (docs/hardware.md §2.11). */
 typedef enum {
 	CELL_LSTM = 0,
 	CELL_GRU,
@@ -21,6 +22,7 @@ typedef enum {
 	CELL_LSTM_PEEPHOLE,
 	CELL_LSTM_COUPLED,
 	CELL_QRNN,
+	CELL_SOFTMAX,
 	CELL_KIND_ALL
 } cell_kind_t;
 

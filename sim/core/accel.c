@@ -123,6 +123,20 @@ static int accel_counters(accel_t *a)
 				return SIM_EINTERNAL;
 			break;
 		}
+	/* Likewise for a softmax layer (smx_prog.h): its MFU work. */
+	for (size_t i = 0; i < a->w->n_layers; i++)
+		if (cell_get(a->w->layers[i].cell)->flags & CELL_F_SOFTMAX) {
+			a->smx_compares = stats_counter(a->st, "softmax.max_compares", STATS_EVENTS,
+							"softmax layers: comparisons finding each vector's maximum "
+							"at the MFU (docs/hardware.md §2.11)");
+			a->smx_exps = stats_counter(a->st, "softmax.exps", STATS_EVENTS,
+						    "softmax layers: exp(z - m) evaluations at the MFU");
+			a->smx_recips = stats_counter(a->st, "softmax.recips", STATS_EVENTS,
+						      "softmax layers: reciprocals of a vector's sum at the MFU");
+			if (!a->smx_compares || !a->smx_exps || !a->smx_recips)
+				return SIM_EINTERNAL;
+			break;
+		}
 	return SIM_OK;
 }
 
@@ -505,6 +519,12 @@ static inline bool accel_vs(accel_t *a)
 	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
 	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
 		*a->scale_mults += m->scale_mults;
+	if (m->smx & TILE_SMX_EXP) { /* only a softmax's tiles: the counters exist */
+		*a->smx_compares += m->cols;
+		*a->smx_exps += m->cols;
+	}
+	if (m->smx & TILE_SMX_RECIP)
+		(*a->smx_recips)++;
 	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
 		const layer_result_t *lr = &a->results[a->layer];
 		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =

@@ -63,6 +63,7 @@ typedef struct accel {
 	 * it idle, the MFU) worked: the stage that bound the step. */
 	uint64_t bound_cell, bound_mfu;
 	uint64_t *scale_mults;
+	uint64_t *smx_exps, *smx_compares, *smx_recips; /* registered with a softmax layer only */
 	layer_result_t *results;   /* the run's, one per pass (refine_at is written into them) */
 	uint64_t *ih_input_writes; /* x_t written into the I/H buffer */
 	trace_t *trace;

@@ -53,16 +53,21 @@ static bool pipeline_has_approx(const workload_t *w)
 }
 
 /* A functional run of a progressive layer (apx_eval.h): the engine times
- * it, its values are evaluated in double beside the engine. One layer
- * only: a later layer would need this one's outputs from the datapath. */
+ * it, its values are evaluated in double beside the engine. The first
+ * layer only, alone or followed by a classifier (fc layers and a softmax,
+ * apx_eval_check_head) that is evaluated in double too: a recurrent layer
+ * after it would need its outputs from the datapath. */
 static int pipeline_run_approx(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 {
 	const workload_t *w = &out->w;
 	const layer_cfg_t *l = &w->layers[0];
-	if (w->n_layers != 1 || l->skip_input)
+	if (l->approx == APPROX_NONE || l->skip_input)
 		return sim_err_at(err, SIM_EINPUT, w->path, l->line, l->col,
 				  "--functional evaluates a progressive layer (approx: svd_prune) on its own inputs, "
-				  "expected a one-layer workload whose layer reads x_t (no skip_input)");
+				  "expected it as the first layer, reading x_t (no skip_input)");
+	int head = apx_eval_check_head(w, err);
+	if (head < 0)
+		return err->code;
 	run_opts_t o = job->opts;
 	o.functional = false;
 	int rc = accel_run(&out->hw, w, &o, &out->r, err);
@@ -71,9 +76,14 @@ static int pipeline_run_approx(const run_job_t *job, run_outcome_t *out, sim_err
 	layer_result_t *lr = &out->r.layers[0];
 	lr->refine_rel_error = calloc(l->approx_steps, sizeof *lr->refine_rel_error);
 	lr->refine_cosine = calloc(l->approx_steps, sizeof *lr->refine_cosine);
-	rc = !lr->refine_rel_error || !lr->refine_cosine
+	if (head) {
+		lr->refine_kl = calloc(l->approx_steps, sizeof *lr->refine_kl);
+		lr->refine_argmax = calloc(l->approx_steps, sizeof *lr->refine_argmax);
+	}
+	rc = !lr->refine_rel_error || !lr->refine_cosine || (head && (!lr->refine_kl || !lr->refine_argmax))
 		     ? sim_err(err, SIM_ENOMEM, "out of memory")
-		     : apx_eval_layer(w, 0, job->opts.seed, lr->refine_rel_error, lr->refine_cosine, err);
+		     : apx_eval_layer(w, 0, job->opts.seed, lr->refine_rel_error, lr->refine_cosine, lr->refine_kl,
+				      lr->refine_argmax, err);
 	if (rc)
 		run_result_free(&out->r);
 	return rc;

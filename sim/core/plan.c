@@ -167,6 +167,21 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 				       pp->layer + 1, p->sched->name);
 		sp.approx = &apx;
 	}
+	/* An output softmax: its own program (smx_prog.h); its MFU passes are
+	 * timed from the MFU's units and latency, its sum leaves the
+	 * accumulators as a progressive layer's scalar does. */
+	smx_shape_t smx = { .batch = l->batch_size,
+			    .mfu_units = hw->mfu.units,
+			    .mfu_latency = hw->mfu.latency,
+			    .scalar_latency = apx.scalar_latency };
+	if (cell_get(l->cell)->flags & CELL_F_SOFTMAX) {
+		if (p->sched->flags & SCHED_F_BASELINE)
+			return sim_err(err, SIM_EINPUT,
+				       "layer %u is a softmax, which is modelled on SHARP's datapath, not on %s's, "
+				       "expected scheduler: intergate (or another SHARP schedule)",
+				       pp->layer + 1, p->sched->name);
+		sp.softmax = &smx;
+	}
 	if (!rc && (rc = sched_build(&sp, &p->progs[i], err)) == SIM_EINPUT && sp.approx)
 		sim_err_prefix(err, "layer %u: ", pp->layer + 1); /* located by the pipeline */
 	cmp_mask_destroy(mask[0]);

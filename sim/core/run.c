@@ -50,6 +50,14 @@ static int run_machine(const hw_cfg_t *hw, const workload_t *w, const run_opts_t
 					  "layer %zu is progressive (approx: svd_prune), which is modelled on SHARP's "
 					  "datapath, not on machine %s's, expected a SHARP config (machine: sharp)",
 					  i + 1, m->name);
+	/* Likewise a softmax's program (smx_prog.h): another machine would time
+	 * it as a K x K product. */
+	for (size_t i = 0; i < w->n_layers; i++)
+		if (cell_get(w->layers[i].cell)->flags & CELL_F_SOFTMAX)
+			return sim_err_at(err, SIM_EINPUT, w->path, w->layers[i].line, w->layers[i].col,
+					  "layer %zu is a softmax, which is modelled on SHARP's datapath, not on "
+					  "machine %s's, expected a SHARP config (machine: sharp)",
+					  i + 1, m->name);
 	machine_opts_t mo = { .fast_forward = opts->fast_forward, .cold = opts->cold };
 	machine_result_t mr;
 	memset(&mr, 0, sizeof mr);
@@ -145,6 +153,7 @@ void run_result_free(run_result_t *r)
 	for (size_t i = 0; r->layers && i < r->n_layers; i++)
 		free(r->layers[i].err.delta_used_step), free(r->layers[i].refine_at),
 			free(r->layers[i].refine_rel_error), free(r->layers[i].refine_cosine),
+			free(r->layers[i].refine_kl), free(r->layers[i].refine_argmax),
 			run_anytime_free(r->layers[i].anytime);
 	free(r->layers);
 	r->stats = NULL;

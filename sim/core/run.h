@@ -121,6 +121,9 @@ typedef struct layer_result {
 	 * the last hidden state's relative error and cosine against the exact
 	 * layer, in double (apx_eval.h); NULL otherwise. */
 	double *refine_rel_error, *refine_cosine;
+	/* and, with a classifier after it (apx_eval_check_head), per refinement the
+	 * mean KL of its softmax from the exact one's and the argmax agreement */
+	double *refine_kl, *refine_argmax;
 	run_anytime_t *anytime; /* run_opts.anytime and a dense layer; NULL otherwise */
 } layer_result_t;
 

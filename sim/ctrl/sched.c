@@ -210,6 +210,8 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 			       p->vs_units, p->vs_width);
 	if (p->approx)
 		return apx_prog_build(p, out, err);
+	if (p->softmax)
+		return smx_prog_build(p, out, err);
 	/* Upper bound on segments: every range at one row per gate, two
 	 * partitions, four gates, two phases. */
 	size_t cap = (size_t)p->hidden_size * 2 * SCHED_MAX_GATES * 2 + 8;

@@ -38,6 +38,7 @@
 #include "../compress/cmp_store.h"
 #include "../config/hw_cfg.h"
 #include "../config/workload.h"
+#include "smx_prog.h"
 #include "tile.h"
 
 enum { SCHED_PART_X = 0, SCHED_PART_H = 1 };
@@ -110,6 +111,9 @@ typedef struct sched_params {
 	/* A progressive layer (approx: svd_prune): its program comes from
 	 * apx_prog_build, NULL = the schedule's. */
 	const apx_shape_t *approx;
+	/* An output softmax (a CELL_F_SOFTMAX cell): its program comes from
+	 * smx_prog_build, NULL = the schedule's. */
+	const smx_shape_t *softmax;
 } sched_params_t;
 
 /* A range of hidden indices one segment covers, and its tile config. */

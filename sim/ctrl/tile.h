@@ -57,6 +57,11 @@ typedef struct tile_meta {
 	uint8_t wait;	       /* a progressive layer's wait for its scalar: lanes idle.dependency (apx_prog.h) */
 	uint8_t scale_mults;   /* multiplies on the accumulator output as this tile's sums leave (apx_prog.h) */
 	uint16_t refine;       /* n >= 1: this tile is U_n of the last block, refinement n reaches every row */
+	uint8_t smx;	       /* a softmax's MFU work behind this tile (TILE_SMX_*, smx_prog.h) */
 } tile_meta_t;
+
+/* tile_meta_t.smx: each of the tile's `cols` operands was one max
+ * comparison and one exp at the MFU; one reciprocal preceded the tile. */
+enum { TILE_SMX_EXP = 1u << 0, TILE_SMX_RECIP = 1u << 1 };
 
 #endif

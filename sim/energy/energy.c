@@ -60,7 +60,8 @@
  *                     tanh and the nine others of ONNX's list,
  *                     docs/hardware.md §2.4), a value passed on without
  *                     one (pass_pj: fc, the peephole LSTM's i f o, LSTMP's
- *                     projection), bias adds
+ *                     projection), bias adds; a softmax's max comparisons,
+ *                     exps and reciprocals (only on runs with one)
  *            cell     fp16 mults, fp32 adds, tanh (sigmoids too: on its
  *                     tanh units), the other functions at their own
  *                     prices; cell_updater.lanes lanes
@@ -766,6 +767,8 @@ typedef struct counters {
 	bool delta;  /* a delta network ran: its encoder's counters are registered */
 	bool approx; /* a progressive layer ran: approx.scale_mults is registered */
 	uint64_t scale_mults;
+	bool softmax; /* a softmax layer ran: its softmax.* counters are registered */
+	uint64_t smx_compares, smx_exps, smx_recips;
 	uint64_t delta_buf_r, delta_buf_w, delta_mem_r, delta_mem_w;
 } counters_t;
 
@@ -842,6 +845,10 @@ static int read_counters(const stats_t *st, counters_t *c, sim_err_t *err)
 	stats_find(st, "delta.mem_writes", &c->delta_mem_w);
 	/* And a progressive layer's scale multiplies (apx_prog.h). */
 	c->approx = stats_find(st, "approx.scale_mults", &c->scale_mults);
+	/* And a softmax layer's MFU work (smx_prog.h). */
+	c->softmax = stats_find(st, "softmax.exps", &c->smx_exps);
+	stats_find(st, "softmax.max_compares", &c->smx_compares);
+	stats_find(st, "softmax.recips", &c->smx_recips);
 	if (c->issued < c->useful)
 		return sim_err(err, SIM_EINTERNAL, "energy model: vs.issued_macs (%llu) < vs.useful_macs (%llu)",
 			       (unsigned long long)c->issued, (unsigned long long)c->useful);
@@ -998,6 +1005,18 @@ int energy_eval(const energy_tech_t *t, const hw_cfg_t *hw, const stats_t *st, u
 	uint64_t pass = c.activations > evaluated ? c.activations - evaluated : 0;
 	charge(&p, IT_MFU, "pass", pass, t->a_pass_pj * ea);
 	charge(&p, IT_MFU, "bias_add", c.bias_adds, t->a_bias_add_pj * ea);
+	/* A softmax's MFU passes (docs/hardware.md §2.11), priced with the MFU's
+	 * own parts: a max comparison is a subtraction in its fp32 adder
+	 * (bias_add_pj); an exp is the bias add of -m and the chord table's
+	 * multiply-add, as a sigmoid; a reciprocal is the table's seed (a
+	 * sigmoid's price) and two Newton steps r' = r (2 - S r), two fp32
+	 * multiplies and an add each. Charged only on a run with a softmax. */
+	if (c.softmax) {
+		charge(&p, IT_MFU, "softmax_compare", c.smx_compares, t->a_bias_add_pj * ea);
+		charge(&p, IT_MFU, "softmax_exp", c.smx_exps, (t->a_bias_add_pj + t->a_sigmoid_pj) * ea);
+		charge(&p, IT_MFU, "softmax_recip", c.smx_recips,
+		       (t->a_sigmoid_pj + 4 * t->c_fmul32_pj + 2 * t->c_fadd32_pj) * ea);
+	}
 	charge(&p, IT_CELL, "mult", c.cell_mults, t->a_cell_mult_pj * ea);
 	charge(&p, IT_CELL, "add", c.cell_adds, t->a_cell_add_pj * ea);
 	charge(&p, IT_CELL, "tanh", c.cell_tanh, t->a_tanh_pj * ea);

@@ -188,6 +188,32 @@ uint32_t cm_narrow(const cm_t *cm, uint32_t pre)
 	return rnd(cm, pre);
 }
 
+void cm_softmax(const cm_t *cm, const uint32_t *z, size_t k, size_t kc, uint32_t *scratch, uint32_t *p)
+{
+	size_t im = 0;
+	for (size_t j = 1; j < k; j++)
+		if (cm_data_value(cm, z[j]) > cm_data_value(cm, z[im]))
+			im = j;
+	/* data words widen to fp32 exactly; -m is m with its sign flipped */
+	uint32_t neg_m = arith_double_to_f32(cm_data_value(cm, z[im])) ^ UINT32_C(0x80000000);
+	for (size_t j = 0; j < k; j++) {
+		uint32_t pre = arith_f32_add(arith_double_to_f32(cm_data_value(cm, z[j])), neg_m);
+		p[j] = rndd(cm, act_exp_neg(cm->act, arith_f32_to_double(pre))); /* e_j, for now */
+	}
+	uint32_t one = cm_weight(cm, 1.0), sum = 0; /* +0 */
+	for (size_t c0 = 0; c0 < k; c0 += kc) {
+		for (size_t i = 0; i < kc; i++)
+			scratch[i] = c0 + i < k ? mul(cm, p[c0 + i], one) : 0;
+		for (size_t w = kc; w > 1; w /= 2)
+			for (size_t i = 0; i < w / 2; i++)
+				scratch[i] = arith_f32_add(scratch[2 * i], scratch[2 * i + 1]);
+		sum = arith_f32_add(sum, scratch[0]);
+	}
+	uint32_t r = rndd(cm, 1.0 / arith_f32_to_double(sum));
+	for (size_t j = 0; j < k; j++)
+		p[j] = mul(cm, p[j], r);
+}
+
 /* A weight word's integer (fixed point). */
 static int64_t wint(const cm_t *cm, uint32_t w)
 {

@@ -36,6 +36,19 @@
  *   coupled f      f = rnd_D(add(1, -i))
  *   fc output      y = rnd_D(pre)          (no activation: the biased sum
  *                  narrowed to a data word)
+ *   softmax        over a vector of k data words z (smx_prog.h's passes):
+ *                  m = z of the largest value (the first of equals)
+ *                  e_j = act_D(exp(add(z_j, -m)))   (the MFU: bias add of
+ *                        -m, exp as act_exp_neg; written as data, the
+ *                        dot's operands)
+ *                  S = the dot tiles' sums in order, each tile's Kc
+ *                      products mul_D(e_j, 1) added by adjacent pairs
+ *                      (the adder tree; lanes past k add +0)
+ *                  r = act_D(1 / S)   (the MFU's reciprocal, one rounding of
+ *                      the exact quotient)
+ *                  p_j = mul_D(e_j, r), the VS update's sum word; the cell
+ *                  updater narrows it, y_j = rnd_D(p_j)
+ *                  floating-point formats only
  *
  * Fixed point (S = data_frac + weight_frac, df = data_frac; every rounding
  * is to nearest even, every narrowing saturates; acc_add saturates to
@@ -106,6 +119,10 @@ uint32_t cm_act(const cm_t *cm, cm_role_t r, uint32_t pre);
 uint32_t cm_gate(const cm_t *cm, cm_role_t r, uint32_t sum, uint32_t bias);
 /* A biased sum word narrowed to a data word, no activation (fc). */
 uint32_t cm_narrow(const cm_t *cm, uint32_t pre);
+/* The softmax of k data words z (floating point only): p[j] receives the
+ * sum words p_j above; kc the dot tile's columns (a power of two), scratch
+ * kc words. */
+void cm_softmax(const cm_t *cm, const uint32_t *z, size_t k, size_t kc, uint32_t *scratch, uint32_t *p);
 /* pre + p*c: a peephole term (p a weight word, c a state word) added to a
  * biased sum word. */
 uint32_t cm_peep(const cm_t *cm, uint32_t pre, uint32_t p, uint32_t c);

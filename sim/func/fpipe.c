@@ -173,16 +173,18 @@ struct fpipe {
 	size_t xslot;	  /* words of one step's X sums */
 	size_t *xseg_off; /* per X segment: its sums within a slot */
 	uint32_t *xsum;
-	int64_t *xtag;	  /* step held, per (slot, segment, sequence) */
-	uint32_t *gst;	  /* [2][E][NG] */
-	uint32_t *cst;	  /* c per element e */
-	double *dh, *dc;  /* h and c as doubles per h ring slot, (b, j) order; dc NULL without c */
-	double *rh, *rc;  /* the reference's h and c of one step, (B, H) */
-	ref_state_t *rs;  /* the reference, advanced once per finished step */
-	ref_acc_t eh, ec; /* errors over the finished steps */
-	bool head;	  /* the layer is a classifier head: fc, the last pass */
-	head_acc_t hacc;  /* its decisions over the finished steps */
-	head_acc_t hlast; /* and at the last step */
+	int64_t *xtag;			 /* step held, per (slot, segment, sequence) */
+	uint32_t *gst;			 /* [2][E][NG] */
+	uint32_t *cst;			 /* c per element e */
+	double *dh, *dc;		 /* h and c as doubles per h ring slot, (b, j) order; dc NULL without c */
+	double *rh, *rc;		 /* the reference's h and c of one step, (B, H) */
+	ref_state_t *rs;		 /* the reference, advanced once per finished step */
+	ref_acc_t eh, ec;		 /* errors over the finished steps */
+	bool head;			 /* the layer is a classifier head: fc, the last pass */
+	bool smx;			 /* the layer is a softmax (CELL_F_SOFTMAX): no weights, whole vectors */
+	uint32_t *smx_z, *smx_p, *smx_s; /* its input words, p words, the tree's scratch */
+	head_acc_t hacc;		 /* its decisions over the finished steps */
+	head_acc_t hlast;		 /* and at the last step */
 	ref_diff_t eh_last, ec_last;
 	uint32_t fin; /* steps finished (compared, dumped), in order */
 	npy_writer_t *dump_h, *dump_c;
@@ -267,6 +269,9 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->seg_off);
 	free(f->tile_base);
 	free(f->tile_mults);
+	free(f->smx_z);
+	free(f->smx_p);
+	free(f->smx_s);
 	free(f->wl);
 	free(f->wlf);
 	free(f->bias);
@@ -315,6 +320,7 @@ static void fp_free_layer(fpipe_t *f)
 	f->rs = NULL, f->dump_h = NULL, f->dump_c = NULL;
 	f->bytes = f->carry;
 	f->seg_off = NULL, f->tile_base = NULL, f->tile_mults = NULL, f->wl = NULL, f->wlf = NULL;
+	f->smx_z = NULL, f->smx_p = NULL, f->smx_s = NULL;
 	f->bias = NULL, f->b_hn = NULL, f->peep = NULL, f->xv = NULL, f->xvf = NULL, f->hv = NULL, f->hvf = NULL;
 	f->rv = NULL, f->rvf = NULL, f->xseg_off = NULL, f->xsum = NULL, f->xtag = NULL, f->gst = NULL;
 	f->cst = NULL, f->mv = NULL, f->mvf = NULL, f->pst = NULL, f->perm = NULL, f->len = NULL, f->xg = NULL;
@@ -970,7 +976,13 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	memset(&f->ec, 0, sizeof f->ec);
 	memset(&f->hacc, 0, sizeof f->hacc);
 	memset(&f->hlast, 0, sizeof f->hlast);
-	f->head = !f->rec && layer + 1 == f->w->n_layers;
+	f->smx = f->cd->flags & CELL_F_SOFTMAX;
+	f->head = !f->rec && !f->smx && layer + 1 == f->w->n_layers;
+	if (f->smx && f->fixed)
+		return sim_err(err, SIM_EINPUT,
+			       "functional mode computes a softmax (layer %u) in floating point, expected "
+			       "precision.mul fp16, bf16 or fp32 (or a run without --functional)",
+			       f->wlayer + 1);
 	/* only a next layer that reads its input needs this layer's h sequence;
 	 * the layer's first pass allocates it (and a bidirectional layer's
 	 * dumps), its last hands it on (fpipe_end_layer) */
@@ -1007,14 +1019,20 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		for (uint32_t k = 0; k < 3; k++)
 			f->peep[3 * (size_t)j + k] = cm_weight(f->cm, wt->P[(size_t)k * f->H + j]);
 	for (size_t i = 0; !rc && i < (size_t)f->G * f->H; i++)
-		f->bias[i] = cm_bias(f->cm, wt->b[i]);
+		f->bias[i] = cm_bias(f->cm, wt->b ? wt->b[i] : 0.0); /* a softmax has none */
 	for (uint32_t j = 0; !rc && wt->b_hn && j < f->H; j++)
 		f->b_hn[j] = cm_bias(f->cm, wt->b_hn[j]);
 	if (!rc)
 		rc = fp_perm(f, wt);
 	if (!rc && f->back && wt->len && f->I && !(f->xg = fp_calloc(f, (size_t)f->B * f->I, sizeof *f->xg)))
 		rc = SIM_ENOMEM;
-	if (!rc)
+	if (!rc && f->smx) /* no weights: a whole vector's values at its blocks (fpipe_block) */
+		rc = (f->smx_z = fp_calloc(f, f->I, sizeof *f->smx_z)) &&
+				     (f->smx_p = fp_calloc(f, f->H, sizeof *f->smx_p)) &&
+				     (f->smx_s = fp_calloc(f, f->prog->seg[0].kc, sizeof *f->smx_s))
+			     ? SIM_OK
+			     : SIM_ENOMEM;
+	else if (!rc)
 		rc = fp_layout(f, wt);
 	if (!rc)
 		rc = fp_vectors(f, wt);
@@ -1076,6 +1094,11 @@ static const uint32_t *fp_partner_sums(fpipe_t *f, uint32_t xseg, uint32_t step,
 
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 {
+	if (f->smx) { /* its values are formed whole when its blocks leave (fpipe_block) */
+		t->w = NULL, t->wf = NULL, t->x = NULL, t->xf = NULL, t->init = NULL;
+		*f->mults += t->useful_lanes;
+		return;
+	}
 	const sched_seg_t *s = &f->prog->seg[seg];
 	uint32_t step = t->tag.step, b = fp_seq(f, t->tag.seq);
 	size_t w = f->seg_off[seg] + (size_t)col * s->kr * s->kc, x;
@@ -1200,6 +1223,12 @@ void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 		uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
 		memcpy(ps + s->j0, sums, sizeof *sums * s->valid_pg);
 		return;
+	}
+	if (f->smx) { /* the VS update's products p_j of the block's rows (cm_softmax) */
+		for (uint32_t i = 0; i < f->I; i++)
+			f->smx_z[i] = fp_xword(f, fp_time(f, step), b, i);
+		cm_softmax(f->cm, f->smx_z, f->I, s->kc, f->smx_s, f->smx_p);
+		sums = f->smx_p + s->j0; /* one gate: row k of the block is j0 + k */
 	}
 	uint32_t *g = f->gst + (size_t)(step & 1) * f->E * f->NG;
 	for (uint32_t q = 0; q < s->ngates; q++)

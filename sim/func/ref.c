@@ -197,6 +197,16 @@ void ref_state_step(ref_state_t *s, const double *x, double *h_out, double *c_ou
 			matvec(w->W, I, 0, H, x + b * I, h);
 			for (size_t j = 0; j < H; j++)
 				h[j] += w->b[j];
+		} else if (w->cell == CELL_SOFTMAX) {
+			/* y = exp(x - max x) / sum exp(x - max x), in double */
+			const double *z = x + b * I;
+			double m = z[0], sum = 0;
+			for (size_t j = 1; j < H; j++)
+				m = z[j] > m ? z[j] : m;
+			for (size_t j = 0; j < H; j++)
+				sum += h[j] = exp(z[j] - m);
+			for (size_t j = 0; j < H; j++)
+				h[j] /= sum;
 		} else {
 			ref_cell(s, x ? x + b * I : NULL, h, c);
 		}

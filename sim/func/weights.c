@@ -34,12 +34,14 @@ static size_t slot_table(weights_t *w, slot_t *s)
 	/* An fc layer has no U and no initial state: W (H, I) and b only; a
 	 * qrnn layer no U and no h0, but c0. */
 	bool rec = d->flags & CELL_F_RECURRENT, state = d->flags & CELL_F_STATE;
+	/* A softmax has no parameters: its one input is x (the logits). */
+	bool param = !(d->flags & CELL_F_SOFTMAX);
 	size_t gh = (size_t)w->G * w->H;
 	bool proj = w->HP != w->H;
 	slot_t t[] = {
-		{ "W", &w->W, 2, { gh, w->I, 0 }, w->I > 0, w->I > 0 },
+		{ "W", &w->W, 2, { gh, w->I, 0 }, param && w->I > 0, param && w->I > 0 },
 		{ "U", &w->U, 2, { gh, w->HP, 0 }, rec, rec },
-		{ "b", &w->b, 1, { gh, 0, 0 }, true, true },
+		{ "b", &w->b, 1, { gh, 0, 0 }, param, param },
 		{ "b_hn", &w->b_hn, 1, { w->H, 0, 0 }, lbr, lbr },
 		{ "P", &w->P, 2, { 3, w->H, 0 }, peep, peep },
 		{ "W_proj", &w->Wp, 2, { w->HP, w->H, 0 }, proj, proj },

@@ -138,6 +138,39 @@ static void layer_bound(lb_t *L)
 	/* peephole cells compute a sigmoid f through tanh (cellmath.h) */
 	double sig_t = F->fn == ACT_SIGMOID ? SIG_T_DBL : 0;
 	size_t bh = (size_t)w->B * H;
+	if (w->cell == CELL_SOFTMAX) {
+		/* p = softmax(z) over the head's logits z, each off by at most
+		 * its bound e_k (xe): with eps = max e_k, p_j(z + dz) / p_j(z) lies
+		 * in [e^-2eps, e^2eps]. The datapath's own softmax of the logits it
+		 * has (cellmath.h, cm_softmax; tests/test_softmax.c derives it) is
+		 * within (1 + u + d_j)(1 + u)^2 (1 + K 2^-24) / (1 - u - d_max) - 1
+		 * relative, d_j = |z_j - m| 2^-24 (the fp32 z_j - m), plus half a
+		 * subnormal per rounding of e_j and p_j (fp16: 2^-25 each). The
+		 * float32 reference's softmax has the same structure at u = 2^-24. */
+		double half_sub = u == 0x1p-11 ? 0x1p-25 : u == 0x1p-8 ? 0x1p-134 : 0x1p-150;
+		for (size_t tb = 0; tb < (size_t)w->T * w->B; tb++) {
+			const double *z = L->xh + tb * H, *ez = L->xe ? L->xe + tb * H : NULL;
+			double m = z[0], eps = 0, sum = 0;
+			for (uint32_t j = 0; j < H; j++) {
+				m = z[j] > m ? z[j] : m;
+				eps = ez && ez[j] > eps ? ez[j] : eps;
+			}
+			for (uint32_t j = 0; j < H; j++)
+				sum += exp(z[j] - m);
+			double dmax = 0;
+			for (uint32_t j = 0; j < H; j++)
+				dmax = fmax(dmax, (m - z[j] + 2 * eps) * E32);
+			for (uint32_t j = 0; j < H; j++) {
+				double p = exp(z[j] - m) / sum, dj = (m - z[j] + 2 * eps) * E32;
+				double rel = (1 + u + dj) * (1 + u) * (1 + u) * (1 + H * E32) / (1 - u - dmax) - 1;
+				L->hx[tb * H + j] = p;
+				L->eh[tb * H + j] =
+					p * (exp(2 * eps) * (1 + rel) - 1) + 2 * half_sub * (1 + u) * (1 + u);
+				L->ec[tb * H + j] = 0;
+			}
+		}
+		return;
+	}
 	if (w->cell == CELL_FC) {
 		/* y = rnd_D(add(W.x, b)): row_x's MVM bound (weights rounded to D,
 		 * fp32 accumulation, the inherited error through |W|), the bias

@@ -992,6 +992,49 @@ static int map_fc(ctx_t *c, const Onnx__NodeProto *n, bool gemm)
 	return rc;
 }
 
+/* Softmax over the last axis of the head's output: a layer `cell:
+ * softmax` (docs/hardware.md §2.11). Its input is the last fc layer's
+ * output, biased; axis -1 or the last (2 of (T, B, C), 1 of (T*B, C)).
+ * An absent axis is the last only of a 2-D input (opset 13's default is
+ * -1, the older one 1, the same axis there). */
+static int map_softmax(ctx_t *c, const Onnx__NodeProto *n)
+{
+	onnx_model_t *m = c->m;
+	size_t l = m->n_layers;
+	const alias_t *al = find_alias(c, node_in(n, 0));
+	if (!al || al->kind != ONNX_OUT_Y || !al->squeezed || al->open || !l || al->layer + 1 != l ||
+	    m->cfg[l - 1].cell != CELL_FC || n->n_output != 1)
+		return sim_err(c->err, SIM_EINPUT,
+			       "%s: %s: normalizes '%.200s', expected the output of the last MatMul + Add or Gemm head",
+			       c->path, c->where, node_in(n, 0));
+	int64_t last = al->flat ? 1 : 2, axis = attr_int(n, "axis", al->flat ? 1 : INT64_MIN);
+	if (axis != -1 && axis != last)
+		return unsupported(c, "%s", "Softmax over another axis than the last (or without axis on 3 dimensions)",
+				   "axis = -1 or the last axis");
+	alias_t in = *al;
+	layer_cfg_t *lc = &m->cfg[l];
+	const layer_cfg_t *prev = &m->cfg[l - 1];
+	*lc = (layer_cfg_t){ .cell = CELL_SOFTMAX,
+			     .input_size = prev->hidden_size,
+			     .hidden_size = prev->hidden_size,
+			     .timesteps = prev->timesteps,
+			     .batch_size = prev->batch_size,
+			     .direction = DIR_UNI };
+	weights_t *w = weights_random(lc, c->opts->seed, c->err);
+	if (!w)
+		return c->err->code;
+	memset(w->x, 0, sizeof *w->x * (size_t)w->T * w->B * w->I); /* never read: it reads the head's output */
+	m->w[l] = w;
+	m->batch_major[l] = in.batch_major;
+	m->n_layers++;
+	return add_alias(c, (alias_t){ .name = n->output[0],
+				       .layer = l,
+				       .kind = ONNX_OUT_Y,
+				       .squeezed = true,
+				       .batch_major = in.batch_major,
+				       .flat = in.flat });
+}
+
 /* Add of a MatMul's output and a bias (C,): the fc layer's b. */
 static int map_add(ctx_t *c, const Onnx__NodeProto *n)
 {
@@ -1059,6 +1102,8 @@ static int map_graph(ctx_t *c)
 			rc = map_fc(c, n, true);
 		else if (!strcmp(op, "Add"))
 			rc = map_add(c, n);
+		else if (!strcmp(op, "Softmax"))
+			rc = map_softmax(c, n);
 		else if (!strcmp(op, "Reshape"))
 			rc = map_reshape(c, n);
 		else if (!strcmp(op, "Transpose"))
@@ -1087,7 +1132,8 @@ static int map_graph(ctx_t *c)
 		} else
 			rc = unsupported(c, "operator %s", sop,
 					 "LSTM, GRU, RNN, Squeeze, Identity, or Transpose and Reshape of a "
-					 "bidirectional Y between them, and a MatMul + Add or Gemm head after them");
+					 "bidirectional Y between them, and a MatMul + Add or Gemm head after them, "
+					 "and a Softmax after the head");
 		if (rc)
 			return rc;
 	}
@@ -1249,6 +1295,8 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 	if (!rc)
 		rc = make_dir(p, err);
 	for (size_t l = 0; !rc && l < m->n_layers; l++) {
+		if (!m->cfg[l].weights[0])
+			continue; /* a softmax: no parameters */
 		snprintf(p, sizeof p, "%s/%s", dir, m->cfg[l].weights);
 		rc = make_dir(p, err);
 		if (!rc)
@@ -1268,7 +1316,7 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 		return err->code;
 	FILE *o = afile_stream(f);
 	fprintf(o, "# Imported by `sharpsim import` from an ONNX model: one layer per recurrent node\n"
-		   "# and one (cell: fc) for a classifier head,\n"
+		   "# and one (cell: fc) for a classifier head, one (cell: softmax) for its Softmax,\n"
 		   "# weights in weights/layer<N>/ (docs/numerics.md section 7, docs/onnx.md).\n");
 	fprintf(o, "name: \"%s\"\nlayers:\n", m->stem[0] ? m->stem : "onnx");
 	for (size_t l = 0; l < m->n_layers; l++) {
@@ -1300,7 +1348,8 @@ int onnx_model_write(const onnx_model_t *m, const char *dir, sim_err_t *err)
 			if (lc->act_beta[r] != 0)
 				fprintf(o, "    act_%s_beta: %.17g\n", role[r], lc->act_beta[r]);
 		}
-		fprintf(o, "    weights: %s\n", lc->weights);
+		if (lc->weights[0])
+			fprintf(o, "    weights: %s\n", lc->weights);
 	}
 	return afile_commit(f, err);
 }

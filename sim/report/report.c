@@ -349,6 +349,15 @@ static void write_json(FILE *f, const report_ctx_t *c)
 					fprintf(f, "%s%.12g", n ? ", " : "", l->refine_cosine[n]);
 				fprintf(f, "], ");
 			}
+			if (l->refine_kl) {
+				fprintf(f, "\"kl\": [");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%.17g", n ? ", " : "", l->refine_kl[n]);
+				fprintf(f, "], \"argmax_agreement\": [");
+				for (uint32_t n = 0; n < k; n++)
+					fprintf(f, "%s%.12g", n ? ", " : "", l->refine_argmax[n]);
+				fprintf(f, "], ");
+			}
 			fprintf(f, "\"refine_at_cycles\": [");
 			for (uint32_t t = 0; t < lc->timesteps; t++) {
 				fprintf(f, "%s[", t ? ", " : "");

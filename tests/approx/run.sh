@@ -81,6 +81,56 @@ then ok; else bad "run --functional's progressive QoR differs from decompose's: 
 rc=$?
 if [ $rc -eq 2 ] && grep -Eq '^[^: ]+\.yaml:[0-9]+:[0-9]+: --functional evaluates a progressive layer' "$T/err"; then ok
 else bad "a two-layer progressive --functional run: exit $rc, $(cat "$T/err")"; fi
+# A progressive layer followed by an fc head and a softmax: run --functional
+# reports per refinement the mean KL and the argmax agreement of the
+# classifier's distributions, the same as decompose --head on the same layer
+# and head (within 1e-9); a head with one bias moved by 1e-3 is caught (the
+# negative control); a head that does not end in a softmax is the fc's
+# file:line:col, exit 2. The fc's weights directory is the shipped head's
+# Wc, bc as W, b (and the x.npy every weights directory holds).
+mkdir -p "$T/cls/head" "$T/cls/moved"
+"$PY" - $M "$T/cls" <<'PY'
+import sys, numpy as np
+m, d = sys.argv[1:]
+W, b = np.load(f"{m}/head/Wc.npy"), np.load(f"{m}/head/bc.npy")
+for sub, bb in (("head", b), ("moved", b + np.eye(len(b))[0] * 1e-3)):
+    np.save(f"{d}/{sub}/W.npy", W)
+    np.save(f"{d}/{sub}/b.npy", bb)
+    np.save(f"{d}/{sub}/x.npy", np.zeros((32, 16, W.shape[1])))
+PY
+cls_yaml() { # head directory, last cell
+  printf 'name: sines_classifier\nlayers:\n  - cell: lstm\n    input_size: 8\n    hidden_size: 64\n'
+  printf '    timesteps: 32\n    batch_size: 16\n    weights: %s\n' "$PWD/$M"
+  printf '    approx: svd_prune\n    approx_nz: 36\n    approx_steps: 12\n'
+  printf '  - cell: fc\n    input_size: 64\n    hidden_size: 4\n    timesteps: 32\n    batch_size: 16\n'
+  printf '    weights: %s\n' "$1"
+  [ "$2" = softmax ] && printf '  - cell: softmax\n    input_size: 4\n    hidden_size: 4\n    timesteps: 32\n    batch_size: 16\n'
+}
+cls_yaml head softmax >"$T/cls/cls.yaml"
+cls_yaml moved softmax >"$T/cls/moved.yaml"
+cls_yaml head none >"$T/cls/nosoftmax.yaml"
+"$BIN" decompose --workload $M/sines_lstm.yaml --nz 36 --steps 12 --out "$T/dech" --head $M/head >/dev/null 2>&1
+cls_same() { # run.json: its kl and argmax_agreement equal decompose --head's within 1e-9
+  "$PY" - "$T/dech/summary.json" "$1" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["progressive"]
+b = json.load(open(sys.argv[2]))["layers"][0]["progressive"]
+assert len(b["kl"]) == len(b["argmax_agreement"]) == len(a) == 12
+assert all(abs(r["mean_kl"] - x) <= 1e-9 * max(1, x) for r, x in zip(a, b["kl"])), (a, b["kl"])
+assert all(abs(r["argmax_agreement"] - x) <= 1e-9 for r, x in zip(a, b["argmax_agreement"]))
+PY
+}
+if "$BIN" run --hw configs/sharp-1k.yaml --workload "$T/cls/cls.yaml" --functional --no-energy --format json \
+  >"$T/cls/run.json" 2>"$T/err" && cls_same "$T/cls/run.json" >"$T/log" 2>&1
+then ok; else bad "run --functional's classifier KL differs from decompose --head's: $(cat "$T/err" "$T/log")"; fi
+if "$BIN" run --hw configs/sharp-1k.yaml --workload "$T/cls/moved.yaml" --functional --no-energy --format json \
+  >"$T/cls/moved.json" 2>"$T/err" && ! cls_same "$T/cls/moved.json" >/dev/null 2>&1
+then ok; else bad "the KL check passed a head whose bias moved by 1e-3: $(cat "$T/err")"; fi
+"$BIN" run --hw configs/sharp-1k.yaml --workload "$T/cls/nosoftmax.yaml" --functional --no-energy >/dev/null 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -Eq '^[^: ]+nosoftmax\.yaml:12:5: --functional evaluates .* do not end in a softmax' "$T/err"; then ok
+else bad "a progressive layer and an fc without softmax under --functional: exit $rc, $(cat "$T/err")"; fi
+
 # approx_factors: decompose's factors give the same QoR as decomposing in
 # the run; factors whose shapes disagree with the layer (another NZ, fewer
 # steps than approx_steps, another R) are the layer's file:line:col, exit 2,

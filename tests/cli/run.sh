@@ -42,8 +42,11 @@ expect_error "${LOC}value 'abc' of compute.vs_units is not an integer, expected"
 expect_error "${LOC}value '1001' of mfu.latency is out of range, expected an integer from 1 to 1000" --hw $FX/out_of_range.yaml
 expect_error "${LOC}compute.tile config1 .* expected a config N can form" --hw $FX/tile_inconsistent.yaml
 expect_error "${LOC}duplicate key 'units' \(first at line 2\), expected each key once" --hw $FX/duplicate_key.yaml
-expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn$" --workload $FX/workload_bad_cell.yaml
+expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc, lstm_peephole, lstm_coupled, qrnn, softmax$" --workload $FX/workload_bad_cell.yaml
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
+# A softmax's program is SHARP's: another machine refuses it at the layer.
+expect_error "${LOC}layer 3 is a softmax, which is modelled on SHARP's datapath, not on machine epur's" \
+  --hw configs/baselines/epur-1k.yaml --workload workloads/examples/lstm_classifier.yaml
 expect_error "${LOC}value '3' of weight_bits is not a valid choice, expected one of: 16, 8, 4, 2$" --workload $FX/workload_bad_bits.yaml
 expect_error "${LOC}value 'foo' of weight_scale is not a valid choice, expected one of: row, block, tensor$" --workload $FX/workload_bad_scale.yaml
 expect_error "${LOC}value '1.0' of sparsity is out of range, expected a number at least 0 and below 1$" --workload $FX/workload_bad_sparsity.yaml
@@ -140,7 +143,7 @@ then ok; else bad "trace JSON"; fi
 # LSTM variants run in timing and functional mode, and the coupled LSTM's
 # trace names its three gates i, g, o (no f).
 "$BIN" --help-workload >"$T/wl.txt"
-if grep -Eq '^  cell +lstm \| gru \| vanilla \| fc \| lstm_peephole \| lstm_coupled \| qrnn$' "$T/wl.txt"; then ok; else bad "--help-workload cell list"; fi
+if grep -Eq '^  cell +lstm \| gru \| vanilla \| fc \| lstm_peephole \| lstm_coupled \| qrnn \| softmax$' "$T/wl.txt"; then ok; else bad "--help-workload cell list"; fi
 for c in peephole coupled; do
   if "$BIN" run --workload workloads/cells/lstm_$c.yaml --functional --no-energy >"$T/$c.txt" 2>&1 &&
      grep -q "lstm_$c I=16 H=32" "$T/$c.txt"; then ok; else bad "lstm_$c --functional: $(head -3 "$T/$c.txt")"; fi

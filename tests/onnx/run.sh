@@ -23,7 +23,9 @@
 #   pytorch      small torch.nn.LSTM/GRU/RNN models exported to ONNX
 #                (tests/onnx/torch_e2e.py), among them a GRU with an
 #                nn.Linear head on every step (MatMul + Add; Reshape +
-#                Gemm), bidirectional GRU and LSTM and a relu RNN,
+#                Gemm), the same heads under torch.softmax (a Softmax node:
+#                a softmax layer without weights; probabilities moved by
+#                0.01 fail), bidirectional GRU and LSTM and a relu RNN,
 #                match torch's float32 outputs on fp16 and fp32 (a
 #                bidirectional Y with its directions swapped fails);
 #                skipped, with the reason, when torch or onnx is missing
@@ -37,6 +39,10 @@
 #                sequence_lens input pass `sharpsim check` against torch's
 #                packed Y, Y_h, Y_c (tests/onnx/torch_lens.py); skipped
 #                without torch
+#   softmax      an fc layer with torch.nn.Linear's parameters and a softmax
+#                layer match torch.softmax's probabilities on fp32 and fp16
+#                (tests/onnx/torch_softmax.py; the checker rejects logits
+#                moved by 0.01); skipped without torch
 #   cleanup      no check leaves anything in its temporary directory ($TMPDIR)
 #
 # usage: tests/onnx/run.sh [BIN]
@@ -244,7 +250,8 @@ g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], h
     [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [1, 1, H])], [W, R])
 save(helper.make_model(g), t + "/relu.onnx")
 # classifier heads: Gemm with alpha 2, and a head on the last step only
-# (of Y_h, what fc(h_n[-1]) computes), both refused
+# (of Y_h, what fc(h_n[-1]) computes), both refused; a Softmax over the
+# first axis of the head's (T*B, C), and one of a layer's Y_h, refused
 Wg = numpy_helper.from_array(np.full((1, 4 * H, I), 0.1, np.float32), "W")
 Fw = numpy_helper.from_array(np.full((2, H), 0.1, np.float32), "Fw")
 axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
@@ -252,7 +259,12 @@ shp = numpy_helper.from_array(np.array([-1, H], np.int64), "shp")
 for name, nodes in (("gemm_alpha", [helper.make_node("Squeeze", ["Y", "axes"], ["Ys"]),
                                     helper.make_node("Reshape", ["Ys", "shp"], ["Yf"]),
                                     helper.make_node("Gemm", ["Yf", "Fw"], ["Z"], transB=1, alpha=2.0)]),
-                    ("head_last", [helper.make_node("Gemm", ["Y_h", "Fw"], ["Z"], transB=1)])):
+                    ("head_last", [helper.make_node("Gemm", ["Y_h", "Fw"], ["Z"], transB=1)]),
+                    ("softmax_axis", [helper.make_node("Squeeze", ["Y", "axes"], ["Ys"]),
+                                      helper.make_node("Reshape", ["Ys", "shp"], ["Yf"]),
+                                      helper.make_node("Gemm", ["Yf", "Fw"], ["L"], transB=1),
+                                      helper.make_node("Softmax", ["L"], ["Z"], axis=0)]),
+                    ("softmax_of_y", [helper.make_node("Softmax", ["Y_h"], ["Z"], axis=-1)])):
     g = helper.make_graph([helper.make_node("LSTM", ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H)] + nodes, name,
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 1, I])],
         [helper.make_tensor_value_info("Z", TensorProto.FLOAT, [3, 2])], [Wg, R, Fw, axes, shp])
@@ -299,6 +311,8 @@ PYEOF
   refused "sequence_lens negative" "seqlens_neg.onnx: node 1 \(LSTM ''\): sequence_lens 'L': element 1 is -1, expected a length of 1 to T = 3" run --workload "$T/seqlens_neg.onnx" --functional --no-energy
   refused "other operator" "relu.onnx: node 2 \(Relu ''\): operator Relu $U LSTM, GRU, RNN" import "$T/relu.onnx" --out "$T/o"
   refused "gemm alpha" "gemm_alpha.onnx: node 4 \(Gemm ''\): alpha or beta other than 1 $U alpha = beta = 1" import "$T/gemm_alpha.onnx" --out "$T/o"
+  refused "softmax over the first axis" "softmax_axis.onnx: node 5 \(Softmax ''\): Softmax over another axis than the last .* $U axis = -1 or the last axis" import "$T/softmax_axis.onnx" --out "$T/o"
+  refused "softmax of a recurrent layer" "softmax_of_y.onnx: node 2 \(Softmax ''\): normalizes 'Y_h', expected the output of the last MatMul \+ Add or Gemm head" import "$T/softmax_of_y.onnx" --out "$T/o"
   refused "head on the last step" "head_last.onnx: node 2 \(Gemm ''\): multiplies 'Y_h', expected the last layer's Y sequence reshaped to \(T\*B, H\)" import "$T/head_last.onnx" --out "$T/o"
   refused "layer on an unbiased MatMul" "open_mm.onnx: node 4 \(LSTM ''\): X 'M' is not the previous layer's Y squeezed" import "$T/open_mm.onnx" --out "$T/o"
   refused "no initializer" "noinit.onnx: node 1 \(LSTM ''\): W 'W' has no value, expected an initializer" import "$T/noinit.onnx" --out "$T/o"
@@ -377,6 +391,29 @@ PYEOF
          [ ! -e "$T/$h/weights/layer1/U.npy" ]; then ok
       else bad "import of $h: no fc layer with W.npy and without U.npy"; fi
     done
+    # A Softmax after the head imports as a softmax layer without weights;
+    # probabilities moved by 0.01 in one entry fail the fp32 check.
+    for h in torch_gru_head_softmax torch_gru_head_gemm_softmax; do
+      if "$BIN" import "$T/torch/$h/model.onnx" --data "$T/torch/$h/test_data_set_0" --out "$T/$h" >/dev/null 2>&1 &&
+         grep -q 'cell: softmax' "$T/$h/workload.yaml" && [ ! -e "$T/$h/weights/layer2" ] &&
+         [ "$(grep -c 'weights:' "$T/$h/workload.yaml")" -eq 2 ]; then ok
+      else bad "import of $h: no softmax layer, or one with weights"; fi
+    done
+    cp -r "$T/torch/torch_gru_head_softmax" "$T/softmax_moved"
+    $PY - "$T/softmax_moved/test_data_set_0/output_0.pb" <<'PYEOF'
+import sys
+import onnx
+from onnx import numpy_helper
+p = sys.argv[1]
+t = onnx.TensorProto()
+t.ParseFromString(open(p, "rb").read())
+a = numpy_helper.to_array(t).copy()
+a.flat[7] += 0.01
+open(p, "wb").write(numpy_helper.from_array(a, t.name).SerializeToString())
+PYEOF
+    out=$("$BIN" check "$T/softmax_moved" -p precision.mul=fp32 2>&1)
+    if [ $? -eq 1 ] && grep -q ': FAIL: ' <<<"$out"; then ok
+    else bad "softmax probabilities moved by 0.01 passed the fp32 check: $out"; fi
   else
     bad "tests/onnx/torch_e2e.py failed: $(tail -3 "$T/torch.err")"
   fi
@@ -388,13 +425,13 @@ fi
 # ------------------------------------------------------------------ lstmp
 # torch cannot export proj_size to ONNX: its parameters go in as .npy.
 if $PY -c 'import torch, numpy' 2>/dev/null; then
-  for s in torch_lstmp torch_lens; do
+  for s in torch_lstmp torch_lens torch_softmax; do
     if out=$($PY tests/onnx/$s.py "$BIN" 2>&1); then ok; else bad "$out"; fi
     echo "$out" | sed 's/^/onnx: /'
   done
 else
   skipped=$((skipped + 1))
-  echo "onnx: skip lstmp and sequence_lens against torch: python3-torch is not installed (scripts/install-deps.sh)"
+  echo "onnx: skip lstmp, sequence_lens and softmax against torch: python3-torch is not installed (scripts/install-deps.sh)"
 fi
 
 if [ -z "$(ls -A "$TMPDIR")" ]; then ok; else bad "check left temporary files: $(ls -A "$TMPDIR" | head -3)"; fi

@@ -11,7 +11,9 @@ two-layer LSTM (num_layers = 2) whose output is its Y, and a chain of two
 single-layer modules with given initial states and all of Y, Y_h, Y_c as
 outputs, and a keyword-spotter-like GRU with an nn.Linear classifier head
 applied to every step: on the 3-D sequence (exported as MatMul + Add) and
-on the sequence reshaped to (T*B, H) (Reshape, then Gemm with transB = 1). A num_layers > 1 module's h_n and c_n are a Concat of the
+on the sequence reshaped to (T*B, H) (Reshape, then Gemm with transB = 1),
+each also followed by torch.softmax over the classes (Softmax, axis -1).
+A num_layers > 1 module's h_n and c_n are a Concat of the
 layers' states, which import refuses as outputs (docs/onnx.md).
 Bidirectional: a GRU (its output exported as Transpose + Reshape of Y to
 (T, B, 2H), h_n as Y_h (2, B, H)), the same GRU under a linear head that
@@ -57,6 +59,19 @@ class KWS(torch.nn.Module):
     def forward(self, x):
         y, _ = self.gru(x)
         return (self.head(y.reshape(-1, 16) if self.flat else y),)
+
+
+class KWSSoftmax(torch.nn.Module):
+    """KWS with the classifier's softmax over its logits (dim -1)."""
+
+    def __init__(self, flat):
+        super().__init__()
+        self.kws = KWS(flat)
+        with torch.no_grad():
+            self.kws.head.weight.mul_(6.0)  # logits of a few units: exp's range matters
+
+    def forward(self, x):
+        return (torch.softmax(self.kws(x)[0], dim=-1),)
 
 
 class BiKWS(torch.nn.Module):
@@ -131,6 +146,8 @@ def main():
     save_case(out, "torch_lstm_chain", Chain(), [x] + st, ["X", "h1", "c1", "h2", "c2"], ["Y", "Y_h", "Y_c"])
     save_case(out, "torch_gru_head", KWS(False), [x], ["X"], ["logits"])
     save_case(out, "torch_gru_head_gemm", KWS(True), [x], ["X"], ["logits"])
+    save_case(out, "torch_gru_head_softmax", KWSSoftmax(False), [x], ["X"], ["probs"])
+    save_case(out, "torch_gru_head_gemm_softmax", KWSSoftmax(True), [x], ["X"], ["probs"])
     save_case(out, "torch_rnn_relu", NoState(torch.nn.RNN(I, 10, nonlinearity="relu")), [x], ["X"], ["Y", "Y_h"])
     save_case(out, "torch_gru_bidir", NoState(torch.nn.GRU(I, 12, bidirectional=True)), [x], ["X"], ["Y", "Y_h"])
     save_case(out, "torch_gru_bidir_head", BiKWS(), [x], ["X"], ["logits"])
