@@ -623,9 +623,10 @@ START_TEST(cu_float_path_matches_bits)
 				float wf[3][256], xf[3][32];
 				uint32_t init[32];
 				for (int t = 0; t < 3; t++) {
+					/* wf is column-major (cu.h): w's row r, leaf j at j * kr + r */
 					for (uint32_t i = 0; i < kr * kc; i++) {
 						w[t][i] = special16(&seed);
-						wf[t][i] =
+						wf[t][i % kc * kr + i / kc] =
 							p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
 					}
 					for (uint32_t i = 0; i < kc; i++) {
@@ -707,7 +708,7 @@ START_TEST(cu_fp32_matches_contract)
 			float wf[3][256], xf[3][32];
 			for (int t = 0; t < 3; t++) {
 				for (uint32_t i = 0; i < kr * kc; i++)
-					wf[t][i] = arith_bits_to_float(w[t][i] = special32(&seed));
+					wf[t][i % kc * kr + i / kc] = arith_bits_to_float(w[t][i] = special32(&seed));
 				for (uint32_t i = 0; i < kc; i++)
 					xf[t][i] = arith_bits_to_float(x[t][i] = special32(&seed));
 			}

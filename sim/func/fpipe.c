@@ -628,7 +628,7 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 					if (wt16)
 						wt16[(size_t)r * s->kc + k] = (uint16_t)v;
 					if (wtf)
-						wtf[(size_t)r * s->kc + k] = fp_widen(f, v);
+						wtf[(size_t)k * s->kr + r] = fp_widen(f, v); /* column-major (cu.h) */
 				}
 			}
 		}
