@@ -291,6 +291,19 @@ static inline void cu_lanes_pair(float *restrict top, const float *restrict w0, 
 		top[r] = w0[r] * x0 + w1[r] * x1;
 }
 
+/* The subtree of 8 adjacent leaves k .. k+7 (w: leaf k's row run, ld the
+ * column stride), formed in registers: its three levels in the tree's own
+ * pairing. */
+static inline void cu_lanes_oct(float *restrict top, const float *restrict w, size_t ld, const float *x, uint32_t nr)
+{
+	const float *restrict w1 = w + ld, *restrict w2 = w1 + ld, *restrict w3 = w2 + ld;
+	const float *restrict w4 = w3 + ld, *restrict w5 = w4 + ld, *restrict w6 = w5 + ld, *restrict w7 = w6 + ld;
+	float x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
+	for (uint32_t r = 0; r < nr; r++)
+		top[r] = ((w[r] * x0 + w1[r] * x1) + (w2[r] * x2 + w3[r] * x3)) +
+			 ((w4[r] * x4 + w5[r] * x5) + (w6[r] * x6 + w7[r] * x7));
+}
+
 static inline void cu_lanes_mul(float *restrict top, const float *restrict w, float x, uint32_t nr)
 {
 	for (uint32_t r = 0; r < nr; r++)
@@ -308,15 +321,21 @@ static inline void cu_lanes_mul(float *restrict top, const float *restrict w, fl
 
 /* Tree sums of rows [r0, r0 + nr) of the tile, nr <= CU_LANES, left in
  * v[0] (v: the stack; n its depth). */
-CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_t kc, uint32_t sub,
-				uint32_t nsub, uint32_t r0, uint32_t nr, float (*v)[CU_LANES])
+CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub,
+			    uint32_t r0, uint32_t nr, float (*v)[CU_LANES])
 {
 	uint32_t n = 0;
 	if ((sub & (sub - 1)) == 0 && kc > 1) {
 		/* sub and nsub powers of two: one adjacent-pair tree over all Kc
-		 * leaves with no odd level; its first level straight from the
-		 * products (w0 * x0 + w1 * x1, as the tree adds its two leaves) */
-		for (uint32_t i = 0; i < kc / 2; i++) {
+		 * leaves with no odd level; its first three levels straight from
+		 * the products when Kc >= 8, else its first (w0 * x0 + w1 * x1, as
+		 * the tree adds its two leaves) */
+		for (uint32_t i = 0; kc >= 8 && i < kc / 8; i++) {
+			cu_lanes_oct(v[n++], w + (size_t)8 * i * kr + r0, kr, x + 8 * i, nr);
+			for (uint32_t c = i; c & 1; c >>= 1, n--)
+				cu_lanes_add(v[n - 2], v[n - 1], nr);
+		}
+		for (uint32_t i = 0; kc < 8 && i < kc / 2; i++) {
 			const float *w0 = w + (size_t)2 * i * kr + r0;
 			cu_lanes_pair(v[n++], w0, w0 + kr, x[2 * i], x[2 * i + 1], nr);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
