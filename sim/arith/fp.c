@@ -93,36 +93,8 @@ static void split_double(double d, uint32_t *sign, uint64_t *sig, int *top, int 
 	*top = 63 - __builtin_clzll(*sig);
 }
 
-/*
- * The common case of double -> fp16 / bf16 (every weight of a functional
- * run goes through it): a double whose exponent lies in the target's normal
- * range rounds in its own encoding. Adding half an ulp of the target minus
- * one, plus the kept field's last bit, to the magnitude's bits and dropping
- * the low bits is RNE on the significand (round_rne's rule); a carry out of
- * the fraction moves into the exponent field, which is the next binade's
- * pattern, and from the largest binade the infinity's. Rebiasing the
- * exponent is one subtraction. `fbits` is the target's fraction width,
- * `bias` its exponent bias; returns UINT32_MAX outside the normal range
- * (NaN, infinities, zeros, subnormal results and overflow before rounding
- * take narrow()'s general path).
- */
-static uint32_t normal_fast(double d, unsigned fbits, unsigned bias)
+uint16_t arith_double_to_f16_any(double d)
 {
-	uint64_t u;
-	memcpy(&u, &d, sizeof u);
-	uint64_t mag = u & ~(UINT64_C(1) << 63);
-	unsigned e = (unsigned)(mag >> 52), drop = 52 - fbits;
-	if (e < 1024 - bias || e > 1023 + bias)
-		return UINT32_MAX;
-	uint64_t r = (mag + (UINT64_C(1) << (drop - 1)) - 1 + ((mag >> drop) & 1)) >> drop;
-	return (uint32_t)(r - ((uint64_t)(1023 - bias) << fbits)) | (uint32_t)(u >> 63) << 15;
-}
-
-uint16_t arith_double_to_f16(double d)
-{
-	uint32_t fast = normal_fast(d, 10, 15);
-	if (fast != UINT32_MAX)
-		return (uint16_t)fast;
 	if (d != d)
 		return ARITH_F16_QNAN;
 	if (d == 0.0)
@@ -136,11 +108,8 @@ uint16_t arith_double_to_f16(double d)
 	return (uint16_t)narrow(sign, sig, top, exp2, 10, 15, 5, 15);
 }
 
-uint16_t arith_double_to_bf16(double d)
+uint16_t arith_double_to_bf16_any(double d)
 {
-	uint32_t fast = normal_fast(d, 7, 127);
-	if (fast != UINT32_MAX)
-		return (uint16_t)fast;
 	if (d != d)
 		return ARITH_BF16_QNAN;
 	if (d > DBL_MAX || d < -DBL_MAX)
