@@ -194,7 +194,7 @@ static uint32_t cu_product(const cu_t *cu, uint16_t w, uint16_t x)
 
 /* The block's accumulator after one more tree sum: the first tile starts it
  * (from init when given), later tiles add in tile order. */
-static void cu_accumulate_f32(cu_slot_t *s, const cu_tile_t *t, uint32_t r, uint32_t sum)
+static inline void cu_accumulate_f32(cu_slot_t *s, const cu_tile_t *t, uint32_t r, uint32_t sum)
 {
 	if (t->first)
 		s->acc[r] = t->has_init ? arith_f32_add(t->init[r], sum) : sum;
