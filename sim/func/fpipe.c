@@ -8,8 +8,9 @@
  *                   `wl` (the bit patterns the compute unit's interface
  *                   carries; not under fp32, which does not fit its 16-bit
  *                   fields) and `wlf` (the same values widened exactly to
- *                   float, or fp32's own; floating point only), which cu.c
- *                   multiplies directly
+ *                   float, or fp32's own; floating point only; each tile
+ *                   column-major, so cu.c evaluates a tile's rows one per
+ *                   SIMD lane), which cu.c multiplies directly
  *   I/H buffer      x_t in a ring of `xring` steps (`xv`, filled when a
  *                   step's first x tile arrives), and h in a ring of
  *                   FP_HRING step vectors (`hv`); each vector padded with +0
