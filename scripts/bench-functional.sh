@@ -121,7 +121,9 @@ report new
 [ -z "$old" ] || awk -v o="${best[func_old]}" -v n="${best[func_new]}" \
 	-v co="${best[func_cpu_old]}" -v cn="${best[func_cpu_new]}" 'BEGIN {
 	printf "ratio_functional_time_old_over_new %.2f  (CPU %.2f)\n", o / n, co / cn }'
-"$SHARPSIM" "${run[@]}" --functional --format json | awk '/"error"/ { print "error (h, last layer):", $0; exit }'
+# (awk reads to the end: exiting early would kill the run with SIGPIPE,
+# which pipefail turns into the script's exit)
+"$SHARPSIM" "${run[@]}" --functional --format json | awk '/"error"/ && !n++ { print "error (h, last layer):", $0 }'
 
 # Peak RSS against T. Set RSS_RUNS=0 to skip (each T = 2500 run takes seconds).
 runs=${RSS_RUNS:-3}
@@ -140,15 +142,19 @@ done
 # peak RSS in KB of one run
 rss() {
 	local bin=$1 t=$2
-	/usr/bin/time -f %M -o "$out/rss.txt" "$bin" run --hw configs/sharp-1k.yaml \
-		--workload "$out/lstm_h512_t$t.yaml" --no-energy --functional >/dev/null
-	cat "$out/rss.txt"
+	if ! /usr/bin/time -f %M -o "$out/rss.txt" "$bin" run --hw configs/sharp-1k.yaml \
+		--workload "$out/lstm_h512_t$t.yaml" --no-energy --functional >/dev/null; then
+		echo "bench-functional: $bin failed at T = $t ($(tail -1 "$out/rss.txt"))" >&2
+		return 1
+	fi
+	tail -1 "$out/rss.txt"
 }
 for t in 25 2500; do
 	best=()
 	for _ in $(seq "$runs"); do
 		for b in "${bins[@]}"; do
-			keep "$b" "$(rss "$b" "$t")"
+			kb=$(rss "$b" "$t")
+			keep "$b" "$kb"
 		done
 	done
 	for b in "${bins[@]}"; do
