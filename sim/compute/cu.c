@@ -275,9 +275,10 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
 #define CU_LANES 16
 #define CU_STACK 40
 
-/* a[r] += b[r] and the pair sums of one tree level's first nodes, over nr
- * lanes (restrict: the stack's entries and the weights never overlap, which
- * lets the compiler vectorise without runtime overlap checks) */
+/* The lane operations, each over nr rows side by side: add the stack's top
+ * into the entry below, and form a leaf, a pair of leaves or a subtree of
+ * eight (restrict: stack entries and weights never overlap, which lets the
+ * compiler vectorise without runtime overlap checks). */
 static inline void cu_lanes_add(float *restrict a, const float *restrict b, uint32_t nr)
 {
 	for (uint32_t r = 0; r < nr; r++)
