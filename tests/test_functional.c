@@ -608,24 +608,29 @@ static uint16_t special16(uint64_t *s)
 /* The float fast path (pre-widened wf/xf) gives the bit-pattern path's bits
  * for random fp16 and bf16 operands with specials (zeros of both signs,
  * subnormals, infinities, NaNs with payloads), every tile config, with and
- * without init, N a power of two and not (24: hierarchical tree). */
+ * without init, N a power of two and not (24: hierarchical tree), K = 4 and
+ * 12 (rows in runs of 16 lanes, a last run moved back to end at Kr, and
+ * tiles of fewer than 16 rows; Kc from 3 to 32: the tree's first three
+ * levels formed at once, and carried across runs of 8 leaves). */
 START_TEST(cu_float_path_matches_bits)
 {
-	static const uint32_t ns[2] = { 32, 24 };
+	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 12 };
 	uint64_t seed = 1;
 	for (int p = 0; p < 2; p++)
-		for (int ni = 0; ni < 2; ni++)
+		for (int ni = 0; ni < 4; ni++)
 			for (unsigned cfg = 1; cfg <= 4; cfg++) {
-				uint32_t n = ns[ni], k = 4, groups = 8u >> (cfg - 1), kr = groups * k, kc = n / groups;
+				uint32_t n = ns[ni % 2], k = ks[ni / 2], groups = 8u >> (cfg - 1), kr = groups * k,
+					 kc = n / groups;
 				int prec = p ? PREC_BF16 : PREC_FP16;
 				cu_rig_t a = rig(n, k, prec, 32), b = rig(n, k, prec, 32);
-				uint16_t w[3][256], x[3][32];
-				float wf[3][256], xf[3][32];
-				uint32_t init[32];
+				uint16_t w[3][384], x[3][32];
+				float wf[3][384], xf[3][32];
+				uint32_t init[96];
 				for (int t = 0; t < 3; t++) {
+					/* wf is column-major (cu.h): w's row r, leaf j at j * kr + r */
 					for (uint32_t i = 0; i < kr * kc; i++) {
 						w[t][i] = special16(&seed);
-						wf[t][i] =
+						wf[t][i % kc * kr + i / kc] =
 							p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
 					}
 					for (uint32_t i = 0; i < kc; i++) {
@@ -692,22 +697,24 @@ static uint32_t pair_reduce(uint32_t *v, uint32_t n)
  * products (arith_f32_mul, checked against MPFR in test_arith.c) summed by
  * the hierarchical adjacent-pair tree and the accumulator, bit for bit, on
  * operands with specials (NaN payloads, subnormals, infinities), every
- * tile config, with and without init, N a power of two and not. */
+ * tile config, with and without init, N a power of two and not, K = 4 and
+ * 12 (the row runs of cu.c's float path, as in cu_float_path_matches_bits). */
 START_TEST(cu_fp32_matches_contract)
 {
-	static const uint32_t ns[2] = { 32, 24 };
+	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 12 };
 	uint64_t seed = 5;
 	uint32_t rows = 0, finite = 0;
-	for (int ni = 0; ni < 2; ni++)
+	for (int ni = 0; ni < 4; ni++)
 		for (unsigned cfg = 1; cfg <= 4; cfg++) {
-			uint32_t n = ns[ni], k = 4, groups = 8u >> (cfg - 1), kr = groups * k, kc = n / groups;
+			uint32_t n = ns[ni % 2], k = ks[ni / 2], groups = 8u >> (cfg - 1), kr = groups * k,
+				 kc = n / groups;
 			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides both N: the tree's groups */
 			cu_rig_t g = rig(n, k, PREC_FP32, 32);
-			uint32_t w[3][256], x[3][32], init[32], want[32];
-			float wf[3][256], xf[3][32];
+			uint32_t w[3][384], x[3][32], init[96], want[96];
+			float wf[3][384], xf[3][32];
 			for (int t = 0; t < 3; t++) {
 				for (uint32_t i = 0; i < kr * kc; i++)
-					wf[t][i] = arith_bits_to_float(w[t][i] = special32(&seed));
+					wf[t][i % kc * kr + i / kc] = arith_bits_to_float(w[t][i] = special32(&seed));
 				for (uint32_t i = 0; i < kc; i++)
 					xf[t][i] = arith_bits_to_float(x[t][i] = special32(&seed));
 			}

@@ -93,7 +93,7 @@ static void split_double(double d, uint32_t *sign, uint64_t *sig, int *top, int 
 	*top = 63 - __builtin_clzll(*sig);
 }
 
-uint16_t arith_double_to_f16(double d)
+uint16_t arith_double_to_f16_any(double d)
 {
 	if (d != d)
 		return ARITH_F16_QNAN;
@@ -108,7 +108,7 @@ uint16_t arith_double_to_f16(double d)
 	return (uint16_t)narrow(sign, sig, top, exp2, 10, 15, 5, 15);
 }
 
-uint16_t arith_double_to_bf16(double d)
+uint16_t arith_double_to_bf16_any(double d)
 {
 	if (d != d)
 		return ARITH_BF16_QNAN;

@@ -171,10 +171,44 @@ static inline uint16_t arith_f32_to_bf16(uint32_t x)
 /* fp32 -> fp16, RNE, overflow to inf, gradual underflow, NaN -> 0x7E00. */
 uint16_t arith_f32_to_f16(uint32_t x);
 
+/*
+ * The common case of double -> fp16 / bf16, inline (every weight of a
+ * functional run goes through it): a double whose exponent lies in the
+ * target's normal range rounds in its own encoding. Adding half an ulp of
+ * the target minus one, plus the kept field's last bit, to the magnitude's
+ * bits and dropping the low bits is RNE on the significand; a carry out of
+ * the fraction moves into the exponent field, which is the next binade's
+ * pattern, and from the largest binade the infinity's. Rebiasing the
+ * exponent is one subtraction. `fbits` is the target's fraction width,
+ * `bias` its exponent bias; returns UINT32_MAX outside the normal range
+ * (NaN, infinities, zeros, subnormal results and overflow before rounding
+ * take the out-of-line general path, *_any).
+ */
+static inline uint32_t arith_double_normal_fast(double d, unsigned fbits, unsigned bias)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof u);
+	uint64_t mag = u & ~(UINT64_C(1) << 63);
+	unsigned e = (unsigned)(mag >> 52), drop = 52 - fbits;
+	if (e < 1024 - bias || e > 1023 + bias)
+		return UINT32_MAX;
+	uint64_t r = (mag + (UINT64_C(1) << (drop - 1)) - 1 + ((mag >> drop) & 1)) >> drop;
+	return (uint32_t)(r - ((uint64_t)(1023 - bias) << fbits)) | (uint32_t)(u >> 63) << 15;
+}
+
+/* double -> fp16 / bf16 for every input, out of line (integer rounding of
+ * the double's significand, one rounding). */
+uint16_t arith_double_to_f16_any(double d);
+uint16_t arith_double_to_bf16_any(double d);
+
 /* double -> fp16 with a single RNE rounding straight from the double (not
  * via fp32: rounding twice can differ, e.g. 1 + 2^-11 + 2^-30 rounds up in
  * one step but to the tie 1 + 2^-11 and then down to 1 in two). */
-uint16_t arith_double_to_f16(double d);
+static inline uint16_t arith_double_to_f16(double d)
+{
+	uint32_t fast = arith_double_normal_fast(d, 10, 15);
+	return fast != UINT32_MAX ? (uint16_t)fast : arith_double_to_f16_any(d);
+}
 
 /* double -> fp32, one RNE rounding (an IEEE double->single conversion). */
 static inline uint32_t arith_double_to_f32(double d)
@@ -183,7 +217,11 @@ static inline uint32_t arith_double_to_f32(double d)
 }
 
 /* double -> bf16, one RNE rounding straight from the double. */
-uint16_t arith_double_to_bf16(double d);
+static inline uint16_t arith_double_to_bf16(double d)
+{
+	uint32_t fast = arith_double_normal_fast(d, 7, 127);
+	return fast != UINT32_MAX ? (uint16_t)fast : arith_double_to_bf16_any(d);
+}
 
 /* Exact widening to double (NaN -> a quiet NaN). */
 static inline double arith_f32_to_double(uint32_t x)

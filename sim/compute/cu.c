@@ -182,25 +182,6 @@ static uint32_t cu_reduce_f32(uint32_t *v, uint32_t n)
 	return v[0];
 }
 
-/* Adjacent-pair reduction in the float domain, same order as
- * cu_reduce_f32. NaN payloads are left as the host makes them: the caller
- * canonicalises once where the value leaves the tree (docs/numerics.md §8:
- * + never lets a NaN's payload reach a non-NaN result, so the bits match
- * canonicalising after every add). The project builds with -std=c11, where
- * GCC's default is -ffp-contract=off, so a*b + c*d is never fused. */
-static float cu_reduce_float(float *v, uint32_t n)
-{
-	while (n > 1) {
-		uint32_t half = n / 2;
-		for (uint32_t i = 0; i < half; i++)
-			v[i] = v[2 * i] + v[2 * i + 1];
-		if (n & 1)
-			v[half] = v[n - 1];
-		n = half + (n & 1);
-	}
-	return v[0];
-}
-
 static uint32_t cu_product(const cu_t *cu, uint16_t w, uint16_t x)
 {
 	switch (cu->cfg.prec) {
@@ -213,7 +194,7 @@ static uint32_t cu_product(const cu_t *cu, uint16_t w, uint16_t x)
 
 /* The block's accumulator after one more tree sum: the first tile starts it
  * (from init when given), later tiles add in tile order. */
-static void cu_accumulate_f32(cu_slot_t *s, const cu_tile_t *t, uint32_t r, uint32_t sum)
+static inline void cu_accumulate_f32(cu_slot_t *s, const cu_tile_t *t, uint32_t r, uint32_t sum)
 {
 	if (t->first)
 		s->acc[r] = t->has_init ? arith_f32_add(t->init[r], sum) : sum;
@@ -258,40 +239,148 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
 	}
 }
 
-/* The same arithmetic on the pre-widened float copies (cu_tile_t.wf, .xf):
+/*
+ * The same arithmetic on the pre-widened float copies (cu_tile_t.wf, .xf):
  * fp16 x fp16 products are exact in binary32 and bf16 x bf16 and fp32 x
  * fp32 products are one RNE binary32 multiply, which is what the host's
- * float * does (docs/numerics.md §8); the tree is the same adjacent-pair
- * order. Bit-identical to cu_compute_bits, and the only path of fp32,
- * whose words do not fit the 16-bit fields. */
+ * float * does (docs/numerics.md §8). Bit-identical to cu_compute_bits, and
+ * the only path of fp32, whose words do not fit the 16-bit fields.
+ *
+ * The tile's rows are independent trees of the same shape, so they are
+ * evaluated side by side, CU_LANES rows at a time, one row per SIMD lane:
+ * wf is column-major (leaf k of row r at k * Kr + r), so the k-th leaves of
+ * a run of rows are one contiguous vector and every operation below is an
+ * element-wise float * or + that the compiler vectorises (no reassociation:
+ * each lane performs exactly its row's adds in its row's order). NaN
+ * payloads are left as the host makes them and each row's sum is
+ * canonicalised once where it leaves the tree (docs/numerics.md §8: + never
+ * lets a NaN's payload reach a non-NaN result, so the bits match
+ * canonicalising after every add). The project builds with -std=c11, where
+ * GCC's default is -ffp-contract=off, so w0 * x0 + w1 * x1 is never fused.
+ *
+ * The tree order without a buffer of its Kc leaves: an adjacent-pair tree
+ * over n leaves with odd nodes passed up is the perfect trees over the
+ * binary digits of n (largest first), added right to left. A stack of
+ * partial sums builds it in leaf order: after pushing leaf i, the top two
+ * are added (left + right) once for every trailing one bit of i; at the end
+ * of a sub-group the rest are added from the top. The sub-group roots are
+ * then the leaves of the same scheme (nsub is a power of two, no odd
+ * level). Depth: the leaves' stream holds at most one entry per binary
+ * digit of sub (32), the nodes' at most 3 (nsub <= 8), plus the one being
+ * pushed, so CU_STACK entries bound any N.
+ *
+ *   push leaf 11 (0b1011: two trailing ones, two adds):
+ *   [s0..7][s8,9][s10][s11] -> [s0..7][s8,9][s10,11] -> [s0..7][s8..11]
+ */
+#define CU_LANES 16
+#define CU_STACK 40
+
+/* The lane operations, each over nr rows side by side: add the stack's top
+ * into the entry below, and form a leaf, a pair of leaves or a subtree of
+ * eight (restrict: stack entries and weights never overlap, which lets the
+ * compiler vectorise without runtime overlap checks). */
+static inline void cu_lanes_add(float *restrict a, const float *restrict b, uint32_t nr)
+{
+	for (uint32_t r = 0; r < nr; r++)
+		a[r] = a[r] + b[r];
+}
+
+static inline void cu_lanes_pair(float *restrict top, const float *restrict w0, const float *restrict w1, float x0,
+				 float x1, uint32_t nr)
+{
+	for (uint32_t r = 0; r < nr; r++)
+		top[r] = w0[r] * x0 + w1[r] * x1;
+}
+
+/* The subtree of 8 adjacent leaves k .. k+7 (w: leaf k's row run, ld the
+ * column stride), formed in registers: its three levels in the tree's own
+ * pairing. */
+static inline void cu_lanes_oct(float *restrict top, const float *restrict w, size_t ld, const float *x, uint32_t nr)
+{
+	const float *restrict w1 = w + ld, *restrict w2 = w1 + ld, *restrict w3 = w2 + ld;
+	const float *restrict w4 = w3 + ld, *restrict w5 = w4 + ld, *restrict w6 = w5 + ld, *restrict w7 = w6 + ld;
+	float x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
+	for (uint32_t r = 0; r < nr; r++)
+		top[r] = ((w[r] * x0 + w1[r] * x1) + (w2[r] * x2 + w3[r] * x3)) +
+			 ((w4[r] * x4 + w5[r] * x5) + (w6[r] * x6 + w7[r] * x7));
+}
+
+static inline void cu_lanes_mul(float *restrict top, const float *restrict w, float x, uint32_t nr)
+{
+	for (uint32_t r = 0; r < nr; r++)
+		top[r] = w[r] * x;
+}
+
+/* Forced inline where the compiler has the attribute (GCC, Clang): each
+ * call site's constant lane count is what makes the loops vectorise, and
+ * -O2's size limits would otherwise keep one shared copy. */
+#if defined(__GNUC__)
+#define CU_INLINE static inline __attribute__((always_inline))
+#else
+#define CU_INLINE static inline
+#endif
+
+/* Tree sums of rows [r0, r0 + nr) of the tile, nr <= CU_LANES, left in
+ * v[0] (v: the stack; n its depth). */
+CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub,
+			    uint32_t r0, uint32_t nr, float (*v)[CU_LANES])
+{
+	uint32_t n = 0;
+	if ((sub & (sub - 1)) == 0 && kc > 1) {
+		/* sub and nsub powers of two: one adjacent-pair tree over all Kc
+		 * leaves with no odd level; its first three levels straight from
+		 * the products when Kc >= 8, else its first (w0 * x0 + w1 * x1, as
+		 * the tree adds its two leaves) */
+		for (uint32_t i = 0; kc >= 8 && i < kc / 8; i++) {
+			cu_lanes_oct(v[n++], w + (size_t)8 * i * kr + r0, kr, x + 8 * i, nr);
+			for (uint32_t c = i; c & 1; c >>= 1, n--)
+				cu_lanes_add(v[n - 2], v[n - 1], nr);
+		}
+		for (uint32_t i = 0; kc < 8 && i < kc / 2; i++) {
+			const float *w0 = w + (size_t)2 * i * kr + r0;
+			cu_lanes_pair(v[n++], w0, w0 + kr, x[2 * i], x[2 * i + 1], nr);
+			for (uint32_t c = i; c & 1; c >>= 1, n--)
+				cu_lanes_add(v[n - 2], v[n - 1], nr);
+		}
+	} else {
+		for (uint32_t q = 0; q < nsub; q++) {
+			uint32_t base = n;
+			for (uint32_t j = 0; j < sub; j++) {
+				uint32_t k = q * sub + j;
+				cu_lanes_mul(v[n++], w + (size_t)k * kr + r0, x[k], nr);
+				for (uint32_t c = j; c & 1; c >>= 1, n--)
+					cu_lanes_add(v[n - 2], v[n - 1], nr);
+			}
+			for (; n > base + 1; n--)
+				cu_lanes_add(v[n - 2], v[n - 1], nr);
+			/* the sub-group's root, v[base], is leaf q of the nodes' tree */
+			for (uint32_t c = q; c & 1; c >>= 1, n--)
+				cu_lanes_add(v[n - 2], v[n - 1], nr);
+		}
+	}
+	for (; n > 1; n--)
+		cu_lanes_add(v[n - 2], v[n - 1], nr);
+}
+
+/* Runs of CU_LANES rows (the last one moved back to end at Kr, recomputing
+ * a few rows rather than running a short vector); a tile of fewer rows one
+ * row at a time. */
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
 {
-	float leaf[kc], node[8]; /* nsub = g_max / groups <= 8 */
-	const float *x = t->xf;
-	if ((sub & (sub - 1)) == 0 && kc > 1) {
-		/* sub and nsub powers of two: the group trees are the first levels
-		 * of one adjacent-pair tree over all Kc leaves, which never has an
-		 * odd level; its first level is formed straight from the products. */
+	float v[CU_STACK][CU_LANES];
+	if (kr < CU_LANES) {
 		for (uint32_t r = 0; r < kr; r++) {
-			const float *w = t->wf + (size_t)r * kc;
-			for (uint32_t i = 0; i < kc / 2; i++)
-				leaf[i] = w[2 * i] * x[2 * i] + w[2 * i + 1] * x[2 * i + 1];
-			for (uint32_t m = kc / 2; m > 1; m /= 2)
-				for (uint32_t i = 0; i < m / 2; i++)
-					leaf[i] = leaf[2 * i] + leaf[2 * i + 1];
-			cu_accumulate_f32(s, t, r, arith_float_canon(leaf[0]));
+			cu_rows_tree(t->wf, t->xf, kr, kc, sub, nsub, r, 1, v);
+			cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
 		}
 		return;
 	}
-	for (uint32_t r = 0; r < kr; r++) {
-		const float *w = t->wf + (size_t)r * kc;
-		for (uint32_t q = 0; q < nsub; q++) {
-			const float *wq = w + q * sub, *xq = x + q * sub;
-			for (uint32_t j = 0; j < sub; j++)
-				leaf[j] = wq[j] * xq[j];
-			node[q] = cu_reduce_float(leaf, sub);
-		}
-		cu_accumulate_f32(s, t, r, arith_float_canon(cu_reduce_float(node, nsub)));
+	for (uint32_t done = 0; done < kr;) {
+		uint32_t r0 = kr - done >= CU_LANES ? done : kr - CU_LANES;
+		cu_rows_tree(t->wf, t->xf, kr, kc, sub, nsub, r0, CU_LANES, v);
+		for (uint32_t r = done - r0; r < CU_LANES; r++)
+			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
+		done = r0 + CU_LANES;
 	}
 }
 

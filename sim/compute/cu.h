@@ -94,7 +94,9 @@ typedef struct cu_tile {
 	 * they must hold exactly the values of w and x. Under fp32 (C model
 	 * only: its words do not fit w and x) they are the only operands and
 	 * must be set. */
-	const float *wf; /* Kr*Kc, row-major, like w */
+	const float *wf; /* Kc*Kr, column-major: w's word of row r, leaf k at
+			  * k * Kr + r (the rows' k-th leaves side by side, which
+			  * cu.c evaluates one row per SIMD lane) */
 	const float *xf; /* Kc, like x */
 } cu_tile_t;
 

@@ -127,6 +127,24 @@ uint32_t cm_weight(const cm_t *cm, double v)
 	return rndd(cm, v);
 }
 
+void cm_weights(const cm_t *cm, const double *src, size_t n, uint32_t *dst)
+{
+	switch (cm->mul) {
+	case PREC_FP16:
+		for (size_t i = 0; i < n; i++)
+			dst[i] = arith_double_to_f16(src[i]);
+		break;
+	case PREC_BF16:
+		for (size_t i = 0; i < n; i++)
+			dst[i] = arith_double_to_bf16(src[i]);
+		break;
+	default:
+		for (size_t i = 0; i < n; i++)
+			dst[i] = cm_weight(cm, src[i]);
+		break;
+	}
+}
+
 uint32_t cm_bias(const cm_t *cm, double v)
 {
 	return cm_is_fixed(cm) ? (uint32_t)(int32_t)fix_from_double(v, cm->S, cm->acc_bits) : arith_double_to_f32(v);

@@ -102,6 +102,10 @@ bool cm_is_fixed(const cm_t *cm);
  * saturating in fixed point) and back (exact) ---- */
 uint32_t cm_data(const cm_t *cm, double v);
 uint32_t cm_weight(const cm_t *cm, double v);
+/* cm_weight of n values, dst[i] = cm_weight(cm, src[i]), with one dispatch
+ * on the format for the run (a layer's weights are laid out a row at a
+ * time). */
+void cm_weights(const cm_t *cm, const double *src, size_t n, uint32_t *dst);
 uint32_t cm_bias(const cm_t *cm, double v); /* a sum word */
 uint32_t cm_state(const cm_t *cm, double v);
 double cm_data_value(const cm_t *cm, uint32_t w);

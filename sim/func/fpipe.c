@@ -8,8 +8,9 @@
  *                   `wl` (the bit patterns the compute unit's interface
  *                   carries; not under fp32, which does not fit its 16-bit
  *                   fields) and `wlf` (the same values widened exactly to
- *                   float, or fp32's own; floating point only), which cu.c
- *                   multiplies directly
+ *                   float, or fp32's own; floating point only; each tile
+ *                   column-major, so cu.c evaluates a tile's rows one per
+ *                   SIMD lane), which cu.c multiplies directly
  *   I/H buffer      x_t in a ring of `xring` steps (`xv`, filled when a
  *                   step's first x tile arrives), and h in a ring of
  *                   FP_HRING step vectors (`hv`); each vector padded with +0
@@ -586,26 +587,35 @@ static bool fp_reads_x(const fpipe_t *f, const sched_seg_t *s)
 	return s->part == SCHED_PART_X || !f->rec;
 }
 
-/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
-static int fp_layout(fpipe_t *f, const weights_t *wt)
+/* n weight words widened exactly to float into dst[0], dst[ld], ...
+ * (a tile row's column-major float copy), the format's widening chosen once
+ * for the row. */
+static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float *dst, size_t ld)
+{
+	switch (f->prec) {
+	case PREC_BF16:
+		for (uint32_t k = 0; k < n; k++)
+			dst[k * ld] = arith_bf16_to_float((uint16_t)w[k]);
+		break;
+	case PREC_FP32:
+		for (uint32_t k = 0; k < n; k++)
+			dst[k * ld] = arith_bits_to_float(w[k]);
+		break;
+	default:
+		for (uint32_t k = 0; k < n; k++)
+			dst[k * ld] = arith_f16_to_float((uint16_t)w[k]);
+		break;
+	}
+}
+
+/* fp_layout's tiles: each tile row's real columns rounded to the weight
+ * format at once (cm_weights, into `words`: the widest segment's Kc), then
+ * stored as the interface's words (row-major) and widened to float
+ * (column-major, cu.h). */
+static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
 {
 	const sched_prog_t *p = f->prog;
-	size_t words = 0, tiles = 0;
-	f->seg_off = fp_calloc(f, p->n, sizeof *f->seg_off);
-	f->tile_base = fp_calloc(f, p->n, sizeof *f->tile_base);
-	if (!f->seg_off || !f->tile_base)
-		return SIM_ENOMEM;
-	for (uint32_t i = 0; i < p->n; i++) {
-		const sched_seg_t *s = &p->seg[i];
-		f->seg_off[i] = words;
-		f->tile_base[i] = (uint32_t)tiles;
-		words += (size_t)s->ntiles * s->kr * s->kc;
-		tiles += s->ntiles;
-	}
-	f->wl = f->w16 ? fp_calloc(f, words, sizeof *f->wl) : NULL;
-	f->wlf = f->fl ? fp_calloc(f, words, sizeof *f->wlf) : NULL;
-	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
-	if ((f->w16 && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults)
+	if ((f->w16 && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -629,17 +639,43 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 				if (slot >= s->ngates || off >= s->valid_pg)
 					continue; /* padding row: stays +0 */
 				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
-				for (uint32_t k = 0; k < real_cols; k++) {
-					uint32_t v = cm_weight(f->cm, M[row * ncols + (size_t)m->col * s->kc + k]);
-					if (wt16)
-						wt16[(size_t)r * s->kc + k] = (uint16_t)v;
-					if (wtf)
-						wtf[(size_t)r * s->kc + k] = fp_widen(f, v);
-				}
+				cm_weights(f->cm, M + row * ncols + (size_t)m->col * s->kc, real_cols, words);
+				for (uint32_t k = 0; wt16 && k < real_cols; k++)
+					wt16[(size_t)r * s->kc + k] = (uint16_t)words[k];
+				if (wtf)
+					fp_widen_col(f, words, real_cols, wtf + r, s->kr);
 			}
 		}
 	}
 	return SIM_OK;
+}
+
+/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
+static int fp_layout(fpipe_t *f, const weights_t *wt)
+{
+	const sched_prog_t *p = f->prog;
+	size_t nw = 0, tiles = 0;
+	f->seg_off = fp_calloc(f, p->n, sizeof *f->seg_off);
+	f->tile_base = fp_calloc(f, p->n, sizeof *f->tile_base);
+	if (!f->seg_off || !f->tile_base)
+		return SIM_ENOMEM;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		f->seg_off[i] = nw;
+		f->tile_base[i] = (uint32_t)tiles;
+		nw += (size_t)s->ntiles * s->kr * s->kc;
+		tiles += s->ntiles;
+	}
+	f->wl = f->w16 ? fp_calloc(f, nw, sizeof *f->wl) : NULL;
+	f->wlf = f->fl ? fp_calloc(f, nw, sizeof *f->wlf) : NULL;
+	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
+	uint32_t kc = 1; /* one tile row's words, converted together */
+	for (uint32_t i = 0; i < p->n; i++)
+		kc = p->seg[i].kc > kc ? p->seg[i].kc : kc;
+	uint32_t *words = malloc(kc * sizeof *words);
+	int rc = fp_layout_tiles(f, wt, words);
+	free(words);
+	return rc;
 }
 
 /* The I/H buffer: the h ring (h0 in the slot of step -1), the r*h ring, c

@@ -48,10 +48,27 @@ static double ref_act(const weights_t *w, unsigned r, double v)
 #define G(v) ref_act(w, LAYER_ROLE_G, (v))
 #define Hh(v) ref_act(w, LAYER_ROLE_H, (v))
 
-/* out[r] = sum_k M[r][k] * v[k] for rows r0 .. r0+n-1 of an ncol-wide M. */
+/* out[r] = sum_k M[r][k] * v[k] for rows r0 .. r0+n-1 of an ncol-wide M,
+ * each row's sum in k order. Eight rows are summed side by side: eight
+ * independent chains of adds instead of one (the host overlaps them), and
+ * each row's value is the one its own loop gives, since a row's adds and
+ * their order are unchanged. */
 static void matvec(const double *M, size_t ncol, size_t r0, size_t n, const double *v, double *out)
 {
-	for (size_t r = 0; r < n; r++) {
+	size_t r = 0;
+	for (; r + 8 <= n; r += 8) {
+		const double *m0 = M + (r0 + r) * ncol, *m1 = m0 + ncol, *m2 = m1 + ncol, *m3 = m2 + ncol;
+		const double *m4 = m3 + ncol, *m5 = m4 + ncol, *m6 = m5 + ncol, *m7 = m6 + ncol;
+		double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+		for (size_t k = 0; k < ncol; k++) {
+			double vk = v[k];
+			s0 += m0[k] * vk, s1 += m1[k] * vk, s2 += m2[k] * vk, s3 += m3[k] * vk;
+			s4 += m4[k] * vk, s5 += m5[k] * vk, s6 += m6[k] * vk, s7 += m7[k] * vk;
+		}
+		out[r] = s0, out[r + 1] = s1, out[r + 2] = s2, out[r + 3] = s3;
+		out[r + 4] = s4, out[r + 5] = s5, out[r + 6] = s6, out[r + 7] = s7;
+	}
+	for (; r < n; r++) {
 		const double *row = M + (r0 + r) * ncol;
 		double s = 0.0;
 		for (size_t k = 0; k < ncol; k++)
