@@ -316,6 +316,21 @@ START_TEST(large_layer_is_exact)
 }
 END_TEST
 
+/* A steady state several steps long: SHARP 64K on config4 tiles (the
+ * controller's run-ahead) repeats every 7 steps, 14 with the step parity,
+ * so it is found only with a history of more than 8 steps (with 9 it was
+ * stepped through at any T). */
+START_TEST(long_pattern_is_jumped)
+{
+	hw_cfg_t h;
+	sim_err_t e = { 0 };
+	const char *p[] = { "compute.tile=config4" };
+	ck_assert_msg(config_load_hw("configs/sharp-64k.yaml", p, 1, &h, &e) == SIM_OK, "%s", e.msg);
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 1024, 1024, 60, 1);
+	ck_assert_uint_gt(same(&h, &l, 1, false, "h1024 at 64K, config4"), 0);
+}
+END_TEST
+
 /* The declarative state tables (snap.h): one table takes the snapshot and
  * applies the shift. A state one period later (times + P, steps + 1, ids
  * + d, plain fields and "none" markers unchanged) must snapshot equal at
@@ -382,6 +397,7 @@ Suite *fastforward_suite(void)
 	tcase_add_test(t, interleaved_matches_stepping);
 	tcase_add_test(t, matches_stepping_with_sequence_lens);
 	tcase_add_test(t, large_layer_is_exact);
+	tcase_add_test(t, long_pattern_is_jumped);
 	tcase_add_test(t, state_tables_snapshot_and_shift_agree);
 	suite_add_tcase(s, t);
 	return s;

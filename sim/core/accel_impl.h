@@ -26,8 +26,11 @@
 #include "plan.h"
 #include "run.h"
 
-/* Steady-state patterns up to this many steps long are found. */
-#define ACCEL_HIST 9
+/* Steady-state patterns up to ACCEL_HIST - 1 steps long are found. 33:
+ * patterns of 14 steps occur (SHARP 64K, config4, LSTM h1024: the
+ * controller's run-ahead repeats every 7 steps, doubled for the step
+ * parity), and comparing a snapshot whose first words differ is cheap. */
+#define ACCEL_HIST 33
 
 typedef struct accel {
 	hw_cfg_t hw; /* the plan's, every auto resolved */
@@ -64,8 +67,8 @@ typedef struct accel {
 	uint64_t bound_cell, bound_mfu;
 	uint64_t *scale_mults;
 	uint64_t *smx_exps, *smx_compares, *smx_recips; /* registered with a softmax layer only */
-	layer_result_t *results;   /* the run's, one per pass (refine_at is written into them) */
-	uint64_t *ih_input_writes; /* x_t written into the I/H buffer */
+	layer_result_t *results;			/* the run's, one per pass (refine_at is written into them) */
+	uint64_t *ih_input_writes;			/* x_t written into the I/H buffer */
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
