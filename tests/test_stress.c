@@ -104,6 +104,26 @@ START_TEST(random_configs_finish_and_agree)
 					l[i].sequence_lens.len[b] = pick(&cseed, 1, l[i].timesteps);
 				l[i].sequence_lens.len[pick(&cseed, 0, l[i].batch_size - 1)] = l[i].timesteps;
 			}
+			/* A softmax only ends a network, over its predecessor's outputs,
+			 * with no weights to store (what the config loader allows);
+			 * drawn anywhere else it becomes an fc. */
+			if (cell_get(l[i].cell)->flags & CELL_F_SOFTMAX) {
+				if (i == 0 || i + 1 != nl) {
+					l[i].cell = CELL_FC;
+				} else {
+					l[i].hidden_size = l[i].input_size;
+					l[i].timesteps = l[i - 1].timesteps;
+					l[i].batch_size = l[i - 1].batch_size;
+					l[i].sequence_lens = l[i - 1].sequence_lens;
+					l[i].weight_bits = WBITS_16;
+					l[i].weight_scale = WSCALE_ROW;
+					l[i].sparsity = 0;
+					l[i].sparse_format = SFMT_DENSE;
+					l[i].proj_size = 0;
+				}
+				l[i].direction = DIR_UNI;
+				l[i].skip_input = false;
+			}
 		}
 		workload_t w = { .name = "stress", .path = "stress", .layers = l, .n_layers = nl };
 		bool cold = pick(&seed, 0, 1);

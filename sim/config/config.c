@@ -542,7 +542,27 @@ static int cfg_layer(const ydoc_t *d, const ydoc_node_t *item, size_t index, lay
 	return SIM_OK;
 }
 
-/* Applies one -w override to every layer (gru_form: to the GRU layers). */
+/* The layer keys that say how a layer's weights are stored or skipped. A
+ * layer without weights (a softmax) takes none of them in its file, and a
+ * -w override of one applies to the layers that have weights. */
+static const char *const cfg_storage_keys[] = {
+	"weight_bits",	     "weight_scale",  "weight_scale_block", "weight_codebook", "codebook_bits",
+	"codebook_entries",  "sparsity",      "sparsity_pattern",   "sparsity_block",  "sparsity_seed",
+	"sparsity_mask",     "sparse_format", "index_bits",	    "delta",	       "delta_threshold_x",
+	"delta_threshold_h",
+};
+#define CFG_N_STORAGE_KEYS (sizeof cfg_storage_keys / sizeof *cfg_storage_keys)
+
+static bool cfg_storage_key(const char *key)
+{
+	for (size_t k = 0; k < CFG_N_STORAGE_KEYS; k++)
+		if (!strcmp(key, cfg_storage_keys[k]))
+			return true;
+	return false;
+}
+
+/* Applies one -w override to every layer (gru_form: to the GRU layers; a
+ * weight-storage key: to the layers with weights). */
 static int cfg_workload_option(workload_t *w, const char *kv, sim_err_t *err)
 {
 	char name[CFG_OPT_MAX], key[256];
@@ -559,9 +579,10 @@ static int cfg_workload_option(workload_t *w, const char *kv, sim_err_t *err)
 	int rc = ydoc_load_string(name, value, strlen(value), &d, err);
 	if (rc)
 		return rc;
-	bool gru_only = strcmp(key, "gru_form") == 0, applied = false;
+	bool gru_only = strcmp(key, "gru_form") == 0, storage = cfg_storage_key(key), applied = false;
 	for (size_t i = 0; i < w->n_layers && rc == SIM_OK; i++) {
-		if (gru_only && !(cell_get(w->layers[i].cell)->flags & CELL_F_FORMS))
+		unsigned f = cell_get(w->layers[i].cell)->flags;
+		if ((gru_only && !(f & CELL_F_FORMS)) || (storage && (f & CELL_F_SOFTMAX)))
 			continue;
 		rc = param_set(p, &w->layers[i], d, ydoc_root(d), err);
 		applied = true;
@@ -713,10 +734,30 @@ static int cfg_load_workload(const char *given, const char *text, size_t len, co
 				key = "hidden_size";
 			else if (l->weights[0])
 				why = "a softmax has no weights, expected no weights: on it", key = "weights";
+			/* Nor any key that describes how weights are stored or
+			 * skipped: each would be priced or masked on no weights. */
+			static const char *const weight_keys[] = {
+				"weight_bits",	      "weight_scale",
+				"weight_scale_block", "weight_codebook",
+				"codebook_bits",      "codebook_entries",
+				"sparsity",	      "sparsity_pattern",
+				"sparsity_block",     "sparsity_seed",
+				"sparsity_mask",      "sparse_format",
+				"index_bits",	      "delta",
+				"delta_threshold_x",  "delta_threshold_h",
+			};
+			for (size_t k = 0; !why && k < sizeof weight_keys / sizeof *weight_keys; k++)
+				if (ydoc_get(item, weight_keys[k]))
+					why = "it has no weights to store", key = weight_keys[k];
 			if (why) {
 				const ydoc_node_t *at = key ? ydoc_get(item, key) : NULL;
-				rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT, "layer %zu is a softmax: %s", i + 1,
-						why);
+				if (key && strcmp(key, "hidden_size") && strcmp(key, "weights"))
+					rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+							"layer %zu is a softmax: %s, expected no %s on it", i + 1, why,
+							key);
+				else
+					rc = ydoc_error(d, at ? at : item, err, SIM_EINPUT,
+							"layer %zu is a softmax: %s", i + 1, why);
 				goto fail;
 			}
 		}
