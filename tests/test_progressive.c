@@ -360,7 +360,7 @@ START_TEST(full_rank_values_are_exact)
 	workload_t w = { .name = "t", .path = "p.yaml", .layers = &l, .n_layers = 1 };
 	double rel[4], cos[4];
 	sim_err_t e = { 0 };
-	ck_assert_msg(apx_eval_layer(&w, 0, 7, rel, cos, NULL, NULL, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_msg(apx_eval_layer(&w, 0, 7, rel, cos, NULL, NULL, NULL, &e) == SIM_OK, "%s", e.msg);
 	ck_assert_msg(rel[3] < 1e-12 && cos[3] > 1 - 1e-12, "rel %g cos %.17g", rel[3], cos[3]);
 	ck_assert(rel[0] > 1e-3);
 }

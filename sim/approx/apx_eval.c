@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../cell/cell.h"
+#include "../func/npy.h"
 #include "../func/ref.h"
 #include "../func/weights.h"
 #include "apx_lstm.h"
@@ -126,7 +127,7 @@ static int eval_head(weights_t *const *hw, size_t n, const double *h, size_t B, 
 }
 
 int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, double *cos, double *kl, double *agree,
-		   sim_err_t *err)
+		   const char *dump_dir, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &wl->layers[l];
 	apx_factors_t *f[4] = { NULL };
@@ -170,8 +171,21 @@ int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, d
 	const double *hlast = href + (T - 1) * B * H, *hl = hk + (T - 1) * B * H;
 	if (!rc && kl)
 		rc = eval_head(hw, nh, hlast, B, H, widest, tmp, lref);
+	/* The partial outputs themselves: h of every step after k refinements,
+	 * k = 1..N, written as each k is evaluated, beside the exact layer's. */
+	npy_writer_t *dump = NULL;
+	if (!rc && dump_dir) {
+		char path[4096];
+		size_t shape[4] = { lc->approx_steps, T, B, H };
+		snprintf(path, sizeof path, "%s/layer%zu_h_exact.npy", dump_dir, l + 1);
+		rc = npy_write(path, NPY_F8, 3, shape + 1, href, err);
+		snprintf(path, sizeof path, "%s/layer%zu_h_refined.npy", dump_dir, l + 1);
+		if (!rc && !(dump = npy_writer_open(path, NPY_F8, 4, shape, err)))
+			rc = err->code;
+	}
 	for (unsigned k = 1; !rc && k <= lc->approx_steps; k++) {
-		if ((rc = apx_lstm_run(w, f, k, hk, NULL, err)))
+		if ((rc = apx_lstm_run(w, f, k, hk, NULL, err)) ||
+		    (dump && (rc = npy_writer_put(dump, hk, T * B * H, err))))
 			break;
 		rel[k - 1] = apx_qor_rel_error(hl, hlast, B * H);
 		cos[k - 1] = apx_qor_cosine(hl, hlast, B * H);
@@ -180,6 +194,10 @@ int apx_eval_layer(const workload_t *wl, size_t l, uint64_t seed, double *rel, d
 			agree[k - 1] = apx_qor_argmax_agreement(lref, lk, B, K);
 		}
 	}
+	if (dump && rc)
+		npy_writer_abort(dump);
+	else if (dump)
+		rc = npy_writer_commit(dump, err);
 out:
 	for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++)
 		weights_destroy(hw[i]);

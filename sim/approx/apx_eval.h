@@ -24,7 +24,10 @@
 #include "../func/weights.h"
 
 /* Layer l of w (approx set, LSTM, unidirectional); rel and cos receive
- * approx_steps values each (after 1, 2, .. N refinements). With kl and
+ * approx_steps values each (after 1, 2, .. N refinements). With dump_dir
+ * (else NULL), the partial outputs go there as .npy, float64:
+ * layer<l+1>_h_refined.npy of shape (N, T, B, H), h of every step after k
+ * refinements in row k-1, and layer<l+1>_h_exact.npy (T, B, H). With kl and
  * agree (else NULL), the classifier after layer l (apx_eval_check_head) is
  * applied in double to the last step's h of the exact layer and of the
  * k-refinement layer: kl receives the mean over the batch of KL(P || Q),
@@ -33,20 +36,20 @@
  * SIM_EINPUT for weights that cannot be read or disagree with the layer,
  * an error from LAPACKE's absence as apx_svd.h reports it. */
 int apx_eval_layer(const workload_t *w, size_t l, uint64_t seed, double *rel, double *cos, double *kl, double *agree,
-		   sim_err_t *err);
+		   const char *dump_dir, sim_err_t *err);
 /* Whether the layers after the progressive layer 0 form a classifier that
  * --functional evaluates beside it: none (0, no KL), or fc layers (any
  * number, also none) ending in a softmax (1), each over layer 0's
  * timesteps and batch. Anything else is SIM_EINPUT at the offending
  * layer's file:line:col (-1). */
 int apx_eval_check_head(const workload_t *w, sim_err_t *err);
-/* Reads every progressive layer's approx_factors, if set, and checks them
- * against the layer (R = H rows, C = I + H columns, approx_nz, at least
- * approx_steps steps): SIM_EINPUT at the layer's file:line:col. */
 /* Layer l's weights and inputs as a functional run draws them (seed + l *
  * 0x9E3779B97F4A7C15) or reads them (its weights: directory, relative to
  * the workload file); NULL with err set. */
 weights_t *apx_eval_weights(const workload_t *w, size_t l, uint64_t seed, sim_err_t *err);
+/* Reads every progressive layer's approx_factors, if set, and checks them
+ * against the layer (R = H rows, C = I + H columns, approx_nz, at least
+ * approx_steps steps): SIM_EINPUT at the layer's file:line:col. */
 int apx_eval_check_factors(const workload_t *w, sim_err_t *err);
 
 #endif

@@ -83,7 +83,7 @@ static int pipeline_run_approx(const run_job_t *job, run_outcome_t *out, sim_err
 	rc = !lr->refine_rel_error || !lr->refine_cosine || (head && (!lr->refine_kl || !lr->refine_argmax))
 		     ? sim_err(err, SIM_ENOMEM, "out of memory")
 		     : apx_eval_layer(w, 0, job->opts.seed, lr->refine_rel_error, lr->refine_cosine, lr->refine_kl,
-				      lr->refine_argmax, err);
+				      lr->refine_argmax, job->opts.dump_dir, err);
 	if (rc)
 		run_result_free(&out->r);
 	return rc;

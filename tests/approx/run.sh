@@ -76,6 +76,17 @@ assert all(abs(r["rel_error"] - x) <= 1e-8 * max(1, x) for r, x in zip(a, b["rel
 assert all(abs(r["cosine"] - x) <= 1e-9 for r, x in zip(a, b["cosine"]))
 PY
 then ok; else bad "run --functional's progressive QoR differs from decompose's: $(cat "$T/err")"; fi
+# --dump-outputs writes the partial outputs themselves: h of every step
+# after k = 1..N refinements and the exact layer's; the reported relative
+# error of each k is recomputed from them (the last step, over the batch).
+mkdir -p "$T/dump"
+if "$BIN" run --hw configs/sharp-1k.yaml --workload $M/sines_lstm.yaml -w approx=svd_prune -w approx_nz=36 \
+  -w approx_steps=12 --functional --no-energy --format json --dump-outputs "$T/dump" >"$T/run2.json" 2>"$T/err" &&
+  cmp -s "$T/run.json" "$T/run2.json" && "$PY" tests/approx/check_dump.py "$T/dump" "$T/run.json"
+then ok; else bad "run --functional --dump-outputs: the partial outputs do not give the reported errors: $(cat "$T/err")"; fi
+# The check bites: the refinements in reverse order fail it.
+if "$PY" tests/approx/check_dump.py "$T/dump" "$T/run.json" reversed >/dev/null 2>&1; then
+  bad "check_dump.py passed refinements in reverse order"; else ok; fi
 "$BIN" run --workload workloads/examples/lstm_stack2.yaml -w approx=svd_prune -w approx_nz=4 --functional \
   --no-energy >/dev/null 2>"$T/err"
 rc=$?
