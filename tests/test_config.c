@@ -923,6 +923,68 @@ START_TEST(tile_table_round_trip)
 }
 END_TEST
 
+/* ydoc_decimal reads every decimal to the double strtod gives, bit for bit:
+ * its exact fast path (up to 15 digits, |10^e| <= 22) and its fallback, on
+ * the edges of both (16 digits, 10^23, leading and trailing zeros, signs)
+ * and on 200,000 pseudo-random decimals of 1 to 20 digits, a point anywhere
+ * and an exponent from -30 to 30. */
+static void decimal_agrees(const char *s)
+{
+	double v = 0;
+	ck_assert_msg(ydoc_decimal(s, &v), "'%s' refused", s);
+	double w = strtod(s, NULL);
+	ck_assert_msg(!memcmp(&v, &w, sizeof v), "'%s': %.17g, strtod %.17g", s, v, w);
+}
+
+START_TEST(ydoc_decimal_is_strtod)
+{
+	static const char *const edge[] = { "0",
+					    "-0",
+					    "+0.0",
+					    "0.5",
+					    ".5",
+					    "5.",
+					    "0.00051907",
+					    "1e22",
+					    "1e23",
+					    "9e-22",
+					    "1e-23",
+					    "123456789012345",
+					    "1234567890123456",
+					    "0.1",
+					    "0.3",
+					    "4194304",
+					    "1.7976931348623157e308",
+					    "000000000000000000001.5",
+					    "1.50000000000000000000",
+					    "2.2250738585072014e-308" };
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+		decimal_agrees(edge[i]);
+	double v;
+	ck_assert(!ydoc_decimal("1e400", &v) && !ydoc_decimal("0x10", &v) && !ydoc_decimal("inf", &v) &&
+		  !ydoc_decimal("1e", &v) && !ydoc_decimal("", &v));
+	uint64_t x = 88172645463325252ull;
+	for (int n = 0; n < 200000; n++) {
+		char s[64];
+		size_t k = 0;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (x & 1)
+			s[k++] = '-';
+		int digits = 1 + (int)((x >> 8) % 20), point = (int)((x >> 16) % (uint64_t)(digits + 2));
+		for (int i = 0; i < digits; i++) {
+			if (i == point)
+				s[k++] = '.';
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			s[k++] = (char)('0' + x % 10);
+		}
+		if ((x >> 24) & 1)
+			k += (size_t)snprintf(s + k, sizeof s - k, "e%d", (int)((x >> 32) % 61) - 30);
+		s[k] = 0;
+		decimal_agrees(s);
+	}
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -951,6 +1013,7 @@ Suite *config_suite(void)
 	suite_add_tcase(s, hw_good);
 
 	TCase *yd = tcase_create("ydoc");
+	tcase_add_test(yd, ydoc_decimal_is_strtod);
 	tcase_add_test(yd, ydoc_sizes);
 	tcase_add_test(yd, ydoc_edit_distances);
 	tcase_add_test(yd, ydoc_tree_and_marks);
