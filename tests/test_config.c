@@ -923,6 +923,44 @@ START_TEST(tile_table_round_trip)
 }
 END_TEST
 
+/* A one-word text skips libyaml (ydoc_load_string's fast path): the tree
+ * is the one libyaml builds for the same word with a newline after it, and
+ * a wrong value is worded alike. Words that are not plain scalars of their
+ * own text ("-", "---", "...", "[]", "a: b") are parsed as before. */
+START_TEST(ydoc_one_word_as_libyaml)
+{
+	static const char *const words[] = { "4",    "-5",  "0.5",  ".5",	"lstm", "config4", "true", "null",
+					     "1e-3", "a+b", "x_y",  "Sharp-4K", "-1e5", "0x1f",	   "-",	   "---",
+					     "...",  "[]",  "a: b", "~",	"-x",	".x",	   "+5",   "'q'" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		char nl[64];
+		snprintf(nl, sizeof nl, "%s\n", words[i]);
+		ydoc_t *a = NULL, *b = NULL;
+		sim_err_t ea = { 0 }, eb = { 0 };
+		int ra = ydoc_load_string("w", words[i], strlen(words[i]), &a, &ea);
+		int rb = ydoc_load_string("w", nl, strlen(nl), &b, &eb);
+		ck_assert_int_eq(ra, rb);
+		if (ra) {
+			ck_assert_str_eq(ea.msg, eb.msg);
+			continue;
+		}
+		const ydoc_node_t *x = ydoc_root(a), *y = ydoc_root(b);
+		ck_assert_int_eq(x ? (int)ydoc_kind(x) : -1, y ? (int)ydoc_kind(y) : -1);
+		if (x && ydoc_kind(x) == YDOC_SCALAR) {
+			ck_assert_str_eq(ydoc_scalar(x), ydoc_scalar(y));
+			ck_assert(ydoc_quoted(x) == ydoc_quoted(y) && ydoc_line(x) == ydoc_line(y) &&
+				  ydoc_col(x) == ydoc_col(y));
+			uint64_t u = 0, v = 0;
+			ra = ydoc_as_u64(a, x, 1, 100, &u, &ea);
+			rb = ydoc_as_u64(b, y, 1, 100, &v, &eb);
+			ck_assert(ra == rb && u == v && (!ra || !strcmp(ea.msg, eb.msg)));
+		}
+		ydoc_free(a);
+		ydoc_free(b);
+	}
+}
+END_TEST
+
 /* ydoc_decimal reads every decimal to the double strtod gives, bit for bit:
  * its exact fast path (up to 15 digits, |10^e| <= 22) and its fallback, on
  * the edges of both (16 digits, 10^23, leading and trailing zeros, signs)
@@ -1014,6 +1052,7 @@ Suite *config_suite(void)
 
 	TCase *yd = tcase_create("ydoc");
 	tcase_add_test(yd, ydoc_decimal_is_strtod);
+	tcase_add_test(yd, ydoc_one_word_as_libyaml);
 	tcase_add_test(yd, ydoc_sizes);
 	tcase_add_test(yd, ydoc_edit_distances);
 	tcase_add_test(yd, ydoc_tree_and_marks);
