@@ -39,6 +39,19 @@ batch() {
   echo $((t1 - t0))
 }
 
+# batch_cpu BIN ARGS...: CPU seconds (user + system) of BATCH runs of BIN
+# ARGS, counted by /usr/bin/time over the whole batch (its 10 ms ticks are
+# too coarse for one run).
+batch_cpu() {
+  local tf
+  tf=$(mktemp)
+  /usr/bin/time -f '%U %S' -o "$tf" bash -c 'b=$1; shift 2; for _ in $(seq "$b"); do "$@" >/dev/null; done' \
+    _ "$BATCH" _ "$@"
+  awk '{ printf "%.3f", $1 + $2 }' "$tf"
+  rm -f "$tf"
+}
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
+
 cycles_of() {
   "$1" "${@:2}" --format csv |
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }'
@@ -54,14 +67,21 @@ ttr() {
   shift
   [ "$("$OLD" "$@" | md5sum)" = "$("$NEW" "$@" | md5sum)" ] ||
     { echo "bench-compare: the two builds disagree on the report of: $*" >&2; exit 1; }
+  local co="" cn="" c
   for _ in $(seq "$RUNS"); do
     o=$(batch "$OLD" "$@")
     n=$(batch "$NEW" "$@")
     { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
     { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
+    c=$(batch_cpu "$OLD" "$@")
+    lt "$c" "$co" && co=$c
+    c=$(batch_cpu "$NEW" "$@")
+    lt "$c" "$cn" && cn=$c
   done
   awk -v o="$bo" -v n="$bn" -v b="$BATCH" -v l="$label" 'BEGIN {
-    printf "%-34s %10.3f ms %10.3f ms   new/old %.3f\n", l, o / b / 1e6, n / b / 1e6, n / o }'
+    printf "%-34s %10.3f ms %10.3f ms   new/old %.3f   (wall)\n", l, o / b / 1e6, n / b / 1e6, n / o }'
+  awk -v o="$co" -v n="$cn" -v b="$BATCH" 'BEGIN {
+    printf "%-34s %10.3f ms %10.3f ms   new/old %.3f   (CPU, user + system)\n", "", o / b * 1e3, n / b * 1e3, n / o }'
 }
 ttr "time to result, default run" run --no-energy
 ttr "time to result, make bench's run" run --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
@@ -80,7 +100,6 @@ timed() {
 	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tf"
 	rm -f "$tf"
 }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
 
 step_cost() {
 	local hw=$1 steps=$2 label=$3 c ow oc nw nc bow="" boc="" bnw="" bnc=""
