@@ -712,12 +712,12 @@ bool ydoc_is_decimal(const char *s)
 /* Clinger's fast path: a decimal of at most 15 significant digits m and a
  * power of ten 10^e with |e| <= 22 are both exact doubles, so m * 10^e and
  * m / 10^-e are one correctly rounded operation each, the double strtod
- * returns. Anything else (more digits, a larger exponent, or a platform
- * that evaluates in wider precision) goes to strtod. Most numbers of a
+ * returns. Anything else (more digits, a larger exponent, or a build that
+ * evaluates in wider precision or rewrites the divide) goes to strtod. Most numbers of a
  * config take the fast path; strtod costs ~650 instructions a number. */
 static double ydoc_strtod(const char *s)
 {
-#if FLT_EVAL_METHOD == 0
+#if FLT_EVAL_METHOD == 0 && !defined(__FAST_MATH__) /* -ffast-math may turn the divide into a reciprocal multiply */
 	static const double ten_pow[] = { 1e0,	1e1,  1e2,  1e3,  1e4,	1e5,  1e6,  1e7,  1e8,	1e9,  1e10, 1e11,
 					  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	const char *p = s;
