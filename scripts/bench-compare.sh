@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two builds of sharpsim side by side, on what a user feels: the time to
 # result of one default run (start-up, config and tile-table loading, the
-# run, the report) and the stepping cost per simulated cycle
+# run, the report), the same for `make bench`'s run (a DeepBench LSTM with
+# energy priced, so the technology table is read too), and the stepping
+# cost per simulated cycle
 # (--no-fast-forward) at 1K, 4K and 64K MACs. The stepped runs take the
 # tile table's tile: a -p override would change the table's timing key and
 # time a tile exploration as well. The two binaries are timed interleaved, best of
@@ -10,6 +12,7 @@
 #
 #   bash scripts/bench-compare.sh OLD_BIN NEW_BIN
 #   RUNS=7 BATCH=50 bash scripts/bench-compare.sh build-old/sharpsim build/sharpsim
+#   STEPPING=0 RUNS=20 bash scripts/bench-compare.sh OLD NEW   # time to result only
 #
 # Both binaries must print the same cycle counts; the script stops if they
 # do not (a speed-up that moves a result is a bug, not a speed-up).
@@ -36,6 +39,19 @@ batch() {
   echo $((t1 - t0))
 }
 
+# batch_cpu BIN ARGS...: CPU seconds (user + system) of BATCH runs of BIN
+# ARGS, counted by /usr/bin/time over the whole batch (its 10 ms ticks are
+# too coarse for one run).
+batch_cpu() {
+  local tf
+  tf=$(mktemp)
+  /usr/bin/time -f '%U %S' -o "$tf" bash -c 'b=$1; shift 2; for _ in $(seq "$b"); do "$@" >/dev/null; done' \
+    _ "$BATCH" _ "$@"
+  awk '{ printf "%.3f", $1 + $2 }' "$tf"
+  rm -f "$tf"
+}
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
+
 cycles_of() {
   "$1" "${@:2}" --format csv |
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }'
@@ -43,19 +59,33 @@ cycles_of() {
 
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 1. Time to result of the default run.
-RUN=(run --no-energy)
-[ "$(cycles_of "$OLD" "${RUN[@]}")" = "$(cycles_of "$NEW" "${RUN[@]}")" ] ||
-  { echo "bench-compare: the two builds disagree on the default run's cycles" >&2; exit 1; }
-bo="" bn=""
-for _ in $(seq "$RUNS"); do
-  o=$(batch "$OLD" "${RUN[@]}")
-  n=$(batch "$NEW" "${RUN[@]}")
-  { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
-  { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
-done
-awk -v o="$bo" -v n="$bn" -v b="$BATCH" 'BEGIN {
-  printf "%-34s %10.3f ms %10.3f ms   new/old %.3f\n", "time to result, default run", o / b / 1e6, n / b / 1e6, n / o }'
+# 1. Time to result of the default run (no energy) and of make bench's run
+# (bench.sh section 1: LSTM h1024 b1 t25, sharp-4k, energy priced); the
+# two builds must print the same report, byte for byte.
+ttr() {
+  local label=$1 o n bo="" bn=""
+  shift
+  [ "$("$OLD" "$@" | md5sum)" = "$("$NEW" "$@" | md5sum)" ] ||
+    { echo "bench-compare: the two builds disagree on the report of: $*" >&2; exit 1; }
+  local co="" cn="" c
+  for _ in $(seq "$RUNS"); do
+    o=$(batch "$OLD" "$@")
+    n=$(batch "$NEW" "$@")
+    { [ -z "$bo" ] || [ "$o" -lt "$bo" ]; } && bo=$o
+    { [ -z "$bn" ] || [ "$n" -lt "$bn" ]; } && bn=$n
+    c=$(batch_cpu "$OLD" "$@")
+    lt "$c" "$co" && co=$c
+    c=$(batch_cpu "$NEW" "$@")
+    lt "$c" "$cn" && cn=$c
+  done
+  awk -v o="$bo" -v n="$bn" -v b="$BATCH" -v l="$label" 'BEGIN {
+    printf "%-34s %10.3f ms %10.3f ms   new/old %.3f   (wall)\n", l, o / b / 1e6, n / b / 1e6, n / o }'
+  awk -v o="$co" -v n="$cn" -v b="$BATCH" 'BEGIN {
+    printf "%-34s %10.3f ms %10.3f ms   new/old %.3f   (CPU, user + system)\n", "", o / b * 1e3, n / b * 1e3, n / o }'
+}
+ttr "time to result, default run" run --no-energy
+ttr "time to result, make bench's run" run --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
+[ "${STEPPING:-1}" = 1 ] || exit 0
 
 # 2. Stepping cost per simulated cycle, on layers long enough that
 # start-up is a small part: DeepBench LSTM h1024 b1 at 1K (1000 steps), 4K
@@ -70,7 +100,6 @@ timed() {
 	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tf"
 	rm -f "$tf"
 }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
 
 step_cost() {
 	local hw=$1 steps=$2 label=$3 c ow oc nw nc bow="" boc="" bnw="" bnc=""

@@ -12,10 +12,16 @@
 # SCALE-Sim / sharpsim are printed.
 #
 # SCALE-Sim is used only when a `scalesim` Python package is importable by
-# /usr/bin/python3 (pip install scalesim, in an environment of your own);
-# otherwise the script says so and exits 0. It never downloads anything.
+# /usr/bin/python3: installed (pip install scalesim, in an environment of
+# your own), or run from a source tree named by SCALESIM_SRC (the directory
+# that holds the `scalesim` package, e.g. an unpacked scale-sim-v2
+# checkout; it needs numpy, pandas, absl-py and tqdm, which Debian packages
+# as python3-numpy, python3-pandas, python3-absl and python3-tqdm). There
+# is no default source directory. Otherwise the script says so and exits
+# 0. It never downloads anything.
 #
 #   bash scripts/bench-scalesim.sh
+#   SCALESIM_SRC=path/to/scale-sim-v2 bash scripts/bench-scalesim.sh
 #   BIN=build/sharpsim RUNS=5 SCALESIM_RUNS=1 bash scripts/bench-scalesim.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +29,20 @@ BIN=${BIN:-build/sharpsim}
 RUNS=${RUNS:-5}
 SCALESIM_RUNS=${SCALESIM_RUNS:-1}
 PY=/usr/bin/python3
-if ! "$PY" -c 'import scalesim.scale_sim' 2>/dev/null; then
-	echo "bench-scalesim: SCALE-Sim is not installed (no importable scalesim package for $PY); skipped"
+if [ -n "${SCALESIM_SRC:-}" ]; then
+	[ -d "$SCALESIM_SRC/scalesim" ] || {
+		echo "bench-scalesim: SCALESIM_SRC=$SCALESIM_SRC has no scalesim/ package directory, expected a SCALE-Sim source tree" >&2
+		exit 2
+	}
+	PYTHONPATH=$(cd "$SCALESIM_SRC" && pwd)${PYTHONPATH:+:$PYTHONPATH}
+	export PYTHONPATH
+fi
+if ! err=$("$PY" -c 'import scalesim.scale_sim' 2>&1); then
+	if [ -n "${SCALESIM_SRC:-}" ]; then
+		echo "bench-scalesim: SCALE-Sim in $SCALESIM_SRC does not import with $PY: $(printf '%s' "$err" | tail -1)" >&2
+		exit 2
+	fi
+	echo "bench-scalesim: SCALE-Sim is not installed (no importable scalesim package for $PY; SCALESIM_SRC names a source tree); skipped"
 	exit 0
 fi
 [ "$BIN" != build/sharpsim ] || make -s build/sharpsim >/dev/null

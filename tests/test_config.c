@@ -923,6 +923,106 @@ START_TEST(tile_table_round_trip)
 }
 END_TEST
 
+/* A one-word text skips libyaml (ydoc_load_string's fast path): the tree
+ * is the one libyaml builds for the same word with a newline after it, and
+ * a wrong value is worded alike. Words that are not plain scalars of their
+ * own text ("-", "---", "...", "[]", "a: b") are parsed as before. */
+START_TEST(ydoc_one_word_as_libyaml)
+{
+	static const char *const words[] = { "4",    "-5",  "0.5",  ".5",	"lstm", "config4", "true", "null",
+					     "1e-3", "a+b", "x_y",  "Sharp-4K", "-1e5", "0x1f",	   "-",	   "---",
+					     "...",  "[]",  "a: b", "~",	"-x",	".x",	   "+5",   "'q'" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		char nl[64];
+		snprintf(nl, sizeof nl, "%s\n", words[i]);
+		ydoc_t *a = NULL, *b = NULL;
+		sim_err_t ea = { 0 }, eb = { 0 };
+		int ra = ydoc_load_string("w", words[i], strlen(words[i]), &a, &ea);
+		int rb = ydoc_load_string("w", nl, strlen(nl), &b, &eb);
+		ck_assert_int_eq(ra, rb);
+		if (ra) {
+			ck_assert_str_eq(ea.msg, eb.msg);
+			continue;
+		}
+		const ydoc_node_t *x = ydoc_root(a), *y = ydoc_root(b);
+		ck_assert_int_eq(x ? (int)ydoc_kind(x) : -1, y ? (int)ydoc_kind(y) : -1);
+		if (x && ydoc_kind(x) == YDOC_SCALAR) {
+			ck_assert_str_eq(ydoc_scalar(x), ydoc_scalar(y));
+			ck_assert(ydoc_quoted(x) == ydoc_quoted(y) && ydoc_line(x) == ydoc_line(y) &&
+				  ydoc_col(x) == ydoc_col(y));
+			uint64_t u = 0, v = 0;
+			ra = ydoc_as_u64(a, x, 1, 100, &u, &ea);
+			rb = ydoc_as_u64(b, y, 1, 100, &v, &eb);
+			ck_assert(ra == rb && u == v && (!ra || !strcmp(ea.msg, eb.msg)));
+		}
+		ydoc_free(a);
+		ydoc_free(b);
+	}
+}
+END_TEST
+
+/* ydoc_decimal reads every decimal to the double strtod gives, bit for bit:
+ * its exact fast path (up to 15 digits, |10^e| <= 22) and its fallback, on
+ * the edges of both (16 digits, 10^23, leading and trailing zeros, signs)
+ * and on 200,000 pseudo-random decimals of 1 to 20 digits, a point anywhere
+ * and an exponent from -30 to 30. */
+static void decimal_agrees(const char *s)
+{
+	double v = 0;
+	ck_assert_msg(ydoc_decimal(s, &v), "'%s' refused", s);
+	double w = strtod(s, NULL);
+	ck_assert_msg(!memcmp(&v, &w, sizeof v), "'%s': %.17g, strtod %.17g", s, v, w);
+}
+
+START_TEST(ydoc_decimal_is_strtod)
+{
+	static const char *const edge[] = { "0",
+					    "-0",
+					    "+0.0",
+					    "0.5",
+					    ".5",
+					    "5.",
+					    "0.00051907",
+					    "1e22",
+					    "1e23",
+					    "9e-22",
+					    "1e-23",
+					    "123456789012345",
+					    "1234567890123456",
+					    "0.1",
+					    "0.3",
+					    "4194304",
+					    "1.7976931348623157e308",
+					    "000000000000000000001.5",
+					    "1.50000000000000000000",
+					    "2.2250738585072014e-308" };
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+		decimal_agrees(edge[i]);
+	double v;
+	ck_assert(!ydoc_decimal("1e400", &v) && !ydoc_decimal("0x10", &v) && !ydoc_decimal("inf", &v) &&
+		  !ydoc_decimal("1e", &v) && !ydoc_decimal("", &v));
+	uint64_t x = 88172645463325252ull;
+	for (int n = 0; n < 200000; n++) {
+		char s[64];
+		size_t k = 0;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (x & 1)
+			s[k++] = '-';
+		int digits = 1 + (int)((x >> 8) % 20), point = (int)((x >> 16) % (uint64_t)(digits + 2));
+		for (int i = 0; i < digits; i++) {
+			if (i == point)
+				s[k++] = '.';
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			s[k++] = (char)('0' + x % 10);
+		}
+		if ((x >> 24) & 1)
+			k += (size_t)snprintf(s + k, sizeof s - k, "e%d", (int)((x >> 32) % 61) - 30);
+		s[k] = 0;
+		decimal_agrees(s);
+	}
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -951,6 +1051,8 @@ Suite *config_suite(void)
 	suite_add_tcase(s, hw_good);
 
 	TCase *yd = tcase_create("ydoc");
+	tcase_add_test(yd, ydoc_decimal_is_strtod);
+	tcase_add_test(yd, ydoc_one_word_as_libyaml);
 	tcase_add_test(yd, ydoc_sizes);
 	tcase_add_test(yd, ydoc_edit_distances);
 	tcase_add_test(yd, ydoc_tree_and_marks);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../sim/common/stats.h"
 #include "../sim/config/config.h"
@@ -615,17 +616,145 @@ static int tech_edit(char *out, size_t n, const char *from, const char *to)
 	return line;
 }
 
+/* Writes text to this process's scratch file name (the fast path reads
+ * only files) into path; the caller unlinks it. */
+static const char *tech_file(char *path, size_t n, const char *name, const char *text)
+{
+	snprintf(path, n, "/tmp/sharpsim-tech-%ld-%s", (long)getpid(), name);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/* The text is refused with prefix + needle by the YAML loader; written to
+ * a file, the fast path declines it and energy_tech_load refuses it with
+ * the same message, at the same line and column. */
 static void expect_error(const char *text, const char *prefix, const char *needle)
 {
 	energy_tech_t *t = NULL;
-	sim_err_t err = { 0 };
+	sim_err_t err = { 0 }, ferr = { 0 };
 	int rc = energy_tech_load_string("hand.yaml", text, strlen(text), &t, &err);
 	ck_assert_int_eq(rc, SIM_EINPUT);
 	ck_assert_ptr_null(t);
 	ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "error '%s' does not start with '%s'", err.msg,
 		      prefix);
 	ck_assert_msg(strstr(err.msg, needle) != NULL, "error '%s' does not mention '%s'", err.msg, needle);
+	char path[128];
+	tech_file(path, sizeof path, "hand.yaml", text);
+	ck_assert(!energy_tech_load_plain(path, &t));
+	ck_assert_ptr_null(t);
+	ck_assert_int_eq(energy_tech_load(path, &t, &ferr), SIM_EINPUT);
+	unlink(path);
+	size_t dir = strlen(path) - strlen("hand.yaml");
+	ck_assert_msg(!strncmp(ferr.msg, path, dir) && !strcmp(ferr.msg + dir, err.msg), "file: '%s', text: '%s'",
+		      ferr.msg, err.msg);
 }
+
+/* The fast path (energy_tech_load_plain) reads every committed table and
+ * the hand table, and what it reads equals the YAML loader's reading bit
+ * for bit; forms of the same table it does not know (flow maps, quotes,
+ * tabs, CRLF, a line break in a comment by U+2028) are left to the YAML
+ * loader, and energy_tech_load reads them all alike. Values it must refuse
+ * are test_tech_errors' cases, each of which goes through a file too. */
+static void expect_same(const char *text, bool plain)
+{
+	energy_tech_t *fast = NULL, *slow = NULL, *any = NULL;
+	sim_err_t err = { 0 };
+	char path[128];
+	tech_file(path, sizeof path, "same.yaml", text);
+	ck_assert_msg(energy_tech_load_string("same.yaml", text, strlen(text), &slow, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_msg(energy_tech_load_plain(path, &fast) == plain, "fast path %s:\n%s",
+		      plain ? "declined" : "accepted", text);
+	ck_assert_msg(energy_tech_load(path, &any, &err) == SIM_OK, "%s", err.msg);
+	unlink(path);
+	ck_assert(energy_tech_equal(any, slow));
+	if (fast)
+		ck_assert(energy_tech_equal(fast, slow));
+	energy_tech_destroy(fast);
+	energy_tech_destroy(slow);
+	energy_tech_destroy(any);
+}
+
+/* The file at path, NUL-terminated, in buf of n bytes. */
+static const char *read_all(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	size_t got = fread(buf, 1, n - 1, f);
+	ck_assert(got > 0 && got < n - 1);
+	fclose(f);
+	buf[got] = 0;
+	return buf;
+}
+
+START_TEST(test_tech_fast_path_agrees)
+{
+	static const char *const committed[] = { "configs/tech/sharp-32nm.yaml",
+						 "tests/fuzz/corpus/tech/sharp-32nm.yaml" };
+	for (size_t i = 0; i < sizeof committed / sizeof committed[0]; i++) {
+		energy_tech_t *fast = NULL, *slow = NULL;
+		sim_err_t err = { 0 };
+		char buf[1 << 16];
+		const char *text = read_all(committed[i], buf, sizeof buf);
+		ck_assert_msg(energy_tech_load_plain(committed[i], &fast), "%s: fast path declined", committed[i]);
+		ck_assert_int_eq(energy_tech_load_string(committed[i], text, strlen(text), &slow, &err), SIM_OK);
+		ck_assert(energy_tech_equal(fast, slow));
+		ck_assert_str_eq(energy_tech_name(fast), "sharp-32nm");
+		energy_tech_destroy(fast);
+		energy_tech_destroy(slow);
+	}
+	expect_same(TECH, true);
+	char text[sizeof TECH + 256];
+	/* Forms it reads: comments (UTF-8 in them), blank lines, trailing blanks,
+	 * sections in another order, no final newline. */
+	tech_edit(text, sizeof text, "node:\n", "# \xc2\xa7 2.4, \xe2\x82\xac\n\nnode:   # the node\n");
+	expect_same(text, true);
+	tech_edit(text, sizeof text, "  to_nm: 45\n", "  to_nm:   45.0e0   \n");
+	expect_same(text, true);
+	tech_edit(text, sizeof text, "name: hand\n", "");
+	snprintf(text + strlen(text), sizeof text - strlen(text), "name: hand");
+	expect_same(text, true);
+	/* Forms it leaves to the YAML loader. */
+	static const char *const other[][2] = {
+		{ "name: hand\n", "name: \"hand\"\n" },
+		{ "  to_nm: 45\n", "  to_nm: 45\r\n" },
+		{ "  to_nm: 45\n", "  to_nm: 45 # \xe2\x80\xa8\n" },
+		{ "  to_nm: 45\n", "  to_nm:\t45\n" },
+		{ "  to_nm: 45\n", "  to_nm:\n    45\n" },
+		{ "    - [1024, 16, 2, 4, 0.125, 0.001]\n", "    - [1024,16,2,4,0.125,0.001,]\n" },
+		{ "    - [1024, 16, 2, 4, 0.125, 0.001]\n", "      - [1024, 16, 2, 4, 0.125, 0.001]\n" },
+		{ "node:\n  from_nm: 45\n  to_nm: 45\n  vdd_from: 1\n  vdd_to: 1\n",
+		  "node: {from_nm: 45, to_nm: 45, vdd_from: 1, vdd_to: 1}\n" },
+	};
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+		tech_edit(text, sizeof text, other[i][0], other[i][1]);
+		energy_tech_t *t = NULL;
+		sim_err_t err = { 0 };
+		if (energy_tech_load_string("same.yaml", text, strlen(text), &t, &err) == SIM_OK) {
+			energy_tech_destroy(t);
+			expect_same(text, false);
+		} else {
+			char path[128];
+			tech_file(path, sizeof path, "same.yaml", text);
+			ck_assert_msg(!energy_tech_load_plain(path, &t), "fast path read what YAML refuses: %s",
+				      err.msg);
+			unlink(path);
+		}
+	}
+	/* A duplicate key and a bad value where the fast path reads: refused by
+	 * the YAML loader at their line and column. */
+	int line = tech_edit(text, sizeof text, "  vdd_to: 1\n", "  vdd_to: 1\n  vdd_to: 1\n");
+	char want[64];
+	snprintf(want, sizeof want, "hand.yaml:%d:3:", line + 1);
+	expect_error(text, want, "duplicate key 'vdd_to'");
+	line = tech_edit(text, sizeof text, "    - [4096, 64, 16, 32, 0.5, 0.008]\n",
+			 "    - [4096, 64, 16, 32, 0.5, 1e999]\n");
+	snprintf(want, sizeof want, "hand.yaml:%d:31:", line);
+	expect_error(text, want, "out of range");
+}
+END_TEST
 
 START_TEST(test_tech_errors)
 {
@@ -871,6 +1000,7 @@ Suite *energy_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *io = tcase_create("io");
 	tcase_add_test(io, test_tech_errors);
+	tcase_add_test(io, test_tech_fast_path_agrees);
 	tcase_add_test(io, test_shipped_table);
 	tcase_add_test(io, test_outputs);
 	suite_add_tcase(s, io);

@@ -1088,10 +1088,11 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
 
 static bool tt_lit(const char **p, const char *lit)
 {
-	size_t n = strlen(lit);
-	if (strncmp(*p, lit, n))
-		return false;
-	*p += n;
+	const char *s = *p;
+	for (; *lit; s++, lit++)
+		if (*s != *lit)
+			return false;
+	*p = s;
 	return true;
 }
 
@@ -1102,7 +1103,8 @@ static bool tt_u64(const char **p, uint64_t lo, uint64_t hi, uint64_t *out)
 		return false;
 	uint64_t v = 0;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+		/* v * 10 + d <= UINT64_MAX = 1844674407370955161 * 10 + 5 */
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && (uint64_t)(*s - '0') > UINT64_MAX % 10))
 			return false;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
@@ -1145,7 +1147,9 @@ static bool tt_key(const char **p, uint64_t *out)
 /* One of names, spelled exactly. */
 static bool tt_name(const char **p, const char *const *names, int *out)
 {
-	size_t n = strspn(*p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	size_t n = 0;
+	for (char c = (*p)[0]; (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; c = (*p)[++n])
+		;
 	for (int i = 0; n && names[i]; i++)
 		if (strlen(names[i]) == n && !strncmp(*p, names[i], n)) {
 			*out = i;

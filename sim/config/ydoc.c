@@ -32,6 +32,7 @@
 #include "ydoc.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -422,6 +423,25 @@ static int ydoc_parser_error(const ydoc_t *d, const yaml_parser_t *p, const char
 	}
 }
 
+/* True when text is one word that YAML reads as a plain scalar of the same
+ * text: letters, digits and _ . + -, not starting with an indicator (a '-'
+ * or '.' only before a digit: "-", "---" and "..." mean more). The
+ * parameter table's defaults and most -p values are such words; parsing
+ * each through libyaml was 5 % of a run. */
+static bool ydoc_one_word(const char *text, size_t len)
+{
+	if (!len || len > 64 || ((text[0] == '-' || text[0] == '.') && (len < 2 || text[1] < '0' || text[1] > '9')) ||
+	    text[0] == '+')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		      c == '.' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 /* one_line_ok: a one-line text drops positions from its errors (options). */
 static int ydoc_load(const char *name, const char *text, size_t len, bool one_line_ok, ydoc_t **out, sim_err_t *err)
 {
@@ -433,6 +453,22 @@ static int ydoc_load(const char *name, const char *text, size_t len, bool one_li
 	}
 	const char *nl = memchr(text, '\n', len);
 	d->one_line = one_line_ok && (!nl || (size_t)(nl - text) == len - 1);
+	if (ydoc_one_word(text, len)) { /* the tree libyaml's events would build: one plain scalar at 1:1 */
+		ydoc_node_t *n = calloc(1, sizeof *n);
+		char *t = malloc(len + 1);
+		if (!n || !t || ydoc_grow((void **)&d->all, &d->cap_all, 1, sizeof *d->all)) {
+			free(n);
+			free(t);
+			ydoc_free(d);
+			return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+		}
+		memcpy(t, text, len);
+		t[len] = '\0';
+		*n = (ydoc_node_t){ .kind = YDOC_SCALAR, .line = 1, .col = 1, .text = t };
+		d->all[d->n_all++] = d->root = n;
+		*out = d;
+		return SIM_OK;
+	}
 
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
@@ -648,9 +684,7 @@ int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t ma
 	return SIM_OK;
 }
 
-/* A decimal number: [sign] digits [. digits] [e [sign] digits], or with the
- * digits before the point left out. No hex, inf or nan. */
-static bool ydoc_is_decimal(const char *s)
+bool ydoc_is_decimal(const char *s)
 {
 	const char *p = s;
 	if (*p == '+' || *p == '-')
@@ -675,15 +709,71 @@ static bool ydoc_is_decimal(const char *s)
 	return *p == '\0';
 }
 
+/* Clinger's fast path: a decimal of at most 15 significant digits m and a
+ * power of ten 10^e with |e| <= 22 are both exact doubles, so m * 10^e and
+ * m / 10^-e are one correctly rounded operation each, the double strtod
+ * returns. Anything else (more digits, a larger exponent, or a build that
+ * evaluates in wider precision or rewrites the divide) goes to strtod. Most numbers of a
+ * config take the fast path; strtod costs ~650 instructions a number. */
+static double ydoc_strtod(const char *s)
+{
+#if FLT_EVAL_METHOD == 0 && !defined(__FAST_MATH__) /* -ffast-math may turn the divide into a reciprocal multiply */
+	static const double ten_pow[] = { 1e0,	1e1,  1e2,  1e3,  1e4,	1e5,  1e6,  1e7,  1e8,	1e9,  1e10, 1e11,
+					  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	const char *p = s;
+	bool neg = *p == '-';
+	p += *p == '-' || *p == '+';
+	uint64_t m = 0;
+	int digits = 0, e = 0;
+	for (; *p == '0'; p++) /* leading zeros are not significant */
+		;
+	for (; *p >= '0' && *p <= '9'; p++, digits++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, e--) {
+			if (!digits && *p == '0')
+				continue;
+			m = m * 10 + (uint64_t)(*p - '0');
+			digits++;
+		}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		bool eneg = *p == '-';
+		p += *p == '-' || *p == '+';
+		int x = 0;
+		for (; *p >= '0' && *p <= '9' && x < 1000; p++)
+			x = x * 10 + (*p - '0');
+		if (*p)
+			return strtod(s, NULL);
+		e += eneg ? -x : x;
+	}
+	if (digits <= 15 && e >= -22 && e <= 22) {
+		double v = (double)m;
+		v = e < 0 ? v / ten_pow[-e] : v * ten_pow[e];
+		return neg ? -v : v;
+	}
+#endif
+	return strtod(s, NULL);
+}
+
+bool ydoc_decimal(const char *s, double *out)
+{
+	if (!ydoc_is_decimal(s))
+		return false;
+	errno = 0;
+	double v = ydoc_strtod(s);
+	if (errno == ERANGE)
+		return false;
+	*out = v;
+	return true;
+}
+
 int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err)
 {
-	if (ydoc_plain_scalar(n) && ydoc_is_decimal(n->text)) { /* as ydoc_as_u64: no message unless wrong */
-		errno = 0;
-		double v = strtod(n->text, NULL);
-		if (errno != ERANGE && v >= min && v <= max) {
-			*out = v;
-			return SIM_OK;
-		}
+	double v;
+	if (ydoc_plain_scalar(n) && ydoc_decimal(n->text, &v) && v >= min && v <= max) {
+		*out = v; /* as ydoc_as_u64: no message unless wrong */
+		return SIM_OK;
 	}
 	char expected[128], of[300];
 	if (isinf(min) && isinf(max))
@@ -696,9 +786,7 @@ int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max
 	if (!ydoc_is_decimal(n->text))
 		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is not a number, expected %s", n->text,
 				  ydoc_of(n, of, sizeof of), expected);
-	errno = 0;
-	double v = strtod(n->text, NULL);
-	if (errno == ERANGE || v < min || v > max)
+	if (!ydoc_decimal(n->text, &v) || v < min || v > max)
 		return ydoc_error(d, n, err, SIM_EINPUT, "value '%s'%s is out of range, expected %s", n->text,
 				  ydoc_of(n, of, sizeof of), expected);
 	*out = v;

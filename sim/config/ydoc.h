@@ -62,6 +62,14 @@ int ydoc_error(const ydoc_t *d, const ydoc_node_t *n, sim_err_t *err, int code, 
  * quoted "128" is a string in YAML, and taking it as a number would hide a
  * config that other YAML tools read differently. */
 int ydoc_as_u64(const ydoc_t *d, const ydoc_node_t *n, uint64_t min, uint64_t max, uint64_t *out, sim_err_t *err);
+/* A decimal number as ydoc_as_double reads one: [sign] digits [. digits]
+ * [e [sign] digits], or with the digits before the point left out. No hex,
+ * inf or nan. For a reader that recognises numbers without a YAML tree and
+ * must accept exactly what ydoc_as_double would. */
+bool ydoc_is_decimal(const char *s);
+/* A decimal (ydoc_is_decimal) to the double strtod gives, bit for bit;
+ * false when s is not one or is out of a double's range (ERANGE). */
+bool ydoc_decimal(const char *s, double *out);
 int ydoc_as_double(const ydoc_t *d, const ydoc_node_t *n, double min, double max, double *out, sim_err_t *err);
 int ydoc_as_bool(const ydoc_t *d, const ydoc_node_t *n, bool *out, sim_err_t *err);
 int ydoc_as_string(const ydoc_t *d, const ydoc_node_t *n, const char **out, sim_err_t *err);

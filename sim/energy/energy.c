@@ -247,6 +247,30 @@ static int row_cmp(const void *a, const void *b)
 	return x->bytes < y->bytes ? -1 : x->bytes > y->bytes;
 }
 
+/* What is wrong with a bank table, once its rows are sorted (BANKS_OK:
+ * nothing); *at is the row that shows it. Shared by the YAML loader, which
+ * words the error, and the fast path, which then gives the file to it. */
+typedef enum { BANKS_OK, BANKS_TWICE, BANKS_ONE_CAPACITY, BANKS_ONE_PORT } banks_fault_t;
+
+static banks_fault_t banks_sort_check(energy_tech_t *t, const sram_row_t **at)
+{
+	qsort(t->s_rows, t->s_n_rows, sizeof t->s_rows[0], row_cmp);
+	size_t ports = 0;
+	for (size_t i = 0; i < t->s_n_rows; i++) {
+		const sram_row_t *r = &t->s_rows[i];
+		bool first = i == 0 || r[-1].bits != r->bits;
+		bool last = i + 1 == t->s_n_rows || r[1].bits != r->bits;
+		*at = r;
+		if (!first && r[-1].bytes == r->bytes)
+			return BANKS_TWICE;
+		if (first && last)
+			return BANKS_ONE_CAPACITY;
+		ports += first;
+	}
+	*at = &t->s_rows[0];
+	return ports < 2 ? BANKS_ONE_PORT : BANKS_OK;
+}
+
 /* sram.banks: {node_nm, rows: [[bytes, port_bits, read_pj, write_pj,
  * leakage_mw, area_mm2], ...]}. Every number is positive (they are
  * interpolated in log-log); every port has at least two capacities and
@@ -295,28 +319,25 @@ static int tech_parse_banks(const ydoc_t *d, const ydoc_node_t *sec, energy_tech
 		}
 		t->s_rows[i] = (sram_row_t){ v[0], v[1], v[2], v[3], v[4], v[5] };
 	}
-	qsort(t->s_rows, t->s_n_rows, sizeof t->s_rows[0], row_cmp);
-	size_t ports = 0;
-	for (size_t i = 0; i < t->s_n_rows; i++) {
-		const sram_row_t *r = &t->s_rows[i];
-		bool first = i == 0 || r[-1].bits != r->bits;
-		bool last = i + 1 == t->s_n_rows || r[1].bits != r->bits;
-		if (!first && r[-1].bytes == r->bytes)
-			return ydoc_error(d, rows, err, SIM_EINPUT,
-					  "sram.banks.rows has two rows for %g bytes at %g bits, expected one",
-					  r->bytes, r->bits);
-		if (first && last)
-			return ydoc_error(d, rows, err, SIM_EINPUT,
-					  "sram.banks.rows has one capacity for the %g-bit port, expected at "
-					  "least two per port (capacities are interpolated)",
-					  r->bits);
-		ports += first;
-	}
-	if (ports < 2)
+	const sram_row_t *at;
+	switch (banks_sort_check(t, &at)) {
+	case BANKS_TWICE:
+		return ydoc_error(d, rows, err, SIM_EINPUT,
+				  "sram.banks.rows has two rows for %g bytes at %g bits, expected one", at->bytes,
+				  at->bits);
+	case BANKS_ONE_CAPACITY:
+		return ydoc_error(d, rows, err, SIM_EINPUT,
+				  "sram.banks.rows has one capacity for the %g-bit port, expected at "
+				  "least two per port (capacities are interpolated)",
+				  at->bits);
+	case BANKS_ONE_PORT:
 		return ydoc_error(d, rows, err, SIM_EINPUT,
 				  "sram.banks.rows has one port width (%g bits), expected at least two "
 				  "(port widths are interpolated)",
-				  t->s_rows[0].bits);
+				  at->bits);
+	case BANKS_OK:
+		break;
+	}
 	if (t->s_node_nm != t->to_nm)
 		return ydoc_error(d, nm, err, SIM_EINPUT,
 				  "sram.banks.node_nm is %g but node.to_nm is %g, expected the same node "
@@ -373,11 +394,249 @@ static int tech_from_doc(ydoc_t *d, energy_tech_t **out, sim_err_t *err)
 	return SIM_OK;
 }
 
+/* The fast path.
+ *
+ * A table is hand-written YAML of one shape: the name and six sections of
+ * "key: number" lines, comments, and sram.banks with its rows as one flow
+ * list per line. Building a YAML tree of its ~1,000 scalars was a quarter
+ * of a default run's instructions. The fast path reads that shape line by
+ * line instead. It accepts only block keys at indents 0, 2 and 4, each
+ * known key once, numbers that ydoc_is_decimal accepts within the key's
+ * range, a name of plain characters, rows of six such numbers, comments
+ * after a space, printable ASCII or well-formed UTF-8 of printable code
+ * points, and every key present; it gives up on anything else (a bank table
+ * that fails its checks too). The YAML loader then reads the file, and it
+ * alone decides what is valid and says where what is not is. So the fast
+ * path accepts nothing the loader would refuse, and reads what it accepts
+ * as the loader would (energy_tech_load_plain; the differential test in
+ * tests/test_energy.c and tests/fuzz/fuzz_tech.c hold it to that). */
+
+typedef struct tf {
+	energy_tech_t *t;
+	const tech_section_t *sec; /* the section being read; NULL at the root */
+	int banks;		   /* 0: not in sram.banks, 1: in it, 2: in its rows */
+	unsigned sections, fields[N_SECTIONS];
+	bool name, has_banks, node_nm, rows;
+} tf_t;
+
+/* Code points libyaml reads as printable, beyond ASCII (its "control
+ * characters are not allowed" test), in their shortest UTF-8 form, less the
+ * two it reads as line breaks (U+2028, U+2029) and NEL (in C1). */
+static bool tf_utf8(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 3 : s[0] >= 0xe0 ? 2 : s[0] >= 0xc2 && s[0] < 0xe0 ? 1 : -1;
+	if (n < 0 || s[0] > 0xf4)
+		return false;
+	uint32_t c = s[0] & (0x3fu >> n);
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return false;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
+	if (c < least[n] || c > 0x10ffff || (c < 0xa0) || (c > 0xd7ff && c < 0xe000) || c == 0x2028 || c == 0x2029 ||
+	    c == 0xfffe || c == 0xffff)
+		return false;
+	*p = s + n + 1;
+	return true;
+}
+
+static bool tf_text_ok(const char *line)
+{
+	for (const unsigned char *p = (const unsigned char *)line; *p;)
+		if (*p >= 0x20 && *p < 0x7f)
+			p++;
+		else if (!tf_utf8(&p))
+			return false;
+	return true;
+}
+
+/* One number of [min, max], the whole of text. */
+static bool tf_number(const char *text, double min, double max, double *out)
+{
+	double v;
+	if (!ydoc_decimal(text, &v) || !(v >= min && v <= max))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "- [n, n, n, n, n, n]": a bank row. */
+static bool tf_row(tf_t *f, char *s)
+{
+	energy_tech_t *t = f->t;
+	if (*s++ != '-' || *s != ' ' || t->s_n_rows == SRAM_ROWS_MAX)
+		return false;
+	s += strspn(s, " ");
+	size_t n = strlen(s);
+	if (*s++ != '[' || s[n - 2] != ']')
+		return false;
+	s[n - 2] = 0;
+	double v[6];
+	for (int i = 0; i < 6; i++) {
+		s += strspn(s, " ");
+		size_t k = strcspn(s, ", ");
+		char *end = s + k + strspn(s + k, " ");
+		if (*end != (i < 5 ? ',' : '\0'))
+			return false;
+		s[k] = 0;
+		if (!tf_number(s, 1e-12, BIG, &v[i]))
+			return false;
+		s = end + (i < 5);
+	}
+	t->s_rows[t->s_n_rows++] = (sram_row_t){ v[0], v[1], v[2], v[3], v[4], v[5] };
+	return true;
+}
+
+/* "key:" or "key: value" at indent (0, 2 or 4), comment and trailing blanks
+ * already cut. */
+static bool tf_key(tf_t *f, int indent, char *s)
+{
+	size_t k = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	if (!k || s[k] != ':' || (s[k + 1] && s[k + 1] != ' '))
+		return false;
+	s[k] = 0;
+	const char *key = s, *val = s + k + 1 + strspn(s + k + 1, " ");
+	energy_tech_t *t = f->t;
+	if (indent == 0) {
+		f->sec = NULL;
+		f->banks = 0;
+		if (!strcmp(key, "name")) {
+			size_t n = strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-");
+			if (f->name || !n || val[n] ||
+			    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", val[0]))
+				return false;
+			snprintf(t->name, sizeof t->name, "%s", val);
+			return f->name = true;
+		}
+		for (size_t i = 0; i < N_SECTIONS; i++)
+			if (!strcmp(key, tech_sections[i].name) && !*val && !(f->sections >> i & 1)) {
+				f->sections |= 1u << i;
+				f->sec = &tech_sections[i];
+				return true;
+			}
+		return false;
+	}
+	if (indent == 2 && f->sec) {
+		f->banks = 0;
+		if (f->sec->table_key && !strcmp(key, f->sec->table_key) && !*val && !f->has_banks)
+			return f->banks = 1, f->has_banks = true;
+		size_t si = (size_t)(f->sec - tech_sections);
+		for (size_t i = 0; f->sec->fields[i].key; i++) {
+			const tech_field_t *fd = &f->sec->fields[i];
+			if (!strcmp(key, fd->key) && !(f->fields[si] >> i & 1)) {
+				f->fields[si] |= 1u << i;
+				return tf_number(val, fd->min, fd->max, (double *)((char *)t + fd->off));
+			}
+		}
+		return false;
+	}
+	if (indent == 4 && f->banks == 1 && !strcmp(key, "node_nm") && !f->node_nm)
+		return f->node_nm = true, tf_number(val, 1, 1000, &t->s_node_nm);
+	if (indent == 4 && f->banks == 1 && !strcmp(key, "rows") && !*val && !f->rows)
+		return f->banks = 2, f->rows = true;
+	return false;
+}
+
+static bool tf_line(tf_t *f, char *line)
+{
+	if (!tf_text_ok(line))
+		return false;
+	int indent = (int)strspn(line, " ");
+	char *s = line + indent, *hash = strchr(s, '#');
+	if (hash) {
+		if (hash != s && hash[-1] != ' ')
+			return false;
+		*hash = 0;
+	}
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = 0;
+	if (!n)
+		return true;
+	if (*s == '-')
+		return indent == 4 && f->banks == 2 && tf_row(f, s);
+	return tf_key(f, indent, s);
+}
+
+/* Every key present, and the bank table passes its checks. */
+static bool tf_complete(const tf_t *f)
+{
+	if (!f->name || f->sections != (1u << N_SECTIONS) - 1 || !f->has_banks || !f->node_nm || !f->rows ||
+	    f->t->s_n_rows < 4)
+		return false;
+	for (size_t i = 0; i < N_SECTIONS; i++) {
+		size_t n = 0;
+		while (tech_sections[i].fields[n].key)
+			n++;
+		if (f->fields[i] != (1u << n) - 1)
+			return false;
+	}
+	const sram_row_t *at;
+	return banks_sort_check(f->t, &at) == BANKS_OK && f->t->s_node_nm == f->t->to_nm;
+}
+
+bool energy_tech_load_plain(const char *path, energy_tech_t **out)
+{
+	*out = NULL;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return false;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	bool ok = true;
+	while (ok) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 32768;
+			char *b = cap <= YDOC_MAX_BYTES + 1 ? realloc(buf, cap + 1) : NULL;
+			if (!b) {
+				ok = false;
+				break;
+			}
+			buf = b;
+		}
+		size_t got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+		if (!got)
+			break;
+	}
+	ok = ok && !ferror(fp) && len <= YDOC_MAX_BYTES && !memchr(buf, 0, len);
+	fclose(fp);
+	energy_tech_t *t = ok ? calloc(1, sizeof *t) : NULL;
+	tf_t f = { .t = t };
+	for (char *line = buf, *end = buf + len; t && line < end;) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		char *next = nl ? nl + 1 : end;
+		*(nl ? nl : end) = 0;
+		if (!tf_line(&f, line)) {
+			free(t);
+			t = NULL;
+		}
+		line = next;
+	}
+	free(buf);
+	if (t && !tf_complete(&f)) {
+		free(t);
+		t = NULL;
+	}
+	*out = t;
+	return t != NULL;
+}
+
+bool energy_tech_equal(const energy_tech_t *a, const energy_tech_t *b)
+{
+	return !memcmp(a, b, sizeof *a);
+}
+
 int energy_tech_load(const char *path, energy_tech_t **out, sim_err_t *err)
 {
 	char found[DATADIR_PATH_MAX];
+	const char *p = datadir_find(path, found, sizeof found);
+	if (energy_tech_load_plain(p, out))
+		return SIM_OK;
 	ydoc_t *d;
-	int rc = ydoc_load_file(datadir_find(path, found, sizeof found), &d, err);
+	int rc = ydoc_load_file(p, &d, err);
 	if (rc)
 		return rc;
 	return tech_from_doc(d, out, err);

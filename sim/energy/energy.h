@@ -112,6 +112,14 @@ typedef struct energy_tech energy_tech_t;
 int energy_tech_load(const char *path, energy_tech_t **out, sim_err_t *err);
 /* Same from text in memory; name stands for the file in messages. */
 int energy_tech_load_string(const char *name, const char *text, size_t len, energy_tech_t **out, sim_err_t *err);
+/* The fast path of energy_tech_load alone: true, with *out, when path holds
+ * a table in the plain form it reads without a YAML tree; false, with
+ * nothing allocated, when the file is anything else (energy_tech_load then
+ * gives it to the YAML loader). Exposed so that tests and the fuzzer can
+ * hold it to the YAML loader (energy_tech_load_string). */
+bool energy_tech_load_plain(const char *path, energy_tech_t **out);
+/* True when two tables hold the same numbers (and name), bit for bit. */
+bool energy_tech_equal(const energy_tech_t *a, const energy_tech_t *b);
 void energy_tech_destroy(energy_tech_t *t);
 const char *energy_tech_name(const energy_tech_t *t);
 /* True when the SRAM bank table prices a bank of `bytes` with a `bits`-wide
