@@ -11,8 +11,10 @@
 #      (start-up is then under 1 % of it), wall / cycles and CPU (user +
 #      system) / cycles, best of RUNS each: on a loaded machine the wall
 #      figure grows with the other jobs, the CPU figure much less;
-#      the table's tile is used (a -p override would change the timing
-#      key and time a tile exploration too);
+#      the tile the table gives the layer at its own T, fixed with
+#      -p compute.tile (a stretched T is another layer key, which the
+#      table does not hold: without the fixed tile the figure would time
+#      a tile exploration too);
 #   3. the full DeepBench study (scripts/studies/deepbench.yaml through
 #      `sharpsim sweep`, fast-forward), wall and CPU time (user + system of
 #      the sweeper and its workers; scripts/bench-sweep.sh --ff-only);
@@ -80,10 +82,12 @@ if want 1; then
 fi
 
 if want 2; then
-	echo "== 2. stepping (--no-fast-forward), $LSTM stretched (weights resident, tile from the table)"
+	echo "== 2. stepping (--no-fast-forward), $LSTM stretched (weights resident, the table's tile fixed)"
 	for spec in 1k:1000 64k:20000; do
 		b=${spec%%:*} t=${spec#*:}
-		args=(run --hw "configs/sharp-$b.yaml" --workload "$LSTM" -w "timesteps=$t"
+		tile=$("$BIN" run --hw "configs/sharp-$b.yaml" --workload "$LSTM" --no-energy --format json |
+			sed -n 's/.*"tile": "\(config[0-9]\)".*/\1/p' | head -1)
+		args=(run --hw "configs/sharp-$b.yaml" --workload "$LSTM" -w "timesteps=$t" -p "compute.tile=$tile"
 			--no-energy --no-fast-forward)
 		c=$(cycles_of "${args[@]}")
 		bw= bc=
@@ -94,7 +98,7 @@ if want 2; then
 			{ [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; } && bw=$w
 			{ [ -z "$bc" ] || awk -v a="$cpu" -v b="$bc" 'BEGIN { exit !(a < b) }'; } && bc=$cpu
 		done
-		figure "stepping at ${b^^} MACs, T = $t" \
+		figure "stepping at ${b^^} MACs, T = $t, $tile" \
 			"$(awk -v w="$bw" -v p="$bc" -v c="$c" 'BEGIN { printf "%.1f / %.1f", w * 1e9 / c, p * 1e9 / c }')" \
 			"ns / cycle wall / CPU ($c cycles, best of $RUNS)"
 	done
