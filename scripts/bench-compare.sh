@@ -101,10 +101,15 @@ timed() {
 	rm -f "$tf"
 }
 
+# The stepped run fixes the tile the table gives the layer at its own T: a
+# stretched T is another layer key, and without a fixed tile both builds
+# would also time a tile exploration.
 step_cost() {
-	local hw=$1 steps=$2 label=$3 c ow oc nw nc bow="" boc="" bnw="" bnc=""
+	local hw=$1 steps=$2 label=$3 c ow oc nw nc bow="" boc="" bnw="" bnc="" tile
+	tile=$("$NEW" run --hw "$hw" --workload workloads/deepbench/lstm_h1024_b1_t25.yaml --no-energy --format json |
+		sed -n 's/.*"tile": "\(config[0-9]\)".*/\1/p' | head -1)
 	local STEP=(run --hw "$hw" --workload workloads/deepbench/lstm_h1024_b1_t25.yaml
-		-w "timesteps=$steps" --no-energy --no-fast-forward)
+		-w "timesteps=$steps" -p "compute.tile=$tile" --no-energy --no-fast-forward)
 	c=$(cycles_of "$NEW" "${STEP[@]}")
 	[ "$(cycles_of "$OLD" "${STEP[@]}")" = "$c" ] ||
 		{ echo "bench-compare: the two builds disagree on the stepped run's cycles ($label)" >&2; exit 1; }
