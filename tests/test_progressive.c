@@ -368,12 +368,7 @@ END_TEST
 
 static int load(const char *text, sim_err_t *e)
 {
-	workload_t w;
-	memset(e, 0, sizeof *e);
-	int rc = config_load_workload_string("p.yaml", text, strlen(text), NULL, 0, &w, e);
-	if (!rc)
-		workload_free(&w);
-	return rc;
+	return test_load_workload("p.yaml", text, e);
 }
 
 /* Bad input is file:line:col and SIM_EINPUT (exit 2 at the CLI). */

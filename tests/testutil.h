@@ -109,4 +109,16 @@ static inline uint64_t test_run1(const hw_cfg_t *h, const layer_cfg_t *l, run_re
 	return c;
 }
 
+/* Loads a workload from text as file `name` and frees it: the loader's
+ * verdict (SIM_OK or the error in *e), for the refusal tests. */
+static inline int test_load_workload(const char *name, const char *text, sim_err_t *e)
+{
+	workload_t w;
+	memset(e, 0, sizeof *e);
+	int rc = config_load_workload_string(name, text, strlen(text), NULL, 0, &w, e);
+	if (!rc)
+		workload_free(&w);
+	return rc;
+}
+
 #endif

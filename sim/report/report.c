@@ -218,6 +218,19 @@ static bool delta_skip(const run_result_t *r, const layer_result_t *l, double *o
 }
 
 /* A ratio of skipped to all, 0 when there is nothing. */
+/* `"key": [v0, v1, ...], ` with each value in fmt, a non-finite one as
+ * null (a KL is infinite when a datapath logit is). */
+static void report_json_list(FILE *f, const char *key, const double *v, uint32_t n, const char *fmt)
+{
+	fprintf(f, "\"%s\": [", key);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", f);
+		json_write_number(f, fmt, v[i]);
+	}
+	fputs("], ", f);
+}
+
 static double delta_ratio(uint64_t skipped, uint64_t used)
 {
 	return used + skipped ? (double)skipped / (double)(used + skipped) : 0;
@@ -341,22 +354,12 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			}
 			fprintf(f, "], ");
 			if (l->refine_rel_error) {
-				fprintf(f, "\"rel_error\": [");
-				for (uint32_t n = 0; n < k; n++)
-					fprintf(f, "%s%.9g", n ? ", " : "", l->refine_rel_error[n]);
-				fprintf(f, "], \"cosine\": [");
-				for (uint32_t n = 0; n < k; n++)
-					fprintf(f, "%s%.12g", n ? ", " : "", l->refine_cosine[n]);
-				fprintf(f, "], ");
+				report_json_list(f, "rel_error", l->refine_rel_error, k, "%.9g");
+				report_json_list(f, "cosine", l->refine_cosine, k, "%.12g");
 			}
 			if (l->refine_kl) {
-				fprintf(f, "\"kl\": [");
-				for (uint32_t n = 0; n < k; n++)
-					fprintf(f, "%s%.17g", n ? ", " : "", l->refine_kl[n]);
-				fprintf(f, "], \"argmax_agreement\": [");
-				for (uint32_t n = 0; n < k; n++)
-					fprintf(f, "%s%.12g", n ? ", " : "", l->refine_argmax[n]);
-				fprintf(f, "], ");
+				report_json_list(f, "kl", l->refine_kl, k, "%.17g");
+				report_json_list(f, "argmax_agreement", l->refine_argmax, k, "%.12g");
 			}
 			fprintf(f, "\"refine_at_cycles\": [");
 			for (uint32_t t = 0; t < lc->timesteps; t++) {

@@ -29,15 +29,13 @@ import tempfile
 
 import numpy as np
 import torch
+from torchutil import f64, run_functional
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 T, B, I, H = 7, 4, 10, 16
 LENS = [3, 7, 1, 5]  # unsorted: sharpsim issues them packed, longest first
 BOUND = {"fp32": 1e-5, "fp16": 5e-3}
 
-
-def f64(t):
-    return t.detach().numpy().astype(np.float64)
 
 
 def case(name, m, cell, extra, params, back=None):
@@ -191,15 +189,9 @@ def main():
                 f.write(wl)
             for prec in ("fp32", "fp16"):
                 out = os.path.join(cd, prec)
-                os.mkdir(out)
-                r = subprocess.run(
-                    [bin_, "run", "--workload", os.path.join(cd, "wl.yaml"), "--functional", "--dump-outputs", out,
-                     "-p", f"precision.mul={prec}"],
-                    capture_output=True,
-                    text=True,
-                )
-                if r.returncode:
-                    print(f"lens: FAIL {name} {prec}: sharpsim exited {r.returncode}: {r.stderr.strip()}")
+                fail = run_functional(bin_, os.path.join(cd, "wl.yaml"), out, prec)
+                if fail:
+                    print(f"lens: FAIL {name} {prec}: {fail}")
                     bad += 1
                     continue
                 got = np.load(os.path.join(out, "layer0_h.npy"))

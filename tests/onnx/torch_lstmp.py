@@ -15,12 +15,12 @@ bound the ONNX conformance checks hold fp16 to, docs/onnx.md).
 usage: torch_lstmp.py BIN    (prints one line per precision; exit 1 on a miss)
 """
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import torch
+from torchutil import f64, run_functional
 
 T, B, I, H, P = 7, 2, 12, 20, 8
 BOUND = {"fp32": 1e-5, "fp16": 5e-3}
@@ -41,7 +41,6 @@ def main():
             _, (h, c) = m(x[t : t + 1], (h, c))
             cs.append(c[0])
         cseq = torch.stack(cs)
-    f64 = lambda t: t.detach().numpy().astype(np.float64)
     bad = 0
     with tempfile.TemporaryDirectory() as d:
         wd = os.path.join(d, "w")
@@ -62,14 +61,9 @@ def main():
             )
         for prec in ("fp32", "fp16"):
             out = os.path.join(d, prec)
-            os.mkdir(out)
-            r = subprocess.run(
-                [bin_, "run", "--workload", wl, "--functional", "--dump-outputs", out, "-p", f"precision.mul={prec}"],
-                capture_output=True,
-                text=True,
-            )
-            if r.returncode:
-                print(f"lstmp: FAIL {prec}: sharpsim exited {r.returncode}: {r.stderr.strip()}")
+            fail = run_functional(bin_, wl, out, prec)
+            if fail:
+                print(f"lstmp: FAIL {prec}: {fail}")
                 bad += 1
                 continue
             gh = np.load(os.path.join(out, "layer0_h.npy"))

@@ -16,12 +16,12 @@ output for logits moved by 0.01 in one class (fp32).
 usage: torch_softmax.py BIN    (prints one line per precision; exit 1 on a miss)
 """
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import torch
+from torchutil import f64, run_functional
 
 T, B, I, K = 5, 3, 12, 10
 BOUND = {"fp32": 1e-5, "fp16": 5e-3}
@@ -41,7 +41,6 @@ def main():
         zmoved = z.clone()
         zmoved[..., 0] += 0.01
         pmoved = torch.softmax(zmoved, dim=-1)
-    f64 = lambda t: t.detach().numpy().astype(np.float64)
     bad = 0
     with tempfile.TemporaryDirectory() as d:
         wd = os.path.join(d, "w")
@@ -61,14 +60,9 @@ def main():
             )
         for prec in ("fp32", "fp16"):
             out = os.path.join(d, prec)
-            os.mkdir(out)
-            r = subprocess.run(
-                [bin_, "run", "--workload", wl, "--functional", "--dump-outputs", out, "-p", f"precision.mul={prec}"],
-                capture_output=True,
-                text=True,
-            )
-            if r.returncode:
-                print(f"softmax: FAIL {prec}: sharpsim exited {r.returncode}: {r.stderr.strip()}")
+            fail = run_functional(bin_, wl, out, prec)
+            if fail:
+                print(f"softmax: FAIL {prec}: {fail}")
                 bad += 1
                 continue
             got = np.load(os.path.join(out, "layer1_h.npy"))
