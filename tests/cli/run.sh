@@ -46,13 +46,13 @@ expect_error "${LOC}unknown cell 'lsmt', expected one of lstm, gru, vanilla, fc,
 expect_error "${LOC}.*unknown key" --workload $FX/workload_unknown.yaml
 # A softmax's program is SHARP's: another machine refuses it at the layer.
 expect_error "${LOC}layer 3 is a softmax, which is modelled on SHARP's datapath, not on machine epur's" \
-  --hw configs/baselines/epur-1k.yaml --workload workloads/examples/lstm_classifier.yaml
+  --hw configs/baselines/epur-1k.yaml --workload workloads/cells/lstm_classifier.yaml
 # A softmax has no weights: a weight-storage key on it is refused at the key,
 # and a -w override of one applies to the layers that have weights.
-sed '$a\    sparsity: 0.5' workloads/examples/lstm_classifier.yaml >"$T/smx_sparse.yaml"
+sed '$a\    sparsity: 0.5' workloads/cells/lstm_classifier.yaml >"$T/smx_sparse.yaml"
 expect_error "^$T/smx_sparse.yaml:[0-9]+:15: layer 3 is a softmax: it has no weights to store, expected no sparsity on it$" \
   --workload "$T/smx_sparse.yaml"
-if "$BIN" run --workload workloads/examples/lstm_classifier.yaml -w sparsity=0.5 -w weight_bits=8 --format json >"$T/smx_w.json" 2>/dev/null &&
+if "$BIN" run --workload workloads/cells/lstm_classifier.yaml -w sparsity=0.5 -w weight_bits=8 --format json >"$T/smx_w.json" 2>/dev/null &&
   grep -q '"sparsity": 0.5' "$T/smx_w.json"; then ok; else bad "-w sparsity on a network ending in a softmax"; fi
 expect_error "${LOC}value '3' of weight_bits is not a valid choice, expected one of: 16, 8, 4, 2$" --workload $FX/workload_bad_bits.yaml
 expect_error "${LOC}value 'foo' of weight_scale is not a valid choice, expected one of: row, block, tensor$" --workload $FX/workload_bad_scale.yaml
