@@ -470,7 +470,7 @@ static bool tf_row(tf_t *f, char *s)
 		return false;
 	s += strspn(s, " ");
 	size_t n = strlen(s);
-	if (*s++ != '[' || s[n - 2] != ']')
+	if (n < 2 || *s++ != '[' || s[n - 2] != ']') /* "[" alone has no last character after it */
 		return false;
 	s[n - 2] = 0;
 	double v[6];
