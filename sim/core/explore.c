@@ -1,5 +1,6 @@
 #include "explore.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "plan.h"
@@ -47,8 +48,15 @@ int explore_layer(const hw_cfg_t *hw, const sched_registry_t *registry, const la
 			plan_free(&p);
 		}
 		if (rc == SIM_EINPUT) {
-			if (!why_c)
-				why = e, why_c = c;
+			/* The plan names the one-layer copy "layer 1"; the caller
+			 * locates the real layer, so that label is dropped. */
+			if (!why_c) {
+				const char *m = e.msg, *own = "layer 1: ";
+				if (!strncmp(m, own, strlen(own)))
+					m += strlen(own);
+				snprintf(why.msg, sizeof why.msg, "%s", m);
+				why_c = c;
+			}
 			continue; /* a config this layer cannot form */
 		}
 		if (rc) {
