@@ -874,6 +874,107 @@ START_TEST(tile_table_fast_path_agrees)
 }
 END_TEST
 
+/* Reads a whole small file into a string (the caller frees it). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	rewind(f);
+	char *s = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+static bool tile_entry_eq(const tile_entry_t *x, const tile_entry_t *y)
+{
+	return x->vs_units == y->vs_units && x->vs_width == y->vs_width && x->scheduler == y->scheduler &&
+	       x->cell == y->cell && x->input_size == y->input_size && x->hidden_size == y->hidden_size &&
+	       x->timesteps == y->timesteps && x->batch == y->batch && x->layer_key == y->layer_key &&
+	       x->best == y->best && !memcmp(x->cycles, y->cycles, sizeof x->cycles);
+}
+
+/* Every committed table, read by the fast path, is what the YAML loader
+ * reads from the same table with one space added inside each entry's
+ * braces (valid YAML, not the writer's form, so the fast path gives it
+ * up); and a bad value in any one entry (the middle one here: not the one
+ * a run needs) refuses the whole table at that value's line and column,
+ * the line counted from the file's own lines. */
+START_TEST(tile_table_fast_path_every_committed_table)
+{
+	char dir[] = "/tmp/sharpsim-tcommit-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char slow[128];
+	snprintf(slow, sizeof slow, "%s/slow.yaml", dir);
+	DIR *dd = opendir("configs/tiles");
+	ck_assert_ptr_nonnull(dd);
+	struct dirent *de;
+	int tables = 0;
+	while ((de = readdir(dd))) {
+		size_t len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
+			continue;
+		char path[256];
+		snprintf(path, sizeof path, "configs/tiles/%s", de->d_name);
+		char *text = slurp(path);
+		sim_err_t err = { 0 };
+		tile_table_t a, b;
+		ck_assert_msg(config_load_tile_table(path, &a, &err) == SIM_OK, "%s", err.msg);
+		ck_assert_msg(a.n > 100 && a.has_key, "%s: %zu entries", path, a.n);
+		/* the slow copy: "{vs_units" -> "{ vs_units" on every entry */
+		FILE *f = fopen(slow, "w");
+		size_t lines = 0, mid_line = 0, entry = 0;
+		for (char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1, lines++) {
+			char *brace = !strncmp(p, "  - {", 5) ? p + 4 : NULL;
+			if (brace) {
+				fprintf(f, "%.*s{ %.*s", (int)(brace - p), p, (int)(nl - brace), brace + 1);
+				if (entry++ == a.n / 2)
+					mid_line = lines + 1;
+			} else {
+				fprintf(f, "%.*s", (int)(nl - p + 1), p);
+			}
+		}
+		fclose(f);
+		ck_assert_uint_eq(entry, a.n);
+		ck_assert_msg(config_load_tile_table(slow, &b, &err) == SIM_OK, "%s", err.msg);
+		ck_assert(a.n == b.n && a.has_key == b.has_key && a.timing_key == b.timing_key);
+		for (size_t i = 0; i < a.n; i++)
+			ck_assert_msg(tile_entry_eq(&a.e[i], &b.e[i]), "%s: entry %zu differs", path, i);
+		config_tile_table_free(&b);
+		/* the writer's form with the middle entry's hidden_size 0 */
+		f = fopen(slow, "w");
+		lines = 0;
+		size_t col = 0;
+		for (char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+			if (++lines == mid_line) {
+				char *h = strstr(p, "hidden_size: ") + strlen("hidden_size: ");
+				col = (size_t)(h - p) + 1;
+				fprintf(f, "%.*s0", (int)(h - p), p);
+				p = h + strspn(h, "0123456789");
+			}
+			fprintf(f, "%.*s", (int)(nl - p + 1), p);
+		}
+		fclose(f);
+		ck_assert_int_eq(config_load_tile_table(slow, &b, &err), SIM_EINPUT);
+		char where[192], what[96];
+		snprintf(where, sizeof where, "%s:%zu:%zu: ", slow, mid_line, col);
+		snprintf(what, sizeof what, "value '0' of entries[%zu].hidden_size is out of range", a.n / 2);
+		check_msg(&err, where, what);
+		config_tile_table_free(&a);
+		free(text);
+		tables++;
+	}
+	closedir(dd);
+	ck_assert_int_ge(tables, 5);
+	unlink(slow);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(tile_table_round_trip)
 {
 	char dir[] = "/tmp/sharpsim-tiles-XXXXXX";
@@ -1072,6 +1173,7 @@ Suite *config_suite(void)
 	tcase_add_test(tt, timing_key_follows_timing);
 	tcase_add_test(tt, layer_key_follows_timing);
 	tcase_add_test(tt, tile_table_fast_path_agrees);
+	tcase_add_test(tt, tile_table_fast_path_every_committed_table);
 	tcase_add_test(tt, tile_cache_hits_and_reloads);
 	suite_add_tcase(s, tt);
 	return s;

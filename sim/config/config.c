@@ -1080,106 +1080,174 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
  * one flow mapping per line; building a YAML tree of its ~570 entries was
  * most of a one-layer run's time. The fast path reads such a file line by
  * line instead. It accepts only the writer's exact form (plain digits, no
- * leading zeros, known names, every key in order) and gives up on the first
- * line it does not recognise; the YAML loader then reads the file, and it
- * alone decides what is valid and says where what is not is. So the fast
- * path accepts nothing the loader would refuse, and reads what it accepts
- * as the loader would. */
+ * leading zeros, known names, every key in order, comments of printable
+ * ASCII) and gives up on the first line it does not recognise; the YAML
+ * loader then reads the file, and it alone decides what is valid and says
+ * where what is not is. So the fast path accepts nothing the loader would
+ * refuse, and reads what it accepts as the loader would.
+ *
+ * Every line is still read in full (a table with one bad entry is refused,
+ * whichever entry a run needs), so what makes it cheap is per byte: the
+ * file is read in large chunks and split with memchr, fixed text is matched
+ * with memcmp of a constant length, and a number's digits are counted
+ * before they are converted, so that only a 20-digit number needs an
+ * overflow test. A line is [s, end): nothing reads past end. */
 
-static bool tt_lit(const char **p, const char *lit)
-{
-	const char *s = *p;
-	for (; *lit; s++, lit++)
-		if (*s != *lit)
-			return false;
-	*p = s;
-	return true;
-}
+/* s past the literal lit when [s, end) starts with it, else NULL (a
+ * constant length, so that the compiler compares it in a few words). */
+#define TT_LIT(s, end, lit)                                                                                         \
+	((s) && (size_t)((end) - (s)) >= sizeof lit - 1 && !memcmp((s), lit, sizeof lit - 1) ? (s) + sizeof lit - 1 \
+											     : NULL)
 
-static bool tt_u64(const char **p, uint64_t lo, uint64_t hi, uint64_t *out)
+/* The parsers below take a position in a line (NULL: an earlier part
+ * failed) and give the position past what they read, or NULL. A line
+ * handed to them ends with its newline, which stops every scan. */
+
+/* A decimal in [lo, hi]: plain digits, no leading zero, at most
+ * UINT64_MAX. A number of at most 20 digits that is not above UINT64_MAX
+ * (tested on its text) has no prefix above it either, so v never wraps. */
+static const char *tt_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	const char *s = *p;
-	if (*s < '0' || *s > '9' || (*s == '0' && s[1] >= '0' && s[1] <= '9'))
-		return false;
+	if (!s)
+		return NULL;
+	const char *b = s;
 	uint64_t v = 0;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		/* v * 10 + d <= UINT64_MAX = 1844674407370955161 * 10 + 5 */
-		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && (uint64_t)(*s - '0') > UINT64_MAX % 10))
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (v < lo || v > hi)
-		return false;
+	for (unsigned d; (d = (unsigned)(unsigned char)*s - '0') <= 9; s++)
+		v = v * 10 + d;
+	size_t n = (size_t)(s - b);
+	if (!n || (n > 1 && *b == '0') || n > 20 || (n == 20 && memcmp(b, "18446744073709551615", 20) > 0) || v < lo ||
+	    v > hi)
+		return NULL;
 	*out = v;
-	*p = s;
-	return true;
+	return s;
 }
 
-static bool tt_u32(const char **p, uint64_t lo, uint64_t hi, uint32_t *out)
+static const char *tt_u32(const char *s, uint64_t lo, uint64_t hi, uint32_t *out)
 {
 	uint64_t v;
-	if (!tt_u64(p, lo, hi, &v))
-		return false;
+	if (!(s = tt_u64(s, lo, hi, &v)))
+		return NULL;
 	*out = (uint32_t)v;
-	return true;
+	return s;
 }
 
-/* "0x" and 16 hex digits, quoted. */
-static bool tt_key(const char **p, uint64_t *out)
+/* "0x" and 16 lower-case hex digits, quoted. */
+static const char *tt_key(const char *s, const char *end, uint64_t *out)
 {
-	const char *s = *p;
-	if (!tt_lit(&s, "\"0x"))
-		return false;
+	if (!s || end - s < 20 || memcmp(s, "\"0x", 3) || s[19] != '"')
+		return NULL;
 	uint64_t v = 0;
-	for (int i = 0; i < 16; i++, s++) {
-		int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint64_t)d;
+	for (int i = 3; i < 19; i++) {
+		unsigned c = (unsigned char)s[i], d = c - '0', x = c - 'a';
+		if (d > 9 && x > 5)
+			return NULL;
+		v = v << 4 | (d <= 9 ? d : x + 10);
 	}
-	if (*s++ != '"')
-		return false;
 	*out = v;
-	*p = s;
-	return true;
+	return s + 20;
 }
 
 /* One of names, spelled exactly. */
-static bool tt_name(const char **p, const char *const *names, int *out)
+static const char *tt_name(const char *s, const char *const *names, int *out)
 {
+	if (!s)
+		return NULL;
 	size_t n = 0;
-	for (char c = (*p)[0]; (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; c = (*p)[++n])
+	for (unsigned c; (c = (unsigned char)s[n]) - 'a' < 26 || c - '0' < 10 || c == '_'; n++)
 		;
 	for (int i = 0; n && names[i]; i++)
-		if (strlen(names[i]) == n && !strncmp(*p, names[i], n)) {
+		if (names[i][0] == s[0] && !strncmp(s, names[i], n) && !names[i][n]) {
 			*out = i;
-			*p += n;
-			return true;
+			return s + n;
 		}
-	return false;
+	return NULL;
 }
 
-static bool tt_entry(const char *s, tile_entry_t *e)
+static bool tt_entry(const char *s, const char *end, tile_entry_t *e)
 {
-	int sc, c, b;
-	bool ok = tt_lit(&s, "  - {vs_units: ") && tt_u32(&s, 1, 65536, &e->vs_units) && tt_lit(&s, ", vs_width: ") &&
-		  tt_u32(&s, 1, 4096, &e->vs_width) && tt_lit(&s, ", scheduler: ") &&
-		  tt_name(&s, sched_builtin_names, &sc) && tt_lit(&s, ", cell: ") &&
-		  tt_name(&s, cell_builtin_names, &c) && tt_lit(&s, ", input_size: ") &&
-		  tt_u32(&s, 0, 1048576, &e->input_size) && tt_lit(&s, ", hidden_size: ") &&
-		  tt_u32(&s, 1, 65536, &e->hidden_size) && tt_lit(&s, ", timesteps: ") &&
-		  tt_u32(&s, 1, UINT32_MAX, &e->timesteps) && tt_lit(&s, ", batch: ") &&
-		  tt_u32(&s, 1, UINT32_MAX, &e->batch) && tt_lit(&s, ", layer_key: ") && tt_key(&s, &e->layer_key) &&
-		  tt_lit(&s, ", best: ") && tt_name(&s, param_tile_names, &b) && b != TILE_AUTO &&
-		  tt_lit(&s, ", cycles: [");
-	for (int i = 0; ok && i < 4; i++)
-		ok = tt_u64(&s, 0, UINT64_MAX, &e->cycles[i]) && tt_lit(&s, i < 3 ? ", " : "]}");
-	if (!ok || *s)
+	int sc, c, b = TILE_AUTO;
+	s = tt_u32(TT_LIT(s, end, "  - {vs_units: "), 1, 65536, &e->vs_units);
+	s = tt_u32(TT_LIT(s, end, ", vs_width: "), 1, 4096, &e->vs_width);
+	s = tt_name(TT_LIT(s, end, ", scheduler: "), sched_builtin_names, &sc);
+	s = tt_name(TT_LIT(s, end, ", cell: "), cell_builtin_names, &c);
+	s = tt_u32(TT_LIT(s, end, ", input_size: "), 0, 1048576, &e->input_size);
+	s = tt_u32(TT_LIT(s, end, ", hidden_size: "), 1, 65536, &e->hidden_size);
+	s = tt_u32(TT_LIT(s, end, ", timesteps: "), 1, UINT32_MAX, &e->timesteps);
+	s = tt_u32(TT_LIT(s, end, ", batch: "), 1, UINT32_MAX, &e->batch);
+	s = tt_key(TT_LIT(s, end, ", layer_key: "), end, &e->layer_key);
+	s = tt_name(TT_LIT(s, end, ", best: "), param_tile_names, &b);
+	s = tt_u64(TT_LIT(s, end, ", cycles: ["), 0, UINT64_MAX, &e->cycles[0]);
+	s = tt_u64(TT_LIT(s, end, ", "), 0, UINT64_MAX, &e->cycles[1]);
+	s = tt_u64(TT_LIT(s, end, ", "), 0, UINT64_MAX, &e->cycles[2]);
+	s = tt_u64(TT_LIT(s, end, ", "), 0, UINT64_MAX, &e->cycles[3]);
+	s = TT_LIT(s, end, "]}");
+	if (s != end || b == TILE_AUTO)
 		return false;
 	e->scheduler = (sched_kind_t)sc;
 	e->cell = (cell_kind_t)c;
 	e->best = (tile_sel_t)b;
 	return true;
+}
+
+/* A character of a preset name that needs no quoting or escape. */
+static bool tt_hw_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+	       c == '+' || c == '-';
+}
+
+/* The state of a table read line by line. */
+typedef struct tt_read {
+	tile_table_t t;
+	size_t cap;
+	bool in_entries, done, have_hw;
+} tt_read_t;
+
+/* One line [p, end), without its newline: false when it is not in the
+ * writer's form. */
+static bool tt_line(tt_read_t *r, const char *p, const char *end)
+{
+	if (r->done)
+		return false;
+	if (r->in_entries) {
+		if (r->t.n == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 1024;
+			tile_entry_t *e = realloc(r->t.e, r->cap * sizeof *e);
+			if (!e)
+				return false;
+			r->t.e = e;
+		}
+		if (!tt_entry(p, end, &r->t.e[r->t.n]))
+			return false;
+		r->t.n++;
+		return true;
+	}
+	if (p < end && *p == '#') {
+		/* printable ASCII only: what any YAML reader takes in a comment */
+		for (const char *s = p; s < end; s++)
+			if (*s < ' ' || *s > '~')
+				return false;
+		return true;
+	}
+	const char *q;
+	if ((q = TT_LIT(p, end, "hw: \""))) {
+		p = q;
+		size_t k = 0;
+		while (p + k < end && tt_hw_char(p[k]))
+			k++;
+		bool ok = !r->have_hw && k && p + k + 1 == end && p[k] == '"';
+		r->have_hw = true;
+		return ok;
+	}
+	if ((q = TT_LIT(p, end, "timing_key: "))) {
+		bool ok = !r->t.has_key && tt_key(q, end, &r->t.timing_key) == end;
+		r->t.has_key = true;
+		return ok;
+	}
+	if (TT_LIT(p, end, "entries:") == end)
+		return r->in_entries = true;
+	r->done = true;
+	return TT_LIT(p, end, "entries: []") == end;
 }
 
 /* True, with *out filled, when path is a table in the writer's form. */
@@ -1188,55 +1256,35 @@ static bool tt_fast(const char *path, tile_table_t *out)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return false;
-	tile_table_t t = { 0 };
-	size_t cap = 0;
-	bool ok = true, in_entries = false, done = false, have_hw = false;
-	char line[512];
-	size_t bytes = 0;
-	while (ok && fgets(line, sizeof line, f)) {
-		size_t n = strlen(line);
-		bytes += n;
-		if (!n || line[n - 1] != '\n' || bytes > CONFIG_TILE_TABLE_MAX_BYTES || done) {
-			ok = false;
-			break;
+	/* A chunk, and the start of a line it cut (no line of the writer's
+	 * form comes near 1 KB). */
+	enum { TT_CHUNK = 32768, TT_LINE = 1024 };
+	char *buf = malloc(TT_CHUNK + TT_LINE);
+	tt_read_t r = { .t = { 0 } };
+	size_t have = 0, bytes = 0, got;
+	bool ok = buf != NULL;
+	while (ok && (got = fread(buf + have, 1, TT_CHUNK, f)) > 0) {
+		bytes += got;
+		have += got;
+		const char *p = buf, *end = buf + have, *nl;
+		while (ok && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+			ok = tt_line(&r, p, nl);
+			p = nl + 1;
 		}
-		line[n - 1] = 0;
-		const char *p = line;
-		if (in_entries) {
-			if (t.n == cap) {
-				cap = cap ? 2 * cap : 64;
-				tile_entry_t *e = realloc(t.e, cap * sizeof *e);
-				if (!e) {
-					ok = false;
-					break;
-				}
-				t.e = e;
-			}
-			ok = tt_entry(line, &t.e[t.n]);
-			t.n += ok;
-		} else if (line[0] == '#') {
-			continue;
-		} else if (tt_lit(&p, "hw: \"")) {
-			size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-");
-			ok = !have_hw && k && !strcmp(p + k, "\"");
-			have_hw = true;
-		} else if (tt_lit(&p, "timing_key: ")) {
-			ok = !t.has_key && tt_key(&p, &t.timing_key) && !*p;
-			t.has_key = true;
-		} else if (!strcmp(line, "entries:")) {
-			in_entries = true;
-		} else {
-			ok = !strcmp(line, "entries: []");
-			done = true;
-		}
+		have = (size_t)(end - p);
+		ok &= have < TT_LINE && bytes <= CONFIG_TILE_TABLE_MAX_BYTES;
+		if (ok)
+			memmove(buf, p, have);
 	}
-	ok &= !ferror(f) && (in_entries || done);
+	/* the last line ends with its newline */
+	ok &= !have && !ferror(f) && (r.in_entries || r.done);
 	fclose(f);
+	free(buf);
 	if (!ok) {
-		free(t.e);
+		free(r.t.e);
 		return false;
 	}
-	*out = t;
+	*out = r.t;
 	return true;
 }
 
