@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 struct ydoc_node {
@@ -513,19 +514,28 @@ int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err
 		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable YAML file", path,
 			       strerror(errno));
 	/* Reads at most max_bytes + 1 bytes: one byte past the cap proves the
-	 * file too large without reading an endless one (/dev/zero) to its end. */
+	 * file too large without reading an endless one (/dev/zero) to its end.
+	 * A regular file's size sizes the buffer, so that a config of a few KB
+	 * reads into one of a few KB (not 64 KB, then 128 KB copied into by
+	 * realloc: pages touched for nothing); the size is only a hint, a file
+	 * that grows is read to its end all the same. */
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0, cap = 0, step = 65536;
+	struct stat sb;
+	if (!fstat(fileno(f), &sb) && S_ISREG(sb.st_mode) && sb.st_size >= 0 && (uint64_t)sb.st_size < step)
+		step = (size_t)sb.st_size + 1;
 	for (;;) {
-		size_t want = len + 65536 < max_bytes + 1 ? len + 65536 : max_bytes + 1;
+		size_t want = len + step < max_bytes + 1 ? len + step : max_bytes + 1;
+		step = 65536;
 		if (ydoc_grow((void **)&buf, &cap, want, 1)) {
 			free(buf);
 			fclose(f);
 			return sim_err(err, SIM_ENOMEM, "%s: out of memory", path);
 		}
-		size_t got = fread(buf + len, 1, want - len, f);
+		/* fread is short only at the end of the file or on an error */
+		size_t ask = want - len, got = fread(buf + len, 1, ask, f);
 		len += got;
-		if (got == 0 || len > max_bytes)
+		if (got < ask || len > max_bytes)
 			break;
 	}
 	int bad = ferror(f);
