@@ -93,7 +93,17 @@ typedef struct tile_table {
  * the engine builds it, every auto resolved (resolve_timing_key). */
 uint64_t config_timing_key(const hw_cfg_t *hw);
 
+/* The table at path: the fast path (config_load_tile_table_plain) when the
+ * file is in the writer's form, else the YAML loader, which alone says what
+ * is wrong and where (file:line:col). */
 int config_load_tile_table(const char *path, tile_table_t *out, sim_err_t *err);
+/* The fast path alone: true, with *out filled, when path is a table in
+ * exactly the form config_write_tile_table writes; false (nothing said)
+ * otherwise. What it accepts the YAML loader reads to the same table
+ * (tests/test_config.c, tests/fuzz/fuzz_tiles.c). */
+bool config_load_tile_table_plain(const char *path, tile_table_t *out);
+/* The YAML loader alone. */
+int config_load_tile_table_yaml(const char *path, tile_table_t *out, sim_err_t *err);
 /* Writes the table atomically (temp file + rename), with its timing key
  * when it has one. */
 int config_write_tile_table(const char *path, const char *hw_name, const tile_table_t *t, sim_err_t *err);
