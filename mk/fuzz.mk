@@ -128,7 +128,7 @@ $(FUZZ_DIR)/obj/%.o: %.c
 $(FUZZ_LIB): $(FUZZ_SIM)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(FUZZ_DIR)/bin/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+$(FUZZ_DIR)/bin/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_ydoc.h $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  FUZZER  $@"
 	$(Q)$(FUZZ_CC) $(filter-out -fsanitize=fuzzer-no-link%,$(FUZZ_CFLAGS)) \

@@ -1052,6 +1052,105 @@ START_TEST(ydoc_one_word_as_libyaml)
 }
 END_TEST
 
+/* ydoc's plain block reader builds the tree libyaml's events build, marks
+ * included, for every committed YAML file it takes, and it takes every
+ * hardware preset and every DeepBench workload (so a run never starts
+ * libyaml for them). Hand-written documents: the shapes it takes (nested
+ * maps, a sequence of maps, "" and "x y" strings, values with comments,
+ * UTF-8 in a comment) agree with libyaml; the shapes it gives up on (a tab,
+ * a key with no value, a value continued on the next line, a sequence not
+ * indented under its key, flow, quotes with escapes, a carriage return,
+ * UTF-8 outside a comment, a duplicate key) are left to libyaml, so what a
+ * user sees for them is libyaml's reading or error. */
+static void plain_agrees(const char *name, const char *text, size_t len, bool want_plain)
+{
+	ydoc_t *a = NULL, *b = NULL;
+	sim_err_t err = { 0 };
+	bool plain = ydoc_load_plain(name, text, len, &a);
+	ck_assert_msg(plain == want_plain, "%s: plain reader %s", name, plain ? "took it" : "gave up");
+	if (!plain)
+		return;
+	ck_assert_msg(ydoc_load_libyaml(name, text, len, &b, &err) == SIM_OK, "%s: %s", name, err.msg);
+	ck_assert_msg(ydoc_equal(a, b), "%s: trees differ", name);
+	ydoc_free(a);
+	ydoc_free(b);
+}
+
+START_TEST(ydoc_plain_as_libyaml)
+{
+	static const char *const dirs[] = { "configs",	       "configs/tech",
+					    "configs/tiles",   "workloads/deepbench",
+					    "workloads/paper", "workloads/cells",
+					    "examples",	       FIX };
+	int taken = 0;
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		DIR *dd = opendir(dirs[i]);
+		if (!dd)
+			continue;
+		struct dirent *de;
+		while ((de = readdir(dd))) {
+			size_t len = strlen(de->d_name);
+			if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
+				continue;
+			char path[512];
+			snprintf(path, sizeof path, "%s%s%s", dirs[i], dirs[i][strlen(dirs[i]) - 1] == '/' ? "" : "/",
+				 de->d_name);
+			char *text = slurp(path);
+			ydoc_t *a = NULL;
+			bool plain = ydoc_load_plain(path, text, strlen(text), &a);
+			ydoc_free(a);
+			bool must = (!strcmp(dirs[i], "configs") && !strncmp(de->d_name, "sharp-", 6)) ||
+				    !strcmp(dirs[i], "workloads/deepbench");
+			ck_assert_msg(plain || !must, "%s: the plain reader gave up", path);
+			if (plain)
+				plain_agrees(path, text, strlen(text), true), taken++;
+			free(text);
+		}
+		closedir(dd);
+	}
+	ck_assert_int_ge(taken, 60);
+	static const struct {
+		const char *text;
+		bool plain;
+	} docs[] = {
+		{ "# c\nname: x   # 133 mm\xc2\xb2\ncompute:\n  vs_units: 8\n  tile_table: \"\"\n  s: \"a b/c\"\n"
+		  "mem:\n  wb:\n    bytes: 2MiB\n  x: -1.5\ntop: .5\n",
+		  true },
+		{ "name: w\nlayers:\n  - cell: lstm\n    hidden_size: 8\n\n  - cell: gru\n    # c\n    x: +3\n"
+		  "other: 1\n",
+		  true },
+		{ "a:\n    - 1\n    - b\n", true },
+		{ "l:\n  -   a: 1\n      b: 2\n  - c: 3\n", true },
+		{ "a: 1\n\tb: 2\n", false },
+		{ "a:\nb: 1\n", false },
+		{ "a: 1\n  2\n", false },
+		{ "a:\n- 1\n", false },
+		{ "a: [1, 2]\n", false },
+		{ "a: \"x\\ty\"\n", false },
+		{ "a: 1\r\n", false },
+		{ "a: \xc2\xb2\n", false },
+		{ "a: 1\na: 2\n", false },
+		{ "a: b c\n", false },
+		{ "a: 1#c\n", false },
+		{ "---\na: 1\n", false },
+		{ "a: &x 1\n", false },
+		{ "  a: 1\n", false },
+		{ "a: 1\n", true },
+		{ "a: 1", true },
+	};
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "doc%zu", i);
+		plain_agrees(name, docs[i].text, strlen(docs[i].text), docs[i].plain);
+	}
+	/* what the loader gives for a document the plain reader leaves */
+	ydoc_t *d = NULL;
+	sim_err_t err = { 0 };
+	ck_assert_int_eq(ydoc_load_string("dup", "a: 1\na: 2\n", 10, &d, &err), SIM_EINPUT);
+	check_msg(&err, "dup:2:1: ", "duplicate key 'a' (first at line 1)");
+}
+END_TEST
+
 /* ydoc_decimal reads every decimal to the double strtod gives, bit for bit:
  * its exact fast path (up to 15 digits, |10^e| <= 22) and its fallback, on
  * the edges of both (16 digits, 10^23, leading and trailing zeros, signs)
@@ -1144,6 +1243,7 @@ Suite *config_suite(void)
 	TCase *yd = tcase_create("ydoc");
 	tcase_add_test(yd, ydoc_decimal_is_strtod);
 	tcase_add_test(yd, ydoc_one_word_as_libyaml);
+	tcase_add_test(yd, ydoc_plain_as_libyaml);
 	tcase_add_test(yd, ydoc_sizes);
 	tcase_add_test(yd, ydoc_edit_distances);
 	tcase_add_test(yd, ydoc_tree_and_marks);

@@ -443,39 +443,291 @@ static bool ydoc_one_word(const char *text, size_t len)
 	return true;
 }
 
-/* one_line_ok: a one-line text drops positions from its errors (options). */
-static int ydoc_load(const char *name, const char *text, size_t len, bool one_line_ok, ydoc_t **out, sim_err_t *err)
+/* ---- plain block documents without libyaml ----
+ *
+ * A hardware config or a workload as sharpsim ships them is block YAML of
+ * the plainest kind: "key: value" lines nested by indentation, sequences of
+ * maps ("- cell: lstm"), one-word values, "" strings, comments. libyaml took
+ * about 110 instructions a byte to read them, 5 % of a default run. This
+ * reader takes exactly that shape, line by line, and hands ydoc_event the
+ * events libyaml would give for it (same kinds, texts, styles and marks),
+ * so the tree, its positions and every check made while building it
+ * (duplicate keys, depth) are the ones libyaml's events give. It gives up
+ * (false, the document emptied) on anything else: a tab or carriage return,
+ * a byte outside printable ASCII except well-formed UTF-8 of printable code
+ * points in a comment, a flow collection, a quoted string holding anything
+ * but letters, digits, spaces and _ . + - /, a plain value holding a space
+ * or anything but those characters (or starting with an indicator), a key
+ * with no value on its own line, document markers, directives, anchors,
+ * tags, a sequence not indented under its key, and any indentation it
+ * does not expect; also on any error while
+ * building. libyaml then reads the text, and it alone decides what is valid
+ * and says where what is not is (tests/test_config.c and
+ * tests/fuzz/fuzz_config.c hold the two to the same trees). */
+
+/* The code points libyaml's reader takes as printable, beyond ASCII, in
+ * their shortest UTF-8 form, less the two it reads as line breaks (U+2028,
+ * U+2029) and C1 (NEL is a break too); *p moves past one, which ends
+ * before end. */
+bool ydoc_utf8_printable(const unsigned char **p, const unsigned char *end)
 {
-	*out = NULL;
+	const unsigned char *s = *p;
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 3 : s[0] >= 0xe0 ? 2 : s[0] >= 0xc2 && s[0] < 0xe0 ? 1 : -1;
+	if (n < 0 || s[0] > 0xf4 || end - s <= n)
+		return false;
+	uint32_t c = s[0] & (0x3fu >> n);
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return false;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
+	if (c < least[n] || c > 0x10ffff || (c < 0xa0) || (c > 0xd7ff && c < 0xe000) || c == 0x2028 || c == 0x2029 ||
+	    c == 0xfffe || c == 0xffff)
+		return false;
+	*p = s + n + 1;
+	return true;
+}
+
+/* A character of a plain value or a simple quoted string. */
+static bool yplain_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+	       c == '+' || c == '-' || c == '/';
+}
+
+static bool yplain_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+typedef struct yplain {
+	ydoc_builder_t *b;
+	size_t line;		  /* 0-based, as yaml_mark_t */
+	int open[YDOC_MAX_DEPTH]; /* each open collection's indent (column of its keys or dashes) */
+	bool is_seq[YDOC_MAX_DEPTH];
+	size_t n;     /* open collections */
+	bool pending; /* the last key has no value yet: a collection follows */
+	int pending_indent;
+} yplain_t;
+
+static bool yplain_event(yplain_t *y, yaml_event_type_t type, size_t col, const char *text, size_t len, bool quoted)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.start_mark.line = y->line;
+	ev.start_mark.column = col;
+	if (type == YAML_SCALAR_EVENT) {
+		ev.data.scalar.value = (yaml_char_t *)(uintptr_t)text;
+		ev.data.scalar.length = len;
+		ev.data.scalar.style = quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE;
+	}
+	sim_err_t err;
+	return ydoc_event(y->b, &ev, &err) == SIM_OK;
+}
+
+static bool yplain_open(yplain_t *y, bool seq, int indent)
+{
+	if (y->n == YDOC_MAX_DEPTH || !yplain_event(y, seq ? YAML_SEQUENCE_START_EVENT : YAML_MAPPING_START_EVENT,
+						    (size_t)indent, NULL, 0, false))
+		return false;
+	y->open[y->n] = indent;
+	y->is_seq[y->n++] = seq;
+	return true;
+}
+
+/* Closes the collections indented deeper than indent. */
+static bool yplain_close(yplain_t *y, int indent)
+{
+	while (y->n && y->open[y->n - 1] > indent)
+		if (!yplain_event(y, y->is_seq[--y->n] ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT, 0, NULL, 0,
+				  false))
+			return false;
+	return true;
+}
+
+/* After a value: blanks, then the end of the line or a comment. */
+static bool yplain_rest(const char *s, const char *end)
+{
+	while (s < end && *s == ' ')
+		s++;
+	return s == end || (*s == '#' && s[-1] == ' ');
+}
+
+/* A scalar value starting at s (column col): a plain word or "...". */
+static bool yplain_value(yplain_t *y, const char *s, const char *end, size_t col)
+{
+	if (*s == '"') {
+		const char *q = s + 1;
+		while (q < end && (yplain_char(*q) || *q == ' '))
+			q++;
+		return q < end && *q == '"' && yplain_rest(q + 1, end) &&
+		       yplain_event(y, YAML_SCALAR_EVENT, col, s + 1, (size_t)(q - s - 1), true);
+	}
+	/* not an indicator: '-', '.' and '+' only before a digit */
+	if (!yplain_key_char(*s) &&
+	    !((*s == '-' || *s == '.' || *s == '+') && s + 1 < end && s[1] >= '0' && s[1] <= '9'))
+		return false;
+	const char *q = s;
+	while (q < end && yplain_char(*q))
+		q++;
+	return yplain_rest(q, end) && yplain_event(y, YAML_SCALAR_EVENT, col, s, (size_t)(q - s), false);
+}
+
+/* "key: value", "key:" (a collection follows) at column col of the map
+ * open at that indent. */
+static bool yplain_pair(yplain_t *y, const char *s, const char *end, size_t col)
+{
+	const char *k = s;
+	while (k < end && yplain_key_char(*k))
+		k++;
+	if (k == s || k == end || *k != ':' || (k + 1 < end && k[1] != ' ') ||
+	    !yplain_event(y, YAML_SCALAR_EVENT, col, s, (size_t)(k - s), false))
+		return false;
+	const char *v = k + 1;
+	while (v < end && *v == ' ')
+		v++;
+	if (v == end || *v == '#') {
+		if (v < end && v[-1] != ' ')
+			return false;
+		y->pending = true;
+		y->pending_indent = (int)col;
+		return true;
+	}
+	return yplain_value(y, v, end, col + (size_t)(v - s));
+}
+
+/* One line [s, end) without its newline. */
+static bool yplain_line(yplain_t *y, const char *s, const char *end)
+{
+	const char *p = s;
+	while (p < end && *p == ' ')
+		p++;
+	/* beyond printable ASCII only in a comment: no '#' is read as
+	 * anything else here (values and keys hold none) */
+	const unsigned char *u = (const unsigned char *)p, *ue = (const unsigned char *)end;
+	const unsigned char *hash = memchr(u, '#', (size_t)(ue - u));
+	while (u < ue)
+		if (*u >= 0x20 && *u < 0x7f)
+			u++;
+		else if (!hash || u < hash || !ydoc_utf8_printable(&u, ue))
+			return false;
+	if (p == end || *p == '#')
+		return true; /* blank or a comment */
+	int indent = (int)(p - s);
+	if (*p == '-' && p + 1 < end && p[1] == ' ') {
+		/* a sequence item: a new sequence under a pending key (at the
+		 * key's indent or deeper), or the next item of the open one */
+		if (y->pending) {
+			if (indent <= y->pending_indent || !yplain_open(y, true, indent))
+				return false;
+			y->pending = false;
+		} else if (!yplain_close(y, indent) || !y->n || !y->is_seq[y->n - 1] || y->open[y->n - 1] != indent) {
+			return false;
+		}
+		const char *c = p + 1;
+		while (c < end && *c == ' ')
+			c++;
+		if (c == end || *c == '#' || *c == '-')
+			return false;
+		size_t col = (size_t)(c - s);
+		const char *colon = c;
+		while (colon < end && yplain_key_char(*colon))
+			colon++;
+		if (colon < end && *colon == ':') /* the item is a map: its first key */
+			return yplain_open(y, false, (int)col) && yplain_pair(y, c, end, col);
+		return yplain_value(y, c, end, col);
+	}
+	if (y->pending) {
+		if (indent <= y->pending_indent || !yplain_open(y, false, indent))
+			return false;
+		y->pending = false;
+	} else if (!y->n && !y->b->d->root) {
+		if (indent || !yplain_open(y, false, 0))
+			return false;
+	} else if (!yplain_close(y, indent) || !y->n || y->is_seq[y->n - 1] || y->open[y->n - 1] != indent) {
+		return false;
+	}
+	return yplain_pair(y, p, end, (size_t)indent);
+}
+
+/* Builds d's tree from text when it is a plain block document. */
+static bool ydoc_plain(ydoc_builder_t *b, const char *text, size_t len)
+{
+	yplain_t y = { .b = b };
+	const char *end = text + len;
+	for (const char *s = text; s < end; y.line++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		if (!yplain_line(&y, s, nl))
+			return false;
+		s = nl + 1;
+	}
+	return !y.pending && b->d->root && yplain_close(&y, -1);
+}
+
+/* Empties d (its nodes), keeping its name, for libyaml to read it afresh. */
+static void ydoc_drop_nodes(ydoc_t *d)
+{
+	for (size_t i = 0; i < d->n_all; i++) {
+		free(d->all[i]->text);
+		free(d->all[i]->kids);
+		free(d->all[i]);
+	}
+	d->n_all = 0;
+	d->root = NULL;
+}
+
+/* An empty document named name; one_line_ok: a one-line text drops
+ * positions from its errors (options). */
+static ydoc_t *ydoc_create(const char *name, const char *text, size_t len, bool one_line_ok)
+{
 	ydoc_t *d = calloc(1, sizeof *d);
 	if (!d || !(d->file = ydoc_strdup(name))) {
 		free(d);
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+		return NULL;
 	}
 	const char *nl = memchr(text, '\n', len);
 	d->one_line = one_line_ok && (!nl || (size_t)(nl - text) == len - 1);
-	if (ydoc_one_word(text, len)) { /* the tree libyaml's events would build: one plain scalar at 1:1 */
-		ydoc_node_t *n = calloc(1, sizeof *n);
-		char *t = malloc(len + 1);
-		if (!n || !t || ydoc_grow((void **)&d->all, &d->cap_all, 1, sizeof *d->all)) {
-			free(n);
-			free(t);
-			ydoc_free(d);
-			return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
-		}
-		memcpy(t, text, len);
-		t[len] = '\0';
-		*n = (ydoc_node_t){ .kind = YDOC_SCALAR, .line = 1, .col = 1, .text = t };
-		d->all[d->n_all++] = d->root = n;
-		*out = d;
-		return SIM_OK;
-	}
+	return d;
+}
 
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser)) {
-		ydoc_free(d);
-		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+/* The tree libyaml's events would build for one word: one plain scalar at
+ * 1:1. */
+static int ydoc_read_word(ydoc_t *d, const char *text, size_t len, sim_err_t *err)
+{
+	ydoc_node_t *n = calloc(1, sizeof *n);
+	char *t = malloc(len + 1);
+	if (!n || !t || ydoc_grow((void **)&d->all, &d->cap_all, 1, sizeof *d->all)) {
+		free(n);
+		free(t);
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
 	}
+	memcpy(t, text, len);
+	t[len] = '\0';
+	*n = (ydoc_node_t){ .kind = YDOC_SCALAR, .line = 1, .col = 1, .text = t };
+	d->all[d->n_all++] = d->root = n;
+	return SIM_OK;
+}
+
+/* The plain block reader (above); false leaves d empty. */
+static bool ydoc_read_plain(ydoc_t *d, const char *text, size_t len)
+{
+	ydoc_builder_t b = { .d = d };
+	bool ok = ydoc_plain(&b, text, len);
+	free(b.keys);
+	if (!ok)
+		ydoc_drop_nodes(d);
+	return ok;
+}
+
+static int ydoc_read_libyaml(ydoc_t *d, const char *text, size_t len, sim_err_t *err)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", d->file);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	ydoc_builder_t b = { .d = d };
 	int rc = SIM_OK;
@@ -493,12 +745,67 @@ static int ydoc_load(const char *name, const char *text, size_t len, bool one_li
 	}
 	yaml_parser_delete(&parser);
 	free(b.keys);
+	return rc;
+}
+
+static int ydoc_load(const char *name, const char *text, size_t len, bool one_line_ok, ydoc_t **out, sim_err_t *err)
+{
+	*out = NULL;
+	ydoc_t *d = ydoc_create(name, text, len, one_line_ok);
+	if (!d)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+	int rc = SIM_OK;
+	if (ydoc_one_word(text, len))
+		rc = ydoc_read_word(d, text, len, err);
+	else if (!ydoc_read_plain(d, text, len))
+		rc = ydoc_read_libyaml(d, text, len, err);
 	if (rc) {
 		ydoc_free(d);
 		return rc;
 	}
 	*out = d;
 	return SIM_OK;
+}
+
+bool ydoc_load_plain(const char *name, const char *text, size_t len, ydoc_t **out)
+{
+	*out = ydoc_create(name, text, len, false);
+	if (*out && ydoc_read_plain(*out, text, len))
+		return true;
+	ydoc_free(*out);
+	*out = NULL;
+	return false;
+}
+
+int ydoc_load_libyaml(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err)
+{
+	*out = ydoc_create(name, text, len, false);
+	if (!*out)
+		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
+	int rc = ydoc_read_libyaml(*out, text, len, err);
+	if (rc) {
+		ydoc_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static bool ydoc_node_equal(const ydoc_node_t *a, const ydoc_node_t *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col || a->quoted != b->quoted || a->n != b->n ||
+	    (a->text || b->text ? !a->text || !b->text || strcmp(a->text, b->text) : false))
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!ydoc_node_equal(a->kids[i], b->kids[i]))
+			return false;
+	return true;
+}
+
+bool ydoc_equal(const ydoc_t *a, const ydoc_t *b)
+{
+	return ydoc_node_equal(a->root, b->root);
 }
 
 int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err)

@@ -38,6 +38,17 @@ int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err
 /* name is used as the file name in error messages (e.g. "option -p"). */
 int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err);
 void ydoc_free(ydoc_t *d);
+/* The two readers behind ydoc_load_string, alone (for the tests that hold
+ * them to the same trees): the plain block reader, false when text is not
+ * in its subset, and libyaml. ydoc_equal compares two trees node by node:
+ * kind, line, column, quoting, text and children in order. */
+bool ydoc_load_plain(const char *name, const char *text, size_t len, ydoc_t **out);
+int ydoc_load_libyaml(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err);
+bool ydoc_equal(const ydoc_t *a, const ydoc_t *b);
+/* One UTF-8 character of a code point libyaml reads as printable (not a
+ * line break, not C0 or C1), shortest form, ending before end: true and *p
+ * past it, else false. */
+bool ydoc_utf8_printable(const unsigned char **p, const unsigned char *end);
 
 const char *ydoc_file(const ydoc_t *d);
 const ydoc_node_t *ydoc_root(const ydoc_t *d); /* NULL for an empty document */

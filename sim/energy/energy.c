@@ -419,35 +419,14 @@ typedef struct tf {
 	bool name, has_banks, node_nm, rows;
 } tf_t;
 
-/* Code points libyaml reads as printable, beyond ASCII (its "control
- * characters are not allowed" test), in their shortest UTF-8 form, less the
- * two it reads as line breaks (U+2028, U+2029) and NEL (in C1). */
-static bool tf_utf8(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 3 : s[0] >= 0xe0 ? 2 : s[0] >= 0xc2 && s[0] < 0xe0 ? 1 : -1;
-	if (n < 0 || s[0] > 0xf4)
-		return false;
-	uint32_t c = s[0] & (0x3fu >> n);
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return false;
-		c = c << 6 | (s[i] & 0x3fu);
-	}
-	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
-	if (c < least[n] || c > 0x10ffff || (c < 0xa0) || (c > 0xd7ff && c < 0xe000) || c == 0x2028 || c == 0x2029 ||
-	    c == 0xfffe || c == 0xffff)
-		return false;
-	*p = s + n + 1;
-	return true;
-}
-
+/* Printable ASCII, or UTF-8 of code points libyaml reads as printable. */
 static bool tf_text_ok(const char *line)
 {
-	for (const unsigned char *p = (const unsigned char *)line; *p;)
+	const unsigned char *p = (const unsigned char *)line, *end = p + strlen(line);
+	while (p < end)
 		if (*p >= 0x20 && *p < 0x7f)
 			p++;
-		else if (!tf_utf8(&p))
+		else if (!ydoc_utf8_printable(&p, end))
 			return false;
 	return true;
 }

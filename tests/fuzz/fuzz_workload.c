@@ -1,5 +1,7 @@
-/* fuzz_workload.c - the workload loader (config_load_workload). */
+/* fuzz_workload.c - the workload loader (config_load_workload), and ydoc's
+ * plain block reader held to libyaml (fuzz_ydoc.h). */
 #include "fuzz.h"
+#include "fuzz_ydoc.h"
 
 #include "../../sim/config/config.h"
 
@@ -12,5 +14,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	workload_t w = { 0 };
 	config_load_workload(path, NULL, 0, &w, &err);
 	workload_free(&w);
+	fuzz_ydoc_plain_is_libyaml(path, data, size);
 	return 0;
 }
