@@ -431,6 +431,16 @@ static bool tf_text_ok(const char *line)
 	return true;
 }
 
+/* The blanks at s (a loop: strspn's set setup cost more than the few
+ * blanks it skipped, on every field of every row). */
+static size_t tf_blanks(const char *s)
+{
+	size_t n = 0;
+	while (s[n] == ' ')
+		n++;
+	return n;
+}
+
 /* One number of [min, max], the whole of text. */
 static bool tf_number(const char *text, double min, double max, double *out)
 {
@@ -447,16 +457,18 @@ static bool tf_row(tf_t *f, char *s)
 	energy_tech_t *t = f->t;
 	if (*s++ != '-' || *s != ' ' || t->s_n_rows == SRAM_ROWS_MAX)
 		return false;
-	s += strspn(s, " ");
+	s += tf_blanks(s);
 	size_t n = strlen(s);
 	if (n < 2 || *s++ != '[' || s[n - 2] != ']') /* "[" alone has no last character after it */
 		return false;
 	s[n - 2] = 0;
 	double v[6];
 	for (int i = 0; i < 6; i++) {
-		s += strspn(s, " ");
-		size_t k = strcspn(s, ", ");
-		char *end = s + k + strspn(s + k, " ");
+		s += tf_blanks(s);
+		size_t k = 0;
+		while (s[k] && s[k] != ',' && s[k] != ' ')
+			k++;
+		char *end = s + k + tf_blanks(s + k);
 		if (*end != (i < 5 ? ',' : '\0'))
 			return false;
 		s[k] = 0;
@@ -476,7 +488,7 @@ static bool tf_key(tf_t *f, int indent, char *s)
 	if (!k || s[k] != ':' || (s[k + 1] && s[k + 1] != ' '))
 		return false;
 	s[k] = 0;
-	const char *key = s, *val = s + k + 1 + strspn(s + k + 1, " ");
+	const char *key = s, *val = s + k + 1 + tf_blanks(s + k + 1);
 	energy_tech_t *t = f->t;
 	if (indent == 0) {
 		f->sec = NULL;
@@ -522,7 +534,7 @@ static bool tf_line(tf_t *f, char *line)
 {
 	if (!tf_text_ok(line))
 		return false;
-	int indent = (int)strspn(line, " ");
+	int indent = (int)tf_blanks(line);
 	char *s = line + indent, *hash = strchr(s, '#');
 	if (hash) {
 		if (hash != s && hash[-1] != ' ')
