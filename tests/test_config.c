@@ -1016,13 +1016,15 @@ END_TEST
 
 /* A one-word text skips libyaml (ydoc_load_string's fast path): the tree
  * is the one libyaml builds for the same word with a newline after it, and
- * a wrong value is worded alike. Words that are not plain scalars of their
- * own text ("-", "---", "...", "[]", "a: b") are parsed as before. */
+ * a wrong value is worded alike; so is "" (the parameter table's empty
+ * defaults), a quoted empty scalar. Words that are not plain scalars of
+ * their own text ("-", "---", "...", "[]", "a: b") are parsed as before. */
 START_TEST(ydoc_one_word_as_libyaml)
 {
-	static const char *const words[] = { "4",    "-5",  "0.5",  ".5",	"lstm", "config4", "true", "null",
-					     "1e-3", "a+b", "x_y",  "Sharp-4K", "-1e5", "0x1f",	   "-",	   "---",
-					     "...",  "[]",  "a: b", "~",	"-x",	".x",	   "+5",   "'q'" };
+	static const char *const words[] = { "4",    "-5",   "0.5", ".5",   "lstm",	"config4", "true",
+					     "null", "1e-3", "a+b", "x_y",  "Sharp-4K", "-1e5",	   "0x1f",
+					     "-",    "---",  "...", "[]",   "a: b",	"~",	   "-x",
+					     ".x",   "+5",   "'q'", "\"\"", "\"" };
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
 		char nl[64];
 		snprintf(nl, sizeof nl, "%s\n", words[i]);

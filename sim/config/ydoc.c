@@ -695,8 +695,9 @@ static ydoc_t *ydoc_create(const char *name, const char *text, size_t len, bool 
 }
 
 /* The tree libyaml's events would build for one word: one plain scalar at
- * 1:1. */
-static int ydoc_read_word(ydoc_t *d, const char *text, size_t len, sim_err_t *err)
+ * 1:1; for "" (the parameter table's empty defaults), one quoted empty
+ * scalar at 1:1. */
+static int ydoc_read_word(ydoc_t *d, const char *text, size_t len, bool quoted, sim_err_t *err)
 {
 	ydoc_node_t *n = calloc(1, sizeof *n);
 	char *t = malloc(len + 1);
@@ -707,7 +708,7 @@ static int ydoc_read_word(ydoc_t *d, const char *text, size_t len, sim_err_t *er
 	}
 	memcpy(t, text, len);
 	t[len] = '\0';
-	*n = (ydoc_node_t){ .kind = YDOC_SCALAR, .line = 1, .col = 1, .text = t };
+	*n = (ydoc_node_t){ .kind = YDOC_SCALAR, .line = 1, .col = 1, .quoted = quoted, .text = t };
 	d->all[d->n_all++] = d->root = n;
 	return SIM_OK;
 }
@@ -756,7 +757,9 @@ static int ydoc_load(const char *name, const char *text, size_t len, bool one_li
 		return sim_err(err, SIM_ENOMEM, "%s: out of memory", name);
 	int rc = SIM_OK;
 	if (ydoc_one_word(text, len))
-		rc = ydoc_read_word(d, text, len, err);
+		rc = ydoc_read_word(d, text, len, false, err);
+	else if (len == 2 && text[0] == '"' && text[1] == '"')
+		rc = ydoc_read_word(d, "", 0, true, err);
 	else if (!ydoc_read_plain(d, text, len))
 		rc = ydoc_read_libyaml(d, text, len, err);
 	if (rc) {
