@@ -1046,10 +1046,37 @@ int param_defaults(const param_t *t, size_t n, void *base, sim_err_t *err)
 
 /* Shortest %g form that reads back to the same double (at most %.17g),
  * written without an exponent when it is a whole number below 1e15. */
+/* snprintf(buf, size, "%s", s) without the format machinery: a run
+ * formats every key twice (the config hash, the timing key), and snprintf
+ * cost ten times the copy. */
+static void param_put(char *buf, size_t size, const char *s)
+{
+	if (!size)
+		return;
+	size_t n = strlen(s);
+	n = n < size ? n : size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* "%llu" of v, after a '-' when neg (as "%.0f" writes -0 and negatives). */
+static void param_put_u64(char *buf, size_t size, uint64_t v, bool neg)
+{
+	char t[24];
+	size_t i = sizeof t;
+	t[--i] = '\0';
+	do
+		t[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	if (neg)
+		t[--i] = '-';
+	param_put(buf, size, t + i);
+}
+
 static void param_format_double(double x, char *buf, size_t size)
 {
-	if (x == floor(x) && fabs(x) < 1e15) {
-		snprintf(buf, size, "%.0f", x);
+	if (x == floor(x) && fabs(x) < 1e15) { /* an integer, exact in a uint64_t */
+		param_put_u64(buf, size, (uint64_t)fabs(x), signbit(x));
 		return;
 	}
 	for (int prec = 1; prec <= 17; prec++) {
@@ -1090,9 +1117,9 @@ void param_format(const param_t *p, const void *base, char *buf, size_t size)
 		uint32_t x;
 		memcpy(&x, field, sizeof x);
 		if (p->has_auto && x == 0)
-			snprintf(buf, size, "auto");
+			param_put(buf, size, "auto");
 		else
-			snprintf(buf, size, "%u", (unsigned)x);
+			param_put_u64(buf, size, x, false);
 		return;
 	}
 	case PARAM_U64:
@@ -1100,9 +1127,9 @@ void param_format(const param_t *p, const void *base, char *buf, size_t size)
 		uint64_t x;
 		memcpy(&x, field, sizeof x);
 		if (p->has_auto && x == 0)
-			snprintf(buf, size, "auto");
+			param_put(buf, size, "auto");
 		else
-			snprintf(buf, size, "%llu", (unsigned long long)x);
+			param_put_u64(buf, size, x, false);
 		return;
 	}
 	case PARAM_DOUBLE: {
@@ -1114,7 +1141,7 @@ void param_format(const param_t *p, const void *base, char *buf, size_t size)
 	case PARAM_BOOL: {
 		bool x;
 		memcpy(&x, field, sizeof x);
-		snprintf(buf, size, "%s", x ? "true" : "false");
+		param_put(buf, size, x ? "true" : "false");
 		return;
 	}
 	case PARAM_ENUM: {
@@ -1123,7 +1150,7 @@ void param_format(const param_t *p, const void *base, char *buf, size_t size)
 		int count = 0;
 		while (p->names[count])
 			count++;
-		snprintf(buf, size, "%s", x >= 0 && x < count ? p->names[x] : "?");
+		param_put(buf, size, x >= 0 && x < count ? p->names[x] : "?");
 		return;
 	}
 	case PARAM_STRING:
