@@ -129,6 +129,18 @@ static int cfg_unknown_key(sim_err_t *err, const char *name, const param_t *t, s
 	return sim_err(err, SIM_EINPUT, "%s: unknown key '%s', expected a key listed by %s", name, key, help);
 }
 
+/* snprintf(buf, size, "%s%s", a, b) without the format machinery
+ * (size > 0): the walk joins a key to its section for every key. */
+static void cfg_join(char *buf, size_t size, const char *a, const char *b)
+{
+	size_t o = 0;
+	for (; *a && o + 1 < size; a++)
+		buf[o++] = *a;
+	for (; *b && o + 1 < size; b++)
+		buf[o++] = *b;
+	buf[o] = '\0';
+}
+
 /* Walks map (at section prefix, "" or "compute.") against the table. */
 static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, const char *prefix, sim_err_t *err)
 {
@@ -149,7 +161,9 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 				break;
 		if (j < na)
 			continue;
-		snprintf(store[na], MAX_NAME, "%.*s", (int)len, rest);
+		len = len < MAX_NAME - 1 ? len : MAX_NAME - 1; /* as snprintf would cut it */
+		memcpy(store[na], rest, len);
+		store[na][len] = '\0';
 		allowed[na] = store[na];
 		na++;
 	}
@@ -160,7 +174,7 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 
 	for (size_t i = 0; i < ydoc_len(map); i++) {
 		char full[256];
-		snprintf(full, sizeof full, "%s%s", prefix, ydoc_scalar(ydoc_key(map, i)));
+		cfg_join(full, sizeof full, prefix, ydoc_scalar(ydoc_key(map, i)));
 		const ydoc_node_t *v = ydoc_value(map, i);
 		/* The machine was selected before the walk (cfg_load_hw). */
 		if (!strcmp(full, "machine"))
@@ -186,7 +200,7 @@ static int cfg_walk(cfg_load_t *L, const ydoc_t *d, const ydoc_node_t *map, cons
 			return ydoc_error(d, v, err, SIM_EINPUT, "%s is a %s, expected a map of %s.* keys", full,
 					  ydoc_kind(v) == YDOC_SEQ ? "sequence" : "single value", full);
 		char sub[260];
-		snprintf(sub, sizeof sub, "%s.", full);
+		cfg_join(sub, sizeof sub, full, ".");
 		rc = cfg_walk(L, d, v, sub, err);
 		if (rc)
 			return rc;
