@@ -1164,19 +1164,20 @@ TT_INLINE const char *tt_key(const char *s, const char *end, uint64_t *out)
 	return s + 20;
 }
 
-/* One of names, spelled exactly. */
+/* One of names, spelled exactly: the name, then a character no name holds
+ * (strncmp stops at the line's newline, so nothing past it is read). */
 TT_INLINE const char *tt_name(const char *s, const char *const *names, int *out)
 {
 	if (!s)
 		return NULL;
-	size_t n = 0;
-	for (unsigned c; (c = (unsigned char)s[n]) - 'a' < 26 || c - '0' < 10 || c == '_'; n++)
-		;
-	for (int i = 0; n && names[i]; i++) {
-		size_t j = 0;
-		while (j < n && names[i][j] == s[j])
-			j++;
-		if (j == n && !names[i][n]) { /* names[i] is n long: no NUL among s's n */
+	for (int i = 0; names[i]; i++) {
+		if (names[i][0] != s[0])
+			continue;
+		size_t n = strlen(names[i]);
+		if (strncmp(s, names[i], n))
+			continue;
+		unsigned c = (unsigned char)s[n]; /* s's n are the name's: s[n] is on the line */
+		if (!(c - 'a' < 26 || c - '0' < 10 || c == '_')) {
 			*out = i;
 			return s + n;
 		}
