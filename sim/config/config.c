@@ -1102,7 +1102,7 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
  *
  * Every line is still read in full (a table with one bad entry is refused,
  * whichever entry a run needs), so what makes it cheap is per byte: the
- * file is read in large chunks and split with memchr, fixed text is matched
+ * file is read in 8 KB chunks and split with memchr, fixed text is matched
  * with memcmp of a constant length, and a number's digits are counted
  * before they are converted, so that only a 20-digit number needs an
  * overflow test. A line is [s, end): nothing reads past end. */
@@ -1278,12 +1278,13 @@ bool config_load_tile_table_plain(const char *path, tile_table_t *out)
 	if (!f)
 		return false;
 	/* A chunk, and the start of a line it cut (no line of the writer's
-	 * form comes near 1 KB). */
-	enum { TT_CHUNK = 32768, TT_LINE = 1024 };
-	char *buf = malloc(TT_CHUNK + TT_LINE);
+	 * form comes near 1 KB); on the stack, so that reading the table
+	 * touches no heap page a run would not. */
+	enum { TT_CHUNK = 8192, TT_LINE = 1024 };
+	char buf[TT_CHUNK + TT_LINE];
 	tt_read_t r = { .t = { 0 } };
 	size_t have = 0, bytes = 0, got;
-	bool ok = buf != NULL;
+	bool ok = true;
 	while (ok && (got = fread(buf + have, 1, TT_CHUNK, f)) > 0) {
 		bytes += got;
 		have += got;
@@ -1301,7 +1302,6 @@ bool config_load_tile_table_plain(const char *path, tile_table_t *out)
 	 * it is a null, which the YAML loader refuses (the writer says "[]") */
 	ok &= !have && !ferror(f) && ((r.in_entries && r.t.n) || r.done);
 	fclose(f);
-	free(buf);
 	if (!ok) {
 		free(r.t.e);
 		return false;
