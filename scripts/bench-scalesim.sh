@@ -7,7 +7,9 @@
 # a 1 x 1 convolution (a 1 x 1 input of 1024 channels, 2048 filters of
 # 1 x 1), weight-stationary, on a 32 x 32 systolic array. Each tool is timed
 # as a whole process (/usr/bin/time: user + system CPU, peak RSS), best of
-# RUNS rounds for sharpsim (each BATCH runs for the CPU time) and of
+# RUNS rounds for sharpsim (each BATCH runs for the CPU time, default 200:
+# /usr/bin/time counts in 10 ms ticks, so a batch of 50 resolved a 2 ms run
+# to 0.2 ms, a tenth of the figure) and of
 # SCALESIM_RUNS for SCALE-Sim (slow: seconds per run), and the ratios
 # SCALE-Sim / sharpsim are printed.
 #
@@ -116,7 +118,7 @@ best_of() {
 	echo "$bc $br"
 }
 
-read -r sc sr < <(best_of "$RUNS" "${BATCH:-50}" "$BIN" run --hw configs/sharp-1k.yaml --workload "$out/lstm_h512_t1.yaml")
+read -r sc sr < <(best_of "$RUNS" "${BATCH:-200}" "$BIN" run --hw configs/sharp-1k.yaml --workload "$out/lstm_h512_t1.yaml")
 read -r pc pr < <(best_of "$SCALESIM_RUNS" 1 "$PY" "$out/run_scalesim.py" "$out/scale.cfg" "$out/lstm_step.csv" "$out/logs")
 awk -v sc="$sc" -v sr="$sr" -v pc="$pc" -v pr="$pr" 'BEGIN {
 	printf "bench-scalesim: sharpsim  %10.4f s CPU %8.1f MB peak RSS\n", sc, sr / 1024
