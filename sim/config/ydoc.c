@@ -458,12 +458,12 @@ static bool ydoc_one_word(const char *text, size_t len)
  * points in a comment, a flow collection, a quoted string holding anything
  * but letters, digits, spaces and _ . + - /, a plain value holding a space
  * or anything but those characters (or starting with an indicator), a key
- * with no value on its own line, document markers, directives, anchors,
- * tags, a sequence not indented under its key, and any indentation it
- * does not expect; also on any error while
- * building. libyaml then reads the text, and it alone decides what is valid
- * and says where what is not is (tests/test_config.c and
- * tests/fuzz/fuzz_config.c hold the two to the same trees). */
+ * with neither a value nor a collection under it, document markers,
+ * directives, anchors, tags, a sequence not indented under its key, and any
+ * indentation it does not expect; also on any error while building.
+ * libyaml then reads the text, and it alone decides what is valid and says
+ * where what is not is (tests/test_config.c, tests/fuzz/fuzz_config.c and
+ * fuzz_workload.c hold the two to the same trees). */
 
 /* The code points libyaml's reader takes as printable, beyond ASCII, in
  * their shortest UTF-8 form, less the two it reads as line breaks (U+2028,
@@ -511,6 +511,9 @@ typedef struct yplain {
 	int pending_indent;
 } yplain_t;
 
+/* One event at (line, col), as libyaml would give it, through the builder
+ * (which only reads text); false on any error, which the caller answers by
+ * giving the text to libyaml, so the message is libyaml's path's. */
 static bool yplain_event(yplain_t *y, yaml_event_type_t type, size_t col, const char *text, size_t len, bool quoted)
 {
 	yaml_event_t ev;
