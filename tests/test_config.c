@@ -917,7 +917,7 @@ START_TEST(tile_table_fast_path_every_committed_table)
 		size_t len = strlen(de->d_name);
 		if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
 			continue;
-		char path[256];
+		char path[300]; /* a d_name of up to 255 bytes */
 		snprintf(path, sizeof path, "configs/tiles/%s", de->d_name);
 		char *text = slurp(path);
 		sim_err_t err = { 0 };
