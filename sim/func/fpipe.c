@@ -608,8 +608,32 @@ static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float 
 	}
 }
 
+/* One tile row of fp16 or bf16 weights (n doubles at src) rounded, stored
+ * as the interface's words at w16 and widened to float into dst[0],
+ * dst[ld], ... in one pass: the words are the ones cm_weights gives (the
+ * same single rounding, arith_double_to_f16 / _bf16), the floats the ones
+ * fp_widen_col gives. One loop per format, so that the rounding and the
+ * widening are chosen once per row and no word goes through memory. */
+static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld)
+{
+	if (f->prec == PREC_BF16) {
+		for (uint32_t k = 0; k < n; k++) {
+			uint16_t h = arith_double_to_bf16(src[k]);
+			w16[k] = h;
+			dst[k * ld] = arith_bf16_to_float(h);
+		}
+	} else {
+		for (uint32_t k = 0; k < n; k++) {
+			uint16_t h = arith_double_to_f16(src[k]);
+			w16[k] = h;
+			dst[k * ld] = arith_f16_to_float(h);
+		}
+	}
+}
+
 /* fp_layout's tiles: each tile row's real columns rounded to the weight
- * format at once (cm_weights, into `words`: the widest segment's Kc), then
+ * format at once (fp16 and bf16: fp_round_row16; the others: cm_weights,
+ * into `words`: the widest segment's Kc), then
  * stored as the interface's words (row-major) and widened to float
  * (column-major, cu.h). */
 static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
@@ -639,7 +663,12 @@ static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
 				if (slot >= s->ngates || off >= s->valid_pg)
 					continue; /* padding row: stays +0 */
 				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
-				cm_weights(f->cm, M + row * ncols + (size_t)m->col * s->kc, real_cols, words);
+				const double *src = M + row * ncols + (size_t)m->col * s->kc;
+				if (wt16 && wtf) {
+					fp_round_row16(f, src, real_cols, wt16 + (size_t)r * s->kc, wtf + r, s->kr);
+					continue;
+				}
+				cm_weights(f->cm, src, real_cols, words);
 				for (uint32_t k = 0; wt16 && k < real_cols; k++)
 					wt16[(size_t)r * s->kc + k] = (uint16_t)words[k];
 				if (wtf)

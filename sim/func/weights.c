@@ -148,9 +148,10 @@ weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward
 		bool state = strcmp(s[i].name, "h0") == 0 || strcmp(s[i].name, "c0") == 0;
 		if (!s[i].present || state)
 			continue;
-		size_t c = slot_count(&s[i]);
-		for (size_t j = 0; j < c; j++)
-			(*s[i].ptr)[j] = param ? rng_uniform(r, -k, k) : rng_uniform(r, -1.0, 1.0);
+		if (param)
+			rng_fill_uniform(r, -k, k, *s[i].ptr, slot_count(&s[i]));
+		else
+			rng_fill_uniform(r, -1.0, 1.0, *s[i].ptr, slot_count(&s[i]));
 	}
 	rng_destroy(r);
 	return w;
