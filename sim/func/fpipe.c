@@ -103,6 +103,7 @@ struct fpipe {
 	const workload_t *w;
 	fpipe_pass_t *pass; /* per pass of w (a copy) */
 	const char *dump_dir;
+	bool refon; /* the double reference runs (fpipe_create's `reference`) */
 	uint64_t *mults;
 	cm_t *cm;
 	prec_mul_t prec;
@@ -447,7 +448,7 @@ static int fp_stored(fpipe_t *f, size_t k, sim_err_t *err)
 }
 
 fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
-		      const char *dump_dir, stats_t *st, sim_err_t *err)
+		      const char *dump_dir, bool reference, stats_t *st, sim_err_t *err)
 {
 	if (dump_dir) {
 		struct stat sb;
@@ -469,6 +470,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	if (f->pass)
 		memcpy(f->pass, pass, w->n_layers * sizeof *f->pass);
 	f->dump_dir = dump_dir;
+	f->refon = reference;
 	f->prec = hw->precision.mul;
 	f->acc_bits = hw->precision.acc_bits;
 	f->fixed = f->prec == PREC_FIX16X8 || f->prec == PREC_FIX16X16;
@@ -1060,13 +1062,14 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	if (first) {
 		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
 		f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
-		f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
+		f->ref_seq = keep && f->refon ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
 		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
 		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
 		size_t nc = (size_t)f->T * f->B * (f->bidir ? 2 : 1) * f->H;
 		f->cdump = dump && state ? fp_calloc(f, nc, sizeof *f->cdump) : NULL;
 		f->out_bytes = f->bytes - before;
-		if ((keep && (!f->hwords || !f->ref_seq)) || (dump && (!f->ydump || (state && !f->cdump))))
+		if ((keep && (!f->hwords || (f->refon && !f->ref_seq))) ||
+		    (dump && (!f->ydump || (state && !f->cdump))))
 			return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", f->wlayer);
 	}
 	f->bias = fp_calloc(f, (size_t)f->G * f->H, sizeof *f->bias);
@@ -1074,11 +1077,12 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->gst = fp_calloc(f, 2 * (size_t)f->E * f->NG, sizeof *f->gst);
 	f->dh = fp_calloc(f, (size_t)FP_HRING * f->EH, sizeof *f->dh);
 	f->dc = state ? fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dc) : NULL;
-	f->rh = fp_calloc(f, f->EH, sizeof *f->rh);
-	f->rc = state ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
+	f->rh = f->refon ? fp_calloc(f, f->EH, sizeof *f->rh) : NULL;
+	f->rc = state && f->refon ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
 	f->peep = wt->P ? fp_calloc(f, 3 * (size_t)f->H, sizeof *f->peep) : NULL;
 	int rc = SIM_ENOMEM;
-	if (f->bias && f->b_hn && f->gst && f->dh && f->rh && (!state || (f->dc && f->rc)) && (!wt->P || f->peep))
+	if (f->bias && f->b_hn && f->gst && f->dh && (!f->refon || (f->rh && (!state || f->rc))) && (!state || f->dc) &&
+	    (!wt->P || f->peep))
 		rc = SIM_OK;
 	for (uint32_t j = 0; !rc && wt->P && j < f->H; j++)
 		for (uint32_t k = 0; k < 3; k++)
@@ -1107,7 +1111,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		rc = fp_xvec(f);
 	if (!rc)
 		rc = fp_delta_begin(f);
-	if (!rc) {
+	if (!rc && f->refon) {
 		if (!(f->rs = ref_state_create(wt, err)))
 			return err->code;
 		f->bytes += ref_state_bytes(f->rs);
@@ -1384,9 +1388,41 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 	}
 }
 
+/* Step t of the double reference beside the datapath's h (dh) and c (dc,
+ * NULL without c) of that step: the reference advances one step, the
+ * error statistics and the classifier head's decisions take the step. */
+static void fp_reference(fpipe_t *f, uint32_t t, const double *dh, const double *dc)
+{
+	uint32_t tt = fp_time(f, t);
+	size_t xo = (size_t)tt * f->B * f->I;
+	const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
+	if (f->xg) {
+		/* each sequence's x at its own time (fp_seq_time) */
+		for (uint32_t b = 0; b < f->B; b++)
+			if (t < f->len[b])
+				memcpy(f->xg + (size_t)b * f->I,
+				       (f->wlayer ? f->ref_prev : f->x0) +
+					       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
+				       sizeof *f->xg * f->I);
+		x = f->xg;
+	}
+	ref_state_step(f->rs, x, f->rh, f->rc);
+	ref_acc_add(&f->eh, dh, f->rh, f->EH);
+	if (f->head)
+		head_acc_add(t + 1 == f->T ? &f->hlast : &f->hacc, dh, f->rh, f->B, f->HP);
+	if (dc)
+		ref_acc_add(&f->ec, dc, f->rc, f->E);
+	if (t + 1 == f->T) {
+		ref_diff(dh, f->rh, f->EH, &f->eh_last);
+		if (dc)
+			ref_diff(dc, f->rc, f->E, &f->ec_last);
+	}
+}
+
 /*
  * Finishes, in step order, every step whose h is complete: advances the
- * reference one step, adds the step to the error statistics, appends it to
+ * reference one step and adds the step to the error statistics (when the
+ * reference runs: fp_reference), appends it to
  * the dumps, keeps it for the next layer. A step's dh/dc slot is read here,
  * in the update call that completed it or (fc, whose steps may complete out
  * of order) in the one that completed the steps before it; either way before
@@ -1399,31 +1435,9 @@ static void fp_finish(fpipe_t *f)
 		uint32_t t = f->fin, slot = fp_hslot(t);
 		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->HP * fp_active(f, t))
 			return;
-		uint32_t tt = fp_time(f, t);
-		size_t xo = (size_t)tt * f->B * f->I;
-		const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
-		if (f->xg) {
-			/* each sequence's x at its own time (fp_seq_time) */
-			for (uint32_t b = 0; b < f->B; b++)
-				if (t < f->len[b])
-					memcpy(f->xg + (size_t)b * f->I,
-					       (f->wlayer ? f->ref_prev : f->x0) +
-						       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
-					       sizeof *f->xg * f->I);
-			x = f->xg;
-		}
 		const double *dh = f->dh + (size_t)slot * f->EH, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
-		ref_state_step(f->rs, x, f->rh, f->rc);
-		ref_acc_add(&f->eh, dh, f->rh, f->EH);
-		if (f->head)
-			head_acc_add(t + 1 == f->T ? &f->hlast : &f->hacc, dh, f->rh, f->B, f->HP);
-		if (dc)
-			ref_acc_add(&f->ec, dc, f->rc, f->E);
-		if (t + 1 == f->T) {
-			ref_diff(dh, f->rh, f->EH, &f->eh_last);
-			if (dc)
-				ref_diff(dc, f->rc, f->E, &f->ec_last);
-		}
+		if (f->refon)
+			fp_reference(f, t, dh, dc);
 		/* Each sequence's row at its time (a finished one's rows stay 0):
 		 * ref_seq (T, B, OW); the held dumps (T, 2, B, HP) with direction
 		 * back, a reverse layer's (T, B, HP); c likewise H wide. */
@@ -1585,7 +1599,7 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		fp_err(&f->ec_last, &out->c_last);
 	}
 	out->state_peak_bytes = f->peak;
-	out->head = f->head;
+	out->head = f->head && f->refon; /* its decisions are judged against the reference */
 	out->head_decisions = f->hacc.decisions + f->hlast.decisions;
 	out->head_changed = f->hacc.changed + f->hlast.changed;
 	out->head_kl_mean = out->head_decisions ? (f->hacc.kl_sum + f->hlast.kl_sum) / (double)out->head_decisions : 0;
@@ -1624,7 +1638,8 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	free(f->dp_prev);
 	f->ref_prev = f->ref_seq;
 	f->dp_prev = f->hwords;
-	f->carry = f->hwords ? (size_t)f->T * f->B * f->ow * (sizeof *f->hwords + sizeof *f->ref_seq) : 0;
+	f->carry = f->hwords ? (size_t)f->T * f->B * f->ow * (sizeof *f->hwords + (f->ref_seq ? sizeof *f->ref_seq : 0))
+			     : 0;
 	f->ref_seq = NULL;
 	f->hwords = NULL;
 	fp_free_out(f);

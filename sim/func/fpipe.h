@@ -84,9 +84,12 @@ typedef struct fpipe_pass {
  * each pass is. dump_dir: write h (and c) per layer as .npy (NULL: no
  * dump): (T, B, H) for a unidirectional or reverse layer, (T, 2, B, H) for
  * a bidirectional one (ONNX's Y order; direction 0 forward, 1 backward),
- * every one indexed by time. */
+ * every one indexed by time. reference: run the double reference (ref.h)
+ * beside the datapath and fill the error fields of func_layer_err_t (and
+ * its head); false leaves them 0 (head false) and skips the reference's
+ * work: its MVMs in double, which cost about what the datapath's do. */
 fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
-		      const char *dump_dir, stats_t *st, sim_err_t *err);
+		      const char *dump_dir, bool reference, stats_t *st, sim_err_t *err);
 void fpipe_destroy(fpipe_t *f);
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err);
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t);
