@@ -502,6 +502,11 @@ START_TEST(test_widen_exhaustive)
 		float f16 = arith_f16_to_float((uint16_t)i), fb = arith_bf16_to_float((uint16_t)i);
 		ck_assert_msg(arith_float_canon(f16) == want16, "f16 0x%04x", i);
 		ck_assert_msg(arith_float_canon(fb) == want_b, "bf16 0x%04x", i);
+		/* the shortcut for arith_double_normal_fast's words: every normal
+		 * fp16 and the infinities */
+		uint32_t e = (i >> 10) & 0x1Fu;
+		if ((e >= 1 && e <= 30) || (i & 0x7FFFu) == 0x7C00u)
+			ck_assert_msg(arith_f16_normal_to_f32(i) == want16, "f16 normal 0x%04x", i);
 	}
 	free(v);
 }

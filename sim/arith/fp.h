@@ -196,6 +196,16 @@ static inline uint32_t arith_double_normal_fast(double d, unsigned fbits, unsign
 	return (uint32_t)(r - ((uint64_t)(1023 - bias) << fbits)) | (uint32_t)(u >> 63) << 15;
 }
 
+/* The fp32 pattern of an fp16 word that arith_double_normal_fast(d, 10, 15)
+ * returned: a normal value (its exponent rebiased by 127 - 15, its fraction
+ * moved up 13 bits) or the infinity its rounding can reach. Equal to
+ * arith_f16_to_f32 on those words, without its subnormal and NaN cases. */
+static inline uint32_t arith_f16_normal_to_f32(uint32_t h)
+{
+	uint32_t mag = h & 0x7FFFu;
+	return (mag >= 0x7C00u ? 0x7F800000u : (mag + (112u << 10)) << 13) | (h & 0x8000u) << 16;
+}
+
 /* double -> fp16 / bf16 for every input, out of line (integer rounding of
  * the double's significand, one rounding). */
 uint16_t arith_double_to_f16_any(double d);

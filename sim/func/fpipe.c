@@ -625,10 +625,17 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
 			dst[k * ld] = arith_bf16_to_float(h);
 		}
 	} else {
+		/* arith_double_to_f16 and arith_f16_to_float, with the float of a
+		 * normal result taken from its fast path's word directly */
 		for (uint32_t k = 0; k < n; k++) {
-			uint16_t h = arith_double_to_f16(src[k]);
-			w16[k] = h;
-			dst[k * ld] = arith_f16_to_float(h);
+			uint32_t h = arith_double_normal_fast(src[k], 10, 15);
+			if (h != UINT32_MAX) {
+				w16[k] = (uint16_t)h;
+				dst[k * ld] = arith_bits_to_float(arith_f16_normal_to_f32(h));
+			} else {
+				w16[k] = arith_double_to_f16_any(src[k]);
+				dst[k * ld] = arith_f16_to_float(w16[k]);
+			}
 		}
 	}
 }
