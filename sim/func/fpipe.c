@@ -7,7 +7,8 @@
  *                   slot r / rpg, hidden j0 + r % rpg; +0 beyond the matrix):
  *                   `wl` (the bit patterns the compute unit's interface
  *                   carries; not under fp32, which does not fit its 16-bit
- *                   fields) and `wlf` (the same values widened exactly to
+ *                   fields, and kept only for fixed point and an RTL compute
+ *                   unit: fpipe_opts_t.words) and `wlf` (the same values widened exactly to
  *                   float, or fp32's own; floating point only; each tile
  *                   column-major, so cu.c evaluates a tile's rows one per
  *                   SIMD lane), which cu.c multiplies directly
@@ -103,11 +104,12 @@ struct fpipe {
 	const workload_t *w;
 	fpipe_pass_t *pass; /* per pass of w (a copy) */
 	const char *dump_dir;
-	bool refon; /* the double reference runs (fpipe_create's `reference`) */
+	bool refon; /* the double reference runs (fpipe_opts_t.reference) */
 	uint64_t *mults;
 	cm_t *cm;
 	prec_mul_t prec;
 	bool fixed, fl; /* fixed point; float copies for cu.c (fp16, bf16, fp32) */
+	bool words;	/* the weights' words `wl` are kept (fpipe_opts_t.words, or fixed point) */
 	bool w16;	/* 16-bit words for the compute unit's interface
 				  * (wl, xv, hv, rv): every precision but fp32, whose
 				  * words live in the float copies only */
@@ -447,9 +449,11 @@ static int fp_stored(fpipe_t *f, size_t k, sim_err_t *err)
 	return cmp_layer_apply(lc, k, f->sw[2 * k], f->sw[2 * k + 1], err);
 }
 
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
-		      const char *dump_dir, bool reference, stats_t *st, sim_err_t *err)
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, const fpipe_opts_t *o,
+		      stats_t *st, sim_err_t *err)
 {
+	const char *dump_dir = o->dump_dir;
+	uint64_t seed = o->seed;
 	if (dump_dir) {
 		struct stat sb;
 		if (stat(dump_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
@@ -470,12 +474,13 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	if (f->pass)
 		memcpy(f->pass, pass, w->n_layers * sizeof *f->pass);
 	f->dump_dir = dump_dir;
-	f->refon = reference;
+	f->refon = o->reference;
 	f->prec = hw->precision.mul;
 	f->acc_bits = hw->precision.acc_bits;
 	f->fixed = f->prec == PREC_FIX16X8 || f->prec == PREC_FIX16X16;
 	f->fl = !f->fixed;
 	f->w16 = f->prec != PREC_FP32;
+	f->words = f->w16 && (o->words || f->fixed);
 	f->inter_values = resolve_inter_values(hw);
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
@@ -645,10 +650,10 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
  * into `words`: the widest segment's Kc), then
  * stored as the interface's words (row-major) and widened to float
  * (column-major, cu.h). */
-static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
+static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words, uint16_t *row16)
 {
 	const sched_prog_t *p = f->prog;
-	if ((f->w16 && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words)
+	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words || !row16)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -662,7 +667,7 @@ static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
 			return SIM_EINTERNAL;
 		for (uint32_t c = 0; c < s->ntiles; c++) {
 			size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
-			uint16_t *wt16 = f->w16 ? f->wl + off : NULL;
+			uint16_t *wt16 = f->wl ? f->wl + off : NULL;
 			float *wtf = f->fl ? f->wlf + off : NULL;
 			const tile_meta_t *m = sched_tile(p, s, c); /* the program's word on the tile */
 			uint32_t real_cols = m->cols;
@@ -673,8 +678,9 @@ static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
 					continue; /* padding row: stays +0 */
 				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
 				const double *src = M + row * ncols + (size_t)m->col * s->kc;
-				if (wt16 && wtf) {
-					fp_round_row16(f, src, real_cols, wt16 + (size_t)r * s->kc, wtf + r, s->kr);
+				if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
+					fp_round_row16(f, src, real_cols, wt16 ? wt16 + (size_t)r * s->kc : row16,
+						       wtf + r, s->kr);
 					continue;
 				}
 				cm_weights(f->cm, src, real_cols, words);
@@ -704,15 +710,17 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		nw += (size_t)s->ntiles * s->kr * s->kc;
 		tiles += s->ntiles;
 	}
-	f->wl = f->w16 ? fp_calloc(f, nw, sizeof *f->wl) : NULL;
+	f->wl = f->words ? fp_calloc(f, nw, sizeof *f->wl) : NULL;
 	f->wlf = f->fl ? fp_calloc(f, nw, sizeof *f->wlf) : NULL;
 	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
 	uint32_t kc = 1; /* one tile row's words, converted together */
 	for (uint32_t i = 0; i < p->n; i++)
 		kc = p->seg[i].kc > kc ? p->seg[i].kc : kc;
 	uint32_t *words = malloc(kc * sizeof *words);
-	int rc = fp_layout_tiles(f, wt, words);
+	uint16_t *row16 = malloc(kc * sizeof *row16);
+	int rc = fp_layout_tiles(f, wt, words, row16);
 	free(words);
+	free(row16);
 	return rc;
 }
 
@@ -1181,7 +1189,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	/* the operands of the tile's dense column tile (a sparse segment
 	 * leaves its zero tiles out of the program, tile.h) */
 	uint32_t dcol = sched_tile(f->prog, s, col)->col;
-	t->w = f->w16 ? f->wl + w : NULL;
+	t->w = f->wl ? f->wl + w : NULL;
 	t->wf = f->fl ? f->wlf + w : NULL;
 	const uint16_t *v16;
 	const float *vf;
@@ -1238,7 +1246,7 @@ static uint32_t fp_delta_tiles(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t
 		memset(t, 0, sizeof *t);
 		t->cfg = s->cfg;
 		size_t w = f->seg_off[seg] + (size_t)c * s->kr * s->kc, v;
-		t->w = f->w16 ? f->wl + w : NULL;
+		t->w = f->wl ? f->wl + w : NULL;
 		t->wf = f->fl ? f->wlf + w : NULL;
 		if (x) {
 			v = ((size_t)step * f->B + b) * f->px + (size_t)c * s->kc;
