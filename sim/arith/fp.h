@@ -196,20 +196,23 @@ static inline uint32_t arith_double_normal_fast(double d, unsigned fbits, unsign
 	return (uint32_t)(r - ((uint64_t)(1023 - bias) << fbits)) | (uint32_t)(u >> 63) << 15;
 }
 
-/* The fp32 pattern of an fp16 word that arith_double_normal_fast(d, 10, 15)
- * returned: a normal value (its exponent rebiased by 127 - 15, its fraction
- * moved up 13 bits) or the infinity its rounding can reach. Equal to
- * arith_f16_to_f32 on those words, without its subnormal and NaN cases. */
-static inline uint32_t arith_f16_normal_to_f32(uint32_t h)
-{
-	uint32_t mag = h & 0x7FFFu;
-	return (mag >= 0x7C00u ? 0x7F800000u : (mag + (112u << 10)) << 13) | (h & 0x8000u) << 16;
-}
-
 /* double -> fp16 / bf16 for every input, out of line (integer rounding of
  * the double's significand, one rounding). */
 uint16_t arith_double_to_f16_any(double d);
 uint16_t arith_double_to_bf16_any(double d);
+
+/* n doubles rounded to fp16: h[i] = arith_double_to_f16(src[i]) and f[i] =
+ * arith_f16_to_float(h[i]), bit for bit (a tile row of weights, fpipe.c).
+ * Eight values at a time go through fp32, which gcc -O2 vectorises: the
+ * double -> float conversion rounds to 24 bits (RNE), then the integer
+ * rounding to 11. Rounding twice gives the single rounding's result unless
+ * the first one lands exactly on a midpoint of the fp16 grid (RN24 is
+ * monotone and keeps every fp16 value and midpoint, all of which have at
+ * most 12 significant bits, so d and RN24(d) round alike unless RN24(d)
+ * is a tie that d was not); a group with such a value, or with one outside
+ * fp16's normal range (zero, subnormal, overflow, NaN), is done value by
+ * value on the single-rounding path instead. */
+void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f);
 
 /* double -> fp16 with a single RNE rounding straight from the double (not
  * via fp32: rounding twice can differ, e.g. 1 + 2^-11 + 2^-30 rounds up in

@@ -617,11 +617,12 @@ static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float 
 
 /* One tile row of fp16 or bf16 weights (n doubles at src) rounded, stored
  * as the interface's words at w16 and widened to float into dst[0],
- * dst[ld], ... in one pass: the words are the ones cm_weights gives (the
- * same single rounding, arith_double_to_f16 / _bf16), the floats the ones
- * fp_widen_col gives. One loop per format, so that the rounding and the
- * widening are chosen once per row and no word goes through memory. */
-static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld)
+ * dst[ld], ...: the words are the ones cm_weights gives (the same single
+ * rounding, arith_double_to_f16 / _bf16), the floats the ones fp_widen_col
+ * gives. fp16 rounds the row at once (arith_double_to_f16_row, into rowf:
+ * n floats of scratch) and then scatters it; bf16 in one loop. */
+static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld,
+			   float *rowf)
 {
 	if (f->prec == PREC_BF16) {
 		for (uint32_t k = 0; k < n; k++) {
@@ -630,18 +631,9 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
 			dst[k * ld] = arith_bf16_to_float(h);
 		}
 	} else {
-		/* arith_double_to_f16 and arith_f16_to_float, with the float of a
-		 * normal result taken from its fast path's word directly */
-		for (uint32_t k = 0; k < n; k++) {
-			uint32_t h = arith_double_normal_fast(src[k], 10, 15);
-			if (h != UINT32_MAX) {
-				w16[k] = (uint16_t)h;
-				dst[k * ld] = arith_bits_to_float(arith_f16_normal_to_f32(h));
-			} else {
-				w16[k] = arith_double_to_f16_any(src[k]);
-				dst[k * ld] = arith_f16_to_float(w16[k]);
-			}
-		}
+		arith_double_to_f16_row(src, n, w16, rowf);
+		for (uint32_t k = 0; k < n; k++)
+			dst[k * ld] = rowf[k];
 	}
 }
 
@@ -650,10 +642,10 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
  * into `words`: the widest segment's Kc), then
  * stored as the interface's words (row-major) and widened to float
  * (column-major, cu.h). */
-static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words, uint16_t *row16)
+static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words, uint16_t *row16, float *rowf)
 {
 	const sched_prog_t *p = f->prog;
-	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words || !row16)
+	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words || !row16 || !rowf)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -680,7 +672,7 @@ static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words, uin
 				const double *src = M + row * ncols + (size_t)m->col * s->kc;
 				if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
 					fp_round_row16(f, src, real_cols, wt16 ? wt16 + (size_t)r * s->kc : row16,
-						       wtf + r, s->kr);
+						       wtf + r, s->kr, rowf);
 					continue;
 				}
 				cm_weights(f->cm, src, real_cols, words);
@@ -718,9 +710,11 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 		kc = p->seg[i].kc > kc ? p->seg[i].kc : kc;
 	uint32_t *words = malloc(kc * sizeof *words);
 	uint16_t *row16 = malloc(kc * sizeof *row16);
-	int rc = fp_layout_tiles(f, wt, words, row16);
+	float *rowf = malloc(kc * sizeof *rowf);
+	int rc = fp_layout_tiles(f, wt, words, row16, rowf);
 	free(words);
 	free(row16);
+	free(rowf);
 	return rc;
 }
 
