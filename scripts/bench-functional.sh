@@ -27,7 +27,7 @@
 # With an OLD binary it is measured beside the current one, interleaved,
 # best (lowest) of RSS_RUNS = 3.
 # Usage: scripts/bench-functional.sh [OLD_BINARY]
-#        (SHARPSIM=path overrides the binary; ROUNDS, REPS, RSS_RUNS)
+#        (SHARPSIM=path overrides the binary; ROUNDS, REPS, CPU_RUNS, RSS_RUNS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -63,11 +63,15 @@ wall() {
 keep() {
 	if [ -z "${best[$1]:-}" ] || [ "$2" -lt "${best[$1]}" ]; then best[$1]=$2; fi
 }
-# CPU ns (user + system) of one run of "$@" (bash's `times`, ms resolution)
+# CPU ns (user + system) of one run of "$@": the mean of CPU_RUNS (10) runs
+# back to back, from bash's `times` over all of them (the kernel charges CPU
+# time in scheduler ticks, several ms, so one run of about 10 ms is too short
+# to time alone)
+cpu_runs=${CPU_RUNS:-10}
 cpu() {
-	("$@" >/dev/null; times) | awk '{ l = $0 } END {
+	(for _ in $(seq "$cpu_runs"); do "$@" >/dev/null; done; times) | awk -v n="$cpu_runs" '{ l = $0 } END {
 		split(l, t, " "); split(t[1], u, /[ms]/); split(t[2], s, /[ms]/)
-		printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 }'
+		printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 / n }'
 }
 # best fs per MAC (wall, or with field 6 CPU) of a plain loop shape in the loop's output
 plain_ns() {
