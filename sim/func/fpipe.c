@@ -115,7 +115,8 @@ struct fpipe {
 				  * words live in the float copies only */
 	unsigned acc_bits;
 	uint64_t inter_values;
-	weights_t **wt;	   /* per layer, doubles, unrounded */
+	weights_t **wt;	   /* per layer, doubles, unrounded (NULL until its begin_layer when fp_drawn) */
+	uint64_t *wseed;   /* per layer: the seed of its random parameters */
 	double **sw;	   /* per pass, W and U as stored (cmp_layer.h: pruned, quantized),
 			    * which the datapath multiplies while the reference reads wt;
 			    * NULL when the layer stores its weights as given */
@@ -383,6 +384,7 @@ void fpipe_destroy(fpipe_t *f)
 		for (size_t l = 0; l < f->w->n_layers; l++)
 			weights_destroy(f->wt[l]);
 	free(f->wt);
+	free(f->wseed);
 	if (f->sw)
 		for (size_t l = 0; l < 2 * f->w->n_layers; l++)
 			free(f->sw[l]);
@@ -422,6 +424,17 @@ static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t 
 			  "layer %u's %s, expected input_size %u, timesteps %u, batch_size %u",
 			  pass[k].layer + 1, c->input_size, c->timesteps, c->batch_size, pass[p].layer + 1,
 			  pass[p].bidir ? "[h_fwd; h_bwd]" : "h", width, pl->timesteps, pl->batch_size);
+}
+
+/* Whether a layer's parameters are drawn at its begin_layer, straight into
+ * the tile layout (fp_draw): random ones without the double reference,
+ * used as drawn (not pruned or quantized), with weights (not a softmax)
+ * and no projection. */
+static bool fp_drawn(const fpipe_t *f, const layer_cfg_t *lc)
+{
+	return !lc->weights[0] && !f->refon && !cmp_layer_changes(lc) &&
+	       !(cell_get(lc->cell)->flags & CELL_F_SOFTMAX) &&
+	       workload_layer_h(lc) == lc->hidden_size; /* LSTMP's W_proj tiles come from fp_layout */
 }
 
 /* Pass k's W and U as stored (cmp_layer.h), when they differ from its
@@ -485,8 +498,9 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
 	f->wt = calloc(w->n_layers, sizeof *f->wt);
+	f->wseed = calloc(w->n_layers, sizeof *f->wseed);
 	f->sw = calloc(2 * w->n_layers, sizeof *f->sw);
-	if (!f->mults || !f->wt || !f->sw || !f->pass) {
+	if (!f->mults || !f->wt || !f->wseed || !f->sw || !f->pass) {
 		sim_err(err, SIM_ENOMEM, "out of memory");
 		fpipe_destroy(f);
 		return NULL;
@@ -540,8 +554,10 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 				snprintf(path, sizeof path, "%s/%s", dir, lc->weights);
 			f->wt[k] = weights_load_dir(lc, path, back, err);
 		} else {
-			uint64_t s = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
-			f->wt[k] = weights_random_dir(lc, s, back, err);
+			f->wseed[k] = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
+			if (fp_drawn(f, lc))
+				continue; /* drawn at its begin_layer (fp_draw) */
+			f->wt[k] = weights_random_dir(lc, f->wseed[k], back, err);
 		}
 		if (!f->wt[k] || fp_stored(f, k, err)) {
 			fpipe_destroy(f);
@@ -637,16 +653,50 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
 	}
 }
 
-/* fp_layout's tiles: each tile row's real columns rounded to the weight
- * format at once (fp16 and bf16: fp_round_row16; the others: cm_weights,
- * into `words`: the widest segment's Kc), then
- * stored as the interface's words (row-major) and widened to float
- * (column-major, cu.h). */
-static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words, uint16_t *row16, float *rowf)
+/* Scratch of one tile row for the layout: the widest segment's Kc words,
+ * 16-bit words and floats. */
+typedef struct fp_rowbuf {
+	uint32_t *words;
+	uint16_t *row16;
+	float *rowf;
+} fp_rowbuf_t;
+
+/* Row r of segment i's column tile c from src (its real columns): rounded
+ * to the weight format at once (fp16 and bf16: fp_round_row16; the others:
+ * cm_weights), then stored as the interface's words (row-major, when kept)
+ * and widened to float (column-major, cu.h). */
+static void fp_lay_row(fpipe_t *f, uint32_t i, uint32_t c, uint32_t r, const double *src, fp_rowbuf_t *rb)
+{
+	const sched_seg_t *s = &f->prog->seg[i];
+	size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
+	uint16_t *wt16 = f->wl ? f->wl + off + (size_t)r * s->kc : NULL;
+	float *wtf = f->fl ? f->wlf + off + r : NULL;
+	uint32_t real_cols = sched_tile(f->prog, s, c)->cols;
+	if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
+		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, s->kr, rb->rowf);
+		return;
+	}
+	cm_weights(f->cm, src, real_cols, rb->words);
+	for (uint32_t k = 0; wt16 && k < real_cols; k++)
+		wt16[k] = (uint16_t)rb->words[k];
+	if (wtf)
+		fp_widen_col(f, rb->words, real_cols, wtf, s->kr);
+}
+
+/* The matrix row that row r of segment s holds (tile row layout of
+ * sched.h), or -1 for a padding row (which stays +0). */
+static int64_t fp_tile_row(const fpipe_t *f, const sched_seg_t *s, uint32_t r)
+{
+	uint32_t slot = r / s->rpg, off = r % s->rpg;
+	if (slot >= s->ngates || off >= s->valid_pg)
+		return -1;
+	return (int64_t)s->gate[slot] * f->H + s->j0 + off;
+}
+
+/* The layout's tiles from the layer's matrices (wt's, or as stored). */
+static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, fp_rowbuf_t *rb)
 {
 	const sched_prog_t *p = f->prog;
-	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words || !row16 || !rowf)
-		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool x = fp_reads_x(f, s), proj = s->phase == CELL_PHASE_PROJ;
@@ -657,37 +707,21 @@ static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words, uin
 		uint32_t ncols = x ? f->I : proj ? f->H : f->HP;
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
-		for (uint32_t c = 0; c < s->ntiles; c++) {
-			size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
-			uint16_t *wt16 = f->wl ? f->wl + off : NULL;
-			float *wtf = f->fl ? f->wlf + off : NULL;
-			const tile_meta_t *m = sched_tile(p, s, c); /* the program's word on the tile */
-			uint32_t real_cols = m->cols;
-			f->tile_mults[f->tile_base[i] + c] = m->useful_lanes;
+		for (uint32_t c = 0; c < s->ntiles; c++)
 			for (uint32_t r = 0; r < s->kr; r++) {
-				uint32_t slot = r / s->rpg, off = r % s->rpg;
-				if (slot >= s->ngates || off >= s->valid_pg)
-					continue; /* padding row: stays +0 */
-				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
-				const double *src = M + row * ncols + (size_t)m->col * s->kc;
-				if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
-					fp_round_row16(f, src, real_cols, wt16 ? wt16 + (size_t)r * s->kc : row16,
-						       wtf + r, s->kr, rowf);
-					continue;
-				}
-				cm_weights(f->cm, src, real_cols, words);
-				for (uint32_t k = 0; wt16 && k < real_cols; k++)
-					wt16[(size_t)r * s->kc + k] = (uint16_t)words[k];
-				if (wtf)
-					fp_widen_col(f, words, real_cols, wtf + r, s->kr);
+				int64_t row = fp_tile_row(f, s, r);
+				if (row >= 0)
+					fp_lay_row(f, i, c, r,
+						   M + (size_t)row * ncols + (size_t)sched_tile(p, s, c)->col * s->kc,
+						   rb);
 			}
-		}
 	}
 	return SIM_OK;
 }
 
-/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
-static int fp_layout(fpipe_t *f, const weights_t *wt)
+/* Allocates the weight buffer's tile layout and its row scratch, and counts
+ * each tile's multiplies. */
+static int fp_layout_alloc(fpipe_t *f, fp_rowbuf_t *rb)
 {
 	const sched_prog_t *p = f->prog;
 	size_t nw = 0, tiles = 0;
@@ -695,26 +729,137 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 	f->tile_base = fp_calloc(f, p->n, sizeof *f->tile_base);
 	if (!f->seg_off || !f->tile_base)
 		return SIM_ENOMEM;
+	uint32_t kc = 1; /* one tile row's words, converted together */
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		f->seg_off[i] = nw;
 		f->tile_base[i] = (uint32_t)tiles;
 		nw += (size_t)s->ntiles * s->kr * s->kc;
 		tiles += s->ntiles;
+		kc = s->kc > kc ? s->kc : kc;
 	}
 	f->wl = f->words ? fp_calloc(f, nw, sizeof *f->wl) : NULL;
 	f->wlf = f->fl ? fp_calloc(f, nw, sizeof *f->wlf) : NULL;
 	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
-	uint32_t kc = 1; /* one tile row's words, converted together */
+	rb->words = malloc(kc * sizeof *rb->words);
+	rb->row16 = malloc(kc * sizeof *rb->row16);
+	rb->rowf = malloc(kc * sizeof *rb->rowf);
+	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !rb->words || !rb->row16 || !rb->rowf)
+		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++)
-		kc = p->seg[i].kc > kc ? p->seg[i].kc : kc;
-	uint32_t *words = malloc(kc * sizeof *words);
-	uint16_t *row16 = malloc(kc * sizeof *row16);
-	float *rowf = malloc(kc * sizeof *rowf);
-	int rc = fp_layout_tiles(f, wt, words, row16, rowf);
-	free(words);
-	free(row16);
-	free(rowf);
+		for (uint32_t c = 0; c < p->seg[i].ntiles; c++)
+			f->tile_mults[f->tile_base[i] + c] = sched_tile(p, &p->seg[i], c)->useful_lanes;
+	return SIM_OK;
+}
+
+static void fp_rowbuf_free(fp_rowbuf_t *rb)
+{
+	free(rb->words);
+	free(rb->row16);
+	free(rb->rowf);
+}
+
+/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
+static int fp_layout(fpipe_t *f, const weights_t *wt)
+{
+	fp_rowbuf_t rb = { 0 };
+	int rc = fp_layout_alloc(f, &rb);
+	if (!rc)
+		rc = fp_layout_tiles(f, wt, &rb);
+	fp_rowbuf_free(&rb);
+	return rc;
+}
+
+/*
+ * Random weights without the double reference (fp_drawn): the layer's
+ * parameters are drawn when it begins, W and U a row at a time straight
+ * into the tile layout (weights_random_rows), so that they never exist
+ * whole in double (8 bytes a weight, first touched page by page). The
+ * draws and each row's rounding are the ones fp_layout makes from whole
+ * matrices, so the tiles are bit for bit the same. `at` lists, per matrix
+ * (W, U) and row, the (segment, tile row) pairs that hold it: a linked
+ * list from head[m][row] through next.
+ */
+typedef struct fp_draw {
+	fpipe_t *f;
+	fp_rowbuf_t rb;
+	int32_t *head[2];
+	uint32_t *seg, *r;
+	int32_t *next;
+	bool bad; /* a row's width is not its segments' */
+} fp_draw_t;
+
+static void fp_draw_row(void *ctx, const weights_t *w, bool u, size_t row, const double *v, size_t n)
+{
+	(void)w;
+	fp_draw_t *d = ctx;
+	fpipe_t *f = d->f;
+	for (int32_t e = d->head[u][row]; e >= 0; e = d->next[e]) {
+		const sched_seg_t *s = &f->prog->seg[d->seg[e]];
+		if (s->ncols != n) {
+			d->bad = true;
+			continue;
+		}
+		for (uint32_t c = 0; c < s->ntiles; c++)
+			fp_lay_row(f, d->seg[e], c, d->r[e], v + (size_t)sched_tile(f->prog, s, c)->col * s->kc,
+				   &d->rb);
+	}
+}
+
+static int fp_draw(fpipe_t *f, uint32_t layer, sim_err_t *err)
+{
+	const layer_cfg_t *lc = &f->w->layers[layer];
+	const sched_prog_t *p = f->prog;
+	size_t gh = (size_t)workload_gates(lc->cell) * lc->hidden_size, pairs = 0;
+	/* fp_tile_row's and fp_reads_x's; begin_layer sets them again from the weights */
+	f->H = lc->hidden_size;
+	f->rec = cell_get(lc->cell)->flags & CELL_F_RECURRENT;
+	for (uint32_t i = 0; i < p->n; i++)
+		pairs += p->seg[i].kr;
+	fp_draw_t d = { .f = f };
+	d.head[0] = malloc(2 * gh * sizeof *d.head[0] + 1);
+	d.seg = malloc(pairs * sizeof *d.seg + 1);
+	d.r = malloc(pairs * sizeof *d.r + 1);
+	d.next = malloc(pairs * sizeof *d.next + 1);
+	int rc = d.head[0] && d.seg && d.r && d.next ? fp_layout_alloc(f, &d.rb) : SIM_ENOMEM;
+	if (!rc) {
+		d.head[1] = d.head[0] + gh;
+		for (size_t j = 0; j < 2 * gh; j++)
+			d.head[0][j] = -1;
+		int32_t e = 0;
+		for (uint32_t i = 0; i < p->n; i++) {
+			const sched_seg_t *s = &p->seg[i];
+			int32_t *head = d.head[!fp_reads_x(f, s)];
+			for (uint32_t r = 0; r < s->kr; r++) {
+				int64_t row = fp_tile_row(f, s, r);
+				if (row < 0)
+					continue;
+				if ((size_t)row >= gh) {
+					rc = SIM_EINTERNAL;
+					break;
+				}
+				d.seg[e] = i, d.r[e] = r, d.next[e] = head[row];
+				head[row] = e++;
+			}
+		}
+	}
+	if (!rc) {
+		uint64_t s = f->wseed[layer];
+		bool back = f->pass[layer].backward && f->pass[layer].bidir;
+		if (!(f->wt[layer] = weights_random_rows(lc, s, back, fp_draw_row, &d, err)))
+			rc = err->code;
+		else if (d.bad)
+			rc = SIM_EINTERNAL;
+	}
+	free(d.head[0]);
+	free(d.seg);
+	free(d.r);
+	free(d.next);
+	fp_rowbuf_free(&d.rb);
+	if (rc && rc != err->code)
+		sim_err(err, rc, "functional mode: %s for layer %u",
+			rc == SIM_ENOMEM ? "out of memory" : "a segment's width is not its weights'",
+			f->pass[layer].layer);
 	return rc;
 }
 
@@ -1027,6 +1172,10 @@ static void fp_delta_h(fpipe_t *f, uint32_t step)
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err)
 {
 	fp_free_layer(f);
+	f->prog = prog;
+	bool drawn = !f->wt[layer]; /* fp_drawn: its weights go straight into the layout */
+	if (drawn && fp_draw(f, layer, err))
+		return err->code;
 	const weights_t *wt = f->wt[layer];
 	f->layer = layer;
 	f->wlayer = f->pass[layer].layer;
@@ -1110,7 +1259,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 				     (f->smx_s = fp_calloc(f, f->prog->seg[0].kc, sizeof *f->smx_s))
 			     ? SIM_OK
 			     : SIM_ENOMEM;
-	else if (!rc)
+	else if (!rc && !drawn)
 		rc = fp_layout(f, wt);
 	if (!rc)
 		rc = fp_vectors(f, wt);
