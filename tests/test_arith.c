@@ -687,11 +687,13 @@ START_TEST(test_f16_row_matches_single_rounding)
 	}
 	static const size_t lens[] = { 0, 1, 7, 8, 9, 15, 17, 33 };
 	for (size_t l = 0; l < sizeof lens / sizeof *lens; l++) {
-		arith_double_to_f16_row(d + 3, lens[l], h, f);
-		for (size_t i = 0; i < lens[l]; i++)
+		arith_double_to_f16_row(d + 3, lens[l], h, f, 3); /* floats every third, as in a tile */
+		for (size_t i = 0; i < lens[l]; i++) {
 			ck_assert_uint_eq(h[i], arith_double_to_f16(d[3 + i]));
+			ck_assert_uint_eq(arith_float_canon(f[3 * i]), arith_float_canon(arith_f16_to_float(h[i])));
+		}
 	}
-	arith_double_to_f16_row(d, N, h, f);
+	arith_double_to_f16_row(d, N, h, f, 1);
 	for (size_t i = 0; i < N; i++) {
 		uint16_t want = arith_double_to_f16(d[i]);
 		ck_assert_msg(h[i] == want, "value %zu: %.17g gives 0x%04x, expected 0x%04x", i, d[i], h[i], want);

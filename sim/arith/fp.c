@@ -130,7 +130,7 @@ uint16_t arith_double_to_bf16_any(double d)
 
 /* One group through fp32 (arith_double_to_f16_row's contract); false when
  * a value needs the single-rounding path (h and f then hold garbage). */
-static bool f16_group(const double *restrict src, uint16_t *restrict h, float *restrict f)
+static bool f16_group(const double *restrict src, uint16_t *restrict h, float *restrict f, size_t ld)
 {
 	float v[FP_ROW_GROUP];
 	uint32_t b[FP_ROW_GROUP], w[FP_ROW_GROUP], fb[FP_ROW_GROUP], bad = 0;
@@ -149,22 +149,22 @@ static bool f16_group(const double *restrict src, uint16_t *restrict h, float *r
 	}
 	for (int i = 0; i < FP_ROW_GROUP; i++) {
 		h[i] = (uint16_t)w[i];
-		memcpy(&f[i], &fb[i], sizeof f[i]);
+		memcpy(&f[i * ld], &fb[i], sizeof *f);
 	}
 	return bad == 0;
 }
 
-void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f)
+void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld)
 {
 	size_t i = 0;
 	for (; i + FP_ROW_GROUP <= n; i += FP_ROW_GROUP)
-		if (!f16_group(src + i, h + i, f + i))
+		if (!f16_group(src + i, h + i, f + i * ld, ld))
 			for (size_t k = i; k < i + FP_ROW_GROUP; k++) {
 				h[k] = arith_double_to_f16(src[k]);
-				f[k] = arith_f16_to_float(h[k]);
+				f[k * ld] = arith_f16_to_float(h[k]);
 			}
 	for (; i < n; i++) {
 		h[i] = arith_double_to_f16(src[i]);
-		f[i] = arith_f16_to_float(h[i]);
+		f[i * ld] = arith_f16_to_float(h[i]);
 	}
 }

@@ -635,10 +635,9 @@ static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float 
  * as the interface's words at w16 and widened to float into dst[0],
  * dst[ld], ...: the words are the ones cm_weights gives (the same single
  * rounding, arith_double_to_f16 / _bf16), the floats the ones fp_widen_col
- * gives. fp16 rounds the row at once (arith_double_to_f16_row, into rowf:
- * n floats of scratch) and then scatters it; bf16 in one loop. */
-static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld,
-			   float *rowf)
+ * gives. fp16 rounds eight at a time (arith_double_to_f16_row), bf16 one
+ * by one. */
+static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld)
 {
 	if (f->prec == PREC_BF16) {
 		for (uint32_t k = 0; k < n; k++) {
@@ -647,18 +646,15 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
 			dst[k * ld] = arith_bf16_to_float(h);
 		}
 	} else {
-		arith_double_to_f16_row(src, n, w16, rowf);
-		for (uint32_t k = 0; k < n; k++)
-			dst[k * ld] = rowf[k];
+		arith_double_to_f16_row(src, n, w16, dst, ld);
 	}
 }
 
-/* Scratch of one tile row for the layout: the widest segment's Kc words,
- * 16-bit words and floats. */
+/* Scratch of one tile row for the layout: the widest segment's Kc words
+ * and 16-bit words. */
 typedef struct fp_rowbuf {
 	uint32_t *words;
 	uint16_t *row16;
-	float *rowf;
 } fp_rowbuf_t;
 
 /* Row r of segment i's column tile c from src (its real columns): rounded
@@ -673,7 +669,7 @@ static void fp_lay_row(fpipe_t *f, uint32_t i, uint32_t c, uint32_t r, const dou
 	float *wtf = f->fl ? f->wlf + off + r : NULL;
 	uint32_t real_cols = sched_tile(f->prog, s, c)->cols;
 	if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
-		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, s->kr, rb->rowf);
+		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, s->kr);
 		return;
 	}
 	cm_weights(f->cm, src, real_cols, rb->words);
@@ -743,8 +739,7 @@ static int fp_layout_alloc(fpipe_t *f, fp_rowbuf_t *rb)
 	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
 	rb->words = malloc(kc * sizeof *rb->words);
 	rb->row16 = malloc(kc * sizeof *rb->row16);
-	rb->rowf = malloc(kc * sizeof *rb->rowf);
-	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !rb->words || !rb->row16 || !rb->rowf)
+	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !rb->words || !rb->row16)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++)
 		for (uint32_t c = 0; c < p->seg[i].ntiles; c++)
@@ -756,7 +751,6 @@ static void fp_rowbuf_free(fp_rowbuf_t *rb)
 {
 	free(rb->words);
 	free(rb->row16);
-	free(rb->rowf);
 }
 
 /* Builds the weight buffer's tile layout and the per-tile multiply counts. */
