@@ -783,9 +783,8 @@ typedef struct fp_draw {
 	bool bad; /* a row's width is not its segments' */
 } fp_draw_t;
 
-static void fp_draw_row(void *ctx, const weights_t *w, bool u, size_t row, const double *v, size_t n)
+static void fp_draw_row(void *ctx, bool u, size_t row, const double *v, size_t n)
 {
-	(void)w;
 	fp_draw_t *d = ctx;
 	fpipe_t *f = d->f;
 	for (int32_t e = d->head[u][row]; e >= 0; e = d->next[e]) {

@@ -40,7 +40,8 @@ typedef struct func_err {
 } func_err_t;
 
 /* Errors of one layer against the reference: over every step, and at the
- * last step; c only for LSTM (has_c). */
+ * last step; c only for LSTM (has_c). All 0 when the reference did not run
+ * (fpipe_opts_t.reference false). */
 typedef struct func_layer_err {
 	func_err_t h, h_last, c, c_last;
 	bool has_c;

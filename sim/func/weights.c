@@ -165,7 +165,7 @@ weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backwar
 			size_t rows = s[i].shape[0], n = s[i].shape[1];
 			for (size_t j = 0; j < rows; j++) {
 				rng_fill_uniform(r, -k, k, v, n);
-				row(ctx, w, s[i].ptr == &w->U, j, v, n);
+				row(ctx, s[i].ptr == &w->U, j, v, n);
 			}
 			continue;
 		}
