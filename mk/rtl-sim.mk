@@ -104,7 +104,7 @@ rtl-sim: $(RTL_SIM_BIN)
 # every cycle in all three (fast-forward is off with a backend in the loop).
 RTL_SIM_P := -p compute.vs_units=$(RTL_SIM_N) -p compute.vs_width=$(RTL_SIM_K) \
 	-p compute.mult_latency=$(RTL_SIM_M) -p compute.acc_latency=$(RTL_SIM_A) \
-	-p compute.accumulators=$(RTL_SIM_ACCS) -p memory.weights=resident --functional --format json
+	-p compute.accumulators=$(RTL_SIM_ACCS) -p memory.weights=resident --functional --reference --format json
 # Cases NAME:WORKLOAD[:OVERRIDES, commas for spaces]. `acc_full` starves the
 # accumulators' exit (one MFU unit, FIFOs of one entry) so that every
 # accumulator is held and a block's pop and a new block's first tile meet

@@ -10,9 +10,11 @@
 # is than the plain loop; issue 17's target: at most 1.5 against the -O3
 # sequential loop), on wall time and on CPU time (user + system; the plain
 # loop's from CLOCK_PROCESS_CPUTIME_ID), which a loaded machine inflates
-# less than wall time. The functional time includes building the weights, the
-# double reference and the error report, i.e. everything
-# `run --functional` does, start-up included.
+# less than wall time. The functional time includes building the weights and
+# everything else `run --functional` does, start-up included; since the
+# double reference runs only when asked (--reference), a binary that has the
+# option is also timed with it (`functional+reference`: what the run costs
+# with the error report, the same work as a binary before the option).
 # Every contender runs once per round, interleaved (plain -O3, plain -O2,
 # [old,] new, in turn), ROUNDS rounds (default 7), and the best (lowest)
 # time of each is kept, so that a change of load hits all of them alike.
@@ -25,7 +27,7 @@
 # With an OLD binary it is measured beside the current one, interleaved,
 # best (lowest) of RSS_RUNS = 3.
 # Usage: scripts/bench-functional.sh [OLD_BINARY]
-#        (SHARPSIM=path overrides the binary; ROUNDS, REPS, RSS_RUNS)
+#        (SHARPSIM=path overrides the binary; ROUNDS, REPS, CPU_RUNS, RSS_RUNS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -61,15 +63,23 @@ wall() {
 keep() {
 	if [ -z "${best[$1]:-}" ] || [ "$2" -lt "${best[$1]}" ]; then best[$1]=$2; fi
 }
-# CPU ns (user + system) of one run of "$@" (bash's `times`, ms resolution)
+# CPU ns (user + system) of one run of "$@": the mean of CPU_RUNS (10) runs
+# back to back, from bash's `times` over all of them (the kernel charges CPU
+# time in scheduler ticks, several ms, so one run of about 10 ms is too short
+# to time alone)
+cpu_runs=${CPU_RUNS:-10}
 cpu() {
-	("$@" >/dev/null; times) | awk '{ l = $0 } END {
+	(for _ in $(seq "$cpu_runs"); do "$@" >/dev/null; done; times) | awk -v n="$cpu_runs" '{ l = $0 } END {
 		split(l, t, " "); split(t[1], u, /[ms]/); split(t[2], s, /[ms]/)
-		printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 }'
+		printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1e9 / n }'
 }
 # best fs per MAC (wall, or with field 6 CPU) of a plain loop shape in the loop's output
 plain_ns() {
 	awk -v s="$1" -v f="${3:-3}" '$1 ~ "_" s "_" { sub(/^\(/, "", $f); print int($f * 1e6) }' "$2"
+}
+# whether binary $1 runs the double reference only with --reference
+has_ref() {
+	"$1" run --help 2>&1 | grep -q -- '--reference'
 }
 run=(run --hw configs/sharp-1k.yaml --workload "$out/lstm_h256_t25.yaml" --no-energy)
 declare -A best=()
@@ -89,6 +99,10 @@ for _ in $(seq "$rounds"); do
 		keep "timing_$label" "$(wall "$b" "${run[@]}")"
 		keep "func_$label" "$(wall "$b" "${run[@]}" --functional)"
 		keep "func_cpu_$label" "$(cpu "$b" "${run[@]}" --functional)"
+		if has_ref "$b"; then
+			keep "funcref_$label" "$(wall "$b" "${run[@]}" --functional --reference)"
+			keep "funcref_cpu_$label" "$(cpu "$b" "${run[@]}" --functional --reference)"
+		fi
 	done
 done
 # plain loops: fs per MAC -> MACs/s; sharpsim: ns per run -> MACs/s
@@ -107,6 +121,13 @@ report() {
 		printf "sharpsim_%s_functional_cpu %.1f ms  (%.3f ns/MAC)\n", l, cf / 1e6, cf / m
 		printf "ratio_%s_plain_O3_sequential_over_functional_cpu %.2f\n", l, cf / m / (c3s / 1e6)
 	}'
+	[ -n "${best[funcref_$1]:-}" ] || return 0
+	awk -v m="$macs" -v l="$1" -v tf="${best[funcref_$1]}" -v cf="${best[funcref_cpu_$1]}" \
+		-v p3s="${best[plain_O3_sequential]}" -v c3s="${best[plain_O3_sequential_cpu]}" 'BEGIN {
+		printf "sharpsim_%s_functional+reference %.1f ms wall (%.3f ns/MAC), CPU %.1f ms\n", l, tf / 1e6, tf / m, cf / 1e6
+		printf "ratio_%s_plain_O3_sequential_over_functional+reference %.2f  (CPU %.2f)\n", l, tf / m / (p3s / 1e6),
+			cf / m / (c3s / 1e6)
+	}'
 }
 echo "bench-functional: LSTM H = I = 256, T = 25, B = 1 ($macs MACs), best of $rounds interleaved rounds"
 for o in 3 2; do
@@ -121,9 +142,17 @@ report new
 [ -z "$old" ] || awk -v o="${best[func_old]}" -v n="${best[func_new]}" \
 	-v co="${best[func_cpu_old]}" -v cn="${best[func_cpu_new]}" 'BEGIN {
 	printf "ratio_functional_time_old_over_new %.2f  (CPU %.2f)\n", o / n, co / cn }'
+# the same work on both sides: old --functional against new --functional
+# --reference when only the new binary has the option
+[ -z "$old" ] || [ -n "${best[funcref_old]:-}" ] || [ -z "${best[funcref_new]:-}" ] ||
+	awk -v o="${best[func_old]}" -v n="${best[funcref_new]}" \
+		-v co="${best[func_cpu_old]}" -v cn="${best[funcref_cpu_new]}" 'BEGIN {
+	printf "ratio_functional_time_old_over_new_with_reference %.2f  (CPU %.2f)\n", o / n, co / cn }'
 # (awk reads to the end: exiting early would kill the run with SIGPIPE,
 # which pipefail turns into the script's exit)
-"$SHARPSIM" "${run[@]}" --functional --format json | awk '/"error"/ && !n++ { print "error (h, last layer):", $0 }'
+ref=()
+! has_ref "$SHARPSIM" || ref=(--reference)
+"$SHARPSIM" "${run[@]}" --functional "${ref[@]}" --format json | awk '/"error"/ && !n++ { print "error (h, last layer):", $0 }'
 
 # Peak RSS against T. Set RSS_RUNS=0 to skip (each T = 2500 run takes seconds).
 runs=${RSS_RUNS:-3}

@@ -630,6 +630,82 @@ START_TEST(test_from_double_mpfr)
 END_TEST
 
 /* Hand-derived answers (they also pin the oracle's reading of the contract). */
+/*
+ * arith_double_to_f16_row (two roundings through fp32, eight at a time)
+ * against arith_double_to_f16 (one rounding, MPFR-checked above) and
+ * arith_f16_to_float, bit for bit: every fp16 midpoint of a random sample
+ * and its neighbours a double ulp, 2^-30 and 2^-24 relative away (where
+ * rounding twice goes wrong unless caught), the ends of the range
+ * (subnormals, 65504, the 65520 overflow tie, 2^-14), zeros, infinities,
+ * NaN, and random doubles over exponents -30..20, at lengths that leave
+ * every remainder of a group of eight.
+ */
+static double dbl_at(double v, int64_t ulps)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof u);
+	u += (uint64_t)ulps;
+	memcpy(&v, &u, sizeof v);
+	return v;
+}
+
+START_TEST(test_f16_row_matches_single_rounding)
+{
+	enum { N = 40000 };
+	double *d = malloc(N * sizeof *d);
+	uint16_t *h = malloc(N * sizeof *h);
+	float *f = malloc(N * sizeof *f);
+	ck_assert(d && h && f);
+	uint64_t s = 12345;
+	size_t n = 0;
+	static const double ends[] = { 0.0,	-0.0,	 65504.0,   65520.0, -65520.0, 65519.99, 0x1p-14,
+				       0x1p-24, 0x1p-25, 0x1.8p-24, 1e-300,  3e38,     1e300 };
+	for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
+		d[n++] = ends[i], d[n++] = -ends[i], d[n++] = dbl_at(ends[i], 1), d[n++] = dbl_at(ends[i], -1);
+	d[n++] = INFINITY, d[n++] = -INFINITY, d[n++] = NAN;
+	while (n + 9 <= N / 2) {
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		uint16_t w = (uint16_t)(s >> 48) & 0x7BFFu; /* finite, either sign after the flip below */
+		double lo = arith_f16_to_double(w), hi = arith_f16_to_double((uint16_t)(w + 1));
+		double mid = (lo + hi) / 2, sg = (s >> 20) & 1 ? -1.0 : 1.0;
+		double pts[9] = { mid,
+				  dbl_at(mid, 1),
+				  dbl_at(mid, -1),
+				  mid + mid * 0x1p-30,
+				  mid - mid * 0x1p-30,
+				  mid + mid * 0x1p-24,
+				  mid - mid * 0x1p-24,
+				  lo,
+				  hi };
+		for (int k = 0; k < 9; k++)
+			d[n++] = sg * pts[k];
+	}
+	while (n < N) {
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		double u = (double)(s >> 11) * 0x1p-53 * 2 - 1;
+		d[n++] = ldexp(u, (int)((s >> 3) % 51) - 30);
+	}
+	static const size_t lens[] = { 0, 1, 7, 8, 9, 15, 17, 33 };
+	for (size_t l = 0; l < sizeof lens / sizeof *lens; l++) {
+		arith_double_to_f16_row(d + 3, lens[l], h, f, 3); /* floats every third, as in a tile */
+		for (size_t i = 0; i < lens[l]; i++) {
+			ck_assert_uint_eq(h[i], arith_double_to_f16(d[3 + i]));
+			ck_assert_uint_eq(arith_float_canon(f[3 * i]), arith_float_canon(arith_f16_to_float(h[i])));
+		}
+	}
+	arith_double_to_f16_row(d, N, h, f, 1);
+	for (size_t i = 0; i < N; i++) {
+		uint16_t want = arith_double_to_f16(d[i]);
+		ck_assert_msg(h[i] == want, "value %zu: %.17g gives 0x%04x, expected 0x%04x", i, d[i], h[i], want);
+		ck_assert_msg(arith_float_canon(f[i]) == arith_float_canon(arith_f16_to_float(want)),
+			      "value %zu: %.17g: its float", i, d[i]);
+	}
+	free(d);
+	free(h);
+	free(f);
+}
+END_TEST
+
 START_TEST(test_known_values)
 {
 	/* smallest fp16 subnormal squared: 2^-24 * 2^-24 = 2^-48, fp32 biased
@@ -799,6 +875,7 @@ Suite *arith_suite(void)
 	tcase_add_test(fp, test_f32_float_domain_mpfr);
 	tcase_add_test(fp, test_narrow_mpfr);
 	tcase_add_test(fp, test_from_double_mpfr);
+	tcase_add_test(fp, test_f16_row_matches_single_rounding);
 	tcase_add_test(fp, test_checker_catches_broken_adder);
 	suite_add_tcase(s, fp);
 	TCase *fx = tcase_create("fixed");

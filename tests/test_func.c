@@ -369,6 +369,27 @@ START_TEST(test_rng_pinned)
 }
 END_TEST
 
+/* rng_fill_uniform is n calls of rng_uniform, bit for bit, and leaves the
+ * generator where they leave it (weights.c draws every array with it). */
+START_TEST(test_rng_fill_is_uniform)
+{
+	rng_t *a = rng_create(7), *b = rng_create(7);
+	double got[1000];
+	size_t n[] = { 0, 1, 999 };
+	double lo[] = { -1.0, -0.0625, 0.25 }, hi[] = { 1.0, 0.0625, 3.0 };
+	for (int i = 0; i < 3; i++) {
+		rng_fill_uniform(a, lo[i], hi[i], got, n[i]);
+		for (size_t j = 0; j < n[i]; j++) {
+			double want = rng_uniform(b, lo[i], hi[i]);
+			ck_assert(memcmp(&got[j], &want, sizeof want) == 0);
+		}
+	}
+	ck_assert_uint_eq(rng_next(a), rng_next(b));
+	rng_destroy(a);
+	rng_destroy(b);
+}
+END_TEST
+
 /* ---- npy ---- */
 
 /* dir must hold 64 bytes */
@@ -819,6 +840,7 @@ Suite *func_suite(void)
 	suite_add_tcase(s, r);
 	TCase *io = tcase_create("io");
 	tcase_add_test(io, test_rng_pinned);
+	tcase_add_test(io, test_rng_fill_is_uniform);
 	tcase_add_test(io, test_npy_roundtrip);
 	tcase_add_test(io, test_npy_errors);
 	tcase_add_test(io, test_weights_random_and_load);

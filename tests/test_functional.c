@@ -27,11 +27,13 @@
  * FIX_BOUND below.
  */
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "../sim/arith/fp.h"
@@ -763,6 +765,111 @@ END_TEST
  * T = 1000 once T exceeds the rings' depths (the intermediate buffer is
  * shrunk to keep its run-ahead depth below 25). Under the T-long arrays it
  * replaced, the T = 1000 run held over 1000 * B * H * 8 bytes more. */
+/* The double reference runs only when asked (run_opts_t.no_reference):
+ * without it a run computes the same datapath values (every dumped h and
+ * c bit for bit, every counter, the cycles), reports no error figures and
+ * no classifier head, and holds less state; its random weights are drawn
+ * straight into the tiles (fpipe.c fp_draw) instead of laid out from whole
+ * matrices. A stack of every cell with a GRU + fc head at the end, fp16
+ * and fp32, and a bidirectional LSTM, a reverse GRU and a bidirectional
+ * GRU (reset_before_matmul) with sequence lengths. */
+static void read_all(const char *path, char **buf, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "%s", path);
+	fseek(f, 0, SEEK_END);
+	*n = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*buf = malloc(*n ? *n : 1);
+	ck_assert(fread(*buf, 1, *n, f) == *n);
+	fclose(f);
+}
+
+/* Removes the files of dir; with other, compares each with other's file of
+ * the same name byte for byte instead. Returns the files seen. */
+static size_t dump_files(const char *dir, const char *other)
+{
+	DIR *d = opendir(dir);
+	ck_assert_msg(d != NULL, "%s", dir);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char pa[512], pb[512];
+		snprintf(pa, sizeof pa, "%s/%s", dir, e->d_name);
+		n++;
+		if (!other) {
+			unlink(pa);
+			continue;
+		}
+		snprintf(pb, sizeof pb, "%s/%s", other, e->d_name);
+		char *ba, *bb;
+		size_t na, nb;
+		read_all(pa, &ba, &na);
+		read_all(pb, &bb, &nb);
+		ck_assert_msg(na == nb && memcmp(ba, bb, na) == 0, "%s and %s differ", pa, pb);
+		free(ba);
+		free(bb);
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(reference_off_same_values)
+{
+	mkdirs();
+	const char *dir[2] = { TEST_DIR "/ref", TEST_DIR "/noref" };
+	for (int net = 0; net < 3; net++) {
+		hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+		if (net == 1)
+			h.precision.mul = PREC_FP32;
+		layer_cfg_t l[NCELLS + 1];
+		size_t n = 0;
+		if (net < 2) {
+			for (int c = 0; c < NCELLS; c++)
+				if (cells[c] != CELL_FC)
+					l[n++] = test_layer(cells[c], forms[c], 12, 12, 4, 2);
+			l[n++] = test_layer(CELL_GRU, GRU_LBR, 12, 12, 4, 2);
+			l[n++] = test_layer(CELL_FC, GRU_LBR, 12, 6, 4, 2);
+		} else {
+			static const uint32_t lens[3] = { 3, 5, 1 };
+			l[n++] = test_layer(CELL_LSTM, GRU_LBR, 12, 12, 5, 3);
+			l[n++] = test_layer(CELL_GRU, GRU_LBR, 24, 12, 5, 3);
+			l[n++] = test_layer(CELL_GRU, GRU_RBM, 12, 12, 5, 3);
+			l[0].direction = DIR_BI, l[1].direction = DIR_REV, l[2].direction = DIR_BI;
+			for (size_t i = 0; i < n; i++)
+				l[i].sequence_lens.n = 3, memcpy(l[i].sequence_lens.len, lens, sizeof lens);
+		}
+		workload_t w = { .name = "t", .layers = l, .n_layers = n };
+		snprintf(w.path, sizeof w.path, "%s", TEST_DIR "/wl.yaml");
+		run_result_t r[2];
+		for (int k = 0; k < 2; k++) {
+			mkdir(dir[k], 0777);
+			dump_files(dir[k], NULL);
+			run_opts_t o = { .functional = true, .seed = 5, .dump_dir = dir[k], .no_reference = k == 1 };
+			sim_err_t e = { 0 };
+			ck_assert_msg(accel_run(&h, &w, &o, &r[k], &e) == SIM_OK, "%s", e.msg);
+		}
+		ck_assert(r[0].reference && !r[1].reference && r[1].functional);
+		ck_assert_uint_eq(r[0].cycles, r[1].cycles);
+		ck_assert_uint_eq(stats_size(r[0].stats), stats_size(r[1].stats));
+		for (size_t i = 0; i < stats_size(r[0].stats); i++)
+			ck_assert_uint_eq(stats_value(r[0].stats, i), stats_value(r[1].stats, i));
+		ck_assert_uint_eq(r[0].n_layers, r[1].n_layers);
+		for (size_t i = 0; i < r[0].n_layers; i++) {
+			const func_layer_err_t *a = &r[0].layers[i].err, *b = &r[1].layers[i].err;
+			ck_assert(a->h.max_abs > 0 && b->h.max_abs == 0 && b->h.rms == 0 && b->h_last.max_abs == 0);
+			ck_assert(b->c.max_abs == 0 && b->has_c == a->has_c);
+			ck_assert(a->head == (net < 2 && i + 1 == n) && !b->head);
+			ck_assert_uint_lt(b->state_peak_bytes, a->state_peak_bytes);
+		}
+		ck_assert_uint_ge(dump_files(dir[1], dir[0]), n);
+		run_result_free(&r[0]);
+		run_result_free(&r[1]);
+	}
+}
+END_TEST
+
 START_TEST(memory_flat_in_t)
 {
 	mkdirs();
@@ -806,6 +913,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, classifier_head);
 	tcase_add_test(e2e, fixed_point);
 	tcase_add_test(e2e, memory_flat_in_t);
+	tcase_add_test(e2e, reference_off_same_values);
 	suite_add_tcase(s, e2e);
 	TCase *cu = tcase_create("compute_unit");
 	tcase_add_test(cu, cu_fixed_accumulator_saturation);

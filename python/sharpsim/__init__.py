@@ -91,7 +91,7 @@ def _call(argv: List[str], cwd: Optional[str]) -> str:
 def run(hw: Optional[str] = None, workload: Optional[str] = None, overrides: Overrides = None,
         workload_overrides: Overrides = None, scheduler: Optional[str] = None, *, cold: bool = False,
         energy: bool = True, tech: Optional[str] = None, functional: bool = False, seed: Optional[int] = None,
-        fast_forward: bool = True, extra: Sequence[str] = (), binary_path: Optional[str] = None,
+        reference: bool = False, fast_forward: bool = True, extra: Sequence[str] = (), binary_path: Optional[str] = None,
         cwd: Optional[str] = None) -> Dict[str, Any]:
     """Runs one workload on one hardware config; returns ``run --format
     json`` as a dict (cycles, latency_us, utilization, layers, counters,
@@ -99,6 +99,8 @@ def run(hw: Optional[str] = None, workload: Optional[str] = None, overrides: Ove
 
     ``overrides`` are hardware keys (``-p``), ``workload_overrides`` keys of
     every workload layer (``-w``); each a dict or ``"key=value"`` strings.
+    ``reference`` (with ``functional``) runs the double reference, so that
+    ``error`` holds the datapath's error against it.
     """
     argv = [binary(binary_path), "run", "--format", "json"]
     if hw:
@@ -118,6 +120,8 @@ def run(hw: Optional[str] = None, workload: Optional[str] = None, overrides: Ove
         argv.append("--functional")
     if seed is not None:
         argv += ["--seed", str(seed)]
+    if reference:
+        argv.append("--reference")
     if not fast_forward:
         argv.append("--no-fast-forward")
     argv += list(extra)

@@ -45,7 +45,7 @@ for hw in configs/sharp-1k.yaml configs/sharp-64k.yaml; do
 		name=${p%%|*}
 		args=${p#*|}
 		# shellcheck disable=SC2086
-		"$BIN" run --hw "$hw" --workload "$WL" $args --functional --seed 1 --format json 2>/dev/null |
+		"$BIN" run --hw "$hw" --workload "$WL" $args --functional --reference --seed 1 --format json 2>/dev/null |
 			"$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -116,7 +116,7 @@ for hw in configs/sharp-1k.yaml configs/sharp-64k.yaml; do
 		name=${p%%|*}
 		args=${p#*|}
 		# shellcheck disable=SC2086
-		"$BIN" run --hw "$hw" --workload "$TMP/wl.yaml" $args --functional --format json 2>/dev/null |
+		"$BIN" run --hw "$hw" --workload "$TMP/wl.yaml" $args --functional --reference --format json 2>/dev/null |
 			"$PY" -c '
 import json, sys
 d = json.load(sys.stdin)

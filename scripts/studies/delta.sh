@@ -53,7 +53,7 @@ row() { # label workload args...
 	local label=$1 wl=$2 hw=$HW
 	shift 2
 	case "$label" in 64k*) hw=configs/sharp-64k.yaml ;; esac
-	"$BIN" run --hw "$hw" --workload "$wl" --functional "$@" --format json | "$PY" -c '
+	"$BIN" run --hw "$hw" --workload "$wl" --functional --reference "$@" --format json | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 L = d["layers"][0]

@@ -12,6 +12,7 @@
 #include "fp.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 /* sig >> sh rounded to nearest, ties to even; sh may exceed 63. */
 static uint64_t round_rne(uint64_t sig, unsigned sh)
@@ -121,4 +122,49 @@ uint16_t arith_double_to_bf16_any(double d)
 	int top, exp2;
 	split_double(d, &sign, &sig, &top, &exp2);
 	return (uint16_t)narrow(sign, sig, top, exp2, 7, 127, 8, 15);
+}
+
+/* Values per group of arith_double_to_f16_row: a constant trip count, so
+ * that gcc -O2 (its very-cheap vector cost model) vectorises the loops. */
+#define FP_ROW_GROUP 8
+
+/* One group through fp32 (arith_double_to_f16_row's contract); false when
+ * a value needs the single-rounding path (h and f then hold garbage). */
+static bool f16_group(const double *restrict src, uint16_t *restrict h, float *restrict f, size_t ld)
+{
+	float v[FP_ROW_GROUP];
+	uint32_t b[FP_ROW_GROUP], w[FP_ROW_GROUP], fb[FP_ROW_GROUP], bad = 0;
+	for (int i = 0; i < FP_ROW_GROUP; i++)
+		v[i] = (float)src[i];
+	memcpy(b, v, sizeof b);
+	for (int i = 0; i < FP_ROW_GROUP; i++) {
+		uint32_t mag = b[i] & 0x7FFFFFFFu, s = b[i] & 0x80000000u;
+		/* fp32 exponent 113..142 is fp16's normal range; 13 dropped bits
+		 * of 1000...0 are a tie of the fp16 grid */
+		bad |= ((mag >> 23) - 113u > 29u) | ((mag & 0x1FFFu) == 0x1000u);
+		uint32_t r = (mag + 0xFFFu + ((mag >> 13) & 1u)) >> 13; /* RNE to 10 fraction bits */
+		uint32_t m16 = r - (112u << 10);			/* rebias: 0x7C00 when it rounded up to inf */
+		w[i] = m16 | s >> 16;
+		fb[i] = (m16 >= 0x7C00u ? 0x7F800000u : r << 13) | s;
+	}
+	for (int i = 0; i < FP_ROW_GROUP; i++) {
+		h[i] = (uint16_t)w[i];
+		memcpy(&f[i * ld], &fb[i], sizeof *f);
+	}
+	return bad == 0;
+}
+
+void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld)
+{
+	size_t i = 0;
+	for (; i + FP_ROW_GROUP <= n; i += FP_ROW_GROUP)
+		if (!f16_group(src + i, h + i, f + i * ld, ld))
+			for (size_t k = i; k < i + FP_ROW_GROUP; k++) {
+				h[k] = arith_double_to_f16(src[k]);
+				f[k * ld] = arith_f16_to_float(h[k]);
+			}
+	for (; i < n; i++) {
+		h[i] = arith_double_to_f16(src[i]);
+		f[i * ld] = arith_f16_to_float(h[i]);
+	}
 }

@@ -201,6 +201,20 @@ static inline uint32_t arith_double_normal_fast(double d, unsigned fbits, unsign
 uint16_t arith_double_to_f16_any(double d);
 uint16_t arith_double_to_bf16_any(double d);
 
+/* n doubles rounded to fp16: h[i] = arith_double_to_f16(src[i]) and
+ * f[i * ld] = arith_f16_to_float(h[i]), bit for bit (a tile row of weights
+ * and its column-major float copy, fpipe.c).
+ * Eight values at a time go through fp32, which gcc -O2 vectorises: the
+ * double -> float conversion rounds to 24 bits (RNE), then the integer
+ * rounding to 11. Rounding twice gives the single rounding's result unless
+ * the first one lands exactly on a midpoint of the fp16 grid (RN24 is
+ * monotone and keeps every fp16 value and midpoint, all of which have at
+ * most 12 significant bits, so d and RN24(d) round alike unless RN24(d)
+ * is a tie that d was not); a group with such a value, or with one outside
+ * fp16's normal range (zero, subnormal, overflow, NaN), is done value by
+ * value on the single-rounding path instead. */
+void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld);
+
 /* double -> fp16 with a single RNE rounding straight from the double (not
  * via fp32: rounding twice can differ, e.g. 1 + 2^-11 + 2^-30 rounds up in
  * one step but to the tie 1 + 2^-11 and then down to 1 in two). */

@@ -30,7 +30,8 @@ static void run_usage(FILE *f)
 	      "                    [--trace-cycles N] [--trace-layer L] [--trace-steps A[:B]]\n"
 	      "                    [--trace-max-mb M] [--trace-counter-window N]]\n"
 	      "                    [--tech FILE | --no-energy] [--accelergy FILE] [--roofline FILE]\n"
-	      "                    [--functional [--seed N] [--dump-outputs DIR]] [--describe-counters]\n"
+	      "                    [--functional [--reference] [--seed N] [--dump-outputs DIR]]\n"
+	      "                    [--describe-counters]\n"
 	      "                    [--cosim | --rtl] [--vcd FILE]   (build/sharpsim-rtl)\n"
 	      "                    [--budget-us X] [--anytime]\n"
 	      "\n"
@@ -74,8 +75,10 @@ static void run_usage(FILE *f)
 	      "                     counter_descriptions; text: a counters section;\n"
 	      "                     sharpsim --help-counters lists them)\n"
 	      "  --no-fast-forward  step every cycle (fast-forward jumps are exact; this is for checking)\n"
-	      "  --functional       compute the values bit for bit in the configured precision and\n"
-	      "                     report the error of h (and c) against a double reference\n"
+	      "  --functional       compute the values bit for bit in the configured precision\n"
+	      "  --reference        with --functional: also run the double reference and report the\n"
+	      "                     error of h (and c, a classifier head's decisions) against it\n"
+	      "                     (about as much work again as the datapath's MVMs)\n"
 	      "  --seed N           seed of the random weights and inputs (default 1)\n"
 	      "  --dump-outputs DIR write each layer's hidden states as .npy (functional)\n"
 	      "  --cosim            run the Verilated RTL compute unit beside the C model, compared\n"
@@ -93,7 +96,7 @@ static void run_usage(FILE *f)
 
 typedef struct run_args {
 	cli_common_t c;
-	bool cold, no_energy, functional, no_ff, describe, anytime;
+	bool cold, no_energy, functional, reference, no_ff, describe, anytime;
 	cu_backend_mode_t cu_mode;
 	const char *vcd;
 	uint64_t seed;
@@ -148,6 +151,8 @@ static int parse(int argc, char **argv, run_args_t *a, sim_err_t *err)
 			a->no_ff = true;
 		} else if (!strcmp(o, "--functional")) {
 			a->functional = true;
+		} else if (!strcmp(o, "--reference")) {
+			a->reference = true;
 		} else if (!strcmp(o, "--anytime")) {
 			a->anytime = true;
 		} else if (!strcmp(o, "--seed") && has_value) {
@@ -452,8 +457,9 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 	}
 	const char *hw_path = a.c.hw ? a.c.hw : DEFAULT_HW;
 	const char *wl_path = a.c.workload ? a.c.workload : DEFAULT_WORKLOAD;
-	if (a.dump && !a.functional) {
-		fprintf(stderr, "option --dump-outputs: needs --functional, expected both\n");
+	if ((a.dump || a.reference) && !a.functional) {
+		fprintf(stderr, "option %s: needs --functional, expected both\n",
+			a.dump ? "--dump-outputs" : "--reference");
 		afile_abort(out);
 		return 2;
 	}
@@ -496,6 +502,7 @@ int cli_run(int argc, char **argv, const cli_hooks_t *hooks)
 			  .trace_path = a.trace,
 			  .functional = a.functional,
 			  .seed = a.seed,
+			  .no_reference = !a.reference,
 			  .dump_dir = a.dump,
 			  .fast_forward = !a.no_ff,
 			  .cu_mode = a.cu_mode,

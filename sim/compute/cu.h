@@ -85,7 +85,8 @@ typedef struct cu_tile {
 	uint32_t useful_adds;  /* tree adds with two real inputs (tile_meta_t); tree.adds counts these */
 	uint32_t cols;	       /* real columns: operands read from the I/H buffer */
 	/* functional mode only (NULL otherwise): */
-	const uint16_t *w;    /* Kr*Kc weights, row-major, padded with +0; NULL under fp32 */
+	const uint16_t *w;    /* Kr*Kc weights, row-major, padded with +0; NULL under fp32, and may be
+			       * NULL beside wf for the C model (fpipe_opts_t.words) */
 	const uint16_t *x;    /* Kc vector elements, padded with +0; NULL under fp32 */
 	const uint32_t *init; /* Kr fp32 bit patterns */
 	/* Optional, C model only (the RTL ignores them): the same w and x

@@ -296,7 +296,11 @@ static int accel_build(accel_t *a, sim_err_t *err)
 				    (k > 0 && a->plan->pass[k - 1].layer == pp->layer);
 			fpp[k] = (fpipe_pass_t){ .layer = pp->layer, .backward = pp->backward, .bidir = twin };
 		}
-		a->fp = fpipe_create(&a->hw, a->w, fpp, a->opts.seed, a->opts.dump_dir, a->st, err);
+		fpipe_opts_t fo = { .seed = a->opts.seed,
+				    .dump_dir = a->opts.dump_dir,
+				    .reference = !a->opts.no_reference,
+				    .words = a->opts.cu_mode != CU_BACKEND_C };
+		a->fp = fpipe_create(&a->hw, a->w, fpp, &fo, a->st, err);
 		free(fpp);
 		if (!a->fp)
 			return err->code ? err->code : SIM_ENOMEM;
@@ -860,6 +864,7 @@ int accel_run_plan(const plan_t *plan, const run_opts_t *opts, run_result_t *out
 		out->cycles = a.now;
 		out->cold = opts->cold;
 		out->functional = opts->functional;
+		out->reference = opts->functional && !opts->no_reference;
 		out->useful_macs = a.useful;
 		out->issued_macs = a.issued;
 		out->utilization = a.now ? (double)a.useful / ((double)a.now * (double)a.nk) : 0;

@@ -63,6 +63,7 @@ typedef struct run_opts {
 	bool cold;			   /* count the initial weight load in cycles */
 	bool functional;		   /* compute values (bit-accurate datapath) */
 	uint64_t seed;			   /* functional: weights and inputs */
+	bool no_reference;		   /* functional: skip the double reference (no error figures) */
 	const char *trace_path;		   /* Chrome trace-event JSON, or NULL */
 	const trace_opts_t *trace_opts;	   /* its window, filters and cap; NULL: the whole run, no cap */
 	bool fast_forward;		   /* exact jumps over repeated steady state */
@@ -139,6 +140,7 @@ typedef struct run_result {
 	uint64_t load_bytes;  /* the bytes of that load (in dram.read_bytes only when cold) */
 	bool cold;
 	bool functional;
+	bool reference;		 /* functional and the double reference ran: the layers' err holds its figures */
 	weight_policy_t weights; /* RESIDENT, STREAM, or AUTO when layers differ */
 	bool weights_fit;	 /* every layer's weights fit the buffer */
 	/* Cycles the controller waited for weights still arriving from DRAM

@@ -7,7 +7,8 @@
  *                   slot r / rpg, hidden j0 + r % rpg; +0 beyond the matrix):
  *                   `wl` (the bit patterns the compute unit's interface
  *                   carries; not under fp32, which does not fit its 16-bit
- *                   fields) and `wlf` (the same values widened exactly to
+ *                   fields, and kept only for fixed point and an RTL compute
+ *                   unit: fpipe_opts_t.words) and `wlf` (the same values widened exactly to
  *                   float, or fp32's own; floating point only; each tile
  *                   column-major, so cu.c evaluates a tile's rows one per
  *                   SIMD lane), which cu.c multiplies directly
@@ -103,16 +104,19 @@ struct fpipe {
 	const workload_t *w;
 	fpipe_pass_t *pass; /* per pass of w (a copy) */
 	const char *dump_dir;
+	bool refon; /* the double reference runs (fpipe_opts_t.reference) */
 	uint64_t *mults;
 	cm_t *cm;
 	prec_mul_t prec;
 	bool fixed, fl; /* fixed point; float copies for cu.c (fp16, bf16, fp32) */
+	bool words;	/* the weights' words `wl` are kept (fpipe_opts_t.words, or fixed point) */
 	bool w16;	/* 16-bit words for the compute unit's interface
 				  * (wl, xv, hv, rv): every precision but fp32, whose
 				  * words live in the float copies only */
 	unsigned acc_bits;
 	uint64_t inter_values;
-	weights_t **wt;	   /* per layer, doubles, unrounded */
+	weights_t **wt;	   /* per layer, doubles, unrounded (NULL until its begin_layer when fp_drawn) */
+	uint64_t *wseed;   /* per layer: the seed of its random parameters */
 	double **sw;	   /* per pass, W and U as stored (cmp_layer.h: pruned, quantized),
 			    * which the datapath multiplies while the reference reads wt;
 			    * NULL when the layer stores its weights as given */
@@ -380,6 +384,7 @@ void fpipe_destroy(fpipe_t *f)
 		for (size_t l = 0; l < f->w->n_layers; l++)
 			weights_destroy(f->wt[l]);
 	free(f->wt);
+	free(f->wseed);
 	if (f->sw)
 		for (size_t l = 0; l < 2 * f->w->n_layers; l++)
 			free(f->sw[l]);
@@ -421,6 +426,17 @@ static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t 
 			  pass[p].bidir ? "[h_fwd; h_bwd]" : "h", width, pl->timesteps, pl->batch_size);
 }
 
+/* Whether a layer's parameters are drawn at its begin_layer, straight into
+ * the tile layout (fp_draw): random ones without the double reference,
+ * used as drawn (not pruned or quantized), with weights (not a softmax)
+ * and no projection. */
+static bool fp_drawn(const fpipe_t *f, const layer_cfg_t *lc)
+{
+	return !lc->weights[0] && !f->refon && !cmp_layer_changes(lc) &&
+	       !(cell_get(lc->cell)->flags & CELL_F_SOFTMAX) &&
+	       workload_layer_h(lc) == lc->hidden_size; /* LSTMP's W_proj tiles come from fp_layout */
+}
+
 /* Pass k's W and U as stored (cmp_layer.h), when they differ from its
  * weights: the same zero mask as the timing's program (drawn from the
  * layer's sparsity_seed and the pass index), then weight_bits' symmetric
@@ -446,9 +462,11 @@ static int fp_stored(fpipe_t *f, size_t k, sim_err_t *err)
 	return cmp_layer_apply(lc, k, f->sw[2 * k], f->sw[2 * k + 1], err);
 }
 
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
-		      const char *dump_dir, stats_t *st, sim_err_t *err)
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, const fpipe_opts_t *o,
+		      stats_t *st, sim_err_t *err)
 {
+	const char *dump_dir = o->dump_dir;
+	uint64_t seed = o->seed;
 	if (dump_dir) {
 		struct stat sb;
 		if (stat(dump_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
@@ -469,17 +487,20 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	if (f->pass)
 		memcpy(f->pass, pass, w->n_layers * sizeof *f->pass);
 	f->dump_dir = dump_dir;
+	f->refon = o->reference;
 	f->prec = hw->precision.mul;
 	f->acc_bits = hw->precision.acc_bits;
 	f->fixed = f->prec == PREC_FIX16X8 || f->prec == PREC_FIX16X16;
 	f->fl = !f->fixed;
 	f->w16 = f->prec != PREC_FP32;
+	f->words = f->w16 && (o->words || f->fixed);
 	f->inter_values = resolve_inter_values(hw);
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
 	f->wt = calloc(w->n_layers, sizeof *f->wt);
+	f->wseed = calloc(w->n_layers, sizeof *f->wseed);
 	f->sw = calloc(2 * w->n_layers, sizeof *f->sw);
-	if (!f->mults || !f->wt || !f->sw || !f->pass) {
+	if (!f->mults || !f->wt || !f->wseed || !f->sw || !f->pass) {
 		sim_err(err, SIM_ENOMEM, "out of memory");
 		fpipe_destroy(f);
 		return NULL;
@@ -533,8 +554,10 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 				snprintf(path, sizeof path, "%s/%s", dir, lc->weights);
 			f->wt[k] = weights_load_dir(lc, path, back, err);
 		} else {
-			uint64_t s = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
-			f->wt[k] = weights_random_dir(lc, s, back, err);
+			f->wseed[k] = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
+			if (fp_drawn(f, lc))
+				continue; /* drawn at its begin_layer (fp_draw) */
+			f->wt[k] = weights_random_dir(lc, f->wseed[k], back, err);
 		}
 		if (!f->wt[k] || fp_stored(f, k, err)) {
 			fpipe_destroy(f);
@@ -608,15 +631,68 @@ static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float 
 	}
 }
 
-/* fp_layout's tiles: each tile row's real columns rounded to the weight
- * format at once (cm_weights, into `words`: the widest segment's Kc), then
- * stored as the interface's words (row-major) and widened to float
- * (column-major, cu.h). */
-static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
+/* One tile row of fp16 or bf16 weights (n doubles at src) rounded, stored
+ * as the interface's words at w16 and widened to float into dst[0],
+ * dst[ld], ...: the words are the ones cm_weights gives (the same single
+ * rounding, arith_double_to_f16 / _bf16), the floats the ones fp_widen_col
+ * gives. fp16 rounds eight at a time (arith_double_to_f16_row), bf16 one
+ * by one. */
+static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld)
+{
+	if (f->prec == PREC_BF16) {
+		for (uint32_t k = 0; k < n; k++) {
+			uint16_t h = arith_double_to_bf16(src[k]);
+			w16[k] = h;
+			dst[k * ld] = arith_bf16_to_float(h);
+		}
+	} else {
+		arith_double_to_f16_row(src, n, w16, dst, ld);
+	}
+}
+
+/* Scratch of one tile row for the layout: the widest segment's Kc words
+ * and 16-bit words. */
+typedef struct fp_rowbuf {
+	uint32_t *words;
+	uint16_t *row16;
+} fp_rowbuf_t;
+
+/* Row r of segment i's column tile c from src (its real columns): rounded
+ * to the weight format at once (fp16 and bf16: fp_round_row16; the others:
+ * cm_weights), then stored as the interface's words (row-major, when kept)
+ * and widened to float (column-major, cu.h). */
+static void fp_lay_row(fpipe_t *f, uint32_t i, uint32_t c, uint32_t r, const double *src, fp_rowbuf_t *rb)
+{
+	const sched_seg_t *s = &f->prog->seg[i];
+	size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
+	uint16_t *wt16 = f->wl ? f->wl + off + (size_t)r * s->kc : NULL;
+	float *wtf = f->fl ? f->wlf + off + r : NULL;
+	uint32_t real_cols = sched_tile(f->prog, s, c)->cols;
+	if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
+		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, s->kr);
+		return;
+	}
+	cm_weights(f->cm, src, real_cols, rb->words);
+	for (uint32_t k = 0; wt16 && k < real_cols; k++)
+		wt16[k] = (uint16_t)rb->words[k];
+	if (wtf)
+		fp_widen_col(f, rb->words, real_cols, wtf, s->kr);
+}
+
+/* The matrix row that row r of segment s holds (tile row layout of
+ * sched.h), or -1 for a padding row (which stays +0). */
+static int64_t fp_tile_row(const fpipe_t *f, const sched_seg_t *s, uint32_t r)
+{
+	uint32_t slot = r / s->rpg, off = r % s->rpg;
+	if (slot >= s->ngates || off >= s->valid_pg)
+		return -1;
+	return (int64_t)s->gate[slot] * f->H + s->j0 + off;
+}
+
+/* The layout's tiles from the layer's matrices (wt's, or as stored). */
+static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, fp_rowbuf_t *rb)
 {
 	const sched_prog_t *p = f->prog;
-	if ((f->w16 && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !words)
-		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool x = fp_reads_x(f, s), proj = s->phase == CELL_PHASE_PROJ;
@@ -627,31 +703,21 @@ static int fp_layout_tiles(fpipe_t *f, const weights_t *wt, uint32_t *words)
 		uint32_t ncols = x ? f->I : proj ? f->H : f->HP;
 		if (s->ncols != ncols)
 			return SIM_EINTERNAL;
-		for (uint32_t c = 0; c < s->ntiles; c++) {
-			size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
-			uint16_t *wt16 = f->w16 ? f->wl + off : NULL;
-			float *wtf = f->fl ? f->wlf + off : NULL;
-			const tile_meta_t *m = sched_tile(p, s, c); /* the program's word on the tile */
-			uint32_t real_cols = m->cols;
-			f->tile_mults[f->tile_base[i] + c] = m->useful_lanes;
+		for (uint32_t c = 0; c < s->ntiles; c++)
 			for (uint32_t r = 0; r < s->kr; r++) {
-				uint32_t slot = r / s->rpg, off = r % s->rpg;
-				if (slot >= s->ngates || off >= s->valid_pg)
-					continue; /* padding row: stays +0 */
-				size_t row = (size_t)s->gate[slot] * f->H + s->j0 + off;
-				cm_weights(f->cm, M + row * ncols + (size_t)m->col * s->kc, real_cols, words);
-				for (uint32_t k = 0; wt16 && k < real_cols; k++)
-					wt16[(size_t)r * s->kc + k] = (uint16_t)words[k];
-				if (wtf)
-					fp_widen_col(f, words, real_cols, wtf + r, s->kr);
+				int64_t row = fp_tile_row(f, s, r);
+				if (row >= 0)
+					fp_lay_row(f, i, c, r,
+						   M + (size_t)row * ncols + (size_t)sched_tile(p, s, c)->col * s->kc,
+						   rb);
 			}
-		}
 	}
 	return SIM_OK;
 }
 
-/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
-static int fp_layout(fpipe_t *f, const weights_t *wt)
+/* Allocates the weight buffer's tile layout and its row scratch, and counts
+ * each tile's multiplies. */
+static int fp_layout_alloc(fpipe_t *f, fp_rowbuf_t *rb)
 {
 	const sched_prog_t *p = f->prog;
 	size_t nw = 0, tiles = 0;
@@ -659,22 +725,134 @@ static int fp_layout(fpipe_t *f, const weights_t *wt)
 	f->tile_base = fp_calloc(f, p->n, sizeof *f->tile_base);
 	if (!f->seg_off || !f->tile_base)
 		return SIM_ENOMEM;
+	uint32_t kc = 1; /* one tile row's words, converted together */
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		f->seg_off[i] = nw;
 		f->tile_base[i] = (uint32_t)tiles;
 		nw += (size_t)s->ntiles * s->kr * s->kc;
 		tiles += s->ntiles;
+		kc = s->kc > kc ? s->kc : kc;
 	}
-	f->wl = f->w16 ? fp_calloc(f, nw, sizeof *f->wl) : NULL;
+	f->wl = f->words ? fp_calloc(f, nw, sizeof *f->wl) : NULL;
 	f->wlf = f->fl ? fp_calloc(f, nw, sizeof *f->wlf) : NULL;
 	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
-	uint32_t kc = 1; /* one tile row's words, converted together */
+	rb->words = malloc(kc * sizeof *rb->words);
+	rb->row16 = malloc(kc * sizeof *rb->row16);
+	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !rb->words || !rb->row16)
+		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++)
-		kc = p->seg[i].kc > kc ? p->seg[i].kc : kc;
-	uint32_t *words = malloc(kc * sizeof *words);
-	int rc = fp_layout_tiles(f, wt, words);
-	free(words);
+		for (uint32_t c = 0; c < p->seg[i].ntiles; c++)
+			f->tile_mults[f->tile_base[i] + c] = sched_tile(p, &p->seg[i], c)->useful_lanes;
+	return SIM_OK;
+}
+
+static void fp_rowbuf_free(fp_rowbuf_t *rb)
+{
+	free(rb->words);
+	free(rb->row16);
+}
+
+/* Builds the weight buffer's tile layout and the per-tile multiply counts. */
+static int fp_layout(fpipe_t *f, const weights_t *wt)
+{
+	fp_rowbuf_t rb = { 0 };
+	int rc = fp_layout_alloc(f, &rb);
+	if (!rc)
+		rc = fp_layout_tiles(f, wt, &rb);
+	fp_rowbuf_free(&rb);
+	return rc;
+}
+
+/*
+ * Random weights without the double reference (fp_drawn): the layer's
+ * parameters are drawn when it begins, W and U a row at a time straight
+ * into the tile layout (weights_random_rows), so that they never exist
+ * whole in double (8 bytes a weight, first touched page by page). The
+ * draws and each row's rounding are the ones fp_layout makes from whole
+ * matrices, so the tiles are bit for bit the same. `at` lists, per matrix
+ * (W, U) and row, the (segment, tile row) pairs that hold it: a linked
+ * list from head[m][row] through next.
+ */
+typedef struct fp_draw {
+	fpipe_t *f;
+	fp_rowbuf_t rb;
+	int32_t *head[2];
+	uint32_t *seg, *r;
+	int32_t *next;
+	bool bad; /* a row's width is not its segments' */
+} fp_draw_t;
+
+static void fp_draw_row(void *ctx, bool u, size_t row, const double *v, size_t n)
+{
+	fp_draw_t *d = ctx;
+	fpipe_t *f = d->f;
+	for (int32_t e = d->head[u][row]; e >= 0; e = d->next[e]) {
+		const sched_seg_t *s = &f->prog->seg[d->seg[e]];
+		if (s->ncols != n) {
+			d->bad = true;
+			continue;
+		}
+		for (uint32_t c = 0; c < s->ntiles; c++)
+			fp_lay_row(f, d->seg[e], c, d->r[e], v + (size_t)sched_tile(f->prog, s, c)->col * s->kc,
+				   &d->rb);
+	}
+}
+
+static int fp_draw(fpipe_t *f, uint32_t layer, sim_err_t *err)
+{
+	const layer_cfg_t *lc = &f->w->layers[layer];
+	const sched_prog_t *p = f->prog;
+	size_t gh = (size_t)workload_gates(lc->cell) * lc->hidden_size, pairs = 0;
+	/* fp_tile_row's and fp_reads_x's; begin_layer sets them again from the weights */
+	f->H = lc->hidden_size;
+	f->rec = cell_get(lc->cell)->flags & CELL_F_RECURRENT;
+	for (uint32_t i = 0; i < p->n; i++)
+		pairs += p->seg[i].kr;
+	fp_draw_t d = { .f = f };
+	d.head[0] = malloc(2 * gh * sizeof *d.head[0] + 1);
+	d.seg = malloc(pairs * sizeof *d.seg + 1);
+	d.r = malloc(pairs * sizeof *d.r + 1);
+	d.next = malloc(pairs * sizeof *d.next + 1);
+	int rc = d.head[0] && d.seg && d.r && d.next ? fp_layout_alloc(f, &d.rb) : SIM_ENOMEM;
+	if (!rc) {
+		d.head[1] = d.head[0] + gh;
+		for (size_t j = 0; j < 2 * gh; j++)
+			d.head[0][j] = -1;
+		int32_t e = 0;
+		for (uint32_t i = 0; i < p->n; i++) {
+			const sched_seg_t *s = &p->seg[i];
+			int32_t *head = d.head[!fp_reads_x(f, s)];
+			for (uint32_t r = 0; r < s->kr; r++) {
+				int64_t row = fp_tile_row(f, s, r);
+				if (row < 0)
+					continue;
+				if ((size_t)row >= gh) {
+					rc = SIM_EINTERNAL;
+					break;
+				}
+				d.seg[e] = i, d.r[e] = r, d.next[e] = head[row];
+				head[row] = e++;
+			}
+		}
+	}
+	if (!rc) {
+		uint64_t s = f->wseed[layer];
+		bool back = f->pass[layer].backward && f->pass[layer].bidir;
+		if (!(f->wt[layer] = weights_random_rows(lc, s, back, fp_draw_row, &d, err)))
+			rc = err->code;
+		else if (d.bad)
+			rc = SIM_EINTERNAL;
+	}
+	free(d.head[0]);
+	free(d.seg);
+	free(d.r);
+	free(d.next);
+	fp_rowbuf_free(&d.rb);
+	if (rc && rc != err->code)
+		sim_err(err, rc, "functional mode: %s for layer %u",
+			rc == SIM_ENOMEM ? "out of memory" : "a segment's width is not its weights'",
+			f->pass[layer].layer);
 	return rc;
 }
 
@@ -987,6 +1165,10 @@ static void fp_delta_h(fpipe_t *f, uint32_t step)
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err)
 {
 	fp_free_layer(f);
+	f->prog = prog;
+	bool drawn = !f->wt[layer]; /* fp_drawn: its weights go straight into the layout */
+	if (drawn && fp_draw(f, layer, err))
+		return err->code;
 	const weights_t *wt = f->wt[layer];
 	f->layer = layer;
 	f->wlayer = f->pass[layer].layer;
@@ -1031,13 +1213,14 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	if (first) {
 		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
 		f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
-		f->ref_seq = keep ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
+		f->ref_seq = keep && f->refon ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
 		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
 		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
 		size_t nc = (size_t)f->T * f->B * (f->bidir ? 2 : 1) * f->H;
 		f->cdump = dump && state ? fp_calloc(f, nc, sizeof *f->cdump) : NULL;
 		f->out_bytes = f->bytes - before;
-		if ((keep && (!f->hwords || !f->ref_seq)) || (dump && (!f->ydump || (state && !f->cdump))))
+		if ((keep && (!f->hwords || (f->refon && !f->ref_seq))) ||
+		    (dump && (!f->ydump || (state && !f->cdump))))
 			return sim_err(err, SIM_ENOMEM, "functional mode: out of memory for layer %u", f->wlayer);
 	}
 	f->bias = fp_calloc(f, (size_t)f->G * f->H, sizeof *f->bias);
@@ -1045,11 +1228,12 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->gst = fp_calloc(f, 2 * (size_t)f->E * f->NG, sizeof *f->gst);
 	f->dh = fp_calloc(f, (size_t)FP_HRING * f->EH, sizeof *f->dh);
 	f->dc = state ? fp_calloc(f, (size_t)FP_HRING * f->E, sizeof *f->dc) : NULL;
-	f->rh = fp_calloc(f, f->EH, sizeof *f->rh);
-	f->rc = state ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
+	f->rh = f->refon ? fp_calloc(f, f->EH, sizeof *f->rh) : NULL;
+	f->rc = state && f->refon ? fp_calloc(f, f->E, sizeof *f->rc) : NULL;
 	f->peep = wt->P ? fp_calloc(f, 3 * (size_t)f->H, sizeof *f->peep) : NULL;
 	int rc = SIM_ENOMEM;
-	if (f->bias && f->b_hn && f->gst && f->dh && f->rh && (!state || (f->dc && f->rc)) && (!wt->P || f->peep))
+	if (f->bias && f->b_hn && f->gst && f->dh && (!f->refon || (f->rh && (!state || f->rc))) && (!state || f->dc) &&
+	    (!wt->P || f->peep))
 		rc = SIM_OK;
 	for (uint32_t j = 0; !rc && wt->P && j < f->H; j++)
 		for (uint32_t k = 0; k < 3; k++)
@@ -1068,7 +1252,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 				     (f->smx_s = fp_calloc(f, f->prog->seg[0].kc, sizeof *f->smx_s))
 			     ? SIM_OK
 			     : SIM_ENOMEM;
-	else if (!rc)
+	else if (!rc && !drawn)
 		rc = fp_layout(f, wt);
 	if (!rc)
 		rc = fp_vectors(f, wt);
@@ -1078,7 +1262,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		rc = fp_xvec(f);
 	if (!rc)
 		rc = fp_delta_begin(f);
-	if (!rc) {
+	if (!rc && f->refon) {
 		if (!(f->rs = ref_state_create(wt, err)))
 			return err->code;
 		f->bytes += ref_state_bytes(f->rs);
@@ -1141,7 +1325,7 @@ void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 	/* the operands of the tile's dense column tile (a sparse segment
 	 * leaves its zero tiles out of the program, tile.h) */
 	uint32_t dcol = sched_tile(f->prog, s, col)->col;
-	t->w = f->w16 ? f->wl + w : NULL;
+	t->w = f->wl ? f->wl + w : NULL;
 	t->wf = f->fl ? f->wlf + w : NULL;
 	const uint16_t *v16;
 	const float *vf;
@@ -1198,7 +1382,7 @@ static uint32_t fp_delta_tiles(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t
 		memset(t, 0, sizeof *t);
 		t->cfg = s->cfg;
 		size_t w = f->seg_off[seg] + (size_t)c * s->kr * s->kc, v;
-		t->w = f->w16 ? f->wl + w : NULL;
+		t->w = f->wl ? f->wl + w : NULL;
 		t->wf = f->fl ? f->wlf + w : NULL;
 		if (x) {
 			v = ((size_t)step * f->B + b) * f->px + (size_t)c * s->kc;
@@ -1355,9 +1539,41 @@ void fpipe_activate(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t seq)
 	}
 }
 
+/* Step t of the double reference beside the datapath's h (dh) and c (dc,
+ * NULL without c) of that step: the reference advances one step, the
+ * error statistics and the classifier head's decisions take the step. */
+static void fp_reference(fpipe_t *f, uint32_t t, const double *dh, const double *dc)
+{
+	uint32_t tt = fp_time(f, t);
+	size_t xo = (size_t)tt * f->B * f->I;
+	const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
+	if (f->xg) {
+		/* each sequence's x at its own time (fp_seq_time) */
+		for (uint32_t b = 0; b < f->B; b++)
+			if (t < f->len[b])
+				memcpy(f->xg + (size_t)b * f->I,
+				       (f->wlayer ? f->ref_prev : f->x0) +
+					       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
+				       sizeof *f->xg * f->I);
+		x = f->xg;
+	}
+	ref_state_step(f->rs, x, f->rh, f->rc);
+	ref_acc_add(&f->eh, dh, f->rh, f->EH);
+	if (f->head)
+		head_acc_add(t + 1 == f->T ? &f->hlast : &f->hacc, dh, f->rh, f->B, f->HP);
+	if (dc)
+		ref_acc_add(&f->ec, dc, f->rc, f->E);
+	if (t + 1 == f->T) {
+		ref_diff(dh, f->rh, f->EH, &f->eh_last);
+		if (dc)
+			ref_diff(dc, f->rc, f->E, &f->ec_last);
+	}
+}
+
 /*
  * Finishes, in step order, every step whose h is complete: advances the
- * reference one step, adds the step to the error statistics, appends it to
+ * reference one step and adds the step to the error statistics (when the
+ * reference runs: fp_reference), appends it to
  * the dumps, keeps it for the next layer. A step's dh/dc slot is read here,
  * in the update call that completed it or (fc, whose steps may complete out
  * of order) in the one that completed the steps before it; either way before
@@ -1370,31 +1586,9 @@ static void fp_finish(fpipe_t *f)
 		uint32_t t = f->fin, slot = fp_hslot(t);
 		if (f->hv_step[slot] != (int64_t)t || f->hv_count[slot] != f->HP * fp_active(f, t))
 			return;
-		uint32_t tt = fp_time(f, t);
-		size_t xo = (size_t)tt * f->B * f->I;
-		const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
-		if (f->xg) {
-			/* each sequence's x at its own time (fp_seq_time) */
-			for (uint32_t b = 0; b < f->B; b++)
-				if (t < f->len[b])
-					memcpy(f->xg + (size_t)b * f->I,
-					       (f->wlayer ? f->ref_prev : f->x0) +
-						       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
-					       sizeof *f->xg * f->I);
-			x = f->xg;
-		}
 		const double *dh = f->dh + (size_t)slot * f->EH, *dc = f->dc ? f->dc + (size_t)slot * f->E : NULL;
-		ref_state_step(f->rs, x, f->rh, f->rc);
-		ref_acc_add(&f->eh, dh, f->rh, f->EH);
-		if (f->head)
-			head_acc_add(t + 1 == f->T ? &f->hlast : &f->hacc, dh, f->rh, f->B, f->HP);
-		if (dc)
-			ref_acc_add(&f->ec, dc, f->rc, f->E);
-		if (t + 1 == f->T) {
-			ref_diff(dh, f->rh, f->EH, &f->eh_last);
-			if (dc)
-				ref_diff(dc, f->rc, f->E, &f->ec_last);
-		}
+		if (f->refon)
+			fp_reference(f, t, dh, dc);
 		/* Each sequence's row at its time (a finished one's rows stay 0):
 		 * ref_seq (T, B, OW); the held dumps (T, 2, B, HP) with direction
 		 * back, a reverse layer's (T, B, HP); c likewise H wide. */
@@ -1556,7 +1750,7 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 		fp_err(&f->ec_last, &out->c_last);
 	}
 	out->state_peak_bytes = f->peak;
-	out->head = f->head;
+	out->head = f->head && f->refon; /* its decisions are judged against the reference */
 	out->head_decisions = f->hacc.decisions + f->hlast.decisions;
 	out->head_changed = f->hacc.changed + f->hlast.changed;
 	out->head_kl_mean = out->head_decisions ? (f->hacc.kl_sum + f->hlast.kl_sum) / (double)out->head_decisions : 0;
@@ -1595,7 +1789,8 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	free(f->dp_prev);
 	f->ref_prev = f->ref_seq;
 	f->dp_prev = f->hwords;
-	f->carry = f->hwords ? (size_t)f->T * f->B * f->ow * (sizeof *f->hwords + sizeof *f->ref_seq) : 0;
+	f->carry = f->hwords ? (size_t)f->T * f->B * f->ow * (sizeof *f->hwords + (f->ref_seq ? sizeof *f->ref_seq : 0))
+			     : 0;
 	f->ref_seq = NULL;
 	f->hwords = NULL;
 	fp_free_out(f);

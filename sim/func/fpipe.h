@@ -40,7 +40,8 @@ typedef struct func_err {
 } func_err_t;
 
 /* Errors of one layer against the reference: over every step, and at the
- * last step; c only for LSTM (has_c). */
+ * last step; c only for LSTM (has_c). All 0 when the reference did not run
+ * (fpipe_opts_t.reference false). */
 typedef struct func_layer_err {
 	func_err_t h, h_last, c, c_last;
 	bool has_c;
@@ -78,15 +79,34 @@ typedef struct fpipe_pass {
 	bool bidir;
 } fpipe_pass_t;
 
+/* What a functional run computes beside the values the datapath needs.
+ *   seed       of the random weights and inputs
+ *   dump_dir   write h (and c) per layer as .npy (NULL: no dump): (T, B, H)
+ *              for a unidirectional or reverse layer, (T, 2, B, H) for a
+ *              bidirectional one (ONNX's Y order; direction 0 forward, 1
+ *              backward), every one indexed by time
+ *   reference  run the double reference (ref.h) beside the datapath and
+ *              fill the error fields of func_layer_err_t (and its head);
+ *              false leaves them 0 (head false) and skips the reference's
+ *              work: its MVMs in double, which cost about what the
+ *              datapath's do
+ *   words      give tiles the weights' 16-bit words (cu_tile_t.w) as well as
+ *              their float copies: an RTL compute unit reads them. Fixed
+ *              point, which has no float copies, always has them; without
+ *              them a floating-point tile's w is NULL (cu.c multiplies wf). */
+typedef struct fpipe_opts {
+	uint64_t seed;
+	const char *dump_dir;
+	bool reference;
+	bool words;
+} fpipe_opts_t;
+
 /* hw: resolved. w: the run's passes, one unidirectional layer each (w->path
  * the workload file: relative `weights:` paths resolve against its
  * directory); pass: w->n_layers entries saying which layer and direction
- * each pass is. dump_dir: write h (and c) per layer as .npy (NULL: no
- * dump): (T, B, H) for a unidirectional or reverse layer, (T, 2, B, H) for
- * a bidirectional one (ONNX's Y order; direction 0 forward, 1 backward),
- * every one indexed by time. */
-fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, uint64_t seed,
-		      const char *dump_dir, stats_t *st, sim_err_t *err);
+ * each pass is. */
+fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_t *pass, const fpipe_opts_t *o,
+		      stats_t *st, sim_err_t *err);
 void fpipe_destroy(fpipe_t *f);
 int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_err_t *err);
 void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t);

@@ -1,6 +1,7 @@
 #include "rng.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct rng {
 	uint64_t s[4];
@@ -35,9 +36,9 @@ void rng_destroy(rng_t *r)
 	free(r);
 }
 
-uint64_t rng_next(rng_t *r)
+/* One xoshiro256** step on the state s: returns the output, advances s. */
+static inline uint64_t rng_step(uint64_t *s)
 {
-	uint64_t *s = r->s;
 	uint64_t out = rotl(s[1] * 5, 7) * 9;
 	uint64_t t = s[1] << 17;
 	s[2] ^= s[0];
@@ -49,6 +50,11 @@ uint64_t rng_next(rng_t *r)
 	return out;
 }
 
+uint64_t rng_next(rng_t *r)
+{
+	return rng_step(r->s);
+}
+
 double rng_double(rng_t *r)
 {
 	return (double)(rng_next(r) >> 11) * 0x1p-53;
@@ -57,4 +63,14 @@ double rng_double(rng_t *r)
 double rng_uniform(rng_t *r, double lo, double hi)
 {
 	return lo + (hi - lo) * rng_double(r);
+}
+
+void rng_fill_uniform(rng_t *r, double lo, double hi, double *out, size_t n)
+{
+	uint64_t s[4] = { r->s[0], r->s[1], r->s[2], r->s[3] }; /* a local copy the compiler keeps in registers */
+	double span = hi - lo;
+	/* rng_double's value: x >> 11 < 2^53 converts exactly, signed or not */
+	for (size_t i = 0; i < n; i++)
+		out[i] = lo + span * ((double)(int64_t)(rng_step(s) >> 11) * 0x1p-53);
+	memcpy(r->s, s, sizeof s);
 }

@@ -7,6 +7,7 @@
 #ifndef SHARPSIM_RNG_H
 #define SHARPSIM_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct rng rng_t;
@@ -21,5 +22,10 @@ uint64_t rng_next(rng_t *r);
 double rng_double(rng_t *r);
 /* Uniform in [lo, hi): lo + (hi - lo) * rng_double(). */
 double rng_uniform(rng_t *r, double lo, double hi);
+/* out[0..n-1] = n successive rng_uniform(r, lo, hi), bit for bit (the same
+ * outputs in the same order, the same arithmetic), with the generator's
+ * state held in registers across the loop: drawing a layer's weights is
+ * most of the values a functional run generates. */
+void rng_fill_uniform(rng_t *r, double lo, double hi, double *out, size_t n);
 
 #endif

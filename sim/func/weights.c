@@ -74,8 +74,9 @@ void weights_destroy(weights_t *w)
 	free(w);
 }
 
-/* Allocates the struct and zeroed arrays for every present slot. */
-static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *err)
+/* Allocates the struct and zeroed arrays for every present slot (but W and
+ * U when `streamed`: weights_random_rows). */
+static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, bool streamed, sim_err_t *err)
 {
 	weights_t *w = calloc(1, sizeof *w);
 	if (!w) {
@@ -111,7 +112,7 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, sim_err_t *er
 	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
-		if (!s[i].present)
+		if (!s[i].present || (streamed && (s[i].ptr == &w->W || s[i].ptr == &w->U)))
 			continue;
 		size_t c = slot_count(&s[i]);
 		*s[i].ptr = calloc(c ? c : 1, sizeof(double));
@@ -131,10 +132,21 @@ weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err)
 
 weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, backward, err);
+	return weights_random_rows(l, seed, backward, NULL, NULL, err);
+}
+
+weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backward, weights_row_fn row, void *ctx,
+			       sim_err_t *err)
+{
+	weights_t *w = alloc_layer(l, backward, row != NULL, err);
 	if (!w)
 		return NULL;
 	rng_t *r = rng_create(seed);
+	double *v = NULL; /* one row of W or U, when they are streamed */
+	if (row && !(v = malloc((w->I > w->HP ? w->I : w->HP) * sizeof *v + 1))) {
+		rng_destroy(r);
+		r = NULL;
+	}
 	if (!r) {
 		weights_destroy(w);
 		sim_err(err, SIM_ENOMEM, "out of memory");
@@ -148,11 +160,22 @@ weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward
 		bool state = strcmp(s[i].name, "h0") == 0 || strcmp(s[i].name, "c0") == 0;
 		if (!s[i].present || state)
 			continue;
-		size_t c = slot_count(&s[i]);
-		for (size_t j = 0; j < c; j++)
-			(*s[i].ptr)[j] = param ? rng_uniform(r, -k, k) : rng_uniform(r, -1.0, 1.0);
+		if (row && (s[i].ptr == &w->W || s[i].ptr == &w->U)) {
+			/* the same draws as the whole array's, row by row */
+			size_t rows = s[i].shape[0], n = s[i].shape[1];
+			for (size_t j = 0; j < rows; j++) {
+				rng_fill_uniform(r, -k, k, v, n);
+				row(ctx, s[i].ptr == &w->U, j, v, n);
+			}
+			continue;
+		}
+		if (param)
+			rng_fill_uniform(r, -k, k, *s[i].ptr, slot_count(&s[i]));
+		else
+			rng_fill_uniform(r, -1.0, 1.0, *s[i].ptr, slot_count(&s[i]));
 	}
 	rng_destroy(r);
+	free(v);
 	return w;
 }
 
@@ -169,7 +192,7 @@ weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
 
 weights_t *weights_load_dir(const layer_cfg_t *l, const char *top, bool backward, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, backward, err);
+	weights_t *w = alloc_layer(l, backward, false, err);
 	if (!w)
 		return NULL;
 	char dir[1024];

@@ -75,6 +75,14 @@ typedef struct weights {
  * backward: the backward direction's (no x drawn). */
 weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err);
 weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err);
+/* The same draws, with W and U handed to row(ctx, u, r, v, n) one row
+ * at a time as they are drawn (u: a row of U, else of W; v: its n values,
+ * valid during the call) instead of being kept: w->W and w->U stay NULL.
+ * For a caller that lays the rows out at once (fpipe.c, without the double
+ * reference), so that the matrices never exist whole in double. */
+typedef void (*weights_row_fn)(void *ctx, bool u, size_t r, const double *v, size_t n);
+weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backward, weights_row_fn row, void *ctx,
+			       sim_err_t *err);
 /* Parameters from dir/<name>.npy. NULL with err set (the message names the
  * file and, for a wrong shape, the expected one). backward: from
  * dir/backward/, without x. */

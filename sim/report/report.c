@@ -402,7 +402,10 @@ static void write_json(FILE *f, const report_ctx_t *c)
 		energy_report_print_json(f, c->energy);
 		fprintf(f, ",\n");
 	}
-	if (r->functional) {
+	if (r->functional && !r->reference)
+		fprintf(f, "  \"error\": {\"computed\": false, \"of\": \"not computed: --reference runs the double "
+			   "reference and compares h with it\"},\n");
+	if (r->reference) { /* implies functional */
 		const func_layer_err_t *last = &r->layers[r->n_layers - 1].err;
 		/* non_finite flags an overflow anywhere (its numbers are null). */
 		bool non_finite = false;
@@ -441,6 +444,8 @@ static void write_json(FILE *f, const report_ctx_t *c)
 			fputc('}', f);
 		}
 		fprintf(f, "\n  ]},\n");
+	}
+	if (r->functional) {
 		double es, et, ex[ACT_N_FN];
 		if (act_errors(&r->hw, &es, &et)) {
 			fprintf(f,
@@ -770,7 +775,9 @@ static void write_text(FILE *f, const report_ctx_t *c)
 		fprintf(f, "  %-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n", stage_names[i],
 			stage_counter(r, stage_names[i], "busy"), stage_counter(r, stage_names[i], "stall"),
 			stage_counter(r, stage_names[i], "starve"));
-	if (r->functional) {
+	if (r->functional && !r->reference)
+		fprintf(f, "\nvalues vs double reference   not computed (--reference runs it)\n");
+	if (r->reference) { /* implies functional */
 		fprintf(f, "\nvalues vs double reference   max abs      max rel      rms\n");
 		for (size_t i = 0; i < r->n_layers; i++) {
 			const func_layer_err_t *e = &r->layers[i].err;
@@ -791,6 +798,8 @@ static void write_text(FILE *f, const report_ctx_t *c)
 					who, e->head_changed, e->head_decisions, e->head_kl_mean, e->head_last_changed,
 					r->layers[i].cfg.batch_size, e->head_last_kl_mean);
 		}
+	}
+	if (r->functional) {
 		double es, et, ex[ACT_N_FN];
 		if (r->hw.activation.mode == ACT_PWL && act_errors(&r->hw, &es, &et)) {
 			fprintf(f, "activations  piecewise linear, %u segments: max error %.3e (sigmoid), %.3e (tanh)",

@@ -155,6 +155,21 @@ for c in peephole coupled; do
   if "$BIN" run --workload workloads/cells/lstm_$c.yaml --functional --no-energy >"$T/$c.txt" 2>&1 &&
      grep -q "lstm_$c I=16 H=32" "$T/$c.txt"; then ok; else bad "lstm_$c --functional: $(head -3 "$T/$c.txt")"; fi
 done
+# The double reference runs only with --reference: without it the report
+# says its error was not computed (text and JSON), with it the error table
+# is there; the datapath's own outputs are the same either way.
+expect_error "^option --reference: needs --functional, expected both$" --reference --workload workloads/examples/lstm_tiny.yaml
+"$BIN" run --workload workloads/examples/lstm_tiny.yaml --functional --no-energy >"$T/noref.txt" 2>&1
+"$BIN" run --workload workloads/examples/lstm_tiny.yaml --functional --reference --no-energy >"$T/ref.txt" 2>&1
+if grep -q '^values vs double reference   not computed (--reference runs it)$' "$T/noref.txt" &&
+   ! grep -q 'h (all steps)' "$T/noref.txt" && grep -q '^  layer 1 h (all steps) ' "$T/ref.txt" &&
+   [ "$(grep -v 'values vs double\|steps\?)' "$T/noref.txt")" = "$(grep -v 'values vs double\|steps\?)' "$T/ref.txt")" ]
+then ok; else bad "--functional without and with --reference (text): $(head -3 "$T/noref.txt")"; fi
+if "$BIN" run --workload workloads/examples/lstm_tiny.yaml --functional --no-energy --format json |
+   python3 -c 'import json, sys; e = json.load(sys.stdin)["error"]; sys.exit(not (e["computed"] is False and "max_abs" not in e))' &&
+   "$BIN" run --workload workloads/examples/lstm_tiny.yaml --functional --reference --no-energy --format json |
+   python3 -c 'import json, sys; e = json.load(sys.stdin)["error"]; sys.exit(not ("computed" not in e and e["max_abs"] > 0))'
+then ok; else bad "--functional without and with --reference (JSON error object)"; fi
 "$BIN" run --workload workloads/cells/lstm_coupled.yaml --scheduler sequential -w timesteps=1 --no-energy \
   --trace "$T/coupled.json" >/dev/null
 if python3 - "$T/coupled.json" <<'PY'

@@ -205,7 +205,7 @@ np.save(d + "/b.npy", np.zeros(2, dtype="<f4"))
 PYEOF
 printf 'name: v\nlayers:\n  - {cell: vanilla, input_size: 2, hidden_size: 2, timesteps: 1, batch_size: 1, weights: %s}\n' \
   "$T/wbig" >"$T/wbig.yaml"
-if "$BIN" run --hw $HW --workload "$T/wbig.yaml" --functional --no-energy --format json >"$T/wbig.json" 2>/dev/null &&
+if "$BIN" run --hw $HW --workload "$T/wbig.yaml" --functional --reference --no-energy --format json >"$T/wbig.json" 2>/dev/null &&
    $PY -c 'import json,sys; e = json.load(open(sys.argv[1]))["error"]; sys.exit(not (e["non_finite"] and e["max_abs"] is None))' "$T/wbig.json"; then ok
 else bad "overflowing weights: the JSON report does not parse, or does not flag the non-finite error"; fi
 
