@@ -61,7 +61,7 @@ int cli_help_counters(void)
 		rc = config_load_workload_string("counters-progressive", cli_counters_progressive,
 						 strlen(cli_counters_progressive), NULL, 0, &wp, &err);
 	run_result_t r, rp = { 0 };
-	run_opts_t o = { .functional = true, .seed = 1, .fast_forward = true };
+	run_opts_t o = { .functional = true, .no_reference = true, .seed = 1, .fast_forward = true };
 	run_opts_t op = { .fast_forward = true };
 	if (!rc)
 		rc = accel_run(&hw, &w, &o, &r, &err);
