@@ -481,6 +481,34 @@ uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
 	return sched_tile(p, &p->seg[tok->seg], tok->col)->zero_lanes;
 }
 
+/* The counts of an accepted tile that is not ctrl_token_t.plain: zero
+ * weights, a progressive layer's wait and scale multiplies, a softmax's MFU
+ * work, a refinement's arrival. */
+static void accel_vs_meta(accel_t *a, const ctrl_token_t *tok)
+{
+	const sched_prog_t *p = &a->progs[a->layer];
+	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
+	uint32_t zero = m->zero_lanes;
+	a->idle[IDLE_ZERO_WEIGHT] += zero;
+	/* A progressive layer's wait tile holds the array for its scalar
+	 * (apx_prog.h): a dependency, not padding. */
+	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
+	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
+		*a->scale_mults += m->scale_mults;
+	if (m->smx & TILE_SMX_EXP) { /* only a softmax's tiles: the counters exist */
+		*a->smx_compares += m->cols;
+		*a->smx_exps += m->cols;
+	}
+	if (m->smx & TILE_SMX_RECIP)
+		(*a->smx_recips)++;
+	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
+		const layer_result_t *lr = &a->results[a->layer];
+		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =
+			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
+			a->hw.compute.acc_latency;
+	}
+}
+
 /* Stage 4: the VS array takes the read line's head. Returns true when the
  * head tile was refused (the line freezes this cycle). */
 static inline bool accel_vs(accel_t *a)
@@ -508,31 +536,14 @@ static inline bool accel_vs(accel_t *a)
 		a->be.in_push(a->be.ctx, &tok->t);
 	else
 		cu_in_push(a->cu, &tok->t);
-	const sched_prog_t *p = &a->progs[a->layer];
-	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
-	uint32_t zero = m->zero_lanes;
 	a->useful += tok->t.useful_lanes;
 	a->issued += a->nk;
-	a->idle[IDLE_ZERO_WEIGHT] += zero;
-	/* A progressive layer's wait tile holds the array for its scalar
-	 * (apx_prog.h): a dependency, not padding. */
-	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
-	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
-		*a->scale_mults += m->scale_mults;
-	if (m->smx & TILE_SMX_EXP) { /* only a softmax's tiles: the counters exist */
-		*a->smx_compares += m->cols;
-		*a->smx_exps += m->cols;
-	}
-	if (m->smx & TILE_SMX_RECIP)
-		(*a->smx_recips)++;
-	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
-		const layer_result_t *lr = &a->results[a->layer];
-		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =
-			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
-			a->hw.compute.acc_latency;
-	}
 	a->ih_operand_reads += tok->t.cols;
 	a->vs_busy++;
+	if (tok->plain) /* the common tile: its idle lanes are padding */
+		a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+	else
+		accel_vs_meta(a, tok);
 	if (a->trace) {
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
@@ -587,9 +598,14 @@ static void accel_settle(accel_t *a)
  * layer's decompression) can raise a stream's limit again, since a tile of
  * an all-resident layer never moves the stream. So they are passed over
  * until the next layer, the DRAM's clock owed as one dram_skip.
+ *
+ * Returns whether the cell updater or the MFU ticked: only their ticks
+ * write h (cellu) or a projection (the MFU into the gate buffer), so a
+ * layer can only be done after a cycle that returned true.
  */
-static inline void accel_cycle(accel_t *a)
+static inline bool accel_cycle(accel_t *a)
 {
+	bool ticked = false;
 	bool took = false, started = false;
 	if (a->now >= a->cellu_due) {
 		if (a->cellu_lag) {
@@ -597,6 +613,7 @@ static inline void accel_cycle(accel_t *a)
 			a->cellu_lag = 0;
 		}
 		cellu_tick(a->cellu, a->gbuf);
+		ticked = true;
 		took = cellu_took(a->cellu);
 		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
 	} else {
@@ -608,6 +625,7 @@ static inline void accel_cycle(accel_t *a)
 			a->mfu_lag = 0;
 		}
 		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+		ticked = true;
 		if (released) {
 			ibuf_read(a->ibuf, released);
 			ibuf_free(a->ibuf, released);
@@ -646,6 +664,7 @@ static inline void accel_cycle(accel_t *a)
 	else
 		cu_tick(a->cu);
 	a->now++;
+	return ticked;
 }
 
 /* The layer's last h is written: by the cell updater, or for LSTMP by
@@ -672,10 +691,11 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 		if (ff) /* every fast-forward mechanism reads the units' clocks */
 			accel_settle(a);
 		uint64_t k = ff ? accel_burst_len(a) : 0;
+		bool may_end = true; /* whether the layer may have ended */
 		if (k)
 			accel_burst(a, k);
 		else if (!(k = ff ? accel_wait_skip(a) : 0))
-			accel_cycle(a);
+			may_end = accel_cycle(a);
 		if (a->trace && trace_sample_due(a->trace, a->now)) {
 			accel_settle(a); /* the sample reads the counters */
 			accel_trace_sample(a);
@@ -702,7 +722,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			accel_settle(a);
 			return accel_deadlock(a, err);
 		}
-		if (!accel_layer_done(a))
+		if (!may_end || !accel_layer_done(a))
 			continue;
 		accel_settle(a); /* the layer's counters, then the next layer's units */
 		layer_result_t *lr = &r->layers[a->layer];

@@ -100,6 +100,7 @@ static int ctrl_tokens(ctrl_t *c)
 			const tile_meta_t *m = sched_tile(p, s, col);
 			memset(out, 0, sizeof *out);
 			out->is_tile = true;
+			out->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
 			out->seg = i;
 			out->col = col;
 			cu_tile_t *t = &out->t;
@@ -124,6 +125,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
+	c->elem_deps = c->deps == DEPS_ELEMENT && c->recurrent;
 	c->proj = layer->proj;
 	bool has_x = false;
 	c->first_of[SCHED_PART_X] = c->first_of[SCHED_PART_H] = layer->prog->n;
@@ -356,7 +358,7 @@ static uint32_t ctrl_delta_tile_cols(const ctrl_t *c, const sched_seg_t *s)
  * for all its steps and sequences). */
 static bool ctrl_reads_weights(const ctrl_t *c)
 {
-	return c->a_pre ? c->a_b == 0 : c->a_b % c->group == 0;
+	return c->a_pre ? c->a_b == 0 : c->group == 1 || c->a_b % c->group == 0;
 }
 
 /* The weight set of the active segment's next token. */
@@ -369,8 +371,7 @@ static uint32_t ctrl_set(const ctrl_t *c)
 void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
-	if (c->a_b == 0 && c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
-	    c->recurrent) {
+	if (c->elem_deps && c->a_b == 0 && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0) {
 		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
 		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * ctrl_active(c, c->a_step - 1);
 		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
@@ -398,7 +399,7 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			return;
 		}
 		if (c->a_cols == DLT_UNKNOWN)
-			wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
+			wbuf_tile_read(v->wbuf, m);
 		else /* the used columns' weights only */
 			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
 		dcmp_take(v->dcmp, m);

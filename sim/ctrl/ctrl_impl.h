@@ -23,6 +23,7 @@ struct ctrl {
 	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
 	bool merge, h_init, mfu_reads_x;
 	bool recurrent;	   /* the cell feeds h back (not fc): step barriers on h */
+	bool elem_deps;	   /* deps: element on a recurrent layer: a U.h tile waits for its columns of h */
 	uint32_t proj;	   /* LSTMP: P, projected h elements per active sequence (0: none) */
 	uint32_t merge_id; /* the block an in-order H segment continues */
 	/* Unfolded's issued X blocks awaiting their H partner, in issue order:

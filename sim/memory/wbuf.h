@@ -67,9 +67,10 @@ bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
 /* For a tile waiting on DRAM: the stream and the byte position that must
  * have arrived. False when the tile does not wait on DRAM. */
 bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t set, int *stream, uint64_t *pos);
-/* Reads it (precondition: ready; every set's tile has the same bank rows
- * and bytes). Returns the bank bytes read. */
-uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* Reads the current layer's tile whose metadata is m (sched_tile; the
+ * caller has it at hand). Precondition: ready; every set's tile has the
+ * same bank rows and bytes. Returns the bank bytes read. */
+uint64_t wbuf_tile_read(wbuf_t *w, const tile_meta_t *m);
 /* A delta layer's compacted tile (ctrl.h): `cols` of tile c's columns,
  * gathered by the encoder's list. Each column is one bank row per row
  * group, so rows and bytes are the tile's times cols / its columns; a
