@@ -35,6 +35,10 @@ struct cellu {
 	uint32_t latency; /* this layer's depth (cellu_begin_layer) */
 	const layer_cfg_t *lc;
 	uint32_t hidden, timesteps;
+	/* H * B when every sequence runs every step (no sequence_lens), else
+	 * 0: the elements of any step, kept so the common case reads no
+	 * workload (asked several times a cycle) */
+	uint32_t elems_all;
 	uint32_t elems; /* of the step being read (c->step): H * its active sequences */
 	uint64_t now;
 	uint32_t step, taken;		/* step being read, elements read of it */
@@ -118,16 +122,16 @@ void cellu_destroy(cellu_t *c)
 }
 
 /* Sequences active in step t: the whole batch unless the layer has
- * sequence_lens (asked every cycle, so the common case is kept inline). */
+ * sequence_lens. */
 static uint32_t cellu_active(const cellu_t *c, uint32_t t)
 {
 	return c->lc->sequence_lens.n ? workload_active(c->lc, t) : c->lc->batch_size;
 }
 
-/* Elements of step t. */
+/* Elements of step t (asked every cycle, so the common case is a field). */
 static uint32_t cellu_elems(const cellu_t *c, uint32_t t)
 {
-	return c->hidden * cellu_active(c, t);
+	return c->elems_all ? c->elems_all : c->hidden * cellu_active(c, t);
 }
 
 void cellu_flush(cellu_t *c)
@@ -160,6 +164,7 @@ void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 	c->lc = lc;
 	c->hidden = lc->hidden_size;
 	c->timesteps = lc->timesteps;
+	c->elems_all = lc->sequence_lens.n ? 0 : lc->hidden_size * lc->batch_size;
 	c->elems = cellu_elems(c, 0);
 	c->step = c->taken = 0;
 	c->w_step[0] = c->w_step[1] = UINT32_MAX;

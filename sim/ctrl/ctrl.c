@@ -64,14 +64,17 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->xq_id);
 	free(c->xq_written);
 	free(c->tok);
+	free(c->next_in[0]);
+	free(c->next_in[1]);
+	free(c->barrier);
 	free(c);
 }
 
 uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 {
 	const sched_prog_t *p = c->L.prog;
-	if (i == 0 && part <= SCHED_PART_H)
-		return c->first_of[part];
+	if (part <= SCHED_PART_H && i <= p->n)
+		return c->next_in[part][i];
 	while (i < p->n && p->seg[i].part != part)
 		i++;
 	return i;
@@ -121,6 +124,37 @@ static int ctrl_tokens(ctrl_t *c)
 	return SIM_OK;
 }
 
+static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s);
+
+/* The layer's per-segment tables (next_in, barrier): before the
+ * schedule's begin_layer, which walks the program with ctrl_next_of. */
+static int ctrl_seg_tables(ctrl_t *c)
+{
+	const sched_prog_t *p = c->L.prog;
+	if (p->n + 1 > c->nseg_room) {
+		uint32_t *x = realloc(c->next_in[0], (p->n + 1) * sizeof *x);
+		if (x)
+			c->next_in[0] = x;
+		uint32_t *h = realloc(c->next_in[1], (p->n + 1) * sizeof *h);
+		if (h)
+			c->next_in[1] = h;
+		bool *b = realloc(c->barrier, (p->n + 1) * sizeof *b);
+		if (b)
+			c->barrier = b;
+		if (!x || !h || !b)
+			return SIM_ENOMEM;
+		c->nseg_room = p->n + 1;
+	}
+	for (unsigned part = 0; part <= SCHED_PART_H; part++) {
+		c->next_in[part][p->n] = p->n;
+		for (uint32_t i = p->n; i-- > 0;)
+			c->next_in[part][i] = p->seg[i].part == part ? i : c->next_in[part][i + 1];
+	}
+	for (uint32_t i = 0; i < p->n; i++)
+		c->barrier[i] = ctrl_barrier_rule(c, &p->seg[i]);
+	return SIM_OK;
+}
+
 int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
@@ -128,11 +162,11 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->elem_deps = c->deps == DEPS_ELEMENT && c->recurrent;
 	c->proj = layer->proj;
 	bool has_x = false;
-	c->first_of[SCHED_PART_X] = c->first_of[SCHED_PART_H] = layer->prog->n;
-	for (uint32_t i = layer->prog->n; i-- > 0;)
-		c->first_of[layer->prog->seg[i].part] = i;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
+	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
+	if (ctrl_seg_tables(c))
+		return SIM_ENOMEM;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
 	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
@@ -188,8 +222,8 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t)
 {
 	/* the whole batch unless the layer has sequence_lens: the common case
-	 * inline, as the schedules ask every cycle */
-	return c->L.lc->sequence_lens.n ? workload_active(c->L.lc, t) : c->L.lc->batch_size;
+	 * a field, as the schedules ask every cycle */
+	return c->batch_all ? c->batch_all : workload_active(c->L.lc, t);
 }
 
 /* Elements of step t: H per active sequence. */
@@ -222,6 +256,12 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 }
 
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
+{
+	return c->barrier[s - c->L.prog->seg];
+}
+
+/* ctrl_needs_barrier's rule, evaluated per segment at the layer's start. */
+static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (!c->recurrent)
 		return true; /* the two-step bound, in either deps mode */

@@ -37,7 +37,15 @@ struct ctrl {
 	uint64_t *pre_writes, *pre_reads;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
 	uint32_t cur_t, cur_i, x_t, x_i;
-	uint32_t first_of[2]; /* ctrl_next_of(c, 0, part) of the layer, asked every pick */
+	/* Per layer, so a pick derives none of it per segment: next_in[part]
+	 * [i] is ctrl_next_of(c, i, part) for i in 0..n (part X or H), and
+	 * barrier[i] is ctrl_needs_barrier of segment i. Room: nseg_room. */
+	uint32_t *next_in[2];
+	bool *barrier;
+	uint32_t nseg_room;
+	/* The batch when every sequence runs every step (no sequence_lens),
+	 * else 0: ctrl_active without reading the workload. */
+	uint32_t batch_all;
 	/* the segment being issued */
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_id;
