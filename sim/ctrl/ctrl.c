@@ -323,6 +323,10 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->a_cols = c->L.delta && v->dlt ? dlt_cols(v->dlt, dpart, step) : DLT_UNKNOWN;
 	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
 	c->a_nt = c->a_nt ? c->a_nt : 1;
+	/* A segment whose every token reads its own tile (one sequence per
+	 * weight group), with no per-token wait but the weights: not an
+	 * input phase, not delta-compacted, no element-wise h scoreboard. */
+	c->a_simple = !s->pre && c->a_cols == DLT_UNKNOWN && !c->elem_deps && c->group == 1;
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
@@ -363,7 +367,14 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
  * are adjusted here. Inline: once per issued token, on the stepped path. */
 static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
 {
-	*out = c->tok[s->tile0 + col];
+	/* All but the functional datapath's operand pointers, which close the
+	 * token: the template's are NULL, and a token's are read only once
+	 * fpipe_tile has set all five at the VS array (a run without it
+	 * never sets them, so they stay NULL as the line was allocated). */
+	_Static_assert(offsetof(ctrl_token_t, t) + sizeof(cu_tile_t) == sizeof(ctrl_token_t) &&
+			       offsetof(cu_tile_t, w) + 5 * sizeof(void *) == sizeof(cu_tile_t),
+		       "the operand pointers close the token");
+	memcpy(out, &c->tok[s->tile0 + col], offsetof(ctrl_token_t, t.w));
 	cu_tile_t *t = &out->t;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
@@ -407,44 +418,49 @@ static uint32_t ctrl_set(const ctrl_t *c)
 	return c->a_pre ? 0 : c->a_b / c->group;
 }
 
-/* Issues the active segment's next (column tile, sequence), or a bubble. */
-void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+/* ctrl_emit's steps, inlined into both of its paths (out of line, GCC
+ * would pay a call per issued token for sharing them). */
+#if defined(__GNUC__)
+#define CTRL_INLINE static inline __attribute__((always_inline))
+#else
+#define CTRL_INLINE static inline
+#endif
+
+/* The active segment's next token reads column tile a_c (weight set
+ * `set`) from the weight buffer through the decompression unit. False,
+ * with the token a bubble of the cause, when either has not got it. */
+CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t set, ctrl_token_t *out)
 {
-	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
-	if (c->elem_deps && c->a_b == 0 && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0) {
-		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
-		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * ctrl_active(c, c->a_step - 1);
-		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
-			ctrl_bubble(c, out, IDLE_DEPENDENCY);
-			return;
-		}
+	/* A delta layer is never interleaved (it runs functional): one set. */
+	wbuf_wait_t w = c->a_cols == DLT_UNKNOWN
+				? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set)
+				: wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, ctrl_delta_tile_cols(c, s));
+	if (w != WBUF_READY) {
+		/* A capped weight port also shows as a weight-fetch bubble;
+		 * only a wait on DRAM counts towards a DRAM-bound run. */
+		if (w == WBUF_WAIT_DRAM)
+			c->dram_wait++;
+		ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
+		return false;
 	}
-	if (ctrl_reads_weights(c)) {
-		uint32_t set = ctrl_set(c);
-		/* A delta layer is never interleaved (it runs functional): one set. */
-		wbuf_wait_t w = c->a_cols == DLT_UNKNOWN ? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set)
-							 : wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step,
-									   ctrl_delta_tile_cols(c, s));
-		if (w != WBUF_READY) {
-			/* A capped weight port also shows as a weight-fetch bubble;
-			 * only a wait on DRAM counts towards a DRAM-bound run. */
-			if (w == WBUF_WAIT_DRAM)
-				c->dram_wait++;
-			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
-			return;
-		}
-		const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
-		if (!dcmp_ready(v->dcmp, m)) {
-			ctrl_bubble(c, out, IDLE_DECOMPRESS);
-			return;
-		}
-		if (c->a_cols == DLT_UNKNOWN)
-			wbuf_tile_read(v->wbuf, m);
-		else /* the used columns' weights only */
-			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
-		dcmp_take(v->dcmp, m);
-		c->tiles++;
+	const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
+	if (!dcmp_ready(v->dcmp, m)) {
+		ctrl_bubble(c, out, IDLE_DECOMPRESS);
+		return false;
 	}
+	if (c->a_cols == DLT_UNKNOWN)
+		wbuf_tile_read(v->wbuf, m);
+	else /* the used columns' weights only */
+		wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
+	dcmp_take(v->dcmp, m);
+	c->tiles++;
+	return true;
+}
+
+/* The active segment's token (a_c, a_b) is issued: filled into out,
+ * counted, and the segment's cursor moved on. */
+CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
+{
 	if (c->a_pre) {
 		/* Each input-phase token is a block of its own. */
 		c->a_id = c->next_id++;
@@ -476,6 +492,28 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			}
 		}
 	}
+}
+
+/* Issues the active segment's next (column tile, sequence), or a bubble. */
+void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
+	if (c->a_simple) { /* every token reads its tile and nothing else waits */
+		if (ctrl_read_tile(c, v, s, c->a_b, out))
+			ctrl_issued(c, s, out);
+		return;
+	}
+	if (c->elem_deps && c->a_b == 0 && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0) {
+		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
+		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * ctrl_active(c, c->a_step - 1);
+		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
+			ctrl_bubble(c, out, IDLE_DEPENDENCY);
+			return;
+		}
+	}
+	if (ctrl_reads_weights(c) && !ctrl_read_tile(c, v, s, ctrl_set(c), out))
+		return;
+	ctrl_issued(c, s, out);
 }
 
 void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)

@@ -52,6 +52,7 @@ struct ctrl {
 	/* its tiles this step, and its used columns when its partition is
 	 * delta-encoded (DLT_UNKNOWN: not, every tile of the program) */
 	uint32_t a_nt, a_cols;
+	bool a_simple; /* ctrl_start_seg: ctrl_emit's short path applies */
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
