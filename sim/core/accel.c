@@ -678,6 +678,52 @@ static bool accel_layer_done(const accel_t *a)
 	       gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * workload_active(lc, lc->timesteps - 1);
 }
 
+/* The checks after every cycle, stepped or jumped: a broken invariant, a
+ * backend's error, and the watchdog (no progress and some unit busy for
+ * longer than hw.watchdog cycles: a deadlock). */
+static inline int accel_watch(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
+{
+	int rc;
+	if (a->broken)
+		return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
+	if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
+		return rc;
+	uint64_t p = accel_progress(a);
+	if (p != *mark || !accel_units_idle(a)) {
+		*mark = p;
+		*last = a->now;
+	} else if (a->now - *last > a->hw.watchdog) {
+		accel_settle(a);
+		return accel_deadlock(a, err);
+	}
+	return SIM_OK;
+}
+
+static void accel_trace_tick(accel_t *a)
+{
+	if (trace_sample_due(a->trace, a->now)) {
+		accel_settle(a); /* the sample reads the counters */
+		accel_trace_sample(a);
+	}
+}
+
+/* A run without fast-forward: steps cycle by cycle to the end of the
+ * layer. Its own loop, so its cycles test none of the fast-forward's
+ * conditions. */
+static int accel_step_layer(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
+{
+	for (;;) {
+		bool may_end = accel_cycle(a);
+		if (a->trace)
+			accel_trace_tick(a);
+		int rc = accel_watch(a, mark, last, err);
+		if (rc)
+			return rc;
+		if (may_end && accel_layer_done(a))
+			return SIM_OK;
+	}
+}
+
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 {
 	uint64_t last = 0, mark = 0, layer_start = 0, layer_useful = 0, layer_issued = 0;
@@ -688,42 +734,37 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	 * first): a stepped run then pays for none of their tests per cycle. */
 	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
-		if (ff) /* every fast-forward mechanism reads the units' clocks */
-			accel_settle(a);
-		uint64_t k = ff ? accel_burst_len(a) : 0;
-		bool may_end = true; /* whether the layer may have ended */
-		if (k)
-			accel_burst(a, k);
-		else if (!(k = ff ? accel_wait_skip(a) : 0))
-			may_end = accel_cycle(a);
-		if (a->trace && trace_sample_due(a->trace, a->now)) {
-			accel_settle(a); /* the sample reads the counters */
-			accel_trace_sample(a);
-		}
-		if (a->broken)
-			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
-		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
-			return rc;
-		if (!k && ff) {
-			uint64_t before = a->now;
-			accel_settle(a);
-			accel_steady(a);
-			if (a->now != before) {
-				mark = accel_progress(a);
-				last = a->now;
-				continue;
+		if (!ff) {
+			if ((rc = accel_step_layer(a, &mark, &last, err)))
+				return rc;
+		} else {
+			accel_settle(a); /* every fast-forward mechanism reads the units' clocks */
+			uint64_t k = accel_burst_len(a);
+			bool may_end = true; /* whether the layer may have ended */
+			if (k)
+				accel_burst(a, k);
+			else if (!(k = accel_wait_skip(a)))
+				may_end = accel_cycle(a);
+			if (a->trace)
+				accel_trace_tick(a);
+			if (a->broken) /* before a jump moves the clock on */
+				return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now,
+					       a->broken);
+			if (!k) {
+				uint64_t before = a->now;
+				accel_settle(a);
+				accel_steady(a);
+				if (a->now != before) {
+					mark = accel_progress(a);
+					last = a->now;
+					continue;
+				}
 			}
+			if ((rc = accel_watch(a, &mark, &last, err)))
+				return rc;
+			if (!may_end || !accel_layer_done(a))
+				continue;
 		}
-		uint64_t p = accel_progress(a);
-		if (p != mark || !accel_units_idle(a)) {
-			mark = p;
-			last = a->now;
-		} else if (a->now - last > a->hw.watchdog) {
-			accel_settle(a);
-			return accel_deadlock(a, err);
-		}
-		if (!may_end || !accel_layer_done(a))
-			continue;
 		accel_settle(a); /* the layer's counters, then the next layer's units */
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;
