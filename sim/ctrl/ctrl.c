@@ -327,6 +327,7 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	 * weight group), with no per-token wait but the weights: not an
 	 * input phase, not delta-compacted, no element-wise h scoreboard. */
 	c->a_simple = !s->pre && c->a_cols == DLT_UNKNOWN && !c->elem_deps && c->group == 1;
+	c->a_free = c->a_simple && wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp);
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
@@ -431,22 +432,24 @@ static uint32_t ctrl_set(const ctrl_t *c)
  * with the token a bubble of the cause, when either has not got it. */
 CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t set, ctrl_token_t *out)
 {
-	/* A delta layer is never interleaved (it runs functional): one set. */
-	wbuf_wait_t w = c->a_cols == DLT_UNKNOWN
-				? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set)
-				: wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, ctrl_delta_tile_cols(c, s));
-	if (w != WBUF_READY) {
-		/* A capped weight port also shows as a weight-fetch bubble;
-		 * only a wait on DRAM counts towards a DRAM-bound run. */
-		if (w == WBUF_WAIT_DRAM)
-			c->dram_wait++;
-		ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
-		return false;
-	}
 	const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
-	if (!dcmp_ready(v->dcmp, m)) {
-		ctrl_bubble(c, out, IDLE_DECOMPRESS);
-		return false;
+	if (!c->a_free) {
+		/* A delta layer is never interleaved (it runs functional): one set. */
+		wbuf_wait_t w = c->a_cols == DLT_UNKNOWN ? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set)
+							 : wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step,
+									   ctrl_delta_tile_cols(c, s));
+		if (w != WBUF_READY) {
+			/* A capped weight port also shows as a weight-fetch bubble;
+			 * only a wait on DRAM counts towards a DRAM-bound run. */
+			if (w == WBUF_WAIT_DRAM)
+				c->dram_wait++;
+			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
+			return false;
+		}
+		if (!dcmp_ready(v->dcmp, m)) {
+			ctrl_bubble(c, out, IDLE_DECOMPRESS);
+			return false;
+		}
 	}
 	if (c->a_cols == DLT_UNKNOWN)
 		wbuf_tile_read(v->wbuf, m);

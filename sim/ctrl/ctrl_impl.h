@@ -53,6 +53,10 @@ struct ctrl {
 	 * delta-encoded (DLT_UNKNOWN: not, every tile of the program) */
 	uint32_t a_nt, a_cols;
 	bool a_simple; /* ctrl_start_seg: ctrl_emit's short path applies */
+	/* ... and every tile of the segment is ready without asking: the
+	 * weight buffer has all its weights (wbuf_all_ready, which holds to
+	 * the layer's end) and the decompression unit is bypassed */
+	bool a_free;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */

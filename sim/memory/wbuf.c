@@ -254,6 +254,11 @@ void wbuf_tick(wbuf_t *w)
 	w->last_req = req;
 }
 
+bool wbuf_all_ready(const wbuf_t *w)
+{
+	return w->all_ready;
+}
+
 uint64_t wbuf_peak_bytes(const wbuf_t *w)
 {
 	return w->peak;

@@ -82,6 +82,10 @@ void wbuf_tick(wbuf_t *w);
 /* Exactly k ticks in which no tile is read: the port's bucket fills
  * (capped) and the DRAM writes so far are counted. */
 void wbuf_skip(wbuf_t *w, uint64_t k);
+/* wbuf_tile_ready is WBUF_READY for every tile in every cycle from now
+ * to the end of the layer: it has seen the layer's weights all in with
+ * the port uncapped (set by a tick, cleared only by wbuf_begin_layer). */
+bool wbuf_all_ready(const wbuf_t *w);
 /* Every tile of the current layer is readable in any cycle from now on:
  * resident, loaded, the port uncapped, and no DRAM transfer pending. */
 bool wbuf_quiet(const wbuf_t *w);
