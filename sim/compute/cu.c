@@ -40,6 +40,9 @@ struct cu {
 	cu_cfg_t cfg;
 	uint64_t now;
 	uint32_t depth[5], lat[5];
+	/* per tile config, asked per tile: M + d(cfg), a tile's cycles from
+	 * acceptance to leaving the tree, and Kr = groups(cfg) * K, its rows */
+	uint32_t tree_exit[5], kr[5];
 	uint32_t max_kr;
 	uint64_t last_exit;
 	bool exited;
@@ -93,6 +96,8 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 		bool ok = cfg->vs_units % tile_groups(c) == 0;
 		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
 		cu->lat[c] = ok ? cfg->mult_latency + cu->depth[c] + cfg->acc_latency : 0;
+		cu->tree_exit[c] = cfg->mult_latency + cu->depth[c];
+		cu->kr[c] = tile_groups(c) * cfg->vs_width;
 		if (ok && tile_groups(c) * cfg->vs_width > cu->max_kr)
 			cu->max_kr = tile_groups(c) * cfg->vs_width; /* the tallest tile sizes the accumulators */
 	}
@@ -153,7 +158,7 @@ cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t)
 {
 	if (t->first && cu->nfree == 0)
 		return CU_REFUSE_SLOTS;
-	if (cu->exited && cu->now + cu->cfg.mult_latency + cu->depth[t->cfg] <= cu->last_exit)
+	if (cu->exited && cu->now + cu->tree_exit[t->cfg] <= cu->last_exit)
 		return CU_REFUSE_TAP;
 	return CU_REFUSE_NONE;
 }
@@ -420,22 +425,21 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		cu_slot_t *s = &cu->slot[si];
 		s->used = true;
 		s->tag = t->tag;
-		s->kr = tile_groups(t->cfg) * cu->cfg.vs_width;
+		s->kr = cu->kr[t->cfg];
 		cu->last_slot = si;
 	} else {
 		si = cu_find_slot(cu, &t->tag);
 	}
 	cu_slot_t *s = &cu->slot[si];
-	uint32_t groups = tile_groups(t->cfg), k = cu->cfg.vs_width;
 	cu->tile_cycles += 1;
 	/* Only adds of two real inputs switch: padded lanes are clock-gated
 	 * zeros, as in the multipliers (docs/energy.md). */
 	cu->tree_adds += t->useful_adds;
 	if (!t->first || t->has_init)
-		cu->acc_adds += (uint64_t)groups * k;
+		cu->acc_adds += cu->kr[t->cfg];
 	if (cu->cfg.functional && (t->w || t->wf))
 		cu_compute(cu, s, t);
-	uint64_t exit = cu->now + cu->cfg.mult_latency + cu->depth[t->cfg];
+	uint64_t exit = cu->now + cu->tree_exit[t->cfg];
 	cu->last_exit = exit;
 	cu->exited = true;
 	if (t->last) {
