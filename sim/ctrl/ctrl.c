@@ -66,7 +66,7 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->tok);
 	free(c->next_in[0]);
 	free(c->next_in[1]);
-	free(c->barrier);
+	free(c->seg_flags);
 	free(c);
 }
 
@@ -126,8 +126,21 @@ static int ctrl_tokens(ctrl_t *c)
 
 static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s);
 
-/* The layer's per-segment tables (next_in, barrier): before the
- * schedule's begin_layer, which walks the program with ctrl_next_of. */
+/* ctrl_t.seg_flags: what ctrl_needs_barrier and ctrl_start_seg decide for
+ * a segment from the layer alone. */
+enum {
+	CTRL_SEG_BARRIER = 1u << 0,   /* ctrl_needs_barrier */
+	CTRL_SEG_CONTINUES = 1u << 1, /* an H segment continuing its X partner's block (merge) */
+	CTRL_SEG_PRE_READS = 1u << 2, /* reads its precomputed W.x as init (E-PUR) */
+	CTRL_SEG_IBUF = 1u << 3,      /* an X segment writing the intermediate buffer */
+	CTRL_SEG_XQ_PUSH = 1u << 4,   /* an X block queued for its H partner (h_init) */
+	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
+	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
+};
+
+/* The layer's per-segment tables (next_in, seg_flags): after the layer's
+ * W.x routing (merge, h_init) is known and before the schedule's
+ * begin_layer, which walks the program with ctrl_next_of. */
 static int ctrl_seg_tables(ctrl_t *c)
 {
 	const sched_prog_t *p = c->L.prog;
@@ -138,9 +151,9 @@ static int ctrl_seg_tables(ctrl_t *c)
 		uint32_t *h = realloc(c->next_in[1], (p->n + 1) * sizeof *h);
 		if (h)
 			c->next_in[1] = h;
-		bool *b = realloc(c->barrier, (p->n + 1) * sizeof *b);
+		uint8_t *b = realloc(c->seg_flags, (p->n + 1) * sizeof *b);
 		if (b)
-			c->barrier = b;
+			c->seg_flags = b;
 		if (!x || !h || !b)
 			return SIM_ENOMEM;
 		c->nseg_room = p->n + 1;
@@ -150,8 +163,18 @@ static int ctrl_seg_tables(ctrl_t *c)
 		for (uint32_t i = p->n; i-- > 0;)
 			c->next_in[part][i] = p->seg[i].part == part ? i : c->next_in[part][i + 1];
 	}
-	for (uint32_t i = 0; i < p->n; i++)
-		c->barrier[i] = ctrl_barrier_rule(c, &p->seg[i]);
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		bool x = s->part == SCHED_PART_X, h = s->part == SCHED_PART_H;
+		c->seg_flags[i] =
+			(uint8_t)((ctrl_barrier_rule(c, s) ? CTRL_SEG_BARRIER : 0) |
+				  (c->merge && h && s->partner >= 0 ? CTRL_SEG_CONTINUES : 0) |
+				  (c->epur_init && h && s->partner >= 0 ? CTRL_SEG_PRE_READS : 0) |
+				  (x && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED) ? CTRL_SEG_IBUF : 0) |
+				  (x && c->h_init ? CTRL_SEG_XQ_PUSH : 0) |
+				  (h && c->h_init && s->partner >= 0 ? CTRL_SEG_XQ_POP : 0) |
+				  (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0));
+	}
 	return SIM_OK;
 }
 
@@ -165,8 +188,6 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
-	if (ctrl_seg_tables(c))
-		return SIM_ENOMEM;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
 	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
@@ -185,11 +206,13 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->cur_i = 0;
 	c->dl_watch = 0;
 	c->active = false;
+	c->group = layer->batch / layer->sets;
+	if (ctrl_seg_tables(c))
+		return SIM_ENOMEM;
 	if (c->sd->begin_layer)
 		c->sd->begin_layer(c);
 	if (!c->last_cfg)
 		c->last_cfg = layer->prog->seg[0].cfg;
-	c->group = layer->batch / layer->sets;
 	return ctrl_tokens(c);
 }
 
@@ -257,7 +280,7 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
 {
-	return c->barrier[s - c->L.prog->seg];
+	return c->seg_flags[s - c->L.prog->seg] & CTRL_SEG_BARRIER;
 }
 
 /* ctrl_needs_barrier's rule, evaluated per segment at the layer's start. */
@@ -304,13 +327,13 @@ static uint32_t ctrl_cont_id(const ctrl_t *c, uint32_t seg, uint32_t step)
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &c->L.prog->seg[seg];
+	unsigned f = c->seg_flags[seg];
 	c->a_n = s->pre ? c->L.batch : ctrl_active(c, step);
 	uint32_t vals = s->valid_rows * c->a_n;
-	bool continues = c->merge && s->part == SCHED_PART_H && s->partner >= 0;
 	c->a_pre = s->pre;
-	if (c->epur_init && s->part == SCHED_PART_H && s->partner >= 0)
+	if (f & CTRL_SEG_PRE_READS)
 		*c->pre_reads += vals;
-	if (s->part == SCHED_PART_X && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED))
+	if (f & CTRL_SEG_IBUF)
 		ibuf_alloc(v->ibuf, vals);
 	c->active = true;
 	c->a_seg = seg;
@@ -326,23 +349,23 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	/* A segment whose every token reads its own tile (one sequence per
 	 * weight group), with no per-token wait but the weights: not an
 	 * input phase, not delta-compacted, no element-wise h scoreboard. */
-	c->a_simple = !s->pre && c->a_cols == DLT_UNKNOWN && !c->elem_deps && c->group == 1;
+	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
 	c->a_free = c->a_simple && wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp);
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
 	else if (!s->pre)
-		c->a_id = continues ? c->merge_id : c->next_id++;
+		c->a_id = f & CTRL_SEG_CONTINUES ? c->merge_id : c->next_id++;
 	c->seg_start = c->now;
 	if (s->part == SCHED_PART_X && c->merge)
 		c->merge_id = c->a_id;
 	uint32_t xq = UINT32_MAX;
-	if (s->part == SCHED_PART_X && c->h_init) {
+	if (f & CTRL_SEG_XQ_PUSH) {
 		xq = (c->xq_head + c->xq_count++) % c->xq_cap;
 		c->xq_id[xq] = c->a_id;
 		c->xq_written[xq] = 0;
 	}
-	if (s->part == SCHED_PART_H && c->h_init && s->partner >= 0) {
+	if (f & CTRL_SEG_XQ_POP) {
 		/* The partner's sums are in the intermediate buffer (h_ready). */
 		c->xq_head = (c->xq_head + 1) % c->xq_cap;
 		c->xq_count--;

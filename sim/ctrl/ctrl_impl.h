@@ -37,11 +37,13 @@ struct ctrl {
 	uint64_t *pre_writes, *pre_reads;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
 	uint32_t cur_t, cur_i, x_t, x_i;
-	/* Per layer, so a pick derives none of it per segment: next_in[part]
-	 * [i] is ctrl_next_of(c, i, part) for i in 0..n (part X or H), and
-	 * barrier[i] is ctrl_needs_barrier of segment i. Room: nseg_room. */
+	/* Per layer, so a pick or a segment start derives none of it per
+	 * segment: next_in[part][i] is ctrl_next_of(c, i, part) for i in
+	 * 0..n (part X or H), and seg_flags[i] segment i's CTRL_SEG_* (the
+	 * layer-constant tests of ctrl_needs_barrier and ctrl_start_seg).
+	 * Room: nseg_room. */
 	uint32_t *next_in[2];
-	bool *barrier;
+	uint8_t *seg_flags;
 	uint32_t nseg_room;
 	/* The batch when every sequence runs every step (no sequence_lens),
 	 * else 0: ctrl_active without reading the workload. */
