@@ -188,6 +188,15 @@ void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 	c->carried = ops->c_reads || ops->h_reads;
 }
 
+/* cellu_h_written, inlined where the unit asks it itself every tick. */
+static inline uint32_t cellu_written_of(const cellu_t *c, uint32_t step)
+{
+	unsigned p = step & 1;
+	if ((int64_t)step <= c->full_through)
+		return cellu_elems(c, step);
+	return c->w_step[p] == step ? c->w_count[p] : 0;
+}
+
 /* Of the next `want` elements of the step being read, how many have their
  * c_{t-1} (or h_{t-1}) written: element j*n + b of step t is j*n' + b of
  * step t-1 (n, n' their active sequences), and step t-1's are written in
@@ -197,7 +206,7 @@ static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
 {
 	if (!c->carried || c->step == 0 || !want)
 		return want;
-	uint32_t done = cellu_h_written(c, c->step - 1);
+	uint32_t done = cellu_written_of(c, c->step - 1);
 	uint32_t n = cellu_active(c, c->step), np = cellu_active(c, c->step - 1);
 	if (n == np)
 		return done > c->taken ? (done - c->taken < want ? done - c->taken : want) : 0;
@@ -279,10 +288,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 
 uint32_t cellu_h_written(const cellu_t *c, uint32_t step)
 {
-	unsigned p = step & 1;
-	if ((int64_t)step <= c->full_through)
-		return cellu_elems(c, step);
-	return c->w_step[p] == step ? c->w_count[p] : 0;
+	return cellu_written_of(c, step);
 }
 
 bool cellu_layer_done(const cellu_t *c)
