@@ -474,7 +474,9 @@ CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg
 			return false;
 		}
 	}
-	if (c->a_cols == DLT_UNKNOWN)
+	if (c->a_free)
+		wbuf_tile_read_all_ready(v->wbuf, m);
+	else if (c->a_cols == DLT_UNKNOWN)
 		wbuf_tile_read(v->wbuf, m);
 	else /* the used columns' weights only */
 		wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));

@@ -208,6 +208,14 @@ uint64_t wbuf_tile_read(wbuf_t *w, const tile_meta_t *m)
 	return bb;
 }
 
+void wbuf_tile_read_all_ready(wbuf_t *w, const tile_meta_t *m)
+{
+	w->row_reads += m->bank_rows;
+	w->read_bytes += m->bank_bytes;
+	if (m->bank_bytes > w->peak)
+		w->peak = m->bank_bytes;
+}
+
 /* A compacted tile's bank bytes: tile c's, times cols / its columns. */
 static uint64_t wbuf_cols_bytes(const tile_meta_t *m, uint32_t cols)
 {

@@ -71,6 +71,10 @@ bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, ui
  * caller has it at hand). Precondition: ready; every set's tile has the
  * same bank rows and bytes. Returns the bank bytes read. */
 uint64_t wbuf_tile_read(wbuf_t *w, const tile_meta_t *m);
+/* wbuf_tile_read while wbuf_all_ready: the whole layer is on chip
+ * (r_eff is its step's bytes, so no tile moves the stream) and the port
+ * is uncapped, so a read only counts its rows and bytes. */
+void wbuf_tile_read_all_ready(wbuf_t *w, const tile_meta_t *m);
 /* A delta layer's compacted tile (ctrl.h): `cols` of tile c's columns,
  * gathered by the encoder's list. Each column is one bank row per row
  * group, so rows and bytes are the tile's times cols / its columns; a
