@@ -70,16 +70,6 @@ void ctrl_destroy(ctrl_t *c)
 	free(c);
 }
 
-uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
-{
-	const sched_prog_t *p = c->L.prog;
-	if (part <= SCHED_PART_H && i <= p->n)
-		return c->next_in[part][i];
-	while (i < p->n && p->seg[i].part != part)
-		i++;
-	return i;
-}
-
 /* Fills the layer's token table: for every column tile of the program,
  * what its tokens carry whatever the step, block and sequence (the tile
  * config, first/last of the row block, the init flag, the row, the lanes

@@ -89,8 +89,13 @@ struct ctrl {
 
 /* Sequences active in step t (workload_active). */
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t);
-/* Index of the first segment of partition `part` at or after i (p->n: none). */
-uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part);
+/* Index of the first segment of partition `part` (SCHED_PART_X or _H) at
+ * or after i, for i in 0..n (n: none): the layer's table (ctrl_begin_layer),
+ * inline, as the picks ask it per segment. */
+static inline uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
+{
+	return c->next_in[part][i];
+}
 /* Segment s of step t must pass the step barrier before it starts. */
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s);
 /* The barrier is passed: h_{t-1} complete (GRU reset_before_matmul's n:
