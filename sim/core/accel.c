@@ -366,6 +366,9 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &a->w->layers[l];
 	a->layer = l;
+	a->segs = a->progs[l].seg;
+	a->anytime = a->results[l].anytime != NULL;
+	a->x_store = a->plan->sched->flags & SCHED_F_X_PRECOMPUTED;
 	ctrl_layer_t cl = {
 		.prog = &a->progs[l],
 		.cell = lc->cell,
@@ -431,11 +434,11 @@ static inline void accel_acc_out(accel_t *a)
 		a->broken = "a finished block's tag is no longer known to the controller";
 		return;
 	}
-	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
+	const sched_seg_t *s = &a->segs[b->seg];
 	if (a->fp)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
-		if (!(a->plan->sched->flags & SCHED_F_X_PRECOMPUTED)) /* else to the schedule's own store */
+		if (!a->x_store) /* else to the schedule's own store */
 			ibuf_write(a->ibuf, s->valid_rows);
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {
@@ -457,8 +460,7 @@ static inline void accel_acc_out(accel_t *a)
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);
 		a->mfu_due = a->now + 1; /* its input: the MFU acts next cycle */
-		if (a->results[a->layer].anytime &&
-		    o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
+		if (a->anytime && o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
 			accel_anytime_left(a, b->seg, b->step);
 	}
 	if (a->trace) {
