@@ -116,18 +116,6 @@ static int ctrl_tokens(ctrl_t *c)
 
 static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s);
 
-/* ctrl_t.seg_flags: what ctrl_needs_barrier and ctrl_start_seg decide for
- * a segment from the layer alone. */
-enum {
-	CTRL_SEG_BARRIER = 1u << 0,   /* ctrl_needs_barrier */
-	CTRL_SEG_CONTINUES = 1u << 1, /* an H segment continuing its X partner's block (merge) */
-	CTRL_SEG_PRE_READS = 1u << 2, /* reads its precomputed W.x as init (E-PUR) */
-	CTRL_SEG_IBUF = 1u << 3,      /* an X segment writing the intermediate buffer */
-	CTRL_SEG_XQ_PUSH = 1u << 4,   /* an X block queued for its H partner (h_init) */
-	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
-	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
-};
-
 /* The layer's per-segment tables (next_in, seg_flags): after the layer's
  * W.x routing (merge, h_init) is known and before the schedule's
  * begin_layer, which walks the program with ctrl_next_of. */
@@ -163,7 +151,11 @@ static int ctrl_seg_tables(ctrl_t *c)
 				  (x && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED) ? CTRL_SEG_IBUF : 0) |
 				  (x && c->h_init ? CTRL_SEG_XQ_PUSH : 0) |
 				  (h && c->h_init && s->partner >= 0 ? CTRL_SEG_XQ_POP : 0) |
-				  (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0));
+				  (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0) |
+				  (c->recurrent && s->phase != CELL_PHASE_PROJ && s->phase != 1 && !(c->L.delta && h) &&
+						   !c->proj
+					   ? CTRL_SEG_BAR_H
+					   : 0));
 	}
 	return SIM_OK;
 }
@@ -178,6 +170,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
+	c->h_known = 0;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
 	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
@@ -249,7 +242,7 @@ static uint32_t ctrl_elems(const ctrl_t *c, uint32_t t)
  * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. LSTMP:
  * the projection of step t waits for all of o*tanh(c_t) (what the cell
  * updater writes), the U.h of step t for all of the projected h_{t-1}. */
-bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
 	 * so step t waits until step t-2's outputs are written. */
@@ -265,7 +258,11 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 		return c->dl_watch > t - 1 && c->now >= c->dl_done[(t - 1) % 4] + c->L.delta_latency;
 	if (c->proj)
 		return gbuf_proj(v->gbuf, t - 1) >= c->proj * ctrl_active(c, t - 1);
-	return cellu_h_written(v->cellu, t - 1) >= ctrl_elems(c, t - 1);
+	/* a CTRL_SEG_BAR_H segment's barrier */
+	if (cellu_h_written(v->cellu, t - 1) < ctrl_elems(c, t - 1))
+		return false;
+	c->h_known = t > c->h_known ? t : c->h_known;
+	return true;
 }
 
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
@@ -564,7 +561,7 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		return;
 	}
 	const sched_seg_t *s = &c->L.prog->seg[c->cur_i];
-	if (ctrl_needs_barrier(c, s) && !ctrl_barrier_ok(c, v, s, c->cur_t)) {
+	if (!ctrl_barrier_met(c, v, s, c->cur_t)) {
 		ctrl_bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}
@@ -760,6 +757,7 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 		}
 	}
 	c->next_id += ids;
+	c->h_known = 0; /* a memo of unshifted steps */
 }
 
 bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)

@@ -48,6 +48,11 @@ struct ctrl {
 	/* The batch when every sequence runs every step (no sequence_lens),
 	 * else 0: ctrl_active without reading the workload. */
 	uint32_t batch_all;
+	/* Every step below h_known has all of its h written (this layer): a
+	 * memo of the step barrier on h_{t-1}, which the cell updater's count
+	 * only ever confirms once true. Not state: 0 again after a jump
+	 * (ctrl_shift) and at a layer's start. */
+	uint32_t h_known;
 	/* the segment being issued */
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_id;
@@ -87,6 +92,19 @@ struct ctrl {
 	int64_t step_started;
 };
 
+/* ctrl_t.seg_flags: what ctrl_needs_barrier and ctrl_start_seg decide for
+ * a segment from the layer alone. */
+enum {
+	CTRL_SEG_BARRIER = 1u << 0,   /* ctrl_needs_barrier */
+	CTRL_SEG_CONTINUES = 1u << 1, /* an H segment continuing its X partner's block (merge) */
+	CTRL_SEG_PRE_READS = 1u << 2, /* reads its precomputed W.x as init (E-PUR) */
+	CTRL_SEG_IBUF = 1u << 3,      /* an X segment writing the intermediate buffer */
+	CTRL_SEG_XQ_PUSH = 1u << 4,   /* an X block queued for its H partner (h_init) */
+	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
+	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
+	CTRL_SEG_BAR_H = 1u << 7,     /* its barrier, if needed, is all of h_{t-1} (no phase, delta or projection) */
+};
+
 /* Sequences active in step t (workload_active). */
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t);
 /* Index of the first segment of partition `part` (SCHED_PART_X or _H) at
@@ -100,7 +118,17 @@ static inline uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s);
 /* The barrier is passed: h_{t-1} complete (GRU reset_before_matmul's n:
  * all of r*h_{t-1}; fc: step t-2's outputs, for the gate buffer's room). */
-bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
+bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
+/* Segment s of step t may start as far as its barrier goes: not
+ * ctrl_needs_barrier, or ctrl_barrier_ok. Inline, as every pick asks it,
+ * and a barrier on all of h_{t-1} already seen met costs no call. */
+static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+{
+	unsigned f = c->seg_flags[s - c->L.prog->seg];
+	if (!(f & CTRL_SEG_BARRIER) || ((f & CTRL_SEG_BAR_H) && t <= c->h_known))
+		return true;
+	return ctrl_barrier_ok(c, v, s, t);
+}
 /* Puts a bubble with its cause into the line. */
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);
 /* Starts segment seg of step `step` (claims its block, buffer space). */
