@@ -671,7 +671,7 @@ static inline bool accel_cycle(accel_t *a)
 
 /* The layer's last h is written: by the cell updater, or for LSTMP by
  * the MFU's last projection packet (gbuf_proj). */
-static bool accel_layer_done(const accel_t *a)
+static inline bool accel_layer_done(const accel_t *a)
 {
 	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	if (!cellu_layer_done(a->cellu))
