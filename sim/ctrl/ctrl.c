@@ -265,12 +265,8 @@ bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint
 	return true;
 }
 
-bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
-{
-	return c->seg_flags[s - c->L.prog->seg] & CTRL_SEG_BARRIER;
-}
-
-/* ctrl_needs_barrier's rule, evaluated per segment at the layer's start. */
+/* Whether segment s must pass the step barrier before it starts,
+ * evaluated per segment at the layer's start (CTRL_SEG_BARRIER). */
 static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (!c->recurrent)

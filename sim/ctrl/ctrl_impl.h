@@ -40,7 +40,7 @@ struct ctrl {
 	/* Per layer, so a pick or a segment start derives none of it per
 	 * segment: next_in[part][i] is ctrl_next_of(c, i, part) for i in
 	 * 0..n (part X or H), and seg_flags[i] segment i's CTRL_SEG_* (the
-	 * layer-constant tests of ctrl_needs_barrier and ctrl_start_seg).
+	 * layer-constant tests of the step barrier and ctrl_start_seg).
 	 * Room: nseg_room. */
 	uint32_t *next_in[2];
 	uint8_t *seg_flags;
@@ -92,10 +92,10 @@ struct ctrl {
 	int64_t step_started;
 };
 
-/* ctrl_t.seg_flags: what ctrl_needs_barrier and ctrl_start_seg decide for
- * a segment from the layer alone. */
+/* ctrl_t.seg_flags: what the step barrier and ctrl_start_seg decide for a
+ * segment from the layer alone. */
 enum {
-	CTRL_SEG_BARRIER = 1u << 0,   /* ctrl_needs_barrier */
+	CTRL_SEG_BARRIER = 1u << 0,   /* must pass the step barrier before it starts */
 	CTRL_SEG_CONTINUES = 1u << 1, /* an H segment continuing its X partner's block (merge) */
 	CTRL_SEG_PRE_READS = 1u << 2, /* reads its precomputed W.x as init (E-PUR) */
 	CTRL_SEG_IBUF = 1u << 3,      /* an X segment writing the intermediate buffer */
@@ -114,13 +114,11 @@ static inline uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 {
 	return c->next_in[part][i];
 }
-/* Segment s of step t must pass the step barrier before it starts. */
-bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s);
 /* The barrier is passed: h_{t-1} complete (GRU reset_before_matmul's n:
  * all of r*h_{t-1}; fc: step t-2's outputs, for the gate buffer's room). */
 bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
-/* Segment s of step t may start as far as its barrier goes: not
- * ctrl_needs_barrier, or ctrl_barrier_ok. Inline, as every pick asks it,
+/* Segment s of step t may start as far as its barrier goes: it needs
+ * none (CTRL_SEG_BARRIER), or ctrl_barrier_ok. Inline, as every pick asks it,
  * and a barrier on all of h_{t-1} already seen met costs no call. */
 static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
