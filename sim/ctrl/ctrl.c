@@ -370,9 +370,10 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 
 /* The token of column tile col, sequence seq of the active segment: the
  * layer's token of that tile (ctrl_tokens) with its step, block and
- * sequence; an input-phase token and a delta segment's compacted tile
- * are adjusted here. Inline: once per issued token, on the stepped path. */
-static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+ * sequence, all an a_simple segment's token needs. Inline: once per issued
+ * token, on the stepped path. */
+static inline void fill_token_plain(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq,
+				    ctrl_token_t *out)
 {
 	/* All but the functional datapath's operand pointers, which close the
 	 * token: the template's are NULL, and a token's are read only once
@@ -386,6 +387,14 @@ static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t co
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
 	t->tag.seq = (uint16_t)seq;
+}
+
+/* fill_token_plain, then an input-phase token and a delta segment's
+ * compacted tile adjusted. */
+static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+{
+	fill_token_plain(c, s, col, seq, out);
+	cu_tile_t *t = &out->t;
 	if (s->pre) {
 		/* Input phase: one block per (column tile, step, sequence). */
 		t->tag.step = seq / c->L.batch;
@@ -481,7 +490,10 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 		b->step = c->a_b / c->L.batch;
 		c->pre_issued++;
 	}
-	fill_token(c, s, c->a_c, c->a_b, out);
+	if (c->a_simple) /* not an input phase, not compacted: the template and the tag */
+		fill_token_plain(c, s, c->a_c, c->a_b, out);
+	else
+		fill_token(c, s, c->a_c, c->a_b, out);
 	c->busy++;
 	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->a_n;
 	if (++c->a_b == hold) {
