@@ -35,6 +35,10 @@ struct cellu {
 	uint32_t latency; /* this layer's depth (cellu_begin_layer) */
 	const layer_cfg_t *lc;
 	uint32_t hidden, timesteps;
+	/* H * B when every sequence runs every step (no sequence_lens), else
+	 * 0: the elements of any step, kept so the common case reads no
+	 * workload (asked several times a cycle) */
+	uint32_t elems_all;
 	uint32_t elems; /* of the step being read (c->step): H * its active sequences */
 	uint64_t now;
 	uint32_t step, taken;		/* step being read, elements read of it */
@@ -118,16 +122,16 @@ void cellu_destroy(cellu_t *c)
 }
 
 /* Sequences active in step t: the whole batch unless the layer has
- * sequence_lens (asked every cycle, so the common case is kept inline). */
+ * sequence_lens. */
 static uint32_t cellu_active(const cellu_t *c, uint32_t t)
 {
 	return c->lc->sequence_lens.n ? workload_active(c->lc, t) : c->lc->batch_size;
 }
 
-/* Elements of step t. */
+/* Elements of step t (asked every cycle, so the common case is a field). */
 static uint32_t cellu_elems(const cellu_t *c, uint32_t t)
 {
-	return c->hidden * cellu_active(c, t);
+	return c->elems_all ? c->elems_all : c->hidden * cellu_active(c, t);
 }
 
 void cellu_flush(cellu_t *c)
@@ -160,6 +164,7 @@ void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 	c->lc = lc;
 	c->hidden = lc->hidden_size;
 	c->timesteps = lc->timesteps;
+	c->elems_all = lc->sequence_lens.n ? 0 : lc->hidden_size * lc->batch_size;
 	c->elems = cellu_elems(c, 0);
 	c->step = c->taken = 0;
 	c->w_step[0] = c->w_step[1] = UINT32_MAX;
@@ -183,6 +188,15 @@ void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc)
 	c->carried = ops->c_reads || ops->h_reads;
 }
 
+/* cellu_h_written, inlined where the unit asks it itself every tick. */
+static inline uint32_t cellu_written_of(const cellu_t *c, uint32_t step)
+{
+	unsigned p = step & 1;
+	if ((int64_t)step <= c->full_through)
+		return cellu_elems(c, step);
+	return c->w_step[p] == step ? c->w_count[p] : 0;
+}
+
 /* Of the next `want` elements of the step being read, how many have their
  * c_{t-1} (or h_{t-1}) written: element j*n + b of step t is j*n' + b of
  * step t-1 (n, n' their active sequences), and step t-1's are written in
@@ -192,7 +206,7 @@ static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
 {
 	if (!c->carried || c->step == 0 || !want)
 		return want;
-	uint32_t done = cellu_h_written(c, c->step - 1);
+	uint32_t done = cellu_written_of(c, c->step - 1);
 	uint32_t n = cellu_active(c, c->step), np = cellu_active(c, c->step - 1);
 	if (n == np)
 		return done > c->taken ? (done - c->taken < want ? done - c->taken : want) : 0;
@@ -274,10 +288,7 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 
 uint32_t cellu_h_written(const cellu_t *c, uint32_t step)
 {
-	unsigned p = step & 1;
-	if ((int64_t)step <= c->full_through)
-		return cellu_elems(c, step);
-	return c->w_step[p] == step ? c->w_count[p] : 0;
+	return cellu_written_of(c, step);
 }
 
 bool cellu_layer_done(const cellu_t *c)

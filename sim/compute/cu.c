@@ -40,6 +40,9 @@ struct cu {
 	cu_cfg_t cfg;
 	uint64_t now;
 	uint32_t depth[5], lat[5];
+	/* per tile config, asked per tile: M + d(cfg), a tile's cycles from
+	 * acceptance to leaving the tree, and Kr = groups(cfg) * K, its rows */
+	uint32_t tree_exit[5], kr[5];
 	uint32_t max_kr;
 	uint64_t last_exit;
 	bool exited;
@@ -52,7 +55,9 @@ struct cu {
 	cu_out_t out;
 	uint32_t g_max;	   /* largest of 8,4,2,1 dividing N */
 	uint32_t *scratch; /* functional: one row's leaves */
-	uint64_t *tile_cycles, *tree_adds, *acc_adds, *blocks;
+	/* counters, plain fields (stats_field): bumped per tile */
+	uint64_t tile_cycles, tree_adds, acc_adds, blocks;
+	stats_t *st;
 };
 
 static uint32_t ceil_log2(uint32_t x)
@@ -91,6 +96,8 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 		bool ok = cfg->vs_units % tile_groups(c) == 0;
 		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
 		cu->lat[c] = ok ? cfg->mult_latency + cu->depth[c] + cfg->acc_latency : 0;
+		cu->tree_exit[c] = cfg->mult_latency + cu->depth[c];
+		cu->kr[c] = tile_groups(c) * cfg->vs_width;
 		if (ok && tile_groups(c) * cfg->vs_width > cu->max_kr)
 			cu->max_kr = tile_groups(c) * cfg->vs_width; /* the tallest tile sizes the accumulators */
 	}
@@ -119,11 +126,12 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 			return NULL;
 		}
 	}
-	cu->tile_cycles = stats_counter(st, "vs.tile_cycles", STATS_CYCLES, "cycles the VS array multiplied a tile");
-	cu->tree_adds = stats_counter(st, "tree.adds", STATS_OPS, "fp32 adds in the add-reduce tree");
-	cu->acc_adds = stats_counter(st, "acc.adds", STATS_OPS, "fp32 adds in the accumulators");
-	cu->blocks = stats_counter(st, "acc.blocks", STATS_EVENTS, "row blocks finished");
-	if (!cu->tile_cycles || !cu->tree_adds || !cu->acc_adds || !cu->blocks) {
+	cu->st = st;
+	if (!stats_field(st, "vs.tile_cycles", STATS_CYCLES, "cycles the VS array multiplied a tile",
+			 &cu->tile_cycles) ||
+	    !stats_field(st, "tree.adds", STATS_OPS, "fp32 adds in the add-reduce tree", &cu->tree_adds) ||
+	    !stats_field(st, "acc.adds", STATS_OPS, "fp32 adds in the accumulators", &cu->acc_adds) ||
+	    !stats_field(st, "acc.blocks", STATS_EVENTS, "row blocks finished", &cu->blocks)) {
 		cu_destroy(cu);
 		return NULL;
 	}
@@ -134,6 +142,7 @@ void cu_destroy(cu_t *cu)
 {
 	if (!cu)
 		return;
+	stats_seal(cu->st); /* its counters are fields of cu */
 	if (cu->slot)
 		for (uint32_t i = 0; i < cu->cfg.accumulators; i++)
 			free(cu->slot[i].acc);
@@ -149,7 +158,7 @@ cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t)
 {
 	if (t->first && cu->nfree == 0)
 		return CU_REFUSE_SLOTS;
-	if (cu->exited && cu->now + cu->cfg.mult_latency + cu->depth[t->cfg] <= cu->last_exit)
+	if (cu->exited && cu->now + cu->tree_exit[t->cfg] <= cu->last_exit)
 		return CU_REFUSE_TAP;
 	return CU_REFUSE_NONE;
 }
@@ -416,22 +425,21 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		cu_slot_t *s = &cu->slot[si];
 		s->used = true;
 		s->tag = t->tag;
-		s->kr = tile_groups(t->cfg) * cu->cfg.vs_width;
+		s->kr = cu->kr[t->cfg];
 		cu->last_slot = si;
 	} else {
 		si = cu_find_slot(cu, &t->tag);
 	}
 	cu_slot_t *s = &cu->slot[si];
-	uint32_t groups = tile_groups(t->cfg), k = cu->cfg.vs_width;
-	*cu->tile_cycles += 1;
+	cu->tile_cycles += 1;
 	/* Only adds of two real inputs switch: padded lanes are clock-gated
 	 * zeros, as in the multipliers (docs/energy.md). */
-	*cu->tree_adds += t->useful_adds;
+	cu->tree_adds += t->useful_adds;
 	if (!t->first || t->has_init)
-		*cu->acc_adds += (uint64_t)groups * k;
+		cu->acc_adds += cu->kr[t->cfg];
 	if (cu->cfg.functional && (t->w || t->wf))
 		cu_compute(cu, s, t);
-	uint64_t exit = cu->now + cu->cfg.mult_latency + cu->depth[t->cfg];
+	uint64_t exit = cu->now + cu->tree_exit[t->cfg];
 	cu->last_exit = exit;
 	cu->exited = true;
 	if (t->last) {
@@ -462,7 +470,7 @@ void cu_out_pop(cu_t *cu)
 	cu->free_stack[cu->nfree++] = si;
 	cu->dhead = (cu->dhead + 1) % cu->cfg.accumulators;
 	cu->dcount--;
-	*cu->blocks += 1;
+	cu->blocks += 1;
 }
 
 void cu_tick(cu_t *cu)
@@ -485,9 +493,9 @@ uint64_t cu_next_out(const cu_t *cu)
 void cu_accept_run(cu_t *cu, const cu_tile_t *t, uint64_t k)
 {
 	uint32_t groups = tile_groups(t->cfg), kk = cu->cfg.vs_width;
-	*cu->tile_cycles += k;
-	*cu->tree_adds += k * t->useful_adds;
-	*cu->acc_adds += k * groups * kk;
+	cu->tile_cycles += k;
+	cu->tree_adds += k * t->useful_adds;
+	cu->acc_adds += k * groups * kk;
 	cu->last_exit = cu->now + k - 1 + cu->cfg.mult_latency + cu->depth[t->cfg];
 	cu->exited = true;
 	cu->now += k;

@@ -370,6 +370,9 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &a->w->layers[l];
 	a->layer = l;
+	a->segs = a->progs[l].seg;
+	a->anytime = a->results[l].anytime != NULL;
+	a->x_store = a->plan->sched->flags & SCHED_F_X_PRECOMPUTED;
 	ctrl_layer_t cl = {
 		.prog = &a->progs[l],
 		.cell = lc->cell,
@@ -435,11 +438,11 @@ static inline void accel_acc_out(accel_t *a)
 		a->broken = "a finished block's tag is no longer known to the controller";
 		return;
 	}
-	const sched_seg_t *s = &a->progs[a->layer].seg[b->seg];
+	const sched_seg_t *s = &a->segs[b->seg];
 	if (a->fp)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
-		if (!(a->plan->sched->flags & SCHED_F_X_PRECOMPUTED)) /* else to the schedule's own store */
+		if (!a->x_store) /* else to the schedule's own store */
 			ibuf_write(a->ibuf, s->valid_rows);
 		ctrl_x_written(a->ctrl, o->tag.block);
 	} else {
@@ -461,8 +464,7 @@ static inline void accel_acc_out(accel_t *a)
 		memcpy(p.gate, s->gate, sizeof p.gate);
 		fifo_push(a->preact, &p);
 		a->mfu_due = a->now + 1; /* its input: the MFU acts next cycle */
-		if (a->results[a->layer].anytime &&
-		    o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
+		if (a->anytime && o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
 			accel_anytime_left(a, b->seg, b->step);
 	}
 	if (a->trace) {
@@ -483,6 +485,34 @@ uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok)
 {
 	const sched_prog_t *p = &a->progs[a->layer];
 	return sched_tile(p, &p->seg[tok->seg], tok->col)->zero_lanes;
+}
+
+/* The counts of an accepted tile that is not ctrl_token_t.plain: zero
+ * weights, a progressive layer's wait and scale multiplies, a softmax's MFU
+ * work, a refinement's arrival. */
+static void accel_vs_meta(accel_t *a, const ctrl_token_t *tok)
+{
+	const sched_prog_t *p = &a->progs[a->layer];
+	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
+	uint32_t zero = m->zero_lanes;
+	a->idle[IDLE_ZERO_WEIGHT] += zero;
+	/* A progressive layer's wait tile holds the array for its scalar
+	 * (apx_prog.h): a dependency, not padding. */
+	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
+	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
+		*a->scale_mults += m->scale_mults;
+	if (m->smx & TILE_SMX_EXP) { /* only a softmax's tiles: the counters exist */
+		*a->smx_compares += m->cols;
+		*a->smx_exps += m->cols;
+	}
+	if (m->smx & TILE_SMX_RECIP)
+		(*a->smx_recips)++;
+	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
+		const layer_result_t *lr = &a->results[a->layer];
+		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =
+			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
+			a->hw.compute.acc_latency;
+	}
 }
 
 /* Stage 4: the VS array takes the read line's head. Returns true when the
@@ -512,31 +542,14 @@ static inline bool accel_vs(accel_t *a)
 		a->be.in_push(a->be.ctx, &tok->t);
 	else
 		cu_in_push(a->cu, &tok->t);
-	const sched_prog_t *p = &a->progs[a->layer];
-	const tile_meta_t *m = sched_tile(p, &p->seg[tok->seg], tok->col);
-	uint32_t zero = m->zero_lanes;
 	a->useful += tok->t.useful_lanes;
 	a->issued += a->nk;
-	a->idle[IDLE_ZERO_WEIGHT] += zero;
-	/* A progressive layer's wait tile holds the array for its scalar
-	 * (apx_prog.h): a dependency, not padding. */
-	a->idle[m->wait ? IDLE_DEPENDENCY : IDLE_PADDING] += a->nk - tok->t.useful_lanes - zero;
-	if (m->scale_mults) /* only a progressive layer's tiles: the counter exists */
-		*a->scale_mults += m->scale_mults;
-	if (m->smx & TILE_SMX_EXP) { /* only a softmax's tiles: the counters exist */
-		*a->smx_compares += m->cols;
-		*a->smx_exps += m->cols;
-	}
-	if (m->smx & TILE_SMX_RECIP)
-		(*a->smx_recips)++;
-	if (m->refine && tok->t.tag.seq + 1u == a->w->layers[a->layer].batch_size) {
-		const layer_result_t *lr = &a->results[a->layer];
-		lr->refine_at[(size_t)tok->t.tag.step * lr->refine_steps + m->refine - 1] =
-			a->now + a->hw.compute.mult_latency + cu_tree_depth(a->n, tok->t.cfg) +
-			a->hw.compute.acc_latency;
-	}
 	a->ih_operand_reads += tok->t.cols;
 	a->vs_busy++;
+	if (tok->plain) /* the common tile: its idle lanes are padding */
+		a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+	else
+		accel_vs_meta(a, tok);
 	if (a->trace) {
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
@@ -591,9 +604,14 @@ static void accel_settle(accel_t *a)
  * layer's decompression) can raise a stream's limit again, since a tile of
  * an all-resident layer never moves the stream. So they are passed over
  * until the next layer, the DRAM's clock owed as one dram_skip.
+ *
+ * Returns whether the cell updater or the MFU ticked: only their ticks
+ * write h (cellu) or a projection (the MFU into the gate buffer), so a
+ * layer can only be done after a cycle that returned true.
  */
-static inline void accel_cycle(accel_t *a)
+static inline bool accel_cycle(accel_t *a)
 {
+	bool ticked = false;
 	bool took = false, started = false;
 	if (a->now >= a->cellu_due) {
 		if (a->cellu_lag) {
@@ -601,6 +619,7 @@ static inline void accel_cycle(accel_t *a)
 			a->cellu_lag = 0;
 		}
 		cellu_tick(a->cellu, a->gbuf);
+		ticked = true;
 		took = cellu_took(a->cellu);
 		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
 	} else {
@@ -612,6 +631,7 @@ static inline void accel_cycle(accel_t *a)
 			a->mfu_lag = 0;
 		}
 		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+		ticked = true;
 		if (released) {
 			ibuf_read(a->ibuf, released);
 			ibuf_free(a->ibuf, released);
@@ -650,17 +670,64 @@ static inline void accel_cycle(accel_t *a)
 	else
 		cu_tick(a->cu);
 	a->now++;
+	return ticked;
 }
 
 /* The layer's last h is written: by the cell updater, or for LSTMP by
  * the MFU's last projection packet (gbuf_proj). */
-static bool accel_layer_done(const accel_t *a)
+static inline bool accel_layer_done(const accel_t *a)
 {
 	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	if (!cellu_layer_done(a->cellu))
 		return false;
 	return !lc->proj_size ||
 	       gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * workload_active(lc, lc->timesteps - 1);
+}
+
+/* The checks after every cycle, stepped or jumped: a broken invariant, a
+ * backend's error, and the watchdog (no progress and some unit busy for
+ * longer than hw.watchdog cycles: a deadlock). */
+static inline int accel_watch(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
+{
+	int rc;
+	if (a->broken)
+		return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
+	if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
+		return rc;
+	uint64_t p = accel_progress(a);
+	if (p != *mark || !accel_units_idle(a)) {
+		*mark = p;
+		*last = a->now;
+	} else if (a->now - *last > a->hw.watchdog) {
+		accel_settle(a);
+		return accel_deadlock(a, err);
+	}
+	return SIM_OK;
+}
+
+static void accel_trace_tick(accel_t *a)
+{
+	if (trace_sample_due(a->trace, a->now)) {
+		accel_settle(a); /* the sample reads the counters */
+		accel_trace_sample(a);
+	}
+}
+
+/* A run without fast-forward: steps cycle by cycle to the end of the
+ * layer. Its own loop, so its cycles test none of the fast-forward's
+ * conditions. */
+static int accel_step_layer(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
+{
+	for (;;) {
+		bool may_end = accel_cycle(a);
+		if (a->trace)
+			accel_trace_tick(a);
+		int rc = accel_watch(a, mark, last, err);
+		if (rc)
+			return rc;
+		if (may_end && accel_layer_done(a))
+			return SIM_OK;
+	}
 }
 
 static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
@@ -673,41 +740,37 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	 * first): a stepped run then pays for none of their tests per cycle. */
 	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
-		if (ff) /* every fast-forward mechanism reads the units' clocks */
-			accel_settle(a);
-		uint64_t k = ff ? accel_burst_len(a) : 0;
-		if (k)
-			accel_burst(a, k);
-		else if (!(k = ff ? accel_wait_skip(a) : 0))
-			accel_cycle(a);
-		if (a->trace && trace_sample_due(a->trace, a->now)) {
-			accel_settle(a); /* the sample reads the counters */
-			accel_trace_sample(a);
-		}
-		if (a->broken)
-			return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
-		if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
-			return rc;
-		if (!k && ff) {
-			uint64_t before = a->now;
-			accel_settle(a);
-			accel_steady(a);
-			if (a->now != before) {
-				mark = accel_progress(a);
-				last = a->now;
-				continue;
+		if (!ff) {
+			if ((rc = accel_step_layer(a, &mark, &last, err)))
+				return rc;
+		} else {
+			accel_settle(a); /* every fast-forward mechanism reads the units' clocks */
+			uint64_t k = accel_burst_len(a);
+			bool may_end = true; /* whether the layer may have ended */
+			if (k)
+				accel_burst(a, k);
+			else if (!(k = accel_wait_skip(a)))
+				may_end = accel_cycle(a);
+			if (a->trace)
+				accel_trace_tick(a);
+			if (a->broken) /* before a jump moves the clock on */
+				return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now,
+					       a->broken);
+			if (!k) {
+				uint64_t before = a->now;
+				accel_settle(a);
+				accel_steady(a);
+				if (a->now != before) {
+					mark = accel_progress(a);
+					last = a->now;
+					continue;
+				}
 			}
+			if ((rc = accel_watch(a, &mark, &last, err)))
+				return rc;
+			if (!may_end || !accel_layer_done(a))
+				continue;
 		}
-		uint64_t p = accel_progress(a);
-		if (p != mark || !accel_units_idle(a)) {
-			mark = p;
-			last = a->now;
-		} else if (a->now - last > a->hw.watchdog) {
-			accel_settle(a);
-			return accel_deadlock(a, err);
-		}
-		if (!accel_layer_done(a))
-			continue;
 		accel_settle(a); /* the layer's counters, then the next layer's units */
 		layer_result_t *lr = &r->layers[a->layer];
 		lr->cycles = a->now - layer_start;

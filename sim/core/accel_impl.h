@@ -56,6 +56,11 @@ typedef struct accel {
 	uint32_t nline_max;	   /* the line's room: the deepest layer's */
 	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
+	/* Of the current layer, for the per-block path (accel_begin_layer):
+	 * its program's segments, whether it keeps an anytime record, and
+	 * whether W.x blocks go to the schedule's own store. */
+	const sched_seg_t *segs;
+	bool anytime, x_store;
 	uint64_t now;
 	/* The hot counters, bumped every cycle: plain fields the statistics
 	 * registry reads through stats_field until the run seals it. */

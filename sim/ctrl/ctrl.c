@@ -64,17 +64,10 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->xq_id);
 	free(c->xq_written);
 	free(c->tok);
+	free(c->next_in[0]);
+	free(c->next_in[1]);
+	free(c->seg_flags);
 	free(c);
-}
-
-uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
-{
-	const sched_prog_t *p = c->L.prog;
-	if (i == 0 && part <= SCHED_PART_H)
-		return c->first_of[part];
-	while (i < p->n && p->seg[i].part != part)
-		i++;
-	return i;
 }
 
 /* Fills the layer's token table: for every column tile of the program,
@@ -100,6 +93,7 @@ static int ctrl_tokens(ctrl_t *c)
 			const tile_meta_t *m = sched_tile(p, s, col);
 			memset(out, 0, sizeof *out);
 			out->is_tile = true;
+			out->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
 			out->seg = i;
 			out->col = col;
 			cu_tile_t *t = &out->t;
@@ -120,17 +114,63 @@ static int ctrl_tokens(ctrl_t *c)
 	return SIM_OK;
 }
 
+static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s);
+
+/* The layer's per-segment tables (next_in, seg_flags): after the layer's
+ * W.x routing (merge, h_init) is known and before the schedule's
+ * begin_layer, which walks the program with ctrl_next_of. */
+static int ctrl_seg_tables(ctrl_t *c)
+{
+	const sched_prog_t *p = c->L.prog;
+	if (p->n + 1 > c->nseg_room) {
+		uint32_t *x = realloc(c->next_in[0], (p->n + 1) * sizeof *x);
+		if (x)
+			c->next_in[0] = x;
+		uint32_t *h = realloc(c->next_in[1], (p->n + 1) * sizeof *h);
+		if (h)
+			c->next_in[1] = h;
+		uint8_t *b = realloc(c->seg_flags, (p->n + 1) * sizeof *b);
+		if (b)
+			c->seg_flags = b;
+		if (!x || !h || !b)
+			return SIM_ENOMEM;
+		c->nseg_room = p->n + 1;
+	}
+	for (unsigned part = 0; part <= SCHED_PART_H; part++) {
+		c->next_in[part][p->n] = p->n;
+		for (uint32_t i = p->n; i-- > 0;)
+			c->next_in[part][i] = p->seg[i].part == part ? i : c->next_in[part][i + 1];
+	}
+	for (uint32_t i = 0; i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		bool x = s->part == SCHED_PART_X, h = s->part == SCHED_PART_H;
+		c->seg_flags[i] =
+			(uint8_t)((ctrl_barrier_rule(c, s) ? CTRL_SEG_BARRIER : 0) |
+				  (c->merge && h && s->partner >= 0 ? CTRL_SEG_CONTINUES : 0) |
+				  (c->epur_init && h && s->partner >= 0 ? CTRL_SEG_PRE_READS : 0) |
+				  (x && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED) ? CTRL_SEG_IBUF : 0) |
+				  (x && c->h_init ? CTRL_SEG_XQ_PUSH : 0) |
+				  (h && c->h_init && s->partner >= 0 ? CTRL_SEG_XQ_POP : 0) |
+				  (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0) |
+				  (c->recurrent && s->phase != CELL_PHASE_PROJ && s->phase != 1 && !(c->L.delta && h) &&
+						   !c->proj
+					   ? CTRL_SEG_BAR_H
+					   : 0));
+	}
+	return SIM_OK;
+}
+
 int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 {
 	c->L = *layer;
 	c->recurrent = cell_get(layer->cell)->flags & CELL_F_RECURRENT;
+	c->elem_deps = c->deps == DEPS_ELEMENT && c->recurrent;
 	c->proj = layer->proj;
 	bool has_x = false;
-	c->first_of[SCHED_PART_X] = c->first_of[SCHED_PART_H] = layer->prog->n;
-	for (uint32_t i = layer->prog->n; i-- > 0;)
-		c->first_of[layer->prog->seg[i].part] = i;
 	for (uint32_t i = 0; i < layer->prog->n; i++)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
+	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
+	c->h_known = 0;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
 	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
@@ -149,11 +189,13 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->cur_i = 0;
 	c->dl_watch = 0;
 	c->active = false;
+	c->group = layer->batch / layer->sets;
+	if (ctrl_seg_tables(c))
+		return SIM_ENOMEM;
 	if (c->sd->begin_layer)
 		c->sd->begin_layer(c);
 	if (!c->last_cfg)
 		c->last_cfg = layer->prog->seg[0].cfg;
-	c->group = layer->batch / layer->sets;
 	return ctrl_tokens(c);
 }
 
@@ -186,8 +228,8 @@ const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id)
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t)
 {
 	/* the whole batch unless the layer has sequence_lens: the common case
-	 * inline, as the schedules ask every cycle */
-	return c->L.lc->sequence_lens.n ? workload_active(c->L.lc, t) : c->L.lc->batch_size;
+	 * a field, as the schedules ask every cycle */
+	return c->batch_all ? c->batch_all : workload_active(c->L.lc, t);
 }
 
 /* Elements of step t: H per active sequence. */
@@ -200,7 +242,7 @@ static uint32_t ctrl_elems(const ctrl_t *c, uint32_t t)
  * reset_before_matmul's n (phase 1) all of r*h_{t-1} complete. LSTMP:
  * the projection of step t waits for all of o*tanh(c_t) (what the cell
  * updater writes), the U.h of step t for all of the projected h_{t-1}. */
-bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
 {
 	/* No recurrence in an fc layer; but the gate buffer holds two steps,
 	 * so step t waits until step t-2's outputs are written. */
@@ -216,10 +258,16 @@ bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s
 		return c->dl_watch > t - 1 && c->now >= c->dl_done[(t - 1) % 4] + c->L.delta_latency;
 	if (c->proj)
 		return gbuf_proj(v->gbuf, t - 1) >= c->proj * ctrl_active(c, t - 1);
-	return cellu_h_written(v->cellu, t - 1) >= ctrl_elems(c, t - 1);
+	/* a CTRL_SEG_BAR_H segment's barrier */
+	if (cellu_h_written(v->cellu, t - 1) < ctrl_elems(c, t - 1))
+		return false;
+	c->h_known = t > c->h_known ? t : c->h_known;
+	return true;
 }
 
-bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s)
+/* Whether segment s must pass the step barrier before it starts,
+ * evaluated per segment at the layer's start (CTRL_SEG_BARRIER). */
+static bool ctrl_barrier_rule(const ctrl_t *c, const sched_seg_t *s)
 {
 	if (!c->recurrent)
 		return true; /* the two-step bound, in either deps mode */
@@ -262,13 +310,13 @@ static uint32_t ctrl_cont_id(const ctrl_t *c, uint32_t seg, uint32_t step)
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
 {
 	const sched_seg_t *s = &c->L.prog->seg[seg];
+	unsigned f = c->seg_flags[seg];
 	c->a_n = s->pre ? c->L.batch : ctrl_active(c, step);
 	uint32_t vals = s->valid_rows * c->a_n;
-	bool continues = c->merge && s->part == SCHED_PART_H && s->partner >= 0;
 	c->a_pre = s->pre;
-	if (c->epur_init && s->part == SCHED_PART_H && s->partner >= 0)
+	if (f & CTRL_SEG_PRE_READS)
 		*c->pre_reads += vals;
-	if (s->part == SCHED_PART_X && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED))
+	if (f & CTRL_SEG_IBUF)
 		ibuf_alloc(v->ibuf, vals);
 	c->active = true;
 	c->a_seg = seg;
@@ -281,21 +329,26 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->a_cols = c->L.delta && v->dlt ? dlt_cols(v->dlt, dpart, step) : DLT_UNKNOWN;
 	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
 	c->a_nt = c->a_nt ? c->a_nt : 1;
+	/* A segment whose every token reads its own tile (one sequence per
+	 * weight group), with no per-token wait but the weights: not an
+	 * input phase, not delta-compacted, no element-wise h scoreboard. */
+	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
+	c->a_free = c->a_simple && wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp);
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
 	else if (!s->pre)
-		c->a_id = continues ? c->merge_id : c->next_id++;
+		c->a_id = f & CTRL_SEG_CONTINUES ? c->merge_id : c->next_id++;
 	c->seg_start = c->now;
 	if (s->part == SCHED_PART_X && c->merge)
 		c->merge_id = c->a_id;
 	uint32_t xq = UINT32_MAX;
-	if (s->part == SCHED_PART_X && c->h_init) {
+	if (f & CTRL_SEG_XQ_PUSH) {
 		xq = (c->xq_head + c->xq_count++) % c->xq_cap;
 		c->xq_id[xq] = c->a_id;
 		c->xq_written[xq] = 0;
 	}
-	if (s->part == SCHED_PART_H && c->h_init && s->partner >= 0) {
+	if (f & CTRL_SEG_XQ_POP) {
 		/* The partner's sums are in the intermediate buffer (h_ready). */
 		c->xq_head = (c->xq_head + 1) % c->xq_cap;
 		c->xq_count--;
@@ -317,15 +370,31 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 
 /* The token of column tile col, sequence seq of the active segment: the
  * layer's token of that tile (ctrl_tokens) with its step, block and
- * sequence; an input-phase token and a delta segment's compacted tile
- * are adjusted here. Inline: once per issued token, on the stepped path. */
-static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+ * sequence, all an a_simple segment's token needs. Inline: once per issued
+ * token, on the stepped path. */
+static inline void fill_token_plain(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq,
+				    ctrl_token_t *out)
 {
-	*out = c->tok[s->tile0 + col];
+	/* All but the functional datapath's operand pointers, which close the
+	 * token: the template's are NULL, and a token's are read only once
+	 * fpipe_tile has set all five at the VS array (a run without it
+	 * never sets them, so they stay NULL as the line was allocated). */
+	_Static_assert(offsetof(ctrl_token_t, t) + sizeof(cu_tile_t) == sizeof(ctrl_token_t) &&
+			       offsetof(cu_tile_t, w) + 5 * sizeof(void *) == sizeof(cu_tile_t),
+		       "the operand pointers close the token");
+	memcpy(out, &c->tok[s->tile0 + col], offsetof(ctrl_token_t, t.w));
 	cu_tile_t *t = &out->t;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
 	t->tag.seq = (uint16_t)seq;
+}
+
+/* fill_token_plain, then an input-phase token and a delta segment's
+ * compacted tile adjusted. */
+static inline void fill_token(const ctrl_t *c, const sched_seg_t *s, uint32_t col, uint32_t seq, ctrl_token_t *out)
+{
+	fill_token_plain(c, s, col, seq, out);
+	cu_tile_t *t = &out->t;
 	if (s->pre) {
 		/* Input phase: one block per (column tile, step, sequence). */
 		t->tag.step = seq / c->L.batch;
@@ -356,7 +425,7 @@ static uint32_t ctrl_delta_tile_cols(const ctrl_t *c, const sched_seg_t *s)
  * for all its steps and sequences). */
 static bool ctrl_reads_weights(const ctrl_t *c)
 {
-	return c->a_pre ? c->a_b == 0 : c->a_b % c->group == 0;
+	return c->a_pre ? c->a_b == 0 : c->group == 1 || c->a_b % c->group == 0;
 }
 
 /* The weight set of the active segment's next token. */
@@ -365,21 +434,21 @@ static uint32_t ctrl_set(const ctrl_t *c)
 	return c->a_pre ? 0 : c->a_b / c->group;
 }
 
-/* Issues the active segment's next (column tile, sequence), or a bubble. */
-void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+/* ctrl_emit's steps, inlined into both of its paths (out of line, GCC
+ * would pay a call per issued token for sharing them). */
+#if defined(__GNUC__)
+#define CTRL_INLINE static inline __attribute__((always_inline))
+#else
+#define CTRL_INLINE static inline
+#endif
+
+/* The active segment's next token reads column tile a_c (weight set
+ * `set`) from the weight buffer through the decompression unit. False,
+ * with the token a bubble of the cause, when either has not got it. */
+CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t set, ctrl_token_t *out)
 {
-	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
-	if (c->a_b == 0 && c->deps == DEPS_ELEMENT && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0 &&
-	    c->recurrent) {
-		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
-		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * ctrl_active(c, c->a_step - 1);
-		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
-			ctrl_bubble(c, out, IDLE_DEPENDENCY);
-			return;
-		}
-	}
-	if (ctrl_reads_weights(c)) {
-		uint32_t set = ctrl_set(c);
+	const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
+	if (!c->a_free) {
 		/* A delta layer is never interleaved (it runs functional): one set. */
 		wbuf_wait_t w = c->a_cols == DLT_UNKNOWN ? wbuf_tile_ready(v->wbuf, c->a_seg, c->a_c, c->a_step, set)
 							 : wbuf_cols_ready(v->wbuf, c->a_seg, c->a_c, c->a_step,
@@ -390,20 +459,28 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			if (w == WBUF_WAIT_DRAM)
 				c->dram_wait++;
 			ctrl_bubble(c, out, IDLE_WEIGHT_FETCH);
-			return;
+			return false;
 		}
-		const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
 		if (!dcmp_ready(v->dcmp, m)) {
 			ctrl_bubble(c, out, IDLE_DECOMPRESS);
-			return;
+			return false;
 		}
-		if (c->a_cols == DLT_UNKNOWN)
-			wbuf_tile_read(v->wbuf, c->a_seg, c->a_c, c->a_step);
-		else /* the used columns' weights only */
-			wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
-		dcmp_take(v->dcmp, m);
-		c->tiles++;
 	}
+	if (c->a_free)
+		wbuf_tile_read_all_ready(v->wbuf, m);
+	else if (c->a_cols == DLT_UNKNOWN)
+		wbuf_tile_read(v->wbuf, m);
+	else /* the used columns' weights only */
+		wbuf_cols_read(v->wbuf, c->a_seg, c->a_c, ctrl_delta_tile_cols(c, s));
+	dcmp_take(v->dcmp, m);
+	c->tiles++;
+	return true;
+}
+
+/* The active segment's token (a_c, a_b) is issued: filled into out,
+ * counted, and the segment's cursor moved on. */
+CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
+{
 	if (c->a_pre) {
 		/* Each input-phase token is a block of its own. */
 		c->a_id = c->next_id++;
@@ -413,7 +490,10 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		b->step = c->a_b / c->L.batch;
 		c->pre_issued++;
 	}
-	fill_token(c, s, c->a_c, c->a_b, out);
+	if (c->a_simple) /* not an input phase, not compacted: the template and the tag */
+		fill_token_plain(c, s, c->a_c, c->a_b, out);
+	else
+		fill_token(c, s, c->a_c, c->a_b, out);
 	c->busy++;
 	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->a_n;
 	if (++c->a_b == hold) {
@@ -435,6 +515,28 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			}
 		}
 	}
+}
+
+/* Issues the active segment's next (column tile, sequence), or a bubble. */
+void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
+	if (c->a_simple) { /* every token reads its tile and nothing else waits */
+		if (ctrl_read_tile(c, v, s, c->a_b, out))
+			ctrl_issued(c, s, out);
+		return;
+	}
+	if (c->elem_deps && c->a_b == 0 && s->part == SCHED_PART_H && s->phase == 0 && c->a_step > 0) {
+		uint32_t hi = (sched_tile(c->L.prog, s, c->a_c)->col + 1) * s->kc;
+		uint32_t need = (hi < c->L.hidden ? hi : c->L.hidden) * ctrl_active(c, c->a_step - 1);
+		if (cellu_h_written(v->cellu, c->a_step - 1) < need) {
+			ctrl_bubble(c, out, IDLE_DEPENDENCY);
+			return;
+		}
+	}
+	if (ctrl_reads_weights(c) && !ctrl_read_tile(c, v, s, ctrl_set(c), out))
+		return;
+	ctrl_issued(c, s, out);
 }
 
 void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
@@ -467,7 +569,7 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		return;
 	}
 	const sched_seg_t *s = &c->L.prog->seg[c->cur_i];
-	if (ctrl_needs_barrier(c, s) && !ctrl_barrier_ok(c, v, s, c->cur_t)) {
+	if (!ctrl_barrier_met(c, v, s, c->cur_t)) {
 		ctrl_bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}
@@ -663,6 +765,7 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 		}
 	}
 	c->next_id += ids;
+	c->h_known = 0; /* a memo of unshifted steps */
 }
 
 bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)

@@ -81,8 +81,11 @@ const char *ctrl_cause_name(idle_cause_t c);
 typedef struct ctrl_token {
 	bool is_tile;
 	uint8_t cause; /* idle_cause_t of a bubble */
-	uint32_t seg;  /* tile: segment index */
-	uint32_t col;  /* tile: column tile */
+	/* tile: its tile_meta_t has no zero or wait lanes and no progressive
+	 * or softmax work, so the VS array's counts need only the token */
+	bool plain;
+	uint32_t seg; /* tile: segment index */
+	uint32_t col; /* tile: column tile */
 	cu_tile_t t;
 } ctrl_token_t;
 

@@ -23,6 +23,7 @@ struct ctrl {
 	 * H inits (h_init) or for the MFU (GRU linear_before_reset). */
 	bool merge, h_init, mfu_reads_x;
 	bool recurrent;	   /* the cell feeds h back (not fc): step barriers on h */
+	bool elem_deps;	   /* deps: element on a recurrent layer: a U.h tile waits for its columns of h */
 	uint32_t proj;	   /* LSTMP: P, projected h elements per active sequence (0: none) */
 	uint32_t merge_id; /* the block an in-order H segment continues */
 	/* Unfolded's issued X blocks awaiting their H partner, in issue order:
@@ -36,13 +37,33 @@ struct ctrl {
 	uint64_t *pre_writes, *pre_reads;
 	/* cursors: next segment to start (t, i); Unfolded keeps one per partition */
 	uint32_t cur_t, cur_i, x_t, x_i;
-	uint32_t first_of[2]; /* ctrl_next_of(c, 0, part) of the layer, asked every pick */
+	/* Per layer, so a pick or a segment start derives none of it per
+	 * segment: next_in[part][i] is ctrl_next_of(c, i, part) for i in
+	 * 0..n (part X or H), and seg_flags[i] segment i's CTRL_SEG_* (the
+	 * layer-constant tests of the step barrier and ctrl_start_seg).
+	 * Room: nseg_room. */
+	uint32_t *next_in[2];
+	uint8_t *seg_flags;
+	uint32_t nseg_room;
+	/* The batch when every sequence runs every step (no sequence_lens),
+	 * else 0: ctrl_active without reading the workload. */
+	uint32_t batch_all;
+	/* Every step below h_known has all of its h written (this layer): a
+	 * memo of the step barrier on h_{t-1}, which the cell updater's count
+	 * only ever confirms once true. Not state: 0 again after a jump
+	 * (ctrl_shift) and at a layer's start. */
+	uint32_t h_known;
 	/* the segment being issued */
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_id;
 	/* its tiles this step, and its used columns when its partition is
 	 * delta-encoded (DLT_UNKNOWN: not, every tile of the program) */
 	uint32_t a_nt, a_cols;
+	bool a_simple; /* ctrl_start_seg: ctrl_emit's short path applies */
+	/* ... and every tile of the segment is ready without asking: the
+	 * weight buffer has all its weights (wbuf_all_ready, which holds to
+	 * the layer's end) and the decompression unit is bypassed */
+	bool a_free;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
@@ -71,15 +92,41 @@ struct ctrl {
 	int64_t step_started;
 };
 
+/* ctrl_t.seg_flags: what the step barrier and ctrl_start_seg decide for a
+ * segment from the layer alone. */
+enum {
+	CTRL_SEG_BARRIER = 1u << 0,   /* must pass the step barrier before it starts */
+	CTRL_SEG_CONTINUES = 1u << 1, /* an H segment continuing its X partner's block (merge) */
+	CTRL_SEG_PRE_READS = 1u << 2, /* reads its precomputed W.x as init (E-PUR) */
+	CTRL_SEG_IBUF = 1u << 3,      /* an X segment writing the intermediate buffer */
+	CTRL_SEG_XQ_PUSH = 1u << 4,   /* an X block queued for its H partner (h_init) */
+	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
+	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
+	CTRL_SEG_BAR_H = 1u << 7,     /* its barrier, if needed, is all of h_{t-1} (no phase, delta or projection) */
+};
+
 /* Sequences active in step t (workload_active). */
 uint32_t ctrl_active(const ctrl_t *c, uint32_t t);
-/* Index of the first segment of partition `part` at or after i (p->n: none). */
-uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part);
-/* Segment s of step t must pass the step barrier before it starts. */
-bool ctrl_needs_barrier(const ctrl_t *c, const sched_seg_t *s);
+/* Index of the first segment of partition `part` (SCHED_PART_X or _H) at
+ * or after i, for i in 0..n (n: none): the layer's table (ctrl_begin_layer),
+ * inline, as the picks ask it per segment. */
+static inline uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
+{
+	return c->next_in[part][i];
+}
 /* The barrier is passed: h_{t-1} complete (GRU reset_before_matmul's n:
  * all of r*h_{t-1}; fc: step t-2's outputs, for the gate buffer's room). */
-bool ctrl_barrier_ok(const ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
+bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
+/* Segment s of step t may start as far as its barrier goes: it needs
+ * none (CTRL_SEG_BARRIER), or ctrl_barrier_ok. Inline, as every pick asks it,
+ * and a barrier on all of h_{t-1} already seen met costs no call. */
+static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+{
+	unsigned f = c->seg_flags[s - c->L.prog->seg];
+	if (!(f & CTRL_SEG_BARRIER) || ((f & CTRL_SEG_BAR_H) && t <= c->h_known))
+		return true;
+	return ctrl_barrier_ok(c, v, s, t);
+}
 /* Puts a bubble with its cause into the line. */
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);
 /* Starts segment seg of step `step` (claims its block, buffer space). */

@@ -9,7 +9,8 @@ struct dcmp {
 	bool limited;  /* weights_per_cycle below a full tile: the unit can stall */
 	bool active;   /* the current layer passes through the unit */
 	uint64_t credit, cap;
-	uint64_t *weights;
+	uint64_t weights; /* counter, a plain field (stats_field) */
+	stats_t *st;
 };
 
 static const snap_field_t dcmp_fields[] = {
@@ -25,9 +26,9 @@ dcmp_t *dcmp_create(const dcmp_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width,
 	d->cfg = *cfg;
 	d->full = (uint64_t)vs_units * vs_width;
 	d->limited = cfg->weights_per_cycle && cfg->weights_per_cycle < d->full;
-	d->weights = stats_counter(st, "dcmp.weights", STATS_VALUES,
-				   "weights expanded by the decompression unit (compressed or sparse tiles)");
-	if (!d->weights) {
+	d->st = st;
+	if (!stats_field(st, "dcmp.weights", STATS_VALUES,
+			 "weights expanded by the decompression unit (compressed or sparse tiles)", &d->weights)) {
 		free(d);
 		return NULL;
 	}
@@ -36,6 +37,8 @@ dcmp_t *dcmp_create(const dcmp_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width,
 
 void dcmp_destroy(dcmp_t *d)
 {
+	if (d)
+		stats_seal(d->st); /* its counter is a field of d */
 	free(d);
 }
 
@@ -71,7 +74,7 @@ bool dcmp_ready(const dcmp_t *d, const tile_meta_t *m)
 
 void dcmp_take(dcmp_t *d, const tile_meta_t *m)
 {
-	*d->weights += m->dec_weights;
+	d->weights += m->dec_weights;
 	if (d->active)
 		d->credit -= m->dec_weights;
 }
@@ -81,7 +84,7 @@ void dcmp_take_run(dcmp_t *d, const tile_meta_t *m, uint32_t n)
 	uint64_t w = 0;
 	for (uint32_t i = 0; i < n; i++)
 		w += m[i].dec_weights;
-	*d->weights += w;
+	d->weights += w;
 }
 
 static void dcmp_refill(dcmp_t *d, uint64_t k)

@@ -25,7 +25,11 @@ struct gbuf {
 	/* Gate values written and not yet read (a function of the per-element
 	 * counts, so the snapshot covers it), and its largest value. */
 	uint64_t live, peak;
-	uint64_t *writes, *reads, *overruns, *peak_values;
+	/* writes and reads: plain fields (stats_field), bumped per packet and
+	 * per cell-updater read */
+	uint64_t writes, reads;
+	uint64_t *overruns, *peak_values;
+	stats_t *st;
 };
 
 gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
@@ -39,14 +43,15 @@ gbuf_t *gbuf_create(uint32_t max_elems, stats_t *st)
 			gbuf_destroy(g);
 			return NULL;
 		}
-	g->writes = stats_counter(st, "gatebuf.writes", STATS_VALUES, "activated gate values written");
-	g->reads = stats_counter(st, "gatebuf.reads", STATS_VALUES, "gate values read by the cell updater");
+	g->st = st;
+	bool fields = stats_field(st, "gatebuf.writes", STATS_VALUES, "activated gate values written", &g->writes) &&
+		      stats_field(st, "gatebuf.reads", STATS_VALUES, "gate values read by the cell updater", &g->reads);
 	g->overruns = stats_counter(st, "gatebuf.overruns", STATS_EVENTS,
 				    "writes for a step with no free slot (must stay 0)");
 	g->peak_values = stats_counter(st, "gatebuf.peak_values", STATS_VALUES,
 				       "most activated gate values held at once (fp32 each): the buffer the run "
 				       "needs (docs/energy.md prices it)");
-	if (!g->writes || !g->reads || !g->overruns || !g->peak_values) {
+	if (!fields || !g->overruns || !g->peak_values) {
 		gbuf_destroy(g);
 		return NULL;
 	}
@@ -57,6 +62,7 @@ void gbuf_destroy(gbuf_t *g)
 {
 	if (!g)
 		return;
+	stats_seal(g->st); /* its counters are fields of g */
 	free(g->s[0].cnt);
 	free(g->s[1].cnt);
 	free(g);
@@ -111,6 +117,18 @@ static unsigned gbuf_count_eq8(uint64_t w, unsigned v)
 	return 8u - (unsigned)(((nz >> 7) * GBUF_ONES) >> 56); /* the top bits, summed */
 }
 
+/* Clears the n counts at c: a cell-updater read, a few words, stored
+ * inline rather than through a call to memset. */
+static void gbuf_zero(uint8_t *c, uint32_t n)
+{
+	const uint64_t z = 0;
+	uint32_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		memcpy(c + i, &z, sizeof z);
+	for (; i < n; i++)
+		c[i] = 0;
+}
+
 /* Adds ng to the n counts at c, returns how many now equal gates. */
 static uint32_t gbuf_add_run(uint8_t *c, uint32_t n, unsigned ng, unsigned gates)
 {
@@ -144,7 +162,7 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 			s->complete += *c == g->gates;
 		}
 	}
-	*g->writes += (uint64_t)ngates * n;
+	g->writes += (uint64_t)ngates * n;
 	g->live += (uint64_t)ngates * n;
 	if (g->live > g->peak)
 		g->peak = g->live;
@@ -169,9 +187,9 @@ uint32_t gbuf_ready(const gbuf_t *g, uint32_t step)
 void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n)
 {
 	gbuf_step_t *s = &g->s[step & 1];
-	memset(s->cnt + s->consumed, 0, n);
+	gbuf_zero(s->cnt + s->consumed, n);
 	s->consumed += n;
-	*g->reads += (uint64_t)n * g->gates;
+	g->reads += (uint64_t)n * g->gates;
 	g->live -= (uint64_t)n * g->gates;
 }
 

@@ -21,7 +21,9 @@ struct wbuf {
 	uint64_t r_eff, s_step, stream_consumed, stream_limit, last_req;
 	uint64_t peak;
 	bool all_ready; /* this layer: every tile readable at any time (resident, loaded, uncapped) */
-	uint64_t *row_reads, *read_bytes, *write_bytes;
+	/* counters, plain fields (stats_field): bumped per tile read */
+	uint64_t row_reads, read_bytes, write_bytes;
+	stats_t *st;
 };
 
 wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width, dram_t *dram, stats_t *st)
@@ -35,11 +37,11 @@ wbuf_t *wbuf_create(const wbuf_cfg_t *cfg, uint32_t vs_units, uint32_t vs_width,
 	w->port_limited = cfg->bytes_per_cycle && cfg->bytes_per_cycle < full;
 	w->full_tile = full;
 	w->token_cap = full;
-	w->row_reads = stats_counter(st, "wbuf.row_reads", STATS_EVENTS, "K-wide bank rows read");
-	w->read_bytes = stats_counter(st, "wbuf.read_bytes", STATS_BYTES, "bytes read from the weight buffer");
-	w->write_bytes =
-		stats_counter(st, "wbuf.write_bytes", STATS_BYTES, "bytes written into the weight buffer from DRAM");
-	if (!w->row_reads || !w->read_bytes || !w->write_bytes) {
+	w->st = st;
+	if (!stats_field(st, "wbuf.row_reads", STATS_EVENTS, "K-wide bank rows read", &w->row_reads) ||
+	    !stats_field(st, "wbuf.read_bytes", STATS_BYTES, "bytes read from the weight buffer", &w->read_bytes) ||
+	    !stats_field(st, "wbuf.write_bytes", STATS_BYTES, "bytes written into the weight buffer from DRAM",
+			 &w->write_bytes)) {
 		wbuf_destroy(w);
 		return NULL;
 	}
@@ -50,6 +52,7 @@ void wbuf_destroy(wbuf_t *w)
 {
 	if (!w)
 		return;
+	stats_seal(w->st); /* its counters are fields of w */
 	free(w->plan);
 	free(w->load_base);
 	free(w->stream_base);
@@ -186,13 +189,11 @@ bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step)
 	return end <= w->stream_limit;
 }
 
-uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
+uint64_t wbuf_tile_read(wbuf_t *w, const tile_meta_t *m)
 {
-	(void)step;
-	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
 	uint64_t bb = m->bank_bytes;
-	*w->row_reads += m->bank_rows;
-	*w->read_bytes += bb;
+	w->row_reads += m->bank_rows;
+	w->read_bytes += bb;
 	if (bb > w->peak)
 		w->peak = bb;
 	if (w->port_limited)
@@ -205,6 +206,14 @@ uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step)
 		dram_set_limit(w->dram, DRAM_STREAM, w->stream_limit);
 	}
 	return bb;
+}
+
+void wbuf_tile_read_all_ready(wbuf_t *w, const tile_meta_t *m)
+{
+	w->row_reads += m->bank_rows;
+	w->read_bytes += m->bank_bytes;
+	if (m->bank_bytes > w->peak)
+		w->peak = m->bank_bytes;
 }
 
 /* A compacted tile's bank bytes: tile c's, times cols / its columns. */
@@ -227,8 +236,8 @@ uint64_t wbuf_cols_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t cols)
 	const tile_meta_t *m = sched_tile(w->prog, &w->prog->seg[seg], c);
 	uint64_t rows = m->cols ? (uint64_t)m->bank_rows * cols / m->cols : 0;
 	uint64_t bb = wbuf_cols_bytes(m, cols);
-	*w->row_reads += rows;
-	*w->read_bytes += bb;
+	w->row_reads += rows;
+	w->read_bytes += bb;
 	if (bb > w->peak)
 		w->peak = bb;
 	if (w->port_limited)
@@ -249,8 +258,13 @@ void wbuf_tick(wbuf_t *w)
 			w->tokens = w->token_cap;
 	}
 	uint64_t req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
-	*w->write_bytes += req - w->last_req;
+	w->write_bytes += req - w->last_req;
 	w->last_req = req;
+}
+
+bool wbuf_all_ready(const wbuf_t *w)
+{
+	return w->all_ready;
 }
 
 uint64_t wbuf_peak_bytes(const wbuf_t *w)
@@ -283,8 +297,8 @@ void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n)
 		bytes += m[i].bank_bytes;
 		peak = m[i].bank_bytes > peak ? m[i].bank_bytes : peak;
 	}
-	*w->row_reads += rows;
-	*w->read_bytes += bytes;
+	w->row_reads += rows;
+	w->read_bytes += bytes;
 	w->peak = peak;
 }
 
@@ -295,7 +309,7 @@ void wbuf_skip(wbuf_t *w, uint64_t k)
 		w->tokens += k * w->cfg.bytes_per_cycle < room ? k * w->cfg.bytes_per_cycle : room;
 	}
 	uint64_t req = dram_requested(w->dram, DRAM_STREAM) + dram_requested(w->dram, DRAM_LOAD);
-	*w->write_bytes += req - w->last_req;
+	w->write_bytes += req - w->last_req;
 	w->last_req = req;
 }
 

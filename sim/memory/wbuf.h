@@ -67,9 +67,14 @@ bool wbuf_seg_in_window(const wbuf_t *w, uint32_t seg, uint32_t step);
 /* For a tile waiting on DRAM: the stream and the byte position that must
  * have arrived. False when the tile does not wait on DRAM. */
 bool wbuf_tile_need(const wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step, uint32_t set, int *stream, uint64_t *pos);
-/* Reads it (precondition: ready; every set's tile has the same bank rows
- * and bytes). Returns the bank bytes read. */
-uint64_t wbuf_tile_read(wbuf_t *w, uint32_t seg, uint32_t c, uint32_t step);
+/* Reads the current layer's tile whose metadata is m (sched_tile; the
+ * caller has it at hand). Precondition: ready; every set's tile has the
+ * same bank rows and bytes. Returns the bank bytes read. */
+uint64_t wbuf_tile_read(wbuf_t *w, const tile_meta_t *m);
+/* wbuf_tile_read while wbuf_all_ready: the whole layer is on chip
+ * (r_eff is its step's bytes, so no tile moves the stream) and the port
+ * is uncapped, so a read only counts its rows and bytes. */
+void wbuf_tile_read_all_ready(wbuf_t *w, const tile_meta_t *m);
 /* A delta layer's compacted tile (ctrl.h): `cols` of tile c's columns,
  * gathered by the encoder's list. Each column is one bank row per row
  * group, so rows and bytes are the tile's times cols / its columns; a
@@ -81,6 +86,10 @@ void wbuf_tick(wbuf_t *w);
 /* Exactly k ticks in which no tile is read: the port's bucket fills
  * (capped) and the DRAM writes so far are counted. */
 void wbuf_skip(wbuf_t *w, uint64_t k);
+/* wbuf_tile_ready is WBUF_READY for every tile in every cycle from now
+ * to the end of the layer: it has seen the layer's weights all in with
+ * the port uncapped (set by a tick, cleared only by wbuf_begin_layer). */
+bool wbuf_all_ready(const wbuf_t *w);
 /* Every tile of the current layer is readable in any cycle from now on:
  * resident, loaded, the port uncapped, and no DRAM transfer pending. */
 bool wbuf_quiet(const wbuf_t *w);

@@ -48,8 +48,11 @@ struct mfu {
 	trace_t *trace;
 	const fifo_t *in; /* its input queue (mfu_connect) */
 	uint64_t cur_start;
-	uint64_t *busy, *starve, *acts, *bias;
+	/* per cycle and per packet: plain fields (stats_field), sealed with
+	 * the registry by mfu_destroy */
+	uint64_t busy, starve, acts, bias;
 	uint64_t *fns[ACT_N_FN];
+	stats_t *st;
 };
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
@@ -62,15 +65,15 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 	 * start per cycle and they finish `latency` cycles later. */
 	m->cap = (cfg->latency + 1) * cfg->units + 1;
 	m->done = malloc(sizeof *m->done * m->cap);
-	m->busy = stats_counter(st, "mfu.busy", STATS_CYCLES, "cycles some MFU started a value");
-	m->starve = stats_counter(st, "mfu.starve", STATS_CYCLES, "cycles with no value to start");
-	m->acts = stats_counter(st, "mfu.activations", STATS_VALUES, "values passed through the MFUs");
+	m->st = st;
+	bool ok = m->done && stats_field(st, "mfu.busy", STATS_CYCLES, "cycles some MFU started a value", &m->busy) &&
+		  stats_field(st, "mfu.starve", STATS_CYCLES, "cycles with no value to start", &m->starve) &&
+		  stats_field(st, "mfu.activations", STATS_VALUES, "values passed through the MFUs", &m->acts);
 	/* sigmoid and tanh before the bias adds, as they always were listed */
-	bool ok = m->done && m->busy && m->starve && m->acts;
 	for (unsigned f = 0; f < ACT_N_FN; f++) {
 		ok = ok && (m->fns[f] = stats_counter(st, fn_counter[f].name, STATS_OPS, fn_counter[f].desc));
 		if (f == ACT_TANH)
-			ok = ok && (m->bias = stats_counter(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds"));
+			ok = ok && stats_field(st, "mfu.bias_adds", STATS_OPS, "fp32 bias adds", &m->bias);
 	}
 	if (!ok) {
 		mfu_destroy(m);
@@ -83,6 +86,7 @@ void mfu_destroy(mfu_t *m)
 {
 	if (!m)
 		return;
+	stats_seal(m->st); /* its counters are fields of m */
 	free(m->done);
 	free(m);
 }
@@ -103,10 +107,10 @@ void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc)
 /* Counts the functions a finished packet evaluated (see mfu.h). */
 static void mfu_account(mfu_t *m, const mfu_packet_t *p)
 {
-	*m->acts += p->values;
+	m->acts += p->values;
 	if (p->phase == CELL_PHASE_PROJ)
 		return; /* LSTMP's projected h: narrowed, no bias, no activation */
-	*m->bias += p->values;
+	m->bias += p->values;
 	for (unsigned i = 0; i < p->ngates; i++) {
 		int f = m->fn[p->gate[i]];
 		if (f >= 0)
@@ -178,9 +182,9 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 	}
 	m->started = budget < m->cfg.units;
 	if (m->started)
-		(*m->busy)++;
+		m->busy++;
 	else
-		(*m->starve)++;
+		m->starve++;
 	m->now++;
 	return released;
 }
@@ -205,7 +209,7 @@ uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in)
 
 void mfu_skip(mfu_t *m, uint64_t k)
 {
-	*m->starve += k;
+	m->starve += k;
 	m->now += k;
 }
 
