@@ -6,6 +6,16 @@
 // precision) instead of on every evaluation of the inputs, while synthesis
 // sees the same logic in front of the same register. Every variable is
 // local to its function.
+//
+// The arrays call the per-lane wrappers mul_f and add_f (and acc_bank its
+// acc_add_f), each marked /*verilator no_inline_task*/: Verilator then emits
+// one C++ function per wrapper and calls it from every lane, instead of
+// inlining a copy of the fp16 multiplier or fp32 adder at each of the N*K
+// call sites (42 MB of C++ at 32x32, which the host's instruction caches
+// cannot hold). (Verilator 5.006 still computes both precisions inside the
+// wrapper and selects one; the fix16x8 side costs a few instructions.)
+// Other tools read the metacomment as a comment: synthesis sees the same
+// logic.
 
 // fp16 x fp16 -> exact fp32 product. An 11x11-bit significand product has at
 // most 22 bits and every product of two finite fp16 values (2^-48 .. 2^32)
@@ -153,4 +163,20 @@ function automatic logic [31:0] fix_mul_f(input logic [15:0] xd, input logic [7:
   logic signed [23:0] p;
   p = $signed(xd) * $signed(wb);
   fix_mul_f = {{8{p[23]}}, p};
+endfunction
+
+// One multiplier lane: the fix16x8 product of xd and wd's low byte (the
+// high byte is ignored), or the fp16 x fp16 product.
+function automatic logic [31:0] mul_f(input logic fx, input logic [15:0] xd, input logic [15:0] wd);
+    /*verilator no_inline_task*/
+    if (fx) mul_f  = fix_mul_f(xd, wd[7:0]);
+    else    mul_f  = fp16_mul_f(xd, wd);
+endfunction
+
+// One tree adder: the exact integer sum (fix16x8) or the fp32 sum, l the
+// left operand.
+function automatic logic [31:0] add_f(input logic fx, input logic [31:0] l, input logic [31:0] r);
+    /*verilator no_inline_task*/
+    if (fx) add_f  = l + r;
+    else    add_f  = fp32_add_f(l, r);
 endfunction
