@@ -2,10 +2,9 @@
 // `included by the modules that use them. fp16_mul.sv, fp32_add.sv and
 // fix_mul.sv wrap them as combinational modules; vs_array, reduce_tree and
 // acc_bank call them inside the always_ff that registers their result, so
-// that Verilator evaluates them once per clock edge (and only the selected
-// precision) instead of on every evaluation of the inputs, while synthesis
-// sees the same logic in front of the same register. Every variable is
-// local to its function.
+// that Verilator evaluates them once per clock edge instead of on every
+// evaluation of the inputs, while synthesis sees the same logic in front of
+// the same register. Every variable is local to its function.
 //
 // The arrays call the per-lane wrappers mul_f and add_f (and acc_bank its
 // acc_add_f), each marked /*verilator no_inline_task*/: Verilator then emits
