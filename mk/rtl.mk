@@ -17,8 +17,8 @@
 # team's modified copy). Builds are keyed by the whole shape and, for RTL
 # outside rtl/, by a checksum of DIR's path:
 # build/rtl/cu_N<n>_K<k>_M<m>_A<a>_C<accs>[_ext<sum>][_trace|_cov]/. A build is
-# reused until a source changes (a 32x32 build takes about a minute); mutants live
-# under build/rtl/mut_<name>_N<n>_K<k>_M<m>_A<a>_C<accs>/.
+# reused until a source changes (a 32x32 build takes about a minute);
+# mutants live under build/rtl/mut_<name>_N<n>_K<k>_M<m>_A<a>_C<accs>/.
 
 RTL_BUILD  := $(BUILD)/rtl
 RTL_DIR    ?= rtl
