@@ -143,14 +143,15 @@ function automatic logic [31:0] fp32_add_f(input logic [31:0] op_a, input logic 
     // Exponent field: 0 when the result stayed subnormal (no hidden bit).
     mag = {nrm[26] ? en[7:0] : 8'd0, nrm[25:3]} + {30'd0, rnd};
 
-    if ((ea == 8'hff && fa != 0) || (eb == 8'hff && fb != 0) ||
-        (ea == 8'hff && eb == 8'hff && sa != sb))
-      fp32_add_f = 32'h7fc0_0000;                  // NaN operand or inf - inf
-    else if (ea == 8'hff)
-      fp32_add_f = op_a;                              // inf
-    else if (eb == 8'hff)
-      fp32_add_f = op_b;
-    else if (op_a[30:0] == 0 && op_b[30:0] == 0)
+    // L has the larger magnitude, so it holds any inf or NaN operand: one
+    // test of el guards the rare cases (and a simulator's code skips them).
+    if (el == 8'hff) begin
+      if ((ea == 8'hff && fa != 0) || (eb == 8'hff && fb != 0) ||
+          (ea == 8'hff && eb == 8'hff && sa != sb))
+        fp32_add_f = 32'h7fc0_0000;                // NaN operand or inf - inf
+      else
+        fp32_add_f = {sl, el, fl};                 // inf (L; both, if equal)
+    end else if (op_a[30:0] == 0 && op_b[30:0] == 0)
       fp32_add_f = {sa & sb, 31'h0};               // -0 only for (-0) + (-0)
     else if (sum == 0)
       fp32_add_f = 32'h0;                          // x + (-x) = +0
