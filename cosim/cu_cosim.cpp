@@ -429,8 +429,8 @@ uint64_t Cosim::run(const char *vcd_path, uint64_t vcd_from, uint64_t vcd_to)
 			break;
 		}
 		if (offered && c_ready) {
-			cu_in_push(cu, &ct);
-			inflight_[{ cur.tag.block, cur.tag.seq }].push_back(cur.t);
+			cu_in_push(cu, &ct); // computes the tile now: ct's pointers into cur.t are dead after
+			inflight_[{ cur.tag.block, cur.tag.seq }].push_back(std::move(cur.t));
 			accepted_++;
 			offered = false;
 			progress = true;

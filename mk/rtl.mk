@@ -17,8 +17,8 @@
 # team's modified copy). Builds are keyed by the whole shape and, for RTL
 # outside rtl/, by a checksum of DIR's path:
 # build/rtl/cu_N<n>_K<k>_M<m>_A<a>_C<accs>[_ext<sum>][_trace|_cov]/. A build is
-# reused until a source changes (a 32x32 build takes minutes); mutants live
-# under build/rtl/mut_<name>_N<n>_K<k>_M<m>_A<a>_C<accs>/.
+# reused until a source changes (a 32x32 build takes about a minute);
+# mutants live under build/rtl/mut_<name>_N<n>_K<k>_M<m>_A<a>_C<accs>/.
 
 RTL_BUILD  := $(BUILD)/rtl
 RTL_DIR    ?= rtl
@@ -342,7 +342,7 @@ synth:
 # throughput, no MPFR sampling), best of COSIM_BENCH_RUNS interleaved runs
 # (cosim/bench.sh). COSIM_BENCH_BASE=DIR holding cu_N8_K8 and cu_N32_K32
 # (copies of older builds) adds them to the same interleaving and prints the
-# ratios. The first run builds the 32x32 model (several minutes).
+# ratios. The first run builds the 32x32 model (about a minute).
 COSIM_BENCH_RUNS ?= 3
 COSIM_BENCH_BASE ?=
 COSIM_BENCH_ARGS := --bench --oracle-every 0 --special 2 --valid 100 --out-ready 100

@@ -84,6 +84,20 @@ module acc_bank #(
     sat_add_f = (wide > hi) ? hi[31:0] : (wide < lo) ? lo[31:0] : wide[31:0];
   endfunction
 
+  // One accumulator row's add: saturating (fix16x8), or the fp32 sum with
+  // the accumulator as left operand; a fresh block without init takes the
+  // sum alone. One function shared by every row in Verilator's C++
+  // (no_inline_task, see arith.svh).
+  function automatic logic [31:0] acc_add_f(input logic fx, input logic fresh,
+                                            input logic [31:0] base, input logic [31:0] sum,
+                                            input logic signed [33:0] hi,
+                                            input logic signed [33:0] lo);
+    /*verilator no_inline_task*/
+    if (fx)         acc_add_f = sat_add_f(base, sum, fresh, hi, lo);
+    else if (fresh) acc_add_f = sum;
+    else            acc_add_f = fp32_add_f(base, sum);
+  endfunction
+
   logic [SW-1:0] head;    // the oldest finished block (offered on out)
   assign head = fifo[rd];
 
@@ -106,7 +120,7 @@ module acc_bank #(
 
   // One row of every accumulator per generate block (small per-row memories
   // keep Verilator from building the whole bank word by concatenation). The
-  // adder feeds the accumulator register directly, one branch per precision.
+  // adder (acc_add_f) feeds the accumulator register directly.
   for (genvar r = 0; r < G*K; r++) begin : g_row
     logic [31:0] acc_r [ACCS];
     logic [31:0] base, sum;
@@ -114,11 +128,7 @@ module acc_bank #(
     assign sum  = ex_sum[r*32 +: 32];
     always_ff @(posedge clk) begin
       if (in_accept && in_first && in_has_init) acc_r[in_slot] <= in_init[r*32 +: 32];
-      if (ex_valid) begin
-        if (fix)                          acc_r[ex_slot] <= sat_add_f(base, sum, ex_first && !ex_has_init, hi, lo);
-        else if (ex_first && !ex_has_init) acc_r[ex_slot] <= sum;
-        else                              acc_r[ex_slot] <= fp32_add_f(base, sum);
-      end
+      if (ex_valid) acc_r[ex_slot] <= acc_add_f(fix, ex_first && !ex_has_init, base, sum, hi, lo);
     end
     assign out_sums[r*32 +: 32] = acc_r[head];
   end

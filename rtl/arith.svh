@@ -2,10 +2,19 @@
 // `included by the modules that use them. fp16_mul.sv, fp32_add.sv and
 // fix_mul.sv wrap them as combinational modules; vs_array, reduce_tree and
 // acc_bank call them inside the always_ff that registers their result, so
-// that Verilator evaluates them once per clock edge (and only the selected
-// precision) instead of on every evaluation of the inputs, while synthesis
-// sees the same logic in front of the same register. Every variable is
-// local to its function.
+// that Verilator evaluates them once per clock edge instead of on every
+// evaluation of the inputs, while synthesis sees the same logic in front of
+// the same register. Every variable is local to its function.
+//
+// The arrays call the per-lane wrappers mul_f and add_f (and acc_bank its
+// acc_add_f), each marked /*verilator no_inline_task*/: Verilator then emits
+// one C++ function per wrapper and calls it from every lane, instead of
+// inlining a copy of the fp16 multiplier or fp32 adder at each of the N*K
+// call sites (42 MB of C++ at 32x32, which the host's instruction caches
+// cannot hold). (Verilator 5.006 still computes both precisions inside the
+// wrapper and selects one; the fix16x8 side costs a few instructions.)
+// Other tools read the metacomment as a comment: synthesis sees the same
+// logic.
 
 // fp16 x fp16 -> exact fp32 product. An 11x11-bit significand product has at
 // most 22 bits and every product of two finite fp16 values (2^-48 .. 2^32)
@@ -31,13 +40,16 @@ function automatic logic [31:0] fp16_mul_f(input logic [15:0] op_a, input logic 
     p  = 22'(ma) * 22'(mb);
 
     // Normalize p so that its leading one lands on bit 21 (binary search:
-    // each step is one word-level compare and shift).
+    // each step is one word-level compare and shift). The last step, taken
+    // by about half of all products of normal operands, is a shift by the
+    // count's bit 0 rather than an if: in a simulator's code, no branch
+    // that mispredicts half the time (the others are taken by subnormals).
     lz = 0;
     if (p[21:6]  == 0) begin p = p << 16; lz = lz + 16; end
     if (p[21:14] == 0) begin p = p << 8;  lz = lz + 8;  end
     if (p[21:18] == 0) begin p = p << 4;  lz = lz + 4;  end
     if (p[21:20] == 0) begin p = p << 2;  lz = lz + 2;  end
-    if (p[21]    == 0) begin p = p << 1;  lz = lz + 1;  end
+    lz[0] = !p[21]; p = p << lz[0];
 
     // value = ma*mb * 2^(Ea + Eb - 20) with Ea = max(ea,1) - 15; the leading
     // one sat at bit 21 - lz, so the fp32 biased exponent is
@@ -70,7 +82,7 @@ endfunction
 function automatic logic [31:0] fp32_add_f(input logic [31:0] op_a, input logic [31:0] op_b);
     logic        sa, sb, sl, ss, swap, sticky, rnd;
     logic [7:0]  ea, eb, el, es, dexp;
-    logic [22:0] fa, fb;
+    logic [22:0] fa, fb, fl, fs;
     logic [23:0] ml, ms;
     logic [26:0] ext, lost, al, v, probe, nrm;
     logic [27:0] sum;    // one carry bit above L's 27 bits
@@ -80,11 +92,13 @@ function automatic logic [31:0] fp32_add_f(input logic [31:0] op_a, input logic 
 
     {sa, ea, fa} = op_a;
     {sb, eb, fb} = op_b;
+    // L and S are selected as whole words (two selects, which a simulator
+    // compiles without a branch on swap, true half the time).
     swap = op_b[30:0] > op_a[30:0];
-    {sl, el} = swap ? {sb, eb} : {sa, ea};
-    {ss, es} = swap ? {sa, ea} : {sb, eb};
-    ml = swap ? {eb != 0, fb} : {ea != 0, fa};
-    ms = swap ? {ea != 0, fa} : {eb != 0, fb};
+    {sl, el, fl} = swap ? op_b : op_a;
+    {ss, es, fs} = swap ? op_a : op_b;
+    ml = {el != 0, fl};
+    ms = {es != 0, fs};
     // Subnormals have exponent 1 and no hidden bit.
     e    = {1'b0, (el == 0) ? 8'd1 : el};
     dexp = e[7:0] - ((es == 0) ? 8'd1 : es);
@@ -129,14 +143,15 @@ function automatic logic [31:0] fp32_add_f(input logic [31:0] op_a, input logic 
     // Exponent field: 0 when the result stayed subnormal (no hidden bit).
     mag = {nrm[26] ? en[7:0] : 8'd0, nrm[25:3]} + {30'd0, rnd};
 
-    if ((ea == 8'hff && fa != 0) || (eb == 8'hff && fb != 0) ||
-        (ea == 8'hff && eb == 8'hff && sa != sb))
-      fp32_add_f = 32'h7fc0_0000;                  // NaN operand or inf - inf
-    else if (ea == 8'hff)
-      fp32_add_f = op_a;                              // inf
-    else if (eb == 8'hff)
-      fp32_add_f = op_b;
-    else if (op_a[30:0] == 0 && op_b[30:0] == 0)
+    // L has the larger magnitude, so it holds any inf or NaN operand: one
+    // test of el guards the rare cases (and a simulator's code skips them).
+    if (el == 8'hff) begin
+      if ((ea == 8'hff && fa != 0) || (eb == 8'hff && fb != 0) ||
+          (ea == 8'hff && eb == 8'hff && sa != sb))
+        fp32_add_f = 32'h7fc0_0000;                // NaN operand or inf - inf
+      else
+        fp32_add_f = {sl, el, fl};                 // inf (L; both, if equal)
+    end else if (op_a[30:0] == 0 && op_b[30:0] == 0)
       fp32_add_f = {sa & sb, 31'h0};               // -0 only for (-0) + (-0)
     else if (sum == 0)
       fp32_add_f = 32'h0;                          // x + (-x) = +0
@@ -153,4 +168,20 @@ function automatic logic [31:0] fix_mul_f(input logic [15:0] xd, input logic [7:
   logic signed [23:0] p;
   p = $signed(xd) * $signed(wb);
   fix_mul_f = {{8{p[23]}}, p};
+endfunction
+
+// One multiplier lane: the fix16x8 product of xd and wd's low byte (the
+// high byte is ignored), or the fp16 x fp16 product.
+function automatic logic [31:0] mul_f(input logic fx, input logic [15:0] xd, input logic [15:0] wd);
+    /*verilator no_inline_task*/
+    if (fx) mul_f  = fix_mul_f(xd, wd[7:0]);
+    else    mul_f  = fp16_mul_f(xd, wd);
+endfunction
+
+// One tree adder: the exact integer sum (fix16x8) or the fp32 sum, l the
+// left operand.
+function automatic logic [31:0] add_f(input logic fx, input logic [31:0] l, input logic [31:0] r);
+    /*verilator no_inline_task*/
+    if (fx) add_f  = l + r;
+    else    add_f  = fp32_add_f(l, r);
 endfunction

@@ -52,8 +52,8 @@ module reduce_tree #(
         end else begin : g_from_nodes
           assign a = nd[P + S*K + k];
         end
-        // The adder feeds the level register directly (one branch per
-        // precision, so a simulator evaluates only the selected one).
+        // The adder feeds the level register directly (add_f: one function
+        // shared by every node in Verilator's C++, arith.svh).
         if (cu_has_r(N, l, f)) begin : g_add
           logic [31:0] b;
           if (l == 0) begin : g_from_leaves
@@ -61,9 +61,7 @@ module reduce_tree #(
           end else begin : g_from_nodes
             assign b = nd[P + (S+1)*K + k];
           end
-          always_ff @(posedge clk)
-            if (fix) nd[O + k] <= a + b;
-            else     nd[O + k] <= fp32_add_f(a, b);
+          always_ff @(posedge clk) nd[O + k] <= add_f(fix, a, b);
         end else begin : g_pass
           always_ff @(posedge clk) nd[O + k] <= a;
         end

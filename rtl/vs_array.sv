@@ -87,11 +87,9 @@ module vs_array #(
           default: wl = w_m[W4*16 +: 16];
         endcase
       end
-      // The multiplier feeds the product register directly (one branch per
-      // precision, so a simulator evaluates only the selected one).
-      always_ff @(posedge clk)
-        if (fix) prod[(u*K + l)*32 +: 32] <= fix_mul_f(xu, wl[7:0]);
-        else     prod[(u*K + l)*32 +: 32] <= fp16_mul_f(xu, wl);
+      // The multiplier feeds the product register directly (mul_f: one
+      // function shared by every lane in Verilator's C++, arith.svh).
+      always_ff @(posedge clk) prod[(u*K + l)*32 +: 32] <= mul_f(fix, xu, wl);
     end
   end
 endmodule
