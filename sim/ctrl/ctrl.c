@@ -325,8 +325,11 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	/* Delta: the encoder's used columns, compacted into whole tiles from
 	 * the first; a segment with none still issues one (empty) tile, the
 	 * cycle in which its row block passes on to the MFU. */
-	unsigned dpart = s->part == SCHED_PART_X || !c->recurrent ? DLT_X : DLT_H;
-	c->a_cols = c->L.delta && v->dlt ? dlt_cols(v->dlt, dpart, step) : DLT_UNKNOWN;
+	c->a_cols = DLT_UNKNOWN;
+	if (c->L.delta && v->dlt) {
+		unsigned dpart = s->part == SCHED_PART_X || !c->recurrent ? DLT_X : DLT_H;
+		c->a_cols = dlt_cols(v->dlt, dpart, step);
+	}
 	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
 	c->a_nt = c->a_nt ? c->a_nt : 1;
 	/* A segment whose every token reads its own tile (one sequence per
