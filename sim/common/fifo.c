@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 struct fifo {
 	char name[32];
@@ -60,14 +59,14 @@ uint32_t fifo_depth(const fifo_t *f)
 	return f->depth;
 }
 
-void fifo_push(fifo_t *f, const void *item)
+void *fifo_push_slot(fifo_t *f)
 {
 	uint32_t tail = f->head + f->count;
 	if (tail >= f->depth)
 		tail -= f->depth;
-	memcpy(f->buf + (size_t)tail * f->item, item, f->item);
 	f->count++;
 	(*f->pushes)++;
+	return f->buf + (size_t)tail * f->item;
 }
 
 const void *fifo_peek(const fifo_t *f)

@@ -1,10 +1,11 @@
 /*
  * fifo.h - a bounded FIFO of fixed-size items between two pipeline stages.
  *
- * Contract: the producer calls fifo_can_push() and then fifo_push(); the
- * consumer fifo_peek()/fifo_pop(). A full FIFO stalls its producer, an empty
- * one starves its consumer; the stages count those cycles. Items are copied
- * in and out, so a FIFO owns no pointers. Push and pop counts are registered
+ * Contract: the producer calls fifo_can_push() and then fifo_push_slot(),
+ * writing its item into the slot returned; the consumer fifo_peek()/
+ * fifo_pop(). A full FIFO stalls its producer, an empty one starves its
+ * consumer; the stages count those cycles. Items are held by value, so a
+ * FIFO owns no pointers. Push and pop counts are registered
  * as "fifo.<name>.pushes/.pops" for the energy model.
  */
 #ifndef SHARPSIM_FIFO_H
@@ -22,7 +23,10 @@ fifo_t *fifo_create(const char *name, size_t item_size, uint32_t depth, stats_t 
 void fifo_destroy(fifo_t *f);
 
 bool fifo_can_push(const fifo_t *f);
-void fifo_push(fifo_t *f, const void *item);
+/* The tail slot, counted as pushed (fifo_can_push must hold): the producer
+ * writes its item there in place, so a push costs no copy through a size
+ * known only at run time (the MFU's packet, every cycle at 64K). */
+void *fifo_push_slot(fifo_t *f);
 bool fifo_empty(const fifo_t *f);
 const void *fifo_peek(const fifo_t *f);
 void fifo_pop(fifo_t *f);

@@ -39,7 +39,7 @@ typedef struct cu_done {
 struct cu {
 	cu_cfg_t cfg;
 	uint64_t now;
-	uint32_t depth[5], lat[5];
+	uint32_t depth[5];
 	/* per tile config, asked per tile: M + d(cfg), a tile's cycles from
 	 * acceptance to leaving the tree, and Kr = groups(cfg) * K, its rows */
 	uint32_t tree_exit[5], kr[5];
@@ -95,7 +95,6 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 	for (unsigned c = 1; c <= 4; c++) {
 		bool ok = cfg->vs_units % tile_groups(c) == 0;
 		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
-		cu->lat[c] = ok ? cfg->mult_latency + cu->depth[c] + cfg->acc_latency : 0;
 		cu->tree_exit[c] = cfg->mult_latency + cu->depth[c];
 		cu->kr[c] = tile_groups(c) * cfg->vs_width;
 		if (ok && tile_groups(c) * cfg->vs_width > cu->max_kr)

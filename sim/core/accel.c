@@ -450,7 +450,10 @@ static inline void accel_acc_out(accel_t *a)
 			a->acc_stall++;
 			return;
 		}
-		mfu_packet_t p = {
+		/* Written in place into the FIFO's tail (fifo_push_slot): the
+		 * packet is not built on the stack and copied by size. */
+		mfu_packet_t *p = fifo_push_slot(a->preact);
+		*p = (mfu_packet_t){
 			.step = b->step,
 			.seg = b->seg,
 			.seq = o->tag.seq,
@@ -461,8 +464,7 @@ static inline void accel_acc_out(accel_t *a)
 			.values = s->valid_rows,
 			.x_values = ctrl_mfu_reads_x(a->ctrl) && s->partner >= 0 ? s->valid_rows : 0,
 		};
-		memcpy(p.gate, s->gate, sizeof p.gate);
-		fifo_push(a->preact, &p);
+		memcpy(p->gate, s->gate, sizeof p->gate);
 		a->mfu_due = a->now + 1; /* its input: the MFU acts next cycle */
 		if (a->anytime && o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
 			accel_anytime_left(a, b->seg, b->step);

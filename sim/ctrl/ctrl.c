@@ -320,13 +320,18 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 		ibuf_alloc(v->ibuf, vals);
 	c->active = true;
 	c->a_seg = seg;
+	c->a_s = s;
+	c->a_hold = s->pre ? c->L.batch * c->L.timesteps : c->a_n;
 	c->a_step = step;
 	c->a_c = c->a_b = 0;
 	/* Delta: the encoder's used columns, compacted into whole tiles from
 	 * the first; a segment with none still issues one (empty) tile, the
 	 * cycle in which its row block passes on to the MFU. */
-	unsigned dpart = s->part == SCHED_PART_X || !c->recurrent ? DLT_X : DLT_H;
-	c->a_cols = c->L.delta && v->dlt ? dlt_cols(v->dlt, dpart, step) : DLT_UNKNOWN;
+	c->a_cols = DLT_UNKNOWN;
+	if (c->L.delta && v->dlt) {
+		unsigned dpart = s->part == SCHED_PART_X || !c->recurrent ? DLT_X : DLT_H;
+		c->a_cols = dlt_cols(v->dlt, dpart, step);
+	}
 	c->a_nt = c->a_cols == DLT_UNKNOWN ? s->ntiles : (c->a_cols + s->kc - 1) / s->kc;
 	c->a_nt = c->a_nt ? c->a_nt : 1;
 	/* A segment whose every token reads its own tile (one sequence per
@@ -495,8 +500,7 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 	else
 		fill_token(c, s, c->a_c, c->a_b, out);
 	c->busy++;
-	uint32_t hold = c->a_pre ? c->L.batch * c->L.timesteps : c->a_n;
-	if (++c->a_b == hold) {
+	if (++c->a_b == c->a_hold) {
 		c->a_b = 0;
 		if (++c->a_c == c->a_nt) {
 			c->active = false;
@@ -520,7 +524,7 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
 void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
-	const sched_seg_t *s = &c->L.prog->seg[c->a_seg];
+	const sched_seg_t *s = c->a_s;
 	if (c->a_simple) { /* every token reads its tile and nothing else waits */
 		if (ctrl_read_tile(c, v, s, c->a_b, out))
 			ctrl_issued(c, s, out);

@@ -70,6 +70,11 @@ struct ctrl {
 	uint32_t dl_watch;
 	uint64_t dl_done[4];
 	uint32_t a_n; /* sequences active in a_step: the tokens per column tile */
+	/* Of the active segment, set by ctrl_start_seg with a_seg and a_n (so
+	 * not state): its program entry, and the tokens a column tile holds
+	 * (a_n; an input phase's every step and sequence). */
+	const sched_seg_t *a_s;
+	uint32_t a_hold;
 	/* Sequences per weight group (batch / sets): a column tile's weights
 	 * are read with each group's first sequence. */
 	uint32_t group;

@@ -117,16 +117,17 @@ static unsigned gbuf_count_eq8(uint64_t w, unsigned v)
 	return 8u - (unsigned)(((nz >> 7) * GBUF_ONES) >> 56); /* the top bits, summed */
 }
 
-/* Clears the n counts at c: a cell-updater read, a few words, stored
- * inline rather than through a call to memset. */
-static void gbuf_zero(uint8_t *c, uint32_t n)
+/* Sets the n counts at c to v: a cell-updater read clears them, a packet
+ * of every gate fills them; a few words, stored inline rather than
+ * through a call to memset. */
+static void gbuf_set(uint8_t *c, uint32_t n, unsigned v)
 {
-	const uint64_t z = 0;
+	const uint64_t w = v * GBUF_ONES;
 	uint32_t i = 0;
 	for (; i + 8 <= n; i += 8)
-		memcpy(c + i, &z, sizeof z);
+		memcpy(c + i, &w, sizeof w);
 	for (; i < n; i++)
-		c[i] = 0;
+		c[i] = (uint8_t)v;
 }
 
 /* Adds ng to the n counts at c, returns how many now equal gates. */
@@ -153,7 +154,14 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 		return -1;
 	}
 	uint32_t b = s->batch;
-	if (b == 1) {
+	/* A packet of every gate (B = 1) completes its row range at once: a
+	 * count never exceeds the cell's gates, so each of its rows held 0,
+	 * and the rows join the ready prefix whole when they continue it. */
+	bool whole_rows = b == 1 && ngates == g->gates;
+	if (whole_rows) {
+		gbuf_set(s->cnt + j0, n, ngates);
+		s->complete += n;
+	} else if (b == 1) {
 		s->complete += gbuf_add_run(s->cnt + j0, n, ngates, g->gates);
 	} else {
 		for (uint32_t j = j0; j < j0 + n; j++) {
@@ -169,6 +177,8 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 	if (g->whole)
 		s->frontier = s->complete == s->elems ? s->elems : 0;
 	else {
+		if (whole_rows && s->frontier == j0)
+			s->frontier = j0 + n;
 		uint64_t full = g->gates * GBUF_ONES;
 		while (s->frontier + 8 <= s->elems && gbuf_load8(s->cnt + s->frontier) == full)
 			s->frontier += 8;
@@ -187,7 +197,7 @@ uint32_t gbuf_ready(const gbuf_t *g, uint32_t step)
 void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n)
 {
 	gbuf_step_t *s = &g->s[step & 1];
-	gbuf_zero(s->cnt + s->consumed, n);
+	gbuf_set(s->cnt + s->consumed, n, 0);
 	s->consumed += n;
 	g->reads += (uint64_t)n * g->gates;
 	g->live -= (uint64_t)n * g->gates;

@@ -3,7 +3,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../arith/act.h"
 #include "../cell/cell.h"
@@ -153,6 +152,31 @@ bool mfu_started(const mfu_t *m)
 	return m->started;
 }
 
+/* Packet p, whose values all started by this cycle (the first at cycle
+ * start), enters the pipeline: it leaves cfg.latency cycles from now. */
+static void mfu_issue(mfu_t *m, const mfu_packet_t *p, uint64_t start)
+{
+	uint32_t tail = (m->head + m->count) % m->cap;
+	m->done[tail].ready = m->now + m->cfg.latency;
+	m->done[tail].start = start;
+	m->done[tail].p = *p;
+	m->count++;
+	mfu_account(m, p);
+}
+
+/* The packet that took more than a cycle's budget has all started. Out of
+ * line: rare where the MFU ticks every cycle, and inlined it cost the
+ * engine's cycle registers (docs/performance.md). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void
+mfu_issue_cur(mfu_t *m)
+{
+	mfu_issue(m, &m->cur, m->cur_start);
+	m->has_cur = false;
+}
+
 uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 {
 	uint32_t released = mfu_finish(m, out);
@@ -161,7 +185,16 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 		if (!m->has_cur) {
 			if (fifo_empty(in))
 				break;
-			memcpy(&m->cur, fifo_peek(in), sizeof m->cur);
+			const mfu_packet_t *q = fifo_peek(in);
+			if (q->values <= budget) {
+				/* Started whole this cycle (a row block at 64K): from
+				 * the FIFO straight into the pipeline, not through cur. */
+				budget -= q->values;
+				mfu_issue(m, q, m->now);
+				fifo_pop(in);
+				continue;
+			}
+			m->cur = *q;
 			fifo_pop(in);
 			m->has_cur = true;
 			m->cur_left = m->cur.values;
@@ -170,15 +203,8 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 		uint32_t take = m->cur_left < budget ? m->cur_left : budget;
 		m->cur_left -= take;
 		budget -= take;
-		if (m->cur_left == 0) {
-			uint32_t tail = (m->head + m->count) % m->cap;
-			m->done[tail].ready = m->now + m->cfg.latency;
-			m->done[tail].start = m->cur_start;
-			m->done[tail].p = m->cur;
-			m->count++;
-			mfu_account(m, &m->cur);
-			m->has_cur = false;
-		}
+		if (m->cur_left == 0)
+			mfu_issue_cur(m);
 	}
 	m->started = budget < m->cfg.units;
 	if (m->started)
