@@ -721,6 +721,10 @@ START_TEST(test_tech_fast_path_agrees)
 		{ "name: hand\n", "name: \"hand\"\n" },
 		{ "  to_nm: 45\n", "  to_nm: 45\r\n" },
 		{ "  to_nm: 45\n", "  to_nm: 45 # \xe2\x80\xa8\n" },
+		/* a DEL and a control byte inside an eight-byte word of a long
+		 * comment (the word-at-a-time printable test) */
+		{ "  to_nm: 45\n", "  to_nm: 45 # abcdefgh\x7fijklmnop\n" },
+		{ "  to_nm: 45\n", "  to_nm: 45 # abcdefgh\x01ijklmnop\n" },
 		{ "  to_nm: 45\n", "  to_nm:\t45\n" },
 		{ "  to_nm: 45\n", "  to_nm:\n    45\n" },
 		{ "    - [1024, 16, 2, 4, 0.125, 0.001]\n", "    - [1024,16,2,4,0.125,0.001,]\n" },

@@ -7,9 +7,17 @@
  * allocation; the model registers well under a hundred counters. */
 #define STATS_MAX 512
 #define STATS_NAME 64
+/* Names are found through an open-addressed hash table of twice the
+ * capacity (a load factor of at most one half, so a probe ends quickly):
+ * every registration looks its name up to refuse a duplicate, and a run
+ * registers about a hundred counters per engine (exploration builds one
+ * engine per candidate tile config), which a linear search over the names
+ * made quadratic. */
+#define STATS_SLOTS (2 * STATS_MAX)
 
 struct stats {
 	size_t n;
+	uint16_t slot[STATS_SLOTS]; /* counter index + 1 by name hash; 0: empty */
 	char name[STATS_MAX][STATS_NAME];
 	const char *desc[STATS_MAX];
 	stats_unit_t unit[STATS_MAX];
@@ -17,9 +25,17 @@ struct stats {
 	uint64_t *at[STATS_MAX]; /* where counter i lives: &value[i], or a field until sealed */
 };
 
+/* Only the count and the hash table are zeroed: the arrays (about 47 KB)
+ * are written entry by entry as counters are registered, and nothing reads
+ * an entry at or past n. */
 stats_t *stats_create(void)
 {
-	return calloc(1, sizeof(stats_t));
+	stats_t *st = malloc(sizeof *st);
+	if (st) {
+		st->n = 0;
+		memset(st->slot, 0, sizeof st->slot);
+	}
+	return st;
 }
 
 void stats_destroy(stats_t *st)
@@ -27,12 +43,31 @@ void stats_destroy(stats_t *st)
 	free(st);
 }
 
+/* FNV-1a over the name; *len gets its length. */
+static size_t stats_hash(const char *name, size_t *len)
+{
+	uint32_t h = 2166136261u;
+	const char *c = name;
+	for (; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	*len = (size_t)(c - name);
+	return h & (STATS_SLOTS - 1);
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t stats_slot(const stats_t *st, const char *name, size_t *len)
+{
+	size_t s = stats_hash(name, len);
+	while (st->slot[s] && strcmp(st->name[st->slot[s] - 1], name) != 0)
+		s = (s + 1) & (STATS_SLOTS - 1);
+	return s;
+}
+
 static long stats_index(const stats_t *st, const char *name)
 {
-	for (size_t i = 0; i < st->n; i++)
-		if (strcmp(st->name[i], name) == 0)
-			return (long)i;
-	return -1;
+	size_t len;
+	size_t s = stats_slot(st, name, &len);
+	return st->slot[s] ? (long)st->slot[s] - 1 : -1;
 }
 
 const char *stats_unit_name(stats_unit_t u)
@@ -48,11 +83,15 @@ const char *stats_unit_name(stats_unit_t u)
 
 uint64_t *stats_counter(stats_t *st, const char *name, stats_unit_t unit, const char *desc)
 {
-	if (!st || !stats_unit_name(unit) || st->n == STATS_MAX || strlen(name) >= STATS_NAME ||
-	    stats_index(st, name) >= 0)
+	if (!st || !stats_unit_name(unit) || st->n == STATS_MAX)
+		return NULL;
+	size_t len;
+	size_t s = stats_slot(st, name, &len);
+	if (len >= STATS_NAME || st->slot[s])
 		return NULL;
 	size_t i = st->n++;
-	strcpy(st->name[i], name);
+	st->slot[s] = (uint16_t)(i + 1);
+	memcpy(st->name[i], name, len + 1);
 	st->desc[i] = desc;
 	st->unit[i] = unit;
 	st->value[i] = 0;

@@ -1165,16 +1165,22 @@ TT_INLINE const char *tt_key(const char *s, const char *end, uint64_t *out)
 }
 
 /* One of names, spelled exactly: the name, then a character no name holds
- * (strncmp stops at the line's newline, so nothing past it is read). */
+ * (the comparison stops at the first difference, at the latest at the
+ * line's newline, so nothing past it is read). Compared in line: a call to
+ * strlen and one to strncmp per candidate name cost more than the few
+ * letters they compared, twice for each of a table's entries. */
 TT_INLINE const char *tt_name(const char *s, const char *const *names, int *out)
 {
 	if (!s)
 		return NULL;
 	for (int i = 0; names[i]; i++) {
-		if (names[i][0] != s[0])
+		const char *name = names[i];
+		if (name[0] != s[0])
 			continue;
-		size_t n = strlen(names[i]);
-		if (strncmp(s, names[i], n))
+		size_t n = 0;
+		while (name[n] && name[n] == s[n])
+			n++;
+		if (name[n])
 			continue;
 		unsigned c = (unsigned char)s[n]; /* s's n are the name's: s[n] is on the line */
 		if (!(c - 'a' < 26 || c - '0' < 10 || c == '_')) {

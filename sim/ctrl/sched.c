@@ -350,6 +350,35 @@ static void drop_zero_tiles(const sched_params_t *p, sched_prog_t *out, tile_nz_
 	}
 }
 
+/* The byte counts of a dense (not sparse-layout) tile: a pure function of
+ * the storage format and the tile's real rows and columns, so one program
+ * asks cmp_store for each distinct shape once. A program's segments repeat
+ * a few shapes (full tiles, one edge tile per row group), and a plan holds
+ * thousands of tiles (2,048 for a 2048 x 1024 matrix in 32 x 32 tiles),
+ * each of which asked cmp_store three times. */
+typedef struct tile_bytes {
+	bool set;	     /* a shape has been counted */
+	uint32_t rows, cols; /* the shape counted */
+	uint64_t fp16;	     /* the tile at fp16 dense */
+	uint64_t bytes;	     /* in the layer's format */
+	uint64_t values;     /* its values alone (index_bytes = bytes - values) */
+} tile_bytes_t;
+
+static const tile_bytes_t *tile_bytes_of(tile_bytes_t *memo, const cmp_store_cfg_t *fp16, const cmp_store_cfg_t *st,
+					 const cmp_store_cfg_t *values, uint32_t rows, uint32_t cols)
+{
+	if (!memo->set || memo->cols != cols || memo->rows != rows) {
+		cmp_tile_count_t all = { .nnz = (size_t)rows * cols };
+		*memo = (tile_bytes_t){ .set = true,
+					.rows = rows,
+					.cols = cols,
+					.fp16 = cmp_store_bytes(fp16, rows, cols, all),
+					.bytes = cmp_store_bytes(st, rows, cols, all),
+					.values = cmp_store_bytes(values, rows, cols, all) };
+	}
+	return memo;
+}
+
 /* Each column tile's metadata: the row mask's real rows times the tile's
  * real columns (for a pruned partition, the non-zeros among them), stored
  * in format p->store (dense fp16 by default) with cmp_store's byte count:
@@ -373,9 +402,14 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	uint32_t nt = 0;
 	for (uint32_t i = 0; i < out->n; i++)
 		nt += out->seg[i].ntiles;
-	tile_nz_t *nz = calloc(nt ? nt : 1, sizeof *nz);
-	bool *keep = calloc(nt ? nt : 1, sizeof *keep);
-	out->tile = calloc(nt ? nt : 1, sizeof *out->tile);
+	/* Nothing here is zeroed up front (a plan of 2,048 tiles zeroed 150 KB
+	 * it then overwrote): nz and keep are written for every tile before
+	 * they are read (the loop below, drop_zero_tiles), and each kept
+	 * tile's metadata is written whole below; the program reads no tile
+	 * past ntile. */
+	tile_nz_t *nz = malloc(sizeof *nz * (nt ? nt : 1));
+	bool *keep = malloc(sizeof *keep * (nt ? nt : 1));
+	out->tile = malloc(sizeof *out->tile * (nt ? nt : 1));
 	if (!nz || !keep || !out->tile) {
 		free(nz);
 		free(keep);
@@ -402,6 +436,7 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	out->pruned = p->mask[0] || p->mask[1];
 	uint64_t off = 0, fp16_off = 0;
 	uint32_t t = 0, d = 0; /* kept tiles, dense tiles */
+	tile_bytes_t memo = { 0 };
 	for (uint32_t i = 0; i < out->n; i++) {
 		sched_seg_t *s = &out->seg[i];
 		s->tile0 = t;
@@ -409,28 +444,29 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 		uint32_t dense_tiles = s->ntiles, kept = 0;
 		for (uint32_t c = 0; c < dense_tiles; c++, d++) {
 			uint32_t cols = seg_tile_cols(s, c);
-			cmp_tile_count_t all = { .nnz = (size_t)s->valid_rows * cols };
-			fp16_off += cmp_store_bytes(&fp16, s->valid_rows, cols, all);
+			const tile_bytes_t *tb = tile_bytes_of(&memo, &fp16, st, &values, s->valid_rows, cols);
+			fp16_off += tb->fp16;
 			if (!keep[d])
 				continue;
 			tile_meta_t *m = &out->tile[t++];
 			kept++;
-			m->col = c;
-			m->cols = cols;
+			/* the fields below; the others (a progressive layer's
+			 * wait and refine, a softmax's smx) are zero here */
+			*m = (tile_meta_t){ .col = c, .cols = cols };
 			m->useful_lanes = (uint32_t)nz[d].nnz;
 			m->zero_lanes = s->valid_rows * cols - m->useful_lanes;
 			/* A binary tree over L live leaves has exactly L - 1 nodes
 			 * with two live inputs, whatever its shape; the others
 			 * forward a real value past a gated zero (docs/energy.md). */
 			m->useful_adds = (uint32_t)nz[d].adds;
-			cmp_tile_count_t cnt =
-				sparse_layout ? (cmp_tile_count_t){ .nnz = nz[d].nnz, .nz_blocks = nz[d].nz_blocks }
-					      : all;
-			m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, cols, cnt);
-			m->index_bytes =
-				(uint32_t)(m->bytes - (sparse_layout
-							       ? cmp_store_bytes(&values, 1, cnt.nnz, cnt)
-							       : cmp_store_bytes(&values, s->valid_rows, cols, cnt)));
+			if (sparse_layout) {
+				cmp_tile_count_t cnt = { .nnz = nz[d].nnz, .nz_blocks = nz[d].nz_blocks };
+				m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, cols, cnt);
+				m->index_bytes = (uint32_t)(m->bytes - cmp_store_bytes(&values, 1, cnt.nnz, cnt));
+			} else {
+				m->bytes = (uint32_t)tb->bytes;
+				m->index_bytes = (uint32_t)(tb->bytes - tb->values);
+			}
 			m->bank_rows = s->rowgroups * cols;
 			m->bank_bytes =
 				sparse_layout ? m->bytes : (uint32_t)(m->bank_rows * row_bytes + m->index_bytes);

@@ -419,15 +419,35 @@ typedef struct tf {
 	bool name, has_banks, node_nm, rows;
 } tf_t;
 
-/* Printable ASCII, or UTF-8 of code points libyaml reads as printable. */
+/* Printable ASCII, or UTF-8 of code points libyaml reads as printable.
+ * Eight bytes at a time while all eight are printable ASCII (most of a
+ * table is comments): a word has a byte below 0x20 iff (x - 0x20..20) &
+ * ~x & 0x80..80 is not zero, and a byte of 0x7f or more iff ((x +
+ * 0x01..01) | x) & 0x80..80 is not zero (both exact for "some byte", the
+ * classic has-less and has-more tests); a word that fails either is read
+ * a byte at a time. */
+static bool tf_word_printable(const unsigned char *p)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+	uint64_t x;
+	memcpy(&x, p, sizeof x);
+	uint64_t below = (x - 0x20 * ones) & ~x, above = (x + ones) | x;
+	return !((below | above) & high);
+}
+
 static bool tf_text_ok(const char *line)
 {
 	const unsigned char *p = (const unsigned char *)line, *end = p + strlen(line);
-	while (p < end)
+	while (p < end) {
+		if (end - p >= 8 && tf_word_printable(p)) {
+			p += 8;
+			continue;
+		}
 		if (*p >= 0x20 && *p < 0x7f)
 			p++;
 		else if (!ydoc_utf8_printable(&p, end))
 			return false;
+	}
 	return true;
 }
 
