@@ -586,6 +586,7 @@ static void accel_settle(accel_t *a)
 		a->dram_lag = 0;
 	}
 	cellu_flush(a->cellu);
+	ctrl_settle(a->ctrl, &a->view);
 }
 
 /*

@@ -5,8 +5,8 @@
  *
  * A pick function (registry.h) runs when no segment is being issued. It
  * checks the next segment's conditions in its own order and either calls
- * ctrl_start_seg + ctrl_advance + ctrl_emit (the segment's first token) or
- * ctrl_bubble with the reason nothing was issued.
+ * ctrl_launch (ctrl_start_seg + ctrl_advance + ctrl_emit of the segment's
+ * first token) or ctrl_bubble with the reason nothing was issued.
  */
 #ifndef SHARPSIM_CTRL_IMPL_H
 #define SHARPSIM_CTRL_IMPL_H
@@ -43,7 +43,7 @@ struct ctrl {
 	 * layer-constant tests of the step barrier and ctrl_start_seg).
 	 * Room: nseg_room. */
 	uint32_t *next_in[2];
-	uint8_t *seg_flags;
+	uint16_t *seg_flags;
 	uint32_t nseg_room;
 	/* The batch when every sequence runs every step (no sequence_lens),
 	 * else 0: ctrl_active without reading the workload. */
@@ -55,7 +55,7 @@ struct ctrl {
 	uint32_t h_known;
 	/* the segment being issued */
 	bool active;
-	uint32_t a_seg, a_step, a_c, a_b, a_id;
+	uint32_t a_seg, a_step, a_c, a_b, a_rc, a_id; /* a_rc: see a_lazy */
 	/* its tiles this step, and its used columns when its partition is
 	 * delta-encoded (DLT_UNKNOWN: not, every tile of the program) */
 	uint32_t a_nt, a_cols;
@@ -64,6 +64,16 @@ struct ctrl {
 	 * weight buffer has all its weights (wbuf_all_ready, which holds to
 	 * the layer's end) and the decompression unit is bypassed */
 	bool a_free;
+	/* ... and, in addition, CTRL_SEG_LAZY: one token per column tile
+	 * (a_hold 1) and more than one tile (a one-tile segment gains nothing
+	 * by deferring its count): its reads are counted per segment, not per
+	 * token.
+	 * Columns a_rc .. a_c-1 have been issued but not yet counted into the
+	 * weight buffer's and decompression unit's counters and `tiles`;
+	 * ctrl_settle counts them (a segment's start, the fast-forward run,
+	 * and accel_settle, before anything reads a counter). Not state: a_rc
+	 * equals a_c whenever a snapshot is taken. */
+	bool a_lazy;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
@@ -108,6 +118,7 @@ enum {
 	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
 	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
 	CTRL_SEG_BAR_H = 1u << 7,     /* its barrier, if needed, is all of h_{t-1} (no phase, delta or projection) */
+	CTRL_SEG_LAZY = 1u << 8,      /* SIMPLE, one token per column tile (the whole batch of 1), more than one tile */
 };
 
 /* Sequences active in step t (workload_active). */
@@ -141,6 +152,11 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
 /* Moves cursor (t, i) to the next segment: of the program (part < 0) or of
  * one partition, wrapping to the next step. */
 void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part);
+/* ctrl_start_seg of cursor (t, i), ctrl_advance of it, and ctrl_emit of
+ * the segment's first token: what a pick does once it has chosen, as one
+ * call with the start and the emit inlined (the emit reads what the start
+ * has just set). */
+void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out);
 /* Why nothing is issued once a layer's segments are all issued. */
 idle_cause_t ctrl_idle_reason(const ctrl_t *c);
 /* The in-order pick Sequential, Batch, Intergate and BrainWave share:
