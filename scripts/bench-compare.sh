@@ -92,13 +92,20 @@ ttr "time to result, make bench's run" run --workload workloads/deepbench/lstm_h
 # (1000 steps) and 64K MACs (20000 steps), weights resident, the table's
 # tile; wall and CPU time, each the best of RUNS.
 # timed BIN ARGS...: "wall cpu" seconds of one run (cpu = user + system,
-# which other jobs on the machine stretch far less than wall time).
+# which other jobs on the machine stretch far less than wall time). CPU is
+# the child's as bash's `times` prints it, to the millisecond: these runs
+# last 0.04 to 0.3 s, and /usr/bin/time's 10 ms ticks were 3 to 25 % of
+# that.
 timed() {
-	local tf
-	tf=$(mktemp)
-	/usr/bin/time -f '%e %U %S' -o "$tf" "$@" >/dev/null 2>&1
-	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tf"
-	rm -f "$tf"
+	local t0 t1 cpu
+	t0=$(now_ns)
+	cpu=$( (
+		"$@" >/dev/null 2>&1
+		times
+	) | awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
+	  printf "%.4f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+	t1=$(now_ns)
+	awk -v w="$((t1 - t0))" -v c="$cpu" 'BEGIN { printf "%.4f %s\n", w / 1e9, c }'
 }
 
 # The stepped run fixes the tile the table gives the layer at its own T: a

@@ -141,7 +141,15 @@ static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched
 	unsigned f = c->seg_flags[s - c->L.prog->seg];
 	if (!(f & CTRL_SEG_BARRIER) || ((f & CTRL_SEG_BAR_H) && t <= c->h_known))
 		return true;
-	return ctrl_barrier_ok(c, v, s, t);
+	if (!(f & CTRL_SEG_BAR_H))
+		return ctrl_barrier_ok(c, v, s, t);
+	/* ctrl_barrier_ok's last case, which CTRL_SEG_BAR_H selects: asked
+	 * here, as a pick waiting for h_{t-1} asks it every cycle. t is above
+	 * h_known (tested above). */
+	if (t && cellu_h_written(v->cellu, t - 1) < c->L.hidden * ctrl_active(c, t - 1))
+		return false;
+	c->h_known = t;
+	return true;
 }
 /* Puts a bubble with its cause into the line. */
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);
