@@ -64,6 +64,7 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->xq_id);
 	free(c->xq_written);
 	free(c->tok);
+	free(c->tsum);
 	free(c->next_in[0]);
 	free(c->next_in[1]);
 	free(c->seg_flags);
@@ -80,10 +81,25 @@ static int ctrl_tokens(ctrl_t *c)
 	const sched_prog_t *p = c->L.prog;
 	if (p->ntile > c->ntok) {
 		ctrl_token_t *tok = realloc(c->tok, p->ntile * sizeof *tok);
-		if (!tok)
+		if (tok)
+			c->tok = tok;
+		struct ctrl_tile_sum *ts = realloc(c->tsum, (p->ntile + 1) * sizeof *ts);
+		if (ts)
+			c->tsum = ts;
+		if (!tok || !ts)
 			return SIM_ENOMEM;
-		c->tok = tok;
 		c->ntok = p->ntile;
+	}
+	if (!c->tsum) { /* a program without tiles: the one sum, for ctrl_settle's reads */
+		if (!(c->tsum = malloc(sizeof *c->tsum)))
+			return SIM_ENOMEM;
+	}
+	c->tsum[0] = (struct ctrl_tile_sum){ 0 };
+	for (uint32_t i = 0; i < p->ntile; i++) {
+		const tile_meta_t *m = &p->tile[i];
+		c->tsum[i + 1] = (struct ctrl_tile_sum){ .rows = c->tsum[i].rows + m->bank_rows,
+							 .bytes = c->tsum[i].bytes + m->bank_bytes,
+							 .dec = c->tsum[i].dec + m->dec_weights };
 	}
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -91,6 +107,8 @@ static int ctrl_tokens(ctrl_t *c)
 		for (uint32_t col = 0; col < s->ntiles; col++) {
 			ctrl_token_t *out = &c->tok[s->tile0 + col];
 			const tile_meta_t *m = sched_tile(p, s, col);
+			uint32_t before = col ? c->tsum[s->tile0 + col - 1].peak : 0;
+			c->tsum[s->tile0 + col].peak = m->bank_bytes > before ? m->bank_bytes : before;
 			memset(out, 0, sizeof *out);
 			out->is_tile = true;
 			out->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
@@ -314,13 +332,15 @@ void ctrl_settle(ctrl_t *c, const ctrl_view_t *v)
 {
 	if (!c->a_lazy || c->a_rc == c->a_c)
 		return;
-	uint32_t n = c->a_c - c->a_rc;
-	/* Exactly n reads of an all-ready buffer (wbuf_tile_read_all_ready and
-	 * dcmp_take with the unit bypassed, per tile): rows, bytes, the peak
-	 * and the decoded weights added up, in any order. */
-	wbuf_read_run(v->wbuf, c->a_seg, c->a_rc, n);
-	dcmp_take_run(v->dcmp, sched_tile(c->L.prog, c->a_s, c->a_rc), n);
-	c->tiles += n;
+	/* Exactly the reads of columns a_rc .. a_c-1 from an all-ready buffer
+	 * (wbuf_tile_read_all_ready and dcmp_take with the unit bypassed, per
+	 * tile): rows, bytes and decoded weights added up, and the peak, which
+	 * already holds the columns before a_rc, raised to the segment's most
+	 * through a_c-1. */
+	const struct ctrl_tile_sum *a = &c->tsum[c->a_s->tile0 + c->a_rc], *b = &c->tsum[c->a_s->tile0 + c->a_c];
+	wbuf_count_reads(v->wbuf, b->rows - a->rows, b->bytes - a->bytes, b[-1].peak);
+	dcmp_count(v->dcmp, b->dec - a->dec);
+	c->tiles += c->a_c - c->a_rc;
 	c->a_rc = c->a_c;
 }
 

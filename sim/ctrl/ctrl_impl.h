@@ -94,6 +94,15 @@ struct ctrl {
 	 * copies it and sets its step, block and sequence. ntok: room. */
 	ctrl_token_t *tok;
 	uint32_t ntok;
+	/* Per program tile i (0 .. ntile, room ntok + 1), the counts of reading
+	 * tiles 0 .. i-1 once each: bank rows, bank bytes, decoded weights;
+	 * and peak, the most bank bytes of one tile from tile i's segment's
+	 * first through tile i. ctrl_settle counts a run of a segment's
+	 * columns from them in a few additions (ctrl_tokens). */
+	struct ctrl_tile_sum {
+		uint64_t rows, bytes, dec;
+		uint32_t peak;
+	} * tsum;
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
