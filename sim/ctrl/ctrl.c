@@ -94,12 +94,21 @@ static int ctrl_tokens(ctrl_t *c)
 		if (!(c->tsum = malloc(sizeof *c->tsum)))
 			return SIM_ENOMEM;
 	}
+	/* Only a layer whose reads may be counted per segment reads them. */
 	c->tsum[0] = (struct ctrl_tile_sum){ 0 };
-	for (uint32_t i = 0; i < p->ntile; i++) {
+	for (uint32_t i = 0; c->L.lazy_reads && i < p->ntile; i++) {
 		const tile_meta_t *m = &p->tile[i];
 		c->tsum[i + 1] = (struct ctrl_tile_sum){ .rows = c->tsum[i].rows + m->bank_rows,
 							 .bytes = c->tsum[i].bytes + m->bank_bytes,
 							 .dec = c->tsum[i].dec + m->dec_weights };
+	}
+	for (uint32_t i = 0; c->L.lazy_reads && i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		for (uint32_t col = 0; col < s->ntiles; col++) {
+			uint32_t bytes = sched_tile(p, s, col)->bank_bytes,
+				 before = col ? c->tsum[s->tile0 + col - 1].peak : 0;
+			c->tsum[s->tile0 + col].peak = bytes > before ? bytes : before;
+		}
 	}
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -107,8 +116,6 @@ static int ctrl_tokens(ctrl_t *c)
 		for (uint32_t col = 0; col < s->ntiles; col++) {
 			ctrl_token_t *out = &c->tok[s->tile0 + col];
 			const tile_meta_t *m = sched_tile(p, s, col);
-			uint32_t before = col ? c->tsum[s->tile0 + col - 1].peak : 0;
-			c->tsum[s->tile0 + col].peak = m->bank_bytes > before ? m->bank_bytes : before;
 			memset(out, 0, sizeof *out);
 			out->is_tile = true;
 			out->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
@@ -170,7 +177,8 @@ static int ctrl_seg_tables(ctrl_t *c)
 				   (x && c->h_init ? CTRL_SEG_XQ_PUSH : 0) |
 				   (h && c->h_init && s->partner >= 0 ? CTRL_SEG_XQ_POP : 0) |
 				   (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0) |
-				   (!s->pre && !c->elem_deps && c->group == 1 && c->batch_all == 1 && s->ntiles > 1
+				   (c->L.lazy_reads && !s->pre && !c->elem_deps && c->group == 1 && c->batch_all == 1 &&
+						    s->ntiles > 1
 					    ? CTRL_SEG_LAZY
 					    : 0) |
 				   (c->recurrent && s->phase != CELL_PHASE_PROJ && s->phase != 1 &&

@@ -107,6 +107,8 @@ typedef struct ctrl_layer {
 				* ceil(used / Kc) tiles, at least one; its U.h segments wait for
 				* all of h_{t-1} (the encoder's list is complete only then) */
 	uint32_t delta_latency; /* ... and delta_latency cycles more (the encoder) */
+	bool lazy_reads;	/* the engine calls ctrl_settle before it reads a counter: an
+				 * all-ready segment may count its reads per segment (stepped runs) */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */
