@@ -704,7 +704,6 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	/* Weights are read once per column tile and weight group, with the
 	 * group's first sequence: read r is token r * g, of tile r / sets. */
 	uint64_t sets = c->L.sets, g = b / sets;
-	ctrl_settle(c, v);
 	uint64_t r_first = (u0 + g - 1) / g, r_end = (u0 + k + g - 1) / g;
 	if (sets == 1) {
 		wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)r_first, (uint32_t)(r_end - r_first));
@@ -726,7 +725,6 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	uint64_t u = u0 + k;
 	c->a_c = (uint32_t)(u / b);
 	c->a_b = (uint32_t)(u % b);
-	c->a_rc = c->a_c; /* counted above */
 	if (c->a_c == s->ntiles)
 		c->active = false;
 }

@@ -70,9 +70,10 @@ struct ctrl {
 	 * token.
 	 * Columns a_rc .. a_c-1 have been issued but not yet counted into the
 	 * weight buffer's and decompression unit's counters and `tiles`;
-	 * ctrl_settle counts them (a segment's start, the fast-forward run,
-	 * and accel_settle, before anything reads a counter). Not state: a_rc
-	 * equals a_c whenever a snapshot is taken. */
+	 * ctrl_settle counts them (at the next segment's start, and from
+	 * accel_settle, before anything reads a counter). Only in a layer with
+	 * ctrl_layer_t.lazy_reads (a stepped run), so never in a fast-forward
+	 * run, a jump or a snapshot. */
 	bool a_lazy;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
@@ -127,7 +128,7 @@ enum {
 	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
 	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
 	CTRL_SEG_BAR_H = 1u << 7,     /* its barrier, if needed, is all of h_{t-1} (no phase, delta or projection) */
-	CTRL_SEG_LAZY = 1u << 8,      /* SIMPLE, one token per column tile (the whole batch of 1), more than one tile */
+	CTRL_SEG_LAZY = 1u << 8, /* SIMPLE, lazy_reads, one token per column tile (a batch of 1), more than one tile */
 };
 
 /* Sequences active in step t (workload_active). */
