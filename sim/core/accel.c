@@ -373,6 +373,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	a->segs = a->progs[l].seg;
 	a->anytime = a->results[l].anytime != NULL;
 	a->x_store = a->plan->sched->flags & SCHED_F_X_PRECOMPUTED;
+	a->lazy_reads = !(a->opts.fast_forward && !a->fp && !a->be.ctx);
 	ctrl_layer_t cl = {
 		.prog = &a->progs[l],
 		.cell = lc->cell,
@@ -386,6 +387,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.last = l + 1 == a->w->n_layers,
 		.delta = lc->delta,
 		.delta_latency = a->hw.delta_encoder_latency,
+		.lazy_reads = a->lazy_reads,
 	};
 	if (ctrl_begin_layer(a->ctrl, &cl))
 		return sim_err(err, SIM_ENOMEM, "out of memory");
@@ -586,6 +588,8 @@ static void accel_settle(accel_t *a)
 		a->dram_lag = 0;
 	}
 	cellu_flush(a->cellu);
+	if (a->lazy_reads)
+		ctrl_settle(a->ctrl, &a->view);
 }
 
 /*

@@ -98,6 +98,11 @@ typedef struct accel {
 	 * rest of the layer (accel_cycle): their ticks are passed over, the
 	 * DRAM's clock owed as dram_lag. */
 	bool mem_settled;
+	/* A stepped run (no fast-forward mechanism can apply): the controller
+	 * may count an all-ready segment's tile reads per segment
+	 * (ctrl_layer_t.lazy_reads), and accel_settle settles it. A
+	 * fast-forwarded run settles every iteration and would only pay for it. */
+	bool lazy_reads;
 	uint64_t dram_lag;
 } accel_t;
 

@@ -64,6 +64,7 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->xq_id);
 	free(c->xq_written);
 	free(c->tok);
+	free(c->tsum);
 	free(c->next_in[0]);
 	free(c->next_in[1]);
 	free(c->seg_flags);
@@ -80,10 +81,34 @@ static int ctrl_tokens(ctrl_t *c)
 	const sched_prog_t *p = c->L.prog;
 	if (p->ntile > c->ntok) {
 		ctrl_token_t *tok = realloc(c->tok, p->ntile * sizeof *tok);
-		if (!tok)
+		if (tok)
+			c->tok = tok;
+		struct ctrl_tile_sum *ts = realloc(c->tsum, (p->ntile + 1) * sizeof *ts);
+		if (ts)
+			c->tsum = ts;
+		if (!tok || !ts)
 			return SIM_ENOMEM;
-		c->tok = tok;
 		c->ntok = p->ntile;
+	}
+	if (!c->tsum) { /* a program without tiles: the one sum, for ctrl_settle's reads */
+		if (!(c->tsum = malloc(sizeof *c->tsum)))
+			return SIM_ENOMEM;
+	}
+	/* Only a layer whose reads may be counted per segment reads them. */
+	c->tsum[0] = (struct ctrl_tile_sum){ 0 };
+	for (uint32_t i = 0; c->L.lazy_reads && i < p->ntile; i++) {
+		const tile_meta_t *m = &p->tile[i];
+		c->tsum[i + 1] = (struct ctrl_tile_sum){ .rows = c->tsum[i].rows + m->bank_rows,
+							 .bytes = c->tsum[i].bytes + m->bank_bytes,
+							 .dec = c->tsum[i].dec + m->dec_weights };
+	}
+	for (uint32_t i = 0; c->L.lazy_reads && i < p->n; i++) {
+		const sched_seg_t *s = &p->seg[i];
+		for (uint32_t col = 0; col < s->ntiles; col++) {
+			uint32_t bytes = sched_tile(p, s, col)->bank_bytes,
+				 before = col ? c->tsum[s->tile0 + col - 1].peak : 0;
+			c->tsum[s->tile0 + col].peak = bytes > before ? bytes : before;
+		}
 	}
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
@@ -129,7 +154,7 @@ static int ctrl_seg_tables(ctrl_t *c)
 		uint32_t *h = realloc(c->next_in[1], (p->n + 1) * sizeof *h);
 		if (h)
 			c->next_in[1] = h;
-		uint8_t *b = realloc(c->seg_flags, (p->n + 1) * sizeof *b);
+		uint16_t *b = realloc(c->seg_flags, (p->n + 1) * sizeof *b);
 		if (b)
 			c->seg_flags = b;
 		if (!x || !h || !b)
@@ -145,17 +170,21 @@ static int ctrl_seg_tables(ctrl_t *c)
 		const sched_seg_t *s = &p->seg[i];
 		bool x = s->part == SCHED_PART_X, h = s->part == SCHED_PART_H;
 		c->seg_flags[i] =
-			(uint8_t)((ctrl_barrier_rule(c, s) ? CTRL_SEG_BARRIER : 0) |
-				  (c->merge && h && s->partner >= 0 ? CTRL_SEG_CONTINUES : 0) |
-				  (c->epur_init && h && s->partner >= 0 ? CTRL_SEG_PRE_READS : 0) |
-				  (x && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED) ? CTRL_SEG_IBUF : 0) |
-				  (x && c->h_init ? CTRL_SEG_XQ_PUSH : 0) |
-				  (h && c->h_init && s->partner >= 0 ? CTRL_SEG_XQ_POP : 0) |
-				  (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0) |
-				  (c->recurrent && s->phase != CELL_PHASE_PROJ && s->phase != 1 && !(c->L.delta && h) &&
-						   !c->proj
-					   ? CTRL_SEG_BAR_H
-					   : 0));
+			(uint16_t)((ctrl_barrier_rule(c, s) ? CTRL_SEG_BARRIER : 0) |
+				   (c->merge && h && s->partner >= 0 ? CTRL_SEG_CONTINUES : 0) |
+				   (c->epur_init && h && s->partner >= 0 ? CTRL_SEG_PRE_READS : 0) |
+				   (x && !c->merge && !(c->sd->flags & SCHED_F_X_PRECOMPUTED) ? CTRL_SEG_IBUF : 0) |
+				   (x && c->h_init ? CTRL_SEG_XQ_PUSH : 0) |
+				   (h && c->h_init && s->partner >= 0 ? CTRL_SEG_XQ_POP : 0) |
+				   (!s->pre && !c->elem_deps && c->group == 1 ? CTRL_SEG_SIMPLE : 0) |
+				   (c->L.lazy_reads && !s->pre && !c->elem_deps && c->group == 1 && c->batch_all == 1 &&
+						    s->ntiles > 1
+					    ? CTRL_SEG_LAZY
+					    : 0) |
+				   (c->recurrent && s->phase != CELL_PHASE_PROJ && s->phase != 1 &&
+						    !(c->L.delta && h) && !c->proj
+					    ? CTRL_SEG_BAR_H
+					    : 0));
 	}
 	return SIM_OK;
 }
@@ -307,8 +336,35 @@ static uint32_t ctrl_cont_id(const ctrl_t *c, uint32_t seg, uint32_t step)
 	return c->next_id; /* unreachable for a built program: a tag no block has */
 }
 
-void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
+void ctrl_settle(ctrl_t *c, const ctrl_view_t *v)
 {
+	if (!c->a_lazy || c->a_rc == c->a_c)
+		return;
+	/* Exactly the reads of columns a_rc .. a_c-1 from an all-ready buffer
+	 * (wbuf_tile_read_all_ready and dcmp_take with the unit bypassed, per
+	 * tile): rows, bytes and decoded weights added up, and the peak, which
+	 * already holds the columns before a_rc, raised to the segment's most
+	 * through a_c-1. */
+	const struct ctrl_tile_sum *a = &c->tsum[c->a_s->tile0 + c->a_rc], *b = &c->tsum[c->a_s->tile0 + c->a_c];
+	wbuf_count_reads(v->wbuf, b->rows - a->rows, b->bytes - a->bytes, b[-1].peak);
+	dcmp_count(v->dcmp, b->dec - a->dec);
+	c->tiles += c->a_c - c->a_rc;
+	c->a_rc = c->a_c;
+}
+
+/* The issue path's steps (a segment's start, ctrl_emit's reads), forced
+ * inline into each of their callers: out of line, GCC would pay a call per
+ * issued token or started segment for sharing them. */
+#if defined(__GNUC__)
+#define CTRL_INLINE static inline __attribute__((always_inline))
+#else
+#define CTRL_INLINE static inline
+#endif
+
+CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
+{
+	if (c->a_lazy) /* the last segment's reads, before a_seg moves on */
+		ctrl_settle(c, v);
 	const sched_seg_t *s = &c->L.prog->seg[seg];
 	unsigned f = c->seg_flags[seg];
 	c->a_n = s->pre ? c->L.batch : ctrl_active(c, step);
@@ -323,7 +379,7 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	c->a_s = s;
 	c->a_hold = s->pre ? c->L.batch * c->L.timesteps : c->a_n;
 	c->a_step = step;
-	c->a_c = c->a_b = 0;
+	c->a_c = c->a_b = c->a_rc = 0;
 	/* Delta: the encoder's used columns, compacted into whole tiles from
 	 * the first; a segment with none still issues one (empty) tile, the
 	 * cycle in which its row block passes on to the MFU. */
@@ -339,6 +395,7 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	 * input phase, not delta-compacted, no element-wise h scoreboard. */
 	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
 	c->a_free = c->a_simple && wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp);
+	c->a_lazy = c->a_free && (f & CTRL_SEG_LAZY);
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
@@ -371,6 +428,11 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 	if (s->cfg != c->last_cfg)
 		c->reconfigs++;
 	c->last_cfg = s->cfg;
+}
+
+void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
+{
+	ctrl_start_seg_in(c, v, seg, step);
 }
 
 /* The token of column tile col, sequence seq of the active segment: the
@@ -439,19 +501,13 @@ static uint32_t ctrl_set(const ctrl_t *c)
 	return c->a_pre ? 0 : c->a_b / c->group;
 }
 
-/* ctrl_emit's steps, inlined into both of its paths (out of line, GCC
- * would pay a call per issued token for sharing them). */
-#if defined(__GNUC__)
-#define CTRL_INLINE static inline __attribute__((always_inline))
-#else
-#define CTRL_INLINE static inline
-#endif
-
 /* The active segment's next token reads column tile a_c (weight set
  * `set`) from the weight buffer through the decompression unit. False,
  * with the token a bubble of the cause, when either has not got it. */
 CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t set, ctrl_token_t *out)
 {
+	if (c->a_lazy) /* counted by ctrl_settle */
+		return true;
 	const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
 	if (!c->a_free) {
 		/* A delta layer is never interleaved (it runs functional): one set. */
@@ -522,7 +578,7 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 }
 
 /* Issues the active segment's next (column tile, sequence), or a bubble. */
-void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+CTRL_INLINE void ctrl_emit_in(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = c->a_s;
 	if (c->a_simple) { /* every token reads its tile and nothing else waits */
@@ -543,6 +599,11 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	ctrl_issued(c, s, out);
 }
 
+void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	ctrl_emit_in(c, v, out);
+}
+
 void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 {
 	const sched_prog_t *p = c->L.prog;
@@ -558,6 +619,13 @@ void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 		*i = ctrl_next_of(c, 0, (unsigned)part);
 		++*t;
 	}
+}
+
+void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out)
+{
+	ctrl_start_seg_in(c, v, *i, *t);
+	ctrl_advance(c, t, i, part);
+	ctrl_emit_in(c, v, out);
 }
 
 idle_cause_t ctrl_idle_reason(const ctrl_t *c)
@@ -583,9 +651,7 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 	if (c->cur_i == 0)
 		c->step_started = c->cur_t;
-	ctrl_start_seg(c, v, c->cur_i, c->cur_t);
-	ctrl_advance(c, &c->cur_t, &c->cur_i, -1);
-	ctrl_emit(c, v, out);
+	ctrl_launch(c, v, &c->cur_t, &c->cur_i, -1, out);
 }
 
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)

@@ -107,6 +107,8 @@ typedef struct ctrl_layer {
 				* ceil(used / Kc) tiles, at least one; its U.h segments wait for
 				* all of h_{t-1} (the encoder's list is complete only then) */
 	uint32_t delta_latency; /* ... and delta_latency cycles more (the encoder) */
+	bool lazy_reads;	/* the engine calls ctrl_settle before it reads a counter: an
+				 * all-ready segment may count its reads per segment (stepped runs) */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */
@@ -148,6 +150,11 @@ uint64_t ctrl_run_length(const ctrl_t *c, const ctrl_token_t *head, uint32_t R);
 /* Exactly k ctrl_tick() calls of such a run: the k tokens go into the ring
  * of R line slots from *idx on, which advances by k. */
 void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, uint32_t R, uint32_t *idx);
+/* Counts the reads of tiles issued but not yet counted (ctrl_t.a_lazy)
+ * into the weight buffer, the decompression unit and the controller's
+ * `tiles`: due before anything outside the controller's issue reads those
+ * counters (accel_settle). */
+void ctrl_settle(ctrl_t *c, const ctrl_view_t *v);
 /* Each segment's issue becomes a slice on the controller track (NULL: off). */
 void ctrl_set_trace(ctrl_t *c, trace_t *t);
 /* The step whose first main segment (the first segment, or for Unfolded

@@ -5,8 +5,8 @@
  *
  * A pick function (registry.h) runs when no segment is being issued. It
  * checks the next segment's conditions in its own order and either calls
- * ctrl_start_seg + ctrl_advance + ctrl_emit (the segment's first token) or
- * ctrl_bubble with the reason nothing was issued.
+ * ctrl_launch (ctrl_start_seg + ctrl_advance + ctrl_emit of the segment's
+ * first token) or ctrl_bubble with the reason nothing was issued.
  */
 #ifndef SHARPSIM_CTRL_IMPL_H
 #define SHARPSIM_CTRL_IMPL_H
@@ -43,7 +43,7 @@ struct ctrl {
 	 * layer-constant tests of the step barrier and ctrl_start_seg).
 	 * Room: nseg_room. */
 	uint32_t *next_in[2];
-	uint8_t *seg_flags;
+	uint16_t *seg_flags;
 	uint32_t nseg_room;
 	/* The batch when every sequence runs every step (no sequence_lens),
 	 * else 0: ctrl_active without reading the workload. */
@@ -55,7 +55,7 @@ struct ctrl {
 	uint32_t h_known;
 	/* the segment being issued */
 	bool active;
-	uint32_t a_seg, a_step, a_c, a_b, a_id;
+	uint32_t a_seg, a_step, a_c, a_b, a_rc, a_id; /* a_rc: see a_lazy */
 	/* its tiles this step, and its used columns when its partition is
 	 * delta-encoded (DLT_UNKNOWN: not, every tile of the program) */
 	uint32_t a_nt, a_cols;
@@ -64,6 +64,17 @@ struct ctrl {
 	 * weight buffer has all its weights (wbuf_all_ready, which holds to
 	 * the layer's end) and the decompression unit is bypassed */
 	bool a_free;
+	/* ... and, in addition, CTRL_SEG_LAZY: one token per column tile
+	 * (a_hold 1) and more than one tile (a one-tile segment gains nothing
+	 * by deferring its count): its reads are counted per segment, not per
+	 * token.
+	 * Columns a_rc .. a_c-1 have been issued but not yet counted into the
+	 * weight buffer's and decompression unit's counters and `tiles`;
+	 * ctrl_settle counts them (at the next segment's start, and from
+	 * accel_settle, before anything reads a counter). Only in a layer with
+	 * ctrl_layer_t.lazy_reads (a stepped run), so never in a fast-forward
+	 * run, a jump or a snapshot. */
+	bool a_lazy;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
@@ -84,6 +95,15 @@ struct ctrl {
 	 * copies it and sets its step, block and sequence. ntok: room. */
 	ctrl_token_t *tok;
 	uint32_t ntok;
+	/* Per program tile i (0 .. ntile, room ntok + 1), the counts of reading
+	 * tiles 0 .. i-1 once each: bank rows, bank bytes, decoded weights;
+	 * and peak, the most bank bytes of one tile from tile i's segment's
+	 * first through tile i. ctrl_settle counts a run of a segment's
+	 * columns from them in a few additions (ctrl_tokens). */
+	struct ctrl_tile_sum {
+		uint64_t rows, bytes, dec;
+		uint32_t peak;
+	} * tsum;
 	uint32_t next_id;
 	ctrl_block_t *ring, *ring_tmp;
 	uint32_t nring;
@@ -108,6 +128,7 @@ enum {
 	CTRL_SEG_XQ_POP = 1u << 5,    /* an H block taking its partner's sums as init */
 	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
 	CTRL_SEG_BAR_H = 1u << 7,     /* its barrier, if needed, is all of h_{t-1} (no phase, delta or projection) */
+	CTRL_SEG_LAZY = 1u << 8, /* SIMPLE, lazy_reads, one token per column tile (a batch of 1), more than one tile */
 };
 
 /* Sequences active in step t (workload_active). */
@@ -130,7 +151,15 @@ static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched
 	unsigned f = c->seg_flags[s - c->L.prog->seg];
 	if (!(f & CTRL_SEG_BARRIER) || ((f & CTRL_SEG_BAR_H) && t <= c->h_known))
 		return true;
-	return ctrl_barrier_ok(c, v, s, t);
+	if (!(f & CTRL_SEG_BAR_H))
+		return ctrl_barrier_ok(c, v, s, t);
+	/* ctrl_barrier_ok's last case, which CTRL_SEG_BAR_H selects: asked
+	 * here, as a pick waiting for h_{t-1} asks it every cycle. t is above
+	 * h_known (tested above). */
+	if (t && cellu_h_written(v->cellu, t - 1) < c->L.hidden * ctrl_active(c, t - 1))
+		return false;
+	c->h_known = t;
+	return true;
 }
 /* Puts a bubble with its cause into the line. */
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);
@@ -141,6 +170,11 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
 /* Moves cursor (t, i) to the next segment: of the program (part < 0) or of
  * one partition, wrapping to the next step. */
 void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part);
+/* ctrl_start_seg of cursor (t, i), ctrl_advance of it, and ctrl_emit of
+ * the segment's first token: what a pick does once it has chosen, as one
+ * call with the start and the emit inlined (the emit reads what the start
+ * has just set). */
+void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out);
 /* Why nothing is issued once a layer's segments are all issued. */
 idle_cause_t ctrl_idle_reason(const ctrl_t *c);
 /* The in-order pick Sequential, Batch, Intergate and BrainWave share:

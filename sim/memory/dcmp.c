@@ -87,6 +87,11 @@ void dcmp_take_run(dcmp_t *d, const tile_meta_t *m, uint32_t n)
 	d->weights += w;
 }
 
+void dcmp_count(dcmp_t *d, uint64_t weights)
+{
+	d->weights += weights;
+}
+
 static void dcmp_refill(dcmp_t *d, uint64_t k)
 {
 	if (!d->active)

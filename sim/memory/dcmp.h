@@ -59,6 +59,9 @@ void dcmp_take(dcmp_t *d, const tile_meta_t *m);
 /* Fast-forward: tiles m[0 .. n) issued in a burst (precondition:
  * dcmp_quiet), counted only. */
 void dcmp_take_run(dcmp_t *d, const tile_meta_t *m, uint32_t n);
+/* Tiles of `weights` decoded weights in all, issued while dcmp_quiet,
+ * counted only (ctrl_settle). */
+void dcmp_count(dcmp_t *d, uint64_t weights);
 void dcmp_tick(dcmp_t *d);
 /* The unit cannot stall this layer: unlimited, or the layer bypasses it. */
 bool dcmp_quiet(const dcmp_t *d);

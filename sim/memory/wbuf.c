@@ -302,6 +302,14 @@ void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n)
 	w->peak = peak;
 }
 
+void wbuf_count_reads(wbuf_t *w, uint64_t rows, uint64_t bytes, uint64_t peak)
+{
+	w->row_reads += rows;
+	w->read_bytes += bytes;
+	if (peak > w->peak)
+		w->peak = peak;
+}
+
 void wbuf_skip(wbuf_t *w, uint64_t k)
 {
 	if (w->port_limited) {

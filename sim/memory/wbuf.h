@@ -101,6 +101,9 @@ bool wbuf_settled(const wbuf_t *w);
 /* Fast-forward: reads column tiles c0 .. c0+n-1 of segment s, exactly as n
  * wbuf_tile_read() calls (precondition: wbuf_quiet). */
 void wbuf_read_run(wbuf_t *w, uint32_t seg, uint32_t c0, uint32_t n);
+/* Reads already summed by the caller (ctrl_settle): rows and bytes added,
+ * the peak raised to `peak` (precondition: wbuf_all_ready). */
+void wbuf_count_reads(wbuf_t *w, uint64_t rows, uint64_t bytes, uint64_t peak);
 uint64_t wbuf_peak_bytes(const wbuf_t *w);
 /* The steady-state jump may be tried (core/ff.c): the buffer is quiet and
  * the channel steady, or the layer streams and its loads are over (its

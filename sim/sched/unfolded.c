@@ -53,9 +53,7 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		if (!partner_missing && x_ready && ctrl_barrier_met(c, v, s, c->cur_t)) {
 			if (c->cur_i == ctrl_next_of(c, 0, SCHED_PART_H))
 				c->step_started = c->cur_t;
-			ctrl_start_seg(c, v, c->cur_i, c->cur_t);
-			ctrl_advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
-			ctrl_emit(c, v, out);
+			ctrl_launch(c, v, &c->cur_t, &c->cur_i, SCHED_PART_H, out);
 			return;
 		}
 	}
@@ -66,9 +64,7 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		bool in_order = !h_left || c->cur_t > c->x_t || (c->cur_t == c->x_t && c->cur_i > c->x_i);
 		if (ibuf_can_alloc(v->ibuf, x->valid_rows * ctrl_active(c, c->x_t)) &&
 		    (in_order || wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t))) {
-			ctrl_start_seg(c, v, c->x_i, c->x_t);
-			ctrl_advance(c, &c->x_t, &c->x_i, SCHED_PART_X);
-			ctrl_emit(c, v, out);
+			ctrl_launch(c, v, &c->x_t, &c->x_i, SCHED_PART_X, out);
 			return;
 		}
 		ctrl_bubble(c, out, partner_missing ? IDLE_BACKPRESSURE : IDLE_DEPENDENCY);

@@ -62,9 +62,7 @@ static void epur_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	}
 	if (c->cur_i == ctrl_next_of(c, 0, SCHED_PART_H))
 		c->step_started = c->cur_t;
-	ctrl_start_seg(c, v, c->cur_i, c->cur_t);
-	ctrl_advance(c, &c->cur_t, &c->cur_i, SCHED_PART_H);
-	ctrl_emit(c, v, out);
+	ctrl_launch(c, v, &c->cur_t, &c->cur_i, SCHED_PART_H, out);
 }
 
 const sched_desc_t sched_desc_epur = {
