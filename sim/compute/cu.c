@@ -370,11 +370,115 @@ CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_
 		cu_lanes_add(v[n - 2], v[n - 1], nr);
 }
 
+/*
+ * Kc a power of two up to CU_FUSED_MAX (every shipped config's tiles): the
+ * whole tree of a row in one expression, the tree's own pairing written out
+ * (halves of halves down to pairs of products), and the row's accumulator
+ * add in the same loop. One loop over all Kr rows, whose iterations are
+ * independent rows, so the compiler runs it one row per SIMD lane with no
+ * stack of partial sums and no per-run setup; within a lane the adds are
+ * the row's adds in the row's order, as above. kc is a constant at every
+ * call site (always inline), so each Kc gets its own straight-line tree.
+ *
+ *   Kc = 8:  ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+ *   Kc = 16: tree8(leaves 0..7) + tree8(leaves 8..15), and so on
+ */
+#define CU_FUSED_MAX 64
+
+CU_INLINE float cu_t2(const float *w, size_t ld, const float *x, size_t r)
+{
+	return w[r] * x[0] + w[ld + r] * x[1];
+}
+
+/* The tree of 2h leaves: the trees of its two halves added (GCC refuses to
+ * inline a recursive function, so one per level). */
+#define CU_TREE_LEVEL(name, half, h)                                                   \
+	CU_INLINE float name(const float *w, size_t ld, const float *x, size_t r)      \
+	{                                                                              \
+		return half(w, ld, x, r) + half(w + (h) * ld, ld, x + (h), r);         \
+	}
+CU_TREE_LEVEL(cu_t4, cu_t2, 2)
+CU_TREE_LEVEL(cu_t8, cu_t4, 4)
+CU_TREE_LEVEL(cu_t16, cu_t8, 8)
+CU_TREE_LEVEL(cu_t32, cu_t16, 16)
+CU_TREE_LEVEL(cu_t64, cu_t32, 32)
+
+/* One row's tree over kc leaves (kc constant at the call site). */
+CU_INLINE float cu_row_tree(const float *w, size_t ld, const float *x, size_t r, uint32_t kc)
+{
+	switch (kc) {
+	case 2:
+		return cu_t2(w, ld, x, r);
+	case 4:
+		return cu_t4(w, ld, x, r);
+	case 8:
+		return cu_t8(w, ld, x, r);
+	case 16:
+		return cu_t16(w, ld, x, r);
+	case 32:
+		return cu_t32(w, ld, x, r);
+	default:
+		return cu_t64(w, ld, x, r);
+	}
+}
+
+/* Rows [r0, r0 + nr) of the tile's tree sums added into the block's
+ * accumulator (cu_accumulate_f32, its three cases split so that each loop
+ * is branch free; canonicalising the sum before the add or only after it
+ * gives the same bits, docs/numerics.md §8). */
+CU_INLINE void cu_rows_acc(uint32_t *restrict acc, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t r0,
+			   uint32_t nr)
+{
+	const float *restrict w = t->wf, *restrict x = t->xf;
+	if (!t->first)
+		for (uint32_t r = r0; r < r0 + nr; r++)
+			acc[r] = arith_float_canon(arith_bits_to_float(acc[r]) + cu_row_tree(w, kr, x, r, kc));
+	else if (t->has_init)
+		for (uint32_t r = r0; r < r0 + nr; r++)
+			acc[r] = arith_float_canon(arith_bits_to_float(t->init[r]) + cu_row_tree(w, kr, x, r, kc));
+	else
+		for (uint32_t r = r0; r < r0 + nr; r++)
+			acc[r] = arith_float_canon(cu_row_tree(w, kr, x, r, kc));
+}
+
+/* All Kr rows: runs of CU_LANES (a constant trip count, which -O2's
+ * vectoriser needs: it refuses loops that would need a scalar epilogue),
+ * then the Kr mod CU_LANES rows left (odd K) one at a time. */
+CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+{
+	uint32_t r0 = 0;
+	for (; r0 + CU_LANES <= kr; r0 += CU_LANES)
+		cu_rows_acc(s->acc, t, kr, kc, r0, CU_LANES);
+	cu_rows_acc(s->acc, t, kr, kc, r0, kr - r0);
+}
+
 /* Runs of CU_LANES rows (the last one moved back to end at Kr, recomputing
  * a few rows rather than running a short vector); a tile of fewer rows one
  * row at a time. */
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
 {
+	switch (kc) {
+	case 2:
+		cu_rows_fused(s, t, kr, 2);
+		return;
+	case 4:
+		cu_rows_fused(s, t, kr, 4);
+		return;
+	case 8:
+		cu_rows_fused(s, t, kr, 8);
+		return;
+	case 16:
+		cu_rows_fused(s, t, kr, 16);
+		return;
+	case 32:
+		cu_rows_fused(s, t, kr, 32);
+		return;
+	case 64:
+		cu_rows_fused(s, t, kr, 64);
+		return;
+	default:
+		break;
+	}
 	float v[CU_STACK][CU_LANES];
 	if (kr < CU_LANES) {
 		for (uint32_t r = 0; r < kr; r++) {
