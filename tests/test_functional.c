@@ -629,10 +629,11 @@ START_TEST(cu_float_path_matches_bits)
 				float wf[3][384], xf[3][32];
 				uint32_t init[96];
 				for (int t = 0; t < 3; t++) {
-					/* wf is column-major (cu.h): w's row r, leaf j at j * kr + r */
-					for (uint32_t i = 0; i < kr * kc; i++) {
+					/* wf in panels (cu.h): w's row r, leaf j at
+					 * cu_wf_row(kr, kc, r, &ld) + j * ld */
+					for (uint32_t i = 0, ld; i < kr * kc; i++) {
 						w[t][i] = special16(&seed);
-						wf[t][i % kc * kr + i / kc] =
+						wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
 							p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
 					}
 					for (uint32_t i = 0; i < kc; i++) {
@@ -715,8 +716,9 @@ START_TEST(cu_fp32_matches_contract)
 			uint32_t w[3][384], x[3][32], init[96], want[96];
 			float wf[3][384], xf[3][32];
 			for (int t = 0; t < 3; t++) {
-				for (uint32_t i = 0; i < kr * kc; i++)
-					wf[t][i % kc * kr + i / kc] = arith_bits_to_float(w[t][i] = special32(&seed));
+				for (uint32_t i = 0, ld; i < kr * kc; i++)
+					wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
+						arith_bits_to_float(w[t][i] = special32(&seed));
 				for (uint32_t i = 0; i < kc; i++)
 					xf[t][i] = arith_bits_to_float(x[t][i] = special32(&seed));
 			}

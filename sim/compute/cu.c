@@ -280,7 +280,7 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  *   push leaf 11 (0b1011: two trailing ones, two adds):
  *   [s0..7][s8,9][s10][s11] -> [s0..7][s8,9][s10,11] -> [s0..7][s8..11]
  */
-#define CU_LANES 16
+#define CU_LANES CU_PANEL
 #define CU_STACK 40
 
 /* The lane operations, each over nr rows side by side: add the stack's top
@@ -328,9 +328,9 @@ static inline void cu_lanes_mul(float *restrict top, const float *restrict w, fl
 #define CU_INLINE static inline
 #endif
 
-/* Tree sums of rows [r0, r0 + nr) of the tile, nr <= CU_LANES, left in
- * v[0] (v: the stack; n its depth). */
-CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub,
+/* Tree sums of rows [r0, r0 + nr) of one panel (w: its leaf 0s, ld: its
+ * stride), nr <= CU_LANES, left in v[0] (v: the stack; n its depth). */
+CU_INLINE void cu_rows_tree(const float *w, const float *x, size_t ld, uint32_t kc, uint32_t sub, uint32_t nsub,
 			    uint32_t r0, uint32_t nr, float (*v)[CU_LANES])
 {
 	uint32_t n = 0;
@@ -340,13 +340,13 @@ CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_
 		 * the products when Kc >= 8, else its first (w0 * x0 + w1 * x1, as
 		 * the tree adds its two leaves) */
 		for (uint32_t i = 0; kc >= 8 && i < kc / 8; i++) {
-			cu_lanes_oct(v[n++], w + (size_t)8 * i * kr + r0, kr, x + 8 * i, nr);
+			cu_lanes_oct(v[n++], w + (size_t)8 * i * ld + r0, ld, x + 8 * i, nr);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
 				cu_lanes_add(v[n - 2], v[n - 1], nr);
 		}
 		for (uint32_t i = 0; kc < 8 && i < kc / 2; i++) {
-			const float *w0 = w + (size_t)2 * i * kr + r0;
-			cu_lanes_pair(v[n++], w0, w0 + kr, x[2 * i], x[2 * i + 1], nr);
+			const float *w0 = w + (size_t)2 * i * ld + r0;
+			cu_lanes_pair(v[n++], w0, w0 + ld, x[2 * i], x[2 * i + 1], nr);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
 				cu_lanes_add(v[n - 2], v[n - 1], nr);
 		}
@@ -355,7 +355,7 @@ CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_
 			uint32_t base = n;
 			for (uint32_t j = 0; j < sub; j++) {
 				uint32_t k = q * sub + j;
-				cu_lanes_mul(v[n++], w + (size_t)k * kr + r0, x[k], nr);
+				cu_lanes_mul(v[n++], w + (size_t)k * ld + r0, x[k], nr);
 				for (uint32_t c = j; c & 1; c >>= 1, n--)
 					cu_lanes_add(v[n - 2], v[n - 1], nr);
 			}
@@ -422,39 +422,42 @@ CU_INLINE float cu_row_tree(const float *w, size_t ld, const float *x, size_t r,
 	}
 }
 
-/* Rows [r0, r0 + nr) of the tile's tree sums added into the block's
- * accumulator (cu_accumulate_f32, its three cases split so that each loop
- * is branch free; canonicalising the sum before the add or only after it
- * gives the same bits, docs/numerics.md §8). */
-CU_INLINE void cu_rows_acc(uint32_t *restrict acc, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t r0,
-			   uint32_t nr)
+/* The nr rows of one panel (w: its leaf 0s, ld: its stride, acc and init
+ * at its first row) added into the block's accumulator (cu_accumulate_f32,
+ * its three cases split so that each loop is branch free; canonicalising
+ * the sum before the add or only after it gives the same bits,
+ * docs/numerics.md §8). */
+CU_INLINE void cu_rows_acc(uint32_t *restrict acc, const cu_tile_t *t, const uint32_t *init, const float *restrict w,
+			   size_t ld, uint32_t kc, uint32_t nr)
 {
-	const float *restrict w = t->wf, *restrict x = t->xf;
+	const float *restrict x = t->xf;
 	if (!t->first)
-		for (uint32_t r = r0; r < r0 + nr; r++)
-			acc[r] = arith_float_canon(arith_bits_to_float(acc[r]) + cu_row_tree(w, kr, x, r, kc));
+		for (uint32_t r = 0; r < nr; r++)
+			acc[r] = arith_float_canon(arith_bits_to_float(acc[r]) + cu_row_tree(w, ld, x, r, kc));
 	else if (t->has_init)
-		for (uint32_t r = r0; r < r0 + nr; r++)
-			acc[r] = arith_float_canon(arith_bits_to_float(t->init[r]) + cu_row_tree(w, kr, x, r, kc));
+		for (uint32_t r = 0; r < nr; r++)
+			acc[r] = arith_float_canon(arith_bits_to_float(init[r]) + cu_row_tree(w, ld, x, r, kc));
 	else
-		for (uint32_t r = r0; r < r0 + nr; r++)
-			acc[r] = arith_float_canon(cu_row_tree(w, kr, x, r, kc));
+		for (uint32_t r = 0; r < nr; r++)
+			acc[r] = arith_float_canon(cu_row_tree(w, ld, x, r, kc));
 }
 
-/* All Kr rows: runs of CU_LANES (a constant trip count, which -O2's
- * vectoriser needs: it refuses loops that would need a scalar epilogue),
- * then the Kr mod CU_LANES rows left (odd K) one at a time. */
+/* All Kr rows, panel by panel (cu.h): full panels at the constant stride
+ * and trip count CU_LANES (-O2's vectoriser refuses loops that would need a
+ * scalar epilogue, and a constant stride keeps every leaf an offset from one
+ * pointer), then a last short panel (odd K). */
 CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
 {
 	uint32_t r0 = 0;
 	for (; r0 + CU_LANES <= kr; r0 += CU_LANES)
-		cu_rows_acc(s->acc, t, kr, kc, r0, CU_LANES);
-	cu_rows_acc(s->acc, t, kr, kc, r0, kr - r0);
+		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, CU_LANES, kc, CU_LANES);
+	if (r0 < kr)
+		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, kr - r0, kc, kr - r0);
 }
 
-/* Runs of CU_LANES rows (the last one moved back to end at Kr, recomputing
- * a few rows rather than running a short vector); a tile of fewer rows one
- * row at a time. */
+/* Kc a power of two up to CU_FUSED_MAX: cu_rows_fused. Otherwise full
+ * panels CU_LANES rows at a time through the stack, and the rows of a last
+ * short panel one at a time. */
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
 {
 	switch (kc) {
@@ -480,19 +483,15 @@ static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
 		break;
 	}
 	float v[CU_STACK][CU_LANES];
-	if (kr < CU_LANES) {
-		for (uint32_t r = 0; r < kr; r++) {
-			cu_rows_tree(t->wf, t->xf, kr, kc, sub, nsub, r, 1, v);
-			cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
-		}
-		return;
-	}
-	for (uint32_t done = 0; done < kr;) {
-		uint32_t r0 = kr - done >= CU_LANES ? done : kr - CU_LANES;
-		cu_rows_tree(t->wf, t->xf, kr, kc, sub, nsub, r0, CU_LANES, v);
-		for (uint32_t r = done - r0; r < CU_LANES; r++)
+	uint32_t r0 = 0;
+	for (; r0 + CU_LANES <= kr; r0 += CU_LANES) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_LANES, kc, sub, nsub, 0, CU_LANES, v);
+		for (uint32_t r = 0; r < CU_LANES; r++)
 			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
-		done = r0 + CU_LANES;
+	}
+	for (uint32_t r = r0; r < kr; r++) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, kr - r0, kc, sub, nsub, r - r0, 1, v);
+		cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
 	}
 }
 
