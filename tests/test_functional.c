@@ -610,13 +610,14 @@ static uint16_t special16(uint64_t *s)
 /* The float fast path (pre-widened wf/xf) gives the bit-pattern path's bits
  * for random fp16 and bf16 operands with specials (zeros of both signs,
  * subnormals, infinities, NaNs with payloads), every tile config, with and
- * without init, N a power of two and not (24: hierarchical tree), K = 4 and
- * 12 (rows in runs of 16 lanes, a last run moved back to end at Kr, and
- * tiles of fewer than 16 rows; Kc from 3 to 32: the tree's first three
+ * without init, N a power of two (the fused trees) and not (24: the
+ * hierarchical tree through the stack), K = 4 and 13 (Kr from 4 to 104:
+ * panels of 4 rows, runs of 16 lanes, full panels left over and a last
+ * short panel of 1 or 2 rows; Kc from 3 to 32: the tree's first three
  * levels formed at once, and carried across runs of 8 leaves). */
 START_TEST(cu_float_path_matches_bits)
 {
-	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 12 };
+	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 13 };
 	uint64_t seed = 1;
 	for (int p = 0; p < 2; p++)
 		for (int ni = 0; ni < 4; ni++)
@@ -625,9 +626,9 @@ START_TEST(cu_float_path_matches_bits)
 					 kc = n / groups;
 				int prec = p ? PREC_BF16 : PREC_FP16;
 				cu_rig_t a = rig(n, k, prec, 32), b = rig(n, k, prec, 32);
-				uint16_t w[3][384], x[3][32];
-				float wf[3][384], xf[3][32];
-				uint32_t init[96];
+				uint16_t w[3][512], x[3][32];
+				float wf[3][512], xf[3][32];
+				uint32_t init[128];
 				for (int t = 0; t < 3; t++) {
 					/* wf in panels (cu.h): w's row r, leaf j at
 					 * cu_wf_row(kr, kc, r, &ld) + j * ld */
@@ -701,10 +702,11 @@ static uint32_t pair_reduce(uint32_t *v, uint32_t n)
  * the hierarchical adjacent-pair tree and the accumulator, bit for bit, on
  * operands with specials (NaN payloads, subnormals, infinities), every
  * tile config, with and without init, N a power of two and not, K = 4 and
- * 12 (the row runs of cu.c's float path, as in cu_float_path_matches_bits). */
+ * 13 (the panels and row runs of cu.c's float path, as in
+ * cu_float_path_matches_bits). */
 START_TEST(cu_fp32_matches_contract)
 {
-	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 12 };
+	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 13 };
 	uint64_t seed = 5;
 	uint32_t rows = 0, finite = 0;
 	for (int ni = 0; ni < 4; ni++)
@@ -713,8 +715,8 @@ START_TEST(cu_fp32_matches_contract)
 				 kc = n / groups;
 			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides both N: the tree's groups */
 			cu_rig_t g = rig(n, k, PREC_FP32, 32);
-			uint32_t w[3][384], x[3][32], init[96], want[96];
-			float wf[3][384], xf[3][32];
+			uint32_t w[3][512], x[3][32], init[128], want[128];
+			float wf[3][512], xf[3][32];
 			for (int t = 0; t < 3; t++) {
 				for (uint32_t i = 0, ld; i < kr * kc; i++)
 					wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =

@@ -280,44 +280,8 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  *   push leaf 11 (0b1011: two trailing ones, two adds):
  *   [s0..7][s8,9][s10][s11] -> [s0..7][s8,9][s10,11] -> [s0..7][s8..11]
  */
-#define CU_LANES CU_PANEL
+#define CU_LANES 16
 #define CU_STACK 40
-
-/* The lane operations, each over nr rows side by side: add the stack's top
- * into the entry below, and form a leaf, a pair of leaves or a subtree of
- * eight (restrict: stack entries and weights never overlap, which lets the
- * compiler vectorise without runtime overlap checks). */
-static inline void cu_lanes_add(float *restrict a, const float *restrict b, uint32_t nr)
-{
-	for (uint32_t r = 0; r < nr; r++)
-		a[r] = a[r] + b[r];
-}
-
-static inline void cu_lanes_pair(float *restrict top, const float *restrict w0, const float *restrict w1, float x0,
-				 float x1, uint32_t nr)
-{
-	for (uint32_t r = 0; r < nr; r++)
-		top[r] = w0[r] * x0 + w1[r] * x1;
-}
-
-/* The subtree of 8 adjacent leaves k .. k+7 (w: leaf k's row run, ld the
- * column stride), formed in registers: its three levels in the tree's own
- * pairing. */
-static inline void cu_lanes_oct(float *restrict top, const float *restrict w, size_t ld, const float *x, uint32_t nr)
-{
-	const float *restrict w1 = w + ld, *restrict w2 = w1 + ld, *restrict w3 = w2 + ld;
-	const float *restrict w4 = w3 + ld, *restrict w5 = w4 + ld, *restrict w6 = w5 + ld, *restrict w7 = w6 + ld;
-	float x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
-	for (uint32_t r = 0; r < nr; r++)
-		top[r] = ((w[r] * x0 + w1[r] * x1) + (w2[r] * x2 + w3[r] * x3)) +
-			 ((w4[r] * x4 + w5[r] * x5) + (w6[r] * x6 + w7[r] * x7));
-}
-
-static inline void cu_lanes_mul(float *restrict top, const float *restrict w, float x, uint32_t nr)
-{
-	for (uint32_t r = 0; r < nr; r++)
-		top[r] = w[r] * x;
-}
 
 /* Forced inline where the compiler has the attribute (GCC, Clang): each
  * call site's constant lane count is what makes the loops vectorise, and
@@ -328,46 +292,90 @@ static inline void cu_lanes_mul(float *restrict top, const float *restrict w, fl
 #define CU_INLINE static inline
 #endif
 
-/* Tree sums of rows [r0, r0 + nr) of one panel (w: its leaf 0s, ld: its
- * stride), nr <= CU_LANES, left in v[0] (v: the stack; n its depth). */
-CU_INLINE void cu_rows_tree(const float *w, const float *x, size_t ld, uint32_t kc, uint32_t sub, uint32_t nsub,
-			    uint32_t r0, uint32_t nr, float (*v)[CU_LANES])
+/* The lane operations, each over np panels of pw rows side by side (row j
+ * of panel p: leaf at w[p * ps + j], lane p * pw + j): add the stack's top
+ * into the entry below, and form a leaf, a pair of leaves or a subtree of
+ * eight (restrict: stack entries and weights never overlap, which lets the
+ * compiler vectorise without runtime overlap checks). */
+CU_INLINE void cu_lanes_add(float *restrict a, const float *restrict b, uint32_t nl)
 {
-	uint32_t n = 0;
+	for (uint32_t r = 0; r < nl; r++)
+		a[r] = a[r] + b[r];
+}
+
+CU_INLINE void cu_lanes_pair(float *restrict top, const float *restrict w0, const float *restrict w1, size_t ps,
+			     float x0, float x1, uint32_t np, uint32_t pw)
+{
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t j = 0; j < pw; j++)
+			top[p * pw + j] = w0[p * ps + j] * x0 + w1[p * ps + j] * x1;
+}
+
+/* The subtree of 8 adjacent leaves k .. k+7 (w: leaf k's rows, ld the
+ * leaves' stride), formed in registers: its three levels in the tree's own
+ * pairing. */
+CU_INLINE void cu_lanes_oct(float *restrict top, const float *restrict w, size_t ld, size_t ps, const float *x,
+			    uint32_t np, uint32_t pw)
+{
+	const float *restrict w1 = w + ld, *restrict w2 = w1 + ld, *restrict w3 = w2 + ld;
+	const float *restrict w4 = w3 + ld, *restrict w5 = w4 + ld, *restrict w6 = w5 + ld, *restrict w7 = w6 + ld;
+	float x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t j = 0; j < pw; j++) {
+			size_t r = p * ps + j;
+			top[p * pw + j] = ((w[r] * x0 + w1[r] * x1) + (w2[r] * x2 + w3[r] * x3)) +
+					  ((w4[r] * x4 + w5[r] * x5) + (w6[r] * x6 + w7[r] * x7));
+		}
+}
+
+CU_INLINE void cu_lanes_mul(float *restrict top, const float *restrict w, size_t ps, float x, uint32_t np, uint32_t pw)
+{
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t j = 0; j < pw; j++)
+			top[p * pw + j] = w[p * ps + j] * x;
+}
+
+/* Tree sums of np panels of pw rows (w: leaf 0 of the first panel's first row,
+ * ld: the leaves' stride, ps: the panels'), np * pw <= CU_LANES, left in
+ * v[0] (v: the stack; n its depth). */
+CU_INLINE void cu_rows_tree(const float *w, const float *x, size_t ld, size_t ps, uint32_t kc, uint32_t sub,
+			    uint32_t nsub, uint32_t np, uint32_t pw, float (*v)[CU_LANES])
+{
+	uint32_t n = 0, nl = np * pw;
 	if ((sub & (sub - 1)) == 0 && kc > 1) {
 		/* sub and nsub powers of two: one adjacent-pair tree over all Kc
 		 * leaves with no odd level; its first three levels straight from
 		 * the products when Kc >= 8, else its first (w0 * x0 + w1 * x1, as
 		 * the tree adds its two leaves) */
 		for (uint32_t i = 0; kc >= 8 && i < kc / 8; i++) {
-			cu_lanes_oct(v[n++], w + (size_t)8 * i * ld + r0, ld, x + 8 * i, nr);
+			cu_lanes_oct(v[n++], w + (size_t)8 * i * ld, ld, ps, x + 8 * i, np, pw);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 		}
 		for (uint32_t i = 0; kc < 8 && i < kc / 2; i++) {
-			const float *w0 = w + (size_t)2 * i * ld + r0;
-			cu_lanes_pair(v[n++], w0, w0 + ld, x[2 * i], x[2 * i + 1], nr);
+			const float *w0 = w + (size_t)2 * i * ld;
+			cu_lanes_pair(v[n++], w0, w0 + ld, ps, x[2 * i], x[2 * i + 1], np, pw);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 		}
 	} else {
 		for (uint32_t q = 0; q < nsub; q++) {
 			uint32_t base = n;
 			for (uint32_t j = 0; j < sub; j++) {
 				uint32_t k = q * sub + j;
-				cu_lanes_mul(v[n++], w + (size_t)k * ld + r0, x[k], nr);
+				cu_lanes_mul(v[n++], w + (size_t)k * ld, ps, x[k], np, pw);
 				for (uint32_t c = j; c & 1; c >>= 1, n--)
-					cu_lanes_add(v[n - 2], v[n - 1], nr);
+					cu_lanes_add(v[n - 2], v[n - 1], nl);
 			}
 			for (; n > base + 1; n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 			/* the sub-group's root, v[base], is leaf q of the nodes' tree */
 			for (uint32_t c = q; c & 1; c >>= 1, n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 		}
 	}
 	for (; n > 1; n--)
-		cu_lanes_add(v[n - 2], v[n - 1], nr);
+		cu_lanes_add(v[n - 2], v[n - 1], nl);
 }
 
 /*
@@ -392,10 +400,10 @@ CU_INLINE float cu_t2(const float *w, size_t ld, const float *x, size_t r)
 
 /* The tree of 2h leaves: the trees of its two halves added (GCC refuses to
  * inline a recursive function, so one per level). */
-#define CU_TREE_LEVEL(name, half, h)                                                   \
-	CU_INLINE float name(const float *w, size_t ld, const float *x, size_t r)      \
-	{                                                                              \
-		return half(w, ld, x, r) + half(w + (h) * ld, ld, x + (h), r);         \
+#define CU_TREE_LEVEL(name, half, h)                                              \
+	CU_INLINE float name(const float *w, size_t ld, const float *x, size_t r) \
+	{                                                                         \
+		return half(w, ld, x, r) + half(w + (h)*ld, ld, x + (h), r);      \
 	}
 CU_TREE_LEVEL(cu_t4, cu_t2, 2)
 CU_TREE_LEVEL(cu_t8, cu_t4, 4)
@@ -443,14 +451,14 @@ CU_INLINE void cu_rows_acc(uint32_t *restrict acc, const cu_tile_t *t, const uin
 }
 
 /* All Kr rows, panel by panel (cu.h): full panels at the constant stride
- * and trip count CU_LANES (-O2's vectoriser refuses loops that would need a
+ * and trip count CU_PANEL (-O2's vectoriser refuses loops that would need a
  * scalar epilogue, and a constant stride keeps every leaf an offset from one
  * pointer), then a last short panel (odd K). */
 CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
 {
 	uint32_t r0 = 0;
-	for (; r0 + CU_LANES <= kr; r0 += CU_LANES)
-		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, CU_LANES, kc, CU_LANES);
+	for (; r0 + CU_PANEL <= kr; r0 += CU_PANEL)
+		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, CU_PANEL, kc, CU_PANEL);
 	if (r0 < kr)
 		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, kr - r0, kc, kr - r0);
 }
@@ -483,14 +491,21 @@ static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
 		break;
 	}
 	float v[CU_STACK][CU_LANES];
+	size_t ps = (size_t)CU_PANEL * kc;
 	uint32_t r0 = 0;
 	for (; r0 + CU_LANES <= kr; r0 += CU_LANES) {
-		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_LANES, kc, sub, nsub, 0, CU_LANES, v);
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_PANEL, ps, kc, sub, nsub, CU_LANES / CU_PANEL, CU_PANEL,
+			     v);
 		for (uint32_t r = 0; r < CU_LANES; r++)
 			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
 	}
+	for (; r0 + CU_PANEL <= kr; r0 += CU_PANEL) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_PANEL, ps, kc, sub, nsub, 1, CU_PANEL, v);
+		for (uint32_t r = 0; r < CU_PANEL; r++)
+			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
+	}
 	for (uint32_t r = r0; r < kr; r++) {
-		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, kr - r0, kc, sub, nsub, r - r0, 1, v);
+		cu_rows_tree(t->wf + (size_t)r0 * kc + (r - r0), t->xf, kr - r0, ps, kc, sub, nsub, 1, 1, v);
 		cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
 	}
 }

@@ -104,7 +104,7 @@ typedef struct cu_tile {
 } cu_tile_t;
 
 /* Rows per panel of cu_tile_t.wf: the rows cu.c evaluates side by side. */
-#define CU_PANEL 16
+#define CU_PANEL 4
 
 /* Where row r's leaf 0 is in a tile's wf, and (in *ld) the stride between
  * its leaves: the panel of rows [p0, p0 + CU_PANEL) starts at p0 * Kc and
