@@ -255,9 +255,9 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  * the only path of fp32, whose words do not fit the 16-bit fields.
  *
  * The tile's rows are independent trees of the same shape, so they are
- * evaluated side by side, CU_LANES rows at a time, one row per SIMD lane:
- * wf is column-major (leaf k of row r at k * Kr + r), so the k-th leaves of
- * a run of rows are one contiguous vector and every operation below is an
+ * evaluated side by side, one row per SIMD lane: wf is in panels of
+ * CU_PANEL rows, each column-major (cu_wf_row, cu.h), so the k-th leaves of
+ * a panel are one contiguous vector and every operation below is an
  * element-wise float * or + that the compiler vectorises (no reassociation:
  * each lane performs exactly its row's adds in its row's order). NaN
  * payloads are left as the host makes them and each row's sum is
@@ -265,6 +265,10 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  * lets a NaN's payload reach a non-NaN result, so the bits match
  * canonicalising after every add). The project builds with -std=c11, where
  * GCC's default is -ffp-contract=off, so w0 * x0 + w1 * x1 is never fused.
+ *
+ * Kc a power of two up to CU_FUSED_MAX takes cu_rows_fused (below); the
+ * others go through the stack of partial sums, CU_LANES rows (four
+ * panels) at a time.
  *
  * The tree order without a buffer of its Kc leaves: an adjacent-pair tree
  * over n leaves with odd nodes passed up is the perfect trees over the

@@ -10,8 +10,9 @@
  *                   fields, and kept only for fixed point and an RTL compute
  *                   unit: fpipe_opts_t.words) and `wlf` (the same values widened exactly to
  *                   float, or fp32's own; floating point only; each tile
- *                   column-major, so cu.c evaluates a tile's rows one per
- *                   SIMD lane), which cu.c multiplies directly
+ *                   in panels of column-major rows, cu_wf_row, so cu.c
+ *                   evaluates a tile's rows one per SIMD lane), which
+ *                   cu.c multiplies directly
  *   I/H buffer      x_t in a ring of `xring` steps (`xv`, filled when a
  *                   step's first x tile arrives), and h in a ring of
  *                   FP_HRING step vectors (`hv`); each vector padded with +0
@@ -611,7 +612,7 @@ static bool fp_reads_x(const fpipe_t *f, const sched_seg_t *s)
 }
 
 /* n weight words widened exactly to float into dst[0], dst[ld], ...
- * (a tile row's column-major float copy), the format's widening chosen once
+ * (a tile row's float copy, ld its panel's width), the format's widening chosen once
  * for the row. */
 static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float *dst, size_t ld)
 {
