@@ -696,6 +696,17 @@ static uint32_t pair_reduce(uint32_t *v, uint32_t n)
 	return v[0];
 }
 
+/* special32 for leaves j < 8 and n <= 32; past that only its ordinary
+ * values (exponents 2^-20 .. 2^20), so that rows of 256 leaves keep finite
+ * sums often enough for their rounding to be compared. */
+static uint32_t special_first8(uint64_t *s, uint32_t n, uint32_t j)
+{
+	uint32_t v = special32(s);
+	while ((n > 32 && j >= 8) && ((v >> 23 & 0xFF) < 107 || (v >> 23 & 0xFF) > 147))
+		v = special32(s);
+	return v;
+}
+
 /* precision.mul=fp32: tiles carry only the float operands (no 16-bit
  * words); the compute unit's sums equal the contract's fp32 x fp32 -> fp32
  * products (arith_f32_mul, checked against MPFR in test_arith.c) summed by
@@ -703,26 +714,28 @@ static uint32_t pair_reduce(uint32_t *v, uint32_t n)
  * operands with specials (NaN payloads, subnormals, infinities), every
  * tile config, with and without init, N a power of two and not, K = 4 and
  * 13 (the panels and row runs of cu.c's float path, as in
- * cu_float_path_matches_bits). */
+ * cu_float_path_matches_bits), and N = 256 (Kc 32 to 256: the runs of 64
+ * leaves and their roots' stack, cu_rows_big). */
 START_TEST(cu_fp32_matches_contract)
 {
-	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 13 };
+	static const uint32_t ns[3] = { 32, 24, 256 }, ks[2] = { 4, 13 };
 	uint64_t seed = 5;
-	uint32_t rows = 0, finite = 0;
-	for (int ni = 0; ni < 4; ni++)
+	uint32_t rows = 0, finite = 0, finite_wide = 0;
+	for (int ni = 0; ni < 6; ni++)
 		for (unsigned cfg = 1; cfg <= 4; cfg++) {
-			uint32_t n = ns[ni % 2], k = ks[ni / 2], groups = 8u >> (cfg - 1), kr = groups * k,
+			uint32_t n = ns[ni % 3], k = ks[ni / 3], groups = 8u >> (cfg - 1), kr = groups * k,
 				 kc = n / groups;
 			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides both N: the tree's groups */
 			cu_rig_t g = rig(n, k, PREC_FP32, 32);
-			uint32_t w[3][512], x[3][32], init[128], want[128];
-			float wf[3][512], xf[3][32];
+			static uint32_t w[3][3328], x[3][256];
+			uint32_t init[128], want[128];
+			static float wf[3][3328], xf[3][256];
 			for (int t = 0; t < 3; t++) {
 				for (uint32_t i = 0, ld; i < kr * kc; i++)
 					wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
-						arith_bits_to_float(w[t][i] = special32(&seed));
+						arith_bits_to_float(w[t][i] = special_first8(&seed, n, i % kc));
 				for (uint32_t i = 0; i < kc; i++)
-					xf[t][i] = arith_bits_to_float(x[t][i] = special32(&seed));
+					xf[t][i] = arith_bits_to_float(x[t][i] = special_first8(&seed, n, i));
 			}
 			for (uint32_t r = 0; r < kr; r++)
 				init[r] = special32(&seed);
@@ -737,7 +750,7 @@ START_TEST(cu_fp32_matches_contract)
 							.wf = wf[t],
 							.xf = xf[t] };
 				for (uint32_t r = 0; r < kr; r++) {
-					uint32_t leaf[32], node[8];
+					uint32_t leaf[256], node[8];
 					for (uint32_t j = 0; j < kc; j++)
 						leaf[j] = arith_f32_mul(w[t][r * kc + j], x[t][j]);
 					for (uint32_t q = 0; q < nsub; q++)
@@ -754,11 +767,13 @@ START_TEST(cu_fp32_matches_contract)
 					      got[r], want[r]);
 				rows++;
 				finite += (got[r] & 0x7F800000u) != 0x7F800000u;
+				finite_wide += n > 32 && (got[r] & 0x7F800000u) != 0x7F800000u;
 			}
 			unrig(&g);
 		}
 	/* most sums are finite, so the rounding of real additions is compared */
 	ck_assert_msg(finite * 2 > rows, "%u of %u sums finite", finite, rows);
+	ck_assert_msg(finite_wide > 100, "%u sums finite at N = 256", finite_wide);
 }
 END_TEST
 

@@ -266,7 +266,7 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  * canonicalising after every add). The project builds with -std=c11, where
  * GCC's default is -ffp-contract=off, so w0 * x0 + w1 * x1 is never fused.
  *
- * Kc a power of two up to CU_FUSED_MAX takes cu_rows_fused (below); the
+ * Kc a power of two takes cu_rows_fused or cu_rows_big (below); the
  * others go through the stack of partial sums, CU_LANES rows (four
  * panels) at a time.
  *
@@ -383,7 +383,8 @@ CU_INLINE void cu_rows_tree(const float *w, const float *x, size_t ld, size_t ps
 }
 
 /*
- * Kc a power of two up to CU_FUSED_MAX (every shipped config's tiles): the
+ * Kc a power of two up to CU_FUSED_MAX (every tile config of sharp-1k, the
+ * narrower ones of the larger presets; cu_rows_big takes the wider): the
  * whole tree of a row in one expression, the tree's own pairing written out
  * (halves of halves down to pairs of products), and the row's accumulator
  * add in the same loop. One loop over all Kr rows, whose iterations are
@@ -467,9 +468,63 @@ CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
 		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, kr - r0, kc, kr - r0);
 }
 
-/* Kc a power of two up to CU_FUSED_MAX: cu_rows_fused. Otherwise full
- * panels CU_LANES rows at a time through the stack, and the rows of a last
- * short panel one at a time. */
+/* Kc a power of two above CU_FUSED_MAX: the trees of its runs of
+ * CU_FUSED_MAX leaves (cu_t64), whose roots are the leaves of the rest of
+ * the same tree (their count a power of two), built in run order on a stack
+ * per row (as cu_rows_tree's: after root c, one add per trailing one bit of
+ * c, the earlier node on the left). Runs outermost, so that a run's x
+ * stays in registers over up to CU_BIG_PANELS panels; a last short panel
+ * (pw < CU_PANEL rows) goes alone. Bounded by CU_ROOTS runs (Kc <= 4096). */
+#define CU_ROOTS 64
+#define CU_ROOT_DEPTH 7 /* log2(CU_ROOTS) + 1 */
+#define CU_BIG_PANELS 32
+
+CU_INLINE void cu_big_panels(cu_slot_t *s, const cu_tile_t *t, uint32_t kc, uint32_t r0, uint32_t np, uint32_t pw)
+{
+	float st[CU_BIG_PANELS][CU_ROOT_DEPTH][CU_PANEL];
+	const float *restrict w = t->wf + (size_t)r0 * kc;
+	uint32_t nc = kc / CU_FUSED_MAX, n = 0;
+	for (uint32_t c = 0; c < nc; c++) {
+		const float *restrict x = t->xf + c * CU_FUSED_MAX;
+		uint32_t m = n;
+		for (uint32_t k = c; k & 1; k >>= 1)
+			m--;
+		for (uint32_t p = 0; p < np; p++) {
+			const float *restrict wc = w + (size_t)p * CU_PANEL * kc + (size_t)c * CU_FUSED_MAX * pw;
+			float v[CU_PANEL];
+			for (uint32_t r = 0; r < pw; r++)
+				v[r] = cu_t64(wc, pw, x, r);
+			for (uint32_t k = c, d = n; k & 1; k >>= 1) {
+				const float *restrict left = st[p][--d];
+				for (uint32_t r = 0; r < pw; r++)
+					v[r] = left[r] + v[r];
+			}
+			for (uint32_t r = 0; r < pw; r++)
+				st[p][m][r] = v[r];
+		}
+		n = m + 1;
+	}
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t r = 0; r < pw; r++)
+			cu_accumulate_f32(s, t, r0 + p * CU_PANEL + r, arith_float_canon(st[p][0][r]));
+}
+
+CU_INLINE void cu_rows_big(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+{
+	uint32_t r0 = 0;
+	for (; r0 + CU_PANEL <= kr;) {
+		uint32_t np = (kr - r0) / CU_PANEL;
+		np = np < CU_BIG_PANELS ? np : CU_BIG_PANELS;
+		cu_big_panels(s, t, kc, r0, np, CU_PANEL);
+		r0 += np * CU_PANEL;
+	}
+	if (r0 < kr)
+		cu_big_panels(s, t, kc, r0, 1, kr - r0);
+}
+
+/* Kc a power of two: cu_rows_fused up to CU_FUSED_MAX, cu_rows_big above.
+ * Otherwise full panels CU_LANES rows at a time through the stack, and the
+ * rows of a last short panel one at a time. */
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
 {
 	switch (kc) {
@@ -492,6 +547,10 @@ static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
 		cu_rows_fused(s, t, kr, 64);
 		return;
 	default:
+		if ((kc & (kc - 1)) == 0 && kc / CU_FUSED_MAX <= CU_ROOTS) {
+			cu_rows_big(s, t, kr, kc);
+			return;
+		}
 		break;
 	}
 	float v[CU_STACK][CU_LANES];
