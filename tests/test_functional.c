@@ -714,18 +714,18 @@ static uint32_t special_first8(uint64_t *s, uint32_t n, uint32_t j)
  * operands with specials (NaN payloads, subnormals, infinities), every
  * tile config, with and without init, N a power of two and not, K = 4 and
  * 13 (the panels and row runs of cu.c's float path, as in
- * cu_float_path_matches_bits), and N = 256 (Kc 32 to 256: the runs of 64
- * leaves and their roots' stack, cu_rows_big). */
+ * cu_float_path_matches_bits), N = 256 (Kc 32 to 256: the runs of 64
+ * leaves and their roots' stack, cu_rows_big) and N = 8 (Kc 1 to 8). */
 START_TEST(cu_fp32_matches_contract)
 {
-	static const uint32_t ns[3] = { 32, 24, 256 }, ks[2] = { 4, 13 };
+	static const uint32_t ns[4] = { 32, 24, 256, 8 }, ks[2] = { 4, 13 };
 	uint64_t seed = 5;
 	uint32_t rows = 0, finite = 0, finite_wide = 0;
-	for (int ni = 0; ni < 6; ni++)
+	for (int ni = 0; ni < 8; ni++)
 		for (unsigned cfg = 1; cfg <= 4; cfg++) {
-			uint32_t n = ns[ni % 3], k = ks[ni / 3], groups = 8u >> (cfg - 1), kr = groups * k,
+			uint32_t n = ns[ni % 4], k = ks[ni / 4], groups = 8u >> (cfg - 1), kr = groups * k,
 				 kc = n / groups;
-			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides both N: the tree's groups */
+			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides every N: the tree's groups */
 			cu_rig_t g = rig(n, k, PREC_FP32, 32);
 			static uint32_t w[3][3328], x[3][256];
 			uint32_t init[128], want[128];

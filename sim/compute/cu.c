@@ -547,7 +547,7 @@ static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
 		cu_rows_fused(s, t, kr, 64);
 		return;
 	default:
-		if ((kc & (kc - 1)) == 0 && kc / CU_FUSED_MAX <= CU_ROOTS) {
+		if (kc > CU_FUSED_MAX && (kc & (kc - 1)) == 0 && kc / CU_FUSED_MAX <= CU_ROOTS) {
 			cu_rows_big(s, t, kr, kc);
 			return;
 		}
