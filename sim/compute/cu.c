@@ -387,10 +387,11 @@ CU_INLINE void cu_rows_tree(const float *w, const float *x, size_t ld, size_t ps
  * narrower ones of the larger presets; cu_rows_big takes the wider): the
  * whole tree of a row in one expression, the tree's own pairing written out
  * (halves of halves down to pairs of products), and the row's accumulator
- * add in the same loop. One loop over all Kr rows, whose iterations are
+ * add in the same loop. One loop over a panel's rows, whose iterations are
  * independent rows, so the compiler runs it one row per SIMD lane with no
- * stack of partial sums and no per-run setup; within a lane the adds are
- * the row's adds in the row's order, as above. kc is a constant at every
+ * stack of partial sums in memory and every leaf a constant offset from the
+ * panel's pointer; within a lane the adds are the row's adds in the row's
+ * order, as above. kc is a constant at every
  * call site (always inline), so each Kc gets its own straight-line tree.
  *
  *   Kc = 8:  ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
