@@ -610,13 +610,14 @@ static uint16_t special16(uint64_t *s)
 /* The float fast path (pre-widened wf/xf) gives the bit-pattern path's bits
  * for random fp16 and bf16 operands with specials (zeros of both signs,
  * subnormals, infinities, NaNs with payloads), every tile config, with and
- * without init, N a power of two and not (24: hierarchical tree), K = 4 and
- * 12 (rows in runs of 16 lanes, a last run moved back to end at Kr, and
- * tiles of fewer than 16 rows; Kc from 3 to 32: the tree's first three
+ * without init, N a power of two (the fused trees) and not (24: the
+ * hierarchical tree through the stack), K = 4 and 13 (Kr from 4 to 104:
+ * panels of 4 rows, runs of 16 lanes, full panels left over and a last
+ * short panel of 1 or 2 rows; Kc from 3 to 32: the tree's first three
  * levels formed at once, and carried across runs of 8 leaves). */
 START_TEST(cu_float_path_matches_bits)
 {
-	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 12 };
+	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 13 };
 	uint64_t seed = 1;
 	for (int p = 0; p < 2; p++)
 		for (int ni = 0; ni < 4; ni++)
@@ -625,14 +626,15 @@ START_TEST(cu_float_path_matches_bits)
 					 kc = n / groups;
 				int prec = p ? PREC_BF16 : PREC_FP16;
 				cu_rig_t a = rig(n, k, prec, 32), b = rig(n, k, prec, 32);
-				uint16_t w[3][384], x[3][32];
-				float wf[3][384], xf[3][32];
-				uint32_t init[96];
+				uint16_t w[3][512], x[3][32];
+				float wf[3][512], xf[3][32];
+				uint32_t init[128];
 				for (int t = 0; t < 3; t++) {
-					/* wf is column-major (cu.h): w's row r, leaf j at j * kr + r */
-					for (uint32_t i = 0; i < kr * kc; i++) {
+					/* wf in panels (cu.h): w's row r, leaf j at
+					 * cu_wf_row(kr, kc, r, &ld) + j * ld */
+					for (uint32_t i = 0, ld; i < kr * kc; i++) {
 						w[t][i] = special16(&seed);
-						wf[t][i % kc * kr + i / kc] =
+						wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
 							p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
 					}
 					for (uint32_t i = 0; i < kc; i++) {
@@ -694,31 +696,46 @@ static uint32_t pair_reduce(uint32_t *v, uint32_t n)
 	return v[0];
 }
 
+/* special32 for leaves j < 8 and n <= 32; past that only its ordinary
+ * values (exponents 2^-20 .. 2^20), so that rows of 256 leaves keep finite
+ * sums often enough for their rounding to be compared. */
+static uint32_t special_first8(uint64_t *s, uint32_t n, uint32_t j)
+{
+	uint32_t v = special32(s);
+	while ((n > 32 && j >= 8) && ((v >> 23 & 0xFF) < 107 || (v >> 23 & 0xFF) > 147))
+		v = special32(s);
+	return v;
+}
+
 /* precision.mul=fp32: tiles carry only the float operands (no 16-bit
  * words); the compute unit's sums equal the contract's fp32 x fp32 -> fp32
  * products (arith_f32_mul, checked against MPFR in test_arith.c) summed by
  * the hierarchical adjacent-pair tree and the accumulator, bit for bit, on
  * operands with specials (NaN payloads, subnormals, infinities), every
  * tile config, with and without init, N a power of two and not, K = 4 and
- * 12 (the row runs of cu.c's float path, as in cu_float_path_matches_bits). */
+ * 13 (the panels and row runs of cu.c's float path, as in
+ * cu_float_path_matches_bits), N = 256 (Kc 32 to 256: the runs of 64
+ * leaves and their roots' stack, cu_rows_big) and N = 8 (Kc 1 to 8). */
 START_TEST(cu_fp32_matches_contract)
 {
-	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 12 };
+	static const uint32_t ns[4] = { 32, 24, 256, 8 }, ks[2] = { 4, 13 };
 	uint64_t seed = 5;
-	uint32_t rows = 0, finite = 0;
-	for (int ni = 0; ni < 4; ni++)
+	uint32_t rows = 0, finite = 0, finite_wide = 0;
+	for (int ni = 0; ni < 8; ni++)
 		for (unsigned cfg = 1; cfg <= 4; cfg++) {
-			uint32_t n = ns[ni % 2], k = ks[ni / 2], groups = 8u >> (cfg - 1), kr = groups * k,
+			uint32_t n = ns[ni % 4], k = ks[ni / 4], groups = 8u >> (cfg - 1), kr = groups * k,
 				 kc = n / groups;
-			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides both N: the tree's groups */
+			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides every N: the tree's groups */
 			cu_rig_t g = rig(n, k, PREC_FP32, 32);
-			uint32_t w[3][384], x[3][32], init[96], want[96];
-			float wf[3][384], xf[3][32];
+			static uint32_t w[3][3328], x[3][256];
+			uint32_t init[128], want[128];
+			static float wf[3][3328], xf[3][256];
 			for (int t = 0; t < 3; t++) {
-				for (uint32_t i = 0; i < kr * kc; i++)
-					wf[t][i % kc * kr + i / kc] = arith_bits_to_float(w[t][i] = special32(&seed));
+				for (uint32_t i = 0, ld; i < kr * kc; i++)
+					wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
+						arith_bits_to_float(w[t][i] = special_first8(&seed, n, i % kc));
 				for (uint32_t i = 0; i < kc; i++)
-					xf[t][i] = arith_bits_to_float(x[t][i] = special32(&seed));
+					xf[t][i] = arith_bits_to_float(x[t][i] = special_first8(&seed, n, i));
 			}
 			for (uint32_t r = 0; r < kr; r++)
 				init[r] = special32(&seed);
@@ -733,7 +750,7 @@ START_TEST(cu_fp32_matches_contract)
 							.wf = wf[t],
 							.xf = xf[t] };
 				for (uint32_t r = 0; r < kr; r++) {
-					uint32_t leaf[32], node[8];
+					uint32_t leaf[256], node[8];
 					for (uint32_t j = 0; j < kc; j++)
 						leaf[j] = arith_f32_mul(w[t][r * kc + j], x[t][j]);
 					for (uint32_t q = 0; q < nsub; q++)
@@ -750,11 +767,13 @@ START_TEST(cu_fp32_matches_contract)
 					      got[r], want[r]);
 				rows++;
 				finite += (got[r] & 0x7F800000u) != 0x7F800000u;
+				finite_wide += n > 32 && (got[r] & 0x7F800000u) != 0x7F800000u;
 			}
 			unrig(&g);
 		}
 	/* most sums are finite, so the rounding of real additions is compared */
 	ck_assert_msg(finite * 2 > rows, "%u of %u sums finite", finite, rows);
+	ck_assert_msg(finite_wide > 100, "%u sums finite at N = 256", finite_wide);
 }
 END_TEST
 

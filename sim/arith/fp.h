@@ -203,7 +203,7 @@ uint16_t arith_double_to_bf16_any(double d);
 
 /* n doubles rounded to fp16: h[i] = arith_double_to_f16(src[i]) and
  * f[i * ld] = arith_f16_to_float(h[i]), bit for bit (a tile row of weights
- * and its column-major float copy, fpipe.c).
+ * and its float copy, ld apart: cu_wf_row, fpipe.c).
  * Eight values at a time go through fp32, which gcc -O2 vectorises: the
  * double -> float conversion rounds to 24 bits (RNE), then the integer
  * rounding to 11. Rounding twice gives the single rounding's result unless

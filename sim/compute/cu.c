@@ -255,9 +255,9 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  * the only path of fp32, whose words do not fit the 16-bit fields.
  *
  * The tile's rows are independent trees of the same shape, so they are
- * evaluated side by side, CU_LANES rows at a time, one row per SIMD lane:
- * wf is column-major (leaf k of row r at k * Kr + r), so the k-th leaves of
- * a run of rows are one contiguous vector and every operation below is an
+ * evaluated side by side, one row per SIMD lane: wf is in panels of
+ * CU_PANEL rows, each column-major (cu_wf_row, cu.h), so the k-th leaves of
+ * a panel are one contiguous vector and every operation below is an
  * element-wise float * or + that the compiler vectorises (no reassociation:
  * each lane performs exactly its row's adds in its row's order). NaN
  * payloads are left as the host makes them and each row's sum is
@@ -265,6 +265,10 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  * lets a NaN's payload reach a non-NaN result, so the bits match
  * canonicalising after every add). The project builds with -std=c11, where
  * GCC's default is -ffp-contract=off, so w0 * x0 + w1 * x1 is never fused.
+ *
+ * Kc a power of two takes cu_rows_fused or cu_rows_big (below); the
+ * others go through the stack of partial sums, CU_LANES rows (four
+ * panels) at a time.
  *
  * The tree order without a buffer of its Kc leaves: an adjacent-pair tree
  * over n leaves with odd nodes passed up is the perfect trees over the
@@ -283,42 +287,6 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
 #define CU_LANES 16
 #define CU_STACK 40
 
-/* The lane operations, each over nr rows side by side: add the stack's top
- * into the entry below, and form a leaf, a pair of leaves or a subtree of
- * eight (restrict: stack entries and weights never overlap, which lets the
- * compiler vectorise without runtime overlap checks). */
-static inline void cu_lanes_add(float *restrict a, const float *restrict b, uint32_t nr)
-{
-	for (uint32_t r = 0; r < nr; r++)
-		a[r] = a[r] + b[r];
-}
-
-static inline void cu_lanes_pair(float *restrict top, const float *restrict w0, const float *restrict w1, float x0,
-				 float x1, uint32_t nr)
-{
-	for (uint32_t r = 0; r < nr; r++)
-		top[r] = w0[r] * x0 + w1[r] * x1;
-}
-
-/* The subtree of 8 adjacent leaves k .. k+7 (w: leaf k's row run, ld the
- * column stride), formed in registers: its three levels in the tree's own
- * pairing. */
-static inline void cu_lanes_oct(float *restrict top, const float *restrict w, size_t ld, const float *x, uint32_t nr)
-{
-	const float *restrict w1 = w + ld, *restrict w2 = w1 + ld, *restrict w3 = w2 + ld;
-	const float *restrict w4 = w3 + ld, *restrict w5 = w4 + ld, *restrict w6 = w5 + ld, *restrict w7 = w6 + ld;
-	float x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
-	for (uint32_t r = 0; r < nr; r++)
-		top[r] = ((w[r] * x0 + w1[r] * x1) + (w2[r] * x2 + w3[r] * x3)) +
-			 ((w4[r] * x4 + w5[r] * x5) + (w6[r] * x6 + w7[r] * x7));
-}
-
-static inline void cu_lanes_mul(float *restrict top, const float *restrict w, float x, uint32_t nr)
-{
-	for (uint32_t r = 0; r < nr; r++)
-		top[r] = w[r] * x;
-}
-
 /* Forced inline where the compiler has the attribute (GCC, Clang): each
  * call site's constant lane count is what makes the loops vectorise, and
  * -O2's size limits would otherwise keep one shared copy. */
@@ -328,67 +296,281 @@ static inline void cu_lanes_mul(float *restrict top, const float *restrict w, fl
 #define CU_INLINE static inline
 #endif
 
-/* Tree sums of rows [r0, r0 + nr) of the tile, nr <= CU_LANES, left in
- * v[0] (v: the stack; n its depth). */
-CU_INLINE void cu_rows_tree(const float *w, const float *x, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub,
-			    uint32_t r0, uint32_t nr, float (*v)[CU_LANES])
+/* The lane operations, each over np panels of pw rows side by side (row j
+ * of panel p: leaf at w[p * ps + j], lane p * pw + j): add the stack's top
+ * into the entry below, and form a leaf, a pair of leaves or a subtree of
+ * eight (restrict: stack entries and weights never overlap, which lets the
+ * compiler vectorise without runtime overlap checks). */
+CU_INLINE void cu_lanes_add(float *restrict a, const float *restrict b, uint32_t nl)
 {
-	uint32_t n = 0;
+	for (uint32_t r = 0; r < nl; r++)
+		a[r] = a[r] + b[r];
+}
+
+CU_INLINE void cu_lanes_pair(float *restrict top, const float *restrict w0, const float *restrict w1, size_t ps,
+			     float x0, float x1, uint32_t np, uint32_t pw)
+{
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t j = 0; j < pw; j++)
+			top[p * pw + j] = w0[p * ps + j] * x0 + w1[p * ps + j] * x1;
+}
+
+/* The subtree of 8 adjacent leaves k .. k+7 (w: leaf k's rows, ld the
+ * leaves' stride), formed in registers: its three levels in the tree's own
+ * pairing. */
+CU_INLINE void cu_lanes_oct(float *restrict top, const float *restrict w, size_t ld, size_t ps, const float *x,
+			    uint32_t np, uint32_t pw)
+{
+	const float *restrict w1 = w + ld, *restrict w2 = w1 + ld, *restrict w3 = w2 + ld;
+	const float *restrict w4 = w3 + ld, *restrict w5 = w4 + ld, *restrict w6 = w5 + ld, *restrict w7 = w6 + ld;
+	float x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t j = 0; j < pw; j++) {
+			size_t r = p * ps + j;
+			top[p * pw + j] = ((w[r] * x0 + w1[r] * x1) + (w2[r] * x2 + w3[r] * x3)) +
+					  ((w4[r] * x4 + w5[r] * x5) + (w6[r] * x6 + w7[r] * x7));
+		}
+}
+
+CU_INLINE void cu_lanes_mul(float *restrict top, const float *restrict w, size_t ps, float x, uint32_t np, uint32_t pw)
+{
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t j = 0; j < pw; j++)
+			top[p * pw + j] = w[p * ps + j] * x;
+}
+
+/* Tree sums of np panels of pw rows (w: leaf 0 of the first panel's first row,
+ * ld: the leaves' stride, ps: the panels'), np * pw <= CU_LANES, left in
+ * v[0] (v: the stack; n its depth). */
+CU_INLINE void cu_rows_tree(const float *w, const float *x, size_t ld, size_t ps, uint32_t kc, uint32_t sub,
+			    uint32_t nsub, uint32_t np, uint32_t pw, float (*v)[CU_LANES])
+{
+	uint32_t n = 0, nl = np * pw;
 	if ((sub & (sub - 1)) == 0 && kc > 1) {
 		/* sub and nsub powers of two: one adjacent-pair tree over all Kc
 		 * leaves with no odd level; its first three levels straight from
 		 * the products when Kc >= 8, else its first (w0 * x0 + w1 * x1, as
 		 * the tree adds its two leaves) */
 		for (uint32_t i = 0; kc >= 8 && i < kc / 8; i++) {
-			cu_lanes_oct(v[n++], w + (size_t)8 * i * kr + r0, kr, x + 8 * i, nr);
+			cu_lanes_oct(v[n++], w + (size_t)8 * i * ld, ld, ps, x + 8 * i, np, pw);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 		}
 		for (uint32_t i = 0; kc < 8 && i < kc / 2; i++) {
-			const float *w0 = w + (size_t)2 * i * kr + r0;
-			cu_lanes_pair(v[n++], w0, w0 + kr, x[2 * i], x[2 * i + 1], nr);
+			const float *w0 = w + (size_t)2 * i * ld;
+			cu_lanes_pair(v[n++], w0, w0 + ld, ps, x[2 * i], x[2 * i + 1], np, pw);
 			for (uint32_t c = i; c & 1; c >>= 1, n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 		}
 	} else {
 		for (uint32_t q = 0; q < nsub; q++) {
 			uint32_t base = n;
 			for (uint32_t j = 0; j < sub; j++) {
 				uint32_t k = q * sub + j;
-				cu_lanes_mul(v[n++], w + (size_t)k * kr + r0, x[k], nr);
+				cu_lanes_mul(v[n++], w + (size_t)k * ld, ps, x[k], np, pw);
 				for (uint32_t c = j; c & 1; c >>= 1, n--)
-					cu_lanes_add(v[n - 2], v[n - 1], nr);
+					cu_lanes_add(v[n - 2], v[n - 1], nl);
 			}
 			for (; n > base + 1; n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 			/* the sub-group's root, v[base], is leaf q of the nodes' tree */
 			for (uint32_t c = q; c & 1; c >>= 1, n--)
-				cu_lanes_add(v[n - 2], v[n - 1], nr);
+				cu_lanes_add(v[n - 2], v[n - 1], nl);
 		}
 	}
 	for (; n > 1; n--)
-		cu_lanes_add(v[n - 2], v[n - 1], nr);
+		cu_lanes_add(v[n - 2], v[n - 1], nl);
 }
 
-/* Runs of CU_LANES rows (the last one moved back to end at Kr, recomputing
- * a few rows rather than running a short vector); a tile of fewer rows one
- * row at a time. */
+/*
+ * Kc a power of two up to CU_FUSED_MAX (every tile config of sharp-1k, the
+ * narrower ones of the larger presets; cu_rows_big takes the wider): the
+ * whole tree of a row in one expression, the tree's own pairing written out
+ * (halves of halves down to pairs of products), and the row's accumulator
+ * add in the same loop. One loop over a panel's rows, whose iterations are
+ * independent rows, so the compiler runs it one row per SIMD lane with no
+ * stack of partial sums in memory and every leaf a constant offset from the
+ * panel's pointer; within a lane the adds are the row's adds in the row's
+ * order, as above. kc is a constant at every
+ * call site (always inline), so each Kc gets its own straight-line tree.
+ *
+ *   Kc = 8:  ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+ *   Kc = 16: tree8(leaves 0..7) + tree8(leaves 8..15), and so on
+ */
+#define CU_FUSED_MAX 64
+
+CU_INLINE float cu_t2(const float *w, size_t ld, const float *x, size_t r)
+{
+	return w[r] * x[0] + w[ld + r] * x[1];
+}
+
+/* The tree of 2h leaves: the trees of its two halves added (GCC refuses to
+ * inline a recursive function, so one per level). */
+#define CU_TREE_LEVEL(name, half, h)                                              \
+	CU_INLINE float name(const float *w, size_t ld, const float *x, size_t r) \
+	{                                                                         \
+		return half(w, ld, x, r) + half(w + (h)*ld, ld, x + (h), r);      \
+	}
+CU_TREE_LEVEL(cu_t4, cu_t2, 2)
+CU_TREE_LEVEL(cu_t8, cu_t4, 4)
+CU_TREE_LEVEL(cu_t16, cu_t8, 8)
+CU_TREE_LEVEL(cu_t32, cu_t16, 16)
+CU_TREE_LEVEL(cu_t64, cu_t32, 32)
+
+/* One row's tree over kc leaves (kc constant at the call site). */
+CU_INLINE float cu_row_tree(const float *w, size_t ld, const float *x, size_t r, uint32_t kc)
+{
+	switch (kc) {
+	case 2:
+		return cu_t2(w, ld, x, r);
+	case 4:
+		return cu_t4(w, ld, x, r);
+	case 8:
+		return cu_t8(w, ld, x, r);
+	case 16:
+		return cu_t16(w, ld, x, r);
+	case 32:
+		return cu_t32(w, ld, x, r);
+	default:
+		return cu_t64(w, ld, x, r);
+	}
+}
+
+/* The nr rows of one panel (w: its leaf 0s, ld: its stride, acc and init
+ * at its first row) added into the block's accumulator (cu_accumulate_f32,
+ * its three cases split so that each loop is branch free; canonicalising
+ * the sum before the add or only after it gives the same bits,
+ * docs/numerics.md §8). */
+CU_INLINE void cu_rows_acc(uint32_t *restrict acc, const cu_tile_t *t, const uint32_t *init, const float *restrict w,
+			   size_t ld, uint32_t kc, uint32_t nr)
+{
+	const float *restrict x = t->xf;
+	if (!t->first)
+		for (uint32_t r = 0; r < nr; r++)
+			acc[r] = arith_float_canon(arith_bits_to_float(acc[r]) + cu_row_tree(w, ld, x, r, kc));
+	else if (t->has_init)
+		for (uint32_t r = 0; r < nr; r++)
+			acc[r] = arith_float_canon(arith_bits_to_float(init[r]) + cu_row_tree(w, ld, x, r, kc));
+	else
+		for (uint32_t r = 0; r < nr; r++)
+			acc[r] = arith_float_canon(cu_row_tree(w, ld, x, r, kc));
+}
+
+/* All Kr rows, panel by panel (cu.h): full panels at the constant stride
+ * and trip count CU_PANEL (-O2's vectoriser refuses loops that would need a
+ * scalar epilogue, and a constant stride keeps every leaf an offset from one
+ * pointer), then a last short panel (odd K). */
+CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+{
+	uint32_t r0 = 0;
+	for (; r0 + CU_PANEL <= kr; r0 += CU_PANEL)
+		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, CU_PANEL, kc, CU_PANEL);
+	if (r0 < kr)
+		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, kr - r0, kc, kr - r0);
+}
+
+/* Kc a power of two above CU_FUSED_MAX: the trees of its runs of
+ * CU_FUSED_MAX leaves (cu_t64), whose roots are the leaves of the rest of
+ * the same tree (their count a power of two), built in run order on a stack
+ * per row (as cu_rows_tree's: after root c, one add per trailing one bit of
+ * c, the earlier node on the left). Runs outermost, so that a run's x
+ * stays in registers over up to CU_BIG_PANELS panels; a last short panel
+ * (pw < CU_PANEL rows) goes alone. Bounded by CU_ROOTS runs (Kc <= 4096). */
+#define CU_ROOTS 64
+#define CU_ROOT_DEPTH 7 /* log2(CU_ROOTS) + 1 */
+#define CU_BIG_PANELS 32
+
+CU_INLINE void cu_big_panels(cu_slot_t *s, const cu_tile_t *t, uint32_t kc, uint32_t r0, uint32_t np, uint32_t pw)
+{
+	float st[CU_BIG_PANELS][CU_ROOT_DEPTH][CU_PANEL];
+	const float *restrict w = t->wf + (size_t)r0 * kc;
+	uint32_t nc = kc / CU_FUSED_MAX, n = 0;
+	for (uint32_t c = 0; c < nc; c++) {
+		const float *restrict x = t->xf + c * CU_FUSED_MAX;
+		uint32_t m = n;
+		for (uint32_t k = c; k & 1; k >>= 1)
+			m--;
+		for (uint32_t p = 0; p < np; p++) {
+			const float *restrict wc = w + (size_t)p * CU_PANEL * kc + (size_t)c * CU_FUSED_MAX * pw;
+			float v[CU_PANEL];
+			for (uint32_t r = 0; r < pw; r++)
+				v[r] = cu_t64(wc, pw, x, r);
+			for (uint32_t k = c, d = n; k & 1; k >>= 1) {
+				const float *restrict left = st[p][--d];
+				for (uint32_t r = 0; r < pw; r++)
+					v[r] = left[r] + v[r];
+			}
+			for (uint32_t r = 0; r < pw; r++)
+				st[p][m][r] = v[r];
+		}
+		n = m + 1;
+	}
+	for (uint32_t p = 0; p < np; p++)
+		for (uint32_t r = 0; r < pw; r++)
+			cu_accumulate_f32(s, t, r0 + p * CU_PANEL + r, arith_float_canon(st[p][0][r]));
+}
+
+CU_INLINE void cu_rows_big(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+{
+	uint32_t r0 = 0;
+	for (; r0 + CU_PANEL <= kr;) {
+		uint32_t np = (kr - r0) / CU_PANEL;
+		np = np < CU_BIG_PANELS ? np : CU_BIG_PANELS;
+		cu_big_panels(s, t, kc, r0, np, CU_PANEL);
+		r0 += np * CU_PANEL;
+	}
+	if (r0 < kr)
+		cu_big_panels(s, t, kc, r0, 1, kr - r0);
+}
+
+/* Kc a power of two: cu_rows_fused up to CU_FUSED_MAX, cu_rows_big above.
+ * Otherwise full panels CU_LANES rows at a time through the stack, and the
+ * rows of a last short panel one at a time. */
 static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
 {
-	float v[CU_STACK][CU_LANES];
-	if (kr < CU_LANES) {
-		for (uint32_t r = 0; r < kr; r++) {
-			cu_rows_tree(t->wf, t->xf, kr, kc, sub, nsub, r, 1, v);
-			cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
-		}
+	switch (kc) {
+	case 2:
+		cu_rows_fused(s, t, kr, 2);
 		return;
+	case 4:
+		cu_rows_fused(s, t, kr, 4);
+		return;
+	case 8:
+		cu_rows_fused(s, t, kr, 8);
+		return;
+	case 16:
+		cu_rows_fused(s, t, kr, 16);
+		return;
+	case 32:
+		cu_rows_fused(s, t, kr, 32);
+		return;
+	case 64:
+		cu_rows_fused(s, t, kr, 64);
+		return;
+	default:
+		if (kc > CU_FUSED_MAX && (kc & (kc - 1)) == 0 && kc / CU_FUSED_MAX <= CU_ROOTS) {
+			cu_rows_big(s, t, kr, kc);
+			return;
+		}
+		break;
 	}
-	for (uint32_t done = 0; done < kr;) {
-		uint32_t r0 = kr - done >= CU_LANES ? done : kr - CU_LANES;
-		cu_rows_tree(t->wf, t->xf, kr, kc, sub, nsub, r0, CU_LANES, v);
-		for (uint32_t r = done - r0; r < CU_LANES; r++)
+	float v[CU_STACK][CU_LANES];
+	size_t ps = (size_t)CU_PANEL * kc;
+	uint32_t r0 = 0;
+	for (; r0 + CU_LANES <= kr; r0 += CU_LANES) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_PANEL, ps, kc, sub, nsub, CU_LANES / CU_PANEL, CU_PANEL,
+			     v);
+		for (uint32_t r = 0; r < CU_LANES; r++)
 			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
-		done = r0 + CU_LANES;
+	}
+	for (; r0 + CU_PANEL <= kr; r0 += CU_PANEL) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_PANEL, ps, kc, sub, nsub, 1, CU_PANEL, v);
+		for (uint32_t r = 0; r < CU_PANEL; r++)
+			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
+	}
+	for (uint32_t r = r0; r < kr; r++) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc + (r - r0), t->xf, kr - r0, ps, kc, sub, nsub, 1, 1, v);
+		cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
 	}
 }
 

@@ -95,11 +95,28 @@ typedef struct cu_tile {
 	 * they must hold exactly the values of w and x. Under fp32 (C model
 	 * only: its words do not fit w and x) they are the only operands and
 	 * must be set. */
-	const float *wf; /* Kc*Kr, column-major: w's word of row r, leaf k at
-			  * k * Kr + r (the rows' k-th leaves side by side, which
-			  * cu.c evaluates one row per SIMD lane) */
+	const float *wf; /* Kc*Kr in panels of CU_PANEL rows, each panel
+			  * column-major: w's word of row r, leaf k at
+			  * cu_wf_row(Kr, Kc, r, &ld) + k * ld (a panel's k-th
+			  * leaves side by side, which cu.c evaluates one row
+			  * per SIMD lane, at a stride the compiler knows) */
 	const float *xf; /* Kc, like x */
 } cu_tile_t;
+
+/* Rows per panel of cu_tile_t.wf: the rows cu.c evaluates side by side. */
+#define CU_PANEL 4
+
+/* Where row r's leaf 0 is in a tile's wf, and (in *ld) the stride between
+ * its leaves: the panel of rows [p0, p0 + CU_PANEL) starts at p0 * Kc and
+ * holds its rows' k-th leaves side by side; a last panel of fewer rows
+ * (Kr not a multiple of CU_PANEL) has that many as its stride, so the
+ * layout is exactly Kr * Kc floats. */
+static inline size_t cu_wf_row(uint32_t kr, uint32_t kc, uint32_t r, uint32_t *ld)
+{
+	uint32_t p0 = r / CU_PANEL * CU_PANEL;
+	*ld = kr - p0 < CU_PANEL ? kr - p0 : CU_PANEL;
+	return (size_t)p0 * kc + r % CU_PANEL;
+}
 
 typedef struct cu_out {
 	cu_tag_t tag;

@@ -10,8 +10,9 @@
  *                   fields, and kept only for fixed point and an RTL compute
  *                   unit: fpipe_opts_t.words) and `wlf` (the same values widened exactly to
  *                   float, or fp32's own; floating point only; each tile
- *                   column-major, so cu.c evaluates a tile's rows one per
- *                   SIMD lane), which cu.c multiplies directly
+ *                   in panels of column-major rows, cu_wf_row, so cu.c
+ *                   evaluates a tile's rows one per SIMD lane), which
+ *                   cu.c multiplies directly
  *   I/H buffer      x_t in a ring of `xring` steps (`xv`, filled when a
  *                   step's first x tile arrives), and h in a ring of
  *                   FP_HRING step vectors (`hv`); each vector padded with +0
@@ -611,7 +612,7 @@ static bool fp_reads_x(const fpipe_t *f, const sched_seg_t *s)
 }
 
 /* n weight words widened exactly to float into dst[0], dst[ld], ...
- * (a tile row's column-major float copy), the format's widening chosen once
+ * (a tile row's float copy, ld its panel's width), the format's widening chosen once
  * for the row. */
 static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float *dst, size_t ld)
 {
@@ -660,23 +661,25 @@ typedef struct fp_rowbuf {
 /* Row r of segment i's column tile c from src (its real columns): rounded
  * to the weight format at once (fp16 and bf16: fp_round_row16; the others:
  * cm_weights), then stored as the interface's words (row-major, when kept)
- * and widened to float (column-major, cu.h). */
+ * and widened to float (panels of column-major rows, cu.h). */
 static void fp_lay_row(fpipe_t *f, uint32_t i, uint32_t c, uint32_t r, const double *src, fp_rowbuf_t *rb)
 {
 	const sched_seg_t *s = &f->prog->seg[i];
 	size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
 	uint16_t *wt16 = f->wl ? f->wl + off + (size_t)r * s->kc : NULL;
-	float *wtf = f->fl ? f->wlf + off + r : NULL;
+	uint32_t ld;
+	size_t at = cu_wf_row(s->kr, s->kc, r, &ld);
+	float *wtf = f->fl ? f->wlf + off + at : NULL;
 	uint32_t real_cols = sched_tile(f->prog, s, c)->cols;
 	if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
-		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, s->kr);
+		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, ld);
 		return;
 	}
 	cm_weights(f->cm, src, real_cols, rb->words);
 	for (uint32_t k = 0; wt16 && k < real_cols; k++)
 		wt16[k] = (uint16_t)rb->words[k];
 	if (wtf)
-		fp_widen_col(f, rb->words, real_cols, wtf, s->kr);
+		fp_widen_col(f, rb->words, real_cols, wtf, ld);
 }
 
 /* The matrix row that row r of segment s holds (tile row layout of
