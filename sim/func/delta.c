@@ -12,6 +12,8 @@ struct dlt {
 	double *held[DLT_PARTS];    /* B x n: the values last used */
 	uint32_t *count[DLT_PARTS]; /* T: used columns per step, DLT_UNKNOWN before */
 	uint32_t next[DLT_PARTS];   /* next step to encode */
+	double *rheld[DLT_PARTS];   /* the replay's held values (dlt_replay), allocated at its first step */
+	uint32_t rnext[DLT_PARTS];  /* next step to replay */
 	uint64_t *used[DLT_PARTS], *skipped[DLT_PARTS], *reads, *writes;
 };
 
@@ -44,8 +46,10 @@ static void dlt_free_layer(dlt_t *d)
 	for (unsigned p = 0; p < DLT_PARTS; p++) {
 		free(d->held[p]);
 		free(d->count[p]);
+		free(d->rheld[p]);
 		d->held[p] = NULL;
 		d->count[p] = NULL;
+		d->rheld[p] = NULL;
 	}
 }
 
@@ -63,6 +67,7 @@ bool dlt_begin_layer(dlt_t *d, const dlt_layer_t *l)
 	d->L = *l;
 	for (unsigned p = 0; p < DLT_PARTS; p++) {
 		d->next[p] = 0;
+		d->rnext[p] = 0;
 		if (!l->n[p])
 			continue;
 		d->held[p] = calloc((size_t)l->B * l->n[p], sizeof *d->held[p]);
@@ -85,11 +90,12 @@ uint32_t dlt_width(const dlt_t *d, unsigned part)
 	return dlt_on(d, part) ? d->L.n[part] : 0;
 }
 
-uint32_t dlt_encode(dlt_t *d, unsigned part, uint32_t step, const double *v, uint8_t *use)
+/* The encoder's rule on one step: use[] from v against held (every
+ * column on the first step), held updated; returns the used columns. */
+static uint32_t dlt_step(const dlt_t *d, unsigned part, bool first, double *held, const double *v, uint8_t *use)
 {
 	uint32_t n = d->L.n[part], B = d->L.B, used = 0;
-	double th = d->L.theta[part], *held = d->held[part];
-	bool first = d->next[part] == 0;
+	double th = d->L.theta[part];
 	for (uint32_t j = 0; j < n; j++) {
 		bool u = first;
 		for (uint32_t b = 0; b < B && !u; b++)
@@ -101,6 +107,13 @@ uint32_t dlt_encode(dlt_t *d, unsigned part, uint32_t step, const double *v, uin
 		for (uint32_t b = 0; b < B; b++)
 			held[(size_t)b * n + j] = v[(size_t)b * n + j];
 	}
+	return used;
+}
+
+uint32_t dlt_encode(dlt_t *d, unsigned part, uint32_t step, const double *v, uint8_t *use)
+{
+	uint32_t n = d->L.n[part], B = d->L.B;
+	uint32_t used = dlt_step(d, part, d->next[part] == 0, d->held[part], v, use);
 	if (step < d->L.T)
 		d->count[part][step] = used;
 	d->next[part] = step + 1;
@@ -116,4 +129,14 @@ uint32_t dlt_cols(const dlt_t *d, unsigned part, uint32_t t)
 	if (!dlt_on(d, part) || t >= d->L.T)
 		return DLT_UNKNOWN;
 	return d->count[part][t];
+}
+
+bool dlt_replay(dlt_t *d, unsigned part, uint32_t step, const double *v, uint8_t *use)
+{
+	if (!d->rheld[part] && !(d->rheld[part] = calloc((size_t)d->L.B * d->L.n[part], sizeof *d->rheld[part])))
+		return false;
+	uint32_t used = dlt_step(d, part, d->rnext[part] == 0, d->rheld[part], v, use);
+	bool same = d->rnext[part] == step && step < d->L.T && used == d->count[part][step];
+	d->rnext[part] = step + 1;
+	return same;
 }

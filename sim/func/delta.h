@@ -24,7 +24,8 @@
  *
  * The encoder keeps the count of used columns of every step (T values per
  * partition): the controller reads them to compact a segment's tiles, the
- * report per step.
+ * report per step. The columns themselves are not kept: a caller forms
+ * each step's operands again in order (dlt_replay).
  */
 #ifndef SHARPSIM_DELTA_H
 #define SHARPSIM_DELTA_H
@@ -59,6 +60,13 @@ bool dlt_on(const dlt_t *d, unsigned part);
  * use[j] (n entries, 0 or 1), updates the held values, counts. Steps are
  * encoded in order, each once. Returns the used columns. */
 uint32_t dlt_encode(dlt_t *d, unsigned part, uint32_t step, const double *v, uint8_t *use);
+/* The columns of step `step` again, for a caller that keeps the held
+ * operands of only a few steps and forms each one's again in order after
+ * encoding them all: the same rule over a held buffer of its own (none of
+ * the counters move), steps in order from 0, each once, v the vector
+ * dlt_encode had. Sets use[] as dlt_encode did; false when out of memory
+ * or when the step or its count is not what dlt_encode gave. */
+bool dlt_replay(dlt_t *d, unsigned part, uint32_t step, const double *v, uint8_t *use);
 /* Used columns of partition part at step t, or DLT_UNKNOWN. */
 uint32_t dlt_cols(const dlt_t *d, unsigned part, uint32_t t);
 /* Columns of the partition (0 when off). */

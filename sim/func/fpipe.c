@@ -27,9 +27,12 @@
  * schedule that broke a guarantee is reported at the end of the layer
  * instead of silently reading stale values.
  *
- * Memory is flat in T: no per-layer array holds T steps (the weights' input
- * sequence x aside, and, for a stacked layer, the previous layer's h
- * sequence, which is that layer's input). As each step's h is complete
+ * Memory is flat in T: no per-layer array holds T steps (but a stacked
+ * layer's input, the previous layer's h sequence, and the held outputs
+ * below). Random input x is not held either: it is drawn a block of steps
+ * at a time (xseq.h), by one reader for the datapath (and a delta layer's
+ * encoder) and one for the reference, each in its pass's time order; x
+ * loaded from a file is held as given. As each step's h is complete
  * (in step order, fp_finish), the double reference advances one step
  * (ref_state_step), the error statistics take that step's values (ref_acc,
  * the same sums in the same order as over the whole sequence), and the
@@ -89,6 +92,7 @@
 #include "npy.h"
 #include "ref.h"
 #include "weights.h"
+#include "xseq.h"
 
 /* h vectors alive at once: h_{t-1} read by step t's H tiles while h_t is
  * written. A step t+1 update (writing slot (t+2) % 3) needs step t+1's H
@@ -100,6 +104,9 @@
  * unrelated to the stride (the PCG multiplier), so no small layer index
  * l' has seed + l' * stride equal to it. */
 #define FP_SEED_BACKWARD UINT64_C(0x5851F42D4C957F2D)
+/* Values of x a reader of deferred x holds (xseq.h): 64 KB of doubles, at
+ * least one step, at most the sequence. */
+#define FP_XBLOCK_VALUES 8192
 
 struct fpipe {
 	const workload_t *w;
@@ -197,7 +204,11 @@ struct fpipe {
 	/* the current pass's layer and direction */
 	uint32_t wlayer; /* index in the workload */
 	bool back, bidir;
-	const double *x0; /* layer 0's input sequence (T, B, I): the forward direction's x */
+	const double *x0; /* layer 0's input sequence (T, B, I): the forward direction's x, when held */
+	/* layer 0's input when the weights defer it (weights_t.x_deferred):
+	 * the readers of the datapath (fp_xload, the delta encoder, a softmax)
+	 * and of the reference, else NULL */
+	xseq_t *xdp, *xref;
 	/* The layer's outputs, alive across its passes: h words (T, B, OW) with
 	 * OW = H or 2H, this pass's at column ooff, and the reference's likewise,
 	 * only when the next layer reads them; a bidirectional layer's dumps
@@ -209,9 +220,10 @@ struct fpipe {
 	double *ydump, *cdump;
 	size_t out_bytes;
 	/* Delta network (docs/numerics.md, Delta networks): the encoder, and
-	 * whether this layer encodes x (dlx) and h (dlh). xh16/xhf: the encoded
-	 * x^ of every step, (T, B, px) like an x ring slot, what the ring is
-	 * filled from and what a block's value multiplies; hd/hdf:
+	 * whether this layer encodes x (dlx) and h (dlh). x^ of a step is what
+	 * its x ring slot holds (fp_xload encodes it, in step order, from dxnext
+	 * on) and what the step's blocks multiply, so the ring keeps a step
+	 * until its blocks are formed (fp_xvec); hd/hdf:
 	 * per h ring slot, the held h^ that step's successor multiplies. A
 	 * block's value is formed over the held operands by cu_block_values
 	 * (dtiles, dsums, dscratch) when it leaves the accumulators; dmerge /
@@ -220,8 +232,7 @@ struct fpipe {
 	dlt_t *dlt;
 	cu_cfg_t dcc;
 	bool dlx, dlh;
-	uint16_t *xh16;
-	float *xhf;
+	uint32_t dxnext;
 	uint16_t *hd;
 	float *hdf;
 	uint8_t *duse;
@@ -305,8 +316,6 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->dc);
 	free(f->rh);
 	free(f->rc);
-	free(f->xh16);
-	free(f->xhf);
 	free(f->hd);
 	free(f->hdf);
 	free(f->duse);
@@ -315,11 +324,14 @@ static void fp_free_layer(fpipe_t *f)
 	free(f->dsums);
 	free(f->dmerge);
 	free(f->dinit);
-	f->xh16 = NULL, f->xhf = NULL, f->hd = NULL, f->hdf = NULL, f->duse = NULL, f->dvec = NULL, f->dtiles = NULL;
+	f->hd = NULL, f->hdf = NULL, f->duse = NULL, f->dvec = NULL, f->dtiles = NULL;
 	f->dsums = NULL, f->dmerge = NULL, f->dinit = NULL;
 	f->dlx = false;
 	f->dlh = false;
 	ref_state_destroy(f->rs);
+	xseq_destroy(f->xdp);
+	xseq_destroy(f->xref);
+	f->xdp = NULL, f->xref = NULL;
 	npy_writer_abort(f->dump_h);
 	npy_writer_abort(f->dump_c);
 	f->xv_step = NULL, f->xv_reads = NULL, f->dh = NULL, f->dc = NULL, f->rh = NULL, f->rc = NULL;
@@ -558,7 +570,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 			f->wseed[k] = seed + l * FP_SEED_STRIDE + (back ? FP_SEED_BACKWARD : 0);
 			if (fp_drawn(f, lc))
 				continue; /* drawn at its begin_layer (fp_draw) */
-			f->wt[k] = weights_random_dir(lc, f->wseed[k], back, err);
+			f->wt[k] = weights_random_rows(lc, f->wseed[k], back, NULL, NULL, true, err);
 		}
 		if (!f->wt[k] || fp_stored(f, k, err)) {
 			fpipe_destroy(f);
@@ -842,7 +854,7 @@ static int fp_draw(fpipe_t *f, uint32_t layer, sim_err_t *err)
 	if (!rc) {
 		uint64_t s = f->wseed[layer];
 		bool back = f->pass[layer].backward && f->pass[layer].bidir;
-		if (!(f->wt[layer] = weights_random_rows(lc, s, back, fp_draw_row, &d, err)))
+		if (!(f->wt[layer] = weights_random_rows(lc, s, back, fp_draw_row, &d, true, err)))
 			rc = err->code;
 		else if (d.bad)
 			rc = SIM_EINTERNAL;
@@ -995,6 +1007,28 @@ static int fp_xvec(fpipe_t *f)
 	return SIM_OK;
 }
 
+/*
+ * Readers of layer 0's deferred x (xseq.h): the datapath's, and the
+ * reference's when it runs. Each walks the pass's time order, so a block
+ * of FP_XBLOCK_VALUES is drawn once per reader; a backward pass with
+ * sequence_lens reads each sequence at its own time (fp_seq_time), far
+ * apart, so its readers hold the whole sequence, drawn once. Like x held
+ * in the weights, the readers are the input, not the layer's state: not
+ * counted in `bytes` (state_peak_bytes).
+ */
+static int fp_xreaders(fpipe_t *f, const weights_t *xw)
+{
+	size_t k = FP_XBLOCK_VALUES / ((size_t)f->B * f->I);
+	if (k > f->T || (f->back && f->len))
+		k = f->T;
+	if (k < 1)
+		k = 1;
+	if (!(f->xdp = xseq_create(&xw->x_gen, f->T, f->B, f->I, (uint32_t)k)) ||
+	    (f->refon && !(f->xref = xseq_create(&xw->x_gen, f->T, f->B, f->I, (uint32_t)k))))
+		return SIM_ENOMEM;
+	return SIM_OK;
+}
+
 /* The time a step of the current pass computes: the step itself, or
  * T - 1 - step for a backward pass. */
 static uint32_t fp_time(const fpipe_t *f, uint32_t step)
@@ -1002,12 +1036,31 @@ static uint32_t fp_time(const fpipe_t *f, uint32_t step)
 	return f->back ? f->T - 1 - step : step;
 }
 
-/* The data word of x at time t, sequence b, element i: layer 0 rounds the
- * weights' x; a stacked layer reads the previous layer's h words. */
-static uint32_t fp_xword(const fpipe_t *f, uint32_t t, uint32_t b, uint32_t i)
+/* Row (t, b) of layer 0's input in double (I values): held, or drawn by
+ * reader rd (xseq.h: valid until rd's next row). */
+static const double *fp_x0row(const fpipe_t *f, xseq_t *rd, uint32_t t, uint32_t b)
 {
-	size_t src = ((size_t)t * f->B + b) * f->I + i;
-	return f->wlayer ? f->dp_prev[src] : cm_data(f->cm, f->x0[src]);
+	return rd ? xseq_row(rd, t, b) : f->x0 + ((size_t)t * f->B + b) * f->I;
+}
+
+/* Row (t, b) of the pass's x: layer 0's doubles (d), which fp_xword
+ * rounds, or a stacked layer's h words (w), as they are. */
+typedef struct fp_xrow {
+	const double *d;
+	const uint32_t *w;
+} fp_xrow_t;
+
+static fp_xrow_t fp_xrow(const fpipe_t *f, uint32_t t, uint32_t b)
+{
+	if (f->wlayer)
+		return (fp_xrow_t){ .w = f->dp_prev + ((size_t)t * f->B + b) * f->I };
+	return (fp_xrow_t){ .d = fp_x0row(f, f->xdp, t, b) };
+}
+
+/* The data word of element i of an x row. */
+static uint32_t fp_xword(const fpipe_t *f, fp_xrow_t r, uint32_t i)
+{
+	return r.w ? r.w[i] : cm_data(f->cm, r.d[i]);
 }
 
 /* Whether segment s's partition is delta-encoded in this layer. */
@@ -1048,35 +1101,79 @@ static uint64_t fp_xreads(const fpipe_t *f, int64_t t)
 	return n;
 }
 
+/* Word d of x into element dst of the x ring. */
+static void fp_xput(fpipe_t *f, size_t dst, uint32_t d)
+{
+	if (f->w16)
+		f->xv[dst] = (uint16_t)d;
+	if (f->fl)
+		f->xvf[dst] = fp_widen(f, d);
+}
+
+/* A delta layer's x^ of `step` into its slot, step order (dxnext): the
+ * encoder's replay (dlt_replay) decides the columns again as fp_delta_begin
+ * did; a used column takes x, a skipped one keeps x^ of the step before,
+ * which the slot of step - 1 holds. */
+static void fp_delta_x(fpipe_t *f, uint32_t step, uint32_t slot)
+{
+	for (uint32_t b = 0; b < f->B; b++) {
+		fp_xrow_t r = fp_xrow(f, fp_time(f, step), b);
+		for (uint32_t i = 0; i < f->I; i++)
+			f->dvec[(size_t)b * f->I + i] = cm_data_value(f->cm, fp_xword(f, r, i));
+	}
+	if (!dlt_replay(f->dlt, DLT_X, step, f->dvec, f->duse))
+		fp_fail(f, "step %u: the delta encoder's columns of x differ from its first encoding", step);
+	uint32_t ps = (step + f->xring - 1) % f->xring;
+	if (step > 0 && f->xv_step[ps] != (int64_t)step - 1)
+		fp_fail(f, "step %u: x^ of step %u left the I/H buffer before step %u was encoded", step, step - 1,
+			step);
+	for (uint32_t b = 0; b < f->B; b++) {
+		fp_xrow_t r = fp_xrow(f, fp_time(f, step), b);
+		for (uint32_t i = 0; i < f->I; i++) {
+			size_t dst = ((size_t)slot * f->B + b) * f->px + i;
+			size_t prev = ((size_t)ps * f->B + b) * f->px + i;
+			fp_xput(f, dst, f->duse[i] ? fp_xword(f, r, i) : fp_word(f, f->xv, f->xvf, prev));
+		}
+	}
+}
+
 /* Step `step`'s x into its ring slot, if it is not there yet; returns the
  * slot. Layer 0 rounds the weights' x; a stacked layer reads the previous
- * layer's h words as they are. Either at the step's time (fp_time). */
+ * layer's h words as they are. Either at the step's time (fp_time). A
+ * delta layer's slots hold x^, encoded in step order up to `step`. */
 static uint32_t fp_xload(fpipe_t *f, uint32_t step)
 {
 	uint32_t slot = step % f->xring;
 	if (f->xv_step[slot] == step)
 		return slot;
-	if (f->xv_step[slot] > (int64_t)step)
+	if (f->xv_step[slot] > (int64_t)step) {
 		fp_fail(f, "step %u: an x tile arrived after its I/H buffer slot moved on to step %" PRId64, step,
 			f->xv_step[slot]);
-	else if (f->xv_step[slot] >= 0 && f->xv_reads[slot] != fp_xreads(f, f->xv_step[slot]))
-		fp_fail(f,
-			"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64 " tiles",
-			step, f->xv_step[slot], f->xv_reads[slot], fp_xreads(f, f->xv_step[slot]));
-	for (uint32_t b = 0; b < f->B; b++)
-		for (uint32_t i = 0; i < f->I && (!f->len || step < f->len[b]); i++) {
-			uint32_t t = fp_seq_time(f, step, b);
-			size_t dst = ((size_t)slot * f->B + b) * f->px + i;
-			/* a delta layer's x is the encoder's x^ of the step */
-			uint32_t v = f->dlx ? fp_word(f, f->xh16, f->xhf, ((size_t)step * f->B + b) * f->px + i)
-					    : fp_xword(f, t, b, i);
-			if (f->w16)
-				f->xv[dst] = (uint16_t)v;
-			if (f->fl)
-				f->xvf[dst] = fp_widen(f, v);
+		return slot;
+	}
+	for (uint32_t st = f->dlx ? f->dxnext : step; st <= step; st++) {
+		uint32_t sl = st % f->xring;
+		if (f->xv_step[sl] >= 0 && f->xv_reads[sl] != fp_xreads(f, f->xv_step[sl]))
+			fp_fail(f,
+				"step %u: x of step %" PRId64 " left the I/H buffer after %" PRIu64 " of its %" PRIu64
+				" tiles",
+				st, f->xv_step[sl], f->xv_reads[sl], fp_xreads(f, f->xv_step[sl]));
+		if (f->dlx) {
+			fp_delta_x(f, st, sl);
+		} else {
+			for (uint32_t b = 0; b < f->B; b++) {
+				if (f->len && st >= f->len[b])
+					continue;
+				fp_xrow_t r = fp_xrow(f, fp_seq_time(f, st, b), b);
+				for (uint32_t i = 0; i < f->I; i++)
+					fp_xput(f, ((size_t)sl * f->B + b) * f->px + i, fp_xword(f, r, i));
+			}
 		}
-	f->xv_step[slot] = step;
-	f->xv_reads[slot] = 0;
+		f->xv_step[sl] = st;
+		f->xv_reads[sl] = 0;
+	}
+	if (f->dlx)
+		f->dxnext = step + 1;
 	return slot;
 }
 
@@ -1107,28 +1204,15 @@ static int fp_delta_begin(fpipe_t *f)
 	f->dinit = fp_calloc(f, p->n, sizeof *f->dinit);
 	if (!f->duse || !f->dvec || !f->dtiles || !f->dsums || !f->dmerge || !f->dinit || !dlt_begin_layer(f->dlt, &dl))
 		return SIM_ENOMEM;
-	if (f->dlx) {
-		size_t nx = (size_t)f->T * f->B * f->px;
-		if ((f->w16 && !(f->xh16 = fp_calloc(f, nx, sizeof *f->xh16))) ||
-		    (f->fl && !(f->xhf = fp_calloc(f, nx, sizeof *f->xhf))))
-			return SIM_ENOMEM;
-		for (uint32_t st = 0; st < f->T; st++) {
-			uint32_t t = fp_time(f, st);
-			for (uint32_t b = 0; b < f->B; b++)
-				for (uint32_t i = 0; i < f->I; i++)
-					f->dvec[(size_t)b * f->I + i] = cm_data_value(f->cm, fp_xword(f, t, b, i));
-			dlt_encode(f->dlt, DLT_X, st, f->dvec, f->duse);
-			for (uint32_t b = 0; b < f->B; b++)
-				for (uint32_t i = 0; i < f->I; i++) {
-					size_t o = ((size_t)st * f->B + b) * f->px + i, prev = o - (size_t)f->B * f->px;
-					uint32_t v =
-						f->duse[i] ? fp_xword(f, t, b, i) : fp_word(f, f->xh16, f->xhf, prev);
-					if (f->w16)
-						f->xh16[o] = (uint16_t)v;
-					if (f->fl)
-						f->xhf[o] = fp_widen(f, v);
-				}
+	/* the counts of every step, which the controller reads before the
+	 * step's x tiles issue; fp_xload forms each step's x^ again */
+	for (uint32_t st = 0; f->dlx && st < f->T; st++) {
+		for (uint32_t b = 0; b < f->B; b++) {
+			fp_xrow_t r = fp_xrow(f, fp_time(f, st), b);
+			for (uint32_t i = 0; i < f->I; i++)
+				f->dvec[(size_t)b * f->I + i] = cm_data_value(f->cm, fp_xword(f, r, i));
 		}
+		dlt_encode(f->dlt, DLT_X, st, f->dvec, f->duse);
 	}
 	if (f->dlh) {
 		size_t nh = (size_t)FP_HRING * f->B * f->ph, h0 = (size_t)fp_hslot(-1) * f->B * f->ph;
@@ -1178,7 +1262,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->back = f->pass[layer].backward;
 	f->bidir = f->pass[layer].bidir;
 	/* the forward pass's weights hold the layer's input (weights.h) */
-	f->x0 = f->wt[f->back && f->bidir ? layer - 1 : layer]->x;
+	const weights_t *xw = f->wt[f->back && f->bidir ? layer - 1 : layer];
+	f->x0 = xw->x;
 	f->bad = false;
 	f->prog = prog;
 	f->cd = cell_get(wt->cell);
@@ -1193,6 +1278,7 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	f->peak = f->bytes;
 	f->fin = 0;
 	f->xreads_step = 0;
+	f->dxnext = 0;
 	memset(&f->eh, 0, sizeof f->eh);
 	memset(&f->ec, 0, sizeof f->ec);
 	memset(&f->hacc, 0, sizeof f->hacc);
@@ -1247,6 +1333,8 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 		f->b_hn[j] = cm_bias(f->cm, wt->b_hn[j]);
 	if (!rc)
 		rc = fp_perm(f, wt);
+	if (!rc && !f->wlayer && f->I && xw->x_deferred)
+		rc = fp_xreaders(f, xw);
 	if (!rc && f->back && wt->len && f->I && !(f->xg = fp_calloc(f, (size_t)f->B * f->I, sizeof *f->xg)))
 		rc = SIM_ENOMEM;
 	if (!rc && f->smx) /* no weights: a whole vector's values at its blocks (fpipe_block) */
@@ -1388,9 +1476,12 @@ static uint32_t fp_delta_tiles(fpipe_t *f, uint32_t seg, uint32_t step, uint32_t
 		t->w = f->wl ? f->wl + w : NULL;
 		t->wf = f->fl ? f->wlf + w : NULL;
 		if (x) {
-			v = ((size_t)step * f->B + b) * f->px + (size_t)c * s->kc;
-			t->x = f->w16 ? f->xh16 + v : NULL;
-			t->xf = f->fl ? f->xhf + v : NULL;
+			uint32_t slot = step % f->xring;
+			if (f->xv_step[slot] != step)
+				fp_fail(f, "step %u: x^ left the I/H buffer before the step's block was formed", step);
+			v = ((size_t)slot * f->B + b) * f->px + (size_t)c * s->kc;
+			t->x = f->w16 ? f->xv + v : NULL;
+			t->xf = f->fl ? f->xvf + v : NULL;
 		} else {
 			v = (size_t)fp_hslot((int64_t)step - 1) * f->B * f->ph + (size_t)b * f->ph + (size_t)c * s->kc;
 			t->x = f->w16 ? f->hd + v : NULL;
@@ -1448,8 +1539,9 @@ void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 		return;
 	}
 	if (f->smx) { /* the VS update's products p_j of the block's rows (cm_softmax) */
+		fp_xrow_t r = fp_xrow(f, fp_time(f, step), b);
 		for (uint32_t i = 0; i < f->I; i++)
-			f->smx_z[i] = fp_xword(f, fp_time(f, step), b, i);
+			f->smx_z[i] = fp_xword(f, r, i);
 		cm_softmax(f->cm, f->smx_z, f->I, s->kc, f->smx_s, f->smx_p);
 		sums = f->smx_p + s->j0; /* one gate: row k of the block is j0 + k */
 	}
@@ -1549,15 +1641,17 @@ static void fp_reference(fpipe_t *f, uint32_t t, const double *dh, const double 
 {
 	uint32_t tt = fp_time(f, t);
 	size_t xo = (size_t)tt * f->B * f->I;
-	const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : f->x0 + xo;
+	const double *x = !f->I ? NULL : f->wlayer ? f->ref_prev + xo : fp_x0row(f, f->xref, tt, 0);
 	if (f->xg) {
 		/* each sequence's x at its own time (fp_seq_time) */
-		for (uint32_t b = 0; b < f->B; b++)
+		for (uint32_t b = 0; b < f->B; b++) {
+			uint32_t ts = fp_seq_time(f, t, b);
 			if (t < f->len[b])
 				memcpy(f->xg + (size_t)b * f->I,
-				       (f->wlayer ? f->ref_prev : f->x0) +
-					       ((size_t)fp_seq_time(f, t, b) * f->B + b) * f->I,
+				       f->wlayer ? f->ref_prev + ((size_t)ts * f->B + b) * f->I
+						 : fp_x0row(f, f->xref, ts, b),
 				       sizeof *f->xg * f->I);
+		}
 		x = f->xg;
 	}
 	ref_state_step(f->rs, x, f->rh, f->rc);

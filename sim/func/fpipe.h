@@ -47,7 +47,8 @@ typedef struct func_layer_err {
 	bool has_c;
 	/* Peak bytes fpipe held during the layer (its per-layer arrays, the
 	 * reference's state and the h sequence carried to or from a stacked
-	 * layer; the weights' own arrays not counted). Deterministic, flat in T
+	 * layer; the weights' own arrays and the readers of their input x,
+	 * xseq.h, not counted). Deterministic, flat in T
 	 * for a single layer: tests check it, reports do not show it. */
 	size_t state_peak_bytes;
 	/* Delta network (delta.h), when the layer is one: columns of x and h

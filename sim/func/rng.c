@@ -74,3 +74,21 @@ void rng_fill_uniform(rng_t *r, double lo, double hi, double *out, size_t n)
 		out[i] = lo + span * ((double)(int64_t)(rng_step(s) >> 11) * 0x1p-53);
 	memcpy(r->s, s, sizeof s);
 }
+
+void rng_skip(rng_t *r, size_t n)
+{
+	uint64_t s[4] = { r->s[0], r->s[1], r->s[2], r->s[3] };
+	for (size_t i = 0; i < n; i++)
+		(void)rng_step(s);
+	memcpy(r->s, s, sizeof s);
+}
+
+void rng_save(const rng_t *r, rng_state_t *st)
+{
+	memcpy(st->s, r->s, sizeof st->s);
+}
+
+void rng_restore(rng_t *r, const rng_state_t *st)
+{
+	memcpy(r->s, st->s, sizeof r->s);
+}

@@ -12,6 +12,13 @@
 
 typedef struct rng rng_t;
 
+/* A generator's whole state, to resume its stream later (rng_save,
+ * rng_restore): a reader of a long stream keeps these instead of the
+ * values (xseq.h). */
+typedef struct rng_state {
+	uint64_t s[4];
+} rng_state_t;
+
 /* NULL when out of memory. */
 rng_t *rng_create(uint64_t seed);
 void rng_destroy(rng_t *r);
@@ -27,5 +34,11 @@ double rng_uniform(rng_t *r, double lo, double hi);
  * state held in registers across the loop: drawing a layer's weights is
  * most of the values a functional run generates. */
 void rng_fill_uniform(rng_t *r, double lo, double hi, double *out, size_t n);
+/* Advances r by n outputs, as n rng_next calls would, without them. */
+void rng_skip(rng_t *r, size_t n);
+/* The state of r, and r set to a saved state: the outputs after
+ * rng_restore(r, st) are those that followed rng_save(r', st). */
+void rng_save(const rng_t *r, rng_state_t *st);
+void rng_restore(rng_t *r, const rng_state_t *st);
 
 #endif

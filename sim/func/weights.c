@@ -75,8 +75,8 @@ void weights_destroy(weights_t *w)
 }
 
 /* Allocates the struct and zeroed arrays for every present slot (but W and
- * U when `streamed`: weights_random_rows). */
-static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, bool streamed, sim_err_t *err)
+ * U when `streamed`, x when `defer_x`: weights_random_rows). */
+static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, bool streamed, bool defer_x, sim_err_t *err)
 {
 	weights_t *w = calloc(1, sizeof *w);
 	if (!w) {
@@ -112,7 +112,8 @@ static weights_t *alloc_layer(const layer_cfg_t *l, bool backward, bool streamed
 	slot_t s[WEIGHTS_SLOTS];
 	size_t n = slot_table(w, s);
 	for (size_t i = 0; i < n; i++) {
-		if (!s[i].present || (streamed && (s[i].ptr == &w->W || s[i].ptr == &w->U)))
+		if (!s[i].present || (streamed && (s[i].ptr == &w->W || s[i].ptr == &w->U)) ||
+		    (defer_x && s[i].ptr == &w->x))
 			continue;
 		size_t c = slot_count(&s[i]);
 		*s[i].ptr = calloc(c ? c : 1, sizeof(double));
@@ -132,13 +133,13 @@ weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err)
 
 weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err)
 {
-	return weights_random_rows(l, seed, backward, NULL, NULL, err);
+	return weights_random_rows(l, seed, backward, NULL, NULL, false, err);
 }
 
 weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backward, weights_row_fn row, void *ctx,
-			       sim_err_t *err)
+			       bool defer_x, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, backward, row != NULL, err);
+	weights_t *w = alloc_layer(l, backward, row != NULL, defer_x, err);
 	if (!w)
 		return NULL;
 	rng_t *r = rng_create(seed);
@@ -160,6 +161,11 @@ weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backwar
 		bool state = strcmp(s[i].name, "h0") == 0 || strcmp(s[i].name, "c0") == 0;
 		if (!s[i].present || state)
 			continue;
+		if (defer_x && s[i].ptr == &w->x) {
+			w->x_deferred = true;
+			rng_save(r, &w->x_gen); /* x is drawn last (weights.h): no later draw moves */
+			continue;
+		}
 		if (row && (s[i].ptr == &w->W || s[i].ptr == &w->U)) {
 			/* the same draws as the whole array's, row by row */
 			size_t rows = s[i].shape[0], n = s[i].shape[1];
@@ -192,7 +198,7 @@ weights_t *weights_load(const layer_cfg_t *l, const char *dir, sim_err_t *err)
 
 weights_t *weights_load_dir(const layer_cfg_t *l, const char *top, bool backward, sim_err_t *err)
 {
-	weights_t *w = alloc_layer(l, backward, false, err);
+	weights_t *w = alloc_layer(l, backward, false, false, err);
 	if (!w)
 		return NULL;
 	char dir[1024];

@@ -48,6 +48,7 @@
 #include "../common/err.h"
 #include "../config/workload.h"
 #include "npy.h"
+#include "rng.h"
 
 typedef struct weights {
 	cell_kind_t cell;
@@ -59,7 +60,12 @@ typedef struct weights {
 	double *P;    /* NULL unless peephole LSTM: (3, H), rows i, f, o */
 	double *Wp;   /* NULL unless LSTMP: W_proj (HP, H) */
 	double *h0, *c0;
-	double *x;     /* NULL when I == 0, or for a backward direction */
+	double *x;     /* NULL when I == 0, for a backward direction, or deferred */
+	/* x_deferred: x was not drawn (weights_random_rows with defer_x);
+	 * x_gen is the generator's state at its first draw, from which xseq.h
+	 * draws it a block of steps at a time */
+	bool x_deferred;
+	rng_state_t x_gen;
 	uint32_t *len; /* sequence_lens: sequence b runs steps t < len[b] (B); NULL: all T */
 	bool backward; /* the backward direction of a bidirectional layer */
 	/* The layer's activation per role f, g, h (workload.h), resolved: auto
@@ -79,10 +85,14 @@ weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward
  * at a time as they are drawn (u: a row of U, else of W; v: its n values,
  * valid during the call) instead of being kept: w->W and w->U stay NULL.
  * For a caller that lays the rows out at once (fpipe.c, without the double
- * reference), so that the matrices never exist whole in double. */
+ * reference), so that the matrices never exist whole in double. row NULL:
+ * W and U kept whole, as weights_random_dir. defer_x: x (drawn last) is not
+ * drawn: w->x stays NULL, w->x_deferred is set and w->x_gen holds the
+ * generator at x's first draw (xseq.h), so that x, T x B x I doubles, never
+ * exists whole either. */
 typedef void (*weights_row_fn)(void *ctx, bool u, size_t r, const double *v, size_t n);
 weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backward, weights_row_fn row, void *ctx,
-			       sim_err_t *err);
+			       bool defer_x, sim_err_t *err);
 /* Parameters from dir/<name>.npy. NULL with err set (the message names the
  * file and, for a wrong shape, the expected one). backward: from
  * dir/backward/, without x. */
