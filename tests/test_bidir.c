@@ -338,6 +338,89 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* Whole files, byte for byte. */
+static bool same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	bool same = fa && fb;
+	while (same) {
+		int ca = fgetc(fa), cb = fgetc(fb);
+		same = ca == cb;
+		if (ca == EOF || cb == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+/* Random x is drawn a block of steps at a time (fpipe.c, xseq.h): with
+ * I = 600 and B = 2 a block is 6 steps, so T = 20 is four blocks, the last
+ * partial, and a backward pass reads them last first. Each run, with and
+ * without the reference (whose reader is its own), dumps h and c bit for
+ * bit as the same parameters saved to a directory and loaded (x held whole)
+ * do, and reports the same errors; likewise a reverse layer and a
+ * bidirectional one with sequence_lens (whose backward readers hold the
+ * sequence whole). */
+START_TEST(x_drawn_in_blocks_as_held)
+{
+	mkdirs();
+	const uint32_t T = 20, B = 2, I = 600, H = 8;
+	const uint64_t seed = 13;
+	static const uint32_t lens[2] = { 20, 9 };
+	hw_cfg_t h = hw_small();
+	for (int c = 0; c < 3; c++)
+		for (int noref = 0; noref < 2; noref++) {
+			layer_cfg_t l = c == 1 ? test_layer(CELL_GRU, GRU_LBR, I, H, T, B)
+					       : bi_layer(CELL_LSTM, GRU_LBR, I, H, T, B);
+			if (c == 1)
+				l.direction = DIR_REV;
+			if (c == 2)
+				l.sequence_lens.n = B, memcpy(l.sequence_lens.len, lens, sizeof lens);
+			ck_assert_int_eq(system("rm -rf " TEST_DIR "/xd " TEST_DIR "/xh " TEST_DIR "/xw && mkdir -p " TEST_DIR
+						"/xd " TEST_DIR "/xh " TEST_DIR "/xw/" WEIGHTS_BACKWARD_DIR),
+					 0);
+			run_result_t r[2];
+			for (int k = 0; k < 2; k++) {
+				workload_t w = { .name = "t", .layers = &l, .n_layers = 1 };
+				snprintf(w.path, sizeof w.path, "%s", TEST_DIR "/wl.yaml");
+				run_opts_t o = { .functional = true,
+						 .seed = seed,
+						 .dump_dir = k ? TEST_DIR "/xh" : TEST_DIR "/xd",
+						 .no_reference = noref };
+				sim_err_t e = { 0 };
+				ck_assert_msg(accel_run(&h, &w, &o, &r[k], &e) == SIM_OK, "%s", e.msg);
+				if (k)
+					break;
+				/* the run's parameters, x among them, into files */
+				weights_t *wf = weights_random_dir(&l, seed, false, &e);
+				ck_assert_int_eq(weights_save(wf, TEST_DIR "/xw", NPY_F8, &e), SIM_OK);
+				weights_destroy(wf);
+				if (c != 1) {
+					weights_t *wb = weights_random_dir(&l, seed + SEED_BACKWARD, true, &e);
+					ck_assert_int_eq(weights_save(wb, TEST_DIR "/xw/" WEIGHTS_BACKWARD_DIR, NPY_F8, &e),
+							 SIM_OK);
+					weights_destroy(wb);
+				}
+				snprintf(l.weights, sizeof l.weights, "xw");
+			}
+			ck_assert_msg(same_file(TEST_DIR "/xd/layer0_h.npy", TEST_DIR "/xh/layer0_h.npy"),
+				      "case %d, reference %d: h differs from the held x's", c, !noref);
+			ck_assert(same_file(TEST_DIR "/xd/layer0_c.npy", TEST_DIR "/xh/layer0_c.npy") || c == 1);
+			ck_assert_uint_eq(r[0].n_layers, r[1].n_layers);
+			for (size_t p = 0; p < r[0].n_layers; p++) {
+				const func_layer_err_t *a = &r[0].layers[p].err, *b = &r[1].layers[p].err;
+				ck_assert(a->h.max_abs == b->h.max_abs && a->h.rms == b->h.rms);
+				ck_assert(a->c.max_abs == b->c.max_abs && (noref || a->h.max_abs > 0));
+			}
+			run_result_free(&r[0]);
+			run_result_free(&r[1]);
+		}
+}
+END_TEST
+
 Suite *bidir_suite(void)
 {
 	Suite *s = suite_create("bidir");
@@ -349,6 +432,7 @@ Suite *bidir_suite(void)
 	tcase_add_test(tc, reverse_then_forward);
 	tcase_add_test(tc, random_stacks);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, x_drawn_in_blocks_as_held);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,7 @@
  * H = 4 one H tile when dense.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,54 @@ START_TEST(random_delta_runs_keep_invariants)
 }
 END_TEST
 
+/* A delta layer's x^ of a step lives in the x ring of the I/H buffer until
+ * the step's blocks are formed (fpipe.c): at T = 40, far beyond the ring on
+ * every schedule, a run with delta_threshold_x = 0.25 (theta_h = 0) gives h
+ * bit for bit as a run whose x is the x^ the encoder's rule yields, worked
+ * out here (every value a multiple of 1/8, exact in fp16). A ring too short
+ * for the schedule fails the run (its checks) or moves h. */
+START_TEST(x_hat_ring_beyond_t)
+{
+	enum { T = 40, I = 16 };
+	/* the last: Unfolded with an intermediate buffer of a few steps' W.x
+	 * sums (xdepth 4), eight accumulators and a longer multiplier */
+	static const sched_kind_t sc[] = { SCHED_KIND_SEQUENTIAL, SCHED_KIND_BATCH, SCHED_KIND_INTERGATE,
+					   SCHED_KIND_UNFOLDED, SCHED_KIND_UNFOLDED };
+	double x[T * I], xh[T * I];
+	for (uint32_t t = 0; t < T; t++)
+		for (uint32_t i = 0; i < I; i++) {
+			x[t * I + i] = (double)((t * 5 + i * 3 + (t * i) % 7) % 16) / 8.0 - 1.0;
+			bool use = t == 0 || !(fabs(x[t * I + i] - xh[(t - 1) * I + i]) < 0.25);
+			xh[t * I + i] = use ? x[t * I + i] : xh[(t - 1) * I + i];
+		}
+	ck_assert_int_eq(system("mkdir -p " DELTA_DIR "/ra " DELTA_DIR "/rb"), 0);
+	for (size_t k = 0; k < sizeof sc / sizeof sc[0]; k++)
+		for (int fc = 0; fc < 2; fc++) {
+			hw_cfg_t h = test_hw(4, 4, TILE_CONFIG4, sc[k]);
+			if (k == 4) {
+				h.memory.inter_bytes = 64;
+				h.compute.accumulators = 8;
+				h.compute.mult_latency = 6;
+			}
+			layer_cfg_t l = fc ? test_layer(CELL_FC, GRU_LBR, I, 4, T, 1) : vanilla(T);
+			snprintf(l.weights, sizeof l.weights, "wd");
+			l.delta = true;
+			l.delta_threshold_h = 0;
+			write_dir(x, T);
+			l.delta_threshold_x = 0.25;
+			run_result_t a = run_ok(&h, &l, DELTA_DIR "/ra");
+			ck_assert_uint_gt(test_counter(&a, "delta.x_skipped"), 0);
+			write_dir(xh, T);
+			l.delta_threshold_x = 0;
+			run_result_t b = run_ok(&h, &l, DELTA_DIR "/rb");
+			ck_assert_msg(same_file(DELTA_DIR "/ra/layer0_h.npy", DELTA_DIR "/rb/layer0_h.npy"),
+				      "schedule %zu, fc %d: h differs from the run on x^", k, fc);
+			run_result_free(&a);
+			run_result_free(&b);
+		}
+}
+END_TEST
+
 /* The action named `name` of a report (failing the test without it). */
 static const energy_action_t *action(const energy_report_t *e, const char *comp, const char *name)
 {
@@ -339,6 +388,7 @@ Suite *delta_suite(void)
 	tcase_add_test(t, k_columns_change_per_step);
 	tcase_add_test(t, theta_zero_is_dense_bit_for_bit);
 	tcase_add_test(t, random_delta_runs_keep_invariants);
+	tcase_add_test(t, x_hat_ring_beyond_t);
 	tcase_add_test(t, delta_energy_actions);
 	tcase_add_test(t, delta_refusals);
 	suite_add_tcase(s, t);

@@ -19,6 +19,7 @@
 #include "../sim/func/ref.h"
 #include "../sim/func/rng.h"
 #include "../sim/func/weights.h"
+#include "../sim/func/xseq.h"
 
 static weights_t *zero_layer(cell_kind_t cell, gru_form_t form, uint32_t I, uint32_t H, uint32_t T, uint32_t B)
 {
@@ -554,6 +555,43 @@ END_TEST
 
 /* ---- weights ---- */
 
+/* Deferred x (weights_random_rows with defer_x) read through xseq is the
+ * x weights_random draws, bit for bit, whatever the block size (one step,
+ * blocks that do not divide T, the whole sequence) and the order: forward,
+ * backward (checkpoints found by skipping to the end), and jumping about;
+ * the other arrays are drawn as before. T = 11 is larger than every block
+ * but the last size, so a wrong checkpoint or block offset shows. */
+START_TEST(test_xseq_is_weights_x)
+{
+	const uint32_t T = 11, B = 3, I = 5;
+	layer_cfg_t l = test_layer(CELL_GRU, GRU_LBR, I, 4, T, B);
+	sim_err_t e = { 0 };
+	weights_t *a = weights_random(&l, 77, &e), *d = weights_random_rows(&l, 77, false, NULL, NULL, true, &e);
+	ck_assert(a && d && d->x_deferred && !d->x && !a->x_deferred);
+	ck_assert(memcmp(a->U, d->U, (size_t)a->G * 4 * 4 * sizeof(double)) == 0);
+	ck_assert(memcmp(a->b, d->b, (size_t)a->G * 4 * sizeof(double)) == 0);
+	static const uint32_t ks[] = { 1, 2, 3, 4, 11 };
+	for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++)
+		for (int order = 0; order < 3; order++) {
+			xseq_t *x = xseq_create(&d->x_gen, T, B, I, ks[k]);
+			ck_assert_ptr_nonnull(x);
+			ck_assert_uint_eq(xseq_bytes(x), (size_t)ks[k] * B * I * sizeof(double) +
+								 (T + ks[k] - 1) / ks[k] * sizeof(rng_state_t));
+			for (uint32_t n = 0; n < 2 * T; n++) {
+				/* forward; backward; a stride of 7 (coprime to T), twice round */
+				uint32_t t = order == 0 ? n % T : order == 1 ? T - 1 - n % T : (n * 7) % T;
+				for (uint32_t b = 0; b < B; b++)
+					ck_assert_msg(memcmp(xseq_row(x, t, b), a->x + ((size_t)t * B + b) * I,
+							     I * sizeof(double)) == 0,
+						      "K = %u, order %d: row (%u, %u) differs", ks[k], order, t, b);
+			}
+			xseq_destroy(x);
+		}
+	weights_destroy(a);
+	weights_destroy(d);
+}
+END_TEST
+
 START_TEST(test_weights_random_and_load)
 {
 	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 4, 4, 3, 2);
@@ -844,6 +882,7 @@ Suite *func_suite(void)
 	tcase_add_test(io, test_npy_roundtrip);
 	tcase_add_test(io, test_npy_errors);
 	tcase_add_test(io, test_weights_random_and_load);
+	tcase_add_test(io, test_xseq_is_weights_x);
 	suite_add_tcase(s, io);
 	TCase *m = tcase_create("math");
 	tcase_set_timeout(m, 20);
