@@ -22,10 +22,13 @@
 # best. Given an OLD binary, it runs in the same rounds and the old/new
 # time ratio is printed too.
 # Then functional mode's peak RSS (/usr/bin/time -f %M) for an LSTM with
-# H = I = 512, B = 1 at T = 25 and T = 2500: memory should not grow with T
-# beyond the input sequence x itself (T * I doubles, 10 MB at T = 2500).
-# With an OLD binary it is measured beside the current one, interleaved,
-# best (lowest) of RSS_RUNS = 3.
+# H = I = 512, B = 1 at T = 25 and T = 2500, three ways: unidirectional
+# (`lstm`), a delta network (`delta`: delta_threshold_x = h = 0.1) and
+# bidirectional (`bidir`: its backward pass reads x last step first): memory
+# should not grow with T (random x is drawn a block of steps at a time, not
+# held: T * I doubles would be 10 MB at T = 2500). With an OLD binary it is
+# measured beside the current one, interleaved, best (lowest) of
+# RSS_RUNS = 3.
 # Usage: scripts/bench-functional.sh [OLD_BINARY]
 #        (SHARPSIM=path overrides the binary; ROUNDS, REPS, CPU_RUNS, RSS_RUNS)
 set -euo pipefail
@@ -157,39 +160,50 @@ ref=()
 # Peak RSS against T. Set RSS_RUNS=0 to skip (each T = 2500 run takes seconds).
 runs=${RSS_RUNS:-3}
 [ "$runs" -gt 0 ] || exit 0
-for t in 25 2500; do
-	cat > "$out/lstm_h512_t$t.yaml" <<YAML
-name: lstm_h512_t$t
+# the layer's extra workload keys per kind
+declare -A kind=([lstm]="" [delta]="    delta: true
+    delta_threshold_x: 0.1
+    delta_threshold_h: 0.1" [bidir]="    direction: bidirectional")
+for k in lstm delta bidir; do
+	for t in 25 2500; do
+		cat > "$out/rss_${k}_h512_t$t.yaml" <<YAML
+name: rss_${k}_h512_t$t
 layers:
   - cell: lstm
     input_size: 512
     hidden_size: 512
     timesteps: $t
     batch_size: 1
+${kind[$k]}
 YAML
+	done
 done
 # peak RSS in KB of one run
 rss() {
-	local bin=$1 t=$2
+	local bin=$1 k=$2 t=$3
 	if ! /usr/bin/time -f %M -o "$out/rss.txt" "$bin" run --hw configs/sharp-1k.yaml \
-		--workload "$out/lstm_h512_t$t.yaml" --no-energy --functional >/dev/null; then
-		echo "bench-functional: $bin failed at T = $t ($(tail -1 "$out/rss.txt"))" >&2
+		--workload "$out/rss_${k}_h512_t$t.yaml" --no-energy --functional >/dev/null; then
+		echo "bench-functional: $bin failed on $k at T = $t ($(tail -1 "$out/rss.txt"))" >&2
 		return 1
 	fi
 	tail -1 "$out/rss.txt"
 }
-for t in 25 2500; do
-	best=()
-	for _ in $(seq "$runs"); do
-		for b in "${bins[@]}"; do
-			kb=$(rss "$b" "$t")
-			keep "$b" "$kb"
+echo "load: $(uptime)"
+for k in lstm delta bidir; do
+	for t in 25 2500; do
+		best=()
+		for _ in $(seq "$runs"); do
+			for b in "${bins[@]}"; do
+				kb=$(rss "$b" "$k" "$t")
+				keep "$b" "$kb"
+			done
 		done
-	done
-	for b in "${bins[@]}"; do
-		label=new
-		[ "$b" != "$old" ] || label=old
-		awk -v l="$label" -v t="$t" -v kb="${best[$b]}" 'BEGIN {
-			printf "functional_peak_rss_%s_h512_t%s %.1f MB\n", l, t, kb / 1024 }'
+		for b in "${bins[@]}"; do
+			label=new
+			[ "$b" != "$old" ] || label=old
+			# the unidirectional LSTM keeps its figure's old name
+			awk -v l="$label" -v k="$([ "$k" = lstm ] || echo "_$k")" -v t="$t" -v kb="${best[$b]}" 'BEGIN {
+				printf "functional_peak_rss_%s%s_h512_t%s %.1f MB\n", l, k, t, kb / 1024 }'
+		done
 	done
 done

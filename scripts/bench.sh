@@ -19,7 +19,8 @@
 #      `sharpsim sweep`, fast-forward), wall and CPU time (user + system of
 #      the sweeper and its workers; scripts/bench-sweep.sh --ff-only);
 #   4. functional mode's MACs per host second next to a plain C loop, and
-#      its peak RSS at T = 25 and T = 2500 (scripts/bench-functional.sh);
+#      its peak RSS at T = 25 and T = 2500, plain, delta and bidirectional
+#      (scripts/bench-functional.sh);
 #   5. co-simulation cycles per second at 8x8 and 32x32 (cosim/bench.sh)
 #      when the Verilator harnesses are built, else a line saying so;
 #   6. SCALE-Sim next to sharpsim on one LSTM step's MVMs
