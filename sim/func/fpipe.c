@@ -1645,12 +1645,12 @@ static void fp_reference(fpipe_t *f, uint32_t t, const double *dh, const double 
 	if (f->xg) {
 		/* each sequence's x at its own time (fp_seq_time) */
 		for (uint32_t b = 0; b < f->B; b++) {
+			if (t >= f->len[b])
+				continue;
 			uint32_t ts = fp_seq_time(f, t, b);
-			if (t < f->len[b])
-				memcpy(f->xg + (size_t)b * f->I,
-				       f->wlayer ? f->ref_prev + ((size_t)ts * f->B + b) * f->I
-						 : fp_x0row(f, f->xref, ts, b),
-				       sizeof *f->xg * f->I);
+			memcpy(f->xg + (size_t)b * f->I,
+			       f->wlayer ? f->ref_prev + ((size_t)ts * f->B + b) * f->I : fp_x0row(f, f->xref, ts, b),
+			       sizeof *f->xg * f->I);
 		}
 		x = f->xg;
 	}

@@ -21,7 +21,8 @@
  *
  * Random parameters: W, U, b, b_hn, P uniform in [-1/sqrt(H), 1/sqrt(H)) (the
  * frameworks' default init), then x uniform in [-1, 1), drawn in that order
- * (row-major) from rng.h seeded with `seed`.
+ * (row-major) from rng.h seeded with `seed`. x is drawn last, so deferring
+ * it (weights_random_rows) moves no other array's draws.
  *
  * A directory of .npy files (npy.h; any of <f2, <f4, <f8) holds the same
  * arrays named W.npy, U.npy, b.npy, b_hn.npy, P.npy, W_proj.npy, h0.npy,
