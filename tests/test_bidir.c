@@ -379,8 +379,9 @@ START_TEST(x_drawn_in_blocks_as_held)
 				l.direction = DIR_REV;
 			if (c == 2)
 				l.sequence_lens.n = B, memcpy(l.sequence_lens.len, lens, sizeof lens);
-			ck_assert_int_eq(system("rm -rf " TEST_DIR "/xd " TEST_DIR "/xh " TEST_DIR "/xw && mkdir -p " TEST_DIR
-						"/xd " TEST_DIR "/xh " TEST_DIR "/xw/" WEIGHTS_BACKWARD_DIR),
+			ck_assert_int_eq(system("rm -rf " TEST_DIR "/xd " TEST_DIR "/xh " TEST_DIR
+						"/xw && mkdir -p " TEST_DIR "/xd " TEST_DIR "/xh " TEST_DIR
+						"/xw/" WEIGHTS_BACKWARD_DIR),
 					 0);
 			run_result_t r[2];
 			for (int k = 0; k < 2; k++) {
@@ -400,8 +401,9 @@ START_TEST(x_drawn_in_blocks_as_held)
 				weights_destroy(wf);
 				if (c != 1) {
 					weights_t *wb = weights_random_dir(&l, seed + SEED_BACKWARD, true, &e);
-					ck_assert_int_eq(weights_save(wb, TEST_DIR "/xw/" WEIGHTS_BACKWARD_DIR, NPY_F8, &e),
-							 SIM_OK);
+					ck_assert_int_eq(
+						weights_save(wb, TEST_DIR "/xw/" WEIGHTS_BACKWARD_DIR, NPY_F8, &e),
+						SIM_OK);
 					weights_destroy(wb);
 				}
 				snprintf(l.weights, sizeof l.weights, "xw");

@@ -61,7 +61,7 @@ typedef struct weights {
 	double *P;    /* NULL unless peephole LSTM: (3, H), rows i, f, o */
 	double *Wp;   /* NULL unless LSTMP: W_proj (HP, H) */
 	double *h0, *c0;
-	double *x;     /* NULL when I == 0, for a backward direction, or deferred */
+	double *x; /* NULL when I == 0, for a backward direction, or deferred */
 	/* x_deferred: x was not drawn (weights_random_rows with defer_x);
 	 * x_gen is the generator's state at its first draw, from which xseq.h
 	 * draws it a block of steps at a time */

@@ -7,13 +7,13 @@
 
 struct xseq {
 	uint32_t T, B, I, K;
-	uint32_t nblk;	   /* blocks of T: ceil(T / K) */
-	size_t step_vals;  /* values of one step, B * I */
-	rng_state_t *ck;   /* per block, the state at its first draw; known for k < nck */
+	uint32_t nblk;	  /* blocks of T: ceil(T / K) */
+	size_t step_vals; /* values of one step, B * I */
+	rng_state_t *ck;  /* per block, the state at its first draw; known for k < nck */
 	uint32_t nck;
 	rng_t *r;
-	double *blk;	   /* the held block, K steps */
-	int64_t held;	   /* the block blk holds, -1 none */
+	double *blk;  /* the held block, K steps */
+	int64_t held; /* the block blk holds, -1 none */
 };
 
 xseq_t *xseq_create(const rng_state_t *at, uint32_t T, uint32_t B, uint32_t I, uint32_t K)
