@@ -346,6 +346,41 @@ START_TEST(sequence_lens_values)
 }
 END_TEST
 
+/* sequence_lens and the intermediate buffer's ring of X sums: a step
+ * allocates only its active sequences' X values, so once the short
+ * sequences end the X segments run further ahead than with the full
+ * batch. The ring is sized by the step with the fewest sequences; sized by
+ * all B, a later step's X sums overwrote a slot its H partner had not yet
+ * read (the run failed: "the W.x sums ... were not in the intermediate
+ * buffer when read"). Every schedule that keeps X sums apart, over buffer
+ * sizes from a few steps' sums to many, a long sequence beside two short
+ * ones. */
+START_TEST(sequence_lens_x_ring_sized_by_fewest)
+{
+	static const sched_kind_t sk[3] = { SCHED_KIND_BATCH, SCHED_KIND_INTERGATE, SCHED_KIND_UNFOLDED };
+	static const uint64_t inter[4] = { 4096, 8192, 24576, 49152 };
+	static const layer_lens_t lens = { .n = 3, .len = { 30, 17, 2 } };
+	layer_cfg_t l = test_layer(CELL_LSTM, GRU_LBR, 200, 24, 30, 3);
+	l.sequence_lens = lens;
+	mkdirs();
+	for (int s = 0; s < 3; s++)
+		for (int i = 0; i < 4; i++) {
+			hw_cfg_t h = hw_small(sk[s], TILE_AUTO);
+			h.compute.vs_units = 64;
+			h.compute.vs_width = 64;
+			h.memory.inter_bytes = inter[i];
+			h.precision.mul = PREC_FP32;
+			run_result_t r;
+			sim_err_t e = { 0 };
+			ck_assert_msg(run(&h, &l, 1, true, 3, NULL, &r, &e) == SIM_OK, "sched %d, %u bytes: %s",
+				      s, (unsigned)inter[i], e.msg);
+			ck_assert_msg(r.layers[0].err.h.max_abs < FP32_BOUND, "sched %d: h error %g", s,
+				      r.layers[0].err.h.max_abs);
+			run_result_free(&r);
+		}
+}
+END_TEST
+
 static double max_diff(const double *a, const double *b, size_t n)
 {
 	ref_diff_t d;
@@ -925,6 +960,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, multiplies_equal_useful_macs);
 	tcase_add_test(e2e, lstmp_projection_values);
 	tcase_add_test(e2e, sequence_lens_values);
+	tcase_add_test(e2e, sequence_lens_x_ring_sized_by_fewest);
 	tcase_add_test(e2e, dump_and_broken_datapath_caught);
 	tcase_add_test(e2e, weights_directory);
 	tcase_add_test(e2e, peephole_weights_directory);

@@ -943,6 +943,10 @@ static int fp_vectors(fpipe_t *f, const weights_t *wt)
  * one of step t' starts, every X segment of steps t'-D+1 .. t'-1 would be
  * allocated too: (D-1) * S + 2 > V values for S values per step and
  * D = floor(V / S) + 2. So that depth never overwrites an unread slot.
+ * With sequence_lens a step allocates only its active sequences' values,
+ * so S is taken at the step with the fewest (the last): a ring sized by
+ * all B sequences would let the shorter steps run further ahead than it
+ * holds.
  */
 static int fp_xring(fpipe_t *f)
 {
@@ -958,7 +962,7 @@ static int fp_xring(fpipe_t *f)
 			continue;
 		f->xseg_off[i] = f->xslot;
 		f->xslot += (size_t)s->kr * f->B;
-		step_values += (uint64_t)s->valid_rows * f->B;
+		step_values += (uint64_t)s->valid_rows * fp_active(f, (int64_t)f->T - 1);
 	}
 	if (!f->xslot) {
 		f->xdepth = 0;
