@@ -349,6 +349,7 @@ void ctrl_settle(ctrl_t *c, const ctrl_view_t *v)
 	wbuf_count_reads(v->wbuf, b->rows - a->rows, b->bytes - a->bytes, b[-1].peak);
 	dcmp_count(v->dcmp, b->dec - a->dec);
 	c->tiles += c->a_c - c->a_rc;
+	c->busy += c->a_c - c->a_rc; /* one token per column tile (CTRL_SEG_LAZY) */
 	c->a_rc = c->a_c;
 }
 
@@ -506,8 +507,6 @@ static uint32_t ctrl_set(const ctrl_t *c)
  * with the token a bubble of the cause, when either has not got it. */
 CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t set, ctrl_token_t *out)
 {
-	if (c->a_lazy) /* counted by ctrl_settle */
-		return true;
 	const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
 	if (!c->a_free) {
 		/* A delta layer is never interleaved (it runs functional): one set. */
@@ -538,6 +537,22 @@ CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg
 	return true;
 }
 
+/* The active segment's issue as a slice on the controller track, at its
+ * last token. */
+static void ctrl_trace_issue(ctrl_t *c, const sched_seg_t *s)
+{
+	char args[160];
+	snprintf(args, sizeof args,
+		 "\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
+		 c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0, s->j0 + s->valid_pg - 1,
+		 s->ngates, s->cfg);
+	trace_slice(c->trace, TRACE_CTRL,
+		    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
+		    : s->part == SCHED_PART_X	? "issue W.x"
+						: "issue U.h",
+		    c->seg_start, c->now + 1, args);
+}
+
 /* The active segment's token (a_c, a_b) is issued: filled into out,
  * counted, and the segment's cursor moved on. */
 CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
@@ -560,20 +575,24 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 		c->a_b = 0;
 		if (++c->a_c == c->a_nt) {
 			c->active = false;
-			if (c->trace) {
-				char args[160];
-				snprintf(
-					args, sizeof args,
-					"\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
-					c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
-					s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
-				trace_slice(c->trace, TRACE_CTRL,
-					    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
-					    : s->part == SCHED_PART_X	? "issue W.x"
-									: "issue U.h",
-					    c->seg_start, c->now + 1, args);
-			}
+			if (c->trace)
+				ctrl_trace_issue(c, s);
 		}
+	}
+}
+
+/* The token of a CTRL_SEG_LAZY segment (a_lazy): its tile's template and
+ * tag, the cursor moved on; its read and its `busy` are counted by
+ * ctrl_settle (a_hold is 1, so a_b stays 0 and a token is a column). The
+ * whole of a stepped cycle's issue while such a segment runs. */
+CTRL_INLINE void ctrl_emit_lazy(ctrl_t *c, ctrl_token_t *out)
+{
+	const sched_seg_t *s = c->a_s;
+	fill_token_plain(c, s, c->a_c, 0, out);
+	if (++c->a_c == c->a_nt) {
+		c->active = false;
+		if (c->trace)
+			ctrl_trace_issue(c, s);
 	}
 }
 
@@ -581,6 +600,10 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 CTRL_INLINE void ctrl_emit_in(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = c->a_s;
+	if (c->a_lazy) {
+		ctrl_emit_lazy(c, out);
+		return;
+	}
 	if (c->a_simple) { /* every token reads its tile and nothing else waits */
 		if (ctrl_read_tile(c, v, s, c->a_b, out))
 			ctrl_issued(c, s, out);
@@ -666,6 +689,8 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
 		c->stall++;
+	else if (c->active && c->a_lazy)
+		ctrl_emit_lazy(c, out);
 	else if (c->active)
 		ctrl_emit(c, v, out);
 	else

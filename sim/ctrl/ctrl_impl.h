@@ -68,8 +68,10 @@ struct ctrl {
 	 * (a_hold 1) and more than one tile (a one-tile segment gains nothing
 	 * by deferring its count): its reads are counted per segment, not per
 	 * token.
+	 * Its tokens are issued by ctrl_emit_lazy, without a read check.
 	 * Columns a_rc .. a_c-1 have been issued but not yet counted into the
-	 * weight buffer's and decompression unit's counters and `tiles`;
+	 * weight buffer's and decompression unit's counters, `tiles` and
+	 * `busy`;
 	 * ctrl_settle counts them (at the next segment's start, and from
 	 * accel_settle, before anything reads a counter). Only in a layer with
 	 * ctrl_layer_t.lazy_reads (a stepped run), so never in a fast-forward
