@@ -660,7 +660,8 @@ static inline bool accel_cycle(accel_t *a)
 	if (frozen) {
 		ctrl_tick(a->ctrl, &a->view, true, NULL);
 	} else {
-		ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
+		if (!ctrl_tick_lazy(a->ctrl, &a->line[a->line_idx]))
+			ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
 		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
 	}
 	if (a->mem_settled) {

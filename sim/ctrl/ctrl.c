@@ -677,6 +677,18 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	ctrl_launch(c, v, &c->cur_t, &c->cur_i, -1, out);
 }
 
+bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out)
+{
+	/* Not the segment's last token (its end may write a trace slice), and
+	 * no delta layer (its tick watches the cell updater first). */
+	if (!c->a_lazy || !c->active || c->a_c + 1 >= c->a_nt || c->L.delta)
+		return false;
+	c->step_started = -1;
+	fill_token_plain(c, c->a_s, c->a_c++, 0, out);
+	c->now++;
+	return true;
+}
+
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	c->step_started = -1;
