@@ -634,6 +634,19 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 	}
 }
 
+void cu_in_push_mid(cu_t *cu, const cu_tile_t *t)
+{
+	cu->last_exit = cu->now + cu->tree_exit[t->cfg];
+	cu->exited = true;
+}
+
+void cu_count_mid(cu_t *cu, uint64_t n, uint64_t tree_adds, unsigned cfg)
+{
+	cu->tile_cycles += n;
+	cu->tree_adds += tree_adds;
+	cu->acc_adds += n * cu->kr[cfg]; /* not a block's first tile: every one adds */
+}
+
 const cu_out_t *cu_out_peek(const cu_t *cu)
 {
 	if (!cu->dcount || cu->done[cu->dhead].ready > cu->now)

@@ -131,6 +131,7 @@ static int ctrl_tokens(ctrl_t *c)
 			t->tag.row0 = s->j0;
 			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
 				t->first = t->last = true;
+			out->mid = out->plain && !t->first && !t->last;
 			t->useful_lanes = m->useful_lanes;
 			t->useful_adds = m->useful_adds;
 			t->cols = m->cols;

@@ -84,6 +84,10 @@ typedef struct ctrl_token {
 	/* tile: its tile_meta_t has no zero or wait lanes and no progressive
 	 * or softmax work, so the VS array's counts need only the token */
 	bool plain;
+	/* tile: plain, and neither first nor last of its block; in a layer
+	 * without delta its lanes, columns and tree adds are its program
+	 * tile's (the engine may count them per run of such tiles) */
+	bool mid;
 	uint32_t seg; /* tile: segment index */
 	uint32_t col; /* tile: column tile */
 	cu_tile_t t;
