@@ -201,6 +201,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
 	c->h_known = 0;
+	c->all_in = false;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
 	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
@@ -396,7 +397,7 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 	 * weight group), with no per-token wait but the weights: not an
 	 * input phase, not delta-compacted, no element-wise h scoreboard. */
 	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
-	c->a_free = c->a_simple && wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp);
+	c->a_free = c->a_simple && (c->all_in || (c->all_in = wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp)));
 	c->a_lazy = c->a_free && (f & CTRL_SEG_LAZY);
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)

@@ -64,6 +64,10 @@ struct ctrl {
 	 * weight buffer has all its weights (wbuf_all_ready, which holds to
 	 * the layer's end) and the decompression unit is bypassed */
 	bool a_free;
+	/* wbuf_all_ready and dcmp_quiet have been seen true in this layer: a
+	 * memo of a_free's question, whose answer holds to the layer's end
+	 * once true (wbuf.h; the decompression unit's use is the layer's). */
+	bool all_in;
 	/* ... and, in addition, CTRL_SEG_LAZY: one token per column tile
 	 * (a_hold 1) and more than one tile (a one-tile segment gains nothing
 	 * by deferring its count): its reads are counted per segment, not per
