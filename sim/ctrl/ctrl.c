@@ -646,11 +646,34 @@ void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 	}
 }
 
+/* The issue of a segment of one tile and one token (a_nt and a_hold 1)
+ * with a_free, whole: its read can only succeed and counts as the weight
+ * buffer's all-ready read and the bypassed decompression unit's weights,
+ * and its token is the template and the tag, after which the segment has
+ * ended (at 64K every segment). */
+CTRL_INLINE void ctrl_emit_one(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_seg_t *s = c->a_s;
+	const tile_meta_t *m = sched_tile(c->L.prog, s, 0);
+	wbuf_tile_read_all_ready(v->wbuf, m);
+	dcmp_count(v->dcmp, m->dec_weights);
+	c->tiles++;
+	fill_token_plain(c, s, 0, 0, out);
+	c->busy++;
+	c->a_c = 1;
+	c->active = false;
+	if (c->trace)
+		ctrl_trace_issue(c, s);
+}
+
 void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out)
 {
 	ctrl_start_seg_in(c, v, *i, *t);
 	ctrl_advance(c, t, i, part);
-	ctrl_emit_in(c, v, out);
+	if (c->a_free && c->a_nt == 1 && c->a_hold == 1)
+		ctrl_emit_one(c, v, out);
+	else
+		ctrl_emit_in(c, v, out);
 }
 
 idle_cause_t ctrl_idle_reason(const ctrl_t *c)
