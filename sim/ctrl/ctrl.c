@@ -545,9 +545,8 @@ static void ctrl_trace_issue(ctrl_t *c, const sched_seg_t *s)
 {
 	char args[160];
 	snprintf(args, sizeof args,
-		 "\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
-		 c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0, s->j0 + s->valid_pg - 1,
-		 s->ngates, s->cfg);
+		 "\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u", c->a_step,
+		 s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
 	trace_slice(c->trace, TRACE_CTRL,
 		    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
 		    : s->part == SCHED_PART_X	? "issue W.x"
