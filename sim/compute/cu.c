@@ -600,7 +600,7 @@ void cu_block_values(const cu_cfg_t *cfg, const cu_tile_t *t, uint32_t n, uint32
 
 void cu_in_push(cu_t *cu, const cu_tile_t *t)
 {
-	uint32_t si;
+	uint32_t si = UINT32_MAX;
 	if (t->first) {
 		si = cu->free_stack[--cu->nfree];
 		cu_slot_t *s = &cu->slot[si];
@@ -608,10 +608,12 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		s->tag = t->tag;
 		s->kr = cu->kr[t->cfg];
 		cu->last_slot = si;
-	} else {
+	} else if (t->last || cu->cfg.functional) {
+		/* Only the values and the finished block need the slot: a tile
+		 * inside a block of a timing run changes no slot (on the
+		 * stepped path, most tiles). */
 		si = cu_find_slot(cu, &t->tag);
 	}
-	cu_slot_t *s = &cu->slot[si];
 	cu->tile_cycles += 1;
 	/* Only adds of two real inputs switch: padded lanes are clock-gated
 	 * zeros, as in the multipliers (docs/energy.md). */
@@ -619,7 +621,7 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 	if (!t->first || t->has_init)
 		cu->acc_adds += cu->kr[t->cfg];
 	if (cu->cfg.functional && (t->w || t->wf))
-		cu_compute(cu, s, t);
+		cu_compute(cu, &cu->slot[si], t);
 	uint64_t exit = cu->now + cu->tree_exit[t->cfg];
 	cu->last_exit = exit;
 	cu->exited = true;
@@ -630,6 +632,19 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		cu->done[tail].slot = si;
 		cu->dcount++;
 	}
+}
+
+void cu_in_push_mid(cu_t *cu, const cu_tile_t *t)
+{
+	cu->last_exit = cu->now + cu->tree_exit[t->cfg];
+	cu->exited = true;
+}
+
+void cu_count_mid(cu_t *cu, uint64_t n, uint64_t tree_adds, unsigned cfg)
+{
+	cu->tile_cycles += n;
+	cu->tree_adds += tree_adds;
+	cu->acc_adds += n * cu->kr[cfg]; /* not a block's first tile: every one adds */
 }
 
 const cu_out_t *cu_out_peek(const cu_t *cu)

@@ -135,6 +135,15 @@ uint32_t cu_tree_depth(uint32_t vs_units, unsigned cfg);
 cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t);
 /* Accepts a tile (precondition: cu_in_ready() == CU_REFUSE_NONE). */
 void cu_in_push(cu_t *cu, const cu_tile_t *t);
+/* cu_in_push of a tile inside a block (neither first nor last) in a
+ * timing run (not functional), without its counters: the caller counts
+ * such tiles later with cu_count_mid (a stepped run counts a segment's
+ * middle tiles at once). The tap and the tree's exit move as cu_in_push
+ * moves them. */
+void cu_in_push_mid(cu_t *cu, const cu_tile_t *t);
+/* Counts n tiles of config cfg accepted by cu_in_push_mid, with tree_adds
+ * useful tree adds among them: exactly what cu_in_push would have added. */
+void cu_count_mid(cu_t *cu, uint64_t n, uint64_t tree_adds, unsigned cfg);
 /* The finished block offered this cycle, or NULL. */
 const cu_out_t *cu_out_peek(const cu_t *cu);
 /* Takes the offered block (out.ready high). */

@@ -49,6 +49,7 @@ static void accel_destroy(accel_t *a)
 	if (a->be.ctx)
 		a->be.destroy(a->be.ctx);
 	free(a->line);
+	free(a->vs_sum);
 	for (int i = 0; i < ACCEL_HIST; i++) {
 		snap_free(&a->snap[i]);
 		free(a->snap_counters[i]);
@@ -366,6 +367,26 @@ static void accel_set_line(accel_t *a, uint32_t r)
 	a->line_idx = 0;
 }
 
+/* The layer's vs_sum (accel_impl.h): its program's per-tile prefix sums. */
+static int accel_vs_sums(accel_t *a, const sched_prog_t *p)
+{
+	if (p->ntile + 1 > a->vs_sum_room) {
+		struct accel_tile_sum *t = realloc(a->vs_sum, (p->ntile + 1) * sizeof *t);
+		if (!t)
+			return SIM_ENOMEM;
+		a->vs_sum = t;
+		a->vs_sum_room = p->ntile + 1;
+	}
+	a->vs_sum[0] = (struct accel_tile_sum){ 0 };
+	for (uint32_t i = 0; i < p->ntile; i++) {
+		const tile_meta_t *m = &p->tile[i];
+		a->vs_sum[i + 1] = (struct accel_tile_sum){ .useful = a->vs_sum[i].useful + m->useful_lanes,
+							    .cols = a->vs_sum[i].cols + m->cols,
+							    .adds = a->vs_sum[i].adds + m->useful_adds };
+	}
+	return SIM_OK;
+}
+
 static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &a->w->layers[l];
@@ -374,6 +395,13 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 	a->anytime = a->results[l].anytime != NULL;
 	a->x_store = a->plan->sched->flags & SCHED_F_X_PRECOMPUTED;
 	a->lazy_reads = !(a->opts.fast_forward && !a->fp && !a->be.ctx);
+	/* One sequence: a run's tiles are consecutive columns (a batch's
+	 * tokens repeat each column, and would end a run every tile). */
+	a->vs_lazy = a->lazy_reads && !a->fp && !a->be.ctx && !lc->delta && lc->batch_size == 1;
+	a->vs_seg = UINT32_MAX; /* no run: the last layer's was counted (accel_settle) */
+	a->vs_c0 = a->vs_c1 = 0;
+	if (a->vs_lazy && accel_vs_sums(a, &a->progs[l]))
+		return sim_err(err, SIM_ENOMEM, "out of memory");
 	ctrl_layer_t cl = {
 		.prog = &a->progs[l],
 		.cell = lc->cell,
@@ -519,6 +547,24 @@ static void accel_vs_meta(accel_t *a, const ctrl_token_t *tok)
 	}
 }
 
+/* Counts the VS array's run of accepted middle tiles (accel_impl.h,
+ * vs_lazy) as accel_vs counts each tile, and the compute unit's
+ * (cu_count_mid): a plain tile's idle lanes are padding. */
+static void accel_vs_settle(accel_t *a)
+{
+	if (a->vs_c0 == a->vs_c1)
+		return;
+	const sched_seg_t *s = &a->segs[a->vs_seg];
+	const struct accel_tile_sum *x = &a->vs_sum[s->tile0 + a->vs_c0], *y = &a->vs_sum[s->tile0 + a->vs_c1];
+	uint64_t n = a->vs_c1 - a->vs_c0, useful = y->useful - x->useful;
+	a->useful += useful;
+	a->issued += n * a->nk;
+	a->ih_operand_reads += y->cols - x->cols;
+	a->idle[IDLE_PADDING] += n * a->nk - useful;
+	cu_count_mid(a->cu, n, y->adds - x->adds, s->cfg);
+	a->vs_c0 = a->vs_c1;
+}
+
 /* Stage 4: the VS array takes the read line's head. Returns true when the
  * head tile was refused (the line freezes this cycle). */
 static inline bool accel_vs(accel_t *a)
@@ -540,20 +586,31 @@ static inline bool accel_vs(accel_t *a)
 			accel_trace_idle(a, cause);
 		return true;
 	}
-	if (a->fp)
-		fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
-	if (a->be.ctx)
-		a->be.in_push(a->be.ctx, &tok->t);
-	else
-		cu_in_push(a->cu, &tok->t);
-	a->useful += tok->t.useful_lanes;
-	a->issued += a->nk;
-	a->ih_operand_reads += tok->t.cols;
-	a->vs_busy++;
-	if (tok->plain) /* the common tile: its idle lanes are padding */
-		a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
-	else
-		accel_vs_meta(a, tok);
+	a->vs_busy++; /* per tile: the watchdog's progress mark reads it */
+	if (a->vs_lazy && tok->mid) {
+		/* its counts are its program tile's: counted with its run */
+		if (tok->seg != a->vs_seg || tok->col != a->vs_c1) {
+			accel_vs_settle(a);
+			a->vs_seg = tok->seg;
+			a->vs_c0 = tok->col;
+		}
+		a->vs_c1 = tok->col + 1;
+		cu_in_push_mid(a->cu, &tok->t);
+	} else {
+		if (a->fp)
+			fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
+		if (a->be.ctx)
+			a->be.in_push(a->be.ctx, &tok->t);
+		else
+			cu_in_push(a->cu, &tok->t);
+		a->useful += tok->t.useful_lanes;
+		a->issued += a->nk;
+		a->ih_operand_reads += tok->t.cols;
+		if (tok->plain) /* the common tile: its idle lanes are padding */
+			a->idle[IDLE_PADDING] += a->nk - tok->t.useful_lanes;
+		else
+			accel_vs_meta(a, tok);
+	}
 	if (a->trace) {
 		accel_trace_idle(a, -1);
 		if (tok->t.first && tok->t.tag.seq == 0)
@@ -588,8 +645,10 @@ static void accel_settle(accel_t *a)
 		a->dram_lag = 0;
 	}
 	cellu_flush(a->cellu);
-	if (a->lazy_reads)
+	if (a->lazy_reads) {
 		ctrl_settle(a->ctrl, &a->view);
+		accel_vs_settle(a);
+	}
 }
 
 /*
@@ -660,7 +719,8 @@ static inline bool accel_cycle(accel_t *a)
 	if (frozen) {
 		ctrl_tick(a->ctrl, &a->view, true, NULL);
 	} else {
-		ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
+		if (!ctrl_tick_lazy(a->ctrl, &a->line[a->line_idx]))
+			ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
 		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
 	}
 	if (a->mem_settled) {

@@ -103,6 +103,22 @@ typedef struct accel {
 	 * (ctrl_layer_t.lazy_reads), and accel_settle settles it. A
 	 * fast-forwarded run settles every iteration and would only pay for it. */
 	bool lazy_reads;
+	/* A stepped run's VS array counts its accepted middle tiles per run
+	 * (accel_vs): a plain tile, neither first nor last of its block
+	 * (ctrl_token_t.mid), of a layer of one sequence whose tokens are its
+	 * templates (no delta network), with no functional datapath or
+	 * backend. The run is columns vs_c0 .. vs_c1-1 of segment vs_seg,
+	 * accepted but not yet counted into the lane counters and the compute
+	 * unit's (cu_count_mid); accel_vs_settle counts it from vs_sum, per
+	 * program tile i (0 .. ntile) the sums over tiles 0 .. i-1 of their
+	 * useful lanes, columns and useful tree adds, when the next such tile
+	 * does not continue it and from accel_settle. Room: vs_sum_room. */
+	bool vs_lazy;
+	uint32_t vs_seg, vs_c0, vs_c1;
+	struct accel_tile_sum {
+		uint64_t useful, cols, adds;
+	} * vs_sum;
+	uint32_t vs_sum_room;
 	uint64_t dram_lag;
 } accel_t;
 

@@ -131,6 +131,7 @@ static int ctrl_tokens(ctrl_t *c)
 			t->tag.row0 = s->j0;
 			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
 				t->first = t->last = true;
+			out->mid = out->plain && !t->first && !t->last;
 			t->useful_lanes = m->useful_lanes;
 			t->useful_adds = m->useful_adds;
 			t->cols = m->cols;
@@ -200,6 +201,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
 	c->h_known = 0;
+	c->all_in = false;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
 	bool apart = cell_variant(cell_get(layer->cell), layer->form)->x_apart >= 0;
@@ -349,6 +351,7 @@ void ctrl_settle(ctrl_t *c, const ctrl_view_t *v)
 	wbuf_count_reads(v->wbuf, b->rows - a->rows, b->bytes - a->bytes, b[-1].peak);
 	dcmp_count(v->dcmp, b->dec - a->dec);
 	c->tiles += c->a_c - c->a_rc;
+	c->busy += c->a_c - c->a_rc; /* one token per column tile (CTRL_SEG_LAZY) */
 	c->a_rc = c->a_c;
 }
 
@@ -394,7 +397,7 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 	 * weight group), with no per-token wait but the weights: not an
 	 * input phase, not delta-compacted, no element-wise h scoreboard. */
 	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
-	c->a_free = c->a_simple && wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp);
+	c->a_free = c->a_simple && (c->all_in || (c->all_in = wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp)));
 	c->a_lazy = c->a_free && (f & CTRL_SEG_LAZY);
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
@@ -506,8 +509,6 @@ static uint32_t ctrl_set(const ctrl_t *c)
  * with the token a bubble of the cause, when either has not got it. */
 CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t set, ctrl_token_t *out)
 {
-	if (c->a_lazy) /* counted by ctrl_settle */
-		return true;
 	const tile_meta_t *m = sched_tile(c->L.prog, s, c->a_c);
 	if (!c->a_free) {
 		/* A delta layer is never interleaved (it runs functional): one set. */
@@ -538,6 +539,21 @@ CTRL_INLINE bool ctrl_read_tile(ctrl_t *c, const ctrl_view_t *v, const sched_seg
 	return true;
 }
 
+/* The active segment's issue as a slice on the controller track, at its
+ * last token. */
+static void ctrl_trace_issue(ctrl_t *c, const sched_seg_t *s)
+{
+	char args[160];
+	snprintf(args, sizeof args,
+		 "\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u", c->a_step,
+		 s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0, s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
+	trace_slice(c->trace, TRACE_CTRL,
+		    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
+		    : s->part == SCHED_PART_X	? "issue W.x"
+						: "issue U.h",
+		    c->seg_start, c->now + 1, args);
+}
+
 /* The active segment's token (a_c, a_b) is issued: filled into out,
  * counted, and the segment's cursor moved on. */
 CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
@@ -560,20 +576,24 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 		c->a_b = 0;
 		if (++c->a_c == c->a_nt) {
 			c->active = false;
-			if (c->trace) {
-				char args[160];
-				snprintf(
-					args, sizeof args,
-					"\"step\":%u,\"block\":%u,\"part\":\"%s\",\"rows\":\"%u..%u\",\"gates\":%u,\"config\":%u",
-					c->a_step, s->block, s->part == SCHED_PART_X ? "W.x" : "U.h", s->j0,
-					s->j0 + s->valid_pg - 1, s->ngates, s->cfg);
-				trace_slice(c->trace, TRACE_CTRL,
-					    s->phase == CELL_PHASE_PROJ ? "issue W_proj.m"
-					    : s->part == SCHED_PART_X	? "issue W.x"
-									: "issue U.h",
-					    c->seg_start, c->now + 1, args);
-			}
+			if (c->trace)
+				ctrl_trace_issue(c, s);
 		}
+	}
+}
+
+/* The token of a CTRL_SEG_LAZY segment (a_lazy): its tile's template and
+ * tag, the cursor moved on; its read and its `busy` are counted by
+ * ctrl_settle (a_hold is 1, so a_b stays 0 and a token is a column). The
+ * whole of a stepped cycle's issue while such a segment runs. */
+CTRL_INLINE void ctrl_emit_lazy(ctrl_t *c, ctrl_token_t *out)
+{
+	const sched_seg_t *s = c->a_s;
+	fill_token_plain(c, s, c->a_c, 0, out);
+	if (++c->a_c == c->a_nt) {
+		c->active = false;
+		if (c->trace)
+			ctrl_trace_issue(c, s);
 	}
 }
 
@@ -581,6 +601,10 @@ CTRL_INLINE void ctrl_issued(ctrl_t *c, const sched_seg_t *s, ctrl_token_t *out)
 CTRL_INLINE void ctrl_emit_in(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_seg_t *s = c->a_s;
+	if (c->a_lazy) {
+		ctrl_emit_lazy(c, out);
+		return;
+	}
 	if (c->a_simple) { /* every token reads its tile and nothing else waits */
 		if (ctrl_read_tile(c, v, s, c->a_b, out))
 			ctrl_issued(c, s, out);
@@ -621,11 +645,34 @@ void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 	}
 }
 
+/* The issue of a segment of one tile and one token (a_nt and a_hold 1)
+ * with a_free, whole: its read can only succeed and counts as the weight
+ * buffer's all-ready read and the bypassed decompression unit's weights,
+ * and its token is the template and the tag, after which the segment has
+ * ended (at 64K every segment). */
+CTRL_INLINE void ctrl_emit_one(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
+{
+	const sched_seg_t *s = c->a_s;
+	const tile_meta_t *m = sched_tile(c->L.prog, s, 0);
+	wbuf_tile_read_all_ready(v->wbuf, m);
+	dcmp_count(v->dcmp, m->dec_weights);
+	c->tiles++;
+	fill_token_plain(c, s, 0, 0, out);
+	c->busy++;
+	c->a_c = 1;
+	c->active = false;
+	if (c->trace)
+		ctrl_trace_issue(c, s);
+}
+
 void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out)
 {
 	ctrl_start_seg_in(c, v, *i, *t);
 	ctrl_advance(c, t, i, part);
-	ctrl_emit_in(c, v, out);
+	if (c->a_free && c->a_nt == 1 && c->a_hold == 1)
+		ctrl_emit_one(c, v, out);
+	else
+		ctrl_emit_in(c, v, out);
 }
 
 idle_cause_t ctrl_idle_reason(const ctrl_t *c)
@@ -654,6 +701,18 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	ctrl_launch(c, v, &c->cur_t, &c->cur_i, -1, out);
 }
 
+bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out)
+{
+	/* Not the segment's last token (its end may write a trace slice), and
+	 * no delta layer (its tick watches the cell updater first). */
+	if (!c->a_lazy || !c->active || c->a_c + 1 >= c->a_nt || c->L.delta)
+		return false;
+	c->step_started = -1;
+	fill_token_plain(c, c->a_s, c->a_c++, 0, out);
+	c->now++;
+	return true;
+}
+
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	c->step_started = -1;
@@ -666,6 +725,8 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 		c->dl_done[c->dl_watch++ % 4] = c->now;
 	if (frozen)
 		c->stall++;
+	else if (c->active && c->a_lazy)
+		ctrl_emit_lazy(c, out);
 	else if (c->active)
 		ctrl_emit(c, v, out);
 	else

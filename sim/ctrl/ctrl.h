@@ -84,6 +84,10 @@ typedef struct ctrl_token {
 	/* tile: its tile_meta_t has no zero or wait lanes and no progressive
 	 * or softmax work, so the VS array's counts need only the token */
 	bool plain;
+	/* tile: plain, and neither first nor last of its block; in a layer
+	 * without delta its lanes, columns and tree adds are its program
+	 * tile's (the engine may count them per run of such tiles) */
+	bool mid;
 	uint32_t seg; /* tile: segment index */
 	uint32_t col; /* tile: column tile */
 	cu_tile_t t;
@@ -137,6 +141,10 @@ void ctrl_destroy(ctrl_t *c);
 /* Returns SIM_ENOMEM when the layer's token table cannot be allocated. */
 int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer);
 void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);
+/* ctrl_tick(c, v, false, out) when that tick only issues the next token
+ * of a lazily counted segment (ctrl_impl.h, a_lazy), which is not its
+ * last: returns true. Else does nothing and returns false. */
+bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out);
 const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id);
 /* Fast-forward. `head` is the read line's head token (the VS array takes
  * it this cycle) and the line holds R tokens. Returns the number k of

@@ -64,12 +64,18 @@ struct ctrl {
 	 * weight buffer has all its weights (wbuf_all_ready, which holds to
 	 * the layer's end) and the decompression unit is bypassed */
 	bool a_free;
+	/* wbuf_all_ready and dcmp_quiet have been seen true in this layer: a
+	 * memo of a_free's question, whose answer holds to the layer's end
+	 * once true (wbuf.h; the decompression unit's use is the layer's). */
+	bool all_in;
 	/* ... and, in addition, CTRL_SEG_LAZY: one token per column tile
 	 * (a_hold 1) and more than one tile (a one-tile segment gains nothing
 	 * by deferring its count): its reads are counted per segment, not per
 	 * token.
+	 * Its tokens are issued by ctrl_emit_lazy, without a read check.
 	 * Columns a_rc .. a_c-1 have been issued but not yet counted into the
-	 * weight buffer's and decompression unit's counters and `tiles`;
+	 * weight buffer's and decompression unit's counters, `tiles` and
+	 * `busy`;
 	 * ctrl_settle counts them (at the next segment's start, and from
 	 * accel_settle, before anything reads a counter). Only in a layer with
 	 * ctrl_layer_t.lazy_reads (a stepped run), so never in a fast-forward
