@@ -168,6 +168,16 @@ void accel_steady(accel_t *a)
 		a->snap_have = 0;
 		return;
 	}
+	/* Near the layer's end no jump can follow, so no snapshot is taken:
+	 * a jump at any step t' >= t needs groups >= 1 below with p >= 2,
+	 * that is reach(t') + 4 <= T(t') <= the layer's timesteps, and reach
+	 * (the controller's furthest cursor plus the stream's margin, fixed
+	 * for the layer) never falls within a layer: the cursors only
+	 * advance. A snapshot now could then be neither side of a jump. */
+	if ((uint64_t)ctrl_max_step(a->ctrl) + wbuf_jump_margin(a->wbuf) + 4 > a->w->layers[a->layer].timesteps) {
+		a->snap_have = 0;
+		return;
+	}
 	size_t nc = stats_size(a->st);
 	if (!a->snap_have || a->snap_first + (uint64_t)a->snap_have != (uint64_t)t) {
 		a->snap_first = (uint64_t)t;
