@@ -234,11 +234,19 @@ void accel_steady(accel_t *a)
  */
 uint64_t accel_wait_skip(accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
+	if (!a->opts.fast_forward || a->fp || a->be.ctx)
+		return 0;
+	/* The read line first, its head before the rest: most cycles fail
+	 * there at one token, before the controller's test asks the weight
+	 * buffer (both tests are pure, so their order changes nothing). */
+	const ctrl_token_t *head = &a->line[a->line_idx];
+	if (head->is_tile || head->cause != IDLE_WEIGHT_FETCH)
 		return 0;
 	for (uint32_t i = 0; i < a->nline; i++)
 		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
 			return 0;
+	if (!ctrl_waits_for_dram(a->ctrl, &a->view))
+		return 0;
 	uint64_t limit = units_quiet(a, accel_ff_room(a));
 	if (limit < 2 || !dram_busy(a->dram))
 		return 0;

@@ -80,7 +80,7 @@ static int ctrl_tokens(ctrl_t *c)
 {
 	const sched_prog_t *p = c->L.prog;
 	if (p->ntile > c->ntok) {
-		ctrl_token_t *tok = realloc(c->tok, p->ntile * sizeof *tok);
+		unsigned char *tok = realloc(c->tok, (size_t)p->ntile * CTRL_TOK_HEAD);
 		if (tok)
 			c->tok = tok;
 		struct ctrl_tile_sum *ts = realloc(c->tsum, (p->ntile + 1) * sizeof *ts);
@@ -113,27 +113,34 @@ static int ctrl_tokens(ctrl_t *c)
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
-		for (uint32_t col = 0; col < s->ntiles; col++) {
-			ctrl_token_t *out = &c->tok[s->tile0 + col];
+		/* The segment's prototype: what all its tiles share (padding
+		 * zero, as the tables always were); each tile then sets its
+		 * own fields and its head is copied into the table. */
+		ctrl_token_t tk;
+		memset(&tk, 0, sizeof tk);
+		tk.is_tile = true;
+		tk.seg = i;
+		cu_tile_t *t = &tk.t;
+		t->cfg = s->cfg;
+		t->tag.gate = s->gate[0];
+		t->tag.row0 = s->j0;
+		bool first0 = !(merged && s->part == SCHED_PART_H) && !s->cont,
+		     last_end = !(c->merge && s->part == SCHED_PART_X) && !s->open,
+		     init0 = s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
+		unsigned char *out = c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD;
+		for (uint32_t col = 0; col < s->ntiles; col++, out += CTRL_TOK_HEAD) {
 			const tile_meta_t *m = sched_tile(p, s, col);
-			memset(out, 0, sizeof *out);
-			out->is_tile = true;
-			out->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
-			out->seg = i;
-			out->col = col;
-			cu_tile_t *t = &out->t;
-			t->cfg = s->cfg;
-			t->first = col == 0 && !(merged && s->part == SCHED_PART_H) && !s->cont;
-			t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X) && !s->open;
-			t->has_init =
-				col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
-			t->tag.gate = s->gate[0];
-			t->tag.row0 = s->j0;
+			tk.plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
+			tk.col = col;
+			t->first = col == 0 && first0;
+			t->last = col + 1 == s->ntiles && last_end;
+			t->has_init = col == 0 && init0;
 			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
 				t->first = t->last = true;
 			t->useful_lanes = m->useful_lanes;
 			t->useful_adds = m->useful_adds;
 			t->cols = m->cols;
+			memcpy(out, &tk, CTRL_TOK_HEAD);
 		}
 	}
 	return SIM_OK;
@@ -449,7 +456,7 @@ static inline void fill_token_plain(const ctrl_t *c, const sched_seg_t *s, uint3
 	_Static_assert(offsetof(ctrl_token_t, t) + sizeof(cu_tile_t) == sizeof(ctrl_token_t) &&
 			       offsetof(cu_tile_t, w) + 5 * sizeof(void *) == sizeof(cu_tile_t),
 		       "the operand pointers close the token");
-	memcpy(out, &c->tok[s->tile0 + col], offsetof(ctrl_token_t, t.w));
+	memcpy(out, c->tok + (size_t)(s->tile0 + col) * CTRL_TOK_HEAD, CTRL_TOK_HEAD);
 	cu_tile_t *t = &out->t;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
