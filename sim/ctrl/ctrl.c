@@ -94,22 +94,10 @@ static int ctrl_tokens(ctrl_t *c)
 		if (!(c->tsum = malloc(sizeof *c->tsum)))
 			return SIM_ENOMEM;
 	}
-	/* Only a layer whose reads may be counted per segment reads them. */
+	/* The read sums are built in the same pass as the tokens: the
+	 * segments' tiles are the program's, in order (tile0 + col). */
 	c->tsum[0] = (struct ctrl_tile_sum){ 0 };
-	for (uint32_t i = 0; c->L.lazy_reads && i < p->ntile; i++) {
-		const tile_meta_t *m = &p->tile[i];
-		c->tsum[i + 1] = (struct ctrl_tile_sum){ .rows = c->tsum[i].rows + m->bank_rows,
-							 .bytes = c->tsum[i].bytes + m->bank_bytes,
-							 .dec = c->tsum[i].dec + m->dec_weights };
-	}
-	for (uint32_t i = 0; c->L.lazy_reads && i < p->n; i++) {
-		const sched_seg_t *s = &p->seg[i];
-		for (uint32_t col = 0; col < s->ntiles; col++) {
-			uint32_t bytes = sched_tile(p, s, col)->bank_bytes,
-				 before = col ? c->tsum[s->tile0 + col - 1].peak : 0;
-			c->tsum[s->tile0 + col].peak = bytes > before ? bytes : before;
-		}
-	}
+	c->tsum[p->ntile].peak = 0; /* never read: a segment's peaks end at its last tile */
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
@@ -128,8 +116,14 @@ static int ctrl_tokens(ctrl_t *c)
 		     last_end = !(c->merge && s->part == SCHED_PART_X) && !s->open,
 		     init0 = s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 		unsigned char *out = c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD;
-		for (uint32_t col = 0; col < s->ntiles; col++, out += CTRL_TOK_HEAD) {
+		struct ctrl_tile_sum *ts = &c->tsum[s->tile0];
+		for (uint32_t col = 0; col < s->ntiles; col++, out += CTRL_TOK_HEAD, ts++) {
 			const tile_meta_t *m = sched_tile(p, s, col);
+			ts[1].rows = ts->rows + m->bank_rows;
+			ts[1].bytes = ts->bytes + m->bank_bytes;
+			ts[1].dec = ts->dec + m->dec_weights;
+			uint32_t before = col ? ts[-1].peak : 0;
+			ts->peak = m->bank_bytes > before ? m->bank_bytes : before;
 			tk.plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
 			tk.col = col;
 			t->first = col == 0 && first0;
@@ -712,10 +706,16 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	 * group's first sequence: read r is token r * g, of tile r / sets. */
 	uint64_t sets = c->L.sets, g = b / sets;
 	uint64_t r_first = (u0 + g - 1) / g, r_end = (u0 + k + g - 1) / g;
-	if (sets == 1) {
-		wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)r_first, (uint32_t)(r_end - r_first));
-		dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)r_first), (uint32_t)(r_end - r_first));
-	} else {
+	if (sets == 1 && r_end > r_first) {
+		/* From the layer's read sums, as ctrl_settle counts: the peak
+		 * already holds the segment's columns before r_first (read
+		 * before this burst; a fast-forwarded run counts every read as
+		 * it happens), so raising it to the segment's most through
+		 * r_end - 1 is raising it to the most of r_first .. r_end - 1. */
+		const struct ctrl_tile_sum *a = &c->tsum[s->tile0 + r_first], *e = &c->tsum[s->tile0 + r_end];
+		wbuf_count_reads(v->wbuf, e->rows - a->rows, e->bytes - a->bytes, e[-1].peak);
+		dcmp_count(v->dcmp, e->dec - a->dec);
+	} else if (sets > 1) {
 		for (uint64_t r = r_first; r < r_end; r++) {
 			wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)(r / sets), 1);
 			dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)(r / sets)), 1);

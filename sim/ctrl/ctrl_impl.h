@@ -108,8 +108,9 @@ struct ctrl {
 	/* Per program tile i (0 .. ntile, room ntok + 1), the counts of reading
 	 * tiles 0 .. i-1 once each: bank rows, bank bytes, decoded weights;
 	 * and peak, the most bank bytes of one tile from tile i's segment's
-	 * first through tile i. ctrl_settle counts a run of a segment's
-	 * columns from them in a few additions (ctrl_tokens). */
+	 * first through tile i. ctrl_settle (a stepped run) and ctrl_run (a
+	 * burst) count a run of a segment's columns from them in a few
+	 * additions (ctrl_tokens builds them with the tokens). */
 	struct ctrl_tile_sum {
 		uint64_t rows, bytes, dec;
 		uint32_t peak;
