@@ -202,7 +202,7 @@ static void add_projection(const sched_params_t *p, sched_prog_t *out, sched_ran
 		fill_seg(&pp, &out->seg[out->n++], SCHED_PART_H, &rg[r], gate0, 1, CELL_PHASE_PROJ, block++);
 }
 
-int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
+static int sched_build_prog(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!sched_cfg_ok(p, p->cfg))
@@ -484,5 +484,24 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	out->ntile = t;
 	out->fp16_step_bytes = fp16_off;
 	out->step_bytes = off;
+	return SIM_OK;
+}
+
+int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
+{
+	int rc = sched_build_prog(p, out, err);
+	if (rc)
+		return rc;
+	/* The extremes over the tiles, whichever builder made them: the
+	 * plan's and every unit's per-layer set-up read these instead of
+	 * each passing over the tiles. */
+	for (uint32_t t = 0; t < out->ntile; t++) {
+		const tile_meta_t *m = &out->tile[t];
+		uint64_t end = m->off + m->bytes;
+		out->tile_bytes_max = m->bytes > out->tile_bytes_max ? m->bytes : out->tile_bytes_max;
+		out->tile_end_max = end > out->tile_end_max ? end : out->tile_end_max;
+		out->bank_bytes_max = m->bank_bytes > out->bank_bytes_max ? m->bank_bytes : out->bank_bytes_max;
+		out->dec_weights_max = m->dec_weights > out->dec_weights_max ? m->dec_weights : out->dec_weights_max;
+	}
 	return SIM_OK;
 }
