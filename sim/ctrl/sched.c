@@ -150,11 +150,18 @@ void sched_seg_rows(sched_seg_t *s, uint32_t ng, uint32_t k)
 	 * below valid_pg. A K-row group is read from its bank when any of its
 	 * rows is real. */
 	s->valid_rows = s->rowgroups = 0;
+	/* The rows are visited in order, so their slot and offset are
+	 * counted along instead of divided out per row. */
+	uint32_t slot = 0, off = 0;
 	for (uint32_t q = 0; q < s->kr / k; q++) {
 		uint32_t in_group = 0;
-		for (uint32_t row = q * k; row < (q + 1) * k; row++)
-			if (row / s->rpg < ng && row % s->rpg < s->valid_pg)
-				in_group++;
+		for (uint32_t row = 0; row < k; row++) {
+			in_group += slot < ng && off < s->valid_pg;
+			if (++off == s->rpg) {
+				off = 0;
+				slot++;
+			}
+		}
 		s->valid_rows += in_group;
 		s->rowgroups += in_group ? 1 : 0;
 	}
