@@ -312,6 +312,18 @@ typedef struct tile_nz {
 	uint64_t nnz, nz_blocks, adds;
 } tile_nz_t;
 
+/* Raises the program's extremes over its tiles (sched_prog_t) to tile
+ * m's: the plan's and every unit's per-layer set-up read them instead of
+ * each passing over the tiles. */
+static void tile_extremes(sched_prog_t *out, const tile_meta_t *m)
+{
+	uint64_t end = m->off + m->bytes;
+	out->tile_bytes_max = m->bytes > out->tile_bytes_max ? m->bytes : out->tile_bytes_max;
+	out->tile_end_max = end > out->tile_end_max ? end : out->tile_end_max;
+	out->bank_bytes_max = m->bank_bytes > out->bank_bytes_max ? m->bank_bytes : out->bank_bytes_max;
+	out->dec_weights_max = m->dec_weights > out->dec_weights_max ? m->dec_weights : out->dec_weights_max;
+}
+
 /* A dense tile's counts: every real row and column a lane, and a tree
  * of cols leaves per row. */
 static inline tile_nz_t tile_dense_nz(const sched_seg_t *s, uint32_t cols)
@@ -502,6 +514,7 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			m->off = off;
 			off += m->bytes;
 			out->macs_per_step += m->useful_lanes;
+			tile_extremes(out, m);
 		}
 		s->ntiles = kept;
 	}
@@ -518,16 +531,10 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 	int rc = sched_build_prog(p, out, err);
 	if (rc)
 		return rc;
-	/* The extremes over the tiles, whichever builder made them: the
-	 * plan's and every unit's per-layer set-up read these instead of
-	 * each passing over the tiles. */
-	for (uint32_t t = 0; t < out->ntile; t++) {
-		const tile_meta_t *m = &out->tile[t];
-		uint64_t end = m->off + m->bytes;
-		out->tile_bytes_max = m->bytes > out->tile_bytes_max ? m->bytes : out->tile_bytes_max;
-		out->tile_end_max = end > out->tile_end_max ? end : out->tile_end_max;
-		out->bank_bytes_max = m->bank_bytes > out->bank_bytes_max ? m->bank_bytes : out->bank_bytes_max;
-		out->dec_weights_max = m->dec_weights > out->dec_weights_max ? m->dec_weights : out->dec_weights_max;
-	}
+	/* build_tiles notes them as it writes the tiles; a progressive or
+	 * softmax program's builder does not. */
+	if (p->approx || p->softmax)
+		for (uint32_t t = 0; t < out->ntile; t++)
+			tile_extremes(out, &out->tile[t]);
 	return SIM_OK;
 }
