@@ -329,6 +329,10 @@ static void accel_connect(accel_t *a)
 	_Static_assert(sizeof units / sizeof units[0] <= sizeof a->units / sizeof a->units[0], "room for the units");
 	memcpy(a->units, units, sizeof units);
 	a->nunits = sizeof units / sizeof units[0];
+	a->nquiet = 0;
+	for (uint32_t i = 0; i < a->nunits; i++)
+		if (units[i].ops->quiet_for)
+			a->quiet[a->nquiet++] = units[i];
 	mfu_connect(a->mfu, a->preact);
 	cellu_connect(a->cellu, a->gbuf);
 	a->view =

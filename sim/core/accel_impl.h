@@ -77,6 +77,10 @@ typedef struct accel {
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
+	/* Those of them with a quiet_for, in the same order: the fast-forward
+	 * asks them before every burst and wait skip (ff.c, units_quiet). */
+	unit_t quiet[8];
+	uint32_t nquiet;
 	fpipe_t *fp;
 	cu_backend_t be;	 /* non-NULL ctx: the compute unit is a backend */
 	const char *broken;	 /* an invariant failed mid-run (internal error) */

@@ -37,11 +37,10 @@
 /* The fewest ticks, at most k, in which every unit stays quiet (unit.h). */
 static uint64_t units_quiet(const accel_t *a, uint64_t k)
 {
-	for (uint32_t i = 0; i < a->nunits && k; i++)
-		if (a->units[i].ops->quiet_for) {
-			uint64_t q = a->units[i].ops->quiet_for(a->units[i].self);
-			k = q < k ? q : k;
-		}
+	for (uint32_t i = 0; i < a->nquiet && k; i++) {
+		uint64_t q = a->quiet[i].ops->quiet_for(a->quiet[i].self);
+		k = q < k ? q : k;
+	}
 	return k;
 }
 
