@@ -746,8 +746,9 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	int rc = accel_begin_layer(a, 0, err);
 	if (rc)
 		return rc;
-	/* Whether any fast-forward mechanism may apply (ff.c checks the same
-	 * first): a stepped run then pays for none of their tests per cycle. */
+	/* Whether any fast-forward mechanism may apply (the burst and the wait
+	 * skip are called only under it, accel_impl.h): a stepped run then
+	 * pays for none of their tests per cycle. */
 	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
 		if (!ff) {

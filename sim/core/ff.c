@@ -56,8 +56,9 @@ uint64_t accel_burst_len(const accel_t *a)
 {
 	/* A burst counts every tile as its head's: a pruned layer's tiles
 	 * differ in their lanes, so it is stepped (the steady-state jump,
-	 * which compares whole states, still applies). */
-	if (!a->opts.fast_forward || a->fp || a->be.ctx || a->progs[a->layer].pruned)
+	 * which compares whole states, still applies). That fast-forward
+	 * applies at all is the caller's to know (accel_impl.h). */
+	if (a->progs[a->layer].pruned)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
@@ -233,8 +234,6 @@ void accel_steady(accel_t *a)
  */
 uint64_t accel_wait_skip(accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->be.ctx)
-		return 0;
 	/* The read line first, its head before the rest: most cycles fail
 	 * there at one token, before the controller's test asks the weight
 	 * buffer (both tests are pure, so their order changes nothing). */
