@@ -14,7 +14,7 @@ void snap_reset(snap_t *s, uint64_t now, uint64_t step, uint64_t id)
 
 uint64_t *snap_room(snap_t *s, size_t k)
 {
-	if (s->cap - s->n < k) {
+	if (s->cap - s->n < k || !s->v) { /* never an offset from NULL, even of 0 */
 		size_t cap = s->cap ? 2 * s->cap : 1024;
 		while (cap - s->n < k)
 			cap *= 2;

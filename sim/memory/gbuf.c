@@ -259,8 +259,8 @@ void gbuf_snapshot(const gbuf_t *g, snap_t *s)
 		 * the last word's unused bytes are zero, so two snapshots'
 		 * words are equal exactly when their counts are. */
 		size_t words = ((size_t)p->elems + 7) / 8;
-		uint64_t *o = snap_room(s, words);
-		if (!o || !words)
+		uint64_t *o = words ? snap_room(s, words) : NULL;
+		if (!o)
 			continue;
 		o[words - 1] = 0;
 		memcpy(o, p->cnt, p->elems);
