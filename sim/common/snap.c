@@ -12,19 +12,21 @@ void snap_reset(snap_t *s, uint64_t now, uint64_t step, uint64_t id)
 	s->id = id;
 }
 
-void snap_put(snap_t *s, uint64_t v)
+uint64_t *snap_room(snap_t *s, size_t k)
 {
-	if (s->n == s->cap) {
+	if (s->cap - s->n < k || !s->v) { /* never an offset from NULL, even of 0 */
 		size_t cap = s->cap ? 2 * s->cap : 1024;
+		while (cap - s->n < k)
+			cap *= 2;
 		uint64_t *nv = realloc(s->v, cap * sizeof *nv);
 		if (!nv) {
 			s->oom = true;
-			return;
+			return NULL;
 		}
 		s->v = nv;
 		s->cap = cap;
 	}
-	s->v[s->n++] = v;
+	return s->v + s->n;
 }
 
 bool snap_equal(const snap_t *a, const snap_t *b)
@@ -80,6 +82,11 @@ static bool snap_is_none(const snap_field_t *f, uint64_t v)
 
 void snap_fields(snap_t *s, const void *obj, snap_table_t t)
 {
+	/* At most two words a field (a none flag and the value), reserved
+	 * once for the table. */
+	uint64_t *o = snap_room(s, 2 * t.n);
+	if (!o)
+		return;
 	for (size_t i = 0; i < t.n; i++) {
 		const snap_field_t *f = &t.f[i];
 		const char *cond = (const char *)obj + f->cond;
@@ -89,25 +96,26 @@ void snap_fields(snap_t *s, const void *obj, snap_table_t t)
 			continue;
 		uint64_t v = snap_load(obj, f);
 		if (f->flags & SNAP_F_NONE_MAX) {
-			snap_put(s, snap_is_none(f, v));
+			*o++ = snap_is_none(f, v);
 			if (snap_is_none(f, v))
 				continue;
 		}
 		switch (f->kind) {
 		case SNAP_TIME:
-			snap_time(s, v);
+			*o++ = v - s->now;
 			break;
 		case SNAP_STEP:
-			snap_step(s, v);
+			*o++ = v - s->step;
 			break;
 		case SNAP_ID:
-			snap_id(s, v);
+			*o++ = v - s->id;
 			break;
 		default:
-			snap_put(s, v);
+			*o++ = v;
 			break;
 		}
 	}
+	s->n = (size_t)(o - s->v);
 }
 
 void snap_fields_shift(void *obj, snap_table_t t, uint64_t cycles, uint32_t steps, uint32_t ids)

@@ -29,7 +29,16 @@ typedef struct snap {
 } snap_t;
 
 void snap_reset(snap_t *s, uint64_t now, uint64_t step, uint64_t id);
-void snap_put(snap_t *s, uint64_t v);
+/* Room for k more words: the next k words at s->v + s->n, or NULL (and
+ * s->oom) when out of memory. The storage is kept across snap_reset, so
+ * once a snapshot has reached its size no later one allocates. */
+uint64_t *snap_room(snap_t *s, size_t k);
+/* Inline: a snapshot is thousands of words, most written one at a time. */
+static inline void snap_put(snap_t *s, uint64_t v)
+{
+	if (s->n < s->cap || snap_room(s, 1))
+		s->v[s->n++] = v;
+}
 /* Relative encodings (two's complement in a uint64). */
 static inline void snap_time(snap_t *s, uint64_t t)
 {

@@ -330,6 +330,10 @@ static void accel_connect(accel_t *a)
 	_Static_assert(sizeof units / sizeof units[0] <= sizeof a->units / sizeof a->units[0], "room for the units");
 	memcpy(a->units, units, sizeof units);
 	a->nunits = sizeof units / sizeof units[0];
+	a->nquiet = 0;
+	for (uint32_t i = 0; i < a->nunits; i++)
+		if (units[i].ops->quiet_for)
+			a->quiet[a->nquiet++] = units[i];
 	mfu_connect(a->mfu, a->preact);
 	cellu_connect(a->cellu, a->gbuf);
 	a->view =
@@ -802,8 +806,9 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 	int rc = accel_begin_layer(a, 0, err);
 	if (rc)
 		return rc;
-	/* Whether any fast-forward mechanism may apply (ff.c checks the same
-	 * first): a stepped run then pays for none of their tests per cycle. */
+	/* Whether any fast-forward mechanism may apply (the burst and the wait
+	 * skip are called only under it, accel_impl.h): a stepped run then
+	 * pays for none of their tests per cycle. */
 	const bool ff = a->opts.fast_forward && !a->fp && !a->be.ctx;
 	for (;;) {
 		if (!ff) {

@@ -77,6 +77,10 @@ typedef struct accel {
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
+	/* Those of them with a quiet_for, in the same order: the fast-forward
+	 * asks them before every burst and wait skip (ff.c, units_quiet). */
+	unit_t quiet[8];
+	uint32_t nquiet;
 	fpipe_t *fp;
 	cu_backend_t be;	 /* non-NULL ctx: the compute unit is a backend */
 	const char *broken;	 /* an invariant failed mid-run (internal error) */
@@ -124,7 +128,10 @@ typedef struct accel {
 
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
-/* ff.c: cycles of an exact burst starting now (0: none), and taking it. */
+/* ff.c: cycles of an exact burst starting now (0: none), and taking it.
+ * accel_burst_len and accel_wait_skip are called only where fast-forward
+ * applies (accel_loop: fast_forward, no functional datapath, no compute
+ * backend), once a cycle, so they do not test it again. */
 uint64_t accel_burst_len(const accel_t *a);
 void accel_burst(accel_t *a, uint64_t k);
 /* ff.c: the exact skip over a wait for weights; returns the cycles taken. */

@@ -37,11 +37,10 @@
 /* The fewest ticks, at most k, in which every unit stays quiet (unit.h). */
 static uint64_t units_quiet(const accel_t *a, uint64_t k)
 {
-	for (uint32_t i = 0; i < a->nunits && k; i++)
-		if (a->units[i].ops->quiet_for) {
-			uint64_t q = a->units[i].ops->quiet_for(a->units[i].self);
-			k = q < k ? q : k;
-		}
+	for (uint32_t i = 0; i < a->nquiet && k; i++) {
+		uint64_t q = a->quiet[i].ops->quiet_for(a->quiet[i].self);
+		k = q < k ? q : k;
+	}
 	return k;
 }
 
@@ -57,8 +56,9 @@ uint64_t accel_burst_len(const accel_t *a)
 {
 	/* A burst counts every tile as its head's: a pruned layer's tiles
 	 * differ in their lanes, so it is stepped (the steady-state jump,
-	 * which compares whole states, still applies). */
-	if (!a->opts.fast_forward || a->fp || a->be.ctx || a->progs[a->layer].pruned)
+	 * which compares whole states, still applies). That fast-forward
+	 * applies at all is the caller's to know (accel_impl.h). */
+	if (a->progs[a->layer].pruned)
 		return 0;
 	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
@@ -168,6 +168,16 @@ void accel_steady(accel_t *a)
 		a->snap_have = 0;
 		return;
 	}
+	/* Near the layer's end no jump can follow, so no snapshot is taken:
+	 * a jump at any step t' >= t needs groups >= 1 below with p >= 2,
+	 * that is reach(t') + 4 <= T(t') <= the layer's timesteps, and reach
+	 * (the controller's furthest cursor plus the stream's margin, fixed
+	 * for the layer) never falls within a layer: the cursors only
+	 * advance. A snapshot now could then be neither side of a jump. */
+	if ((uint64_t)ctrl_max_step(a->ctrl) + wbuf_jump_margin(a->wbuf) + 4 > a->w->layers[a->layer].timesteps) {
+		a->snap_have = 0;
+		return;
+	}
 	size_t nc = stats_size(a->st);
 	if (!a->snap_have || a->snap_first + (uint64_t)a->snap_have != (uint64_t)t) {
 		a->snap_first = (uint64_t)t;
@@ -224,11 +234,17 @@ void accel_steady(accel_t *a)
  */
 uint64_t accel_wait_skip(accel_t *a)
 {
-	if (!a->opts.fast_forward || a->fp || a->be.ctx || !ctrl_waits_for_dram(a->ctrl, &a->view))
+	/* The read line first, its head before the rest: most cycles fail
+	 * there at one token, before the controller's test asks the weight
+	 * buffer (both tests are pure, so their order changes nothing). */
+	const ctrl_token_t *head = &a->line[a->line_idx];
+	if (head->is_tile || head->cause != IDLE_WEIGHT_FETCH)
 		return 0;
 	for (uint32_t i = 0; i < a->nline; i++)
 		if (a->line[i].is_tile || a->line[i].cause != IDLE_WEIGHT_FETCH)
 			return 0;
+	if (!ctrl_waits_for_dram(a->ctrl, &a->view))
+		return 0;
 	uint64_t limit = units_quiet(a, accel_ff_room(a));
 	if (limit < 2 || !dram_busy(a->dram))
 		return 0;

@@ -206,9 +206,7 @@ static int plan_pass(plan_t *p, const tile_table_t *table, tile_table_t *memo, s
 			       "phase reads W once, its recurrent phase U every step), but %llu bytes do not fit "
 			       "the weight buffer, expected -p memory.weights=resident or a larger buffer",
 			       i + 1, p->sched->name, (unsigned long long)bytes);
-	uint64_t tile_max = 0;
-	for (uint32_t t = 0; t < p->progs[i].ntile; t++)
-		tile_max = p->progs[i].tile[t].bytes > tile_max ? p->progs[i].tile[t].bytes : tile_max;
+	uint64_t tile_max = p->progs[i].tile_bytes_max;
 	if (!resident && m->wbuf.stage_bytes < tile_max)
 		return sim_err(err, SIM_EINPUT,
 			       "layer %zu streams its weights but memory.weight_buffer.stage_bytes (%llu) is "

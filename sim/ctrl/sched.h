@@ -85,6 +85,11 @@ typedef struct sched_prog {
 	uint64_t fp16_step_bytes; /* what step_bytes would be with fp16 weights */
 	uint64_t macs_per_step;	  /* useful MACs of one step, one sequence */
 	uint32_t reconfigs;	  /* tile config switches per step */
+	/* The most over the tiles (sched_build), 0 without tiles: bytes
+	 * stored, off + bytes (where a tile ends in the step's weights), bank
+	 * bytes read, weights decoded (0: nothing is decoded). */
+	uint64_t tile_bytes_max, tile_end_max;
+	uint32_t bank_bytes_max, dec_weights_max;
 } sched_prog_t;
 
 typedef struct sched_desc sched_desc_t;

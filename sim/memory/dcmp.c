@@ -44,10 +44,7 @@ void dcmp_destroy(dcmp_t *d)
 
 bool dcmp_used(const sched_prog_t *p)
 {
-	for (uint32_t t = 0; t < p->ntile; t++)
-		if (p->tile[t].dec_weights)
-			return true;
-	return false;
+	return p->dec_weights_max != 0;
 }
 
 uint32_t dcmp_latency(const dcmp_t *d, const sched_prog_t *p)
@@ -60,10 +57,7 @@ void dcmp_begin_layer(dcmp_t *d, const sched_prog_t *p)
 	d->active = d->limited && dcmp_used(p);
 	/* The staging register holds at least the largest tile, or a tile
 	 * larger than it would never be served. */
-	d->cap = d->full;
-	for (uint32_t t = 0; t < p->ntile; t++)
-		if (p->tile[t].dec_weights > d->cap)
-			d->cap = p->tile[t].dec_weights;
+	d->cap = p->dec_weights_max > d->full ? p->dec_weights_max : d->full;
 	d->credit = d->cap;
 }
 

@@ -104,19 +104,17 @@ void wbuf_begin_layer(wbuf_t *w, uint32_t l, const sched_prog_t *prog, uint32_t 
 	/* The first tile that does not fit whole in the resident space starts
 	 * the streamed part: tiles are fetched whole. */
 	w->r_eff = prog->step_bytes;
-	for (uint32_t t = 0; t < prog->ntile; t++)
-		if ((prog->tile[t].off + prog->tile[t].bytes) * sets > p->resident) {
-			w->r_eff = prog->tile[t].off;
-			break;
-		}
+	if (prog->tile_end_max * sets > p->resident) /* else every tile fits */
+		for (uint32_t t = 0; t < prog->ntile; t++)
+			if ((prog->tile[t].off + prog->tile[t].bytes) * sets > p->resident) {
+				w->r_eff = prog->tile[t].off;
+				break;
+			}
 	w->s_step = prog->step_bytes - w->r_eff;
 	/* The bucket holds at least the largest read of the layer: a tile of
 	 * narrow weights with its scales can exceed a full fp16 tile on a small
 	 * array, and a bucket smaller than a read would never serve it. */
-	w->token_cap = w->full_tile;
-	for (uint32_t t = 0; t < prog->ntile; t++)
-		if (prog->tile[t].bank_bytes > w->token_cap)
-			w->token_cap = prog->tile[t].bank_bytes;
+	w->token_cap = prog->bank_bytes_max > w->full_tile ? prog->bank_bytes_max : w->full_tile;
 	w->stream_base[l + 1] = w->stream_base[l] + w->s_step * p->timesteps;
 	w->stream_consumed = 0;
 	uint64_t layer_stream = w->s_step * p->timesteps;

@@ -14,11 +14,27 @@
 
 const char *const *const sweep_result_columns = report_csv_results;
 
+/* A column and its sort rank (table_col_rank), computed once when the
+ * column is registered: ranking a name searches the parameter tables. */
+typedef struct table_col {
+	char *name;
+	size_t rank;
+} table_col_t;
+
 struct sweep_table {
 	sweep_rec_t **rows;
 	size_t n, cap;
-	char **cols;
+	table_col_t *cols;
 	size_t ncol, colcap;
+	/* Open-addressed sets (FNV-1a, linear probing, a power-of-two size
+	 * at least twice the entries): the columns by name, as position + 1
+	 * (0: free; rebuilt when sorting moves them), and the rows'
+	 * config_hash texts, which the rows own (NULL: free). A sweep of N
+	 * points with C columns then commits each in O(C) lookups, not
+	 * O(N + C^2) string compares. */
+	size_t *col_slot, col_slots;
+	const char **hash_slot;
+	size_t hash_slots, nhash;
 };
 
 sweep_table_t *sweep_table_create(void)
@@ -33,9 +49,11 @@ void sweep_table_free(sweep_table_t *t)
 	for (size_t i = 0; i < t->n; i++)
 		sweep_rec_free(t->rows[i]);
 	for (size_t i = 0; i < t->ncol; i++)
-		free(t->cols[i]);
+		free(t->cols[i].name);
 	free(t->rows);
 	free(t->cols);
+	free(t->col_slot);
+	free(t->hash_slot);
 	free(t);
 }
 
@@ -63,10 +81,21 @@ static size_t table_col_rank(const char *name)
 	return 9000;
 }
 
+/* A head column (report_csv_head) by its rank. */
+static bool table_rank_head(size_t rank)
+{
+	return rank < 100;
+}
+
+/* A swept-parameter column (a hardware key or "w.KEY") by its rank. */
+static bool table_rank_param(size_t rank)
+{
+	return rank >= 100 && rank < 4000;
+}
+
 bool sweep_is_param_column(const char *name)
 {
-	size_t r = table_col_rank(name);
-	return r >= 100 && r < 4000;
+	return table_rank_param(table_col_rank(name));
 }
 
 bool sweep_is_energy_column(const char *name)
@@ -75,33 +104,103 @@ bool sweep_is_energy_column(const char *name)
 	       !strcmp(name, "gflops_per_w");
 }
 
+/* FNV-1a of a NUL-terminated text. */
+static size_t table_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot of column `name` in the column set of `slots` slots: the slot
+ * holding it, or the free slot where it would go. */
+static size_t table_col_probe(const sweep_table_t *t, const size_t *slot, size_t slots, const char *name)
+{
+	size_t i = table_hash(name) & (slots - 1);
+	while (slot[i] && strcmp(t->cols[slot[i] - 1].name, name))
+		i = (i + 1) & (slots - 1);
+	return i;
+}
+
+/* The same for a config_hash text in the row set. */
+static size_t table_hash_probe(const char *const *slot, size_t slots, const char *h)
+{
+	size_t i = table_hash(h) & (slots - 1);
+	while (slot[i] && strcmp(slot[i], h))
+		i = (i + 1) & (slots - 1);
+	return i;
+}
+
+/* Enters every column into the column set, cleared first. */
+static void table_index_cols(sweep_table_t *t)
+{
+	memset(t->col_slot, 0, t->col_slots * sizeof *t->col_slot);
+	for (size_t i = 0; i < t->ncol; i++)
+		t->col_slot[table_col_probe(t, t->col_slot, t->col_slots, t->cols[i].name)] = i + 1;
+}
+
+/* Column position of name, or SIZE_MAX. */
+static size_t table_col_find(const sweep_table_t *t, const char *name)
+{
+	if (!t->col_slots)
+		return SIZE_MAX;
+	size_t e = t->col_slot[table_col_probe(t, t->col_slot, t->col_slots, name)];
+	return e ? e - 1 : SIZE_MAX;
+}
+
 int sweep_table_add_column(sweep_table_t *t, const char *name)
 {
-	for (size_t i = 0; i < t->ncol; i++)
-		if (!strcmp(t->cols[i], name))
-			return 0;
+	if (table_col_find(t, name) != SIZE_MAX)
+		return 0;
 	if (t->ncol == t->colcap) {
 		size_t cap = t->colcap ? 2 * t->colcap : 32;
-		char **c = realloc(t->cols, cap * sizeof *c);
+		table_col_t *c = realloc(t->cols, cap * sizeof *c);
 		if (!c)
 			return -1;
 		t->cols = c;
 		t->colcap = cap;
 	}
-	if (!(t->cols[t->ncol] = strdup(name)))
+	if (2 * (t->ncol + 1) > t->col_slots) {
+		size_t slots = t->col_slots ? 2 * t->col_slots : 64, *slot = malloc(slots * sizeof *slot);
+		if (!slot)
+			return -1;
+		free(t->col_slot);
+		t->col_slot = slot;
+		t->col_slots = slots;
+		table_index_cols(t);
+	}
+	if (!(t->cols[t->ncol].name = strdup(name)))
 		return -1;
-	t->ncol++;
+	t->cols[t->ncol].rank = table_col_rank(name);
+	t->col_slot[table_col_probe(t, t->col_slot, t->col_slots, name)] = ++t->ncol;
 	return 0;
 }
 
 bool sweep_table_has(const sweep_table_t *t, const char *config_hash)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		const char *h = sweep_rec_get(t->rows[i], "config_hash");
-		if (h && !strcmp(h, config_hash))
-			return true;
+	return t->hash_slots && t->hash_slot[table_hash_probe(t->hash_slot, t->hash_slots, config_hash)];
+}
+
+/* Enters a row's config_hash text h (the row's own) into the set, growing
+ * it first when it would pass half full. */
+static int table_index_row(sweep_table_t *t, const char *h)
+{
+	if (2 * (t->nhash + 1) > t->hash_slots) {
+		size_t slots = t->hash_slots ? 2 * t->hash_slots : 256;
+		const char **slot = calloc(slots, sizeof *slot);
+		if (!slot)
+			return -1;
+		for (size_t k = 0; k < t->hash_slots; k++)
+			if (t->hash_slot[k])
+				slot[table_hash_probe(slot, slots, t->hash_slot[k])] = t->hash_slot[k];
+		free(t->hash_slot);
+		t->hash_slot = slot;
+		t->hash_slots = slots;
 	}
-	return false;
+	t->hash_slot[table_hash_probe(t->hash_slot, t->hash_slots, h)] = h;
+	t->nhash++;
+	return 0;
 }
 
 int sweep_table_add(sweep_table_t *t, const sweep_rec_t *r)
@@ -121,6 +220,8 @@ int sweep_table_add(sweep_table_t *t, const sweep_rec_t *r)
 	if (!c)
 		return -1;
 	t->rows[t->n++] = c;
+	if (h && table_index_row(t, sweep_rec_get(c, "config_hash")))
+		return -1;
 	for (size_t i = 0; i < sweep_rec_len(r); i++)
 		if (sweep_table_add_column(t, sweep_rec_key(r, i)))
 			return -1;
@@ -148,16 +249,15 @@ size_t sweep_table_cols(const sweep_table_t *t)
 
 const char *sweep_table_col(const sweep_table_t *t, size_t i)
 {
-	return t->cols[i];
+	return t->cols[i].name;
 }
 
 static int table_col_cmp(const void *a, const void *b)
 {
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	size_t rx = table_col_rank(x), ry = table_col_rank(y);
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	return strcmp(x, y);
+	const table_col_t *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 static int table_sched_rank(const char *s)
@@ -192,8 +292,8 @@ static int table_row_cmp(const sweep_table_t *t, const sweep_rec_t *a, const swe
 		c = ra != rb ? (ra < rb ? -1 : 1) : table_val_cmp(sa, sb);
 	}
 	for (size_t i = 0; !c && i < t->ncol; i++)
-		if (sweep_is_param_column(t->cols[i]))
-			c = table_val_cmp(sweep_rec_get(a, t->cols[i]), sweep_rec_get(b, t->cols[i]));
+		if (table_rank_param(t->cols[i].rank))
+			c = table_val_cmp(sweep_rec_get(a, t->cols[i].name), sweep_rec_get(b, t->cols[i].name));
 	if (!c)
 		c = table_val_cmp(sweep_rec_get(a, "config_hash"), sweep_rec_get(b, "config_hash"));
 	return c;
@@ -220,18 +320,12 @@ static void table_msort(const sweep_table_t *t, sweep_rec_t **v, sweep_rec_t **t
 void sweep_table_sort(sweep_table_t *t)
 {
 	qsort(t->cols, t->ncol, sizeof *t->cols, table_col_cmp);
+	if (t->col_slots)
+		table_index_cols(t); /* the columns moved */
 	sweep_rec_t **tmp = malloc((t->n ? t->n : 1) * sizeof *tmp);
 	if (tmp)
 		table_msort(t, t->rows, tmp, t->n);
 	free(tmp);
-}
-
-static bool table_is_head(const char *col)
-{
-	for (size_t i = 0; report_csv_head[i]; i++)
-		if (!strcmp(col, report_csv_head[i]))
-			return true;
-	return false;
 }
 
 /* The CSV has the schema's head columns first whether or not the rows
@@ -243,17 +337,56 @@ void sweep_table_csv_header(const sweep_table_t *t, FILE *f)
 	for (size_t i = 0; report_csv_head[i]; i++, first = false)
 		fprintf(f, "%s%s", first ? "" : ",", report_csv_head[i]);
 	for (size_t i = 0; i < t->ncol; i++)
-		if (!table_is_head(t->cols[i])) {
+		if (!table_rank_head(t->cols[i].rank)) {
 			fputc(',', f);
-			report_csv_field(f, t->cols[i]);
+			report_csv_field(f, t->cols[i].name);
 		}
 	fputc('\n', f);
 }
 
+/* For each column, the index of r's field holding it (SIZE_MAX: none), so
+ * that a line finds each value once instead of searching r per column.
+ * NULL when out of memory: table_field then searches. */
+static size_t *table_row_fields(const sweep_table_t *t, const sweep_rec_t *r)
+{
+	size_t *fi = malloc((t->ncol ? t->ncol : 1) * sizeof *fi);
+	if (!fi)
+		return NULL;
+	for (size_t i = 0; i < t->ncol; i++)
+		fi[i] = SIZE_MAX;
+	for (size_t k = sweep_rec_len(r); k-- > 0;) { /* downwards: the first of a key wins, as sweep_rec_get */
+		size_t c = table_col_find(t, sweep_rec_key(r, k));
+		if (c != SIZE_MAX)
+			fi[c] = k;
+	}
+	return fi;
+}
+
+/* r's field holding column col (SIZE_MAX: none). */
+static size_t table_field(const sweep_table_t *t, const sweep_rec_t *r, const size_t *fi, size_t col)
+{
+	if (fi)
+		return fi[col];
+	for (size_t k = 0; k < sweep_rec_len(r); k++)
+		if (!strcmp(sweep_rec_key(r, k), t->cols[col].name))
+			return k;
+	return SIZE_MAX;
+}
+
+/* r's value in column col, or NULL. */
+static const char *table_value(const sweep_table_t *t, const sweep_rec_t *r, const size_t *fi, size_t col)
+{
+	size_t k = table_field(t, r, fi, col);
+	return k == SIZE_MAX ? NULL : sweep_rec_value(r, k);
+}
+
 static void table_csv_line(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 {
+	size_t *fi = table_row_fields(t, r);
 	for (size_t i = 0; report_csv_head[i]; i++) {
-		const char *col = report_csv_head[i], *v = sweep_rec_get(r, col);
+		const char *col = report_csv_head[i];
+		size_t c = table_col_find(t, col);
+		const char *v = c != SIZE_MAX ? table_value(t, r, fi, c) : sweep_rec_get(r, col);
 		if (!strcmp(col, "schema"))
 			v = REPORT_CSV_SCHEMA_TEXT;
 		else if (!v && !strcmp(col, "row"))
@@ -262,14 +395,15 @@ static void table_csv_line(const sweep_table_t *t, const sweep_rec_t *r, FILE *f
 		report_csv_field(f, v ? v : "");
 	}
 	for (size_t i = 0; i < t->ncol; i++) {
-		if (table_is_head(t->cols[i]))
+		if (table_rank_head(t->cols[i].rank))
 			continue;
 		fputc(',', f);
-		const char *v = sweep_rec_get(r, t->cols[i]);
+		const char *v = table_value(t, r, fi, i);
 		if (v)
 			report_csv_field(f, v);
 	}
 	fputc('\n', f);
+	free(fi);
 }
 
 void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
@@ -281,18 +415,20 @@ void sweep_table_csv_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 
 static void table_jsonl_line(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
 {
+	size_t *fi = table_row_fields(t, r);
 	fputc('{', f);
 	bool first = true;
 	for (size_t i = 0; i < t->ncol; i++) {
-		const char *v = sweep_rec_get(r, t->cols[i]);
-		if (!v)
+		size_t k = table_field(t, r, fi, i);
+		if (k == SIZE_MAX)
 			continue;
+		const char *v = sweep_rec_value(r, k);
 		if (!first)
 			fputs(", ", f);
 		first = false;
-		json_write_string(f, t->cols[i]);
+		json_write_string(f, t->cols[i].name);
 		fputs(": ", f);
-		switch (sweep_rec_get_type(r, t->cols[i])) {
+		switch (sweep_rec_type(r, k)) {
 		case 'n':
 		case 'b':
 			fputs(v, f);
@@ -305,6 +441,7 @@ static void table_jsonl_line(const sweep_table_t *t, const sweep_rec_t *r, FILE 
 		}
 	}
 	fputs("}\n", f);
+	free(fi);
 }
 
 void sweep_table_jsonl_row(const sweep_table_t *t, const sweep_rec_t *r, FILE *f)
@@ -352,8 +489,8 @@ static bool table_same_point(const sweep_table_t *t, const sweep_rec_t *a, const
 	    table_val_cmp(sweep_rec_get(a, "workload"), sweep_rec_get(b, "workload")))
 		return false;
 	for (size_t i = 0; i < t->ncol; i++)
-		if (sweep_is_param_column(t->cols[i]) &&
-		    table_val_cmp(sweep_rec_get(a, t->cols[i]), sweep_rec_get(b, t->cols[i])))
+		if (table_rank_param(t->cols[i].rank) &&
+		    table_val_cmp(sweep_rec_get(a, t->cols[i].name), sweep_rec_get(b, t->cols[i].name)))
 			return false;
 	return true;
 }
@@ -374,9 +511,9 @@ static void table_params_text(const sweep_table_t *t, const sweep_rec_t *r, char
 	size_t o = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < t->ncol && o < size; i++) {
-		const char *v = sweep_rec_get(r, t->cols[i]);
-		if (v && sweep_is_param_column(t->cols[i]) && table_varies(t, t->cols[i]))
-			o += (size_t)snprintf(buf + o, size - o, "%s%s=%s", o ? " " : "", t->cols[i], v);
+		const char *v = sweep_rec_get(r, t->cols[i].name);
+		if (v && table_rank_param(t->cols[i].rank) && table_varies(t, t->cols[i].name))
+			o += (size_t)snprintf(buf + o, size - o, "%s%s=%s", o ? " " : "", t->cols[i].name, v);
 	}
 }
 
