@@ -338,24 +338,6 @@ START_TEST(refusals)
 }
 END_TEST
 
-/* Whole files, byte for byte. */
-static bool same_file(const char *a, const char *b)
-{
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-	bool same = fa && fb;
-	while (same) {
-		int ca = fgetc(fa), cb = fgetc(fb);
-		same = ca == cb;
-		if (ca == EOF || cb == EOF)
-			break;
-	}
-	if (fa)
-		fclose(fa);
-	if (fb)
-		fclose(fb);
-	return same;
-}
-
 /* Random x is drawn a block of steps at a time (fpipe.c, xseq.h): with
  * I = 600 and B = 2 a block is 6 steps, so T = 20 is four blocks, the last
  * partial, and a backward pass reads them last first. Each run, with and
@@ -408,9 +390,9 @@ START_TEST(x_drawn_in_blocks_as_held)
 				}
 				snprintf(l.weights, sizeof l.weights, "xw");
 			}
-			ck_assert_msg(same_file(TEST_DIR "/xd/layer0_h.npy", TEST_DIR "/xh/layer0_h.npy"),
+			ck_assert_msg(test_same_file(TEST_DIR "/xd/layer0_h.npy", TEST_DIR "/xh/layer0_h.npy"),
 				      "case %d, reference %d: h differs from the held x's", c, !noref);
-			ck_assert(same_file(TEST_DIR "/xd/layer0_c.npy", TEST_DIR "/xh/layer0_c.npy") || c == 1);
+			ck_assert(test_same_file(TEST_DIR "/xd/layer0_c.npy", TEST_DIR "/xh/layer0_c.npy") || c == 1);
 			ck_assert_uint_eq(r[0].n_layers, r[1].n_layers);
 			for (size_t p = 0; p < r[0].n_layers; p++) {
 				const func_layer_err_t *a = &r[0].layers[p].err, *b = &r[1].layers[p].err;

@@ -163,24 +163,6 @@ START_TEST(k_columns_change_per_step)
 }
 END_TEST
 
-/* Whole files, byte for byte. */
-static bool same_file(const char *a, const char *b)
-{
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-	bool same = fa && fb;
-	while (same) {
-		int ca = fgetc(fa), cb = fgetc(fb);
-		same = ca == cb;
-		if (ca == EOF || cb == EOF)
-			break;
-	}
-	if (fa)
-		fclose(fa);
-	if (fb)
-		fclose(fb);
-	return same;
-}
-
 /* Theta = 0 is the dense run: the same cycles, idle lanes and h (c) of
  * every step bit for bit, on cells, schedules, batches and precisions
  * whose blocks are formed differently (merged X + H, Unfolded's
@@ -215,10 +197,10 @@ START_TEST(theta_zero_is_dense_bit_for_bit)
 		ck_assert_uint_eq(test_counter(&r, "idle.padding"), test_counter(&d, "idle.padding"));
 		ck_assert_uint_eq(test_counter(&r, "delta.x_skipped") + test_counter(&r, "delta.h_skipped"), 0);
 		ck_assert(r.layers[0].err.h.rms == d.layers[0].err.h.rms);
-		ck_assert_msg(same_file(DELTA_DIR "/dense/layer0_h.npy", DELTA_DIR "/delta/layer0_h.npy"),
+		ck_assert_msg(test_same_file(DELTA_DIR "/dense/layer0_h.npy", DELTA_DIR "/delta/layer0_h.npy"),
 			      "case %zu: h differs from the dense run", i);
 		if (c[i].cell == CELL_LSTM)
-			ck_assert(same_file(DELTA_DIR "/dense/layer0_c.npy", DELTA_DIR "/delta/layer0_c.npy"));
+			ck_assert(test_same_file(DELTA_DIR "/dense/layer0_c.npy", DELTA_DIR "/delta/layer0_c.npy"));
 		run_result_free(&d);
 		run_result_free(&r);
 	}
@@ -308,7 +290,7 @@ START_TEST(x_hat_ring_beyond_t)
 			write_dir(xh, T);
 			l.delta_threshold_x = 0;
 			run_result_t b = run_ok(&h, &l, DELTA_DIR "/rb");
-			ck_assert_msg(same_file(DELTA_DIR "/ra/layer0_h.npy", DELTA_DIR "/rb/layer0_h.npy"),
+			ck_assert_msg(test_same_file(DELTA_DIR "/ra/layer0_h.npy", DELTA_DIR "/rb/layer0_h.npy"),
 				      "schedule %zu, fc %d: h differs from the run on x^", k, fc);
 			run_result_free(&a);
 			run_result_free(&b);

@@ -121,4 +121,22 @@ static inline int test_load_workload(const char *name, const char *text, sim_err
 	return rc;
 }
 
+/* Whether two files hold the same bytes (false when either is missing). */
+static inline bool test_same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	bool same = fa && fb;
+	while (same) {
+		int ca = fgetc(fa), cb = fgetc(fb);
+		same = ca == cb;
+		if (ca == EOF || cb == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
 #endif
