@@ -372,8 +372,8 @@ START_TEST(sequence_lens_x_ring_sized_by_fewest)
 			h.precision.mul = PREC_FP32;
 			run_result_t r;
 			sim_err_t e = { 0 };
-			ck_assert_msg(run(&h, &l, 1, true, 3, NULL, &r, &e) == SIM_OK, "sched %d, %u bytes: %s",
-				      s, (unsigned)inter[i], e.msg);
+			ck_assert_msg(run(&h, &l, 1, true, 3, NULL, &r, &e) == SIM_OK, "sched %d, %u bytes: %s", s,
+				      (unsigned)inter[i], e.msg);
 			ck_assert_msg(r.layers[0].err.h.max_abs < FP32_BOUND, "sched %d: h error %g", s,
 				      r.layers[0].err.h.max_abs);
 			run_result_free(&r);
