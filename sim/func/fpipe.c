@@ -1407,7 +1407,14 @@ static const uint32_t *fp_partner_sums(fpipe_t *f, uint32_t xseg, uint32_t step,
 	return fp_xsums(f, xseg, step, seq);
 }
 
-void fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
+/* Out of line, like fpipe_block: the engine's cycle calls it only in
+ * functional runs, and inlined (link-time optimisation does) it took the
+ * registers of every timing run's stepped cycle (docs/performance.md). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void
+fpipe_tile(fpipe_t *f, uint32_t seg, uint32_t col, cu_tile_t *t)
 {
 	if (f->smx) { /* its values are formed whole when its blocks leave (fpipe_block) */
 		t->w = NULL, t->wf = NULL, t->x = NULL, t->xf = NULL, t->init = NULL;
@@ -1523,7 +1530,11 @@ const dlt_t *fpipe_delta(const fpipe_t *f)
 	return f->dlt;
 }
 
-void fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void
+fpipe_block(fpipe_t *f, uint32_t seg, uint32_t step, const cu_out_t *o)
 {
 	const sched_seg_t *s = &f->prog->seg[seg];
 	uint32_t p = o->tag.seq, b = fp_seq(f, p); /* X sums by packed index, the rest by sequence */
