@@ -202,6 +202,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
 	c->h_known = 0;
+	c->wait_on = false;
 	c->all_in = false;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
@@ -730,8 +731,13 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 		ctrl_emit_lazy(c, out);
 	else if (c->active)
 		ctrl_emit(c, v, out);
-	else
+	else if (c->wait_on && cellu_h_written(v->cellu, c->wait_step) < c->wait_need &&
+		 !ibuf_can_alloc(v->ibuf, c->wait_vals))
+		ctrl_bubble(c, out, IDLE_DEPENDENCY);
+	else {
+		c->wait_on = false;
 		c->sd->pick(c, v, out);
+	}
 	c->now++;
 }
 
@@ -904,6 +910,7 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 	}
 	c->next_id += ids;
 	c->h_known = 0; /* a memo of unshifted steps */
+	c->wait_on = false; /* and so is the pick's wait */
 }
 
 bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)

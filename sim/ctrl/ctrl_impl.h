@@ -59,6 +59,15 @@ struct ctrl {
 	 * only ever confirms once true. Not state: 0 again after a jump
 	 * (ctrl_shift) and at a layer's start. */
 	uint32_t h_known;
+	/* A pick's bubble remembered (ctrl_wait_h): while the cell updater
+	 * has written fewer than wait_need elements of step wait_step's h and
+	 * the intermediate buffer has no room for wait_vals values, the pick
+	 * would put the same IDLE_DEPENDENCY bubble again, as nothing else it
+	 * reads can change without a segment starting (ctrl_tick asks these
+	 * two and bubbles without the pick). Not state: a cache of the pick's
+	 * answer, cleared at a layer's start and by a jump (ctrl_shift). */
+	bool wait_on;
+	uint32_t wait_step, wait_need, wait_vals;
 	/* the segment being issued */
 	bool active;
 	uint32_t a_seg, a_step, a_c, a_b, a_rc, a_id; /* a_rc: see a_lazy */
@@ -177,6 +186,26 @@ static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched
 		return false;
 	c->h_known = t;
 	return true;
+}
+/* Whether segment s's step barrier is the one on h_{t-1} that
+ * ctrl_barrier_met asks inline: when it is not met, the cell updater's
+ * count of step t-1 is short (t > 0). */
+static inline bool ctrl_barrier_is_h(const ctrl_t *c, const sched_seg_t *s)
+{
+	unsigned f = c->seg_flags[s - c->L.prog->seg];
+	return (f & CTRL_SEG_BARRIER) && (f & CTRL_SEG_BAR_H);
+}
+/* A pick that puts an IDLE_DEPENDENCY bubble only because the h barrier of
+ * step t (ctrl_barrier_is_h, not met) and the intermediate buffer's room
+ * for vals values hold it, every other test it made being settled until a
+ * segment starts: ctrl_tick repeats the bubble without the pick while both
+ * still hold (ctrl_t.wait_on). */
+static inline void ctrl_wait_h(ctrl_t *c, uint32_t t, uint32_t vals)
+{
+	c->wait_on = true;
+	c->wait_step = t - 1;
+	c->wait_need = c->L.hidden * ctrl_active(c, t - 1);
+	c->wait_vals = vals;
 }
 /* Puts a bubble with its cause into the line. */
 void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);

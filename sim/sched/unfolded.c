@@ -41,7 +41,7 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 {
 	const sched_prog_t *p = c->L.prog;
 	bool h_left = c->cur_t < c->L.timesteps, x_left = c->x_t < c->L.timesteps;
-	bool partner_missing = false;
+	bool partner_missing = false, h_waits = false;
 	if (h_left) {
 		const sched_seg_t *s = &p->seg[c->cur_i];
 		partner_missing = s->block_x_last >= 0 &&
@@ -56,17 +56,25 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 			ctrl_launch(c, v, &c->cur_t, &c->cur_i, SCHED_PART_H, out);
 			return;
 		}
+		/* held by h_{t-1} alone: the partner's sums are in */
+		h_waits = !partner_missing && x_ready && ctrl_barrier_is_h(c, s);
 	}
 	if (x_left) {
 		const sched_seg_t *x = &p->seg[c->x_i];
 		/* In stream order when no unissued H segment comes before it; a
 		 * run-ahead segment must fit the weight-stream window whole. */
 		bool in_order = !h_left || c->cur_t > c->x_t || (c->cur_t == c->x_t && c->cur_i > c->x_i);
-		if (ibuf_can_alloc(v->ibuf, x->valid_rows * ctrl_active(c, c->x_t)) &&
-		    (in_order || wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t))) {
+		uint32_t vals = x->valid_rows * ctrl_active(c, c->x_t);
+		bool room = ibuf_can_alloc(v->ibuf, vals);
+		if (room && (in_order || wbuf_seg_in_window(v->wbuf, c->x_i, c->x_t))) {
 			ctrl_launch(c, v, &c->x_t, &c->x_i, SCHED_PART_X, out);
 			return;
 		}
+		/* Only the cell updater's h and the buffer's room can change
+		 * this answer before a segment starts: the cursors, the
+		 * partner's sums and h_known are the controller's own. */
+		if (h_waits && !room)
+			ctrl_wait_h(c, c->cur_t, vals);
 		ctrl_bubble(c, out, partner_missing ? IDLE_BACKPRESSURE : IDLE_DEPENDENCY);
 		return;
 	}
