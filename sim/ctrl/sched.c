@@ -478,27 +478,30 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	 * row groups and the tile's columns (all its lanes useful), so the
 	 * last shape's metadata is kept and copied while the shape repeats
 	 * (2,048 tiles of a few shapes in a 2048 x 1024 plan). Its extremes
-	 * but the end are noted once per shape; the last end is the most, as
-	 * offsets only grow. */
+	 * but the end are noted once per shape, and its MACs added up in
+	 * shape_macs; the program's last end is its most, as offsets only
+	 * grow (every tile is kept). */
 	bool by_shape = !masked && !sparse_layout;
 	tile_meta_t shape = { 0 };
 	uint32_t shape_rows = 0, shape_groups = 0, shape_cols = UINT32_MAX;
+	uint64_t shape_macs = 0;
 	for (uint32_t i = 0; i < out->n; i++) {
 		sched_seg_t *s = &out->seg[i];
 		s->tile0 = t;
 		s->stream_off = off;
 		uint32_t dense_tiles = s->ntiles, kept = 0;
+		/* the kept shape is of this segment's rows and row groups */
+		bool seg_shape = by_shape && s->valid_rows == shape_rows && s->rowgroups == shape_groups;
 		for (uint32_t c = 0; c < dense_tiles; c++, d++) {
 			uint32_t cols = seg_tile_cols(s, c);
-			if (by_shape && cols == shape_cols && s->valid_rows == shape_rows && s->rowgroups == shape_groups) {
+			if (seg_shape && cols == shape_cols) {
 				tile_meta_t *m = &out->tile[t++];
 				*m = shape;
 				m->col = c;
 				m->off = off;
-				off += m->bytes;
+				off += shape.bytes;
 				fp16_off += memo.fp16;
-				out->macs_per_step += m->useful_lanes;
-				out->tile_end_max = off > out->tile_end_max ? off : out->tile_end_max;
+				shape_macs += shape.useful_lanes;
 				kept++;
 				continue;
 			}
@@ -542,12 +545,16 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 				shape_rows = s->valid_rows;
 				shape_groups = s->rowgroups;
 				shape_cols = cols;
+				seg_shape = true;
 			}
 		}
 		s->ntiles = kept;
 	}
 	free(nz);
 	free(keep);
+	out->macs_per_step += shape_macs;
+	if (by_shape)
+		out->tile_end_max = off > out->tile_end_max ? off : out->tile_end_max;
 	out->ntile = t;
 	out->fp16_step_bytes = fp16_off;
 	out->step_bytes = off;
