@@ -71,6 +71,26 @@ void ctrl_destroy(ctrl_t *c)
 	free(c);
 }
 
+/* Writes column tile col's token (meta m) into out: the segment's
+ * prototype tk with the tile's own fields. Inline, once per program tile;
+ * its caller passes an inner tile's flags apart from the ends' (fewer
+ * instructions than deriving them per tile in one place). */
+static inline void ctrl_token_put(ctrl_token_t *tk, const tile_meta_t *m, uint32_t col, bool first, bool last,
+				  bool init, unsigned char *out)
+{
+	cu_tile_t *t = &tk->t;
+	tk->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
+	tk->col = col;
+	t->first = first;
+	t->last = last;
+	t->has_init = init;
+	tk->mid = tk->plain && !first && !last;
+	t->useful_lanes = m->useful_lanes;
+	t->useful_adds = m->useful_adds;
+	t->cols = m->cols;
+	memcpy(out, tk, CTRL_TOK_HEAD);
+}
+
 /* Fills the layer's token table: for every column tile of the program,
  * what its tokens carry whatever the step, block and sequence (the tile
  * config, first/last of the row block, the init flag, the row, the lanes
@@ -95,9 +115,10 @@ static int ctrl_tokens(ctrl_t *c)
 			return SIM_ENOMEM;
 	}
 	/* The read sums are built in the same pass as the tokens: the
-	 * segments' tiles are the program's, in order (tile0 + col). */
-	c->tsum[0] = (struct ctrl_tile_sum){ 0 };
-	c->tsum[p->ntile].peak = 0; /* never read: a segment's peaks end at its last tile */
+	 * segments' tiles are the program's, in order (tile0 + col), so the
+	 * running sums before tile tile0 + col are those of the tiles before
+	 * it, and the peak restarts with each segment. */
+	uint64_t rows = 0, bytes = 0, dec = 0;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const sched_seg_t *s = &p->seg[i];
 		bool merged = c->merge && s->partner >= 0; /* H continuing its X block */
@@ -112,32 +133,31 @@ static int ctrl_tokens(ctrl_t *c)
 		t->cfg = s->cfg;
 		t->tag.gate = s->gate[0];
 		t->tag.row0 = s->j0;
-		bool first0 = !(merged && s->part == SCHED_PART_H) && !s->cont,
-		     last_end = !(c->merge && s->part == SCHED_PART_X) && !s->open,
+		/* An input-phase tile is one block per (column tile, step,
+		 * sequence): first and last, whatever its column. */
+		bool pre = s->pre, first0 = pre || (!(merged && s->part == SCHED_PART_H) && !s->cont),
+		     last_end = pre || (!(c->merge && s->part == SCHED_PART_X) && !s->open),
 		     init0 = s->part == SCHED_PART_H && (c->h_init || c->epur_init) && s->partner >= 0;
 		unsigned char *out = c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD;
 		struct ctrl_tile_sum *ts = &c->tsum[s->tile0];
-		for (uint32_t col = 0; col < s->ntiles; col++, out += CTRL_TOK_HEAD, ts++) {
-			const tile_meta_t *m = sched_tile(p, s, col);
-			ts[1].rows = ts->rows + m->bank_rows;
-			ts[1].bytes = ts->bytes + m->bank_bytes;
-			ts[1].dec = ts->dec + m->dec_weights;
-			uint32_t before = col ? ts[-1].peak : 0;
-			ts->peak = m->bank_bytes > before ? m->bank_bytes : before;
-			tk.plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
-			tk.col = col;
-			t->first = col == 0 && first0;
-			t->last = col + 1 == s->ntiles && last_end;
-			t->has_init = col == 0 && init0;
-			if (s->pre) /* input phase: one block per (column tile, step, sequence) */
-				t->first = t->last = true;
-			tk.mid = tk.plain && !t->first && !t->last;
-			t->useful_lanes = m->useful_lanes;
-			t->useful_adds = m->useful_adds;
-			t->cols = m->cols;
-			memcpy(out, &tk, CTRL_TOK_HEAD);
+		const tile_meta_t *m = sched_tile(p, s, 0);
+		uint32_t peak = 0, n = s->ntiles;
+		for (uint32_t col = 0; col < n; col++, out += CTRL_TOK_HEAD, ts++, m++) {
+			*ts = (struct ctrl_tile_sum){ .rows = rows, .bytes = bytes, .dec = dec };
+			rows += m->bank_rows;
+			bytes += m->bank_bytes;
+			dec += m->dec_weights;
+			peak = m->bank_bytes > peak ? m->bank_bytes : peak;
+			ts->peak = peak;
+			if (col && col + 1 < n) /* an inner tile: neither end of the block */
+				ctrl_token_put(&tk, m, col, pre, pre, false, out);
+			else
+				ctrl_token_put(&tk, m, col, col ? pre : first0, col + 1 < n ? pre : last_end,
+					       !col && init0, out);
 		}
 	}
+	/* never read: a segment's peaks end at its last tile */
+	c->tsum[p->ntile] = (struct ctrl_tile_sum){ .rows = rows, .bytes = bytes, .dec = dec };
 	return SIM_OK;
 }
 

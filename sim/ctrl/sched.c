@@ -473,13 +473,38 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 	uint64_t off = 0, fp16_off = 0;
 	uint32_t t = 0, d = 0; /* kept tiles, dense tiles */
 	tile_bytes_t memo = { 0 };
+	/* Without a mask or a sparse layout a tile's metadata, but for its
+	 * column and offset, is a pure function of the segment's real rows and
+	 * row groups and the tile's columns (all its lanes useful), so the
+	 * last shape's metadata is kept and copied while the shape repeats
+	 * (2,048 tiles of a few shapes in a 2048 x 1024 plan). Its extremes
+	 * but the end are noted once per shape, and its MACs added up in
+	 * shape_macs; the program's last end is its most, as offsets only
+	 * grow (every tile is kept). */
+	bool by_shape = !masked && !sparse_layout;
+	tile_meta_t shape = { 0 };
+	uint32_t shape_rows = 0, shape_groups = 0, shape_cols = UINT32_MAX;
+	uint64_t shape_macs = 0;
 	for (uint32_t i = 0; i < out->n; i++) {
 		sched_seg_t *s = &out->seg[i];
 		s->tile0 = t;
 		s->stream_off = off;
 		uint32_t dense_tiles = s->ntiles, kept = 0;
+		/* the kept shape is of this segment's rows and row groups */
+		bool seg_shape = by_shape && s->valid_rows == shape_rows && s->rowgroups == shape_groups;
 		for (uint32_t c = 0; c < dense_tiles; c++, d++) {
 			uint32_t cols = seg_tile_cols(s, c);
+			if (seg_shape && cols == shape_cols) {
+				tile_meta_t *m = &out->tile[t++];
+				*m = shape;
+				m->col = c;
+				m->off = off;
+				off += shape.bytes;
+				fp16_off += memo.fp16;
+				shape_macs += shape.useful_lanes;
+				kept++;
+				continue;
+			}
 			const tile_bytes_t *tb = tile_bytes_of(&memo, &fp16, st, &values, s->valid_rows, cols);
 			fp16_off += tb->fp16;
 			if (masked && !keep[d])
@@ -515,11 +540,21 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 			off += m->bytes;
 			out->macs_per_step += m->useful_lanes;
 			tile_extremes(out, m);
+			if (by_shape) {
+				shape = *m;
+				shape_rows = s->valid_rows;
+				shape_groups = s->rowgroups;
+				shape_cols = cols;
+				seg_shape = true;
+			}
 		}
 		s->ntiles = kept;
 	}
 	free(nz);
 	free(keep);
+	out->macs_per_step += shape_macs;
+	if (by_shape)
+		out->tile_end_max = off > out->tile_end_max ? off : out->tile_end_max;
 	out->ntile = t;
 	out->fp16_step_bytes = fp16_off;
 	out->step_bytes = off;
