@@ -917,40 +917,33 @@ static char *wl_text(const workload_t *w)
 	return buf;
 }
 
-/* The memo's hardware config equals config_load_hw's (byte for byte); its
- * id says whether it was kept for this very input. */
-static uint64_t memo_hw_agrees(config_memo_t *m, const char *path, const char *const *ov, size_t n)
+/* The memo's hardware config equals config_load_hw's, byte for byte. */
+static void memo_hw_agrees(config_memo_t *m, const char *path, const char *const *ov, size_t n, hw_cfg_t *a)
 {
-	hw_cfg_t a, b;
-	uint64_t id;
+	hw_cfg_t b;
 	sim_err_t e1 = { 0 }, e2 = { 0 };
-	ck_assert_msg(config_memo_hw(m, path, ov, n, &a, &id, &e1) == SIM_OK, "%s", e1.msg);
+	ck_assert_msg(config_memo_hw(m, path, ov, n, a, &e1) == SIM_OK, "%s", e1.msg);
 	ck_assert_msg(config_load_hw(path, ov, n, &b, &e2) == SIM_OK, "%s", e2.msg);
-	ck_assert(!memcmp(&a, &b, sizeof a));
-	ck_assert_uint_ne(id, 0);
-	return id;
+	ck_assert(!memcmp(a, &b, sizeof b));
 }
 
-static uint64_t memo_wl_agrees(config_memo_t *m, const char *path, const char *const *ov, size_t n, workload_t *out)
+static void memo_wl_agrees(config_memo_t *m, const char *path, workload_t *out)
 {
 	workload_t b;
-	uint64_t id;
 	sim_err_t e1 = { 0 }, e2 = { 0 };
-	ck_assert_msg(config_memo_workload(m, path, ov, n, out, &id, &e1) == SIM_OK, "%s", e1.msg);
-	ck_assert_msg(config_load_workload(path, ov, n, &b, &e2) == SIM_OK, "%s", e2.msg);
+	ck_assert_msg(config_memo_workload(m, path, NULL, 0, out, &e1) == SIM_OK, "%s", e1.msg);
+	ck_assert_msg(config_load_workload(path, NULL, 0, &b, &e2) == SIM_OK, "%s", e2.msg);
 	char *x = wl_text(out), *y = wl_text(&b);
 	ck_assert_str_eq(x, y);
 	free(x);
 	free(y);
 	workload_free(&b);
-	ck_assert_uint_ne(id, 0);
-	return id;
 }
 
 /* A sweep worker's memo serves a config again only for the same path,
  * overrides and file bytes: an edit that keeps the file's size (and could
- * keep its time stamp) is seen at once, and what it serves (config, a
- * workload the caller may change, the hash) is what loading gives. */
+ * keep its time stamp) is seen at once, and what it serves (the config, a
+ * workload the caller may change) is what loading gives. */
 START_TEST(config_memo_serves_identical_input_only)
 {
 	char dir[] = "/tmp/sharpsim-cmemo-XXXXXX";
@@ -963,53 +956,48 @@ START_TEST(config_memo_serves_identical_input_only)
 	config_memo_t *m = config_memo_create();
 	ck_assert_ptr_nonnull(m);
 	const char *ov1[] = { "scheduler=batch" }, *ov2[] = { "scheduler=intergate" };
-	uint64_t h1 = memo_hw_agrees(m, hp, ov1, 1);
-	ck_assert_uint_eq(memo_hw_agrees(m, hp, ov1, 1), h1);
-	uint64_t h2 = memo_hw_agrees(m, hp, ov2, 1);
-	ck_assert_uint_ne(h2, h1);
-	ck_assert_uint_eq(memo_hw_agrees(m, hp, ov1, 1), h1);
-	ck_assert_uint_ne(memo_hw_agrees(m, hp, NULL, 0), h1);
-	/* the same size, other bytes */
+	hw_cfg_t hw;
+	for (int k = 0; k < 2; k++) { /* loaded, then kept */
+		memo_hw_agrees(m, hp, ov1, 1, &hw);
+		ck_assert_int_eq(hw.scheduler, SCHED_KIND_BATCH);
+		ck_assert_uint_eq(hw.watchdog, 1000000);
+		memo_hw_agrees(m, hp, ov2, 1, &hw);
+		ck_assert_int_eq(hw.scheduler, SCHED_KIND_INTERGATE);
+		memo_hw_agrees(m, hp, NULL, 0, &hw);
+	}
+	/* the same size, other bytes; then the first bytes again */
 	put_file(hp, "name: m\nwatchdog_cycles: 2000000\n");
-	uint64_t h3 = memo_hw_agrees(m, hp, ov1, 1);
-	ck_assert_uint_ne(h3, h1);
+	memo_hw_agrees(m, hp, ov1, 1, &hw);
+	ck_assert_uint_eq(hw.watchdog, 2000000);
 	put_file(hp, "name: m\nwatchdog_cycles: 1000000\n");
-	ck_assert_uint_eq(memo_hw_agrees(m, hp, ov1, 1), h1); /* the first bytes again: their config */
+	memo_hw_agrees(m, hp, ov1, 1, &hw);
+	ck_assert_uint_eq(hw.watchdog, 1000000);
 
 	workload_t w, w2;
-	uint64_t w1 = memo_wl_agrees(m, wp, NULL, 0, &w);
+	memo_wl_agrees(m, wp, &w);
 	w.layers[0].hidden_size = 7; /* the caller's copy */
-	ck_assert_uint_eq(memo_wl_agrees(m, wp, NULL, 0, &w2), w1);
+	memo_wl_agrees(m, wp, &w2);
 	ck_assert_uint_eq(w2.layers[0].hidden_size, 64);
-	hw_cfg_t hw;
-	uint64_t id;
-	sim_err_t err = { 0 };
-	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &id, &err), SIM_OK);
-	uint64_t want = config_hash(&hw, &w2, "v");
-	ck_assert_uint_eq(config_memo_hash(m, id, &hw, w1, &w2, "v"), want);
-	ck_assert_uint_eq(config_memo_hash(m, id, &hw, w1, &w2, "v"), want);
-	ck_assert_uint_eq(config_memo_hash(m, id, &hw, w1, &w2, "v2"), config_hash(&hw, &w2, "v2"));
 	workload_free(&w);
 	workload_free(&w2);
 	put_file(wp, "name: w\nlayers:\n  - cell: lstm\n    input_size: 64\n    hidden_size: 32\n    timesteps: 5\n");
-	uint64_t w3 = memo_wl_agrees(m, wp, NULL, 0, &w);
-	ck_assert_uint_ne(w3, w1);
+	memo_wl_agrees(m, wp, &w);
 	ck_assert_uint_eq(w.layers[0].hidden_size, 32);
-	ck_assert_uint_ne(config_memo_hash(m, id, &hw, w3, &w, "v"), want);
 	workload_free(&w);
 
 	/* A file that is gone (or fails) is the loader's error, word for word. */
 	unlink(hp);
 	sim_err_t e1 = { 0 }, e2 = { 0 };
-	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &id, &e1), SIM_EINPUT);
+	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &e1), SIM_EINPUT);
 	ck_assert_int_eq(config_load_hw(hp, ov1, 1, &hw, &e2), SIM_EINPUT);
 	ck_assert_str_eq(e1.msg, e2.msg);
 	put_file(hp, "name: m\nwatchdog_cycles: many\n");
-	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &id, &e1), config_load_hw(hp, ov1, 1, &hw, &e2));
+	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &e1), SIM_EINPUT);
+	ck_assert_int_eq(config_load_hw(hp, ov1, 1, &hw, &e2), SIM_EINPUT);
 	ck_assert_str_eq(e1.msg, e2.msg);
 	put_file(wp, "name: w\nlayers: 3\n");
 	workload_t bad = { 0 };
-	ck_assert_int_eq(config_memo_workload(m, wp, NULL, 0, &bad, &id, &e1), SIM_EINPUT);
+	ck_assert_int_eq(config_memo_workload(m, wp, NULL, 0, &bad, &e1), SIM_EINPUT);
 	ck_assert_int_eq(config_load_workload(wp, NULL, 0, &bad, &e2), SIM_EINPUT);
 	ck_assert_str_eq(e1.msg, e2.msg);
 	config_memo_destroy(m);

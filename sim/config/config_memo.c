@@ -12,17 +12,12 @@
  * count, then the file's bytes), its FNV-1a sum for a quick miss, and the
  * config (hw for a hardware config, else w). */
 typedef struct memo_entry {
-	uint64_t sum, id;
+	uint64_t sum;
 	char *key;
 	size_t len;
 	hw_cfg_t *hw;
 	workload_t w;
 } memo_entry_t;
-
-typedef struct memo_hash {
-	uint64_t hw_id, wl_id, hash;
-	char *version;
-} memo_hash_t;
 
 typedef struct memo_set {
 	memo_entry_t e[CONFIG_MEMO_ENTRIES];
@@ -31,9 +26,6 @@ typedef struct memo_set {
 
 struct config_memo {
 	memo_set_t hw, wl;
-	memo_hash_t h[CONFIG_MEMO_HASHES];
-	size_t nh, next_h;
-	uint64_t last_id;
 };
 
 config_memo_t *config_memo_create(void)
@@ -56,8 +48,6 @@ void config_memo_destroy(config_memo_t *m)
 		memo_entry_free(&m->hw.e[i]);
 	for (size_t i = 0; i < m->wl.n; i++)
 		memo_entry_free(&m->wl.e[i]);
-	for (size_t i = 0; i < m->nh; i++)
-		free(m->h[i].version);
 	free(m);
 }
 
@@ -125,9 +115,8 @@ static memo_entry_t *memo_slot(memo_set_t *s)
  * the file, then serves the entry of an identical input or loads from the
  * bytes just read and keeps the result. */
 static int memo_load(config_memo_t *m, const char *path, const char *const *over, size_t n, hw_cfg_t *hw, workload_t *w,
-		     uint64_t *id, sim_err_t *err)
+		     sim_err_t *err)
 {
-	*id = 0;
 	char buf[DATADIR_PATH_MAX];
 	const char *found = datadir_find(path, buf, sizeof buf);
 	char *text;
@@ -143,7 +132,6 @@ static int memo_load(config_memo_t *m, const char *path, const char *const *over
 	if (e) {
 		free(text);
 		free(key);
-		*id = e->id;
 		if (hw) {
 			*hw = *e->hw;
 			return SIM_OK;
@@ -178,7 +166,6 @@ static int memo_load(config_memo_t *m, const char *path, const char *const *over
 	e->sum = sum;
 	e->key = key;
 	e->len = key_len;
-	e->id = ++m->last_id;
 	if (hw) {
 		*kh = *hw;
 		e->hw = kh;
@@ -188,42 +175,17 @@ static int memo_load(config_memo_t *m, const char *path, const char *const *over
 			memcpy(kl, w->layers, w->n_layers * sizeof *kl);
 		e->w.layers = kl;
 	}
-	*id = e->id;
 	return SIM_OK;
 }
 
 int config_memo_hw(config_memo_t *m, const char *path, const char *const *overrides, size_t n, hw_cfg_t *out,
-		   uint64_t *id, sim_err_t *err)
+		   sim_err_t *err)
 {
-	return memo_load(m, path, overrides, n, out, NULL, id, err);
+	return memo_load(m, path, overrides, n, out, NULL, err);
 }
 
 int config_memo_workload(config_memo_t *m, const char *path, const char *const *overrides, size_t n, workload_t *out,
-			 uint64_t *id, sim_err_t *err)
+			 sim_err_t *err)
 {
-	return memo_load(m, path, overrides, n, NULL, out, id, err);
-}
-
-uint64_t config_memo_hash(config_memo_t *m, uint64_t hw_id, const hw_cfg_t *hw, uint64_t wl_id, const workload_t *w,
-			  const char *version)
-{
-	const char *v = version ? version : "";
-	if (hw_id && wl_id)
-		for (size_t i = 0; i < m->nh; i++)
-			if (m->h[i].hw_id == hw_id && m->h[i].wl_id == wl_id && !strcmp(m->h[i].version, v))
-				return m->h[i].hash;
-	uint64_t h = config_hash(hw, w, version);
-	char *kv = hw_id && wl_id && h ? strdup(v) : NULL; /* 0: the hash failed; not kept */
-	if (!kv)
-		return h;
-	memo_hash_t *s;
-	if (m->nh < CONFIG_MEMO_HASHES) {
-		s = &m->h[m->nh++];
-	} else {
-		s = &m->h[m->next_h];
-		m->next_h = (m->next_h + 1) % CONFIG_MEMO_HASHES;
-		free(s->version);
-	}
-	*s = (memo_hash_t){ .hw_id = hw_id, .wl_id = wl_id, .hash = h, .version = kv };
-	return h;
+	return memo_load(m, path, overrides, n, NULL, out, err);
 }

@@ -115,26 +115,18 @@ static int pipeline_run_anytime(const run_job_t *job, run_outcome_t *out, sim_er
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
-	int rc;
-	if (job->memo && job->hw_path) {
-		uint64_t hw_id = 0, wl_id = 0;
-		rc = config_memo_hw(job->memo, job->hw_path, job->hw_over, job->n_hw, &out->hw, &hw_id, err);
-		if (!rc)
-			rc = config_memo_workload(job->memo, job->wl_path, job->wl_over, job->n_wl, &out->w, &wl_id,
-						  err);
-		if (!rc)
-			out->config_hash = config_memo_hash(job->memo, hw_id, &out->hw, wl_id, &out->w, job->version);
-	} else {
-		rc = config_load_hw(job->hw_path, job->hw_over, job->n_hw, &out->hw, err);
-		if (!rc)
-			rc = config_load_workload(job->wl_path, job->wl_over, job->n_wl, &out->w, err);
-		if (!rc)
-			out->config_hash = config_hash(&out->hw, &out->w, job->version);
-	}
+	int rc = job->memo && job->hw_path
+			 ? config_memo_hw(job->memo, job->hw_path, job->hw_over, job->n_hw, &out->hw, err)
+			 : config_load_hw(job->hw_path, job->hw_over, job->n_hw, &out->hw, err);
+	if (!rc)
+		rc = job->memo && job->wl_path
+			     ? config_memo_workload(job->memo, job->wl_path, job->wl_over, job->n_wl, &out->w, err)
+			     : config_load_workload(job->wl_path, job->wl_over, job->n_wl, &out->w, err);
 	if (rc) {
 		workload_free(&out->w);
 		return rc;
 	}
+	out->config_hash = config_hash(&out->hw, &out->w, job->version);
 	char hash[17];
 	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)out->config_hash);
 	if (job->expect_hash && strcmp(hash, job->expect_hash)) {

@@ -23,8 +23,8 @@ typedef struct run_job {
 	size_t n_wl;
 	const char *version;	 /* hashed into config_hash */
 	const char *expect_hash; /* non-NULL: the loaded files must still hash to it */
-	/* Non-NULL (hw_path set): the process's config memo, kept across its
-	 * runs; the configs and hash it gives are what loading gives. */
+	/* Non-NULL: the process's config memo (for the paths that are set),
+	 * kept across its runs; the configs it gives are what loading gives. */
 	config_memo_t *memo;
 	run_opts_t opts;
 	const energy_tech_t *tech; /* NULL: not priced */
