@@ -15,6 +15,7 @@
 #include <dirent.h>
 
 #include "../sim/config/config.h"
+#include "../sim/config/config_memo.h"
 #include "../sim/config/tile_cache.h"
 #include "../sim/config/params.h"
 #include "../sim/config/ydoc.h"
@@ -890,6 +891,122 @@ static char *slurp(const char *path)
 	return s;
 }
 
+/* ---- the config memo ---- */
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A workload as config_dump_workload writes it, with its path and where
+ * each layer starts. */
+static char *wl_text(const workload_t *w)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n", w->path);
+	config_dump_workload(f, w);
+	for (size_t i = 0; i < w->n_layers; i++)
+		fprintf(f, "%d:%d\n", w->layers[i].line, w->layers[i].col);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* The memo's hardware config equals config_load_hw's, byte for byte. */
+static void memo_hw_agrees(config_memo_t *m, const char *path, const char *const *ov, size_t n, hw_cfg_t *a)
+{
+	hw_cfg_t b;
+	sim_err_t e1 = { 0 }, e2 = { 0 };
+	ck_assert_msg(config_memo_hw(m, path, ov, n, a, &e1) == SIM_OK, "%s", e1.msg);
+	ck_assert_msg(config_load_hw(path, ov, n, &b, &e2) == SIM_OK, "%s", e2.msg);
+	ck_assert(!memcmp(a, &b, sizeof b));
+}
+
+static void memo_wl_agrees(config_memo_t *m, const char *path, workload_t *out)
+{
+	workload_t b;
+	sim_err_t e1 = { 0 }, e2 = { 0 };
+	ck_assert_msg(config_memo_workload(m, path, NULL, 0, out, &e1) == SIM_OK, "%s", e1.msg);
+	ck_assert_msg(config_load_workload(path, NULL, 0, &b, &e2) == SIM_OK, "%s", e2.msg);
+	char *x = wl_text(out), *y = wl_text(&b);
+	ck_assert_str_eq(x, y);
+	free(x);
+	free(y);
+	workload_free(&b);
+}
+
+/* A sweep worker's memo serves a config again only for the same path,
+ * overrides and file bytes: an edit that keeps the file's size (and could
+ * keep its time stamp) is seen at once, and what it serves (the config, a
+ * workload the caller may change) is what loading gives. */
+START_TEST(config_memo_serves_identical_input_only)
+{
+	char dir[] = "/tmp/sharpsim-cmemo-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char hp[128], wp[128];
+	snprintf(hp, sizeof hp, "%s/hw.yaml", dir);
+	snprintf(wp, sizeof wp, "%s/wl.yaml", dir);
+	put_file(hp, "name: m\nwatchdog_cycles: 1000000\n");
+	put_file(wp, "name: w\nlayers:\n  - cell: lstm\n    input_size: 64\n    hidden_size: 64\n    timesteps: 5\n");
+	config_memo_t *m = config_memo_create();
+	ck_assert_ptr_nonnull(m);
+	const char *ov1[] = { "scheduler=batch" }, *ov2[] = { "scheduler=intergate" };
+	hw_cfg_t hw;
+	for (int k = 0; k < 2; k++) { /* loaded, then kept */
+		memo_hw_agrees(m, hp, ov1, 1, &hw);
+		ck_assert_int_eq(hw.scheduler, SCHED_KIND_BATCH);
+		ck_assert_uint_eq(hw.watchdog, 1000000);
+		memo_hw_agrees(m, hp, ov2, 1, &hw);
+		ck_assert_int_eq(hw.scheduler, SCHED_KIND_INTERGATE);
+		memo_hw_agrees(m, hp, NULL, 0, &hw);
+	}
+	/* the same size, other bytes; then the first bytes again */
+	put_file(hp, "name: m\nwatchdog_cycles: 2000000\n");
+	memo_hw_agrees(m, hp, ov1, 1, &hw);
+	ck_assert_uint_eq(hw.watchdog, 2000000);
+	put_file(hp, "name: m\nwatchdog_cycles: 1000000\n");
+	memo_hw_agrees(m, hp, ov1, 1, &hw);
+	ck_assert_uint_eq(hw.watchdog, 1000000);
+
+	workload_t w, w2;
+	memo_wl_agrees(m, wp, &w);
+	w.layers[0].hidden_size = 7; /* the caller's copy */
+	memo_wl_agrees(m, wp, &w2);
+	ck_assert_uint_eq(w2.layers[0].hidden_size, 64);
+	workload_free(&w);
+	workload_free(&w2);
+	put_file(wp, "name: w\nlayers:\n  - cell: lstm\n    input_size: 64\n    hidden_size: 32\n    timesteps: 5\n");
+	memo_wl_agrees(m, wp, &w);
+	ck_assert_uint_eq(w.layers[0].hidden_size, 32);
+	workload_free(&w);
+
+	/* A file that is gone (or fails) is the loader's error, word for word. */
+	unlink(hp);
+	sim_err_t e1 = { 0 }, e2 = { 0 };
+	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &e1), SIM_EINPUT);
+	ck_assert_int_eq(config_load_hw(hp, ov1, 1, &hw, &e2), SIM_EINPUT);
+	ck_assert_str_eq(e1.msg, e2.msg);
+	put_file(hp, "name: m\nwatchdog_cycles: many\n");
+	ck_assert_int_eq(config_memo_hw(m, hp, ov1, 1, &hw, &e1), SIM_EINPUT);
+	ck_assert_int_eq(config_load_hw(hp, ov1, 1, &hw, &e2), SIM_EINPUT);
+	ck_assert_str_eq(e1.msg, e2.msg);
+	put_file(wp, "name: w\nlayers: 3\n");
+	workload_t bad = { 0 };
+	ck_assert_int_eq(config_memo_workload(m, wp, NULL, 0, &bad, &e1), SIM_EINPUT);
+	ck_assert_int_eq(config_load_workload(wp, NULL, 0, &bad, &e2), SIM_EINPUT);
+	ck_assert_str_eq(e1.msg, e2.msg);
+	config_memo_destroy(m);
+	unlink(hp);
+	unlink(wp);
+	rmdir(dir);
+}
+END_TEST
+
 static bool tile_entry_eq(const tile_entry_t *x, const tile_entry_t *y)
 {
 	return x->vs_units == y->vs_units && x->vs_width == y->vs_width && x->scheduler == y->scheduler &&
@@ -1267,6 +1384,7 @@ Suite *config_suite(void)
 	tcase_add_test(tt, tile_table_fast_path_agrees);
 	tcase_add_test(tt, tile_table_fast_path_every_committed_table);
 	tcase_add_test(tt, tile_cache_hits_and_reloads);
+	tcase_add_test(tt, config_memo_serves_identical_input_only);
 	suite_add_tcase(s, tt);
 	return s;
 }

@@ -446,11 +446,13 @@ END_TEST
 
 /* ---- point ---- */
 
-static char *point_payload(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles)
+static char *point_payload(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles,
+			   config_memo_t *memo)
 {
 	sweep_rec_t *r = NULL;
 	sim_err_t err = { 0 };
-	ck_assert_msg(sweep_point_run(s, i, tech, tiles, "test", &r, &err) == SIM_OK, "point %zu: %s", i, err.msg);
+	ck_assert_msg(sweep_point_run(s, i, tech, tiles, memo, "test", &r, &err) == SIM_OK, "point %zu: %s", i,
+		      err.msg);
 	size_t len;
 	char *p = sweep_rec_encode(r, &len);
 	ck_assert_ptr_nonnull(p);
@@ -467,31 +469,34 @@ START_TEST(point_runs_share_no_state)
 	sweep_spec_t s;
 	sim_err_t err = { 0 };
 	ck_assert_msg(sweep_spec_load("tests/sweep/tiny.yaml", "test", &s, &err) == SIM_OK, "%s", err.msg);
-	/* A worker keeps its tile tables across points: rows with the shared
-	 * cache equal rows that load their table afresh. */
+	/* A worker keeps its tile tables and config memo across points: rows
+	 * with the shared cache and memo equal rows that load afresh. */
 	tile_cache_t *tiles = tile_cache_create();
+	config_memo_t *memo = config_memo_create();
 	ck_assert_ptr_nonnull(tiles);
-	char *first = point_payload(&s, 7, NULL, NULL);
+	ck_assert_ptr_nonnull(memo);
+	char *first = point_payload(&s, 7, NULL, NULL, NULL);
 	const size_t others[] = { 0, 1, 2, 3, 62, 125, 190, 239 };
 	for (size_t k = 0; k < sizeof others / sizeof *others; k++) {
-		char *a = point_payload(&s, others[k], NULL, tiles);
-		char *b = point_payload(&s, others[k], NULL, NULL);
+		char *a = point_payload(&s, others[k], NULL, tiles, memo);
+		char *b = point_payload(&s, others[k], NULL, NULL, NULL);
 		ck_assert_str_eq(a, b);
 		free(a);
 		free(b);
-		char *again = point_payload(&s, 7, NULL, tiles);
+		char *again = point_payload(&s, 7, NULL, tiles, memo);
 		ck_assert_str_eq(again, first);
 		free(again);
 	}
 	free(first);
 	tile_cache_destroy(tiles);
+	config_memo_destroy(memo);
 	/* Priced: one technology table serves every point, read only. */
 	s.energy = true;
 	energy_tech_t *tech;
 	ck_assert_msg(energy_tech_load("configs/tech/sharp-32nm.yaml", &tech, &err) == SIM_OK, "%s", err.msg);
-	char *p1 = point_payload(&s, 7, tech, NULL);
-	char *p2 = point_payload(&s, 239, tech, NULL);
-	char *p3 = point_payload(&s, 7, tech, NULL);
+	char *p1 = point_payload(&s, 7, tech, NULL, NULL);
+	char *p2 = point_payload(&s, 239, tech, NULL, NULL);
+	char *p3 = point_payload(&s, 7, tech, NULL, NULL);
 	energy_tech_destroy(tech);
 	ck_assert_ptr_nonnull(strstr(p1, "energy_uj\t"));
 	ck_assert_str_eq(p1, p3);
@@ -499,6 +504,68 @@ START_TEST(point_runs_share_no_state)
 	free(p2);
 	free(p3);
 	sweep_spec_free(&s);
+}
+END_TEST
+
+static void sweep_put(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A point whose hardware or workload file was edited after the spec was
+ * expanded fails (its row would carry a stale config_hash), with the
+ * worker's config memo as without: an edit that keeps the file's size is
+ * seen by the very next point, and the file put back runs again. */
+START_TEST(point_sees_a_file_edited_mid_sweep)
+{
+	char dir[] = "/tmp/sharpsim-sweepedit-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	static const char hw1[] = "name: m\nwatchdog_cycles: 1000000\n", hw2[] = "name: m\nwatchdog_cycles: 2000000\n";
+	static const char wl1[] = "name: w\nlayers:\n  - cell: lstm\n    input_size: 16\n    hidden_size: 16\n"
+				  "    timesteps: 3\n",
+			  wl2[] = "name: w\nlayers:\n  - cell: lstm\n    input_size: 16\n    hidden_size: 16\n"
+				  "    timesteps: 4\n";
+	sweep_put(dir, "hw.yaml", hw1);
+	sweep_put(dir, "wl.yaml", wl1);
+	sweep_put(dir, "s.yaml",
+		  "hw: [hw.yaml]\nworkloads: [wl.yaml]\nschedulers: [batch]\nparams:\n  compute.tile: [config4]\n"
+		  "energy: false\n");
+	char spec[256];
+	snprintf(spec, sizeof spec, "%s/s.yaml", dir);
+	sweep_spec_t s;
+	sim_err_t err = { 0 };
+	ck_assert_msg(sweep_spec_load(spec, "test", &s, &err) == SIM_OK, "%s", err.msg);
+	ck_assert_uint_eq(s.n, 1);
+	for (int memoized = 0; memoized < 2; memoized++) {
+		config_memo_t *memo = memoized ? config_memo_create() : NULL;
+		char *first = point_payload(&s, 0, NULL, NULL, memo);
+		for (int which = 0; which < 2; which++) {
+			sweep_put(dir, which ? "wl.yaml" : "hw.yaml", which ? wl2 : hw2);
+			sweep_rec_t *r = NULL;
+			err = (sim_err_t){ 0 };
+			ck_assert_int_eq(sweep_point_run(&s, 0, NULL, NULL, memo, "test", &r, &err), SIM_EINPUT);
+			ck_assert_ptr_nonnull(strstr(err.msg, "changed since the sweep was expanded"));
+			sweep_put(dir, which ? "wl.yaml" : "hw.yaml", which ? wl1 : hw1);
+			char *again = point_payload(&s, 0, NULL, NULL, memo);
+			ck_assert_str_eq(again, first);
+			free(again);
+		}
+		free(first);
+		config_memo_destroy(memo);
+	}
+	sweep_spec_free(&s);
+	const char *names[] = { "hw.yaml", "wl.yaml", "s.yaml" };
+	for (size_t i = 0; i < 3; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 END_TEST
 
@@ -529,6 +596,7 @@ Suite *sweep_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("point");
 	tcase_add_test(tc, point_runs_share_no_state);
+	tcase_add_test(tc, point_sees_a_file_edited_mid_sweep);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;

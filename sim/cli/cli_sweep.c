@@ -418,9 +418,10 @@ static bool sweep_send(int fd, const void *buf, size_t len)
  * its frame, until the sweeper closes the socket. */
 static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 {
-	/* The worker's tile tables, kept across its points (NULL when out of
-	 * memory: each point then loads its own). */
+	/* The worker's tile tables and config memo, kept across its points
+	 * (NULL when out of memory: each point then loads its own). */
 	tile_cache_t *tiles = tile_cache_create();
+	config_memo_t *memo = config_memo_create();
 	for (;;) {
 		uint64_t i;
 		size_t got = 0;
@@ -430,6 +431,7 @@ static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 				continue;
 			if (n == 0 && got == 0) {
 				tile_cache_destroy(tiles);
+				config_memo_destroy(memo);
 				exit(0); /* no more points; exit() for the leak check (see above) */
 			}
 			if (n <= 0)
@@ -442,7 +444,7 @@ static _Noreturn void sweep_worker(const sweeper_t *S, int fd)
 		sweep_rec_t *r = NULL;
 		int rc = sweep_fault_point(S, (size_t)i, &err);
 		if (!rc)
-			rc = sweep_point_run(S->spec, (size_t)i, S->tech, tiles, SHARPSIM_VERSION, &r, &err);
+			rc = sweep_point_run(S->spec, (size_t)i, S->tech, tiles, memo, SHARPSIM_VERSION, &r, &err);
 		size_t len = 0;
 		char *payload = rc ? NULL : sweep_rec_encode(r, &len);
 		sweep_rec_free(r);

@@ -301,17 +301,28 @@ static int cfg_check(const cfg_load_t *L, sim_err_t *err)
 	return SIM_OK;
 }
 
-/* A document from text (named path in messages) or, with text NULL, from the
- * file path found among the data (common/datadir.h). */
-static int cfg_load_doc(const char *path, const char *text, size_t len, ydoc_t **d, sim_err_t *err)
+/* Where a config's text comes from: with text NULL, the file found among
+ * the data for the given path (common/datadir.h), read by the loader; with
+ * found set, the bytes of that file (found: where datadir_find found it),
+ * already read by the caller (config_load_hw_read); else a string. */
+typedef struct cfg_text {
+	const char *text;
+	size_t len;
+	const char *found;
+} cfg_text_t;
+
+/* A document from src for the config named path. */
+static int cfg_load_doc(const char *path, const cfg_text_t *src, ydoc_t **d, sim_err_t *err)
 {
-	if (text)
-		return ydoc_load_string(path, text, len, d, err);
+	if (src->text && src->found)
+		return ydoc_load_file_text(src->found, src->text, src->len, d, err);
+	if (src->text)
+		return ydoc_load_string(path, src->text, src->len, d, err);
 	char found[DATADIR_PATH_MAX];
 	return ydoc_load_file(datadir_find(path, found, sizeof found), d, err);
 }
 
-static int cfg_load_hw(const char *path, const char *text, size_t len, const char *const *overrides, size_t n_overrides,
+static int cfg_load_hw(const char *path, const cfg_text_t *src, const char *const *overrides, size_t n_overrides,
 		       hw_cfg_t *out, sim_err_t *err)
 {
 	cfg_load_t L;
@@ -331,7 +342,7 @@ static int cfg_load_hw(const char *path, const char *text, size_t len, const cha
 	if (rc)
 		goto done;
 	if (path) {
-		rc = cfg_load_doc(path, text, len, &d, err);
+		rc = cfg_load_doc(path, src, &d, err);
 		if (rc)
 			goto done;
 		if (!ydoc_root(d)) {
@@ -400,7 +411,7 @@ int config_peek_machine(const char *path, int *machine, sim_err_t *err)
 {
 	ydoc_t *d = NULL;
 	*machine = 0;
-	int rc = cfg_load_doc(path, NULL, 0, &d, err);
+	int rc = cfg_load_doc(path, &(cfg_text_t){ 0 }, &d, err);
 	if (rc)
 		return rc;
 	const ydoc_node_t *root = ydoc_root(d);
@@ -430,13 +441,20 @@ bool config_machine_takes(int machine, const char *key)
 
 int config_load_hw(const char *path, const char *const *overrides, size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
 {
-	return cfg_load_hw(path, NULL, 0, overrides, n_overrides, out, err);
+	return cfg_load_hw(path, &(cfg_text_t){ 0 }, overrides, n_overrides, out, err);
+}
+
+int config_load_hw_read(const char *path, const char *found, const char *text, size_t len, const char *const *overrides,
+			size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
+{
+	return cfg_load_hw(path, &(cfg_text_t){ .text = text, .len = len, .found = found }, overrides, n_overrides, out,
+			   err);
 }
 
 int config_load_hw_string(const char *name, const char *text, size_t len, const char *const *overrides,
 			  size_t n_overrides, hw_cfg_t *out, sim_err_t *err)
 {
-	return cfg_load_hw(name, text, len, overrides, n_overrides, out, err);
+	return cfg_load_hw(name, &(cfg_text_t){ .text = text, .len = len }, overrides, n_overrides, out, err);
 }
 
 int config_set_hw(hw_cfg_t *hw, const char *key, const char *value, sim_err_t *err)
@@ -652,15 +670,15 @@ static int cfg_check_mask(const ydoc_t *d, const ydoc_node_t *item, const layer_
 			  i + 1);
 }
 
-static int cfg_load_workload(const char *given, const char *text, size_t len, const char *const *overrides,
-			     size_t n_overrides, workload_t *out, sim_err_t *err)
+static int cfg_load_workload(const char *given, const cfg_text_t *src, const char *const *overrides, size_t n_overrides,
+			     workload_t *out, sim_err_t *err)
 {
 	char found[DATADIR_PATH_MAX];
-	const char *path = text ? given : datadir_find(given, found, sizeof found);
+	const char *path = src->found ? src->found : src->text ? given : datadir_find(given, found, sizeof found);
 	workload_t w = { 0 };
 	const ydoc_node_t **gru_nodes = NULL;
 	ydoc_t *d = NULL;
-	int rc = text ? ydoc_load_string(path, text, len, &d, err) : ydoc_load_file(path, &d, err);
+	int rc = src->text ? cfg_load_doc(given, src, &d, err) : ydoc_load_file(path, &d, err);
 	if (rc)
 		return rc;
 	const ydoc_node_t *root = ydoc_root(d);
@@ -884,13 +902,20 @@ fail:
 int config_load_workload(const char *path, const char *const *overrides, size_t n_overrides, workload_t *out,
 			 sim_err_t *err)
 {
-	return cfg_load_workload(path, NULL, 0, overrides, n_overrides, out, err);
+	return cfg_load_workload(path, &(cfg_text_t){ 0 }, overrides, n_overrides, out, err);
+}
+
+int config_load_workload_read(const char *path, const char *found, const char *text, size_t len,
+			      const char *const *overrides, size_t n_overrides, workload_t *out, sim_err_t *err)
+{
+	return cfg_load_workload(path, &(cfg_text_t){ .text = text, .len = len, .found = found }, overrides,
+				 n_overrides, out, err);
 }
 
 int config_load_workload_string(const char *name, const char *text, size_t len, const char *const *overrides,
 				size_t n_overrides, workload_t *out, sim_err_t *err)
 {
-	return cfg_load_workload(name, text, len, overrides, n_overrides, out, err);
+	return cfg_load_workload(name, &(cfg_text_t){ .text = text, .len = len }, overrides, n_overrides, out, err);
 }
 
 /* ---- dumps, help, hash ---- */

@@ -27,6 +27,11 @@ int config_load_hw(const char *path, const char *const *overrides, size_t n_over
  * ("name:line:col: ...") and gives the config its name if it has none. */
 int config_load_hw_string(const char *name, const char *text, size_t len, const char *const *overrides,
 			  size_t n_overrides, hw_cfg_t *out, sim_err_t *err);
+/* config_load_hw(path, ...) on the bytes text[0 .. len) of the file found
+ * (datadir_find(path)), read by the caller with ydoc_read_file: the same
+ * config and the same messages as config_load_hw reading that file. */
+int config_load_hw_read(const char *path, const char *found, const char *text, size_t len, const char *const *overrides,
+			size_t n_overrides, hw_cfg_t *out, sim_err_t *err);
 /* The machine a hardware file names (its `machine:` key; 0 = SHARP, also
  * for a file without one), read without loading the rest. */
 int config_peek_machine(const char *path, int *machine, sim_err_t *err);
@@ -44,6 +49,10 @@ int config_load_workload(const char *path, const char *const *overrides, size_t 
  * the working directory). */
 int config_load_workload_string(const char *name, const char *text, size_t len, const char *const *overrides,
 				size_t n_overrides, workload_t *out, sim_err_t *err);
+/* config_load_workload(path, ...) on the bytes of the file found, as
+ * config_load_hw_read. */
+int config_load_workload_read(const char *path, const char *found, const char *text, size_t len,
+			      const char *const *overrides, size_t n_overrides, workload_t *out, sim_err_t *err);
 
 /* Effective config as YAML, every key, "auto" kept as written. The text is
  * also what config_hash covers. */

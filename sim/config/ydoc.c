@@ -819,9 +819,10 @@ int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **ou
 	return ydoc_load(name, text, len, true, out, err);
 }
 
-int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err_t *err)
+int ydoc_read_file(const char *path, size_t max_bytes, char **text, size_t *size, sim_err_t *err)
 {
-	*out = NULL;
+	*text = NULL;
+	*size = 0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return sim_err(err, SIM_EINPUT, "%s: cannot open: %s, expected a readable YAML file", path,
@@ -864,7 +865,25 @@ int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err
 		return sim_err(err, SIM_EINPUT, "%s: larger than %zu bytes, expected a smaller file of this kind", path,
 			       max_bytes);
 	}
-	int rc = ydoc_load(path, buf, len, false, out, err);
+	*text = buf;
+	*size = len;
+	return SIM_OK;
+}
+
+int ydoc_load_file_text(const char *path, const char *text, size_t len, ydoc_t **out, sim_err_t *err)
+{
+	return ydoc_load(path, text, len, false, out, err);
+}
+
+int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err_t *err)
+{
+	*out = NULL;
+	char *buf;
+	size_t len;
+	int rc = ydoc_read_file(path, max_bytes, &buf, &len, err);
+	if (rc)
+		return rc;
+	rc = ydoc_load_file_text(path, buf, len, out, err);
 	free(buf);
 	return rc;
 }

@@ -35,6 +35,13 @@ typedef struct ydoc_node ydoc_node_t;
  * after reading one byte past the cap. */
 int ydoc_load_file(const char *path, ydoc_t **out, sim_err_t *err);
 int ydoc_load_file_max(const char *path, size_t max_bytes, ydoc_t **out, sim_err_t *err);
+/* ydoc_load_file_max in two steps, for a caller that looks at a file's
+ * bytes before parsing them (config_memo.h): the file's bytes, read and
+ * capped as it does (the same errors; *text is the caller's to free, not
+ * NUL-terminated), and the document those bytes give, as it names and
+ * parses a file's. */
+int ydoc_read_file(const char *path, size_t max_bytes, char **text, size_t *len, sim_err_t *err);
+int ydoc_load_file_text(const char *path, const char *text, size_t len, ydoc_t **out, sim_err_t *err);
 /* name is used as the file name in error messages (e.g. "option -p"). */
 int ydoc_load_string(const char *name, const char *text, size_t len, ydoc_t **out, sim_err_t *err);
 void ydoc_free(ydoc_t *d);

@@ -115,9 +115,13 @@ static int pipeline_run_anytime(const run_job_t *job, run_outcome_t *out, sim_er
 int run_pipeline(const run_job_t *job, run_outcome_t *out, sim_err_t *err)
 {
 	memset(out, 0, sizeof *out);
-	int rc = config_load_hw(job->hw_path, job->hw_over, job->n_hw, &out->hw, err);
+	int rc = job->memo && job->hw_path
+			 ? config_memo_hw(job->memo, job->hw_path, job->hw_over, job->n_hw, &out->hw, err)
+			 : config_load_hw(job->hw_path, job->hw_over, job->n_hw, &out->hw, err);
 	if (!rc)
-		rc = config_load_workload(job->wl_path, job->wl_over, job->n_wl, &out->w, err);
+		rc = job->memo && job->wl_path
+			     ? config_memo_workload(job->memo, job->wl_path, job->wl_over, job->n_wl, &out->w, err)
+			     : config_load_workload(job->wl_path, job->wl_over, job->n_wl, &out->w, err);
 	if (rc) {
 		workload_free(&out->w);
 		return rc;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../config/config_memo.h"
 #include "../energy/energy.h"
 #include "run.h"
 
@@ -22,6 +23,9 @@ typedef struct run_job {
 	size_t n_wl;
 	const char *version;	 /* hashed into config_hash */
 	const char *expect_hash; /* non-NULL: the loaded files must still hash to it */
+	/* Non-NULL: the process's config memo (for the paths that are set),
+	 * kept across its runs; the configs it gives are what loading gives. */
+	config_memo_t *memo;
 	run_opts_t opts;
 	const energy_tech_t *tech; /* NULL: not priced */
 } run_job_t;

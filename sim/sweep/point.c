@@ -79,7 +79,7 @@ static int point_rows(const sweep_spec_t *s, const sweep_point_t *pt, const run_
 }
 
 int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles,
-		    const char *version, sweep_rec_t **out, sim_err_t *err)
+		    config_memo_t *memo, const char *version, sweep_rec_t **out, sim_err_t *err)
 {
 	const sweep_point_t *pt = &s->pts[i];
 	/* The point was hashed when the spec was expanded; a config or workload
@@ -93,6 +93,7 @@ int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, 
 		.n_wl = pt->nw,
 		.version = version,
 		.expect_hash = pt->hash,
+		.memo = memo,
 		.tech = s->energy ? tech : NULL,
 		.opts = { .cold = s->cold,
 			  .fast_forward = s->fast_forward,

@@ -15,6 +15,7 @@
 #define SHARPSIM_SWEEP_POINT_H
 
 #include "../common/err.h"
+#include "../config/config_memo.h"
 #include "../config/tile_cache.h"
 #include "../energy/energy.h"
 #include "record.h"
@@ -23,8 +24,10 @@
 /* Runs point i of s. tech: the technology table when s->energy (NULL when
  * not priced); it is only read, so one table serves every point of a sweep
  * rather than being parsed again per point. tiles: the process's tile-table
- * cache, kept across its points for the same reason (NULL: load per point). */
+ * cache, kept across its points for the same reason (NULL: load per point).
+ * memo: the process's config memo (config_memo.h), kept across its points
+ * likewise (NULL: load and hash each point's config afresh). */
 int sweep_point_run(const sweep_spec_t *s, size_t i, const energy_tech_t *tech, tile_cache_t *tiles,
-		    const char *version, sweep_rec_t **out, sim_err_t *err);
+		    config_memo_t *memo, const char *version, sweep_rec_t **out, sim_err_t *err);
 
 #endif
