@@ -929,7 +929,7 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 		}
 	}
 	c->next_id += ids;
-	c->h_known = 0; /* a memo of unshifted steps */
+	c->h_known = 0;	    /* a memo of unshifted steps */
 	c->wait_on = false; /* and so is the pick's wait */
 }
 
