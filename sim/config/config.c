@@ -29,6 +29,7 @@
 
 #include "../common/afile.h"
 #include "../common/datadir.h"
+#include "../common/fnv.h"
 #include "../cell/cell.h"
 #include "../machine/machine.h"
 #include "../sched/registry.h"
@@ -1008,7 +1009,7 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 {
 	char *buf = NULL;
 	size_t len = 0;
-	uint64_t h = 14695981039346656037ull; /* FNV-1a 64-bit offset basis */
+	uint64_t h = FNV1A_BASIS;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return 0;
@@ -1029,10 +1030,7 @@ uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *versio
 		free(buf);
 		return 0;
 	}
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)buf[i];
-		h *= 1099511628211ull; /* FNV-1a 64-bit prime */
-	}
+	h = fnv1a_bytes(h, buf, len);
 	free(buf);
 	return h;
 }

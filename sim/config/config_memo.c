@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../common/datadir.h"
+#include "../common/fnv.h"
 #include "config.h"
 #include "ydoc.h"
 
@@ -49,16 +50,6 @@ void config_memo_destroy(config_memo_t *m)
 	for (size_t i = 0; i < m->wl.n; i++)
 		memo_entry_free(&m->wl.e[i]);
 	free(m);
-}
-
-static uint64_t memo_fnv(const char *p, size_t len)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
 }
 
 /* The key of a load (memo_entry_t); NULL when out of memory. */
@@ -127,7 +118,7 @@ static int memo_load(config_memo_t *m, const char *path, const char *const *over
 	memo_set_t *s = hw ? &m->hw : &m->wl;
 	size_t key_len = 0;
 	char *key = len <= CONFIG_MEMO_TEXT_MAX ? memo_key(path, found, over, n, text, len, &key_len) : NULL;
-	uint64_t sum = key ? memo_fnv(key, key_len) : 0;
+	uint64_t sum = key ? fnv1a_bytes(FNV1A_BASIS, key, key_len) : 0;
 	memo_entry_t *e = key ? memo_find(s, sum, key, key_len) : NULL;
 	if (e) {
 		free(text);

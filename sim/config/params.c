@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../cell/cell.h"
+#include "../common/fnv.h"
 #include "../machine/machine.h"
 #include "../sched/registry.h"
 #include "hw_cfg.h"
@@ -1255,18 +1256,9 @@ void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base)
 	param_dump_keys(f, t, n, base, true);
 }
 
-static uint64_t param_fnv(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull; /* FNV-1a 64-bit prime */
-	}
-	return h;
-}
-
 uint64_t param_timing_key(const param_t *t, size_t n, const void *base)
 {
-	uint64_t h = 14695981039346656037ull; /* FNV-1a 64-bit offset basis */
+	uint64_t h = FNV1A_BASIS;
 	char value[PARAM_VALUE_MAX];
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].untimed)
@@ -1274,7 +1266,7 @@ uint64_t param_timing_key(const param_t *t, size_t n, const void *base)
 		param_format(&t[i], base, value, sizeof value);
 		if (t[i].quiet_default && t[i].def && strcmp(value, t[i].def) == 0)
 			continue;
-		h = param_fnv(param_fnv(param_fnv(param_fnv(h, t[i].key), ": "), value), "\n");
+		h = fnv1a_str(fnv1a_str(fnv1a_str(fnv1a_str(h, t[i].key), ": "), value), "\n");
 	}
 	return h;
 }

@@ -41,6 +41,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "../common/fnv.h"
+
 struct ydoc_node {
 	ydoc_kind_t kind;
 	int line, col;
@@ -238,13 +240,8 @@ typedef struct ydoc_builder {
 /* FNV-1a over the map's address and the key's text. */
 static size_t ydoc_key_hash(const ydoc_node_t *map, const char *text)
 {
-	uint64_t h = 1469598103934665603ull;
 	uintptr_t m = (uintptr_t)map;
-	for (size_t i = 0; i < sizeof m; i++, m >>= 8)
-		h = (h ^ (m & 0xff)) * 1099511628211ull;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	return (size_t)h;
+	return (size_t)fnv1a_str(fnv1a_bytes(FNV1A_BASIS, &m, sizeof m), text);
 }
 
 /* Finds key's twin in its map, or inserts key. Returns the twin or NULL;

@@ -9,6 +9,7 @@
 
 #include "../machine/machine.h"
 #include "../common/datadir.h"
+#include "../common/fnv.h"
 #include "../config/config.h"
 #include "../config/params.h"
 #include "../config/ydoc.h"
@@ -449,10 +450,7 @@ static void spec_free_point(sweep_point_t *p)
 
 static size_t spec_hash_slot(const char *hash, size_t cap)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)hash; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	return (size_t)h & (cap - 1);
+	return (size_t)fnv1a_str(FNV1A_BASIS, hash) & (cap - 1);
 }
 
 long sweep_spec_find(const sweep_spec_t *s, const char *hash)

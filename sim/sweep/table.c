@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/afile.h"
+#include "../common/fnv.h"
 #include "../common/json.h"
 #include "../config/hw_cfg.h"
 #include "../config/params.h"
@@ -104,13 +105,9 @@ bool sweep_is_energy_column(const char *name)
 	       !strcmp(name, "gflops_per_w");
 }
 
-/* FNV-1a of a NUL-terminated text. */
 static size_t table_hash(const char *s)
 {
-	uint64_t h = 14695981039346656037u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return (size_t)h;
+	return (size_t)fnv1a_str(FNV1A_BASIS, s);
 }
 
 /* The slot of column `name` in the column set of `slots` slots: the slot
