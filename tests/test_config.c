@@ -20,6 +20,7 @@
 #include "../sim/config/params.h"
 #include "../sim/config/ydoc.h"
 #include "../sim/core/resolve.h"
+#include "testutil.h"
 
 #define FIX "tests/fixtures/config/"
 
@@ -895,10 +896,7 @@ static char *slurp(const char *path)
 
 static void put_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-	ck_assert_int_eq(fclose(f), 0);
+	test_put_file(path, text, strlen(text));
 }
 
 /* A workload as config_dump_workload writes it, with its path and where

@@ -407,14 +407,6 @@ static void rm_tmpdir(const char *tmpdir)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static void put_file(const char *path, const void *buf, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert(f);
-	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
-	fclose(f);
-}
-
 /* A version-1.0 file with the given dict and n data bytes, laid out by hand
  * (independently of npy_write). */
 static size_t handmade(unsigned char *buf, int major, const char *dict, const void *data, size_t n)
@@ -480,7 +472,7 @@ START_TEST(test_npy_roundtrip)
 	unsigned char buf[256];
 	unsigned char f4[8] = { 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0 };
 	size_t n = handmade(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", f4, 8);
-	put_file(path, buf, n);
+	test_put_file(path, buf, n);
 	npy_array_t a;
 	ck_assert_int_eq(npy_read(path, &a, NULL), SIM_OK);
 	ck_assert_uint_eq(a.ndim, 1);
@@ -489,7 +481,7 @@ START_TEST(test_npy_roundtrip)
 	npy_free(&a);
 	unsigned char f2[2] = { 0x00, 0x3E };
 	n = handmade(buf, 2, "{\"shape\": (), \"fortran_order\": False, \"descr\": \"<f2\"}", f2, 2);
-	put_file(path, buf, n);
+	test_put_file(path, buf, n);
 	ck_assert_int_eq(npy_read(path, &a, NULL), SIM_OK);
 	ck_assert_uint_eq(a.ndim, 0);
 	ck_assert_uint_eq(a.count, 1);
@@ -529,7 +521,7 @@ START_TEST(test_npy_errors)
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		size_t n = handmade(buf, 1, cases[k].dict, data, cases[k].nbytes);
-		put_file(path, buf, n);
+		test_put_file(path, buf, n);
 		npy_array_t a;
 		sim_err_t err = { 0 };
 		ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
@@ -538,13 +530,13 @@ START_TEST(test_npy_errors)
 		ck_assert(strchr(err.msg, '\n') == NULL);
 	}
 	/* bad magic; truncated header; missing file (an input error: exit 2) */
-	put_file(path, "NOTNUMPY....", 12);
+	test_put_file(path, "NOTNUMPY....", 12);
 	sim_err_t err = { 0 };
 	npy_array_t a;
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "bad magic"));
 	size_t n = handmade(buf, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", data, 0);
-	put_file(path, buf, 40);
+	test_put_file(path, buf, 40);
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_msg(strstr(err.msg, "truncated .npy header") != NULL, "%s (%zu)", err.msg, n);
 	snprintf(path, sizeof path, "%s/none.npy", tmpdir);

@@ -19,6 +19,7 @@
 #include "../sim/sweep/record.h"
 #include "../sim/sweep/spec.h"
 #include "../sim/sweep/table.h"
+#include "testutil.h"
 
 #define FIX "tests/sweep/fixtures/"
 
@@ -511,10 +512,7 @@ static void sweep_put(const char *dir, const char *name, const char *text)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-	ck_assert_int_eq(fclose(f), 0);
+	test_put_file(path, text, strlen(text));
 }
 
 /* A point whose hardware or workload file was edited after the spec was

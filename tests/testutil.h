@@ -139,4 +139,13 @@ static inline bool test_same_file(const char *a, const char *b)
 	return same;
 }
 
+/* Writes n bytes at buf to path, replacing it; fails the test on any error. */
+static inline void test_put_file(const char *path, const void *buf, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
 #endif
