@@ -1123,12 +1123,14 @@ static int cfg_tile_entry(const ydoc_t *d, const ydoc_node_t *e, tile_entry_t *o
  * where what is not is. So the fast path accepts nothing the loader would
  * refuse, and reads what it accepts as the loader would.
  *
- * Every line is still read in full (a table with one bad entry is refused,
- * whichever entry a run needs), so what makes it cheap is per byte: the
- * file is read in 8 KB chunks and split with memchr, fixed text is matched
- * with memcmp of a constant length, and a number's digits are counted
- * before they are converted, so that only a 20-digit number needs an
- * overflow test. A line is [s, end): nothing reads past end. */
+ * Every line is still checked in full (a table with one bad entry is
+ * refused, whichever entry a run needs), so what makes it cheap is per
+ * byte: the file is read in 8 KB chunks and split with memchr, fixed text
+ * is matched with memcmp of a constant length, a number's digits are
+ * counted before they are converted, so that only a 20-digit number needs
+ * an overflow test, and the spans a line shares with the line before it
+ * are compared whole rather than read again (tt_memo_t). A line is
+ * [s, end): nothing reads past end. */
 
 /* s past the literal lit when [s, end) starts with it, else NULL (a
  * constant length, so that the compiler compares it in a few words). */
@@ -1214,18 +1216,80 @@ TT_INLINE const char *tt_name(const char *s, const char *const *names, int *out)
 	return NULL;
 }
 
-static bool tt_entry(const char *s, const char *end, tile_entry_t *e)
+/* What the last entry's line began with, and what it held after its
+ * scheduler: consecutive entries of a table are mostly one layer under
+ * each scheduler in turn, whose lines repeat both spans byte for byte.
+ * Each span is read by the parsers above from its own bytes alone (every
+ * number and name in it ends at a delimiter in it, the key is its last 20
+ * bytes), so a span equal to the last one reads to the same fields, which
+ * are copied instead; only a span that was read whole is kept. Every byte
+ * of every line is still compared or read: one memcmp of a span, about
+ * 140 bytes, costs less than reading its six fields. */
+typedef struct tt_memo {
+	char pre[64], mid[256];
+	size_t npre, nmid;
+	tile_entry_t e; /* the fields the two spans gave */
+} tt_memo_t;
+
+/* Whether [s, end) starts with the n bytes of span, n > 0. */
+static bool tt_same(const char *s, const char *end, const char *span, size_t n)
+{
+	return n && (size_t)(end - s) > n && !memcmp(s, span, n);
+}
+
+/* Keeps [b, s) as a span of the memo, when it fits. */
+static void tt_keep(char *span, size_t cap, size_t *n, const char *b, const char *s)
+{
+	size_t len = (size_t)(s - b);
+	*n = len <= cap ? len : 0;
+	if (*n)
+		memcpy(span, b, len);
+}
+
+static bool tt_entry(tt_memo_t *m, const char *s, const char *end, tile_entry_t *e)
 {
 	int sc, c, b = TILE_AUTO;
-	s = tt_u32(TT_LIT(s, end, "  - {vs_units: "), 1, 65536, &e->vs_units);
-	s = tt_u32(TT_LIT(s, end, ", vs_width: "), 1, 4096, &e->vs_width);
-	s = tt_name(TT_LIT(s, end, ", scheduler: "), sched_builtin_names, &sc);
-	s = tt_name(TT_LIT(s, end, ", cell: "), cell_builtin_names, &c);
-	s = tt_u32(TT_LIT(s, end, ", input_size: "), 0, 1048576, &e->input_size);
-	s = tt_u32(TT_LIT(s, end, ", hidden_size: "), 1, 65536, &e->hidden_size);
-	s = tt_u32(TT_LIT(s, end, ", timesteps: "), 1, UINT32_MAX, &e->timesteps);
-	s = tt_u32(TT_LIT(s, end, ", batch: "), 1, UINT32_MAX, &e->batch);
-	s = tt_key(TT_LIT(s, end, ", layer_key: "), end, &e->layer_key);
+	const char *b0 = s;
+	if (tt_same(s, end, m->pre, m->npre)) {
+		e->vs_units = m->e.vs_units;
+		e->vs_width = m->e.vs_width;
+		s += m->npre;
+	} else {
+		s = tt_u32(TT_LIT(s, end, "  - {vs_units: "), 1, 65536, &e->vs_units);
+		s = tt_u32(TT_LIT(s, end, ", vs_width: "), 1, 4096, &e->vs_width);
+		if (!(s = TT_LIT(s, end, ", scheduler: ")))
+			return false;
+		tt_keep(m->pre, sizeof m->pre, &m->npre, b0, s);
+		m->e.vs_units = e->vs_units;
+		m->e.vs_width = e->vs_width;
+	}
+	if (!(s = tt_name(s, sched_builtin_names, &sc)))
+		return false;
+	const char *b1 = s;
+	if (tt_same(s, end, m->mid, m->nmid)) {
+		c = (int)m->e.cell;
+		e->input_size = m->e.input_size;
+		e->hidden_size = m->e.hidden_size;
+		e->timesteps = m->e.timesteps;
+		e->batch = m->e.batch;
+		e->layer_key = m->e.layer_key;
+		s += m->nmid;
+	} else {
+		s = tt_name(TT_LIT(s, end, ", cell: "), cell_builtin_names, &c);
+		s = tt_u32(TT_LIT(s, end, ", input_size: "), 0, 1048576, &e->input_size);
+		s = tt_u32(TT_LIT(s, end, ", hidden_size: "), 1, 65536, &e->hidden_size);
+		s = tt_u32(TT_LIT(s, end, ", timesteps: "), 1, UINT32_MAX, &e->timesteps);
+		s = tt_u32(TT_LIT(s, end, ", batch: "), 1, UINT32_MAX, &e->batch);
+		if (!(s = tt_key(TT_LIT(s, end, ", layer_key: "), end, &e->layer_key)))
+			return false;
+		tt_keep(m->mid, sizeof m->mid, &m->nmid, b1, s);
+		m->e.cell = (cell_kind_t)c;
+		m->e.input_size = e->input_size;
+		m->e.hidden_size = e->hidden_size;
+		m->e.timesteps = e->timesteps;
+		m->e.batch = e->batch;
+		m->e.layer_key = e->layer_key;
+	}
 	s = tt_name(TT_LIT(s, end, ", best: "), param_tile_names, &b);
 	s = tt_u64(TT_LIT(s, end, ", cycles: ["), 0, UINT64_MAX, &e->cycles[0]);
 	s = tt_u64(TT_LIT(s, end, ", "), 0, UINT64_MAX, &e->cycles[1]);
@@ -1252,6 +1316,7 @@ typedef struct tt_read {
 	tile_table_t t;
 	size_t cap;
 	bool in_entries, done, have_hw;
+	tt_memo_t memo;
 } tt_read_t;
 
 /* One line [p, end), without its newline: false when it is not in the
@@ -1268,7 +1333,7 @@ static bool tt_line(tt_read_t *r, const char *p, const char *end)
 				return false;
 			r->t.e = e;
 		}
-		if (!tt_entry(p, end, &r->t.e[r->t.n]))
+		if (!tt_entry(&r->memo, p, end, &r->t.e[r->t.n]))
 			return false;
 		r->t.n++;
 		return true;

@@ -95,7 +95,7 @@ typedef struct tile_table {
 } tile_table_t;
 
 /* A tile table holds one entry per shape explored; the committed ones are
- * about 16 KB. Larger files are refused unread. */
+ * about 125 KB. Larger files are refused unread. */
 #define CONFIG_TILE_TABLE_MAX_BYTES ((size_t)4 << 20)
 
 /* The timing key of hw (param_timing_key over the hardware table); hw as
