@@ -922,14 +922,22 @@ int config_load_workload_string(const char *name, const char *text, size_t len, 
 /* ---- dumps, help, hash ---- */
 
 /* Another machine's config: the shared keys, then its own section. */
-static void cfg_dump_machine(FILE *f, const hw_cfg_t *hw, const machine_desc_t *m, bool for_hash)
+static void cfg_dump_machine(param_out_t *o, const hw_cfg_t *hw, const machine_desc_t *m, bool for_hash)
 {
 	size_t n, mn;
 	const param_t *t = param_hw_table(&n), *mt = m->params(&mn);
-	for (size_t i = 0; i < n; i++)
-		if (cfg_shared(t[i].key))
-			(for_hash ? param_dump_hash : param_dump)(f, &t[i], 1, hw);
-	(for_hash ? param_dump_hash : param_dump)(f, mt, mn, hw->machine_cfg.bytes);
+	for (size_t i = 0; i < n; i++) {
+		if (!cfg_shared(t[i].key))
+			continue;
+		if (for_hash)
+			param_dump_hash(o, &t[i], 1, hw);
+		else
+			param_dump(o->f, &t[i], 1, hw);
+	}
+	if (for_hash)
+		param_dump_hash(o, mt, mn, hw->machine_cfg.bytes);
+	else
+		param_dump(o->f, mt, mn, hw->machine_cfg.bytes);
 }
 
 void config_dump_hw(FILE *f, const hw_cfg_t *hw)
@@ -938,14 +946,14 @@ void config_dump_hw(FILE *f, const hw_cfg_t *hw)
 	const param_t *t = param_hw_table(&n);
 	const machine_desc_t *m = machine_get((unsigned)hw->machine);
 	if (m)
-		cfg_dump_machine(f, hw, m, false);
+		cfg_dump_machine(&(param_out_t){ .f = f }, hw, m, false);
 	else
 		param_dump(f, t, n, hw);
 }
 
 /* for_hash leaves out a quiet_default key at its default, as the hardware
  * dump does (param_dump_hash), so a new key does not move old hashes. */
-static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
+static void dump_workload(param_out_t *o, const workload_t *w, bool for_hash)
 {
 	size_t n;
 	const param_t *t = param_layer_table(&n);
@@ -955,7 +963,9 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 		.key = "name", .type = PARAM_STRING, .offset = offsetof(workload_t, name), .size = sizeof w->name
 	};
 	param_format(&name_param, w, value, sizeof value);
-	fprintf(f, "name: %s\nlayers:\n", value);
+	param_out_str(o, "name: ");
+	param_out_str(o, value);
+	param_out_str(o, "\nlayers:\n");
 	for (size_t i = 0; i < w->n_layers; i++) {
 		const layer_cfg_t *l = &w->layers[i];
 		bool first = true;
@@ -970,7 +980,11 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 			param_format(&t[k], l, value, sizeof value);
 			if (for_hash && t[k].quiet_default && t[k].def && strcmp(value, t[k].def) == 0)
 				continue;
-			fprintf(f, "%s%s: %s\n", first ? "  - " : "    ", t[k].key, value);
+			param_out_str(o, first ? "  - " : "    ");
+			param_out_str(o, t[k].key);
+			param_out_str(o, ": ");
+			param_out_str(o, value);
+			param_out_str(o, "\n");
 			first = false;
 		}
 	}
@@ -978,7 +992,7 @@ static void dump_workload(FILE *f, const workload_t *w, bool for_hash)
 
 void config_dump_workload(FILE *f, const workload_t *w)
 {
-	dump_workload(f, w, false);
+	dump_workload(&(param_out_t){ .f = f }, w, false);
 }
 
 void config_help_hw(FILE *f)
@@ -1007,32 +1021,24 @@ void config_help_workload(FILE *f)
 
 uint64_t config_hash(const hw_cfg_t *hw, const workload_t *w, const char *version)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	uint64_t h = FNV1A_BASIS;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return 0;
+	/* FNV-1a over the text the dumps would write, fed as it is formed */
+	param_out_t o = { .hash = FNV1A_BASIS };
 	if (hw) {
 		size_t n;
 		const param_t *t = param_hw_table(&n);
 		const machine_desc_t *m = machine_get((unsigned)hw->machine);
 		if (m)
-			cfg_dump_machine(f, hw, m, true);
+			cfg_dump_machine(&o, hw, m, true);
 		else
-			param_dump_hash(f, t, n, hw);
+			param_dump_hash(&o, t, n, hw);
 	}
-	fputs("---\n", f);
+	param_out_str(&o, "---\n");
 	if (w)
-		dump_workload(f, w, true);
-	fprintf(f, "---\n%s\n", version ? version : "");
-	if (fclose(f) != 0) {
-		free(buf);
-		return 0;
-	}
-	h = fnv1a_bytes(h, buf, len);
-	free(buf);
-	return h;
+		dump_workload(&o, w, true);
+	param_out_str(&o, "---\n");
+	param_out_str(&o, version ? version : "");
+	param_out_str(&o, "\n");
+	return o.hash;
 }
 
 /* ---- tile tables ---- */

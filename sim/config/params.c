@@ -1207,10 +1207,14 @@ void param_range_text(const param_t *p, char *buf, size_t size)
 
 #define PARAM_MAX_DEPTH 8
 
-/* Splits a dotted key into at most PARAM_MAX_DEPTH components held in buf. */
+/* Splits a dotted key into at most PARAM_MAX_DEPTH components held in buf
+ * (a key longer than buf is cut, as the table's keys never are). */
 static size_t param_split(const char *key, char *buf, size_t size, const char **comp)
 {
-	snprintf(buf, size, "%s", key);
+	size_t len = strlen(key);
+	len = len < size ? len : size - 1;
+	memcpy(buf, key, len);
+	buf[len] = '\0';
 	size_t n = 0;
 	comp[n++] = buf;
 	for (char *c = buf; *c && n < PARAM_MAX_DEPTH; c++) {
@@ -1222,25 +1226,52 @@ static size_t param_split(const char *key, char *buf, size_t size, const char **
 	return n;
 }
 
-static void param_dump_keys(FILE *f, const param_t *t, size_t n, const void *base, bool for_hash)
+void param_out_text(param_out_t *o, const char *s, size_t n)
+{
+	if (o->f)
+		fwrite(s, 1, n, o->f);
+	else
+		o->hash = fnv1a_bytes(o->hash, s, n);
+}
+
+void param_out_str(param_out_t *o, const char *s)
+{
+	param_out_text(o, s, strlen(s));
+}
+
+/* 2 * depth spaces: a key's indentation. */
+static void param_out_indent(param_out_t *o, size_t depth)
+{
+	static const char spaces[2 * PARAM_MAX_DEPTH + 1] = "                ";
+	param_out_text(o, spaces, 2 * (depth < PARAM_MAX_DEPTH ? depth : PARAM_MAX_DEPTH));
+}
+
+/* Sections, "key: value" lines: written piece by piece rather than through
+ * fprintf, which formatting every key of every config twice a run (once
+ * for the hash) made a visible share of a run's instructions. */
+static void param_dump_keys(param_out_t *o, const param_t *t, size_t n, const void *base, bool for_hash)
 {
 	char prev_buf[128] = "", buf[128], value[PARAM_VALUE_MAX];
 	const char *prev[PARAM_MAX_DEPTH], *comp[PARAM_MAX_DEPTH];
 	size_t n_prev = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (for_hash && t[i].quiet_default && t[i].def) {
-			param_format(&t[i], base, value, sizeof value);
-			if (strcmp(value, t[i].def) == 0)
-				continue;
-		}
+		param_format(&t[i], base, value, sizeof value);
+		if (for_hash && t[i].quiet_default && t[i].def && strcmp(value, t[i].def) == 0)
+			continue;
 		size_t nc = param_split(t[i].key, buf, sizeof buf, comp);
 		size_t common = 0;
 		while (common + 1 < nc && common + 1 < n_prev && strcmp(comp[common], prev[common]) == 0)
 			common++;
-		for (size_t s = common; s + 1 < nc; s++)
-			fprintf(f, "%*s%s:\n", (int)(2 * s), "", comp[s]);
-		param_format(&t[i], base, value, sizeof value);
-		fprintf(f, "%*s%s: %s\n", (int)(2 * (nc - 1)), "", comp[nc - 1], value);
+		for (size_t s = common; s + 1 < nc; s++) {
+			param_out_indent(o, s);
+			param_out_str(o, comp[s]);
+			param_out_text(o, ":\n", 2);
+		}
+		param_out_indent(o, nc - 1);
+		param_out_str(o, comp[nc - 1]);
+		param_out_text(o, ": ", 2);
+		param_out_str(o, value);
+		param_out_text(o, "\n", 1);
 		memcpy(prev_buf, buf, sizeof buf);
 		n_prev = param_split(t[i].key, prev_buf, sizeof prev_buf, prev);
 	}
@@ -1248,12 +1279,12 @@ static void param_dump_keys(FILE *f, const param_t *t, size_t n, const void *bas
 
 void param_dump(FILE *f, const param_t *t, size_t n, const void *base)
 {
-	param_dump_keys(f, t, n, base, false);
+	param_dump_keys(&(param_out_t){ .f = f }, t, n, base, false);
 }
 
-void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base)
+void param_dump_hash(param_out_t *o, const param_t *t, size_t n, const void *base)
 {
-	param_dump_keys(f, t, n, base, true);
+	param_dump_keys(o, t, n, base, true);
 }
 
 uint64_t param_timing_key(const param_t *t, size_t n, const void *base)

@@ -119,12 +119,21 @@ int param_enum_parse(const ydoc_t *d, const ydoc_node_t *v, const char *what, co
 void param_format(const param_t *p, const void *base, char *buf, size_t size);
 /* The accepted values as text, e.g. "integer 1..65536 or auto". */
 void param_range_text(const param_t *p, char *buf, size_t size);
+/* Where a dump goes: written to f, or (f NULL) hashed into hash, 64-bit
+ * FNV-1a chained over every byte the dump would have written, so a hash
+ * is that of the text without the text being formatted whole. */
+typedef struct param_out {
+	FILE *f;
+	uint64_t hash;
+} param_out_t;
+void param_out_text(param_out_t *o, const char *s, size_t n);
+void param_out_str(param_out_t *o, const char *s);
 /* Writes the table's fields of base as nested YAML maps, one key a line, in
  * table order (sections open where their first key is). */
 void param_dump(FILE *f, const param_t *t, size_t n, const void *base);
-/* The same without the quiet_default keys at their default: the text
- * config_hash hashes. */
-void param_dump_hash(FILE *f, const param_t *t, size_t n, const void *base);
+/* The same without the quiet_default keys at their default, into o: the
+ * text config_hash hashes. */
+void param_dump_hash(param_out_t *o, const param_t *t, size_t n, const void *base);
 /* The timing key of base: 64-bit FNV-1a over "key: value" of every key
  * not marked untimed (quiet_default keys at their default left out, as in
  * config_hash). Two configs with the same key simulate the same cycles for
