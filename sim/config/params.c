@@ -1045,8 +1045,6 @@ int param_defaults(const param_t *t, size_t n, void *base, sim_err_t *err)
 	return SIM_OK;
 }
 
-/* Shortest %g form that reads back to the same double (at most %.17g),
- * written without an exponent when it is a whole number below 1e15. */
 /* snprintf(buf, size, "%s", s) without the format machinery: a run
  * formats every key twice (the config hash, the timing key), and snprintf
  * cost ten times the copy. */
@@ -1074,6 +1072,8 @@ static void param_put_u64(char *buf, size_t size, uint64_t v, bool neg)
 	param_put(buf, size, t + i);
 }
 
+/* Shortest %g form that reads back to the same double (at most %.17g),
+ * written without an exponent when it is a whole number below 1e15. */
 static void param_format_double(double x, char *buf, size_t size)
 {
 	if (x == floor(x) && fabs(x) < 1e15) { /* an integer, exact in a uint64_t */
