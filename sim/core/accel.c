@@ -631,10 +631,7 @@ static uint64_t accel_due(uint64_t now, uint64_t q)
 	return q == UINT64_MAX ? UINT64_MAX : now + 1 + q;
 }
 
-/* Brings the event-driven units' clocks and counters up to now and
- * flushes the cell updater's per-element counts (cellu_flush): called
- * before anything reads the units or the statistics. */
-static void accel_settle(accel_t *a)
+void accel_settle_clocks(accel_t *a)
 {
 	if (a->cellu_lag) {
 		cellu_skip(a->cellu, a->cellu_lag);
@@ -648,6 +645,14 @@ static void accel_settle(accel_t *a)
 		dram_skip(a->dram, a->dram_lag);
 		a->dram_lag = 0;
 	}
+}
+
+/* Brings the event-driven units' clocks and counters up to now and
+ * flushes the cell updater's per-element counts (cellu_flush): called
+ * before anything reads the units' state or the statistics. */
+static void accel_settle(accel_t *a)
+{
+	accel_settle_clocks(a);
 	cellu_flush(a->cellu);
 	if (a->lazy_reads) {
 		ctrl_settle(a->ctrl, &a->view);
@@ -815,7 +820,9 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			if ((rc = accel_step_layer(a, &mark, &last, err)))
 				return rc;
 		} else {
-			accel_settle(a); /* every fast-forward mechanism reads the units' clocks */
+			/* Not settled here: the burst's test reads the owed units
+			 * in their own terms and the wait skip settles their
+			 * clocks itself (ff.c); accel_cycle pays what it owes. */
 			uint64_t k = accel_burst_len(a);
 			bool may_end = true; /* whether the layer may have ended */
 			if (k)
@@ -827,7 +834,11 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			if (a->broken) /* before a jump moves the clock on */
 				return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now,
 					       a->broken);
-			if (!k) {
+			/* A jump is sought only at a step's start (accel_steady),
+			 * the one time the units are settled after a stepped
+			 * cycle: the watchdog and the layer's end read nothing
+			 * a lag or a pending count holds. */
+			if (!k && ctrl_step_started(a->ctrl) >= 1) {
 				uint64_t before = a->now;
 				accel_settle(a);
 				accel_steady(a);

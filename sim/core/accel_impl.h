@@ -77,8 +77,9 @@ typedef struct accel {
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
-	/* Those of them with a quiet_for, in the same order: the fast-forward
-	 * asks them before every burst and wait skip (ff.c, units_quiet). */
+	/* Those of them with a quiet_for, in the same order: the wait skip
+	 * asks them (ff.c, units_quiet); the burst asks the same units in
+	 * the engine's terms (burst_quiet). */
 	unit_t quiet[8];
 	uint32_t nquiet;
 	fpipe_t *fp;
@@ -126,6 +127,9 @@ typedef struct accel {
 	uint64_t dram_lag;
 } accel_t;
 
+/* accel.c: pays the cell updater's, MFU's and DRAM's owed cycles (their
+ * lags) as skips, so their own clocks read now. */
+void accel_settle_clocks(accel_t *a);
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
 /* ff.c: cycles of an exact burst starting now (0: none), and taking it.
@@ -136,7 +140,9 @@ uint64_t accel_burst_len(const accel_t *a);
 void accel_burst(accel_t *a, uint64_t k);
 /* ff.c: the exact skip over a wait for weights; returns the cycles taken. */
 uint64_t accel_wait_skip(accel_t *a);
-/* ff.c: after a stepped cycle, the steady-state jump when one applies. */
+/* ff.c: after a stepped cycle in which the controller started step t >= 1
+ * (ctrl_step_started), with the units settled: the steady-state jump
+ * when one applies. */
 void accel_steady(accel_t *a);
 /* check.c: the progress mark the watchdog compares, the deadlock report,
  * and the end-of-run invariants (lane conservation, MAC count). */

@@ -52,6 +52,38 @@ static uint64_t accel_ff_room(const accel_t *a)
 	return a->trace ? trace_ff_room(a->trace, a->now) : UINT64_MAX;
 }
 
+/* The quiet ticks from now of a unit accel_cycle ticks only when due, from
+ * q, its own quiet_for with `lag` cycles owed: its clock stands lag cycles
+ * behind the engine's. A unit is passed over only while quiet, so q >= lag;
+ * 0 otherwise keeps the burst exact whatever. */
+static uint64_t lagged_quiet(uint64_t q, uint64_t lag)
+{
+	return q == UINT64_MAX ? q : q > lag ? q - lag : 0;
+}
+
+/* The fewest ticks, at most k, in which the cell updater, the MFU and the
+ * accumulators' output stay quiet, without settling the first two: their
+ * due cycles (accel_cycle's cellu_due and mfu_due) never lie after their
+ * next event, so a unit due no earlier than now + k is quiet for k ticks
+ * and only one due sooner is asked, its owed cycles taken off. The compute
+ * unit is ticked every cycle: its clock is the engine's. These are the
+ * units of a->quiet, asked in their own terms (units_quiet). */
+static uint64_t burst_quiet(const accel_t *a, uint64_t k)
+{
+	if (a->cellu_due < a->now + k) {
+		uint64_t q = lagged_quiet(cellu_quiet_for(a->cellu, a->gbuf), a->cellu_lag);
+		k = q < k ? q : k;
+	}
+	if (k && a->mfu_due < a->now + k) {
+		uint64_t q = lagged_quiet(mfu_quiet_for(a->mfu, a->preact), a->mfu_lag);
+		k = q < k ? q : k;
+	}
+	uint64_t out = cu_next_out(a->cu);
+	if (out < a->now + k)
+		k = out > a->now ? out - a->now : 0;
+	return k;
+}
+
 uint64_t accel_burst_len(const accel_t *a)
 {
 	/* A burst counts every tile as its head's: a pruned layer's tiles
@@ -64,14 +96,17 @@ uint64_t accel_burst_len(const accel_t *a)
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
 		return 0;
 	uint64_t room = accel_ff_room(a);
-	return units_quiet(a, room < k ? room : k);
+	return burst_quiet(a, room < k ? room : k);
 }
 
 void accel_burst(accel_t *a, uint64_t k)
 {
 	cu_tile_t t = a->line[a->line_idx].t;
-	cellu_skip(a->cellu, k);
-	mfu_skip(a->mfu, k);
+	/* Quiet ticks of the cell updater and the MFU: owed, as accel_cycle
+	 * owes them (a skip adds to the starvation count and the clock only,
+	 * so one skip of the sum is the same). */
+	a->cellu_lag += k;
+	a->mfu_lag += k;
 	a->acc_starve += k;
 	a->useful += k * t.useful_lanes;
 	a->issued += k * a->nk;
@@ -82,7 +117,10 @@ void accel_burst(accel_t *a, uint64_t k)
 	a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);
 	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
-	dram_skip(a->dram, k);
+	if (a->mem_settled) /* its clock is owed, as accel_cycle owes it */
+		a->dram_lag += k;
+	else
+		dram_skip(a->dram, k);
 	a->now += k;
 }
 
@@ -155,15 +193,14 @@ static void accel_refine_fill(accel_t *a, uint64_t t, uint64_t steps, uint64_t p
 				lr->refine_at[(s - p) * lr->refine_steps + n] + period;
 }
 
-/* Called after every cycle: a snapshot at each step start, kept for the
- * last ACCEL_HIST - 1 steps; a jump when the snapshot p steps back agrees,
- * for the smallest even p (state is kept per step parity, and Unfolded's
- * run-ahead can settle into a pattern several steps long). */
+/* Called after each stepped cycle that started a step (accel_impl.h): a
+ * snapshot at each step start, kept for the last ACCEL_HIST - 1 steps; a
+ * jump when the snapshot p steps back agrees, for the smallest even p
+ * (state is kept per step parity, and Unfolded's run-ahead can settle into
+ * a pattern several steps long). */
 void accel_steady(accel_t *a)
 {
 	int64_t t = ctrl_step_started(a->ctrl);
-	if (t < 1)
-		return;
 	if (!accel_jump_allowed(a)) {
 		a->snap_have = 0;
 		return;
@@ -245,6 +282,7 @@ uint64_t accel_wait_skip(accel_t *a)
 			return 0;
 	if (!ctrl_waits_for_dram(a->ctrl, &a->view))
 		return 0;
+	accel_settle_clocks(a); /* the DRAM is ticked, the other units asked */
 	uint64_t limit = units_quiet(a, accel_ff_room(a));
 	if (limit < 2 || !dram_busy(a->dram))
 		return 0;
