@@ -748,6 +748,37 @@ static inline bool accel_cycle(accel_t *a)
 	return ticked;
 }
 
+/*
+ * An exact burst of k cycles (accel_burst_len): its tile steps are taken
+ * in bulk (accel_front_run) while the cell updater, the MFU and the
+ * accumulators' output stay quiet (accel_back_quiet), and a cycle in
+ * which one of them acts is stepped (accel_cycle). A stepped cycle leaves
+ * the state a bulk step of one would, so the burst's conditions, tested
+ * for all k cycles at its start, hold for the rest of it: the burst goes
+ * on through these events instead of ending at each, and the loop's own
+ * tests are not paid for the cycles in between. Returns whether a stepped
+ * cycle reported the cell updater or the MFU ticking (accel_cycle), the
+ * only cycles the layer may end in. Out of line: inlined into the run's
+ * loop it moved the engine's pointer out of a register there, one more
+ * instruction on every cycle of a stepped run.
+ */
+static __attribute__((noinline)) bool accel_burst(accel_t *a, uint64_t k)
+{
+	bool ticked = false;
+	for (uint64_t end = a->now + k; a->now < end;) {
+		uint64_t j = accel_back_quiet(a, end - a->now);
+		if (j) {
+			a->cellu_lag += j; /* owed, as accel_cycle owes them */
+			a->mfu_lag += j;
+			a->acc_starve += j;
+			accel_front_run(a, j);
+		} else {
+			ticked |= accel_cycle(a);
+		}
+	}
+	return ticked;
+}
+
 /* The layer's last h is written: by the cell updater, or for LSTMP by
  * the MFU's last projection packet (gbuf_proj). */
 static inline bool accel_layer_done(const accel_t *a)
@@ -826,7 +857,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			uint64_t k = accel_burst_len(a);
 			bool may_end = true; /* whether the layer may have ended */
 			if (k)
-				accel_burst(a, k);
+				may_end = accel_burst(a, k);
 			else if (!(k = accel_wait_skip(a)))
 				may_end = accel_cycle(a);
 			if (a->trace)

@@ -11,7 +11,8 @@
 
 /*
  * Exact fast-forward. A burst of k cycles is taken only when, for each of
- * those cycles, stepping would do exactly this and nothing else:
+ * those cycles, stepping would do exactly this at the VS array, the
+ * controller and the memories:
  *   - the VS array accepts the line's head, a tile of the segment being
  *     issued that neither opens nor closes a row block (so no accumulator
  *     is claimed or released and no tap changes: same config), and its
@@ -20,19 +21,17 @@
  *     check (ctrl_run_length: deps step, segment already started) and the
  *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
  *     no DRAM transfer pending, so neither the buffer nor DRAM changes)
- *     and the decompression unit cannot stall (dcmp_quiet);
- *   - no block is offered by the accumulators before now + k
- *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
- *     they are;
- *   - the MFU has nothing to start and nothing due before now + k, so the
- *     gate buffer stays as it is, and the cell updater has nothing ready
- *     and nothing due before now + k.
- * Under these conditions every unit's tick is either the same tile step or
- * a pure starvation count, so k ticks collapse into counter additions and
- * clock advances (the *_skip and *_run functions, each stating the same
- * precondition). tests/test_fastforward.c compares every counter and the
- * cycle count against stepping on all cells, batches, schedulers, tile
- * configs and weight policies.
+ *     and the decompression unit cannot stall (dcmp_quiet).
+ * Under these conditions each cycle's stages 4 to 6 are the same tile
+ * step, so k of them collapse into counter additions and clock advances
+ * (accel_front_run; the *_run functions each state the same
+ * precondition). The accumulators' output, the MFU and the cell updater
+ * go on beside it: between their events they only count starvation
+ * (accel_back_quiet), and their events are stepped in their cycles
+ * (accel.c, accel_burst, which shows the two sides do not meet).
+ * tests/test_fastforward.c compares every counter and the cycle count
+ * against stepping on all cells, batches, schedulers, tile configs and
+ * weight policies.
  */
 /* The fewest ticks, at most k, in which every unit stays quiet (unit.h). */
 static uint64_t units_quiet(const accel_t *a, uint64_t k)
@@ -61,21 +60,17 @@ static uint64_t lagged_quiet(uint64_t q, uint64_t lag)
 	return q == UINT64_MAX ? q : q > lag ? q - lag : 0;
 }
 
-/* The fewest ticks, at most k, in which the cell updater, the MFU and the
- * accumulators' output stay quiet, without settling the first two: their
- * due cycles (accel_cycle's cellu_due and mfu_due) never lie after their
- * next event, so a unit due no earlier than now + k is quiet for k ticks
- * and only one due sooner is asked, its owed cycles taken off. The compute
- * unit is ticked every cycle: its clock is the engine's. These are the
- * units of a->quiet, asked in their own terms (units_quiet). */
-static uint64_t burst_quiet(const accel_t *a, uint64_t k)
+/* The cell updater and the MFU are asked through their unit interface:
+ * a third call of cellu_quiet_for kept it out of the stepped cycle
+ * (accel_cycle), about one instruction a stepped cycle. */
+uint64_t accel_back_quiet(const accel_t *a, uint64_t k)
 {
 	if (a->cellu_due < a->now + k) {
-		uint64_t q = lagged_quiet(cellu_quiet_for(a->cellu, a->gbuf), a->cellu_lag);
+		uint64_t q = lagged_quiet(cellu_unit.quiet_for(a->cellu), a->cellu_lag);
 		k = q < k ? q : k;
 	}
 	if (k && a->mfu_due < a->now + k) {
-		uint64_t q = lagged_quiet(mfu_quiet_for(a->mfu, a->preact), a->mfu_lag);
+		uint64_t q = lagged_quiet(mfu_unit.quiet_for(a->mfu), a->mfu_lag);
 		k = q < k ? q : k;
 	}
 	uint64_t out = cu_next_out(a->cu);
@@ -96,18 +91,12 @@ uint64_t accel_burst_len(const accel_t *a)
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
 		return 0;
 	uint64_t room = accel_ff_room(a);
-	return burst_quiet(a, room < k ? room : k);
+	return room < k ? room : k;
 }
 
-void accel_burst(accel_t *a, uint64_t k)
+void accel_front_run(accel_t *a, uint64_t k)
 {
 	cu_tile_t t = a->line[a->line_idx].t;
-	/* Quiet ticks of the cell updater and the MFU: owed, as accel_cycle
-	 * owes them (a skip adds to the starvation count and the clock only,
-	 * so one skip of the sum is the same). */
-	a->cellu_lag += k;
-	a->mfu_lag += k;
-	a->acc_starve += k;
 	a->useful += k * t.useful_lanes;
 	a->issued += k * a->nk;
 	uint32_t zero = accel_zero_lanes(a, &a->line[a->line_idx]);
