@@ -774,6 +774,8 @@ static __attribute__((noinline)) bool accel_burst(accel_t *a, uint64_t k)
 			accel_front_run(a, j);
 		} else {
 			ticked |= accel_cycle(a);
+			if (a->broken) /* reported at this cycle, as stepping does */
+				break;
 		}
 	}
 	return ticked;
