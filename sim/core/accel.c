@@ -631,10 +631,7 @@ static uint64_t accel_due(uint64_t now, uint64_t q)
 	return q == UINT64_MAX ? UINT64_MAX : now + 1 + q;
 }
 
-/* Brings the event-driven units' clocks and counters up to now and
- * flushes the cell updater's per-element counts (cellu_flush): called
- * before anything reads the units or the statistics. */
-static void accel_settle(accel_t *a)
+void accel_settle_clocks(accel_t *a)
 {
 	if (a->cellu_lag) {
 		cellu_skip(a->cellu, a->cellu_lag);
@@ -648,6 +645,14 @@ static void accel_settle(accel_t *a)
 		dram_skip(a->dram, a->dram_lag);
 		a->dram_lag = 0;
 	}
+}
+
+/* Brings the event-driven units' clocks and counters up to now and
+ * flushes the cell updater's per-element counts (cellu_flush): called
+ * before anything reads the units' state or the statistics. */
+static void accel_settle(accel_t *a)
+{
+	accel_settle_clocks(a);
 	cellu_flush(a->cellu);
 	if (a->lazy_reads) {
 		ctrl_settle(a->ctrl, &a->view);
@@ -743,6 +748,39 @@ static inline bool accel_cycle(accel_t *a)
 	return ticked;
 }
 
+/*
+ * An exact burst of k cycles (accel_burst_len): its tile steps are taken
+ * in bulk (accel_front_run) while the cell updater, the MFU and the
+ * accumulators' output stay quiet (accel_back_quiet), and a cycle in
+ * which one of them acts is stepped (accel_cycle). A stepped cycle leaves
+ * the state a bulk step of one would, so the burst's conditions, tested
+ * for all k cycles at its start, hold for the rest of it: the burst goes
+ * on through these events instead of ending at each, and the loop's own
+ * tests are not paid for the cycles in between. Returns whether a stepped
+ * cycle reported the cell updater or the MFU ticking (accel_cycle), the
+ * only cycles the layer may end in. Out of line: inlined into the run's
+ * loop it moved the engine's pointer out of a register there, one more
+ * instruction on every cycle of a stepped run.
+ */
+static __attribute__((noinline)) bool accel_burst(accel_t *a, uint64_t k)
+{
+	bool ticked = false;
+	for (uint64_t end = a->now + k; a->now < end;) {
+		uint64_t j = accel_back_quiet(a, end - a->now);
+		if (j) {
+			a->cellu_lag += j; /* owed, as accel_cycle owes them */
+			a->mfu_lag += j;
+			a->acc_starve += j;
+			accel_front_run(a, j);
+		} else {
+			ticked |= accel_cycle(a);
+			if (a->broken) /* reported at this cycle, as stepping does */
+				break;
+		}
+	}
+	return ticked;
+}
+
 /* The layer's last h is written: by the cell updater, or for LSTMP by
  * the MFU's last projection packet (gbuf_proj). */
 static inline bool accel_layer_done(const accel_t *a)
@@ -815,11 +853,13 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			if ((rc = accel_step_layer(a, &mark, &last, err)))
 				return rc;
 		} else {
-			accel_settle(a); /* every fast-forward mechanism reads the units' clocks */
+			/* Not settled here: the burst's test reads the owed units
+			 * in their own terms and the wait skip settles their
+			 * clocks itself (ff.c); accel_cycle pays what it owes. */
 			uint64_t k = accel_burst_len(a);
 			bool may_end = true; /* whether the layer may have ended */
 			if (k)
-				accel_burst(a, k);
+				may_end = accel_burst(a, k);
 			else if (!(k = accel_wait_skip(a)))
 				may_end = accel_cycle(a);
 			if (a->trace)
@@ -827,7 +867,11 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 			if (a->broken) /* before a jump moves the clock on */
 				return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now,
 					       a->broken);
-			if (!k) {
+			/* A jump is sought only at a step's start (accel_steady),
+			 * the one time the units are settled after a stepped
+			 * cycle: the watchdog and the layer's end read nothing
+			 * a lag or a pending count holds. */
+			if (!k && ctrl_step_started(a->ctrl) >= 1) {
 				uint64_t before = a->now;
 				accel_settle(a);
 				accel_steady(a);

@@ -77,8 +77,9 @@ typedef struct accel {
 	trace_t *trace;
 	unit_t units[8]; /* behind the unit interface, in tick order (accel_connect) */
 	uint32_t nunits;
-	/* Those of them with a quiet_for, in the same order: the fast-forward
-	 * asks them before every burst and wait skip (ff.c, units_quiet). */
+	/* Those of them with a quiet_for, in the same order: the wait skip
+	 * asks them (ff.c, units_quiet); a burst asks the same units in the
+	 * engine's terms (accel_back_quiet). */
 	unit_t quiet[8];
 	uint32_t nquiet;
 	fpipe_t *fp;
@@ -126,17 +127,29 @@ typedef struct accel {
 	uint64_t dram_lag;
 } accel_t;
 
+/* accel.c: pays the cell updater's, MFU's and DRAM's owed cycles (their
+ * lags) as skips, so their own clocks read now. */
+void accel_settle_clocks(accel_t *a);
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);
-/* ff.c: cycles of an exact burst starting now (0: none), and taking it.
- * accel_burst_len and accel_wait_skip are called only where fast-forward
- * applies (accel_loop: fast_forward, no functional datapath, no compute
- * backend), once a cycle, so they do not test it again. */
+/* ff.c: cycles of an exact burst starting now (0: none; accel.c's
+ * accel_burst takes it), the bulk of its tile steps (stages 4 to 6 of k
+ * cycles), and the ticks, at most k, in which the cell updater, the MFU
+ * and the accumulators' output stay quiet: the units of a->quiet, asked
+ * without settling the first two (their due cycles never lie after their
+ * next event, so only a unit due sooner than now + k is asked, its owed
+ * cycles taken off; the compute unit is ticked every cycle, its clock is
+ * the engine's). accel_burst_len and accel_wait_skip are called only where
+ * fast-forward applies (accel_loop: fast_forward, no functional datapath,
+ * no compute backend), once a cycle, so they do not test it again. */
 uint64_t accel_burst_len(const accel_t *a);
-void accel_burst(accel_t *a, uint64_t k);
+void accel_front_run(accel_t *a, uint64_t k);
+uint64_t accel_back_quiet(const accel_t *a, uint64_t k);
 /* ff.c: the exact skip over a wait for weights; returns the cycles taken. */
 uint64_t accel_wait_skip(accel_t *a);
-/* ff.c: after a stepped cycle, the steady-state jump when one applies. */
+/* ff.c: after a stepped cycle in which the controller started step t >= 1
+ * (ctrl_step_started), with the units settled: the steady-state jump
+ * when one applies. */
 void accel_steady(accel_t *a);
 /* check.c: the progress mark the watchdog compares, the deadlock report,
  * and the end-of-run invariants (lane conservation, MAC count). */

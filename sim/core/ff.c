@@ -11,7 +11,8 @@
 
 /*
  * Exact fast-forward. A burst of k cycles is taken only when, for each of
- * those cycles, stepping would do exactly this and nothing else:
+ * those cycles, stepping would do exactly this at the VS array, the
+ * controller and the memories:
  *   - the VS array accepts the line's head, a tile of the segment being
  *     issued that neither opens nor closes a row block (so no accumulator
  *     is claimed or released and no tap changes: same config), and its
@@ -20,19 +21,17 @@
  *     check (ctrl_run_length: deps step, segment already started) and the
  *     weights are readable (wbuf_quiet: resident, loaded, port uncapped,
  *     no DRAM transfer pending, so neither the buffer nor DRAM changes)
- *     and the decompression unit cannot stall (dcmp_quiet);
- *   - no block is offered by the accumulators before now + k
- *     (cu_next_out), so the MFU FIFO and the intermediate buffer stay as
- *     they are;
- *   - the MFU has nothing to start and nothing due before now + k, so the
- *     gate buffer stays as it is, and the cell updater has nothing ready
- *     and nothing due before now + k.
- * Under these conditions every unit's tick is either the same tile step or
- * a pure starvation count, so k ticks collapse into counter additions and
- * clock advances (the *_skip and *_run functions, each stating the same
- * precondition). tests/test_fastforward.c compares every counter and the
- * cycle count against stepping on all cells, batches, schedulers, tile
- * configs and weight policies.
+ *     and the decompression unit cannot stall (dcmp_quiet).
+ * Under these conditions each cycle's stages 4 to 6 are the same tile
+ * step, so k of them collapse into counter additions and clock advances
+ * (accel_front_run; the *_run functions each state the same
+ * precondition). The accumulators' output, the MFU and the cell updater
+ * go on beside it: between their events they only count starvation
+ * (accel_back_quiet), and their events are stepped in their cycles
+ * (accel.c, accel_burst, which shows the two sides do not meet).
+ * tests/test_fastforward.c compares every counter and the cycle count
+ * against stepping on all cells, batches, schedulers, tile configs and
+ * weight policies.
  */
 /* The fewest ticks, at most k, in which every unit stays quiet (unit.h). */
 static uint64_t units_quiet(const accel_t *a, uint64_t k)
@@ -52,6 +51,34 @@ static uint64_t accel_ff_room(const accel_t *a)
 	return a->trace ? trace_ff_room(a->trace, a->now) : UINT64_MAX;
 }
 
+/* The quiet ticks from now of a unit accel_cycle ticks only when due, from
+ * q, its own quiet_for with `lag` cycles owed: its clock stands lag cycles
+ * behind the engine's. A unit is passed over only while quiet, so q >= lag;
+ * 0 otherwise keeps the burst exact whatever. */
+static uint64_t lagged_quiet(uint64_t q, uint64_t lag)
+{
+	return q == UINT64_MAX ? q : q > lag ? q - lag : 0;
+}
+
+/* The cell updater and the MFU are asked through their unit interface:
+ * a third call of cellu_quiet_for kept it out of the stepped cycle
+ * (accel_cycle), about one instruction a stepped cycle. */
+uint64_t accel_back_quiet(const accel_t *a, uint64_t k)
+{
+	if (a->cellu_due < a->now + k) {
+		uint64_t q = lagged_quiet(cellu_unit.quiet_for(a->cellu), a->cellu_lag);
+		k = q < k ? q : k;
+	}
+	if (k && a->mfu_due < a->now + k) {
+		uint64_t q = lagged_quiet(mfu_unit.quiet_for(a->mfu), a->mfu_lag);
+		k = q < k ? q : k;
+	}
+	uint64_t out = cu_next_out(a->cu);
+	if (out < a->now + k)
+		k = out > a->now ? out - a->now : 0;
+	return k;
+}
+
 uint64_t accel_burst_len(const accel_t *a)
 {
 	/* A burst counts every tile as its head's: a pruned layer's tiles
@@ -64,15 +91,12 @@ uint64_t accel_burst_len(const accel_t *a)
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
 		return 0;
 	uint64_t room = accel_ff_room(a);
-	return units_quiet(a, room < k ? room : k);
+	return room < k ? room : k;
 }
 
-void accel_burst(accel_t *a, uint64_t k)
+void accel_front_run(accel_t *a, uint64_t k)
 {
 	cu_tile_t t = a->line[a->line_idx].t;
-	cellu_skip(a->cellu, k);
-	mfu_skip(a->mfu, k);
-	a->acc_starve += k;
 	a->useful += k * t.useful_lanes;
 	a->issued += k * a->nk;
 	uint32_t zero = accel_zero_lanes(a, &a->line[a->line_idx]);
@@ -82,7 +106,10 @@ void accel_burst(accel_t *a, uint64_t k)
 	a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);
 	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
-	dram_skip(a->dram, k);
+	if (a->mem_settled) /* its clock is owed, as accel_cycle owes it */
+		a->dram_lag += k;
+	else
+		dram_skip(a->dram, k);
 	a->now += k;
 }
 
@@ -155,15 +182,14 @@ static void accel_refine_fill(accel_t *a, uint64_t t, uint64_t steps, uint64_t p
 				lr->refine_at[(s - p) * lr->refine_steps + n] + period;
 }
 
-/* Called after every cycle: a snapshot at each step start, kept for the
- * last ACCEL_HIST - 1 steps; a jump when the snapshot p steps back agrees,
- * for the smallest even p (state is kept per step parity, and Unfolded's
- * run-ahead can settle into a pattern several steps long). */
+/* Called after each stepped cycle that started a step (accel_impl.h): a
+ * snapshot at each step start, kept for the last ACCEL_HIST - 1 steps; a
+ * jump when the snapshot p steps back agrees, for the smallest even p
+ * (state is kept per step parity, and Unfolded's run-ahead can settle into
+ * a pattern several steps long). */
 void accel_steady(accel_t *a)
 {
 	int64_t t = ctrl_step_started(a->ctrl);
-	if (t < 1)
-		return;
 	if (!accel_jump_allowed(a)) {
 		a->snap_have = 0;
 		return;
@@ -245,6 +271,7 @@ uint64_t accel_wait_skip(accel_t *a)
 			return 0;
 	if (!ctrl_waits_for_dram(a->ctrl, &a->view))
 		return 0;
+	accel_settle_clocks(a); /* the DRAM is ticked, the other units asked */
 	uint64_t limit = units_quiet(a, accel_ff_room(a));
 	if (limit < 2 || !dram_busy(a->dram))
 		return 0;
