@@ -248,6 +248,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->cur_i = 0;
 	c->dl_watch = 0;
 	c->active = false;
+	c->a_lazy_end = 0;
 	c->group = layer->batch / layer->sets;
 	if (ctrl_seg_tables(c))
 		return SIM_ENOMEM;
@@ -429,6 +430,7 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
 	c->a_free = c->a_simple && (c->all_in || (c->all_in = wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp)));
 	c->a_lazy = c->a_free && (f & CTRL_SEG_LAZY);
+	c->a_lazy_end = c->a_lazy && !c->L.delta ? c->a_nt - 1 : 0;
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
@@ -711,6 +713,7 @@ CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t s
 	if (c->a_lazy) {
 		ctrl_settle(c, v);
 		c->a_lazy = false;
+		c->a_lazy_end = 0;
 	}
 	const sched_seg_t *s = &c->L.prog->seg[seg];
 	uint32_t vals = s->valid_rows; /* one sequence */
@@ -805,9 +808,10 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 
 bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out)
 {
-	/* Not the segment's last token (its end may write a trace slice), and
-	 * no delta layer (its tick watches the cell updater first). */
-	if (!c->a_lazy || !c->active || c->a_c + 1 >= c->a_nt || c->L.delta)
+	/* A lazy segment's token but its last (its end may write a trace
+	 * slice), and no delta layer (its tick watches the cell updater
+	 * first): a_lazy_end. */
+	if (c->a_c >= c->a_lazy_end)
 		return false;
 	c->step_started = -1;
 	fill_token_plain(c, c->a_s, c->a_c++, 0, out);

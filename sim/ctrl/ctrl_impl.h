@@ -101,6 +101,12 @@ struct ctrl {
 	 * ctrl_layer_t.lazy_reads (a stepped run), so never in a fast-forward
 	 * run, a jump or a snapshot. */
 	bool a_lazy;
+	/* ctrl_tick_lazy's whole test, set with a_lazy: while a_c is below it
+	 * the segment is lazy, active and not at its last token, in a layer
+	 * without delta (a_nt - 1 then; else 0, which no a_c is below). An
+	 * ended segment has a_c == a_nt, so it stays right until the next
+	 * start sets it again. */
+	uint32_t a_lazy_end;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
