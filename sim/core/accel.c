@@ -748,9 +748,9 @@ static inline bool accel_cycle(accel_t *a)
  * the MFU's last projection packet (gbuf_proj). */
 static inline bool accel_layer_done(const accel_t *a)
 {
-	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	if (!cellu_layer_done(a->cellu))
 		return false;
+	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	return !lc->proj_size ||
 	       gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * workload_active(lc, lc->timesteps - 1);
 }
