@@ -569,11 +569,10 @@ static void accel_vs_settle(accel_t *a)
 	a->vs_c0 = a->vs_c1;
 }
 
-/* Stage 4: the VS array takes the read line's head. Returns true when the
- * head tile was refused (the line freezes this cycle). */
-static inline bool accel_vs(accel_t *a)
+/* Stage 4: the VS array takes the read line's head, tok. Returns true
+ * when the head tile was refused (the line freezes this cycle). */
+static inline bool accel_vs(accel_t *a, ctrl_token_t *tok)
 {
-	ctrl_token_t *tok = &a->line[a->line_idx];
 	if (!tok->is_tile) {
 		a->idle[tok->cause] += a->nk;
 		a->vs_starve++;
@@ -717,19 +716,21 @@ static inline bool accel_cycle(accel_t *a)
 		a->mfu_lag++;
 	}
 	accel_acc_out(a);
-	const ctrl_token_t *head = &a->line[a->line_idx];
+	/* The read line's head: the VS array takes it, and the controller
+	 * writes the next token into its slot unless the line freezes. */
+	ctrl_token_t *head = &a->line[a->line_idx];
 	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
 		if (took)
 			a->bound_cell++;
 		else if (started)
 			a->bound_mfu++;
 	}
-	bool frozen = accel_vs(a);
+	bool frozen = accel_vs(a, head);
 	if (frozen) {
 		ctrl_tick(a->ctrl, &a->view, true, NULL);
 	} else {
-		if (!ctrl_tick_lazy(a->ctrl, &a->line[a->line_idx]))
-			ctrl_tick(a->ctrl, &a->view, false, &a->line[a->line_idx]);
+		if (!ctrl_tick_lazy(a->ctrl, head))
+			ctrl_tick(a->ctrl, &a->view, false, head);
 		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
 	}
 	if (a->mem_settled) {
@@ -785,9 +786,9 @@ static __attribute__((noinline)) bool accel_burst(accel_t *a, uint64_t k)
  * the MFU's last projection packet (gbuf_proj). */
 static inline bool accel_layer_done(const accel_t *a)
 {
-	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	if (!cellu_layer_done(a->cellu))
 		return false;
+	const layer_cfg_t *lc = &a->w->layers[a->layer];
 	return !lc->proj_size ||
 	       gbuf_proj(a->gbuf, lc->timesteps - 1) == lc->proj_size * workload_active(lc, lc->timesteps - 1);
 }

@@ -206,7 +206,13 @@ static int ctrl_seg_tables(ctrl_t *c)
 				   (c->recurrent && s->phase != CELL_PHASE_PROJ && s->phase != 1 &&
 						    !(c->L.delta && h) && !c->proj
 					    ? CTRL_SEG_BAR_H
-					    : 0));
+					    : 0) |
+				   (!s->pre && !s->cont && !c->elem_deps && c->group == 1 && c->batch_all == 1 &&
+						    s->ntiles == 1 && !c->L.delta &&
+						    !(c->epur_init && h && s->partner >= 0)
+					    ? CTRL_SEG_ONE
+					    : 0) |
+				   (x && c->merge ? CTRL_SEG_MERGE_ID : 0));
 	}
 	return SIM_OK;
 }
@@ -222,7 +228,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 		has_x |= layer->prog->seg[i].part == SCHED_PART_X;
 	c->batch_all = layer->lc->sequence_lens.n ? 0 : layer->lc->batch_size;
 	c->h_known = 0;
-	c->wait_on = false;
+	c->h_hold = c->wait_on = false;
 	c->all_in = false;
 	/* A cell that keeps a gate's W.x apart (GRU linear_before_reset) has
 	 * the MFU read the W.x sums instead of merging them as init. */
@@ -242,6 +248,7 @@ int ctrl_begin_layer(ctrl_t *c, const ctrl_layer_t *layer)
 	c->cur_i = 0;
 	c->dl_watch = 0;
 	c->active = false;
+	c->a_lazy_end = 0;
 	c->group = layer->batch / layer->sets;
 	if (ctrl_seg_tables(c))
 		return SIM_ENOMEM;
@@ -382,8 +389,10 @@ void ctrl_settle(ctrl_t *c, const ctrl_view_t *v)
  * issued token or started segment for sharing them. */
 #if defined(__GNUC__)
 #define CTRL_INLINE static inline __attribute__((always_inline))
+#define CTRL_NOINLINE_API __attribute__((noinline))
 #else
 #define CTRL_INLINE static inline
+#define CTRL_NOINLINE_API
 #endif
 
 CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
@@ -421,6 +430,7 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 	c->a_simple = (f & CTRL_SEG_SIMPLE) && c->a_cols == DLT_UNKNOWN;
 	c->a_free = c->a_simple && (c->all_in || (c->all_in = wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp)));
 	c->a_lazy = c->a_free && (f & CTRL_SEG_LAZY);
+	c->a_lazy_end = c->a_lazy && !c->L.delta ? c->a_nt - 1 : 0;
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
@@ -650,7 +660,9 @@ void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	ctrl_emit_in(c, v, out);
 }
 
-void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
+/* Moves cursor (t, i) to the next segment: of the program (part < 0) or of
+ * one partition, wrapping to the next step. */
+CTRL_INLINE void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part)
 {
 	const sched_prog_t *p = c->L.prog;
 	if (part < 0) {
@@ -687,7 +699,78 @@ CTRL_INLINE void ctrl_emit_one(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *ou
 		ctrl_trace_issue(c, s);
 }
 
-void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out)
+/* Segment seg of step `step`, CTRL_SEG_ONE with the layer's weights all in
+ * (all_in), started and issued whole: what ctrl_start_seg_in and
+ * ctrl_emit_one do for it, every test the segment's flags or the layer
+ * answer left out. The a_* fields describe the active segment and are
+ * read only while one is (the snapshot, the emit, a burst), but for
+ * a_lazy, which ctrl_settle reads: the segment ends here with nothing left
+ * to settle, so only the last segment's reads are counted and a_lazy
+ * cleared. a_step and seg_start are set for the trace's slice only. */
+CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, unsigned f, uint32_t step,
+				     ctrl_token_t *out)
+{
+	if (c->a_lazy) {
+		ctrl_settle(c, v);
+		c->a_lazy = false;
+		c->a_lazy_end = 0;
+	}
+	const sched_seg_t *s = &c->L.prog->seg[seg];
+	uint32_t vals = s->valid_rows; /* one sequence */
+	uint32_t id = f & CTRL_SEG_CONTINUES ? c->merge_id : c->next_id++;
+	if (f & CTRL_SEG_MERGE_ID)
+		c->merge_id = id;
+	if (f & CTRL_SEG_IBUF)
+		ibuf_alloc(v->ibuf, vals);
+	uint32_t xq = UINT32_MAX;
+	if (f & CTRL_SEG_XQ_PUSH) {
+		xq = (c->xq_head + c->xq_count++) % c->xq_cap;
+		c->xq_id[xq] = id;
+		c->xq_written[xq] = 0;
+	}
+	if (f & CTRL_SEG_XQ_POP) {
+		c->xq_head = (c->xq_head + 1) % c->xq_cap;
+		c->xq_count--;
+		ibuf_read(v->ibuf, vals);
+		ibuf_free(v->ibuf, vals);
+	}
+	ctrl_block_t *b = &c->ring[id % c->nring];
+	b->id = id;
+	b->seg = seg;
+	b->step = step;
+	b->xq = xq;
+	c->blocks++;
+	if (s->cfg != c->last_cfg)
+		c->reconfigs++;
+	c->last_cfg = s->cfg;
+	const tile_meta_t *m = sched_tile(c->L.prog, s, 0);
+	wbuf_tile_read_all_ready(v->wbuf, m);
+	dcmp_count(v->dcmp, m->dec_weights);
+	c->tiles++;
+	c->busy++;
+	memcpy(out, c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD, CTRL_TOK_HEAD);
+	out->t.tag.step = step;
+	out->t.tag.block = id;
+	out->t.tag.seq = 0;
+	if (c->trace) {
+		c->a_step = step;
+		c->seg_start = c->now;
+		ctrl_trace_issue(c, s);
+	}
+}
+
+/* ctrl_launch's two ways, each out of line so that the test choosing
+ * between them (inline in the picks) pays neither's register saves. */
+CTRL_NOINLINE_API void ctrl_launch_one(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part,
+				       ctrl_token_t *out)
+{
+	uint32_t seg = *i, step = *t;
+	ctrl_advance(c, t, i, part);
+	ctrl_start_emit_one(c, v, seg, c->seg_flags[seg], step, out);
+}
+
+CTRL_NOINLINE_API void ctrl_launch_any(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part,
+				       ctrl_token_t *out)
 {
 	ctrl_start_seg_in(c, v, *i, *t);
 	ctrl_advance(c, t, i, part);
@@ -725,9 +808,10 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 
 bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out)
 {
-	/* Not the segment's last token (its end may write a trace slice), and
-	 * no delta layer (its tick watches the cell updater first). */
-	if (!c->a_lazy || !c->active || c->a_c + 1 >= c->a_nt || c->L.delta)
+	/* A lazy segment's token but its last (its end may write a trace
+	 * slice), and no delta layer (its tick watches the cell updater
+	 * first): a_lazy_end. */
+	if (c->a_c >= c->a_lazy_end)
 		return false;
 	c->step_started = -1;
 	fill_token_plain(c, c->a_s, c->a_c++, 0, out);
@@ -929,8 +1013,8 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids)
 		}
 	}
 	c->next_id += ids;
-	c->h_known = 0;	    /* a memo of unshifted steps */
-	c->wait_on = false; /* and so is the pick's wait */
+	c->h_known = 0;			/* a memo of unshifted steps */
+	c->h_hold = c->wait_on = false; /* and so are the pick's hold and wait */
 }
 
 bool ctrl_waits_for_dram(const ctrl_t *c, const ctrl_view_t *v)

@@ -59,14 +59,19 @@ struct ctrl {
 	 * only ever confirms once true. Not state: 0 again after a jump
 	 * (ctrl_shift) and at a layer's start. */
 	uint32_t h_known;
-	/* A pick's bubble remembered (ctrl_wait_h): while the cell updater
-	 * has written fewer than wait_need elements of step wait_step's h and
-	 * the intermediate buffer has no room for wait_vals values, the pick
-	 * would put the same IDLE_DEPENDENCY bubble again, as nothing else it
-	 * reads can change without a segment starting (ctrl_tick asks these
-	 * two and bubbles without the pick). Not state: a cache of the pick's
-	 * answer, cleared at a layer's start and by a jump (ctrl_shift). */
-	bool wait_on;
+	/* The Unfolded pick's H side remembered (ctrl_hold_h): while the cell
+	 * updater has written fewer than wait_need elements of step
+	 * wait_step's h, the next H segment cannot start, its other tests
+	 * (its partner's block issued and its sums in) having passed and
+	 * staying passed until it starts (the X cursor and the X queue's
+	 * head count only move on). A bubble remembered (ctrl_wait_h,
+	 * wait_on, with h_hold): while, in addition, the intermediate buffer
+	 * has no room for wait_vals values, the pick would put the same
+	 * IDLE_DEPENDENCY bubble again, as nothing else it reads can change
+	 * without a segment starting (ctrl_tick asks these two and bubbles
+	 * without the pick). Not state: caches of the pick's answers, cleared
+	 * at a layer's start and by a jump (ctrl_shift). */
+	bool h_hold, wait_on;
 	uint32_t wait_step, wait_need, wait_vals;
 	/* the segment being issued */
 	bool active;
@@ -96,6 +101,12 @@ struct ctrl {
 	 * ctrl_layer_t.lazy_reads (a stepped run), so never in a fast-forward
 	 * run, a jump or a snapshot. */
 	bool a_lazy;
+	/* ctrl_tick_lazy's whole test, set with a_lazy: while a_c is below it
+	 * the segment is lazy, active and not at its last token, in a layer
+	 * without delta (a_nt - 1 then; else 0, which no a_c is below). An
+	 * ended segment has a_c == a_nt, so it stays right until the next
+	 * start sets it again. */
+	uint32_t a_lazy_end;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
@@ -155,6 +166,12 @@ enum {
 	CTRL_SEG_SIMPLE = 1u << 6,    /* a_simple unless delta-compacted (ctrl_start_seg) */
 	CTRL_SEG_BAR_H = 1u << 7,     /* its barrier, if needed, is all of h_{t-1} (no phase, delta or projection) */
 	CTRL_SEG_LAZY = 1u << 8, /* SIMPLE, lazy_reads, one token per column tile (a batch of 1), more than one tile */
+	/* SIMPLE, one tile and one token (a batch of 1), opening its own block
+	 * (no input phase, no continued block), no delta layer and no
+	 * precomputed W.x read: once the layer's weights are all in, its
+	 * start and its one token are ctrl_launch_one's (at 64K every segment) */
+	CTRL_SEG_ONE = 1u << 9,
+	CTRL_SEG_MERGE_ID = 1u << 10, /* an X segment whose block its H partner continues (merge) */
 };
 
 /* Sequences active in step t (workload_active). */
@@ -195,16 +212,30 @@ static inline bool ctrl_barrier_is_h(const ctrl_t *c, const sched_seg_t *s)
 	unsigned f = c->seg_flags[s - c->L.prog->seg];
 	return (f & CTRL_SEG_BARRIER) && (f & CTRL_SEG_BAR_H);
 }
-/* A pick that puts an IDLE_DEPENDENCY bubble only because the h barrier of
- * step t (ctrl_barrier_is_h, not met) and the intermediate buffer's room
- * for vals values hold it, every other test it made being settled until a
- * segment starts: ctrl_tick repeats the bubble without the pick while both
- * still hold (ctrl_t.wait_on). */
-static inline void ctrl_wait_h(ctrl_t *c, uint32_t t, uint32_t vals)
+/* The next H segment, of step t, is held only by its h barrier
+ * (ctrl_barrier_is_h, not met), every other test the pick made on it being
+ * settled until it starts: the pick skips those tests while the cell
+ * updater's count of step t-1 is short (ctrl_t.h_hold). */
+static inline void ctrl_hold_h(ctrl_t *c, uint32_t t)
 {
-	c->wait_on = true;
+	c->h_hold = true;
 	c->wait_step = t - 1;
 	c->wait_need = c->L.hidden * ctrl_active(c, t - 1);
+}
+/* The H segment still held (ctrl_hold_h): asked by the pick before its
+ * own tests. */
+static inline bool ctrl_h_held(const ctrl_t *c, const ctrl_view_t *v)
+{
+	return c->h_hold && cellu_h_written(v->cellu, c->wait_step) < c->wait_need;
+}
+/* A pick that puts an IDLE_DEPENDENCY bubble only because the held H
+ * segment (ctrl_hold_h) and the intermediate buffer's room for vals values
+ * hold it, every other test it made being settled until a segment starts:
+ * ctrl_tick repeats the bubble without the pick while both still hold
+ * (ctrl_t.wait_on). */
+static inline void ctrl_wait_h(ctrl_t *c, uint32_t vals)
+{
+	c->wait_on = true;
 	c->wait_vals = vals;
 }
 /* Puts a bubble with its cause into the line. */
@@ -213,14 +244,25 @@ void ctrl_bubble(ctrl_t *c, ctrl_token_t *out, idle_cause_t cause);
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step);
 /* Issues the active segment's next token (or a bubble). */
 void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
-/* Moves cursor (t, i) to the next segment: of the program (part < 0) or of
- * one partition, wrapping to the next step. */
-void ctrl_advance(const ctrl_t *c, uint32_t *t, uint32_t *i, int part);
-/* ctrl_start_seg of cursor (t, i), ctrl_advance of it, and ctrl_emit of
- * the segment's first token: what a pick does once it has chosen, as one
- * call with the start and the emit inlined (the emit reads what the start
- * has just set). */
-void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out);
+/* ctrl_launch of a CTRL_SEG_ONE segment once the layer's weights are
+ * seen all in: its start and its one token, every test its flags answer
+ * left out. */
+void ctrl_launch_one(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out);
+/* ctrl_launch of any segment: its start, the cursor's move, its first
+ * token. */
+void ctrl_launch_any(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out);
+/* ctrl_start_seg of cursor (t, i), the cursor moved on to the next segment
+ * of the program (part < 0) or of partition `part`, and ctrl_emit of the
+ * segment's first token: what a pick does once it has chosen, as one call
+ * with the start and the emit inlined (the emit reads what the start has
+ * just set). */
+static inline void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out)
+{
+	if ((c->seg_flags[*i] & CTRL_SEG_ONE) && c->all_in)
+		ctrl_launch_one(c, v, t, i, part, out);
+	else
+		ctrl_launch_any(c, v, t, i, part, out);
+}
 /* Why nothing is issued once a layer's segments are all issued. */
 idle_cause_t ctrl_idle_reason(const ctrl_t *c);
 /* The in-order pick Sequential, Batch, Intergate and BrainWave share:

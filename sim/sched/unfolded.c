@@ -42,7 +42,10 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 	const sched_prog_t *p = c->L.prog;
 	bool h_left = c->cur_t < c->L.timesteps, x_left = c->x_t < c->L.timesteps;
 	bool partner_missing = false, h_waits = false;
-	if (h_left) {
+	if (h_left && ctrl_h_held(c, v)) {
+		h_waits = true; /* as the tests below found it */
+	} else if (h_left) {
+		c->h_hold = false;
 		const sched_seg_t *s = &p->seg[c->cur_i];
 		partner_missing = s->block_x_last >= 0 &&
 				  !(c->x_t > c->cur_t || (c->x_t == c->cur_t && c->x_i > (uint32_t)s->block_x_last));
@@ -58,6 +61,8 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		}
 		/* held by h_{t-1} alone: the partner's sums are in */
 		h_waits = !partner_missing && x_ready && ctrl_barrier_is_h(c, s);
+		if (h_waits)
+			ctrl_hold_h(c, c->cur_t);
 	}
 	if (x_left) {
 		const sched_seg_t *x = &p->seg[c->x_i];
@@ -74,7 +79,7 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		 * this answer before a segment starts: the cursors, the
 		 * partner's sums and h_known are the controller's own. */
 		if (h_waits && !room)
-			ctrl_wait_h(c, c->cur_t, vals);
+			ctrl_wait_h(c, vals);
 		ctrl_bubble(c, out, partner_missing ? IDLE_BACKPRESSURE : IDLE_DEPENDENCY);
 		return;
 	}
