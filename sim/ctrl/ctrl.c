@@ -29,8 +29,13 @@ ctrl_t *ctrl_create(const sched_desc_t *sd, deps_kind_t deps, uint32_t ring, uin
 	c->ring = calloc(ring, sizeof *c->ring);
 	c->ring_tmp = calloc(ring, sizeof *c->ring_tmp);
 	c->xq_cap = xq;
-	c->xq_id = calloc(xq, sizeof *c->xq_id);
-	c->xq_written = calloc(xq, sizeof *c->xq_written);
+	/* Not zeroed: a slot is read only while it is in the queue (between
+	 * xq_head and xq_head + xq_count), and a push writes both words. xq
+	 * is the intermediate buffer's values + 1 (12 K slots at 1K), of
+	 * which a layer uses a few: zeroing them cost every engine a 96 KB
+	 * memset and the run their pages. */
+	c->xq_id = malloc(xq * sizeof *c->xq_id);
+	c->xq_written = malloc(xq * sizeof *c->xq_written);
 	bool counted =
 		stats_field(st, "ctrl.busy", STATS_CYCLES, "cycles the controller issued a tile", &c->busy) &&
 		stats_field(st, "ctrl.stall", STATS_CYCLES, "cycles the controller was held by back-pressure",
