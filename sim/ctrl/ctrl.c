@@ -76,15 +76,21 @@ void ctrl_destroy(ctrl_t *c)
 	free(c);
 }
 
+/* Whether a tile with metadata m is plain (ctrl_token_t.plain). */
+static inline bool ctrl_tile_plain(const tile_meta_t *m)
+{
+	return !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
+}
+
 /* Writes column tile col's token (meta m) into out: the segment's
- * prototype tk with the tile's own fields. Inline, once per program tile;
- * its caller passes an inner tile's flags apart from the ends' (fewer
- * instructions than deriving them per tile in one place). */
+ * prototype tk with the tile's own fields. Inline, once per block end;
+ * ctrl_tokens writes a block's inner tiles apart, their first, last,
+ * init and mid flags set once per segment. */
 static inline void ctrl_token_put(ctrl_token_t *tk, const tile_meta_t *m, uint32_t col, bool first, bool last,
 				  bool init, unsigned char *out)
 {
 	cu_tile_t *t = &tk->t;
-	tk->plain = !m->zero_lanes && !m->wait && !m->scale_mults && !m->smx && !m->refine;
+	tk->plain = ctrl_tile_plain(m);
 	tk->col = col;
 	t->first = first;
 	t->last = last;
@@ -94,6 +100,19 @@ static inline void ctrl_token_put(ctrl_token_t *tk, const tile_meta_t *m, uint32
 	t->useful_adds = m->useful_adds;
 	t->cols = m->cols;
 	memcpy(out, tk, CTRL_TOK_HEAD);
+}
+
+/* Writes a tile's read sums into ts: the running sums before it (*rows,
+ * *bytes, *dec) and the peak through it, and adds its own (meta m). */
+static inline void ctrl_tile_sum_put(struct ctrl_tile_sum *ts, const tile_meta_t *m, uint64_t *rows, uint64_t *bytes,
+				     uint64_t *dec, uint32_t *peak)
+{
+	*ts = (struct ctrl_tile_sum){ .rows = *rows, .bytes = *bytes, .dec = *dec };
+	*rows += m->bank_rows;
+	*bytes += m->bank_bytes;
+	*dec += m->dec_weights;
+	*peak = m->bank_bytes > *peak ? m->bank_bytes : *peak;
+	ts->peak = *peak;
 }
 
 /* Fills the layer's token table: for every column tile of the program,
@@ -147,19 +166,31 @@ static int ctrl_tokens(ctrl_t *c)
 		struct ctrl_tile_sum *ts = &c->tsum[s->tile0];
 		const tile_meta_t *m = sched_tile(p, s, 0);
 		uint32_t peak = 0, n = s->ntiles;
-		for (uint32_t col = 0; col < n; col++, out += CTRL_TOK_HEAD, ts++, m++) {
-			*ts = (struct ctrl_tile_sum){ .rows = rows, .bytes = bytes, .dec = dec };
-			rows += m->bank_rows;
-			bytes += m->bank_bytes;
-			dec += m->dec_weights;
-			peak = m->bank_bytes > peak ? m->bank_bytes : peak;
-			ts->peak = peak;
-			if (col && col + 1 < n) /* an inner tile: neither end of the block */
-				ctrl_token_put(&tk, m, col, pre, pre, false, out);
-			else
-				ctrl_token_put(&tk, m, col, col ? pre : first0, col + 1 < n ? pre : last_end,
-					       !col && init0, out);
+		if (!n)
+			continue;
+		ctrl_tile_sum_put(ts, m, &rows, &bytes, &dec, &peak);
+		ctrl_token_put(&tk, m, 0, first0, n > 1 ? pre : last_end, init0, out);
+		if (n == 1)
+			continue;
+		/* The inner tiles, neither end of the block: first and last
+		 * are the input phase's, no init, mid where plain outside an
+		 * input phase. */
+		t->first = t->last = pre;
+		t->has_init = false;
+		for (uint32_t col = 1; col + 1 < n; col++) {
+			out += CTRL_TOK_HEAD;
+			m++;
+			ctrl_tile_sum_put(++ts, m, &rows, &bytes, &dec, &peak);
+			tk.plain = ctrl_tile_plain(m);
+			tk.col = col;
+			tk.mid = tk.plain && !pre;
+			t->useful_lanes = m->useful_lanes;
+			t->useful_adds = m->useful_adds;
+			t->cols = m->cols;
+			memcpy(out, &tk, CTRL_TOK_HEAD);
 		}
+		ctrl_tile_sum_put(ts + 1, m + 1, &rows, &bytes, &dec, &peak);
+		ctrl_token_put(&tk, m + 1, n - 1, pre, last_end, false, out + CTRL_TOK_HEAD);
 	}
 	/* never read: a segment's peaks end at its last tile */
 	c->tsum[p->ntile] = (struct ctrl_tile_sum){ .rows = rows, .bytes = bytes, .dec = dec };
