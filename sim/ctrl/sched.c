@@ -495,14 +495,29 @@ static int build_tiles(const sched_params_t *p, sched_prog_t *out)
 		for (uint32_t c = 0; c < dense_tiles; c++, d++) {
 			uint32_t cols = seg_tile_cols(s, c);
 			if (seg_shape && cols == shape_cols) {
-				tile_meta_t *m = &out->tile[t++];
-				*m = shape;
-				m->col = c;
-				m->off = off;
-				off += shape.bytes;
-				fp16_off += memo.fp16;
-				shape_macs += shape.useful_lanes;
-				kept++;
+				/* The run of tiles from c with this shape: a full
+				 * tile's (cols == kc) runs through the segment's
+				 * last full tile, its one partial tile being its
+				 * last; a partial tile's is that tile alone. */
+				uint32_t end = c + 1;
+				if (cols == s->kc) {
+					uint32_t full = s->ncols / s->kc;
+					end = full < dense_tiles ? full : dense_tiles;
+				}
+				uint32_t run = end - c;
+				tile_meta_t *m = &out->tile[t];
+				for (uint32_t k = c; k < end; k++, m++) {
+					*m = shape;
+					m->col = k;
+					m->off = off;
+					off += shape.bytes;
+				}
+				t += run;
+				kept += run;
+				fp16_off += memo.fp16 * run;
+				shape_macs += (uint64_t)shape.useful_lanes * run;
+				c = end - 1; /* the loop's step moves c and d past the run */
+				d += run - 1;
 				continue;
 			}
 			const tile_bytes_t *tb = tile_bytes_of(&memo, &fp16, st, &values, s->valid_rows, cols);
