@@ -632,18 +632,12 @@ static uint64_t accel_due(uint64_t now, uint64_t q)
 
 void accel_settle_clocks(accel_t *a)
 {
-	if (a->cellu_lag) {
-		cellu_skip(a->cellu, a->cellu_lag);
-		a->cellu_lag = 0;
-	}
-	if (a->mfu_lag) {
-		mfu_skip(a->mfu, a->mfu_lag);
-		a->mfu_lag = 0;
-	}
-	if (a->dram_lag) {
-		dram_skip(a->dram, a->dram_lag);
-		a->dram_lag = 0;
-	}
+	if (cellu_now(a->cellu) != a->now)
+		cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
+	if (mfu_now(a->mfu) != a->now)
+		mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
+	if (dram_now(a->dram) != a->now)
+		dram_skip(a->dram, a->now - dram_now(a->dram));
 }
 
 /* Brings the event-driven units' clocks and counters up to now and
@@ -687,22 +681,16 @@ static inline bool accel_cycle(accel_t *a)
 	bool ticked = false;
 	bool took = false, started = false;
 	if (a->now >= a->cellu_due) {
-		if (a->cellu_lag) {
-			cellu_skip(a->cellu, a->cellu_lag);
-			a->cellu_lag = 0;
-		}
+		if (cellu_now(a->cellu) != a->now)
+			cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
 		cellu_tick(a->cellu, a->gbuf);
 		ticked = true;
 		took = cellu_took(a->cellu);
 		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
-	} else {
-		a->cellu_lag++;
 	}
 	if (a->now >= a->mfu_due) {
-		if (a->mfu_lag) {
-			mfu_skip(a->mfu, a->mfu_lag);
-			a->mfu_lag = 0;
-		}
+		if (mfu_now(a->mfu) != a->now)
+			mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
 		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
 		ticked = true;
 		if (released) {
@@ -712,8 +700,6 @@ static inline bool accel_cycle(accel_t *a)
 		started = mfu_started(a->mfu);
 		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
 		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
-	} else {
-		a->mfu_lag++;
 	}
 	accel_acc_out(a);
 	/* The read line's head: the VS array takes it, and the controller
@@ -733,9 +719,7 @@ static inline bool accel_cycle(accel_t *a)
 			ctrl_tick(a->ctrl, &a->view, false, head);
 		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
 	}
-	if (a->mem_settled) {
-		a->dram_lag++;
-	} else {
+	if (!a->mem_settled) {
 		wbuf_tick(a->wbuf);
 		dcmp_tick(a->dcmp);
 		dram_tick(a->dram);
@@ -769,8 +753,8 @@ static __attribute__((noinline)) bool accel_burst(accel_t *a, uint64_t k)
 	for (uint64_t end = a->now + k; a->now < end;) {
 		uint64_t j = accel_back_quiet(a, end - a->now);
 		if (j) {
-			a->cellu_lag += j; /* owed, as accel_cycle owes them */
-			a->mfu_lag += j;
+			/* The cell updater and the MFU are owed these cycles
+			 * as accel_cycle owes them: their clocks stay put. */
 			a->acc_starve += j;
 			accel_front_run(a, j);
 		} else {

@@ -66,11 +66,11 @@ static uint64_t lagged_quiet(uint64_t q, uint64_t lag)
 uint64_t accel_back_quiet(const accel_t *a, uint64_t k)
 {
 	if (a->cellu_due < a->now + k) {
-		uint64_t q = lagged_quiet(cellu_unit.quiet_for(a->cellu), a->cellu_lag);
+		uint64_t q = lagged_quiet(cellu_unit.quiet_for(a->cellu), a->now - cellu_now(a->cellu));
 		k = q < k ? q : k;
 	}
 	if (k && a->mfu_due < a->now + k) {
-		uint64_t q = lagged_quiet(mfu_unit.quiet_for(a->mfu), a->mfu_lag);
+		uint64_t q = lagged_quiet(mfu_unit.quiet_for(a->mfu), a->now - mfu_now(a->mfu));
 		k = q < k ? q : k;
 	}
 	uint64_t out = cu_next_out(a->cu);
@@ -106,9 +106,7 @@ void accel_front_run(accel_t *a, uint64_t k)
 	a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);
 	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
-	if (a->mem_settled) /* its clock is owed, as accel_cycle owes it */
-		a->dram_lag += k;
-	else
+	if (!a->mem_settled) /* else its clock is owed, as accel_cycle owes it */
 		dram_skip(a->dram, k);
 	a->now += k;
 }
