@@ -277,6 +277,8 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "cannot build the accelerator (out of memory or a zero-sized unit)");
 	for (uint32_t i = 0; i < a->nline_max; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
+	a->head = a->line;
+	a->line_end = a->line + a->nline;
 	if (a->opts.cu_mode != CU_BACKEND_C) {
 		if (!a->opts.cu_factory)
 			return sim_err(err, SIM_EINPUT,
@@ -364,11 +366,12 @@ static void accel_set_line(accel_t *a, uint32_t r)
 		if (a->line[i].is_tile)
 			a->broken = "a tile was still in the weight-read line at a layer boundary";
 	for (uint32_t i = 0; i < r; i++)
-		tmp[i] = i < a->nline ? a->line[(a->line_idx + i) % a->nline]
+		tmp[i] = i < a->nline ? a->line[(accel_line_idx(a) + i) % a->nline]
 				      : (ctrl_token_t){ .is_tile = false, .cause = IDLE_FILL_DRAIN };
 	memcpy(a->line, tmp, r * sizeof *tmp);
 	a->nline = r;
-	a->line_idx = 0;
+	a->head = a->line;
+	a->line_end = a->line + r;
 }
 
 /* The layer's vs_sum (accel_impl.h): its program's per-tile prefix sums. */
@@ -704,7 +707,7 @@ static inline bool accel_cycle(accel_t *a)
 	accel_acc_out(a);
 	/* The read line's head: the VS array takes it, and the controller
 	 * writes the next token into its slot unless the line freezes. */
-	ctrl_token_t *head = &a->line[a->line_idx];
+	ctrl_token_t *head = a->head;
 	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
 		if (took)
 			a->bound_cell++;
@@ -717,7 +720,7 @@ static inline bool accel_cycle(accel_t *a)
 	} else {
 		if (!ctrl_tick_lazy(a->ctrl, head))
 			ctrl_tick(a->ctrl, &a->view, false, head);
-		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
+		a->head = head + 1 == a->line_end ? a->line : head + 1;
 	}
 	if (!a->mem_settled) {
 		wbuf_tick(a->wbuf);

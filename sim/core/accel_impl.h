@@ -52,7 +52,10 @@ typedef struct accel {
 	ctrl_t *ctrl;
 	ctrl_view_t view;
 	ctrl_token_t *line;
-	uint32_t nline, line_idx;  /* the current layer's read-line length, and its head */
+	uint32_t nline;		   /* the current layer's read-line length */
+	/* The line's head slot, and its end (line + nline): kept as pointers,
+	 * the stepped cycle moves the head on with one compare. */
+	ctrl_token_t *head, *line_end;
 	uint32_t nline_max;	   /* the line's room: the deepest layer's */
 	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
@@ -127,6 +130,12 @@ typedef struct accel {
 	} * vs_sum;
 	uint32_t vs_sum_room;
 } accel_t;
+
+/* The read line's head as an index into the line. */
+static inline uint32_t accel_line_idx(const accel_t *a)
+{
+	return (uint32_t)(a->head - a->line);
+}
 
 /* accel.c: pays the cell updater's, MFU's and DRAM's owed cycles (their
  * engine's clock less each one's own) as skips, so their clocks read now. */
