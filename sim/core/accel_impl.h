@@ -52,7 +52,7 @@ typedef struct accel {
 	ctrl_t *ctrl;
 	ctrl_view_t view;
 	ctrl_token_t *line;
-	uint32_t nline;		   /* the current layer's read-line length */
+	uint32_t nline; /* the current layer's read-line length */
 	/* The line's head slot, and its end (line + nline): kept as pointers,
 	 * the stepped cycle moves the head on with one compare. */
 	ctrl_token_t *head, *line_end;
