@@ -320,6 +320,11 @@ void cellu_skip(cellu_t *c, uint64_t k)
 	c->now += k;
 }
 
+uint64_t cellu_now(const cellu_t *c)
+{
+	return c->now;
+}
+
 void cellu_connect(cellu_t *c, const gbuf_t *in)
 {
 	c->in = in;

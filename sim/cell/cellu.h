@@ -71,6 +71,10 @@ void cellu_snapshot(const cellu_t *c, snap_t *s);
 void cellu_shift(cellu_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* Fast-forward over k such cycles. */
 void cellu_skip(cellu_t *c, uint64_t k);
+/* The cycle its clock stands at: its ticks and skipped cycles so far, all
+ * shifted by the steady-state jump's. The engine owes it the cycles from
+ * there to its own clock (accel_cycle). */
+uint64_t cellu_now(const cellu_t *c);
 /* Adds the per-element counts (cell.updates, .mults, .adds, .tanh, the
  * other functions, I/H and c buffer traffic) of the elements read since
  * the last flush: the engine flushes before anything reads the statistics

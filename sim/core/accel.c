@@ -277,6 +277,8 @@ static int accel_build(accel_t *a, sim_err_t *err)
 		return sim_err(err, SIM_ENOMEM, "cannot build the accelerator (out of memory or a zero-sized unit)");
 	for (uint32_t i = 0; i < a->nline_max; i++)
 		a->line[i].cause = IDLE_FILL_DRAIN; /* the read line starts empty */
+	a->head = a->line;
+	a->line_end = a->line + a->nline;
 	if (a->opts.cu_mode != CU_BACKEND_C) {
 		if (!a->opts.cu_factory)
 			return sim_err(err, SIM_EINPUT,
@@ -364,11 +366,12 @@ static void accel_set_line(accel_t *a, uint32_t r)
 		if (a->line[i].is_tile)
 			a->broken = "a tile was still in the weight-read line at a layer boundary";
 	for (uint32_t i = 0; i < r; i++)
-		tmp[i] = i < a->nline ? a->line[(a->line_idx + i) % a->nline]
+		tmp[i] = i < a->nline ? a->line[(accel_line_idx(a) + i) % a->nline]
 				      : (ctrl_token_t){ .is_tile = false, .cause = IDLE_FILL_DRAIN };
 	memcpy(a->line, tmp, r * sizeof *tmp);
 	a->nline = r;
-	a->line_idx = 0;
+	a->head = a->line;
+	a->line_end = a->line + r;
 }
 
 /* The layer's vs_sum (accel_impl.h): its program's per-tile prefix sums. */
@@ -632,18 +635,12 @@ static uint64_t accel_due(uint64_t now, uint64_t q)
 
 void accel_settle_clocks(accel_t *a)
 {
-	if (a->cellu_lag) {
-		cellu_skip(a->cellu, a->cellu_lag);
-		a->cellu_lag = 0;
-	}
-	if (a->mfu_lag) {
-		mfu_skip(a->mfu, a->mfu_lag);
-		a->mfu_lag = 0;
-	}
-	if (a->dram_lag) {
-		dram_skip(a->dram, a->dram_lag);
-		a->dram_lag = 0;
-	}
+	if (cellu_now(a->cellu) != a->now)
+		cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
+	if (mfu_now(a->mfu) != a->now)
+		mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
+	if (dram_now(a->dram) != a->now)
+		dram_skip(a->dram, a->now - dram_now(a->dram));
 }
 
 /* Brings the event-driven units' clocks and counters up to now and
@@ -687,22 +684,16 @@ static inline bool accel_cycle(accel_t *a)
 	bool ticked = false;
 	bool took = false, started = false;
 	if (a->now >= a->cellu_due) {
-		if (a->cellu_lag) {
-			cellu_skip(a->cellu, a->cellu_lag);
-			a->cellu_lag = 0;
-		}
+		if (cellu_now(a->cellu) != a->now)
+			cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
 		cellu_tick(a->cellu, a->gbuf);
 		ticked = true;
 		took = cellu_took(a->cellu);
 		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
-	} else {
-		a->cellu_lag++;
 	}
 	if (a->now >= a->mfu_due) {
-		if (a->mfu_lag) {
-			mfu_skip(a->mfu, a->mfu_lag);
-			a->mfu_lag = 0;
-		}
+		if (mfu_now(a->mfu) != a->now)
+			mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
 		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
 		ticked = true;
 		if (released) {
@@ -712,13 +703,11 @@ static inline bool accel_cycle(accel_t *a)
 		started = mfu_started(a->mfu);
 		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
 		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
-	} else {
-		a->mfu_lag++;
 	}
 	accel_acc_out(a);
 	/* The read line's head: the VS array takes it, and the controller
 	 * writes the next token into its slot unless the line freezes. */
-	ctrl_token_t *head = &a->line[a->line_idx];
+	ctrl_token_t *head = a->head;
 	if (!head->is_tile && head->cause == IDLE_DEPENDENCY) {
 		if (took)
 			a->bound_cell++;
@@ -731,11 +720,9 @@ static inline bool accel_cycle(accel_t *a)
 	} else {
 		if (!ctrl_tick_lazy(a->ctrl, head))
 			ctrl_tick(a->ctrl, &a->view, false, head);
-		a->line_idx = a->line_idx + 1 == a->nline ? 0 : a->line_idx + 1;
+		a->head = head + 1 == a->line_end ? a->line : head + 1;
 	}
-	if (a->mem_settled) {
-		a->dram_lag++;
-	} else {
+	if (!a->mem_settled) {
 		wbuf_tick(a->wbuf);
 		dcmp_tick(a->dcmp);
 		dram_tick(a->dram);
@@ -769,8 +756,8 @@ static __attribute__((noinline)) bool accel_burst(accel_t *a, uint64_t k)
 	for (uint64_t end = a->now + k; a->now < end;) {
 		uint64_t j = accel_back_quiet(a, end - a->now);
 		if (j) {
-			a->cellu_lag += j; /* owed, as accel_cycle owes them */
-			a->mfu_lag += j;
+			/* The cell updater and the MFU are owed these cycles
+			 * as accel_cycle owes them: their clocks stay put. */
 			a->acc_starve += j;
 			accel_front_run(a, j);
 		} else {

@@ -52,7 +52,10 @@ typedef struct accel {
 	ctrl_t *ctrl;
 	ctrl_view_t view;
 	ctrl_token_t *line;
-	uint32_t nline, line_idx;  /* the current layer's read-line length, and its head */
+	uint32_t nline; /* the current layer's read-line length */
+	/* The line's head slot, and its end (line + nline): kept as pointers,
+	 * the stepped cycle moves the head on with one compare. */
+	ctrl_token_t *head, *line_end;
 	uint32_t nline_max;	   /* the line's room: the deepest layer's */
 	const sched_prog_t *progs; /* the plan's, one per pass */
 	uint32_t layer;
@@ -95,13 +98,15 @@ typedef struct accel {
 	/* Event-driven ticking (accel_cycle): the cell updater and the MFU are
 	 * ticked only in the cycles their next event is due (their quiet_for,
 	 * unit.h) or input may have reached them; a cycle left out is owed to
-	 * the unit as a skip (lag), settled before it ticks again and before
-	 * anything outside accel_cycle reads it (accel_settle). */
+	 * the unit as a skip, settled before it ticks again and before
+	 * anything outside accel_cycle reads it (accel_settle). What a unit
+	 * is owed is not counted but read off: the engine's clock less the
+	 * unit's own (cellu_now, mfu_now, dram_now), which the wait skip
+	 * and the steady-state jump move with the engine's. */
 	uint64_t cellu_due, mfu_due;
-	uint64_t cellu_lag, mfu_lag;
 	/* The weight buffer, decompression unit and DRAM have settled for the
 	 * rest of the layer (accel_cycle): their ticks are passed over, the
-	 * DRAM's clock owed as dram_lag. */
+	 * DRAM's clock owed (read off as above). */
 	bool mem_settled;
 	/* A stepped run (no fast-forward mechanism can apply): the controller
 	 * may count an all-ready segment's tile reads per segment
@@ -124,11 +129,16 @@ typedef struct accel {
 		uint64_t useful, cols, adds;
 	} * vs_sum;
 	uint32_t vs_sum_room;
-	uint64_t dram_lag;
 } accel_t;
 
+/* The read line's head as an index into the line. */
+static inline uint32_t accel_line_idx(const accel_t *a)
+{
+	return (uint32_t)(a->head - a->line);
+}
+
 /* accel.c: pays the cell updater's, MFU's and DRAM's owed cycles (their
- * lags) as skips, so their own clocks read now. */
+ * engine's clock less each one's own) as skips, so their clocks read now. */
 void accel_settle_clocks(accel_t *a);
 /* accel.c: the pruned (zero-weight) lanes of a tile token. */
 uint32_t accel_zero_lanes(const accel_t *a, const ctrl_token_t *tok);

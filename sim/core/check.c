@@ -25,7 +25,7 @@ uint64_t accel_progress(const accel_t *a)
 
 int accel_deadlock(const accel_t *a, sim_err_t *err)
 {
-	const ctrl_token_t *head = &a->line[a->line_idx];
+	const ctrl_token_t *head = a->head;
 	uint64_t overruns = 0;
 	stats_find(a->st, "gatebuf.overruns", &overruns);
 	if (overruns)

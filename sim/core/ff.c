@@ -66,11 +66,11 @@ static uint64_t lagged_quiet(uint64_t q, uint64_t lag)
 uint64_t accel_back_quiet(const accel_t *a, uint64_t k)
 {
 	if (a->cellu_due < a->now + k) {
-		uint64_t q = lagged_quiet(cellu_unit.quiet_for(a->cellu), a->cellu_lag);
+		uint64_t q = lagged_quiet(cellu_unit.quiet_for(a->cellu), a->now - cellu_now(a->cellu));
 		k = q < k ? q : k;
 	}
 	if (k && a->mfu_due < a->now + k) {
-		uint64_t q = lagged_quiet(mfu_unit.quiet_for(a->mfu), a->mfu_lag);
+		uint64_t q = lagged_quiet(mfu_unit.quiet_for(a->mfu), a->now - mfu_now(a->mfu));
 		k = q < k ? q : k;
 	}
 	uint64_t out = cu_next_out(a->cu);
@@ -87,7 +87,7 @@ uint64_t accel_burst_len(const accel_t *a)
 	 * applies at all is the caller's to know (accel_impl.h). */
 	if (a->progs[a->layer].pruned)
 		return 0;
-	uint64_t k = ctrl_run_length(a->ctrl, &a->line[a->line_idx], a->nline);
+	uint64_t k = ctrl_run_length(a->ctrl, a->head, a->nline);
 	if (k < 2 || !wbuf_quiet(a->wbuf) || !dcmp_quiet(a->dcmp))
 		return 0;
 	uint64_t room = accel_ff_room(a);
@@ -96,19 +96,19 @@ uint64_t accel_burst_len(const accel_t *a)
 
 void accel_front_run(accel_t *a, uint64_t k)
 {
-	cu_tile_t t = a->line[a->line_idx].t;
+	cu_tile_t t = a->head->t;
 	a->useful += k * t.useful_lanes;
 	a->issued += k * a->nk;
-	uint32_t zero = accel_zero_lanes(a, &a->line[a->line_idx]);
+	uint32_t zero = accel_zero_lanes(a, a->head);
 	a->idle[IDLE_ZERO_WEIGHT] += k * zero;
 	a->idle[IDLE_PADDING] += k * (a->nk - t.useful_lanes - zero);
 	a->ih_operand_reads += k * t.cols;
 	a->vs_busy += k;
 	cu_accept_run(a->cu, &t, k);
-	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &a->line_idx);
-	if (a->mem_settled) /* its clock is owed, as accel_cycle owes it */
-		a->dram_lag += k;
-	else
+	uint32_t idx = accel_line_idx(a);
+	ctrl_run(a->ctrl, &a->view, k, a->line, a->nline, &idx);
+	a->head = a->line + idx;
+	if (!a->mem_settled) /* else its clock is owed, as accel_cycle owes it */
 		dram_skip(a->dram, k);
 	a->now += k;
 }
@@ -150,7 +150,7 @@ static void accel_snapshot(accel_t *a, snap_t *s, uint64_t step)
 	/* What the engine itself holds between units: the weight-read line,
 	 * the MFU's input FIFO and the intermediate buffer's fill. */
 	for (uint32_t i = 0; i < a->nline; i++)
-		snap_fields(s, &a->line[(a->line_idx + i) % a->nline], ctrl_token_state);
+		snap_fields(s, &a->line[(accel_line_idx(a) + i) % a->nline], ctrl_token_state);
 	snap_put(s, fifo_count(a->preact));
 	for (uint32_t i = 0; i < fifo_count(a->preact); i++)
 		snap_fields(s, fifo_at(a->preact, i), mfu_packet_state);
@@ -263,7 +263,7 @@ uint64_t accel_wait_skip(accel_t *a)
 	/* The read line first, its head before the rest: most cycles fail
 	 * there at one token, before the controller's test asks the weight
 	 * buffer (both tests are pure, so their order changes nothing). */
-	const ctrl_token_t *head = &a->line[a->line_idx];
+	const ctrl_token_t *head = a->head;
 	if (head->is_tile || head->cause != IDLE_WEIGHT_FETCH)
 		return 0;
 	for (uint32_t i = 0; i < a->nline; i++)
@@ -305,7 +305,7 @@ uint64_t accel_wait_skip(accel_t *a)
 	a->acc_starve += k;
 	a->idle[IDLE_WEIGHT_FETCH] += k * a->nk;
 	a->vs_starve += k;
-	a->line_idx = (uint32_t)((a->line_idx + k) % a->nline);
+	a->head = a->line + (accel_line_idx(a) + k) % a->nline;
 	a->now += k;
 	return k;
 }

@@ -143,6 +143,11 @@ void dram_skip(dram_t *d, uint64_t k)
 	d->now += k;
 }
 
+uint64_t dram_now(const dram_t *d)
+{
+	return d->now;
+}
+
 int dram_steady(const dram_t *d)
 {
 	if (dram_busy(d) || d->carry_ub)

@@ -40,6 +40,10 @@ uint64_t dram_transfer_cycles(const dram_t *d, uint64_t bytes);
 /* Fast-forward k ticks with no stream below its limit (precondition:
  * !dram_busy): no bytes move, the fraction resets, history repeats. */
 void dram_skip(dram_t *d, uint64_t k);
+/* The cycle its clock stands at: its ticks and skipped cycles so far, all
+ * shifted by the steady-state jump's. Once the channel has settled the
+ * engine owes it the cycles from there to its own clock (accel_cycle). */
+uint64_t dram_now(const dram_t *d);
 /* No demand, no fraction pending, and the latency history holds only the
  * current totals: the channel looks the same at any later cycle. */
 int dram_steady(const dram_t *d);

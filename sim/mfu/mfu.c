@@ -239,6 +239,11 @@ void mfu_skip(mfu_t *m, uint64_t k)
 	m->now += k;
 }
 
+uint64_t mfu_now(const mfu_t *m)
+{
+	return m->now;
+}
+
 void mfu_connect(mfu_t *m, const fifo_t *in)
 {
 	m->in = in;

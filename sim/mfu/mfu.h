@@ -77,6 +77,10 @@ void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps, uint32_t ids);
 extern const snap_table_t mfu_packet_state;
 /* Fast-forward over k such cycles (k <= mfu_quiet_for). */
 void mfu_skip(mfu_t *m, uint64_t k);
+/* The cycle its clock stands at: its ticks and skipped cycles so far, all
+ * shifted by the steady-state jump's. The engine owes it the cycles from
+ * there to its own clock (accel_cycle). */
+uint64_t mfu_now(const mfu_t *m);
 void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx);
 /* Each packet becomes a slice on the A-MFU track (NULL: off). */
 void mfu_set_trace(mfu_t *m, trace_t *t);
