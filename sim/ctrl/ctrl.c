@@ -431,6 +431,48 @@ void ctrl_settle(ctrl_t *c, const ctrl_view_t *v)
 #define CTRL_NOINLINE_API
 #endif
 
+/* An X segment's block joins the X queue: its slot, where the block's id
+ * is kept and its W.x sums are counted as they are written
+ * (ctrl_x_written). */
+CTRL_INLINE uint32_t ctrl_xq_push(ctrl_t *c, uint32_t id)
+{
+	uint32_t xq = (c->xq_head + c->xq_count++) % c->xq_cap;
+	c->xq_id[xq] = id;
+	c->xq_written[xq] = 0;
+	return xq;
+}
+
+/* An H segment takes its partner's block off the X queue: the partner's
+ * vals sums are in the intermediate buffer (h_ready), read and freed. */
+CTRL_INLINE void ctrl_xq_pop(ctrl_t *c, const ctrl_view_t *v, uint32_t vals)
+{
+	c->xq_head = (c->xq_head + 1) % c->xq_cap;
+	c->xq_count--;
+	ibuf_read(v->ibuf, vals);
+	ibuf_free(v->ibuf, vals);
+}
+
+/* Block id's ring entry: what the accumulators' output and the X queue's
+ * writes look up by id (ctrl_block). */
+CTRL_INLINE void ctrl_ring_put(ctrl_t *c, uint32_t id, uint32_t seg, uint32_t step, uint32_t xq)
+{
+	ctrl_block_t *b = &c->ring[id % c->nring];
+	b->id = id;
+	b->seg = seg;
+	b->step = step;
+	b->xq = xq;
+}
+
+/* A segment's start counted: one block, and a reconfiguration when its
+ * tile config is not the last one's. */
+CTRL_INLINE void ctrl_count_start(ctrl_t *c, const sched_seg_t *s)
+{
+	c->blocks++;
+	if (s->cfg != c->last_cfg)
+		c->reconfigs++;
+	c->last_cfg = s->cfg;
+}
+
 CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
 {
 	if (c->a_lazy) /* the last segment's reads, before a_seg moves on */
@@ -475,30 +517,12 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 	c->seg_start = c->now;
 	if (s->part == SCHED_PART_X && c->merge)
 		c->merge_id = c->a_id;
-	uint32_t xq = UINT32_MAX;
-	if (f & CTRL_SEG_XQ_PUSH) {
-		xq = (c->xq_head + c->xq_count++) % c->xq_cap;
-		c->xq_id[xq] = c->a_id;
-		c->xq_written[xq] = 0;
-	}
-	if (f & CTRL_SEG_XQ_POP) {
-		/* The partner's sums are in the intermediate buffer (h_ready). */
-		c->xq_head = (c->xq_head + 1) % c->xq_cap;
-		c->xq_count--;
-		ibuf_read(v->ibuf, vals);
-		ibuf_free(v->ibuf, vals);
-	}
-	if (!s->pre) {
-		ctrl_block_t *b = &c->ring[c->a_id % c->nring];
-		b->id = c->a_id;
-		b->seg = seg;
-		b->step = step;
-		b->xq = xq;
-	}
-	c->blocks++;
-	if (s->cfg != c->last_cfg)
-		c->reconfigs++;
-	c->last_cfg = s->cfg;
+	uint32_t xq = f & CTRL_SEG_XQ_PUSH ? ctrl_xq_push(c, c->a_id) : UINT32_MAX;
+	if (f & CTRL_SEG_XQ_POP)
+		ctrl_xq_pop(c, v, vals);
+	if (!s->pre)
+		ctrl_ring_put(c, c->a_id, seg, step, xq);
+	ctrl_count_start(c, s);
 }
 
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
@@ -758,27 +782,11 @@ CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t s
 		c->merge_id = id;
 	if (f & CTRL_SEG_IBUF)
 		ibuf_alloc(v->ibuf, vals);
-	uint32_t xq = UINT32_MAX;
-	if (f & CTRL_SEG_XQ_PUSH) {
-		xq = (c->xq_head + c->xq_count++) % c->xq_cap;
-		c->xq_id[xq] = id;
-		c->xq_written[xq] = 0;
-	}
-	if (f & CTRL_SEG_XQ_POP) {
-		c->xq_head = (c->xq_head + 1) % c->xq_cap;
-		c->xq_count--;
-		ibuf_read(v->ibuf, vals);
-		ibuf_free(v->ibuf, vals);
-	}
-	ctrl_block_t *b = &c->ring[id % c->nring];
-	b->id = id;
-	b->seg = seg;
-	b->step = step;
-	b->xq = xq;
-	c->blocks++;
-	if (s->cfg != c->last_cfg)
-		c->reconfigs++;
-	c->last_cfg = s->cfg;
+	uint32_t xq = f & CTRL_SEG_XQ_PUSH ? ctrl_xq_push(c, id) : UINT32_MAX;
+	if (f & CTRL_SEG_XQ_POP)
+		ctrl_xq_pop(c, v, vals);
+	ctrl_ring_put(c, id, seg, step, xq);
+	ctrl_count_start(c, s);
 	const tile_meta_t *m = sched_tile(c->L.prog, s, 0);
 	wbuf_tile_read_all_ready(v->wbuf, m);
 	dcmp_count(v->dcmp, m->dec_weights);
