@@ -680,9 +680,9 @@ END_TEST
  * sweep never runs with a stale table. */
 START_TEST(tile_cache_hits_and_reloads)
 {
-	char dir[] = "/tmp/sharpsim-tcache-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char path[128];
+	char dir[200];
+	test_tmpdir(dir, sizeof dir, "tcache");
+	char path[256];
 	snprintf(path, sizeof path, "%s/t.yaml", dir);
 	tile_entry_t e = { 128, 32, SCHED_KIND_BATCH, CELL_GRU, 512, 1024, 25, 1, 7, TILE_CONFIG4, { 1, 2, 3, 4 } };
 	tile_table_t t = { &e, 1, true, 1 };
@@ -821,9 +821,9 @@ static const tile_entry_t tile_samples[3] = {
  * count, and a hw line given twice is a duplicate key). */
 START_TEST(tile_table_fast_path_agrees)
 {
-	char dir[] = "/tmp/sharpsim-tfast-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char fast[128], slow[128];
+	char dir[200];
+	test_tmpdir(dir, sizeof dir, "tfast");
+	char fast[256], slow[256];
 	snprintf(fast, sizeof fast, "%s/fast.yaml", dir);
 	snprintf(slow, sizeof slow, "%s/slow.yaml", dir);
 	const tile_entry_t *e = tile_samples;
@@ -944,9 +944,9 @@ static void memo_wl_agrees(config_memo_t *m, const char *path, workload_t *out)
  * workload the caller may change) is what loading gives. */
 START_TEST(config_memo_serves_identical_input_only)
 {
-	char dir[] = "/tmp/sharpsim-cmemo-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char hp[128], wp[128];
+	char dir[200];
+	test_tmpdir(dir, sizeof dir, "cmemo");
+	char hp[256], wp[256];
 	snprintf(hp, sizeof hp, "%s/hw.yaml", dir);
 	snprintf(wp, sizeof wp, "%s/wl.yaml", dir);
 	put_file(hp, "name: m\nwatchdog_cycles: 1000000\n");
@@ -1020,9 +1020,9 @@ static bool tile_entry_eq(const tile_entry_t *x, const tile_entry_t *y)
  * from the file's own lines. */
 START_TEST(tile_table_fast_path_every_committed_table)
 {
-	char dir[] = "/tmp/sharpsim-tcommit-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char slow[128];
+	char dir[200];
+	test_tmpdir(dir, sizeof dir, "tcommit");
+	char slow[256];
 	snprintf(slow, sizeof slow, "%s/slow.yaml", dir);
 	DIR *dd = opendir("configs/tiles");
 	ck_assert_ptr_nonnull(dd);
@@ -1065,7 +1065,7 @@ START_TEST(tile_table_fast_path_every_committed_table)
 		}
 		fclose(f);
 		ck_assert_int_eq(config_load_tile_table(slow, &b, &err), SIM_EINPUT);
-		char where[192], what[96];
+		char where[320], what[96];
 		snprintf(where, sizeof where, "%s:%zu:%zu: ", slow, mid_line, col);
 		snprintf(what, sizeof what, "value '0' of entries[%zu].hidden_size is out of range", a.n / 2);
 		check_msg(&err, where, what);
@@ -1082,9 +1082,9 @@ END_TEST
 
 START_TEST(tile_table_round_trip)
 {
-	char dir[] = "/tmp/sharpsim-tiles-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char path[128];
+	char dir[200];
+	test_tmpdir(dir, sizeof dir, "tiles");
+	char path[256];
 	snprintf(path, sizeof path, "%s/sharp-4k.yaml", dir);
 	tile_table_t t = { (tile_entry_t *)tile_samples, 2, true, 0xfedcba9876543210ull }, r;
 	sim_err_t err = { 0 };

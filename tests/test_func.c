@@ -393,20 +393,6 @@ END_TEST
 
 /* ---- npy ---- */
 
-/* dir must hold 64 bytes */
-static void mk_tmpdir(char *tmpdir)
-{
-	snprintf(tmpdir, 64, "/tmp/sharpsim_func_XXXXXX");
-	ck_assert(mkdtemp(tmpdir) != NULL);
-}
-
-static void rm_tmpdir(const char *tmpdir)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 /* A version-1.0 file with the given dict and n data bytes, laid out by hand
  * (independently of npy_write). */
 static size_t handmade(unsigned char *buf, int major, const char *dict, const void *data, size_t n)
@@ -429,9 +415,9 @@ static size_t handmade(unsigned char *buf, int major, const char *dict, const vo
 
 START_TEST(test_npy_roundtrip)
 {
-	char tmpdir[64];
-	mk_tmpdir(tmpdir);
-	char path[128];
+	char tmpdir[200];
+	test_tmpdir(tmpdir, sizeof tmpdir, "func");
+	char path[256];
 	snprintf(path, sizeof path, "%s/a.npy", tmpdir);
 	size_t shape[3] = { 2, 3, 4 };
 	double v[24];
@@ -463,7 +449,7 @@ START_TEST(test_npy_roundtrip)
 	fclose(f);
 	ck_assert_uint_eq((10u + head[8] + 256u * head[9]) % 64, 0);
 	/* no temporary file is left behind */
-	char cmd[160];
+	char cmd[320];
 	snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 1", tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
 
@@ -491,7 +477,7 @@ START_TEST(test_npy_roundtrip)
 	ck_assert_str_eq(npy_shape_str(1, shape, sh, sizeof sh), "(2,)");
 	ck_assert_str_eq(npy_shape_str(0, shape, sh, sizeof sh), "()");
 	ck_assert_str_eq(npy_shape_str(2, shape, sh, sizeof sh), "(2, 3)");
-	rm_tmpdir(tmpdir);
+	test_rmdir(tmpdir);
 }
 END_TEST
 
@@ -499,9 +485,9 @@ END_TEST
  * the file and the problem. */
 START_TEST(test_npy_errors)
 {
-	char tmpdir[64];
-	mk_tmpdir(tmpdir);
-	char path[128];
+	char tmpdir[200];
+	test_tmpdir(tmpdir, sizeof tmpdir, "func");
+	char path[256];
 	snprintf(path, sizeof path, "%s/bad.npy", tmpdir);
 	unsigned char data[16] = { 0 };
 	unsigned char buf[256];
@@ -541,7 +527,7 @@ START_TEST(test_npy_errors)
 	ck_assert_msg(strstr(err.msg, "truncated .npy header") != NULL, "%s (%zu)", err.msg, n);
 	snprintf(path, sizeof path, "%s/none.npy", tmpdir);
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
-	rm_tmpdir(tmpdir);
+	test_rmdir(tmpdir);
 }
 END_TEST
 
@@ -604,8 +590,8 @@ START_TEST(test_weights_random_and_load)
 	ck_assert_double_eq(a->h0[3], 0.0);
 	ck_assert_double_eq(a->c0[7], 0.0);
 
-	char tmpdir[64];
-	mk_tmpdir(tmpdir);
+	char tmpdir[200];
+	test_tmpdir(tmpdir, sizeof tmpdir, "func");
 	sim_err_t err = { 0 };
 	ck_assert_msg(weights_save(a, tmpdir, NPY_F8, &err) == SIM_OK, "%s", err.msg);
 	weights_t *d = weights_load(&l, tmpdir, &err);
@@ -619,12 +605,12 @@ START_TEST(test_weights_random_and_load)
 	ck_assert_msg(strstr(err.msg, "/P.npy: cannot open") != NULL, "%s", err.msg);
 
 	/* a wrong shape names the file, the shape and the expected one */
-	char path[128];
+	char path[256];
 	snprintf(path, sizeof path, "%s/W.npy", tmpdir);
 	size_t bad[2] = { 3, 4 };
 	ck_assert_int_eq(npy_write(path, NPY_F4, 2, bad, a->W, NULL), SIM_OK);
 	ck_assert_ptr_null(weights_load(&l, tmpdir, &err));
-	char want[256];
+	char want[384];
 	snprintf(want, sizeof want, "%s: shape (3, 4), expected (16, 4) for an lstm layer with hidden 4 and input 4",
 		 path);
 	ck_assert_str_eq(err.msg, want);
@@ -633,7 +619,7 @@ START_TEST(test_weights_random_and_load)
 	/* a GRU linear_before_reset layer needs b_hn.npy */
 	layer_cfg_t g = test_layer(CELL_GRU, GRU_LBR, 4, 4, 3, 2);
 	ck_assert_ptr_null(weights_load(&g, tmpdir, &err));
-	rm_tmpdir(tmpdir);
+	test_rmdir(tmpdir);
 	weights_destroy(a);
 	weights_destroy(b);
 	weights_destroy(c);

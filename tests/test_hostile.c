@@ -26,27 +26,7 @@
 #include "../sim/func/npy.h"
 #include "../sim/sweep/journal.h"
 #include "../sim/sweep/record.h"
-
-static void hostile_tmpdir(char *dir)
-{
-	snprintf(dir, 64, "/tmp/sharpsim-hostile-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void hostile_rmdir(const char *dir)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void hostile_put(const char *path, const void *buf, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
-	fclose(f);
-}
+#include "testutil.h"
 
 /* ---- YAML ---- */
 
@@ -119,14 +99,14 @@ START_TEST(test_byte_cap)
 	ck_assert_int_eq(ydoc_load_file_max("/dev/urandom", 100, &d, &err), SIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "larger than 100 bytes"));
 	/* Exactly at the cap is fine. */
-	char dir[64], path[128];
-	hostile_tmpdir(dir);
+	char dir[200], path[256];
+	test_tmpdir(dir, sizeof dir, "hostile");
 	snprintf(path, sizeof path, "%s/a.yaml", dir);
-	hostile_put(path, "a: 1\n", 5);
+	test_put_file(path, "a: 1\n", 5);
 	ck_assert_int_eq(ydoc_load_file_max(path, 5, &d, &err), SIM_OK);
 	ydoc_free(d);
 	ck_assert_int_eq(ydoc_load_file_max(path, 4, &d, &err), SIM_EINPUT);
-	hostile_rmdir(dir);
+	test_rmdir(dir);
 }
 END_TEST
 
@@ -210,35 +190,35 @@ START_TEST(test_npy_hostile)
 	sim_err_t err = { 0 };
 	ck_assert_int_eq(npy_read("/dev/zero", &a, &err), SIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "bad magic"));
-	char dir[64], path[128];
-	hostile_tmpdir(dir);
+	char dir[200], path[256];
+	test_tmpdir(dir, sizeof dir, "hostile");
 	snprintf(path, sizeof path, "%s/a.npy", dir);
 	unsigned char buf[512];
 	/* A header announcing 2^40 elements: refused before any data is read. */
 	size_t n = hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (1048576, 1048576), }", "", 0);
-	hostile_put(path, buf, n);
+	test_put_file(path, buf, n);
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_msg(strstr(err.msg, "shape (1048576, 1048576) is larger than 1073741824 bytes") != NULL, "%s",
 		      err.msg);
 	/* Non-finite values: the first one is named, with its index. */
 	double v[6] = { 0, 1, 2, 3, HUGE_VAL, nan("") };
 	n = hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v);
-	hostile_put(path, buf, n);
+	test_put_file(path, buf, n);
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_msg(strstr(err.msg, "a.npy: element 4 at index (1, 1) is inf, expected finite values") != NULL, "%s",
 		      err.msg);
 	v[4] = 4;
-	hostile_put(path, buf,
-		    hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v));
+	test_put_file(path, buf,
+		      hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v));
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_EINPUT);
 	ck_assert_msg(strstr(err.msg, "element 5 at index (1, 2) is nan") != NULL, "%s", err.msg);
 	v[5] = 5;
-	hostile_put(path, buf,
-		    hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v));
+	test_put_file(path, buf,
+		      hostile_npy(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v));
 	ck_assert_int_eq(npy_read(path, &a, &err), SIM_OK);
 	ck_assert(a.count == 6 && a.data[5] == 5.0);
 	npy_free(&a);
-	hostile_rmdir(dir);
+	test_rmdir(dir);
 }
 END_TEST
 
@@ -247,8 +227,8 @@ END_TEST
 START_TEST(test_afile_targets)
 {
 	sim_err_t err = { 0 };
-	char dir[64], path[128];
-	hostile_tmpdir(dir);
+	char dir[200], path[256];
+	test_tmpdir(dir, sizeof dir, "hostile");
 	/* A directory is refused before anything is written. */
 	ck_assert_ptr_null(afile_open(dir, &err));
 	ck_assert_int_eq(err.code, SIM_EINPUT);
@@ -257,7 +237,7 @@ START_TEST(test_afile_targets)
 	 * are made in the scratch directory (mknod needs root; without it
 	 * these cases are skipped): a regression must not replace the
 	 * system's /dev/null. */
-	char null_dev[128], full_dev[128];
+	char null_dev[256], full_dev[256];
 	snprintf(null_dev, sizeof null_dev, "%s/null", dir);
 	snprintf(full_dev, sizeof full_dev, "%s/full", dir);
 	bool devices = mknod(null_dev, S_IFCHR | 0666, makedev(1, 3)) == 0 &&
@@ -283,7 +263,7 @@ START_TEST(test_afile_targets)
 	/* A regular file is replaced whole, keeping its mode; an aborted
 	 * write leaves it as it was and no temporary file. */
 	snprintf(path, sizeof path, "%s/out.txt", dir);
-	hostile_put(path, "old\n", 4);
+	test_put_file(path, "old\n", 4);
 	ck_assert_int_eq(chmod(path, 0640), 0);
 	a = afile_open(path, &err);
 	fputs("new\n", afile_stream(a));
@@ -299,10 +279,10 @@ START_TEST(test_afile_targets)
 	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
 	fclose(f);
 	ck_assert_str_eq(line, "new\n");
-	char cmd[160];
+	char cmd[320];
 	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", dir);
 	ck_assert_int_eq(system(cmd), 0);
-	hostile_rmdir(dir);
+	test_rmdir(dir);
 }
 END_TEST
 
@@ -310,8 +290,8 @@ END_TEST
 
 START_TEST(test_journal_corrupt_middle)
 {
-	char dir[64], path[128];
-	hostile_tmpdir(dir);
+	char dir[200], path[256];
+	test_tmpdir(dir, sizeof dir, "hostile");
 	snprintf(path, sizeof path, "%s/journal", dir);
 	sweep_rec_t *r[3];
 	for (int i = 0; i < 3; i++) {
@@ -331,7 +311,7 @@ START_TEST(test_journal_corrupt_middle)
 	const char *second = strstr(strstr(buf, "\nR ") + 1, "\nR ") + 1;
 	size_t off = (size_t)(second - buf);
 	buf[off + 22] ^= 1;
-	hostile_put(path, buf, n);
+	test_put_file(path, buf, n);
 	sweep_journal_t *j = NULL;
 	size_t dropped = 0;
 	ck_assert_int_eq(sweep_journal_open(path, &j, &dropped, &err), SIM_EINPUT);
@@ -348,14 +328,14 @@ START_TEST(test_journal_corrupt_middle)
 	const char *third = strstr(second, "\nR ") + 1;
 	size_t off3 = (size_t)(third - buf);
 	buf[off3 + 22] ^= 1;
-	hostile_put(path, buf, n);
+	test_put_file(path, buf, n);
 	ck_assert_int_eq(sweep_journal_open(path, &j, &dropped, &err), SIM_OK);
 	ck_assert_uint_eq(sweep_journal_count(j), 2);
 	ck_assert_uint_eq(dropped, n - off3);
 	sweep_journal_close(j);
 	for (int i = 0; i < 3; i++)
 		sweep_rec_free(r[i]);
-	hostile_rmdir(dir);
+	test_rmdir(dir);
 }
 END_TEST
 

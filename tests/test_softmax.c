@@ -279,14 +279,14 @@ START_TEST(functional_after_fc)
 		hw_cfg_t h = hw_tiny();
 		h.precision.mul = precs[pi];
 		layer_cfg_t ls[] = { test_layer(CELL_FC, GRU_LBR, 6, 10, 3, 2), smx_layer(10, 3, 2) };
-		char dir[] = "/tmp/smx_testXXXXXX";
-		ck_assert_ptr_nonnull(mkdtemp(dir));
+		char dir[200];
+		test_tmpdir(dir, sizeof dir, "softmax");
 		run_result_t r;
 		sim_err_t e = { 0 };
 		ck_assert_int_eq(test_run_layers(&h, ls, 2, true, 5, dir, "t.yaml", &r, &e), SIM_OK);
 		test_check_lanes(&r, &h);
 		ck_assert_double_lt(r.layers[1].err.h.max_abs, pi == 0 ? 1e-2 : 1e-6);
-		char p0[64], p1[64];
+		char p0[256], p1[256];
 		snprintf(p0, sizeof p0, "%s/layer0_h.npy", dir);
 		snprintf(p1, sizeof p1, "%s/layer1_h.npy", dir);
 		npy_array_t a, b;

@@ -177,13 +177,12 @@ START_TEST(crc32_check_value)
 }
 END_TEST
 
-static char tmpdir[64];
+static char tmpdir[200];
 
 static const char *journal_path(void)
 {
-	static char p[128];
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/sharpsim-test-sweep.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	static char p[256];
+	test_tmpdir(tmpdir, sizeof tmpdir, "sweep");
 	snprintf(p, sizeof p, "%s/journal", tmpdir);
 	return p;
 }
@@ -521,8 +520,8 @@ static void sweep_put(const char *dir, const char *name, const char *text)
  * seen by the very next point, and the file put back runs again. */
 START_TEST(point_sees_a_file_edited_mid_sweep)
 {
-	char dir[] = "/tmp/sharpsim-sweepedit-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char dir[200];
+	test_tmpdir(dir, sizeof dir, "sweepedit");
 	static const char hw1[] = "name: m\nwatchdog_cycles: 1000000\n", hw2[] = "name: m\nwatchdog_cycles: 2000000\n";
 	static const char wl1[] = "name: w\nlayers:\n  - cell: lstm\n    input_size: 16\n    hidden_size: 16\n"
 				  "    timesteps: 3\n",

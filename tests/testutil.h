@@ -1,13 +1,15 @@
 /*
- * testutil.h - helpers the Check suites share: a layer built field by
- * field, and a counter looked up by name that fails the test if the model
- * never registered it.
+ * testutil.h - helpers the Check suites share: layers, hardware and runs
+ * built for a test, counters looked up by name (failing the test if the
+ * model never registered one), files compared and written, and temporary
+ * directories.
  */
 #ifndef SHARPSIM_TESTUTIL_H
 #define SHARPSIM_TESTUTIL_H
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../sim/config/config.h"
@@ -146,6 +148,30 @@ static inline void test_put_file(const char *path, const void *buf, size_t n)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
 	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A new directory for a test's files, sharpsim-TAG-XXXXXX under $TMPDIR
+ * (else /tmp), its name in dir[0..n); fails the test when the name does
+ * not fit or the directory cannot be made. */
+static inline void test_tmpdir(char *dir, size_t n, const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	/* test_rmdir quotes the name for the shell */
+	ck_assert_msg(!strchr(base, '\''), "TMPDIR holds a quote: %s", base);
+	int len = snprintf(dir, n, "%s/sharpsim-%s-XXXXXX", base, tag);
+	ck_assert_msg(len > 0 && (size_t)len < n, "the temporary directory's name does not fit in %zu bytes", n);
+	ck_assert_msg(mkdtemp(dir) != NULL, "cannot make the temporary directory %s", dir);
+}
+
+/* Removes a directory test_tmpdir made, with everything in it. */
+static inline void test_rmdir(const char *dir)
+{
+	char cmd[256];
+	int len = snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert(len > 0 && (size_t)len < sizeof cmd);
+	ck_assert_int_eq(system(cmd), 0);
 }
 
 #endif
