@@ -321,10 +321,8 @@ START_TEST(hw_dump_round_trip)
 			     "deps=element" };
 	hw_cfg_t a = load_hw_ok("configs/sharp-16k.yaml", ov, sizeof ov / sizeof ov[0]);
 	ck_assert_str_eq(a.name, "odd \"name\" \\ here");
-	char path[] = "/tmp/sharpsim-config-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	FILE *f = fdopen(fd, "w");
+	char path[600];
+	FILE *f = test_tmpfile(path, sizeof path, "config");
 	config_dump_hw(f, &a);
 	fclose(f);
 	hw_cfg_t b = load_hw_ok(path, NULL, 0);
@@ -644,9 +642,8 @@ START_TEST(wl_dump_round_trip_and_hash)
 	config_hw_defaults(&hw);
 	const char *ov[] = { "batch_size=4" };
 	workload_t a = load_wl_ok("workloads/examples/gru_rbm.yaml", ov, 1);
-	char path[] = "/tmp/sharpsim-workload-XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
+	char path[600];
+	FILE *f = test_tmpfile(path, sizeof path, "workload");
 	config_dump_workload(f, &a);
 	fclose(f);
 	workload_t b = load_wl_ok(path, NULL, 0);

@@ -620,7 +620,8 @@ static int tech_edit(char *out, size_t n, const char *from, const char *to)
  * only files) into path; the caller unlinks it. */
 static const char *tech_file(char *path, size_t n, const char *name, const char *text)
 {
-	snprintf(path, n, "/tmp/sharpsim-tech-%ld-%s", (long)getpid(), name);
+	int len = snprintf(path, n, "%s/sharpsim-tech-%ld-%s", test_tmpbase(), (long)getpid(), name);
+	ck_assert(len > 0 && (size_t)len < n);
 	FILE *f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));

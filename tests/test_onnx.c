@@ -16,6 +16,7 @@
 #include "../sim/func/weights.h"
 #include "../sim/onnx/onnx_import.h"
 #include "onnx.pb-c.h"
+#include "testutil.h"
 
 enum { H = 3, I = 2, T = 2 };
 
@@ -165,10 +166,8 @@ static void check_mapping(const char *path, cell_kind_t cell, int G, const int *
 
 START_TEST(test_lstm_gates)
 {
-	char path[] = "/tmp/sharpsim_onnx_XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert(fd >= 0);
-	close(fd);
+	char path[600];
+	fclose(test_tmpfile(path, sizeof path, "onnx"));
 	write_model(path, "LSTM", 4, 0, 0);
 	const int perm[4] = { 0, 2, 3, 1 };
 	check_mapping(path, CELL_LSTM, 4, perm, 0);
@@ -178,10 +177,8 @@ END_TEST
 
 START_TEST(test_gru_forms)
 {
-	char path[] = "/tmp/sharpsim_onnx_XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert(fd >= 0);
-	close(fd);
+	char path[600];
+	fclose(test_tmpfile(path, sizeof path, "onnx"));
 	const int perm[3] = { 1, 0, 2 };
 	write_model(path, "GRU", 3, 0, 0);
 	check_mapping(path, CELL_GRU, 3, perm, 0);
@@ -197,8 +194,8 @@ END_TEST
 /* The .npy files an import writes are the arrays it mapped. */
 START_TEST(test_write_roundtrip)
 {
-	char dir[] = "/tmp/sharpsim_onnx_XXXXXX", path[600], wdir[600];
-	ck_assert(mkdtemp(dir) != NULL);
+	char dir[500], path[600], wdir[600];
+	test_tmpdir(dir, sizeof dir, "onnx");
 	snprintf(path, sizeof path, "%s/m.onnx", dir);
 	write_model(path, "GRU", 3, 1, 0);
 	onnx_import_opts_t o = { .seed = 3 };
@@ -224,18 +221,14 @@ START_TEST(test_write_roundtrip)
 	ck_assert_mem_eq(back->x, w->x, sizeof(double) * T * I);
 	weights_destroy(back);
 	onnx_model_destroy(m);
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmdir(dir);
 }
 END_TEST
 
 START_TEST(test_short_data)
 {
-	char path[] = "/tmp/sharpsim_onnx_XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert(fd >= 0);
-	close(fd);
+	char path[600];
+	fclose(test_tmpfile(path, sizeof path, "onnx"));
 	write_model(path, "LSTM", 4, 0, 1);
 	onnx_import_opts_t o = { .seed = 1 };
 	sim_err_t err = { 0 };

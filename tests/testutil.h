@@ -150,19 +150,46 @@ static inline void test_put_file(const char *path, const void *buf, size_t n)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-/* A new directory for a test's files, sharpsim-TAG-XXXXXX under $TMPDIR
- * (else /tmp), its name in dir[0..n); fails the test when the name does
- * not fit or the directory cannot be made. */
-static inline void test_tmpdir(char *dir, size_t n, const char *tag)
+/* The directory a test's scratch files go under: $TMPDIR, else /tmp.
+ * Fails the test when it holds a quote, which test_rmdir could not pass
+ * to the shell. */
+static inline const char *test_tmpbase(void)
 {
 	const char *base = getenv("TMPDIR");
 	if (!base || !*base)
 		base = "/tmp";
-	/* test_rmdir quotes the name for the shell */
 	ck_assert_msg(!strchr(base, '\''), "TMPDIR holds a quote: %s", base);
-	int len = snprintf(dir, n, "%s/sharpsim-%s-XXXXXX", base, tag);
-	ck_assert_msg(len > 0 && (size_t)len < n, "the temporary directory's name does not fit in %zu bytes", n);
+	return base;
+}
+
+/* Writes the name sharpsim-TAG-XXXXXX under test_tmpbase into name[0..n),
+ * failing the test when it does not fit. */
+static inline void test_tmpname(char *name, size_t n, const char *tag)
+{
+	int len = snprintf(name, n, "%s/sharpsim-%s-XXXXXX", test_tmpbase(), tag);
+	ck_assert_msg(len > 0 && (size_t)len < n, "the temporary name does not fit in %zu bytes", n);
+}
+
+/* A new directory for a test's files, sharpsim-TAG-XXXXXX under
+ * test_tmpbase, its name in dir[0..n); fails the test when the name does
+ * not fit or the directory cannot be made. */
+static inline void test_tmpdir(char *dir, size_t n, const char *tag)
+{
+	test_tmpname(dir, n, tag);
 	ck_assert_msg(mkdtemp(dir) != NULL, "cannot make the temporary directory %s", dir);
+}
+
+/* A new empty file, sharpsim-TAG-XXXXXX under test_tmpbase, its name in
+ * path[0..n); returns it open for writing (the caller closes it and
+ * unlinks path). Fails the test when it cannot be made. */
+static inline FILE *test_tmpfile(char *path, size_t n, const char *tag)
+{
+	test_tmpname(path, n, tag);
+	int fd = mkstemp(path);
+	ck_assert_msg(fd >= 0, "cannot make the temporary file %s", path);
+	FILE *f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	return f;
 }
 
 /* Removes a directory test_tmpdir made, with everything in it. */
