@@ -26,19 +26,24 @@ CFLAGS   += -MMD -MP
 # the time with identical output (scripts/bench-compare.sh). Fat objects
 # keep libsharpsim.a linkable by programs built without -flto.
 LTO      := -flto=auto -ffat-lto-objects
-LDLIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -lm
+LDLIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml) -llapacke -lm
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lpthread
-# build/sharpsim takes libyaml and protobuf-c from their static archives
-# when those are installed: two shared objects fewer to find, map and
-# relocate at every start, about 0.06 ms of a 2 ms run
-# (docs/performance.md, "The third start-up round"). Only these two, and
-# only the program: libm and libc stay shared (the SVD opens LAPACKE with
-# dlopen), and the library, tests and fuzzers keep LDLIBS. Recursive (=):
-# mk/onnx.mk adds protobuf-c to LDLIBS later.
-BIN_STATIC := -lyaml -lprotobuf-c
-comma := ,
-bin_lib = $(if $(and $(filter $(BIN_STATIC),$(1)),$(filter /%,$(shell $(CC) -print-file-name=lib$(1:-l%=%).a))),-Wl$(comma)-Bstatic $(1) -Wl$(comma)-Bdynamic,$(1))
-BIN_LDLIBS = $(foreach l,$(LDLIBS),$(call bin_lib,$(l)))
+# BIN_LDLIBS: build/sharpsim is linked statically, libc and LAPACK
+# included, when every archive it needs is installed (Debian: libc6-dev,
+# libyaml-dev, libprotobuf-c-dev, liblapacke-dev, libgfortran-12-dev;
+# scripts/install-deps.sh). A dynamically linked start maps, relocates and
+# binds libc and libm before main and faults in their pages: on a machine
+# whose page faults are dear that was a third of a default run's CPU
+# (docs/performance.md, "The seventh start-up round"). Static, LAPACK's
+# code is only paged in when a decomposition runs, and the program's
+# answers no longer depend on which BLAS the machine's alternatives
+# select. Only the program: the library, tests and fuzzers keep LDLIBS.
+# Where an archive is missing (another distribution), the program is
+# linked like the library. Recursive (=): mk/onnx.mk adds protobuf-c to
+# LDLIBS later.
+BIN_STATIC_ARCHIVES := c m yaml protobuf-c lapacke lapack blas gfortran quadmath
+bin_static_missing := $(foreach l,$(BIN_STATIC_ARCHIVES),$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),,$(l)))
+BIN_LDLIBS = $(if $(strip $(bin_static_missing)),$(LDLIBS),-static $(LDLIBS) -llapack -lblas -lgfortran -lquadmath -lm)
 
 ifeq ($(V),1)
 Q :=

@@ -1,6 +1,6 @@
 # Offline compression and progressive-inference tools (sim/compress,
-# sim/approx): the SVD opens LAPACKE at run time (sim/approx/apx_svd.c says
-# why it is not linked); their value checks against numpy run in approx-test.
+# sim/approx): the SVD calls LAPACKE, which the program links statically
+# (Makefile, BIN_LDLIBS); their value checks against numpy run in approx-test.
 
 .PHONY: approx-test
 approx-test: $(BIN)

@@ -58,7 +58,7 @@ $(PCFILE): $(BUILD)/datadir.stamp mk/install.mk VERSION
 	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(PREFIX)/include' \
 		'datadir=$(DATADIR)' '' 'Name: sharpsim' \
 		'Description: cycle-level simulator of SHARP-style RNN inference accelerators' \
-		'Version: $(VERSION)' 'Requires.private: yaml-0.1 libprotobuf-c' 'Cflags: -I$${includedir}' \
+		'Version: $(VERSION)' 'Requires.private: yaml-0.1 libprotobuf-c lapacke' 'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -lsharpsim' 'Libs.private: -lm' > $@
 
 .PHONY: install uninstall shared no-abs-paths datadir-test counters-test install-test FORCE

@@ -19,7 +19,8 @@ PKGS=(
   gnuplot-nox       # figures
   python3           # golden-file helper and .npy checks in tests
   python3-numpy     # independent reference of the compression and QoR tests
-  liblapacke-dev    # SVD of the progressive-inference decomposer (opened at run time)
+  liblapacke-dev    # SVD of the progressive-inference decomposer
+  libgfortran-12-dev # LAPACK's Fortran runtime, for the statically linked program
   python3-pip       # the Python package's install test (pip install .)
   python3-venv      # README: the package in a venv that sees Debian's modules
   python3-setuptools

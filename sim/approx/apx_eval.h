@@ -34,7 +34,7 @@
  * P and Q their softmax distributions (from log-softmax of the logits,
  * apx_qor.h), agree the fraction of sequences whose argmax agrees.
  * SIM_EINPUT for weights that cannot be read or disagree with the layer,
- * an error from LAPACKE's absence as apx_svd.h reports it. */
+ * and the errors of apx_svd_decompose. */
 int apx_eval_layer(const workload_t *w, size_t l, uint64_t seed, double *rel, double *cos, double *kl, double *agree,
 		   const char *dump_dir, sim_err_t *err);
 /* Whether the layers after the progressive layer 0 form a classifier that

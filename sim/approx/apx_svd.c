@@ -5,15 +5,15 @@
  * (R = 64..4096 rows) a step costs O(R^2 C), which is what an offline tool
  * can afford.
  *
- * LAPACKE is opened at run time (dlopen), for the length of one
- * decomposition, rather than linked: linking it makes every sharpsim
- * process map LAPACK, BLAS and the Fortran runtime at start-up, which
- * doubled the start-up of a run that never decomposes (about 0.9 ms of a
- * 3.3 ms default run; scripts/bench-compare.sh).
+ * LAPACKE is linked. The program links it statically, with everything
+ * else (Makefile, BIN_LDLIBS), so a run that never decomposes pays
+ * nothing for it at start-up: no shared object is mapped or relocated,
+ * and LAPACK's code is only paged in when a decomposition runs. A shared
+ * LAPACK would be mapped by every process (about 0.9 ms of a 3.3 ms
+ * run when it was), which is why it was once opened with dlopen instead.
  */
 #include "apx_svd.h"
 
-#include <dlfcn.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
@@ -110,30 +110,6 @@ static int by_index(const void *x, const void *y)
 	return p->j < q->j ? -1 : p->j > q->j;
 }
 
-/* The runtime library's name (Debian's liblapacke, soname 3). */
-#define APX_LAPACKE_SONAME "liblapacke.so.3"
-
-typedef lapack_int (*apx_dgesvd_fn)(int, char, char, lapack_int, lapack_int, double *, lapack_int, double *, double *,
-				    lapack_int, double *, lapack_int, double *);
-
-/* Opens LAPACKE and finds dgesvd; the caller dlcloses *handle. */
-static int apx_lapack_open(void **handle, apx_dgesvd_fn *fn, sim_err_t *err)
-{
-	*handle = dlopen(APX_LAPACKE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!*handle)
-		return sim_err(err, SIM_EINPUT, "cannot load %s (%s), expected LAPACKE installed (Debian: liblapacke)",
-			       APX_LAPACKE_SONAME, dlerror());
-	/* POSIX's way to turn dlsym's object pointer into a function pointer. */
-	void *sym = dlsym(*handle, "LAPACKE_dgesvd");
-	if (!sym) {
-		dlclose(*handle);
-		*handle = NULL;
-		return sim_err(err, SIM_EINPUT, "%s has no LAPACKE_dgesvd, expected LAPACKE 3.x", APX_LAPACKE_SONAME);
-	}
-	memcpy(fn, &sym, sizeof *fn);
-	return SIM_OK;
-}
-
 int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_t nz, apx_factors_t **out,
 		      sim_err_t *err)
 {
@@ -155,8 +131,6 @@ int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_
 	double *s = malloc(m * sizeof *s), *uu = malloc(R * m * sizeof *uu), *vt = malloc(m * C * sizeof *vt);
 	double *superb = malloc((m > 1 ? m - 1 : 1) * sizeof *superb);
 	mag_t *mg = malloc(C * sizeof *mg);
-	void *lapack = NULL;
-	apx_dgesvd_fn dgesvd = NULL;
 	int rc = SIM_OK;
 	if (f) {
 		f->R = R, f->C = C, f->nz = nz, f->steps = steps;
@@ -171,14 +145,12 @@ int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_
 		rc = sim_err(err, SIM_ENOMEM, "out of memory decomposing a %zu x %zu gate into %u steps", R, C, steps);
 		goto out;
 	}
-	if ((rc = apx_lapack_open(&lapack, &dgesvd, err)))
-		goto out;
 	memcpy(e, a, R * C * sizeof *e);
 	f->resid[0] = frob(e, R * C);
 	for (unsigned n = 0; n < steps; n++) {
 		memcpy(work, e, R * C * sizeof *e);
-		lapack_int info = dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', (lapack_int)R, (lapack_int)C, work, (lapack_int)C,
-					 s, uu, (lapack_int)m, vt, (lapack_int)C, superb);
+		lapack_int info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', (lapack_int)R, (lapack_int)C, work,
+						 (lapack_int)C, s, uu, (lapack_int)m, vt, (lapack_int)C, superb);
 		if (info != 0) {
 			rc = sim_err(err, SIM_EINTERNAL, "LAPACK dgesvd failed at refinement step %u (info %d)", n + 1,
 				     (int)info);
@@ -212,8 +184,6 @@ int apx_svd_decompose(const double *a, size_t R, size_t C, unsigned steps, size_
 	*out = f;
 	f = NULL;
 out:
-	if (lapack)
-		dlclose(lapack);
 	apx_factors_destroy(f);
 	free(e);
 	free(work);
