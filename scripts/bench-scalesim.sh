@@ -11,7 +11,9 @@
 # /usr/bin/time counts in 10 ms ticks, so a batch of 50 resolved a 2 ms run
 # to 0.2 ms, a tenth of the figure) and of
 # SCALESIM_RUNS for SCALE-Sim (slow: seconds per run), and the ratios
-# SCALE-Sim / sharpsim are printed.
+# SCALE-Sim / sharpsim are printed. Beside them: /bin/true in the same loop
+# (the floor every process pays there), and sharpsim's own CPU when no
+# shell forks it (posix_spawn, the child's rusage from wait4).
 #
 # SCALE-Sim is used only when a `scalesim` Python package is importable by
 # /usr/bin/python3: installed (pip install scalesim, in an environment of
@@ -125,9 +127,36 @@ read -r sc sr < <(best_of "$RUNS" "${BATCH:-200}" "$BIN" run --hw configs/sharp-
 # 10 us on others), so the ratio is only comparable between machines with
 # it beside it.
 read -r fc _ < <(best_of "$RUNS" "${BATCH:-200}" /bin/true)
+# The process alone: each run started with posix_spawn (no copy of a
+# shell's page tables) and its own CPU read from wait4's rusage, from the
+# spawn to its exit, exec and start included; mean of BATCH runs, best of
+# RUNS. This is the tool's own cost; the loop above adds the shell's fork.
+own_cpu() {
+	"$PY" - "$RUNS" "${BATCH:-200}" "$@" <<'PY'
+import os, sys
+rounds, batch, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+null = os.open(os.devnull, os.O_WRONLY)
+acts = [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+best = None
+for _ in range(rounds):
+    cpu = 0.0
+    for _ in range(batch):
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=acts)
+        _, status, ru = os.wait4(pid, 0)
+        if status:
+            sys.exit("bench-scalesim: failed: " + " ".join(argv))
+        cpu += ru.ru_utime + ru.ru_stime
+    best = cpu / batch if best is None else min(best, cpu / batch)
+print(f"{best:.6f}")
+PY
+}
+so=$(own_cpu "$BIN" run --hw configs/sharp-1k.yaml --workload "$out/lstm_h512_t1.yaml")
+fo=$(own_cpu /bin/true)
 read -r pc pr < <(best_of "$SCALESIM_RUNS" 1 "$PY" "$out/run_scalesim.py" "$out/scale.cfg" "$out/lstm_step.csv" "$out/logs")
-awk -v sc="$sc" -v sr="$sr" -v pc="$pc" -v pr="$pr" -v fc="$fc" 'BEGIN {
+awk -v sc="$sc" -v sr="$sr" -v pc="$pc" -v pr="$pr" -v fc="$fc" -v so="$so" -v fo="$fo" 'BEGIN {
 	printf "bench-scalesim: sharpsim  %10.4f s CPU %8.1f MB peak RSS\n", sc, sr / 1024
 	printf "bench-scalesim: SCALE-Sim %10.4f s CPU %8.1f MB peak RSS\n", pc, pr / 1024
 	printf "bench-scalesim: /bin/true %10.4f s CPU (the floor: fork, exec and start of an empty program)\n", fc
-	printf "bench-scalesim: SCALE-Sim / sharpsim %.0fx CPU, %.0fx memory\n", pc / sc, pr / sr }'
+	printf "bench-scalesim: SCALE-Sim / sharpsim %.0fx CPU, %.0fx memory\n", pc / sc, pr / sr
+	printf "bench-scalesim: the process alone (posix_spawn, wait4): sharpsim %.4f s CPU, /bin/true %.4f s\n", so, fo
+	printf "bench-scalesim: SCALE-Sim / sharpsim, the process alone %.0fx CPU\n", pc / so }'
