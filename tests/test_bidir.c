@@ -270,6 +270,118 @@ START_TEST(reverse_then_forward)
 }
 END_TEST
 
+/*
+ * Many-to-one after a layer that runs backward: an fc of T = 1 reads each
+ * direction's final state, [h_fwd(T - 1); h_bwd(0)] after a bidirectional
+ * GRU (ONNX's Y_h order, the concatenation stack_takes_2h checks), h(0)
+ * after a reverse one; with sequence_lens {6, 2} the forward half is
+ * sequence b's h at len[b] - 1 and the backward half still h(0), the
+ * backward pass's last step of the sequence. Per case:
+ *   datapath   bit for bit: the fc's dumped output is the fc run alone on
+ *              those halves of the dumped h (a weights directory with the
+ *              fc's parameters of the seed stream and that x, exact in
+ *              fp16)
+ *   reference  the fc's reported error is exactly its output against
+ *              ref_run of the fc on the reference directions' final
+ *              states, within the bound (so the stack's reference reads
+ *              them too)
+ * and swapping the halves of the reference's x moves the fc's output far
+ * outside the bound (the check tells the order).
+ */
+START_TEST(many_to_one_after_backward)
+{
+	mkdirs();
+	const uint32_t T = 6, B = 2, H = 8, I = 5, K = 4;
+	const uint64_t seed = 23;
+	static const uint32_t lens[2] = { 6, 2 };
+	hw_cfg_t h = hw_small();
+	for (int c = 0; c < 3; c++) {
+		bool bi = c != 1;
+		uint32_t ow = bi ? 2 * H : H;
+		layer_cfg_t ls[2] = { bi_layer(CELL_GRU, GRU_LBR, I, H, T, B),
+				      test_layer(CELL_FC, GRU_LBR, ow, K, 1, B) };
+		if (!bi)
+			ls[0].direction = DIR_REV;
+		if (c == 2)
+			ls[0].sequence_lens.n = B, memcpy(ls[0].sequence_lens.len, lens, sizeof lens);
+		ck_assert_int_eq(system("rm -rf " TEST_DIR "/m2o " TEST_DIR "/m2o_w " TEST_DIR
+					"/m2o_y && mkdir -p " TEST_DIR "/m2o " TEST_DIR "/m2o_w " TEST_DIR "/m2o_y"),
+				 0);
+		run_result_t r = run_ok(&h, ls, 2, seed, TEST_DIR "/m2o");
+		ck_assert_uint_eq(r.n_layers, bi ? 3 : 2);
+		size_t s4[4] = { T, 2, B, H }, s3[3] = { T, B, H }, sy[3] = { 1, B, K };
+		double *y0 = read_dump(TEST_DIR "/m2o/layer0_h.npy", bi ? 4 : 3, bi ? s4 : s3);
+		double *y1 = read_dump(TEST_DIR "/m2o/layer1_h.npy", 3, sy);
+
+		/* the reference directions, and the fc's parameters of the stack */
+		sim_err_t e = { 0 };
+		weights_t *wf = weights_random_dir(&ls[0], seed, false, &e);
+		weights_t *wb = bi ? weights_random_dir(&ls[0], seed + SEED_BACKWARD, true, &e) : NULL;
+		weights_t *w1 = weights_random(&ls[1], seed + SEED_STRIDE, &e);
+		size_t n = (size_t)T * B * H;
+		double *hf = malloc(n * sizeof *hf), *hb = malloc(n * sizeof *hb),
+		       *yr = malloc((size_t)B * K * sizeof *yr);
+		if (bi) {
+			ck_assert_int_eq(ref_run(wf, hf, NULL, &e), SIM_OK);
+			ck_assert_int_eq(ref_run_backward(wb, wf->x, hb, NULL, &e), SIM_OK);
+		} else {
+			ck_assert_int_eq(ref_run_backward(wf, wf->x, hb, NULL, &e), SIM_OK);
+		}
+		double *xd = malloc((size_t)B * ow * sizeof *xd);
+		for (uint32_t b = 0; b < B; b++) {
+			size_t tl = c == 2 ? lens[b] - 1 : T - 1; /* the forward direction's last valid step */
+			for (uint32_t j = 0; j < H; j++) {
+				if (bi) {
+					xd[(size_t)b * ow + j] = y0[((tl * 2 + 0) * B + b) * H + j];
+					xd[(size_t)b * ow + H + j] = y0[((size_t)(0 * 2 + 1) * B + b) * H + j];
+					w1->x[(size_t)b * ow + j] = hf[(tl * B + b) * H + j];
+					w1->x[(size_t)b * ow + H + j] = hb[(size_t)b * H + j];
+				} else {
+					xd[(size_t)b * ow + j] = y0[(size_t)b * H + j];
+					w1->x[(size_t)b * ow + j] = hb[(size_t)b * H + j];
+				}
+			}
+		}
+		ck_assert_int_eq(ref_run(w1, yr, NULL, &e), SIM_OK);
+		const func_layer_err_t *ef = &r.layers[r.n_layers - 1].err;
+		double d = 0;
+		for (size_t i = 0; i < (size_t)B * K; i++)
+			d = fmax(d, fabs(y1[i] - yr[i]));
+		ck_assert_msg(d == ef->h.max_abs && d > 0 && d < FP16_BOUND,
+			      "case %d: reported %g, against the final states' reference %g", c, ef->h.max_abs, d);
+		if (bi) { /* the halves swapped: another output */
+			for (uint32_t b = 0; b < B; b++)
+				for (uint32_t j = 0; j < H; j++) {
+					double *v = w1->x + (size_t)b * ow;
+					double t = v[j];
+					v[j] = v[H + j], v[H + j] = t;
+				}
+			ck_assert_int_eq(ref_run(w1, yr, NULL, &e), SIM_OK);
+			d = 0;
+			for (size_t i = 0; i < (size_t)B * K; i++)
+				d = fmax(d, fabs(y1[i] - yr[i]));
+			ck_assert_msg(d > 5 * FP16_BOUND, "case %d: swapped halves move the fc by only %g", c, d);
+		}
+
+		/* the fc alone on the dumped final states */
+		memcpy(w1->x, xd, (size_t)B * ow * sizeof *xd);
+		ck_assert_int_eq(weights_save(w1, TEST_DIR "/m2o_w", NPY_F8, &e), SIM_OK);
+		layer_cfg_t fc = ls[1];
+		snprintf(fc.weights, sizeof fc.weights, "m2o_w");
+		run_result_t a = run_ok(&h, &fc, 1, 1, TEST_DIR "/m2o_y");
+		double *ya = read_dump(TEST_DIR "/m2o_y/layer0_h.npy", 3, sy);
+		ck_assert_msg(memcmp(y1, ya, (size_t)B * K * sizeof *ya) == 0,
+			      "case %d: the fc's output is not the fc's on the dumped final states", c);
+		free(y0), free(y1), free(ya), free(hf), free(hb), free(yr), free(xd);
+		weights_destroy(wf);
+		weights_destroy(wb);
+		weights_destroy(w1);
+		run_result_free(&r);
+		run_result_free(&a);
+	}
+}
+END_TEST
+
 /* Random stacks of 1 to 3 layers (every functional recurrent cell,
  * forward, bidirectional or reverse, each reading the previous layer's
  * output width; an fc head on some), every SHARP schedule, deps step and
@@ -414,6 +526,7 @@ Suite *bidir_suite(void)
 	tcase_add_test(tc, hand_computed_vanilla);
 	tcase_add_test(tc, stack_takes_2h);
 	tcase_add_test(tc, reverse_then_forward);
+	tcase_add_test(tc, many_to_one_after_backward);
 	tcase_add_test(tc, random_stacks);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, x_drawn_in_blocks_as_held);

@@ -59,6 +59,9 @@
  * ones. 1e-5 is 200 times below FP16_BOUND. */
 #define FP32_BOUND 1e-5
 #define TEST_DIR "build/func-test"
+/* fpipe.c's seed stream, restated: layer l's random parameters come from
+ * seed + l * SEED_STRIDE. */
+#define SEED_STRIDE UINT64_C(0x9E3779B97F4A7C15)
 
 static hw_cfg_t hw_small(sched_kind_t s, tile_sel_t tile)
 {
@@ -521,6 +524,143 @@ START_TEST(stacked_layers)
 	sim_err_t e;
 	ck_assert_int_eq(run(&h, l, 2, true, 4, NULL, &r, &e), SIM_EINPUT);
 	ck_assert_msg(strstr(e.msg, "wl.yaml:9:5: layer 2 has input_size 19") != NULL, "%s", e.msg);
+	/* fewer steps than the layer below, but not 1: which steps it would
+	 * read has no rule (T = 1 reads the last one: many_to_one_*) */
+	l[1].input_size = 20;
+	l[1].timesteps = 3;
+	ck_assert_int_eq(run(&h, l, 2, true, 4, NULL, &r, &e), SIM_EINPUT);
+	ck_assert_str_eq(e.msg,
+			 TEST_DIR "/wl.yaml:9:5: layer 2 has input_size 20, timesteps 3, batch_size 2; a "
+				  "functional run feeds it layer 1's h, expected input_size 20, batch_size 2 and "
+				  "timesteps 4 (every step) or 1 (the last step)");
+}
+END_TEST
+
+/* The fc layer `fc` (T = 1) run alone on x (B, I) with the parameters
+ * that layer 1 of a stack of seed `seed` draws (seed + SEED_STRIDE), saved
+ * to a weights directory with that x (<f8: x is an h dumped as <f4, exact
+ * in the data format, so the run rounds nothing of it). Returns its
+ * output (1, B, H). */
+static double *fc_alone(const hw_cfg_t *h, layer_cfg_t fc, uint64_t seed, const double *x)
+{
+	ck_assert_int_eq(system("rm -rf " TEST_DIR "/m2o_w " TEST_DIR "/m2o_y && mkdir -p " TEST_DIR "/m2o_w " TEST_DIR
+				"/m2o_y"),
+			 0);
+	sim_err_t e = { 0 };
+	weights_t *w = weights_random(&fc, seed + SEED_STRIDE, &e);
+	ck_assert_ptr_nonnull(w);
+	memcpy(w->x, x, (size_t)fc.batch_size * fc.input_size * sizeof *x);
+	ck_assert_int_eq(weights_save(w, TEST_DIR "/m2o_w", NPY_F8, &e), SIM_OK);
+	weights_destroy(w);
+	snprintf(fc.weights, sizeof fc.weights, "m2o_w");
+	run_result_t r = run_ok(h, &fc, 1, 1, TEST_DIR "/m2o_y");
+	run_result_free(&r);
+	return read_h(TEST_DIR "/m2o_y/layer0_h.npy", 1, fc.batch_size, fc.hidden_size);
+}
+
+/* The double reference of a GRU then fc stack of seed `seed` (fpipe.c's
+ * seed streams), the fc reading the GRU's h of step last[b] for sequence
+ * b; also the GRU's reference h (T, B, H) into *hr. Returns the fc's
+ * output (1, B, Hfc). */
+static double *m2o_reference(const layer_cfg_t *gru, layer_cfg_t fc, uint64_t seed, const uint32_t *last, double **hr)
+{
+	sim_err_t e = { 0 };
+	uint32_t T = gru->timesteps, B = gru->batch_size, H = gru->hidden_size;
+	weights_t *wg = weights_random(gru, seed, &e), *wf = weights_random(&fc, seed + SEED_STRIDE, &e);
+	ck_assert(wg && wf);
+	*hr = malloc((size_t)T * B * H * sizeof **hr);
+	double *y = malloc((size_t)B * fc.hidden_size * sizeof *y);
+	ck_assert_int_eq(ref_run(wg, *hr, NULL, &e), SIM_OK);
+	for (uint32_t b = 0; b < B; b++)
+		memcpy(wf->x + (size_t)b * H, *hr + ((size_t)last[b] * B + b) * H, H * sizeof **hr);
+	ck_assert_int_eq(ref_run(wf, y, NULL, &e), SIM_OK);
+	weights_destroy(wg);
+	weights_destroy(wf);
+	return y;
+}
+
+/*
+ * Many-to-one: workloads/networks/kws_gru.yaml, a GRU of T = 25 and an fc
+ * of T = 1 that reads the GRU's last h (docs/numerics.md, Stacked layers).
+ *   datapath   bit for bit: the fc's dumped output is the fc run alone
+ *              (fc_alone) on the GRU's dumped h at t = T - 1, with the
+ *              parameters of the stack's seed stream
+ *   reference  the fc's reported error is exactly its dumped output
+ *              against ref_run of the fc on the double GRU's h at T - 1
+ *              (so the stack's reference reads that step too), within the
+ *              bound; the reference on h at T - 2 is far from the output
+ *   lengths    a GRU of B = 3 with sequence_lens {7, 3, 1} under an fc of
+ *              T = 1: sequence b's input is its own last valid h, step
+ *              len[b] - 1, both ways as above
+ *   memory     the GRU's peak bytes are the same for T = 25 and T = 1000
+ *              (the fc's input is one step, not the sequence)
+ */
+START_TEST(many_to_one_kws_gru)
+{
+	mkdirs();
+	const uint64_t seed = 17;
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+	workload_t w;
+	sim_err_t e = { 0 };
+	ck_assert_msg(config_load_workload("workloads/networks/kws_gru.yaml", NULL, 0, &w, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(w.n_layers, 2);
+	const layer_cfg_t *gru = &w.layers[0], *fc = &w.layers[1];
+	const uint32_t T = gru->timesteps, H = gru->hidden_size, K = fc->hidden_size;
+	ck_assert(T == 25 && fc->timesteps == 1 && gru->batch_size == 1 && fc->input_size == H);
+	ck_assert_int_eq(system("rm -rf " TEST_DIR "/m2o && mkdir -p " TEST_DIR "/m2o"), 0);
+	run_opts_t o = { .functional = true, .seed = seed, .dump_dir = TEST_DIR "/m2o" };
+	run_result_t r;
+	ck_assert_msg(accel_run(&h, &w, &o, &r, &e) == SIM_OK, "%s", e.msg);
+	ck_assert_uint_eq(r.n_layers, 2);
+	double *hg = read_h(TEST_DIR "/m2o/layer0_h.npy", T, 1, H), *y = read_h(TEST_DIR "/m2o/layer1_h.npy", 1, 1, K);
+	double *alone = fc_alone(&h, *fc, seed, hg + (size_t)(T - 1) * H);
+	ck_assert_msg(memcmp(y, alone, K * sizeof *y) == 0, "the fc's output is not the fc's on the GRU's last h");
+	const uint32_t last = T - 1, before = T - 2;
+	double *hr, *hr2;
+	double *yr = m2o_reference(gru, *fc, seed, &last, &hr), *yb = m2o_reference(gru, *fc, seed, &before, &hr2);
+	const func_layer_err_t *ef = &r.layers[1].err;
+	ck_assert_msg(max_diff(y, yr, K) == ef->h.max_abs, "reported %g, against the last h's reference %g",
+		      ef->h.max_abs, max_diff(y, yr, K));
+	ck_assert(ef->h.max_abs > 0 && ef->h.max_abs < FP16_BOUND && ef->h_last.max_abs == ef->h.max_abs);
+	ck_assert_msg(max_diff(y, yb, K) > 5 * FP16_BOUND, "h at T - 2 gives an fc output only %g away",
+		      max_diff(y, yb, K));
+	run_result_free(&r);
+	free(hg), free(y), free(alone), free(hr), free(hr2), free(yr), free(yb);
+
+	static const layer_lens_t lens = { .n = 3, .len = { 7, 3, 1 } };
+	layer_cfg_t ls[2] = { *gru, *fc };
+	ls[0].timesteps = 7, ls[0].batch_size = 3, ls[0].sequence_lens = lens;
+	ls[1].batch_size = 3;
+	workload_free(&w);
+	ck_assert_int_eq(system("rm -rf " TEST_DIR "/m2o && mkdir -p " TEST_DIR "/m2o"), 0);
+	r = run_ok(&h, ls, 2, seed, TEST_DIR "/m2o");
+	hg = read_h(TEST_DIR "/m2o/layer0_h.npy", 7, 3, H);
+	y = read_h(TEST_DIR "/m2o/layer1_h.npy", 1, 3, K);
+	double *x = malloc((size_t)3 * H * sizeof *x);
+	uint32_t lastb[3];
+	for (uint32_t b = 0; b < 3; b++) {
+		lastb[b] = lens.len[b] - 1;
+		memcpy(x + (size_t)b * H, hg + ((size_t)lastb[b] * 3 + b) * H, H * sizeof *x);
+	}
+	alone = fc_alone(&h, ls[1], seed, x);
+	ck_assert_msg(memcmp(y, alone, 3 * K * sizeof *y) == 0, "sequence_lens: the fc's input is not each last h");
+	yr = m2o_reference(&ls[0], ls[1], seed, lastb, &hr);
+	ck_assert(max_diff(y, yr, 3 * K) == r.layers[1].err.h.max_abs && r.layers[1].err.h.max_abs < FP16_BOUND);
+	run_result_free(&r);
+	free(hg), free(y), free(alone), free(hr), free(yr), free(x);
+
+	size_t peak[2];
+	const uint32_t Ts[2] = { 25, 1000 };
+	h.memory.inter_bytes = 2048; /* memory_flat_in_t's: a ring of X sums shorter than T = 25 */
+	for (int i = 0; i < 2; i++) {
+		layer_cfg_t l[2] = { test_layer(CELL_GRU, GRU_RBM, 10, 20, Ts[i], 2),
+				     test_layer(CELL_FC, GRU_LBR, 20, 12, 1, 2) };
+		r = run_ok(&h, l, 2, seed, NULL);
+		peak[i] = r.layers[0].err.state_peak_bytes;
+		run_result_free(&r);
+	}
+	ck_assert_msg(peak[0] > 0 && peak[0] == peak[1],
+		      "GRU under a many-to-one fc: %zu bytes for T = 25, %zu for 1000", peak[0], peak[1]);
 }
 END_TEST
 
@@ -965,6 +1105,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, weights_directory);
 	tcase_add_test(e2e, peephole_weights_directory);
 	tcase_add_test(e2e, stacked_layers);
+	tcase_add_test(e2e, many_to_one_kws_gru);
 	tcase_add_test(e2e, classifier_head);
 	tcase_add_test(e2e, fixed_point);
 	tcase_add_test(e2e, memory_flat_in_t);

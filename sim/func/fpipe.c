@@ -28,9 +28,10 @@
  * instead of silently reading stale values.
  *
  * Memory is flat in T: no per-layer array holds T steps (but a stacked
- * layer's input, the previous layer's h sequence, and the held outputs
- * below). Random input x is not held either: it is drawn a block of steps
- * at a time (xseq.h), by one reader for the datapath (and a delta layer's
+ * layer's input, the previous layer's h sequence, one step of it when the
+ * layer reads the final state alone, and the held outputs below). Random
+ * input x is not held either: it is drawn a block of steps at a time
+ * (xseq.h), by one reader for the datapath (and a delta layer's
  * encoder) and one for the reference, each in its pass's time order; x
  * loaded from a file is held as given. As each step's h is complete
  * (in step order, fp_finish), the double reference advances one step
@@ -42,9 +43,12 @@
  * Stacked layers: layer l > 0 reads the datapath's h of layer l - 1 as its
  * x (already in the data format, no rounding); the reference runs the whole
  * stack in double from the unrounded parameters, so layer l's error is the
- * datapath's accumulated error through layers 0..l. Random parameters of
- * layer l come from weights_random with seed + l * 0x9E3779B97F4A7C15
- * (layer 0 uses the seed itself).
+ * datapath's accumulated error through layers 0..l. Layer l has layer
+ * l - 1's T (reading every step), or T = 1 (many-to-one: a classifier
+ * reading the final state, fp_out_row; only that step is held, so the
+ * stack stays flat in T); fp_check_stack refuses the rest. Random
+ * parameters of layer l come from weights_random with
+ * seed + l * 0x9E3779B97F4A7C15 (layer 0 uses the seed itself).
  *
  * Bidirectional layers run as two passes (plan.c): forward, then backward
  * with the layer's second set of parameters (weights.h, `backward/`; random
@@ -211,10 +215,13 @@ struct fpipe {
 	xseq_t *xdp, *xref;
 	/* The layer's outputs, alive across its passes: h words (T, B, OW) with
 	 * OW = H or 2H, this pass's at column ooff, and the reference's likewise,
-	 * only when the next layer reads them; a bidirectional layer's dumps
-	 * (T, 2, B, H), a reverse layer's (T, B, H). Counted in `bytes`;
-	 * `carry` once a bidirectional layer's forward pass ends. */
+	 * only when the next layer reads them; (1, B, OW) when it reads only the
+	 * final state (`last`: its timesteps are 1, fp_out_row); a
+	 * bidirectional layer's dumps (T, 2, B, H), a reverse layer's
+	 * (T, B, H). Counted in `bytes`; `carry` once a bidirectional layer's
+	 * forward pass ends. */
 	uint32_t ow, ooff;
+	bool last;
 	uint32_t *hwords;
 	double *ref_seq;
 	double *ydump, *cdump;
@@ -423,20 +430,24 @@ static void fp_dirname(const char *path, char *out, size_t len)
 		snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
-/* Pass k of layer l > 0 with an input reads layer l - 1's output sequence
- * (H wide, or 2H when bidirectional); pass p is layer l - 1's last. */
+/* Pass k of layer l > 0 with an input reads layer l - 1's output (H wide,
+ * or 2H when bidirectional); pass p is layer l - 1's last. Either every
+ * step of it (equal T), or, with timesteps 1, its final state alone
+ * (many-to-one: a classifier reading the last h, fp_out_row); any other T
+ * would need a rule for which steps to read, which no network here has. */
 static int fp_check_stack(const workload_t *w, const fpipe_pass_t *pass, size_t k, size_t p, sim_err_t *err)
 {
 	const layer_cfg_t *c = &w->layers[k], *pl = &w->layers[p];
 	uint32_t width = workload_layer_h(pl) * (pass[p].bidir ? 2 : 1);
-	if (c->skip_input ||
-	    (c->input_size == width && c->timesteps == pl->timesteps && c->batch_size == pl->batch_size))
+	if (c->skip_input || (c->input_size == width && c->batch_size == pl->batch_size &&
+			      (c->timesteps == pl->timesteps || c->timesteps == 1)))
 		return SIM_OK;
 	return sim_err_at(err, SIM_EINPUT, w->path, c->line, c->col,
 			  "layer %u has input_size %u, timesteps %u, batch_size %u; a functional run feeds it "
-			  "layer %u's %s, expected input_size %u, timesteps %u, batch_size %u",
+			  "layer %u's %s, expected input_size %u, batch_size %u and timesteps %u (every step) "
+			  "or 1 (the last step)",
 			  pass[k].layer + 1, c->input_size, c->timesteps, c->batch_size, pass[p].layer + 1,
-			  pass[p].bidir ? "[h_fwd; h_bwd]" : "h", width, pl->timesteps, pl->batch_size);
+			  pass[p].bidir ? "[h_fwd; h_bwd]" : "h", width, pl->batch_size, pl->timesteps);
 }
 
 /* Whether a layer's parameters are drawn at its begin_layer, straight into
@@ -1092,6 +1103,26 @@ static uint32_t fp_seq_time(const fpipe_t *f, uint32_t step, uint32_t b)
 	return f->back && f->len ? f->len[b] - 1 - step : fp_time(f, step);
 }
 
+/* Steps of the layer's output the next layer reads: T, or 1 (`last`). */
+static uint32_t fp_out_rows(const fpipe_t *f)
+{
+	return f->last ? 1 : f->T;
+}
+
+/* The row of the held outputs (hwords, ref_seq) that sequence b's h of
+ * `step` goes to, or -1 when the next layer does not read it. Every step:
+ * its time (fp_seq_time). `last`: row 0 takes the direction's final
+ * state, the pass's last step of the sequence (len[b] - 1 with lengths,
+ * its own last valid step), which is time T - 1 (len[b] - 1) forward and
+ * time 0 backward, ONNX's Y_h; a bidirectional layer's two passes fill the
+ * two halves of the row, [h_fwd(T - 1); h_bwd(0)]. */
+static int64_t fp_out_row(const fpipe_t *f, uint32_t step, uint32_t b)
+{
+	if (!f->last)
+		return fp_seq_time(f, step, b);
+	return step + 1 == (f->len ? f->len[b] : f->T) ? 0 : -1;
+}
+
 /* x tiles step t reads: every x segment's tiles for each active sequence
  * (a delta layer, which has no lengths: its compacted tiles, times B). */
 static uint64_t fp_xreads(const fpipe_t *f, int64_t t)
@@ -1299,14 +1330,16 @@ int fpipe_begin_layer(fpipe_t *f, uint32_t layer, const sched_prog_t *prog, sim_
 	 * dumps), its last hands it on (fpipe_end_layer) */
 	uint32_t next = layer + (f->bidir && !f->back ? 2 : 1);
 	bool keep = next < f->w->n_layers && !f->w->layers[next].skip_input;
+	/* a next layer of fewer steps reads the final state alone (fp_check_stack) */
+	f->last = keep && f->w->layers[next].timesteps < f->T;
 	bool state = f->cd->flags & CELL_F_STATE;
 	f->ow = f->bidir ? 2 * f->HP : f->HP;
 	f->ooff = f->back && f->bidir ? f->HP : 0;
 	bool first = !(f->back && f->bidir); /* the layer's first pass */
 	if (first) {
-		size_t n = (size_t)f->T * f->B * f->ow, before = f->bytes;
-		f->hwords = keep ? fp_calloc(f, n, sizeof *f->hwords) : NULL;
-		f->ref_seq = keep && f->refon ? fp_calloc(f, n, sizeof *f->ref_seq) : NULL;
+		size_t n = (size_t)f->T * f->B * f->ow, no = (size_t)fp_out_rows(f) * f->B * f->ow, before = f->bytes;
+		f->hwords = keep ? fp_calloc(f, no, sizeof *f->hwords) : NULL;
+		f->ref_seq = keep && f->refon ? fp_calloc(f, no, sizeof *f->ref_seq) : NULL;
 		bool dump = (f->bidir || f->back) && f->dump_dir; /* held: written at the end */
 		f->ydump = dump ? fp_calloc(f, n, sizeof *f->ydump) : NULL;
 		size_t nc = (size_t)f->T * f->B * (f->bidir ? 2 : 1) * f->H;
@@ -1590,11 +1623,12 @@ static void fp_project(fpipe_t *f, const sched_seg_t *s, uint32_t step, uint32_t
 			memset(f->dh + (size_t)hs * f->EH, 0, sizeof *f->dh * f->EH);
 	}
 	const uint32_t *ps = f->pst + (size_t)(step & 1) * f->EH + (size_t)b * f->HP;
+	int64_t row = f->hwords ? fp_out_row(f, step, b) : -1;
 	for (uint32_t j = s->j0; j < s->j0 + s->valid_pg; j++) {
 		uint32_t h = cm_narrow(f->cm, ps[j]);
 		fp_put_h(f, hs, b, j, h);
-		if (f->hwords)
-			f->hwords[((size_t)fp_seq_time(f, step, b) * f->B + b) * f->ow + f->ooff + j] = h;
+		if (row >= 0)
+			f->hwords[((size_t)row * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[(size_t)hs * f->EH + (size_t)b * f->HP + j] = cm_data_value(f->cm, h);
 	}
 	f->hv_count[hs] += s->valid_pg;
@@ -1702,15 +1736,17 @@ static void fp_finish(fpipe_t *f)
 		if (f->refon)
 			fp_reference(f, t, dh, dc);
 		/* Each sequence's row at its time (a finished one's rows stay 0):
-		 * ref_seq (T, B, OW); the held dumps (T, 2, B, HP) with direction
-		 * back, a reverse layer's (T, B, HP); c likewise H wide. */
+		 * ref_seq (T, B, OW), or its final state alone (fp_out_row); the
+		 * held dumps (T, 2, B, HP) with direction back, a reverse layer's
+		 * (T, B, HP); c likewise H wide. */
 		for (uint32_t b = 0; b < f->B; b++) {
 			if (f->len && t >= f->len[b])
 				continue;
 			size_t tb = fp_seq_time(f, t, b), yo = (f->bidir ? tb * 2 + f->back : tb) * f->B + b;
-			if (f->ref_seq)
-				memcpy(f->ref_seq + (tb * f->B + b) * f->ow + f->ooff, f->rh + (size_t)b * f->HP,
-				       sizeof *f->rh * f->HP);
+			int64_t row = f->ref_seq ? fp_out_row(f, t, b) : -1;
+			if (row >= 0)
+				memcpy(f->ref_seq + ((size_t)row * f->B + b) * f->ow + f->ooff,
+				       f->rh + (size_t)b * f->HP, sizeof *f->rh * f->HP);
 			if (f->ydump)
 				memcpy(f->ydump + yo * f->HP, dh + (size_t)b * f->HP, sizeof *dh * f->HP);
 			if (f->cdump)
@@ -1784,8 +1820,9 @@ void fpipe_update(fpipe_t *f, uint32_t step, uint32_t e0, uint32_t n)
 			continue;
 		}
 		fp_put_h(f, hs, b, j, h);
-		if (f->hwords)
-			f->hwords[((size_t)fp_seq_time(f, step, b) * f->B + b) * f->ow + f->ooff + j] = h;
+		int64_t row = f->hwords ? fp_out_row(f, step, b) : -1;
+		if (row >= 0)
+			f->hwords[((size_t)row * f->B + b) * f->ow + f->ooff + j] = h;
 		f->dh[out] = cm_data_value(f->cm, h);
 	}
 	if (proj) {
@@ -1901,7 +1938,8 @@ int fpipe_end_layer(fpipe_t *f, uint32_t layer, func_layer_err_t *out, sim_err_t
 	free(f->dp_prev);
 	f->ref_prev = f->ref_seq;
 	f->dp_prev = f->hwords;
-	f->carry = f->hwords ? (size_t)f->T * f->B * f->ow * (sizeof *f->hwords + (f->ref_seq ? sizeof *f->ref_seq : 0))
+	f->carry = f->hwords ? (size_t)fp_out_rows(f) * f->B * f->ow *
+				       (sizeof *f->hwords + (f->ref_seq ? sizeof *f->ref_seq : 0))
 			     : 0;
 	f->ref_seq = NULL;
 	f->hwords = NULL;

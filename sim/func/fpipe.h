@@ -49,7 +49,8 @@ typedef struct func_layer_err {
 	 * reference's state and the h sequence carried to or from a stacked
 	 * layer; the weights' own arrays and the readers of their input x,
 	 * xseq.h, not counted). Deterministic, flat in T
-	 * for a single layer: tests check it, reports do not show it. */
+	 * for a single layer, and for a layer whose next layer reads only its
+	 * final state (timesteps 1): tests check it, reports do not show it. */
 	size_t state_peak_bytes;
 	/* Delta network (delta.h), when the layer is one: columns of x and h
 	 * per step (0 for a partition not encoded), used and skipped summed

@@ -170,6 +170,14 @@ if "$BIN" run --workload workloads/examples/lstm_tiny.yaml --functional --no-ene
    "$BIN" run --workload workloads/examples/lstm_tiny.yaml --functional --reference --no-energy --format json |
    python3 -c 'import json, sys; e = json.load(sys.stdin)["error"]; sys.exit(not ("computed" not in e and e["max_abs"] > 0))'
 then ok; else bad "--functional without and with --reference (JSON error object)"; fi
+# Many-to-one: kws_gru's fc (T = 1) reads the GRU's last h (T = 25) in a
+# functional run, the reference too; a layer of other fewer steps than the
+# one below is refused at the layer, with what is accepted.
+if "$BIN" run --workload workloads/networks/kws_gru.yaml --functional --reference --no-energy >"$T/kws.txt" 2>&1 &&
+   grep -q '^  layer 2 h (last step) ' "$T/kws.txt"; then ok; else bad "kws_gru --functional: $(head -3 "$T/kws.txt")"; fi
+sed 's/timesteps: 1$/timesteps: 5/' workloads/networks/kws_gru.yaml >"$T/kws5.yaml"
+expect_error "^$T/kws5.yaml:25:5: layer 2 has input_size 154, timesteps 5, batch_size 1; a functional run feeds it layer 1's h, expected input_size 154, batch_size 1 and timesteps 25 \(every step\) or 1 \(the last step\)$" \
+  --workload "$T/kws5.yaml" --functional
 "$BIN" run --workload workloads/cells/lstm_coupled.yaml --scheduler sequential -w timesteps=1 --no-energy \
   --trace "$T/coupled.json" >/dev/null
 if python3 - "$T/coupled.json" <<'PY'
