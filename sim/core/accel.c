@@ -467,8 +467,14 @@ static void accel_anytime_left(accel_t *a, uint32_t seg, uint32_t step)
  * their tests are compiled out. */
 static inline __attribute__((always_inline)) void accel_acc_out(accel_t *a, const bool plain)
 {
+	if (plain && a->now < a->acc_due) { /* cu_out_peek would be NULL */
+		a->acc_starve++;
+		return;
+	}
 	const cu_out_t *o = !plain && a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
 	if (!o) {
+		if (plain)
+			a->acc_due = cu_next_out(a->cu);
 		a->acc_starve++;
 		return;
 	}
@@ -597,6 +603,16 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			accel_trace_idle(a, tok->cause);
 		return false;
 	}
+	if (tok->mid && a->vs_lazy && tok->col == a->vs_c1 && a->now == a->vs_next && tok->seg == a->vs_seg) {
+		/* the run's next tile, the cycle after its last (vs_next) */
+		a->vs_busy++;
+		a->vs_c1++;
+		a->vs_next++;
+		cu_in_push_next(a->cu);
+		if (!plain && a->trace)
+			accel_vs_trace(a, tok);
+		return false;
+	}
 	cu_refuse_t r = !plain && a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
@@ -615,6 +631,7 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			a->vs_c0 = tok->col;
 		}
 		a->vs_c1 = tok->col + 1;
+		a->vs_next = a->now + 1;
 		cu_in_push_mid(a->cu, &tok->t);
 	} else {
 		if (!plain && a->fp)
@@ -623,6 +640,8 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			a->be.in_push(a->be.ctx, &tok->t);
 		else
 			cu_in_push(a->cu, &tok->t);
+		if (plain && tok->t.last) /* it closes a block, offered after now */
+			a->acc_due = a->now + 1;
 		a->useful += tok->t.useful_lanes;
 		a->issued += a->nk;
 		a->ih_operand_reads += tok->t.cols;
@@ -843,6 +862,7 @@ static int accel_step_plain(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_
 {
 	uint64_t m = *mark, l = *last;
 	int rc;
+	a->acc_due = cu_next_out(a->cu);
 	for (;;) {
 		bool may_end = accel_cycle_as(a, true);
 		if ((rc = accel_watch(a, &m, &l, err, true)))
