@@ -394,6 +394,13 @@ static int accel_vs_sums(accel_t *a, const sched_prog_t *p)
 	return SIM_OK;
 }
 
+/* The run has no trace, functional datapath or compute backend: its
+ * stepped cycles may take accel_cycle_as's plain copy. */
+static bool accel_plain(const accel_t *a)
+{
+	return !a->trace && !a->fp && !a->be.ctx;
+}
+
 static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &a->w->layers[l];
@@ -423,6 +430,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.delta = lc->delta,
 		.delta_latency = a->hw.delta_encoder_latency,
 		.lazy_reads = a->lazy_reads,
+		.mid_short = a->vs_lazy && accel_plain(a),
 	};
 	if (ctrl_begin_layer(a->ctrl, &cl))
 		return sim_err(err, SIM_ENOMEM, "out of memory");
@@ -603,8 +611,10 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			accel_trace_idle(a, tok->cause);
 		return false;
 	}
-	if (tok->mid && a->vs_lazy && tok->col == a->vs_c1 && a->now == a->vs_next && tok->seg == a->vs_seg) {
-		/* the run's next tile, the cycle after its last (vs_next) */
+	if (tok->mid && a->now == a->vs_next && tok->col == a->vs_c1 && tok->seg == a->vs_seg) {
+		/* the run's next tile, the cycle after its last (vs_next); no
+		 * test of vs_lazy: without it there is no run (vs_seg stays
+		 * UINT32_MAX, which no segment is) */
 		a->vs_busy++;
 		a->vs_c1++;
 		a->vs_next++;
@@ -752,7 +762,7 @@ static inline __attribute__((always_inline)) bool accel_cycle_as(accel_t *a, con
 	if (frozen) {
 		ctrl_tick(a->ctrl, &a->view, true, NULL);
 	} else {
-		if (!ctrl_tick_lazy(a->ctrl, head))
+		if (!(plain ? ctrl_tick_lazy_mid(a->ctrl, head) : ctrl_tick_lazy(a->ctrl, head)))
 			ctrl_tick(a->ctrl, &a->view, false, head);
 		a->head = head + 1 == a->line_end ? a->line : head + 1;
 	}
@@ -773,13 +783,6 @@ static inline __attribute__((always_inline)) bool accel_cycle_as(accel_t *a, con
 static __attribute__((noinline)) bool accel_cycle(accel_t *a)
 {
 	return accel_cycle_as(a, false);
-}
-
-/* The run has no trace, functional datapath or compute backend: its
- * stepped cycles may take accel_cycle_as's plain copy. */
-static bool accel_plain(const accel_t *a)
-{
-	return !a->trace && !a->fp && !a->be.ctx;
 }
 
 /*
