@@ -640,6 +640,11 @@ void cu_in_push_mid(cu_t *cu, const cu_tile_t *t)
 	cu->exited = true;
 }
 
+void cu_in_push_next(cu_t *cu)
+{
+	cu->last_exit++; /* now + tree_exit[cfg], the previous tile's + 1 */
+}
+
 void cu_count_mid(cu_t *cu, uint64_t n, uint64_t tree_adds, unsigned cfg)
 {
 	cu->tile_cycles += n;

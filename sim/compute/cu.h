@@ -141,6 +141,12 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t);
  * middle tiles at once). The tap and the tree's exit move as cu_in_push
  * moves them. */
 void cu_in_push_mid(cu_t *cu, const cu_tile_t *t);
+/* cu_in_push_mid of a tile of the same config as the one cu_in_push_mid
+ * accepted in the previous cycle (the next tile of its block): such a tile
+ * is always accepted (it is not first, and its exit is one cycle past the
+ * previous one's, so past the tap), so the caller need not ask cu_in_ready.
+ * The tree's exit moves on by that cycle. */
+void cu_in_push_next(cu_t *cu);
 /* Counts n tiles of config cfg accepted by cu_in_push_mid, with tree_adds
  * useful tree adds among them: exactly what cu_in_push would have added. */
 void cu_count_mid(cu_t *cu, uint64_t n, uint64_t tree_adds, unsigned cfg);

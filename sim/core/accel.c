@@ -394,6 +394,13 @@ static int accel_vs_sums(accel_t *a, const sched_prog_t *p)
 	return SIM_OK;
 }
 
+/* The run has no trace, functional datapath or compute backend: its
+ * stepped cycles may take accel_cycle_as's plain copy. */
+static bool accel_plain(const accel_t *a)
+{
+	return !a->trace && !a->fp && !a->be.ctx;
+}
+
 static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 {
 	const layer_cfg_t *lc = &a->w->layers[l];
@@ -423,6 +430,7 @@ static int accel_begin_layer(accel_t *a, uint32_t l, sim_err_t *err)
 		.delta = lc->delta,
 		.delta_latency = a->hw.delta_encoder_latency,
 		.lazy_reads = a->lazy_reads,
+		.mid_short = a->vs_lazy && accel_plain(a),
 	};
 	if (ctrl_begin_layer(a->ctrl, &cl))
 		return sim_err(err, SIM_ENOMEM, "out of memory");
@@ -459,14 +467,22 @@ static void accel_anytime_left(accel_t *a, uint32_t seg, uint32_t step)
 	at->left_at[(size_t)step * at->nblock + b] = a->now;
 }
 
-/* Stage 3: the accumulators' output. Stages 3 and 4 are `inline` (and
- * accel_cycle, which GCC still keeps apart from the loop): each runs once
- * per cycle from one call site, and out of line each cost a call, prologue
- * and epilogue per stepped cycle (docs/performance.md). */
-static inline void accel_acc_out(accel_t *a)
+/* Stage 3: the accumulators' output. Stages 3 and 4 are `inline`: each
+ * runs once per cycle from one call site (accel_cycle_as), and out of line
+ * each cost a call, prologue and epilogue per stepped cycle
+ * (docs/performance.md). `plain` (a constant at each call site): the run
+ * has no trace, functional datapath or compute backend (accel_plain), so
+ * their tests are compiled out. */
+static inline __attribute__((always_inline)) void accel_acc_out(accel_t *a, const bool plain)
 {
-	const cu_out_t *o = a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
+	if (plain && a->now < a->acc_due) { /* cu_out_peek would be NULL */
+		a->acc_starve++;
+		return;
+	}
+	const cu_out_t *o = !plain && a->be.ctx ? a->be.out_peek(a->be.ctx) : cu_out_peek(a->cu);
 	if (!o) {
+		if (plain)
+			a->acc_due = cu_next_out(a->cu);
 		a->acc_starve++;
 		return;
 	}
@@ -476,7 +492,7 @@ static inline void accel_acc_out(accel_t *a)
 		return;
 	}
 	const sched_seg_t *s = &a->segs[b->seg];
-	if (a->fp)
+	if (!plain && a->fp)
 		fpipe_block(a->fp, b->seg, b->step, o);
 	if (s->part == SCHED_PART_X) {
 		if (!a->x_store) /* else to the schedule's own store */
@@ -506,14 +522,14 @@ static inline void accel_acc_out(accel_t *a)
 		if (a->anytime && o->tag.seq + 1u == workload_active(&a->w->layers[a->layer], b->step))
 			accel_anytime_left(a, b->seg, b->step);
 	}
-	if (a->trace) {
+	if (!plain && a->trace) {
 		char args[128];
 		snprintf(args, sizeof args, "\"step\":%u,\"seq\":%u,\"rows\":\"%u..%u\",\"config\":%u", b->step,
 			 o->tag.seq, s->j0, s->j0 + s->valid_pg - 1, s->cfg);
 		trace_slice(a->trace, TRACE_ACC, s->part == SCHED_PART_X ? "W.x block -> buffer" : "U.h block -> MFU",
 			    a->now, a->now + 1, args);
 	}
-	if (a->be.ctx)
+	if (!plain && a->be.ctx)
 		a->be.out_pop(a->be.ctx);
 	else
 		cu_out_pop(a->cu);
@@ -572,23 +588,47 @@ static void accel_vs_settle(accel_t *a)
 	a->vs_c0 = a->vs_c1;
 }
 
+/* The trace of a tile the VS array accepted: its busy slice, and its
+ * segment's start and end. */
+static void accel_vs_trace(accel_t *a, const ctrl_token_t *tok)
+{
+	accel_trace_idle(a, -1);
+	if (tok->t.first && tok->t.tag.seq == 0)
+		a->seg_start = a->now;
+	if (tok->t.last && tok->t.tag.seq + 1u == workload_active(&a->w->layers[a->layer], tok->t.tag.step))
+		accel_trace_segment(a, tok->t.tag.block, a->now + 1);
+}
+
 /* Stage 4: the VS array takes the read line's head, tok. Returns true
- * when the head tile was refused (the line freezes this cycle). */
-static inline bool accel_vs(accel_t *a, ctrl_token_t *tok)
+ * when the head tile was refused (the line freezes this cycle). `plain`:
+ * as accel_acc_out's. */
+static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_token_t *tok, const bool plain)
 {
 	if (!tok->is_tile) {
 		a->idle[tok->cause] += a->nk;
 		a->vs_starve++;
-		if (a->trace)
+		if (!plain && a->trace)
 			accel_trace_idle(a, tok->cause);
 		return false;
 	}
-	cu_refuse_t r = a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
+	if (tok->mid && a->now == a->vs_next && tok->col == a->vs_c1 && tok->seg == a->vs_seg) {
+		/* the run's next tile, the cycle after its last (vs_next); no
+		 * test of vs_lazy: without it there is no run (vs_seg stays
+		 * UINT32_MAX, which no segment is) */
+		a->vs_busy++;
+		a->vs_c1++;
+		a->vs_next++;
+		cu_in_push_next(a->cu);
+		if (!plain && a->trace)
+			accel_vs_trace(a, tok);
+		return false;
+	}
+	cu_refuse_t r = !plain && a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
 		a->idle[cause] += a->nk;
 		a->vs_stall++;
-		if (a->trace)
+		if (!plain && a->trace)
 			accel_trace_idle(a, cause);
 		return true;
 	}
@@ -601,14 +641,17 @@ static inline bool accel_vs(accel_t *a, ctrl_token_t *tok)
 			a->vs_c0 = tok->col;
 		}
 		a->vs_c1 = tok->col + 1;
+		a->vs_next = a->now + 1;
 		cu_in_push_mid(a->cu, &tok->t);
 	} else {
-		if (a->fp)
+		if (!plain && a->fp)
 			fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
-		if (a->be.ctx)
+		if (!plain && a->be.ctx)
 			a->be.in_push(a->be.ctx, &tok->t);
 		else
 			cu_in_push(a->cu, &tok->t);
+		if (plain && tok->t.last) /* it closes a block, offered after now */
+			a->acc_due = a->now + 1;
 		a->useful += tok->t.useful_lanes;
 		a->issued += a->nk;
 		a->ih_operand_reads += tok->t.cols;
@@ -617,13 +660,8 @@ static inline bool accel_vs(accel_t *a, ctrl_token_t *tok)
 		else
 			accel_vs_meta(a, tok);
 	}
-	if (a->trace) {
-		accel_trace_idle(a, -1);
-		if (tok->t.first && tok->t.tag.seq == 0)
-			a->seg_start = a->now;
-		if (tok->t.last && tok->t.tag.seq + 1u == workload_active(&a->w->layers[a->layer], tok->t.tag.step))
-			accel_trace_segment(a, tok->t.tag.block, a->now + 1);
-	}
+	if (!plain && a->trace)
+		accel_vs_trace(a, tok);
 	return false;
 }
 
@@ -678,8 +716,14 @@ static void accel_settle(accel_t *a)
  * Returns whether the cell updater or the MFU ticked: only their ticks
  * write h (cellu) or a projection (the MFU into the gate buffer), so a
  * layer can only be done after a cycle that returned true.
+ *
+ * Always inlined, with `plain` a constant: accel_cycle is the copy for
+ * every run (out of line, called from the fast-forward loop and the
+ * burst), and a stepped run without trace, functional datapath or compute
+ * backend steps a copy of its own inside its loop (accel_step_plain),
+ * which tests none of them and pays no call, prologue or epilogue.
  */
-static inline bool accel_cycle(accel_t *a)
+static inline __attribute__((always_inline)) bool accel_cycle_as(accel_t *a, const bool plain)
 {
 	bool ticked = false;
 	bool took = false, started = false;
@@ -704,7 +748,7 @@ static inline bool accel_cycle(accel_t *a)
 		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
 		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
 	}
-	accel_acc_out(a);
+	accel_acc_out(a, plain);
 	/* The read line's head: the VS array takes it, and the controller
 	 * writes the next token into its slot unless the line freezes. */
 	ctrl_token_t *head = a->head;
@@ -714,11 +758,11 @@ static inline bool accel_cycle(accel_t *a)
 		else if (started)
 			a->bound_mfu++;
 	}
-	bool frozen = accel_vs(a, head);
+	bool frozen = accel_vs(a, head, plain);
 	if (frozen) {
 		ctrl_tick(a->ctrl, &a->view, true, NULL);
 	} else {
-		if (!ctrl_tick_lazy(a->ctrl, head))
+		if (!(plain ? ctrl_tick_lazy_mid(a->ctrl, head) : ctrl_tick_lazy(a->ctrl, head)))
 			ctrl_tick(a->ctrl, &a->view, false, head);
 		a->head = head + 1 == a->line_end ? a->line : head + 1;
 	}
@@ -728,12 +772,17 @@ static inline bool accel_cycle(accel_t *a)
 		dram_tick(a->dram);
 		a->mem_settled = wbuf_settled(a->wbuf) && dcmp_quiet(a->dcmp) && dram_settled(a->dram);
 	}
-	if (a->be.ctx)
+	if (!plain && a->be.ctx)
 		a->be.tick(a->be.ctx);
 	else
 		cu_tick(a->cu);
 	a->now++;
 	return ticked;
+}
+
+static __attribute__((noinline)) bool accel_cycle(accel_t *a)
+{
+	return accel_cycle_as(a, false);
 }
 
 /*
@@ -782,13 +831,13 @@ static inline bool accel_layer_done(const accel_t *a)
 
 /* The checks after every cycle, stepped or jumped: a broken invariant, a
  * backend's error, and the watchdog (no progress and some unit busy for
- * longer than hw.watchdog cycles: a deadlock). */
-static inline int accel_watch(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
+ * longer than hw.watchdog cycles: a deadlock). `plain`: as accel_cycle_as's. */
+static inline int accel_watch(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err, const bool plain)
 {
 	int rc;
 	if (a->broken)
 		return sim_err(err, SIM_EINTERNAL, "cycle %llu: %s", (unsigned long long)a->now, a->broken);
-	if (a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
+	if (!plain && a->be.ctx && (rc = a->be.error(a->be.ctx, err)))
 		return rc;
 	uint64_t p = accel_progress(a);
 	if (p != *mark || !accel_units_idle(a)) {
@@ -809,16 +858,38 @@ static void accel_trace_tick(accel_t *a)
 	}
 }
 
+/* accel_step_layer for a run that is accel_plain: the cycle's plain copy
+ * inlined into the loop, the watchdog's mark and last progress cycle kept
+ * in locals (registers) and handed back when the layer ends or fails. */
+static int accel_step_plain(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
+{
+	uint64_t m = *mark, l = *last;
+	int rc;
+	a->acc_due = cu_next_out(a->cu);
+	for (;;) {
+		bool may_end = accel_cycle_as(a, true);
+		if ((rc = accel_watch(a, &m, &l, err, true)))
+			break;
+		if (may_end && accel_layer_done(a))
+			break;
+	}
+	*mark = m;
+	*last = l;
+	return rc;
+}
+
 /* A run without fast-forward: steps cycle by cycle to the end of the
  * layer. Its own loop, so its cycles test none of the fast-forward's
  * conditions. */
 static int accel_step_layer(accel_t *a, uint64_t *mark, uint64_t *last, sim_err_t *err)
 {
+	if (accel_plain(a))
+		return accel_step_plain(a, mark, last, err);
 	for (;;) {
 		bool may_end = accel_cycle(a);
 		if (a->trace)
 			accel_trace_tick(a);
-		int rc = accel_watch(a, mark, last, err);
+		int rc = accel_watch(a, mark, last, err, false);
 		if (rc)
 			return rc;
 		if (may_end && accel_layer_done(a))
@@ -869,7 +940,7 @@ static int accel_loop(accel_t *a, run_result_t *r, sim_err_t *err)
 					continue;
 				}
 			}
-			if ((rc = accel_watch(a, &mark, &last, err)))
+			if ((rc = accel_watch(a, &mark, &last, err, false)))
 				return rc;
 			if (!may_end || !accel_layer_done(a))
 				continue;

@@ -125,6 +125,20 @@ typedef struct accel {
 	 * does not continue it and from accel_settle. Room: vs_sum_room. */
 	bool vs_lazy;
 	uint32_t vs_seg, vs_c0, vs_c1;
+	/* The cycle after the run's last tile was accepted: a middle tile that
+	 * continues the run (segment vs_seg, column vs_c1) in that cycle is of
+	 * the same config and one cycle behind it, so it is accepted without
+	 * the compute unit's readiness test (cu_in_push_next). */
+	uint64_t vs_next;
+	/* In a plain stepped run (accel_step_plain), no cycle before it has a
+	 * finished block to offer, so the accumulators' output asks
+	 * cu_out_peek only from then. Invariant: at most the next cycle the
+	 * compute unit offers a block in (cu_next_out). Set to cu_next_out
+	 * where that loop starts and where cu_out_peek found nothing; lowered
+	 * to the next cycle where a tile that closes a block is pushed (a pop
+	 * leaves it at or below now). Nothing else in that loop adds finished
+	 * blocks. */
+	uint64_t acc_due;
 	struct accel_tile_sum {
 		uint64_t useful, cols, adds;
 	} * vs_sum;

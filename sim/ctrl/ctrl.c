@@ -509,6 +509,7 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 	c->a_free = c->a_simple && (c->all_in || (c->all_in = wbuf_all_ready(v->wbuf) && dcmp_quiet(v->dcmp)));
 	c->a_lazy = c->a_free && (f & CTRL_SEG_LAZY);
 	c->a_lazy_end = c->a_lazy && !c->L.delta ? c->a_nt - 1 : 0;
+	c->a_tok = c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD;
 	/* Input-phase tokens take their block ids one by one (emit). */
 	if (s->cont)
 		c->a_id = ctrl_cont_id(c, s->cont - 1, step);
@@ -859,6 +860,24 @@ bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out)
 		return false;
 	c->step_started = -1;
 	fill_token_plain(c, c->a_s, c->a_c++, 0, out);
+	c->now++;
+	return true;
+}
+
+bool ctrl_tick_lazy_mid(ctrl_t *c, ctrl_token_t *out)
+{
+	if (c->a_c >= c->a_lazy_end) /* as ctrl_tick_lazy */
+		return false;
+	c->step_started = -1;
+	const unsigned char *tk = c->a_tok + (size_t)c->a_c * CTRL_TOK_HEAD;
+	bool mid;
+	memcpy(&mid, tk + offsetof(ctrl_token_t, mid), sizeof mid);
+	if (c->L.mid_short && mid) {
+		memcpy(out, tk, CTRL_TOK_MID);
+		c->a_c++;
+	} else {
+		fill_token_plain(c, c->a_s, c->a_c++, 0, out);
+	}
 	c->now++;
 	return true;
 }

@@ -93,6 +93,11 @@ typedef struct ctrl_token {
 	cu_tile_t t;
 } ctrl_token_t;
 
+/* A token's header, config and flags (is_tile .. t.has_init): all a middle
+ * tile's token must hold where the VS array counts it per run (accel_vs),
+ * its seg, col and mid, and the compute unit's tap its first and cfg. */
+#define CTRL_TOK_MID offsetof(ctrl_token_t, t.tag)
+
 typedef struct ctrl_layer {
 	const sched_prog_t *prog;
 	cell_kind_t cell;
@@ -113,6 +118,10 @@ typedef struct ctrl_layer {
 	uint32_t delta_latency; /* ... and delta_latency cycles more (the encoder) */
 	bool lazy_reads;	/* the engine calls ctrl_settle before it reads a counter: an
 				 * all-ready segment may count its reads per segment (stepped runs) */
+	bool mid_short;		/* the engine ticks with ctrl_tick_lazy_mid and reads a middle tile's
+				 * token for no more than its first CTRL_TOK_MID bytes (its plain
+				 * stepped copy, which counts such tiles per run: accel_impl.h,
+				 * vs_lazy) */
 } ctrl_layer_t;
 
 /* Where a cu block (by tag.block) came from. */
@@ -145,6 +154,10 @@ void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out);
  * of a lazily counted segment (ctrl_impl.h, a_lazy), which is not its
  * last: returns true. Else does nothing and returns false. */
 bool ctrl_tick_lazy(ctrl_t *c, ctrl_token_t *out);
+/* ctrl_tick_lazy, but in a layer that is ctrl_layer_t.mid_short a middle
+ * tile's token (ctrl_token_t.mid) is written only up to CTRL_TOK_MID, its
+ * tag and counts left as the line's slot held them. */
+bool ctrl_tick_lazy_mid(ctrl_t *c, ctrl_token_t *out);
 const ctrl_block_t *ctrl_block(const ctrl_t *c, uint32_t id);
 /* Fast-forward. `head` is the read line's head token (the VS array takes
  * it this cycle) and the line holds R tokens. Returns the number k of

@@ -107,6 +107,11 @@ struct ctrl {
 	 * ended segment has a_c == a_nt, so it stays right until the next
 	 * start sets it again. */
 	uint32_t a_lazy_end;
+	/* The active segment's first token template (tok + tile0 *
+	 * CTRL_TOK_HEAD), set with a_lazy_end and read only while a_c is below
+	 * it (ctrl_tick_lazy_mid): the token table is reallocated only at a
+	 * layer's start, which sets a_lazy_end to 0. */
+	const unsigned char *a_tok;
 	/* Delta: the next step whose h the controller watches for, and the
 	 * cycle each of the last 4 steps' h was complete (the encoder's
 	 * latency counts from there). */
