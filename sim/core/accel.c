@@ -671,14 +671,25 @@ static uint64_t accel_due(uint64_t now, uint64_t q)
 	return q == UINT64_MAX ? UINT64_MAX : now + 1 + q;
 }
 
+/* What a lagged unit is owed is the engine's clock less its own. A unit
+ * clock ahead of the engine's is a broken invariant (a tick or skip that
+ * paid too much): the difference would wrap to nearly 2^64 cycles, so it
+ * is reported (`broken`) instead of skipped. */
 void accel_settle_clocks(accel_t *a)
 {
-	if (cellu_now(a->cellu) != a->now)
-		cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
-	if (mfu_now(a->mfu) != a->now)
-		mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
-	if (dram_now(a->dram) != a->now)
-		dram_skip(a->dram, a->now - dram_now(a->dram));
+	uint64_t c = cellu_now(a->cellu), m = mfu_now(a->mfu), d = dram_now(a->dram);
+	if (c > a->now || m > a->now || d > a->now) {
+		a->broken = c > a->now	 ? "the cell updater's clock ran ahead of the engine's"
+			    : m > a->now ? "the MFU's clock ran ahead of the engine's"
+					 : "the DRAM's clock ran ahead of the engine's";
+		return;
+	}
+	if (c != a->now)
+		cellu_skip(a->cellu, a->now - c);
+	if (m != a->now)
+		mfu_skip(a->mfu, a->now - m);
+	if (d != a->now)
+		dram_skip(a->dram, a->now - d);
 }
 
 /* Brings the event-driven units' clocks and counters up to now and
