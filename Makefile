@@ -35,9 +35,9 @@ TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lmpfr -lgmp -lpthread
 # binds libc and libm before main and faults in their pages: on a machine
 # whose page faults are dear that was a third of a default run's CPU
 # (docs/performance.md, "The seventh start-up round"). Static, LAPACK's
-# code is only paged in when a decomposition runs, and the program's
-# answers no longer depend on which BLAS the machine's alternatives
-# select. Only the program: the library, tests and fuzzers keep LDLIBS.
+# code is only paged in when a decomposition runs, and the BLAS a built
+# program uses is the one it was linked with, whatever the machine's
+# alternatives select later. Only the program: the library, tests and fuzzers keep LDLIBS.
 # Where an archive is missing (another distribution), the program is
 # linked like the library. Recursive (=): mk/onnx.mk adds protobuf-c to
 # LDLIBS later.
