@@ -62,6 +62,26 @@ with_load() { while IFS= read -r l; do printf '%-78s load %s\n' "$l" "$(loadavg)
 figure() { printf '%-44s %14s %s\n' "$1" "$2" "$3" | with_load; }
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 now_ns() { date +%s%N; }
+# lower NAME VALUE: NAME takes VALUE when it is empty or VALUE is smaller
+# (the best of several runs; integers or decimals).
+lower() {
+	if [ -z "${!1}" ] || awk -v a="$2" -v b="${!1}" 'BEGIN { exit !(a < b) }'; then
+		printf -v "$1" '%s' "$2"
+	fi
+}
+# ns of one `sharpsim "$@"`: the mean of BATCH in a row.
+batch_ns() {
+	local t0 t1
+	t0=$(now_ns)
+	for _ in $(seq "$BATCH"); do "$BIN" "$@" >/dev/null; done
+	t1=$(now_ns)
+	echo $(((t1 - t0) / BATCH))
+}
+# The minor page faults of one `sharpsim "$@"` (GNU time's %R).
+faults() {
+	/usr/bin/time -f %R -o "$out/faults.txt" "$BIN" "$@" >/dev/null
+	tail -1 "$out/faults.txt"
+}
 cycles_of() {
 	"$BIN" "$@" --format csv |
 		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { print $c["cycles"] }'
@@ -73,24 +93,14 @@ echo "sharpsim bench: $(nproc) cores, $BIN ($("$BIN" --version 2>/dev/null | hea
 if want 1; then
 	echo "== 1. time to result: sharpsim run --workload $LSTM (sharp-4k, fast-forward)"
 	# Next to it, interleaved, the same binary's empty start
-	# (`sharpsim --version`: exec, the dynamic loader, libc's start, exit):
-	# the floor this machine puts under any run. Machines differ in it by
-	# several times (a page fault costs about 1 us on some and 10 us on
-	# others), so the run's figure is read against it.
+	# (`sharpsim --version`: exec, the program's start, exit): the floor
+	# this machine puts under any run. Machines differ in it by several
+	# times (a page fault costs about 1 us on some and 10 us on others), so
+	# the run's figure is read against it.
 	best= floor=
 	for _ in $(seq "$RUNS"); do
-		for what in run empty; do
-			if [ "$what" = run ]; then set -- run --workload "$LSTM"; else set -- --version; fi
-			t0=$(now_ns)
-			for _ in $(seq "$BATCH"); do "$BIN" "$@" >/dev/null; done
-			t1=$(now_ns)
-			ns=$(((t1 - t0) / BATCH))
-			if [ "$what" = run ]; then
-				{ [ -z "$best" ] || [ "$ns" -lt "$best" ]; } && best=$ns
-			else
-				{ [ -z "$floor" ] || [ "$ns" -lt "$floor" ]; } && floor=$ns
-			fi
-		done
+		lower best "$(batch_ns run --workload "$LSTM")"
+		lower floor "$(batch_ns --version)"
 	done
 	figure "time to result, one run" "$(awk -v n="$best" 'BEGIN { printf "%.3f", n / 1e6 }')" \
 		"ms wall (mean of $BATCH, best of $RUNS)"
@@ -99,11 +109,8 @@ if want 1; then
 	# Page faults are counted exactly (GNU time's %R, minor faults), unlike
 	# time, and on a machine whose faults are dear they are most of a run.
 	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f %R -o "$out/faults.txt" "$BIN" run --workload "$LSTM" >/dev/null
-		fr=$(tail -1 "$out/faults.txt")
-		/usr/bin/time -f %R -o "$out/faults.txt" "$BIN" --version >/dev/null
-		fe=$(tail -1 "$out/faults.txt")
-		figure "  page faults, one run / an empty start" "$fr / $fe" "minor faults (GNU time %R)"
+		figure "  page faults, one run / an empty start" \
+			"$(faults run --workload "$LSTM") / $(faults --version)" "minor faults (GNU time %R)"
 	fi
 fi
 
@@ -121,8 +128,8 @@ if want 2; then
 			/usr/bin/time -f '%e %U %S' -o "$out/time.txt" "$BIN" "${args[@]}" >/dev/null 2>&1
 			read -r w u sy <"$out/time.txt"
 			cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')
-			{ [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; } && bw=$w
-			{ [ -z "$bc" ] || awk -v a="$cpu" -v b="$bc" 'BEGIN { exit !(a < b) }'; } && bc=$cpu
+			lower bw "$w"
+			lower bc "$cpu"
 		done
 		figure "stepping at ${b^^} MACs, T = $t, $tile" \
 			"$(awk -v w="$bw" -v p="$bc" -v c="$c" 'BEGIN { printf "%.1f / %.1f", w * 1e9 / c, p * 1e9 / c }')" \
@@ -171,7 +178,7 @@ if want 7; then
 		for _ in $(seq "$RUNS"); do
 			/usr/bin/time -f '%e' -o "$out/time.txt" "$BIN" "${args[@]}" >/dev/null 2>&1
 			w=$(cat "$out/time.txt")
-			{ [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; } && bw=$w
+			lower bw "$w"
 		done
 		figure "streamed h2048 at 1K, T = $t" "$bw" "s wall ($c cycles, best of $RUNS)"
 	done
