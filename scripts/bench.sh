@@ -9,7 +9,7 @@
 #      the same binary's empty start (`sharpsim --version`), interleaved,
 #      and the page faults of each (exact, GNU time's %R);
 #   2. stepping (--no-fast-forward) ns per simulated cycle at 1K and 64K
-#      MACs: the same LSTM stretched so that a run has 3.5 to 8 M cycles
+#      MACs: the same LSTM stretched so that a run has 14 to 33 M cycles
 #      (start-up is then under 1 % of it), wall / cycles and CPU (user +
 #      system) / cycles, best of RUNS each: on a loaded machine the wall
 #      figure grows with the other jobs, the CPU figure much less;
@@ -116,7 +116,7 @@ fi
 
 if want 2; then
 	echo "== 2. stepping (--no-fast-forward), $LSTM stretched (weights resident, the table's tile fixed)"
-	for spec in 1k:1000 64k:20000; do
+	for spec in 1k:4000 64k:80000; do
 		b=${spec%%:*} t=${spec#*:}
 		tile=$("$BIN" run --hw "configs/sharp-$b.yaml" --workload "$LSTM" --no-energy --format json |
 			sed -n 's/.*"tile": "\(config[0-9]\)".*/\1/p' | head -1)
