@@ -132,23 +132,7 @@ read -r fc _ < <(best_of "$RUNS" "${BATCH:-200}" /bin/true)
 # spawn to its exit, exec and start included; mean of BATCH runs, best of
 # RUNS. This is the tool's own cost; the loop above adds the shell's fork.
 own_cpu() {
-	"$PY" - "$RUNS" "${BATCH:-200}" "$@" <<'PY'
-import os, sys
-rounds, batch, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-null = os.open(os.devnull, os.O_WRONLY)
-acts = [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
-best = None
-for _ in range(rounds):
-    cpu = 0.0
-    for _ in range(batch):
-        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=acts)
-        _, status, ru = os.wait4(pid, 0)
-        if status:
-            sys.exit("bench-scalesim: failed: " + " ".join(argv))
-        cpu += ru.ru_utime + ru.ru_stime
-    best = cpu / batch if best is None else min(best, cpu / batch)
-print(f"{best:.6f}")
-PY
+	"$PY" scripts/spawn-cpu.py "$RUNS" "${BATCH:-200}" "$@"
 }
 so=$(own_cpu "$BIN" run --hw configs/sharp-1k.yaml --workload "$out/lstm_h512_t1.yaml")
 fo=$(own_cpu /bin/true)

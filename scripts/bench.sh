@@ -7,7 +7,8 @@
 #      t25, the default sharp-4k, fast-forward on, energy priced), wall
 #      clock per run: mean of BATCH runs, best of RUNS batches, next to
 #      the same binary's empty start (`sharpsim --version`), interleaved,
-#      and the page faults of each (exact, GNU time's %R);
+#      the page faults of each (exact, GNU time's %R), and the CPU of each
+#      as the process alone, started without a shell (scripts/spawn-cpu.py);
 #   2. stepping (--no-fast-forward) ns per simulated cycle at 1K and 64K
 #      MACs: the same LSTM stretched so that a run has 14 to 33 M cycles
 #      (start-up is then under 1 % of it), wall / cycles and CPU (user +
@@ -111,6 +112,15 @@ if want 1; then
 	if [ -x /usr/bin/time ]; then
 		figure "  page faults, one run / an empty start" \
 			"$(faults run --workload "$LSTM") / $(faults --version)" "minor faults (GNU time %R)"
+	fi
+	# The same two as processes alone: no shell's fork (whose copy of the
+	# shell's page tables the loop above charges to each run), each run's
+	# own CPU from wait4 (scripts/spawn-cpu.py).
+	if [ -x /usr/bin/python3 ]; then
+		own() { /usr/bin/python3 scripts/spawn-cpu.py "$RUNS" "$BATCH" "$BIN" "$@"; }
+		figure "  CPU of the process alone, run / empty start" \
+			"$(own run --workload "$LSTM" | awk '{ printf "%.3f", $1 * 1e3 }') / $(own --version |
+				awk '{ printf "%.3f", $1 * 1e3 }')" "ms (posix_spawn, wait4; best of $RUNS)"
 	fi
 fi
 
