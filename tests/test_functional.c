@@ -558,14 +558,14 @@ static double *fc_alone(const hw_cfg_t *h, layer_cfg_t fc, uint64_t seed, const 
 	return read_h(TEST_DIR "/m2o_y/layer0_h.npy", 1, fc.batch_size, fc.hidden_size);
 }
 
-/* The double reference of a GRU then fc stack of seed `seed` (fpipe.c's
- * seed streams), the fc reading the GRU's h of step last[b] for sequence
- * b; also the GRU's reference h (T, B, H) into *hr. Returns the fc's
- * output (1, B, Hfc). */
+/* The double reference of a recurrent layer then fc stack of seed `seed`
+ * (fpipe.c's seed streams), the fc reading the layer's h of step last[b]
+ * for sequence b; also the layer's reference h (T, B, H, or P with a
+ * projection) into *hr. Returns the fc's output (1, B, Hfc). */
 static double *m2o_reference(const layer_cfg_t *gru, layer_cfg_t fc, uint64_t seed, const uint32_t *last, double **hr)
 {
 	sim_err_t e = { 0 };
-	uint32_t T = gru->timesteps, B = gru->batch_size, H = gru->hidden_size;
+	uint32_t T = gru->timesteps, B = gru->batch_size, H = gru->proj_size ? gru->proj_size : gru->hidden_size;
 	weights_t *wg = weights_random(gru, seed, &e), *wf = weights_random(&fc, seed + SEED_STRIDE, &e);
 	ck_assert(wg && wf);
 	*hr = malloc((size_t)T * B * H * sizeof **hr);
@@ -661,6 +661,43 @@ START_TEST(many_to_one_kws_gru)
 	}
 	ck_assert_msg(peak[0] > 0 && peak[0] == peak[1],
 		      "GRU under a many-to-one fc: %zu bytes for T = 25, %zu for 1000", peak[0], peak[1]);
+}
+END_TEST
+
+/*
+ * Many-to-one over a projection: an LSTMP (H = 20, P = 7, T = 6, B = 2)
+ * under an fc of T = 1, whose input is the projected h (P wide) of the
+ * last step. Bit for bit, the fc's dumped output is the fc run alone on the
+ * LSTMP's dumped h at T - 1, and its reported error is exactly its output
+ * against the reference fc on the double LSTMP's h at T - 1; the reference
+ * on h at T - 2 is far from the output (so reading the wrong step fails).
+ */
+START_TEST(many_to_one_lstmp)
+{
+	mkdirs();
+	const uint64_t seed = 5;
+	const uint32_t T = 6, B = 2, P = 7, K = 5;
+	hw_cfg_t h = hw_small(SCHED_KIND_UNFOLDED, TILE_AUTO);
+	layer_cfg_t ls[2] = { test_layer(CELL_LSTM, GRU_LBR, 12, 20, T, B), test_layer(CELL_FC, GRU_LBR, P, K, 1, B) };
+	ls[0].proj_size = P;
+	ck_assert_int_eq(system("rm -rf " TEST_DIR "/m2o && mkdir -p " TEST_DIR "/m2o"), 0);
+	run_result_t r = run_ok(&h, ls, 2, seed, TEST_DIR "/m2o");
+	double *hp = read_h(TEST_DIR "/m2o/layer0_h.npy", T, B, P), *y = read_h(TEST_DIR "/m2o/layer1_h.npy", 1, B, K);
+	double *alone = fc_alone(&h, ls[1], seed, hp + (size_t)(T - 1) * B * P);
+	ck_assert_msg(memcmp(y, alone, (size_t)B * K * sizeof *y) == 0,
+		      "the fc's output is not the fc's on the LSTMP's last projected h");
+	const uint32_t last[2] = { T - 1, T - 1 }, before[2] = { T - 2, T - 2 };
+	double *hr, *hr2;
+	double *yr = m2o_reference(&ls[0], ls[1], seed, last, &hr),
+	       *yb = m2o_reference(&ls[0], ls[1], seed, before, &hr2);
+	const func_layer_err_t *ef = &r.layers[1].err;
+	ck_assert_msg(max_diff(y, yr, B * K) == ef->h.max_abs, "reported %g, against the last h's reference %g",
+		      ef->h.max_abs, max_diff(y, yr, B * K));
+	ck_assert(ef->h.max_abs > 0 && ef->h.max_abs < FP16_BOUND);
+	ck_assert_msg(max_diff(y, yb, B * K) > 5 * FP16_BOUND, "h at T - 2 gives an fc output only %g away",
+		      max_diff(y, yb, B * K));
+	run_result_free(&r);
+	free(hp), free(y), free(alone), free(hr), free(hr2), free(yr), free(yb);
 }
 END_TEST
 
@@ -1106,6 +1143,7 @@ Suite *functional_suite(void)
 	tcase_add_test(e2e, peephole_weights_directory);
 	tcase_add_test(e2e, stacked_layers);
 	tcase_add_test(e2e, many_to_one_kws_gru);
+	tcase_add_test(e2e, many_to_one_lstmp);
 	tcase_add_test(e2e, classifier_head);
 	tcase_add_test(e2e, fixed_point);
 	tcase_add_test(e2e, memory_flat_in_t);
