@@ -741,22 +741,22 @@ static inline __attribute__((always_inline)) bool accel_cycle_as(accel_t *a, con
 	if (a->now >= a->cellu_due) {
 		if (cellu_now(a->cellu) != a->now)
 			cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
-		cellu_tick(a->cellu, a->gbuf);
+		cellu_tick_t ct = cellu_tick(a->cellu, a->gbuf);
 		ticked = true;
-		took = cellu_took(a->cellu);
-		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
+		took = ct.took;
+		a->cellu_due = accel_due(a->now, ct.quiet);
 	}
 	if (a->now >= a->mfu_due) {
 		if (mfu_now(a->mfu) != a->now)
 			mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
-		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+		mfu_tick_t mt = mfu_tick(a->mfu, a->preact, a->gbuf);
 		ticked = true;
-		if (released) {
-			ibuf_read(a->ibuf, released);
-			ibuf_free(a->ibuf, released);
+		if (mt.released) {
+			ibuf_read(a->ibuf, mt.released);
+			ibuf_free(a->ibuf, mt.released);
 		}
-		started = mfu_started(a->mfu);
-		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
+		started = mt.started;
+		a->mfu_due = accel_due(a->now, mt.quiet);
 		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
 	}
 	accel_acc_out(a, plain);

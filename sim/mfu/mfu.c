@@ -37,7 +37,6 @@ struct mfu {
 	int fn[CELL_MAX_GATES];	    /* the act_fn_t gate g's activation evaluates, -1: none */
 	uint64_t now;
 	bool has_cur;
-	bool started; /* the last tick started values (transient: not state) */
 	mfu_packet_t cur;
 	uint32_t cur_left;
 	mfu_done_t *done;
@@ -147,11 +146,6 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 	return released;
 }
 
-bool mfu_started(const mfu_t *m)
-{
-	return m->started;
-}
-
 /* Packet p, whose values all started by this cycle (the first at cycle
  * start), enters the pipeline: it leaves cfg.latency cycles from now. */
 static void mfu_issue(mfu_t *m, const mfu_packet_t *p, uint64_t start)
@@ -177,7 +171,7 @@ mfu_issue_cur(mfu_t *m)
 	m->has_cur = false;
 }
 
-uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
+mfu_tick_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 {
 	uint32_t released = mfu_finish(m, out);
 	uint32_t budget = m->cfg.units;
@@ -206,13 +200,15 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 		if (m->cur_left == 0)
 			mfu_issue_cur(m);
 	}
-	m->started = budget < m->cfg.units;
-	if (m->started)
+	bool started = budget < m->cfg.units;
+	if (started)
 		m->busy++;
 	else
 		m->starve++;
 	m->now++;
-	return released;
+	/* mfu_quiet_for's answer: the FIFO's state is what the loop left */
+	uint64_t quiet = m->has_cur || !fifo_empty(in) ? 0 : m->count ? m->done[m->head].ready - m->now : UINT64_MAX;
+	return (mfu_tick_t){ .quiet = quiet, .released = released, .started = started };
 }
 
 bool mfu_idle(const mfu_t *m)
