@@ -693,12 +693,14 @@ void accel_settle_clocks(accel_t *a)
 }
 
 /* Brings the event-driven units' clocks and counters up to now and
- * flushes the cell updater's per-element counts (cellu_flush): called
- * before anything reads the units' state or the statistics. */
+ * flushes the cell updater's per-element counts (cellu_flush) and the
+ * MFU's per-gate function counts (mfu_flush): called before anything
+ * reads the units' state or the statistics. */
 static void accel_settle(accel_t *a)
 {
 	accel_settle_clocks(a);
 	cellu_flush(a->cellu);
+	mfu_flush(a->mfu);
 	if (a->lazy_reads) {
 		ctrl_settle(a->ctrl, &a->view);
 		accel_vs_settle(a);

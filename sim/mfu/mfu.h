@@ -82,6 +82,11 @@ void mfu_snapshot(const mfu_t *m, snap_t *s);
 void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* A packet's state fields (also the items of the MFU's input FIFO). */
 extern const snap_table_t mfu_packet_state;
+/* Adds the function counts (mfu.sigmoid, .tanh and the others) of the
+ * packets started since the last flush: the engine flushes before anything
+ * reads the statistics (accel_settle), and a new layer flushes the last
+ * one's. */
+void mfu_flush(mfu_t *m);
 /* Fast-forward over k such cycles (k <= mfu_quiet_for). */
 void mfu_skip(mfu_t *m, uint64_t k);
 /* The cycle its clock stands at: its ticks and skipped cycles so far, all
