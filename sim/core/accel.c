@@ -497,7 +497,7 @@ static inline __attribute__((always_inline)) void accel_acc_out(accel_t *a, cons
 	if (s->part == SCHED_PART_X) {
 		if (!a->x_store) /* else to the schedule's own store */
 			ibuf_write(a->ibuf, s->valid_rows);
-		ctrl_x_written(a->ctrl, o->tag.block);
+		ctrl_x_written(a->ctrl, b);
 	} else {
 		if (!fifo_can_push(a->preact)) {
 			a->acc_stall++;
@@ -623,7 +623,13 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			accel_vs_trace(a, tok);
 		return false;
 	}
-	cu_refuse_t r = !plain && a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
+	/* A tile counted with its run (vs_lazy's middle tiles) is pushed
+	 * with cu_in_push_mid; any other is pushed whole, in the plain copy
+	 * by the same call that accepts it (cu_in_offer). */
+	bool whole = !(a->vs_lazy && tok->mid);
+	cu_refuse_t r = !plain && a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t)
+			: plain && whole    ? cu_in_offer(a->cu, &tok->t)
+					    : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
 		a->idle[cause] += a->nk;
@@ -633,7 +639,7 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 		return true;
 	}
 	a->vs_busy++; /* per tile: the watchdog's progress mark reads it */
-	if (a->vs_lazy && tok->mid) {
+	if (!whole) {
 		/* its counts are its program tile's: counted with its run */
 		if (tok->seg != a->vs_seg || tok->col != a->vs_c1) {
 			accel_vs_settle(a);
@@ -648,7 +654,7 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
 		if (!plain && a->be.ctx)
 			a->be.in_push(a->be.ctx, &tok->t);
-		else
+		else if (!plain) /* the plain copy's cu_in_offer pushed it */
 			cu_in_push(a->cu, &tok->t);
 		if (plain && tok->t.last) /* it closes a block, offered after now */
 			a->acc_due = a->now + 1;
