@@ -205,6 +205,11 @@ static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
 {
 	if (!c->carried || c->step == 0 || !want)
 		return want;
+	/* Every step the same elements (no sequence_lens) and the last step
+	 * all written: each of the step's elements has its c_{t-1} (the
+	 * answer below, without asking the per-step counts). */
+	if (c->elems_all && (int64_t)c->step - 1 <= c->full_through)
+		return want;
 	uint32_t done = cellu_written_of(c, c->step - 1);
 	uint32_t n = cellu_active(c, c->step), np = cellu_active(c, c->step - 1);
 	if (n == np)
