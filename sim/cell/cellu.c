@@ -42,7 +42,6 @@ struct cellu {
 	uint32_t elems; /* of the step being read (c->step): H * its active sequences */
 	uint64_t now;
 	uint32_t step, taken;		/* step being read, elements read of it */
-	bool took;			/* the last tick read elements (transient: not state) */
 	uint32_t w_step[2], w_count[2]; /* h written, per step parity */
 	int64_t full_through;		/* last step whose h is fully written */
 	bool done_layer;
@@ -206,6 +205,11 @@ static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
 {
 	if (!c->carried || c->step == 0 || !want)
 		return want;
+	/* Every step the same elements (no sequence_lens) and the last step
+	 * all written: each of the step's elements has its c_{t-1} (the
+	 * answer below, without asking the per-step counts). */
+	if (c->elems_all && (int64_t)c->step - 1 <= c->full_through)
+		return want;
 	uint32_t done = cellu_written_of(c, c->step - 1);
 	uint32_t n = cellu_active(c, c->step), np = cellu_active(c, c->step - 1);
 	if (n == np)
@@ -219,6 +223,16 @@ static uint32_t cellu_carried(const cellu_t *c, uint32_t want)
 	return k;
 }
 
+/* Step `step`'s slice on the trace, once its last element is written. Out
+ * of line: its buffer and calls cost cellu_tick a stack frame and
+ * register saves on every tick, traced or not. */
+static __attribute__((noinline)) void cellu_trace_step(const cellu_t *c, uint32_t step, uint32_t elems)
+{
+	char args[64];
+	snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, elems);
+	trace_slice(c->trace, TRACE_CELL, "cell update", c->step_start[step & 1], c->now + 1, args);
+}
+
 static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 {
 	unsigned p = step & 1;
@@ -230,24 +244,15 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 	uint32_t elems = cellu_elems(c, step);
 	if (c->w_count[p] == elems) {
 		c->full_through = step; /* steps finish in order */
-		if (c->trace) {
-			char args[64];
-			snprintf(args, sizeof args, "\"step\":%u,\"elements\":%u", step, elems);
-			trace_slice(c->trace, TRACE_CELL, "cell update", c->step_start[p], c->now + 1, args);
-		}
+		if (c->trace)
+			cellu_trace_step(c, step, elems);
 	}
 	if (step + 1 == c->timesteps && c->w_count[p] == elems)
 		c->done_layer = true;
 }
 
-bool cellu_took(const cellu_t *c)
+cellu_tick_t cellu_tick(cellu_t *c, gbuf_t *in)
 {
-	return c->took;
-}
-
-void cellu_tick(cellu_t *c, gbuf_t *in)
-{
-	c->took = false;
 	while (c->count && c->q[c->head].ready <= c->now) {
 		const cellu_done_t *d = &c->q[c->head];
 		if (c->sink)
@@ -261,6 +266,10 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 	uint32_t take = cellu_carried(c, ready);
 	if (ready && !take)
 		c->wait_c++;
+	/* Ready elements left unread: the gate buffer's ready prefix does not
+	 * move within the tick (only the MFU writes it), so what cellu_quiet_for
+	 * would read after the tick is this, unless the step moves on. */
+	uint32_t left = avail - take;
 	if (take) {
 		if (c->taken == 0)
 			c->step_start[c->step & 1] = c->now;
@@ -274,16 +283,23 @@ void cellu_tick(cellu_t *c, gbuf_t *in)
 		c->taken += take;
 		c->pend += take;
 		c->busy++;
-		c->took = true;
 		if (c->taken == c->elems) {
 			c->step++;
 			c->taken = 0;
 			c->elems = cellu_elems(c, c->step);
+			left = c->step < c->timesteps ? gbuf_ready(in, c->step) : 0;
 		}
 	} else {
 		c->starve++;
 	}
 	c->now++;
+	/* cellu_quiet_for's answer, from what the tick already read */
+	return (cellu_tick_t){
+		.quiet = left	    ? 0
+			 : c->count ? c->q[c->head].ready - c->now
+				    : UINT64_MAX,
+		.took = take != 0,
+	};
 }
 
 uint32_t cellu_h_written(const cellu_t *c, uint32_t step)

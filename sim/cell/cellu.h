@@ -52,9 +52,15 @@ void cellu_destroy(cellu_t *c);
 /* New layer: H elements per active sequence of each step
  * (workload_active). lc must outlive the layer. */
 void cellu_begin_layer(cellu_t *c, const layer_cfg_t *lc);
-void cellu_tick(cellu_t *c, gbuf_t *in);
-/* Whether the last tick read elements (a cycle counted in cell.busy). */
-bool cellu_took(const cellu_t *c);
+/* What a tick tells the engine: whether it read elements (a cycle counted
+ * in cell.busy) and what cellu_quiet_for would return right after it, the
+ * gate buffer unchanged since. Returned in registers rather than asked
+ * through two more calls each tick (docs/performance.md). */
+typedef struct cellu_tick {
+	uint64_t quiet;
+	bool took;
+} cellu_tick_t;
+cellu_tick_t cellu_tick(cellu_t *c, gbuf_t *in);
 /* Elements of h written for `step` (a prefix: in order). */
 uint32_t cellu_h_written(const cellu_t *c, uint32_t step);
 /* The layer's last step is fully written. */

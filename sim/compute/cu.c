@@ -153,13 +153,19 @@ void cu_destroy(cu_t *cu)
 	free(cu);
 }
 
-cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t)
+/* cu_in_ready's test, inlined into cu_in_offer as into its own copy */
+static inline __attribute__((always_inline)) cu_refuse_t cu_ready(const cu_t *cu, const cu_tile_t *t)
 {
 	if (t->first && cu->nfree == 0)
 		return CU_REFUSE_SLOTS;
 	if (cu->exited && cu->now + cu->tree_exit[t->cfg] <= cu->last_exit)
 		return CU_REFUSE_TAP;
 	return CU_REFUSE_NONE;
+}
+
+cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t)
+{
+	return cu_ready(cu, t);
 }
 
 static uint32_t cu_find_slot(cu_t *cu, const cu_tag_t *tag)
@@ -598,7 +604,8 @@ void cu_block_values(const cu_cfg_t *cfg, const cu_tile_t *t, uint32_t n, uint32
 		cu_compute(&c, &s, &t[i]);
 }
 
-void cu_in_push(cu_t *cu, const cu_tile_t *t)
+/* cu_in_push's work, inlined into cu_in_offer as into its own copy */
+static inline __attribute__((always_inline)) void cu_push(cu_t *cu, const cu_tile_t *t)
 {
 	uint32_t si = UINT32_MAX;
 	if (t->first) {
@@ -632,6 +639,19 @@ void cu_in_push(cu_t *cu, const cu_tile_t *t)
 		cu->done[tail].slot = si;
 		cu->dcount++;
 	}
+}
+
+void cu_in_push(cu_t *cu, const cu_tile_t *t)
+{
+	cu_push(cu, t);
+}
+
+cu_refuse_t cu_in_offer(cu_t *cu, const cu_tile_t *t)
+{
+	cu_refuse_t r = cu_ready(cu, t);
+	if (r == CU_REFUSE_NONE)
+		cu_push(cu, t);
+	return r;
 }
 
 void cu_in_push_mid(cu_t *cu, const cu_tile_t *t)

@@ -135,6 +135,10 @@ uint32_t cu_tree_depth(uint32_t vs_units, unsigned cfg);
 cu_refuse_t cu_in_ready(const cu_t *cu, const cu_tile_t *t);
 /* Accepts a tile (precondition: cu_in_ready() == CU_REFUSE_NONE). */
 void cu_in_push(cu_t *cu, const cu_tile_t *t);
+/* cu_in_ready, and cu_in_push when it accepts: one call where the caller
+ * pushes the tile as soon as it is accepted (a stepped run's tile that
+ * opens or closes a block, at 64K every tile). */
+cu_refuse_t cu_in_offer(cu_t *cu, const cu_tile_t *t);
 /* cu_in_push of a tile inside a block (neither first nor last) in a
  * timing run (not functional), without its counters: the caller counts
  * such tiles later with cu_count_mid (a stepped run counts a segment's

@@ -497,7 +497,7 @@ static inline __attribute__((always_inline)) void accel_acc_out(accel_t *a, cons
 	if (s->part == SCHED_PART_X) {
 		if (!a->x_store) /* else to the schedule's own store */
 			ibuf_write(a->ibuf, s->valid_rows);
-		ctrl_x_written(a->ctrl, o->tag.block);
+		ctrl_x_written(a->ctrl, b);
 	} else {
 		if (!fifo_can_push(a->preact)) {
 			a->acc_stall++;
@@ -623,7 +623,13 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			accel_vs_trace(a, tok);
 		return false;
 	}
-	cu_refuse_t r = !plain && a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t) : cu_in_ready(a->cu, &tok->t);
+	/* A tile counted with its run (vs_lazy's middle tiles) is pushed
+	 * with cu_in_push_mid; any other is pushed whole, in the plain copy
+	 * by the same call that accepts it (cu_in_offer). */
+	bool whole = !(a->vs_lazy && tok->mid);
+	cu_refuse_t r = !plain && a->be.ctx ? a->be.in_ready(a->be.ctx, &tok->t)
+			: plain && whole    ? cu_in_offer(a->cu, &tok->t)
+					    : cu_in_ready(a->cu, &tok->t);
 	if (r != CU_REFUSE_NONE) {
 		int cause = r == CU_REFUSE_SLOTS ? IDLE_BACKPRESSURE : IDLE_FILL_DRAIN;
 		a->idle[cause] += a->nk;
@@ -633,7 +639,7 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 		return true;
 	}
 	a->vs_busy++; /* per tile: the watchdog's progress mark reads it */
-	if (a->vs_lazy && tok->mid) {
+	if (!whole) {
 		/* its counts are its program tile's: counted with its run */
 		if (tok->seg != a->vs_seg || tok->col != a->vs_c1) {
 			accel_vs_settle(a);
@@ -648,7 +654,7 @@ static inline __attribute__((always_inline)) bool accel_vs(accel_t *a, ctrl_toke
 			fpipe_tile(a->fp, tok->seg, tok->col, &tok->t);
 		if (!plain && a->be.ctx)
 			a->be.in_push(a->be.ctx, &tok->t);
-		else
+		else if (!plain) /* the plain copy's cu_in_offer pushed it */
 			cu_in_push(a->cu, &tok->t);
 		if (plain && tok->t.last) /* it closes a block, offered after now */
 			a->acc_due = a->now + 1;
@@ -693,12 +699,14 @@ void accel_settle_clocks(accel_t *a)
 }
 
 /* Brings the event-driven units' clocks and counters up to now and
- * flushes the cell updater's per-element counts (cellu_flush): called
- * before anything reads the units' state or the statistics. */
+ * flushes the cell updater's per-element counts (cellu_flush) and the
+ * MFU's per-gate function counts (mfu_flush): called before anything
+ * reads the units' state or the statistics. */
 static void accel_settle(accel_t *a)
 {
 	accel_settle_clocks(a);
 	cellu_flush(a->cellu);
+	mfu_flush(a->mfu);
 	if (a->lazy_reads) {
 		ctrl_settle(a->ctrl, &a->view);
 		accel_vs_settle(a);
@@ -741,22 +749,22 @@ static inline __attribute__((always_inline)) bool accel_cycle_as(accel_t *a, con
 	if (a->now >= a->cellu_due) {
 		if (cellu_now(a->cellu) != a->now)
 			cellu_skip(a->cellu, a->now - cellu_now(a->cellu));
-		cellu_tick(a->cellu, a->gbuf);
+		cellu_tick_t ct = cellu_tick(a->cellu, a->gbuf);
 		ticked = true;
-		took = cellu_took(a->cellu);
-		a->cellu_due = accel_due(a->now, cellu_quiet_for(a->cellu, a->gbuf));
+		took = ct.took;
+		a->cellu_due = accel_due(a->now, ct.quiet);
 	}
 	if (a->now >= a->mfu_due) {
 		if (mfu_now(a->mfu) != a->now)
 			mfu_skip(a->mfu, a->now - mfu_now(a->mfu));
-		uint32_t released = mfu_tick(a->mfu, a->preact, a->gbuf);
+		mfu_tick_t mt = mfu_tick(a->mfu, a->preact, a->gbuf);
 		ticked = true;
-		if (released) {
-			ibuf_read(a->ibuf, released);
-			ibuf_free(a->ibuf, released);
+		if (mt.released) {
+			ibuf_read(a->ibuf, mt.released);
+			ibuf_free(a->ibuf, mt.released);
 		}
-		started = mfu_started(a->mfu);
-		a->mfu_due = accel_due(a->now, mfu_quiet_for(a->mfu, a->preact));
+		started = mt.started;
+		a->mfu_due = accel_due(a->now, mt.quiet);
 		a->cellu_due = a->cellu_due < a->now + 1 ? a->cellu_due : a->now + 1;
 	}
 	accel_acc_out(a, plain);

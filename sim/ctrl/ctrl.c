@@ -300,7 +300,7 @@ bool ctrl_mfu_reads_x(const ctrl_t *c)
 	return c->mfu_reads_x;
 }
 
-void ctrl_x_written(ctrl_t *c, uint32_t id)
+void ctrl_x_written(ctrl_t *c, const ctrl_block_t *b)
 {
 	if (c->sd->flags & SCHED_F_X_PRECOMPUTED) {
 		c->pre_written++;
@@ -309,9 +309,8 @@ void ctrl_x_written(ctrl_t *c, uint32_t id)
 	}
 	/* The block's ring entry names its queue slot (ctrl_start_seg); ids
 	 * are unique, so a live slot holding this id is this block's. */
-	const ctrl_block_t *b = &c->ring[id % c->nring];
 	uint32_t k = b->xq;
-	if (b->id == id && k < c->xq_cap && (k + c->xq_cap - c->xq_head) % c->xq_cap < c->xq_count && c->xq_id[k] == id)
+	if (k < c->xq_cap && (k + c->xq_cap - c->xq_head) % c->xq_cap < c->xq_count && c->xq_id[k] == b->id)
 		c->xq_written[k]++;
 }
 

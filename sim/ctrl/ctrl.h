@@ -199,9 +199,10 @@ void ctrl_shift(ctrl_t *c, uint64_t cycles, uint32_t steps, uint32_t ids);
 extern const snap_table_t ctrl_token_state;
 /* The MFU reads X blocks back from the intermediate buffer. */
 bool ctrl_mfu_reads_x(const ctrl_t *c);
-/* An X block (by tag.block) left the accumulators for the intermediate
- * buffer. */
-void ctrl_x_written(ctrl_t *c, uint32_t id);
+/* An X block left the accumulators for the intermediate buffer: b, its
+ * entry as ctrl_block found it by tag.block (the caller has it already,
+ * so it is not looked up twice). */
+void ctrl_x_written(ctrl_t *c, const ctrl_block_t *b);
 
 /* This unit behind the unit interface (unit.h). */
 extern const unit_ops_t ctrl_unit;

@@ -82,19 +82,25 @@ void gbuf_begin_layer(gbuf_t *g, const layer_cfg_t *lc, unsigned gates, bool who
 	}
 }
 
-static gbuf_step_t *slot(gbuf_t *g, uint32_t step)
+/* Slot s taken over for `step` (its parity's), or NULL while the step two
+ * back is not fully consumed: once a step, so out of line. */
+static __attribute__((noinline)) gbuf_step_t *slot_take(gbuf_t *g, gbuf_step_t *s, uint32_t step)
+{
+	if (s->step != UINT32_MAX && s->consumed != s->elems)
+		return NULL;
+	s->step = step;
+	s->frontier = s->consumed = s->rh = s->proj = s->complete = 0;
+	s->batch = workload_active(g->lc, step);
+	s->elems = g->hidden * s->batch;
+	return s;
+}
+
+/* Inline: every packet asks, and all but a step's first find the slot
+ * already theirs. */
+static inline gbuf_step_t *slot(gbuf_t *g, uint32_t step)
 {
 	gbuf_step_t *s = &g->s[step & 1];
-	if (s->step != step) {
-		/* Reuse requires the step two back to be fully consumed. */
-		if (s->step != UINT32_MAX && s->consumed != s->elems)
-			return NULL;
-		s->step = step;
-		s->frontier = s->consumed = s->rh = s->proj = s->complete = 0;
-		s->batch = workload_active(g->lc, step);
-		s->elems = g->hidden * s->batch;
-	}
-	return s;
+	return s->step == step ? s : slot_take(g, s, step);
 }
 
 /* Eight gate counts at once (SWAR). A count never exceeds the cell's

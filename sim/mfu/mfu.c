@@ -2,6 +2,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "../arith/act.h"
@@ -37,7 +38,6 @@ struct mfu {
 	int fn[CELL_MAX_GATES];	    /* the act_fn_t gate g's activation evaluates, -1: none */
 	uint64_t now;
 	bool has_cur;
-	bool started; /* the last tick started values (transient: not state) */
 	mfu_packet_t cur;
 	uint32_t cur_left;
 	mfu_done_t *done;
@@ -51,8 +51,17 @@ struct mfu {
 	 * the registry by mfu_destroy */
 	uint64_t busy, starve, acts, bias;
 	uint64_t *fns[ACT_N_FN];
+	/* Rows of the packets since the last mfu_flush whose gates were all
+	 * pend_gate (pend_n of them): their function counts are pend_pg
+	 * times each gate's, added at the flush rather than gate by gate per
+	 * packet (consecutive packets of a layer mostly carry the same
+	 * gates; another set flushes first). */
+	uint64_t pend_pg;
+	uint8_t pend_gate[4], pend_n;
 	stats_t *st;
 };
+/* mfu_account compares a packet's gates with pend_gate as one word */
+_Static_assert(sizeof((mfu_packet_t *)0)->gate == sizeof(uint32_t), "a packet's gates are one 32-bit word");
 
 mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st)
 {
@@ -90,8 +99,21 @@ void mfu_destroy(mfu_t *m)
 	free(m);
 }
 
+void mfu_flush(mfu_t *m)
+{
+	if (!m->pend_pg)
+		return;
+	for (unsigned i = 0; i < m->pend_n; i++) {
+		int f = m->fn[m->pend_gate[i]];
+		if (f >= 0)
+			*m->fns[f] += m->pend_pg;
+	}
+	m->pend_pg = 0;
+}
+
 void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc)
 {
+	mfu_flush(m); /* the previous layer's packets, at its gates' functions */
 	m->cell = cell_variant(cell_get(lc->cell), lc->gru_form);
 	/* A sigmoid-kind gate evaluates role f's function, a tanh-kind one
 	 * role g's (cellmath's cm_gate does the same in values). */
@@ -110,11 +132,17 @@ static void mfu_account(mfu_t *m, const mfu_packet_t *p)
 	if (p->phase == CELL_PHASE_PROJ)
 		return; /* LSTMP's projected h: narrowed, no bias, no activation */
 	m->bias += p->values;
-	for (unsigned i = 0; i < p->ngates; i++) {
-		int f = m->fn[p->gate[i]];
-		if (f >= 0)
-			*m->fns[f] += p->valid_pg;
+	/* the gate bytes past ngates take part: a packet whose differ only
+	 * there flushes once more, still exact */
+	uint32_t key, pend;
+	memcpy(&key, p->gate, sizeof key);
+	memcpy(&pend, m->pend_gate, sizeof pend);
+	if (key != pend || p->ngates != m->pend_n) {
+		mfu_flush(m);
+		m->pend_n = p->ngates;
+		memcpy(m->pend_gate, p->gate, sizeof m->pend_gate);
 	}
+	m->pend_pg += p->valid_pg;
 }
 
 static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
@@ -147,11 +175,6 @@ static uint32_t mfu_finish(mfu_t *m, gbuf_t *out)
 	return released;
 }
 
-bool mfu_started(const mfu_t *m)
-{
-	return m->started;
-}
-
 /* Packet p, whose values all started by this cycle (the first at cycle
  * start), enters the pipeline: it leaves cfg.latency cycles from now. */
 static void mfu_issue(mfu_t *m, const mfu_packet_t *p, uint64_t start)
@@ -177,7 +200,7 @@ mfu_issue_cur(mfu_t *m)
 	m->has_cur = false;
 }
 
-uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
+mfu_tick_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 {
 	uint32_t released = mfu_finish(m, out);
 	uint32_t budget = m->cfg.units;
@@ -206,13 +229,15 @@ uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 		if (m->cur_left == 0)
 			mfu_issue_cur(m);
 	}
-	m->started = budget < m->cfg.units;
-	if (m->started)
+	bool started = budget < m->cfg.units;
+	if (started)
 		m->busy++;
 	else
 		m->starve++;
 	m->now++;
-	return released;
+	/* mfu_quiet_for's answer: the FIFO's state is what the loop left */
+	uint64_t quiet = m->has_cur || !fifo_empty(in) ? 0 : m->count ? m->done[m->head].ready - m->now : UINT64_MAX;
+	return (mfu_tick_t){ .quiet = quiet, .released = released, .started = started };
 }
 
 bool mfu_idle(const mfu_t *m)

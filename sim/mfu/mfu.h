@@ -58,12 +58,19 @@ mfu_t *mfu_create(const mfu_cfg_t *cfg, stats_t *st);
 void mfu_destroy(mfu_t *m);
 /* lc must outlive the layer (only read here). */
 void mfu_begin_layer(mfu_t *m, const layer_cfg_t *lc);
+/* What a tick tells the engine, in registers rather than through two more
+ * calls each tick (docs/performance.md): what mfu_quiet_for would return
+ * right after it (its input FIFO unchanged since), the X values released
+ * from the intermediate buffer this cycle (GRU linear_before_reset reads
+ * them), and whether it started values (a cycle counted in mfu.busy). */
+typedef struct mfu_tick {
+	uint64_t quiet;
+	uint32_t released;
+	bool started;
+} mfu_tick_t;
 /* One cycle: finish what is due into the gate buffer, then start values
- * from the input FIFO. Returns the number of X values released from the
- * intermediate buffer this cycle (GRU linear_before_reset reads them). */
-uint32_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out);
-/* Whether the last tick started values (a cycle counted in mfu.busy). */
-bool mfu_started(const mfu_t *m);
+ * from the input FIFO. */
+mfu_tick_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out);
 bool mfu_idle(const mfu_t *m);
 /* Cycles from now during which a tick would only count starvation: no
  * value to start (input FIFO empty) and no packet due (0: none). */
@@ -75,6 +82,11 @@ void mfu_snapshot(const mfu_t *m, snap_t *s);
 void mfu_shift(mfu_t *m, uint64_t cycles, uint32_t steps, uint32_t ids);
 /* A packet's state fields (also the items of the MFU's input FIFO). */
 extern const snap_table_t mfu_packet_state;
+/* Adds the function counts (mfu.sigmoid, .tanh and the others) of the
+ * packets started since the last flush: the engine flushes before anything
+ * reads the statistics (accel_settle), and a new layer flushes the last
+ * one's. */
+void mfu_flush(mfu_t *m);
 /* Fast-forward over k such cycles (k <= mfu_quiet_for). */
 void mfu_skip(mfu_t *m, uint64_t k);
 /* The cycle its clock stands at: its ticks and skipped cycles so far, all

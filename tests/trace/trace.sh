@@ -4,7 +4,8 @@
 #     stepped every cycle (--no-fast-forward), the run fast-forwarded
 #     outside it (sim.jumped_cycles > 0), every slice lies in the window,
 #     and the counter tracks (DRAM, weight buffer, intermediate buffer,
-#     FIFO, accumulators, utilization) are there;
+#     FIFO, accumulators, utilization) and the cell updater's and MFU's
+#     slices are there;
 #   - --trace-layer 2 traces exactly layer 2's cycles (from the JSON
 #     report's per-layer cycles); --trace-steps keeps only those steps;
 #   - a long stepped window is announced on stderr with the cycle count;
@@ -38,6 +39,9 @@ import json, sys
 ev = json.load(open(sys.argv[1]))["traceEvents"]
 x = [e for e in ev if e.get("ph") == "X"]
 assert len(x) > 50, len(x)
+# the cell updater's and the MFU's slices
+names = {e["name"] for e in x}
+assert {"cell update", "activate"} <= names, names
 for e in x:
     a = e["args"]
     assert 8000 <= a["cycle"] and a["cycle"] + a["cycles"] <= 11000, a
