@@ -73,6 +73,7 @@ void ctrl_destroy(ctrl_t *c)
 	free(c->next_in[0]);
 	free(c->next_in[1]);
 	free(c->seg_flags);
+	free(c->one);
 	free(c);
 }
 
@@ -168,6 +169,12 @@ static int ctrl_tokens(ctrl_t *c)
 		uint32_t peak = 0, n = s->ntiles;
 		if (!n)
 			continue;
+		c->one[i] = (struct ctrl_seg_one){ .tok = out,
+						   .rows = m->bank_rows,
+						   .bytes = m->bank_bytes,
+						   .dec = m->dec_weights,
+						   .vals = s->valid_rows,
+						   .cfg = s->cfg };
 		ctrl_tile_sum_put(ts, m, &rows, &bytes, &dec, &peak);
 		ctrl_token_put(&tk, m, 0, first0, n > 1 ? pre : last_end, init0, out);
 		if (n == 1)
@@ -215,7 +222,10 @@ static int ctrl_seg_tables(ctrl_t *c)
 		uint16_t *b = realloc(c->seg_flags, (p->n + 1) * sizeof *b);
 		if (b)
 			c->seg_flags = b;
-		if (!x || !h || !b)
+		struct ctrl_seg_one *o = realloc(c->one, (p->n + 1) * sizeof *o);
+		if (o)
+			c->one = o;
+		if (!x || !h || !b || !o)
 			return SIM_ENOMEM;
 		c->nseg_room = p->n + 1;
 	}
@@ -762,7 +772,8 @@ CTRL_INLINE void ctrl_emit_one(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *ou
 /* Segment seg of step `step`, CTRL_SEG_ONE with the layer's weights all in
  * (all_in), started and issued whole: what ctrl_start_seg_in and
  * ctrl_emit_one do for it, every test the segment's flags or the layer
- * answer left out. The a_* fields describe the active segment and are
+ * answer left out, and every value read from its row of the per-layer
+ * table (ctrl_t.one). The a_* fields describe the active segment and are
  * read only while one is (the snapshot, the emit, a burst), but for
  * a_lazy, which ctrl_settle reads: the segment ends here with nothing left
  * to settle, so only the last segment's reads are counted and a_lazy
@@ -775,8 +786,8 @@ CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t s
 		c->a_lazy = false;
 		c->a_lazy_end = 0;
 	}
-	const sched_seg_t *s = &c->L.prog->seg[seg];
-	uint32_t vals = s->valid_rows; /* one sequence */
+	const struct ctrl_seg_one *o = &c->one[seg];
+	uint32_t vals = o->vals; /* one sequence */
 	uint32_t id = f & CTRL_SEG_CONTINUES ? c->merge_id : c->next_id++;
 	if (f & CTRL_SEG_MERGE_ID)
 		c->merge_id = id;
@@ -786,20 +797,22 @@ CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t s
 	if (f & CTRL_SEG_XQ_POP)
 		ctrl_xq_pop(c, v, vals);
 	ctrl_ring_put(c, id, seg, step, xq);
-	ctrl_count_start(c, s);
-	const tile_meta_t *m = sched_tile(c->L.prog, s, 0);
-	wbuf_tile_read_all_ready(v->wbuf, m);
-	dcmp_count(v->dcmp, m->dec_weights);
+	c->blocks++; /* ctrl_count_start */
+	if (o->cfg != c->last_cfg)
+		c->reconfigs++;
+	c->last_cfg = o->cfg;
+	wbuf_count_reads(v->wbuf, o->rows, o->bytes, o->bytes); /* wbuf_tile_read_all_ready */
+	dcmp_count(v->dcmp, o->dec);
 	c->tiles++;
 	c->busy++;
-	memcpy(out, c->tok + (size_t)s->tile0 * CTRL_TOK_HEAD, CTRL_TOK_HEAD);
+	memcpy(out, o->tok, CTRL_TOK_HEAD);
 	out->t.tag.step = step;
 	out->t.tag.block = id;
 	out->t.tag.seq = 0;
 	if (c->trace) {
 		c->a_step = step;
 		c->seg_start = c->now;
-		ctrl_trace_issue(c, s);
+		ctrl_trace_issue(c, &c->L.prog->seg[seg]);
 	}
 }
 

@@ -50,6 +50,10 @@ struct ctrl {
 	 * Room: nseg_room. */
 	uint32_t *next_in[2];
 	uint16_t *seg_flags;
+	/* one[i]: what ctrl_launch_one reads of segment i, side by side
+	 * (ctrl_tokens), so a one-tile start finds none of it through the
+	 * segment, its tile's metadata and the token table. */
+	struct ctrl_seg_one *one;
 	uint32_t nseg_room;
 	/* The batch when every sequence runs every step (no sequence_lens),
 	 * else 0: ctrl_active without reading the workload. */
@@ -157,6 +161,16 @@ struct ctrl {
 	uint64_t now, seg_start;
 	trace_t *trace;
 	int64_t step_started;
+};
+
+/* A segment's values a CTRL_SEG_ONE start reads, per layer
+ * (ctrl_t.one): its first tile's token head and bank reads (rows, bytes,
+ * the peak they raise), its decompressed weights and its valid rows (the
+ * intermediate buffer's values for one sequence). */
+struct ctrl_seg_one {
+	const unsigned char *tok;
+	uint32_t rows, bytes, dec, vals;
+	unsigned cfg;
 };
 
 /* ctrl_t.seg_flags: what the step barrier and ctrl_start_seg decide for a
