@@ -850,7 +850,7 @@ void ctrl_pick_in_order(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		return;
 	}
 	const sched_seg_t *s = &c->L.prog->seg[c->cur_i];
-	if (!ctrl_barrier_met(c, v, s, c->cur_t)) {
+	if (!ctrl_barrier_met(c, v, c->cur_i, c->cur_t)) {
 		ctrl_bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}

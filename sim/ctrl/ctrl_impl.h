@@ -205,16 +205,18 @@ static inline uint32_t ctrl_next_of(const ctrl_t *c, uint32_t i, unsigned part)
 /* The barrier is passed: h_{t-1} complete (GRU reset_before_matmul's n:
  * all of r*h_{t-1}; fc: step t-2's outputs, for the gate buffer's room). */
 bool ctrl_barrier_ok(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t);
-/* Segment s of step t may start as far as its barrier goes: it needs
+/* Segment i of step t may start as far as its barrier goes: it needs
  * none (CTRL_SEG_BARRIER), or ctrl_barrier_ok. Inline, as every pick asks it,
- * and a barrier on all of h_{t-1} already seen met costs no call. */
-static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched_seg_t *s, uint32_t t)
+ * and a barrier on all of h_{t-1} already seen met costs no call. The
+ * segment comes by its index, the picks' cursor, as its flags are looked
+ * up by it (from a pointer, a division by the segment's size). */
+static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, uint32_t i, uint32_t t)
 {
-	unsigned f = c->seg_flags[s - c->L.prog->seg];
+	unsigned f = c->seg_flags[i];
 	if (!(f & CTRL_SEG_BARRIER) || ((f & CTRL_SEG_BAR_H) && t <= c->h_known))
 		return true;
 	if (!(f & CTRL_SEG_BAR_H))
-		return ctrl_barrier_ok(c, v, s, t);
+		return ctrl_barrier_ok(c, v, &c->L.prog->seg[i], t);
 	/* ctrl_barrier_ok's last case, which CTRL_SEG_BAR_H selects: asked
 	 * here, as a pick waiting for h_{t-1} asks it every cycle. t is above
 	 * h_known (tested above). */
@@ -223,12 +225,12 @@ static inline bool ctrl_barrier_met(ctrl_t *c, const ctrl_view_t *v, const sched
 	c->h_known = t;
 	return true;
 }
-/* Whether segment s's step barrier is the one on h_{t-1} that
+/* Whether segment i's step barrier is the one on h_{t-1} that
  * ctrl_barrier_met asks inline: when it is not met, the cell updater's
  * count of step t-1 is short (t > 0). */
-static inline bool ctrl_barrier_is_h(const ctrl_t *c, const sched_seg_t *s)
+static inline bool ctrl_barrier_is_h(const ctrl_t *c, uint32_t i)
 {
-	unsigned f = c->seg_flags[s - c->L.prog->seg];
+	unsigned f = c->seg_flags[i];
 	return (f & CTRL_SEG_BARRIER) && (f & CTRL_SEG_BAR_H);
 }
 /* The next H segment, of step t, is held only by its h barrier

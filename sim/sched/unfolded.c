@@ -53,14 +53,14 @@ static void unfolded_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		 * intermediate buffer before the H block reads it as its init. */
 		bool x_ready = !c->h_init || s->partner < 0 ||
 			       (c->xq_count && c->xq_written[c->xq_head] == ctrl_active(c, c->cur_t));
-		if (!partner_missing && x_ready && ctrl_barrier_met(c, v, s, c->cur_t)) {
+		if (!partner_missing && x_ready && ctrl_barrier_met(c, v, c->cur_i, c->cur_t)) {
 			if (c->cur_i == ctrl_next_of(c, 0, SCHED_PART_H))
 				c->step_started = c->cur_t;
 			ctrl_launch(c, v, &c->cur_t, &c->cur_i, SCHED_PART_H, out);
 			return;
 		}
 		/* held by h_{t-1} alone: the partner's sums are in */
-		h_waits = !partner_missing && x_ready && ctrl_barrier_is_h(c, s);
+		h_waits = !partner_missing && x_ready && ctrl_barrier_is_h(c, c->cur_i);
 		if (h_waits)
 			ctrl_hold_h(c, c->cur_t);
 	}

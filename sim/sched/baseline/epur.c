@@ -55,8 +55,7 @@ static void epur_pick(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out)
 		ctrl_bubble(c, out, ctrl_idle_reason(c));
 		return;
 	}
-	const sched_seg_t *s = &p->seg[c->cur_i];
-	if (!ctrl_barrier_met(c, v, s, c->cur_t)) {
+	if (!ctrl_barrier_met(c, v, c->cur_i, c->cur_t)) {
 		ctrl_bubble(c, out, IDLE_DEPENDENCY);
 		return;
 	}
