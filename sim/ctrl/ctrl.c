@@ -775,17 +775,13 @@ CTRL_INLINE void ctrl_emit_one(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *ou
  * answer left out, and every value read from its row of the per-layer
  * table (ctrl_t.one). The a_* fields describe the active segment and are
  * read only while one is (the snapshot, the emit, a burst), but for
- * a_lazy, which ctrl_settle reads: the segment ends here with nothing left
- * to settle, so only the last segment's reads are counted and a_lazy
- * cleared. a_step and seg_start are set for the trace's slice only. */
+ * a_lazy, which ctrl_settle reads: it is clear here (ctrl_launch sends a
+ * start after a lazy segment to ctrl_launch_any, which settles it first),
+ * and the segment ends here with nothing to settle, so none of them is
+ * set. a_step and seg_start are set for the trace's slice only. */
 CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, unsigned f, uint32_t step,
 				     ctrl_token_t *out)
 {
-	if (c->a_lazy) {
-		ctrl_settle(c, v);
-		c->a_lazy = false;
-		c->a_lazy_end = 0;
-	}
 	const struct ctrl_seg_one *o = &c->one[seg];
 	uint32_t vals = o->vals; /* one sequence */
 	uint32_t id = f & CTRL_SEG_CONTINUES ? c->merge_id : c->next_id++;

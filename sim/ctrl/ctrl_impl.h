@@ -266,8 +266,9 @@ void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step
 /* Issues the active segment's next token (or a bubble). */
 void ctrl_emit(ctrl_t *c, const ctrl_view_t *v, ctrl_token_t *out);
 /* ctrl_launch of a CTRL_SEG_ONE segment once the layer's weights are
- * seen all in: its start and its one token, every test its flags answer
- * left out. */
+ * seen all in and no lazy segment's reads wait to be settled (a_lazy
+ * clear): its start and its one token, every test its flags answer left
+ * out, and no call to save registers for. */
 void ctrl_launch_one(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out);
 /* ctrl_launch of any segment: its start, the cursor's move, its first
  * token. */
@@ -276,10 +277,11 @@ void ctrl_launch_any(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, 
  * of the program (part < 0) or of partition `part`, and ctrl_emit of the
  * segment's first token: what a pick does once it has chosen, as one call
  * with the start and the emit inlined (the emit reads what the start has
- * just set). */
+ * just set). A one-tile start after a lazy segment (a_lazy) goes the
+ * general way, which settles that segment's reads before a_seg moves on. */
 static inline void ctrl_launch(ctrl_t *c, const ctrl_view_t *v, uint32_t *t, uint32_t *i, int part, ctrl_token_t *out)
 {
-	if ((c->seg_flags[*i] & CTRL_SEG_ONE) && c->all_in)
+	if ((c->seg_flags[*i] & CTRL_SEG_ONE) && c->all_in && !c->a_lazy)
 		ctrl_launch_one(c, v, t, i, part, out);
 	else
 		ctrl_launch_any(c, v, t, i, part, out);
