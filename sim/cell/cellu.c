@@ -251,6 +251,15 @@ static void cellu_written(cellu_t *c, uint32_t step, uint32_t n)
 		c->done_layer = true;
 }
 
+/* cellu_quiet_for's answer given whether ready elements are left unread:
+ * 0 when they are, else the cycles until the next element is written. */
+static inline uint64_t cellu_quiet(const cellu_t *c, bool unread)
+{
+	if (unread)
+		return 0;
+	return c->count ? c->q[c->head].ready - c->now : UINT64_MAX;
+}
+
 cellu_tick_t cellu_tick(cellu_t *c, gbuf_t *in)
 {
 	while (c->count && c->q[c->head].ready <= c->now) {
@@ -294,12 +303,7 @@ cellu_tick_t cellu_tick(cellu_t *c, gbuf_t *in)
 	}
 	c->now++;
 	/* cellu_quiet_for's answer, from what the tick already read */
-	return (cellu_tick_t){
-		.quiet = left	    ? 0
-			 : c->count ? c->q[c->head].ready - c->now
-				    : UINT64_MAX,
-		.took = take != 0,
-	};
+	return (cellu_tick_t){ .quiet = cellu_quiet(c, left != 0), .took = take != 0 };
 }
 
 uint32_t cellu_h_written(const cellu_t *c, uint32_t step)
@@ -325,9 +329,7 @@ void cellu_set_sink(cellu_t *c, cellu_sink_fn fn, void *ctx)
 
 uint64_t cellu_quiet_for(const cellu_t *c, const gbuf_t *in)
 {
-	if (c->step < c->timesteps && gbuf_ready(in, c->step) > c->taken)
-		return 0;
-	return c->count ? c->q[c->head].ready - c->now : UINT64_MAX;
+	return cellu_quiet(c, c->step < c->timesteps && gbuf_ready(in, c->step) > c->taken);
 }
 
 void cellu_skip(cellu_t *c, uint64_t k)

@@ -474,12 +474,12 @@ CTRL_INLINE void ctrl_ring_put(ctrl_t *c, uint32_t id, uint32_t seg, uint32_t st
 
 /* A segment's start counted: one block, and a reconfiguration when its
  * tile config is not the last one's. */
-CTRL_INLINE void ctrl_count_start(ctrl_t *c, const sched_seg_t *s)
+CTRL_INLINE void ctrl_count_start(ctrl_t *c, unsigned cfg)
 {
 	c->blocks++;
-	if (s->cfg != c->last_cfg)
+	if (cfg != c->last_cfg)
 		c->reconfigs++;
-	c->last_cfg = s->cfg;
+	c->last_cfg = cfg;
 }
 
 CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
@@ -532,7 +532,7 @@ CTRL_INLINE void ctrl_start_seg_in(ctrl_t *c, const ctrl_view_t *v, uint32_t seg
 		ctrl_xq_pop(c, v, vals);
 	if (!s->pre)
 		ctrl_ring_put(c, c->a_id, seg, step, xq);
-	ctrl_count_start(c, s);
+	ctrl_count_start(c, s->cfg);
 }
 
 void ctrl_start_seg(ctrl_t *c, const ctrl_view_t *v, uint32_t seg, uint32_t step)
@@ -793,10 +793,7 @@ CTRL_INLINE void ctrl_start_emit_one(ctrl_t *c, const ctrl_view_t *v, uint32_t s
 	if (f & CTRL_SEG_XQ_POP)
 		ctrl_xq_pop(c, v, vals);
 	ctrl_ring_put(c, id, seg, step, xq);
-	c->blocks++; /* ctrl_count_start */
-	if (o->cfg != c->last_cfg)
-		c->reconfigs++;
-	c->last_cfg = o->cfg;
+	ctrl_count_start(c, o->cfg);
 	wbuf_count_reads(v->wbuf, o->rows, o->bytes, o->bytes); /* wbuf_tile_read_all_ready */
 	dcmp_count(v->dcmp, o->dec);
 	c->tiles++;

@@ -200,6 +200,15 @@ mfu_issue_cur(mfu_t *m)
 	m->has_cur = false;
 }
 
+/* Cycles from now during which a tick would only count starvation
+ * (mfu_quiet_for's contract), inline in the tick that answers it too. */
+static inline uint64_t mfu_quiet(const mfu_t *m, const fifo_t *in)
+{
+	if (m->has_cur || !fifo_empty(in))
+		return 0;
+	return m->count ? m->done[m->head].ready - m->now : UINT64_MAX;
+}
+
 mfu_tick_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 {
 	uint32_t released = mfu_finish(m, out);
@@ -236,8 +245,7 @@ mfu_tick_t mfu_tick(mfu_t *m, fifo_t *in, gbuf_t *out)
 		m->starve++;
 	m->now++;
 	/* mfu_quiet_for's answer: the FIFO's state is what the loop left */
-	uint64_t quiet = m->has_cur || !fifo_empty(in) ? 0 : m->count ? m->done[m->head].ready - m->now : UINT64_MAX;
-	return (mfu_tick_t){ .quiet = quiet, .released = released, .started = started };
+	return (mfu_tick_t){ .quiet = mfu_quiet(m, in), .released = released, .started = started };
 }
 
 bool mfu_idle(const mfu_t *m)
@@ -253,9 +261,7 @@ void mfu_set_sink(mfu_t *m, mfu_sink_fn fn, void *ctx)
 
 uint64_t mfu_quiet_for(const mfu_t *m, const fifo_t *in)
 {
-	if (m->has_cur || !fifo_empty(in))
-		return 0;
-	return m->count ? m->done[m->head].ready - m->now : UINT64_MAX;
+	return mfu_quiet(m, in);
 }
 
 void mfu_skip(mfu_t *m, uint64_t k)
