@@ -4,6 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A step's per-element gate counts (cnt) are kept for the elements past
+ * its ready prefix only: an element below the frontier is complete (all
+ * its gates written) and its count is 0, whether or not it was read.
+ * So a packet of every gate that continues the prefix (a row block at
+ * 64K, in order) moves the frontier and writes no count, the cell
+ * updater's read clears none, and the prefix is scanned only while a
+ * complete element lies past it. A whole-vector layer (g->whole) keeps
+ * every count until it is read, as its frontier jumps from 0 to the
+ * step's end. */
 typedef struct gbuf_step {
 	uint32_t step;	   /* which step this parity holds (UINT32_MAX: none) */
 	uint32_t frontier; /* ready prefix */
@@ -164,7 +173,10 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 	 * count never exceeds the cell's gates, so each of its rows held 0,
 	 * and the rows join the ready prefix whole when they continue it. */
 	bool whole_rows = b == 1 && ngates == g->gates;
-	if (whole_rows) {
+	if (whole_rows && !g->whole && s->frontier == j0) {
+		s->frontier = j0 + n; /* past the prefix its counts stay 0 */
+		s->complete += n;
+	} else if (whole_rows) {
 		gbuf_set(s->cnt + j0, n, ngates);
 		s->complete += n;
 	} else if (b == 1) {
@@ -182,14 +194,16 @@ int gbuf_write(gbuf_t *g, uint32_t step, unsigned ngates, uint32_t j0, uint32_t 
 		g->peak = g->live;
 	if (g->whole)
 		s->frontier = s->complete == s->elems ? s->elems : 0;
-	else {
-		if (whole_rows && s->frontier == j0)
-			s->frontier = j0 + n;
+	else if (s->complete > s->frontier) {
+		/* a complete element past the prefix: the prefix takes in the
+		 * complete ones that now continue it, their counts cleared */
 		uint64_t full = g->gates * GBUF_ONES;
-		while (s->frontier + 8 <= s->elems && gbuf_load8(s->cnt + s->frontier) == full)
+		while (s->frontier + 8 <= s->elems && gbuf_load8(s->cnt + s->frontier) == full) {
+			memset(s->cnt + s->frontier, 0, 8);
 			s->frontier += 8;
+		}
 		while (s->frontier < s->elems && s->cnt[s->frontier] == g->gates)
-			s->frontier++;
+			s->cnt[s->frontier++] = 0;
 	}
 	return 0;
 }
@@ -203,7 +217,8 @@ uint32_t gbuf_ready(const gbuf_t *g, uint32_t step)
 void gbuf_consume(gbuf_t *g, uint32_t step, uint32_t n)
 {
 	gbuf_step_t *s = &g->s[step & 1];
-	gbuf_set(s->cnt + s->consumed, n, 0);
+	if (g->whole) /* else the prefix's counts are 0 already */
+		gbuf_set(s->cnt + s->consumed, n, 0);
 	s->consumed += n;
 	g->reads += (uint64_t)n * g->gates;
 	g->live -= (uint64_t)n * g->gates;
@@ -263,7 +278,9 @@ void gbuf_snapshot(const gbuf_t *g, snap_t *s)
 			continue;
 		/* The per-element gate counts, eight to a word, copied whole:
 		 * the last word's unused bytes are zero, so two snapshots'
-		 * words are equal exactly when their counts are. */
+		 * words are equal exactly when their counts are (those below
+		 * the frontier, a field, are 0, or in a whole-vector layer
+		 * those below `consumed`). */
 		size_t words = ((size_t)p->elems + 7) / 8;
 		uint64_t *o = words ? snap_room(s, words) : NULL;
 		if (!o)
