@@ -887,7 +887,12 @@ bool ctrl_tick_lazy_mid(ctrl_t *c, ctrl_token_t *out)
 	return true;
 }
 
-void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
+/* Forced inline (across units, by the link-time optimizer) into the
+ * engine's cycle copies: every stepped cycle that is not a lazy token
+ * calls it (at 64K all of them), and out of line its call, prologue and
+ * epilogue cost about 15 instructions a cycle there (docs/performance.md,
+ * "What the thirteenth round removed"). */
+inline __attribute__((always_inline)) void ctrl_tick(ctrl_t *c, const ctrl_view_t *v, bool frozen, ctrl_token_t *out)
 {
 	c->step_started = -1;
 	/* Delta: note the cycle each step's h is complete (the cell updater
