@@ -5,14 +5,15 @@
  * Why: the build targets the baseline x86-64 (SSE2), where a loop that
  * -O2 vectorises runs two 64-bit or four 32-bit lanes, and SSE2 has no
  * 64-bit rotate or multiply. Functional mode's weight generation and
- * rounding (rng.c, fp.c) are written once in plain C and compiled three
- * times, for the baseline, AVX2 and AVX-512F (a `target` attribute on a
- * wrapper of one always-inline body), and the widest set the CPU has runs
- * (docs/performance.md, "Fifth round"). Every variant performs the same
- * integer operations and the same IEEE binary32 / binary64 additions and
- * multiplications (the project builds without fused multiply-adds), so
- * their results are bit for bit the same; the unit tests run each variant
- * the CPU has against the baseline.
+ * rounding (rng.c, fp.c) and its datapath's float path (cu.c) are written
+ * once in plain C and compiled three times, for the baseline, AVX2 and
+ * AVX-512F (a `target` attribute on a wrapper of one always-inline body),
+ * and the widest set the CPU has runs (docs/performance.md, "Fifth
+ * round"). Every variant performs the same integer operations and the
+ * same IEEE binary32 / binary64 additions and multiplications (the
+ * project builds without fused multiply-adds), so their results are bit
+ * for bit the same; the unit tests check the variants the CPU has against
+ * the one-at-a-time arithmetic.
  *
  * Contract: isa_has(ISA_PLAIN) is always true; the others are true only
  * on x86-64 built by GCC or Clang, when the CPU reports the set. isa_best

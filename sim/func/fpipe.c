@@ -160,6 +160,7 @@ struct fpipe {
 	uint32_t *tile_mults; /* real multiplies of a tile (one sequence) */
 	uint16_t *wl;
 	float *wlf;
+	uint32_t pw; /* wlf's rows per panel (cu.h: cu_panel, the widest this CPU runs) */
 	uint32_t *bias, *b_hn;
 	uint32_t *peep;	 /* peephole weight words, element j's P_i, P_f, P_o at 3j */
 	uint32_t px, ph; /* padded lengths of the x and h vectors */
@@ -531,6 +532,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	f->fl = !f->fixed;
 	f->w16 = f->prec != PREC_FP32;
 	f->words = f->w16 && (o->words || f->fixed);
+	f->pw = cu_panel(isa_best()); /* the compute unit's: accel.c leaves cu_cfg_t.panel 0 (cu_panel_of) */
 	f->inter_values = resolve_inter_values(hw);
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
@@ -703,7 +705,7 @@ static void fp_lay_row(fpipe_t *f, uint32_t i, uint32_t c, uint32_t r, const dou
 	size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
 	uint16_t *wt16 = f->wl ? f->wl + off + (size_t)r * s->kc : NULL;
 	uint32_t ld;
-	size_t at = cu_wf_row(s->kr, s->kc, r, &ld);
+	size_t at = cu_wf_row(s->kr, s->kc, r, f->pw, &ld);
 	float *wtf = f->fl ? f->wlf + off + at : NULL;
 	uint32_t real_cols = sched_tile(f->prog, s, c)->cols;
 	if (f->w16 && wtf) { /* fp16, bf16: the floats, and the words when kept */
