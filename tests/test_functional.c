@@ -849,9 +849,13 @@ START_TEST(cu_float_path_matches_bits)
 				int p = q % 2, prec = p ? PREC_BF16 : PREC_FP16;
 				cu_rig_t a = rig(n, k, prec, 32), b = rig_panel(n, k, prec, 32, pw);
 				uint16_t w[3][512], x[3][32];
-				float wf[3][512], xf[3][32];
+				/* wf exactly Kr * Kc floats, so that a read past the
+				 * tile's rows is an overflow that ASan reports */
+				float *wf[3], xf[3][32];
 				uint32_t init[128];
 				for (int t = 0; t < 3; t++) {
+					wf[t] = malloc((size_t)kr * kc * sizeof *wf[t]);
+					ck_assert_ptr_nonnull(wf[t]);
 					/* wf in panels (cu.h): w's row r, leaf j at
 					 * cu_wf_row(kr, kc, r, pw, &ld) + j * ld */
 					for (uint32_t i = 0, ld; i < kr * kc; i++) {
@@ -888,6 +892,8 @@ START_TEST(cu_float_path_matches_bits)
 						      pw, r, sa[r], sb[r]);
 				unrig(&a);
 				unrig(&b);
+				for (int t = 0; t < 3; t++)
+					free(wf[t]);
 			}
 }
 END_TEST
