@@ -685,20 +685,35 @@ START_TEST(test_f16_row_matches_single_rounding)
 		double u = (double)(s >> 11) * 0x1p-53 * 2 - 1;
 		d[n++] = ldexp(u, (int)((s >> 3) % 51) - 30);
 	}
+	/* every instruction set the CPU has (isa.h), with the words and
+	 * without (the floats alone) */
 	static const size_t lens[] = { 0, 1, 7, 8, 9, 15, 17, 33 };
-	for (size_t l = 0; l < sizeof lens / sizeof *lens; l++) {
-		arith_double_to_f16_row(d + 3, lens[l], h, f, 3); /* floats every third, as in a tile */
-		for (size_t i = 0; i < lens[l]; i++) {
-			ck_assert_uint_eq(h[i], arith_double_to_f16(d[3 + i]));
-			ck_assert_uint_eq(arith_float_canon(f[3 * i]), arith_float_canon(arith_f16_to_float(h[i])));
+	for (int isa = 0; isa < ISA_N; isa++) {
+		if (!isa_has((isa_t)isa))
+			continue;
+		for (int words = 0; words < 2; words++) {
+			uint16_t *hw = words ? h : NULL;
+			for (size_t l = 0; l < sizeof lens / sizeof *lens; l++) {
+				/* floats every third, as in a tile */
+				arith_double_to_f16_row_isa(d + 3, lens[l], hw, f, 3, (isa_t)isa);
+				for (size_t i = 0; i < lens[l]; i++) {
+					uint16_t want = arith_double_to_f16(d[3 + i]);
+					ck_assert(!words || h[i] == want);
+					ck_assert_uint_eq(arith_float_canon(f[3 * i]),
+							  arith_float_canon(arith_f16_to_float(want)));
+				}
+			}
+			arith_double_to_f16_row_isa(d, N, hw, f, 1, (isa_t)isa);
+			for (size_t i = 0; i < N; i++) {
+				uint16_t want = arith_double_to_f16(d[i]);
+				ck_assert_msg(!words || h[i] == want,
+					      "%s: value %zu: %.17g gives 0x%04x, expected 0x%04x",
+					      isa_name((isa_t)isa), i, d[i], h[i], want);
+				ck_assert_msg(arith_float_canon(f[i]) == arith_float_canon(arith_f16_to_float(want)),
+					      "%s, words %d: value %zu: %.17g: its float", isa_name((isa_t)isa), words,
+					      i, d[i]);
+			}
 		}
-	}
-	arith_double_to_f16_row(d, N, h, f, 1);
-	for (size_t i = 0; i < N; i++) {
-		uint16_t want = arith_double_to_f16(d[i]);
-		ck_assert_msg(h[i] == want, "value %zu: %.17g gives 0x%04x, expected 0x%04x", i, d[i], h[i], want);
-		ck_assert_msg(arith_float_canon(f[i]) == arith_float_canon(arith_f16_to_float(want)),
-			      "value %zu: %.17g: its float", i, d[i]);
 	}
 	free(d);
 	free(h);

@@ -4,6 +4,7 @@
  * datapath cell math against double math.
  */
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,6 +392,83 @@ START_TEST(test_rng_fill_is_uniform)
 }
 END_TEST
 
+/* Jumps land where rng_skip does (distances below, at and above the
+ * polynomial's degree 256, and far beyond it). */
+START_TEST(test_rng_jump_is_skip)
+{
+	static const uint64_t d[] = { 0, 1, 2, 63, 64, 255, 256, 257, 1000, 65537, 1234567 };
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+		rng_t *a = rng_create(11 + i), *b = rng_create(11 + i);
+		(void)rng_next(a), (void)rng_next(b);
+		rng_jump(a, d[i]);
+		rng_skip(b, d[i]);
+		for (int k = 0; k < 4; k++)
+			ck_assert_msg(rng_next(a) == rng_next(b), "a jump of %" PRIu64 " is not the skip", d[i]);
+		rng_destroy(a);
+		rng_destroy(b);
+	}
+}
+END_TEST
+
+/* Lanes are pieces of the one stream: on every instruction set the CPU
+ * has, lane l's values are rng_uniform's from output l * stride on, bit
+ * for bit, over calls whose lengths cross the blocks of a fill (64) and
+ * leave some short; rng_lanes_get gives the lane's state after them. A
+ * long rng_fill_uniform (drawn in lanes, its length not a multiple of the
+ * lanes) is the one stream too, and leaves the generator after it. */
+START_TEST(test_rng_lanes_are_the_stream)
+{
+	enum { STRIDE = 1000, MAXN = 200 };
+	static const size_t len[] = { 1, 63, 64, 65, 200, 7 }; /* 400 in all, within STRIDE */
+	static const double lo[] = { -0.0625, -1.0, 0.25 }, hi[] = { 0.0625, 1.0, 3.0 };
+	double *want = malloc((size_t)RNG_LANES * STRIDE * sizeof *want), got[RNG_LANES * MAXN];
+	ck_assert_ptr_nonnull(want);
+	for (int isa = 0; isa < ISA_N; isa++) {
+		if (!isa_has((isa_t)isa))
+			continue;
+		for (int v = 0; v < 3; v++) {
+			rng_t *r = rng_create(21 + v), *seq = rng_create(21 + v);
+			for (size_t i = 0; i < (size_t)RNG_LANES * STRIDE; i++)
+				want[i] = rng_uniform(seq, lo[v], hi[v]);
+			rng_lanes_t ln;
+			rng_lanes_split(r, STRIDE, &ln);
+			size_t at = 0;
+			for (size_t c = 0; c < sizeof len / sizeof len[0]; c++) {
+				rng_lanes_fill_uniform_isa(&ln, lo[v], hi[v], got, len[c], (isa_t)isa);
+				for (unsigned l = 0; l < RNG_LANES; l++)
+					for (size_t i = 0; i < len[c]; i++)
+						ck_assert_msg(memcmp(&got[l * len[c] + i], &want[l * STRIDE + at + i],
+								     sizeof(double)) == 0,
+							      "%s: lane %u, value %zu differs", isa_name((isa_t)isa), l,
+							      at + i);
+				at += len[c];
+			}
+			rng_lanes_get(&ln, RNG_LANES - 1, r);
+			rng_t *end = rng_create(21 + v);
+			rng_skip(end, (RNG_LANES - 1) * STRIDE + at);
+			ck_assert_uint_eq(rng_next(r), rng_next(end));
+			rng_destroy(end);
+			rng_destroy(r);
+			rng_destroy(seq);
+		}
+	}
+	size_t n = RNG_LANES_MIN + 13;
+	double *a = malloc(n * sizeof *a);
+	ck_assert_ptr_nonnull(a);
+	rng_t *r = rng_create(9), *seq = rng_create(9);
+	rng_fill_uniform(r, -0.5, 0.5, a, n);
+	for (size_t i = 0; i < n; i++) {
+		double w = rng_uniform(seq, -0.5, 0.5);
+		ck_assert_msg(memcmp(&a[i], &w, sizeof w) == 0, "long fill: value %zu differs", i);
+	}
+	ck_assert_uint_eq(rng_next(r), rng_next(seq));
+	rng_destroy(r);
+	rng_destroy(seq);
+	free(a);
+	free(want);
+}
+END_TEST
+
 /* ---- npy ---- */
 
 /* A version-1.0 file with the given dict and n data bytes, laid out by hand
@@ -567,6 +645,70 @@ START_TEST(test_xseq_is_weights_x)
 		}
 	weights_destroy(a);
 	weights_destroy(d);
+}
+END_TEST
+
+/* W and U, drawn whole (weights_random) or handed row by row
+ * (weights_random_rows with a row callback), are the stream's values one
+ * by one (rng_uniform, W's then U's), each row handed once, whether a
+ * matrix is drawn in lanes (rows * n >= RNG_LANES_MIN) with or without
+ * rows left over (G * H a multiple of RNG_LANES or not), or one row at a
+ * time; the arrays drawn after them (b, x) are the same either way. */
+typedef struct rows_got {
+	const weights_t *w;
+	uint32_t *seen[2];
+	size_t bad;
+} rows_got_t;
+
+static void rows_check(void *ctx, bool u, size_t r, const double *v, size_t n)
+{
+	rows_got_t *g = ctx;
+	const double *m = u ? g->w->U : g->w->W;
+	g->seen[u][r]++;
+	if (memcmp(v, m + r * n, n * sizeof *v) != 0)
+		g->bad++;
+}
+
+START_TEST(test_weights_rows_in_lanes)
+{
+	/* LSTM H 128, I 64: W 512 x 64 and U 512 x 128, both in lanes; GRU H 67,
+	 * I 170: W 201 x 170 in lanes with one row over, U 201 x 67 one by one */
+	static const struct {
+		cell_kind_t cell;
+		uint32_t I, H;
+	} c[] = { { CELL_LSTM, 64, 128 }, { CELL_GRU, 170, 67 } };
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		layer_cfg_t l = test_layer(c[i].cell, GRU_LBR, c[i].I, c[i].H, 2, 1);
+		sim_err_t e = { 0 };
+		weights_t *w = weights_random(&l, 5, &e);
+		ck_assert_ptr_nonnull(w);
+		size_t rows = (size_t)w->G * w->H;
+		rng_t *seq = rng_create(5);
+		double k = 1.0 / sqrt((double)w->H);
+		for (size_t m = 0; m < 2; m++)
+			for (size_t j = 0; j < rows * (m ? w->H : w->I); j++) {
+				double want = rng_uniform(seq, -k, k);
+				ck_assert_msg(memcmp(&want, (m ? w->U : w->W) + j, sizeof want) == 0,
+					      "case %zu: %s value %zu is not the stream's", i, m ? "U" : "W", j);
+			}
+		rng_destroy(seq);
+		rows_got_t g = { .w = w };
+		g.seen[0] = calloc(rows, sizeof *g.seen[0]);
+		g.seen[1] = calloc(rows, sizeof *g.seen[1]);
+		weights_t *d = weights_random_rows(&l, 5, false, rows_check, &g, false, &e);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_msg(g.bad == 0, "case %zu: %zu rows differ", i, g.bad);
+		for (size_t r = 0; r < rows; r++)
+			ck_assert_msg(g.seen[0][r] == 1 && g.seen[1][r] == 1,
+				      "case %zu: row %zu handed %u and %u times", i, r, g.seen[0][r], g.seen[1][r]);
+		ck_assert(!d->W && !d->U);
+		ck_assert(memcmp(d->b, w->b, rows * sizeof(double)) == 0);
+		ck_assert(memcmp(d->x, w->x, (size_t)w->T * w->B * w->I * sizeof(double)) == 0);
+		free(g.seen[0]);
+		free(g.seen[1]);
+		weights_destroy(w);
+		weights_destroy(d);
+	}
 }
 END_TEST
 
@@ -857,10 +999,13 @@ Suite *func_suite(void)
 	TCase *io = tcase_create("io");
 	tcase_add_test(io, test_rng_pinned);
 	tcase_add_test(io, test_rng_fill_is_uniform);
+	tcase_add_test(io, test_rng_jump_is_skip);
+	tcase_add_test(io, test_rng_lanes_are_the_stream);
 	tcase_add_test(io, test_npy_roundtrip);
 	tcase_add_test(io, test_npy_errors);
 	tcase_add_test(io, test_weights_random_and_load);
 	tcase_add_test(io, test_xseq_is_weights_x);
+	tcase_add_test(io, test_weights_rows_in_lanes);
 	suite_add_tcase(s, io);
 	TCase *m = tcase_create("math");
 	tcase_set_timeout(m, 20);

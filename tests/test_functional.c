@@ -755,7 +755,9 @@ typedef struct cu_rig {
 	stats_t *st;
 } cu_rig_t;
 
-static cu_rig_t rig(uint32_t n, uint32_t k, int prec, uint32_t acc_bits)
+/* A compute unit whose tiles' wf have panels of `panel` rows (0: the
+ * widest this CPU runs, cu_panel_of). */
+static cu_rig_t rig_panel(uint32_t n, uint32_t k, int prec, uint32_t acc_bits, uint32_t panel)
 {
 	cu_rig_t g;
 	g.st = stats_create();
@@ -766,10 +768,16 @@ static cu_rig_t rig(uint32_t n, uint32_t k, int prec, uint32_t acc_bits)
 			 .accumulators = 4,
 			 .functional = true,
 			 .prec = prec,
-			 .acc_bits = acc_bits };
+			 .acc_bits = acc_bits,
+			 .panel = panel };
 	g.cu = cu_create(&cfg, g.st);
 	ck_assert(g.cu != NULL);
 	return g;
+}
+
+static cu_rig_t rig(uint32_t n, uint32_t k, int prec, uint32_t acc_bits)
+{
+	return rig_panel(n, k, prec, acc_bits, 0);
 }
 
 static void unrig(cu_rig_t *g)
@@ -824,29 +832,35 @@ static uint16_t special16(uint64_t *s)
  * subnormals, infinities, NaNs with payloads), every tile config, with and
  * without init, N a power of two (the fused trees) and not (24: the
  * hierarchical tree through the stack), K = 4 and 13 (Kr from 4 to 104:
- * panels of 4 rows, runs of 16 lanes, full panels left over and a last
- * short panel of 1 or 2 rows; Kc from 3 to 32: the tree's first three
- * levels formed at once, and carried across runs of 8 leaves). */
+ * panels of 4 rows and of 8 (cu_cfg_t.panel: SSE2's and AVX's; the
+ * variant this CPU runs for 8), runs of 16 lanes, full panels left over
+ * and a last short panel of 1 to 7 rows; Kc from 3 to 32: the tree's
+ * first three levels formed at once, and carried across runs of 8
+ * leaves). */
 START_TEST(cu_float_path_matches_bits)
 {
 	static const uint32_t ns[2] = { 32, 24 }, ks[2] = { 4, 13 };
 	uint64_t seed = 1;
-	for (int p = 0; p < 2; p++)
+	for (int q = 0; q < 4; q++)
 		for (int ni = 0; ni < 4; ni++)
 			for (unsigned cfg = 1; cfg <= 4; cfg++) {
 				uint32_t n = ns[ni % 2], k = ks[ni / 2], groups = 8u >> (cfg - 1), kr = groups * k,
-					 kc = n / groups;
-				int prec = p ? PREC_BF16 : PREC_FP16;
-				cu_rig_t a = rig(n, k, prec, 32), b = rig(n, k, prec, 32);
+					 kc = n / groups, pw = q / 2 ? CU_PANEL_AVX : CU_PANEL_SSE;
+				int p = q % 2, prec = p ? PREC_BF16 : PREC_FP16;
+				cu_rig_t a = rig(n, k, prec, 32), b = rig_panel(n, k, prec, 32, pw);
 				uint16_t w[3][512], x[3][32];
-				float wf[3][512], xf[3][32];
+				/* wf exactly Kr * Kc floats, so that a read past the
+				 * tile's rows is an overflow that ASan reports */
+				float *wf[3], xf[3][32];
 				uint32_t init[128];
 				for (int t = 0; t < 3; t++) {
+					wf[t] = malloc((size_t)kr * kc * sizeof *wf[t]);
+					ck_assert_ptr_nonnull(wf[t]);
 					/* wf in panels (cu.h): w's row r, leaf j at
-					 * cu_wf_row(kr, kc, r, &ld) + j * ld */
+					 * cu_wf_row(kr, kc, r, pw, &ld) + j * ld */
 					for (uint32_t i = 0, ld; i < kr * kc; i++) {
 						w[t][i] = special16(&seed);
-						wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
+						wf[t][cu_wf_row(kr, kc, i / kc, pw, &ld) + i % kc * ld] =
 							p ? arith_bf16_to_float(w[t][i]) : arith_f16_to_float(w[t][i]);
 					}
 					for (uint32_t i = 0; i < kc; i++) {
@@ -873,10 +887,13 @@ START_TEST(cu_float_path_matches_bits)
 				}
 				const uint32_t *sa = block(&a, ta, 3), *sb = block(&b, tb, 3);
 				for (uint32_t r = 0; r < kr; r++)
-					ck_assert_msg(sa[r] == sb[r], "prec %d N %u cfg %u row %u: %08x vs %08x", p, n,
-						      cfg, r, sa[r], sb[r]);
+					ck_assert_msg(sa[r] == sb[r],
+						      "prec %d N %u cfg %u panel %u row %u: %08x vs %08x", p, n, cfg,
+						      pw, r, sa[r], sb[r]);
 				unrig(&a);
 				unrig(&b);
+				for (int t = 0; t < 3; t++)
+					free(wf[t]);
 			}
 }
 END_TEST
@@ -925,26 +942,26 @@ static uint32_t special_first8(uint64_t *s, uint32_t n, uint32_t j)
  * the hierarchical adjacent-pair tree and the accumulator, bit for bit, on
  * operands with specials (NaN payloads, subnormals, infinities), every
  * tile config, with and without init, N a power of two and not, K = 4 and
- * 13 (the panels and row runs of cu.c's float path, as in
- * cu_float_path_matches_bits), N = 256 (Kc 32 to 256: the runs of 64
+ * 13 (the panels and row runs of cu.c's float path, at both panel widths,
+ * as in cu_float_path_matches_bits), N = 256 (Kc 32 to 256: the runs of 64
  * leaves and their roots' stack, cu_rows_big) and N = 8 (Kc 1 to 8). */
 START_TEST(cu_fp32_matches_contract)
 {
 	static const uint32_t ns[4] = { 32, 24, 256, 8 }, ks[2] = { 4, 13 };
 	uint64_t seed = 5;
 	uint32_t rows = 0, finite = 0, finite_wide = 0;
-	for (int ni = 0; ni < 8; ni++)
+	for (int ni = 0; ni < 16; ni++)
 		for (unsigned cfg = 1; cfg <= 4; cfg++) {
-			uint32_t n = ns[ni % 4], k = ks[ni / 4], groups = 8u >> (cfg - 1), kr = groups * k,
-				 kc = n / groups;
+			uint32_t n = ns[ni % 4], k = ks[ni / 4 % 2], groups = 8u >> (cfg - 1), kr = groups * k,
+				 kc = n / groups, pw = ni / 8 ? CU_PANEL_AVX : CU_PANEL_SSE;
 			uint32_t sub = n / 8, nsub = kc / sub; /* 8 divides every N: the tree's groups */
-			cu_rig_t g = rig(n, k, PREC_FP32, 32);
+			cu_rig_t g = rig_panel(n, k, PREC_FP32, 32, pw);
 			static uint32_t w[3][3328], x[3][256];
 			uint32_t init[128], want[128];
 			static float wf[3][3328], xf[3][256];
 			for (int t = 0; t < 3; t++) {
 				for (uint32_t i = 0, ld; i < kr * kc; i++)
-					wf[t][cu_wf_row(kr, kc, i / kc, &ld) + i % kc * ld] =
+					wf[t][cu_wf_row(kr, kc, i / kc, pw, &ld) + i % kc * ld] =
 						arith_bits_to_float(w[t][i] = special_first8(&seed, n, i % kc));
 				for (uint32_t i = 0; i < kc; i++)
 					xf[t][i] = arith_bits_to_float(x[t][i] = special_first8(&seed, n, i));
@@ -975,8 +992,8 @@ START_TEST(cu_fp32_matches_contract)
 			}
 			const uint32_t *got = block(&g, tiles, 3);
 			for (uint32_t r = 0; r < kr; r++) {
-				ck_assert_msg(got[r] == want[r], "N %u cfg %u row %u: %08x, expected %08x", n, cfg, r,
-					      got[r], want[r]);
+				ck_assert_msg(got[r] == want[r], "N %u cfg %u panel %u row %u: %08x, expected %08x", n,
+					      cfg, pw, r, got[r], want[r]);
 				rows++;
 				finite += (got[r] & 0x7F800000u) != 0x7F800000u;
 				finite_wide += n > 32 && (got[r] & 0x7F800000u) != 0x7F800000u;

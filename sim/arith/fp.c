@@ -128,9 +128,21 @@ uint16_t arith_double_to_bf16_any(double d)
  * that gcc -O2 (its very-cheap vector cost model) vectorises the loops. */
 #define FP_ROW_GROUP 8
 
+/* Forced inline where the compiler has the attribute: the constant `words`
+ * of each call site is what drops the words' work from the floats-only
+ * copy, and each instruction set's copy is compiled for its own set. */
+#if defined(__GNUC__)
+#define FP_INLINE static inline __attribute__((always_inline))
+#else
+#define FP_INLINE static inline
+#endif
+
 /* One group through fp32 (arith_double_to_f16_row's contract); false when
- * a value needs the single-rounding path (h and f then hold garbage). */
-static bool f16_group(const double *restrict src, uint16_t *restrict h, float *restrict f, size_t ld)
+ * a value needs the single-rounding path (h and f then hold garbage).
+ * words: h is written; without them (a constant at every call site, the
+ * function inlined) the group forms the floats alone, which is all the
+ * C model multiplies. */
+FP_INLINE bool f16_group(const double *restrict src, uint16_t *restrict h, float *restrict f, size_t ld, bool words)
 {
 	float v[FP_ROW_GROUP];
 	uint32_t b[FP_ROW_GROUP], w[FP_ROW_GROUP], fb[FP_ROW_GROUP], bad = 0;
@@ -147,24 +159,88 @@ static bool f16_group(const double *restrict src, uint16_t *restrict h, float *r
 		w[i] = m16 | s >> 16;
 		fb[i] = (m16 >= 0x7C00u ? 0x7F800000u : r << 13) | s;
 	}
-	for (int i = 0; i < FP_ROW_GROUP; i++) {
+	for (int i = 0; words && i < FP_ROW_GROUP; i++)
 		h[i] = (uint16_t)w[i];
-		memcpy(&f[i * ld], &fb[i], sizeof *f);
-	}
+	/* written out: -O2 leaves a loop of eight strided stores rolled */
+	_Static_assert(FP_ROW_GROUP == 8, "f16_group stores eight floats");
+	memcpy(&f[0], &fb[0], sizeof *f), memcpy(&f[ld], &fb[1], sizeof *f);
+	memcpy(&f[2 * ld], &fb[2], sizeof *f), memcpy(&f[3 * ld], &fb[3], sizeof *f);
+	memcpy(&f[4 * ld], &fb[4], sizeof *f), memcpy(&f[5 * ld], &fb[5], sizeof *f);
+	memcpy(&f[6 * ld], &fb[6], sizeof *f), memcpy(&f[7 * ld], &fb[7], sizeof *f);
 	return bad == 0;
+}
+
+/* arith_double_to_f16_row with the words kept or not (words constant:
+ * inlined at each call site). */
+FP_INLINE void f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld,
+		       bool words)
+{
+	size_t i = 0;
+	for (; i + FP_ROW_GROUP <= n; i += FP_ROW_GROUP)
+		if (!f16_group(src + i, words ? h + i : NULL, f + i * ld, ld, words))
+			for (size_t k = i; k < i + FP_ROW_GROUP; k++) {
+				uint16_t w = arith_double_to_f16(src[k]);
+				if (words)
+					h[k] = w;
+				f[k * ld] = arith_f16_to_float(w);
+			}
+	for (; i < n; i++) {
+		uint16_t w = arith_double_to_f16(src[i]);
+		if (words)
+			h[i] = w;
+		f[i * ld] = arith_f16_to_float(w);
+	}
+}
+
+/* One copy per instruction set (isa.h), the words' presence decided once
+ * per row. */
+static void f16_row_plain(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld)
+{
+	if (h)
+		f16_row(src, n, h, f, ld, true);
+	else
+		f16_row(src, n, NULL, f, ld, false);
+}
+
+#ifdef ISA_X86
+ISA_TARGET_AVX2 static void f16_row_avx2(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f,
+					 size_t ld)
+{
+	if (h)
+		f16_row(src, n, h, f, ld, true);
+	else
+		f16_row(src, n, NULL, f, ld, false);
+}
+
+ISA_TARGET_AVX512 static void f16_row_avx512(const double *restrict src, size_t n, uint16_t *restrict h,
+					     float *restrict f, size_t ld)
+{
+	if (h)
+		f16_row(src, n, h, f, ld, true);
+	else
+		f16_row(src, n, NULL, f, ld, false);
+}
+#endif
+
+void arith_double_to_f16_row_isa(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f,
+				 size_t ld, isa_t isa)
+{
+	switch (isa) {
+#ifdef ISA_X86
+	case ISA_AVX512:
+		f16_row_avx512(src, n, h, f, ld);
+		return;
+	case ISA_AVX2:
+		f16_row_avx2(src, n, h, f, ld);
+		return;
+#endif
+	default:
+		f16_row_plain(src, n, h, f, ld);
+		return;
+	}
 }
 
 void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld)
 {
-	size_t i = 0;
-	for (; i + FP_ROW_GROUP <= n; i += FP_ROW_GROUP)
-		if (!f16_group(src + i, h + i, f + i * ld, ld))
-			for (size_t k = i; k < i + FP_ROW_GROUP; k++) {
-				h[k] = arith_double_to_f16(src[k]);
-				f[k * ld] = arith_f16_to_float(h[k]);
-			}
-	for (; i < n; i++) {
-		h[i] = arith_double_to_f16(src[i]);
-		f[i * ld] = arith_f16_to_float(h[i]);
-	}
+	arith_double_to_f16_row_isa(src, n, h, f, ld, isa_best());
 }

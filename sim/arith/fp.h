@@ -37,6 +37,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../common/isa.h"
+
 _Static_assert(FLT_EVAL_METHOD == 0, "fp.h relies on float operations being evaluated in binary32");
 _Static_assert(sizeof(float) == 4 && FLT_MANT_DIG == 24 && FLT_MAX_EXP == 128,
 	       "fp.h relies on float being IEEE binary32");
@@ -212,8 +214,13 @@ uint16_t arith_double_to_bf16_any(double d);
  * most 12 significant bits, so d and RN24(d) round alike unless RN24(d)
  * is a tie that d was not); a group with such a value, or with one outside
  * fp16's normal range (zero, subnormal, overflow, NaN), is done value by
- * value on the single-rounding path instead. */
+ * value on the single-rounding path instead. h NULL: the floats alone (a
+ * caller that multiplies them and keeps no words). Compiled for each
+ * instruction set of isa.h, the widest the CPU has running; _isa: the one
+ * given, which isa_has must allow (the same results on each). */
 void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld);
+void arith_double_to_f16_row_isa(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f,
+				 size_t ld, isa_t isa);
 
 /* double -> fp16 with a single RNE rounding straight from the double (not
  * via fp32: rounding twice can differ, e.g. 1 + 2^-11 + 2^-30 rounds up in

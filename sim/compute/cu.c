@@ -55,6 +55,8 @@ struct cu {
 	cu_out_t out;
 	uint32_t g_max;	   /* largest of 8,4,2,1 dividing N */
 	uint32_t *scratch; /* functional: one row's leaves */
+	uint32_t panel;	   /* the tiles' wf rows per panel (cu_panel_of) */
+	isa_t isa;	   /* the float path's instruction set for 8-row panels (isa.h) */
 	/* counters, plain fields (stats_field): bumped per tile */
 	uint64_t tile_cycles, tree_adds, acc_adds, blocks;
 	stats_t *st;
@@ -92,6 +94,8 @@ cu_t *cu_create(const cu_cfg_t *cfg, stats_t *st)
 	if (!cu)
 		return NULL;
 	cu->cfg = *cfg;
+	cu->panel = cu_panel_of(cfg);
+	cu->isa = isa_best();
 	for (unsigned c = 1; c <= 4; c++) {
 		bool ok = cfg->vs_units % tile_groups(c) == 0;
 		cu->depth[c] = ok ? cu_tree_depth(cfg->vs_units, c) : 0;
@@ -262,7 +266,7 @@ static void cu_compute_bits(cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t
  *
  * The tile's rows are independent trees of the same shape, so they are
  * evaluated side by side, one row per SIMD lane: wf is in panels of
- * CU_PANEL rows, each column-major (cu_wf_row, cu.h), so the k-th leaves of
+ * pw rows, each column-major (cu_wf_row, cu.h), so the k-th leaves of
  * a panel are one contiguous vector and every operation below is an
  * element-wise float * or + that the compiler vectorises (no reassociation:
  * each lane performs exactly its row's adds in its row's order). NaN
@@ -463,14 +467,14 @@ CU_INLINE void cu_rows_acc(uint32_t *restrict acc, const cu_tile_t *t, const uin
 }
 
 /* All Kr rows, panel by panel (cu.h): full panels at the constant stride
- * and trip count CU_PANEL (-O2's vectoriser refuses loops that would need a
+ * and trip count pw (-O2's vectoriser refuses loops that would need a
  * scalar epilogue, and a constant stride keeps every leaf an offset from one
  * pointer), then a last short panel (odd K). */
-CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t pw)
 {
 	uint32_t r0 = 0;
-	for (; r0 + CU_PANEL <= kr; r0 += CU_PANEL)
-		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, CU_PANEL, kc, CU_PANEL);
+	for (; r0 + pw <= kr; r0 += pw)
+		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, pw, kc, pw);
 	if (r0 < kr)
 		cu_rows_acc(s->acc + r0, t, t->init + r0, t->wf + (size_t)r0 * kc, kr - r0, kc, kr - r0);
 }
@@ -481,14 +485,15 @@ CU_INLINE void cu_rows_fused(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint
  * per row (as cu_rows_tree's: after root c, one add per trailing one bit of
  * c, the earlier node on the left). Runs outermost, so that a run's x
  * stays in registers over up to CU_BIG_PANELS panels; a last short panel
- * (pw < CU_PANEL rows) goes alone. Bounded by CU_ROOTS runs (Kc <= 4096). */
+ * (pw < panel rows) goes alone. Bounded by CU_ROOTS runs (Kc <= 4096). */
 #define CU_ROOTS 64
 #define CU_ROOT_DEPTH 7 /* log2(CU_ROOTS) + 1 */
 #define CU_BIG_PANELS 32
 
-CU_INLINE void cu_big_panels(cu_slot_t *s, const cu_tile_t *t, uint32_t kc, uint32_t r0, uint32_t np, uint32_t pw)
+CU_INLINE void cu_big_panels(cu_slot_t *s, const cu_tile_t *t, uint32_t kc, uint32_t r0, uint32_t np, uint32_t pw,
+			     uint32_t panel)
 {
-	float st[CU_BIG_PANELS][CU_ROOT_DEPTH][CU_PANEL];
+	float st[CU_BIG_PANELS][CU_ROOT_DEPTH][CU_PANEL_AVX];
 	const float *restrict w = t->wf + (size_t)r0 * kc;
 	uint32_t nc = kc / CU_FUSED_MAX, n = 0;
 	for (uint32_t c = 0; c < nc; c++) {
@@ -497,8 +502,8 @@ CU_INLINE void cu_big_panels(cu_slot_t *s, const cu_tile_t *t, uint32_t kc, uint
 		for (uint32_t k = c; k & 1; k >>= 1)
 			m--;
 		for (uint32_t p = 0; p < np; p++) {
-			const float *restrict wc = w + (size_t)p * CU_PANEL * kc + (size_t)c * CU_FUSED_MAX * pw;
-			float v[CU_PANEL];
+			const float *restrict wc = w + (size_t)p * panel * kc + (size_t)c * CU_FUSED_MAX * pw;
+			float v[CU_PANEL_AVX];
 			for (uint32_t r = 0; r < pw; r++)
 				v[r] = cu_t64(wc, pw, x, r);
 			for (uint32_t k = c, d = n; k & 1; k >>= 1) {
@@ -513,70 +518,120 @@ CU_INLINE void cu_big_panels(cu_slot_t *s, const cu_tile_t *t, uint32_t kc, uint
 	}
 	for (uint32_t p = 0; p < np; p++)
 		for (uint32_t r = 0; r < pw; r++)
-			cu_accumulate_f32(s, t, r0 + p * CU_PANEL + r, arith_float_canon(st[p][0][r]));
+			cu_accumulate_f32(s, t, r0 + p * panel + r, arith_float_canon(st[p][0][r]));
 }
 
-CU_INLINE void cu_rows_big(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc)
+CU_INLINE void cu_rows_big(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t pw)
 {
 	uint32_t r0 = 0;
-	for (; r0 + CU_PANEL <= kr;) {
-		uint32_t np = (kr - r0) / CU_PANEL;
+	for (; r0 + pw <= kr;) {
+		uint32_t np = (kr - r0) / pw;
 		np = np < CU_BIG_PANELS ? np : CU_BIG_PANELS;
-		cu_big_panels(s, t, kc, r0, np, CU_PANEL);
-		r0 += np * CU_PANEL;
+		cu_big_panels(s, t, kc, r0, np, pw, pw);
+		r0 += np * pw;
 	}
 	if (r0 < kr)
-		cu_big_panels(s, t, kc, r0, 1, kr - r0);
+		cu_big_panels(s, t, kc, r0, 1, kr - r0, pw);
 }
 
 /* Kc a power of two: cu_rows_fused up to CU_FUSED_MAX, cu_rows_big above.
  * Otherwise full panels CU_LANES rows at a time through the stack, and the
- * rows of a last short panel one at a time. */
-static void cu_compute_float(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
+ * rows of a last short panel one at a time. pw: the tiles' panel width, a
+ * constant in each variant below. */
+CU_INLINE void cu_float_body(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub,
+			     uint32_t pw)
 {
 	switch (kc) {
 	case 2:
-		cu_rows_fused(s, t, kr, 2);
+		cu_rows_fused(s, t, kr, 2, pw);
 		return;
 	case 4:
-		cu_rows_fused(s, t, kr, 4);
+		cu_rows_fused(s, t, kr, 4, pw);
 		return;
 	case 8:
-		cu_rows_fused(s, t, kr, 8);
+		cu_rows_fused(s, t, kr, 8, pw);
 		return;
 	case 16:
-		cu_rows_fused(s, t, kr, 16);
+		cu_rows_fused(s, t, kr, 16, pw);
 		return;
 	case 32:
-		cu_rows_fused(s, t, kr, 32);
+		cu_rows_fused(s, t, kr, 32, pw);
 		return;
 	case 64:
-		cu_rows_fused(s, t, kr, 64);
+		cu_rows_fused(s, t, kr, 64, pw);
 		return;
 	default:
 		if (kc > CU_FUSED_MAX && (kc & (kc - 1)) == 0 && kc / CU_FUSED_MAX <= CU_ROOTS) {
-			cu_rows_big(s, t, kr, kc);
+			cu_rows_big(s, t, kr, kc, pw);
 			return;
 		}
 		break;
 	}
 	float v[CU_STACK][CU_LANES];
-	size_t ps = (size_t)CU_PANEL * kc;
+	size_t ps = (size_t)pw * kc;
 	uint32_t r0 = 0;
 	for (; r0 + CU_LANES <= kr; r0 += CU_LANES) {
-		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_PANEL, ps, kc, sub, nsub, CU_LANES / CU_PANEL, CU_PANEL,
-			     v);
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, pw, ps, kc, sub, nsub, CU_LANES / pw, pw, v);
 		for (uint32_t r = 0; r < CU_LANES; r++)
 			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
 	}
-	for (; r0 + CU_PANEL <= kr; r0 += CU_PANEL) {
-		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, CU_PANEL, ps, kc, sub, nsub, 1, CU_PANEL, v);
-		for (uint32_t r = 0; r < CU_PANEL; r++)
+	for (; r0 + pw <= kr; r0 += pw) {
+		cu_rows_tree(t->wf + (size_t)r0 * kc, t->xf, pw, ps, kc, sub, nsub, 1, pw, v);
+		for (uint32_t r = 0; r < pw; r++)
 			cu_accumulate_f32(s, t, r0 + r, arith_float_canon(v[0][r]));
 	}
 	for (uint32_t r = r0; r < kr; r++) {
 		cu_rows_tree(t->wf + (size_t)r0 * kc + (r - r0), t->xf, kr - r0, ps, kc, sub, nsub, 1, 1, v);
 		cu_accumulate_f32(s, t, r, arith_float_canon(v[0][0]));
+	}
+}
+
+/* The variants: SSE2 on 4-row panels, and 8-row panels in AVX2 and
+ * AVX-512 (isa.h), or in plain C where 8-row panels were asked of a CPU
+ * without them (cu_cfg_t.panel; the same sums, only slower). */
+static void cu_float_sse(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
+{
+	cu_float_body(s, t, kr, kc, sub, nsub, CU_PANEL_SSE);
+}
+
+static void cu_float_plain8(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub, uint32_t nsub)
+{
+	cu_float_body(s, t, kr, kc, sub, nsub, CU_PANEL_AVX);
+}
+
+#ifdef ISA_X86
+ISA_TARGET_AVX2 static void cu_float_avx2(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
+					  uint32_t nsub)
+{
+	cu_float_body(s, t, kr, kc, sub, nsub, CU_PANEL_AVX);
+}
+
+ISA_TARGET_AVX512 static void cu_float_avx512(cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
+					      uint32_t nsub)
+{
+	cu_float_body(s, t, kr, kc, sub, nsub, CU_PANEL_AVX);
+}
+#endif
+
+static void cu_compute_float(const cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
+			     uint32_t nsub)
+{
+	if (cu->panel != CU_PANEL_AVX) {
+		cu_float_sse(s, t, kr, kc, sub, nsub);
+		return;
+	}
+	switch (cu->isa) {
+#ifdef ISA_X86
+	case ISA_AVX512:
+		cu_float_avx512(s, t, kr, kc, sub, nsub);
+		return;
+	case ISA_AVX2:
+		cu_float_avx2(s, t, kr, kc, sub, nsub);
+		return;
+#endif
+	default:
+		cu_float_plain8(s, t, kr, kc, sub, nsub);
+		return;
 	}
 }
 
@@ -591,14 +646,18 @@ static void cu_compute(cu_t *cu, cu_slot_t *s, const cu_tile_t *t)
 	if (cu->cfg.prec == PREC_FIX16X8 || cu->cfg.prec == PREC_FIX16X16)
 		cu_compute_fixed(cu, s, t, kr, kc);
 	else if (t->wf && t->xf) /* fp32 tiles always carry them (cu.h) */
-		cu_compute_float(s, t, kr, kc, sub, nsub);
+		cu_compute_float(cu, s, t, kr, kc, sub, nsub);
 	else
 		cu_compute_bits(cu, s, t, kr, kc, sub, nsub);
 }
 
 void cu_block_values(const cu_cfg_t *cfg, const cu_tile_t *t, uint32_t n, uint32_t *sums, uint32_t *scratch)
 {
-	cu_t c = { .cfg = *cfg, .scratch = scratch, .g_max = cu_g_max(cfg->vs_units) };
+	cu_t c = { .cfg = *cfg,
+		   .scratch = scratch,
+		   .g_max = cu_g_max(cfg->vs_units),
+		   .panel = cu_panel_of(cfg),
+		   .isa = isa_best() };
 	cu_slot_t s = { .used = true, .acc = sums };
 	for (uint32_t i = 0; i < n; i++)
 		cu_compute(&c, &s, &t[i]);

@@ -51,6 +51,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/isa.h"
 #include "../common/snap.h"
 #include "../common/stats.h"
 #include "../common/unit.h"
@@ -64,6 +65,9 @@ typedef struct cu_cfg {
 	bool functional;       /* carry and compute values */
 	int prec;	       /* prec_mul_t of hw_cfg.h */
 	uint32_t acc_bits;     /* fixed point accumulator width */
+	uint32_t panel;	       /* rows per panel of the tiles' wf (cu_wf_row): 0 in a run,
+				* the widest this CPU runs (cu_panel_of); tests set
+				* CU_PANEL_SSE or CU_PANEL_AVX to lay out and run either */
 } cu_cfg_t;
 
 typedef struct cu_tag {
@@ -95,27 +99,46 @@ typedef struct cu_tile {
 	 * they must hold exactly the values of w and x. Under fp32 (C model
 	 * only: its words do not fit w and x) they are the only operands and
 	 * must be set. */
-	const float *wf; /* Kc*Kr in panels of CU_PANEL rows, each panel
+	const float *wf; /* Kc*Kr in panels of pw rows (cu_panel_of), each panel
 			  * column-major: w's word of row r, leaf k at
-			  * cu_wf_row(Kr, Kc, r, &ld) + k * ld (a panel's k-th
-			  * leaves side by side, which cu.c evaluates one row
-			  * per SIMD lane, at a stride the compiler knows) */
+			  * cu_wf_row(Kr, Kc, r, pw, &ld) + k * ld (a panel's
+			  * k-th leaves side by side, which cu.c evaluates one
+			  * row per SIMD lane, at a stride the compiler knows) */
 	const float *xf; /* Kc, like x */
 } cu_tile_t;
 
-/* Rows per panel of cu_tile_t.wf: the rows cu.c evaluates side by side. */
-#define CU_PANEL 4
+/* Rows per panel of cu_tile_t.wf: the rows cu.c evaluates side by side,
+ * one SIMD vector of floats: 4 in SSE2, 8 in AVX2 and AVX-512 (isa.h;
+ * eight rows as two SSE2 vectors spill the trees' partial sums, and ran
+ * at two thirds the speed). cu_panel gives the width whose variant is the
+ * fastest isa runs; tiles of either width give the same sums on every
+ * CPU. */
+#define CU_PANEL_SSE 4
+#define CU_PANEL_AVX 8
 
-/* Where row r's leaf 0 is in a tile's wf, and (in *ld) the stride between
- * its leaves: the panel of rows [p0, p0 + CU_PANEL) starts at p0 * Kc and
- * holds its rows' k-th leaves side by side; a last panel of fewer rows
- * (Kr not a multiple of CU_PANEL) has that many as its stride, so the
- * layout is exactly Kr * Kc floats. */
-static inline size_t cu_wf_row(uint32_t kr, uint32_t kc, uint32_t r, uint32_t *ld)
+static inline uint32_t cu_panel(isa_t isa)
 {
-	uint32_t p0 = r / CU_PANEL * CU_PANEL;
-	*ld = kr - p0 < CU_PANEL ? kr - p0 : CU_PANEL;
-	return (size_t)p0 * kc + r % CU_PANEL;
+	return isa >= ISA_AVX2 ? CU_PANEL_AVX : CU_PANEL_SSE;
+}
+
+/* The panel width of a compute unit's tiles: cfg->panel, or when 0 the
+ * widest this CPU runs. The layout (fpipe.c) and the compute unit both
+ * take it from here. */
+static inline uint32_t cu_panel_of(const cu_cfg_t *cfg)
+{
+	return cfg->panel ? cfg->panel : cu_panel(isa_best());
+}
+
+/* Where row r's leaf 0 is in a tile's wf of pw-row panels, and (in *ld)
+ * the stride between its leaves: the panel of rows [p0, p0 + pw) starts
+ * at p0 * Kc and holds its rows' k-th leaves side by side; a last panel of
+ * fewer rows (Kr not a multiple of pw) has that many as its stride, so
+ * the layout is exactly Kr * Kc floats. */
+static inline size_t cu_wf_row(uint32_t kr, uint32_t kc, uint32_t r, uint32_t pw, uint32_t *ld)
+{
+	uint32_t p0 = r / pw * pw;
+	*ld = kr - p0 < pw ? kr - p0 : pw;
+	return (size_t)p0 * kc + r % pw;
 }
 
 typedef struct cu_out {

@@ -160,6 +160,7 @@ struct fpipe {
 	uint32_t *tile_mults; /* real multiplies of a tile (one sequence) */
 	uint16_t *wl;
 	float *wlf;
+	uint32_t pw; /* wlf's rows per panel (cu.h: cu_panel, the widest this CPU runs) */
 	uint32_t *bias, *b_hn;
 	uint32_t *peep;	 /* peephole weight words, element j's P_i, P_f, P_o at 3j */
 	uint32_t px, ph; /* padded lengths of the x and h vectors */
@@ -531,6 +532,7 @@ fpipe_t *fpipe_create(const hw_cfg_t *hw, const workload_t *w, const fpipe_pass_
 	f->fl = !f->fixed;
 	f->w16 = f->prec != PREC_FP32;
 	f->words = f->w16 && (o->words || f->fixed);
+	f->pw = cu_panel(isa_best()); /* the compute unit's: accel.c leaves cu_cfg_t.panel 0 (cu_panel_of) */
 	f->inter_values = resolve_inter_values(hw);
 	f->mults = stats_counter(st, "func.multiplies", STATS_MACS,
 				 "datapath multiplies of a real weight by a real operand");
@@ -669,17 +671,18 @@ static void fp_widen_col(const fpipe_t *f, const uint32_t *w, uint32_t n, float 
 }
 
 /* One tile row of fp16 or bf16 weights (n doubles at src) rounded, stored
- * as the interface's words at w16 and widened to float into dst[0],
- * dst[ld], ...: the words are the ones cm_weights gives (the same single
- * rounding, arith_double_to_f16 / _bf16), the floats the ones fp_widen_col
- * gives. fp16 rounds eight at a time (arith_double_to_f16_row), bf16 one
- * by one. */
+ * as the interface's words at w16 (NULL: not kept, and not formed) and
+ * widened to float into dst[0], dst[ld], ...: the words are the ones
+ * cm_weights gives (the same single rounding, arith_double_to_f16 /
+ * _bf16), the floats the ones fp_widen_col gives. fp16 rounds eight at a
+ * time (arith_double_to_f16_row), bf16 one by one. */
 static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint16_t *w16, float *dst, size_t ld)
 {
 	if (f->prec == PREC_BF16) {
 		for (uint32_t k = 0; k < n; k++) {
 			uint16_t h = arith_double_to_bf16(src[k]);
-			w16[k] = h;
+			if (w16)
+				w16[k] = h;
 			dst[k * ld] = arith_bf16_to_float(h);
 		}
 	} else {
@@ -687,11 +690,9 @@ static void fp_round_row16(const fpipe_t *f, const double *src, uint32_t n, uint
 	}
 }
 
-/* Scratch of one tile row for the layout: the widest segment's Kc words
- * and 16-bit words. */
+/* Scratch of one tile row for the layout: the widest segment's Kc words. */
 typedef struct fp_rowbuf {
 	uint32_t *words;
-	uint16_t *row16;
 } fp_rowbuf_t;
 
 /* Row r of segment i's column tile c from src (its real columns): rounded
@@ -704,11 +705,11 @@ static void fp_lay_row(fpipe_t *f, uint32_t i, uint32_t c, uint32_t r, const dou
 	size_t off = f->seg_off[i] + (size_t)c * s->kr * s->kc;
 	uint16_t *wt16 = f->wl ? f->wl + off + (size_t)r * s->kc : NULL;
 	uint32_t ld;
-	size_t at = cu_wf_row(s->kr, s->kc, r, &ld);
+	size_t at = cu_wf_row(s->kr, s->kc, r, f->pw, &ld);
 	float *wtf = f->fl ? f->wlf + off + at : NULL;
 	uint32_t real_cols = sched_tile(f->prog, s, c)->cols;
-	if (f->w16 && wtf) { /* fp16, bf16: the words kept, or a row's scratch */
-		fp_round_row16(f, src, real_cols, wt16 ? wt16 : rb->row16, wtf, ld);
+	if (f->w16 && wtf) { /* fp16, bf16: the floats, and the words when kept */
+		fp_round_row16(f, src, real_cols, wt16, wtf, ld);
 		return;
 	}
 	cm_weights(f->cm, src, real_cols, rb->words);
@@ -777,8 +778,7 @@ static int fp_layout_alloc(fpipe_t *f, fp_rowbuf_t *rb)
 	f->wlf = f->fl ? fp_calloc_big(f, nw, sizeof *f->wlf) : NULL;
 	f->tile_mults = fp_calloc(f, tiles, sizeof *f->tile_mults);
 	rb->words = malloc(kc * sizeof *rb->words);
-	rb->row16 = malloc(kc * sizeof *rb->row16);
-	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !rb->words || !rb->row16)
+	if ((f->words && !f->wl) || (f->fl && !f->wlf) || !f->tile_mults || !rb->words)
 		return SIM_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++)
 		for (uint32_t c = 0; c < p->seg[i].ntiles; c++)
@@ -789,7 +789,6 @@ static int fp_layout_alloc(fpipe_t *f, fp_rowbuf_t *rb)
 static void fp_rowbuf_free(fp_rowbuf_t *rb)
 {
 	free(rb->words);
-	free(rb->row16);
 }
 
 /* Builds the weight buffer's tile layout and the per-tile multiply counts. */

@@ -136,6 +136,33 @@ weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward
 	return weights_random_rows(l, seed, backward, NULL, NULL, false, err);
 }
 
+/* A rows x n matrix's draws (uniform in [-k, k)) handed to row() a row at
+ * a time, v holding RNG_LANES rows. A large matrix is drawn in lanes
+ * (rng.h): lane l draws rows l * q, l * q + 1, ... (q = rows / RNG_LANES),
+ * so each call forms one row of every lane and hands them on in lane
+ * order; the rows left over, and a small matrix's, follow one by one from
+ * where the last lane ends. Either way row j holds the stream's values
+ * j * n .. j * n + n - 1 and r ends after the matrix. */
+static void random_rows(rng_t *r, double k, size_t rows, size_t n, double *v, weights_row_fn row, void *ctx, bool u)
+{
+	size_t q = rows / RNG_LANES, j = 0;
+	if (q && rows * n >= RNG_LANES_MIN) {
+		rng_lanes_t ln;
+		rng_lanes_split(r, (uint64_t)q * n, &ln);
+		for (size_t i = 0; i < q; i++) {
+			rng_lanes_fill_uniform(&ln, -k, k, v, n);
+			for (unsigned l = 0; l < RNG_LANES; l++)
+				row(ctx, u, l * q + i, v + l * n, n);
+		}
+		rng_lanes_get(&ln, RNG_LANES - 1, r);
+		j = RNG_LANES * q;
+	}
+	for (; j < rows; j++) {
+		rng_fill_uniform(r, -k, k, v, n);
+		row(ctx, u, j, v, n);
+	}
+}
+
 weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backward, weights_row_fn row, void *ctx,
 			       bool defer_x, sim_err_t *err)
 {
@@ -143,8 +170,8 @@ weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backwar
 	if (!w)
 		return NULL;
 	rng_t *r = rng_create(seed);
-	double *v = NULL; /* one row of W or U, when they are streamed */
-	if (row && !(v = malloc((w->I > w->HP ? w->I : w->HP) * sizeof *v + 1))) {
+	double *v = NULL; /* RNG_LANES rows of W or U, when they are streamed */
+	if (row && !(v = malloc(RNG_LANES * (size_t)(w->I > w->HP ? w->I : w->HP) * sizeof *v + 1))) {
 		rng_destroy(r);
 		r = NULL;
 	}
@@ -168,11 +195,7 @@ weights_t *weights_random_rows(const layer_cfg_t *l, uint64_t seed, bool backwar
 		}
 		if (row && (s[i].ptr == &w->W || s[i].ptr == &w->U)) {
 			/* the same draws as the whole array's, row by row */
-			size_t rows = s[i].shape[0], n = s[i].shape[1];
-			for (size_t j = 0; j < rows; j++) {
-				rng_fill_uniform(r, -k, k, v, n);
-				row(ctx, s[i].ptr == &w->U, j, v, n);
-			}
+			random_rows(r, k, s[i].shape[0], s[i].shape[1], v, row, ctx, s[i].ptr == &w->U);
 			continue;
 		}
 		if (param)

@@ -84,7 +84,8 @@ weights_t *weights_random(const layer_cfg_t *l, uint64_t seed, sim_err_t *err);
 weights_t *weights_random_dir(const layer_cfg_t *l, uint64_t seed, bool backward, sim_err_t *err);
 /* The same draws, with W and U handed to row(ctx, u, r, v, n) one row
  * at a time as they are drawn (u: a row of U, else of W; v: its n values,
- * valid during the call) instead of being kept: w->W and w->U stay NULL.
+ * valid during the call; a large matrix's rows in the order its lanes draw
+ * them, rng.h, not row order) instead of being kept: w->W and w->U stay NULL.
  * For a caller that lays the rows out at once (fpipe.c, without the double
  * reference), so that the matrices never exist whole in double. row NULL:
  * W and U kept whole, as weights_random_dir. defer_x: x (drawn last) is not
