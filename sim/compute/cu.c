@@ -55,11 +55,13 @@ struct cu {
 	cu_out_t out;
 	uint32_t g_max;	   /* largest of 8,4,2,1 dividing N */
 	uint32_t *scratch; /* functional: one row's leaves */
-	uint32_t panel;	   /* the tiles' wf rows per panel (cu_panel_of) */
-	isa_t isa;	   /* the float path's instruction set for 8-row panels (isa.h) */
 	/* counters, plain fields (stats_field): bumped per tile */
 	uint64_t tile_cycles, tree_adds, acc_adds, blocks;
 	stats_t *st;
+	/* functional mode's, after the stepped fields so that they keep
+	 * their cache lines (cu_cfg_t.panel) */
+	uint32_t panel; /* the tiles' wf rows per panel (cu_panel_of) */
+	isa_t isa;	/* the float path's instruction set for 8-row panels (isa.h) */
 };
 
 static uint32_t ceil_log2(uint32_t x)
