@@ -225,19 +225,7 @@ ISA_TARGET_AVX512 static void f16_row_avx512(const double *restrict src, size_t 
 void arith_double_to_f16_row_isa(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f,
 				 size_t ld, isa_t isa)
 {
-	switch (isa) {
-#ifdef ISA_X86
-	case ISA_AVX512:
-		f16_row_avx512(src, n, h, f, ld);
-		return;
-	case ISA_AVX2:
-		f16_row_avx2(src, n, h, f, ld);
-		return;
-#endif
-	default:
-		f16_row_plain(src, n, h, f, ld);
-		return;
-	}
+	ISA_PICK(isa, f16_row_plain, f16_row_avx2, f16_row_avx512)(src, n, h, f, ld);
 }
 
 void arith_double_to_f16_row(const double *restrict src, size_t n, uint16_t *restrict h, float *restrict f, size_t ld)

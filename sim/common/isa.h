@@ -35,6 +35,18 @@ typedef enum isa { ISA_PLAIN, ISA_AVX2, ISA_AVX512, ISA_N } isa_t;
 #define ISA_TARGET_AVX512 __attribute__((target("avx512f")))
 #endif
 
+/* Which of a function's compilations runs for isa: plain, avx2 and
+ * avx512 name the copies of one body (the last two ISA_TARGET_*), and the
+ * value is the one to call, e.g. ISA_PICK(isa, f_plain, f_avx2,
+ * f_avx512)(args). Where ISA_X86 is not defined only plain exists; the
+ * other two names are dropped unread. The one place that maps isa_t to a
+ * variant, so no caller switches on it. */
+#ifdef ISA_X86
+#define ISA_PICK(isa, plain, avx2, avx512) ((isa) == ISA_AVX512 ? (avx512) : (isa) == ISA_AVX2 ? (avx2) : (plain))
+#else
+#define ISA_PICK(isa, plain, avx2, avx512) ((void)(isa), (plain))
+#endif
+
 bool isa_has(isa_t isa);
 isa_t isa_best(void);
 /* "plain", "avx2", "avx512" (test messages). */

@@ -618,23 +618,10 @@ ISA_TARGET_AVX512 static void cu_float_avx512(cu_slot_t *s, const cu_tile_t *t, 
 static void cu_compute_float(const cu_t *cu, cu_slot_t *s, const cu_tile_t *t, uint32_t kr, uint32_t kc, uint32_t sub,
 			     uint32_t nsub)
 {
-	if (cu->panel != CU_PANEL_AVX) {
+	if (cu->panel != CU_PANEL_AVX)
 		cu_float_sse(s, t, kr, kc, sub, nsub);
-		return;
-	}
-	switch (cu->isa) {
-#ifdef ISA_X86
-	case ISA_AVX512:
-		cu_float_avx512(s, t, kr, kc, sub, nsub);
-		return;
-	case ISA_AVX2:
-		cu_float_avx2(s, t, kr, kc, sub, nsub);
-		return;
-#endif
-	default:
-		cu_float_plain8(s, t, kr, kc, sub, nsub);
-		return;
-	}
+	else
+		ISA_PICK(cu->isa, cu_float_plain8, cu_float_avx2, cu_float_avx512)(s, t, kr, kc, sub, nsub);
 }
 
 /* One tile's Kr tree sums added into the block's accumulator. The tree over a

@@ -298,20 +298,7 @@ ISA_TARGET_AVX512 static void lanes_avx512(rng_lanes_t *ln, double lo, double sp
 
 void rng_lanes_fill_uniform_isa(rng_lanes_t *ln, double lo, double hi, double *out, size_t n, isa_t isa)
 {
-	double span = hi - lo;
-	switch (isa) {
-#ifdef ISA_X86
-	case ISA_AVX512:
-		lanes_avx512(ln, lo, span, out, n);
-		return;
-	case ISA_AVX2:
-		lanes_avx2(ln, lo, span, out, n);
-		return;
-#endif
-	default:
-		lanes_plain(ln, lo, span, out, n);
-		return;
-	}
+	ISA_PICK(isa, lanes_plain, lanes_avx2, lanes_avx512)(ln, lo, hi - lo, out, n);
 }
 
 void rng_lanes_fill_uniform(rng_lanes_t *ln, double lo, double hi, double *out, size_t n)
